@@ -1,0 +1,171 @@
+//===- Image.h - The chip image: what the compiler hands to engines -*- C++ -*-===//
+//
+// A chip image is the complete configuration of a chip: every used core with
+// its compartment parameters, input-axon table, synapse memory (packed words
+// in the profile's format) and output axons; the host-side spike sources;
+// and the map from network names (populations, sources) to core slices. It
+// is versioned and self-describing (docs/chip-image.md) and is the only thing
+// the compiler hands to the golden model, the SystemC emulator and the RTL.
+//
+//===----------------------------------------------------------------------===//
+#ifndef CAJAL_CHIP_IMAGE_H
+#define CAJAL_CHIP_IMAGE_H
+
+#include "cajal/Chip/Compartment.h"
+#include "cajal/Chip/Profile.h"
+#include "cajal/Chip/Result.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace cajal::chip {
+
+/// Where an output axon (or a source channel) sends a spike.
+struct AxonTarget {
+  uint32_t core = 0;      ///< index into Image::cores
+  uint32_t inputAxon = 0; ///< index into that core's inputAxons
+  bool operator==(const AxonTarget &o) const {
+    return core == o.core && inputAxon == o.inputAxon;
+  }
+};
+
+/// One input axon's synapse group: `synapseCount` synapses packed from word
+/// `firstWord` of the core's synapse memory, all in one format.
+struct InputAxon {
+  uint32_t firstWord = 0;
+  uint32_t synapseCount = 0;
+  uint8_t weightBits = 1;  ///< mantissa magnitude bits (a sign bit follows)
+  int8_t weightExponent = 0;
+  bool hasDelay = false;   ///< false: every synapse has delay 1
+  bool operator==(const InputAxon &o) const {
+    return firstWord == o.firstWord && synapseCount == o.synapseCount &&
+           weightBits == o.weightBits && weightExponent == o.weightExponent &&
+           hasDelay == o.hasDelay;
+  }
+};
+
+/// One synapse, unpacked.
+struct Synapse {
+  uint32_t compartment = 0;
+  int32_t mantissa = 0;
+  uint32_t delay = 1;
+  bool operator==(const Synapse &o) const {
+    return compartment == o.compartment && mantissa == o.mantissa &&
+           delay == o.delay;
+  }
+};
+
+struct Core {
+  uint32_t x = 0, y = 0;  ///< mesh coordinates of the core's tile
+  uint32_t tileSlot = 0;  ///< which of the tile's cores
+  std::vector<CompartmentParams> compartments;
+  std::vector<InputAxon> inputAxons;
+  std::vector<uint64_t> synapseWords;
+  /// Output axons of compartment c are outputAxons[outputBegin[c] ..
+  /// outputBegin[c+1]); outputBegin has compartments.size() + 1 entries.
+  std::vector<uint32_t> outputBegin;
+  std::vector<AxonTarget> outputAxons;
+};
+
+/// A spike source on the host side (Loihi's embedded x86 / host).
+enum class SourceKind : uint8_t {
+  External = 0, ///< spikes given at run time (`cajal run --input`)
+  File = 1,     ///< spikes embedded at compile time
+  Poisson = 2,  ///< Bernoulli per step with probability, seeded
+  Periodic = 3, ///< every `period` steps from `phase`
+};
+
+struct SourceSpike {
+  uint32_t step = 0;
+  uint32_t index = 0;
+};
+
+struct Source {
+  std::string name;
+  SourceKind kind = SourceKind::External;
+  uint32_t size = 0;
+  /// Poisson: spike probability per step as a 0.32 fixed-point fraction.
+  uint32_t probability = 0;
+  uint64_t seed = 0;
+  uint32_t period = 0, phase = 0; ///< Periodic
+  std::vector<SourceSpike> spikes; ///< File, sorted by (step, index)
+  /// Channel i fans out to targets[targetBegin[i] .. targetBegin[i+1]).
+  std::vector<uint32_t> targetBegin;
+  std::vector<AxonTarget> targets;
+};
+
+/// A contiguous piece of a population placed on one core.
+struct Slice {
+  uint32_t core = 0;
+  uint32_t firstCompartment = 0;
+  uint32_t firstNeuron = 0; ///< flat index within the population
+  uint32_t count = 0;
+};
+
+struct Population {
+  std::string name;
+  uint32_t size = 0;
+  std::vector<Slice> slices; ///< sorted by firstNeuron, covering [0, size)
+  bool recordSpikes = true;  ///< probed (all populations when none is)
+  bool recordState = false;  ///< u and v probed
+};
+
+struct Image {
+  static constexpr uint32_t formatVersion = 1;
+  std::string profileName;
+  uint64_t profileFingerprint = 0;
+  std::vector<Core> cores;
+  std::vector<Source> sources;
+  std::vector<Population> populations;
+};
+
+/// Synapses of a packed group per the profile's format.
+unsigned synapseBits(const InputAxon &axon, const SynapseFormat &f);
+unsigned synapsesPerWord(const InputAxon &axon, const SynapseFormat &f);
+unsigned wordsForGroup(const InputAxon &axon, const SynapseFormat &f);
+/// Append `synapses` to `words` packed in `axon`'s format and set
+/// axon.firstWord / synapseCount. Values must fit (checked by validate()).
+void packSynapses(const std::vector<Synapse> &synapses, InputAxon &axon,
+                  std::vector<uint64_t> &words, const SynapseFormat &f);
+/// Unpack synapse `i` of `axon` from `words`.
+Synapse unpackSynapse(const std::vector<uint64_t> &words,
+                      const InputAxon &axon, uint32_t i,
+                      const SynapseFormat &f);
+
+/// Check every field against the profile and every index against its table.
+/// The error names the core/axon/compartment and the value.
+Status validate(const Image &image, const Profile &profile);
+
+/// Write atomically (temporary file + rename): no partial file on failure.
+Status writeImage(const Image &image, const std::string &path);
+/// Streaming writer: cores are written one at a time so that the compiler
+/// holds one core's synapses in memory, not the network's.
+class ImageWriter {
+public:
+  /// Begin a file at `path` (written to a temporary until finish()).
+  static Result<ImageWriter> create(const std::string &path,
+                                    const Image &header, uint32_t coreCount);
+  Status addCore(const Core &core);
+  /// Writes sources and populations, then renames into place.
+  Status finish(const Image &trailer);
+  ImageWriter(ImageWriter &&) noexcept;
+  ImageWriter &operator=(ImageWriter &&) noexcept;
+  ~ImageWriter(); ///< removes the temporary if finish() was not reached
+
+private:
+  ImageWriter() = default;
+  struct Impl;
+  Impl *impl = nullptr;
+};
+
+/// Read and validate against `profile`: wrong magic, version, truncation,
+/// checksum, profile mismatch and out-of-range indices each give their own
+/// error naming the file.
+Result<Image> readImage(const std::string &path, const Profile &profile);
+/// Read without a profile (for `inspect`): structure and checksum only.
+Result<Image> readImageUnchecked(const std::string &path);
+
+} // namespace cajal::chip
+
+#endif // CAJAL_CHIP_IMAGE_H

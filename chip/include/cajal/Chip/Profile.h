@@ -1,0 +1,112 @@
+//===- Profile.h - The architecture profile: every limit and cost -*- C++ -*-===//
+//
+// A profile describes one chip design: mesh, per-core resources, bit widths
+// of the compartment arithmetic and the synapse format, timing and energy.
+// Profiles are JSON files in chip/profiles/ (format in docs/profiles.md);
+// every field carries a unit and a source. Nothing else in Cajal hard-codes a
+// number that describes the chip: code reads it from a Profile.
+//
+//===----------------------------------------------------------------------===//
+#ifndef CAJAL_CHIP_PROFILE_H
+#define CAJAL_CHIP_PROFILE_H
+
+#include "cajal/Chip/Result.h"
+
+#include <cstdint>
+#include <string>
+
+namespace cajal::chip {
+
+/// Bit widths and ranges of the compartment arithmetic (docs/neuron-model.md).
+struct NeuronFormat {
+  unsigned decayBits = 0;        ///< decay constants are in [0, 2^decayBits)
+  unsigned currentBits = 0;      ///< u wraps to this many bits (signed)
+  unsigned accumulatorBits = 0;  ///< q saturates to +-(2^bits - 1)
+  unsigned biasMantissaMax = 0;  ///< |bias mantissa| <= this
+  unsigned biasExponentMax = 0;  ///< bias exponent in [0, max]
+  unsigned thresholdMantissaBits = 0; ///< vth mantissa in [0, 2^bits)
+  unsigned thresholdShift = 0;   ///< vth = mantissa << shift
+  unsigned vminExponentMax = 0;  ///< vmin = -2^e + 1, e in [0, max]
+  unsigned vmaxExponentMax = 0;  ///< vmax = 2^(vmaxBase + 2e) - 1, e in [0, max]
+  unsigned vmaxBase = 0;
+  unsigned refractoryMin = 0;    ///< refractory period in steps, [min, max]
+  unsigned refractoryMax = 0;
+  bool resetBySubtraction = false; ///< compartments may reset v <- v - vth
+};
+
+/// The synapse-memory word format (docs/chip-image.md).
+struct SynapseFormat {
+  unsigned wordBits = 0;            ///< bits per synapse-memory word
+  unsigned compartmentIndexBits = 0; ///< target compartment field
+  unsigned weightBitsMax = 0;       ///< mantissa magnitude bits, 1..max
+  int weightExponentMin = 0;        ///< shared exponent per synapse group
+  int weightExponentMax = 0;
+  unsigned weightShift = 0;         ///< weight = mantissa << (shift + exp)
+  unsigned delayBits = 0;           ///< delay field, when a group has delays
+  unsigned maxDelay = 0;            ///< delays are 1..maxDelay steps
+};
+
+/// Per-core resources.
+struct CoreLimits {
+  unsigned compartments = 0;
+  unsigned inputAxons = 0;
+  unsigned outputAxons = 0;
+  unsigned synapseWords = 0;
+};
+
+/// The mesh: chips of tiles, each tile a router with cores attached.
+struct MeshShape {
+  unsigned tilesX = 0, tilesY = 0; ///< tiles per chip
+  unsigned coresPerTile = 0;
+  unsigned chipsX = 0, chipsY = 0; ///< chips per system
+  unsigned totalCores() const {
+    return tilesX * tilesY * coresPerTile * chipsX * chipsY;
+  }
+};
+
+/// Time and energy per event (Davies 2018, Table 2 for loihi1).
+struct CostTable {
+  double clockHz = 0;
+  double synapticOpPJ = 0, synapticOpNs = 0;
+  double neuronUpdateInactivePJ = 0, neuronUpdateActivePJ = 0;
+  double neuronUpdateInactiveNs = 0, neuronUpdateActiveNs = 0;
+  double spikeInTilePJ = 0, spikeInTileNs = 0;
+  double hopEastWestPJ = 0, hopEastWestNs = 0;
+  double hopNorthSouthPJ = 0, hopNorthSouthNs = 0;
+  double barrierMinNs = 0, barrierMaxNs = 0; ///< for 1 and barrierMaxTiles tiles
+  unsigned barrierMaxTiles = 0;
+  double staticPowerMW = 0;                  ///< per chip
+};
+
+struct Profile {
+  std::string name;
+  std::string description;
+  MeshShape mesh;
+  CoreLimits core;
+  NeuronFormat neuron;
+  SynapseFormat synapse;
+  CostTable cost;
+
+  /// A stable 64-bit digest of every field (FNV-1a over the canonical form);
+  /// chip images record it so that an image is only run on its profile.
+  uint64_t fingerprint() const;
+};
+
+/// Load a profile file (JSON). Unknown, missing, mistyped or out-of-range
+/// fields are errors naming the file and the field. A profile may name a
+/// `base` profile (resolved in the same directory) and override fields.
+Result<Profile> loadProfile(const std::string &path);
+
+/// Load a profile by name from `searchDir` (e.g. "loihi1" ->
+/// searchDir/loihi1.json), or by path if `nameOrPath` contains a '/' or ends
+/// in ".json".
+Result<Profile> findProfile(const std::string &nameOrPath,
+                            const std::string &searchDir);
+
+/// The directory of installed profiles (compiled in; CAJAL_PROFILE_DIR in the
+/// environment overrides it).
+std::string defaultProfileDir();
+
+} // namespace cajal::chip
+
+#endif // CAJAL_CHIP_PROFILE_H
