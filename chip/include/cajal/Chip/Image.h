@@ -135,10 +135,24 @@ Synapse unpackSynapse(const std::vector<uint64_t> &words,
 
 /// Check every field against the profile and every index against its table.
 /// The error names the core/axon/compartment and the value.
+/// Also checks that the image was built for `profile` (checkProfileMatch).
 Status validate(const Image &image, const Profile &profile);
+/// The checks that need no profile: every index (output and source targets,
+/// population slices, outputBegin/targetBegin offsets, synapse words) points
+/// inside its table; File spikes are sorted. The writers run it.
+Status validateStructure(const Image &image);
+/// Error naming both profiles when image.profileName/profileFingerprint do
+/// not match `profile`.
+Status checkProfileMatch(const Image &image, const Profile &profile);
+/// "0x" and 16 lower-case hex digits.
+std::string fingerprintHex(uint64_t fingerprint);
 
 /// Write atomically (temporary file + rename): no partial file on failure.
+/// Runs validateStructure() first; on any error no file is created.
 Status writeImage(const Image &image, const std::string &path);
+/// As above, but runs the full validate() against `profile` first.
+Status writeImage(const Image &image, const Profile &profile,
+                  const std::string &path);
 /// Streaming writer: cores are written one at a time so that the compiler
 /// holds one core's synapses in memory, not the network's.
 class ImageWriter {

@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace cajal::chip {
 
@@ -106,6 +107,10 @@ Result<Profile> findProfile(const std::string &nameOrPath,
 /// The directory of installed profiles (compiled in; CAJAL_PROFILE_DIR in the
 /// environment overrides it).
 std::string defaultProfileDir();
+
+/// The dotted names of every profile field, in canonical (fingerprint) order
+/// ("mesh.tilesX", ..., "cost.staticPowerMW"); docs and tests walk it.
+std::vector<std::string> profileFieldNames();
 
 } // namespace cajal::chip
 

@@ -1,0 +1,101 @@
+//===- Source.h - When host-side spike sources fire -------------*- C++ -*-===//
+//
+// The one definition of a source's spikes, shared by every engine (golden,
+// SystemC, the numpy reference) so that they agree bit for bit; specified
+// in docs/chip-image.md ("Sources").
+//
+// Steps are numbered as the engines number them, the first simulated step
+// being 0. A Poisson channel fires at step t with probability
+// probability / 2^32, decided by a counter-based hash, so the answer depends
+// only on (seed, t, index) and never on evaluation order or thread count:
+//   key  = (uint64(t) << 32) | index
+//   h    = splitmix64(seed ^ splitmix64(key))
+//   fire = (h >> 32) < probability
+// A Periodic source fires on every channel at steps phase, phase + period,
+// phase + 2 * period, ... File sources list their spikes, sorted by
+// (step, index); External sources are given at run time and never fire here.
+//
+//===----------------------------------------------------------------------===//
+#ifndef CAJAL_CHIP_SOURCE_H
+#define CAJAL_CHIP_SOURCE_H
+
+#include "cajal/Chip/Image.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <utility>
+#include <vector>
+
+namespace cajal::chip {
+
+/// splitmix64's output function (Steele, Lea, Flood 2014), one round.
+inline uint64_t splitmix64(uint64_t x) {
+  x += 0x9e3779b97f4a7c15ull;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+  return x ^ (x >> 31);
+}
+
+/// The Poisson draw of channel `index` at `step`.
+inline bool poissonFires(uint64_t seed, uint32_t probability, uint32_t step,
+                         uint32_t index) {
+  const uint64_t key = (uint64_t(step) << 32) | index;
+  const uint64_t h = splitmix64(seed ^ splitmix64(key));
+  return uint32_t(h >> 32) < probability;
+}
+
+/// File spikes of `step`: the index range [first, second) into src.spikes.
+inline std::pair<size_t, size_t> fileSpikeRange(const Source &src,
+                                                uint32_t step) {
+  auto byStep = [](const SourceSpike &s, uint32_t t) { return s.step < t; };
+  auto first =
+      std::lower_bound(src.spikes.begin(), src.spikes.end(), step, byStep);
+  auto last = first;
+  while (last != src.spikes.end() && last->step == step)
+    ++last;
+  return {size_t(first - src.spikes.begin()),
+          size_t(last - src.spikes.begin())};
+}
+
+/// Does channel `index` of `src` fire at `step`? (External: never.)
+inline bool sourceFires(const Source &src, uint32_t step, uint32_t index) {
+  if (index >= src.size)
+    return false;
+  switch (src.kind) {
+  case SourceKind::Poisson:
+    return poissonFires(src.seed, src.probability, step, index);
+  case SourceKind::Periodic:
+    return src.period > 0 && step >= src.phase &&
+           (step - src.phase) % src.period == 0;
+  case SourceKind::File: {
+    const auto [first, last] = fileSpikeRange(src, step);
+    for (size_t i = first; i < last; ++i)
+      if (src.spikes[i].index == index)
+        return true;
+    return false;
+  }
+  case SourceKind::External:
+    return false;
+  }
+  return false;
+}
+
+/// Append the channels of `src` that fire at `step` to `out`, ascending.
+inline void firingChannels(const Source &src, uint32_t step,
+                           std::vector<uint32_t> &out) {
+  if (src.kind == SourceKind::File) {
+    const auto [first, last] = fileSpikeRange(src, step);
+    for (size_t i = first; i < last; ++i)
+      out.push_back(src.spikes[i].index);
+    return;
+  }
+  if (src.kind == SourceKind::External)
+    return;
+  for (uint32_t i = 0; i < src.size; ++i)
+    if (sourceFires(src, step, i))
+      out.push_back(i);
+}
+
+} // namespace cajal::chip
+
+#endif // CAJAL_CHIP_SOURCE_H

@@ -1,0 +1,382 @@
+//===- Image.cpp - Synapse packing and chip-image validation --------------===//
+//
+// Packing: a synapse group (one input axon) stores each synapse in
+// B = compartmentIndexBits + 1 + weightBits (+ delayBits if the group has
+// delays) bits, LSB first: compartment index, sign, mantissa magnitude,
+// delay. floor(wordBits / B) synapses fit a word and a synapse never
+// straddles two words; unused high bits of a word are zero.
+//
+// Validation has two layers. validateStructure() needs no profile: every
+// table index (output/source targets, population slices, synapse words) must
+// point inside its table and every prefix-offset array must be well formed;
+// the writers run it so that no image with dangling indices is ever written.
+// validate() adds the profile: core counts and mesh coordinates, per-core
+// resources, compartment parameter ranges, the synapse format of each group
+// and every unpacked synapse's compartment and delay.
+//
+//===----------------------------------------------------------------------===//
+
+#include "cajal/Chip/Image.h"
+#include "ImageInternal.h"
+#include "cajal/Chip/CompartmentCheck.h"
+
+#include <set>
+#include <string>
+#include <tuple>
+
+namespace cajal::chip {
+
+//===----------------------------------------------------------------------===//
+// Packing
+//===----------------------------------------------------------------------===//
+
+unsigned synapseBits(const InputAxon &axon, const SynapseFormat &f) {
+  return f.compartmentIndexBits + 1 + axon.weightBits +
+         (axon.hasDelay ? f.delayBits : 0);
+}
+
+unsigned synapsesPerWord(const InputAxon &axon, const SynapseFormat &f) {
+  const unsigned bits = synapseBits(axon, f);
+  return bits > f.wordBits ? 0 : f.wordBits / bits;
+}
+
+unsigned wordsForGroup(const InputAxon &axon, const SynapseFormat &f) {
+  const unsigned perWord = synapsesPerWord(axon, f);
+  if (perWord == 0)
+    return 0;
+  return (axon.synapseCount + perWord - 1) / perWord;
+}
+
+namespace {
+
+uint64_t lowMask(unsigned bits) {
+  return bits >= 64 ? ~uint64_t(0) : (uint64_t(1) << bits) - 1;
+}
+
+} // namespace
+
+void packSynapses(const std::vector<Synapse> &synapses, InputAxon &axon,
+                  std::vector<uint64_t> &words, const SynapseFormat &f) {
+  axon.firstWord = uint32_t(words.size());
+  axon.synapseCount = uint32_t(synapses.size());
+  const unsigned bits = synapseBits(axon, f);
+  const unsigned perWord = synapsesPerWord(axon, f);
+  if (perWord == 0)
+    return; // an invalid group; validate() reports it
+  const unsigned signAt = f.compartmentIndexBits;
+  const unsigned weightAt = signAt + 1;
+  const unsigned delayAt = weightAt + axon.weightBits;
+  for (size_t i = 0; i < synapses.size(); ++i) {
+    if (i % perWord == 0)
+      words.push_back(0);
+    const Synapse &s = synapses[i];
+    const uint64_t magnitude =
+        s.mantissa < 0 ? uint64_t(-int64_t(s.mantissa)) : uint64_t(s.mantissa);
+    uint64_t field = uint64_t(s.compartment) & lowMask(f.compartmentIndexBits);
+    field |= uint64_t(s.mantissa < 0) << signAt;
+    field |= (magnitude & lowMask(axon.weightBits)) << weightAt;
+    if (axon.hasDelay)
+      field |= (uint64_t(s.delay) & lowMask(f.delayBits)) << delayAt;
+    words.back() |= field << ((i % perWord) * bits);
+  }
+}
+
+Synapse unpackSynapse(const std::vector<uint64_t> &words, const InputAxon &axon,
+                      uint32_t i, const SynapseFormat &f) {
+  const unsigned bits = synapseBits(axon, f);
+  const unsigned perWord = synapsesPerWord(axon, f);
+  Synapse s;
+  if (perWord == 0)
+    return s;
+  const size_t word = size_t(axon.firstWord) + i / perWord;
+  if (word >= words.size())
+    return s;
+  const uint64_t field =
+      (words[word] >> ((i % perWord) * bits)) & lowMask(bits);
+  const unsigned signAt = f.compartmentIndexBits;
+  const unsigned weightAt = signAt + 1;
+  const unsigned delayAt = weightAt + axon.weightBits;
+  s.compartment = uint32_t(field & lowMask(f.compartmentIndexBits));
+  const int32_t magnitude =
+      int32_t((field >> weightAt) & lowMask(axon.weightBits));
+  s.mantissa = (field >> signAt) & 1 ? -magnitude : magnitude;
+  s.delay =
+      axon.hasDelay ? uint32_t((field >> delayAt) & lowMask(f.delayBits)) : 1;
+  return s;
+}
+
+//===----------------------------------------------------------------------===//
+// Validation
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+std::string str(uint64_t v) { return std::to_string(v); }
+
+/// A prefix-offset array `begin` of n + 1 entries into a table of `total`.
+Status checkOffsets(const std::vector<uint32_t> &begin, size_t n, size_t total,
+                    const std::string &what) {
+  if (begin.size() != n + 1)
+    return makeError(what + " has " + str(begin.size()) +
+                     " entries, expected " + str(n + 1));
+  if (begin[0] != 0)
+    return makeError(what + "[0] is " + str(begin[0]) + ", expected 0");
+  for (size_t i = 0; i < n; ++i)
+    if (begin[i + 1] < begin[i])
+      return makeError(what + " decreases at " + str(i + 1) + " (" +
+                       str(begin[i]) + " then " + str(begin[i + 1]) + ")");
+  if (begin[n] != total)
+    return makeError(what + " ends at " + str(begin[n]) +
+                     " but the table has " + str(total) + " entries");
+  return Status::ok();
+}
+
+} // namespace
+
+std::vector<CoreShape> coreShapes(const Image &image) {
+  std::vector<CoreShape> shapes;
+  shapes.reserve(image.cores.size());
+  for (const Core &c : image.cores)
+    shapes.push_back({c.compartments.size(), c.inputAxons.size()});
+  return shapes;
+}
+
+Status checkTarget(const std::vector<CoreShape> &cores, const AxonTarget &t,
+                   const std::string &where) {
+  if (t.core >= cores.size())
+    return makeError(where + ": target core " + str(t.core) +
+                     " out of range (image has " + str(cores.size()) +
+                     " cores)");
+  const size_t axons = cores[t.core].inputAxons;
+  if (t.inputAxon >= axons)
+    return makeError(where + ": input axon " + str(t.inputAxon) + " of core " +
+                     str(t.core) + " out of range (core has " + str(axons) +
+                     " input axons)");
+  return Status::ok();
+}
+
+Status checkSourceStructure(const std::vector<CoreShape> &cores,
+                            const Source &s, size_t si) {
+  const std::string where = "source " + str(si) + " \"" + s.name + "\"";
+  if (uint8_t(s.kind) > uint8_t(SourceKind::Periodic))
+    return makeError(where + ": unknown kind " + str(uint8_t(s.kind)));
+  if (Status st = checkOffsets(s.targetBegin, s.size, s.targets.size(),
+                               where + ": targetBegin");
+      !st)
+    return st;
+  for (size_t i = 0; i < s.targets.size(); ++i)
+    if (Status st =
+            checkTarget(cores, s.targets[i], where + ": target " + str(i));
+        !st)
+      return st;
+  for (size_t i = 0; i < s.spikes.size(); ++i) {
+    const SourceSpike &sp = s.spikes[i];
+    if (sp.index >= s.size)
+      return makeError(where + ": spike " + str(i) + ": index " +
+                       str(sp.index) + " out of range (size " + str(s.size) +
+                       ")");
+    if (i > 0 && std::tie(s.spikes[i - 1].step, s.spikes[i - 1].index) >=
+                     std::tie(sp.step, sp.index))
+      return makeError(where + ": spike " + str(i) + " (step " + str(sp.step) +
+                       ", index " + str(sp.index) +
+                       ") is not after the previous one: spikes must be "
+                       "sorted by (step, index) without duplicates");
+  }
+  if (s.kind == SourceKind::Periodic && s.period == 0)
+    return makeError(where +
+                     ": period 0 (a periodic source needs period >= 1)");
+  return Status::ok();
+}
+
+Status checkPopulationStructure(const std::vector<CoreShape> &cores,
+                                const Population &p) {
+  const std::string where = "population \"" + p.name + "\"";
+  uint64_t next = 0;
+  for (size_t i = 0; i < p.slices.size(); ++i) {
+    const Slice &sl = p.slices[i];
+    const std::string at = where + ": slice " + str(i);
+    if (sl.firstNeuron != next)
+      return makeError(at + ": firstNeuron " + str(sl.firstNeuron) +
+                       ", expected " + str(next) +
+                       " (slices must cover the population in order)");
+    if (sl.core >= cores.size())
+      return makeError(at + ": core " + str(sl.core) +
+                       " out of range (image has " + str(cores.size()) +
+                       " cores)");
+    const size_t comps = cores[sl.core].compartments;
+    if (uint64_t(sl.firstCompartment) + sl.count > comps)
+      return makeError(at + ": compartments [" + str(sl.firstCompartment) +
+                       ", " + str(uint64_t(sl.firstCompartment) + sl.count) +
+                       ") out of range (core " + str(sl.core) + " has " +
+                       str(comps) + " compartments)");
+    next += sl.count;
+  }
+  if (next != p.size)
+    return makeError(where + ": slices cover " + str(next) +
+                     " neurons, population size is " + str(p.size));
+  return Status::ok();
+}
+
+Status validateCoreStructure(const Core &core, size_t index) {
+  const std::string where = "core " + str(index);
+  if (Status s = checkOffsets(core.outputBegin, core.compartments.size(),
+                              core.outputAxons.size(), where + ": outputBegin");
+      !s)
+    return s;
+  for (size_t a = 0; a < core.inputAxons.size(); ++a) {
+    const InputAxon &ax = core.inputAxons[a];
+    if (ax.synapseCount > 0 && ax.firstWord >= core.synapseWords.size())
+      return makeError(where + ": input axon " + str(a) + ": firstWord " +
+                       str(ax.firstWord) + " out of range (core has " +
+                       str(core.synapseWords.size()) + " synapse words)");
+  }
+  return Status::ok();
+}
+
+Status validateStructure(const Image &image) {
+  const std::vector<CoreShape> shapes = coreShapes(image);
+  for (size_t c = 0; c < image.cores.size(); ++c) {
+    const Core &core = image.cores[c];
+    if (Status s = validateCoreStructure(core, c); !s)
+      return s;
+    for (size_t o = 0; o < core.outputAxons.size(); ++o)
+      if (Status s = checkTarget(shapes, core.outputAxons[o],
+                                 "core " + str(c) + ": output axon " + str(o));
+          !s)
+        return s;
+  }
+  for (size_t i = 0; i < image.sources.size(); ++i)
+    if (Status s = checkSourceStructure(shapes, image.sources[i], i); !s)
+      return s;
+  for (size_t i = 0; i < image.populations.size(); ++i)
+    if (Status s = checkPopulationStructure(shapes, image.populations[i]); !s)
+      return s;
+  return Status::ok();
+}
+
+namespace {
+
+Status checkLimit(const std::string &where, const char *what, size_t used,
+                  unsigned limit) {
+  if (used > limit)
+    return makeError(where + ": " + str(used) + " " + what +
+                     " exceed the core's " + str(limit));
+  return Status::ok();
+}
+
+Status checkAxon(const Core &core, size_t a, const Profile &profile,
+                 const std::string &where) {
+  const SynapseFormat &f = profile.synapse;
+  const InputAxon &ax = core.inputAxons[a];
+  const std::string at = where + ": input axon " + str(a);
+  if (ax.weightBits < 1 || ax.weightBits > f.weightBitsMax)
+    return makeError(at + ": weightBits " + str(ax.weightBits) +
+                     " out of range [1, " + str(f.weightBitsMax) + "]");
+  if (ax.weightExponent < f.weightExponentMin ||
+      ax.weightExponent > f.weightExponentMax)
+    return makeError(at + ": weightExponent " +
+                     std::to_string(int(ax.weightExponent)) +
+                     " out of range [" + std::to_string(f.weightExponentMin) +
+                     ", " + std::to_string(f.weightExponentMax) + "]");
+  if (ax.hasDelay && f.delayBits == 0)
+    return makeError(at + ": hasDelay but the profile has no delay bits");
+  const uint64_t end = uint64_t(ax.firstWord) + wordsForGroup(ax, f);
+  if (ax.synapseCount > 0 && end > core.synapseWords.size())
+    return makeError(at + ": synapse words [" + str(ax.firstWord) + ", " +
+                     str(end) + ") out of range (core has " +
+                     str(core.synapseWords.size()) + " synapse words)");
+  for (uint32_t i = 0; i < ax.synapseCount; ++i) {
+    const Synapse s = unpackSynapse(core.synapseWords, ax, i, f);
+    if (s.compartment >= core.compartments.size())
+      return makeError(at + ": synapse " + str(i) + ": compartment " +
+                       str(s.compartment) + " out of range (core has " +
+                       str(core.compartments.size()) + " compartments)");
+    if (s.delay < 1 || s.delay > f.maxDelay)
+      return makeError(at + ": synapse " + str(i) + ": delay " + str(s.delay) +
+                       " out of range [1, " + str(f.maxDelay) + "]");
+  }
+  return Status::ok();
+}
+
+Status checkCore(const Image &image, size_t c, const Profile &profile) {
+  const Core &core = image.cores[c];
+  const std::string where = "core " + str(c);
+  const MeshShape &m = profile.mesh;
+  const uint64_t width = uint64_t(m.tilesX) * m.chipsX;
+  const uint64_t height = uint64_t(m.tilesY) * m.chipsY;
+  if (core.x >= width || core.y >= height || core.tileSlot >= m.coresPerTile)
+    return makeError(where + ": position (x " + str(core.x) + ", y " +
+                     str(core.y) + ", slot " + str(core.tileSlot) +
+                     ") out of range (mesh " + str(width) + " x " +
+                     str(height) + " tiles, " + str(m.coresPerTile) +
+                     " cores per tile)");
+  const CoreLimits &l = profile.core;
+  if (Status s = checkLimit(where, "compartments", core.compartments.size(),
+                            l.compartments);
+      !s)
+    return s;
+  if (Status s = checkLimit(where, "input axons", core.inputAxons.size(),
+                            l.inputAxons);
+      !s)
+    return s;
+  if (Status s = checkLimit(where, "output axons", core.outputAxons.size(),
+                            l.outputAxons);
+      !s)
+    return s;
+  if (Status s = checkLimit(where, "synapse words", core.synapseWords.size(),
+                            l.synapseWords);
+      !s)
+    return s;
+  for (size_t i = 0; i < core.compartments.size(); ++i)
+    if (Status s = validateParams(core.compartments[i], profile); !s)
+      return makeError(where + ": compartment " + str(i) + ": " + s.error());
+  for (size_t a = 0; a < core.inputAxons.size(); ++a)
+    if (Status s = checkAxon(core, a, profile, where); !s)
+      return s;
+  return Status::ok();
+}
+
+} // namespace
+
+Status checkProfileMatch(const Image &image, const Profile &profile) {
+  const uint64_t fp = profile.fingerprint();
+  if (image.profileName == profile.name && image.profileFingerprint == fp)
+    return Status::ok();
+  return makeError("profile mismatch: image was built for profile \"" +
+                   image.profileName + "\" (fingerprint " +
+                   fingerprintHex(image.profileFingerprint) +
+                   "), but the profile given is \"" + profile.name +
+                   "\" (fingerprint " + fingerprintHex(fp) + ")");
+}
+
+std::string fingerprintHex(uint64_t fp) {
+  static const char digits[] = "0123456789abcdef";
+  std::string s = "0x";
+  for (int i = 15; i >= 0; --i)
+    s.push_back(digits[(fp >> (4 * i)) & 0xf]);
+  return s;
+}
+
+Status validate(const Image &image, const Profile &profile) {
+  if (Status s = checkProfileMatch(image, profile); !s)
+    return s;
+  if (image.cores.size() > profile.mesh.totalCores())
+    return makeError(str(image.cores.size()) + " cores exceed the " +
+                     str(profile.mesh.totalCores()) + " cores of profile \"" +
+                     profile.name + "\"");
+  if (Status s = validateStructure(image); !s)
+    return s;
+  std::set<std::tuple<uint32_t, uint32_t, uint32_t>> used;
+  for (size_t c = 0; c < image.cores.size(); ++c) {
+    if (Status s = checkCore(image, c, profile); !s)
+      return s;
+    const Core &core = image.cores[c];
+    if (!used.insert({core.x, core.y, core.tileSlot}).second)
+      return makeError("core " + str(c) + ": position (x " + str(core.x) +
+                       ", y " + str(core.y) + ", slot " + str(core.tileSlot) +
+                       ") is used by another core");
+  }
+  return Status::ok();
+}
+
+} // namespace cajal::chip

@@ -1,0 +1,353 @@
+//===- ImageFile.cpp - Chip-image binary file: write and read -------------===//
+//
+// Layout (docs/chip-image.md), little-endian throughout:
+//   "CAJALIMG" (8 bytes), u32 version, then sections, each
+//   char[4] tag, u64 body length, body:
+//     HEAD  u64 profile fingerprint, str profile name, u32 core count
+//     CORE  one per core, in index order
+//     SRCS  the spike sources
+//     POPS  the populations and their slices
+//     END   u64 FNV-1a 64 of every byte of the file before the END tag.
+//
+// Writing streams: the header goes out at create(), each core at addCore()
+// (serialised into a buffer, hashed and appended), the rest at finish(),
+// always into a temporary next to the target that is renamed into place
+// only when complete, so a failure never leaves a partial image. References
+// to cores not yet written are remembered (the largest input-axon index per
+// target core) and checked at finish().
+//
+// Reading walks the section headers first, so a short file is reported as
+// truncated at a named section and offset, then verifies the checksum (any
+// flipped byte), and only then decodes the bodies.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ImageInternal.h"
+#include "cajal/Chip/Image.h"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <unistd.h>
+
+namespace cajal::chip {
+namespace {
+
+constexpr char kMagic[8] = {'C', 'A', 'J', 'A', 'L', 'I', 'M', 'G'};
+constexpr uint64_t kFnvOffset = 0xcbf29ce484222325ull;
+constexpr uint64_t kFnvPrime = 0x100000001b3ull;
+
+uint64_t fnv1a(uint64_t h, const char *data, size_t n) {
+  for (size_t i = 0; i < n; ++i) {
+    h ^= uint8_t(data[i]);
+    h *= kFnvPrime;
+  }
+  return h;
+}
+
+std::string str(uint64_t v) { return std::to_string(v); }
+
+/// Little-endian serialisation into a byte string.
+struct Bytes {
+  std::string b;
+  void u8(uint8_t v) { b.push_back(char(v)); }
+  void uN(uint64_t v, int n) {
+    for (int i = 0; i < n; ++i)
+      b.push_back(char((v >> (8 * i)) & 0xff));
+  }
+  void u16(uint16_t v) { uN(v, 2); }
+  void u32(uint32_t v) { uN(v, 4); }
+  void u64(uint64_t v) { uN(v, 8); }
+  void text(const std::string &s) {
+    u32(uint32_t(s.size()));
+    b += s;
+  }
+};
+
+void putTarget(Bytes &o, const AxonTarget &t) {
+  o.u32(t.core);
+  o.u32(t.inputAxon);
+}
+
+void putOffsets(Bytes &o, const std::vector<uint32_t> &v) {
+  o.u32(uint32_t(v.size()));
+  for (uint32_t x : v)
+    o.u32(x);
+}
+
+std::string encodeCore(const Core &c) {
+  Bytes o;
+  o.u32(c.x);
+  o.u32(c.y);
+  o.u32(c.tileSlot);
+  o.u32(uint32_t(c.compartments.size()));
+  for (const CompartmentParams &p : c.compartments) {
+    o.u16(p.decayU);
+    o.u16(p.decayV);
+    o.u16(uint16_t(p.biasMantissa));
+    o.u8(p.biasExponent);
+    o.u8(p.refractory);
+    o.u32(p.thresholdMantissa);
+    o.u8(p.vminExponent);
+    o.u8(p.vmaxExponent);
+    o.u8(p.flags);
+  }
+  o.u32(uint32_t(c.inputAxons.size()));
+  for (const InputAxon &a : c.inputAxons) {
+    o.u32(a.firstWord);
+    o.u32(a.synapseCount);
+    o.u8(a.weightBits);
+    o.u8(uint8_t(a.weightExponent));
+    o.u8(a.hasDelay ? 1 : 0);
+  }
+  o.u32(uint32_t(c.synapseWords.size()));
+  for (uint64_t w : c.synapseWords)
+    o.u64(w);
+  putOffsets(o, c.outputBegin);
+  o.u32(uint32_t(c.outputAxons.size()));
+  for (const AxonTarget &t : c.outputAxons)
+    putTarget(o, t);
+  return o.b;
+}
+
+std::string encodeSources(const std::vector<Source> &sources) {
+  Bytes o;
+  o.u32(uint32_t(sources.size()));
+  for (const Source &s : sources) {
+    o.text(s.name);
+    o.u8(uint8_t(s.kind));
+    o.u32(s.size);
+    o.u32(s.probability);
+    o.u64(s.seed);
+    o.u32(s.period);
+    o.u32(s.phase);
+    o.u32(uint32_t(s.spikes.size()));
+    for (const SourceSpike &sp : s.spikes) {
+      o.u32(sp.step);
+      o.u32(sp.index);
+    }
+    putOffsets(o, s.targetBegin);
+    o.u32(uint32_t(s.targets.size()));
+    for (const AxonTarget &t : s.targets)
+      putTarget(o, t);
+  }
+  return o.b;
+}
+
+std::string encodePopulations(const std::vector<Population> &pops) {
+  Bytes o;
+  o.u32(uint32_t(pops.size()));
+  for (const Population &p : pops) {
+    o.text(p.name);
+    o.u32(p.size);
+    o.u8(p.recordSpikes ? 1 : 0);
+    o.u8(p.recordState ? 1 : 0);
+    o.u32(uint32_t(p.slices.size()));
+    for (const Slice &s : p.slices) {
+      o.u32(s.core);
+      o.u32(s.firstCompartment);
+      o.u32(s.firstNeuron);
+      o.u32(s.count);
+    }
+  }
+  return o.b;
+}
+
+std::string sectionHeader(const char tag[4], uint64_t length) {
+  Bytes o;
+  o.b.append(tag, 4);
+  o.u64(length);
+  return o.b;
+}
+
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// ImageWriter
+//===----------------------------------------------------------------------===//
+
+struct ImageWriter::Impl {
+  std::string path, tempPath;
+  std::FILE *file = nullptr;
+  uint64_t hash = kFnvOffset;
+  uint64_t offset = 0;
+  uint32_t coreCount = 0;
+  std::vector<CoreShape> shapes;
+  /// Per target core: the largest input axon referenced, and by whom.
+  struct Reference {
+    uint32_t maxAxon = 0;
+    std::string where;
+  };
+  std::map<uint32_t, Reference> references;
+
+  Status put(const std::string &bytes) {
+    if (std::fwrite(bytes.data(), 1, bytes.size(), file) != bytes.size())
+      return makeError(path + ": write failed at offset " + str(offset) + ": " +
+                       std::strerror(errno));
+    hash = fnv1a(hash, bytes.data(), bytes.size());
+    offset += bytes.size();
+    return Status::ok();
+  }
+  Status putSection(const char tag[4], const std::string &body) {
+    if (Status s = put(sectionHeader(tag, body.size())); !s)
+      return s;
+    return put(body);
+  }
+  void discard() {
+    if (file)
+      std::fclose(file);
+    file = nullptr;
+    if (!tempPath.empty())
+      std::remove(tempPath.c_str());
+    tempPath.clear();
+  }
+  Status checkReferences() const;
+};
+
+Status ImageWriter::Impl::checkReferences() const {
+  for (const auto &[core, ref] : references)
+    if (Status s =
+            checkTarget(shapes, AxonTarget{core, ref.maxAxon}, ref.where);
+        !s)
+      return makeError(path + ": " + s.error());
+  return Status::ok();
+}
+
+ImageWriter::ImageWriter(ImageWriter &&o) noexcept : impl(o.impl) {
+  o.impl = nullptr;
+}
+
+ImageWriter &ImageWriter::operator=(ImageWriter &&o) noexcept {
+  if (this != &o) {
+    if (impl)
+      impl->discard();
+    delete impl;
+    impl = o.impl;
+    o.impl = nullptr;
+  }
+  return *this;
+}
+
+ImageWriter::~ImageWriter() {
+  if (impl)
+    impl->discard();
+  delete impl;
+}
+
+Result<ImageWriter> ImageWriter::create(const std::string &path,
+                                        const Image &header,
+                                        uint32_t coreCount) {
+  static unsigned counter = 0;
+  ImageWriter w;
+  w.impl = new Impl;
+  Impl &im = *w.impl;
+  im.path = path;
+  im.coreCount = coreCount;
+  im.tempPath =
+      path + ".tmp-" + str(uint64_t(::getpid())) + "-" + str(++counter);
+  im.file = std::fopen(im.tempPath.c_str(), "wb");
+  if (!im.file) {
+    const std::string why = std::strerror(errno);
+    im.tempPath.clear();
+    return makeError(path + ": cannot create image (temporary " + path +
+                     ".tmp-*): " + why);
+  }
+  Bytes pre;
+  pre.b.append(kMagic, sizeof kMagic);
+  pre.u32(Image::formatVersion);
+  Bytes head;
+  head.u64(header.profileFingerprint);
+  head.text(header.profileName);
+  head.u32(coreCount);
+  if (Status s = im.put(pre.b); !s)
+    return Error{s.error()};
+  if (Status s = im.putSection("HEAD", head.b); !s)
+    return Error{s.error()};
+  return w;
+}
+
+Status ImageWriter::addCore(const Core &core) {
+  if (!impl || !impl->file)
+    return makeError("image writer: addCore after finish or failure");
+  Impl &im = *impl;
+  const size_t index = im.shapes.size();
+  if (index >= im.coreCount)
+    return makeError(im.path + ": more cores added than the " +
+                     str(im.coreCount) + " announced");
+  if (Status s = validateCoreStructure(core, index); !s)
+    return makeError(im.path + ": " + s.error());
+  for (size_t o = 0; o < core.outputAxons.size(); ++o) {
+    const AxonTarget &t = core.outputAxons[o];
+    auto [it, fresh] = im.references.try_emplace(t.core);
+    if (fresh || t.inputAxon > it->second.maxAxon)
+      it->second = {t.inputAxon,
+                    "core " + str(index) + ": output axon " + str(o)};
+  }
+  im.shapes.push_back({core.compartments.size(), core.inputAxons.size()});
+  return im.putSection("CORE", encodeCore(core));
+}
+
+Status ImageWriter::finish(const Image &trailer) {
+  if (!impl || !impl->file)
+    return makeError("image writer: finish after finish or failure");
+  Impl &im = *impl;
+  auto fail = [&](const std::string &message) -> Status {
+    im.discard();
+    return makeError(message);
+  };
+  if (im.shapes.size() != im.coreCount)
+    return fail(im.path + ": " + str(im.shapes.size()) + " cores added, but " +
+                str(im.coreCount) + " announced");
+  if (Status s = im.checkReferences(); !s)
+    return fail(s.error());
+  for (size_t i = 0; i < trailer.sources.size(); ++i)
+    if (Status s = checkSourceStructure(im.shapes, trailer.sources[i], i); !s)
+      return fail(im.path + ": " + s.error());
+  for (const Population &p : trailer.populations)
+    if (Status s = checkPopulationStructure(im.shapes, p); !s)
+      return fail(im.path + ": " + s.error());
+  if (Status s = im.putSection("SRCS", encodeSources(trailer.sources)); !s)
+    return fail(s.error());
+  if (Status s = im.putSection("POPS", encodePopulations(trailer.populations));
+      !s)
+    return fail(s.error());
+  Bytes end;
+  end.u64(im.hash);
+  if (Status s = im.putSection("END ", end.b); !s)
+    return fail(s.error());
+  const bool flushed = std::fflush(im.file) == 0;
+  const bool closed = std::fclose(im.file) == 0;
+  im.file = nullptr;
+  if (!flushed || !closed)
+    return fail(im.path + ": cannot write image: " + std::strerror(errno));
+  if (std::rename(im.tempPath.c_str(), im.path.c_str()) != 0)
+    return fail(im.path + ": cannot rename temporary into place: " +
+                std::strerror(errno));
+  im.tempPath.clear();
+  return Status::ok();
+}
+
+Status writeImage(const Image &image, const std::string &path) {
+  if (Status s = validateStructure(image); !s)
+    return makeError(path + ": not written: " + s.error());
+  Result<ImageWriter> w =
+      ImageWriter::create(path, image, uint32_t(image.cores.size()));
+  if (!w)
+    return w.takeError();
+  for (const Core &c : image.cores)
+    if (Status s = w->addCore(c); !s)
+      return s;
+  return w->finish(image);
+}
+
+Status writeImage(const Image &image, const Profile &profile,
+                  const std::string &path) {
+  if (Status s = validate(image, profile); !s)
+    return makeError(path + ": not written: " + s.error());
+  return writeImage(image, path);
+}
+
+} // namespace cajal::chip

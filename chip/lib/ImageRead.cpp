@@ -1,0 +1,405 @@
+//===- ImageRead.cpp - Chip-image binary file: read and check -------------===//
+//
+// Reading happens in four passes over the file held in memory, each with its
+// own error kind, so that a user learns what is wrong with the file:
+//   1. preamble: too short (truncated), wrong magic, unsupported version;
+//   2. section walk (after 3 when the file ends with END): tag and length of
+//   every section up to END; a section
+//      that runs past the end of the file is reported as truncated, with the
+//      section (e.g. "CORE #3") and offsets;
+//   3. checksum: FNV-1a 64 of all bytes before the END tag. When the file
+//      ends with a whole END section it was not cut short, so the checksum
+//      is verified before the walk and a damaged length field is reported
+//      as a checksum mismatch, not as a truncation;
+//   4. decode: the section order HEAD, CORE x n, SRCS, POPS, END and the
+//      bodies (bounds-checked: a count larger than the bytes left is an
+//      error, never a huge allocation), then validateStructure().
+// readImage() then checks the profile (name and fingerprint) and validate().
+// The layout is in ImageFile.cpp and docs/chip-image.md.
+//
+//===----------------------------------------------------------------------===//
+
+#include "cajal/Chip/Image.h"
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <utility>
+
+namespace cajal::chip {
+namespace {
+
+constexpr char kMagic[8] = {'C', 'A', 'J', 'A', 'L', 'I', 'M', 'G'};
+constexpr size_t kPreambleBytes = 12;
+constexpr size_t kSectionHeaderBytes = 12;
+constexpr uint64_t kFnvOffset = 0xcbf29ce484222325ull;
+constexpr uint64_t kFnvPrime = 0x100000001b3ull;
+
+std::string str(uint64_t v) { return std::to_string(v); }
+
+uint64_t readLE(const std::string &b, size_t at, int n) {
+  uint64_t v = 0;
+  for (int i = 0; i < n; ++i)
+    v |= uint64_t(uint8_t(b[at + i])) << (8 * i);
+  return v;
+}
+
+struct SectionRef {
+  std::string tag;
+  size_t offset = 0; ///< of the section header
+  size_t body = 0;   ///< of the body
+  uint64_t length = 0;
+};
+
+/// A bounds-checked little-endian reader over one section body.
+class Cursor {
+public:
+  Cursor(const std::string &bytes, const SectionRef &s, std::string label)
+      : b(bytes), pos(s.body), end(s.body + s.length), name(std::move(label)) {}
+
+  bool ok() const { return err.empty(); }
+  const std::string &error() const { return err; }
+  bool atEnd() const { return pos == end; }
+
+  uint64_t uN(int n) {
+    if (!need(n, "a field"))
+      return 0;
+    const uint64_t v = readLE(b, pos, n);
+    pos += n;
+    return v;
+  }
+  uint8_t u8() { return uint8_t(uN(1)); }
+  uint16_t u16() { return uint16_t(uN(2)); }
+  uint32_t u32() { return uint32_t(uN(4)); }
+  uint64_t u64() { return uN(8); }
+  /// A count of elements of at least `elemBytes` bytes each.
+  uint32_t count(size_t elemBytes, const char *what) {
+    const uint32_t n = u32();
+    if (ok() && uint64_t(n) * elemBytes > end - pos)
+      fail(std::string(what) + " count " + str(n) + " needs " +
+           str(uint64_t(n) * elemBytes) + " bytes, only " + str(end - pos) +
+           " left");
+    return ok() ? n : 0;
+  }
+  std::string text(const char *what) {
+    const uint32_t n = count(1, what);
+    if (!ok())
+      return {};
+    std::string s = b.substr(pos, n);
+    pos += n;
+    return s;
+  }
+  void fail(const std::string &message) {
+    if (err.empty())
+      err = "malformed " + name + " at offset " + str(pos) + ": " + message;
+  }
+
+private:
+  bool need(size_t n, const char *what) {
+    if (!ok())
+      return false;
+    if (end - pos < n) {
+      fail(std::string("body ends before ") + what);
+      return false;
+    }
+    return true;
+  }
+  const std::string &b;
+  size_t pos, end;
+  std::string name;
+  std::string err;
+};
+
+AxonTarget getTarget(Cursor &c) {
+  AxonTarget t;
+  t.core = c.u32();
+  t.inputAxon = c.u32();
+  return t;
+}
+
+std::vector<uint32_t> getOffsets(Cursor &c, const char *what) {
+  std::vector<uint32_t> v(c.count(4, what));
+  for (uint32_t &x : v)
+    x = c.u32();
+  return v;
+}
+
+void decodeCore(Cursor &c, Core &core) {
+  core.x = c.u32();
+  core.y = c.u32();
+  core.tileSlot = c.u32();
+  core.compartments.resize(c.count(15, "compartment"));
+  for (CompartmentParams &p : core.compartments) {
+    p.decayU = c.u16();
+    p.decayV = c.u16();
+    p.biasMantissa = int16_t(c.u16());
+    p.biasExponent = c.u8();
+    p.refractory = c.u8();
+    p.thresholdMantissa = c.u32();
+    p.vminExponent = c.u8();
+    p.vmaxExponent = c.u8();
+    p.flags = c.u8();
+  }
+  core.inputAxons.resize(c.count(11, "input axon"));
+  for (InputAxon &a : core.inputAxons) {
+    a.firstWord = c.u32();
+    a.synapseCount = c.u32();
+    a.weightBits = c.u8();
+    a.weightExponent = int8_t(c.u8());
+    const uint8_t delay = c.u8();
+    if (delay > 1)
+      c.fail("hasDelay byte " + str(delay) + " is neither 0 nor 1");
+    a.hasDelay = delay == 1;
+  }
+  core.synapseWords.resize(c.count(8, "synapse word"));
+  for (uint64_t &w : core.synapseWords)
+    w = c.u64();
+  core.outputBegin = getOffsets(c, "outputBegin");
+  core.outputAxons.resize(c.count(8, "output axon"));
+  for (AxonTarget &t : core.outputAxons)
+    t = getTarget(c);
+}
+
+void decodeSources(Cursor &c, std::vector<Source> &sources) {
+  sources.resize(c.count(41, "source"));
+  for (Source &s : sources) {
+    s.name = c.text("source name");
+    const uint8_t kind = c.u8();
+    if (kind > uint8_t(SourceKind::Periodic))
+      c.fail("source \"" + s.name + "\": unknown kind " + str(kind));
+    s.kind = SourceKind(kind);
+    s.size = c.u32();
+    s.probability = c.u32();
+    s.seed = c.u64();
+    s.period = c.u32();
+    s.phase = c.u32();
+    s.spikes.resize(c.count(8, "spike"));
+    for (SourceSpike &sp : s.spikes) {
+      sp.step = c.u32();
+      sp.index = c.u32();
+    }
+    s.targetBegin = getOffsets(c, "targetBegin");
+    s.targets.resize(c.count(8, "target"));
+    for (AxonTarget &t : s.targets)
+      t = getTarget(c);
+  }
+}
+
+void decodePopulations(Cursor &c, std::vector<Population> &pops) {
+  pops.resize(c.count(14, "population"));
+  for (Population &p : pops) {
+    p.name = c.text("population name");
+    p.size = c.u32();
+    p.recordSpikes = c.u8() != 0;
+    p.recordState = c.u8() != 0;
+    p.slices.resize(c.count(16, "slice"));
+    for (Slice &s : p.slices) {
+      s.core = c.u32();
+      s.firstCompartment = c.u32();
+      s.firstNeuron = c.u32();
+      s.count = c.u32();
+    }
+  }
+}
+
+Result<std::string> slurp(const std::string &path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in)
+    return makeError(path + ": cannot open image: " + std::strerror(errno));
+  std::string bytes((std::istreambuf_iterator<char>(in)),
+                    std::istreambuf_iterator<char>());
+  if (in.bad())
+    return makeError(path + ": read error");
+  return bytes;
+}
+
+Status checkPreamble(const std::string &path, const std::string &b) {
+  if (b.size() < sizeof kMagic)
+    return makeError(path + ": truncated at offset " + str(b.size()) +
+                     ": file is " + str(b.size()) +
+                     " bytes, shorter than the 8-byte magic");
+  if (std::memcmp(b.data(), kMagic, sizeof kMagic) != 0)
+    return makeError(path + ": not a chip image: wrong magic (expected "
+                            "\"CAJALIMG\")");
+  if (b.size() < kPreambleBytes)
+    return makeError(path + ": truncated at offset " + str(b.size()) +
+                     ": file ends inside the version field");
+  const uint32_t version = uint32_t(readLE(b, 8, 4));
+  if (version != Image::formatVersion)
+    return makeError(path + ": unsupported image version " + str(version) +
+                     " (this build reads version " + str(Image::formatVersion) +
+                     ")");
+  return Status::ok();
+}
+
+bool knownTag(const std::string &tag) {
+  return tag == "HEAD" || tag == "CORE" || tag == "SRCS" || tag == "POPS" ||
+         tag == "END ";
+}
+
+std::string sectionName(const std::string &tag, size_t coreIndex) {
+  std::string t = tag == "END " ? "END" : tag;
+  return tag == "CORE" ? "section CORE #" + str(coreIndex) : "section " + t;
+}
+
+/// Pass 2: the section headers, up to and including END.
+Result<std::vector<SectionRef>> walkSections(const std::string &path,
+                                             const std::string &b) {
+  std::vector<SectionRef> sections;
+  size_t pos = kPreambleBytes, cores = 0;
+  std::string after = "the preamble";
+  while (true) {
+    if (pos == b.size())
+      return makeError(path + ": truncated at offset " + str(pos) +
+                       ": file ends after " + after +
+                       ", before the END section");
+    if (b.size() - pos < kSectionHeaderBytes)
+      return makeError(path + ": truncated at offset " + str(b.size()) +
+                       ": file ends inside a section header (at offset " +
+                       str(pos) + ", after " + after + ")");
+    SectionRef s;
+    s.tag = b.substr(pos, 4);
+    s.offset = pos;
+    s.length = readLE(b, pos + 4, 8);
+    s.body = pos + kSectionHeaderBytes;
+    if (!knownTag(s.tag))
+      return makeError(path + ": corrupt section header at offset " + str(pos) +
+                       " (after " + after +
+                       "): unknown tag; the file is damaged");
+    const std::string name = sectionName(s.tag, cores);
+    if (s.length > b.size() - s.body)
+      return makeError(path + ": truncated at offset " + str(b.size()) + ": " +
+                       name + " at offset " + str(pos) + " needs " +
+                       str(s.length) + " body bytes, only " +
+                       str(b.size() - s.body) + " remain");
+    sections.push_back(s);
+    cores += s.tag == "CORE";
+    pos = s.body + s.length;
+    after = name;
+    if (s.tag == "END ")
+      break;
+  }
+  if (pos != b.size())
+    return makeError(path + ": " + str(b.size() - pos) +
+                     " unexpected bytes after the END section at offset " +
+                     str(pos));
+  return sections;
+}
+
+/// FNV-1a 64 of the bytes before the END section at `endOffset`, compared
+/// with the value stored in its body.
+Status checkChecksum(const std::string &path, const std::string &b,
+                     size_t endOffset) {
+  uint64_t h = kFnvOffset;
+  for (size_t i = 0; i < endOffset; ++i) {
+    h ^= uint8_t(b[i]);
+    h *= kFnvPrime;
+  }
+  const uint64_t stored = readLE(b, endOffset + kSectionHeaderBytes, 8);
+  if (h != stored)
+    return makeError(path + ": checksum mismatch: stored " +
+                     fingerprintHex(stored) + ", computed " +
+                     fingerprintHex(h) + " (the file is damaged)");
+  return Status::ok();
+}
+
+/// Does the file end with a whole END section? A writer always ends with
+/// one, so a file that does was not cut short: any damage inside it, even
+/// to a section length, is a checksum error rather than a truncation.
+bool hasEndSection(const std::string &b) {
+  const size_t endBytes = kSectionHeaderBytes + 8;
+  if (b.size() < kPreambleBytes + endBytes)
+    return false;
+  const size_t at = b.size() - endBytes;
+  return b.compare(at, 4, "END ") == 0 && readLE(b, at + 4, 8) == 8;
+}
+
+/// Pass 4: the section order and bodies.
+Status decode(const std::string &path, const std::string &b,
+              const std::vector<SectionRef> &sections, Image &image) {
+  auto expect = [&](size_t i, const char *tag) -> Status {
+    if (i >= sections.size() || sections[i].tag != tag)
+      return makeError(
+          path + ": malformed image: expected section " + std::string(tag) +
+          " at position " + str(i) +
+          (i < sections.size() ? ", found " + sections[i].tag : std::string()));
+    return Status::ok();
+  };
+  auto finishCursor = [&](Cursor &c) -> Status {
+    if (c.ok() && !c.atEnd())
+      c.fail("unexpected bytes at the end of the section body");
+    return c.ok() ? Status::ok() : makeError(path + ": " + c.error());
+  };
+  if (Status s = expect(0, "HEAD"); !s)
+    return s;
+  Cursor head(b, sections[0], "section HEAD");
+  image.profileFingerprint = head.u64();
+  image.profileName = head.text("profile name");
+  const uint32_t coreCount = head.u32();
+  if (Status s = finishCursor(head); !s)
+    return s;
+  if (sections.size() != size_t(coreCount) + 4)
+    return makeError(path + ": malformed image: HEAD announces " +
+                     str(coreCount) + " cores, the file has " +
+                     str(sections.size()) + " sections");
+  image.cores.resize(coreCount);
+  for (uint32_t i = 0; i < coreCount; ++i) {
+    if (Status s = expect(1 + i, "CORE"); !s)
+      return s;
+    Cursor c(b, sections[1 + i], "section CORE #" + str(i));
+    decodeCore(c, image.cores[i]);
+    if (Status s = finishCursor(c); !s)
+      return s;
+  }
+  if (Status s = expect(1 + coreCount, "SRCS"); !s)
+    return s;
+  Cursor src(b, sections[1 + coreCount], "section SRCS");
+  decodeSources(src, image.sources);
+  if (Status s = finishCursor(src); !s)
+    return s;
+  if (Status s = expect(2 + coreCount, "POPS"); !s)
+    return s;
+  Cursor pop(b, sections[2 + coreCount], "section POPS");
+  decodePopulations(pop, image.populations);
+  return finishCursor(pop);
+}
+
+} // namespace
+
+Result<Image> readImageUnchecked(const std::string &path) {
+  Result<std::string> bytes = slurp(path);
+  if (!bytes)
+    return bytes.takeError();
+  const std::string &b = *bytes;
+  if (Status s = checkPreamble(path, b); !s)
+    return Error{s.error()};
+  if (hasEndSection(b))
+    if (Status s = checkChecksum(path, b, b.size() - kSectionHeaderBytes - 8);
+        !s)
+      return Error{s.error()};
+  Result<std::vector<SectionRef>> sections = walkSections(path, b);
+  if (!sections)
+    return sections.takeError();
+  if (!hasEndSection(b))
+    return makeError(path + ": END section at offset " +
+                     str(sections->back().offset) + " has " +
+                     str(sections->back().length) + " body bytes, expected 8");
+  Image image;
+  if (Status s = decode(path, b, *sections, image); !s)
+    return Error{s.error()};
+  if (Status s = validateStructure(image); !s)
+    return makeError(path + ": " + s.error());
+  return image;
+}
+
+Result<Image> readImage(const std::string &path, const Profile &profile) {
+  Result<Image> image = readImageUnchecked(path);
+  if (!image)
+    return image;
+  if (Status s = validate(*image, profile); !s)
+    return makeError(path + ": " + s.error());
+  return image;
+}
+
+} // namespace cajal::chip

@@ -1,0 +1,250 @@
+//===- ImageCorruptionTest.cpp - Each damaged image gets its own error ----===//
+//
+// The tests damage a valid image file in one way each and check that the
+// reader names the file and the kind of damage. To reach the decoder past
+// the checksum (index and parameter errors), a patched file gets its END
+// checksum recomputed here, following docs/chip-image.md.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ImageFixtures.h"
+#include "TestUtil.h"
+#include "cajal/Chip/Image.h"
+
+#include <gtest/gtest.h>
+
+#include <cstring>
+
+using namespace cajal::chip;
+using cajal::Result;
+using namespace cajal::chip::test;
+
+namespace {
+
+uint64_t le(const std::string &b, size_t at, int n) {
+  uint64_t v = 0;
+  for (int i = 0; i < n; ++i)
+    v |= uint64_t(uint8_t(b[at + i])) << (8 * i);
+  return v;
+}
+
+void putLE(std::string &b, size_t at, uint64_t v, int n) {
+  for (int i = 0; i < n; ++i)
+    b[at + i] = char((v >> (8 * i)) & 0xff);
+}
+
+struct Section {
+  std::string tag;
+  size_t offset, body, length;
+};
+
+/// The sections of a well-formed file (docs/chip-image.md).
+std::vector<Section> sections(const std::string &b) {
+  std::vector<Section> out;
+  size_t pos = 12;
+  while (pos + 12 <= b.size()) {
+    Section s{b.substr(pos, 4), pos, pos + 12, size_t(le(b, pos + 4, 8))};
+    out.push_back(s);
+    pos = s.body + s.length;
+  }
+  return out;
+}
+
+/// Recompute the END checksum (FNV-1a 64 of the bytes before the END tag).
+void fixChecksum(std::string &b) {
+  const Section end = sections(b).back();
+  uint64_t h = 0xcbf29ce484222325ull;
+  for (size_t i = 0; i < end.offset; ++i) {
+    h ^= uint8_t(b[i]);
+    h *= 0x100000001b3ull;
+  }
+  putLE(b, end.body, h, 8);
+}
+
+class CorruptionTest : public ::testing::Test {
+protected:
+  void SetUp() override {
+    std::mt19937_64 rng(11);
+    image = randomImage(rng, profile, 3);
+    ASSERT_TRUE(bool(writeImage(image, profile, good)));
+    bytes = readBytes(good);
+  }
+  /// Read `b` written to a fresh file; return the error (empty on success).
+  std::string errorOf(const std::string &b) {
+    writeBytes(bad, b);
+    Result<Image> r = readImage(bad, profile);
+    if (r)
+      return {};
+    EXPECT_EQ(r.error().rfind(bad + ": ", 0), 0u) << r.error();
+    return r.error();
+  }
+  Profile profile = loihi1();
+  TempDir dir;
+  std::string good = dir.file("good.cjimg"), bad = dir.file("bad.cjimg");
+  Image image;
+  std::string bytes;
+};
+
+bool has(const std::string &s, const std::string &part) {
+  return s.find(part) != std::string::npos;
+}
+
+TEST_F(CorruptionTest, LayoutIsAsDocumented) {
+  ASSERT_EQ(bytes.substr(0, 8), "CAJALIMG");
+  EXPECT_EQ(le(bytes, 8, 4), Image::formatVersion);
+  const auto s = sections(bytes);
+  ASSERT_EQ(s.size(), 3u + 4u);
+  EXPECT_EQ(s[0].tag, "HEAD");
+  EXPECT_EQ(le(bytes, s[0].body, 8), profile.fingerprint());
+  for (int i = 1; i <= 3; ++i)
+    EXPECT_EQ(s[i].tag, "CORE");
+  EXPECT_EQ(s[4].tag, "SRCS");
+  EXPECT_EQ(s[5].tag, "POPS");
+  EXPECT_EQ(s[6].tag, "END ");
+  EXPECT_EQ(s[6].body + 8, bytes.size());
+}
+
+TEST_F(CorruptionTest, TruncationNamesOffsetAndSection) {
+  const auto s = sections(bytes);
+  std::string e = errorOf(bytes.substr(0, 4));
+  EXPECT_TRUE(has(e, "truncated at offset 4")) << e;
+  e = errorOf(bytes.substr(0, s[2].body + 5)); // inside CORE #1
+  EXPECT_TRUE(has(e, "truncated at offset " + std::to_string(s[2].body + 5)))
+      << e;
+  EXPECT_TRUE(has(e, "section CORE #1")) << e;
+  e = errorOf(bytes.substr(0, s[4].offset + 3)); // inside a section header
+  EXPECT_TRUE(has(e, "truncated")) << e;
+  EXPECT_TRUE(has(e, "inside a section header")) << e;
+  e = errorOf(bytes.substr(0, s[6].offset)); // END missing
+  EXPECT_TRUE(has(e, "truncated at offset " + std::to_string(s[6].offset)))
+      << e;
+  EXPECT_TRUE(has(e, "before the END section")) << e;
+  for (size_t cut = 0; cut < bytes.size(); cut += 97)
+    EXPECT_TRUE(has(errorOf(bytes.substr(0, cut)), "truncated")) << cut;
+}
+
+TEST_F(CorruptionTest, WrongMagic) {
+  std::string b = bytes;
+  b[0] = 'X';
+  const std::string e = errorOf(b);
+  EXPECT_TRUE(has(e, "wrong magic")) << e;
+}
+
+TEST_F(CorruptionTest, UnsupportedVersion) {
+  std::string b = bytes;
+  putLE(b, 8, 2, 4);
+  const std::string e = errorOf(b);
+  EXPECT_TRUE(has(e, "unsupported image version 2")) << e;
+  EXPECT_TRUE(has(e, "reads version 1")) << e;
+}
+
+TEST_F(CorruptionTest, AnyFlippedPayloadByteFailsTheChecksum) {
+  // Every section header byte (tags and lengths) and a sample of the
+  // bodies, except the END section's own tag and length.
+  std::vector<size_t> offsets;
+  for (const Section &s : sections(bytes))
+    for (size_t i = 0; i < 12; ++i)
+      offsets.push_back(s.offset + i);
+  for (size_t at = 12; at < bytes.size(); at += 37)
+    offsets.push_back(at);
+  offsets.push_back(bytes.size() - 1);
+  for (size_t at : offsets) {
+    if (at >= bytes.size() - 20 && at < bytes.size() - 8)
+      continue;
+    std::string b = bytes;
+    b[at] ^= 0x10;
+    const std::string e = errorOf(b);
+    EXPECT_TRUE(has(e, "checksum mismatch")) << "offset " << at << ": " << e;
+  }
+}
+
+TEST_F(CorruptionTest, ProfileMismatchNamesBothProfiles) {
+  Result<Profile> board = findProfile("loihi1-board32", defaultProfileDir());
+  ASSERT_TRUE(bool(board));
+  Result<Image> r = readImage(good, *board);
+  ASSERT_FALSE(bool(r));
+  EXPECT_TRUE(has(r.error(), good + ": profile mismatch")) << r.error();
+  EXPECT_TRUE(has(r.error(), "\"loihi1\"")) << r.error();
+  EXPECT_TRUE(has(r.error(), "\"loihi1-board32\"")) << r.error();
+  // Same name, other values: the fingerprint tells them apart.
+  Profile tweaked = profile;
+  tweaked.cost.staticPowerMW = 1;
+  r = readImage(good, tweaked);
+  ASSERT_FALSE(bool(r));
+  EXPECT_TRUE(has(r.error(), "fingerprint")) << r.error();
+}
+
+TEST_F(CorruptionTest, OutputTargetOutOfRange) {
+  // The last 8 bytes of the last CORE body are its last output target.
+  const auto s = sections(bytes);
+  ASSERT_FALSE(image.cores[2].outputAxons.empty());
+  std::string b = bytes;
+  putLE(b, s[3].body + s[3].length - 8, 9, 4); // core 9 of 3
+  fixChecksum(b);
+  std::string e = errorOf(b);
+  EXPECT_TRUE(has(e, "core 2: output axon")) << e;
+  EXPECT_TRUE(has(e, "target core 9 out of range (image has 3 cores)")) << e;
+  b = bytes;
+  putLE(b, s[3].body + s[3].length - 4, 5000, 4); // input axon 5000
+  fixChecksum(b);
+  e = errorOf(b);
+  EXPECT_TRUE(has(e, "input axon 5000")) << e;
+  EXPECT_TRUE(has(e, "out of range")) << e;
+}
+
+/// Offset of compartment `i`'s first byte in a CORE body.
+size_t compartmentAt(const Section &core, size_t i) {
+  return core.body + 16 + 15 * i;
+}
+
+TEST_F(CorruptionTest, ParameterOutOfRange) {
+  const auto s = sections(bytes);
+  std::string b = bytes;
+  putLE(b, compartmentAt(s[2], 3), 4096, 2); // core 1, compartment 3, decayU
+  fixChecksum(b);
+  const std::string e = errorOf(b);
+  EXPECT_TRUE(
+      has(e, "core 1: compartment 3: decayU 4096 out of range [0, 4095]"))
+      << e;
+}
+
+TEST_F(CorruptionTest, SynapseCompartmentOutOfRange) {
+  // Rewrite core 0 with a synapse aimed past its compartments.
+  Image img = image;
+  Core &core = img.cores[0];
+  InputAxon &ax = core.inputAxons[0];
+  std::vector<Synapse> syn;
+  for (uint32_t i = 0; i < ax.synapseCount; ++i)
+    syn.push_back(unpackSynapse(core.synapseWords, ax, i, profile.synapse));
+  syn.push_back({uint32_t(core.compartments.size()), 1, 1});
+  InputAxon fresh = ax;
+  packSynapses(syn, fresh, core.synapseWords, profile.synapse);
+  ax = fresh;
+  ASSERT_TRUE(bool(writeImage(img, good))); // structure is fine
+  const std::string e = errorOf(readBytes(good));
+  EXPECT_TRUE(has(e, "core 0: input axon 0: synapse " +
+                         std::to_string(syn.size() - 1) + ": compartment " +
+                         std::to_string(core.compartments.size()) +
+                         " out of range"))
+      << e;
+}
+
+TEST_F(CorruptionTest, UncheckedReadSkipsProfileButNotStructure) {
+  Result<Image> r = readImageUnchecked(good);
+  ASSERT_TRUE(bool(r)) << r.error();
+  expectSameImage(image, *r);
+  std::string b = bytes;
+  b[20] ^= 1;
+  writeBytes(bad, b);
+  r = readImageUnchecked(bad);
+  ASSERT_FALSE(bool(r));
+  EXPECT_TRUE(has(r.error(), "checksum mismatch")) << r.error();
+}
+
+TEST_F(CorruptionTest, MissingFileIsAnError) {
+  Result<Image> r = readImage(dir.file("nope.cjimg"), profile);
+  ASSERT_FALSE(bool(r));
+  EXPECT_TRUE(has(r.error(), "nope.cjimg: cannot open")) << r.error();
+}
+
+} // namespace

@@ -1,0 +1,239 @@
+//===- ImageTest.cpp - Synapse packing, round trips and atomic writes -----===//
+
+#include "cajal/Chip/Image.h"
+#include "ImageFixtures.h"
+#include "TestUtil.h"
+
+#include <gtest/gtest.h>
+
+using namespace cajal::chip;
+using cajal::Result;
+using namespace cajal::chip::test;
+
+namespace {
+
+TEST(ImageTest, PackUnpackRoundTripsRandomGroups) {
+  const Profile profile = loihi1();
+  const SynapseFormat &f = profile.synapse;
+  for (uint64_t seed = 1; seed <= 300; ++seed) {
+    std::mt19937_64 rng(seed);
+    InputAxon ax;
+    ax.weightBits = uint8_t(pick(rng, 1, f.weightBitsMax));
+    ax.hasDelay = pick(rng, 0, 1);
+    std::vector<uint64_t> words(pick(rng, 0, 5), 0xdeadbeefull); // prefix
+    const size_t before = words.size();
+    const auto syn = randomSynapses(rng, ax, pick(rng, 0, 200),
+                                    profile.core.compartments, f);
+    packSynapses(syn, ax, words, f);
+    ASSERT_EQ(ax.firstWord, before) << "seed " << seed;
+    ASSERT_EQ(ax.synapseCount, syn.size()) << "seed " << seed;
+    ASSERT_EQ(words.size() - before, wordsForGroup(ax, f)) << "seed " << seed;
+    const unsigned bits = synapseBits(ax, f);
+    const unsigned per = synapsesPerWord(ax, f);
+    ASSERT_EQ(per, f.wordBits / bits);
+    for (uint32_t i = 0; i < syn.size(); ++i)
+      ASSERT_EQ(unpackSynapse(words, ax, i, f), syn[i])
+          << "seed " << seed << " synapse " << i;
+    // No straddling: the bits above per * bits of every word stay zero.
+    if (per * bits < 64) {
+      for (size_t w = before; w < words.size(); ++w)
+        ASSERT_EQ(words[w] >> (per * bits), 0u) << "seed " << seed;
+    }
+    for (size_t w = 0; w < before; ++w)
+      ASSERT_EQ(words[w], 0xdeadbeefull) << "seed " << seed;
+  }
+}
+
+TEST(ImageTest, PackedLayoutIsLsbFirst) {
+  const Profile profile = loihi1();
+  const SynapseFormat &f = profile.synapse;
+  InputAxon ax;
+  ax.weightBits = 8;
+  ax.hasDelay = true; // 10 + 1 + 8 + 6 = 25 bits, 2 per word
+  std::vector<uint64_t> words;
+  packSynapses({{5, -3, 7}, {1023, 255, 62}, {2, 1, 1}}, ax, words, f);
+  ASSERT_EQ(synapseBits(ax, f), 25u);
+  ASSERT_EQ(words.size(), 2u);
+  const uint64_t first = 5 | (1ull << 10) | (3ull << 11) | (7ull << 19);
+  const uint64_t second = 1023 | (0ull << 10) | (255ull << 11) | (62ull << 19);
+  EXPECT_EQ(words[0], first | (second << 25));
+  EXPECT_EQ(words[1], 2 | (1ull << 11) | (1ull << 19));
+  ax.weightBits = 1;
+  ax.hasDelay = false; // 12 bits, 5 per word
+  EXPECT_EQ(synapsesPerWord(ax, f), 5u);
+}
+
+TEST(ImageTest, RoundTripPreservesEveryFieldAndBytes) {
+  const Profile profile = loihi1();
+  TempDir dir;
+  for (uint64_t seed = 1; seed <= 5; ++seed) {
+    std::mt19937_64 rng(seed);
+    const Image img = randomImage(rng, profile, 1 + seed % 4);
+    ASSERT_TRUE(bool(validate(img, profile))) << validate(img, profile).error();
+    const std::string a = dir.file("a.cjimg"), b = dir.file("b.cjimg");
+    ASSERT_TRUE(bool(writeImage(img, profile, a))) << "seed " << seed;
+    Result<Image> back = readImage(a, profile);
+    ASSERT_TRUE(bool(back)) << "seed " << seed << ": " << back.error();
+    expectSameImage(img, *back);
+    ASSERT_TRUE(bool(writeImage(*back, b)));
+    EXPECT_EQ(readBytes(a), readBytes(b)) << "seed " << seed;
+  }
+  EXPECT_EQ(dir.files(), (std::vector<std::string>{"a.cjimg", "b.cjimg"}));
+}
+
+TEST(ImageTest, StreamingWriterMatchesWholeImageWriter) {
+  const Profile profile = loihi1();
+  std::mt19937_64 rng(42);
+  const Image img = randomImage(rng, profile, 4);
+  TempDir dir;
+  ASSERT_TRUE(bool(writeImage(img, dir.file("whole.cjimg"))));
+  Image header;
+  header.profileName = img.profileName;
+  header.profileFingerprint = img.profileFingerprint;
+  Result<ImageWriter> w = ImageWriter::create(dir.file("stream.cjimg"), header,
+                                              uint32_t(img.cores.size()));
+  ASSERT_TRUE(bool(w)) << w.error();
+  for (const Core &c : img.cores)
+    ASSERT_TRUE(bool(w->addCore(c)));
+  EXPECT_EQ(dir.files().size(), 2u); // whole + the temporary
+  Image trailer;
+  trailer.sources = img.sources;
+  trailer.populations = img.populations;
+  ASSERT_TRUE(bool(w->finish(trailer)));
+  EXPECT_EQ(readBytes(dir.file("whole.cjimg")),
+            readBytes(dir.file("stream.cjimg")));
+  EXPECT_EQ(dir.files(),
+            (std::vector<std::string>{"stream.cjimg", "whole.cjimg"}));
+}
+
+TEST(ImageTest, StreamingWriterChecksForwardReferencesAtFinish) {
+  const Profile profile = loihi1();
+  std::mt19937_64 rng(3);
+  Image img = randomImage(rng, profile, 2);
+  img.cores[0].outputAxons.push_back({1, 9999}); // core 1 has fewer axons
+  img.cores[0].outputBegin.back() += 1;
+  TempDir dir;
+  Result<ImageWriter> w =
+      ImageWriter::create(dir.file("x.cjimg"), img, uint32_t(img.cores.size()));
+  ASSERT_TRUE(bool(w));
+  ASSERT_TRUE(bool(w->addCore(img.cores[0])));
+  ASSERT_TRUE(bool(w->addCore(img.cores[1])));
+  const cajal::Status s = w->finish(img);
+  ASSERT_FALSE(bool(s));
+  EXPECT_NE(s.error().find("input axon 9999 of core 1 out of range"),
+            std::string::npos)
+      << s.error();
+  EXPECT_NE(s.error().find("core 0: output axon"), std::string::npos)
+      << s.error();
+  EXPECT_TRUE(dir.files().empty());
+}
+
+TEST(ImageTest, AbandonedWriterLeavesNoFile) {
+  const Profile profile = loihi1();
+  std::mt19937_64 rng(5);
+  const Image img = randomImage(rng, profile, 2);
+  TempDir dir;
+  {
+    Result<ImageWriter> w = ImageWriter::create(dir.file("x.cjimg"), img, 2);
+    ASSERT_TRUE(bool(w));
+    ASSERT_TRUE(bool(w->addCore(img.cores[0])));
+    EXPECT_EQ(dir.files().size(), 1u);
+  }
+  EXPECT_TRUE(dir.files().empty());
+}
+
+TEST(ImageTest, FailedValidationWritesNothingAndKeepsOldFile) {
+  const Profile profile = loihi1();
+  std::mt19937_64 rng(6);
+  Image img = randomImage(rng, profile, 2);
+  TempDir dir;
+  const std::string path = dir.file("keep.cjimg");
+  writeBytes(path, "old contents");
+  img.sources[0].targets[0].core = 77;
+  cajal::Status s = writeImage(img, path);
+  ASSERT_FALSE(bool(s));
+  EXPECT_NE(s.error().find("target core 77 out of range"), std::string::npos)
+      << s.error();
+  EXPECT_NE(s.error().find(path), std::string::npos) << s.error();
+  EXPECT_EQ(readBytes(path), "old contents");
+  EXPECT_EQ(dir.files(), std::vector<std::string>{"keep.cjimg"});
+
+  // Profile checks: a parameter out of range, with the profile overload.
+  Image bad = randomImage(rng, profile, 2);
+  bad.cores[1].compartments[2].decayV = 4096;
+  s = writeImage(bad, profile, path);
+  ASSERT_FALSE(bool(s));
+  EXPECT_NE(s.error().find("core 1: compartment 2: decayV 4096"),
+            std::string::npos)
+      << s.error();
+  EXPECT_EQ(readBytes(path), "old contents");
+}
+
+TEST(ImageTest, UnwritableTargetLeavesNoFile) {
+  const Profile profile = loihi1();
+  std::mt19937_64 rng(7);
+  const Image img = randomImage(rng, profile, 1);
+  TempDir dir;
+  cajal::Status s = writeImage(img, dir.file("missing-dir/x.cjimg"));
+  ASSERT_FALSE(bool(s));
+  EXPECT_NE(s.error().find("missing-dir/x.cjimg"), std::string::npos)
+      << s.error();
+  // The target is a directory: the rename fails, the temporary is removed.
+  ASSERT_EQ(mkdir(dir.file("adir").c_str(), 0755), 0);
+  s = writeImage(img, dir.file("adir"));
+  ASSERT_FALSE(bool(s));
+  EXPECT_NE(s.error().find("rename"), std::string::npos) << s.error();
+  EXPECT_EQ(dir.files(), std::vector<std::string>{"adir"});
+  rmdir(dir.file("adir").c_str());
+  if (geteuid() != 0) { // root ignores directory permissions
+    chmod(dir.path.c_str(), 0555);
+    s = writeImage(img, dir.file("x.cjimg"));
+    chmod(dir.path.c_str(), 0755);
+    ASSERT_FALSE(bool(s));
+    EXPECT_TRUE(dir.files().empty());
+  }
+}
+
+TEST(ImageTest, ValidateChecksResourcesAndPositions) {
+  const Profile profile = loihi1();
+  std::mt19937_64 rng(8);
+  Image img = randomImage(rng, profile, 2);
+  img.cores[1].x = img.cores[0].x;
+  img.cores[1].y = img.cores[0].y;
+  img.cores[1].tileSlot = img.cores[0].tileSlot;
+  cajal::Status s = validate(img, profile);
+  ASSERT_FALSE(bool(s));
+  EXPECT_NE(s.error().find("core 1: position"), std::string::npos) << s.error();
+
+  img = randomImage(rng, profile, 1);
+  img.cores[0].y = profile.mesh.tilesY;
+  s = validate(img, profile);
+  ASSERT_FALSE(bool(s));
+  EXPECT_NE(s.error().find("out of range (mesh 8 x 4 tiles"), std::string::npos)
+      << s.error();
+
+  img = randomImage(rng, profile, 1);
+  img.cores[0].synapseWords.resize(profile.core.synapseWords + 1);
+  s = validate(img, profile);
+  ASSERT_FALSE(bool(s));
+  EXPECT_NE(s.error().find("16385 synapse words exceed the core's 16384"),
+            std::string::npos)
+      << s.error();
+
+  img = randomImage(rng, profile, 1);
+  img.cores[0].inputAxons[0].weightBits = 9;
+  s = validate(img, profile);
+  ASSERT_FALSE(bool(s));
+  EXPECT_NE(s.error().find("input axon 0: weightBits 9 out of range [1, 8]"),
+            std::string::npos)
+      << s.error();
+
+  img = randomImage(rng, profile, 2);
+  img.populations[1].slices[1].firstNeuron += 1;
+  s = validate(img, profile);
+  ASSERT_FALSE(bool(s));
+  EXPECT_NE(s.error().find("slice 1: firstNeuron"), std::string::npos)
+      << s.error();
+}
+
+} // namespace
