@@ -1,0 +1,101 @@
+//===- Network.h - A quantized network, connectivity kept symbolic -*- C++ -*-===//
+//
+// The plain C++ form of a quantized snn.network that the mapping algorithms
+// (partition, place, emit) work on. MLIR passes build it from the IR; the
+// algorithms never see MLIR. Connectivity stays symbolic (rules, kernels,
+// blobs by reference) and is materialised one core slice at a time.
+//
+//===----------------------------------------------------------------------===//
+#ifndef CAJAL_MAPPING_NETWORK_H
+#define CAJAL_MAPPING_NETWORK_H
+
+#include "cajal/Chip/Compartment.h"
+#include "cajal/Chip/Image.h"
+
+#include <cstdint>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace cajal::mapping {
+
+/// A value given once for all neurons, or once per neuron.
+template <typename T> struct PerNeuron {
+  std::vector<T> values; ///< size 1 (shared) or the population size
+  T at(size_t i) const { return values.size() == 1 ? values[0] : values[i]; }
+};
+
+struct Population {
+  std::string name;
+  std::vector<int64_t> shape;
+  uint32_t size = 0;
+  /// Integer compartment parameters; size 1 (shared) or `size`.
+  std::vector<chip::CompartmentParams> params;
+  bool recordSpikes = true, recordState = false;
+  const chip::CompartmentParams &paramsOf(uint32_t i) const {
+    return params.size() == 1 ? params[0] : params[i];
+  }
+};
+
+struct Source {
+  std::string name;
+  chip::SourceKind kind = chip::SourceKind::External;
+  uint32_t size = 0;
+  uint32_t probability = 0; ///< Poisson, 0.32 fixed point per step
+  uint64_t seed = 0;
+  uint32_t period = 0, phase = 0;
+  std::vector<chip::SourceSpike> spikes;
+};
+
+/// Endpoint of a projection: a population or a source, by index.
+struct NodeRef {
+  enum Kind : uint8_t { PopulationNode, SourceNode } kind = PopulationNode;
+  uint32_t index = 0;
+};
+
+// Connectivity rules, all with integer weight mantissas (after quantize).
+struct DenseConn {              ///< weights[post * preSize + pre]; 0 = none
+  std::vector<int32_t> weights; ///< (a view of a blob is fine later)
+};
+struct SparseConn {
+  std::vector<uint32_t> pre, post;
+  std::vector<int32_t> weights;
+  std::vector<uint32_t> delays; ///< empty: projection delay
+};
+struct OneToOneConn {
+  PerNeuron<int32_t> weight;
+};
+struct FixedProbConn {
+  double p = 0; ///< each (pre, post) pair independently
+  uint64_t seed = 0;
+  int32_t weight = 0;
+  bool allowSelf = true; ///< pre == post allowed when pre and post are one node
+};
+struct Conv2dConn {
+  uint32_t inC = 0, inH = 0, inW = 0, outC = 0, outH = 0, outW = 0;
+  uint32_t kH = 0, kW = 0, strideH = 1, strideW = 1, padH = 0, padW = 0,
+           dilH = 1, dilW = 1;
+  std::vector<int32_t> kernel; ///< outC x inC x kH x kW
+};
+using Connectivity = std::variant<DenseConn, SparseConn, OneToOneConn,
+                                  FixedProbConn, Conv2dConn>;
+
+struct Projection {
+  std::string name;
+  NodeRef pre;
+  uint32_t post = 0; ///< population index
+  Connectivity conn;
+  int8_t weightExponent = 0;
+  uint32_t delay = 1; ///< steps, when the rule has no per-synapse delay
+};
+
+struct Network {
+  std::string name;
+  std::vector<Population> populations;
+  std::vector<Source> sources;
+  std::vector<Projection> projections;
+};
+
+} // namespace cajal::mapping
+
+#endif // CAJAL_MAPPING_NETWORK_H

@@ -1,0 +1,308 @@
+//===- Connectivity.cpp - Materialise a projection's synapses -------------===//
+//
+// Synapses are produced one post neuron at a time, sorted by pre index.
+// fixed_prob draws, for post neuron j, a sequence of uniform numbers
+// u_k = counterHash(seed, j, k) and steps through the pre indices with
+// geometric gaps floor(log(u) / log(1 - p)): the gaps of a Bernoulli(p)
+// sequence, so each pair is present independently with probability p and
+// the cost is the number of synapses. The sequence of post j always starts
+// at pre 0, so a pre range only filters it: the synapses do not depend on
+// how the network is sliced. Sparse lists are indexed by post once.
+//
+//===----------------------------------------------------------------------===//
+#include "cajal/Mapping/Connectivity.h"
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+#include <unordered_map>
+
+namespace cajal::mapping {
+
+namespace {
+
+uint64_t mix64(uint64_t z) {
+  z += 0x9e3779b97f4a7c15ull;
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+  return z ^ (z >> 31);
+}
+
+/// Uniform in (0, 1] from 53 random bits.
+double unitInterval(uint64_t bits) {
+  return double((bits >> 11) + 1) * 0x1.0p-53;
+}
+
+std::string projName(const Projection &p) {
+  return "projection \"" + p.name + "\"";
+}
+
+template <typename T> std::string str(const T &v) {
+  std::ostringstream os;
+  os << v;
+  return os.str();
+}
+
+Status checkConv2d(const Conv2dConn &c, uint32_t pre, uint32_t post,
+                   const std::string &name) {
+  const uint64_t in = uint64_t(c.inC) * c.inH * c.inW;
+  const uint64_t out = uint64_t(c.outC) * c.outH * c.outW;
+  if (in != pre)
+    return makeError(name + ": conv2d input " + str(c.inC) + "x" + str(c.inH) +
+                     "x" + str(c.inW) + " = " + str(in) +
+                     " neurons, but the pre node has " + str(pre));
+  if (out != post)
+    return makeError(name + ": conv2d output " + str(c.outC) + "x" +
+                     str(c.outH) + "x" + str(c.outW) + " = " + str(out) +
+                     " neurons, but the post population has " + str(post));
+  const uint64_t kernel = uint64_t(c.outC) * c.inC * c.kH * c.kW;
+  if (c.kernel.size() != kernel)
+    return makeError(name + ": conv2d kernel has " + str(c.kernel.size()) +
+                     " values; outC x inC x kH x kW = " + str(kernel));
+  if (c.strideH == 0 || c.strideW == 0 || c.dilH == 0 || c.dilW == 0)
+    return makeError(name + ": conv2d stride and dilation must be >= 1");
+  return Status::ok();
+}
+
+Status checkSparse(const SparseConn &s, uint32_t pre, uint32_t post,
+                   const std::string &name) {
+  if (s.post.size() != s.pre.size() || s.weights.size() != s.pre.size())
+    return makeError(name + ": sparse lists differ in length (pre " +
+                     str(s.pre.size()) + ", post " + str(s.post.size()) +
+                     ", weights " + str(s.weights.size()) + ")");
+  if (!s.delays.empty() && s.delays.size() != s.pre.size())
+    return makeError(name + ": sparse delays has " + str(s.delays.size()) +
+                     " entries; expected " + str(s.pre.size()));
+  for (size_t i = 0; i < s.pre.size(); ++i) {
+    if (s.pre[i] >= pre)
+      return makeError(name + ": sparse entry " + str(i) + ": pre index " +
+                       str(s.pre[i]) + " out of range (" + str(pre) +
+                       " neurons)");
+    if (s.post[i] >= post)
+      return makeError(name + ": sparse entry " + str(i) + ": post index " +
+                       str(s.post[i]) + " out of range (" + str(post) +
+                       " neurons)");
+    if (!s.delays.empty() && s.delays[i] == 0)
+      return makeError(name + ": sparse entry " + str(i) +
+                       ": delay 0; delays are >= 1 step");
+  }
+  return Status::ok();
+}
+
+Status checkRule(const Projection &p, uint32_t pre, uint32_t post) {
+  const std::string name = projName(p);
+  if (const auto *d = std::get_if<DenseConn>(&p.conn)) {
+    if (d->weights.size() != uint64_t(pre) * post)
+      return makeError(name + ": dense matrix has " + str(d->weights.size()) +
+                       " weights; post x pre = " + str(post) + " x " +
+                       str(pre));
+  } else if (const auto *s = std::get_if<SparseConn>(&p.conn)) {
+    return checkSparse(*s, pre, post, name);
+  } else if (const auto *o = std::get_if<OneToOneConn>(&p.conn)) {
+    if (pre != post)
+      return makeError(name + ": one_to_one between " + str(pre) + " and " +
+                       str(post) + " neurons");
+    if (o->weight.values.size() != 1 && o->weight.values.size() != post)
+      return makeError(name + ": one_to_one has " +
+                       str(o->weight.values.size()) +
+                       " weights; expected 1 or " + str(post));
+  } else if (const auto *f = std::get_if<FixedProbConn>(&p.conn)) {
+    if (!(f->p >= 0 && f->p <= 1))
+      return makeError(name + ": fixed_prob p = " + str(f->p) +
+                       " must be in [0, 1]");
+  } else if (const auto *c = std::get_if<Conv2dConn>(&p.conn)) {
+    return checkConv2d(*c, pre, post, name);
+  }
+  return Status::ok();
+}
+
+} // namespace
+
+uint32_t nodeSize(const Network &net, NodeRef node) {
+  if (node.kind == NodeRef::SourceNode)
+    return node.index < net.sources.size() ? net.sources[node.index].size : 0;
+  return node.index < net.populations.size() ? net.populations[node.index].size
+                                             : 0;
+}
+
+std::string nodeName(const Network &net, NodeRef node) {
+  if (node.kind == NodeRef::SourceNode)
+    return node.index < net.sources.size()
+               ? "source \"" + net.sources[node.index].name + "\""
+               : "source #" + str(node.index);
+  return node.index < net.populations.size()
+             ? "population \"" + net.populations[node.index].name + "\""
+             : "population #" + str(node.index);
+}
+
+uint64_t counterHash(uint64_t seed, uint64_t stream, uint64_t counter) {
+  return mix64(mix64(mix64(seed) ^ stream) ^ counter);
+}
+
+Result<SynapseGenerator> SynapseGenerator::create(const Network &net,
+                                                  uint32_t projection) {
+  if (projection >= net.projections.size())
+    return makeError("projection #" + str(projection) + " does not exist (" +
+                     str(net.projections.size()) + " projections)");
+  const Projection &p = net.projections[projection];
+  const bool preIsSource = p.pre.kind == NodeRef::SourceNode;
+  if ((preIsSource && p.pre.index >= net.sources.size()) ||
+      (!preIsSource && p.pre.index >= net.populations.size()))
+    return makeError(projName(p) + ": pre node #" + str(p.pre.index) +
+                     " does not exist");
+  if (p.post >= net.populations.size())
+    return makeError(projName(p) + ": post population #" + str(p.post) +
+                     " does not exist");
+  if (p.delay == 0)
+    return makeError(projName(p) + ": delay 0; delays are >= 1 step");
+  SynapseGenerator g;
+  g.proj = &p;
+  g.preCount = nodeSize(net, p.pre);
+  g.postCount = net.populations[p.post].size;
+  if (Status s = checkRule(p, g.preCount, g.postCount); !s)
+    return makeError(s.error());
+  if (const auto *f = std::get_if<FixedProbConn>(&p.conn))
+    g.excludeSelf = !f->allowSelf && !preIsSource && p.pre.index == p.post;
+  if (const auto *s = std::get_if<SparseConn>(&p.conn)) {
+    g.sparseBegin.assign(size_t(g.postCount) + 1, 0);
+    for (uint32_t post : s->post)
+      ++g.sparseBegin[post + 1];
+    for (size_t j = 0; j < g.postCount; ++j)
+      g.sparseBegin[j + 1] += g.sparseBegin[j];
+    g.sparseOrder.resize(s->post.size());
+    std::vector<uint32_t> fill(g.sparseBegin.begin(), g.sparseBegin.end() - 1);
+    for (uint32_t i = 0; i < s->post.size(); ++i)
+      g.sparseOrder[fill[s->post[i]]++] = i;
+    for (size_t j = 0; j < g.postCount; ++j)
+      std::stable_sort(
+          g.sparseOrder.begin() + g.sparseBegin[j],
+          g.sparseOrder.begin() + g.sparseBegin[j + 1],
+          [&](uint32_t a, uint32_t b) { return s->pre[a] < s->pre[b]; });
+  }
+  return g;
+}
+
+void SynapseGenerator::appendInto(uint32_t post, IndexRange pre,
+                                  std::vector<SynapseRecord> &out) const {
+  pre.end = std::min(pre.end, preCount);
+  if (post >= postCount || pre.size() == 0)
+    return;
+  const uint32_t delay = proj->delay;
+  auto emit = [&](uint32_t i, int32_t w, uint32_t d) {
+    if (w != 0)
+      out.push_back(SynapseRecord{i, post, w, d});
+  };
+  if (const auto *d = std::get_if<DenseConn>(&proj->conn)) {
+    const int32_t *row = d->weights.data() + size_t(post) * preCount;
+    for (uint32_t i = pre.begin; i < pre.end; ++i)
+      emit(i, row[i], delay);
+  } else if (const auto *s = std::get_if<SparseConn>(&proj->conn)) {
+    for (uint32_t k = sparseBegin[post]; k < sparseBegin[post + 1]; ++k) {
+      const uint32_t e = sparseOrder[k];
+      if (pre.contains(s->pre[e]))
+        emit(s->pre[e], s->weights[e],
+             s->delays.empty() ? delay : s->delays[e]);
+    }
+  } else if (const auto *o = std::get_if<OneToOneConn>(&proj->conn)) {
+    if (pre.contains(post))
+      emit(post, o->weight.at(post), delay);
+  } else if (std::holds_alternative<FixedProbConn>(proj->conn)) {
+    appendFixedProb(post, pre, out);
+  } else {
+    appendConv2d(post, pre, out);
+  }
+}
+
+void SynapseGenerator::appendFixedProb(uint32_t post, IndexRange pre,
+                                       std::vector<SynapseRecord> &out) const {
+  const auto &f = std::get<FixedProbConn>(proj->conn);
+  if (f.p <= 0 || f.weight == 0)
+    return;
+  auto emit = [&](uint32_t i) {
+    if (!(excludeSelf && i == post))
+      out.push_back(SynapseRecord{i, post, f.weight, proj->delay});
+  };
+  if (f.p >= 1) {
+    for (uint32_t i = pre.begin; i < pre.end; ++i)
+      emit(i);
+    return;
+  }
+  const double logQ = std::log1p(-f.p);
+  int64_t pos = -1;
+  for (uint64_t k = 0;; ++k) {
+    const double gap =
+        std::floor(std::log(unitInterval(counterHash(f.seed, post, k))) / logQ);
+    if (gap >= double(preCount))
+      return;
+    pos += 1 + int64_t(gap);
+    if (pos >= int64_t(pre.end))
+      return;
+    if (pos >= int64_t(pre.begin))
+      emit(uint32_t(pos));
+  }
+}
+
+void SynapseGenerator::appendConv2d(uint32_t post, IndexRange pre,
+                                    std::vector<SynapseRecord> &out) const {
+  const auto &c = std::get<Conv2dConn>(proj->conn);
+  const uint32_t ox = post % c.outW;
+  const uint32_t oy = (post / c.outW) % c.outH;
+  const uint32_t oc = post / (c.outW * c.outH);
+  for (uint32_t ic = 0; ic < c.inC; ++ic)
+    for (uint32_t ky = 0; ky < c.kH; ++ky) {
+      const int64_t iy =
+          int64_t(oy) * c.strideH - c.padH + int64_t(ky) * c.dilH;
+      if (iy < 0 || iy >= c.inH)
+        continue;
+      for (uint32_t kx = 0; kx < c.kW; ++kx) {
+        const int64_t ix =
+            int64_t(ox) * c.strideW - c.padW + int64_t(kx) * c.dilW;
+        if (ix < 0 || ix >= c.inW)
+          continue;
+        const int32_t w =
+            c.kernel[((size_t(oc) * c.inC + ic) * c.kH + ky) * c.kW + kx];
+        const uint32_t i = uint32_t((uint64_t(ic) * c.inH + iy) * c.inW + ix);
+        if (w != 0 && pre.contains(i))
+          out.push_back(SynapseRecord{i, post, w, proj->delay});
+      }
+    }
+}
+
+uint64_t SynapseGenerator::count(IndexRange pre, IndexRange post) const {
+  uint64_t n = 0;
+  forEach(pre, post, [&](const SynapseRecord &) { ++n; });
+  return n;
+}
+
+std::vector<SynapseRecord>
+SynapseGenerator::materialise(IndexRange pre, IndexRange post) const {
+  std::vector<SynapseRecord> all;
+  for (uint32_t j = post.begin; j < std::min(post.end, postCount); ++j)
+    appendInto(j, pre, all);
+  return all;
+}
+
+std::vector<PreGroupStats> groupStats(const SynapseGenerator &gen,
+                                      IndexRange pre, IndexRange post) {
+  std::unordered_map<uint32_t, PreGroupStats> groups;
+  gen.forEach(pre, post, [&](const SynapseRecord &s) {
+    PreGroupStats &g = groups[s.pre];
+    g.pre = s.pre;
+    ++g.synapses;
+    const uint32_t m =
+        uint32_t(s.mantissa < 0 ? -int64_t(s.mantissa) : int64_t(s.mantissa));
+    g.maxAbsMantissa = std::max(g.maxAbsMantissa, m);
+    g.hasDelay |= s.delay != 1;
+  });
+  std::vector<PreGroupStats> result;
+  result.reserve(groups.size());
+  for (const auto &[pre, g] : groups)
+    result.push_back(g);
+  std::sort(result.begin(), result.end(),
+            [](const PreGroupStats &a, const PreGroupStats &b) {
+              return a.pre < b.pre;
+            });
+  return result;
+}
+
+} // namespace cajal::mapping

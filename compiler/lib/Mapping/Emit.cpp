@@ -1,0 +1,259 @@
+//===- Emit.cpp - Write the chip image core by core ----------------------===//
+//
+// Before any core is built, the fan-out of every population neuron and
+// source channel is derived from the Partitioning's axon groups alone
+// (group g on core d gives pre neuron pre[r] the target (d, firstInputAxon +
+// r)), so a core's output axons are known without materialising its
+// targets. Each core is then built on its own: compartments of its slices
+// in order; for each of its axon groups, the synapses of the projection
+// onto the slice are generated post neuron by post neuron and bucketed by
+// the rank of their pre neuron; each bucket becomes one input axon with the
+// fewest weight bits holding its largest |mantissa|, the projection's
+// exponent and a delay field when any delay differs from 1, packed with
+// chip::packSynapses. The core goes to the writer and is dropped.
+//
+//===----------------------------------------------------------------------===//
+#include "cajal/Mapping/Emit.h"
+
+#include "Internal.h"
+#include "cajal/Mapping/Connectivity.h"
+
+#include <algorithm>
+
+namespace cajal::mapping {
+
+namespace {
+
+/// Targets of every population neuron and source channel, in CSR form.
+struct Fanout {
+  std::vector<uint32_t> begin;
+  std::vector<chip::AxonTarget> targets;
+};
+
+class Emitter {
+public:
+  Emitter(const Network &net, const Partitioning &part,
+          const Placement &placement, const chip::Profile &profile)
+      : net(net), part(part), placement(placement), profile(profile) {}
+
+  Status prepare();
+  Result<chip::Core> buildCore(uint32_t c);
+  chip::Image header() const;
+  chip::Image trailer() const;
+
+private:
+  uint32_t nodeIndex(NodeRef n) const {
+    return n.kind == NodeRef::PopulationNode
+               ? n.index
+               : uint32_t(net.populations.size()) + n.index;
+  }
+  void buildFanout();
+  Status buildGroup(const AxonGroup &g, chip::Core &core);
+
+  const Network &net;
+  const Partitioning &part;
+  const Placement &placement;
+  const chip::Profile &profile;
+  std::vector<SynapseGenerator> gens;
+  std::vector<Fanout> fanout;       ///< per node (populations, sources)
+  std::vector<uint32_t> groupBegin; ///< per core, into part.axonGroups
+  std::vector<std::vector<chip::Synapse>> buckets;
+  std::vector<SynapseRecord> buffer;
+};
+
+Status Emitter::prepare() {
+  if (placement.cores.size() != part.coreCount())
+    return makeError("placement has " + std::to_string(placement.cores.size()) +
+                     " cores; the partitioning has " +
+                     std::to_string(part.coreCount()));
+  for (uint32_t p = 0; p < net.projections.size(); ++p) {
+    auto g = SynapseGenerator::create(net, p);
+    if (!g)
+      return g.takeError();
+    gens.push_back(std::move(*g));
+  }
+  groupBegin.assign(part.coreCount() + 1, 0);
+  for (const AxonGroup &g : part.axonGroups)
+    ++groupBegin[part.slices[g.slice].core + 1];
+  for (uint32_t c = 0; c < part.coreCount(); ++c)
+    groupBegin[c + 1] += groupBegin[c];
+  buildFanout();
+  return Status::ok();
+}
+
+void Emitter::buildFanout() {
+  fanout.resize(net.populations.size() + net.sources.size());
+  for (size_t n = 0; n < fanout.size(); ++n) {
+    const uint32_t size = n < net.populations.size()
+                              ? net.populations[n].size
+                              : net.sources[n - net.populations.size()].size;
+    fanout[n].begin.assign(size_t(size) + 1, 0);
+  }
+  for (const AxonGroup &g : part.axonGroups) {
+    Fanout &f = fanout[nodeIndex(net.projections[g.projection].pre)];
+    for (uint32_t i : g.pre)
+      ++f.begin[i + 1];
+  }
+  std::vector<std::vector<uint32_t>> fill(fanout.size());
+  for (size_t n = 0; n < fanout.size(); ++n) {
+    Fanout &f = fanout[n];
+    for (size_t i = 0; i + 1 < f.begin.size(); ++i)
+      f.begin[i + 1] += f.begin[i];
+    f.targets.resize(f.begin.back());
+    fill[n].assign(f.begin.begin(), f.begin.end() - 1);
+  }
+  for (const AxonGroup &g : part.axonGroups) {
+    const uint32_t n = nodeIndex(net.projections[g.projection].pre);
+    const uint32_t core = part.slices[g.slice].core;
+    for (uint32_t r = 0; r < g.pre.size(); ++r)
+      fanout[n].targets[fill[n][g.pre[r]]++] =
+          chip::AxonTarget{core, g.firstInputAxon + r};
+  }
+  auto less = [](const chip::AxonTarget &a, const chip::AxonTarget &b) {
+    return a.core != b.core ? a.core < b.core : a.inputAxon < b.inputAxon;
+  };
+  for (Fanout &f : fanout)
+    for (size_t i = 0; i + 1 < f.begin.size(); ++i)
+      std::sort(f.targets.begin() + f.begin[i],
+                f.targets.begin() + f.begin[i + 1], less);
+}
+
+Status Emitter::buildGroup(const AxonGroup &g, chip::Core &core) {
+  const SliceInfo &slice = part.slices[g.slice];
+  const SynapseGenerator &gen = gens[g.projection];
+  buckets.assign(g.pre.size(), {});
+  for (uint32_t k = 0; k < slice.count; ++k) {
+    buffer.clear();
+    gen.appendInto(slice.firstNeuron + k, IndexRange{0, gen.preSize()}, buffer);
+    for (const SynapseRecord &s : buffer) {
+      auto it = std::lower_bound(g.pre.begin(), g.pre.end(), s.pre);
+      if (it == g.pre.end() || *it != s.pre)
+        return makeError("projection \"" + gen.projection().name +
+                         "\": synapse from pre " + std::to_string(s.pre) +
+                         " has no input axon on core " +
+                         std::to_string(slice.core) +
+                         " (partitioning is stale for this network)");
+      buckets[it - g.pre.begin()].push_back(
+          chip::Synapse{slice.firstCompartment + k, s.mantissa, s.delay});
+    }
+  }
+  for (const std::vector<chip::Synapse> &bucket : buckets) {
+    chip::InputAxon axon;
+    uint32_t maxAbs = 0;
+    for (const chip::Synapse &s : bucket) {
+      maxAbs = std::max(maxAbs, uint32_t(std::abs(int64_t(s.mantissa))));
+      axon.hasDelay |= s.delay != 1;
+    }
+    axon.weightBits = uint8_t(detail::magnitudeBits(maxAbs));
+    axon.weightExponent = gen.projection().weightExponent;
+    chip::packSynapses(bucket, axon, core.synapseWords, profile.synapse);
+    core.inputAxons.push_back(axon);
+  }
+  return Status::ok();
+}
+
+Result<chip::Core> Emitter::buildCore(uint32_t c) {
+  chip::Core core;
+  const CoreLocation &at = placement.cores[c];
+  core.x = at.x;
+  core.y = at.y;
+  core.tileSlot = at.slot;
+  core.outputBegin.push_back(0);
+  for (uint32_t s : part.coreSlices[c]) {
+    const SliceInfo &slice = part.slices[s];
+    const Population &pop = net.populations[slice.population];
+    const Fanout &f = fanout[slice.population];
+    for (uint32_t k = 0; k < slice.count; ++k) {
+      const uint32_t i = slice.firstNeuron + k;
+      core.compartments.push_back(pop.paramsOf(i));
+      core.outputAxons.insert(core.outputAxons.end(),
+                              f.targets.begin() + f.begin[i],
+                              f.targets.begin() + f.begin[i + 1]);
+      core.outputBegin.push_back(uint32_t(core.outputAxons.size()));
+    }
+  }
+  for (uint32_t k = groupBegin[c]; k < groupBegin[c + 1]; ++k)
+    if (Status s = buildGroup(part.axonGroups[k], core); !s)
+      return makeError(s.error());
+  return core;
+}
+
+chip::Image Emitter::header() const {
+  chip::Image image;
+  image.profileName = profile.name;
+  image.profileFingerprint = profile.fingerprint();
+  return image;
+}
+
+chip::Image Emitter::trailer() const {
+  chip::Image image = header();
+  const size_t pops = net.populations.size();
+  for (size_t n = 0; n < net.sources.size(); ++n) {
+    const Source &in = net.sources[n];
+    chip::Source s;
+    s.name = in.name;
+    s.kind = in.kind;
+    s.size = in.size;
+    s.probability = in.probability;
+    s.seed = in.seed;
+    s.period = in.period;
+    s.phase = in.phase;
+    s.spikes = in.spikes;
+    s.targetBegin = fanout[pops + n].begin;
+    s.targets = fanout[pops + n].targets;
+    image.sources.push_back(std::move(s));
+  }
+  for (uint32_t p = 0; p < pops; ++p) {
+    const Population &in = net.populations[p];
+    chip::Population out;
+    out.name = in.name;
+    out.size = in.size;
+    out.recordSpikes = in.recordSpikes;
+    out.recordState = in.recordState;
+    image.populations.push_back(std::move(out));
+  }
+  for (const SliceInfo &s : part.slices)
+    image.populations[s.population].slices.push_back(
+        chip::Slice{s.core, s.firstCompartment, s.firstNeuron, s.count});
+  return image;
+}
+
+} // namespace
+
+Result<chip::Image> buildImage(const Network &net, const Partitioning &part,
+                               const Placement &placement,
+                               const chip::Profile &profile) {
+  Emitter emitter(net, part, placement, profile);
+  if (Status s = emitter.prepare(); !s)
+    return makeError(s.error());
+  chip::Image image = emitter.trailer();
+  for (uint32_t c = 0; c < part.coreCount(); ++c) {
+    auto core = emitter.buildCore(c);
+    if (!core)
+      return core.takeError();
+    image.cores.push_back(std::move(*core));
+  }
+  return image;
+}
+
+Status emitImage(const Network &net, const Partitioning &part,
+                 const Placement &placement, const chip::Profile &profile,
+                 const std::string &path) {
+  Emitter emitter(net, part, placement, profile);
+  if (Status s = emitter.prepare(); !s)
+    return makeError(path + ": " + s.error());
+  auto writer =
+      chip::ImageWriter::create(path, emitter.header(), part.coreCount());
+  if (!writer)
+    return writer.takeError();
+  for (uint32_t c = 0; c < part.coreCount(); ++c) {
+    auto core = emitter.buildCore(c);
+    if (!core)
+      return makeError(path + ": " + core.error());
+    if (Status s = writer->addCore(*core); !s)
+      return s;
+  }
+  return writer->finish(emitter.trailer());
+}
+
+} // namespace cajal::mapping

@@ -1,0 +1,89 @@
+//===- FitReport.cpp - Utilisation of every core as JSON -----------------===//
+//
+// The report a user reads to see how full the chip is and why: per core the
+// four resources (used and per-core limit), the slices on it and, with a
+// placement, its mesh position; totals; cores used, available and the lower
+// bound; per population its slices.
+//
+//===----------------------------------------------------------------------===//
+#include "cajal/Mapping/Emit.h"
+
+#include <nlohmann/json.hpp>
+
+namespace cajal::mapping {
+
+namespace {
+
+nlohmann::ordered_json resource(uint64_t used, uint64_t limit) {
+  nlohmann::ordered_json r;
+  r["used"] = used;
+  r["limit"] = limit;
+  return r;
+}
+
+nlohmann::ordered_json resources(const CoreResources &u,
+                                 const chip::CoreLimits &l, uint64_t cores) {
+  nlohmann::ordered_json r;
+  r["compartments"] = resource(u.compartments, l.compartments * cores);
+  r["inputAxons"] = resource(u.inputAxons, l.inputAxons * cores);
+  r["outputAxons"] = resource(u.outputAxons, l.outputAxons * cores);
+  r["synapseWords"] = resource(u.synapseWords, l.synapseWords * cores);
+  return r;
+}
+
+} // namespace
+
+std::string fitReport(const Network &net, const Partitioning &part,
+                      const chip::Profile &profile,
+                      const Placement *placement) {
+  nlohmann::ordered_json report;
+  report["network"] = net.name;
+  report["profile"] = profile.name;
+  report["coresUsed"] = part.coreCount();
+  report["coresAvailable"] = profile.mesh.totalCores();
+  report["coresLowerBound"] = part.lowerBound;
+  CoreResources total;
+  for (const CoreResources &u : part.coreUse)
+    total += u;
+  report["totals"] = resources(total, profile.core, part.coreCount());
+  if (placement)
+    report["trafficCost"] = placement->cost;
+  nlohmann::ordered_json cores = nlohmann::ordered_json::array();
+  for (uint32_t c = 0; c < part.coreCount(); ++c) {
+    nlohmann::ordered_json core;
+    core["core"] = c;
+    if (placement && c < placement->cores.size()) {
+      core["x"] = placement->cores[c].x;
+      core["y"] = placement->cores[c].y;
+      core["slot"] = placement->cores[c].slot;
+    }
+    core["resources"] = resources(part.coreUse[c], profile.core, 1);
+    nlohmann::ordered_json slices = nlohmann::ordered_json::array();
+    for (uint32_t s : part.coreSlices[c]) {
+      const SliceInfo &info = part.slices[s];
+      slices.push_back({{"population", net.populations[info.population].name},
+                        {"firstNeuron", info.firstNeuron},
+                        {"count", info.count},
+                        {"firstCompartment", info.firstCompartment}});
+    }
+    core["slices"] = std::move(slices);
+    cores.push_back(std::move(core));
+  }
+  report["cores"] = std::move(cores);
+  nlohmann::ordered_json pops = nlohmann::ordered_json::array();
+  for (uint32_t p = 0; p < net.populations.size(); ++p) {
+    nlohmann::ordered_json slices = nlohmann::ordered_json::array();
+    for (const SliceInfo &s : part.slices)
+      if (s.population == p)
+        slices.push_back({{"core", s.core},
+                          {"firstNeuron", s.firstNeuron},
+                          {"count", s.count}});
+    pops.push_back({{"name", net.populations[p].name},
+                    {"size", net.populations[p].size},
+                    {"slices", std::move(slices)}});
+  }
+  report["populations"] = std::move(pops);
+  return report.dump(2) + "\n";
+}
+
+} // namespace cajal::mapping

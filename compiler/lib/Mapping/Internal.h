@@ -1,0 +1,28 @@
+//===- Internal.h - Shared internals of the mapping library -----*- C++ -*-===//
+#ifndef CAJAL_MAPPING_LIB_INTERNAL_H
+#define CAJAL_MAPPING_LIB_INTERNAL_H
+
+#include "cajal/Mapping/Partition.h"
+
+#include <vector>
+
+namespace cajal::mapping::detail {
+
+/// Pack slices (sorted by population, firstNeuron; `use` filled) onto cores,
+/// number the input axons and compute the core traffic.
+Result<Partitioning> packSlices(const Network &net,
+                                const chip::Profile &profile,
+                                const PartitionOptions &options,
+                                std::vector<SliceInfo> slices,
+                                std::vector<AxonGroup> groups);
+
+/// Index of the slice of population `pop` holding neuron `neuron`, found by
+/// binary search in part.slices.
+uint32_t sliceOf(const Partitioning &part, uint32_t pop, uint32_t neuron);
+
+/// Bits needed for a mantissa magnitude (at least 1).
+unsigned magnitudeBits(uint32_t magnitude);
+
+} // namespace cajal::mapping::detail
+
+#endif // CAJAL_MAPPING_LIB_INTERNAL_H

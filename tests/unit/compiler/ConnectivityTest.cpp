@@ -1,0 +1,257 @@
+//===- ConnectivityTest.cpp - Synapse materialisation --------------------===//
+#include "cajal/Mapping/Connectivity.h"
+
+#include "TestUtil.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <random>
+#include <tuple>
+
+using namespace cajal;
+using namespace cajal::mapping;
+using namespace cajal::mapping::test;
+
+namespace {
+
+using Tuple = std::tuple<uint32_t, uint32_t, int32_t, uint32_t>;
+
+std::vector<Tuple> tuples(const std::vector<SynapseRecord> &s) {
+  std::vector<Tuple> t;
+  for (const SynapseRecord &r : s)
+    t.emplace_back(r.pre, r.post, r.mantissa, r.delay);
+  std::sort(t.begin(), t.end());
+  return t;
+}
+
+Network twoPops(uint32_t pre, uint32_t post, Connectivity conn) {
+  Network net;
+  net.name = "t";
+  net.populations = {makePopulation("a", pre), makePopulation("b", post)};
+  net.projections = {makeProjection("ab", popRef(0), 1, std::move(conn))};
+  return net;
+}
+
+SynapseGenerator generator(const Network &net, uint32_t p = 0) {
+  auto g = SynapseGenerator::create(net, p);
+  EXPECT_TRUE(g) << g.error();
+  return std::move(*g);
+}
+
+TEST(ConnectivityTest, FixedProbRealisedProbability) {
+  for (uint64_t seed : {1ull, 42ull, 977ull}) {
+    SCOPED_TRACE("seed " + std::to_string(seed));
+    const double p = 0.05;
+    Network net = twoPops(2000, 500, FixedProbConn{p, seed, 3, true});
+    const SynapseGenerator g = generator(net);
+    const auto all = g.materialise({0, 2000}, {0, 500});
+    const double n = 2000.0 * 500.0;
+    const double sd = std::sqrt(n * p * (1 - p));
+    EXPECT_NEAR(double(all.size()), n * p, 5 * sd);
+    // Uniform over pre: each half holds about half of the synapses.
+    const size_t low = std::count_if(all.begin(), all.end(),
+                                     [](auto &s) { return s.pre < 1000; });
+    EXPECT_NEAR(double(low), double(all.size()) / 2,
+                5 * std::sqrt(double(all.size()) / 4));
+    for (const SynapseRecord &s : all) {
+      ASSERT_EQ(s.mantissa, 3);
+      ASSERT_EQ(s.delay, 1u);
+    }
+    EXPECT_EQ(g.count({0, 2000}, {0, 500}), all.size());
+  }
+}
+
+TEST(ConnectivityTest, FixedProbEdgeCasesAndSelf) {
+  Network full = twoPops(10, 10, FixedProbConn{1.0, 7, 1, true});
+  EXPECT_EQ(generator(full).count({0, 10}, {0, 10}), 100u);
+  Network none = twoPops(10, 10, FixedProbConn{0.0, 7, 1, true});
+  EXPECT_EQ(generator(none).count({0, 10}, {0, 10}), 0u);
+  Network self;
+  self.populations = {makePopulation("a", 50)};
+  self.projections = {
+      makeProjection("aa", popRef(0), 0, FixedProbConn{1.0, 7, 1, false})};
+  const auto s = generator(self).materialise({0, 50}, {0, 50});
+  EXPECT_EQ(s.size(), 50u * 49u);
+  for (const SynapseRecord &r : s)
+    ASSERT_NE(r.pre, r.post);
+  Network bad = twoPops(10, 10, FixedProbConn{1.5, 7, 1, true});
+  auto g = SynapseGenerator::create(bad, 0);
+  ASSERT_FALSE(g);
+  EXPECT_NE(g.error().find("\"ab\""), std::string::npos) << g.error();
+  EXPECT_NE(g.error().find("1.5"), std::string::npos) << g.error();
+}
+
+TEST(ConnectivityTest, SlicingIndependence) {
+  for (uint64_t seed : {3ull, 11ull, 2024ull}) {
+    SCOPED_TRACE("seed " + std::to_string(seed));
+    std::mt19937_64 rng(seed);
+    Network net = twoPops(700, 300, FixedProbConn{0.1, seed, -2, true});
+    const SynapseGenerator g = generator(net);
+    const auto whole = tuples(g.materialise({0, 700}, {0, 300}));
+    auto cuts = [&](uint32_t n) {
+      std::vector<uint32_t> c = {0, n};
+      for (int i = 0; i < 4; ++i)
+        c.push_back(uint32_t(rng() % n));
+      std::sort(c.begin(), c.end());
+      return c;
+    };
+    const auto pre = cuts(700), post = cuts(300);
+    std::vector<SynapseRecord> pieces;
+    for (size_t a = 0; a + 1 < pre.size(); ++a)
+      for (size_t b = 0; b + 1 < post.size(); ++b) {
+        const auto part =
+            g.materialise({pre[a], pre[a + 1]}, {post[b], post[b + 1]});
+        EXPECT_EQ(part.size(),
+                  g.count({pre[a], pre[a + 1]}, {post[b], post[b + 1]}));
+        pieces.insert(pieces.end(), part.begin(), part.end());
+      }
+    EXPECT_EQ(tuples(pieces), whole);
+    // A second generator (same seed) gives the same synapses.
+    EXPECT_EQ(tuples(generator(net).materialise({0, 700}, {0, 300})), whole);
+  }
+}
+
+TEST(ConnectivityTest, DenseSkipsZeros) {
+  DenseConn d;
+  d.weights = {1, 0, -3, 0, 0, 5}; // post 0: pre 0, 2; post 1: pre 2
+  Network net = twoPops(3, 2, d);
+  net.projections[0].delay = 4;
+  const auto s = tuples(generator(net).materialise({0, 3}, {0, 2}));
+  const std::vector<Tuple> expected = {
+      {0, 0, 1, 4}, {2, 0, -3, 4}, {2, 1, 5, 4}};
+  EXPECT_EQ(s, expected);
+  DenseConn wrong;
+  wrong.weights = {1, 2};
+  auto g = SynapseGenerator::create(twoPops(3, 2, wrong), 0);
+  ASSERT_FALSE(g);
+  EXPECT_NE(g.error().find("2 x 3"), std::string::npos) << g.error();
+}
+
+TEST(ConnectivityTest, SparseIndexedByPostWithDelays) {
+  SparseConn s;
+  s.pre = {4, 1, 1, 0};
+  s.post = {1, 1, 0, 1};
+  s.weights = {7, -1, 2, 3};
+  s.delays = {2, 3, 1, 5};
+  Network net = twoPops(5, 2, s);
+  const SynapseGenerator g = generator(net);
+  std::vector<SynapseRecord> out;
+  g.appendInto(1, {0, 5}, out);
+  ASSERT_EQ(out.size(), 3u); // sorted by pre
+  EXPECT_EQ(out[0].pre, 0u);
+  EXPECT_EQ(out[0].delay, 5u);
+  EXPECT_EQ(out[1].pre, 1u);
+  EXPECT_EQ(out[1].mantissa, -1);
+  EXPECT_EQ(out[2].pre, 4u);
+  EXPECT_EQ(g.count({1, 2}, {0, 2}), 2u);
+  s.post[2] = 9;
+  auto bad = SynapseGenerator::create(twoPops(5, 2, s), 0);
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().find("post index 9"), std::string::npos) << bad.error();
+}
+
+TEST(ConnectivityTest, OneToOne) {
+  OneToOneConn o;
+  o.weight.values = {1, 0, 3};
+  Network net = twoPops(3, 3, o);
+  const auto s = tuples(generator(net).materialise({0, 3}, {0, 3}));
+  const std::vector<Tuple> expected = {{0, 0, 1, 1}, {2, 2, 3, 1}};
+  EXPECT_EQ(s, expected);
+  EXPECT_FALSE(SynapseGenerator::create(twoPops(3, 4, o), 0));
+}
+
+/// Naive 2-D convolution of x (inC x inH x inW) with the kernel.
+std::vector<int64_t> naiveConv(const Conv2dConn &c,
+                               const std::vector<int64_t> &x) {
+  std::vector<int64_t> y(size_t(c.outC) * c.outH * c.outW, 0);
+  for (uint32_t oc = 0; oc < c.outC; ++oc)
+    for (uint32_t oy = 0; oy < c.outH; ++oy)
+      for (uint32_t ox = 0; ox < c.outW; ++ox) {
+        int64_t acc = 0;
+        for (uint32_t ic = 0; ic < c.inC; ++ic)
+          for (uint32_t ky = 0; ky < c.kH; ++ky)
+            for (uint32_t kx = 0; kx < c.kW; ++kx) {
+              const int iy = int(oy * c.strideH + ky * c.dilH) - int(c.padH);
+              const int ix = int(ox * c.strideW + kx * c.dilW) - int(c.padW);
+              if (iy < 0 || ix < 0 || iy >= int(c.inH) || ix >= int(c.inW))
+                continue;
+              acc +=
+                  int64_t(
+                      c.kernel[((oc * c.inC + ic) * c.kH + ky) * c.kW + kx]) *
+                  x[(ic * c.inH + iy) * c.inW + ix];
+            }
+        y[(oc * c.outH + oy) * c.outW + ox] = acc;
+      }
+  return y;
+}
+
+TEST(ConnectivityTest, Conv2dMatchesNaiveConvolution) {
+  struct Shape {
+    uint32_t stride, pad, dil;
+  };
+  for (const Shape sh : {Shape{1, 0, 1}, Shape{2, 1, 1}, Shape{1, 2, 2}}) {
+    const uint64_t seed = 100 + sh.stride * 10 + sh.pad + sh.dil;
+    SCOPED_TRACE("seed " + std::to_string(seed));
+    std::mt19937_64 rng(seed);
+    Conv2dConn c;
+    c.inC = 2, c.inH = 9, c.inW = 8, c.outC = 3, c.kH = 3, c.kW = 3;
+    c.strideH = c.strideW = sh.stride;
+    c.padH = c.padW = sh.pad;
+    c.dilH = c.dilW = sh.dil;
+    c.outH = (c.inH + 2 * c.padH - c.dilH * (c.kH - 1) - 1) / c.strideH + 1;
+    c.outW = (c.inW + 2 * c.padW - c.dilW * (c.kW - 1) - 1) / c.strideW + 1;
+    for (uint32_t i = 0; i < c.outC * c.inC * c.kH * c.kW; ++i)
+      c.kernel.push_back(int32_t(rng() % 11) - 5);
+    std::vector<int64_t> x(c.inC * c.inH * c.inW);
+    for (int64_t &v : x)
+      v = int64_t(rng() % 7);
+    const uint32_t in = c.inC * c.inH * c.inW, out = c.outC * c.outH * c.outW;
+    Network net = twoPops(in, out, c);
+    std::vector<int64_t> y(out, 0);
+    for (const SynapseRecord &s : generator(net).materialise({0, in}, {0, out}))
+      y[s.post] += int64_t(s.mantissa) * x[s.pre];
+    EXPECT_EQ(y, naiveConv(c, x));
+  }
+}
+
+TEST(ConnectivityTest, Conv2dShapeErrors) {
+  Conv2dConn c;
+  c.inC = 1, c.inH = 4, c.inW = 4, c.outC = 1, c.outH = 2, c.outW = 2;
+  c.kH = c.kW = 3;
+  c.kernel.assign(9, 1);
+  auto g = SynapseGenerator::create(twoPops(15, 4, c), 0);
+  ASSERT_FALSE(g);
+  EXPECT_NE(g.error().find("16"), std::string::npos) << g.error();
+  c.kernel.assign(8, 1);
+  auto k = SynapseGenerator::create(twoPops(16, 4, c), 0);
+  ASSERT_FALSE(k);
+  EXPECT_NE(k.error().find("kernel has 8"), std::string::npos) << k.error();
+}
+
+TEST(ConnectivityTest, GroupStatsPerPreNeuron) {
+  SparseConn s;
+  s.pre = {3, 3, 1, 3};
+  s.post = {0, 1, 1, 2};
+  s.weights = {1, -200, 5, 4};
+  s.delays = {1, 1, 7, 1};
+  Network net = twoPops(4, 3, s);
+  const auto stats = groupStats(generator(net), {0, 4}, {0, 2});
+  ASSERT_EQ(stats.size(), 2u);
+  EXPECT_EQ(stats[0].pre, 1u);
+  EXPECT_EQ(stats[0].synapses, 1u);
+  EXPECT_TRUE(stats[0].hasDelay);
+  EXPECT_EQ(stats[1].pre, 3u);
+  EXPECT_EQ(stats[1].synapses, 2u);
+  EXPECT_EQ(stats[1].maxAbsMantissa, 200u);
+  EXPECT_FALSE(stats[1].hasDelay);
+}
+
+TEST(ConnectivityTest, CounterHashIsAPureFunction) {
+  EXPECT_EQ(counterHash(1, 2, 3), counterHash(1, 2, 3));
+  EXPECT_NE(counterHash(1, 2, 3), counterHash(1, 2, 4));
+  EXPECT_NE(counterHash(1, 2, 3), counterHash(2, 2, 3));
+  EXPECT_NE(counterHash(1, 2, 3), counterHash(1, 3, 3));
+}
+
+} // namespace
