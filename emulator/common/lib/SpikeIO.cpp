@@ -1,0 +1,427 @@
+//===- SpikeIO.cpp - Spike and state-probe CSV files ----------------------===//
+//
+// The reader takes the whole file into memory and walks it line by line: the
+// first line must be the header, every other non-blank line three fields.
+// Each record keeps its line number until the records are sorted, so that a
+// duplicate is reported with both lines. Writers format rows into a buffer
+// that is flushed to an AtomicFile (mkstemp beside the target, rename on
+// commit).
+//
+//===----------------------------------------------------------------------===//
+#include "cajal/Emulator/SpikeIO.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace cajal::spikeio {
+
+//===----------------------------------------------------------------------===//
+// NodeTable
+//===----------------------------------------------------------------------===//
+
+NodeTable::NodeTable(const chip::Image &image)
+    : populations(uint32_t(image.populations.size())) {
+  for (const chip::Population &p : image.populations) {
+    names.push_back(p.name);
+    sizes.push_back(p.size);
+  }
+  for (const chip::Source &s : image.sources) {
+    names.push_back(s.name);
+    sizes.push_back(s.size);
+    kinds.push_back(s.kind);
+  }
+  for (uint32_t i = 0; i < names.size(); ++i)
+    byName.emplace(names[i], i); // the first of two equal names wins
+}
+
+bool NodeTable::isExternalSource(uint32_t node) const {
+  return isSource(node) &&
+         kinds[sourceIndex(node)] == chip::SourceKind::External;
+}
+
+std::optional<uint32_t> NodeTable::find(std::string_view name) const {
+  auto it = byName.find(std::string(name));
+  if (it == byName.end())
+    return std::nullopt;
+  return it->second;
+}
+
+//===----------------------------------------------------------------------===//
+// Reading
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+constexpr std::string_view spikeHeader = "step,node,index";
+constexpr std::string_view stateHeader = "step,node,index,u,v";
+constexpr size_t maxQuotedChars = 40;  ///< longest value quoted in a message
+constexpr size_t flushBytes = 1 << 16; ///< writer buffer flush threshold
+constexpr mode_t outputFileMode = 0644;
+
+std::string_view trim(std::string_view s) {
+  const char *blank = " \t\r";
+  const size_t b = s.find_first_not_of(blank);
+  if (b == std::string_view::npos)
+    return {};
+  return s.substr(b, s.find_last_not_of(blank) - b + 1);
+}
+
+std::string quote(std::string_view s) {
+  if (s.size() > maxQuotedChars)
+    return "\"" + std::string(s.substr(0, maxQuotedChars)) + "...\"";
+  return "\"" + std::string(s) + "\"";
+}
+
+bool parseUnsigned(std::string_view s, uint32_t &out) {
+  if (s.empty())
+    return false;
+  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+  return ec == std::errc() && end == s.data() + s.size();
+}
+
+bool accepted(const NodeTable &nodes, uint32_t node, NodeSet accept) {
+  switch (accept) {
+  case NodeSet::Any:
+    return true;
+  case NodeSet::Populations:
+    return !nodes.isSource(node);
+  case NodeSet::ExternalSources:
+    return nodes.isExternalSource(node);
+  }
+  return false;
+}
+
+/// "external sources: in, stim" (what a file may name), for messages.
+std::string describeAccepted(const NodeTable &nodes, NodeSet accept) {
+  std::string what = accept == NodeSet::Any           ? "nodes"
+                     : accept == NodeSet::Populations ? "populations"
+                                                      : "external sources";
+  std::string list;
+  for (uint32_t n = 0; n < nodes.size(); ++n) {
+    if (!accepted(nodes, n, accept))
+      continue;
+    list += (list.empty() ? "" : ", ") + nodes.name(n);
+  }
+  return what + ": " + (list.empty() ? std::string("none") : list);
+}
+
+struct LineRecord {
+  SpikeRecord spike;
+  size_t line;
+};
+
+/// Parse one data line into `out`; on failure return the message.
+std::optional<std::string> parseLine(std::string_view line,
+                                     const NodeTable &nodes, NodeSet accept,
+                                     SpikeRecord &out) {
+  std::string_view fields[3];
+  size_t count = 0, start = 0;
+  while (true) {
+    const size_t comma = line.find(',', start);
+    const std::string_view field = line.substr(start, comma - start);
+    if (count < 3)
+      fields[count] = trim(field);
+    ++count;
+    if (comma == std::string_view::npos)
+      break;
+    start = comma + 1;
+  }
+  if (count != 3)
+    return "expected 3 fields (step,node,index), found " +
+           std::to_string(count) + " in " + quote(trim(line));
+  if (!parseUnsigned(fields[0], out.step))
+    return "step " + quote(fields[0]) + " is not a non-negative 32-bit integer";
+  if (fields[1].empty())
+    return std::string("empty node name");
+  const std::optional<uint32_t> node = nodes.find(fields[1]);
+  if (!node)
+    return "unknown node " + quote(fields[1]) + " (" +
+           describeAccepted(nodes, accept) + ")";
+  if (!accepted(nodes, *node, accept))
+    return "node " + quote(fields[1]) + " cannot be named here (" +
+           describeAccepted(nodes, accept) + ")";
+  out.node = *node;
+  if (!parseUnsigned(fields[2], out.index))
+    return "index " + quote(fields[2]) + " of node " + quote(fields[1]) +
+           " is not a non-negative 32-bit integer";
+  if (out.index >= nodes.nodeSize(*node))
+    return "index " + std::to_string(out.index) + " of node " +
+           quote(fields[1]) + " out of range (size " +
+           std::to_string(nodes.nodeSize(*node)) + ")";
+  return std::nullopt;
+}
+
+Error lineError(const std::string &file, size_t line, const std::string &msg) {
+  return makeError(file + ":" + std::to_string(line) + ": " + msg);
+}
+
+/// Sort by (step, node, index) and reject repeats, naming both lines.
+Result<std::vector<SpikeRecord>> sortUnique(std::vector<LineRecord> records,
+                                            const std::string &file,
+                                            const NodeTable &nodes) {
+  const bool sorted =
+      std::is_sorted(records.begin(), records.end(),
+                     [](const LineRecord &a, const LineRecord &b) {
+                       return a.spike < b.spike;
+                     });
+  if (!sorted)
+    std::stable_sort(records.begin(), records.end(),
+                     [](const LineRecord &a, const LineRecord &b) {
+                       return a.spike < b.spike;
+                     });
+  std::vector<SpikeRecord> out;
+  out.reserve(records.size());
+  for (size_t i = 0; i < records.size(); ++i) {
+    const SpikeRecord &s = records[i].spike;
+    if (i > 0 && records[i - 1].spike == s) {
+      const size_t first = std::min(records[i - 1].line, records[i].line);
+      const size_t second = std::max(records[i - 1].line, records[i].line);
+      return lineError(file, second,
+                       "duplicate spike (step " + std::to_string(s.step) +
+                           ", node " + quote(nodes.name(s.node)) + ", index " +
+                           std::to_string(s.index) + "; first on line " +
+                           std::to_string(first) + ")");
+    }
+    out.push_back(s);
+  }
+  return out;
+}
+
+} // namespace
+
+Result<std::vector<SpikeRecord>> parseSpikeCsv(std::string_view text,
+                                               const std::string &fileName,
+                                               const NodeTable &nodes,
+                                               NodeSet accept) {
+  std::vector<LineRecord> records;
+  size_t lineNo = 0, pos = 0;
+  bool sawHeader = false;
+  while (pos < text.size()) {
+    size_t end = text.find('\n', pos);
+    if (end == std::string_view::npos)
+      end = text.size();
+    const std::string_view line = text.substr(pos, end - pos);
+    pos = end + 1;
+    ++lineNo;
+    if (!sawHeader) {
+      if (trim(line) != spikeHeader)
+        return lineError(fileName, lineNo,
+                         "bad header " + quote(trim(line)) + " (expected " +
+                             quote(spikeHeader) + ")");
+      sawHeader = true;
+      continue;
+    }
+    if (trim(line).empty())
+      continue;
+    LineRecord r{SpikeRecord(), lineNo};
+    if (std::optional<std::string> msg =
+            parseLine(line, nodes, accept, r.spike))
+      return lineError(fileName, lineNo, *msg);
+    records.push_back(r);
+  }
+  if (!sawHeader)
+    return makeError(fileName + ": empty file (expected the header " +
+                     quote(spikeHeader) + ")");
+  return sortUnique(std::move(records), fileName, nodes);
+}
+
+Result<std::vector<SpikeRecord>>
+readSpikeCsv(const std::string &path, const NodeTable &nodes, NodeSet accept) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in)
+    return makeError(path + ": cannot open: " + std::strerror(errno));
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad())
+    return makeError(path + ": read error");
+  return parseSpikeCsv(text.str(), path, nodes, accept);
+}
+
+//===----------------------------------------------------------------------===//
+// Writing
+//===----------------------------------------------------------------------===//
+
+Result<AtomicFile> AtomicFile::create(const std::string &path) {
+  AtomicFile f;
+  f.target = path;
+  std::string pattern = path + ".tmp-XXXXXX";
+  const int fd = mkstemp(pattern.data());
+  if (fd < 0)
+    return makeError(
+        path + ": cannot create a temporary file: " + std::strerror(errno));
+  f.temp = pattern;
+  fchmod(fd, outputFileMode); // mkstemp creates 0600
+  f.file = fdopen(fd, "wb");
+  if (!f.file) {
+    close(fd);
+    std::remove(f.temp.c_str());
+    return makeError(path +
+                     ": cannot open a temporary file: " + std::strerror(errno));
+  }
+  return f;
+}
+
+AtomicFile::AtomicFile(AtomicFile &&o) noexcept
+    : target(std::move(o.target)), temp(std::move(o.temp)), file(o.file),
+      failed(o.failed) {
+  o.file = nullptr;
+  o.temp.clear();
+}
+
+AtomicFile &AtomicFile::operator=(AtomicFile &&o) noexcept {
+  if (this != &o) {
+    discard();
+    target = std::move(o.target);
+    temp = std::move(o.temp);
+    file = o.file;
+    failed = o.failed;
+    o.file = nullptr;
+    o.temp.clear();
+  }
+  return *this;
+}
+
+AtomicFile::~AtomicFile() { discard(); }
+
+void AtomicFile::discard() {
+  if (file)
+    std::fclose(file);
+  file = nullptr;
+  if (!temp.empty())
+    std::remove(temp.c_str());
+  temp.clear();
+}
+
+void AtomicFile::write(std::string_view text) {
+  if (file && !failed &&
+      std::fwrite(text.data(), 1, text.size(), file) != text.size())
+    failed = true;
+}
+
+Status AtomicFile::commit() {
+  if (!file)
+    return makeError(target + ": file already closed");
+  const bool flushed = std::fflush(file) == 0 && !failed;
+  const bool closed = std::fclose(file) == 0;
+  file = nullptr;
+  if (!flushed || !closed) {
+    discard();
+    return makeError(target + ": write error: " + std::strerror(errno));
+  }
+  if (std::rename(temp.c_str(), target.c_str()) != 0) {
+    const std::string why = std::strerror(errno);
+    discard();
+    return makeError(target + ": cannot rename the temporary file: " + why);
+  }
+  temp.clear();
+  return Status::ok();
+}
+
+namespace {
+
+Status checkNames(const std::string &path, const NodeTable &nodes) {
+  for (uint32_t n = 0; n < nodes.size(); ++n) {
+    const std::string &name = nodes.name(n);
+    if (name.empty() || name.find_first_of(",\"\r\n") != std::string::npos)
+      return makeError(path + ": node name " + quote(name) +
+                       " cannot be written to CSV (empty, or contains a "
+                       "comma, quote or line break)");
+    if (nodes.find(name) != n)
+      return makeError(path + ": node name " + quote(name) +
+                       " is used by two nodes: spikes would be ambiguous");
+  }
+  return Status::ok();
+}
+
+void appendNumber(std::string &out, int64_t value) {
+  char digits[24];
+  const auto [end, ec] = std::to_chars(digits, digits + sizeof digits, value);
+  out.append(digits, end);
+}
+
+void appendPrefix(std::string &out, uint32_t step, const std::string &node,
+                  uint32_t index) {
+  appendNumber(out, step);
+  out += ',';
+  out += node;
+  out += ',';
+  appendNumber(out, index);
+}
+
+} // namespace
+
+Result<SpikeCsvWriter> SpikeCsvWriter::create(const std::string &path,
+                                              const NodeTable &nodes) {
+  if (Status s = checkNames(path, nodes); !s)
+    return makeError(s.error());
+  Result<AtomicFile> file = AtomicFile::create(path);
+  if (!file)
+    return file.takeError();
+  SpikeCsvWriter w(std::move(*file), nodes);
+  w.buffer.append(spikeHeader).push_back('\n');
+  return w;
+}
+
+void SpikeCsvWriter::add(const SpikeRecord &spike) {
+  appendPrefix(buffer, spike.step, nodes.name(spike.node), spike.index);
+  buffer += '\n';
+  if (buffer.size() >= flushBytes) {
+    file.write(buffer);
+    buffer.clear();
+  }
+}
+
+Status SpikeCsvWriter::finish() {
+  file.write(buffer);
+  buffer.clear();
+  return file.commit();
+}
+
+Result<StateCsvWriter> StateCsvWriter::create(const std::string &path,
+                                              const NodeTable &nodes) {
+  if (Status s = checkNames(path, nodes); !s)
+    return makeError(s.error());
+  Result<AtomicFile> file = AtomicFile::create(path);
+  if (!file)
+    return file.takeError();
+  StateCsvWriter w(std::move(*file), nodes);
+  w.buffer.append(stateHeader).push_back('\n');
+  return w;
+}
+
+void StateCsvWriter::add(const StateRecord &sample) {
+  appendPrefix(buffer, sample.step, nodes.name(sample.node), sample.index);
+  buffer += ',';
+  appendNumber(buffer, sample.u);
+  buffer += ',';
+  appendNumber(buffer, sample.v);
+  buffer += '\n';
+  if (buffer.size() >= flushBytes) {
+    file.write(buffer);
+    buffer.clear();
+  }
+}
+
+Status StateCsvWriter::finish() {
+  file.write(buffer);
+  buffer.clear();
+  return file.commit();
+}
+
+Status writeSpikeCsv(const std::string &path, const NodeTable &nodes,
+                     const std::vector<SpikeRecord> &spikes) {
+  Result<SpikeCsvWriter> w = SpikeCsvWriter::create(path, nodes);
+  if (!w)
+    return w.takeError();
+  for (const SpikeRecord &s : spikes)
+    w->add(s);
+  return w->finish();
+}
+
+} // namespace cajal::spikeio

@@ -1,0 +1,95 @@
+//===- ImageBuilder.cpp - Assemble chip images in tests -------------------===//
+
+#include "ImageBuilder.h"
+
+namespace cajal::testimg {
+
+ImageBuilder::ImageBuilder(const chip::Profile &profile) : profile(profile) {
+  image.profileName = profile.name;
+  image.profileFingerprint = profile.fingerprint();
+}
+
+uint32_t ImageBuilder::addCore(std::vector<chip::CompartmentParams> comps) {
+  const uint32_t index = uint32_t(image.cores.size());
+  const chip::MeshShape &m = profile.mesh;
+  const uint32_t tile = index / m.coresPerTile;
+  const uint32_t width = m.tilesX * m.chipsX;
+  chip::Core core;
+  core.tileSlot = index % m.coresPerTile;
+  core.x = tile % width;
+  core.y = tile / width;
+  outputs.emplace_back(comps.size());
+  core.compartments = std::move(comps);
+  image.cores.push_back(std::move(core));
+  return index;
+}
+
+uint32_t ImageBuilder::addInputAxon(uint32_t core,
+                                    const std::vector<chip::Synapse> &syn,
+                                    uint8_t weightBits, int8_t weightExponent,
+                                    bool hasDelay) {
+  chip::Core &c = image.cores[core];
+  chip::InputAxon axon;
+  axon.weightBits = weightBits;
+  axon.weightExponent = weightExponent;
+  axon.hasDelay = hasDelay;
+  chip::packSynapses(syn, axon, c.synapseWords, profile.synapse);
+  c.inputAxons.push_back(axon);
+  return uint32_t(c.inputAxons.size() - 1);
+}
+
+void ImageBuilder::addOutput(uint32_t core, uint32_t compartment,
+                             chip::AxonTarget target) {
+  outputs[core][compartment].push_back(target);
+}
+
+uint32_t ImageBuilder::addSource(chip::Source source) {
+  sourceTargets.emplace_back(source.size);
+  image.sources.push_back(std::move(source));
+  return uint32_t(image.sources.size() - 1);
+}
+
+void ImageBuilder::addSourceTarget(uint32_t source, uint32_t channel,
+                                   chip::AxonTarget target) {
+  sourceTargets[source][channel].push_back(target);
+}
+
+uint32_t ImageBuilder::addPopulation(std::string name,
+                                     std::vector<chip::Slice> slices,
+                                     bool recordSpikes, bool recordState) {
+  chip::Population p;
+  p.name = std::move(name);
+  for (const chip::Slice &s : slices)
+    p.size += s.count;
+  p.slices = std::move(slices);
+  p.recordSpikes = recordSpikes;
+  p.recordState = recordState;
+  image.populations.push_back(std::move(p));
+  return uint32_t(image.populations.size() - 1);
+}
+
+chip::Image ImageBuilder::build() const {
+  chip::Image out = image;
+  for (size_t c = 0; c < out.cores.size(); ++c) {
+    chip::Core &core = out.cores[c];
+    core.outputBegin.assign(1, 0);
+    core.outputAxons.clear();
+    for (const auto &targets : outputs[c]) {
+      core.outputAxons.insert(core.outputAxons.end(), targets.begin(),
+                              targets.end());
+      core.outputBegin.push_back(uint32_t(core.outputAxons.size()));
+    }
+  }
+  for (size_t s = 0; s < out.sources.size(); ++s) {
+    chip::Source &src = out.sources[s];
+    src.targetBegin.assign(1, 0);
+    src.targets.clear();
+    for (const auto &targets : sourceTargets[s]) {
+      src.targets.insert(src.targets.end(), targets.begin(), targets.end());
+      src.targetBegin.push_back(uint32_t(src.targets.size()));
+    }
+  }
+  return out;
+}
+
+} // namespace cajal::testimg

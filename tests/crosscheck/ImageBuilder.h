@@ -1,0 +1,54 @@
+//===- ImageBuilder.h - Assemble chip images in tests -----------*- C++ -*-===//
+//
+// Tests and the random image generator describe an image as cores,
+// synapse groups, output axons, sources and populations; the builder packs
+// the synapses in the profile's format, places the cores on free mesh
+// positions and lays out the offset tables (outputBegin, targetBegin).
+//
+//===----------------------------------------------------------------------===//
+#ifndef CAJAL_TESTS_IMAGEBUILDER_H
+#define CAJAL_TESTS_IMAGEBUILDER_H
+
+#include "cajal/Chip/Image.h"
+#include "cajal/Chip/Profile.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace cajal::testimg {
+
+class ImageBuilder {
+public:
+  explicit ImageBuilder(const chip::Profile &profile);
+
+  /// A core with these compartments, at the next free mesh position.
+  uint32_t addCore(std::vector<chip::CompartmentParams> compartments);
+  /// An input axon of `core` whose synapse group holds `synapses`.
+  uint32_t addInputAxon(uint32_t core, const std::vector<chip::Synapse> &syn,
+                        uint8_t weightBits, int8_t weightExponent,
+                        bool hasDelay);
+  /// An output axon of compartment `compartment` of `core`.
+  void addOutput(uint32_t core, uint32_t compartment, chip::AxonTarget target);
+  /// A source (its targets are added with addSourceTarget).
+  uint32_t addSource(chip::Source source);
+  void addSourceTarget(uint32_t source, uint32_t channel,
+                       chip::AxonTarget target);
+  /// A population; slices are given in neuron order.
+  uint32_t addPopulation(std::string name, std::vector<chip::Slice> slices,
+                         bool recordSpikes = true, bool recordState = false);
+
+  const chip::Core &core(uint32_t c) const { return image.cores[c]; }
+  chip::Image build() const;
+
+private:
+  const chip::Profile &profile;
+  chip::Image image;
+  /// Output axons per core per compartment, and targets per source channel.
+  std::vector<std::vector<std::vector<chip::AxonTarget>>> outputs;
+  std::vector<std::vector<std::vector<chip::AxonTarget>>> sourceTargets;
+};
+
+} // namespace cajal::testimg
+
+#endif // CAJAL_TESTS_IMAGEBUILDER_H

@@ -1,0 +1,216 @@
+//===- RandomImage.cpp - Seeded random chip images for tests --------------===//
+//
+// Every choice is drawn from one splitmix64 stream, in a fixed order: cores
+// and their compartments, then input axons with their synapse groups, then
+// output axons, sources, populations. About half of the compartments of a
+// core draw every parameter uniformly over its legal range; the others
+// ("active") get low thresholds and high vmax so that the network fires and
+// the routing, delays and refractory paths are exercised. Sizes are clamped
+// to the profile's per-core limits.
+//
+//===----------------------------------------------------------------------===//
+#include "RandomImage.h"
+#include "ImageBuilder.h"
+
+#include "cajal/Chip/Source.h"
+
+#include <algorithm>
+#include <tuple>
+
+namespace cajal::testimg {
+
+namespace {
+
+class Rng {
+public:
+  explicit Rng(uint64_t seed) : state(seed) {}
+  uint64_t next() { return chip::splitmix64(state++ * 0x2545f4914f6cdd1dull); }
+  /// Uniform in [0, n) (n >= 1; the modulo bias is irrelevant here).
+  uint64_t below(uint64_t n) { return next() % n; }
+  /// Uniform in [lo, hi].
+  int64_t range(int64_t lo, int64_t hi) {
+    return lo + int64_t(below(uint64_t(hi - lo) + 1));
+  }
+  bool chance(unsigned num, unsigned den) { return below(den) < num; }
+
+private:
+  uint64_t state;
+};
+
+constexpr unsigned activeThresholdDrop = 6; ///< active vth uses fewer bits
+
+chip::CompartmentParams randomParams(Rng &rng, const chip::Profile &profile,
+                                     bool active) {
+  const chip::NeuronFormat &n = profile.neuron;
+  const int64_t decayMax = (int64_t(1) << n.decayBits) - 1;
+  chip::CompartmentParams p;
+  auto decay = [&] {
+    if (rng.chance(1, 5))
+      return uint16_t(rng.chance(1, 2) ? 0 : decayMax);
+    return uint16_t(rng.range(0, decayMax));
+  };
+  p.decayU = decay();
+  p.decayV = decay();
+  if (!rng.chance(1, 3))
+    p.biasMantissa =
+        int16_t(rng.range(-int64_t(n.biasMantissaMax), n.biasMantissaMax));
+  p.biasExponent = uint8_t(rng.range(0, n.biasExponentMax));
+  p.refractory = uint8_t(active && rng.chance(1, 2)
+                             ? rng.range(n.refractoryMin, n.refractoryMin + 3)
+                             : rng.range(n.refractoryMin, n.refractoryMax));
+  const unsigned vthBits =
+      active && n.thresholdMantissaBits > activeThresholdDrop
+          ? n.thresholdMantissaBits - activeThresholdDrop
+          : n.thresholdMantissaBits;
+  p.thresholdMantissa = uint32_t(rng.below(uint64_t(1) << vthBits));
+  p.vminExponent = uint8_t(rng.range(0, n.vminExponentMax));
+  p.vmaxExponent =
+      uint8_t(active ? rng.range(n.vmaxExponentMax / 2, n.vmaxExponentMax)
+                     : rng.range(0, n.vmaxExponentMax));
+  if (rng.chance(1, 10))
+    p.flags |= chip::NoSpike;
+  if (n.resetBySubtraction && rng.chance(1, 2))
+    p.flags |= chip::ResetBySubtraction;
+  return p;
+}
+
+/// A random synapse group for a core of `comps` compartments, shrunk so that
+/// it fits in the `wordsLeft` synapse words.
+void addRandomAxon(Rng &rng, ImageBuilder &b, uint32_t core, uint32_t comps,
+                   uint32_t wordsLeft, const chip::SynapseFormat &f) {
+  chip::InputAxon shape;
+  shape.weightBits = uint8_t(rng.range(1, f.weightBitsMax));
+  shape.weightExponent =
+      int8_t(rng.range(f.weightExponentMin, f.weightExponentMax));
+  shape.hasDelay = f.delayBits > 0 && rng.chance(1, 2);
+  const bool longDelays = rng.chance(1, 4);
+  const uint32_t shortDelay = std::min<uint32_t>(f.maxDelay, 8);
+  const int64_t mantMax = (int64_t(1) << shape.weightBits) - 1;
+  shape.synapseCount = uint32_t(rng.below(3 * uint64_t(comps) + 1));
+  while (shape.synapseCount > 0 && chip::wordsForGroup(shape, f) > wordsLeft)
+    --shape.synapseCount;
+  std::vector<chip::Synapse> syn(shape.synapseCount);
+  for (chip::Synapse &s : syn) {
+    s.compartment = uint32_t(rng.below(comps));
+    s.mantissa = int32_t(rng.range(-mantMax, mantMax));
+    s.delay = !shape.hasDelay ? 1
+              : longDelays    ? uint32_t(rng.range(1, f.maxDelay))
+                              : uint32_t(rng.range(1, shortDelay));
+  }
+  b.addInputAxon(core, syn, shape.weightBits, shape.weightExponent,
+                 shape.hasDelay);
+}
+
+chip::AxonTarget randomTarget(Rng &rng, const std::vector<uint32_t> &axons) {
+  const uint32_t core = uint32_t(rng.below(axons.size()));
+  return {core, uint32_t(rng.below(axons[core]))};
+}
+
+/// Sources: one of each kind, each channel fanning out to 0..3 input axons.
+void addSources(Rng &rng, ImageBuilder &b, const std::vector<uint32_t> &axons,
+                const RandomOptions &o, std::vector<ExternalSpike> &external) {
+  const chip::SourceKind kinds[] = {
+      chip::SourceKind::Poisson, chip::SourceKind::Periodic,
+      chip::SourceKind::File, chip::SourceKind::External};
+  const char *names[] = {"noise", "clock", "stim", "ext"};
+  constexpr uint32_t listedSpikeOdds = 20; ///< 1 in 20 per step and channel
+  for (size_t k = 0; k < 4; ++k) {
+    chip::Source s;
+    s.name = names[k];
+    s.kind = kinds[k];
+    s.size = uint32_t(rng.range(1, 12));
+    s.seed = rng.next();
+    const uint64_t full = uint64_t(1) << 32;
+    s.probability = uint32_t(rng.chance(1, 8) ? full - 1 : rng.below(full / 4));
+    s.period = uint32_t(rng.range(1, 30));
+    s.phase = uint32_t(rng.below(40));
+    const bool listed = s.kind == chip::SourceKind::File ||
+                        s.kind == chip::SourceKind::External;
+    for (uint32_t t = 0; listed && t < o.steps; ++t)
+      for (uint32_t i = 0; i < s.size; ++i)
+        if (rng.chance(1, listedSpikeOdds)) {
+          if (s.kind == chip::SourceKind::File)
+            s.spikes.push_back({t, i});
+          else
+            external.push_back({uint32_t(k), t, i});
+        }
+    const uint32_t src = b.addSource(s);
+    for (uint32_t i = 0; i < s.size; ++i)
+      for (uint64_t n = rng.below(4); n > 0; --n)
+        b.addSourceTarget(src, i, randomTarget(rng, axons));
+  }
+}
+
+/// Split every core into up to two chunks, give each chunk to one of 1..4
+/// populations (a few chunks to none), in core order.
+void addPopulations(Rng &rng, ImageBuilder &b,
+                    const std::vector<uint32_t> &comps) {
+  const uint32_t count = uint32_t(rng.range(1, 4));
+  std::vector<std::vector<chip::Slice>> slices(count);
+  std::vector<uint32_t> sizes(count, 0);
+  for (uint32_t c = 0; c < comps.size(); ++c) {
+    const uint32_t cut = uint32_t(rng.range(0, comps[c]));
+    const uint32_t bounds[3] = {0, cut, comps[c]};
+    for (int k = 0; k < 2; ++k) {
+      const uint32_t n = bounds[k + 1] - bounds[k];
+      if (n == 0 || rng.chance(1, 8))
+        continue;
+      const uint32_t p = uint32_t(rng.below(count));
+      slices[p].push_back({c, bounds[k], sizes[p], n});
+      sizes[p] += n;
+    }
+  }
+  for (uint32_t p = 0; p < count; ++p)
+    if (sizes[p] > 0)
+      b.addPopulation("pop" + std::to_string(p), slices[p], true,
+                      rng.chance(1, 3));
+}
+
+} // namespace
+
+RandomNetwork randomNetwork(const chip::Profile &profile,
+                            const RandomOptions &o) {
+  Rng rng(o.seed);
+  ImageBuilder b(profile);
+  const chip::CoreLimits &lim = profile.core;
+  const uint32_t maxComps = std::min(o.maxCompartments, lim.compartments);
+  const uint32_t maxAxons = std::min(o.maxInputAxons, lim.inputAxons);
+  const uint32_t cores = uint32_t(
+      rng.range(o.minCores, std::min(o.maxCores, profile.mesh.totalCores())));
+  std::vector<uint32_t> comps, axons;
+  for (uint32_t c = 0; c < cores; ++c) {
+    const bool active = rng.chance(2, 3);
+    std::vector<chip::CompartmentParams> params(rng.range(1, maxComps));
+    for (chip::CompartmentParams &p : params)
+      p = randomParams(rng, profile, active && rng.chance(3, 4));
+    comps.push_back(uint32_t(params.size()));
+    b.addCore(std::move(params));
+  }
+  for (uint32_t c = 0; c < cores; ++c) {
+    axons.push_back(uint32_t(rng.range(1, maxAxons)));
+    for (uint32_t a = 0; a < axons[c]; ++a) {
+      const uint32_t used = uint32_t(b.core(c).synapseWords.size());
+      addRandomAxon(rng, b, c, comps[c], lim.synapseWords - used,
+                    profile.synapse);
+    }
+  }
+  for (uint32_t c = 0; c < cores; ++c) {
+    uint32_t outputs = 0;
+    for (uint32_t l = 0; l < comps[c]; ++l)
+      for (uint64_t n = rng.below(4); n > 0 && outputs < lim.outputAxons;
+           --n, ++outputs)
+        b.addOutput(c, l, randomTarget(rng, axons));
+  }
+  RandomNetwork net;
+  addSources(rng, b, axons, o, net.external);
+  addPopulations(rng, b, comps);
+  net.image = b.build();
+  std::sort(net.external.begin(), net.external.end(),
+            [](const ExternalSpike &x, const ExternalSpike &y) {
+              return std::tie(x.step, x.source, x.index) <
+                     std::tie(y.step, y.source, y.index);
+            });
+  return net;
+}
+
+} // namespace cajal::testimg

@@ -1,0 +1,47 @@
+//===- RandomImage.h - Seeded random chip images for tests ------*- C++ -*-===//
+//
+// A random but valid image for a profile: 2..8 cores whose compartment
+// parameters cover the profile's full legal ranges (mixed with parameters
+// that make neurons fire often), random synapse groups with every weight
+// width, exponent and delay, output axons to any core, and one source of each
+// kind (Poisson, Periodic, File, External). The same seed gives the same
+// image on every platform (own integer RNG, no std distributions).
+//
+//===----------------------------------------------------------------------===//
+#ifndef CAJAL_TESTS_RANDOMIMAGE_H
+#define CAJAL_TESTS_RANDOMIMAGE_H
+
+#include "cajal/Chip/Image.h"
+#include "cajal/Chip/Profile.h"
+
+#include <cstdint>
+#include <vector>
+
+namespace cajal::testimg {
+
+/// A spike given to an External source at run time.
+struct ExternalSpike {
+  uint32_t source = 0; ///< index into Image::sources
+  uint32_t step = 0;
+  uint32_t index = 0;
+};
+
+struct RandomNetwork {
+  chip::Image image;
+  std::vector<ExternalSpike> external; ///< sorted by (step, source, index)
+};
+
+struct RandomOptions {
+  uint64_t seed = 1;
+  uint32_t steps = 200; ///< File and External spikes lie in [0, steps)
+  uint32_t minCores = 2, maxCores = 8;
+  uint32_t maxCompartments = 48; ///< per core
+  uint32_t maxInputAxons = 24;   ///< per core
+};
+
+RandomNetwork randomNetwork(const chip::Profile &profile,
+                            const RandomOptions &options);
+
+} // namespace cajal::testimg
+
+#endif // CAJAL_TESTS_RANDOMIMAGE_H

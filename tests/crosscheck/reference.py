@@ -1,0 +1,285 @@
+#!/usr/bin/python3
+"""reference.py - an independent numpy model of a Cajal chip image.
+
+Reads the JSON form of a chip image (chip::printImageJson, "cajal-image-json/1")
+and simulates it from the written contract alone (docs/neuron-model.md and the
+time-step rule), sharing no code with the C++ golden model:
+
+* arithmetic in numpy int64, written differently from Compartment.h: decay as
+  sign * ((|x| * (2^bits - d)) >> bits), the wrap as a modulo, the clips with
+  np.clip;
+* input for step t is kept in a full (steps + maxDelay + 1) x N table instead
+  of a ring, and spikes are scattered with np.add.at;
+* the Poisson hash (splitmix64 over (seed, step, index)) is vectorised here
+  over uint64 arrays.
+
+Usage: reference.py image.json --steps N [--input ext.csv] [--spikes-out f]
+                    [--state-out f] [--record-sources]
+"""
+
+import argparse
+import csv
+import json
+import sys
+
+import numpy as np
+
+U64 = np.uint64
+GOLDEN_GAMMA = U64(0x9E3779B97F4A7C15)
+MIX1 = U64(0xBF58476D1CE4E5B9)
+MIX2 = U64(0x94D049BB133111EB)
+
+
+def splitmix64(x):
+    """splitmix64's output function over a uint64 array (wrapping)."""
+    with np.errstate(over="ignore"):
+        x = x + GOLDEN_GAMMA
+        x = (x ^ (x >> U64(30))) * MIX1
+        x = (x ^ (x >> U64(27))) * MIX2
+        return x ^ (x >> U64(31))
+
+
+def poisson_fires(seed, probability, step, size):
+    """Boolean array: which of `size` channels fire at `step`."""
+    key = (U64(step) << U64(32)) | np.arange(size, dtype=U64)
+    h = splitmix64(U64(seed) ^ splitmix64(key))
+    return (h >> U64(32)) < U64(probability)
+
+
+def decay(x, d, bits):
+    """sign(x) * floor(|x| * (2^bits - d) / 2^bits), elementwise."""
+    return np.sign(x) * ((np.abs(x) * ((1 << bits) - d)) >> bits)
+
+
+def wrap(x, bits):
+    """Two's-complement wrap to `bits` bits, as a modulo."""
+    half = 1 << (bits - 1)
+    return np.mod(x + half, 1 << bits) - half
+
+
+def effective_weight(mantissa, exponent, shift):
+    total = shift + exponent
+    magnitude = abs(mantissa)
+    scaled = magnitude << total if total >= 0 else magnitude >> -total
+    return scaled if mantissa >= 0 else -scaled
+
+
+def csr(lists):
+    """Offsets and flat values of a list of lists (int64)."""
+    begin = np.zeros(len(lists) + 1, dtype=np.int64)
+    begin[1:] = np.cumsum([len(x) for x in lists])
+    flat = np.array([v for x in lists for v in x], dtype=np.int64)
+    return begin, flat
+
+
+def expand(begin, rows):
+    """Indices of all entries of CSR rows `rows` (with repeats)."""
+    rows = np.asarray(rows, dtype=np.int64)
+    lengths = begin[rows + 1] - begin[rows]
+    total = int(lengths.sum())
+    if total == 0:
+        return np.zeros(0, dtype=np.int64)
+    starts = np.repeat(begin[rows] - np.cumsum(lengths) + lengths, lengths)
+    return starts + np.arange(total, dtype=np.int64)
+
+
+class Network:
+    """The image flattened into global compartment and axon numbering."""
+
+    def __init__(self, doc):
+        self.nf = doc["neuronFormat"]
+        sf = doc["synapseFormat"]
+        self.max_delay = sf["maxDelay"]
+        cores = doc["cores"]
+        self.comp_base = np.cumsum([0] + [len(c["compartments"]) for c in cores])
+        self.axon_base = np.cumsum([0] + [len(c["inputAxons"]) for c in cores])
+        params = [p for c in cores for p in c["compartments"]]
+        self.n = len(params)
+        col = lambda k: np.array([p[k] for p in params], dtype=np.int64)
+        nf = self.nf
+        self.du, self.dv = col("decayU"), col("decayV")
+        self.bias = col("biasMantissa") * (np.int64(1) << col("biasExponent"))
+        self.vth = col("thresholdMantissa") << nf["thresholdShift"]
+        self.vmin = 1 - (np.int64(1) << col("vminExponent"))
+        self.vmax = (np.int64(1) << (nf["vmaxBase"] + 2 * col("vmaxExponent"))) - 1
+        self.refractory = col("refractory")
+        self.no_spike = np.array([p["noSpike"] for p in params], dtype=bool)
+        self.subtract = np.array([p["resetBySubtraction"] for p in params], dtype=bool)
+        self._synapses(cores, sf)
+        self._outputs(cores)
+        self.sources = doc["sources"]
+        self.source_csr = [self._targets(s["targetBegin"], s["targets"])
+                           for s in self.sources]
+        self._populations(doc["populations"])
+
+    def _synapses(self, cores, sf):
+        target, weight, delay = [], [], []
+        for ci, core in enumerate(cores):
+            for axon in core["inputAxons"]:
+                t, w, d = [], [], []
+                for comp, mant, dl in axon["synapses"]:
+                    t.append(int(self.comp_base[ci]) + comp)
+                    w.append(effective_weight(mant, axon["weightExponent"],
+                                              sf["weightShift"]))
+                    d.append(dl if axon["hasDelay"] else 1)
+                target.append(t)
+                weight.append(w)
+                delay.append(d)
+        self.syn_begin, self.syn_target = csr(target)
+        _, self.syn_weight = csr(weight)
+        _, self.syn_delay = csr(delay)
+
+    def _targets(self, begin, targets):
+        axons = [int(self.axon_base[c]) + a for c, a in targets]
+        return np.array(begin, dtype=np.int64), np.array(axons, dtype=np.int64)
+
+    def _outputs(self, cores):
+        begins, axons = [0], []
+        for core in cores:
+            b = core["outputBegin"]
+            for l in range(len(core["compartments"])):
+                for c, a in core["outputAxons"][b[l]:b[l + 1]]:
+                    axons.append(int(self.axon_base[c]) + a)
+                begins.append(len(axons))
+        self.out_begin = np.array(begins, dtype=np.int64)
+        self.out_axon = np.array(axons, dtype=np.int64)
+
+    def _populations(self, pops):
+        self.pops = pops
+        self.comp_node = np.full(self.n, -1, dtype=np.int64)
+        self.comp_neuron = np.full(self.n, -1, dtype=np.int64)
+        self.pop_comps = []
+        for pi, p in enumerate(pops):
+            comps = np.zeros(p["size"], dtype=np.int64)
+            for s in p["slices"]:
+                g = int(self.comp_base[s["core"]]) + s["firstCompartment"]
+                idx = np.arange(s["count"])
+                comps[s["firstNeuron"] + idx] = g + idx
+                self.comp_node[g + idx] = pi
+                self.comp_neuron[g + idx] = s["firstNeuron"] + idx
+            self.pop_comps.append(comps)
+
+
+def read_external(path, net):
+    """External spikes per step: {step: [(source index, channel), ...]}."""
+    by_step = {}
+    if not path:
+        return by_step
+    names = {s["name"]: i for i, s in enumerate(net.sources)
+             if s["kind"] == "external"}
+    with open(path, newline="") as f:
+        rows = csv.reader(f)
+        if next(rows) != ["step", "node", "index"]:
+            raise ValueError(path + ": bad header")
+        for step, node, index in rows:
+            by_step.setdefault(int(step), []).append((names[node], int(index)))
+    return by_step
+
+
+def source_spikes(net, t, external):
+    """(source index, channel array) for every source that fires at t."""
+    out = []
+    listed = {}
+    for si, ch in external.get(t, []):
+        listed.setdefault(si, []).append(ch)
+    for si, s in enumerate(net.sources):
+        kind = s["kind"]
+        if kind == "poisson":
+            ch = np.nonzero(poisson_fires(s["seed"], s["probability"], t,
+                                          s["size"]))[0]
+        elif kind == "periodic":
+            on = t >= s["phase"] and (t - s["phase"]) % s["period"] == 0
+            ch = np.arange(s["size"]) if on else np.zeros(0, dtype=np.int64)
+        elif kind == "file":
+            ch = np.array([i for st, i in s["spikes"] if st == t], dtype=np.int64)
+        else:
+            ch = np.array(sorted(listed.get(si, [])), dtype=np.int64)
+        if len(ch):
+            out.append((si, ch))
+    return out
+
+
+def simulate(net, steps, external):
+    """Run `steps` steps; returns (spike rows, state rows) as tuples
+    (step, node id, index[, u, v]) sorted as the golden runner writes them."""
+    nf = net.nf
+    inbox = np.zeros((steps + net.max_delay + 1, net.n), dtype=np.int64)
+    u = np.zeros(net.n, dtype=np.int64)
+    v = np.zeros(net.n, dtype=np.int64)
+    ref = np.zeros(net.n, dtype=np.int64)
+    qmax = (1 << nf["accumulatorBits"]) - 1
+    npop = len(net.pops)
+    spikes, states = [], []
+    for t in range(steps):
+        q = np.clip(inbox[t], -qmax, qmax)
+        u = wrap(decay(u, net.du + 1, nf["decayBits"]) + q, nf["currentBits"])
+        vn = np.clip(decay(v, net.dv, nf["decayBits"]) + u + net.bias,
+                     net.vmin, net.vmax)
+        held = ref > 0
+        fire = ~held & ~net.no_spike & (vn > net.vth)
+        v = np.where(held, 0, np.where(fire, np.where(net.subtract, vn - net.vth, 0), vn))
+        ref = np.where(held, ref - 1, np.where(fire, net.refractory, 0))
+        fired = np.nonzero(fire)[0]
+        axons = [net.out_axon[expand(net.out_begin, fired)]]
+        for node in fired:
+            if net.comp_node[node] >= 0:
+                spikes.append((t, int(net.comp_node[node]), int(net.comp_neuron[node])))
+        for si, ch in source_spikes(net, t, external):
+            begin, targets = net.source_csr[si]
+            axons.append(targets[expand(begin, ch)])
+            spikes.extend((t, npop + si, int(c)) for c in ch)
+        syn = expand(net.syn_begin, np.concatenate(axons))
+        np.add.at(inbox, (t + net.syn_delay[syn], net.syn_target[syn]),
+                  net.syn_weight[syn])
+        for pi, p in enumerate(net.pops):
+            if p["recordState"]:
+                comps = net.pop_comps[pi]
+                states.extend((t, pi, n, int(u[c]), int(v[c]))
+                              for n, c in enumerate(comps))
+    spikes.sort()
+    return spikes, states
+
+
+def node_names(doc):
+    return [p["name"] for p in doc["populations"]] + [s["name"] for s in doc["sources"]]
+
+
+def recorded(doc, spikes, record_sources):
+    """Keep spikes of populations that record them (and sources if asked)."""
+    pops = doc["populations"]
+    return [r for r in spikes
+            if (r[1] < len(pops) and pops[r[1]]["recordSpikes"])
+            or (r[1] >= len(pops) and record_sources)]
+
+
+def write_rows(path, header, rows, names):
+    with open(path, "w") as f:
+        f.write(header + "\n")
+        for r in rows:
+            f.write(",".join([str(r[0]), names[r[1]]] + [str(x) for x in r[2:]]) + "\n")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("image_json")
+    ap.add_argument("--steps", type=int, required=True)
+    ap.add_argument("--input")
+    ap.add_argument("--spikes-out")
+    ap.add_argument("--state-out")
+    ap.add_argument("--record-sources", action="store_true")
+    a = ap.parse_args()
+    with open(a.image_json) as f:
+        doc = json.load(f)
+    net = Network(doc)
+    spikes, states = simulate(net, a.steps, read_external(a.input, net))
+    names = node_names(doc)
+    if a.spikes_out:
+        write_rows(a.spikes_out, "step,node,index",
+                   recorded(doc, spikes, a.record_sources), names)
+    if a.state_out:
+        write_rows(a.state_out, "step,node,index,u,v", states, names)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,317 @@
+//===- GoldenModelTest.cpp - Hand-made images with known answers ----------===//
+//
+// Each test builds a tiny image whose spike times follow from the arithmetic
+// of docs/neuron-model.md by hand (worked out in the comments) and checks
+// that the golden model produces exactly those spikes.
+//
+//===----------------------------------------------------------------------===//
+#include "ImageBuilder.h"
+#include "TestProfile.h"
+
+#include "cajal/Chip/Source.h"
+#include "cajal/Golden/GoldenModel.h"
+
+#include <gtest/gtest.h>
+
+using namespace cajal;
+using cajal::golden::GoldenModel;
+using cajal::golden::NeuronSpike;
+using cajal::golden::SourceSpikeEvent;
+
+namespace {
+
+/// A compartment that never decays v and has no input of its own.
+chip::CompartmentParams integrator(int16_t bias, uint32_t vthMant,
+                                   uint8_t refractory = 1) {
+  chip::CompartmentParams p;
+  p.decayU = 0;
+  p.decayV = 0;
+  p.biasMantissa = bias;
+  p.thresholdMantissa = vthMant;
+  p.refractory = refractory;
+  p.vmaxExponent = 7;
+  p.vminExponent = 20;
+  return p;
+}
+
+/// u and v forget everything each step: v = q + bias of this step only
+/// (decayU = max gives decay(u, 2^12) = 0; decayV = max keeps |v| / 4096).
+chip::CompartmentParams detector(uint32_t vthMant) {
+  chip::CompartmentParams p = integrator(0, vthMant);
+  p.decayU = uint16_t((1u << testimg::loihi1().neuron.decayBits) - 1);
+  p.decayV = p.decayU;
+  return p;
+}
+
+GoldenModel makeModel(const chip::Image &image) {
+  Result<GoldenModel> m = GoldenModel::create(image, testimg::loihi1());
+  EXPECT_TRUE(bool(m)) << (m ? "" : m.error());
+  return std::move(*m);
+}
+
+/// Steps (over `steps` steps) at which neuron `neuron` of population 0 fired.
+std::vector<uint32_t> spikeSteps(GoldenModel &m, uint32_t steps,
+                                 uint32_t population = 0, uint32_t neuron = 0) {
+  std::vector<uint32_t> out;
+  std::vector<NeuronSpike> spikes;
+  for (uint32_t i = 0; i < steps; ++i) {
+    const uint32_t t = m.currentStep();
+    m.step();
+    m.lastSpikes(spikes);
+    for (const NeuronSpike &s : spikes)
+      if (s.population == population && s.neuron == neuron)
+        out.push_back(t);
+  }
+  return out;
+}
+
+chip::Source fileSource(const std::string &name, uint32_t size,
+                        std::vector<chip::SourceSpike> spikes) {
+  chip::Source s;
+  s.name = name;
+  s.kind = chip::SourceKind::File;
+  s.size = size;
+  s.spikes = std::move(spikes);
+  return s;
+}
+
+TEST(GoldenModelTest, BiasReachesThresholdAtHandComputedStep) {
+  // bias 100, vth = 10 << 6 = 640, no decay: v[t] = 100 (t + 1), first
+  // v > 640 at t = 6. Refractory 1 holds v = 0 at step 7, then v[8] = 100
+  // again: spikes every 8 steps.
+  testimg::ImageBuilder b(testimg::loihi1());
+  b.addCore({integrator(100, 10)});
+  b.addPopulation("n", {{0, 0, 0, 1}});
+  GoldenModel m = makeModel(b.build());
+  EXPECT_EQ(spikeSteps(m, 30), (std::vector<uint32_t>{6, 14, 22}));
+  EXPECT_EQ(m.counters().steps, 30u);
+  EXPECT_EQ(m.counters().compartmentSpikes, 3u);
+}
+
+TEST(GoldenModelTest, RefractoryHoldsVoltageAtZero) {
+  // As above with refractory 3: steps 7, 8, 9 are held at v = 0, so the
+  // next spike is 6 + 3 + 7 = 16.
+  testimg::ImageBuilder b(testimg::loihi1());
+  b.addCore({integrator(100, 10, 3)});
+  b.addPopulation("n", {{0, 0, 0, 1}});
+  GoldenModel m = makeModel(b.build());
+  std::vector<int32_t> v;
+  for (int t = 0; t < 10; ++t) {
+    m.step();
+    v.push_back(m.state(0, 0).v);
+  }
+  EXPECT_EQ(v,
+            (std::vector<int32_t>{100, 200, 300, 400, 500, 600, 0, 0, 0, 0}));
+  EXPECT_EQ(m.state(0, 0).refractoryLeft, 0);
+  EXPECT_EQ(spikeSteps(m, 20), (std::vector<uint32_t>{16, 26}));
+}
+
+TEST(GoldenModelTest, ResetBySubtractionIsRejectedByLoihi1) {
+  testimg::ImageBuilder b(testimg::loihi1());
+  chip::CompartmentParams p = integrator(100, 10);
+  p.flags = chip::ResetBySubtraction;
+  b.addCore({p});
+  Result<GoldenModel> m = GoldenModel::create(b.build(), testimg::loihi1());
+  ASSERT_FALSE(bool(m));
+  EXPECT_NE(m.error().find("compartment 0"), std::string::npos) << m.error();
+}
+
+TEST(GoldenModelTest, SpikeWithDelayArrivesExactlyAtStepPlusDelay) {
+  // A File spike at step 2 reaches the detector through a synapse of delay
+  // d: q = 100 << 6 = 6400 > vth = 3200 exactly at step 2 + d.
+  const uint32_t maxDelay = testimg::loihi1().synapse.maxDelay;
+  for (uint32_t d : {1u, 2u, 7u, maxDelay}) {
+    testimg::ImageBuilder b(testimg::loihi1());
+    b.addCore({detector(50)});
+    const uint32_t axon = b.addInputAxon(0, {{0, 100, d}}, 7, 0, true);
+    const uint32_t src = b.addSource(fileSource("in", 1, {{2, 0}}));
+    b.addSourceTarget(src, 0, {0, axon});
+    b.addPopulation("n", {{0, 0, 0, 1}});
+    GoldenModel m = makeModel(b.build());
+    EXPECT_EQ(spikeSteps(m, 2 + maxDelay + 5), (std::vector<uint32_t>{2 + d}))
+        << "delay " << d;
+  }
+}
+
+TEST(GoldenModelTest, ChainAcrossTwoCores) {
+  // in@0 -(delay 1)-> a (core 0) fires at 1 -(delay 3)-> b (core 1) fires
+  // at 4 -(delay 2)-> c (core 1, same core) fires at 6.
+  testimg::ImageBuilder b(testimg::loihi1());
+  b.addCore({detector(50)});
+  b.addCore({detector(50), detector(50)});
+  const uint32_t a0 = b.addInputAxon(0, {{0, 100, 1}}, 7, 0, false);
+  const uint32_t b0 = b.addInputAxon(1, {{0, 100, 3}}, 7, 0, true);
+  const uint32_t c0 = b.addInputAxon(1, {{1, 100, 2}}, 7, 0, true);
+  b.addOutput(0, 0, {1, b0});
+  b.addOutput(1, 0, {1, c0});
+  const uint32_t src = b.addSource(fileSource("in", 1, {{0, 0}}));
+  b.addSourceTarget(src, 0, {0, a0});
+  b.addPopulation("a", {{0, 0, 0, 1}});
+  b.addPopulation("bc", {{1, 0, 0, 2}});
+  GoldenModel m = makeModel(b.build());
+  std::vector<std::pair<uint32_t, NeuronSpike>> seen;
+  std::vector<NeuronSpike> spikes;
+  for (uint32_t t = 0; t < 10; ++t) {
+    m.step();
+    m.lastSpikes(spikes);
+    for (const NeuronSpike &s : spikes)
+      seen.push_back({t, s});
+  }
+  const std::vector<std::pair<uint32_t, NeuronSpike>> expected = {
+      {1, {0, 0}}, {4, {1, 0}}, {6, {1, 1}}};
+  EXPECT_EQ(seen, expected);
+  const golden::Counters &c = m.counters();
+  EXPECT_EQ(c.synapticEvents, 3u);
+  EXPECT_EQ(c.axonEvents, 3u); // the source channel and two output axons
+  EXPECT_EQ(c.sourceSpikes, 1u);
+  EXPECT_EQ(m.coreCounters()[1].synapticEvents, 2u);
+  EXPECT_EQ(m.coreCounters()[1].compartmentSpikes, 2u);
+}
+
+TEST(GoldenModelTest, EffectiveWeightUsesExponentAndRoundsTowardZero) {
+  // With decayU = max, u after the arrival step is exactly q: mantissa 5
+  // at exponent -8 is 5 >> 2 = 1; -7 at -7 is -(7 >> 1) = -3; 3 at 2 is
+  // 3 << 8 = 768. The three synapses on one compartment sum to 766.
+  testimg::ImageBuilder b(testimg::loihi1());
+  b.addCore(
+      {detector(100000), detector(100000), detector(100000), detector(100000)});
+  const uint32_t x = b.addInputAxon(0, {{0, 5, 1}}, 3, -8, false);
+  const uint32_t y = b.addInputAxon(0, {{1, -7, 1}}, 3, -7, false);
+  const uint32_t z = b.addInputAxon(0, {{2, 3, 1}}, 3, 2, false);
+  const uint32_t w =
+      b.addInputAxon(0, {{3, 5, 1}, {3, 3, 1}, {3, -2, 1}}, 3, 2, false);
+  const uint32_t src = b.addSource(fileSource("in", 1, {{0, 0}}));
+  for (uint32_t axon : {x, y, z, w})
+    b.addSourceTarget(src, 0, {0, axon});
+  b.addPopulation("n", {{0, 0, 0, 4}});
+  GoldenModel m = makeModel(b.build());
+  m.run(2);
+  EXPECT_EQ(m.state(0, 0).u, 1);
+  EXPECT_EQ(m.state(0, 1).u, -3);
+  EXPECT_EQ(m.state(0, 2).u, 768);
+  EXPECT_EQ(m.state(0, 3).u, (5 + 3 - 2) << 8);
+}
+
+TEST(GoldenModelTest, PeriodicSourceFiresEveryPeriodFromPhase) {
+  testimg::ImageBuilder b(testimg::loihi1());
+  b.addCore({detector(50)});
+  const uint32_t axon = b.addInputAxon(0, {{0, 100, 1}}, 7, 0, false);
+  chip::Source s;
+  s.name = "clock";
+  s.kind = chip::SourceKind::Periodic;
+  s.size = 3;
+  s.period = 4;
+  s.phase = 2;
+  const uint32_t src = b.addSource(s);
+  b.addSourceTarget(src, 1, {0, axon});
+  b.addPopulation("n", {{0, 0, 0, 1}});
+  GoldenModel m = makeModel(b.build());
+  std::vector<uint32_t> fired;
+  for (uint32_t t = 0; t < 12; ++t) {
+    m.step();
+    const auto &events = m.lastSourceSpikes();
+    if (events.empty())
+      continue;
+    fired.push_back(t);
+    EXPECT_EQ(events, (std::vector<SourceSpikeEvent>{{0, 0}, {0, 1}, {0, 2}}));
+  }
+  EXPECT_EQ(fired, (std::vector<uint32_t>{2, 6, 10}));
+  // Channel 1 drives the neuron one step later.
+  GoldenModel again = makeModel(b.build());
+  EXPECT_EQ(spikeSteps(again, 12), (std::vector<uint32_t>{3, 7, 11}));
+}
+
+TEST(GoldenModelTest, FileSourceEmitsListedSpikes) {
+  testimg::ImageBuilder b(testimg::loihi1());
+  b.addCore({detector(50), detector(50)});
+  const uint32_t a0 = b.addInputAxon(0, {{0, 100, 1}}, 7, 0, false);
+  const uint32_t a1 = b.addInputAxon(0, {{1, 100, 4}}, 7, 0, true);
+  const uint32_t src =
+      b.addSource(fileSource("stim", 2, {{0, 1}, {3, 0}, {3, 1}, {9, 0}}));
+  b.addSourceTarget(src, 0, {0, a0});
+  b.addSourceTarget(src, 1, {0, a1});
+  b.addPopulation("n", {{0, 0, 0, 2}});
+  GoldenModel m = makeModel(b.build());
+  EXPECT_EQ(spikeSteps(m, 12, 0, 0), (std::vector<uint32_t>{4, 10}));
+  GoldenModel m2 = makeModel(b.build());
+  EXPECT_EQ(spikeSteps(m2, 12, 0, 1), (std::vector<uint32_t>{4, 7}));
+  EXPECT_EQ(m2.counters().sourceSpikes, 4u);
+}
+
+TEST(GoldenModelTest, PoissonSourceFollowsTheSharedHash) {
+  testimg::ImageBuilder b(testimg::loihi1());
+  b.addCore({detector(50)});
+  chip::Source s;
+  s.name = "noise";
+  s.kind = chip::SourceKind::Poisson;
+  s.size = 16;
+  s.seed = 12345;
+  s.probability = 1u << 30; // 1/4 per step
+  b.addSource(s);
+  GoldenModel m = makeModel(b.build());
+  uint64_t count = 0;
+  for (uint32_t t = 0; t < 200; ++t) {
+    m.step();
+    std::vector<SourceSpikeEvent> expected;
+    for (uint32_t i = 0; i < s.size; ++i)
+      if (chip::poissonFires(s.seed, s.probability, t, i))
+        expected.push_back({0, i});
+    ASSERT_EQ(m.lastSourceSpikes(), expected) << "step " << t;
+    count += expected.size();
+  }
+  EXPECT_GT(count, 600u); // about 800 expected of 3200 draws
+  EXPECT_LT(count, 1000u);
+}
+
+TEST(GoldenModelTest, ExternalSpikesAreDeliveredAndChecked) {
+  testimg::ImageBuilder b(testimg::loihi1());
+  b.addCore({detector(50)});
+  const uint32_t axon = b.addInputAxon(0, {{0, 100, 2}}, 7, 0, true);
+  chip::Source s;
+  s.name = "ext";
+  s.kind = chip::SourceKind::External;
+  s.size = 2;
+  const uint32_t src = b.addSource(s);
+  b.addSourceTarget(src, 1, {0, axon});
+  b.addPopulation("n", {{0, 0, 0, 1}});
+  GoldenModel m = makeModel(b.build());
+  const uint32_t ext = m.nodes().sourceNode(0);
+  ASSERT_TRUE(
+      bool(m.setExternalSpikes({{5, ext, 1}, {1, ext, 0}, {8, ext, 1}})));
+  EXPECT_EQ(spikeSteps(m, 12), (std::vector<uint32_t>{7, 10}));
+
+  Status bad = m.setExternalSpikes({{1, ext, 2}});
+  ASSERT_FALSE(bool(bad));
+  EXPECT_NE(bad.error().find("index 2 of \"ext\" out of range (size 2)"),
+            std::string::npos)
+      << bad.error();
+  bad = m.setExternalSpikes({{1, m.nodes().populationNode(0), 0}});
+  ASSERT_FALSE(bool(bad));
+  EXPECT_NE(bad.error().find("\"n\" is not an external source"),
+            std::string::npos)
+      << bad.error();
+}
+
+TEST(GoldenModelTest, ProfileMismatchIsAnError) {
+  testimg::ImageBuilder b(testimg::loihi1());
+  b.addCore({detector(50)});
+  chip::Image image = b.build();
+  image.profileFingerprint ^= 1;
+  Result<GoldenModel> m = GoldenModel::create(image, testimg::loihi1());
+  ASSERT_FALSE(bool(m));
+  EXPECT_NE(m.error().find("profile"), std::string::npos) << m.error();
+}
+
+TEST(GoldenModelTest, IdleCompartmentsAreSkippedAndCounted) {
+  // Two silent compartments without bias stay idle; the biased one is
+  // updated every step.
+  testimg::ImageBuilder b(testimg::loihi1());
+  b.addCore({detector(50), integrator(1, 1000), detector(50)});
+  GoldenModel m = makeModel(b.build());
+  m.run(10);
+  EXPECT_EQ(m.counters().activeUpdates, 10u);
+  EXPECT_EQ(m.counters().idleUpdates, 20u);
+  EXPECT_EQ(m.compartmentState(1).v, 10);
+}
+
+} // namespace
