@@ -1,0 +1,54 @@
+//===- SNNToMapping.h - snn.network to mapping::Network ---------*- C++ -*-===//
+//
+// The bridge from the IR to the MLIR-free mapping library: populations,
+// sources and projections of a quantized snn.network become a
+// cajal::mapping::Network in op order, connectivity kept symbolic (rules,
+// kernels; dense and sparse weights copied as integer mantissas). The op of
+// each element is kept beside it so that a pass can report on, or annotate,
+// the op a mapping result talks about.
+//
+//===----------------------------------------------------------------------===//
+#ifndef CAJAL_CONVERSION_SNNTOMAPPING_H
+#define CAJAL_CONVERSION_SNNTOMAPPING_H
+
+#include "cajal/Chip/Profile.h"
+#include "cajal/Dialect/SNN/SNNOps.h"
+#include "cajal/Mapping/Network.h"
+
+#include "mlir/Support/LogicalResult.h"
+#include "llvm/ADT/StringRef.h"
+
+#include <vector>
+
+namespace cajal {
+
+struct MappedNetwork {
+  mapping::Network network;
+  /// The op of network.populations[i], .sources[i], .projections[i].
+  std::vector<snn::PopulationOp> populations;
+  std::vector<mlir::Operation *> sources;
+  std::vector<snn::ProjectionOp> projections;
+
+  /// The population op whose name appears in a mapping error message
+  /// (`population "exc"`), or null.
+  snn::PopulationOp findNamedPopulation(llvm::StringRef message) const;
+};
+
+/// Build the mapping::Network of a quantized network. Fails, with an error
+/// on the offending op, when a population is not #snn.quantized, a
+/// projection has no integer weights or keeps an unfolded bias, or a weight
+/// blob's data is not available.
+mlir::FailureOr<MappedNetwork> buildMappingNetwork(snn::NetworkOp network);
+
+/// Load a profile by name (from the profile directory) or path; on failure
+/// emit the loader's message as an error on `op`.
+mlir::FailureOr<chip::Profile> loadProfileFor(mlir::Operation *op,
+                                              llvm::StringRef nameOrPath);
+
+/// The compartment parameters of one population's neuron `i`.
+chip::CompartmentParams compartmentParams(snn::QuantizedParamsAttr params,
+                                          snn::NeuronModel model, size_t i);
+
+} // namespace cajal
+
+#endif // CAJAL_CONVERSION_SNNTOMAPPING_H

@@ -1,0 +1,145 @@
+//===- Passes.td - Cajal's snn and nc passes --------------*- tablegen -*-===//
+#ifndef CAJAL_TRANSFORMS_PASSES_TD
+#define CAJAL_TRANSFORMS_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def SNNDiscretize : Pass<"snn-discretize", "::cajal::snn::NetworkOp"> {
+  let summary = "Turn continuous neuron parameters into per-step ones";
+  let description = [{
+    Every population with `#snn.continuous` parameters gets `#snn.discrete`
+    ones for the network's `dt`, computed by cajal::mapping::discretize
+    (docs/mapping.md). With the default exact exponential method a time
+    constant tau gives the per-step decay 1 - exp(-dt / tau): decay_v from
+    tau_mem (0 for if), decay_u from tau_syn for cuba_lif and 1 otherwise
+    (no current state: u = q). The input scale is r * decay_v (r * dt for
+    if; times w_in * decay_u for cuba_lif). v is shifted by v_reset, so the
+    leak becomes a bias. A projection's `bias` b (a constant input) is
+    folded into its post population: bias += b * input_scale / decay_u,
+    exact once the synaptic current has settled.
+
+    Before:
+    ```mlir
+    %p = snn.population @p {model = #snn.model<lif>,
+        params = #snn.continuous<tau_mem = 2.0e-2, v_th = 1.0>} : !snn.spikes<4>
+    ```
+    After (dt = 1 ms):
+    ```mlir
+    %p = snn.population @p {model = #snn.model<lif>,
+        params = #snn.discrete<decay_u = 1.0, decay_v = 4.877e-02,
+                               v_th = 1.0, bias = 0.0,
+                               input_scale = 4.877e-02, refractory = 0,
+                               v_offset = 0.0>} : !snn.spikes<4>
+    ```
+  }];
+  let options = [
+    Option<"method", "method", "std::string", "\"exact\"",
+           "exact (1 - exp(-dt/tau), the default) or euler (dt/tau)">
+  ];
+}
+
+def SNNQuantize : Pass<"snn-quantize", "::cajal::snn::NetworkOp"> {
+  let summary = "Turn per-step parameters and weights into the chip's integers";
+  let description = [{
+    Each `#snn.discrete` population gets one scale (integer v units per model
+    unit, `voltage_scale`) chosen by cajal::mapping::choosePopulationScale
+    from its threshold, bias and largest incoming weight, then
+    `#snn.quantized` parameters. Each projection onto it gets integer weight
+    mantissas and the smallest `weight_exponent` that holds its largest
+    weight; `quant_error` records the relative L2 error of the weights and
+    a remark reports it. Dense weights larger than a few thousand entries go
+    to a resource blob. Lossy parameter adjustments (a refractory period
+    raised to the profile's minimum) are reported as warnings.
+
+    Before:
+    ```mlir
+    snn.projection @p %in -> %e {connectivity = #snn.one_to_one<0.3>}
+        : !snn.spikes<4> -> !snn.spikes<4>
+    ```
+    After:
+    ```mlir
+    snn.projection @p %in -> %e {connectivity = #snn.one_to_one<255>,
+        quant_error = 1.2e-03 : f64, weight_exponent = 3 : i64}
+        : !snn.spikes<4> -> !snn.spikes<4>
+    ```
+  }];
+  let options = [
+    Option<"profile", "profile", "std::string", "\"loihi1\"",
+           "architecture profile: a name in the profile directory or a path">,
+    Option<"headroomBits", "headroom-bits", "unsigned", "3",
+           "keep the threshold 2^bits below its largest value">
+  ];
+}
+
+def SNNPartition : Pass<"snn-partition", "::cajal::snn::NetworkOp"> {
+  let summary = "Slice populations so that each slice fits a core";
+  let description = [{
+    Runs cajal::mapping::partition on the quantized network: every
+    population is cut into contiguous slices that fit one core in
+    compartments, input axons, output axons and synapse-memory words, and
+    slices are packed onto virtual cores. Each population gets `slices`
+    (boundaries) and `cores` (virtual core per slice). A population that
+    cannot fit is an error on its op naming the resource, the amount needed
+    and the amount available.
+
+    After:
+    ```mlir
+    %e = snn.population @e {cores = array<i64: 0, 1>,
+        slices = array<i64: 0, 1024, 1500>, ...} : !snn.spikes<1500>
+    ```
+  }];
+  let options = [
+    Option<"profile", "profile", "std::string", "\"loihi1\"",
+           "architecture profile: a name in the profile directory or a path">,
+    Option<"pack", "pack", "bool", "true",
+           "let several small slices share a core">
+  ];
+}
+
+def NCPlace : Pass<"nc-place", "::mlir::ModuleOp"> {
+  let summary = "Give every core of each nc.chip a mesh position";
+  let description = [{
+    Runs cajal::mapping::place with the traffic of the chip's `nc.route` ops
+    (axons between cores), minimising the sum of axons x hops, and sets
+    `x`, `y` and `slot` on every `nc.core`. Reports the cost as a remark.
+
+    After:
+    ```mlir
+    nc.core @c0 attributes {slot = 0 : i64, x = 0 : i64, y = 0 : i64} {...}
+    ```
+  }];
+}
+
+def NCRoute : Pass<"nc-route", "::mlir::ModuleOp"> {
+  let summary = "Set the hop count of every route from the placement";
+  let description = [{
+    Every `nc.route` gets `hops`, the Manhattan distance between the tiles
+    of its cores (dimension-ordered routing on the mesh). Routes between the
+    same cores are merged first. Every core must be placed.
+
+    After:
+    ```mlir
+    nc.route @c0 -> @c1 {axons = 100 : i64, hops = 1 : i64}
+    ```
+  }];
+}
+
+def NCEmitImage : Pass<"nc-emit-image", "::mlir::ModuleOp"> {
+  let summary = "Write the chip image (and optionally the fit report)";
+  let description = [{
+    For the module's `nc.chip`, rebuilds the mapping of its network, checks
+    that the chip's cores hold exactly the slices the partitioner gives
+    (they do unless the nc IR was edited by hand), and streams the image to
+    `path` with cajal::mapping::emitImage, materialising synapses one core
+    at a time. `fit-report` writes the JSON fit report. The IR is unchanged.
+  }];
+  let options = [
+    Option<"path", "path", "std::string", "\"\"", "image file to write">,
+    Option<"fitReport", "fit-report", "std::string", "\"\"",
+           "JSON fit report to write (none if empty)">,
+    Option<"pack", "pack", "bool", "true",
+           "the pack option snn-partition and convert-snn-to-nc used">
+  ];
+}
+
+#endif // CAJAL_TRANSFORMS_PASSES_TD

@@ -1,0 +1,176 @@
+//===- Discretize.cpp - snn-discretize: continuous -> per-step params -----===//
+//
+// For every population with #snn.continuous parameters, each neuron's
+// fields (shared or per neuron) are handed to cajal::mapping::discretize
+// with the network's dt; the per-step results become #snn.discrete fields,
+// collapsed to one value when all neurons agree. Then every projection
+// `bias` b (a constant input current, NIR's Affine bias) is folded into its
+// post population: bias += b * input_scale / decay_u, the steady-state
+// contribution of a constant input through the synaptic current (exact for
+// if, lif and li, where decay_u = 1).
+//
+//===----------------------------------------------------------------------===//
+#include "cajal/Mapping/Discretize.h"
+#include "cajal/Transforms/Passes.h"
+
+#include <cmath>
+
+namespace cajal {
+#define GEN_PASS_DEF_SNNDISCRETIZE
+#include "cajal/Transforms/Passes.h.inc"
+} // namespace cajal
+
+using namespace mlir;
+using namespace cajal;
+using namespace cajal::snn;
+
+namespace {
+
+mapping::NeuronModel toMapping(NeuronModel model) {
+  switch (model) {
+  case NeuronModel::IF:
+    return mapping::NeuronModel::IF;
+  case NeuronModel::LIF:
+    return mapping::NeuronModel::LIF;
+  case NeuronModel::CubaLIF:
+    return mapping::NeuronModel::CubaLIF;
+  case NeuronModel::LI:
+    return mapping::NeuronModel::LI;
+  }
+  return mapping::NeuronModel::LIF;
+}
+
+mapping::ResetMode toMapping(Reset reset) {
+  return reset == Reset::Subtract ? mapping::ResetMode::Subtract
+                                  : mapping::ResetMode::Zero;
+}
+
+/// Number of distinct neurons to discretize: 1 when every field is shared.
+size_t distinctNeurons(Attribute params, size_t size) {
+  size_t n = 1;
+  forEachField(params, [&](StringRef, Attribute field, bool) {
+    if (auto a = dyn_cast_or_null<DenseF64ArrayAttr>(field); a && a.size() > 1)
+      n = size;
+    if (auto a = dyn_cast_or_null<DenseI64ArrayAttr>(field); a && a.size() > 1)
+      n = size;
+  });
+  return n;
+}
+
+mapping::ContinuousParams neuronParams(ContinuousParamsAttr c, size_t i) {
+  mapping::ContinuousParams p;
+  p.tauMem = fieldAt(c.getTauMem(), i, 0);
+  p.tauSyn = fieldAt(c.getTauSyn(), i, 0);
+  p.vTh = fieldAt(c.getVTh(), i, 1);
+  p.vLeak = fieldAt(c.getVLeak(), i, 0);
+  p.vReset = fieldAt(c.getVReset(), i, 0);
+  p.r = fieldAt(c.getR(), i, 1);
+  p.bias = fieldAt(c.getBias(), i, 0);
+  p.tRef = fieldAt(c.getTRef(), i, 0);
+  p.wIn = fieldAt(c.getWIn(), i, 1);
+  p.reset = toMapping(c.getReset());
+  return p;
+}
+
+/// The #snn.discrete attribute of a list of per-neuron results.
+DiscreteParamsAttr toAttr(MLIRContext *ctx,
+                          ArrayRef<mapping::DiscreteParams> neurons,
+                          Reset reset, bool spiking) {
+  SmallVector<double> decayU, decayV, vth, bias, scale, offset;
+  SmallVector<int64_t> refractory;
+  for (const mapping::DiscreteParams &d : neurons) {
+    decayU.push_back(d.decayU);
+    decayV.push_back(d.decayV);
+    vth.push_back(d.vTh);
+    bias.push_back(d.bias);
+    scale.push_back(d.inputScale);
+    offset.push_back(d.vOffset);
+    refractory.push_back(int64_t(d.refractory));
+  }
+  return DiscreteParamsAttr::get(
+      ctx, makeRealField(ctx, decayU), makeRealField(ctx, decayV),
+      spiking ? makeRealField(ctx, vth) : Attribute(), makeRealField(ctx, bias),
+      makeRealField(ctx, scale), makeIntField(ctx, refractory),
+      makeRealField(ctx, offset), reset);
+}
+
+LogicalResult discretizePopulation(PopulationOp pop, double dt,
+                                   mapping::DiscretizeMethod method) {
+  auto c = cast<ContinuousParamsAttr>(pop.getParams());
+  const size_t count = distinctNeurons(c, size_t(pop.getSize()));
+  SmallVector<mapping::DiscreteParams> neurons;
+  neurons.reserve(count);
+  for (size_t i = 0; i < count; ++i) {
+    Result<mapping::DiscreteParams> d = mapping::discretize(
+        toMapping(pop.getModel()), neuronParams(c, i), dt, method);
+    if (!d) {
+      InFlightDiagnostic diag = pop.emitOpError()
+                                << "cannot be discretized: " << d.error();
+      if (count > 1)
+        diag << " (neuron " << i << ")";
+      return diag;
+    }
+    neurons.push_back(*d);
+  }
+  pop.setParamsAttr(toAttr(pop.getContext(), neurons, c.getReset(),
+                           pop.getModel() != NeuronModel::LI));
+  return success();
+}
+
+/// Fold a projection's bias into its (discrete) post population.
+LogicalResult foldBias(ProjectionOp proj) {
+  PopulationOp post = proj.getPostPopulation();
+  auto d = dyn_cast<DiscreteParamsAttr>(post.getParams());
+  if (!d)
+    return proj.emitOpError(
+        "has a 'bias' but its post population is not discrete; the bias "
+        "cannot be folded");
+  ArrayRef<double> b = *proj.getBias();
+  SmallVector<double> bias;
+  for (size_t i = 0; i < b.size(); ++i) {
+    const double scale = fieldAt(d.getInputScale(), i, 1);
+    const double decayU = fieldAt(d.getDecayU(), i, 1);
+    if (!(decayU > 0))
+      return proj.emitOpError() << "cannot fold its 'bias': post neuron " << i
+                                << " has decay_u = 0 (a constant input "
+                                   "grows without bound)";
+    bias.push_back(fieldAt(d.getBias(), i, 0) + b[i] * scale / decayU);
+  }
+  MLIRContext *ctx = proj.getContext();
+  post.setParamsAttr(DiscreteParamsAttr::get(
+      ctx, d.getDecayU(), d.getDecayV(), d.getVTh(), makeRealField(ctx, bias),
+      d.getInputScale(), d.getRefractory(), d.getVOffset(), d.getReset()));
+  proj.removeBiasAttr();
+  return success();
+}
+
+struct SNNDiscretize : public cajal::impl::SNNDiscretizeBase<SNNDiscretize> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    NetworkOp net = getOperation();
+    mapping::DiscretizeMethod m;
+    if (method == "exact")
+      m = mapping::DiscretizeMethod::ExactExponential;
+    else if (method == "euler")
+      m = mapping::DiscretizeMethod::ForwardEuler;
+    else {
+      net.emitError() << "snn-discretize: unknown method '" << method
+                      << "' (expected exact or euler)";
+      return signalPassFailure();
+    }
+    bool ok = true;
+    for (auto pop : net.getBodyBlock()->getOps<PopulationOp>())
+      if (isa<ContinuousParamsAttr>(pop.getParams()))
+        ok &= succeeded(discretizePopulation(pop, *net.getTimeStep(), m));
+    if (!ok)
+      return signalPassFailure();
+    for (auto proj : net.getBodyBlock()->getOps<ProjectionOp>())
+      if (proj.getBias())
+        ok &= succeeded(foldBias(proj));
+    if (!ok)
+      signalPassFailure();
+  }
+};
+
+} // namespace

@@ -1,0 +1,252 @@
+//===- Quantize.cpp - snn-quantize: per-step params -> chip integers ------===//
+//
+// Population by population: the #snn.discrete neurons, together with the
+// largest incoming weight (|w| x input_scale over every projection onto
+// the population), fix one scale s (integer v units per model unit) via
+// cajal::mapping::choosePopulationScale; each neuron is then quantized with
+// mapping::quantizeNeuron. Every projection onto the population gets the
+// smallest weight exponent that holds its largest weight
+// (mapping::chooseWeightScale), integer mantissas in place of its float
+// weights, and its relative L2 quantization error as `quant_error` and as
+// a remark.
+//
+//===----------------------------------------------------------------------===//
+#include "cajal/Mapping/Quantize.h"
+#include "cajal/Conversion/SNNToMapping.h"
+#include "cajal/Transforms/Passes.h"
+
+#include <cmath>
+#include <cstdio>
+
+namespace cajal {
+#define GEN_PASS_DEF_SNNQUANTIZE
+#include "cajal/Transforms/Passes.h.inc"
+} // namespace cajal
+
+using namespace mlir;
+using namespace cajal;
+using namespace cajal::snn;
+
+namespace {
+
+/// The float weights of a projection, in the rule's own order.
+LogicalResult readWeights(ProjectionOp proj, SmallVectorImpl<double> &out) {
+  Attribute conn = proj.getConnectivity();
+  LogicalResult read = failure();
+  if (auto dense = dyn_cast<DenseAttr>(conn))
+    read = readElements(dense.getWeights(), out);
+  else if (auto sparse = dyn_cast<SparseAttr>(conn))
+    read = readElements(sparse.getWeights(), out);
+  else if (auto conv = dyn_cast<Conv2dAttr>(conn))
+    read = readElements(conv.getKernel(), out);
+  else if (auto rule = dyn_cast<OneToOneAttr>(conn))
+    read = readField(rule.getWeight(), out);
+  else if (auto rule = dyn_cast<FixedProbAttr>(conn))
+    read = readField(rule.getWeight(), out);
+  if (failed(read))
+    return proj.emitOpError("the data of its weights is not available (an "
+                            "elided resource blob?)");
+  return success();
+}
+
+/// The same rule with integer mantissas in place of its weights.
+Attribute withMantissas(ProjectionOp proj, ArrayRef<int32_t> mantissas) {
+  MLIRContext *ctx = proj.getContext();
+  Attribute conn = proj.getConnectivity();
+  // Named after network and projection: unique across networks, so blob
+  // names do not depend on the order in which networks are quantized.
+  auto net = proj->getParentOfType<NetworkOp>();
+  const std::string blob =
+      (net.getSymName() + "_" + proj.getSymName() + "_weights").str();
+  if (auto dense = dyn_cast<DenseAttr>(conn))
+    return DenseAttr::get(
+        ctx,
+        makeIntElements(dense.getWeights().getShapedType(), mantissas, blob));
+  if (auto sparse = dyn_cast<SparseAttr>(conn))
+    return SparseAttr::get(
+        ctx, sparse.getPre(), sparse.getPost(),
+        makeIntElements(sparse.getWeights().getShapedType(), mantissas, blob),
+        sparse.getDelays());
+  if (auto conv = dyn_cast<Conv2dAttr>(conn))
+    return Conv2dAttr::get(
+        ctx, makeIntElements(conv.getKernel().getShapedType(), mantissas, blob),
+        conv.getStride(), conv.getPadding(), conv.getDilation(),
+        conv.getInShape());
+  SmallVector<int64_t> wide(mantissas.begin(), mantissas.end());
+  if (isa<OneToOneAttr>(conn))
+    return OneToOneAttr::get(ctx, makeIntField(ctx, wide));
+  auto rule = cast<FixedProbAttr>(conn);
+  return FixedProbAttr::get(ctx, rule.getP(), rule.getSeed(),
+                            makeIntField(ctx, wide), rule.getAllowSelf());
+}
+
+mapping::DiscreteParams neuronOf(DiscreteParamsAttr d, NeuronModel model,
+                                 size_t i) {
+  mapping::DiscreteParams p;
+  p.decayU = fieldAt(d.getDecayU(), i, 1);
+  p.decayV = fieldAt(d.getDecayV(), i, 0);
+  p.spiking = model != NeuronModel::LI;
+  p.vTh = p.spiking ? fieldAt(d.getVTh(), i, 1) : 0;
+  p.bias = fieldAt(d.getBias(), i, 0);
+  p.inputScale = fieldAt(d.getInputScale(), i, 1);
+  p.refractory = uint32_t(fieldAt(d.getRefractory(), i, 0));
+  p.vOffset = fieldAt(d.getVOffset(), i, 0);
+  p.reset = d.getReset() == Reset::Subtract ? mapping::ResetMode::Subtract
+                                            : mapping::ResetMode::Zero;
+  return p;
+}
+
+QuantizedParamsAttr toAttr(MLIRContext *ctx,
+                           ArrayRef<chip::CompartmentParams> neurons,
+                           Reset reset) {
+  SmallVector<int64_t> du, dv, vth, bm, be, ref, vmin, vmax;
+  for (const chip::CompartmentParams &c : neurons) {
+    du.push_back(c.decayU);
+    dv.push_back(c.decayV);
+    vth.push_back(c.thresholdMantissa);
+    bm.push_back(c.biasMantissa);
+    be.push_back(c.biasExponent);
+    ref.push_back(c.refractory);
+    vmin.push_back(c.vminExponent);
+    vmax.push_back(c.vmaxExponent);
+  }
+  auto f = [&](ArrayRef<int64_t> v) { return makeIntField(ctx, v); };
+  return QuantizedParamsAttr::get(ctx, f(du), f(dv), f(vth), f(bm), f(be),
+                                  f(ref), f(vmin), f(vmax), reset);
+}
+
+std::string formatError(double error) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.3g", error);
+  return buffer;
+}
+
+double maxAbs(ArrayRef<double> values) {
+  double m = 0;
+  for (double v : values)
+    m = std::max(m, std::fabs(v));
+  return m;
+}
+
+class PopulationQuantizer {
+public:
+  PopulationQuantizer(const chip::Profile &profile, unsigned headroomBits)
+      : profile(profile) {
+    options.headroomBits = headroomBits;
+  }
+
+  LogicalResult run(PopulationOp pop, ArrayRef<ProjectionOp> incoming);
+
+private:
+  LogicalResult quantizeProjection(ProjectionOp proj, ArrayRef<double> w,
+                                   double inputScale, double scale);
+
+  const chip::Profile &profile;
+  mapping::QuantizeOptions options;
+};
+
+LogicalResult PopulationQuantizer::run(PopulationOp pop,
+                                       ArrayRef<ProjectionOp> incoming) {
+  auto d = cast<DiscreteParamsAttr>(pop.getParams());
+  if (auto a = dyn_cast_or_null<DenseF64ArrayAttr>(d.getInputScale());
+      a && a.size() > 1 && !llvm::all_equal(a.asArrayRef()))
+    return pop.emitOpError("has a per-neuron 'input_scale'; snn-quantize "
+                           "needs one input scale per population");
+  const double inputScale = fieldAt(d.getInputScale(), 0, 1);
+  const size_t size = size_t(pop.getSize());
+  SmallVector<mapping::DiscreteParams> neurons;
+  mapping::ScaleInputs in;
+  for (size_t i = 0; i < size; ++i) {
+    neurons.push_back(neuronOf(d, pop.getModel(), i));
+    in.maxThreshold = std::max(in.maxThreshold, neurons.back().vTh);
+    in.maxAbsBias = std::max(in.maxAbsBias, std::fabs(neurons.back().bias));
+  }
+  SmallVector<SmallVector<double>> weights(incoming.size());
+  for (auto [proj, w] : llvm::zip(incoming, weights)) {
+    if (failed(readWeights(proj, w)))
+      return failure();
+    in.maxAbsWeight =
+        std::max(in.maxAbsWeight, maxAbs(w) * std::fabs(inputScale));
+  }
+  Result<double> scale = mapping::choosePopulationScale(in, profile, options);
+  if (!scale)
+    return pop.emitOpError() << "cannot be quantized: " << scale.error();
+
+  SmallVector<chip::CompartmentParams> params;
+  std::vector<std::string> notes;
+  for (const mapping::DiscreteParams &n : neurons) {
+    Result<chip::CompartmentParams> c =
+        mapping::quantizeNeuron(n, *scale, profile, &notes);
+    if (!c)
+      return pop.emitOpError() << "cannot be quantized: " << c.error();
+    params.push_back(*c);
+  }
+  std::sort(notes.begin(), notes.end());
+  notes.erase(std::unique(notes.begin(), notes.end()), notes.end());
+  for (const std::string &note : notes)
+    pop.emitWarning() << note;
+  pop.setParamsAttr(toAttr(pop.getContext(), params, d.getReset()));
+  pop.setVoltageScaleAttr(
+      FloatAttr::get(Float64Type::get(pop.getContext()), *scale));
+  for (auto [proj, w] : llvm::zip(incoming, weights))
+    if (failed(quantizeProjection(proj, w, inputScale, *scale)))
+      return failure();
+  return success();
+}
+
+LogicalResult PopulationQuantizer::quantizeProjection(ProjectionOp proj,
+                                                      ArrayRef<double> w,
+                                                      double inputScale,
+                                                      double scale) {
+  Result<mapping::WeightScale> ws =
+      mapping::chooseWeightScale(maxAbs(w), inputScale, scale, profile);
+  if (!ws)
+    return proj.emitOpError() << "cannot be quantized: " << ws.error();
+  SmallVector<int32_t> mantissas;
+  mantissas.reserve(w.size());
+  for (double v : w)
+    mantissas.push_back(mapping::quantizeWeight(v, *ws, profile));
+  const std::vector<double> all(w.begin(), w.end());
+  const double error = mapping::relativeQuantizationError(all, *ws, profile);
+  MLIRContext *ctx = proj.getContext();
+  proj.setConnectivityAttr(withMantissas(proj, mantissas));
+  proj.setWeightExponentAttr(
+      IntegerAttr::get(IntegerType::get(ctx, 64), ws->exponent));
+  proj.setQuantErrorAttr(FloatAttr::get(Float64Type::get(ctx), error));
+  proj.emitRemark() << "weights quantized with exponent " << int(ws->exponent)
+                    << ", relative error " << formatError(error);
+  return success();
+}
+
+struct SNNQuantize : public cajal::impl::SNNQuantizeBase<SNNQuantize> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    NetworkOp net = getOperation();
+    FailureOr<chip::Profile> loaded = loadProfileFor(net, profile);
+    if (failed(loaded))
+      return signalPassFailure();
+    PopulationQuantizer quantizer(*loaded, headroomBits);
+    bool ok = true;
+    for (auto pop : net.getBodyBlock()->getOps<PopulationOp>()) {
+      if (!isa<DiscreteParamsAttr>(pop.getParams()))
+        continue;
+      SmallVector<ProjectionOp> incoming;
+      for (auto proj : net.getBodyBlock()->getOps<ProjectionOp>())
+        if (proj.getPost() == pop.getSpikes() && !proj.isQuantized())
+          incoming.push_back(proj);
+      ok &= succeeded(quantizer.run(pop, incoming));
+    }
+    for (auto proj : net.getBodyBlock()->getOps<ProjectionOp>()) {
+      if (!ok || proj.isQuantized())
+        continue;
+      ok = false;
+      proj.emitOpError("still has float weights: its post population must "
+                       "be #snn.discrete when snn-quantize runs");
+    }
+    if (!ok)
+      signalPassFailure();
+  }
+};
+
+} // namespace

@@ -1,0 +1,318 @@
+//===- SNNAttributes.td - Attributes of the snn dialect --*- tablegen -*-===//
+//
+// Enums (neuron model, reset mode, probe kind), the three stages of neuron
+// parameters and the connectivity rules of a projection. Numeric parameter
+// fields are plain attributes: a scalar (FloatAttr / IntegerAttr) shared by
+// all neurons, or a dense array (array<f64: ...> / array<i64: ...>) with one
+// entry per neuron. The population verifier checks kinds, lengths and ranges.
+//
+//===----------------------------------------------------------------------===//
+#ifndef CAJAL_DIALECT_SNN_SNNATTRIBUTES_TD
+#define CAJAL_DIALECT_SNN_SNNATTRIBUTES_TD
+
+include "cajal/Dialect/SNN/SNNDialect.td"
+include "mlir/IR/AttrTypeBase.td"
+include "mlir/IR/EnumAttr.td"
+
+// An i64 attribute read as a signed int64_t (MLIR's I64Attr reads uint64_t,
+// so a verifier could not see a negative value).
+def Cajal_I64Attr : TypedSignlessIntegerAttrBase<I64, "int64_t",
+                                                 "64-bit integer attribute"> {
+  let convertFromStorage = "$_self.getValue().getSExtValue()";
+}
+
+//===----------------------------------------------------------------------===//
+// Enums
+//===----------------------------------------------------------------------===//
+
+def SNN_NeuronModel : I32EnumAttr<"NeuronModel", "neuron model", [
+    I32EnumAttrCase<"IF", 0, "if">,
+    I32EnumAttrCase<"LIF", 1, "lif">,
+    I32EnumAttrCase<"CubaLIF", 2, "cuba_lif">,
+    I32EnumAttrCase<"LI", 3, "li">]> {
+  let cppNamespace = "::cajal::snn";
+  let genSpecializedAttr = 0;
+}
+
+def SNN_Reset : I32EnumAttr<"Reset", "membrane reset after a spike", [
+    I32EnumAttrCase<"Zero", 0, "zero">,
+    I32EnumAttrCase<"Subtract", 1, "subtract">]> {
+  let cppNamespace = "::cajal::snn";
+  let genSpecializedAttr = 0;
+}
+
+def SNN_ProbeKind : I32EnumAttr<"ProbeKind", "what a probe records", [
+    I32EnumAttrCase<"Spikes", 0, "spikes">,
+    I32EnumAttrCase<"State", 1, "state">]> {
+  let cppNamespace = "::cajal::snn";
+  let genSpecializedAttr = 0;
+}
+
+def SNN_NeuronModelAttr : EnumAttr<SNN_Dialect, SNN_NeuronModel, "model"> {
+  let summary = "Neuron model of a population";
+  let description = [{
+    `if` (integrate and fire, no leak), `lif` (leaky integrate and fire, the
+    input goes straight into the membrane), `cuba_lif` (current-based LIF: a
+    synaptic current with its own time constant), `li` (leaky integrator,
+    never spikes: a readout).
+
+    ```mlir
+    #snn.model<cuba_lif>
+    ```
+  }];
+  let assemblyFormat = "`<` $value `>`";
+}
+
+def SNN_ResetAttr : EnumAttr<SNN_Dialect, SNN_Reset, "reset"> {
+  let summary = "Membrane reset mode";
+  let description = [{
+    `zero`: v <- 0 after a spike; `subtract`: v <- v - v_th (only on profiles
+    that support it).
+  }];
+  let assemblyFormat = "`<` $value `>`";
+}
+
+def SNN_ProbeKindAttr : EnumAttr<SNN_Dialect, SNN_ProbeKind, "probe_kind"> {
+  let summary = "What a probe records";
+  let description = [{
+    `spikes`: the population's spikes; `state`: its u and v each step.
+
+    ```mlir
+    #snn.probe_kind<state>
+    ```
+  }];
+  let assemblyFormat = "`<` $value `>`";
+}
+
+def SNN_ResetParameter : EnumParameter<SNN_Reset> {
+  let defaultValue = "::cajal::snn::Reset::Zero";
+}
+
+class SNN_Attr<string name, string attrMnemonic, list<Trait> traits = []>
+    : AttrDef<SNN_Dialect, name, traits> {
+  let mnemonic = attrMnemonic;
+}
+
+// A numeric field printed without its type when that is the default one
+// (f64 for reals, i64 for integers), so `v_th = 1.0` round-trips as written.
+class SNN_Field<string desc>
+    : OptionalParameter<"::mlir::Attribute", desc> {
+  let printer = "::cajal::snn::printField($_printer, $_self)";
+}
+class SNN_RequiredField<string desc>
+    : AttrParameter<"::mlir::Attribute", desc> {
+  let printer = "::cajal::snn::printField($_printer, $_self)";
+}
+
+//===----------------------------------------------------------------------===//
+// Neuron parameters
+//===----------------------------------------------------------------------===//
+
+def SNN_ContinuousParamsAttr : SNN_Attr<"ContinuousParams", "continuous"> {
+  let summary = "Continuous-time neuron parameters (seconds, NIR units)";
+  let description = [{
+    The parameters of NIR's IF / LIF / CubaLIF / LI nodes. Each field is a
+    scalar or a per-neuron `array<f64: ...>`. Absent fields take their
+    default: `v_leak = 0`, `v_reset = 0`, `r = 1`, `bias = 0` (a constant
+    input current), `t_ref = 0`, `w_in = 1` (cuba_lif), `reset = zero`.
+    `tau_mem` is required by lif, cuba_lif and li; `tau_syn` by cuba_lif;
+    `v_th` by every model but li.
+    Time constants and `r` must be > 0, `v_th` > 0 or, with a zero reset
+    and a `v_reset`, `v_th` > `v_reset` (the chip resets to 0, so v is
+    shifted by v_reset); the enclosing network must give `dt`.
+
+    ```mlir
+    #snn.continuous<tau_mem = 2.0e-2, tau_syn = 5.0e-3, v_th = 1.0,
+                    t_ref = 2.0e-3, reset = subtract>
+    ```
+  }];
+  let parameters = (ins
+    SNN_Field<"membrane time constant (s)">:$tau_mem,
+    SNN_Field<"synaptic time constant (s)">:$tau_syn,
+    SNN_Field<"threshold (V)">:$v_th,
+    SNN_Field<"leak (resting) potential (V)">:$v_leak,
+    SNN_Field<"reset potential (V)">:$v_reset,
+    SNN_Field<"input resistance">:$r,
+    SNN_Field<"constant input current">:$bias,
+    SNN_Field<"refractory period (s)">:$t_ref,
+    SNN_Field<"cuba_lif: weight of the input into the current">:$w_in,
+    SNN_ResetParameter:$reset);
+  let assemblyFormat = "`<` struct(params) `>`";
+}
+
+def SNN_DiscreteParamsAttr : SNN_Attr<"DiscreteParams", "discrete"> {
+  let summary = "Per-time-step neuron parameters (real numbers)";
+  let description = [{
+    The model advanced one step at a time, in the chip's form but with real
+    numbers (docs/neuron-model.md):
+
+        u[t] = u[t-1] * (1 - decay_u) + input_scale * sum(w * s)
+        v[t] = v[t-1] * (1 - decay_v) + u[t] + bias
+
+    `decay_u` and `decay_v` are the fractions lost per step, in [0, 1];
+    `v_th` > 0 (required unless the model is li); `refractory` counts steps.
+    The chip resets v to 0, so v is shifted: model v = v + `v_offset`.
+    Defaults: `v_th` none, `bias = 0`, `input_scale = 1`, `refractory = 0`,
+    `v_offset = 0`, `reset = zero`.
+
+    ```mlir
+    #snn.discrete<decay_u = 1.0, decay_v = 4.877e-2, v_th = 1.0,
+                  input_scale = 4.877e-2, refractory = 2>
+    ```
+  }];
+  let parameters = (ins
+    SNN_RequiredField<"">:$decay_u,
+    SNN_RequiredField<"">:$decay_v,
+    SNN_Field<"threshold">:$v_th,
+    SNN_Field<"constant input per step">:$bias,
+    SNN_Field<"factor applied to every incoming weight">:$input_scale,
+    SNN_Field<"refractory period (steps)">:$refractory,
+    SNN_Field<"model v = discrete v + v_offset">:$v_offset,
+    SNN_ResetParameter:$reset);
+  let assemblyFormat = "`<` struct(params) `>`";
+}
+
+def SNN_QuantizedParamsAttr : SNN_Attr<"QuantizedParams", "quantized"> {
+  let summary = "The chip's integer compartment parameters";
+  let description = [{
+    Integers of docs/neuron-model.md, each an `i64` or an `array<i64: ...>`
+    per neuron: `decay_u`, `decay_v` in [0, 2^decayBits); `vth_mant`
+    (vth = vth_mant << thresholdShift); `bias_mant` and `bias_exp`
+    (bias = bias_mant * 2^bias_exp); `refractory` (steps); `vmin_exp`,
+    `vmax_exp` (the clip range of v). Ranges are checked against the
+    profile when the image is written.
+
+    ```mlir
+    #snn.quantized<decay_u = 4095, decay_v = 200, vth_mant = 8192,
+                   bias_mant = 0, bias_exp = 0, refractory = 2,
+                   vmin_exp = 23, vmax_exp = 7>
+    ```
+  }];
+  let parameters = (ins
+    SNN_RequiredField<"">:$decay_u,
+    SNN_RequiredField<"">:$decay_v,
+    SNN_RequiredField<"">:$vth_mant,
+    SNN_RequiredField<"">:$bias_mant,
+    SNN_RequiredField<"">:$bias_exp,
+    SNN_RequiredField<"">:$refractory,
+    SNN_RequiredField<"">:$vmin_exp,
+    SNN_RequiredField<"">:$vmax_exp,
+    SNN_ResetParameter:$reset);
+  let assemblyFormat = "`<` struct(params) `>`";
+}
+
+//===----------------------------------------------------------------------===//
+// Connectivity
+//===----------------------------------------------------------------------===//
+
+def SNN_DenseAttr : SNN_Attr<"Dense", "dense"> {
+  let summary = "All-to-all weights as a post x pre matrix";
+  let description = [{
+    `weights` is a `post x pre` tensor: floats before `snn-quantize`,
+    integer mantissas after. Large matrices belong in a resource blob
+    (`dense_resource<name>`), never in an inline `dense<...>` of millions of
+    entries. A zero weight means "no synapse".
+
+    ```mlir
+    #snn.dense<dense<[[0.5, -0.25]]> : tensor<1x2xf64>>
+    #snn.dense<dense_resource<w_exc> : tensor<400x784xf32>>
+    ```
+  }];
+  let parameters = (ins "::mlir::ElementsAttr":$weights);
+  let assemblyFormat = "`<` $weights `>`";
+}
+
+def SNN_SparseAttr : SNN_Attr<"Sparse", "sparse"> {
+  let summary = "A list of synapses (pre, post, weight[, delay])";
+  let description = [{
+    Parallel 1-D tensors of the same length N: `pre` and `post` neuron
+    indices (integers), `weights` (floats, integer mantissas after
+    quantization) and optionally per-synapse `delays` (steps, >= 1; they
+    override the projection's `delay`). Any of them may be a resource blob.
+
+    ```mlir
+    #snn.sparse<pre = dense<[0, 1]> : tensor<2xi64>,
+                post = dense<[1, 0]> : tensor<2xi64>,
+                weights = dense<[1.0, -1.0]> : tensor<2xf64>>
+    ```
+  }];
+  let parameters = (ins
+    "::mlir::ElementsAttr":$pre,
+    "::mlir::ElementsAttr":$post,
+    "::mlir::ElementsAttr":$weights,
+    OptionalParameter<"::mlir::ElementsAttr">:$delays);
+  let assemblyFormat = "`<` struct(params) `>`";
+}
+
+def SNN_OneToOneAttr : SNN_Attr<"OneToOne", "one_to_one"> {
+  let summary = "Neuron i of pre drives neuron i of post";
+  let description = [{
+    Pre and post have the same size. `weight` is a scalar or a per-neuron
+    dense array (floats; integers after quantization).
+
+    ```mlir
+    #snn.one_to_one<2.0>
+    #snn.one_to_one<array<f64: 1.0, 2.0, 3.0>>
+    ```
+  }];
+  let parameters = (ins SNN_RequiredField<"">:$weight);
+  let assemblyFormat = "`<` $weight `>`";
+}
+
+def SNN_FixedProbAttr : SNN_Attr<"FixedProb", "fixed_prob"> {
+  let summary = "Each (pre, post) pair connected with probability p";
+  let description = [{
+    A random connector kept as a rule: `p` in [0, 1], the `seed` that makes it
+    reproducible, one `weight` for every synapse (a float; an integer after
+    quantization), and `allow_self` (default true) for recurrent projections.
+    The synapses are drawn per core slice when the image is written.
+
+    ```mlir
+    #snn.fixed_prob<p = 1.0e-1, seed = 42, weight = 5.0e-1>
+    ```
+  }];
+  let parameters = (ins
+    SNN_RequiredField<"probability">:$p,
+    "int64_t":$seed,
+    SNN_RequiredField<"">:$weight,
+    OptionalParameter<"::mlir::BoolAttr", "pre == post allowed">:$allow_self);
+  let assemblyFormat = "`<` struct(params) `>`";
+}
+
+def SNN_Conv2dAttr : SNN_Attr<"Conv2d", "conv2d"> {
+  let summary = "A 2-D convolution kept as its kernel";
+  let description = [{
+    `kernel` is `out_c x in_c x kh x kw`; the pre population is read as
+    `in_shape` = (c, h, w) with c = in_c; the post population has
+    out_c x out_h x out_w neurons, out_h = (h + 2 * pad - dil * (kh - 1) - 1)
+    / stride + 1 (and likewise for w). `stride`, `padding` and `dilation` are
+    (h, w) pairs.
+
+    ```mlir
+    #snn.conv2d<kernel = dense<1.0> : tensor<4x1x3x3xf64>,
+                stride = [1, 1], padding = [0, 0], dilation = [1, 1],
+                in_shape = [1, 8, 8]>
+    ```
+  }];
+  let parameters = (ins
+    "::mlir::ElementsAttr":$kernel,
+    ArrayRefParameter<"int64_t", "stride (h, w)">:$stride,
+    ArrayRefParameter<"int64_t", "padding (h, w)">:$padding,
+    ArrayRefParameter<"int64_t", "dilation (h, w)">:$dilation,
+    ArrayRefParameter<"int64_t", "input (c, h, w)">:$in_shape);
+  let assemblyFormat = [{
+    `<` `kernel` `=` $kernel `,` `stride` `=` `[` $stride `]` `,`
+    `padding` `=` `[` $padding `]` `,` `dilation` `=` `[` $dilation `]` `,`
+    `in_shape` `=` `[` $in_shape `]` `>`
+  }];
+}
+
+def SNN_ParamsAttr : AnyAttrOf<[SNN_ContinuousParamsAttr,
+                                SNN_DiscreteParamsAttr,
+                                SNN_QuantizedParamsAttr]>;
+
+def SNN_ConnectivityAttr : AnyAttrOf<[SNN_DenseAttr, SNN_SparseAttr,
+                                      SNN_OneToOneAttr, SNN_FixedProbAttr,
+                                      SNN_Conv2dAttr]>;
+
+#endif // CAJAL_DIALECT_SNN_SNNATTRIBUTES_TD

@@ -1,0 +1,20 @@
+//===- SNNOps.h - Operations of the snn dialect -----------------*- C++ -*-===//
+#ifndef CAJAL_DIALECT_SNN_SNNOPS_H
+#define CAJAL_DIALECT_SNN_SNNOPS_H
+
+#include "cajal/Dialect/SNN/SNNAttributes.h"
+#include "cajal/Dialect/SNN/SNNDialect.h"
+#include "cajal/Dialect/SNN/SNNTypes.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/OpDefinition.h"
+#include "mlir/IR/OpImplementation.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/IR/RegionKindInterface.h"
+#include "mlir/IR/SymbolTable.h"
+
+#define GET_OP_CLASSES
+#include "cajal/Dialect/SNN/SNNOps.h.inc"
+
+#endif // CAJAL_DIALECT_SNN_SNNOPS_H

@@ -1,0 +1,204 @@
+//===- SNNOps.td - Operations of the snn dialect ---------*- tablegen -*-===//
+//
+// snn.network holds a graph region of populations, sources, projections and
+// probes. Every element but a probe is a symbol, so that the nc dialect and
+// the chip image can name it (@net::@exc).
+//
+//===----------------------------------------------------------------------===//
+#ifndef CAJAL_DIALECT_SNN_SNNOPS_TD
+#define CAJAL_DIALECT_SNN_SNNOPS_TD
+
+include "cajal/Dialect/SNN/SNNDialect.td"
+include "cajal/Dialect/SNN/SNNTypes.td"
+include "cajal/Dialect/SNN/SNNAttributes.td"
+include "mlir/IR/OpBase.td"
+include "mlir/IR/RegionKindInterface.td"
+include "mlir/IR/SymbolInterfaces.td"
+
+class SNN_Op<string mnemonic, list<Trait> traits = []>
+    : Op<SNN_Dialect, mnemonic, traits>;
+
+def SNN_NetworkOp : SNN_Op<"network", [
+    IsolatedFromAbove, Symbol, SymbolTable, NoTerminator, SingleBlock,
+    NoRegionArguments, DeclareOpInterfaceMethods<RegionKindInterface>]> {
+  let summary = "A spiking network";
+  let description = [{
+    A symbol table of populations, sources, projections and probes. The body
+    is a graph region: an operand may be defined after its use, which is how
+    recurrent projections are written. `dt` (seconds, > 0) is the time step;
+    it is required when a population has `#snn.continuous` parameters or the
+    network has a Poisson source.
+
+    ```mlir
+    snn.network @rec attributes {dt = 1.0e-3 : f64} {
+      snn.projection @ee %e -> %e {connectivity = #snn.one_to_one<1.0>}
+          : !snn.spikes<8> -> !snn.spikes<8>
+      %e = snn.population @e {model = #snn.model<lif>,
+          params = #snn.continuous<tau_mem = 1.0e-2, v_th = 1.0>}
+          : !snn.spikes<8>
+    }
+    ```
+  }];
+  let arguments = (ins SymbolNameAttr:$sym_name, OptionalAttr<F64Attr>:$dt);
+  let regions = (region SizedRegion<1>:$body);
+  let assemblyFormat = "$sym_name attr-dict-with-keyword $body";
+  let hasVerifier = 1;
+  let skipDefaultBuilders = 1;
+  let builders = [OpBuilder<(ins "::llvm::StringRef":$name,
+                                 CArg<"::mlir::FloatAttr", "{}">:$dt)>];
+  let extraClassDeclaration = [{
+    /// The body block (created by the builder and the parser).
+    ::mlir::Block *getBodyBlock() { return &getBody().front(); }
+    /// dt in seconds, if the network has one.
+    std::optional<double> getTimeStep() {
+      if (auto dt = getDtAttr())
+        return dt.getValueAsDouble();
+      return std::nullopt;
+    }
+  }];
+}
+
+class SNN_NodeOp<string mnemonic, list<Trait> traits = []>
+    : SNN_Op<mnemonic, !listconcat(traits, [Symbol, HasParent<"NetworkOp">])> {
+  let results = (outs SNN_SpikesType:$spikes);
+  let assemblyFormat = "$sym_name attr-dict `:` qualified(type($spikes))";
+  let hasVerifier = 1;
+}
+
+def SNN_PopulationOp : SNN_NodeOp<"population"> {
+  let summary = "A population of neurons of one model";
+  let description = [{
+    The result type gives the shape. `params` is `#snn.continuous`,
+    `#snn.discrete` or `#snn.quantized`; each numeric field is a scalar or an
+    array with one entry per neuron. After `snn-quantize`, `voltage_scale`
+    (integer units per unit of v) relates the chip's state to the model's.
+    After `snn-partition`, `slices` holds the slice boundaries (first neuron
+    of each slice, then the size) and `cores` the virtual core of each slice.
+
+    ```mlir
+    %exc = snn.population @exc {model = #snn.model<cuba_lif>,
+        params = #snn.continuous<tau_mem = 2.0e-2, tau_syn = 5.0e-3,
+                                 v_th = array<f64: 1.0, 1.5>>}
+        : !snn.spikes<2>
+    ```
+  }];
+  let arguments = (ins SymbolNameAttr:$sym_name, SNN_NeuronModelAttr:$model,
+                   SNN_ParamsAttr:$params,
+                   OptionalAttr<F64Attr>:$voltage_scale,
+                   OptionalAttr<DenseI64ArrayAttr>:$slices,
+                   OptionalAttr<DenseI64ArrayAttr>:$cores);
+  let extraClassDeclaration = [{
+    int64_t getSize() { return getSpikes().getType().getSize(); }
+  }];
+}
+
+def SNN_InputOp : SNN_NodeOp<"input"> {
+  let summary = "External spikes, given at run time";
+  let description = [{
+    ```mlir
+    %in = snn.input @in : !snn.spikes<784>
+    ```
+  }];
+  let arguments = (ins SymbolNameAttr:$sym_name);
+}
+
+def SNN_PoissonSourceOp : SNN_NodeOp<"poisson_source"> {
+  let summary = "Independent Poisson spike trains";
+  let description = [{
+    Each channel spikes with probability `rate * dt` per step (rate in Hz,
+    rate * dt <= 1), from a generator seeded with `seed`.
+
+    ```mlir
+    %noise = snn.poisson_source @noise {rate = 2.0e1 : f64, seed = 7 : i64}
+        : !snn.spikes<100>
+    ```
+  }];
+  let arguments = (ins SymbolNameAttr:$sym_name, F64Attr:$rate,
+                   DefaultValuedAttr<Cajal_I64Attr, "0">:$seed);
+}
+
+def SNN_PeriodicSourceOp : SNN_NodeOp<"periodic_source"> {
+  let summary = "Every channel spikes every `period` steps";
+  let description = [{
+    Spikes at steps phase, phase + period, ... (period >= 1,
+    0 <= phase < period).
+
+    ```mlir
+    %clk = snn.periodic_source @clk {period = 10 : i64, phase = 3 : i64}
+        : !snn.spikes<4>
+    ```
+  }];
+  let arguments = (ins SymbolNameAttr:$sym_name, Cajal_I64Attr:$period,
+                   DefaultValuedAttr<Cajal_I64Attr, "0">:$phase);
+}
+
+def SNN_FileSourceOp : SNN_NodeOp<"file_source"> {
+  let summary = "Spikes embedded at compile time";
+  let description = [{
+    `events` is a K x 2 integer tensor of (step, channel) pairs, step >= 0,
+    0 <= channel < size.
+
+    ```mlir
+    %stim = snn.file_source @stim {events = dense<[[0, 1], [3, 0]]>
+        : tensor<2x2xi64>} : !snn.spikes<2>
+    ```
+  }];
+  let arguments = (ins SymbolNameAttr:$sym_name, ElementsAttr:$events);
+}
+
+def SNN_ProjectionOp : SNN_Op<"projection", [Symbol, HasParent<"NetworkOp">]> {
+  let summary = "Synapses from a population or source to a population";
+  let description = [{
+    `connectivity` is one of `#snn.dense`, `#snn.sparse`, `#snn.one_to_one`,
+    `#snn.fixed_prob`, `#snn.conv2d`. `delay` (steps, >= 1) applies to every
+    synapse that has none of its own. `bias`, when present, adds one value
+    per post neuron every step (NIR's Affine bias); `snn-discretize` folds it
+    into the post population. After `snn-quantize` the weights are integer
+    mantissas, `weight_exponent` is the shared exponent and `quant_error` the
+    relative (L2) error that quantization introduced.
+
+    ```mlir
+    snn.projection @in_exc %in -> %exc {
+        connectivity = #snn.dense<dense<[[1.0, 0.0], [0.5, 2.0]]>
+                                  : tensor<2x2xf64>>, delay = 2 : i64}
+        : !snn.spikes<2> -> !snn.spikes<2>
+    ```
+  }];
+  let arguments = (ins SymbolNameAttr:$sym_name, SNN_SpikesType:$pre,
+                   SNN_SpikesType:$post, SNN_ConnectivityAttr:$connectivity,
+                   DefaultValuedAttr<Cajal_I64Attr, "1">:$delay,
+                   OptionalAttr<DenseF64ArrayAttr>:$bias,
+                   OptionalAttr<Cajal_I64Attr>:$weight_exponent,
+                   OptionalAttr<F64Attr>:$quant_error);
+  let assemblyFormat = [{
+    $sym_name $pre `->` $post attr-dict `:` qualified(type($pre)) `->`
+    qualified(type($post))
+  }];
+  let hasVerifier = 1;
+  let hasCanonicalizeMethod = 1;
+  let extraClassDeclaration = [{
+    /// The population the projection drives (null if the IR is invalid).
+    PopulationOp getPostPopulation();
+    /// True once snn-quantize has run (integer weights + exponent).
+    bool isQuantized() { return getWeightExponent().has_value(); }
+  }];
+}
+
+def SNN_ProbeOp : SNN_Op<"probe", [HasParent<"NetworkOp">]> {
+  let summary = "Record a population's spikes or state";
+  let description = [{
+    Probes decide what the image records. When a network has no spike probe,
+    every population's spikes are recorded. Two probes of the same kind on
+    the same population are one probe (the canonicalizer erases the copy).
+
+    ```mlir
+    snn.probe %exc {kind = #snn.probe_kind<state>} : !snn.spikes<400>
+    ```
+  }];
+  let arguments = (ins SNN_SpikesType:$target, SNN_ProbeKindAttr:$kind);
+  let assemblyFormat = "$target attr-dict `:` qualified(type($target))";
+  let hasVerifier = 1;
+  let hasCanonicalizeMethod = 1;
+}
+
+#endif // CAJAL_DIALECT_SNN_SNNOPS_TD

@@ -1,0 +1,271 @@
+//===- SNNOps.cpp - Operations of the snn dialect: builders, verifiers ----===//
+//
+// The verifiers check everything that can be checked without a chip
+// profile: parameter kinds, per-neuron array lengths and physical ranges
+// (time constants, thresholds and dt > 0), connectivity shapes against the
+// pre and post sizes, probabilities in [0, 1] and delays >= 1. Each message
+// names the field and the offending value.
+//
+//===----------------------------------------------------------------------===//
+#include "cajal/Dialect/SNN/SNNOps.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/OpImplementation.h"
+#include "llvm/ADT/STLExtras.h"
+
+using namespace mlir;
+using namespace cajal::snn;
+
+//===----------------------------------------------------------------------===//
+// NetworkOp
+//===----------------------------------------------------------------------===//
+
+void NetworkOp::build(OpBuilder &builder, OperationState &state, StringRef name,
+                      FloatAttr dt) {
+  state.addAttribute(getSymNameAttrName(state.name),
+                     builder.getStringAttr(name));
+  if (dt)
+    state.addAttribute(getDtAttrName(state.name), dt);
+  Region *body = state.addRegion();
+  body->emplaceBlock();
+}
+
+RegionKind NetworkOp::getRegionKind(unsigned) { return RegionKind::Graph; }
+
+LogicalResult NetworkOp::verify() {
+  if (FloatAttr dt = getDtAttr(); dt && !(dt.getValueAsDouble() > 0))
+    return emitOpError() << "'dt' must be > 0, got " << dt.getValueAsDouble();
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Populations
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+/// Check one numeric field: kind, length, and `ok(value)` for every value.
+LogicalResult checkField(Operation *op, StringRef name, Attribute field,
+                         bool integral, int64_t size,
+                         function_ref<bool(double)> ok, StringRef what) {
+  SmallVector<double> values;
+  if (failed(readField(field, values, integral)))
+    return op->emitOpError()
+           << "parameter '" << name << "' must be "
+           << (integral ? "an integer or array<i64>" : "a number or array<f64>")
+           << ", got " << field;
+  if (values.size() > 1 && int64_t(values.size()) != size)
+    return op->emitOpError()
+           << "parameter '" << name << "' has " << values.size()
+           << " values but the population has " << size << " neurons";
+  for (auto [i, v] : llvm::enumerate(values)) {
+    if (ok(v))
+      continue;
+    InFlightDiagnostic diag = op->emitOpError()
+                              << "parameter '" << name << "' must be " << what
+                              << ", got " << v;
+    if (values.size() > 1)
+      diag << " (neuron " << i << ")";
+    return diag;
+  }
+  return success();
+}
+
+bool positive(double v) { return v > 0; }
+bool nonNegative(double v) { return v >= 0; }
+bool unitInterval(double v) { return v >= 0 && v <= 1; }
+bool anyValue(double) { return true; }
+
+LogicalResult requireField(PopulationOp op, Attribute field, StringRef name) {
+  if (field)
+    return success();
+  return op.emitOpError() << "model '" << stringifyNeuronModel(op.getModel())
+                          << "' needs parameter '" << name << "'";
+}
+
+LogicalResult verifyContinuous(PopulationOp op, ContinuousParamsAttr p) {
+  const NeuronModel model = op.getModel();
+  if (model != NeuronModel::IF &&
+      failed(requireField(op, p.getTauMem(), "tau_mem")))
+    return failure();
+  if (model == NeuronModel::CubaLIF &&
+      failed(requireField(op, p.getTauSyn(), "tau_syn")))
+    return failure();
+  if (model != NeuronModel::LI && failed(requireField(op, p.getVTh(), "v_th")))
+    return failure();
+  const int64_t n = op.getSize();
+  Operation *o = op;
+  if (failed(
+          checkField(o, "tau_mem", p.getTauMem(), false, n, positive, "> 0")) ||
+      failed(
+          checkField(o, "tau_syn", p.getTauSyn(), false, n, positive, "> 0")) ||
+      failed(checkField(o, "v_th", p.getVTh(), false, n,
+                        p.getVReset() ? anyValue : positive, "> 0")) ||
+      failed(checkField(o, "r", p.getR(), false, n, positive, "> 0")) ||
+      failed(
+          checkField(o, "t_ref", p.getTRef(), false, n, nonNegative, ">= 0")) ||
+      failed(checkField(o, "v_leak", p.getVLeak(), false, n, anyValue, "")) ||
+      failed(checkField(o, "v_reset", p.getVReset(), false, n, anyValue, "")) ||
+      failed(checkField(o, "bias", p.getBias(), false, n, anyValue, "")) ||
+      failed(checkField(o, "w_in", p.getWIn(), false, n, anyValue, "")))
+    return failure();
+  // The chip resets v to 0: with a zero reset, v is shifted by v_reset, so
+  // the threshold must lie above the reset potential.
+  if (p.getVTh() && p.getVReset() && p.getReset() == Reset::Zero)
+    for (int64_t i = 0; i < n; ++i) {
+      const double vth = fieldAt(p.getVTh(), i, 0);
+      const double vreset = fieldAt(p.getVReset(), i, 0);
+      if (vth > vreset)
+        continue;
+      return op.emitOpError()
+             << "parameter 'v_th' = " << vth
+             << " must be > v_reset = " << vreset << " (neuron " << i << ")";
+    }
+  auto network = op->getParentOfType<NetworkOp>();
+  if (network && !network.getDt())
+    return op.emitOpError() << "has continuous parameters but network @"
+                            << network.getSymName() << " has no 'dt'";
+  return success();
+}
+
+LogicalResult verifyDiscrete(PopulationOp op, DiscreteParamsAttr p) {
+  if (op.getModel() != NeuronModel::LI &&
+      failed(requireField(op, p.getVTh(), "v_th")))
+    return failure();
+  const int64_t n = op.getSize();
+  Operation *o = op;
+  return success(
+      succeeded(checkField(o, "decay_u", p.getDecayU(), false, n, unitInterval,
+                           "in [0, 1]")) &&
+      succeeded(checkField(o, "decay_v", p.getDecayV(), false, n, unitInterval,
+                           "in [0, 1]")) &&
+      succeeded(checkField(o, "v_th", p.getVTh(), false, n, positive, "> 0")) &&
+      succeeded(checkField(o, "refractory", p.getRefractory(), true, n,
+                           nonNegative, ">= 0")) &&
+      succeeded(checkField(o, "bias", p.getBias(), false, n, anyValue, "")) &&
+      succeeded(checkField(o, "input_scale", p.getInputScale(), false, n,
+                           anyValue, "")) &&
+      succeeded(
+          checkField(o, "v_offset", p.getVOffset(), false, n, anyValue, "")));
+}
+
+LogicalResult verifyQuantized(PopulationOp op, QuantizedParamsAttr p) {
+  LogicalResult result = success();
+  forEachField(p, [&](StringRef name, Attribute field, bool) {
+    if (failed(result))
+      return;
+    // Mantissas may be negative (bias); everything else counts or indexes.
+    auto ok = name == "bias_mant" ? anyValue : nonNegative;
+    result = checkField(op, name, field, true, op.getSize(), ok, ">= 0");
+  });
+  return result;
+}
+
+LogicalResult verifySlices(PopulationOp op) {
+  std::optional<ArrayRef<int64_t>> slices = op.getSlices();
+  std::optional<ArrayRef<int64_t>> cores = op.getCores();
+  if (!slices && !cores)
+    return success();
+  if (!slices || !cores)
+    return op.emitOpError("'slices' and 'cores' go together");
+  if (slices->size() != cores->size() + 1)
+    return op.emitOpError()
+           << "has " << cores->size() << " cores but " << slices->size()
+           << " slice boundaries (expected one more)";
+  if (slices->front() != 0 || slices->back() != op.getSize())
+    return op.emitOpError() << "slices must run from 0 to " << op.getSize();
+  for (size_t i = 0; i + 1 < slices->size(); ++i)
+    if ((*slices)[i] >= (*slices)[i + 1])
+      return op.emitOpError() << "slice boundaries must increase, got "
+                              << (*slices)[i] << " then " << (*slices)[i + 1];
+  for (int64_t c : *cores)
+    if (c < 0)
+      return op.emitOpError() << "virtual core index must be >= 0, got " << c;
+  return success();
+}
+
+} // namespace
+
+LogicalResult PopulationOp::verify() {
+  Attribute params = getParams();
+  if (auto c = dyn_cast<ContinuousParamsAttr>(params)) {
+    if (failed(verifyContinuous(*this, c)))
+      return failure();
+  } else if (auto d = dyn_cast<DiscreteParamsAttr>(params)) {
+    if (failed(verifyDiscrete(*this, d)))
+      return failure();
+  } else if (failed(
+                 verifyQuantized(*this, cast<QuantizedParamsAttr>(params)))) {
+    return failure();
+  }
+  if (FloatAttr s = getVoltageScaleAttr(); s && !(s.getValueAsDouble() > 0))
+    return emitOpError() << "'voltage_scale' must be > 0, got "
+                         << s.getValueAsDouble();
+  return verifySlices(*this);
+}
+
+//===----------------------------------------------------------------------===//
+// Sources
+//===----------------------------------------------------------------------===//
+
+LogicalResult InputOp::verify() { return success(); }
+
+LogicalResult PoissonSourceOp::verify() {
+  const double rate = getRate().convertToDouble();
+  if (!(rate >= 0))
+    return emitOpError() << "'rate' must be >= 0 Hz, got " << rate;
+  auto network = (*this)->getParentOfType<NetworkOp>();
+  if (!network || !network.getDt())
+    return emitOpError() << "needs the network's 'dt' to turn 'rate' into a "
+                            "probability per step";
+  const double p = rate * *network.getTimeStep();
+  if (p > 1)
+    return emitOpError() << "'rate' * dt = " << p
+                         << " exceeds one spike per step";
+  return success();
+}
+
+LogicalResult PeriodicSourceOp::verify() {
+  if (getPeriod() < 1)
+    return emitOpError() << "'period' must be >= 1, got " << getPeriod();
+  if (getPhase() < 0 || getPhase() >= getPeriod())
+    return emitOpError() << "'phase' must be in [0, " << getPeriod()
+                         << "), got " << getPhase();
+  return success();
+}
+
+LogicalResult FileSourceOp::verify() {
+  ShapedType type = getEvents().getShapedType();
+  if (type.getRank() != 2 || type.getDimSize(1) != 2 ||
+      !isa<IntegerType>(type.getElementType()))
+    return emitOpError() << "'events' must be a K x 2 integer tensor of "
+                            "(step, channel), got "
+                         << type;
+  SmallVector<double> values;
+  if (failed(readElements(getEvents(), values)))
+    return success(); // Data not available (elided blob): nothing to check.
+  const int64_t size = getSpikes().getType().getSize();
+  for (size_t i = 0; i + 1 < values.size(); i += 2) {
+    if (values[i] < 0)
+      return emitOpError() << "event " << i / 2 << ": step must be >= 0, got "
+                           << int64_t(values[i]);
+    if (values[i + 1] < 0 || values[i + 1] >= size)
+      return emitOpError() << "event " << i / 2 << ": channel "
+                           << int64_t(values[i + 1]) << " out of range ("
+                           << size << " channels)";
+  }
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// ProbeOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult ProbeOp::verify() {
+  if (!getTarget().getDefiningOp<PopulationOp>())
+    return emitOpError("target must be a population");
+  return success();
+}
+
+#define GET_OP_CLASSES
+#include "cajal/Dialect/SNN/SNNOps.cpp.inc"

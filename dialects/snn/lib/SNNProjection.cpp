@@ -1,0 +1,209 @@
+//===- SNNProjection.cpp - Verifier of snn.projection ---------------------===//
+//
+// A projection's connectivity is checked against the sizes of its pre and
+// post nodes: a dense matrix must be post x pre, sparse lists must have one
+// length and in-range indices, one_to_one needs equal sizes, a conv2d
+// kernel must agree with in_shape and produce exactly the post population.
+// Weights are floats before snn-quantize and integers (with a
+// weight_exponent) after.
+//
+//===----------------------------------------------------------------------===//
+#include "cajal/Dialect/SNN/SNNOps.h"
+
+#include "llvm/ADT/STLExtras.h"
+
+using namespace mlir;
+using namespace cajal::snn;
+
+PopulationOp ProjectionOp::getPostPopulation() {
+  return getPost().getDefiningOp<PopulationOp>();
+}
+
+namespace {
+
+int64_t sizeOf(Value v) { return cast<SpikesType>(v.getType()).getSize(); }
+
+/// Weights are floats unless the projection is quantized, then integers.
+LogicalResult checkWeightType(ProjectionOp op, Type elementType,
+                              StringRef what) {
+  const bool quantized = op.isQuantized();
+  if (quantized && !isa<IntegerType>(elementType))
+    return op.emitOpError()
+           << "is quantized ('weight_exponent' is set) but " << what << " are "
+           << elementType << ", not integers";
+  if (!quantized && !isa<FloatType>(elementType)) {
+    if (isa<IntegerType>(elementType))
+      return op.emitOpError()
+             << "has integer " << what << " but no 'weight_exponent'";
+    return op.emitOpError() << what << " must be floats, got " << elementType;
+  }
+  return success();
+}
+
+LogicalResult checkScalarWeight(ProjectionOp op, Attribute weight,
+                                int64_t perNeuron) {
+  SmallVector<double> values;
+  if (failed(readField(weight, values)) || values.empty())
+    return op.emitOpError()
+           << "weight must be a number or array, got " << weight;
+  Type type = isa<IntegerAttr>(weight) || isa<DenseI64ArrayAttr>(weight)
+                  ? Type(IntegerType::get(op.getContext(), 64))
+                  : Type(Float64Type::get(op.getContext()));
+  if (values.size() > 1 && int64_t(values.size()) != perNeuron)
+    return op.emitOpError()
+           << "has " << values.size() << " weights but the post population has "
+           << perNeuron << " neurons";
+  return checkWeightType(op, type, "weights");
+}
+
+LogicalResult verifyDense(ProjectionOp op, DenseAttr dense) {
+  ShapedType type = dense.getWeights().getShapedType();
+  const int64_t pre = sizeOf(op.getPre()), post = sizeOf(op.getPost());
+  if (type.getRank() != 2 || type.getDimSize(0) != post ||
+      type.getDimSize(1) != pre) {
+    InFlightDiagnostic diag = op.emitOpError() << "dense weights have shape ";
+    llvm::interleave(type.getShape(), diag, "x");
+    return diag << " but post x pre is " << post << "x" << pre;
+  }
+  return checkWeightType(op, type.getElementType(), "dense weights");
+}
+
+LogicalResult checkIndices(ProjectionOp op, ElementsAttr attr, StringRef name,
+                           int64_t limit) {
+  SmallVector<double> values;
+  if (failed(readElements(attr, values)))
+    return success(); // Elided blob: nothing to check.
+  for (auto [i, v] : llvm::enumerate(values))
+    if (v < 0 || v >= limit)
+      return op.emitOpError()
+             << "sparse synapse " << i << ": " << name << " index "
+             << int64_t(v) << " out of range (" << limit << " neurons)";
+  return success();
+}
+
+LogicalResult verifySparse(ProjectionOp op, SparseAttr sparse) {
+  SmallVector<ElementsAttr> lists = {sparse.getPre(), sparse.getPost(),
+                                     sparse.getWeights()};
+  if (sparse.getDelays())
+    lists.push_back(sparse.getDelays());
+  const int64_t n = sparse.getPre().getNumElements();
+  for (ElementsAttr list : lists)
+    if (list.getShapedType().getRank() != 1 || list.getNumElements() != n)
+      return op.emitOpError()
+             << "sparse lists must be 1-D of one length; pre "
+                "has "
+             << n << " entries, another list has type " << list.getShapedType();
+  for (ElementsAttr list : {sparse.getPre(), sparse.getPost()})
+    if (!isa<IntegerType>(list.getElementType()))
+      return op.emitOpError() << "sparse indices must be integers, got "
+                              << list.getElementType();
+  if (failed(checkIndices(op, sparse.getPre(), "pre", sizeOf(op.getPre()))) ||
+      failed(checkIndices(op, sparse.getPost(), "post", sizeOf(op.getPost()))))
+    return failure();
+  if (ElementsAttr delays = sparse.getDelays()) {
+    SmallVector<double> values;
+    if (succeeded(readElements(delays, values)))
+      for (auto [i, d] : llvm::enumerate(values))
+        if (d < 1)
+          return op.emitOpError()
+                 << "sparse synapse " << i << ": delay must be >= 1, got " << d;
+  }
+  return checkWeightType(op, sparse.getWeights().getElementType(),
+                         "sparse weights");
+}
+
+LogicalResult verifyOneToOne(ProjectionOp op, OneToOneAttr rule) {
+  const int64_t pre = sizeOf(op.getPre()), post = sizeOf(op.getPost());
+  if (pre != post)
+    return op.emitOpError() << "one_to_one needs pre and post of one size, got "
+                            << pre << " and " << post;
+  return checkScalarWeight(op, rule.getWeight(), post);
+}
+
+LogicalResult verifyFixedProb(ProjectionOp op, FixedProbAttr rule) {
+  if (!isa<FloatAttr, IntegerAttr>(rule.getP()))
+    return op.emitOpError()
+           << "fixed_prob p must be a number, got " << rule.getP();
+  const double p = fieldAt(rule.getP(), 0, -1);
+  if (!(p >= 0 && p <= 1))
+    return op.emitOpError() << "fixed_prob p must be in [0, 1], got " << p;
+  if (isa<DenseF64ArrayAttr, DenseI64ArrayAttr>(rule.getWeight()))
+    return op.emitOpError("fixed_prob weight must be a single number");
+  return checkScalarWeight(op, rule.getWeight(), 1);
+}
+
+/// out = (in + 2 pad - dil (k - 1) - 1) / stride + 1, or <= 0 if empty.
+int64_t convOut(int64_t in, int64_t k, int64_t stride, int64_t pad,
+                int64_t dil) {
+  const int64_t span = in + 2 * pad - dil * (k - 1) - 1;
+  return span < 0 ? 0 : span / stride + 1;
+}
+
+LogicalResult verifyConv2d(ProjectionOp op, Conv2dAttr conv) {
+  ShapedType kernel = conv.getKernel().getShapedType();
+  if (kernel.getRank() != 4)
+    return op.emitOpError() << "conv2d kernel must be out_c x in_c x kh x kw, "
+                               "got "
+                            << kernel;
+  if (conv.getStride().size() != 2 || conv.getPadding().size() != 2 ||
+      conv.getDilation().size() != 2 || conv.getInShape().size() != 3)
+    return op.emitOpError("conv2d stride, padding and dilation take 2 values "
+                          "(h, w), in_shape 3 (c, h, w)");
+  for (int64_t i = 0; i < 2; ++i)
+    if (conv.getStride()[i] < 1 || conv.getDilation()[i] < 1 ||
+        conv.getPadding()[i] < 0)
+      return op.emitOpError("conv2d stride and dilation must be >= 1, "
+                            "padding >= 0");
+  ArrayRef<int64_t> in = conv.getInShape();
+  if (kernel.getDimSize(1) != in[0])
+    return op.emitOpError() << "conv2d kernel has " << kernel.getDimSize(1)
+                            << " input channels but in_shape has " << in[0];
+  const int64_t pre = sizeOf(op.getPre());
+  if (in[0] * in[1] * in[2] != pre)
+    return op.emitOpError() << "conv2d in_shape " << in[0] << "x" << in[1]
+                            << "x" << in[2] << " has " << in[0] * in[1] * in[2]
+                            << " neurons but pre has " << pre;
+  const int64_t outC = kernel.getDimSize(0);
+  const int64_t outH = convOut(in[1], kernel.getDimSize(2), conv.getStride()[0],
+                               conv.getPadding()[0], conv.getDilation()[0]);
+  const int64_t outW = convOut(in[2], kernel.getDimSize(3), conv.getStride()[1],
+                               conv.getPadding()[1], conv.getDilation()[1]);
+  auto postType = cast<SpikesType>(op.getPost().getType());
+  const bool shapeOk =
+      postType.getShape().size() == 3
+          ? postType.getShape() == ArrayRef<int64_t>{outC, outH, outW}
+          : postType.getSize() == outC * outH * outW;
+  if (!shapeOk || outH <= 0 || outW <= 0)
+    return op.emitOpError() << "conv2d output is " << outC << "x" << outH << "x"
+                            << outW << " but post is " << postType;
+  return checkWeightType(op, kernel.getElementType(), "conv2d kernel weights");
+}
+
+} // namespace
+
+LogicalResult ProjectionOp::verify() {
+  if (!getPostPopulation())
+    return emitOpError("post must be a population (sources only send)");
+  if (getDelay() < 1)
+    return emitOpError() << "'delay' must be >= 1 step, got " << getDelay();
+  if (std::optional<ArrayRef<double>> bias = getBias()) {
+    const int64_t post = sizeOf(getPost());
+    if (int64_t(bias->size()) != post)
+      return emitOpError() << "'bias' has " << bias->size()
+                           << " values but post has " << post << " neurons";
+  }
+  if (FloatAttr err = getQuantErrorAttr();
+      err && !(err.getValueAsDouble() >= 0))
+    return emitOpError() << "'quant_error' must be >= 0, got "
+                         << err.getValueAsDouble();
+  Attribute conn = getConnectivity();
+  if (auto dense = dyn_cast<DenseAttr>(conn))
+    return verifyDense(*this, dense);
+  if (auto sparse = dyn_cast<SparseAttr>(conn))
+    return verifySparse(*this, sparse);
+  if (auto rule = dyn_cast<OneToOneAttr>(conn))
+    return verifyOneToOne(*this, rule);
+  if (auto rule = dyn_cast<FixedProbAttr>(conn))
+    return verifyFixedProb(*this, rule);
+  return verifyConv2d(*this, cast<Conv2dAttr>(conn));
+}

@@ -1,0 +1,257 @@
+// RUN: cajal-opt %s -split-input-file -verify-diagnostics
+// Every verifier of the snn dialect, one per split.
+
+snn.network @n attributes {dt = 1.0e-3 : f64} {
+  %a = snn.input @a : !snn.spikes<3>
+  %b = snn.population @b {model = #snn.model<lif>, params = #snn.continuous<tau_mem = 1.0e-2, v_th = 1.0>} : !snn.spikes<2>
+  // expected-error @+1 {{dense weights have shape 2x2 but post x pre is 2x3}}
+  snn.projection @p %a -> %b {connectivity = #snn.dense<dense<1.0> : tensor<2x2xf64>>} : !snn.spikes<3> -> !snn.spikes<2>
+}
+
+// -----
+
+snn.network @n attributes {dt = 1.0e-3 : f64} {
+  // expected-error @+1 {{parameter 'v_th' has 2 values but the population has 3 neurons}}
+  %b = snn.population @b {model = #snn.model<lif>, params = #snn.continuous<tau_mem = 1.0e-2, v_th = array<f64: 1.0, 2.0>>} : !snn.spikes<3>
+}
+
+// -----
+
+snn.network @n attributes {dt = 1.0e-3 : f64} {
+  // expected-error @+1 {{parameter 'tau_mem' must be > 0, got -1.000000e-02}}
+  %b = snn.population @b {model = #snn.model<lif>, params = #snn.continuous<tau_mem = -1.0e-2, v_th = 1.0>} : !snn.spikes<3>
+}
+
+// -----
+
+snn.network @n attributes {dt = 1.0e-3 : f64} {
+  // expected-error @+1 {{parameter 'tau_syn' must be > 0, got 0.000000e+00 (neuron 1)}}
+  %b = snn.population @b {model = #snn.model<cuba_lif>, params = #snn.continuous<tau_mem = 1.0e-2, tau_syn = array<f64: 1.0e-3, 0.0>, v_th = 1.0>} : !snn.spikes<2>
+}
+
+// -----
+
+snn.network @n attributes {dt = 1.0e-3 : f64} {
+  // expected-error @+1 {{parameter 'v_th' must be > 0, got 0.000000e+00}}
+  %b = snn.population @b {model = #snn.model<if>, params = #snn.continuous<v_th = 0.0>} : !snn.spikes<3>
+}
+
+// -----
+
+snn.network @n attributes {dt = 1.0e-3 : f64} {
+  // expected-error @+1 {{model 'cuba_lif' needs parameter 'tau_syn'}}
+  %b = snn.population @b {model = #snn.model<cuba_lif>, params = #snn.continuous<tau_mem = 1.0e-2, v_th = 1.0>} : !snn.spikes<3>
+}
+
+// -----
+
+snn.network @n attributes {dt = 1.0e-3 : f64} {
+  // expected-error @+1 {{parameter 'r' must be a number or array<f64>, got "x"}}
+  %b = snn.population @b {model = #snn.model<if>, params = #snn.continuous<v_th = 1.0, r = "x">} : !snn.spikes<3>
+}
+
+// -----
+
+// expected-error @+1 {{'dt' must be > 0, got 0.000000e+00}}
+snn.network @n attributes {dt = 0.0 : f64} {
+}
+
+// -----
+
+snn.network @n {
+  // expected-error @+1 {{has continuous parameters but network @n has no 'dt'}}
+  %b = snn.population @b {model = #snn.model<lif>, params = #snn.continuous<tau_mem = 1.0e-2, v_th = 1.0>} : !snn.spikes<3>
+}
+
+// -----
+
+snn.network @n {
+  // expected-error @+1 {{parameter 'decay_v' must be in [0, 1], got 1.500000e+00}}
+  %b = snn.population @b {model = #snn.model<lif>, params = #snn.discrete<decay_u = 1.0, decay_v = 1.5, v_th = 1.0>} : !snn.spikes<3>
+}
+
+// -----
+
+snn.network @n {
+  // expected-error @+1 {{parameter 'v_th' must be > 0, got -1.000000e+00}}
+  %b = snn.population @b {model = #snn.model<lif>, params = #snn.discrete<decay_u = 1.0, decay_v = 0.5, v_th = -1.0>} : !snn.spikes<3>
+}
+
+// -----
+
+snn.network @n {
+  // expected-error @+1 {{parameter 'refractory' must be an integer or array<i64>, got 1.500000e+00}}
+  %b = snn.population @b {model = #snn.model<lif>, params = #snn.discrete<decay_u = 1.0, decay_v = 0.5, v_th = 1.0, refractory = 1.5>} : !snn.spikes<3>
+}
+
+// -----
+
+snn.network @n {
+  // expected-error @+1 {{parameter 'decay_v' must be >= 0, got -2.000000e+00}}
+  %b = snn.population @b {model = #snn.model<lif>, params = #snn.quantized<decay_u = 4095, decay_v = -2, vth_mant = 10, bias_mant = 0, bias_exp = 0, refractory = 1, vmin_exp = 23, vmax_exp = 7>} : !snn.spikes<3>
+}
+
+// -----
+
+snn.network @n {
+  %a = snn.input @a : !snn.spikes<3>
+  %b = snn.population @b {model = #snn.model<lif>, params = #snn.discrete<decay_u = 1.0, decay_v = 0.5, v_th = 1.0>} : !snn.spikes<3>
+  // expected-error @+1 {{fixed_prob p must be in [0, 1], got 1.500000e+00}}
+  snn.projection @p %a -> %b {connectivity = #snn.fixed_prob<p = 1.5, seed = 1, weight = 1.0>} : !snn.spikes<3> -> !snn.spikes<3>
+}
+
+// -----
+
+snn.network @n {
+  %a = snn.input @a : !snn.spikes<3>
+  %b = snn.population @b {model = #snn.model<lif>, params = #snn.discrete<decay_u = 1.0, decay_v = 0.5, v_th = 1.0>} : !snn.spikes<3>
+  // expected-error @+1 {{'delay' must be >= 1 step, got 0}}
+  snn.projection @p %a -> %b {connectivity = #snn.one_to_one<1.0>, delay = 0 : i64} : !snn.spikes<3> -> !snn.spikes<3>
+}
+
+// -----
+
+snn.network @n {
+  %a = snn.input @a : !snn.spikes<3>
+  %b = snn.population @b {model = #snn.model<lif>, params = #snn.discrete<decay_u = 1.0, decay_v = 0.5, v_th = 1.0>} : !snn.spikes<2>
+  // expected-error @+1 {{one_to_one needs pre and post of one size, got 3 and 2}}
+  snn.projection @p %a -> %b {connectivity = #snn.one_to_one<1.0>} : !snn.spikes<3> -> !snn.spikes<2>
+}
+
+// -----
+
+snn.network @n {
+  %a = snn.input @a : !snn.spikes<3>
+  %b = snn.population @b {model = #snn.model<lif>, params = #snn.discrete<decay_u = 1.0, decay_v = 0.5, v_th = 1.0>} : !snn.spikes<3>
+  // expected-error @+1 {{post must be a population (sources only send)}}
+  snn.projection @p %b -> %a {connectivity = #snn.one_to_one<1.0>} : !snn.spikes<3> -> !snn.spikes<3>
+}
+
+// -----
+
+snn.network @n {
+  %a = snn.input @a : !snn.spikes<4>
+  %b = snn.population @b {model = #snn.model<lif>, params = #snn.discrete<decay_u = 1.0, decay_v = 0.5, v_th = 1.0>} : !snn.spikes<2>
+  // expected-error @+1 {{sparse synapse 1: post index 2 out of range (2 neurons)}}
+  snn.projection @p %a -> %b {connectivity = #snn.sparse<pre = dense<[0, 3]> : tensor<2xi64>, post = dense<[1, 2]> : tensor<2xi64>, weights = dense<1.0> : tensor<2xf64>>} : !snn.spikes<4> -> !snn.spikes<2>
+}
+
+// -----
+
+snn.network @n {
+  %a = snn.input @a : !snn.spikes<4>
+  %b = snn.population @b {model = #snn.model<lif>, params = #snn.discrete<decay_u = 1.0, decay_v = 0.5, v_th = 1.0>} : !snn.spikes<2>
+  // expected-error @+1 {{sparse synapse 0: delay must be >= 1, got 0}}
+  snn.projection @p %a -> %b {connectivity = #snn.sparse<pre = dense<[0]> : tensor<1xi64>, post = dense<[1]> : tensor<1xi64>, weights = dense<1.0> : tensor<1xf64>, delays = dense<0> : tensor<1xi64>>} : !snn.spikes<4> -> !snn.spikes<2>
+}
+
+// -----
+
+snn.network @n {
+  %a = snn.input @a : !snn.spikes<64>
+  %b = snn.population @b {model = #snn.model<lif>, params = #snn.discrete<decay_u = 1.0, decay_v = 0.5, v_th = 1.0>} : !snn.spikes<2x7x7>
+  // expected-error @+1 {{conv2d kernel has 2 input channels but in_shape has 1}}
+  snn.projection @p %a -> %b {connectivity = #snn.conv2d<kernel = dense<1.0> : tensor<2x2x2x2xf64>, stride = [1, 1], padding = [0, 0], dilation = [1, 1], in_shape = [1, 8, 8]>} : !snn.spikes<64> -> !snn.spikes<2x7x7>
+}
+
+// -----
+
+snn.network @n {
+  %a = snn.input @a : !snn.spikes<64>
+  %b = snn.population @b {model = #snn.model<lif>, params = #snn.discrete<decay_u = 1.0, decay_v = 0.5, v_th = 1.0>} : !snn.spikes<2x8x8>
+  // expected-error @+1 {{conv2d output is 2x7x7 but post is '!snn.spikes<2x8x8>'}}
+  snn.projection @p %a -> %b {connectivity = #snn.conv2d<kernel = dense<1.0> : tensor<2x1x2x2xf64>, stride = [1, 1], padding = [0, 0], dilation = [1, 1], in_shape = [1, 8, 8]>} : !snn.spikes<64> -> !snn.spikes<2x8x8>
+}
+
+// -----
+
+snn.network @n {
+  %a = snn.input @a : !snn.spikes<2>
+  %b = snn.population @b {model = #snn.model<lif>, params = #snn.discrete<decay_u = 1.0, decay_v = 0.5, v_th = 1.0>} : !snn.spikes<2>
+  // expected-error @+1 {{has integer weights but no 'weight_exponent'}}
+  snn.projection @p %a -> %b {connectivity = #snn.one_to_one<3>} : !snn.spikes<2> -> !snn.spikes<2>
+}
+
+// -----
+
+snn.network @n {
+  %a = snn.input @a : !snn.spikes<2>
+  %b = snn.population @b {model = #snn.model<lif>, params = #snn.discrete<decay_u = 1.0, decay_v = 0.5, v_th = 1.0>} : !snn.spikes<2>
+  // expected-error @+1 {{is quantized ('weight_exponent' is set) but dense weights are 'f64', not integers}}
+  snn.projection @p %a -> %b {connectivity = #snn.dense<dense<1.0> : tensor<2x2xf64>>, weight_exponent = 0 : i64} : !snn.spikes<2> -> !snn.spikes<2>
+}
+
+// -----
+
+snn.network @n {
+  // expected-note @+1 {{see existing symbol definition here}}
+  %a = snn.input @a : !snn.spikes<2>
+  // expected-error @+1 {{redefinition of symbol named 'a'}}
+  %b = snn.input @a : !snn.spikes<2>
+}
+
+// -----
+
+snn.network @n {
+  // expected-error @+1 {{needs the network's 'dt' to turn 'rate' into a probability per step}}
+  %a = snn.poisson_source @a {rate = 10.0 : f64} : !snn.spikes<2>
+}
+
+// -----
+
+snn.network @n attributes {dt = 1.0e-2 : f64} {
+  // expected-error @+1 {{'rate' * dt = 2.000000e+00 exceeds one spike per step}}
+  %a = snn.poisson_source @a {rate = 200.0 : f64} : !snn.spikes<2>
+}
+
+// -----
+
+snn.network @n {
+  // expected-error @+1 {{'phase' must be in [0, 4), got 4}}
+  %a = snn.periodic_source @a {period = 4 : i64, phase = 4 : i64} : !snn.spikes<2>
+}
+
+// -----
+
+snn.network @n {
+  // expected-error @+1 {{event 1: channel 2 out of range (2 channels)}}
+  %a = snn.file_source @a {events = dense<[[0, 1], [5, 2]]> : tensor<2x2xi64>} : !snn.spikes<2>
+}
+
+// -----
+
+snn.network @n {
+  %a = snn.input @a : !snn.spikes<2>
+  // expected-error @+1 {{target must be a population}}
+  snn.probe %a {kind = #snn.probe_kind<spikes>} : !snn.spikes<2>
+}
+
+// -----
+
+snn.network @n {
+  // expected-error @+1 {{has 1 cores but 3 slice boundaries (expected one more)}}
+  %b = snn.population @b {model = #snn.model<lif>, params = #snn.discrete<decay_u = 1.0, decay_v = 0.5, v_th = 1.0>, slices = array<i64: 0, 1, 3>, cores = array<i64: 0>} : !snn.spikes<3>
+}
+
+// -----
+
+snn.network @n {
+  // expected-error @+1 {{spike vector dimensions must be > 0, got 0}}
+  %a = snn.input @a : !snn.spikes<0>
+}
+
+// -----
+
+snn.network @n {
+  %a = snn.input @a : !snn.spikes<2>
+  %b = snn.population @b {model = #snn.model<lif>, params = #snn.discrete<decay_u = 1.0, decay_v = 0.5, v_th = 1.0>} : !snn.spikes<2>
+  // expected-error @+1 {{'bias' has 1 values but post has 2 neurons}}
+  snn.projection @p %a -> %b {connectivity = #snn.one_to_one<1.0>, bias = array<f64: 1.0>} : !snn.spikes<2> -> !snn.spikes<2>
+}
+
+// -----
+
+snn.network @n attributes {dt = 1.0e-3 : f64} {
+  // expected-error @+1 {{parameter 'v_th' = -6.000000e-02 must be > v_reset = -5.000000e-02 (neuron 1)}}
+  %b = snn.population @b {model = #snn.model<lif>, params = #snn.continuous<tau_mem = 1.0e-2, v_th = array<f64: -0.04, -0.06>, v_reset = -0.05>} : !snn.spikes<2>
+}
