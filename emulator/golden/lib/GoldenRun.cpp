@@ -41,12 +41,20 @@ Status runAndRecord(GoldenModel &model, uint32_t steps,
       return w.takeError();
     stateOut.emplace(std::move(*w));
   }
+  if (options.spikeCounts)
+    options.spikeCounts->assign(model.populationCount(), 0);
   std::vector<NeuronSpike> spikes;
   for (uint32_t i = 0; i < steps; ++i) {
     const uint32_t t = model.currentStep();
     model.step();
-    if (spikeOut) {
+    if (options.spikeCounts) {
       model.lastSpikes(spikes);
+      for (const NeuronSpike &s : spikes)
+        ++(*options.spikeCounts)[s.population];
+    }
+    if (spikeOut) {
+      if (!options.spikeCounts)
+        model.lastSpikes(spikes);
       for (const NeuronSpike &s : spikes)
         if (options.recordAll || model.recordsSpikes(s.population))
           spikeOut->add({t, nodes.populationNode(s.population), s.neuron});

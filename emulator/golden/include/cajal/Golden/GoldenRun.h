@@ -11,7 +11,9 @@
 
 #include "cajal/Golden/GoldenModel.h"
 
+#include <cstdint>
 #include <string>
+#include <vector>
 
 namespace cajal::golden {
 
@@ -20,6 +22,9 @@ struct RecordOptions {
   std::string statePath;  ///< state CSV (`step,node,index,u,v`); empty: none
   bool recordSources = false; ///< also write the sources' spikes
   bool recordAll = false;     ///< every population, whatever its probe flag
+  /// When set, resized to the population count and incremented by every
+  /// spike of every population (recorded or not), for run summaries.
+  std::vector<uint64_t> *spikeCounts = nullptr;
 };
 
 /// Run `steps` steps from the model's current step, recording per `options`.

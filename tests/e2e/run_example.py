@@ -1,0 +1,89 @@
+#!/usr/bin/env python3
+"""run_example.py - run an example exactly as its header comment says.
+
+Every examples/*.mlir starts with a comment block whose `Run:` section lists the
+commands a user types (`cajal compile ...`, `cajal run ...`). This test runs
+those lines verbatim (only `cajal` is replaced by the built binary and paths
+starting with `examples/` by the source tree's) in a fresh directory, then
+checks what the example promises in its `Expect:` lines:
+
+  cores >= N             the fit report uses at least N cores
+  spikes NODE >= N       the population NODE spikes at least N times in total
+  every-step-quiet NODE  (none yet)
+"""
+import csv
+import json
+import os
+import shlex
+import subprocess
+import sys
+import tempfile
+
+
+def header_sections(path):
+    run, expect, section = [], [], None
+    with open(path) as f:
+        for line in f:
+            if not line.startswith("//"):
+                break
+            text = line[2:].strip()
+            if text in ("Run:", "Expect:"):
+                section = text
+            elif not text:
+                section = None
+            elif section == "Run:":
+                run.append(text)
+            elif section == "Expect:":
+                expect.append(text)
+    return run, expect
+
+
+def main():
+    cajal, source_root, example = sys.argv[1:4]
+    run, expect = header_sections(example)
+    if not run:
+        sys.exit(f"{example}: no 'Run:' commands in the header comment")
+    work = tempfile.mkdtemp(prefix="cajal-e2e-")
+    report = spikes = None
+    for command in run:
+        argv = shlex.split(command)
+        if argv[0] != "cajal":
+            sys.exit(f"{example}: header command does not start with cajal: {command}")
+        argv[0] = cajal
+        argv = [os.path.join(source_root, a) if a.startswith("examples/") else a for a in argv]
+        for i, a in enumerate(argv[:-1]):
+            if a == "--report":
+                report = os.path.join(work, argv[i + 1])
+            if a == "--spikes-out":
+                spikes = os.path.join(work, argv[i + 1])
+        print("$", command, flush=True)
+        done = subprocess.run(argv, cwd=work)
+        if done.returncode != 0:
+            sys.exit(f"{example}: '{command}' exited with {done.returncode}")
+
+    counts = {}
+    if spikes:
+        with open(spikes) as f:
+            rows = csv.reader(f)
+            if next(rows) != ["step", "node", "index"]:
+                sys.exit(f"{spikes}: bad header")
+            for step, node, index in rows:
+                counts[node] = counts.get(node, 0) + 1
+        print("spikes per node:", counts)
+    for claim in expect:
+        words = claim.split()
+        if words[0] == "cores" and words[1] == ">=":
+            with open(report) as f:
+                used = json.load(f)["coresUsed"]
+            if used < int(words[2]):
+                sys.exit(f"{example}: expected >= {words[2]} cores, fit report says {used}")
+        elif words[0] == "spikes" and words[2] == ">=":
+            if counts.get(words[1], 0) < int(words[3]):
+                sys.exit(f"{example}: expected >= {words[3]} spikes of {words[1]}, got {counts.get(words[1], 0)}")
+        else:
+            sys.exit(f"{example}: unknown Expect line: {claim}")
+        print("ok:", claim)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,46 @@
+//===- Inspect.cpp - `cajal inspect`: summarise or dump a chip image -----===//
+#include "Driver.h"
+
+#include "cajal/Chip/Image.h"
+#include "cajal/Chip/ImageJson.h"
+
+#include <iostream>
+
+using namespace llvm;
+
+namespace cajal::driver {
+namespace {
+cl::opt<std::string> imagePath(cl::Positional, cl::desc("<image.cjimg>"),
+                               cl::Required, cl::sub(inspectCommand),
+                               cl::cat(category()));
+cl::opt<bool> asJson("json",
+                     cl::desc("Print the whole configuration as JSON (every "
+                              "core, compartment, synapse and route)"),
+                     cl::sub(inspectCommand), cl::cat(category()));
+cl::opt<std::string>
+    profileName("profile",
+                cl::desc("Profile to validate against (default: the one the "
+                         "image names)"),
+                cl::sub(inspectCommand), cl::cat(category()));
+} // namespace
+
+int runInspect() {
+  Result<chip::Image> unchecked = chip::readImageUnchecked(imagePath);
+  if (!unchecked)
+    return reportError(unchecked.error());
+  const std::string wanted =
+      profileName.empty() ? unchecked->profileName : std::string(profileName);
+  Result<chip::Profile> profile = chip::findProfile(wanted, profileDirectory());
+  if (!profile)
+    return reportError(profile.error());
+  Result<chip::Image> image = chip::readImage(imagePath, *profile);
+  if (!image)
+    return reportError(image.error());
+  if (asJson)
+    chip::printImageJson(*image, *profile, std::cout);
+  else
+    chip::printImageSummary(*image, &*profile, std::cout);
+  return 0;
+}
+
+} // namespace cajal::driver
