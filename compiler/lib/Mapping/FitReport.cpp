@@ -28,6 +28,7 @@ nlohmann::ordered_json resources(const CoreResources &u,
   r["inputAxons"] = resource(u.inputAxons, l.inputAxons * cores);
   r["outputAxons"] = resource(u.outputAxons, l.outputAxons * cores);
   r["synapseWords"] = resource(u.synapseWords, l.synapseWords * cores);
+  r["synapses"] = u.synapses;
   return r;
 }
 

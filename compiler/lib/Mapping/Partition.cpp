@@ -36,6 +36,7 @@ CoreResources &CoreResources::operator+=(const CoreResources &o) {
   inputAxons += o.inputAxons;
   outputAxons += o.outputAxons;
   synapseWords += o.synapseWords;
+  synapses += o.synapses;
   return *this;
 }
 
@@ -172,6 +173,7 @@ CoreResources Slicer::tryAdd(const OpenSlice &s, uint32_t outputs) const {
   u.outputAxons += outputs;
   for (const auto &[key, add] : pending) {
     const uint32_t slot = uint32_t(key >> 32);
+    u.synapses += add.synapses;
     auto it = s.groups.find(key);
     if (it == s.groups.end()) {
       u.inputAxons += 1;

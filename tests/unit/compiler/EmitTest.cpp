@@ -188,6 +188,10 @@ TEST(EmitTest, EverySynapseAppearsExactlyOnce) {
       EXPECT_EQ(core.inputAxons.size(), u.inputAxons);
       EXPECT_EQ(core.outputAxons.size(), u.outputAxons);
       EXPECT_EQ(core.synapseWords.size(), u.synapseWords);
+      uint64_t synapses = 0;
+      for (const chip::InputAxon &a : core.inputAxons)
+        synapses += a.synapseCount;
+      EXPECT_EQ(synapses, u.synapses);
       EXPECT_EQ(core.x, m.placement.cores[c].x);
       EXPECT_EQ(core.tileSlot, m.placement.cores[c].slot);
     }

@@ -29,6 +29,7 @@ struct CoreResources {
   uint32_t inputAxons = 0;
   uint32_t outputAxons = 0;
   uint32_t synapseWords = 0;
+  uint64_t synapses = 0; ///< reported, not a limit: words bound the memory
   CoreResources &operator+=(const CoreResources &o);
   /// True when every field is <= the profile's per-core limit.
   bool fits(const chip::CoreLimits &limits) const;
