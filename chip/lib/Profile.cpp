@@ -63,12 +63,18 @@ const std::vector<FieldDesc> &fieldTable() {
       CAJAL_FIELD("mesh.coresPerTile", Unsigned, 1, 65536, mesh.coresPerTile),
       CAJAL_FIELD("mesh.chipsX", Unsigned, 1, 65536, mesh.chipsX),
       CAJAL_FIELD("mesh.chipsY", Unsigned, 1, 65536, mesh.chipsY),
+      CAJAL_FIELD("mesh.routerBufferDepth", Unsigned, 1, 65536,
+                  mesh.routerBufferDepth),
+      CAJAL_FIELD("mesh.linkPacketCycles", Unsigned, 1, 65536,
+                  mesh.linkPacketCycles),
       CAJAL_FIELD("core.compartments", Unsigned, 1, 16777216,
                   core.compartments),
       CAJAL_FIELD("core.inputAxons", Unsigned, 1, 16777216, core.inputAxons),
       CAJAL_FIELD("core.outputAxons", Unsigned, 1, 16777216, core.outputAxons),
       CAJAL_FIELD("core.synapseWords", Unsigned, 1, 268435456,
                   core.synapseWords),
+      CAJAL_FIELD("core.inputQueueDepth", Unsigned, 1, 16777216,
+                  core.inputQueueDepth),
       // Ranges follow the storage types of CompartmentParams/State.
       CAJAL_FIELD("neuron.decayBits", Unsigned, 1, 16, neuron.decayBits),
       CAJAL_FIELD("neuron.currentBits", Unsigned, 2, 32, neuron.currentBits),
@@ -126,7 +132,9 @@ const std::vector<FieldDesc> &fieldTable() {
       CAJAL_FIELD("cost.barrierMaxNs", Real, 0, 1e300, cost.barrierMaxNs),
       CAJAL_FIELD("cost.barrierMaxTiles", Unsigned, 1, kU32Max,
                   cost.barrierMaxTiles),
+      CAJAL_FIELD("cost.barrierTilePJ", Real, 0, 1e300, cost.barrierTilePJ),
       CAJAL_FIELD("cost.staticPowerMW", Real, 0, 1e300, cost.staticPowerMW),
+      CAJAL_FIELD("cost.stepTimeoutNs", Real, 1, 1e300, cost.stepTimeoutNs),
   };
   return table;
 }

@@ -12,6 +12,8 @@
 #include "cajal/Emulator/SpikeIO.h"
 #include "cajal/Golden/GoldenModel.h"
 #include "cajal/Golden/GoldenRun.h"
+#include "cajal/SystemC/SystemCEngine.h"
+#include "cajal/SystemC/SystemCRun.h"
 
 #include "llvm/Support/Format.h"
 #include "llvm/Support/raw_ostream.h"
@@ -22,7 +24,7 @@ using namespace llvm;
 
 namespace cajal::driver {
 namespace {
-enum class Engine { Golden };
+enum class Engine { Golden, SystemC };
 
 cl::opt<std::string> imagePath(cl::Positional, cl::desc("<image.cjimg>"),
                                cl::Required, cl::sub(runCommand),
@@ -31,13 +33,16 @@ cl::opt<unsigned> steps("steps", cl::desc("Time steps to run"), cl::Required,
                         cl::sub(runCommand), cl::cat(category()));
 cl::opt<Engine> engine("engine", cl::desc("Simulation engine"),
                        cl::values(clEnumValN(Engine::Golden, "golden",
-                                             "integer-exact step model")),
+                                             "integer-exact step model"),
+                                  clEnumValN(Engine::SystemC, "systemc",
+                                             "cycle-level SystemC model: "
+                                             "cycles, energy, VCD, trace")),
                        cl::init(Engine::Golden), cl::sub(runCommand),
                        cl::cat(category()));
-cl::opt<std::string> inputPath(
-    "input",
-    cl::desc("Spikes for the external inputs (CSV step,node,index)"),
-    cl::sub(runCommand), cl::cat(category()));
+cl::opt<std::string>
+    inputPath("input",
+              cl::desc("Spikes for the external inputs (CSV step,node,index)"),
+              cl::sub(runCommand), cl::cat(category()));
 cl::opt<std::string> spikesOut("spikes-out",
                                cl::desc("Write recorded spikes (CSV)"),
                                cl::sub(runCommand), cl::cat(category()));
@@ -49,6 +54,18 @@ cl::opt<std::string>
     profileName("profile",
                 cl::desc("Profile (default: the one the image names)"),
                 cl::sub(runCommand), cl::cat(category()));
+cl::opt<std::string>
+    powerOut("power",
+             cl::desc("Write the power report (JSON; --engine systemc)"),
+             cl::sub(runCommand), cl::cat(category()));
+cl::opt<std::string>
+    vcdOut("vcd",
+           cl::desc("Write a VCD of cores and routers (--engine systemc)"),
+           cl::sub(runCommand), cl::cat(category()));
+cl::opt<std::string>
+    traceOut("trace",
+             cl::desc("Write a Chrome/Perfetto trace (--engine systemc)"),
+             cl::sub(runCommand), cl::cat(category()));
 cl::opt<bool> quiet("quiet", cl::desc("Print nothing on success"),
                     cl::sub(runCommand), cl::cat(category()));
 
@@ -65,11 +82,12 @@ Result<chip::Image> loadImage(chip::Profile &profileOut) {
   return chip::readImage(imagePath, profileOut);
 }
 
-void printSummary(const golden::GoldenModel &model,
+template <typename Model>
+void printSummary(const Model &model, const char *engineName,
                   const std::vector<uint64_t> &spikesPerPopulation,
                   double seconds) {
   const golden::Counters &c = model.counters();
-  outs() << "ran " << c.steps << " steps on the golden model in "
+  outs() << "ran " << c.steps << " steps on the " << engineName << " in "
          << format("%.3f", seconds) << " s\n";
   outs() << "  population                  neurons       spikes  "
             "spikes/neuron/step\n";
@@ -86,6 +104,56 @@ void printSummary(const golden::GoldenModel &model,
          << format("%.3g", seconds > 0 ? c.synapticEvents / seconds : 0.0)
          << " per second)\n";
 }
+
+template <typename Model> Status readInput(Model &model) {
+  if (inputPath.empty())
+    return Status::ok();
+  auto spikes = spikeio::readSpikeCsv(inputPath, model.nodes(),
+                                      spikeio::NodeSet::ExternalSources);
+  if (!spikes)
+    return spikes.takeError();
+  return model.setExternalSpikes(std::move(*spikes));
+}
+
+golden::RecordOptions recordOptions(std::vector<uint64_t> &counts) {
+  golden::RecordOptions record;
+  record.spikesPath = spikesOut;
+  record.statePath = probesOut;
+  record.spikeCounts = &counts;
+  return record;
+}
+
+double secondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+      .count();
+}
+
+/// --engine systemc: the same recording, then the power table. A step that
+/// cannot finish still leaves every output complete up to the step before.
+int runSystemC(const chip::Image &image, const chip::Profile &profile) {
+  systemc::Options options;
+  options.powerPath = powerOut;
+  options.vcdPath = vcdOut;
+  options.tracePath = traceOut;
+  Result<systemc::SystemCEngine> model =
+      systemc::SystemCEngine::create(image, profile, options);
+  if (!model)
+    return reportError(model.error());
+  if (Status s = readInput(*model); !s)
+    return reportError(s.error());
+  std::vector<uint64_t> spikesPerPopulation;
+  const auto start = std::chrono::steady_clock::now();
+  const Status run =
+      systemc::runAndRecord(*model, steps, recordOptions(spikesPerPopulation));
+  if (!run)
+    return reportError(run.error());
+  if (!quiet) {
+    printSummary(*model, "SystemC model", spikesPerPopulation,
+                 secondsSince(start));
+    outs() << systemc::formatPowerTable(model->powerReport());
+  }
+  return 0;
+}
 } // namespace
 
 int runRun() {
@@ -93,33 +161,25 @@ int runRun() {
   Result<chip::Image> image = loadImage(profile);
   if (!image)
     return reportError(image.error());
+  if (engine == Engine::SystemC)
+    return runSystemC(*image, profile);
+  if (!powerOut.empty() || !vcdOut.empty() || !traceOut.empty())
+    return reportError("--power, --vcd and --trace need --engine systemc");
   Result<golden::GoldenModel> model =
       golden::GoldenModel::create(*image, profile);
   if (!model)
     return reportError(model.error());
-
-  if (!inputPath.empty()) {
-    auto spikes = spikeio::readSpikeCsv(inputPath, model->nodes(),
-                                        spikeio::NodeSet::ExternalSources);
-    if (!spikes)
-      return reportError(spikes.error());
-    if (Status s = model->setExternalSpikes(std::move(*spikes)); !s)
-      return reportError(s.error());
-  }
-
-  golden::RecordOptions record;
-  record.spikesPath = spikesOut;
-  record.statePath = probesOut;
-  std::vector<uint64_t> spikesPerPopulation;
-  record.spikeCounts = &spikesPerPopulation;
-  const auto start = std::chrono::steady_clock::now();
-  if (Status s = golden::runAndRecord(*model, steps, record); !s)
+  if (Status s = readInput(*model); !s)
     return reportError(s.error());
-  const double seconds = std::chrono::duration<double>(
-                             std::chrono::steady_clock::now() - start)
-                             .count();
+  std::vector<uint64_t> spikesPerPopulation;
+  const auto start = std::chrono::steady_clock::now();
+  if (Status s = golden::runAndRecord(*model, steps,
+                                      recordOptions(spikesPerPopulation));
+      !s)
+    return reportError(s.error());
   if (!quiet)
-    printSummary(*model, spikesPerPopulation, seconds);
+    printSummary(*model, "golden model", spikesPerPopulation,
+                 secondsSince(start));
   return 0;
 }
 

@@ -3,8 +3,10 @@
 // The synapse unit walks a group's words in memory order: a word holds
 // P = floor(wordBits / B) synapses of B bits, least significant first
 // (docs/chip-image.md), so each word is read once and shifted B bits per
-// synapse. Each weight is chip::synapticWeight of the field's mantissa and
-// the group's exponent, added in int64 to the accumulator of step
+// synapse. Each weight is the field's mantissa shifted as
+// chip::synapticWeight shifts it (magnitude << (shift + exponent), or >>
+// for a negative total, then the sign), added in int64 to the accumulator
+// of step
 // t + delay; saturation happens when the compartment reads it, as in the
 // golden model, so the order in which spikes arrive cannot change a
 // result. The update skips exactly the compartments the golden model skips
@@ -70,29 +72,36 @@ CoreLogic::ReadStats CoreLogic::receive(uint32_t step, uint32_t axon) {
     return rs;
   const unsigned bits = chip::synapseBits(a, synapse);
   const unsigned perWord = chip::synapsesPerWord(a, synapse);
+  const unsigned shiftBits = bits < 64 ? bits : 0; // P = 1 when B = 64
   const unsigned cib = synapse.compartmentIndexBits;
   const uint64_t fieldMask = lowMask(bits), indexMask = lowMask(cib);
   const uint64_t weightMask = lowMask(a.weightBits);
   const uint64_t delayMask = lowMask(synapse.delayBits);
   const unsigned delayAt = cib + 1 + a.weightBits;
+  const int total = int(synapse.weightShift) + a.weightExponent;
   const size_t n = params.size();
+  // Slot of step + delay: base + delay * n, less the ring when past its end.
+  const size_t base = size_t(step % slots) * n;
+  const size_t ring = size_t(slots) * n;
+  int64_t *accs = acc.data();
   uint32_t left = a.synapseCount;
   for (uint32_t w = a.firstWord; left > 0; ++w) {
     uint64_t word = words[w]; // one synapse-memory read
     ++rs.words;
-    for (unsigned k = 0; k < perWord && left > 0; ++k, --left) {
+    const uint32_t here = left < perWord ? left : perWord;
+    for (uint32_t k = 0; k < here; ++k) {
       const uint64_t field = word & fieldMask;
-      word = bits >= 64 ? 0 : word >> bits;
-      const uint32_t target = uint32_t(field & indexMask);
-      const int32_t magnitude = int32_t((field >> (cib + 1)) & weightMask);
-      const int32_t mantissa = (field >> cib) & 1 ? -magnitude : magnitude;
-      const uint32_t delay =
-          a.hasDelay ? uint32_t((field >> delayAt) & delayMask) : 1;
-      const size_t at = size_t((step + delay) % slots) * n + target;
-      acc[at] += chip::synapticWeight(mantissa, a.weightExponent,
-                                      synapse.weightShift);
-      ++rs.synapses;
+      word >>= shiftBits;
+      const int64_t magnitude = int64_t((field >> (cib + 1)) & weightMask);
+      const int64_t shifted =
+          total >= 0 ? magnitude << total : magnitude >> -total;
+      const uint64_t delay = a.hasDelay ? (field >> delayAt) & delayMask : 1;
+      size_t at = base + delay * n + (field & indexMask);
+      at = at >= ring ? at - ring : at;
+      accs[at] += (field >> cib) & 1 ? -shifted : shifted;
     }
+    left -= here;
+    rs.synapses += here;
   }
   return rs;
 }

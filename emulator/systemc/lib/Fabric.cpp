@@ -18,6 +18,7 @@
 #include "Fabric.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <set>
 #include <string>
@@ -29,6 +30,11 @@ using sc_core::SC_ZERO_TIME;
 
 namespace {
 std::string str(uint64_t v) { return std::to_string(v); }
+std::string shortNumber(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
 /// Keep timed notifications far from the 64-bit end of SystemC time.
 constexpr uint64_t kMaxTimeoutTicks = uint64_t(1) << 60;
 } // namespace
@@ -53,13 +59,14 @@ void CoreModule::activate() {
   u.emissions.clear();
   u.pending.clear();
   u.cursor = 0;
-  u.queueStarts.clear();
+  u.queueStarts.assign(t.inputQueueDepth, 0);
+  u.queueHead = u.queueCount = 0;
   u.step = CoreStep();
   u.hasLast = false;
   u.synBusyUntil = now;
-  const CoreLogic::UpdateStats st = u.logic.update(
-      fabric.stepIndex, t.activeUpdateCycles, t.inactiveUpdateCycles,
-      u.emissions);
+  const CoreLogic::UpdateStats st =
+      u.logic.update(fabric.stepIndex, t.activeUpdateCycles,
+                     t.inactiveUpdateCycles, u.emissions);
   u.updateDoneAt = now + st.cycles;
   u.step.active = st.active;
   u.step.inactive = st.inactive;
@@ -105,10 +112,13 @@ void CoreModule::creditReturned() {
 }
 
 uint64_t CoreModule::inputSlotFreeAt(uint64_t now) {
-  std::deque<uint64_t> &q = unit->queueStarts;
-  while (!q.empty() && q.front() <= now)
-    q.pop_front();
-  return q.size() < fabric.timing.inputQueueDepth ? now : q.front();
+  CoreUnit &u = *unit;
+  const uint32_t depth = uint32_t(u.queueStarts.size());
+  while (u.queueCount > 0 && u.queueStarts[u.queueHead] <= now) {
+    u.queueHead = u.queueHead + 1 == depth ? 0 : u.queueHead + 1;
+    --u.queueCount;
+  }
+  return u.queueCount < depth ? now : u.queueStarts[u.queueHead];
 }
 
 void CoreModule::deliver(const RouteEntry &e, uint64_t now, const Packet &p) {
@@ -119,8 +129,10 @@ void CoreModule::deliver(const RouteEntry &e, uint64_t now, const Packet &p) {
   const uint64_t service = uint64_t(rs.synapses) * t.synapticOpCycles;
   const uint64_t begin = std::max(arrival, u.synBusyUntil);
   u.synBusyUntil = begin + service;
-  u.queueStarts.push_back(begin);
-  u.step.maxQueue = std::max(u.step.maxQueue, uint32_t(u.queueStarts.size()));
+  const uint32_t depth = uint32_t(u.queueStarts.size());
+  u.queueStarts[(u.queueHead + u.queueCount) % depth] = begin;
+  ++u.queueCount;
+  u.step.maxQueue = std::max(u.step.maxQueue, u.queueCount);
   ++u.step.axonEvents;
   u.step.synapticOps += rs.synapses;
   u.step.words += rs.words;
@@ -199,6 +211,11 @@ std::string shapeText(uint32_t w, uint32_t h, uint32_t c) {
 Result<Fabric *> Fabric::acquire(const chip::Profile &profile) {
   const chip::MeshShape &m = profile.mesh;
   const uint32_t w = m.tilesX * m.chipsX, h = m.tilesY * m.chipsY;
+  if (m.coresPerTile > kMaxCoresPerTile)
+    return makeError("SystemC model: profile \"" + profile.name +
+                     "\": " + "mesh.coresPerTile = " + str(m.coresPerTile) +
+                     " exceeds the model's " + str(kMaxCoresPerTile) +
+                     " cores per router");
   if (!theFabric) {
     if (sc_core::sc_get_status() != sc_core::SC_ELABORATION)
       return makeError("SystemC model: this process already started a "
@@ -293,9 +310,10 @@ Status Fabric::load(std::vector<CoreUnit *> units, const chip::Image &image,
   const double resolution = sc_core::sc_get_time_resolution().to_seconds();
   const double ticks = period / resolution;
   if (ticks < 1)
-    return makeError("SystemC model: cost.clockHz = " + std::to_string(t.clockHz) +
-                     " Hz is faster than the SystemC time resolution (" +
-                     sc_core::sc_get_time_resolution().to_string() + ")");
+    return makeError(
+        "SystemC model: cost.clockHz = " + std::to_string(t.clockHz) +
+        " Hz is faster than the SystemC time resolution (" +
+        sc_core::sc_get_time_resolution().to_string() + ")");
   ticksPerCycle = uint64_t(ticks + 0.5);
   originTicks = sc_core::sc_time_stamp().value();
   std::set<std::pair<uint32_t, uint32_t>> tileSet;
@@ -328,10 +346,6 @@ bool Fabric::runStep(uint32_t step, std::vector<Packet> hostSpikes) {
   stepStart = workEnd = stepEnd = now();
   stepClosed = false;
   limiter = Limiter();
-  for (RouterModule *r : routers) {
-    r->stepEvents = EventCounts();
-    r->stepStall = 0;
-  }
   host->pending = std::move(hostSpikes);
   host->cursor = 0;
   outstanding = int64_t(used.size()) + 1;
@@ -394,6 +408,62 @@ Limiter Fabric::findLimiter() const {
     return l;
   }
   return core(p.source, Limiter::Reason::SpikeLatency);
+}
+
+} // namespace cajal::systemc::detail
+
+namespace cajal::systemc::detail {
+
+/// After a step that did not close: what is still pending, the culprit
+/// first (a router holding packets, a core with spikes to send, the core
+/// with the most synaptic work left).
+std::string Fabric::diagnose(uint32_t step) const {
+  const uint64_t n = now();
+  std::string msg = "step " + str(step) + " did not finish: ";
+  if (!sc_core::sc_pending_activity())
+    msg += "deadlock, no event is pending with " + str(uint64_t(outstanding)) +
+           " packet(s) undelivered";
+  else
+    msg += "still open after " + str(n - stepStart) +
+           " cycles (cost.stepTimeoutNs = " +
+           shortNumber(timing.nsOf(timing.stepTimeoutCycles)) + " ns)";
+  std::vector<std::string> why;
+  const RouterModule *fullest = nullptr;
+  for (const RouterModule *r : routers)
+    if (r->buffered() > 0 && (!fullest || r->buffered() > fullest->buffered()))
+      fullest = r;
+  if (fullest)
+    why.push_back("router (" + str(fullest->x) + "," + str(fullest->y) +
+                  ") holds " + fullest->blockedReason());
+  const CoreUnit *busiest = nullptr;
+  for (const CoreModule *m : used) {
+    const CoreUnit &u = *m->unit;
+    if (u.cursor < u.pending.size())
+      why.push_back("core " + str(u.index) + " has " +
+                    str(u.pending.size() - u.cursor) +
+                    " spike(s) waiting to enter router (" + str(m->router->x) +
+                    "," + str(m->router->y) + ")");
+    if (!busiest || std::max(u.synBusyUntil, u.updateDoneAt) >
+                        std::max(busiest->synBusyUntil, busiest->updateDoneAt))
+      busiest = &u;
+  }
+  if (busiest) {
+    const uint64_t end = std::max(busiest->synBusyUntil, busiest->updateDoneAt);
+    if (end > n)
+      why.push_back("core " + str(busiest->index) + " is busy until cycle " +
+                    str(end - stepStart) + " of the step (update phase " +
+                    str(busiest->updateDoneAt - stepStart) + " cycles, " +
+                    str(busiest->step.axonEvents) + " input spikes, " +
+                    str(busiest->step.synapticOps) + " synaptic ops so far)");
+  }
+  if (why.empty())
+    why.push_back("the barrier did not close");
+  constexpr size_t shown = 3;
+  for (size_t i = 0; i < why.size() && i < shown; ++i)
+    msg += (i ? "; " : ": ") + why[i];
+  if (why.size() > shown)
+    msg += "; and " + str(why.size() - shown) + " more";
+  return msg;
 }
 
 } // namespace cajal::systemc::detail

@@ -1,4 +1,4 @@
-//===- Fabric.h - SystemC modules: neurocores, routers, host, barrier -*- C++ -*-===//
+//===- Fabric.h - Core, router, host, barrier modules -----------*- C++ -*-===//
 //
 // Internal to CajalSystemC. The fabric is the elaborated chip: one
 // RouterModule per tile of the profile's mesh, one CoreModule per core slot,
@@ -29,7 +29,6 @@
 #include <systemc>
 
 #include <cstdint>
-#include <deque>
 #include <limits>
 #include <memory>
 #include <vector>
@@ -52,11 +51,14 @@ struct RouteEntry {
 struct Packet {
   const RouteEntry *targets = nullptr;
   uint32_t begin = 0, end = 0;
-  uint64_t readyAt = 0;        ///< cycle it is at the receiving buffer
-  uint32_t source = kNone;     ///< image core that spiked; kNone: the host
-  uint32_t stall = 0;          ///< longest wait in one router so far
+  uint64_t readyAt = 0;         ///< cycle it is at the receiving buffer
+  uint32_t source = kNone;      ///< image core that spiked; kNone: the host
+  uint32_t stall = 0;           ///< longest wait in one router so far
   uint32_t stallRouter = kNone; ///< that router's index
 };
+
+/// Ports are bits of a 64-bit mask: at most this many cores per tile.
+constexpr uint32_t kMaxCoresPerTile = 59;
 
 /// Router ports. Outputs: the four mesh links, then one ejection link per
 /// core slot. Inputs: the four mesh links (named by the side a packet
@@ -75,7 +77,8 @@ struct CoreUnit {
   CoreUnit(const chip::Core &core, const chip::Profile &p, uint32_t index)
       : logic(core, p), index(index) {}
   CoreLogic logic;
-  uint32_t index; ///< image core
+  uint32_t index;                            ///< image core
+  uint32_t x = 0, y = 0, slot = 0, chip = 0; ///< where it sits
   /// Route table: destinations of compartment c are
   /// routes[routeBegin[c] .. routeBegin[c + 1]).
   std::vector<uint32_t> routeBegin;
@@ -85,7 +88,10 @@ struct CoreUnit {
   std::vector<CoreLogic::Emission> emissions;
   std::vector<Packet> pending; ///< spikes not yet in the router
   size_t cursor = 0;
-  std::deque<uint64_t> queueStarts; ///< input queue: service start cycles
+  /// Input queue: service start cycle of each spike waiting, a ring of
+  /// core.inputQueueDepth entries.
+  std::vector<uint64_t> queueStarts;
+  uint32_t queueHead = 0, queueCount = 0;
   uint64_t updateDoneAt = 0, synBusyUntil = 0;
   bool hasLast = false; ///< the last spike the synapse unit took
   uint64_t lastArrival = 0, lastStart = 0;
@@ -93,7 +99,6 @@ struct CoreUnit {
   CoreStep step;
 
   // Totals over the run.
-  golden::CoreCounters counters;
   EventCounts events;
   uint64_t updateCycles = 0, synapseCycles = 0, wordsRead = 0;
   uint32_t maxQueue = 0, limitedSteps = 0;
@@ -160,21 +165,20 @@ public:
   uint32_t buffered() const;
   std::string blockedReason() const;
 
-  // Per-step and total statistics.
-  EventCounts stepEvents, events;
-  uint64_t stepStall = 0, stallCycles = 0;
+  // Statistics over the run.
+  EventCounts events; ///< hops sent
+  uint64_t stallCycles = 0;
   uint32_t maxBuffered = 0, limitedSteps = 0;
 
 private:
   struct Range {
     uint32_t begin = 0, end = 0;
-    bool empty() const { return begin == end; }
   };
   struct InPort {
     std::vector<Packet> ring;
     uint32_t head = 0, count = 0;
     bool routed = false;       ///< branches of the head computed
-    uint32_t pending = 0;      ///< branches of the head not yet sent
+    uint64_t pending = 0;      ///< output ports with a branch left to send
     std::vector<Range> branch; ///< per output port
     Packet &front() { return ring[head]; }
   };
@@ -184,11 +188,14 @@ private:
   void sendMesh(InPort &in, uint32_t out, uint64_t now, uint64_t &next);
   void eject(InPort &in, uint32_t out, uint64_t now, uint64_t &next);
   void pop(uint32_t port, uint64_t now);
+  void wakeAt(uint64_t cycle);
 
   Fabric &fabric;
   std::vector<InPort> inputs;
-  std::vector<uint64_t> linkFree;   ///< per output: cycle it is free
-  std::vector<bool> waitingCredit;  ///< per mesh output: blocked on space
+  uint64_t occupied = 0;           ///< input ports holding packets
+  std::vector<uint64_t> linkFree;  ///< per output: cycle it is free
+  std::vector<bool> waitingCredit; ///< per mesh output: blocked on space
+  uint64_t scheduled = kNever;     ///< cycle of the pending wake-up
   uint32_t roundRobin = 0;
   uint32_t held = 0;
 };
@@ -240,9 +247,15 @@ public:
       recorder->change(cycle, coreSignal[u.index] + which, delta);
   }
   /// Offsets of a core's signals from coreSignal[core].
-  enum CoreSignal : uint32_t { UpdateBusy, SynapseBusy, InputQueue, OutputQueue };
-  void closeWork();  ///< the barrier starts: find the step's limiter
-  void closeStep();  ///< the barrier completes
+  enum CoreSignal : uint32_t {
+    UpdateBusy,
+    SynapseBusy,
+    InputQueue,
+    OutputQueue
+  };
+  void closeWork(); ///< the barrier starts: find the step's limiter
+  void closeStep(); ///< the barrier completes
+  uint64_t ticks() const { return ticksPerCycle; }
 
   uint32_t width = 0, height = 0, coresPerTile = 0;
   Timing timing;
@@ -267,7 +280,8 @@ private:
   Limiter findLimiter() const;
   BarrierModule *barrier = nullptr;
   int64_t outstanding = 0;
-  uint64_t ticksPerCycle = 1;
+  uint64_t ticksPerCycle = 1; ///< SystemC time units per clock cycle
+  uint64_t originTicks = 0;   ///< SystemC time of cycle 0 of this image
   bool inUse = false;
 };
 

@@ -31,8 +31,8 @@ EventCounts &EventCounts::operator+=(const EventCounts &o) {
 }
 
 double Energy::dynamic() const {
-  return synapticOps + activeUpdates + inactiveUpdates + spikes +
-         hopsEastWest + hopsNorthSouth + barrier;
+  return synapticOps + activeUpdates + inactiveUpdates + spikes + hopsEastWest +
+         hopsNorthSouth + barrier;
 }
 
 Energy dynamicEnergy(const EventCounts &n, const chip::CostTable &c) {
@@ -155,8 +155,8 @@ std::string powerJson(const PowerReport &r) {
                       {"stepCycles", ojson{{"min", r.minStepCycles},
                                            {"mean", meanCycles},
                                            {"max", r.maxStepCycles}}}};
-  const double dynamicMW = r.seconds > 0 ? r.energy.dynamic() * 1e-9 / r.seconds
-                                         : 0.0;
+  const double dynamicMW =
+      r.seconds > 0 ? r.energy.dynamic() * 1e-9 / r.seconds : 0.0;
   doc["powerMW"] = ojson{{"average", r.averagePowerMW},
                          {"static", r.staticPowerMW},
                          {"dynamic", dynamicMW}};
@@ -193,7 +193,8 @@ std::string powerJson(const PowerReport &r) {
     out.pop_back();
   out += ",\n  \"stepTimes\": [";
   for (size_t i = 0; i < r.stepTimes.size(); ++i)
-    out += (i ? ",\n    " : "\n    ") + stepJson(r.stepTimes[i], r.clockHz).dump();
+    out +=
+        (i ? ",\n    " : "\n    ") + stepJson(r.stepTimes[i], r.clockHz).dump();
   out += r.stepTimes.empty() ? "]\n}\n" : "\n  ]\n}\n";
   return out;
 }
@@ -230,11 +231,9 @@ std::string limiterHistogram(const PowerReport &r) {
   std::vector<std::pair<uint32_t, std::string>> sorted;
   for (const auto &[who, n] : byWho)
     sorted.push_back({n, who});
-  std::sort(sorted.begin(), sorted.end(),
-            [](const auto &a, const auto &b) {
-              return a.first != b.first ? a.first > b.first
-                                        : a.second < b.second;
-            });
+  std::sort(sorted.begin(), sorted.end(), [](const auto &a, const auto &b) {
+    return a.first != b.first ? a.first > b.first : a.second < b.second;
+  });
   std::string out;
   constexpr size_t shown = 6;
   for (size_t i = 0; i < sorted.size() && i < shown; ++i)
@@ -252,11 +251,10 @@ std::string formatPowerTable(const PowerReport &r) {
   std::string out;
   const double mean = r.steps ? double(r.cycles) / r.steps : 0.0;
   const double nsPerCycle = 1e9 / r.clockHz;
-  out += "power: " + std::to_string(r.steps) + " steps on " + r.profile +
-         " (" + std::to_string(r.chips) + " chip(s), " +
-         std::to_string(r.tiles) + " tile(s) in the barrier), " +
-         fmt("%.6g", r.seconds * 1e6) + " us emulated at " +
-         fmt("%.6g", r.clockHz / 1e6) + " MHz\n";
+  out += "power: " + std::to_string(r.steps) + " steps on " + r.profile + " (" +
+         std::to_string(r.chips) + " chip(s), " + std::to_string(r.tiles) +
+         " tile(s) in the barrier), " + fmt("%.6g", r.seconds * 1e6) +
+         " us emulated at " + fmt("%.6g", r.clockHz / 1e6) + " MHz\n";
   out += "  time per step: mean " + fmt("%.1f", mean) + " cycles (" +
          fmt("%.1f", mean * nsPerCycle) + " ns), min " +
          std::to_string(r.minStepCycles) + ", max " +
@@ -269,7 +267,8 @@ std::string formatPowerTable(const PowerReport &r) {
   const Energy &e = r.energy;
   const double t = e.total();
   row(out, "synaptic ops", n.synapticOps, true, e.synapticOps, t);
-  row(out, "neuron updates (active)", n.activeUpdates, true, e.activeUpdates, t);
+  row(out, "neuron updates (active)", n.activeUpdates, true, e.activeUpdates,
+      t);
   row(out, "neuron updates (inactive)", n.inactiveUpdates, true,
       e.inactiveUpdates, t);
   row(out, "spikes (in tile)", n.spikes, true, e.spikes, t);
@@ -282,23 +281,22 @@ std::string formatPowerTable(const PowerReport &r) {
          fmt("%.4g", r.staticPowerMW) + " mW)\n";
   out += "  steps limited by:\n" + limiterHistogram(r);
   char line[200];
-  std::snprintf(line, sizeof line, "  %-6s %-11s %12s %10s %10s %14s %12s %8s\n",
-                "core", "(x,y,slot)", "synaptic ops", "updates", "spikes in",
+  std::snprintf(line, sizeof line,
+                "  %-6s %-11s %12s %10s %10s %14s %12s %8s\n", "core",
+                "(x,y,slot)", "synaptic ops", "updates", "spikes in",
                 "energy (pJ)", "busy cycles", "limited");
   out += line;
   for (const CoreReport &c : r.cores) {
     const std::string where = "(" + std::to_string(c.x) + "," +
                               std::to_string(c.y) + "," +
                               std::to_string(c.slot) + ")";
-    std::snprintf(line, sizeof line,
-                  "  %-6u %-11s %12llu %10llu %10llu %14.1f %12llu %8u\n",
-                  c.core, where.c_str(),
-                  (unsigned long long)c.counts.synapticOps,
-                  (unsigned long long)(c.counts.activeUpdates +
-                                       c.counts.inactiveUpdates),
-                  (unsigned long long)c.counts.spikes, c.energy.total(),
-                  (unsigned long long)(c.updateCycles + c.synapseCycles),
-                  c.limitedSteps);
+    std::snprintf(
+        line, sizeof line,
+        "  %-6u %-11s %12llu %10llu %10llu %14.1f %12llu %8u\n", c.core,
+        where.c_str(), (unsigned long long)c.counts.synapticOps,
+        (unsigned long long)(c.counts.activeUpdates + c.counts.inactiveUpdates),
+        (unsigned long long)c.counts.spikes, c.energy.total(),
+        (unsigned long long)(c.updateCycles + c.synapseCycles), c.limitedSteps);
     out += line;
   }
   return out;

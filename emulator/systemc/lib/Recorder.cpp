@@ -103,9 +103,8 @@ void Recorder::writeTraceHeader() {
     first = false;
   };
   for (size_t p = 0; p < layout.processes.size(); ++p)
-    add("{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":" +
-        std::to_string(p) + ",\"args\":{\"name\":" +
-        jsonString(layout.processes[p]) + "}}");
+    add("{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":" + std::to_string(p) +
+        ",\"args\":{\"name\":" + jsonString(layout.processes[p]) + "}}");
   for (const Track &t : layout.tracks)
     add("{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":" +
         std::to_string(t.pid) + ",\"tid\":" + std::to_string(t.tid) +
@@ -129,8 +128,7 @@ std::string Recorder::vcdValue(uint32_t signal, int64_t v) const {
 
 std::string Recorder::micros(uint64_t cycle) const {
   char buf[48];
-  std::snprintf(buf, sizeof buf, "%.6f",
-                double(cycle) * 1e6 / layout.clockHz);
+  std::snprintf(buf, sizeof buf, "%.6f", double(cycle) * 1e6 / layout.clockHz);
   return buf;
 }
 
@@ -140,10 +138,11 @@ void Recorder::span(uint32_t pid, uint32_t tid, const std::string &name,
     return;
   buffer += (firstTraceEvent ? "" : ",\n");
   firstTraceEvent = false;
-  buffer += "{\"name\":" + jsonString(name) + ",\"ph\":\"X\",\"pid\":" +
-            std::to_string(pid) + ",\"tid\":" + std::to_string(tid) +
-            ",\"ts\":" + micros(begin) + ",\"dur\":" +
-            micros(end > begin ? end - begin : 0) + ",\"args\":" + args + "}";
+  buffer += "{\"name\":" + jsonString(name) +
+            ",\"ph\":\"X\",\"pid\":" + std::to_string(pid) +
+            ",\"tid\":" + std::to_string(tid) + ",\"ts\":" + micros(begin) +
+            ",\"dur\":" + micros(end > begin ? end - begin : 0) +
+            ",\"args\":" + args + "}";
 }
 
 void Recorder::emit(uint64_t cycle, const std::vector<uint32_t> &touched) {
@@ -176,10 +175,9 @@ void Recorder::emit(uint64_t cycle, const std::vector<uint32_t> &touched) {
 }
 
 void Recorder::endStep(uint64_t) {
-  std::stable_sort(changes.begin(), changes.end(),
-                   [](const Change &a, const Change &b) {
-                     return a.cycle < b.cycle;
-                   });
+  std::stable_sort(
+      changes.begin(), changes.end(),
+      [](const Change &a, const Change &b) { return a.cycle < b.cycle; });
   std::vector<uint32_t> touched;
   for (size_t i = 0; i < changes.size();) {
     const uint64_t cycle = changes[i].cycle;

@@ -1,4 +1,4 @@
-//===- Recorder.h - VCD and Chrome trace output of the SystemC model -*- C++ -*-===//
+//===- Recorder.h - VCD and Chrome trace output -----------------*- C++ -*-===//
 //
 // Internal to CajalSystemC. The modules compute many event times ahead (a
 // spike's service start in a core's synapse unit is known when it is
@@ -28,8 +28,8 @@ namespace cajal::systemc::detail {
 class Recorder {
 public:
   struct Signal {
-    std::string scope; ///< VCD module under "chip", e.g. "core3"
-    std::string name;  ///< e.g. "input_queue"
+    std::string scope;  ///< VCD module under "chip", e.g. "core3"
+    std::string name;   ///< e.g. "input_queue"
     unsigned width = 1; ///< 1: a busy bit (value > 0), else an integer
     /// Trace counter name ("" for VCD only) and its process (chip).
     std::string counter;
@@ -44,7 +44,7 @@ public:
     std::vector<std::string> processes; ///< trace process names, by pid
     std::vector<Track> tracks;          ///< trace thread names
     double clockHz = 1e9;
-    uint64_t ticksPerCycle = 1;  ///< VCD ticks per clock cycle
+    uint64_t ticksPerCycle = 1; ///< VCD ticks per clock cycle
     std::string timescale = "1 ps";
   };
 
@@ -62,8 +62,8 @@ public:
     changes.push_back({cycle, signal, value, true});
   }
   /// A complete event ("ph":"X") on a trace thread; `args` is a JSON object.
-  void span(uint32_t pid, uint32_t tid, const std::string &name,
-            uint64_t begin, uint64_t end, const std::string &args);
+  void span(uint32_t pid, uint32_t tid, const std::string &name, uint64_t begin,
+            uint64_t end, const std::string &args);
   /// Write the step's changes (all at or before `cycle`).
   void endStep(uint64_t cycle);
   /// Close both files at `cycle` and rename them into place.
@@ -85,9 +85,9 @@ private:
 
   Layout layout;
   std::optional<spikeio::AtomicFile> vcd, trace;
-  std::vector<std::string> ids;      ///< VCD identifiers
-  std::vector<int64_t> value;        ///< current value per signal
-  std::vector<int64_t> written;      ///< last value written per signal
+  std::vector<std::string> ids; ///< VCD identifiers
+  std::vector<int64_t> value;   ///< current value per signal
+  std::vector<int64_t> written; ///< last value written per signal
   std::vector<Change> changes;
   std::string buffer;
   uint64_t lastTime = 0;

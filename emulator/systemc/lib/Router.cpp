@@ -44,8 +44,7 @@ uint32_t opposite(uint32_t port) {
 
 RouterModule::RouterModule(sc_core::sc_module_name name, Fabric &fabric,
                            uint32_t x, uint32_t y, uint32_t coresPerTile)
-    : sc_module(name), x(x), y(y), index(x + y * fabric.width),
-      fabric(fabric) {
+    : sc_module(name), x(x), y(y), index(x + y * fabric.width), fabric(fabric) {
   cores.assign(coresPerTile, nullptr);
   SC_METHOD(activate);
   sensitive << wake;
@@ -54,18 +53,27 @@ RouterModule::RouterModule(sc_core::sc_module_name name, Fabric &fabric,
 
 void RouterModule::reset(uint32_t depth) {
   wake.cancel();
+  scheduled = kNever;
   inputs.assign(Local + cores.size() + 1, InPort());
   for (InPort &in : inputs) {
     in.ring.assign(depth, Packet());
     in.branch.assign(Local + cores.size(), Range());
   }
+  occupied = 0;
   linkFree.assign(Local + cores.size(), 0);
   waitingCredit.assign(Local, false);
   roundRobin = 0;
   held = 0;
-  stepEvents = events = EventCounts();
-  stepStall = stallCycles = 0;
+  events = EventCounts();
+  stallCycles = 0;
   maxBuffered = limitedSteps = 0;
+}
+
+void RouterModule::wakeAt(uint64_t cycle) {
+  if (cycle >= scheduled)
+    return; // an earlier wake-up is pending: it recomputes what is next
+  scheduled = cycle;
+  fabric.wakeAt(wake, cycle);
 }
 
 void RouterModule::accept(uint32_t port, const Packet &p) {
@@ -73,23 +81,31 @@ void RouterModule::accept(uint32_t port, const Packet &p) {
   const uint32_t size = uint32_t(in.ring.size());
   in.ring[(in.head + in.count) % size] = p;
   ++in.count;
+  occupied |= uint64_t(1) << port;
   ++held;
   maxBuffered = std::max(maxBuffered, held);
   fabric.logRouter(index, p.readyAt, +1);
-  fabric.wakeAt(wake, p.readyAt);
+  if (in.count == 1)
+    wakeAt(p.readyAt); // behind a head it waits for that head anyway
 }
 
 uint32_t RouterModule::buffered() const { return held; }
 
 void RouterModule::activate() {
   const uint64_t now = fabric.now();
+  scheduled = kNever;
   uint64_t next = kNever;
   const uint32_t ports = uint32_t(inputs.size());
-  for (uint32_t k = 0; k < ports; ++k)
-    serve((roundRobin + k) % ports, now, next);
+  // Serve occupied ports starting at roundRobin, wrapping around.
+  const uint64_t all = occupied;
+  const uint64_t high = all & (~uint64_t(0) << roundRobin);
+  for (uint64_t m = high; m; m &= m - 1)
+    serve(uint32_t(__builtin_ctzll(m)), now, next);
+  for (uint64_t m = all & ~high; m; m &= m - 1)
+    serve(uint32_t(__builtin_ctzll(m)), now, next);
   roundRobin = (roundRobin + 1) % ports;
   if (next != kNever)
-    fabric.wakeAt(wake, next);
+    wakeAt(next);
 }
 
 void RouterModule::serve(uint32_t port, uint64_t now, uint64_t &next) {
@@ -102,15 +118,14 @@ void RouterModule::serve(uint32_t port, uint64_t now, uint64_t &next) {
     }
     if (!in.routed)
       route(in);
-    for (uint32_t out = 0; out < in.branch.size() && in.pending > 0; ++out) {
-      if (in.branch[out].empty())
-        continue;
+    for (uint64_t m = in.pending; m; m &= m - 1) {
+      const uint32_t out = uint32_t(__builtin_ctzll(m));
       if (out < Local)
         sendMesh(in, out, now, next);
       else
         eject(in, out, now, next);
     }
-    if (in.pending > 0)
+    if (in.pending)
       return;
     pop(port, now);
   }
@@ -119,18 +134,17 @@ void RouterModule::serve(uint32_t port, uint64_t now, uint64_t &next) {
 void RouterModule::route(InPort &in) {
   const Packet &p = in.front();
   const RouteEntry *t = p.targets;
-  uint32_t i = p.begin;
   const uint32_t e = p.end;
-  auto set = [&](uint32_t out, uint32_t b, uint32_t end) {
-    in.branch[out] = {b, end};
-    in.pending += b != end;
-  };
   in.pending = 0;
-  const uint32_t westEnd = [&] {
-    while (i < e && t[i].x < x)
-      ++i;
-    return i;
-  }();
+  auto set = [&](uint32_t out, uint32_t b, uint32_t end) {
+    if (b == end)
+      return;
+    in.branch[out] = {b, end};
+    in.pending |= uint64_t(1) << out;
+  };
+  uint32_t westEnd = p.begin;
+  while (westEnd < e && t[westEnd].x < x)
+    ++westEnd;
   set(West, p.begin, westEnd);
   uint32_t columnEnd = westEnd;
   while (columnEnd < e && t[columnEnd].x == x)
@@ -144,10 +158,8 @@ void RouterModule::route(InPort &in) {
   while (m < columnEnd && t[m].y == y)
     ++m;
   set(North, m, columnEnd);
-  for (uint32_t s = 0; s < cores.size(); ++s)
-    in.branch[Local + s] = Range();
   while (k < m) {
-    uint32_t b = k;
+    const uint32_t b = k;
     while (k < m && t[k].slot == t[b].slot)
       ++k;
     set(Local + t[b].slot, b, k);
@@ -179,11 +191,10 @@ void RouterModule::sendMesh(InPort &in, uint32_t out, uint64_t now,
   const bool alongX = out == East || out == West;
   copy.readyAt = now + (alongX ? fabric.timing.hopEastWestCycles
                                : fabric.timing.hopNorthSouthCycles);
-  ++(alongX ? stepEvents.hopsEastWest : stepEvents.hopsNorthSouth);
-  stepStall += wait;
+  ++(alongX ? events.hopsEastWest : events.hopsNorthSouth);
+  stallCycles += wait;
   linkFree[out] = now + fabric.timing.linkPacketCycles;
-  in.branch[out] = Range();
-  --in.pending;
+  in.pending &= ~(uint64_t(1) << out);
   fabric.addOutstanding(+1);
   nb->accept(port, copy);
 }
@@ -208,11 +219,11 @@ void RouterModule::eject(InPort &in, uint32_t out, uint64_t now,
     info.stall = uint32_t(wait);
     info.stallRouter = index;
   }
-  stepStall += wait;
+  stallCycles += wait;
   core->deliver(head.targets[r.begin], now, info);
   linkFree[out] = now + fabric.timing.linkPacketCycles;
   if (++r.begin == r.end)
-    --in.pending;
+    in.pending &= ~(uint64_t(1) << out);
   else
     next = std::min(next, linkFree[out]);
 }
@@ -220,7 +231,8 @@ void RouterModule::eject(InPort &in, uint32_t out, uint64_t now,
 void RouterModule::pop(uint32_t port, uint64_t now) {
   InPort &in = inputs[port];
   in.head = (in.head + 1) % uint32_t(in.ring.size());
-  --in.count;
+  if (--in.count == 0)
+    occupied &= ~(uint64_t(1) << port);
   --held;
   in.routed = false;
   fabric.logRouter(index, now, -1);
@@ -230,6 +242,7 @@ void RouterModule::pop(uint32_t port, uint64_t now) {
     const uint32_t upOut = opposite(port);
     if (up && up->waitingCredit[upOut]) {
       up->waitingCredit[upOut] = false;
+      up->scheduled = std::min(up->scheduled, now);
       up->wake.notify(sc_core::SC_ZERO_TIME);
     }
   } else if (port < hostPort()) {
@@ -244,17 +257,16 @@ std::string RouterModule::blockedReason() const {
     const InPort &in = inputs[p];
     if (in.count == 0)
       continue;
-    std::string where = p < Local ? std::string("from the ") +
-                                        (p == East    ? "east"
-                                         : p == West  ? "west"
-                                         : p == North ? "north"
-                                                      : "south")
-                        : p < hostPort() ? "from core slot " +
-                                               std::to_string(p - Local)
-                                         : std::string("from the host");
+    std::string where =
+        p < Local        ? std::string("from the ") + (p == East    ? "east"
+                                                       : p == West  ? "west"
+                                                       : p == North ? "north"
+                                                                    : "south")
+        : p < hostPort() ? "from core slot " + std::to_string(p - Local)
+                         : std::string("from the host");
     std::string why = "waiting for its arrival cycle";
     for (uint32_t out = 0; in.routed && out < Local; ++out)
-      if (!in.branch[out].empty() && waitingCredit[out])
+      if ((in.pending >> out & 1) && waitingCredit[out])
         why = "blocked: the input buffer of router (" +
               std::to_string(neighbor[out]->x) + "," +
               std::to_string(neighbor[out]->y) + ") is full";

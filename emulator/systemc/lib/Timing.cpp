@@ -2,6 +2,7 @@
 
 #include "cajal/SystemC/Timing.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace cajal::systemc {
@@ -29,7 +30,9 @@ Timing timingFor(const chip::Profile &p) {
   const chip::CostTable &c = p.cost;
   Timing t;
   t.clockHz = c.clockHz;
-  auto cyc = [&](double ns) { return uint32_t(Timing::cyclesFor(ns, c.clockHz)); };
+  auto cyc = [&](double ns) {
+    return uint32_t(Timing::cyclesFor(ns, c.clockHz));
+  };
   t.synapticOpCycles = cyc(c.synapticOpNs);
   t.activeUpdateCycles = cyc(c.neuronUpdateActiveNs);
   t.inactiveUpdateCycles = cyc(c.neuronUpdateInactiveNs);

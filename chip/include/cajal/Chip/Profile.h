@@ -53,6 +53,7 @@ struct CoreLimits {
   unsigned inputAxons = 0;
   unsigned outputAxons = 0;
   unsigned synapseWords = 0;
+  unsigned inputQueueDepth = 0; ///< spikes waiting for the synapse unit
 };
 
 /// The mesh: chips of tiles, each tile a router with cores attached.
@@ -60,6 +61,9 @@ struct MeshShape {
   unsigned tilesX = 0, tilesY = 0; ///< tiles per chip
   unsigned coresPerTile = 0;
   unsigned chipsX = 0, chipsY = 0; ///< chips per system
+  /// Router timing of the cycle-level model (docs/emulator.md).
+  unsigned routerBufferDepth = 0; ///< packets per router input port
+  unsigned linkPacketCycles = 0;  ///< cycles a link is busy per packet
   unsigned totalCores() const {
     return tilesX * tilesY * coresPerTile * chipsX * chipsY;
   }
@@ -76,7 +80,11 @@ struct CostTable {
   double hopNorthSouthPJ = 0, hopNorthSouthNs = 0;
   double barrierMinNs = 0, barrierMaxNs = 0; ///< for 1 and barrierMaxTiles tiles
   unsigned barrierMaxTiles = 0;
+  double barrierTilePJ = 0;                  ///< per tile and barrier
   double staticPowerMW = 0;                  ///< per chip
+  /// The cycle-level model stops a step that has not closed after this
+  /// long (a watchdog against deadlock, not a chip figure).
+  double stepTimeoutNs = 0;
 };
 
 struct Profile {

@@ -1,4 +1,4 @@
-//===- CoreLogic.h - The functional neurocore of the SystemC model -*- C++ -*-===//
+//===- CoreLogic.h - The functional neurocore -------------------*- C++ -*-===//
 //
 // What one neurocore computes, without SystemC and without time: the
 // dendritic accumulators (one slot per delay), the synapse unit that reads a

@@ -1,4 +1,4 @@
-//===- PowerReport.h - Energy and time of a SystemC run ----------*- C++ -*-===//
+//===- PowerReport.h - Energy and time of a SystemC run ---------*- C++ -*-===//
 //
 // The power model (docs/power.md): energy = sum over event kinds of
 // count x the profile's energy per event, plus static power x chips x time.

@@ -1,4 +1,4 @@
-//===- Timing.h - Cycle counts of the SystemC model from a profile -*- C++ -*-===//
+//===- Timing.h - Cycle counts from a profile -------------------*- C++ -*-===//
 //
 // The cycle-level model runs on one clock of cost.clockHz. Every latency of
 // the profile (nanoseconds, Davies 2018 Table 2 for loihi1) becomes a whole
@@ -17,16 +17,16 @@ namespace cajal::systemc {
 
 struct Timing {
   double clockHz = 0;
-  uint32_t synapticOpCycles = 0;      ///< per synapse read and applied
-  uint32_t activeUpdateCycles = 0;    ///< per compartment, computed
-  uint32_t inactiveUpdateCycles = 0;  ///< per compartment, skipped
-  uint32_t spikeInTileCycles = 0;     ///< router to core ejection
-  uint32_t hopEastWestCycles = 0;     ///< router to router, along x
-  uint32_t hopNorthSouthCycles = 0;   ///< router to router, along y
-  uint32_t linkPacketCycles = 0;      ///< link occupancy per packet
-  uint32_t routerBufferDepth = 0;     ///< packets per router input port
-  uint32_t inputQueueDepth = 0;       ///< core input spike queue
-  uint64_t stepTimeoutCycles = 0;     ///< watchdog per step
+  uint32_t synapticOpCycles = 0;     ///< per synapse read and applied
+  uint32_t activeUpdateCycles = 0;   ///< per compartment, computed
+  uint32_t inactiveUpdateCycles = 0; ///< per compartment, skipped
+  uint32_t spikeInTileCycles = 0;    ///< router to core ejection
+  uint32_t hopEastWestCycles = 0;    ///< router to router, along x
+  uint32_t hopNorthSouthCycles = 0;  ///< router to router, along y
+  uint32_t linkPacketCycles = 0;     ///< link occupancy per packet
+  uint32_t routerBufferDepth = 0;    ///< packets per router input port
+  uint32_t inputQueueDepth = 0;      ///< core input spike queue
+  uint64_t stepTimeoutCycles = 0;    ///< watchdog per step
   double barrierMinNs = 0, barrierMaxNs = 0;
   uint32_t barrierMaxTiles = 1;
 

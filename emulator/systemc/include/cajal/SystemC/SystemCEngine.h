@@ -1,0 +1,102 @@
+//===- SystemCEngine.h - The cycle-level SystemC model ----------*- C++ -*-===//
+//
+// Runs a chip image on a SystemC model of the chip (docs/emulator.md): one
+// module per neurocore (input spike queue, synapse unit reading the packed
+// synapse memory word by word, dendritic accumulators per delay slot,
+// time-multiplexed compartment update, output-axon fan-out into packets),
+// one per router of the 2-D mesh (dimension-order multicast routing, finite
+// buffers with back-pressure, link contention, per-hop latency), a host
+// interface and a barrier that closes each step after the last spike is
+// delivered. Spikes equal the golden model's exactly; on top it counts
+// cycles and energy (docs/power.md) and can write VCD and Chrome traces.
+//
+// The API mirrors golden::GoldenModel so that a driver can swap engines.
+// SystemC elaborates once per process: the first engine builds the chip for
+// its profile's mesh; later engines in the same process reuse it (same mesh
+// shape, any costs), one engine alive at a time. This header includes no
+// SystemC header.
+//
+//===----------------------------------------------------------------------===//
+#ifndef CAJAL_SYSTEMC_SYSTEMCENGINE_H
+#define CAJAL_SYSTEMC_SYSTEMCENGINE_H
+
+#include "cajal/Chip/Image.h"
+#include "cajal/Chip/Profile.h"
+#include "cajal/Chip/Result.h"
+#include "cajal/Emulator/SpikeIO.h"
+#include "cajal/Golden/GoldenModel.h"
+#include "cajal/SystemC/PowerReport.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace cajal::systemc {
+
+struct Options {
+  std::string powerPath; ///< power report JSON, written by finish()
+  std::string vcdPath;   ///< VCD of per-core and per-router activity
+  std::string tracePath; ///< Chrome/Perfetto trace JSON
+};
+
+class SystemCEngine {
+public:
+  /// Validate `image` against `profile`, elaborate (or reuse) the chip and
+  /// load the image at step 0. Output files are opened here.
+  static Result<SystemCEngine> create(const chip::Image &image,
+                                      const chip::Profile &profile,
+                                      const Options &options = Options());
+  SystemCEngine(SystemCEngine &&) noexcept;
+  SystemCEngine &operator=(SystemCEngine &&) noexcept;
+  /// Runs finish() (ignoring its status) and frees the chip for the next
+  /// engine of this process.
+  ~SystemCEngine();
+
+  /// As GoldenModel::setExternalSpikes.
+  Status setExternalSpikes(std::vector<spikeio::SpikeRecord> spikes);
+  /// Run step currentStep() until its barrier. A step that cannot finish
+  /// (deadlock, cost.stepTimeoutNs exceeded) returns an error naming the
+  /// step, the core or router and the reason; every later step() returns it
+  /// again. Outputs stay complete up to the last finished step.
+  Status step();
+  Status run(uint32_t steps);
+  uint32_t currentStep() const;
+
+  // The same views as golden::GoldenModel, after the last finished step.
+  const std::vector<uint32_t> &lastSpikingCompartments() const;
+  void lastSpikes(std::vector<golden::NeuronSpike> &out) const;
+  const std::vector<golden::SourceSpikeEvent> &lastSourceSpikes() const;
+  uint32_t compartmentOf(uint32_t population, uint32_t neuron) const;
+  const chip::CompartmentState &state(uint32_t population,
+                                      uint32_t neuron) const;
+  const chip::CompartmentState &compartmentState(uint32_t global) const;
+  const std::vector<uint32_t> &coreCompartmentBegin() const;
+  uint32_t compartmentCount() const;
+  const golden::Counters &counters() const;
+  const std::vector<golden::CoreCounters> &coreCounters() const;
+  const spikeio::NodeTable &nodes() const;
+  bool recordsSpikes(uint32_t population) const;
+  bool recordsState(uint32_t population) const;
+  uint32_t populationSize(uint32_t population) const;
+  uint32_t populationCount() const;
+
+  // Time and energy.
+  /// Cycles, barrier share and limiting unit of the last finished step.
+  const StepTiming &lastStepTiming() const;
+  /// Energy and time of the finished steps.
+  PowerReport powerReport() const;
+  /// Write the power JSON (Options::powerPath) and close the VCD and trace
+  /// files; idempotent. Call it after an error too: the files then hold
+  /// every finished step.
+  Status finish();
+
+private:
+  SystemCEngine();
+  void close();
+  struct Impl;
+  std::unique_ptr<Impl> impl;
+};
+
+} // namespace cajal::systemc
+
+#endif // CAJAL_SYSTEMC_SYSTEMCENGINE_H

@@ -1,0 +1,25 @@
+//===- SystemCRun.h - Run SystemC, record CSV -------------------*- C++ -*-===//
+//
+// golden::runAndRecord for the SystemC model: the same spike and state CSV
+// files, in the same order, so that `cajal run` records either engine with
+// the same options. When a step fails, the CSV files are still committed
+// with every finished step, the engine's outputs (power JSON, VCD, trace)
+// are finished, and the step's error is returned.
+//
+//===----------------------------------------------------------------------===//
+#ifndef CAJAL_SYSTEMC_SYSTEMCRUN_H
+#define CAJAL_SYSTEMC_SYSTEMCRUN_H
+
+#include "cajal/Golden/GoldenRun.h"
+#include "cajal/SystemC/SystemCEngine.h"
+
+namespace cajal::systemc {
+
+/// Run `steps` steps from the engine's current step, recording per
+/// `options` (golden::RecordOptions), then SystemCEngine::finish().
+Status runAndRecord(SystemCEngine &engine, uint32_t steps,
+                    const golden::RecordOptions &options);
+
+} // namespace cajal::systemc
+
+#endif // CAJAL_SYSTEMC_SYSTEMCRUN_H
