@@ -177,8 +177,15 @@ LogicalResult PopulationQuantizer::run(PopulationOp pop,
   for (const mapping::DiscreteParams &n : neurons) {
     Result<chip::CompartmentParams> c =
         mapping::quantizeNeuron(n, *scale, profile, &notes);
-    if (!c)
-      return pop.emitOpError() << "cannot be quantized: " << c.error();
+    if (!c) {
+      InFlightDiagnostic diag = pop.emitOpError()
+                                << "cannot be quantized: " << c.error();
+      if (n.reset == mapping::ResetMode::Subtract &&
+          !profile.neuron.resetBySubtraction)
+        diag.attachNote() << "a profile with neuron.resetBySubtraction "
+                             "allows it (--profile loihi1-nir)";
+      return diag;
+    }
     params.push_back(*c);
   }
   std::sort(notes.begin(), notes.end());

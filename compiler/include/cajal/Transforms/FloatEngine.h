@@ -1,0 +1,49 @@
+//===- FloatEngine.h - Run a discretised snn.network in floating point -*- C++
+//-*-===//
+//
+// The float engine runs an snn.network whose populations are #snn.discrete
+// (after snn-discretize, before snn-quantize) step by step in double
+// precision, with the chip's update order and timing (docs/neuron-model.md):
+//   u = u (1 - decay_u) + q,  v = v (1 - decay_v) + u + bias,
+//   refractory: v = 0; else spike when v > v_th, then v = 0 (or v - v_th),
+// where q sums w * input_scale over the spikes arriving this step, and a
+// spike sent in step t arrives in step t + delay. Comparing its spike counts
+// with the golden model's measures what quantisation changed.
+//
+//===----------------------------------------------------------------------===//
+#ifndef CAJAL_TRANSFORMS_FLOATENGINE_H
+#define CAJAL_TRANSFORMS_FLOATENGINE_H
+
+#include "cajal/Dialect/SNN/SNNOps.h"
+
+#include "mlir/Support/LogicalResult.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace cajal {
+
+/// One spike of a population (output) or an external input (input).
+struct FloatSpike {
+  uint32_t step = 0;
+  std::string node; ///< population or snn.input symbol name
+  uint32_t index = 0;
+};
+
+struct FloatRun {
+  std::vector<FloatSpike> spikes; ///< by step, then population order
+  std::vector<std::string> populations;
+  std::vector<uint64_t> spikeCounts; ///< per population
+};
+
+/// Run `steps` steps of `net` with `inputs` (spikes of snn.input nodes).
+/// Errors (emitted on the op concerned): a population that is not
+/// #snn.discrete, a Poisson source or fixed_prob rule (their random streams
+/// are the chip's), an input naming no snn.input or out of range.
+mlir::FailureOr<FloatRun> runFloat(snn::NetworkOp net, uint32_t steps,
+                                   const std::vector<FloatSpike> &inputs);
+
+} // namespace cajal
+
+#endif // CAJAL_TRANSFORMS_FLOATENGINE_H

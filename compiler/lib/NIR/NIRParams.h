@@ -1,0 +1,34 @@
+//===- NIRParams.h - Reading node parameters (internal) ---------*- C++ -*-===//
+//
+// Helpers shared by the flattener, the shape inference and the lowering:
+// numbers and shapes in messages, scalar and pair parameters, the geometry
+// of convolutions and pools.
+//
+//===----------------------------------------------------------------------===//
+#ifndef CAJAL_NIR_LIB_NIRPARAMS_H
+#define CAJAL_NIR_LIB_NIRPARAMS_H
+
+#include "cajal/NIR/NIRGraph.h"
+
+namespace cajal::nir {
+
+/// Shortest round-trip form of a number ("0.0025", "-1e-05").
+std::string formatNumber(double value);
+
+/// An integral scalar parameter (a size-1 array counts), or `fallback` when
+/// absent.
+Result<int64_t> intParam(const FlatNode &n, const std::string &name,
+                         int64_t fallback);
+
+/// Stride, padding, dilation (conv) or kernel_size, stride, padding (pool)
+/// into n.window. Conv kernels are already set.
+Status readWindow(FlatNode &n, bool is1d, bool pool);
+
+/// The value of a per-neuron (or scalar) parameter for neuron i.
+inline double valueAt(const Array &a, size_t i) {
+  return a.values.size() == 1 ? a.values[0] : a.values[i];
+}
+
+} // namespace cajal::nir
+
+#endif // CAJAL_NIR_LIB_NIRPARAMS_H
