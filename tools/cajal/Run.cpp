@@ -16,6 +16,7 @@
 #include "cajal/SystemC/SystemCRun.h"
 
 #include "llvm/Support/Format.h"
+#include "llvm/Support/Process.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <chrono>
@@ -115,11 +116,27 @@ template <typename Model> Status readInput(Model &model) {
   return model.setExternalSpikes(std::move(*spikes));
 }
 
+/// A progress bar on stderr, only when it is a terminal and not --quiet;
+/// redrawn at most 100 times per run.
+void drawProgress(uint32_t done, uint32_t total) {
+  constexpr unsigned width = 40;
+  if (done != total && (uint64_t(done) * 100 / total) ==
+                           (uint64_t(done - 1) * 100 / total))
+    return;
+  const unsigned filled = unsigned(uint64_t(done) * width / total);
+  errs() << "\r[" << std::string(filled, '#')
+         << std::string(width - filled, ' ') << "] " << done << "/" << total
+         << " steps" << (done == total ? "\n" : "");
+  errs().flush();
+}
+
 golden::RecordOptions recordOptions(std::vector<uint64_t> &counts) {
   golden::RecordOptions record;
   record.spikesPath = spikesOut;
   record.statePath = probesOut;
   record.spikeCounts = &counts;
+  if (!quiet && sys::Process::StandardErrIsDisplayed())
+    record.onStep = drawProgress;
   return record;
 }
 

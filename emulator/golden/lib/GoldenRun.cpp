@@ -64,6 +64,8 @@ Status runAndRecord(GoldenModel &model, uint32_t steps,
     }
     if (stateOut)
       recordState(model, t, *stateOut);
+    if (options.onStep)
+      options.onStep(i + 1, steps);
   }
   if (spikeOut)
     if (Status s = spikeOut->finish(); !s)

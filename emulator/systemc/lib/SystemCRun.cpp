@@ -76,6 +76,8 @@ Status runAndRecord(SystemCEngine &model, uint32_t steps,
     recordSpikes(model, t, options, spikes, spikeOut ? &*spikeOut : nullptr);
     if (stateOut)
       recordState(model, t, *stateOut);
+    if (options.onStep)
+      options.onStep(i + 1, steps);
   }
   // Commit everything, keeping the first error.
   auto keep = [&result](Status s) {

@@ -248,4 +248,25 @@ TEST_F(SpikeIOTest, RunAndRecordWritesSpikesAndState) {
   EXPECT_EQ(state.find("inh"), std::string::npos);
 }
 
+TEST_F(SpikeIOTest, RunAndRecordCountsSpikesAndReportsProgress) {
+  Result<golden::GoldenModel> m =
+      golden::GoldenModel::create(image, testimg::loihi1());
+  ASSERT_TRUE(bool(m)) << m.error();
+  golden::RecordOptions o;
+  std::vector<uint64_t> counts;
+  std::vector<std::pair<uint32_t, uint32_t>> progress;
+  o.spikeCounts = &counts;
+  o.onStep = [&](uint32_t done, uint32_t total) {
+    progress.push_back({done, total});
+  };
+  ASSERT_TRUE(bool(golden::runAndRecord(*m, 3, o)));
+  // Counts cover unrecorded populations too (inh spikes like exc).
+  ASSERT_EQ(counts.size(), m->populationCount());
+  EXPECT_EQ(counts[0], 4u);
+  EXPECT_EQ(counts[1], counts[0] * m->populationSize(1) /
+                           m->populationSize(0));
+  EXPECT_EQ(progress, (std::vector<std::pair<uint32_t, uint32_t>>{
+                          {1, 3}, {2, 3}, {3, 3}}));
+}
+
 } // namespace

@@ -12,6 +12,7 @@
 #include "cajal/Golden/GoldenModel.h"
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,9 @@ struct RecordOptions {
   /// When set, resized to the population count and incremented by every
   /// spike of every population (recorded or not), for run summaries.
   std::vector<uint64_t> *spikeCounts = nullptr;
+  /// When set, called after every finished step with (steps done, total):
+  /// the driver draws its progress bar with it.
+  std::function<void(uint32_t, uint32_t)> onStep;
 };
 
 /// Run `steps` steps from the model's current step, recording per `options`.
