@@ -266,11 +266,15 @@ Status loadRaw(const std::string &path, std::vector<std::string> &chain,
   chain.push_back(path);
   if (doc.contains("base")) {
     const std::string base = doc["base"].get<std::string>();
-    const std::string basePath = directoryOf(path) + "/" + base + ".json";
+    // A base is looked up beside the profile first, then among the installed
+    // profiles, so a user's co-design profile can say "base": "loihi1".
+    std::string basePath = directoryOf(path) + "/" + base + ".json";
+    if (!std::ifstream(basePath))
+      basePath = defaultProfileDir() + "/" + base + ".json";
     std::ifstream probe(basePath);
     if (!probe)
-      return makeError(path + ": base profile \"" + base + "\" not found (" +
-                       basePath + ")");
+      return makeError(path + ": base profile \"" + base +
+                       "\" not found beside it or in " + defaultProfileDir());
     if (Status s = loadRaw(basePath, chain, raw); !s)
       return s;
   }

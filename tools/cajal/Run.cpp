@@ -120,8 +120,8 @@ template <typename Model> Status readInput(Model &model) {
 /// redrawn at most 100 times per run.
 void drawProgress(uint32_t done, uint32_t total) {
   constexpr unsigned width = 40;
-  if (done != total && (uint64_t(done) * 100 / total) ==
-                           (uint64_t(done - 1) * 100 / total))
+  if (done != total &&
+      (uint64_t(done) * 100 / total) == (uint64_t(done - 1) * 100 / total))
     return;
   const unsigned filled = unsigned(uint64_t(done) * width / total);
   errs() << "\r[" << std::string(filled, '#')

@@ -3,8 +3,8 @@
 
     run_nir.py CASE BIN_DIR DATA_DIR
 
-BIN_DIR holds cajal-translate (--import-nir), cajal-opt (--cajal-compile) and
-cajal-golden-run; DATA_DIR is tests/e2e/nir/data (copies of ../shared/nir,
+BIN_DIR holds cajal (compile, run: the commands a user types),
+cajal-translate (--import-nir, for the refusal cases) and cajal-float-run; DATA_DIR is tests/e2e/nir/data (copies of ../shared/nir,
 see its README). Each CASE checks what a user relies on:
 
   lif       lif_norse.nir at dt 1e-4 driven by lif_exact.csv's input spikes
@@ -43,25 +43,21 @@ class Tools:
         return os.path.join(self.bin, name)
 
     def compile(self, model, dt, name, profile="loihi1", extra=()):
-        """Import + compile; returns (returncode, stderr, image, report)."""
+        """`cajal compile model.nir --dt ...`, the user's command; returns
+        (returncode, stderr, image, report)."""
         image = os.path.join(self.work, name + ".cjimg")
         report = os.path.join(self.work, name + ".json")
-        imported = subprocess.run(
-            [self.tool("cajal-translate"), "--import-nir", model, "--dt", str(dt),
-             *extra], capture_output=True, text=True)
-        if imported.returncode != 0:
-            return imported.returncode, imported.stderr, image, report
         compiled = subprocess.run(
-            [self.tool("cajal-opt"), "-o", os.devnull,
-             f"--cajal-compile=profile={profile} path={image} fit-report={report}"],
-            input=imported.stdout, capture_output=True, text=True)
+            [self.tool("cajal"), "compile", model, "--dt", str(dt), "-o", image,
+             "--report", report, "--profile", profile, *extra],
+            capture_output=True, text=True)
         return compiled.returncode, compiled.stderr, image, report
 
     def run(self, image, steps, spikes_in):
         out = os.path.join(self.work, os.path.basename(image) + ".spikes.csv")
         done = subprocess.run(
-            [self.tool("cajal-golden-run"), image, "--steps", str(steps),
-             "--input", spikes_in, "--spikes-out", out],
+            [self.tool("cajal"), "run", image, "--steps", str(steps),
+             "--input", spikes_in, "--spikes-out", out, "--quiet"],
             capture_output=True, text=True)
         if done.returncode != 0:
             fail(f"running {image}: {done.stderr}")

@@ -103,7 +103,8 @@ struct Profile {
 
 /// Load a profile file (JSON). Unknown, missing, mistyped or out-of-range
 /// fields are errors naming the file and the field. A profile may name a
-/// `base` profile (resolved in the same directory) and override fields.
+/// `base` profile (looked up beside it, then in defaultProfileDir()) and
+/// override fields.
 Result<Profile> loadProfile(const std::string &path);
 
 /// Load a profile by name from `searchDir` (e.g. "loihi1" ->
