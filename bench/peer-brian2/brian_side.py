@@ -1,0 +1,378 @@
+#!/usr/bin/python3
+"""brian_side.py - run a Cajal chip image in Brian2, step for step.
+
+Usage: brian_side.py IMAGE --steps N --work DIR [--target standalone|numpy]
+                     [--input ext.csv] [--spikes-out s.csv] [--state-out u.csv]
+                     [--report r.json] [--repeat R] [--profile-dir DIR]
+                     [--cflags "-O3 ..."]
+
+The Brian2 model is built from the image's quantised integers (cjimg.py), so
+it computes the same discrete dynamics as the golden model
+(docs/neuron-model.md) and not a re-discretisation of the continuous model:
+
+* one NeuronGroup holds every compartment of the image; its state u, v, the
+  refractory counter and the input accumulator q are float64 variables that
+  only ever hold integers (all below 2^53, so every +, -, * and the division
+  by 2^decayBits are exact, whatever the compiler reorders);
+* a run_regularly operation in the 'groups' slot performs the chip update:
+  q saturated, u = wrap(decay(u, du + 1) + q), v = clip(decay(v, dv) + u +
+  bias), refractory hold, and sets `fire`; decay is sign(x) floor(|x| (D - d)
+  / D), the wrap x - 2^bits floor((x + 2^(bits-1)) / 2^bits);
+* threshold `fire > 0.5`, reset v = 0 (or v - vth) and the refractory count;
+* one Synapses object per spike origin (the compartments, each host source as
+  a SpikeGeneratorGroup with its spikes precomputed for the run) with
+  on_pre `q_post += w`, w the effective integer weight. Brian2 applies
+  on_pre in the 'synapses' slot of step t + delay, after that step's update,
+  so a chip delay d (the weight counts in the update of step t + d) is a
+  Brian2 delay of d - 1 steps; a homogeneous delay is a scalar delay.
+
+Timing: C++ code inserted around Network::run measures the wall time of the
+run loop alone (steady_clock) and its CPU time (std::clock); Brian2's code
+generation and C++ compile are timed separately; the standalone binary runs
+under /usr/bin/time -f %M for its peak resident memory. The report is JSON.
+"""
+
+import argparse
+import csv
+import json
+import os
+import resource
+import sys
+import time
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import cjimg  # noqa: E402
+
+U64 = np.uint64
+
+
+def splitmix64(x):
+    """splitmix64's output function on uint64 arrays (docs/chip-image.md)."""
+    with np.errstate(over="ignore"):
+        x = x + U64(0x9E3779B97F4A7C15)
+        x = (x ^ (x >> U64(30))) * U64(0xBF58476D1CE4E5B9)
+        x = (x ^ (x >> U64(27))) * U64(0x94D049BB133111EB)
+        return x ^ (x >> U64(31))
+
+
+def read_external(path):
+    """{source name: [(step, index), ...]} from a spike CSV."""
+    rows = {}
+    if not path:
+        return rows
+    with open(path, newline="") as f:
+        reader = csv.reader(f)
+        if next(reader, None) != ["step", "node", "index"]:
+            raise cjimg.ImageError(f"{path}: expected header step,node,index")
+        for step, node, index in reader:
+            rows.setdefault(node, []).append((int(step), int(index)))
+    return rows
+
+
+def source_spikes(src, steps, external):
+    """(step, channel) int64 arrays of a host source's spikes in [0, steps)."""
+    st, ch = _source_spikes(src, steps, external)
+    return np.asarray(st, np.int64), np.asarray(ch, np.int64)
+
+
+def _source_spikes(src, steps, external):
+    kind, size = src["kind"], src["size"]
+    if kind == "poisson":
+        st, ch = [], []
+        channels = np.arange(size, dtype=U64)
+        for t in range(steps):
+            key = (U64(t) << U64(32)) | channels
+            h = splitmix64(U64(src["seed"]) ^ splitmix64(key))
+            on = np.nonzero((h >> U64(32)) < U64(src["probability"]))[0]
+            st.append(np.full(len(on), t))
+            ch.append(on)
+        return np.concatenate(st + [[]]), np.concatenate(ch + [[]])
+    if kind == "periodic":
+        t = np.arange(src["phase"], steps, src["period"]) \
+            if src["period"] > 0 else np.zeros(0)
+        return np.repeat(t, size), np.tile(np.arange(size), len(t))
+    if kind == "file":
+        sp = src["spikes"]
+        keep = sp[:, 0] < steps
+        return sp[keep, 0], sp[keep, 1]
+    rows = np.array(external.get(src["name"], []), dtype=np.int64).reshape(-1, 2)
+    rows = rows[rows[:, 0] < steps]
+    return rows[:, 0], rows[:, 1]
+
+
+def update_code(nf):
+    """Abstract code of one chip step (docs/neuron-model.md, steps 1-4)."""
+    D = 1 << nf["decayBits"]
+    W, H = 1 << nf["currentBits"], 1 << (nf["currentBits"] - 1)
+    Q = (1 << nf["accumulatorBits"]) - 1
+    return f"""
+qs = clip(q, -{Q}, {Q})
+x = sign(u) * floor(abs(u) * ({D} - du1) / {D}) + qs
+u = x - {W} * floor((x + {H}) / {W})
+vn = clip(sign(v) * floor(abs(v) * ({D} - dv) / {D}) + u + bias, vmin, vmax)
+inref = int(rl > 0.5)
+fire = (1 - inref) * spiking * int(vn > vth)
+v = vn * (1 - inref)
+rl = rl - inref
+q = 0
+"""
+
+
+NEURON_EQS = """
+u : 1
+v : 1
+q : 1
+rl : 1
+fire : 1
+du1 : 1 (constant)
+dv : 1 (constant)
+bias : 1 (constant)
+vth : 1 (constant)
+vmin : 1 (constant)
+vmax : 1 (constant)
+refr : 1 (constant)
+rbs : 1 (constant)
+spiking : 1 (constant)
+"""
+
+
+def neuron_arrays(net):
+    p, nf = net.params, net.nf
+    i64 = lambda k: p[k].astype(np.int64)
+    return {
+        "du1": i64("decayU") + 1, "dv": i64("decayV"),
+        "bias": i64("biasMantissa") << i64("biasExponent"),
+        "vth": i64("thresholdMantissa") << nf["thresholdShift"],
+        "vmin": 1 - (np.int64(1) << i64("vminExponent")),
+        "vmax": (np.int64(1) << (nf["vmaxBase"] + 2 * i64("vmaxExponent"))) - 1,
+        "refr": i64("refractory"),
+        "rbs": (i64("flags") & cjimg.FLAG_RESET_BY_SUBTRACTION) != 0,
+        "spiking": (i64("flags") & cjimg.FLAG_NO_SPIKE) == 0,
+    }
+
+
+def connect(b2, source, target, syn, dt, name):
+    """Synapses source -> target for (pre, post, weight, delay) arrays."""
+    pre, post, weight, delay = syn
+    common = int(delay[0]) if len(delay) and (delay == delay[0]).all() else None
+    kw = {"delay": (common - 1) * dt} if common is not None else {}
+    S = b2.Synapses(source, target, "w : 1 (constant)", on_pre="q_post += w",
+                    name=name, **kw)
+    S.connect(i=pre.astype(np.int32), j=post.astype(np.int32))
+    S.w = weight.astype(np.float64)
+    if common is None:
+        S.delay = (delay - 1) * dt
+    return S
+
+
+def build_network(b2, net, steps, external):
+    """NeuronGroup, synapses and sources of `net`; returns (objects, monitor,
+    out-degree per compartment, source spike count, source events)."""
+    dt = b2.defaultclock.dt
+    G = b2.NeuronGroup(net.n, NEURON_EQS, threshold="fire > 0.5",
+                       reset="v = rbs * (v - vth)\nrl = refr",
+                       name="compartments")
+    for k, a in neuron_arrays(net).items():
+        setattr(G, k, a.astype(np.float64))
+    G.run_regularly(update_code(net.nf), when="groups", name="chipupdate")
+    objs = [G]
+    syn = net.compartment_synapses()
+    if len(syn[0]):
+        objs.append(connect(b2, G, G, syn, dt, "recurrent"))
+    outdeg = np.bincount(syn[0], minlength=net.n)
+    src_spikes = src_events = 0
+    for si, src in enumerate(net.sources):
+        st, ch = source_spikes(src, steps, external)
+        ssyn = net.source_synapses(src)
+        if len(st) == 0 or len(ssyn[0]) == 0:
+            continue
+        order = np.lexsort((ch, st))
+        sg = b2.SpikeGeneratorGroup(src["size"], ch[order].astype(np.int32),
+                                    st[order] * dt, name=f"source{si}")
+        objs += [sg, connect(b2, sg, G, ssyn, dt, f"sourcesyn{si}")]
+        src_spikes += len(st)
+        src_events += int(np.bincount(ssyn[0], minlength=src["size"])[ch].sum())
+    mon = b2.SpikeMonitor(G, record=True, name="spikes")
+    objs.append(mon)
+    probed = state_probed(net)
+    if len(probed):
+        objs.append(b2.StateMonitor(G, ["u", "v"], record=probed, when="end",
+                                    name="states"))
+    return objs, mon, outdeg, src_spikes, src_events
+
+
+def state_probed(net):
+    """Global compartments of the state-probed populations, in CSV order."""
+    comps = [c for p, c in zip(net.populations, net.pop_comps)
+             if p["recordState"]]
+    return np.concatenate(comps).astype(np.int64) if comps else np.zeros(0, int)
+
+
+def write_states(path, net, states):
+    """The golden model's state CSV: step,node,index,u,v after each step."""
+    with open(path, "w") as f:
+        f.write("step,node,index,u,v\n")
+        if states is None:
+            return
+        u, v = np.asarray(states.u), np.asarray(states.v)  # (probed, steps)
+        labels = [(p["name"], i) for p in net.populations if p["recordState"]
+                  for i in range(p["size"])]
+        for t in range(u.shape[1]):
+            for k, (name, i) in enumerate(labels):
+                f.write(f"{t},{name},{i},{int(u[k, t])},{int(v[k, t])}\n")
+
+
+def spikes_by_population(net, comp, step):
+    """Rows (step, population, neuron) of compartment spikes, sorted."""
+    pop = np.full(net.n, -1, np.int64)
+    neuron = np.full(net.n, -1, np.int64)
+    for pi, comps in enumerate(net.pop_comps):
+        if net.populations[pi]["recordSpikes"]:
+            pop[comps] = pi
+            neuron[comps] = np.arange(len(comps))
+    keep = pop[comp] >= 0
+    rows = np.stack([step[keep], pop[comp][keep], neuron[comp][keep]], axis=1)
+    return rows[np.lexsort((rows[:, 2], rows[:, 1], rows[:, 0]))]
+
+
+def write_spikes(path, net, rows):
+    names = np.array([p["name"] for p in net.populations])
+    with open(path, "w") as f:
+        f.write("step,node,index\n")
+        for s, p, i in rows:
+            f.write(f"{s},{names[p]},{i}\n")
+
+
+TIMER_START = "auto peer_t0 = std::chrono::steady_clock::now();\n" \
+              "std::clock_t peer_c0 = std::clock();"
+TIMER_END = """{
+  double wall = std::chrono::duration<double>(
+      std::chrono::steady_clock::now() - peer_t0).count();
+  double cpu = double(std::clock() - peer_c0) / CLOCKS_PER_SEC;
+  std::ofstream out("results/peer_timing.txt");
+  out.precision(9);
+  out << wall << " " << cpu << std::endl;
+}"""
+
+
+def setup_target(b2, target, work, cflags=None):
+    if cflags:
+        b2.prefs.codegen.cpp.extra_compile_args_gcc = cflags.split()
+    if target == "standalone":
+        b2.set_device("cpp_standalone", directory=os.path.join(work, "brian2"),
+                      build_on_run=False)
+        b2.prefs.devices.cpp_standalone.openmp_threads = 0
+        b2.prefs.codegen.cpp.headers += ["<chrono>", "<ctime>", "<fstream>"]
+        b2.prefs.devices.cpp_standalone.run_cmd_unix = [
+            "/usr/bin/time", "-f", "%M", "-o", "results/peer_maxrss.txt",
+            "./main"]
+        b2.device.insert_code("before_network_run", TIMER_START)
+        b2.device.insert_code("after_network_run", TIMER_END)
+    else:
+        b2.prefs.codegen.target = "numpy"
+
+
+def binary_timing(work):
+    """Run time (wall, CPU) and peak memory of the last standalone run."""
+    results = os.path.join(work, "brian2", "results")
+    with open(os.path.join(results, "peer_timing.txt")) as f:
+        wall, cpu = (float(x) for x in f.read().split())
+    with open(os.path.join(results, "peer_maxrss.txt")) as f:
+        peak = int(f.read().split()[-1])
+    return {"run_s": wall, "run_cpu_s": cpu, "runs_s": [wall],
+            "peak_kib": peak}
+
+
+def run(args):
+    import brian2 as b2
+    b2.BrianLogger.log_level_warn()
+    t0 = time.perf_counter()
+    net = cjimg.load(args.image, args.profile_dir)
+    load_s = time.perf_counter() - t0
+    setup_target(b2, args.target, args.work, getattr(args, "cflags", None))
+    # A chip step has no duration; Brian2 needs one. Spike times are turned
+    # back into step numbers, so any dt gives the same result.
+    b2.defaultclock.dt = 0.1 * b2.ms
+    dt = b2.defaultclock.dt
+    objs, mon, outdeg, src_spikes, src_events = build_network(
+        b2, net, args.steps, read_external(args.input))
+    network = b2.Network(*objs)
+    report = {"target": args.target, "compartments": net.n,
+              "synapses": int(len(net.syn_target)), "load_s": load_s}
+    t1 = time.perf_counter()
+    network.run(args.steps * dt)
+    if args.target == "standalone":
+        t2 = time.perf_counter()
+        b2.device.build(directory=os.path.join(args.work, "brian2"),
+                        compile=True, run=True, with_output=False,
+                        clean=True)
+        total = time.perf_counter() - t2
+        report["codegen_s"] = t2 - t1
+        compile_t = b2.device.timers["compile"]
+        report["compile_s"] = sum(v for v in compile_t.values() if v)
+        report["binary_total_s"] = b2.device.timers["run_binary"]
+        report["build_total_s"] = total
+        report.update(binary_timing(args.work))
+        for _ in range(args.repeat - 1):
+            b2.device.run(os.path.join(args.work, "brian2"), False, [])
+            again = binary_timing(args.work)
+            report["runs_s"] += again["runs_s"]
+            report["peak_kib"] = max(report["peak_kib"], again["peak_kib"])
+            report["run_s"] = min(report["run_s"], again["run_s"])
+            report["run_cpu_s"] = min(report["run_cpu_s"], again["run_cpu_s"])
+    else:
+        report["run_s"] = report["run_cpu_s"] = time.perf_counter() - t1
+        report["runs_s"] = [report["run_s"]]
+        report["peak_kib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    comp = np.asarray(mon.i[:], dtype=np.int64)
+    step = np.rint(np.asarray(mon.t[:] / dt)).astype(np.int64)
+    report["compartment_spikes"] = int(len(comp))
+    report["source_spikes"] = src_spikes
+    report["synaptic_events"] = int(outdeg[comp].sum()) + src_events
+    report["steps"] = args.steps
+    rows = spikes_by_population(net, comp, step)
+    if args.spikes_out:
+        write_spikes(args.spikes_out, net, rows)
+    if getattr(args, "state_out", None):
+        write_states(args.state_out, net, network["states"]
+                     if len(state_probed(net)) else None)
+    if args.report:
+        with open(args.report, "w") as f:
+            json.dump(report, f, indent=1)
+    return report
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("image")
+    ap.add_argument("--steps", type=int, required=True)
+    ap.add_argument("--work", required=True)
+    ap.add_argument("--target", choices=["standalone", "numpy"],
+                    default="standalone")
+    ap.add_argument("--input")
+    ap.add_argument("--spikes-out")
+    ap.add_argument("--state-out", help="u and v of the state-probed "
+                    "populations after every step (CSV as cajal run's)")
+    ap.add_argument("--report")
+    ap.add_argument("--profile-dir")
+    ap.add_argument("--cflags", help="replace Brian2's C++ flags (default "
+                    "-w -O3 -ffast-math -fno-finite-math-only -march=native); "
+                    "valgrind needs a -march without AVX-512")
+    ap.add_argument("--repeat", type=int, default=1,
+                    help="run the standalone binary this many times; report "
+                         "the least wall and CPU time and the largest peak "
+                         "memory")
+    args = ap.parse_args()
+    os.makedirs(args.work, exist_ok=True)
+    try:
+        report = run(args)
+    except cjimg.ImageError as e:
+        sys.exit(f"brian_side.py: error: {e}")
+    if not args.report:
+        print(json.dumps(report, indent=1))
+
+
+if __name__ == "__main__":
+    main()
