@@ -2,6 +2,8 @@
 #ifndef CAJAL_TOOLS_DRIVER_H
 #define CAJAL_TOOLS_DRIVER_H
 
+#include "cajal/Chip/Image.h"
+
 #include "llvm/Support/CommandLine.h"
 
 #include <string>
@@ -23,9 +25,15 @@ int runInspect();
 /// Print "cajal: error: <message>" to stderr; returns 1.
 int reportError(const std::string &message);
 
-/// Resolve a profile for an image or a compile: `requested` if given, else
-/// the profile named in the image, from the installed profile directory.
+/// The directory of installed profiles.
 std::string profileDirectory();
+
+/// Read the image at `path` once and validate it against `requestedProfile`
+/// (a name or file) or, when that is empty, the profile the image names;
+/// that profile is returned in `profile`.
+Result<chip::Image> loadImage(const std::string &path,
+                              const std::string &requestedProfile,
+                              chip::Profile &profile);
 
 } // namespace cajal::driver
 

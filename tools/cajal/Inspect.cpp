@@ -25,21 +25,14 @@ cl::opt<std::string>
 } // namespace
 
 int runInspect() {
-  Result<chip::Image> unchecked = chip::readImageUnchecked(imagePath);
-  if (!unchecked)
-    return reportError(unchecked.error());
-  const std::string wanted =
-      profileName.empty() ? unchecked->profileName : std::string(profileName);
-  Result<chip::Profile> profile = chip::findProfile(wanted, profileDirectory());
-  if (!profile)
-    return reportError(profile.error());
-  Result<chip::Image> image = chip::readImage(imagePath, *profile);
+  chip::Profile profile;
+  Result<chip::Image> image = loadImage(imagePath, profileName, profile);
   if (!image)
     return reportError(image.error());
   if (asJson)
-    chip::printImageJson(*image, *profile, std::cout);
+    chip::printImageJson(*image, profile, std::cout);
   else
-    chip::printImageSummary(*image, &*profile, std::cout);
+    chip::printImageSummary(*image, &profile, std::cout);
   return 0;
 }
 

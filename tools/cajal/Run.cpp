@@ -70,26 +70,13 @@ cl::opt<std::string>
 cl::opt<bool> quiet("quiet", cl::desc("Print nothing on success"),
                     cl::sub(runCommand), cl::cat(category()));
 
-Result<chip::Image> loadImage(chip::Profile &profileOut) {
-  Result<chip::Image> unchecked = chip::readImageUnchecked(imagePath);
-  if (!unchecked)
-    return unchecked.takeError();
-  const std::string wanted =
-      profileName.empty() ? unchecked->profileName : std::string(profileName);
-  Result<chip::Profile> profile = chip::findProfile(wanted, profileDirectory());
-  if (!profile)
-    return profile.takeError();
-  profileOut = *profile;
-  return chip::readImage(imagePath, profileOut);
-}
-
 template <typename Model>
 void printSummary(const Model &model, const char *engineName,
                   const std::vector<uint64_t> &spikesPerPopulation,
                   double seconds) {
   const golden::Counters &c = model.counters();
   outs() << "ran " << c.steps << " steps on the " << engineName << " in "
-         << format("%.3f", seconds) << " s\n";
+         << format("%.3g", seconds) << " s\n";
   outs() << "  population                  neurons       spikes  "
             "spikes/neuron/step\n";
   for (uint32_t p = 0; p < model.populationCount(); ++p) {
@@ -175,7 +162,7 @@ int runSystemC(const chip::Image &image, const chip::Profile &profile) {
 
 int runRun() {
   chip::Profile profile;
-  Result<chip::Image> image = loadImage(profile);
+  Result<chip::Image> image = loadImage(imagePath, profileName, profile);
   if (!image)
     return reportError(image.error());
   if (engine == Engine::SystemC)

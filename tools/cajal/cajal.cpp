@@ -33,6 +33,23 @@ int reportError(const std::string &message) {
 
 std::string profileDirectory() { return chip::defaultProfileDir(); }
 
+Result<chip::Image> loadImage(const std::string &path,
+                              const std::string &requestedProfile,
+                              chip::Profile &profile) {
+  Result<chip::Image> image = chip::readImageUnchecked(path);
+  if (!image)
+    return image;
+  Result<chip::Profile> found = chip::findProfile(
+      requestedProfile.empty() ? image->profileName : requestedProfile,
+      profileDirectory());
+  if (!found)
+    return found.takeError();
+  profile = std::move(*found);
+  if (Status s = chip::validate(*image, profile); !s)
+    return makeError(path + ": " + s.error());
+  return image;
+}
+
 } // namespace cajal::driver
 
 int main(int argc, char **argv) {
