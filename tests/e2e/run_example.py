@@ -9,7 +9,9 @@ checks what the example promises in its `Expect:` lines:
 
   cores >= N             the fit report uses at least N cores
   spikes NODE >= N       the population NODE spikes at least N times in total
-  every-step-quiet NODE  (none yet)
+
+and that the SystemC engine reproduces the golden model's spikes exactly on
+the image the example built (same steps, same inputs).
 """
 import csv
 import json
@@ -44,7 +46,7 @@ def main():
     if not run:
         sys.exit(f"{example}: no 'Run:' commands in the header comment")
     work = tempfile.mkdtemp(prefix="cajal-e2e-")
-    report = spikes = None
+    report = spikes = golden_run = None
     for command in run:
         argv = shlex.split(command)
         if argv[0] != "cajal":
@@ -60,6 +62,23 @@ def main():
         done = subprocess.run(argv, cwd=work)
         if done.returncode != 0:
             sys.exit(f"{example}: '{command}' exited with {done.returncode}")
+        if argv[1] == "run" and "--spikes-out" in argv:
+            golden_run = argv
+
+    if golden_run:
+        # The cycle-level engine must give the golden model's spikes exactly.
+        argv = list(golden_run)
+        out = argv.index("--spikes-out") + 1
+        argv[out] = "systemc-" + os.path.basename(argv[out])
+        if "--engine" in argv:
+            argv[argv.index("--engine") + 1] = "systemc"
+        else:
+            argv += ["--engine", "systemc"]
+        subprocess.run(argv + ["--quiet"], cwd=work, check=True)
+        with open(os.path.join(work, argv[out])) as a, open(spikes) as b:
+            if a.read() != b.read():
+                sys.exit(f"{example}: --engine systemc spikes differ from --engine golden")
+        print("ok: systemc spikes == golden spikes")
 
     counts = {}
     if spikes:

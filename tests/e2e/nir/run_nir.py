@@ -61,6 +61,16 @@ class Tools:
             capture_output=True, text=True)
         if done.returncode != 0:
             fail(f"running {image}: {done.stderr}")
+        # The cycle-level engine must reproduce the golden spikes exactly.
+        systemc = out + ".systemc.csv"
+        done = subprocess.run(
+            [self.tool("cajal"), "run", image, "--steps", str(steps), "--engine",
+             "systemc", "--input", spikes_in, "--spikes-out", systemc, "--quiet"],
+            capture_output=True, text=True)
+        if done.returncode != 0:
+            fail(f"running {image} on systemc: {done.stderr}")
+        if open(systemc).read() != open(out).read():
+            fail(f"{image}: --engine systemc spikes differ from --engine golden")
         with open(out) as f:
             return [(int(r["step"]), r["node"], int(r["index"]))
                     for r in csv.DictReader(f)]
