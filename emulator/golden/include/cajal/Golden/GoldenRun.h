@@ -1,9 +1,12 @@
-//===- GoldenRun.h - Run the golden model, record CSV -----------*- C++ -*-===//
+//===- GoldenRun.h - Run an engine, record CSV ------------------*- C++ -*-===//
 //
-// The recording loop that tools share (`cajal run`, cajal-golden-run): run a
-// number of steps, write the spikes of the recorded populations (and,
-// optionally, of the sources) as spike CSV and the state of the populations
-// whose state is probed as state CSV. Files are written atomically.
+// The recording loop that tools share (`cajal run`, cajal-golden-run) for
+// every engine with the golden model's observation API (the SystemC engine
+// has the same): run a number of steps, write the spikes of the recorded
+// populations (and, optionally, of the sources) as spike CSV and the state of
+// the populations whose state is probed as state CSV. Files are written
+// atomically; when a step fails they are still committed with every finished
+// step, and the step's error is returned.
 //
 //===----------------------------------------------------------------------===//
 #ifndef CAJAL_GOLDEN_GOLDENRUN_H
@@ -13,6 +16,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,11 +35,74 @@ struct RecordOptions {
   std::function<void(uint32_t, uint32_t)> onStep;
 };
 
-/// Run `steps` steps from the model's current step, recording per `options`.
-/// Rows are ordered by (step, node id, index); state rows follow the update
-/// of their step.
+/// Run `steps` steps of the golden model from its current step, recording
+/// per `options`. Rows are ordered by (step, node id, index); state rows
+/// follow the update of their step.
 Status runAndRecord(GoldenModel &model, uint32_t steps,
                     const RecordOptions &options);
+
+/// The loop behind every engine's runAndRecord: `stepOnce()` advances
+/// `engine` by one step and returns a Status.
+template <typename Engine, typename StepOnce>
+Status recordRun(Engine &engine, uint32_t steps, const RecordOptions &options,
+                 StepOnce stepOnce) {
+  const spikeio::NodeTable &nodes = engine.nodes();
+  std::optional<spikeio::SpikeCsvWriter> spikeOut;
+  std::optional<spikeio::StateCsvWriter> stateOut;
+  if (!options.spikesPath.empty()) {
+    auto w = spikeio::SpikeCsvWriter::create(options.spikesPath, nodes);
+    if (!w)
+      return w.takeError();
+    spikeOut.emplace(std::move(*w));
+  }
+  if (!options.statePath.empty()) {
+    auto w = spikeio::StateCsvWriter::create(options.statePath, nodes);
+    if (!w)
+      return w.takeError();
+    stateOut.emplace(std::move(*w));
+  }
+  if (options.spikeCounts)
+    options.spikeCounts->assign(engine.populationCount(), 0);
+  std::vector<NeuronSpike> spikes;
+  Status result;
+  for (uint32_t i = 0; i < steps; ++i) {
+    const uint32_t t = engine.currentStep();
+    result = stepOnce();
+    if (!result)
+      break;
+    engine.lastSpikes(spikes);
+    if (options.spikeCounts)
+      for (const NeuronSpike &s : spikes)
+        ++(*options.spikeCounts)[s.population];
+    if (spikeOut) {
+      for (const NeuronSpike &s : spikes)
+        if (options.recordAll || engine.recordsSpikes(s.population))
+          spikeOut->add({t, nodes.populationNode(s.population), s.neuron});
+      if (options.recordSources)
+        for (const SourceSpikeEvent &s : engine.lastSourceSpikes())
+          spikeOut->add({t, nodes.sourceNode(s.source), s.index});
+    }
+    if (stateOut)
+      for (uint32_t p = 0; p < engine.populationCount(); ++p) {
+        if (!engine.recordsState(p))
+          continue;
+        for (uint32_t n = 0; n < engine.populationSize(p); ++n) {
+          const chip::CompartmentState &s = engine.state(p, n);
+          stateOut->add({t, nodes.populationNode(p), n, s.u, s.v});
+        }
+      }
+    if (options.onStep)
+      options.onStep(i + 1, steps);
+  }
+  // Commit what was recorded, keeping the first error.
+  if (spikeOut)
+    if (Status s = spikeOut->finish(); !s && result)
+      result = s;
+  if (stateOut)
+    if (Status s = stateOut->finish(); !s && result)
+      result = s;
+  return result;
+}
 
 } // namespace cajal::golden
 
