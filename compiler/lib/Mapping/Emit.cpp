@@ -57,7 +57,10 @@ private:
   std::vector<SynapseGenerator> gens;
   std::vector<Fanout> fanout;       ///< per node (populations, sources)
   std::vector<uint32_t> groupBegin; ///< per core, into part.axonGroups
-  std::vector<std::vector<chip::Synapse>> buckets;
+  // Scratch of buildGroup, reused from group to group.
+  std::vector<std::pair<uint32_t, chip::Synapse>> ranked;
+  std::vector<chip::Synapse> sorted, bucket;
+  std::vector<uint32_t> rankBegin, fill;
   std::vector<SynapseRecord> buffer;
 };
 
@@ -121,7 +124,9 @@ void Emitter::buildFanout() {
 Status Emitter::buildGroup(const AxonGroup &g, chip::Core &core) {
   const SliceInfo &slice = part.slices[g.slice];
   const SynapseGenerator &gen = gens[g.projection];
-  buckets.assign(g.pre.size(), {});
+  // Synapses with the rank of their pre neuron, then counting-sorted by
+  // rank (stable: post order within a rank) into one flat array.
+  ranked.clear();
   for (uint32_t k = 0; k < slice.count; ++k) {
     buffer.clear();
     gen.appendInto(slice.firstNeuron + k, IndexRange{0, gen.preSize()}, buffer);
@@ -133,11 +138,23 @@ Status Emitter::buildGroup(const AxonGroup &g, chip::Core &core) {
                          " has no input axon on core " +
                          std::to_string(slice.core) +
                          " (partitioning is stale for this network)");
-      buckets[it - g.pre.begin()].push_back(
-          chip::Synapse{slice.firstCompartment + k, s.mantissa, s.delay});
+      ranked.push_back(
+          {uint32_t(it - g.pre.begin()),
+           chip::Synapse{slice.firstCompartment + k, s.mantissa, s.delay}});
     }
   }
-  for (const std::vector<chip::Synapse> &bucket : buckets) {
+  rankBegin.assign(g.pre.size() + 1, 0);
+  for (const auto &r : ranked)
+    ++rankBegin[r.first + 1];
+  for (size_t r = 0; r < g.pre.size(); ++r)
+    rankBegin[r + 1] += rankBegin[r];
+  sorted.resize(ranked.size());
+  fill.assign(rankBegin.begin(), rankBegin.end() - 1);
+  for (const auto &r : ranked)
+    sorted[fill[r.first]++] = r.second;
+  for (size_t r = 0; r < g.pre.size(); ++r) {
+    bucket.assign(sorted.begin() + rankBegin[r],
+                  sorted.begin() + rankBegin[r + 1]);
     chip::InputAxon axon;
     uint32_t maxAbs = 0;
     for (const chip::Synapse &s : bucket) {

@@ -49,6 +49,8 @@ std::string fitReport(const Network &net, const Partitioning &part,
   report["totals"] = resources(total, profile.core, part.coreCount());
   if (placement)
     report["trafficCost"] = placement->cost;
+  if (part.omittedTraffic > 0) // core pairs beyond maxTrafficSources
+    report["trafficOmittedAxons"] = part.omittedTraffic;
   nlohmann::ordered_json cores = nlohmann::ordered_json::array();
   for (uint32_t c = 0; c < part.coreCount(); ++c) {
     nlohmann::ordered_json core;

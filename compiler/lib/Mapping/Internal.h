@@ -16,6 +16,20 @@ Result<Partitioning> packSlices(const Network &net,
                                 std::vector<SliceInfo> slices,
                                 std::vector<AxonGroup> groups);
 
+/// Put slices (sorted by population, firstNeuron; `use` filled) on the
+/// given cores (core[s] for slice s, dense 0..n-1), number the input axons
+/// and compute the core traffic. No fit check.
+Partitioning assembleCores(const Network &net, const chip::Profile &profile,
+                           const PartitionOptions &options,
+                           std::vector<SliceInfo> slices,
+                           std::vector<AxonGroup> groups,
+                           const std::vector<uint32_t> &core,
+                           uint32_t coreCount);
+
+/// max over resources of ceil(total / per-core limit).
+uint32_t lowerBound(const std::vector<SliceInfo> &slices,
+                    const chip::CoreLimits &limits);
+
 /// Index of the slice of population `pop` holding neuron `neuron`, found by
 /// binary search in part.slices.
 uint32_t sliceOf(const Partitioning &part, uint32_t pop, uint32_t neuron);

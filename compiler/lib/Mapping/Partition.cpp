@@ -9,7 +9,9 @@
 // flag) and output axons (sum of the neurons' output counts). When that
 // exceeds a core, the slice is closed and j starts the next one. Resources
 // only grow as a slice grows, so this greedy cut gives the fewest
-// contiguous slices; each synapse is generated once per round.
+// contiguous slices; each synapse is generated once per round. The open
+// slice's groups are found through a dense per-(projection, pre) table,
+// reset as the slice closes, rather than a hash map.
 //
 // A neuron's output count (how many (projection, post slice) pairs it
 // reaches) depends on the slicing of its targets, so slicing runs in
@@ -17,6 +19,11 @@
 // rounds, so slices only shrink) until every slice fits with the counts of
 // its own round. Slices are then packed onto cores by first-fit decreasing
 // on their largest resource fraction, every resource being additive.
+//
+// partitionGiven accounts slices chosen elsewhere (snn-partition's
+// annotations) with the same slicer, one pass over the synapses, no fit-
+// driven cuts: the passes after snn-partition use it instead of slicing
+// again.
 //
 //===----------------------------------------------------------------------===//
 #include "cajal/Mapping/Partition.h"
@@ -26,8 +33,6 @@
 #include "cajal/Mapping/Connectivity.h"
 
 #include <algorithm>
-#include <map>
-#include <unordered_map>
 
 namespace cajal::mapping {
 
@@ -53,11 +58,12 @@ struct Group {
   bool hasDelay = false;
 };
 
-/// A slice under construction: its groups keyed by (incoming slot, pre).
+/// A slice under construction: its groups keyed by (projection, pre), in
+/// the order they appeared (Slicer::groupAt finds them).
 struct OpenSlice {
   uint32_t first = 0, count = 0;
   CoreResources use;
-  std::unordered_map<uint64_t, Group> groups;
+  std::vector<std::pair<uint64_t, Group>> groups;
 };
 
 uint64_t groupKey(uint32_t slot, uint32_t pre) {
@@ -100,9 +106,11 @@ public:
   Slicer(const Network &net, const chip::Profile &profile,
          const std::vector<SynapseGenerator> &gens)
       : net(net), profile(profile), gens(gens),
-        incoming(net.populations.size()) {
-    for (uint32_t p = 0; p < net.projections.size(); ++p)
+        incoming(net.populations.size()), groupAt(net.projections.size()) {
+    for (uint32_t p = 0; p < net.projections.size(); ++p) {
       incoming[net.projections[p].post].push_back(p);
+      groupAt[p].assign(gens[p].preSize(), 0);
+    }
   }
 
   /// Slice population `pop` given per-neuron output counts; appends slices
@@ -110,6 +118,10 @@ public:
   Status slicePopulation(uint32_t pop, const std::vector<uint32_t> &outCount,
                          std::vector<SliceInfo> &slices,
                          std::vector<AxonGroup> &groups);
+  /// Account one given slice (no fit check; output axons left at 0).
+  Status sliceGiven(const SliceAssignment &given,
+                    std::vector<SliceInfo> &slices,
+                    std::vector<AxonGroup> &groups);
 
 private:
   Status collect(uint32_t pop, uint32_t j);
@@ -130,6 +142,10 @@ private:
   const chip::Profile &profile;
   const std::vector<SynapseGenerator> &gens;
   std::vector<std::vector<uint32_t>> incoming;
+  /// Per projection and pre neuron: 1 + index of its group in the open
+  /// slice, 0 when absent (a dense table instead of a hash map; reset as
+  /// the slice closes).
+  std::vector<std::vector<uint32_t>> groupAt;
   /// Neuron j's synapses merged per (projection, pre), in that order.
   std::vector<std::pair<uint64_t, Group>> pending;
   std::vector<SynapseRecord> buffer;
@@ -174,17 +190,18 @@ CoreResources Slicer::tryAdd(const OpenSlice &s, uint32_t outputs) const {
   for (const auto &[key, add] : pending) {
     const uint32_t slot = uint32_t(key >> 32);
     u.synapses += add.synapses;
-    auto it = s.groups.find(key);
-    if (it == s.groups.end()) {
+    const uint32_t at = groupAt[slot][uint32_t(key)];
+    if (at == 0) {
       u.inputAxons += 1;
       u.synapseWords += words(add, slot);
       continue;
     }
-    Group merged = it->second;
+    const Group &old = s.groups[at - 1].second;
+    Group merged = old;
     merged.synapses += add.synapses;
     merged.maxAbs = std::max(merged.maxAbs, add.maxAbs);
     merged.hasDelay |= add.hasDelay;
-    u.synapseWords += words(merged, slot) - words(it->second, slot);
+    u.synapseWords += words(merged, slot) - words(old, slot);
   }
   return u;
 }
@@ -193,7 +210,12 @@ void Slicer::apply(OpenSlice &s, const CoreResources &use) {
   s.use = use;
   s.count += 1;
   for (const auto &[key, add] : pending) {
-    Group &g = s.groups[key];
+    uint32_t &at = groupAt[uint32_t(key >> 32)][uint32_t(key)];
+    if (at == 0) {
+      s.groups.push_back({key, Group{}});
+      at = uint32_t(s.groups.size());
+    }
+    Group &g = s.groups[at - 1].second;
     g.synapses += add.synapses;
     g.maxAbs = std::max(g.maxAbs, add.maxAbs);
     g.hasDelay |= add.hasDelay;
@@ -209,16 +231,22 @@ void Slicer::close(uint32_t pop, OpenSlice &s, std::vector<SliceInfo> &slices,
   info.use = s.use;
   const uint32_t index = uint32_t(slices.size());
   slices.push_back(info);
-  std::map<uint32_t, std::vector<uint32_t>> byProjection;
-  for (const auto &entry : s.groups)
-    byProjection[uint32_t(entry.first >> 32)].push_back(uint32_t(entry.first));
-  for (auto &[proj, pre] : byProjection) {
-    std::sort(pre.begin(), pre.end());
-    AxonGroup g;
-    g.slice = index;
-    g.projection = proj;
-    g.pre = std::move(pre);
-    groups.push_back(std::move(g));
+  std::vector<uint64_t> keys;
+  keys.reserve(s.groups.size());
+  for (const auto &entry : s.groups) {
+    keys.push_back(entry.first);
+    groupAt[uint32_t(entry.first >> 32)][uint32_t(entry.first)] = 0;
+  }
+  std::sort(keys.begin(), keys.end()); // by (projection, pre)
+  for (size_t k = 0; k < keys.size(); ++k) {
+    const uint32_t proj = uint32_t(keys[k] >> 32);
+    if (k == 0 || uint32_t(keys[k - 1] >> 32) != proj) {
+      AxonGroup g;
+      g.slice = index;
+      g.projection = proj;
+      groups.push_back(std::move(g));
+    }
+    groups.back().pre.push_back(uint32_t(keys[k]));
   }
   s = OpenSlice{};
 }
@@ -255,6 +283,21 @@ Status Slicer::slicePopulation(uint32_t pop,
   return Status::ok();
 }
 
+Status Slicer::sliceGiven(const SliceAssignment &given,
+                          std::vector<SliceInfo> &slices,
+                          std::vector<AxonGroup> &groups) {
+  OpenSlice open;
+  open.first = given.firstNeuron;
+  for (uint32_t j = given.firstNeuron; j < given.firstNeuron + given.count;
+       ++j) {
+    if (Status st = collect(given.population, j); !st)
+      return st;
+    apply(open, tryAdd(open, 0));
+  }
+  close(given.population, open, slices, groups);
+  return Status::ok();
+}
+
 /// Output count per neuron of every population, from the axon groups.
 std::vector<std::vector<uint32_t>>
 outputCounts(const Network &net, const std::vector<AxonGroup> &groups) {
@@ -269,6 +312,64 @@ outputCounts(const Network &net, const std::vector<AxonGroup> &groups) {
       ++counts[pre.index][i];
   }
   return counts;
+}
+
+/// Set every slice's output axons from the counts of its neurons.
+void setOutputAxons(const Network &net, const std::vector<AxonGroup> &groups,
+                    std::vector<SliceInfo> &slices) {
+  const auto fresh = outputCounts(net, groups);
+  for (SliceInfo &s : slices) {
+    uint32_t outputs = 0;
+    for (uint32_t j = 0; j < s.count; ++j)
+      outputs += fresh[s.population][s.firstNeuron + j];
+    s.use.outputAxons = outputs;
+  }
+}
+
+/// Given slices must be sorted, cover each population exactly and use
+/// cores 0..n-1, each at least once; n is returned in coreCount.
+Status checkGiven(const Network &net, const chip::Profile &profile,
+                  const std::vector<SliceAssignment> &given,
+                  uint32_t &coreCount) {
+  std::vector<uint32_t> covered(net.populations.size(), 0);
+  coreCount = 0;
+  for (const SliceAssignment &s : given) {
+    if (s.population >= net.populations.size())
+      return makeError("slice of population index " +
+                       std::to_string(s.population) + ": the network has " +
+                       std::to_string(net.populations.size()) + " populations");
+    const Population &P = net.populations[s.population];
+    if (s.count == 0 || s.firstNeuron != covered[s.population] ||
+        uint64_t(s.firstNeuron) + s.count > P.size)
+      return makeError("population \"" + P.name + "\": slice [" +
+                       std::to_string(s.firstNeuron) + ", " +
+                       std::to_string(uint64_t(s.firstNeuron) + s.count) +
+                       ") does not continue the slices before it at neuron " +
+                       std::to_string(covered[s.population]) + " of " +
+                       std::to_string(P.size));
+    covered[s.population] += s.count;
+    coreCount = std::max(coreCount, s.core + 1);
+  }
+  for (size_t p = 0; p < net.populations.size(); ++p)
+    if (covered[p] != net.populations[p].size)
+      return makeError("population \"" + net.populations[p].name +
+                       "\": slices cover " + std::to_string(covered[p]) +
+                       " of its " + std::to_string(net.populations[p].size) +
+                       " neurons");
+  std::vector<bool> used(coreCount, false);
+  for (const SliceAssignment &s : given)
+    used[s.core] = true;
+  for (uint32_t c = 0; c < coreCount; ++c)
+    if (!used[c])
+      return makeError("core " + std::to_string(c) +
+                       " holds no slice; cores must be numbered 0.." +
+                       std::to_string(coreCount - 1));
+  if (coreCount > profile.mesh.totalCores())
+    return makeError("network \"" + net.name + "\" uses " +
+                     std::to_string(coreCount) + " cores; the chip (profile " +
+                     profile.name + ") has " +
+                     std::to_string(profile.mesh.totalCores()));
+  return Status::ok();
 }
 
 Status checkNetwork(const Network &net, const chip::Profile &profile) {
@@ -304,18 +405,14 @@ Status sliceAll(const Network &net, const chip::Profile &profile,
     for (uint32_t p = 0; p < net.populations.size(); ++p)
       if (Status s = slicer.slicePopulation(p, counts[p], slices, groups); !s)
         return s;
-    const auto fresh = outputCounts(net, groups);
+    setOutputAxons(net, groups, slices);
     bool stable = true;
-    for (SliceInfo &s : slices) {
-      uint32_t outputs = 0;
-      for (uint32_t j = 0; j < s.count; ++j)
-        outputs += fresh[s.population][s.firstNeuron + j];
-      s.use.outputAxons = outputs;
+    for (const SliceInfo &s : slices)
       stable &= s.use.fits(profile.core);
-    }
     rounds = round + 1;
     if (stable)
       return Status::ok();
+    const auto fresh = outputCounts(net, groups);
     for (size_t p = 0; p < counts.size(); ++p) {
       if (counts[p].empty())
         counts[p] = fresh[p];
@@ -329,12 +426,7 @@ Status sliceAll(const Network &net, const chip::Profile &profile,
                    " slicing rounds; reduce the fan-out of its populations");
 }
 
-} // namespace
-
-Result<Partitioning> partition(const Network &net, const chip::Profile &profile,
-                               const PartitionOptions &options) {
-  if (Status s = checkNetwork(net, profile); !s)
-    return makeError(s.error());
+Result<std::vector<SynapseGenerator>> generators(const Network &net) {
   std::vector<SynapseGenerator> gens;
   gens.reserve(net.projections.size());
   for (uint32_t p = 0; p < net.projections.size(); ++p) {
@@ -343,10 +435,92 @@ Result<Partitioning> partition(const Network &net, const chip::Profile &profile,
       return g.takeError();
     gens.push_back(std::move(*g));
   }
+  return gens;
+}
+
+/// The first resource of core `c` (or its slice) that exceeds a core.
+Status checkFits(const Network &net, const chip::Profile &profile,
+                 const Partitioning &part) {
+  for (uint32_t c = 0; c < part.coreCount(); ++c) {
+    const Excess e = firstExcess(part.coreUse[c], profile.core);
+    if (!e.resource)
+      continue;
+    const SliceInfo &s = part.slices[part.coreSlices[c].front()];
+    return makeError("core " + std::to_string(c) + " (population \"" +
+                     net.populations[s.population].name + "\" from neuron " +
+                     std::to_string(s.firstNeuron) + ") needs " +
+                     std::to_string(e.needed) + " " + e.resource +
+                     "; a core has " + std::to_string(e.available) + ": " +
+                     fixFor(e.resource) + ", or split its slices");
+  }
+  return Status::ok();
+}
+
+} // namespace
+
+Status appendSlices(uint32_t population, const std::vector<int64_t> &bounds,
+                    const std::vector<int64_t> &cores,
+                    std::vector<SliceAssignment> &out) {
+  if (bounds.size() != cores.size() + 1)
+    return makeError(std::to_string(bounds.size()) + " slice boundaries for " +
+                     std::to_string(cores.size()) + " cores; expected " +
+                     std::to_string(cores.size() + 1));
+  for (size_t k = 0; k < cores.size(); ++k) {
+    if (bounds[k] < 0 || bounds[k + 1] <= bounds[k] ||
+        bounds[k + 1] > int64_t(UINT32_MAX))
+      return makeError("slice boundaries " + std::to_string(bounds[k]) + ", " +
+                       std::to_string(bounds[k + 1]) + " do not increase");
+    if (cores[k] < 0 || cores[k] > int64_t(UINT32_MAX))
+      return makeError("core " + std::to_string(cores[k]) + " out of range");
+  }
+  for (size_t k = 0; k < cores.size(); ++k)
+    out.push_back(SliceAssignment{population, uint32_t(bounds[k]),
+                                  uint32_t(bounds[k + 1] - bounds[k]),
+                                  uint32_t(cores[k])});
+  return Status::ok();
+}
+
+Result<Partitioning> partitionGiven(const Network &net,
+                                    const chip::Profile &profile,
+                                    const std::vector<SliceAssignment> &given,
+                                    const PartitionOptions &options) {
+  uint32_t coreCount = 0;
+  if (Status s = checkNetwork(net, profile); !s)
+    return makeError(s.error());
+  if (Status s = checkGiven(net, profile, given, coreCount); !s)
+    return makeError(s.error());
+  auto gens = generators(net);
+  if (!gens)
+    return gens.takeError();
+  Slicer slicer(net, profile, *gens);
+  std::vector<SliceInfo> slices;
+  std::vector<AxonGroup> groups;
+  std::vector<uint32_t> core;
+  for (const SliceAssignment &s : given) {
+    if (Status st = slicer.sliceGiven(s, slices, groups); !st)
+      return makeError(st.error());
+    core.push_back(s.core);
+  }
+  setOutputAxons(net, groups, slices);
+  Partitioning part =
+      detail::assembleCores(net, profile, options, std::move(slices),
+                            std::move(groups), core, coreCount);
+  if (Status s = checkFits(net, profile, part); !s)
+    return makeError(s.error());
+  return part;
+}
+
+Result<Partitioning> partition(const Network &net, const chip::Profile &profile,
+                               const PartitionOptions &options) {
+  if (Status s = checkNetwork(net, profile); !s)
+    return makeError(s.error());
+  auto gens = generators(net);
+  if (!gens)
+    return gens.takeError();
   std::vector<SliceInfo> slices;
   std::vector<AxonGroup> groups;
   uint32_t rounds = 0;
-  if (Status s = sliceAll(net, profile, gens, options, slices, groups, rounds);
+  if (Status s = sliceAll(net, profile, *gens, options, slices, groups, rounds);
       !s)
     return makeError(s.error());
   auto part = detail::packSlices(net, profile, options, std::move(slices),

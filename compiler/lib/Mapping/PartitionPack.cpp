@@ -6,14 +6,17 @@
 // new core. Resources are additive (a slice's input axons are its own), so
 // a core's use is the sum of its slices'. Input axons are then numbered core
 // by core: slices in the order they sit on the core, projections in index
-// order, pre neurons ascending. Traffic counts, per pair of cores, the
-// input axons of the destination fed by neurons of the source.
+// order, pre neurons ascending. Given slices (partitionGiven) skip the
+// packing and keep their cores. Traffic counts, per pair of cores, the
+// input axons of the destination fed by neurons of the source: destination
+// by destination with a dense counter over source cores, keeping the
+// heaviest maxTrafficSources sources of each (the rest is only summed), so
+// the table is O(cores) even when every core feeds every other.
 //
 //===----------------------------------------------------------------------===//
 #include "Internal.h"
 
 #include <algorithm>
-#include <map>
 #include <numeric>
 
 namespace cajal::mapping::detail {
@@ -47,6 +50,8 @@ double largestFraction(const CoreResources &u, const chip::CoreLimits &l) {
                    frac(u.synapseWords, l.synapseWords)});
 }
 
+} // namespace
+
 uint32_t lowerBound(const std::vector<SliceInfo> &slices,
                     const chip::CoreLimits &l) {
   CoreResources total;
@@ -60,6 +65,8 @@ uint32_t lowerBound(const std::vector<SliceInfo> &slices,
                             ceilDiv(total.outputAxons, l.outputAxons),
                             ceilDiv(total.synapseWords, l.synapseWords)}));
 }
+
+namespace {
 
 /// Core of each slice.
 std::vector<uint32_t> firstFitDecreasing(const std::vector<SliceInfo> &slices,
@@ -94,42 +101,81 @@ std::vector<uint32_t> firstFitDecreasing(const std::vector<SliceInfo> &slices,
   return core;
 }
 
-void computeTraffic(const Network &net, Partitioning &part) {
-  std::map<std::pair<uint32_t, uint32_t>, uint64_t> traffic;
+/// Core of every neuron of every population, from the slices.
+std::vector<std::vector<uint32_t>> neuronCores(const Network &net,
+                                               const Partitioning &part) {
+  std::vector<std::vector<uint32_t>> cores(net.populations.size());
+  for (size_t p = 0; p < net.populations.size(); ++p)
+    cores[p].assign(net.populations[p].size, 0);
+  for (const SliceInfo &s : part.slices)
+    std::fill_n(cores[s.population].begin() + s.firstNeuron, s.count, s.core);
+  return cores;
+}
+
+/// Per destination core (its axon groups are contiguous), count the input
+/// axons fed by each source core in a dense counter, keep the heaviest
+/// maxTrafficSources sources and add the rest to omittedTraffic.
+void computeTraffic(const Network &net, const PartitionOptions &options,
+                    Partitioning &part) {
+  const std::vector<std::vector<uint32_t>> coreOf = neuronCores(net, part);
+  std::vector<uint64_t> count(part.coreCount(), 0);
+  std::vector<uint32_t> touched;
+  auto flush = [&](uint32_t to) {
+    const size_t keep =
+        std::min<size_t>(touched.size(), options.maxTrafficSources);
+    auto heavier = [&](uint32_t a, uint32_t b) {
+      return count[a] != count[b] ? count[a] > count[b] : a < b;
+    };
+    std::partial_sort(touched.begin(), touched.begin() + keep, touched.end(),
+                      heavier);
+    for (size_t k = 0; k < touched.size(); ++k) {
+      if (k < keep)
+        part.traffic.push_back(CoreTraffic{touched[k], to, count[touched[k]]});
+      else
+        part.omittedTraffic += count[touched[k]];
+      count[touched[k]] = 0;
+    }
+    touched.clear();
+  };
+  uint32_t current = UINT32_MAX;
   for (const AxonGroup &g : part.axonGroups) {
+    const uint32_t to = part.slices[g.slice].core;
+    if (to != current && current != UINT32_MAX)
+      flush(current);
+    current = to;
     const NodeRef pre = net.projections[g.projection].pre;
     if (pre.kind != NodeRef::PopulationNode)
       continue;
-    const uint32_t to = part.slices[g.slice].core;
-    for (uint32_t i : g.pre)
-      ++traffic[{part.slices[sliceOf(part, pre.index, i)].core, to}];
+    for (uint32_t i : g.pre) {
+      const uint32_t from = coreOf[pre.index][i];
+      if (count[from]++ == 0)
+        touched.push_back(from);
+    }
   }
-  for (const auto &[pair, axons] : traffic)
-    part.traffic.push_back(CoreTraffic{pair.first, pair.second, axons});
+  if (current != UINT32_MAX)
+    flush(current);
+  std::sort(part.traffic.begin(), part.traffic.end(),
+            [](const CoreTraffic &a, const CoreTraffic &b) {
+              return a.from != b.from ? a.from < b.from : a.to < b.to;
+            });
 }
 
 } // namespace
 
-Result<Partitioning> packSlices(const Network &net,
-                                const chip::Profile &profile,
-                                const PartitionOptions &options,
-                                std::vector<SliceInfo> slices,
-                                std::vector<AxonGroup> groups) {
+Partitioning assembleCores(const Network &net, const chip::Profile &profile,
+                           const PartitionOptions &options,
+                           std::vector<SliceInfo> slices,
+                           std::vector<AxonGroup> groups,
+                           const std::vector<uint32_t> &core,
+                           uint32_t coreCount) {
   Partitioning part;
   part.lowerBound = lowerBound(slices, profile.core);
-  const std::vector<uint32_t> core = firstFitDecreasing(
-      slices, profile.core, options.packSlices, part.coreUse);
-  const uint32_t available = profile.mesh.totalCores();
-  if (part.coreUse.size() > available)
-    return makeError("network \"" + net.name + "\" needs " +
-                     std::to_string(part.coreUse.size()) + " cores; the chip " +
-                     "(profile " + profile.name + ") has " +
-                     std::to_string(available) +
-                     ": use a profile with more chips or cores, or a smaller "
-                     "network");
-  part.coreSlices.resize(part.coreUse.size());
-  for (uint32_t s = 0; s < slices.size(); ++s)
+  part.coreUse.assign(coreCount, CoreResources{});
+  part.coreSlices.resize(coreCount);
+  for (uint32_t s = 0; s < slices.size(); ++s) {
     part.coreSlices[core[s]].push_back(s);
+    part.coreUse[core[s]] += slices[s].use;
+  }
   for (uint32_t c = 0; c < part.coreSlices.size(); ++c) {
     uint32_t next = 0;
     for (uint32_t s : part.coreSlices[c]) {
@@ -157,8 +203,28 @@ Result<Partitioning> packSlices(const Network &net,
         part.axonGroups.push_back(std::move(g));
       }
   }
-  computeTraffic(net, part);
+  computeTraffic(net, options, part);
   return part;
+}
+
+Result<Partitioning> packSlices(const Network &net,
+                                const chip::Profile &profile,
+                                const PartitionOptions &options,
+                                std::vector<SliceInfo> slices,
+                                std::vector<AxonGroup> groups) {
+  std::vector<CoreResources> bins;
+  const std::vector<uint32_t> core =
+      firstFitDecreasing(slices, profile.core, options.packSlices, bins);
+  const uint32_t available = profile.mesh.totalCores();
+  if (bins.size() > available)
+    return makeError("network \"" + net.name + "\" needs " +
+                     std::to_string(bins.size()) + " cores; the chip " +
+                     "(profile " + profile.name + ") has " +
+                     std::to_string(available) +
+                     ": use a profile with more chips or cores, or a smaller "
+                     "network");
+  return assembleCores(net, profile, options, std::move(slices),
+                       std::move(groups), core, uint32_t(bins.size()));
 }
 
 } // namespace cajal::mapping::detail

@@ -4,7 +4,8 @@
 // exchanged in both directions. The cost of a core at a tile, given where
 // its neighbours sit, is separable: sum_n w_n (|x - x_n| + |y - y_n|) is a
 // function of x plus a function of y, so the cost of every tile comes from
-// per-column and per-row weights in O(degree + width^2 + height^2 + tiles).
+// per-column and per-row weights in O(degree + width + height + tiles)
+// (prefix sums along each axis).
 //
 // Greedy construction: the next core is the unplaced one with the most
 // traffic to placed cores (ties: most total traffic, then lowest index); it
@@ -54,6 +55,26 @@ CoreGraph buildGraph(uint32_t coreCount,
 }
 
 uint64_t absDiff(uint32_t a, uint32_t b) { return a > b ? a - b : b - a; }
+
+/// cost[x] = sum_k weight[k] |x - k| for every x, in two linear sweeps (the
+/// weight to the left of x adds once per step to the right, and vice versa).
+void distanceCosts(const std::vector<uint64_t> &weight,
+                   std::vector<uint64_t> &cost) {
+  const size_t n = weight.size();
+  cost.assign(n, 0);
+  uint64_t side = 0, acc = 0;
+  for (size_t x = 0; x < n; ++x) {
+    cost[x] += acc;
+    side += weight[x];
+    acc += side;
+  }
+  side = acc = 0;
+  for (size_t x = n; x-- > 0;) {
+    cost[x] += acc;
+    side += weight[x];
+    acc += side;
+  }
+}
 
 class Placer {
 public:
@@ -147,13 +168,9 @@ void Placer::tileCosts(uint32_t c, uint32_t skip,
     column[at.x] += boost::get(weight, *e);
     row[at.y] += boost::get(weight, *e);
   }
-  std::vector<uint64_t> costX(width, 0), costY(height, 0);
-  for (uint32_t x = 0; x < width; ++x)
-    for (uint32_t k = 0; k < width; ++k)
-      costX[x] += column[k] * absDiff(x, k);
-  for (uint32_t y = 0; y < height; ++y)
-    for (uint32_t k = 0; k < height; ++k)
-      costY[y] += row[k] * absDiff(y, k);
+  std::vector<uint64_t> costX, costY;
+  distanceCosts(column, costX);
+  distanceCosts(row, costY);
   cost.resize(size_t(width) * height);
   for (uint32_t y = 0; y < height; ++y)
     for (uint32_t x = 0; x < width; ++x)
@@ -203,6 +220,26 @@ void Placer::greedy() {
   }
 }
 
+/// The (at most kCandidateTiles) tiles cheaper than `limit`, cheapest
+/// first (ties: lower index), by insertion into a short sorted list: one
+/// pass over the tiles.
+void cheapestTiles(const std::vector<uint64_t> &cost, uint64_t limit,
+                   std::vector<uint32_t> &tiles) {
+  tiles.clear();
+  for (uint32_t t = 0; t < cost.size(); ++t) {
+    if (cost[t] >= limit)
+      continue;
+    if (tiles.size() == kCandidateTiles && cost[tiles.back()] <= cost[t])
+      continue;
+    if (tiles.size() == kCandidateTiles)
+      tiles.pop_back();
+    auto at = std::upper_bound(
+        tiles.begin(), tiles.end(), t,
+        [&](uint32_t a, uint32_t b) { return cost[a] < cost[b]; });
+    tiles.insert(at, t);
+  }
+}
+
 bool Placer::improveTargeted() {
   bool changed = false;
   std::vector<uint64_t> cost;
@@ -210,15 +247,8 @@ bool Placer::improveTargeted() {
   for (uint32_t c = 0; c < slotOf.size(); ++c) {
     tileCosts(c, kNone, cost);
     const uint32_t here = slotOf[c] / perTile;
-    tiles.clear();
-    for (uint32_t t = 0; t < cost.size(); ++t)
-      if (cost[t] < cost[here])
-        tiles.push_back(t);
-    const size_t keep = std::min(tiles.size(), kCandidateTiles);
-    std::partial_sort(tiles.begin(), tiles.begin() + keep, tiles.end(),
-                      [&](uint32_t a, uint32_t b) {
-                        return cost[a] != cost[b] ? cost[a] < cost[b] : a < b;
-                      });
+    cheapestTiles(cost, cost[here], tiles);
+    const size_t keep = tiles.size();
     int64_t bestDelta = 0;
     uint32_t bestSlot = kNone;
     for (size_t i = 0; i < keep; ++i)

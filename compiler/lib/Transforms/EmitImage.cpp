@@ -2,10 +2,13 @@
 //
 // The image is written by cajal::mapping::emitImage from the mapping form of
 // the chip's snn.network, its partitioning and the placement read from the
-// nc.core coordinates. The partitioner is deterministic, so it is run again
-// and the chip's cores must hold exactly its slices, core by core and in
-// compartment order; a hand-edited chip that differs is an error naming the
-// first core that differs. Synapses are materialised one core at a time.
+// nc.core coordinates. The partitioning is the slices snn-partition
+// recorded on the populations, accounted once by
+// cajal::mapping::partitionGiven (a network without those annotations is
+// partitioned again; the partitioner is deterministic). The chip's cores
+// must hold exactly those slices, core by core and in compartment order; a
+// hand-edited chip that differs is an error naming the first core that
+// differs. Synapses are materialised one core at a time.
 //
 //===----------------------------------------------------------------------===//
 #include "cajal/Conversion/SNNToMapping.h"
@@ -14,6 +17,8 @@
 
 #include "mlir/Support/FileUtilities.h"
 #include "llvm/Support/ToolOutputFile.h"
+
+#include <optional>
 
 namespace cajal {
 #define GEN_PASS_DEF_NCEMITIMAGE
@@ -54,6 +59,25 @@ LogicalResult checkCores(nc::ChipOp chip, ArrayRef<nc::CoreOp> cores,
                 "convert-snn-to-nc instead of editing cores";
   }
   return success();
+}
+
+/// The slices snn-partition recorded on the populations, or none when a
+/// population has no (or unusable) annotations.
+std::optional<std::vector<mapping::SliceAssignment>>
+annotatedSlices(const MappedNetwork &mapped) {
+  std::vector<mapping::SliceAssignment> slices;
+  for (auto [i, popRef] : llvm::enumerate(mapped.populations)) {
+    snn::PopulationOp pop = popRef;
+    if (!pop.getSlices() || !pop.getCores())
+      return std::nullopt;
+    const std::vector<int64_t> bounds(pop.getSlices()->begin(),
+                                      pop.getSlices()->end());
+    const std::vector<int64_t> cores(pop.getCores()->begin(),
+                                     pop.getCores()->end());
+    if (!mapping::appendSlices(uint32_t(i), bounds, cores, slices))
+      return std::nullopt;
+  }
+  return slices;
 }
 
 FailureOr<mapping::Placement> readPlacement(ArrayRef<nc::CoreOp> cores) {
@@ -97,16 +121,14 @@ struct NCEmitImage : public cajal::impl::NCEmitImageBase<NCEmitImage> {
     FailureOr<MappedNetwork> mapped;
     if (failed(profile) || failed(mapped = buildMappingNetwork(network)))
       return failure();
-    mapping::PartitionOptions options;
-    options.packSlices = pack;
-    Result<mapping::Partitioning> part =
-        mapping::partition(mapped->network, *profile, options);
+    Result<mapping::Partitioning> part = partitionOf(*mapped, *profile);
     if (!part)
       return chip.emitError() << part.error();
     SmallVector<nc::CoreOp> cores(chip.getBodyBlock()->getOps<nc::CoreOp>());
     FailureOr<mapping::Placement> placement = readPlacement(cores);
     if (failed(checkCores(chip, cores, *mapped, *part)) || failed(placement))
       return failure();
+    placement->cost = mapping::placementCost(placement->cores, part->traffic);
     if (!path.empty())
       if (Status s = mapping::emitImage(mapped->network, *part, *placement,
                                         *profile, path);
@@ -115,6 +137,18 @@ struct NCEmitImage : public cajal::impl::NCEmitImageBase<NCEmitImage> {
     if (!fitReport.empty())
       return writeFitReport(chip, *mapped, *part, *profile, *placement);
     return success();
+  }
+
+  /// The partitioning the chip was built from: the recorded slices
+  /// accounted once (no re-partitioning), or, on a network without
+  /// annotations, the partitioner's result.
+  Result<mapping::Partitioning> partitionOf(const MappedNetwork &mapped,
+                                            const chip::Profile &profile) {
+    if (auto given = annotatedSlices(mapped))
+      return mapping::partitionGiven(mapped.network, profile, *given);
+    mapping::PartitionOptions options;
+    options.packSlices = pack;
+    return mapping::partition(mapped.network, profile, options);
   }
 
   LogicalResult writeFitReport(nc::ChipOp chip, const MappedNetwork &mapped,

@@ -44,7 +44,7 @@ struct SNNPartition : public cajal::impl::SNNPartitionBase<SNNPartition> {
       return signalPassFailure();
     }
     annotate(*mapped, *part);
-    net.emitRemark() << "partitioned into " << part->coreCount()
+    emitRemark(net.getLoc()) << "partitioned into " << part->coreCount()
                      << " cores (lower bound " << part->lowerBound << ") of "
                      << loaded->mesh.totalCores() << " on profile '"
                      << loaded->name << "'";

@@ -54,7 +54,9 @@ LogicalResult placeChip(nc::ChipOp chip) {
     core.setYAttr(b.getI64IntegerAttr(loc.y));
     core.setSlotAttr(b.getI64IntegerAttr(loc.slot));
   }
-  chip.emitRemark() << "placed " << cores.size() << " cores, cost "
+  // On the location, not the op: a remark on the op would print the whole
+  // chip (every core and route) into the diagnostic.
+  emitRemark(chip.getLoc()) << "placed " << cores.size() << " cores, cost "
                     << placement->cost << " (axons x hops)";
   return success();
 }

@@ -47,7 +47,29 @@ snn.network @n {
 
 // -----
 
-snn.network @n {
-  // expected-error @+1 {{'slices' and 'cores' differ from the partitioner's result (slices [0, 3]); run snn-partition again with the same profile}}
+// Hand-written slices are taken as given (no re-partitioning): two cores.
+snn.network @hand {
   %e = snn.population @e {cores = array<i64: 0, 1>, model = #snn.model<lif>, params = #snn.quantized<decay_u = 4095, decay_v = 410, vth_mant = 1, bias_mant = 0, bias_exp = 0, refractory = 1, vmin_exp = 23, vmax_exp = 7>, slices = array<i64: 0, 1, 3>} : !snn.spikes<3>
+}
+// CHECK-LABEL: nc.chip @hand_chip
+// CHECK-NEXT:    nc.core @c0 {
+// CHECK-NEXT:      nc.compartments @hand::@e [0, 1) {
+// CHECK-NEXT:    {{^    }$}}
+// CHECK-NEXT:    nc.core @c1 {
+// CHECK-NEXT:      nc.compartments @hand::@e [1, 3) {
+// CHECK-NEXT:    {{^    }$}}
+// CHECK-NEXT:  {{^  }$}}
+
+// -----
+
+// expected-error @+1 {{core 1 holds no slice; cores must be numbered 0..2}}
+snn.network @n {
+  %e = snn.population @e {cores = array<i64: 0, 2>, model = #snn.model<lif>, params = #snn.quantized<decay_u = 4095, decay_v = 410, vth_mant = 1, bias_mant = 0, bias_exp = 0, refractory = 1, vmin_exp = 23, vmax_exp = 7>, slices = array<i64: 0, 1, 3>} : !snn.spikes<3>
+}
+
+// -----
+
+snn.network @n {
+  // expected-error @+1 {{core 0 (population "e" from neuron 0) needs 1500 compartments; a core has 1024}}
+  %e = snn.population @e {cores = array<i64: 0>, model = #snn.model<lif>, params = #snn.quantized<decay_u = 4095, decay_v = 410, vth_mant = 1, bias_mant = 0, bias_exp = 0, refractory = 1, vmin_exp = 23, vmax_exp = 7>, slices = array<i64: 0, 1500>} : !snn.spikes<1500>
 }

@@ -270,4 +270,35 @@ TEST(EmitTest, FitReportListsEveryCoreAgainstItsLimits) {
   EXPECT_EQ(report["populations"].size(), 4u);
 }
 
+TEST(EmitTest, TruncatedTrafficChangesNoSynapse) {
+  // Traffic only guides placement: with one source per core kept, the same
+  // placement gives the same image bytes, and the report counts the rest.
+  const chip::Profile profile = smallCores(128, 512, 512, 2048);
+  const Network net = mixedNetwork(3);
+  PartitionOptions few;
+  few.maxTrafficSources = 1;
+  auto full = partition(net, profile);
+  auto kept = partition(net, profile, few);
+  ASSERT_TRUE(full && kept);
+  ASSERT_GT(kept->omittedTraffic, 0u);
+  EXPECT_LT(kept->traffic.size(), full->traffic.size());
+  auto placement = place(*kept, profile);
+  ASSERT_TRUE(placement) << placement.error();
+  auto a = buildImage(net, *full, *placement, profile);
+  auto b = buildImage(net, *kept, *placement, profile);
+  ASSERT_TRUE(a && b);
+  EXPECT_EQ(recoveredSynapses(*b, profile), expectedSynapses(net));
+  const std::string pa = tempPath("full.img"), pb = tempPath("kept.img");
+  ASSERT_TRUE(emitImage(net, *full, *placement, profile, pa));
+  ASSERT_TRUE(emitImage(net, *kept, *placement, profile, pb));
+  EXPECT_EQ(slurp(pa), slurp(pb));
+  const auto report =
+      nlohmann::json::parse(fitReport(net, *kept, profile, &*placement));
+  EXPECT_EQ(report["trafficOmittedAxons"], kept->omittedTraffic);
+  EXPECT_FALSE(nlohmann::json::parse(fitReport(net, *full, profile))
+                   .contains("trafficOmittedAxons"));
+  std::remove(pa.c_str());
+  std::remove(pb.c_str());
+}
+
 } // namespace

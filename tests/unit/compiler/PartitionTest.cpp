@@ -235,3 +235,178 @@ TEST(PartitionTest, RejectsValuesTheProfileCannotHold) {
 }
 
 } // namespace
+
+namespace {
+
+/// A random recurrent network of two populations and a source, on cores
+/// small enough that it needs a few dozen.
+Network randomNetwork(uint64_t seed) {
+  Network net;
+  net.name = "random";
+  const uint32_t a = 200 + uint32_t(seed * 37 % 150);
+  const uint32_t b = 100 + uint32_t(seed * 53 % 120);
+  net.populations = {makePopulation("a", a), makePopulation("b", b)};
+  net.sources = {makeSource("in", 50)};
+  const double p = 0.02 + 0.01 * double(seed % 5);
+  net.projections = {
+      makeProjection("aa", popRef(0), 0, FixedProbConn{p, seed, 9, false}),
+      makeProjection("ab", popRef(0), 1, FixedProbConn{p, seed + 1, 50, true}),
+      makeProjection("ba", popRef(1), 0, FixedProbConn{p, seed + 2, -70, true}),
+      makeProjection("ina", srcRef(0), 0,
+                     FixedProbConn{0.1, seed + 3, 30, true})};
+  net.projections[2].delay = 2;
+  return net;
+}
+
+std::vector<SliceAssignment> assignmentsOf(const Partitioning &part) {
+  std::vector<SliceAssignment> given;
+  for (const SliceInfo &s : part.slices)
+    given.push_back({s.population, s.firstNeuron, s.count, s.core});
+  return given;
+}
+
+void expectSameUse(const CoreResources &a, const CoreResources &b) {
+  EXPECT_EQ(a.compartments, b.compartments);
+  EXPECT_EQ(a.inputAxons, b.inputAxons);
+  EXPECT_EQ(a.outputAxons, b.outputAxons);
+  EXPECT_EQ(a.synapseWords, b.synapseWords);
+  EXPECT_EQ(a.synapses, b.synapses);
+}
+
+} // namespace
+
+TEST(PartitionTest, GivenSlicesReproduceThePartitioning) {
+  const chip::Profile profile = smallCores(32, 256, 256, 1500);
+  for (uint64_t seed = 1; seed <= 4; ++seed) {
+    SCOPED_TRACE("seed " + std::to_string(seed));
+    const Network net = randomNetwork(seed);
+    auto part = partitionOk(net, profile);
+    ASSERT_TRUE(part);
+    ASSERT_GT(part->coreCount(), 10u);
+    auto again = partitionGiven(net, profile, assignmentsOf(*part));
+    ASSERT_TRUE(again) << again.error();
+    ASSERT_EQ(again->slices.size(), part->slices.size());
+    for (size_t i = 0; i < part->slices.size(); ++i) {
+      EXPECT_EQ(again->slices[i].core, part->slices[i].core);
+      EXPECT_EQ(again->slices[i].firstCompartment,
+                part->slices[i].firstCompartment);
+      expectSameUse(again->slices[i].use, part->slices[i].use);
+    }
+    EXPECT_EQ(again->coreSlices, part->coreSlices);
+    for (uint32_t c = 0; c < part->coreCount(); ++c)
+      expectSameUse(again->coreUse[c], part->coreUse[c]);
+    ASSERT_EQ(again->axonGroups.size(), part->axonGroups.size());
+    for (size_t i = 0; i < part->axonGroups.size(); ++i) {
+      const AxonGroup &x = again->axonGroups[i], &y = part->axonGroups[i];
+      EXPECT_EQ(x.slice, y.slice);
+      EXPECT_EQ(x.projection, y.projection);
+      EXPECT_EQ(x.firstInputAxon, y.firstInputAxon);
+      EXPECT_EQ(x.pre, y.pre);
+    }
+    ASSERT_EQ(again->traffic.size(), part->traffic.size());
+    for (size_t i = 0; i < part->traffic.size(); ++i) {
+      EXPECT_EQ(again->traffic[i].from, part->traffic[i].from);
+      EXPECT_EQ(again->traffic[i].to, part->traffic[i].to);
+      EXPECT_EQ(again->traffic[i].axons, part->traffic[i].axons);
+    }
+    EXPECT_EQ(again->lowerBound, part->lowerBound);
+  }
+}
+
+TEST(PartitionTest, TrafficKeepsTheHeaviestSourcesOfEachCore) {
+  const chip::Profile profile = smallCores(32, 256, 256, 1500);
+  for (uint64_t seed = 1; seed <= 3; ++seed) {
+    SCOPED_TRACE("seed " + std::to_string(seed));
+    const Network net = randomNetwork(seed);
+    PartitionOptions all, few;
+    all.maxTrafficSources = UINT32_MAX;
+    few.maxTrafficSources = 3;
+    auto full = partitionOk(net, profile, all);
+    auto kept = partitionOk(net, profile, few);
+    ASSERT_TRUE(full && kept);
+    EXPECT_EQ(full->omittedTraffic, 0u);
+    // Per destination: the full table's sources by (axons desc, index).
+    std::vector<std::vector<std::pair<uint64_t, uint32_t>>> byDest(
+        full->coreCount());
+    uint64_t total = 0, sum = 0;
+    for (const CoreTraffic &t : full->traffic) {
+      byDest[t.to].push_back({t.axons, t.from});
+      total += t.axons;
+    }
+    std::vector<std::vector<std::pair<uint64_t, uint32_t>>> keptByDest(
+        full->coreCount());
+    for (size_t i = 0; i < kept->traffic.size(); ++i) {
+      const CoreTraffic &t = kept->traffic[i];
+      keptByDest[t.to].push_back({t.axons, t.from});
+      sum += t.axons;
+      if (i > 0) // sorted by (from, to)
+        EXPECT_LT(
+            std::make_pair(kept->traffic[i - 1].from, kept->traffic[i - 1].to),
+            std::make_pair(t.from, t.to));
+    }
+    EXPECT_EQ(sum + kept->omittedTraffic, total);
+    bool truncated = false;
+    for (uint32_t d = 0; d < full->coreCount(); ++d) {
+      auto &want = byDest[d];
+      std::sort(want.begin(), want.end(), [](auto x, auto y) {
+        return x.first != y.first ? x.first > y.first : x.second < y.second;
+      });
+      truncated |= want.size() > 3;
+      want.resize(std::min<size_t>(want.size(), 3));
+      auto &got = keptByDest[d];
+      std::sort(got.begin(), got.end(), [](auto x, auto y) {
+        return x.first != y.first ? x.first > y.first : x.second < y.second;
+      });
+      EXPECT_EQ(got, want) << "destination core " << d;
+    }
+    EXPECT_TRUE(truncated) << "the test network should exceed 3 sources";
+  }
+}
+
+TEST(PartitionTest, GivenSlicesThatDoNotFitNameTheCoreAndResource) {
+  Network net;
+  net.name = "n";
+  net.populations = {makePopulation("exc", 100)};
+  const chip::Profile profile = smallCores(64, 256, 256, 1500);
+  auto r = partitionGiven(net, profile, {{0, 0, 100, 0}});
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().find("core 0 (population \"exc\" from neuron 0) needs "
+                           "100 compartments; a core has 64"),
+            std::string::npos)
+      << r.error();
+  auto two = partitionGiven(net, profile, {{0, 0, 50, 0}, {0, 50, 50, 0}});
+  ASSERT_FALSE(two);
+  EXPECT_NE(two.error().find("needs 100 compartments"), std::string::npos);
+  auto ok = partitionGiven(net, profile, {{0, 0, 50, 0}, {0, 50, 50, 1}});
+  ASSERT_TRUE(ok) << ok.error();
+  EXPECT_EQ(ok->coreCount(), 2u);
+  EXPECT_EQ(ok->slices[1].firstCompartment, 0u);
+}
+
+TEST(PartitionTest, GivenSlicesMustCoverPopulationsAndNumberCores) {
+  Network net;
+  net.name = "n";
+  net.populations = {makePopulation("exc", 10)};
+  const chip::Profile profile = loihi1();
+  auto gap = partitionGiven(net, profile, {{0, 0, 4, 0}, {0, 5, 5, 0}});
+  ASSERT_FALSE(gap);
+  EXPECT_NE(gap.error().find("population \"exc\": slice [5, 10) does not "
+                             "continue the slices before it at neuron 4"),
+            std::string::npos)
+      << gap.error();
+  auto shortBy = partitionGiven(net, profile, {{0, 0, 4, 0}});
+  ASSERT_FALSE(shortBy);
+  EXPECT_NE(shortBy.error().find("slices cover 4 of its 10 neurons"),
+            std::string::npos);
+  auto hole = partitionGiven(net, profile, {{0, 0, 4, 0}, {0, 4, 6, 2}});
+  ASSERT_FALSE(hole);
+  EXPECT_NE(hole.error().find("core 1 holds no slice"), std::string::npos);
+  std::vector<SliceAssignment> out;
+  EXPECT_FALSE(appendSlices(0, {0, 4, 4}, {0, 1}, out));
+  EXPECT_FALSE(appendSlices(0, {0, 4}, {0, 1}, out));
+  ASSERT_TRUE(appendSlices(0, {0, 4, 10}, {1, 0}, out));
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(out[1].firstNeuron, 4u);
+  EXPECT_EQ(out[1].count, 6u);
+  EXPECT_EQ(out[1].core, 0u);
+}

@@ -55,7 +55,9 @@ struct AxonGroup {
 };
 
 /// Axons (spike messages per pre spike) from one core to another; sources
-/// live on the host and are not counted.
+/// live on the host and are not counted. Per destination core only its
+/// PartitionOptions::maxTrafficSources heaviest source cores are listed, so
+/// the table grows with the cores, not with their square.
 struct CoreTraffic {
   uint32_t from = 0, to = 0;
   uint64_t axons = 0;
@@ -69,6 +71,9 @@ struct Partitioning {
   /// Sorted by (core, position of the slice on the core, projection).
   std::vector<AxonGroup> axonGroups;
   std::vector<CoreTraffic> traffic; ///< sorted by (from, to)
+  /// Core-to-core axons left out of `traffic` (sources beyond the heaviest
+  /// maxTrafficSources of their destination core).
+  uint64_t omittedTraffic = 0;
   /// max over resources of ceil(total / per-core limit).
   uint32_t lowerBound = 0;
   /// Slicing rounds run until output axons settled (1 when none mattered).
@@ -79,6 +84,18 @@ struct Partitioning {
 struct PartitionOptions {
   bool packSlices = true;     ///< several slices may share a core
   unsigned maxIterations = 8; ///< rounds of output-axon re-slicing
+  /// Per destination core, the heaviest source cores kept in `traffic`
+  /// (ties: lower core index); the rest is summed into omittedTraffic.
+  uint32_t maxTrafficSources = 32;
+};
+
+/// A slice fixed by the caller: neurons [firstNeuron, firstNeuron + count)
+/// of `population` on virtual core `core`.
+struct SliceAssignment {
+  uint32_t population = 0;
+  uint32_t firstNeuron = 0;
+  uint32_t count = 0;
+  uint32_t core = 0;
 };
 
 /// Partition `net` for `profile`. A network that cannot fit gives an error
@@ -86,6 +103,26 @@ struct PartitionOptions {
 /// a fix; a network needing more cores than the chip has names both numbers.
 Result<Partitioning> partition(const Network &net, const chip::Profile &profile,
                                const PartitionOptions &options = {});
+
+/// Append the slices of `population` recorded as boundaries (first neuron
+/// of each slice, then one past each slice's last) and one core per slice,
+/// as snn-partition annotates them. Error when the lengths disagree, the
+/// boundaries do not increase or a core is negative (`out` unchanged).
+Status appendSlices(uint32_t population, const std::vector<int64_t> &bounds,
+                    const std::vector<int64_t> &cores,
+                    std::vector<SliceAssignment> &out);
+
+/// Account given slices instead of choosing them: the Partitioning that
+/// partition() returns when it chose these slices and cores (same resources,
+/// axon numbering and traffic), with one pass over the synapses. `slices`
+/// must be sorted by (population, firstNeuron) and cover every population
+/// exactly; cores are numbered 0..n-1 and a core's slices sit on it in that
+/// order. Errors name the population or core and the resource that does not
+/// fit. options.packSlices and maxIterations are not used.
+Result<Partitioning> partitionGiven(const Network &net,
+                                    const chip::Profile &profile,
+                                    const std::vector<SliceAssignment> &slices,
+                                    const PartitionOptions &options = {});
 
 } // namespace cajal::mapping
 

@@ -1,19 +1,19 @@
 //===- SNNToNC.cpp - Build an nc.chip from a partitioned snn.network ------===//
 //
-// The partitioner is deterministic, so it is run again on the network's
-// mapping form to recover what the annotations summarise (slices per core,
-// input-axon groups, core-to-core traffic); the `slices`/`cores`
-// annotations must agree with it. Then, per virtual core in index order,
+// The `slices`/`cores` annotations of snn-partition (or written by hand)
+// fix the slicing; cajal::mapping::partitionGiven accounts them in one pass
+// over the synapses (input-axon groups, resources, core-to-core traffic)
+// without re-running the partitioner, and rejects slices that do not cover
+// a population or do not fit a core. Then, per virtual core in index order,
 // an nc.core holds its slices (nc.compartments, in compartment order) and,
 // per input-axon group, the projection's pre range and axon count
-// (nc.synapses); per pair of cores with traffic, an nc.route.
+// (nc.synapses); an nc.route per listed traffic pair (per destination core
+// its heaviest source cores, see mapping::CoreTraffic).
 //
 //===----------------------------------------------------------------------===//
 #include "cajal/Conversion/Passes.h"
 #include "cajal/Conversion/SNNToMapping.h"
 #include "cajal/Mapping/Partition.h"
-
-#include "llvm/ADT/StringExtras.h"
 
 namespace cajal {
 #define GEN_PASS_DEF_CONVERTSNNTONC
@@ -25,41 +25,25 @@ using namespace cajal;
 
 namespace {
 
-/// Slice boundaries and cores of population `pop` in a partitioning.
-void slicesOf(const mapping::Partitioning &part, uint32_t pop,
-              SmallVectorImpl<int64_t> &bounds,
-              SmallVectorImpl<int64_t> &cores) {
-  for (const mapping::SliceInfo &s : part.slices) {
-    if (s.population != pop)
-      continue;
-    if (bounds.empty())
-      bounds.push_back(s.firstNeuron);
-    bounds.push_back(int64_t(s.firstNeuron) + s.count);
-    cores.push_back(s.core);
-  }
-}
-
-LogicalResult checkAnnotations(const MappedNetwork &mapped,
-                               const mapping::Partitioning &part) {
+/// The slices recorded by snn-partition on every population.
+FailureOr<std::vector<mapping::SliceAssignment>>
+annotatedSlices(const MappedNetwork &mapped) {
+  std::vector<mapping::SliceAssignment> slices;
   for (auto [i, popRef] : llvm::enumerate(mapped.populations)) {
     snn::PopulationOp pop = popRef;
     if (!pop.getSlices() || !pop.getCores())
       return pop.emitOpError(
           "has no 'slices' and 'cores'; run snn-partition first");
-    SmallVector<int64_t> bounds, cores;
-    slicesOf(part, uint32_t(i), bounds, cores);
-    if (ArrayRef<int64_t>(bounds) != *pop.getSlices() ||
-        ArrayRef<int64_t>(cores) != *pop.getCores())
+    const std::vector<int64_t> bounds(pop.getSlices()->begin(),
+                                      pop.getSlices()->end());
+    const std::vector<int64_t> cores(pop.getCores()->begin(),
+                                     pop.getCores()->end());
+    if (Status st = mapping::appendSlices(uint32_t(i), bounds, cores, slices);
+        !st)
       return pop.emitOpError()
-             << "'slices' and 'cores' differ from the partitioner's result ("
-             << "slices ["
-             << llvm::join(
-                    llvm::map_range(
-                        bounds, [](int64_t v) { return std::to_string(v); }),
-                    ", ")
-             << "]); run snn-partition again with the same profile";
+             << "has bad 'slices' and 'cores': " << st.error();
   }
-  return success();
+  return slices;
 }
 
 std::string coreName(uint32_t core) { return "c" + std::to_string(core); }
@@ -112,9 +96,12 @@ private:
                                    b.getI64IntegerAttr(end), pop.getModelAttr(),
                                    snn::sliceParams(params, begin, end));
     }
-    for (const mapping::AxonGroup &g : part.axonGroups) {
+    for (; nextGroup < part.axonGroups.size() &&
+           part.slices[part.axonGroups[nextGroup].slice].core == c;
+         ++nextGroup) {
+      const mapping::AxonGroup &g = part.axonGroups[nextGroup];
       const mapping::SliceInfo &slice = part.slices[g.slice];
-      if (slice.core != c || g.pre.empty())
+      if (g.pre.empty())
         continue;
       snn::ProjectionOp proj = mapped.projections[g.projection];
       b.create<nc::SynapsesOp>(
@@ -130,6 +117,7 @@ private:
   const MappedNetwork &mapped;
   const mapping::Partitioning &part;
   OpBuilder b;
+  size_t nextGroup = 0; ///< axon groups are sorted by core
 };
 
 struct ConvertSNNToNC : public cajal::impl::ConvertSNNToNCBase<ConvertSNNToNC> {
@@ -154,17 +142,17 @@ struct ConvertSNNToNC : public cajal::impl::ConvertSNNToNCBase<ConvertSNNToNC> {
     FailureOr<MappedNetwork> mapped = buildMappingNetwork(net);
     if (failed(mapped))
       return failure();
-    mapping::PartitionOptions options;
-    options.packSlices = pack;
+    FailureOr<std::vector<mapping::SliceAssignment>> given =
+        annotatedSlices(*mapped);
+    if (failed(given))
+      return failure();
     Result<mapping::Partitioning> part =
-        mapping::partition(mapped->network, prof, options);
+        mapping::partitionGiven(mapped->network, prof, *given);
     if (!part) {
       snn::PopulationOp pop = mapped->findNamedPopulation(part.error());
       Operation *at = pop ? pop.getOperation() : net.getOperation();
       return at->emitError() << part.error();
     }
-    if (failed(checkAnnotations(*mapped, *part)))
-      return failure();
     nc::ChipOp chip = ChipBuilder(net, *mapped, *part).build(profile);
     symbols.insert(chip); // renames the chip if its name is taken
     return success();
