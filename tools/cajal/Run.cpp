@@ -17,8 +17,10 @@
 
 #include "llvm/Support/Format.h"
 #include "llvm/Support/Process.h"
+#include "llvm/Support/Signals.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <atomic>
 #include <chrono>
 
 using namespace llvm;
@@ -117,14 +119,31 @@ void drawProgress(uint32_t done, uint32_t total) {
   errs().flush();
 }
 
+/// Set by Ctrl-C (once: a second Ctrl-C kills the process as usual).
+std::atomic<bool> interrupted{false};
+void onInterrupt() { interrupted = true; }
+
 golden::RecordOptions recordOptions(std::vector<uint64_t> &counts) {
   golden::RecordOptions record;
   record.spikesPath = spikesOut;
   record.statePath = probesOut;
   record.spikeCounts = &counts;
-  if (!quiet && sys::Process::StandardErrIsDisplayed())
-    record.onStep = drawProgress;
+  const bool progress = !quiet && sys::Process::StandardErrIsDisplayed();
+  record.onStep = [progress](uint32_t done, uint32_t total) {
+    if (progress)
+      drawProgress(done, total);
+    return !interrupted;
+  };
+  sys::SetInterruptFunction(onInterrupt);
   return record;
+}
+
+/// After a run stopped by Ctrl-C: say how far it got; exit code 130 as a
+/// shell reports SIGINT. Every output file holds the finished steps.
+int reportInterrupt(uint32_t stepsDone) {
+  errs() << "\ncajal: interrupted after " << stepsDone
+         << " steps; the output files hold those steps\n";
+  return 130;
 }
 
 double secondsSince(std::chrono::steady_clock::time_point start) {
@@ -133,7 +152,8 @@ double secondsSince(std::chrono::steady_clock::time_point start) {
 }
 
 /// --engine systemc: the same recording, then the power table. A step that
-/// cannot finish still leaves every output complete up to the step before.
+/// cannot finish, or Ctrl-C, still leaves every output complete up to the
+/// last finished step.
 int runSystemC(const chip::Image &image, const chip::Profile &profile) {
   systemc::Options options;
   options.powerPath = powerOut;
@@ -156,7 +176,7 @@ int runSystemC(const chip::Image &image, const chip::Profile &profile) {
                  secondsSince(start));
     outs() << systemc::formatPowerTable(model->powerReport());
   }
-  return 0;
+  return interrupted ? reportInterrupt(model->currentStep()) : 0;
 }
 } // namespace
 
@@ -184,7 +204,7 @@ int runRun() {
   if (!quiet)
     printSummary(*model, "golden model", spikesPerPopulation,
                  secondsSince(start));
-  return 0;
+  return interrupted ? reportInterrupt(model->currentStep()) : 0;
 }
 
 } // namespace cajal::driver

@@ -258,15 +258,29 @@ TEST_F(SpikeIOTest, RunAndRecordCountsSpikesAndReportsProgress) {
   o.spikeCounts = &counts;
   o.onStep = [&](uint32_t done, uint32_t total) {
     progress.push_back({done, total});
+    return true;
   };
   ASSERT_TRUE(bool(golden::runAndRecord(*m, 3, o)));
   // Counts cover unrecorded populations too (inh spikes like exc).
   ASSERT_EQ(counts.size(), m->populationCount());
   EXPECT_EQ(counts[0], 4u);
-  EXPECT_EQ(counts[1], counts[0] * m->populationSize(1) /
-                           m->populationSize(0));
+  EXPECT_EQ(counts[1], counts[0] * m->populationSize(1) / m->populationSize(0));
   EXPECT_EQ(progress, (std::vector<std::pair<uint32_t, uint32_t>>{
                           {1, 3}, {2, 3}, {3, 3}}));
+}
+
+TEST_F(SpikeIOTest, RunStoppedByOnStepKeepsFilesCompleteToThatStep) {
+  Result<golden::GoldenModel> m =
+      golden::GoldenModel::create(image, testimg::loihi1());
+  ASSERT_TRUE(bool(m)) << m.error();
+  golden::RecordOptions o;
+  o.statePath = dir + "/state.csv";
+  o.onStep = [](uint32_t done, uint32_t) { return done < 2; };
+  ASSERT_TRUE(bool(golden::runAndRecord(*m, 100, o)));
+  EXPECT_EQ(m->currentStep(), 2u);
+  const std::string state = slurp(o.statePath);
+  EXPECT_NE(state.find("\n1,exc,3,"), std::string::npos) << state;
+  EXPECT_EQ(state.find("\n2,exc,"), std::string::npos) << state;
 }
 
 } // namespace

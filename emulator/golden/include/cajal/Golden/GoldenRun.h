@@ -30,9 +30,10 @@ struct RecordOptions {
   /// When set, resized to the population count and incremented by every
   /// spike of every population (recorded or not), for run summaries.
   std::vector<uint64_t> *spikeCounts = nullptr;
-  /// When set, called after every finished step with (steps done, total):
-  /// the driver draws its progress bar with it.
-  std::function<void(uint32_t, uint32_t)> onStep;
+  /// When set, called after every finished step with (steps done, total);
+  /// returning false stops the run there (Ctrl-C), with every file complete
+  /// up to that step. The driver also draws its progress bar with it.
+  std::function<bool(uint32_t, uint32_t)> onStep;
 };
 
 /// Run `steps` steps of the golden model from its current step, recording
@@ -91,8 +92,8 @@ Status recordRun(Engine &engine, uint32_t steps, const RecordOptions &options,
           stateOut->add({t, nodes.populationNode(p), n, s.u, s.v});
         }
       }
-    if (options.onStep)
-      options.onStep(i + 1, steps);
+    if (options.onStep && !options.onStep(i + 1, steps))
+      break;
   }
   // Commit what was recorded, keeping the first error.
   if (spikeOut)
