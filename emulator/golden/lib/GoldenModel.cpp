@@ -9,9 +9,16 @@
 //
 // A step t has two phases. Update: every compartment takes q from its
 // accumulator slot t % S of a ring of S = (largest delay in the image) + 1
-// slots and calls chip::updateCompartment; a compartment whose state is all
-// zero, whose bias is zero and whose q is zero is skipped, because the update
-// provably leaves it unchanged and silent (u = 0, v = clip(0) = 0 <= vth).
+// slots and is advanced exactly as chip::updateCompartment does, by a
+// branch-free loop over structure-of-arrays state and per-compartment
+// constants precomputed at load (decay scales, bias, vmin, vmax, threshold,
+// reset mask), which the compiler vectorises (an AVX2 clone is picked at run
+// time where the CPU has it). The decay products |x| * scale (|x| <= 2^31,
+// scale <= 2^16 by the profile's limits) are exact 32 x 32 -> 64-bit
+// products; the current wraps as ((x + 2^(b-1)) & (2^b - 1)) - 2^(b-1).
+// A compartment whose state, bias and q are all zero would stay unchanged
+// and silent (u = 0, v = clip(0) = 0 <= vth): it is counted as idle (only
+// in cores that have a zero-bias compartment at all) but computed anyway.
 // Deliver: each spike of step t (compartments, then host sources) walks its
 // axons' synapses and adds the weight into slot (t + delay) % S. Delays are
 // 1..S-1, so step t never writes the slot it just consumed. Additions are
@@ -23,8 +30,18 @@
 #include "cajal/Chip/Source.h"
 
 #include <algorithm>
+#include <cstring>
 #include <limits>
 #include <string>
+
+// Function multiversioning: an AVX2 clone of the update loop, chosen when
+// the program starts, and the portable default.
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) &&         \
+    defined(__linux__)
+#define CAJAL_VECTOR_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define CAJAL_VECTOR_CLONES
+#endif
 
 namespace cajal::golden {
 
@@ -36,6 +53,9 @@ std::string str(uint64_t v) { return std::to_string(v); }
 
 /// The load-time steps of create(), each filling part of the model.
 struct GoldenModel::Loader {
+  /// Append the update constants of one compartment (see HotArrays).
+  static void prepare(HotArrays &h, const chip::CompartmentParams &p,
+                      const chip::NeuronFormat &f);
   static void layoutCompartments(GoldenModel &m, const chip::Image &image);
   static Status unpackSynapses(GoldenModel &m, const chip::Image &image,
                                const chip::SynapseFormat &f);
@@ -44,19 +64,43 @@ struct GoldenModel::Loader {
   static Status mapPopulations(GoldenModel &m, const chip::Image &image);
 };
 
+void GoldenModel::Loader::prepare(HotArrays &h,
+                                  const chip::CompartmentParams &p,
+                                  const chip::NeuronFormat &f) {
+  constexpr int64_t top = std::numeric_limits<int32_t>::max();
+  const int64_t full = int64_t(1) << f.decayBits;
+  h.scaleU.push_back(int32_t(full - p.decayU - 1));
+  h.scaleV.push_back(int32_t(full - p.decayV));
+  h.vmin.push_back(int32_t(chip::vminValue(p)));
+  h.vmax.push_back(int32_t(chip::vmaxValue(p, f)));
+  const int64_t vth = std::min(chip::thresholdValue(p, f), top);
+  h.fireAbove.push_back(int32_t((p.flags & chip::NoSpike) ? top : vth));
+  h.keepOnSpike.push_back((p.flags & chip::ResetBySubtraction) ? -1 : 0);
+  h.refractory.push_back(p.refractory);
+  h.bias.push_back(chip::biasValue(p));
+}
+
 void GoldenModel::Loader::layoutCompartments(GoldenModel &m,
                                              const chip::Image &image) {
   m.compBegin.assign(1, 0);
   m.axonBegin.assign(1, 0);
   for (uint32_t c = 0; c < image.cores.size(); ++c) {
     const chip::Core &core = image.cores[c];
-    m.params.insert(m.params.end(), core.compartments.begin(),
-                    core.compartments.end());
+    bool mayIdle = false;
+    for (const chip::CompartmentParams &p : core.compartments) {
+      prepare(m.hot, p, m.format);
+      mayIdle |= p.biasMantissa == 0;
+    }
+    m.coreMayIdle.push_back(mayIdle);
     m.axonCore.insert(m.axonCore.end(), core.inputAxons.size(), c);
-    m.compBegin.push_back(uint32_t(m.params.size()));
+    m.compBegin.push_back(uint32_t(m.hot.bias.size()));
     m.axonBegin.push_back(uint32_t(m.axonCore.size()));
   }
-  m.states.assign(m.params.size(), chip::CompartmentState());
+  const size_t n = m.hot.bias.size();
+  m.hot.u.assign(n, 0);
+  m.hot.v.assign(n, 0);
+  m.hot.refractoryLeft.assign(n, 0);
+  m.hot.fired.assign(n, 0);
   m.perCore.assign(image.cores.size(), CoreCounters());
 }
 
@@ -79,7 +123,7 @@ Status GoldenModel::Loader::unpackSynapses(GoldenModel &m,
   for (const chip::Core &core : image.cores)
     for (const chip::InputAxon &axon : core.inputAxons)
       total += axon.synapseCount;
-  const uint64_t n = m.states.size();
+  const uint64_t n = m.compartmentCount();
   m.synapses.reserve(total);
   m.synBegin.assign(1, 0);
   if ((uint64_t(f.maxDelay) + 1) * n > std::numeric_limits<uint32_t>::max())
@@ -160,8 +204,8 @@ void GoldenModel::Loader::wireSources(GoldenModel &m,
 Status GoldenModel::Loader::mapPopulations(GoldenModel &m,
                                            const chip::Image &image) {
   m.populationBase.assign(1, 0);
-  m.compPopulation.assign(m.states.size(), none);
-  m.compNeuron.assign(m.states.size(), none);
+  m.compPopulation.assign(m.compartmentCount(), none);
+  m.compNeuron.assign(m.compartmentCount(), none);
   for (uint32_t p = 0; p < image.populations.size(); ++p) {
     const chip::Population &pop = image.populations[p];
     const uint32_t base = m.populationBase.back();
@@ -201,7 +245,7 @@ Result<GoldenModel> GoldenModel::create(const chip::Image &image,
   Loader::wireSources(m, image);
   if (Status s = Loader::mapPopulations(m, image); !s)
     return makeError(s.error());
-  m.spiking.reserve(m.states.size());
+  m.spiking.reserve(m.compartmentCount());
   m.axonEvents.reserve(m.outTargets.size() + m.channelTargets.size());
   size_t channels = m.channelTargetBegin.size() - 1;
   m.sourceSpiking.reserve(channels);
@@ -239,29 +283,138 @@ GoldenModel::setExternalSpikes(std::vector<spikeio::SpikeRecord> spikes) {
   return Status::ok();
 }
 
+namespace {
+/// The update loop's view of the model: the arrays of GoldenModel::HotArrays
+/// and the NeuronFormat's limits as masks.
+struct UpdateArgs {
+  int32_t *u, *v, *refractoryLeft;
+  const int32_t *scaleU, *scaleV, *vmin, *vmax, *fireAbove, *keepOnSpike,
+      *refractory;
+  const int64_t *bias;
+  uint8_t *fired;
+  int64_t *slot;
+  int64_t accLimit; ///< 2^accumulatorBits - 1
+  int64_t wrapHalf; ///< 2^(currentBits - 1)
+  int64_t wrapMask; ///< 2^currentBits - 1
+  unsigned decayBits;
+};
+
+/// sign(x) * ((|x| * scale) >> bits) for |x| <= 2^31, 0 <= scale < 2^32:
+/// chip::decay with one exact 32 x 32 -> 64-bit product.
+inline int64_t decayScaled(int64_t x, int32_t scale, unsigned bits) {
+  const uint32_t magnitude = uint32_t(x < 0 ? -x : x);
+  const int64_t m = int64_t((uint64_t(magnitude) * uint32_t(scale)) >> bits);
+  return x < 0 ? -m : m;
+}
+
+/// Compartments [b, e): chip::updateCompartment without branches. Returns
+/// the number that were idle (all-zero state, bias and q) if CountIdle.
+template <bool CountIdle>
+inline __attribute__((always_inline)) uint32_t
+updateRange(const UpdateArgs &a, uint32_t b, uint32_t e) {
+  // Every array is read unconditionally into a local, so that the selects
+  // below are if-converted and the loop vectorised.
+  int32_t *__restrict us = a.u, *__restrict vs = a.v;
+  int32_t *__restrict rs = a.refractoryLeft;
+  const int32_t *__restrict scaleU = a.scaleU, *__restrict scaleV = a.scaleV;
+  const int32_t *__restrict vmin = a.vmin, *__restrict vmax = a.vmax;
+  const int32_t *__restrict fireAbove = a.fireAbove;
+  const int32_t *__restrict keep = a.keepOnSpike;
+  const int32_t *__restrict refractory = a.refractory;
+  const int64_t *__restrict bias = a.bias;
+  uint8_t *__restrict fired = a.fired;
+  int64_t *__restrict slot = a.slot;
+  const int64_t limit = a.accLimit, half = a.wrapHalf, mask = a.wrapMask;
+  const unsigned bits = a.decayBits;
+  uint32_t idle = 0;
+  // The arrays are distinct vectors: no alias checks are needed.
+#pragma GCC ivdep
+  for (uint32_t i = b; i < e; ++i) {
+    const int64_t q = slot[i], bi = bias[i];
+    const int32_t u0 = us[i], v0 = vs[i], r0 = rs[i];
+    const int32_t lo = vmin[i], hi = vmax[i], th = fireAbove[i];
+    const int32_t kp = keep[i], ref = refractory[i];
+    if (CountIdle)
+      idle += (q | u0 | v0 | r0 | bi) == 0;
+    slot[i] = 0;
+    const int64_t qs = std::min(std::max(q, -limit), limit);
+    const int64_t u =
+        ((decayScaled(u0, scaleU[i], bits) + qs + half) & mask) - half;
+    const int64_t v = decayScaled(v0, scaleV[i], bits) + u + bi;
+    const int32_t vc = int32_t(std::min(std::max(v, int64_t(lo)), int64_t(hi)));
+    const bool fire = (r0 == 0) & (vc > th);
+    const int32_t vFired = (vc - th) & kp;
+    us[i] = int32_t(u);
+    vs[i] = r0 > 0 ? 0 : (fire ? vFired : vc);
+    rs[i] = r0 > 0 ? r0 - 1 : (fire ? ref : 0);
+    fired[i] = fire;
+  }
+  return idle;
+}
+
+CAJAL_VECTOR_CLONES uint32_t updateIdleCounted(const UpdateArgs &a, uint32_t b,
+                                               uint32_t e) {
+  return updateRange<true>(a, b, e);
+}
+CAJAL_VECTOR_CLONES void updateAllActive(const UpdateArgs &a, uint32_t b,
+                                         uint32_t e) {
+  updateRange<false>(a, b, e);
+}
+
+/// Append the indices of the nonzero flags[b, e) to `out`, eight at a time.
+uint32_t collectFlags(const uint8_t *flags, uint32_t b, uint32_t e,
+                      std::vector<uint32_t> &out) {
+  const size_t before = out.size();
+  uint32_t i = b;
+  for (; i + 8 <= e; i += 8) {
+    uint64_t word;
+    std::memcpy(&word, flags + i, 8);
+    if (word == 0)
+      continue;
+    for (uint32_t k = 0; k < 8; ++k)
+      if (flags[i + k])
+        out.push_back(i + k);
+  }
+  for (; i < e; ++i)
+    if (flags[i])
+      out.push_back(i);
+  return uint32_t(out.size() - before);
+}
+} // namespace
+
 void GoldenModel::updateCompartments(int64_t *slot) {
+  const UpdateArgs a{hot.u.data(),
+                     hot.v.data(),
+                     hot.refractoryLeft.data(),
+                     hot.scaleU.data(),
+                     hot.scaleV.data(),
+                     hot.vmin.data(),
+                     hot.vmax.data(),
+                     hot.fireAbove.data(),
+                     hot.keepOnSpike.data(),
+                     hot.refractory.data(),
+                     hot.bias.data(),
+                     hot.fired.data(),
+                     slot,
+                     (int64_t(1) << format.accumulatorBits) - 1,
+                     int64_t(1) << (format.currentBits - 1),
+                     (int64_t(1) << format.currentBits) - 1,
+                     format.decayBits};
   for (uint32_t c = 0; c + 1 < compBegin.size(); ++c) {
-    uint64_t active = 0, fired = 0;
-    const uint32_t end = compBegin[c + 1];
-    for (uint32_t g = compBegin[c]; g < end; ++g) {
-      const int64_t q = slot[g];
-      chip::CompartmentState &s = states[g];
-      if ((q | int64_t(s.u) | int64_t(s.v) | int64_t(s.refractoryLeft)) == 0 &&
-          params[g].biasMantissa == 0)
-        continue; // all zero and no input: the update changes nothing
-      slot[g] = 0;
-      ++active;
-      if (chip::updateCompartment(s, params[g], q, format)) {
-        spiking.push_back(g);
-        ++fired;
-      }
-    }
+    const uint32_t b = compBegin[c], e = compBegin[c + 1];
+    uint32_t idle = 0;
+    if (coreMayIdle[c])
+      idle = updateIdleCounted(a, b, e);
+    else
+      updateAllActive(a, b, e);
+    const uint32_t fired = collectFlags(hot.fired.data(), b, e, spiking);
+    const uint64_t active = (e - b) - idle;
     CoreCounters &cc = perCore[c];
     cc.activeUpdates += active;
-    cc.idleUpdates += (end - compBegin[c]) - active;
+    cc.idleUpdates += idle;
     cc.compartmentSpikes += fired;
     totals.activeUpdates += active;
-    totals.idleUpdates += (end - compBegin[c]) - active;
+    totals.idleUpdates += idle;
     totals.compartmentSpikes += fired;
   }
 }
@@ -323,7 +476,7 @@ void GoldenModel::deliverSpikes() {
   // event `ahead` positions on, up to `rowLines` cache lines of it.
   constexpr size_t ahead = 8, rowLines = 8;
   constexpr size_t lineSynapses = cacheLineBytes / sizeof(FlatSynapse);
-  const size_t base = size_t(stepIndex % ringSlots) * states.size();
+  const size_t base = size_t(stepIndex % ringSlots) * compartmentCount();
   const size_t count = axonEvents.size();
   for (size_t i = 0; i < count; ++i) {
     if (i + ahead < count) {
@@ -342,7 +495,7 @@ void GoldenModel::step() {
   spiking.clear();
   sourceSpiking.clear();
   updateCompartments(ring.data() +
-                     size_t(stepIndex % ringSlots) * states.size());
+                     size_t(stepIndex % ringSlots) * compartmentCount());
   emitSourceSpikes();
   deliverSpikes();
   ++stepIndex;

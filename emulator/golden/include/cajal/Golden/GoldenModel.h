@@ -99,18 +99,22 @@ public:
   uint32_t compartmentOf(uint32_t population, uint32_t neuron) const {
     return neuronCompartment[populationBase[population] + neuron];
   }
-  const chip::CompartmentState &state(uint32_t population,
-                                      uint32_t neuron) const {
-    return states[compartmentOf(population, neuron)];
+  /// (By value: the model keeps u, v and refractoryLeft in separate arrays.)
+  chip::CompartmentState state(uint32_t population, uint32_t neuron) const {
+    return compartmentState(compartmentOf(population, neuron));
   }
-  const chip::CompartmentState &compartmentState(uint32_t global) const {
-    return states[global];
+  chip::CompartmentState compartmentState(uint32_t global) const {
+    chip::CompartmentState s;
+    s.u = hot.u[global];
+    s.v = hot.v[global];
+    s.refractoryLeft = uint8_t(hot.refractoryLeft[global]);
+    return s;
   }
   /// First global compartment index of each core (cores + 1 entries).
   const std::vector<uint32_t> &coreCompartmentBegin() const {
     return compBegin;
   }
-  uint32_t compartmentCount() const { return uint32_t(states.size()); }
+  uint32_t compartmentCount() const { return uint32_t(hot.u.size()); }
 
   const Counters &counters() const { return totals; }
   const std::vector<CoreCounters> &coreCounters() const { return perCore; }
@@ -140,10 +144,27 @@ private:
   chip::NeuronFormat format;
   uint32_t stepIndex = 0;
 
-  // Compartments, global index = compBegin[core] + local index.
+  // Compartments, global index = compBegin[core] + local index. The update
+  // loop reads structure-of-arrays: the state, and per compartment the
+  // constants that chip::updateCompartment would derive from its
+  // CompartmentParams and the NeuronFormat every step (docs/golden-model.md).
   std::vector<uint32_t> compBegin;
-  std::vector<chip::CompartmentParams> params;
-  std::vector<chip::CompartmentState> states;
+  struct HotArrays {
+    std::vector<int32_t> u, v, refractoryLeft; ///< the state
+    std::vector<int32_t> scaleU;               ///< 2^decayBits - decayU - 1
+    std::vector<int32_t> scaleV;               ///< 2^decayBits - decayV
+    std::vector<int32_t> vmin, vmax;
+    /// Threshold: v > fireAbove spikes (INT32_MAX for NoSpike; vth capped
+    /// at INT32_MAX, which changes nothing since v <= vmax < 2^31).
+    std::vector<int32_t> fireAbove;
+    /// v after a spike is (v - fireAbove) & keepOnSpike: 0 or -1 mask.
+    std::vector<int32_t> keepOnSpike;
+    std::vector<int32_t> refractory; ///< refractoryLeft after a spike
+    std::vector<int64_t> bias;       ///< chip::biasValue
+    std::vector<uint8_t> fired;      ///< spike flags of the last update
+  } hot;
+  /// Per core: does any compartment have zero bias (only those can be idle)?
+  std::vector<uint8_t> coreMayIdle;
   /// Output axons of global compartment c: outTargets[outBegin[c] ..
   /// outBegin[c+1]), each a global input-axon index.
   std::vector<uint32_t> outBegin, outTargets;
