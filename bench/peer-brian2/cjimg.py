@@ -1,10 +1,10 @@
-"""cjimg.py - read a Cajal chip image (.cjimg, format version 1) into numpy.
+"""cjimg.py - read a Cajal chip image (.cjimg, format version 2) into numpy.
 
 The peer benchmark needs every compartment's integer parameters and every
 synapse of an image with 10^7 synapses and more. `cajal inspect --json`
 prints one line per synapse (hundreds of MB at that size), so this module
 reads the binary file directly, as docs/chip-image.md ("File format,
-version 1") lays it out, and unpacks the synapse words with vectorised
+version 2") lays it out, and unpacks the synapse words with vectorised
 numpy: per group, synapse i sits in word firstWord + i // P at bit offset
 (i % P) * B. The result is flattened into a global numbering (compartment
 g = compartment base of its core + local index, likewise for input axons)
@@ -144,6 +144,7 @@ def _read_populations(r):
         p = {"name": r.string(w), "size": r.u32(w),
              "recordSpikes": bool(r.u8(w)), "recordState": bool(r.u8(w))}
         p["slices"] = r.array("<u4", 4 * r.u32(w), w + " slices").reshape(-1, 4)
+        p["aliases"] = [r.string(w) for _ in range(r.u32(w + " alias count"))]
         pops.append(p)
     return pops
 
@@ -158,9 +159,9 @@ def read_raw(path):
         raise ImageError(f'{path}: not a chip image: wrong magic')
     r.pos = 8
     version = r.u32("version")
-    if version != 1:
+    if version != 2:
         raise ImageError(f"{path}: unsupported image version {version} "
-                         "(this reader reads version 1)")
+                         "(this reader reads version 2)")
     image = {"cores": []}
     while r.pos < len(data):
         r.need(12, "section header")

@@ -20,6 +20,7 @@
 #include "ImageInternal.h"
 #include "cajal/Chip/CompartmentCheck.h"
 
+#include <map>
 #include <set>
 #include <string>
 #include <tuple>
@@ -141,6 +142,14 @@ std::vector<CoreShape> coreShapes(const Image &image) {
   return shapes;
 }
 
+namespace {
+/// checkTarget's test alone, so that callers build the error context only
+/// when a target is bad.
+bool targetOk(const std::vector<CoreShape> &cores, const AxonTarget &t) {
+  return t.core < cores.size() && t.inputAxon < cores[t.core].inputAxons;
+}
+} // namespace
+
 Status checkTarget(const std::vector<CoreShape> &cores, const AxonTarget &t,
                    const std::string &where) {
   if (t.core >= cores.size())
@@ -165,10 +174,8 @@ Status checkSourceStructure(const std::vector<CoreShape> &cores,
       !st)
     return st;
   for (size_t i = 0; i < s.targets.size(); ++i)
-    if (Status st =
-            checkTarget(cores, s.targets[i], where + ": target " + str(i));
-        !st)
-      return st;
+    if (!targetOk(cores, s.targets[i]))
+      return checkTarget(cores, s.targets[i], where + ": target " + str(i));
   for (size_t i = 0; i < s.spikes.size(); ++i) {
     const SourceSpike &sp = s.spikes[i];
     if (sp.index >= s.size)
@@ -217,6 +224,33 @@ Status checkPopulationStructure(const std::vector<CoreShape> &cores,
   return Status::ok();
 }
 
+/// Spike files name populations, sources and aliases in one namespace: every
+/// name must be non-empty and unique.
+Status checkNodeNames(const Image &image) {
+  std::map<std::string, std::string> seen; // name -> what carries it
+  auto add = [&seen](const std::string &name,
+                     const std::string &what) -> Status {
+    if (name.empty())
+      return makeError(what + " has an empty name");
+    auto [it, fresh] = seen.emplace(name, what);
+    if (!fresh)
+      return makeError(what + " is named \"" + name + "\" like " + it->second +
+                       " (node names must be unique)");
+    return Status::ok();
+  };
+  for (size_t i = 0; i < image.populations.size(); ++i)
+    if (Status s = add(image.populations[i].name, "population " + str(i)); !s)
+      return s;
+  for (size_t i = 0; i < image.sources.size(); ++i)
+    if (Status s = add(image.sources[i].name, "source " + str(i)); !s)
+      return s;
+  for (const Population &p : image.populations)
+    for (const std::string &alias : p.aliases)
+      if (Status s = add(alias, "alias of population \"" + p.name + "\""); !s)
+        return s;
+  return Status::ok();
+}
+
 Status validateCoreStructure(const Core &core, size_t index) {
   const std::string where = "core " + str(index);
   if (Status s = checkOffsets(core.outputBegin, core.compartments.size(),
@@ -240,10 +274,9 @@ Status validateStructure(const Image &image) {
     if (Status s = validateCoreStructure(core, c); !s)
       return s;
     for (size_t o = 0; o < core.outputAxons.size(); ++o)
-      if (Status s = checkTarget(shapes, core.outputAxons[o],
-                                 "core " + str(c) + ": output axon " + str(o));
-          !s)
-        return s;
+      if (!targetOk(shapes, core.outputAxons[o]))
+        return checkTarget(shapes, core.outputAxons[o],
+                           "core " + str(c) + ": output axon " + str(o));
   }
   for (size_t i = 0; i < image.sources.size(); ++i)
     if (Status s = checkSourceStructure(shapes, image.sources[i], i); !s)
@@ -251,7 +284,7 @@ Status validateStructure(const Image &image) {
   for (size_t i = 0; i < image.populations.size(); ++i)
     if (Status s = checkPopulationStructure(shapes, image.populations[i]); !s)
       return s;
-  return Status::ok();
+  return checkNodeNames(image);
 }
 
 namespace {
@@ -268,32 +301,35 @@ Status checkAxon(const Core &core, size_t a, const Profile &profile,
                  const std::string &where) {
   const SynapseFormat &f = profile.synapse;
   const InputAxon &ax = core.inputAxons[a];
-  const std::string at = where + ": input axon " + str(a);
+  // The error context is built only on the failure path: this runs for
+  // every axon of the image.
+  const auto at = [&] { return where + ": input axon " + str(a); };
   if (ax.weightBits < 1 || ax.weightBits > f.weightBitsMax)
-    return makeError(at + ": weightBits " + str(ax.weightBits) +
+    return makeError(at() + ": weightBits " + str(ax.weightBits) +
                      " out of range [1, " + str(f.weightBitsMax) + "]");
   if (ax.weightExponent < f.weightExponentMin ||
       ax.weightExponent > f.weightExponentMax)
-    return makeError(at + ": weightExponent " +
+    return makeError(at() + ": weightExponent " +
                      std::to_string(int(ax.weightExponent)) +
                      " out of range [" + std::to_string(f.weightExponentMin) +
                      ", " + std::to_string(f.weightExponentMax) + "]");
   if (ax.hasDelay && f.delayBits == 0)
-    return makeError(at + ": hasDelay but the profile has no delay bits");
+    return makeError(at() + ": hasDelay but the profile has no delay bits");
   const uint64_t end = uint64_t(ax.firstWord) + wordsForGroup(ax, f);
   if (ax.synapseCount > 0 && end > core.synapseWords.size())
-    return makeError(at + ": synapse words [" + str(ax.firstWord) + ", " +
+    return makeError(at() + ": synapse words [" + str(ax.firstWord) + ", " +
                      str(end) + ") out of range (core has " +
                      str(core.synapseWords.size()) + " synapse words)");
   for (uint32_t i = 0; i < ax.synapseCount; ++i) {
     const Synapse s = unpackSynapse(core.synapseWords, ax, i, f);
     if (s.compartment >= core.compartments.size())
-      return makeError(at + ": synapse " + str(i) + ": compartment " +
+      return makeError(at() + ": synapse " + str(i) + ": compartment " +
                        str(s.compartment) + " out of range (core has " +
                        str(core.compartments.size()) + " compartments)");
     if (s.delay < 1 || s.delay > f.maxDelay)
-      return makeError(at + ": synapse " + str(i) + ": delay " + str(s.delay) +
-                       " out of range [1, " + str(f.maxDelay) + "]");
+      return makeError(at() + ": synapse " + str(i) + ": delay " +
+                       str(s.delay) + " out of range [1, " + str(f.maxDelay) +
+                       "]");
   }
   return Status::ok();
 }

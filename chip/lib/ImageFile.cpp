@@ -152,6 +152,9 @@ std::string encodePopulations(const std::vector<Population> &pops) {
       o.u32(s.firstNeuron);
       o.u32(s.count);
     }
+    o.u32(uint32_t(p.aliases.size()));
+    for (const std::string &alias : p.aliases)
+      o.text(alias);
   }
   return o.b;
 }

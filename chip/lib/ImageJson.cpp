@@ -269,6 +269,10 @@ void writePopulation(JsonOut &j, const Population &p) {
     j.endObject();
   }
   j.endArray();
+  j.key("aliases").beginArray(true);
+  for (const std::string &alias : p.aliases)
+    j.text(alias);
+  j.endArray();
   j.endObject();
 }
 
@@ -362,7 +366,10 @@ void printImageSummary(const Image &image, const Profile *profile,
          << s.firstNeuron + s.count << " at compartment " << s.firstCompartment
          << "]";
     os << (p.recordSpikes ? ", spikes recorded" : "")
-       << (p.recordState ? ", state recorded" : "") << "\n";
+       << (p.recordState ? ", state recorded" : "");
+    for (const std::string &alias : p.aliases)
+      os << ", also as \"" << alias << "\"";
+    os << "\n";
   }
   os << "sources: " << image.sources.size() << "\n";
   for (const Source &s : image.sources) {

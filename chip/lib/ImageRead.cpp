@@ -187,7 +187,7 @@ void decodeSources(Cursor &c, std::vector<Source> &sources) {
 }
 
 void decodePopulations(Cursor &c, std::vector<Population> &pops) {
-  pops.resize(c.count(14, "population"));
+  pops.resize(c.count(18, "population"));
   for (Population &p : pops) {
     p.name = c.text("population name");
     p.size = c.u32();
@@ -200,6 +200,9 @@ void decodePopulations(Cursor &c, std::vector<Population> &pops) {
       s.firstNeuron = c.u32();
       s.count = c.u32();
     }
+    p.aliases.resize(c.count(4, "alias"));
+    for (std::string &alias : p.aliases)
+      alias = c.text("population alias");
   }
 }
 

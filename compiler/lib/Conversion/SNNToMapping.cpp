@@ -234,6 +234,11 @@ FailureOr<MappedNetwork> cajal::buildMappingNetwork(NetworkOp network) {
         p.params.push_back(compartmentParams(q, pop.getModel(), i));
       p.recordSpikes = !anySpikeProbe;
       p.recordState = false;
+      // The NIR importer names the Output nodes a population feeds.
+      if (auto recordAs = pop->getAttrOfType<ArrayAttr>("record_as"))
+        for (Attribute alias : recordAs)
+          if (auto name = dyn_cast<StringAttr>(alias))
+            p.aliases.push_back(name.str());
       for (Operation *user : pop.getSpikes().getUsers())
         if (auto probe = dyn_cast<ProbeOp>(user)) {
           p.recordSpikes |= probe.getKind() == ProbeKind::Spikes;

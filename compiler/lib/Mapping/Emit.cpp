@@ -227,6 +227,7 @@ chip::Image Emitter::trailer() const {
     out.size = in.size;
     out.recordSpikes = in.recordSpikes;
     out.recordState = in.recordState;
+    out.aliases = in.aliases;
     image.populations.push_back(std::move(out));
   }
   for (const SliceInfo &s : part.slices)

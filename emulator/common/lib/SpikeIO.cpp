@@ -36,6 +36,13 @@ NodeTable::NodeTable(const chip::Image &image)
     sizes.push_back(s.size);
     kinds.push_back(s.kind);
   }
+  aliases.resize(populations);
+  for (uint32_t p = 0; p < populations; ++p)
+    for (const std::string &alias : image.populations[p].aliases) {
+      aliases[p].push_back(uint32_t(names.size()));
+      names.push_back(alias);
+      sizes.push_back(image.populations[p].size);
+    }
   for (uint32_t i = 0; i < names.size(); ++i)
     byName.emplace(names[i], i); // the first of two equal names wins
 }
@@ -89,7 +96,7 @@ bool accepted(const NodeTable &nodes, uint32_t node, NodeSet accept) {
   switch (accept) {
   case NodeSet::Any:
     return true;
-  case NodeSet::Populations:
+  case NodeSet::Populations: // and their aliases
     return !nodes.isSource(node);
   case NodeSet::ExternalSources:
     return nodes.isExternalSource(node);

@@ -132,10 +132,10 @@ TEST_F(CorruptionTest, WrongMagic) {
 
 TEST_F(CorruptionTest, UnsupportedVersion) {
   std::string b = bytes;
-  putLE(b, 8, 2, 4);
+  putLE(b, 8, 3, 4);
   const std::string e = errorOf(b);
-  EXPECT_TRUE(has(e, "unsupported image version 2")) << e;
-  EXPECT_TRUE(has(e, "reads version 1")) << e;
+  EXPECT_TRUE(has(e, "unsupported image version 3")) << e;
+  EXPECT_TRUE(has(e, "reads version 2")) << e;
 }
 
 TEST_F(CorruptionTest, AnyFlippedPayloadByteFailsTheChecksum) {

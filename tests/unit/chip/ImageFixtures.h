@@ -110,6 +110,7 @@ inline Image randomImage(std::mt19937_64 &rng, const Profile &profile,
   Population a{
       "a", uint32_t(img.cores[0].compartments.size()), {}, true, false};
   a.slices.push_back({0, 0, 0, a.size});
+  a.aliases = {"out", "a-copy"};
   img.populations.push_back(a);
   Population b{"b \"quoted\"", 0, {}, false, true};
   for (uint32_t c = 0; c < cores; ++c) {
@@ -162,6 +163,7 @@ inline void expectSameImage(const Image &a, const Image &b) {
     EXPECT_EQ(x.size, y.size);
     EXPECT_EQ(x.recordSpikes, y.recordSpikes);
     EXPECT_EQ(x.recordState, y.recordState);
+    EXPECT_EQ(x.aliases, y.aliases);
     ASSERT_EQ(x.slices.size(), y.slices.size());
     for (size_t k = 0; k < x.slices.size(); ++k) {
       EXPECT_EQ(x.slices[k].core, y.slices[k].core);

@@ -81,6 +81,26 @@ TEST(ImageTest, RoundTripPreservesEveryFieldAndBytes) {
   EXPECT_EQ(dir.files(), (std::vector<std::string>{"a.cjimg", "b.cjimg"}));
 }
 
+TEST(ImageTest, NodeNamesMustBeUnique) {
+  const Profile profile = loihi1();
+  std::mt19937_64 rng(3);
+  Image img = randomImage(rng, profile, 2);
+  ASSERT_TRUE(bool(validateStructure(img)));
+  Image dup = img;
+  dup.populations[1].aliases.push_back("out");
+  cajal::Status s = validateStructure(dup);
+  ASSERT_FALSE(bool(s));
+  EXPECT_NE(s.error().find("is named \"out\" like alias of population \"a\""),
+            std::string::npos)
+      << s.error();
+  Image clash = img;
+  clash.populations[0].aliases.push_back(clash.populations[1].name);
+  EXPECT_FALSE(bool(validateStructure(clash)));
+  Image empty = img;
+  empty.populations[0].aliases.push_back("");
+  EXPECT_FALSE(bool(validateStructure(empty)));
+}
+
 TEST(ImageTest, StreamingWriterMatchesWholeImageWriter) {
   const Profile profile = loihi1();
   std::mt19937_64 rng(42);

@@ -109,10 +109,13 @@ struct Population {
   std::vector<Slice> slices; ///< sorted by firstNeuron, covering [0, size)
   bool recordSpikes = true;  ///< probed (all populations when none is)
   bool recordState = false;  ///< u and v probed
+  /// Other names under which its spikes are recorded too (a NIR Output node
+  /// fed by this population); unique among all node names.
+  std::vector<std::string> aliases;
 };
 
 struct Image {
-  static constexpr uint32_t formatVersion = 1;
+  static constexpr uint32_t formatVersion = 2;
   std::string profileName;
   uint64_t profileFingerprint = 0;
   std::vector<Core> cores;

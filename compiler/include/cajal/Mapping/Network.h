@@ -1,4 +1,5 @@
-//===- Network.h - A quantized network, connectivity kept symbolic -*- C++ -*-===//
+//===- Network.h - A quantized network, connectivity kept symbolic -*- C++
+//-*-===//
 //
 // The plain C++ form of a quantized snn.network that the mapping algorithms
 // (partition, place, emit) work on. MLIR passes build it from the IR; the
@@ -32,6 +33,8 @@ struct Population {
   /// Integer compartment parameters; size 1 (shared) or `size`.
   std::vector<chip::CompartmentParams> params;
   bool recordSpikes = true, recordState = false;
+  /// Other names its spikes are recorded under (NIR Output nodes).
+  std::vector<std::string> aliases;
   const chip::CompartmentParams &paramsOf(uint32_t i) const {
     return params.size() == 1 ? params[0] : params[i];
   }

@@ -29,7 +29,9 @@
 
 namespace cajal::spikeio {
 
-/// The populations and sources of an image, by interned id.
+/// The populations, sources and population aliases of an image, by interned
+/// id: populations first, then sources, then aliases (names under which a
+/// population's spikes are recorded too, e.g. NIR Output nodes).
 class NodeTable {
 public:
   NodeTable() = default;
@@ -40,19 +42,27 @@ public:
   const std::string &name(uint32_t node) const { return names[node]; }
   /// Neurons of a population, channels of a source.
   uint32_t nodeSize(uint32_t node) const { return sizes[node]; }
-  bool isSource(uint32_t node) const { return node >= populations; }
+  bool isSource(uint32_t node) const {
+    return node >= populations && node < populations + sourceCount();
+  }
+  uint32_t sourceCount() const { return uint32_t(kinds.size()); }
   bool isExternalSource(uint32_t node) const;
   uint32_t populationNode(uint32_t population) const { return population; }
   uint32_t sourceNode(uint32_t source) const { return populations + source; }
   /// Index into Image::sources of a source node.
   uint32_t sourceIndex(uint32_t node) const { return node - populations; }
   std::optional<uint32_t> find(std::string_view name) const;
+  /// Alias node ids of a population (empty for most).
+  const std::vector<uint32_t> &aliasNodes(uint32_t population) const {
+    return aliases[population];
+  }
 
 private:
   uint32_t populations = 0;
   std::vector<std::string> names;
   std::vector<uint32_t> sizes;
-  std::vector<chip::SourceKind> kinds; ///< per source
+  std::vector<chip::SourceKind> kinds;        ///< per source
+  std::vector<std::vector<uint32_t>> aliases; ///< per population
   std::unordered_map<std::string, uint32_t> byName;
 };
 

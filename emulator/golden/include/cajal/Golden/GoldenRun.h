@@ -82,6 +82,17 @@ Status recordRun(Engine &engine, uint32_t steps, const RecordOptions &options,
       if (options.recordSources)
         for (const SourceSpikeEvent &s : engine.lastSourceSpikes())
           spikeOut->add({t, nodes.sourceNode(s.source), s.index});
+      // Aliases have the highest node ids, population by population, so
+      // their rows come last; `spikes` is sorted by population.
+      for (size_t i = 0, j = 0; i < spikes.size(); i = j) {
+        const uint32_t p = spikes[i].population;
+        while (j < spikes.size() && spikes[j].population == p)
+          ++j;
+        if (options.recordAll || engine.recordsSpikes(p))
+          for (uint32_t alias : nodes.aliasNodes(p))
+            for (size_t k = i; k < j; ++k)
+              spikeOut->add({t, alias, spikes[k].neuron});
+      }
     }
     if (stateOut)
       for (uint32_t p = 0; p < engine.populationCount(); ++p) {
