@@ -1,0 +1,145 @@
+//===- RtlNeurocoreTest.cpp - Directed tests of the RTL neurocore ---------===//
+//
+// Hand-made cores with known answers, run in the Verilated RTL alone: the
+// threshold is strict (v == vth does not spike), the refractory hold, the
+// synapse decode (sign, weight shift, per-synapse delay through the ring),
+// the v clip at vmin, and the profile check of the harness.
+//
+//===----------------------------------------------------------------------===//
+#include "RtlTestSupport.h"
+#include "cajal/Rtl/RtlCore.h"
+
+#include <gtest/gtest.h>
+
+using namespace cajal;
+
+namespace {
+
+chip::CompartmentParams quiet() {
+  chip::CompartmentParams p;
+  p.decayU = 4095; // u = q every step (full decay)
+  p.decayV = 4095; // v = floor(v / 4096) + u + bias
+  p.refractory = 0;
+  p.thresholdMantissa = 1; // vth = 64
+  p.vminExponent = 20;
+  p.vmaxExponent = 0; // vmax = 511
+  return p;
+}
+
+} // namespace
+
+TEST(RtlNeurocore, ThresholdIsStrictAndRefractoryHolds) {
+  auto profile = rtltest::smallProfile();
+  ASSERT_TRUE(profile) << profile.error();
+  chip::Core core;
+  core.compartments.assign(3, quiet());
+  core.compartments[0].biasMantissa = 64; // v == vth every step: no spike
+  core.compartments[1].biasMantissa = 65; // v > vth every step
+  core.compartments[2].biasMantissa = 65;
+  core.compartments[2].refractory = 2; // spike, hold 2 steps, spike, ...
+  auto rtl = rtl::RtlCore::create(core, *profile);
+  ASSERT_TRUE(rtl) << rtl.error();
+  std::vector<std::vector<uint32_t>> spikes;
+  for (int t = 0; t < 7; ++t) {
+    spikes.push_back((*rtl)->step({}).spikes);
+    EXPECT_EQ((*rtl)->state(0).v, 64) << "step " << t;
+  }
+  const std::vector<std::vector<uint32_t>> expected = {
+      {1, 2}, {1}, {1}, {1, 2}, {1}, {1}, {1, 2}};
+  EXPECT_EQ(spikes, expected);
+}
+
+TEST(RtlNeurocore, SynapseSignShiftAndDelay) {
+  auto profile = rtltest::smallProfile();
+  ASSERT_TRUE(profile) << profile.error();
+  chip::Core core;
+  core.compartments.assign(2, quiet());
+  for (auto &p : core.compartments) {
+    p.flags = chip::NoSpike;
+    p.vmaxExponent = 2; // vmax = 2^13 - 1
+  }
+  chip::InputAxon ax;
+  ax.weightBits = 3;
+  ax.weightExponent = -2; // weight = mantissa << (shift - 2)
+  ax.hasDelay = true;
+  chip::packSynapses({{0, -3, 2}, {1, 5, 1}, {1, 7, 3}}, ax, core.synapseWords,
+                     profile->synapse);
+  core.inputAxons.push_back(ax);
+  auto rtl = rtl::RtlCore::create(core, *profile);
+  ASSERT_TRUE(rtl) << rtl.error();
+  const int64_t unit = int64_t(1) << (profile->synapse.weightShift - 2);
+  (*rtl)->step({0});
+  EXPECT_EQ((*rtl)->state(0).u, 0);
+  EXPECT_EQ((*rtl)->state(1).u, 0);
+  (*rtl)->step({});
+  EXPECT_EQ((*rtl)->state(1).u, 5 * unit);
+  EXPECT_EQ((*rtl)->state(1).v, 5 * unit);
+  (*rtl)->step({});
+  EXPECT_EQ((*rtl)->state(0).u, -3 * unit);
+  EXPECT_EQ((*rtl)->state(0).v, -3 * unit);
+  EXPECT_EQ((*rtl)->state(1).u, 0);
+  (*rtl)->step({});
+  EXPECT_EQ((*rtl)->state(1).u, 7 * unit);
+}
+
+// Two spikes a step on the largest weight: q saturates, and u (no decay)
+// grows past 2^(currentBits-1) and wraps; compared with Compartment.h.
+TEST(RtlNeurocore, QSaturatesAndUWraps) {
+  auto profile = rtltest::smallProfile();
+  ASSERT_TRUE(profile) << profile.error();
+  chip::Core core;
+  core.compartments.assign(1, quiet());
+  core.compartments[0].decayU = 0;
+  core.compartments[0].flags = chip::NoSpike;
+  core.compartments[0].vmaxExponent = 7;
+  chip::InputAxon ax;
+  ax.weightBits = uint8_t(profile->synapse.weightBitsMax);
+  ax.weightExponent = int8_t(profile->synapse.weightExponentMax);
+  const int32_t mantissa = (1 << ax.weightBits) - 1;
+  chip::packSynapses({{0, mantissa, 1}}, ax, core.synapseWords,
+                     profile->synapse);
+  core.inputAxons.push_back(ax);
+  auto rtl = rtl::RtlCore::create(core, *profile);
+  ASSERT_TRUE(rtl) << rtl.error();
+  const int64_t q = 2 * chip::synapticWeight(mantissa, ax.weightExponent,
+                                             profile->synapse.weightShift);
+  ASSERT_GT(q, (int64_t(1) << profile->neuron.accumulatorBits) - 1);
+  chip::CompartmentState ref;
+  bool wrapped = false;
+  for (uint32_t t = 0; t < 12; ++t) {
+    (*rtl)->step({0, 0});
+    chip::updateCompartment(ref, core.compartments[0], t == 0 ? 0 : q,
+                            profile->neuron);
+    wrapped |= ref.u < 0;
+    const chip::CompartmentState got = (*rtl)->state(0);
+    EXPECT_EQ(got.u, ref.u) << "step " << t;
+    EXPECT_EQ(got.v, ref.v) << "step " << t;
+  }
+  EXPECT_TRUE(wrapped);
+}
+
+TEST(RtlNeurocore, VClipsAtVmin) {
+  auto profile = rtltest::smallProfile();
+  ASSERT_TRUE(profile) << profile.error();
+  chip::Core core;
+  core.compartments.assign(1, quiet());
+  core.compartments[0].biasMantissa = -100;
+  core.compartments[0].vminExponent = 4; // vmin = -15
+  auto rtl = rtl::RtlCore::create(core, *profile);
+  ASSERT_TRUE(rtl) << rtl.error();
+  (*rtl)->step({});
+  EXPECT_EQ((*rtl)->state(0).v, -15);
+}
+
+TEST(RtlNeurocore, RejectsAnotherProfile) {
+  auto loihi1 = chip::findProfile("loihi1", chip::defaultProfileDir());
+  ASSERT_TRUE(loihi1) << loihi1.error();
+  Status s = rtl::checkRtlProfile(*loihi1);
+  ASSERT_FALSE(s);
+  EXPECT_NE(s.error().find("core.compartments"), std::string::npos)
+      << s.error();
+  auto small = rtltest::smallProfile();
+  ASSERT_TRUE(small) << small.error();
+  EXPECT_TRUE(rtl::checkRtlProfile(*small));
+  EXPECT_EQ(rtl::RtlCore::profileName(), small->name);
+}

@@ -1,0 +1,60 @@
+//===- RtlTestSupport.h - Random inputs for RTL tests -----------*- C++ -*-===//
+//
+// The test profile the RTL harness is generated from (rtl/profiles/
+// rtl-small.json), seeded single-core random configurations (from
+// tests/crosscheck/RandomImage.h) and seeded random input spikes: each step
+// every input axon spikes with probability 1/3, and sometimes one axon
+// spikes twice in a step.
+//
+//===----------------------------------------------------------------------===//
+#ifndef CAJAL_TESTS_RTL_RTLTESTSUPPORT_H
+#define CAJAL_TESTS_RTL_RTLTESTSUPPORT_H
+
+#include "RandomImage.h"
+#include "cajal/Chip/Profile.h"
+
+#include <cstdint>
+#include <vector>
+
+namespace cajal::rtltest {
+
+inline Result<chip::Profile> smallProfile() {
+  return chip::loadProfile(CAJAL_RTL_TEST_PROFILE);
+}
+
+inline uint64_t mix(uint64_t x) {
+  x += 0x9e3779b97f4a7c15ull;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+  return x ^ (x >> 31);
+}
+
+/// Core 0 of a seeded random single-core image for `profile`.
+inline chip::Core randomCore(const chip::Profile &profile, uint64_t seed) {
+  testimg::RandomOptions o;
+  o.seed = seed;
+  o.minCores = o.maxCores = 1;
+  o.steps = 100;
+  return testimg::randomNetwork(profile, o).image.cores.at(0);
+}
+
+/// inputs[t]: the axons spiking at step t.
+inline std::vector<std::vector<uint32_t>>
+randomInputs(uint64_t seed, uint32_t axons, uint32_t steps) {
+  std::vector<std::vector<uint32_t>> in(steps);
+  uint64_t s = mix(seed ^ 0x5eedull);
+  for (uint32_t t = 0; t < steps; ++t) {
+    for (uint32_t a = 0; a < axons; ++a) {
+      s = mix(s);
+      if (s % 3 == 0)
+        in[t].push_back(a);
+      if (s % 37 == 1)
+        in[t].push_back(a);
+    }
+  }
+  return in;
+}
+
+} // namespace cajal::rtltest
+
+#endif // CAJAL_TESTS_RTL_RTLTESTSUPPORT_H
