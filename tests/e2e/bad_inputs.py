@@ -93,6 +93,13 @@ check("missing image", ["inspect", "absent.cjimg"], ["absent.cjimg"])
 check("image on another profile", ["run", good, "--steps", "10", "--profile", "loihi1-board32"],
       ["loihi1-board32", "loihi1"])
 
+check("model given to run", ["run", write("ok.mlir", net(GOOD)), "--steps", "5"], ["compile it first"])
+check("float engine on an image", ["run", good, "--engine", "float", "--steps", "5"],
+      ["good.cjimg", "unsupported input kind"])
+check("NIR model without --dt", ["compile", os.path.join(ROOT, "tests", "e2e", "nir", "data",
+                                                         "lif_norse.nir"), "-o", img],
+      ["lif_norse.nir", "--dt"], [img])
+
 # --- spike files -------------------------------------------------------------
 ext = os.path.join(WORK, "ext.cjimg")
 subprocess.run([CAJAL, "compile", write("ext.mlir", net(GOOD + "\n  %in = snn.input @in : !snn.spikes<10>\n"

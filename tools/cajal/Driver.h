@@ -35,6 +35,18 @@ Result<chip::Image> loadImage(const std::string &path,
                               const std::string &requestedProfile,
                               chip::Profile &profile);
 
+/// `cajal run MODEL --engine float`: the model before quantisation, against
+/// its quantised image on the golden model.
+struct FloatRequest {
+  std::string model; ///< .mlir or .nir
+  unsigned steps = 0;
+  std::string inputPath; ///< external input spikes (CSV), may be empty
+  std::string spikesOut; ///< float spikes (CSV), may be empty
+  std::string profile;   ///< for the quantised image; empty: loihi1
+  bool quiet = false;
+};
+int runFloatEngine(const FloatRequest &request);
+
 } // namespace cajal::driver
 
 #endif // CAJAL_TOOLS_DRIVER_H

@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "Driver.h"
+#include "Model.h"
 
 #include "cajal/Chip/Image.h"
 #include "cajal/Emulator/SpikeIO.h"
@@ -27,11 +28,12 @@ using namespace llvm;
 
 namespace cajal::driver {
 namespace {
-enum class Engine { Golden, SystemC };
+enum class Engine { Golden, SystemC, Float };
 
-cl::opt<std::string> imagePath(cl::Positional, cl::desc("<image.cjimg>"),
-                               cl::Required, cl::sub(runCommand),
-                               cl::cat(category()));
+cl::opt<std::string> imagePath(
+    cl::Positional,
+    cl::desc("<image.cjimg> (a .mlir/.nir model with --engine float)"),
+    cl::Required, cl::sub(runCommand), cl::cat(category()));
 cl::opt<unsigned> steps("steps", cl::desc("Time steps to run"), cl::Required,
                         cl::sub(runCommand), cl::cat(category()));
 cl::opt<Engine> engine("engine", cl::desc("Simulation engine"),
@@ -39,7 +41,11 @@ cl::opt<Engine> engine("engine", cl::desc("Simulation engine"),
                                              "integer-exact step model"),
                                   clEnumValN(Engine::SystemC, "systemc",
                                              "cycle-level SystemC model: "
-                                             "cycles, energy, VCD, trace")),
+                                             "cycles, energy, VCD, trace"),
+                                  clEnumValN(Engine::Float, "float",
+                                             "the model (.mlir/.nir) before "
+                                             "quantisation, against its "
+                                             "image on the golden model")),
                        cl::init(Engine::Golden), cl::sub(runCommand),
                        cl::cat(category()));
 cl::opt<std::string>
@@ -181,6 +187,14 @@ int runSystemC(const chip::Image &image, const chip::Profile &profile) {
 } // namespace
 
 int runRun() {
+  if (engine == Engine::Float || isModelPath(imagePath)) {
+    if (engine != Engine::Float)
+      return reportError(imagePath +
+                         ": is a model; compile it first (cajal compile), "
+                         "or run it with --engine float");
+    return runFloatEngine(
+        {imagePath, steps, inputPath, spikesOut, profileName, quiet});
+  }
   chip::Profile profile;
   Result<chip::Image> image = loadImage(imagePath, profileName, profile);
   if (!image)
