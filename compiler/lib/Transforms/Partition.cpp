@@ -44,10 +44,10 @@ struct SNNPartition : public cajal::impl::SNNPartitionBase<SNNPartition> {
       return signalPassFailure();
     }
     annotate(*mapped, *part);
-    emitRemark(net.getLoc()) << "partitioned into " << part->coreCount()
-                     << " cores (lower bound " << part->lowerBound << ") of "
-                     << loaded->mesh.totalCores() << " on profile '"
-                     << loaded->name << "'";
+    emitRemark(net.getLoc())
+        << "partitioned into " << part->coreCount() << " cores (lower bound "
+        << part->lowerBound << ") of " << loaded->mesh.totalCores()
+        << " on profile '" << loaded->name << "'";
   }
 
   static void annotate(const MappedNetwork &mapped,

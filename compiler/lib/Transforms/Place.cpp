@@ -57,7 +57,7 @@ LogicalResult placeChip(nc::ChipOp chip) {
   // On the location, not the op: a remark on the op would print the whole
   // chip (every core and route) into the diagnostic.
   emitRemark(chip.getLoc()) << "placed " << cores.size() << " cores, cost "
-                    << placement->cost << " (axons x hops)";
+                            << placement->cost << " (axons x hops)";
   return success();
 }
 

@@ -1,4 +1,5 @@
-//===- Image.h - The chip image: what the compiler hands to engines -*- C++ -*-===//
+//===- Image.h - The chip image: what the compiler hands to engines -*- C++
+//-*-===//
 //
 // A chip image is the complete configuration of a chip: every used core with
 // its compartment parameters, input-axon table, synapse memory (packed words
@@ -35,9 +36,9 @@ struct AxonTarget {
 struct InputAxon {
   uint32_t firstWord = 0;
   uint32_t synapseCount = 0;
-  uint8_t weightBits = 1;  ///< mantissa magnitude bits (a sign bit follows)
+  uint8_t weightBits = 1; ///< mantissa magnitude bits (a sign bit follows)
   int8_t weightExponent = 0;
-  bool hasDelay = false;   ///< false: every synapse has delay 1
+  bool hasDelay = false; ///< false: every synapse has delay 1
   bool operator==(const InputAxon &o) const {
     return firstWord == o.firstWord && synapseCount == o.synapseCount &&
            weightBits == o.weightBits && weightExponent == o.weightExponent &&
@@ -57,8 +58,8 @@ struct Synapse {
 };
 
 struct Core {
-  uint32_t x = 0, y = 0;  ///< mesh coordinates of the core's tile
-  uint32_t tileSlot = 0;  ///< which of the tile's cores
+  uint32_t x = 0, y = 0; ///< mesh coordinates of the core's tile
+  uint32_t tileSlot = 0; ///< which of the tile's cores
   std::vector<CompartmentParams> compartments;
   std::vector<InputAxon> inputAxons;
   std::vector<uint64_t> synapseWords;
@@ -88,7 +89,7 @@ struct Source {
   /// Poisson: spike probability per step as a 0.32 fixed-point fraction.
   uint32_t probability = 0;
   uint64_t seed = 0;
-  uint32_t period = 0, phase = 0; ///< Periodic
+  uint32_t period = 0, phase = 0;  ///< Periodic
   std::vector<SourceSpike> spikes; ///< File, sorted by (step, index)
   /// Channel i fans out to targets[targetBegin[i] .. targetBegin[i+1]).
   std::vector<uint32_t> targetBegin;
@@ -132,9 +133,8 @@ unsigned wordsForGroup(const InputAxon &axon, const SynapseFormat &f);
 void packSynapses(const std::vector<Synapse> &synapses, InputAxon &axon,
                   std::vector<uint64_t> &words, const SynapseFormat &f);
 /// Unpack synapse `i` of `axon` from `words`.
-Synapse unpackSynapse(const std::vector<uint64_t> &words,
-                      const InputAxon &axon, uint32_t i,
-                      const SynapseFormat &f);
+Synapse unpackSynapse(const std::vector<uint64_t> &words, const InputAxon &axon,
+                      uint32_t i, const SynapseFormat &f);
 
 /// Check every field against the profile and every index against its table.
 /// The error names the core/axon/compartment and the value.

@@ -1,4 +1,5 @@
-//===- Profile.h - The architecture profile: every limit and cost -*- C++ -*-===//
+//===- Profile.h - The architecture profile: every limit and cost -*- C++
+//-*-===//
 //
 // A profile describes one chip design: mesh, per-core resources, bit widths
 // of the compartment arithmetic and the synapse format, timing and energy.
@@ -20,31 +21,31 @@ namespace cajal::chip {
 
 /// Bit widths and ranges of the compartment arithmetic (docs/neuron-model.md).
 struct NeuronFormat {
-  unsigned decayBits = 0;        ///< decay constants are in [0, 2^decayBits)
-  unsigned currentBits = 0;      ///< u wraps to this many bits (signed)
-  unsigned accumulatorBits = 0;  ///< q saturates to +-(2^bits - 1)
-  unsigned biasMantissaMax = 0;  ///< |bias mantissa| <= this
-  unsigned biasExponentMax = 0;  ///< bias exponent in [0, max]
+  unsigned decayBits = 0;       ///< decay constants are in [0, 2^decayBits)
+  unsigned currentBits = 0;     ///< u wraps to this many bits (signed)
+  unsigned accumulatorBits = 0; ///< q saturates to +-(2^bits - 1)
+  unsigned biasMantissaMax = 0; ///< |bias mantissa| <= this
+  unsigned biasExponentMax = 0; ///< bias exponent in [0, max]
   unsigned thresholdMantissaBits = 0; ///< vth mantissa in [0, 2^bits)
-  unsigned thresholdShift = 0;   ///< vth = mantissa << shift
-  unsigned vminExponentMax = 0;  ///< vmin = -2^e + 1, e in [0, max]
-  unsigned vmaxExponentMax = 0;  ///< vmax = 2^(vmaxBase + 2e) - 1, e in [0, max]
+  unsigned thresholdShift = 0;        ///< vth = mantissa << shift
+  unsigned vminExponentMax = 0;       ///< vmin = -2^e + 1, e in [0, max]
+  unsigned vmaxExponentMax = 0; ///< vmax = 2^(vmaxBase + 2e) - 1, e in [0, max]
   unsigned vmaxBase = 0;
-  unsigned refractoryMin = 0;    ///< refractory period in steps, [min, max]
+  unsigned refractoryMin = 0; ///< refractory period in steps, [min, max]
   unsigned refractoryMax = 0;
   bool resetBySubtraction = false; ///< compartments may reset v <- v - vth
 };
 
 /// The synapse-memory word format (docs/chip-image.md).
 struct SynapseFormat {
-  unsigned wordBits = 0;            ///< bits per synapse-memory word
+  unsigned wordBits = 0;             ///< bits per synapse-memory word
   unsigned compartmentIndexBits = 0; ///< target compartment field
-  unsigned weightBitsMax = 0;       ///< mantissa magnitude bits, 1..max
-  int weightExponentMin = 0;        ///< shared exponent per synapse group
+  unsigned weightBitsMax = 0;        ///< mantissa magnitude bits, 1..max
+  int weightExponentMin = 0;         ///< shared exponent per synapse group
   int weightExponentMax = 0;
-  unsigned weightShift = 0;         ///< weight = mantissa << (shift + exp)
-  unsigned delayBits = 0;           ///< delay field, when a group has delays
-  unsigned maxDelay = 0;            ///< delays are 1..maxDelay steps
+  unsigned weightShift = 0; ///< weight = mantissa << (shift + exp)
+  unsigned delayBits = 0;   ///< delay field, when a group has delays
+  unsigned maxDelay = 0;    ///< delays are 1..maxDelay steps
 };
 
 /// Per-core resources.
@@ -78,10 +79,11 @@ struct CostTable {
   double spikeInTilePJ = 0, spikeInTileNs = 0;
   double hopEastWestPJ = 0, hopEastWestNs = 0;
   double hopNorthSouthPJ = 0, hopNorthSouthNs = 0;
-  double barrierMinNs = 0, barrierMaxNs = 0; ///< for 1 and barrierMaxTiles tiles
+  double barrierMinNs = 0,
+         barrierMaxNs = 0; ///< for 1 and barrierMaxTiles tiles
   unsigned barrierMaxTiles = 0;
-  double barrierTilePJ = 0;                  ///< per tile and barrier
-  double staticPowerMW = 0;                  ///< per chip
+  double barrierTilePJ = 0; ///< per tile and barrier
+  double staticPowerMW = 0; ///< per chip
   /// The cycle-level model stops a step that has not closed after this
   /// long (a watchdog against deadlock, not a chip figure).
   double stepTimeoutNs = 0;
