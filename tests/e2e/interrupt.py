@@ -27,7 +27,14 @@ run = subprocess.Popen([CAJAL, "run", image, "--steps", str(steps), "--engine", 
                         "--spikes-out", outs["s.csv"], "--power", outs["p.json"],
                         "--vcd", outs["r.vcd"], "--trace", outs["t.json"], "--quiet"],
                        stderr=subprocess.PIPE, text=True)
-time.sleep(2.0)
+# Wait until the run is under way: the spike file's temporary exists.
+deadline = time.time() + 60
+while not any(f.startswith("s.csv") for f in os.listdir(work)):
+    if time.time() > deadline or run.poll() is not None:
+        run.kill()
+        sys.exit("cajal run did not start writing its spike file")
+    time.sleep(0.1)
+time.sleep(1.0)
 run.send_signal(signal.SIGINT)
 try:
     _, err = run.communicate(timeout=60)

@@ -140,7 +140,6 @@ golden::RecordOptions recordOptions(std::vector<uint64_t> &counts) {
       drawProgress(done, total);
     return !interrupted;
   };
-  sys::SetInterruptFunction(onInterrupt);
   return record;
 }
 
@@ -195,6 +194,9 @@ int runRun() {
     return runFloatEngine(
         {imagePath, steps, inputPath, spikesOut, profileName, quiet});
   }
+  // From here on, Ctrl-C ends the run after the current step (a second one
+  // kills the process as usual).
+  sys::SetInterruptFunction(onInterrupt);
   chip::Profile profile;
   Result<chip::Image> image = loadImage(imagePath, profileName, profile);
   if (!image)
