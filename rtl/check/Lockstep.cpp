@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 #include "cajal/Rtl/Lockstep.h"
 
+#include "cajal/Rtl/CoreVcd.h"
 #include "cajal/Rtl/RtlCore.h"
 #include "cajal/SystemC/CoreLogic.h"
 #include "cajal/SystemC/Timing.h"
@@ -24,6 +25,14 @@ std::string Divergence::message() const {
 }
 
 namespace {
+
+/// Bits of an index in [0, n): the RTL's CMP_ADDR_W for n compartments.
+unsigned addressBits(uint32_t n) {
+  unsigned b = 1;
+  while ((uint64_t(1) << b) < n)
+    ++b;
+  return b;
+}
 
 /// First difference of two sorted spike lists, as a Divergence.
 std::optional<Divergence> compareSpikes(uint32_t step,
@@ -59,6 +68,14 @@ Result<LockstepReport>
 runLockstep(const chip::Core &rtlCore, const chip::Core &referenceCore,
             const chip::Profile &profile,
             const std::vector<std::vector<uint32_t>> &inputs) {
+  return runLockstep(rtlCore, referenceCore, profile, inputs, {});
+}
+
+Result<LockstepReport>
+runLockstep(const chip::Core &rtlCore, const chip::Core &referenceCore,
+            const chip::Profile &profile,
+            const std::vector<std::vector<uint32_t>> &inputs,
+            const LockstepTrace &trace) {
   if (rtlCore.compartments.size() != referenceCore.compartments.size())
     return makeError("lockstep: RTL core has " +
                      std::to_string(rtlCore.compartments.size()) +
@@ -76,6 +93,17 @@ runLockstep(const chip::Core &rtlCore, const chip::Core &referenceCore,
   auto rtl = RtlCore::create(rtlCore, profile);
   if (!rtl)
     return rtl.takeError();
+  std::optional<CoreVcd> vcd;
+  if (!trace.rtlVcd.empty())
+    if (Status s = (*rtl)->openTrace(trace.rtlVcd); !s)
+      return makeError(s.error());
+  if (!trace.emulatorVcd.empty()) {
+    auto v = CoreVcd::create(trace.emulatorVcd,
+                             addressBits(profile.core.compartments));
+    if (!v)
+      return v.takeError();
+    vcd.emplace(std::move(*v));
+  }
   systemc::CoreLogic ref(referenceCore, profile);
   const systemc::Timing timing = systemc::timingFor(profile);
   LockstepReport rep;
@@ -83,8 +111,12 @@ runLockstep(const chip::Core &rtlCore, const chip::Core &referenceCore,
   std::vector<systemc::CoreLogic::Emission> emissions;
   std::vector<uint32_t> refSpikes;
   for (uint32_t t = 0; t < inputs.size(); ++t) {
+    uint64_t tick = (*rtl)->cycles(); // the emulator VCD's clock
     for (uint32_t a : inputs[t]) {
       const auto rd = ref.receive(t, a);
+      if (vcd)
+        vcd->spike(tick, rd.synapses ? rd.words + rd.synapses : 0);
+      tick += 1 + (rd.synapses ? rd.words + rd.synapses : 0);
       rep.expectedRtlCycles += 1 + rd.words + rd.synapses;
       rep.systemcCoreCycles += uint64_t(rd.synapses) * timing.synapticOpCycles;
     }
@@ -96,6 +128,8 @@ runLockstep(const chip::Core &rtlCore, const chip::Core &referenceCore,
     refSpikes.clear();
     for (const auto &e : emissions)
       refSpikes.push_back(e.compartment);
+    if (vcd)
+      vcd->update(tick, n, refSpikes);
     const RtlStep rs = (*rtl)->step(inputs[t]);
     rep.steps = t + 1;
     rep.spikes += rs.spikes.size();
@@ -109,6 +143,9 @@ runLockstep(const chip::Core &rtlCore, const chip::Core &referenceCore,
     if (rep.divergence)
       break;
   }
+  if (vcd)
+    if (Status s = vcd->finish(); !s)
+      return makeError(s.error());
   return rep;
 }
 

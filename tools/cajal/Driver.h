@@ -16,11 +16,13 @@ llvm::cl::OptionCategory &category();
 extern llvm::cl::SubCommand compileCommand;
 extern llvm::cl::SubCommand runCommand;
 extern llvm::cl::SubCommand inspectCommand;
+extern llvm::cl::SubCommand checkRtlCommand;
 
 /// Each returns the process exit code (0 ok, 1 user error).
 int runCompile();
 int runRun();
 int runInspect();
+int runCheckRtl();
 
 /// Print "cajal: error: <message>" to stderr; returns 1.
 int reportError(const std::string &message);

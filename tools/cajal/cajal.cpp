@@ -1,8 +1,8 @@
 //===- cajal.cpp - The Cajal user driver --------------------------------===//
 //
-// `cajal compile | run | inspect`: the user-facing commands. Like CIRCT's
-// firtool, the driver is thin: fixed pipelines, one option category, quiet by
-// default. Each subcommand lives in its own file.
+// `cajal compile | run | inspect | check-rtl`: the user-facing commands. Like
+// CIRCT's firtool, the driver is thin: fixed pipelines, one option category,
+// quiet by default. Each subcommand lives in its own file.
 //
 //===----------------------------------------------------------------------===//
 #include "Driver.h"
@@ -61,14 +61,18 @@ int main(int argc, char **argv) {
       "Cajal: compile spiking networks to a neuromorphic chip and run them\n\n"
       "  cajal compile net.mlir -o net.cjimg --report fit.json\n"
       "  cajal run net.cjimg --steps 1000 --engine golden --spikes-out s.csv\n"
-      "  cajal inspect net.cjimg [--json]\n");
+      "  cajal inspect net.cjimg [--json]\n"
+      "  cajal check-rtl net.cjimg --core 3 --steps 500\n");
   if (compileCommand)
     return runCompile();
   if (runCommand)
     return runRun();
   if (inspectCommand)
     return runInspect();
-  errs() << "cajal: error: expected a command: compile, run or inspect "
-            "(cajal --help)\n";
+  if (checkRtlCommand)
+    return runCheckRtl();
+  errs()
+      << "cajal: error: expected a command: compile, run, inspect or check-rtl "
+         "(cajal --help)\n";
   return 1;
 }

@@ -134,12 +134,42 @@ TEST(RtlNeurocore, VClipsAtVmin) {
 TEST(RtlNeurocore, RejectsAnotherProfile) {
   auto loihi1 = chip::findProfile("loihi1", chip::defaultProfileDir());
   ASSERT_TRUE(loihi1) << loihi1.error();
-  Status s = rtl::checkRtlProfile(*loihi1);
-  ASSERT_FALSE(s);
-  EXPECT_NE(s.error().find("core.compartments"), std::string::npos)
-      << s.error();
   auto small = rtltest::smallProfile();
   ASSERT_TRUE(small) << small.error();
+  // Both sizes are built; a profile matching neither is refused, and the
+  // error names the field against the build of the same name.
   EXPECT_TRUE(rtl::checkRtlProfile(*small));
-  EXPECT_EQ(rtl::RtlCore::profileName(), small->name);
+  EXPECT_TRUE(rtl::checkRtlProfile(*loihi1));
+  chip::Profile other = *loihi1;
+  other.core.compartments /= 2;
+  Status s = rtl::checkRtlProfile(other);
+  ASSERT_FALSE(s);
+  EXPECT_NE(s.error().find("core.compartments is 512"), std::string::npos)
+      << s.error();
+  EXPECT_NE(s.error().find("(profile 'loihi1')"), std::string::npos)
+      << s.error();
+  chip::Core core;
+  core.compartments.assign(1, quiet());
+  EXPECT_FALSE(rtl::RtlCore::create(core, other));
+  const auto builds = rtl::RtlCore::builds();
+  ASSERT_EQ(builds.size(), 2u);
+  EXPECT_EQ(builds[0].profile, small->name);
+  EXPECT_EQ(builds[0].compartments, small->core.compartments);
+  EXPECT_EQ(builds[1].profile, loihi1->name);
+  EXPECT_EQ(builds[1].compartments, loihi1->core.compartments);
+}
+
+TEST(RtlNeurocore, RunsTheLoihi1Build) {
+  // The full-size build: the last compartment of 1,024 is reachable.
+  auto loihi1 = chip::findProfile("loihi1", chip::defaultProfileDir());
+  ASSERT_TRUE(loihi1) << loihi1.error();
+  chip::Core core;
+  core.compartments.assign(loihi1->core.compartments, quiet());
+  core.compartments.back().biasMantissa = -100;
+  core.compartments.back().vminExponent = 4; // vmin = -15
+  auto rtl = rtl::RtlCore::create(core, *loihi1);
+  ASSERT_TRUE(rtl) << rtl.error();
+  (*rtl)->step({});
+  EXPECT_EQ((*rtl)->state(loihi1->core.compartments - 1).v, -15);
+  EXPECT_EQ((*rtl)->state(0).v, 0);
 }

@@ -12,6 +12,7 @@
 
 #include "RandomImage.h"
 #include "cajal/Chip/Profile.h"
+#include "cajal/Rtl/CoreInputs.h"
 
 #include <cstdint>
 #include <vector>
@@ -20,13 +21,6 @@ namespace cajal::rtltest {
 
 inline Result<chip::Profile> smallProfile() {
   return chip::loadProfile(CAJAL_RTL_TEST_PROFILE);
-}
-
-inline uint64_t mix(uint64_t x) {
-  x += 0x9e3779b97f4a7c15ull;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
-  return x ^ (x >> 31);
 }
 
 /// Core 0 of a seeded random single-core image for `profile`.
@@ -38,21 +32,10 @@ inline chip::Core randomCore(const chip::Profile &profile, uint64_t seed) {
   return testimg::randomNetwork(profile, o).image.cores.at(0);
 }
 
-/// inputs[t]: the axons spiking at step t.
+/// inputs[t]: the axons spiking at step t (rtl::randomInputs).
 inline std::vector<std::vector<uint32_t>>
 randomInputs(uint64_t seed, uint32_t axons, uint32_t steps) {
-  std::vector<std::vector<uint32_t>> in(steps);
-  uint64_t s = mix(seed ^ 0x5eedull);
-  for (uint32_t t = 0; t < steps; ++t) {
-    for (uint32_t a = 0; a < axons; ++a) {
-      s = mix(s);
-      if (s % 3 == 0)
-        in[t].push_back(a);
-      if (s % 37 == 1)
-        in[t].push_back(a);
-    }
-  }
-  return in;
+  return rtl::randomInputs(seed, axons, steps);
 }
 
 } // namespace cajal::rtltest

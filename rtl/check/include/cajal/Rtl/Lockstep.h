@@ -53,6 +53,17 @@ runLockstep(const chip::Core &rtlCore, const chip::Core &referenceCore,
             const chip::Profile &profile,
             const std::vector<std::vector<uint32_t>> &inputs);
 
+/// Waveforms of a lockstep run; an empty path writes none.
+struct LockstepTrace {
+  std::string rtlVcd;      ///< Verilator trace of the RTL, every signal
+  std::string emulatorVcd; ///< CoreLogic on the RTL's ports (CoreVcd.h)
+};
+Result<LockstepReport>
+runLockstep(const chip::Core &rtlCore, const chip::Core &referenceCore,
+            const chip::Profile &profile,
+            const std::vector<std::vector<uint32_t>> &inputs,
+            const LockstepTrace &trace);
+
 } // namespace cajal::rtl
 
 #endif // CAJAL_RTL_LOCKSTEP_H

@@ -29,10 +29,21 @@ struct RtlStep {
   uint64_t updateCycles = 0;    ///< cycles from step_start to step_done
 };
 
+/// One Verilated build of the neurocore: the profile it is generated from.
+struct RtlBuild {
+  std::string profile;     ///< profile name
+  std::string profilePath; ///< the profile file
+  uint32_t compartments = 0;
+};
+
+namespace detail {
+class RtlModel;
+} // namespace detail
+
 class RtlCore {
 public:
-  /// Error if `profile` differs from the profile the RTL package was
-  /// generated from (sizes, widths) or `core` does not fit the RTL.
+  /// Runs on the build generated from `profile`. Error if no build matches
+  /// `profile` (sizes, widths) or `core` does not fit it.
   static Result<std::unique_ptr<RtlCore>> create(const chip::Core &core,
                                                  const chip::Profile &profile);
   ~RtlCore();
@@ -41,20 +52,22 @@ public:
   RtlStep step(const std::vector<uint32_t> &axons);
   /// Read compartment c's state through the read port (one cycle).
   chip::CompartmentState state(uint32_t c);
-  uint64_t cycles() const { return cycle; }
-  /// Name of the profile the RTL package was generated from.
-  static std::string profileName();
+  /// Cycles since the core was loaded.
+  uint64_t cycles() const;
+  /// From now on, dump every signal of every cycle to a VCD at `vcdPath`
+  /// (tick k at times 2k and 2k + 1); closed with the core.
+  Status openTrace(const std::string &vcdPath);
+  /// The builds, the test build (rtl-small) first.
+  static std::vector<RtlBuild> builds();
 
 private:
-  struct Model;
-  explicit RtlCore(std::unique_ptr<Model> m);
-  void tick();
-  void load(const chip::Core &core);
-  std::unique_ptr<Model> model;
-  uint64_t cycle = 0;
+  explicit RtlCore(std::unique_ptr<detail::RtlModel> m);
+  std::unique_ptr<detail::RtlModel> model;
 };
 
-/// Check that `profile` matches the generated RTL package.
+/// Check that `profile` matches one of the generated RTL packages; the
+/// error names the first differing field against the build of the same
+/// profile name, or else the first build.
 Status checkRtlProfile(const chip::Profile &profile);
 
 } // namespace cajal::rtl

@@ -1,0 +1,200 @@
+//===- CheckRtl.cpp - `cajal check-rtl`: RTL neurocore vs the emulator ----===//
+//
+// Two forms. With an image: one core's slice runs on the Verilated RTL
+// neurocore and on the SystemC core logic in lockstep (rtl::runLockstep),
+// driven by the input-axon spikes that core receives in a golden run of the
+// whole image (rtl::coreInputsFromGolden). With --random N: N seeded random
+// single-core configurations for the profile the RTL is generated from.
+// Either prints "N configurations, M steps, K mismatches" or the first
+// divergence and exits 1. The RTL is generated for one profile; an image
+// for another profile is refused with the sizes of both. --vcd DIR writes
+// the RTL's Verilator trace and the emulator core's waveform on the same
+// port names and clock (rtl::CoreVcd).
+//
+//===----------------------------------------------------------------------===//
+#include "Driver.h"
+
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/raw_ostream.h"
+
+#ifdef CAJAL_HAVE_RTL
+#include "RandomImage.h"
+#include "cajal/Rtl/CoreInputs.h"
+#include "cajal/Rtl/Lockstep.h"
+#include "cajal/Rtl/RtlCore.h"
+#endif
+
+using namespace llvm;
+
+namespace cajal::driver {
+
+cl::SubCommand checkRtlCommand(
+    "check-rtl", "Check the RTL neurocore against the emulator, in lockstep");
+
+namespace {
+
+cl::opt<std::string> imagePath(cl::Positional, cl::desc("[<image.cjimg>]"),
+                               cl::sub(checkRtlCommand), cl::cat(category()));
+cl::opt<unsigned> coreIndex("core", cl::desc("Core of the image to check"),
+                            cl::init(0), cl::sub(checkRtlCommand),
+                            cl::cat(category()));
+cl::opt<unsigned> steps("steps", cl::desc("Time steps per configuration"),
+                        cl::init(100), cl::sub(checkRtlCommand),
+                        cl::cat(category()));
+cl::opt<unsigned>
+    randomCount("random", cl::desc("Check N seeded random core configurations"),
+                cl::init(0), cl::sub(checkRtlCommand), cl::cat(category()));
+cl::opt<unsigned long long> seed("seed",
+                                 cl::desc("First seed of --random (default 1)"),
+                                 cl::init(1), cl::sub(checkRtlCommand),
+                                 cl::cat(category()));
+cl::opt<std::string> profileName(
+    "profile",
+    cl::desc("Profile (default: the one the image names; with --random "
+             "the RTL test profile rtl-small)"),
+    cl::sub(checkRtlCommand), cl::cat(category()));
+
+cl::opt<std::string>
+    vcdDir("vcd",
+           cl::desc("Write DIR/core<C>-rtl.vcd (Verilator trace) and "
+                    "DIR/core<C>-emulator.vcd (same port names); image form"),
+           cl::value_desc("DIR"), cl::sub(checkRtlCommand),
+           cl::cat(category()));
+
+#ifdef CAJAL_HAVE_RTL
+
+/// Totals over configurations; prints the summary line.
+struct Totals {
+  uint64_t configurations = 0, steps = 0, mismatches = 0, spikes = 0;
+  int print() const {
+    outs() << configurations << " configurations, " << steps << " steps, "
+           << mismatches << " mismatches (" << spikes << " RTL spikes)\n";
+    return mismatches ? 1 : 0;
+  }
+};
+
+/// Add one lockstep report; prints its divergence, if any.
+void add(Totals &totals, const rtl::LockstepReport &rep,
+         const std::string &what) {
+  ++totals.configurations;
+  totals.steps += rep.steps;
+  totals.spikes += rep.spikes;
+  if (!rep.divergence)
+    return;
+  ++totals.mismatches;
+  const rtl::Divergence &d = *rep.divergence;
+  outs() << what << ": first divergence at step " << d.step << ", compartment "
+         << d.compartment << ", field " << d.field << ": RTL " << d.rtl
+         << ", emulator " << d.reference << "\n";
+}
+
+/// The profile named `name` (or a file): the file a build was generated
+/// from when a build has that name, else an installed profile.
+Result<chip::Profile> profileFor(const std::string &name) {
+  for (const rtl::RtlBuild &b : rtl::RtlCore::builds())
+    if (b.profile == name)
+      return chip::loadProfile(b.profilePath);
+  return chip::findProfile(name, profileDirectory());
+}
+
+/// "64 (profile 'rtl-small'), 1024 (profile 'loihi1')".
+std::string buildSizes() {
+  std::string out;
+  for (const rtl::RtlBuild &b : rtl::RtlCore::builds())
+    out += (out.empty() ? "" : ", ") + std::to_string(b.compartments) +
+           " (profile '" + b.profile + "')";
+  return out;
+}
+
+int checkImage() {
+  auto image = chip::readImageUnchecked(imagePath);
+  if (!image)
+    return reportError(image.error());
+  auto profile =
+      profileFor(profileName.empty() ? image->profileName : profileName);
+  if (!profile)
+    return reportError(profile.error());
+  if (Status s = chip::validate(*image, *profile); !s)
+    return reportError(imagePath + ": " + s.error());
+  if (coreIndex >= image->cores.size())
+    return reportError(imagePath + ": core " + std::to_string(coreIndex) +
+                       " does not exist (the image has " +
+                       std::to_string(image->cores.size()) + " cores)");
+  if (Status s = rtl::checkRtlProfile(*profile); !s) {
+    const size_t n = image->cores[coreIndex].compartments.size();
+    return reportError(
+        imagePath + ": core " + std::to_string(coreIndex) + " has " +
+        std::to_string(n) + " compartments (profile '" + profile->name +
+        "'); the RTL builds are sized for " + buildSizes() + ": " + s.error());
+  }
+  auto inputs = rtl::coreInputsFromGolden(*image, *profile, coreIndex, steps);
+  if (!inputs)
+    return reportError(imagePath + ": " + inputs.error());
+  rtl::LockstepTrace trace;
+  if (!vcdDir.empty()) {
+    if (std::error_code ec = sys::fs::create_directories(vcdDir))
+      return reportError(vcdDir + ": cannot create directory: " + ec.message());
+    const std::string base = vcdDir + "/core" + std::to_string(coreIndex) + "-";
+    trace.rtlVcd = base + "rtl.vcd";
+    trace.emulatorVcd = base + "emulator.vcd";
+  }
+  const chip::Core &core = image->cores[coreIndex];
+  auto rep = rtl::runLockstep(core, core, *profile, *inputs, trace);
+  if (!rep)
+    return reportError(imagePath + ": core " + std::to_string(coreIndex) +
+                       ": " + rep.error());
+  Totals totals;
+  add(totals, *rep, "core " + std::to_string(coreIndex));
+  return totals.print();
+}
+
+int checkRandom() {
+  auto profile =
+      profileFor(profileName.empty() ? rtl::RtlCore::builds().front().profile
+                                     : std::string(profileName));
+  if (!profile)
+    return reportError(profile.error());
+  if (Status s = rtl::checkRtlProfile(*profile); !s)
+    return reportError("profile '" + profile->name +
+                       "': the RTL builds are sized for " + buildSizes() +
+                       ": " + s.error());
+  Totals totals;
+  for (uint64_t s = seed; s < seed + randomCount; ++s) {
+    testimg::RandomOptions o;
+    o.seed = s;
+    o.minCores = o.maxCores = 1;
+    o.steps = steps;
+    const chip::Core core =
+        testimg::randomNetwork(*profile, o).image.cores.at(0);
+    const auto inputs =
+        rtl::randomInputs(s, uint32_t(core.inputAxons.size()), steps);
+    auto rep = rtl::runLockstep(core, core, *profile, inputs);
+    if (!rep)
+      return reportError("seed " + std::to_string(s) + ": " + rep.error());
+    add(totals, *rep, "seed " + std::to_string(s));
+    if (rep->divergence)
+      break;
+  }
+  return totals.print();
+}
+
+#endif // CAJAL_HAVE_RTL
+
+} // namespace
+
+int runCheckRtl() {
+#ifndef CAJAL_HAVE_RTL
+  return reportError("check-rtl: this cajal was built without the RTL "
+                     "neurocore (Verilator or SystemC missing)");
+#else
+  if (imagePath.empty() == (randomCount == 0))
+    return reportError("check-rtl: give an image or --random N (not both)");
+  if (steps == 0)
+    return reportError("check-rtl: --steps must be at least 1");
+  if (!vcdDir.empty() && imagePath.empty())
+    return reportError("check-rtl: --vcd needs an image (one core)");
+  return imagePath.empty() ? checkRandom() : checkImage();
+#endif
+}
+
+} // namespace cajal::driver
