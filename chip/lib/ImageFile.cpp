@@ -11,8 +11,8 @@
 //
 // Writing streams: the header goes out at create(), each core at addCore()
 // (serialised into a buffer, hashed and appended), the rest at finish(),
-// always into a temporary next to the target that is renamed into place
-// only when complete, so a failure never leaves a partial image. References
+// always into an AtomicFile (a temporary next to the target, renamed into place
+// only when complete), so a failure never leaves a partial image. References
 // to cores not yet written are remembered (the largest input-axon index per
 // target core) and checked at finish().
 //
@@ -23,15 +23,11 @@
 //===----------------------------------------------------------------------===//
 
 #include "ImageInternal.h"
+#include "cajal/Chip/AtomicFile.h"
 #include "cajal/Chip/Image.h"
 
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
-#include <fstream>
 #include <map>
-#include <sstream>
-#include <unistd.h>
+#include <optional>
 
 namespace cajal::chip {
 namespace {
@@ -173,8 +169,8 @@ std::string sectionHeader(const char tag[4], uint64_t length) {
 //===----------------------------------------------------------------------===//
 
 struct ImageWriter::Impl {
-  std::string path, tempPath;
-  std::FILE *file = nullptr;
+  std::string path;
+  std::optional<AtomicFile> file; ///< empty after finish() or a failure
   uint64_t hash = kFnvOffset;
   uint64_t offset = 0;
   uint32_t coreCount = 0;
@@ -187,9 +183,7 @@ struct ImageWriter::Impl {
   std::map<uint32_t, Reference> references;
 
   Status put(const std::string &bytes) {
-    if (std::fwrite(bytes.data(), 1, bytes.size(), file) != bytes.size())
-      return makeError(path + ": write failed at offset " + str(offset) + ": " +
-                       std::strerror(errno));
+    file->write(bytes); // a write error is reported by commit()
     hash = fnv1a(hash, bytes.data(), bytes.size());
     offset += bytes.size();
     return Status::ok();
@@ -199,14 +193,7 @@ struct ImageWriter::Impl {
       return s;
     return put(body);
   }
-  void discard() {
-    if (file)
-      std::fclose(file);
-    file = nullptr;
-    if (!tempPath.empty())
-      std::remove(tempPath.c_str());
-    tempPath.clear();
-  }
+  void discard() { file.reset(); } // removes the temporary
   Status checkReferences() const;
 };
 
@@ -243,21 +230,15 @@ ImageWriter::~ImageWriter() {
 Result<ImageWriter> ImageWriter::create(const std::string &path,
                                         const Image &header,
                                         uint32_t coreCount) {
-  static unsigned counter = 0;
   ImageWriter w;
   w.impl = new Impl;
   Impl &im = *w.impl;
   im.path = path;
   im.coreCount = coreCount;
-  im.tempPath =
-      path + ".tmp-" + str(uint64_t(::getpid())) + "-" + str(++counter);
-  im.file = std::fopen(im.tempPath.c_str(), "wb");
-  if (!im.file) {
-    const std::string why = std::strerror(errno);
-    im.tempPath.clear();
-    return makeError(path + ": cannot create image (temporary " + path +
-                     ".tmp-*): " + why);
-  }
+  Result<AtomicFile> file = AtomicFile::create(path);
+  if (!file)
+    return makeError(file.error());
+  im.file.emplace(std::move(*file));
   Bytes pre;
   pre.b.append(kMagic, sizeof kMagic);
   pre.u32(Image::formatVersion);
@@ -321,16 +302,9 @@ Status ImageWriter::finish(const Image &trailer) {
   end.u64(im.hash);
   if (Status s = im.putSection("END ", end.b); !s)
     return fail(s.error());
-  const bool flushed = std::fflush(im.file) == 0;
-  const bool closed = std::fclose(im.file) == 0;
-  im.file = nullptr;
-  if (!flushed || !closed)
-    return fail(im.path + ": cannot write image: " + std::strerror(errno));
-  if (std::rename(im.tempPath.c_str(), im.path.c_str()) != 0)
-    return fail(im.path + ": cannot rename temporary into place: " +
-                std::strerror(errno));
-  im.tempPath.clear();
-  return Status::ok();
+  Status committed = im.file->commit();
+  im.file.reset();
+  return committed;
 }
 
 Status writeImage(const Image &image, const std::string &path) {

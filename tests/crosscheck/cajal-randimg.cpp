@@ -69,7 +69,7 @@ std::string parseArgs(int argc, char **argv, Options &o) {
 
 Status writeJson(const chip::Image &image, const chip::Profile &profile,
                  const std::string &path) {
-  Result<spikeio::AtomicFile> file = spikeio::AtomicFile::create(path);
+  Result<AtomicFile> file = AtomicFile::create(path);
   if (!file)
     return file.takeError();
   std::ostringstream text;

@@ -200,7 +200,7 @@ std::string powerJson(const PowerReport &r) {
 }
 
 Status writePowerJson(const PowerReport &report, const std::string &path) {
-  Result<spikeio::AtomicFile> file = spikeio::AtomicFile::create(path);
+  Result<AtomicFile> file = AtomicFile::create(path);
   if (!file)
     return file.takeError();
   file->write(powerJson(report));

@@ -52,14 +52,14 @@ Result<std::unique_ptr<Recorder>> Recorder::create(const std::string &vcdPath,
   for (uint32_t i = 0; i < n; ++i)
     r->ids.push_back(vcdId(i));
   if (!vcdPath.empty()) {
-    Result<spikeio::AtomicFile> f = spikeio::AtomicFile::create(vcdPath);
+    Result<AtomicFile> f = AtomicFile::create(vcdPath);
     if (!f)
       return f.takeError();
     r->vcd.emplace(std::move(*f));
     r->writeVcdHeader();
   }
   if (!tracePath.empty()) {
-    Result<spikeio::AtomicFile> f = spikeio::AtomicFile::create(tracePath);
+    Result<AtomicFile> f = AtomicFile::create(tracePath);
     if (!f)
       return f.takeError();
     r->trace.emplace(std::move(*f));

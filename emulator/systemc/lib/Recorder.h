@@ -6,7 +6,7 @@
 // end of each step the recorder sorts the step's changes by cycle, folds
 // them into signal values and appends them to a VCD file (GTKWave) and to a
 // Chrome/Perfetto trace (counters), together with one complete event per
-// core per step. Both files are written through spikeio::AtomicFile and
+// core per step. Both files are written through AtomicFile and
 // committed by finish(), so they are complete up to the last finished step
 // even when a step fails.
 //
@@ -84,7 +84,7 @@ private:
   void emit(uint64_t cycle, const std::vector<uint32_t> &touched);
 
   Layout layout;
-  std::optional<spikeio::AtomicFile> vcd, trace;
+  std::optional<AtomicFile> vcd, trace;
   std::vector<std::string> ids; ///< VCD identifiers
   std::vector<int64_t> value;   ///< current value per signal
   std::vector<int64_t> written; ///< last value written per signal

@@ -16,6 +16,7 @@
 #ifndef CAJAL_EMULATOR_SPIKEIO_H
 #define CAJAL_EMULATOR_SPIKEIO_H
 
+#include "cajal/Chip/AtomicFile.h"
 #include "cajal/Chip/Image.h"
 #include "cajal/Chip/Result.h"
 
@@ -101,30 +102,6 @@ Result<std::vector<SpikeRecord>> readSpikeCsv(const std::string &path,
 /// Write `spikes` (in the given order) atomically.
 Status writeSpikeCsv(const std::string &path, const NodeTable &nodes,
                      const std::vector<SpikeRecord> &spikes);
-
-/// A file written to `path.tmp-*` and renamed to `path` by commit().
-/// Destroying it before commit() removes the temporary.
-class AtomicFile {
-public:
-  static Result<AtomicFile> create(const std::string &path);
-  AtomicFile(AtomicFile &&o) noexcept;
-  AtomicFile &operator=(AtomicFile &&o) noexcept;
-  AtomicFile(const AtomicFile &) = delete;
-  AtomicFile &operator=(const AtomicFile &) = delete;
-  ~AtomicFile();
-
-  void write(std::string_view text);
-  /// Flush, close and rename into place.
-  Status commit();
-  const std::string &path() const { return target; }
-
-private:
-  AtomicFile() = default;
-  void discard();
-  std::string target, temp;
-  std::FILE *file = nullptr;
-  bool failed = false;
-};
 
 /// Streaming spike CSV writer: add() rows as a run produces them.
 class SpikeCsvWriter {
