@@ -75,6 +75,8 @@ const std::vector<FieldDesc> &fieldTable() {
                   core.synapseWords),
       CAJAL_FIELD("core.inputQueueDepth", Unsigned, 1, 16777216,
                   core.inputQueueDepth),
+      CAJAL_FIELD("core.spikeDispatchCycles", Unsigned, 0, 65536,
+                  core.spikeDispatchCycles),
       // Ranges follow the storage types of CompartmentParams/State.
       CAJAL_FIELD("neuron.decayBits", Unsigned, 1, 16, neuron.decayBits),
       CAJAL_FIELD("neuron.currentBits", Unsigned, 2, 32, neuron.currentBits),

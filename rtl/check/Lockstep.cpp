@@ -1,10 +1,14 @@
 //===- Lockstep.cpp - RTL neurocore against the SystemC core logic --------===//
 //
-// Per step t: CoreLogic::receive(t, a) for each input spike, then
-// CoreLogic::update(t); the RTL gets the same spikes and one start/done
-// handshake. Then the spiking sets are compared (both in index order) and
-// every compartment's state is read from the RTL's state port and compared
-// field by field with CoreLogic::state.
+// Per step t the reference takes each input spike (CoreLogic::receive(t, a))
+// at the cycle the RTL's harness offers it and its queue has room
+// (SynapseUnitTimer, the SystemC core's timing), then runs
+// CoreLogic::update(t), whose spikes carry the cycle their compartment's
+// update ends; the step ends when the update and the synapse unit are both
+// done. The RTL gets step_start and the same spikes from the same cycle.
+// Compared, in order: the spiking sets (both in index order), each spike's
+// cycle, each input's accept cycle, the step's cycles, and every
+// compartment's state, read through the RTL's state port.
 //
 //===----------------------------------------------------------------------===//
 #include "cajal/Rtl/Lockstep.h"
@@ -12,16 +16,21 @@
 #include "cajal/Rtl/CoreVcd.h"
 #include "cajal/Rtl/RtlCore.h"
 #include "cajal/SystemC/CoreLogic.h"
+#include "cajal/SystemC/SynapseUnitTimer.h"
 #include "cajal/SystemC/Timing.h"
 
 #include <algorithm>
 
 namespace cajal::rtl {
 
-std::string Divergence::message() const {
-  return "step " + std::to_string(step) + ", compartment " +
-         std::to_string(compartment) + ", field " + field + ": RTL " +
-         std::to_string(rtl) + ", reference " + std::to_string(reference);
+std::string Divergence::message(const char *referenceName) const {
+  const std::string where = field == "cycles" ? ""
+                            : field == "accept cycle"
+                                ? ", input spike " + std::to_string(compartment)
+                                : ", compartment " + std::to_string(compartment);
+  return "step " + std::to_string(step) + where + ", field " + field +
+         ": RTL " + std::to_string(rtl) + ", " + referenceName + " " +
+         std::to_string(reference);
 }
 
 namespace {
@@ -47,6 +56,22 @@ std::optional<Divergence> compareSpikes(uint32_t step,
   const bool inRtl = i < rtl.size() && (i >= ref.size() || rtl[i] < ref[i]);
   const uint32_t c = inRtl ? rtl[i] : ref[i];
   return Divergence{step, c, "spike", inRtl ? 1 : 0, inRtl ? 0 : 1};
+}
+
+/// First difference of two cycle lists of the same length (spikes or
+/// accepted inputs); `ids` names the entries (compartments), or the index.
+std::optional<Divergence> compareCycles(uint32_t step, const char *field,
+                                        const std::vector<uint64_t> &rtl,
+                                        const std::vector<uint64_t> &ref,
+                                        const std::vector<uint32_t> *ids) {
+  for (size_t i = 0; i < rtl.size() && i < ref.size(); ++i)
+    if (rtl[i] != ref[i])
+      return Divergence{step, ids ? (*ids)[i] : uint32_t(i), field,
+                        int64_t(rtl[i]), int64_t(ref[i])};
+  if (rtl.size() != ref.size()) // an input the RTL never accepted
+    return Divergence{step, uint32_t(std::min(rtl.size(), ref.size())), field,
+                      -1, 0};
+  return std::nullopt;
 }
 
 std::optional<Divergence> compareState(uint32_t step, uint32_t c,
@@ -106,36 +131,64 @@ runLockstep(const chip::Core &rtlCore, const chip::Core &referenceCore,
   }
   systemc::CoreLogic ref(referenceCore, profile);
   const systemc::Timing timing = systemc::timingFor(profile);
+  systemc::SynapseUnitTimer synapseUnit(timing);
   LockstepReport rep;
   const uint32_t n = ref.compartmentCount();
   std::vector<systemc::CoreLogic::Emission> emissions;
   std::vector<uint32_t> refSpikes;
+  std::vector<uint64_t> refSpikeCycles, refAccepts;
+  CoreVcdStep vs;
+  vs.queueDepth = timing.inputQueueDepth;
   for (uint32_t t = 0; t < inputs.size(); ++t) {
-    uint64_t tick = (*rtl)->cycles(); // the emulator VCD's clock
+    vs.tick = (*rtl)->cycles();
+    vs.queued.clear();
+    vs.compartmentEnds.clear();
+    synapseUnit.reset(0);
+    refAccepts.clear();
+    uint64_t offer = 0; // the harness offers the next spike from this cycle
     for (uint32_t a : inputs[t]) {
-      const auto rd = ref.receive(t, a);
-      if (vcd)
-        vcd->spike(tick, rd.synapses ? rd.words + rd.synapses : 0);
-      tick += 1 + (rd.synapses ? rd.words + rd.synapses : 0);
-      rep.expectedRtlCycles += 1 + rd.words + rd.synapses;
-      rep.systemcCoreCycles += uint64_t(rd.synapses) * timing.synapticOpCycles;
+      const systemc::CoreLogic::ReadStats rd = ref.receive(t, a);
+      const uint64_t arrival = synapseUnit.slotFreeAt(offer);
+      const auto service = synapseUnit.accept(arrival, rd.synapses);
+      if (service.begin > arrival)
+        vs.queued.push_back({arrival, service.begin});
+      refAccepts.push_back(arrival);
+      offer = arrival + 1;
     }
     emissions.clear();
-    const auto up = ref.update(t, timing.activeUpdateCycles,
-                               timing.inactiveUpdateCycles, emissions);
-    rep.expectedRtlCycles += 1 + n;
-    rep.systemcCoreCycles += up.cycles;
+    const auto up =
+        ref.update(t, timing.activeUpdateCycles, timing.inactiveUpdateCycles,
+                   emissions, vcd ? &vs.compartmentEnds : nullptr);
+    const uint64_t refCycles = std::max(up.cycles, synapseUnit.busyUntil());
     refSpikes.clear();
-    for (const auto &e : emissions)
+    refSpikeCycles.clear();
+    for (const auto &e : emissions) {
       refSpikes.push_back(e.compartment);
-    if (vcd)
-      vcd->update(tick, n, refSpikes);
+      refSpikeCycles.push_back(e.cycle);
+    }
+    if (vcd) {
+      vs.spikes = refSpikes;
+      vs.updateEnd = up.cycles;
+      vs.end = refCycles;
+      vcd->step(vs);
+    }
     const RtlStep rs = (*rtl)->step(inputs[t]);
     rep.steps = t + 1;
     rep.spikes += rs.spikes.size();
-    rep.rtlCycles += rs.synapseCycles + rs.updateCycles;
-    if ((rep.divergence = compareSpikes(t, rs.spikes, refSpikes)))
+    rep.inputSpikes += inputs[t].size();
+    rep.rtlCycles += rs.cycles;
+    rep.referenceCycles += refCycles;
+    if ((rep.divergence = compareSpikes(t, rs.spikes, refSpikes)) ||
+        (rep.divergence = compareCycles(t, "spike cycle", rs.spikeCycles,
+                                        refSpikeCycles, &refSpikes)) ||
+        (rep.divergence = compareCycles(t, "accept cycle", rs.acceptCycles,
+                                        refAccepts, nullptr)))
       break;
+    if (rs.hung || rs.cycles != refCycles) {
+      rep.divergence =
+          Divergence{t, 0, "cycles", int64_t(rs.cycles), int64_t(refCycles)};
+      break;
+    }
     for (uint32_t c = 0; c < n && !rep.divergence; ++c) {
       rep.divergence = compareState(t, c, (*rtl)->state(c), ref.state(c));
       ++rep.stateChecks;

@@ -11,6 +11,7 @@
 #define CAJAL_RTL_RTLVARIANT_H
 
 #include "cajal/Rtl/RtlCore.h"
+#include "cajal/SystemC/Timing.h"
 
 #include <memory>
 

@@ -3,10 +3,12 @@
 #
 # rtl/coverage/coverage.sh [BUILD_DIR] [SEEDS]: configures BUILD_DIR
 # (default build-rtl-coverage) with -DCAJAL_RTL_COVERAGE=ON (verilator
-# --coverage: line and toggle points), builds rtl-lockstep, runs SEEDS
-# (default 1000) random configurations of 100 steps against the SystemC core
-# logic, merges the per-model counters with verilator_coverage, writes an
-# annotated source tree and prints the line and toggle figures.
+# --coverage: line and toggle points), builds rtl-lockstep and rtl-tests,
+# runs SEEDS (default 1000) random configurations of 100 steps against the
+# SystemC core model and the directed tests (saturation, back-pressure, a
+# core without compartments, ...), merges the per-model counters with
+# verilator_coverage, writes an annotated source tree and prints the line
+# and toggle figures.
 #
 #===------------------------------------------------------------------------===#
 set -e
@@ -16,11 +18,13 @@ seeds=${2:-1000}
 out=$build/rtl-coverage
 cmake -G Ninja -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=Release \
   -DCAJAL_RTL_COVERAGE=ON >/dev/null
-ninja -C "$build" -j2 rtl-lockstep
+ninja -C "$build" -j2 rtl-lockstep rtl-tests
 rm -rf "$out"
 mkdir -p "$out/data"
 CAJAL_PROFILE_DIR="$src/chip/profiles" CAJAL_RTL_COVERAGE_DIR="$out/data" \
   "$build/bin/rtl-lockstep" --seeds "$seeds" --steps 100
+CAJAL_PROFILE_DIR="$src/chip/profiles" CAJAL_RTL_COVERAGE_DIR="$out/data" \
+  "$build/bin/rtl-tests" --gtest_brief=1
 find "$out/data" -name '*.dat' > "$out/files.txt"
 # Merge in chunks (one file per configuration).
 xargs -n 200 sh -c 'verilator_coverage -write "$0/part-$$.dat" "$@"' "$out" \

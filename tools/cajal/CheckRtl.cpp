@@ -66,9 +66,12 @@ cl::opt<std::string>
 /// Totals over configurations; prints the summary line.
 struct Totals {
   uint64_t configurations = 0, steps = 0, mismatches = 0, spikes = 0;
+  uint64_t rtlCycles = 0, emulatorCycles = 0;
   int print() const {
     outs() << configurations << " configurations, " << steps << " steps, "
-           << mismatches << " mismatches (" << spikes << " RTL spikes)\n";
+           << mismatches << " mismatches (" << spikes << " RTL spikes)\n"
+           << "cycles: RTL " << rtlCycles << ", emulator core "
+           << emulatorCycles << "\n";
     return mismatches ? 1 : 0;
   }
 };
@@ -79,13 +82,13 @@ void add(Totals &totals, const rtl::LockstepReport &rep,
   ++totals.configurations;
   totals.steps += rep.steps;
   totals.spikes += rep.spikes;
+  totals.rtlCycles += rep.rtlCycles;
+  totals.emulatorCycles += rep.referenceCycles;
   if (!rep.divergence)
     return;
   ++totals.mismatches;
-  const rtl::Divergence &d = *rep.divergence;
-  outs() << what << ": first divergence at step " << d.step << ", compartment "
-         << d.compartment << ", field " << d.field << ": RTL " << d.rtl
-         << ", emulator " << d.reference << "\n";
+  outs() << what << ": first divergence at "
+         << rep.divergence->message("emulator") << "\n";
 }
 
 /// The profile named `name` (or a file): the file a build was generated

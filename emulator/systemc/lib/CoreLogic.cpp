@@ -44,7 +44,8 @@ CoreLogic::CoreLogic(const chip::Core &core, const chip::Profile &profile)
 
 CoreLogic::UpdateStats CoreLogic::update(uint32_t step, uint32_t activeCycles,
                                          uint32_t inactiveCycles,
-                                         std::vector<Emission> &spikes) {
+                                         std::vector<Emission> &spikes,
+                                         std::vector<uint64_t> *ends) {
   UpdateStats st;
   int64_t *slot = acc.data() + size_t(step % slots) * params.size();
   for (uint32_t c = 0, n = uint32_t(params.size()); c < n; ++c) {
@@ -54,13 +55,15 @@ CoreLogic::UpdateStats CoreLogic::update(uint32_t step, uint32_t activeCycles,
         params[c].biasMantissa == 0) {
       ++st.inactive;
       st.cycles += inactiveCycles;
-      continue;
+    } else {
+      slot[c] = 0;
+      ++st.active;
+      st.cycles += activeCycles;
+      if (chip::updateCompartment(s, params[c], q, neuron))
+        spikes.push_back({c, st.cycles});
     }
-    slot[c] = 0;
-    ++st.active;
-    st.cycles += activeCycles;
-    if (chip::updateCompartment(s, params[c], q, neuron))
-      spikes.push_back({c, st.cycles});
+    if (ends)
+      ends->push_back(st.cycles);
   }
   return st;
 }

@@ -59,8 +59,7 @@ void CoreModule::activate() {
   u.emissions.clear();
   u.pending.clear();
   u.cursor = 0;
-  u.queueStarts.assign(t.inputQueueDepth, 0);
-  u.queueHead = u.queueCount = 0;
+  u.synUnit.reset(now);
   u.step = CoreStep();
   u.hasLast = false;
   u.synBusyUntil = now;
@@ -112,13 +111,7 @@ void CoreModule::creditReturned() {
 }
 
 uint64_t CoreModule::inputSlotFreeAt(uint64_t now) {
-  CoreUnit &u = *unit;
-  const uint32_t depth = uint32_t(u.queueStarts.size());
-  while (u.queueCount > 0 && u.queueStarts[u.queueHead] <= now) {
-    u.queueHead = u.queueHead + 1 == depth ? 0 : u.queueHead + 1;
-    --u.queueCount;
-  }
-  return u.queueCount < depth ? now : u.queueStarts[u.queueHead];
+  return unit->synUnit.slotFreeAt(now);
 }
 
 void CoreModule::deliver(const RouteEntry &e, uint64_t now, const Packet &p) {
@@ -126,13 +119,10 @@ void CoreModule::deliver(const RouteEntry &e, uint64_t now, const Packet &p) {
   const Timing &t = fabric.timing;
   const uint64_t arrival = now + t.spikeInTileCycles;
   const CoreLogic::ReadStats rs = u.logic.receive(fabric.stepIndex, e.axon);
-  const uint64_t service = uint64_t(rs.synapses) * t.synapticOpCycles;
-  const uint64_t begin = std::max(arrival, u.synBusyUntil);
-  u.synBusyUntil = begin + service;
-  const uint32_t depth = uint32_t(u.queueStarts.size());
-  u.queueStarts[(u.queueHead + u.queueCount) % depth] = begin;
-  ++u.queueCount;
-  u.step.maxQueue = std::max(u.step.maxQueue, u.queueCount);
+  const SynapseUnitTimer::Service sv = u.synUnit.accept(arrival, rs.synapses);
+  const uint64_t begin = sv.begin, service = sv.cycles();
+  u.synBusyUntil = sv.finish;
+  u.step.maxQueue = std::max(u.step.maxQueue, u.synUnit.waiting());
   ++u.step.axonEvents;
   u.step.synapticOps += rs.synapses;
   u.step.words += rs.words;

@@ -24,6 +24,7 @@
 #include "cajal/Golden/GoldenModel.h"
 #include "cajal/SystemC/CoreLogic.h"
 #include "cajal/SystemC/PowerReport.h"
+#include "cajal/SystemC/SynapseUnitTimer.h"
 #include "cajal/SystemC/Timing.h"
 
 #include <systemc>
@@ -75,7 +76,7 @@ struct CoreStep {
 /// The per-image state of a used neurocore.
 struct CoreUnit {
   CoreUnit(const chip::Core &core, const chip::Profile &p, uint32_t index)
-      : logic(core, p), index(index) {}
+      : logic(core, p), index(index), synUnit(timingFor(p)) {}
   CoreLogic logic;
   uint32_t index;                            ///< image core
   uint32_t x = 0, y = 0, slot = 0, chip = 0; ///< where it sits
@@ -88,10 +89,9 @@ struct CoreUnit {
   std::vector<CoreLogic::Emission> emissions;
   std::vector<Packet> pending; ///< spikes not yet in the router
   size_t cursor = 0;
-  /// Input queue: service start cycle of each spike waiting, a ring of
-  /// core.inputQueueDepth entries.
-  std::vector<uint64_t> queueStarts;
-  uint32_t queueHead = 0, queueCount = 0;
+  /// The input queue and synapse unit's timing; synBusyUntil mirrors its
+  /// busyUntil() for the barrier and the step report.
+  SynapseUnitTimer synUnit;
   uint64_t updateDoneAt = 0, synBusyUntil = 0;
   bool hasLast = false; ///< the last spike the synapse unit took
   uint64_t lastArrival = 0, lastStart = 0;

@@ -42,6 +42,7 @@ Timing timingFor(const chip::Profile &p) {
   t.linkPacketCycles = p.mesh.linkPacketCycles;
   t.routerBufferDepth = p.mesh.routerBufferDepth;
   t.inputQueueDepth = p.core.inputQueueDepth;
+  t.spikeDispatchCycles = p.core.spikeDispatchCycles;
   t.stepTimeoutCycles = Timing::cyclesFor(c.stepTimeoutNs, c.clockHz);
   t.barrierMinNs = c.barrierMinNs;
   t.barrierMaxNs = c.barrierMaxNs;

@@ -42,6 +42,9 @@ def expect_ok(args, configs, steps):
         fail(f"{args}: unexpected summary", out, err)
     if int(m[4]) == 0:
         fail(f"{args}: no spikes, the check is vacuous", out, err)
+    c = re.search(r"^cycles: RTL (\d+), emulator core (\d+)$", out, re.M)
+    if not c or c[1] != c[2] or int(c[1]) == 0:
+        fail(f"{args}: the RTL's cycles are not the emulator core's", out, err)
 
 
 PORTS = ["neurocore." + s for s in

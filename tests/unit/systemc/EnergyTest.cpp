@@ -198,8 +198,9 @@ TEST(EnergyTest, HostSpikeCostsHopsSpikeAndSynapticOps) {
   EXPECT_EQ(r.counts.inactiveUpdates, 0u);
   expectEnergyIsCountTimesFigure(r, p.cost);
   const uint64_t work = 3 * t.hopEastWestCycles + 2 * t.hopNorthSouthCycles +
-                        t.spikeInTileCycles + synCount * t.synapticOpCycles;
-  EXPECT_EQ(work, 52u);
+                        t.spikeInTileCycles + t.spikeDispatchCycles +
+                        synCount * t.synapticOpCycles;
+  EXPECT_EQ(work, 53u);
   EXPECT_EQ(e.lastStepTiming().cycles, work + t.barrierCycles(1));
   EXPECT_EQ(e.lastStepTiming().limiter.kind, Limiter::Kind::Host);
   EXPECT_EQ(r.cycles, steps * (work + t.barrierCycles(1)));
@@ -249,9 +250,9 @@ TEST(EnergyTest, BurstIsLimitedByTheSynapseUnit) {
   SystemCEngine e = makeEngine(burstImage(p), p);
   runSteps(e, 3);
   // First arrival after one hop and the in-tile leg; then the queue never
-  // runs dry: one spike per synaptic op.
-  const uint64_t work =
-      t.hopEastWestCycles + t.spikeInTileCycles + 64 * t.synapticOpCycles;
+  // runs dry: one spike per dispatch and synaptic op.
+  const uint64_t work = t.hopEastWestCycles + t.spikeInTileCycles +
+                        64 * (t.spikeDispatchCycles + t.synapticOpCycles);
   EXPECT_EQ(e.lastStepTiming().cycles, work + t.barrierCycles(1));
   EXPECT_EQ(e.lastStepTiming().limiter.kind, Limiter::Kind::Core);
   EXPECT_EQ(e.lastStepTiming().limiter.reason, Limiter::Reason::SynapticInput);
@@ -269,7 +270,8 @@ TEST(EnergyTest, BurstIsLimitedByTheSynapseUnit) {
 
 TEST(EnergyTest, BurstIsLimitedByTheCongestedRouter) {
   chip::Profile p = sctest::loihi1();
-  p.cost.synapticOpNs = 0.5; // one cycle: the core keeps up with the link
+  p.cost.synapticOpNs = 0.5; // one cycle and no dispatch cycle: the core
+  p.core.spikeDispatchCycles = 0; // keeps up with the link
   const Timing t = systemc::timingFor(p);
   SystemCEngine e = makeEngine(burstImage(p), p);
   runSteps(e, 2);
@@ -304,10 +306,11 @@ TEST(EnergyTest, SpikeLeavesWhenItsCompartmentIsUpdated) {
   SystemCEngine e = makeEngine(b.build(), p); // both cores in tile (0, 0)
   runSteps(e, 3);
   // Compartment 5 finishes its update after 5 inactive and 1 active update;
-  // its spike is ejected at once into core 1 (in-tile leg) and takes two
-  // synaptic ops there.
+  // its spike is ejected at once into core 1 (in-tile leg), dispatched and
+  // takes two synaptic ops there.
   const uint64_t emitted = 5 * t.inactiveUpdateCycles + t.activeUpdateCycles;
-  const uint64_t work = emitted + t.spikeInTileCycles + 2 * t.synapticOpCycles;
+  const uint64_t work = emitted + t.spikeInTileCycles + t.spikeDispatchCycles +
+                        2 * t.synapticOpCycles;
   EXPECT_EQ(e.lastStepTiming().cycles, work + t.barrierCycles(1));
   const Limiter &l = e.lastStepTiming().limiter;
   EXPECT_EQ(l.kind, Limiter::Kind::Core);
@@ -321,6 +324,7 @@ TEST(EnergyTest, SpikeLeavesWhenItsCompartmentIsUpdated) {
 TEST(EnergyTest, ShallowBuffersThrottleTheLink) {
   chip::Profile p = sctest::loihi1();
   p.cost.synapticOpNs = 0.5;
+  p.core.spikeDispatchCycles = 0;
   p.mesh.routerBufferDepth = 4; // below the 5-cycle east-west hop
   const Timing t = systemc::timingFor(p);
   ASSERT_EQ(t.hopEastWestCycles, 5u);

@@ -55,6 +55,9 @@ struct CoreLimits {
   unsigned outputAxons = 0;
   unsigned synapseWords = 0;
   unsigned inputQueueDepth = 0; ///< spikes waiting for the synapse unit
+  /// Synapse-unit cycles per input spike before its first synaptic op
+  /// (docs/neurocore.md).
+  unsigned spikeDispatchCycles = 0;
 };
 
 /// The mesh: chips of tiles, each tile a router with cores attached.

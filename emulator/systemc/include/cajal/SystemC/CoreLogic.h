@@ -39,9 +39,11 @@ public:
   };
   /// Update every compartment for `step` from its accumulator slot, in
   /// index order; an active update takes `activeCycles`, an inactive one
-  /// `inactiveCycles`. Appends the spikes to `spikes` in index order.
+  /// `inactiveCycles`. Appends the spikes to `spikes` in index order and,
+  /// if `ends` is given, every compartment's end cycle to `ends`.
   UpdateStats update(uint32_t step, uint32_t activeCycles,
-                     uint32_t inactiveCycles, std::vector<Emission> &spikes);
+                     uint32_t inactiveCycles, std::vector<Emission> &spikes,
+                     std::vector<uint64_t> *ends = nullptr);
 
   struct ReadStats {
     uint32_t synapses = 0; ///< synaptic ops (weights added)

@@ -26,6 +26,7 @@ struct Timing {
   uint32_t linkPacketCycles = 0;     ///< link occupancy per packet
   uint32_t routerBufferDepth = 0;    ///< packets per router input port
   uint32_t inputQueueDepth = 0;      ///< core input spike queue
+  uint32_t spikeDispatchCycles = 0;  ///< per input spike, before its ops
   uint64_t stepTimeoutCycles = 0;    ///< watchdog per step
   double barrierMinNs = 0, barrierMaxNs = 0;
   uint32_t barrierMaxTiles = 1;

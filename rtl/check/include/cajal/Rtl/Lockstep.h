@@ -1,9 +1,11 @@
 //===- Lockstep.h - RTL neurocore against SystemC CoreLogic -----*- C++ -*-===//
 //
-// Runs one core in the RTL and in systemc::CoreLogic (the functional core
-// of the SystemC emulator) with the same input spikes, and after every step
-// compares every compartment's u, v and refractory count and the set of
-// spiking compartments. Stops at the first divergence and reports it.
+// Runs one core in the RTL and in the SystemC emulator's core model
+// (systemc::CoreLogic for what it computes, systemc::SynapseUnitTimer and
+// the update cycles of systemc::Timing for when) with the same input
+// spikes, and after every step compares the spiking compartments, the cycle
+// each spike left, the cycles the step took, and every compartment's u, v
+// and refractory count. Stops at the first divergence and reports it.
 //
 //===----------------------------------------------------------------------===//
 #ifndef CAJAL_RTL_LOCKSTEP_H
@@ -22,29 +24,30 @@ namespace cajal::rtl {
 
 struct Divergence {
   uint32_t step = 0;
-  uint32_t compartment = 0;
-  std::string field; ///< "u", "v", "refractory" or "spike"
+  uint32_t compartment = 0; ///< unused for "cycles"
+  /// "u", "v", "refractory", "spike", "spike cycle" (the cycle of the
+  /// compartment's spike) or "cycles" (the step's length)
+  std::string field;
   int64_t rtl = 0, reference = 0;
-  std::string message() const; ///< "step S, compartment C, field F: ..."
+  /// "step S, compartment C, field F: RTL x, <referenceName> y"
+  std::string message(const char *referenceName = "reference") const;
 };
 
 struct LockstepReport {
   uint32_t steps = 0;       ///< steps compared
   uint64_t stateChecks = 0; ///< compartment states compared
   uint64_t spikes = 0;      ///< spikes seen (RTL)
+  uint64_t inputSpikes = 0; ///< input spikes given to both
   uint64_t rtlCycles = 0;   ///< RTL cycles of the steps (no state reads)
-  /// The RTL's documented cycle count (docs/neurocore.md) from the
-  /// reference's activity: per input spike 1 + words + synapses, per step
-  /// 1 + compartments. Equal to rtlCycles when the RTL keeps its contract.
-  uint64_t expectedRtlCycles = 0;
-  /// The SystemC model's core time for the same work (systemc::Timing:
-  /// synapses x synapticOpCycles + active/inactive update cycles), without
-  /// routing and barrier.
-  uint64_t systemcCoreCycles = 0;
+  /// The SystemC core model's cycles for the same steps; equal to rtlCycles
+  /// unless a step's cycles diverged.
+  uint64_t referenceCycles = 0;
   std::optional<Divergence> divergence;
 };
 
-/// Run `inputs.size()` steps; inputs[t] lists the input axons spiking at t.
+/// Run `inputs.size()` steps; inputs[t] lists the input axons spiking at t,
+/// offered to the core from the step's first cycle on, one per cycle (the
+/// next in the cycle after the previous is accepted).
 /// `rtlCore` goes to the RTL, `referenceCore` to CoreLogic (the same core,
 /// except in tests that check that a difference is found). Errors: the
 /// profile or core does not fit the RTL, an axon id out of range.

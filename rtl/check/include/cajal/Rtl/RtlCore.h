@@ -22,11 +22,14 @@
 
 namespace cajal::rtl {
 
-/// What one RTL time step did.
+/// What one RTL time step did. Cycles count clock edges from the one that
+/// takes step_start (edge 0).
 struct RtlStep {
-  std::vector<uint32_t> spikes; ///< spiking compartments, in index order
-  uint64_t synapseCycles = 0;   ///< cycles from the first input to idle
-  uint64_t updateCycles = 0;    ///< cycles from step_start to step_done
+  std::vector<uint32_t> spikes;       ///< spiking compartments, index order
+  std::vector<uint64_t> spikeCycles;  ///< edge registering each out_valid
+  std::vector<uint64_t> acceptCycles; ///< edge accepting each input spike
+  uint64_t cycles = 0; ///< edge after which the core is idle (busy low)
+  bool hung = false;   ///< not idle after twice the contract's longest step
 };
 
 /// One Verilated build of the neurocore: the profile it is generated from.
@@ -48,7 +51,9 @@ public:
                                                  const chip::Profile &profile);
   ~RtlCore();
 
-  /// Deliver the spikes on `axons` (in order), then run the update.
+  /// One time step: step_start, and the spikes on `axons` offered in order
+  /// from the same cycle on, one per cycle while in_ready; returns when the
+  /// core is idle again.
   RtlStep step(const std::vector<uint32_t> &axons);
   /// Read compartment c's state through the read port (one cycle).
   chip::CompartmentState state(uint32_t c);
