@@ -55,9 +55,9 @@ module compartment_update
   logic signed [CURRENT_BITS-1:0] u_wrap;
 
   always_comb begin
-    qs = word_t'(q);
-    if (qs > QLimit) qs = QLimit;
-    else if (qs < -QLimit) qs = -QLimit;
+    // Conditional expressions, not `if (qs > L) qs = L;`: Verilator 5.006
+    // never counts the coverage points of that form (docs/neurocore.md).
+    qs = word_t'(q) > QLimit ? QLimit : (word_t'(q) < -QLimit ? -QLimit : word_t'(q));
 
     u_sum = decay(word_t'(u_in), word_t'(decay_u) + One) + qs;
     u_wrap = CURRENT_BITS'(u_sum);  // two's-complement wrap

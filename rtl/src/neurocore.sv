@@ -178,7 +178,8 @@ module neurocore
   logic signed [ACC_W-1:0] syn_weight, op_weight, acc_sq;
   logic [DELAY_BITS-1:0] syn_delay;
   logic [AccAddrW-1:0] syn_acc_addr, op_addr;
-  int delayed_slot;
+  int slot_sum;
+  logic [SLOT_W-1:0] delayed_slot;
 
   assign cur_word = use_q ? syn_q : word_reg;
 
@@ -193,9 +194,9 @@ module neurocore
   );
 
   always_comb begin
-    delayed_slot = int'(slot) + int'(syn_delay);
-    if (delayed_slot >= RING) delayed_slot = delayed_slot - RING;
-    syn_acc_addr = {SLOT_W'(delayed_slot), CMP_ADDR_W'(syn_cmp)};
+    slot_sum = int'(slot) + int'(syn_delay);
+    delayed_slot = SLOT_W'(slot_sum >= RING ? slot_sum - RING : slot_sum);
+    syn_acc_addr = {delayed_slot, CMP_ADDR_W'(syn_cmp)};
   end
 
   //===--------------------------------------------------------------------===//

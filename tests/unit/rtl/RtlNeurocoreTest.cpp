@@ -82,40 +82,50 @@ TEST(RtlNeurocore, SynapseSignShiftAndDelay) {
   EXPECT_EQ((*rtl)->state(1).u, 7 * unit);
 }
 
-// Two spikes a step on the largest weight: q saturates, and u (no decay)
-// grows past 2^(currentBits-1) and wraps; compared with Compartment.h.
+// Two spikes a step on the largest weight, positive to compartment 0 and
+// negative to compartment 1: q saturates both ways, and u (no decay) grows
+// past 2^(currentBits-1) and wraps; compared with Compartment.h.
 TEST(RtlNeurocore, QSaturatesAndUWraps) {
   auto profile = rtltest::smallProfile();
   ASSERT_TRUE(profile) << profile.error();
   chip::Core core;
-  core.compartments.assign(1, quiet());
-  core.compartments[0].decayU = 0;
-  core.compartments[0].flags = chip::NoSpike;
-  core.compartments[0].vmaxExponent = 7;
-  chip::InputAxon ax;
-  ax.weightBits = uint8_t(profile->synapse.weightBitsMax);
-  ax.weightExponent = int8_t(profile->synapse.weightExponentMax);
-  const int32_t mantissa = (1 << ax.weightBits) - 1;
-  chip::packSynapses({{0, mantissa, 1}}, ax, core.synapseWords,
-                     profile->synapse);
-  core.inputAxons.push_back(ax);
+  core.compartments.assign(2, quiet());
+  for (auto &p : core.compartments) {
+    p.decayU = 0;
+    p.flags = chip::NoSpike;
+    p.vmaxExponent = 7;
+  }
+  const int32_t mantissa = (1 << profile->synapse.weightBitsMax) - 1;
+  for (uint32_t c = 0; c < 2; ++c) {
+    chip::InputAxon ax;
+    ax.weightBits = uint8_t(profile->synapse.weightBitsMax);
+    ax.weightExponent = int8_t(profile->synapse.weightExponentMax);
+    chip::packSynapses({{c, c == 0 ? mantissa : -mantissa, 1}}, ax,
+                       core.synapseWords, profile->synapse);
+    core.inputAxons.push_back(ax);
+  }
   auto rtl = rtl::RtlCore::create(core, *profile);
   ASSERT_TRUE(rtl) << rtl.error();
-  const int64_t q = 2 * chip::synapticWeight(mantissa, ax.weightExponent,
-                                             profile->synapse.weightShift);
+  const int64_t q =
+      2 * chip::synapticWeight(mantissa, profile->synapse.weightExponentMax,
+                               profile->synapse.weightShift);
   ASSERT_GT(q, (int64_t(1) << profile->neuron.accumulatorBits) - 1);
-  chip::CompartmentState ref;
-  bool wrapped = false;
+  chip::CompartmentState ref[2];
+  bool wrapped[2] = {false, false};
   for (uint32_t t = 0; t < 12; ++t) {
-    (*rtl)->step({0, 0});
-    chip::updateCompartment(ref, core.compartments[0], t == 0 ? 0 : q,
-                            profile->neuron);
-    wrapped |= ref.u < 0;
-    const chip::CompartmentState got = (*rtl)->state(0);
-    EXPECT_EQ(got.u, ref.u) << "step " << t;
-    EXPECT_EQ(got.v, ref.v) << "step " << t;
+    (*rtl)->step({0, 0, 1, 1});
+    for (uint32_t c = 0; c < 2; ++c) {
+      const int64_t in = t == 0 ? 0 : c == 0 ? q : -q;
+      chip::updateCompartment(ref[c], core.compartments[c], in,
+                              profile->neuron);
+      wrapped[c] |= c == 0 ? ref[c].u < 0 : ref[c].u > 0;
+      const chip::CompartmentState got = (*rtl)->state(c);
+      EXPECT_EQ(got.u, ref[c].u) << "step " << t << ", compartment " << c;
+      EXPECT_EQ(got.v, ref[c].v) << "step " << t << ", compartment " << c;
+    }
   }
-  EXPECT_TRUE(wrapped);
+  EXPECT_TRUE(wrapped[0]);
+  EXPECT_TRUE(wrapped[1]);
 }
 
 TEST(RtlNeurocore, VClipsAtVmin) {
