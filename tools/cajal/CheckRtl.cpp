@@ -38,6 +38,9 @@ cl::opt<std::string> imagePath(cl::Positional, cl::desc("[<image.cjimg>]"),
 cl::opt<unsigned> coreIndex("core", cl::desc("Core of the image to check"),
                             cl::init(0), cl::sub(checkRtlCommand),
                             cl::cat(category()));
+cl::opt<bool> allCores("all-cores",
+                       cl::desc("Check every core of the image, one by one"),
+                       cl::sub(checkRtlCommand), cl::cat(category()));
 cl::opt<unsigned> steps("steps", cl::desc("Time steps per configuration"),
                         cl::init(100), cl::sub(checkRtlCommand),
                         cl::cat(category()));
@@ -119,35 +122,43 @@ int checkImage() {
     return reportError(profile.error());
   if (Status s = chip::validate(*image, *profile); !s)
     return reportError(imagePath + ": " + s.error());
-  if (coreIndex >= image->cores.size())
+  if (!allCores && coreIndex >= image->cores.size())
     return reportError(imagePath + ": core " + std::to_string(coreIndex) +
                        " does not exist (the image has " +
                        std::to_string(image->cores.size()) + " cores)");
+  const uint32_t first = allCores ? 0 : coreIndex;
+  const uint32_t last = allCores ? uint32_t(image->cores.size()) : first + 1;
   if (Status s = rtl::checkRtlProfile(*profile); !s) {
-    const size_t n = image->cores[coreIndex].compartments.size();
+    const size_t n = image->cores[first].compartments.size();
     return reportError(
-        imagePath + ": core " + std::to_string(coreIndex) + " has " +
+        imagePath + ": core " + std::to_string(first) + " has " +
         std::to_string(n) + " compartments (profile '" + profile->name +
         "'); the RTL builds are sized for " + buildSizes() + ": " + s.error());
   }
-  auto inputs = rtl::coreInputsFromGolden(*image, *profile, coreIndex, steps);
-  if (!inputs)
-    return reportError(imagePath + ": " + inputs.error());
-  rtl::LockstepTrace trace;
-  if (!vcdDir.empty()) {
+  if (!vcdDir.empty())
     if (std::error_code ec = sys::fs::create_directories(vcdDir))
       return reportError(vcdDir + ": cannot create directory: " + ec.message());
-    const std::string base = vcdDir + "/core" + std::to_string(coreIndex) + "-";
-    trace.rtlVcd = base + "rtl.vcd";
-    trace.emulatorVcd = base + "emulator.vcd";
-  }
-  const chip::Core &core = image->cores[coreIndex];
-  auto rep = rtl::runLockstep(core, core, *profile, *inputs, trace);
-  if (!rep)
-    return reportError(imagePath + ": core " + std::to_string(coreIndex) +
-                       ": " + rep.error());
   Totals totals;
-  add(totals, *rep, "core " + std::to_string(coreIndex));
+  for (uint32_t c = first; c < last; ++c) {
+    // One golden run of the whole image per core: its inputs, recorded.
+    auto inputs = rtl::coreInputsFromGolden(*image, *profile, c, steps);
+    if (!inputs)
+      return reportError(imagePath + ": " + inputs.error());
+    rtl::LockstepTrace trace;
+    if (!vcdDir.empty()) {
+      const std::string base = vcdDir + "/core" + std::to_string(c) + "-";
+      trace.rtlVcd = base + "rtl.vcd";
+      trace.emulatorVcd = base + "emulator.vcd";
+    }
+    const chip::Core &core = image->cores[c];
+    auto rep = rtl::runLockstep(core, core, *profile, *inputs, trace);
+    if (!rep)
+      return reportError(imagePath + ": core " + std::to_string(c) + ": " +
+                         rep.error());
+    add(totals, *rep, "core " + std::to_string(c));
+    if (rep->divergence)
+      break;
+  }
   return totals.print();
 }
 
@@ -196,6 +207,8 @@ int runCheckRtl() {
     return reportError("check-rtl: --steps must be at least 1");
   if (!vcdDir.empty() && imagePath.empty())
     return reportError("check-rtl: --vcd needs an image (one core)");
+  if (allCores && imagePath.empty())
+    return reportError("check-rtl: --all-cores needs an image");
   return imagePath.empty() ? checkRandom() : checkImage();
 #endif
 }

@@ -3,7 +3,8 @@
 # check_rtl.py CAJAL SOURCE_DIR: compiles chain-small.mlir for the small
 # RTL build (rtl/profiles/rtl-small.json; three cores, two of them driven by
 # other cores) and examples/synfire.mlir for loihi1 (the full-size build),
-# checks cores of both with "0 mismatches" and a non-zero spike count; runs
+# checks cores of both (one by one and --all-cores) with "0 mismatches", a
+# non-zero spike count and equal RTL and emulator cycles; runs
 # --random 100; compares the --vcd waveforms of RTL and emulator on the port
 # signals; then checks that bad inputs (a missing core, a profile no
 # RTL build has, an image for another profile, a corrupt or missing image,
@@ -11,6 +12,7 @@
 # with a message on the first failure.
 #
 #===----------------------------------------------------------------------===#
+import json
 import os
 import re
 import subprocess
@@ -126,6 +128,12 @@ with tempfile.TemporaryDirectory() as tmp:
     for core in ("0", "1", "2"):
         expect_ok(["check-rtl", small, "--core", core, "--steps", "300"],
                   1, 300)
+    rc, out, err = run("inspect", small, "--json", "--profile", profile)
+    cores = len(json.loads(out)["cores"]) if rc == 0 else 0
+    if cores < 3:
+        fail("inspect --json: expected at least 3 cores", out, err)
+    expect_ok(["check-rtl", small, "--all-cores", "--steps", "300"], cores,
+              300 * cores)
     # The full-size (loihi1) build: synfire's 512 compartments on one core.
     big = os.path.join(tmp, "synfire-loihi1.cjimg")
     rc, out, err = run("compile", model, "-o", big, "--profile", "loihi1")
@@ -141,6 +149,8 @@ with tempfile.TemporaryDirectory() as tmp:
                           os.path.join(vcd, "core0-emulator.vcd"))
     expect_error(["check-rtl", "--random", "2", "--vcd", vcd],
                  r"--vcd needs an image")
+    expect_error(["check-rtl", "--random", "2", "--all-cores"],
+                 r"--all-cores needs an image")
 
     expect_error(["check-rtl", small, "--core", "999"],
                  r"core 999 does not exist \(the image has \d+ cores\)")
