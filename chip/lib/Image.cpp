@@ -106,6 +106,37 @@ Synapse unpackSynapse(const std::vector<uint64_t> &words, const InputAxon &axon,
   return s;
 }
 
+void unpackSynapses(const std::vector<uint64_t> &words, const InputAxon &axon,
+                    const SynapseFormat &f, std::vector<Synapse> &out) {
+  out.assign(axon.synapseCount, Synapse());
+  const unsigned bits = synapseBits(axon, f);
+  const unsigned perWord = bits > f.wordBits ? 0 : f.wordBits / bits;
+  if (perWord == 0 || axon.synapseCount == 0)
+    return;
+  const uint64_t fieldMask = lowMask(bits);
+  const uint64_t indexMask = lowMask(f.compartmentIndexBits);
+  const uint64_t weightMask = lowMask(axon.weightBits);
+  const uint64_t delayMask = lowMask(f.delayBits);
+  const unsigned signAt = f.compartmentIndexBits;
+  const unsigned weightAt = signAt + 1;
+  const unsigned delayAt = weightAt + axon.weightBits;
+  size_t word = axon.firstWord;
+  for (uint32_t i = 0; i < axon.synapseCount; ++word) {
+    if (word >= words.size())
+      return; // the rest stay zero, as unpackSynapse gives them
+    uint64_t w = words[word];
+    for (unsigned k = 0; k < perWord && i < axon.synapseCount; ++k, ++i) {
+      const uint64_t field = w & fieldMask;
+      w = bits >= 64 ? 0 : w >> bits;
+      Synapse &s = out[i];
+      s.compartment = uint32_t(field & indexMask);
+      const int32_t magnitude = int32_t((field >> weightAt) & weightMask);
+      s.mantissa = (field >> signAt) & 1 ? -magnitude : magnitude;
+      s.delay = axon.hasDelay ? uint32_t((field >> delayAt) & delayMask) : 1;
+    }
+  }
+}
+
 //===----------------------------------------------------------------------===//
 // Validation
 //===----------------------------------------------------------------------===//
@@ -320,8 +351,10 @@ Status checkAxon(const Core &core, size_t a, const Profile &profile,
     return makeError(at() + ": synapse words [" + str(ax.firstWord) + ", " +
                      str(end) + ") out of range (core has " +
                      str(core.synapseWords.size()) + " synapse words)");
+  thread_local std::vector<Synapse> group; // reused: this runs per axon
+  unpackSynapses(core.synapseWords, ax, f, group);
   for (uint32_t i = 0; i < ax.synapseCount; ++i) {
-    const Synapse s = unpackSynapse(core.synapseWords, ax, i, f);
+    const Synapse &s = group[i];
     if (s.compartment >= core.compartments.size())
       return makeError(at() + ": synapse " + str(i) + ": compartment " +
                        str(s.compartment) + " out of range (core has " +

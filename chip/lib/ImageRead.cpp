@@ -207,11 +207,25 @@ void decodePopulations(Cursor &c, std::vector<Population> &pops) {
 }
 
 Result<std::string> slurp(const std::string &path) {
-  std::ifstream in(path, std::ios::binary);
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
   if (!in)
     return makeError(path + ": cannot open image: " + std::strerror(errno));
-  std::string bytes((std::istreambuf_iterator<char>(in)),
-                    std::istreambuf_iterator<char>());
+  // One read of the whole file where its size is known (a byte-wise
+  // iterator costs seconds at hundreds of MB); a stream without a size is
+  // read to its end.
+  const std::streamoff size = in.tellg();
+  std::string bytes;
+  if (size >= 0 && in.seekg(0)) {
+    bytes.resize(size_t(size));
+    in.read(bytes.data(), size);
+    if (in.gcount() != size)
+      return makeError(path + ": read error");
+    return bytes;
+  }
+  in.clear();
+  in.seekg(0);
+  bytes.assign(std::istreambuf_iterator<char>(in),
+               std::istreambuf_iterator<char>());
   if (in.bad())
     return makeError(path + ": read error");
   return bytes;

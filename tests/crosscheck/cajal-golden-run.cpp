@@ -3,12 +3,15 @@
 // cajal-golden-run IMAGE --steps N [--profile NAME|PATH] [--input in.csv]
 //                  [--spikes-out spikes.csv] [--state-out state.csv]
 //                  [--record-sources] [--record-all] [--stats]
+// --stats prints the counters, the update loop's instruction set (set it
+// with CAJAL_GOLDEN_ISA=generic|avx2|avx512) and the run's wall time.
 // A thin wrapper of GoldenModel and runAndRecord for the cross-checks; the
 // user-facing driver is `cajal run`.
 //
 //===----------------------------------------------------------------------===//
 #include "cajal/Golden/GoldenRun.h"
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -65,7 +68,8 @@ std::string parseArgs(int argc, char **argv, Options &o) {
   return o.image.empty() ? "no image given" : "";
 }
 
-void printStats(const golden::Counters &c) {
+void printStats(const golden::GoldenModel &m, double seconds) {
+  const golden::Counters &c = m.counters();
   std::printf(
       "steps %llu\ncompartment-spikes %llu\nsource-spikes %llu\n"
       "axon-events %llu\nsynaptic-events %llu\nactive-updates %llu\n"
@@ -74,6 +78,10 @@ void printStats(const golden::Counters &c) {
       (unsigned long long)c.sourceSpikes, (unsigned long long)c.axonEvents,
       (unsigned long long)c.synapticEvents, (unsigned long long)c.activeUpdates,
       (unsigned long long)c.idleUpdates);
+  std::printf("isa %s\nlanes32-compartments %u\naccumulators %s\n"
+              "run-seconds %.6f\n",
+              golden::isaName(m.isa()), m.compartmentsIn32BitLanes(),
+              m.accumulators32() ? "int32" : "int64", seconds);
 }
 
 } // namespace
@@ -102,9 +110,12 @@ int main(int argc, char **argv) {
     if (Status s = model->setExternalSpikes(std::move(*spikes)); !s)
       return fail(o.input + ": " + s.error());
   }
+  const auto start = std::chrono::steady_clock::now();
   if (Status s = golden::runAndRecord(*model, o.steps, o.record); !s)
     return fail(s.error());
+  const std::chrono::duration<double> took =
+      std::chrono::steady_clock::now() - start;
   if (o.stats)
-    printStats(model->counters());
+    printStats(*model, took.count());
   return 0;
 }

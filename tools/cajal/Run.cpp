@@ -151,6 +151,14 @@ int reportInterrupt(uint32_t stepsDone) {
   return 130;
 }
 
+/// loadImage() has validated the image against its profile: the golden
+/// model need not do it again (at 10^7 synapses that is seconds).
+golden::ModelOptions validatedOnLoad() {
+  golden::ModelOptions options;
+  options.imageValidated = true;
+  return options;
+}
+
 double secondsSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
       .count();
@@ -206,7 +214,7 @@ int runRun() {
   if (!powerOut.empty() || !vcdOut.empty() || !traceOut.empty())
     return reportError("--power, --vcd and --trace need --engine systemc");
   Result<golden::GoldenModel> model =
-      golden::GoldenModel::create(*image, profile);
+      golden::GoldenModel::create(*image, profile, validatedOnLoad());
   if (!model)
     return reportError(model.error());
   if (Status s = readInput(*model); !s)

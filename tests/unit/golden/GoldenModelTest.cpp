@@ -315,3 +315,68 @@ TEST(GoldenModelTest, IdleCompartmentsAreSkippedAndCounted) {
 }
 
 } // namespace
+
+namespace {
+/// Compartments driven to the ends of v's range by their bias alone:
+/// `copies` identical ones (a uniform run) and a few varied.
+std::vector<chip::CompartmentParams> extremeCompartments(uint32_t copies) {
+  const chip::NeuronFormat &f = testimg::loihi1().neuron;
+  chip::CompartmentParams down; // v falls by 4095 * 2^7 per step to vmin
+  down.decayU = 0;
+  down.decayV = 0;
+  down.biasMantissa = -int16_t(f.biasMantissaMax);
+  down.biasExponent = uint8_t(f.biasExponentMax);
+  down.vminExponent = uint8_t(f.vminExponentMax); // vmin = -2^31 + 1
+  down.vmaxExponent = uint8_t(f.vmaxExponentMax);
+  down.thresholdMantissa = 1;
+  std::vector<chip::CompartmentParams> all(copies, down);
+  for (uint16_t k = 0; k < 24; ++k) {
+    chip::CompartmentParams p = down;
+    p.decayV = uint16_t(k % 3);   // 0: no decay; 1, 2: close to vmin
+    p.decayU = uint16_t(k * 170); // u stays 0 (no input) whatever it is
+    if (k % 4 == 3) {             // up to vmax instead, never spiking
+      p.biasMantissa = int16_t(f.biasMantissaMax);
+      p.flags = chip::NoSpike;
+    }
+    all.push_back(p);
+  }
+  return all;
+}
+} // namespace
+
+TEST(GoldenModelTest, VoltageClipsAtFullRangeInEveryLoopVariant) {
+  // With vmin = -2^31 + 1, v + u + bias passes below INT32_MIN: the 32-bit
+  // loops must still give vmin, as chip::updateCompartment does in int64.
+  // v reaches vmin after 2^31 / (4095 * 128) ~ 4097 steps.
+  testimg::ImageBuilder b(testimg::loihi1());
+  const std::vector<chip::CompartmentParams> params = extremeCompartments(80);
+  b.addCore(params);
+  const chip::Image image = b.build();
+  constexpr uint32_t steps = 4200;
+  for (golden::Isa isa :
+       {golden::Isa::Generic, golden::Isa::Avx2, golden::Isa::Avx512}) {
+    if (!GoldenModel::isaAvailable(isa))
+      continue;
+    for (bool wide : {false, true}) {
+      SCOPED_TRACE(std::string(golden::isaName(isa)) + (wide ? " wide" : ""));
+      golden::ModelOptions options;
+      options.isa = isa;
+      options.wideArithmetic = wide;
+      Result<GoldenModel> m =
+          GoldenModel::create(image, testimg::loihi1(), options);
+      ASSERT_TRUE(bool(m)) << m.error();
+      EXPECT_EQ(m->compartmentsIn32BitLanes(), wide ? 0u : params.size());
+      std::vector<chip::CompartmentState> expected(params.size());
+      for (uint32_t t = 0; t < steps; ++t) {
+        m->step();
+        for (uint32_t c = 0; c < params.size(); ++c) {
+          chip::updateCompartment(expected[c], params[c], 0,
+                                  testimg::loihi1().neuron);
+          ASSERT_EQ(m->compartmentState(c), expected[c])
+              << "step " << t << ", compartment " << c;
+        }
+      }
+      EXPECT_EQ(expected[0].v, chip::vminValue(params[0]));
+    }
+  }
+}

@@ -18,6 +18,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <functional>
 #include <map>
 #include <sstream>
 
@@ -114,15 +116,34 @@ chip::Profile narrowProfile() {
   return p;
 }
 
+/// How compareRun varies the test: the golden model's update loop
+/// (instruction set, lane width), an edit of the image before both engines
+/// see it, larger cores, and the share of networks that must fire.
+struct RunSetup {
+  golden::ModelOptions variant;
+  uint64_t *lanes32 = nullptr; ///< += compartments run in 32-bit lanes
+  std::function<void(chip::Image &)> edit;
+  uint32_t maxCompartments = 0; ///< per core; 0: RandomOptions' default
+  uint64_t firingPercent = 90;
+};
+
 /// Run one seed on both engines; `spikes` counts the compartment spikes.
-void compareRun(const chip::Profile &profile, uint64_t seed, uint64_t &spikes) {
+void compareRun(const chip::Profile &profile, uint64_t seed, uint64_t &spikes,
+                const RunSetup &setup = {}) {
   testimg::RandomOptions options;
   options.seed = seed;
   options.steps = 120;
-  const testimg::RandomNetwork net = testimg::randomNetwork(profile, options);
+  if (setup.maxCompartments)
+    options.maxCompartments = setup.maxCompartments;
+  testimg::RandomNetwork net = testimg::randomNetwork(profile, options);
+  if (setup.edit)
+    setup.edit(net.image);
+  const golden::ModelOptions &variant = setup.variant;
   Result<golden::GoldenModel> model =
-      golden::GoldenModel::create(net.image, profile);
+      golden::GoldenModel::create(net.image, profile, variant);
   ASSERT_TRUE(bool(model)) << "seed " << seed << ": " << model.error();
+  if (setup.lanes32)
+    *setup.lanes32 += model->compartmentsIn32BitLanes();
   std::vector<spikeio::SpikeRecord> ext;
   for (const testimg::ExternalSpike &e : net.external)
     ext.push_back({e.step, model->nodes().sourceNode(e.source), e.index});
@@ -143,23 +164,26 @@ void compareRun(const chip::Profile &profile, uint64_t seed, uint64_t &spikes) {
       for (uint32_t l = 0; l < naive.states[c].size(); ++l)
         ASSERT_EQ(model->compartmentState(begin[c] + l), naive.states[c][l])
             << "seed " << seed << ", profile " << profile.name << ", step " << t
-            << ", core " << c << ", compartment " << l;
+            << ", core " << c << ", compartment " << l << ", isa "
+            << golden::isaName(model->isa())
+            << (variant.wideArithmetic ? ", wide" : "");
   }
 }
 
 /// Compare seeds [first, first + count); most networks must fire, or the
 /// comparison tests little.
-void compareSeeds(const chip::Profile &profile, uint64_t first,
-                  uint64_t count) {
+void compareSeeds(const chip::Profile &profile, uint64_t first, uint64_t count,
+                  const RunSetup &setup = {}) {
   uint64_t firing = 0;
   for (uint64_t seed = first; seed < first + count; ++seed) {
     uint64_t spikes = 0;
-    compareRun(profile, seed, spikes);
+    compareRun(profile, seed, spikes, setup);
     if (::testing::Test::HasFatalFailure())
       return;
     firing += spikes > 0;
   }
-  EXPECT_GE(firing * 10, count * 9) << "too many silent networks";
+  EXPECT_GE(firing * 100, count * setup.firingPercent)
+      << "too many silent networks";
 }
 
 TEST(GoldenPropertyTest, MatchesNaiveEngineOnRandomImages) {
@@ -169,6 +193,115 @@ TEST(GoldenPropertyTest, MatchesNaiveEngineOnRandomImages) {
 TEST(GoldenPropertyTest, MatchesNaiveEngineWithNarrowArithmetic) {
   const chip::Profile narrow = narrowProfile();
   compareSeeds(narrow, 1001, 100);
+}
+
+// Every update loop this CPU can run (AVX-512, AVX2, portable), in 32-bit
+// lanes where the loader proves them exact and in 64-bit lanes everywhere.
+TEST(GoldenPropertyTest, EveryLoopVariantMatchesNaiveEngine) {
+  const chip::Profile narrow = narrowProfile();
+  for (golden::Isa isa :
+       {golden::Isa::Generic, golden::Isa::Avx2, golden::Isa::Avx512}) {
+    if (!golden::GoldenModel::isaAvailable(isa))
+      continue;
+    for (bool wide : {false, true}) {
+      SCOPED_TRACE(std::string(golden::isaName(isa)) + (wide ? " wide" : ""));
+      uint64_t lanes32 = 0;
+      RunSetup setup;
+      setup.variant.isa = isa;
+      setup.variant.wideArithmetic = wide;
+      setup.lanes32 = &lanes32;
+      compareSeeds(testimg::loihi1(), 201, 15, setup);
+      compareSeeds(narrow, 1201, 15, setup);
+      if (::testing::Test::HasFatalFailure())
+        return;
+      // loihi1 and the narrow profile fit 32 bits: both paths were run.
+      EXPECT_EQ(lanes32 > 0, !wide);
+    }
+  }
+  EXPECT_TRUE(golden::GoldenModel::isaAvailable(golden::Isa::Generic));
+}
+
+// Cores whose compartments share their constants run a loop that holds
+// them in registers: long stretches of copies of one compartment, with a
+// few different ones in between, in every loop variant.
+TEST(GoldenPropertyTest, UniformStretchesMatchNaiveEngine) {
+  const auto uniform = [](chip::Image &image) {
+    for (chip::Core &core : image.cores)
+      for (size_t l = 0; l < core.compartments.size(); ++l)
+        if (l % 97 != 5)
+          core.compartments[l] = core.compartments[l - l % 70];
+  };
+  const chip::Profile narrow = narrowProfile();
+  for (golden::Isa isa :
+       {golden::Isa::Generic, golden::Isa::Avx2, golden::Isa::Avx512}) {
+    if (!golden::GoldenModel::isaAvailable(isa))
+      continue;
+    SCOPED_TRACE(golden::isaName(isa));
+    RunSetup setup;
+    setup.variant.isa = isa;
+    setup.edit = uniform;
+    setup.maxCompartments = 160;
+    // Copies of one compartment fire less often than random ones.
+    setup.firingPercent = 60;
+    compareSeeds(testimg::loihi1(), 1, 10, setup);
+    compareSeeds(narrow, 1001, 10, setup);
+  }
+}
+
+// currentBits = 32 leaves no room for the 32-bit loop: 64-bit lanes only.
+TEST(GoldenPropertyTest, WideProfileRunsIn64BitLanes) {
+  chip::Profile wide = testimg::loihi1();
+  wide.name = "wide";
+  wide.neuron.currentBits = 32;
+  uint64_t lanes32 = 0;
+  RunSetup setup;
+  setup.lanes32 = &lanes32;
+  compareSeeds(wide, 3001, 20, setup);
+  EXPECT_EQ(lanes32, 0u);
+}
+
+TEST(GoldenPropertyTest, UnknownIsaInEnvironmentIsAnError) {
+  testimg::RandomOptions options;
+  options.seed = 3;
+  const testimg::RandomNetwork net =
+      testimg::randomNetwork(testimg::loihi1(), options);
+  ASSERT_EQ(setenv("CAJAL_GOLDEN_ISA", "sse9", 1), 0);
+  Result<golden::GoldenModel> m =
+      golden::GoldenModel::create(net.image, testimg::loihi1());
+  unsetenv("CAJAL_GOLDEN_ISA");
+  ASSERT_FALSE(bool(m));
+  EXPECT_NE(m.error().find("CAJAL_GOLDEN_ISA: unknown instruction set "
+                           "\"sse9\""),
+            std::string::npos)
+      << m.error();
+}
+
+// chip::unpackSynapses (one pass per group, used by the loaders) gives
+// what chip::unpackSynapse gives synapse by synapse.
+TEST(GoldenPropertyTest, BulkUnpackMatchesUnpackSynapse) {
+  const chip::Profile narrow = narrowProfile();
+  uint64_t groups = 0;
+  for (uint64_t seed = 1; seed <= 20; ++seed) {
+    const chip::Profile &profile = seed % 2 ? testimg::loihi1() : narrow;
+    testimg::RandomOptions options;
+    options.seed = seed;
+    const testimg::RandomNetwork net = testimg::randomNetwork(profile, options);
+    std::vector<chip::Synapse> all;
+    for (const chip::Core &core : net.image.cores)
+      for (const chip::InputAxon &axon : core.inputAxons) {
+        chip::unpackSynapses(core.synapseWords, axon, profile.synapse, all);
+        ASSERT_EQ(all.size(), axon.synapseCount);
+        for (uint32_t i = 0; i < axon.synapseCount; ++i) {
+          const chip::Synapse one =
+              chip::unpackSynapse(core.synapseWords, axon, i, profile.synapse);
+          ASSERT_EQ(all[i].compartment, one.compartment) << "seed " << seed;
+          ASSERT_EQ(all[i].mantissa, one.mantissa) << "seed " << seed;
+          ASSERT_EQ(all[i].delay, one.delay) << "seed " << seed;
+        }
+        groups += axon.synapseCount > 1;
+      }
+  }
+  EXPECT_GT(groups, 100u);
 }
 
 TEST(GoldenPropertyTest, SameImageAndInputGiveSameSpikes) {

@@ -135,6 +135,11 @@ void packSynapses(const std::vector<Synapse> &synapses, InputAxon &axon,
 /// Unpack synapse `i` of `axon` from `words`.
 Synapse unpackSynapse(const std::vector<uint64_t> &words, const InputAxon &axon,
                       uint32_t i, const SynapseFormat &f);
+/// Unpack every synapse of `axon` into `out` (resized to synapseCount),
+/// exactly as unpackSynapse one by one (zero past the end of `words`), but
+/// walking the words once: loaders and validate() call this per group.
+void unpackSynapses(const std::vector<uint64_t> &words, const InputAxon &axon,
+                    const SynapseFormat &f, std::vector<Synapse> &out);
 
 /// Check every field against the profile and every index against its table.
 /// The error names the core/axon/compartment and the value.

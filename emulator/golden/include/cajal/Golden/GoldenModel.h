@@ -7,8 +7,10 @@
 // sources) is delivered through its output axons and synapses into the
 // accumulator slot of step t + delay. It is the oracle that the SystemC model
 // and the RTL are checked against, and it is built for speed: the image's
-// synapse memory is unpacked once into flat arrays per input axon.
-// docs/golden-model.md describes the data layout and the counters.
+// synapse memory is unpacked once into flat rows per sender, and the update
+// is a vectorised loop (AVX-512, AVX2 or portable, chosen at load) over
+// structure-of-arrays. docs/golden-model.md describes the data layout, the
+// loop variants and the counters.
 //
 //===----------------------------------------------------------------------===//
 #ifndef CAJAL_GOLDEN_GOLDENMODEL_H
@@ -21,6 +23,7 @@
 #include "cajal/Emulator/SpikeIO.h"
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 namespace cajal::golden {
@@ -63,11 +66,46 @@ struct CoreCounters {
   uint64_t idleUpdates = 0;
 };
 
+/// Instruction sets of the update loop (docs/golden-model.md).
+enum class Isa : uint8_t { Generic, Avx2, Avx512 };
+
+/// Lower-case name of `isa` ("generic", "avx2", "avx512").
+const char *isaName(Isa isa);
+
+namespace detail {
+struct KernelTable;
+struct FusedKernels;
+} // namespace detail
+
+/// How GoldenModel::create builds the model.
+struct ModelOptions {
+  /// Instruction set of the update loop. Unset: the one the environment
+  /// variable CAJAL_GOLDEN_ISA names (generic, avx2, avx512; valgrind 3.19
+  /// decodes no AVX-512), else the best the CPU has. Every choice gives
+  /// the same results.
+  std::optional<Isa> isa;
+  /// The caller has already checked chip::validate(image, profile); create
+  /// skips it (cajal run validates once, when it loads the image).
+  bool imageValidated = false;
+  /// 64-bit lanes and int64 accumulators everywhere, even where 32 bits are
+  /// proven to suffice (tests compare the two; results are the same).
+  bool wideArithmetic = false;
+};
+
 class GoldenModel {
 public:
   /// Validate `image` against `profile` and build the model at step 0.
   static Result<GoldenModel> create(const chip::Image &image,
-                                    const chip::Profile &profile);
+                                    const chip::Profile &profile,
+                                    const ModelOptions &options = {});
+  /// Can this build run `isa`'s update loop on this CPU?
+  static bool isaAvailable(Isa isa);
+  /// The instruction set the update loop runs with.
+  Isa isa() const { return kernelIsa; }
+  /// Compartments updated in 32-bit lanes (their value ranges fit, proven
+  /// at load), the rest in 64-bit lanes; whether accumulators are 32-bit.
+  uint32_t compartmentsIn32BitLanes() const { return lanes32; }
+  bool accumulators32() const { return !ring32.empty(); }
 
   /// Spikes of the External sources (`cajal run --input`), nodes as in
   /// nodes(). Replaces earlier ones; spikes before the current step are
@@ -117,7 +155,9 @@ public:
   uint32_t compartmentCount() const { return uint32_t(hot.u.size()); }
 
   const Counters &counters() const { return totals; }
-  const std::vector<CoreCounters> &coreCounters() const { return perCore; }
+  /// Per core; derived on demand from per-sender spike counts (the step
+  /// loop keeps only those), valid until the next step.
+  const std::vector<CoreCounters> &coreCounters() const;
   /// Populations and sources of the image, by NodeTable id.
   const spikeio::NodeTable &nodes() const { return nodeTable; }
   bool recordsSpikes(uint32_t population) const {
@@ -134,9 +174,11 @@ public:
 private:
   GoldenModel() = default;
   struct Loader;
-  void updateCompartments(int64_t *slot);
+  struct RowBuilder;
+  void updateCompartments();
   void emitSourceSpikes();
-  void deliver(uint32_t globalAxon, size_t base);
+  void queueSender(uint32_t sender);
+  template <typename Acc> void deliverRows();
   void deliverSpikes();
 
   enum PopulationFlag : uint8_t { RecordSpikes = 1, RecordState = 2 };
@@ -161,33 +203,62 @@ private:
     std::vector<int32_t> keepOnSpike;
     std::vector<int32_t> refractory; ///< refractoryLeft after a spike
     std::vector<int64_t> bias;       ///< chip::biasValue
-    std::vector<uint8_t> fired;      ///< spike flags of the last update
+    std::vector<int32_t> bias32;     ///< the same where it fits 32 bits
+    std::vector<int32_t> fired;      ///< spike flags of the last update (int32:
+                                     /// one lane width keeps the loop narrow)
   } hot;
-  /// Per core: does any compartment have zero bias (only those can be idle)?
-  std::vector<uint8_t> coreMayIdle;
-  /// Output axons of global compartment c: outTargets[outBegin[c] ..
-  /// outBegin[c+1]), each a global input-axon index.
-  std::vector<uint32_t> outBegin, outTargets;
+  /// Runs of compartments updated by one loop variant: stretches of
+  /// compartments with identical constants (uniform: held in registers)
+  /// and the rest, merged across cores of the same lane width. A core that
+  /// has a zero-bias compartment (only those can be idle) has runs of its
+  /// own, counting idle updates for `core`.
+  struct UpdateRun {
+    uint32_t begin, end, core;
+    bool lanes32, countIdle, uniform;
+  };
+  std::vector<UpdateRun> updateRuns;
+  const detail::KernelTable *kernels = nullptr;
+  /// Loops that list spikes themselves (null: scan the flags).
+  const detail::FusedKernels *fused = nullptr;
+  std::vector<uint32_t> spikeBuffer; ///< their output, one per compartment
+  Isa kernelIsa = Isa::Generic;
+  uint32_t lanes32 = 0;
+  std::vector<uint64_t> idlePerCore;
 
-  // Input axons, global index = axonBegin[core] + local index. Synapses of
-  // axon g are synapses[synBegin[g] .. synBegin[g+1]), sorted by (delay,
-  // target). A synapse stores offset = delay * N + target (N compartments):
-  // for a spike of step t it adds its weight to ring[(t % S) * N + offset],
-  // less S * N when that is past the end of the ring.
+  // Senders: global compartment g is sender g, global source channel ch is
+  // sender N + ch. A spike of sender k delivers the synapse rows
+  // senderRows[senderRowBegin[k] .. senderRowBegin[k+1]): its private row
+  // (every synapse of the input axons only it reaches, merged) and one row
+  // per input axon it shares with other senders. Row r is
+  // synapses[rowBegin[r] .. rowBegin[r+1]), sorted by offset.
+  std::vector<uint32_t> senderRowBegin, senderRows, rowBegin;
+  /// A synapse: offset = delay * N + target (N compartments); for a spike
+  /// of step t it adds its weight to accumulator (t % S) * N + offset,
+  /// less S * N when that is past the end of the ring.
   struct FlatSynapse {
     uint32_t offset;
     int32_t weight;
   };
-  std::vector<uint32_t> axonBegin, axonCore, synBegin;
   std::vector<FlatSynapse> synapses;
+  /// Per sender: output axons (or channel targets), synapses reached, and
+  /// spikes so far (the per-core counters are derived from these).
+  std::vector<uint32_t> senderAxons;
+  std::vector<uint64_t> senderSynapses, senderSpikes;
+  /// Rows to deliver in the current step (capacity: every sender's rows).
+  std::vector<uint32_t> rowEvents;
+
+  // For the per-core counters: output axons of global compartment c are
+  // outTargets[outBegin[c] .. outBegin[c+1]) (global input axons, index =
+  // axonBegin[core] + local); core and synapse count of each input axon.
+  std::vector<uint32_t> outBegin, outTargets;
+  std::vector<uint32_t> axonBegin, axonCore, axonSynapseCount;
 
   /// Ring of S = ringSlots accumulator slots, slot-major: the input of
-  /// compartment c for step t is ring[(t % S) * N + c].
-  std::vector<int64_t> ring;
+  /// compartment c for step t is ring[(t % S) * N + c]. int32 when no
+  /// compartment can receive 2^31 or more in a step (proven at load).
+  std::vector<int32_t> ring32;
+  std::vector<int64_t> ring64;
   uint32_t ringSlots = 1;
-  /// Input axons hit in the current step (capacity: every output axon and
-  /// source target, so that it never grows while running).
-  std::vector<uint32_t> axonEvents;
 
   // Host sources. Channel i of source s is global channel
   // channelBase[s] + i; it fans out to the global input axons
@@ -209,8 +280,11 @@ private:
 
   std::vector<uint32_t> spiking;
   std::vector<SourceSpikeEvent> sourceSpiking;
+  /// lastSpikes()' working space (kept to avoid allocating every step).
+  mutable std::vector<uint32_t> populationScratch;
+  mutable std::vector<NeuronSpike> spikeScratch;
   Counters totals;
-  std::vector<CoreCounters> perCore;
+  mutable std::vector<CoreCounters> perCore; ///< coreCounters()' result
 };
 
 } // namespace cajal::golden

@@ -1,0 +1,500 @@
+//===- GoldenLoad.cpp - Build the golden model from a chip image ----------===//
+//
+// Loading flattens the image. Compartments of all cores get one global index
+// (core by core) and their update constants are precomputed into
+// structure-of-arrays (see GoldenModel.h); input axons likewise get global
+// indices.
+//
+// Per core the loader proves whether the 32-bit update loop is exact: u
+// stays in [-2^(c-1), 2^(c-1)) (c = currentBits) and v in [vmin, vmax], so
+// every intermediate of the update fits 32 bits when decayBits <= 15,
+// c <= 31, accumulatorBits <= 30, 2^(c-1) + 2^accumulatorBits - 1 < 2^31
+// and vmax + 2^(c-1) + |bias| < 2^31 (v + u + bias may pass below INT32_MIN,
+// as vmin goes down to -2^31 + 1: the loop detects that, UpdateKernels.cpp).
+// Other cores use 64-bit lanes.
+//
+// Synapses are regrouped by sender (compartment or source channel), the
+// layout Brian2 uses: an input axon reached by one sender only is merged
+// into that sender's private row, an axon shared by several senders stays
+// a row of its own. Each group is unpacked once (chip::unpackSynapse)
+// straight into its place, with the effective weight
+// (chip::synapticWeight) and offset = delay * N + target; each row is then
+// sorted by offset, so that delivery walks every accumulator slot upwards
+// and the ring wrap splits a row into two contiguous runs. A compartment's
+// input per step is bounded by the sum of |weight| x senders over the
+// synapses that reach it; when every bound is below 2^31 the accumulators
+// are int32.
+//
+//===----------------------------------------------------------------------===//
+#include "UpdateKernels.h"
+
+#include "cajal/Golden/GoldenModel.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <limits>
+#include <string>
+
+namespace cajal::golden {
+
+namespace {
+constexpr uint32_t none = std::numeric_limits<uint32_t>::max();
+constexpr int64_t int32Max = std::numeric_limits<int32_t>::max();
+constexpr int64_t int32Min = std::numeric_limits<int32_t>::min();
+std::string str(uint64_t v) { return std::to_string(v); }
+
+/// Value ranges of one core's compartments, for the 32-bit proof.
+struct CoreRange {
+  int64_t vmaxHigh = 0, biasMax = 0;
+  bool fits32(const chip::NeuronFormat &f) const {
+    if (f.decayBits > 15 || f.currentBits > 31 || f.accumulatorBits > 30)
+      return false;
+    const int64_t half = int64_t(1) << (f.currentBits - 1);
+    const int64_t q = (int64_t(1) << f.accumulatorBits) - 1;
+    return half + q <= int32Max && half + biasMax <= int32Max &&
+           vmaxHigh + half + biasMax <= int32Max;
+  }
+};
+} // namespace
+
+const char *isaName(Isa isa) {
+  switch (isa) {
+  case Isa::Generic:
+    return "generic";
+  case Isa::Avx2:
+    return "avx2";
+  case Isa::Avx512:
+    return "avx512";
+  }
+  return "?";
+}
+
+bool GoldenModel::isaAvailable(Isa isa) {
+  return detail::kernelTable(isa) != nullptr;
+}
+
+/// The load-time steps of create(), each filling part of the model.
+struct GoldenModel::Loader {
+  /// Append the update constants of one compartment (see HotArrays).
+  static void prepare(HotArrays &h, const chip::CompartmentParams &p,
+                      const chip::NeuronFormat &f, CoreRange &range);
+  static void layoutCompartments(GoldenModel &m, const chip::Image &image,
+                                 bool wide);
+  static bool sameConstants(const HotArrays &h, uint32_t a, uint32_t b);
+  static void addRuns(GoldenModel &m, UpdateRun core);
+  static void appendRun(GoldenModel &m, const UpdateRun &run);
+  static void finishRuns(GoldenModel &m);
+  static Status chooseKernels(GoldenModel &m, const ModelOptions &options);
+  static void wireOutputs(GoldenModel &m, const chip::Image &image);
+  static void wireSources(GoldenModel &m, const chip::Image &image);
+  static Status mapPopulations(GoldenModel &m, const chip::Image &image);
+};
+
+void GoldenModel::Loader::prepare(HotArrays &h,
+                                  const chip::CompartmentParams &p,
+                                  const chip::NeuronFormat &f,
+                                  CoreRange &range) {
+  const int64_t full = int64_t(1) << f.decayBits;
+  h.scaleU.push_back(int32_t(full - p.decayU - 1));
+  h.scaleV.push_back(int32_t(full - p.decayV));
+  const int64_t vmin = chip::vminValue(p), vmax = chip::vmaxValue(p, f);
+  h.vmin.push_back(int32_t(vmin));
+  h.vmax.push_back(int32_t(vmax));
+  const int64_t vth = std::min(chip::thresholdValue(p, f), int32Max);
+  h.fireAbove.push_back(int32_t((p.flags & chip::NoSpike) ? int32Max : vth));
+  h.keepOnSpike.push_back((p.flags & chip::ResetBySubtraction) ? -1 : 0);
+  h.refractory.push_back(p.refractory);
+  const int64_t bias = chip::biasValue(p);
+  h.bias.push_back(bias);
+  const bool biasFits = bias >= int32Min && bias <= int32Max;
+  h.bias32.push_back(biasFits ? int32_t(bias) : 0);
+  range.vmaxHigh = std::max(range.vmaxHigh, vmax);
+  range.biasMax = std::max(range.biasMax, bias < 0 ? -bias : bias);
+}
+
+bool GoldenModel::Loader::sameConstants(const HotArrays &h, uint32_t a,
+                                        uint32_t b) {
+  return h.scaleU[a] == h.scaleU[b] && h.scaleV[a] == h.scaleV[b] &&
+         h.vmin[a] == h.vmin[b] && h.vmax[a] == h.vmax[b] &&
+         h.fireAbove[a] == h.fireAbove[b] &&
+         h.keepOnSpike[a] == h.keepOnSpike[b] &&
+         h.refractory[a] == h.refractory[b] && h.bias[a] == h.bias[b];
+}
+
+/// Append `run`, merged into the last run when the same loop can continue:
+/// same variant, and for uniform runs the same constants; runs that count
+/// idle updates merge only within their core.
+void GoldenModel::Loader::appendRun(GoldenModel &m, const UpdateRun &run) {
+  UpdateRun *last = m.updateRuns.empty() ? nullptr : &m.updateRuns.back();
+  if (last && last->end == run.begin && last->lanes32 == run.lanes32 &&
+      last->countIdle == run.countIdle && last->uniform == run.uniform &&
+      (!run.countIdle || last->core == run.core) &&
+      (!run.uniform || sameConstants(m.hot, last->begin, run.begin)))
+    last->end = run.end;
+  else
+    m.updateRuns.push_back(run);
+}
+
+/// Split a core's compartments into stretches of identical constants;
+/// finishRuns() later drops the uniform mark of short ones.
+void GoldenModel::Loader::addRuns(GoldenModel &m, UpdateRun core) {
+  uint32_t i = core.begin;
+  while (i < core.end) {
+    uint32_t j = i + 1;
+    while (j < core.end && sameConstants(m.hot, i, j))
+      ++j;
+    UpdateRun run = core;
+    run.begin = i;
+    run.end = j;
+    run.uniform = true;
+    appendRun(m, run);
+    i = j;
+  }
+}
+
+/// Uniform runs shorter than `minUniform` (after merging across cores) are
+/// not worth a loop of their own: they join their non-uniform neighbours.
+void GoldenModel::Loader::finishRuns(GoldenModel &m) {
+  constexpr uint32_t minUniform = 64;
+  std::vector<UpdateRun> runs;
+  runs.swap(m.updateRuns);
+  for (UpdateRun r : runs) {
+    r.uniform = r.uniform && r.end - r.begin >= minUniform;
+    appendRun(m, r);
+  }
+}
+
+void GoldenModel::Loader::layoutCompartments(GoldenModel &m,
+                                             const chip::Image &image,
+                                             bool wide) {
+  m.compBegin.assign(1, 0);
+  m.axonBegin.assign(1, 0);
+  for (uint32_t c = 0; c < image.cores.size(); ++c) {
+    const chip::Core &core = image.cores[c];
+    bool mayIdle = false;
+    CoreRange range;
+    for (const chip::CompartmentParams &p : core.compartments) {
+      prepare(m.hot, p, m.format, range);
+      mayIdle |= p.biasMantissa == 0;
+    }
+    m.axonCore.insert(m.axonCore.end(), core.inputAxons.size(), c);
+    for (const chip::InputAxon &axon : core.inputAxons)
+      m.axonSynapseCount.push_back(axon.synapseCount);
+    const uint32_t begin = m.compBegin.back();
+    const uint32_t end = uint32_t(m.hot.bias.size());
+    m.compBegin.push_back(end);
+    m.axonBegin.push_back(uint32_t(m.axonCore.size()));
+    const bool lanes32 = !wide && range.fits32(m.format);
+    m.lanes32 += lanes32 ? end - begin : 0;
+    addRuns(m, {begin, end, c, lanes32, mayIdle, false});
+  }
+  finishRuns(m);
+  const size_t n = m.hot.bias.size();
+  m.hot.u.assign(n, 0);
+  m.hot.v.assign(n, 0);
+  m.hot.refractoryLeft.assign(n, 0);
+  m.hot.fired.assign(n, 0);
+  if (m.fused)
+    m.spikeBuffer.assign(n, 0);
+  m.idlePerCore.assign(image.cores.size(), 0);
+}
+
+Status GoldenModel::Loader::chooseKernels(GoldenModel &m,
+                                          const ModelOptions &options) {
+  std::optional<Isa> isa = options.isa;
+  if (!isa) {
+    if (const char *env = std::getenv("CAJAL_GOLDEN_ISA"); env && *env) {
+      for (Isa i : {Isa::Generic, Isa::Avx2, Isa::Avx512})
+        if (std::strcmp(env, isaName(i)) == 0)
+          isa = i;
+      if (!isa)
+        return makeError(std::string("CAJAL_GOLDEN_ISA: unknown instruction "
+                                     "set \"") +
+                         env + "\" (generic, avx2 or avx512)");
+    }
+  }
+  if (isa) {
+    m.kernels = detail::kernelTable(*isa);
+    m.kernelIsa = *isa;
+    if (!m.kernels)
+      return makeError(std::string("instruction set ") + isaName(*isa) +
+                       " is not available on this CPU or in this build");
+  } else {
+    for (Isa i : {Isa::Avx512, Isa::Avx2, Isa::Generic})
+      if ((m.kernels = detail::kernelTable(i))) {
+        m.kernelIsa = i;
+        break;
+      }
+  }
+  if (m.kernelIsa == Isa::Avx512)
+    m.fused = detail::fusedAvx512Kernels();
+  return Status::ok();
+}
+
+void GoldenModel::Loader::wireOutputs(GoldenModel &m,
+                                      const chip::Image &image) {
+  m.outBegin.assign(1, 0);
+  for (const chip::Core &core : image.cores) {
+    for (uint32_t l = 0; l < core.compartments.size(); ++l) {
+      for (uint32_t o = core.outputBegin[l]; o < core.outputBegin[l + 1]; ++o) {
+        const chip::AxonTarget &t = core.outputAxons[o];
+        m.outTargets.push_back(m.axonBegin[t.core] + t.inputAxon);
+      }
+      m.outBegin.push_back(uint32_t(m.outTargets.size()));
+    }
+  }
+}
+
+void GoldenModel::Loader::wireSources(GoldenModel &m,
+                                      const chip::Image &image) {
+  m.channelBase.clear();
+  m.channelTargetBegin.assign(1, 0);
+  for (const chip::Source &src : image.sources) {
+    m.channelBase.push_back(uint32_t(m.channelTargetBegin.size() - 1));
+    for (uint32_t i = 0; i < src.size; ++i) {
+      for (uint32_t k = src.targetBegin[i]; k < src.targetBegin[i + 1]; ++k) {
+        const chip::AxonTarget &t = src.targets[k];
+        m.channelTargets.push_back(m.axonBegin[t.core] + t.inputAxon);
+      }
+      m.channelTargetBegin.push_back(uint32_t(m.channelTargets.size()));
+    }
+    chip::Source light = src;
+    light.targets.clear();
+    light.targetBegin.clear();
+    light.spikes.clear();
+    m.sources.push_back(std::move(light));
+    m.listedSpikes.push_back(src.kind == chip::SourceKind::File
+                                 ? src.spikes
+                                 : std::vector<chip::SourceSpike>());
+  }
+  m.listedCursor.assign(m.sources.size(), 0);
+}
+
+Status GoldenModel::Loader::mapPopulations(GoldenModel &m,
+                                           const chip::Image &image) {
+  m.populationBase.assign(1, 0);
+  m.compPopulation.assign(m.compartmentCount(), none);
+  m.compNeuron.assign(m.compartmentCount(), none);
+  for (uint32_t p = 0; p < image.populations.size(); ++p) {
+    const chip::Population &pop = image.populations[p];
+    const uint32_t base = m.populationBase.back();
+    m.neuronCompartment.resize(base + size_t(pop.size), none);
+    for (const chip::Slice &sl : pop.slices) {
+      for (uint32_t k = 0; k < sl.count; ++k) {
+        const uint32_t g = m.compBegin[sl.core] + sl.firstCompartment + k;
+        if (m.compPopulation[g] != none)
+          return makeError("population \"" + pop.name + "\": neuron " +
+                           str(sl.firstNeuron + k) + " uses compartment " +
+                           str(sl.firstCompartment + k) + " of core " +
+                           str(sl.core) + ", already used by population \"" +
+                           image.populations[m.compPopulation[g]].name + "\"");
+        m.compPopulation[g] = p;
+        m.compNeuron[g] = sl.firstNeuron + k;
+        m.neuronCompartment[base + sl.firstNeuron + k] = g;
+      }
+    }
+    m.populationBase.push_back(base + pop.size);
+    m.populationFlags.push_back(uint8_t((pop.recordSpikes ? RecordSpikes : 0) |
+                                        (pop.recordState ? RecordState : 0)));
+  }
+  m.nodeTable = spikeio::NodeTable(image);
+  return Status::ok();
+}
+
+/// Synapse rows by sender (see the file comment).
+struct GoldenModel::RowBuilder {
+  GoldenModel &m;
+  const chip::Image &image;
+  const chip::SynapseFormat &format;
+  uint32_t senderCount = 0;
+  /// Per global input axon: senders reaching it, and (for an axon of one
+  /// sender) that sender, and where its group starts in `synapses`.
+  std::vector<uint32_t> axonSenders, axonOwner, axonStart;
+  /// Senders of each shared row (row senderCount + i).
+  std::vector<uint32_t> sharedRowSenders;
+
+  /// Call f(sender, global axon) for every axon of every sender.
+  template <typename F> void forEachSenderAxon(F f) const {
+    const uint32_t n = m.compartmentCount();
+    for (uint32_t g = 0; g < n; ++g)
+      for (uint32_t o = m.outBegin[g]; o < m.outBegin[g + 1]; ++o)
+        f(g, m.outTargets[o]);
+    for (uint32_t ch = 0; ch + 1 < m.channelTargetBegin.size(); ++ch)
+      for (uint32_t k = m.channelTargetBegin[ch];
+           k < m.channelTargetBegin[ch + 1]; ++k)
+        f(n + ch, m.channelTargets[k]);
+  }
+  void countSenders();
+  void layoutRows();
+  Status unpack();
+  Status sortAndBound(bool wide);
+};
+
+void GoldenModel::RowBuilder::countSenders() {
+  senderCount =
+      m.compartmentCount() + uint32_t(m.channelTargetBegin.size() - 1);
+  const size_t axons = m.axonCore.size();
+  axonSenders.assign(axons, 0);
+  axonOwner.assign(axons, none);
+  m.senderAxons.assign(senderCount, 0);
+  m.senderSynapses.assign(senderCount, 0);
+  m.senderSpikes.assign(senderCount, 0);
+  forEachSenderAxon([&](uint32_t k, uint32_t a) {
+    ++axonSenders[a];
+    axonOwner[a] = k;
+    ++m.senderAxons[k];
+    m.senderSynapses[k] += m.axonSynapseCount[a];
+  });
+}
+
+void GoldenModel::RowBuilder::layoutRows() {
+  // Rows 0 .. senderCount-1 are the private rows; then one row per shared
+  // axon. axonStart places each axon's group (none: reached by no sender).
+  std::vector<uint64_t> privateSize(senderCount, 0);
+  for (size_t a = 0; a < axonSenders.size(); ++a)
+    if (axonSenders[a] == 1)
+      privateSize[axonOwner[a]] += m.axonSynapseCount[a];
+  m.rowBegin.assign(1, 0);
+  for (uint32_t k = 0; k < senderCount; ++k)
+    m.rowBegin.push_back(uint32_t(m.rowBegin.back() + privateSize[k]));
+  axonStart.assign(axonSenders.size(), none);
+  // The owners are not needed any more: their array becomes the row of
+  // each shared axon (saves a 4-byte array per input axon at 10^7 axons).
+  std::vector<uint32_t> &sharedRow = axonOwner;
+  for (size_t a = 0; a < axonSenders.size(); ++a) {
+    if (axonSenders[a] < 2)
+      continue;
+    sharedRow[a] = uint32_t(m.rowBegin.size() - 1);
+    sharedRowSenders.push_back(axonSenders[a]);
+    axonStart[a] = m.rowBegin.back();
+    m.rowBegin.push_back(m.rowBegin.back() + m.axonSynapseCount[a]);
+  }
+  // Private groups go one after the other into their sender's row, in the
+  // sender's axon order; every sender's row list is its private row (if
+  // not empty) and its shared axons' rows.
+  std::vector<uint32_t> cursor(m.rowBegin.begin(),
+                               m.rowBegin.begin() + senderCount);
+  std::vector<uint32_t> rowCount(senderCount, 0);
+  forEachSenderAxon([&](uint32_t k, uint32_t a) {
+    if (axonSenders[a] == 1) {
+      axonStart[a] = cursor[k];
+      cursor[k] += m.axonSynapseCount[a];
+    } else {
+      ++rowCount[k];
+    }
+  });
+  m.senderRowBegin.assign(1, 0);
+  for (uint32_t k = 0; k < senderCount; ++k)
+    m.senderRowBegin.push_back(m.senderRowBegin.back() + rowCount[k] +
+                               (privateSize[k] > 0));
+  m.senderRows.resize(m.senderRowBegin.back());
+  std::vector<uint32_t> fill(m.senderRowBegin.begin(),
+                             m.senderRowBegin.end() - 1);
+  for (uint32_t k = 0; k < senderCount; ++k)
+    if (privateSize[k] > 0)
+      m.senderRows[fill[k]++] = k;
+  forEachSenderAxon([&](uint32_t k, uint32_t a) {
+    if (axonSenders[a] > 1)
+      m.senderRows[fill[k]++] = sharedRow[a];
+  });
+  m.rowEvents.reserve(m.senderRows.size());
+  std::vector<uint32_t>().swap(axonSenders); // unpack() needs axonStart only
+  std::vector<uint32_t>().swap(axonOwner);
+}
+
+Status GoldenModel::RowBuilder::unpack() {
+  const uint64_t n = m.compartmentCount();
+  if ((uint64_t(format.maxDelay) + 1) * n >
+      std::numeric_limits<uint32_t>::max())
+    return makeError(str(n) + " compartments with delays up to " +
+                     str(format.maxDelay) +
+                     " exceed the model's 32-bit accumulator index");
+  m.synapses.resize(m.rowBegin.back());
+  uint32_t maxDelay = 1;
+  std::vector<chip::Synapse> group;
+  for (uint32_t c = 0; c < image.cores.size(); ++c) {
+    const chip::Core &core = image.cores[c];
+    for (uint32_t a = 0; a < core.inputAxons.size(); ++a) {
+      const chip::InputAxon &axon = core.inputAxons[a];
+      const uint32_t start = axonStart[m.axonBegin[c] + a];
+      chip::unpackSynapses(core.synapseWords, axon, format, group);
+      for (uint32_t i = 0; i < axon.synapseCount; ++i) {
+        const chip::Synapse &s = group[i];
+        const int64_t w = chip::synapticWeight(s.mantissa, axon.weightExponent,
+                                               format.weightShift);
+        if (w > int32Max || w < int32Min)
+          return makeError("core " + str(c) + ": input axon " + str(a) +
+                           ": synapse " + str(i) + ": weight " +
+                           std::to_string(w) + " does not fit 32 bits");
+        maxDelay = std::max(maxDelay, s.delay);
+        if (start != none)
+          m.synapses[start + i] = {
+              uint32_t(s.delay * n + m.compBegin[c] + s.compartment),
+              int32_t(w)};
+      }
+    }
+  }
+  m.ringSlots = maxDelay + 1;
+  std::vector<uint32_t>().swap(axonStart);
+  return Status::ok();
+}
+
+Status GoldenModel::RowBuilder::sortAndBound(bool wide) {
+  const uint32_t n = m.compartmentCount();
+  std::vector<int64_t> bound(n, 0);
+  const uint32_t rows = uint32_t(m.rowBegin.size() - 1);
+  for (uint32_t r = 0; r < rows; ++r) {
+    FlatSynapse *b = m.synapses.data() + m.rowBegin[r];
+    FlatSynapse *e = m.synapses.data() + m.rowBegin[r + 1];
+    std::sort(b, e, [](const FlatSynapse &x, const FlatSynapse &y) {
+      return x.offset < y.offset;
+    });
+    // Each sender spikes at most once per step, so a synapse adds at most
+    // |weight| x (senders of its row) to the step it arrives in.
+    const int64_t senders =
+        r < senderCount ? 1 : sharedRowSenders[r - senderCount];
+    for (const FlatSynapse *s = b; s != e; ++s) {
+      const int64_t w = s->weight < 0 ? -int64_t(s->weight) : s->weight;
+      bound[s->offset % n] += w * senders;
+    }
+  }
+  const bool fits32 =
+      !wide && std::all_of(bound.begin(), bound.end(),
+                           [](int64_t b) { return b <= int32Max; });
+  const size_t ringSize = size_t(m.ringSlots) * n;
+  if (fits32)
+    m.ring32.assign(ringSize, 0);
+  else
+    m.ring64.assign(ringSize, 0);
+  return Status::ok();
+}
+
+Result<GoldenModel> GoldenModel::create(const chip::Image &image,
+                                        const chip::Profile &profile,
+                                        const ModelOptions &options) {
+  if (!options.imageValidated)
+    if (Status s = chip::validate(image, profile); !s)
+      return makeError(s.error());
+  GoldenModel m;
+  m.format = profile.neuron;
+  if (Status s = Loader::chooseKernels(m, options); !s)
+    return makeError(s.error());
+  Loader::layoutCompartments(m, image, options.wideArithmetic);
+  Loader::wireOutputs(m, image);
+  Loader::wireSources(m, image);
+  RowBuilder rows{m, image, profile.synapse};
+  rows.countSenders();
+  rows.layoutRows();
+  if (Status s = rows.unpack(); !s)
+    return makeError(s.error());
+  if (Status s = rows.sortAndBound(options.wideArithmetic); !s)
+    return makeError(s.error());
+  if (Status s = Loader::mapPopulations(m, image); !s)
+    return makeError(s.error());
+  m.spiking.reserve(m.compartmentCount());
+  m.sourceSpiking.reserve(m.channelTargetBegin.size() - 1);
+  return m;
+}
+
+} // namespace cajal::golden

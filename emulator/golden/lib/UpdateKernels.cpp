@@ -1,0 +1,274 @@
+//===- UpdateKernels.cpp - The golden model's compartment update loops ----===//
+//
+// chip::updateCompartment for a range of compartments, branch-free over
+// structure-of-arrays so that GCC vectorises it, in two arithmetic widths:
+//
+// 64-bit lanes (any legal profile): decay(x, d) = sign(x) * ((|x| * scale)
+// >> bits) with one exact 32 x 32 -> 64-bit product; the current wraps as
+// ((x + 2^(b-1)) & (2^b - 1)) - 2^(b-1).
+//
+// 32-bit lanes (twice the lanes; used only where the loader proved every
+// intermediate fits, see CoreRange in GoldenLoad.cpp): x = hi * 2^bits + lo
+// with hi = x >> bits (floor) and 0 <= lo < 2^bits, so
+//   floor(x * s / 2^bits) = hi * s + ((lo * s) >> bits)
+// and, for x < 0, rounding toward zero adds 2^bits - 1 before the shift:
+//   decay(x) = hi * s + ((lo * s + (x < 0 ? 2^bits - 1 : 0)) >> bits).
+// With s <= 2^bits <= 2^15 both products fit 32 bits. The current wraps by
+// shifting left by 32 - currentBits and back (arithmetic). v + u + bias may
+// pass below INT32_MIN (vmin goes down to -2^31 + 1): the sum is taken
+// modulo 2^32, an underflow detected from the signs, and there the clip's
+// answer is vmin (the loader proves the sum never passes INT32_MAX).
+//
+// Uniform variants take every constant of the range from its first
+// compartment (held in registers). Spike flags go to an int32 array (one
+// lane width: a byte array makes GCC process four vectors per iteration and
+// spill) and are counted; the caller scans the flags only where the count is
+// not zero. Each loop is compiled three times: with AVX-512 (16 lanes of
+// int32), AVX2 and the portable default.
+//
+//===----------------------------------------------------------------------===//
+#include "UpdateKernels.h"
+
+#include <algorithm>
+#include <limits>
+#include <type_traits>
+
+namespace cajal::golden::detail {
+namespace {
+
+#define CAJAL_HOT inline __attribute__((always_inline))
+constexpr int32_t int32Min = std::numeric_limits<int32_t>::min();
+
+/// sign(x) * ((|x| * scale) >> bits) for |x| <= 2^31, 0 <= scale < 2^32.
+CAJAL_HOT int64_t decay64(int64_t x, int32_t scale, unsigned bits) {
+  const uint32_t magnitude = uint32_t(x < 0 ? -x : x);
+  const int64_t m = int64_t((uint64_t(magnitude) * uint32_t(scale)) >> bits);
+  return x < 0 ? -m : m;
+}
+
+/// The same in 32 bits for 0 <= scale <= 2^bits, bits <= 15 (see above).
+CAJAL_HOT int32_t decay32(int32_t x, int32_t scale, unsigned bits,
+                          int32_t lowMask) {
+  const int32_t hi = x >> bits;
+  const int32_t lo = x & lowMask;
+  const int32_t roundUp = (x >> 31) & lowMask;
+  return hi * scale + ((lo * scale + roundUp) >> bits);
+}
+
+/// The constant of compartment i: with Uniform, every compartment of the
+/// range has compartment b's (held in a register, not read per lane).
+#define CAJAL_PARAM(array, i) (Uniform ? array##Of##b : array[i])
+#define CAJAL_UNIFORM(array) const auto array##Of##b = array[b]
+
+/// Compartments [b, e) in 64-bit lanes.
+template <typename Acc, bool CountIdle, bool Uniform>
+CAJAL_HOT UpdateCounts update64(const UpdateArgs &a, uint32_t b, uint32_t e) {
+  // Every array is read unconditionally into a local, so that the selects
+  // below are if-converted and the loop vectorised.
+  int32_t *__restrict us = a.u, *__restrict vs = a.v;
+  int32_t *__restrict rs = a.refractoryLeft;
+  const int32_t *__restrict scaleU = a.scaleU, *__restrict scaleV = a.scaleV;
+  const int32_t *__restrict vmin = a.vmin, *__restrict vmax = a.vmax;
+  const int32_t *__restrict fireAbove = a.fireAbove;
+  const int32_t *__restrict keep = a.keepOnSpike;
+  const int32_t *__restrict refractory = a.refractory;
+  const int64_t *__restrict bias = a.bias;
+  int32_t *__restrict fired = a.fired;
+  Acc *__restrict slot = static_cast<Acc *>(a.slot);
+  const int64_t limit = a.accLimit, half = a.wrapHalf, mask = a.wrapMask;
+  const unsigned bits = a.decayBits;
+  uint32_t idle = 0, spikes = 0;
+  if (b >= e)
+    return {};
+  CAJAL_UNIFORM(scaleU);
+  CAJAL_UNIFORM(scaleV);
+  CAJAL_UNIFORM(vmin);
+  CAJAL_UNIFORM(vmax);
+  CAJAL_UNIFORM(fireAbove);
+  CAJAL_UNIFORM(keep);
+  CAJAL_UNIFORM(refractory);
+  CAJAL_UNIFORM(bias);
+  // The arrays are distinct vectors: no alias checks are needed.
+#pragma GCC ivdep
+  for (uint32_t i = b; i < e; ++i) {
+    const int64_t q = slot[i], bi = CAJAL_PARAM(bias, i);
+    const int32_t u0 = us[i], v0 = vs[i], r0 = rs[i];
+    const int32_t lo = CAJAL_PARAM(vmin, i), hi = CAJAL_PARAM(vmax, i);
+    const int32_t th = CAJAL_PARAM(fireAbove, i), kp = CAJAL_PARAM(keep, i);
+    const int32_t ref = CAJAL_PARAM(refractory, i);
+    if (CountIdle)
+      idle += (q | u0 | v0 | r0 | bi) == 0;
+    slot[i] = 0;
+    const int64_t qs = std::min(std::max(q, -limit), limit);
+    const int64_t u =
+        ((decay64(u0, CAJAL_PARAM(scaleU, i), bits) + qs + half) & mask) - half;
+    const int64_t v = decay64(v0, CAJAL_PARAM(scaleV, i), bits) + u + bi;
+    const int32_t vc = int32_t(std::min(std::max(v, int64_t(lo)), int64_t(hi)));
+    const bool fire = (r0 == 0) & (vc > th);
+    const int32_t vFired = (vc - th) & kp;
+    us[i] = int32_t(u);
+    vs[i] = r0 > 0 ? 0 : (fire ? vFired : vc);
+    rs[i] = r0 > 0 ? r0 - 1 : (fire ? ref : 0);
+    fired[i] = fire;
+    spikes += fire;
+  }
+  return {idle, spikes};
+}
+
+/// Compartments [b, e) in 32-bit lanes: only for ranges proven to fit.
+template <typename Acc, bool CountIdle, bool Uniform>
+CAJAL_HOT UpdateCounts update32(const UpdateArgs &a, uint32_t b, uint32_t e) {
+  int32_t *__restrict us = a.u, *__restrict vs = a.v;
+  int32_t *__restrict rs = a.refractoryLeft;
+  const int32_t *__restrict scaleU = a.scaleU, *__restrict scaleV = a.scaleV;
+  const int32_t *__restrict vmin = a.vmin, *__restrict vmax = a.vmax;
+  const int32_t *__restrict fireAbove = a.fireAbove;
+  const int32_t *__restrict keep = a.keepOnSpike;
+  const int32_t *__restrict refractory = a.refractory;
+  const int32_t *__restrict bias = a.bias32;
+  int32_t *__restrict fired = a.fired;
+  Acc *__restrict slot = static_cast<Acc *>(a.slot);
+  const Acc limit = Acc(a.accLimit);
+  const unsigned bits = a.decayBits, shift = a.wrapShift;
+  const int32_t lowMask = (int32_t(1) << bits) - 1;
+  uint32_t idle = 0, spikes = 0;
+  if (b >= e)
+    return {};
+  CAJAL_UNIFORM(scaleU);
+  CAJAL_UNIFORM(scaleV);
+  CAJAL_UNIFORM(vmin);
+  CAJAL_UNIFORM(vmax);
+  CAJAL_UNIFORM(fireAbove);
+  CAJAL_UNIFORM(keep);
+  CAJAL_UNIFORM(refractory);
+  CAJAL_UNIFORM(bias);
+#pragma GCC ivdep
+  for (uint32_t i = b; i < e; ++i) {
+    const Acc q = slot[i];
+    const int32_t bi = CAJAL_PARAM(bias, i);
+    const int32_t u0 = us[i], v0 = vs[i], r0 = rs[i];
+    const int32_t lo = CAJAL_PARAM(vmin, i), hi = CAJAL_PARAM(vmax, i);
+    const int32_t th = CAJAL_PARAM(fireAbove, i), kp = CAJAL_PARAM(keep, i);
+    const int32_t ref = CAJAL_PARAM(refractory, i);
+    if (CountIdle)
+      idle += ((int32_t(q != 0)) | u0 | v0 | r0 | bi) == 0;
+    slot[i] = 0;
+    const int32_t qs = int32_t(std::min(std::max(q, Acc(-limit)), limit));
+    const int32_t x = decay32(u0, CAJAL_PARAM(scaleU, i), bits, lowMask) + qs;
+    const int32_t u = int32_t(uint32_t(x) << shift) >> shift;
+    // v = clip(dv + w, vmin, vmax). The sum may pass below INT32_MIN (vmin
+    // goes down to -2^31 + 1), never above INT32_MAX (proven at load). An
+    // overflow flips the sign against both operands; there the sum is
+    // replaced by INT32_MIN, which the clip turns into vmin. (Masks, not a
+    // select: GCC 12 does not vectorise the select.)
+    const int32_t dv = decay32(v0, CAJAL_PARAM(scaleV, i), bits, lowMask),
+                  w = u + bi;
+    const int32_t sum = int32_t(uint32_t(dv) + uint32_t(w));
+    const int32_t under = ((dv ^ sum) & (w ^ sum)) >> 31;
+    const int32_t v = (sum & ~under) | (under & int32Min);
+    const int32_t vc = std::min(std::max(v, lo), hi);
+    const bool inRefractory = r0 > 0;
+    const bool fire = !inRefractory & (vc > th);
+    const int32_t vQuiet = inRefractory ? 0 : vc;
+    const int32_t rQuiet = std::max(r0 - 1, 0);
+    us[i] = u;
+    vs[i] = fire ? (vc - th) & kp : vQuiet;
+    rs[i] = fire ? ref : rQuiet;
+    fired[i] = fire;
+    spikes += fire;
+  }
+  return {idle, spikes};
+}
+
+/// Indices of the nonzero flags[b, e): blocks of 64 flags are skipped with
+/// one vectorised OR when silent (most are).
+CAJAL_HOT void scanFlags(const int32_t *flags, uint32_t b, uint32_t e,
+                         std::vector<uint32_t> &out) {
+  constexpr uint32_t block = 64;
+  uint32_t i = b;
+  for (; i + block <= e; i += block) {
+    const int32_t *p = flags + i; // a pointer: the OR loop then vectorises
+    int32_t any = 0;
+    for (uint32_t k = 0; k < block; ++k)
+      any |= p[k];
+    if (any == 0)
+      continue;
+    for (uint32_t k = 0; k < block; ++k)
+      if (flags[i + k])
+        out.push_back(i + k);
+  }
+  for (; i < e; ++i)
+    if (flags[i])
+      out.push_back(i);
+}
+
+#undef CAJAL_PARAM
+#undef CAJAL_UNIFORM
+
+template <bool A32, bool Q32, bool Idle, bool Uniform>
+CAJAL_HOT UpdateCounts updateVariant(const UpdateArgs &a, uint32_t b,
+                                     uint32_t e) {
+  using Acc = std::conditional_t<Q32, int32_t, int64_t>;
+  if constexpr (A32)
+    return update32<Acc, Idle, Uniform>(a, b, e);
+  else
+    return update64<Acc, Idle, Uniform>(a, b, e);
+}
+
+// One copy of every variant per instruction set. The loops above are
+// always_inline, so each copy is compiled for its target.
+#define CAJAL_KERNEL_TABLE(NAME, ATTRIBUTES)                                   \
+  template <bool A32, bool Q32, bool Idle, bool Uniform>                       \
+  ATTRIBUTES UpdateCounts NAME(const UpdateArgs &a, uint32_t b, uint32_t e) {  \
+    return updateVariant<A32, Q32, Idle, Uniform>(a, b, e);                    \
+  }                                                                            \
+  ATTRIBUTES void NAME##Scan(const int32_t *flags, uint32_t b, uint32_t e,     \
+                             std::vector<uint32_t> &out) {                     \
+    scanFlags(flags, b, e, out);                                               \
+  }                                                                            \
+  const KernelTable NAME##Table = {{{{{NAME<0, 0, 0, 0>, NAME<0, 0, 0, 1>},    \
+                                      {NAME<0, 0, 1, 0>, NAME<0, 0, 1, 1>}},   \
+                                     {{NAME<0, 1, 0, 0>, NAME<0, 1, 0, 1>},    \
+                                      {NAME<0, 1, 1, 0>, NAME<0, 1, 1, 1>}}},  \
+                                    {{{NAME<1, 0, 0, 0>, NAME<1, 0, 0, 1>},    \
+                                      {NAME<1, 0, 1, 0>, NAME<1, 0, 1, 1>}},   \
+                                     {{NAME<1, 1, 0, 0>, NAME<1, 1, 0, 1>},    \
+                                      {NAME<1, 1, 1, 0>, NAME<1, 1, 1, 1>}}}}, \
+                                   NAME##Scan};
+
+CAJAL_KERNEL_TABLE(generic, )
+
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
+#define CAJAL_X86_KERNELS 1
+CAJAL_KERNEL_TABLE(avx2, __attribute__((target("avx2,bmi,bmi2,popcnt"))))
+CAJAL_KERNEL_TABLE(avx512,
+                   __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,"
+                                         "avx2,bmi,bmi2,popcnt,"
+                                         "prefer-vector-width=512"))))
+#endif
+
+} // namespace
+
+const KernelTable *kernelTable(Isa isa) {
+  switch (isa) {
+  case Isa::Generic:
+    return &genericTable;
+#ifdef CAJAL_X86_KERNELS
+  case Isa::Avx2:
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx2") ? &avx2Table : nullptr;
+  case Isa::Avx512:
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512f") &&
+                   __builtin_cpu_supports("avx512bw") &&
+                   __builtin_cpu_supports("avx512vl") &&
+                   __builtin_cpu_supports("avx512dq")
+               ? &avx512Table
+               : nullptr;
+#endif
+  default:
+    return nullptr;
+  }
+}
+
+} // namespace cajal::golden::detail

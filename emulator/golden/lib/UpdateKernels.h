@@ -1,0 +1,85 @@
+//===- UpdateKernels.h - Compartment update loops -------------*- C++ -*-===//
+//
+// Internal to CajalGolden. The update of a range of compartments, in
+// variants chosen once per core at load time:
+//
+// - arithmetic: 32-bit lanes when the core's value ranges provably fit
+//   (Range32::fits), else 64-bit lanes;
+// - accumulator ring: int32 when no compartment can receive more than
+//   2^31 - 1 in one step, else int64;
+// - idle counting: only for cores that have a zero-bias compartment;
+// - uniform: every compartment of the range has the same constants, held
+//   in registers instead of read per compartment (half the memory traffic);
+// - instruction set: AVX-512, AVX2 or the portable default, compiled as
+//   separate copies of the same loop (function target attributes) and picked
+//   at load: the best the CPU has, or the one CAJAL_GOLDEN_ISA names. With
+//   AVX-512, 32-bit lanes and int32 accumulators, a hand-written loop
+//   (UpdateAvx512.cpp) also lists the spikes, so no flags are scanned.
+//
+//===----------------------------------------------------------------------===//
+#ifndef CAJAL_GOLDEN_LIB_UPDATEKERNELS_H
+#define CAJAL_GOLDEN_LIB_UPDATEKERNELS_H
+
+#include "cajal/Golden/GoldenModel.h"
+
+#include <cstdint>
+#include <vector>
+
+namespace cajal::golden::detail {
+
+/// The update loop's view of the model's structure-of-arrays.
+struct UpdateArgs {
+  int32_t *u, *v, *refractoryLeft;
+  const int32_t *scaleU, *scaleV, *vmin, *vmax, *fireAbove, *keepOnSpike,
+      *refractory, *bias32;
+  const int64_t *bias;
+  int32_t *fired;   ///< 1 where the compartment spiked
+  void *slot;       ///< int32_t or int64_t accumulators of this step
+  int64_t accLimit; ///< 2^accumulatorBits - 1
+  int64_t wrapHalf; ///< 2^(currentBits - 1)
+  int64_t wrapMask; ///< 2^currentBits - 1
+  unsigned decayBits;
+  unsigned wrapShift; ///< 32 - currentBits (32-bit lanes)
+  /// Fused kernels only: the indices of the compartments that spiked go
+  /// here (room for the whole range), instead of flags into `fired`.
+  uint32_t *spikeOut;
+};
+
+/// Idle and fired counts of a range.
+struct UpdateCounts {
+  uint32_t idle = 0, fired = 0;
+};
+
+/// Update compartments [b, e) of `a`; returns the range's counts (idle
+/// only when the variant counts them).
+using UpdateFn = UpdateCounts (*)(const UpdateArgs &a, uint32_t b, uint32_t e);
+
+/// Append the indices i in [b, e) with flags[i] != 0 to `out`, ascending
+/// (`out` has room: reserved for every compartment).
+using ScanFn = void (*)(const int32_t *flags, uint32_t b, uint32_t e,
+                        std::vector<uint32_t> &out);
+
+/// The variants for one instruction set:
+/// [arith32][acc32][countIdle][uniform], and the spike-flag scan. A uniform
+/// variant takes every constant of the range from its first compartment.
+struct KernelTable {
+  UpdateFn fn[2][2][2][2];
+  ScanFn scan;
+};
+
+/// Kernels for `isa`, or null when this build or CPU does not have it.
+const KernelTable *kernelTable(Isa isa);
+
+/// Hand-written variants for 32-bit lanes and int32 accumulators,
+/// [countIdle][uniform], that list the spiking compartments themselves
+/// (UpdateArgs::spikeOut; UpdateCounts::fired is their number).
+struct FusedKernels {
+  UpdateFn fn[2][2];
+};
+/// The AVX-512 ones (UpdateAvx512.cpp), or null in a build without them;
+/// use only when kernelTable(Isa::Avx512) is not null.
+const FusedKernels *fusedAvx512Kernels();
+
+} // namespace cajal::golden::detail
+
+#endif // CAJAL_GOLDEN_LIB_UPDATEKERNELS_H
