@@ -292,22 +292,46 @@ Result<SpikeCsvWriter> SpikeCsvWriter::create(const std::string &path,
   if (!file)
     return file.takeError();
   SpikeCsvWriter w(std::move(*file), nodes);
-  w.buffer.append(spikeHeader).push_back('\n');
+  w.file.write(std::string(spikeHeader) + "\n");
   return w;
 }
 
+void SpikeCsvWriter::flush() {
+  file.write(std::string_view(buffer.data(), used));
+  used = 0;
+}
+
 void SpikeCsvWriter::add(const SpikeRecord &spike) {
-  appendPrefix(buffer, spike.step, nodes.name(spike.node), spike.index);
-  buffer += '\n';
-  if (buffer.size() >= flushBytes) {
-    file.write(buffer);
-    buffer.clear();
+  if (spike.node != prefixNode || spike.step != prefixStep) {
+    prefix.clear();
+    appendNumber(prefix, spike.step);
+    prefix += ',';
+    prefix += nodes.name(spike.node);
+    prefix += ',';
+    prefixStep = spike.step;
+    prefixNode = spike.node;
   }
+  const size_t line = prefix.size() + 11; // index (10 digits) and '\n'
+  if (used + line > buffer.size()) {
+    flush();
+    if (buffer.size() < std::max(flushBytes, line))
+      buffer.resize(std::max(flushBytes, line));
+  }
+  char *out = buffer.data() + used;
+  std::memcpy(out, prefix.data(), prefix.size());
+  out += prefix.size();
+  char digits[10];
+  unsigned n = 0;
+  for (uint32_t v = spike.index; n == 0 || v != 0; v /= 10)
+    digits[n++] = char('0' + v % 10);
+  while (n > 0)
+    *out++ = digits[--n];
+  *out++ = '\n';
+  used = size_t(out - buffer.data());
 }
 
 Status SpikeCsvWriter::finish() {
-  file.write(buffer);
-  buffer.clear();
+  flush();
   return file.commit();
 }
 

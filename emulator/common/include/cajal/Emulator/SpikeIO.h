@@ -115,9 +115,17 @@ public:
 private:
   SpikeCsvWriter(AtomicFile file, const NodeTable &nodes)
       : file(std::move(file)), nodes(nodes) {}
+  void flush();
   AtomicFile file;
   NodeTable nodes;
+  /// Lines not yet written: buffer[0, used), flushed when a line might
+  /// not fit (a spike costs a copy and a number, not a check per byte).
   std::string buffer;
+  size_t used = 0;
+  /// "step,node," of the last spike: runs of spikes share it (a step's
+  /// spikes come grouped by node), so most lines copy it.
+  std::string prefix;
+  uint32_t prefixStep = 0, prefixNode = UINT32_MAX;
 };
 
 /// One state sample of a probed neuron after the update of `step`.
