@@ -1,111 +1,263 @@
 //===- CoreLogic.cpp - The functional neurocore of the SystemC model ------===//
 //
-// The synapse unit walks a group's words in memory order: a word holds
-// P = floor(wordBits / B) synapses of B bits, least significant first
-// (docs/chip-image.md), so each word is read once and shifted B bits per
-// synapse. Each weight is the field's mantissa shifted as
-// chip::synapticWeight shifts it (magnitude << (shift + exponent), or >>
-// for a negative total, then the sign), added in int64 to the accumulator
-// of step
-// t + delay; saturation happens when the compartment reads it, as in the
-// golden model, so the order in which spikes arrive cannot change a
-// result. The update skips exactly the compartments the golden model skips
-// (all-zero state, zero bias, zero input), which leaves them unchanged, and
-// counts them as inactive updates.
+// Construction does the decoding once. Each input axon's group is unpacked
+// from the packed synapse words (chip::unpackSynapses, the image format of
+// docs/chip-image.md) into targets: offset = delay * N + compartment and a
+// weight, sorted by offset. Where every offset fits 16 bits and every
+// weight is a 16-bit mantissa times 2^shift of its group (or, for a negative
+// total shift, a small exact weight), a target takes 4 bytes, within 2x of
+// the packed words: the synapse unit is bound by memory, as spikes reach
+// random axons. Other cores keep exact 64-bit weights. A spike of step t
+// then adds each weight to acc[(t % S) * N + offset], S the ring's slots:
+// because the offsets are sorted, the targets that pass the ring's end are
+// a suffix, and a table per axon and slot gives where it starts, so the
+// synapse unit is two loops of one load and one add each. Accumulators are
+// int64 and saturated only when the compartment reads them, as in the golden
+// model, so neither the order of spikes nor that of a group's synapses can
+// change a result. `receive` still reports the words the packed group
+// occupies (chip::wordsForGroup): the RTL and the power model count them.
+//
+// The update is chip::updateCompartment with each compartment's constants
+// precomputed (bias, clip bounds, threshold, decay scales) and its branches
+// turned into masks. It runs for every compartment: on an inactive one
+// (all-zero state, zero bias, zero input) it leaves the state unchanged
+// (u = 0, v = clip(0) = 0, no spike, since vmin <= 0 <= vmax and the
+// threshold >= 0), so only the cycle count tells the two apart. Spikes are
+// written to a scratch array at the running spike count, without a branch.
 //
 //===----------------------------------------------------------------------===//
 #include "cajal/SystemC/CoreLogic.h"
 
 #include <algorithm>
+#include <limits>
 
 namespace cajal::systemc {
 
 namespace {
-uint64_t lowMask(unsigned bits) {
-  return bits >= 64 ? ~uint64_t(0) : (uint64_t(1) << bits) - 1;
+
+/// chip::decay for |x| <= 2^31 and 0 <= scale <= 2^bits: one exact
+/// unsigned product of the magnitude, the sign restored after the shift
+/// (rounds toward zero). Masks instead of branches: the sign of u and v
+/// is unpredictable.
+inline int64_t decayTowardZero(int64_t x, uint64_t scale, unsigned bits) {
+  const int64_t sign = x >> 63; // 0 or -1
+  const uint64_t magnitude = uint64_t((x ^ sign) - sign);
+  const int64_t m = int64_t((magnitude * scale) >> bits);
+  return (m ^ sign) - sign;
 }
+
+struct UpdateTotals {
+  uint32_t active = 0, spikes = 0;
+};
+
+/// The cycle at which compartment c's update ends, `active` of [0, c]
+/// having been active.
+inline uint64_t endCycle(uint32_t c, uint64_t active, uint64_t activeCycles,
+                         uint64_t inactiveCycles) {
+  return active * activeCycles + (c + 1 - active) * inactiveCycles;
+}
+
+/// Update compartments [0, n): the arithmetic of chip::updateCompartment
+/// with constants `k` and core-wide constants `nc`. Every compartment's
+/// slot is cleared. Spikes go to `out` (room for n) with, in place of the
+/// cycle, the number of active compartments up to theirs (fewer live
+/// registers in the loop); end cycles go to `ends` when RecordEnds.
+template <bool RecordEnds, typename Constants, typename Neuron>
+UpdateTotals updateAll(chip::CompartmentState *states, const Constants *k,
+                       const Neuron &nc, int64_t *slot, uint32_t n,
+                       uint64_t activeCycles, uint64_t inactiveCycles,
+                       CoreLogic::Emission *out, uint64_t *ends) {
+  UpdateTotals t;
+  const int64_t limit = nc.accLimit, half = nc.wrapHalf, mask = nc.wrapMask;
+  const unsigned bits = nc.decayBits;
+  for (uint32_t c = 0; c < n; ++c) {
+    chip::CompartmentState &s = states[c];
+    const auto &p = k[c];
+    const int64_t q = slot[c];
+    const int32_t u0 = s.u, v0 = s.v;
+    const uint32_t r0 = s.refractoryLeft;
+    const bool idle =
+        (q | int64_t(u0) | int64_t(v0) | int64_t(r0) | p.bias) == 0;
+    slot[c] = 0;
+    const int64_t qs = std::min(std::max(q, -limit), limit);
+    const int64_t u =
+        ((decayTowardZero(u0, p.scaleU, bits) + qs + half) & mask) - half;
+    const int64_t v =
+        std::min(std::max(decayTowardZero(v0, p.scaleV, bits) + u + p.bias,
+                          int64_t(p.vmin)),
+                 int64_t(p.vmax));
+    // Masks, not selects: GCC turns the selects into branches, and spikes
+    // and refractory periods come unpredictably.
+    const int64_t awake = -int64_t(r0 == 0);
+    const int64_t fire = awake & -int64_t(v > p.fireAbove);
+    s.u = int32_t(u);
+    const int64_t keep = -int64_t(p.resetBySubtraction);
+    s.v = int32_t((fire & (v - p.fireAbove) & keep) | (~fire & awake & v));
+    s.refractoryLeft = uint8_t((uint32_t(fire) & p.refractory) |
+                               (~uint32_t(fire) & (r0 - (r0 != 0))));
+    t.active += !idle;
+    out[t.spikes] = {c, t.active};
+    t.spikes += uint32_t(fire & 1);
+    if (RecordEnds)
+      ends[c] = endCycle(c, t.active, activeCycles, inactiveCycles);
+  }
+  return t;
+}
+
+/// Add a group's weights, each shifted left by `shift`: targets [0, split)
+/// land at base + offset, the rest (larger offsets) past the ring's end,
+/// so at offset - (ring - base).
+template <typename Target>
+inline void addTargets(const Target *t, uint32_t split, uint32_t count,
+                       unsigned shift, int64_t *acc, size_t base, size_t ring) {
+  int64_t *here = acc + base;
+  for (uint32_t i = 0; i < split; ++i)
+    here[t[i].offset] += int64_t(uint64_t(int64_t(t[i].weight)) << shift);
+  const size_t back = ring - base;
+  for (uint32_t i = split; i < count; ++i)
+    acc[t[i].offset - back] += int64_t(uint64_t(int64_t(t[i].weight)) << shift);
+}
+
+template <typename T> bool fits(int64_t v) {
+  return v >= std::numeric_limits<T>::min() &&
+         v <= std::numeric_limits<T>::max();
+}
+
 } // namespace
 
 CoreLogic::CoreLogic(const chip::Core &core, const chip::Profile &profile)
-    : neuron(profile.neuron), synapse(profile.synapse),
-      params(core.compartments), states(core.compartments.size()),
-      axons(core.inputAxons), words(core.synapseWords) {
+    : states(core.compartments.size()), fired(core.compartments.size()) {
+  prepareUpdate(core, profile.neuron);
+  unpackGroups(core, profile.synapse);
+  acc.assign(size_t(slots) * states.size(), 0);
+}
+
+void CoreLogic::prepareUpdate(const chip::Core &core,
+                              const chip::NeuronFormat &f) {
+  neuron.accLimit = (int64_t(1) << f.accumulatorBits) - 1;
+  neuron.wrapHalf = int64_t(1) << (f.currentBits - 1);
+  neuron.wrapMask = (int64_t(1) << f.currentBits) - 1;
+  neuron.decayBits = f.decayBits;
+  const int64_t full = int64_t(1) << f.decayBits;
+  constants.reserve(core.compartments.size());
+  for (const chip::CompartmentParams &p : core.compartments) {
+    UpdateConstants k;
+    k.bias = chip::biasValue(p);
+    k.vmin = int32_t(chip::vminValue(p));
+    k.vmax = int32_t(chip::vmaxValue(p, f));
+    k.fireAbove =
+        (p.flags & chip::NoSpike)
+            ? k.vmax
+            : int32_t(std::min(chip::thresholdValue(p, f), int64_t(k.vmax)));
+    k.scaleU = uint32_t(full - (int64_t(p.decayU) + 1));
+    k.scaleV = uint32_t(full - int64_t(p.decayV));
+    k.refractory = p.refractory;
+    k.resetBySubtraction = (p.flags & chip::ResetBySubtraction) ? 1 : 0;
+    constants.push_back(k);
+  }
+}
+
+void CoreLogic::unpackGroups(const chip::Core &core,
+                             const chip::SynapseFormat &f) {
+  const uint32_t n = uint32_t(states.size());
+  // Weights before the group's shift: the mantissa where the total shift
+  // is >= 0 (then weight = mantissa * 2^shift exactly), else the weight.
+  std::vector<WideTarget> all;
+  std::vector<chip::Synapse> group;
   uint32_t maxDelay = 1;
-  for (const chip::InputAxon &a : axons) {
-    if (!a.hasDelay)
-      continue;
-    for (uint32_t i = 0; i < a.synapseCount; ++i)
-      maxDelay =
-          std::max(maxDelay, chip::unpackSynapse(words, a, i, synapse).delay);
+  bool compact = true;
+  groups.reserve(core.inputAxons.size());
+  for (const chip::InputAxon &a : core.inputAxons) {
+    const int total = int(f.weightShift) + a.weightExponent;
+    groups.push_back({uint32_t(all.size()), a.synapseCount,
+                      a.synapseCount ? chip::wordsForGroup(a, f) : 0,
+                      uint32_t(std::max(total, 0))});
+    chip::unpackSynapses(core.synapseWords, a, f, group);
+    for (const chip::Synapse &s : group) {
+      const int64_t w = total >= 0
+                            ? s.mantissa
+                            : chip::synapticWeight(s.mantissa, a.weightExponent,
+                                                   f.weightShift);
+      const uint64_t offset = uint64_t(s.delay) * n + s.compartment;
+      compact &= fits<int16_t>(w) && offset <= UINT16_MAX;
+      maxDelay = std::max(maxDelay, s.delay);
+      all.push_back({uint32_t(offset), w});
+    }
+    std::sort(all.begin() + groups.back().begin, all.end(),
+              [](const WideTarget &x, const WideTarget &y) {
+                return x.offset < y.offset;
+              });
   }
   slots = maxDelay + 1;
-  acc.assign(size_t(slots) * params.size(), 0);
+  // From slot s, offsets below (slots - s) * n stay before the ring's end.
+  unwrapped.reserve(groups.size() * size_t(slots));
+  for (const Group &g : groups) {
+    const auto b = all.begin() + g.begin, e = b + g.synapses;
+    for (uint32_t s = 0; s < slots; ++s) {
+      const uint64_t end = uint64_t(slots - s) * n;
+      unwrapped.push_back(uint32_t(
+          std::partition_point(
+              b, e, [end](const WideTarget &t) { return t.offset < end; }) -
+          b));
+    }
+  }
+  if (compact) {
+    compactTargets.reserve(all.size());
+    for (const WideTarget &t : all)
+      compactTargets.push_back({uint16_t(t.offset), int16_t(t.weight)});
+    return;
+  }
+  for (Group &g : groups) { // exact weights, no shift
+    for (uint32_t i = g.begin; i < g.begin + g.synapses; ++i)
+      all[i].weight = int64_t(uint64_t(all[i].weight) << g.shift);
+    g.shift = 0;
+  }
+  wideTargets = std::move(all);
 }
 
 CoreLogic::UpdateStats CoreLogic::update(uint32_t step, uint32_t activeCycles,
                                          uint32_t inactiveCycles,
                                          std::vector<Emission> &spikes,
                                          std::vector<uint64_t> *ends) {
-  UpdateStats st;
-  int64_t *slot = acc.data() + size_t(step % slots) * params.size();
-  for (uint32_t c = 0, n = uint32_t(params.size()); c < n; ++c) {
-    chip::CompartmentState &s = states[c];
-    const int64_t q = slot[c];
-    if ((q | int64_t(s.u) | int64_t(s.v) | int64_t(s.refractoryLeft)) == 0 &&
-        params[c].biasMantissa == 0) {
-      ++st.inactive;
-      st.cycles += inactiveCycles;
-    } else {
-      slot[c] = 0;
-      ++st.active;
-      st.cycles += activeCycles;
-      if (chip::updateCompartment(s, params[c], q, neuron))
-        spikes.push_back({c, st.cycles});
-    }
-    if (ends)
-      ends->push_back(st.cycles);
+  const uint32_t n = uint32_t(states.size());
+  int64_t *slot = acc.data() + size_t(slotOf(step)) * n;
+  UpdateTotals t;
+  if (ends) {
+    const size_t before = ends->size();
+    ends->resize(before + n);
+    t = updateAll<true>(states.data(), constants.data(), neuron, slot, n,
+                        activeCycles, inactiveCycles, fired.data(),
+                        ends->data() + before);
+  } else {
+    t = updateAll<false>(states.data(), constants.data(), neuron, slot, n,
+                         activeCycles, inactiveCycles, fired.data(), nullptr);
   }
+  for (uint32_t i = 0; i < t.spikes; ++i) {
+    const Emission &e = fired[i];
+    spikes.push_back({e.compartment, endCycle(e.compartment, e.cycle,
+                                              activeCycles, inactiveCycles)});
+  }
+  UpdateStats st;
+  st.active = t.active;
+  st.inactive = n - t.active;
+  st.cycles = n ? endCycle(n - 1, t.active, activeCycles, inactiveCycles) : 0;
   return st;
 }
 
 CoreLogic::ReadStats CoreLogic::receive(uint32_t step, uint32_t axon) {
-  const chip::InputAxon &a = axons[axon];
+  const Group &g = groups[axon];
+  const uint32_t s = slotOf(step);
+  const size_t n = states.size();
+  const uint32_t split = unwrapped[size_t(axon) * slots + s];
+  if (wideTargets.empty())
+    addTargets(compactTargets.data() + g.begin, split, g.synapses, g.shift,
+               acc.data(), s * n, slots * n);
+  else
+    addTargets(wideTargets.data() + g.begin, split, g.synapses, g.shift,
+               acc.data(), s * n, slots * n);
   ReadStats rs;
-  if (a.synapseCount == 0)
-    return rs;
-  const unsigned bits = chip::synapseBits(a, synapse);
-  const unsigned perWord = chip::synapsesPerWord(a, synapse);
-  const unsigned shiftBits = bits < 64 ? bits : 0; // P = 1 when B = 64
-  const unsigned cib = synapse.compartmentIndexBits;
-  const uint64_t fieldMask = lowMask(bits), indexMask = lowMask(cib);
-  const uint64_t weightMask = lowMask(a.weightBits);
-  const uint64_t delayMask = lowMask(synapse.delayBits);
-  const unsigned delayAt = cib + 1 + a.weightBits;
-  const int total = int(synapse.weightShift) + a.weightExponent;
-  const size_t n = params.size();
-  // Slot of step + delay: base + delay * n, less the ring when past its end.
-  const size_t base = size_t(step % slots) * n;
-  const size_t ring = size_t(slots) * n;
-  int64_t *accs = acc.data();
-  uint32_t left = a.synapseCount;
-  for (uint32_t w = a.firstWord; left > 0; ++w) {
-    uint64_t word = words[w]; // one synapse-memory read
-    ++rs.words;
-    const uint32_t here = left < perWord ? left : perWord;
-    for (uint32_t k = 0; k < here; ++k) {
-      const uint64_t field = word & fieldMask;
-      word >>= shiftBits;
-      const int64_t magnitude = int64_t((field >> (cib + 1)) & weightMask);
-      const int64_t shifted =
-          total >= 0 ? magnitude << total : magnitude >> -total;
-      const uint64_t delay = a.hasDelay ? (field >> delayAt) & delayMask : 1;
-      size_t at = base + delay * n + (field & indexMask);
-      at = at >= ring ? at - ring : at;
-      accs[at] += (field >> cib) & 1 ? -shifted : shifted;
-    }
-    left -= here;
-    rs.synapses += here;
-  }
+  rs.synapses = g.synapses;
+  rs.words = g.words;
   return rs;
 }
 

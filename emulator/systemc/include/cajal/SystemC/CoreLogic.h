@@ -1,9 +1,10 @@
 //===- CoreLogic.h - The functional neurocore -------------------*- C++ -*-===//
 //
 // What one neurocore computes, without SystemC and without time: the
-// dendritic accumulators (one slot per delay), the synapse unit that reads a
-// synapse group from the packed synapse memory word by word in the profile's
-// format, and the time-multiplexed compartment update that calls
+// dendritic accumulators (one slot per delay), the synapse unit that adds a
+// synapse group's weights into them (the group unpacked once, at
+// construction, from the packed synapse memory in the profile's format), and
+// the time-multiplexed compartment update that follows
 // chip::updateCompartment for each compartment in index order. The SystemC
 // core module wraps it with timing; the RTL lockstep checker can drive it
 // directly (same states, same spikes).
@@ -47,35 +48,90 @@ public:
 
   struct ReadStats {
     uint32_t synapses = 0; ///< synaptic ops (weights added)
-    uint32_t words = 0;    ///< synapse-memory words read
+    uint32_t words = 0;    ///< synapse-memory words the group occupies
   };
-  /// A spike of step `step` on input axon `axon`: read its group word by
-  /// word and add each weight to the slot of step + delay.
+  /// A spike of step `step` on input axon `axon`: add each weight of its
+  /// group to the slot of step + delay.
   ReadStats receive(uint32_t step, uint32_t axon);
 
-  uint32_t compartmentCount() const { return uint32_t(params.size()); }
-  uint32_t inputAxonCount() const { return uint32_t(axons.size()); }
-  uint32_t synapseCount(uint32_t axon) const {
-    return axons[axon].synapseCount;
-  }
+  uint32_t compartmentCount() const { return uint32_t(states.size()); }
+  uint32_t inputAxonCount() const { return uint32_t(groups.size()); }
+  uint32_t synapseCount(uint32_t axon) const { return groups[axon].synapses; }
   const chip::CompartmentState &state(uint32_t c) const { return states[c]; }
   /// Accumulated input of compartment c for step `step` (not saturated).
   int64_t pendingInput(uint32_t step, uint32_t c) const {
-    return acc[size_t(step % slots) * params.size() + c];
+    return acc[size_t(step % slots) * states.size() + c];
   }
   uint32_t ringSlots() const { return slots; }
 
 private:
-  chip::NeuronFormat neuron;
-  chip::SynapseFormat synapse;
-  std::vector<chip::CompartmentParams> params;
+  /// A compartment's update constants, precomputed from its parameters
+  /// (32 bytes: the update streams them every step).
+  struct UpdateConstants {
+    int64_t bias;       ///< chip::biasValue
+    int32_t vmin, vmax; ///< clip bounds of v (fit 32 bits: chip::Profile)
+    /// min(threshold, vmax): the same spikes, as v <= vmax; vmax for
+    /// NoSpike.
+    int32_t fireAbove;
+    uint32_t scaleU;    ///< 2^decayBits - (decayU + 1)
+    uint32_t scaleV;    ///< 2^decayBits - decayV
+    uint8_t refractory; ///< steps
+    uint8_t resetBySubtraction;
+  };
+  /// The core-wide part of chip::updateCompartment.
+  struct NeuronConstants {
+    int64_t accLimit; ///< q saturates to +-accLimit
+    int64_t wrapHalf; ///< 2^(currentBits - 1)
+    int64_t wrapMask; ///< 2^currentBits - 1
+    unsigned decayBits;
+  };
+  /// One synapse of an unpacked group: accumulator offset delay * N +
+  /// target, and a weight that the group's shift scales to the effective
+  /// weight (chip::synapticWeight).
+  template <typename Offset, typename Weight> struct Target {
+    Offset offset;
+    Weight weight;
+  };
+  /// Four bytes a synapse, the packed memory's density within 2x: used when
+  /// every offset fits 16 bits and every weight is a 16-bit mantissa
+  /// shifted left (or, for a negative total shift, a small exact weight).
+  using CompactTarget = Target<uint16_t, int16_t>;
+  /// Any legal core: exact 64-bit weights, shift 0.
+  using WideTarget = Target<uint32_t, int64_t>;
+
+  /// An input axon's synapses: targets[begin, begin + synapses), sorted by
+  /// offset; `words` synapse-memory words in the packed image.
+  struct Group {
+    uint32_t begin, synapses, words, shift;
+  };
+  void prepareUpdate(const chip::Core &core, const chip::NeuronFormat &f);
+  void unpackGroups(const chip::Core &core, const chip::SynapseFormat &f);
+  /// step % slots, remembered: every spike of a step asks for it.
+  uint32_t slotOf(uint32_t step) {
+    if (step != cachedStep) {
+      cachedStep = step;
+      cachedSlot = step % slots;
+    }
+    return cachedSlot;
+  }
+
+  NeuronConstants neuron;
+  std::vector<UpdateConstants> constants;
   std::vector<chip::CompartmentState> states;
-  std::vector<chip::InputAxon> axons;
-  std::vector<uint64_t> words;
+  std::vector<Group> groups;
+  /// Every group's targets in one of the two layouts (the other is empty).
+  std::vector<CompactTarget> compactTargets;
+  std::vector<WideTarget> wideTargets;
+  /// [axon * slots + s]: how many of the axon's targets lie before the
+  /// ring's end when the current step has slot s (the rest wrap around).
+  std::vector<uint32_t> unwrapped;
   /// Dendritic accumulators: slot-major, slot s holds the input of the
   /// steps t with t % slots == s. slots = largest delay of the core + 1.
   std::vector<int64_t> acc;
   uint32_t slots = 2;
+  uint32_t cachedStep = 0, cachedSlot = 0;
+  /// The spikes of an update, written without a branch (room for all).
+  std::vector<Emission> fired;
 };
 
 } // namespace cajal::systemc

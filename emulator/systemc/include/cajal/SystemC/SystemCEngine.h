@@ -1,8 +1,8 @@
 //===- SystemCEngine.h - The cycle-level SystemC model ----------*- C++ -*-===//
 //
 // Runs a chip image on a SystemC model of the chip (docs/emulator.md): one
-// module per neurocore (input spike queue, synapse unit reading the packed
-// synapse memory word by word, dendritic accumulators per delay slot,
+// module per neurocore (input spike queue, synapse unit timed as reading the
+// packed synapse memory word by word, dendritic accumulators per delay slot,
 // time-multiplexed compartment update, output-axon fan-out into packets),
 // one per router of the 2-D mesh (dimension-order multicast routing, finite
 // buffers with back-pressure, link contention, per-hop latency), a host
