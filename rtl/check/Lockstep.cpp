@@ -24,10 +24,11 @@
 namespace cajal::rtl {
 
 std::string Divergence::message(const char *referenceName) const {
-  const std::string where = field == "cycles" ? ""
-                            : field == "accept cycle"
-                                ? ", input spike " + std::to_string(compartment)
-                                : ", compartment " + std::to_string(compartment);
+  const std::string where =
+      field == "cycles" ? ""
+      : field == "accept cycle"
+          ? ", input spike " + std::to_string(compartment)
+          : ", compartment " + std::to_string(compartment);
   return "step " + std::to_string(step) + where + ", field " + field +
          ": RTL " + std::to_string(rtl) + ", " + referenceName + " " +
          std::to_string(reference);

@@ -130,10 +130,10 @@ int checkImage() {
   const uint32_t last = allCores ? uint32_t(image->cores.size()) : first + 1;
   if (Status s = rtl::checkRtlProfile(*profile); !s) {
     const size_t n = image->cores[first].compartments.size();
-    return reportError(
-        imagePath + ": core " + std::to_string(first) + " has " +
-        std::to_string(n) + " compartments (profile '" + profile->name +
-        "'); the RTL builds are sized for " + buildSizes() + ": " + s.error());
+    return reportError(imagePath + ": core " + std::to_string(first) + " has " +
+                       std::to_string(n) + " compartments (profile '" +
+                       profile->name + "'); the RTL builds are sized for " +
+                       buildSizes() + ": " + s.error());
   }
   if (!vcdDir.empty())
     if (std::error_code ec = sys::fs::create_directories(vcdDir))

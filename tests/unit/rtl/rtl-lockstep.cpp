@@ -44,9 +44,9 @@ int runRtlOnly(const chip::Profile &profile, uint64_t first, uint64_t seeds,
     const auto begin = std::chrono::steady_clock::now();
     for (const auto &axons : inputs)
       spikes += (*rtl)->step(axons).spikes.size();
-    seconds += std::chrono::duration<double>(
-                   std::chrono::steady_clock::now() - begin)
-                   .count();
+    seconds +=
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - begin)
+            .count();
     cycles += (*rtl)->cycles();
   }
   std::printf("RTL alone: %llu configurations, %llu steps, %llu cycles, "
@@ -114,9 +114,9 @@ int main(int argc, char **argv) {
               "(%llu spikes)\n",
               (unsigned long long)seeds, (unsigned long long)totalSteps,
               (unsigned long long)mismatches, (unsigned long long)spikes);
-  const double seconds = std::chrono::duration<double>(
-                              std::chrono::steady_clock::now() - begin)
-                              .count();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - begin)
+          .count();
   std::printf("cycles: RTL %llu, SystemC core model %llu; %llu input spikes\n",
               (unsigned long long)cycles, (unsigned long long)reference,
               (unsigned long long)inputSpikes);

@@ -270,7 +270,7 @@ TEST(EnergyTest, BurstIsLimitedByTheSynapseUnit) {
 
 TEST(EnergyTest, BurstIsLimitedByTheCongestedRouter) {
   chip::Profile p = sctest::loihi1();
-  p.cost.synapticOpNs = 0.5; // one cycle and no dispatch cycle: the core
+  p.cost.synapticOpNs = 0.5;      // one cycle and no dispatch cycle: the core
   p.core.spikeDispatchCycles = 0; // keeps up with the link
   const Timing t = systemc::timingFor(p);
   SystemCEngine e = makeEngine(burstImage(p), p);
