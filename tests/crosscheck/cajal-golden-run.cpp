@@ -4,7 +4,8 @@
 //                  [--spikes-out spikes.csv] [--state-out state.csv]
 //                  [--record-sources] [--record-all] [--stats]
 // --stats prints the counters, the update loop's instruction set (set it
-// with CAJAL_GOLDEN_ISA=generic|avx2|avx512) and the run's wall time.
+// with CAJAL_GOLDEN_ISA=generic|avx2|avx512), how delivery stores the
+// synapses (windows and single synapses) and the run's wall time.
 // A thin wrapper of GoldenModel and runAndRecord for the cross-checks; the
 // user-facing driver is `cajal run`.
 //
@@ -78,10 +79,15 @@ void printStats(const golden::GoldenModel &m, double seconds) {
       (unsigned long long)c.sourceSpikes, (unsigned long long)c.axonEvents,
       (unsigned long long)c.synapticEvents, (unsigned long long)c.activeUpdates,
       (unsigned long long)c.idleUpdates);
-  std::printf("isa %s\nlanes32-compartments %u\naccumulators %s\n"
-              "run-seconds %.6f\n",
-              golden::isaName(m.isa()), m.compartmentsIn32BitLanes(),
-              m.accumulators32() ? "int32" : "int64", seconds);
+  const golden::DeliveryLayout &d = m.deliveryLayout();
+  std::printf(
+      "isa %s\nlanes32-compartments %u\naccumulators %s\n"
+      "wide-windows %llu\nnarrow-windows %llu\nwindow-synapses %llu\n"
+      "single-synapses %llu\nrun-seconds %.6f\n",
+      golden::isaName(m.isa()), m.compartmentsIn32BitLanes(),
+      m.accumulators32() ? "int32" : "int64", (unsigned long long)d.wideWindows,
+      (unsigned long long)d.narrowWindows, (unsigned long long)d.windowSynapses,
+      (unsigned long long)d.singleSynapses, seconds);
 }
 
 } // namespace

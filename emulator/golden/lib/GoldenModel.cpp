@@ -21,8 +21,9 @@
 // plain runs of indexed adds. Delays are 1..S-1, so step t never writes the
 // slot it just consumed. Additions are exact (int64, or int32 where the
 // loader proved no sum reaches 2^31), so delivery order cannot change a
-// result. Rows of upcoming spikes are prefetched: in large images they come
-// from DRAM.
+// result. With int32 accumulators a row's nearby synapses are windows, one
+// vector add each, and rows of upcoming spikes are prefetched: in large
+// images they come from DRAM (DeliveryKernels.h).
 //
 //===----------------------------------------------------------------------===//
 #include "UpdateKernels.h"
@@ -39,7 +40,6 @@ namespace cajal::golden {
 
 namespace {
 constexpr uint32_t none = std::numeric_limits<uint32_t>::max();
-constexpr size_t cacheLineBytes = 64; ///< of the host CPU, for prefetching
 std::string str(uint64_t v) { return std::to_string(v); }
 } // namespace
 
@@ -168,52 +168,26 @@ inline void GoldenModel::queueSender(uint32_t k) {
   ++senderSpikes[k];
 }
 
-namespace {
-/// acc[s.offset - less] += s.weight for s in [b, e), four at a time.
-/// Offsets of a row may repeat (a sender reaching one compartment twice),
-/// so the adds stay in order.
-template <typename Acc, typename Syn>
-inline void addRun(Acc *acc, uint32_t less, const Syn *b, const Syn *e) {
-  for (; e - b >= 4; b += 4) {
-    acc[b[0].offset - less] += b[0].weight;
-    acc[b[1].offset - less] += b[1].weight;
-    acc[b[2].offset - less] += b[2].weight;
-    acc[b[3].offset - less] += b[3].weight;
-  }
-  for (; b != e; ++b)
-    acc[b->offset - less] += b->weight;
-}
-} // namespace
-
-template <typename Acc> void GoldenModel::deliverRows() {
-  Acc *ring = ring32.empty() ? reinterpret_cast<Acc *>(ring64.data())
-                             : reinterpret_cast<Acc *>(ring32.data());
+void GoldenModel::deliverRows64() {
+  int64_t *ring = ring64.data();
   const uint32_t ringSize = ringSlots * compartmentCount();
   const uint32_t base = (stepIndex % ringSlots) * compartmentCount();
   // Offsets at or past `split` wrap to the start of the ring.
   const uint32_t split = ringSize - base;
-  // Synapse rows of random senders come from memory: prefetch the row of
-  // the event `ahead` positions on, up to `rowLines` cache lines of it.
-  constexpr size_t ahead = 8, rowLines = 8;
-  constexpr size_t lineSynapses = cacheLineBytes / sizeof(FlatSynapse);
-  const FlatSynapse *syn = synapses.data();
-  const size_t count = rowEvents.size();
-  for (size_t i = 0; i < count; ++i) {
-    if (i + ahead < count) {
-      const uint32_t r = rowEvents[i + ahead];
-      const size_t len = std::min<size_t>(rowBegin[r + 1] - rowBegin[r],
-                                          lineSynapses * rowLines);
-      for (size_t k = 0; k < len; k += lineSynapses)
-        __builtin_prefetch(syn + rowBegin[r] + k);
-    }
-    const uint32_t r = rowEvents[i];
-    const FlatSynapse *b = syn + rowBegin[r], *e = syn + rowBegin[r + 1];
+  const auto add = [](int64_t *acc, uint32_t less, const FlatSynapse *b,
+                      const FlatSynapse *e) {
+    for (; b != e; ++b)
+      acc[b->offset - less] += b->weight;
+  };
+  for (const uint32_t r : rowEvents) {
+    const FlatSynapse *b = synapses.data() + rowBegin[r];
+    const FlatSynapse *e = synapses.data() + rowBegin[r + 1];
     const FlatSynapse *mid = e;
     if (b != e && e[-1].offset >= split)
       mid = std::partition_point(
           b, e, [split](const FlatSynapse &s) { return s.offset < split; });
-    addRun(ring + base, 0, b, mid);
-    addRun(ring, split, mid, e); // past the end: wraps to offset - split
+    add(ring + base, 0, b, mid);
+    add(ring, split, mid, e); // past the end: wraps to offset - split
   }
 }
 
@@ -224,10 +198,18 @@ void GoldenModel::deliverSpikes() {
   const uint32_t n = compartmentCount();
   for (const SourceSpikeEvent &e : sourceSpiking)
     queueSender(n + channelBase[e.source] + e.index);
-  if (ring32.empty())
-    deliverRows<int64_t>();
-  else
-    deliverRows<int32_t>();
+  if (ring32.empty()) {
+    deliverRows64();
+    return;
+  }
+  const uint32_t ringSize = ringSlots * n;
+  const uint32_t base = (stepIndex % ringSlots) * n;
+  const detail::DeliveryArgs a{rowParts.data(),      wideOffset.data(),
+                               wideWeights.data(),   narrowOffset.data(),
+                               narrowWeights.data(), synapses.data(),
+                               ring32.data(),        base,
+                               ringSize - base};
+  kernels->deliver32(a, rowEvents.data(), rowEvents.size());
 }
 
 void GoldenModel::step() {

@@ -28,6 +28,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "UpdateKernels.h"
+#include "DeliveryKernels.h"
 
 #include <algorithm>
 #include <limits>
@@ -226,6 +227,10 @@ CAJAL_HOT UpdateCounts updateVariant(const UpdateArgs &a, uint32_t b,
                              std::vector<uint32_t> &out) {                     \
     scanFlags(flags, b, e, out);                                               \
   }                                                                            \
+  ATTRIBUTES void NAME##Deliver(const DeliveryArgs &a, const uint32_t *parts,  \
+                                size_t count) {                                \
+    deliverParts(a, parts, count);                                             \
+  }                                                                            \
   const KernelTable NAME##Table = {{{{{NAME<0, 0, 0, 0>, NAME<0, 0, 0, 1>},    \
                                       {NAME<0, 0, 1, 0>, NAME<0, 0, 1, 1>}},   \
                                      {{NAME<0, 1, 0, 0>, NAME<0, 1, 0, 1>},    \
@@ -234,7 +239,8 @@ CAJAL_HOT UpdateCounts updateVariant(const UpdateArgs &a, uint32_t b,
                                       {NAME<1, 0, 1, 0>, NAME<1, 0, 1, 1>}},   \
                                      {{NAME<1, 1, 0, 0>, NAME<1, 1, 0, 1>},    \
                                       {NAME<1, 1, 1, 0>, NAME<1, 1, 1, 1>}}}}, \
-                                   NAME##Scan};
+                                   NAME##Scan,                                 \
+                                   NAME##Deliver};
 
 CAJAL_KERNEL_TABLE(generic, )
 

@@ -16,6 +16,10 @@
 //   AVX-512, 32-bit lanes and int32 accumulators, a hand-written loop
 //   (UpdateAvx512.cpp) also lists the spikes, so no flags are scanned.
 //
+// Delivery into int32 accumulators (DeliveryKernels.h) is compiled into the
+// same table: its windows are one vector add each (16 lanes: one AVX-512
+// add, two AVX2 or four SSE2 ones).
+//
 //===----------------------------------------------------------------------===//
 #ifndef CAJAL_GOLDEN_LIB_UPDATEKERNELS_H
 #define CAJAL_GOLDEN_LIB_UPDATEKERNELS_H
@@ -41,7 +45,8 @@ struct UpdateArgs {
   unsigned decayBits;
   unsigned wrapShift; ///< 32 - currentBits (32-bit lanes)
   /// Fused kernels only: the indices of the compartments that spiked go
-  /// here (room for the whole range), instead of flags into `fired`.
+  /// here (room for the whole range and 15 more: the loop stores whole
+  /// vectors), instead of flags into `fired`.
   uint32_t *spikeOut;
 };
 
@@ -59,12 +64,33 @@ using UpdateFn = UpdateCounts (*)(const UpdateArgs &a, uint32_t b, uint32_t e);
 using ScanFn = void (*)(const int32_t *flags, uint32_t b, uint32_t e,
                         std::vector<uint32_t> &out);
 
+/// The delivery loop's view of the synapse rows with int32 accumulators
+/// (GoldenModel.h): row parts of one delay, each with wide windows, narrow
+/// windows and single synapses.
+struct DeliveryArgs {
+  const RowPart *parts;
+  const uint32_t *wideOffset;
+  const WideWeights *wideWeights;
+  const uint32_t *narrowOffset;
+  const NarrowWeights *narrowWeights;
+  const FlatSynapse *synapses;
+  int32_t *ring;  ///< S * N accumulators and 15 of padding
+  uint32_t base;  ///< (t % S) * N: offset 0 of this step's spikes
+  uint32_t split; ///< S * N - base: delays from here on wrap to the start
+};
+
+/// Deliver parts[0 .. count) (the row parts of this step's spikes).
+using DeliverFn = void (*)(const DeliveryArgs &a, const uint32_t *parts,
+                           size_t count);
+
 /// The variants for one instruction set:
-/// [arith32][acc32][countIdle][uniform], and the spike-flag scan. A uniform
-/// variant takes every constant of the range from its first compartment.
+/// [arith32][acc32][countIdle][uniform], the spike-flag scan and the
+/// delivery into int32 accumulators. A uniform variant takes every constant
+/// of the range from its first compartment.
 struct KernelTable {
   UpdateFn fn[2][2][2][2];
   ScanFn scan;
+  DeliverFn deliver32;
 };
 
 /// Kernels for `isa`, or null when this build or CPU does not have it.

@@ -122,6 +122,7 @@ chip::Profile narrowProfile() {
 struct RunSetup {
   golden::ModelOptions variant;
   uint64_t *lanes32 = nullptr; ///< += compartments run in 32-bit lanes
+  golden::DeliveryLayout *layout = nullptr; ///< += the models' layouts
   std::function<void(chip::Image &)> edit;
   uint32_t maxCompartments = 0; ///< per core; 0: RandomOptions' default
   uint64_t firingPercent = 90;
@@ -144,6 +145,13 @@ void compareRun(const chip::Profile &profile, uint64_t seed, uint64_t &spikes,
   ASSERT_TRUE(bool(model)) << "seed " << seed << ": " << model.error();
   if (setup.lanes32)
     *setup.lanes32 += model->compartmentsIn32BitLanes();
+  if (setup.layout) {
+    const golden::DeliveryLayout &l = model->deliveryLayout();
+    setup.layout->wideWindows += l.wideWindows;
+    setup.layout->narrowWindows += l.narrowWindows;
+    setup.layout->windowSynapses += l.windowSynapses;
+    setup.layout->singleSynapses += l.singleSynapses;
+  }
   std::vector<spikeio::SpikeRecord> ext;
   for (const testimg::ExternalSpike &e : net.external)
     ext.push_back({e.step, model->nodes().sourceNode(e.source), e.index});
@@ -206,16 +214,24 @@ TEST(GoldenPropertyTest, EveryLoopVariantMatchesNaiveEngine) {
     for (bool wide : {false, true}) {
       SCOPED_TRACE(std::string(golden::isaName(isa)) + (wide ? " wide" : ""));
       uint64_t lanes32 = 0;
+      golden::DeliveryLayout layout;
       RunSetup setup;
       setup.variant.isa = isa;
       setup.variant.wideArithmetic = wide;
       setup.lanes32 = &lanes32;
+      setup.layout = &layout;
       compareSeeds(testimg::loihi1(), 201, 15, setup);
       compareSeeds(narrow, 1201, 15, setup);
       if (::testing::Test::HasFatalFailure())
         return;
       // loihi1 and the narrow profile fit 32 bits: both paths were run.
       EXPECT_EQ(lanes32 > 0, !wide);
+      // Random groups of up to 3 synapses per compartment give windows of
+      // both widths and single synapses; int64 accumulators have none.
+      EXPECT_EQ(layout.wideWindows > 0, !wide);
+      EXPECT_EQ(layout.narrowWindows > 0, !wide);
+      EXPECT_GT(layout.singleSynapses, 0u);
+      EXPECT_EQ(layout.windowSynapses > 0, !wide);
     }
   }
   EXPECT_TRUE(golden::GoldenModel::isaAvailable(golden::Isa::Generic));
@@ -245,6 +261,51 @@ TEST(GoldenPropertyTest, UniformStretchesMatchNaiveEngine) {
     setup.firingPercent = 60;
     compareSeeds(testimg::loihi1(), 1, 10, setup);
     compareSeeds(narrow, 1001, 10, setup);
+  }
+}
+
+// Dense rows (runs of adjacent targets, as convolutions and dense layers
+// give) become windows of 16 and 4 accumulators. Here every group's run ends
+// at its core's last compartment and the last core's at the last
+// compartment of the chip, so windows reach past it (into the next slot,
+// or the padding after the ring) with every delay, while the ring wraps.
+TEST(GoldenPropertyTest, DenseRowsInWindowsMatchNaiveEngine) {
+  const auto dense = [](const chip::Profile &profile) {
+    return [&profile](chip::Image &image) {
+      for (chip::Core &core : image.cores) {
+        const uint32_t comps = uint32_t(core.compartments.size());
+        std::vector<uint64_t> words;
+        std::vector<chip::Synapse> group;
+        for (chip::InputAxon &axon : core.inputAxons) {
+          chip::unpackSynapses(core.synapseWords, axon, profile.synapse, group);
+          for (uint32_t i = 0; i < group.size(); ++i)
+            group[i].compartment = comps - 1 - (i * 7 / 8) % comps;
+          chip::packSynapses(group, axon, words, profile.synapse);
+        }
+        core.synapseWords = std::move(words);
+      }
+    };
+  };
+  const chip::Profile loihi1 = testimg::loihi1();
+  const chip::Profile narrow = narrowProfile();
+  for (golden::Isa isa :
+       {golden::Isa::Generic, golden::Isa::Avx2, golden::Isa::Avx512}) {
+    if (!golden::GoldenModel::isaAvailable(isa))
+      continue;
+    SCOPED_TRACE(golden::isaName(isa));
+    golden::DeliveryLayout layout;
+    RunSetup setup;
+    setup.variant.isa = isa;
+    setup.layout = &layout;
+    setup.firingPercent = 60;
+    setup.edit = dense(loihi1);
+    compareSeeds(loihi1, 401, 15, setup);
+    setup.edit = dense(narrow);
+    compareSeeds(narrow, 1401, 15, setup);
+    if (::testing::Test::HasFatalFailure())
+      return;
+    EXPECT_GT(layout.wideWindows, 0u);
+    EXPECT_GT(layout.windowSynapses, 4 * layout.singleSynapses);
   }
 }
 

@@ -75,7 +75,39 @@ const char *isaName(Isa isa);
 namespace detail {
 struct KernelTable;
 struct FusedKernels;
+/// A synapse: offset = delay * N + target (N compartments); for a spike of
+/// step t it adds its weight to accumulator (t % S) * N + offset, less S * N
+/// when that is past the end of the ring.
+struct FlatSynapse {
+  uint32_t offset;
+  int32_t weight;
+};
+/// Weights of a window of adjacent accumulators (zero where the row has no
+/// synapse), aligned for one vector load.
+constexpr uint32_t wideLanes = 16, narrowLanes = 4;
+struct alignas(64) WideWeights {
+  int32_t lane[wideLanes];
+};
+struct alignas(16) NarrowWeights {
+  int32_t lane[narrowLanes];
+};
+/// Where a part of a synapse row (its synapses of one delay) starts in the
+/// window and single-synapse lists; the next part's starts are its ends.
+struct RowPart {
+  uint32_t wide, narrow, single;
+  uint32_t delayOffset; ///< delay * N
+};
 } // namespace detail
+
+/// How the golden model stores the synapses it delivers (docs/golden-model.md):
+/// with int32 accumulators, synapses of a row that fall close together are
+/// merged into windows added with one vector instruction each.
+struct DeliveryLayout {
+  uint64_t wideWindows = 0;    ///< 16 adjacent accumulators
+  uint64_t narrowWindows = 0;  ///< 4 adjacent accumulators
+  uint64_t windowSynapses = 0; ///< synapses merged into windows
+  uint64_t singleSynapses = 0; ///< synapses added one by one
+};
 
 /// How GoldenModel::create builds the model.
 struct ModelOptions {
@@ -155,6 +187,7 @@ public:
   uint32_t compartmentCount() const { return uint32_t(hot.u.size()); }
 
   const Counters &counters() const { return totals; }
+  const DeliveryLayout &deliveryLayout() const { return layout; }
   /// Per core; derived on demand from per-sender spike counts (the step
   /// loop keeps only those), valid until the next step.
   const std::vector<CoreCounters> &coreCounters() const;
@@ -178,7 +211,7 @@ private:
   void updateCompartments();
   void emitSourceSpikes();
   void queueSender(uint32_t sender);
-  template <typename Acc> void deliverRows();
+  void deliverRows64();
   void deliverSpikes();
 
   enum PopulationFlag : uint8_t { RecordSpikes = 1, RecordState = 2 };
@@ -229,22 +262,29 @@ private:
   // sender N + ch. A spike of sender k delivers the synapse rows
   // senderRows[senderRowBegin[k] .. senderRowBegin[k+1]): its private row
   // (every synapse of the input axons only it reaches, merged) and one row
-  // per input axon it shares with other senders. Row r is
-  // synapses[rowBegin[r] .. rowBegin[r+1]), sorted by offset.
+  // per input axon it shares with other senders. With int64 accumulators
+  // row r is synapses[rowBegin[r] .. rowBegin[r+1]), sorted by offset. With
+  // int32 accumulators the rows are split into parts of one delay each
+  // (senderRows lists parts), and part p holds the windows wideOffset[
+  // rowParts[p].wide .. rowParts[p+1].wide), likewise the narrow ones, and
+  // single synapses from rowParts[p].single: the synapses of the row that
+  // fall close together are in windows, the rest stay single.
   std::vector<uint32_t> senderRowBegin, senderRows, rowBegin;
-  /// A synapse: offset = delay * N + target (N compartments); for a spike
-  /// of step t it adds its weight to accumulator (t % S) * N + offset,
-  /// less S * N when that is past the end of the ring.
-  struct FlatSynapse {
-    uint32_t offset;
-    int32_t weight;
-  };
+  using FlatSynapse = detail::FlatSynapse;
   std::vector<FlatSynapse> synapses;
+  std::vector<detail::RowPart> rowParts;
+  /// A window adds its weights to the accumulators at offset .. offset +
+  /// lanes - 1 (offset as for a synapse).
+  std::vector<uint32_t> wideOffset, narrowOffset;
+  std::vector<detail::WideWeights> wideWeights;
+  std::vector<detail::NarrowWeights> narrowWeights;
+  DeliveryLayout layout;
   /// Per sender: output axons (or channel targets), synapses reached, and
   /// spikes so far (the per-core counters are derived from these).
   std::vector<uint32_t> senderAxons;
   std::vector<uint64_t> senderSynapses, senderSpikes;
-  /// Rows to deliver in the current step (capacity: every sender's rows).
+  /// Rows (row parts with int32 accumulators) to deliver in the current
+  /// step (capacity: every sender's).
   std::vector<uint32_t> rowEvents;
 
   // For the per-core counters: output axons of global compartment c are
@@ -255,7 +295,9 @@ private:
 
   /// Ring of S = ringSlots accumulator slots, slot-major: the input of
   /// compartment c for step t is ring[(t % S) * N + c]. int32 when no
-  /// compartment can receive 2^31 or more in a step (proven at load).
+  /// compartment can receive 2^31 or more in a step (proven at load); then
+  /// 15 zero accumulators follow the ring, for the lanes of a window past
+  /// the last compartment (they only ever receive zero).
   std::vector<int32_t> ring32;
   std::vector<int64_t> ring64;
   uint32_t ringSlots = 1;

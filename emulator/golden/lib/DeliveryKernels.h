@@ -1,0 +1,102 @@
+//===- DeliveryKernels.h - Spike delivery into int32 accumulators -*- C++
+//-*-===//
+//
+// Internal to CajalGolden, included by UpdateKernels.cpp, which compiles
+// deliverParts once per instruction set. A spike delivers row parts of one
+// delay each (GoldenLoad.cpp builds them): wide windows (16 adjacent
+// accumulators, one vector add), narrow windows (4) and single synapses.
+// A part's accumulators are either all in the ring after this step's slot
+// or all wrapped to its start, so one index adjustment per part serves
+// every entry: base, or base - S * N (modulo 2^32). A window's lanes
+// without a synapse add zero, also where they reach past the last
+// compartment (into the next slot, or the ring's padding), so a window
+// needs no mask.
+//
+//===----------------------------------------------------------------------===//
+#ifndef CAJAL_GOLDEN_LIB_DELIVERYKERNELS_H
+#define CAJAL_GOLDEN_LIB_DELIVERYKERNELS_H
+
+#include "UpdateKernels.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace cajal::golden::detail {
+
+#define CAJAL_DELIVERY_HOT inline __attribute__((always_inline))
+
+/// acc[0 .. lanes) += w[0 .. lanes) as one vector add (memcpy: acc is
+/// unaligned; GCC turns it into plain vector loads and stores).
+template <typename Weights>
+CAJAL_DELIVERY_HOT void addWindow(int32_t *acc, const Weights &w) {
+  typedef int32_t Lanes __attribute__((vector_size(sizeof(Weights))));
+  Lanes sum, add;
+  std::memcpy(&sum, acc, sizeof sum);
+  std::memcpy(&add, w.lane, sizeof add);
+  sum += add;
+  std::memcpy(acc, &sum, sizeof sum);
+}
+
+template <typename Weights>
+CAJAL_DELIVERY_HOT void
+addWindows(int32_t *ring, uint32_t adjust, const uint32_t *offset,
+           const Weights *weights, uint32_t b, uint32_t e) {
+  for (uint32_t i = b; i < e; ++i)
+    addWindow(ring + uint32_t(offset[i] + adjust), weights[i]);
+}
+
+/// ring[s.offset + adjust] += s.weight for s in [b, e), four at a time.
+/// Offsets may repeat (a sender reaching one compartment twice), so the
+/// adds stay in order.
+CAJAL_DELIVERY_HOT void addSingles(int32_t *ring, uint32_t adjust,
+                                   const FlatSynapse *b, const FlatSynapse *e) {
+  for (; e - b >= 4; b += 4) {
+    ring[uint32_t(b[0].offset + adjust)] += b[0].weight;
+    ring[uint32_t(b[1].offset + adjust)] += b[1].weight;
+    ring[uint32_t(b[2].offset + adjust)] += b[2].weight;
+    ring[uint32_t(b[3].offset + adjust)] += b[3].weight;
+  }
+  for (; b != e; ++b)
+    ring[uint32_t(b->offset + adjust)] += b->weight;
+}
+
+CAJAL_DELIVERY_HOT void deliverParts(const DeliveryArgs &a,
+                                     const uint32_t *parts, size_t count) {
+  // Parts of random senders come from memory in large images: prefetch the
+  // part of the event `ahead` positions on (up to `lines` cache lines of
+  // single synapses, the first line of each window list), and the part's
+  // starts twice as far ahead.
+  constexpr size_t ahead = 8, lines = 8;
+  constexpr size_t lineSynapses = 64 / sizeof(FlatSynapse);
+  const uint32_t ringSize = a.split + a.base;
+  const uint32_t wrapped = a.base - ringSize; // modulo 2^32: -split
+  for (size_t k = 0; k < count; ++k) {
+    if (k + 2 * ahead < count)
+      __builtin_prefetch(a.parts + parts[k + 2 * ahead]);
+    if (k + ahead < count) {
+      const RowPart &p = a.parts[parts[k + ahead]];
+      const size_t len =
+          std::min<size_t>(a.parts[parts[k + ahead] + 1].single - p.single,
+                           lineSynapses * lines);
+      for (size_t i = 0; i < len; i += lineSynapses)
+        __builtin_prefetch(a.synapses + p.single + i);
+      __builtin_prefetch(a.wideOffset + p.wide);
+      __builtin_prefetch(a.wideWeights + p.wide);
+      __builtin_prefetch(a.narrowOffset + p.narrow);
+      __builtin_prefetch(a.narrowWeights + p.narrow);
+    }
+    const RowPart &p = a.parts[parts[k]];
+    const RowPart &next = (&p)[1];
+    const uint32_t adjust = p.delayOffset >= a.split ? wrapped : a.base;
+    addWindows(a.ring, adjust, a.wideOffset, a.wideWeights, p.wide, next.wide);
+    addWindows(a.ring, adjust, a.narrowOffset, a.narrowWeights, p.narrow,
+               next.narrow);
+    addSingles(a.ring, adjust, a.synapses + p.single, a.synapses + next.single);
+  }
+}
+
+#undef CAJAL_DELIVERY_HOT
+
+} // namespace cajal::golden::detail
+
+#endif // CAJAL_GOLDEN_LIB_DELIVERYKERNELS_H
