@@ -490,6 +490,13 @@ void GoldenModel::RowBuilder::buildWindows() {
   // Row r becomes parts [firstPart[r], firstPart[r + 1]), one per delay.
   std::vector<uint32_t> firstPart(rows + 1, 0);
   m.rowParts.clear();
+  // Room for the most windows there can be, so that the lists never grow
+  // by copying: pages never written are never resident.
+  const size_t total = m.synapses.size();
+  m.wideOffset.reserve(total / wideMinSynapses);
+  m.wideWeights.reserve(total / wideMinSynapses);
+  m.narrowOffset.reserve(total / narrowMinSynapses);
+  m.narrowWeights.reserve(total / narrowMinSynapses);
   const auto startPart = [&](uint32_t delayOffset) {
     m.rowParts.push_back({uint32_t(m.wideOffset.size()),
                           uint32_t(m.narrowOffset.size()), uint32_t(singles),
