@@ -280,8 +280,12 @@ void GoldenModel::lastSpikes(std::vector<NeuronSpike> &out) const {
     auto e = std::find_if(b, out.end(), [p = b->population](const auto &s) {
       return s.population != p;
     });
-    if (!std::is_sorted(b, e, before))
-      std::sort(b, e, before);
+    // One population: the neuron index alone orders them.
+    const auto byNeuron = [](const NeuronSpike &x, const NeuronSpike &y) {
+      return x.neuron < y.neuron;
+    };
+    if (!std::is_sorted(b, e, byNeuron))
+      std::sort(b, e, byNeuron);
     b = e;
   }
 }
