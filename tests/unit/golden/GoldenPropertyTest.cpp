@@ -128,6 +128,16 @@ struct RunSetup {
   uint64_t firingPercent = 90;
 };
 
+/// The instruction sets this build and CPU can run the golden model with.
+std::vector<golden::Isa> availableIsas() {
+  std::vector<golden::Isa> isas;
+  for (golden::Isa isa :
+       {golden::Isa::Generic, golden::Isa::Avx2, golden::Isa::Avx512})
+    if (golden::GoldenModel::isaAvailable(isa))
+      isas.push_back(isa);
+  return isas;
+}
+
 /// Run one seed on both engines; `spikes` counts the compartment spikes.
 void compareRun(const chip::Profile &profile, uint64_t seed, uint64_t &spikes,
                 const RunSetup &setup = {}) {
@@ -207,10 +217,7 @@ TEST(GoldenPropertyTest, MatchesNaiveEngineWithNarrowArithmetic) {
 // lanes where the loader proves them exact and in 64-bit lanes everywhere.
 TEST(GoldenPropertyTest, EveryLoopVariantMatchesNaiveEngine) {
   const chip::Profile narrow = narrowProfile();
-  for (golden::Isa isa :
-       {golden::Isa::Generic, golden::Isa::Avx2, golden::Isa::Avx512}) {
-    if (!golden::GoldenModel::isaAvailable(isa))
-      continue;
+  for (golden::Isa isa : availableIsas()) {
     for (bool wide : {false, true}) {
       SCOPED_TRACE(std::string(golden::isaName(isa)) + (wide ? " wide" : ""));
       uint64_t lanes32 = 0;
@@ -248,10 +255,7 @@ TEST(GoldenPropertyTest, UniformStretchesMatchNaiveEngine) {
           core.compartments[l] = core.compartments[l - l % 70];
   };
   const chip::Profile narrow = narrowProfile();
-  for (golden::Isa isa :
-       {golden::Isa::Generic, golden::Isa::Avx2, golden::Isa::Avx512}) {
-    if (!golden::GoldenModel::isaAvailable(isa))
-      continue;
+  for (golden::Isa isa : availableIsas()) {
     SCOPED_TRACE(golden::isaName(isa));
     RunSetup setup;
     setup.variant.isa = isa;
@@ -288,10 +292,7 @@ TEST(GoldenPropertyTest, DenseRowsInWindowsMatchNaiveEngine) {
   };
   const chip::Profile loihi1 = testimg::loihi1();
   const chip::Profile narrow = narrowProfile();
-  for (golden::Isa isa :
-       {golden::Isa::Generic, golden::Isa::Avx2, golden::Isa::Avx512}) {
-    if (!golden::GoldenModel::isaAvailable(isa))
-      continue;
+  for (golden::Isa isa : availableIsas()) {
     SCOPED_TRACE(golden::isaName(isa));
     golden::DeliveryLayout layout;
     RunSetup setup;
