@@ -20,13 +20,15 @@
 // straight into its place, with the effective weight
 // (chip::synapticWeight) and offset = delay * N + target; each row is then
 // sorted by offset, so that delivery walks every accumulator slot upwards
-// and the ring wrap splits a row into two contiguous runs. A compartment's
-// input per step is bounded by the sum of |weight| x senders over the
-// synapses that reach it; when every bound is below 2^31 the accumulators
-// are int32. Then synapses of a row that lie close together (same delay,
-// targets within 16 or 4 adjacent compartments) become windows, one vector
-// add each at delivery (the convolutions of a CNN give runs of 2-3 adjacent
-// targets per output row, dense layers longer ones); the rest stay single.
+// and the ring wrap splits a row into at most two contiguous runs. A
+// compartment's input per step is bounded by the sum of |weight| x senders
+// over the synapses that reach it; when every bound is below 2^31 the
+// accumulators are int32. Then each row is split into parts of one delay
+// (a part wraps whole), and the synapses of a part that lie close together
+// (targets within 16 or 4 adjacent compartments) become windows, one
+// vector add each at delivery (the convolutions of a CNN give runs of 2-3
+// adjacent targets per output row, dense layers longer ones); the rest
+// stay single.
 //
 //===----------------------------------------------------------------------===//
 #include "UpdateKernels.h"
@@ -549,11 +551,10 @@ void GoldenModel::RowBuilder::buildWindows() {
   startPart(0); // the ends of the last part
   // Give the memory back when windows took most synapses (copying, so
   // not when they took few).
-  if (singles < m.synapses.size() / 2) {
-    m.synapses.resize(singles);
-    m.synapses.shrink_to_fit();
-  }
+  const bool shrink = singles < m.synapses.size() / 2;
   m.synapses.resize(singles);
+  if (shrink)
+    m.synapses.shrink_to_fit();
   std::vector<uint32_t>().swap(m.rowBegin);
   // Senders now name parts.
   std::vector<uint32_t> senderParts;
