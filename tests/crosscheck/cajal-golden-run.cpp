@@ -83,11 +83,12 @@ void printStats(const golden::GoldenModel &m, double seconds) {
   std::printf(
       "isa %s\nlanes32-compartments %u\naccumulators %s\n"
       "wide-windows %llu\nnarrow-windows %llu\nwindow-synapses %llu\n"
-      "single-synapses %llu\nrun-seconds %.6f\n",
+      "single-synapses %llu\nplaced-compartments %llu\nrun-seconds %.6f\n",
       golden::isaName(m.isa()), m.compartmentsIn32BitLanes(),
       m.accumulators32() ? "int32" : "int64", (unsigned long long)d.wideWindows,
       (unsigned long long)d.narrowWindows, (unsigned long long)d.windowSynapses,
-      (unsigned long long)d.singleSynapses, seconds);
+      (unsigned long long)d.singleSynapses,
+      (unsigned long long)d.placedCompartments, seconds);
 }
 
 } // namespace

@@ -81,14 +81,16 @@ CAJAL_DELIVERY_HOT void deliverParts(const DeliveryArgs &a,
       for (size_t i = 0; i < len; i += lineSynapses)
         __builtin_prefetch(a.synapses + p.single + i);
       __builtin_prefetch(a.wideOffset + p.wide);
-      __builtin_prefetch(a.wideWeights + p.wide);
+      __builtin_prefetch(a.wideWeightIndex + p.wide);
       __builtin_prefetch(a.narrowOffset + p.narrow);
       __builtin_prefetch(a.narrowWeights + p.narrow);
     }
     const RowPart &p = a.parts[parts[k]];
     const RowPart &next = (&p)[1];
     const uint32_t adjust = p.delayOffset >= a.split ? wrapped : a.base;
-    addWindows(a.ring, adjust, a.wideOffset, a.wideWeights, p.wide, next.wide);
+    for (uint32_t i = p.wide; i < next.wide; ++i)
+      addWindow(a.ring + uint32_t(a.wideOffset[i] + adjust),
+                a.wideWeights[a.wideWeightIndex[i]]);
     addWindows(a.ring, adjust, a.narrowOffset, a.narrowWeights, p.narrow,
                next.narrow);
     addSingles(a.ring, adjust, a.synapses + p.single, a.synapses + next.single);

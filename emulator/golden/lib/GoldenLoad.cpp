@@ -25,10 +25,21 @@
 // over the synapses that reach it; when every bound is below 2^31 the
 // accumulators are int32. Then each row is split into parts of one delay
 // (a part wraps whole), and the synapses of a part that lie close together
-// (targets within 16 or 4 adjacent compartments) become windows, one
-// vector add each at delivery (the convolutions of a CNN give runs of 2-3
-// adjacent targets per output row, dense layers longer ones); the rest
-// stay single.
+// (targets within 16 or 4 adjacent accumulators) become windows, one
+// vector add each at delivery; the rest stay single. Windows with equal
+// weights share one copy.
+//
+// Accumulators need not be in compartment order. A convolution stored
+// channels-first (as NIR and the importer number it) gives runs of 2-3
+// adjacent targets per kernel row; stored channels-last, runs of 3 x the
+// output channels, whole wide windows. So before the windows are built,
+// placeAccumulators tries, per population of size S, every channels-last
+// order (neuron j at (j % P) * (S / P) + j / P for each divisor P of S) on
+// a sample of rows, and re-places the population's accumulators in the
+// order with the fewest runs of adjacent targets when that halves them.
+// Re-placed accumulators follow the compartments' in each ring slot; the
+// update of a step first moves them to their compartment's place
+// (GoldenModel::gatherPlaced), one copy per re-placed compartment.
 //
 //===----------------------------------------------------------------------===//
 #include "UpdateKernels.h"
@@ -36,9 +47,11 @@
 #include "cajal/Golden/GoldenModel.h"
 
 #include <algorithm>
+#include <array>
 #include <cstdlib>
 #include <cstring>
 #include <limits>
+#include <numeric>
 #include <string>
 
 namespace cajal::golden {
@@ -341,8 +354,14 @@ struct GoldenModel::RowBuilder {
   void countSenders();
   void layoutRows();
   Status unpack();
+  /// Whether sortAndBound proved that int32 accumulators suffice.
+  bool fits32 = false;
   Status sortAndBound(bool wide);
+  void placeAccumulators();
+  void layoutSlots();
+  void allocateRing();
   void buildWindows();
+  void shareWideWeights();
 };
 
 void GoldenModel::RowBuilder::countSenders() {
@@ -473,19 +492,126 @@ Status GoldenModel::RowBuilder::sortAndBound(bool wide) {
       bound[s->offset % n] += w * senders;
     }
   }
-  const bool fits32 =
-      !wide && std::all_of(bound.begin(), bound.end(),
-                           [](int64_t b) { return b <= int32Max; });
-  const size_t ringSize = size_t(m.ringSlots) * n;
-  if (fits32)
-    m.ring32.assign(ringSize + wideLanes - 1, 0); // see GoldenModel::ring32
-  else
-    m.ring64.assign(ringSize, 0);
+  fits32 = !wide && std::all_of(bound.begin(), bound.end(),
+                                [](int64_t b) { return b <= int32Max; });
+  m.ringStride = n;
   return Status::ok();
 }
 
-void GoldenModel::RowBuilder::buildWindows() {
+void GoldenModel::RowBuilder::placeAccumulators() {
   const uint32_t n = m.compartmentCount();
+  const uint32_t rows = uint32_t(m.rowBegin.size() - 1);
+  // A sample of the rows: their synapses into each population, as (row,
+  // delay, neuron). Runs of adjacent accumulators in it measure an order.
+  const uint32_t every = std::max(1u, rows / 512);
+  std::vector<std::vector<std::array<uint32_t, 3>>> sample(m.populationCount());
+  for (uint32_t r = 0; r < rows; r += every)
+    for (uint32_t i = m.rowBegin[r]; i < m.rowBegin[r + 1]; ++i) {
+      const uint32_t c = m.synapses[i].offset % n;
+      if (m.compPopulation[c] != none)
+        sample[m.compPopulation[c]].push_back(
+            {r, m.synapses[i].offset / n, m.compNeuron[c]});
+    }
+  std::vector<std::array<uint32_t, 3>> keyed;
+  const auto runs = [&](uint32_t p, uint32_t period) {
+    // Neuron j at (j % period) * (size / period) + j / period: the
+    // channels-first layout of `size / period` channels made channels-last.
+    const uint32_t channels = m.populationSize(p) / period;
+    keyed = sample[p];
+    for (auto &k : keyed)
+      k[2] = k[2] % period * channels + k[2] / period;
+    std::sort(keyed.begin(), keyed.end());
+    uint64_t count = 0;
+    for (size_t i = 0; i < keyed.size(); ++i)
+      count += !(i > 0 && keyed[i][0] == keyed[i - 1][0] &&
+                 keyed[i][1] == keyed[i - 1][1] &&
+                 keyed[i][2] <= keyed[i - 1][2] + 1);
+    return count;
+  };
+  // Per population, the channel count (a divisor of its size) whose
+  // channels-last order gives the fewest runs; taken when it halves them.
+  std::vector<uint32_t> &moved = m.placedCompartments;
+  for (uint32_t p = 0; p < m.populationCount(); ++p) {
+    const uint32_t size = m.populationSize(p);
+    if (size < 2 * wideLanes || sample[p].empty())
+      continue;
+    const uint64_t now = runs(p, size);
+    uint64_t best = now;
+    uint32_t bestPeriod = size;
+    for (uint32_t period = 2; period <= size / 2; ++period)
+      if (size % period == 0)
+        if (const uint64_t r = runs(p, period); r < best) {
+          best = r;
+          bestPeriod = period;
+        }
+    if (best * 2 > now)
+      continue;
+    const uint32_t channels = size / bestPeriod;
+    for (uint32_t k = 0; k < size; ++k) // k = position * channels + channel
+      if (const uint32_t c =
+              m.compartmentOf(p, k % channels * bestPeriod + k / channels);
+          c != none)
+        moved.push_back(c);
+  }
+  layoutSlots();
+}
+
+void GoldenModel::RowBuilder::layoutSlots() {
+  const uint32_t n = m.compartmentCount();
+  std::vector<uint32_t> &moved = m.placedCompartments;
+  // Slots (and the re-placed block) start on 16-accumulator boundaries, so
+  // that wide windows can too, unless the indices would pass 2^32.
+  const uint64_t placedBegin = (uint64_t(n) + wideLanes - 1) & ~(wideLanes - 1);
+  const auto strideFor = [&](uint64_t placed) {
+    return (placedBegin + placed + wideLanes - 1) & ~uint64_t(wideLanes - 1);
+  };
+  const auto fits = [&](uint64_t stride) {
+    return uint64_t(m.ringSlots) * stride + wideLanes <=
+           std::numeric_limits<uint32_t>::max();
+  };
+  if (!fits(strideFor(moved.size())))
+    moved.clear();
+  m.ringStride =
+      fits(strideFor(moved.size())) ? uint32_t(strideFor(moved.size())) : n;
+  m.placedBegin = uint32_t(placedBegin);
+  m.layout.placedCompartments = moved.size();
+  if (m.ringStride == n)
+    return;
+  // The accumulator of each compartment within a slot: its own, or
+  // placedBegin + its index among the re-placed ones.
+  std::vector<uint32_t> slotOf(n);
+  for (uint32_t c = 0; c < n; ++c)
+    slotOf[c] = c;
+  for (uint32_t i = 0; i < moved.size(); ++i)
+    slotOf[moved[i]] = m.placedBegin + i;
+  const uint32_t rows = uint32_t(m.rowBegin.size() - 1);
+  for (uint32_t r = 0; r < rows; ++r) {
+    FlatSynapse *b = m.synapses.data() + m.rowBegin[r];
+    FlatSynapse *e = m.synapses.data() + m.rowBegin[r + 1];
+    for (FlatSynapse *s = b; s != e; ++s) {
+      const uint32_t c = s->offset % n;
+      s->offset = s->offset / n * m.ringStride + slotOf[c];
+    }
+    if (!moved.empty())
+      std::sort(b, e, [](const FlatSynapse &x, const FlatSynapse &y) {
+        return x.offset < y.offset;
+      });
+  }
+}
+
+void GoldenModel::RowBuilder::allocateRing() {
+  const size_t ringSize = size_t(m.ringSlots) * m.ringStride;
+  if (fits32)
+    m.ring32.assign(ringSize + 2 * (wideLanes - 1),
+                    0); // see GoldenModel::ring32
+  else
+    m.ring64.assign(ringSize, 0);
+}
+
+void GoldenModel::RowBuilder::buildWindows() {
+  const uint32_t n = m.ringStride; // offset = delay * n + accumulator
+  // Slot starts are 64-byte aligned when n is a multiple of 16 (ring32Start).
+  const bool alignWide = n % wideLanes == 0;
   const uint32_t rows = uint32_t(m.rowBegin.size() - 1);
   // Single synapses are compacted in place: never more than have been read.
   size_t singles = 0;
@@ -515,24 +641,33 @@ void GoldenModel::RowBuilder::buildWindows() {
         delayEnd = uint64_t(delayOffset) + n;
         startPart(delayOffset);
       }
-      // Synapses of this delay from s->offset on within `lanes`.
-      const auto within = [&](uint32_t lanes) {
-        const uint64_t end = std::min(uint64_t(s->offset) + lanes, delayEnd);
+      // Synapses of this delay from s on, below start + lanes.
+      const auto within = [&](uint32_t start, uint32_t lanes) {
+        const uint64_t end = std::min(uint64_t(start) + lanes, delayEnd);
         const FlatSynapse *t = s;
         while (t != e && t->offset < end)
           ++t;
         return uint32_t(t - s);
       };
-      const uint32_t wide = within(wideLanes);
-      const uint32_t narrow = wide >= wideMinSynapses ? 0 : within(narrowLanes);
+      // A wide window starts on a 64-byte boundary where it can (one cache
+      // line instead of two); lanes before s add zero.
+      uint32_t start = alignWide ? s->offset & ~(wideLanes - 1) : s->offset;
+      uint32_t wide = within(start, wideLanes);
+      if (wide < wideMinSynapses) {
+        start = s->offset;
+        wide = within(start, wideLanes);
+      }
+      const uint32_t narrow =
+          wide >= wideMinSynapses ? 0 : within(s->offset, narrowLanes);
       int32_t *lane = nullptr;
       uint32_t taken = 0;
       if (wide >= wideMinSynapses) {
-        m.wideOffset.push_back(s->offset);
+        m.wideOffset.push_back(start);
         lane = m.wideWeights.emplace_back().lane;
         taken = wide;
       } else if (narrow >= narrowMinSynapses) {
-        m.narrowOffset.push_back(s->offset);
+        start = s->offset;
+        m.narrowOffset.push_back(start);
         lane = m.narrowWeights.emplace_back().lane;
         taken = narrow;
       } else {
@@ -542,13 +677,14 @@ void GoldenModel::RowBuilder::buildWindows() {
       // Repeated targets share a lane: the sum stays within the bound
       // proven for the compartment.
       for (const FlatSynapse *t = s; t != s + taken; ++t)
-        lane[t->offset - s->offset] += t->weight;
+        lane[t->offset - start] += t->weight;
       m.layout.windowSynapses += taken;
       s += taken;
     }
   }
   firstPart[rows] = uint32_t(m.rowParts.size());
   startPart(0); // the ends of the last part
+  shareWideWeights();
   // Give the memory back when windows took most synapses (copying, so
   // not when they took few).
   const bool shrink = singles < m.synapses.size() / 2;
@@ -571,6 +707,40 @@ void GoldenModel::RowBuilder::buildWindows() {
   m.rowEvents.reserve(m.senderRows.size());
 }
 
+/// Windows with the same 16 weights share one copy: a convolution repeats
+/// its kernel's windows in every row of an input channel, and the shared
+/// copies stay in cache (the CNN of bench/peer-brian2: 4.8 of 75 k).
+void GoldenModel::RowBuilder::shareWideWeights() {
+  std::vector<detail::WideWeights> &w = m.wideWeights;
+  const uint32_t count = uint32_t(w.size());
+  std::vector<uint32_t> order(count);
+  std::iota(order.begin(), order.end(), 0u);
+  const auto less = [&](uint32_t a, uint32_t b) {
+    return std::memcmp(w[a].lane, w[b].lane, sizeof w[a].lane) < 0;
+  };
+  std::stable_sort(order.begin(), order.end(), less);
+  // first[i]: the first window with i's weights (equal ones are adjacent
+  // in `order`, the first of them first).
+  std::vector<uint32_t> first(count);
+  for (uint32_t k = 0; k < count; ++k)
+    first[order[k]] =
+        k > 0 && !less(order[k - 1], order[k]) ? first[order[k - 1]] : order[k];
+  // Keep the first copies in window order (in place: the copy kept for
+  // window i moves to a place at or before i).
+  m.wideWeightIndex.resize(count);
+  uint32_t kept = 0;
+  for (uint32_t i = 0; i < count; ++i) {
+    if (first[i] == i) {
+      w[kept] = w[i];
+      m.wideWeightIndex[i] = kept++;
+    } else {
+      m.wideWeightIndex[i] = m.wideWeightIndex[first[i]];
+    }
+  }
+  w.resize(kept);
+  w.shrink_to_fit();
+}
+
 Result<GoldenModel> GoldenModel::create(const chip::Image &image,
                                         const chip::Profile &profile,
                                         const ModelOptions &options) {
@@ -584,6 +754,8 @@ Result<GoldenModel> GoldenModel::create(const chip::Image &image,
   Loader::layoutCompartments(m, image, options.wideArithmetic);
   Loader::wireOutputs(m, image);
   Loader::wireSources(m, image);
+  if (Status s = Loader::mapPopulations(m, image); !s)
+    return makeError(s.error());
   RowBuilder rows{m, image, profile.synapse};
   rows.countSenders();
   rows.layoutRows();
@@ -591,13 +763,16 @@ Result<GoldenModel> GoldenModel::create(const chip::Image &image,
     return makeError(s.error());
   if (Status s = rows.sortAndBound(options.wideArithmetic); !s)
     return makeError(s.error());
+  if (rows.fits32 && options.placeAccumulators)
+    rows.placeAccumulators();
+  else if (rows.fits32)
+    rows.layoutSlots();
+  rows.allocateRing();
   if (m.accumulators32())
     rows.buildWindows();
   m.layout.wideWindows = m.wideOffset.size();
   m.layout.narrowWindows = m.narrowOffset.size();
   m.layout.singleSynapses = m.synapses.size();
-  if (Status s = Loader::mapPopulations(m, image); !s)
-    return makeError(s.error());
   m.spiking.reserve(m.compartmentCount());
   m.sourceSpiking.reserve(m.channelTargetBegin.size() - 1);
   return m;

@@ -23,7 +23,9 @@
 // loader proved no sum reaches 2^31), so delivery order cannot change a
 // result. With int32 accumulators a row's nearby synapses are windows, one
 // vector add each, and rows of upcoming spikes are prefetched: in large
-// images they come from DRAM (DeliveryKernels.h).
+// images they come from DRAM (DeliveryKernels.h); the accumulators of a
+// re-placed population (GoldenLoad.cpp) follow the compartments' in each
+// slot and are moved into place before the update reads the slot.
 //
 //===----------------------------------------------------------------------===//
 #include "UpdateKernels.h"
@@ -78,8 +80,19 @@ GoldenModel::setExternalSpikes(std::vector<spikeio::SpikeRecord> spikes) {
   return Status::ok();
 }
 
+void GoldenModel::gatherPlaced(int32_t *slot) {
+  int32_t *placed = slot + placedBegin;
+  const uint32_t *to = placedCompartments.data();
+  const size_t count = placedCompartments.size();
+  for (size_t i = 0; i < count; ++i)
+    slot[to[i]] = placed[i];
+  std::memset(placed, 0, count * sizeof(int32_t));
+}
+
 void GoldenModel::updateCompartments() {
-  const size_t base = size_t(stepIndex % ringSlots) * compartmentCount();
+  const size_t base = size_t(stepIndex % ringSlots) * ringStride;
+  if (!placedCompartments.empty())
+    gatherPlaced(ring32Start() + base);
   const detail::UpdateArgs a{hot.u.data(),
                              hot.v.data(),
                              hot.refractoryLeft.data(),
@@ -95,7 +108,7 @@ void GoldenModel::updateCompartments() {
                              hot.fired.data(),
                              ring32.empty()
                                  ? static_cast<void *>(ring64.data() + base)
-                                 : static_cast<void *>(ring32.data() + base),
+                                 : static_cast<void *>(ring32Start() + base),
                              (int64_t(1) << format.accumulatorBits) - 1,
                              int64_t(1) << (format.currentBits - 1),
                              (int64_t(1) << format.currentBits) - 1,
@@ -202,13 +215,13 @@ void GoldenModel::deliverSpikes() {
     deliverRows64();
     return;
   }
-  const uint32_t ringSize = ringSlots * n;
-  const uint32_t base = (stepIndex % ringSlots) * n;
-  const detail::DeliveryArgs a{rowParts.data(),      wideOffset.data(),
-                               wideWeights.data(),   narrowOffset.data(),
-                               narrowWeights.data(), synapses.data(),
-                               ring32.data(),        base,
-                               ringSize - base};
+  const uint32_t ringSize = ringSlots * ringStride;
+  const uint32_t base = (stepIndex % ringSlots) * ringStride;
+  const detail::DeliveryArgs a{
+      rowParts.data(),        wideOffset.data(),   wideWeights.data(),
+      wideWeightIndex.data(), narrowOffset.data(), narrowWeights.data(),
+      synapses.data(),        ring32Start(),       base,
+      ringSize - base};
   kernels->deliver32(a, rowEvents.data(), rowEvents.size());
 }
 

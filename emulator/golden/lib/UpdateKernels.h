@@ -71,12 +71,13 @@ struct DeliveryArgs {
   const RowPart *parts;
   const uint32_t *wideOffset;
   const WideWeights *wideWeights;
+  const uint32_t *wideWeightIndex; ///< wide window i adds wideWeights[this[i]]
   const uint32_t *narrowOffset;
   const NarrowWeights *narrowWeights;
   const FlatSynapse *synapses;
-  int32_t *ring;  ///< S * N accumulators and 15 of padding
-  uint32_t base;  ///< (t % S) * N: offset 0 of this step's spikes
-  uint32_t split; ///< S * N - base: delays from here on wrap to the start
+  int32_t *ring;  ///< S slots of ringStride accumulators, 15 of padding
+  uint32_t base;  ///< (t % S) * ringStride: offset 0 of this step's spikes
+  uint32_t split; ///< S * ringStride - base: from here on, wrap to the start
 };
 
 /// Deliver parts[0 .. count) (the row parts of this step's spikes).

@@ -107,6 +107,9 @@ struct DeliveryLayout {
   uint64_t narrowWindows = 0;  ///< 4 adjacent accumulators
   uint64_t windowSynapses = 0; ///< synapses merged into windows
   uint64_t singleSynapses = 0; ///< synapses added one by one
+  /// Compartments whose accumulators are re-placed, grouped by the first
+  /// row that reaches them (ModelOptions::placeAccumulators).
+  uint64_t placedCompartments = 0;
 };
 
 /// How GoldenModel::create builds the model.
@@ -122,6 +125,11 @@ struct ModelOptions {
   /// 64-bit lanes and int64 accumulators everywhere, even where 32 bits are
   /// proven to suffice (tests compare the two; results are the same).
   bool wideArithmetic = false;
+  /// With int32 accumulators, re-order the accumulators of a population
+  /// when that puts the targets of a row next to each other (a CNN's
+  /// channels-first layout does the opposite; docs/golden-model.md).
+  /// False keeps compartment order (tests compare the two).
+  bool placeAccumulators = true;
 };
 
 class GoldenModel {
@@ -213,6 +221,7 @@ private:
   void queueSender(uint32_t sender);
   void deliverRows64();
   void deliverSpikes();
+  void gatherPlaced(int32_t *slot);
 
   enum PopulationFlag : uint8_t { RecordSpikes = 1, RecordState = 2 };
 
@@ -277,6 +286,9 @@ private:
   /// lanes - 1 (offset as for a synapse).
   std::vector<uint32_t> wideOffset, narrowOffset;
   std::vector<detail::WideWeights> wideWeights;
+  /// Wide window i adds wideWeights[wideWeightIndex[i]]: windows with equal
+  /// weights share them.
+  std::vector<uint32_t> wideWeightIndex;
   std::vector<detail::NarrowWeights> narrowWeights;
   DeliveryLayout layout;
   /// Per sender: output axons (or channel targets), synapses reached, and
@@ -293,14 +305,30 @@ private:
   std::vector<uint32_t> outBegin, outTargets;
   std::vector<uint32_t> axonBegin, axonCore, axonSynapseCount;
 
-  /// Ring of S = ringSlots accumulator slots, slot-major: the input of
-  /// compartment c for step t is ring[(t % S) * N + c]. int32 when no
-  /// compartment can receive 2^31 or more in a step (proven at load); then
-  /// 15 zero accumulators follow the ring, for the lanes of a window past
-  /// the last compartment (they only ever receive zero).
+  /// Ring of S = ringSlots accumulator slots of ringStride accumulators,
+  /// slot-major: the update reads the input of compartment c for step t at
+  /// ring[(t % S) * ringStride + c]. int32 when no compartment can receive
+  /// 2^31 or more in a step (proven at load); then 15 zero accumulators
+  /// follow the ring, for the lanes of a window past the last compartment
+  /// (they only ever receive zero), and ring32 has 15 more of room so that
+  /// the ring can start on a 64-byte boundary (ring32Start).
   std::vector<int32_t> ring32;
   std::vector<int64_t> ring64;
+  /// The int32 ring starts on a 64-byte boundary within ring32 (it has 15
+  /// accumulators of room for that), so that aligned windows are.
+  int32_t *ring32Start() {
+    const uintptr_t p = reinterpret_cast<uintptr_t>(ring32.data());
+    return reinterpret_cast<int32_t *>((p + 63) & ~uintptr_t(63));
+  }
   uint32_t ringSlots = 1;
+  /// N, or with int32 accumulators room for N and the re-placed ones:
+  /// synapses into compartment placedCompartments[i] add to accumulator
+  /// placedBegin + i of a slot (N rounded up to 16), and before the update
+  /// of a step gatherPlaced() moves those to their compartment's place
+  /// (and zeroes them).
+  uint32_t ringStride = 0;
+  std::vector<uint32_t> placedCompartments;
+  uint32_t placedBegin = 0; ///< where they start in a slot
 
   // Host sources. Channel i of source s is global channel
   // channelBase[s] + i; it fans out to the global input axons
