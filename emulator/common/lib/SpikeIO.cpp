@@ -308,6 +308,8 @@ void SpikeCsvWriter::add(const SpikeRecord &spike) {
     prefix += ',';
     prefix += nodes.name(spike.node);
     prefix += ',';
+    prefixLength = prefix.size();
+    prefix.resize((prefixLength + 15) & ~size_t(15), '\0');
     prefixStep = spike.step;
     prefixNode = spike.node;
   }
@@ -318,8 +320,11 @@ void SpikeCsvWriter::add(const SpikeRecord &spike) {
       buffer.resize(std::max(flushBytes, line));
   }
   char *out = buffer.data() + used;
-  std::memcpy(out, prefix.data(), prefix.size());
-  out += prefix.size();
+  // Whole 16-byte chunks (fixed-size copies, no call to memcpy); the
+  // padding past the prefix is overwritten by the index.
+  for (size_t k = 0; k < prefix.size(); k += 16)
+    std::memcpy(out + k, prefix.data() + k, 16);
+  out += prefixLength;
   char digits[10];
   unsigned n = 0;
   for (uint32_t v = spike.index; n == 0 || v != 0; v /= 10)

@@ -105,10 +105,12 @@ struct GoldenModel::Loader {
   /// Append the update constants of one compartment (see HotArrays).
   static void prepare(HotArrays &h, const chip::CompartmentParams &p,
                       const chip::NeuronFormat &f, CoreRange &range);
-  static void layoutCompartments(GoldenModel &m, const chip::Image &image,
-                                 bool wide);
+  static std::vector<UpdateRun>
+  layoutCompartments(GoldenModel &m, const chip::Image &image, bool wide);
+  static void orderCompartments(GoldenModel &m,
+                                const std::vector<UpdateRun> &cores,
+                                const std::vector<uint32_t> &placed);
   static bool sameConstants(const HotArrays &h, uint32_t a, uint32_t b);
-  static void addRuns(GoldenModel &m, UpdateRun core);
   static void appendRun(GoldenModel &m, const UpdateRun &run);
   static void finishRuns(GoldenModel &m);
   static Status chooseKernels(GoldenModel &m, const ModelOptions &options);
@@ -150,33 +152,16 @@ bool GoldenModel::Loader::sameConstants(const HotArrays &h, uint32_t a,
 
 /// Append `run`, merged into the last run when the same loop can continue:
 /// same variant, and for uniform runs the same constants; runs that count
-/// idle updates merge only within their core.
+/// idle updates per run merge only within their core.
 void GoldenModel::Loader::appendRun(GoldenModel &m, const UpdateRun &run) {
   UpdateRun *last = m.updateRuns.empty() ? nullptr : &m.updateRuns.back();
   if (last && last->end == run.begin && last->lanes32 == run.lanes32 &&
-      last->countIdle == run.countIdle && last->uniform == run.uniform &&
-      (!run.countIdle || last->core == run.core) &&
+      last->idle == run.idle && last->uniform == run.uniform &&
+      (run.idle != detail::IdlePerRun || last->core == run.core) &&
       (!run.uniform || sameConstants(m.hot, last->begin, run.begin)))
     last->end = run.end;
   else
     m.updateRuns.push_back(run);
-}
-
-/// Split a core's compartments into stretches of identical constants;
-/// finishRuns() later drops the uniform mark of short ones.
-void GoldenModel::Loader::addRuns(GoldenModel &m, UpdateRun core) {
-  uint32_t i = core.begin;
-  while (i < core.end) {
-    uint32_t j = i + 1;
-    while (j < core.end && sameConstants(m.hot, i, j))
-      ++j;
-    UpdateRun run = core;
-    run.begin = i;
-    run.end = j;
-    run.uniform = true;
-    appendRun(m, run);
-    i = j;
-  }
 }
 
 /// Uniform runs shorter than `minUniform` (after merging across cores) are
@@ -191,9 +176,12 @@ void GoldenModel::Loader::finishRuns(GoldenModel &m) {
   }
 }
 
-void GoldenModel::Loader::layoutCompartments(GoldenModel &m,
-                                             const chip::Image &image,
-                                             bool wide) {
+/// The update constants in global order, and per core its compartments,
+/// lane width and idle counting (orderCompartments builds the runs).
+std::vector<GoldenModel::UpdateRun>
+GoldenModel::Loader::layoutCompartments(GoldenModel &m,
+                                        const chip::Image &image, bool wide) {
+  std::vector<UpdateRun> cores;
   m.compBegin.assign(1, 0);
   m.axonBegin.assign(1, 0);
   for (uint32_t c = 0; c < image.cores.size(); ++c) {
@@ -212,18 +200,83 @@ void GoldenModel::Loader::layoutCompartments(GoldenModel &m,
     m.compBegin.push_back(end);
     m.axonBegin.push_back(uint32_t(m.axonCore.size()));
     const bool lanes32 = !wide && range.fits32(m.format);
-    m.lanes32 += lanes32 ? end - begin : 0;
-    addRuns(m, {begin, end, c, lanes32, mayIdle, false});
+    cores.push_back({begin, end, c, lanes32,
+                     mayIdle ? detail::IdlePerRun : detail::NoIdleCount,
+                     false});
+  }
+  m.position.resize(m.hot.bias.size());
+  std::iota(m.position.begin(), m.position.end(), 0u);
+  m.atPosition = m.position;
+  return cores;
+}
+
+/// Put the constants in update order (m.atPosition), split the positions
+/// into update runs and allocate the state. `placed`: the re-ordered
+/// populations; each runs in 32-bit lanes only if all its cores can.
+void GoldenModel::Loader::orderCompartments(
+    GoldenModel &m, const std::vector<UpdateRun> &cores,
+    const std::vector<uint32_t> &placed) {
+  const uint32_t n = m.compartmentCount();
+  std::vector<uint32_t> coreOf(n);
+  std::vector<uint8_t> lanes32(n), inPlaced(n, 0);
+  for (const UpdateRun &core : cores)
+    for (uint32_t g = core.begin; g < core.end; ++g) {
+      coreOf[g] = core.core;
+      lanes32[g] = core.lanes32;
+    }
+  for (const uint32_t p : placed) {
+    const auto begin = m.neuronCompartment.begin() + m.populationBase[p];
+    const auto end = m.neuronCompartment.begin() + m.populationBase[p + 1];
+    const bool all32 = std::all_of(
+        begin, end, [&](uint32_t g) { return g == none || lanes32[g]; });
+    for (auto it = begin; it != end; ++it)
+      if (*it != none) {
+        lanes32[*it] = all32;
+        inPlaced[*it] = 1;
+      }
+  }
+  if (m.reordered) {
+    const auto permute = [&](auto &array) {
+      std::remove_reference_t<decltype(array)> out(n);
+      for (uint32_t i = 0; i < n; ++i)
+        out[i] = array[m.atPosition[i]];
+      array.swap(out);
+    };
+    HotArrays &h = m.hot;
+    permute(h.scaleU);
+    permute(h.scaleV);
+    permute(h.vmin);
+    permute(h.vmax);
+    permute(h.fireAbove);
+    permute(h.keepOnSpike);
+    permute(h.refractory);
+    permute(h.bias);
+    permute(h.bias32);
+  }
+  // Stretches of identical constants (appendRun merges them); finishRuns()
+  // then drops the uniform mark of short ones.
+  m.updateRuns.clear();
+  m.lanes32 = 0;
+  bool perCompartment = false;
+  for (uint32_t i = 0; i < n; ++i) {
+    const uint32_t g = m.atPosition[i];
+    const UpdateRun &core = cores[coreOf[g]];
+    UpdateRun run{i, i + 1, core.core, bool(lanes32[g]), core.idle, true};
+    if (inPlaced[g] && run.idle == detail::IdlePerRun)
+      run.idle = detail::IdlePerCompartment;
+    perCompartment |= run.idle == detail::IdlePerCompartment;
+    m.lanes32 += run.lanes32;
+    appendRun(m, run);
   }
   finishRuns(m);
-  const size_t n = m.hot.bias.size();
   m.hot.u.assign(n, 0);
   m.hot.v.assign(n, 0);
   m.hot.refractoryLeft.assign(n, 0);
   m.hot.fired.assign(n, 0);
   if (m.fused) // room for a whole vector past the last compartment
     m.spikeBuffer.assign(n + 16, 0);
-  m.idlePerCore.assign(image.cores.size(), 0);
+  m.idlePerCore.assign(cores.size(), 0);
+  m.idlePerPosition.assign(perCompartment ? n : 0, 0);
 }
 
 Status GoldenModel::Loader::chooseKernels(GoldenModel &m,
@@ -301,7 +354,7 @@ Status GoldenModel::Loader::mapPopulations(GoldenModel &m,
                                            const chip::Image &image) {
   m.populationBase.assign(1, 0);
   m.compPopulation.assign(m.compartmentCount(), none);
-  m.compNeuron.assign(m.compartmentCount(), none);
+  m.compFlatNeuron.assign(m.compartmentCount(), none);
   for (uint32_t p = 0; p < image.populations.size(); ++p) {
     const chip::Population &pop = image.populations[p];
     const uint32_t base = m.populationBase.back();
@@ -316,7 +369,7 @@ Status GoldenModel::Loader::mapPopulations(GoldenModel &m,
                            str(sl.core) + ", already used by population \"" +
                            image.populations[m.compPopulation[g]].name + "\"");
         m.compPopulation[g] = p;
-        m.compNeuron[g] = sl.firstNeuron + k;
+        m.compFlatNeuron[g] = base + sl.firstNeuron + k;
         m.neuronCompartment[base + sl.firstNeuron + k] = g;
       }
     }
@@ -357,6 +410,8 @@ struct GoldenModel::RowBuilder {
   /// Whether sortAndBound proved that int32 accumulators suffice.
   bool fits32 = false;
   Status sortAndBound(bool wide);
+  /// Populations placeAccumulators re-ordered.
+  std::vector<uint32_t> placedPopulations;
   void placeAccumulators();
   void layoutSlots();
   void allocateRing();
@@ -431,7 +486,7 @@ void GoldenModel::RowBuilder::layoutRows() {
     if (axonSenders[a] > 1)
       m.senderRows[fill[k]++] = sharedRow[a];
   });
-  m.rowEvents.reserve(m.senderRows.size());
+  m.rowEvents.assign(m.senderRows.size(), 0);
   std::vector<uint32_t>().swap(axonSenders); // unpack() needs axonStart only
   std::vector<uint32_t>().swap(axonOwner);
 }
@@ -508,9 +563,9 @@ void GoldenModel::RowBuilder::placeAccumulators() {
   for (uint32_t r = 0; r < rows; r += every)
     for (uint32_t i = m.rowBegin[r]; i < m.rowBegin[r + 1]; ++i) {
       const uint32_t c = m.synapses[i].offset % n;
-      if (m.compPopulation[c] != none)
-        sample[m.compPopulation[c]].push_back(
-            {r, m.synapses[i].offset / n, m.compNeuron[c]});
+      if (const uint32_t p = m.compPopulation[c]; p != none)
+        sample[p].push_back({r, m.synapses[i].offset / n,
+                             m.compFlatNeuron[c] - m.populationBase[p]});
     }
   std::vector<std::array<uint32_t, 3>> keyed;
   const auto runs = [&](uint32_t p, uint32_t period) {
@@ -530,7 +585,7 @@ void GoldenModel::RowBuilder::placeAccumulators() {
   };
   // Per population, the channel count (a divisor of its size) whose
   // channels-last order gives the fewest runs; taken when it halves them.
-  std::vector<uint32_t> &moved = m.placedCompartments;
+  std::vector<uint32_t> tail; // re-ordered compartments, in their new order
   for (uint32_t p = 0; p < m.populationCount(); ++p) {
     const uint32_t size = m.populationSize(p);
     if (size < 2 * wideLanes || sample[p].empty())
@@ -551,48 +606,46 @@ void GoldenModel::RowBuilder::placeAccumulators() {
       if (const uint32_t c =
               m.compartmentOf(p, k % channels * bestPeriod + k / channels);
           c != none)
-        moved.push_back(c);
+        tail.push_back(c);
+    placedPopulations.push_back(p);
+  }
+  if (!tail.empty()) {
+    // The other compartments first, in global order, then the re-ordered
+    // populations one after the other.
+    std::vector<uint8_t> moved(n, 0);
+    for (const uint32_t c : tail)
+      moved[c] = 1;
+    m.atPosition.clear();
+    for (uint32_t c = 0; c < n; ++c)
+      if (!moved[c])
+        m.atPosition.push_back(c);
+    m.atPosition.insert(m.atPosition.end(), tail.begin(), tail.end());
+    for (uint32_t i = 0; i < n; ++i)
+      m.position[m.atPosition[i]] = i;
+    m.reordered = true;
+    m.layout.placedCompartments = tail.size();
   }
   layoutSlots();
 }
 
 void GoldenModel::RowBuilder::layoutSlots() {
   const uint32_t n = m.compartmentCount();
-  std::vector<uint32_t> &moved = m.placedCompartments;
-  // Slots (and the re-placed block) start on 16-accumulator boundaries, so
-  // that wide windows can too, unless the indices would pass 2^32.
-  const uint64_t placedBegin = (uint64_t(n) + wideLanes - 1) & ~(wideLanes - 1);
-  const auto strideFor = [&](uint64_t placed) {
-    return (placedBegin + placed + wideLanes - 1) & ~uint64_t(wideLanes - 1);
-  };
-  const auto fits = [&](uint64_t stride) {
-    return uint64_t(m.ringSlots) * stride + wideLanes <=
-           std::numeric_limits<uint32_t>::max();
-  };
-  if (!fits(strideFor(moved.size())))
-    moved.clear();
-  m.ringStride =
-      fits(strideFor(moved.size())) ? uint32_t(strideFor(moved.size())) : n;
-  m.placedBegin = uint32_t(placedBegin);
-  m.layout.placedCompartments = moved.size();
-  if (m.ringStride == n)
+  // Slots start on 16-accumulator boundaries, so that wide windows can too,
+  // unless the indices would pass 2^32.
+  const uint64_t stride = (uint64_t(n) + wideLanes - 1) & ~(wideLanes - 1);
+  m.ringStride = uint64_t(m.ringSlots) * stride + wideLanes <=
+                         std::numeric_limits<uint32_t>::max()
+                     ? uint32_t(stride)
+                     : n;
+  if (m.ringStride == n && !m.reordered)
     return;
-  // The accumulator of each compartment within a slot: its own, or
-  // placedBegin + its index among the re-placed ones.
-  std::vector<uint32_t> slotOf(n);
-  for (uint32_t c = 0; c < n; ++c)
-    slotOf[c] = c;
-  for (uint32_t i = 0; i < moved.size(); ++i)
-    slotOf[moved[i]] = m.placedBegin + i;
   const uint32_t rows = uint32_t(m.rowBegin.size() - 1);
   for (uint32_t r = 0; r < rows; ++r) {
     FlatSynapse *b = m.synapses.data() + m.rowBegin[r];
     FlatSynapse *e = m.synapses.data() + m.rowBegin[r + 1];
-    for (FlatSynapse *s = b; s != e; ++s) {
-      const uint32_t c = s->offset % n;
-      s->offset = s->offset / n * m.ringStride + slotOf[c];
-    }
-    if (!moved.empty())
+    for (FlatSynapse *s = b; s != e; ++s)
+      s->offset = s->offset / n * m.ringStride + m.position[s->offset % n];
+    if (m.reordered)
       std::sort(b, e, [](const FlatSynapse &x, const FlatSynapse &y) {
         return x.offset < y.offset;
       });
@@ -704,7 +757,7 @@ void GoldenModel::RowBuilder::buildWindows() {
   }
   m.senderRows.swap(senderParts);
   m.senderRowBegin.swap(senderPartBegin);
-  m.rowEvents.reserve(m.senderRows.size());
+  m.rowEvents.assign(m.senderRows.size(), 0);
 }
 
 /// Windows with the same 16 weights share one copy: a convolution repeats
@@ -751,7 +804,8 @@ Result<GoldenModel> GoldenModel::create(const chip::Image &image,
   m.format = profile.neuron;
   if (Status s = Loader::chooseKernels(m, options); !s)
     return makeError(s.error());
-  Loader::layoutCompartments(m, image, options.wideArithmetic);
+  const std::vector<UpdateRun> cores =
+      Loader::layoutCompartments(m, image, options.wideArithmetic);
   Loader::wireOutputs(m, image);
   Loader::wireSources(m, image);
   if (Status s = Loader::mapPopulations(m, image); !s)
@@ -770,6 +824,7 @@ Result<GoldenModel> GoldenModel::create(const chip::Image &image,
   rows.allocateRing();
   if (m.accumulators32())
     rows.buildWindows();
+  Loader::orderCompartments(m, cores, rows.placedPopulations);
   m.layout.wideWindows = m.wideOffset.size();
   m.layout.narrowWindows = m.narrowOffset.size();
   m.layout.singleSynapses = m.synapses.size();

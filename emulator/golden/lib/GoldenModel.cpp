@@ -80,19 +80,8 @@ GoldenModel::setExternalSpikes(std::vector<spikeio::SpikeRecord> spikes) {
   return Status::ok();
 }
 
-void GoldenModel::gatherPlaced(int32_t *slot) {
-  int32_t *placed = slot + placedBegin;
-  const uint32_t *to = placedCompartments.data();
-  const size_t count = placedCompartments.size();
-  for (size_t i = 0; i < count; ++i)
-    slot[to[i]] = placed[i];
-  std::memset(placed, 0, count * sizeof(int32_t));
-}
-
 void GoldenModel::updateCompartments() {
   const size_t base = size_t(stepIndex % ringSlots) * ringStride;
-  if (!placedCompartments.empty())
-    gatherPlaced(ring32Start() + base);
   const detail::UpdateArgs a{hot.u.data(),
                              hot.v.data(),
                              hot.refractoryLeft.data(),
@@ -106,6 +95,7 @@ void GoldenModel::updateCompartments() {
                              hot.bias32.data(),
                              hot.bias.data(),
                              hot.fired.data(),
+                             idlePerPosition.data(),
                              ring32.empty()
                                  ? static_cast<void *>(ring64.data() + base)
                                  : static_cast<void *>(ring32Start() + base),
@@ -116,35 +106,37 @@ void GoldenModel::updateCompartments() {
                              32 - std::min(format.currentBits, 32u),
                              spikeBuffer.data()};
   const bool acc32 = !ring32.empty();
-  uint64_t idle = 0, spikes = 0;
+  uint64_t idle = 0;
   for (const UpdateRun &r : updateRuns) {
+    detail::UpdateCounts c;
+    const size_t listed = spiking.size();
     if (fused && r.lanes32 && acc32) {
-      const detail::UpdateCounts c =
-          fused->fn[r.countIdle][r.uniform](a, r.begin, r.end);
+      c = fused->fn[r.idle][r.uniform](a, r.begin, r.end);
       spiking.insert(spiking.end(), spikeBuffer.begin(),
                      spikeBuffer.begin() + c.fired);
-      spikes += c.fired;
-      if (r.countIdle) {
-        idlePerCore[r.core] += c.idle;
-        idle += c.idle;
-      }
-      continue;
+    } else {
+      c = kernels->fn[r.lanes32][acc32][r.idle][r.uniform](a, r.begin, r.end);
+      if (c.fired)
+        kernels->scan(hot.fired.data(), r.begin, r.end, spiking);
     }
-    const detail::UpdateCounts c =
-        kernels->fn[r.lanes32][acc32][r.countIdle][r.uniform](a, r.begin,
-                                                              r.end);
-    if (c.fired) {
-      kernels->scan(hot.fired.data(), r.begin, r.end, spiking);
-      spikes += c.fired;
-    }
-    if (r.countIdle) {
+    if (reordered) // positions to global indices
+      for (size_t k = listed; k < spiking.size(); ++k)
+        spiking[k] = atPosition[spiking[k]];
+    if (r.idle == detail::IdlePerRun)
       idlePerCore[r.core] += c.idle;
-      idle += c.idle;
-    }
+    idle += c.idle;
   }
   totals.activeUpdates += compartmentCount() - idle;
   totals.idleUpdates += idle;
-  totals.compartmentSpikes += spikes;
+  totals.compartmentSpikes += spiking.size();
+}
+
+const std::vector<uint32_t> &GoldenModel::lastSpikingCompartments() const {
+  if (!reordered)
+    return spiking;
+  spikingAscending = spiking;
+  std::sort(spikingAscending.begin(), spikingAscending.end());
+  return spikingAscending;
 }
 
 void GoldenModel::emitSourceSpikes() {
@@ -173,15 +165,17 @@ void GoldenModel::emitSourceSpikes() {
   totals.sourceSpikes += sourceSpiking.size();
 }
 
-inline void GoldenModel::queueSender(uint32_t k) {
-  rowEvents.insert(rowEvents.end(), senderRows.begin() + senderRowBegin[k],
-                   senderRows.begin() + senderRowBegin[k + 1]);
+inline uint32_t *GoldenModel::queueSender(uint32_t k, uint32_t *events) {
+  // A plain copy: most senders have one or two rows, too few for memcpy.
+  for (uint32_t i = senderRowBegin[k]; i < senderRowBegin[k + 1]; ++i)
+    *events++ = senderRows[i];
   totals.axonEvents += senderAxons[k];
   totals.synapticEvents += senderSynapses[k];
   ++senderSpikes[k];
+  return events;
 }
 
-void GoldenModel::deliverRows64() {
+void GoldenModel::deliverRows64(size_t queued) {
   int64_t *ring = ring64.data();
   const uint32_t ringSize = ringSlots * compartmentCount();
   const uint32_t base = (stepIndex % ringSlots) * compartmentCount();
@@ -192,7 +186,8 @@ void GoldenModel::deliverRows64() {
     for (; b != e; ++b)
       acc[b->offset - less] += b->weight;
   };
-  for (const uint32_t r : rowEvents) {
+  for (size_t k = 0; k < queued; ++k) {
+    const uint32_t r = rowEvents[k];
     const FlatSynapse *b = synapses.data() + rowBegin[r];
     const FlatSynapse *e = synapses.data() + rowBegin[r + 1];
     const FlatSynapse *mid = e;
@@ -205,14 +200,16 @@ void GoldenModel::deliverRows64() {
 }
 
 void GoldenModel::deliverSpikes() {
-  rowEvents.clear();
+  // Each sender spikes at most once: rowEvents has room for all their rows.
+  uint32_t *events = rowEvents.data();
   for (const uint32_t g : spiking)
-    queueSender(g);
+    events = queueSender(g, events);
   const uint32_t n = compartmentCount();
   for (const SourceSpikeEvent &e : sourceSpiking)
-    queueSender(n + channelBase[e.source] + e.index);
+    events = queueSender(n + channelBase[e.source] + e.index, events);
+  const size_t queued = size_t(events - rowEvents.data());
   if (ring32.empty()) {
-    deliverRows64();
+    deliverRows64(queued);
     return;
   }
   const uint32_t ringSize = ringSlots * ringStride;
@@ -222,7 +219,7 @@ void GoldenModel::deliverSpikes() {
       wideWeightIndex.data(), narrowOffset.data(), narrowWeights.data(),
       synapses.data(),        ring32Start(),       base,
       ringSize - base};
-  kernels->deliver32(a, rowEvents.data(), rowEvents.size());
+  kernels->deliver32(a, rowEvents.data(), queued);
 }
 
 void GoldenModel::step() {
@@ -243,6 +240,9 @@ const std::vector<CoreCounters> &GoldenModel::coreCounters() const {
     for (uint32_t g = compBegin[c]; g < compBegin[c + 1]; ++g)
       cc.compartmentSpikes += senderSpikes[g];
     cc.idleUpdates = idlePerCore[c];
+    if (!idlePerPosition.empty())
+      for (uint32_t g = compBegin[c]; g < compBegin[c + 1]; ++g)
+        cc.idleUpdates += idlePerPosition[position[g]];
     cc.activeUpdates = uint64_t(stepIndex) * (compBegin[c + 1] - compBegin[c]) -
                        cc.idleUpdates;
   }
@@ -265,41 +265,45 @@ const std::vector<CoreCounters> &GoldenModel::coreCounters() const {
 }
 
 void GoldenModel::lastSpikes(std::vector<NeuronSpike> &out) const {
-  out.clear();
+  // Raw pointers below: through the vectors GCC reloads their ends after
+  // every store (the stores might alias them).
+  std::vector<uint32_t> &flat = flatScratch;
+  flat.resize(spiking.size());
+  uint32_t *f = flat.data();
+  size_t count = 0;
+  bool ascending = true;
   for (const uint32_t g : spiking)
-    if (compPopulation[g] != none)
-      out.push_back({compPopulation[g], compNeuron[g]});
-  const auto before = [](const NeuronSpike &a, const NeuronSpike &b) {
-    return a.population != b.population ? a.population < b.population
-                                        : a.neuron < b.neuron;
-  };
-  // Compilers lay populations out in order: usually nothing to sort.
-  if (std::is_sorted(out.begin(), out.end(), before))
-    return;
-  // Else bucket by population (a counting sort, stable: neurons keep their
-  // compartment order, which is usually theirs), then sort what is not.
-  const size_t populations = populationFlags.size();
-  std::vector<uint32_t> &start = populationScratch;
-  start.assign(populations + 1, 0);
-  for (const NeuronSpike &s : out)
-    ++start[s.population + 1];
-  for (size_t p = 0; p < populations; ++p)
-    start[p + 1] += start[p];
-  spikeScratch.resize(out.size());
-  for (const NeuronSpike &s : out)
-    spikeScratch[start[s.population]++] = s;
-  out.swap(spikeScratch);
-  for (auto b = out.begin(); b != out.end();) {
-    auto e = std::find_if(b, out.end(), [p = b->population](const auto &s) {
-      return s.population != p;
-    });
-    // One population: the neuron index alone orders them.
-    const auto byNeuron = [](const NeuronSpike &x, const NeuronSpike &y) {
-      return x.neuron < y.neuron;
-    };
-    if (!std::is_sorted(b, e, byNeuron))
-      std::sort(b, e, byNeuron);
-    b = e;
+    if (const uint32_t k = compFlatNeuron[g]; k != none) {
+      ascending &= count == 0 || f[count - 1] < k;
+      f[count++] = k;
+    }
+  // Out of order (populations laid out out of order, or re-ordered): a bit
+  // per flat neuron, read back in order between the first and last word
+  // set, costs O(spikes + neurons / 64) where a sort costs O(s log s).
+  if (!ascending) {
+    flatBits.resize((populationBase.back() + 63) / 64);
+    uint64_t *bits = flatBits.data();
+    uint32_t first = none, last = 0;
+    for (size_t i = 0; i < count; ++i) {
+      bits[f[i] / 64] |= uint64_t(1) << (f[i] % 64);
+      first = std::min(first, f[i] / 64);
+      last = std::max(last, f[i] / 64);
+    }
+    size_t k = 0;
+    for (uint32_t w = first; w <= last; ++w) {
+      for (uint64_t word = bits[w]; word; word &= word - 1)
+        f[k++] = w * 64 + uint32_t(__builtin_ctzll(word));
+      bits[w] = 0;
+    }
+  }
+  out.resize(count);
+  NeuronSpike *o = out.data();
+  const uint32_t *base = populationBase.data();
+  uint32_t p = 0;
+  for (size_t i = 0; i < count; ++i) {
+    while (f[i] >= base[p + 1])
+      ++p;
+    o[i] = {p, f[i] - base[p]};
   }
 }
 

@@ -64,7 +64,7 @@ struct Constants {
 
 /// Compartments i .. i + 15 (those of `lanes` unless Full); appends the
 /// spiking ones (`index` holds i .. i + 15) to out[spikes ..].
-template <bool CountIdle, bool Uniform, bool Full>
+template <IdleCount Idle, bool Uniform, bool Full>
 CAJAL_AVX512 inline void update16(const UpdateArgs &a, const Constants &k,
                                   uint32_t i, __mmask16 lanes, __m512i index,
                                   uint32_t &idle, uint32_t &spikes) {
@@ -75,11 +75,16 @@ CAJAL_AVX512 inline void update16(const UpdateArgs &a, const Constants &k,
   const __m512i v0 = load<Full>(a.v + i, lanes);
   const __m512i r0 = load<Full>(a.refractoryLeft + i, lanes);
   const __m512i bias = param<Uniform, Full>(a.bias32, k.bias, i, lanes);
-  if (CountIdle) {
+  if (Idle != NoIdleCount) {
     const __m512i all = _mm512_or_si512(
         _mm512_or_si512(q, u0), _mm512_or_si512(_mm512_or_si512(v0, r0), bias));
-    idle += uint32_t(
-        __builtin_popcount(_mm512_mask_cmpeq_epi32_mask(lanes, all, k.zero)));
+    const __mmask16 isIdle = _mm512_mask_cmpeq_epi32_mask(lanes, all, k.zero);
+    idle += uint32_t(__builtin_popcount(isIdle));
+    if (Idle == IdlePerCompartment) {
+      int32_t *count = reinterpret_cast<int32_t *>(a.idleCount) + i;
+      const __m512i c = load<Full>(count, lanes);
+      store<Full>(count, lanes, _mm512_mask_add_epi32(c, isIdle, c, k.one));
+    }
   }
   const __m512i qs = _mm512_min_epi32(_mm512_max_epi32(q, k.negLimit), k.limit);
   const __m512i sU = param<Uniform, Full>(a.scaleU, k.sU, i, lanes);
@@ -117,7 +122,7 @@ CAJAL_AVX512 inline void update16(const UpdateArgs &a, const Constants &k,
   spikes += uint32_t(__builtin_popcount(fire));
 }
 
-template <bool CountIdle, bool Uniform>
+template <IdleCount Idle, bool Uniform>
 CAJAL_AVX512 UpdateCounts updateRange(const UpdateArgs &args, uint32_t b,
                                       uint32_t e) {
   if (b >= e)
@@ -148,12 +153,12 @@ CAJAL_AVX512 UpdateCounts updateRange(const UpdateArgs &args, uint32_t b,
   const __m512i sixteen = _mm512_set1_epi32(16);
   uint32_t idle = 0, spikes = 0, i = b;
   for (; e - i >= 16; i += 16) {
-    update16<CountIdle, Uniform, true>(a, k, i, 0xFFFF, index, idle, spikes);
+    update16<Idle, Uniform, true>(a, k, i, 0xFFFF, index, idle, spikes);
     index = _mm512_add_epi32(index, sixteen);
   }
   if (i < e)
-    update16<CountIdle, Uniform, false>(a, k, i, __mmask16((1u << (e - i)) - 1),
-                                        index, idle, spikes);
+    update16<Idle, Uniform, false>(a, k, i, __mmask16((1u << (e - i)) - 1),
+                                   index, idle, spikes);
   return {idle, spikes};
 }
 
@@ -161,8 +166,10 @@ CAJAL_AVX512 UpdateCounts updateRange(const UpdateArgs &args, uint32_t b,
 
 const FusedKernels *fusedAvx512Kernels() {
   static const FusedKernels kernels = {
-      {{updateRange<false, false>, updateRange<false, true>},
-       {updateRange<true, false>, updateRange<true, true>}}};
+      {{updateRange<NoIdleCount, false>, updateRange<NoIdleCount, true>},
+       {updateRange<IdlePerRun, false>, updateRange<IdlePerRun, true>},
+       {updateRange<IdlePerCompartment, false>,
+        updateRange<IdlePerCompartment, true>}}};
   return &kernels;
 }
 

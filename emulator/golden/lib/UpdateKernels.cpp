@@ -62,7 +62,7 @@ CAJAL_HOT int32_t decay32(int32_t x, int32_t scale, unsigned bits,
 #define CAJAL_UNIFORM(array) const auto array##Of##b = array[b]
 
 /// Compartments [b, e) in 64-bit lanes.
-template <typename Acc, bool CountIdle, bool Uniform>
+template <typename Acc, IdleCount Idle, bool Uniform>
 CAJAL_HOT UpdateCounts update64(const UpdateArgs &a, uint32_t b, uint32_t e) {
   // Every array is read unconditionally into a local, so that the selects
   // below are if-converted and the loop vectorised.
@@ -75,6 +75,7 @@ CAJAL_HOT UpdateCounts update64(const UpdateArgs &a, uint32_t b, uint32_t e) {
   const int32_t *__restrict refractory = a.refractory;
   const int64_t *__restrict bias = a.bias;
   int32_t *__restrict fired = a.fired;
+  uint32_t *__restrict idleCount = a.idleCount;
   Acc *__restrict slot = static_cast<Acc *>(a.slot);
   const int64_t limit = a.accLimit, half = a.wrapHalf, mask = a.wrapMask;
   const unsigned bits = a.decayBits;
@@ -97,8 +98,12 @@ CAJAL_HOT UpdateCounts update64(const UpdateArgs &a, uint32_t b, uint32_t e) {
     const int32_t lo = CAJAL_PARAM(vmin, i), hi = CAJAL_PARAM(vmax, i);
     const int32_t th = CAJAL_PARAM(fireAbove, i), kp = CAJAL_PARAM(keep, i);
     const int32_t ref = CAJAL_PARAM(refractory, i);
-    if (CountIdle)
-      idle += (q | u0 | v0 | r0 | bi) == 0;
+    if (Idle != NoIdleCount) {
+      const bool isIdle = (q | u0 | v0 | r0 | bi) == 0;
+      idle += isIdle;
+      if (Idle == IdlePerCompartment)
+        idleCount[i] += isIdle;
+    }
     slot[i] = 0;
     const int64_t qs = std::min(std::max(q, -limit), limit);
     const int64_t u =
@@ -117,7 +122,7 @@ CAJAL_HOT UpdateCounts update64(const UpdateArgs &a, uint32_t b, uint32_t e) {
 }
 
 /// Compartments [b, e) in 32-bit lanes: only for ranges proven to fit.
-template <typename Acc, bool CountIdle, bool Uniform>
+template <typename Acc, IdleCount Idle, bool Uniform>
 CAJAL_HOT UpdateCounts update32(const UpdateArgs &a, uint32_t b, uint32_t e) {
   int32_t *__restrict us = a.u, *__restrict vs = a.v;
   int32_t *__restrict rs = a.refractoryLeft;
@@ -128,6 +133,7 @@ CAJAL_HOT UpdateCounts update32(const UpdateArgs &a, uint32_t b, uint32_t e) {
   const int32_t *__restrict refractory = a.refractory;
   const int32_t *__restrict bias = a.bias32;
   int32_t *__restrict fired = a.fired;
+  uint32_t *__restrict idleCount = a.idleCount;
   Acc *__restrict slot = static_cast<Acc *>(a.slot);
   const Acc limit = Acc(a.accLimit);
   const unsigned bits = a.decayBits, shift = a.wrapShift;
@@ -151,8 +157,12 @@ CAJAL_HOT UpdateCounts update32(const UpdateArgs &a, uint32_t b, uint32_t e) {
     const int32_t lo = CAJAL_PARAM(vmin, i), hi = CAJAL_PARAM(vmax, i);
     const int32_t th = CAJAL_PARAM(fireAbove, i), kp = CAJAL_PARAM(keep, i);
     const int32_t ref = CAJAL_PARAM(refractory, i);
-    if (CountIdle)
-      idle += ((int32_t(q != 0)) | u0 | v0 | r0 | bi) == 0;
+    if (Idle != NoIdleCount) {
+      const bool isIdle = ((int32_t(q != 0)) | u0 | v0 | r0 | bi) == 0;
+      idle += isIdle;
+      if (Idle == IdlePerCompartment)
+        idleCount[i] += isIdle;
+    }
     slot[i] = 0;
     const int32_t qs = int32_t(std::min(std::max(q, Acc(-limit)), limit));
     const int32_t x = decay32(u0, CAJAL_PARAM(scaleU, i), bits, lowMask) + qs;
@@ -206,7 +216,7 @@ CAJAL_HOT void scanFlags(const int32_t *flags, uint32_t b, uint32_t e,
 #undef CAJAL_PARAM
 #undef CAJAL_UNIFORM
 
-template <bool A32, bool Q32, bool Idle, bool Uniform>
+template <bool A32, bool Q32, IdleCount Idle, bool Uniform>
 CAJAL_HOT UpdateCounts updateVariant(const UpdateArgs &a, uint32_t b,
                                      uint32_t e) {
   using Acc = std::conditional_t<Q32, int32_t, int64_t>;
@@ -219,7 +229,7 @@ CAJAL_HOT UpdateCounts updateVariant(const UpdateArgs &a, uint32_t b,
 // One copy of every variant per instruction set. The loops above are
 // always_inline, so each copy is compiled for its target.
 #define CAJAL_KERNEL_TABLE(NAME, ATTRIBUTES)                                   \
-  template <bool A32, bool Q32, bool Idle, bool Uniform>                       \
+  template <bool A32, bool Q32, IdleCount Idle, bool Uniform>                  \
   ATTRIBUTES UpdateCounts NAME(const UpdateArgs &a, uint32_t b, uint32_t e) {  \
     return updateVariant<A32, Q32, Idle, Uniform>(a, b, e);                    \
   }                                                                            \
@@ -231,16 +241,22 @@ CAJAL_HOT UpdateCounts updateVariant(const UpdateArgs &a, uint32_t b,
                                 size_t count) {                                \
     deliverParts(a, parts, count);                                             \
   }                                                                            \
-  const KernelTable NAME##Table = {{{{{NAME<0, 0, 0, 0>, NAME<0, 0, 0, 1>},    \
-                                      {NAME<0, 0, 1, 0>, NAME<0, 0, 1, 1>}},   \
-                                     {{NAME<0, 1, 0, 0>, NAME<0, 1, 0, 1>},    \
-                                      {NAME<0, 1, 1, 0>, NAME<0, 1, 1, 1>}}},  \
-                                    {{{NAME<1, 0, 0, 0>, NAME<1, 0, 0, 1>},    \
-                                      {NAME<1, 0, 1, 0>, NAME<1, 0, 1, 1>}},   \
-                                     {{NAME<1, 1, 0, 0>, NAME<1, 1, 0, 1>},    \
-                                      {NAME<1, 1, 1, 0>, NAME<1, 1, 1, 1>}}}}, \
-                                   NAME##Scan,                                 \
-                                   NAME##Deliver};
+  const KernelTable NAME##Table = {                                            \
+      {CAJAL_ARITH_VARIANTS(NAME, 0), CAJAL_ARITH_VARIANTS(NAME, 1)},          \
+      NAME##Scan,                                                              \
+      NAME##Deliver};
+
+/// fn[A32][..][..][..] of a kernel table: [acc32][IdleCount][uniform].
+#define CAJAL_ARITH_VARIANTS(NAME, A32)                                        \
+  {                                                                            \
+    {CAJAL_IDLE_VARIANTS(NAME, A32, 0)}, { CAJAL_IDLE_VARIANTS(NAME, A32, 1) } \
+  }
+#define CAJAL_IDLE_VARIANTS(NAME, A32, Q32)                                    \
+  {NAME<A32, Q32, NoIdleCount, 0>, NAME<A32, Q32, NoIdleCount, 1>},            \
+      {NAME<A32, Q32, IdlePerRun, 0>, NAME<A32, Q32, IdlePerRun, 1>}, {        \
+    NAME<A32, Q32, IdlePerCompartment, 0>,                                     \
+        NAME<A32, Q32, IdlePerCompartment, 1>                                  \
+  }
 
 CAJAL_KERNEL_TABLE(generic, )
 

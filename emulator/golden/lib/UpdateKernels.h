@@ -7,7 +7,9 @@
 //   (Range32::fits), else 64-bit lanes;
 // - accumulator ring: int32 when no compartment can receive more than
 //   2^31 - 1 in one step, else int64;
-// - idle counting: only for cores that have a zero-bias compartment;
+// - idle counting (IdleCount): none (cores without a zero-bias
+//   compartment, the only kind that can be idle), per run (a run of one
+//   core), or per compartment (runs that mix cores: re-ordered populations);
 // - uniform: every compartment of the range has the same constants, held
 //   in registers instead of read per compartment (half the memory traffic);
 // - instruction set: AVX-512, AVX2 or the portable default, compiled as
@@ -37,11 +39,12 @@ struct UpdateArgs {
   const int32_t *scaleU, *scaleV, *vmin, *vmax, *fireAbove, *keepOnSpike,
       *refractory, *bias32;
   const int64_t *bias;
-  int32_t *fired;   ///< 1 where the compartment spiked
-  void *slot;       ///< int32_t or int64_t accumulators of this step
-  int64_t accLimit; ///< 2^accumulatorBits - 1
-  int64_t wrapHalf; ///< 2^(currentBits - 1)
-  int64_t wrapMask; ///< 2^currentBits - 1
+  int32_t *fired;      ///< 1 where the compartment spiked
+  uint32_t *idleCount; ///< per compartment (IdleCount::PerCompartment)
+  void *slot;          ///< int32_t or int64_t accumulators of this step
+  int64_t accLimit;    ///< 2^accumulatorBits - 1
+  int64_t wrapHalf;    ///< 2^(currentBits - 1)
+  int64_t wrapMask;    ///< 2^currentBits - 1
   unsigned decayBits;
   unsigned wrapShift; ///< 32 - currentBits (32-bit lanes)
   /// Fused kernels only: the indices of the compartments that spiked go
@@ -49,6 +52,11 @@ struct UpdateArgs {
   /// vectors), instead of flags into `fired`.
   uint32_t *spikeOut;
 };
+
+/// How an update loop counts idle updates: not at all, in the range's
+/// total only, or also per compartment (UpdateArgs::idleCount).
+enum IdleCount : uint8_t { NoIdleCount, IdlePerRun, IdlePerCompartment };
+constexpr unsigned idleCountModes = 3;
 
 /// Idle and fired counts of a range.
 struct UpdateCounts {
@@ -85,11 +93,11 @@ using DeliverFn = void (*)(const DeliveryArgs &a, const uint32_t *parts,
                            size_t count);
 
 /// The variants for one instruction set:
-/// [arith32][acc32][countIdle][uniform], the spike-flag scan and the
+/// [arith32][acc32][IdleCount][uniform], the spike-flag scan and the
 /// delivery into int32 accumulators. A uniform variant takes every constant
 /// of the range from its first compartment.
 struct KernelTable {
-  UpdateFn fn[2][2][2][2];
+  UpdateFn fn[2][2][idleCountModes][2];
   ScanFn scan;
   DeliverFn deliver32;
 };
@@ -98,10 +106,10 @@ struct KernelTable {
 const KernelTable *kernelTable(Isa isa);
 
 /// Hand-written variants for 32-bit lanes and int32 accumulators,
-/// [countIdle][uniform], that list the spiking compartments themselves
+/// [IdleCount][uniform], that list the spiking compartments themselves
 /// (UpdateArgs::spikeOut; UpdateCounts::fired is their number).
 struct FusedKernels {
-  UpdateFn fn[2][2];
+  UpdateFn fn[idleCountModes][2];
 };
 /// The AVX-512 ones (UpdateAvx512.cpp), or null in a build without them;
 /// use only when kernelTable(Isa::Avx512) is not null.

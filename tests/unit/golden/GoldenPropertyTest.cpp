@@ -408,10 +408,9 @@ chip::Image convImage(const chip::Profile &profile) {
   return b.build();
 }
 
-// The loader stores a convolution's accumulators channels-last (grouped by
-// the first row that reaches them), so its rows become wide windows; the
-// spikes and states stay those of the naive engine, with every instruction
-// set and with the compartment order kept.
+// The loader stores a convolution's compartments channels-last, so its
+// rows become wide windows; the spikes and states stay those of the naive
+// engine, with every instruction set and with the compartment order kept.
 TEST(GoldenPropertyTest, ConvolutionsReplacedChannelsLastMatchNaiveEngine) {
   const chip::Profile &loihi1 = testimg::loihi1();
   const chip::Image image = convImage(loihi1);
@@ -439,6 +438,51 @@ TEST(GoldenPropertyTest, ConvolutionsReplacedChannelsLastMatchNaiveEngine) {
     EXPECT_GT(placed.wideWindows, 4 * kept.wideWindows + 100);
     EXPECT_LT(placed.narrowWindows + placed.singleSynapses,
               (kept.narrowWindows + kept.singleSynapses) / 4);
+  }
+}
+
+// Re-ordered populations mix cores in one update run, so their idle
+// updates are counted per compartment: every counter, per core too, and
+// the population spikes stay those of the model in compartment order.
+TEST(GoldenPropertyTest, ReorderedConvolutionsKeepCountersAndSpikeOrder) {
+  const chip::Profile &loihi1 = testimg::loihi1();
+  const chip::Image image = convImage(loihi1);
+  for (golden::Isa isa : availableIsas()) {
+    SCOPED_TRACE(golden::isaName(isa));
+    golden::ModelOptions options;
+    options.isa = isa;
+    Result<golden::GoldenModel> placed =
+        golden::GoldenModel::create(image, loihi1, options);
+    options.placeAccumulators = false;
+    Result<golden::GoldenModel> kept =
+        golden::GoldenModel::create(image, loihi1, options);
+    ASSERT_TRUE(placed && kept);
+    ASSERT_GT(placed->deliveryLayout().placedCompartments, 0u);
+    std::vector<golden::NeuronSpike> a, b;
+    for (uint32_t t = 0; t < 80; ++t) {
+      placed->step();
+      kept->step();
+      placed->lastSpikes(a);
+      kept->lastSpikes(b);
+      ASSERT_EQ(a, b) << "step " << t;
+    }
+    const golden::Counters &pc = placed->counters(), &kc = kept->counters();
+    EXPECT_GT(pc.idleUpdates, 0u) << "no idle update: the test is weak";
+    EXPECT_EQ(pc.idleUpdates, kc.idleUpdates);
+    EXPECT_EQ(pc.activeUpdates, kc.activeUpdates);
+    EXPECT_EQ(pc.compartmentSpikes, kc.compartmentSpikes);
+    EXPECT_EQ(pc.synapticEvents, kc.synapticEvents);
+    const auto &pcore = placed->coreCounters();
+    const auto kcore = kept->coreCounters();
+    ASSERT_EQ(pcore.size(), kcore.size());
+    for (size_t c = 0; c < pcore.size(); ++c) {
+      EXPECT_EQ(pcore[c].idleUpdates, kcore[c].idleUpdates) << "core " << c;
+      EXPECT_EQ(pcore[c].activeUpdates, kcore[c].activeUpdates) << "core " << c;
+      EXPECT_EQ(pcore[c].compartmentSpikes, kcore[c].compartmentSpikes)
+          << "core " << c;
+      EXPECT_EQ(pcore[c].synapticEvents, kcore[c].synapticEvents)
+          << "core " << c;
+    }
   }
 }
 

@@ -122,9 +122,11 @@ private:
   /// not fit (a spike costs a copy and a number, not a check per byte).
   std::string buffer;
   size_t used = 0;
-  /// "step,node," of the last spike: runs of spikes share it (a step's
-  /// spikes come grouped by node), so most lines copy it.
+  /// "step,node," of the last spike (prefixLength bytes, zero-padded to a
+  /// multiple of 16): runs of spikes share it (a step's spikes come
+  /// grouped by node), so most lines copy it.
   std::string prefix;
+  size_t prefixLength = 0;
   uint32_t prefixStep = 0, prefixNode = UINT32_MAX;
 };
 

@@ -107,8 +107,8 @@ struct DeliveryLayout {
   uint64_t narrowWindows = 0;  ///< 4 adjacent accumulators
   uint64_t windowSynapses = 0; ///< synapses merged into windows
   uint64_t singleSynapses = 0; ///< synapses added one by one
-  /// Compartments whose accumulators are re-placed, grouped by the first
-  /// row that reaches them (ModelOptions::placeAccumulators).
+  /// Compartments of populations re-ordered channels-last
+  /// (ModelOptions::placeAccumulators).
   uint64_t placedCompartments = 0;
 };
 
@@ -125,10 +125,12 @@ struct ModelOptions {
   /// 64-bit lanes and int64 accumulators everywhere, even where 32 bits are
   /// proven to suffice (tests compare the two; results are the same).
   bool wideArithmetic = false;
-  /// With int32 accumulators, re-order the accumulators of a population
-  /// when that puts the targets of a row next to each other (a CNN's
-  /// channels-first layout does the opposite; docs/golden-model.md).
-  /// False keeps compartment order (tests compare the two).
+  /// With int32 accumulators, re-order the compartments of a population
+  /// (their state and accumulators) when that puts the targets of a row
+  /// next to each other (a CNN's channels-first layout does the opposite;
+  /// docs/golden-model.md). False keeps compartment order (tests compare
+  /// the two). Either way every observation (spikes, state, counters) is
+  /// by the image's compartment index.
   bool placeAccumulators = true;
 };
 
@@ -162,9 +164,7 @@ public:
   uint32_t currentStep() const { return stepIndex; }
 
   /// Compartments (global indices) that spiked in the last step, ascending.
-  const std::vector<uint32_t> &lastSpikingCompartments() const {
-    return spiking;
-  }
+  const std::vector<uint32_t> &lastSpikingCompartments() const;
   /// Population spikes of the last step, sorted by (population, neuron);
   /// compartments outside every population are left out.
   void lastSpikes(std::vector<NeuronSpike> &out) const;
@@ -182,17 +182,18 @@ public:
     return compartmentState(compartmentOf(population, neuron));
   }
   chip::CompartmentState compartmentState(uint32_t global) const {
+    const uint32_t i = position[global];
     chip::CompartmentState s;
-    s.u = hot.u[global];
-    s.v = hot.v[global];
-    s.refractoryLeft = uint8_t(hot.refractoryLeft[global]);
+    s.u = hot.u[i];
+    s.v = hot.v[i];
+    s.refractoryLeft = uint8_t(hot.refractoryLeft[i]);
     return s;
   }
   /// First global compartment index of each core (cores + 1 entries).
   const std::vector<uint32_t> &coreCompartmentBegin() const {
     return compBegin;
   }
-  uint32_t compartmentCount() const { return uint32_t(hot.u.size()); }
+  uint32_t compartmentCount() const { return uint32_t(position.size()); }
 
   const Counters &counters() const { return totals; }
   const DeliveryLayout &deliveryLayout() const { return layout; }
@@ -218,10 +219,9 @@ private:
   struct RowBuilder;
   void updateCompartments();
   void emitSourceSpikes();
-  void queueSender(uint32_t sender);
-  void deliverRows64();
+  uint32_t *queueSender(uint32_t sender, uint32_t *events);
+  void deliverRows64(size_t queued);
   void deliverSpikes();
-  void gatherPlaced(int32_t *slot);
 
   enum PopulationFlag : uint8_t { RecordSpikes = 1, RecordState = 2 };
 
@@ -232,7 +232,13 @@ private:
   // loop reads structure-of-arrays: the state, and per compartment the
   // constants that chip::updateCompartment would derive from its
   // CompartmentParams and the NeuronFormat every step (docs/golden-model.md).
+  // The arrays, and the accumulators of a ring slot, are in update order:
+  // global compartment g is at position[g], compartment atPosition[i] at i.
+  // That is the global order, except that re-ordered populations
+  // (ModelOptions::placeAccumulators) follow the rest, channels-last.
   std::vector<uint32_t> compBegin;
+  std::vector<uint32_t> position, atPosition;
+  bool reordered = false; ///< position is not the identity
   struct HotArrays {
     std::vector<int32_t> u, v, refractoryLeft; ///< the state
     std::vector<int32_t> scaleU;               ///< 2^decayBits - decayU - 1
@@ -249,14 +255,18 @@ private:
     std::vector<int32_t> fired;      ///< spike flags of the last update (int32:
                                      /// one lane width keeps the loop narrow)
   } hot;
-  /// Runs of compartments updated by one loop variant: stretches of
+  /// Runs of positions updated by one loop variant: stretches of
   /// compartments with identical constants (uniform: held in registers)
   /// and the rest, merged across cores of the same lane width. A core that
   /// has a zero-bias compartment (only those can be idle) has runs of its
-  /// own, counting idle updates for `core`.
+  /// own, counting idle updates for `core` (idle = IdlePerRun), except in
+  /// re-ordered populations, whose runs mix cores and count per compartment
+  /// (IdlePerCompartment, into idlePerPosition).
   struct UpdateRun {
     uint32_t begin, end, core;
-    bool lanes32, countIdle, uniform;
+    bool lanes32;
+    uint8_t idle; ///< detail::IdleCount
+    bool uniform;
   };
   std::vector<UpdateRun> updateRuns;
   const detail::KernelTable *kernels = nullptr;
@@ -266,6 +276,7 @@ private:
   Isa kernelIsa = Isa::Generic;
   uint32_t lanes32 = 0;
   std::vector<uint64_t> idlePerCore;
+  std::vector<uint32_t> idlePerPosition; ///< empty: no IdlePerCompartment run
 
   // Senders: global compartment g is sender g, global source channel ch is
   // sender N + ch. A spike of sender k delivers the synapse rows
@@ -296,7 +307,8 @@ private:
   std::vector<uint32_t> senderAxons;
   std::vector<uint64_t> senderSynapses, senderSpikes;
   /// Rows (row parts with int32 accumulators) to deliver in the current
-  /// step (capacity: every sender's).
+  /// step, from the start (size: every sender's, as each spikes at most
+  /// once a step).
   std::vector<uint32_t> rowEvents;
 
   // For the per-core counters: output axons of global compartment c are
@@ -307,8 +319,8 @@ private:
 
   /// Ring of S = ringSlots accumulator slots of ringStride accumulators,
   /// slot-major: the update reads the input of compartment c for step t at
-  /// ring[(t % S) * ringStride + c]. int32 when no compartment can receive
-  /// 2^31 or more in a step (proven at load); then 15 zero accumulators
+  /// ring[(t % S) * ringStride + position[c]]. int32 when no compartment can
+  /// receive 2^31 or more in a step (proven at load); then 15 zero accumulators
   /// follow the ring, for the lanes of a window past the last compartment
   /// (they only ever receive zero), and ring32 has 15 more of room so that
   /// the ring can start on a 64-byte boundary (ring32Start).
@@ -321,14 +333,9 @@ private:
     return reinterpret_cast<int32_t *>((p + 63) & ~uintptr_t(63));
   }
   uint32_t ringSlots = 1;
-  /// N, or with int32 accumulators room for N and the re-placed ones:
-  /// synapses into compartment placedCompartments[i] add to accumulator
-  /// placedBegin + i of a slot (N rounded up to 16), and before the update
-  /// of a step gatherPlaced() moves those to their compartment's place
-  /// (and zeroes them).
+  /// N, or with int32 accumulators N rounded up to 16 (so that slots start
+  /// on 64-byte boundaries); accumulators past N only ever receive zero.
   uint32_t ringStride = 0;
-  std::vector<uint32_t> placedCompartments;
-  uint32_t placedBegin = 0; ///< where they start in a slot
 
   // Host sources. Channel i of source s is global channel
   // channelBase[s] + i; it fans out to the global input axons
@@ -342,17 +349,21 @@ private:
 
   // Populations: neuron n of population p is global compartment
   // neuronCompartment[populationBase[p] + n]; the inverse maps are
-  // compPopulation / compNeuron (UINT32_MAX outside every population).
+  // compPopulation and compFlatNeuron = populationBase[p] + n, the flat
+  // neuron index (UINT32_MAX outside every population).
   std::vector<uint32_t> populationBase, neuronCompartment;
-  std::vector<uint32_t> compPopulation, compNeuron;
+  std::vector<uint32_t> compPopulation, compFlatNeuron;
   std::vector<uint8_t> populationFlags;
   spikeio::NodeTable nodeTable;
 
+  /// Global indices, in update order (ascending unless reordered).
   std::vector<uint32_t> spiking;
+  mutable std::vector<uint32_t> spikingAscending; ///< when reordered
   std::vector<SourceSpikeEvent> sourceSpiking;
-  /// lastSpikes()' working space (kept to avoid allocating every step).
-  mutable std::vector<uint32_t> populationScratch;
-  mutable std::vector<NeuronSpike> spikeScratch;
+  /// lastSpikes()' working space (kept to avoid allocating every step):
+  /// flat neuron indices, and a bit per flat neuron.
+  mutable std::vector<uint32_t> flatScratch;
+  mutable std::vector<uint64_t> flatBits;
   Counters totals;
   mutable std::vector<CoreCounters> perCore; ///< coreCounters()' result
 };
