@@ -62,38 +62,49 @@ CAJAL_DELIVERY_HOT void addSingles(int32_t *ring, uint32_t adjust,
 
 CAJAL_DELIVERY_HOT void deliverParts(const DeliveryArgs &a,
                                      const uint32_t *parts, size_t count) {
+  // Every pointer and bound in a local: the window stores are memcpy, which
+  // may alias anything in memory, so GCC would reload them per window.
+  const RowPart *rowParts = a.parts;
+  const uint32_t *wideOffset = a.wideOffset, *weightIndex = a.wideWeightIndex;
+  const WideWeights *wideWeights = a.wideWeights;
+  const uint32_t *narrowOffset = a.narrowOffset;
+  const NarrowWeights *narrowWeights = a.narrowWeights;
+  const FlatSynapse *synapses = a.synapses;
+  int32_t *ring = a.ring;
   // Parts of random senders come from memory in large images: prefetch the
   // part of the event `ahead` positions on (up to `lines` cache lines of
   // single synapses, the first line of each window list), and the part's
   // starts twice as far ahead.
   constexpr size_t ahead = 8, lines = 8;
   constexpr size_t lineSynapses = 64 / sizeof(FlatSynapse);
-  const uint32_t ringSize = a.split + a.base;
-  const uint32_t wrapped = a.base - ringSize; // modulo 2^32: -split
+  const uint32_t split = a.split, base = a.base;
+  const uint32_t wrapped = base - (split + base); // modulo 2^32: -split
   for (size_t k = 0; k < count; ++k) {
     if (k + 2 * ahead < count)
-      __builtin_prefetch(a.parts + parts[k + 2 * ahead]);
+      __builtin_prefetch(rowParts + parts[k + 2 * ahead]);
     if (k + ahead < count) {
-      const RowPart &p = a.parts[parts[k + ahead]];
+      const RowPart &p = rowParts[parts[k + ahead]];
       const size_t len =
-          std::min<size_t>(a.parts[parts[k + ahead] + 1].single - p.single,
+          std::min<size_t>(rowParts[parts[k + ahead] + 1].single - p.single,
                            lineSynapses * lines);
       for (size_t i = 0; i < len; i += lineSynapses)
-        __builtin_prefetch(a.synapses + p.single + i);
-      __builtin_prefetch(a.wideOffset + p.wide);
-      __builtin_prefetch(a.wideWeightIndex + p.wide);
-      __builtin_prefetch(a.narrowOffset + p.narrow);
-      __builtin_prefetch(a.narrowWeights + p.narrow);
+        __builtin_prefetch(synapses + p.single + i);
+      __builtin_prefetch(wideOffset + p.wide);
+      __builtin_prefetch(weightIndex + p.wide);
+      __builtin_prefetch(narrowOffset + p.narrow);
+      __builtin_prefetch(narrowWeights + p.narrow);
     }
-    const RowPart &p = a.parts[parts[k]];
-    const RowPart &next = (&p)[1];
-    const uint32_t adjust = p.delayOffset >= a.split ? wrapped : a.base;
-    for (uint32_t i = p.wide; i < next.wide; ++i)
-      addWindow(a.ring + uint32_t(a.wideOffset[i] + adjust),
-                a.wideWeights[a.wideWeightIndex[i]]);
-    addWindows(a.ring, adjust, a.narrowOffset, a.narrowWeights, p.narrow,
-               next.narrow);
-    addSingles(a.ring, adjust, a.synapses + p.single, a.synapses + next.single);
+    const RowPart *p = rowParts + parts[k];
+    const uint32_t wideBegin = p[0].wide, wideEnd = p[1].wide;
+    const uint32_t narrowBegin = p[0].narrow, narrowEnd = p[1].narrow;
+    const uint32_t singleBegin = p[0].single, singleEnd = p[1].single;
+    const uint32_t adjust = p[0].delayOffset >= split ? wrapped : base;
+    for (uint32_t i = wideBegin; i < wideEnd; ++i)
+      addWindow(ring + uint32_t(wideOffset[i] + adjust),
+                wideWeights[weightIndex[i]]);
+    addWindows(ring, adjust, narrowOffset, narrowWeights, narrowBegin,
+               narrowEnd);
+    addSingles(ring, adjust, synapses + singleBegin, synapses + singleEnd);
   }
 }
 

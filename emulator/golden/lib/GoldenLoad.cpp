@@ -610,16 +610,16 @@ void GoldenModel::RowBuilder::placeAccumulators() {
     placedPopulations.push_back(p);
   }
   if (!tail.empty()) {
-    // The other compartments first, in global order, then the re-ordered
-    // populations one after the other.
+    // The re-ordered populations first, one after the other (from position
+    // 0, a 64-byte boundary: a convolution's windows of 16 channels are
+    // then aligned), then the other compartments in global order.
     std::vector<uint8_t> moved(n, 0);
     for (const uint32_t c : tail)
       moved[c] = 1;
-    m.atPosition.clear();
+    m.atPosition = tail;
     for (uint32_t c = 0; c < n; ++c)
       if (!moved[c])
         m.atPosition.push_back(c);
-    m.atPosition.insert(m.atPosition.end(), tail.begin(), tail.end());
     for (uint32_t i = 0; i < n; ++i)
       m.position[m.atPosition[i]] = i;
     m.reordered = true;

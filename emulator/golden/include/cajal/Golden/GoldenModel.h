@@ -235,7 +235,7 @@ private:
   // The arrays, and the accumulators of a ring slot, are in update order:
   // global compartment g is at position[g], compartment atPosition[i] at i.
   // That is the global order, except that re-ordered populations
-  // (ModelOptions::placeAccumulators) follow the rest, channels-last.
+  // (ModelOptions::placeAccumulators) come first, channels-last.
   std::vector<uint32_t> compBegin;
   std::vector<uint32_t> position, atPosition;
   bool reordered = false; ///< position is not the identity
