@@ -174,6 +174,8 @@ void GoldenModel::Loader::finishRuns(GoldenModel &m) {
     r.uniform = r.uniform && r.end - r.begin >= minUniform;
     appendRun(m, r);
   }
+  for (UpdateRun &r : m.updateRuns)
+    r.noRefractory = r.uniform && m.hot.refractory[r.begin] == 0;
 }
 
 /// The update constants in global order, and per core its compartments,

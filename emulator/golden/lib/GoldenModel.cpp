@@ -111,7 +111,8 @@ void GoldenModel::updateCompartments() {
     detail::UpdateCounts c;
     const size_t listed = spiking.size();
     if (fused && r.lanes32 && acc32) {
-      c = fused->fn[r.idle][r.uniform](a, r.begin, r.end);
+      c = (r.noRefractory ? fused->noRefractory[r.idle]
+                          : fused->fn[r.idle][r.uniform])(a, r.begin, r.end);
       spiking.insert(spiking.end(), spikeBuffer.begin(),
                      spikeBuffer.begin() + c.fired);
     } else {

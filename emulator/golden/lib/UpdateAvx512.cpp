@@ -63,8 +63,10 @@ struct Constants {
 };
 
 /// Compartments i .. i + 15 (those of `lanes` unless Full); appends the
-/// spiking ones (`index` holds i .. i + 15) to out[spikes ..].
-template <IdleCount Idle, bool Uniform, bool Full>
+/// spiking ones (`index` holds i .. i + 15) to out[spikes ..]. NoRefractory
+/// (uniform ranges whose refractory period is 0, so refractoryLeft stays 0):
+/// refractoryLeft is neither read nor written.
+template <IdleCount Idle, bool Uniform, bool NoRefractory, bool Full>
 CAJAL_AVX512 inline void update16(const UpdateArgs &a, const Constants &k,
                                   uint32_t i, __mmask16 lanes, __m512i index,
                                   uint32_t &idle, uint32_t &spikes) {
@@ -73,7 +75,8 @@ CAJAL_AVX512 inline void update16(const UpdateArgs &a, const Constants &k,
   store<Full>(slot, lanes, k.zero);
   const __m512i u0 = load<Full>(a.u + i, lanes);
   const __m512i v0 = load<Full>(a.v + i, lanes);
-  const __m512i r0 = load<Full>(a.refractoryLeft + i, lanes);
+  const __m512i r0 =
+      NoRefractory ? k.zero : load<Full>(a.refractoryLeft + i, lanes);
   const __m512i bias = param<Uniform, Full>(a.bias32, k.bias, i, lanes);
   if (Idle != NoIdleCount) {
     const __m512i all = _mm512_or_si512(
@@ -111,8 +114,9 @@ CAJAL_AVX512 inline void update16(const UpdateArgs &a, const Constants &k,
   const __m512i ref = param<Uniform, Full>(a.refractory, k.ref, i, lanes);
   store<Full>(a.u + i, lanes, u);
   store<Full>(a.v + i, lanes, _mm512_mask_mov_epi32(vQuiet, fire, vFired));
-  store<Full>(a.refractoryLeft + i, lanes,
-              _mm512_mask_mov_epi32(rQuiet, fire, ref));
+  if (!NoRefractory)
+    store<Full>(a.refractoryLeft + i, lanes,
+                _mm512_mask_mov_epi32(rQuiet, fire, ref));
   // Compress in a register and store all 16 lanes, spike or not: no branch
   // to mispredict (a third of the vectors of a CNN have a spike), and no
   // compressing store, which AMD cores execute slowly. spikeOut has room
@@ -122,7 +126,7 @@ CAJAL_AVX512 inline void update16(const UpdateArgs &a, const Constants &k,
   spikes += uint32_t(__builtin_popcount(fire));
 }
 
-template <IdleCount Idle, bool Uniform>
+template <IdleCount Idle, bool Uniform, bool NoRefractory = false>
 CAJAL_AVX512 UpdateCounts updateRange(const UpdateArgs &args, uint32_t b,
                                       uint32_t e) {
   if (b >= e)
@@ -153,12 +157,13 @@ CAJAL_AVX512 UpdateCounts updateRange(const UpdateArgs &args, uint32_t b,
   const __m512i sixteen = _mm512_set1_epi32(16);
   uint32_t idle = 0, spikes = 0, i = b;
   for (; e - i >= 16; i += 16) {
-    update16<Idle, Uniform, true>(a, k, i, 0xFFFF, index, idle, spikes);
+    update16<Idle, Uniform, NoRefractory, true>(a, k, i, 0xFFFF, index, idle,
+                                                spikes);
     index = _mm512_add_epi32(index, sixteen);
   }
   if (i < e)
-    update16<Idle, Uniform, false>(a, k, i, __mmask16((1u << (e - i)) - 1),
-                                   index, idle, spikes);
+    update16<Idle, Uniform, NoRefractory, false>(
+        a, k, i, __mmask16((1u << (e - i)) - 1), index, idle, spikes);
   return {idle, spikes};
 }
 
@@ -169,7 +174,10 @@ const FusedKernels *fusedAvx512Kernels() {
       {{updateRange<NoIdleCount, false>, updateRange<NoIdleCount, true>},
        {updateRange<IdlePerRun, false>, updateRange<IdlePerRun, true>},
        {updateRange<IdlePerCompartment, false>,
-        updateRange<IdlePerCompartment, true>}}};
+        updateRange<IdlePerCompartment, true>}},
+      {updateRange<NoIdleCount, true, true>,
+       updateRange<IdlePerRun, true, true>,
+       updateRange<IdlePerCompartment, true, true>}};
   return &kernels;
 }
 

@@ -110,6 +110,9 @@ const KernelTable *kernelTable(Isa isa);
 /// (UpdateArgs::spikeOut; UpdateCounts::fired is their number).
 struct FusedKernels {
   UpdateFn fn[idleCountModes][2];
+  /// [IdleCount], uniform ranges whose refractory period is 0: their
+  /// refractoryLeft stays 0, so it is neither read nor written.
+  UpdateFn noRefractory[idleCountModes];
 };
 /// The AVX-512 ones (UpdateAvx512.cpp), or null in a build without them;
 /// use only when kernelTable(Isa::Avx512) is not null.

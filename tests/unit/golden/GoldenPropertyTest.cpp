@@ -333,18 +333,20 @@ chip::Image convImage(const chip::Profile &profile) {
     int channels;
     std::vector<std::pair<uint32_t, uint32_t>> slices; ///< (core, count)
   };
-  auto neuron = [](int threshold) {
+  // conv2 has no refractory period (the AVX-512 loop then skips
+  // refractoryLeft), conv1 one step.
+  auto neuron = [](int threshold, uint8_t refractory) {
     chip::CompartmentParams p;
     p.decayU = uint16_t((1u << 12) - 1); // u = this step's input
     p.thresholdMantissa = uint32_t(threshold);
-    p.refractory = 1;
+    p.refractory = refractory;
     p.vmaxExponent = 7;
     p.vminExponent = 20;
     return p;
   };
   testimg::ImageBuilder b(profile);
-  const std::vector<chip::CompartmentParams> conv1Core(200, neuron(12)),
-      conv1Tail(112, neuron(12)), conv2Core(256, neuron(8));
+  const std::vector<chip::CompartmentParams> conv1Core(200, neuron(12, 1)),
+      conv1Tail(112, neuron(12, 1)), conv2Core(256, neuron(8, 0));
   const uint32_t cores[4] = {b.addCore(conv1Core), b.addCore(conv1Core),
                              b.addCore(conv1Tail), b.addCore(conv2Core)};
   const Layer conv1{8, {{cores[0], 200}, {cores[1], 200}, {cores[2], 112}}};

@@ -267,6 +267,9 @@ private:
     bool lanes32;
     uint8_t idle; ///< detail::IdleCount
     bool uniform;
+    /// Uniform with refractory period 0: refractoryLeft stays 0 (the
+    /// AVX-512 loop then skips it).
+    bool noRefractory = false;
   };
   std::vector<UpdateRun> updateRuns;
   const detail::KernelTable *kernels = nullptr;
