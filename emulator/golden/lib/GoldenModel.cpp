@@ -269,7 +269,7 @@ void GoldenModel::lastSpikes(std::vector<NeuronSpike> &out) const {
   // Raw pointers below: through the vectors GCC reloads their ends after
   // every store (the stores might alias them).
   std::vector<uint32_t> &flat = flatScratch;
-  flat.resize(spiking.size());
+  flat.resize(spiking.size() + 4); // the word decoding below writes 4 ahead
   uint32_t *f = flat.data();
   size_t count = 0;
   bool ascending = true;
@@ -290,11 +290,23 @@ void GoldenModel::lastSpikes(std::vector<NeuronSpike> &out) const {
       first = std::min(first, f[i] / 64);
       last = std::max(last, f[i] / 64);
     }
+    // Four bits of every word without a branch (a word rarely has more),
+    // the rest in a loop: a branch per bit would mispredict per word.
     size_t k = 0;
     for (uint32_t w = first; w <= last; ++w) {
-      for (uint64_t word = bits[w]; word; word &= word - 1)
-        f[k++] = w * 64 + uint32_t(__builtin_ctzll(word));
+      uint64_t word = bits[w];
       bits[w] = 0;
+      const uint32_t set = uint32_t(__builtin_popcountll(word));
+      for (uint32_t j = 0; j < 4; ++j) {
+        f[k + j] =
+            w * 64 + uint32_t(__builtin_ctzll(word | (uint64_t(1) << 63)));
+        word &= word - 1;
+      }
+      for (uint32_t j = 4; j < set; ++j) {
+        f[k + j] = w * 64 + uint32_t(__builtin_ctzll(word));
+        word &= word - 1;
+      }
+      k += set;
     }
   }
   out.resize(count);
