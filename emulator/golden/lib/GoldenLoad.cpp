@@ -29,17 +29,17 @@
 // vector add each at delivery; the rest stay single. Windows with equal
 // weights share one copy.
 //
-// Accumulators need not be in compartment order. A convolution stored
+// Compartments need not be updated in global order. A convolution stored
 // channels-first (as NIR and the importer number it) gives runs of 2-3
 // adjacent targets per kernel row; stored channels-last, runs of 3 x the
 // output channels, whole wide windows. So before the windows are built,
 // placeAccumulators tries, per population of size S, every channels-last
 // order (neuron j at (j % P) * (S / P) + j / P for each divisor P of S) on
-// a sample of rows, and re-places the population's accumulators in the
-// order with the fewest runs of adjacent targets when that halves them.
-// Re-placed accumulators follow the compartments' in each ring slot; the
-// update of a step first moves them to their compartment's place
-// (GoldenModel::gatherPlaced), one copy per re-placed compartment.
+// a sample of rows, and re-orders the population's compartments (state,
+// constants, accumulators) in the order with the fewest runs of adjacent
+// targets when that halves them. Re-ordered populations take the first
+// positions; orderCompartments then lays the constants out in that order
+// and builds the update runs over positions.
 //
 //===----------------------------------------------------------------------===//
 #include "UpdateKernels.h"

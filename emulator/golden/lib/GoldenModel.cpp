@@ -23,9 +23,9 @@
 // loader proved no sum reaches 2^31), so delivery order cannot change a
 // result. With int32 accumulators a row's nearby synapses are windows, one
 // vector add each, and rows of upcoming spikes are prefetched: in large
-// images they come from DRAM (DeliveryKernels.h); the accumulators of a
-// re-placed population (GoldenLoad.cpp) follow the compartments' in each
-// slot and are moved into place before the update reads the slot.
+// images they come from DRAM (DeliveryKernels.h). Compartments are updated
+// in update order (position[], GoldenLoad.cpp), which re-orders some
+// populations channels-last; spikes are mapped back to global indices.
 //
 //===----------------------------------------------------------------------===//
 #include "UpdateKernels.h"
