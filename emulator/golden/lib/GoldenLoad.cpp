@@ -175,7 +175,15 @@ void GoldenModel::Loader::finishRuns(GoldenModel &m) {
     appendRun(m, r);
   }
   for (UpdateRun &r : m.updateRuns)
-    r.noRefractory = r.uniform && m.hot.refractory[r.begin] == 0;
+    if (r.uniform) {
+      const uint32_t b = r.begin;
+      r.folded =
+          uint8_t((m.hot.refractory[b] == 0 ? detail::foldedNoRefractory : 0) |
+                  (m.hot.scaleU[b] == 0 ? detail::foldedResetU : 0) |
+                  (m.hot.scaleV[b] == int32_t(1) << m.format.decayBits
+                       ? detail::foldedKeepV
+                       : 0));
+    }
 }
 
 /// The update constants in global order, and per core its compartments,
@@ -525,7 +533,9 @@ Status GoldenModel::RowBuilder::unpack() {
       }
     }
   }
-  m.ringSlots = maxDelay + 1;
+  // The update of step t consumes slot t % S before step t delivers, so
+  // the slot of t + D is the one just consumed: D slots are enough.
+  m.ringSlots = maxDelay;
   std::vector<uint32_t>().swap(axonStart);
   return Status::ok();
 }
@@ -633,9 +643,9 @@ void GoldenModel::RowBuilder::placeAccumulators() {
 void GoldenModel::RowBuilder::layoutSlots() {
   const uint32_t n = m.compartmentCount();
   // Slots start on 16-accumulator boundaries, so that wide windows can too,
-  // unless the indices would pass 2^32.
+  // unless the offsets (up to delay S: (S + 1) slots) would pass 2^32.
   const uint64_t stride = (uint64_t(n) + wideLanes - 1) & ~(wideLanes - 1);
-  m.ringStride = uint64_t(m.ringSlots) * stride + wideLanes <=
+  m.ringStride = uint64_t(m.ringSlots + 1) * stride + wideLanes <=
                          std::numeric_limits<uint32_t>::max()
                      ? uint32_t(stride)
                      : n;

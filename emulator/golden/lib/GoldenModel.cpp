@@ -3,7 +3,7 @@
 // A step t has two phases (GoldenLoad.cpp builds the arrays).
 //
 // Update: every compartment takes q from its accumulator slot t % S of a
-// ring of S = (largest delay in the image) + 1 slots and is advanced exactly
+// ring of S = (largest delay in the image) slots and is advanced exactly
 // as chip::updateCompartment does, by a branch-free loop over
 // structure-of-arrays state and per-compartment constants
 // (UpdateKernels.cpp, UpdateAvx512.cpp), run over a few long runs of
@@ -18,13 +18,13 @@
 // sender's synapse rows; each row adds its weights into slot (t + delay) %
 // S. A row is sorted by offset = delay * N + target, so the entries that
 // wrap past the end of the ring are a contiguous tail: the row is two
-// plain runs of indexed adds. Delays are 1..S-1, so step t never writes the
-// slot it just consumed. Additions are exact (int64, or int32 where the
-// loader proved no sum reaches 2^31), so delivery order cannot change a
-// result. With int32 accumulators a row's nearby synapses are windows, one
-// vector add each, and rows of upcoming spikes are prefetched: in large
-// images they come from DRAM (DeliveryKernels.h). Compartments are updated
-// in update order (position[], GoldenLoad.cpp), which re-orders some
+// plain runs of indexed adds. Delays are 1..S; delay S lands in the slot
+// the update of step t has just consumed (and zeroed). Additions are exact
+// (int64, or int32 where the loader proved no sum reaches 2^31), so delivery
+// order cannot change a result. With int32 accumulators a row's nearby synapses
+// are windows, one vector add each, and rows of upcoming spikes are prefetched:
+// in large images they come from DRAM (DeliveryKernels.h). Compartments are
+// updated in update order (position[], GoldenLoad.cpp), which re-orders some
 // populations channels-last; spikes are mapped back to global indices.
 //
 //===----------------------------------------------------------------------===//
@@ -111,8 +111,8 @@ void GoldenModel::updateCompartments() {
     detail::UpdateCounts c;
     const size_t listed = spiking.size();
     if (fused && r.lanes32 && acc32) {
-      c = (r.noRefractory ? fused->noRefractory[r.idle]
-                          : fused->fn[r.idle][r.uniform])(a, r.begin, r.end);
+      c = (r.uniform ? fused->uniform[r.idle][r.folded]
+                     : fused->varied[r.idle])(a, r.begin, r.end);
       spiking.insert(spiking.end(), spikeBuffer.begin(),
                      spikeBuffer.begin() + c.fired);
     } else {

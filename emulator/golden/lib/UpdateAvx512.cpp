@@ -16,6 +16,9 @@
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
 #include <immintrin.h>
 
+#include <array>
+#include <utility>
+
 namespace cajal::golden::detail {
 namespace {
 
@@ -63,10 +66,9 @@ struct Constants {
 };
 
 /// Compartments i .. i + 15 (those of `lanes` unless Full); appends the
-/// spiking ones (`index` holds i .. i + 15) to out[spikes ..]. NoRefractory
-/// (uniform ranges whose refractory period is 0, so refractoryLeft stays 0):
-/// refractoryLeft is neither read nor written.
-template <IdleCount Idle, bool Uniform, bool NoRefractory, bool Full>
+/// spiking ones (`index` holds i .. i + 15) to out[spikes ..]. F: the
+/// folded* bits (UpdateKernels.h), the work a uniform range leaves out.
+template <IdleCount Idle, bool Uniform, unsigned F, bool Full>
 CAJAL_AVX512 inline void update16(const UpdateArgs &a, const Constants &k,
                                   uint32_t i, __mmask16 lanes, __m512i index,
                                   uint32_t &idle, uint32_t &spikes) {
@@ -75,15 +77,17 @@ CAJAL_AVX512 inline void update16(const UpdateArgs &a, const Constants &k,
   store<Full>(slot, lanes, k.zero);
   const __m512i u0 = load<Full>(a.u + i, lanes);
   const __m512i v0 = load<Full>(a.v + i, lanes);
-  const __m512i r0 =
-      NoRefractory ? k.zero : load<Full>(a.refractoryLeft + i, lanes);
+  const __m512i r0 = (F & foldedNoRefractory)
+                         ? k.zero
+                         : load<Full>(a.refractoryLeft + i, lanes);
   const __m512i bias = param<Uniform, Full>(a.bias32, k.bias, i, lanes);
   if (Idle != NoIdleCount) {
     const __m512i all = _mm512_or_si512(
         _mm512_or_si512(q, u0), _mm512_or_si512(_mm512_or_si512(v0, r0), bias));
     const __mmask16 isIdle = _mm512_mask_cmpeq_epi32_mask(lanes, all, k.zero);
     idle += uint32_t(__builtin_popcount(isIdle));
-    if (Idle == IdlePerCompartment) {
+    // Rare (a compartment with state, input and bias all zero): a branch.
+    if (Idle == IdlePerCompartment && isIdle) {
       int32_t *count = reinterpret_cast<int32_t *>(a.idleCount) + i;
       const __m512i c = load<Full>(count, lanes);
       store<Full>(count, lanes, _mm512_mask_add_epi32(c, isIdle, c, k.one));
@@ -91,10 +95,14 @@ CAJAL_AVX512 inline void update16(const UpdateArgs &a, const Constants &k,
   }
   const __m512i qs = _mm512_min_epi32(_mm512_max_epi32(q, k.negLimit), k.limit);
   const __m512i sU = param<Uniform, Full>(a.scaleU, k.sU, i, lanes);
-  const __m512i x = _mm512_add_epi32(decay16(u0, sU, k.bits, k.lowMask), qs);
+  const __m512i x =
+      (F & foldedResetU)
+          ? qs
+          : _mm512_add_epi32(decay16(u0, sU, k.bits, k.lowMask), qs);
   const __m512i u = _mm512_sra_epi32(_mm512_sll_epi32(x, k.shift), k.shift);
   const __m512i sV = param<Uniform, Full>(a.scaleV, k.sV, i, lanes);
-  const __m512i dv = decay16(v0, sV, k.bits, k.lowMask);
+  const __m512i dv =
+      (F & foldedKeepV) ? v0 : decay16(v0, sV, k.bits, k.lowMask);
   const __m512i w = _mm512_add_epi32(u, bias);
   const __m512i sum = _mm512_add_epi32(dv, w);
   // Sign of (dv ^ sum) & (w ^ sum): the sum went past INT32_MIN.
@@ -114,7 +122,7 @@ CAJAL_AVX512 inline void update16(const UpdateArgs &a, const Constants &k,
   const __m512i ref = param<Uniform, Full>(a.refractory, k.ref, i, lanes);
   store<Full>(a.u + i, lanes, u);
   store<Full>(a.v + i, lanes, _mm512_mask_mov_epi32(vQuiet, fire, vFired));
-  if (!NoRefractory)
+  if (!(F & foldedNoRefractory))
     store<Full>(a.refractoryLeft + i, lanes,
                 _mm512_mask_mov_epi32(rQuiet, fire, ref));
   // Compress in a register and store all 16 lanes, spike or not: no branch
@@ -126,7 +134,7 @@ CAJAL_AVX512 inline void update16(const UpdateArgs &a, const Constants &k,
   spikes += uint32_t(__builtin_popcount(fire));
 }
 
-template <IdleCount Idle, bool Uniform, bool NoRefractory = false>
+template <IdleCount Idle, bool Uniform, unsigned F = 0>
 CAJAL_AVX512 UpdateCounts updateRange(const UpdateArgs &args, uint32_t b,
                                       uint32_t e) {
   if (b >= e)
@@ -157,27 +165,31 @@ CAJAL_AVX512 UpdateCounts updateRange(const UpdateArgs &args, uint32_t b,
   const __m512i sixteen = _mm512_set1_epi32(16);
   uint32_t idle = 0, spikes = 0, i = b;
   for (; e - i >= 16; i += 16) {
-    update16<Idle, Uniform, NoRefractory, true>(a, k, i, 0xFFFF, index, idle,
-                                                spikes);
+    update16<Idle, Uniform, F, true>(a, k, i, 0xFFFF, index, idle, spikes);
     index = _mm512_add_epi32(index, sixteen);
   }
   if (i < e)
-    update16<Idle, Uniform, NoRefractory, false>(
-        a, k, i, __mmask16((1u << (e - i)) - 1), index, idle, spikes);
+    update16<Idle, Uniform, F, false>(a, k, i, __mmask16((1u << (e - i)) - 1),
+                                      index, idle, spikes);
   return {idle, spikes};
+}
+
+/// FusedKernels::uniform[Idle], indexed by the folded* bits.
+template <IdleCount Idle, unsigned... I>
+constexpr std::array<UpdateFn, foldedVariants>
+uniformByFolding(std::integer_sequence<unsigned, I...>) {
+  return {updateRange<Idle, true, I>...};
 }
 
 } // namespace
 
 const FusedKernels *fusedAvx512Kernels() {
+  constexpr auto all = std::make_integer_sequence<unsigned, foldedVariants>();
   static const FusedKernels kernels = {
-      {{updateRange<NoIdleCount, false>, updateRange<NoIdleCount, true>},
-       {updateRange<IdlePerRun, false>, updateRange<IdlePerRun, true>},
-       {updateRange<IdlePerCompartment, false>,
-        updateRange<IdlePerCompartment, true>}},
-      {updateRange<NoIdleCount, true, true>,
-       updateRange<IdlePerRun, true, true>,
-       updateRange<IdlePerCompartment, true, true>}};
+      {updateRange<NoIdleCount, false>, updateRange<IdlePerRun, false>,
+       updateRange<IdlePerCompartment, false>},
+      {uniformByFolding<NoIdleCount>(all), uniformByFolding<IdlePerRun>(all),
+       uniformByFolding<IdlePerCompartment>(all)}};
   return &kernels;
 }
 

@@ -28,6 +28,7 @@
 
 #include "cajal/Golden/GoldenModel.h"
 
+#include <array>
 #include <cstdint>
 #include <vector>
 
@@ -105,14 +106,25 @@ struct KernelTable {
 /// Kernels for `isa`, or null when this build or CPU does not have it.
 const KernelTable *kernelTable(Isa isa);
 
-/// Hand-written variants for 32-bit lanes and int32 accumulators,
-/// [IdleCount][uniform], that list the spiking compartments themselves
-/// (UpdateArgs::spikeOut; UpdateCounts::fired is their number).
+/// What the constants of a uniform range let its loop leave out, as bits
+/// of an index (FusedKernels::uniform): refractoryLeft when the refractory
+/// period is 0 (it stays 0: neither read nor written), decay(u) when scaleU is
+/// 0 (u takes the input alone: IAF and single-exponential neurons), decay(v)
+/// when scaleV is 2^decayBits (v does not leak: IAF).
+enum : unsigned {
+  foldedNoRefractory = 1,
+  foldedResetU = 2,
+  foldedKeepV = 4,
+  foldedVariants = 8
+};
+
+/// Hand-written variants for 32-bit lanes and int32 accumulators that list
+/// the spiking compartments themselves (UpdateArgs::spikeOut;
+/// UpdateCounts::fired is their number): [IdleCount] for ranges of varied
+/// constants, [IdleCount][folded* bits] for uniform ones.
 struct FusedKernels {
-  UpdateFn fn[idleCountModes][2];
-  /// [IdleCount], uniform ranges whose refractory period is 0: their
-  /// refractoryLeft stays 0, so it is neither read nor written.
-  UpdateFn noRefractory[idleCountModes];
+  UpdateFn varied[idleCountModes];
+  std::array<UpdateFn, foldedVariants> uniform[idleCountModes];
 };
 /// The AVX-512 ones (UpdateAvx512.cpp), or null in a build without them;
 /// use only when kernelTable(Isa::Avx512) is not null.

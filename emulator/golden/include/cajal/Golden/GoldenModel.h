@@ -267,9 +267,9 @@ private:
     bool lanes32;
     uint8_t idle; ///< detail::IdleCount
     bool uniform;
-    /// Uniform with refractory period 0: refractoryLeft stays 0 (the
-    /// AVX-512 loop then skips it).
-    bool noRefractory = false;
+    /// Uniform: the work its constants let the AVX-512 loop leave out
+    /// (the detail::folded* bits).
+    uint8_t folded = 0;
   };
   std::vector<UpdateRun> updateRuns;
   const detail::KernelTable *kernels = nullptr;
