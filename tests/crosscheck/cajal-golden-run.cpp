@@ -69,7 +69,8 @@ std::string parseArgs(int argc, char **argv, Options &o) {
   return o.image.empty() ? "no image given" : "";
 }
 
-void printStats(const golden::GoldenModel &m, double seconds) {
+void printStats(const golden::GoldenModel &m, double seconds,
+                double writeSeconds) {
   const golden::Counters &c = m.counters();
   std::printf(
       "steps %llu\ncompartment-spikes %llu\nsource-spikes %llu\n"
@@ -83,12 +84,13 @@ void printStats(const golden::GoldenModel &m, double seconds) {
   std::printf(
       "isa %s\nlanes32-compartments %u\naccumulators %s\n"
       "wide-windows %llu\nnarrow-windows %llu\nwindow-synapses %llu\n"
-      "single-synapses %llu\nplaced-compartments %llu\nrun-seconds %.6f\n",
+      "single-synapses %llu\nplaced-compartments %llu\nrun-seconds %.6f\n"
+      "write-seconds %.6f\n",
       golden::isaName(m.isa()), m.compartmentsIn32BitLanes(),
       m.accumulators32() ? "int32" : "int64", (unsigned long long)d.wideWindows,
       (unsigned long long)d.narrowWindows, (unsigned long long)d.windowSynapses,
       (unsigned long long)d.singleSynapses,
-      (unsigned long long)d.placedCompartments, seconds);
+      (unsigned long long)d.placedCompartments, seconds, writeSeconds);
 }
 
 } // namespace
@@ -117,12 +119,14 @@ int main(int argc, char **argv) {
     if (Status s = model->setExternalSpikes(std::move(*spikes)); !s)
       return fail(o.input + ": " + s.error());
   }
+  double writeSeconds = 0;
+  o.record.writeSeconds = &writeSeconds;
   const auto start = std::chrono::steady_clock::now();
   if (Status s = golden::runAndRecord(*model, o.steps, o.record); !s)
     return fail(s.error());
   const std::chrono::duration<double> took =
       std::chrono::steady_clock::now() - start;
   if (o.stats)
-    printStats(*model, took.count());
+    printStats(*model, took.count(), writeSeconds);
   return 0;
 }

@@ -107,6 +107,7 @@ struct GoldenModel::Loader {
                       const chip::NeuronFormat &f, CoreRange &range);
   static std::vector<UpdateRun>
   layoutCompartments(GoldenModel &m, const chip::Image &image, bool wide);
+  static void permuteSenders(GoldenModel &m);
   static void orderCompartments(GoldenModel &m,
                                 const std::vector<UpdateRun> &cores,
                                 const std::vector<uint32_t> &placed);
@@ -220,6 +221,33 @@ GoldenModel::Loader::layoutCompartments(GoldenModel &m,
   return cores;
 }
 
+/// Compartment senders in update order (sender i = the compartment at
+/// position i); the sources' senders stay after them.
+void GoldenModel::Loader::permuteSenders(GoldenModel &m) {
+  const uint32_t n = m.compartmentCount();
+  std::vector<uint32_t> begin(1, 0), rows;
+  rows.reserve(m.senderRows.size());
+  const auto take = [&](uint32_t k) {
+    rows.insert(rows.end(), m.senderRows.begin() + m.senderRowBegin[k],
+                m.senderRows.begin() + m.senderRowBegin[k + 1]);
+    begin.push_back(uint32_t(rows.size()));
+  };
+  for (uint32_t i = 0; i < n; ++i)
+    take(m.atPosition[i]);
+  for (uint32_t k = n; k + 1 < m.senderRowBegin.size(); ++k)
+    take(k);
+  m.senderRowBegin.swap(begin);
+  m.senderRows.swap(rows);
+  const auto permute = [&](auto &perSender) {
+    std::remove_reference_t<decltype(perSender)> out(perSender);
+    for (uint32_t i = 0; i < n; ++i)
+      out[i] = perSender[m.atPosition[i]];
+    perSender.swap(out);
+  };
+  permute(m.senderAxons);
+  permute(m.senderSynapses);
+}
+
 /// Put the constants in update order (m.atPosition), split the positions
 /// into update runs and allocate the state. `placed`: the re-ordered
 /// populations; each runs in 32-bit lanes only if all its cores can.
@@ -262,6 +290,8 @@ void GoldenModel::Loader::orderCompartments(
     permute(h.refractory);
     permute(h.bias);
     permute(h.bias32);
+    permute(m.flatNeuronAt);
+    permuteSenders(m);
   }
   // Stretches of identical constants (appendRun merges them); finishRuns()
   // then drops the uniform mark of short ones.
@@ -283,8 +313,8 @@ void GoldenModel::Loader::orderCompartments(
   m.hot.v.assign(n, 0);
   m.hot.refractoryLeft.assign(n, 0);
   m.hot.fired.assign(n, 0);
-  if (m.fused) // room for a whole vector past the last compartment
-    m.spikeBuffer.assign(n + 16, 0);
+  // Room for a whole vector past the last compartment (the AVX-512 loop).
+  m.spikingPositions.assign(n + 16, 0);
   m.idlePerCore.assign(cores.size(), 0);
   m.idlePerPosition.assign(perCompartment ? n : 0, 0);
 }
@@ -364,7 +394,7 @@ Status GoldenModel::Loader::mapPopulations(GoldenModel &m,
                                            const chip::Image &image) {
   m.populationBase.assign(1, 0);
   m.compPopulation.assign(m.compartmentCount(), none);
-  m.compFlatNeuron.assign(m.compartmentCount(), none);
+  m.flatNeuronAt.assign(m.compartmentCount(), none);
   for (uint32_t p = 0; p < image.populations.size(); ++p) {
     const chip::Population &pop = image.populations[p];
     const uint32_t base = m.populationBase.back();
@@ -379,7 +409,7 @@ Status GoldenModel::Loader::mapPopulations(GoldenModel &m,
                            str(sl.core) + ", already used by population \"" +
                            image.populations[m.compPopulation[g]].name + "\"");
         m.compPopulation[g] = p;
-        m.compFlatNeuron[g] = base + sl.firstNeuron + k;
+        m.flatNeuronAt[g] = base + sl.firstNeuron + k;
         m.neuronCompartment[base + sl.firstNeuron + k] = g;
       }
     }
@@ -577,7 +607,7 @@ void GoldenModel::RowBuilder::placeAccumulators() {
       const uint32_t c = m.synapses[i].offset % n;
       if (const uint32_t p = m.compPopulation[c]; p != none)
         sample[p].push_back({r, m.synapses[i].offset / n,
-                             m.compFlatNeuron[c] - m.populationBase[p]});
+                             m.flatNeuronAt[c] - m.populationBase[p]});
     }
   std::vector<std::array<uint32_t, 3>> keyed;
   const auto runs = [&](uint32_t p, uint32_t period) {
@@ -840,7 +870,6 @@ Result<GoldenModel> GoldenModel::create(const chip::Image &image,
   m.layout.wideWindows = m.wideOffset.size();
   m.layout.narrowWindows = m.narrowOffset.size();
   m.layout.singleSynapses = m.synapses.size();
-  m.spiking.reserve(m.compartmentCount());
   m.sourceSpiking.reserve(m.channelTargetBegin.size() - 1);
   return m;
 }

@@ -82,62 +82,63 @@ GoldenModel::setExternalSpikes(std::vector<spikeio::SpikeRecord> spikes) {
 
 void GoldenModel::updateCompartments() {
   const size_t base = size_t(stepIndex % ringSlots) * ringStride;
-  const detail::UpdateArgs a{hot.u.data(),
-                             hot.v.data(),
-                             hot.refractoryLeft.data(),
-                             hot.scaleU.data(),
-                             hot.scaleV.data(),
-                             hot.vmin.data(),
-                             hot.vmax.data(),
-                             hot.fireAbove.data(),
-                             hot.keepOnSpike.data(),
-                             hot.refractory.data(),
-                             hot.bias32.data(),
-                             hot.bias.data(),
-                             hot.fired.data(),
-                             idlePerPosition.data(),
-                             ring32.empty()
-                                 ? static_cast<void *>(ring64.data() + base)
-                                 : static_cast<void *>(ring32Start() + base),
-                             (int64_t(1) << format.accumulatorBits) - 1,
-                             int64_t(1) << (format.currentBits - 1),
-                             (int64_t(1) << format.currentBits) - 1,
-                             format.decayBits,
-                             32 - std::min(format.currentBits, 32u),
-                             spikeBuffer.data()};
+  detail::UpdateArgs a{hot.u.data(),
+                       hot.v.data(),
+                       hot.refractoryLeft.data(),
+                       hot.scaleU.data(),
+                       hot.scaleV.data(),
+                       hot.vmin.data(),
+                       hot.vmax.data(),
+                       hot.fireAbove.data(),
+                       hot.keepOnSpike.data(),
+                       hot.refractory.data(),
+                       hot.bias32.data(),
+                       hot.bias.data(),
+                       hot.fired.data(),
+                       idlePerPosition.data(),
+                       ring32.empty()
+                           ? static_cast<void *>(ring64.data() + base)
+                           : static_cast<void *>(ring32Start() + base),
+                       (int64_t(1) << format.accumulatorBits) - 1,
+                       int64_t(1) << (format.currentBits - 1),
+                       (int64_t(1) << format.currentBits) - 1,
+                       format.decayBits,
+                       32 - std::min(format.currentBits, 32u),
+                       nullptr};
   const bool acc32 = !ring32.empty();
   uint64_t idle = 0;
+  uint32_t *spikes = spikingPositions.data();
   for (const UpdateRun &r : updateRuns) {
     detail::UpdateCounts c;
-    const size_t listed = spiking.size();
     if (fused && r.lanes32 && acc32) {
+      a.spikeOut = spikes;
       c = (r.uniform ? fused->uniform[r.idle][r.folded]
                      : fused->varied[r.idle])(a, r.begin, r.end);
-      spiking.insert(spiking.end(), spikeBuffer.begin(),
-                     spikeBuffer.begin() + c.fired);
+      spikes += c.fired;
     } else {
       c = kernels->fn[r.lanes32][acc32][r.idle][r.uniform](a, r.begin, r.end);
       if (c.fired)
-        kernels->scan(hot.fired.data(), r.begin, r.end, spiking);
+        spikes = kernels->scan(hot.fired.data(), r.begin, r.end, spikes);
     }
-    if (reordered) // positions to global indices
-      for (size_t k = listed; k < spiking.size(); ++k)
-        spiking[k] = atPosition[spiking[k]];
     if (r.idle == detail::IdlePerRun)
       idlePerCore[r.core] += c.idle;
     idle += c.idle;
   }
+  spikeCount = uint32_t(spikes - spikingPositions.data());
   totals.activeUpdates += compartmentCount() - idle;
   totals.idleUpdates += idle;
-  totals.compartmentSpikes += spiking.size();
+  totals.compartmentSpikes += spikeCount;
 }
 
 const std::vector<uint32_t> &GoldenModel::lastSpikingCompartments() const {
-  if (!reordered)
-    return spiking;
-  spikingAscending = spiking;
-  std::sort(spikingAscending.begin(), spikingAscending.end());
-  return spikingAscending;
+  const uint32_t *positions = spikingPositions.data();
+  spikingGlobal.assign(positions, positions + spikeCount);
+  if (reordered) {
+    for (uint32_t &g : spikingGlobal)
+      g = atPosition[g];
+    std::sort(spikingGlobal.begin(), spikingGlobal.end());
+  }
+  return spikingGlobal;
 }
 
 void GoldenModel::emitSourceSpikes() {
@@ -203,8 +204,8 @@ void GoldenModel::deliverRows64(size_t queued) {
 void GoldenModel::deliverSpikes() {
   // Each sender spikes at most once: rowEvents has room for all their rows.
   uint32_t *events = rowEvents.data();
-  for (const uint32_t g : spiking)
-    events = queueSender(g, events);
+  for (uint32_t k = 0; k < spikeCount; ++k)
+    events = queueSender(spikingPositions[k], events);
   const uint32_t n = compartmentCount();
   for (const SourceSpikeEvent &e : sourceSpiking)
     events = queueSender(n + channelBase[e.source] + e.index, events);
@@ -224,7 +225,7 @@ void GoldenModel::deliverSpikes() {
 }
 
 void GoldenModel::step() {
-  spiking.clear();
+  spikeCount = 0;
   sourceSpiking.clear();
   updateCompartments();
   emitSourceSpikes();
@@ -239,7 +240,7 @@ const std::vector<CoreCounters> &GoldenModel::coreCounters() const {
   for (uint32_t c = 0; c < cores; ++c) {
     CoreCounters &cc = perCore[c];
     for (uint32_t g = compBegin[c]; g < compBegin[c + 1]; ++g)
-      cc.compartmentSpikes += senderSpikes[g];
+      cc.compartmentSpikes += senderSpikes[position[g]];
     cc.idleUpdates = idlePerCore[c];
     if (!idlePerPosition.empty())
       for (uint32_t g = compBegin[c]; g < compBegin[c + 1]; ++g)
@@ -254,9 +255,9 @@ const std::vector<CoreCounters> &GoldenModel::coreCounters() const {
   };
   const uint32_t n = compartmentCount();
   for (uint32_t g = 0; g < n; ++g)
-    if (senderSpikes[g])
+    if (const uint64_t spikes = senderSpikes[position[g]])
       for (uint32_t o = outBegin[g]; o < outBegin[g + 1]; ++o)
-        arrive(senderSpikes[g], outTargets[o]);
+        arrive(spikes, outTargets[o]);
   for (uint32_t ch = 0; ch + 1 < channelTargetBegin.size(); ++ch)
     if (senderSpikes[n + ch])
       for (uint32_t k = channelTargetBegin[ch]; k < channelTargetBegin[ch + 1];
@@ -269,12 +270,14 @@ void GoldenModel::lastSpikes(std::vector<NeuronSpike> &out) const {
   // Raw pointers below: through the vectors GCC reloads their ends after
   // every store (the stores might alias them).
   std::vector<uint32_t> &flat = flatScratch;
-  flat.resize(spiking.size() + 4); // the word decoding below writes 4 ahead
+  flat.resize(spikeCount + 4); // the word decoding below writes 4 ahead
   uint32_t *f = flat.data();
   size_t count = 0;
   bool ascending = true;
-  for (const uint32_t g : spiking)
-    if (const uint32_t k = compFlatNeuron[g]; k != none) {
+  const uint32_t *positions = spikingPositions.data();
+  const uint32_t *flatNeuron = flatNeuronAt.data();
+  for (uint32_t i = 0; i < spikeCount; ++i)
+    if (const uint32_t k = flatNeuron[positions[i]]; k != none) {
       ascending &= count == 0 || f[count - 1] < k;
       f[count++] = k;
     }
@@ -291,22 +294,19 @@ void GoldenModel::lastSpikes(std::vector<NeuronSpike> &out) const {
       last = std::max(last, f[i] / 64);
     }
     // Four bits of every word without a branch (a word rarely has more),
-    // the rest in a loop: a branch per bit would mispredict per word.
+    // the rest in a loop: a branch per bit would mispredict per word. (No
+    // popcount: without -mpopcnt it is a library call.)
     size_t k = 0;
     for (uint32_t w = first; w <= last; ++w) {
       uint64_t word = bits[w];
       bits[w] = 0;
-      const uint32_t set = uint32_t(__builtin_popcountll(word));
       for (uint32_t j = 0; j < 4; ++j) {
-        f[k + j] =
-            w * 64 + uint32_t(__builtin_ctzll(word | (uint64_t(1) << 63)));
+        f[k] = w * 64 + uint32_t(__builtin_ctzll(word | (uint64_t(1) << 63)));
+        k += word != 0;
         word &= word - 1;
       }
-      for (uint32_t j = 4; j < set; ++j) {
-        f[k + j] = w * 64 + uint32_t(__builtin_ctzll(word));
-        word &= word - 1;
-      }
-      k += set;
+      for (; word != 0; word &= word - 1)
+        f[k++] = w * 64 + uint32_t(__builtin_ctzll(word));
     }
   }
   out.resize(count);

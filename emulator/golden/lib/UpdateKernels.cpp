@@ -191,10 +191,11 @@ CAJAL_HOT UpdateCounts update32(const UpdateArgs &a, uint32_t b, uint32_t e) {
   return {idle, spikes};
 }
 
-/// Indices of the nonzero flags[b, e): blocks of 64 flags are skipped with
-/// one vectorised OR when silent (most are).
-CAJAL_HOT void scanFlags(const int32_t *flags, uint32_t b, uint32_t e,
-                         std::vector<uint32_t> &out) {
+/// Writes the indices of the nonzero flags[b, e) to out; returns the end.
+/// Blocks of 64 flags are skipped with one vectorised OR when silent (most
+/// are).
+CAJAL_HOT uint32_t *scanFlags(const int32_t *flags, uint32_t b, uint32_t e,
+                              uint32_t *out) {
   constexpr uint32_t block = 64;
   uint32_t i = b;
   for (; i + block <= e; i += block) {
@@ -206,11 +207,12 @@ CAJAL_HOT void scanFlags(const int32_t *flags, uint32_t b, uint32_t e,
       continue;
     for (uint32_t k = 0; k < block; ++k)
       if (flags[i + k])
-        out.push_back(i + k);
+        *out++ = i + k;
   }
   for (; i < e; ++i)
     if (flags[i])
-      out.push_back(i);
+      *out++ = i;
+  return out;
 }
 
 #undef CAJAL_PARAM
@@ -233,9 +235,9 @@ CAJAL_HOT UpdateCounts updateVariant(const UpdateArgs &a, uint32_t b,
   ATTRIBUTES UpdateCounts NAME(const UpdateArgs &a, uint32_t b, uint32_t e) {  \
     return updateVariant<A32, Q32, Idle, Uniform>(a, b, e);                    \
   }                                                                            \
-  ATTRIBUTES void NAME##Scan(const int32_t *flags, uint32_t b, uint32_t e,     \
-                             std::vector<uint32_t> &out) {                     \
-    scanFlags(flags, b, e, out);                                               \
+  ATTRIBUTES uint32_t *NAME##Scan(const int32_t *flags, uint32_t b,            \
+                                  uint32_t e, uint32_t *out) {                 \
+    return scanFlags(flags, b, e, out);                                        \
   }                                                                            \
   ATTRIBUTES void NAME##Deliver(const DeliveryArgs &a, const uint32_t *parts,  \
                                 size_t count) {                                \

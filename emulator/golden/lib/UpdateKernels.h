@@ -68,10 +68,10 @@ struct UpdateCounts {
 /// only when the variant counts them).
 using UpdateFn = UpdateCounts (*)(const UpdateArgs &a, uint32_t b, uint32_t e);
 
-/// Append the indices i in [b, e) with flags[i] != 0 to `out`, ascending
-/// (`out` has room: reserved for every compartment).
-using ScanFn = void (*)(const int32_t *flags, uint32_t b, uint32_t e,
-                        std::vector<uint32_t> &out);
+/// Write the indices i in [b, e) with flags[i] != 0 to out[0 ..],
+/// ascending (there is room for e - b); returns the end of what it wrote.
+using ScanFn = uint32_t *(*)(const int32_t *flags, uint32_t b, uint32_t e,
+                             uint32_t *out);
 
 /// The delivery loop's view of the synapse rows with int32 accumulators
 /// (GoldenModel.h): row parts of one delay, each with wide windows, narrow

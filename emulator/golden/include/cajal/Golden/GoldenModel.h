@@ -275,23 +275,24 @@ private:
   const detail::KernelTable *kernels = nullptr;
   /// Loops that list spikes themselves (null: scan the flags).
   const detail::FusedKernels *fused = nullptr;
-  std::vector<uint32_t> spikeBuffer; ///< their output, one per compartment
   Isa kernelIsa = Isa::Generic;
   uint32_t lanes32 = 0;
   std::vector<uint64_t> idlePerCore;
   std::vector<uint32_t> idlePerPosition; ///< empty: no IdlePerCompartment run
 
-  // Senders: global compartment g is sender g, global source channel ch is
-  // sender N + ch. A spike of sender k delivers the synapse rows
-  // senderRows[senderRowBegin[k] .. senderRowBegin[k+1]): its private row
-  // (every synapse of the input axons only it reaches, merged) and one row
-  // per input axon it shares with other senders. With int64 accumulators
-  // row r is synapses[rowBegin[r] .. rowBegin[r+1]), sorted by offset. With
-  // int32 accumulators the rows are split into parts of one delay each
-  // (senderRows lists parts), and part p holds the windows wideOffset[
-  // rowParts[p].wide .. rowParts[p+1].wide), likewise the narrow ones, and
-  // single synapses from rowParts[p].single: the synapses of the row that
-  // fall close together are in windows, the rest stay single.
+  // Senders: the compartment at update position i is sender i, global
+  // source channel ch is sender N + ch (the loader builds these by global
+  // index; orderCompartments puts them in update order). A spike of sender k
+  // delivers the synapse rows senderRows[senderRowBegin[k] ..
+  // senderRowBegin[k+1]): its private row (every synapse of the input axons
+  // only it reaches, merged) and one row per input axon it shares with other
+  // senders. With int64 accumulators row r is synapses[rowBegin[r] ..
+  // rowBegin[r+1]), sorted by offset. With int32 accumulators the rows are
+  // split into parts of one delay each (senderRows lists parts), and part p
+  // holds the windows wideOffset[ rowParts[p].wide .. rowParts[p+1].wide),
+  // likewise the narrow ones, and single synapses from rowParts[p].single: the
+  // synapses of the row that fall close together are in windows, the rest stay
+  // single.
   std::vector<uint32_t> senderRowBegin, senderRows, rowBegin;
   using FlatSynapse = detail::FlatSynapse;
   std::vector<FlatSynapse> synapses;
@@ -352,16 +353,22 @@ private:
 
   // Populations: neuron n of population p is global compartment
   // neuronCompartment[populationBase[p] + n]; the inverse maps are
-  // compPopulation and compFlatNeuron = populationBase[p] + n, the flat
-  // neuron index (UINT32_MAX outside every population).
+  // compPopulation and flatNeuronAt = populationBase[p] + n, the flat
+  // neuron index (UINT32_MAX outside every population). compPopulation is
+  // by global index; flatNeuronAt by update position (built by global
+  // index; orderCompartments puts it in update order).
   std::vector<uint32_t> populationBase, neuronCompartment;
-  std::vector<uint32_t> compPopulation, compFlatNeuron;
+  std::vector<uint32_t> compPopulation, flatNeuronAt;
   std::vector<uint8_t> populationFlags;
   spikeio::NodeTable nodeTable;
 
-  /// Global indices, in update order (ascending unless reordered).
-  std::vector<uint32_t> spiking;
-  mutable std::vector<uint32_t> spikingAscending; ///< when reordered
+  /// The last update's spikes: spikingPositions[0 .. spikeCount), update
+  /// positions in update order (room for every compartment and 15 more:
+  /// the AVX-512 loop stores whole vectors).
+  std::vector<uint32_t> spikingPositions;
+  uint32_t spikeCount = 0;
+  /// lastSpikingCompartments()' result: global indices, ascending.
+  mutable std::vector<uint32_t> spikingGlobal;
   std::vector<SourceSpikeEvent> sourceSpiking;
   /// lastSpikes()' working space (kept to avoid allocating every step):
   /// flat neuron indices, and a bit per flat neuron.
