@@ -167,14 +167,33 @@ void GoldenModel::emitSourceSpikes() {
   totals.sourceSpikes += sourceSpiking.size();
 }
 
-inline uint32_t *GoldenModel::queueSender(uint32_t k, uint32_t *events) {
-  // A plain copy: most senders have one or two rows, too few for memcpy.
-  for (uint32_t i = senderRowBegin[k]; i < senderRowBegin[k + 1]; ++i)
-    *events++ = senderRows[i];
-  totals.axonEvents += senderAxons[k];
-  totals.synapticEvents += senderSynapses[k];
-  ++senderSpikes[k];
-  return events;
+size_t GoldenModel::queueSpikes() {
+  // Raw pointers and local sums: the stores into rowEvents might alias the
+  // vectors' contents and ends and the totals, which GCC would reload per
+  // row otherwise. A plain copy: most senders have one or two rows.
+  const uint32_t *rowBegin = senderRowBegin.data(), *rows = senderRows.data();
+  const uint32_t *axons = senderAxons.data();
+  const uint64_t *synapsesReached = senderSynapses.data();
+  uint64_t *spikesOf = senderSpikes.data();
+  uint32_t *events = rowEvents.data();
+  uint64_t axonEvents = 0, synapticEvents = 0;
+  const auto queue = [&](uint32_t k) {
+    const uint32_t b = rowBegin[k], e = rowBegin[k + 1];
+    for (uint32_t i = b; i < e; ++i)
+      *events++ = rows[i];
+    axonEvents += axons[k];
+    synapticEvents += synapsesReached[k];
+    ++spikesOf[k];
+  };
+  const uint32_t *positions = spikingPositions.data();
+  for (uint32_t k = 0; k < spikeCount; ++k)
+    queue(positions[k]);
+  const uint32_t n = compartmentCount();
+  for (const SourceSpikeEvent &e : sourceSpiking)
+    queue(n + channelBase[e.source] + e.index);
+  totals.axonEvents += axonEvents;
+  totals.synapticEvents += synapticEvents;
+  return size_t(events - rowEvents.data());
 }
 
 void GoldenModel::deliverRows64(size_t queued) {
@@ -202,14 +221,9 @@ void GoldenModel::deliverRows64(size_t queued) {
 }
 
 void GoldenModel::deliverSpikes() {
-  // Each sender spikes at most once: rowEvents has room for all their rows.
-  uint32_t *events = rowEvents.data();
-  for (uint32_t k = 0; k < spikeCount; ++k)
-    events = queueSender(spikingPositions[k], events);
-  const uint32_t n = compartmentCount();
-  for (const SourceSpikeEvent &e : sourceSpiking)
-    events = queueSender(n + channelBase[e.source] + e.index, events);
-  const size_t queued = size_t(events - rowEvents.data());
+  // Each sender spikes at most once per step: rowEvents has room for all
+  // their rows.
+  const size_t queued = queueSpikes();
   if (ring32.empty()) {
     deliverRows64(queued);
     return;

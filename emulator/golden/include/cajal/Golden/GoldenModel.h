@@ -219,7 +219,9 @@ private:
   struct RowBuilder;
   void updateCompartments();
   void emitSourceSpikes();
-  uint32_t *queueSender(uint32_t sender, uint32_t *events);
+  /// Lists the rows (parts) of this step's spikes in rowEvents, counts
+  /// them; returns how many.
+  size_t queueSpikes();
   void deliverRows64(size_t queued);
   void deliverSpikes();
 
