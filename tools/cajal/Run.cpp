@@ -86,12 +86,9 @@ void printSummary(const Model &model, const char *engineName,
                   double seconds, double writeSeconds) {
   const golden::Counters &c = model.counters();
   outs() << "ran " << c.steps << " steps on the " << engineName << " in "
-         << format("%.3g", seconds) << " s";
-  if (writeSeconds > 0)
-    outs() << " (" << format("%.3g", seconds - writeSeconds)
-           << " s simulating, " << format("%.3g", writeSeconds)
-           << " s writing output files)";
-  outs() << "\n";
+         << format("%.3g", seconds) << " s ("
+         << format("%.3g", seconds - writeSeconds) << " s simulating, "
+         << format("%.3g", writeSeconds) << " s writing output files)\n";
   seconds -= writeSeconds;
   outs() << "  population                  neurons       spikes  "
             "spikes/neuron/step\n";
