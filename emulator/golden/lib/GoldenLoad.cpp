@@ -317,6 +317,19 @@ void GoldenModel::Loader::orderCompartments(
   m.spikingPositions.assign(n + 16, 0);
   m.idlePerCore.assign(cores.size(), 0);
   m.idlePerPosition.assign(perCompartment ? n : 0, 0);
+  // Spikes are listed in position order (the runs ascend).
+  uint32_t last = 0;
+  bool first = true;
+  m.spikesInFlatOrder = true;
+  for (const uint32_t k : m.flatNeuronAt)
+    if (k != none) {
+      m.spikesInFlatOrder &= first || k > last;
+      first = false;
+      last = k;
+    }
+  const size_t words = (m.populationBase.back() + 63) / 64;
+  m.flatBits.assign(m.spikesInFlatOrder ? 0 : words, 0);
+  m.flatSummary.assign(m.spikesInFlatOrder ? 0 : (words + 63) / 64, 0);
 }
 
 Status GoldenModel::Loader::chooseKernels(GoldenModel &m,

@@ -168,32 +168,37 @@ void GoldenModel::emitSourceSpikes() {
 }
 
 size_t GoldenModel::queueSpikes() {
-  // Raw pointers and local sums: the stores into rowEvents might alias the
-  // vectors' contents and ends and the totals, which GCC would reload per
-  // row otherwise. A plain copy: most senders have one or two rows.
+  // Raw pointers: the stores into rowEvents might alias the vectors'
+  // contents and ends, which GCC would reload per row otherwise. A plain
+  // copy: most senders have one or two rows. The axon and synaptic event
+  // counts are derived from the per-sender spike counts (counters()).
   const uint32_t *rowBegin = senderRowBegin.data(), *rows = senderRows.data();
-  const uint32_t *axons = senderAxons.data();
-  const uint64_t *synapsesReached = senderSynapses.data();
   uint64_t *spikesOf = senderSpikes.data();
   uint32_t *events = rowEvents.data();
-  uint64_t axonEvents = 0, synapticEvents = 0;
   const auto queue = [&](uint32_t k) {
     const uint32_t b = rowBegin[k], e = rowBegin[k + 1];
     for (uint32_t i = b; i < e; ++i)
       *events++ = rows[i];
-    axonEvents += axons[k];
-    synapticEvents += synapsesReached[k];
     ++spikesOf[k];
   };
   const uint32_t *positions = spikingPositions.data();
-  for (uint32_t k = 0; k < spikeCount; ++k)
+  for (uint32_t k = 0, count = spikeCount; k < count; ++k)
     queue(positions[k]);
   const uint32_t n = compartmentCount();
   for (const SourceSpikeEvent &e : sourceSpiking)
     queue(n + channelBase[e.source] + e.index);
-  totals.axonEvents += axonEvents;
-  totals.synapticEvents += synapticEvents;
   return size_t(events - rowEvents.data());
+}
+
+const Counters &GoldenModel::counters() const {
+  uint64_t axonEvents = 0, synapticEvents = 0;
+  for (size_t k = 0; k < senderSpikes.size(); ++k) {
+    axonEvents += senderSpikes[k] * senderAxons[k];
+    synapticEvents += senderSpikes[k] * senderSynapses[k];
+  }
+  totals.axonEvents = axonEvents;
+  totals.synapticEvents = synapticEvents;
+  return totals;
 }
 
 void GoldenModel::deliverRows64(size_t queued) {
@@ -281,53 +286,54 @@ const std::vector<CoreCounters> &GoldenModel::coreCounters() const {
 }
 
 void GoldenModel::lastSpikes(std::vector<NeuronSpike> &out) const {
-  // Raw pointers below: through the vectors GCC reloads their ends after
-  // every store (the stores might alias them).
+  // Raw pointers and locals below: through the vectors and members GCC
+  // reloads them after every store (the stores might alias them).
+  const uint32_t count = spikeCount;
   std::vector<uint32_t> &flat = flatScratch;
-  flat.resize(spikeCount + 4); // the word decoding below writes 4 ahead
+  flat.resize(count + 4); // the word decoding below writes 4 ahead
   uint32_t *f = flat.data();
-  size_t count = 0;
-  bool ascending = true;
+  size_t listed = 0;
   const uint32_t *positions = spikingPositions.data();
   const uint32_t *flatNeuron = flatNeuronAt.data();
-  for (uint32_t i = 0; i < spikeCount; ++i)
-    if (const uint32_t k = flatNeuron[positions[i]]; k != none) {
-      ascending &= count == 0 || f[count - 1] < k;
-      f[count++] = k;
-    }
-  // Out of order (populations laid out out of order, or re-ordered): a bit
-  // per flat neuron, read back in order between the first and last word
-  // set, costs O(spikes + neurons / 64) where a sort costs O(s log s).
-  if (!ascending) {
-    flatBits.resize((populationBase.back() + 63) / 64);
-    uint64_t *bits = flatBits.data();
-    uint32_t first = none, last = 0;
-    for (size_t i = 0; i < count; ++i) {
-      bits[f[i] / 64] |= uint64_t(1) << (f[i] % 64);
-      first = std::min(first, f[i] / 64);
-      last = std::max(last, f[i] / 64);
-    }
-    // Four bits of every word without a branch (a word rarely has more),
-    // the rest in a loop: a branch per bit would mispredict per word. (No
-    // popcount: without -mpopcnt it is a library call.)
-    size_t k = 0;
-    for (uint32_t w = first; w <= last; ++w) {
-      uint64_t word = bits[w];
-      bits[w] = 0;
-      for (uint32_t j = 0; j < 4; ++j) {
-        f[k] = w * 64 + uint32_t(__builtin_ctzll(word | (uint64_t(1) << 63)));
-        k += word != 0;
-        word &= word - 1;
+  if (spikesInFlatOrder) {
+    for (uint32_t i = 0; i < count; ++i)
+      if (const uint32_t k = flatNeuron[positions[i]]; k != none)
+        f[listed++] = k;
+  } else {
+    // A bit per flat neuron and a bit per non-zero word of those, read back
+    // in order: O(spikes + neurons / 4096) where a sort costs O(s log s).
+    uint64_t *bits = flatBits.data(), *summary = flatSummary.data();
+    for (uint32_t i = 0; i < count; ++i)
+      if (const uint32_t k = flatNeuron[positions[i]]; k != none) {
+        bits[k / 64] |= uint64_t(1) << (k % 64);
+        summary[k / 4096] |= uint64_t(1) << (k / 64 % 64);
       }
-      for (; word != 0; word &= word - 1)
-        f[k++] = w * 64 + uint32_t(__builtin_ctzll(word));
+    const size_t summaryWords = flatSummary.size();
+    for (size_t j = 0; j < summaryWords; ++j) {
+      for (uint64_t s = summary[j]; s != 0; s &= s - 1) {
+        const uint32_t w = uint32_t(j * 64 + __builtin_ctzll(s));
+        uint64_t word = bits[w];
+        bits[w] = 0;
+        // Four bits without a branch (a word rarely has more), the rest in
+        // a loop: a branch per bit would mispredict per word. (No popcount:
+        // without -mpopcnt it is a library call.)
+        for (uint32_t b = 0; b < 4; ++b) {
+          f[listed] =
+              w * 64 + uint32_t(__builtin_ctzll(word | (uint64_t(1) << 63)));
+          listed += word != 0;
+          word &= word - 1;
+        }
+        for (; word != 0; word &= word - 1)
+          f[listed++] = w * 64 + uint32_t(__builtin_ctzll(word));
+      }
+      summary[j] = 0;
     }
   }
-  out.resize(count);
+  out.resize(listed);
   NeuronSpike *o = out.data();
   const uint32_t *base = populationBase.data();
   uint32_t p = 0;
-  for (size_t i = 0; i < count; ++i) {
+  for (size_t i = 0; i < listed; ++i) {
     while (f[i] >= base[p + 1])
       ++p;
     o[i] = {p, f[i] - base[p]};

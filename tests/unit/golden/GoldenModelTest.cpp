@@ -13,6 +13,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <map>
+
 using namespace cajal;
 using cajal::golden::GoldenModel;
 using cajal::golden::NeuronSpike;
@@ -379,4 +382,53 @@ TEST(GoldenModelTest, VoltageClipsAtFullRangeInEveryLoopVariant) {
       EXPECT_EQ(expected[0].v, chip::vminValue(params[0]));
     }
   }
+}
+
+TEST(GoldenModelTest, PopulationSpikesComeInNeuronOrderWhereverNeuronsSit) {
+  // Two populations whose slices run backwards over six cores of 1,000
+  // compartments, 50 compartments in none: the compartment order is not
+  // the neuron order, and the 5,950 neurons need more than 4,096 bits
+  // (lastSpikes sorts with a bitmap and a bitmap of its words). Biases
+  // 20..116 with threshold 640 make a different subset fire every step.
+  testimg::ImageBuilder b(testimg::loihi1());
+  for (uint32_t c = 0; c < 6; ++c) {
+    std::vector<chip::CompartmentParams> comps;
+    for (uint32_t i = 0; i < 1000; ++i)
+      comps.push_back(integrator(int16_t(20 + (c * 1000 + i) * 31 % 97), 10));
+    b.addCore(comps);
+  }
+  b.addPopulation("a", {{5, 0, 0, 1000},
+                        {3, 0, 1000, 1000},
+                        {1, 0, 2000, 1000},
+                        {0, 900, 3000, 100}});
+  b.addPopulation("b", {{0, 0, 0, 850}, {4, 0, 850, 1000}, {2, 0, 1850, 1000}});
+  GoldenModel m = makeModel(b.build());
+  // The answer from the compartments that fired, sorted.
+  std::map<uint32_t, NeuronSpike> neuronAt;
+  for (uint32_t p = 0; p < 2; ++p)
+    for (uint32_t n = 0; n < m.populationSize(p); ++n)
+      neuronAt[m.compartmentOf(p, n)] = {p, n};
+  const auto byNeuron = [](const NeuronSpike &x, const NeuronSpike &y) {
+    return std::make_pair(x.population, x.neuron) <
+           std::make_pair(y.population, y.neuron);
+  };
+  std::vector<NeuronSpike> spikes, expected;
+  uint64_t total = 0, stepsWithBoth = 0;
+  for (uint32_t t = 0; t < 60; ++t) {
+    m.step();
+    m.lastSpikes(spikes);
+    expected.clear();
+    for (uint32_t g : m.lastSpikingCompartments())
+      if (auto it = neuronAt.find(g); it != neuronAt.end())
+        expected.push_back(it->second);
+    std::sort(expected.begin(), expected.end(), byNeuron);
+    ASSERT_EQ(spikes, expected) << "step " << t;
+    total += spikes.size();
+    // Flat neurons 0..3099 are a's, 3100.. b's: both bitmap halves used.
+    stepsWithBoth += !spikes.empty() && spikes.front().population == 0 &&
+                     spikes.back().population == 1 &&
+                     spikes.back().neuron >= 4096 - 3100;
+  }
+  EXPECT_GT(total, 20000u) << "the neurons hardly fire: the test is weak";
+  EXPECT_GT(stepsWithBoth, 10u);
 }

@@ -195,7 +195,9 @@ public:
   }
   uint32_t compartmentCount() const { return uint32_t(position.size()); }
 
-  const Counters &counters() const { return totals; }
+  /// The axon and synaptic event counts are derived on demand from
+  /// per-sender spike counts (the step loop keeps only those).
+  const Counters &counters() const;
   const DeliveryLayout &deliveryLayout() const { return layout; }
   /// Per core; derived on demand from per-sender spike counts (the step
   /// loop keeps only those), valid until the next step.
@@ -372,11 +374,15 @@ private:
   /// lastSpikingCompartments()' result: global indices, ascending.
   mutable std::vector<uint32_t> spikingGlobal;
   std::vector<SourceSpikeEvent> sourceSpiking;
+  /// flatNeuronAt ascends over the positions (outside-population ones
+  /// aside): spikes, listed in position order, are in flat order already.
+  bool spikesInFlatOrder = true;
   /// lastSpikes()' working space (kept to avoid allocating every step):
-  /// flat neuron indices, and a bit per flat neuron.
+  /// flat neuron indices; a bit per flat neuron, and a bit per word of
+  /// those (all zero between calls).
   mutable std::vector<uint32_t> flatScratch;
-  mutable std::vector<uint64_t> flatBits;
-  Counters totals;
+  mutable std::vector<uint64_t> flatBits, flatSummary;
+  mutable Counters totals;                   ///< counters() completes it
   mutable std::vector<CoreCounters> perCore; ///< coreCounters()' result
 };
 
