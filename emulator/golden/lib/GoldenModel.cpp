@@ -290,7 +290,7 @@ void GoldenModel::lastSpikes(std::vector<NeuronSpike> &out) const {
   // reloads them after every store (the stores might alias them).
   const uint32_t count = spikeCount;
   std::vector<uint32_t> &flat = flatScratch;
-  flat.resize(count + 4); // the word decoding below writes 4 ahead
+  flat.resize(count + 8); // the word decoding below writes 8 ahead
   uint32_t *f = flat.data();
   size_t listed = 0;
   const uint32_t *positions = spikingPositions.data();
@@ -314,10 +314,10 @@ void GoldenModel::lastSpikes(std::vector<NeuronSpike> &out) const {
         const uint32_t w = uint32_t(j * 64 + __builtin_ctzll(s));
         uint64_t word = bits[w];
         bits[w] = 0;
-        // Four bits without a branch (a word rarely has more), the rest in
+        // Eight bits without a branch (a word seldom has more), the rest in
         // a loop: a branch per bit would mispredict per word. (No popcount:
         // without -mpopcnt it is a library call.)
-        for (uint32_t b = 0; b < 4; ++b) {
+        for (uint32_t b = 0; b < 8; ++b) {
           f[listed] =
               w * 64 + uint32_t(__builtin_ctzll(word | (uint64_t(1) << 63)));
           listed += word != 0;
