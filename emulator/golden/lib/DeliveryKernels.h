@@ -1,8 +1,8 @@
-//===- DeliveryKernels.h - Spike delivery into int32 accumulators -*- C++
-//-*-===//
+//===- DeliveryKernels.h - Spike delivery into accumulators ----*- C++ -*-===//
 //
 // Internal to CajalGolden, included by UpdateKernels.cpp, which compiles
-// deliverParts once per instruction set. A spike delivers row parts of one
+// deliverParts once per instruction set and accumulator type (int32, or
+// int16 holding input / 2^k). A spike delivers row parts of one
 // delay each (GoldenLoad.cpp builds them): wide windows (16 adjacent
 // accumulators, one vector add), narrow windows (4) and single synapses.
 // A part's accumulators are either all in the ring after this step's slot
@@ -27,9 +27,9 @@ namespace cajal::golden::detail {
 
 /// acc[0 .. lanes) += w[0 .. lanes) as one vector add (memcpy: acc is
 /// unaligned; GCC turns it into plain vector loads and stores).
-template <typename Weights>
-CAJAL_DELIVERY_HOT void addWindow(int32_t *acc, const Weights &w) {
-  typedef int32_t Lanes __attribute__((vector_size(sizeof(Weights))));
+template <typename Acc, typename Weights>
+CAJAL_DELIVERY_HOT void addWindow(Acc *acc, const Weights &w) {
+  typedef Acc Lanes __attribute__((vector_size(sizeof(Weights))));
   Lanes sum, add;
   std::memcpy(&sum, acc, sizeof sum);
   std::memcpy(&add, w.lane, sizeof add);
@@ -37,9 +37,9 @@ CAJAL_DELIVERY_HOT void addWindow(int32_t *acc, const Weights &w) {
   std::memcpy(acc, &sum, sizeof sum);
 }
 
-template <typename Weights>
+template <typename Acc, typename Weights>
 CAJAL_DELIVERY_HOT void
-addWindows(int32_t *ring, uint32_t adjust, const uint32_t *offset,
+addWindows(Acc *ring, uint32_t adjust, const uint32_t *offset,
            const Weights *weights, uint32_t b, uint32_t e) {
   for (uint32_t i = b; i < e; ++i)
     addWindow(ring + uint32_t(offset[i] + adjust), weights[i]);
@@ -47,30 +47,37 @@ addWindows(int32_t *ring, uint32_t adjust, const uint32_t *offset,
 
 /// ring[s.offset + adjust] += s.weight for s in [b, e), four at a time.
 /// Offsets may repeat (a sender reaching one compartment twice), so the
-/// adds stay in order.
-CAJAL_DELIVERY_HOT void addSingles(int32_t *ring, uint32_t adjust,
+/// adds stay in order. (int16: the weights are scaled to the accumulators,
+/// and the sums are proven to fit.)
+template <typename Acc>
+CAJAL_DELIVERY_HOT void addSingles(Acc *ring, uint32_t adjust,
                                    const FlatSynapse *b, const FlatSynapse *e) {
+  const auto add = [ring, adjust](const FlatSynapse &s) {
+    Acc &acc = ring[uint32_t(s.offset + adjust)];
+    acc = Acc(acc + s.weight);
+  };
   for (; e - b >= 4; b += 4) {
-    ring[uint32_t(b[0].offset + adjust)] += b[0].weight;
-    ring[uint32_t(b[1].offset + adjust)] += b[1].weight;
-    ring[uint32_t(b[2].offset + adjust)] += b[2].weight;
-    ring[uint32_t(b[3].offset + adjust)] += b[3].weight;
+    add(b[0]);
+    add(b[1]);
+    add(b[2]);
+    add(b[3]);
   }
   for (; b != e; ++b)
-    ring[uint32_t(b->offset + adjust)] += b->weight;
+    add(*b);
 }
 
-CAJAL_DELIVERY_HOT void deliverParts(const DeliveryArgs &a,
+template <typename Acc>
+CAJAL_DELIVERY_HOT void deliverParts(const DeliveryArgs<Acc> &a,
                                      const uint32_t *parts, size_t count) {
   // Every pointer and bound in a local: the window stores are memcpy, which
   // may alias anything in memory, so GCC would reload them per window.
   const RowPart *rowParts = a.parts;
   const uint32_t *wideOffset = a.wideOffset, *weightIndex = a.wideWeightIndex;
-  const WideWeights *wideWeights = a.wideWeights;
+  const WideLanes<Acc> *wideWeights = a.wideWeights;
   const uint32_t *narrowOffset = a.narrowOffset;
-  const NarrowWeights *narrowWeights = a.narrowWeights;
+  const NarrowLanes<Acc> *narrowWeights = a.narrowWeights;
   const FlatSynapse *synapses = a.synapses;
-  int32_t *ring = a.ring;
+  Acc *ring = a.ring;
   // Parts of random senders come from memory in large images: prefetch the
   // part of the event `ahead` positions on (up to `lines` cache lines of
   // single synapses, the first line of each window list), and the part's

@@ -460,9 +460,11 @@ struct GoldenModel::RowBuilder {
   void countSenders();
   void layoutRows();
   Status unpack();
-  /// Whether sortAndBound proved that int32 accumulators suffice.
-  bool fits32 = false;
-  Status sortAndBound(bool wide);
+  /// Whether sortAndBound proved that int32 accumulators suffice, and
+  /// int16 ones holding input / 2^shift16.
+  bool fits32 = false, fits16 = false;
+  unsigned shift16 = 0;
+  Status sortAndBound(bool wide, bool narrow);
   /// Populations placeAccumulators re-ordered.
   std::vector<uint32_t> placedPopulations;
   void placeAccumulators();
@@ -470,6 +472,7 @@ struct GoldenModel::RowBuilder {
   void allocateRing();
   void buildWindows();
   void shareWideWeights();
+  void narrowWeights();
 };
 
 void GoldenModel::RowBuilder::countSenders() {
@@ -583,7 +586,7 @@ Status GoldenModel::RowBuilder::unpack() {
   return Status::ok();
 }
 
-Status GoldenModel::RowBuilder::sortAndBound(bool wide) {
+Status GoldenModel::RowBuilder::sortAndBound(bool wide, bool narrow) {
   const uint32_t n = m.compartmentCount();
   std::vector<int64_t> bound(n, 0);
   const uint32_t rows = uint32_t(m.rowBegin.size() - 1);
@@ -604,6 +607,16 @@ Status GoldenModel::RowBuilder::sortAndBound(bool wide) {
   }
   fits32 = !wide && std::all_of(bound.begin(), bound.end(),
                                 [](int64_t b) { return b <= int32Max; });
+  // int16 accumulators hold the input in units of the largest power of two
+  // that divides every weight; a compartment's bound is a multiple of it.
+  uint32_t weightBits = 0;
+  for (const FlatSynapse &s : m.synapses)
+    weightBits |= uint32_t(s.weight);
+  shift16 = weightBits == 0 ? 0 : unsigned(__builtin_ctz(weightBits));
+  constexpr int64_t int16Max = std::numeric_limits<int16_t>::max();
+  fits16 = fits32 && narrow &&
+           std::all_of(bound.begin(), bound.end(),
+                       [&](int64_t b) { return (b >> shift16) <= int16Max; });
   m.ringStride = n;
   return Status::ok();
 }
@@ -709,11 +722,15 @@ void GoldenModel::RowBuilder::layoutSlots() {
 
 void GoldenModel::RowBuilder::allocateRing() {
   const size_t ringSize = size_t(m.ringSlots) * m.ringStride;
-  if (fits32)
-    m.ring32.assign(ringSize + 2 * (wideLanes - 1),
-                    0); // see GoldenModel::ring32
-  else
+  // See GoldenModel::ring32: padding for windows, room to align the start.
+  if (fits16) {
+    m.ring16.assign(ringSize + (wideLanes - 1) + 64 / sizeof(int16_t), 0);
+    m.accShift = shift16;
+  } else if (fits32) {
+    m.ring32.assign(ringSize + 2 * (wideLanes - 1), 0);
+  } else {
     m.ring64.assign(ringSize, 0);
+  }
 }
 
 void GoldenModel::RowBuilder::buildWindows() {
@@ -793,6 +810,8 @@ void GoldenModel::RowBuilder::buildWindows() {
   firstPart[rows] = uint32_t(m.rowParts.size());
   startPart(0); // the ends of the last part
   shareWideWeights();
+  if (fits16)
+    narrowWeights();
   // Give the memory back when windows took most synapses (copying, so
   // not when they took few).
   const bool shrink = singles < m.synapses.size() / 2;
@@ -849,6 +868,24 @@ void GoldenModel::RowBuilder::shareWideWeights() {
   w.shrink_to_fit();
 }
 
+/// With int16 accumulators: every weight in accumulator units (weight /
+/// 2^shift16, exact: every weight is a multiple of it), the window weights
+/// as int16 (a lane sums the synapses of one target, within its bound).
+void GoldenModel::RowBuilder::narrowWeights() {
+  for (FlatSynapse &s : m.synapses)
+    s.weight >>= shift16;
+  const auto narrow = [&](const auto &from, auto &to) {
+    to.resize(from.size());
+    for (size_t i = 0; i < from.size(); ++i)
+      for (size_t l = 0; l < std::size(from[i].lane); ++l)
+        to[i].lane[l] = int16_t(from[i].lane[l] >> shift16);
+  };
+  narrow(m.wideWeights, m.wideWeights16);
+  narrow(m.narrowWeights, m.narrowWeights16);
+  std::vector<detail::WideWeights>().swap(m.wideWeights);
+  std::vector<detail::NarrowWeights>().swap(m.narrowWeights);
+}
+
 Result<GoldenModel> GoldenModel::create(const chip::Image &image,
                                         const chip::Profile &profile,
                                         const ModelOptions &options) {
@@ -870,14 +907,16 @@ Result<GoldenModel> GoldenModel::create(const chip::Image &image,
   rows.layoutRows();
   if (Status s = rows.unpack(); !s)
     return makeError(s.error());
-  if (Status s = rows.sortAndBound(options.wideArithmetic); !s)
+  if (Status s =
+          rows.sortAndBound(options.wideArithmetic, options.narrowAccumulators);
+      !s)
     return makeError(s.error());
   if (rows.fits32 && options.placeAccumulators)
     rows.placeAccumulators();
   else if (rows.fits32)
     rows.layoutSlots();
   rows.allocateRing();
-  if (m.accumulators32())
+  if (m.accumulatorBits() < 64)
     rows.buildWindows();
   Loader::orderCompartments(m, cores, rows.placedPopulations);
   m.layout.wideWindows = m.wideOffset.size();

@@ -82,41 +82,46 @@ GoldenModel::setExternalSpikes(std::vector<spikeio::SpikeRecord> spikes) {
 
 void GoldenModel::updateCompartments() {
   const size_t base = size_t(stepIndex % ringSlots) * ringStride;
-  detail::UpdateArgs a{hot.u.data(),
-                       hot.v.data(),
-                       hot.refractoryLeft.data(),
-                       hot.scaleU.data(),
-                       hot.scaleV.data(),
-                       hot.vmin.data(),
-                       hot.vmax.data(),
-                       hot.fireAbove.data(),
-                       hot.keepOnSpike.data(),
-                       hot.refractory.data(),
-                       hot.bias32.data(),
-                       hot.bias.data(),
-                       hot.fired.data(),
-                       idlePerPosition.data(),
-                       ring32.empty()
-                           ? static_cast<void *>(ring64.data() + base)
-                           : static_cast<void *>(ring32Start() + base),
-                       (int64_t(1) << format.accumulatorBits) - 1,
-                       int64_t(1) << (format.currentBits - 1),
-                       (int64_t(1) << format.currentBits) - 1,
-                       format.decayBits,
-                       32 - std::min(format.currentBits, 32u),
-                       nullptr};
-  const bool acc32 = !ring32.empty();
+  detail::UpdateArgs a{
+      hot.u.data(),
+      hot.v.data(),
+      hot.refractoryLeft.data(),
+      hot.scaleU.data(),
+      hot.scaleV.data(),
+      hot.vmin.data(),
+      hot.vmax.data(),
+      hot.fireAbove.data(),
+      hot.keepOnSpike.data(),
+      hot.refractory.data(),
+      hot.bias32.data(),
+      hot.bias.data(),
+      hot.fired.data(),
+      idlePerPosition.data(),
+      !ring16.empty()   ? static_cast<void *>(ring16Start() + base)
+      : !ring32.empty() ? static_cast<void *>(ring32Start() + base)
+                        : static_cast<void *>(ring64.data() + base),
+      accShift,
+      (int64_t(1) << format.accumulatorBits) - 1,
+      int64_t(1) << (format.currentBits - 1),
+      (int64_t(1) << format.currentBits) - 1,
+      format.decayBits,
+      32 - std::min(format.currentBits, 32u),
+      nullptr};
+  const detail::AccumulatorKind acc = !ring16.empty()   ? detail::Acc16
+                                      : !ring32.empty() ? detail::Acc32
+                                                        : detail::Acc64;
+  const bool acc16 = acc == detail::Acc16;
   uint64_t idle = 0;
   uint32_t *spikes = spikingPositions.data();
   for (const UpdateRun &r : updateRuns) {
     detail::UpdateCounts c;
-    if (fused && r.lanes32 && acc32) {
+    if (fused && r.lanes32 && acc != detail::Acc64) {
       a.spikeOut = spikes;
-      c = (r.uniform ? fused->uniform[r.idle][r.folded]
-                     : fused->varied[r.idle])(a, r.begin, r.end);
+      c = (r.uniform ? fused->uniform[acc16][r.idle][r.folded]
+                     : fused->varied[acc16][r.idle])(a, r.begin, r.end);
       spikes += c.fired;
     } else {
-      c = kernels->fn[r.lanes32][acc32][r.idle][r.uniform](a, r.begin, r.end);
+      c = kernels->fn[r.lanes32][acc][r.idle][r.uniform](a, r.begin, r.end);
       if (c.fired)
         spikes = kernels->scan(hot.fired.data(), r.begin, r.end, spikes);
     }
@@ -225,22 +230,40 @@ void GoldenModel::deliverRows64(size_t queued) {
   }
 }
 
+template <typename Acc>
+void GoldenModel::deliverParts(size_t queued, Acc *ring,
+                               const detail::WideLanes<Acc> *wide,
+                               const detail::NarrowLanes<Acc> *narrow) {
+  const uint32_t ringSize = ringSlots * ringStride;
+  const uint32_t base = (stepIndex % ringSlots) * ringStride;
+  const detail::DeliveryArgs<Acc> a{rowParts.data(),
+                                    wideOffset.data(),
+                                    wide,
+                                    wideWeightIndex.data(),
+                                    narrowOffset.data(),
+                                    narrow,
+                                    synapses.data(),
+                                    ring,
+                                    base,
+                                    ringSize - base};
+  if constexpr (sizeof(Acc) == 2)
+    kernels->deliver16(a, rowEvents.data(), queued);
+  else
+    kernels->deliver32(a, rowEvents.data(), queued);
+}
+
 void GoldenModel::deliverSpikes() {
   // Each sender spikes at most once per step: rowEvents has room for all
   // their rows.
   const size_t queued = queueSpikes();
-  if (ring32.empty()) {
+  if (!ring16.empty())
+    deliverParts(queued, ring16Start(), wideWeights16.data(),
+                 narrowWeights16.data());
+  else if (!ring32.empty())
+    deliverParts(queued, ring32Start(), wideWeights.data(),
+                 narrowWeights.data());
+  else
     deliverRows64(queued);
-    return;
-  }
-  const uint32_t ringSize = ringSlots * ringStride;
-  const uint32_t base = (stepIndex % ringSlots) * ringStride;
-  const detail::DeliveryArgs a{
-      rowParts.data(),        wideOffset.data(),   wideWeights.data(),
-      wideWeightIndex.data(), narrowOffset.data(), narrowWeights.data(),
-      synapses.data(),        ring32Start(),       base,
-      ringSize - base};
-  kernels->deliver32(a, rowEvents.data(), queued);
 }
 
 void GoldenModel::step() {

@@ -1,6 +1,6 @@
 //===- UpdateAvx512.cpp - The 32-bit update loop in AVX-512 intrinsics ----===//
 //
-// The most used variant of the update loop (32-bit lanes, int32
+// The most used variant of the update loop (32-bit lanes, int32 or int16
 // accumulators) written with AVX-512 intrinsics, 16 compartments per
 // iteration, the tail under a lane mask. It computes exactly what
 // update32 in UpdateKernels.cpp computes (the arithmetic and its proof of
@@ -51,6 +51,24 @@ CAJAL_AVX512 inline void store(int32_t *p, __mmask16 lanes, __m512i x) {
     _mm512_mask_storeu_epi32(p, lanes, x);
 }
 
+/// The input of 16 compartments from int16 accumulators (input / 2^shift)
+/// at p, and their zeroing.
+template <bool Full>
+CAJAL_AVX512 inline __m512i load16(const int16_t *p, __mmask16 lanes,
+                                   __m128i shift) {
+  const __m256i x =
+      Full ? _mm256_loadu_si256(reinterpret_cast<const __m256i *>(p))
+           : _mm256_maskz_loadu_epi16(lanes, p);
+  return _mm512_sll_epi32(_mm512_cvtepi16_epi32(x), shift);
+}
+template <bool Full>
+CAJAL_AVX512 inline void zero16(int16_t *p, __mmask16 lanes) {
+  if (Full)
+    _mm256_storeu_si256(reinterpret_cast<__m256i *>(p), _mm256_setzero_si256());
+  else
+    _mm256_mask_storeu_epi16(p, lanes, _mm256_setzero_si256());
+}
+
 /// A constant of the range: compartment b's (Uniform) or lane i's.
 template <bool Uniform, bool Full>
 CAJAL_AVX512 inline __m512i param(const int32_t *array, __m512i uniform,
@@ -60,21 +78,29 @@ CAJAL_AVX512 inline __m512i param(const int32_t *array, __m512i uniform,
 
 /// The loop's constants, set up once per range.
 struct Constants {
-  __m128i bits, shift;
+  __m128i bits, shift, accShift;
   __m512i lowMask, limit, negLimit, zero, one, int32Min;
   __m512i sU, sV, lo, hi, th, kp, ref, bias; ///< uniform ranges only
 };
 
 /// Compartments i .. i + 15 (those of `lanes` unless Full); appends the
-/// spiking ones (`index` holds i .. i + 15) to out[spikes ..]. F: the
-/// folded* bits (UpdateKernels.h), the work a uniform range leaves out.
-template <IdleCount Idle, bool Uniform, unsigned F, bool Full>
+/// spiking ones (`index` holds i .. i + 15) to out[spikes ..]. Q16: int16
+/// accumulators. F: the folded* bits (UpdateKernels.h), the work a uniform
+/// range leaves out.
+template <bool Q16, IdleCount Idle, bool Uniform, unsigned F, bool Full>
 CAJAL_AVX512 inline void update16(const UpdateArgs &a, const Constants &k,
                                   uint32_t i, __mmask16 lanes, __m512i index,
                                   uint32_t &idle, uint32_t &spikes) {
-  int32_t *slot = static_cast<int32_t *>(a.slot) + i;
-  const __m512i q = load<Full>(slot, lanes);
-  store<Full>(slot, lanes, k.zero);
+  __m512i q;
+  if constexpr (Q16) {
+    int16_t *slot = static_cast<int16_t *>(a.slot) + i;
+    q = load16<Full>(slot, lanes, k.accShift);
+    zero16<Full>(slot, lanes);
+  } else {
+    int32_t *slot = static_cast<int32_t *>(a.slot) + i;
+    q = load<Full>(slot, lanes);
+    store<Full>(slot, lanes, k.zero);
+  }
   const __m512i u0 = load<Full>(a.u + i, lanes);
   const __m512i v0 = load<Full>(a.v + i, lanes);
   const __m512i r0 = (F & foldedNoRefractory)
@@ -134,7 +160,7 @@ CAJAL_AVX512 inline void update16(const UpdateArgs &a, const Constants &k,
   spikes += uint32_t(__builtin_popcount(fire));
 }
 
-template <IdleCount Idle, bool Uniform, unsigned F = 0>
+template <bool Q16, IdleCount Idle, bool Uniform, unsigned F = 0>
 CAJAL_AVX512 UpdateCounts updateRange(const UpdateArgs &args, uint32_t b,
                                       uint32_t e) {
   if (b >= e)
@@ -145,6 +171,7 @@ CAJAL_AVX512 UpdateCounts updateRange(const UpdateArgs &args, uint32_t b,
   Constants k;
   k.bits = _mm_cvtsi32_si128(int(a.decayBits));
   k.shift = _mm_cvtsi32_si128(int(a.wrapShift));
+  k.accShift = _mm_cvtsi32_si128(int(a.accShift));
   k.lowMask = _mm512_set1_epi32((int32_t(1) << a.decayBits) - 1);
   k.limit = _mm512_set1_epi32(int32_t(a.accLimit));
   k.negLimit = _mm512_set1_epi32(-int32_t(a.accLimit));
@@ -165,20 +192,20 @@ CAJAL_AVX512 UpdateCounts updateRange(const UpdateArgs &args, uint32_t b,
   const __m512i sixteen = _mm512_set1_epi32(16);
   uint32_t idle = 0, spikes = 0, i = b;
   for (; e - i >= 16; i += 16) {
-    update16<Idle, Uniform, F, true>(a, k, i, 0xFFFF, index, idle, spikes);
+    update16<Q16, Idle, Uniform, F, true>(a, k, i, 0xFFFF, index, idle, spikes);
     index = _mm512_add_epi32(index, sixteen);
   }
   if (i < e)
-    update16<Idle, Uniform, F, false>(a, k, i, __mmask16((1u << (e - i)) - 1),
-                                      index, idle, spikes);
+    update16<Q16, Idle, Uniform, F, false>(
+        a, k, i, __mmask16((1u << (e - i)) - 1), index, idle, spikes);
   return {idle, spikes};
 }
 
-/// FusedKernels::uniform[Idle], indexed by the folded* bits.
-template <IdleCount Idle, unsigned... I>
+/// FusedKernels::uniform[Q16][Idle], indexed by the folded* bits.
+template <bool Q16, IdleCount Idle, unsigned... I>
 constexpr std::array<UpdateFn, foldedVariants>
 uniformByFolding(std::integer_sequence<unsigned, I...>) {
-  return {updateRange<Idle, true, I>...};
+  return {updateRange<Q16, Idle, true, I>...};
 }
 
 } // namespace
@@ -186,10 +213,18 @@ uniformByFolding(std::integer_sequence<unsigned, I...>) {
 const FusedKernels *fusedAvx512Kernels() {
   constexpr auto all = std::make_integer_sequence<unsigned, foldedVariants>();
   static const FusedKernels kernels = {
-      {updateRange<NoIdleCount, false>, updateRange<IdlePerRun, false>,
-       updateRange<IdlePerCompartment, false>},
-      {uniformByFolding<NoIdleCount>(all), uniformByFolding<IdlePerRun>(all),
-       uniformByFolding<IdlePerCompartment>(all)}};
+      {{updateRange<false, NoIdleCount, false>,
+        updateRange<false, IdlePerRun, false>,
+        updateRange<false, IdlePerCompartment, false>},
+       {updateRange<true, NoIdleCount, false>,
+        updateRange<true, IdlePerRun, false>,
+        updateRange<true, IdlePerCompartment, false>}},
+      {{uniformByFolding<false, NoIdleCount>(all),
+        uniformByFolding<false, IdlePerRun>(all),
+        uniformByFolding<false, IdlePerCompartment>(all)},
+       {uniformByFolding<true, NoIdleCount>(all),
+        uniformByFolding<true, IdlePerRun>(all),
+        uniformByFolding<true, IdlePerCompartment>(all)}}};
   return &kernels;
 }
 

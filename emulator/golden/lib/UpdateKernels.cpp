@@ -77,6 +77,7 @@ CAJAL_HOT UpdateCounts update64(const UpdateArgs &a, uint32_t b, uint32_t e) {
   int32_t *__restrict fired = a.fired;
   uint32_t *__restrict idleCount = a.idleCount;
   Acc *__restrict slot = static_cast<Acc *>(a.slot);
+  const unsigned accShift = a.accShift;
   const int64_t limit = a.accLimit, half = a.wrapHalf, mask = a.wrapMask;
   const unsigned bits = a.decayBits;
   uint32_t idle = 0, spikes = 0;
@@ -93,7 +94,7 @@ CAJAL_HOT UpdateCounts update64(const UpdateArgs &a, uint32_t b, uint32_t e) {
   // The arrays are distinct vectors: no alias checks are needed.
 #pragma GCC ivdep
   for (uint32_t i = b; i < e; ++i) {
-    const int64_t q = slot[i], bi = CAJAL_PARAM(bias, i);
+    const int64_t q = int64_t(slot[i]) << accShift, bi = CAJAL_PARAM(bias, i);
     const int32_t u0 = us[i], v0 = vs[i], r0 = rs[i];
     const int32_t lo = CAJAL_PARAM(vmin, i), hi = CAJAL_PARAM(vmax, i);
     const int32_t th = CAJAL_PARAM(fireAbove, i), kp = CAJAL_PARAM(keep, i);
@@ -135,7 +136,10 @@ CAJAL_HOT UpdateCounts update32(const UpdateArgs &a, uint32_t b, uint32_t e) {
   int32_t *__restrict fired = a.fired;
   uint32_t *__restrict idleCount = a.idleCount;
   Acc *__restrict slot = static_cast<Acc *>(a.slot);
-  const Acc limit = Acc(a.accLimit);
+  // The input: int16 accumulators hold it shifted right by accShift.
+  using Input = std::conditional_t<sizeof(Acc) < 4, int32_t, Acc>;
+  const unsigned accShift = a.accShift;
+  const Input limit = Input(a.accLimit);
   const unsigned bits = a.decayBits, shift = a.wrapShift;
   const int32_t lowMask = (int32_t(1) << bits) - 1;
   uint32_t idle = 0, spikes = 0;
@@ -151,7 +155,7 @@ CAJAL_HOT UpdateCounts update32(const UpdateArgs &a, uint32_t b, uint32_t e) {
   CAJAL_UNIFORM(bias);
 #pragma GCC ivdep
   for (uint32_t i = b; i < e; ++i) {
-    const Acc q = slot[i];
+    const Input q = Input(slot[i]) << accShift;
     const int32_t bi = CAJAL_PARAM(bias, i);
     const int32_t u0 = us[i], v0 = vs[i], r0 = rs[i];
     const int32_t lo = CAJAL_PARAM(vmin, i), hi = CAJAL_PARAM(vmax, i);
@@ -164,7 +168,7 @@ CAJAL_HOT UpdateCounts update32(const UpdateArgs &a, uint32_t b, uint32_t e) {
         idleCount[i] += isIdle;
     }
     slot[i] = 0;
-    const int32_t qs = int32_t(std::min(std::max(q, Acc(-limit)), limit));
+    const int32_t qs = int32_t(std::min(std::max(q, Input(-limit)), limit));
     const int32_t x = decay32(u0, CAJAL_PARAM(scaleU, i), bits, lowMask) + qs;
     const int32_t u = int32_t(uint32_t(x) << shift) >> shift;
     // v = clip(dv + w, vmin, vmax). The sum may pass below INT32_MIN (vmin
@@ -218,10 +222,12 @@ CAJAL_HOT uint32_t *scanFlags(const int32_t *flags, uint32_t b, uint32_t e,
 #undef CAJAL_PARAM
 #undef CAJAL_UNIFORM
 
-template <bool A32, bool Q32, IdleCount Idle, bool Uniform>
+template <bool A32, AccumulatorKind Q, IdleCount Idle, bool Uniform>
 CAJAL_HOT UpdateCounts updateVariant(const UpdateArgs &a, uint32_t b,
                                      uint32_t e) {
-  using Acc = std::conditional_t<Q32, int32_t, int64_t>;
+  using Acc =
+      std::conditional_t<Q == Acc16, int16_t,
+                         std::conditional_t<Q == Acc32, int32_t, int64_t>>;
   if constexpr (A32)
     return update32<Acc, Idle, Uniform>(a, b, e);
   else
@@ -231,33 +237,38 @@ CAJAL_HOT UpdateCounts updateVariant(const UpdateArgs &a, uint32_t b,
 // One copy of every variant per instruction set. The loops above are
 // always_inline, so each copy is compiled for its target.
 #define CAJAL_KERNEL_TABLE(NAME, ATTRIBUTES)                                   \
-  template <bool A32, bool Q32, IdleCount Idle, bool Uniform>                  \
+  template <bool A32, AccumulatorKind Q, IdleCount Idle, bool Uniform>         \
   ATTRIBUTES UpdateCounts NAME(const UpdateArgs &a, uint32_t b, uint32_t e) {  \
-    return updateVariant<A32, Q32, Idle, Uniform>(a, b, e);                    \
+    return updateVariant<A32, Q, Idle, Uniform>(a, b, e);                      \
   }                                                                            \
   ATTRIBUTES uint32_t *NAME##Scan(const int32_t *flags, uint32_t b,            \
                                   uint32_t e, uint32_t *out) {                 \
     return scanFlags(flags, b, e, out);                                        \
   }                                                                            \
-  ATTRIBUTES void NAME##Deliver(const DeliveryArgs &a, const uint32_t *parts,  \
-                                size_t count) {                                \
+  template <typename Acc>                                                      \
+  ATTRIBUTES void NAME##Deliver(const DeliveryArgs<Acc> &a,                    \
+                                const uint32_t *parts, size_t count) {         \
     deliverParts(a, parts, count);                                             \
   }                                                                            \
   const KernelTable NAME##Table = {                                            \
       {CAJAL_ARITH_VARIANTS(NAME, 0), CAJAL_ARITH_VARIANTS(NAME, 1)},          \
       NAME##Scan,                                                              \
-      NAME##Deliver};
+      NAME##Deliver<int32_t>,                                                  \
+      NAME##Deliver<int16_t>};
 
-/// fn[A32][..][..][..] of a kernel table: [acc32][IdleCount][uniform].
+/// fn[A32][..][..][..] of a kernel table:
+/// [AccumulatorKind][IdleCount][uniform].
 #define CAJAL_ARITH_VARIANTS(NAME, A32)                                        \
   {                                                                            \
-    {CAJAL_IDLE_VARIANTS(NAME, A32, 0)}, { CAJAL_IDLE_VARIANTS(NAME, A32, 1) } \
+    {CAJAL_IDLE_VARIANTS(NAME, A32, Acc64)},                                   \
+        {CAJAL_IDLE_VARIANTS(NAME, A32, Acc32)}, {                             \
+      CAJAL_IDLE_VARIANTS(NAME, A32, Acc16)                                    \
+    }                                                                          \
   }
-#define CAJAL_IDLE_VARIANTS(NAME, A32, Q32)                                    \
-  {NAME<A32, Q32, NoIdleCount, 0>, NAME<A32, Q32, NoIdleCount, 1>},            \
-      {NAME<A32, Q32, IdlePerRun, 0>, NAME<A32, Q32, IdlePerRun, 1>}, {        \
-    NAME<A32, Q32, IdlePerCompartment, 0>,                                     \
-        NAME<A32, Q32, IdlePerCompartment, 1>                                  \
+#define CAJAL_IDLE_VARIANTS(NAME, A32, Q)                                      \
+  {NAME<A32, Q, NoIdleCount, 0>, NAME<A32, Q, NoIdleCount, 1>},                \
+      {NAME<A32, Q, IdlePerRun, 0>, NAME<A32, Q, IdlePerRun, 1>}, {            \
+    NAME<A32, Q, IdlePerCompartment, 0>, NAME<A32, Q, IdlePerCompartment, 1>   \
   }
 
 CAJAL_KERNEL_TABLE(generic, )

@@ -5,8 +5,9 @@
 //
 // - arithmetic: 32-bit lanes when the core's value ranges provably fit
 //   (Range32::fits), else 64-bit lanes;
-// - accumulator ring: int32 when no compartment can receive more than
-//   2^31 - 1 in one step, else int64;
+// - accumulator ring: int16 holding input / 2^k when every weight is a
+//   multiple of 2^k and no compartment can receive 2^15 * 2^k or more in
+//   one step, int32 when none can receive 2^31 or more, else int64;
 // - idle counting (IdleCount): none (cores without a zero-bias
 //   compartment, the only kind that can be idle), per run (a run of one
 //   core), or per compartment (runs that mix cores: re-ordered populations);
@@ -15,12 +16,12 @@
 // - instruction set: AVX-512, AVX2 or the portable default, compiled as
 //   separate copies of the same loop (function target attributes) and picked
 //   at load: the best the CPU has, or the one CAJAL_GOLDEN_ISA names. With
-//   AVX-512, 32-bit lanes and int32 accumulators, a hand-written loop
+//   AVX-512, 32-bit lanes and int32 or int16 accumulators, a hand-written loop
 //   (UpdateAvx512.cpp) also lists the spikes, so no flags are scanned.
 //
-// Delivery into int32 accumulators (DeliveryKernels.h) is compiled into the
-// same table: its windows are one vector add each (16 lanes: one AVX-512
-// add, two AVX2 or four SSE2 ones).
+// Delivery into int32 and int16 accumulators (DeliveryKernels.h) is compiled
+// into the same table: its windows are one vector add each (16 int32 lanes:
+// one AVX-512 add, two AVX2 or four SSE2 ones; 16 int16 lanes: one AVX2 add).
 //
 //===----------------------------------------------------------------------===//
 #ifndef CAJAL_GOLDEN_LIB_UPDATEKERNELS_H
@@ -42,10 +43,11 @@ struct UpdateArgs {
   const int64_t *bias;
   int32_t *fired;      ///< 1 where the compartment spiked
   uint32_t *idleCount; ///< per compartment (IdleCount::PerCompartment)
-  void *slot;          ///< int32_t or int64_t accumulators of this step
-  int64_t accLimit;    ///< 2^accumulatorBits - 1
-  int64_t wrapHalf;    ///< 2^(currentBits - 1)
-  int64_t wrapMask;    ///< 2^currentBits - 1
+  void *slot;        ///< int16_t, int32_t or int64_t accumulators of this step
+  unsigned accShift; ///< int16 accumulators hold input / 2^accShift
+  int64_t accLimit;  ///< 2^accumulatorBits - 1
+  int64_t wrapHalf;  ///< 2^(currentBits - 1)
+  int64_t wrapMask;  ///< 2^currentBits - 1
   unsigned decayBits;
   unsigned wrapShift; ///< 32 - currentBits (32-bit lanes)
   /// Fused kernels only: the indices of the compartments that spiked go
@@ -73,34 +75,40 @@ using UpdateFn = UpdateCounts (*)(const UpdateArgs &a, uint32_t b, uint32_t e);
 using ScanFn = uint32_t *(*)(const int32_t *flags, uint32_t b, uint32_t e,
                              uint32_t *out);
 
-/// The delivery loop's view of the synapse rows with int32 accumulators
-/// (GoldenModel.h): row parts of one delay, each with wide windows, narrow
-/// windows and single synapses.
-struct DeliveryArgs {
+/// The delivery loop's view of the synapse rows with int32 or int16
+/// accumulators (GoldenModel.h): row parts of one delay, each with wide
+/// windows, narrow windows and single synapses.
+template <typename Acc> struct DeliveryArgs {
   const RowPart *parts;
   const uint32_t *wideOffset;
-  const WideWeights *wideWeights;
+  const WideLanes<Acc> *wideWeights;
   const uint32_t *wideWeightIndex; ///< wide window i adds wideWeights[this[i]]
   const uint32_t *narrowOffset;
-  const NarrowWeights *narrowWeights;
+  const NarrowLanes<Acc> *narrowWeights;
   const FlatSynapse *synapses;
-  int32_t *ring;  ///< S slots of ringStride accumulators, 15 of padding
+  Acc *ring;      ///< S slots of ringStride accumulators, 15 of padding
   uint32_t base;  ///< (t % S) * ringStride: offset 0 of this step's spikes
   uint32_t split; ///< S * ringStride - base: from here on, wrap to the start
 };
 
 /// Deliver parts[0 .. count) (the row parts of this step's spikes).
-using DeliverFn = void (*)(const DeliveryArgs &a, const uint32_t *parts,
+template <typename Acc>
+using DeliverFn = void (*)(const DeliveryArgs<Acc> &a, const uint32_t *parts,
                            size_t count);
 
+/// Accumulator types, the second index of KernelTable::fn.
+enum AccumulatorKind : uint8_t { Acc64, Acc32, Acc16 };
+constexpr unsigned accumulatorKinds = 3;
+
 /// The variants for one instruction set:
-/// [arith32][acc32][IdleCount][uniform], the spike-flag scan and the
-/// delivery into int32 accumulators. A uniform variant takes every constant
-/// of the range from its first compartment.
+/// [arith32][AccumulatorKind][IdleCount][uniform], the spike-flag scan and
+/// the delivery into int32 and int16 accumulators. A uniform variant takes
+/// every constant of the range from its first compartment.
 struct KernelTable {
-  UpdateFn fn[2][2][idleCountModes][2];
+  UpdateFn fn[2][accumulatorKinds][idleCountModes][2];
   ScanFn scan;
-  DeliverFn deliver32;
+  DeliverFn<int32_t> deliver32;
+  DeliverFn<int16_t> deliver16;
 };
 
 /// Kernels for `isa`, or null when this build or CPU does not have it.
@@ -118,13 +126,14 @@ enum : unsigned {
   foldedVariants = 8
 };
 
-/// Hand-written variants for 32-bit lanes and int32 accumulators that list
-/// the spiking compartments themselves (UpdateArgs::spikeOut;
-/// UpdateCounts::fired is their number): [IdleCount] for ranges of varied
-/// constants, [IdleCount][folded* bits] for uniform ones.
+/// Hand-written variants for 32-bit lanes and int32 or int16 accumulators
+/// that list the spiking compartments themselves (UpdateArgs::spikeOut;
+/// UpdateCounts::fired is their number), [int16 accumulators] and then:
+/// [IdleCount] for ranges of varied constants, [IdleCount][folded* bits]
+/// for uniform ones.
 struct FusedKernels {
-  UpdateFn varied[idleCountModes];
-  std::array<UpdateFn, foldedVariants> uniform[idleCountModes];
+  UpdateFn varied[2][idleCountModes];
+  std::array<UpdateFn, foldedVariants> uniform[2][idleCountModes];
 };
 /// The AVX-512 ones (UpdateAvx512.cpp), or null in a build without them;
 /// use only when kernelTable(Isa::Avx512) is not null.

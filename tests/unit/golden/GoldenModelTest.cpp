@@ -432,3 +432,52 @@ TEST(GoldenModelTest, PopulationSpikesComeInNeuronOrderWhereverNeuronsSit) {
   EXPECT_GT(total, 20000u) << "the neurons hardly fire: the test is weak";
   EXPECT_GT(stepsWithBoth, 10u);
 }
+
+/// An image where 129 source channels, all firing at step 0, reach
+/// compartment 0 with mantissas 255 (128 of them) and `last`, and
+/// compartment 1 with their negatives: each receives at most
+/// 255 * 128 + last weight units (2^6: loihi1's weight shift) in a step.
+chip::Image fanInImage(int32_t last) {
+  testimg::ImageBuilder b(testimg::loihi1());
+  b.addCore({detector(1), detector(1)});
+  std::vector<chip::SourceSpike> spikes;
+  for (uint32_t ch = 0; ch < 129; ++ch)
+    spikes.push_back({0, ch});
+  const uint32_t src = b.addSource(fileSource("in", 129, spikes));
+  for (uint32_t ch = 0; ch < 129; ++ch) {
+    const int32_t m = ch < 128 ? 255 : last;
+    b.addSourceTarget(
+        src, ch, {0, b.addInputAxon(0, {{0, m, 1}, {1, -m, 1}}, 8, 0, false)});
+  }
+  b.addPopulation("n", {{0, 0, 0, 2}});
+  return b.build();
+}
+
+TEST(GoldenModelTest, Int16AccumulatorsOnlyWhereEveryStepsInputFits) {
+  // 255 * 128 + 127 = 32767 units fit int16 (the accumulators count units
+  // of 2^6, every weight's factor); 32768 do not.
+  for (const int32_t last : {127, 128}) {
+    SCOPED_TRACE("last mantissa " + std::to_string(last));
+    const chip::Image image = fanInImage(last);
+    GoldenModel m = makeModel(image);
+    golden::ModelOptions options;
+    options.narrowAccumulators = false;
+    Result<GoldenModel> int32 =
+        GoldenModel::create(image, testimg::loihi1(), options);
+    ASSERT_TRUE(bool(int32));
+    EXPECT_EQ(m.accumulatorBits(), last == 127 ? 16u : 32u);
+    EXPECT_EQ(m.accumulatorShift(), last == 127 ? 6u : 0u);
+    EXPECT_EQ(int32->accumulatorBits(), 32u);
+    m.run(2);
+    int32->run(2);
+    // u of a detector is the step's input: the whole sum arrived at step 1
+    // (clipped to the accumulator's range: 2^21 - 1 on loihi1).
+    const int32_t limit =
+        (int32_t(1) << testimg::loihi1().neuron.accumulatorBits) - 1;
+    const int32_t sum = std::min((255 * 128 + last) << 6, limit);
+    EXPECT_EQ(m.state(0, 0).u, sum);
+    EXPECT_EQ(m.state(0, 1).u, -sum);
+    EXPECT_EQ(int32->state(0, 0).u, sum);
+    EXPECT_EQ(int32->state(0, 1).u, -sum);
+  }
+}

@@ -123,6 +123,8 @@ struct RunSetup {
   golden::ModelOptions variant;
   uint64_t *lanes32 = nullptr; ///< += compartments run in 32-bit lanes
   golden::DeliveryLayout *layout = nullptr; ///< += the models' layouts
+  /// Models run, by accumulator bits.
+  std::map<unsigned, uint64_t> *accumulatorBits = nullptr;
   std::function<void(chip::Image &)> edit;
   uint32_t maxCompartments = 0; ///< per core; 0: RandomOptions' default
   uint64_t firingPercent = 90;
@@ -150,6 +152,8 @@ void compareImage(const chip::Profile &profile, const chip::Image &image,
   ASSERT_TRUE(bool(model)) << "seed " << seed << ": " << model.error();
   if (setup.lanes32)
     *setup.lanes32 += model->compartmentsIn32BitLanes();
+  if (setup.accumulatorBits)
+    ++(*setup.accumulatorBits)[model->accumulatorBits()];
   if (setup.layout) {
     const golden::DeliveryLayout &l = model->deliveryLayout();
     setup.layout->wideWindows += l.wideWindows;
@@ -225,23 +229,41 @@ TEST(GoldenPropertyTest, MatchesNaiveEngineWithNarrowArithmetic) {
 }
 
 // Every update loop this CPU can run (AVX-512, AVX2, portable), in 32-bit
-// lanes where the loader proves them exact and in 64-bit lanes everywhere.
+// lanes where the loader proves them exact and in 64-bit lanes everywhere,
+// with int16 accumulators where they are proven exact, int32 ones, and
+// int64 ones.
 TEST(GoldenPropertyTest, EveryLoopVariantMatchesNaiveEngine) {
   const chip::Profile narrow = narrowProfile();
   for (golden::Isa isa : availableIsas()) {
-    for (bool wide : {false, true}) {
-      SCOPED_TRACE(std::string(golden::isaName(isa)) + (wide ? " wide" : ""));
+    for (auto [wide, acc16] : {std::pair{false, true}, std::pair{false, false},
+                               std::pair{true, true}}) {
+      SCOPED_TRACE(std::string(golden::isaName(isa)) + (wide ? " wide" : "") +
+                   (acc16 ? "" : " no int16 accumulators"));
       uint64_t lanes32 = 0;
       golden::DeliveryLayout layout;
+      std::map<unsigned, uint64_t> accumulators;
       RunSetup setup;
       setup.variant.isa = isa;
       setup.variant.wideArithmetic = wide;
+      setup.variant.narrowAccumulators = acc16;
       setup.lanes32 = &lanes32;
       setup.layout = &layout;
+      setup.accumulatorBits = &accumulators;
       compareSeeds(testimg::loihi1(), 201, 15, setup);
       compareSeeds(narrow, 1201, 15, setup);
+      // Weight exponents of 0 only: the sums fit int16, where the random
+      // exponents (up to 2^7 between two synapses) make them need int32.
+      setup.edit = [](chip::Image &image) {
+        for (chip::Core &core : image.cores)
+          for (chip::InputAxon &axon : core.inputAxons)
+            axon.weightExponent = 0;
+      };
+      compareSeeds(testimg::loihi1(), 301, 15, setup);
       if (::testing::Test::HasFatalFailure())
         return;
+      EXPECT_EQ(accumulators[16] >= 10, !wide && acc16);
+      EXPECT_EQ(accumulators[32] > 0, !wide);
+      EXPECT_EQ(accumulators[64] > 0, wide);
       // loihi1 and the narrow profile fit 32 bits: both paths were run.
       EXPECT_EQ(lanes32 > 0, !wide);
       // Random groups of up to 3 synapses per compartment give windows of

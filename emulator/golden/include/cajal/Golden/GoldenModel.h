@@ -83,14 +83,16 @@ struct FlatSynapse {
   int32_t weight;
 };
 /// Weights of a window of adjacent accumulators (zero where the row has no
-/// synapse), aligned for one vector load.
+/// synapse), aligned for one vector load; T is the accumulator type.
 constexpr uint32_t wideLanes = 16, narrowLanes = 4;
-struct alignas(64) WideWeights {
-  int32_t lane[wideLanes];
+template <typename T> struct alignas(sizeof(T) * wideLanes) WideLanes {
+  T lane[wideLanes];
 };
-struct alignas(16) NarrowWeights {
-  int32_t lane[narrowLanes];
+template <typename T> struct alignas(sizeof(T) * narrowLanes) NarrowLanes {
+  T lane[narrowLanes];
 };
+using WideWeights = WideLanes<int32_t>;
+using NarrowWeights = NarrowLanes<int32_t>;
 /// Where a part of a synapse row (its synapses of one delay) starts in the
 /// window and single-synapse lists; the next part's starts are its ends.
 struct RowPart {
@@ -119,6 +121,12 @@ struct ModelOptions {
   /// decodes no AVX-512), else the best the CPU has. Every choice gives
   /// the same results.
   std::optional<Isa> isa;
+  /// int16 accumulators where the loader proves them exact: every weight
+  /// is a multiple of 2^k and no compartment can receive 2^15 * 2^k or more
+  /// in a step (the accumulators then hold input / 2^k). Half the bytes of
+  /// int32 ones for delivery and update to move. False keeps int32 (tests
+  /// compare the two; results are the same).
+  bool narrowAccumulators = true;
   /// The caller has already checked chip::validate(image, profile); create
   /// skips it (cajal run validates once, when it loads the image).
   bool imageValidated = false;
@@ -147,7 +155,12 @@ public:
   /// Compartments updated in 32-bit lanes (their value ranges fit, proven
   /// at load), the rest in 64-bit lanes; whether accumulators are 32-bit.
   uint32_t compartmentsIn32BitLanes() const { return lanes32; }
-  bool accumulators32() const { return !ring32.empty(); }
+  /// Bits of an accumulator: 16 or 32 (with int16 ones they hold input /
+  /// 2^accumulatorShift()), else 64.
+  unsigned accumulatorBits() const {
+    return !ring16.empty() ? 16 : !ring32.empty() ? 32 : 64;
+  }
+  unsigned accumulatorShift() const { return accShift; }
 
   /// Spikes of the External sources (`cajal run --input`), nodes as in
   /// nodes(). Replaces earlier ones; spikes before the current step are
@@ -225,6 +238,10 @@ private:
   /// them; returns how many.
   size_t queueSpikes();
   void deliverRows64(size_t queued);
+  template <typename Acc>
+  void deliverParts(size_t queued, Acc *ring,
+                    const detail::WideLanes<Acc> *wide,
+                    const detail::NarrowLanes<Acc> *narrow);
   void deliverSpikes();
 
   enum PopulationFlag : uint8_t { RecordSpikes = 1, RecordState = 2 };
@@ -309,6 +326,10 @@ private:
   /// weights share them.
   std::vector<uint32_t> wideWeightIndex;
   std::vector<detail::NarrowWeights> narrowWeights;
+  /// With int16 accumulators the window weights are these (weight / 2^k),
+  /// and `synapses` holds weight / 2^k too; the int32 ones are empty.
+  std::vector<detail::WideLanes<int16_t>> wideWeights16;
+  std::vector<detail::NarrowLanes<int16_t>> narrowWeights16;
   DeliveryLayout layout;
   /// Per sender: output axons (or channel targets), synapses reached, and
   /// spikes so far (the per-core counters are derived from these).
@@ -334,12 +355,18 @@ private:
   /// the ring can start on a 64-byte boundary (ring32Start).
   std::vector<int32_t> ring32;
   std::vector<int64_t> ring64;
+  /// The int16 ring (ModelOptions::narrowAccumulators), laid out as ring32,
+  /// holding input / 2^accShift; ring32 is then empty.
+  std::vector<int16_t> ring16;
+  unsigned accShift = 0;
+  template <typename T> static T *cacheLineStart(std::vector<T> &v) {
+    const uintptr_t p = reinterpret_cast<uintptr_t>(v.data());
+    return reinterpret_cast<T *>((p + 63) & ~uintptr_t(63));
+  }
   /// The int32 ring starts on a 64-byte boundary within ring32 (it has 15
   /// accumulators of room for that), so that aligned windows are.
-  int32_t *ring32Start() {
-    const uintptr_t p = reinterpret_cast<uintptr_t>(ring32.data());
-    return reinterpret_cast<int32_t *>((p + 63) & ~uintptr_t(63));
-  }
+  int32_t *ring32Start() { return cacheLineStart(ring32); }
+  int16_t *ring16Start() { return cacheLineStart(ring16); }
   uint32_t ringSlots = 1;
   /// N, or with int32 accumulators N rounded up to 16 (so that slots start
   /// on 64-byte boundaries); accumulators past N only ever receive zero.
