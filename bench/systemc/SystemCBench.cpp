@@ -12,7 +12,7 @@
 // bench/systemc/run_bench.py runs a set of sizes.
 //
 //===----------------------------------------------------------------------===//
-#include "ImageBuilder.h"
+#include "cajal/ImageGen/ImageBuilder.h"
 
 #include "cajal/Chip/Image.h"
 #include "cajal/Chip/Source.h"
@@ -62,7 +62,7 @@ chip::CompartmentParams firing(Rng &rng, const chip::Profile &p) {
 
 chip::Image synthetic(const Args &a, const chip::Profile &p) {
   Rng rng(a.seed);
-  testimg::ImageBuilder b(p);
+  imagegen::ImageBuilder b(p);
   const uint32_t comps = std::min(a.compartments, p.core.compartments);
   for (uint32_t c = 0; c < a.cores; ++c) {
     std::vector<chip::CompartmentParams> params(comps);

@@ -41,11 +41,12 @@ unsigned synapsesPerWord(const InputAxon &axon, const SynapseFormat &f) {
   return bits > f.wordBits ? 0 : f.wordBits / bits;
 }
 
-unsigned wordsForGroup(const InputAxon &axon, const SynapseFormat &f) {
+uint64_t wordsForGroup(const InputAxon &axon, const SynapseFormat &f) {
   const unsigned perWord = synapsesPerWord(axon, f);
   if (perWord == 0)
     return 0;
-  return (axon.synapseCount + perWord - 1) / perWord;
+  // In 64 bits: synapseCount + perWord - 1 wraps in 32.
+  return (uint64_t(axon.synapseCount) + perWord - 1) / perWord;
 }
 
 namespace {
@@ -144,6 +145,9 @@ void unpackSynapses(const std::vector<uint64_t> &words, const InputAxon &axon,
 namespace {
 
 std::string str(uint64_t v) { return std::to_string(v); }
+
+/// The most synapses any format packs into a word (64 bits of one bit each).
+constexpr uint64_t kMaxSynapsesPerWord = 64;
 
 /// A prefix-offset array `begin` of n + 1 entries into a table of `total`.
 Status checkOffsets(const std::vector<uint32_t> &begin, size_t n, size_t total,
@@ -255,6 +259,7 @@ Status checkPopulationStructure(const std::vector<CoreShape> &cores,
   return Status::ok();
 }
 
+namespace {
 /// Spike files name populations, sources and aliases in one namespace: every
 /// name must be non-empty and unique.
 Status checkNodeNames(const Image &image) {
@@ -281,6 +286,7 @@ Status checkNodeNames(const Image &image) {
         return s;
   return Status::ok();
 }
+} // namespace
 
 Status validateCoreStructure(const Core &core, size_t index) {
   const std::string where = "core " + str(index);
@@ -290,10 +296,21 @@ Status validateCoreStructure(const Core &core, size_t index) {
     return s;
   for (size_t a = 0; a < core.inputAxons.size(); ++a) {
     const InputAxon &ax = core.inputAxons[a];
-    if (ax.synapseCount > 0 && ax.firstWord >= core.synapseWords.size())
+    if (ax.synapseCount == 0)
+      continue;
+    if (ax.firstWord >= core.synapseWords.size())
       return makeError(where + ": input axon " + str(a) + ": firstWord " +
                        str(ax.firstWord) + " out of range (core has " +
                        str(core.synapseWords.size()) + " synapse words)");
+    // Without the profile's format, a synapse takes at least one bit of a
+    // 64-bit word: a count beyond that cannot be stored in the words there,
+    // and is refused before anything is unpacked for it.
+    const uint64_t wordsLeft = core.synapseWords.size() - ax.firstWord;
+    if (ax.synapseCount > wordsLeft * kMaxSynapsesPerWord)
+      return makeError(where + ": input axon " + str(a) + ": synapseCount " +
+                       str(ax.synapseCount) + " cannot fit the " +
+                       str(wordsLeft) + " synapse words from firstWord " +
+                       str(ax.firstWord));
   }
   return Status::ok();
 }
@@ -370,15 +387,8 @@ Status checkAxon(const Core &core, size_t a, const Profile &profile,
 Status checkCore(const Image &image, size_t c, const Profile &profile) {
   const Core &core = image.cores[c];
   const std::string where = "core " + str(c);
-  const MeshShape &m = profile.mesh;
-  const uint64_t width = uint64_t(m.tilesX) * m.chipsX;
-  const uint64_t height = uint64_t(m.tilesY) * m.chipsY;
-  if (core.x >= width || core.y >= height || core.tileSlot >= m.coresPerTile)
-    return makeError(where + ": position (x " + str(core.x) + ", y " +
-                     str(core.y) + ", slot " + str(core.tileSlot) +
-                     ") out of range (mesh " + str(width) + " x " +
-                     str(height) + " tiles, " + str(m.coresPerTile) +
-                     " cores per tile)");
+  if (Status s = checkCorePosition(core.x, core.y, core.tileSlot, profile); !s)
+    return makeError(where + ": " + s.error());
   const CoreLimits &l = profile.core;
   if (Status s = checkLimit(where, "compartments", core.compartments.size(),
                             l.compartments);
@@ -407,7 +417,27 @@ Status checkCore(const Image &image, size_t c, const Profile &profile) {
 
 } // namespace
 
+Status checkCorePosition(uint32_t x, uint32_t y, uint32_t slot,
+                         const Profile &profile) {
+  const MeshShape &m = profile.mesh;
+  const uint64_t width = uint64_t(m.tilesX) * m.chipsX;
+  const uint64_t height = uint64_t(m.tilesY) * m.chipsY;
+  if (x >= width || y >= height || slot >= m.coresPerTile)
+    return makeError("position (x " + str(x) + ", y " + str(y) + ", slot " +
+                     str(slot) + ") out of range (mesh " + str(width) + " x " +
+                     str(height) + " tiles, " + str(m.coresPerTile) +
+                     " cores per tile)");
+  return Status::ok();
+}
+
 Status checkProfileMatch(const Image &image, const Profile &profile) {
+  return checkProfileMatch(ImageHeader{image.profileName,
+                                       image.profileFingerprint,
+                                       uint32_t(image.cores.size())},
+                           profile);
+}
+
+Status checkProfileMatch(const ImageHeader &image, const Profile &profile) {
   const uint64_t fp = profile.fingerprint();
   if (image.profileName == profile.name && image.profileFingerprint == fp)
     return Status::ok();

@@ -332,6 +332,20 @@ bool hasEndSection(const std::string &b) {
   return b.compare(at, 4, "END ") == 0 && readLE(b, at + 4, 8) == 8;
 }
 
+/// HEAD holds a fingerprint, a profile name and a core count; a body longer
+/// than this is damage, not a long name.
+constexpr uint64_t kMaxHeadBytes = 1 << 20;
+
+/// HEAD's fields, from a cursor over its body.
+Status decodeHead(const std::string &path, Cursor &head, ImageHeader &out) {
+  out.profileFingerprint = head.u64();
+  out.profileName = head.text("profile name");
+  out.coreCount = head.u32();
+  if (head.ok() && !head.atEnd())
+    head.fail("unexpected bytes at the end of the section body");
+  return head.ok() ? Status::ok() : makeError(path + ": " + head.error());
+}
+
 /// Pass 4: the section order and bodies.
 Status decode(const std::string &path, const std::string &b,
               const std::vector<SectionRef> &sections, Image &image) {
@@ -351,11 +365,12 @@ Status decode(const std::string &path, const std::string &b,
   if (Status s = expect(0, "HEAD"); !s)
     return s;
   Cursor head(b, sections[0], "section HEAD");
-  image.profileFingerprint = head.u64();
-  image.profileName = head.text("profile name");
-  const uint32_t coreCount = head.u32();
-  if (Status s = finishCursor(head); !s)
+  ImageHeader header;
+  if (Status s = decodeHead(path, head, header); !s)
     return s;
+  image.profileFingerprint = header.profileFingerprint;
+  image.profileName = header.profileName;
+  const uint32_t coreCount = header.coreCount;
   if (sections.size() != size_t(coreCount) + 4)
     return makeError(path + ": malformed image: HEAD announces " +
                      str(coreCount) + " cores, the file has " +
@@ -384,11 +399,58 @@ Status decode(const std::string &path, const std::string &b,
 
 } // namespace
 
+Result<ImageHeader> readImageHeader(const std::string &path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in)
+    return makeError(path + ": cannot open image: " + std::strerror(errno));
+  std::string b(kPreambleBytes + kSectionHeaderBytes, '\0');
+  in.read(b.data(), std::streamsize(b.size()));
+  b.resize(size_t(in.gcount()));
+  if (Status s = checkPreamble(path, b); !s)
+    return Error{s.error()};
+  if (b.size() < kPreambleBytes + kSectionHeaderBytes)
+    return makeError(path + ": truncated at offset " + str(b.size()) +
+                     ": file ends inside a section header (at offset " +
+                     str(kPreambleBytes) + ", after the preamble)");
+  SectionRef head;
+  head.tag = b.substr(kPreambleBytes, 4);
+  head.offset = kPreambleBytes;
+  head.body = kPreambleBytes + kSectionHeaderBytes;
+  head.length = readLE(b, kPreambleBytes + 4, 8);
+  if (head.tag != "HEAD")
+    return makeError(path +
+                     ": malformed image: expected section HEAD at "
+                     "position 0, found " +
+                     (knownTag(head.tag) ? head.tag : "an unknown tag"));
+  if (head.length > kMaxHeadBytes)
+    return makeError(path + ": malformed section HEAD at offset " +
+                     str(head.offset) + ": " + str(head.length) +
+                     " body bytes (a header holds at most " +
+                     str(kMaxHeadBytes) + "); the file is damaged");
+  b.resize(head.body + head.length);
+  in.read(b.data() + head.body, std::streamsize(head.length));
+  const uint64_t got = uint64_t(in.gcount());
+  if (got != head.length)
+    return makeError(path + ": truncated at offset " + str(head.body + got) +
+                     ": section HEAD at offset " + str(head.offset) +
+                     " needs " + str(head.length) + " body bytes, only " +
+                     str(got) + " remain");
+  Cursor c(b, head, "section HEAD");
+  ImageHeader header;
+  if (Status s = decodeHead(path, c, header); !s)
+    return Error{s.error()};
+  return header;
+}
+
 Result<Image> readImageUnchecked(const std::string &path) {
   Result<std::string> bytes = slurp(path);
   if (!bytes)
     return bytes.takeError();
-  const std::string &b = *bytes;
+  return parseImageUnchecked(*bytes, path);
+}
+
+Result<Image> parseImageUnchecked(const std::string &b,
+                                  const std::string &path) {
   if (Status s = checkPreamble(path, b); !s)
     return Error{s.error()};
   if (hasEndSection(b))

@@ -17,6 +17,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cajal/Chip/AtomicFile.h"
+
+#include <cctype>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -25,6 +28,8 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <sys/stat.h>
+#include <utility>
 #include <vector>
 
 using cajal::Error;
@@ -136,6 +141,8 @@ const std::vector<FieldDesc> &fieldTable() {
                   cost.barrierMaxTiles),
       CAJAL_FIELD("cost.barrierTilePJ", Real, 0, 1e300, cost.barrierTilePJ),
       CAJAL_FIELD("cost.staticPowerMW", Real, 0, 1e300, cost.staticPowerMW),
+      CAJAL_FIELD("cost.powerGateUnusedChips", Flag, 0, 1,
+                  cost.powerGateUnusedChips),
       CAJAL_FIELD("cost.stepTimeoutNs", Real, 1, 1e300, cost.stepTimeoutNs),
   };
   return table;
@@ -161,7 +168,8 @@ std::string directoryOf(const std::string &path) {
 }
 
 std::string shortJson(const json &v) {
-  std::string s = v.dump();
+  // Text from outside may be any bytes: invalid UTF-8 prints as U+FFFD.
+  std::string s = v.dump(-1, ' ', false, json::error_handler_t::replace);
   return s.size() > 40 ? s.substr(0, 37) + "..." : s;
 }
 
@@ -240,6 +248,11 @@ Status checkTopLevel(const std::string &path, const json &doc) {
   for (const char *key : {"name", "description"})
     if (!doc.contains(key) || !doc[key].is_string())
       return makeError(path + ": \"" + key + "\" must be a string");
+  // Chip images carry the name and tools look it up as a file name.
+  if (!isPlainProfileName(doc["name"].get<std::string>()))
+    return makeError(path + ": \"name\" " + shortJson(doc["name"]) +
+                     " is not a profile name (1 to 64 letters, digits, '.', "
+                     "'_' or '-', not starting with '.')");
   if (doc.contains("base") && !doc["base"].is_string())
     return makeError(path + ": \"base\" must be a profile name (a string)");
   if (!doc.contains("fields") || !doc["fields"].is_object())
@@ -249,23 +262,31 @@ Status checkTopLevel(const std::string &path, const json &doc) {
   return Status::ok();
 }
 
-/// Load `path` and its base chain into `raw`; `chain` holds the files being
-/// loaded, to reject cycles.
+/// Longest `base` chain: loihi1-derived profiles use one level.
+constexpr size_t kMaxBaseDepth = 16;
+
+/// Load `path` and its base chain into `raw`; `chain` holds the canonical
+/// paths of the files being loaded, so that a cycle is found however the
+/// paths are spelt ("./itself", a symbolic link).
 Status loadRaw(const std::string &path, std::vector<std::string> &chain,
                RawProfile &raw) {
+  const std::string canonical = canonicalPath(path);
   for (const std::string &seen : chain)
-    if (seen == path) {
+    if (seen == canonical) {
       std::string cycle;
       for (const std::string &p : chain)
         cycle += p + " -> ";
-      return makeError(path + ": \"base\" cycle: " + cycle + path);
+      return makeError(path + ": \"base\" cycle: " + cycle + canonical);
     }
+  if (chain.size() >= kMaxBaseDepth)
+    return makeError(path + ": \"base\" chain deeper than " +
+                     std::to_string(kMaxBaseDepth) + " profiles");
   json doc;
   if (Status s = readJsonFile(path, doc); !s)
     return s;
   if (Status s = checkTopLevel(path, doc); !s)
     return s;
-  chain.push_back(path);
+  chain.push_back(canonical);
   if (doc.contains("base")) {
     const std::string base = doc["base"].get<std::string>();
     // A base is looked up beside the profile first, then among the installed
@@ -336,6 +357,33 @@ std::string fileOf(const RawProfile &raw, const std::string &name) {
   return it == raw.fields.end() ? std::string("?") : it->second.file;
 }
 
+/// Tools allocate per core slot: the product of the five mesh fields, in 64
+/// bits, is bounded. The error names the largest factor's field and file.
+Status checkMeshSize(const MeshShape &m, const RawProfile &raw) {
+  const uint64_t slots =
+      uint64_t(m.tilesX) * m.tilesY * m.coresPerTile * m.chipsX * m.chipsY;
+  if (slots <= kMaxCoreSlots)
+    return Status::ok();
+  const std::pair<const char *, unsigned> factors[] = {
+      {"mesh.tilesX", m.tilesX},
+      {"mesh.tilesY", m.tilesY},
+      {"mesh.coresPerTile", m.coresPerTile},
+      {"mesh.chipsX", m.chipsX},
+      {"mesh.chipsY", m.chipsY}};
+  const auto *largest = &factors[0];
+  for (const auto &f : factors)
+    if (f.second > largest->second)
+      largest = &f;
+  return fieldError(
+      fileOf(raw, largest->first), largest->first,
+      "value " + std::to_string(largest->second) + " makes the mesh " +
+          std::to_string(m.tilesX) + " x " + std::to_string(m.tilesY) +
+          " tiles x " + std::to_string(m.coresPerTile) + " cores x " +
+          std::to_string(m.chipsX) + " x " + std::to_string(m.chipsY) +
+          " chips = " + std::to_string(slots) + " core slots, more than the " +
+          std::to_string(kMaxCoreSlots) + " a profile may have");
+}
+
 Status crossCheck(const Profile &p, const RawProfile &raw) {
   auto fail = [&](const char *field, const std::string &what) -> Status {
     return fieldError(fileOf(raw, field), field, what);
@@ -387,7 +435,7 @@ Status crossCheck(const Profile &p, const RawProfile &raw) {
                 "thresholdMantissaBits + thresholdShift exceeds 32 bits");
   if (p.cost.barrierMinNs > p.cost.barrierMaxNs)
     return fail("cost.barrierMinNs", "exceeds cost.barrierMaxNs");
-  return Status::ok();
+  return checkMeshSize(p.mesh, raw);
 }
 
 void appendBytes(std::string &out, uint64_t v) {
@@ -432,6 +480,30 @@ Result<Profile> findProfile(const std::string &nameOrPath,
   if (!probe)
     return makeError("profile \"" + nameOrPath + "\" not found in " +
                      searchDir + " (no " + path + ")");
+  return loadProfile(path);
+}
+
+bool isPlainProfileName(const std::string &name) {
+  constexpr size_t kMaxNameLength = 64;
+  if (name.empty() || name.size() > kMaxNameLength || name[0] == '.')
+    return false;
+  for (const char c : name)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_' &&
+        c != '-')
+      return false;
+  return true;
+}
+
+Result<Profile> findInstalledProfile(const std::string &name,
+                                     const std::string &searchDir) {
+  if (!isPlainProfileName(name))
+    return makeError(shortJson(json(name)) +
+                     " is not a profile name (letters, digits, '.', '_', '-')");
+  const std::string path = searchDir + "/" + name + ".json";
+  struct stat st;
+  if (stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode))
+    return makeError("profile \"" + name + "\" is not installed (no " + path +
+                     ")");
   return loadProfile(path);
 }
 

@@ -12,6 +12,7 @@ import sys
 
 
 def load(path, seen=()):
+    path = os.path.realpath(path)  # "./itself" is the same file: a cycle
     if path in seen:
         sys.exit("base cycle: " + " -> ".join(seen + (path,)))
     with open(path) as f:

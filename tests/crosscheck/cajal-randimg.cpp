@@ -7,7 +7,7 @@
 // source as a spike CSV for `--input`.
 //
 //===----------------------------------------------------------------------===//
-#include "RandomImage.h"
+#include "cajal/ImageGen/RandomImage.h"
 
 #include "cajal/Chip/ImageJson.h"
 #include "cajal/Emulator/SpikeIO.h"
@@ -23,7 +23,7 @@ using namespace cajal;
 namespace {
 
 struct Options {
-  testimg::RandomOptions random;
+  imagegen::RandomOptions random;
   std::string out, json, inputOut, profile = "loihi1";
 };
 
@@ -78,10 +78,10 @@ Status writeJson(const chip::Image &image, const chip::Profile &profile,
   return file->commit();
 }
 
-Status writeInput(const testimg::RandomNetwork &net, const std::string &path) {
+Status writeInput(const imagegen::RandomNetwork &net, const std::string &path) {
   const spikeio::NodeTable nodes(net.image);
   std::vector<spikeio::SpikeRecord> spikes;
-  for (const testimg::ExternalSpike &s : net.external)
+  for (const imagegen::ExternalSpike &s : net.external)
     spikes.push_back({s.step, nodes.sourceNode(s.source), s.index});
   return spikeio::writeSpikeCsv(path, nodes, spikes);
 }
@@ -96,7 +96,7 @@ int main(int argc, char **argv) {
       chip::findProfile(o.profile, chip::defaultProfileDir());
   if (!profile)
     return fail(profile.error());
-  const testimg::RandomNetwork net = testimg::randomNetwork(*profile, o.random);
+  const imagegen::RandomNetwork net = imagegen::randomNetwork(*profile, o.random);
   if (Status s = chip::writeImage(net.image, *profile, o.out); !s)
     return fail(o.out + ": " + s.error());
   if (!o.json.empty())

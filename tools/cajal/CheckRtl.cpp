@@ -17,12 +17,10 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/raw_ostream.h"
 
-#ifdef CAJAL_HAVE_RTL
-#include "RandomImage.h"
+#include "cajal/ImageGen/RandomImage.h"
 #include "cajal/Rtl/CoreInputs.h"
 #include "cajal/Rtl/Lockstep.h"
 #include "cajal/Rtl/RtlCore.h"
-#endif
 
 using namespace llvm;
 
@@ -64,8 +62,6 @@ cl::opt<std::string>
            cl::value_desc("DIR"), cl::sub(checkRtlCommand),
            cl::cat(category()));
 
-#ifdef CAJAL_HAVE_RTL
-
 /// Totals over configurations; prints the summary line.
 struct Totals {
   uint64_t configurations = 0, steps = 0, mismatches = 0, spikes = 0;
@@ -96,11 +92,15 @@ void add(Totals &totals, const rtl::LockstepReport &rep,
 
 /// The profile named `name` (or a file): the file a build was generated
 /// from when a build has that name, else an installed profile.
-Result<chip::Profile> profileFor(const std::string &name) {
+/// A name read from an image is looked up only among the RTL builds and the
+/// installed profiles, never opened as a path.
+Result<chip::Profile> profileFor(const std::string &name,
+                                 bool fromImage = false) {
   for (const rtl::RtlBuild &b : rtl::RtlCore::builds())
     if (b.profile == name)
       return chip::loadProfile(b.profilePath);
-  return chip::findProfile(name, profileDirectory());
+  return fromImage ? chip::findInstalledProfile(name, profileDirectory())
+                   : chip::findProfile(name, profileDirectory());
 }
 
 /// "64 (profile 'rtl-small'), 1024 (profile 'loihi1')".
@@ -116,8 +116,9 @@ int checkImage() {
   auto image = chip::readImageUnchecked(imagePath);
   if (!image)
     return reportError(image.error());
-  auto profile =
-      profileFor(profileName.empty() ? image->profileName : profileName);
+  auto profile = profileName.empty()
+                     ? profileFor(image->profileName, /*fromImage=*/true)
+                     : profileFor(profileName);
   if (!profile)
     return reportError(profile.error());
   if (Status s = chip::validate(*image, *profile); !s)
@@ -174,12 +175,12 @@ int checkRandom() {
                        ": " + s.error());
   Totals totals;
   for (uint64_t s = seed; s < seed + randomCount; ++s) {
-    testimg::RandomOptions o;
+    imagegen::RandomOptions o;
     o.seed = s;
     o.minCores = o.maxCores = 1;
     o.steps = steps;
     const chip::Core core =
-        testimg::randomNetwork(*profile, o).image.cores.at(0);
+        imagegen::randomNetwork(*profile, o).image.cores.at(0);
     const auto inputs =
         rtl::randomInputs(s, uint32_t(core.inputAxons.size()), steps);
     auto rep = rtl::runLockstep(core, core, *profile, inputs);
@@ -192,15 +193,9 @@ int checkRandom() {
   return totals.print();
 }
 
-#endif // CAJAL_HAVE_RTL
-
 } // namespace
 
 int runCheckRtl() {
-#ifndef CAJAL_HAVE_RTL
-  return reportError("check-rtl: this cajal was built without the RTL "
-                     "neurocore (Verilator or SystemC missing)");
-#else
   if (imagePath.empty() == (randomCount == 0))
     return reportError("check-rtl: give an image or --random N (not both)");
   if (steps == 0)
@@ -210,7 +205,6 @@ int runCheckRtl() {
   if (allCores && imagePath.empty())
     return reportError("check-rtl: --all-cores needs an image");
   return imagePath.empty() ? checkRandom() : checkImage();
-#endif
 }
 
 } // namespace cajal::driver

@@ -52,6 +52,17 @@ cl::opt<bool> verbose("verbose", cl::desc("Print each pass as it runs"),
 } // namespace
 
 int runCompile() {
+  // Outputs are checked before any work and staged: they appear together
+  // when every one of them was written, or not at all.
+  const std::vector<NamedPath> outputs = {
+      {"-o", outputPath}, {"--report", reportPath}, {"--emit-mlir", emitMlir}};
+  if (Status s = checkOutputPaths(
+          outputs, {{"input", inputPath}, {"--profile", profile}});
+      !s)
+    return reportError(s.error());
+  StagedOutputs staged;
+  if (Status s = staged.stage(outputs); !s)
+    return reportError(s.error());
   ModelContext mc(/*showRemarks=*/verbose);
   mlir::OwningOpRef<mlir::ModuleOp> module = loadModel(inputPath, mc);
   if (!module)
@@ -60,10 +71,13 @@ int runCompile() {
 
   CompileOptions options;
   options.profile = profile;
-  options.imagePath = outputPath;
-  options.fitReportPath = reportPath;
+  options.imagePath = staged.pathFor(outputPath);
+  options.fitReportPath = staged.pathFor(reportPath);
   mlir::PassManager pm(&context);
-  if (verbose)
+  if (verbose) {
+    // The pass manager's IR-printing hooks need a single-threaded context
+    // (as mlir-opt sets up); it also keeps the progress lines in order.
+    context.disableMultithreading();
     pm.enableIRPrinting(
         /*shouldPrintBeforePass=*/[](mlir::Pass *,
                                      mlir::Operation *) { return false; },
@@ -72,18 +86,21 @@ int runCompile() {
           errs() << "cajal: ran " << p->getArgument() << "\n";
           return false;
         });
+  }
   buildCompilePipeline(pm, options);
   if (failed(pm.run(*module)))
     return 1;
 
   if (!emitMlir.empty()) {
     std::string error;
-    auto out = mlir::openOutputFile(emitMlir, &error);
+    auto out = mlir::openOutputFile(staged.pathFor(emitMlir), &error);
     if (!out)
       return reportError(emitMlir + ": " + error);
     module->print(out->os());
     out->keep();
   }
+  if (Status s = staged.commit(); !s)
+    return reportError(s.error());
   if (verbose)
     errs() << "cajal: wrote " << outputPath << "\n";
   return 0;

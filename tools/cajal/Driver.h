@@ -2,11 +2,13 @@
 #ifndef CAJAL_TOOLS_DRIVER_H
 #define CAJAL_TOOLS_DRIVER_H
 
+#include "cajal/Chip/AtomicFile.h"
 #include "cajal/Chip/Image.h"
 
 #include "llvm/Support/CommandLine.h"
 
 #include <string>
+#include <vector>
 
 namespace cajal::driver {
 
@@ -30,12 +32,46 @@ int reportError(const std::string &message);
 /// The directory of installed profiles.
 std::string profileDirectory();
 
-/// Read the image at `path` once and validate it against `requestedProfile`
-/// (a name or file) or, when that is empty, the profile the image names;
-/// that profile is returned in `profile`.
+/// Read the image at `path` and validate it against `requestedProfile` (a
+/// name or file the user gave) or, when that is empty, the installed profile
+/// the image names. The profile is found and matched from the image's header
+/// before the rest of the image is read; it is returned in `profile`.
 Result<chip::Image> loadImage(const std::string &path,
                               const std::string &requestedProfile,
                               chip::Profile &profile);
+
+/// A file named on the command line: the option that names it ("-o",
+/// "--power", "input") and the path ("" when not given).
+struct NamedPath {
+  std::string option;
+  std::string path;
+};
+
+/// Before any work: every output must be writable as a regular file (or a
+/// symbolic link to one, written through), no two outputs may name the same
+/// file and no output may name an input (compared as canonical paths).
+Status checkOutputPaths(const std::vector<NamedPath> &outputs,
+                        const std::vector<NamedPath> &inputs);
+
+/// Outputs written to temporaries beside their targets and renamed into
+/// place together by commit(): a command that fails leaves none of them.
+class StagedOutputs {
+public:
+  /// A temporary for each output with a path.
+  Status stage(const std::vector<NamedPath> &outputs);
+  /// Where to write `path`'s content ("" stays "").
+  std::string pathFor(const std::string &path) const;
+  Status commit();
+
+private:
+  std::vector<AtomicFile> files;
+};
+
+/// Ctrl-C (or SIGTERM) removes every output temporary before the process
+/// ends. With `onFirstInterrupt`, the first signal only calls it (a run
+/// stops after its step and commits its files) and a second one removes the
+/// temporaries not yet committed and ends the process.
+void installInterruptCleanup(void (*onFirstInterrupt)() = nullptr);
 
 /// `cajal run MODEL --engine float`: the model before quantisation, against
 /// its quantised image on the golden model.

@@ -19,8 +19,8 @@ cl::opt<bool> asJson("json",
                      cl::sub(inspectCommand), cl::cat(category()));
 cl::opt<std::string>
     profileName("profile",
-                cl::desc("Profile to validate against (default: the one the "
-                         "image names)"),
+                cl::desc("Profile name or file to validate against "
+                         "(default: the installed profile the image names)"),
                 cl::sub(inspectCommand), cl::cat(category()));
 } // namespace
 

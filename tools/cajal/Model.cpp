@@ -12,12 +12,15 @@
 #include "cajal/Dialect/SNN/SNNDialect.h"
 #include "cajal/Dialect/SNN/SNNOps.h"
 #include "cajal/NIR/NIRImport.h"
+#include "cajal/Transforms/Pipeline.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Support/FileUtilities.h"
 
 #include "llvm/Support/Path.h"
+
+#include <cmath>
 
 using namespace llvm;
 
@@ -41,8 +44,9 @@ bool validTimeStep(const std::string &path, bool required) {
       reportError(path + ": a NIR model needs --dt (seconds per step)");
     return !required;
   }
-  if (!(dt > 0.0)) {
-    reportError("--dt must be positive seconds, got " + std::to_string(dt));
+  if (!(dt > 0.0) || !std::isfinite(dt)) {
+    reportError("--dt must be finite positive seconds, got " +
+                std::to_string(dt));
     return false;
   }
   return true;
@@ -60,7 +64,7 @@ mlir::OwningOpRef<mlir::ModuleOp> parseMlir(const std::string &path,
   }
   mc.sourceMgr.AddNewSourceBuffer(std::move(input), SMLoc());
   mlir::OwningOpRef<mlir::ModuleOp> module =
-      mlir::parseSourceFile<mlir::ModuleOp>(mc.sourceMgr, &mc.context);
+      parseModel(mc.sourceMgr, mc.context);
   if (module && dt.getNumOccurrences()) {
     mlir::Builder b(&mc.context);
     module->walk(

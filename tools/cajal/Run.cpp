@@ -3,7 +3,8 @@
 // Loads and validates the image against its profile, feeds external input
 // spikes, runs the requested number of steps and streams the recorded
 // spikes (and state probes) to CSV. Output files are written to a temporary
-// and renamed at the end, so an error never leaves a partial file behind.
+// and renamed at the end: a run that ends in an error writes none of them;
+// one stopped by Ctrl-C writes every file up to its last finished step.
 //
 //===----------------------------------------------------------------------===//
 #include "Driver.h"
@@ -18,7 +19,6 @@
 
 #include "llvm/Support/Format.h"
 #include "llvm/Support/Process.h"
-#include "llvm/Support/Signals.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <atomic>
@@ -61,7 +61,9 @@ cl::opt<std::string>
               cl::sub(runCommand), cl::cat(category()));
 cl::opt<std::string>
     profileName("profile",
-                cl::desc("Profile (default: the one the image names)"),
+                cl::desc("Profile name or file (default: the installed "
+                         "profile the image names; an image compiled with "
+                         "a profile file needs that file)"),
                 cl::sub(runCommand), cl::cat(category()));
 cl::opt<std::string>
     powerOut("power",
@@ -130,7 +132,8 @@ void drawProgress(uint32_t done, uint32_t total) {
   errs().flush();
 }
 
-/// Set by Ctrl-C (once: a second Ctrl-C kills the process as usual).
+/// Set by Ctrl-C (once: a second Ctrl-C removes the output temporaries and
+/// kills the process as usual).
 std::atomic<bool> interrupted{false};
 void onInterrupt() { interrupted = true; }
 
@@ -202,6 +205,19 @@ int runSystemC(const chip::Image &image, const chip::Profile &profile) {
 } // namespace
 
 int runRun() {
+  if (Status s = checkOutputPaths({{"--spikes-out", spikesOut},
+                                   {"--probes-out", probesOut},
+                                   {"--power", powerOut},
+                                   {"--vcd", vcdOut},
+                                   {"--trace", traceOut}},
+                                  {{"image", imagePath},
+                                   {"--input", inputPath},
+                                   {"--profile", profileName}});
+      !s)
+    return reportError(s.error());
+  if (engine != Engine::SystemC &&
+      (!powerOut.empty() || !vcdOut.empty() || !traceOut.empty()))
+    return reportError("--power, --vcd and --trace need --engine systemc");
   if (engine == Engine::Float || isModelPath(imagePath)) {
     if (engine != Engine::Float)
       return reportError(imagePath +
@@ -211,16 +227,14 @@ int runRun() {
         {imagePath, steps, inputPath, spikesOut, profileName, quiet});
   }
   // From here on, Ctrl-C ends the run after the current step (a second one
-  // kills the process as usual).
-  sys::SetInterruptFunction(onInterrupt);
+  // removes the temporaries and kills the process as usual).
+  installInterruptCleanup(onInterrupt);
   chip::Profile profile;
   Result<chip::Image> image = loadImage(imagePath, profileName, profile);
   if (!image)
     return reportError(image.error());
   if (engine == Engine::SystemC)
     return runSystemC(*image, profile);
-  if (!powerOut.empty() || !vcdOut.empty() || !traceOut.empty())
-    return reportError("--power, --vcd and --trace need --engine systemc");
   Result<golden::GoldenModel> model =
       golden::GoldenModel::create(*image, profile, validatedOnLoad());
   if (!model)

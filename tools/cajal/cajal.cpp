@@ -7,10 +7,16 @@
 //===----------------------------------------------------------------------===//
 #include "Driver.h"
 
+#include "cajal/Chip/AtomicFile.h"
 #include "cajal/Chip/Profile.h"
 
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Signals.h"
 #include "llvm/Support/raw_ostream.h"
+
+#include <csignal>
+#include <utility>
 
 using namespace llvm;
 
@@ -36,18 +42,124 @@ std::string profileDirectory() { return chip::defaultProfileDir(); }
 Result<chip::Image> loadImage(const std::string &path,
                               const std::string &requestedProfile,
                               chip::Profile &profile) {
-  Result<chip::Image> image = chip::readImageUnchecked(path);
-  if (!image)
-    return image;
-  Result<chip::Profile> found = chip::findProfile(
-      requestedProfile.empty() ? image->profileName : requestedProfile,
-      profileDirectory());
+  // The header names the profile: find and match it before the synapses
+  // are read. A name from an image is only looked up among the installed
+  // profiles, never opened as a path.
+  Result<chip::ImageHeader> header = chip::readImageHeader(path);
+  if (!header)
+    return header.takeError();
+  Result<chip::Profile> found =
+      requestedProfile.empty()
+          ? chip::findInstalledProfile(header->profileName, profileDirectory())
+          : chip::findProfile(requestedProfile, profileDirectory());
+  if (!found && requestedProfile.empty())
+    return makeError(path + ": " + found.error() +
+                     "; if the image was compiled with a profile file, "
+                     "pass that file: --profile FILE");
   if (!found)
     return found.takeError();
   profile = std::move(*found);
+  if (Status s = chip::checkProfileMatch(*header, profile); !s)
+    return makeError(path + ": " + s.error());
+  Result<chip::Image> image = chip::readImageUnchecked(path);
+  if (!image)
+    return image;
   if (Status s = chip::validate(*image, profile); !s)
     return makeError(path + ": " + s.error());
   return image;
+}
+
+Status checkOutputPaths(const std::vector<NamedPath> &outputs,
+                        const std::vector<NamedPath> &inputs) {
+  auto named = [](const NamedPath &p) { return p.option + " " + p.path; };
+  std::vector<std::pair<const NamedPath *, std::string>> seen;
+  for (const NamedPath &out : outputs) {
+    if (out.path.empty())
+      continue;
+    Result<std::string> target = resolveOutputPath(out.path);
+    if (!target)
+      return makeError(out.option + ": " + target.error());
+    const std::string canonical = canonicalPath(*target);
+    for (const auto &[other, otherCanonical] : seen)
+      if (canonical == otherCanonical)
+        return makeError(named(*other) + " and " + named(out) +
+                         " name the same file; give each output its own "
+                         "path");
+    for (const NamedPath &in : inputs)
+      if (!in.path.empty() && sys::fs::exists(in.path) &&
+          canonicalPath(in.path) == canonical)
+        return makeError(named(out) + " is the " + in.option +
+                         " file; an output never overwrites an input");
+    seen.push_back({&out, canonical});
+  }
+  return Status::ok();
+}
+
+Status StagedOutputs::stage(const std::vector<NamedPath> &outputs) {
+  for (const NamedPath &out : outputs) {
+    if (out.path.empty())
+      continue;
+    Result<AtomicFile> file = AtomicFile::create(out.path);
+    if (!file)
+      return makeError(out.option + ": " + file.error());
+    files.push_back(std::move(*file));
+  }
+  return Status::ok();
+}
+
+std::string StagedOutputs::pathFor(const std::string &path) const {
+  for (const AtomicFile &f : files)
+    if (f.path() == path)
+      return f.temporaryPath();
+  if (Result<std::string> target = resolveOutputPath(path); target)
+    for (const AtomicFile &f : files)
+      if (f.path() == *target) // staged through a symbolic link
+        return f.temporaryPath();
+  return path;
+}
+
+Status StagedOutputs::commit() {
+  for (AtomicFile &f : files)
+    if (Status s = f.commit(); !s)
+      return s;
+  files.clear();
+  return Status::ok();
+}
+
+namespace {
+void (*firstInterrupt)() = nullptr;
+
+/// The second SIGINT/SIGTERM: remove the temporaries and end as signalled.
+void onSecondInterrupt(int signal) {
+  AtomicFile::removeTemporaries();
+  std::signal(signal, SIG_DFL);
+  std::raise(signal);
+}
+
+/// Called by LLVM's handler, which has restored the default actions.
+void onInterruptSignal() {
+  if (!firstInterrupt) {
+    AtomicFile::removeTemporaries();
+    std::raise(SIGINT);
+    return;
+  }
+  firstInterrupt();
+  struct sigaction action = {};
+  action.sa_handler = onSecondInterrupt;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGINT, &action, nullptr);
+  sigaction(SIGTERM, &action, nullptr);
+}
+} // namespace
+
+void installInterruptCleanup(void (*onFirstInterrupt)()) {
+  firstInterrupt = onFirstInterrupt;
+  sys::SetInterruptFunction(onInterruptSignal);
+  // A crash (an abort on exhausted memory, say) removes them too.
+  static bool onCrash = false;
+  if (!std::exchange(onCrash, true))
+    sys::AddSignalHandler([](void *) { AtomicFile::removeTemporaries(); },
+                          nullptr);
 }
 
 } // namespace cajal::driver
@@ -55,6 +167,8 @@ Result<chip::Image> loadImage(const std::string &path,
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
   using namespace cajal::driver;
+  // Ctrl-C removes every output temporary (`cajal run` stops at a step).
+  installInterruptCleanup();
   cl::HideUnrelatedOptions(category());
   cl::ParseCommandLineOptions(
       argc, argv,
@@ -62,7 +176,12 @@ int main(int argc, char **argv) {
       "  cajal compile net.mlir -o net.cjimg --report fit.json\n"
       "  cajal run net.cjimg --steps 1000 --engine golden --spikes-out s.csv\n"
       "  cajal inspect net.cjimg [--json]\n"
-      "  cajal check-rtl net.cjimg --core 3 --steps 500\n");
+      "  cajal check-rtl net.cjimg --core 3 --steps 500\n\n"
+      "Outputs are regular files, written whole or not at all: a command\n"
+      "that fails (or a second Ctrl-C) leaves none. A symbolic link given as\n"
+      "an output is written through (the link stays); a device, FIFO or\n"
+      "directory is refused, as are two outputs on one file and an output on\n"
+      "an input.\n");
   if (compileCommand)
     return runCompile();
   if (runCommand)

@@ -10,6 +10,10 @@
 //
 //===----------------------------------------------------------------------===//
 #include "cajal/Conversion/SNNToMapping.h"
+#include "cajal/Chip/CompartmentCheck.h"
+#include "cajal/Mapping/Partition.h"
+
+#include "llvm/ADT/StringMap.h"
 
 #include <cmath>
 #include <limits>
@@ -61,63 +65,92 @@ bool allShared(QuantizedParamsAttr q) {
   return shared;
 }
 
-std::vector<int32_t> toInts(ArrayRef<double> values) {
-  std::vector<int32_t> out;
+/// Integer values of type T, each checked against T's range (a value that
+/// does not fit is an error, never truncated): `what` names them.
+template <typename T>
+LogicalResult toInts(Operation *op, ArrayRef<double> values, StringRef what,
+                     int64_t lowest, std::vector<T> &out) {
+  const double lo = double(std::max<int64_t>(lowest,
+                                             std::numeric_limits<T>::min()));
+  const double hi = double(std::numeric_limits<T>::max());
+  out.clear();
   out.reserve(values.size());
-  for (double v : values)
-    out.push_back(int32_t(std::llround(v)));
-  return out;
-}
-
-LogicalResult readInts(ProjectionOp op, ElementsAttr attr, StringRef what,
-                       std::vector<int32_t> &out) {
-  SmallVector<double> values;
-  if (failed(readElements(attr, values)))
-    return op.emitOpError() << "the data of its " << what
-                            << " is not available (an elided resource blob?)";
-  out = toInts(values);
+  for (auto [i, v] : llvm::enumerate(values)) {
+    if (!(v >= lo && v <= hi)) {
+      InFlightDiagnostic diag = op->emitOpError() << what << " ";
+      if (v == std::floor(v) && std::fabs(v) < 0x1p62)
+        diag << int64_t(v); // an integer: print it as one
+      else
+        diag << v;
+      diag << " does not fit [" << int64_t(lo) << ", " << int64_t(hi) << "]";
+      if (values.size() > 1)
+        diag << " (entry " << i << ")";
+      return diag;
+    }
+    out.push_back(T(std::llround(v)));
+  }
   return success();
 }
 
 template <typename T>
-std::vector<T> castVector(const std::vector<int32_t> &in) {
-  return std::vector<T>(in.begin(), in.end());
+LogicalResult readInts(ProjectionOp op, ElementsAttr attr, StringRef what,
+                       int64_t lowest, std::vector<T> &out) {
+  SmallVector<double> values;
+  if (failed(readElements(attr, values)))
+    return op.emitOpError() << "the data of its " << what
+                            << " is not available (an elided resource blob?)";
+  return toInts(op, values, what, lowest, out);
+}
+
+/// One integer attribute that must fit T (from `lowest`).
+template <typename T>
+LogicalResult fitInt(Operation *op, int64_t value, StringRef what,
+                     int64_t lowest, T &out) {
+  const int64_t lo = std::max<int64_t>(lowest, std::numeric_limits<T>::min());
+  const uint64_t hi = uint64_t(std::numeric_limits<T>::max());
+  if (value < lo || (value >= 0 && uint64_t(value) > hi))
+    return op->emitOpError() << what << " " << value << " does not fit ["
+                             << lo << ", " << hi << "]";
+  out = T(value);
+  return success();
 }
 
 FailureOr<mapping::Connectivity> convertRule(ProjectionOp op) {
   Attribute conn = op.getConnectivity();
+  const int64_t any = std::numeric_limits<int64_t>::min();
   if (auto dense = dyn_cast<DenseAttr>(conn)) {
     mapping::DenseConn out;
-    if (failed(readInts(op, dense.getWeights(), "weights", out.weights)))
+    if (failed(readInts(op, dense.getWeights(), "weight", any, out.weights)))
       return failure();
     return mapping::Connectivity(std::move(out));
   }
   if (auto sparse = dyn_cast<SparseAttr>(conn)) {
     mapping::SparseConn out;
-    std::vector<int32_t> pre, post, delays;
-    if (failed(readInts(op, sparse.getPre(), "pre indices", pre)) ||
-        failed(readInts(op, sparse.getPost(), "post indices", post)) ||
-        failed(readInts(op, sparse.getWeights(), "weights", out.weights)) ||
+    if (failed(readInts(op, sparse.getPre(), "pre index", 0, out.pre)) ||
+        failed(readInts(op, sparse.getPost(), "post index", 0, out.post)) ||
+        failed(readInts(op, sparse.getWeights(), "weight", any, out.weights)) ||
         (sparse.getDelays() &&
-         failed(readInts(op, sparse.getDelays(), "delays", delays))))
+         failed(readInts(op, sparse.getDelays(), "delay", 1, out.delays))))
       return failure();
-    out.pre = castVector<uint32_t>(pre);
-    out.post = castVector<uint32_t>(post);
-    out.delays = castVector<uint32_t>(delays);
     return mapping::Connectivity(std::move(out));
   }
   if (auto rule = dyn_cast<OneToOneAttr>(conn)) {
     SmallVector<double> values;
     (void)readField(rule.getWeight(), values);
     mapping::OneToOneConn out;
-    out.weight.values = toInts(values);
+    if (failed(toInts(op, values, "weight", any, out.weight.values)))
+      return failure();
     return mapping::Connectivity(std::move(out));
   }
   if (auto rule = dyn_cast<FixedProbAttr>(conn)) {
     mapping::FixedProbConn out;
     out.p = fieldAt(rule.getP(), 0, 0);
     out.seed = uint64_t(rule.getSeed());
-    out.weight = int32_t(std::llround(fieldAt(rule.getWeight(), 0, 0)));
+    std::vector<int32_t> weight;
+    if (failed(toInts(op, {fieldAt(rule.getWeight(), 0, 0)}, "weight", any,
+                      weight)))
+      return failure();
+    out.weight = weight[0];
     out.allowSelf = !rule.getAllowSelf() || rule.getAllowSelf().getValue();
     return mapping::Connectivity(std::move(out));
   }
@@ -143,15 +176,18 @@ FailureOr<mapping::Connectivity> convertRule(ProjectionOp op) {
   };
   out.outH = outSize(out.inH, out.kH, out.strideH, out.padH, out.dilH);
   out.outW = outSize(out.inW, out.kW, out.strideW, out.padW, out.dilW);
-  if (failed(readInts(op, conv.getKernel(), "kernel", out.kernel)))
+  if (failed(readInts(op, conv.getKernel(), "kernel weight", any, out.kernel)))
     return failure();
   return mapping::Connectivity(std::move(out));
 }
 
-mapping::Source convertSource(Operation *op, std::optional<double> dt) {
+FailureOr<mapping::Source> convertSource(Operation *op,
+                                         std::optional<double> dt) {
   mapping::Source src;
   src.name = SymbolTable::getSymbolName(op).str();
-  src.size = uint32_t(cast<SpikesType>(op->getResult(0).getType()).getSize());
+  if (failed(fitInt(op, cast<SpikesType>(op->getResult(0).getType()).getSize(),
+                    "size", 1, src.size)))
+    return failure();
   if (auto poisson = dyn_cast<PoissonSourceOp>(op)) {
     src.kind = chip::SourceKind::Poisson;
     const double p = poisson.getRate().convertToDouble() * dt.value_or(0);
@@ -160,14 +196,20 @@ mapping::Source convertSource(Operation *op, std::optional<double> dt) {
     src.seed = uint64_t(poisson.getSeed());
   } else if (auto periodic = dyn_cast<PeriodicSourceOp>(op)) {
     src.kind = chip::SourceKind::Periodic;
-    src.period = uint32_t(periodic.getPeriod());
-    src.phase = uint32_t(periodic.getPhase());
+    if (failed(fitInt(op, periodic.getPeriod(), "'period'", 1, src.period)) ||
+        failed(fitInt(op, periodic.getPhase(), "'phase'", 0, src.phase)))
+      return failure();
   } else if (auto file = dyn_cast<FileSourceOp>(op)) {
     src.kind = chip::SourceKind::File;
     SmallVector<double> values;
-    (void)readElements(file.getEvents(), values);
-    for (size_t i = 0; i + 1 < values.size(); i += 2)
-      src.spikes.push_back({uint32_t(values[i]), uint32_t(values[i + 1])});
+    if (failed(readElements(file.getEvents(), values)))
+      return file.emitOpError("the data of its 'events' is not available (an "
+                              "elided resource blob?)");
+    std::vector<uint32_t> ints;
+    if (failed(toInts(op, values, "event step or channel", 0, ints)))
+      return failure();
+    for (size_t i = 0; i + 1 < ints.size(); i += 2)
+      src.spikes.push_back({ints[i], ints[i + 1]});
     std::stable_sort(
         src.spikes.begin(), src.spikes.end(),
         [](const chip::SourceSpike &a, const chip::SourceSpike &b) {
@@ -200,11 +242,64 @@ chip::CompartmentParams cajal::compartmentParams(QuantizedParamsAttr q,
   return p;
 }
 
-PopulationOp MappedNetwork::findNamedPopulation(StringRef message) const {
-  for (PopulationOp pop : populations)
-    if (message.contains(("population \"" + pop.getSymName() + "\"").str()))
-      return pop;
-  return {};
+Operation *MappedNetwork::opFor(const ErrorSubject &subject) const {
+  using Kind = ErrorSubject::Kind;
+  auto named = [&](Operation *op) {
+    return SymbolTable::getSymbolName(op).getValue() == subject.name;
+  };
+  if (subject.kind == Kind::Population)
+    for (PopulationOp pop : populations)
+      if (named(pop))
+        return pop;
+  if (subject.kind == Kind::Projection)
+    for (ProjectionOp proj : projections)
+      if (named(proj))
+        return proj;
+  if (subject.kind == Kind::Source)
+    for (Operation *src : sources)
+      if (named(src))
+        return src;
+  return nullptr;
+}
+
+InFlightDiagnostic MappedNetwork::emitErrorAt(const Error &error,
+                                              Operation *fallback) const {
+  Operation *at = opFor(error.subject);
+  return (at ? at : fallback)->emitError() << error.message;
+}
+
+LogicalResult cajal::checkChipCapacity(NetworkOp network,
+                                       const chip::Profile &profile) {
+  std::vector<std::pair<std::string, uint64_t>> sizes;
+  llvm::StringMap<PopulationOp> byName;
+  for (auto pop : network.getBodyBlock()->getOps<PopulationOp>()) {
+    sizes.emplace_back(pop.getSymName().str(), uint64_t(pop.getSize()));
+    byName[pop.getSymName()] = pop;
+  }
+  Status s = mapping::checkCapacity(network.getSymName().str(), sizes, profile);
+  if (s)
+    return success();
+  Operation *at = network;
+  if (s.subject().kind == ErrorSubject::Kind::Population)
+    if (PopulationOp pop = byName.lookup(s.subject().name))
+      at = pop;
+  return at->emitError() << s.error();
+}
+
+LogicalResult cajal::checkCompartments(const MappedNetwork &mapped,
+                                       const chip::Profile &profile) {
+  for (auto [p, pop] : llvm::enumerate(mapped.network.populations))
+    for (auto [i, params] : llvm::enumerate(pop.params))
+      if (Status s = chip::validateParams(params, profile); !s) {
+        InFlightDiagnostic diag =
+            PopulationOp(mapped.populations[p]).emitOpError()
+            << "has compartment parameters the chip cannot hold: "
+            << s.error() << " (profile " << profile.name << ")";
+        if (pop.params.size() > 1)
+          diag << " (neuron " << i << ")";
+        return diag;
+      }
+  return success();
 }
 
 FailureOr<MappedNetwork> cajal::buildMappingNetwork(NetworkOp network) {
@@ -228,7 +323,8 @@ FailureOr<MappedNetwork> cajal::buildMappingNetwork(NetworkOp network) {
       p.name = pop.getSymName().str();
       p.shape.assign(pop.getSpikes().getType().getShape().begin(),
                      pop.getSpikes().getType().getShape().end());
-      p.size = uint32_t(pop.getSize());
+      if (failed(fitInt(pop, pop.getSize(), "size", 1, p.size)))
+        return failure();
       const size_t count = allShared(q) ? 1 : p.size;
       for (size_t i = 0; i < count; ++i)
         p.params.push_back(compartmentParams(q, pop.getModel(), i));
@@ -251,7 +347,10 @@ FailureOr<MappedNetwork> cajal::buildMappingNetwork(NetworkOp network) {
     } else if (isa<InputOp, PoissonSourceOp, PeriodicSourceOp, FileSourceOp>(
                    op)) {
       nodes[&op] = {mapping::NodeRef::SourceNode, uint32_t(out.sources.size())};
-      out.network.sources.push_back(convertSource(&op, network.getTimeStep()));
+      FailureOr<mapping::Source> src = convertSource(&op, network.getTimeStep());
+      if (failed(src))
+        return failure();
+      out.network.sources.push_back(std::move(*src));
       out.sources.push_back(&op);
     }
   }
@@ -271,8 +370,10 @@ FailureOr<MappedNetwork> cajal::buildMappingNetwork(NetworkOp network) {
     p.pre = nodes.lookup(proj.getPre().getDefiningOp());
     p.post = nodes.lookup(proj.getPost().getDefiningOp()).index;
     p.conn = std::move(*conn);
-    p.weightExponent = int8_t(*proj.getWeightExponent());
-    p.delay = uint32_t(proj.getDelay());
+    if (failed(fitInt(proj, *proj.getWeightExponent(), "'weight_exponent'",
+                      std::numeric_limits<int8_t>::min(), p.weightExponent)) ||
+        failed(fitInt(proj, proj.getDelay(), "'delay'", 1, p.delay)))
+      return failure();
     out.network.projections.push_back(std::move(p));
     out.projections.push_back(proj);
   }

@@ -149,18 +149,21 @@ Result<SynapseGenerator> SynapseGenerator::create(const Network &net,
   if ((preIsSource && p.pre.index >= net.sources.size()) ||
       (!preIsSource && p.pre.index >= net.populations.size()))
     return makeError(projName(p) + ": pre node #" + str(p.pre.index) +
-                     " does not exist");
+                         " does not exist",
+                     aboutProjection(p.name));
   if (p.post >= net.populations.size())
     return makeError(projName(p) + ": post population #" + str(p.post) +
-                     " does not exist");
+                         " does not exist",
+                     aboutProjection(p.name));
   if (p.delay == 0)
-    return makeError(projName(p) + ": delay 0; delays are >= 1 step");
+    return makeError(projName(p) + ": delay 0; delays are >= 1 step",
+                     aboutProjection(p.name, "delay"));
   SynapseGenerator g;
   g.proj = &p;
   g.preCount = nodeSize(net, p.pre);
   g.postCount = net.populations[p.post].size;
   if (Status s = checkRule(p, g.preCount, g.postCount); !s)
-    return makeError(s.error());
+    return makeError(s.error(), aboutProjection(p.name, "connectivity"));
   if (const auto *f = std::get_if<FixedProbConn>(&p.conn))
     g.excludeSelf = !f->allowSelf && !preIsSource && p.pre.index == p.post;
   if (const auto *s = std::get_if<SparseConn>(&p.conn)) {
@@ -296,8 +299,8 @@ std::vector<PreGroupStats> groupStats(const SynapseGenerator &gen,
   });
   std::vector<PreGroupStats> result;
   result.reserve(groups.size());
-  for (const auto &[pre, g] : groups)
-    result.push_back(g);
+  for (const auto &entry : groups)
+    result.push_back(entry.second);
   std::sort(result.begin(), result.end(),
             [](const PreGroupStats &a, const PreGroupStats &b) {
               return a.pre < b.pre;

@@ -92,7 +92,7 @@ double decayFraction(double dt, double tau, DiscretizeMethod method) {
 Result<DiscreteParams> discretize(NeuronModel model, const ContinuousParams &p,
                                   double dt, DiscretizeMethod method) {
   if (Status s = checkCommon(p, dt); !s)
-    return makeError(s.error());
+    return s.takeError();
   DiscreteParams d;
   d.reset = p.reset;
   d.spiking = model != NeuronModel::LI;
@@ -109,14 +109,14 @@ Result<DiscreteParams> discretize(NeuronModel model, const ContinuousParams &p,
     d.bias = p.r * p.bias * dt;
   } else {
     if (Status s = checkTau("tau_mem", p.tauMem); !s)
-      return makeError(s.error());
+      return s.takeError();
     const double gMem = decayFraction(dt, p.tauMem, method);
     d.decayV = gMem;
     d.inputScale = p.r * gMem;
     d.bias = (p.vLeak - d.vOffset + p.r * p.bias) * gMem;
     if (model == NeuronModel::CubaLIF) {
       if (Status s = checkTau("tau_syn", p.tauSyn); !s)
-        return makeError(s.error());
+        return s.takeError();
       const double gSyn = decayFraction(dt, p.tauSyn, method);
       d.decayU = gSyn;
       d.inputScale *= p.wIn * gSyn;

@@ -32,9 +32,10 @@ struct Fanout {
 
 class Emitter {
 public:
-  Emitter(const Network &net, const Partitioning &part,
-          const Placement &placement, const chip::Profile &profile)
-      : net(net), part(part), placement(placement), profile(profile) {}
+  Emitter(const Network &network, const Partitioning &partitioning,
+          const Placement &where, const chip::Profile &chipProfile)
+      : net(network), part(partitioning), placement(where),
+        profile(chipProfile) {}
 
   Status prepare();
   Result<chip::Core> buildCore(uint32_t c);
@@ -97,19 +98,19 @@ void Emitter::buildFanout() {
     for (uint32_t i : g.pre)
       ++f.begin[i + 1];
   }
-  std::vector<std::vector<uint32_t>> fill(fanout.size());
+  std::vector<std::vector<uint32_t>> next(fanout.size());
   for (size_t n = 0; n < fanout.size(); ++n) {
     Fanout &f = fanout[n];
     for (size_t i = 0; i + 1 < f.begin.size(); ++i)
       f.begin[i + 1] += f.begin[i];
     f.targets.resize(f.begin.back());
-    fill[n].assign(f.begin.begin(), f.begin.end() - 1);
+    next[n].assign(f.begin.begin(), f.begin.end() - 1);
   }
   for (const AxonGroup &g : part.axonGroups) {
     const uint32_t n = nodeIndex(net.projections[g.projection].pre);
     const uint32_t core = part.slices[g.slice].core;
     for (uint32_t r = 0; r < g.pre.size(); ++r)
-      fanout[n].targets[fill[n][g.pre[r]]++] =
+      fanout[n].targets[next[n][g.pre[r]]++] =
           chip::AxonTarget{core, g.firstInputAxon + r};
   }
   auto less = [](const chip::AxonTarget &a, const chip::AxonTarget &b) {
@@ -134,10 +135,11 @@ Status Emitter::buildGroup(const AxonGroup &g, chip::Core &core) {
       auto it = std::lower_bound(g.pre.begin(), g.pre.end(), s.pre);
       if (it == g.pre.end() || *it != s.pre)
         return makeError("projection \"" + gen.projection().name +
-                         "\": synapse from pre " + std::to_string(s.pre) +
-                         " has no input axon on core " +
-                         std::to_string(slice.core) +
-                         " (partitioning is stale for this network)");
+                             "\": synapse from pre " + std::to_string(s.pre) +
+                             " has no input axon on core " +
+                             std::to_string(slice.core) +
+                             " (partitioning is stale for this network)",
+                         aboutProjection(gen.projection().name));
       ranked.push_back(
           {uint32_t(it - g.pre.begin()),
            chip::Synapse{slice.firstCompartment + k, s.mantissa, s.delay}});
@@ -191,7 +193,7 @@ Result<chip::Core> Emitter::buildCore(uint32_t c) {
   }
   for (uint32_t k = groupBegin[c]; k < groupBegin[c + 1]; ++k)
     if (Status s = buildGroup(part.axonGroups[k], core); !s)
-      return makeError(s.error());
+      return s.takeError();
   return core;
 }
 
@@ -243,7 +245,7 @@ Result<chip::Image> buildImage(const Network &net, const Partitioning &part,
                                const chip::Profile &profile) {
   Emitter emitter(net, part, placement, profile);
   if (Status s = emitter.prepare(); !s)
-    return makeError(s.error());
+    return s.takeError();
   chip::Image image = emitter.trailer();
   for (uint32_t c = 0; c < part.coreCount(); ++c) {
     auto core = emitter.buildCore(c);
@@ -259,7 +261,7 @@ Status emitImage(const Network &net, const Partitioning &part,
                  const std::string &path) {
   Emitter emitter(net, part, placement, profile);
   if (Status s = emitter.prepare(); !s)
-    return makeError(path + ": " + s.error());
+    return withContext(path + ": ", s.takeError());
   auto writer =
       chip::ImageWriter::create(path, emitter.header(), part.coreCount());
   if (!writer)
@@ -267,7 +269,7 @@ Status emitImage(const Network &net, const Partitioning &part,
   for (uint32_t c = 0; c < part.coreCount(); ++c) {
     auto core = emitter.buildCore(c);
     if (!core)
-      return makeError(path + ": " + core.error());
+      return withContext(path + ": ", core.takeError());
     if (Status s = writer->addCore(*core); !s)
       return s;
   }

@@ -103,9 +103,9 @@ std::string fixFor(const std::string &resource) {
 
 class Slicer {
 public:
-  Slicer(const Network &net, const chip::Profile &profile,
-         const std::vector<SynapseGenerator> &gens)
-      : net(net), profile(profile), gens(gens),
+  Slicer(const Network &network, const chip::Profile &chipProfile,
+         const std::vector<SynapseGenerator> &generators)
+      : net(network), profile(chipProfile), gens(generators),
         incoming(net.populations.size()), groupAt(net.projections.size()) {
     for (uint32_t p = 0; p < net.projections.size(); ++p) {
       incoming[net.projections[p].post].push_back(p);
@@ -162,15 +162,18 @@ Status Slicer::collect(uint32_t pop, uint32_t j) {
       const uint32_t m = uint32_t(std::abs(int64_t(s.mantissa)));
       if (m > mantissaTop)
         return makeError("projection \"" + net.projections[p].name +
-                         "\": weight mantissa " + std::to_string(s.mantissa) +
-                         " needs more than the " +
-                         std::to_string(f.weightBitsMax) +
-                         " weight bits of profile " + profile.name);
+                             "\": weight mantissa " +
+                             std::to_string(s.mantissa) +
+                             " needs more than the " +
+                             std::to_string(f.weightBitsMax) +
+                             " weight bits of profile " + profile.name,
+                         aboutProjection(net.projections[p].name, "weight"));
       if (s.delay > f.maxDelay)
         return makeError("projection \"" + net.projections[p].name +
-                         "\": delay " + std::to_string(s.delay) +
-                         " exceeds the profile's " +
-                         std::to_string(f.maxDelay) + " steps");
+                             "\": delay " + std::to_string(s.delay) +
+                             " exceeds the profile's " +
+                             std::to_string(f.maxDelay) + " steps",
+                         aboutProjection(net.projections[p].name, "delay"));
       const uint64_t key = groupKey(p, s.pre);
       if (pending.empty() || pending.back().first != key)
         pending.push_back({key, Group{}});
@@ -271,10 +274,12 @@ Status Slicer::slicePopulation(uint32_t pop,
     if (!u.fits(limits)) {
       const Excess e = firstExcess(u, limits);
       return makeError("population \"" + P.name + "\" needs " +
-                       std::to_string(e.needed) + " " + e.resource +
-                       " per slice (neuron " + std::to_string(j) +
-                       " alone); a core has " + std::to_string(e.available) +
-                       ": " + fixFor(e.resource));
+                           std::to_string(e.needed) + " " + e.resource +
+                           " per slice (neuron " + std::to_string(j) +
+                           " alone); a core has " +
+                           std::to_string(e.available) + ": " +
+                           fixFor(e.resource),
+                       aboutPopulation(P.name, e.resource));
     }
     apply(open, u);
   }
@@ -342,20 +347,24 @@ Status checkGiven(const Network &net, const chip::Profile &profile,
     if (s.count == 0 || s.firstNeuron != covered[s.population] ||
         uint64_t(s.firstNeuron) + s.count > P.size)
       return makeError("population \"" + P.name + "\": slice [" +
-                       std::to_string(s.firstNeuron) + ", " +
-                       std::to_string(uint64_t(s.firstNeuron) + s.count) +
-                       ") does not continue the slices before it at neuron " +
-                       std::to_string(covered[s.population]) + " of " +
-                       std::to_string(P.size));
+                           std::to_string(s.firstNeuron) + ", " +
+                           std::to_string(uint64_t(s.firstNeuron) + s.count) +
+                           ") does not continue the slices before it at "
+                           "neuron " +
+                           std::to_string(covered[s.population]) + " of " +
+                           std::to_string(P.size),
+                       aboutPopulation(P.name, "slices"));
     covered[s.population] += s.count;
     coreCount = std::max(coreCount, s.core + 1);
   }
   for (size_t p = 0; p < net.populations.size(); ++p)
     if (covered[p] != net.populations[p].size)
       return makeError("population \"" + net.populations[p].name +
-                       "\": slices cover " + std::to_string(covered[p]) +
-                       " of its " + std::to_string(net.populations[p].size) +
-                       " neurons");
+                           "\": slices cover " + std::to_string(covered[p]) +
+                           " of its " +
+                           std::to_string(net.populations[p].size) +
+                           " neurons",
+                       aboutPopulation(net.populations[p].name, "slices"));
   std::vector<bool> used(coreCount, false);
   for (const SliceAssignment &s : given)
     used[s.core] = true;
@@ -373,21 +382,29 @@ Status checkGiven(const Network &net, const chip::Profile &profile,
 }
 
 Status checkNetwork(const Network &net, const chip::Profile &profile) {
+  std::vector<std::pair<std::string, uint64_t>> sizes;
+  sizes.reserve(net.populations.size());
+  for (const Population &p : net.populations)
+    sizes.emplace_back(p.name, p.size);
+  if (Status s = checkCapacity(net.name, sizes, profile); !s)
+    return s;
   for (const Population &p : net.populations)
     if (p.params.size() != 1 && p.params.size() != p.size)
       return makeError("population \"" + p.name + "\" has " +
-                       std::to_string(p.params.size()) +
-                       " parameter sets; expected 1 or " +
-                       std::to_string(p.size));
+                           std::to_string(p.params.size()) +
+                           " parameter sets; expected 1 or " +
+                           std::to_string(p.size),
+                       aboutPopulation(p.name, "params"));
   const chip::SynapseFormat &f = profile.synapse;
   for (const Projection &p : net.projections)
     if (p.weightExponent < f.weightExponentMin ||
         p.weightExponent > f.weightExponentMax)
       return makeError("projection \"" + p.name + "\": weight exponent " +
-                       std::to_string(p.weightExponent) + " outside [" +
-                       std::to_string(f.weightExponentMin) + ", " +
-                       std::to_string(f.weightExponentMax) + "] of profile " +
-                       profile.name);
+                           std::to_string(p.weightExponent) + " outside [" +
+                           std::to_string(f.weightExponentMin) + ", " +
+                           std::to_string(f.weightExponentMax) +
+                           "] of profile " + profile.name,
+                       aboutProjection(p.name, "weight_exponent"));
   return Status::ok();
 }
 
@@ -447,16 +464,45 @@ Status checkFits(const Network &net, const chip::Profile &profile,
       continue;
     const SliceInfo &s = part.slices[part.coreSlices[c].front()];
     return makeError("core " + std::to_string(c) + " (population \"" +
-                     net.populations[s.population].name + "\" from neuron " +
-                     std::to_string(s.firstNeuron) + ") needs " +
-                     std::to_string(e.needed) + " " + e.resource +
-                     "; a core has " + std::to_string(e.available) + ": " +
-                     fixFor(e.resource) + ", or split its slices");
+                         net.populations[s.population].name +
+                         "\" from neuron " + std::to_string(s.firstNeuron) +
+                         ") needs " + std::to_string(e.needed) + " " +
+                         e.resource + "; a core has " +
+                         std::to_string(e.available) + ": " +
+                         fixFor(e.resource) + ", or split its slices",
+                     aboutPopulation(net.populations[s.population].name,
+                                     e.resource));
   }
   return Status::ok();
 }
 
 } // namespace
+
+Status checkCapacity(const std::string &network,
+                     const std::vector<std::pair<std::string, uint64_t>> &sizes,
+                     const chip::Profile &profile) {
+  const uint64_t cores = profile.mesh.totalCores();
+  const uint64_t capacity = cores * profile.core.compartments;
+  const std::string chip = "; the chip (profile " + profile.name + ") has " +
+                           std::to_string(capacity) + " compartments (" +
+                           std::to_string(cores) + " cores x " +
+                           std::to_string(profile.core.compartments) +
+                           "): use a profile with more chips or cores, or a "
+                           "smaller network";
+  uint64_t total = 0;
+  for (const auto &[name, size] : sizes) {
+    if (size > capacity)
+      return makeError("population \"" + name + "\" has " +
+                           std::to_string(size) + " neurons" + chip,
+                       aboutPopulation(name, "compartments"));
+    total += size;
+  }
+  if (total > capacity)
+    return makeError("network \"" + network + "\" has " +
+                     std::to_string(total) + " neurons in " +
+                     std::to_string(sizes.size()) + " populations" + chip);
+  return Status::ok();
+}
 
 Status appendSlices(uint32_t population, const std::vector<int64_t> &bounds,
                     const std::vector<int64_t> &cores,
@@ -486,9 +532,9 @@ Result<Partitioning> partitionGiven(const Network &net,
                                     const PartitionOptions &options) {
   uint32_t coreCount = 0;
   if (Status s = checkNetwork(net, profile); !s)
-    return makeError(s.error());
+    return s.takeError();
   if (Status s = checkGiven(net, profile, given, coreCount); !s)
-    return makeError(s.error());
+    return s.takeError();
   auto gens = generators(net);
   if (!gens)
     return gens.takeError();
@@ -498,7 +544,7 @@ Result<Partitioning> partitionGiven(const Network &net,
   std::vector<uint32_t> core;
   for (const SliceAssignment &s : given) {
     if (Status st = slicer.sliceGiven(s, slices, groups); !st)
-      return makeError(st.error());
+      return st.takeError();
     core.push_back(s.core);
   }
   setOutputAxons(net, groups, slices);
@@ -506,14 +552,14 @@ Result<Partitioning> partitionGiven(const Network &net,
       detail::assembleCores(net, profile, options, std::move(slices),
                             std::move(groups), core, coreCount);
   if (Status s = checkFits(net, profile, part); !s)
-    return makeError(s.error());
+    return s.takeError();
   return part;
 }
 
 Result<Partitioning> partition(const Network &net, const chip::Profile &profile,
                                const PartitionOptions &options) {
   if (Status s = checkNetwork(net, profile); !s)
-    return makeError(s.error());
+    return s.takeError();
   auto gens = generators(net);
   if (!gens)
     return gens.takeError();
@@ -522,7 +568,7 @@ Result<Partitioning> partition(const Network &net, const chip::Profile &profile,
   uint32_t rounds = 0;
   if (Status s = sliceAll(net, profile, *gens, options, slices, groups, rounds);
       !s)
-    return makeError(s.error());
+    return s.takeError();
   auto part = detail::packSlices(net, profile, options, std::move(slices),
                                  std::move(groups));
   if (part)

@@ -78,8 +78,8 @@ void distanceCosts(const std::vector<uint64_t> &weight,
 
 class Placer {
 public:
-  Placer(const CoreGraph &g, const chip::MeshShape &m)
-      : g(g), width(m.tilesX * m.chipsX), height(m.tilesY * m.chipsY),
+  Placer(const CoreGraph &graph, const chip::MeshShape &m)
+      : g(graph), width(m.tilesX * m.chipsX), height(m.tilesY * m.chipsY),
         perTile(m.coresPerTile), weight(boost::get(boost::edge_weight, g)) {
     slotOf.assign(boost::num_vertices(g), kNone);
     coreAt.assign(size_t(width) * height * perTile, kNone);

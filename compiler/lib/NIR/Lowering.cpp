@@ -51,7 +51,7 @@ struct Variant {
 
 class Lowerer {
 public:
-  Lowerer(const FlatGraph &g, double dt) : g(g), dt(dt) {
+  Lowerer(const FlatGraph &graph, double step) : g(graph), dt(step) {
     succ.resize(g.nodes.size());
     pred.resize(g.nodes.size());
     for (const auto &[a, b] : g.edges) {
@@ -290,8 +290,7 @@ Status Lowerer::lowerPath(const Path &p) {
         (proj.kind == ConnKind::Sparse && proj.preIndex.empty())) {
       out.warnings.push_back(nodeError(g.nodes[last].name,
                                        "its weights are all zero; no "
-                                       "projection is made")
-                                 .message);
+                                       "projection is made"));
       continue;
     }
     out.projections.push_back(std::move(proj));
@@ -307,8 +306,7 @@ void Lowerer::recordOutput(const Path &p) {
     if (!isIdentity(g.nodes[n].kind)) {
       out.warnings.push_back(
           nodeError(o.name, "receives values weighted by '" + g.nodes[n].name +
-                                "', not spikes; it is not recorded")
-              .message);
+                                "', not spikes; it is not recorded"));
       return;
     }
   for (LoweredPopulation &pop : out.populations)
@@ -318,8 +316,7 @@ void Lowerer::recordOutput(const Path &p) {
           out.warnings.push_back(
               nodeError(o.name, "is fed by more than one neuron node; it "
                                 "records only '" +
-                                    pop.name + "'")
-                  .message);
+                                    pop.name + "'"));
         return;
       }
   out.populations[senders.at(p.sender).index].aliases.push_back(o.name);
@@ -327,7 +324,7 @@ void Lowerer::recordOutput(const Path &p) {
 
 Result<Lowered> Lowerer::run() {
   if (Status s = checkLoops(); !s)
-    return makeError(s.error());
+    return s.takeError();
   for (uint32_t n = 0; n < g.nodes.size(); ++n) {
     const FlatNode &node = g.nodes[n];
     if (node.kind == NodeKind::Input) {
@@ -349,7 +346,7 @@ Result<Lowered> Lowerer::run() {
     std::vector<uint32_t> chain;
     for (uint32_t s : succ[node])
       if (Status st = walk(node, s, chain); !st)
-        return makeError(st.error());
+        return st.takeError();
   }
   for (LoweredPopulation &pop : out.populations)
     for (uint32_t p : pred[pop.node]) {
@@ -364,7 +361,7 @@ Result<Lowered> Lowerer::run() {
     }
   for (const Path &p : paths)
     if (Status s = lowerPath(p); !s)
-      return makeError(s.error());
+      return s.takeError();
   for (const Path &p : outputs)
     recordOutput(p);
   return std::move(out);
@@ -375,6 +372,9 @@ Result<Lowered> Lowerer::run() {
 Result<Lowered> lowerGraph(const FlatGraph &graph, double dt) {
   if (!(dt > 0) || !std::isfinite(dt))
     return makeError("dt = " + formatNumber(dt) + " s must be > 0");
+  if (!graph.loaded)
+    return makeError("the parameters of the graph are not loaded (call "
+                     "loadParameters after inferShapes)");
   Lowerer lowerer(graph, dt);
   return lowerer.run();
 }

@@ -4,10 +4,12 @@
 // Input and Output nodes become identities through which the outer edges
 // into and out of G are routed (an edge to G goes to G's only Input node, an
 // edge from G leaves from its only Output node). Then every node is
-// classified by its type and its parameters are checked: required ones
-// present, numeric, of one shape per node (scalars broadcast), finite, and
-// physical (time constants > 0, delays >= 0). Geometry of convolutions and
-// pools is read into a Window.
+// classified by its type and its parameters are checked from their shapes:
+// required ones present, numeric, of one shape per node (scalars
+// broadcast), weights with at least one element. Geometry of convolutions
+// and pools is read into a Window. Values that may not be read yet (large
+// datasets wait for loadParameters) are checked by checkValues: finite,
+// and physical (time constants > 0, delays >= 0).
 //
 //===----------------------------------------------------------------------===//
 #include "NIRParams.h"
@@ -64,17 +66,6 @@ Status classifyNeuron(FlatNode &n, const NeuronSpec &spec) {
     if (a->size() == 0)
       return nodeError(n.name,
                        std::string("parameter '") + name + "' is empty");
-    for (size_t i = 0; i < a->values.size(); ++i)
-      if (!std::isfinite(a->values[i]))
-        return nodeError(n.name, std::string(name) + "[" + std::to_string(i) +
-                                     "] = " + formatNumber(a->values[i]) +
-                                     " must be finite");
-    if (std::string(name).rfind("tau", 0) == 0)
-      for (size_t i = 0; i < a->values.size(); ++i)
-        if (!(a->values[i] > 0))
-          return nodeError(n.name, std::string(name) + "[" + std::to_string(i) +
-                                       "] = " + formatNumber(a->values[i]) +
-                                       " s must be > 0");
     if (a->shape.empty())
       return Status::ok();
     if (!n.hasParamShape) {
@@ -109,6 +100,10 @@ Status classifyConv(FlatNode &n, bool is1d) {
   if (!w || w->isText || w->shape.size() != rank)
     return nodeError(n.name, n.type + " needs a " + std::to_string(rank) +
                                  "-D numeric 'weight'");
+  if (w->count == 0)
+    return nodeError(n.name, "'weight' has shape " + formatShape(w->shape) +
+                                 ": a convolution needs at least one output "
+                                 "channel, input channel and kernel element");
   Result<int64_t> groups = intParam(n, "groups", 1);
   if (!groups)
     return groups.takeError();
@@ -134,8 +129,7 @@ Status classifyConv(FlatNode &n, bool is1d) {
       return nodeError(n.name, "'input_shape' must hold " +
                                    std::string(is1d ? "1 value" : "2 values"));
     n.declared = {inC};
-    for (double v : in->values)
-      n.declared.push_back(int64_t(v));
+    return readSizes(n, "input_shape", n.declared);
   }
   return Status::ok();
 }
@@ -147,10 +141,10 @@ Status classifyAffine(FlatNode &n, bool hasBias) {
     return nodeError(
         n.name, n.type + " needs a 2-D numeric 'weight' (got " +
                     (w ? formatShape(w->shape) : std::string("none")) + ")");
-  for (size_t i = 0; i < w->values.size(); ++i)
-    if (!std::isfinite(w->values[i]))
-      return nodeError(n.name,
-                       "weight[" + std::to_string(i) + "] is not finite");
+  if (w->count == 0)
+    return nodeError(n.name, "'weight' has shape " + formatShape(w->shape) +
+                                 ": a layer needs at least one output and "
+                                 "one input");
   const Array *b = param(n, "bias");
   if (hasBias && !b)
     return nodeError(n.name, "Affine needs a 'bias'");
@@ -167,14 +161,6 @@ Status classifyElementwise(FlatNode &n, const char *name, NodeKind kind) {
   const Array *a = param(n, name);
   if (!a || a->isText || a->size() == 0)
     return nodeError(n.name, n.type + " needs a numeric '" + name + "'");
-  for (size_t i = 0; i < a->values.size(); ++i)
-    if (!std::isfinite(a->values[i]) ||
-        (kind == NodeKind::Delay && a->values[i] < 0))
-      return nodeError(n.name, std::string(name) + "[" + std::to_string(i) +
-                                   "] = " + formatNumber(a->values[i]) +
-                                   (kind == NodeKind::Delay
-                                        ? " s must be >= 0 and finite"
-                                        : " must be finite"));
   if (!a->shape.empty()) {
     n.paramShape = a->shape;
     n.hasParamShape = true;
@@ -192,13 +178,7 @@ Status classifyFlatten(FlatNode &n) {
     return end.takeError();
   n.flattenStart = *start;
   n.flattenEnd = *end;
-  if (const Array *in = param(n, "input_type")) {
-    if (in->isText)
-      return nodeError(n.name, "'input_type' must be numbers");
-    for (double v : in->values)
-      n.declared.push_back(int64_t(v));
-  }
-  return Status::ok();
+  return readSizes(n, "input_type", n.declared);
 }
 
 Status classifyPort(FlatNode &n, bool top) {
@@ -211,13 +191,7 @@ Status classifyPort(FlatNode &n, bool top) {
                : Status::ok();
   if (shape->isText || shape->shape.size() > 1 || shape->size() == 0)
     return nodeError(n.name, "'shape' must be a list of sizes");
-  for (double v : shape->values) {
-    if (!(v >= 1) || v != std::floor(v) || v > double(1 << 30))
-      return nodeError(n.name, "'shape' " + formatNumber(v) +
-                                   " is not a positive size");
-    n.declared.push_back(int64_t(v));
-  }
-  return Status::ok();
+  return readSizes(n, "shape", n.declared);
 }
 
 Status classify(FlatNode &n, bool top) {
@@ -279,7 +253,7 @@ std::string joinName(const std::string &prefix, const std::string &name) {
 
 class Flattener {
 public:
-  explicit Flattener(FlatGraph &out) : out(out) {}
+  explicit Flattener(FlatGraph &flat) : out(flat) {}
 
   /// Add graph `g` under `prefix`; for a nested graph, `entry` and `exit`
   /// receive its Input and Output node (or stay unset).
@@ -301,6 +275,9 @@ Status Flattener::addNode(const Node &node, const std::string &path, bool top,
   if (!names.insert(path).second)
     return nodeError(path, "two nodes have this name once nested graphs are "
                            "flattened");
+  if (out.nodes.size() >= kMaxNodes)
+    return nodeError(path, "the graph has more than " +
+                               std::to_string(kMaxNodes) + " nodes");
   FlatNode n;
   n.name = path;
   n.type = node.type;
@@ -377,12 +354,74 @@ std::optional<uint32_t> FlatGraph::find(const std::string &name) const {
   return std::nullopt;
 }
 
+namespace {
+
+/// Every value of parameter `name` of `n` passes `ok`; else the error
+/// "<name>[i] = <v><what>".
+Status checkEach(const FlatNode &n, const char *name,
+                 bool (*ok)(double), const char *what) {
+  const Array *a = param(n, name);
+  if (!a || a->isText)
+    return Status::ok();
+  for (size_t i = 0; i < a->values.size(); ++i)
+    if (!ok(a->values[i]))
+      return nodeError(n.name, std::string(name) + "[" + std::to_string(i) +
+                                   "] = " + formatNumber(a->values[i]) + what);
+  return Status::ok();
+}
+
+bool finite(double v) { return std::isfinite(v); }
+bool positiveTime(double v) { return std::isfinite(v) && v > 0; }
+bool nonNegativeTime(double v) { return std::isfinite(v) && v >= 0; }
+
+Status checkNodeValues(const FlatNode &n) {
+  switch (n.kind) {
+  case NodeKind::Neuron:
+    for (const NeuronSpec &spec : neuronSpecs()) {
+      if (spec.neuron != n.neuron)
+        continue;
+      for (const auto *names : {&spec.required, &spec.optional})
+        for (const char *name : *names) {
+          const bool time = std::string(name).rfind("tau", 0) == 0;
+          if (Status s = checkEach(n, name, finite, " must be finite"); !s)
+            return s;
+          if (time)
+            if (Status s = checkEach(n, name, positiveTime, " s must be > 0");
+                !s)
+              return s;
+        }
+    }
+    return Status::ok();
+  case NodeKind::Affine:
+  case NodeKind::Conv:
+    if (Status s = checkEach(n, "weight", finite, " is not finite"); !s)
+      return s;
+    return checkEach(n, "bias", finite, " is not finite");
+  case NodeKind::Scale:
+    return checkEach(n, "scale", finite, " must be finite");
+  case NodeKind::Delay:
+    return checkEach(n, "delay", nonNegativeTime,
+                     " s must be >= 0 and finite");
+  default:
+    return Status::ok();
+  }
+}
+
+} // namespace
+
+Status checkValues(const FlatGraph &graph) {
+  for (const FlatNode &n : graph.nodes)
+    if (Status s = checkNodeValues(n); !s)
+      return s;
+  return Status::ok();
+}
+
 Result<FlatGraph> flattenGraph(const File &file) {
   FlatGraph out;
   out.path = file.path;
   Flattener flattener(out);
   if (Status s = flattener.add(file.graph, "", nullptr, nullptr); !s)
-    return makeError(s.error());
+    return s.takeError();
   for (const auto &[from, to] : out.edges)
     if (out.nodes[to].kind == NodeKind::Input)
       return nodeError(out.nodes[to].name,

@@ -22,7 +22,10 @@
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/Verifier.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/Support/Path.h"
+
+#include <cmath>
 
 using namespace mlir;
 
@@ -35,9 +38,9 @@ constexpr size_t kMaxInlineWeights = 4096;
 
 class Builder {
 public:
-  Builder(MLIRContext &ctx, const FlatGraph &g, const Lowered &l,
+  Builder(MLIRContext &context, const FlatGraph &graph, const Lowered &lowered,
           const NIRImportOptions &o)
-      : ctx(ctx), b(&ctx), g(g), l(l), options(o) {}
+      : ctx(context), b(&context), g(graph), l(lowered), options(o) {}
 
   FailureOr<OwningOpRef<ModuleOp>> build(const std::string &name);
 
@@ -132,7 +135,6 @@ FailureOr<Attribute> Builder::params(const LoweredPopulation &pop,
 
 FailureOr<Attribute> Builder::discreteParams(const LoweredPopulation &pop,
                                              snn::NeuronModel &model) {
-  const size_t n = size_t(shapeSize(pop.shape));
   const std::vector<double> bias =
       pop.bias.empty() ? std::vector<double>{0.0} : pop.bias;
   std::vector<double> du, dv, vth, bs, scale;
@@ -145,6 +147,12 @@ FailureOr<Attribute> Builder::discreteParams(const LoweredPopulation &pop,
                             tauSyn = values(pop, "tau_syn", 1),
                             wIn = values(pop, "w_in", 1),
                             thr = values(pop, "threshold", 0);
+  // One neuron when every parameter is shared: no per-neuron work (and no
+  // per-neuron memory) for a large population of scalars.
+  size_t n = 1;
+  for (const std::vector<double> *v : {&bias, &r, &leak, &tauMem, &tauSyn,
+                                       &wIn, &thr})
+    n = std::max(n, v->size());
   for (size_t i = 0; i < n; ++i) {
     if (pop.type == NeuronType::Threshold) {
       // v = this step's input: all of u and of v is lost every step.
@@ -267,20 +275,58 @@ FailureOr<OwningOpRef<ModuleOp>> Builder::build(const std::string &name) {
   return module;
 }
 
-/// Report a frontend error at the node it names (or at the file).
-LogicalResult report(MLIRContext &ctx, const std::string &path,
-                     const std::string &message) {
-  const std::string node = errorNode(message);
+/// Where a frontend error or warning is: at its subject node, or the file.
+Location locate(MLIRContext &ctx, const std::string &path,
+                const ErrorSubject &subject) {
   Location fileLoc = FileLineColLoc::get(&ctx, path, 0, 0);
-  Location at =
-      node.empty()
-          ? fileLoc
-          : Location(NameLoc::get(StringAttr::get(&ctx, node), fileLoc));
+  if (subject.kind != ErrorSubject::Kind::Node || subject.name.empty())
+    return fileLoc;
+  return NameLoc::get(StringAttr::get(&ctx, subject.name), fileLoc);
+}
+
+/// Report a frontend error at the node it concerns (or at the file).
+LogicalResult report(MLIRContext &ctx, const std::string &path,
+                     const Error &error) {
   // Messages from readFile start with the path; the location has it already.
-  std::string text = message;
+  std::string text = error.message;
   if (text.rfind(path + ": ", 0) == 0)
     text = text.substr(path.size() + 2);
-  return emitError(at) << text;
+  return emitError(locate(ctx, path, error.subject)) << text;
+}
+
+/// importNIRFile with `read` reading the file (from `path` or from memory).
+FailureOr<OwningOpRef<ModuleOp>>
+importWith(const std::string &path, MLIRContext &context,
+           const NIRImportOptions &options,
+           llvm::function_ref<Result<File>()> read) {
+  context.getOrLoadDialect<snn::SNNDialect>();
+  if (!(options.dt > 0) || !std::isfinite(options.dt))
+    return report(context, path,
+                  makeError("a NIR model needs a time step: dt = " +
+                            formatNumber(options.dt) +
+                            " s must be finite and > 0 (--dt)"));
+  Result<File> file = read();
+  if (!file)
+    return report(context, path, file.takeError());
+  Result<FlatGraph> flat = flattenGraph(*file);
+  if (!flat)
+    return report(context, path, flat.takeError());
+  // Shapes from the dataspaces first: no large dataset is read before the
+  // whole graph's shapes agree.
+  if (Status s = inferShapes(*flat); !s)
+    return report(context, path, s.takeError());
+  if (Status s = loadParameters(*file, *flat); !s)
+    return report(context, path, s.takeError());
+  Result<Lowered> lowered = lowerGraph(*flat, options.dt);
+  if (!lowered)
+    return report(context, path, lowered.takeError());
+  for (const Error &warning : lowered->warnings)
+    emitWarning(locate(context, path, warning.subject)) << warning.message;
+  std::string name = options.networkName;
+  if (name.empty())
+    name = llvm::sys::path::stem(path).str();
+  Builder builder(context, *flat, *lowered, options);
+  return builder.build(name);
 }
 
 } // namespace
@@ -288,33 +334,14 @@ LogicalResult report(MLIRContext &ctx, const std::string &path,
 FailureOr<OwningOpRef<ModuleOp>>
 importNIRFile(const std::string &path, MLIRContext &context,
               const NIRImportOptions &options) {
-  context.getOrLoadDialect<snn::SNNDialect>();
-  if (!(options.dt > 0))
-    return report(context, path,
-                  "a NIR model needs a time step: dt = " +
-                      formatNumber(options.dt) + " s must be > 0 (--dt)");
-  Result<File> file = readFile(path);
-  if (!file)
-    return report(context, path, file.error());
-  Result<FlatGraph> flat = flattenGraph(*file);
-  if (!flat)
-    return report(context, path, flat.error());
-  if (Status s = inferShapes(*flat); !s)
-    return report(context, path, s.error());
-  Result<Lowered> lowered = lowerGraph(*flat, options.dt);
-  if (!lowered)
-    return report(context, path, lowered.error());
-  for (const std::string &warning : lowered->warnings) {
-    const std::string node = errorNode(warning);
-    emitWarning(NameLoc::get(StringAttr::get(&context, node),
-                             FileLineColLoc::get(&context, path, 0, 0)))
-        << warning;
-  }
-  std::string name = options.networkName;
-  if (name.empty())
-    name = llvm::sys::path::stem(path).str();
-  Builder builder(context, *flat, *lowered, options);
-  return builder.build(name);
+  return importWith(path, context, options, [&] { return readFile(path); });
+}
+
+FailureOr<OwningOpRef<ModuleOp>>
+importNIRFileImage(const void *data, size_t size, const std::string &name,
+                   MLIRContext &context, const NIRImportOptions &options) {
+  return importWith(name, context, options,
+                    [&] { return readFileImage(data, size, name); });
 }
 
 } // namespace cajal::nir

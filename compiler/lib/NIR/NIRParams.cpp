@@ -3,6 +3,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <limits>
 
 namespace cajal::nir {
 
@@ -20,28 +21,23 @@ std::string formatShape(const Shape &shape) {
 }
 
 int64_t shapeSize(const Shape &shape) {
+  // Saturates instead of overflowing: callers compare with kMaxNeurons.
   int64_t n = 1;
-  for (int64_t d : shape)
+  for (int64_t d : shape) {
+    if (d <= 0)
+      return 0;
+    if (n > std::numeric_limits<int64_t>::max() / d)
+      return std::numeric_limits<int64_t>::max();
     n *= d;
+  }
   return n;
 }
 
 Error nodeError(const std::string &node, const std::string &message) {
   if (node.empty())
     return makeError(message);
-  return makeError("node '" + node + "': " + message);
-}
-
-std::string errorNode(const std::string &message) {
-  // The message may carry a "file: " prefix before "node '".
-  const std::string marker = "node '";
-  const size_t begin = message.find(marker);
-  if (begin == std::string::npos)
-    return "";
-  const size_t nameBegin = begin + marker.size();
-  const size_t end = message.find("': ", nameBegin);
-  return end == std::string::npos ? ""
-                                  : message.substr(nameBegin, end - nameBegin);
+  return makeError("node '" + node + "': " + message,
+                   ErrorSubject{ErrorSubject::Kind::Node, node, ""});
 }
 
 const Array *param(const FlatNode &node, const std::string &name) {
@@ -56,9 +52,30 @@ Result<int64_t> intParam(const FlatNode &n, const std::string &name,
   const Array *a = param(n, name);
   if (!a)
     return fallback;
-  if (a->isText || a->size() != 1 || a->values[0] != std::floor(a->values[0]))
-    return nodeError(n.name, "'" + name + "' must be one integer");
+  if (a->isText || a->size() != 1 || !a->loaded ||
+      a->values[0] != std::floor(a->values[0]) ||
+      std::fabs(a->values[0]) > double(kMaxNeurons))
+    return nodeError(n.name, "'" + name + "' must be one integer of at most " +
+                                 std::to_string(kMaxNeurons) + " in size");
   return int64_t(a->values[0]);
+}
+
+Status readSizes(const FlatNode &n, const char *name, Shape &out) {
+  const Array *a = param(n, name);
+  if (!a)
+    return Status::ok();
+  if (a->isText || a->shape.size() > 1 || !a->loaded)
+    return nodeError(n.name, "'" + std::string(name) +
+                                 "' must be a short list of sizes");
+  for (double v : a->values) {
+    if (!(v >= 1) || v != std::floor(v) || v > double(kMaxNeurons))
+      return nodeError(n.name, "'" + std::string(name) + "' " +
+                                   formatNumber(v) +
+                                   " is not a positive size (at most " +
+                                   std::to_string(kMaxNeurons) + ")");
+    out.push_back(int64_t(v));
+  }
+  return Status::ok();
 }
 
 namespace {
@@ -79,9 +96,10 @@ Status pairParam(const FlatNode &n, const std::string &name, bool is1d,
                                  " values; expected " +
                                  (is1d ? "1" : "1 or 2"));
   for (double v : a->values)
-    if (v != std::floor(v) || v < 0)
+    if (v != std::floor(v) || v < 0 || v > double(kMaxNeurons))
       return nodeError(n.name, "'" + name + "' value " + formatNumber(v) +
-                                   " is not a non-negative integer");
+                                   " is not an integer in [0, " +
+                                   std::to_string(kMaxNeurons) + "]");
   w = int64_t(a->values.back());
   if (!is1d)
     h = int64_t(a->values.front());

@@ -24,6 +24,14 @@ Result<int64_t> intParam(const FlatNode &n, const std::string &name,
 /// into n.window. Conv kernels are already set.
 Status readWindow(FlatNode &n, bool is1d, bool pool);
 
+/// Parameter `name` of `n` as a list of sizes (a shape): integers in
+/// [1, kMaxNeurons], appended to `out`.
+Status readSizes(const FlatNode &n, const char *name, Shape &out);
+
+/// The value checks of every node's parameters once they are loaded
+/// (loadParameters): finite numbers, time constants > 0, delays >= 0.
+Status checkValues(const FlatGraph &graph);
+
 /// The value of a per-neuron (or scalar) parameter for neuron i.
 inline double valueAt(const Array &a, size_t i) {
   return a.values.size() == 1 ? a.values[0] : a.values[i];

@@ -17,9 +17,6 @@ namespace cajal::nir {
 
 namespace {
 
-/// Larger signals are refused (and every index fits 32 bits).
-constexpr int64_t kMaxNeurons = int64_t(1) << 30;
-
 bool preservesShape(NodeKind kind) {
   switch (kind) {
   case NodeKind::Input:
@@ -54,10 +51,7 @@ Result<Shape> flattenShape(const FlatNode &n, const Shape &in) {
                                  std::to_string(n.flattenEnd) +
                                  " do not fit its input " + formatShape(in));
   Shape out(in.begin(), in.begin() + start);
-  int64_t merged = 1;
-  for (int64_t d = start; d <= end; ++d)
-    merged *= in[size_t(d)];
-  out.push_back(merged);
+  out.push_back(shapeSize(Shape(in.begin() + start, in.begin() + end + 1)));
   out.insert(out.end(), in.begin() + end + 1, in.end());
   return out;
 }
@@ -180,10 +174,11 @@ Status inferShapes(FlatGraph &g) {
                                "scalars)");
   for (const FlatNode &n : g.nodes)
     for (const Shape *s : {&n.in, &n.out}) {
-      double size = 1;
-      for (int64_t d : *s)
-        size *= double(d);
-      if (size > double(kMaxNeurons))
+      const int64_t size = shapeSize(*s);
+      if (size == 0)
+        return nodeError(n.name, "its shape " + formatShape(*s) +
+                                     " has no elements");
+      if (size > kMaxNeurons)
         return nodeError(n.name, "its shape " + formatShape(*s) +
                                      " has more than " +
                                      std::to_string(kMaxNeurons) + " elements");

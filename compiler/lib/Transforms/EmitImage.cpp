@@ -18,6 +18,7 @@
 #include "mlir/Support/FileUtilities.h"
 #include "llvm/Support/ToolOutputFile.h"
 
+#include <limits>
 #include <optional>
 
 namespace cajal {
@@ -52,11 +53,22 @@ LogicalResult checkCores(nc::ChipOp chip, ArrayRef<nc::CoreOp> cores,
              slices[k].getBegin() == int64_t(s.firstNeuron) &&
              slices[k].getEnd() == int64_t(s.firstNeuron) + s.count;
     }
-    if (!same)
-      return core.emitOpError()
-             << "does not hold the slices the partitioner assigns to core " << i
-             << "; the image is built from the partitioning, so re-run "
-                "convert-snn-to-nc instead of editing cores";
+    if (same)
+      continue;
+    InFlightDiagnostic diag =
+        core.emitOpError()
+        << "does not hold the slices the partitioner assigns to core " << i
+        << "; the image is built from the partitioning, so re-run "
+           "convert-snn-to-nc instead of editing cores";
+    if (!expected.empty()) {
+      const mapping::SliceInfo &s = part.slices[expected.front()];
+      snn::PopulationOp pop = mapped.populations[s.population];
+      diag.attachNote(pop.getLoc())
+          << "the partitioner puts neurons [" << s.firstNeuron << ", "
+          << uint64_t(s.firstNeuron) + s.count << ") of population '"
+          << pop.getSymName() << "' first on that core";
+    }
+    return diag;
   }
   return success();
 }
@@ -80,13 +92,26 @@ annotatedSlices(const MappedNetwork &mapped) {
   return slices;
 }
 
-FailureOr<mapping::Placement> readPlacement(ArrayRef<nc::CoreOp> cores) {
+/// The cores' positions, each one that exists on the profile's mesh (the
+/// loader's own check, chip::checkCorePosition).
+FailureOr<mapping::Placement> readPlacement(ArrayRef<nc::CoreOp> cores,
+                                            const chip::Profile &profile) {
   mapping::Placement placement;
   for (nc::CoreOp core : cores) {
     if (!core.isPlaced())
       return core.emitOpError("is not placed; run nc-place first");
-    placement.cores.push_back({uint32_t(*core.getX()), uint32_t(*core.getY()),
-                               uint32_t(*core.getSlot())});
+    const int64_t most = std::numeric_limits<uint32_t>::max();
+    const int64_t x = *core.getX(), y = *core.getY(), slot = *core.getSlot();
+    Status s = x <= most && y <= most && slot <= most
+                   ? chip::checkCorePosition(uint32_t(x), uint32_t(y),
+                                             uint32_t(slot), profile)
+                   : makeError("position (x " + std::to_string(x) + ", y " +
+                               std::to_string(y) + ", slot " +
+                               std::to_string(slot) + ") out of range");
+    if (!s)
+      return core.emitOpError() << "cannot be on the chip of profile "
+                                << profile.name << ": " << s.error();
+    placement.cores.push_back({uint32_t(x), uint32_t(y), uint32_t(slot)});
   }
   return placement;
 }
@@ -118,14 +143,16 @@ struct NCEmitImage : public cajal::impl::NCEmitImageBase<NCEmitImage> {
       return chip.emitOpError() << "names network @" << chip.getNetwork()
                                 << ", which is not an snn.network";
     FailureOr<chip::Profile> profile = loadProfileFor(chip, chip.getProfile());
-    FailureOr<MappedNetwork> mapped;
-    if (failed(profile) || failed(mapped = buildMappingNetwork(network)))
+    if (failed(profile) || failed(checkChipCapacity(network, *profile)))
+      return failure();
+    FailureOr<MappedNetwork> mapped = buildMappingNetwork(network);
+    if (failed(mapped) || failed(checkCompartments(*mapped, *profile)))
       return failure();
     Result<mapping::Partitioning> part = partitionOf(*mapped, *profile);
     if (!part)
-      return chip.emitError() << part.error();
+      return mapped->emitErrorAt(part.takeError(), chip);
     SmallVector<nc::CoreOp> cores(chip.getBodyBlock()->getOps<nc::CoreOp>());
-    FailureOr<mapping::Placement> placement = readPlacement(cores);
+    FailureOr<mapping::Placement> placement = readPlacement(cores, *profile);
     if (failed(checkCores(chip, cores, *mapped, *part)) || failed(placement))
       return failure();
     placement->cost = mapping::placementCost(placement->cores, part->traffic);
@@ -133,7 +160,8 @@ struct NCEmitImage : public cajal::impl::NCEmitImageBase<NCEmitImage> {
       if (Status s = mapping::emitImage(mapped->network, *part, *placement,
                                         *profile, path);
           !s)
-        return chip.emitError() << "cannot write the image: " << s.error();
+        return mapped->emitErrorAt(
+            withContext("cannot write the image: ", s.takeError()), chip);
     if (!fitReport.empty())
       return writeFitReport(chip, *mapped, *part, *profile, *placement);
     return success();

@@ -28,19 +28,17 @@ struct SNNPartition : public cajal::impl::SNNPartitionBase<SNNPartition> {
   void runOnOperation() override {
     snn::NetworkOp net = getOperation();
     FailureOr<chip::Profile> loaded = loadProfileFor(net, profile);
-    if (failed(loaded))
+    if (failed(loaded) || failed(checkChipCapacity(net, *loaded)))
       return signalPassFailure();
     FailureOr<MappedNetwork> mapped = buildMappingNetwork(net);
-    if (failed(mapped))
+    if (failed(mapped) || failed(checkCompartments(*mapped, *loaded)))
       return signalPassFailure();
     mapping::PartitionOptions options;
     options.packSlices = pack;
     Result<mapping::Partitioning> part =
         mapping::partition(mapped->network, *loaded, options);
     if (!part) {
-      snn::PopulationOp pop = mapped->findNamedPopulation(part.error());
-      Operation *at = pop ? pop.getOperation() : net.getOperation();
-      at->emitError() << part.error();
+      mapped->emitErrorAt(part.takeError(), net);
       return signalPassFailure();
     }
     annotate(*mapped, *part);

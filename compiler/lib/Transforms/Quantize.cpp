@@ -39,15 +39,28 @@ LogicalResult readWeights(ProjectionOp proj, SmallVectorImpl<double> &out) {
     read = readElements(sparse.getWeights(), out);
   else if (auto conv = dyn_cast<Conv2dAttr>(conn))
     read = readElements(conv.getKernel(), out);
-  else if (auto rule = dyn_cast<OneToOneAttr>(conn))
-    read = readField(rule.getWeight(), out);
-  else if (auto rule = dyn_cast<FixedProbAttr>(conn))
-    read = readField(rule.getWeight(), out);
+  else if (auto oneToOne = dyn_cast<OneToOneAttr>(conn))
+    read = readField(oneToOne.getWeight(), out);
+  else if (auto fixedProb = dyn_cast<FixedProbAttr>(conn))
+    read = readField(fixedProb.getWeight(), out);
   if (failed(read))
     return proj.emitOpError("the data of its weights is not available (an "
                             "elided resource blob?)");
+  for (auto [i, w] : llvm::enumerate(out))
+    if (!std::isfinite(w))
+      return proj.emitOpError() << "weight " << i << " is " << w
+                                << "; weights must be finite";
   return success();
 }
+
+/// A projection whose weights were not all zero but whose mantissas all
+/// are: it carries nothing on the chip.
+struct ZeroedProjection {
+  ProjectionOp proj;
+  double largest = 0;     ///< largest |weight|
+  double weightScale = 0; ///< integer units per unit of weight
+  double step = 0;        ///< the smallest weight step, integer units
+};
 
 /// The same rule with integer mantissas in place of its weights.
 Attribute withMantissas(ProjectionOp proj, ArrayRef<int32_t> mantissas) {
@@ -130,12 +143,17 @@ double maxAbs(ArrayRef<double> values) {
 
 class PopulationQuantizer {
 public:
-  PopulationQuantizer(const chip::Profile &profile, unsigned headroomBits)
-      : profile(profile) {
+  PopulationQuantizer(const chip::Profile &chipProfile, unsigned headroomBits)
+      : profile(chipProfile) {
     options.headroomBits = headroomBits;
   }
 
   LogicalResult run(PopulationOp pop, ArrayRef<ProjectionOp> incoming);
+
+  /// Projections with a non-zero weight, and those of them whose mantissas
+  /// are all 0.
+  unsigned weighted = 0;
+  SmallVector<ZeroedProjection> zeroed;
 
 private:
   LogicalResult quantizeProjection(ProjectionOp proj, ArrayRef<double> w,
@@ -213,6 +231,14 @@ LogicalResult PopulationQuantizer::quantizeProjection(ProjectionOp proj,
   mantissas.reserve(w.size());
   for (double v : w)
     mantissas.push_back(mapping::quantizeWeight(v, *ws, profile));
+  const double largest = maxAbs(w);
+  if (largest > 0) {
+    ++weighted;
+    if (llvm::all_of(mantissas, [](int32_t m) { return m == 0; }))
+      zeroed.push_back(
+          {proj, largest, inputScale * scale,
+           std::ldexp(1.0, int(profile.synapse.weightShift) + ws->exponent)});
+  }
   const std::vector<double> all(w.begin(), w.end());
   const double error = mapping::relativeQuantizationError(all, *ws, profile);
   MLIRContext *ctx = proj.getContext();
@@ -231,9 +257,11 @@ struct SNNQuantize : public cajal::impl::SNNQuantizeBase<SNNQuantize> {
   void runOnOperation() override {
     NetworkOp net = getOperation();
     FailureOr<chip::Profile> loaded = loadProfileFor(net, profile);
-    if (failed(loaded))
+    // The fit check first: quantizing is per neuron.
+    if (failed(loaded) || failed(checkChipCapacity(net, *loaded)))
       return signalPassFailure();
     PopulationQuantizer quantizer(*loaded, headroomBits);
+    warnSilentSenders(net);
     bool ok = true;
     for (auto pop : net.getBodyBlock()->getOps<PopulationOp>()) {
       if (!isa<DiscreteParamsAttr>(pop.getParams()))
@@ -251,8 +279,63 @@ struct SNNQuantize : public cajal::impl::SNNQuantizeBase<SNNQuantize> {
       proj.emitOpError("still has float weights: its post population must "
                        "be #snn.discrete when snn-quantize runs");
     }
-    if (!ok)
+    if (!ok || failed(reportZeroed(net, quantizer, loaded->name)))
       signalPassFailure();
+  }
+
+  /// A projection from a population that never spikes (model li) carries
+  /// nothing on the chip: a warning on it, with the population's place.
+  static void warnSilentSenders(NetworkOp net) {
+    for (auto proj : net.getBodyBlock()->getOps<ProjectionOp>()) {
+      auto pre = proj.getPre().getDefiningOp<PopulationOp>();
+      if (!pre || pre.getModel() != NeuronModel::LI)
+        continue;
+      proj.emitWarning()
+              .append("projection '", proj.getSymName(), "' starts at '",
+                      pre.getSymName(),
+                      "', a population of model li, which never spikes: it "
+                      "carries nothing on the chip")
+              .attachNote(pre.getLoc())
+          << "'" << pre.getSymName() << "' is declared here";
+    }
+  }
+
+  /// Every weighted projection quantised to all zeros: an error on the
+  /// network, a note on each; only some of them: a warning on each.
+  static LogicalResult reportZeroed(NetworkOp net,
+                                    const PopulationQuantizer &quantizer,
+                                    StringRef profileName) {
+    if (quantizer.zeroed.empty())
+      return success();
+    auto describe = [](Diagnostic &d, const ZeroedProjection &z) {
+      d << "the largest |weight| " << z.largest << " x the weight scale "
+        << z.weightScale << " (integer units per unit of weight) is below "
+        << "half the smallest weight step, " << z.step << " units";
+    };
+    if (quantizer.zeroed.size() < quantizer.weighted) {
+      for (const ZeroedProjection &z : quantizer.zeroed) {
+        InFlightDiagnostic warning =
+            ProjectionOp(z.proj).emitWarning()
+            << "every weight of projection '" << ProjectionOp(z.proj).getSymName()
+            << "' quantises to 0 on profile " << profileName
+            << ", so it carries nothing on the chip: ";
+        describe(*warning.getUnderlyingDiagnostic(), z);
+      }
+      return success();
+    }
+    InFlightDiagnostic error =
+        net.emitError() << "every weight of network @" << net.getSymName()
+                        << " quantises to 0 on profile " << profileName
+                        << ": no spike would reach any neuron (projection";
+    for (const ZeroedProjection &z : quantizer.zeroed)
+      error << " '" << ProjectionOp(z.proj).getSymName() << "'";
+    error << ")";
+    for (const ZeroedProjection &z : quantizer.zeroed) {
+      Diagnostic &note = error.attachNote(ProjectionOp(z.proj).getLoc());
+      note << "projection '" << ProjectionOp(z.proj).getSymName() << "': ";
+      describe(note, z);
+    }
+    return error;
   }
 };
 

@@ -87,15 +87,24 @@ FailureOr<OpT> lookupInNetwork(Operation *op, SymbolRefAttr ref,
   return target;
 }
 
+/// [begin, end) must be a range within `size` neurons (size < 0: unknown);
+/// `declared` is the op that has those neurons, for a note.
 LogicalResult checkRange(Operation *op, StringRef what, int64_t begin,
-                         int64_t end, int64_t size) {
+                         int64_t end, int64_t size,
+                         Operation *declared = nullptr) {
   if (begin < 0 || begin > end)
     return op->emitOpError()
            << what << " range [" << begin << ", " << end << ") is not a range";
-  if (size >= 0 && end > size)
-    return op->emitOpError() << what << " range [" << begin << ", " << end
-                             << ") exceeds its " << size << " neurons";
-  return success();
+  if (size < 0 || end <= size)
+    return success();
+  InFlightDiagnostic diag = op->emitOpError()
+                            << what << " range [" << begin << ", " << end
+                            << ") exceeds its " << size << " neurons";
+  if (declared)
+    diag.attachNote(declared->getLoc())
+        << "'" << SymbolTable::getSymbolName(declared).getValue()
+        << "' is declared here";
+  return diag;
 }
 
 } // namespace
@@ -124,13 +133,18 @@ LogicalResult CompartmentsOp::verifySymbolUses(SymbolTableCollection &symbols) {
       *this, getPopulation(), symbols, "snn.population");
   if (failed(pop))
     return failure();
-  if (!*pop)
+  // A population without a model is reported by its own verifier, which
+  // may run after this one.
+  if (!*pop || !pop->getProperties().model)
     return success();
   if (pop->getModel() != getModel())
-    return emitOpError() << "model " << getModelAttr()
-                         << " differs from the population's "
-                         << pop->getModelAttr();
-  return checkRange(*this, "slice", getBegin(), getEnd(), pop->getSize());
+    return emitOpError()
+               .append("model ", getModelAttr(), " differs from the population's ",
+                       pop->getModelAttr())
+               .attachNote(pop->getLoc())
+           << "population '" << pop->getSymName() << "' is declared here";
+  return checkRange(*this, "slice", getBegin(), getEnd(), pop->getSize(),
+                    *pop);
 }
 
 LogicalResult SynapsesOp::verify() {
@@ -155,9 +169,9 @@ LogicalResult SynapsesOp::verifySymbolUses(SymbolTableCollection &symbols) {
     return cast<snn::SpikesType>(v.getType()).getSize();
   };
   if (failed(checkRange(*this, "pre", getPreBegin(), getPreEnd(),
-                        size(proj->getPre()))) ||
+                        size(proj->getPre()), *proj)) ||
       failed(checkRange(*this, "post", getPostBegin(), getPostEnd(),
-                        size(proj->getPost()))))
+                        size(proj->getPost()), *proj)))
     return failure();
   return success();
 }

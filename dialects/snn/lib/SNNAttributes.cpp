@@ -177,7 +177,7 @@ LogicalResult decodeRaw(ArrayRef<char> data, Type type, int64_t count,
       float v;
       std::memcpy(&v, p, sizeof v);
       values.push_back(v);
-    } else if (type.isa<IntegerType>()) {
+    } else if (isa<IntegerType>(type)) {
       int64_t v = 0;
       std::memcpy(&v, p, bytes);
       // Sign-extend from `width` bits.

@@ -12,6 +12,9 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/OpImplementation.h"
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringMap.h"
+
+#include <cmath>
 
 using namespace mlir;
 using namespace cajal::snn;
@@ -32,10 +35,51 @@ void NetworkOp::build(OpBuilder &builder, OperationState &state, StringRef name,
 
 RegionKind NetworkOp::getRegionKind(unsigned) { return RegionKind::Graph; }
 
-LogicalResult NetworkOp::verify() {
-  if (FloatAttr dt = getDtAttr(); dt && !(dt.getValueAsDouble() > 0))
-    return emitOpError() << "'dt' must be > 0, got " << dt.getValueAsDouble();
+/// A name the chip image and spike files can carry: not empty.
+LogicalResult cajal::snn::verifySymbolName(Operation *op) {
+  auto name = op->getAttrOfType<StringAttr>(SymbolTable::getSymbolAttrName());
+  if (name && name.getValue().empty())
+    return op->emitOpError("needs a name: spike files and the chip image "
+                           "name every population, source and projection");
   return success();
+}
+
+/// `record_as` names (NIR Output nodes) share one namespace with the
+/// populations and sources in spike files: non-empty and unique.
+static LogicalResult verifyRecordNames(NetworkOp net) {
+  llvm::StringMap<Operation *> taken;
+  for (Operation &op : *net.getBodyBlock())
+    if (isa<PopulationOp, InputOp, PoissonSourceOp, PeriodicSourceOp,
+            FileSourceOp>(op))
+      taken[SymbolTable::getSymbolName(&op)] = &op;
+  for (auto pop : net.getBodyBlock()->getOps<PopulationOp>()) {
+    auto aliases = pop->getAttrOfType<ArrayAttr>("record_as");
+    if (!aliases)
+      continue;
+    for (Attribute a : aliases) {
+      auto alias = dyn_cast<StringAttr>(a);
+      if (!alias || alias.getValue().empty())
+        return pop.emitOpError("'record_as' names must be non-empty strings");
+      auto [it, fresh] = taken.try_emplace(alias.getValue(), pop);
+      if (!fresh)
+        return pop.emitOpError()
+                   .append("records as \"", alias.getValue(),
+                           "\", a name already taken")
+                   .attachNote(it->second->getLoc())
+               << "the other use of \"" << alias.getValue() << "\"";
+    }
+  }
+  return success();
+}
+
+LogicalResult NetworkOp::verify() {
+  if (FloatAttr dt = getDtAttr();
+      dt && !(dt.getValueAsDouble() > 0 && std::isfinite(dt.getValueAsDouble())))
+    return emitOpError() << "'dt' must be finite and > 0, got "
+                         << dt.getValueAsDouble();
+  if (failed(verifySymbolName(*this)))
+    return failure();
+  return verifyRecordNames(*this);
 }
 
 //===----------------------------------------------------------------------===//
@@ -59,10 +103,14 @@ LogicalResult checkField(Operation *op, StringRef name, Attribute field,
            << "parameter '" << name << "' has " << values.size()
            << " values but the population has " << size << " neurons";
   for (auto [i, v] : llvm::enumerate(values)) {
-    if (ok(v))
+    // NaN and infinities pass no physical check: the chip would fire every
+    // neuron every step (or never).
+    const bool finite = std::isfinite(v);
+    if (finite && ok(v))
       continue;
     InFlightDiagnostic diag = op->emitOpError()
-                              << "parameter '" << name << "' must be " << what
+                              << "parameter '" << name << "' must be "
+                              << (finite ? what : StringRef("finite"))
                               << ", got " << v;
     if (values.size() > 1)
       diag << " (neuron " << i << ")";
@@ -111,8 +159,14 @@ LogicalResult verifyContinuous(PopulationOp op, ContinuousParamsAttr p) {
     return failure();
   // The chip resets v to 0: with a zero reset, v is shifted by v_reset, so
   // the threshold must lie above the reset potential.
+  // Per neuron only as far as the longer of the two fields (both scalars:
+  // once, however large the population).
+  SmallVector<double> thresholds, resets;
+  (void)readField(p.getVTh(), thresholds);
+  (void)readField(p.getVReset(), resets);
+  const int64_t compared = int64_t(std::max(thresholds.size(), resets.size()));
   if (p.getVTh() && p.getVReset() && p.getReset() == Reset::Zero)
-    for (int64_t i = 0; i < n; ++i) {
+    for (int64_t i = 0; i < compared; ++i) {
       const double vth = fieldAt(p.getVTh(), i, 0);
       const double vreset = fieldAt(p.getVReset(), i, 0);
       if (vth > vreset)
@@ -198,9 +252,12 @@ LogicalResult PopulationOp::verify() {
                  verifyQuantized(*this, cast<QuantizedParamsAttr>(params)))) {
     return failure();
   }
-  if (FloatAttr s = getVoltageScaleAttr(); s && !(s.getValueAsDouble() > 0))
-    return emitOpError() << "'voltage_scale' must be > 0, got "
+  if (FloatAttr s = getVoltageScaleAttr();
+      s && !(s.getValueAsDouble() > 0 && std::isfinite(s.getValueAsDouble())))
+    return emitOpError() << "'voltage_scale' must be finite and > 0, got "
                          << s.getValueAsDouble();
+  if (failed(verifySymbolName(*this)))
+    return failure();
   return verifySlices(*this);
 }
 
@@ -208,12 +265,14 @@ LogicalResult PopulationOp::verify() {
 // Sources
 //===----------------------------------------------------------------------===//
 
-LogicalResult InputOp::verify() { return success(); }
+LogicalResult InputOp::verify() { return verifySymbolName(*this); }
 
 LogicalResult PoissonSourceOp::verify() {
+  if (failed(verifySymbolName(*this)))
+    return failure();
   const double rate = getRate().convertToDouble();
-  if (!(rate >= 0))
-    return emitOpError() << "'rate' must be >= 0 Hz, got " << rate;
+  if (!(rate >= 0) || !std::isfinite(rate))
+    return emitOpError() << "'rate' must be finite and >= 0 Hz, got " << rate;
   auto network = (*this)->getParentOfType<NetworkOp>();
   if (!network || !network.getDt())
     return emitOpError() << "needs the network's 'dt' to turn 'rate' into a "
@@ -226,6 +285,8 @@ LogicalResult PoissonSourceOp::verify() {
 }
 
 LogicalResult PeriodicSourceOp::verify() {
+  if (failed(verifySymbolName(*this)))
+    return failure();
   if (getPeriod() < 1)
     return emitOpError() << "'period' must be >= 1, got " << getPeriod();
   if (getPhase() < 0 || getPhase() >= getPeriod())
@@ -235,6 +296,8 @@ LogicalResult PeriodicSourceOp::verify() {
 }
 
 LogicalResult FileSourceOp::verify() {
+  if (failed(verifySymbolName(*this)))
+    return failure();
   ShapedType type = getEvents().getShapedType();
   if (type.getRank() != 2 || type.getDimSize(1) != 2 ||
       !isa<IntegerType>(type.getElementType()))

@@ -12,6 +12,8 @@
 
 #include "llvm/ADT/STLExtras.h"
 
+#include <cmath>
+
 using namespace mlir;
 using namespace cajal::snn;
 
@@ -22,6 +24,15 @@ PopulationOp ProjectionOp::getPostPopulation() {
 namespace {
 
 int64_t sizeOf(Value v) { return cast<SpikesType>(v.getType()).getSize(); }
+
+/// A note at the post population: its size is half of a shape mismatch.
+LogicalResult withPostNote(InFlightDiagnostic diag, ProjectionOp op) {
+  if (PopulationOp post = op.getPostPopulation())
+    diag.attachNote(post.getLoc())
+        << "post population '" << post.getSymName() << "' ("
+        << post.getSize() << " neurons) is declared here";
+  return diag;
+}
 
 /// Weights are floats unless the projection is quantized, then integers.
 LogicalResult checkWeightType(ProjectionOp op, Type elementType,
@@ -63,7 +74,8 @@ LogicalResult verifyDense(ProjectionOp op, DenseAttr dense) {
       type.getDimSize(1) != pre) {
     InFlightDiagnostic diag = op.emitOpError() << "dense weights have shape ";
     llvm::interleave(type.getShape(), diag, "x");
-    return diag << " but post x pre is " << post << "x" << pre;
+    diag << " but post x pre is " << post << "x" << pre;
+    return withPostNote(std::move(diag), op);
   }
   return checkWeightType(op, type.getElementType(), "dense weights");
 }
@@ -115,8 +127,10 @@ LogicalResult verifySparse(ProjectionOp op, SparseAttr sparse) {
 LogicalResult verifyOneToOne(ProjectionOp op, OneToOneAttr rule) {
   const int64_t pre = sizeOf(op.getPre()), post = sizeOf(op.getPost());
   if (pre != post)
-    return op.emitOpError() << "one_to_one needs pre and post of one size, got "
-                            << pre << " and " << post;
+    return withPostNote(op.emitOpError()
+                            << "one_to_one needs pre and post of one size, got "
+                            << pre << " and " << post,
+                        op);
   return checkScalarWeight(op, rule.getWeight(), post);
 }
 
@@ -133,6 +147,8 @@ LogicalResult verifyFixedProb(ProjectionOp op, FixedProbAttr rule) {
 }
 
 /// out = (in + 2 pad - dil (k - 1) - 1) / stride + 1, or <= 0 if empty.
+/// Every argument is in [0, SpikesType::kMaxSize] (stride, dil, k >= 1):
+/// the products fit 64 bits.
 int64_t convOut(int64_t in, int64_t k, int64_t stride, int64_t pad,
                 int64_t dil) {
   const int64_t span = in + 2 * pad - dil * (k - 1) - 1;
@@ -149,19 +165,32 @@ LogicalResult verifyConv2d(ProjectionOp op, Conv2dAttr conv) {
       conv.getDilation().size() != 2 || conv.getInShape().size() != 3)
     return op.emitOpError("conv2d stride, padding and dilation take 2 values "
                           "(h, w), in_shape 3 (c, h, w)");
+  const int64_t most = SpikesType::kMaxSize;
   for (int64_t i = 0; i < 2; ++i)
     if (conv.getStride()[i] < 1 || conv.getDilation()[i] < 1 ||
-        conv.getPadding()[i] < 0)
-      return op.emitOpError("conv2d stride and dilation must be >= 1, "
-                            "padding >= 0");
+        conv.getPadding()[i] < 0 || conv.getStride()[i] > most ||
+        conv.getDilation()[i] > most || conv.getPadding()[i] > most)
+      return op.emitOpError()
+             << "conv2d stride and dilation must be in [1, " << most
+             << "], padding in [0, " << most << "]";
+  for (int64_t d : kernel.getShape())
+    if (d < 1 || d > most)
+      return op.emitOpError() << "conv2d kernel dimensions must be in [1, "
+                              << most << "], got " << kernel;
   ArrayRef<int64_t> in = conv.getInShape();
   if (kernel.getDimSize(1) != in[0])
     return op.emitOpError() << "conv2d kernel has " << kernel.getDimSize(1)
                             << " input channels but in_shape has " << in[0];
   const int64_t pre = sizeOf(op.getPre());
-  if (in[0] * in[1] * in[2] != pre)
+  int64_t inSize = 1;
+  for (int64_t d : in)
+    if (d < 1 || __builtin_mul_overflow(inSize, d, &inSize))
+      return op.emitOpError() << "conv2d in_shape " << in[0] << "x" << in[1]
+                              << "x" << in[2] << " is not a shape of "
+                              << pre << " neurons";
+  if (inSize != pre)
     return op.emitOpError() << "conv2d in_shape " << in[0] << "x" << in[1]
-                            << "x" << in[2] << " has " << in[0] * in[1] * in[2]
+                            << "x" << in[2] << " has " << inSize
                             << " neurons but pre has " << pre;
   const int64_t outC = kernel.getDimSize(0);
   const int64_t outH = convOut(in[1], kernel.getDimSize(2), conv.getStride()[0],
@@ -169,19 +198,26 @@ LogicalResult verifyConv2d(ProjectionOp op, Conv2dAttr conv) {
   const int64_t outW = convOut(in[2], kernel.getDimSize(3), conv.getStride()[1],
                                conv.getPadding()[1], conv.getDilation()[1]);
   auto postType = cast<SpikesType>(op.getPost().getType());
+  int64_t outSize = 0;
+  const bool fits = !__builtin_mul_overflow(outC, outH, &outSize) &&
+                    !__builtin_mul_overflow(outSize, outW, &outSize);
   const bool shapeOk =
       postType.getShape().size() == 3
           ? postType.getShape() == ArrayRef<int64_t>{outC, outH, outW}
-          : postType.getSize() == outC * outH * outW;
+          : fits && postType.getSize() == outSize;
   if (!shapeOk || outH <= 0 || outW <= 0)
-    return op.emitOpError() << "conv2d output is " << outC << "x" << outH << "x"
-                            << outW << " but post is " << postType;
+    return withPostNote(op.emitOpError()
+                            << "conv2d output is " << outC << "x" << outH
+                            << "x" << outW << " but post is " << postType,
+                        op);
   return checkWeightType(op, kernel.getElementType(), "conv2d kernel weights");
 }
 
 } // namespace
 
 LogicalResult ProjectionOp::verify() {
+  if (failed(verifySymbolName(*this)))
+    return failure();
   if (!getPostPopulation())
     return emitOpError("post must be a population (sources only send)");
   if (getDelay() < 1)
@@ -191,6 +227,10 @@ LogicalResult ProjectionOp::verify() {
     if (int64_t(bias->size()) != post)
       return emitOpError() << "'bias' has " << bias->size()
                            << " values but post has " << post << " neurons";
+    for (auto [i, b] : llvm::enumerate(*bias))
+      if (!std::isfinite(b))
+        return emitOpError() << "'bias' must be finite, got " << b
+                             << " (neuron " << i << ")";
   }
   if (FloatAttr err = getQuantErrorAttr();
       err && !(err.getValueAsDouble() >= 0))

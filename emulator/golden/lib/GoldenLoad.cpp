@@ -178,12 +178,13 @@ void GoldenModel::Loader::finishRuns(GoldenModel &m) {
   for (UpdateRun &r : m.updateRuns)
     if (r.uniform) {
       const uint32_t b = r.begin;
-      r.folded =
-          uint8_t((m.hot.refractory[b] == 0 ? detail::foldedNoRefractory : 0) |
-                  (m.hot.scaleU[b] == 0 ? detail::foldedResetU : 0) |
-                  (m.hot.scaleV[b] == int32_t(1) << m.format.decayBits
-                       ? detail::foldedKeepV
-                       : 0));
+      r.folded = uint8_t(
+          (m.hot.refractory[b] == 0 ? unsigned(detail::foldedNoRefractory)
+                                    : 0u) |
+          (m.hot.scaleU[b] == 0 ? unsigned(detail::foldedResetU) : 0u) |
+          (m.hot.scaleV[b] == int32_t(1) << m.format.decayBits
+               ? unsigned(detail::foldedKeepV)
+               : 0u));
     }
 }
 
@@ -436,6 +437,9 @@ Status GoldenModel::Loader::mapPopulations(GoldenModel &m,
 
 /// Synapse rows by sender (see the file comment).
 struct GoldenModel::RowBuilder {
+  RowBuilder(GoldenModel &model, const chip::Image &img,
+             const chip::SynapseFormat &synapseFormat)
+      : m(model), image(img), format(synapseFormat) {}
   GoldenModel &m;
   const chip::Image &image;
   const chip::SynapseFormat &format;

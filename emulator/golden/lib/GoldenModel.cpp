@@ -177,11 +177,11 @@ size_t GoldenModel::queueSpikes() {
   // contents and ends, which GCC would reload per row otherwise. A plain
   // copy: most senders have one or two rows. The axon and synaptic event
   // counts are derived from the per-sender spike counts (counters()).
-  const uint32_t *rowBegin = senderRowBegin.data(), *rows = senderRows.data();
+  const uint32_t *rowStart = senderRowBegin.data(), *rows = senderRows.data();
   uint64_t *spikesOf = senderSpikes.data();
   uint32_t *events = rowEvents.data();
   const auto queue = [&](uint32_t k) {
-    const uint32_t b = rowBegin[k], e = rowBegin[k + 1];
+    const uint32_t b = rowStart[k], e = rowStart[k + 1];
     for (uint32_t i = b; i < e; ++i)
       *events++ = rows[i];
     ++spikesOf[k];

@@ -38,7 +38,21 @@ namespace cajal::golden::detail {
 namespace {
 
 #define CAJAL_HOT inline __attribute__((always_inline))
+// GCC's "no loop-carried dependence" hint; clang has no such pragma (it
+// vectorises these loops from the __restrict pointers alone).
+#if defined(__GNUC__) && !defined(__clang__)
+#define CAJAL_IVDEP _Pragma("GCC ivdep")
+#else
+#define CAJAL_IVDEP
+#endif
 constexpr int32_t int32Min = std::numeric_limits<int32_t>::min();
+
+/// x * 2^shift, defined for negative x too (C++17 leaves a left shift of a
+/// negative value undefined): the shift of the two's-complement bits is the
+/// same instruction.
+template <typename T> CAJAL_HOT T shiftLeft(T x, unsigned shift) {
+  return T(std::make_unsigned_t<T>(x) << shift);
+}
 
 /// sign(x) * ((|x| * scale) >> bits) for |x| <= 2^31, 0 <= scale < 2^32.
 CAJAL_HOT int64_t decay64(int64_t x, int32_t scale, unsigned bits) {
@@ -92,9 +106,10 @@ CAJAL_HOT UpdateCounts update64(const UpdateArgs &a, uint32_t b, uint32_t e) {
   CAJAL_UNIFORM(refractory);
   CAJAL_UNIFORM(bias);
   // The arrays are distinct vectors: no alias checks are needed.
-#pragma GCC ivdep
+  CAJAL_IVDEP
   for (uint32_t i = b; i < e; ++i) {
-    const int64_t q = int64_t(slot[i]) << accShift, bi = CAJAL_PARAM(bias, i);
+    const int64_t q = shiftLeft(int64_t(slot[i]), accShift),
+                  bi = CAJAL_PARAM(bias, i);
     const int32_t u0 = us[i], v0 = vs[i], r0 = rs[i];
     const int32_t lo = CAJAL_PARAM(vmin, i), hi = CAJAL_PARAM(vmax, i);
     const int32_t th = CAJAL_PARAM(fireAbove, i), kp = CAJAL_PARAM(keep, i);
@@ -112,7 +127,8 @@ CAJAL_HOT UpdateCounts update64(const UpdateArgs &a, uint32_t b, uint32_t e) {
     const int64_t v = decay64(v0, CAJAL_PARAM(scaleV, i), bits) + u + bi;
     const int32_t vc = int32_t(std::min(std::max(v, int64_t(lo)), int64_t(hi)));
     const bool fire = (r0 == 0) & (vc > th);
-    const int32_t vFired = (vc - th) & kp;
+    // In 64 bits: th may be INT32_MAX (a compartment that never fires).
+    const int32_t vFired = int32_t((int64_t(vc) - th) & kp);
     us[i] = int32_t(u);
     vs[i] = r0 > 0 ? 0 : (fire ? vFired : vc);
     rs[i] = r0 > 0 ? r0 - 1 : (fire ? ref : 0);
@@ -153,9 +169,9 @@ CAJAL_HOT UpdateCounts update32(const UpdateArgs &a, uint32_t b, uint32_t e) {
   CAJAL_UNIFORM(keep);
   CAJAL_UNIFORM(refractory);
   CAJAL_UNIFORM(bias);
-#pragma GCC ivdep
+  CAJAL_IVDEP
   for (uint32_t i = b; i < e; ++i) {
-    const Input q = Input(slot[i]) << accShift;
+    const Input q = shiftLeft(Input(slot[i]), accShift);
     const int32_t bi = CAJAL_PARAM(bias, i);
     const int32_t u0 = us[i], v0 = vs[i], r0 = rs[i];
     const int32_t lo = CAJAL_PARAM(vmin, i), hi = CAJAL_PARAM(vmax, i);

@@ -169,8 +169,9 @@ void CoreLogic::unpackGroups(const chip::Core &core,
   groups.reserve(core.inputAxons.size());
   for (const chip::InputAxon &a : core.inputAxons) {
     const int total = int(f.weightShift) + a.weightExponent;
+    // A validated group lies inside the core's synapse words: 32 bits.
     groups.push_back({uint32_t(all.size()), a.synapseCount,
-                      a.synapseCount ? chip::wordsForGroup(a, f) : 0,
+                      uint32_t(a.synapseCount ? chip::wordsForGroup(a, f) : 0),
                       uint32_t(std::max(total, 0))});
     chip::unpackSynapses(core.synapseWords, a, f, group);
     for (const chip::Synapse &s : group) {

@@ -37,14 +37,20 @@ std::string shortNumber(double v) {
 }
 /// Keep timed notifications far from the 64-bit end of SystemC time.
 constexpr uint64_t kMaxTimeoutTicks = uint64_t(1) << 60;
+/// The longest clock period, in ticks of the SystemC time resolution: at
+/// 1 ps, clocks down to about 233 Hz.
+constexpr double kMaxTicksPerCycle = 4294967296.0;
+/// The fabric elaborates a module for every core slot and router of the
+/// mesh: 2^17 slots hold Pohoiki Springs' 98,304 cores.
+constexpr uint64_t kMaxModelCoreSlots = uint64_t(1) << 17;
 } // namespace
 
 //===----------------------------------------------------------------------===//
 // CoreModule
 //===----------------------------------------------------------------------===//
 
-CoreModule::CoreModule(sc_module_name name, Fabric &fabric, uint32_t slot)
-    : sc_module(name), slot(slot), fabric(fabric) {
+CoreModule::CoreModule(sc_module_name name, Fabric &owner, uint32_t tileSlot)
+    : sc_module(name), slot(tileSlot), fabric(owner) {
   SC_METHOD(activate);
   sensitive << start;
   dont_initialize();
@@ -143,8 +149,8 @@ void CoreModule::deliver(const RouteEntry &e, uint64_t now, const Packet &p) {
 // HostModule, BarrierModule
 //===----------------------------------------------------------------------===//
 
-HostModule::HostModule(sc_module_name name, Fabric &fabric)
-    : sc_module(name), fabric(fabric) {
+HostModule::HostModule(sc_module_name name, Fabric &owner)
+    : sc_module(name), fabric(owner) {
   SC_METHOD(activate);
   sensitive << start;
   dont_initialize();
@@ -167,8 +173,8 @@ void HostModule::creditReturned() {
   }
 }
 
-BarrierModule::BarrierModule(sc_module_name name, Fabric &fabric)
-    : sc_module(name), fabric(fabric) {
+BarrierModule::BarrierModule(sc_module_name name, Fabric &owner)
+    : sc_module(name), fabric(owner) {
   SC_METHOD(onDelivered);
   sensitive << delivered;
   dont_initialize();
@@ -198,14 +204,47 @@ std::string shapeText(uint32_t w, uint32_t h, uint32_t c) {
 }
 } // namespace
 
+Result<uint64_t> Fabric::ticksPerCycleFor(const chip::Profile &profile) {
+  const double clockHz = profile.cost.clockHz;
+  const double resolution = sc_core::sc_get_time_resolution().to_seconds();
+  // Checked as a double before converting: a period beyond 2^64 ticks would
+  // convert to garbage (0 on x86), and now() divides by it.
+  const double ticks = 1.0 / clockHz / resolution;
+  if (ticks >= 1 && ticks <= kMaxTicksPerCycle)
+    return uint64_t(ticks + 0.5);
+  return makeError("SystemC model: profile \"" + profile.name +
+                   "\": cost.clockHz = " + shortNumber(clockHz) +
+                   " Hz gives a clock period of " + shortNumber(ticks) +
+                   " ticks of the SystemC time resolution (" +
+                   sc_core::sc_get_time_resolution().to_string() +
+                   "); the model supports 1 to " +
+                   shortNumber(kMaxTicksPerCycle) + " ticks (" +
+                   shortNumber(1.0 / (resolution * kMaxTicksPerCycle)) +
+                   " Hz to " + shortNumber(1.0 / resolution) + " Hz)");
+}
+
 Result<Fabric *> Fabric::acquire(const chip::Profile &profile) {
   const chip::MeshShape &m = profile.mesh;
-  const uint32_t w = m.tilesX * m.chipsX, h = m.tilesY * m.chipsY;
+  const uint64_t slots =
+      uint64_t(m.tilesX) * m.chipsX * m.tilesY * m.chipsY * m.coresPerTile;
   if (m.coresPerTile > kMaxCoresPerTile)
     return makeError("SystemC model: profile \"" + profile.name +
                      "\": " + "mesh.coresPerTile = " + str(m.coresPerTile) +
                      " exceeds the model's " + str(kMaxCoresPerTile) +
                      " cores per router");
+  if (slots > kMaxModelCoreSlots)
+    return makeError("SystemC model: profile \"" + profile.name +
+                     "\": the "
+                     "mesh has " +
+                     str(slots) +
+                     " core slots; the model "
+                     "elaborates every slot and supports at most " +
+                     str(kMaxModelCoreSlots));
+  Result<uint64_t> ticks = ticksPerCycleFor(profile);
+  if (!ticks)
+    return ticks.takeError();
+  // Both products fit 32 bits now.
+  const uint32_t w = m.tilesX * m.chipsX, h = m.tilesY * m.chipsY;
   if (!theFabric) {
     if (sc_core::sc_get_status() != sc_core::SC_ELABORATION)
       return makeError("SystemC model: this process already started a "
@@ -234,6 +273,7 @@ Result<Fabric *> Fabric::acquire(const chip::Profile &profile) {
     return makeError("SystemC model: another SystemCEngine is alive in this "
                      "process (one at a time)");
   theFabric->inUse = true;
+  theFabric->ticksPerCycle = *ticks;
   return theFabric;
 }
 
@@ -296,15 +336,6 @@ Status Fabric::load(std::vector<CoreUnit *> units, const chip::Image &image,
   timing = t;
   reset();
   recorder = rec;
-  const double period = 1.0 / t.clockHz;
-  const double resolution = sc_core::sc_get_time_resolution().to_seconds();
-  const double ticks = period / resolution;
-  if (ticks < 1)
-    return makeError(
-        "SystemC model: cost.clockHz = " + std::to_string(t.clockHz) +
-        " Hz is faster than the SystemC time resolution (" +
-        sc_core::sc_get_time_resolution().to_string() + ")");
-  ticksPerCycle = uint64_t(ticks + 0.5);
   originTicks = sc_core::sc_time_stamp().value();
   std::set<std::pair<uint32_t, uint32_t>> tileSet;
   for (CoreUnit *u : units) {

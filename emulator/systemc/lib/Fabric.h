@@ -75,8 +75,8 @@ struct CoreStep {
 
 /// The per-image state of a used neurocore.
 struct CoreUnit {
-  CoreUnit(const chip::Core &core, const chip::Profile &p, uint32_t index)
-      : logic(core, p), index(index), synUnit(timingFor(p)) {}
+  CoreUnit(const chip::Core &core, const chip::Profile &p, uint32_t coreIndex)
+      : logic(core, p), index(coreIndex), synUnit(timingFor(p)) {}
   CoreLogic logic;
   uint32_t index;                            ///< image core
   uint32_t x = 0, y = 0, slot = 0, chip = 0; ///< where it sits
@@ -218,7 +218,12 @@ class Fabric {
 public:
   /// The process-wide fabric for `profile`'s mesh, elaborated on first use.
   /// Errors: a fabric of another mesh shape exists, or is in use.
+  /// Also refuses a mesh with more core slots than the model elaborates
+  /// and a clock whose period is not 1 to 2^32 ticks of SystemC time.
   static Result<Fabric *> acquire(const chip::Profile &profile);
+  /// The clock period of `profile` in ticks of the SystemC time resolution,
+  /// or an error naming the profile and cost.clockHz.
+  static Result<uint64_t> ticksPerCycleFor(const chip::Profile &profile);
   void release();
 
   /// Attach the image's used cores (by mesh position) and the timing.

@@ -146,6 +146,8 @@ std::string powerJson(const PowerReport &r) {
   doc["profile"] = r.profile;
   doc["clockHz"] = r.clockHz;
   doc["chips"] = r.chips;
+  doc["chipsUsed"] = r.chipsUsed;
+  doc["powerGateUnusedChips"] = r.powerGateUnusedChips;
   doc["tiles"] = r.tiles;
   doc["steps"] = r.steps;
   const double meanCycles = r.steps ? double(r.cycles) / r.steps : 0.0;
@@ -209,9 +211,17 @@ Status writePowerJson(const PowerReport &report, const std::string &path) {
 
 namespace {
 
-std::string fmt(const char *format, double a) {
+/// `a` with `digits` significant digits (printf %g).
+std::string significant(int digits, double a) {
   char buf[64];
-  std::snprintf(buf, sizeof buf, format, a);
+  std::snprintf(buf, sizeof buf, "%.*g", digits, a);
+  return buf;
+}
+
+/// `a` with `decimals` digits after the point (printf %f).
+std::string fixed(int decimals, double a) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, a);
   return buf;
 }
 
@@ -252,11 +262,12 @@ std::string formatPowerTable(const PowerReport &r) {
   const double mean = r.steps ? double(r.cycles) / r.steps : 0.0;
   const double nsPerCycle = 1e9 / r.clockHz;
   out += "power: " + std::to_string(r.steps) + " steps on " + r.profile + " (" +
-         std::to_string(r.chips) + " chip(s), " + std::to_string(r.tiles) +
-         " tile(s) in the barrier), " + fmt("%.6g", r.seconds * 1e6) +
-         " us emulated at " + fmt("%.6g", r.clockHz / 1e6) + " MHz\n";
-  out += "  time per step: mean " + fmt("%.1f", mean) + " cycles (" +
-         fmt("%.1f", mean * nsPerCycle) + " ns), min " +
+         std::to_string(r.chipsUsed) + " of " + std::to_string(r.chips) +
+         " chip(s) used, " + std::to_string(r.tiles) +
+         " tile(s) in the barrier), " + significant(6, r.seconds * 1e6) +
+         " us emulated at " + significant(6, r.clockHz / 1e6) + " MHz\n";
+  out += "  time per step: mean " + fixed(1, mean) + " cycles (" +
+         fixed(1, mean * nsPerCycle) + " ns), min " +
          std::to_string(r.minStepCycles) + ", max " +
          std::to_string(r.maxStepCycles) + " cycles\n";
   char head[160];
@@ -277,8 +288,13 @@ std::string formatPowerTable(const PowerReport &r) {
   row(out, "barrier (tile barriers)", n.barrierTiles, true, e.barrier, t);
   row(out, "static", 0, false, e.staticEnergy, t);
   row(out, "total", 0, false, t, t);
-  out += "  average power " + fmt("%.4g", r.averagePowerMW) + " mW (static " +
-         fmt("%.4g", r.staticPowerMW) + " mW)\n";
+  out += "  average power " + significant(4, r.averagePowerMW) +
+         " mW (static " + significant(4, r.staticPowerMW) + " mW: " +
+         std::to_string(r.powerGateUnusedChips ? r.chipsUsed : r.chips) +
+         " chip(s)" +
+         (r.powerGateUnusedChips ? ", unused chips power-gated"
+                                 : ", unused chips included") +
+         ")\n";
   out += "  steps limited by:\n" + limiterHistogram(r);
   char line[200];
   std::snprintf(line, sizeof line,

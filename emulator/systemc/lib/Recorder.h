@@ -58,8 +58,8 @@ public:
     changes.push_back({cycle, signal, delta, false});
   }
   /// Signal `signal` becomes `value` at `cycle`.
-  void set(uint64_t cycle, uint32_t signal, int64_t value) {
-    changes.push_back({cycle, signal, value, true});
+  void set(uint64_t cycle, uint32_t signal, int64_t to) {
+    changes.push_back({cycle, signal, to, true});
   }
   /// A complete event ("ph":"X") on a trace thread; `args` is a JSON object.
   void span(uint32_t pid, uint32_t tid, const std::string &name, uint64_t begin,

@@ -42,9 +42,10 @@ uint32_t opposite(uint32_t port) {
 }
 } // namespace
 
-RouterModule::RouterModule(sc_core::sc_module_name name, Fabric &fabric,
-                           uint32_t x, uint32_t y, uint32_t coresPerTile)
-    : sc_module(name), x(x), y(y), index(x + y * fabric.width), fabric(fabric) {
+RouterModule::RouterModule(sc_core::sc_module_name name, Fabric &owner,
+                           uint32_t column, uint32_t row, uint32_t coresPerTile)
+    : sc_module(name), x(column), y(row), index(column + row * owner.width),
+      fabric(owner) {
   cores.assign(coresPerTile, nullptr);
   SC_METHOD(activate);
   sensitive << wake;

@@ -15,6 +15,7 @@
 #include "cajal/Chip/Source.h"
 
 #include <algorithm>
+#include <set>
 
 // SystemC's library defines main() and calls sc_main(); Cajal's programs
 // have their own main(), so the symbol only has to exist. Weak, so that a
@@ -43,7 +44,7 @@ SystemCEngine::~SystemCEngine() { close(); }
 void SystemCEngine::close() {
   if (!impl)
     return;
-  (void)finish();
+  // Outputs not committed by finish() are discarded with the recorder.
   if (impl->fabric)
     impl->fabric->release();
   impl.reset();
@@ -56,6 +57,9 @@ Result<SystemCEngine> SystemCEngine::create(const chip::Image &image,
     return makeError(s.error());
   SystemCEngine e;
   Impl &m = *e.impl;
+  // Until create() succeeds there is nothing to finish: a failed create()
+  // writes no output file.
+  m.finished = true;
   m.profile = profile;
   m.options = options;
   m.timing = timingFor(profile);
@@ -70,16 +74,12 @@ Result<SystemCEngine> SystemCEngine::create(const chip::Image &image,
   std::vector<detail::CoreUnit *> units;
   for (auto &u : m.cores)
     units.push_back(u.get());
-  // A failed create() writes no output file.
-  if (Status s = m.fabric->load(units, image, m.timing, nullptr); !s) {
-    m.finished = true;
+  if (Status s = m.fabric->load(units, image, m.timing, nullptr); !s)
     return makeError(s.error());
-  }
-  if (Status s = m.openRecorder(image); !s) {
-    m.finished = true;
+  if (Status s = m.openRecorder(image); !s)
     return makeError(s.error());
-  }
   m.fabric->recorder = m.recorder.get();
+  m.finished = false;
   return e;
 }
 
@@ -316,12 +316,18 @@ PowerReport SystemCEngine::powerReport() const {
   PowerReport r;
   r.profile = m.profile.name;
   r.clockHz = m.timing.clockHz;
-  r.chips = m.profile.mesh.chipsX * m.profile.mesh.chipsY;
+  r.chips = m.profile.mesh.chips();
+  std::set<uint32_t> usedChips;
+  for (const auto &up : m.cores)
+    usedChips.insert(up->chip);
+  r.chipsUsed = uint32_t(usedChips.size());
+  r.powerGateUnusedChips = cost.powerGateUnusedChips;
   r.tiles = f.tiles;
   r.steps = uint32_t(m.totals.steps);
   r.cycles = m.cycles;
   r.seconds = double(m.cycles) / m.timing.clockHz;
-  r.staticPowerMW = cost.staticPowerMW * r.chips;
+  r.staticPowerMW =
+      cost.staticPowerMW * (r.powerGateUnusedChips ? r.chipsUsed : r.chips);
   for (const auto &up : m.cores) {
     const detail::CoreUnit &u = *up;
     CoreReport c;

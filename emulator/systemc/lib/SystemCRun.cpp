@@ -1,8 +1,9 @@
 //===- SystemCRun.cpp - Run the SystemC model and record CSV files --------===//
 //
-// golden::recordRun over SystemCEngine. A failed step ends the loop; the
-// files written so far are committed before the error is returned, so they
-// hold every finished step; the engine's own outputs are then finished.
+// golden::recordRun over SystemCEngine. A failed step ends the loop and
+// returns its error with no file written: the CSV files are discarded, and
+// the engine's own outputs (power, VCD, trace) are left unfinished, so that
+// destroying the engine discards them too. Otherwise the engine is finished.
 //
 //===----------------------------------------------------------------------===//
 #include "cajal/SystemC/SystemCRun.h"
@@ -13,9 +14,9 @@ Status runAndRecord(SystemCEngine &model, uint32_t steps,
                     const golden::RecordOptions &options) {
   Status result = golden::recordRun(model, steps, options,
                                     [&model] { return model.step(); });
-  if (Status s = model.finish(); !s && result)
-    result = s;
-  return result;
+  if (!result)
+    return result;
+  return model.finish();
 }
 
 } // namespace cajal::systemc

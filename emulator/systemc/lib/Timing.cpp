@@ -4,13 +4,23 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 
 namespace cajal::systemc {
+
+namespace {
+/// 2^64 as a double: a cycle count at or beyond it does not convert.
+constexpr double kCycleCountLimit = 18446744073709551616.0;
+} // namespace
 
 uint64_t Timing::cyclesFor(double ns, double clockHz) {
   const double cycles = ns * clockHz / 1e9;
   if (!(cycles > 0))
     return 0;
+  // Checked before converting: a count past 2^64 (a huge watchdog,
+  // cost.stepTimeoutNs = 1e300) would convert to garbage, often 0.
+  if (cycles >= kCycleCountLimit)
+    return UINT64_MAX;
   const double whole = std::floor(cycles);
   // 4.1 ns * 1 GHz may come out as 4.1000000000000005: no extra cycle for
   // the representation error of an integral product (2.0000000000000004).
@@ -30,8 +40,11 @@ Timing timingFor(const chip::Profile &p) {
   const chip::CostTable &c = p.cost;
   Timing t;
   t.clockHz = c.clockHz;
+  // Latencies saturate at 2^32 - 1 cycles rather than wrap (the step
+  // watchdog then reports the unit that never finishes).
   auto cyc = [&](double ns) {
-    return uint32_t(Timing::cyclesFor(ns, c.clockHz));
+    return uint32_t(
+        std::min<uint64_t>(Timing::cyclesFor(ns, c.clockHz), UINT32_MAX));
   };
   t.synapticOpCycles = cyc(c.synapticOpNs);
   t.activeUpdateCycles = cyc(c.neuronUpdateActiveNs);

@@ -22,5 +22,5 @@
 // MISSING: missing_node.nir:0:0: error: node 'lif': edge 'lif' -> 'ghost': there is no node 'ghost'
 // LOOP: linear_loop.nir:0:0: error: node 'fc': is on a loop with no neuron in it ('fc' -> 'fc2' -> 'fc')
 // ROCKPOOL: lif_rockpool.nir:0:0: error: node 'output': edge '1_LIFNeuronTorch' -> 'output': '1_LIFNeuronTorch' produces [1], 'output' expects [1, 1, 1]
-// DT: lif_norse.nir:0:0: error: a NIR model needs a time step: dt = 0 s must be > 0 (--dt)
+// DT: lif_norse.nir:0:0: error: a NIR model needs a time step: dt = 0 s must be finite and > 0 (--dt)
 // NOFILE: does_not_exist.nir:0:0: error: no such file

@@ -15,3 +15,64 @@ snn.network @n attributes {dt = 1.0e-3 : f64} {
   // expected-error @+1 {{must be quantized (run snn-discretize and snn-quantize) before mapping}}
   %e = snn.population @e {model = #snn.model<lif>, params = #snn.continuous<tau_mem = 1.0e-2, v_th = 1.0>} : !snn.spikes<4>
 }
+
+// -----
+
+// Values are range-checked where they are read into the chip's fields, never
+// truncated: a delay of 2^32 + 1 steps is not 1.
+#q = #snn.quantized<decay_u = 4095, decay_v = 410, vth_mant = 16384, bias_mant = 0, bias_exp = 0, refractory = 1, vmin_exp = 23, vmax_exp = 7>
+snn.network @n {
+  %in = snn.input @in : !snn.spikes<2>
+  %e = snn.population @e {model = #snn.model<lif>, params = #q} : !snn.spikes<2>
+  // expected-error @+1 {{'delay' 4294967297 does not fit [1, 4294967295]}}
+  snn.projection @p %in -> %e {connectivity = #snn.one_to_one<1>, weight_exponent = 0 : i64, delay = 4294967297 : i64} : !snn.spikes<2> -> !snn.spikes<2>
+}
+
+// -----
+
+#q = #snn.quantized<decay_u = 4095, decay_v = 410, vth_mant = 16384, bias_mant = 0, bias_exp = 0, refractory = 1, vmin_exp = 23, vmax_exp = 7>
+snn.network @n {
+  // expected-error @+1 {{'period' 9223372036854775807 does not fit [1, 4294967295]}}
+  %clk = snn.periodic_source @clk {period = 9223372036854775807 : i64} : !snn.spikes<2>
+  %e = snn.population @e {model = #snn.model<lif>, params = #q} : !snn.spikes<2>
+}
+
+// -----
+
+// A file-source spike at step 2^32 is not moved to step 0.
+#q = #snn.quantized<decay_u = 4095, decay_v = 410, vth_mant = 16384, bias_mant = 0, bias_exp = 0, refractory = 1, vmin_exp = 23, vmax_exp = 7>
+snn.network @n {
+  // expected-error @+1 {{event step or channel 4294967296 does not fit [0, 4294967295] (entry 2)}}
+  %s = snn.file_source @s {events = dense<[[0, 1], [4294967296, 0]]> : tensor<2x2xi64>} : !snn.spikes<2>
+  %e = snn.population @e {model = #snn.model<lif>, params = #q} : !snn.spikes<2>
+}
+
+// -----
+
+#q = #snn.quantized<decay_u = 4095, decay_v = 410, vth_mant = 16384, bias_mant = 0, bias_exp = 0, refractory = 1, vmin_exp = 23, vmax_exp = 7>
+snn.network @n {
+  %in = snn.input @in : !snn.spikes<2>
+  %e = snn.population @e {model = #snn.model<lif>, params = #q} : !snn.spikes<2>
+  // expected-error @+1 {{'weight_exponent' 300 does not fit [-128, 127]}}
+  snn.projection @p %in -> %e {connectivity = #snn.one_to_one<1>, weight_exponent = 300 : i64} : !snn.spikes<2> -> !snn.spikes<2>
+}
+
+// -----
+
+// A bias exponent the chip cannot hold (loihi1: at most 7) is refused with
+// the image loader's own check, on the population.
+#q = #snn.quantized<decay_u = 4095, decay_v = 410, vth_mant = 16384, bias_mant = 1, bias_exp = 8, refractory = 1, vmin_exp = 23, vmax_exp = 7>
+snn.network @n {
+  // expected-error @+1 {{has compartment parameters the chip cannot hold: biasExponent 8 out of range [0, 7] (profile loihi1)}}
+  %e = snn.population @e {model = #snn.model<lif>, params = #q} : !snn.spikes<2>
+}
+
+// -----
+
+// The fit check comes first and costs nothing: a billion neurons are
+// refused before any per-neuron work, naming the population and both numbers.
+#q = #snn.quantized<decay_u = 4095, decay_v = 410, vth_mant = 16384, bias_mant = 0, bias_exp = 0, refractory = 1, vmin_exp = 23, vmax_exp = 7>
+snn.network @n {
+  // expected-error @+1 {{population "huge" has 1000000000 neurons; the chip (profile loihi1) has 131072 compartments (128 cores x 1024)}}
+  %e = snn.population @huge {model = #snn.model<lif>, params = #q} : !snn.spikes<1000000000>
+}

@@ -30,12 +30,20 @@ snn.network @n {
 
 // -----
 
-// 1,500 neurons need 188 cores of 8 compartments: the network does not fit,
-// and the error is on the network (no single population is at fault).
-// expected-error @+1 {{network "big" needs}}
+// 1,500 neurons cannot fit 2 cores of 8 compartments: the fit check comes
+// before any per-neuron work (snn-quantize), on the population at fault.
 snn.network @big {
   %in = snn.input @in : !snn.spikes<100>
+  // expected-error @+1 {{population "e" has 1500 neurons; the chip (profile tiny) has 16 compartments (2 cores x 8)}}
   %e = snn.population @e {model = #snn.model<lif>, params = #snn.discrete<decay_u = 1.0, decay_v = 0.1, v_th = 1.0>} : !snn.spikes<1500>
-  // expected-remark @+1 {{weights quantized}}
   snn.projection @in_e %in -> %e {connectivity = #snn.fixed_prob<p = 0.1, seed = 1, weight = 0.5>} : !snn.spikes<100> -> !snn.spikes<1500>
+}
+
+// -----
+
+// Each population fits alone, not together: the error is on the network.
+// expected-error @+1 {{network "pair" has 20 neurons in 2 populations; the chip (profile tiny) has 16 compartments}}
+snn.network @pair {
+  %a = snn.population @a {model = #snn.model<lif>, params = #snn.discrete<decay_u = 1.0, decay_v = 0.1, v_th = 1.0>} : !snn.spikes<10>
+  %b = snn.population @b {model = #snn.model<lif>, params = #snn.discrete<decay_u = 1.0, decay_v = 0.1, v_th = 1.0>} : !snn.spikes<10>
 }

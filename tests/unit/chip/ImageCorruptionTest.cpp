@@ -247,4 +247,81 @@ TEST_F(CorruptionTest, MissingFileIsAnError) {
   EXPECT_TRUE(has(r.error(), "nope.cjimg: cannot open")) << r.error();
 }
 
+/// Offset of input axon `a`'s synapseCount in a CORE body.
+size_t synapseCountAt(const std::string &b, const Section &core, size_t a) {
+  const size_t axons = core.body + 16 + 15 * le(b, core.body + 12, 4);
+  return axons + 4 + 11 * a + 4;
+}
+
+TEST_F(CorruptionTest, SynapseCountBeyondTheWordsIsRefusedBeforeUnpacking) {
+  // 0xFFFFFFFF synapses: (count + perWord - 1) wrapped in 32 bits, the
+  // bounds check passed and 48 GB were requested for the unpacked group.
+  // Now the count is checked against the words the file holds, before
+  // anything is allocated for it (the test would run out of memory).
+  const auto s = sections(bytes);
+  ASSERT_FALSE(image.cores[0].inputAxons.empty());
+  ASSERT_GT(image.cores[0].inputAxons[0].synapseCount, 0u);
+  for (const uint64_t count : {uint64_t(0xFFFFFFFF), uint64_t(0x80000001)}) {
+    std::string b = bytes;
+    putLE(b, synapseCountAt(b, s[1], 0), count, 4);
+    fixChecksum(b);
+    const std::string e = errorOf(b);
+    EXPECT_TRUE(
+        has(e, "core 0: input axon 0: synapseCount " + std::to_string(count)))
+        << e;
+    writeBytes(bad, b);
+    Result<Image> unchecked = readImageUnchecked(bad);
+    ASSERT_FALSE(bool(unchecked));
+    EXPECT_TRUE(has(unchecked.error(), "synapseCount")) << unchecked.error();
+  }
+}
+
+TEST_F(CorruptionTest, WordsForGroupCountsIn64Bits) {
+  InputAxon ax;
+  ax.synapseCount = 0xFFFFFFFF;
+  ax.weightBits = 8;
+  const unsigned perWord = synapsesPerWord(ax, profile.synapse);
+  ASSERT_GT(perWord, 1u);
+  EXPECT_EQ(wordsForGroup(ax, profile.synapse),
+            (uint64_t(0xFFFFFFFF) + perWord - 1) / perWord);
+  // validate() on an image whose group claims that many synapses after its
+  // only word: an error, not an unpack of 2^32 synapses.
+  Image img = image;
+  img.cores[0].inputAxons[0].synapseCount = 0xFFFFFFFF;
+  const cajal::Status st = validate(img, profile);
+  ASSERT_FALSE(bool(st));
+  EXPECT_TRUE(has(st.error(), "synapseCount 4294967295")) << st.error();
+}
+
+TEST_F(CorruptionTest, HeaderReadNamesTheProfileWithoutTheBody) {
+  Result<ImageHeader> h = readImageHeader(good);
+  ASSERT_TRUE(bool(h)) << h.error();
+  EXPECT_EQ(h->profileName, "loihi1");
+  EXPECT_EQ(h->profileFingerprint, profile.fingerprint());
+  EXPECT_EQ(h->coreCount, 3u);
+  // Only the header is read: a file cut after HEAD still names its profile.
+  const auto s = sections(bytes);
+  writeBytes(bad, bytes.substr(0, s[1].offset + 5));
+  h = readImageHeader(bad);
+  ASSERT_TRUE(bool(h)) << h.error();
+  EXPECT_EQ(h->profileName, "loihi1");
+  // The preamble's and HEAD's own damage are errors naming the file.
+  writeBytes(bad, bytes.substr(0, 6));
+  h = readImageHeader(bad);
+  ASSERT_FALSE(bool(h));
+  EXPECT_TRUE(has(h.error(), bad + ": truncated at offset 6")) << h.error();
+  std::string b = bytes;
+  putLE(b, s[0].offset + 4, uint64_t(1) << 40, 8); // HEAD length 2^40
+  writeBytes(bad, b);
+  h = readImageHeader(bad);
+  ASSERT_FALSE(bool(h));
+  EXPECT_TRUE(has(h.error(), "section HEAD")) << h.error();
+  b = bytes;
+  putLE(b, s[0].body + 8, 0xFFFFFFF0u, 4); // profile name length
+  writeBytes(bad, b);
+  h = readImageHeader(bad);
+  ASSERT_FALSE(bool(h));
+  EXPECT_TRUE(has(h.error(), "profile name count 4294967280")) << h.error();
+}
+
 } // namespace

@@ -107,12 +107,12 @@ inline Image randomImage(std::mt19937_64 &rng, const Profile &profile,
     img.sources.push_back(s);
   }
   // Population "a": core 0 entirely; "b": 4 compartments of every core.
-  Population a{
-      "a", uint32_t(img.cores[0].compartments.size()), {}, true, false};
+  Population a{"a", uint32_t(img.cores[0].compartments.size()), {}, true, false,
+               {}};
   a.slices.push_back({0, 0, 0, a.size});
   a.aliases = {"out", "a-copy"};
   img.populations.push_back(a);
-  Population b{"b \"quoted\"", 0, {}, false, true};
+  Population b{"b \"quoted\"", 0, {}, false, true, {}};
   for (uint32_t c = 0; c < cores; ++c) {
     b.slices.push_back({c, 4, b.size, 4});
     b.size += 4;

@@ -303,3 +303,105 @@ TEST(ProfileTest, ErrorInBaseNamesTheBaseFile) {
 }
 
 } // namespace
+
+TEST(ProfileTest, BaseNamingItselfThroughAnotherPathIsACycle) {
+  // "./itself" is not the string "itself.json", but the same file: the chain
+  // compares canonical paths, so the load stops at once instead of
+  // recursing until memory runs out.
+  TempDir dir;
+  writeBytes(dir.file("itself.json"), derived("itself", "./itself").dump());
+  Result<Profile> p = loadProfile(dir.file("itself.json"));
+  ASSERT_FALSE(bool(p));
+  EXPECT_NE(p.error().find("cycle"), std::string::npos) << p.error();
+  EXPECT_NE(p.error().find("itself.json"), std::string::npos) << p.error();
+}
+
+TEST(ProfileTest, BaseChainDepthIsBounded) {
+  // 20 distinct files, each based on the next: no cycle, but deeper than any
+  // profile needs.
+  TempDir dir;
+  writeBytes(dir.file("loihi1.json"), loihi1Json().dump());
+  for (int i = 0; i < 20; ++i)
+    writeBytes(dir.file("p" + std::to_string(i) + ".json"),
+               derived("p" + std::to_string(i),
+                       i + 1 < 20 ? "p" + std::to_string(i + 1) : "loihi1")
+                   .dump());
+  Result<Profile> p = loadProfile(dir.file("p0.json"));
+  ASSERT_FALSE(bool(p));
+  EXPECT_NE(p.error().find("deeper than 16"), std::string::npos) << p.error();
+}
+
+TEST(ProfileTest, MeshCoreSlotsAreBoundedIn64Bits) {
+  TempDir dir;
+  // 65,535 x 65,535 tiles of 4 cores would make every tool allocate 2^34
+  // slots; 65,536 x 65,536 x 1 wraps a 32-bit product to 0.
+  for (const auto &[side, cores] :
+       {std::pair<int, int>{65535, 4}, std::pair<int, int>{65536, 1}}) {
+    json doc = loihi1Json();
+    doc["fields"]["mesh.tilesX"]["value"] = side;
+    doc["fields"]["mesh.tilesY"]["value"] = side;
+    doc["fields"]["mesh.coresPerTile"]["value"] = cores;
+    const std::string err = loadError(dir, "huge", doc);
+    EXPECT_NE(err.find("mesh.tilesX"), std::string::npos) << err;
+    EXPECT_NE(err.find(std::to_string(side)), std::string::npos) << err;
+    EXPECT_NE(err.find("core slots"), std::string::npos) << err;
+  }
+  MeshShape m;
+  m.tilesX = m.tilesY = 65536;
+  m.coresPerTile = m.chipsX = m.chipsY = 1;
+  EXPECT_EQ(m.totalCores(), UINT32_MAX); // saturates, never wraps to 0
+  // Pohoiki Springs, the largest installed profile, stays within the bound.
+  Result<Profile> pohoiki = findProfile("loihi1-pohoiki", defaultProfileDir());
+  ASSERT_TRUE(bool(pohoiki)) << pohoiki.error();
+  EXPECT_EQ(pohoiki->mesh.totalCores(), 98304u);
+}
+
+TEST(ProfileTest, NamesArePlainNames) {
+  for (const char *good : {"loihi1", "loihi1-board32", "my_chip.v2", "A"})
+    EXPECT_TRUE(isPlainProfileName(good)) << good;
+  for (const char *bad : {"", "/dev/stdin", "../loihi1", "a/b", ".hidden",
+                          "two words", "tab\t", "x\n"})
+    EXPECT_FALSE(isPlainProfileName(bad)) << bad;
+  EXPECT_FALSE(isPlainProfileName(std::string(65, 'a')));
+  TempDir dir;
+  json doc = loihi1Json();
+  doc["name"] = "/etc/shadow";
+  const std::string err = loadError(dir, "pathname", doc);
+  EXPECT_NE(err.find("\"/etc/shadow\" is not a profile name"),
+            std::string::npos)
+      << err;
+}
+
+TEST(ProfileTest, InstalledProfilesAreFoundByPlainNameOnly) {
+  TempDir dir;
+  writeBytes(dir.file("loihi1.json"), loihi1Json().dump());
+  Result<Profile> p = findInstalledProfile("loihi1", dir.path);
+  ASSERT_TRUE(bool(p)) << p.error();
+  // A path is never opened, however it is spelt.
+  for (const std::string &name :
+       {dir.file("loihi1.json"), std::string("/dev/stdin"),
+        std::string("../") + dir.path + "/loihi1", std::string("loihi1/.")}) {
+    Result<Profile> q = findInstalledProfile(name, dir.path);
+    ASSERT_FALSE(bool(q)) << name;
+    EXPECT_NE(q.error().find("is not a profile name"), std::string::npos)
+        << q.error();
+  }
+  Result<Profile> missing = findInstalledProfile("mychip", dir.path);
+  ASSERT_FALSE(bool(missing));
+  EXPECT_NE(missing.error().find("\"mychip\" is not installed"),
+            std::string::npos)
+      << missing.error();
+}
+
+TEST(ProfileTest, PowerGatingIsAProfileOptionOffForLoihi1) {
+  const Profile p = loihi1();
+  EXPECT_FALSE(p.cost.powerGateUnusedChips);
+  TempDir dir;
+  json doc = loihi1Json();
+  doc["fields"]["cost.powerGateUnusedChips"]["value"] = true;
+  writeBytes(dir.file("gated.json"), doc.dump());
+  Result<Profile> gated = loadProfile(dir.file("gated.json"));
+  ASSERT_TRUE(bool(gated)) << gated.error();
+  EXPECT_TRUE(gated->cost.powerGateUnusedChips);
+  EXPECT_NE(gated->fingerprint(), p.fingerprint());
+}

@@ -199,16 +199,48 @@ TEST(PartitionTest, InputAxonMisfitNamesPopulationResourceAndNumbers) {
       << part.error();
   EXPECT_NE(part.error().find("a core has 4096"), std::string::npos);
   EXPECT_NE(part.error().find("fan-in"), std::string::npos);
+  // The population and the resource are data, not only text.
+  EXPECT_EQ(part.subject().kind, ErrorSubject::Kind::Population);
+  EXPECT_EQ(part.subject().name, "exc");
+  EXPECT_EQ(part.subject().field, "input axons");
 }
 
-TEST(PartitionTest, TooManyCoresNamesBothNumbers) {
+TEST(PartitionTest, CapacityIsCheckedBeforeAnyNeuron) {
   Network net;
   net.name = "huge";
   net.populations = {makePopulation("p", 200 * 1024)};
   auto part = partition(net, loihi1());
   ASSERT_FALSE(part);
+  EXPECT_NE(part.error().find("population \"p\" has 204800 neurons; the chip "
+                              "(profile loihi1) has 131072 compartments "
+                              "(128 cores x 1024)"),
+            std::string::npos)
+      << part.error();
+  EXPECT_EQ(part.subject().kind, ErrorSubject::Kind::Population);
+  EXPECT_EQ(part.subject().name, "p");
+  // Together too many, each alone fitting: the network is named.
+  net.populations = {makePopulation("a", 100 * 1024),
+                     makePopulation("b", 100 * 1024)};
+  part = partition(net, loihi1());
+  ASSERT_FALSE(part);
+  EXPECT_NE(part.error().find("network \"huge\" has 204800 neurons in 2 "
+                              "populations"),
+            std::string::npos)
+      << part.error();
+  EXPECT_FALSE(part.subject());
+}
+
+TEST(PartitionTest, TooManyCoresNamesBothNumbers) {
+  Network net;
+  net.name = "many";
+  for (int i = 0; i < 129; ++i)
+    net.populations.push_back(makePopulation("p" + std::to_string(i), 8));
+  PartitionOptions options;
+  options.packSlices = false; // one core per slice: 129 cores
+  auto part = partition(net, loihi1(), options);
+  ASSERT_FALSE(part);
   EXPECT_NE(
-      part.error().find("needs 200 cores; the chip (profile loihi1) has 128"),
+      part.error().find("needs 129 cores; the chip (profile loihi1) has 128"),
       std::string::npos)
       << part.error();
 }
@@ -339,10 +371,11 @@ TEST(PartitionTest, TrafficKeepsTheHeaviestSourcesOfEachCore) {
       const CoreTraffic &t = kept->traffic[i];
       keptByDest[t.to].push_back({t.axons, t.from});
       sum += t.axons;
-      if (i > 0) // sorted by (from, to)
+      if (i > 0) { // sorted by (from, to)
         EXPECT_LT(
             std::make_pair(kept->traffic[i - 1].from, kept->traffic[i - 1].to),
             std::make_pair(t.from, t.to));
+      }
     }
     EXPECT_EQ(sum + kept->omittedTraffic, total);
     bool truncated = false;

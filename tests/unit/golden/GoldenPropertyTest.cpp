@@ -8,9 +8,9 @@
 // Failures print the seed.
 //
 //===----------------------------------------------------------------------===//
-#include "ImageBuilder.h"
-#include "RandomImage.h"
 #include "TestProfile.h"
+#include "cajal/ImageGen/ImageBuilder.h"
+#include "cajal/ImageGen/RandomImage.h"
 
 #include "cajal/Chip/ImageJson.h"
 #include "cajal/Chip/Source.h"
@@ -29,9 +29,9 @@ namespace {
 
 class NaiveEngine {
 public:
-  NaiveEngine(const chip::Image &image, const chip::Profile &profile,
-              const std::vector<testimg::ExternalSpike> &external)
-      : image(image), profile(profile), external(external) {
+  NaiveEngine(const chip::Image &img, const chip::Profile &chipProfile,
+              const std::vector<imagegen::ExternalSpike> &externalSpikes)
+      : image(img), profile(chipProfile), external(externalSpikes) {
     for (const chip::Core &c : image.cores)
       states.emplace_back(c.compartments.size());
   }
@@ -54,7 +54,7 @@ public:
     for (uint32_t s = 0; s < image.sources.size(); ++s) {
       std::vector<uint32_t> channels;
       chip::firingChannels(image.sources[s], t, channels);
-      for (const testimg::ExternalSpike &e : external)
+      for (const imagegen::ExternalSpike &e : external)
         if (e.source == s && e.step == t)
           channels.push_back(e.index);
       for (uint32_t ch : channels) {
@@ -99,14 +99,14 @@ private:
 
   const chip::Image &image;
   const chip::Profile &profile;
-  const std::vector<testimg::ExternalSpike> &external;
+  const std::vector<imagegen::ExternalSpike> &external;
   std::map<uint32_t, std::vector<std::vector<int64_t>>> inbox;
 };
 
 /// loihi1 with narrow arithmetic, so that wrap, saturation and reset by
 /// subtraction happen often.
 chip::Profile narrowProfile() {
-  chip::Profile p = testimg::loihi1();
+  chip::Profile p = imagegen::loihi1();
   p.name = "narrow";
   p.neuron.currentBits = 18;
   p.neuron.accumulatorBits = 15;
@@ -143,7 +143,7 @@ std::vector<golden::Isa> availableIsas() {
 /// Run `image` for `steps` steps on both engines; `spikes` counts the
 /// compartment spikes; `seed` names the image in failures.
 void compareImage(const chip::Profile &profile, const chip::Image &image,
-                  const std::vector<testimg::ExternalSpike> &external,
+                  const std::vector<imagegen::ExternalSpike> &external,
                   uint32_t steps, uint64_t seed, uint64_t &spikes,
                   const RunSetup &setup) {
   const golden::ModelOptions &variant = setup.variant;
@@ -163,7 +163,7 @@ void compareImage(const chip::Profile &profile, const chip::Image &image,
     setup.layout->placedCompartments += l.placedCompartments;
   }
   std::vector<spikeio::SpikeRecord> ext;
-  for (const testimg::ExternalSpike &e : external)
+  for (const imagegen::ExternalSpike &e : external)
     ext.push_back({e.step, model->nodes().sourceNode(e.source), e.index});
   ASSERT_TRUE(bool(model->setExternalSpikes(ext))) << "seed " << seed;
   NaiveEngine naive(image, profile, external);
@@ -191,12 +191,12 @@ void compareImage(const chip::Profile &profile, const chip::Image &image,
 /// Run one seed's random image on both engines.
 void compareRun(const chip::Profile &profile, uint64_t seed, uint64_t &spikes,
                 const RunSetup &setup = {}) {
-  testimg::RandomOptions options;
+  imagegen::RandomOptions options;
   options.seed = seed;
   options.steps = 120;
   if (setup.maxCompartments)
     options.maxCompartments = setup.maxCompartments;
-  testimg::RandomNetwork net = testimg::randomNetwork(profile, options);
+  imagegen::RandomNetwork net = imagegen::randomNetwork(profile, options);
   if (setup.edit)
     setup.edit(net.image);
   compareImage(profile, net.image, net.external, options.steps, seed, spikes,
@@ -220,7 +220,7 @@ void compareSeeds(const chip::Profile &profile, uint64_t first, uint64_t count,
 }
 
 TEST(GoldenPropertyTest, MatchesNaiveEngineOnRandomImages) {
-  compareSeeds(testimg::loihi1(), 1, 100);
+  compareSeeds(imagegen::loihi1(), 1, 100);
 }
 
 TEST(GoldenPropertyTest, MatchesNaiveEngineWithNarrowArithmetic) {
@@ -249,7 +249,7 @@ TEST(GoldenPropertyTest, EveryLoopVariantMatchesNaiveEngine) {
       setup.lanes32 = &lanes32;
       setup.layout = &layout;
       setup.accumulatorBits = &accumulators;
-      compareSeeds(testimg::loihi1(), 201, 15, setup);
+      compareSeeds(imagegen::loihi1(), 201, 15, setup);
       compareSeeds(narrow, 1201, 15, setup);
       // Weight exponents of 0 only: the sums fit int16, where the random
       // exponents (up to 2^7 between two synapses) make them need int32.
@@ -258,7 +258,7 @@ TEST(GoldenPropertyTest, EveryLoopVariantMatchesNaiveEngine) {
           for (chip::InputAxon &axon : core.inputAxons)
             axon.weightExponent = 0;
       };
-      compareSeeds(testimg::loihi1(), 301, 15, setup);
+      compareSeeds(imagegen::loihi1(), 301, 15, setup);
       if (::testing::Test::HasFatalFailure())
         return;
       EXPECT_EQ(accumulators[16] >= 10, !wide && acc16);
@@ -286,7 +286,7 @@ TEST(GoldenPropertyTest, EveryLoopVariantMatchesNaiveEngine) {
 TEST(GoldenPropertyTest, UniformStretchesMatchNaiveEngine) {
   const auto uniform = [](chip::Image &image) {
     const uint16_t decayMax =
-        uint16_t((1u << testimg::loihi1().neuron.decayBits) - 1);
+        uint16_t((1u << imagegen::loihi1().neuron.decayBits) - 1);
     for (size_t c = 0; c < image.cores.size(); ++c) {
       std::vector<chip::CompartmentParams> &comps = image.cores[c].compartments;
       for (size_t l = 0; l < comps.size(); ++l) {
@@ -312,7 +312,7 @@ TEST(GoldenPropertyTest, UniformStretchesMatchNaiveEngine) {
     setup.maxCompartments = 160;
     // Copies of one compartment fire less often than random ones.
     setup.firingPercent = 60;
-    compareSeeds(testimg::loihi1(), 1, 10, setup);
+    compareSeeds(imagegen::loihi1(), 1, 10, setup);
     compareSeeds(narrow, 1001, 10, setup);
   }
 }
@@ -339,7 +339,7 @@ TEST(GoldenPropertyTest, DenseRowsInWindowsMatchNaiveEngine) {
       }
     };
   };
-  const chip::Profile loihi1 = testimg::loihi1();
+  const chip::Profile loihi1 = imagegen::loihi1();
   const chip::Profile narrow = narrowProfile();
   for (golden::Isa isa : availableIsas()) {
     SCOPED_TRACE(golden::isaName(isa));
@@ -382,7 +382,7 @@ chip::Image convImage(const chip::Profile &profile) {
     p.vminExponent = 20;
     return p;
   };
-  testimg::ImageBuilder b(profile);
+  imagegen::ImageBuilder b(profile);
   const std::vector<chip::CompartmentParams> conv1Core(200, neuron(12, 1)),
       conv1Tail(112, neuron(12, 1)), conv2Core(256, neuron(8, 0));
   const uint32_t cores[4] = {b.addCore(conv1Core), b.addCore(conv1Core),
@@ -452,7 +452,7 @@ chip::Image convImage(const chip::Profile &profile) {
 // rows become wide windows; the spikes and states stay those of the naive
 // engine, with every instruction set and with the compartment order kept.
 TEST(GoldenPropertyTest, ConvolutionsReplacedChannelsLastMatchNaiveEngine) {
-  const chip::Profile &loihi1 = testimg::loihi1();
+  const chip::Profile &loihi1 = imagegen::loihi1();
   const chip::Image image = convImage(loihi1);
   ASSERT_TRUE(bool(chip::validate(image, loihi1)));
   for (golden::Isa isa : availableIsas()) {
@@ -485,7 +485,7 @@ TEST(GoldenPropertyTest, ConvolutionsReplacedChannelsLastMatchNaiveEngine) {
 // updates are counted per compartment: every counter, per core too, and
 // the population spikes stay those of the model in compartment order.
 TEST(GoldenPropertyTest, ReorderedConvolutionsKeepCountersAndSpikeOrder) {
-  const chip::Profile &loihi1 = testimg::loihi1();
+  const chip::Profile &loihi1 = imagegen::loihi1();
   const chip::Image image = convImage(loihi1);
   for (golden::Isa isa : availableIsas()) {
     SCOPED_TRACE(golden::isaName(isa));
@@ -528,7 +528,7 @@ TEST(GoldenPropertyTest, ReorderedConvolutionsKeepCountersAndSpikeOrder) {
 
 // currentBits = 32 leaves no room for the 32-bit loop: 64-bit lanes only.
 TEST(GoldenPropertyTest, WideProfileRunsIn64BitLanes) {
-  chip::Profile wide = testimg::loihi1();
+  chip::Profile wide = imagegen::loihi1();
   wide.name = "wide";
   wide.neuron.currentBits = 32;
   uint64_t lanes32 = 0;
@@ -539,13 +539,13 @@ TEST(GoldenPropertyTest, WideProfileRunsIn64BitLanes) {
 }
 
 TEST(GoldenPropertyTest, UnknownIsaInEnvironmentIsAnError) {
-  testimg::RandomOptions options;
+  imagegen::RandomOptions options;
   options.seed = 3;
-  const testimg::RandomNetwork net =
-      testimg::randomNetwork(testimg::loihi1(), options);
+  const imagegen::RandomNetwork net =
+      imagegen::randomNetwork(imagegen::loihi1(), options);
   ASSERT_EQ(setenv("CAJAL_GOLDEN_ISA", "sse9", 1), 0);
   Result<golden::GoldenModel> m =
-      golden::GoldenModel::create(net.image, testimg::loihi1());
+      golden::GoldenModel::create(net.image, imagegen::loihi1());
   unsetenv("CAJAL_GOLDEN_ISA");
   ASSERT_FALSE(bool(m));
   EXPECT_NE(m.error().find("CAJAL_GOLDEN_ISA: unknown instruction set "
@@ -560,10 +560,11 @@ TEST(GoldenPropertyTest, BulkUnpackMatchesUnpackSynapse) {
   const chip::Profile narrow = narrowProfile();
   uint64_t groups = 0;
   for (uint64_t seed = 1; seed <= 20; ++seed) {
-    const chip::Profile &profile = seed % 2 ? testimg::loihi1() : narrow;
-    testimg::RandomOptions options;
+    const chip::Profile &profile = seed % 2 ? imagegen::loihi1() : narrow;
+    imagegen::RandomOptions options;
     options.seed = seed;
-    const testimg::RandomNetwork net = testimg::randomNetwork(profile, options);
+    const imagegen::RandomNetwork net =
+        imagegen::randomNetwork(profile, options);
     std::vector<chip::Synapse> all;
     for (const chip::Core &core : net.image.cores)
       for (const chip::InputAxon &axon : core.inputAxons) {
@@ -583,13 +584,13 @@ TEST(GoldenPropertyTest, BulkUnpackMatchesUnpackSynapse) {
 }
 
 TEST(GoldenPropertyTest, SameImageAndInputGiveSameSpikes) {
-  testimg::RandomOptions options;
+  imagegen::RandomOptions options;
   options.seed = 7;
-  const testimg::RandomNetwork net =
-      testimg::randomNetwork(testimg::loihi1(), options);
+  const imagegen::RandomNetwork net =
+      imagegen::randomNetwork(imagegen::loihi1(), options);
   auto run = [&] {
     Result<golden::GoldenModel> m =
-        golden::GoldenModel::create(net.image, testimg::loihi1());
+        golden::GoldenModel::create(net.image, imagegen::loihi1());
     EXPECT_TRUE(bool(m));
     std::vector<std::vector<uint32_t>> out;
     for (uint32_t t = 0; t < 100; ++t) {
@@ -610,13 +611,13 @@ std::string jsonOf(const chip::Image &image, const chip::Profile &profile) {
 }
 
 TEST(RandomImageTest, ValidDeterministicAndVaried) {
-  const chip::Profile &profile = testimg::loihi1();
+  const chip::Profile &profile = imagegen::loihi1();
   std::string previous;
   for (uint64_t seed = 1; seed <= 40; ++seed) {
-    testimg::RandomOptions options;
+    imagegen::RandomOptions options;
     options.seed = seed;
-    const testimg::RandomNetwork a = testimg::randomNetwork(profile, options);
-    const testimg::RandomNetwork b = testimg::randomNetwork(profile, options);
+    const imagegen::RandomNetwork a = imagegen::randomNetwork(profile, options);
+    const imagegen::RandomNetwork b = imagegen::randomNetwork(profile, options);
     Status valid = chip::validate(a.image, profile);
     ASSERT_TRUE(bool(valid)) << "seed " << seed << ": " << valid.error();
     ASSERT_GE(a.image.cores.size(), options.minCores) << "seed " << seed;

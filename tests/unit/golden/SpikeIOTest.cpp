@@ -1,6 +1,6 @@
 //===- SpikeIOTest.cpp - Spike CSV reading, writing and its errors --------===//
-#include "ImageBuilder.h"
 #include "TestProfile.h"
+#include "cajal/ImageGen/ImageBuilder.h"
 
 #include "cajal/Emulator/SpikeIO.h"
 #include "cajal/Golden/GoldenRun.h"
@@ -22,7 +22,7 @@ namespace {
 /// An image with population "exc" (4 neurons), "inh" (2), an External source
 /// "in" (3 channels) and a File source "stim" (1 channel).
 chip::Image sampleImage() {
-  testimg::ImageBuilder b(testimg::loihi1());
+  imagegen::ImageBuilder b(imagegen::loihi1());
   std::vector<chip::CompartmentParams> comps(6);
   for (chip::CompartmentParams &p : comps) {
     p.biasMantissa = 200;
@@ -230,7 +230,7 @@ TEST_F(SpikeIOTest, RunAndRecordWritesSpikesAndState) {
   // Every exc/inh neuron: bias 200, vth 320: v = 200, 400 > 320 -> spikes
   // at step 1, refractory 1, then step 3... inh is not recorded.
   Result<golden::GoldenModel> m =
-      golden::GoldenModel::create(image, testimg::loihi1());
+      golden::GoldenModel::create(image, imagegen::loihi1());
   ASSERT_TRUE(bool(m)) << m.error();
   golden::RecordOptions o;
   o.spikesPath = dir + "/spikes.csv";
@@ -250,7 +250,7 @@ TEST_F(SpikeIOTest, RunAndRecordWritesSpikesAndState) {
 
 TEST_F(SpikeIOTest, RunAndRecordCountsSpikesAndReportsProgress) {
   Result<golden::GoldenModel> m =
-      golden::GoldenModel::create(image, testimg::loihi1());
+      golden::GoldenModel::create(image, imagegen::loihi1());
   ASSERT_TRUE(bool(m)) << m.error();
   golden::RecordOptions o;
   std::vector<uint64_t> counts;
@@ -271,7 +271,7 @@ TEST_F(SpikeIOTest, RunAndRecordCountsSpikesAndReportsProgress) {
 
 TEST_F(SpikeIOTest, RunStoppedByOnStepKeepsFilesCompleteToThatStep) {
   Result<golden::GoldenModel> m =
-      golden::GoldenModel::create(image, testimg::loihi1());
+      golden::GoldenModel::create(image, imagegen::loihi1());
   ASSERT_TRUE(bool(m)) << m.error();
   golden::RecordOptions o;
   o.statePath = dir + "/state.csv";

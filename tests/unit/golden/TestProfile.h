@@ -7,7 +7,7 @@
 #include <cstdlib>
 #include <gtest/gtest.h>
 
-namespace cajal::testimg {
+namespace cajal::imagegen {
 
 /// chip/profiles/loihi1.json, loaded once (a test fails if it cannot be).
 inline const chip::Profile &loihi1() {
@@ -23,6 +23,6 @@ inline const chip::Profile &loihi1() {
   return profile;
 }
 
-} // namespace cajal::testimg
+} // namespace cajal::imagegen
 
 #endif // CAJAL_TESTS_GOLDEN_TESTPROFILE_H

@@ -198,7 +198,8 @@ TEST(LoweringTest, RefusesALoopWithoutANeuron) {
   EXPECT_NE(l.error().find("is on a loop with no neuron in it"),
             std::string::npos)
       << l.error();
-  EXPECT_EQ(nir::errorNode(l.error()), "a");
+  EXPECT_EQ(l.subject().kind, ErrorSubject::Kind::Node);
+  EXPECT_EQ(l.subject().name, "a");
 }
 
 TEST(LoweringTest, OutputsRecordNeuronsAndWarnOnWeightedValues) {
@@ -218,10 +219,11 @@ TEST(LoweringTest, OutputsRecordNeuronsAndWarnOnWeightedValues) {
   ASSERT_TRUE(l) << l.error();
   EXPECT_EQ(l->populations[0].aliases, (std::vector<std::string>{"spikes"}));
   ASSERT_EQ(l->warnings.size(), 1u);
-  EXPECT_NE(l->warnings[0].find("node 'values': receives values weighted by "
-                                "'readout'"),
+  EXPECT_NE(l->warnings[0].message.find("node 'values': receives values "
+                                        "weighted by 'readout'"),
             std::string::npos)
-      << l->warnings[0];
+      << l->warnings[0].message;
+  EXPECT_EQ(l->warnings[0].subject.name, "values");
 }
 
 } // namespace

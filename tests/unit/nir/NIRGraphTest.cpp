@@ -50,7 +50,8 @@ TEST(NIRFileTest, NamesTheNodeWithoutType) {
   EXPECT_NE(file.error().find("node 'lif': has no 'type' dataset"),
             std::string::npos)
       << file.error();
-  EXPECT_EQ(nir::errorNode(file.error()), "lif");
+  EXPECT_EQ(file.subject().kind, ErrorSubject::Kind::Node);
+  EXPECT_EQ(file.subject().name, "lif");
 }
 
 TEST(NIRFlattenTest, NestedGraphsArePrefixedAndRouted) {

@@ -24,21 +24,26 @@ inline std::string tempPath(const std::string &name) {
          info->name() + "-" + name;
 }
 
-/// Write `g`, read, flatten and infer shapes.
+/// Write `g`, read, flatten, infer shapes and load the parameters.
 inline Result<nir::FlatGraph> load(const GraphSpec &g, bool gzip = false) {
   const std::string path = tempPath("model.nir");
   writeNIR(path, g, gzip);
   Result<nir::File> file = nir::readFile(path);
   if (!file)
     return file.takeError();
-  // The flat graph points into the File's nodes: keep the File alive.
-  static std::vector<std::unique_ptr<nir::File>> keep;
-  keep.push_back(std::make_unique<nir::File>(std::move(*file)));
-  Result<nir::FlatGraph> flat = nir::flattenGraph(*keep.back());
+  // The flat graph points into the File's nodes: keep the File alive (it
+  // holds the HDF5 file open until loadParameters, so a failed load drops
+  // it: the next test may rewrite the same path).
+  auto kept = std::make_unique<nir::File>(std::move(*file));
+  Result<nir::FlatGraph> flat = nir::flattenGraph(*kept);
   if (!flat)
     return flat;
   if (Status s = nir::inferShapes(*flat); !s)
-    return makeError(s.error());
+    return s.takeError();
+  if (Status s = nir::loadParameters(*kept, *flat); !s)
+    return s.takeError();
+  static std::vector<std::unique_ptr<nir::File>> keep;
+  keep.push_back(std::move(kept));
   return flat;
 }
 

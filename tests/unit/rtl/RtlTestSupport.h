@@ -10,7 +10,7 @@
 #ifndef CAJAL_TESTS_RTL_RTLTESTSUPPORT_H
 #define CAJAL_TESTS_RTL_RTLTESTSUPPORT_H
 
-#include "RandomImage.h"
+#include "cajal/ImageGen/RandomImage.h"
 #include "cajal/Chip/Profile.h"
 #include "cajal/Rtl/CoreInputs.h"
 
@@ -25,11 +25,11 @@ inline Result<chip::Profile> smallProfile() {
 
 /// Core 0 of a seeded random single-core image for `profile`.
 inline chip::Core randomCore(const chip::Profile &profile, uint64_t seed) {
-  testimg::RandomOptions o;
+  imagegen::RandomOptions o;
   o.seed = seed;
   o.minCores = o.maxCores = 1;
   o.steps = 100;
-  return testimg::randomNetwork(profile, o).image.cores.at(0);
+  return imagegen::randomNetwork(profile, o).image.cores.at(0);
 }
 
 /// inputs[t]: the axons spiking at step t (rtl::randomInputs).

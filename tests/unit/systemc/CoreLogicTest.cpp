@@ -6,8 +6,8 @@
 // report each spike at the cumulative cycle of its compartment.
 //
 //===----------------------------------------------------------------------===//
-#include "ImageBuilder.h"
 #include "SystemCTestUtil.h"
+#include "cajal/ImageGen/ImageBuilder.h"
 
 #include "cajal/Chip/Compartment.h"
 #include "cajal/SystemC/CoreLogic.h"
@@ -32,7 +32,7 @@ chip::CompartmentParams quiet() {
 TEST(CoreLogicTest, ReceiveDecodesEveryFormatLikeUnpackSynapse) {
   const chip::Profile &profile = sctest::loihi1();
   const chip::SynapseFormat &f = profile.synapse;
-  testimg::ImageBuilder b(profile);
+  imagegen::ImageBuilder b(profile);
   const uint32_t comps = 40;
   b.addCore(std::vector<chip::CompartmentParams>(comps, quiet()));
   struct Shape {
@@ -81,7 +81,7 @@ TEST(CoreLogicTest, ReceiveDecodesEveryFormatLikeUnpackSynapse) {
 
 TEST(CoreLogicTest, UpdateFollowsTheArithmeticAndTimesEachSpike) {
   const chip::Profile &profile = sctest::loihi1();
-  testimg::ImageBuilder b(profile);
+  imagegen::ImageBuilder b(profile);
   std::vector<chip::CompartmentParams> params(6, quiet());
   params[1].biasMantissa = 600; // v = 600, 1200, ... > vth = 64000 later
   params[1].biasExponent = 5;   // 19200 per step: spikes at step 3

@@ -11,8 +11,8 @@
 // steps in 20 tests of 10; each failure names its seed.
 //
 //===----------------------------------------------------------------------===//
-#include "RandomImage.h"
 #include "SystemCTestUtil.h"
+#include "cajal/ImageGen/RandomImage.h"
 
 #include "cajal/Golden/GoldenModel.h"
 #include "cajal/SystemC/SystemCEngine.h"
@@ -48,10 +48,10 @@ chip::Profile variant(uint64_t seed) {
 }
 
 std::vector<spikeio::SpikeRecord>
-externalRecords(const testimg::RandomNetwork &net,
+externalRecords(const imagegen::RandomNetwork &net,
                 const spikeio::NodeTable &nodes) {
   std::vector<spikeio::SpikeRecord> out;
-  for (const testimg::ExternalSpike &e : net.external)
+  for (const imagegen::ExternalSpike &e : net.external)
     out.push_back({e.step, nodes.sourceNode(e.source), e.index});
   return out;
 }
@@ -70,7 +70,7 @@ void crossCheck(uint64_t seed) {
   SCOPED_TRACE("seed " + std::to_string(seed) +
                " (rerun: --gtest_filter=*CrossCheck*)");
   const chip::Profile profile = variant(seed);
-  testimg::RandomOptions o;
+  imagegen::RandomOptions o;
   o.seed = seed;
   o.steps = kSteps;
   if (seed % 4 == 3) { // larger cores, more of them
@@ -78,7 +78,7 @@ void crossCheck(uint64_t seed) {
     o.maxCompartments = 160;
     o.maxInputAxons = 48;
   }
-  testimg::RandomNetwork net = testimg::randomNetwork(profile, o);
+  imagegen::RandomNetwork net = imagegen::randomNetwork(profile, o);
   if (seed % 2 == 1)
     sctest::scatter(net.image, profile, seed);
   Result<GoldenModel> g = GoldenModel::create(net.image, profile);

@@ -11,8 +11,8 @@
 // exactly.
 //
 //===----------------------------------------------------------------------===//
-#include "ImageBuilder.h"
 #include "SystemCTestUtil.h"
+#include "cajal/ImageGen/ImageBuilder.h"
 
 #include "cajal/SystemC/SystemCEngine.h"
 #include "cajal/SystemC/Timing.h"
@@ -128,7 +128,7 @@ TEST(EnergyTest, IdleStepCostsExactlyTheBarrier) {
   const Timing t = systemc::timingFor(p);
   for (uint32_t cores : {1u, 3u}) {
     SCOPED_TRACE(std::to_string(cores) + " empty cores");
-    testimg::ImageBuilder b(p);
+    imagegen::ImageBuilder b(p);
     for (uint32_t c = 0; c < cores; ++c)
       b.addCore({});
     chip::Image img = b.build();
@@ -151,7 +151,7 @@ TEST(EnergyTest, IdleStepCostsExactlyTheBarrier) {
 TEST(EnergyTest, QuiescentCompartmentsCostInactiveUpdates) {
   const chip::Profile &p = sctest::loihi1();
   const Timing t = systemc::timingFor(p);
-  testimg::ImageBuilder b(p);
+  imagegen::ImageBuilder b(p);
   b.addCore(std::vector<chip::CompartmentParams>(10, quiet()));
   b.addCore({busy(), busy(), quiet()});
   chip::Image img = b.build(); // both cores in tile (0, 0)
@@ -180,7 +180,7 @@ TEST(EnergyTest, HostSpikeCostsHopsSpikeAndSynapticOps) {
   const chip::Profile &p = sctest::loihi1();
   const Timing t = systemc::timingFor(p);
   const uint32_t synCount = 5, steps = 7;
-  testimg::ImageBuilder b(p);
+  imagegen::ImageBuilder b(p);
   b.addCore({busy()});
   b.addInputAxon(0, synapses(synCount), 1, 0, false);
   b.addSource(everyStep(1));
@@ -208,7 +208,7 @@ TEST(EnergyTest, HostSpikeCostsHopsSpikeAndSynapticOps) {
 
 TEST(EnergyTest, MulticastSharesItsCommonPath) {
   const chip::Profile &p = sctest::loihi1();
-  testimg::ImageBuilder b(p);
+  imagegen::ImageBuilder b(p);
   b.addCore({quiet()});
   b.addCore({quiet()});
   b.addInputAxon(0, synapses(1), 1, 0, false);
@@ -233,7 +233,7 @@ TEST(EnergyTest, MulticastSharesItsCommonPath) {
 
 /// 64 spikes per step from the host to one core one tile east.
 chip::Image burstImage(const chip::Profile &p) {
-  testimg::ImageBuilder b(p);
+  imagegen::ImageBuilder b(p);
   b.addCore({quiet()});
   b.addInputAxon(0, synapses(1), 1, 0, false);
   b.addSource(everyStep(64));
@@ -298,7 +298,7 @@ TEST(EnergyTest, SpikeLeavesWhenItsCompartmentIsUpdated) {
   spiker.refractory = 0; // spikes every step
   std::vector<chip::CompartmentParams> first(5, quiet());
   first.push_back(spiker);
-  testimg::ImageBuilder b(p);
+  imagegen::ImageBuilder b(p);
   b.addCore(first);
   b.addCore({quiet()});
   b.addInputAxon(1, synapses(2), 1, 0, false);

@@ -8,13 +8,14 @@
 // last finished step. One engine at a time, one mesh shape per process.
 //
 //===----------------------------------------------------------------------===//
-#include "ImageBuilder.h"
-#include "RandomImage.h"
 #include "SystemCTestUtil.h"
+#include "cajal/ImageGen/ImageBuilder.h"
+#include "cajal/ImageGen/RandomImage.h"
 
 #include "cajal/Golden/GoldenRun.h"
 #include "cajal/SystemC/SystemCEngine.h"
 #include "cajal/SystemC/SystemCRun.h"
+#include "cajal/SystemC/Timing.h"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -26,15 +27,16 @@ using namespace cajal;
 using cajal::systemc::Options;
 using cajal::systemc::PowerReport;
 using cajal::systemc::SystemCEngine;
+using cajal::systemc::Timing;
 using json = nlohmann::json;
 
 namespace {
 
 chip::Image randomImage(uint64_t seed) {
-  testimg::RandomOptions o;
+  imagegen::RandomOptions o;
   o.seed = seed;
   o.steps = 40;
-  chip::Image img = testimg::randomNetwork(sctest::loihi1(), o).image;
+  chip::Image img = imagegen::randomNetwork(sctest::loihi1(), o).image;
   sctest::scatter(img, sctest::loihi1(), seed);
   return img;
 }
@@ -152,7 +154,8 @@ TEST(OutputTest, VcdAndTraceDescribeEveryCoreAndStep) {
     ASSERT_TRUE(bool(e->run(steps)));
     cycles = e->powerReport().cycles;
     EXPECT_FALSE(sctest::fileExists(opt.vcdPath)); // written on finish()
-  }                                                // the destructor finishes
+    ASSERT_TRUE(bool(e->finish()));
+  }
   const Vcd v = parseVcd(sctest::readFile(opt.vcdPath));
   EXPECT_EQ(v.error, "");
   for (uint32_t c = 0; c < img.cores.size(); ++c)
@@ -192,7 +195,7 @@ TEST(OutputTest, VcdAndTraceDescribeEveryCoreAndStep) {
 
 /// A core one tile east of the host gets 64 spikes at step 3 only.
 chip::Image lateBurst(const chip::Profile &p) {
-  testimg::ImageBuilder b(p);
+  imagegen::ImageBuilder b(p);
   chip::CompartmentParams c;
   c.thresholdMantissa = 1000;
   c.vmaxExponent = 7;
@@ -265,11 +268,11 @@ TEST(OutputTest, StepPastTheTimeoutStopsWithADiagnostic) {
 
 TEST(OutputTest, RecordedCsvFilesEqualTheGoldenModels) {
   sctest::TempDir dir;
-  testimg::RandomOptions o;
+  imagegen::RandomOptions o;
   o.seed = 21;
   o.steps = 60;
-  const testimg::RandomNetwork net =
-      testimg::randomNetwork(sctest::loihi1(), o);
+  const imagegen::RandomNetwork net =
+      imagegen::randomNetwork(sctest::loihi1(), o);
   golden::RecordOptions rec;
   rec.recordSources = true;
   rec.recordAll = true;
@@ -302,20 +305,113 @@ TEST(OutputTest, RecordedCsvFilesEqualTheGoldenModels) {
   EXPECT_TRUE(sctest::fileExists(opt.powerPath)); // runAndRecord finished
 }
 
-TEST(OutputTest, FailedRunStillCommitsItsCsvFiles) {
+TEST(OutputTest, FailedRunWritesNoFile) {
+  // A run that ends in an error leaves no output: neither the CSV files of
+  // the recording loop nor the engine's power report, VCD and trace.
   chip::Profile p = sctest::loihi1();
   p.cost.stepTimeoutNs = 200;
   sctest::TempDir dir;
-  Result<SystemCEngine> e = SystemCEngine::create(lateBurst(p), p);
-  ASSERT_TRUE(bool(e)) << e.error();
+  Options opt;
+  opt.powerPath = dir.file("power.json");
+  opt.vcdPath = dir.file("run.vcd");
+  opt.tracePath = dir.file("trace.json");
   golden::RecordOptions rec;
   rec.spikesPath = dir.file("spikes.csv");
   rec.recordSources = true;
-  Status st = systemc::runAndRecord(*e, 10, rec);
-  ASSERT_FALSE(bool(st));
-  EXPECT_NE(st.error().find("step 3"), std::string::npos) << st.error();
-  EXPECT_EQ(sctest::readFile(rec.spikesPath), "step,node,index\n");
-  EXPECT_EQ(e->currentStep(), 3u);
+  {
+    Result<SystemCEngine> e = SystemCEngine::create(lateBurst(p), p, opt);
+    ASSERT_TRUE(bool(e)) << e.error();
+    Status st = systemc::runAndRecord(*e, 10, rec);
+    ASSERT_FALSE(bool(st));
+    EXPECT_NE(st.error().find("step 3"), std::string::npos) << st.error();
+    EXPECT_EQ(e->currentStep(), 3u);
+  }
+  for (const std::string &f :
+       {rec.spikesPath, opt.powerPath, opt.vcdPath, opt.tracePath})
+    EXPECT_FALSE(sctest::fileExists(f)) << f;
+  EXPECT_EQ(sctest::listDir(dir.path), std::vector<std::string>{});
+}
+
+TEST(OutputTest, EngineThatFailsToStartWritesNoPowerReport) {
+  // The fabric refuses 64 cores per router: create() fails after the
+  // engine's outputs are configured. Its destructor used to write the power
+  // report of a fabric it never acquired (a null dereference).
+  chip::Profile p = sctest::loihi1();
+  p.mesh.coresPerTile = 64;
+  p.core.compartments = 16;
+  imagegen::ImageBuilder b(p);
+  b.addCore({chip::CompartmentParams()});
+  sctest::TempDir dir;
+  Options opt;
+  opt.powerPath = dir.file("power.json");
+  opt.vcdPath = dir.file("run.vcd");
+  opt.tracePath = dir.file("trace.json");
+  Result<SystemCEngine> e = SystemCEngine::create(b.build(), p, opt);
+  ASSERT_FALSE(bool(e));
+  EXPECT_NE(e.error().find("mesh.coresPerTile = 64"), std::string::npos)
+      << e.error();
+  EXPECT_EQ(sctest::listDir(dir.path), std::vector<std::string>{});
+}
+
+TEST(OutputTest, ClockPeriodBeyondTheModelIsRefused) {
+  // 1e-300 Hz: the period in SystemC ticks is infinite and converted to 0,
+  // and Fabric::now() divided by it.
+  chip::Profile p = sctest::loihi1();
+  p.name = "slow";
+  p.cost.clockHz = 1e-300;
+  imagegen::ImageBuilder b(p);
+  b.addCore({chip::CompartmentParams()});
+  Result<SystemCEngine> e = SystemCEngine::create(b.build(), p);
+  ASSERT_FALSE(bool(e));
+  EXPECT_NE(e.error().find("profile \"slow\": cost.clockHz = 1e-300"),
+            std::string::npos)
+      << e.error();
+  p.cost.clockHz = 2e12; // faster than the 1 ps resolution
+  imagegen::ImageBuilder fast(p);
+  fast.addCore({chip::CompartmentParams()});
+  e = SystemCEngine::create(fast.build(), p);
+  ASSERT_FALSE(bool(e));
+  EXPECT_NE(e.error().find("cost.clockHz = 2e+12"), std::string::npos)
+      << e.error();
+}
+
+TEST(OutputTest, HugeWatchdogNeverFires) {
+  // 1e300 ns is 1e299 cycles: converted without a range check it became 0
+  // and every step timed out at once.
+  EXPECT_EQ(Timing::cyclesFor(1e300, 1e8), UINT64_MAX);
+  chip::Profile p = sctest::loihi1();
+  p.cost.stepTimeoutNs = 1e300;
+  EXPECT_EQ(systemc::timingFor(p).stepTimeoutCycles, UINT64_MAX);
+  Result<SystemCEngine> e = SystemCEngine::create(lateBurst(p), p);
+  ASSERT_TRUE(bool(e)) << e.error();
+  Status st = e->run(5);
+  EXPECT_TRUE(bool(st)) << st.error();
+}
+
+TEST(OutputTest, StaticPowerCountsTheChipsInUseWhenGated) {
+  // Two chips of 4 x 4 tiles: the same 8 x 4 fabric as loihi1. The network
+  // sits on chip 0 only.
+  chip::Profile p = sctest::loihi1();
+  p.mesh.tilesX = 4;
+  p.mesh.chipsX = 2;
+  for (const bool gated : {false, true}) {
+    SCOPED_TRACE(gated ? "gated" : "not gated");
+    p.cost.powerGateUnusedChips = gated;
+    Result<SystemCEngine> e = SystemCEngine::create(lateBurst(p), p);
+    ASSERT_TRUE(bool(e)) << e.error();
+    ASSERT_TRUE(bool(e->run(5)));
+    const PowerReport r = e->powerReport();
+    EXPECT_EQ(r.chips, 2u);
+    EXPECT_EQ(r.chipsUsed, 1u);
+    EXPECT_EQ(r.powerGateUnusedChips, gated);
+    EXPECT_DOUBLE_EQ(r.staticPowerMW, p.cost.staticPowerMW * (gated ? 1 : 2));
+    const json doc = json::parse(systemc::powerJson(r));
+    EXPECT_EQ(doc["chips"], 2);
+    EXPECT_EQ(doc["chipsUsed"], 1);
+    EXPECT_EQ(doc["powerGateUnusedChips"], gated);
+    const std::string table = systemc::formatPowerTable(r);
+    EXPECT_NE(table.find("1 of 2 chip(s) used"), std::string::npos) << table;
+  }
 }
 
 TEST(OutputTest, OneEngineAtATimeAndOneMeshShapePerProcess) {
@@ -331,7 +427,7 @@ TEST(OutputTest, OneEngineAtATimeAndOneMeshShapePerProcess) {
   a = Result<SystemCEngine>(makeError("released"));
   chip::Profile wide = sctest::loihi1();
   wide.mesh.tilesX *= 2;
-  testimg::ImageBuilder builder(wide);
+  imagegen::ImageBuilder builder(wide);
   builder.addCore({});
   Result<SystemCEngine> c = SystemCEngine::create(builder.build(), wide);
   ASSERT_FALSE(bool(c));

@@ -8,13 +8,16 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <dirent.h>
 #include <fstream>
 #include <set>
 #include <sstream>
 #include <string>
 #include <tuple>
 #include <unistd.h>
+#include <vector>
 
 namespace cajal::sctest {
 
@@ -73,6 +76,21 @@ inline std::string readFile(const std::string &path) {
 
 inline bool fileExists(const std::string &path) {
   return access(path.c_str(), F_OK) == 0;
+}
+
+/// Entries of a directory (without . and ..), sorted.
+inline std::vector<std::string> listDir(const std::string &path) {
+  std::vector<std::string> out;
+  if (DIR *d = opendir(path.c_str())) {
+    while (dirent *e = readdir(d)) {
+      const std::string n = e->d_name;
+      if (n != "." && n != "..")
+        out.push_back(n);
+    }
+    closedir(d);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 } // namespace cajal::sctest

@@ -127,7 +127,8 @@ struct Image {
 /// Synapses of a packed group per the profile's format.
 unsigned synapseBits(const InputAxon &axon, const SynapseFormat &f);
 unsigned synapsesPerWord(const InputAxon &axon, const SynapseFormat &f);
-unsigned wordsForGroup(const InputAxon &axon, const SynapseFormat &f);
+/// Words a group occupies, in 64 bits (a count near 2^32 needs them).
+uint64_t wordsForGroup(const InputAxon &axon, const SynapseFormat &f);
 /// Append `synapses` to `words` packed in `axon`'s format and set
 /// axon.firstWord / synapseCount. Values must fit (checked by validate()).
 void packSynapses(const std::vector<Synapse> &synapses, InputAxon &axon,
@@ -140,6 +141,12 @@ Synapse unpackSynapse(const std::vector<uint64_t> &words, const InputAxon &axon,
 /// walking the words once: loaders and validate() call this per group.
 void unpackSynapses(const std::vector<uint64_t> &words, const InputAxon &axon,
                     const SynapseFormat &f, std::vector<Synapse> &out);
+
+/// Whether a core's mesh position (x, y, slot in the tile) exists on the
+/// profile's mesh; the error names the position and the mesh. validate()
+/// runs it on every core; the compiler runs it on the cores it places.
+Status checkCorePosition(uint32_t x, uint32_t y, uint32_t slot,
+                         const Profile &profile);
 
 /// Check every field against the profile and every index against its table.
 /// The error names the core/axon/compartment and the value.
@@ -181,12 +188,30 @@ private:
   Impl *impl = nullptr;
 };
 
+/// What the HEAD section says: enough to find the image's profile.
+struct ImageHeader {
+  std::string profileName;
+  uint64_t profileFingerprint = 0;
+  uint32_t coreCount = 0;
+};
+
+/// Read the preamble and the HEAD section only (a few bytes, whatever the
+/// image's size): the driver resolves the profile before loading synapses.
+/// Errors as readImage's for those bytes; the checksum is not verified.
+Result<ImageHeader> readImageHeader(const std::string &path);
+/// checkProfileMatch on the header alone.
+Status checkProfileMatch(const ImageHeader &header, const Profile &profile);
+
 /// Read and validate against `profile`: wrong magic, version, truncation,
 /// checksum, profile mismatch and out-of-range indices each give their own
 /// error naming the file.
 Result<Image> readImage(const std::string &path, const Profile &profile);
 /// Read without a profile (for `inspect`): structure and checksum only.
 Result<Image> readImageUnchecked(const std::string &path);
+/// readImageUnchecked for a file already in memory; `name` stands for the
+/// file in messages (the fuzz target reads its inputs so).
+Result<Image> parseImageUnchecked(const std::string &bytes,
+                                  const std::string &name);
 
 } // namespace cajal::chip
 

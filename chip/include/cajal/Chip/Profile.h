@@ -60,6 +60,11 @@ struct CoreLimits {
   unsigned spikeDispatchCycles = 0;
 };
 
+/// The most core slots a profile may have (tilesX * tilesY * coresPerTile *
+/// chipsX * chipsY): ten times Pohoiki Springs' 98,304 cores; tools allocate
+/// per slot.
+constexpr uint64_t kMaxCoreSlots = uint64_t(1) << 20;
+
 /// The mesh: chips of tiles, each tile a router with cores attached.
 struct MeshShape {
   unsigned tilesX = 0, tilesY = 0; ///< tiles per chip
@@ -68,8 +73,17 @@ struct MeshShape {
   /// Router timing of the cycle-level model (docs/emulator.md).
   unsigned routerBufferDepth = 0; ///< packets per router input port
   unsigned linkPacketCycles = 0;  ///< cycles a link is busy per packet
-  unsigned totalCores() const {
-    return tilesX * tilesY * coresPerTile * chipsX * chipsY;
+  /// Core slots of the mesh, multiplied in 64 bits; a loaded profile has at
+  /// most kMaxCoreSlots, and a larger product saturates instead of wrapping.
+  uint32_t totalCores() const {
+    const uint64_t slots =
+        uint64_t(tilesX) * tilesY * coresPerTile * chipsX * chipsY;
+    return slots > UINT32_MAX ? UINT32_MAX : uint32_t(slots);
+  }
+  /// Chips of the mesh (chipsX * chipsY, at most kMaxCoreSlots).
+  uint32_t chips() const {
+    const uint64_t n = uint64_t(chipsX) * chipsY;
+    return n > UINT32_MAX ? UINT32_MAX : uint32_t(n);
   }
 };
 
@@ -87,6 +101,9 @@ struct CostTable {
   unsigned barrierMaxTiles = 0;
   double barrierTilePJ = 0; ///< per tile and barrier
   double staticPowerMW = 0; ///< per chip
+  /// Static power of a chip that holds no used core is gated off (counted
+  /// as 0); false: every chip of the profile draws staticPowerMW.
+  bool powerGateUnusedChips = false;
   /// The cycle-level model stops a step that has not closed after this
   /// long (a watchdog against deadlock, not a chip figure).
   double stepTimeoutNs = 0;
@@ -114,9 +131,20 @@ Result<Profile> loadProfile(const std::string &path);
 
 /// Load a profile by name from `searchDir` (e.g. "loihi1" ->
 /// searchDir/loihi1.json), or by path if `nameOrPath` contains a '/' or ends
-/// in ".json".
+/// in ".json". For names and paths a user typed.
 Result<Profile> findProfile(const std::string &nameOrPath,
                             const std::string &searchDir);
+
+/// A profile name: 1 to 64 letters, digits, '.', '_' or '-', not starting
+/// with '.'. Profile files must carry one, and a name read from a chip image
+/// is only ever looked up as `searchDir/<name>.json` when it is one.
+bool isPlainProfileName(const std::string &name);
+
+/// Load the installed profile `name` (a plain name, never a path) from
+/// `searchDir`. The error says whether the name is not a profile name or
+/// not installed; the caller adds how to pass a profile file instead.
+Result<Profile> findInstalledProfile(const std::string &name,
+                                     const std::string &searchDir);
 
 /// The directory of installed profiles (compiled in; CAJAL_PROFILE_DIR in the
 /// environment overrides it).

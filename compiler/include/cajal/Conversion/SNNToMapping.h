@@ -15,6 +15,7 @@
 #include "cajal/Dialect/SNN/SNNOps.h"
 #include "cajal/Mapping/Network.h"
 
+#include "mlir/IR/Diagnostics.h"
 #include "mlir/Support/LogicalResult.h"
 #include "llvm/ADT/StringRef.h"
 
@@ -29,16 +30,34 @@ struct MappedNetwork {
   std::vector<mlir::Operation *> sources;
   std::vector<snn::ProjectionOp> projections;
 
-  /// The population op whose name appears in a mapping error message
-  /// (`population "exc"`), or null.
-  snn::PopulationOp findNamedPopulation(llvm::StringRef message) const;
+  /// The op an error's subject names (a population, projection or source
+  /// of this network), or null.
+  mlir::Operation *opFor(const ErrorSubject &subject) const;
+  /// Emit `error` at the op its subject names, else at `fallback`.
+  mlir::InFlightDiagnostic emitErrorAt(const Error &error,
+                                       mlir::Operation *fallback) const;
 };
 
 /// Build the mapping::Network of a quantized network. Fails, with an error
 /// on the offending op, when a population is not #snn.quantized, a
-/// projection has no integer weights or keeps an unfolded bias, or a weight
-/// blob's data is not available.
+/// projection has no integer weights or keeps an unfolded bias, a weight
+/// blob's data is not available, or a value does not fit the field it is
+/// stored in (a delay, period or file-source step above 2^32 - 1, a weight
+/// exponent outside a signed byte): never truncated.
 mlir::FailureOr<MappedNetwork> buildMappingNetwork(snn::NetworkOp network);
+
+/// The fit check that comes before any per-neuron work: the population
+/// sizes against the profile's compartments (mapping::checkCapacity); the
+/// error is on the population it names, or on the network.
+mlir::LogicalResult checkChipCapacity(snn::NetworkOp network,
+                                      const chip::Profile &profile);
+
+/// The image loader's range checks (chip::validateParams, with the
+/// profile's limits) on every compartment parameter set of the network;
+/// the error is on the population, naming the field, the value and the
+/// range.
+mlir::LogicalResult checkCompartments(const MappedNetwork &mapped,
+                                      const chip::Profile &profile);
 
 /// Load a profile by name (from the profile directory) or path; on failure
 /// emit the loader's message as an error on `op`.

@@ -12,6 +12,7 @@
 
 #include "cajal/Chip/Compartment.h"
 #include "cajal/Chip/Image.h"
+#include "cajal/Chip/Result.h"
 
 #include <cstdint>
 #include <string>
@@ -98,6 +99,17 @@ struct Network {
   std::vector<Source> sources;
   std::vector<Projection> projections;
 };
+
+/// The subject of an error about a population or a projection (the field
+/// or resource concerned, if any): passes locate the error at its op.
+inline ErrorSubject aboutPopulation(const std::string &name,
+                                    std::string field = {}) {
+  return ErrorSubject{ErrorSubject::Kind::Population, name, std::move(field)};
+}
+inline ErrorSubject aboutProjection(const std::string &name,
+                                    std::string field = {}) {
+  return ErrorSubject{ErrorSubject::Kind::Projection, name, std::move(field)};
+}
 
 } // namespace cajal::mapping
 

@@ -98,6 +98,15 @@ struct SliceAssignment {
   uint32_t core = 0;
 };
 
+/// The fit check that runs before any per-neuron work, costing one pass
+/// over the populations: a population with more neurons than the chip has
+/// compartments (profile: cores x compartments per core), or populations
+/// that together have more, cannot fit. The error names the population (its
+/// subject) or the network, and both numbers.
+Status checkCapacity(const std::string &network,
+                     const std::vector<std::pair<std::string, uint64_t>> &sizes,
+                     const chip::Profile &profile);
+
 /// Partition `net` for `profile`. A network that cannot fit gives an error
 /// naming the population, the resource, the amount needed and available and
 /// a fix; a network needing more cores than the chip has names both numbers.

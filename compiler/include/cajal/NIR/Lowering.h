@@ -71,10 +71,11 @@ struct Lowered {
   std::vector<LoweredInput> inputs;
   std::vector<LoweredPopulation> populations;
   std::vector<LoweredProjection> projections;
-  std::vector<std::string> warnings; ///< "node 'x': ..." (nodeError form)
+  std::vector<Error> warnings; ///< nodeError form: the node is the subject
 };
 
-/// Lower a flattened graph with inferred shapes. `dt` (s) converts Delay
+/// Lower a flattened graph with inferred shapes and loaded parameters
+/// (loadParameters). `dt` (s) converts Delay
 /// nodes to steps (rounded to the nearest step). Errors (nodeError form): a
 /// loop of linear nodes with no neuron in it, a delay of more than 65535
 /// steps, more paths or delay values than the limits in Lowering.cpp.

@@ -9,8 +9,9 @@
 // inferShapes() then gives every node its input and output shape and checks
 // that they agree along every edge.
 //
-// Every error names the file's node it concerns through nodeError(); the
-// MLIR importer turns it into a diagnostic located at that node.
+// Every error about a node comes from nodeError(), which names the node in
+// the message and as the error's subject; the MLIR importer locates the
+// diagnostic at that node from the subject.
 //
 //===----------------------------------------------------------------------===//
 #ifndef CAJAL_NIR_NIRGRAPH_H
@@ -35,13 +36,17 @@ std::string formatShape(const Shape &shape);
 int64_t shapeSize(const Shape &shape);
 
 /// A dataset of a node: numbers (any HDF5 integer or float type, read as
-/// double) or text.
+/// double) or text. readFile reads the numbers of small datasets only;
+/// loadParameters reads the others once the graph's shapes are checked.
 struct Array {
   Shape shape;                   ///< empty for a scalar
-  std::vector<double> values;    ///< row-major; numbers only
+  uint64_t count = 0;            ///< elements, from the shape
+  std::vector<double> values;    ///< row-major; numbers only, once loaded
   std::vector<std::string> text; ///< row-major; text datasets only
   bool isText = false;
-  size_t size() const { return isText ? text.size() : values.size(); }
+  bool loaded = true;  ///< false: `values` not read yet
+  std::string source;  ///< where the data is in the file (HDF5 path)
+  size_t size() const { return isText ? text.size() : size_t(count); }
 };
 
 struct Graph;
@@ -60,22 +65,33 @@ struct Graph {
   std::vector<std::pair<std::string, std::string>> edges;
 };
 
+struct OpenFile;
+
 /// A whole file.
 struct File {
   std::string path;
   std::string version; ///< the root `version` dataset; empty if absent
   Graph graph;
+  /// The HDF5 file, open until loadParameters has read every parameter.
+  std::shared_ptr<OpenFile> open;
 };
 
-/// Read a NIR file. Errors name the file and, where one is concerned, the
-/// node: not a file, not HDF5, no `node` group, a node without `type`, a
-/// dataset of an unsupported type.
+/// Read the structure of a NIR file: every node, its type, the shape of
+/// every dataset, text and the numbers of small datasets. Errors name the
+/// file and, where one is concerned, the node: not a file, not HDF5, no
+/// `node` group, a node without `type`, a dataset of an unsupported type,
+/// layout or filter, a dataset declaring more data than the file stores, a
+/// link to another file, a group reached twice (a link cycle), nested
+/// graphs too deep.
 Result<File> readFile(const std::string &path);
+/// readFile for an HDF5 file image in memory (HDF5's core driver); `name`
+/// stands for the file in messages (the fuzz target reads its inputs so).
+Result<File> readFileImage(const void *data, size_t size,
+                           const std::string &name);
 
-/// "node 'NAME': MESSAGE", and back: the node named by such a message
-/// (empty if the message names none).
+/// "node 'NAME': MESSAGE", with the node as the error's subject (empty
+/// `node`: the message alone, no subject).
 Error nodeError(const std::string &node, const std::string &message);
-std::string errorNode(const std::string &message);
 
 enum class NodeKind : uint8_t {
   Input,    ///< top-level Input: an external spike source
@@ -128,16 +144,27 @@ struct FlatGraph {
   std::string path; ///< the file, for messages
   std::vector<FlatNode> nodes;
   std::vector<std::pair<uint32_t, uint32_t>> edges; ///< source, target
+  bool loaded = false; ///< loadParameters has read and checked every value
   std::optional<uint32_t> find(const std::string &name) const;
 };
 
 /// Flatten nested graphs, classify and check each node (types, parameter
-/// names, parameter array lengths, physical values such as tau > 0).
+/// names and shapes, structural values such as strides); at most
+/// kMaxNodes nodes.
 Result<FlatGraph> flattenGraph(const File &file);
+constexpr size_t kMaxNodes = 8192;
 
 /// Infer every node's input and output shape and check every edge
-/// ("edge 'a' -> 'b': 'a' produces [1], 'b' expects [1, 1, 1]").
+/// ("edge 'a' -> 'b': 'a' produces [1], 'b' expects [1, 1, 1]"); every
+/// shape has at least one element and at most kMaxNeurons.
 Status inferShapes(FlatGraph &graph);
+constexpr int64_t kMaxNeurons = int64_t(1) << 30;
+
+/// Read the parameters readFile left in the file, each bounded by what its
+/// node's inferred shapes allow (an Affine weight out x in values, a neuron
+/// parameter one per neuron), then check every parameter value (finite,
+/// time constants > 0, delays >= 0). Closes the file. lowerGraph needs it.
+Status loadParameters(File &file, FlatGraph &graph);
 
 /// Numeric parameter `name` of a node, or nullptr.
 const Array *param(const FlatNode &node, const std::string &name);

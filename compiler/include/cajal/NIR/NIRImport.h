@@ -38,6 +38,12 @@ mlir::FailureOr<mlir::OwningOpRef<mlir::ModuleOp>>
 importNIRFile(const std::string &path, mlir::MLIRContext &context,
               const NIRImportOptions &options);
 
+/// Import a NIR file held in memory (an HDF5 file image of `size` bytes);
+/// `name` stands for the file in messages and names the network.
+mlir::FailureOr<mlir::OwningOpRef<mlir::ModuleOp>>
+importNIRFileImage(const void *data, size_t size, const std::string &name,
+                   mlir::MLIRContext &context, const NIRImportOptions &options);
+
 } // namespace cajal::nir
 
 #endif // CAJAL_NIR_NIRIMPORT_H

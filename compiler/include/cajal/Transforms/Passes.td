@@ -51,6 +51,15 @@ def SNNQuantize : Pass<"snn-quantize", "::cajal::snn::NetworkOp"> {
     to a resource blob. Lossy parameter adjustments (a refractory period
     raised to the profile's minimum) are reported as warnings.
 
+    First, before any per-neuron work, the population sizes are checked
+    against the chip's compartments (an error naming the population and
+    both numbers). Non-finite weights are errors. A projection whose every
+    weight quantises to 0 carries nothing: when that holds for every
+    projection with a non-zero weight it is an error on the network (a note
+    per projection gives its largest weight and weight scale), otherwise a
+    warning on the projection. A projection from an `li` population (which
+    never spikes) gets a warning with a note at that population.
+
     Before:
     ```mlir
     snn.projection @p %in -> %e {connectivity = #snn.one_to_one<0.3>}
@@ -80,7 +89,12 @@ def SNNPartition : Pass<"snn-partition", "::cajal::snn::NetworkOp"> {
     slices are packed onto virtual cores. Each population gets `slices`
     (boundaries) and `cores` (virtual core per slice). A population that
     cannot fit is an error on its op naming the resource, the amount needed
-    and the amount available.
+    and the amount available. The size check against the chip's
+    compartments comes first; compartment parameters are checked with the
+    image loader's ranges for the profile (a bias exponent above
+    `neuron.biasExponentMax` is an error on the population); integer
+    attributes that do not fit the image's fields (a delay or period above
+    2^32 - 1) are errors, never truncated.
 
     After:
     ```mlir
@@ -132,6 +146,10 @@ def NCEmitImage : Pass<"nc-emit-image", "::mlir::ModuleOp"> {
     (they do unless the nc IR was edited by hand), and streams the image to
     `path` with cajal::mapping::emitImage, materialising synapses one core
     at a time. `fit-report` writes the JSON fit report. The IR is unchanged.
+    What the image loader would refuse is refused here first, with the
+    loader's own checks and the profile's limits: a core position outside
+    the mesh (an error on the `nc.core`), compartment parameters out of
+    range (on the population). Nothing is written on an error.
   }];
   let options = [
     Option<"path", "path", "std::string", "\"\"", "image file to write">,

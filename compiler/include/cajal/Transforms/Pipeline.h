@@ -10,7 +10,10 @@
 #ifndef CAJAL_TRANSFORMS_PIPELINE_H
 #define CAJAL_TRANSFORMS_PIPELINE_H
 
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/OwningOpRef.h"
 #include "mlir/Pass/PassManager.h"
+#include "llvm/Support/SourceMgr.h"
 
 #include <string>
 
@@ -31,6 +34,17 @@ void buildCompilePipeline(mlir::OpPassManager &pm,
 
 /// Register --cajal-compile for cajal-opt.
 void registerCompilePipeline();
+
+/// The deepest nesting of brackets ({ [ ( <) a model may have: MLIR's
+/// parser, verifier and printer recurse per level.
+constexpr unsigned kMaxModelNesting = 256;
+
+/// Parse the main buffer of `sourceMgr` as a module, after one linear scan
+/// that refuses nesting deeper than kMaxModelNesting (an error at the file,
+/// line and column of the first bracket too deep). Errors go to the
+/// context's diagnostic handler; null on failure.
+mlir::OwningOpRef<mlir::ModuleOp> parseModel(llvm::SourceMgr &sourceMgr,
+                                             mlir::MLIRContext &context);
 
 } // namespace cajal
 

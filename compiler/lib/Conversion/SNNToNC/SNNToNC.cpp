@@ -50,9 +50,9 @@ std::string coreName(uint32_t core) { return "c" + std::to_string(core); }
 
 class ChipBuilder {
 public:
-  ChipBuilder(snn::NetworkOp net, const MappedNetwork &mapped,
-              const mapping::Partitioning &part)
-      : net(net), mapped(mapped), part(part), b(net) {}
+  ChipBuilder(snn::NetworkOp network, const MappedNetwork &mappedNetwork,
+              const mapping::Partitioning &partitioning)
+      : net(network), mapped(mappedNetwork), part(partitioning), b(network) {}
 
   nc::ChipOp build(StringRef profile) {
     b.setInsertionPointAfter(net);
@@ -148,11 +148,8 @@ struct ConvertSNNToNC : public cajal::impl::ConvertSNNToNCBase<ConvertSNNToNC> {
       return failure();
     Result<mapping::Partitioning> part =
         mapping::partitionGiven(mapped->network, prof, *given);
-    if (!part) {
-      snn::PopulationOp pop = mapped->findNamedPopulation(part.error());
-      Operation *at = pop ? pop.getOperation() : net.getOperation();
-      return at->emitError() << part.error();
-    }
+    if (!part)
+      return mapped->emitErrorAt(part.takeError(), net);
     nc::ChipOp chip = ChipBuilder(net, *mapped, *part).build(profile);
     symbols.insert(chip); // renames the chip if its name is taken
     return success();

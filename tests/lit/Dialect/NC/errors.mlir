@@ -3,6 +3,7 @@
 
 #q = #snn.quantized<decay_u = 4095, decay_v = 200, vth_mant = 10, bias_mant = 0, bias_exp = 0, refractory = 1, vmin_exp = 23, vmax_exp = 7>
 snn.network @net {
+  // expected-note @+1 {{'exc' is declared here}}
   %exc = snn.population @exc {model = #snn.model<lif>, params = #q} : !snn.spikes<4>
 }
 nc.chip @chip attributes {network = @net, profile = "loihi1"} {
@@ -62,6 +63,7 @@ nc.chip @chip attributes {network = @net, profile = "loihi1"} {
 
 #q = #snn.quantized<decay_u = 4095, decay_v = 200, vth_mant = 10, bias_mant = 0, bias_exp = 0, refractory = 1, vmin_exp = 23, vmax_exp = 7>
 snn.network @net {
+  // expected-note @+1 {{population 'exc' is declared here}}
   %exc = snn.population @exc {model = #snn.model<lif>, params = #q} : !snn.spikes<4>
 }
 nc.chip @chip attributes {network = @net, profile = "loihi1"} {
@@ -77,6 +79,7 @@ nc.chip @chip attributes {network = @net, profile = "loihi1"} {
 snn.network @net {
   %in = snn.input @in : !snn.spikes<8>
   %exc = snn.population @exc {model = #snn.model<lif>, params = #q} : !snn.spikes<4>
+  // expected-note @+1 {{'p' is declared here}}
   snn.projection @p %in -> %exc {connectivity = #snn.one_to_one<1>, weight_exponent = 0 : i64} : !snn.spikes<8> -> !snn.spikes<4>
 }
 nc.chip @chip attributes {network = @net, profile = "loihi1"} {
@@ -153,4 +156,20 @@ nc.chip @chip attributes {network = @net, profile = ""} {
 
 // expected-error @+1 {{'nc.core' op expects parent op 'nc.chip'}}
 nc.core @c0 {
+}
+
+// -----
+
+// A population without its model: its own verifier says so, and the
+// nc.compartments naming it must not read the missing model (found by
+// fuzz/mlir: a null dereference).
+#q = #snn.quantized<decay_u = 4095, decay_v = 200, vth_mant = 10, bias_mant = 0, bias_exp = 0, refractory = 1, vmin_exp = 23, vmax_exp = 7>
+snn.network @net {
+  // expected-error @+1 {{requires attribute 'model'}}
+  %exc = snn.population @exc {params = #q} : !snn.spikes<4>
+}
+nc.chip @chip attributes {network = @net, profile = "loihi1"} {
+  nc.core @c0 {
+    nc.compartments @net::@exc [0, 2) {model = #snn.model<lif>, params = #q}
+  }
 }

@@ -4,6 +4,7 @@
 snn.network @n attributes {dt = 1.0e-3 : f64} {
   %a = snn.input @a : !snn.spikes<3>
   %b = snn.population @b {model = #snn.model<lif>, params = #snn.continuous<tau_mem = 1.0e-2, v_th = 1.0>} : !snn.spikes<2>
+  // expected-note @-1 {{post population 'b' (2 neurons) is declared here}}
   // expected-error @+1 {{dense weights have shape 2x2 but post x pre is 2x3}}
   snn.projection @p %a -> %b {connectivity = #snn.dense<dense<1.0> : tensor<2x2xf64>>} : !snn.spikes<3> -> !snn.spikes<2>
 }
@@ -52,7 +53,7 @@ snn.network @n attributes {dt = 1.0e-3 : f64} {
 
 // -----
 
-// expected-error @+1 {{'dt' must be > 0, got 0.000000e+00}}
+// expected-error @+1 {{'dt' must be finite and > 0, got 0.000000e+00}}
 snn.network @n attributes {dt = 0.0 : f64} {
 }
 
@@ -114,6 +115,7 @@ snn.network @n {
 snn.network @n {
   %a = snn.input @a : !snn.spikes<3>
   %b = snn.population @b {model = #snn.model<lif>, params = #snn.discrete<decay_u = 1.0, decay_v = 0.5, v_th = 1.0>} : !snn.spikes<2>
+  // expected-note @-1 {{post population 'b' (2 neurons) is declared here}}
   // expected-error @+1 {{one_to_one needs pre and post of one size, got 3 and 2}}
   snn.projection @p %a -> %b {connectivity = #snn.one_to_one<1.0>} : !snn.spikes<3> -> !snn.spikes<2>
 }
@@ -159,6 +161,7 @@ snn.network @n {
 snn.network @n {
   %a = snn.input @a : !snn.spikes<64>
   %b = snn.population @b {model = #snn.model<lif>, params = #snn.discrete<decay_u = 1.0, decay_v = 0.5, v_th = 1.0>} : !snn.spikes<2x8x8>
+  // expected-note @-1 {{post population 'b' (128 neurons) is declared here}}
   // expected-error @+1 {{conv2d output is 2x7x7 but post is '!snn.spikes<2x8x8>'}}
   snn.projection @p %a -> %b {connectivity = #snn.conv2d<kernel = dense<1.0> : tensor<2x1x2x2xf64>, stride = [1, 1], padding = [0, 0], dilation = [1, 1], in_shape = [1, 8, 8]>} : !snn.spikes<64> -> !snn.spikes<2x8x8>
 }
@@ -254,4 +257,81 @@ snn.network @n {
 snn.network @n attributes {dt = 1.0e-3 : f64} {
   // expected-error @+1 {{parameter 'v_th' = -6.000000e-02 must be > v_reset = -5.000000e-02 (neuron 1)}}
   %b = snn.population @b {model = #snn.model<lif>, params = #snn.continuous<tau_mem = 1.0e-2, v_th = array<f64: -0.04, -0.06>, v_reset = -0.05>} : !snn.spikes<2>
+}
+
+// -----
+
+// A size product is checked before it can wrap: 2^32 x 2^32 is not 0.
+snn.network @n {
+  // expected-error @+1 {{spike vector has more than 4294967295 neurons (indices are 32-bit)}}
+  %a = snn.input @a : !snn.spikes<4294967296x4294967296>
+}
+
+// -----
+
+// NaN and infinities are refused in every real parameter (NaN passes no
+// comparison: the chip would fire every neuron every step).
+snn.network @n attributes {dt = 1.0e-3 : f64} {
+  // expected-error @+1 {{parameter 'bias' must be finite, got nan}}
+  %a = snn.population @a {model = #snn.model<lif>, params = #snn.continuous<tau_mem = 1.0e-2, v_th = 1.0, bias = 0x7FF8000000000000 : f64>} : !snn.spikes<3>
+}
+
+// -----
+
+snn.network @n attributes {dt = 1.0e-3 : f64} {
+  // expected-error @+1 {{parameter 'tau_mem' must be finite, got INF}}
+  %a = snn.population @a {model = #snn.model<lif>, params = #snn.continuous<tau_mem = 0x7FF0000000000000 : f64, v_th = 1.0>} : !snn.spikes<3>
+}
+
+// -----
+
+snn.network @n attributes {dt = 1.0e-3 : f64} {
+  // expected-error @+1 {{parameter 'v_th' must be finite, got nan (neuron 1)}}
+  %a = snn.population @a {model = #snn.model<lif>, params = #snn.continuous<tau_mem = 1.0e-2, v_th = array<f64: 1.0, 0x7FF8000000000000, 1.0>>} : !snn.spikes<3>
+}
+
+// -----
+
+snn.network @n attributes {dt = 1.0e-3 : f64} {
+  // expected-error @+1 {{parameter 'v_leak' must be finite, got -INF}}
+  %a = snn.population @a {model = #snn.model<lif>, params = #snn.continuous<tau_mem = 1.0e-2, v_th = 1.0, v_leak = 0xFFF0000000000000 : f64>} : !snn.spikes<3>
+}
+
+// -----
+
+snn.network @n {
+  // expected-error @+1 {{parameter 'bias' must be finite, got nan}}
+  %a = snn.population @a {model = #snn.model<lif>, params = #snn.discrete<decay_u = 1.0, decay_v = 0.1, v_th = 1.0, bias = 0x7FF8000000000000 : f64>} : !snn.spikes<3>
+}
+
+// -----
+
+// expected-error @+1 {{'dt' must be finite and > 0, got INF}}
+snn.network @n attributes {dt = 0x7FF0000000000000 : f64} {
+}
+
+// -----
+
+// Spike files and the chip image name every population and source.
+snn.network @n {
+  // expected-error @+1 {{needs a name: spike files and the chip image name every population, source and projection}}
+  %a = snn.input @"" : !snn.spikes<3>
+}
+
+// -----
+
+snn.network @n {
+  // expected-note @+1 {{the other use of "a"}}
+  %a = snn.input @a : !snn.spikes<3>
+  // expected-error @+1 {{records as "a", a name already taken}}
+  %b = snn.population @b {model = #snn.model<lif>, params = #snn.discrete<decay_u = 1.0, decay_v = 0.1, v_th = 1.0>, record_as = ["a"]} : !snn.spikes<3>
+}
+
+// -----
+
+snn.network @n {
+  %a = snn.input @a : !snn.spikes<4>
+  %b = snn.population @b {model = #snn.model<lif>, params = #snn.discrete<decay_u = 1.0, decay_v = 0.1, v_th = 1.0>} : !snn.spikes<4>
+  // expected-error @+1 {{conv2d stride and dilation must be in [1, 4294967295], padding in [0, 4294967295]}}
+  snn.projection @p %a -> %b {connectivity = #snn.conv2d<kernel = dense<1.0> : tensor<1x1x1x1xf64>, stride = [4294967297, 1], padding = [0, 0], dilation = [1, 1], in_shape = [1, 2, 2]>} : !snn.spikes<4> -> !snn.spikes<4>
 }

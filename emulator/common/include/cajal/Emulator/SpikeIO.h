@@ -113,8 +113,8 @@ public:
   Status finish();
 
 private:
-  SpikeCsvWriter(AtomicFile file, const NodeTable &nodes)
-      : file(std::move(file)), nodes(nodes) {}
+  SpikeCsvWriter(AtomicFile out, const NodeTable &nodeTable)
+      : file(std::move(out)), nodes(nodeTable) {}
   void flush();
   AtomicFile file;
   NodeTable nodes;
@@ -148,8 +148,8 @@ public:
   Status finish();
 
 private:
-  StateCsvWriter(AtomicFile file, const NodeTable &nodes)
-      : file(std::move(file)), nodes(nodes) {}
+  StateCsvWriter(AtomicFile out, const NodeTable &nodeTable)
+      : file(std::move(out)), nodes(nodeTable) {}
   AtomicFile file;
   NodeTable nodes;
   std::string buffer;

@@ -5,8 +5,9 @@
 // has the same): run a number of steps, write the spikes of the recorded
 // populations (and, optionally, of the sources) as spike CSV and the state of
 // the populations whose state is probed as state CSV. Files are written
-// atomically; when a step fails they are still committed with every finished
-// step, and the step's error is returned.
+// atomically: when a step fails none is written and the step's error is
+// returned; a run stopped by onStep (Ctrl-C) commits them with every
+// finished step.
 //
 //===----------------------------------------------------------------------===//
 #ifndef CAJAL_GOLDEN_GOLDENRUN_H
@@ -92,13 +93,13 @@ Status recordRun(Engine &engine, uint32_t steps, const RecordOptions &options,
           spikeOut->add({t, nodes.sourceNode(s.source), s.index});
       // Aliases have the highest node ids, population by population, so
       // their rows come last; `spikes` is sorted by population.
-      for (size_t i = 0, j = 0; i < spikes.size(); i = j) {
-        const uint32_t p = spikes[i].population;
+      for (size_t first = 0, j = 0; first < spikes.size(); first = j) {
+        const uint32_t p = spikes[first].population;
         while (j < spikes.size() && spikes[j].population == p)
           ++j;
         if (options.recordAll || engine.recordsSpikes(p))
           for (uint32_t alias : nodes.aliasNodes(p))
-            for (size_t k = i; k < j; ++k)
+            for (size_t k = first; k < j; ++k)
               spikeOut->add({t, alias, spikes[k].neuron});
       }
     }
@@ -115,6 +116,9 @@ Status recordRun(Engine &engine, uint32_t steps, const RecordOptions &options,
     if (options.onStep && !options.onStep(i + 1, steps))
       break;
   }
+  // A failed step leaves no file: the writers discard their temporaries.
+  if (!result)
+    return result;
   // Commit what was recorded, keeping the first error.
   const Clock::time_point committed = Clock::now();
   if (spikeOut)

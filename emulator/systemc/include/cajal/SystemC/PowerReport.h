@@ -100,12 +100,15 @@ struct RouterReport {
 struct PowerReport {
   std::string profile;
   double clockHz = 0;
-  uint32_t chips = 0;
+  uint32_t chips = 0;     ///< chips of the profile
+  uint32_t chipsUsed = 0; ///< chips holding a used core
+  /// cost.powerGateUnusedChips: static power counts chipsUsed, not chips.
+  bool powerGateUnusedChips = false;
   uint32_t tiles = 0; ///< tiles with a used core (barrier participants)
   uint32_t steps = 0;
   uint64_t cycles = 0;
   double seconds = 0;
-  double staticPowerMW = 0; ///< all chips
+  double staticPowerMW = 0; ///< chips drawing static power
   double averagePowerMW = 0;
   EventCounts counts;
   Energy energy;

@@ -48,8 +48,9 @@ public:
                                       const Options &options = Options());
   SystemCEngine(SystemCEngine &&) noexcept;
   SystemCEngine &operator=(SystemCEngine &&) noexcept;
-  /// Runs finish() (ignoring its status) and frees the chip for the next
-  /// engine of this process.
+  /// Frees the chip for the next engine of this process. Output files that
+  /// finish() did not commit are discarded: a run that ends in an error
+  /// leaves none.
   ~SystemCEngine();
 
   /// As GoldenModel::setExternalSpikes.
@@ -85,9 +86,9 @@ public:
   const StepTiming &lastStepTiming() const;
   /// Energy and time of the finished steps.
   PowerReport powerReport() const;
-  /// Write the power JSON (Options::powerPath) and close the VCD and trace
-  /// files; idempotent. Call it after an error too: the files then hold
-  /// every finished step.
+  /// Write the power JSON (Options::powerPath) and commit the VCD and trace
+  /// files; idempotent. After a failed step, calling it commits files that
+  /// hold every finished step; not calling it leaves no file.
   Status finish();
 
 private:

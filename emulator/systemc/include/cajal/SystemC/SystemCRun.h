@@ -2,9 +2,9 @@
 //
 // golden::runAndRecord for the SystemC model: the same spike and state CSV
 // files, in the same order, so that `cajal run` records either engine with
-// the same options. When a step fails, the CSV files are still committed
-// with every finished step, the engine's outputs (power JSON, VCD, trace)
-// are finished, and the step's error is returned.
+// the same options. When a step fails, its error is returned and no file is
+// written: the CSV files are discarded and the engine is not finished (its
+// power JSON, VCD and trace are discarded when it is destroyed).
 //
 //===----------------------------------------------------------------------===//
 #ifndef CAJAL_SYSTEMC_SYSTEMCRUN_H
@@ -16,7 +16,8 @@
 namespace cajal::systemc {
 
 /// Run `steps` steps from the engine's current step, recording per
-/// `options` (golden::RecordOptions), then SystemCEngine::finish().
+/// `options` (golden::RecordOptions), then SystemCEngine::finish() unless a
+/// step failed.
 Status runAndRecord(SystemCEngine &engine, uint32_t steps,
                     const golden::RecordOptions &options);
 

@@ -31,7 +31,8 @@ struct Timing {
   double barrierMinNs = 0, barrierMaxNs = 0;
   uint32_t barrierMaxTiles = 1;
 
-  /// ceil(ns * clockHz / 1e9), ignoring a floating-point excess below 1e-9.
+  /// ceil(ns * clockHz / 1e9), ignoring a floating-point excess below 1e-9;
+  /// UINT64_MAX when that does not fit 64 bits.
   static uint64_t cyclesFor(double ns, double clockHz);
   /// Barrier time for `tiles` participating tiles: linear between
   /// (1, barrierMinNs) and (barrierMaxTiles, barrierMaxNs), extrapolated

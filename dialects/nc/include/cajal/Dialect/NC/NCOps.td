@@ -45,7 +45,8 @@ def NC_CoreOp : NC_Op<"core", [
   let description = [{
     Compartments are numbered in the order of the `nc.compartments` ops.
     `x`, `y` (tile on the mesh) and `slot` (core within the tile) are set
-    by `nc-place`: all three or none.
+    by `nc-place`: all three or none. `nc-emit-image` checks them against
+    the profile's mesh with the image loader's own check.
 
     ```mlir
     nc.core @c1 attributes {x = 1 : i64, y = 0 : i64, slot = 2 : i64} {

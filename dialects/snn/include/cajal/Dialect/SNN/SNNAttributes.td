@@ -117,7 +117,8 @@ def SNN_ContinuousParamsAttr : SNN_Attr<"ContinuousParams", "continuous"> {
     input current), `t_ref = 0`, `w_in = 1` (cuba_lif), `reset = zero`.
     `tau_mem` is required by lif, cuba_lif and li; `tau_syn` by cuba_lif;
     `v_th` by every model but li.
-    Time constants and `r` must be > 0, `v_th` > 0 or, with a zero reset
+    Every value must be finite (NaN and infinities are refused). Time
+    constants and `r` must be > 0, `v_th` > 0 or, with a zero reset
     and a `v_reset`, `v_th` > `v_reset` (the chip resets to 0, so v is
     shifted by v_reset); the enclosing network must give `dt`.
 
@@ -149,7 +150,8 @@ def SNN_DiscreteParamsAttr : SNN_Attr<"DiscreteParams", "discrete"> {
         u[t] = u[t-1] * (1 - decay_u) + input_scale * sum(w * s)
         v[t] = v[t-1] * (1 - decay_v) + u[t] + bias
 
-    `decay_u` and `decay_v` are the fractions lost per step, in [0, 1];
+    Every value must be finite. `decay_u` and `decay_v` are the fractions
+    lost per step, in [0, 1];
     `v_th` > 0 (required unless the model is li); `refractory` counts steps.
     The chip resets v to 0, so v is shifted: model v = v + `v_offset`.
     Defaults: `v_th` none, `bias = 0`, `input_scale = 1`, `refractory = 0`,
@@ -283,7 +285,8 @@ def SNN_Conv2dAttr : SNN_Attr<"Conv2d", "conv2d"> {
   let summary = "A 2-D convolution kept as its kernel";
   let description = [{
     `kernel` is `out_c x in_c x kh x kw`; the pre population is read as
-    `in_shape` = (c, h, w) with c = in_c; the post population has
+    `in_shape` = (c, h, w) with c = in_c; stride and dilation are in
+    [1, 2^32 - 1], padding in [0, 2^32 - 1]; the post population has
     out_c x out_h x out_w neurons, out_h = (h + 2 * pad - dil * (kh - 1) - 1)
     / stride + 1 (and likewise for w). `stride`, `padding` and `dilation` are
     (h, w) pairs.

@@ -17,4 +17,10 @@
 #define GET_OP_CLASSES
 #include "cajal/Dialect/SNN/SNNOps.h.inc"
 
+namespace cajal::snn {
+/// Error on `op` when its symbol name is empty (spike files and the chip
+/// image name every population, source and projection).
+mlir::LogicalResult verifySymbolName(mlir::Operation *op);
+} // namespace cajal::snn
+
 #endif // CAJAL_DIALECT_SNN_SNNOPS_H

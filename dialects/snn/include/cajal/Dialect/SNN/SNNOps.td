@@ -25,7 +25,11 @@ def SNN_NetworkOp : SNN_Op<"network", [
   let description = [{
     A symbol table of populations, sources, projections and probes. The body
     is a graph region: an operand may be defined after its use, which is how
-    recurrent projections are written. `dt` (seconds, > 0) is the time step;
+    recurrent projections are written. Every symbol name is non-empty (spike
+    files and the chip image name every population, source and projection),
+    and the `record_as` names of populations are non-empty and taken by no
+    other population, source or alias. `dt` (seconds, finite, > 0) is the
+    time step;
     it is required when a population has `#snn.continuous` parameters or the
     network has a Poisson source.
 
@@ -121,7 +125,7 @@ def SNN_PeriodicSourceOp : SNN_NodeOp<"periodic_source"> {
   let summary = "Every channel spikes every `period` steps";
   let description = [{
     Spikes at steps phase, phase + period, ... (period >= 1,
-    0 <= phase < period).
+    0 <= phase < period; both at most 2^32 - 1 when mapped onto a chip).
 
     ```mlir
     %clk = snn.periodic_source @clk {period = 10 : i64, phase = 3 : i64}
@@ -136,7 +140,8 @@ def SNN_FileSourceOp : SNN_NodeOp<"file_source"> {
   let summary = "Spikes embedded at compile time";
   let description = [{
     `events` is a K x 2 integer tensor of (step, channel) pairs, step >= 0,
-    0 <= channel < size.
+    0 <= channel < size; a step above 2^32 - 1 is an error when mapped onto
+    a chip.
 
     ```mlir
     %stim = snn.file_source @stim {events = dense<[[0, 1], [3, 0]]>
@@ -150,8 +155,9 @@ def SNN_ProjectionOp : SNN_Op<"projection", [Symbol, HasParent<"NetworkOp">]> {
   let summary = "Synapses from a population or source to a population";
   let description = [{
     `connectivity` is one of `#snn.dense`, `#snn.sparse`, `#snn.one_to_one`,
-    `#snn.fixed_prob`, `#snn.conv2d`. `delay` (steps, >= 1) applies to every
-    synapse that has none of its own. `bias`, when present, adds one value
+    `#snn.fixed_prob`, `#snn.conv2d`. `delay` (steps, >= 1; at most 2^32 - 1
+    when mapped onto a chip) applies to every synapse that has none of its
+    own. `bias`, when present, adds one value
     per post neuron every step (NIR's Affine bias); `snn-discretize` folds it
     into the post population. After `snn-quantize` the weights are integer
     mantissas, `weight_exponent` is the shared exponent and `quant_error` the

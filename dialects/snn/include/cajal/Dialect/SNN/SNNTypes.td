@@ -15,6 +15,8 @@ def SNN_SpikesType : SNN_Type<"Spikes", "spikes"> {
   let description = [{
     One bit per neuron (or source channel) and time step. The shape is the
     population's shape; connectivity rules index neurons in row-major order.
+    Every dimension is >= 1 and the product (the number of neurons) is at
+    most 2^32 - 1, computed without overflow: neuron indices are 32-bit.
 
     ```mlir
     !snn.spikes<3200>        // a flat population
@@ -27,6 +29,8 @@ def SNN_SpikesType : SNN_Type<"Spikes", "spikes"> {
   let extraClassDeclaration = [{
     /// Number of neurons: the product of the shape.
     int64_t getSize() const;
+    /// The most neurons a spike vector may have (indices are 32-bit).
+    static constexpr int64_t kMaxSize = 4294967295;
   }];
 }
 

@@ -1,12 +1,13 @@
-//===- ImageBuilder.cpp - Assemble chip images in tests -------------------===//
+//===- ImageBuilder.cpp - Assemble chip images from cores and groups ------===//
 
-#include "ImageBuilder.h"
+#include "cajal/ImageGen/ImageBuilder.h"
 
-namespace cajal::testimg {
+namespace cajal::imagegen {
 
-ImageBuilder::ImageBuilder(const chip::Profile &profile) : profile(profile) {
-  image.profileName = profile.name;
-  image.profileFingerprint = profile.fingerprint();
+ImageBuilder::ImageBuilder(const chip::Profile &chipProfile)
+    : profile(chipProfile) {
+  image.profileName = chipProfile.name;
+  image.profileFingerprint = chipProfile.fingerprint();
 }
 
 uint32_t ImageBuilder::addCore(std::vector<chip::CompartmentParams> comps) {
@@ -92,4 +93,4 @@ chip::Image ImageBuilder::build() const {
   return out;
 }
 
-} // namespace cajal::testimg
+} // namespace cajal::imagegen

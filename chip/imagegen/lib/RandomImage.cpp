@@ -1,4 +1,4 @@
-//===- RandomImage.cpp - Seeded random chip images for tests --------------===//
+//===- RandomImage.cpp - Seeded random chip images ------------------------===//
 //
 // Every choice is drawn from one splitmix64 stream, in a fixed order: cores
 // and their compartments, then input axons with their synapse groups, then
@@ -9,15 +9,15 @@
 // to the profile's per-core limits.
 //
 //===----------------------------------------------------------------------===//
-#include "RandomImage.h"
-#include "ImageBuilder.h"
+#include "cajal/ImageGen/RandomImage.h"
+#include "cajal/ImageGen/ImageBuilder.h"
 
 #include "cajal/Chip/Source.h"
 
 #include <algorithm>
 #include <tuple>
 
-namespace cajal::testimg {
+namespace cajal::imagegen {
 
 namespace {
 
@@ -213,4 +213,4 @@ RandomNetwork randomNetwork(const chip::Profile &profile,
   return net;
 }
 
-} // namespace cajal::testimg
+} // namespace cajal::imagegen

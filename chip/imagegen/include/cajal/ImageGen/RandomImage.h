@@ -1,4 +1,4 @@
-//===- RandomImage.h - Seeded random chip images for tests ------*- C++ -*-===//
+//===- RandomImage.h - Seeded random chip images -----------------*- C++ -*-===//
 //
 // A random but valid image for a profile: 2..8 cores whose compartment
 // parameters cover the profile's full legal ranges (mixed with parameters
@@ -8,8 +8,8 @@
 // image on every platform (own integer RNG, no std distributions).
 //
 //===----------------------------------------------------------------------===//
-#ifndef CAJAL_TESTS_RANDOMIMAGE_H
-#define CAJAL_TESTS_RANDOMIMAGE_H
+#ifndef CAJAL_IMAGEGEN_RANDOMIMAGE_H
+#define CAJAL_IMAGEGEN_RANDOMIMAGE_H
 
 #include "cajal/Chip/Image.h"
 #include "cajal/Chip/Profile.h"
@@ -17,7 +17,7 @@
 #include <cstdint>
 #include <vector>
 
-namespace cajal::testimg {
+namespace cajal::imagegen {
 
 /// A spike given to an External source at run time.
 struct ExternalSpike {
@@ -42,6 +42,6 @@ struct RandomOptions {
 RandomNetwork randomNetwork(const chip::Profile &profile,
                             const RandomOptions &options);
 
-} // namespace cajal::testimg
+} // namespace cajal::imagegen
 
-#endif // CAJAL_TESTS_RANDOMIMAGE_H
+#endif // CAJAL_IMAGEGEN_RANDOMIMAGE_H

@@ -1,13 +1,13 @@
-//===- ImageBuilder.h - Assemble chip images in tests -----------*- C++ -*-===//
+//===- ImageBuilder.h - Assemble chip images from cores and groups -*- C++ -*-===//
 //
-// Tests and the random image generator describe an image as cores,
+// Tests, `check-rtl --random` and the random generator describe an image as cores,
 // synapse groups, output axons, sources and populations; the builder packs
 // the synapses in the profile's format, places the cores on free mesh
 // positions and lays out the offset tables (outputBegin, targetBegin).
 //
 //===----------------------------------------------------------------------===//
-#ifndef CAJAL_TESTS_IMAGEBUILDER_H
-#define CAJAL_TESTS_IMAGEBUILDER_H
+#ifndef CAJAL_IMAGEGEN_IMAGEBUILDER_H
+#define CAJAL_IMAGEGEN_IMAGEBUILDER_H
 
 #include "cajal/Chip/Image.h"
 #include "cajal/Chip/Profile.h"
@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-namespace cajal::testimg {
+namespace cajal::imagegen {
 
 class ImageBuilder {
 public:
@@ -49,6 +49,6 @@ private:
   std::vector<std::vector<std::vector<chip::AxonTarget>>> sourceTargets;
 };
 
-} // namespace cajal::testimg
+} // namespace cajal::imagegen
 
-#endif // CAJAL_TESTS_IMAGEBUILDER_H
+#endif // CAJAL_IMAGEGEN_IMAGEBUILDER_H

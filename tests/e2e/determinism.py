@@ -1,0 +1,115 @@
+#!/usr/bin/env python3
+"""determinism.py - the same input gives the same bytes and the same spikes.
+
+    determinism.py CAJAL REPO_ROOT
+
+Compile: every example and the NIR models of tests/e2e/nir/data are compiled
+twice, once with MLIR's thread pool on every CPU and once pinned to one CPU
+(`taskset -c 0`); the two images must be byte-identical.
+
+Run: each image runs on the golden model with every instruction set it has
+(CAJAL_GOLDEN_ISA=generic, avx2, avx512); the spike files must be identical.
+An instruction set this CPU lacks is reported and left out; one the CPU has
+(by /proc/cpuinfo) but the run refuses is a failure, so the check cannot
+quietly shrink.
+"""
+import os
+import random
+import subprocess
+import sys
+import tempfile
+
+CAJAL, ROOT = sys.argv[1], sys.argv[2]
+WORK = tempfile.mkdtemp(prefix="cajal-determinism-")
+NIR = os.path.join(ROOT, "tests", "e2e", "nir", "data")
+# (name, model, extra compile arguments, input node, input size)
+MODELS = [
+    ("cuba", os.path.join(ROOT, "examples", "cuba.mlir"), [], None, 0),
+    ("synfire", os.path.join(ROOT, "examples", "synfire.mlir"), [], None, 0),
+    ("cnn", os.path.join(NIR, "cnn_sinabs.nir"), ["--dt", "1"], "input", 2 * 34 * 34),
+    ("braille", os.path.join(NIR, "braille_noDelay_bias_zero.nir"), ["--dt", "1e-4"],
+     "input", 12),
+]
+# CPU flags each instruction set needs (the golden model's own test, in short).
+ISA_FLAGS = {"generic": set(), "avx2": {"avx2"}, "avx512": {"avx512f", "avx512bw"}}
+failures = []
+
+
+def cpu_flags():
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("flags"):
+                return set(line.split(":", 1)[1].split())
+    return set()
+
+
+def compile_image(name, model, extra, pinned):
+    image = os.path.join(WORK, f"{name}.{'one-cpu' if pinned else 'all-cpus'}.cjimg")
+    argv = [CAJAL, "compile", model, "-o", image, *extra]
+    if pinned:
+        argv = ["taskset", "-c", "0"] + argv
+    done = subprocess.run(argv, capture_output=True, text=True)
+    if done.returncode != 0:
+        sys.exit(f"FAIL: compiling {model}: {done.stderr}")
+    with open(image, "rb") as f:
+        return image, f.read()
+
+
+def write_input(name, node, size):
+    path = os.path.join(WORK, f"{name}.input.csv")
+    rng = random.Random(11)
+    with open(path, "w") as f:
+        f.write("step,node,index\n")
+        if node:
+            for step in range(60):
+                for index in range(size):
+                    if rng.random() < 0.1:
+                        f.write(f"{step},{node},{index}\n")
+    return path
+
+
+def run(image, isa, spikes_in):
+    out = os.path.join(WORK, f"{os.path.basename(image)}.{isa}.csv")
+    env = dict(os.environ, CAJAL_GOLDEN_ISA=isa)
+    argv = [CAJAL, "run", image, "--steps", "1000", "--spikes-out", out, "--quiet"]
+    if spikes_in:
+        argv += ["--input", spikes_in]
+    done = subprocess.run(argv, capture_output=True, text=True, env=env)
+    if done.returncode != 0:
+        return None, done.stderr.strip()
+    with open(out) as f:
+        return f.read(), ""
+
+
+flags = cpu_flags()
+for name, model, extra, node, size in MODELS:
+    image, first = compile_image(name, model, extra, pinned=False)
+    _, second = compile_image(name, model, extra, pinned=True)
+    if first != second:
+        failures.append(f"{name}: two compiles give different images "
+                        f"({len(first)} and {len(second)} bytes)")
+    spikes_in = write_input(name, node, size) if node else None
+    reference, covered = None, []
+    for isa, needs in ISA_FLAGS.items():
+        spikes, error = run(image, isa, spikes_in)
+        if spikes is None:
+            if needs <= flags:
+                failures.append(f"{name}: CAJAL_GOLDEN_ISA={isa} refused although the "
+                                f"CPU has {sorted(needs)}: {error}")
+            else:
+                print(f"note: {name}: this CPU lacks {isa} ({error})")
+            continue
+        covered.append(isa)
+        if reference is None:
+            reference = spikes
+        elif spikes != reference:
+            failures.append(f"{name}: CAJAL_GOLDEN_ISA={isa} spikes differ from "
+                            f"{covered[0]}'s")
+    if reference is not None and reference.count("\n") < 2:
+        failures.append(f"{name}: no spikes in 1000 steps: the comparison shows nothing")
+    print(f"ok: {name}: {len(first)}-byte image twice identical; spikes identical "
+          f"on {', '.join(covered)} ({reference.count(chr(10)) - 1} spikes)")
+
+if failures:
+    print("\n".join("FAIL: " + f for f in failures))
+    sys.exit(1)
