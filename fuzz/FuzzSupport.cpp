@@ -11,10 +11,13 @@ namespace fs = std::filesystem;
 
 // Debian's libMLIR is not instrumented: its manual poisoning in
 // Dialect::addType reads as a use-after-poison to ASan (TOOLCHAIN.md,
-// pitfall 10). The environment's ASAN_OPTIONS still apply on top.
+// pitfall 10). An impossible allocation returns null as glibc's malloc
+// does (libhdf5 then reports a damaged file) instead of ending the process;
+// Cajal's own `new` still throws, and -malloc_limit_mb still reports any
+// allocation above the limit. The environment's ASAN_OPTIONS apply on top.
 extern "C" const char *__asan_default_options();
 extern "C" const char *__asan_default_options() {
-  return "allow_user_poisoning=0";
+  return "allow_user_poisoning=0:allocator_may_return_null=1";
 }
 
 namespace cajal::fuzz {

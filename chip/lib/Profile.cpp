@@ -222,6 +222,14 @@ Status checkEntry(const std::string &file, const std::string &name,
 }
 
 Status readJsonFile(const std::string &path, json &out) {
+  // The C library would read a NUL byte as the end of the path ("dir/\0x"
+  // opens "dir/"), and reading a directory throws from inside the parser.
+  if (path.find('\0') != std::string::npos)
+    return makeError("profile path \"" + path.substr(0, path.find('\0')) +
+                     "...\" contains a NUL byte");
+  struct stat info;
+  if (::stat(path.c_str(), &info) == 0 && !S_ISREG(info.st_mode))
+    return makeError(path + ": cannot open profile: not a regular file");
   std::ifstream in(path);
   if (!in)
     return makeError(path + ": cannot open profile: " + std::strerror(errno));
@@ -229,6 +237,8 @@ Status readJsonFile(const std::string &path, json &out) {
     out = json::parse(in);
   } catch (const json::exception &e) {
     return makeError(path + ": invalid JSON: " + e.what());
+  } catch (const std::ios_base::failure &e) {
+    return makeError(path + ": cannot read profile: " + e.what());
   }
   if (!out.is_object())
     return makeError(path + ": a profile must be a JSON object");

@@ -211,6 +211,14 @@ Status readVariableStrings(hid_t file, hid_t ds, size_t count,
   GlobalHeap heap(file);
   if (Status s = heap.open(); !s)
     return s;
+  // A damaged header can give the stored references another size than the
+  // dataspace implies; libhdf5 then copies past its buffers (seen fuzzing).
+  Handle fileType(H5Dget_type(ds), H5Tclose);
+  Handle space(H5Dget_space(ds), H5Sclose);
+  if (!fileType || !space ||
+      H5Sget_simple_extent_npoints(space.get()) != hssize_t(count) ||
+      H5Dget_storage_size(ds) != hsize_t(count) * kReferenceBytes)
+    return makeError("its stored strings do not match its shape");
   std::vector<uint8_t> references(count * kReferenceBytes);
   if (count > 0 && H5Dread(ds, referenceType(), H5S_ALL, H5S_ALL, H5P_DEFAULT,
                            references.data()) < 0)

@@ -405,3 +405,18 @@ TEST(ProfileTest, PowerGatingIsAProfileOptionOffForLoihi1) {
   EXPECT_TRUE(gated->cost.powerGateUnusedChips);
   EXPECT_NE(gated->fingerprint(), p.fingerprint());
 }
+
+// Found by fuzz/mlir (`profile = "\00\02"` on an nc.chip): a name with a NUL
+// byte opened the profile directory, and reading a directory threw from
+// inside the JSON parser (std::terminate). Both are errors now.
+TEST(ProfileTest, DirectoriesAndNulBytesAreErrors) {
+  TempDir dir;
+  Result<Profile> directory = loadProfile(dir.path + "/");
+  ASSERT_FALSE(bool(directory));
+  EXPECT_NE(directory.error().find("not a regular file"), std::string::npos)
+      << directory.error();
+  Result<Profile> nul = findProfile(std::string("\0\2", 2), dir.path);
+  ASSERT_FALSE(bool(nul));
+  EXPECT_NE(nul.error().find("contains a NUL byte"), std::string::npos)
+      << nul.error();
+}
