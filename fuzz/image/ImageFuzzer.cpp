@@ -69,11 +69,9 @@ void roundTrip(const chip::Image &image) {
     fuzz::oracleFailure("an image that reads does not write: " + s.error());
   Result<chip::Image> again = chip::readImageUnchecked(path);
   if (!again)
-    fuzz::oracleFailure("a written image does not read back: " +
-                        again.error());
+    fuzz::oracleFailure("a written image does not read back: " + again.error());
   fuzz::removeFile(path);
 }
-
 
 bool sameCounters(const golden::Counters &a, const golden::Counters &b) {
   return a.steps == b.steps && a.compartmentSpikes == b.compartmentSpikes &&

@@ -42,8 +42,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   options.dt = kTimeStep;
   // Both reset modes: the choice changes which neuron parameters are used.
   options.resetBySubtraction = size % 2 == 1;
-  auto module = cajal::nir::importNIRFileImage(data, size, "fuzz.nir", context,
-                                               options);
+  auto module =
+      cajal::nir::importNIRFileImage(data, size, "fuzz.nir", context, options);
   (void)module;
   return 0;
 }

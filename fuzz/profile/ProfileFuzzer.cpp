@@ -52,8 +52,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     fuzz::oracleFailure("loading the same profile twice differs");
   // Every consumer sizes its core tables by totalCores().
   const chip::MeshShape &m = profile->mesh;
-  const uint64_t cores = uint64_t(m.tilesX) * m.tilesY * m.coresPerTile *
-                         m.chipsX * m.chipsY;
+  const uint64_t cores =
+      uint64_t(m.tilesX) * m.tilesY * m.coresPerTile * m.chipsX * m.chipsY;
   if (cores != m.totalCores())
     fuzz::oracleFailure("the mesh has " + std::to_string(cores) +
                         " cores, totalCores() says " +

@@ -96,7 +96,8 @@ int main(int argc, char **argv) {
       chip::findProfile(o.profile, chip::defaultProfileDir());
   if (!profile)
     return fail(profile.error());
-  const imagegen::RandomNetwork net = imagegen::randomNetwork(*profile, o.random);
+  const imagegen::RandomNetwork net =
+      imagegen::randomNetwork(*profile, o.random);
   if (Status s = chip::writeImage(net.image, *profile, o.out); !s)
     return fail(o.out + ": " + s.error());
   if (!o.json.empty())

@@ -70,8 +70,8 @@ bool allShared(QuantizedParamsAttr q) {
 template <typename T>
 LogicalResult toInts(Operation *op, ArrayRef<double> values, StringRef what,
                      int64_t lowest, std::vector<T> &out) {
-  const double lo = double(std::max<int64_t>(lowest,
-                                             std::numeric_limits<T>::min()));
+  const double lo =
+      double(std::max<int64_t>(lowest, std::numeric_limits<T>::min()));
   const double hi = double(std::numeric_limits<T>::max());
   out.clear();
   out.reserve(values.size());
@@ -109,8 +109,8 @@ LogicalResult fitInt(Operation *op, int64_t value, StringRef what,
   const int64_t lo = std::max<int64_t>(lowest, std::numeric_limits<T>::min());
   const uint64_t hi = uint64_t(std::numeric_limits<T>::max());
   if (value < lo || (value >= 0 && uint64_t(value) > hi))
-    return op->emitOpError() << what << " " << value << " does not fit ["
-                             << lo << ", " << hi << "]";
+    return op->emitOpError() << what << " " << value << " does not fit [" << lo
+                             << ", " << hi << "]";
   out = T(value);
   return success();
 }
@@ -293,8 +293,8 @@ LogicalResult cajal::checkCompartments(const MappedNetwork &mapped,
       if (Status s = chip::validateParams(params, profile); !s) {
         InFlightDiagnostic diag =
             PopulationOp(mapped.populations[p]).emitOpError()
-            << "has compartment parameters the chip cannot hold: "
-            << s.error() << " (profile " << profile.name << ")";
+            << "has compartment parameters the chip cannot hold: " << s.error()
+            << " (profile " << profile.name << ")";
         if (pop.params.size() > 1)
           diag << " (neuron " << i << ")";
         return diag;
@@ -347,7 +347,8 @@ FailureOr<MappedNetwork> cajal::buildMappingNetwork(NetworkOp network) {
     } else if (isa<InputOp, PoissonSourceOp, PeriodicSourceOp, FileSourceOp>(
                    op)) {
       nodes[&op] = {mapping::NodeRef::SourceNode, uint32_t(out.sources.size())};
-      FailureOr<mapping::Source> src = convertSource(&op, network.getTimeStep());
+      FailureOr<mapping::Source> src =
+          convertSource(&op, network.getTimeStep());
       if (failed(src))
         return failure();
       out.network.sources.push_back(std::move(*src));

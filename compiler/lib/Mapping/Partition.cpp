@@ -161,13 +161,12 @@ Status Slicer::collect(uint32_t pop, uint32_t j) {
     for (const SynapseRecord &s : buffer) {
       const uint32_t m = uint32_t(std::abs(int64_t(s.mantissa)));
       if (m > mantissaTop)
-        return makeError("projection \"" + net.projections[p].name +
-                             "\": weight mantissa " +
-                             std::to_string(s.mantissa) +
-                             " needs more than the " +
-                             std::to_string(f.weightBitsMax) +
-                             " weight bits of profile " + profile.name,
-                         aboutProjection(net.projections[p].name, "weight"));
+        return makeError(
+            "projection \"" + net.projections[p].name + "\": weight mantissa " +
+                std::to_string(s.mantissa) + " needs more than the " +
+                std::to_string(f.weightBitsMax) + " weight bits of profile " +
+                profile.name,
+            aboutProjection(net.projections[p].name, "weight"));
       if (s.delay > f.maxDelay)
         return makeError("projection \"" + net.projections[p].name +
                              "\": delay " + std::to_string(s.delay) +
@@ -273,13 +272,12 @@ Status Slicer::slicePopulation(uint32_t pop,
     }
     if (!u.fits(limits)) {
       const Excess e = firstExcess(u, limits);
-      return makeError("population \"" + P.name + "\" needs " +
-                           std::to_string(e.needed) + " " + e.resource +
-                           " per slice (neuron " + std::to_string(j) +
-                           " alone); a core has " +
-                           std::to_string(e.available) + ": " +
-                           fixFor(e.resource),
-                       aboutPopulation(P.name, e.resource));
+      return makeError(
+          "population \"" + P.name + "\" needs " + std::to_string(e.needed) +
+              " " + e.resource + " per slice (neuron " + std::to_string(j) +
+              " alone); a core has " + std::to_string(e.available) + ": " +
+              fixFor(e.resource),
+          aboutPopulation(P.name, e.resource));
     }
     apply(open, u);
   }
@@ -362,8 +360,7 @@ Status checkGiven(const Network &net, const chip::Profile &profile,
       return makeError("population \"" + net.populations[p].name +
                            "\": slices cover " + std::to_string(covered[p]) +
                            " of its " +
-                           std::to_string(net.populations[p].size) +
-                           " neurons",
+                           std::to_string(net.populations[p].size) + " neurons",
                        aboutPopulation(net.populations[p].name, "slices"));
   std::vector<bool> used(coreCount, false);
   for (const SliceAssignment &s : given)
@@ -463,15 +460,14 @@ Status checkFits(const Network &net, const chip::Profile &profile,
     if (!e.resource)
       continue;
     const SliceInfo &s = part.slices[part.coreSlices[c].front()];
-    return makeError("core " + std::to_string(c) + " (population \"" +
-                         net.populations[s.population].name +
-                         "\" from neuron " + std::to_string(s.firstNeuron) +
-                         ") needs " + std::to_string(e.needed) + " " +
-                         e.resource + "; a core has " +
-                         std::to_string(e.available) + ": " +
-                         fixFor(e.resource) + ", or split its slices",
-                     aboutPopulation(net.populations[s.population].name,
-                                     e.resource));
+    return makeError(
+        "core " + std::to_string(c) + " (population \"" +
+            net.populations[s.population].name + "\" from neuron " +
+            std::to_string(s.firstNeuron) + ") needs " +
+            std::to_string(e.needed) + " " + e.resource + "; a core has " +
+            std::to_string(e.available) + ": " + fixFor(e.resource) +
+            ", or split its slices",
+        aboutPopulation(net.populations[s.population].name, e.resource));
   }
   return Status::ok();
 }

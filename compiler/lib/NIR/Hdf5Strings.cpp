@@ -31,8 +31,8 @@ constexpr uint64_t kMaxCollectionBytes = uint64_t(1) << 26;
 
 /// The conversion HDF5 applies to a variable-length string read as an
 /// opaque of the stored reference's size: none, the bytes stay as stored.
-herr_t keepStoredForm(hid_t src, hid_t dst, H5T_cdata_t *cdata, size_t,
-                      size_t, size_t, void *, void *, hid_t) {
+herr_t keepStoredForm(hid_t src, hid_t dst, H5T_cdata_t *cdata, size_t, size_t,
+                      size_t, void *, void *, hid_t) {
   switch (cdata->command) {
   case H5T_CONV_INIT:
     cdata->need_bkg = H5T_BKG_NO;
@@ -145,8 +145,8 @@ Status GlobalHeap::load(uint64_t address, const Collection *&out) {
     out = &found->second;
     return Status::ok();
   }
-  const std::string where = "global heap collection at " +
-                            std::to_string(address);
+  const std::string where =
+      "global heap collection at " + std::to_string(address);
   // Header: "GCOL", version 1, 3 reserved bytes, the collection's size,
   // padded to 8 bytes; then objects: index (2), references (2), reserved
   // (4), size, data padded to 8 bytes; index 0 is the free space.

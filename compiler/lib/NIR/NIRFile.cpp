@@ -100,8 +100,8 @@ Result<std::vector<std::string>> linkNames(hid_t group) {
     return 0;
   };
   hsize_t index = 0;
-  const herr_t done = H5Literate(group, H5_INDEX_NAME, H5_ITER_INC, &index,
-                                 visit, &listing);
+  const herr_t done =
+      H5Literate(group, H5_INDEX_NAME, H5_ITER_INC, &index, visit, &listing);
   if (!listing.refused.empty())
     return makeError("'" + listing.refused +
                      "' is an external or user-defined link; a NIR file "
@@ -140,13 +140,13 @@ Status checkType(hid_t type, H5T_class_t cls) {
   if (cls == H5T_INTEGER) {
     if ((size != 1 && size != 2 && size != 4 && size != 8) ||
         H5Tget_precision(type) != 8 * size || H5Tget_offset(type) != 0)
-      return makeError("has an unusual integer type (" +
-                       std::to_string(size) + " bytes)");
+      return makeError("has an unusual integer type (" + std::to_string(size) +
+                       " bytes)");
     return Status::ok();
   }
   if (cls == H5T_FLOAT) {
-    for (hid_t known : {H5T_IEEE_F32LE, H5T_IEEE_F32BE, H5T_IEEE_F64LE,
-                        H5T_IEEE_F64BE})
+    for (hid_t known :
+         {H5T_IEEE_F32LE, H5T_IEEE_F32BE, H5T_IEEE_F64LE, H5T_IEEE_F64BE})
       if (H5Tequal(type, known) > 0)
         return Status::ok();
     return makeError("has a float type that is not IEEE single or double");
@@ -155,8 +155,7 @@ Status checkType(hid_t type, H5T_class_t cls) {
     const H5T_cset_t cset = H5Tget_cset(type);
     if (cset != H5T_CSET_ASCII && cset != H5T_CSET_UTF8)
       return makeError("has strings of an unknown character set");
-    if (H5Tis_variable_str(type) <= 0 &&
-        (size == 0 || size > kMaxStringBytes))
+    if (H5Tis_variable_str(type) <= 0 && (size == 0 || size > kMaxStringBytes))
       return makeError("has strings of " + std::to_string(size) + " bytes");
     return Status::ok();
   }
@@ -180,9 +179,9 @@ Status checkStorage(hid_t ds) {
   for (int i = 0; i < filters; ++i) {
     unsigned flags = 0, config = 0;
     size_t values = 0;
-    const H5Z_filter_t id = H5Pget_filter2(plist.get(), unsigned(i), &flags,
-                                           &values, nullptr, 0, nullptr,
-                                           &config);
+    const H5Z_filter_t id =
+        H5Pget_filter2(plist.get(), unsigned(i), &flags, &values, nullptr, 0,
+                       nullptr, &config);
     if (id != H5Z_FILTER_DEFLATE && id != H5Z_FILTER_SHUFFLE &&
         id != H5Z_FILTER_FLETCHER32)
       return makeError("uses HDF5 filter " + std::to_string(int(id)) +
@@ -292,9 +291,7 @@ Result<Array> readDataset(hid_t file, hid_t loc, const std::string &name,
   out.count = info->count;
   out.source = location + "/" + name;
   if (info->typeClass == H5T_STRING) {
-    if (Status s =
-            readStrings(file, ds.get(), type.get(), out.count, out);
-        !s)
+    if (Status s = readStrings(file, ds.get(), type.get(), out.count, out); !s)
       return withContext("dataset '" + name + "': ", s.takeError());
     return out;
   }
@@ -344,8 +341,7 @@ Status TreeReader::enter(hid_t group, const std::string &node) {
 /// Read the node group `name` of `parent` (its path for messages).
 Result<Node> TreeReader::readNode(hid_t parent, const std::string &name,
                                   const std::string &path,
-                                  const std::string &location,
-                                  unsigned depth) {
+                                  const std::string &location, unsigned depth) {
   if (++nodes > kMaxLinks)
     return nodeError(path, "the file has more than " +
                                std::to_string(kMaxLinks) + " nodes");
@@ -428,9 +424,8 @@ Result<Graph> TreeReader::readGraph(hid_t group, const std::string &path,
   if (!names)
     return nodeError(path, names.error());
   for (const std::string &name : *names) {
-    Result<Node> node =
-        readNode(nodesGroup.get(), name, joinPath(path, name),
-                 location + "/nodes/" + name, depth);
+    Result<Node> node = readNode(nodesGroup.get(), name, joinPath(path, name),
+                                 location + "/nodes/" + name, depth);
     if (!node)
       return node.takeError();
     graph.nodes.push_back(std::move(*node));
@@ -549,15 +544,14 @@ Status loadParameters(File &file, FlatGraph &graph) {
       if (allowed == 0)
         continue; // a parameter this node does not use: never read
       if (array.count > allowed)
-        return nodeError(n.name, "'" + name + "' has " +
-                                     std::to_string(array.count) +
-                                     " values; its shapes allow " +
-                                     std::to_string(allowed));
+        return nodeError(
+            n.name, "'" + name + "' has " + std::to_string(array.count) +
+                        " values; its shapes allow " + std::to_string(allowed));
       if (!file.open)
         return nodeError(n.name, "the file of '" + name + "' is closed");
-      Handle ds(H5Dopen2(file.open->file.get(), array.source.c_str(),
-                         H5P_DEFAULT),
-                H5Dclose);
+      Handle ds(
+          H5Dopen2(file.open->file.get(), array.source.c_str(), H5P_DEFAULT),
+          H5Dclose);
       Handle space(ds ? H5Dget_space(ds.get()) : -1, H5Sclose);
       Handle type(ds ? H5Dget_type(ds.get()) : -1, H5Tclose);
       if (!ds || !space || !type)

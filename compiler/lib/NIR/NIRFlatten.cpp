@@ -358,8 +358,8 @@ namespace {
 
 /// Every value of parameter `name` of `n` passes `ok`; else the error
 /// "<name>[i] = <v><what>".
-Status checkEach(const FlatNode &n, const char *name,
-                 bool (*ok)(double), const char *what) {
+Status checkEach(const FlatNode &n, const char *name, bool (*ok)(double),
+                 const char *what) {
   const Array *a = param(n, name);
   if (!a || a->isText)
     return Status::ok();
@@ -400,8 +400,7 @@ Status checkNodeValues(const FlatNode &n) {
   case NodeKind::Scale:
     return checkEach(n, "scale", finite, " must be finite");
   case NodeKind::Delay:
-    return checkEach(n, "delay", nonNegativeTime,
-                     " s must be >= 0 and finite");
+    return checkEach(n, "delay", nonNegativeTime, " s must be >= 0 and finite");
   default:
     return Status::ok();
   }

@@ -150,8 +150,8 @@ FailureOr<Attribute> Builder::discreteParams(const LoweredPopulation &pop,
   // One neuron when every parameter is shared: no per-neuron work (and no
   // per-neuron memory) for a large population of scalars.
   size_t n = 1;
-  for (const std::vector<double> *v : {&bias, &r, &leak, &tauMem, &tauSyn,
-                                       &wIn, &thr})
+  for (const std::vector<double> *v :
+       {&bias, &r, &leak, &tauMem, &tauSyn, &wIn, &thr})
     n = std::max(n, v->size());
   for (size_t i = 0; i < n; ++i) {
     if (pop.type == NeuronType::Threshold) {

@@ -176,8 +176,8 @@ Status inferShapes(FlatGraph &g) {
     for (const Shape *s : {&n.in, &n.out}) {
       const int64_t size = shapeSize(*s);
       if (size == 0)
-        return nodeError(n.name, "its shape " + formatShape(*s) +
-                                     " has no elements");
+        return nodeError(n.name,
+                         "its shape " + formatShape(*s) + " has no elements");
       if (size > kMaxNeurons)
         return nodeError(n.name, "its shape " + formatShape(*s) +
                                      " has more than " +

@@ -57,11 +57,11 @@ OwningOpRef<ModuleOp> cajal::parseModel(llvm::SourceMgr &sourceMgr,
       sourceMgr.getMemoryBuffer(sourceMgr.getMainFileID());
   const size_t at = tooDeep(buffer->getBuffer(), kMaxModelNesting);
   if (at != llvm::StringRef::npos) {
-    const llvm::SMLoc loc = llvm::SMLoc::getFromPointer(
-        buffer->getBufferStart() + at);
+    const llvm::SMLoc loc =
+        llvm::SMLoc::getFromPointer(buffer->getBufferStart() + at);
     const auto [line, column] = sourceMgr.getLineAndColumn(loc);
-    emitError(FileLineColLoc::get(&context, buffer->getBufferIdentifier(),
-                                  line, column))
+    emitError(FileLineColLoc::get(&context, buffer->getBufferIdentifier(), line,
+                                  column))
         << "nesting deeper than " << kMaxModelNesting
         << " levels of brackets; a model is never nested so deep (the parser "
            "would run out of stack)";

@@ -48,8 +48,8 @@ LogicalResult readWeights(ProjectionOp proj, SmallVectorImpl<double> &out) {
                             "elided resource blob?)");
   for (auto [i, w] : llvm::enumerate(out))
     if (!std::isfinite(w))
-      return proj.emitOpError() << "weight " << i << " is " << w
-                                << "; weights must be finite";
+      return proj.emitOpError()
+             << "weight " << i << " is " << w << "; weights must be finite";
   return success();
 }
 
@@ -314,11 +314,12 @@ struct SNNQuantize : public cajal::impl::SNNQuantizeBase<SNNQuantize> {
     };
     if (quantizer.zeroed.size() < quantizer.weighted) {
       for (const ZeroedProjection &z : quantizer.zeroed) {
-        InFlightDiagnostic warning =
-            ProjectionOp(z.proj).emitWarning()
-            << "every weight of projection '" << ProjectionOp(z.proj).getSymName()
-            << "' quantises to 0 on profile " << profileName
-            << ", so it carries nothing on the chip: ";
+        InFlightDiagnostic warning = ProjectionOp(z.proj).emitWarning()
+                                     << "every weight of projection '"
+                                     << ProjectionOp(z.proj).getSymName()
+                                     << "' quantises to 0 on profile "
+                                     << profileName
+                                     << ", so it carries nothing on the chip: ";
         describe(*warning.getUnderlyingDiagnostic(), z);
       }
       return success();

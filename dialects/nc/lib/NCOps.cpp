@@ -139,12 +139,11 @@ LogicalResult CompartmentsOp::verifySymbolUses(SymbolTableCollection &symbols) {
     return success();
   if (pop->getModel() != getModel())
     return emitOpError()
-               .append("model ", getModelAttr(), " differs from the population's ",
-                       pop->getModelAttr())
+               .append("model ", getModelAttr(),
+                       " differs from the population's ", pop->getModelAttr())
                .attachNote(pop->getLoc())
            << "population '" << pop->getSymName() << "' is declared here";
-  return checkRange(*this, "slice", getBegin(), getEnd(), pop->getSize(),
-                    *pop);
+  return checkRange(*this, "slice", getBegin(), getEnd(), pop->getSize(), *pop);
 }
 
 LogicalResult SynapsesOp::verify() {

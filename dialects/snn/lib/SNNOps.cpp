@@ -73,8 +73,8 @@ static LogicalResult verifyRecordNames(NetworkOp net) {
 }
 
 LogicalResult NetworkOp::verify() {
-  if (FloatAttr dt = getDtAttr();
-      dt && !(dt.getValueAsDouble() > 0 && std::isfinite(dt.getValueAsDouble())))
+  if (FloatAttr dt = getDtAttr(); dt && !(dt.getValueAsDouble() > 0 &&
+                                          std::isfinite(dt.getValueAsDouble())))
     return emitOpError() << "'dt' must be finite and > 0, got "
                          << dt.getValueAsDouble();
   if (failed(verifySymbolName(*this)))

@@ -29,8 +29,8 @@ int64_t sizeOf(Value v) { return cast<SpikesType>(v.getType()).getSize(); }
 LogicalResult withPostNote(InFlightDiagnostic diag, ProjectionOp op) {
   if (PopulationOp post = op.getPostPopulation())
     diag.attachNote(post.getLoc())
-        << "post population '" << post.getSymName() << "' ("
-        << post.getSize() << " neurons) is declared here";
+        << "post population '" << post.getSymName() << "' (" << post.getSize()
+        << " neurons) is declared here";
   return diag;
 }
 
@@ -170,9 +170,8 @@ LogicalResult verifyConv2d(ProjectionOp op, Conv2dAttr conv) {
     if (conv.getStride()[i] < 1 || conv.getDilation()[i] < 1 ||
         conv.getPadding()[i] < 0 || conv.getStride()[i] > most ||
         conv.getDilation()[i] > most || conv.getPadding()[i] > most)
-      return op.emitOpError()
-             << "conv2d stride and dilation must be in [1, " << most
-             << "], padding in [0, " << most << "]";
+      return op.emitOpError() << "conv2d stride and dilation must be in [1, "
+                              << most << "], padding in [0, " << most << "]";
   for (int64_t d : kernel.getShape())
     if (d < 1 || d > most)
       return op.emitOpError() << "conv2d kernel dimensions must be in [1, "
@@ -185,13 +184,13 @@ LogicalResult verifyConv2d(ProjectionOp op, Conv2dAttr conv) {
   int64_t inSize = 1;
   for (int64_t d : in)
     if (d < 1 || __builtin_mul_overflow(inSize, d, &inSize))
-      return op.emitOpError() << "conv2d in_shape " << in[0] << "x" << in[1]
-                              << "x" << in[2] << " is not a shape of "
-                              << pre << " neurons";
+      return op.emitOpError()
+             << "conv2d in_shape " << in[0] << "x" << in[1] << "x" << in[2]
+             << " is not a shape of " << pre << " neurons";
   if (inSize != pre)
-    return op.emitOpError() << "conv2d in_shape " << in[0] << "x" << in[1]
-                            << "x" << in[2] << " has " << inSize
-                            << " neurons but pre has " << pre;
+    return op.emitOpError()
+           << "conv2d in_shape " << in[0] << "x" << in[1] << "x" << in[2]
+           << " has " << inSize << " neurons but pre has " << pre;
   const int64_t outC = kernel.getDimSize(0);
   const int64_t outH = convOut(in[1], kernel.getDimSize(2), conv.getStride()[0],
                                conv.getPadding()[0], conv.getDilation()[0]);
@@ -207,8 +206,8 @@ LogicalResult verifyConv2d(ProjectionOp op, Conv2dAttr conv) {
           : fits && postType.getSize() == outSize;
   if (!shapeOk || outH <= 0 || outW <= 0)
     return withPostNote(op.emitOpError()
-                            << "conv2d output is " << outC << "x" << outH
-                            << "x" << outW << " but post is " << postType,
+                            << "conv2d output is " << outC << "x" << outH << "x"
+                            << outW << " but post is " << postType,
                         op);
   return checkWeightType(op, kernel.getElementType(), "conv2d kernel weights");
 }
@@ -229,8 +228,8 @@ LogicalResult ProjectionOp::verify() {
                            << " values but post has " << post << " neurons";
     for (auto [i, b] : llvm::enumerate(*bias))
       if (!std::isfinite(b))
-        return emitOpError() << "'bias' must be finite, got " << b
-                             << " (neuron " << i << ")";
+        return emitOpError()
+               << "'bias' must be finite, got " << b << " (neuron " << i << ")";
   }
   if (FloatAttr err = getQuantErrorAttr();
       err && !(err.getValueAsDouble() >= 0))

@@ -194,8 +194,7 @@ TEST(NIRHostileTest, CorruptedFilesGiveCleanErrors) {
         }
         Result<nir::FlatGraph> flat = nir::flattenGraph(*file);
         if (!flat || !nir::inferShapes(*flat) ||
-            !nir::loadParameters(*file, *flat) ||
-            !nir::lowerGraph(*flat, 1e-3))
+            !nir::loadParameters(*file, *flat) || !nir::lowerGraph(*flat, 1e-3))
           ++errors;
       }
   }

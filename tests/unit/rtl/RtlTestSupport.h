@@ -10,8 +10,8 @@
 #ifndef CAJAL_TESTS_RTL_RTLTESTSUPPORT_H
 #define CAJAL_TESTS_RTL_RTLTESTSUPPORT_H
 
-#include "cajal/ImageGen/RandomImage.h"
 #include "cajal/Chip/Profile.h"
+#include "cajal/ImageGen/RandomImage.h"
 #include "cajal/Rtl/CoreInputs.h"
 
 #include <cstdint>

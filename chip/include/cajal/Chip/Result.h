@@ -21,7 +21,14 @@ namespace cajal {
 /// compiler locates the error at that thing (the op of a population, the
 /// node of a NIR file) from here, never by searching the message.
 struct ErrorSubject {
-  enum class Kind : uint8_t { None, Population, Projection, Source, Node, Core };
+  enum class Kind : uint8_t {
+    None,
+    Population,
+    Projection,
+    Source,
+    Node,
+    Core
+  };
   Kind kind = Kind::None;
   std::string name;  ///< its name (NIR: the node's dotted path; core: index)
   std::string field; ///< the parameter or resource concerned; may be empty
@@ -36,7 +43,9 @@ struct Error {
   ErrorSubject subject; ///< Kind::None when the error concerns no one thing
 };
 
-inline Error makeError(std::string message) { return Error{std::move(message)}; }
+inline Error makeError(std::string message) {
+  return Error{std::move(message)};
+}
 inline Error makeError(std::string message, ErrorSubject subject) {
   return Error{std::move(message), std::move(subject)};
 }

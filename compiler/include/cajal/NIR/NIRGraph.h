@@ -44,8 +44,8 @@ struct Array {
   std::vector<double> values;    ///< row-major; numbers only, once loaded
   std::vector<std::string> text; ///< row-major; text datasets only
   bool isText = false;
-  bool loaded = true;  ///< false: `values` not read yet
-  std::string source;  ///< where the data is in the file (HDF5 path)
+  bool loaded = true; ///< false: `values` not read yet
+  std::string source; ///< where the data is in the file (HDF5 path)
   size_t size() const { return isText ? text.size() : size_t(count); }
 };
 
