@@ -144,6 +144,21 @@ const std::vector<FieldDesc> &fieldTable() {
       CAJAL_FIELD("cost.powerGateUnusedChips", Flag, 0, 1,
                   cost.powerGateUnusedChips),
       CAJAL_FIELD("cost.stepTimeoutNs", Real, 1, 1e300, cost.stepTimeoutNs),
+      // Operand fields are 4 bits: at most 16 registers and words of a kind.
+      CAJAL_FIELD("isa.programmable", Flag, 0, 1, isa.programmable),
+      CAJAL_FIELD("isa.multiplier", Flag, 0, 1, isa.multiplier),
+      CAJAL_FIELD("isa.maxInstructions", Unsigned, 1, 4096,
+                  isa.maxInstructions),
+      CAJAL_FIELD("isa.registers", Unsigned, 1, 16, isa.registers),
+      CAJAL_FIELD("isa.maxStateWords", Unsigned, 1, 16, isa.maxStateWords),
+      CAJAL_FIELD("isa.maxParamWords", Unsigned, 0, 16, isa.maxParamWords),
+      CAJAL_FIELD("isa.maxConstants", Unsigned, 0, 16, isa.maxConstants),
+      CAJAL_FIELD("isa.aluCycles", Unsigned, 0, 65536, isa.aluCycles),
+      CAJAL_FIELD("isa.multiplyCycles", Unsigned, 0, 65536, isa.multiplyCycles),
+      CAJAL_FIELD("isa.spikeCycles", Unsigned, 0, 65536, isa.spikeCycles),
+      CAJAL_FIELD("isa.aluPJ", Real, 0, 1e300, isa.aluPJ),
+      CAJAL_FIELD("isa.multiplyPJ", Real, 0, 1e300, isa.multiplyPJ),
+      CAJAL_FIELD("isa.spikePJ", Real, 0, 1e300, isa.spikePJ),
   };
   return table;
 }

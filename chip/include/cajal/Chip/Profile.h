@@ -109,6 +109,20 @@ struct CostTable {
   double stepTimeoutNs = 0;
 };
 
+/// The neurocore instruction set's budget and prices (docs/neurocore-isa.md).
+struct IsaLimits {
+  /// Any valid program within the budget; false: only the chip's
+  /// fixed-function programs (the LIF family of StandardPrograms.h).
+  bool programmable = false;
+  bool multiplier = false; ///< MULSHR available (DECAY always is)
+  unsigned maxInstructions = 0;
+  unsigned registers = 0; ///< scratch registers r0.., at most 16
+  unsigned maxStateWords = 0, maxParamWords = 0, maxConstants = 0;
+  /// Cycles and energy of one instruction, by cost class.
+  unsigned aluCycles = 0, multiplyCycles = 0, spikeCycles = 0;
+  double aluPJ = 0, multiplyPJ = 0, spikePJ = 0;
+};
+
 struct Profile {
   std::string name;
   std::string description;
@@ -117,6 +131,7 @@ struct Profile {
   NeuronFormat neuron;
   SynapseFormat synapse;
   CostTable cost;
+  IsaLimits isa;
 
   /// A stable 64-bit digest of every field (FNV-1a over the canonical form);
   /// chip images record it so that an image is only run on its profile.

@@ -1,0 +1,43 @@
+//===- NeurocoreInterpreter.h - The reference interpreter: the oracle -*- C++
+//-*-===//
+//
+// One compartment update, one instruction at a time, exactly as
+// docs/neurocore-isa.md says. It is written to be read, not to be fast:
+// every other engine (the golden model's vectorised interpreter and LIF fast
+// paths, the SystemC core, the RTL micro-sequencer) is tested against it.
+// Programs must have passed validateProgram(); parameter words must lie in
+// their declared ranges.
+//
+//===----------------------------------------------------------------------===//
+#ifndef CAJAL_CHIP_NEUROCOREINTERPRETER_H
+#define CAJAL_CHIP_NEUROCOREINTERPRETER_H
+
+#include "cajal/Chip/Neurocore.h"
+
+#include <cstdint>
+
+namespace cajal::chip {
+
+struct UpdateOutcome {
+  bool spiked = false;
+  bool idle = false; ///< the idle skip applied: no instruction ran
+};
+
+/// Advance one compartment by one step. `state` holds program.state.size()
+/// words (updated in place), `params` program.params.size() words; `q` is
+/// the step's raw synaptic input.
+UpdateOutcome interpret(const Program &program, int32_t *state,
+                        const int64_t *params, int64_t q);
+
+/// The value of one instruction's arithmetic on 64-bit operands, shared by
+/// nothing but the interpreter and the tests that spell out the spec.
+namespace isa {
+int64_t mulShr(int64_t a, int64_t b, unsigned shift, Rounding rounding);
+int64_t decayBy(int64_t a, int64_t decay, unsigned bits);
+int64_t saturateMagnitude(int64_t a, unsigned bits);
+int64_t wrapTo(int64_t a, unsigned bits);
+} // namespace isa
+
+} // namespace cajal::chip
+
+#endif // CAJAL_CHIP_NEUROCOREINTERPRETER_H

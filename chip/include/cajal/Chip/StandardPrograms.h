@@ -1,0 +1,77 @@
+//===- StandardPrograms.h - The library of neurocore programs -*- C++ -*-===//
+//
+// The LIF family (IF, LIF, CUBA-LIF and LI are one program whose decays and
+// reset mode differ), adaptive LIF (LSNN, Bellec et al. 2018) and Izhikevich
+// (2003, regular spiking), written by hand in the instruction set of
+// docs/neurocore-isa.md. The LIF program is the definition of
+// chip::updateCompartment (Compartment.h) as a program: tests prove the two
+// equal on random parameters and inputs.
+//
+//===----------------------------------------------------------------------===//
+#ifndef CAJAL_CHIP_STANDARDPROGRAMS_H
+#define CAJAL_CHIP_STANDARDPROGRAMS_H
+
+#include "cajal/Chip/Compartment.h"
+#include "cajal/Chip/Neurocore.h"
+
+#include <cstdint>
+#include <vector>
+
+namespace cajal::chip {
+
+struct Profile;
+
+/// What the LIF program does on a spike.
+enum class LifReset : uint8_t { Zero, Subtract, NoSpike };
+
+/// The LIF variant a compartment's flags ask for.
+LifReset lifResetOf(const CompartmentParams &params);
+
+/// The current-based LIF program for the neuron format `f`. State words:
+/// s0 u, s1 v, s2 refractory counter; parameter words per lifParamWords.
+Program lifProgram(const NeuronFormat &f, LifReset reset);
+
+/// The parameter words of the LIF program for one compartment: p0 the u
+/// decay plus one, p1 the v decay, p2 bias, p3 vmin, p4 vmax, p5 threshold,
+/// p6 refractory period. The derived values are computed here and nowhere
+/// else.
+constexpr unsigned kLifParamWords = 7;
+std::vector<int64_t> lifParamWords(const CompartmentParams &params,
+                                   const NeuronFormat &f);
+
+/// CompartmentState <-> the LIF program's state words.
+void lifStateToWords(const CompartmentState &s, int32_t *words);
+CompartmentState lifStateFromWords(const int32_t *words);
+
+/// Whether `program` is one of the fixed-function programs of `profile`
+/// (the LIF program in each reset mode the profile allows).
+bool isFixedFunction(const Program &program, const Profile &profile);
+
+/// Adaptive LIF: the LIF program plus an adaptation word a that decays by
+/// p7 (like u and v), jumps by p8 on a spike, and raises the threshold to
+/// p5 + (p9 * a >> kAdaptiveLifBetaShift). State: s0 u, s1 v, s2 a,
+/// s3 refractory counter; parameters p0..p6 as the LIF program's.
+constexpr unsigned kAdaptiveLifParamWords = 10;
+constexpr unsigned kAdaptiveLifBetaShift = 8;
+Program adaptiveLifProgram(const NeuronFormat &f);
+
+/// Floating-point Izhikevich parameters and their fixed-point words.
+struct IzhikevichParams {
+  double a = 0.02, b = 0.2, c = -65.0, d = 8.0; ///< regular spiking
+  double current = 0;                           ///< bias, mV per ms
+};
+/// Izhikevich (2003) with v and u in mV scaled by 2^kIzhikevichFractionBits,
+/// one 1 ms step as two 0.5 ms Euler half steps for v (as in Izhikevich's
+/// published code), then u. Parameters: p0 a, p1 b (both scaled by 2^16),
+/// p2 c, p3 d, p4 bias current (scaled as v). The input q is added to the
+/// current in the same units. Spikes when v reaches 30 mV.
+constexpr unsigned kIzhikevichFractionBits = 12;
+constexpr unsigned kIzhikevichCoefficientBits = 16;
+/// The initial state (v = c, u = b * c) is `rest`'s.
+Program izhikevichProgram(const IzhikevichParams &rest);
+
+std::vector<int64_t> izhikevichParamWords(const IzhikevichParams &p);
+
+} // namespace cajal::chip
+
+#endif // CAJAL_CHIP_STANDARDPROGRAMS_H

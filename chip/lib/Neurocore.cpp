@@ -1,0 +1,474 @@
+//===- Neurocore.cpp - Encode, validate and print neurocore programs ------===//
+//
+// The validator is the loader's gate: an engine never sees a program that
+// reads a word outside its tables, writes a read-only word, uses an opcode
+// the chip lacks or exceeds the profile's budget. Each check names the
+// instruction index and the offending value so that the image loader can
+// prefix the population.
+//
+//===----------------------------------------------------------------------===//
+#include "cajal/Chip/Neurocore.h"
+
+#include "cajal/Chip/Profile.h"
+#include "cajal/Chip/StandardPrograms.h"
+
+#include <cinttypes>
+#include <cstdio>
+
+namespace cajal::chip {
+namespace isa {
+
+namespace {
+
+constexpr unsigned kOperandBits = 7;
+constexpr unsigned kIndexBits = 4;
+constexpr uint64_t kOperandMask = (1u << kOperandBits) - 1;
+constexpr unsigned kFieldD = 6, kFieldA = 13, kFieldB = 20, kFieldC = 27;
+constexpr unsigned kFieldImm = 34, kFieldMode = 40;
+
+uint64_t encodeOperand(Operand o) {
+  return (uint64_t(o.kind) << kIndexBits) | (o.index & 0xf);
+}
+Operand decodeOperand(uint64_t bits) {
+  return {OperandKind((bits >> kIndexBits) & 0x7), uint8_t(bits & 0xf)};
+}
+
+constexpr const char *kMnemonics[kOpcodeCount] = {
+    "NOP",   "MOV",   "ADD", "SUB",  "MULSHR", "DECAY", "SHL",
+    "SHR",   "MIN",   "MAX", "CLIP", "SAT",    "WRAP",  "CMPGT",
+    "CMPGE", "CMPEQ", "SEL", "REFR", "FIRE"};
+
+} // namespace
+
+uint64_t encode(const Instruction &i) {
+  return uint64_t(i.op) | encodeOperand(i.d) << kFieldD |
+         encodeOperand(i.a) << kFieldA | encodeOperand(i.b) << kFieldB |
+         encodeOperand(i.c) << kFieldC | uint64_t(i.imm & 0x3f) << kFieldImm |
+         uint64_t(i.mode & 0x3) << kFieldMode;
+}
+
+Instruction decode(uint64_t word) {
+  Instruction i;
+  i.op = Opcode(rawOpcode(word));
+  i.d = decodeOperand((word >> kFieldD) & kOperandMask);
+  i.a = decodeOperand((word >> kFieldA) & kOperandMask);
+  i.b = decodeOperand((word >> kFieldB) & kOperandMask);
+  i.c = decodeOperand((word >> kFieldC) & kOperandMask);
+  i.imm = uint8_t((word >> kFieldImm) & 0x3f);
+  i.mode = uint8_t((word >> kFieldMode) & 0x3);
+  return i;
+}
+
+std::string mnemonic(unsigned opcode) {
+  if (opcode < kOpcodeCount)
+    return kMnemonics[opcode];
+  return "op" + std::to_string(opcode);
+}
+
+CostClass costClass(Opcode op) {
+  switch (op) {
+  case Opcode::MulShr:
+  case Opcode::Decay:
+    return CostClass::Multiply;
+  case Opcode::Refr:
+  case Opcode::Fire:
+    return CostClass::Spike;
+  default:
+    return CostClass::Alu;
+  }
+}
+
+} // namespace isa
+
+using isa::Opcode;
+using isa::Operand;
+using isa::OperandKind;
+
+int64_t wordMin(unsigned bits, bool isSigned) {
+  if (!isSigned)
+    return 0;
+  return bits >= 64 ? INT64_MIN : -(int64_t(1) << (bits - 1));
+}
+
+int64_t wordMax(unsigned bits, bool isSigned) {
+  const unsigned magnitude = isSigned ? bits - 1 : bits;
+  return magnitude >= 63 ? INT64_MAX : (int64_t(1) << magnitude) - 1;
+}
+
+int64_t narrowToStateWord(int64_t value, const StateWord &w) {
+  if (w.overflow == Overflow::Saturate) {
+    const int64_t lo = wordMin(w.bits, w.isSigned);
+    const int64_t hi = wordMax(w.bits, w.isSigned);
+    return value < lo ? lo : (value > hi ? hi : value);
+  }
+  const uint64_t mask =
+      w.bits >= 64 ? ~uint64_t(0) : (uint64_t(1) << w.bits) - 1;
+  uint64_t r = uint64_t(value) & mask;
+  if (w.isSigned && w.bits < 64 && (r >> (w.bits - 1)))
+    r |= ~mask;
+  return int64_t(r);
+}
+
+namespace {
+
+std::string at(size_t index) {
+  return "instruction " + std::to_string(index) + ": ";
+}
+
+std::string operandText(Operand o, const Program *program) {
+  const unsigned i = o.index;
+  switch (o.kind) {
+  case OperandKind::None:
+    return "_";
+  case OperandKind::Reg:
+    return "r" + std::to_string(i);
+  case OperandKind::State:
+    if (program && i < program->state.size())
+      return "s" + std::to_string(i) + "." + program->state[i].name;
+    return "s" + std::to_string(i);
+  case OperandKind::Param:
+    if (program && i < program->params.size())
+      return "p" + std::to_string(i) + "." + program->params[i].name;
+    return "p" + std::to_string(i);
+  case OperandKind::Const:
+    if (program && i < program->constants.size())
+      return "c" + std::to_string(i) + "(" +
+             std::to_string(program->constants[i]) + ")";
+    return "c" + std::to_string(i);
+  case OperandKind::Input:
+    return i == isa::kInputQ        ? "q"
+           : i == isa::kInputSpiked ? "spiked"
+                                    : "in" + std::to_string(i);
+  }
+  return "?" + std::to_string(unsigned(o.kind)) + ":" + std::to_string(i);
+}
+
+/// Which operand slots an opcode reads and writes, and what imm and mode
+/// mean for it.
+struct Shape {
+  bool d = false, a = false, b = false, c = false;
+  bool usesImm = false; ///< imm is a shift or bit count
+  unsigned minImm = 0, maxImm = 0;
+  unsigned modes = 1; ///< valid mode values [0, modes)
+};
+
+Shape shapeOf(Opcode op) {
+  switch (op) {
+  case Opcode::Nop:
+    return {};
+  case Opcode::Mov:
+    return {true, true, false, false};
+  case Opcode::Add:
+  case Opcode::Sub:
+  case Opcode::Min:
+  case Opcode::Max:
+  case Opcode::CmpGt:
+  case Opcode::CmpGe:
+  case Opcode::CmpEq:
+    return {true, true, true, false};
+  case Opcode::MulShr:
+    return {true, true, true, false, true, 0, 63, 3};
+  case Opcode::Decay:
+    return {true, true, true, false, true, 0, 62};
+  case Opcode::Shl:
+  case Opcode::Shr:
+    return {true, true, false, false, true, 0, 63};
+  case Opcode::Clip:
+  case Opcode::Sel:
+    return {true, true, true, true};
+  case Opcode::Sat:
+    return {true, true, false, false, true, 1, 62};
+  case Opcode::Wrap:
+    return {true, true, false, false, true, 1, 63};
+  case Opcode::Refr:
+    return {true, false, false, false};
+  case Opcode::Fire:
+    // c is read only by Reset::ToValue; checked below.
+    return {true, true, true, true, false, 0, 0, 4};
+  }
+  return {};
+}
+
+Status checkSource(const Program &p, const Profile &profile, Operand o,
+                   const char *slot, size_t index) {
+  const std::string where = at(index) + "operand " + slot + " ";
+  const unsigned i = o.index;
+  switch (o.kind) {
+  case OperandKind::None:
+    return Status::ok();
+  case OperandKind::Reg:
+    if (i >= profile.isa.registers)
+      return makeError(where + "reads register r" + std::to_string(i) +
+                       "; the profile has " +
+                       std::to_string(profile.isa.registers) +
+                       " (isa.registers)");
+    return Status::ok();
+  case OperandKind::State:
+    if (i >= p.state.size())
+      return makeError(where + "reads state word s" + std::to_string(i) +
+                       "; the program declares " +
+                       std::to_string(p.state.size()));
+    return Status::ok();
+  case OperandKind::Param:
+    if (i >= p.params.size())
+      return makeError(where + "reads parameter word p" + std::to_string(i) +
+                       "; the program declares " +
+                       std::to_string(p.params.size()));
+    return Status::ok();
+  case OperandKind::Const:
+    if (i >= p.constants.size())
+      return makeError(where + "reads constant c" + std::to_string(i) +
+                       "; the program declares " +
+                       std::to_string(p.constants.size()));
+    return Status::ok();
+  case OperandKind::Input:
+    if (i >= isa::kInputCount)
+      return makeError(where + "reads input in" + std::to_string(i) +
+                       "; inputs are q (in0) and spiked (in1)");
+    return Status::ok();
+  }
+  return makeError(where + "has unknown operand kind " +
+                   std::to_string(unsigned(o.kind)));
+}
+
+Status checkDestination(const Program &p, const Profile &profile, Operand o,
+                        size_t index) {
+  if (o.kind == OperandKind::Reg || o.kind == OperandKind::State)
+    return checkSource(p, profile, o, "d", index);
+  return makeError(at(index) + "writes " + operandText(o, nullptr) +
+                   ": only registers and state words are writable");
+}
+
+Status checkHeader(const Program &p, const Profile &profile) {
+  const IsaLimits &limits = profile.isa;
+  if (p.code.empty())
+    return makeError("has no instructions");
+  if (p.code.size() > limits.maxInstructions)
+    return makeError("has " + std::to_string(p.code.size()) +
+                     " instructions; the profile allows " +
+                     std::to_string(limits.maxInstructions) +
+                     " (isa.maxInstructions)");
+  const auto tooMany = [](const char *what, size_t n, unsigned max,
+                          const char *field) {
+    return makeError("declares " + std::to_string(n) + " " + what +
+                     "; the profile allows " + std::to_string(max) + " (" +
+                     field + ")");
+  };
+  if (p.state.empty())
+    return makeError("declares no state word");
+  if (p.state.size() > limits.maxStateWords)
+    return tooMany("state words", p.state.size(), limits.maxStateWords,
+                   "isa.maxStateWords");
+  if (p.params.size() > limits.maxParamWords)
+    return tooMany("parameter words", p.params.size(), limits.maxParamWords,
+                   "isa.maxParamWords");
+  if (p.constants.size() > limits.maxConstants)
+    return tooMany("constants", p.constants.size(), limits.maxConstants,
+                   "isa.maxConstants");
+  for (size_t i = 0; i < p.state.size(); ++i) {
+    const StateWord &w = p.state[i];
+    if (w.bits < 1 || w.bits > 32)
+      return makeError("state word s" + std::to_string(i) + " (" + w.name +
+                       ") is " + std::to_string(w.bits) +
+                       " bits wide; state words are 1..32 bits");
+    if (unsigned(w.overflow) > unsigned(Overflow::Saturate))
+      return makeError("state word s" + std::to_string(i) + " (" + w.name +
+                       ") has unknown overflow rule " +
+                       std::to_string(unsigned(w.overflow)));
+  }
+  for (size_t i = 0; i < p.params.size(); ++i)
+    if (p.params[i].bits < 1 || p.params[i].bits > 64)
+      return makeError("parameter word p" + std::to_string(i) + " (" +
+                       p.params[i].name + ") is " +
+                       std::to_string(p.params[i].bits) +
+                       " bits wide; parameter words are 1..64 bits");
+  if (p.idleParams >> p.params.size())
+    return makeError("idle rule names parameter words past the " +
+                     std::to_string(p.params.size()) + " declared");
+  if (p.refractoryWord >= 0) {
+    if (size_t(p.refractoryWord) >= p.state.size())
+      return makeError("refractory counter s" +
+                       std::to_string(p.refractoryWord) +
+                       " is not a declared state word");
+    const Operand period = p.refractoryPeriod;
+    if (period.kind != OperandKind::Param && period.kind != OperandKind::Const)
+      return makeError("refractory period must be a parameter word or a "
+                       "constant");
+    if ((period.kind == OperandKind::Param &&
+         period.index >= p.params.size()) ||
+        (period.kind == OperandKind::Const &&
+         period.index >= p.constants.size()))
+      return makeError("refractory period " + operandText(period, nullptr) +
+                       " is not declared");
+  } else if (p.refractoryWord != -1 ||
+             p.refractoryPeriod.kind != OperandKind::None) {
+    return makeError("refractory period given without a refractory counter");
+  }
+  return Status::ok();
+}
+
+Status checkInstruction(const Program &p, const Profile &profile, uint64_t word,
+                        size_t index) {
+  const unsigned raw = isa::rawOpcode(word);
+  if (raw >= isa::kDendriticOpcodesBegin && raw < isa::kDendriticOpcodesEnd)
+    return makeError(at(index) + "opcode " + std::to_string(raw) +
+                     " is reserved for the dendritic stack and not "
+                     "implemented");
+  if (raw >= isa::kLearningOpcodesBegin && raw < isa::kLearningOpcodesEnd)
+    return makeError(at(index) + "opcode " + std::to_string(raw) +
+                     " is reserved for learning and not implemented");
+  if (raw >= isa::kOpcodeCount)
+    return makeError(at(index) + "unknown opcode " + std::to_string(raw));
+  if (isa::reservedBits(word)) {
+    char hex[32];
+    std::snprintf(hex, sizeof hex, "0x%016" PRIx64, word);
+    return makeError(at(index) + "word " + hex + " sets reserved bits 42..63");
+  }
+  const isa::Instruction in = isa::decode(word);
+  if (in.op == Opcode::MulShr && !profile.isa.multiplier)
+    return makeError(at(index) +
+                     "MULSHR needs a multiplier; the profile has none "
+                     "(isa.multiplier)");
+  const Shape s = shapeOf(in.op);
+  const std::string name = isa::mnemonic(raw);
+  const auto unused = [&](Operand o, const char *slot) -> Status {
+    if (o.kind != OperandKind::None || o.index != 0)
+      return makeError(at(index) + name + " does not use operand " + slot +
+                       " (set to " + operandText(o, nullptr) + ")");
+    return Status::ok();
+  };
+  if (s.d) {
+    if (Status st = checkDestination(p, profile, in.d, index); !st)
+      return st;
+  } else if (Status st = unused(in.d, "d"); !st) {
+    return st;
+  }
+  const bool readsC = s.c && !(in.op == Opcode::Fire &&
+                               in.mode != unsigned(isa::Reset::ToValue));
+  const std::pair<Operand, const char *> sources[] = {
+      {in.a, "a"}, {in.b, "b"}, {in.c, "c"}};
+  const bool reads[] = {s.a, s.b, readsC};
+  for (int k = 0; k < 3; ++k) {
+    Status st = reads[k] ? checkSource(p, profile, sources[k].first,
+                                       sources[k].second, index)
+                         : unused(sources[k].first, sources[k].second);
+    if (!st)
+      return st;
+  }
+  if (s.usesImm && (in.imm < s.minImm || in.imm > s.maxImm))
+    return makeError(at(index) + name + " bit count or shift " +
+                     std::to_string(in.imm) + " outside " +
+                     std::to_string(s.minImm) + ".." +
+                     std::to_string(s.maxImm));
+  if (!s.usesImm && in.imm != 0)
+    return makeError(at(index) + name + " does not use imm (set to " +
+                     std::to_string(in.imm) + ")");
+  if (in.mode >= s.modes)
+    return makeError(at(index) + name + " mode " + std::to_string(in.mode) +
+                     " is not defined");
+  if (in.op == Opcode::Refr && p.refractoryWord < 0)
+    return makeError(at(index) +
+                     "REFR needs a refractory counter; the program has none");
+  return Status::ok();
+}
+
+} // namespace
+
+Status validateProgram(const Program &p, const Profile &profile) {
+  if (Status s = checkHeader(p, profile); !s)
+    return s;
+  for (size_t i = 0; i < p.code.size(); ++i)
+    if (Status s = checkInstruction(p, profile, p.code[i], i); !s)
+      return s;
+  if (!profile.isa.programmable && !isFixedFunction(p, profile))
+    return makeError("is not one of the fixed-function programs of profile \"" +
+                     profile.name +
+                     "\" (isa.programmable is false; the LIF family of "
+                     "docs/neurocore-isa.md is)");
+  return Status::ok();
+}
+
+std::string disassemble(const isa::Instruction &in, const Program *program) {
+  const unsigned raw = unsigned(in.op);
+  std::string text = isa::mnemonic(raw);
+  if (in.op == Opcode::MulShr) {
+    static const char *const rounding[] = {".floor", ".zero", ".half", ".?"};
+    text += rounding[in.mode & 3];
+  } else if (in.op == Opcode::Fire) {
+    static const char *const reset[] = {".zero", ".sub", ".never", ".to"};
+    text += reset[in.mode & 3];
+  }
+  const Shape s = raw < isa::kOpcodeCount ? shapeOf(in.op) : Shape{};
+  std::string operands;
+  const auto add = [&](const std::string &t) {
+    operands += (operands.empty() ? " " : ", ") + t;
+  };
+  if (s.d)
+    add(operandText(in.d, program));
+  if (s.a)
+    add(operandText(in.a, program));
+  if (s.b)
+    add(operandText(in.b, program));
+  if (s.c &&
+      !(in.op == Opcode::Fire && in.mode != unsigned(isa::Reset::ToValue)))
+    add(operandText(in.c, program));
+  if (s.usesImm)
+    add("#" + std::to_string(in.imm));
+  return text + operands;
+}
+
+std::string disassemble(const Program &p) {
+  std::string out = "program " + p.name + "\n";
+  for (size_t i = 0; i < p.state.size(); ++i) {
+    const StateWord &w = p.state[i];
+    out += "  state s" + std::to_string(i) + " " + w.name + ": " +
+           (w.isSigned ? "i" : "u") + std::to_string(w.bits) +
+           (w.overflow == Overflow::Wrap ? " wrap" : " saturate") + "\n";
+  }
+  for (size_t i = 0; i < p.params.size(); ++i)
+    out += "  param p" + std::to_string(i) + " " + p.params[i].name + ": " +
+           (p.params[i].isSigned ? "i" : "u") +
+           std::to_string(p.params[i].bits) + "\n";
+  for (size_t i = 0; i < p.constants.size(); ++i)
+    out += "  const c" + std::to_string(i) + " = " +
+           std::to_string(p.constants[i]) + "\n";
+  if (p.refractoryWord >= 0)
+    out += "  refractory counter s" + std::to_string(p.refractoryWord) +
+           ", period " + operandText(p.refractoryPeriod, &p) + "\n";
+  if (p.skipIdle) {
+    out += "  idle when q, every state word";
+    for (size_t i = 0; i < p.params.size(); ++i)
+      if (p.idleParams >> i & 1)
+        out += ", p" + std::to_string(i);
+    out += " are 0\n";
+  }
+  for (size_t i = 0; i < p.code.size(); ++i) {
+    char number[32];
+    std::snprintf(number, sizeof number, "  %3zu  ", i);
+    out += number + disassemble(isa::decode(p.code[i]), &p) + "\n";
+  }
+  return out;
+}
+
+ProgramCost programCost(const Program &p, const Profile &profile) {
+  ProgramCost cost;
+  for (uint64_t word : p.code) {
+    switch (isa::costClass(isa::decode(word).op)) {
+    case isa::CostClass::Alu:
+      cost.cycles += profile.isa.aluCycles;
+      cost.energyPJ += profile.isa.aluPJ;
+      break;
+    case isa::CostClass::Multiply:
+      cost.cycles += profile.isa.multiplyCycles;
+      cost.energyPJ += profile.isa.multiplyPJ;
+      break;
+    case isa::CostClass::Spike:
+      cost.cycles += profile.isa.spikeCycles;
+      cost.energyPJ += profile.isa.spikePJ;
+      break;
+    }
+  }
+  return cost;
+}
+
+} // namespace cajal::chip

@@ -1,0 +1,245 @@
+//===- StandardPrograms.cpp - LIF family, adaptive LIF, Izhikevich --------===//
+//
+// Each program is built from a small emitter so that it reads like its
+// listing in docs/neurocore-isa.md. The LIF program mirrors
+// chip::updateCompartment line by line:
+//   SAT   r0, q, #accumulatorBits        q saturated
+//   DECAY r1, s0.u, p0, #decayBits       u decays by du + 1
+//   ADD   s0.u, r1, r0                   u wraps to currentBits on write
+//   DECAY r2, s1.v, p1, #decayBits
+//   ADD   r2, r2, s0.u
+//   ADD   r2, r2, p2.bias
+//   CLIP  r2, r2, p3.vmin, p4.vmax
+//   REFR  s1.v                           refractory: v = 0, count down, halt
+//   FIRE  s1.v, r2, p5.threshold         spike and reset (or never)
+//
+//===----------------------------------------------------------------------===//
+#include "cajal/Chip/StandardPrograms.h"
+
+#include "cajal/Chip/Profile.h"
+
+#include <cmath>
+
+namespace cajal::chip {
+
+using namespace isa;
+
+namespace {
+
+/// Appends encoded instructions to a program.
+struct Emitter {
+  Program &program;
+  void op(Opcode code, Operand d, Operand a = none(), Operand b = none(),
+          Operand c = none(), unsigned imm = 0, unsigned mode = 0) {
+    Instruction in;
+    in.op = code;
+    in.d = d;
+    in.a = a;
+    in.b = b;
+    in.c = c;
+    in.imm = uint8_t(imm);
+    in.mode = uint8_t(mode);
+    program.code.push_back(encode(in));
+  }
+  void mulShr(Operand d, Operand a, Operand b, unsigned shift) {
+    op(Opcode::MulShr, d, a, b, none(), shift, unsigned(Rounding::HalfUp));
+  }
+  void fire(Operand d, Operand value, Operand threshold, Reset reset,
+            Operand resetValue = none()) {
+    op(Opcode::Fire, d, value, threshold, resetValue, 0, unsigned(reset));
+  }
+};
+
+const char *lifName(LifReset reset) {
+  switch (reset) {
+  case LifReset::Zero:
+    return "lif";
+  case LifReset::Subtract:
+    return "lif-subtract";
+  case LifReset::NoSpike:
+    return "li";
+  }
+  return "lif";
+}
+
+Reset fireReset(LifReset reset) {
+  switch (reset) {
+  case LifReset::Zero:
+    return Reset::Zero;
+  case LifReset::Subtract:
+    return Reset::Subtract;
+  case LifReset::NoSpike:
+    return Reset::Never;
+  }
+  return Reset::Zero;
+}
+
+/// The u, v, refractory words and p0..p6 shared by LIF and adaptive LIF.
+void declareLifWords(Program &p, const NeuronFormat &f, bool adaptation) {
+  p.state = {{"u", uint8_t(f.currentBits), true, Overflow::Wrap},
+             {"v", 32, true, Overflow::Saturate}};
+  if (adaptation)
+    p.state.push_back({"a", 32, true, Overflow::Saturate});
+  p.state.push_back({"refractory", 8, false, Overflow::Wrap});
+  const uint8_t decayWidth = uint8_t(f.decayBits + 1);
+  p.params = {{"decayU1", decayWidth, false},
+              {"decayV", decayWidth, false},
+              {"bias", 64, true},
+              {"vmin", 64, true},
+              {"vmax", 64, true},
+              {"threshold", 64, true},
+              {"refractory", 8, false}};
+  p.refractoryWord = int(p.state.size()) - 1;
+  p.refractoryPeriod = param(6);
+  p.skipIdle = true;
+  p.idleParams = 1u << 2; // bias: a biased compartment is never idle
+}
+
+/// The LIF update up to v's clip: v (unclipped to state) ends in r2.
+void emitLifIntegration(Emitter &e, const NeuronFormat &f) {
+  e.op(Opcode::Sat, reg(0), inputQ(), none(), none(), f.accumulatorBits);
+  e.op(Opcode::Decay, reg(1), state(0), param(0), none(), f.decayBits);
+  e.op(Opcode::Add, state(0), reg(1), reg(0));
+  e.op(Opcode::Decay, reg(2), state(1), param(1), none(), f.decayBits);
+  e.op(Opcode::Add, reg(2), reg(2), state(0));
+  e.op(Opcode::Add, reg(2), reg(2), param(2));
+  e.op(Opcode::Clip, reg(2), reg(2), param(3), param(4));
+}
+
+int64_t fixedPoint(double x, unsigned fractionBits) {
+  return int64_t(std::llround(std::ldexp(x, int(fractionBits))));
+}
+
+} // namespace
+
+LifReset lifResetOf(const CompartmentParams &params) {
+  if (params.flags & NoSpike)
+    return LifReset::NoSpike;
+  return (params.flags & ResetBySubtraction) ? LifReset::Subtract
+                                             : LifReset::Zero;
+}
+
+Program lifProgram(const NeuronFormat &f, LifReset reset) {
+  Program p;
+  p.name = lifName(reset);
+  declareLifWords(p, f, false);
+  Emitter e{p};
+  emitLifIntegration(e, f);
+  e.op(Opcode::Refr, state(1));
+  e.fire(state(1), reg(2), param(5), fireReset(reset));
+  return p;
+}
+
+std::vector<int64_t> lifParamWords(const CompartmentParams &c,
+                                   const NeuronFormat &f) {
+  return {int64_t(c.decayU) + 1, c.decayV,        biasValue(c),
+          vminValue(c),          vmaxValue(c, f), thresholdValue(c, f),
+          c.refractory};
+}
+
+void lifStateToWords(const CompartmentState &s, int32_t *words) {
+  words[0] = s.u;
+  words[1] = s.v;
+  words[2] = s.refractoryLeft;
+}
+
+CompartmentState lifStateFromWords(const int32_t *words) {
+  CompartmentState s;
+  s.u = words[0];
+  s.v = words[1];
+  s.refractoryLeft = uint8_t(words[2]);
+  return s;
+}
+
+bool isFixedFunction(const Program &program, const Profile &profile) {
+  const LifReset resets[] = {LifReset::Zero, LifReset::Subtract,
+                             LifReset::NoSpike};
+  for (LifReset reset : resets) {
+    if (reset == LifReset::Subtract && !profile.neuron.resetBySubtraction)
+      continue;
+    if (program == lifProgram(profile.neuron, reset))
+      return true;
+  }
+  return false;
+}
+
+Program adaptiveLifProgram(const NeuronFormat &f) {
+  Program p;
+  p.name = "adaptive-lif";
+  declareLifWords(p, f, true);
+  const uint8_t decayWidth = uint8_t(f.decayBits + 1);
+  p.params.push_back({"decayA", decayWidth, false});
+  p.params.push_back({"jump", 32, true});
+  p.params.push_back({"beta", 32, true});
+  const Operand a = state(2);
+  Emitter e{p};
+  emitLifIntegration(e, f);
+  // The adaptation decays every step, refractory or not (LSNN's
+  // a(t+1) = rho a(t) + (1 - rho) z(t), with the (1 - rho) in the jump).
+  e.op(Opcode::Decay, a, a, param(7), none(), f.decayBits);
+  e.mulShr(reg(1), a, param(9), kAdaptiveLifBetaShift);
+  e.op(Opcode::Add, reg(1), reg(1), param(5));
+  e.op(Opcode::Refr, state(1));
+  e.fire(state(1), reg(2), reg(1), Reset::Zero);
+  e.op(Opcode::Sel, reg(0), inputSpiked(), param(8), none());
+  e.op(Opcode::Add, a, a, reg(0));
+  return p;
+}
+
+Program izhikevichProgram(const IzhikevichParams &rest) {
+  constexpr unsigned F = kIzhikevichFractionBits;
+  constexpr unsigned K = kIzhikevichCoefficientBits;
+  Program p;
+  p.name = "izhikevich";
+  const int64_t v0 = fixedPoint(rest.c, F);
+  const int64_t u0 = fixedPoint(rest.b * rest.c, F);
+  p.state = {{"v", 32, true, Overflow::Saturate, int32_t(v0)},
+             {"u", 32, true, Overflow::Saturate, int32_t(u0)}};
+  p.params = {{"a", 32, true},
+              {"b", 32, true},
+              {"c", 32, true},
+              {"d", 32, true},
+              {"current", 32, true}};
+  // c0 0.04 (Q16), c1 140 mV/ms, c2 the spike peak 30 mV less one unit
+  // (FIRE spikes on >, the model on >=).
+  p.constants = {fixedPoint(0.04, K), fixedPoint(140.0, F),
+                 fixedPoint(30.0, F) - 1};
+  const Operand v = state(0), u = state(1), current = reg(0);
+  const Operand dv = reg(1), scratch = reg(2), vHalf = reg(3);
+  Emitter e{p};
+  e.op(Opcode::Add, current, inputQ(), param(4));
+  // Two half steps: v += (0.04 v^2 + 5 v + 140 - u + I) / 2.
+  Operand from = v;
+  for (int half = 0; half < 2; ++half) {
+    e.mulShr(dv, from, from, F);      // v^2
+    e.mulShr(dv, dv, constant(0), K); // 0.04 v^2
+    e.op(Opcode::Shl, scratch, from, none(), none(), 2);
+    e.op(Opcode::Add, scratch, scratch, from); // 5 v
+    e.op(Opcode::Add, dv, dv, scratch);
+    e.op(Opcode::Add, dv, dv, constant(1));
+    e.op(Opcode::Sub, dv, dv, u);
+    e.op(Opcode::Add, dv, dv, current);
+    e.op(Opcode::Shr, dv, dv, none(), none(), 1);
+    e.op(Opcode::Add, vHalf, from, dv);
+    from = vHalf;
+  }
+  // u += a (b v - u), with the new v as in Izhikevich's code.
+  e.mulShr(dv, vHalf, param(1), K);
+  e.op(Opcode::Sub, dv, dv, u);
+  e.mulShr(dv, dv, param(0), K);
+  e.op(Opcode::Add, u, u, dv);
+  // v >= 30 mV: spike, v = c, u += d.
+  e.fire(v, vHalf, constant(2), Reset::ToValue, param(2));
+  e.op(Opcode::Sel, dv, inputSpiked(), param(3), none());
+  e.op(Opcode::Add, u, u, dv);
+  return p;
+}
+
+std::vector<int64_t> izhikevichParamWords(const IzhikevichParams &p) {
+  constexpr unsigned F = kIzhikevichFractionBits;
+  constexpr unsigned K = kIzhikevichCoefficientBits;
+  return {fixedPoint(p.a, K), fixedPoint(p.b, K), fixedPoint(p.c, F),
+          fixedPoint(p.d, F), fixedPoint(p.current, F)};
+}
+
+} // namespace cajal::chip
