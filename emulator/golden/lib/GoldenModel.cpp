@@ -1,6 +1,7 @@
 //===- GoldenModel.cpp - The integer-exact reference model ---------------===//
 //
-// A step t has two phases (GoldenLoad.cpp builds the arrays).
+// A step t has two phases (GoldenLoad.cpp, Loader.cpp and RowBuilder.cpp build
+// the arrays).
 //
 // Update: every compartment takes q from its accumulator slot t % S of a
 // ring of S = (largest delay in the image) slots and is advanced exactly
@@ -24,7 +25,7 @@
 // order cannot change a result. With int32 accumulators a row's nearby synapses
 // are windows, one vector add each, and rows of upcoming spikes are prefetched:
 // in large images they come from DRAM (DeliveryKernels.h). Compartments are
-// updated in update order (position[], GoldenLoad.cpp), which re-orders some
+// updated in update order (position[], RowBuilder.cpp), which re-orders some
 // populations channels-last; spikes are mapped back to global indices.
 //
 //===----------------------------------------------------------------------===//
