@@ -73,7 +73,7 @@ void roundTrip(const chip::Image &image) {
   fuzz::removeFile(path);
 }
 
-bool sameCounters(const golden::Counters &a, const golden::Counters &b) {
+bool sameCounters(const emulator::Counters &a, const emulator::Counters &b) {
   return a.steps == b.steps && a.compartmentSpikes == b.compartmentSpikes &&
          a.sourceSpikes == b.sourceSpikes && a.axonEvents == b.axonEvents &&
          a.synapticEvents == b.synapticEvents;
@@ -102,7 +102,7 @@ void runBoth(const chip::Image &image) {
     return;
   }
   golden::GoldenModel &a = *loadedA, &b = *loadedB;
-  std::vector<golden::NeuronSpike> spikesA, spikesB;
+  std::vector<emulator::NeuronSpike> spikesA, spikesB;
   for (uint32_t t = 0; t < kSteps; ++t) {
     a.step();
     b.step();

@@ -59,7 +59,7 @@ coreInputsFromGolden(const chip::Image &image, const chip::Profile &profile,
     golden->step();
     for (uint32_t g : golden->lastSpikingCompartments())
       inputs[t].insert(inputs[t].end(), hits[g].begin(), hits[g].end());
-    for (const golden::SourceSpikeEvent &s : golden->lastSourceSpikes()) {
+    for (const emulator::SourceSpikeEvent &s : golden->lastSourceSpikes()) {
       const chip::Source &src = image.sources[s.source];
       appendHits(src.targets.data() + src.targetBegin[s.index],
                  src.targets.data() + src.targetBegin[s.index + 1], core,

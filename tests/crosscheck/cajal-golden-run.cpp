@@ -24,7 +24,7 @@ namespace {
 struct Options {
   std::string image, profile, input;
   uint32_t steps = 0;
-  golden::RecordOptions record;
+  emulator::RecordOptions record;
   bool stats = false;
 };
 
@@ -71,7 +71,7 @@ std::string parseArgs(int argc, char **argv, Options &o) {
 
 void printStats(const golden::GoldenModel &m, double seconds,
                 double writeSeconds) {
-  const golden::Counters &c = m.counters();
+  const emulator::Counters &c = m.counters();
   std::printf(
       "steps %llu\ncompartment-spikes %llu\nsource-spikes %llu\n"
       "axon-events %llu\nsynaptic-events %llu\nactive-updates %llu\n"

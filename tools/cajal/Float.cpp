@@ -64,7 +64,7 @@ runQuantized(mlir::ModuleOp module, const FloatRequest &request,
       return makeError(s.error());
   }
   std::vector<uint64_t> counts;
-  golden::RecordOptions record;
+  emulator::RecordOptions record;
   record.spikeCounts = &counts;
   if (Status s = golden::runAndRecord(*model, request.steps, record); !s)
     return makeError(s.error());

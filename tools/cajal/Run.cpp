@@ -86,7 +86,7 @@ template <typename Model>
 void printSummary(const Model &model, const char *engineName,
                   const std::vector<uint64_t> &spikesPerPopulation,
                   double seconds, double writeSeconds) {
-  const golden::Counters &c = model.counters();
+  const emulator::Counters &c = model.counters();
   outs() << "ran " << c.steps << " steps on the " << engineName << " in "
          << format("%.3g", seconds) << " s ("
          << format("%.3g", seconds - writeSeconds) << " s simulating, "
@@ -137,9 +137,9 @@ void drawProgress(uint32_t done, uint32_t total) {
 std::atomic<bool> interrupted{false};
 void onInterrupt() { interrupted = true; }
 
-golden::RecordOptions recordOptions(std::vector<uint64_t> &counts,
-                                    double &writeSeconds) {
-  golden::RecordOptions record;
+emulator::RecordOptions recordOptions(std::vector<uint64_t> &counts,
+                                      double &writeSeconds) {
+  emulator::RecordOptions record;
   record.writeSeconds = &writeSeconds;
   record.spikesPath = spikesOut;
   record.statePath = probesOut;

@@ -3,7 +3,7 @@
 // Internal to CajalGolden, included by UpdateKernels.cpp, which compiles
 // deliverParts once per instruction set and accumulator type (int32, or
 // int16 holding input / 2^k). A spike delivers row parts of one
-// delay each (GoldenLoad.cpp builds them): wide windows (16 adjacent
+// delay each (RowBuilder.cpp builds them): wide windows (16 adjacent
 // accumulators, one vector add), narrow windows (4) and single synapses.
 // A part's accumulators are either all in the ring after this step's slot
 // or all wrapped to its start, so one index adjustment per part serves

@@ -1,6 +1,7 @@
 //===- GoldenModel.cpp - The integer-exact reference model ---------------===//
 //
-// A step t has two phases (GoldenLoad.cpp builds the arrays).
+// A step t has two phases (GoldenLoad.cpp, Loader.cpp and RowBuilder.cpp build
+// the arrays).
 //
 // Update: every compartment takes q from its accumulator slot t % S of a
 // ring of S = (largest delay in the image) slots and is advanced exactly
@@ -24,7 +25,7 @@
 // order cannot change a result. With int32 accumulators a row's nearby synapses
 // are windows, one vector add each, and rows of upcoming spikes are prefetched:
 // in large images they come from DRAM (DeliveryKernels.h). Compartments are
-// updated in update order (position[], GoldenLoad.cpp), which re-orders some
+// updated in update order (position[], RowBuilder.cpp), which re-orders some
 // populations channels-last; spikes are mapped back to global indices.
 //
 //===----------------------------------------------------------------------===//
@@ -190,12 +191,12 @@ size_t GoldenModel::queueSpikes() {
   for (uint32_t k = 0, count = spikeCount; k < count; ++k)
     queue(positions[k]);
   const uint32_t n = compartmentCount();
-  for (const SourceSpikeEvent &e : sourceSpiking)
+  for (const emulator::SourceSpikeEvent &e : sourceSpiking)
     queue(n + channelBase[e.source] + e.index);
   return size_t(events - rowEvents.data());
 }
 
-const Counters &GoldenModel::counters() const {
+const emulator::Counters &GoldenModel::counters() const {
   uint64_t axonEvents = 0, synapticEvents = 0;
   for (size_t k = 0; k < senderSpikes.size(); ++k) {
     axonEvents += senderSpikes[k] * senderAxons[k];
@@ -276,11 +277,11 @@ void GoldenModel::step() {
   ++totals.steps;
 }
 
-const std::vector<CoreCounters> &GoldenModel::coreCounters() const {
+const std::vector<emulator::CoreCounters> &GoldenModel::coreCounters() const {
   const uint32_t cores = uint32_t(compBegin.size() - 1);
-  perCore.assign(cores, CoreCounters());
+  perCore.assign(cores, emulator::CoreCounters());
   for (uint32_t c = 0; c < cores; ++c) {
-    CoreCounters &cc = perCore[c];
+    emulator::CoreCounters &cc = perCore[c];
     for (uint32_t g = compBegin[c]; g < compBegin[c + 1]; ++g)
       cc.compartmentSpikes += senderSpikes[position[g]];
     cc.idleUpdates = idlePerCore[c];
@@ -291,7 +292,7 @@ const std::vector<CoreCounters> &GoldenModel::coreCounters() const {
                        cc.idleUpdates;
   }
   auto arrive = [&](uint64_t spikes, uint32_t axon) {
-    CoreCounters &cc = perCore[axonCore[axon]];
+    emulator::CoreCounters &cc = perCore[axonCore[axon]];
     cc.axonEventsIn += spikes;
     cc.synapticEvents += spikes * axonSynapseCount[axon];
   };
@@ -308,7 +309,7 @@ const std::vector<CoreCounters> &GoldenModel::coreCounters() const {
   return perCore;
 }
 
-void GoldenModel::lastSpikes(std::vector<NeuronSpike> &out) const {
+void GoldenModel::lastSpikes(std::vector<emulator::NeuronSpike> &out) const {
   // Raw pointers and locals below: through the vectors and members GCC
   // reloads them after every store (the stores might alias them).
   const uint32_t count = spikeCount;
@@ -353,7 +354,7 @@ void GoldenModel::lastSpikes(std::vector<NeuronSpike> &out) const {
     }
   }
   out.resize(listed);
-  NeuronSpike *o = out.data();
+  emulator::NeuronSpike *o = out.data();
   const uint32_t *base = populationBase.data();
   uint32_t p = 0;
   for (size_t i = 0; i < listed; ++i) {

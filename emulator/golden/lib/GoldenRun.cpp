@@ -5,8 +5,8 @@
 namespace cajal::golden {
 
 Status runAndRecord(GoldenModel &model, uint32_t steps,
-                    const RecordOptions &options) {
-  return recordRun(model, steps, options, [&model] {
+                    const emulator::RecordOptions &options) {
+  return emulator::recordRun(model, steps, options, [&model] {
     model.step();
     return Status::ok();
   });

@@ -8,7 +8,7 @@
 // ((x + 2^(b-1)) & (2^b - 1)) - 2^(b-1).
 //
 // 32-bit lanes (twice the lanes; used only where the loader proved every
-// intermediate fits, see CoreRange in GoldenLoad.cpp): x = hi * 2^bits + lo
+// intermediate fits, see CoreRange in Loader.cpp): x = hi * 2^bits + lo
 // with hi = x >> bits (floor) and 0 <= lo < 2^bits, so
 //   floor(x * s / 2^bits) = hi * s + ((lo * s) >> bits)
 // and, for x < 0, rounding toward zero adds 2^bits - 1 before the shift:

@@ -47,9 +47,9 @@ struct SystemCEngine::Impl {
   // Results.
   uint32_t stepIndex = 0;
   std::vector<uint32_t> spiking;
-  std::vector<golden::SourceSpikeEvent> sourceSpiking;
-  golden::Counters totals;
-  std::vector<golden::CoreCounters> perCore;
+  std::vector<emulator::SourceSpikeEvent> sourceSpiking;
+  emulator::Counters totals;
+  std::vector<emulator::CoreCounters> perCore;
   std::vector<StepTiming> stepTimes;
   StepTiming last;
   uint64_t cycles = 0;       ///< end of the last finished step

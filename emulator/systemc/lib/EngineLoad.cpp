@@ -60,7 +60,7 @@ void SystemCEngine::Impl::buildCores(const chip::Image &image) {
     compBegin.push_back(uint32_t(compCore.size()));
     cores.push_back(std::move(unit));
   }
-  perCore.assign(image.cores.size(), golden::CoreCounters());
+  perCore.assign(image.cores.size(), emulator::CoreCounters());
 }
 
 void SystemCEngine::Impl::buildSources(const chip::Image &image) {

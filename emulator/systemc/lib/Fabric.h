@@ -21,7 +21,6 @@
 
 #include "cajal/Chip/Profile.h"
 #include "cajal/Chip/Result.h"
-#include "cajal/Golden/GoldenModel.h"
 #include "cajal/SystemC/CoreLogic.h"
 #include "cajal/SystemC/PowerReport.h"
 #include "cajal/SystemC/SynapseUnitTimer.h"
@@ -66,7 +65,7 @@ constexpr uint32_t kMaxCoresPerTile = 59;
 /// enters from), one per core slot, then the host link.
 enum Port : uint32_t { East = 0, West = 1, North = 2, South = 3, Local = 4 };
 
-/// A counted event of one step of one core (golden::CoreCounters plus time).
+/// A counted event of one step of one core (emulator::CoreCounters plus time).
 struct CoreStep {
   uint32_t active = 0, inactive = 0, spikes = 0;
   uint64_t axonEvents = 0, synapticOps = 0, words = 0, synapseCycles = 0;

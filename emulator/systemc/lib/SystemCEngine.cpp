@@ -135,7 +135,7 @@ std::vector<detail::Packet> SystemCEngine::Impl::sourceSpikes() {
         sourceSpiking.push_back({s, i});
   }
   std::vector<detail::Packet> packets;
-  for (const golden::SourceSpikeEvent &e : sourceSpiking) {
+  for (const emulator::SourceSpikeEvent &e : sourceSpiking) {
     const uint32_t ch = channelBase[e.source] + e.index;
     detail::Packet p;
     p.targets = channelRoutes.data();
@@ -182,7 +182,7 @@ void SystemCEngine::Impl::collect() {
     const detail::CoreStep &s = u.step;
     for (const CoreLogic::Emission &e : u.emissions)
       spiking.push_back(compBegin[u.index] + e.compartment);
-    golden::CoreCounters &cc = perCore[u.index];
+    emulator::CoreCounters &cc = perCore[u.index];
     cc.compartmentSpikes += s.spikes;
     cc.axonEventsIn += s.axonEvents;
     cc.synapticEvents += s.synapticOps;
@@ -248,20 +248,20 @@ const std::vector<uint32_t> &SystemCEngine::lastSpikingCompartments() const {
   return impl->spiking;
 }
 
-void SystemCEngine::lastSpikes(std::vector<golden::NeuronSpike> &out) const {
+void SystemCEngine::lastSpikes(std::vector<emulator::NeuronSpike> &out) const {
   const Impl &m = *impl;
   out.clear();
   for (const uint32_t g : m.spiking)
     if (m.compPopulation[g] != detail::kNone)
       out.push_back({m.compPopulation[g], m.compNeuron[g]});
   std::sort(out.begin(), out.end(),
-            [](const golden::NeuronSpike &a, const golden::NeuronSpike &b) {
+            [](const emulator::NeuronSpike &a, const emulator::NeuronSpike &b) {
               return a.population != b.population ? a.population < b.population
                                                   : a.neuron < b.neuron;
             });
 }
 
-const std::vector<golden::SourceSpikeEvent> &
+const std::vector<emulator::SourceSpikeEvent> &
 SystemCEngine::lastSourceSpikes() const {
   return impl->sourceSpiking;
 }
@@ -288,8 +288,10 @@ const std::vector<uint32_t> &SystemCEngine::coreCompartmentBegin() const {
 uint32_t SystemCEngine::compartmentCount() const {
   return uint32_t(impl->compCore.size());
 }
-const golden::Counters &SystemCEngine::counters() const { return impl->totals; }
-const std::vector<golden::CoreCounters> &SystemCEngine::coreCounters() const {
+const emulator::Counters &SystemCEngine::counters() const {
+  return impl->totals;
+}
+const std::vector<emulator::CoreCounters> &SystemCEngine::coreCounters() const {
   return impl->perCore;
 }
 const spikeio::NodeTable &SystemCEngine::nodes() const {

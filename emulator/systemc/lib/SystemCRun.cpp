@@ -1,6 +1,6 @@
 //===- SystemCRun.cpp - Run the SystemC model and record CSV files --------===//
 //
-// golden::recordRun over SystemCEngine. A failed step ends the loop and
+// emulator::recordRun over SystemCEngine. A failed step ends the loop and
 // returns its error with no file written: the CSV files are discarded, and
 // the engine's own outputs (power, VCD, trace) are left unfinished, so that
 // destroying the engine discards them too. Otherwise the engine is finished.
@@ -11,9 +11,9 @@
 namespace cajal::systemc {
 
 Status runAndRecord(SystemCEngine &model, uint32_t steps,
-                    const golden::RecordOptions &options) {
-  Status result = golden::recordRun(model, steps, options,
-                                    [&model] { return model.step(); });
+                    const emulator::RecordOptions &options) {
+  Status result = emulator::recordRun(model, steps, options,
+                                      [&model] { return model.step(); });
   if (!result)
     return result;
   return model.finish();

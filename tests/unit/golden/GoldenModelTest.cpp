@@ -17,9 +17,9 @@
 #include <map>
 
 using namespace cajal;
+using cajal::emulator::NeuronSpike;
+using cajal::emulator::SourceSpikeEvent;
 using cajal::golden::GoldenModel;
-using cajal::golden::NeuronSpike;
-using cajal::golden::SourceSpikeEvent;
 
 namespace {
 
@@ -163,7 +163,7 @@ TEST(GoldenModelTest, ChainAcrossTwoCores) {
   const std::vector<std::pair<uint32_t, NeuronSpike>> expected = {
       {1, {0, 0}}, {4, {1, 0}}, {6, {1, 1}}};
   EXPECT_EQ(seen, expected);
-  const golden::Counters &c = m.counters();
+  const emulator::Counters &c = m.counters();
   EXPECT_EQ(c.synapticEvents, 3u);
   EXPECT_EQ(c.axonEvents, 3u); // the source channel and two output axons
   EXPECT_EQ(c.sourceSpikes, 1u);

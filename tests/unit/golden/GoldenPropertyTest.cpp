@@ -498,7 +498,7 @@ TEST(GoldenPropertyTest, ReorderedConvolutionsKeepCountersAndSpikeOrder) {
         golden::GoldenModel::create(image, loihi1, options);
     ASSERT_TRUE(placed && kept);
     ASSERT_GT(placed->deliveryLayout().placedCompartments, 0u);
-    std::vector<golden::NeuronSpike> a, b;
+    std::vector<emulator::NeuronSpike> a, b;
     for (uint32_t t = 0; t < 80; ++t) {
       placed->step();
       kept->step();
@@ -506,7 +506,7 @@ TEST(GoldenPropertyTest, ReorderedConvolutionsKeepCountersAndSpikeOrder) {
       kept->lastSpikes(b);
       ASSERT_EQ(a, b) << "step " << t;
     }
-    const golden::Counters &pc = placed->counters(), &kc = kept->counters();
+    const emulator::Counters &pc = placed->counters(), &kc = kept->counters();
     EXPECT_GT(pc.idleUpdates, 0u) << "no idle update: the test is weak";
     EXPECT_EQ(pc.idleUpdates, kc.idleUpdates);
     EXPECT_EQ(pc.activeUpdates, kc.activeUpdates);

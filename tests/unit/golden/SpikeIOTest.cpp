@@ -232,7 +232,7 @@ TEST_F(SpikeIOTest, RunAndRecordWritesSpikesAndState) {
   Result<golden::GoldenModel> m =
       golden::GoldenModel::create(image, imagegen::loihi1());
   ASSERT_TRUE(bool(m)) << m.error();
-  golden::RecordOptions o;
+  emulator::RecordOptions o;
   o.spikesPath = dir + "/spikes.csv";
   o.statePath = dir + "/state.csv";
   ASSERT_TRUE(bool(golden::runAndRecord(*m, 3, o)));
@@ -252,7 +252,7 @@ TEST_F(SpikeIOTest, RunAndRecordCountsSpikesAndReportsProgress) {
   Result<golden::GoldenModel> m =
       golden::GoldenModel::create(image, imagegen::loihi1());
   ASSERT_TRUE(bool(m)) << m.error();
-  golden::RecordOptions o;
+  emulator::RecordOptions o;
   std::vector<uint64_t> counts;
   std::vector<std::pair<uint32_t, uint32_t>> progress;
   o.spikeCounts = &counts;
@@ -273,7 +273,7 @@ TEST_F(SpikeIOTest, RunStoppedByOnStepKeepsFilesCompleteToThatStep) {
   Result<golden::GoldenModel> m =
       golden::GoldenModel::create(image, imagegen::loihi1());
   ASSERT_TRUE(bool(m)) << m.error();
-  golden::RecordOptions o;
+  emulator::RecordOptions o;
   o.statePath = dir + "/state.csv";
   o.onStep = [](uint32_t done, uint32_t) { return done < 2; };
   ASSERT_TRUE(bool(golden::runAndRecord(*m, 100, o)));

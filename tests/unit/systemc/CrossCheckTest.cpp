@@ -56,7 +56,8 @@ externalRecords(const imagegen::RandomNetwork &net,
   return out;
 }
 
-void expectCountersEqual(const golden::Counters &g, const golden::Counters &s) {
+void expectCountersEqual(const emulator::Counters &g,
+                         const emulator::Counters &s) {
   EXPECT_EQ(g.steps, s.steps);
   EXPECT_EQ(g.compartmentSpikes, s.compartmentSpikes);
   EXPECT_EQ(g.sourceSpikes, s.sourceSpikes);
@@ -99,8 +100,8 @@ void crossCheck(uint64_t seed) {
   expectCountersEqual(g->counters(), s->counters());
   ASSERT_EQ(g->coreCounters().size(), s->coreCounters().size());
   for (size_t c = 0; c < g->coreCounters().size(); ++c) {
-    const golden::CoreCounters &a = g->coreCounters()[c];
-    const golden::CoreCounters &b = s->coreCounters()[c];
+    const emulator::CoreCounters &a = g->coreCounters()[c];
+    const emulator::CoreCounters &b = s->coreCounters()[c];
     EXPECT_EQ(a.compartmentSpikes, b.compartmentSpikes) << "core " << c;
     EXPECT_EQ(a.axonEventsIn, b.axonEventsIn) << "core " << c;
     EXPECT_EQ(a.synapticEvents, b.synapticEvents) << "core " << c;
@@ -110,7 +111,7 @@ void crossCheck(uint64_t seed) {
   for (uint32_t c = 0; c < g->compartmentCount(); ++c)
     ASSERT_EQ(g->compartmentState(c), s->compartmentState(c))
         << "compartment " << c;
-  std::vector<golden::NeuronSpike> a, b;
+  std::vector<emulator::NeuronSpike> a, b;
   g->lastSpikes(a);
   s->lastSpikes(b);
   EXPECT_EQ(a, b);

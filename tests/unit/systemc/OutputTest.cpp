@@ -273,7 +273,7 @@ TEST(OutputTest, RecordedCsvFilesEqualTheGoldenModels) {
   o.steps = 60;
   const imagegen::RandomNetwork net =
       imagegen::randomNetwork(sctest::loihi1(), o);
-  golden::RecordOptions rec;
+  emulator::RecordOptions rec;
   rec.recordSources = true;
   rec.recordAll = true;
   std::vector<uint64_t> goldenCounts, systemcCounts;
@@ -315,7 +315,7 @@ TEST(OutputTest, FailedRunWritesNoFile) {
   opt.powerPath = dir.file("power.json");
   opt.vcdPath = dir.file("run.vcd");
   opt.tracePath = dir.file("trace.json");
-  golden::RecordOptions rec;
+  emulator::RecordOptions rec;
   rec.spikesPath = dir.file("spikes.csv");
   rec.recordSources = true;
   {

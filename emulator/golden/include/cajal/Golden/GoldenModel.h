@@ -20,6 +20,7 @@
 #include "cajal/Chip/Image.h"
 #include "cajal/Chip/Profile.h"
 #include "cajal/Chip/Result.h"
+#include "cajal/Emulator/EngineTypes.h"
 #include "cajal/Emulator/SpikeIO.h"
 
 #include <cstdint>
@@ -27,44 +28,6 @@
 #include <vector>
 
 namespace cajal::golden {
-
-/// A spike of neuron `neuron` (flat index) of Image::populations[population].
-struct NeuronSpike {
-  uint32_t population = 0;
-  uint32_t neuron = 0;
-  bool operator==(const NeuronSpike &o) const {
-    return population == o.population && neuron == o.neuron;
-  }
-};
-
-/// A spike of channel `index` of Image::sources[source].
-struct SourceSpikeEvent {
-  uint32_t source = 0;
-  uint32_t index = 0;
-  bool operator==(const SourceSpikeEvent &o) const {
-    return source == o.source && index == o.index;
-  }
-};
-
-/// Event counts, for reports and the power model.
-struct Counters {
-  uint64_t steps = 0;
-  uint64_t compartmentSpikes = 0; ///< spikes emitted by compartments
-  uint64_t sourceSpikes = 0;      ///< spikes emitted by host sources
-  uint64_t axonEvents = 0;        ///< (spike, output axon or source target)
-  uint64_t synapticEvents = 0;    ///< synapses applied to an accumulator
-  uint64_t activeUpdates = 0;     ///< compartment updates computed
-  uint64_t idleUpdates = 0;       ///< updates skipped: state provably unchanged
-};
-
-/// The same counts per core (index into Image::cores).
-struct CoreCounters {
-  uint64_t compartmentSpikes = 0; ///< spikes of this core's compartments
-  uint64_t axonEventsIn = 0;      ///< spikes arriving at its input axons
-  uint64_t synapticEvents = 0;    ///< synapses of this core applied
-  uint64_t activeUpdates = 0;
-  uint64_t idleUpdates = 0;
-};
 
 /// Instruction sets of the update loop (docs/golden-model.md).
 enum class Isa : uint8_t { Generic, Avx2, Avx512 };
@@ -180,9 +143,9 @@ public:
   const std::vector<uint32_t> &lastSpikingCompartments() const;
   /// Population spikes of the last step, sorted by (population, neuron);
   /// compartments outside every population are left out.
-  void lastSpikes(std::vector<NeuronSpike> &out) const;
+  void lastSpikes(std::vector<emulator::NeuronSpike> &out) const;
   /// Source spikes of the last step, sorted by (source, index).
-  const std::vector<SourceSpikeEvent> &lastSourceSpikes() const {
+  const std::vector<emulator::SourceSpikeEvent> &lastSourceSpikes() const {
     return sourceSpiking;
   }
 
@@ -210,11 +173,11 @@ public:
 
   /// The axon and synaptic event counts are derived on demand from
   /// per-sender spike counts (the step loop keeps only those).
-  const Counters &counters() const;
+  const emulator::Counters &counters() const;
   const DeliveryLayout &deliveryLayout() const { return layout; }
   /// Per core; derived on demand from per-sender spike counts (the step
   /// loop keeps only those), valid until the next step.
-  const std::vector<CoreCounters> &coreCounters() const;
+  const std::vector<emulator::CoreCounters> &coreCounters() const;
   /// Populations and sources of the image, by NodeTable id.
   const spikeio::NodeTable &nodes() const { return nodeTable; }
   bool recordsSpikes(uint32_t population) const {
@@ -400,7 +363,7 @@ private:
   uint32_t spikeCount = 0;
   /// lastSpikingCompartments()' result: global indices, ascending.
   mutable std::vector<uint32_t> spikingGlobal;
-  std::vector<SourceSpikeEvent> sourceSpiking;
+  std::vector<emulator::SourceSpikeEvent> sourceSpiking;
   /// flatNeuronAt ascends over the positions (outside-population ones
   /// aside): spikes, listed in position order, are in flat order already.
   bool spikesInFlatOrder = true;
@@ -409,8 +372,10 @@ private:
   /// those (all zero between calls).
   mutable std::vector<uint32_t> flatScratch;
   mutable std::vector<uint64_t> flatBits, flatSummary;
-  mutable Counters totals;                   ///< counters() completes it
-  mutable std::vector<CoreCounters> perCore; ///< coreCounters()' result
+  /// counters() completes it.
+  mutable emulator::Counters totals;
+  /// coreCounters()' result.
+  mutable std::vector<emulator::CoreCounters> perCore;
 };
 
 } // namespace cajal::golden

@@ -1,137 +1,25 @@
-//===- GoldenRun.h - Run an engine, record CSV ------------------*- C++ -*-===//
+//===- GoldenRun.h - Run the golden model, record CSV -----------*- C++ -*-===//
 //
-// The recording loop that tools share (`cajal run`, cajal-golden-run) for
-// every engine with the golden model's observation API (the SystemC engine
-// has the same): run a number of steps, write the spikes of the recorded
-// populations (and, optionally, of the sources) as spike CSV and the state of
-// the populations whose state is probed as state CSV. Files are written
-// atomically: when a step fails none is written and the step's error is
-// returned; a run stopped by onStep (Ctrl-C) commits them with every
-// finished step.
+// runAndRecord for the golden model: emulator::recordRun (RecordRun.h, shared
+// by every engine) over GoldenModel, as `cajal run` and cajal-golden-run use
+// it.
 //
 //===----------------------------------------------------------------------===//
 #ifndef CAJAL_GOLDEN_GOLDENRUN_H
 #define CAJAL_GOLDEN_GOLDENRUN_H
 
+#include "cajal/Emulator/RecordRun.h"
 #include "cajal/Golden/GoldenModel.h"
 
-#include <chrono>
 #include <cstdint>
-#include <functional>
-#include <optional>
-#include <string>
-#include <vector>
 
 namespace cajal::golden {
-
-struct RecordOptions {
-  std::string spikesPath; ///< spike CSV; empty: none
-  std::string statePath;  ///< state CSV (`step,node,index,u,v`); empty: none
-  bool recordSources = false; ///< also write the sources' spikes
-  bool recordAll = false;     ///< every population, whatever its probe flag
-  /// When set, resized to the population count and incremented by every
-  /// spike of every population (recorded or not), for run summaries.
-  std::vector<uint64_t> *spikeCounts = nullptr;
-  /// When set, called after every finished step with (steps done, total);
-  /// returning false stops the run there (Ctrl-C), with every file complete
-  /// up to that step. The driver also draws its progress bar with it.
-  std::function<bool(uint32_t, uint32_t)> onStep;
-  /// When set, receives the wall time (s) the run spent formatting and
-  /// writing the output files, so that callers can report the simulation
-  /// apart from its file output (as simulators that record into memory do).
-  double *writeSeconds = nullptr;
-};
 
 /// Run `steps` steps of the golden model from its current step, recording
 /// per `options`. Rows are ordered by (step, node id, index); state rows
 /// follow the update of their step.
 Status runAndRecord(GoldenModel &model, uint32_t steps,
-                    const RecordOptions &options);
-
-/// The loop behind every engine's runAndRecord: `stepOnce()` advances
-/// `engine` by one step and returns a Status.
-template <typename Engine, typename StepOnce>
-Status recordRun(Engine &engine, uint32_t steps, const RecordOptions &options,
-                 StepOnce stepOnce) {
-  const spikeio::NodeTable &nodes = engine.nodes();
-  std::optional<spikeio::SpikeCsvWriter> spikeOut;
-  std::optional<spikeio::StateCsvWriter> stateOut;
-  if (!options.spikesPath.empty()) {
-    auto w = spikeio::SpikeCsvWriter::create(options.spikesPath, nodes);
-    if (!w)
-      return w.takeError();
-    spikeOut.emplace(std::move(*w));
-  }
-  if (!options.statePath.empty()) {
-    auto w = spikeio::StateCsvWriter::create(options.statePath, nodes);
-    if (!w)
-      return w.takeError();
-    stateOut.emplace(std::move(*w));
-  }
-  if (options.spikeCounts)
-    options.spikeCounts->assign(engine.populationCount(), 0);
-  std::vector<NeuronSpike> spikes;
-  Status result;
-  using Clock = std::chrono::steady_clock;
-  Clock::duration writing{};
-  for (uint32_t i = 0; i < steps; ++i) {
-    const uint32_t t = engine.currentStep();
-    result = stepOnce();
-    if (!result)
-      break;
-    engine.lastSpikes(spikes);
-    if (options.spikeCounts)
-      for (const NeuronSpike &s : spikes)
-        ++(*options.spikeCounts)[s.population];
-    const Clock::time_point written = Clock::now();
-    if (spikeOut) {
-      for (const NeuronSpike &s : spikes)
-        if (options.recordAll || engine.recordsSpikes(s.population))
-          spikeOut->add({t, nodes.populationNode(s.population), s.neuron});
-      if (options.recordSources)
-        for (const SourceSpikeEvent &s : engine.lastSourceSpikes())
-          spikeOut->add({t, nodes.sourceNode(s.source), s.index});
-      // Aliases have the highest node ids, population by population, so
-      // their rows come last; `spikes` is sorted by population.
-      for (size_t first = 0, j = 0; first < spikes.size(); first = j) {
-        const uint32_t p = spikes[first].population;
-        while (j < spikes.size() && spikes[j].population == p)
-          ++j;
-        if (options.recordAll || engine.recordsSpikes(p))
-          for (uint32_t alias : nodes.aliasNodes(p))
-            for (size_t k = first; k < j; ++k)
-              spikeOut->add({t, alias, spikes[k].neuron});
-      }
-    }
-    if (stateOut)
-      for (uint32_t p = 0; p < engine.populationCount(); ++p) {
-        if (!engine.recordsState(p))
-          continue;
-        for (uint32_t n = 0; n < engine.populationSize(p); ++n) {
-          const chip::CompartmentState &s = engine.state(p, n);
-          stateOut->add({t, nodes.populationNode(p), n, s.u, s.v});
-        }
-      }
-    writing += Clock::now() - written;
-    if (options.onStep && !options.onStep(i + 1, steps))
-      break;
-  }
-  // A failed step leaves no file: the writers discard their temporaries.
-  if (!result)
-    return result;
-  // Commit what was recorded, keeping the first error.
-  const Clock::time_point committed = Clock::now();
-  if (spikeOut)
-    if (Status s = spikeOut->finish(); !s && result)
-      result = s;
-  if (stateOut)
-    if (Status s = stateOut->finish(); !s && result)
-      result = s;
-  writing += Clock::now() - committed;
-  if (options.writeSeconds)
-    *options.writeSeconds = std::chrono::duration<double>(writing).count();
-  return result;
-}
+                    const emulator::RecordOptions &options);
 
 } // namespace cajal::golden
 

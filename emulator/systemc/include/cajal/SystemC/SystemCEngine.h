@@ -10,7 +10,9 @@
 // delivered. Spikes equal the golden model's exactly; on top it counts
 // cycles and energy (docs/power.md) and can write VCD and Chrome traces.
 //
-// The API mirrors golden::GoldenModel so that a driver can swap engines.
+// The API is the one every engine has (the golden model's too), with the
+// shared types of cajal/Emulator/EngineTypes.h, so that a driver can swap
+// engines.
 // SystemC elaborates once per process: the first engine builds the chip for
 // its profile's mesh; later engines in the same process reuse it (same mesh
 // shape, any costs), one engine alive at a time. This header includes no
@@ -20,11 +22,12 @@
 #ifndef CAJAL_SYSTEMC_SYSTEMCENGINE_H
 #define CAJAL_SYSTEMC_SYSTEMCENGINE_H
 
+#include "cajal/Chip/Compartment.h"
 #include "cajal/Chip/Image.h"
 #include "cajal/Chip/Profile.h"
 #include "cajal/Chip/Result.h"
+#include "cajal/Emulator/EngineTypes.h"
 #include "cajal/Emulator/SpikeIO.h"
-#include "cajal/Golden/GoldenModel.h"
 #include "cajal/SystemC/PowerReport.h"
 
 #include <memory>
@@ -53,7 +56,8 @@ public:
   /// leaves none.
   ~SystemCEngine();
 
-  /// As GoldenModel::setExternalSpikes.
+  /// As GoldenModel::setExternalSpikes: spikes of the External sources,
+  /// replacing earlier ones; errors name the node and the value.
   Status setExternalSpikes(std::vector<spikeio::SpikeRecord> spikes);
   /// Run step currentStep() until its barrier. A step that cannot finish
   /// (deadlock, cost.stepTimeoutNs exceeded) returns an error naming the
@@ -63,18 +67,18 @@ public:
   Status run(uint32_t steps);
   uint32_t currentStep() const;
 
-  // The same views as golden::GoldenModel, after the last finished step.
+  // The views every engine has (EngineTypes.h), after the last finished step.
   const std::vector<uint32_t> &lastSpikingCompartments() const;
-  void lastSpikes(std::vector<golden::NeuronSpike> &out) const;
-  const std::vector<golden::SourceSpikeEvent> &lastSourceSpikes() const;
+  void lastSpikes(std::vector<emulator::NeuronSpike> &out) const;
+  const std::vector<emulator::SourceSpikeEvent> &lastSourceSpikes() const;
   uint32_t compartmentOf(uint32_t population, uint32_t neuron) const;
   const chip::CompartmentState &state(uint32_t population,
                                       uint32_t neuron) const;
   const chip::CompartmentState &compartmentState(uint32_t global) const;
   const std::vector<uint32_t> &coreCompartmentBegin() const;
   uint32_t compartmentCount() const;
-  const golden::Counters &counters() const;
-  const std::vector<golden::CoreCounters> &coreCounters() const;
+  const emulator::Counters &counters() const;
+  const std::vector<emulator::CoreCounters> &coreCounters() const;
   const spikeio::NodeTable &nodes() const;
   bool recordsSpikes(uint32_t population) const;
   bool recordsState(uint32_t population) const;

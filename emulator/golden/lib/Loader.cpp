@@ -1,0 +1,371 @@
+//===- Loader.cpp - Compartments, outputs, sources, populations -----------===//
+//
+// GoldenModel::Loader flattens the image. Compartments of all cores get one
+// global index (core by core) and their update constants are precomputed
+// into structure-of-arrays (see GoldenModel.h); input axons likewise get
+// global indices.
+//
+// Per core the loader proves whether the 32-bit update loop is exact: u
+// stays in [-2^(c-1), 2^(c-1)) (c = currentBits) and v in [vmin, vmax], so
+// every intermediate of the update fits 32 bits when decayBits <= 15,
+// c <= 31, accumulatorBits <= 30, 2^(c-1) + 2^accumulatorBits - 1 < 2^31
+// and vmax + 2^(c-1) + |bias| < 2^31 (v + u + bias may pass below INT32_MIN,
+// as vmin goes down to -2^31 + 1: the loop detects that, UpdateKernels.cpp).
+// Other cores use 64-bit lanes.
+//
+// Once RowBuilder has chosen the update order (re-ordered populations take
+// the first positions), orderCompartments lays the constants out in that
+// order and builds the update runs over positions.
+//
+//===----------------------------------------------------------------------===//
+#include "GoldenLoad.h"
+#include "UpdateKernels.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <limits>
+#include <numeric>
+#include <optional>
+#include <string>
+
+namespace cajal::golden {
+
+namespace {
+constexpr uint32_t none = std::numeric_limits<uint32_t>::max();
+constexpr int64_t int32Max = std::numeric_limits<int32_t>::max();
+constexpr int64_t int32Min = std::numeric_limits<int32_t>::min();
+std::string str(uint64_t v) { return std::to_string(v); }
+} // namespace
+
+namespace detail {
+/// Value ranges of one core's compartments, for the 32-bit proof.
+struct CoreRange {
+  int64_t vmaxHigh = 0, biasMax = 0;
+  bool fits32(const chip::NeuronFormat &f) const {
+    if (f.decayBits > 15 || f.currentBits > 31 || f.accumulatorBits > 30)
+      return false;
+    const int64_t half = int64_t(1) << (f.currentBits - 1);
+    const int64_t q = (int64_t(1) << f.accumulatorBits) - 1;
+    return half + q <= int32Max && half + biasMax <= int32Max &&
+           vmaxHigh + half + biasMax <= int32Max;
+  }
+};
+} // namespace detail
+
+void GoldenModel::Loader::prepare(HotArrays &h,
+                                  const chip::CompartmentParams &p,
+                                  const chip::NeuronFormat &f,
+                                  detail::CoreRange &range) {
+  const int64_t full = int64_t(1) << f.decayBits;
+  h.scaleU.push_back(int32_t(full - p.decayU - 1));
+  h.scaleV.push_back(int32_t(full - p.decayV));
+  const int64_t vmin = chip::vminValue(p), vmax = chip::vmaxValue(p, f);
+  h.vmin.push_back(int32_t(vmin));
+  h.vmax.push_back(int32_t(vmax));
+  const int64_t vth = std::min(chip::thresholdValue(p, f), int32Max);
+  h.fireAbove.push_back(int32_t((p.flags & chip::NoSpike) ? int32Max : vth));
+  h.keepOnSpike.push_back((p.flags & chip::ResetBySubtraction) ? -1 : 0);
+  h.refractory.push_back(p.refractory);
+  const int64_t bias = chip::biasValue(p);
+  h.bias.push_back(bias);
+  const bool biasFits = bias >= int32Min && bias <= int32Max;
+  h.bias32.push_back(biasFits ? int32_t(bias) : 0);
+  range.vmaxHigh = std::max(range.vmaxHigh, vmax);
+  range.biasMax = std::max(range.biasMax, bias < 0 ? -bias : bias);
+}
+
+bool GoldenModel::Loader::sameConstants(const HotArrays &h, uint32_t a,
+                                        uint32_t b) {
+  return h.scaleU[a] == h.scaleU[b] && h.scaleV[a] == h.scaleV[b] &&
+         h.vmin[a] == h.vmin[b] && h.vmax[a] == h.vmax[b] &&
+         h.fireAbove[a] == h.fireAbove[b] &&
+         h.keepOnSpike[a] == h.keepOnSpike[b] &&
+         h.refractory[a] == h.refractory[b] && h.bias[a] == h.bias[b];
+}
+
+/// Append `run`, merged into the last run when the same loop can continue:
+/// same variant, and for uniform runs the same constants; runs that count
+/// idle updates per run merge only within their core.
+void GoldenModel::Loader::appendRun(GoldenModel &m, const UpdateRun &run) {
+  UpdateRun *last = m.updateRuns.empty() ? nullptr : &m.updateRuns.back();
+  if (last && last->end == run.begin && last->lanes32 == run.lanes32 &&
+      last->idle == run.idle && last->uniform == run.uniform &&
+      (run.idle != detail::IdlePerRun || last->core == run.core) &&
+      (!run.uniform || sameConstants(m.hot, last->begin, run.begin)))
+    last->end = run.end;
+  else
+    m.updateRuns.push_back(run);
+}
+
+/// Uniform runs shorter than `minUniform` (after merging across cores) are
+/// not worth a loop of their own: they join their non-uniform neighbours.
+void GoldenModel::Loader::finishRuns(GoldenModel &m) {
+  constexpr uint32_t minUniform = 64;
+  std::vector<UpdateRun> runs;
+  runs.swap(m.updateRuns);
+  for (UpdateRun r : runs) {
+    r.uniform = r.uniform && r.end - r.begin >= minUniform;
+    appendRun(m, r);
+  }
+  for (UpdateRun &r : m.updateRuns)
+    if (r.uniform) {
+      const uint32_t b = r.begin;
+      r.folded = uint8_t(
+          (m.hot.refractory[b] == 0 ? unsigned(detail::foldedNoRefractory)
+                                    : 0u) |
+          (m.hot.scaleU[b] == 0 ? unsigned(detail::foldedResetU) : 0u) |
+          (m.hot.scaleV[b] == int32_t(1) << m.format.decayBits
+               ? unsigned(detail::foldedKeepV)
+               : 0u));
+    }
+}
+
+/// The update constants in global order, and per core its compartments,
+/// lane width and idle counting (orderCompartments builds the runs).
+std::vector<GoldenModel::UpdateRun>
+GoldenModel::Loader::layoutCompartments(GoldenModel &m,
+                                        const chip::Image &image, bool wide) {
+  std::vector<UpdateRun> cores;
+  m.compBegin.assign(1, 0);
+  m.axonBegin.assign(1, 0);
+  for (uint32_t c = 0; c < image.cores.size(); ++c) {
+    const chip::Core &core = image.cores[c];
+    bool mayIdle = false;
+    detail::CoreRange range;
+    for (const chip::CompartmentParams &p : core.compartments) {
+      prepare(m.hot, p, m.format, range);
+      mayIdle |= p.biasMantissa == 0;
+    }
+    m.axonCore.insert(m.axonCore.end(), core.inputAxons.size(), c);
+    for (const chip::InputAxon &axon : core.inputAxons)
+      m.axonSynapseCount.push_back(axon.synapseCount);
+    const uint32_t begin = m.compBegin.back();
+    const uint32_t end = uint32_t(m.hot.bias.size());
+    m.compBegin.push_back(end);
+    m.axonBegin.push_back(uint32_t(m.axonCore.size()));
+    const bool lanes32 = !wide && range.fits32(m.format);
+    cores.push_back({begin, end, c, lanes32,
+                     mayIdle ? detail::IdlePerRun : detail::NoIdleCount,
+                     false});
+  }
+  m.position.resize(m.hot.bias.size());
+  std::iota(m.position.begin(), m.position.end(), 0u);
+  m.atPosition = m.position;
+  return cores;
+}
+
+/// Compartment senders in update order (sender i = the compartment at
+/// position i); the sources' senders stay after them.
+void GoldenModel::Loader::permuteSenders(GoldenModel &m) {
+  const uint32_t n = m.compartmentCount();
+  std::vector<uint32_t> begin(1, 0), rows;
+  rows.reserve(m.senderRows.size());
+  const auto take = [&](uint32_t k) {
+    rows.insert(rows.end(), m.senderRows.begin() + m.senderRowBegin[k],
+                m.senderRows.begin() + m.senderRowBegin[k + 1]);
+    begin.push_back(uint32_t(rows.size()));
+  };
+  for (uint32_t i = 0; i < n; ++i)
+    take(m.atPosition[i]);
+  for (uint32_t k = n; k + 1 < m.senderRowBegin.size(); ++k)
+    take(k);
+  m.senderRowBegin.swap(begin);
+  m.senderRows.swap(rows);
+  const auto permute = [&](auto &perSender) {
+    std::remove_reference_t<decltype(perSender)> out(perSender);
+    for (uint32_t i = 0; i < n; ++i)
+      out[i] = perSender[m.atPosition[i]];
+    perSender.swap(out);
+  };
+  permute(m.senderAxons);
+  permute(m.senderSynapses);
+}
+
+/// Put the constants in update order (m.atPosition), split the positions
+/// into update runs and allocate the state. `placed`: the re-ordered
+/// populations; each runs in 32-bit lanes only if all its cores can.
+void GoldenModel::Loader::orderCompartments(
+    GoldenModel &m, const std::vector<UpdateRun> &cores,
+    const std::vector<uint32_t> &placed) {
+  const uint32_t n = m.compartmentCount();
+  std::vector<uint32_t> coreOf(n);
+  std::vector<uint8_t> lanes32(n), inPlaced(n, 0);
+  for (const UpdateRun &core : cores)
+    for (uint32_t g = core.begin; g < core.end; ++g) {
+      coreOf[g] = core.core;
+      lanes32[g] = core.lanes32;
+    }
+  for (const uint32_t p : placed) {
+    const auto begin = m.neuronCompartment.begin() + m.populationBase[p];
+    const auto end = m.neuronCompartment.begin() + m.populationBase[p + 1];
+    const bool all32 = std::all_of(
+        begin, end, [&](uint32_t g) { return g == none || lanes32[g]; });
+    for (auto it = begin; it != end; ++it)
+      if (*it != none) {
+        lanes32[*it] = all32;
+        inPlaced[*it] = 1;
+      }
+  }
+  if (m.reordered) {
+    const auto permute = [&](auto &array) {
+      std::remove_reference_t<decltype(array)> out(n);
+      for (uint32_t i = 0; i < n; ++i)
+        out[i] = array[m.atPosition[i]];
+      array.swap(out);
+    };
+    HotArrays &h = m.hot;
+    permute(h.scaleU);
+    permute(h.scaleV);
+    permute(h.vmin);
+    permute(h.vmax);
+    permute(h.fireAbove);
+    permute(h.keepOnSpike);
+    permute(h.refractory);
+    permute(h.bias);
+    permute(h.bias32);
+    permute(m.flatNeuronAt);
+    permuteSenders(m);
+  }
+  // Stretches of identical constants (appendRun merges them); finishRuns()
+  // then drops the uniform mark of short ones.
+  m.updateRuns.clear();
+  m.lanes32 = 0;
+  bool perCompartment = false;
+  for (uint32_t i = 0; i < n; ++i) {
+    const uint32_t g = m.atPosition[i];
+    const UpdateRun &core = cores[coreOf[g]];
+    UpdateRun run{i, i + 1, core.core, bool(lanes32[g]), core.idle, true};
+    if (inPlaced[g] && run.idle == detail::IdlePerRun)
+      run.idle = detail::IdlePerCompartment;
+    perCompartment |= run.idle == detail::IdlePerCompartment;
+    m.lanes32 += run.lanes32;
+    appendRun(m, run);
+  }
+  finishRuns(m);
+  m.hot.u.assign(n, 0);
+  m.hot.v.assign(n, 0);
+  m.hot.refractoryLeft.assign(n, 0);
+  m.hot.fired.assign(n, 0);
+  // Room for a whole vector past the last compartment (the AVX-512 loop).
+  m.spikingPositions.assign(n + 16, 0);
+  m.idlePerCore.assign(cores.size(), 0);
+  m.idlePerPosition.assign(perCompartment ? n : 0, 0);
+  // Spikes are listed in position order (the runs ascend).
+  uint32_t last = 0;
+  bool first = true;
+  m.spikesInFlatOrder = true;
+  for (const uint32_t k : m.flatNeuronAt)
+    if (k != none) {
+      m.spikesInFlatOrder &= first || k > last;
+      first = false;
+      last = k;
+    }
+  const size_t words = (m.populationBase.back() + 63) / 64;
+  m.flatBits.assign(m.spikesInFlatOrder ? 0 : words, 0);
+  m.flatSummary.assign(m.spikesInFlatOrder ? 0 : (words + 63) / 64, 0);
+}
+
+Status GoldenModel::Loader::chooseKernels(GoldenModel &m,
+                                          const ModelOptions &options) {
+  std::optional<Isa> isa = options.isa;
+  if (!isa) {
+    if (const char *env = std::getenv("CAJAL_GOLDEN_ISA"); env && *env) {
+      for (Isa i : {Isa::Generic, Isa::Avx2, Isa::Avx512})
+        if (std::strcmp(env, isaName(i)) == 0)
+          isa = i;
+      if (!isa)
+        return makeError(std::string("CAJAL_GOLDEN_ISA: unknown instruction "
+                                     "set \"") +
+                         env + "\" (generic, avx2 or avx512)");
+    }
+  }
+  if (isa) {
+    m.kernels = detail::kernelTable(*isa);
+    m.kernelIsa = *isa;
+    if (!m.kernels)
+      return makeError(std::string("instruction set ") + isaName(*isa) +
+                       " is not available on this CPU or in this build");
+  } else {
+    for (Isa i : {Isa::Avx512, Isa::Avx2, Isa::Generic})
+      if ((m.kernels = detail::kernelTable(i))) {
+        m.kernelIsa = i;
+        break;
+      }
+  }
+  if (m.kernelIsa == Isa::Avx512)
+    m.fused = detail::fusedAvx512Kernels();
+  return Status::ok();
+}
+
+void GoldenModel::Loader::wireOutputs(GoldenModel &m,
+                                      const chip::Image &image) {
+  m.outBegin.assign(1, 0);
+  for (const chip::Core &core : image.cores) {
+    for (uint32_t l = 0; l < core.compartments.size(); ++l) {
+      for (uint32_t o = core.outputBegin[l]; o < core.outputBegin[l + 1]; ++o) {
+        const chip::AxonTarget &t = core.outputAxons[o];
+        m.outTargets.push_back(m.axonBegin[t.core] + t.inputAxon);
+      }
+      m.outBegin.push_back(uint32_t(m.outTargets.size()));
+    }
+  }
+}
+
+void GoldenModel::Loader::wireSources(GoldenModel &m,
+                                      const chip::Image &image) {
+  m.channelBase.clear();
+  m.channelTargetBegin.assign(1, 0);
+  for (const chip::Source &src : image.sources) {
+    m.channelBase.push_back(uint32_t(m.channelTargetBegin.size() - 1));
+    for (uint32_t i = 0; i < src.size; ++i) {
+      for (uint32_t k = src.targetBegin[i]; k < src.targetBegin[i + 1]; ++k) {
+        const chip::AxonTarget &t = src.targets[k];
+        m.channelTargets.push_back(m.axonBegin[t.core] + t.inputAxon);
+      }
+      m.channelTargetBegin.push_back(uint32_t(m.channelTargets.size()));
+    }
+    chip::Source light = src;
+    light.targets.clear();
+    light.targetBegin.clear();
+    light.spikes.clear();
+    m.sources.push_back(std::move(light));
+    m.listedSpikes.push_back(src.kind == chip::SourceKind::File
+                                 ? src.spikes
+                                 : std::vector<chip::SourceSpike>());
+  }
+  m.listedCursor.assign(m.sources.size(), 0);
+}
+
+Status GoldenModel::Loader::mapPopulations(GoldenModel &m,
+                                           const chip::Image &image) {
+  m.populationBase.assign(1, 0);
+  m.compPopulation.assign(m.compartmentCount(), none);
+  m.flatNeuronAt.assign(m.compartmentCount(), none);
+  for (uint32_t p = 0; p < image.populations.size(); ++p) {
+    const chip::Population &pop = image.populations[p];
+    const uint32_t base = m.populationBase.back();
+    m.neuronCompartment.resize(base + size_t(pop.size), none);
+    for (const chip::Slice &sl : pop.slices) {
+      for (uint32_t k = 0; k < sl.count; ++k) {
+        const uint32_t g = m.compBegin[sl.core] + sl.firstCompartment + k;
+        if (m.compPopulation[g] != none)
+          return makeError("population \"" + pop.name + "\": neuron " +
+                           str(sl.firstNeuron + k) + " uses compartment " +
+                           str(sl.firstCompartment + k) + " of core " +
+                           str(sl.core) + ", already used by population \"" +
+                           image.populations[m.compPopulation[g]].name + "\"");
+        m.compPopulation[g] = p;
+        m.flatNeuronAt[g] = base + sl.firstNeuron + k;
+        m.neuronCompartment[base + sl.firstNeuron + k] = g;
+      }
+    }
+    m.populationBase.push_back(base + pop.size);
+    m.populationFlags.push_back(uint8_t((pop.recordSpikes ? RecordSpikes : 0) |
+                                        (pop.recordState ? RecordState : 0)));
+  }
+  m.nodeTable = spikeio::NodeTable(image);
+  return Status::ok();
+}
+
+} // namespace cajal::golden

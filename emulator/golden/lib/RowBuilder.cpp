@@ -1,0 +1,469 @@
+//===- RowBuilder.cpp - Synapse rows and delivery windows -----------------===//
+//
+// GoldenModel::RowBuilder regroups the synapses by sender (compartment or
+// source channel), the layout Brian2 uses: an input axon reached by one
+// sender only is merged into that sender's private row, an axon shared by
+// several senders stays a row of its own. Each group is unpacked once
+// (chip::unpackSynapse) straight into its place, with the effective weight
+// (chip::synapticWeight) and offset = delay * N + target; each row is then
+// sorted by offset, so that delivery walks every accumulator slot upwards
+// and the ring wrap splits a row into at most two contiguous runs. A
+// compartment's input per step is bounded by the sum of |weight| x senders
+// over the synapses that reach it; when every bound is below 2^31 the
+// accumulators are int32. Then each row is split into parts of one delay
+// (a part wraps whole), and the synapses of a part that lie close together
+// (targets within 16 or 4 adjacent accumulators) become windows, one
+// vector add each at delivery; the rest stay single. Windows with equal
+// weights share one copy.
+//
+// Compartments need not be updated in global order. A convolution stored
+// channels-first (as NIR and the importer number it) gives runs of 2-3
+// adjacent targets per kernel row; stored channels-last, runs of 3 x the
+// output channels, whole wide windows. So before the windows are built,
+// placeAccumulators tries, per population of size S, every channels-last
+// order (neuron j at (j % P) * (S / P) + j / P for each divisor P of S) on
+// a sample of rows, and re-orders the population's compartments (state,
+// constants, accumulators) in the order with the fewest runs of adjacent
+// targets when that halves them. Re-ordered populations take the first
+// positions (Loader::orderCompartments lays the constants out in that
+// order).
+//
+//===----------------------------------------------------------------------===//
+#include "GoldenLoad.h"
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+#include <limits>
+#include <numeric>
+#include <string>
+
+namespace cajal::golden {
+
+namespace {
+constexpr uint32_t none = std::numeric_limits<uint32_t>::max();
+constexpr int64_t int32Max = std::numeric_limits<int32_t>::max();
+constexpr int64_t int32Min = std::numeric_limits<int32_t>::min();
+/// Delivery windows (see buildWindows): a 16-lane add costs about two
+/// 4-lane ones (AVX-512 on 256-bit datapaths, or two AVX2 adds), so a wide
+/// window is taken when it holds at least 8 synapses, a narrow one when it
+/// holds 2 (on AMD Zen 4 gathers and scatters are microcoded: windows
+/// are the vectorised delivery that pays off).
+using detail::narrowLanes;
+using detail::wideLanes;
+constexpr uint32_t wideMinSynapses = 8, narrowMinSynapses = 2;
+std::string str(uint64_t v) { return std::to_string(v); }
+} // namespace
+
+void GoldenModel::RowBuilder::countSenders() {
+  senderCount =
+      m.compartmentCount() + uint32_t(m.channelTargetBegin.size() - 1);
+  const size_t axons = m.axonCore.size();
+  axonSenders.assign(axons, 0);
+  axonOwner.assign(axons, none);
+  m.senderAxons.assign(senderCount, 0);
+  m.senderSynapses.assign(senderCount, 0);
+  m.senderSpikes.assign(senderCount, 0);
+  forEachSenderAxon([&](uint32_t k, uint32_t a) {
+    ++axonSenders[a];
+    axonOwner[a] = k;
+    ++m.senderAxons[k];
+    m.senderSynapses[k] += m.axonSynapseCount[a];
+  });
+}
+
+void GoldenModel::RowBuilder::layoutRows() {
+  // Rows 0 .. senderCount-1 are the private rows; then one row per shared
+  // axon. axonStart places each axon's group (none: reached by no sender).
+  std::vector<uint64_t> privateSize(senderCount, 0);
+  for (size_t a = 0; a < axonSenders.size(); ++a)
+    if (axonSenders[a] == 1)
+      privateSize[axonOwner[a]] += m.axonSynapseCount[a];
+  m.rowBegin.assign(1, 0);
+  for (uint32_t k = 0; k < senderCount; ++k)
+    m.rowBegin.push_back(uint32_t(m.rowBegin.back() + privateSize[k]));
+  axonStart.assign(axonSenders.size(), none);
+  // The owners are not needed any more: their array becomes the row of
+  // each shared axon (saves a 4-byte array per input axon at 10^7 axons).
+  std::vector<uint32_t> &sharedRow = axonOwner;
+  for (size_t a = 0; a < axonSenders.size(); ++a) {
+    if (axonSenders[a] < 2)
+      continue;
+    sharedRow[a] = uint32_t(m.rowBegin.size() - 1);
+    sharedRowSenders.push_back(axonSenders[a]);
+    axonStart[a] = m.rowBegin.back();
+    m.rowBegin.push_back(m.rowBegin.back() + m.axonSynapseCount[a]);
+  }
+  // Private groups go one after the other into their sender's row, in the
+  // sender's axon order; every sender's row list is its private row (if
+  // not empty) and its shared axons' rows.
+  std::vector<uint32_t> cursor(m.rowBegin.begin(),
+                               m.rowBegin.begin() + senderCount);
+  std::vector<uint32_t> rowCount(senderCount, 0);
+  forEachSenderAxon([&](uint32_t k, uint32_t a) {
+    if (axonSenders[a] == 1) {
+      axonStart[a] = cursor[k];
+      cursor[k] += m.axonSynapseCount[a];
+    } else {
+      ++rowCount[k];
+    }
+  });
+  m.senderRowBegin.assign(1, 0);
+  for (uint32_t k = 0; k < senderCount; ++k)
+    m.senderRowBegin.push_back(m.senderRowBegin.back() + rowCount[k] +
+                               (privateSize[k] > 0));
+  m.senderRows.resize(m.senderRowBegin.back());
+  std::vector<uint32_t> fill(m.senderRowBegin.begin(),
+                             m.senderRowBegin.end() - 1);
+  for (uint32_t k = 0; k < senderCount; ++k)
+    if (privateSize[k] > 0)
+      m.senderRows[fill[k]++] = k;
+  forEachSenderAxon([&](uint32_t k, uint32_t a) {
+    if (axonSenders[a] > 1)
+      m.senderRows[fill[k]++] = sharedRow[a];
+  });
+  m.rowEvents.assign(m.senderRows.size(), 0);
+  std::vector<uint32_t>().swap(axonSenders); // unpack() needs axonStart only
+  std::vector<uint32_t>().swap(axonOwner);
+}
+
+Status GoldenModel::RowBuilder::unpack() {
+  const uint64_t n = m.compartmentCount();
+  if ((uint64_t(format.maxDelay) + 1) * n >
+      std::numeric_limits<uint32_t>::max())
+    return makeError(str(n) + " compartments with delays up to " +
+                     str(format.maxDelay) +
+                     " exceed the model's 32-bit accumulator index");
+  m.synapses.resize(m.rowBegin.back());
+  uint32_t maxDelay = 1;
+  std::vector<chip::Synapse> group;
+  for (uint32_t c = 0; c < image.cores.size(); ++c) {
+    const chip::Core &core = image.cores[c];
+    for (uint32_t a = 0; a < core.inputAxons.size(); ++a) {
+      const chip::InputAxon &axon = core.inputAxons[a];
+      const uint32_t start = axonStart[m.axonBegin[c] + a];
+      chip::unpackSynapses(core.synapseWords, axon, format, group);
+      for (uint32_t i = 0; i < axon.synapseCount; ++i) {
+        const chip::Synapse &s = group[i];
+        const int64_t w = chip::synapticWeight(s.mantissa, axon.weightExponent,
+                                               format.weightShift);
+        if (w > int32Max || w < int32Min)
+          return makeError("core " + str(c) + ": input axon " + str(a) +
+                           ": synapse " + str(i) + ": weight " +
+                           std::to_string(w) + " does not fit 32 bits");
+        maxDelay = std::max(maxDelay, s.delay);
+        if (start != none)
+          m.synapses[start + i] = {
+              uint32_t(s.delay * n + m.compBegin[c] + s.compartment),
+              int32_t(w)};
+      }
+    }
+  }
+  // The update of step t consumes slot t % S before step t delivers, so
+  // the slot of t + D is the one just consumed: D slots are enough.
+  m.ringSlots = maxDelay;
+  std::vector<uint32_t>().swap(axonStart);
+  return Status::ok();
+}
+
+Status GoldenModel::RowBuilder::sortAndBound(bool wide, bool narrow) {
+  const uint32_t n = m.compartmentCount();
+  std::vector<int64_t> bound(n, 0);
+  const uint32_t rows = uint32_t(m.rowBegin.size() - 1);
+  for (uint32_t r = 0; r < rows; ++r) {
+    FlatSynapse *b = m.synapses.data() + m.rowBegin[r];
+    FlatSynapse *e = m.synapses.data() + m.rowBegin[r + 1];
+    std::sort(b, e, [](const FlatSynapse &x, const FlatSynapse &y) {
+      return x.offset < y.offset;
+    });
+    // Each sender spikes at most once per step, so a synapse adds at most
+    // |weight| x (senders of its row) to the step it arrives in.
+    const int64_t senders =
+        r < senderCount ? 1 : sharedRowSenders[r - senderCount];
+    for (const FlatSynapse *s = b; s != e; ++s) {
+      const int64_t w = s->weight < 0 ? -int64_t(s->weight) : s->weight;
+      bound[s->offset % n] += w * senders;
+    }
+  }
+  fits32 = !wide && std::all_of(bound.begin(), bound.end(),
+                                [](int64_t b) { return b <= int32Max; });
+  // int16 accumulators hold the input in units of the largest power of two
+  // that divides every weight; a compartment's bound is a multiple of it.
+  uint32_t weightBits = 0;
+  for (const FlatSynapse &s : m.synapses)
+    weightBits |= uint32_t(s.weight);
+  shift16 = weightBits == 0 ? 0 : unsigned(__builtin_ctz(weightBits));
+  constexpr int64_t int16Max = std::numeric_limits<int16_t>::max();
+  fits16 = fits32 && narrow &&
+           std::all_of(bound.begin(), bound.end(),
+                       [&](int64_t b) { return (b >> shift16) <= int16Max; });
+  m.ringStride = n;
+  return Status::ok();
+}
+
+void GoldenModel::RowBuilder::placeAccumulators() {
+  const uint32_t n = m.compartmentCount();
+  const uint32_t rows = uint32_t(m.rowBegin.size() - 1);
+  // A sample of the rows: their synapses into each population, as (row,
+  // delay, neuron). Runs of adjacent accumulators in it measure an order.
+  const uint32_t every = std::max(1u, rows / 512);
+  std::vector<std::vector<std::array<uint32_t, 3>>> sample(m.populationCount());
+  for (uint32_t r = 0; r < rows; r += every)
+    for (uint32_t i = m.rowBegin[r]; i < m.rowBegin[r + 1]; ++i) {
+      const uint32_t c = m.synapses[i].offset % n;
+      if (const uint32_t p = m.compPopulation[c]; p != none)
+        sample[p].push_back({r, m.synapses[i].offset / n,
+                             m.flatNeuronAt[c] - m.populationBase[p]});
+    }
+  std::vector<std::array<uint32_t, 3>> keyed;
+  const auto runs = [&](uint32_t p, uint32_t period) {
+    // Neuron j at (j % period) * (size / period) + j / period: the
+    // channels-first layout of `size / period` channels made channels-last.
+    const uint32_t channels = m.populationSize(p) / period;
+    keyed = sample[p];
+    for (auto &k : keyed)
+      k[2] = k[2] % period * channels + k[2] / period;
+    std::sort(keyed.begin(), keyed.end());
+    uint64_t count = 0;
+    for (size_t i = 0; i < keyed.size(); ++i)
+      count += !(i > 0 && keyed[i][0] == keyed[i - 1][0] &&
+                 keyed[i][1] == keyed[i - 1][1] &&
+                 keyed[i][2] <= keyed[i - 1][2] + 1);
+    return count;
+  };
+  // Per population, the channel count (a divisor of its size) whose
+  // channels-last order gives the fewest runs; taken when it halves them.
+  std::vector<uint32_t> tail; // re-ordered compartments, in their new order
+  for (uint32_t p = 0; p < m.populationCount(); ++p) {
+    const uint32_t size = m.populationSize(p);
+    if (size < 2 * wideLanes || sample[p].empty())
+      continue;
+    const uint64_t now = runs(p, size);
+    uint64_t best = now;
+    uint32_t bestPeriod = size;
+    for (uint32_t period = 2; period <= size / 2; ++period)
+      if (size % period == 0)
+        if (const uint64_t r = runs(p, period); r < best) {
+          best = r;
+          bestPeriod = period;
+        }
+    if (best * 2 > now)
+      continue;
+    const uint32_t channels = size / bestPeriod;
+    for (uint32_t k = 0; k < size; ++k) // k = position * channels + channel
+      if (const uint32_t c =
+              m.compartmentOf(p, k % channels * bestPeriod + k / channels);
+          c != none)
+        tail.push_back(c);
+    placedPopulations.push_back(p);
+  }
+  if (!tail.empty()) {
+    // The re-ordered populations first, one after the other (from position
+    // 0, a 64-byte boundary: a convolution's windows of 16 channels are
+    // then aligned), then the other compartments in global order.
+    std::vector<uint8_t> moved(n, 0);
+    for (const uint32_t c : tail)
+      moved[c] = 1;
+    m.atPosition = tail;
+    for (uint32_t c = 0; c < n; ++c)
+      if (!moved[c])
+        m.atPosition.push_back(c);
+    for (uint32_t i = 0; i < n; ++i)
+      m.position[m.atPosition[i]] = i;
+    m.reordered = true;
+    m.layout.placedCompartments = tail.size();
+  }
+  layoutSlots();
+}
+
+void GoldenModel::RowBuilder::layoutSlots() {
+  const uint32_t n = m.compartmentCount();
+  // Slots start on 16-accumulator boundaries, so that wide windows can too,
+  // unless the offsets (up to delay S: (S + 1) slots) would pass 2^32.
+  const uint64_t stride = (uint64_t(n) + wideLanes - 1) & ~(wideLanes - 1);
+  m.ringStride = uint64_t(m.ringSlots + 1) * stride + wideLanes <=
+                         std::numeric_limits<uint32_t>::max()
+                     ? uint32_t(stride)
+                     : n;
+  if (m.ringStride == n && !m.reordered)
+    return;
+  const uint32_t rows = uint32_t(m.rowBegin.size() - 1);
+  for (uint32_t r = 0; r < rows; ++r) {
+    FlatSynapse *b = m.synapses.data() + m.rowBegin[r];
+    FlatSynapse *e = m.synapses.data() + m.rowBegin[r + 1];
+    for (FlatSynapse *s = b; s != e; ++s)
+      s->offset = s->offset / n * m.ringStride + m.position[s->offset % n];
+    if (m.reordered)
+      std::sort(b, e, [](const FlatSynapse &x, const FlatSynapse &y) {
+        return x.offset < y.offset;
+      });
+  }
+}
+
+void GoldenModel::RowBuilder::allocateRing() {
+  const size_t ringSize = size_t(m.ringSlots) * m.ringStride;
+  // See GoldenModel::ring32: padding for windows, room to align the start.
+  if (fits16) {
+    m.ring16.assign(ringSize + (wideLanes - 1) + 64 / sizeof(int16_t), 0);
+    m.accShift = shift16;
+  } else if (fits32) {
+    m.ring32.assign(ringSize + 2 * (wideLanes - 1), 0);
+  } else {
+    m.ring64.assign(ringSize, 0);
+  }
+}
+
+void GoldenModel::RowBuilder::buildWindows() {
+  const uint32_t n = m.ringStride; // offset = delay * n + accumulator
+  // Slot starts are 64-byte aligned when n is a multiple of 16 (ring32Start).
+  const bool alignWide = n % wideLanes == 0;
+  const uint32_t rows = uint32_t(m.rowBegin.size() - 1);
+  // Single synapses are compacted in place: never more than have been read.
+  size_t singles = 0;
+  // Row r becomes parts [firstPart[r], firstPart[r + 1]), one per delay.
+  std::vector<uint32_t> firstPart(rows + 1, 0);
+  m.rowParts.clear();
+  // Room for the most windows there can be, so that the lists never grow
+  // by copying: pages never written are never resident.
+  const size_t total = m.synapses.size();
+  m.wideOffset.reserve(total / wideMinSynapses);
+  m.wideWeights.reserve(total / wideMinSynapses);
+  m.narrowOffset.reserve(total / narrowMinSynapses);
+  m.narrowWeights.reserve(total / narrowMinSynapses);
+  const auto startPart = [&](uint32_t delayOffset) {
+    m.rowParts.push_back({uint32_t(m.wideOffset.size()),
+                          uint32_t(m.narrowOffset.size()), uint32_t(singles),
+                          delayOffset});
+  };
+  for (uint32_t r = 0; r < rows; ++r) {
+    firstPart[r] = uint32_t(m.rowParts.size());
+    const FlatSynapse *s = m.synapses.data() + m.rowBegin[r];
+    const FlatSynapse *e = m.synapses.data() + m.rowBegin[r + 1];
+    uint64_t delayEnd = 0; // past the current part's accumulators
+    while (s != e) {
+      if (s->offset >= delayEnd) {
+        const uint32_t delayOffset = s->offset / n * n;
+        delayEnd = uint64_t(delayOffset) + n;
+        startPart(delayOffset);
+      }
+      // Synapses of this delay from s on, below start + lanes.
+      const auto within = [&](uint32_t start, uint32_t lanes) {
+        const uint64_t end = std::min(uint64_t(start) + lanes, delayEnd);
+        const FlatSynapse *t = s;
+        while (t != e && t->offset < end)
+          ++t;
+        return uint32_t(t - s);
+      };
+      // A wide window starts on a 64-byte boundary where it can (one cache
+      // line instead of two); lanes before s add zero.
+      uint32_t start = alignWide ? s->offset & ~(wideLanes - 1) : s->offset;
+      uint32_t wide = within(start, wideLanes);
+      if (wide < wideMinSynapses) {
+        start = s->offset;
+        wide = within(start, wideLanes);
+      }
+      const uint32_t narrow =
+          wide >= wideMinSynapses ? 0 : within(s->offset, narrowLanes);
+      int32_t *lane = nullptr;
+      uint32_t taken = 0;
+      if (wide >= wideMinSynapses) {
+        m.wideOffset.push_back(start);
+        lane = m.wideWeights.emplace_back().lane;
+        taken = wide;
+      } else if (narrow >= narrowMinSynapses) {
+        start = s->offset;
+        m.narrowOffset.push_back(start);
+        lane = m.narrowWeights.emplace_back().lane;
+        taken = narrow;
+      } else {
+        m.synapses[singles++] = *s++;
+        continue;
+      }
+      // Repeated targets share a lane: the sum stays within the bound
+      // proven for the compartment.
+      for (const FlatSynapse *t = s; t != s + taken; ++t)
+        lane[t->offset - start] += t->weight;
+      m.layout.windowSynapses += taken;
+      s += taken;
+    }
+  }
+  firstPart[rows] = uint32_t(m.rowParts.size());
+  startPart(0); // the ends of the last part
+  shareWideWeights();
+  if (fits16)
+    narrowWeights();
+  // Give the memory back when windows took most synapses (copying, so
+  // not when they took few).
+  const bool shrink = singles < m.synapses.size() / 2;
+  m.synapses.resize(singles);
+  if (shrink)
+    m.synapses.shrink_to_fit();
+  std::vector<uint32_t>().swap(m.rowBegin);
+  // Senders now name parts.
+  std::vector<uint32_t> senderParts;
+  std::vector<uint32_t> senderPartBegin(1, 0);
+  for (uint32_t k = 0; k + 1 < m.senderRowBegin.size(); ++k) {
+    for (uint32_t i = m.senderRowBegin[k]; i < m.senderRowBegin[k + 1]; ++i)
+      for (uint32_t p = firstPart[m.senderRows[i]];
+           p < firstPart[m.senderRows[i] + 1]; ++p)
+        senderParts.push_back(p);
+    senderPartBegin.push_back(uint32_t(senderParts.size()));
+  }
+  m.senderRows.swap(senderParts);
+  m.senderRowBegin.swap(senderPartBegin);
+  m.rowEvents.assign(m.senderRows.size(), 0);
+}
+
+/// Windows with the same 16 weights share one copy: a convolution repeats
+/// its kernel's windows in every row of an input channel, and the shared
+/// copies stay in cache (the CNN of bench/peer-brian2: 4.8 of 75 k).
+void GoldenModel::RowBuilder::shareWideWeights() {
+  std::vector<detail::WideWeights> &w = m.wideWeights;
+  const uint32_t count = uint32_t(w.size());
+  std::vector<uint32_t> order(count);
+  std::iota(order.begin(), order.end(), 0u);
+  const auto less = [&](uint32_t a, uint32_t b) {
+    return std::memcmp(w[a].lane, w[b].lane, sizeof w[a].lane) < 0;
+  };
+  std::stable_sort(order.begin(), order.end(), less);
+  // first[i]: the first window with i's weights (equal ones are adjacent
+  // in `order`, the first of them first).
+  std::vector<uint32_t> first(count);
+  for (uint32_t k = 0; k < count; ++k)
+    first[order[k]] =
+        k > 0 && !less(order[k - 1], order[k]) ? first[order[k - 1]] : order[k];
+  // Keep the first copies in window order (in place: the copy kept for
+  // window i moves to a place at or before i).
+  m.wideWeightIndex.resize(count);
+  uint32_t kept = 0;
+  for (uint32_t i = 0; i < count; ++i) {
+    if (first[i] == i) {
+      w[kept] = w[i];
+      m.wideWeightIndex[i] = kept++;
+    } else {
+      m.wideWeightIndex[i] = m.wideWeightIndex[first[i]];
+    }
+  }
+  w.resize(kept);
+  w.shrink_to_fit();
+}
+
+/// With int16 accumulators: every weight in accumulator units (weight /
+/// 2^shift16, exact: every weight is a multiple of it), the window weights
+/// as int16 (a lane sums the synapses of one target, within its bound).
+void GoldenModel::RowBuilder::narrowWeights() {
+  for (FlatSynapse &s : m.synapses)
+    s.weight >>= shift16;
+  const auto narrow = [&](const auto &from, auto &to) {
+    to.resize(from.size());
+    for (size_t i = 0; i < from.size(); ++i)
+      for (size_t l = 0; l < std::size(from[i].lane); ++l)
+        to[i].lane[l] = int16_t(from[i].lane[l] >> shift16);
+  };
+  narrow(m.wideWeights, m.wideWeights16);
+  narrow(m.narrowWeights, m.narrowWeights16);
+  std::vector<detail::WideWeights>().swap(m.wideWeights);
+  std::vector<detail::NarrowWeights>().swap(m.narrowWeights);
+}
+
+} // namespace cajal::golden
