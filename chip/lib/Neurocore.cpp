@@ -78,6 +78,43 @@ CostClass costClass(Opcode op) {
   }
 }
 
+Signature signatureOf(Opcode op) {
+  switch (op) {
+  case Opcode::Nop:
+    return {};
+  case Opcode::Mov:
+    return {true, true, false, false};
+  case Opcode::Add:
+  case Opcode::Sub:
+  case Opcode::Min:
+  case Opcode::Max:
+  case Opcode::CmpGt:
+  case Opcode::CmpGe:
+  case Opcode::CmpEq:
+    return {true, true, true, false};
+  case Opcode::MulShr:
+    return {true, true, true, false, true, 0, 63, 3};
+  case Opcode::Decay:
+    return {true, true, true, false, true, 0, 62};
+  case Opcode::Shl:
+  case Opcode::Shr:
+    return {true, true, false, false, true, 0, 63};
+  case Opcode::Clip:
+  case Opcode::Sel:
+    return {true, true, true, true};
+  case Opcode::Sat:
+    return {true, true, false, false, true, 1, 62};
+  case Opcode::Wrap:
+    return {true, true, false, false, true, 1, 63};
+  case Opcode::Refr:
+    return {true, false, false, false};
+  case Opcode::Fire:
+    // c is read only by Reset::ToValue.
+    return {true, true, true, true, false, 0, 0, 4};
+  }
+  return {};
+}
+
 } // namespace isa
 
 using isa::Opcode;
@@ -141,52 +178,6 @@ std::string operandText(Operand o, const Program *program) {
                                     : "in" + std::to_string(i);
   }
   return "?" + std::to_string(unsigned(o.kind)) + ":" + std::to_string(i);
-}
-
-/// Which operand slots an opcode reads and writes, and what imm and mode
-/// mean for it.
-struct Shape {
-  bool d = false, a = false, b = false, c = false;
-  bool usesImm = false; ///< imm is a shift or bit count
-  unsigned minImm = 0, maxImm = 0;
-  unsigned modes = 1; ///< valid mode values [0, modes)
-};
-
-Shape shapeOf(Opcode op) {
-  switch (op) {
-  case Opcode::Nop:
-    return {};
-  case Opcode::Mov:
-    return {true, true, false, false};
-  case Opcode::Add:
-  case Opcode::Sub:
-  case Opcode::Min:
-  case Opcode::Max:
-  case Opcode::CmpGt:
-  case Opcode::CmpGe:
-  case Opcode::CmpEq:
-    return {true, true, true, false};
-  case Opcode::MulShr:
-    return {true, true, true, false, true, 0, 63, 3};
-  case Opcode::Decay:
-    return {true, true, true, false, true, 0, 62};
-  case Opcode::Shl:
-  case Opcode::Shr:
-    return {true, true, false, false, true, 0, 63};
-  case Opcode::Clip:
-  case Opcode::Sel:
-    return {true, true, true, true};
-  case Opcode::Sat:
-    return {true, true, false, false, true, 1, 62};
-  case Opcode::Wrap:
-    return {true, true, false, false, true, 1, 63};
-  case Opcode::Refr:
-    return {true, false, false, false};
-  case Opcode::Fire:
-    // c is read only by Reset::ToValue; checked below.
-    return {true, true, true, true, false, 0, 0, 4};
-  }
-  return {};
 }
 
 Status checkSource(const Program &p, const Profile &profile, Operand o,
@@ -329,7 +320,7 @@ Status checkInstruction(const Program &p, const Profile &profile, uint64_t word,
     return makeError(at(index) +
                      "MULSHR needs a multiplier; the profile has none "
                      "(isa.multiplier)");
-  const Shape s = shapeOf(in.op);
+  const isa::Signature s = isa::signatureOf(in.op);
   const std::string name = isa::mnemonic(raw);
   const auto unused = [&](Operand o, const char *slot) -> Status {
     if (o.kind != OperandKind::None || o.index != 0)
@@ -398,7 +389,8 @@ std::string disassemble(const isa::Instruction &in, const Program *program) {
     static const char *const reset[] = {".zero", ".sub", ".never", ".to"};
     text += reset[in.mode & 3];
   }
-  const Shape s = raw < isa::kOpcodeCount ? shapeOf(in.op) : Shape{};
+  const isa::Signature s =
+      raw < isa::kOpcodeCount ? isa::signatureOf(in.op) : isa::Signature{};
   std::string operands;
   const auto add = [&](const std::string &t) {
     operands += (operands.empty() ? " " : ", ") + t;

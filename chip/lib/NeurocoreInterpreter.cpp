@@ -196,8 +196,9 @@ struct Machine {
       const unsigned counter = unsigned(program.refractoryWord);
       const int64_t left = readState(counter);
       if (left > 0) {
-        writeState(counter, left - 1);
+        // d first, then the counter (as Fire): d may name the counter.
         write(in.d, 0);
+        writeState(counter, left - 1);
         return false;
       }
       break;
@@ -210,7 +211,10 @@ struct Machine {
   }
 
   void fire(const isa::Instruction &in) {
+    // Every operand is read before the instruction takes effect: c (the
+    // reset value) may be the spiked input that this FIRE sets.
     const int64_t value = read(in.a), threshold = read(in.b);
+    const int64_t resetValue = read(in.c);
     const isa::Reset reset = isa::Reset(in.mode);
     if (reset == isa::Reset::Never || value <= threshold) {
       write(in.d, value);
@@ -225,7 +229,7 @@ struct Machine {
       write(in.d, int64_t(uint64_t(value) - uint64_t(threshold)));
       break;
     case isa::Reset::ToValue:
-      write(in.d, read(in.c));
+      write(in.d, resetValue);
       break;
     case isa::Reset::Never:
       break;

@@ -121,6 +121,16 @@ inline uint64_t reservedBits(uint64_t word) { return word >> 42; }
 /// The mnemonic of a known opcode ("ADD"), or "op<N>".
 std::string mnemonic(unsigned opcode);
 
+/// Which operand slots an opcode uses and what its imm and mode may be.
+struct Signature {
+  bool d = false, a = false, b = false, c = false;
+  bool usesImm = false; ///< imm is a shift or bit count
+  unsigned minImm = 0, maxImm = 0;
+  unsigned modes = 1; ///< valid mode values are [0, modes)
+};
+/// For a known opcode (< kOpcodeCount).
+Signature signatureOf(Opcode op);
+
 /// Cost class of an opcode: what the profile prices (isa.* fields).
 enum class CostClass : uint8_t { Alu, Multiply, Spike };
 CostClass costClass(Opcode op);

@@ -1,0 +1,180 @@
+//===- RandomProgram.cpp - Seeded random neurocore programs ---------------===//
+//
+// Each instruction picks an opcode the chip has, then fills exactly the
+// operand slots its signature uses, each from an operand kind that exists in
+// the program (registers, declared words, inputs, or none), so that every
+// generated program validates. Values favour the edges: zero, one, the
+// width limits and large magnitudes, where fixed-point engines disagree first.
+//
+//===----------------------------------------------------------------------===//
+#include "cajal/ImageGen/RandomProgram.h"
+
+#include <algorithm>
+
+namespace cajal::imagegen {
+
+using namespace chip::isa;
+
+uint64_t Rng::next() {
+  uint64_t z = (state += 0x9e3779b97f4a7c15ull);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+  return z ^ (z >> 31);
+}
+
+int64_t Rng::range(int64_t lo, int64_t hi) {
+  const uint64_t span = uint64_t(hi) - uint64_t(lo) + 1;
+  return span == 0 ? int64_t(next()) : int64_t(uint64_t(lo) + next() % span);
+}
+
+int64_t Rng::anyValue() {
+  switch (range(0, 5)) {
+  case 0:
+    return range(-2, 2);
+  case 1:
+    return range(-4096, 4096);
+  case 2:
+    return range(-(int64_t(1) << 31), int64_t(1) << 31);
+  case 3:
+    return int64_t(next()) >> range(0, 63);
+  case 4:
+    return coin() ? INT64_MAX - range(0, 2) : INT64_MIN + range(0, 2);
+  default:
+    return int64_t(next());
+  }
+}
+
+namespace {
+
+Operand randomSource(Rng &rng, const chip::Program &p,
+                     const chip::Profile &profile) {
+  for (;;) {
+    switch (rng.range(0, 6)) {
+    case 0:
+      return none();
+    case 1:
+    case 2:
+      return reg(uint8_t(rng.range(0, profile.isa.registers - 1)));
+    case 3:
+      return state(uint8_t(rng.range(0, int64_t(p.state.size()) - 1)));
+    case 4:
+      if (!p.params.empty())
+        return param(uint8_t(rng.range(0, int64_t(p.params.size()) - 1)));
+      break;
+    case 5:
+      if (!p.constants.empty())
+        return constant(uint8_t(rng.range(0, int64_t(p.constants.size()) - 1)));
+      break;
+    default:
+      return {OperandKind::Input, uint8_t(rng.range(0, kInputCount - 1))};
+    }
+  }
+}
+
+Operand randomDestination(Rng &rng, const chip::Program &p,
+                          const chip::Profile &profile) {
+  if (rng.coin())
+    return reg(uint8_t(rng.range(0, profile.isa.registers - 1)));
+  return state(uint8_t(rng.range(0, int64_t(p.state.size()) - 1)));
+}
+
+uint64_t randomInstruction(Rng &rng, const chip::Program &p,
+                           const chip::Profile &profile) {
+  Opcode op;
+  do {
+    op = Opcode(rng.range(0, kOpcodeCount - 1));
+  } while ((op == Opcode::MulShr && !profile.isa.multiplier) ||
+           (op == Opcode::Refr && p.refractoryWord < 0));
+  const Signature s = signatureOf(op);
+  Instruction in;
+  in.op = op;
+  in.mode = uint8_t(rng.range(0, s.modes - 1));
+  if (s.d)
+    in.d = randomDestination(rng, p, profile);
+  if (s.a)
+    in.a = randomSource(rng, p, profile);
+  if (s.b)
+    in.b = randomSource(rng, p, profile);
+  if (s.c && !(op == Opcode::Fire && in.mode != unsigned(Reset::ToValue)))
+    in.c = randomSource(rng, p, profile);
+  if (s.usesImm) {
+    // Decay's scale is mostly in range; shifts favour small amounts.
+    in.imm = uint8_t(rng.coin() ? rng.range(s.minImm, std::min(s.maxImm, 16u))
+                                : rng.range(s.minImm, s.maxImm));
+  }
+  return encode(in);
+}
+
+} // namespace
+
+chip::Program randomProgram(Rng &rng, const chip::Profile &profile) {
+  const chip::IsaLimits &limits = profile.isa;
+  chip::Program p;
+  p.name = "random";
+  const int64_t states = rng.range(1, limits.maxStateWords);
+  for (int64_t i = 0; i < states; ++i) {
+    chip::StateWord w;
+    w.name = "s" + std::to_string(i);
+    w.bits = uint8_t(rng.coin() ? 32 : rng.range(1, 32));
+    w.isSigned = rng.range(0, 3) != 0;
+    w.overflow = rng.coin() ? chip::Overflow::Wrap : chip::Overflow::Saturate;
+    w.initial = int32_t(chip::narrowToStateWord(rng.anyValue(), w));
+    p.state.push_back(w);
+  }
+  const int64_t params = rng.range(0, limits.maxParamWords);
+  for (int64_t i = 0; i < params; ++i)
+    p.params.push_back({"p" + std::to_string(i),
+                        uint8_t(rng.coin() ? 64 : rng.range(1, 64)),
+                        rng.range(0, 3) != 0});
+  const int64_t constants = rng.range(0, limits.maxConstants);
+  for (int64_t i = 0; i < constants; ++i)
+    p.constants.push_back(rng.anyValue());
+  if (rng.coin()) {
+    p.refractoryWord = int(rng.range(0, states - 1));
+    if (!p.params.empty() && (p.constants.empty() || rng.coin()))
+      p.refractoryPeriod = param(uint8_t(rng.range(0, params - 1)));
+    else if (!p.constants.empty())
+      p.refractoryPeriod = constant(uint8_t(rng.range(0, constants - 1)));
+    else
+      p.refractoryWord = -1;
+  }
+  p.skipIdle = rng.coin();
+  if (p.skipIdle && params > 0)
+    p.idleParams = uint32_t(rng.next() & ((uint64_t(1) << params) - 1));
+  const int64_t length = rng.range(1, limits.maxInstructions);
+  for (int64_t i = 0; i < length; ++i)
+    p.code.push_back(randomInstruction(rng, p, profile));
+  return p;
+}
+
+std::vector<int64_t> randomParamWords(Rng &rng, const chip::Program &p) {
+  std::vector<int64_t> words;
+  for (const chip::ParamWord &w : p.params) {
+    const int64_t lo = chip::wordMin(w.bits, w.isSigned);
+    const int64_t hi = chip::wordMax(w.bits, w.isSigned);
+    int64_t v = rng.anyValue();
+    if (rng.range(0, 3) == 0)
+      v = 0;
+    words.push_back(v < lo ? lo : (v > hi ? hi : v));
+  }
+  return words;
+}
+
+std::vector<int32_t> randomStateWords(Rng &rng, const chip::Program &p) {
+  std::vector<int32_t> words;
+  for (size_t i = 0; i < p.state.size(); ++i) {
+    chip::StateWord w = p.state[i];
+    w.overflow = chip::Overflow::Wrap;
+    int64_t v = rng.range(0, 3) == 0 ? 0 : rng.anyValue();
+    if (int(i) == p.refractoryWord)
+      v = rng.range(0, 3);
+    words.push_back(int32_t(uint32_t(chip::narrowToStateWord(v, w))));
+  }
+  return words;
+}
+
+int64_t randomInput(Rng &rng) {
+  return rng.range(0, 2) == 0 ? 0 : rng.anyValue();
+}
+
+} // namespace cajal::imagegen

@@ -1,0 +1,130 @@
+//===- ProgramUnit.cpp - Drive the Verilated micro-sequencer --------------===//
+//
+// Loading sets the program ports once; each update sets the compartment's
+// words and q, pulses start and clocks until done (bounded by the longest
+// possible update, so a hung sequencer is reported rather than waited on).
+//
+//===----------------------------------------------------------------------===//
+#include "cajal/Rtl/ProgramUnit.h"
+
+#include "Vneuron_program.h"
+#include "verilated.h"
+
+#include <string>
+
+namespace cajal::rtl {
+
+namespace detail {
+class ProgramModel {
+public:
+  VerilatedContext context;
+  Vneuron_program top{&context};
+  void tick() {
+    top.clk = 0;
+    top.eval();
+    top.clk = 1;
+    top.eval();
+  }
+};
+} // namespace detail
+
+namespace {
+constexpr unsigned kBuildMaxInstructions = CAJAL_RTL_PROGRAM_MAX_INSTR;
+constexpr unsigned kWords = 16; // operand indices are 4 bits
+
+Status checkBuild(const chip::Profile &profile) {
+  const chip::IsaLimits &isa = profile.isa;
+  const auto mismatch = [&](const char *field, unsigned have, unsigned want) {
+    return makeError("profile '" + profile.name + "': " + field + " = " +
+                     std::to_string(have) +
+                     "; the RTL micro-sequencer is built with " +
+                     std::to_string(want) + " (from loihi2)");
+  };
+  if (isa.maxInstructions > kBuildMaxInstructions)
+    return mismatch("isa.maxInstructions", isa.maxInstructions,
+                    kBuildMaxInstructions);
+  if (isa.aluCycles != CAJAL_RTL_PROGRAM_ALU_CYCLES)
+    return mismatch("isa.aluCycles", isa.aluCycles,
+                    CAJAL_RTL_PROGRAM_ALU_CYCLES);
+  if (isa.multiplyCycles != CAJAL_RTL_PROGRAM_MUL_CYCLES)
+    return mismatch("isa.multiplyCycles", isa.multiplyCycles,
+                    CAJAL_RTL_PROGRAM_MUL_CYCLES);
+  if (isa.spikeCycles != CAJAL_RTL_PROGRAM_SPIKE_CYCLES)
+    return mismatch("isa.spikeCycles", isa.spikeCycles,
+                    CAJAL_RTL_PROGRAM_SPIKE_CYCLES);
+  return Status::ok();
+}
+} // namespace
+
+Result<std::unique_ptr<ProgramUnit>>
+ProgramUnit::create(const chip::Program &program,
+                    const chip::Profile &profile) {
+  if (Status s = checkBuild(profile); !s)
+    return s.takeError();
+  if (Status s = chip::validateProgram(program, profile); !s)
+    return withContext("program \"" + program.name + "\": ", s.takeError());
+  std::unique_ptr<ProgramUnit> unit(new ProgramUnit());
+  unit->model = std::make_unique<detail::ProgramModel>();
+  unit->stateWords = program.state.size();
+  Vneuron_program &top = unit->model->top;
+  for (unsigned i = 0; i < kBuildMaxInstructions; ++i)
+    top.code[i] = i < program.code.size() ? program.code[i] : 0;
+  top.code_len = uint16_t(program.code.size());
+  uint32_t isSigned = 0, saturate = 0;
+  for (unsigned i = 0; i < kWords; ++i) {
+    const bool declared = i < program.state.size();
+    top.state_bits[i] = declared ? program.state[i].bits : 32;
+    if (declared && program.state[i].isSigned)
+      isSigned |= 1u << i;
+    if (declared && program.state[i].overflow == chip::Overflow::Saturate)
+      saturate |= 1u << i;
+    top.consts[i] =
+        uint64_t(i < program.constants.size() ? program.constants[i] : 0);
+  }
+  top.state_signed = uint16_t(isSigned);
+  top.state_saturate = uint16_t(saturate);
+  top.state_count = uint8_t(program.state.size());
+  top.refr_enable = program.refractoryWord >= 0;
+  top.refr_word =
+      uint8_t(program.refractoryWord >= 0 ? program.refractoryWord : 0);
+  top.refr_period = uint8_t(unsigned(program.refractoryPeriod.kind) << 4 |
+                            program.refractoryPeriod.index);
+  top.skip_idle = program.skipIdle;
+  top.idle_params = uint16_t(program.idleParams);
+  top.rst_n = 0;
+  unit->model->tick();
+  top.rst_n = 1;
+  unit->model->tick();
+  return unit;
+}
+
+ProgramUnit::~ProgramUnit() = default;
+
+ProgramUpdate ProgramUnit::update(const std::vector<int32_t> &state,
+                                  const std::vector<int64_t> &params,
+                                  int64_t q) {
+  Vneuron_program &top = model->top;
+  for (unsigned i = 0; i < kWords; ++i) {
+    top.state_in[i] = uint32_t(i < state.size() ? state[i] : 0);
+    top.params[i] = uint64_t(i < params.size() ? params[i] : 0);
+  }
+  top.q = uint64_t(q);
+  top.start = 1;
+  model->tick();
+  top.start = 0;
+  // At most 2^16 cycles per slot: anything longer is a hung sequencer.
+  const uint64_t bound = uint64_t(kBuildMaxInstructions + 2) << 16;
+  for (uint64_t t = 0; t < bound && !top.done; ++t)
+    model->tick();
+  ProgramUpdate out;
+  for (size_t i = 0; i < stateWords; ++i)
+    out.state.push_back(int32_t(top.state_out[i]));
+  out.spiked = top.spiked;
+  out.idle = top.idle;
+  out.cycles = top.cycles;
+  if (!top.done)
+    out.cycles = UINT64_MAX;
+  return out;
+}
+
+} // namespace cajal::rtl

@@ -1,0 +1,56 @@
+//===- ProgramUnit.h - The Verilated micro-sequencer, driven from C++ -*- C++
+//-*-===//
+//
+// Wraps the Verilator model of rtl/src/neuron_program.sv (sized from the
+// loihi2 profile at configure time): loads a program's code and header,
+// then runs one compartment update per call, start/done on one clock.
+// create() refuses, with the reason, a profile or program the RTL cannot
+// run: a longer program than its instruction memory, or a cost class priced
+// at zero cycles (a slot lasts at least one clock).
+//
+//===----------------------------------------------------------------------===//
+#ifndef CAJAL_RTL_PROGRAMUNIT_H
+#define CAJAL_RTL_PROGRAMUNIT_H
+
+#include "cajal/Chip/Neurocore.h"
+#include "cajal/Chip/Profile.h"
+#include "cajal/Chip/Result.h"
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+namespace cajal::rtl {
+
+struct ProgramUpdate {
+  std::vector<int32_t> state;
+  bool spiked = false;
+  bool idle = false;
+  uint64_t cycles = 0; ///< clock cycles the slots took (0 when idle)
+};
+
+namespace detail {
+class ProgramModel;
+} // namespace detail
+
+class ProgramUnit {
+public:
+  /// The profile's isa timing and limits must be the build's (loihi2's) and
+  /// the program must validate on `profile`.
+  static Result<std::unique_ptr<ProgramUnit>>
+  create(const chip::Program &program, const chip::Profile &profile);
+  ~ProgramUnit();
+
+  /// One update of one compartment.
+  ProgramUpdate update(const std::vector<int32_t> &state,
+                       const std::vector<int64_t> &params, int64_t q);
+
+private:
+  ProgramUnit() = default;
+  std::unique_ptr<detail::ProgramModel> model;
+  size_t stateWords = 0;
+};
+
+} // namespace cajal::rtl
+
+#endif // CAJAL_RTL_PROGRAMUNIT_H
