@@ -18,6 +18,7 @@
 
 #include "cajal/Chip/Profile.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace cajal::chip {
@@ -135,6 +136,22 @@ std::vector<int64_t> lifParamWords(const CompartmentParams &c,
   return {int64_t(c.decayU) + 1, c.decayV,        biasValue(c),
           vminValue(c),          vmaxValue(c, f), thresholdValue(c, f),
           c.refractory};
+}
+
+LifConstants lifConstants(const CompartmentParams &c, const NeuronFormat &f) {
+  const std::vector<int64_t> p = lifParamWords(c, f);
+  const int64_t full = int64_t(1) << f.decayBits;
+  LifConstants k;
+  k.scaleU = full - p[0];
+  k.scaleV = full - p[1];
+  k.bias = p[2];
+  k.vmin = p[3];
+  k.vmax = p[4];
+  k.fireAbove =
+      lifResetOf(c) == LifReset::NoSpike ? k.vmax : std::min(p[5], k.vmax);
+  k.refractory = uint8_t(p[6]);
+  k.resetBySubtraction = lifResetOf(c) == LifReset::Subtract;
+  return k;
 }
 
 void lifStateToWords(const CompartmentState &s, int32_t *words) {

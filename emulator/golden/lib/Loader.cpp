@@ -20,6 +20,7 @@
 //===----------------------------------------------------------------------===//
 #include "GoldenLoad.h"
 #include "UpdateKernels.h"
+#include "cajal/Chip/StandardPrograms.h"
 
 #include <algorithm>
 #include <cstdlib>
@@ -57,17 +58,16 @@ void GoldenModel::Loader::prepare(HotArrays &h,
                                   const chip::CompartmentParams &p,
                                   const chip::NeuronFormat &f,
                                   detail::CoreRange &range) {
-  const int64_t full = int64_t(1) << f.decayBits;
-  h.scaleU.push_back(int32_t(full - p.decayU - 1));
-  h.scaleV.push_back(int32_t(full - p.decayV));
-  const int64_t vmin = chip::vminValue(p), vmax = chip::vmaxValue(p, f);
+  const chip::LifConstants lif = chip::lifConstants(p, f);
+  h.scaleU.push_back(int32_t(lif.scaleU));
+  h.scaleV.push_back(int32_t(lif.scaleV));
+  const int64_t vmin = lif.vmin, vmax = lif.vmax;
   h.vmin.push_back(int32_t(vmin));
   h.vmax.push_back(int32_t(vmax));
-  const int64_t vth = std::min(chip::thresholdValue(p, f), int32Max);
-  h.fireAbove.push_back(int32_t((p.flags & chip::NoSpike) ? int32Max : vth));
-  h.keepOnSpike.push_back((p.flags & chip::ResetBySubtraction) ? -1 : 0);
-  h.refractory.push_back(p.refractory);
-  const int64_t bias = chip::biasValue(p);
+  h.fireAbove.push_back(int32_t(lif.fireAbove));
+  h.keepOnSpike.push_back(lif.resetBySubtraction ? -1 : 0);
+  h.refractory.push_back(lif.refractory);
+  const int64_t bias = lif.bias;
   h.bias.push_back(bias);
   const bool biasFits = bias >= int32Min && bias <= int32Max;
   h.bias32.push_back(biasFits ? int32_t(bias) : 0);

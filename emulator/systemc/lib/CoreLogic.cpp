@@ -28,6 +28,8 @@
 //===----------------------------------------------------------------------===//
 #include "cajal/SystemC/CoreLogic.h"
 
+#include "cajal/Chip/StandardPrograms.h"
+
 #include <algorithm>
 #include <limits>
 
@@ -138,21 +140,18 @@ void CoreLogic::prepareUpdate(const chip::Core &core,
   neuron.wrapHalf = int64_t(1) << (f.currentBits - 1);
   neuron.wrapMask = (int64_t(1) << f.currentBits) - 1;
   neuron.decayBits = f.decayBits;
-  const int64_t full = int64_t(1) << f.decayBits;
   constants.reserve(core.compartments.size());
   for (const chip::CompartmentParams &p : core.compartments) {
+    const chip::LifConstants lif = chip::lifConstants(p, f);
     UpdateConstants k;
-    k.bias = chip::biasValue(p);
-    k.vmin = int32_t(chip::vminValue(p));
-    k.vmax = int32_t(chip::vmaxValue(p, f));
-    k.fireAbove =
-        (p.flags & chip::NoSpike)
-            ? k.vmax
-            : int32_t(std::min(chip::thresholdValue(p, f), int64_t(k.vmax)));
-    k.scaleU = uint32_t(full - (int64_t(p.decayU) + 1));
-    k.scaleV = uint32_t(full - int64_t(p.decayV));
-    k.refractory = p.refractory;
-    k.resetBySubtraction = (p.flags & chip::ResetBySubtraction) ? 1 : 0;
+    k.bias = lif.bias;
+    k.vmin = int32_t(lif.vmin);
+    k.vmax = int32_t(lif.vmax);
+    k.fireAbove = int32_t(lif.fireAbove);
+    k.scaleU = uint32_t(lif.scaleU);
+    k.scaleV = uint32_t(lif.scaleV);
+    k.refractory = lif.refractory;
+    k.resetBySubtraction = lif.resetBySubtraction ? 1 : 0;
     constants.push_back(k);
   }
 }

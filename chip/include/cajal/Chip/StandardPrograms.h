@@ -39,6 +39,20 @@ constexpr unsigned kLifParamWords = 7;
 std::vector<int64_t> lifParamWords(const CompartmentParams &params,
                                    const NeuronFormat &f);
 
+/// The LIF program's parameter words as the engines' LIF fast paths use
+/// them: decays as the scales (2^decayBits - d) their multiplies take, and
+/// the firing bound, v > fireAbove spikes, which is the threshold capped at
+/// vmax (v never exceeds vmax after the clip), vmax for a no-spike
+/// compartment. Every engine takes these from here.
+struct LifConstants {
+  int64_t scaleU = 0, scaleV = 0, bias = 0, vmin = 0, vmax = 0;
+  int64_t fireAbove = 0;
+  uint8_t refractory = 0;
+  bool resetBySubtraction = false;
+};
+LifConstants lifConstants(const CompartmentParams &params,
+                          const NeuronFormat &f);
+
 /// CompartmentState <-> the LIF program's state words.
 void lifStateToWords(const CompartmentState &s, int32_t *words);
 CompartmentState lifStateFromWords(const int32_t *words);
