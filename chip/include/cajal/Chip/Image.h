@@ -13,6 +13,7 @@
 #define CAJAL_CHIP_IMAGE_H
 
 #include "cajal/Chip/Compartment.h"
+#include "cajal/Chip/Neurocore.h"
 #include "cajal/Chip/Profile.h"
 #include "cajal/Chip/Result.h"
 
@@ -67,6 +68,14 @@ struct Core {
   /// outputBegin[c+1]); outputBegin has compartments.size() + 1 entries.
   std::vector<uint32_t> outputBegin;
   std::vector<AxonTarget> outputAxons;
+  /// Parameter words of the compartments that run a program outside the
+  /// LIF family: compartment c's are paramWords[paramBegin[c] ..
+  /// paramBegin[c+1]), as many as its program declares. Empty paramBegin:
+  /// no compartment of the core has any (every one runs the LIF family,
+  /// whose words come from its CompartmentParams record: lifParamWords).
+  /// Otherwise paramBegin has compartments.size() + 1 entries.
+  std::vector<uint32_t> paramBegin;
+  std::vector<int64_t> paramWords;
 };
 
 /// A spike source on the host side (Loihi's embedded x86 / host).
@@ -113,12 +122,21 @@ struct Population {
   /// Other names under which its spikes are recorded too (a NIR Output node
   /// fed by this population); unique among all node names.
   std::vector<std::string> aliases;
+  /// Index into Image::programs of the program every compartment of the
+  /// population runs; kLifByRecord: the LIF-family program its records'
+  /// flags name (lifProgram(profile.neuron, lifResetOf(record))). Image
+  /// files always name a program: the writers resolve kLifByRecord.
+  uint32_t program = kLifByRecord;
+  static constexpr uint32_t kLifByRecord = UINT32_MAX;
 };
 
 struct Image {
   static constexpr uint32_t formatVersion = 2;
   std::string profileName;
   uint64_t profileFingerprint = 0;
+  /// The neuron programs populations run (docs/neurocore-isa.md), each
+  /// stored once however many populations and compartments share it.
+  std::vector<Program> programs;
   std::vector<Core> cores;
   std::vector<Source> sources;
   std::vector<Population> populations;

@@ -1,0 +1,53 @@
+//===- CompartmentPrograms.h - Which program each compartment runs -*- C++
+//-*-===//
+//
+// Engines load per compartment: the program it runs and its parameter words.
+// A compartment runs its population's program; a population whose program is
+// kLifByRecord, and a compartment in no population, runs the LIF-family
+// program its CompartmentParams record's flags name, with the record's words
+// (lifParamWords). Every engine resolves programs through this one function,
+// so that they agree on it.
+//
+//===----------------------------------------------------------------------===//
+#ifndef CAJAL_CHIP_COMPARTMENTPROGRAMS_H
+#define CAJAL_CHIP_COMPARTMENTPROGRAMS_H
+
+#include "cajal/Chip/Image.h"
+#include "cajal/Chip/Neurocore.h"
+#include "cajal/Chip/Profile.h"
+#include "cajal/Chip/Result.h"
+
+#include <cstdint>
+#include <vector>
+
+namespace cajal::chip {
+
+struct ResolvedPrograms {
+  /// Every program some compartment runs, each once: the image's programs
+  /// that are used, then the LIF-family programs that records name.
+  std::vector<Program> programs;
+  /// lifFamily[p]: programs[p] is a LIF-family program of the profile, whose
+  /// parameter words are its compartments' records (engines' LIF fast paths).
+  std::vector<bool> lifFamily;
+  /// compartmentProgram[core][c]: index into programs.
+  std::vector<std::vector<uint32_t>> compartmentProgram;
+};
+
+/// Resolve every compartment's program. Errors (population program index
+/// out of range, a record whose flags disagree with its population's LIF
+/// program) name the population.
+Result<ResolvedPrograms> resolvePrograms(const Image &image,
+                                         const Profile &profile);
+
+/// Compartment c's parameter words for `program`: from the record for the
+/// LIF family, from core.paramWords otherwise.
+std::vector<int64_t> compartmentParamWords(const Core &core, uint32_t c,
+                                           bool lifFamily,
+                                           const NeuronFormat &format);
+
+/// The initial state words of `program` (StateWord::initial).
+std::vector<int32_t> initialStateWords(const Program &program);
+
+} // namespace cajal::chip
+
+#endif // CAJAL_CHIP_COMPARTMENTPROGRAMS_H
