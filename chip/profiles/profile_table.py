@@ -1,10 +1,13 @@
 #!/usr/bin/python3
 """Print a profile's fields as a Markdown table (value, unit, source).
 
-The table in docs/profiles.md is generated with
+The tables in docs/profiles.md are generated with
     /usr/bin/python3 chip/profiles/profile_table.py chip/profiles/loihi1.json
+    /usr/bin/python3 chip/profiles/profile_table.py --own chip/profiles/loihi2.json
 Fields inherited through "base" are resolved like the C++ loader does
 (same directory); the source column names where each value comes from.
+With --own, only the fields and sources the file itself sets are printed
+(a derived profile's differences from its base).
 """
 import json
 import os
@@ -27,7 +30,17 @@ def load(path, seen=()):
 
 
 def main():
-    fields, sources = load(sys.argv[1])
+    args = sys.argv[1:]
+    own = "--own" in args
+    args = [a for a in args if a != "--own"]
+    if len(args) != 1:
+        sys.exit("usage: profile_table.py [--own] PROFILE.json")
+    if own:
+        with open(args[0]) as f:
+            doc = json.load(f)
+        fields, sources = doc["fields"], doc.get("sources", {})
+    else:
+        fields, sources = load(args[0])
     print("| field | value | unit | source |")
     print("| --- | --- | --- | --- |")
     for name, f in fields.items():

@@ -175,7 +175,7 @@ int main(int argc, char **argv) {
       "Cajal: compile spiking networks to a neuromorphic chip and run them\n\n"
       "  cajal compile net.mlir -o net.cjimg --report fit.json\n"
       "  cajal run net.cjimg --steps 1000 --engine golden --spikes-out s.csv\n"
-      "  cajal inspect net.cjimg [--json]\n"
+      "  cajal inspect net.cjimg [--json | --programs]\n"
       "  cajal check-rtl net.cjimg --core 3 --steps 500\n\n"
       "Outputs are regular files, written whole or not at all: a command\n"
       "that fails (or a second Ctrl-C) leaves none. A symbolic link given as\n"
