@@ -14,6 +14,8 @@
 #include "cajal/Emulator/SpikeIO.h"
 #include "cajal/Golden/GoldenModel.h"
 #include "cajal/Golden/GoldenRun.h"
+#include "cajal/Reference/ReferenceEngine.h"
+#include "cajal/Reference/ReferenceRun.h"
 #include "cajal/SystemC/SystemCEngine.h"
 #include "cajal/SystemC/SystemCRun.h"
 
@@ -28,7 +30,7 @@ using namespace llvm;
 
 namespace cajal::driver {
 namespace {
-enum class Engine { Golden, SystemC, Float };
+enum class Engine { Golden, Reference, SystemC, Float };
 
 cl::opt<std::string> imagePath(
     cl::Positional,
@@ -39,6 +41,12 @@ cl::opt<unsigned> steps("steps", cl::desc("Time steps to run"), cl::Required,
 cl::opt<Engine> engine("engine", cl::desc("Simulation engine"),
                        cl::values(clEnumValN(Engine::Golden, "golden",
                                              "integer-exact step model"),
+                                  clEnumValN(Engine::Reference, "reference",
+                                             "the oracle the golden model is "
+                                             "tested against: each "
+                                             "compartment's program in the "
+                                             "reference interpreter (slow on "
+                                             "purpose)"),
                                   clEnumValN(Engine::SystemC, "systemc",
                                              "cycle-level SystemC model: "
                                              "cycles, energy, VCD, trace"),
@@ -174,6 +182,27 @@ double secondsSince(std::chrono::steady_clock::time_point start) {
       .count();
 }
 
+/// --engine golden and --engine reference: read the input, run and record
+/// with `runAndRecord`, print the summary.
+template <typename Model>
+int runStepEngine(Model &model, const char *engineName,
+                  Status (*runAndRecord)(Model &, uint32_t,
+                                         const golden::RecordOptions &)) {
+  if (Status s = readInput(model); !s)
+    return reportError(s.error());
+  std::vector<uint64_t> spikesPerPopulation;
+  double writeSeconds = 0;
+  const auto start = std::chrono::steady_clock::now();
+  if (Status s = runAndRecord(model, steps,
+                              recordOptions(spikesPerPopulation, writeSeconds));
+      !s)
+    return reportError(s.error());
+  if (!quiet)
+    printSummary(model, engineName, spikesPerPopulation, secondsSince(start),
+                 writeSeconds);
+  return interrupted ? reportInterrupt(model.currentStep()) : 0;
+}
+
 /// --engine systemc: the same recording, then the power table. A step that
 /// cannot finish, or Ctrl-C, still leaves every output complete up to the
 /// last finished step.
@@ -235,23 +264,20 @@ int runRun() {
     return reportError(image.error());
   if (engine == Engine::SystemC)
     return runSystemC(*image, profile);
+  if (engine == Engine::Reference) {
+    reference::Options options;
+    options.imageValidated = true; // by loadImage()
+    Result<reference::ReferenceEngine> model =
+        reference::ReferenceEngine::create(*image, profile, options);
+    if (!model)
+      return reportError(model.error());
+    return runStepEngine(*model, "reference engine", &reference::runAndRecord);
+  }
   Result<golden::GoldenModel> model =
       golden::GoldenModel::create(*image, profile, validatedOnLoad());
   if (!model)
     return reportError(model.error());
-  if (Status s = readInput(*model); !s)
-    return reportError(s.error());
-  std::vector<uint64_t> spikesPerPopulation;
-  double writeSeconds = 0;
-  const auto start = std::chrono::steady_clock::now();
-  if (Status s = golden::runAndRecord(
-          *model, steps, recordOptions(spikesPerPopulation, writeSeconds));
-      !s)
-    return reportError(s.error());
-  if (!quiet)
-    printSummary(*model, "golden model", spikesPerPopulation,
-                 secondsSince(start), writeSeconds);
-  return interrupted ? reportInterrupt(model->currentStep()) : 0;
+  return runStepEngine(*model, "golden model", &golden::runAndRecord);
 }
 
 } // namespace cajal::driver

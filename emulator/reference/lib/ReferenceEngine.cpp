@@ -1,0 +1,285 @@
+//===- ReferenceEngine.cpp - The simple engine: the oracle ----------------===//
+//
+// Load: every compartment gets its program and parameter words once (today
+// the LIF program its record's flags ask for, with lifParamWords of the
+// record: chip images store LIF records) and its state words at their
+// declared initial values; every input axon's synapse group is unpacked
+// once into (global compartment, delay, weight) with chip::unpackSynapses
+// and chip::synapticWeight.
+//
+// Step t:
+//   1. every compartment g, in global order, runs chip::interpret on
+//      q = pendingInput[t % S][g], which is then cleared for step t + S;
+//   2. the sources emit their spikes of step t (chip/Source.h, as every
+//      engine draws them; External ones from setExternalSpikes);
+//   3. each spike of step t, of a compartment or of a source channel, goes
+//      to each of its targets (core, input axon), and each synapse there
+//      adds its weight to pendingInput[(t + delay) % S][target].
+// S is the longest delay plus one, so step 3 never writes the slot step 1
+// of step t + 1 reads before step t has delivered everything (delay >= 1).
+// Sums are exact in 64 bits and saturated only by the program (SAT on q),
+// so the order of delivery cannot change a result.
+//
+//===----------------------------------------------------------------------===//
+#include "cajal/Reference/ReferenceEngine.h"
+
+#include "cajal/Chip/NeurocoreInterpreter.h"
+#include "cajal/Chip/Source.h"
+#include "cajal/Chip/StandardPrograms.h"
+
+#include <algorithm>
+#include <map>
+#include <string>
+
+namespace cajal::reference {
+
+namespace {
+std::string str(uint64_t v) { return std::to_string(v); }
+} // namespace
+
+/// Builds the engine's tables from an image (see the file comment).
+struct ReferenceEngine::Loader {
+  ReferenceEngine &engine;
+  const chip::Image &image;
+  const chip::Profile &profile;
+
+  Status loadCompartments();
+  void loadSynapses();
+  Status mapPopulations();
+};
+
+Status ReferenceEngine::Loader::loadCompartments() {
+  // One program per LIF variant in use, built and validated once.
+  std::map<chip::LifReset, uint32_t> programOfReset;
+  engine.compBegin.assign(1, 0);
+  for (uint32_t c = 0; c < image.cores.size(); ++c) {
+    const chip::Core &core = image.cores[c];
+    for (uint32_t l = 0; l < core.compartments.size(); ++l) {
+      const chip::CompartmentParams &record = core.compartments[l];
+      const chip::LifReset reset = chip::lifResetOf(record);
+      auto [known, added] =
+          programOfReset.try_emplace(reset, uint32_t(engine.programs.size()));
+      if (added) {
+        chip::Program program = chip::lifProgram(profile.neuron, reset);
+        if (Status s = chip::validateProgram(program, profile); !s)
+          return makeError("core " + str(c) + ": compartment " + str(l) +
+                           ": program \"" + program.name + "\": " + s.error());
+        engine.programs.push_back(std::move(program));
+      }
+      Compartment comp;
+      comp.core = c;
+      comp.program = known->second;
+      comp.params = chip::lifParamWords(record, profile.neuron);
+      for (const chip::StateWord &w : engine.programs[comp.program].state)
+        comp.state.push_back(w.initial);
+      comp.outputAxons.assign(core.outputAxons.begin() + core.outputBegin[l],
+                              core.outputAxons.begin() +
+                                  core.outputBegin[l + 1]);
+      engine.compartments.push_back(std::move(comp));
+    }
+    engine.compBegin.push_back(uint32_t(engine.compartments.size()));
+  }
+  return Status::ok();
+}
+
+void ReferenceEngine::Loader::loadSynapses() {
+  const chip::SynapseFormat &format = profile.synapse;
+  uint32_t longestDelay = 1;
+  std::vector<chip::Synapse> group;
+  engine.inputAxons.resize(image.cores.size());
+  for (uint32_t c = 0; c < image.cores.size(); ++c) {
+    const chip::Core &core = image.cores[c];
+    for (const chip::InputAxon &axon : core.inputAxons) {
+      chip::unpackSynapses(core.synapseWords, axon, format, group);
+      std::vector<Synapse> synapses;
+      for (const chip::Synapse &s : group) {
+        const int64_t weight = chip::synapticWeight(
+            s.mantissa, axon.weightExponent, format.weightShift);
+        synapses.push_back(
+            {engine.compBegin[c] + s.compartment, s.delay, weight});
+        longestDelay = std::max(longestDelay, s.delay);
+      }
+      engine.inputAxons[c].push_back(std::move(synapses));
+    }
+  }
+  engine.pendingInput.assign(
+      longestDelay + 1, std::vector<int64_t>(engine.compartments.size(), 0));
+}
+
+Status ReferenceEngine::Loader::mapPopulations() {
+  engine.populationBase.assign(1, 0);
+  engine.flatNeuronOf.assign(engine.compartments.size(), kNoNeuron);
+  for (const chip::Population &pop : image.populations) {
+    const uint32_t base = engine.populationBase.back();
+    engine.neuronCompartment.resize(size_t(base) + pop.size, kNoNeuron);
+    for (const chip::Slice &sl : pop.slices) {
+      for (uint32_t k = 0; k < sl.count; ++k) {
+        const uint32_t g = engine.compBegin[sl.core] + sl.firstCompartment + k;
+        if (engine.flatNeuronOf[g] != kNoNeuron)
+          return makeError("population \"" + pop.name + "\": neuron " +
+                           str(sl.firstNeuron + k) + " uses compartment " +
+                           str(sl.firstCompartment + k) + " of core " +
+                           str(sl.core) + ", already used by another neuron");
+        engine.flatNeuronOf[g] = base + sl.firstNeuron + k;
+        engine.neuronCompartment[base + sl.firstNeuron + k] = g;
+      }
+    }
+    engine.populationBase.push_back(base + pop.size);
+    engine.populations.push_back({pop.recordSpikes, pop.recordState});
+  }
+  engine.nodeTable = spikeio::NodeTable(image);
+  return Status::ok();
+}
+
+Result<ReferenceEngine> ReferenceEngine::create(const chip::Image &image,
+                                                const chip::Profile &profile,
+                                                const Options &options) {
+  if (!options.imageValidated)
+    if (Status s = chip::validate(image, profile); !s)
+      return s.takeError();
+  ReferenceEngine engine;
+  Loader loader{engine, image, profile};
+  if (Status s = loader.loadCompartments(); !s)
+    return s.takeError();
+  loader.loadSynapses();
+  if (Status s = loader.mapPopulations(); !s)
+    return s.takeError();
+  engine.sources = image.sources;
+  for (chip::Source &src : engine.sources)
+    if (src.kind == chip::SourceKind::External)
+      src.spikes.clear();
+  engine.perCore.assign(image.cores.size(), CoreCounters());
+  return engine;
+}
+
+Status
+ReferenceEngine::setExternalSpikes(std::vector<spikeio::SpikeRecord> spikes) {
+  std::sort(spikes.begin(), spikes.end());
+  std::vector<std::vector<chip::SourceSpike>> lists(sources.size());
+  for (size_t i = 0; i < spikes.size(); ++i) {
+    const spikeio::SpikeRecord &r = spikes[i];
+    const std::string what = "external spike (step " + str(r.step) + ", node " +
+                             str(r.node) + ", index " + str(r.index) + ")";
+    if (r.node >= nodeTable.size())
+      return makeError(what + ": no such node (the image has " +
+                       str(nodeTable.size()) + ")");
+    const std::string name = "\"" + nodeTable.name(r.node) + "\"";
+    if (!nodeTable.isExternalSource(r.node))
+      return makeError(what + ": node " + name + " is not an external source");
+    if (r.index >= nodeTable.nodeSize(r.node))
+      return makeError(what + ": index " + str(r.index) + " of " + name +
+                       " out of range (size " +
+                       str(nodeTable.nodeSize(r.node)) + ")");
+    if (i > 0 && spikes[i - 1] == r)
+      return makeError(what + ": given twice");
+    lists[nodeTable.sourceIndex(r.node)].push_back({r.step, r.index});
+  }
+  for (size_t s = 0; s < sources.size(); ++s)
+    if (sources[s].kind == chip::SourceKind::External)
+      sources[s].spikes = std::move(lists[s]);
+  return Status::ok();
+}
+
+void ReferenceEngine::updateCompartments() {
+  std::vector<int64_t> &input = pendingInput[stepIndex % pendingInput.size()];
+  spikingCompartments.clear();
+  for (uint32_t g = 0; g < compartments.size(); ++g) {
+    Compartment &c = compartments[g];
+    const chip::UpdateOutcome outcome = chip::interpret(
+        programs[c.program], c.state.data(), c.params.data(), input[g]);
+    input[g] = 0; // this slot next holds the input of step t + S
+    CoreCounters &core = perCore[c.core];
+    if (outcome.idle) {
+      ++totals.idleUpdates;
+      ++core.idleUpdates;
+    } else {
+      ++totals.activeUpdates;
+      ++core.activeUpdates;
+    }
+    if (outcome.spiked) {
+      spikingCompartments.push_back(g);
+      ++totals.compartmentSpikes;
+      ++core.compartmentSpikes;
+    }
+  }
+}
+
+void ReferenceEngine::emitSourceSpikes() {
+  const uint32_t t = stepIndex;
+  sourceSpikes.clear();
+  std::vector<uint32_t> channels;
+  for (uint32_t s = 0; s < sources.size(); ++s) {
+    const chip::Source &src = sources[s];
+    channels.clear();
+    if (src.kind == chip::SourceKind::External) {
+      // The given spikes are listed as a File source's are.
+      const auto [first, last] = chip::fileSpikeRange(src, t);
+      for (size_t i = first; i < last; ++i)
+        channels.push_back(src.spikes[i].index);
+    } else {
+      chip::firingChannels(src, t, channels);
+    }
+    for (uint32_t channel : channels)
+      sourceSpikes.push_back({s, channel});
+  }
+  totals.sourceSpikes += sourceSpikes.size();
+}
+
+void ReferenceEngine::sendToInputAxon(const chip::AxonTarget &target) {
+  const std::vector<Synapse> &synapses =
+      inputAxons[target.core][target.inputAxon];
+  for (const Synapse &s : synapses)
+    pendingInput[(stepIndex + s.delay) % pendingInput.size()][s.compartment] +=
+        s.weight;
+  CoreCounters &core = perCore[target.core];
+  ++totals.axonEvents;
+  ++core.axonEventsIn;
+  totals.synapticEvents += synapses.size();
+  core.synapticEvents += synapses.size();
+}
+
+void ReferenceEngine::step() {
+  updateCompartments();
+  emitSourceSpikes();
+  for (uint32_t g : spikingCompartments)
+    for (const chip::AxonTarget &target : compartments[g].outputAxons)
+      sendToInputAxon(target);
+  for (const SourceSpikeEvent &e : sourceSpikes) {
+    const chip::Source &src = sources[e.source];
+    for (uint32_t k = src.targetBegin[e.index];
+         k < src.targetBegin[e.index + 1]; ++k)
+      sendToInputAxon(src.targets[k]);
+  }
+  ++stepIndex;
+  ++totals.steps;
+}
+
+void ReferenceEngine::lastSpikes(std::vector<NeuronSpike> &out) const {
+  std::vector<uint32_t> flat;
+  for (uint32_t g : spikingCompartments)
+    if (flatNeuronOf[g] != kNoNeuron)
+      flat.push_back(flatNeuronOf[g]);
+  std::sort(flat.begin(), flat.end());
+  out.clear();
+  for (uint32_t k : flat) {
+    // The population whose flat range [base[p], base[p + 1]) holds k.
+    const uint32_t p = uint32_t(
+        std::upper_bound(populationBase.begin(), populationBase.end(), k) -
+        populationBase.begin() - 1);
+    out.push_back({p, k - populationBase[p]});
+  }
+}
+
+chip::CompartmentState
+ReferenceEngine::compartmentState(uint32_t global) const {
+  const Compartment &c = compartments[global];
+  const chip::Program &p = programs[c.program];
+  chip::CompartmentState s;
+  s.u = c.state.size() > 0 ? c.state[0] : 0;
+  s.v = c.state.size() > 1 ? c.state[1] : 0;
+  if (p.refractoryWord >= 0)
+    s.refractoryLeft = uint8_t(c.state[size_t(p.refractoryWord)]);
+  return s;
+}
+
+} // namespace cajal::reference
