@@ -187,7 +187,7 @@ double secondsSince(std::chrono::steady_clock::time_point start) {
 template <typename Model>
 int runStepEngine(Model &model, const char *engineName,
                   Status (*runAndRecord)(Model &, uint32_t,
-                                         const golden::RecordOptions &)) {
+                                         const emulator::RecordOptions &)) {
   if (Status s = readInput(model); !s)
     return reportError(s.error());
   std::vector<uint64_t> spikesPerPopulation;

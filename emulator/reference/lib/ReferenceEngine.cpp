@@ -1,8 +1,8 @@
 //===- ReferenceEngine.cpp - The simple engine: the oracle ----------------===//
 //
-// Load: every compartment gets its program and parameter words once (today
-// the LIF program its record's flags ask for, with lifParamWords of the
-// record: chip images store LIF records) and its state words at their
+// Load: every compartment gets its program and parameter words once
+// (chip::resolvePrograms: its population's program, or the LIF program its
+// record names with the record's words) and its state words at their
 // declared initial values; every input axon's synapse group is unpacked
 // once into (global compartment, delay, weight) with chip::unpackSynapses
 // and chip::synapticWeight.
@@ -22,6 +22,8 @@
 //
 //===----------------------------------------------------------------------===//
 #include "cajal/Reference/ReferenceEngine.h"
+
+#include "cajal/Chip/CompartmentPrograms.h"
 
 #include "cajal/Chip/NeurocoreInterpreter.h"
 #include "cajal/Chip/Source.h"
@@ -49,29 +51,24 @@ struct ReferenceEngine::Loader {
 };
 
 Status ReferenceEngine::Loader::loadCompartments() {
-  // One program per LIF variant in use, built and validated once.
-  std::map<chip::LifReset, uint32_t> programOfReset;
+  Result<chip::ResolvedPrograms> resolved =
+      chip::resolvePrograms(image, profile);
+  if (!resolved)
+    return resolved.takeError();
+  for (const chip::Program &program : resolved->programs)
+    if (Status s = chip::validateProgram(program, profile); !s)
+      return makeError("program \"" + program.name + "\": " + s.error());
+  engine.programs = resolved->programs;
   engine.compBegin.assign(1, 0);
   for (uint32_t c = 0; c < image.cores.size(); ++c) {
     const chip::Core &core = image.cores[c];
     for (uint32_t l = 0; l < core.compartments.size(); ++l) {
-      const chip::CompartmentParams &record = core.compartments[l];
-      const chip::LifReset reset = chip::lifResetOf(record);
-      auto [known, added] =
-          programOfReset.try_emplace(reset, uint32_t(engine.programs.size()));
-      if (added) {
-        chip::Program program = chip::lifProgram(profile.neuron, reset);
-        if (Status s = chip::validateProgram(program, profile); !s)
-          return makeError("core " + str(c) + ": compartment " + str(l) +
-                           ": program \"" + program.name + "\": " + s.error());
-        engine.programs.push_back(std::move(program));
-      }
       Compartment comp;
       comp.core = c;
-      comp.program = known->second;
-      comp.params = chip::lifParamWords(record, profile.neuron);
-      for (const chip::StateWord &w : engine.programs[comp.program].state)
-        comp.state.push_back(w.initial);
+      comp.program = resolved->compartmentProgram[c][l];
+      comp.params = chip::compartmentParamWords(
+          core, l, resolved->lifFamily[comp.program], profile.neuron);
+      comp.state = chip::initialStateWords(engine.programs[comp.program]);
       comp.outputAxons.assign(core.outputAxons.begin() + core.outputBegin[l],
                               core.outputAxons.begin() +
                                   core.outputBegin[l + 1]);

@@ -5,8 +5,8 @@
 namespace cajal::reference {
 
 Status runAndRecord(ReferenceEngine &engine, uint32_t steps,
-                    const golden::RecordOptions &options) {
-  return golden::recordRun(engine, steps, options, [&engine] {
+                    const emulator::RecordOptions &options) {
+  return emulator::recordRun(engine, steps, options, [&engine] {
     engine.step();
     return Status::ok();
   });

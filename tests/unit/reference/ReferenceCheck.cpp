@@ -69,7 +69,7 @@ std::string difference(const golden::GoldenModel &g,
     return "spiking compartments differ";
   if (!(g.lastSourceSpikes() == r.lastSourceSpikes()))
     return "source spikes differ";
-  std::vector<golden::NeuronSpike> a, b;
+  std::vector<emulator::NeuronSpike> a, b;
   g.lastSpikes(a);
   r.lastSpikes(b);
   if (a != b)
@@ -88,8 +88,8 @@ std::string difference(const golden::GoldenModel &g,
   return "";
 }
 
-std::string counterDifference(const golden::Counters &g,
-                              const golden::Counters &r) {
+std::string counterDifference(const emulator::Counters &g,
+                              const emulator::Counters &r) {
   const std::pair<const char *, std::pair<uint64_t, uint64_t>> all[] = {
       {"steps", {g.steps, r.steps}},
       {"compartment spikes", {g.compartmentSpikes, r.compartmentSpikes}},

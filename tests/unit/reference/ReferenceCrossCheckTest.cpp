@@ -132,7 +132,7 @@ void crossCheck(uint64_t seed, Coverage &coverage) {
       coverage.delayedSynapticEvents += delayed[g];
       coverage.subtractingSpikes += (flags[g] & chip::ResetBySubtraction) != 0;
     }
-    for (const golden::SourceSpikeEvent &e : ref->lastSourceSpikes())
+    for (const emulator::SourceSpikeEvent &e : ref->lastSourceSpikes())
       ++coverage.sourceSpikesOfKind[size_t(net.image.sources[e.source].kind)];
     for (uint32_t g = 0; g < ref->compartmentCount(); ++g)
       coverage.refractorySteps += ref->compartmentState(g).refractoryLeft > 0;
@@ -208,7 +208,7 @@ void expectSameFiles(uint64_t seed, bool probeEveryPopulation, bool recordAll) {
   const std::string base =
       testing::TempDir() + "reference-files-" + std::to_string(seed);
   std::vector<uint64_t> goldenCounts, refCounts;
-  golden::RecordOptions options;
+  emulator::RecordOptions options;
   options.recordSources = true;
   options.recordAll = recordAll;
   options.spikesPath = base + "-golden-spikes.csv";

@@ -56,7 +56,7 @@ inline void expectSameStep(const golden::GoldenModel &golden,
             reference.lastSpikingCompartments())
       << where;
   ASSERT_EQ(golden.lastSourceSpikes(), reference.lastSourceSpikes()) << where;
-  std::vector<golden::NeuronSpike> a, b;
+  std::vector<emulator::NeuronSpike> a, b;
   golden.lastSpikes(a);
   reference.lastSpikes(b);
   ASSERT_EQ(a, b) << where;
@@ -76,7 +76,7 @@ inline void expectSameStep(const golden::GoldenModel &golden,
 inline void expectSameCounters(const golden::GoldenModel &golden,
                                const reference::ReferenceEngine &reference,
                                const std::string &where) {
-  const golden::Counters &g = golden.counters(), &r = reference.counters();
+  const emulator::Counters &g = golden.counters(), &r = reference.counters();
   EXPECT_EQ(g.steps, r.steps) << where;
   EXPECT_EQ(g.compartmentSpikes, r.compartmentSpikes) << where;
   EXPECT_EQ(g.sourceSpikes, r.sourceSpikes) << where;
@@ -84,8 +84,8 @@ inline void expectSameCounters(const golden::GoldenModel &golden,
   EXPECT_EQ(g.synapticEvents, r.synapticEvents) << where;
   EXPECT_EQ(g.activeUpdates, r.activeUpdates) << where;
   EXPECT_EQ(g.idleUpdates, r.idleUpdates) << where;
-  const std::vector<golden::CoreCounters> &gc = golden.coreCounters();
-  const std::vector<golden::CoreCounters> &rc = reference.coreCounters();
+  const std::vector<emulator::CoreCounters> &gc = golden.coreCounters();
+  const std::vector<emulator::CoreCounters> &rc = reference.coreCounters();
   ASSERT_EQ(gc.size(), rc.size()) << where;
   for (size_t c = 0; c < gc.size(); ++c) {
     EXPECT_EQ(gc[c].compartmentSpikes, rc[c].compartmentSpikes)

@@ -12,7 +12,7 @@
 // reference engine: the oracle").
 //
 // The observation API is the golden model's, so that the same recorder
-// (golden::recordRun) and `cajal run` drive either engine.
+// (emulator::recordRun) and `cajal run` drive either engine.
 //
 //===----------------------------------------------------------------------===//
 #ifndef CAJAL_REFERENCE_REFERENCEENGINE_H
@@ -26,17 +26,17 @@
 #include "cajal/Emulator/SpikeIO.h"
 // The spike and counter types that every engine shares are still declared
 // in the golden model's header; this engine uses nothing else of it.
-#include "cajal/Golden/GoldenModel.h"
+#include "cajal/Emulator/EngineTypes.h"
 
 #include <cstdint>
 #include <vector>
 
 namespace cajal::reference {
 
-using golden::CoreCounters;
-using golden::Counters;
-using golden::NeuronSpike;
-using golden::SourceSpikeEvent;
+using emulator::CoreCounters;
+using emulator::Counters;
+using emulator::NeuronSpike;
+using emulator::SourceSpikeEvent;
 
 struct Options {
   /// The caller has already checked chip::validate(image, profile); create

@@ -1,7 +1,7 @@
 //===- ReferenceRun.h - Run the reference engine, record CSV ----*- C++ -*-===//
 //
-// golden::runAndRecord for the reference engine: the same recorder
-// (golden::recordRun), so the spike and state CSV files of either engine
+// runAndRecord for the reference engine: the same recorder
+// (emulator::recordRun), so the spike and state CSV files of either engine
 // have the same rows in the same order and can be compared byte for byte.
 //
 //===----------------------------------------------------------------------===//
@@ -9,15 +9,15 @@
 #define CAJAL_REFERENCE_REFERENCERUN_H
 
 // The recorder is still declared in the golden model's header.
-#include "cajal/Golden/GoldenRun.h"
+#include "cajal/Emulator/RecordRun.h"
 #include "cajal/Reference/ReferenceEngine.h"
 
 namespace cajal::reference {
 
 /// Run `steps` steps from the engine's current step, recording per
-/// `options` (golden::RecordOptions).
+/// `options` (emulator::RecordOptions).
 Status runAndRecord(ReferenceEngine &engine, uint32_t steps,
-                    const golden::RecordOptions &options);
+                    const emulator::RecordOptions &options);
 
 } // namespace cajal::reference
 
