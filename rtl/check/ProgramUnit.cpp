@@ -10,13 +10,30 @@
 #include "Vneuron_program.h"
 #include "verilated.h"
 
+#include <cstdlib>
 #include <string>
+
+#include <unistd.h>
 
 namespace cajal::rtl {
 
 namespace detail {
 class ProgramModel {
 public:
+#if VM_COVERAGE
+  /// Coverage builds: this model's counters to a new file in
+  /// $CAJAL_RTL_COVERAGE_DIR (rtl/coverage/coverage.sh merges them).
+  ~ProgramModel() {
+    const char *dir = std::getenv("CAJAL_RTL_COVERAGE_DIR");
+    if (!dir)
+      return;
+    static unsigned serial = 0;
+    context.coveragep()->write((std::string(dir) + "/program-" +
+                                std::to_string(::getpid()) + "-" +
+                                std::to_string(serial++) + ".dat")
+                                   .c_str());
+  }
+#endif
   VerilatedContext context;
   Vneuron_program top{&context};
   void tick() {
@@ -61,12 +78,19 @@ ProgramUnit::create(const chip::Program &program,
                     const chip::Profile &profile) {
   if (Status s = checkBuild(profile); !s)
     return s.takeError();
-  if (Status s = chip::validateProgram(program, profile); !s)
-    return withContext("program \"" + program.name + "\": ", s.takeError());
   std::unique_ptr<ProgramUnit> unit(new ProgramUnit());
   unit->model = std::make_unique<detail::ProgramModel>();
-  unit->stateWords = program.state.size();
-  Vneuron_program &top = unit->model->top;
+  unit->profile = profile;
+  if (Status s = unit->load(program); !s)
+    return s.takeError();
+  return unit;
+}
+
+Status ProgramUnit::load(const chip::Program &program) {
+  if (Status s = chip::validateProgram(program, profile); !s)
+    return withContext("program \"" + program.name + "\": ", s.takeError());
+  stateWords = program.state.size();
+  Vneuron_program &top = model->top;
   for (unsigned i = 0; i < kBuildMaxInstructions; ++i)
     top.code[i] = i < program.code.size() ? program.code[i] : 0;
   top.code_len = uint16_t(program.code.size());
@@ -91,11 +115,12 @@ ProgramUnit::create(const chip::Program &program,
                             program.refractoryPeriod.index);
   top.skip_idle = program.skipIdle;
   top.idle_params = uint16_t(program.idleParams);
+  top.start = 0;
   top.rst_n = 0;
-  unit->model->tick();
+  model->tick();
   top.rst_n = 1;
-  unit->model->tick();
-  return unit;
+  model->tick();
+  return Status::ok();
 }
 
 ProgramUnit::~ProgramUnit() = default;

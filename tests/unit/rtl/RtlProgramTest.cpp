@@ -16,6 +16,7 @@
 #include <gtest/gtest.h>
 
 using namespace cajal;
+using cajal::Status;
 
 namespace {
 
@@ -27,19 +28,19 @@ chip::Profile profileNamed(const char *name) {
 
 /// Runs `updates` updates of `program` on the RTL and the interpreter from
 /// the same words; returns a description of the first difference, or "".
-std::string compare(const chip::Program &program, const chip::Profile &profile,
-                    imagegen::Rng &rng, std::vector<int32_t> state,
+std::string compare(rtl::ProgramUnit &unit, const chip::Program &program,
+                    const chip::Profile &profile, imagegen::Rng &rng,
+                    std::vector<int32_t> state,
                     const std::vector<int64_t> &params, int updates) {
-  auto unit = rtl::ProgramUnit::create(program, profile);
-  if (!unit)
-    return "refused: " + unit.error();
+  if (Status s = unit.load(program); !s)
+    return "refused: " + s.error();
   const uint64_t cost = chip::programCost(program, profile).cycles;
   std::vector<int32_t> expected = state;
   for (int t = 0; t < updates; ++t) {
     const int64_t q = imagegen::randomInput(rng);
     const chip::UpdateOutcome want =
         chip::interpret(program, expected.data(), params.data(), q);
-    const rtl::ProgramUpdate got = (*unit)->update(state, params, q);
+    const rtl::ProgramUpdate got = unit.update(state, params, q);
     state = got.state;
     std::string diff;
     if (got.state != expected)
@@ -64,8 +65,18 @@ std::string compare(const chip::Program &program, const chip::Profile &profile,
   return "";
 }
 
+/// One model for every program of a test (as a core reloads its microcode).
+std::unique_ptr<rtl::ProgramUnit> unitFor(const chip::Profile &profile) {
+  auto unit = rtl::ProgramUnit::create(
+      chip::lifProgram(profile.neuron, chip::LifReset::Zero), profile);
+  EXPECT_TRUE(bool(unit)) << (unit ? "" : unit.error());
+  return unit ? std::move(*unit) : nullptr;
+}
+
 TEST(RtlProgramTest, RandomProgramsEqualTheInterpreter) {
   const chip::Profile profile = profileNamed("loihi2");
+  auto unit = unitFor(profile);
+  ASSERT_TRUE(unit);
   const uint64_t firstSeed = 1;
   const int programs = 10000;
   for (uint64_t seed = firstSeed; seed < firstSeed + programs; ++seed) {
@@ -74,13 +85,16 @@ TEST(RtlProgramTest, RandomProgramsEqualTheInterpreter) {
     const std::vector<int64_t> params =
         imagegen::randomParamWords(rng, program);
     const std::vector<int32_t> state = imagegen::randomStateWords(rng, program);
-    const std::string diff = compare(program, profile, rng, state, params, 4);
+    const std::string diff =
+        compare(*unit, program, profile, rng, state, params, 4);
     ASSERT_EQ(diff, "") << "seed " << seed;
   }
 }
 
 TEST(RtlProgramTest, StandardProgramsEqualTheInterpreter) {
   const chip::Profile profile = profileNamed("loihi2");
+  auto unit = unitFor(profile);
+  ASSERT_TRUE(unit);
   imagegen::Rng rng(7);
   chip::CompartmentParams lif;
   lif.decayU = 410;
@@ -91,12 +105,12 @@ TEST(RtlProgramTest, StandardProgramsEqualTheInterpreter) {
   lif.vminExponent = 24;
   const chip::Program lifProgram =
       chip::lifProgram(profile.neuron, chip::LifReset::Zero);
-  EXPECT_EQ(compare(lifProgram, profile, rng, {0, 0, 0},
+  EXPECT_EQ(compare(*unit, lifProgram, profile, rng, {0, 0, 0},
                     chip::lifParamWords(lif, profile.neuron), 200),
             "");
   const chip::IzhikevichParams rs;
   const chip::Program iz = chip::izhikevichProgram(rs);
-  EXPECT_EQ(compare(iz, profile, rng,
+  EXPECT_EQ(compare(*unit, iz, profile, rng,
                     {iz.state[0].initial, iz.state[1].initial},
                     chip::izhikevichParamWords(rs), 200),
             "");

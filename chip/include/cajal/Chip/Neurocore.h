@@ -35,7 +35,7 @@ enum class Opcode : uint8_t {
   Add = 2,    ///< d = a + b (64-bit wrap)
   Sub = 3,    ///< d = a - b (64-bit wrap)
   MulShr = 4, ///< d = round(a * b / 2^imm), rounding per mode
-  Decay = 5,  ///< d = sign(a) * floor(|a| * (2^imm - b) / 2^imm)
+  Decay = 5,  ///< d = sign(a) * trunc(|a| * (2^imm - b) / 2^imm)
   Shl = 6,    ///< d = a << imm (64-bit wrap)
   Shr = 7,    ///< d = a >> imm (arithmetic: rounds toward -inf)
   Min = 8,    ///< d = min(a, b)

@@ -41,6 +41,10 @@ public:
   create(const chip::Program &program, const chip::Profile &profile);
   ~ProgramUnit();
 
+  /// Load another program into the same model (validated on the profile
+  /// given to create()).
+  Status load(const chip::Program &program);
+
   /// One update of one compartment.
   ProgramUpdate update(const std::vector<int32_t> &state,
                        const std::vector<int64_t> &params, int64_t q);
@@ -48,6 +52,7 @@ public:
 private:
   ProgramUnit() = default;
   std::unique_ptr<detail::ProgramModel> model;
+  chip::Profile profile;
   size_t stateWords = 0;
 };
 
