@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """lif_vs_base.py - the golden model on LIF networks, this build against another.
 
     bench/programs/lif_vs_base.py NEW_BIN_DIR BASE_BIN_DIR [--pairs N] [--work DIR]
