@@ -11,6 +11,7 @@
 //===----------------------------------------------------------------------===//
 #include "cajal/ImageGen/RandomImage.h"
 #include "cajal/ImageGen/ImageBuilder.h"
+#include "cajal/ImageGen/RandomProgram.h"
 
 #include "cajal/Chip/Source.h"
 
@@ -21,9 +22,9 @@ namespace cajal::imagegen {
 
 namespace {
 
-class Rng {
+class ImageRng {
 public:
-  explicit Rng(uint64_t seed) : state(seed) {}
+  explicit ImageRng(uint64_t seed) : state(seed) {}
   uint64_t next() { return chip::splitmix64(state++ * 0x2545f4914f6cdd1dull); }
   /// Uniform in [0, n) (n >= 1; the modulo bias is irrelevant here).
   uint64_t below(uint64_t n) { return next() % n; }
@@ -39,8 +40,8 @@ private:
 
 constexpr unsigned activeThresholdDrop = 6; ///< active vth uses fewer bits
 
-chip::CompartmentParams randomParams(Rng &rng, const chip::Profile &profile,
-                                     bool active) {
+chip::CompartmentParams
+randomParams(ImageRng &rng, const chip::Profile &profile, bool active) {
   const chip::NeuronFormat &n = profile.neuron;
   const int64_t decayMax = (int64_t(1) << n.decayBits) - 1;
   chip::CompartmentParams p;
@@ -76,8 +77,9 @@ chip::CompartmentParams randomParams(Rng &rng, const chip::Profile &profile,
 
 /// A random synapse group for a core of `comps` compartments, shrunk so that
 /// it fits in the `wordsLeft` synapse words.
-void addRandomAxon(Rng &rng, ImageBuilder &b, uint32_t core, uint32_t comps,
-                   uint32_t wordsLeft, const chip::SynapseFormat &f) {
+void addRandomAxon(ImageRng &rng, ImageBuilder &b, uint32_t core,
+                   uint32_t comps, uint32_t wordsLeft,
+                   const chip::SynapseFormat &f) {
   chip::InputAxon shape;
   shape.weightBits = uint8_t(rng.range(1, f.weightBitsMax));
   shape.weightExponent =
@@ -101,14 +103,16 @@ void addRandomAxon(Rng &rng, ImageBuilder &b, uint32_t core, uint32_t comps,
                  shape.hasDelay);
 }
 
-chip::AxonTarget randomTarget(Rng &rng, const std::vector<uint32_t> &axons) {
+chip::AxonTarget randomTarget(ImageRng &rng,
+                              const std::vector<uint32_t> &axons) {
   const uint32_t core = uint32_t(rng.below(axons.size()));
   return {core, uint32_t(rng.below(axons[core]))};
 }
 
 /// Sources: one of each kind, each channel fanning out to 0..3 input axons.
-void addSources(Rng &rng, ImageBuilder &b, const std::vector<uint32_t> &axons,
-                const RandomOptions &o, std::vector<ExternalSpike> &external) {
+void addSources(ImageRng &rng, ImageBuilder &b,
+                const std::vector<uint32_t> &axons, const RandomOptions &o,
+                std::vector<ExternalSpike> &external) {
   const chip::SourceKind kinds[] = {
       chip::SourceKind::Poisson, chip::SourceKind::Periodic,
       chip::SourceKind::File, chip::SourceKind::External};
@@ -143,7 +147,7 @@ void addSources(Rng &rng, ImageBuilder &b, const std::vector<uint32_t> &axons,
 
 /// Split every core into up to two chunks, give each chunk to one of 1..4
 /// populations (a few chunks to none), in core order.
-void addPopulations(Rng &rng, ImageBuilder &b,
+void addPopulations(ImageRng &rng, ImageBuilder &b,
                     const std::vector<uint32_t> &comps) {
   const uint32_t count = uint32_t(rng.range(1, 4));
   std::vector<std::vector<chip::Slice>> slices(count);
@@ -166,11 +170,45 @@ void addPopulations(Rng &rng, ImageBuilder &b,
                       rng.chance(1, 3));
 }
 
+/// Programs for populations (RandomOptions::programPopulations): every core
+/// is cut into chunks of 1..8 compartments, each chunk one population; about
+/// three in four run a random program of their own (drawn from a stream of
+/// their own, RandomProgram.h), the others their LIF records.
+void addProgramPopulations(
+    ImageRng &rng, ImageBuilder &b, const std::vector<uint32_t> &comps,
+    const chip::Profile &profile, uint64_t seed,
+    std::vector<std::vector<std::vector<int64_t>>> &paramWords,
+    std::vector<chip::Program> &programs,
+    std::vector<uint32_t> &populationProgram) {
+  Rng programRng(seed * 0x9e3779b97f4a7c15ull + 0x5851f42d4c957f2dull);
+  paramWords.assign(comps.size(), {});
+  for (uint32_t c = 0; c < comps.size(); ++c) {
+    paramWords[c].resize(comps[c]);
+    for (uint32_t first = 0; first < comps[c];) {
+      const uint32_t n = std::min(uint32_t(rng.range(1, 8)), comps[c] - first);
+      const uint32_t pop =
+          b.addPopulation("pop" + std::to_string(populationProgram.size()),
+                          {{c, first, 0, n}}, true, rng.chance(1, 3));
+      (void)pop;
+      uint32_t program = chip::Population::kLifByRecord;
+      if (rng.chance(3, 4)) {
+        program = uint32_t(programs.size());
+        programs.push_back(randomProgram(programRng, profile));
+        for (uint32_t i = 0; i < n; ++i)
+          paramWords[c][first + i] =
+              randomParamWords(programRng, programs.back());
+      }
+      populationProgram.push_back(program);
+      first += n;
+    }
+  }
+}
+
 } // namespace
 
 RandomNetwork randomNetwork(const chip::Profile &profile,
                             const RandomOptions &o) {
-  Rng rng(o.seed);
+  ImageRng rng(o.seed);
   ImageBuilder b(profile);
   const chip::CoreLimits &lim = profile.core;
   const uint32_t maxComps = std::min(o.maxCompartments, lim.compartments);
@@ -203,8 +241,30 @@ RandomNetwork randomNetwork(const chip::Profile &profile,
   }
   RandomNetwork net;
   addSources(rng, b, axons, o, net.external);
-  addPopulations(rng, b, comps);
+  std::vector<std::vector<std::vector<int64_t>>> paramWords;
+  std::vector<chip::Program> programs;
+  std::vector<uint32_t> populationProgram;
+  if (o.programPopulations && profile.isa.programmable)
+    addProgramPopulations(rng, b, comps, profile, o.seed, paramWords, programs,
+                          populationProgram);
+  else
+    addPopulations(rng, b, comps);
   net.image = b.build();
+  if (!programs.empty()) {
+    chip::Image &image = net.image;
+    image.programs = std::move(programs);
+    for (size_t p = 0; p < populationProgram.size(); ++p)
+      image.populations[p].program = populationProgram[p];
+    for (uint32_t c = 0; c < comps.size(); ++c) {
+      chip::Core &core = image.cores[c];
+      core.paramBegin.assign(1, 0);
+      for (const std::vector<int64_t> &words : paramWords[c]) {
+        core.paramWords.insert(core.paramWords.end(), words.begin(),
+                               words.end());
+        core.paramBegin.push_back(uint32_t(core.paramWords.size()));
+      }
+    }
+  }
   std::sort(net.external.begin(), net.external.end(),
             [](const ExternalSpike &x, const ExternalSpike &y) {
               return std::tie(x.step, x.source, x.index) <

@@ -40,8 +40,14 @@ Result<GoldenModel> GoldenModel::create(const chip::Image &image,
   m.format = profile.neuron;
   if (Status s = Loader::chooseKernels(m, options); !s)
     return makeError(s.error());
+  chip::ResolvedPrograms resolved;
+  std::vector<uint8_t> interpreted;
+  if (Status s = Loader::resolvePrograms(image, profile, options, resolved,
+                                         interpreted);
+      !s)
+    return makeError(s.error());
   const std::vector<UpdateRun> cores =
-      Loader::layoutCompartments(m, image, options.wideArithmetic);
+      Loader::layoutCompartments(m, image, options.wideArithmetic, interpreted);
   Loader::wireOutputs(m, image);
   Loader::wireSources(m, image);
   if (Status s = Loader::mapPopulations(m, image); !s)
@@ -62,7 +68,8 @@ Result<GoldenModel> GoldenModel::create(const chip::Image &image,
   rows.allocateRing();
   if (m.accumulatorBits() < 64)
     rows.buildWindows();
-  Loader::orderCompartments(m, cores, rows.placedPopulations);
+  Loader::orderCompartments(m, cores, rows.placedPopulations, interpreted);
+  Loader::buildProgramGroups(m, image, profile, resolved, interpreted);
   m.layout.wideWindows = m.wideOffset.size();
   m.layout.narrowWindows = m.narrowOffset.size();
   m.layout.singleSynapses = m.synapses.size();

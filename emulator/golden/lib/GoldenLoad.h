@@ -12,6 +12,7 @@
 #define CAJAL_GOLDEN_LIB_GOLDENLOAD_H
 
 #include "cajal/Chip/Compartment.h"
+#include "cajal/Chip/CompartmentPrograms.h"
 #include "cajal/Chip/Image.h"
 #include "cajal/Chip/Result.h"
 #include "cajal/Golden/GoldenModel.h"
@@ -33,11 +34,26 @@ struct GoldenModel::Loader {
   static void prepare(HotArrays &h, const chip::CompartmentParams &p,
                       const chip::NeuronFormat &f, detail::CoreRange &range);
   static std::vector<UpdateRun>
-  layoutCompartments(GoldenModel &m, const chip::Image &image, bool wide);
+  layoutCompartments(GoldenModel &m, const chip::Image &image, bool wide,
+                     const std::vector<uint8_t> &interpreted);
+  /// Which compartments (by global index) the vectorised interpreter runs:
+  /// those whose program is outside the LIF family (all with
+  /// ModelOptions::interpretLif). Errors name the program.
+  static Status resolvePrograms(const chip::Image &image,
+                                const chip::Profile &profile,
+                                const ModelOptions &options,
+                                chip::ResolvedPrograms &resolved,
+                                std::vector<uint8_t> &interpreted);
+  /// The interpreter's groups, once the update order is known.
+  static void buildProgramGroups(GoldenModel &m, const chip::Image &image,
+                                 const chip::Profile &profile,
+                                 const chip::ResolvedPrograms &resolved,
+                                 const std::vector<uint8_t> &interpreted);
   static void permuteSenders(GoldenModel &m);
   static void orderCompartments(GoldenModel &m,
                                 const std::vector<UpdateRun> &cores,
-                                const std::vector<uint32_t> &placed);
+                                const std::vector<uint32_t> &placed,
+                                const std::vector<uint8_t> &interpreted);
   static bool sameConstants(const HotArrays &h, uint32_t a, uint32_t b);
   static void appendRun(GoldenModel &m, const UpdateRun &run);
   static void finishRuns(GoldenModel &m);

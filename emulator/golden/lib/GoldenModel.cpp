@@ -130,10 +130,57 @@ void GoldenModel::updateCompartments() {
       idlePerCore[r.core] += c.idle;
     idle += c.idle;
   }
+  if (!programGroups.empty()) {
+    uint32_t *first = spikes;
+    idle += updatePrograms(spikes);
+    // The runs list their spikes in position order; the groups' follow.
+    if (spikes != first)
+      std::sort(spikingPositions.data(), spikes);
+  }
   spikeCount = uint32_t(spikes - spikingPositions.data());
   totals.activeUpdates += compartmentCount() - idle;
   totals.idleUpdates += idle;
   totals.compartmentSpikes += spikeCount;
+}
+
+uint32_t GoldenModel::updatePrograms(uint32_t *&spikes) {
+  const size_t base = size_t(stepIndex % ringSlots) * ringStride;
+  uint32_t idle = 0;
+  for (detail::ProgramGroup &group : programGroups) {
+    if (!ring16.empty())
+      idle += group.step(ring16Start() + base, accShift, spikes,
+                         idlePerCore.data());
+    else if (!ring32.empty())
+      idle += group.step(ring32Start() + base, 0, spikes, idlePerCore.data());
+    else
+      idle += group.step(ring64.data() + base, 0, spikes, idlePerCore.data());
+  }
+  return idle;
+}
+
+chip::CompartmentState GoldenModel::programState(uint32_t i) const {
+  const detail::ProgramGroup &group = programGroups[programGroupAt[i]];
+  const uint32_t lane = programLaneAt[i];
+  const chip::Program &p = group.program();
+  chip::CompartmentState s;
+  s.u = p.state.size() > 0 ? group.stateWord(0, lane) : 0;
+  s.v = p.state.size() > 1 ? group.stateWord(1, lane) : 0;
+  if (p.refractoryWord >= 0)
+    s.refractoryLeft =
+        uint8_t(group.stateWord(uint32_t(p.refractoryWord), lane));
+  return s;
+}
+
+std::vector<int32_t> GoldenModel::compartmentStateWords(uint32_t global) const {
+  const uint32_t i = position[global];
+  if (!programGroupAt.empty() && programGroupAt[i] != kNoGroup) {
+    const detail::ProgramGroup &group = programGroups[programGroupAt[i]];
+    std::vector<int32_t> words;
+    for (uint32_t w = 0; w < group.program().state.size(); ++w)
+      words.push_back(group.stateWord(w, programLaneAt[i]));
+    return words;
+  }
+  return {hot.u[i], hot.v[i], hot.refractoryLeft[i]};
 }
 
 const std::vector<uint32_t> &GoldenModel::lastSpikingCompartments() const {

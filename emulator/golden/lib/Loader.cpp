@@ -22,6 +22,8 @@
 #include "UpdateKernels.h"
 #include "cajal/Chip/StandardPrograms.h"
 
+#include <map>
+
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
@@ -123,19 +125,22 @@ void GoldenModel::Loader::finishRuns(GoldenModel &m) {
 
 /// The update constants in global order, and per core its compartments,
 /// lane width and idle counting (orderCompartments builds the runs).
-std::vector<GoldenModel::UpdateRun>
-GoldenModel::Loader::layoutCompartments(GoldenModel &m,
-                                        const chip::Image &image, bool wide) {
+std::vector<GoldenModel::UpdateRun> GoldenModel::Loader::layoutCompartments(
+    GoldenModel &m, const chip::Image &image, bool wide,
+    const std::vector<uint8_t> &interpreted) {
   std::vector<UpdateRun> cores;
   m.compBegin.assign(1, 0);
   m.axonBegin.assign(1, 0);
   for (uint32_t c = 0; c < image.cores.size(); ++c) {
     const chip::Core &core = image.cores[c];
     bool mayIdle = false;
-    detail::CoreRange range;
+    detail::CoreRange range, unused;
     for (const chip::CompartmentParams &p : core.compartments) {
-      prepare(m.hot, p, m.format, range);
-      mayIdle |= p.biasMantissa == 0;
+      // Interpreted compartments keep (unused) constants, so that the
+      // arrays stay indexed by position, but do not widen the core's lanes.
+      const bool lif = !interpreted[m.hot.bias.size()];
+      prepare(m.hot, p, m.format, lif ? range : unused);
+      mayIdle |= lif && p.biasMantissa == 0;
     }
     m.axonCore.insert(m.axonCore.end(), core.inputAxons.size(), c);
     for (const chip::InputAxon &axon : core.inputAxons)
@@ -187,7 +192,8 @@ void GoldenModel::Loader::permuteSenders(GoldenModel &m) {
 /// populations; each runs in 32-bit lanes only if all its cores can.
 void GoldenModel::Loader::orderCompartments(
     GoldenModel &m, const std::vector<UpdateRun> &cores,
-    const std::vector<uint32_t> &placed) {
+    const std::vector<uint32_t> &placed,
+    const std::vector<uint8_t> &interpreted) {
   const uint32_t n = m.compartmentCount();
   std::vector<uint32_t> coreOf(n);
   std::vector<uint8_t> lanes32(n), inPlaced(n, 0);
@@ -234,6 +240,8 @@ void GoldenModel::Loader::orderCompartments(
   bool perCompartment = false;
   for (uint32_t i = 0; i < n; ++i) {
     const uint32_t g = m.atPosition[i];
+    if (interpreted[g])
+      continue; // the vectorised interpreter's (buildProgramGroups)
     const UpdateRun &core = cores[coreOf[g]];
     UpdateRun run{i, i + 1, core.core, bool(lanes32[g]), core.idle, true};
     if (inPlaced[g] && run.idle == detail::IdlePerRun)
@@ -366,6 +374,61 @@ Status GoldenModel::Loader::mapPopulations(GoldenModel &m,
   }
   m.nodeTable = spikeio::NodeTable(image);
   return Status::ok();
+}
+
+Status GoldenModel::Loader::resolvePrograms(const chip::Image &image,
+                                            const chip::Profile &profile,
+                                            const ModelOptions &options,
+                                            chip::ResolvedPrograms &resolved,
+                                            std::vector<uint8_t> &interpreted) {
+  Result<chip::ResolvedPrograms> r = chip::resolvePrograms(image, profile);
+  if (!r)
+    return r.takeError();
+  resolved = std::move(*r);
+  for (const chip::Program &program : resolved.programs)
+    if (Status s = chip::validateProgram(program, profile); !s)
+      return makeError("program \"" + program.name + "\": " + s.error());
+  interpreted.clear();
+  for (const std::vector<uint32_t> &core : resolved.compartmentProgram)
+    for (uint32_t p : core)
+      interpreted.push_back(options.interpretLif || !resolved.lifFamily[p]);
+  return Status::ok();
+}
+
+void GoldenModel::Loader::buildProgramGroups(
+    GoldenModel &m, const chip::Image &image, const chip::Profile &profile,
+    const chip::ResolvedPrograms &resolved,
+    const std::vector<uint8_t> &interpreted) {
+  const uint32_t n = m.compartmentCount();
+  m.interpreted =
+      uint32_t(std::count(interpreted.begin(), interpreted.end(), uint8_t(1)));
+  if (m.interpreted == 0)
+    return;
+  m.programGroupAt.assign(n, kNoGroup);
+  m.programLaneAt.assign(n, 0);
+  std::map<uint32_t, uint32_t> groupOf; // program index -> group
+  for (uint32_t c = 0; c < image.cores.size(); ++c) {
+    const chip::Core &core = image.cores[c];
+    for (uint32_t l = 0; l < core.compartments.size(); ++l) {
+      const uint32_t g = m.compBegin[c] + l;
+      if (!interpreted[g])
+        continue;
+      const uint32_t p = resolved.compartmentProgram[c][l];
+      auto [it, added] = groupOf.emplace(p, uint32_t(m.programGroups.size()));
+      if (added)
+        m.programGroups.emplace_back(resolved.programs[p],
+                                     profile.isa.registers);
+      detail::ProgramGroup &group = m.programGroups[it->second];
+      const uint32_t i = m.position[g];
+      m.programGroupAt[i] = it->second;
+      m.programLaneAt[i] = group.laneCount();
+      group.addLane(i, c,
+                    chip::compartmentParamWords(core, l, resolved.lifFamily[p],
+                                                profile.neuron));
+    }
+  }
+  for (detail::ProgramGroup &group : m.programGroups)
+    group.finish();
 }
 
 } // namespace cajal::golden

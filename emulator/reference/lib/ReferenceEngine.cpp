@@ -180,11 +180,13 @@ ReferenceEngine::setExternalSpikes(std::vector<spikeio::SpikeRecord> spikes) {
 void ReferenceEngine::updateCompartments() {
   std::vector<int64_t> &input = pendingInput[stepIndex % pendingInput.size()];
   spikingCompartments.clear();
+  lastIdle.resize(compartments.size());
   for (uint32_t g = 0; g < compartments.size(); ++g) {
     Compartment &c = compartments[g];
     const chip::UpdateOutcome outcome = chip::interpret(
         programs[c.program], c.state.data(), c.params.data(), input[g]);
     input[g] = 0; // this slot next holds the input of step t + S
+    lastIdle[g] = outcome.idle;
     CoreCounters &core = perCore[c.core];
     if (outcome.idle) {
       ++totals.idleUpdates;

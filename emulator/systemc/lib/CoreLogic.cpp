@@ -25,9 +25,17 @@
 // threshold >= 0), so only the cycle count tells the two apart. Spikes are
 // written to a scratch array at the running spike count, without a branch.
 //
+// A core with compartments outside the LIF family updates compartment by
+// compartment: LIF ones as above, the others with chip::interpret on their
+// state and parameter words, an active update taking its program's
+// chip::programCost cycles and energy, an idle one (the program's idle
+// rule) the inactive update's.
+//
 //===----------------------------------------------------------------------===//
 #include "cajal/SystemC/CoreLogic.h"
 
+#include "cajal/Chip/CompartmentPrograms.h"
+#include "cajal/Chip/NeurocoreInterpreter.h"
 #include "cajal/Chip/StandardPrograms.h"
 
 #include <algorithm>
@@ -128,10 +136,125 @@ template <typename T> bool fits(int64_t v) {
 } // namespace
 
 CoreLogic::CoreLogic(const chip::Core &core, const chip::Profile &profile)
+    : CoreLogic(core, profile, Programs()) {}
+
+CoreLogic::CoreLogic(const chip::Core &core, const chip::Profile &profile,
+                     const Programs &resolved)
     : states(core.compartments.size()), fired(core.compartments.size()) {
   prepareUpdate(core, profile.neuron);
+  preparePrograms(core, profile, resolved);
   unpackGroups(core, profile.synapse);
   acc.assign(size_t(slots) * states.size(), 0);
+}
+
+Result<std::vector<CoreLogic::Programs>>
+CoreLogic::programsOf(const chip::Image &image, const chip::Profile &profile) {
+  Result<chip::ResolvedPrograms> resolved =
+      chip::resolvePrograms(image, profile);
+  if (!resolved)
+    return resolved.takeError();
+  for (const chip::Program &program : resolved->programs)
+    if (Status s = chip::validateProgram(program, profile); !s)
+      return makeError("program \"" + program.name + "\": " + s.error());
+  std::vector<Programs> cores(image.cores.size());
+  for (size_t c = 0; c < cores.size(); ++c) {
+    cores[c].programs = resolved->programs;
+    cores[c].lifFamily = resolved->lifFamily;
+    cores[c].compartmentProgram = resolved->compartmentProgram[c];
+  }
+  return cores;
+}
+
+void CoreLogic::preparePrograms(const chip::Core &core,
+                                const chip::Profile &profile,
+                                const Programs &resolved) {
+  lifEnergyPJ =
+      chip::programCost(chip::lifProgram(profile.neuron, chip::LifReset::Zero),
+                        profile)
+          .energyPJ;
+  const std::vector<uint32_t> &map = resolved.compartmentProgram;
+  bool any = false;
+  for (uint32_t p : map)
+    any |= !resolved.lifFamily[p];
+  if (!any)
+    return;
+  std::vector<uint32_t> local(resolved.programs.size(), kLif);
+  programOf.assign(core.compartments.size(), kLif);
+  words.resize(core.compartments.size());
+  params.resize(core.compartments.size());
+  for (uint32_t c = 0; c < map.size(); ++c) {
+    const uint32_t p = map[c];
+    if (resolved.lifFamily[p])
+      continue;
+    if (local[p] == kLif) {
+      local[p] = uint32_t(programs.size());
+      const chip::ProgramCost cost =
+          chip::programCost(resolved.programs[p], profile);
+      programs.push_back({resolved.programs[p], cost.cycles, cost.energyPJ});
+    }
+    programOf[c] = local[p];
+    words[c] = chip::initialStateWords(resolved.programs[p]);
+    params[c] = chip::compartmentParamWords(core, c, false, profile.neuron);
+    chip::CompartmentState &s = states[c];
+    s.u = words[c].size() > 0 ? words[c][0] : 0;
+    s.v = words[c].size() > 1 ? words[c][1] : 0;
+    const int counter = resolved.programs[p].refractoryWord;
+    s.refractoryLeft = counter >= 0 ? uint8_t(words[c][size_t(counter)]) : 0;
+  }
+}
+
+std::vector<int32_t> CoreLogic::stateWords(uint32_t c) const {
+  if (interprets(c))
+    return words[c];
+  const chip::CompartmentState &s = states[c];
+  return {s.u, s.v, int32_t(s.refractoryLeft)};
+}
+
+CoreLogic::UpdateStats CoreLogic::updateMixed(int64_t *slot,
+                                              uint32_t activeCycles,
+                                              uint32_t inactiveCycles,
+                                              std::vector<Emission> &spikes,
+                                              std::vector<uint64_t> *ends) {
+  const uint32_t n = uint32_t(states.size());
+  UpdateStats st;
+  uint64_t cycle = 0, lifActive = 0;
+  for (uint32_t c = 0; c < n; ++c) {
+    bool spiked = false, active = false;
+    if (programOf[c] == kLif) {
+      const UpdateTotals t =
+          updateAll<false>(&states[c], &constants[c], neuron, slot + c, 1,
+                           activeCycles, inactiveCycles, fired.data(), nullptr);
+      active = t.active != 0;
+      spiked = t.spikes != 0;
+      cycle += active ? activeCycles : inactiveCycles;
+      lifActive += active;
+    } else {
+      const CoreProgram &p = programs[programOf[c]];
+      std::vector<int32_t> &w = words[c];
+      const chip::UpdateOutcome outcome =
+          chip::interpret(p.program, w.data(), params[c].data(), slot[c]);
+      slot[c] = 0;
+      active = !outcome.idle;
+      spiked = outcome.spiked;
+      cycle += active ? p.cycles : inactiveCycles;
+      if (active)
+        st.activeEnergyPJ += p.energyPJ;
+      chip::CompartmentState &s = states[c];
+      s.u = w.size() > 0 ? w[0] : 0;
+      s.v = w.size() > 1 ? w[1] : 0;
+      if (p.program.refractoryWord >= 0)
+        s.refractoryLeft = uint8_t(w[size_t(p.program.refractoryWord)]);
+    }
+    st.active += active;
+    if (spiked)
+      spikes.push_back({c, cycle});
+    if (ends)
+      ends->push_back(cycle);
+  }
+  st.activeEnergyPJ += double(lifActive) * lifEnergyPJ;
+  st.inactive = n - st.active;
+  st.cycles = cycle;
+  return st;
 }
 
 void CoreLogic::prepareUpdate(const chip::Core &core,
@@ -221,6 +344,8 @@ CoreLogic::UpdateStats CoreLogic::update(uint32_t step, uint32_t activeCycles,
                                          std::vector<uint64_t> *ends) {
   const uint32_t n = uint32_t(states.size());
   int64_t *slot = acc.data() + size_t(slotOf(step)) * n;
+  if (!programOf.empty())
+    return updateMixed(slot, activeCycles, inactiveCycles, spikes, ends);
   UpdateTotals t;
   if (ends) {
     const size_t before = ends->size();
@@ -241,6 +366,7 @@ CoreLogic::UpdateStats CoreLogic::update(uint32_t step, uint32_t activeCycles,
   st.active = t.active;
   st.inactive = n - t.active;
   st.cycles = n ? endCycle(n - 1, t.active, activeCycles, inactiveCycles) : 0;
+  st.activeEnergyPJ = double(t.active) * lifEnergyPJ;
   return st;
 }
 

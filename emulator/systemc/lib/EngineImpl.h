@@ -63,7 +63,8 @@ struct SystemCEngine::Impl {
   enum PopulationFlag : uint8_t { RecordSpikes = 1, RecordState = 2 };
 
   // EngineLoad.cpp
-  void buildCores(const chip::Image &image);
+  /// Errors: a program that does not resolve or validate.
+  Status buildCores(const chip::Image &image);
   void buildSources(const chip::Image &image);
   Status mapPopulations(const chip::Image &image);
   Status openRecorder(const chip::Image &image);

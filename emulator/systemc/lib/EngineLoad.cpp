@@ -40,11 +40,16 @@ void appendRoutes(const chip::Image &image,
 }
 } // namespace
 
-void SystemCEngine::Impl::buildCores(const chip::Image &image) {
+Status SystemCEngine::Impl::buildCores(const chip::Image &image) {
+  Result<std::vector<CoreLogic::Programs>> programs =
+      CoreLogic::programsOf(image, profile);
+  if (!programs)
+    return programs.takeError();
   compBegin.assign(1, 0);
   for (uint32_t c = 0; c < image.cores.size(); ++c) {
     const chip::Core &core = image.cores[c];
-    auto unit = std::make_unique<detail::CoreUnit>(core, profile, c);
+    auto unit =
+        std::make_unique<detail::CoreUnit>(core, profile, (*programs)[c], c);
     unit->x = core.x;
     unit->y = core.y;
     unit->slot = core.tileSlot;
@@ -61,6 +66,7 @@ void SystemCEngine::Impl::buildCores(const chip::Image &image) {
     cores.push_back(std::move(unit));
   }
   perCore.assign(image.cores.size(), emulator::CoreCounters());
+  return Status::ok();
 }
 
 void SystemCEngine::Impl::buildSources(const chip::Image &image) {

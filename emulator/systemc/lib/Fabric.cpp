@@ -75,6 +75,7 @@ void CoreModule::activate() {
   u.updateDoneAt = now + st.cycles;
   u.step.active = st.active;
   u.step.inactive = st.inactive;
+  u.step.activePJ = st.activeEnergyPJ;
   u.step.spikes = uint32_t(u.emissions.size());
   if (st.cycles > 0) {
     fabric.logCore(u, Fabric::UpdateBusy, now, +1);

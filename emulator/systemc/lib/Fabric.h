@@ -68,14 +68,16 @@ enum Port : uint32_t { East = 0, West = 1, North = 2, South = 3, Local = 4 };
 /// A counted event of one step of one core (emulator::CoreCounters plus time).
 struct CoreStep {
   uint32_t active = 0, inactive = 0, spikes = 0;
+  double activePJ = 0; ///< energy of the active updates
   uint64_t axonEvents = 0, synapticOps = 0, words = 0, synapseCycles = 0;
   uint32_t maxQueue = 0;
 };
 
 /// The per-image state of a used neurocore.
 struct CoreUnit {
-  CoreUnit(const chip::Core &core, const chip::Profile &p, uint32_t coreIndex)
-      : logic(core, p), index(coreIndex), synUnit(timingFor(p)) {}
+  CoreUnit(const chip::Core &core, const chip::Profile &p,
+           const CoreLogic::Programs &programs, uint32_t coreIndex)
+      : logic(core, p, programs), index(coreIndex), synUnit(timingFor(p)) {}
   CoreLogic logic;
   uint32_t index;                            ///< image core
   uint32_t x = 0, y = 0, slot = 0, chip = 0; ///< where it sits

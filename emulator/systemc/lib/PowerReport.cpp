@@ -27,6 +27,7 @@ EventCounts &EventCounts::operator+=(const EventCounts &o) {
   hopsEastWest += o.hopsEastWest;
   hopsNorthSouth += o.hopsNorthSouth;
   barrierTiles += o.barrierTiles;
+  activeUpdatePJ += o.activeUpdatePJ;
   return *this;
 }
 
@@ -38,7 +39,7 @@ double Energy::dynamic() const {
 Energy dynamicEnergy(const EventCounts &n, const chip::CostTable &c) {
   Energy e;
   e.synapticOps = double(n.synapticOps) * c.synapticOpPJ;
-  e.activeUpdates = double(n.activeUpdates) * c.neuronUpdateActivePJ;
+  e.activeUpdates = n.activeUpdatePJ;
   e.inactiveUpdates = double(n.inactiveUpdates) * c.neuronUpdateInactivePJ;
   e.spikes = double(n.spikes) * c.spikeInTilePJ;
   e.hopsEastWest = double(n.hopsEastWest) * c.hopEastWestPJ;

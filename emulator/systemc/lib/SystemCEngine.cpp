@@ -63,7 +63,8 @@ Result<SystemCEngine> SystemCEngine::create(const chip::Image &image,
   m.profile = profile;
   m.options = options;
   m.timing = timingFor(profile);
-  m.buildCores(image);
+  if (Status s = m.buildCores(image); !s)
+    return makeError(s.error());
   m.buildSources(image);
   if (Status s = m.mapPopulations(image); !s)
     return makeError(s.error());
@@ -190,6 +191,7 @@ void SystemCEngine::Impl::collect() {
     cc.idleUpdates += s.inactive;
     u.events.synapticOps += s.synapticOps;
     u.events.activeUpdates += s.active;
+    u.events.activeUpdatePJ += s.activePJ;
     u.events.inactiveUpdates += s.inactive;
     u.events.spikes += s.axonEvents;
     u.updateCycles += u.updateDoneAt - f.stepStart;
@@ -280,6 +282,12 @@ const chip::CompartmentState &
 SystemCEngine::compartmentState(uint32_t global) const {
   const uint32_t c = impl->compCore[global];
   return impl->cores[c]->logic.state(global - impl->compBegin[c]);
+}
+
+std::vector<int32_t>
+SystemCEngine::compartmentStateWords(uint32_t global) const {
+  const uint32_t c = impl->compCore[global];
+  return impl->cores[c]->logic.stateWords(global - impl->compBegin[c]);
 }
 
 const std::vector<uint32_t> &SystemCEngine::coreCompartmentBegin() const {

@@ -2,6 +2,8 @@
 
 #include "cajal/SystemC/Timing.h"
 
+#include "cajal/Chip/StandardPrograms.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -47,7 +49,12 @@ Timing timingFor(const chip::Profile &p) {
         std::min<uint64_t>(Timing::cyclesFor(ns, c.clockHz), UINT32_MAX));
   };
   t.synapticOpCycles = cyc(c.synapticOpNs);
-  t.activeUpdateCycles = cyc(c.neuronUpdateActiveNs);
+  // An active update of a LIF-family compartment: its program's cost (every
+  // variant's is the same); other programs' come from chip::programCost.
+  t.activeUpdateCycles = uint32_t(std::min<uint64_t>(
+      chip::programCost(chip::lifProgram(p.neuron, chip::LifReset::Zero), p)
+          .cycles,
+      UINT32_MAX));
   t.inactiveUpdateCycles = cyc(c.neuronUpdateInactiveNs);
   t.spikeInTileCycles = cyc(c.spikeInTileNs);
   t.hopEastWestCycles = cyc(c.hopEastWestNs);

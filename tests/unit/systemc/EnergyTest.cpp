@@ -12,6 +12,8 @@
 //
 //===----------------------------------------------------------------------===//
 #include "SystemCTestUtil.h"
+
+#include "cajal/Chip/StandardPrograms.h"
 #include "cajal/ImageGen/ImageBuilder.h"
 
 #include "cajal/SystemC/SystemCEngine.h"
@@ -78,11 +80,15 @@ void runSteps(SystemCEngine &e, uint32_t n) {
 
 /// Every dynamic energy equals its count times the profile figure.
 void expectEnergyIsCountTimesFigure(const PowerReport &r,
-                                    const chip::CostTable &c) {
+                                    const chip::Profile &p) {
+  const chip::CostTable &c = p.cost;
   EXPECT_EQ(r.energy.synapticOps,
             double(r.counts.synapticOps) * c.synapticOpPJ);
-  EXPECT_EQ(r.energy.activeUpdates,
-            double(r.counts.activeUpdates) * c.neuronUpdateActivePJ);
+  // An active update of the LIF program costs chip::programCost of it.
+  const double activePJ =
+      chip::programCost(chip::lifProgram(p.neuron, chip::LifReset::Zero), p)
+          .energyPJ;
+  EXPECT_EQ(r.energy.activeUpdates, double(r.counts.activeUpdates) * activePJ);
   EXPECT_EQ(r.energy.inactiveUpdates,
             double(r.counts.inactiveUpdates) * c.neuronUpdateInactivePJ);
   EXPECT_EQ(r.energy.spikes, double(r.counts.spikes) * c.spikeInTilePJ);
@@ -144,7 +150,7 @@ TEST(EnergyTest, IdleStepCostsExactlyTheBarrier) {
     EXPECT_EQ(r.counts.barrierTiles, 10u * cores);
     EXPECT_EQ(r.energy.dynamic(), r.energy.barrier);
     EXPECT_EQ(r.energy.barrier, 10.0 * cores * p.cost.barrierTilePJ);
-    expectEnergyIsCountTimesFigure(r, p.cost);
+    expectEnergyIsCountTimesFigure(r, p);
   }
 }
 
@@ -173,7 +179,7 @@ TEST(EnergyTest, QuiescentCompartmentsCostInactiveUpdates) {
   EXPECT_EQ(e.lastStepTiming().limiter.kind, Limiter::Kind::Core);
   EXPECT_EQ(e.lastStepTiming().limiter.index, 0u);
   EXPECT_EQ(e.lastStepTiming().limiter.reason, Limiter::Reason::Update);
-  expectEnergyIsCountTimesFigure(r, p.cost);
+  expectEnergyIsCountTimesFigure(r, p);
 }
 
 TEST(EnergyTest, HostSpikeCostsHopsSpikeAndSynapticOps) {
@@ -196,7 +202,7 @@ TEST(EnergyTest, HostSpikeCostsHopsSpikeAndSynapticOps) {
   EXPECT_EQ(r.counts.hopsNorthSouth, 2u * steps);
   EXPECT_EQ(r.counts.activeUpdates, steps);
   EXPECT_EQ(r.counts.inactiveUpdates, 0u);
-  expectEnergyIsCountTimesFigure(r, p.cost);
+  expectEnergyIsCountTimesFigure(r, p);
   const uint64_t work = 3 * t.hopEastWestCycles + 2 * t.hopNorthSouthCycles +
                         t.spikeInTileCycles + t.spikeDispatchCycles +
                         synCount * t.synapticOpCycles;
@@ -228,7 +234,7 @@ TEST(EnergyTest, MulticastSharesItsCommonPath) {
   EXPECT_EQ(r.counts.synapticOps, 3u * 4);
   EXPECT_EQ(r.cores[0].counts.synapticOps, 4u);
   EXPECT_EQ(r.cores[1].counts.synapticOps, 8u);
-  expectEnergyIsCountTimesFigure(r, p.cost);
+  expectEnergyIsCountTimesFigure(r, p);
 }
 
 /// 64 spikes per step from the host to one core one tile east.
@@ -265,7 +271,7 @@ TEST(EnergyTest, BurstIsLimitedByTheSynapseUnit) {
   for (const systemc::RouterReport &q : r.routers)
     fullBuffer |= q.maxBuffered >= p.mesh.routerBufferDepth;
   EXPECT_TRUE(fullBuffer); // back-pressure reached the routers
-  expectEnergyIsCountTimesFigure(r, p.cost);
+  expectEnergyIsCountTimesFigure(r, p);
 }
 
 TEST(EnergyTest, BurstIsLimitedByTheCongestedRouter) {

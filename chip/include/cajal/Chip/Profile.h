@@ -91,8 +91,9 @@ struct MeshShape {
 struct CostTable {
   double clockHz = 0;
   double synapticOpPJ = 0, synapticOpNs = 0;
-  double neuronUpdateInactivePJ = 0, neuronUpdateActivePJ = 0;
-  double neuronUpdateInactiveNs = 0, neuronUpdateActiveNs = 0;
+  /// An idle update (the idle rule, docs/neurocore-isa.md); an active one
+  /// costs its program's chip::programCost (isa.* fields).
+  double neuronUpdateInactivePJ = 0, neuronUpdateInactiveNs = 0;
   double spikeInTilePJ = 0, spikeInTileNs = 0;
   double hopEastWestPJ = 0, hopEastWestNs = 0;
   double hopNorthSouthPJ = 0, hopNorthSouthNs = 0;

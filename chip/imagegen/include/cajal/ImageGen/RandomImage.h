@@ -1,4 +1,5 @@
-//===- RandomImage.h - Seeded random chip images -----------------*- C++ -*-===//
+//===- RandomImage.h - Seeded random chip images -----------------*- C++
+//-*-===//
 //
 // A random but valid image for a profile: 2..8 cores whose compartment
 // parameters cover the profile's full legal ranges (mixed with parameters
@@ -37,6 +38,11 @@ struct RandomOptions {
   uint32_t minCores = 2, maxCores = 8;
   uint32_t maxCompartments = 48; ///< per core
   uint32_t maxInputAxons = 24;   ///< per core
+  /// On a programmable profile: every core is cut into populations of 1..8
+  /// compartments, about three in four of which run a random program
+  /// (RandomProgram.h) with random parameter words, the rest LIF. Off, the
+  /// image is the same as before this option existed (1..4 LIF populations).
+  bool programPopulations = false;
 };
 
 RandomNetwork randomNetwork(const chip::Profile &profile,

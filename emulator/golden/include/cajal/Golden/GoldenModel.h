@@ -22,6 +22,7 @@
 #include "cajal/Chip/Result.h"
 #include "cajal/Emulator/EngineTypes.h"
 #include "cajal/Emulator/SpikeIO.h"
+#include "cajal/Golden/ProgramUpdate.h"
 
 #include <cstdint>
 #include <optional>
@@ -103,6 +104,10 @@ struct ModelOptions {
   /// the two). Either way every observation (spikes, state, counters) is
   /// by the image's compartment index.
   bool placeAccumulators = true;
+  /// Run the LIF-family compartments through the vectorised interpreter
+  /// too, instead of the LIF kernels (tests compare the two; results are
+  /// the same).
+  bool interpretLif = false;
 };
 
 class GoldenModel {
@@ -157,14 +162,27 @@ public:
   chip::CompartmentState state(uint32_t population, uint32_t neuron) const {
     return compartmentState(compartmentOf(population, neuron));
   }
+  /// For a compartment that runs a program outside the LIF family: u =
+  /// state word 0, v = state word 1 (0 when absent), refractoryLeft = the
+  /// refractory counter (0 when none).
   chip::CompartmentState compartmentState(uint32_t global) const {
     const uint32_t i = position[global];
+    if (!programGroupAt.empty() && programGroupAt[i] != kNoGroup)
+      return programState(i);
     chip::CompartmentState s;
     s.u = hot.u[i];
     s.v = hot.v[i];
     s.refractoryLeft = uint8_t(hot.refractoryLeft[i]);
     return s;
   }
+  /// Every state word of a compartment's program after the last step (for
+  /// the LIF family: u, v, the refractory counter).
+  std::vector<int32_t> stateWords(uint32_t population, uint32_t neuron) const {
+    return compartmentStateWords(compartmentOf(population, neuron));
+  }
+  std::vector<int32_t> compartmentStateWords(uint32_t global) const;
+  /// Compartments the vectorised interpreter updates (docs/golden-model.md).
+  uint32_t interpretedCompartments() const { return interpreted; }
   /// First global compartment index of each core (cores + 1 entries).
   const std::vector<uint32_t> &coreCompartmentBegin() const {
     return compBegin;
@@ -196,6 +214,9 @@ private:
   struct Loader;
   struct RowBuilder;
   void updateCompartments();
+  /// The vectorised interpreter's groups; returns their idle updates.
+  uint32_t updatePrograms(uint32_t *&spikes);
+  chip::CompartmentState programState(uint32_t position) const;
   void emitSourceSpikes();
   /// Lists the rows (parts) of this step's spikes in rowEvents, counts
   /// them; returns how many.
@@ -256,6 +277,14 @@ private:
     uint8_t folded = 0;
   };
   std::vector<UpdateRun> updateRuns;
+  /// Compartments outside the runs: one group per program, run by the
+  /// vectorised interpreter after the runs. By update position: the group
+  /// and lane of a compartment (kNoGroup: a LIF run's; empty when no
+  /// compartment is interpreted).
+  std::vector<detail::ProgramGroup> programGroups;
+  static constexpr uint32_t kNoGroup = UINT32_MAX;
+  std::vector<uint32_t> programGroupAt, programLaneAt;
+  uint32_t interpreted = 0;
   const detail::KernelTable *kernels = nullptr;
   /// Loops that list spikes themselves (null: scan the flags).
   const detail::FusedKernels *fused = nullptr;

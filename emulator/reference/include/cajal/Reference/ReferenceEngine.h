@@ -103,6 +103,9 @@ public:
   const std::vector<int32_t> &stateWords(uint32_t global) const {
     return compartments[global].state;
   }
+  /// Whether the compartment's last update was idle (the idle rule: no
+  /// instruction ran), for the tests of engines that price updates.
+  bool lastUpdateIdle(uint32_t global) const { return lastIdle[global] != 0; }
 
   /// First global compartment index of each core (cores + 1 entries).
   const std::vector<uint32_t> &coreCompartmentBegin() const {
@@ -183,6 +186,7 @@ private:
   spikeio::NodeTable nodeTable;
 
   std::vector<uint32_t> spikingCompartments;
+  std::vector<uint8_t> lastIdle; ///< by global index
   std::vector<SourceSpikeEvent> sourceSpikes;
   Counters totals;
   std::vector<CoreCounters> perCore;

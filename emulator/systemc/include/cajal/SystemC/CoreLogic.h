@@ -5,7 +5,9 @@
 // synapse group's weights into them (the group unpacked once, at
 // construction, from the packed synapse memory in the profile's format), and
 // the time-multiplexed compartment update that follows
-// chip::updateCompartment for each compartment in index order. The SystemC
+// chip::updateCompartment for each compartment in index order (the LIF
+// family) or runs the compartment's program in chip::interpret (any other
+// program; its update takes chip::programCost cycles). The SystemC
 // core module wraps it with timing; the RTL lockstep checker can drive it
 // directly (same states, same spikes).
 //
@@ -16,6 +18,7 @@
 #include "cajal/Chip/Compartment.h"
 #include "cajal/Chip/Image.h"
 #include "cajal/Chip/Profile.h"
+#include "cajal/Chip/Result.h"
 
 #include <cstdint>
 #include <vector>
@@ -24,8 +27,24 @@ namespace cajal::systemc {
 
 class CoreLogic {
 public:
-  /// `core` must have passed chip::validate against `profile`.
+  /// What each compartment of a core runs (chip::resolvePrograms).
+  struct Programs {
+    std::vector<chip::Program> programs; ///< validated
+    std::vector<bool> lifFamily;         ///< per program
+    std::vector<uint32_t> compartmentProgram;
+  };
+  /// Every core's programs, by image core; errors name the population or
+  /// the program.
+  static Result<std::vector<Programs>> programsOf(const chip::Image &image,
+                                                  const chip::Profile &profile);
+
+  /// `core` must have passed chip::validate against `profile`. Every
+  /// compartment runs the LIF program its record names.
   CoreLogic(const chip::Core &core, const chip::Profile &profile);
+  /// With `programs` (programsOf): compartments outside the LIF family run
+  /// their program in chip::interpret.
+  CoreLogic(const chip::Core &core, const chip::Profile &profile,
+            const Programs &programs);
 
   /// A spike of the update unit: local compartment and the cycle, counted
   /// from the start of the update phase, at which its update finished.
@@ -37,11 +56,16 @@ public:
     uint32_t active = 0;   ///< updates computed
     uint32_t inactive = 0; ///< state all zero, no bias, no input: skipped
     uint64_t cycles = 0;   ///< length of the update phase
+    /// Energy of the active updates: chip::programCost of each one's
+    /// program (the LIF family's on the profile for LIF compartments).
+    double activeEnergyPJ = 0;
   };
   /// Update every compartment for `step` from its accumulator slot, in
-  /// index order; an active update takes `activeCycles`, an inactive one
-  /// `inactiveCycles`. Appends the spikes to `spikes` in index order and,
-  /// if `ends` is given, every compartment's end cycle to `ends`.
+  /// index order; an active update of a LIF-family compartment takes
+  /// `activeCycles`, one of another program chip::programCost(program)
+  /// cycles, an inactive one (the program's idle rule) `inactiveCycles`.
+  /// Appends the spikes to `spikes` in index order and, if `ends` is given,
+  /// every compartment's end cycle to `ends`.
   UpdateStats update(uint32_t step, uint32_t activeCycles,
                      uint32_t inactiveCycles, std::vector<Emission> &spikes,
                      std::vector<uint64_t> *ends = nullptr);
@@ -57,7 +81,16 @@ public:
   uint32_t compartmentCount() const { return uint32_t(states.size()); }
   uint32_t inputAxonCount() const { return uint32_t(groups.size()); }
   uint32_t synapseCount(uint32_t axon) const { return groups[axon].synapses; }
+  /// For a compartment outside the LIF family: u = state word 0, v = state
+  /// word 1 (0 when absent), refractoryLeft = the refractory counter.
   const chip::CompartmentState &state(uint32_t c) const { return states[c]; }
+  /// Every state word of compartment c's program (LIF family: u, v, the
+  /// refractory counter).
+  std::vector<int32_t> stateWords(uint32_t c) const;
+  /// Whether compartment c runs in chip::interpret.
+  bool interprets(uint32_t c) const {
+    return !programOf.empty() && programOf[c] != kLif;
+  }
   /// Accumulated input of compartment c for step `step` (not saturated).
   int64_t pendingInput(uint32_t step, uint32_t c) const {
     return acc[size_t(step % slots) * states.size() + c];
@@ -105,6 +138,29 @@ private:
     uint32_t begin, synapses, words, shift;
   };
   void prepareUpdate(const chip::Core &core, const chip::NeuronFormat &f);
+  void preparePrograms(const chip::Core &core, const chip::Profile &profile,
+                       const Programs &programs);
+  /// The update of a core with compartments outside the LIF family.
+  UpdateStats updateMixed(int64_t *slot, uint32_t activeCycles,
+                          uint32_t inactiveCycles,
+                          std::vector<Emission> &spikes,
+                          std::vector<uint64_t> *ends);
+
+  /// Compartments outside the LIF family: programOf[c] indexes programs
+  /// (kLif for a LIF compartment; empty when the core has none), with the
+  /// compartment's state and parameter words.
+  static constexpr uint32_t kLif = UINT32_MAX;
+  struct CoreProgram {
+    chip::Program program;
+    uint64_t cycles = 0;
+    double energyPJ = 0;
+  };
+  std::vector<CoreProgram> programs;
+  std::vector<uint32_t> programOf;
+  std::vector<std::vector<int32_t>> words;
+  std::vector<std::vector<int64_t>> params;
+  /// chip::programCost of the LIF program: every LIF-family variant's.
+  double lifEnergyPJ = 0;
   void unpackGroups(const chip::Core &core, const chip::SynapseFormat &f);
   /// step % slots, remembered: every spike of a step asks for it.
   uint32_t slotOf(uint32_t step) {

@@ -30,6 +30,9 @@ struct EventCounts {
   uint64_t hopsEastWest = 0;   ///< router-to-router link traversals along x
   uint64_t hopsNorthSouth = 0; ///< ... along y
   uint64_t barrierTiles = 0;   ///< tiles taking part, summed over barriers
+  /// Energy of the active updates: each one's chip::programCost (the
+  /// active updates of different programs cost differently).
+  double activeUpdatePJ = 0;
   EventCounts &operator+=(const EventCounts &o);
 };
 

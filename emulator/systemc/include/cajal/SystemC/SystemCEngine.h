@@ -75,6 +75,12 @@ public:
   const chip::CompartmentState &state(uint32_t population,
                                       uint32_t neuron) const;
   const chip::CompartmentState &compartmentState(uint32_t global) const;
+  /// Every state word of the compartment's program (LIF family: u, v, the
+  /// refractory counter), as the reference engine's stateWords.
+  std::vector<int32_t> compartmentStateWords(uint32_t global) const;
+  std::vector<int32_t> stateWords(uint32_t population, uint32_t neuron) const {
+    return compartmentStateWords(compartmentOf(population, neuron));
+  }
   const std::vector<uint32_t> &coreCompartmentBegin() const;
   uint32_t compartmentCount() const;
   const emulator::Counters &counters() const;

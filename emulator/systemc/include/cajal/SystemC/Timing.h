@@ -17,8 +17,10 @@ namespace cajal::systemc {
 
 struct Timing {
   double clockHz = 0;
-  uint32_t synapticOpCycles = 0;     ///< per synapse read and applied
-  uint32_t activeUpdateCycles = 0;   ///< per compartment, computed
+  uint32_t synapticOpCycles = 0; ///< per synapse read and applied
+  /// Per LIF-family compartment, computed: chip::programCost of the LIF
+  /// program (other programs: their own programCost, CoreLogic).
+  uint32_t activeUpdateCycles = 0;
   uint32_t inactiveUpdateCycles = 0; ///< per compartment, skipped
   uint32_t spikeInTileCycles = 0;    ///< router to core ejection
   uint32_t hopEastWestCycles = 0;    ///< router to router, along x

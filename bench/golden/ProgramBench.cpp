@@ -1,0 +1,127 @@
+//===- ProgramBench.cpp - Golden vectorised interpreter speed -------------===//
+//
+// Neuron updates per second of the golden model on one population of
+// Izhikevich neurons (chip::izhikevichProgram, loihi2: 10,000 compartments
+// over two cores, bias currents spread over 0..15 so that most of them
+// spike), run by the vectorised interpreter; for comparison the same
+// compartments as a LIF population (the fast path) and the Izhikevich
+// population in the reference engine. Usage:
+//
+//   cajal-golden-program-bench [PROFILE_DIR] [--steps N] [--compartments N]
+//
+//===----------------------------------------------------------------------===//
+#include "cajal/Chip/StandardPrograms.h"
+#include "cajal/Golden/GoldenModel.h"
+#include "cajal/ImageGen/ImageBuilder.h"
+#include "cajal/Reference/ReferenceEngine.h"
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+
+using namespace cajal;
+
+namespace {
+
+/// `n` compartments over cores of at most half of n (two cores for 10k on
+/// loihi2), one population; Izhikevich words when `izhikevich`.
+chip::Image benchImage(const chip::Profile &profile, uint32_t n,
+                       bool izhikevich) {
+  imagegen::ImageBuilder b(profile);
+  const uint32_t perCore = std::min(profile.core.compartments, (n + 1) / 2);
+  std::vector<chip::Slice> slices;
+  for (uint32_t first = 0; first < n; first += perCore) {
+    const uint32_t count = std::min(perCore, n - first);
+    std::vector<chip::CompartmentParams> records(count);
+    for (uint32_t i = 0; i < count; ++i) { // LIF: bias drives most to fire
+      records[i].biasMantissa = int16_t((first + i) % 64);
+      records[i].biasExponent = 6;
+      records[i].thresholdMantissa = 200;
+      records[i].decayV = 200;
+      records[i].decayU = 4095;
+    }
+    const uint32_t core = b.addCore(std::move(records));
+    slices.push_back({core, 0, first, count});
+  }
+  b.addPopulation("neurons", slices, true, false);
+  chip::Image image = b.build();
+  if (!izhikevich)
+    return image;
+  image.programs.push_back(chip::izhikevichProgram({}));
+  image.populations[0].program = 0;
+  uint32_t k = 0;
+  for (chip::Core &core : image.cores) {
+    core.paramBegin.assign(1, 0);
+    for (size_t i = 0; i < core.compartments.size(); ++i, ++k) {
+      chip::IzhikevichParams p;
+      p.current = double(k % 16);
+      for (int64_t w : chip::izhikevichParamWords(p))
+        core.paramWords.push_back(w);
+      core.paramBegin.push_back(uint32_t(core.paramWords.size()));
+    }
+  }
+  return image;
+}
+
+template <typename Engine>
+double updatesPerSecond(Engine &engine, uint32_t steps, uint32_t n,
+                        uint64_t &spikes) {
+  const auto start = std::chrono::steady_clock::now();
+  for (uint32_t t = 0; t < steps; ++t)
+    engine.step();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
+  spikes = engine.counters().compartmentSpikes;
+  return double(steps) * n / seconds;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  std::string dir = chip::defaultProfileDir();
+  uint32_t steps = 2000, n = 10000;
+  for (int i = 1; i < argc; ++i) {
+    if (!std::strcmp(argv[i], "--steps") && i + 1 < argc)
+      steps = uint32_t(std::atoi(argv[++i]));
+    else if (!std::strcmp(argv[i], "--compartments") && i + 1 < argc)
+      n = uint32_t(std::atoi(argv[++i]));
+    else
+      dir = argv[i];
+  }
+  Result<chip::Profile> profile = chip::findProfile("loihi2", dir);
+  if (!profile) {
+    std::fprintf(stderr, "%s\n", profile.error().c_str());
+    return 1;
+  }
+  const chip::Image izh = benchImage(*profile, n, true);
+  const chip::Image lif = benchImage(*profile, n, false);
+  Result<golden::GoldenModel> gi = golden::GoldenModel::create(izh, *profile);
+  Result<golden::GoldenModel> gl = golden::GoldenModel::create(lif, *profile);
+  Result<reference::ReferenceEngine> ri =
+      reference::ReferenceEngine::create(izh, *profile);
+  if (!gi || !gl || !ri) {
+    std::fprintf(stderr, "create failed: %s%s%s\n",
+                 gi ? "" : gi.error().c_str(), gl ? "" : gl.error().c_str(),
+                 ri ? "" : ri.error().c_str());
+    return 1;
+  }
+  uint64_t spikes = 0;
+  double r = updatesPerSecond(*gi, steps, n, spikes);
+  std::printf("golden, izhikevich (vectorised interpreter): %u compartments, "
+              "%u steps, %llu spikes: %.3g neuron updates/s\n",
+              n, steps, (unsigned long long)spikes, r);
+  r = updatesPerSecond(*gl, steps, n, spikes);
+  std::printf("golden, lif (fast path, isa %s):           %u compartments, "
+              "%u steps, %llu spikes: %.3g neuron updates/s\n",
+              golden::isaName(gl->isa()), n, steps, (unsigned long long)spikes,
+              r);
+  const uint32_t refSteps = std::max(1u, steps / 10);
+  r = updatesPerSecond(*ri, refSteps, n, spikes);
+  std::printf("reference, izhikevich (chip::interpret):     %u compartments, "
+              "%u steps, %llu spikes: %.3g neuron updates/s\n",
+              n, refSteps, (unsigned long long)spikes, r);
+  return 0;
+}

@@ -1,0 +1,134 @@
+//===- ProgramTest.cpp - SystemC programs equal the oracle, priced right --===//
+//
+// Property test of the SystemC model on images whose populations run random
+// programs (imagegen::RandomOptions::programPopulations on loihi2): after
+// every step the state words of every compartment and the spikes equal the
+// reference engine's, and per core the update phase's cycles and the energy
+// of its updates equal the sum, over that core's compartments, of
+// chip::programCost of the compartment's program for each non-idle update
+// (the reference engine says which were idle) and of the inactive update's
+// cost for each idle one. 200 images of about 50 programs: more than 10^4
+// programs. A failure names its seed.
+//
+//===----------------------------------------------------------------------===//
+#include "cajal/Chip/StandardPrograms.h"
+#include "cajal/ImageGen/RandomImage.h"
+#include "cajal/Reference/ReferenceEngine.h"
+#include "cajal/SystemC/SystemCEngine.h"
+#include "cajal/SystemC/Timing.h"
+
+#include <gtest/gtest.h>
+
+using namespace cajal;
+using reference::ReferenceEngine;
+using systemc::SystemCEngine;
+
+namespace {
+
+constexpr uint32_t kSteps = 30;
+constexpr uint32_t kImagesPerTest = 25;
+
+const chip::Profile &loihi2() {
+  static const chip::Profile profile = [] {
+    Result<chip::Profile> p =
+        chip::findProfile("loihi2", CAJAL_TEST_PROFILE_DIR);
+    if (!p) {
+      ADD_FAILURE() << p.error();
+      return chip::Profile();
+    }
+    return *p;
+  }();
+  return profile;
+}
+
+template <typename Engine>
+void giveExternalSpikes(Engine &engine, const imagegen::RandomNetwork &net) {
+  std::vector<spikeio::SpikeRecord> records;
+  for (const imagegen::ExternalSpike &e : net.external)
+    records.push_back({e.step, engine.nodes().sourceNode(e.source), e.index});
+  ASSERT_TRUE(bool(engine.setExternalSpikes(records)));
+}
+
+struct Coverage {
+  size_t programs = 0;
+  uint64_t spikes = 0, idleUpdates = 0;
+};
+
+void expectSystemCEqualsReference(uint64_t seed, Coverage &coverage) {
+  const chip::Profile &profile = loihi2();
+  imagegen::RandomOptions o;
+  o.seed = seed;
+  o.steps = kSteps;
+  o.maxCores = 12;
+  o.maxCompartments = 96;
+  o.programPopulations = true;
+  const imagegen::RandomNetwork net = imagegen::randomNetwork(profile, o);
+  const std::string where = "seed " + std::to_string(seed);
+  coverage.programs += net.image.programs.size();
+  Result<SystemCEngine> sc = SystemCEngine::create(net.image, profile);
+  ASSERT_TRUE(bool(sc)) << where << ": " << sc.error();
+  Result<ReferenceEngine> ref = ReferenceEngine::create(net.image, profile);
+  ASSERT_TRUE(bool(ref)) << where << ": " << ref.error();
+  giveExternalSpikes(*sc, net);
+  giveExternalSpikes(*ref, net);
+  const systemc::Timing timing = systemc::timingFor(profile);
+  const std::vector<uint32_t> &begin = ref->coreCompartmentBegin();
+  const size_t cores = begin.size() - 1;
+  std::vector<uint64_t> cycles(cores, 0);
+  std::vector<double> activePJ(cores, 0), inactivePJ(cores, 0);
+  for (uint32_t t = 0; t < kSteps; ++t) {
+    ASSERT_TRUE(bool(sc->step())) << where;
+    ref->step();
+    const std::string at = where + ", step " + std::to_string(t);
+    ASSERT_EQ(sc->lastSpikingCompartments(), ref->lastSpikingCompartments())
+        << at;
+    for (uint32_t g = 0; g < ref->compartmentCount(); ++g)
+      ASSERT_EQ(sc->compartmentStateWords(g), ref->stateWords(g))
+          << at << ", compartment " << g << ", program\n"
+          << chip::disassemble(ref->program(g));
+    for (size_t c = 0; c < cores; ++c)
+      for (uint32_t g = begin[c]; g < begin[c + 1]; ++g) {
+        if (ref->lastUpdateIdle(g)) {
+          cycles[c] += timing.inactiveUpdateCycles;
+          inactivePJ[c] += profile.cost.neuronUpdateInactivePJ;
+        } else {
+          const chip::ProgramCost cost =
+              chip::programCost(ref->program(g), profile);
+          cycles[c] += cost.cycles;
+          activePJ[c] += cost.energyPJ;
+        }
+      }
+    const systemc::PowerReport report = sc->powerReport();
+    for (size_t c = 0; c < cores; ++c) {
+      ASSERT_EQ(report.cores[c].updateCycles, cycles[c])
+          << at << ", core " << c;
+      ASSERT_DOUBLE_EQ(report.cores[c].energy.activeUpdates, activePJ[c])
+          << at << ", core " << c;
+      ASSERT_DOUBLE_EQ(report.cores[c].energy.inactiveUpdates, inactivePJ[c])
+          << at << ", core " << c;
+    }
+  }
+  EXPECT_EQ(sc->counters().activeUpdates, ref->counters().activeUpdates)
+      << where;
+  EXPECT_EQ(sc->counters().idleUpdates, ref->counters().idleUpdates) << where;
+  coverage.spikes += ref->counters().compartmentSpikes;
+  coverage.idleUpdates += ref->counters().idleUpdates;
+}
+
+class SystemCPrograms : public ::testing::TestWithParam<uint32_t> {};
+
+TEST_P(SystemCPrograms, EqualReferenceEngineAndProgramCost) {
+  Coverage coverage;
+  for (uint32_t i = 0; i < kImagesPerTest; ++i) {
+    const uint64_t seed = uint64_t(GetParam()) * kImagesPerTest + i + 1;
+    ASSERT_NO_FATAL_FAILURE(expectSystemCEqualsReference(seed, coverage));
+  }
+  // 10 tests: at least 10^4 programs in all.
+  EXPECT_GE(coverage.programs, 1000u);
+  EXPECT_GT(coverage.spikes, 0u);
+  EXPECT_GT(coverage.idleUpdates, 0u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Batches, SystemCPrograms, ::testing::Range(0u, 10u));
+
+} // namespace
