@@ -23,6 +23,7 @@
 //   cores >= 1
 //   spikes lif >= 950
 //   spikes alif >= 550
+//   spikes alif <= 750
 snn.network @adaptive attributes {dt = 1.0e-3 : f64} {
   %clock = snn.periodic_source @clock {period = 50 : i64, phase = 0 : i64} : !snn.spikes<1>
   %alif = snn.population @alif {model = #snn.model<adaptive_lif>, params = #snn.continuous<tau_mem = 2.0e-2, v_th = 1.0, t_ref = 2.0e-3, bias = array<f64: 1.2, 1.32, 1.44, 1.56, 1.68, 1.8, 1.92, 2.04, 2.16, 2.28, 2.4, 2.52, 2.64, 2.76, 2.88, 3.0>, tau_a = 2.0e-1, beta = 15.0>} : !snn.spikes<16>

@@ -9,6 +9,7 @@ checks what the example promises in its `Expect:` lines:
 
   cores >= N             the fit report uses at least N cores
   spikes NODE >= N       the population NODE spikes at least N times in total
+  spikes NODE <= N       ... and at most N times
 
 and that the SystemC engine reproduces the golden model's spikes exactly on
 the image the example built (same steps, same inputs) when the example runs
@@ -103,6 +104,9 @@ def main():
         elif words[0] == "spikes" and words[2] == ">=":
             if counts.get(words[1], 0) < int(words[3]):
                 sys.exit(f"{example}: expected >= {words[3]} spikes of {words[1]}, got {counts.get(words[1], 0)}")
+        elif words[0] == "spikes" and words[2] == "<=":
+            if counts.get(words[1], 0) > int(words[3]):
+                sys.exit(f"{example}: expected <= {words[3]} spikes of {words[1]}, got {counts.get(words[1], 0)}")
         else:
             sys.exit(f"{example}: unknown Expect line: {claim}")
         print("ok:", claim)
