@@ -261,6 +261,35 @@ check("an LI population feeding weights", ["compile", write("li.mlir", net(
     ["li.mlir:6", "warning: projection 'r_a' starts at 'readout'", "never spikes",
      "li.mlir:3", "'readout' is declared here"], code=0)
 
+# Neurocore programs beyond the LIF family: refused on a fixed-function
+# profile (exit 1, no image), and an Izhikevich network at another dt.
+IZ = ('%iz = snn.population @iz {model = #snn.model<izhikevich>, '
+      'params = #snn.izhikevich<bias = 10.0>} : !snn.spikes<4>')
+check("izhikevich on loihi1", ["compile", write("iz.mlir", net(IZ)), "-o", IMG],
+      ['population "iz": model izhikevich needs a programmable neurocore; '
+       'profile "loihi1" runs only the LIF family (isa.programmable)'])
+check("adaptive_lif on loihi1", ["compile", write("alif.mlir", net(
+    '%alif = snn.population @alif {model = #snn.model<adaptive_lif>, params = '
+    '#snn.continuous<tau_mem = 2.0e-2, v_th = 1.0, tau_a = 0.2, beta = 1.8>} : '
+    '!snn.spikes<4>')), "-o", IMG, "--profile", "loihi1"],
+      ['population "alif": model adaptive_lif needs a programmable neurocore; '
+       'profile "loihi1" runs only the LIF family (isa.programmable)'])
+check("izhikevich at dt = 0.1 ms", ["compile", write("iz_dt.mlir", net(IZ, dt="1.0e-4")),
+                                     "-o", IMG, "--profile", "loihi2"],
+      ["model 'izhikevich' steps 1 ms at a time", "has dt = 1.000000e-04 s"])
+check("izhikevich at --dt 0.1 ms", ["compile", write("iz_flag.mlir", net(IZ)), "--dt",
+                                     "1e-4", "-o", IMG, "--profile", "loihi2"],
+      ["model 'izhikevich' steps 1 ms at a time", "has dt = 1.000000e-04 s"])
+check("izhikevich with per-neuron c", ["compile", write("iz_c.mlir", net(
+    '%iz = snn.population @iz {model = #snn.model<izhikevich>, params = #snn.izhikevich<'
+    'c = array<f64: -65.0, -60.0>>} : !snn.spikes<2>')), "-o", IMG, "--profile", "loihi2"],
+      ['population "iz": parameter \'c\' differs between neurons'])
+check("izhikevich with a bias beyond its word", ["compile", write("iz_big.mlir", net(
+    '%iz = snn.population @iz {model = #snn.model<izhikevich>, params = #snn.izhikevich<'
+    'bias = 1.0e6>} : !snn.spikes<2>')), "-o", IMG, "--profile", "loihi2"],
+      ['population "iz": parameter bias = 1e+06 becomes 4.096e+09 integer units, '
+       "outside the program's 32-bit word"])
+
 shutil.rmtree(WORK, ignore_errors=True)
 if failures:
     print("\n".join(failures))

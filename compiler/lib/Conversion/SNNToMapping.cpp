@@ -12,6 +12,7 @@
 #include "cajal/Conversion/SNNToMapping.h"
 #include "cajal/Chip/CompartmentCheck.h"
 #include "cajal/Mapping/Partition.h"
+#include "cajal/Mapping/Programs.h"
 
 #include "llvm/ADT/StringMap.h"
 
@@ -33,6 +34,11 @@ std::pair<int64_t, int64_t> fieldRange(StringRef name) {
             std::numeric_limits<int16_t>::max()};
   if (name == "vth_mant")
     return {0, std::numeric_limits<uint32_t>::max()};
+  if (name == "decay_a")
+    return {0, std::numeric_limits<uint16_t>::max()};
+  if (name == "jump" || name == "beta")
+    return {std::numeric_limits<int32_t>::min(),
+            std::numeric_limits<int32_t>::max()};
   return {0, std::numeric_limits<uint8_t>::max()};
 }
 
@@ -58,8 +64,7 @@ LogicalResult checkQuantized(PopulationOp pop, QuantizedParamsAttr q) {
 bool allShared(QuantizedParamsAttr q) {
   bool shared = true;
   forEachField(q, [&](StringRef, Attribute field, bool) {
-    if (isa<DenseI64ArrayAttr>(field) &&
-        cast<DenseI64ArrayAttr>(field).size() > 1)
+    if (auto a = dyn_cast_or_null<DenseI64ArrayAttr>(field); a && a.size() > 1)
       shared = false;
   });
   return shared;
@@ -221,6 +226,53 @@ FailureOr<mapping::Source> convertSource(Operation *op,
   return src;
 }
 
+/// An Izhikevich population: its program's rest parameters (b and c, one
+/// per population: they fix the program's initial state) and each neuron's
+/// words, range-checked.
+LogicalResult convertIzhikevich(PopulationOp pop, IzhikevichParamsAttr iz,
+                                mapping::Population &p) {
+  for (auto [name, field] :
+       {std::pair<StringRef, Attribute>{"b", iz.getB()}, {"c", iz.getC()}})
+    if (auto a = dyn_cast_or_null<DenseF64ArrayAttr>(field);
+        a && a.size() > 1 && !llvm::all_equal(a.asArrayRef()))
+      return pop.emitOpError()
+             << "population \"" << pop.getSymName() << "\": parameter '" << name
+             << "' differs between neurons; on a chip it must be one value "
+                "per population (it fixes the neurocore program's initial "
+                "state v = c, u = b c)";
+  auto neuron = [&](size_t i) {
+    chip::IzhikevichParams n;
+    n.a = fieldAt(iz.getA(), i, n.a);
+    n.b = fieldAt(iz.getB(), i, n.b);
+    n.c = fieldAt(iz.getC(), i, n.c);
+    n.d = fieldAt(iz.getD(), i, n.d);
+    n.current = fieldAt(iz.getBias(), i, 0);
+    return n;
+  };
+  p.program = mapping::PopulationProgram::Izhikevich;
+  p.izhikevichRest = neuron(0);
+  p.params.push_back(chip::CompartmentParams{});
+  bool shared = true;
+  forEachField(iz, [&](StringRef, Attribute field, bool) {
+    if (auto a = dyn_cast_or_null<DenseF64ArrayAttr>(field); a && a.size() > 1)
+      shared = false;
+  });
+  const size_t count = shared ? 1 : p.size;
+  for (size_t i = 0; i < count; ++i) {
+    Result<std::vector<int64_t>> words = mapping::izhikevichWords(neuron(i));
+    if (!words) {
+      InFlightDiagnostic diag = pop.emitOpError()
+                                << "population \"" << pop.getSymName()
+                                << "\": parameter " << words.error();
+      if (count > 1)
+        diag << " (neuron " << i << ")";
+      return diag;
+    }
+    p.programWords.push_back(std::move(*words));
+  }
+  return success();
+}
+
 } // namespace
 
 chip::CompartmentParams cajal::compartmentParams(QuantizedParamsAttr q,
@@ -288,7 +340,13 @@ LogicalResult cajal::checkChipCapacity(NetworkOp network,
 
 LogicalResult cajal::checkCompartments(const MappedNetwork &mapped,
                                        const chip::Profile &profile) {
-  for (auto [p, pop] : llvm::enumerate(mapped.network.populations))
+  for (auto [p, pop] : llvm::enumerate(mapped.network.populations)) {
+    // The program is the profile's to accept; Izhikevich's records are
+    // the emitter's inert ones, not the population's.
+    if (Status s = mapping::checkPopulationProgram(pop, profile); !s)
+      return PopulationOp(mapped.populations[p]).emitOpError() << s.error();
+    if (pop.program == mapping::PopulationProgram::Izhikevich)
+      continue;
     for (auto [i, params] : llvm::enumerate(pop.params))
       if (Status s = chip::validateParams(params, profile); !s) {
         InFlightDiagnostic diag =
@@ -299,6 +357,7 @@ LogicalResult cajal::checkCompartments(const MappedNetwork &mapped,
           diag << " (neuron " << i << ")";
         return diag;
       }
+  }
   return success();
 }
 
@@ -313,11 +372,12 @@ FailureOr<MappedNetwork> cajal::buildMappingNetwork(NetworkOp network) {
   for (Operation &op : *network.getBodyBlock()) {
     if (auto pop = dyn_cast<PopulationOp>(op)) {
       auto q = dyn_cast<QuantizedParamsAttr>(pop.getParams());
-      if (!q)
+      auto iz = dyn_cast<IzhikevichParamsAttr>(pop.getParams());
+      if (!q && !(iz && pop.getVoltageScale()))
         return pop.emitOpError(
             "must be quantized (run snn-discretize and snn-quantize) before "
             "mapping");
-      if (failed(checkQuantized(pop, q)))
+      if (q && failed(checkQuantized(pop, q)))
         return failure();
       mapping::Population p;
       p.name = pop.getSymName().str();
@@ -325,9 +385,21 @@ FailureOr<MappedNetwork> cajal::buildMappingNetwork(NetworkOp network) {
                      pop.getSpikes().getType().getShape().end());
       if (failed(fitInt(pop, pop.getSize(), "size", 1, p.size)))
         return failure();
-      const size_t count = allShared(q) ? 1 : p.size;
-      for (size_t i = 0; i < count; ++i)
-        p.params.push_back(compartmentParams(q, pop.getModel(), i));
+      if (iz) {
+        if (failed(convertIzhikevich(pop, iz, p)))
+          return failure();
+      } else {
+        const size_t count = allShared(q) ? 1 : p.size;
+        for (size_t i = 0; i < count; ++i)
+          p.params.push_back(compartmentParams(q, pop.getModel(), i));
+        if (pop.getModel() == NeuronModel::AdaptiveLIF) {
+          p.program = mapping::PopulationProgram::AdaptiveLif;
+          for (size_t i = 0; i < count; ++i)
+            p.programWords.push_back({int64_t(fieldAt(q.getDecayA(), i, 0)),
+                                      int64_t(fieldAt(q.getJump(), i, 0)),
+                                      int64_t(fieldAt(q.getBeta(), i, 0))});
+        }
+      }
       p.recordSpikes = !anySpikeProbe;
       p.recordState = false;
       // The NIR importer names the Output nodes a population feeds.

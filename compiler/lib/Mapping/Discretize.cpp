@@ -64,6 +64,8 @@ std::optional<NeuronModel> parseNeuronModel(const std::string &name) {
     return NeuronModel::CubaLIF;
   if (name == "li")
     return NeuronModel::LI;
+  if (name == "adaptive_lif")
+    return NeuronModel::AdaptiveLIF;
   return std::nullopt;
 }
 
@@ -77,6 +79,8 @@ const char *neuronModelName(NeuronModel model) {
     return "cuba_lif";
   case NeuronModel::LI:
     return "li";
+  case NeuronModel::AdaptiveLIF:
+    return "adaptive_lif";
   }
   return "?";
 }
@@ -121,6 +125,18 @@ Result<DiscreteParams> discretize(NeuronModel model, const ContinuousParams &p,
       d.decayU = gSyn;
       d.inputScale *= p.wIn * gSyn;
     }
+  }
+  if (model == NeuronModel::AdaptiveLIF) {
+    if (Status s = checkTau("tau_a", p.tauA); !s)
+      return s.takeError();
+    if (Status s = checkFinite("beta", p.beta); !s)
+      return s.takeError();
+    // LSNN's a(t+1) = rho a(t) + (1 - rho) z(t) is exact for any method.
+    d.decayA = decayFraction(dt, p.tauA, method);
+    d.jump = p.jump ? *p.jump : -std::expm1(-dt / p.tauA);
+    if (Status s = checkFinite("jump", d.jump); !s)
+      return s.takeError();
+    d.beta = p.beta;
   }
   if (d.spiking && d.vTh < 0)
     return makeError("v_threshold - v_reset = " + fmt(d.vTh) +

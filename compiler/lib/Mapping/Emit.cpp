@@ -11,12 +11,17 @@
 // fewest weight bits holding its largest |mantissa|, the projection's
 // exponent and a delay field when any delay differs from 1, packed with
 // chip::packSynapses. The core goes to the writer and is dropped.
+// Programs (Programs.h) are assigned per population once, before the first
+// core: the image stores each distinct program once, and a core with a
+// compartment outside the LIF family carries every compartment's parameter
+// words (none for the LIF family's, whose words are their records').
 //
 //===----------------------------------------------------------------------===//
 #include "cajal/Mapping/Emit.h"
 
 #include "Internal.h"
 #include "cajal/Mapping/Connectivity.h"
+#include "cajal/Mapping/Programs.h"
 
 #include <algorithm>
 
@@ -49,6 +54,8 @@ private:
                : uint32_t(net.populations.size()) + n.index;
   }
   void buildFanout();
+  Status assignPrograms();
+  uint32_t internProgram(const chip::Program &program);
   Status buildGroup(const AxonGroup &g, chip::Core &core);
 
   const Network &net;
@@ -56,8 +63,11 @@ private:
   const Placement &placement;
   const chip::Profile &profile;
   std::vector<SynapseGenerator> gens;
-  std::vector<Fanout> fanout;       ///< per node (populations, sources)
-  std::vector<uint32_t> groupBegin; ///< per core, into part.axonGroups
+  std::vector<Fanout> fanout;          ///< per node (populations, sources)
+  std::vector<uint32_t> groupBegin;    ///< per core, into part.axonGroups
+  std::vector<chip::Program> programs; ///< Image::programs
+  /// Per population: its Image::Population::program.
+  std::vector<uint32_t> populationProgram;
   // Scratch of buildGroup, reused from group to group.
   std::vector<std::pair<uint32_t, chip::Synapse>> ranked;
   std::vector<chip::Synapse> sorted, bucket;
@@ -82,6 +92,42 @@ Status Emitter::prepare() {
   for (uint32_t c = 0; c < part.coreCount(); ++c)
     groupBegin[c + 1] += groupBegin[c];
   buildFanout();
+  return assignPrograms();
+}
+
+uint32_t Emitter::internProgram(const chip::Program &program) {
+  for (uint32_t k = 0; k < programs.size(); ++k)
+    if (programs[k] == program)
+      return k;
+  programs.push_back(program);
+  return uint32_t(programs.size() - 1);
+}
+
+/// Each population's program, stored once: adaptive LIF and Izhikevich
+/// their standard program (when the profile accepts it); the LIF family
+/// the LIF program of its records' variant when every record names the
+/// same one (that is the program each record names, so no spike changes),
+/// else kLifByRecord.
+Status Emitter::assignPrograms() {
+  populationProgram.assign(net.populations.size(),
+                           chip::Population::kLifByRecord);
+  for (size_t p = 0; p < net.populations.size(); ++p) {
+    const Population &pop = net.populations[p];
+    if (Status s = checkPopulationProgram(pop, profile); !s)
+      return s;
+    if (std::optional<chip::Program> program =
+            mapping::populationProgram(pop, profile)) {
+      populationProgram[p] = internProgram(*program);
+      continue;
+    }
+    const chip::LifReset reset = chip::lifResetOf(pop.params.front());
+    if (std::all_of(pop.params.begin(), pop.params.end(),
+                    [&](const chip::CompartmentParams &record) {
+                      return chip::lifResetOf(record) == reset;
+                    }))
+      populationProgram[p] =
+          internProgram(chip::lifProgram(profile.neuron, reset));
+  }
   return Status::ok();
 }
 
@@ -178,13 +224,32 @@ Result<chip::Core> Emitter::buildCore(uint32_t c) {
   core.y = at.y;
   core.tileSlot = at.slot;
   core.outputBegin.push_back(0);
+  // Parameter words only on a core with a compartment outside the LIF
+  // family (Core::paramBegin empty otherwise).
+  const bool anyWords = std::any_of(
+      part.coreSlices[c].begin(), part.coreSlices[c].end(), [&](uint32_t s) {
+        return net.populations[part.slices[s].population].program !=
+               PopulationProgram::LifFamily;
+      });
+  if (anyWords)
+    core.paramBegin.push_back(0);
   for (uint32_t s : part.coreSlices[c]) {
     const SliceInfo &slice = part.slices[s];
     const Population &pop = net.populations[slice.population];
     const Fanout &f = fanout[slice.population];
     for (uint32_t k = 0; k < slice.count; ++k) {
       const uint32_t i = slice.firstNeuron + k;
-      core.compartments.push_back(pop.paramsOf(i));
+      if (pop.program == PopulationProgram::Izhikevich)
+        core.compartments.push_back(inertRecord(profile));
+      else
+        core.compartments.push_back(pop.paramsOf(i));
+      if (anyWords) {
+        const std::vector<int64_t> words =
+            compartmentWords(pop, i, profile.neuron);
+        core.paramWords.insert(core.paramWords.end(), words.begin(),
+                               words.end());
+        core.paramBegin.push_back(uint32_t(core.paramWords.size()));
+      }
       core.outputAxons.insert(core.outputAxons.end(),
                               f.targets.begin() + f.begin[i],
                               f.targets.begin() + f.begin[i + 1]);
@@ -201,6 +266,7 @@ chip::Image Emitter::header() const {
   chip::Image image;
   image.profileName = profile.name;
   image.profileFingerprint = profile.fingerprint();
+  image.programs = programs;
   return image;
 }
 
@@ -230,6 +296,7 @@ chip::Image Emitter::trailer() const {
     out.recordSpikes = in.recordSpikes;
     out.recordState = in.recordState;
     out.aliases = in.aliases;
+    out.program = populationProgram[p];
     image.populations.push_back(std::move(out));
   }
   for (const SliceInfo &s : part.slices)

@@ -106,17 +106,17 @@ FailureOr<Attribute> Builder::params(const LoweredPopulation &pop,
     model = snn::NeuronModel::LIF;
     return Attribute(snn::ContinuousParamsAttr::get(
         &ctx, get("tau"), {}, get("v_threshold"), get("v_leak"), get("v_reset"),
-        get("r"), biasField, {}, {}, reset));
+        get("r"), biasField, {}, {}, {}, {}, {}, reset));
   case NeuronType::IF:
     model = snn::NeuronModel::IF;
     return Attribute(snn::ContinuousParamsAttr::get(
         &ctx, {}, {}, get("v_threshold"), {}, get("v_reset"), get("r"),
-        biasField, {}, {}, reset));
+        biasField, {}, {}, {}, {}, {}, reset));
   case NeuronType::LI:
     model = snn::NeuronModel::LI;
     return Attribute(snn::ContinuousParamsAttr::get(
         &ctx, get("tau"), {}, {}, get("v_leak"), {}, get("r"), biasField, {},
-        {}, snn::Reset::Zero));
+        {}, {}, {}, {}, snn::Reset::Zero));
   case NeuronType::CubaLIF: {
     model = snn::NeuronModel::CubaLIF;
     // NIR: tau_syn dI/dt = -I + w_in (input + bias): the steady current of
@@ -126,7 +126,8 @@ FailureOr<Attribute> Builder::params(const LoweredPopulation &pop,
                              : field(times(bias, values(pop, "w_in", 1.0)));
     return Attribute(snn::ContinuousParamsAttr::get(
         &ctx, get("tau_mem"), get("tau_syn"), get("v_threshold"), get("v_leak"),
-        get("v_reset"), get("r"), cubaBias, {}, get("w_in"), reset));
+        get("v_reset"), get("r"), cubaBias, {}, get("w_in"), {}, {}, {},
+        reset));
   }
   default:
     return discreteParams(pop, model);
@@ -186,7 +187,7 @@ FailureOr<Attribute> Builder::discreteParams(const LoweredPopulation &pop,
   model = spiking ? snn::NeuronModel::IF : snn::NeuronModel::LI;
   return Attribute(snn::DiscreteParamsAttr::get(
       &ctx, field(du), field(dv), spiking ? field(vth) : Attribute(), field(bs),
-      field(scale), {}, {}, snn::Reset::Zero));
+      field(scale), {}, {}, {}, {}, {}, snn::Reset::Zero));
 }
 
 ElementsAttr Builder::tensor(ArrayRef<int64_t> shape,

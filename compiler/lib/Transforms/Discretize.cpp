@@ -7,7 +7,9 @@
 // `bias` b (a constant input current, NIR's Affine bias) is folded into its
 // post population: bias += b * input_scale / decay_u, the steady-state
 // contribution of a constant input through the synaptic current (exact for
-// if, lif and li, where decay_u = 1).
+// if, lif and li, where decay_u = 1). An Izhikevich population keeps its
+// #snn.izhikevich parameters (its program steps 1 ms in the model's units;
+// the population verifier holds dt to that); a bias is added to its current.
 //
 //===----------------------------------------------------------------------===//
 #include "cajal/Mapping/Discretize.h"
@@ -36,6 +38,10 @@ mapping::NeuronModel toMapping(NeuronModel model) {
     return mapping::NeuronModel::CubaLIF;
   case NeuronModel::LI:
     return mapping::NeuronModel::LI;
+  case NeuronModel::AdaptiveLIF:
+    return mapping::NeuronModel::AdaptiveLIF;
+  case NeuronModel::Izhikevich:
+    break; // never continuous (the population verifier)
   }
   return mapping::NeuronModel::LIF;
 }
@@ -68,6 +74,10 @@ mapping::ContinuousParams neuronParams(ContinuousParamsAttr c, size_t i) {
   p.bias = fieldAt(c.getBias(), i, 0);
   p.tRef = fieldAt(c.getTRef(), i, 0);
   p.wIn = fieldAt(c.getWIn(), i, 1);
+  p.tauA = fieldAt(c.getTauA(), i, 0);
+  p.beta = fieldAt(c.getBeta(), i, 0);
+  if (c.getJump())
+    p.jump = fieldAt(c.getJump(), i, 0);
   p.reset = toMapping(c.getReset());
   return p;
 }
@@ -75,8 +85,9 @@ mapping::ContinuousParams neuronParams(ContinuousParamsAttr c, size_t i) {
 /// The #snn.discrete attribute of a list of per-neuron results.
 DiscreteParamsAttr toAttr(MLIRContext *ctx,
                           ArrayRef<mapping::DiscreteParams> neurons,
-                          Reset reset, bool spiking) {
+                          Reset reset, bool spiking, bool adaptive) {
   SmallVector<double> decayU, decayV, vth, bias, scale, offset;
+  SmallVector<double> decayA, jump, beta;
   SmallVector<int64_t> refractory;
   for (const mapping::DiscreteParams &d : neurons) {
     decayU.push_back(d.decayU);
@@ -86,12 +97,18 @@ DiscreteParamsAttr toAttr(MLIRContext *ctx,
     scale.push_back(d.inputScale);
     offset.push_back(d.vOffset);
     refractory.push_back(int64_t(d.refractory));
+    if (adaptive) {
+      decayA.push_back(d.decayA);
+      jump.push_back(d.jump);
+      beta.push_back(d.beta);
+    }
   }
   return DiscreteParamsAttr::get(
       ctx, makeRealField(ctx, decayU), makeRealField(ctx, decayV),
       spiking ? makeRealField(ctx, vth) : Attribute(), makeRealField(ctx, bias),
       makeRealField(ctx, scale), makeIntField(ctx, refractory),
-      makeRealField(ctx, offset), reset);
+      makeRealField(ctx, offset), makeRealField(ctx, decayA),
+      makeRealField(ctx, jump), makeRealField(ctx, beta), reset);
 }
 
 LogicalResult discretizePopulation(PopulationOp pop, double dt,
@@ -113,19 +130,32 @@ LogicalResult discretizePopulation(PopulationOp pop, double dt,
     neurons.push_back(*d);
   }
   pop.setParamsAttr(toAttr(pop.getContext(), neurons, c.getReset(),
-                           pop.getModel() != NeuronModel::LI));
+                           pop.getModel() != NeuronModel::LI,
+                           pop.getModel() == NeuronModel::AdaptiveLIF));
   return success();
 }
 
 /// Fold a projection's bias into its (discrete) post population.
 LogicalResult foldBias(ProjectionOp proj) {
   PopulationOp post = proj.getPostPopulation();
+  ArrayRef<double> b = *proj.getBias();
+  MLIRContext *ctx = proj.getContext();
+  // Izhikevich: the bias is a current in the model's units, as is I.
+  if (auto iz = dyn_cast<IzhikevichParamsAttr>(post.getParams())) {
+    SmallVector<double> bias;
+    for (size_t i = 0; i < b.size(); ++i)
+      bias.push_back(fieldAt(iz.getBias(), i, 0) + b[i]);
+    post.setParamsAttr(IzhikevichParamsAttr::get(ctx, iz.getA(), iz.getB(),
+                                                 iz.getC(), iz.getD(),
+                                                 makeRealField(ctx, bias)));
+    proj.removeBiasAttr();
+    return success();
+  }
   auto d = dyn_cast<DiscreteParamsAttr>(post.getParams());
   if (!d)
     return proj.emitOpError(
         "has a 'bias' but its post population is not discrete; the bias "
         "cannot be folded");
-  ArrayRef<double> b = *proj.getBias();
   SmallVector<double> bias;
   for (size_t i = 0; i < b.size(); ++i) {
     const double scale = fieldAt(d.getInputScale(), i, 1);
@@ -136,10 +166,10 @@ LogicalResult foldBias(ProjectionOp proj) {
                                    "grows without bound)";
     bias.push_back(fieldAt(d.getBias(), i, 0) + b[i] * scale / decayU);
   }
-  MLIRContext *ctx = proj.getContext();
   post.setParamsAttr(DiscreteParamsAttr::get(
       ctx, d.getDecayU(), d.getDecayV(), d.getVTh(), makeRealField(ctx, bias),
-      d.getInputScale(), d.getRefractory(), d.getVOffset(), d.getReset()));
+      d.getInputScale(), d.getRefractory(), d.getVOffset(), d.getDecayA(),
+      d.getJump(), d.getBeta(), d.getReset()));
   proj.removeBiasAttr();
   return success();
 }

@@ -5,7 +5,9 @@
 // A ring of max-delay + 1 accumulators per population holds the input of
 // the coming steps. Step t: each population takes slot t as q and updates
 // (FloatEngine.h), then the spikes of step t (populations and sources) are
-// added into slot t + delay of their targets.
+// added into slot t + delay of their targets. Adaptive LIF adds its
+// adaptive threshold; Izhikevich populations (#snn.izhikevich, never
+// discretised) take the 1 ms step of their program in double precision.
 //
 //===----------------------------------------------------------------------===//
 #include "cajal/Transforms/FloatEngine.h"
@@ -31,7 +33,32 @@ struct Neurons {
   std::vector<double> du, dv, vth, bias, u, v;
   std::vector<uint32_t> refractory, left;
   bool spiking = true, subtract = false;
+  /// adaptive_lif: a decays by decayA every step and jumps on a spike; the
+  /// threshold is vth + beta a.
+  bool adaptive = false;
+  std::vector<double> decayA, jump, beta, a;
+  /// izhikevich: v, u in mV; the parameters a, b, c, d (ia, ib, ic, id).
+  bool izhikevich = false;
+  std::vector<double> ia, ib, ic, id;
 };
+
+/// One Izhikevich step of 1 ms with input current `current` (mV/ms), as the
+/// neurocore program computes it in fixed point (chip::izhikevichProgram):
+/// v in two 0.5 ms Euler half steps, u with the new v, spike at 30 mV.
+bool izhikevichStep(double &v, double &u, double a, double b, double c,
+                    double d, double current) {
+  double next = v;
+  for (int half = 0; half < 2; ++half)
+    next += 0.5 * (0.04 * next * next + 5 * next + 140 - u + current);
+  u += a * (b * next - u);
+  if (next >= 30) {
+    v = c;
+    u += d;
+    return true;
+  }
+  v = next;
+  return false;
+}
 
 class Engine {
 public:
@@ -40,6 +67,8 @@ public:
 
 private:
   LogicalResult addPopulation(snn::PopulationOp pop);
+  LogicalResult addIzhikevich(snn::PopulationOp pop,
+                              snn::IzhikevichParamsAttr iz);
   LogicalResult addProjection(snn::ProjectionOp proj);
   LogicalResult addSources(snn::NetworkOp net,
                            const std::vector<FloatSpike> &in);
@@ -64,6 +93,8 @@ private:
 };
 
 LogicalResult Engine::addPopulation(snn::PopulationOp pop) {
+  if (auto iz = dyn_cast<snn::IzhikevichParamsAttr>(pop.getParams()))
+    return addIzhikevich(pop, iz);
   auto d = dyn_cast<snn::DiscreteParamsAttr>(pop.getParams());
   if (!d)
     return pop.emitOpError("the float engine needs #snn.discrete parameters "
@@ -80,7 +111,14 @@ LogicalResult Engine::addPopulation(snn::PopulationOp pop) {
     p.bias.push_back(snn::fieldAt(d.getBias(), i, 0));
     p.refractory.push_back(uint32_t(snn::fieldAt(d.getRefractory(), i, 0)));
     s[i] = snn::fieldAt(d.getInputScale(), i, 1);
+    if (pop.getModel() == snn::NeuronModel::AdaptiveLIF) {
+      p.adaptive = true;
+      p.decayA.push_back(snn::fieldAt(d.getDecayA(), i, 0));
+      p.jump.push_back(snn::fieldAt(d.getJump(), i, 0));
+      p.beta.push_back(snn::fieldAt(d.getBeta(), i, 0));
+    }
   }
+  p.a.assign(p.adaptive ? n : 0, 0);
   p.u.assign(n, 0);
   p.v.assign(n, 0);
   p.left.assign(n, 0);
@@ -88,6 +126,28 @@ LogicalResult Engine::addPopulation(snn::PopulationOp pop) {
   names.push_back(pop.getSymName().str());
   pops.push_back(std::move(p));
   scale.push_back(std::move(s));
+  return success();
+}
+
+LogicalResult Engine::addIzhikevich(snn::PopulationOp pop,
+                                    snn::IzhikevichParamsAttr iz) {
+  const size_t n = size_t(pop.getSize());
+  Neurons p;
+  p.izhikevich = true;
+  for (size_t i = 0; i < n; ++i) {
+    p.ia.push_back(snn::fieldAt(iz.getA(), i, 0.02));
+    p.ib.push_back(snn::fieldAt(iz.getB(), i, 0.2));
+    p.ic.push_back(snn::fieldAt(iz.getC(), i, -65));
+    p.id.push_back(snn::fieldAt(iz.getD(), i, 8));
+    p.bias.push_back(snn::fieldAt(iz.getBias(), i, 0));
+    // The program's initial state: v = c, u = b c.
+    p.v.push_back(p.ic.back());
+    p.u.push_back(p.ib.back() * p.ic.back());
+  }
+  nodeOf[pop.getSpikes()] = uint32_t(pops.size());
+  names.push_back(pop.getSymName().str());
+  pops.push_back(std::move(p));
+  scale.push_back(std::vector<double>(n, 1.0)); // w mV/ms adds w to I
   return success();
 }
 
@@ -234,15 +294,30 @@ FloatRun Engine::run(uint32_t steps) {
       const size_t size = n.u.size();
       double *q = &ring[p][(t % (maxDelay + 1)) * size];
       for (size_t i = 0; i < size; ++i) {
+        if (n.izhikevich) {
+          if (izhikevichStep(n.v[i], n.u[i], n.ia[i], n.ib[i], n.ic[i], n.id[i],
+                             q[i] + n.bias[i]))
+            fired.emplace_back(p, uint32_t(i));
+          q[i] = 0;
+          continue;
+        }
         n.u[i] = n.u[i] * (1 - n.du[i]) + q[i];
         q[i] = 0;
         const double v = n.v[i] * (1 - n.dv[i]) + n.u[i] + n.bias[i];
+        double threshold = n.vth[i];
+        if (n.adaptive) {
+          // The adaptation decays every step, refractory or not.
+          n.a[i] *= 1 - n.decayA[i];
+          threshold += n.beta[i] * n.a[i];
+        }
         if (n.left[i] > 0) {
           n.v[i] = 0;
           --n.left[i];
-        } else if (n.spiking && v > n.vth[i]) {
+        } else if (n.spiking && v > threshold) {
           n.v[i] = n.subtract ? v - n.vth[i] : 0;
           n.left[i] = n.refractory[i];
+          if (n.adaptive)
+            n.a[i] += n.jump[i];
           fired.emplace_back(p, uint32_t(i));
         } else {
           n.v[i] = v;

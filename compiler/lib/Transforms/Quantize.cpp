@@ -13,6 +13,7 @@
 //===----------------------------------------------------------------------===//
 #include "cajal/Mapping/Quantize.h"
 #include "cajal/Conversion/SNNToMapping.h"
+#include "cajal/Mapping/Programs.h"
 #include "cajal/Transforms/Passes.h"
 
 #include <cmath>
@@ -106,12 +107,22 @@ mapping::DiscreteParams neuronOf(DiscreteParamsAttr d, NeuronModel model,
   p.vOffset = fieldAt(d.getVOffset(), i, 0);
   p.reset = d.getReset() == Reset::Subtract ? mapping::ResetMode::Subtract
                                             : mapping::ResetMode::Zero;
+  p.decayA = fieldAt(d.getDecayA(), i, 0);
+  p.jump = fieldAt(d.getJump(), i, 0);
+  p.beta = fieldAt(d.getBeta(), i, 0);
   return p;
 }
 
 QuantizedParamsAttr toAttr(MLIRContext *ctx,
                            ArrayRef<chip::CompartmentParams> neurons,
+                           ArrayRef<mapping::AdaptationWords> adaptation,
                            Reset reset) {
+  SmallVector<int64_t> decayA, jump, beta;
+  for (const mapping::AdaptationWords &w : adaptation) {
+    decayA.push_back(w.decayA);
+    jump.push_back(w.jump);
+    beta.push_back(w.beta);
+  }
   SmallVector<int64_t> du, dv, vth, bm, be, ref, vmin, vmax;
   for (const chip::CompartmentParams &c : neurons) {
     du.push_back(c.decayU);
@@ -125,7 +136,8 @@ QuantizedParamsAttr toAttr(MLIRContext *ctx,
   }
   auto f = [&](ArrayRef<int64_t> v) { return makeIntField(ctx, v); };
   return QuantizedParamsAttr::get(ctx, f(du), f(dv), f(vth), f(bm), f(be),
-                                  f(ref), f(vmin), f(vmax), reset);
+                                  f(ref), f(vmin), f(vmax), f(decayA), f(jump),
+                                  f(beta), reset);
 }
 
 std::string formatError(double error) {
@@ -149,6 +161,8 @@ public:
   }
 
   LogicalResult run(PopulationOp pop, ArrayRef<ProjectionOp> incoming);
+  LogicalResult runIzhikevich(PopulationOp pop,
+                              ArrayRef<ProjectionOp> incoming);
 
   /// Projections with a non-zero weight, and those of them whose mantissas
   /// are all 0.
@@ -156,6 +170,7 @@ public:
   SmallVector<ZeroedProjection> zeroed;
 
 private:
+  LogicalResult checkProgram(PopulationOp pop);
   LogicalResult quantizeProjection(ProjectionOp proj, ArrayRef<double> w,
                                    double inputScale, double scale);
 
@@ -190,9 +205,22 @@ LogicalResult PopulationQuantizer::run(PopulationOp pop,
   if (!scale)
     return pop.emitOpError() << "cannot be quantized: " << scale.error();
 
+  if (failed(checkProgram(pop)))
+    return failure();
   SmallVector<chip::CompartmentParams> params;
+  SmallVector<mapping::AdaptationWords> adaptation;
   std::vector<std::string> notes;
+  const bool adaptive = pop.getModel() == NeuronModel::AdaptiveLIF;
   for (const mapping::DiscreteParams &n : neurons) {
+    if (adaptive) {
+      Result<mapping::AdaptationWords> w = mapping::quantizeAdaptation(
+          n.decayA, n.jump, n.beta, *scale, profile.neuron);
+      if (!w)
+        return pop.emitOpError() << "population \"" << pop.getSymName()
+                                 << "\" cannot be quantized: " << w.error()
+                                 << " (neuron " << adaptation.size() << ")";
+      adaptation.push_back(*w);
+    }
     Result<chip::CompartmentParams> c =
         mapping::quantizeNeuron(n, *scale, profile, &notes);
     if (!c) {
@@ -210,12 +238,48 @@ LogicalResult PopulationQuantizer::run(PopulationOp pop,
   notes.erase(std::unique(notes.begin(), notes.end()), notes.end());
   for (const std::string &note : notes)
     pop.emitWarning() << note;
-  pop.setParamsAttr(toAttr(pop.getContext(), params, d.getReset()));
+  pop.setParamsAttr(toAttr(pop.getContext(), params, adaptation, d.getReset()));
   pop.setVoltageScaleAttr(
       FloatAttr::get(Float64Type::get(pop.getContext()), *scale));
   for (auto [proj, w] : llvm::zip(incoming, weights))
     if (failed(quantizeProjection(proj, w, inputScale, *scale)))
       return failure();
+  return success();
+}
+
+/// The population's program, when it is not the LIF family, must be one
+/// the profile accepts: refused before any per-neuron work.
+LogicalResult PopulationQuantizer::checkProgram(PopulationOp pop) {
+  mapping::Population p;
+  p.name = pop.getSymName().str();
+  if (pop.getModel() == NeuronModel::AdaptiveLIF)
+    p.program = mapping::PopulationProgram::AdaptiveLif;
+  else if (pop.getModel() == NeuronModel::Izhikevich)
+    p.program = mapping::PopulationProgram::Izhikevich;
+  if (Status s = mapping::checkPopulationProgram(p, profile); !s)
+    return pop.emitOpError() << s.error();
+  return success();
+}
+
+/// Izhikevich: v counts 2^kIzhikevichFractionBits units per mV, and a
+/// weight of w mV/ms adds w to the current I, which the program adds to v
+/// in the same units: each projection's weights scale by 2^12 (input scale
+/// 1). The parameters stay as they are (their words are fixed by the
+/// program, chip::izhikevichParamWords).
+LogicalResult
+PopulationQuantizer::runIzhikevich(PopulationOp pop,
+                                   ArrayRef<ProjectionOp> incoming) {
+  if (failed(checkProgram(pop)))
+    return failure();
+  const double scale = std::ldexp(1.0, int(chip::kIzhikevichFractionBits));
+  pop.setVoltageScaleAttr(
+      FloatAttr::get(Float64Type::get(pop.getContext()), scale));
+  for (ProjectionOp proj : incoming) {
+    SmallVector<double> w;
+    if (failed(readWeights(proj, w)) ||
+        failed(quantizeProjection(proj, w, /*inputScale=*/1.0, scale)))
+      return failure();
+  }
   return success();
 }
 
@@ -264,13 +328,17 @@ struct SNNQuantize : public cajal::impl::SNNQuantizeBase<SNNQuantize> {
     warnSilentSenders(net);
     bool ok = true;
     for (auto pop : net.getBodyBlock()->getOps<PopulationOp>()) {
-      if (!isa<DiscreteParamsAttr>(pop.getParams()))
+      // Izhikevich parameters are quantized once voltage_scale is set.
+      const bool izhikevich = isa<IzhikevichParamsAttr>(pop.getParams()) &&
+                              !pop.getVoltageScaleAttr();
+      if (!isa<DiscreteParamsAttr>(pop.getParams()) && !izhikevich)
         continue;
       SmallVector<ProjectionOp> incoming;
       for (auto proj : net.getBodyBlock()->getOps<ProjectionOp>())
         if (proj.getPost() == pop.getSpikes() && !proj.isQuantized())
           incoming.push_back(proj);
-      ok &= succeeded(quantizer.run(pop, incoming));
+      ok &= succeeded(izhikevich ? quantizer.runIzhikevich(pop, incoming)
+                                 : quantizer.run(pop, incoming));
     }
     for (auto proj : net.getBodyBlock()->getOps<ProjectionOp>()) {
       if (!ok || proj.isQuantized())

@@ -113,18 +113,20 @@ LogicalResult CompartmentsOp::verify() {
   if (failed(checkRange(*this, "slice", getBegin(), getEnd(), -1)))
     return failure();
   LogicalResult result = success();
-  snn::forEachField(getParams(), [&](StringRef name, Attribute field, bool) {
-    SmallVector<double> values;
-    if (failed(result))
-      return;
-    if (failed(snn::readField(field, values, /*integral=*/true)))
-      result = emitOpError()
-               << "parameter '" << name << "' must be an integer or array<i64>";
-    else if (values.size() > 1 && int64_t(values.size()) != getSize())
-      result = emitOpError()
-               << "parameter '" << name << "' has " << values.size()
-               << " values but the slice has " << getSize() << " neurons";
-  });
+  snn::forEachField(
+      getParams(), [&](StringRef name, Attribute field, bool integral) {
+        SmallVector<double> values;
+        if (failed(result))
+          return;
+        if (failed(snn::readField(field, values, integral)))
+          result = emitOpError() << "parameter '" << name << "' must be "
+                                 << (integral ? "an integer or array<i64>"
+                                              : "a number or array<f64>");
+        else if (values.size() > 1 && int64_t(values.size()) != getSize())
+          result = emitOpError()
+                   << "parameter '" << name << "' has " << values.size()
+                   << " values but the slice has " << getSize() << " neurons";
+      });
   return result;
 }
 

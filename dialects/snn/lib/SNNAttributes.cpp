@@ -117,11 +117,25 @@ Attribute sliceField(Attribute field, int64_t begin, int64_t end) {
 QuantizedParamsAttr sliceParams(QuantizedParamsAttr p, int64_t begin,
                                 int64_t end) {
   auto cut = [&](Attribute a) { return sliceField(a, begin, end); };
-  return QuantizedParamsAttr::get(p.getContext(), cut(p.getDecayU()),
-                                  cut(p.getDecayV()), cut(p.getVthMant()),
-                                  cut(p.getBiasMant()), cut(p.getBiasExp()),
-                                  cut(p.getRefractory()), cut(p.getVminExp()),
-                                  cut(p.getVmaxExp()), p.getReset());
+  return QuantizedParamsAttr::get(
+      p.getContext(), cut(p.getDecayU()), cut(p.getDecayV()),
+      cut(p.getVthMant()), cut(p.getBiasMant()), cut(p.getBiasExp()),
+      cut(p.getRefractory()), cut(p.getVminExp()), cut(p.getVmaxExp()),
+      cut(p.getDecayA()), cut(p.getJump()), cut(p.getBeta()), p.getReset());
+}
+
+IzhikevichParamsAttr sliceParams(IzhikevichParamsAttr p, int64_t begin,
+                                 int64_t end) {
+  auto cut = [&](Attribute a) { return sliceField(a, begin, end); };
+  return IzhikevichParamsAttr::get(p.getContext(), cut(p.getA()), cut(p.getB()),
+                                   cut(p.getC()), cut(p.getD()),
+                                   cut(p.getBias()));
+}
+
+Attribute sliceChipParams(Attribute params, int64_t begin, int64_t end) {
+  if (auto iz = dyn_cast<IzhikevichParamsAttr>(params))
+    return sliceParams(iz, begin, end);
+  return sliceParams(cast<QuantizedParamsAttr>(params), begin, end);
 }
 
 void forEachField(Attribute params,
@@ -136,6 +150,9 @@ void forEachField(Attribute params,
     fn("bias", c.getBias(), false);
     fn("t_ref", c.getTRef(), false);
     fn("w_in", c.getWIn(), false);
+    fn("tau_a", c.getTauA(), false);
+    fn("beta", c.getBeta(), false);
+    fn("jump", c.getJump(), false);
   } else if (auto d = dyn_cast<DiscreteParamsAttr>(params)) {
     fn("decay_u", d.getDecayU(), false);
     fn("decay_v", d.getDecayV(), false);
@@ -144,6 +161,9 @@ void forEachField(Attribute params,
     fn("input_scale", d.getInputScale(), false);
     fn("refractory", d.getRefractory(), true);
     fn("v_offset", d.getVOffset(), false);
+    fn("decay_a", d.getDecayA(), false);
+    fn("jump", d.getJump(), false);
+    fn("beta", d.getBeta(), false);
   } else if (auto q = dyn_cast<QuantizedParamsAttr>(params)) {
     fn("decay_u", q.getDecayU(), true);
     fn("decay_v", q.getDecayV(), true);
@@ -153,6 +173,15 @@ void forEachField(Attribute params,
     fn("refractory", q.getRefractory(), true);
     fn("vmin_exp", q.getVminExp(), true);
     fn("vmax_exp", q.getVmaxExp(), true);
+    fn("decay_a", q.getDecayA(), true);
+    fn("jump", q.getJump(), true);
+    fn("beta", q.getBeta(), true);
+  } else if (auto iz = dyn_cast<IzhikevichParamsAttr>(params)) {
+    fn("a", iz.getA(), false);
+    fn("b", iz.getB(), false);
+    fn("c", iz.getC(), false);
+    fn("d", iz.getD(), false);
+    fn("bias", iz.getBias(), false);
   }
 }
 

@@ -131,8 +131,123 @@ LogicalResult requireField(PopulationOp op, Attribute field, StringRef name) {
                           << "' needs parameter '" << name << "'";
 }
 
+/// The adaptation fields (`fields`, name and value) belong to model
+/// adaptive_lif: required there, refused on every other model.
+LogicalResult
+verifyAdaptationFields(PopulationOp op,
+                       ArrayRef<std::pair<StringRef, Attribute>> fields,
+                       ArrayRef<StringRef> required) {
+  const bool adaptive = op.getModel() == NeuronModel::AdaptiveLIF;
+  for (auto [name, field] : fields) {
+    if (adaptive && !field && llvm::is_contained(required, name))
+      return requireField(op, field, name);
+    if (!adaptive && field)
+      return op.emitOpError()
+             << "population @" << op.getSymName() << ": parameter '" << name
+             << "' belongs to model 'adaptive_lif', not '"
+             << stringifyNeuronModel(op.getModel()) << "'";
+  }
+  return success();
+}
+
+/// adaptive_lif resets v to zero (its program's FIRE.zero).
+LogicalResult verifyAdaptiveReset(PopulationOp op, Reset reset) {
+  if (op.getModel() != NeuronModel::AdaptiveLIF || reset == Reset::Zero)
+    return success();
+  return op.emitOpError() << "population @" << op.getSymName()
+                          << ": model 'adaptive_lif' resets v to zero; "
+                             "reset = subtract is not available";
+}
+
+/// The model izhikevich takes #snn.izhikevich parameters, and only it does.
+LogicalResult verifyModelMatchesParams(PopulationOp op) {
+  const bool izhikevichModel = op.getModel() == NeuronModel::Izhikevich;
+  const bool izhikevichParams = isa<IzhikevichParamsAttr>(op.getParams());
+  if (izhikevichModel == izhikevichParams)
+    return success();
+  if (izhikevichModel)
+    return op.emitOpError() << "population @" << op.getSymName()
+                            << ": model 'izhikevich' takes #snn.izhikevich "
+                               "parameters, got "
+                            << op.getParams();
+  return op.emitOpError() << "population @" << op.getSymName()
+                          << ": #snn.izhikevich parameters need model "
+                             "'izhikevich', got '"
+                          << stringifyNeuronModel(op.getModel()) << "'";
+}
+
+/// One Izhikevich field: finite, and `ok` for every neuron.
+LogicalResult checkIzhikevichField(PopulationOp op, StringRef name,
+                                   Attribute field,
+                                   function_ref<bool(double)> ok,
+                                   StringRef what) {
+  SmallVector<double> values;
+  if (failed(readField(field, values)))
+    return op.emitOpError()
+           << "population @" << op.getSymName() << ": parameter '" << name
+           << "' must be a number or array<f64>, got " << field;
+  if (values.size() > 1 && int64_t(values.size()) != op.getSize())
+    return op.emitOpError()
+           << "population @" << op.getSymName() << ": parameter '" << name
+           << "' has " << values.size() << " values but the population has "
+           << op.getSize() << " neurons";
+  for (auto [i, v] : llvm::enumerate(values)) {
+    const bool finite = std::isfinite(v);
+    if (finite && ok(v))
+      continue;
+    InFlightDiagnostic diag = op.emitOpError()
+                              << "population @" << op.getSymName()
+                              << ": parameter '" << name << "' must be "
+                              << (finite ? what : StringRef("finite"))
+                              << ", got " << v;
+    if (values.size() > 1)
+      diag << " (neuron " << i << ")";
+    return diag;
+  }
+  return success();
+}
+
+/// Izhikevich's program takes 1 ms steps.
+constexpr double kIzhikevichStep = 1.0e-3;
+
+LogicalResult verifyIzhikevich(PopulationOp op, IzhikevichParamsAttr p) {
+  auto recoveryRate = [](double a) { return a > 0 && a <= 1; };
+  auto belowPeak = [](double c) { return c < 30; };
+  if (failed(checkIzhikevichField(op, "a", p.getA(), recoveryRate,
+                                  "in (0, 1] (1/ms)")) ||
+      failed(checkIzhikevichField(op, "b", p.getB(), anyValue, "")) ||
+      failed(checkIzhikevichField(op, "c", p.getC(), belowPeak,
+                                  "below the 30 mV spike peak")) ||
+      failed(checkIzhikevichField(op, "d", p.getD(), anyValue, "")) ||
+      failed(checkIzhikevichField(op, "bias", p.getBias(), anyValue, "")))
+    return failure();
+  auto network = op->getParentOfType<NetworkOp>();
+  if (!network)
+    return success();
+  std::optional<double> dt = network.getTimeStep();
+  if (!dt)
+    return op.emitOpError()
+           << "population @" << op.getSymName()
+           << ": model 'izhikevich' steps 1 ms at a time, but network @"
+           << network.getSymName() << " has no 'dt' (give dt = 1.0e-3)";
+  if (std::fabs(*dt - kIzhikevichStep) > 1e-9 * kIzhikevichStep)
+    return op.emitOpError()
+           << "population @" << op.getSymName()
+           << ": model 'izhikevich' steps 1 ms at a time (its neurocore "
+              "program's Euler step), but network @"
+           << network.getSymName() << " has dt = " << *dt << " s";
+  return success();
+}
+
 LogicalResult verifyContinuous(PopulationOp op, ContinuousParamsAttr p) {
   const NeuronModel model = op.getModel();
+  if (failed(verifyAdaptationFields(op,
+                                    {{"tau_a", p.getTauA()},
+                                     {"beta", p.getBeta()},
+                                     {"jump", p.getJump()}},
+                                    {"tau_a", "beta"})) ||
+      failed(verifyAdaptiveReset(op, p.getReset())))
+    return failure();
   if (model != NeuronModel::IF &&
       failed(requireField(op, p.getTauMem(), "tau_mem")))
     return failure();
@@ -155,7 +270,10 @@ LogicalResult verifyContinuous(PopulationOp op, ContinuousParamsAttr p) {
       failed(checkField(o, "v_leak", p.getVLeak(), false, n, anyValue, "")) ||
       failed(checkField(o, "v_reset", p.getVReset(), false, n, anyValue, "")) ||
       failed(checkField(o, "bias", p.getBias(), false, n, anyValue, "")) ||
-      failed(checkField(o, "w_in", p.getWIn(), false, n, anyValue, "")))
+      failed(checkField(o, "w_in", p.getWIn(), false, n, anyValue, "")) ||
+      failed(checkField(o, "tau_a", p.getTauA(), false, n, positive, "> 0")) ||
+      failed(checkField(o, "beta", p.getBeta(), false, n, anyValue, "")) ||
+      failed(checkField(o, "jump", p.getJump(), false, n, anyValue, "")))
     return failure();
   // The chip resets v to 0: with a zero reset, v is shifted by v_reset, so
   // the threshold must lie above the reset potential.
@@ -183,6 +301,13 @@ LogicalResult verifyContinuous(PopulationOp op, ContinuousParamsAttr p) {
 }
 
 LogicalResult verifyDiscrete(PopulationOp op, DiscreteParamsAttr p) {
+  if (failed(verifyAdaptationFields(op,
+                                    {{"decay_a", p.getDecayA()},
+                                     {"jump", p.getJump()},
+                                     {"beta", p.getBeta()}},
+                                    {"decay_a", "jump", "beta"})) ||
+      failed(verifyAdaptiveReset(op, p.getReset())))
+    return failure();
   if (op.getModel() != NeuronModel::LI &&
       failed(requireField(op, p.getVTh(), "v_th")))
     return failure();
@@ -200,16 +325,30 @@ LogicalResult verifyDiscrete(PopulationOp op, DiscreteParamsAttr p) {
       succeeded(checkField(o, "input_scale", p.getInputScale(), false, n,
                            anyValue, "")) &&
       succeeded(
-          checkField(o, "v_offset", p.getVOffset(), false, n, anyValue, "")));
+          checkField(o, "v_offset", p.getVOffset(), false, n, anyValue, "")) &&
+      succeeded(checkField(o, "decay_a", p.getDecayA(), false, n, unitInterval,
+                           "in [0, 1]")) &&
+      succeeded(checkField(o, "jump", p.getJump(), false, n, anyValue, "")) &&
+      succeeded(checkField(o, "beta", p.getBeta(), false, n, anyValue, "")));
 }
 
 LogicalResult verifyQuantized(PopulationOp op, QuantizedParamsAttr p) {
+  if (failed(verifyAdaptationFields(op,
+                                    {{"decay_a", p.getDecayA()},
+                                     {"jump", p.getJump()},
+                                     {"beta", p.getBeta()}},
+                                    {"decay_a", "jump", "beta"})) ||
+      failed(verifyAdaptiveReset(op, p.getReset())))
+    return failure();
   LogicalResult result = success();
   forEachField(p, [&](StringRef name, Attribute field, bool) {
     if (failed(result))
       return;
-    // Mantissas may be negative (bias); everything else counts or indexes.
-    auto ok = name == "bias_mant" ? anyValue : nonNegative;
+    // Mantissas may be negative (bias), and so may the adaptation's jump
+    // and weight; everything else counts or indexes.
+    const bool isSigned =
+        name == "bias_mant" || name == "jump" || name == "beta";
+    auto ok = isSigned ? anyValue : nonNegative;
     result = checkField(op, name, field, true, op.getSize(), ok, ">= 0");
   });
   return result;
@@ -242,7 +381,12 @@ LogicalResult verifySlices(PopulationOp op) {
 
 LogicalResult PopulationOp::verify() {
   Attribute params = getParams();
-  if (auto c = dyn_cast<ContinuousParamsAttr>(params)) {
+  if (failed(verifyModelMatchesParams(*this)))
+    return failure();
+  if (auto iz = dyn_cast<IzhikevichParamsAttr>(params)) {
+    if (failed(verifyIzhikevich(*this, iz)))
+      return failure();
+  } else if (auto c = dyn_cast<ContinuousParamsAttr>(params)) {
     if (failed(verifyContinuous(*this, c)))
       return failure();
   } else if (auto d = dyn_cast<DiscreteParamsAttr>(params)) {

@@ -76,3 +76,17 @@ snn.network @n {
   // expected-error @+1 {{weight 1 is nan; weights must be finite}}
   snn.projection @p %in -> %e {connectivity = #snn.dense<dense<[[1.0, 0x7FF8000000000000], [0.0, 1.0]]> : tensor<2x2xf64>>} : !snn.spikes<2> -> !snn.spikes<2>
 }
+
+// -----
+
+snn.network @n attributes {dt = 1.0e-3 : f64} {
+  // expected-error @+1 {{population "iz": model izhikevich needs a programmable neurocore; profile "loihi1" runs only the LIF family (isa.programmable)}}
+  %iz = snn.population @iz {model = #snn.model<izhikevich>, params = #snn.izhikevich<bias = 10.0>} : !snn.spikes<2>
+}
+
+// -----
+
+snn.network @n attributes {dt = 1.0e-3 : f64} {
+  // expected-error @+1 {{population "alif": model adaptive_lif needs a programmable neurocore; profile "loihi1" runs only the LIF family (isa.programmable)}}
+  %alif = snn.population @alif {model = #snn.model<adaptive_lif>, params = #snn.discrete<decay_u = 1.0, decay_v = 5.0e-2, v_th = 1.0, decay_a = 5.0e-3, jump = 5.0e-3, beta = 1.8>} : !snn.spikes<2>
+}

@@ -12,6 +12,10 @@
 //   lif      tau_mem dv/dt = (v_leak - v) + R (I + bias)
 //   cuba_lif tau_syn dI/dt = -I + w_in S ;  tau_mem dv/dt = (v_leak - v) + R (I
 //   + bias) li       like lif, never spikes
+//   adaptive_lif  lif with threshold v_th + beta a; tau_a da/dt = -a, and a
+//            jumps on each spike (LSNN, Bellec et al. 2018)
+// Izhikevich populations are not discretised: their program takes 1 ms
+// steps in the model's own units.
 // The chip resets v to 0, so v is shifted by v_reset (zero reset): the
 // discrete v is the model v minus vOffset.
 //
@@ -27,9 +31,9 @@
 
 namespace cajal::mapping {
 
-enum class NeuronModel : uint8_t { IF, LIF, CubaLIF, LI };
+enum class NeuronModel : uint8_t { IF, LIF, CubaLIF, LI, AdaptiveLIF };
 
-/// "if", "lif", "cuba_lif", "li"; nullopt for anything else.
+/// "if", "lif", "cuba_lif", "li", "adaptive_lif"; nullopt for anything else.
 std::optional<NeuronModel> parseNeuronModel(const std::string &name);
 const char *neuronModelName(NeuronModel model);
 
@@ -57,6 +61,11 @@ struct ContinuousParams {
   double bias = 0;   ///< constant input current, added to I
   double tRef = 0;   ///< s, refractory period (>= 0)
   double wIn = 1;    ///< cuba_lif: weight of the input into the current
+  double tauA = 0;   ///< s; adaptive_lif: adaptation time constant (> 0)
+  double beta = 0;   ///< adaptive_lif: threshold increase per unit of a
+  /// adaptive_lif: increase of a per spike; none: 1 - exp(-dt / tau_a)
+  /// (LSNN's (1 - rho), whatever the method)
+  std::optional<double> jump;
   ResetMode reset = ResetMode::Zero;
 };
 
@@ -71,6 +80,9 @@ struct DiscreteParams {
   ResetMode reset = ResetMode::Zero;
   bool spiking = true; ///< false for li
   double vOffset = 0;  ///< model v = discrete v + vOffset
+  /// adaptive_lif: a loses decayA of itself per step and gains jump on a
+  /// spike; the threshold is vTh + beta a. All 0 for the other models.
+  double decayA = 0, jump = 0, beta = 0;
 };
 
 /// Fraction of a quantity lost per step: 1 - exp(-dt/tau) (exact) or dt/tau

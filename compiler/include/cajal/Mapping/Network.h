@@ -13,6 +13,7 @@
 #include "cajal/Chip/Compartment.h"
 #include "cajal/Chip/Image.h"
 #include "cajal/Chip/Result.h"
+#include "cajal/Chip/StandardPrograms.h"
 
 #include <cstdint>
 #include <string>
@@ -27,6 +28,13 @@ template <typename T> struct PerNeuron {
   T at(size_t i) const { return values.size() == 1 ? values[0] : values[i]; }
 };
 
+/// Which neurocore program a population runs (Programs.h).
+enum class PopulationProgram : uint8_t {
+  LifFamily,   ///< the LIF program its records' flags name
+  AdaptiveLif, ///< chip::adaptiveLifProgram
+  Izhikevich,  ///< chip::izhikevichProgram
+};
+
 struct Population {
   std::string name;
   std::vector<int64_t> shape;
@@ -38,6 +46,17 @@ struct Population {
   std::vector<std::string> aliases;
   const chip::CompartmentParams &paramsOf(uint32_t i) const {
     return params.size() == 1 ? params[0] : params[i];
+  }
+  PopulationProgram program = PopulationProgram::LifFamily;
+  /// Izhikevich: the parameters that fix the program's initial state
+  /// (v = c, u = b c), shared by the population.
+  chip::IzhikevichParams izhikevichRest;
+  /// The program's words beyond the record's: Izhikevich's five words;
+  /// adaptive LIF's p7..p9 (its p0..p6 are the record's LIF words). Size 1
+  /// (shared) or `size`; empty for the LIF family.
+  std::vector<std::vector<int64_t>> programWords;
+  const std::vector<int64_t> &programWordsOf(uint32_t i) const {
+    return programWords.size() == 1 ? programWords[0] : programWords[i];
   }
 };
 

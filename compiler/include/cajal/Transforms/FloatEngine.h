@@ -7,7 +7,10 @@
 //   u = u (1 - decay_u) + q,  v = v (1 - decay_v) + u + bias,
 //   refractory: v = 0; else spike when v > v_th, then v = 0 (or v - v_th),
 // where q sums w * input_scale over the spikes arriving this step, and a
-// spike sent in step t arrives in step t + delay. Comparing its spike counts
+// spike sent in step t arrives in step t + delay. adaptive_lif raises the
+// threshold by beta a (a decays by decay_a each step, jumps on a spike);
+// izhikevich populations take their program's 1 ms step (two 0.5 ms Euler
+// half steps for v, then u) with I = bias + q. Comparing its spike counts
 // with the golden model's measures what quantisation changed.
 //
 //===----------------------------------------------------------------------===//
@@ -38,9 +41,10 @@ struct FloatRun {
 };
 
 /// Run `steps` steps of `net` with `inputs` (spikes of snn.input nodes).
-/// Errors (emitted on the op concerned): a population that is not
-/// #snn.discrete, a Poisson source or fixed_prob rule (their random streams
-/// are the chip's), an input naming no snn.input or out of range.
+/// Errors (emitted on the op concerned): a population that is neither
+/// #snn.discrete nor #snn.izhikevich, a Poisson source or fixed_prob rule
+/// (their random streams are the chip's), an input naming no snn.input or out
+/// of range.
 mlir::FailureOr<FloatRun> runFloat(snn::NetworkOp net, uint32_t steps,
                                    const std::vector<FloatSpike> &inputs);
 

@@ -16,7 +16,11 @@ def SNNDiscretize : Pass<"snn-discretize", "::cajal::snn::NetworkOp"> {
     if; times w_in * decay_u for cuba_lif). v is shifted by v_reset, so the
     leak becomes a bias. A projection's `bias` b (a constant input) is
     folded into its post population: bias += b * input_scale / decay_u,
-    exact once the synaptic current has settled.
+    exact once the synaptic current has settled. `adaptive_lif` also gets
+    decay_a from tau_a and its jump (by default 1 - exp(-dt / tau_a), LSNN's
+    choice). `izhikevich` populations keep their `#snn.izhikevich`
+    parameters (their program steps 1 ms in the model's units); a projection
+    bias is added to their bias current.
 
     Before:
     ```mlir
@@ -50,6 +54,14 @@ def SNNQuantize : Pass<"snn-quantize", "::cajal::snn::NetworkOp"> {
     a remark reports it. Dense weights larger than a few thousand entries go
     to a resource blob. Lossy parameter adjustments (a refractory period
     raised to the profile's minimum) are reported as warnings.
+
+    `adaptive_lif` populations get the adaptive LIF program's words as the
+    `decay_a`, `jump` and `beta` fields; `izhikevich` populations keep their
+    parameters and get `voltage_scale` = 2^12 (units per mV), so a weight
+    of w mV/ms becomes w * 4096 units (docs/mapping.md, "Neurocore
+    programs"). Both models are neurocore programs: on a profile that is not
+    programmable (`isa.programmable`, e.g. loihi1) the population is an
+    error naming the model and the profile, before any per-neuron work.
 
     First, before any per-neuron work, the population sizes are checked
     against the chip's compartments (an error naming the population and

@@ -90,11 +90,10 @@ private:
       const mapping::SliceInfo &slice = part.slices[s];
       snn::PopulationOp pop = mapped.populations[slice.population];
       const int64_t begin = slice.firstNeuron, end = begin + slice.count;
-      auto params = cast<snn::QuantizedParamsAttr>(pop.getParams());
-      b.create<nc::CompartmentsOp>(loc, ref(pop.getSymNameAttr()),
-                                   b.getI64IntegerAttr(begin),
-                                   b.getI64IntegerAttr(end), pop.getModelAttr(),
-                                   snn::sliceParams(params, begin, end));
+      b.create<nc::CompartmentsOp>(
+          loc, ref(pop.getSymNameAttr()), b.getI64IntegerAttr(begin),
+          b.getI64IntegerAttr(end), pop.getModelAttr(),
+          snn::sliceChipParams(pop.getParams(), begin, end));
     }
     for (; nextGroup < part.axonGroups.size() &&
            part.slices[part.axonGroups[nextGroup].slice].core == c;

@@ -335,3 +335,108 @@ snn.network @n {
   // expected-error @+1 {{conv2d stride and dilation must be in [1, 4294967295], padding in [0, 4294967295]}}
   snn.projection @p %a -> %b {connectivity = #snn.conv2d<kernel = dense<1.0> : tensor<1x1x1x1xf64>, stride = [4294967297, 1], padding = [0, 0], dilation = [1, 1], in_shape = [1, 2, 2]>} : !snn.spikes<4> -> !snn.spikes<4>
 }
+
+// -----
+
+snn.network @n attributes {dt = 1.0e-3 : f64} {
+  // expected-error @+1 {{population @iz: parameter 'a' must be in (0, 1] (1/ms), got -2.000000e-02}}
+  %iz = snn.population @iz {model = #snn.model<izhikevich>, params = #snn.izhikevich<a = -2.0e-2>} : !snn.spikes<2>
+}
+
+// -----
+
+snn.network @n attributes {dt = 1.0e-3 : f64} {
+  // expected-error @+1 {{population @iz: parameter 'c' must be below the 30 mV spike peak, got 3.500000e+01 (neuron 1)}}
+  %iz = snn.population @iz {model = #snn.model<izhikevich>, params = #snn.izhikevich<c = array<f64: -65.0, 35.0>>} : !snn.spikes<2>
+}
+
+// -----
+
+snn.network @n attributes {dt = 1.0e-3 : f64} {
+  // expected-error @+1 {{population @iz: parameter 'bias' has 3 values but the population has 2 neurons}}
+  %iz = snn.population @iz {model = #snn.model<izhikevich>, params = #snn.izhikevich<bias = array<f64: 1.0, 2.0, 3.0>>} : !snn.spikes<2>
+}
+
+// -----
+
+snn.network @n attributes {dt = 1.0e-3 : f64} {
+  // expected-error @+1 {{population @iz: parameter 'd' must be finite, got nan}}
+  %iz = snn.population @iz {model = #snn.model<izhikevich>, params = #snn.izhikevich<d = 0x7FF8000000000000 : f64>} : !snn.spikes<2>
+}
+
+// -----
+
+snn.network @n attributes {dt = 1.0e-4 : f64} {
+  // expected-error @+1 {{population @iz: model 'izhikevich' steps 1 ms at a time (its neurocore program's Euler step), but network @n has dt = 1.000000e-04 s}}
+  %iz = snn.population @iz {model = #snn.model<izhikevich>, params = #snn.izhikevich<bias = 10.0>} : !snn.spikes<2>
+}
+
+// -----
+
+snn.network @n {
+  // expected-error @+1 {{population @iz: model 'izhikevich' steps 1 ms at a time, but network @n has no 'dt' (give dt = 1.0e-3)}}
+  %iz = snn.population @iz {model = #snn.model<izhikevich>, params = #snn.izhikevich<bias = 10.0>} : !snn.spikes<2>
+}
+
+// -----
+
+snn.network @n attributes {dt = 1.0e-3 : f64} {
+  // expected-error @+1 {{population @iz: model 'izhikevich' takes #snn.izhikevich parameters, got #snn.continuous<tau_mem = 2.000000e-02, v_th = 1.000000e+00>}}
+  %iz = snn.population @iz {model = #snn.model<izhikevich>, params = #snn.continuous<tau_mem = 2.0e-2, v_th = 1.0>} : !snn.spikes<2>
+}
+
+// -----
+
+snn.network @n attributes {dt = 1.0e-3 : f64} {
+  // expected-error @+1 {{population @p: #snn.izhikevich parameters need model 'izhikevich', got 'lif'}}
+  %p = snn.population @p {model = #snn.model<lif>, params = #snn.izhikevich<bias = 10.0>} : !snn.spikes<2>
+}
+
+// -----
+
+snn.network @n attributes {dt = 1.0e-3 : f64} {
+  // expected-error @+1 {{model 'adaptive_lif' needs parameter 'tau_a'}}
+  %p = snn.population @p {model = #snn.model<adaptive_lif>, params = #snn.continuous<tau_mem = 2.0e-2, v_th = 1.0, beta = 1.8>} : !snn.spikes<2>
+}
+
+// -----
+
+snn.network @n attributes {dt = 1.0e-3 : f64} {
+  // expected-error @+1 {{parameter 'tau_a' must be > 0, got -2.000000e-01 (neuron 1)}}
+  %p = snn.population @p {model = #snn.model<adaptive_lif>, params = #snn.continuous<tau_mem = 2.0e-2, v_th = 1.0, beta = 1.8, tau_a = array<f64: 0.2, -0.2>>} : !snn.spikes<2>
+}
+
+// -----
+
+snn.network @n attributes {dt = 1.0e-3 : f64} {
+  // expected-error @+1 {{population @p: parameter 'beta' belongs to model 'adaptive_lif', not 'lif'}}
+  %p = snn.population @p {model = #snn.model<lif>, params = #snn.continuous<tau_mem = 2.0e-2, v_th = 1.0, beta = 1.8>} : !snn.spikes<2>
+}
+
+// -----
+
+snn.network @n attributes {dt = 1.0e-3 : f64} {
+  // expected-error @+1 {{population @p: model 'adaptive_lif' resets v to zero; reset = subtract is not available}}
+  %p = snn.population @p {model = #snn.model<adaptive_lif>, params = #snn.continuous<tau_mem = 2.0e-2, v_th = 1.0, tau_a = 0.2, beta = 1.8, reset = subtract>} : !snn.spikes<2>
+}
+
+// -----
+
+snn.network @n attributes {dt = 1.0e-3 : f64} {
+  // expected-error @+1 {{parameter 'decay_a' must be in [0, 1], got 2.000000e+00}}
+  %p = snn.population @p {model = #snn.model<adaptive_lif>, params = #snn.discrete<decay_u = 1.0, decay_v = 5.0e-2, v_th = 1.0, decay_a = 2.0, jump = 5.0e-3, beta = 1.8>} : !snn.spikes<2>
+}
+
+// -----
+
+snn.network @n attributes {dt = 1.0e-3 : f64} {
+  // expected-error @+1 {{model 'adaptive_lif' needs parameter 'jump'}}
+  %p = snn.population @p {model = #snn.model<adaptive_lif>, params = #snn.quantized<decay_u = 4095, decay_v = 200, vth_mant = 8192, bias_mant = 0, bias_exp = 0, refractory = 1, vmin_exp = 23, vmax_exp = 7, decay_a = 20, beta = 461>} : !snn.spikes<2>
+}
+
+// -----
+
+snn.network @n attributes {dt = 1.0e-3 : f64} {
+  // expected-error @+1 {{population @p: parameter 'decay_a' belongs to model 'adaptive_lif', not 'cuba_lif'}}
+  %p = snn.population @p {model = #snn.model<cuba_lif>, params = #snn.quantized<decay_u = 4095, decay_v = 200, vth_mant = 8192, bias_mant = 0, bias_exp = 0, refractory = 1, vmin_exp = 23, vmax_exp = 7, decay_a = 20>} : !snn.spikes<2>
+}

@@ -75,7 +75,8 @@ def NC_CompartmentsOp : NC_Op<"compartments", [
   let summary = "A slice [begin, end) of a population on this core";
   let description = [{
     Neurons `begin` to `end - 1` of the population, with the model and the
-    quantized parameters copied from it (per-neuron arrays cut to the slice).
+    quantized parameters (`#snn.izhikevich` for that model) copied from it
+    (per-neuron arrays cut to the slice).
     An empty slice is erased by the canonicalizer.
 
     ```mlir
@@ -87,7 +88,7 @@ def NC_CompartmentsOp : NC_Op<"compartments", [
   }];
   let arguments = (ins SymbolRefAttr:$population, Cajal_I64Attr:$begin,
                    Cajal_I64Attr:$end, SNN_NeuronModelAttr:$model,
-                   SNN_QuantizedParamsAttr:$params);
+                   SNN_ChipParamsAttr:$params);
   let assemblyFormat = [{
     $population ` ` `[` $begin `,` $end `)` attr-dict
   }];

@@ -53,9 +53,16 @@ mlir::Attribute sliceField(mlir::Attribute field, int64_t begin, int64_t end);
 /// Cut every field of a quantized parameter set to [begin, end).
 QuantizedParamsAttr sliceParams(QuantizedParamsAttr params, int64_t begin,
                                 int64_t end);
+IzhikevichParamsAttr sliceParams(IzhikevichParamsAttr params, int64_t begin,
+                                 int64_t end);
+/// sliceParams of the parameters of a population mapped onto a chip
+/// (#snn.quantized or #snn.izhikevich).
+mlir::Attribute sliceChipParams(mlir::Attribute params, int64_t begin,
+                                int64_t end);
 
 /// Call `fn(name, value, integral)` for each numeric field of a parameter
-/// attribute (continuous, discrete or quantized). Absent fields give null.
+/// attribute (continuous, discrete, quantized or izhikevich). Absent fields
+/// give null.
 void forEachField(
     mlir::Attribute params,
     llvm::function_ref<void(llvm::StringRef, mlir::Attribute, bool)> fn);

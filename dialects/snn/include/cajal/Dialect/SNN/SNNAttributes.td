@@ -29,7 +29,9 @@ def SNN_NeuronModel : I32EnumAttr<"NeuronModel", "neuron model", [
     I32EnumAttrCase<"IF", 0, "if">,
     I32EnumAttrCase<"LIF", 1, "lif">,
     I32EnumAttrCase<"CubaLIF", 2, "cuba_lif">,
-    I32EnumAttrCase<"LI", 3, "li">]> {
+    I32EnumAttrCase<"LI", 3, "li">,
+    I32EnumAttrCase<"Izhikevich", 4, "izhikevich">,
+    I32EnumAttrCase<"AdaptiveLIF", 5, "adaptive_lif">]> {
   let cppNamespace = "::cajal::snn";
   let genSpecializedAttr = 0;
 }
@@ -54,10 +56,19 @@ def SNN_NeuronModelAttr : EnumAttr<SNN_Dialect, SNN_NeuronModel, "model"> {
     `if` (integrate and fire, no leak), `lif` (leaky integrate and fire, the
     input goes straight into the membrane), `cuba_lif` (current-based LIF: a
     synaptic current with its own time constant), `li` (leaky integrator,
-    never spikes: a readout).
+    never spikes: a readout), `adaptive_lif` (LIF with an adaptive threshold,
+    the LSNN neuron of Bellec et al. 2018: parameters `tau_a`, `beta`, `jump`
+    of `#snn.continuous`), `izhikevich` (Izhikevich 2003, parameters
+    `#snn.izhikevich`).
+
+    The LIF family (`if`, `lif`, `cuba_lif`, `li`) runs on every profile;
+    `adaptive_lif` and `izhikevich` are neurocore programs
+    (docs/neurocore-isa.md) and need a programmable profile such as
+    `loihi2`.
 
     ```mlir
     #snn.model<cuba_lif>
+    #snn.model<izhikevich>
     ```
   }];
   let assemblyFormat = "`<` $value `>`";
@@ -117,6 +128,12 @@ def SNN_ContinuousParamsAttr : SNN_Attr<"ContinuousParams", "continuous"> {
     input current), `t_ref = 0`, `w_in = 1` (cuba_lif), `reset = zero`.
     `tau_mem` is required by lif, cuba_lif and li; `tau_syn` by cuba_lif;
     `v_th` by every model but li.
+    `adaptive_lif` (LSNN, Bellec et al. 2018) adds an adaptation variable a
+    that decays with `tau_a` (s, required), grows by `jump` on each spike
+    (default 1 - exp(-dt / tau_a), LSNN's choice, so that a stays in
+    [0, 1]) and raises the threshold to `v_th + beta * a` (`beta` in volts,
+    required); its reset is `zero`. The other models take none of the
+    three.
     Every value must be finite (NaN and infinities are refused). Time
     constants and `r` must be > 0, `v_th` > 0 or, with a zero reset
     and a `v_reset`, `v_th` > `v_reset` (the chip resets to 0, so v is
@@ -125,6 +142,8 @@ def SNN_ContinuousParamsAttr : SNN_Attr<"ContinuousParams", "continuous"> {
     ```mlir
     #snn.continuous<tau_mem = 2.0e-2, tau_syn = 5.0e-3, v_th = 1.0,
                     t_ref = 2.0e-3, reset = subtract>
+    #snn.continuous<tau_mem = 2.0e-2, v_th = 1.0, tau_a = 2.0e-1,
+                    beta = 1.8>
     ```
   }];
   let parameters = (ins
@@ -137,6 +156,9 @@ def SNN_ContinuousParamsAttr : SNN_Attr<"ContinuousParams", "continuous"> {
     SNN_Field<"constant input current">:$bias,
     SNN_Field<"refractory period (s)">:$t_ref,
     SNN_Field<"cuba_lif: weight of the input into the current">:$w_in,
+    SNN_Field<"adaptive_lif: adaptation time constant (s)">:$tau_a,
+    SNN_Field<"adaptive_lif: threshold increase per unit of a (V)">:$beta,
+    SNN_Field<"adaptive_lif: increase of a per spike">:$jump,
     SNN_ResetParameter:$reset);
   let assemblyFormat = "`<` struct(params) `>`";
 }
@@ -156,6 +178,10 @@ def SNN_DiscreteParamsAttr : SNN_Attr<"DiscreteParams", "discrete"> {
     The chip resets v to 0, so v is shifted: model v = v + `v_offset`.
     Defaults: `v_th` none, `bias = 0`, `input_scale = 1`, `refractory = 0`,
     `v_offset = 0`, `reset = zero`.
+    `adaptive_lif` also needs the adaptation: each step
+    `a = a * (1 - decay_a)` (`decay_a` in [0, 1]), then `a += jump` on a
+    spike; the threshold is `v_th + beta * a`. Other models take none of
+    `decay_a`, `jump`, `beta`.
 
     ```mlir
     #snn.discrete<decay_u = 1.0, decay_v = 4.877e-2, v_th = 1.0,
@@ -170,6 +196,9 @@ def SNN_DiscreteParamsAttr : SNN_Attr<"DiscreteParams", "discrete"> {
     SNN_Field<"factor applied to every incoming weight">:$input_scale,
     SNN_Field<"refractory period (steps)">:$refractory,
     SNN_Field<"model v = discrete v + v_offset">:$v_offset,
+    SNN_Field<"adaptive_lif: fraction of a lost per step">:$decay_a,
+    SNN_Field<"adaptive_lif: increase of a per spike">:$jump,
+    SNN_Field<"adaptive_lif: threshold increase per unit of a">:$beta,
     SNN_ResetParameter:$reset);
   let assemblyFormat = "`<` struct(params) `>`";
 }
@@ -182,7 +211,10 @@ def SNN_QuantizedParamsAttr : SNN_Attr<"QuantizedParams", "quantized"> {
     (vth = vth_mant << thresholdShift); `bias_mant` and `bias_exp`
     (bias = bias_mant * 2^bias_exp); `refractory` (steps); `vmin_exp`,
     `vmax_exp` (the clip range of v). Ranges are checked against the
-    profile when the image is written.
+    profile when the image is written. `adaptive_lif` adds the adaptive
+    LIF program's words (docs/mapping.md): `decay_a` in [0, 2^decayBits],
+    `jump` (a in units of 2^-16) and `beta` (v units per unit of a, times
+    2^8: the threshold is vth + (beta * a >> 8)).
 
     ```mlir
     #snn.quantized<decay_u = 4095, decay_v = 200, vth_mant = 8192,
@@ -199,7 +231,48 @@ def SNN_QuantizedParamsAttr : SNN_Attr<"QuantizedParams", "quantized"> {
     SNN_RequiredField<"">:$refractory,
     SNN_RequiredField<"">:$vmin_exp,
     SNN_RequiredField<"">:$vmax_exp,
+    SNN_Field<"adaptive_lif: decay code of a">:$decay_a,
+    SNN_Field<"adaptive_lif: increase of a per spike">:$jump,
+    SNN_Field<"adaptive_lif: threshold weight of a">:$beta,
     SNN_ResetParameter:$reset);
+  let assemblyFormat = "`<` struct(params) `>`";
+}
+
+def SNN_IzhikevichParamsAttr : SNN_Attr<"IzhikevichParams", "izhikevich"> {
+  let summary = "Izhikevich (2003) neuron parameters (ms, mV)";
+  let description = [{
+    The simple model of Izhikevich (IEEE Trans. Neural Netw. 14(6), 2003),
+    in its own units: v and u in mV, time in ms,
+
+        dv/dt = 0.04 v^2 + 5 v + 140 - u + I
+        du/dt = a (b v - u)
+        v >= 30 mV: spike, v <- c, u <- u + d
+
+    with I = `bias` (a constant current, mV/ms) plus the synaptic input: a
+    spike of weight w adds w mV/ms to I for the step it arrives in. The
+    neurocore program (docs/neurocore-isa.md) advances one 1 ms step (v in
+    two 0.5 ms Euler half steps, then u, as Izhikevich's published code),
+    so the network's `dt` must be 1.0e-3 s. The parameters stay in this
+    form through snn-discretize and snn-quantize, which sets the
+    population's `voltage_scale` (2^12 integer units per mV) and turns the
+    weights into those units. Each field is a scalar or a per-neuron
+    `array<f64: ...>`; `b` and `c` fix the program's initial state
+    (v = c, u = b c) and must be one value per population when it is
+    mapped onto a chip. Defaults are the regular-spiking cell: `a = 0.02`,
+    `b = 0.2`, `c = -65`, `d = 8`, `bias = 0`. `a` must be in (0, 1], `c`
+    below the 30 mV spike peak; every value finite.
+
+    ```mlir
+    #snn.izhikevich<a = 2.0e-2, b = 2.0e-1, c = -65.0, d = 8.0, bias = 10.0>
+    #snn.izhikevich<a = 1.0e-1, d = 2.0>
+    ```
+  }];
+  let parameters = (ins
+    SNN_Field<"recovery rate (1/ms)">:$a,
+    SNN_Field<"sensitivity of u to v">:$b,
+    SNN_Field<"reset potential (mV)">:$c,
+    SNN_Field<"jump of u after a spike (mV)">:$d,
+    SNN_Field<"constant input current (mV/ms)">:$bias);
   let assemblyFormat = "`<` struct(params) `>`";
 }
 
@@ -312,7 +385,12 @@ def SNN_Conv2dAttr : SNN_Attr<"Conv2d", "conv2d"> {
 
 def SNN_ParamsAttr : AnyAttrOf<[SNN_ContinuousParamsAttr,
                                 SNN_DiscreteParamsAttr,
-                                SNN_QuantizedParamsAttr]>;
+                                SNN_QuantizedParamsAttr,
+                                SNN_IzhikevichParamsAttr]>;
+
+// What a population's parameters are once mapped onto a chip.
+def SNN_ChipParamsAttr : AnyAttrOf<[SNN_QuantizedParamsAttr,
+                                    SNN_IzhikevichParamsAttr]>;
 
 def SNN_ConnectivityAttr : AnyAttrOf<[SNN_DenseAttr, SNN_SparseAttr,
                                       SNN_OneToOneAttr, SNN_FixedProbAttr,

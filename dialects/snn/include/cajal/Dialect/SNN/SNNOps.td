@@ -73,7 +73,8 @@ def SNN_PopulationOp : SNN_NodeOp<"population"> {
   let summary = "A population of neurons of one model";
   let description = [{
     The result type gives the shape. `params` is `#snn.continuous`,
-    `#snn.discrete` or `#snn.quantized`; each numeric field is a scalar or an
+    `#snn.discrete` or `#snn.quantized` (`#snn.izhikevich` for, and only
+    for, model `izhikevich`); each numeric field is a scalar or an
     array with one entry per neuron. After `snn-quantize`, `voltage_scale`
     (integer units per unit of v) relates the chip's state to the model's.
     After `snn-partition`, `slices` holds the slice boundaries (first neuron
@@ -83,6 +84,9 @@ def SNN_PopulationOp : SNN_NodeOp<"population"> {
     %exc = snn.population @exc {model = #snn.model<cuba_lif>,
         params = #snn.continuous<tau_mem = 2.0e-2, tau_syn = 5.0e-3,
                                  v_th = array<f64: 1.0, 1.5>>}
+        : !snn.spikes<2>
+    %rs = snn.population @rs {model = #snn.model<izhikevich>,
+        params = #snn.izhikevich<bias = array<f64: 5.0, 10.0>>}
         : !snn.spikes<2>
     ```
   }];

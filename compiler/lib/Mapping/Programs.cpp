@@ -1,0 +1,160 @@
+//===- Programs.cpp - The neurocore program each population runs ----------===//
+//
+// Adaptive LIF keeps the LIF record (p0..p6 from lifParamWords) and adds
+// three words: decayA, a DECAY code like the record's decays; jump, a's
+// increase per spike in units of 2^-16; beta, the threshold's increase per
+// unit of a in v units, scaled so that the program's
+// (beta * a) >> kAdaptiveLifBetaShift is beta_model * a_model * scale v
+// units. Izhikevich's words are chip::izhikevichParamWords. Values that do
+// not fit their 32-bit parameter words are errors, never wrapped.
+//
+//===----------------------------------------------------------------------===//
+#include "cajal/Mapping/Programs.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <sstream>
+
+namespace cajal::mapping {
+
+namespace {
+
+std::string fmt(double v) {
+  std::ostringstream os;
+  os << v;
+  return os.str();
+}
+
+/// round(value), when it fits a signed 32-bit word.
+Result<int64_t> word32(const char *name, double model, double value) {
+  const double rounded = std::round(value);
+  if (!(std::fabs(rounded) <= double(std::numeric_limits<int32_t>::max())))
+    return makeError(std::string(name) + " = " + fmt(model) + " becomes " +
+                     fmt(rounded) +
+                     " integer units, outside the program's 32-bit word");
+  return int64_t(rounded);
+}
+
+} // namespace
+
+const char *programModelName(PopulationProgram program) {
+  switch (program) {
+  case PopulationProgram::LifFamily:
+    return "lif";
+  case PopulationProgram::AdaptiveLif:
+    return "adaptive_lif";
+  case PopulationProgram::Izhikevich:
+    return "izhikevich";
+  }
+  return "lif";
+}
+
+std::optional<chip::Program> populationProgram(const Population &pop,
+                                               const chip::Profile &profile) {
+  switch (pop.program) {
+  case PopulationProgram::LifFamily:
+    return std::nullopt;
+  case PopulationProgram::AdaptiveLif:
+    return chip::adaptiveLifProgram(profile.neuron);
+  case PopulationProgram::Izhikevich:
+    return chip::izhikevichProgram(pop.izhikevichRest);
+  }
+  return std::nullopt;
+}
+
+Status checkPopulationProgram(const Population &pop,
+                              const chip::Profile &profile) {
+  std::optional<chip::Program> program = populationProgram(pop, profile);
+  if (!program)
+    return Status::ok();
+  const std::string model = programModelName(pop.program);
+  const ErrorSubject subject = aboutPopulation(pop.name, "model");
+  if (!profile.isa.programmable)
+    return makeError("population \"" + pop.name + "\": model " + model +
+                         " needs a programmable neurocore; profile \"" +
+                         profile.name +
+                         "\" runs only the LIF family (isa.programmable)",
+                     subject);
+  if (Status s = chip::validateProgram(*program, profile); !s)
+    return makeError("population \"" + pop.name + "\": model " + model +
+                         ": program " + program->name +
+                         " is refused by profile \"" + profile.name +
+                         "\": " + s.error(),
+                     subject);
+  return Status::ok();
+}
+
+Result<AdaptationWords> quantizeAdaptation(double decayA, double jump,
+                                           double beta, double voltageScale,
+                                           const chip::NeuronFormat &format) {
+  for (auto [name, value] : {std::pair<const char *, double>{"decay_a", decayA},
+                             {"jump", jump},
+                             {"beta", beta}})
+    if (!std::isfinite(value))
+      return makeError(std::string(name) + " = " + fmt(value) +
+                       " must be finite");
+  AdaptationWords w;
+  // A DECAY code: 2^decayBits clears a every step (decay_a = 1).
+  const double full = std::ldexp(1.0, int(format.decayBits));
+  w.decayA = int64_t(std::clamp(std::round(decayA * full), 0.0, full));
+  Result<int64_t> jumpWord =
+      word32("jump", jump, std::ldexp(jump, int(kAdaptationFractionBits)));
+  if (!jumpWord)
+    return jumpWord.takeError();
+  w.jump = *jumpWord;
+  const int shift =
+      int(chip::kAdaptiveLifBetaShift) - int(kAdaptationFractionBits);
+  Result<int64_t> betaWord =
+      word32("beta", beta, std::ldexp(beta * voltageScale, shift));
+  if (!betaWord)
+    return betaWord.takeError();
+  w.beta = *betaWord;
+  return w;
+}
+
+Result<std::vector<int64_t>>
+izhikevichWords(const chip::IzhikevichParams &params) {
+  const std::vector<int64_t> words = chip::izhikevichParamWords(params);
+  const char *names[] = {"a", "b", "c", "d", "bias"};
+  const double values[] = {params.a, params.b, params.c, params.d,
+                           params.current};
+  const unsigned bits[] = {
+      chip::kIzhikevichCoefficientBits, chip::kIzhikevichCoefficientBits,
+      chip::kIzhikevichFractionBits, chip::kIzhikevichFractionBits,
+      chip::kIzhikevichFractionBits};
+  for (size_t k = 0; k < words.size(); ++k)
+    if (Result<int64_t> w =
+            word32(names[k], values[k], std::ldexp(values[k], int(bits[k])));
+        !w)
+      return w.takeError();
+  return words;
+}
+
+std::vector<int64_t> compartmentWords(const Population &pop, uint32_t i,
+                                      const chip::NeuronFormat &format) {
+  switch (pop.program) {
+  case PopulationProgram::LifFamily:
+    return {};
+  case PopulationProgram::AdaptiveLif: {
+    std::vector<int64_t> words = chip::lifParamWords(pop.paramsOf(i), format);
+    const std::vector<int64_t> &extra = pop.programWordsOf(i);
+    words.insert(words.end(), extra.begin(), extra.end());
+    return words;
+  }
+  case PopulationProgram::Izhikevich:
+    return pop.programWordsOf(i);
+  }
+  return {};
+}
+
+chip::CompartmentParams inertRecord(const chip::Profile &profile) {
+  chip::CompartmentParams record;
+  record.refractory = uint8_t(std::max(1u, profile.neuron.refractoryMin));
+  record.refractory = uint8_t(
+      std::min<unsigned>(record.refractory, profile.neuron.refractoryMax));
+  record.flags = chip::NoSpike;
+  return record;
+}
+
+} // namespace cajal::mapping
