@@ -41,6 +41,7 @@ chip::Image benchImage(const chip::Profile &profile, uint32_t n,
       records[i].thresholdMantissa = 200;
       records[i].decayV = 200;
       records[i].decayU = 4095;
+      records[i].vmaxExponent = uint8_t(profile.neuron.vmaxExponentMax);
     }
     const uint32_t core = b.addCore(std::move(records));
     slices.push_back({core, 0, first, count});
