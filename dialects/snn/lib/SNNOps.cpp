@@ -15,6 +15,7 @@
 #include "llvm/ADT/StringMap.h"
 
 #include <cmath>
+#include <string>
 
 using namespace mlir;
 using namespace cajal::snn;
@@ -88,6 +89,14 @@ LogicalResult NetworkOp::verify() {
 
 namespace {
 
+/// "population @name: ", in front of every message about a population's
+/// parameters.
+std::string populationPrefix(Operation *op) {
+  auto name = op->getAttrOfType<StringAttr>(SymbolTable::getSymbolAttrName());
+  return ("population @" + (name ? name.getValue() : StringRef("?")) + ": ")
+      .str();
+}
+
 /// Check one numeric field: kind, length, and `ok(value)` for every value.
 LogicalResult checkField(Operation *op, StringRef name, Attribute field,
                          bool integral, int64_t size,
@@ -95,13 +104,14 @@ LogicalResult checkField(Operation *op, StringRef name, Attribute field,
   SmallVector<double> values;
   if (failed(readField(field, values, integral)))
     return op->emitOpError()
-           << "parameter '" << name << "' must be "
+           << populationPrefix(op) << "parameter '" << name << "' must be "
            << (integral ? "an integer or array<i64>" : "a number or array<f64>")
            << ", got " << field;
   if (values.size() > 1 && int64_t(values.size()) != size)
     return op->emitOpError()
-           << "parameter '" << name << "' has " << values.size()
-           << " values but the population has " << size << " neurons";
+           << populationPrefix(op) << "parameter '" << name << "' has "
+           << values.size() << " values but the population has " << size
+           << " neurons";
   for (auto [i, v] : llvm::enumerate(values)) {
     // NaN and infinities pass no physical check: the chip would fire every
     // neuron every step (or never).
@@ -109,7 +119,8 @@ LogicalResult checkField(Operation *op, StringRef name, Attribute field,
     if (finite && ok(v))
       continue;
     InFlightDiagnostic diag = op->emitOpError()
-                              << "parameter '" << name << "' must be "
+                              << populationPrefix(op) << "parameter '" << name
+                              << "' must be "
                               << (finite ? what : StringRef("finite"))
                               << ", got " << v;
     if (values.size() > 1)
@@ -127,7 +138,8 @@ bool anyValue(double) { return true; }
 LogicalResult requireField(PopulationOp op, Attribute field, StringRef name) {
   if (field)
     return success();
-  return op.emitOpError() << "model '" << stringifyNeuronModel(op.getModel())
+  return op.emitOpError() << populationPrefix(op) << "model '"
+                          << stringifyNeuronModel(op.getModel())
                           << "' needs parameter '" << name << "'";
 }
 
