@@ -1,15 +1,19 @@
-"""cjimg.py - read a Cajal chip image (.cjimg, format version 2) into numpy.
+"""cjimg.py - read a Cajal chip image (.cjimg, format version 3) into numpy.
 
 The peer benchmark needs every compartment's integer parameters and every
 synapse of an image with 10^7 synapses and more. `cajal inspect --json`
 prints one line per synapse (hundreds of MB at that size), so this module
 reads the binary file directly, as docs/chip-image.md ("File format,
-version 2") lays it out, and unpacks the synapse words with vectorised
+version 3") lays it out, and unpacks the synapse words with vectorised
 numpy: per group, synapse i sits in word firstWord + i // P at bit offset
 (i % P) * B. The result is flattened into a global numbering (compartment
 g = compartment base of its core + local index, likewise for input axons)
 and expanded into one (pre, post, weight, delay) list per spike origin:
 compartments (via their output axons) and host-source channels.
+
+Only LIF compartments driven by their records are modelled: an image whose
+populations run a program of the PRGS section (Population::program other
+than kLifByRecord) is refused.
 
 The checksum and the profile fingerprint are not checked here: the C++
 loader (`cajal run`) checks both on the same file in the same benchmark run.
@@ -35,6 +39,8 @@ AXON = np.dtype([("firstWord", "<u4"), ("synapseCount", "<u4"),
 FLAG_RESET_BY_SUBTRACTION = 1
 FLAG_NO_SPIKE = 2
 SOURCE_KINDS = {0: "external", 1: "file", 2: "poisson", 3: "periodic"}
+# Population::kLifByRecord: the LIF program each compartment's record names.
+LIF_BY_RECORD = 0xFFFFFFFF
 
 
 class ImageError(Exception):
@@ -120,6 +126,8 @@ def _read_core(r, index):
     core["words"] = r.counted("<u8", where + " synapse words")
     core["outputBegin"] = r.counted("<u4", where + " outputBegin")
     core["outputAxons"] = r.array("<u4", 2 * r.u32(where), where + " output axons")
+    core["paramBegin"] = r.counted("<u4", where + " paramBegin")
+    core["paramWords"] = r.counted("<i8", where + " parameter words")
     return core
 
 
@@ -142,7 +150,11 @@ def _read_populations(r):
     for i in range(r.u32("population count")):
         w = f"population {i}"
         p = {"name": r.string(w), "size": r.u32(w),
-             "recordSpikes": bool(r.u8(w)), "recordState": bool(r.u8(w))}
+             "recordSpikes": bool(r.u8(w)), "recordState": bool(r.u8(w)),
+             "program": r.u32(w)}
+        if p["program"] != LIF_BY_RECORD:
+            raise ImageError(f"{r.path}: population {p['name']!r} runs program "
+                             f"{p['program']}; this reader models LIF records only")
         p["slices"] = r.array("<u4", 4 * r.u32(w), w + " slices").reshape(-1, 4)
         p["aliases"] = [r.string(w) for _ in range(r.u32(w + " alias count"))]
         pops.append(p)
@@ -159,9 +171,9 @@ def read_raw(path):
         raise ImageError(f'{path}: not a chip image: wrong magic')
     r.pos = 8
     version = r.u32("version")
-    if version != 2:
+    if version != 3:
         raise ImageError(f"{path}: unsupported image version {version} "
-                         "(this reader reads version 2)")
+                         "(this reader reads version 3)")
     image = {"cores": []}
     while r.pos < len(data):
         r.need(12, "section header")

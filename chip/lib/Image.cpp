@@ -12,14 +12,18 @@
 // the writers run it so that no image with dangling indices is ever written.
 // validate() adds the profile: core counts and mesh coordinates, per-core
 // resources, compartment parameter ranges, the synapse format of each group
-// and every unpacked synapse's compartment and delay.
+// and every unpacked synapse's compartment and delay, every program
+// (validateProgram, named by the populations that run it) and every
+// compartment's parameter words against the program it runs.
 //
 //===----------------------------------------------------------------------===//
 
 #include "cajal/Chip/Image.h"
 #include "ImageInternal.h"
 #include "cajal/Chip/CompartmentCheck.h"
+#include "cajal/Chip/StandardPrograms.h"
 
+#include <array>
 #include <map>
 #include <set>
 #include <string>
@@ -231,8 +235,13 @@ Status checkSourceStructure(const std::vector<CoreShape> &cores,
 }
 
 Status checkPopulationStructure(const std::vector<CoreShape> &cores,
-                                const Population &p) {
+                                const Population &p, size_t programCount) {
   const std::string where = "population \"" + p.name + "\"";
+  if (p.program != Population::kLifByRecord && p.program >= programCount)
+    return makeError(where + ": program index " + str(p.program) +
+                         " out of range (image has " + str(programCount) +
+                         " programs)",
+                     {ErrorSubject::Kind::Population, p.name, "program"});
   uint64_t next = 0;
   for (size_t i = 0; i < p.slices.size(); ++i) {
     const Slice &sl = p.slices[i];
@@ -294,6 +303,17 @@ Status validateCoreStructure(const Core &core, size_t index) {
                               core.outputAxons.size(), where + ": outputBegin");
       !s)
     return s;
+  // Parameter words: none at all, or a prefix-offset array over them.
+  if (core.paramBegin.empty()) {
+    if (!core.paramWords.empty())
+      return makeError(where + ": " + str(core.paramWords.size()) +
+                       " parameter words but no paramBegin table");
+  } else if (Status s =
+                 checkOffsets(core.paramBegin, core.compartments.size(),
+                              core.paramWords.size(), where + ": paramBegin");
+             !s) {
+    return s;
+  }
   for (size_t a = 0; a < core.inputAxons.size(); ++a) {
     const InputAxon &ax = core.inputAxons[a];
     if (ax.synapseCount == 0)
@@ -330,7 +350,9 @@ Status validateStructure(const Image &image) {
     if (Status s = checkSourceStructure(shapes, image.sources[i], i); !s)
       return s;
   for (size_t i = 0; i < image.populations.size(); ++i)
-    if (Status s = checkPopulationStructure(shapes, image.populations[i]); !s)
+    if (Status s = checkPopulationStructure(shapes, image.populations[i],
+                                            image.programs.size());
+        !s)
       return s;
   return checkNodeNames(image);
 }
@@ -415,6 +437,136 @@ Status checkCore(const Image &image, size_t c, const Profile &profile) {
   return Status::ok();
 }
 
+/// The populations that run program `index`, as a message prefix
+/// ("population \"a\": ", "populations \"a\", \"b\": "); empty when none.
+std::string programUsers(const Image &image, size_t index) {
+  std::string names;
+  size_t count = 0;
+  for (const Population &p : image.populations)
+    if (p.program == index)
+      names += (count++ ? ", \"" : "\"") + p.name + "\"";
+  if (count == 0)
+    return "";
+  return (count == 1 ? "population " : "populations ") + names + ": ";
+}
+
+ErrorSubject populationSubject(const Population &p, const char *field) {
+  return {ErrorSubject::Kind::Population, p.name, field};
+}
+
+/// Every program against the profile, then every compartment's parameter
+/// words against the program it runs (docs/chip-image.md, "Validation").
+Status checkPrograms(const Image &image, const Profile &profile) {
+  for (size_t i = 0; i < image.programs.size(); ++i) {
+    const Program &program = image.programs[i];
+    if (Status s = validateProgram(program, profile); !s) {
+      ErrorSubject subject;
+      for (const Population &p : image.populations)
+        if (p.program == i) {
+          subject = populationSubject(p, "program");
+          break;
+        }
+      return makeError(programUsers(image, i) + "program \"" + program.name +
+                           "\": " + s.error(),
+                       subject);
+    }
+  }
+  // lifVariant[r]: the LIF program a record with reset r names;
+  // isVariant[i][r]: image program i is that program.
+  const NeuronFormat &f = profile.neuron;
+  const Program lifVariant[3] = {lifProgram(f, LifReset::Zero),
+                                 lifProgram(f, LifReset::Subtract),
+                                 lifProgram(f, LifReset::NoSpike)};
+  std::vector<std::array<bool, 3>> isVariant(image.programs.size());
+  std::vector<bool> lifFamily(image.programs.size());
+  for (size_t i = 0; i < image.programs.size(); ++i) {
+    for (size_t r = 0; r < 3; ++r) {
+      isVariant[i][r] = image.programs[i] == lifVariant[r];
+      lifFamily[i] = lifFamily[i] || isVariant[i][r];
+    }
+  }
+  // The population each compartment belongs to (the first that names it).
+  constexpr uint32_t kNone = UINT32_MAX;
+  std::vector<std::vector<uint32_t>> owner(image.cores.size());
+  for (size_t k = 0; k < image.cores.size(); ++k)
+    owner[k].assign(image.cores[k].compartments.size(), kNone);
+  for (size_t n = 0; n < image.populations.size(); ++n)
+    for (const Slice &sl : image.populations[n].slices)
+      for (uint32_t i = 0; i < sl.count; ++i) {
+        uint32_t &o = owner[sl.core][sl.firstCompartment + i];
+        if (o == kNone)
+          o = uint32_t(n);
+      }
+  for (size_t k = 0; k < image.cores.size(); ++k) {
+    const Core &core = image.cores[k];
+    for (size_t c = 0; c < core.compartments.size(); ++c) {
+      const size_t words = core.paramBegin.empty()
+                               ? 0
+                               : core.paramBegin[c + 1] - core.paramBegin[c];
+      const std::string at = "core " + str(k) + " compartment " + str(c) + ": ";
+      if (owner[k][c] == kNone) {
+        if (words != 0)
+          return makeError(at + str(words) +
+                           " parameter words, but the compartment is in no "
+                           "population: it runs the LIF program its record "
+                           "names, whose words come from the record "
+                           "(expected none)");
+        continue;
+      }
+      const Population &pop = image.populations[owner[k][c]];
+      const std::string where = "population \"" + pop.name + "\": " + at;
+      if (pop.program == Population::kLifByRecord) {
+        if (words != 0)
+          return makeError(where + str(words) +
+                               " parameter words, but the population runs "
+                               "the LIF program its records name, whose "
+                               "words come from the record (expected none)",
+                           populationSubject(pop, "paramWords"));
+        continue;
+      }
+      const Program &program = image.programs[pop.program];
+      if (lifFamily[pop.program]) {
+        const CompartmentParams &record = core.compartments[c];
+        const LifReset reset = lifResetOf(record);
+        if (!isVariant[pop.program][size_t(reset)])
+          return makeError(
+              where + "record flags " + str(record.flags) +
+                  " name LIF program \"" + lifVariant[size_t(reset)].name +
+                  "\", but the population runs \"" + program.name + "\"",
+              populationSubject(pop, "flags"));
+        if (words != 0)
+          return makeError(where + str(words) +
+                               " parameter words, but LIF-family program \"" +
+                               program.name +
+                               "\" takes its words from the compartment "
+                               "record (expected none)",
+                           populationSubject(pop, "paramWords"));
+        continue;
+      }
+      if (words != program.params.size())
+        return makeError(where + str(words) + " parameter words, program \"" +
+                             program.name + "\" declares " +
+                             str(program.params.size()),
+                         populationSubject(pop, "paramWords"));
+      for (size_t w = 0; w < words; ++w) {
+        const int64_t value = core.paramWords[core.paramBegin[c] + w];
+        const ParamWord &decl = program.params[w];
+        const int64_t lo = wordMin(decl.bits, decl.isSigned);
+        const int64_t hi = wordMax(decl.bits, decl.isSigned);
+        if (value < lo || value > hi)
+          return makeError(where + "parameter word p" + str(w) + " (" +
+                               decl.name + ") = " + std::to_string(value) +
+                               " is outside its " + str(decl.bits) + "-bit " +
+                               (decl.isSigned ? "signed" : "unsigned") +
+                               " range [" + std::to_string(lo) + ", " +
+                               std::to_string(hi) + "]",
+                           populationSubject(pop, "paramWords"));
+      }
+    }
+  }
+  return Status::ok();
+}
+
 } // namespace
 
 Status checkCorePosition(uint32_t x, uint32_t y, uint32_t slot,
@@ -475,7 +627,7 @@ Status validate(const Image &image, const Profile &profile) {
                        ", y " + str(core.y) + ", slot " + str(core.tileSlot) +
                        ") is used by another core");
   }
-  return Status::ok();
+  return checkPrograms(image, profile);
 }
 
 } // namespace cajal::chip

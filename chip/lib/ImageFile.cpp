@@ -4,9 +4,10 @@
 //   "CAJALIMG" (8 bytes), u32 version, then sections, each
 //   char[4] tag, u64 body length, body:
 //     HEAD  u64 profile fingerprint, str profile name, u32 core count
-//     CORE  one per core, in index order
+//     CORE  one per core, in index order (with its parameter words)
 //     SRCS  the spike sources
-//     POPS  the populations and their slices
+//     PRGS  the neuron programs, each once
+//     POPS  the populations, their slices and program indices
 //     END   u64 FNV-1a 64 of every byte of the file before the END tag.
 //
 // Writing streams: the header goes out at create(), each core at addCore()
@@ -106,6 +107,44 @@ std::string encodeCore(const Core &c) {
   o.u32(uint32_t(c.outputAxons.size()));
   for (const AxonTarget &t : c.outputAxons)
     putTarget(o, t);
+  putOffsets(o, c.paramBegin);
+  o.u32(uint32_t(c.paramWords.size()));
+  for (int64_t w : c.paramWords)
+    o.u64(uint64_t(w));
+  return o.b;
+}
+
+std::string encodePrograms(const std::vector<Program> &programs) {
+  Bytes o;
+  o.u32(uint32_t(programs.size()));
+  for (const Program &p : programs) {
+    o.text(p.name);
+    o.u32(uint32_t(p.state.size()));
+    for (const StateWord &w : p.state) {
+      o.text(w.name);
+      o.u8(w.bits);
+      o.u8(w.isSigned ? 1 : 0);
+      o.u8(uint8_t(w.overflow));
+      o.u32(uint32_t(w.initial));
+    }
+    o.u32(uint32_t(p.params.size()));
+    for (const ParamWord &w : p.params) {
+      o.text(w.name);
+      o.u8(w.bits);
+      o.u8(w.isSigned ? 1 : 0);
+    }
+    o.u32(uint32_t(p.constants.size()));
+    for (int64_t c : p.constants)
+      o.u64(uint64_t(c));
+    o.u32(uint32_t(p.refractoryWord));
+    o.u8(uint8_t(p.refractoryPeriod.kind));
+    o.u8(p.refractoryPeriod.index);
+    o.u8(p.skipIdle ? 1 : 0);
+    o.u32(p.idleParams);
+    o.u32(uint32_t(p.code.size()));
+    for (uint64_t word : p.code)
+      o.u64(word);
+  }
   return o.b;
 }
 
@@ -141,6 +180,7 @@ std::string encodePopulations(const std::vector<Population> &pops) {
     o.u32(p.size);
     o.u8(p.recordSpikes ? 1 : 0);
     o.u8(p.recordState ? 1 : 0);
+    o.u32(p.program);
     o.u32(uint32_t(p.slices.size()));
     for (const Slice &s : p.slices) {
       o.u32(s.core);
@@ -291,9 +331,13 @@ Status ImageWriter::finish(const Image &trailer) {
     if (Status s = checkSourceStructure(im.shapes, trailer.sources[i], i); !s)
       return fail(im.path + ": " + s.error());
   for (const Population &p : trailer.populations)
-    if (Status s = checkPopulationStructure(im.shapes, p); !s)
+    if (Status s =
+            checkPopulationStructure(im.shapes, p, trailer.programs.size());
+        !s)
       return fail(im.path + ": " + s.error());
   if (Status s = im.putSection("SRCS", encodeSources(trailer.sources)); !s)
+    return fail(s.error());
+  if (Status s = im.putSection("PRGS", encodePrograms(trailer.programs)); !s)
     return fail(s.error());
   if (Status s = im.putSection("POPS", encodePopulations(trailer.populations));
       !s)

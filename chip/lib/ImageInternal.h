@@ -25,9 +25,12 @@ Status checkTarget(const std::vector<CoreShape> &cores, const AxonTarget &t,
                    const std::string &where);
 Status checkSourceStructure(const std::vector<CoreShape> &cores,
                             const Source &s, size_t index);
+/// Slices inside their cores, and the program index inside the image's
+/// `programCount` programs (or kLifByRecord).
 Status checkPopulationStructure(const std::vector<CoreShape> &cores,
-                                const Population &p);
-/// Checks of one core that need no other core: outputBegin, firstWord.
+                                const Population &p, size_t programCount);
+/// Checks of one core that need no other core: outputBegin, paramBegin,
+/// firstWord.
 Status validateCoreStructure(const Core &core, size_t index);
 
 } // namespace cajal::chip

@@ -176,7 +176,73 @@ void writeOffsets(JsonOut &j, const char *k, const std::vector<uint32_t> &v) {
   j.endArray();
 }
 
-void writeCompartment(JsonOut &j, const CompartmentParams &p) {
+const char *operandKindName(isa::OperandKind k) {
+  switch (k) {
+  case isa::OperandKind::None:
+    return "none";
+  case isa::OperandKind::Reg:
+    return "reg";
+  case isa::OperandKind::State:
+    return "state";
+  case isa::OperandKind::Param:
+    return "param";
+  case isa::OperandKind::Const:
+    return "const";
+  case isa::OperandKind::Input:
+    return "input";
+  }
+  return "unknown";
+}
+
+void writeProgram(JsonOut &j, const Program &p) {
+  j.beginObject();
+  j.string("name", p.name);
+  j.key("state").beginArray();
+  for (const StateWord &w : p.state) {
+    j.beginObject(true);
+    j.string("name", w.name);
+    j.field("bits", w.bits);
+    j.flag("signed", w.isSigned);
+    j.string("overflow", w.overflow == Overflow::Wrap       ? "wrap"
+                         : w.overflow == Overflow::Saturate ? "saturate"
+                                                            : "unknown");
+    j.field("initial", w.initial);
+    j.endObject();
+  }
+  j.endArray();
+  j.key("params").beginArray();
+  for (const ParamWord &w : p.params) {
+    j.beginObject(true);
+    j.string("name", w.name);
+    j.field("bits", w.bits);
+    j.flag("signed", w.isSigned);
+    j.endObject();
+  }
+  j.endArray();
+  j.key("constants").beginArray(true);
+  for (int64_t c : p.constants)
+    j.num(c);
+  j.endArray();
+  j.field("refractoryWord", p.refractoryWord);
+  j.key("refractoryPeriod").beginObject(true);
+  j.string("kind", operandKindName(p.refractoryPeriod.kind));
+  j.field("index", p.refractoryPeriod.index);
+  j.endObject();
+  j.flag("skipIdle", p.skipIdle);
+  j.field("idleParams", p.idleParams);
+  j.key("code").beginArray(true);
+  for (uint64_t word : p.code)
+    j.num(word);
+  j.endArray();
+  j.key("disassembly").beginArray();
+  for (uint64_t word : p.code)
+    j.text(disassemble(isa::decode(word), &p));
+  j.endArray();
+  j.endObject();
+}
+
+void writeCompartment(JsonOut &j, const CompartmentParams &p, const Core &core,
+                      size_t index) {
   j.beginObject(true);
   j.field("decayU", p.decayU);
   j.field("decayV", p.decayV);
@@ -189,6 +255,13 @@ void writeCompartment(JsonOut &j, const CompartmentParams &p) {
   j.field("flags", p.flags);
   j.flag("resetBySubtraction", p.flags & ResetBySubtraction);
   j.flag("noSpike", p.flags & NoSpike);
+  if (!core.paramBegin.empty()) {
+    j.key("paramWords").beginArray(true);
+    for (uint32_t w = core.paramBegin[index]; w < core.paramBegin[index + 1];
+         ++w)
+      j.num(core.paramWords[w]);
+    j.endArray();
+  }
   j.endObject();
 }
 
@@ -219,8 +292,8 @@ void writeCore(JsonOut &j, const Core &core, size_t index,
   j.field("y", core.y);
   j.field("tileSlot", core.tileSlot);
   j.key("compartments").beginArray();
-  for (const CompartmentParams &p : core.compartments)
-    writeCompartment(j, p);
+  for (size_t c = 0; c < core.compartments.size(); ++c)
+    writeCompartment(j, core.compartments[c], core, c);
   j.endArray();
   j.key("inputAxons").beginArray();
   for (const InputAxon &a : core.inputAxons)
@@ -259,6 +332,10 @@ void writePopulation(JsonOut &j, const Population &p) {
   j.field("size", p.size);
   j.flag("recordSpikes", p.recordSpikes);
   j.flag("recordState", p.recordState);
+  // -1: the LIF program each compartment's record names.
+  j.field("program", p.program == Population::kLifByRecord
+                         ? int64_t(-1)
+                         : int64_t(p.program));
   j.key("slices").beginArray();
   for (const Slice &s : p.slices) {
     j.beginObject(true);
@@ -287,6 +364,10 @@ void printImageJson(const Image &image, const Profile &profile,
   j.string("profile", image.profileName);
   j.field("profileFingerprint", image.profileFingerprint);
   writeFormats(j, profile);
+  j.key("programs").beginArray();
+  for (const Program &p : image.programs)
+    writeProgram(j, p);
+  j.endArray();
   j.key("cores").beginArray();
   for (size_t c = 0; c < image.cores.size(); ++c)
     writeCore(j, image.cores[c], c, profile.synapse);
@@ -365,6 +446,8 @@ void printImageSummary(const Image &image, const Profile *profile,
       os << " [core " << s.core << ": " << s.firstNeuron << ".."
          << s.firstNeuron + s.count << " at compartment " << s.firstCompartment
          << "]";
+    if (p.program < image.programs.size())
+      os << ", program " << image.programs[p.program].name;
     os << (p.recordSpikes ? ", spikes recorded" : "")
        << (p.recordState ? ", state recorded" : "");
     for (const std::string &alias : p.aliases)

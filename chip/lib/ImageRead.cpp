@@ -11,7 +11,7 @@
 //      ends with a whole END section it was not cut short, so the checksum
 //      is verified before the walk and a damaged length field is reported
 //      as a checksum mismatch, not as a truncation;
-//   4. decode: the section order HEAD, CORE x n, SRCS, POPS, END and the
+//   4. decode: the section order HEAD, CORE x n, SRCS, PRGS, POPS, END and the
 //      bodies (bounds-checked: a count larger than the bytes left is an
 //      error, never a huge allocation), then validateStructure().
 // readImage() then checks the profile (name and fingerprint) and validate().
@@ -159,6 +159,66 @@ void decodeCore(Cursor &c, Core &core) {
   core.outputAxons.resize(c.count(8, "output axon"));
   for (AxonTarget &t : core.outputAxons)
     t = getTarget(c);
+  core.paramBegin = getOffsets(c, "paramBegin");
+  core.paramWords.resize(c.count(8, "parameter word"));
+  for (int64_t &w : core.paramWords)
+    w = int64_t(c.u64());
+}
+
+/// A byte that must be 0 or 1.
+bool getFlag(Cursor &c, const std::string &what) {
+  const uint8_t v = c.u8();
+  if (v > 1)
+    c.fail(what + " byte " + str(v) + " is neither 0 nor 1");
+  return v == 1;
+}
+
+/// Smallest encodings, for the count checks: a program with empty tables
+/// and names, a state word and a parameter word with empty names.
+constexpr size_t kMinProgramBytes = 4 + 4 + 4 + 4 + 4 + 1 + 1 + 1 + 4 + 4;
+constexpr size_t kMinStateWordBytes = 4 + 1 + 1 + 1 + 4;
+constexpr size_t kMinParamWordBytes = 4 + 1 + 1;
+
+void decodePrograms(Cursor &c, std::vector<Program> &programs) {
+  programs.resize(c.count(kMinProgramBytes, "program"));
+  for (size_t i = 0; i < programs.size() && c.ok(); ++i) {
+    Program &p = programs[i];
+    p.name = c.text("program name");
+    const std::string where = "program " + str(i) + " \"" + p.name + "\": ";
+    p.state.resize(c.count(kMinStateWordBytes, "state word"));
+    for (StateWord &w : p.state) {
+      w.name = c.text("state word name");
+      w.bits = c.u8();
+      w.isSigned = getFlag(c, where + "state word \"" + w.name + "\" signed");
+      w.overflow = Overflow(c.u8());
+      w.initial = int32_t(c.u32());
+    }
+    p.params.resize(c.count(kMinParamWordBytes, "parameter word"));
+    for (ParamWord &w : p.params) {
+      w.name = c.text("parameter word name");
+      w.bits = c.u8();
+      w.isSigned =
+          getFlag(c, where + "parameter word \"" + w.name + "\" signed");
+    }
+    p.constants.resize(c.count(8, "constant"));
+    for (int64_t &k : p.constants)
+      k = int64_t(c.u64());
+    p.refractoryWord = int(int32_t(c.u32()));
+    const uint8_t kind = c.u8();
+    const uint8_t index = c.u8();
+    if (kind > uint8_t(isa::OperandKind::Input))
+      c.fail(where + "refractory period operand kind " + str(kind) +
+             " is unknown");
+    if (index >= isa::kMaxOperandIndex)
+      c.fail(where + "refractory period operand index " + str(index) +
+             " exceeds " + str(isa::kMaxOperandIndex - 1));
+    p.refractoryPeriod = {isa::OperandKind(kind), index};
+    p.skipIdle = getFlag(c, where + "skipIdle");
+    p.idleParams = c.u32();
+    p.code.resize(c.count(8, "instruction"));
+    for (uint64_t &word : p.code)
+      word = c.u64();
+  }
 }
 
 void decodeSources(Cursor &c, std::vector<Source> &sources) {
@@ -187,12 +247,13 @@ void decodeSources(Cursor &c, std::vector<Source> &sources) {
 }
 
 void decodePopulations(Cursor &c, std::vector<Population> &pops) {
-  pops.resize(c.count(18, "population"));
+  pops.resize(c.count(22, "population"));
   for (Population &p : pops) {
     p.name = c.text("population name");
     p.size = c.u32();
     p.recordSpikes = c.u8() != 0;
     p.recordState = c.u8() != 0;
+    p.program = c.u32();
     p.slices.resize(c.count(16, "slice"));
     for (Slice &s : p.slices) {
       s.core = c.u32();
@@ -243,6 +304,13 @@ Status checkPreamble(const std::string &path, const std::string &b) {
     return makeError(path + ": truncated at offset " + str(b.size()) +
                      ": file ends inside the version field");
   const uint32_t version = uint32_t(readLE(b, 8, 4));
+  if (version >= 1 && version < Image::formatVersion)
+    return makeError(path + ": image format version " + str(version) +
+                     " is no longer read (this build reads version " +
+                     str(Image::formatVersion) +
+                     ", which stores neuron programs); recompile the network "
+                     "with `cajal compile` to get a version " +
+                     str(Image::formatVersion) + " image");
   if (version != Image::formatVersion)
     return makeError(path + ": unsupported image version " + str(version) +
                      " (this build reads version " + str(Image::formatVersion) +
@@ -251,8 +319,8 @@ Status checkPreamble(const std::string &path, const std::string &b) {
 }
 
 bool knownTag(const std::string &tag) {
-  return tag == "HEAD" || tag == "CORE" || tag == "SRCS" || tag == "POPS" ||
-         tag == "END ";
+  return tag == "HEAD" || tag == "CORE" || tag == "SRCS" || tag == "PRGS" ||
+         tag == "POPS" || tag == "END ";
 }
 
 std::string sectionName(const std::string &tag, size_t coreIndex) {
@@ -371,7 +439,7 @@ Status decode(const std::string &path, const std::string &b,
   image.profileFingerprint = header.profileFingerprint;
   image.profileName = header.profileName;
   const uint32_t coreCount = header.coreCount;
-  if (sections.size() != size_t(coreCount) + 4)
+  if (sections.size() != size_t(coreCount) + 5)
     return makeError(path + ": malformed image: HEAD announces " +
                      str(coreCount) + " cores, the file has " +
                      str(sections.size()) + " sections");
@@ -390,9 +458,15 @@ Status decode(const std::string &path, const std::string &b,
   decodeSources(src, image.sources);
   if (Status s = finishCursor(src); !s)
     return s;
-  if (Status s = expect(2 + coreCount, "POPS"); !s)
+  if (Status s = expect(2 + coreCount, "PRGS"); !s)
     return s;
-  Cursor pop(b, sections[2 + coreCount], "section POPS");
+  Cursor prg(b, sections[2 + coreCount], "section PRGS");
+  decodePrograms(prg, image.programs);
+  if (Status s = finishCursor(prg); !s)
+    return s;
+  if (Status s = expect(3 + coreCount, "POPS"); !s)
+    return s;
+  Cursor pop(b, sections[3 + coreCount], "section POPS");
   decodePopulations(pop, image.populations);
   return finishCursor(pop);
 }

@@ -186,6 +186,9 @@ Status checkSource(const Program &p, const Profile &profile, Operand o,
   const unsigned i = o.index;
   switch (o.kind) {
   case OperandKind::None:
+    if (i != 0)
+      return makeError(where + "is none with index " + std::to_string(i) +
+                       " (a none operand has index 0)");
     return Status::ok();
   case OperandKind::Reg:
     if (i >= profile.isa.registers)
@@ -266,6 +269,18 @@ Status checkHeader(const Program &p, const Profile &profile) {
       return makeError("state word s" + std::to_string(i) + " (" + w.name +
                        ") has unknown overflow rule " +
                        std::to_string(unsigned(w.overflow)));
+    // Stored in 32 bits and read back by the declaration (an unsigned
+    // word's -1 is 4294967295), as the interpreter reads every state word.
+    const int64_t initial =
+        w.isSigned ? int64_t(w.initial) : int64_t(uint32_t(w.initial));
+    const int64_t lo = wordMin(w.bits, w.isSigned);
+    const int64_t hi = wordMax(w.bits, w.isSigned);
+    if (initial < lo || initial > hi)
+      return makeError("state word s" + std::to_string(i) + " (" + w.name +
+                       ") initial value " + std::to_string(initial) +
+                       " is outside its " + std::to_string(w.bits) + "-bit " +
+                       (w.isSigned ? "signed" : "unsigned") + " range [" +
+                       std::to_string(lo) + ", " + std::to_string(hi) + "]");
   }
   for (size_t i = 0; i < p.params.size(); ++i)
     if (p.params[i].bits < 1 || p.params[i].bits > 64)
@@ -276,6 +291,9 @@ Status checkHeader(const Program &p, const Profile &profile) {
   if (p.idleParams >> p.params.size())
     return makeError("idle rule names parameter words past the " +
                      std::to_string(p.params.size()) + " declared");
+  if (p.refractoryWord < -1)
+    return makeError("refractory counter " + std::to_string(p.refractoryWord) +
+                     " is neither -1 (no counter) nor a state word index");
   if (p.refractoryWord >= 0) {
     if (size_t(p.refractoryWord) >= p.state.size())
       return makeError("refractory counter s" +
@@ -291,9 +309,15 @@ Status checkHeader(const Program &p, const Profile &profile) {
          period.index >= p.constants.size()))
       return makeError("refractory period " + operandText(period, nullptr) +
                        " is not declared");
-  } else if (p.refractoryWord != -1 ||
-             p.refractoryPeriod.kind != OperandKind::None) {
-    return makeError("refractory period given without a refractory counter");
+  } else if (p.refractoryPeriod.kind == OperandKind::None &&
+             p.refractoryPeriod.index != 0) {
+    return makeError("refractory period is none with index " +
+                     std::to_string(p.refractoryPeriod.index) +
+                     " (a none operand has index 0)");
+  } else if (p.refractoryPeriod.kind != OperandKind::None) {
+    return makeError("refractory period " +
+                     operandText(p.refractoryPeriod, nullptr) +
+                     " given without a refractory counter");
   }
   return Status::ok();
 }

@@ -1,19 +1,20 @@
 //===- Inspect.cpp - `cajal inspect`: summarise or dump a chip image -----===//
 //
 // With --programs, the neurocore programs the image's compartments run
-// (docs/neurocore-isa.md): images store LIF compartment records, and each
-// record's program is lifProgram(profile.neuron, lifResetOf(record)).
-// Populations are grouped by distinct program; each program is printed once,
-// disassembled, with its cost per update on the profile (programCost), and
-// each population with the cost of updating all its neurons once.
+// (docs/neurocore-isa.md), as chip::resolvePrograms gives them: a
+// population's program from the image's table, or the LIF-family program
+// each compartment's record names. Each program is printed once,
+// disassembled, with the populations that run it and its cost per update on
+// the profile (programCost), and each population with the cost of updating
+// all its neurons once.
 //
 //===----------------------------------------------------------------------===//
 #include "Driver.h"
 
+#include "cajal/Chip/CompartmentPrograms.h"
 #include "cajal/Chip/Image.h"
 #include "cajal/Chip/ImageJson.h"
 #include "cajal/Chip/Neurocore.h"
-#include "cajal/Chip/StandardPrograms.h"
 
 #include <algorithm>
 #include <iostream>
@@ -56,29 +57,23 @@ struct ProgramUse {
   uint64_t neurons = 0;
 };
 
-void printPrograms(const chip::Image &image, const chip::Profile &profile,
-                   std::ostream &os) {
-  std::vector<chip::Program> programs;
-  std::vector<std::vector<std::string>> usedBy; // population names
+Status printPrograms(const chip::Image &image, const chip::Profile &profile,
+                     std::ostream &os) {
+  Result<chip::ResolvedPrograms> resolved =
+      chip::resolvePrograms(image, profile);
+  if (!resolved)
+    return resolved.takeError();
+  const std::vector<chip::Program> &programs = resolved->programs;
+  std::vector<std::vector<std::string>> usedBy(programs.size());
   std::vector<std::vector<ProgramUse>> uses(image.populations.size());
-  const auto programIndex = [&](const chip::Program &p) {
-    for (size_t i = 0; i < programs.size(); ++i)
-      if (programs[i] == p)
-        return i;
-    programs.push_back(p);
-    usedBy.emplace_back();
-    return programs.size() - 1;
-  };
   for (size_t n = 0; n < image.populations.size(); ++n) {
     const chip::Population &population = image.populations[n];
+    std::vector<ProgramUse> &list = uses[n];
     for (const chip::Slice &slice : population.slices) {
-      const chip::Core &core = image.cores[slice.core];
+      const std::vector<uint32_t> &map =
+          resolved->compartmentProgram[slice.core];
       for (uint32_t i = 0; i < slice.count; ++i) {
-        const chip::CompartmentParams &record =
-            core.compartments[slice.firstCompartment + i];
-        const size_t index = programIndex(
-            chip::lifProgram(profile.neuron, chip::lifResetOf(record)));
-        std::vector<ProgramUse> &list = uses[n];
+        const size_t index = map[slice.firstCompartment + i];
         auto it = std::find_if(list.begin(), list.end(), [&](const auto &u) {
           return u.program == index;
         });
@@ -92,17 +87,30 @@ void printPrograms(const chip::Image &image, const chip::Profile &profile,
     }
   }
 
+  // resolvePrograms may list a program no compartment runs (a record's LIF
+  // program its population overrides): only those some compartment runs.
+  std::vector<bool> run(programs.size());
+  for (const std::vector<uint32_t> &core : resolved->compartmentProgram)
+    for (uint32_t p : core)
+      run[p] = true;
+
   std::vector<chip::ProgramCost> costs;
   for (const chip::Program &p : programs)
     costs.push_back(chip::programCost(p, profile));
   os << "neurocore programs on profile \"" << profile.name
-     << "\": " << programs.size() << "\n";
+     << "\": " << std::count(run.begin(), run.end(), true) << "\n";
   for (size_t i = 0; i < programs.size(); ++i) {
+    if (!run[i])
+      continue;
     const chip::Program &p = programs[i];
     os << "\nprogram " << p.name << ": " << p.code.size()
        << " instructions, used by ";
+    if (usedBy[i].empty())
+      os << "no population";
     for (size_t u = 0; u < usedBy[i].size(); ++u)
       os << (u ? ", " : "") << usedBy[i][u];
+    if (resolved->lifFamily[i])
+      os << " (LIF family: parameter words from each compartment's record)";
     os << "\n  per update: " << costs[i].cycles << " cycles, "
        << picojoules(costs[i].energyPJ);
     if (p.skipIdle)
@@ -136,6 +144,7 @@ void printPrograms(const chip::Image &image, const chip::Profile &profile,
     os << "; every neuron updated once: " << cycles << " cycles, "
        << picojoules(energy) << "\n";
   }
+  return Status::ok();
 }
 } // namespace
 
@@ -149,9 +158,10 @@ int runInspect() {
     return reportError(image.error());
   if (asJson)
     chip::printImageJson(*image, profile, std::cout);
-  else if (showPrograms)
-    printPrograms(*image, profile, std::cout);
-  else
+  else if (showPrograms) {
+    if (Status s = printPrograms(*image, profile, std::cout); !s)
+      return reportError(s.error());
+  } else
     chip::printImageSummary(*image, &profile, std::cout);
   return 0;
 }

@@ -20,6 +20,7 @@ uint32_t ImageBuilder::addCore(std::vector<chip::CompartmentParams> comps) {
   core.x = tile % width;
   core.y = tile / width;
   outputs.emplace_back(comps.size());
+  params.emplace_back(comps.size());
   core.compartments = std::move(comps);
   image.cores.push_back(std::move(core));
   return index;
@@ -69,6 +70,31 @@ uint32_t ImageBuilder::addPopulation(std::string name,
   return uint32_t(image.populations.size() - 1);
 }
 
+uint32_t ImageBuilder::addProgram(chip::Program program) {
+  image.programs.push_back(std::move(program));
+  return uint32_t(image.programs.size() - 1);
+}
+
+void ImageBuilder::setParamWords(uint32_t core, uint32_t compartment,
+                                 std::vector<int64_t> words) {
+  params[core][compartment] = std::move(words);
+}
+
+uint32_t ImageBuilder::addProgramPopulation(
+    std::string name, std::vector<chip::Slice> slices, uint32_t program,
+    const std::vector<std::vector<int64_t>> &paramWords, bool recordSpikes,
+    bool recordState) {
+  if (!paramWords.empty())
+    for (const chip::Slice &s : slices)
+      for (uint32_t i = 0; i < s.count; ++i)
+        setParamWords(s.core, s.firstCompartment + i,
+                      paramWords[s.firstNeuron + i]);
+  const uint32_t index = addPopulation(std::move(name), std::move(slices),
+                                       recordSpikes, recordState);
+  image.populations[index].program = program;
+  return index;
+}
+
 chip::Image ImageBuilder::build() const {
   chip::Image out = image;
   for (size_t c = 0; c < out.cores.size(); ++c) {
@@ -79,6 +105,19 @@ chip::Image ImageBuilder::build() const {
       core.outputAxons.insert(core.outputAxons.end(), targets.begin(),
                               targets.end());
       core.outputBegin.push_back(uint32_t(core.outputAxons.size()));
+    }
+    core.paramBegin.clear();
+    core.paramWords.clear();
+    bool anyWords = false;
+    for (const auto &words : params[c])
+      anyWords = anyWords || !words.empty();
+    if (anyWords) {
+      core.paramBegin.assign(1, 0);
+      for (const auto &words : params[c]) {
+        core.paramWords.insert(core.paramWords.end(), words.begin(),
+                               words.end());
+        core.paramBegin.push_back(uint32_t(core.paramWords.size()));
+      }
     }
   }
   for (size_t s = 0; s < out.sources.size(); ++s) {

@@ -23,7 +23,7 @@ snn.network @two_programs {
 
 // CHECK: neurocore programs on profile "loihi1": 2
 // CHECK-EMPTY:
-// CHECK-NEXT: program lif: 9 instructions, used by e, c
+// CHECK-NEXT: program lif: 9 instructions, used by e, c (LIF family: parameter words from each compartment's record)
 // CHECK-NEXT:   per update: 9 cycles, 81 pJ; an idle update: 5.3 ns, 52 pJ (cost.neuronUpdateInactive*)
 // CHECK-NEXT:   state s0 u: i24 wrap
 // CHECK-NEXT:   state s1 v: i32 saturate

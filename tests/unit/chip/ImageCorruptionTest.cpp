@@ -93,15 +93,16 @@ TEST_F(CorruptionTest, LayoutIsAsDocumented) {
   ASSERT_EQ(bytes.substr(0, 8), "CAJALIMG");
   EXPECT_EQ(le(bytes, 8, 4), Image::formatVersion);
   const auto s = sections(bytes);
-  ASSERT_EQ(s.size(), 3u + 4u);
+  ASSERT_EQ(s.size(), 3u + 5u);
   EXPECT_EQ(s[0].tag, "HEAD");
   EXPECT_EQ(le(bytes, s[0].body, 8), profile.fingerprint());
   for (int i = 1; i <= 3; ++i)
     EXPECT_EQ(s[i].tag, "CORE");
   EXPECT_EQ(s[4].tag, "SRCS");
-  EXPECT_EQ(s[5].tag, "POPS");
-  EXPECT_EQ(s[6].tag, "END ");
-  EXPECT_EQ(s[6].body + 8, bytes.size());
+  EXPECT_EQ(s[5].tag, "PRGS");
+  EXPECT_EQ(s[6].tag, "POPS");
+  EXPECT_EQ(s[7].tag, "END ");
+  EXPECT_EQ(s[7].body + 8, bytes.size());
 }
 
 TEST_F(CorruptionTest, TruncationNamesOffsetAndSection) {
@@ -115,8 +116,8 @@ TEST_F(CorruptionTest, TruncationNamesOffsetAndSection) {
   e = errorOf(bytes.substr(0, s[4].offset + 3)); // inside a section header
   EXPECT_TRUE(has(e, "truncated")) << e;
   EXPECT_TRUE(has(e, "inside a section header")) << e;
-  e = errorOf(bytes.substr(0, s[6].offset)); // END missing
-  EXPECT_TRUE(has(e, "truncated at offset " + std::to_string(s[6].offset)))
+  e = errorOf(bytes.substr(0, s[7].offset)); // END missing
+  EXPECT_TRUE(has(e, "truncated at offset " + std::to_string(s[7].offset)))
       << e;
   EXPECT_TRUE(has(e, "before the END section")) << e;
   for (size_t cut = 0; cut < bytes.size(); cut += 97)
@@ -132,10 +133,24 @@ TEST_F(CorruptionTest, WrongMagic) {
 
 TEST_F(CorruptionTest, UnsupportedVersion) {
   std::string b = bytes;
-  putLE(b, 8, 3, 4);
+  putLE(b, 8, 4, 4);
   const std::string e = errorOf(b);
-  EXPECT_TRUE(has(e, "unsupported image version 3")) << e;
-  EXPECT_TRUE(has(e, "reads version 2")) << e;
+  EXPECT_TRUE(has(e, "unsupported image version 4")) << e;
+  EXPECT_TRUE(has(e, "reads version 3")) << e;
+}
+
+TEST_F(CorruptionTest, VersionTwoAsksForARecompile) {
+  std::string b = bytes;
+  putLE(b, 8, 2, 4);
+  const std::string e = errorOf(b);
+  EXPECT_TRUE(has(e, "image format version 2 is no longer read")) << e;
+  EXPECT_TRUE(has(e, "recompile the network with `cajal compile`")) << e;
+  // The header alone (what `cajal run` reads first) says the same.
+  writeBytes(bad, b);
+  Result<ImageHeader> h = readImageHeader(bad);
+  ASSERT_FALSE(bool(h));
+  EXPECT_TRUE(has(h.error(), bad + ": image format version 2")) << h.error();
+  EXPECT_TRUE(has(h.error(), "`cajal compile`")) << h.error();
 }
 
 TEST_F(CorruptionTest, AnyFlippedPayloadByteFailsTheChecksum) {
@@ -175,17 +190,20 @@ TEST_F(CorruptionTest, ProfileMismatchNamesBothProfiles) {
 }
 
 TEST_F(CorruptionTest, OutputTargetOutOfRange) {
-  // The last 8 bytes of the last CORE body are its last output target.
+  // The 8 bytes before the last CORE body's parameter tables (two empty
+  // counts, 8 bytes) are its last output target.
   const auto s = sections(bytes);
   ASSERT_FALSE(image.cores[2].outputAxons.empty());
+  ASSERT_TRUE(image.cores[2].paramBegin.empty());
   std::string b = bytes;
-  putLE(b, s[3].body + s[3].length - 8, 9, 4); // core 9 of 3
+  const size_t last = s[3].body + s[3].length - 8 - 8;
+  putLE(b, last, 9, 4); // core 9 of 3
   fixChecksum(b);
   std::string e = errorOf(b);
   EXPECT_TRUE(has(e, "core 2: output axon")) << e;
   EXPECT_TRUE(has(e, "target core 9 out of range (image has 3 cores)")) << e;
   b = bytes;
-  putLE(b, s[3].body + s[3].length - 4, 5000, 4); // input axon 5000
+  putLE(b, last + 4, 5000, 4); // input axon 5000
   fixChecksum(b);
   e = errorOf(b);
   EXPECT_TRUE(has(e, "input axon 5000")) << e;

@@ -3,6 +3,8 @@
 #define CAJAL_TESTS_CHIP_IMAGEFIXTURES_H
 
 #include "cajal/Chip/Image.h"
+#include "cajal/Chip/StandardPrograms.h"
+#include "cajal/ImageGen/ImageBuilder.h"
 
 #include <gtest/gtest.h>
 
@@ -121,6 +123,43 @@ inline Image randomImage(std::mt19937_64 &rng, const Profile &profile,
   return img;
 }
 
+/// A valid image for a programmable profile (loihi2) whose populations run
+/// programs: "exc" (4 neurons, core 0) Izhikevich with its own words per
+/// neuron, "inh" (2 neurons, core 1) the LIF program its records name,
+/// "readout" (2 neurons, core 1) the LI program from the image's table; the
+/// last compartment of core 1 is in no population.
+inline Image programImage(const Profile &profile) {
+  imagegen::ImageBuilder b(profile);
+  const uint32_t c0 = b.addCore(std::vector<CompartmentParams>(4));
+  std::vector<CompartmentParams> records(5);
+  records[2].flags = records[3].flags = NoSpike;
+  const uint32_t c1 = b.addCore(records);
+  const uint32_t in0 =
+      b.addInputAxon(c0, {{0, 3, 1}, {1, -2, 1}, {3, 1, 1}}, 4, 0, false);
+  const uint32_t in1 = b.addInputAxon(c1, {{2, 5, 1}, {3, 5, 1}}, 4, 0, false);
+  b.addOutput(c0, 0, {c1, in1});
+  b.addOutput(c1, 1, {c0, in0});
+  Source source;
+  source.name = "in";
+  source.size = 2;
+  const uint32_t s = b.addSource(source);
+  b.addSourceTarget(s, 0, {c0, in0});
+  b.addSourceTarget(s, 1, {c1, in1});
+  const uint32_t izh = b.addProgram(izhikevichProgram({}));
+  const uint32_t li =
+      b.addProgram(lifProgram(profile.neuron, LifReset::NoSpike));
+  std::vector<std::vector<int64_t>> words;
+  for (int n = 0; n < 4; ++n) {
+    IzhikevichParams p;
+    p.current = 2.5 * n;
+    words.push_back(izhikevichParamWords(p));
+  }
+  b.addProgramPopulation("exc", {{c0, 0, 0, 4}}, izh, words);
+  b.addPopulation("inh", {{c1, 0, 0, 2}});
+  b.addProgramPopulation("readout", {{c1, 2, 0, 2}}, li, {}, true, true);
+  return b.build();
+}
+
 inline void expectSameCore(const Core &a, const Core &b) {
   EXPECT_EQ(a.x, b.x);
   EXPECT_EQ(a.y, b.y);
@@ -130,6 +169,8 @@ inline void expectSameCore(const Core &a, const Core &b) {
   EXPECT_EQ(a.synapseWords, b.synapseWords);
   EXPECT_EQ(a.outputBegin, b.outputBegin);
   EXPECT_EQ(a.outputAxons, b.outputAxons);
+  EXPECT_EQ(a.paramBegin, b.paramBegin);
+  EXPECT_EQ(a.paramWords, b.paramWords);
 }
 
 inline void expectSameImage(const Image &a, const Image &b) {
@@ -138,6 +179,7 @@ inline void expectSameImage(const Image &a, const Image &b) {
   ASSERT_EQ(a.cores.size(), b.cores.size());
   for (size_t c = 0; c < a.cores.size(); ++c)
     expectSameCore(a.cores[c], b.cores[c]);
+  EXPECT_EQ(a.programs, b.programs);
   ASSERT_EQ(a.sources.size(), b.sources.size());
   for (size_t i = 0; i < a.sources.size(); ++i) {
     const Source &x = a.sources[i], &y = b.sources[i];
@@ -164,6 +206,7 @@ inline void expectSameImage(const Image &a, const Image &b) {
     EXPECT_EQ(x.recordSpikes, y.recordSpikes);
     EXPECT_EQ(x.recordState, y.recordState);
     EXPECT_EQ(x.aliases, y.aliases);
+    EXPECT_EQ(x.program, y.program);
     ASSERT_EQ(x.slices.size(), y.slices.size());
     for (size_t k = 0; k < x.slices.size(); ++k) {
       EXPECT_EQ(x.slices[k].core, y.slices[k].core);

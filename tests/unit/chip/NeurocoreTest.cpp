@@ -762,7 +762,35 @@ std::vector<BadCase> badCases() {
          p.refractoryWord = -1;
          p.code.erase(p.code.begin() + 2);
        },
-       "refractory period given without a refractory counter"},
+       "refractory period p1 given without a refractory counter"},
+      {"refractory period index without a counter",
+       [](Program &p, Profile &) {
+         p.refractoryWord = -1;
+         p.refractoryPeriod = {OperandKind::None, 3};
+         p.code.erase(p.code.begin() + 2);
+       },
+       "refractory period is none with index 3"},
+      {"refractory counter below -1",
+       [](Program &p, Profile &) { p.refractoryWord = -2; },
+       "refractory counter -2 is neither -1 (no counter) nor a state word"},
+      {"initial value above the width",
+       [](Program &p, Profile &) { p.state[1].initial = 256; },
+       "state word s1 (refractory) initial value 256 is outside its 8-bit "
+       "unsigned range [0, 255]"},
+      {"negative initial value of an unsigned word",
+       [](Program &p, Profile &) { p.state[1].initial = -1; },
+       "state word s1 (refractory) initial value 4294967295 is outside its "
+       "8-bit unsigned range [0, 255]"},
+      {"initial value below a signed width",
+       [](Program &p, Profile &) {
+         p.state[0].bits = 4;
+         p.state[0].initial = -9;
+       },
+       "state word s0 (v) initial value -9 is outside its 4-bit signed range "
+       "[-8, 7]"},
+      {"none operand with an index",
+       word(1, make(Opcode::Add, reg(0), reg(0), {OperandKind::None, 5})),
+       "instruction 1: operand b is none with index 5"},
       {"idle rule past the parameter words",
        [](Program &p, Profile &) {
          p.skipIdle = true;
@@ -788,6 +816,18 @@ std::vector<BadCase> badCases() {
        },
        "is not one of the fixed-function programs of profile \"loihi1\""},
   };
+}
+
+TEST(NeurocoreValidatorTest, InitialValuesAreReadAsTheWordDeclares) {
+  // A state word's 32 stored bits read zero-extended when it is unsigned:
+  // -1 is a valid initial value of an unsigned 32-bit word (4294967295),
+  // and the widest values of a signed one are valid too.
+  Program p = validBase();
+  p.state.push_back({"all", 32, false, Overflow::Wrap, -1});
+  p.state.push_back({"low", 32, true, Overflow::Wrap, INT32_MIN});
+  p.state.push_back({"edge", 8, false, Overflow::Wrap, 255});
+  const Status s = validateProgram(p, loihi2());
+  EXPECT_TRUE(bool(s)) << s.error();
 }
 
 TEST(NeurocoreValidatorTest, BaseProgramIsValid) {

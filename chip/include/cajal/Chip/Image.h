@@ -124,14 +124,14 @@ struct Population {
   std::vector<std::string> aliases;
   /// Index into Image::programs of the program every compartment of the
   /// population runs; kLifByRecord: the LIF-family program its records'
-  /// flags name (lifProgram(profile.neuron, lifResetOf(record))). Image
-  /// files always name a program: the writers resolve kLifByRecord.
+  /// flags name (lifProgram(profile.neuron, lifResetOf(record))). Stored
+  /// as is in image files.
   uint32_t program = kLifByRecord;
   static constexpr uint32_t kLifByRecord = UINT32_MAX;
 };
 
 struct Image {
-  static constexpr uint32_t formatVersion = 2;
+  static constexpr uint32_t formatVersion = 3;
   std::string profileName;
   uint64_t profileFingerprint = 0;
   /// The neuron programs populations run (docs/neurocore-isa.md), each
@@ -166,13 +166,17 @@ void unpackSynapses(const std::vector<uint64_t> &words, const InputAxon &axon,
 Status checkCorePosition(uint32_t x, uint32_t y, uint32_t slot,
                          const Profile &profile);
 
-/// Check every field against the profile and every index against its table.
-/// The error names the core/axon/compartment and the value.
+/// Check every field against the profile and every index against its table,
+/// every program (validateProgram, the error prefixed with the populations
+/// that run it) and every compartment's parameter words against its
+/// program (count and declared widths; none for the LIF family). The error
+/// names the core/axon/compartment or population and the value.
 /// Also checks that the image was built for `profile` (checkProfileMatch).
 Status validate(const Image &image, const Profile &profile);
 /// The checks that need no profile: every index (output and source targets,
-/// population slices, outputBegin/targetBegin offsets, synapse words) points
-/// inside its table; File spikes are sorted. The writers run it.
+/// population slices and programs, outputBegin/targetBegin/paramBegin
+/// offsets, synapse words) points inside its table; File spikes are sorted.
+/// The writers run it.
 Status validateStructure(const Image &image);
 /// Error naming both profiles when image.profileName/profileFingerprint do
 /// not match `profile`.
@@ -194,7 +198,8 @@ public:
   static Result<ImageWriter> create(const std::string &path,
                                     const Image &header, uint32_t coreCount);
   Status addCore(const Core &core);
-  /// Writes sources and populations, then renames into place.
+  /// Writes sources, programs and populations (the trailer's), then renames
+  /// into place.
   Status finish(const Image &trailer);
   ImageWriter(ImageWriter &&) noexcept;
   ImageWriter &operator=(ImageWriter &&) noexcept;

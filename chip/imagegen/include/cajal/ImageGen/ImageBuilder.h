@@ -1,9 +1,11 @@
-//===- ImageBuilder.h - Assemble chip images from cores and groups -*- C++ -*-===//
+//===- ImageBuilder.h - Assemble chip images from cores and groups -*- C++
+//-*-===//
 //
-// Tests, `check-rtl --random` and the random generator describe an image as cores,
-// synapse groups, output axons, sources and populations; the builder packs
-// the synapses in the profile's format, places the cores on free mesh
-// positions and lays out the offset tables (outputBegin, targetBegin).
+// Tests, `check-rtl --random` and the random generator describe an image as
+// cores, synapse groups, output axons, sources, programs and populations; the
+// builder packs the synapses in the profile's format, places the cores on
+// free mesh positions and lays out the offset tables (outputBegin,
+// targetBegin, paramBegin).
 //
 //===----------------------------------------------------------------------===//
 #ifndef CAJAL_IMAGEGEN_IMAGEBUILDER_H
@@ -34,9 +36,27 @@ public:
   uint32_t addSource(chip::Source source);
   void addSourceTarget(uint32_t source, uint32_t channel,
                        chip::AxonTarget target);
-  /// A population; slices are given in neuron order.
+  /// A population; slices are given in neuron order. Its compartments run
+  /// the LIF program their records name (Population::kLifByRecord).
   uint32_t addPopulation(std::string name, std::vector<chip::Slice> slices,
                          bool recordSpikes = true, bool recordState = false);
+
+  /// A program for populations to run; its index in Image::programs. Not
+  /// deduplicated: each call adds one.
+  uint32_t addProgram(chip::Program program);
+  /// Parameter words of one compartment (build() lays out paramBegin and
+  /// paramWords; compartments given none have none).
+  void setParamWords(uint32_t core, uint32_t compartment,
+                     std::vector<int64_t> words);
+  /// A population running program `program` (an addProgram index, or
+  /// kLifByRecord); paramWords[n] are the words of neuron n (flat index in
+  /// the population), set on the compartment its slice places it on. Empty
+  /// paramWords: the compartments keep whatever words they have.
+  uint32_t
+  addProgramPopulation(std::string name, std::vector<chip::Slice> slices,
+                       uint32_t program,
+                       const std::vector<std::vector<int64_t>> &paramWords = {},
+                       bool recordSpikes = true, bool recordState = false);
 
   const chip::Core &core(uint32_t c) const { return image.cores[c]; }
   chip::Image build() const;
@@ -47,6 +67,8 @@ private:
   /// Output axons per core per compartment, and targets per source channel.
   std::vector<std::vector<std::vector<chip::AxonTarget>>> outputs;
   std::vector<std::vector<std::vector<chip::AxonTarget>>> sourceTargets;
+  /// Parameter words per core per compartment.
+  std::vector<std::vector<std::vector<int64_t>>> params;
 };
 
 } // namespace cajal::imagegen
