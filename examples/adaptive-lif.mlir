@@ -11,13 +11,11 @@
 // and spike about 40 % less. The spike counts agree with the model in
 // double precision within 2 % (tests/unit/compiler/ModelsTest.cpp). The
 // model runs as the adaptive-lif program of docs/neurocore-isa.md, so it
-// needs a programmable profile: loihi2 (loihi1 refuses it). It runs on the
-// reference engine, which executes every neurocore program; the golden
-// model takes over once it runs programs.
+// needs a programmable profile: loihi2 (loihi1 refuses it).
 //
 // Run:
 //   cajal compile examples/adaptive-lif.mlir -o alif.cjimg --profile loihi2 --report fit.json
-//   cajal run alif.cjimg --steps 1000 --engine reference --spikes-out spikes.csv
+//   cajal run alif.cjimg --steps 1000 --engine golden --spikes-out spikes.csv
 //
 // Expect:
 //   cores >= 1

@@ -10,13 +10,11 @@
 // model runs as the izhikevich program of docs/neurocore-isa.md, so it
 // needs a programmable profile: loihi2 (loihi1 refuses it). The chip's
 // integers follow the model in double precision: the spike count of each
-// population agrees within 2 % (tests/unit/compiler/ModelsTest.cpp). It
-// runs on the reference engine, which executes every neurocore program;
-// the golden model takes over once it runs programs.
+// population agrees within 2 % (tests/unit/compiler/ModelsTest.cpp).
 //
 // Run:
 //   cajal compile examples/izhikevich.mlir -o iz.cjimg --profile loihi2 --report fit.json
-//   cajal run iz.cjimg --steps 1000 --engine reference --spikes-out spikes.csv
+//   cajal run iz.cjimg --steps 1000 --engine golden --spikes-out spikes.csv
 //
 // Expect:
 //   cores >= 1

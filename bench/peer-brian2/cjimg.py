@@ -145,16 +145,53 @@ def _read_sources(r):
     return sources
 
 
-def _read_populations(r):
+# The LIF program's opcodes (docs/neurocore-isa.md): SAT, DECAY, ADD, DECAY,
+# ADD, ADD, CLIP, REFR, FIRE. A population running it follows its
+# compartments' records, whose flags name the reset (validated by the loader).
+LIF_OPCODES = [11, 5, 2, 5, 2, 2, 10, 17, 18]
+
+
+def _read_programs(r):
+    """Each program's name and instruction words (PRGS)."""
+    programs = []
+    for i in range(r.u32("program count")):
+        w = f"program {i}"
+        name = r.string(w)
+        for _ in range(r.u32(w + " state words")):
+            r.string(w)
+            r.array("<u1", 3, w)
+            r.array("<i4", 1, w)
+        for _ in range(r.u32(w + " parameter words")):
+            r.string(w)
+            r.array("<u1", 2, w)
+        r.counted("<i8", w + " constants")
+        r.array("<i4", 1, w)      # refractory word
+        r.array("<u1", 3, w)      # period operand kind, index; skipIdle
+        r.u32(w)                  # idleParams
+        code = r.counted("<u8", w + " code")
+        programs.append({"name": name, "code": code})
+    return programs
+
+
+def _is_lif_program(programs, index):
+    if index >= len(programs):
+        return False
+    code = programs[index]["code"]
+    return [int(word) & 0x3f for word in code] == LIF_OPCODES
+
+
+def _read_populations(r, programs):
     pops = []
     for i in range(r.u32("population count")):
         w = f"population {i}"
         p = {"name": r.string(w), "size": r.u32(w),
              "recordSpikes": bool(r.u8(w)), "recordState": bool(r.u8(w)),
              "program": r.u32(w)}
-        if p["program"] != LIF_BY_RECORD:
+        if p["program"] != LIF_BY_RECORD and not _is_lif_program(
+                programs, p["program"]):
             raise ImageError(f"{r.path}: population {p['name']!r} runs program "
-                             f"{p['program']}; this reader models LIF records only")
+                             f"{p['program']}, not the LIF family; this reader "
+                             "models LIF records only")
         p["slices"] = r.array("<u4", 4 * r.u32(w), w + " slices").reshape(-1, 4)
         p["aliases"] = [r.string(w) for _ in range(r.u32(w + " alias count"))]
         pops.append(p)
@@ -188,8 +225,10 @@ def read_raw(path):
             image["cores"].append(_read_core(r, len(image["cores"])))
         elif tag == "SRCS":
             image["sources"] = _read_sources(r)
+        elif tag == "PRGS":
+            image["programs"] = _read_programs(r)
         elif tag == "POPS":
-            image["populations"] = _read_populations(r)
+            image["populations"] = _read_populations(r, image.get("programs", []))
         r.pos = end
     if "populations" not in image or "sources" not in image:
         raise ImageError(f"{path}: missing SRCS or POPS section")

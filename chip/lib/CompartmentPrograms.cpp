@@ -2,7 +2,9 @@
 //
 // Programs are deduplicated by value: the image's table may hold a LIF-family
 // program, and records may name the same one; both map to one entry, marked
-// lifFamily, so that engines run one fast path for it.
+// lifFamily, so that engines run one fast path for it. The three LIF
+// programs are built once per image, not per compartment, and programs no
+// compartment runs are dropped at the end.
 //
 //===----------------------------------------------------------------------===//
 #include "cajal/Chip/CompartmentPrograms.h"
@@ -15,23 +17,43 @@ namespace cajal::chip {
 
 namespace {
 
-bool sameLifVariant(const Program &program, const CompartmentParams &record,
-                    const NeuronFormat &f) {
-  return program == lifProgram(f, lifResetOf(record));
-}
+constexpr LifReset kLifResets[] = {LifReset::Zero, LifReset::Subtract,
+                                   LifReset::NoSpike};
 
 /// Index of `program` in `resolved`, appending it when new.
 uint32_t internProgram(ResolvedPrograms &resolved, const Program &program,
-                       const Profile &profile) {
+                       const std::vector<Program> &lifPrograms) {
   for (size_t i = 0; i < resolved.programs.size(); ++i)
     if (resolved.programs[i] == program)
       return uint32_t(i);
   resolved.programs.push_back(program);
   bool lif = false;
-  for (LifReset reset : {LifReset::Zero, LifReset::Subtract, LifReset::NoSpike})
-    lif = lif || program == lifProgram(profile.neuron, reset);
+  for (const Program &candidate : lifPrograms)
+    lif = lif || program == candidate;
   resolved.lifFamily.push_back(lif);
   return uint32_t(resolved.programs.size() - 1);
+}
+
+/// Keep only the programs some compartment runs, renumbering the map.
+void dropUnused(ResolvedPrograms &resolved) {
+  std::vector<bool> used(resolved.programs.size(), false);
+  for (const std::vector<uint32_t> &core : resolved.compartmentProgram)
+    for (uint32_t p : core)
+      used[p] = true;
+  std::vector<uint32_t> renumber(resolved.programs.size());
+  ResolvedPrograms kept;
+  for (size_t p = 0; p < used.size(); ++p) {
+    if (!used[p])
+      continue;
+    renumber[p] = uint32_t(kept.programs.size());
+    kept.programs.push_back(std::move(resolved.programs[p]));
+    kept.lifFamily.push_back(resolved.lifFamily[p]);
+  }
+  for (std::vector<uint32_t> &core : resolved.compartmentProgram)
+    for (uint32_t &p : core)
+      p = renumber[p];
+  resolved.programs = std::move(kept.programs);
+  resolved.lifFamily = std::move(kept.lifFamily);
 }
 
 } // namespace
@@ -39,7 +61,14 @@ uint32_t internProgram(ResolvedPrograms &resolved, const Program &program,
 Result<ResolvedPrograms> resolvePrograms(const Image &image,
                                          const Profile &profile) {
   const NeuronFormat &f = profile.neuron;
+  // The three LIF programs, built once: every record names one of them.
+  std::vector<Program> lifPrograms;
+  for (LifReset reset : kLifResets)
+    lifPrograms.push_back(lifProgram(f, reset));
   ResolvedPrograms resolved;
+  uint32_t lifIndex[3];
+  for (size_t r = 0; r < 3; ++r)
+    lifIndex[r] = internProgram(resolved, lifPrograms[r], lifPrograms);
   // The LIF program of every compartment's record first; populations with a
   // program of their own overwrite their compartments below.
   resolved.compartmentProgram.resize(image.cores.size());
@@ -48,8 +77,7 @@ Result<ResolvedPrograms> resolvePrograms(const Image &image,
     std::vector<uint32_t> &map = resolved.compartmentProgram[k];
     map.reserve(core.compartments.size());
     for (const CompartmentParams &record : core.compartments)
-      map.push_back(
-          internProgram(resolved, lifProgram(f, lifResetOf(record)), profile));
+      map.push_back(lifIndex[size_t(lifResetOf(record))]);
   }
   for (const Population &pop : image.populations) {
     if (pop.program == Population::kLifByRecord)
@@ -62,7 +90,7 @@ Result<ResolvedPrograms> resolvePrograms(const Image &image,
                            std::to_string(image.programs.size()) + " programs)",
                        subject);
     const Program &program = image.programs[pop.program];
-    const uint32_t index = internProgram(resolved, program, profile);
+    const uint32_t index = internProgram(resolved, program, lifPrograms);
     for (const Slice &slice : pop.slices) {
       if (slice.core >= image.cores.size())
         continue; // validateStructure reports it
@@ -72,7 +100,7 @@ Result<ResolvedPrograms> resolvePrograms(const Image &image,
         if (c >= core.compartments.size())
           break;
         if (resolved.lifFamily[index] &&
-            !sameLifVariant(program, core.compartments[c], f))
+            resolved.compartmentProgram[slice.core][c] != index)
           return makeError("population \"" + pop.name + "\": compartment " +
                                std::to_string(c) + " of core " +
                                std::to_string(slice.core) +
@@ -84,6 +112,7 @@ Result<ResolvedPrograms> resolvePrograms(const Image &image,
       }
     }
   }
+  dropUnused(resolved);
   return resolved;
 }
 

@@ -168,6 +168,13 @@ CompartmentState lifStateFromWords(const int32_t *words) {
   return s;
 }
 
+bool isLifFamilyProgram(const Program &program, const NeuronFormat &f) {
+  for (LifReset reset : {LifReset::Zero, LifReset::Subtract, LifReset::NoSpike})
+    if (program == lifProgram(f, reset))
+      return true;
+  return false;
+}
+
 bool isFixedFunction(const Program &program, const Profile &profile) {
   const LifReset resets[] = {LifReset::Zero, LifReset::Subtract,
                              LifReset::NoSpike};

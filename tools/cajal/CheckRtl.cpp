@@ -17,6 +17,7 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include "cajal/Chip/StandardPrograms.h"
 #include "cajal/ImageGen/RandomImage.h"
 #include "cajal/Rtl/CoreInputs.h"
 #include "cajal/Rtl/Lockstep.h"
@@ -103,6 +104,25 @@ Result<chip::Profile> profileFor(const std::string &name,
                    : chip::findProfile(name, profileDirectory());
 }
 
+/// The lockstep neurocore computes the LIF update; a population running
+/// another program is refused with where that program is checked instead.
+Status onlyLifPrograms(const chip::Image &image, const chip::Profile &profile) {
+  for (const chip::Population &pop : image.populations) {
+    if (pop.program == chip::Population::kLifByRecord)
+      continue;
+    const chip::Program &program = image.programs[pop.program];
+    if (chip::isLifFamilyProgram(program, profile.neuron))
+      continue;
+    return makeError(
+        "population \"" + pop.name + "\" runs program \"" + program.name +
+        "\"; the RTL neurocore of the lockstep check runs the LIF family "
+        "only (docs/neurocore.md); the micro-sequencer that runs any program, "
+        "rtl/src/neuron_program.sv, is checked against the reference "
+        "interpreter by rtl-program-tests");
+  }
+  return Status::ok();
+}
+
 /// "64 (profile 'rtl-small'), 1024 (profile 'loihi1')".
 std::string buildSizes() {
   std::string out;
@@ -122,6 +142,8 @@ int checkImage() {
   if (!profile)
     return reportError(profile.error());
   if (Status s = chip::validate(*image, *profile); !s)
+    return reportError(imagePath + ": " + s.error());
+  if (Status s = onlyLifPrograms(*image, *profile); !s)
     return reportError(imagePath + ": " + s.error());
   if (!allCores && coreIndex >= image->cores.size())
     return reportError(imagePath + ": core " + std::to_string(coreIndex) +

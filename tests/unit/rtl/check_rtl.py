@@ -147,6 +147,17 @@ with tempfile.TemporaryDirectory() as tmp:
                vcd], 1, 100)
     expect_same_waveforms(os.path.join(vcd, "core0-rtl.vcd"),
                           os.path.join(vcd, "core0-emulator.vcd"))
+    # A program beyond the LIF family: refused, naming the population, the
+    # program and where programs are checked.
+    iz = os.path.join(tmp, "izhikevich.cjimg")
+    rc, out, err = run("compile", os.path.join(src, "examples", "izhikevich.mlir"),
+                       "-o", iz, "--profile", "loihi2")
+    if rc != 0:
+        fail("compile izhikevich for loihi2 failed", out, err)
+    expect_error(["check-rtl", iz, "--all-cores"],
+                 r'population "rs" runs program "izhikevich"; the RTL '
+                 r'neurocore of the lockstep check runs the LIF family only.*'
+                 r'rtl-program-tests')
     expect_error(["check-rtl", "--random", "2", "--vcd", vcd],
                  r"--vcd needs an image")
     expect_error(["check-rtl", "--random", "2", "--all-cores"],

@@ -57,6 +57,9 @@ LifConstants lifConstants(const CompartmentParams &params,
 void lifStateToWords(const CompartmentState &s, int32_t *words);
 CompartmentState lifStateFromWords(const int32_t *words);
 
+/// Whether `program` is the LIF program of format `f` in any reset mode.
+bool isLifFamilyProgram(const Program &program, const NeuronFormat &f);
+
 /// Whether `program` is one of the fixed-function programs of `profile`
 /// (the LIF program in each reset mode the profile allows).
 bool isFixedFunction(const Program &program, const Profile &profile);
