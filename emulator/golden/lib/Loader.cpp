@@ -385,9 +385,6 @@ Status GoldenModel::Loader::resolvePrograms(const chip::Image &image,
   if (!r)
     return r.takeError();
   resolved = std::move(*r);
-  for (const chip::Program &program : resolved.programs)
-    if (Status s = chip::validateProgram(program, profile); !s)
-      return makeError("program \"" + program.name + "\": " + s.error());
   interpreted.clear();
   for (const std::vector<uint32_t> &core : resolved.compartmentProgram)
     for (uint32_t p : core)

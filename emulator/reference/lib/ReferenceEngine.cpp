@@ -55,9 +55,6 @@ Status ReferenceEngine::Loader::loadCompartments() {
       chip::resolvePrograms(image, profile);
   if (!resolved)
     return resolved.takeError();
-  for (const chip::Program &program : resolved->programs)
-    if (Status s = chip::validateProgram(program, profile); !s)
-      return makeError("program \"" + program.name + "\": " + s.error());
   engine.programs = resolved->programs;
   engine.compBegin.assign(1, 0);
   for (uint32_t c = 0; c < image.cores.size(); ++c) {

@@ -153,9 +153,6 @@ CoreLogic::programsOf(const chip::Image &image, const chip::Profile &profile) {
       chip::resolvePrograms(image, profile);
   if (!resolved)
     return resolved.takeError();
-  for (const chip::Program &program : resolved->programs)
-    if (Status s = chip::validateProgram(program, profile); !s)
-      return makeError("program \"" + program.name + "\": " + s.error());
   std::vector<Programs> cores(image.cores.size());
   for (size_t c = 0; c < cores.size(); ++c) {
     cores[c].programs = resolved->programs;

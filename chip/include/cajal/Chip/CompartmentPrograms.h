@@ -33,9 +33,10 @@ struct ResolvedPrograms {
   std::vector<std::vector<uint32_t>> compartmentProgram;
 };
 
-/// Resolve every compartment's program. Errors (population program index
-/// out of range, a record whose flags disagree with its population's LIF
-/// program) name the population.
+/// Resolve every compartment's program and validate each program that some
+/// compartment runs (validateProgram). Errors (population program index out
+/// of range, a record whose flags disagree with its population's LIF
+/// program) name the population; an invalid program is named.
 Result<ResolvedPrograms> resolvePrograms(const Image &image,
                                          const Profile &profile);
 
