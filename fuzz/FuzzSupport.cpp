@@ -29,6 +29,7 @@ std::string makeScratchDir() {
     const char *tmp = std::getenv("TMPDIR");
     base = tmp && *tmp ? tmp : "/tmp";
   }
+  // mkdtemp's template: it replaces the six X with a unique suffix.
   std::string pattern = base + "/cajal-fuzz-XXXXXX";
   if (!::mkdtemp(pattern.data()))
     oracleFailure("cannot create a scratch directory under " + base);

@@ -117,6 +117,7 @@ Result<AtomicFile> AtomicFile::create(const std::string &path) {
     return resolved.takeError();
   AtomicFile f;
   f.target = *resolved;
+  // mkstemp's template: it replaces the six X with a unique suffix.
   std::string pattern = f.target + ".tmp-XXXXXX";
   const int fd = mkstemp(pattern.data());
   if (fd < 0)

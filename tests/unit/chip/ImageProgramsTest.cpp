@@ -224,6 +224,13 @@ void setWords(Core &core, size_t c, const std::vector<int64_t> &words) {
   }
 }
 
+// Word lists of the cases below, named so that each case stays one line
+// under every clang-format version.
+const std::vector<int64_t> kTwoWords = {1, 2};
+const std::vector<int64_t> kFourWords = {1, 2, 3, 4};
+const std::vector<int64_t> kWordsFourFive = {4, 5};
+const std::vector<int64_t> kWordsFourToSix = {4, 5, 6};
+
 std::vector<BadImage> badImages() {
   return {
       {"bad instruction", [](Image &img) { img.programs[0].code[3] = 19; },
@@ -269,10 +276,10 @@ std::vector<BadImage> badImages() {
        [](Image &img) { img.cores[0].paramWords.pop_back(); },
        "core 0: paramBegin ends at 20 but the table has 19 entries", ""},
       {"words without paramBegin",
-       [](Image &img) { img.cores[1].paramWords = {1, 2}; },
+       [](Image &img) { img.cores[1].paramWords = kTwoWords; },
        "core 1: 2 parameter words but no paramBegin table", ""},
       {"too few words",
-       [](Image &img) { setWords(img.cores[0], 1, {1, 2, 3, 4}); },
+       [](Image &img) { setWords(img.cores[0], 1, kFourWords); },
        "population \"exc\": core 0 compartment 1: 4 parameter words, program "
        "\"izhikevich\" declares 5",
        "exc"},
@@ -297,12 +304,12 @@ std::vector<BadImage> badImages() {
        "LIF-family program \"li\" takes its words from the compartment record",
        "readout"},
       {"words on a population run by records",
-       [](Image &img) { setWords(img.cores[1], 1, {4, 5}); },
+       [](Image &img) { setWords(img.cores[1], 1, kWordsFourFive); },
        "population \"inh\": core 1 compartment 1: 2 parameter words, but the "
        "population runs the LIF program its records name",
        "inh"},
       {"words on a compartment in no population",
-       [](Image &img) { setWords(img.cores[1], 4, {4, 5, 6}); },
+       [](Image &img) { setWords(img.cores[1], 4, kWordsFourToSix); },
        "core 1 compartment 4: 3 parameter words, but the compartment is in no "
        "population",
        ""},
