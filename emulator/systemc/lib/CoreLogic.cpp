@@ -133,43 +133,39 @@ template <typename T> bool fits(int64_t v) {
          v <= std::numeric_limits<T>::max();
 }
 
+/// Energy of one active LIF update: the LIF program's cost (every reset
+/// mode has the same instructions).
+double lifUpdateEnergy(const chip::Profile &profile) {
+  return chip::programCost(
+             chip::lifProgram(profile.neuron, chip::LifReset::Zero), profile)
+      .energyPJ;
+}
+
 } // namespace
 
 CoreLogic::CoreLogic(const chip::Core &core, const chip::Profile &profile)
-    : CoreLogic(core, profile, Programs()) {}
-
-CoreLogic::CoreLogic(const chip::Core &core, const chip::Profile &profile,
-                     const Programs &resolved)
     : states(core.compartments.size()), fired(core.compartments.size()) {
   prepareUpdate(core, profile.neuron);
-  preparePrograms(core, profile, resolved);
+  lifEnergyPJ = lifUpdateEnergy(profile);
   unpackGroups(core, profile.synapse);
   acc.assign(size_t(slots) * states.size(), 0);
 }
 
-Result<std::vector<CoreLogic::Programs>>
-CoreLogic::programsOf(const chip::Image &image, const chip::Profile &profile) {
-  Result<chip::ResolvedPrograms> resolved =
-      chip::resolvePrograms(image, profile);
-  if (!resolved)
-    return resolved.takeError();
-  std::vector<Programs> cores(image.cores.size());
-  for (size_t c = 0; c < cores.size(); ++c) {
-    cores[c].programs = resolved->programs;
-    cores[c].lifFamily = resolved->lifFamily;
-    cores[c].compartmentProgram = resolved->compartmentProgram[c];
-  }
-  return cores;
+CoreLogic::CoreLogic(const chip::Core &core, const chip::Profile &profile,
+                     const chip::ResolvedPrograms &resolved, uint32_t imageCore)
+    : states(core.compartments.size()), fired(core.compartments.size()) {
+  prepareUpdate(core, profile.neuron);
+  lifEnergyPJ = lifUpdateEnergy(profile);
+  preparePrograms(core, profile, resolved, imageCore);
+  unpackGroups(core, profile.synapse);
+  acc.assign(size_t(slots) * states.size(), 0);
 }
 
 void CoreLogic::preparePrograms(const chip::Core &core,
                                 const chip::Profile &profile,
-                                const Programs &resolved) {
-  lifEnergyPJ =
-      chip::programCost(chip::lifProgram(profile.neuron, chip::LifReset::Zero),
-                        profile)
-          .energyPJ;
-  const std::vector<uint32_t> &map = resolved.compartmentProgram;
+                                const chip::ResolvedPrograms &resolved,
+                                uint32_t imageCore) {
+  const std::vector<uint32_t> &map = resolved.compartmentProgram[imageCore];
   bool any = false;
   for (uint32_t p : map)
     any |= !resolved.lifFamily[p];

@@ -41,15 +41,14 @@ void appendRoutes(const chip::Image &image,
 } // namespace
 
 Status SystemCEngine::Impl::buildCores(const chip::Image &image) {
-  Result<std::vector<CoreLogic::Programs>> programs =
-      CoreLogic::programsOf(image, profile);
+  Result<chip::ResolvedPrograms> programs =
+      chip::resolvePrograms(image, profile);
   if (!programs)
     return programs.takeError();
   compBegin.assign(1, 0);
   for (uint32_t c = 0; c < image.cores.size(); ++c) {
     const chip::Core &core = image.cores[c];
-    auto unit =
-        std::make_unique<detail::CoreUnit>(core, profile, (*programs)[c], c);
+    auto unit = std::make_unique<detail::CoreUnit>(core, profile, *programs, c);
     unit->x = core.x;
     unit->y = core.y;
     unit->slot = core.tileSlot;

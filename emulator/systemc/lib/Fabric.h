@@ -76,8 +76,9 @@ struct CoreStep {
 /// The per-image state of a used neurocore.
 struct CoreUnit {
   CoreUnit(const chip::Core &core, const chip::Profile &p,
-           const CoreLogic::Programs &programs, uint32_t coreIndex)
-      : logic(core, p, programs), index(coreIndex), synUnit(timingFor(p)) {}
+           const chip::ResolvedPrograms &programs, uint32_t coreIndex)
+      : logic(core, p, programs, coreIndex), index(coreIndex),
+        synUnit(timingFor(p)) {}
   CoreLogic logic;
   uint32_t index;                            ///< image core
   uint32_t x = 0, y = 0, slot = 0, chip = 0; ///< where it sits

@@ -16,6 +16,7 @@
 #define CAJAL_SYSTEMC_CORELOGIC_H
 
 #include "cajal/Chip/Compartment.h"
+#include "cajal/Chip/CompartmentPrograms.h"
 #include "cajal/Chip/Image.h"
 #include "cajal/Chip/Profile.h"
 #include "cajal/Chip/Result.h"
@@ -27,24 +28,14 @@ namespace cajal::systemc {
 
 class CoreLogic {
 public:
-  /// What each compartment of a core runs (chip::resolvePrograms).
-  struct Programs {
-    std::vector<chip::Program> programs; ///< validated
-    std::vector<bool> lifFamily;         ///< per program
-    std::vector<uint32_t> compartmentProgram;
-  };
-  /// Every core's programs, by image core; errors name the population or
-  /// the program.
-  static Result<std::vector<Programs>> programsOf(const chip::Image &image,
-                                                  const chip::Profile &profile);
-
   /// `core` must have passed chip::validate against `profile`. Every
   /// compartment runs the LIF program its record names.
   CoreLogic(const chip::Core &core, const chip::Profile &profile);
-  /// With `programs` (programsOf): compartments outside the LIF family run
+  /// With the image's resolved programs (chip::resolvePrograms) and the
+  /// core's index in the image: compartments outside the LIF family run
   /// their program in chip::interpret.
   CoreLogic(const chip::Core &core, const chip::Profile &profile,
-            const Programs &programs);
+            const chip::ResolvedPrograms &programs, uint32_t imageCore);
 
   /// A spike of the update unit: local compartment and the cycle, counted
   /// from the start of the update phase, at which its update finished.
@@ -139,7 +130,8 @@ private:
   };
   void prepareUpdate(const chip::Core &core, const chip::NeuronFormat &f);
   void preparePrograms(const chip::Core &core, const chip::Profile &profile,
-                       const Programs &programs);
+                       const chip::ResolvedPrograms &programs,
+                       uint32_t imageCore);
   /// The update of a core with compartments outside the LIF family.
   UpdateStats updateMixed(int64_t *slot, uint32_t activeCycles,
                           uint32_t inactiveCycles,
