@@ -21,10 +21,6 @@ using namespace cajal::chip::test;
 
 namespace {
 
-bool has(const std::string &s, const std::string &part) {
-  return s.find(part) != std::string::npos;
-}
-
 size_t temporaries(const TempDir &dir) {
   size_t n = 0;
   for (const std::string &f : dir.files())

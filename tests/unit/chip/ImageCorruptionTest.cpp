@@ -21,46 +21,6 @@ using namespace cajal::chip::test;
 
 namespace {
 
-uint64_t le(const std::string &b, size_t at, int n) {
-  uint64_t v = 0;
-  for (int i = 0; i < n; ++i)
-    v |= uint64_t(uint8_t(b[at + i])) << (8 * i);
-  return v;
-}
-
-void putLE(std::string &b, size_t at, uint64_t v, int n) {
-  for (int i = 0; i < n; ++i)
-    b[at + i] = char((v >> (8 * i)) & 0xff);
-}
-
-struct Section {
-  std::string tag;
-  size_t offset, body, length;
-};
-
-/// The sections of a well-formed file (docs/chip-image.md).
-std::vector<Section> sections(const std::string &b) {
-  std::vector<Section> out;
-  size_t pos = 12;
-  while (pos + 12 <= b.size()) {
-    Section s{b.substr(pos, 4), pos, pos + 12, size_t(le(b, pos + 4, 8))};
-    out.push_back(s);
-    pos = s.body + s.length;
-  }
-  return out;
-}
-
-/// Recompute the END checksum (FNV-1a 64 of the bytes before the END tag).
-void fixChecksum(std::string &b) {
-  const Section end = sections(b).back();
-  uint64_t h = 0xcbf29ce484222325ull;
-  for (size_t i = 0; i < end.offset; ++i) {
-    h ^= uint8_t(b[i]);
-    h *= 0x100000001b3ull;
-  }
-  putLE(b, end.body, h, 8);
-}
-
 class CorruptionTest : public ::testing::Test {
 protected:
   void SetUp() override {
@@ -84,10 +44,6 @@ protected:
   Image image;
   std::string bytes;
 };
-
-bool has(const std::string &s, const std::string &part) {
-  return s.find(part) != std::string::npos;
-}
 
 TEST_F(CorruptionTest, LayoutIsAsDocumented) {
   ASSERT_EQ(bytes.substr(0, 8), "CAJALIMG");

@@ -29,54 +29,6 @@ using cajal::Status;
 
 namespace {
 
-Profile profileNamed(const std::string &name) {
-  Result<Profile> p = findProfile(name, defaultProfileDir());
-  EXPECT_TRUE(bool(p)) << (p ? "" : p.error());
-  return p ? *p : Profile{};
-}
-
-bool has(const std::string &s, const std::string &part) {
-  return s.find(part) != std::string::npos;
-}
-
-uint64_t le(const std::string &b, size_t at, int n) {
-  uint64_t v = 0;
-  for (int i = 0; i < n; ++i)
-    v |= uint64_t(uint8_t(b[at + i])) << (8 * i);
-  return v;
-}
-
-void putLE(std::string &b, size_t at, uint64_t v, int n) {
-  for (int i = 0; i < n; ++i)
-    b[at + i] = char((v >> (8 * i)) & 0xff);
-}
-
-struct Section {
-  std::string tag;
-  size_t offset, body, length;
-};
-
-std::vector<Section> sections(const std::string &b) {
-  std::vector<Section> out;
-  size_t pos = 12;
-  while (pos + 12 <= b.size()) {
-    Section s{b.substr(pos, 4), pos, pos + 12, size_t(le(b, pos + 4, 8))};
-    out.push_back(s);
-    pos = s.body + s.length;
-  }
-  return out;
-}
-
-void fixChecksum(std::string &b) {
-  const Section end = sections(b).back();
-  uint64_t h = 0xcbf29ce484222325ull;
-  for (size_t i = 0; i < end.offset; ++i) {
-    h ^= uint8_t(b[i]);
-    h *= 0x100000001b3ull;
-  }
-  putLE(b, end.body, h, 8);
-}
-
 class ImageProgramsTest : public ::testing::Test {
 protected:
   void SetUp() override {
