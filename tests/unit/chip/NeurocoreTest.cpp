@@ -37,15 +37,7 @@ namespace {
 
 using Wide = __int128;
 
-/// Loaded once: the arithmetic tests validate thousands of programs.
-const Profile &loihi2() {
-  static const Profile profile = [] {
-    Result<Profile> p = findProfile("loihi2", defaultProfileDir());
-    EXPECT_TRUE(bool(p)) << (p ? "" : p.error());
-    return p ? *p : Profile{};
-  }();
-  return profile;
-}
+using cajal::test::loihi2; // loaded once: thousands of programs validate
 
 Instruction make(Opcode op, Operand d, Operand a = none(), Operand b = none(),
                  Operand c = none(), unsigned imm = 0, unsigned mode = 0) {

@@ -100,7 +100,7 @@ TEST(DiscretizeTest, RejectsBadParameters) {
 }
 
 TEST(QuantizeTest, DecayCodes) {
-  const chip::NeuronFormat f = test::loihi1().neuron;
+  const chip::NeuronFormat f = mapping::test::loihi1().neuron;
   EXPECT_EQ(quantizeDecayV(kGMem, f), 200); // round(199.77)
   EXPECT_EQ(quantizeDecayU(kGSyn, f), 741); // round(742.48) - 1
   EXPECT_EQ(quantizeDecayU(1.0, f), 4095);  // full decay
@@ -110,7 +110,7 @@ TEST(QuantizeTest, DecayCodes) {
 }
 
 TEST(QuantizeTest, BiasUsesSmallestExponent) {
-  const chip::NeuronFormat f = test::loihi1().neuron;
+  const chip::NeuronFormat f = mapping::test::loihi1().neuron;
   BiasCode b = quantizeBias(10000, f);
   EXPECT_EQ(b.mantissa, 2500);
   EXPECT_EQ(b.exponent, 2);
@@ -123,7 +123,7 @@ TEST(QuantizeTest, BiasUsesSmallestExponent) {
 }
 
 TEST(QuantizeTest, PopulationScaleBounds) {
-  const chip::Profile p = test::loihi1();
+  const chip::Profile p = mapping::test::loihi1();
   // Threshold bound: min((2^17-1) << 6, 2^23-1) / 2^3 = 8388544 / 8.
   auto s = choosePopulationScale({1.0, 0.0, 0.0}, p);
   ASSERT_TRUE(s);
@@ -140,7 +140,7 @@ TEST(QuantizeTest, PopulationScaleBounds) {
 }
 
 TEST(QuantizeTest, NeuronParams) {
-  chip::Profile p = test::loihi1();
+  chip::Profile p = mapping::test::loihi1();
   p.neuron.refractoryMin = 1; // so that refractory 0 must be raised
   DiscreteParams d;
   d.decayU = kGSyn;
@@ -179,7 +179,7 @@ TEST(QuantizeTest, NeuronParams) {
 }
 
 TEST(QuantizeTest, WeightExponentAndMantissas) {
-  const chip::Profile p = test::loihi1();
+  const chip::Profile p = mapping::test::loihi1();
   // largest = 1 * 1 * 1000 integer units: 1000 / 2^(6-4) = 250 <= 255.
   auto w = chooseWeightScale(1.0, 1.0, 1000.0, p);
   ASSERT_TRUE(w) << w.error();

@@ -18,6 +18,7 @@
 #include "cajal/Mapping/Emit.h"
 #include "cajal/Mapping/Programs.h"
 #include "cajal/Reference/ReferenceEngine.h"
+#include "cajal/TestSupport/Profiles.h"
 #include "cajal/Transforms/FloatEngine.h"
 #include "cajal/Transforms/Passes.h"
 #include "cajal/Transforms/Pipeline.h"
@@ -55,11 +56,7 @@ std::unique_ptr<Model> load(const std::string &example) {
   return m;
 }
 
-chip::Profile loihi2() {
-  auto p = chip::findProfile("loihi2", CAJAL_TEST_PROFILE_DIR);
-  EXPECT_TRUE(bool(p)) << (p ? "" : p.error());
-  return p ? *p : chip::Profile{};
-}
+using cajal::test::loihi2;
 
 /// The image `cajal compile --profile loihi2` writes, built in memory.
 std::optional<chip::Image> compile(Model &m, const chip::Profile &profile) {

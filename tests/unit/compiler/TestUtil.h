@@ -4,6 +4,7 @@
 
 #include "cajal/Chip/Profile.h"
 #include "cajal/Mapping/Network.h"
+#include "cajal/TestSupport/Profiles.h"
 
 #include <gtest/gtest.h>
 
@@ -11,15 +12,7 @@
 
 namespace cajal::mapping::test {
 
-/// The loihi1 profile from the source tree.
-inline chip::Profile loihi1() {
-  auto p = chip::findProfile("loihi1", CAJAL_TEST_PROFILE_DIR);
-  if (!p) {
-    ADD_FAILURE() << "cannot load loihi1: " << p.error();
-    return chip::Profile{};
-  }
-  return *p;
-}
+using cajal::test::loihi1;
 
 /// loihi1 with smaller cores, so that small networks need several.
 inline chip::Profile smallCores(unsigned compartments, unsigned inputAxons,

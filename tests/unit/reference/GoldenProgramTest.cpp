@@ -16,6 +16,7 @@
 #include "ReferenceTestUtil.h"
 
 #include "cajal/ImageGen/RandomImage.h"
+#include "cajal/TestSupport/RandomRuns.h"
 
 #include <gtest/gtest.h>
 
@@ -27,46 +28,18 @@ namespace {
 
 constexpr uint32_t kSteps = 40;
 constexpr uint32_t kImagesPerTest = 25;
-/// What a batch exercised.
-struct Coverage {
-  size_t programs = 0;
-  uint64_t spikes = 0, idleUpdates = 0;
-};
 
-const chip::Profile &loihi2() {
-  static const chip::Profile profile = [] {
-    Result<chip::Profile> p =
-        chip::findProfile("loihi2", CAJAL_TEST_PROFILE_DIR);
-    if (!p) {
-      ADD_FAILURE() << p.error();
-      return chip::Profile();
-    }
-    return *p;
-  }();
-  return profile;
-}
+using test::giveExternalSpikes;
+using test::loihi2;
+using test::ProgramCoverage;
 
 imagegen::RandomNetwork programNetwork(uint64_t seed) {
-  imagegen::RandomOptions o;
-  o.seed = seed;
-  o.steps = kSteps;
-  o.maxCores = 12;
-  o.maxCompartments = 96;
-  o.programPopulations = true;
-  return imagegen::randomNetwork(loihi2(), o);
+  return test::programNetwork(loihi2(), seed, kSteps);
 }
 
-template <typename Engine>
-void giveExternalSpikes(Engine &engine, const imagegen::RandomNetwork &net) {
-  std::vector<spikeio::SpikeRecord> records;
-  for (const imagegen::ExternalSpike &e : net.external)
-    records.push_back({e.step, engine.nodes().sourceNode(e.source), e.index});
-  ASSERT_TRUE(bool(engine.setExternalSpikes(records)));
-}
-
-/// Run both engines over `net`, comparing every step; returns the number of
-/// programs outside the LIF family that the image runs.
-void expectGoldenEqualsReference(uint64_t seed, Coverage &coverage) {
+/// Run both engines over the network of `seed`, comparing every step, and
+/// add what it exercised to `coverage`.
+void expectGoldenEqualsReference(uint64_t seed, ProgramCoverage &coverage) {
   const imagegen::RandomNetwork net = programNetwork(seed);
   const std::string where = "seed " + std::to_string(seed);
   coverage.programs += net.image.programs.size();
@@ -95,7 +68,7 @@ void expectGoldenEqualsReference(uint64_t seed, Coverage &coverage) {
 class GoldenPrograms : public ::testing::TestWithParam<uint32_t> {};
 
 TEST_P(GoldenPrograms, EqualReferenceEngine) {
-  Coverage coverage;
+  ProgramCoverage coverage;
   for (uint32_t i = 0; i < kImagesPerTest; ++i) {
     const uint64_t seed = uint64_t(GetParam()) * kImagesPerTest + i + 1;
     ASSERT_NO_FATAL_FAILURE(expectGoldenEqualsReference(seed, coverage));

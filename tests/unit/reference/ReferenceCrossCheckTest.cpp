@@ -20,6 +20,7 @@
 #include "cajal/Golden/GoldenRun.h"
 #include "cajal/ImageGen/RandomImage.h"
 #include "cajal/Reference/ReferenceRun.h"
+#include "cajal/TestSupport/RandomRuns.h"
 
 #include <gtest/gtest.h>
 
@@ -54,14 +55,7 @@ imagegen::RandomNetwork networkFor(const chip::Profile &profile,
   return imagegen::randomNetwork(profile, o);
 }
 
-std::vector<spikeio::SpikeRecord>
-externalRecords(const imagegen::RandomNetwork &net,
-                const spikeio::NodeTable &nodes) {
-  std::vector<spikeio::SpikeRecord> out;
-  for (const imagegen::ExternalSpike &e : net.external)
-    out.push_back({e.step, nodes.sourceNode(e.source), e.index});
-  return out;
-}
+using test::giveExternalSpikes;
 
 /// What a batch of images exercised.
 struct Coverage {
@@ -108,9 +102,8 @@ void crossCheck(uint64_t seed, Coverage &coverage) {
   ASSERT_TRUE(bool(golden)) << golden.error();
   Result<ReferenceEngine> ref = ReferenceEngine::create(net.image, profile);
   ASSERT_TRUE(bool(ref)) << ref.error();
-  ASSERT_TRUE(
-      bool(golden->setExternalSpikes(externalRecords(net, golden->nodes()))));
-  ASSERT_TRUE(bool(ref->setExternalSpikes(externalRecords(net, ref->nodes()))));
+  ASSERT_NO_FATAL_FAILURE(giveExternalSpikes(*golden, net));
+  ASSERT_NO_FATAL_FAILURE(giveExternalSpikes(*ref, net));
 
   std::vector<uint8_t> flags;
   for (const chip::Core &core : net.image.cores)
@@ -201,9 +194,8 @@ void expectSameFiles(uint64_t seed, bool probeEveryPopulation, bool recordAll) {
   ASSERT_TRUE(bool(golden)) << golden.error();
   Result<ReferenceEngine> ref = ReferenceEngine::create(net.image, profile);
   ASSERT_TRUE(bool(ref)) << ref.error();
-  ASSERT_TRUE(
-      bool(golden->setExternalSpikes(externalRecords(net, golden->nodes()))));
-  ASSERT_TRUE(bool(ref->setExternalSpikes(externalRecords(net, ref->nodes()))));
+  ASSERT_NO_FATAL_FAILURE(giveExternalSpikes(*golden, net));
+  ASSERT_NO_FATAL_FAILURE(giveExternalSpikes(*ref, net));
 
   const std::string base =
       testing::TempDir() + "reference-files-" + std::to_string(seed);

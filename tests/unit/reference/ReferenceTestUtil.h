@@ -12,6 +12,7 @@
 #include "cajal/Chip/Profile.h"
 #include "cajal/Golden/GoldenModel.h"
 #include "cajal/Reference/ReferenceEngine.h"
+#include "cajal/TestSupport/Profiles.h"
 
 #include <gtest/gtest.h>
 
@@ -20,19 +21,8 @@
 
 namespace cajal::reftest {
 
-/// chip/profiles/loihi1.json, loaded once (a test fails if it cannot be).
-inline const chip::Profile &loihi1() {
-  static const chip::Profile profile = [] {
-    Result<chip::Profile> p =
-        chip::findProfile("loihi1", CAJAL_TEST_PROFILE_DIR);
-    if (!p) {
-      ADD_FAILURE() << p.error();
-      return chip::Profile();
-    }
-    return *p;
-  }();
-  return profile;
-}
+using cajal::test::loihi1;
+using cajal::test::loihi2;
 
 /// loihi1 with reset by subtraction allowed and narrow arithmetic, so that
 /// u wraps, q saturates and v is reset by subtraction often.

@@ -13,6 +13,7 @@
 //===----------------------------------------------------------------------===//
 #include "SystemCTestUtil.h"
 #include "cajal/ImageGen/RandomImage.h"
+#include "cajal/TestSupport/RandomRuns.h"
 
 #include "cajal/Golden/GoldenModel.h"
 #include "cajal/SystemC/SystemCEngine.h"
@@ -47,14 +48,7 @@ chip::Profile variant(uint64_t seed) {
   return p;
 }
 
-std::vector<spikeio::SpikeRecord>
-externalRecords(const imagegen::RandomNetwork &net,
-                const spikeio::NodeTable &nodes) {
-  std::vector<spikeio::SpikeRecord> out;
-  for (const imagegen::ExternalSpike &e : net.external)
-    out.push_back({e.step, nodes.sourceNode(e.source), e.index});
-  return out;
-}
+using test::giveExternalSpikes;
 
 void expectCountersEqual(const emulator::Counters &g,
                          const emulator::Counters &s) {
@@ -86,8 +80,8 @@ void crossCheck(uint64_t seed) {
   ASSERT_TRUE(bool(g)) << g.error();
   Result<SystemCEngine> s = SystemCEngine::create(net.image, profile);
   ASSERT_TRUE(bool(s)) << s.error();
-  ASSERT_TRUE(bool(g->setExternalSpikes(externalRecords(net, g->nodes()))));
-  ASSERT_TRUE(bool(s->setExternalSpikes(externalRecords(net, s->nodes()))));
+  ASSERT_NO_FATAL_FAILURE(giveExternalSpikes(*g, net));
+  ASSERT_NO_FATAL_FAILURE(giveExternalSpikes(*s, net));
   for (uint32_t t = 0; t < kSteps; ++t) {
     g->step();
     Status st = s->step();

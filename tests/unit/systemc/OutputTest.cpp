@@ -112,7 +112,7 @@ TEST(OutputTest, PowerJsonAgreesWithTheReport) {
     ASSERT_TRUE(bool(e->run(30)));
     const PowerReport r = e->powerReport();
     ASSERT_TRUE(bool(e->finish()));
-    const json j = json::parse(sctest::readFile(opt.powerPath));
+    const json j = json::parse(sctest::readBytes(opt.powerPath));
     EXPECT_EQ(j["format"], "cajal-power/1");
     EXPECT_EQ(j["profile"], "loihi1");
     EXPECT_EQ(j["steps"], 30);
@@ -156,7 +156,7 @@ TEST(OutputTest, VcdAndTraceDescribeEveryCoreAndStep) {
     EXPECT_FALSE(sctest::fileExists(opt.vcdPath)); // written on finish()
     ASSERT_TRUE(bool(e->finish()));
   }
-  const Vcd v = parseVcd(sctest::readFile(opt.vcdPath));
+  const Vcd v = parseVcd(sctest::readBytes(opt.vcdPath));
   EXPECT_EQ(v.error, "");
   for (uint32_t c = 0; c < img.cores.size(); ++c)
     EXPECT_TRUE(v.scopes.count("core" + std::to_string(c))) << c;
@@ -169,7 +169,7 @@ TEST(OutputTest, VcdAndTraceDescribeEveryCoreAndStep) {
     EXPECT_LE(v.maxValue.at("core" + std::to_string(c) + ".input_queue"),
               int64_t(sctest::loihi1().core.inputQueueDepth));
 
-  const json t = json::parse(sctest::readFile(opt.tracePath));
+  const json t = json::parse(sctest::readBytes(opt.tracePath));
   std::map<std::pair<int, int>, uint32_t> perThread;
   std::set<int> named;
   size_t counters = 0;
@@ -242,14 +242,14 @@ TEST(OutputTest, StepPastTheTimeoutStopsWithADiagnostic) {
     EXPECT_EQ(again.error(), err);
     EXPECT_TRUE(bool(e->finish()));
   }
-  const json power = json::parse(sctest::readFile(opt.powerPath));
+  const json power = json::parse(sctest::readBytes(opt.powerPath));
   EXPECT_EQ(power["steps"], 3);
   EXPECT_EQ(power["time"]["cycles"].get<uint64_t>(), cycles);
-  const Vcd v = parseVcd(sctest::readFile(opt.vcdPath));
+  const Vcd v = parseVcd(sctest::readBytes(opt.vcdPath));
   EXPECT_EQ(v.error, "");
   EXPECT_EQ(v.times.back(), cycles * 1000);
   EXPECT_EQ(v.maxValue.at("chip.step"), 2); // step 3 is not written
-  const json t = json::parse(sctest::readFile(opt.tracePath));
+  const json t = json::parse(sctest::readBytes(opt.tracePath));
   size_t spans = 0;
   for (const json &ev : t["traceEvents"])
     spans += ev["ph"] == "X" && ev["tid"] == 0;
@@ -296,11 +296,11 @@ TEST(OutputTest, RecordedCsvFilesEqualTheGoldenModels) {
   rec.spikeCounts = &systemcCounts;
   Status st = systemc::runAndRecord(*s, o.steps, rec);
   ASSERT_TRUE(bool(st)) << st.error();
-  const std::string spikes = sctest::readFile(dir.file("golden.csv"));
+  const std::string spikes = sctest::readBytes(dir.file("golden.csv"));
   EXPECT_GT(spikes.size(), 1000u);
-  EXPECT_EQ(spikes, sctest::readFile(dir.file("systemc.csv")));
-  EXPECT_EQ(sctest::readFile(dir.file("golden-state.csv")),
-            sctest::readFile(dir.file("systemc-state.csv")));
+  EXPECT_EQ(spikes, sctest::readBytes(dir.file("systemc.csv")));
+  EXPECT_EQ(sctest::readBytes(dir.file("golden-state.csv")),
+            sctest::readBytes(dir.file("systemc-state.csv")));
   EXPECT_EQ(goldenCounts, systemcCounts);
   EXPECT_TRUE(sctest::fileExists(opt.powerPath)); // runAndRecord finished
 }

@@ -16,6 +16,8 @@
 #include "cajal/Reference/ReferenceEngine.h"
 #include "cajal/SystemC/SystemCEngine.h"
 #include "cajal/SystemC/Timing.h"
+#include "cajal/TestSupport/Profiles.h"
+#include "cajal/TestSupport/RandomRuns.h"
 
 #include <gtest/gtest.h>
 
@@ -28,41 +30,14 @@ namespace {
 constexpr uint32_t kSteps = 30;
 constexpr uint32_t kImagesPerTest = 25;
 
-const chip::Profile &loihi2() {
-  static const chip::Profile profile = [] {
-    Result<chip::Profile> p =
-        chip::findProfile("loihi2", CAJAL_TEST_PROFILE_DIR);
-    if (!p) {
-      ADD_FAILURE() << p.error();
-      return chip::Profile();
-    }
-    return *p;
-  }();
-  return profile;
-}
+using test::giveExternalSpikes;
+using test::loihi2;
+using test::ProgramCoverage;
 
-template <typename Engine>
-void giveExternalSpikes(Engine &engine, const imagegen::RandomNetwork &net) {
-  std::vector<spikeio::SpikeRecord> records;
-  for (const imagegen::ExternalSpike &e : net.external)
-    records.push_back({e.step, engine.nodes().sourceNode(e.source), e.index});
-  ASSERT_TRUE(bool(engine.setExternalSpikes(records)));
-}
-
-struct Coverage {
-  size_t programs = 0;
-  uint64_t spikes = 0, idleUpdates = 0;
-};
-
-void expectSystemCEqualsReference(uint64_t seed, Coverage &coverage) {
+void expectSystemCEqualsReference(uint64_t seed, ProgramCoverage &coverage) {
   const chip::Profile &profile = loihi2();
-  imagegen::RandomOptions o;
-  o.seed = seed;
-  o.steps = kSteps;
-  o.maxCores = 12;
-  o.maxCompartments = 96;
-  o.programPopulations = true;
-  const imagegen::RandomNetwork net = imagegen::randomNetwork(profile, o);
+  const imagegen::RandomNetwork net =
+      test::programNetwork(profile, seed, kSteps);
   const std::string where = "seed " + std::to_string(seed);
   coverage.programs += net.image.programs.size();
   Result<SystemCEngine> sc = SystemCEngine::create(net.image, profile);
@@ -118,7 +93,7 @@ void expectSystemCEqualsReference(uint64_t seed, Coverage &coverage) {
 class SystemCPrograms : public ::testing::TestWithParam<uint32_t> {};
 
 TEST_P(SystemCPrograms, EqualReferenceEngineAndProgramCost) {
-  Coverage coverage;
+  ProgramCoverage coverage;
   for (uint32_t i = 0; i < kImagesPerTest; ++i) {
     const uint64_t seed = uint64_t(GetParam()) * kImagesPerTest + i + 1;
     ASSERT_NO_FATAL_FAILURE(expectSystemCEqualsReference(seed, coverage));
