@@ -8,7 +8,6 @@
 #ifndef CAJAL_REFERENCE_REFERENCERUN_H
 #define CAJAL_REFERENCE_REFERENCERUN_H
 
-// The recorder is still declared in the golden model's header.
 #include "cajal/Emulator/RecordRun.h"
 #include "cajal/Reference/ReferenceEngine.h"
 
