@@ -21,6 +21,7 @@
 #include "GoldenLoad.h"
 #include "UpdateKernels.h"
 #include "cajal/Chip/StandardPrograms.h"
+#include "cajal/Emulator/PopulationMap.h"
 
 #include <map>
 
@@ -38,7 +39,6 @@ namespace {
 constexpr uint32_t none = std::numeric_limits<uint32_t>::max();
 constexpr int64_t int32Max = std::numeric_limits<int32_t>::max();
 constexpr int64_t int32Min = std::numeric_limits<int32_t>::min();
-std::string str(uint64_t v) { return std::to_string(v); }
 } // namespace
 
 namespace detail {
@@ -347,31 +347,17 @@ void GoldenModel::Loader::wireSources(GoldenModel &m,
 
 Status GoldenModel::Loader::mapPopulations(GoldenModel &m,
                                            const chip::Image &image) {
-  m.populationBase.assign(1, 0);
-  m.compPopulation.assign(m.compartmentCount(), none);
-  m.flatNeuronAt.assign(m.compartmentCount(), none);
-  for (uint32_t p = 0; p < image.populations.size(); ++p) {
-    const chip::Population &pop = image.populations[p];
-    const uint32_t base = m.populationBase.back();
-    m.neuronCompartment.resize(base + size_t(pop.size), none);
-    for (const chip::Slice &sl : pop.slices) {
-      for (uint32_t k = 0; k < sl.count; ++k) {
-        const uint32_t g = m.compBegin[sl.core] + sl.firstCompartment + k;
-        if (m.compPopulation[g] != none)
-          return makeError("population \"" + pop.name + "\": neuron " +
-                           str(sl.firstNeuron + k) + " uses compartment " +
-                           str(sl.firstCompartment + k) + " of core " +
-                           str(sl.core) + ", already used by population \"" +
-                           image.populations[m.compPopulation[g]].name + "\"");
-        m.compPopulation[g] = p;
-        m.flatNeuronAt[g] = base + sl.firstNeuron + k;
-        m.neuronCompartment[base + sl.firstNeuron + k] = g;
-      }
-    }
-    m.populationBase.push_back(base + pop.size);
+  Result<emulator::PopulationMap> map =
+      emulator::mapPopulations(image, m.compBegin);
+  if (!map)
+    return makeError(map.error());
+  m.populationBase = std::move(map->populationBase);
+  m.neuronCompartment = std::move(map->neuronCompartment);
+  m.compPopulation = std::move(map->compartmentPopulation);
+  m.flatNeuronAt = std::move(map->compartmentNeuron);
+  for (const chip::Population &pop : image.populations)
     m.populationFlags.push_back(uint8_t((pop.recordSpikes ? RecordSpikes : 0) |
                                         (pop.recordState ? RecordState : 0)));
-  }
   m.nodeTable = spikeio::NodeTable(image);
   return Status::ok();
 }

@@ -28,6 +28,7 @@
 #include "cajal/Chip/NeurocoreInterpreter.h"
 #include "cajal/Chip/Source.h"
 #include "cajal/Chip/StandardPrograms.h"
+#include "cajal/Emulator/PopulationMap.h"
 
 #include <algorithm>
 #include <map>
@@ -101,26 +102,15 @@ void ReferenceEngine::Loader::loadSynapses() {
 }
 
 Status ReferenceEngine::Loader::mapPopulations() {
-  engine.populationBase.assign(1, 0);
-  engine.flatNeuronOf.assign(engine.compartments.size(), kNoNeuron);
-  for (const chip::Population &pop : image.populations) {
-    const uint32_t base = engine.populationBase.back();
-    engine.neuronCompartment.resize(size_t(base) + pop.size, kNoNeuron);
-    for (const chip::Slice &sl : pop.slices) {
-      for (uint32_t k = 0; k < sl.count; ++k) {
-        const uint32_t g = engine.compBegin[sl.core] + sl.firstCompartment + k;
-        if (engine.flatNeuronOf[g] != kNoNeuron)
-          return makeError("population \"" + pop.name + "\": neuron " +
-                           str(sl.firstNeuron + k) + " uses compartment " +
-                           str(sl.firstCompartment + k) + " of core " +
-                           str(sl.core) + ", already used by another neuron");
-        engine.flatNeuronOf[g] = base + sl.firstNeuron + k;
-        engine.neuronCompartment[base + sl.firstNeuron + k] = g;
-      }
-    }
-    engine.populationBase.push_back(base + pop.size);
+  Result<emulator::PopulationMap> map =
+      emulator::mapPopulations(image, engine.compBegin);
+  if (!map)
+    return makeError(map.error());
+  engine.populationBase = std::move(map->populationBase);
+  engine.neuronCompartment = std::move(map->neuronCompartment);
+  engine.flatNeuronOf = std::move(map->compartmentNeuron);
+  for (const chip::Population &pop : image.populations)
     engine.populations.push_back({pop.recordSpikes, pop.recordState});
-  }
   engine.nodeTable = spikeio::NodeTable(image);
   return Status::ok();
 }

@@ -10,6 +10,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "EngineImpl.h"
+#include "cajal/Emulator/PopulationMap.h"
 
 #include <algorithm>
 #include <limits>
@@ -90,32 +91,20 @@ void SystemCEngine::Impl::buildSources(const chip::Image &image) {
 }
 
 Status SystemCEngine::Impl::mapPopulations(const chip::Image &image) {
-  const size_t n = compCore.size();
-  populationBase.assign(1, 0);
-  compPopulation.assign(n, none);
-  compNeuron.assign(n, none);
-  for (uint32_t p = 0; p < image.populations.size(); ++p) {
-    const chip::Population &pop = image.populations[p];
-    const uint32_t base = populationBase.back();
-    neuronCompartment.resize(base + size_t(pop.size), none);
-    for (const chip::Slice &sl : pop.slices) {
-      for (uint32_t k = 0; k < sl.count; ++k) {
-        const uint32_t g = compBegin[sl.core] + sl.firstCompartment + k;
-        if (compPopulation[g] != none)
-          return makeError("population \"" + pop.name + "\": neuron " +
-                           str(sl.firstNeuron + k) + " uses compartment " +
-                           str(sl.firstCompartment + k) + " of core " +
-                           str(sl.core) + ", already used by population \"" +
-                           image.populations[compPopulation[g]].name + "\"");
-        compPopulation[g] = p;
-        compNeuron[g] = sl.firstNeuron + k;
-        neuronCompartment[base + sl.firstNeuron + k] = g;
-      }
-    }
-    populationBase.push_back(base + pop.size);
+  Result<emulator::PopulationMap> map =
+      emulator::mapPopulations(image, compBegin);
+  if (!map)
+    return makeError(map.error());
+  populationBase = std::move(map->populationBase);
+  neuronCompartment = std::move(map->neuronCompartment);
+  compPopulation = std::move(map->compartmentPopulation);
+  compNeuron = std::move(map->compartmentNeuron);
+  for (uint32_t g = 0; g < compNeuron.size(); ++g)
+    if (compPopulation[g] != none)
+      compNeuron[g] -= populationBase[compPopulation[g]];
+  for (const chip::Population &pop : image.populations)
     populationFlags.push_back(uint8_t((pop.recordSpikes ? RecordSpikes : 0) |
                                       (pop.recordState ? RecordState : 0)));
-  }
   nodeTable = spikeio::NodeTable(image);
   return Status::ok();
 }

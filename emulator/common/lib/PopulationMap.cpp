@@ -1,0 +1,52 @@
+//===- PopulationMap.cpp - Which compartment is which neuron --------------===//
+#include "cajal/Emulator/PopulationMap.h"
+
+#include <string>
+
+namespace cajal::emulator {
+
+Result<PopulationMap> mapPopulations(const chip::Image &image,
+                                     const std::vector<uint32_t> &compBegin) {
+  using std::to_string;
+  constexpr uint32_t none = PopulationMap::none;
+  const uint32_t compartments = compBegin.empty() ? 0 : compBegin.back();
+  PopulationMap map;
+  map.populationBase.assign(1, 0);
+  map.compartmentPopulation.assign(compartments, none);
+  map.compartmentNeuron.assign(compartments, none);
+  for (uint32_t p = 0; p < image.populations.size(); ++p) {
+    const chip::Population &pop = image.populations[p];
+    const uint32_t base = map.populationBase.back();
+    map.neuronCompartment.resize(size_t(base) + pop.size, none);
+    for (const chip::Slice &sl : pop.slices) {
+      const std::string what = "population \"" + pop.name + "\": neurons " +
+                               to_string(sl.firstNeuron) + ".." +
+                               to_string(uint64_t(sl.firstNeuron) + sl.count);
+      if (uint64_t(sl.firstNeuron) + sl.count > pop.size)
+        return makeError(what + " exceed its " + to_string(pop.size) +
+                         " neurons");
+      if (size_t(sl.core) + 1 >= compBegin.size() ||
+          uint64_t(sl.firstCompartment) + sl.count >
+              compBegin[sl.core + 1] - compBegin[sl.core])
+        return makeError(what + " lie outside the compartments of core " +
+                         to_string(sl.core));
+      for (uint32_t k = 0; k < sl.count; ++k) {
+        const uint32_t g = compBegin[sl.core] + sl.firstCompartment + k;
+        if (map.compartmentPopulation[g] != none)
+          return makeError(
+              "population \"" + pop.name + "\": neuron " +
+              to_string(sl.firstNeuron + k) + " uses compartment " +
+              to_string(sl.firstCompartment + k) + " of core " +
+              to_string(sl.core) + ", already used by population \"" +
+              image.populations[map.compartmentPopulation[g]].name + "\"");
+        map.compartmentPopulation[g] = p;
+        map.compartmentNeuron[g] = base + sl.firstNeuron + k;
+        map.neuronCompartment[base + sl.firstNeuron + k] = g;
+      }
+    }
+    map.populationBase.push_back(base + pop.size);
+  }
+  return map;
+}
+
+} // namespace cajal::emulator
