@@ -32,15 +32,7 @@ struct Emitter {
   Program &program;
   void op(Opcode code, Operand d, Operand a = none(), Operand b = none(),
           Operand c = none(), unsigned imm = 0, unsigned mode = 0) {
-    Instruction in;
-    in.op = code;
-    in.d = d;
-    in.a = a;
-    in.b = b;
-    in.c = c;
-    in.imm = uint8_t(imm);
-    in.mode = uint8_t(mode);
-    program.code.push_back(encode(in));
+    program.code.push_back(encode(instruction(code, d, a, b, c, imm, mode)));
   }
   void mulShr(Operand d, Operand a, Operand b, unsigned shift) {
     op(Opcode::MulShr, d, a, b, none(), shift, unsigned(Rounding::HalfUp));

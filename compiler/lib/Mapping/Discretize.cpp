@@ -11,19 +11,15 @@
 //
 //===----------------------------------------------------------------------===//
 #include "cajal/Mapping/Discretize.h"
+#include "Internal.h"
 
 #include <cmath>
-#include <sstream>
 
 namespace cajal::mapping {
 
-namespace {
+using detail::fmt;
 
-std::string fmt(double v) {
-  std::ostringstream os;
-  os << v;
-  return os.str();
-}
+namespace {
 
 Status checkTau(const char *name, double tau) {
   if (!(tau > 0) || std::isnan(tau))

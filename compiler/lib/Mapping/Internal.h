@@ -4,6 +4,7 @@
 
 #include "cajal/Mapping/Partition.h"
 
+#include <string>
 #include <vector>
 
 namespace cajal::mapping::detail {
@@ -33,6 +34,9 @@ uint32_t lowerBound(const std::vector<SliceInfo> &slices,
 /// Index of the slice of population `pop` holding neuron `neuron`, found by
 /// binary search in part.slices.
 uint32_t sliceOf(const Partitioning &part, uint32_t pop, uint32_t neuron);
+
+/// A number as a diagnostic shows it (shortest of %g's forms).
+std::string fmt(double v);
 
 /// Bits needed for a mantissa magnitude (at least 1).
 unsigned magnitudeBits(uint32_t magnitude);

@@ -10,21 +10,17 @@
 //
 //===----------------------------------------------------------------------===//
 #include "cajal/Mapping/Programs.h"
+#include "Internal.h"
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <sstream>
 
 namespace cajal::mapping {
 
-namespace {
+using detail::fmt;
 
-std::string fmt(double v) {
-  std::ostringstream os;
-  os << v;
-  return os.str();
-}
+namespace {
 
 /// round(value), when it fits a signed 32-bit word.
 Result<int64_t> word32(const char *name, double model, double value) {

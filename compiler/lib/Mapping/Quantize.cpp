@@ -13,6 +13,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "cajal/Mapping/Quantize.h"
+#include "Internal.h"
 
 #include <algorithm>
 #include <cmath>
@@ -21,13 +22,15 @@
 
 namespace cajal::mapping {
 
-namespace {
-
-std::string fmt(double v) {
+std::string detail::fmt(double v) {
   std::ostringstream os;
   os << v;
   return os.str();
 }
+
+using detail::fmt;
+
+namespace {
 
 double pow2(int e) { return std::ldexp(1.0, e); }
 

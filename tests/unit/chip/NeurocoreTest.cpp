@@ -39,19 +39,6 @@ using Wide = __int128;
 
 using cajal::test::loihi2; // loaded once: thousands of programs validate
 
-Instruction make(Opcode op, Operand d, Operand a = none(), Operand b = none(),
-                 Operand c = none(), unsigned imm = 0, unsigned mode = 0) {
-  Instruction in;
-  in.op = op;
-  in.d = d;
-  in.a = a;
-  in.b = b;
-  in.c = c;
-  in.imm = uint8_t(imm);
-  in.mode = uint8_t(mode);
-  return in;
-}
-
 //===----------------------------------------------------------------------===//
 // (a) Encoding
 //===----------------------------------------------------------------------===//
@@ -73,16 +60,19 @@ uint64_t packByTable(unsigned opcode, const unsigned operands[4], unsigned imm,
 TEST(NeurocoreEncodingTest, TheDocsExampleWords) {
   // ADD s0, r1, r0: opcode 2; d = State 0 = 0x20, a = Reg 1 = 0x11,
   // b = Reg 0 = 0x10.
-  EXPECT_EQ(encode(make(Opcode::Add, state(0), reg(1), reg(0))), 0x1022802u);
+  EXPECT_EQ(encode(instruction(Opcode::Add, state(0), reg(1), reg(0))),
+            0x1022802u);
   // FIRE.zero s1, r2, p5: opcode 18, d 0x21, a 0x12, b 0x35.
-  EXPECT_EQ(encode(make(Opcode::Fire, state(1), reg(2), param(5))), 0x3524852u);
+  EXPECT_EQ(encode(instruction(Opcode::Fire, state(1), reg(2), param(5))),
+            0x3524852u);
   // MULSHR.half r1, s0, s0, #12: imm in bits 34..39, mode 2 in 40..41.
-  EXPECT_EQ(encode(make(Opcode::MulShr, reg(1), state(0), state(0), none(), 12,
-                        unsigned(Rounding::HalfUp))),
+  EXPECT_EQ(encode(instruction(Opcode::MulShr, reg(1), state(0), state(0),
+                               none(), 12, unsigned(Rounding::HalfUp))),
             0x23002040444u);
   // FIRE.to s0, r3, c2, p2: c = Param 2 = 0x32 in bits 27..33, mode 3.
-  const Instruction fire = make(Opcode::Fire, state(0), reg(3), constant(2),
-                                param(2), 0, unsigned(Reset::ToValue));
+  const Instruction fire =
+      instruction(Opcode::Fire, state(0), reg(3), constant(2), param(2), 0,
+                  unsigned(Reset::ToValue));
   EXPECT_EQ(encode(fire), 18ull | 0x20ull << 6 | 0x13ull << 13 | 0x42ull << 20 |
                               0x32ull << 27 | 3ull << 40);
 }
@@ -103,7 +93,7 @@ TEST(NeurocoreEncodingTest, RandomInstructionsRoundTrip) {
       ops[k] = {OperandKind(kind), uint8_t(index)};
     }
     const Instruction in =
-        make(Opcode(opcode), ops[0], ops[1], ops[2], ops[3], imm, mode);
+        instruction(Opcode(opcode), ops[0], ops[1], ops[2], ops[3], imm, mode);
     const uint64_t word = encode(in);
     ASSERT_EQ(word, packByTable(opcode, raw, imm, mode)) << "sample " << n;
     ASSERT_EQ(decode(word), in) << "sample " << n;
@@ -194,9 +184,9 @@ public:
 
   int64_t run(const Instruction &in, int64_t a, int64_t b = 0, int64_t c = 0) {
     program.code = {
-        encode(in), encode(make(Opcode::Mov, state(0), reg(0))),
-        encode(make(Opcode::Shr, reg(1), reg(0), none(), none(), 32)),
-        encode(make(Opcode::Mov, state(1), reg(1)))};
+        encode(in), encode(instruction(Opcode::Mov, state(0), reg(0))),
+        encode(instruction(Opcode::Shr, reg(1), reg(0), none(), none(), 32)),
+        encode(instruction(Opcode::Mov, state(1), reg(1)))};
     const Status valid = validateProgram(program, profile);
     EXPECT_TRUE(bool(valid)) << valid.error() << "\n" << disassemble(program);
     int32_t words[2] = {0, 0};
@@ -211,10 +201,10 @@ private:
 };
 
 Instruction binary(Opcode op, unsigned imm = 0, unsigned mode = 0) {
-  return make(op, reg(0), param(0), param(1), none(), imm, mode);
+  return instruction(op, reg(0), param(0), param(1), none(), imm, mode);
 }
 Instruction unary(Opcode op, unsigned imm = 0) {
-  return make(op, reg(0), param(0), none(), none(), imm);
+  return instruction(op, reg(0), param(0), none(), none(), imm);
 }
 
 TEST(NeurocoreArithmeticTest, MulShrRoundings) {
@@ -325,7 +315,7 @@ TEST(NeurocoreArithmeticTest, AluOperations) {
   EXPECT_EQ(one.run(binary(Opcode::Min), -4, 3), -4);
   EXPECT_EQ(one.run(binary(Opcode::Max), -4, 3), 3);
   const Instruction clip =
-      make(Opcode::Clip, reg(0), param(0), param(1), param(2));
+      instruction(Opcode::Clip, reg(0), param(0), param(1), param(2));
   EXPECT_EQ(one.run(clip, 50, -10, 10), 10);
   EXPECT_EQ(one.run(clip, -50, -10, 10), -10);
   EXPECT_EQ(one.run(clip, 5, -10, 10), 5);
@@ -353,12 +343,12 @@ TEST(NeurocoreArithmeticTest, AluOperations) {
   EXPECT_EQ(one.run(binary(Opcode::CmpEq), -4, 4), 0);
   // SEL: a != 0 picks b.
   const Instruction sel =
-      make(Opcode::Sel, reg(0), param(0), param(1), param(2));
+      instruction(Opcode::Sel, reg(0), param(0), param(1), param(2));
   EXPECT_EQ(one.run(sel, -1, 10, 20), 10);
   EXPECT_EQ(one.run(sel, 0, 10, 20), 20);
   // NOP and an unused source read nothing: r0 stays 0.
-  EXPECT_EQ(one.run(make(Opcode::Nop, none()), 5), 0);
-  EXPECT_EQ(one.run(make(Opcode::Add, reg(0), param(0), none()), 5), 5);
+  EXPECT_EQ(one.run(instruction(Opcode::Nop, none()), 5), 0);
+  EXPECT_EQ(one.run(instruction(Opcode::Add, reg(0), param(0), none()), 5), 5);
 }
 
 TEST(NeurocoreArithmeticTest, SatAndWrapAgainstOracleOnRandomOperands) {
@@ -396,11 +386,12 @@ int64_t throughStateWord(const StateWord &word, int64_t value) {
              {"lo", 32, false, Overflow::Wrap},
              {"hi", 32, true, Overflow::Wrap}};
   p.params = {{"value", 64, true}};
-  p.code = {encode(make(Opcode::Mov, state(0), param(0))),
-            encode(make(Opcode::Mov, reg(0), state(0))),
-            encode(make(Opcode::Mov, state(1), reg(0))),
-            encode(make(Opcode::Shr, reg(1), reg(0), none(), none(), 32)),
-            encode(make(Opcode::Mov, state(2), reg(1)))};
+  p.code = {
+      encode(instruction(Opcode::Mov, state(0), param(0))),
+      encode(instruction(Opcode::Mov, reg(0), state(0))),
+      encode(instruction(Opcode::Mov, state(1), reg(0))),
+      encode(instruction(Opcode::Shr, reg(1), reg(0), none(), none(), 32)),
+      encode(instruction(Opcode::Mov, state(2), reg(1)))};
   const Status valid = validateProgram(p, loihi2());
   EXPECT_TRUE(bool(valid)) << valid.error();
   int32_t words[3] = {0, 0, 0};
@@ -462,13 +453,13 @@ Program fireProgram(Reset reset) {
   p.params = {{"threshold", 32, true}, {"period", 8, false}, {"to", 32, true}};
   p.refractoryWord = 1;
   p.refractoryPeriod = param(1);
-  p.code = {encode(make(Opcode::Add, reg(0), state(0), inputQ())),
-            encode(make(Opcode::Refr, state(0))),
-            encode(make(Opcode::Mov, state(2), inputSpiked())),
-            encode(make(Opcode::Fire, state(0), reg(0), param(0),
-                        reset == Reset::ToValue ? param(2) : none(), 0,
-                        unsigned(reset))),
-            encode(make(Opcode::Mov, state(3), inputSpiked()))};
+  p.code = {encode(instruction(Opcode::Add, reg(0), state(0), inputQ())),
+            encode(instruction(Opcode::Refr, state(0))),
+            encode(instruction(Opcode::Mov, state(2), inputSpiked())),
+            encode(instruction(Opcode::Fire, state(0), reg(0), param(0),
+                               reset == Reset::ToValue ? param(2) : none(), 0,
+                               unsigned(reset))),
+            encode(instruction(Opcode::Mov, state(3), inputSpiked()))};
   return p;
 }
 
@@ -530,7 +521,7 @@ TEST(NeurocoreControlTest, IdleSkipRunsNoInstruction) {
   p.constants = {1};
   p.skipIdle = true;
   p.idleParams = 1; // p0 only
-  p.code = {encode(make(Opcode::Add, state(0), state(0), constant(0)))};
+  p.code = {encode(instruction(Opcode::Add, state(0), state(0), constant(0)))};
   ASSERT_TRUE(bool(validateProgram(p, loihi2())));
   int32_t n = 0;
   const int64_t idleParams[2] = {0, 9}; // p1 is not in the idle rule
@@ -587,7 +578,7 @@ TEST(NeurocoreCostTest, EverySlotIssuesAtItsClassPrice) {
   EXPECT_DOUBLE_EQ(programCost(programs[2], profile).energyPJ, 306.0);
   // A NOP slot costs an ALU slot.
   Program padded = programs[0];
-  padded.code.push_back(encode(make(Opcode::Nop, none())));
+  padded.code.push_back(encode(instruction(Opcode::Nop, none())));
   EXPECT_EQ(programCost(padded, profile).cycles, 12u);
 }
 
@@ -606,10 +597,10 @@ Program validBase() {
   p.constants = {3};
   p.refractoryWord = 1;
   p.refractoryPeriod = param(1);
-  p.code = {encode(make(Opcode::Add, reg(0), state(0), inputQ())),
-            encode(make(Opcode::Add, reg(0), reg(0), constant(0))),
-            encode(make(Opcode::Refr, state(0))),
-            encode(make(Opcode::Fire, state(0), reg(0), param(0)))};
+  p.code = {encode(instruction(Opcode::Add, reg(0), state(0), inputQ())),
+            encode(instruction(Opcode::Add, reg(0), reg(0), constant(0))),
+            encode(instruction(Opcode::Refr, state(0))),
+            encode(instruction(Opcode::Fire, state(0), reg(0), param(0)))};
   return p;
 }
 
@@ -640,62 +631,70 @@ std::vector<BadCase> badCases() {
       {"learning opcode", rawWord(3, 40),
        "instruction 3: opcode 40 is reserved for learning"},
       {"reserved high bits",
-       rawWord(0, encode(make(Opcode::Nop, none())) | uint64_t(1) << 50),
+       rawWord(0, encode(instruction(Opcode::Nop, none())) | uint64_t(1) << 50),
        "instruction 0: word 0x0004000000000000 sets reserved bits 42..63"},
       {"register out of range",
-       word(1, make(Opcode::Add, reg(0), reg(8), reg(0))),
+       word(1, instruction(Opcode::Add, reg(0), reg(8), reg(0))),
        "instruction 1: operand a reads register r8; the profile has 8"},
       {"state index out of range",
-       word(0, make(Opcode::Add, reg(0), state(2), inputQ())),
+       word(0, instruction(Opcode::Add, reg(0), state(2), inputQ())),
        "instruction 0: operand a reads state word s2; the program declares 2"},
       {"param index out of range",
-       word(3, make(Opcode::Fire, state(0), reg(0), param(5))),
+       word(3, instruction(Opcode::Fire, state(0), reg(0), param(5))),
        "instruction 3: operand b reads parameter word p5; the program "
        "declares 2"},
       {"const index out of range",
-       word(1, make(Opcode::Add, reg(0), reg(0), constant(1))),
+       word(1, instruction(Opcode::Add, reg(0), reg(0), constant(1))),
        "instruction 1: operand b reads constant c1; the program declares 1"},
       {"input index out of range",
-       word(0, make(Opcode::Add, reg(0), state(0), {OperandKind::Input, 2})),
+       word(0, instruction(Opcode::Add, reg(0), state(0),
+                           {OperandKind::Input, 2})),
        "instruction 0: operand b reads input in2"},
       {"unknown operand kind",
-       word(1, make(Opcode::Add, reg(0), reg(0), kind6)),
+       word(1, instruction(Opcode::Add, reg(0), reg(0), kind6)),
        "instruction 1: operand b has unknown operand kind 6"},
-      {"write to a param", word(1, make(Opcode::Mov, param(1), reg(0))),
+      {"write to a param", word(1, instruction(Opcode::Mov, param(1), reg(0))),
        "instruction 1: writes p1: only registers"},
-      {"write to a const", word(1, make(Opcode::Mov, constant(0), reg(0))),
+      {"write to a const",
+       word(1, instruction(Opcode::Mov, constant(0), reg(0))),
        "instruction 1: writes c0: only registers"},
-      {"write to an input", word(1, make(Opcode::Mov, inputQ(), reg(0))),
+      {"write to an input", word(1, instruction(Opcode::Mov, inputQ(), reg(0))),
        "instruction 1: writes q: only registers"},
-      {"write to nothing", word(1, make(Opcode::Mov, none(), reg(0))),
+      {"write to nothing", word(1, instruction(Opcode::Mov, none(), reg(0))),
        "instruction 1: writes _: only registers"},
-      {"unused operand set", word(1, make(Opcode::Mov, reg(0), reg(0), reg(1))),
+      {"unused operand set",
+       word(1, instruction(Opcode::Mov, reg(0), reg(0), reg(1))),
        "instruction 1: MOV does not use operand b (set to r1)"},
-      {"unused destination set", word(1, make(Opcode::Nop, reg(2))),
+      {"unused destination set", word(1, instruction(Opcode::Nop, reg(2))),
        "instruction 1: NOP does not use operand d (set to r2)"},
       {"FIRE reads c only to reset to it",
-       word(3, make(Opcode::Fire, state(0), reg(0), param(0), param(1))),
+       word(3, instruction(Opcode::Fire, state(0), reg(0), param(0), param(1))),
        "instruction 3: FIRE does not use operand c (set to p1)"},
       {"imm out of range",
-       word(1, make(Opcode::Sat, reg(0), reg(0), none(), none(), 0)),
+       word(1, instruction(Opcode::Sat, reg(0), reg(0), none(), none(), 0)),
        "instruction 1: SAT bit count or shift 0 outside 1..62"},
       {"decay imm out of range",
-       word(1, make(Opcode::Decay, reg(0), reg(0), param(0), none(), 63)),
+       word(1,
+            instruction(Opcode::Decay, reg(0), reg(0), param(0), none(), 63)),
        "instruction 1: DECAY bit count or shift 63 outside 0..62"},
       {"imm on an instruction without one",
-       word(1, make(Opcode::Add, reg(0), reg(0), constant(0), none(), 5)),
+       word(1,
+            instruction(Opcode::Add, reg(0), reg(0), constant(0), none(), 5)),
        "instruction 1: ADD does not use imm (set to 5)"},
       {"undefined rounding",
-       word(1, make(Opcode::MulShr, reg(0), reg(0), param(0), none(), 4, 3)),
+       word(1, instruction(Opcode::MulShr, reg(0), reg(0), param(0), none(), 4,
+                           3)),
        "instruction 1: MULSHR mode 3 is not defined"},
       {"mode on an instruction without one",
-       word(1, make(Opcode::Add, reg(0), reg(0), constant(0), none(), 0, 1)),
+       word(1, instruction(Opcode::Add, reg(0), reg(0), constant(0), none(), 0,
+                           1)),
        "instruction 1: ADD mode 1 is not defined"},
       {"MULSHR without multiplier",
        [](Program &p, Profile &profile) {
          profile.isa.multiplier = false;
-         setWord(p, 1,
-                 make(Opcode::MulShr, reg(0), reg(0), param(0), none(), 4));
+         setWord(
+             p, 1,
+             instruction(Opcode::MulShr, reg(0), reg(0), param(0), none(), 4));
        },
        "instruction 1: MULSHR needs a multiplier; the profile has none"},
       {"REFR without a refractory counter",
@@ -706,7 +705,7 @@ std::vector<BadCase> badCases() {
        "instruction 2: REFR needs a refractory counter"},
       {"too many instructions",
        [](Program &p, Profile &) {
-         p.code.resize(65, encode(make(Opcode::Nop, none())));
+         p.code.resize(65, encode(instruction(Opcode::Nop, none())));
        },
        "has 65 instructions; the profile allows 64 (isa.maxInstructions)"},
       {"too many state words",
@@ -781,7 +780,8 @@ std::vector<BadCase> badCases() {
        "state word s0 (v) initial value -9 is outside its 4-bit signed range "
        "[-8, 7]"},
       {"none operand with an index",
-       word(1, make(Opcode::Add, reg(0), reg(0), {OperandKind::None, 5})),
+       word(1,
+            instruction(Opcode::Add, reg(0), reg(0), {OperandKind::None, 5})),
        "instruction 1: operand b is none with index 5"},
       {"idle rule past the parameter words",
        [](Program &p, Profile &) {

@@ -110,6 +110,22 @@ struct Instruction {
   }
 };
 
+/// The instruction `op d, a, b, c` with `imm` and `mode`, as the ISA's
+/// listings write it (docs/neurocore-isa.md).
+constexpr Instruction instruction(Opcode op, Operand d, Operand a = none(),
+                                  Operand b = none(), Operand c = none(),
+                                  unsigned imm = 0, unsigned mode = 0) {
+  Instruction in;
+  in.op = op;
+  in.d = d;
+  in.a = a;
+  in.b = b;
+  in.c = c;
+  in.imm = uint8_t(imm);
+  in.mode = uint8_t(mode);
+  return in;
+}
+
 uint64_t encode(const Instruction &instruction);
 /// Split a word into fields without judging them (the validator does):
 /// unknown opcodes and kinds come back as their raw numbers.
