@@ -217,15 +217,14 @@ def lif_param_words(records, nf):
         col("refractory")], axis=1).reshape(-1, 7)
 
 
-def resolve(programs, populations, records, core_base, nf):
+def resolve(programs, populations, records, nf):
     """chip::resolvePrograms in Python. `programs`: the image's Program
     list; `populations`: (name, program index or None for kLifByRecord,
     global compartment array) each; `records`: every compartment's record
-    (flags used); `core_base` unused beyond the compartment numbering.
-    Returns (program list, lif_family flags, per-compartment program index).
-    Raises ProgramError for a record whose flags name another LIF program
-    than its population's, or a program index out of range."""
-    del core_base
+    (its "flags" are used). Returns (program list, lif_family flags,
+    per-compartment program index); programs no compartment runs may be in
+    the list. Raises ProgramError for a record whose flags name another LIF
+    program than its population's, or a program index out of range."""
     lif = {name: lif_program(nf, name) for name in LIF_RESETS}
     resolved, family = [], []
 
@@ -618,6 +617,14 @@ def param_matrix(programs, family, comp_program, records, core_words, nf):
     out = np.zeros((n, MAX_INDEX), dtype=I64)
     lif_rows = np.nonzero(np.asarray(family, dtype=bool)[comp_program])[0] \
         if n else np.zeros(0, dtype=np.int64)
+    lengths = np.array([0 if w is None else len(w) for w in core_words],
+                       dtype=np.int64)
+    if len(lif_rows) and (lengths[lif_rows] > 0).any():
+        c = int(lif_rows[lengths[lif_rows] > 0][0])
+        raise ProgramError(
+            f"compartment {c}: {lengths[c]} parameter words, but it runs the "
+            f"LIF-family program {programs[comp_program[c]].name!r}, whose "
+            "words come from its record (expected none)")
     if len(lif_rows):
         sub = {k: np.asarray(records[k])[lif_rows] for k in (
             "decayU", "decayV", "biasMantissa", "biasExponent",

@@ -119,7 +119,7 @@ class Network:
             pops.append((p["name"], None if p["program"] < 0 else p["program"],
                          np.array(comps, dtype=np.int64)))
         self.programs, self.lif_family, self.comp_program = neurocore.resolve(
-            programs, pops, records, None, self.nf)
+            programs, pops, records, self.nf)
         core_words = [p.get("paramWords") for core in cores
                       for p in core["compartments"]]
         self.params = neurocore.param_matrix(
