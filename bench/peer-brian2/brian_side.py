@@ -175,7 +175,10 @@ def build_network(b2, net, steps, external):
     for pi, (p, comps) in enumerate(net.program_compartments()):
         if len(comps) == 0:
             continue
-        code = isa_brian.Translation(p).code()
+        words = net.param_words[comps, :len(p.params)]
+        ranges = [(int(words[:, i].min()), int(words[:, i].max()))
+                  for i in range(len(p.params))]
+        code = isa_brian.Translation(p, ranges).code()
         group = G if len(comps) == net.n else G[first:first + len(comps)]
         group.run_regularly(code, when="groups", name=f"program{pi}")
         first += len(comps)

@@ -57,6 +57,40 @@ def _np_decay(a, b, s):
     return nc.decay_by(a, b, s)
 
 
+def _checked(name, a, b, limit):
+    """The numpy side of a 64-bit variant: the translator's claim that the
+    product fits is checked on every call, so that the numpy target catches
+    a range the C++ target would silently get wrong."""
+    big = int(np.abs(a).max(initial=0)) * int(np.abs(b).max(initial=0))
+    if big >= limit:
+        raise nc.ProgramError(f"{name}: operands of magnitude up to "
+                              f"{int(np.abs(a).max(initial=0))} and "
+                              f"{int(np.abs(b).max(initial=0))} exceed the "
+                              "range the translation assumed")
+
+
+def _np_mulshr64(a, b, s, m):
+    a, b, s, m = _broadcast(a, b, s, m)
+    _checked("isa_mulshr64", nc.wrap_bits(a, 48), nc.wrap_bits(b, 48), 1 << 62)
+    return nc.mul_shr(a, b, s, m)
+
+
+def _np_decay64(a, b, s):
+    a, b, s = _broadcast(a, b, s)
+    _checked("isa_decay64", nc.wrap_bits(a, 48),
+             (I64(1) << s) - nc.wrap_bits(b, 48), 1 << 63)
+    return nc.decay_by(a, b, s)
+
+
+def _np_decay64p(a, b, s):
+    a, b, s = _broadcast(a, b, s)
+    if (nc.wrap_bits(a, 48) != a).any() or (nc.wrap_bits(b, 48) != b).any() \
+            or ((I64(1) << s) - b < 0).any():
+        raise nc.ProgramError("isa_decay64p: operands outside the range the "
+                              "translation assumed")
+    return _np_decay64(a, b, s)
+
+
 def _np_shl(a, s):
     a, s = _broadcast(a, s)
     return (a.view(np.uint64) << s.astype(np.uint64)).view(I64)
@@ -107,6 +141,27 @@ FUNCTIONS = {
     const __int128 m = t < 0 ? -((-t) >> s) : (t >> s);
     return (int64_t)(uint64_t)(unsigned __int128)(x < 0 ? -m : m);""",
                   "a, b, s"),
+    # The same when the operands' ranges keep the product below 2^62: plain
+    # int64 arithmetic, which the C++ compiler can vectorise.
+    "isa_mulshr64": (_np_mulshr64, """
+    const int64_t x = (int64_t)((uint64_t)a << 16) >> 16;
+    const int64_t y = (int64_t)((uint64_t)b << 16) >> 16;
+    const int64_t p = x * y;
+    const int64_t mag = (p < 0 ? -p : p) >> s;
+    const int64_t half = s == 0 ? 0 : (int64_t)1 << (s - 1);
+    return m == 1 ? (p < 0 ? -mag : mag) : m == 2 ? (p + half) >> s : p >> s;""",
+                     "a, b, s, m"),
+    "isa_decay64": (_np_decay64, """
+    const int64_t x = (int64_t)((uint64_t)a << 16) >> 16;
+    const int64_t k = ((int64_t)1 << s) - ((int64_t)((uint64_t)b << 16) >> 16);
+    const int64_t t = (x < 0 ? -x : x) * k;
+    const int64_t m = t < 0 ? -((-t) >> s) : (t >> s);
+    return x < 0 ? -m : m;""", "a, b, s"),
+    # DECAY whose operands need no wrapping and whose scale 2^s - b is not
+    # negative (LIF's decays): fewer instructions.
+    "isa_decay64p": (_np_decay64p, """
+    const int64_t m = ((a < 0 ? -a : a) * (((int64_t)1 << s) - b)) >> s;
+    return a < 0 ? -m : m;""", "a, b, s"),
     "isa_shl": (_np_shl, "return (int64_t)((uint64_t)a << s);", "a, s"),
     "isa_shr": (_np_shr, "return a >> s;", "a, s"),
     "isa_min": (lambda a, b: np.minimum(_a(a), _a(b)),
@@ -131,6 +186,13 @@ FUNCTIONS = {
                "return a == b ? 1 : 0;", "a, b"),
     "isa_sel": (lambda a, b, c: np.where(_a(a) != 0, _a(b), _a(c)),
                 "return a != 0 ? b : c;", "a, b, c"),
+    # Predicates are 0 or 1: logic without multiplies.
+    "isa_or": (lambda a, b: _a(a) | _a(b), "return a | b;", "a, b"),
+    "isa_and": (lambda a, b: _a(a) & _a(b), "return a & b;", "a, b"),
+    "isa_andnot": (lambda a, b: _a(a) & (1 - _a(b)), "return a & (1 - b);",
+                   "a, b"),
+    "isa_nz": (lambda a: (_a(a) != 0).astype(I64), "return a != 0 ? 1 : 0;",
+               "a"),
     # a, as a value per compartment: Brian2 makes a temporary whose
     # expression reads no per-compartment variable a scalar, and refuses a
     # scalar write after a vector one; v is any per-compartment variable.
@@ -155,12 +217,37 @@ def functions(b2):
     return out
 
 
-class Translation:
-    """The statements of one program; `extra` lists the per-compartment
-    constants too wide for a literal (variables named k<i>)."""
+FULL = (-(1 << 63), (1 << 63) - 1)
+PORT = (-(1 << 47), (1 << 47) - 1)
 
-    def __init__(self, program):
+
+def _fit(lo, hi):
+    """A range, or the full 64-bit range when it does not fit (wraps)."""
+    return (lo, hi) if FULL[0] <= lo and hi <= FULL[1] else FULL
+
+
+def _port(r):
+    """A range seen through the multiplier's 48-bit port."""
+    return r if PORT[0] <= r[0] and r[1] <= PORT[1] else PORT
+
+
+def _magnitude(r):
+    return max(abs(r[0]), abs(r[1]))
+
+
+class Translation:
+    """The statements of one program. constant_vars lists the constants too
+    wide for a literal (per-compartment variables k<i>). param_ranges, when
+    given, bounds each parameter word by the values the compartments hold
+    (tighter than the declared widths): with the declared state word ranges
+    and the registers' ranges that follow, it decides where MULSHR and DECAY
+    can use 64-bit products (isa_mulshr64, isa_decay64) instead of 128-bit
+    ones."""
+
+    def __init__(self, program, param_ranges=None):
         self.program = program
+        self.param_ranges = param_ranges
+        self.reg_range = {}
         self.lines = []
         self.written = set()        # registers written so far
         self.guarded = program.skip_idle
@@ -199,6 +286,87 @@ class Translation:
             return "zspk" if self.spiked_known else "0"
         return "0"
 
+    def range_of(self, operand):
+        """The values an operand can hold at this point of the program."""
+        kind, index = operand
+        p = self.program
+        if kind == nc.REG:
+            return self.reg_range.get(index, (0, 0))
+        if kind == nc.STATE:
+            w = p.state[index]
+            return nc.word_min(w.bits, w.signed), nc.word_max(w.bits, w.signed)
+        if kind == nc.PARAM:
+            if self.param_ranges is not None:
+                return self.param_ranges[index]
+            w = p.params[index]
+            return nc.word_min(w.bits, w.signed), nc.word_max(w.bits, w.signed)
+        if kind == nc.CONST:
+            return p.constants[index], p.constants[index]
+        if kind == nc.INPUT:
+            return FULL if index == nc.INPUT_Q else (0, 1)
+        return 0, 0
+
+    def result_range(self, ins):
+        """The range of what a simple instruction computes."""
+        ra, rb, rc = (self.range_of(o) for o in (ins.a, ins.b, ins.c))
+        s, op = ins.imm, ins.op
+        if op == nc.MOV:
+            return ra
+        if op == nc.ADD:
+            return _fit(ra[0] + rb[0], ra[1] + rb[1])
+        if op == nc.SUB:
+            return _fit(ra[0] - rb[1], ra[1] - rb[0])
+        if op == nc.MULSHR:
+            xa, xb = _port(ra), _port(rb)
+            corners = [x * y for x in xa for y in xb]
+            return _fit(min(corners) >> s, -((-max(corners)) >> s))
+        if op == nc.DECAY:
+            k = ((1 << s) - _port(rb)[1], (1 << s) - _port(rb)[0])
+            m = (_magnitude(_port(ra)) * _magnitude(k)) >> s
+            return _fit(-m, m)
+        if op == nc.SHL:
+            return _fit(ra[0] << s, ra[1] << s)
+        if op == nc.SHR:
+            return ra[0] >> s, ra[1] >> s
+        if op == nc.MIN:
+            return min(ra[0], rb[0]), min(ra[1], rb[1])
+        if op == nc.MAX:
+            return max(ra[0], rb[0]), max(ra[1], rb[1])
+        if op == nc.CLIP:
+            return (min(max(ra[0], rb[0]), rc[0]),
+                    min(max(ra[1], rb[1]), rc[1]))
+        if op == nc.SAT:
+            limit = (1 << s) - 1
+            return (min(max(ra[0], -limit), limit),
+                    max(min(ra[1], limit), -limit))
+        if op == nc.WRAP:
+            half = 1 << (s - 1) if s > 0 else 0
+            return ra if -half <= ra[0] and ra[1] < half else (-half, half - 1)
+        if op in (nc.CMPGT, nc.CMPGE, nc.CMPEQ):
+            return 0, 1
+        if op == nc.SEL:
+            return min(rb[0], rc[0]), max(rb[1], rc[1])
+        return FULL
+
+    def multiply(self, ins):
+        """MULSHR or DECAY, in 64 bits when the ranges allow."""
+        a, b = self.read(ins.a), self.read(ins.b)
+        xa, xb = _port(self.range_of(ins.a)), _port(self.range_of(ins.b))
+        if ins.op == nc.MULSHR:
+            wide = _magnitude(xa) * _magnitude(xb) >= (1 << 62)
+            return (f"isa_mulshr{'' if wide else '64'}({a}, {b}, {ins.imm}, "
+                    f"{ins.mode})")
+        k = ((1 << ins.imm) - xb[1], (1 << ins.imm) - xb[0])
+        wide = _magnitude(xa) * _magnitude(k) >= (1 << 63)
+        plain = (xa == self.range_of(ins.a) and xb == self.range_of(ins.b)
+                 and k[0] >= 0)
+        kind = "" if wide else ("64p" if plain else "64")
+        return f"isa_decay{kind}({a}, {b}, {ins.imm})"
+
+    def set_range(self, operand, r):
+        if operand[0] == nc.REG:
+            self.reg_range[operand[1]] = r
+
     def narrow(self, index, expr):
         w = self.program.state[index]
         if w.saturate:
@@ -231,11 +399,14 @@ class Translation:
         p = self.program
         L = self.lines
         if p.skip_idle:
-            terms = ["isa_eq(q, 0)"] + [f"isa_eq(s{i}, 0)"
-                                        for i in range(len(p.state))]
-            terms += [f"isa_eq(p{i}, 0)" for i in range(len(p.params))
-                      if p.idle_params >> i & 1]
-            self.assign("zrun", "1 - " + " * ".join(terms))
+            # Idle when q, every state word and the idle parameter words
+            # are 0: when their bitwise or is.
+            words = ["q"] + [f"s{i}" for i in range(len(p.state))] + [
+                f"p{i}" for i in range(len(p.params)) if p.idle_params >> i & 1]
+            expr = words[0]
+            for w in words[1:]:
+                expr = f"isa_or({expr}, {w})"
+            self.assign("zrun", f"isa_nz({expr})")
         else:
             self.assign("zrun", "1")
         for k, word in enumerate(p.code):
@@ -251,9 +422,8 @@ class Translation:
             nc.MOV: lambda: a(),
             nc.ADD: lambda: f"isa_add({a()}, {b()})",
             nc.SUB: lambda: f"isa_sub({a()}, {b()})",
-            nc.MULSHR: lambda: f"isa_mulshr({a()}, {b()}, {ins.imm}, "
-                               f"{ins.mode})",
-            nc.DECAY: lambda: f"isa_decay({a()}, {b()}, {ins.imm})",
+            nc.MULSHR: lambda: self.multiply(ins),
+            nc.DECAY: lambda: self.multiply(ins),
             nc.SHL: lambda: f"isa_shl({a()}, {ins.imm})",
             nc.SHR: lambda: f"isa_shr({a()}, {ins.imm})",
             nc.MIN: lambda: f"isa_min({a()}, {b()})",
@@ -269,46 +439,60 @@ class Translation:
         if op == nc.NOP:
             return
         if op in simple:
+            r = self.result_range(ins)
             self.write(ins.d, simple[op]())
+            self.set_range(ins.d, r)
             return
         p = self.program
         if op == nc.REFR:
             rw = p.refractory_word
             self.assign(f"zleft{k}", f"s{rw}")
-            self.assign(f"zhold{k}", f"zrun * isa_gt(zleft{k}, 0)")
+            self.assign(f"zhold{k}", f"isa_and(zrun, isa_gt(zleft{k}, 0))")
+            r = self.range_of(ins.d)
             self.write(ins.d, "0", condition=f"zhold{k}")
+            self.set_range(ins.d, (min(r[0], 0), max(r[1], 0)))
             self.write((nc.STATE, rw), f"isa_sub(zleft{k}, 1)",
                        condition=f"zhold{k}")
-            self.assign("zrun", f"zrun * (1 - zhold{k})")
+            self.assign("zrun", f"isa_andnot(zrun, zhold{k})")
             self.guarded = True
             return
         if op == nc.FIRE:
-            self.assign(f"zval{k}", a())
-            self.assign(f"zthr{k}", b())
-            reset_value = self.read(ins.c)
-            if ins.mode == nc.RESET_NEVER:
-                self.write(ins.d, f"zval{k}")
-                return
-            self.assign(f"zf{k}", f"zrun * isa_gt(zval{k}, zthr{k})")
-            reset = {nc.RESET_ZERO: "0",
-                     nc.RESET_SUB: f"isa_sub(zval{k}, zthr{k})",
-                     nc.RESET_TO: reset_value}[ins.mode]
-            if ins.mode == nc.RESET_TO:
-                self.assign(f"zrst{k}", reset)
-                reset = f"zrst{k}"
-            self.write(ins.d, f"isa_sel(zf{k}, {reset}, zval{k})")
-            if self.spiked_known:
-                self.assign("zspk", f"isa_max(zspk, zf{k})")
-            else:
-                self.assign("zspk", f"zf{k}")
-                self.spiked_known = True
-            if p.refractory_word >= 0:
-                self.write((nc.STATE, p.refractory_word),
-                           self.read(p.refractory_period),
-                           condition=f"zf{k}")
+            ra, rb, rc = (self.range_of(o) for o in (ins.a, ins.b, ins.c))
+            rr = {nc.RESET_ZERO: (0, 0), nc.RESET_NEVER: ra, nc.RESET_TO: rc,
+                  nc.RESET_SUB: _fit(ra[0] - rb[1], ra[1] - rb[0])}[ins.mode]
+            fire_range = (min(ra[0], rr[0]), max(ra[1], rr[1]))
+            self.fire(k, ins, a, b)
+            self.set_range(ins.d, fire_range)
             return
         raise nc.ProgramError(f"program {p.name!r}: instruction {k}: "
                               f"unknown opcode {op}")
+
+    def fire(self, k, ins, a, b):
+        """FIRE: the spike into zf<k> and zspk, the reset, the counter."""
+        p = self.program
+        self.assign(f"zval{k}", a())
+        self.assign(f"zthr{k}", b())
+        reset_value = self.read(ins.c)
+        if ins.mode == nc.RESET_NEVER:
+            self.write(ins.d, f"zval{k}")
+            return
+        self.assign(f"zf{k}", f"isa_and(zrun, isa_gt(zval{k}, zthr{k}))")
+        reset = {nc.RESET_ZERO: "0",
+                 nc.RESET_SUB: f"isa_sub(zval{k}, zthr{k})",
+                 nc.RESET_TO: reset_value}[ins.mode]
+        if ins.mode == nc.RESET_TO:
+            self.assign(f"zrst{k}", reset)
+            reset = f"zrst{k}"
+        self.write(ins.d, f"isa_sel(zf{k}, {reset}, zval{k})")
+        if self.spiked_known:
+            self.assign("zspk", f"isa_or(zspk, zf{k})")
+        else:
+            self.assign("zspk", f"zf{k}")
+            self.spiked_known = True
+        if p.refractory_word >= 0:
+            self.write((nc.STATE, p.refractory_word),
+                       self.read(p.refractory_period),
+                       condition=f"zf{k}")
 
     def code(self):
         return "\n".join(self.lines) + "\n"
