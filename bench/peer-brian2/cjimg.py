@@ -396,7 +396,8 @@ class Network:
                                   self.nf)
             self.param_words = neurocore.param_matrix(
                 self.programs, self.lif_family, self.comp_program,
-                self.params, core_words, self.nf)
+                self.params, core_words, self.nf,
+                neurocore.compartment_namer(self.comp_base, pops))
         except neurocore.ProgramError as e:
             raise ImageError(f"{path}: {e}") from e
 

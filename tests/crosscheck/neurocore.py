@@ -217,6 +217,22 @@ def lif_param_words(records, nf):
         col("refractory")], axis=1).reshape(-1, 7)
 
 
+def compartment_namer(core_base, populations):
+    """describe(c) for param_matrix: 'population "p": core k compartment
+    l' (or without the population), as the C++ loader names them."""
+    core_base = np.asarray(core_base, dtype=np.int64)
+    owner = {}
+    for name, _, comps in populations:
+        for c in np.asarray(comps).tolist():
+            owner[c] = name
+
+    def describe(c):
+        core = int(np.searchsorted(core_base, c, side="right") - 1)
+        where = f"core {core} compartment {c - int(core_base[core])}"
+        return f"population {owner[c]!r}: {where}" if c in owner else where
+    return describe
+
+
 def resolve(programs, populations, records, nf):
     """chip::resolvePrograms in Python. `programs`: the image's Program
     list; `populations`: (name, program index or None for kLifByRecord,
@@ -608,11 +624,15 @@ def program_from_json(p):
         p["idleParams"], tuple(int(w) for w in p["code"]))
 
 
-def param_matrix(programs, family, comp_program, records, core_words, nf):
+def param_matrix(programs, family, comp_program, records, core_words, nf,
+                 describe=None):
     """Every compartment's parameter words as an (n, 16) int64 array: the
     record's (lifParamWords) for a LIF-family program, else the core's
     words (core_words[c]: a sequence, or None without a table). Raises
-    ProgramError when their number differs from the program's."""
+    ProgramError when their number differs from the program's or a word is
+    outside its declared range; describe(c) names compartment c in it
+    (default "compartment c")."""
+    describe = describe or (lambda c: f"compartment {c}")
     n = len(comp_program)
     out = np.zeros((n, MAX_INDEX), dtype=I64)
     lif_rows = np.nonzero(np.asarray(family, dtype=bool)[comp_program])[0] \
@@ -622,7 +642,7 @@ def param_matrix(programs, family, comp_program, records, core_words, nf):
     if len(lif_rows) and (lengths[lif_rows] > 0).any():
         c = int(lif_rows[lengths[lif_rows] > 0][0])
         raise ProgramError(
-            f"compartment {c}: {lengths[c]} parameter words, but it runs the "
+            f"{describe(c)}: {lengths[c]} parameter words, but it runs the "
             f"LIF-family program {programs[comp_program[c]].name!r}, whose "
             "words come from its record (expected none)")
     if len(lif_rows):
@@ -637,15 +657,17 @@ def param_matrix(programs, family, comp_program, records, core_words, nf):
         words = core_words[c] if core_words[c] is not None else ()
         if len(words) != len(program.params):
             raise ProgramError(
-                f"compartment {c}: {len(words)} parameter words, program "
+                f"{describe(c)}: {len(words)} parameter words, program "
                 f"{program.name!r} declares {len(program.params)}")
         for i, (w, decl) in enumerate(zip(words, program.params)):
             w = int(w)
             if not word_min(decl.bits, decl.signed) <= w <= word_max(
                     decl.bits, decl.signed):
                 raise ProgramError(
-                    f"compartment {c}: parameter word p{i} ({decl.name}) = "
+                    f"{describe(c)}: parameter word p{i} ({decl.name}) = "
                     f"{w} is outside its {decl.bits}-bit "
-                    f"{'signed' if decl.signed else 'unsigned'} range")
+                    f"{'signed' if decl.signed else 'unsigned'} range "
+                    f"[{word_min(decl.bits, decl.signed)}, "
+                    f"{word_max(decl.bits, decl.signed)}]")
             out[c, i] = w
     return out

@@ -124,7 +124,8 @@ class Network:
                       for p in core["compartments"]]
         self.params = neurocore.param_matrix(
             self.programs, self.lif_family, self.comp_program, records,
-            core_words, self.nf)
+            core_words, self.nf,
+            neurocore.compartment_namer(self.comp_base, pops))
 
     def machine(self):
         """A neurocore.Machine at step 0 for every compartment."""
