@@ -44,6 +44,8 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import cjimg  # noqa: E402
+import isa_brian  # noqa: E402
+import neurocore  # noqa: E402  (tests/crosscheck, on the path via cjimg)
 
 U64 = np.uint64
 
@@ -102,55 +104,23 @@ def _source_spikes(src, steps, external):
     return rows[:, 0], rows[:, 1]
 
 
-def update_code(nf):
-    """Abstract code of one chip step (docs/neuron-model.md, steps 1-4)."""
-    D = 1 << nf["decayBits"]
-    W, H = 1 << nf["currentBits"], 1 << (nf["currentBits"] - 1)
-    Q = (1 << nf["accumulatorBits"]) - 1
-    return f"""
-qs = clip(q, -{Q}, {Q})
-x = sign(u) * floor(abs(u) * ({D} - du1) / {D}) + qs
-u = x - {W} * floor((x + {H}) / {W})
-vn = clip(sign(v) * floor(abs(v) * ({D} - dv) / {D}) + u + bias, vmin, vmax)
-inref = int(rl > 0.5)
-fire = (1 - inref) * spiking * int(vn > vth)
-v = vn * (1 - inref)
-rl = rl - inref
-q = 0
-"""
-
-
-NEURON_EQS = """
-u : 1
-v : 1
-q : 1
-rl : 1
-fire : 1
-du1 : 1 (constant)
-dv : 1 (constant)
-bias : 1 (constant)
-vth : 1 (constant)
-vmin : 1 (constant)
-vmax : 1 (constant)
-refr : 1 (constant)
-rbs : 1 (constant)
-spiking : 1 (constant)
-"""
-
-
-def neuron_arrays(net):
-    p, nf = net.params, net.nf
-    i64 = lambda k: p[k].astype(np.int64)
-    return {
-        "du1": i64("decayU") + 1, "dv": i64("decayV"),
-        "bias": i64("biasMantissa") << i64("biasExponent"),
-        "vth": i64("thresholdMantissa") << nf["thresholdShift"],
-        "vmin": 1 - (np.int64(1) << i64("vminExponent")),
-        "vmax": (np.int64(1) << (nf["vmaxBase"] + 2 * i64("vmaxExponent"))) - 1,
-        "refr": i64("refractory"),
-        "rbs": (i64("flags") & cjimg.FLAG_RESET_BY_SUBTRACTION) != 0,
-        "spiking": (i64("flags") & cjimg.FLAG_NO_SPIKE) == 0,
-    }
+def neuron_equations(net):
+    """The group's variables: the state words s<i> and parameter words p<i>
+    of every program (the widest program's count), constants too wide for a
+    literal (k<i>), the input accumulator q and the spike flag; all int64."""
+    nstate = max([len(p.state) for p, c in net.program_compartments()
+                  if len(c)] + [1])
+    nparam = max([len(p.params) for p, c in net.program_compartments()
+                  if len(c)] + [0])
+    names = [f"s{i}" for i in range(nstate)] + ["q", "fire"]
+    consts = [f"p{i}" for i in range(nparam)]
+    wide = sorted({i for p, c in net.program_compartments() if len(c)
+                   for i, v in enumerate(p.constants)
+                   if not -(1 << 31) < v < (1 << 31)})
+    consts += [f"k{i}" for i in wide]
+    eqs = "\n".join([f"{n} : integer" for n in names]
+                    + [f"{n} : integer (constant)" for n in consts])
+    return eqs, {n: np.int64 for n in names + consts}, nstate, nparam, wide
 
 
 def connect(b2, source, target, syn, dt, name):
@@ -158,10 +128,11 @@ def connect(b2, source, target, syn, dt, name):
     pre, post, weight, delay = syn
     common = int(delay[0]) if len(delay) and (delay == delay[0]).all() else None
     kw = {"delay": (common - 1) * dt} if common is not None else {}
-    S = b2.Synapses(source, target, "w : 1 (constant)", on_pre="q_post += w",
-                    name=name, **kw)
+    S = b2.Synapses(source, target, "w : integer (constant)",
+                    on_pre="q_post += w", name=name,
+                    dtype={"w": np.int64}, **kw)
     S.connect(i=pre.astype(np.int32), j=post.astype(np.int32))
-    S.w = weight.astype(np.float64)
+    S.w = weight.astype(np.int64)
     if common is None:
         S.delay = (delay - 1) * dt
     return S
@@ -169,25 +140,62 @@ def connect(b2, source, target, syn, dt, name):
 
 def build_network(b2, net, steps, external):
     """NeuronGroup, synapses and sources of `net`; returns (objects, monitor,
-    out-degree per compartment, source spike count, source events)."""
+    out-degree per compartment, source spike count, source events).
+
+    The group holds the compartments sorted by program (net.brian_index
+    maps a global compartment to its Brian2 index, net.brian_order back), so
+    that each program's compartments are one subgroup with a run_regularly
+    of that program's statements (isa_brian.py)."""
     dt = b2.defaultclock.dt
-    G = b2.NeuronGroup(net.n, NEURON_EQS, threshold="fire > 0.5",
-                       reset="v = rbs * (v - vth)\nrl = refr",
-                       name="compartments")
-    for k, a in neuron_arrays(net).items():
-        setattr(G, k, a.astype(np.float64))
-    G.run_regularly(update_code(net.nf), when="groups", name="chipupdate")
+    eqs, dtypes, nstate, nparam, wide = neuron_equations(net)
+    order = np.argsort(net.comp_program, kind="stable")
+    net.brian_order = order
+    net.brian_index = np.empty(net.n, dtype=np.int64)
+    net.brian_index[order] = np.arange(net.n)
+    namespace = isa_brian.functions(b2)
+    G = b2.NeuronGroup(net.n, eqs, threshold="fire > 0", reset="", dtype=dtypes,
+                       name="compartments", namespace=namespace)
+    state = np.zeros((net.n, nstate), dtype=np.int64)
+    consts = np.zeros((net.n, len(wide)), dtype=np.int64)
+    for p, comps in net.program_compartments():
+        if len(comps) == 0:
+            continue
+        for i, w in enumerate(p.state):
+            state[comps, i] = neurocore.initial_value(w)
+        for j, i in enumerate(wide):
+            if i < len(p.constants):
+                consts[comps, j] = p.constants[i]
+    for i in range(nstate):
+        setattr(G, f"s{i}", state[order, i])
+    for i in range(nparam):
+        setattr(G, f"p{i}", net.param_words[order, i])
+    for j, i in enumerate(wide):
+        setattr(G, f"k{i}", consts[order, j])
+    first = 0
+    for pi, (p, comps) in enumerate(net.program_compartments()):
+        if len(comps) == 0:
+            continue
+        words = net.param_words[comps, :len(p.params)]
+        ranges = [(int(words[:, i].min()), int(words[:, i].max()))
+                  for i in range(len(p.params))]
+        code = isa_brian.Translation(p, ranges).code()
+        group = G if len(comps) == net.n else G[first:first + len(comps)]
+        group.run_regularly(code, when="groups", name=f"program{pi}")
+        first += len(comps)
     objs = [G]
     syn = net.compartment_synapses()
-    if len(syn[0]):
-        objs.append(connect(b2, G, G, syn, dt, "recurrent"))
     outdeg = np.bincount(syn[0], minlength=net.n)
+    if len(syn[0]):
+        objs.append(connect(b2, G, G, (net.brian_index[syn[0]],
+                                       net.brian_index[syn[1]]) + syn[2:],
+                            dt, "recurrent"))
     src_spikes = src_events = 0
     for si, src in enumerate(net.sources):
         st, ch = source_spikes(src, steps, external)
         ssyn = net.source_synapses(src)
         if len(st) == 0 or len(ssyn[0]) == 0:
             continue
+        ssyn = (ssyn[0], net.brian_index[ssyn[1]]) + ssyn[2:]
         order = np.lexsort((ch, st))
         sg = b2.SpikeGeneratorGroup(src["size"], ch[order].astype(np.int32),
                                     st[order] * dt, name=f"source{si}")
@@ -198,8 +206,9 @@ def build_network(b2, net, steps, external):
     objs.append(mon)
     probed = state_probed(net)
     if len(probed):
-        objs.append(b2.StateMonitor(G, ["u", "v"], record=probed, when="end",
-                                    name="states"))
+        words = ["s0", "s1"] if nstate > 1 else ["s0"]
+        objs.append(b2.StateMonitor(G, words, record=net.brian_index[probed],
+                                    when="end", name="states"))
     return objs, mon, outdeg, src_spikes, src_events
 
 
@@ -216,7 +225,12 @@ def write_states(path, net, states):
         f.write("step,node,index,u,v\n")
         if states is None:
             return
-        u, v = np.asarray(states.u), np.asarray(states.v)  # (probed, steps)
+        # s0 and s1 as the golden model shows them (u, v): their stored 32
+        # bits as int32; a program without s1 shows 0.
+        raw = lambda x: ((np.asarray(x, dtype=np.int64) + (1 << 31))
+                         & 0xFFFFFFFF) - (1 << 31)
+        u = raw(states.s0)  # (probed, steps)
+        v = raw(states.s1) if hasattr(states, "s1") else np.zeros_like(u)
         labels = [(p["name"], i) for p in net.populations if p["recordState"]
                   for i in range(p["size"])]
         for t in range(u.shape[1]):
@@ -326,7 +340,7 @@ def run(args):
         report["run_s"] = report["run_cpu_s"] = time.perf_counter() - t1
         report["runs_s"] = [report["run_s"]]
         report["peak_kib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    comp = np.asarray(mon.i[:], dtype=np.int64)
+    comp = net.brian_order[np.asarray(mon.i[:], dtype=np.int64)]
     step = np.rint(np.asarray(mon.t[:] / dt)).astype(np.int64)
     report["compartment_spikes"] = int(len(comp))
     report["source_spikes"] = src_spikes

@@ -11,9 +11,14 @@ g = compartment base of its core + local index, likewise for input axons)
 and expanded into one (pre, post, weight, delay) list per spike origin:
 compartments (via their output axons) and host-source channels.
 
-Only LIF compartments driven by their records are modelled: an image whose
-populations run a program of the PRGS section (Population::program other
-than kLifByRecord) is refused.
+The neuron programs (PRGS) are read whole: every program's state word
+declarations (width, signedness, wrap or saturate, initial value), parameter
+words, constants, refractory counter, idle rule and code words. Each
+compartment's program and parameter words are resolved as the C++ loader's
+chip::resolvePrograms does (tests/crosscheck/neurocore.py: a population's
+program, or the LIF-family program its record's flags name with the
+record's words, lifParamWords); Network.programs, comp_program and
+param_words hold the result.
 
 The checksum and the profile fingerprint are not checked here: the C++
 loader (`cajal run`) checks both on the same file in the same benchmark run.
@@ -25,8 +30,13 @@ checked against `cajal inspect --json` by tests/peer.
 import json
 import os
 import struct
+import sys
 
 import numpy as np
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "..", "tests", "crosscheck"))
+import neurocore  # noqa: E402
 
 COMPARTMENT = np.dtype([("decayU", "<u2"), ("decayV", "<u2"),
                         ("biasMantissa", "<i2"), ("biasExponent", "u1"),
@@ -145,39 +155,56 @@ def _read_sources(r):
     return sources
 
 
-# The LIF program's opcodes (docs/neurocore-isa.md): SAT, DECAY, ADD, DECAY,
-# ADD, ADD, CLIP, REFR, FIRE. A population running it follows its
-# compartments' records, whose flags name the reset (validated by the loader).
-LIF_OPCODES = [11, 5, 2, 5, 2, 2, 10, 17, 18]
+def _flag(r, what):
+    """A u8 that must be 0 or 1."""
+    at = r.pos
+    v = r.u8(what)
+    if v > 1:
+        raise ImageError(f"{r.path}: {what}: flag byte {v} at offset {at} "
+                         "(expected 0 or 1)")
+    return bool(v)
+
+
+def _read_program(r, i):
+    """One PRGS entry (docs/chip-image.md) as a neurocore.Program."""
+    w = f"program {i}"
+    name = r.string(w + " name")
+    w = f"program {i} ({name!r})"
+    state = []
+    for k in range(r.u32(w + " state word count")):
+        sw = f"{w} state word s{k}"
+        sname = r.string(sw)
+        bits, signed = r.u8(sw + " bits"), _flag(r, sw + " signed")
+        overflow = r.u8(sw + " overflow")
+        if overflow > 1:
+            raise ImageError(f"{r.path}: {sw} ({sname}): overflow rule "
+                             f"{overflow} (0 wrap, 1 saturate)")
+        initial = r.scalar("i", sw + " initial")
+        state.append(neurocore.StateWord(sname, bits, signed, overflow == 1,
+                                         initial))
+    params = []
+    for k in range(r.u32(w + " parameter word count")):
+        pw = f"{w} parameter word p{k}"
+        params.append(neurocore.ParamWord(r.string(pw), r.u8(pw + " bits"),
+                                          _flag(r, pw + " signed")))
+    constants = tuple(int(c) for c in r.counted("<i8", w + " constants"))
+    refractory_word = r.scalar("i", w + " refractoryWord")
+    kind, index = r.u8(w + " refractory period kind"), r.u8(
+        w + " refractory period index")
+    if kind > 5 or index > 15:
+        raise ImageError(f"{r.path}: {w}: refractory period operand kind "
+                         f"{kind} index {index} (kind 0..5, index 0..15)")
+    skip_idle = _flag(r, w + " skipIdle")
+    idle_params = r.u32(w + " idleParams")
+    code = tuple(int(x) for x in r.counted("<u8", w + " code"))
+    return neurocore.Program(name, tuple(state), tuple(params), constants,
+                             refractory_word, (kind, index), skip_idle,
+                             idle_params, code)
 
 
 def _read_programs(r):
-    """Each program's name and instruction words (PRGS)."""
-    programs = []
-    for i in range(r.u32("program count")):
-        w = f"program {i}"
-        name = r.string(w)
-        for _ in range(r.u32(w + " state words")):
-            r.string(w)
-            r.array("<u1", 3, w)
-            r.array("<i4", 1, w)
-        for _ in range(r.u32(w + " parameter words")):
-            r.string(w)
-            r.array("<u1", 2, w)
-        r.counted("<i8", w + " constants")
-        r.array("<i4", 1, w)      # refractory word
-        r.array("<u1", 3, w)      # period operand kind, index; skipIdle
-        r.u32(w)                  # idleParams
-        code = r.counted("<u8", w + " code")
-        programs.append({"name": name, "code": code})
-    return programs
-
-
-def _is_lif_program(programs, index):
-    if index >= len(programs):
-        return False
-    code = programs[index]["code"]
-    return [int(word) & 0x3f for word in code] == LIF_OPCODES
+    """Every program of PRGS, in order."""
+    return [_read_program(r, i) for i in range(r.u32("program count"))]
 
 
 def _read_populations(r, programs):
@@ -185,13 +212,13 @@ def _read_populations(r, programs):
     for i in range(r.u32("population count")):
         w = f"population {i}"
         p = {"name": r.string(w), "size": r.u32(w),
-             "recordSpikes": bool(r.u8(w)), "recordState": bool(r.u8(w)),
+             "recordSpikes": _flag(r, w + " recordSpikes"),
+             "recordState": _flag(r, w + " recordState"),
              "program": r.u32(w)}
-        if p["program"] != LIF_BY_RECORD and not _is_lif_program(
-                programs, p["program"]):
-            raise ImageError(f"{r.path}: population {p['name']!r} runs program "
-                             f"{p['program']}, not the LIF family; this reader "
-                             "models LIF records only")
+        if p["program"] != LIF_BY_RECORD and p["program"] >= len(programs):
+            raise ImageError(f"{r.path}: population {p['name']!r}: program "
+                             f"index {p['program']} out of range (image has "
+                             f"{len(programs)} programs)")
         p["slices"] = r.array("<u4", 4 * r.u32(w), w + " slices").reshape(-1, 4)
         p["aliases"] = [r.string(w) for _ in range(r.u32(w + " alias count"))]
         pops.append(p)
@@ -211,7 +238,7 @@ def read_raw(path):
     if version != 3:
         raise ImageError(f"{path}: unsupported image version {version} "
                          "(this reader reads version 3)")
-    image = {"cores": []}
+    image = {"cores": [], "path": path}
     while r.pos < len(data):
         r.need(12, "section header")
         tag = bytes(data[r.pos:r.pos + 4]).decode("ascii", "replace")
@@ -315,6 +342,7 @@ class Network:
         self.sources = raw["sources"]
         self.populations = raw["populations"]
         self._populations()
+        self._programs(raw)
 
     def _global_axons(self, pairs):
         pairs = pairs.reshape(-1, 2).astype(np.int64)
@@ -338,6 +366,45 @@ class Network:
                 idx = np.arange(count, dtype=np.int64)
                 comps[first_neuron + idx] = self.comp_base[core] + first_comp + idx
             self.pop_comps.append(comps)
+
+    def _programs(self, raw):
+        """Each compartment's program, parameter words (param_words, n x 16)
+        and initial state words, as chip::resolvePrograms resolves them."""
+        path = raw.get("path", "image")
+        core_words = []
+        for ci, c in enumerate(raw["cores"]):
+            begin, words = c["paramBegin"].astype(np.int64), c["paramWords"]
+            ncomp = len(c["compartments"])
+            if len(begin) == 0:
+                if len(words):
+                    raise ImageError(f"{path}: core {ci}: {len(words)} "
+                                     "parameter words but no paramBegin table")
+                core_words += [None] * ncomp
+                continue
+            if len(begin) != ncomp + 1 or begin[0] != 0 or \
+                    begin[-1] != len(words) or (np.diff(begin) < 0).any():
+                raise ImageError(f"{path}: core {ci}: paramBegin has "
+                                 f"{len(begin)} entries, expected {ncomp + 1} "
+                                 f"non-decreasing from 0 to {len(words)}")
+            core_words += [words[begin[k]:begin[k + 1]] for k in range(ncomp)]
+        pops = [(p["name"], None if p["program"] == LIF_BY_RECORD
+                 else p["program"], comps)
+                for p, comps in zip(self.populations, self.pop_comps)]
+        try:
+            self.programs, self.lif_family, self.comp_program = \
+                neurocore.resolve(raw.get("programs", []), pops, self.params,
+                                  self.nf)
+            self.param_words = neurocore.param_matrix(
+                self.programs, self.lif_family, self.comp_program,
+                self.params, core_words, self.nf,
+                neurocore.compartment_namer(self.comp_base, pops))
+        except neurocore.ProgramError as e:
+            raise ImageError(f"{path}: {e}") from e
+
+    def program_compartments(self):
+        """(program, global compartments running it) for every program."""
+        return [(p, np.nonzero(self.comp_program == i)[0])
+                for i, p in enumerate(self.programs)]
 
     def expand(self, origin, axons):
         """(origin, target, weight, delay) of every synapse reached when each

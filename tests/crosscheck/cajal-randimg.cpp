@@ -2,9 +2,12 @@
 //
 // cajal-randimg --seed N -o image.cjimg [--json image.json]
 //               [--input-out ext.csv] [--steps N] [--profile NAME|PATH]
+//               [--program-populations] [--max-compartments N]
 // writes randomNetwork()'s image (binary), optionally its JSON form
 // (chip::printImageJson, read by reference.py) and the spikes of its External
-// source as a spike CSV for `--input`.
+// source as a spike CSV for `--input`. --program-populations (programmable
+// profiles) gives most populations a random program (RandomProgram.h);
+// --max-compartments bounds each core's compartments (default 48).
 //
 //===----------------------------------------------------------------------===//
 #include "cajal/ImageGen/RandomImage.h"
@@ -12,6 +15,7 @@
 #include "cajal/Chip/ImageJson.h"
 #include "cajal/Emulator/SpikeIO.h"
 
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -42,17 +46,26 @@ bool parseNumber(const char *s, uint64_t &out) {
 std::string parseArgs(int argc, char **argv, Options &o) {
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
+    if (a == "--program-populations") {
+      o.random.programPopulations = true;
+      continue;
+    }
     if (i + 1 >= argc)
       return "missing value after " + a;
     const char *v = argv[++i];
     uint64_t n = 0;
-    if (a == "--seed" || a == "--steps") {
-      if (!parseNumber(v, n))
-        return a + ": \"" + v + "\" is not a non-negative integer";
+    if (a == "--seed" || a == "--steps" || a == "--max-compartments") {
+      if (!parseNumber(v, n) || (a != "--seed" && n > UINT32_MAX))
+        return a + ": \"" + v + "\" is not a non-negative integer" +
+               (a == "--seed" ? "" : " below 2^32");
       if (a == "--seed")
         o.random.seed = n;
-      else
+      else if (a == "--steps")
         o.random.steps = uint32_t(n);
+      else if (n == 0)
+        return "--max-compartments: must be at least 1";
+      else
+        o.random.maxCompartments = uint32_t(n);
     } else if (a == "-o")
       o.out = v;
     else if (a == "--json")

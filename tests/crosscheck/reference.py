@@ -2,16 +2,23 @@
 """reference.py - an independent numpy model of a Cajal chip image.
 
 Reads the JSON form of a chip image (chip::printImageJson, "cajal-image-json/1")
-and simulates it from the written contract alone (docs/neuron-model.md and the
-time-step rule), sharing no code with the C++ golden model:
+and simulates it from the written contracts alone (docs/neurocore-isa.md,
+docs/chip-image.md and the time-step rule), sharing no code with the C++
+engines:
 
-* arithmetic in numpy int64, written differently from Compartment.h: decay as
-  sign * ((|x| * (2^bits - d)) >> bits), the wrap as a modulo, the clips with
-  np.clip;
+* each compartment runs the neuron program the image gives it: its
+  population's program from the image's "programs", or the LIF-family
+  program its record's flags name with the record's parameter words, as
+  chip::resolvePrograms resolves them; neurocore.py interprets the programs
+  of all compartments together, vectorised over compartments;
 * input for step t is kept in a full (steps + maxDelay + 1) x N table instead
-  of a ring, and spikes are scattered with np.add.at;
+  of a ring, and spikes are scattered into it with np.bincount (exact: the
+  weights' magnitudes sum below 2^53, else it sorts and sums in int64);
 * the Poisson hash (splitmix64 over (seed, step, index)) is vectorised here
   over uint64 arrays.
+
+The state CSV shows state words s0 and s1 as u and v (their stored 32 bits
+as signed integers), as the C++ engines do.
 
 Usage: reference.py image.json --steps N [--input ext.csv] [--spikes-out f]
                     [--state-out f] [--record-sources]
@@ -20,9 +27,13 @@ Usage: reference.py image.json --steps N [--input ext.csv] [--spikes-out f]
 import argparse
 import csv
 import json
+import os
 import sys
 
 import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import neurocore  # noqa: E402
 
 U64 = np.uint64
 GOLDEN_GAMMA = U64(0x9E3779B97F4A7C15)
@@ -44,17 +55,6 @@ def poisson_fires(seed, probability, step, size):
     key = (U64(step) << U64(32)) | np.arange(size, dtype=U64)
     h = splitmix64(U64(seed) ^ splitmix64(key))
     return (h >> U64(32)) < U64(probability)
-
-
-def decay(x, d, bits):
-    """sign(x) * floor(|x| * (2^bits - d) / 2^bits), elementwise."""
-    return np.sign(x) * ((np.abs(x) * ((1 << bits) - d)) >> bits)
-
-
-def wrap(x, bits):
-    """Two's-complement wrap to `bits` bits, as a modulo."""
-    half = 1 << (bits - 1)
-    return np.mod(x + half, 1 << bits) - half
 
 
 def effective_weight(mantissa, exponent, shift):
@@ -95,22 +95,41 @@ class Network:
         self.axon_base = np.cumsum([0] + [len(c["inputAxons"]) for c in cores])
         params = [p for c in cores for p in c["compartments"]]
         self.n = len(params)
-        col = lambda k: np.array([p[k] for p in params], dtype=np.int64)
-        nf = self.nf
-        self.du, self.dv = col("decayU"), col("decayV")
-        self.bias = col("biasMantissa") * (np.int64(1) << col("biasExponent"))
-        self.vth = col("thresholdMantissa") << nf["thresholdShift"]
-        self.vmin = 1 - (np.int64(1) << col("vminExponent"))
-        self.vmax = (np.int64(1) << (nf["vmaxBase"] + 2 * col("vmaxExponent"))) - 1
-        self.refractory = col("refractory")
-        self.no_spike = np.array([p["noSpike"] for p in params], dtype=bool)
-        self.subtract = np.array([p["resetBySubtraction"] for p in params], dtype=bool)
+        self._programs(doc, cores, params)
         self._synapses(cores, sf)
         self._outputs(cores)
         self.sources = doc["sources"]
         self.source_csr = [self._targets(s["targetBegin"], s["targets"])
                            for s in self.sources]
         self._populations(doc["populations"])
+
+    def _programs(self, doc, cores, params):
+        """Each compartment's program and parameter words (resolvePrograms)."""
+        records = {k: np.array([p[k] for p in params], dtype=np.int64)
+                   for k in ("decayU", "decayV", "biasMantissa",
+                             "biasExponent", "thresholdMantissa",
+                             "vminExponent", "vmaxExponent", "refractory",
+                             "flags")}
+        programs = [neurocore.program_from_json(p)
+                    for p in doc.get("programs", [])]
+        pops = []
+        for p in doc["populations"]:
+            comps = [int(self.comp_base[s["core"]]) + s["firstCompartment"] + i
+                     for s in p["slices"] for i in range(s["count"])]
+            pops.append((p["name"], None if p["program"] < 0 else p["program"],
+                         np.array(comps, dtype=np.int64)))
+        self.programs, self.lif_family, self.comp_program = neurocore.resolve(
+            programs, pops, records, self.nf)
+        core_words = [p.get("paramWords") for core in cores
+                      for p in core["compartments"]]
+        self.params = neurocore.param_matrix(
+            self.programs, self.lif_family, self.comp_program, records,
+            core_words, self.nf,
+            neurocore.compartment_namer(self.comp_base, pops))
+
+    def machine(self):
+        """A neurocore.Machine at step 0 for every compartment."""
+        return neurocore.Machine(self.programs, self.comp_program, self.params)
 
     def _synapses(self, cores, sf):
         target, weight, delay = [], [], []
@@ -199,27 +218,37 @@ def source_spikes(net, t, external):
     return out
 
 
-def simulate(net, steps, external):
+def scatter_add(table, flat, values):
+    """table.flat[flat] += values, repeated indices summed, exactly: with
+    np.bincount in float64 when the magnitudes sum below 2^53 (then every
+    partial sum is an exact integer), else sorted and summed in int64."""
+    if len(flat) == 0:
+        return
+    flat_table = table.reshape(-1)
+    if int(np.abs(values).sum()) < (1 << 53):
+        lo, hi = int(flat.min()), int(flat.max()) + 1
+        sums = np.bincount(flat - lo, weights=values, minlength=hi - lo)
+        flat_table[lo:hi] += sums.astype(np.int64)
+        return
+    order = np.argsort(flat, kind="stable")
+    flat, values = flat[order], values[order]
+    first = np.concatenate([[True], flat[1:] != flat[:-1]])
+    starts = np.nonzero(first)[0]
+    flat_table[flat[starts]] += np.add.reduceat(values, starts)
+
+
+def simulate(net, steps, external, on_step=None):
     """Run `steps` steps; returns (spike rows, state rows) as tuples
-    (step, node id, index[, u, v]) sorted as the golden runner writes them."""
-    nf = net.nf
+    (step, node id, index[, u, v]) sorted as the golden runner writes them.
+    on_step(t, machine, fired), when given, sees every step's outcome."""
     inbox = np.zeros((steps + net.max_delay + 1, net.n), dtype=np.int64)
-    u = np.zeros(net.n, dtype=np.int64)
-    v = np.zeros(net.n, dtype=np.int64)
-    ref = np.zeros(net.n, dtype=np.int64)
-    qmax = (1 << nf["accumulatorBits"]) - 1
+    machine = net.machine()
     npop = len(net.pops)
     spikes, states = [], []
     for t in range(steps):
-        q = np.clip(inbox[t], -qmax, qmax)
-        u = wrap(decay(u, net.du + 1, nf["decayBits"]) + q, nf["currentBits"])
-        vn = np.clip(decay(v, net.dv, nf["decayBits"]) + u + net.bias,
-                     net.vmin, net.vmax)
-        held = ref > 0
-        fire = ~held & ~net.no_spike & (vn > net.vth)
-        v = np.where(held, 0, np.where(fire, np.where(net.subtract, vn - net.vth, 0), vn))
-        ref = np.where(held, ref - 1, np.where(fire, net.refractory, 0))
-        fired = np.nonzero(fire)[0]
+        fired = np.nonzero(machine.step(inbox[t]))[0]
+        if on_step:
+            on_step(t, machine, fired)
         axons = [net.out_axon[expand(net.out_begin, fired)]]
         for node in fired:
             if net.comp_node[node] >= 0:
@@ -229,8 +258,9 @@ def simulate(net, steps, external):
             axons.append(targets[expand(begin, ch)])
             spikes.extend((t, npop + si, int(c)) for c in ch)
         syn = expand(net.syn_begin, np.concatenate(axons))
-        np.add.at(inbox, (t + net.syn_delay[syn], net.syn_target[syn]),
-                  net.syn_weight[syn])
+        scatter_add(inbox, (t + net.syn_delay[syn]) * net.n
+                    + net.syn_target[syn], net.syn_weight[syn])
+        u, v = machine.state_raw32(0), machine.state_raw32(1)
         for pi, p in enumerate(net.pops):
             if p["recordState"]:
                 comps = net.pop_comps[pi]
@@ -270,7 +300,10 @@ def main():
     a = ap.parse_args()
     with open(a.image_json) as f:
         doc = json.load(f)
-    net = Network(doc)
+    try:
+        net = Network(doc)
+    except neurocore.ProgramError as e:
+        sys.exit(f"reference.py: error: {a.image_json}: {e}")
     spikes, states = simulate(net, a.steps, read_external(a.input, net))
     names = node_names(doc)
     if a.spikes_out:

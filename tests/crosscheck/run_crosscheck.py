@@ -7,19 +7,27 @@ image; reference.py (imported, same process) runs the JSON. Spikes of every
 population and source and the state of the state-probed populations must be
 identical. Every fourth seed uses a "narrow" profile derived from loihi1
 (fewer current and accumulator bits, reset by subtraction allowed) so that
-wrap, saturation and subtraction are exercised. On a failure the seed, the
-command lines and the first difference are printed.
+wrap, saturation and subtraction are exercised. With --cajal, the example
+networks of EXAMPLES (neuron programs other than LIF: Izhikevich, adaptive
+LIF) are also compiled for their profile with `cajal compile` and compared the
+same way, with every population's spikes and state recorded. On a failure
+the seed or example, the command lines and the first difference are printed.
 """
 
 import argparse
 import json
 import os
+import re
 import subprocess
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import reference  # noqa: E402
+
+# (model, profile, steps): networks whose programs the random images lack.
+EXAMPLES = [("izhikevich.mlir", "loihi2", 1000),
+            ("adaptive-lif.mlir", "loihi2", 1000)]
 
 NARROW_FIELDS = {
     "neuron.currentBits": 18,
@@ -70,6 +78,73 @@ def run(cmd):
             " ".join(cmd), r.returncode, r.stderr.strip()))
 
 
+def compare(files, steps, doc, input_path, record_sources):
+    """Run reference.py on `doc`; the first differences against the golden
+    model's CSV files (files["gspikes"], files["gstate"])."""
+    net = reference.Network(doc)
+    spikes, states = reference.simulate(
+        net, steps, reference.read_external(input_path, net))
+    names = reference.node_names(doc)
+    reference.write_rows(files["rspikes"], "step,node,index",
+                         reference.recorded(doc, spikes, record_sources),
+                         names)
+    reference.write_rows(files["rstate"], "step,node,index,u,v", states, names)
+    problems = []
+    for what, g, r in [("spikes", "gspikes", "rspikes"),
+                       ("state", "gstate", "rstate")]:
+        gh, grows = read_rows(files[g])
+        rh, rrows = read_rows(files[r])
+        diff = first_difference(what, [gh] + grows, [rh] + rrows)
+        if diff:
+            problems.append(diff)
+    return problems, spikes
+
+
+def check_example(args, model, profile, steps):
+    """Compile an example, record everything, golden vs reference."""
+    base = os.path.join(args.work, os.path.splitext(model)[0])
+    files = {k: base + ext for k, ext in [
+        ("mlir", ".mlir"), ("image", ".cjimg"), ("json", ".json"),
+        ("gspikes", ".golden.csv"),
+        ("gstate", ".golden-state.csv"), ("rspikes", ".ref.csv"),
+        ("rstate", ".ref-state.csv")]}
+    source = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..",
+                          "..", "examples", model)
+    # A copy that probes the state of every population it probes the spikes
+    # of, so that s0 and s1 of every compartment are compared every step.
+    with open(source) as f:
+        text = f.read()
+    probed = re.sub(r"^(\s*)snn\.probe (%\w+) \{kind = #snn\.probe_kind<spikes>\}"
+                    r" : (.*)$", r"\g<0>\n\1snn.probe \2 {kind = "
+                    r"#snn.probe_kind<state>} : \3", text, flags=re.M)
+    if probed == text:
+        raise RuntimeError("%s: found no spike probe to add a state probe to"
+                           % source)
+    with open(files["mlir"], "w") as f:
+        f.write(probed)
+    comp = [args.cajal, "compile", files["mlir"], "--profile", profile, "-o",
+            files["image"]]
+    run(comp)
+    inspect = subprocess.run([args.cajal, "inspect", files["image"], "--json"],
+                             capture_output=True, text=True)
+    if inspect.returncode != 0:
+        raise RuntimeError("cajal inspect failed: " + inspect.stderr.strip())
+    with open(files["json"], "w") as f:
+        f.write(inspect.stdout)
+    doc = json.loads(inspect.stdout)
+    gold = [args.golden, files["image"], "--steps", str(steps),
+            "--spikes-out", files["gspikes"], "--state-out", files["gstate"]]
+    run(gold)
+    problems, spikes = compare(files, steps, doc, None, False)
+    if problems:
+        return ("example %s (profile %s): %s\n  reproduce: %s\n             %s"
+                % (model, profile, "; ".join(problems), " ".join(comp),
+                   " ".join(gold))), 0
+    for key in files:
+        os.remove(files[key])
+    return None, len(spikes)
+
+
 def check_seed(args, seed, profile):
     base = os.path.join(args.work, "seed%d" % seed)
     files = {k: base + ext for k, ext in [
@@ -87,21 +162,7 @@ def check_seed(args, seed, profile):
     run(gold)
     with open(files["json"]) as f:
         doc = json.load(f)
-    net = reference.Network(doc)
-    spikes, states = reference.simulate(
-        net, args.steps, reference.read_external(files["input"], net))
-    names = reference.node_names(doc)
-    reference.write_rows(files["rspikes"], "step,node,index",
-                         reference.recorded(doc, spikes, True), names)
-    reference.write_rows(files["rstate"], "step,node,index,u,v", states, names)
-    problems = []
-    for what, g, r in [("spikes", "gspikes", "rspikes"),
-                       ("state", "gstate", "rstate")]:
-        gh, grows = read_rows(files[g])
-        rh, rrows = read_rows(files[r])
-        diff = first_difference(what, [gh] + grows, [rh] + rrows)
-        if diff:
-            problems.append(diff)
+    problems, spikes = compare(files, args.steps, doc, files["input"], True)
     if problems:
         return ("seed %d (profile %s): %s\n  reproduce: %s\n             %s\n"
                 "  reference: %s %s %s --steps %s --input %s --record-sources"
@@ -122,6 +183,7 @@ def main():
     ap.add_argument("--seeds", type=int, default=100)
     ap.add_argument("--first-seed", type=int, default=1)
     ap.add_argument("--steps", type=int, default=200)
+    ap.add_argument("--cajal", help="the cajal driver: also check EXAMPLES")
     args = ap.parse_args()
     os.makedirs(args.work, exist_ok=True)
     profile_dir = os.environ.get("CAJAL_PROFILE_DIR") or os.path.join(
@@ -133,7 +195,8 @@ def main():
         profile = narrow if seed % 4 == 0 else "loihi1"
         try:
             problem, spikes = check_seed(args, seed, profile)
-        except (RuntimeError, OSError, ValueError, KeyError) as e:
+        except (RuntimeError, OSError, ValueError, KeyError,
+                reference.neurocore.ProgramError) as e:
             problem, spikes = "seed %d (profile %s): %s" % (seed, profile, e), 0
         total_spikes += spikes
         if problem:
@@ -141,6 +204,22 @@ def main():
             print("FAIL " + problem, flush=True)
         else:
             passed += 1
+    for model, profile, steps in EXAMPLES if args.cajal else []:
+        try:
+            problem, spikes = check_example(args, model, profile, steps)
+        except (RuntimeError, OSError, ValueError, KeyError,
+                reference.neurocore.ProgramError) as e:
+            problem, spikes = "example %s: %s" % (model, e), 0
+        if problem:
+            failed += 1
+            print("FAIL " + problem, flush=True)
+        elif spikes < 100:
+            failed += 1
+            print("FAIL example %s: only %d spikes" % (model, spikes))
+        else:
+            passed += 1
+            print("example %s (%s, %d steps): %d spikes agree" % (
+                model, profile, steps, spikes))
     print("crosscheck: %d seeds x %d steps, %d spikes compared, %.1f s" % (
         args.seeds, args.steps, total_spikes, time.time() - start))
     if passed and total_spikes < 10 * passed:
