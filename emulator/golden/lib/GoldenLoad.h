@@ -44,9 +44,11 @@ struct GoldenModel::Loader {
                                 const ModelOptions &options,
                                 chip::ResolvedPrograms &resolved,
                                 std::vector<uint8_t> &interpreted);
-  /// The interpreter's groups, once the update order is known.
+  /// The program groups, once the update order is known (each with its
+  /// fast path unless ModelOptions::programFastPaths is off).
   static void buildProgramGroups(GoldenModel &m, const chip::Image &image,
                                  const chip::Profile &profile,
+                                 const ModelOptions &options,
                                  const chip::ResolvedPrograms &resolved,
                                  const std::vector<uint8_t> &interpreted);
   static void permuteSenders(GoldenModel &m);

@@ -394,7 +394,7 @@ Status GoldenModel::Loader::resolvePrograms(const chip::Image &image,
 
 void GoldenModel::Loader::buildProgramGroups(
     GoldenModel &m, const chip::Image &image, const chip::Profile &profile,
-    const chip::ResolvedPrograms &resolved,
+    const ModelOptions &options, const chip::ResolvedPrograms &resolved,
     const std::vector<uint8_t> &interpreted) {
   const uint32_t n = m.compartmentCount();
   m.interpreted =
@@ -412,9 +412,15 @@ void GoldenModel::Loader::buildProgramGroups(
         continue;
       const uint32_t p = resolved.compartmentProgram[c][l];
       auto [it, added] = groupOf.emplace(p, uint32_t(m.programGroups.size()));
-      if (added)
-        m.programGroups.emplace_back(resolved.programs[p],
-                                     profile.isa.registers);
+      if (added) {
+        const chip::Program &program = resolved.programs[p];
+        m.programGroups.emplace_back(
+            program, profile.isa.registers,
+            options.programFastPaths
+                ? detail::fastPathFor(program, profile.neuron)
+                : detail::ProgramKernel::Interpreter,
+            m.kernelIsa);
+      }
       detail::ProgramGroup &group = m.programGroups[it->second];
       const uint32_t i = m.position[g];
       m.programGroupAt[i] = it->second;

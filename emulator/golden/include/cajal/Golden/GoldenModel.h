@@ -108,6 +108,10 @@ struct ModelOptions {
   /// too, instead of the LIF kernels (tests compare the two; results are
   /// the same).
   bool interpretLif = false;
+  /// Run the shipped Izhikevich and adaptive-LIF programs through their
+  /// straight-line kernels; false runs them in the fused interpreter
+  /// (tests compare the two; results are the same).
+  bool programFastPaths = true;
 };
 
 class GoldenModel {
