@@ -21,10 +21,13 @@
 // The fast paths are the Izhikevich and adaptive-LIF programs as one
 // straight-line loop over the block, every value in a 64-bit lane register:
 //
-// - adaptive LIF is exact for every input: its words are 32 bits or less, so
-//   each DECAY is |x| * scale < 2^(31 + decayBits + 1) and the MULSHR a *
-//   beta < 2^62; the 64-bit parameter words only enter additions (which wrap
-//   as the instruction set's do) and comparisons.
+// - adaptive LIF is exact for every input (given parameter words inside
+//   their declared ranges, which the group checks): its state words are 32
+//   bits or less and the decays' scales 2^decayBits - d fit 32 bits, so each
+//   DECAY, sign(x) sign(s) (|x| |s| >> decayBits) = x s / 2^decayBits
+//   rounded toward zero, is one exact 32 x 32 -> 64-bit product, as is the
+//   MULSHR a * beta; the 64-bit parameter words only enter additions (which
+//   wrap as the instruction set's do) and comparisons.
 // - Izhikevich is exact for -2^40 <= q < 2^40, |v| and the half-step v below
 //   2^29, and |a|, |b| below 2^17 (regular spiking keeps v under 2^23): then
 //   v^2 < 2^58, its Q12 value stays inside the 48-bit multiplier port, the
@@ -43,6 +46,10 @@
 
 #include <algorithm>
 
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
 namespace cajal::golden::detail {
 namespace {
 
@@ -51,6 +58,9 @@ using chip::isa::Operand;
 using chip::isa::OperandKind;
 
 #define CAJAL_HOT inline __attribute__((always_inline))
+/// Lambdas are compiled without the enclosing function's target attribute
+/// unless they are inlined into it.
+#define CAJAL_INLINE_LAMBDA __attribute__((always_inline))
 // "No loop-carried dependence": GCC does not take restrict on the local
 // column pointers of an inlined function, and would otherwise version (or,
 // past ten columns, give up on) every loop for aliasing. Lanes only ever
@@ -95,7 +105,7 @@ CAJAL_HOT void store(const Target &t, const int64_t *__restrict mask,
   int64_t *__restrict out = t.column;
   if (!out)
     return;
-  const auto put = [&](uint32_t k, int64_t x) {
+  const auto put = [&](uint32_t k, int64_t x) CAJAL_INLINE_LAMBDA {
     out[k] = Masked ? blend(mask[k], x, out[k]) : x;
   };
   const unsigned up = 64 - t.bits;
@@ -236,19 +246,20 @@ struct Block {
     const int64_t *__restrict lv = live;
     const Target d = target(in.d);
     const uint32_t n = m;
-    const auto put = [&](auto f) { store<Masked>(d, lv, n, f); };
+    const auto put = [&](auto f)
+                         CAJAL_INLINE_LAMBDA { store<Masked>(d, lv, n, f); };
     const unsigned imm = in.imm;
     switch (in.op) {
     case Opcode::Nop:
       break;
     case Opcode::Mov:
-      put([=](uint32_t k) { return a[k]; });
+      put([=](uint32_t k) CAJAL_INLINE_LAMBDA { return a[k]; });
       break;
     case Opcode::Add:
-      put([=](uint32_t k) { return wrapAdd(a[k], b[k]); });
+      put([=](uint32_t k) CAJAL_INLINE_LAMBDA { return wrapAdd(a[k], b[k]); });
       break;
     case Opcode::Sub:
-      put([=](uint32_t k) { return wrapSub(a[k], b[k]); });
+      put([=](uint32_t k) CAJAL_INLINE_LAMBDA { return wrapSub(a[k], b[k]); });
       break;
     case Opcode::MulShr:
       mulShr<Masked>(in, a, b, d);
@@ -257,41 +268,50 @@ struct Block {
       decay<Masked>(in, a, b, d);
       break;
     case Opcode::Shl:
-      put([=](uint32_t k) { return int64_t(uint64_t(a[k]) << imm); });
+      put([=](uint32_t k)
+              CAJAL_INLINE_LAMBDA { return int64_t(uint64_t(a[k]) << imm); });
       break;
     case Opcode::Shr:
-      put([=](uint32_t k) { return a[k] >> imm; });
+      put([=](uint32_t k) CAJAL_INLINE_LAMBDA { return a[k] >> imm; });
       break;
     case Opcode::Min:
-      put([=](uint32_t k) { return std::min(a[k], b[k]); });
+      put([=](uint32_t k) CAJAL_INLINE_LAMBDA { return std::min(a[k], b[k]); });
       break;
     case Opcode::Max:
-      put([=](uint32_t k) { return std::max(a[k], b[k]); });
+      put([=](uint32_t k) CAJAL_INLINE_LAMBDA { return std::max(a[k], b[k]); });
       break;
     case Opcode::Clip:
-      put([=](uint32_t k) { return std::min(std::max(a[k], b[k]), c[k]); });
+      put([=](uint32_t k) CAJAL_INLINE_LAMBDA {
+        return std::min(std::max(a[k], b[k]), c[k]);
+      });
       break;
     case Opcode::Sat: {
       const int64_t limit = (int64_t(1) << imm) - 1;
-      put([=](uint32_t k) { return clamp(a[k], -limit, limit); });
+      put([=](uint32_t k)
+              CAJAL_INLINE_LAMBDA { return clamp(a[k], -limit, limit); });
       break;
     }
     case Opcode::Wrap: {
       const unsigned up = 64 - imm;
-      put([=](uint32_t k) { return int64_t(uint64_t(a[k]) << up) >> up; });
+      put([=](uint32_t k) CAJAL_INLINE_LAMBDA {
+        return int64_t(uint64_t(a[k]) << up) >> up;
+      });
       break;
     }
     case Opcode::CmpGt:
-      put([=](uint32_t k) { return int64_t(a[k] > b[k]); });
+      put([=](uint32_t k) CAJAL_INLINE_LAMBDA { return int64_t(a[k] > b[k]); });
       break;
     case Opcode::CmpGe:
-      put([=](uint32_t k) { return int64_t(a[k] >= b[k]); });
+      put([=](uint32_t k)
+              CAJAL_INLINE_LAMBDA { return int64_t(a[k] >= b[k]); });
       break;
     case Opcode::CmpEq:
-      put([=](uint32_t k) { return int64_t(a[k] == b[k]); });
+      put([=](uint32_t k)
+              CAJAL_INLINE_LAMBDA { return int64_t(a[k] == b[k]); });
       break;
     case Opcode::Sel:
-      put([=](uint32_t k) { return a[k] != 0 ? b[k] : c[k]; });
+      put([=](uint32_t k)
+              CAJAL_INLINE_LAMBDA { return a[k] != 0 ? b[k] : c[k]; });
       break;
     case Opcode::Refr:
       return refr(in, d);
@@ -307,29 +327,33 @@ struct Block {
                         const int64_t *__restrict a,
                         const int64_t *__restrict b, const Target &d) {
     const unsigned imm = in.imm;
-    const auto put = [&](auto f) { store<Masked>(d, live, m, f); };
+    const auto put = [&](auto f)
+                         CAJAL_INLINE_LAMBDA { store<Masked>(d, live, m, f); };
     const unsigned la = magnitudeBits(a, m);
     const unsigned lb = a == b ? la : magnitudeBits(b, m);
     const chip::isa::Rounding r = chip::isa::Rounding(in.mode);
     if (la > 47 || lb > 47 || la + lb > 61) {
-      put([=](uint32_t k) { return chip::isa::mulShr(a[k], b[k], imm, r); });
+      put([=](uint32_t k) CAJAL_INLINE_LAMBDA {
+        return chip::isa::mulShr(a[k], b[k], imm, r);
+      });
       return;
     }
     switch (r) {
     case chip::isa::Rounding::TowardZero:
-      put([=](uint32_t k) {
+      put([=](uint32_t k) CAJAL_INLINE_LAMBDA {
         const int64_t p = a[k] * b[k];
         return p < 0 ? -((-p) >> imm) : p >> imm;
       });
       break;
     case chip::isa::Rounding::HalfUp: {
       const int64_t half = imm == 0 ? 0 : int64_t(1) << (imm - 1);
-      put([=](uint32_t k) { return (a[k] * b[k] + half) >> imm; });
+      put([=](uint32_t k)
+              CAJAL_INLINE_LAMBDA { return (a[k] * b[k] + half) >> imm; });
       break;
     }
     case chip::isa::Rounding::Floor:
     default:
-      put([=](uint32_t k) { return (a[k] * b[k]) >> imm; });
+      put([=](uint32_t k) CAJAL_INLINE_LAMBDA { return (a[k] * b[k]) >> imm; });
       break;
     }
   }
@@ -339,20 +363,22 @@ struct Block {
                        const int64_t *__restrict a, const int64_t *__restrict b,
                        const Target &d) {
     const unsigned imm = in.imm;
-    const auto put = [&](auto f) { store<Masked>(d, live, m, f); };
+    const auto put = [&](auto f)
+                         CAJAL_INLINE_LAMBDA { store<Masked>(d, live, m, f); };
     const unsigned la = magnitudeBits(a, m), lb = magnitudeBits(b, m);
     // |scale| = |2^imm - b| <= 2^ls.
     const unsigned ls = std::max(imm, lb) + 1;
     if (la > 47 || lb > 47 || la + ls > 62) {
-      put([=](uint32_t k) { return chip::isa::decayBy(a[k], b[k], imm); });
+      put([=](uint32_t k) CAJAL_INLINE_LAMBDA {
+        return chip::isa::decayBy(a[k], b[k], imm);
+      });
       return;
     }
-    const int64_t full = int64_t(1) << imm;
-    put([=](uint32_t k) {
-      const int64_t x = a[k];
-      const int64_t t = (x < 0 ? -x : x) * (full - b[k]);
-      const int64_t mag = t < 0 ? -((-t) >> imm) : t >> imm;
-      return x < 0 ? -mag : mag;
+    // sign(x) sign(s) (|x| |s| >> imm) is x s / 2^imm rounded toward zero.
+    const int64_t full = int64_t(1) << imm, low = full - 1;
+    put([=](uint32_t k) CAJAL_INLINE_LAMBDA {
+      const int64_t p = a[k] * (full - b[k]);
+      return (p + ((p >> 63) & low)) >> imm;
     });
   }
 
@@ -374,9 +400,10 @@ struct Block {
       return 0;
     // d first, then the counter (d may name the counter; the counter's
     // new value is the one read before d was written).
-    store<true>(d, halt, m, [](uint32_t) { return int64_t(0); });
+    store<true>(d, halt, m,
+                [](uint32_t) CAJAL_INLINE_LAMBDA { return int64_t(0); });
     store<true>(stateTarget(counter), halt, m,
-                [=](uint32_t k) { return next[k]; });
+                [=](uint32_t k) CAJAL_INLINE_LAMBDA { return next[k]; });
     int64_t *__restrict running = live;
     for (uint32_t k = 0; k < m; ++k)
       running[k] &= ~halt[k];
@@ -390,7 +417,8 @@ struct Block {
     const chip::isa::Reset reset = chip::isa::Reset(in.mode);
     const int64_t *__restrict lv = live;
     int64_t *__restrict fires = hit;
-    const auto put = [&](auto f) { store<Masked>(d, lv, m, f); };
+    const auto put = [&](auto f)
+                         CAJAL_INLINE_LAMBDA { store<Masked>(d, lv, m, f); };
     // Every operand is read before the instruction writes: the spike
     // decision first, into `fires`, then d.
     int64_t any = 0;
@@ -402,16 +430,19 @@ struct Block {
     }
     switch (reset) {
     case chip::isa::Reset::Zero:
-      put([=](uint32_t k) { return fires[k] ? 0 : a[k]; });
+      put([=](uint32_t k) CAJAL_INLINE_LAMBDA { return fires[k] ? 0 : a[k]; });
       break;
     case chip::isa::Reset::Subtract:
-      put([=](uint32_t k) { return fires[k] ? wrapSub(a[k], b[k]) : a[k]; });
+      put([=](uint32_t k) CAJAL_INLINE_LAMBDA {
+        return fires[k] ? wrapSub(a[k], b[k]) : a[k];
+      });
       break;
     case chip::isa::Reset::ToValue:
-      put([=](uint32_t k) { return fires[k] ? c[k] : a[k]; });
+      put([=](uint32_t k)
+              CAJAL_INLINE_LAMBDA { return fires[k] ? c[k] : a[k]; });
       break;
     case chip::isa::Reset::Never:
-      put([=](uint32_t k) { return a[k]; });
+      put([=](uint32_t k) CAJAL_INLINE_LAMBDA { return a[k]; });
       break;
     }
     if (!any)
@@ -422,7 +453,7 @@ struct Block {
     if (plan.refractoryWord >= 0) {
       const int64_t *__restrict period = source(plan.refractoryPeriod);
       store<true>(stateTarget(unsigned(plan.refractoryWord)), fires, m,
-                  [=](uint32_t k) { return period[k]; });
+                  [=](uint32_t k) CAJAL_INLINE_LAMBDA { return period[k]; });
     }
   }
 
@@ -461,15 +492,13 @@ CAJAL_HOT uint32_t interpretBlock(const ProgramPlan &plan,
   return block.finish();
 }
 
-/// chip::isa::decayBy for |x| < 2^32 and |2^bits - d| <= 2^bits <= 2^24:
-/// the product fits 64 bits.
-/// Signs as masks (s = x >> 63: 0 or -1, (x ^ s) - s = |x|): no branch.
+/// chip::isa::decayBy(x, d, bits) is sign(x) sign(s) (|x| |s| >> bits) with
+/// s = 2^bits - d: the quotient x s / 2^bits rounded toward zero. Exact here
+/// for x and s of 32 bits (the product is one 32 x 32 -> 64-bit multiply).
 CAJAL_HOT int64_t decayLane(int64_t x, int64_t d, unsigned bits) {
-  const int64_t sx = x >> 63;
-  const int64_t t = ((x ^ sx) - sx) * ((int64_t(1) << bits) - d);
-  const int64_t st = t >> 63;
-  const int64_t mag = ((((t ^ st) - st) >> bits) ^ st) - st;
-  return (mag ^ sx) - sx;
+  const int64_t p =
+      int64_t(int32_t(x)) * int64_t(int32_t((int64_t(1) << bits) - d));
+  return (p + ((p >> 63) & ((int64_t(1) << bits) - 1))) >> bits;
 }
 
 /// chip::izhikevichProgram over a block (see the file comment for the
@@ -502,7 +531,7 @@ CAJAL_HOT uint32_t izhikevichBlock(const ProgramPlan &plan,
     bool bad =
         !within(qs[k], 40) | !within(v, 29) | !within(a, 17) | !within(b, 17);
     // Two half steps: v += (0.04 v^2 + 5 v + 140 - u + I) / 2.
-    const auto half = [&](int64_t from) {
+    const auto half = [&](int64_t from) CAJAL_INLINE_LAMBDA {
       const int64_t square = (wrapMul(from, from) + halfF) >> F;
       const int64_t quadratic = (wrapMul(square, c0) + halfK) >> K;
       const int64_t dv =
@@ -576,8 +605,10 @@ CAJAL_HOT uint32_t adaptiveLifBlock(const ProgramPlan &plan,
         wrapAdd(wrapAdd(decayLane(v, decayV[k], bits), uNew), bias[k]);
     const int64_t vClip = clamp(sum, vmin[k], vmax[k]);
     const int64_t aDecayed = clamp(decayLane(a, decayA[k], bits), alo, ahi);
-    const int64_t fireAbove =
-        wrapAdd((aDecayed * beta[k] + betaHalf) >> betaShift, threshold[k]);
+    const int64_t fireAbove = wrapAdd(
+        (int64_t(int32_t(aDecayed)) * int64_t(int32_t(beta[k])) + betaHalf) >>
+            betaShift,
+        threshold[k]);
     const bool refractory = left > 0;
     const bool fire = !idle & !refractory & (vClip > fireAbove);
     const int64_t vNew = refractory | fire ? 0 : clamp(vClip, vlo, vhi);
@@ -599,6 +630,50 @@ CAJAL_HOT uint32_t adaptiveLifBlock(const ProgramPlan &plan,
   return uint32_t(any);
 }
 
+/// Branch-free: a spike costs what a silent lane costs (spikes are too
+/// frequent in a block to predict).
+CAJAL_HOT uint32_t *listSpikesScalar(const int64_t *__restrict flags,
+                                     const uint32_t *__restrict positions,
+                                     uint32_t m, uint32_t *__restrict out) {
+  for (uint32_t k = 0; k < m; ++k) {
+    *out = positions[k];
+    out += flags[k] & kSpiked;
+  }
+  return out;
+}
+
+template <typename Acc>
+CAJAL_HOT void loadInput(Acc *__restrict in, unsigned shift, uint32_t m,
+                         int64_t *__restrict q) {
+  CAJAL_IVDEP for (uint32_t k = 0; k < m; ++k) {
+    q[k] = int64_t(uint64_t(int64_t(in[k])) << shift);
+    in[k] = 0;
+  }
+}
+
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
+/// 8 lanes at a time: the spiking lanes' positions compressed in a register
+/// and stored whole (see UpdateAvx512.cpp on why not a compressing store).
+__attribute__((target("avx512f,avx512vl,avx512dq,avx2,popcnt"))) uint32_t *
+listSpikesAvx512(const int64_t *flags, const uint32_t *positions, uint32_t m,
+                 uint32_t *out) {
+  const __m512i spiked = _mm512_set1_epi64(kSpiked);
+  uint32_t k = 0;
+  for (; k + 8 <= m; k += 8) {
+    const __mmask8 fire =
+        _mm512_test_epi64_mask(_mm512_loadu_si512(flags + k), spiked);
+    if (!fire)
+      continue;
+    const __m256i at =
+        _mm256_loadu_si256(reinterpret_cast<const __m256i *>(positions + k));
+    _mm256_storeu_si256(reinterpret_cast<__m256i *>(out),
+                        _mm256_maskz_compress_epi32(fire, at));
+    out += __builtin_popcount(fire);
+  }
+  return listSpikesScalar(flags + k, positions + k, m - k, out);
+}
+#endif
+
 // One copy of every kernel per instruction set.
 #define CAJAL_PROGRAM_KERNELS(NAME, ATTRIBUTES)                                \
   ATTRIBUTES uint32_t NAME##Interpret(const ProgramPlan &p,                    \
@@ -613,8 +688,22 @@ CAJAL_HOT uint32_t adaptiveLifBlock(const ProgramPlan &plan,
                                         const ProgramBlock &b) {               \
     return adaptiveLifBlock(p, b);                                             \
   }                                                                            \
+  ATTRIBUTES uint32_t *NAME##ListSpikes(const int64_t *flags,                  \
+                                        const uint32_t *positions, uint32_t m, \
+                                        uint32_t *out) {                       \
+    return listSpikesScalar(flags, positions, m, out);                         \
+  }                                                                            \
+  template <typename Acc>                                                      \
+  ATTRIBUTES void NAME##LoadInput(Acc *in, unsigned shift, uint32_t m,         \
+                                  int64_t *q) {                                \
+    loadInput(in, shift, m, q);                                                \
+  }                                                                            \
   const ProgramKernelTable NAME##Table = {                                     \
-      {NAME##Interpret, NAME##Izhikevich, NAME##AdaptiveLif}};
+      {NAME##Interpret, NAME##Izhikevich, NAME##AdaptiveLif},                  \
+      NAME##ListSpikes,                                                        \
+      NAME##LoadInput<int16_t>,                                                \
+      NAME##LoadInput<int32_t>,                                                \
+      NAME##LoadInput<int64_t>};
 
 CAJAL_PROGRAM_KERNELS(generic, )
 
@@ -631,8 +720,13 @@ CAJAL_PROGRAM_KERNELS(avx512,
 
 const ProgramKernelTable &programKernels(Isa isa) {
 #ifdef CAJAL_X86_PROGRAM_KERNELS
+  static const ProgramKernelTable avx512Compressing = [] {
+    ProgramKernelTable t = avx512Table;
+    t.listSpikes = listSpikesAvx512;
+    return t;
+  }();
   if (isa == Isa::Avx512)
-    return avx512Table;
+    return avx512Compressing;
   if (isa == Isa::Avx2)
     return avx2Table;
 #endif

@@ -19,9 +19,26 @@ namespace cajal::golden::detail {
 /// Update one block; returns the OR of the flags it wrote (ProgramBlock).
 using ProgramBlockFn = uint32_t (*)(const ProgramPlan &, const ProgramBlock &);
 
-/// The kernels of one instruction set, by ProgramKernel.
+/// Append positions[k] for every lane k < m whose flags have kSpiked to
+/// out[0 ..]; returns the end. May write up to 7 values past the end (the
+/// spike list has room for them).
+using ListSpikesFn = uint32_t *(*)(const int64_t *flags,
+                                   const uint32_t *positions, uint32_t m,
+                                   uint32_t *out);
+
+/// q[k] = in[k] * 2^shift, in[k] = 0 for k < m (the block's accumulators,
+/// contiguous).
+template <typename Acc>
+using LoadInputFn = void (*)(Acc *in, unsigned shift, uint32_t m, int64_t *q);
+
+/// The kernels of one instruction set, by ProgramKernel, its spike listing
+/// and its input loads.
 struct ProgramKernelTable {
   ProgramBlockFn fn[kProgramKernels];
+  ListSpikesFn listSpikes;
+  LoadInputFn<int16_t> loadInput16;
+  LoadInputFn<int32_t> loadInput32;
+  LoadInputFn<int64_t> loadInput64;
 };
 
 /// The kernels for `isa` (which the CPU must have: GoldenModel::isa()).

@@ -19,6 +19,7 @@
 #include "cajal/Chip/StandardPrograms.h"
 
 #include <algorithm>
+#include <type_traits>
 
 namespace cajal::golden::detail {
 
@@ -43,7 +44,9 @@ ProgramKernel fastPathFor(const chip::Program &program,
     if (program == standard)
       return ProgramKernel::Izhikevich;
   }
-  if (program.name == "adaptive-lif" &&
+  // The kernel's decay scales are 32-bit: 2^decayBits - d for d below
+  // 2^(decayBits + 1).
+  if (program.name == "adaptive-lif" && format.decayBits <= 30 &&
       program == chip::adaptiveLifProgram(format))
     return ProgramKernel::AdaptiveLif;
   return ProgramKernel::Interpreter;
@@ -84,6 +87,7 @@ ProgramGroup::ProgramGroup(const chip::Program &program, uint32_t registers,
   const ProgramKernelTable &table = programKernels(isa);
   runBlock = table.fn[unsigned(kind)];
   interpretBlock = table.fn[unsigned(ProgramKernel::Interpreter)];
+  kernels = &table;
 }
 
 void ProgramGroup::addLane(uint32_t position, uint32_t core,
@@ -109,6 +113,13 @@ void ProgramGroup::finish() {
   contiguous = true;
   for (uint32_t k = 1; k < n; ++k)
     contiguous &= positions[k] == positions[0] + k;
+  blockCores.clear();
+  for (uint32_t b = 0; b < n; b += plan.blockLanes) {
+    const uint32_t e = std::min(n, b + plan.blockLanes);
+    const bool one = std::all_of(cores.begin() + b, cores.begin() + e,
+                                 [&](uint32_t c) { return c == cores[b]; });
+    blockCores.push_back(one ? cores[b] : kMixedCores);
+  }
   // The fast paths rely on every parameter word being inside its declared
   // range (the image validator's rule; checked here, not assumed).
   for (uint32_t w = 0; w < words && kind != ProgramKernel::Interpreter; ++w) {
@@ -178,11 +189,13 @@ uint32_t ProgramGroup::step(Acc *slot, unsigned accShift, uint32_t *&spikes,
     const uint32_t m = std::min(lanes, n - b);
     int64_t *__restrict qs = q.data();
     if (contiguous) {
-      Acc *__restrict in = slot + positions[0] + b;
-      for (uint32_t k = 0; k < m; ++k) {
-        qs[k] = int64_t(uint64_t(int64_t(in[k])) << accShift);
-        in[k] = 0;
-      }
+      Acc *in = slot + positions[0] + b;
+      if constexpr (std::is_same_v<Acc, int16_t>)
+        kernels->loadInput16(in, accShift, m, qs);
+      else if constexpr (std::is_same_v<Acc, int32_t>)
+        kernels->loadInput32(in, accShift, m, qs);
+      else
+        kernels->loadInput64(in, accShift, m, qs);
     } else {
       const uint32_t *at = positions.data() + b;
       for (uint32_t k = 0; k < m; ++k) {
@@ -206,17 +219,25 @@ uint32_t ProgramGroup::step(Acc *slot, unsigned accShift, uint32_t *&spikes,
     const uint32_t any = runBlock(plan, block);
     if (any & kExact)
       runExactly(block);
-    if (!any)
+    if (any & (kSpiked | kExact))
+      spikes =
+          kernels->listSpikes(flags.data(), positions.data() + b, m, spikes);
+    if (!(any & (kIdle | kExact)))
       continue;
-    for (uint32_t k = 0; k < m; ++k) {
-      const int64_t f = flags[k];
-      if (f & kSpiked)
-        *spikes++ = positions[b + k];
-      if (f & kIdle) {
+    const uint32_t blockCore = blockCores[b / lanes];
+    if (blockCore != kMixedCores) {
+      uint32_t count = 0;
+      for (uint32_t k = 0; k < m; ++k)
+        count += uint32_t(flags[k] >> 1 & 1); // kIdle
+      idle += count;
+      idlePerCore[blockCore] += count;
+      continue;
+    }
+    for (uint32_t k = 0; k < m; ++k)
+      if (flags[k] & kIdle) {
         ++idle;
         ++idlePerCore[cores[b + k]];
       }
-    }
   }
   return idle;
 }

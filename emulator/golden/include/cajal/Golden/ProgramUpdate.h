@@ -28,6 +28,8 @@ enum class Isa : uint8_t;
 
 namespace detail {
 
+struct ProgramKernelTable;
+
 /// How a group's blocks are updated.
 enum class ProgramKernel : uint8_t {
   Interpreter, ///< the fused interpreter: any program
@@ -127,7 +129,12 @@ private:
   ProgramKernel kind = ProgramKernel::Interpreter;
   using BlockFn = uint32_t (*)(const ProgramPlan &, const ProgramBlock &);
   BlockFn runBlock = nullptr, interpretBlock = nullptr;
+  /// The instruction set's kernels (ProgramKernels.h).
+  const ProgramKernelTable *kernels = nullptr;
   std::vector<uint32_t> positions, cores;
+  /// Per block: the core of all its lanes, or kMixedCores.
+  static constexpr uint32_t kMixedCores = UINT32_MAX;
+  std::vector<uint32_t> blockCores;
   /// addLane's parameter words, lane-major (finish() transposes them).
   std::vector<int64_t> laneParams;
   /// Column-major: word w of lane k at [w * laneCount() + k].
