@@ -203,7 +203,7 @@ struct Block {
     std::fill(regs, regs + size_t(plan.registers) * lanes, 0);
     std::fill(spiked, spiked + m, 0);
     int64_t *__restrict lv = live;
-    int64_t *__restrict flags = io.flags;
+    int32_t *__restrict flags = io.flags;
     if (!plan.skipIdle) {
       for (uint32_t k = 0; k < m; ++k) {
         lv[k] = -1;
@@ -466,10 +466,10 @@ struct Block {
         out[k] = int32_t(uint32_t(uint64_t(in[k])));
     }
     int64_t any = 0;
-    int64_t *__restrict flags = io.flags;
+    int32_t *__restrict flags = io.flags;
     const int64_t *__restrict sp = spiked;
     for (uint32_t k = 0; k < m; ++k) {
-      flags[k] |= sp[k];
+      flags[k] |= int32_t(sp[k]);
       any |= flags[k];
     }
     return uint32_t(any);
@@ -518,7 +518,7 @@ CAJAL_HOT uint32_t izhikevichBlock(const ProgramPlan &plan,
   const int64_t *__restrict pd = io.params[3];
   const int64_t *__restrict pi = io.params[4];
   const int64_t *__restrict qs = io.q;
-  int64_t *__restrict flags = io.flags;
+  int32_t *__restrict flags = io.flags;
   const int64_t c0 = plan.constants[0], c1 = plan.constants[1];
   const int64_t peak = plan.constants[2];
   const int64_t vlo = plan.state[0].lo, vhi = plan.state[0].hi;
@@ -532,7 +532,9 @@ CAJAL_HOT uint32_t izhikevichBlock(const ProgramPlan &plan,
         !within(qs[k], 40) | !within(v, 29) | !within(a, 17) | !within(b, 17);
     // Two half steps: v += (0.04 v^2 + 5 v + 140 - u + I) / 2.
     const auto half = [&](int64_t from) CAJAL_INLINE_LAMBDA {
-      const int64_t square = (wrapMul(from, from) + halfF) >> F;
+      // |from| < 2^29 where the lane is kept: one 32 x 32 -> 64 product.
+      const int64_t from32 = int32_t(from);
+      const int64_t square = (from32 * from32 + halfF) >> F;
       const int64_t quadratic = (wrapMul(square, c0) + halfK) >> K;
       const int64_t dv =
           wrapAdd(wrapSub(wrapAdd(wrapAdd(quadratic, wrapMul(from, 5)), c1), u),
@@ -551,8 +553,8 @@ CAJAL_HOT uint32_t izhikevichBlock(const ProgramPlan &plan,
     const int64_t uNew = clamp(wrapAdd(u1, fire ? kick : 0), ulo, uhi);
     vs[k] = bad ? vs[k] : int32_t(vNew);
     us[k] = bad ? us[k] : int32_t(uNew);
-    const int64_t f = bad ? kExact : (fire ? kSpiked : 0);
-    flags[k] = f;
+    const int32_t f = bad ? kExact : (fire ? kSpiked : 0);
+    flags[k] = int32_t(f);
     any |= f;
   }
   return uint32_t(any);
@@ -578,7 +580,7 @@ CAJAL_HOT uint32_t adaptiveLifBlock(const ProgramPlan &plan,
   const int64_t *__restrict jump = io.params[8];
   const int64_t *__restrict beta = io.params[9];
   const int64_t *__restrict qs = io.q;
-  int64_t *__restrict flags = io.flags;
+  int32_t *__restrict flags = io.flags;
   // SAT r0, q, #accumulatorBits; DECAY r1, s0, p0, #decayBits; the u word's
   // width; MULSHR r1, a, p9, #betaShift (emitted by adaptiveLifProgram).
   const int64_t accLimit = (int64_t(1) << plan.code[0].imm) - 1;
@@ -623,8 +625,8 @@ CAJAL_HOT uint32_t adaptiveLifBlock(const ProgramPlan &plan,
     vs[k] = int32_t(vNew & busy);
     as[k] = int32_t(aNew & busy);
     rs[k] = int32_t(leftNew & busy);
-    const int64_t f = idle ? kIdle : (fire ? kSpiked : 0);
-    flags[k] = f;
+    const int32_t f = idle ? kIdle : (fire ? kSpiked : 0);
+    flags[k] = int32_t(f);
     any |= f;
   }
   return uint32_t(any);
@@ -632,7 +634,7 @@ CAJAL_HOT uint32_t adaptiveLifBlock(const ProgramPlan &plan,
 
 /// Branch-free: a spike costs what a silent lane costs (spikes are too
 /// frequent in a block to predict).
-CAJAL_HOT uint32_t *listSpikesScalar(const int64_t *__restrict flags,
+CAJAL_HOT uint32_t *listSpikesScalar(const int32_t *__restrict flags,
                                      const uint32_t *__restrict positions,
                                      uint32_t m, uint32_t *__restrict out) {
   for (uint32_t k = 0; k < m; ++k) {
@@ -652,22 +654,19 @@ CAJAL_HOT void loadInput(Acc *__restrict in, unsigned shift, uint32_t m,
 }
 
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
-/// 8 lanes at a time: the spiking lanes' positions compressed in a register
-/// and stored whole (see UpdateAvx512.cpp on why not a compressing store).
+/// 16 lanes at a time: the spiking lanes' positions compressed in a
+/// register and stored whole, spike or not (no branch to mispredict, and no
+/// compressing store: see UpdateAvx512.cpp).
 __attribute__((target("avx512f,avx512vl,avx512dq,avx2,popcnt"))) uint32_t *
-listSpikesAvx512(const int64_t *flags, const uint32_t *positions, uint32_t m,
+listSpikesAvx512(const int32_t *flags, const uint32_t *positions, uint32_t m,
                  uint32_t *out) {
-  const __m512i spiked = _mm512_set1_epi64(kSpiked);
+  const __m512i spiked = _mm512_set1_epi32(kSpiked);
   uint32_t k = 0;
-  for (; k + 8 <= m; k += 8) {
-    const __mmask8 fire =
-        _mm512_test_epi64_mask(_mm512_loadu_si512(flags + k), spiked);
-    if (!fire)
-      continue;
-    const __m256i at =
-        _mm256_loadu_si256(reinterpret_cast<const __m256i *>(positions + k));
-    _mm256_storeu_si256(reinterpret_cast<__m256i *>(out),
-                        _mm256_maskz_compress_epi32(fire, at));
+  for (; k + 16 <= m; k += 16) {
+    const __mmask16 fire =
+        _mm512_test_epi32_mask(_mm512_loadu_si512(flags + k), spiked);
+    _mm512_storeu_si512(out, _mm512_maskz_compress_epi32(
+                                 fire, _mm512_loadu_si512(positions + k)));
     out += __builtin_popcount(fire);
   }
   return listSpikesScalar(flags + k, positions + k, m - k, out);
@@ -688,7 +687,7 @@ listSpikesAvx512(const int64_t *flags, const uint32_t *positions, uint32_t m,
                                         const ProgramBlock &b) {               \
     return adaptiveLifBlock(p, b);                                             \
   }                                                                            \
-  ATTRIBUTES uint32_t *NAME##ListSpikes(const int64_t *flags,                  \
+  ATTRIBUTES uint32_t *NAME##ListSpikes(const int32_t *flags,                  \
                                         const uint32_t *positions, uint32_t m, \
                                         uint32_t *out) {                       \
     return listSpikesScalar(flags, positions, m, out);                         \

@@ -20,9 +20,9 @@ namespace cajal::golden::detail {
 using ProgramBlockFn = uint32_t (*)(const ProgramPlan &, const ProgramBlock &);
 
 /// Append positions[k] for every lane k < m whose flags have kSpiked to
-/// out[0 ..]; returns the end. May write up to 7 values past the end (the
+/// out[0 ..]; returns the end. May write up to 15 values past the end (the
 /// spike list has room for them).
-using ListSpikesFn = uint32_t *(*)(const int64_t *flags,
+using ListSpikesFn = uint32_t *(*)(const int32_t *flags,
                                    const uint32_t *positions, uint32_t m,
                                    uint32_t *out);
 

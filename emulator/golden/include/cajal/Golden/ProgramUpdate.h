@@ -80,10 +80,10 @@ struct ProgramBlock {
   const int64_t *q = nullptr; ///< this step's input of lane k
   /// Out, per lane: kSpiked, kIdle, kExact (a fast path left the lane
   /// unchanged for chip::interpret: a value outside what it proves exact).
-  int64_t *flags = nullptr;
+  int32_t *flags = nullptr;
   int64_t *scratch = nullptr; ///< the interpreter's columns, 64-byte aligned
 };
-constexpr int64_t kSpiked = 1, kIdle = 2, kExact = 4;
+constexpr int32_t kSpiked = 1, kIdle = 2, kExact = 4;
 
 /// The compartments of one program, lane k = one compartment.
 class ProgramGroup {
@@ -149,7 +149,8 @@ private:
   std::vector<int32_t *> blockState;
   /// Lane k's accumulator is at position firstPosition + k (no gather).
   bool contiguous = false;
-  std::vector<int64_t> q, flags, scratch;
+  std::vector<int64_t> q, scratch;
+  std::vector<int32_t> flags;
 };
 
 } // namespace detail
