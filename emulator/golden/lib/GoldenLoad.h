@@ -36,7 +36,7 @@ struct GoldenModel::Loader {
   static std::vector<UpdateRun>
   layoutCompartments(GoldenModel &m, const chip::Image &image, bool wide,
                      const std::vector<uint8_t> &interpreted);
-  /// Which compartments (by global index) the vectorised interpreter runs:
+  /// Which compartments (by global index) the program groups run:
   /// those whose program is outside the LIF family (all with
   /// ModelOptions::interpretLif). Errors name the program.
   static Status resolvePrograms(const chip::Image &image,

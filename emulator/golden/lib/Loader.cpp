@@ -241,7 +241,7 @@ void GoldenModel::Loader::orderCompartments(
   for (uint32_t i = 0; i < n; ++i) {
     const uint32_t g = m.atPosition[i];
     if (interpreted[g])
-      continue; // the vectorised interpreter's (buildProgramGroups)
+      continue; // a program group's (buildProgramGroups)
     const UpdateRun &core = cores[coreOf[g]];
     UpdateRun run{i, i + 1, core.core, bool(lanes32[g]), core.idle, true};
     if (inPlaced[g] && run.idle == detail::IdlePerRun)

@@ -535,7 +535,7 @@ CAJAL_HOT uint32_t izhikevichBlock(const ProgramPlan &plan,
       // |from| < 2^29 where the lane is kept: one 32 x 32 -> 64 product.
       const int64_t from32 = int32_t(from);
       const int64_t square = (from32 * from32 + halfF) >> F;
-      const int64_t quadratic = (wrapMul(square, c0) + halfK) >> K;
+      const int64_t quadratic = wrapAdd(wrapMul(square, c0), halfK) >> K;
       const int64_t dv =
           wrapAdd(wrapSub(wrapAdd(wrapAdd(quadratic, wrapMul(from, 5)), c1), u),
                   current);
@@ -545,12 +545,14 @@ CAJAL_HOT uint32_t izhikevichBlock(const ProgramPlan &plan,
     bad |= !within(v1, 29);
     const int64_t v2 = half(v1);
     // u += a (b v - u).
-    const int64_t bv = (wrapMul(v2, b) + halfK) >> K;
-    const int64_t du = (wrapMul(wrapSub(bv, u), a) + halfK) >> K;
+    const int64_t bv = wrapAdd(wrapMul(v2, b), halfK) >> K;
+    const int64_t du = wrapAdd(wrapMul(wrapSub(bv, u), a), halfK) >> K;
     const int64_t u1 = clamp(wrapAdd(u, du), ulo, uhi);
     const bool fire = v2 > peak;
     const int64_t vNew = clamp(fire ? reset : v2, vlo, vhi);
     const int64_t uNew = clamp(wrapAdd(u1, fire ? kick : 0), ulo, uhi);
+    // A lane outside the bounds keeps its words (wrapping arithmetic above:
+    // its values are discarded, never undefined).
     vs[k] = bad ? vs[k] : int32_t(vNew);
     us[k] = bad ? us[k] : int32_t(uNew);
     const int32_t f = bad ? kExact : (fire ? kSpiked : 0);

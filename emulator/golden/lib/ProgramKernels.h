@@ -54,7 +54,7 @@ inline uint32_t scratchColumns(const ProgramPlan &plan) {
 
 /// A fast path's bound on its values: -2^bits <= x < 2^bits.
 inline bool within(int64_t x, unsigned bits) {
-  return uint64_t(x + (int64_t(1) << bits)) < (uint64_t(1) << (bits + 1));
+  return uint64_t(x) + (uint64_t(1) << bits) < (uint64_t(1) << (bits + 1));
 }
 
 } // namespace cajal::golden::detail

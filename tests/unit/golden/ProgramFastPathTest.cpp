@@ -17,6 +17,7 @@
 #include "cajal/Chip/StandardPrograms.h"
 #include "cajal/Golden/GoldenModel.h"
 #include "cajal/Golden/ProgramUpdate.h"
+#include "cajal/ImageGen/ImageBuilder.h"
 #include "cajal/ImageGen/RandomProgram.h"
 
 #include <algorithm>
@@ -257,6 +258,68 @@ TEST(ProgramFastPaths, RecognisesTheShippedProgramsOnly) {
   changed.code.back() ^= 1; // one opcode bit
   EXPECT_EQ(golden::detail::fastPathFor(changed, f),
             ProgramKernel::Interpreter);
+}
+
+/// The model runs the fast paths where it should and they change nothing:
+/// an Izhikevich and an adaptive-LIF population of 300 neurons each on two
+/// cores, every neuron exciting ten of the other population, run with and
+/// without programFastPaths; spikes and state words equal at every step.
+TEST(ProgramFastPaths, ModelWithAndWithoutFastPathsAgree) {
+  const chip::Profile &profile = loihi2();
+  constexpr uint32_t n = 300;
+  imagegen::Rng rng(5);
+  imagegen::ImageBuilder b(profile);
+  const uint32_t izhCore = b.addCore(std::vector<chip::CompartmentParams>(n));
+  const uint32_t alifCore = b.addCore(std::vector<chip::CompartmentParams>(n));
+  const uint32_t izh = b.addProgram(chip::izhikevichProgram({}));
+  const uint32_t alif = b.addProgram(chip::adaptiveLifProgram(profile.neuron));
+  std::vector<std::vector<int64_t>> izhWords, alifWords;
+  for (uint32_t i = 0; i < n; ++i) {
+    chip::IzhikevichParams p;
+    p.current = uniform(rng, 0, 15);
+    izhWords.push_back(chip::izhikevichParamWords(p));
+    alifWords.push_back({int64_t(rng.range(0, 4096)), rng.range(0, 4096),
+                         rng.range(0, 1 << 12), -(int64_t(1) << 20),
+                         int64_t(1) << 20, rng.range(1 << 12, 1 << 14),
+                         rng.range(0, 3), rng.range(0, 4096),
+                         rng.range(0, 1 << 10), rng.range(0, 64)});
+  }
+  b.addProgramPopulation("izh", {{izhCore, 0, 0, n}}, izh, izhWords);
+  b.addProgramPopulation("alif", {{alifCore, 0, 0, n}}, alif, alifWords);
+  for (uint32_t from : {izhCore, alifCore}) {
+    const uint32_t to = from == izhCore ? alifCore : izhCore;
+    for (uint32_t i = 0; i < n; ++i) {
+      std::vector<chip::Synapse> synapses;
+      for (uint32_t j = 0; j < 10; ++j)
+        synapses.push_back(
+            {uint32_t(rng.range(0, n - 1)), int32_t(rng.range(-100, 127)), 1});
+      const uint32_t axon = b.addInputAxon(to, synapses, 8, 6, false);
+      b.addOutput(from, i, {to, axon});
+    }
+  }
+  const chip::Image image = b.build();
+  golden::ModelOptions interpreted;
+  interpreted.programFastPaths = false;
+  Result<golden::GoldenModel> fast =
+      golden::GoldenModel::create(image, profile);
+  Result<golden::GoldenModel> slow =
+      golden::GoldenModel::create(image, profile, interpreted);
+  ASSERT_TRUE(bool(fast)) << fast.error();
+  ASSERT_TRUE(bool(slow)) << slow.error();
+  ASSERT_EQ(fast->interpretedCompartments(), 2 * n);
+  uint64_t spikes = 0;
+  for (uint32_t t = 0; t < 300; ++t) {
+    fast->step();
+    slow->step();
+    ASSERT_EQ(fast->lastSpikingCompartments(), slow->lastSpikingCompartments())
+        << "step " << t;
+    for (uint32_t g = 0; g < 2 * n; ++g)
+      ASSERT_EQ(fast->compartmentStateWords(g), slow->compartmentStateWords(g))
+          << "step " << t << ", compartment " << g;
+    spikes += fast->lastSpikingCompartments().size();
+  }
+  EXPECT_GT(spikes, 1000u);
+  EXPECT_EQ(fast->counters().synapticEvents, slow->counters().synapticEvents);
 }
 
 TEST(ProgramFastPaths, ParameterOutsideItsRangeFallsBackToInterpreter) {
