@@ -33,7 +33,8 @@
 //   v^2 < 2^58, its Q12 value stays inside the 48-bit multiplier port, the
 //   half-step sum is below 2^43, b * v < 2^60 and a * (b v - u) < 2^63. A
 //   lane outside these bounds is left unchanged and flagged kExact; the group
-//   runs it through chip::interpret.
+//   runs it through chip::interpret. The bounds on a and b are checked per
+//   lane only in a group where some lane exceeds them (smallCoefficients).
 //
 // Every kernel is compiled once per instruction set (function target
 // attributes), as UpdateKernels.cpp does.
@@ -503,8 +504,9 @@ CAJAL_HOT int64_t decayLane(int64_t x, int64_t d, unsigned bits) {
 
 /// chip::izhikevichProgram over a block (see the file comment for the
 /// bounds that make it exact).
-CAJAL_HOT uint32_t izhikevichBlock(const ProgramPlan &plan,
-                                   const ProgramBlock &io) {
+template <bool CheckCoefficients, bool CheckInput>
+CAJAL_HOT uint32_t izhikevichLoop(const ProgramPlan &plan,
+                                  const ProgramBlock &io) {
   constexpr unsigned F = chip::kIzhikevichFractionBits;
   constexpr unsigned K = chip::kIzhikevichCoefficientBits;
   constexpr int64_t halfF = int64_t(1) << (F - 1), halfK = int64_t(1)
@@ -528,17 +530,20 @@ CAJAL_HOT uint32_t izhikevichBlock(const ProgramPlan &plan,
     const int64_t v = vs[k], u = us[k], a = pa[k], b = pb[k];
     const int64_t reset = pc[k], kick = pd[k];
     const int64_t current = wrapAdd(qs[k], pi[k]);
-    bool bad =
-        !within(qs[k], 40) | !within(v, 29) | !within(a, 17) | !within(b, 17);
+    bool bad = !within(v, 29);
+    if (CheckInput)
+      bad |= !within(qs[k], 40);
+    if (CheckCoefficients)
+      bad |= !within(a, 17) | !within(b, 17);
+    // 140 - u + I, the same in both half steps.
+    const int64_t drive = wrapAdd(wrapSub(c1, u), current);
     // Two half steps: v += (0.04 v^2 + 5 v + 140 - u + I) / 2.
     const auto half = [&](int64_t from) CAJAL_INLINE_LAMBDA {
       // |from| < 2^29 where the lane is kept: one 32 x 32 -> 64 product.
       const int64_t from32 = int32_t(from);
       const int64_t square = (from32 * from32 + halfF) >> F;
       const int64_t quadratic = wrapAdd(wrapMul(square, c0), halfK) >> K;
-      const int64_t dv =
-          wrapAdd(wrapSub(wrapAdd(wrapAdd(quadratic, wrapMul(from, 5)), c1), u),
-                  current);
+      const int64_t dv = wrapAdd(wrapAdd(quadratic, wrapMul(from, 5)), drive);
       return wrapAdd(from, dv >> 1);
     };
     const int64_t v1 = half(v);
@@ -560,6 +565,18 @@ CAJAL_HOT uint32_t izhikevichBlock(const ProgramPlan &plan,
     any |= f;
   }
   return uint32_t(any);
+}
+
+/// The coefficient bounds checked per lane only when some lane's a or b is
+/// 2^17 or more (ProgramPlan::smallCoefficients), the input's only when the
+/// accumulators do not bound it (ProgramBlock::smallInput).
+CAJAL_HOT uint32_t izhikevichBlock(const ProgramPlan &plan,
+                                   const ProgramBlock &io) {
+  if (plan.smallCoefficients)
+    return io.smallInput ? izhikevichLoop<false, false>(plan, io)
+                         : izhikevichLoop<false, true>(plan, io);
+  return io.smallInput ? izhikevichLoop<true, false>(plan, io)
+                       : izhikevichLoop<true, true>(plan, io);
 }
 
 /// chip::adaptiveLifProgram over a block: exact for every input (see the

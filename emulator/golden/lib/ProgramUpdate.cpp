@@ -113,13 +113,6 @@ void ProgramGroup::finish() {
   contiguous = true;
   for (uint32_t k = 1; k < n; ++k)
     contiguous &= positions[k] == positions[0] + k;
-  blockCores.clear();
-  for (uint32_t b = 0; b < n; b += plan.blockLanes) {
-    const uint32_t e = std::min(n, b + plan.blockLanes);
-    const bool one = std::all_of(cores.begin() + b, cores.begin() + e,
-                                 [&](uint32_t c) { return c == cores[b]; });
-    blockCores.push_back(one ? cores[b] : kMixedCores);
-  }
   // The fast paths rely on every parameter word being inside its declared
   // range (the image validator's rule; checked here, not assumed).
   for (uint32_t w = 0; w < words && kind != ProgramKernel::Interpreter; ++w) {
@@ -135,7 +128,22 @@ void ProgramGroup::finish() {
       }
     }
   }
+  if (kind == ProgramKernel::Izhikevich)
+    plan.smallCoefficients = std::all_of(
+        paramColumns.begin(), paramColumns.begin() + ptrdiff_t(2) * n,
+        [](int64_t x) { return within(x, 17); });
+  // A fast path keeps nothing in scratch between instructions: longer
+  // blocks, fewer calls.
+  if (kind != ProgramKernel::Interpreter)
+    plan.blockLanes = kFastPathLanes;
   const uint32_t lanes = plan.blockLanes;
+  blockCores.clear();
+  for (uint32_t b = 0; b < n; b += lanes) {
+    const uint32_t e = std::min(n, b + lanes);
+    const bool one = std::all_of(cores.begin() + b, cores.begin() + e,
+                                 [&](uint32_t c) { return c == cores[b]; });
+    blockCores.push_back(one ? cores[b] : kMixedCores);
+  }
   uniformParam.assign(words, 0);
   paramCopies.assign(size_t(words) * lanes, 0);
   blockParams.assign(words, nullptr);
@@ -215,6 +223,8 @@ uint32_t ProgramGroup::step(Acc *slot, unsigned accShift, uint32_t *&spikes,
     block.params = blockParams.data();
     block.q = qs;
     block.flags = flags.data();
+    // int16 and int32 accumulators times at most 2^8: |q| < 2^40.
+    block.smallInput = sizeof(Acc) <= 4 && accShift <= 8;
     block.scratch = columns;
     const uint32_t any = runBlock(plan, block);
     if (any & kExact)

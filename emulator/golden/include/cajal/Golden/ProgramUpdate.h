@@ -44,6 +44,8 @@ constexpr unsigned kProgramKernels = 3;
 ProgramKernel fastPathFor(const chip::Program &program,
                           const chip::NeuronFormat &format);
 
+constexpr uint32_t kFastPathLanes = 256;
+
 /// How a write to a column is narrowed (chip::narrowToStateWord).
 enum class Narrow : uint8_t { Keep, WrapSigned, WrapUnsigned, Saturate };
 
@@ -64,8 +66,12 @@ struct ProgramPlan {
   chip::isa::Operand refractoryPeriod;
   bool skipIdle = false;
   uint32_t idleParams = 0;
-  /// Lanes of a block (a multiple of 16).
+  /// Lanes of a block (a multiple of 16): the interpreter's fit L1, a fast
+  /// path's are kFastPathLanes.
   uint32_t blockLanes = 256;
+  /// Izhikevich: every lane's a and b (p0, p1) are below 2^17 in magnitude
+  /// (set at finish(); the kernel then checks them nowhere else).
+  bool smallCoefficients = false;
 };
 
 /// One block of a group for a kernel: lanes [0, count).
@@ -82,6 +88,8 @@ struct ProgramBlock {
   /// unchanged for chip::interpret: a value outside what it proves exact).
   int32_t *flags = nullptr;
   int64_t *scratch = nullptr; ///< the interpreter's columns, 64-byte aligned
+  /// Every q is below 2^40 in magnitude (the accumulators' type says so).
+  bool smallInput = false;
 };
 constexpr int32_t kSpiked = 1, kIdle = 2, kExact = 4;
 
