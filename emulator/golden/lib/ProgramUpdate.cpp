@@ -156,6 +156,9 @@ void ProgramGroup::finish() {
   }
   q.assign(lanes, 0);
   flags.assign(lanes, 0);
+  scratch.clear();
+  if (kind != ProgramKernel::Interpreter)
+    return; // the fast paths keep their values in registers
   // 8 more for the 64-byte alignment; constants and the zero column are
   // written once, here (the interpreter only reads them).
   scratch.assign(size_t(scratchColumns(plan)) * lanes + 8, 0);
@@ -191,7 +194,7 @@ uint32_t ProgramGroup::step(Acc *slot, unsigned accShift, uint32_t *&spikes,
                             uint64_t *idlePerCore) {
   const uint32_t n = laneCount();
   const uint32_t lanes = plan.blockLanes;
-  int64_t *columns = cacheLineStart(scratch);
+  int64_t *columns = scratch.empty() ? nullptr : cacheLineStart(scratch);
   uint32_t idle = 0;
   for (uint32_t b = 0; b < n; b += lanes) {
     const uint32_t m = std::min(lanes, n - b);
