@@ -1,11 +1,13 @@
-//===- ProgramBench.cpp - Golden vectorised interpreter speed -------------===//
+//===- ProgramBench.cpp - Golden program groups' speed --------------------===//
 //
 // Neuron updates per second of the golden model on one population of
 // Izhikevich neurons (chip::izhikevichProgram, loihi2: 10,000 compartments
 // over two cores, bias currents spread over 0..15 so that most of them
-// spike), run by the vectorised interpreter; for comparison the same
-// compartments as a LIF population (the fast path) and the Izhikevich
-// population in the reference engine. Usage:
+// spike) and one of adaptive-LIF neurons (chip::adaptiveLifProgram, the LIF
+// population's words plus adaptation), each through its fast path and
+// through the fused interpreter (ModelOptions::programFastPaths off); for
+// comparison the same compartments as a LIF population (the LIF fast path)
+// and the Izhikevich population in the reference engine. Usage:
 //
 //   cajal-golden-program-bench [PROFILE_DIR] [--steps N] [--compartments N]
 //
@@ -25,10 +27,11 @@ using namespace cajal;
 
 namespace {
 
+enum class Model { Lif, Izhikevich, AdaptiveLif };
+
 /// `n` compartments over cores of at most half of n (two cores for 10k on
-/// loihi2), one population; Izhikevich words when `izhikevich`.
-chip::Image benchImage(const chip::Profile &profile, uint32_t n,
-                       bool izhikevich) {
+/// loihi2), one population running `model`.
+chip::Image benchImage(const chip::Profile &profile, uint32_t n, Model model) {
   imagegen::ImageBuilder b(profile);
   const uint32_t perCore = std::min(profile.core.compartments, (n + 1) / 2);
   std::vector<chip::Slice> slices;
@@ -48,8 +51,26 @@ chip::Image benchImage(const chip::Profile &profile, uint32_t n,
   }
   b.addPopulation("neurons", slices, true, false);
   chip::Image image = b.build();
-  if (!izhikevich)
+  if (model == Model::Lif)
     return image;
+  if (model == Model::AdaptiveLif) {
+    image.programs.push_back(chip::adaptiveLifProgram(profile.neuron));
+    image.populations[0].program = 0;
+    for (chip::Core &core : image.cores) {
+      core.paramBegin.assign(1, 0);
+      for (uint32_t i = 0; i < core.compartments.size(); ++i) {
+        std::vector<int64_t> words =
+            chip::lifParamWords(core.compartments[i], profile.neuron);
+        words.push_back(4000);            // decayA
+        words.push_back(int64_t(1) << 8); // jump
+        words.push_back(64);              // beta
+        for (int64_t w : words)
+          core.paramWords.push_back(w);
+        core.paramBegin.push_back(uint32_t(core.paramWords.size()));
+      }
+    }
+    return image;
+  }
   image.programs.push_back(chip::izhikevichProgram({}));
   image.populations[0].program = 0;
   uint32_t k = 0;
@@ -97,32 +118,45 @@ int main(int argc, char **argv) {
     std::fprintf(stderr, "%s\n", profile.error().c_str());
     return 1;
   }
-  const chip::Image izh = benchImage(*profile, n, true);
-  const chip::Image lif = benchImage(*profile, n, false);
-  Result<golden::GoldenModel> gi = golden::GoldenModel::create(izh, *profile);
-  Result<golden::GoldenModel> gl = golden::GoldenModel::create(lif, *profile);
+  const chip::Image izh = benchImage(*profile, n, Model::Izhikevich);
+  const chip::Image alif = benchImage(*profile, n, Model::AdaptiveLif);
+  const chip::Image lif = benchImage(*profile, n, Model::Lif);
+  golden::ModelOptions interpreted;
+  interpreted.programFastPaths = false;
+  struct Case {
+    const char *name;
+    const chip::Image &image;
+    golden::ModelOptions options;
+  };
+  const Case cases[] = {{"izhikevich (fast path)        ", izh, {}},
+                        {"izhikevich (fused interpreter)", izh, interpreted},
+                        {"adaptive lif (fast path)      ", alif, {}},
+                        {"adaptive lif (fused interp.)  ", alif, interpreted},
+                        {"lif (LIF fast path)           ", lif, {}}};
+  uint64_t spikes = 0;
+  for (const Case &c : cases) {
+    Result<golden::GoldenModel> g =
+        golden::GoldenModel::create(c.image, *profile, c.options);
+    if (!g) {
+      std::fprintf(stderr, "create failed: %s\n", g.error().c_str());
+      return 1;
+    }
+    const double r = updatesPerSecond(*g, steps, n, spikes);
+    std::printf("golden, %s isa %s: %u compartments, %u steps, %llu "
+                "spikes: %.3g neuron updates/s\n",
+                c.name, golden::isaName(g->isa()), n, steps,
+                (unsigned long long)spikes, r);
+  }
   Result<reference::ReferenceEngine> ri =
       reference::ReferenceEngine::create(izh, *profile);
-  if (!gi || !gl || !ri) {
-    std::fprintf(stderr, "create failed: %s%s%s\n",
-                 gi ? "" : gi.error().c_str(), gl ? "" : gl.error().c_str(),
-                 ri ? "" : ri.error().c_str());
+  if (!ri) {
+    std::fprintf(stderr, "create failed: %s\n", ri.error().c_str());
     return 1;
   }
-  uint64_t spikes = 0;
-  double r = updatesPerSecond(*gi, steps, n, spikes);
-  std::printf("golden, izhikevich (vectorised interpreter): %u compartments, "
-              "%u steps, %llu spikes: %.3g neuron updates/s\n",
-              n, steps, (unsigned long long)spikes, r);
-  r = updatesPerSecond(*gl, steps, n, spikes);
-  std::printf("golden, lif (fast path, isa %s):           %u compartments, "
-              "%u steps, %llu spikes: %.3g neuron updates/s\n",
-              golden::isaName(gl->isa()), n, steps, (unsigned long long)spikes,
-              r);
   const uint32_t refSteps = std::max(1u, steps / 10);
-  r = updatesPerSecond(*ri, refSteps, n, spikes);
-  std::printf("reference, izhikevich (chip::interpret):     %u compartments, "
-              "%u steps, %llu spikes: %.3g neuron updates/s\n",
+  const double r = updatesPerSecond(*ri, refSteps, n, spikes);
+  std::printf("reference, izhikevich (chip::interpret):          %u "
+              "compartments, %u steps, %llu spikes: %.3g neuron updates/s\n",
               n, refSteps, (unsigned long long)spikes, r);
   return 0;
 }

@@ -11,6 +11,8 @@ golden` and `--engine reference` (the run loop's own "simulating" time,
 spikes recorded in memory; whole-process wall time beside it) and by Brian2
 C++ standalone (its run loop timed inside the binary; code generation and
 compile apart). Prints a Markdown table of neuron updates per second.
+--engines golden (a comma-separated subset of golden, reference, brian2)
+runs only those.
 """
 import argparse
 import json
@@ -68,10 +70,12 @@ def main():
     ap.add_argument("--neurons", type=int, default=10000)
     ap.add_argument("--steps", type=int, default=1000)
     ap.add_argument("--work", default="/tmp/cajal-models-bench")
+    ap.add_argument("--engines", default="golden,reference,brian2")
     a = ap.parse_args()
     os.makedirs(a.work, exist_ok=True)
     cajal = os.path.join(a.bin_dir, "cajal")
     n, steps = a.neurons, a.steps
+    engines = a.engines.split(",")
     print("| model | engine | steps | run loop (s) | whole process (s) | spikes | "
           "neuron updates/s |")
     print("| --- | --- | --- | --- | --- | --- | --- |")
@@ -82,11 +86,15 @@ def main():
         image = os.path.join(a.work, f"{model}.cjimg")
         sh(cajal, "compile", source, "-o", image, "--profile", "loihi2")
         for engine, engine_steps in (("golden", steps), ("reference", steps // 10)):
+            if engine not in engines:
+                continue
             best = min((cajal_run(cajal, image, engine, engine_steps)
                         for _ in range(3)), key=lambda r: r[0])
             sim, wall, spikes = best
             print(f"| {model} | {engine} | {engine_steps:,} | {sim:.4f} | "
                   f"{wall:.3f} | {spikes:,} | {n * engine_steps / sim:.3g} |")
+        if "brian2" not in engines:
+            continue
         start = time.monotonic()
         peer = json.loads(sh("/usr/bin/python3", os.path.join(HERE, "brian_models.py"),
                              model, str(n), str(steps), "--work",

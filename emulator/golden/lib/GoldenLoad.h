@@ -36,7 +36,7 @@ struct GoldenModel::Loader {
   static std::vector<UpdateRun>
   layoutCompartments(GoldenModel &m, const chip::Image &image, bool wide,
                      const std::vector<uint8_t> &interpreted);
-  /// Which compartments (by global index) the vectorised interpreter runs:
+  /// Which compartments (by global index) the program groups run:
   /// those whose program is outside the LIF family (all with
   /// ModelOptions::interpretLif). Errors name the program.
   static Status resolvePrograms(const chip::Image &image,
@@ -44,9 +44,11 @@ struct GoldenModel::Loader {
                                 const ModelOptions &options,
                                 chip::ResolvedPrograms &resolved,
                                 std::vector<uint8_t> &interpreted);
-  /// The interpreter's groups, once the update order is known.
+  /// The program groups, once the update order is known (each with its
+  /// fast path unless ModelOptions::programFastPaths is off).
   static void buildProgramGroups(GoldenModel &m, const chip::Image &image,
                                  const chip::Profile &profile,
+                                 const ModelOptions &options,
                                  const chip::ResolvedPrograms &resolved,
                                  const std::vector<uint8_t> &interpreted);
   static void permuteSenders(GoldenModel &m);

@@ -133,8 +133,10 @@ void GoldenModel::updateCompartments() {
   if (!programGroups.empty()) {
     uint32_t *first = spikes;
     idle += updatePrograms(spikes);
-    // The runs list their spikes in position order; the groups' follow.
-    if (spikes != first)
+    // The runs list their spikes in position order; the groups' follow
+    // (in order already when one group follows no run: checked, not
+    // assumed).
+    if (spikes != first && !std::is_sorted(spikingPositions.data(), spikes))
       std::sort(spikingPositions.data(), spikes);
   }
   spikeCount = uint32_t(spikes - spikingPositions.data());

@@ -241,7 +241,7 @@ void GoldenModel::Loader::orderCompartments(
   for (uint32_t i = 0; i < n; ++i) {
     const uint32_t g = m.atPosition[i];
     if (interpreted[g])
-      continue; // the vectorised interpreter's (buildProgramGroups)
+      continue; // a program group's (buildProgramGroups)
     const UpdateRun &core = cores[coreOf[g]];
     UpdateRun run{i, i + 1, core.core, bool(lanes32[g]), core.idle, true};
     if (inPlaced[g] && run.idle == detail::IdlePerRun)
@@ -380,7 +380,7 @@ Status GoldenModel::Loader::resolvePrograms(const chip::Image &image,
 
 void GoldenModel::Loader::buildProgramGroups(
     GoldenModel &m, const chip::Image &image, const chip::Profile &profile,
-    const chip::ResolvedPrograms &resolved,
+    const ModelOptions &options, const chip::ResolvedPrograms &resolved,
     const std::vector<uint8_t> &interpreted) {
   const uint32_t n = m.compartmentCount();
   m.interpreted =
@@ -398,9 +398,15 @@ void GoldenModel::Loader::buildProgramGroups(
         continue;
       const uint32_t p = resolved.compartmentProgram[c][l];
       auto [it, added] = groupOf.emplace(p, uint32_t(m.programGroups.size()));
-      if (added)
-        m.programGroups.emplace_back(resolved.programs[p],
-                                     profile.isa.registers);
+      if (added) {
+        const chip::Program &program = resolved.programs[p];
+        m.programGroups.emplace_back(
+            program, profile.isa.registers,
+            options.programFastPaths
+                ? detail::fastPathFor(program, profile.neuron)
+                : detail::ProgramKernel::Interpreter,
+            m.kernelIsa);
+      }
       detail::ProgramGroup &group = m.programGroups[it->second];
       const uint32_t i = m.position[g];
       m.programGroupAt[i] = it->second;

@@ -104,10 +104,14 @@ struct ModelOptions {
   /// the two). Either way every observation (spikes, state, counters) is
   /// by the image's compartment index.
   bool placeAccumulators = true;
-  /// Run the LIF-family compartments through the vectorised interpreter
+  /// Run the LIF-family compartments through the fused interpreter
   /// too, instead of the LIF kernels (tests compare the two; results are
   /// the same).
   bool interpretLif = false;
+  /// Run the shipped Izhikevich and adaptive-LIF programs through their
+  /// straight-line kernels; false runs them in the fused interpreter
+  /// (tests compare the two; results are the same).
+  bool programFastPaths = true;
 };
 
 class GoldenModel {
@@ -181,7 +185,7 @@ public:
     return compartmentStateWords(compartmentOf(population, neuron));
   }
   std::vector<int32_t> compartmentStateWords(uint32_t global) const;
-  /// Compartments the vectorised interpreter updates (docs/golden-model.md).
+  /// Compartments the program groups update (docs/golden-model.md).
   uint32_t interpretedCompartments() const { return interpreted; }
   /// First global compartment index of each core (cores + 1 entries).
   const std::vector<uint32_t> &coreCompartmentBegin() const {
@@ -214,7 +218,7 @@ private:
   struct Loader;
   struct RowBuilder;
   void updateCompartments();
-  /// The vectorised interpreter's groups; returns their idle updates.
+  /// The program groups; returns their idle updates.
   uint32_t updatePrograms(uint32_t *&spikes);
   chip::CompartmentState programState(uint32_t position) const;
   void emitSourceSpikes();
@@ -277,10 +281,10 @@ private:
     uint8_t folded = 0;
   };
   std::vector<UpdateRun> updateRuns;
-  /// Compartments outside the runs: one group per program, run by the
-  /// vectorised interpreter after the runs. By update position: the group
-  /// and lane of a compartment (kNoGroup: a LIF run's; empty when no
-  /// compartment is interpreted).
+  /// Compartments outside the runs: one group per program, updated after
+  /// the runs (ProgramUpdate.h). By update position: the group and lane of
+  /// a compartment (kNoGroup: a LIF run's; empty when no compartment is in
+  /// a group).
   std::vector<detail::ProgramGroup> programGroups;
   static constexpr uint32_t kNoGroup = UINT32_MAX;
   std::vector<uint32_t> programGroupAt, programLaneAt;

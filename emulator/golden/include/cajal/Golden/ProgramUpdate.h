@@ -1,34 +1,105 @@
-//===- ProgramUpdate.h - Golden vectorised program interpreter -*- C++ -*-===//
+//===- ProgramUpdate.h - Golden model's program groups ----------*- C++ -*-===//
 //
-// Part of CajalGolden (in the public header for GoldenModel's members
-// only). Compartments whose program is outside the LIF
+// Part of CajalGolden (in the public header for GoldenModel's members and
+// the fast-path tests only). Compartments whose program is outside the LIF
 // family (or every compartment, with ModelOptions::interpretLif) are updated
-// by this interpreter instead of the LIF kernels: the compartments sharing a
-// program form a group stored as structure-of-arrays, one column per state
-// word, parameter word, constant and scratch register, and each instruction
-// is applied to all of the group's compartments before the next one runs
-// (decoded once at load, dispatched once per step). The idle rule and the
-// REFR halt are per-compartment masks, so every lane follows
-// chip::interpret exactly.
+// here instead of by the LIF kernels: the compartments sharing a program form
+// a group stored as structure-of-arrays (one column per state word and per
+// parameter word), updated in blocks of a few hundred compartments. A block
+// runs either the fused interpreter (every instruction of the program over
+// the block, in scratch columns that stay in L1, before the next block) or,
+// for the shipped Izhikevich and adaptive-LIF programs, a straight-line
+// kernel (ProgramKernel). Every lane follows chip::interpret exactly;
+// docs/golden-model.md describes how.
 //
 //===----------------------------------------------------------------------===//
 #ifndef CAJAL_GOLDEN_PROGRAMUPDATE_H
 #define CAJAL_GOLDEN_PROGRAMUPDATE_H
 
+#include "cajal/Chip/Compartment.h"
 #include "cajal/Chip/Neurocore.h"
 
 #include <cstdint>
 #include <vector>
 
-namespace cajal::golden::detail {
+namespace cajal::golden {
+
+enum class Isa : uint8_t;
+
+namespace detail {
+
+struct ProgramKernelTable;
+
+/// How a group's blocks are updated.
+enum class ProgramKernel : uint8_t {
+  Interpreter, ///< the fused interpreter: any program
+  Izhikevich,  ///< chip::izhikevichProgram (any resting state)
+  AdaptiveLif, ///< chip::adaptiveLifProgram of the profile's neuron format
+};
+constexpr unsigned kProgramKernels = 3;
+
+/// The straight-line kernel that runs `program` exactly (the program is one
+/// of the shipped ones, compared word for word; parameters are data), else
+/// Interpreter.
+ProgramKernel fastPathFor(const chip::Program &program,
+                          const chip::NeuronFormat &format);
+
+constexpr uint32_t kFastPathLanes = 256;
 
 /// How a write to a column is narrowed (chip::narrowToStateWord).
 enum class Narrow : uint8_t { Keep, WrapSigned, WrapUnsigned, Saturate };
 
+/// What the block kernels read of a group (ProgramKernels.cpp): the decoded
+/// program, how its state words narrow, and the block size.
+struct ProgramPlan {
+  std::vector<chip::isa::Instruction> code;
+  struct Word {
+    Narrow narrow = Narrow::Keep;
+    bool isSigned = true;
+    unsigned bits = 32;
+    int64_t lo = 0, hi = 0;
+  };
+  std::vector<Word> state;
+  std::vector<int64_t> constants;
+  uint32_t registers = 0, paramWords = 0;
+  int refractoryWord = -1;
+  chip::isa::Operand refractoryPeriod;
+  bool skipIdle = false;
+  uint32_t idleParams = 0;
+  /// Lanes of a block (a multiple of 16): the interpreter's fit L1, a fast
+  /// path's are kFastPathLanes.
+  uint32_t blockLanes = 256;
+  /// Izhikevich: every lane's a and b (p0, p1) are below 2^17 in magnitude
+  /// (set at finish(); the kernel then checks them nowhere else).
+  bool smallCoefficients = false;
+};
+
+/// One block of a group for a kernel: lanes [0, count).
+struct ProgramBlock {
+  uint32_t count = 0;
+  /// State word w of lane k: state[w][k] (separate pointers, so that the
+  /// compiler takes the restrict-qualified columns as distinct).
+  int32_t *const *state = nullptr;
+  /// Parameter word w of lane k: params[w][k] (a parameter word that every
+  /// lane of the group has alike points at a block of copies, in L1).
+  const int64_t *const *params = nullptr;
+  const int64_t *q = nullptr; ///< this step's input of lane k
+  /// Out, per lane: kSpiked, kIdle, kExact (a fast path left the lane
+  /// unchanged for chip::interpret: a value outside what it proves exact).
+  int32_t *flags = nullptr;
+  int64_t *scratch = nullptr; ///< the interpreter's columns, 64-byte aligned
+  /// Every q is below 2^40 in magnitude (the accumulators' type says so).
+  bool smallInput = false;
+};
+constexpr int32_t kSpiked = 1, kIdle = 2, kExact = 4;
+
 /// The compartments of one program, lane k = one compartment.
 class ProgramGroup {
 public:
-  ProgramGroup(const chip::Program &program, uint32_t registers);
+  /// `kernel` must be Interpreter or fastPathFor(program, ...); `isa` one
+  /// the CPU has.
+  ProgramGroup(const chip::Program &program, uint32_t registers,
+               ProgramKernel kernel, Isa isa);
   /// Add a compartment at update position `position` of core `core`.
   void addLane(uint32_t position, uint32_t core,
                const std::vector<int64_t> &params);
@@ -36,49 +107,61 @@ public:
   void finish();
 
   /// One step: q of lane k is ring[position] * 2^accShift (then zeroed).
-  /// Spiking lanes' positions are appended to `spikes`; idle updates are
-  /// added to idlePerCore; returns the number of idle updates.
+  /// Spiking lanes' positions are appended to `spikes` in lane order; idle
+  /// updates are added to idlePerCore; returns the number of idle updates.
   template <typename Acc>
   uint32_t step(Acc *slot, unsigned accShift, uint32_t *&spikes,
                 uint64_t *idlePerCore);
 
   uint32_t laneCount() const { return uint32_t(positions.size()); }
   const chip::Program &program() const { return prog; }
+  /// The kernel the blocks run (a fast path falls back to Interpreter at
+  /// finish() when a parameter word is outside its declared range).
+  ProgramKernel kernel() const { return kind; }
   /// State word w of lane k as stored (32 bits, the reference's layout).
   int32_t stateWord(uint32_t w, uint32_t k) const {
-    return int32_t(uint32_t(uint64_t(state[w][k])));
+    return stateColumns[size_t(w) * laneCount() + k];
+  }
+  /// Set state word w of lane k (tests start lanes in random states).
+  void setStateWord(uint32_t w, uint32_t k, int32_t value) {
+    stateColumns[size_t(w) * laneCount() + k] = value;
   }
   const std::vector<uint32_t> &lanePositions() const { return positions; }
 
 private:
-  /// A column of one operand: the values of all lanes.
-  const int64_t *source(chip::isa::Operand o) const;
-  struct Dest {
-    int64_t *column = nullptr; ///< null: the write is discarded
-    Narrow narrow = Narrow::Keep;
-    unsigned bits = 64;
-    int64_t lo = 0, hi = 0;
-  };
-  Dest dest(chip::isa::Operand o);
-  Dest stateDest(unsigned word);
-  void runInstruction(const chip::isa::Instruction &in);
-  void prepareLanes(); ///< registers, spiked, live (idle rule)
+  /// Lanes of `block` that a fast path left to chip::interpret.
+  void runExactly(const ProgramBlock &block);
 
   chip::Program prog;
-  std::vector<chip::isa::Instruction> code;
-  uint32_t registerCount = 0;
+  ProgramPlan plan;
+  ProgramKernel kind = ProgramKernel::Interpreter;
+  using BlockFn = uint32_t (*)(const ProgramPlan &, const ProgramBlock &);
+  BlockFn runBlock = nullptr, interpretBlock = nullptr;
+  /// The instruction set's kernels (ProgramKernels.h).
+  const ProgramKernelTable *kernels = nullptr;
   std::vector<uint32_t> positions, cores;
-  std::vector<std::vector<int64_t>> state, params, constants, registers;
-  std::vector<int64_t> q, spiked, zero;
-  /// -1 where the lane still runs (not idle, not halted), else 0.
-  std::vector<int64_t> live;
-  /// Scratch: -1 where a lane is affected (REFR halts, FIRE spikes).
-  std::vector<int64_t> hit;
-  /// Scratch: a value read before the instruction's first write.
-  std::vector<int64_t> held;
-  std::vector<uint8_t> idleLane;
+  /// Per block: the core of all its lanes, or kMixedCores.
+  static constexpr uint32_t kMixedCores = UINT32_MAX;
+  std::vector<uint32_t> blockCores;
+  /// addLane's parameter words, lane-major (finish() transposes them).
+  std::vector<int64_t> laneParams;
+  /// Column-major: word w of lane k at [w * laneCount() + k].
+  std::vector<int32_t> stateColumns;
+  std::vector<int64_t> paramColumns;
+  /// Per parameter word: every lane has the same value; blockLanes copies
+  /// of it per uniform word (word-major), and each word's column of the
+  /// current block.
+  std::vector<uint8_t> uniformParam;
+  std::vector<int64_t> paramCopies;
+  std::vector<const int64_t *> blockParams;
+  std::vector<int32_t *> blockState;
+  /// Lane k's accumulator is at position firstPosition + k (no gather).
+  bool contiguous = false;
+  std::vector<int64_t> q, scratch;
+  std::vector<int32_t> flags;
 };
 
-} // namespace cajal::golden::detail
+} // namespace detail
+} // namespace cajal::golden
 
 #endif // CAJAL_GOLDEN_PROGRAMUPDATE_H

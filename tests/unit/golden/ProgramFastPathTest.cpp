@@ -1,0 +1,348 @@
+//===- ProgramFastPathTest.cpp - Program fast paths equal the interpreter -===//
+//
+// The golden model's straight-line Izhikevich and adaptive-LIF kernels
+// against its fused interpreter and against chip::interpret, lane by lane,
+// on every instruction set this CPU has: groups of 1,000 compartments (full
+// blocks and a partial one; parameter words per lane or alike across the
+// group; accumulators in order or scattered; blocks of one core and of two)
+// with random parameter words (plausible ones and anything inside the
+// declared ranges), random starting states and random inputs (mostly small,
+// some of any magnitude, which the Izhikevich kernel hands to
+// chip::interpret), 100 steps and two seeds: 2 x 10^5 compartment-steps per
+// program and instruction set. After every step the spikes (in lane order),
+// the idle count and every state word must agree. A failure names its
+// instruction set and seed. Then the model with and without fast paths on a
+// coupled network of both programs, the recognition of the shipped programs
+// and the fallback for a parameter word out of range.
+//
+//===----------------------------------------------------------------------===//
+#include "cajal/Chip/NeurocoreInterpreter.h"
+#include "cajal/Chip/StandardPrograms.h"
+#include "cajal/Golden/GoldenModel.h"
+#include "cajal/Golden/ProgramUpdate.h"
+#include "cajal/ImageGen/ImageBuilder.h"
+#include "cajal/ImageGen/RandomProgram.h"
+
+#include <algorithm>
+#include <cmath>
+#include <gtest/gtest.h>
+#include <string>
+#include <vector>
+
+using namespace cajal;
+using golden::Isa;
+using golden::detail::ProgramGroup;
+using golden::detail::ProgramKernel;
+
+namespace {
+
+constexpr uint32_t kLanes = 1000, kSteps = 100;
+
+const chip::Profile &loihi2() {
+  static const chip::Profile profile = [] {
+    Result<chip::Profile> p =
+        chip::findProfile("loihi2", CAJAL_TEST_PROFILE_DIR);
+    if (!p) {
+      ADD_FAILURE() << p.error();
+      return chip::Profile();
+    }
+    return *p;
+  }();
+  return profile;
+}
+
+std::vector<Isa> availableIsas() {
+  std::vector<Isa> isas;
+  for (Isa isa : {Isa::Generic, Isa::Avx2, Isa::Avx512})
+    if (golden::GoldenModel::isaAvailable(isa))
+      isas.push_back(isa);
+  return isas;
+}
+
+double uniform(imagegen::Rng &rng, double lo, double hi) {
+  return lo + (hi - lo) * double(rng.next() >> 11) * 0x1p-53;
+}
+
+/// One lane's words and state.
+struct Lane {
+  std::vector<int64_t> params;
+  std::vector<int32_t> state;
+};
+
+/// Izhikevich lanes: most plausible (the published ranges and a bit
+/// beyond), one in eight with any state in range and, unless
+/// `plausibleCoefficients`, any parameter words in range.
+Lane izhikevichLane(imagegen::Rng &rng, const chip::Program &program,
+                    bool plausibleCoefficients) {
+  constexpr unsigned F = chip::kIzhikevichFractionBits;
+  if (rng.range(0, 7) == 0) {
+    Lane lane{imagegen::randomParamWords(rng, program),
+              imagegen::randomStateWords(rng, program)};
+    if (plausibleCoefficients) // a and b below 2^17: not checked per lane
+      for (int w : {0, 1})
+        lane.params[w] = rng.range(-(1 << 16), 1 << 16);
+    return lane;
+  }
+  chip::IzhikevichParams p;
+  p.a = uniform(rng, 0.01, 0.12);
+  p.b = uniform(rng, 0.1, 0.3);
+  p.c = uniform(rng, -70, -45);
+  p.d = uniform(rng, 0, 10);
+  p.current = uniform(rng, -5, 25);
+  const int32_t v = int32_t(std::ldexp(uniform(rng, -90, 40), F));
+  const int32_t u = int32_t(std::ldexp(uniform(rng, -20, 20), F));
+  return {chip::izhikevichParamWords(p), {v, u}};
+}
+
+/// Adaptive-LIF lanes: any words in range (the kernel is exact for all),
+/// plausible ones, and idle ones (all state, bias and input zero).
+Lane adaptiveLifLane(imagegen::Rng &rng, const chip::Program &program) {
+  Lane lane{imagegen::randomParamWords(rng, program),
+            imagegen::randomStateWords(rng, program)};
+  const int64_t r = rng.range(0, 3);
+  if (r == 0)
+    return lane;
+  std::vector<int64_t> &p = lane.params;
+  p[0] = rng.range(0, 4096); // decays of u, v, a
+  p[1] = rng.range(0, 4096);
+  p[7] = rng.range(0, 4096);
+  p[2] = rng.coin() ? 0 : rng.range(-(1 << 16), 1 << 16); // bias
+  p[3] = -rng.range(0, 1 << 23);                          // vmin
+  p[4] = rng.range(1 << 16, 1 << 23);                     // vmax
+  p[5] = rng.range(0, 1 << 18);                           // threshold
+  p[6] = rng.range(0, 4);                                 // refractory
+  p[8] = rng.range(0, 1 << 14);                           // jump
+  p[9] = rng.range(-(1 << 10), 1 << 10);                  // beta
+  if (r == 1)
+    std::fill(lane.state.begin(), lane.state.end(), 0);
+  else
+    lane.state[3] = int32_t(rng.range(0, 3)); // refractory counter
+  return lane;
+}
+
+/// A step's input: zero, small, or of any magnitude.
+int64_t input(imagegen::Rng &rng) {
+  const int64_t r = rng.range(0, 19);
+  if (r < 8)
+    return 0;
+  if (r < 19)
+    return rng.range(-(int64_t(1) << 17), int64_t(1) << 17);
+  return imagegen::randomInput(rng);
+}
+
+/// Run `program` through `fast` and through the interpreter, on `isa`, and
+/// every lane through chip::interpret, comparing after every step.
+template <typename MakeLane>
+void expectFastPathEqual(const chip::Program &program, ProgramKernel fast,
+                         Isa isa, uint64_t seed, MakeLane makeLane) {
+  const std::string where =
+      std::string(golden::isaName(isa)) + ", seed " + std::to_string(seed);
+  imagegen::Rng rng(seed);
+  // Lanes at scattered positions in half the seeds; parameter words alike
+  // across the group (block copies) for a random subset of words.
+  std::vector<uint32_t> positions(kLanes);
+  for (uint32_t k = 0; k < kLanes; ++k)
+    positions[k] = k;
+  if (seed % 2)
+    for (uint32_t k = kLanes - 1; k > 0; --k)
+      std::swap(positions[k], positions[size_t(rng.range(0, k))]);
+  std::vector<Lane> lanes;
+  for (uint32_t k = 0; k < kLanes; ++k)
+    lanes.push_back(makeLane(rng, program));
+  for (size_t w = 0; w < program.params.size(); ++w)
+    if (rng.range(0, 2) == 0)
+      for (Lane &lane : lanes)
+        lane.params[w] = lanes[0].params[w];
+  ProgramGroup tested(program, 8, fast, isa);
+  ProgramGroup interpreted(program, 8, ProgramKernel::Interpreter, isa);
+  for (uint32_t k = 0; k < kLanes; ++k) {
+    // Cores: blocks of one core and blocks across two.
+    tested.addLane(positions[k], k / 400, lanes[k].params);
+    interpreted.addLane(positions[k], k / 400, lanes[k].params);
+  }
+  tested.finish();
+  interpreted.finish();
+  ASSERT_EQ(tested.kernel(), fast) << where;
+  for (uint32_t k = 0; k < kLanes; ++k)
+    for (uint32_t w = 0; w < program.state.size(); ++w) {
+      tested.setStateWord(w, k, lanes[k].state[w]);
+      interpreted.setStateWord(w, k, lanes[k].state[w]);
+    }
+  std::vector<int64_t> slotA(kLanes), slotB(kLanes);
+  std::vector<uint32_t> spikesA(kLanes + 16), spikesB(kLanes + 16);
+  uint64_t idleA[3] = {}, idleB[3] = {};
+  uint64_t spikes = 0, idle = 0;
+  for (uint32_t t = 0; t < kSteps; ++t) {
+    const std::string at = where + ", step " + std::to_string(t);
+    std::vector<int64_t> q(kLanes);
+    for (uint32_t k = 0; k < kLanes; ++k) {
+      q[k] = lanes[k].state == std::vector<int32_t>(lanes[k].state.size()) &&
+                     rng.coin()
+                 ? 0
+                 : input(rng);
+      slotA[positions[k]] = slotB[positions[k]] = q[k];
+    }
+    // The oracle, lane by lane.
+    std::vector<uint32_t> expected;
+    uint32_t expectedIdle = 0;
+    for (uint32_t k = 0; k < kLanes; ++k) {
+      const chip::UpdateOutcome out = chip::interpret(
+          program, lanes[k].state.data(), lanes[k].params.data(), q[k]);
+      if (out.spiked)
+        expected.push_back(positions[k]);
+      expectedIdle += out.idle;
+    }
+    uint32_t *endA = spikesA.data(), *endB = spikesB.data();
+    const uint32_t idleOfA = tested.step(slotA.data(), 0, endA, idleA);
+    const uint32_t idleOfB = interpreted.step(slotB.data(), 0, endB, idleB);
+    ASSERT_EQ(std::vector<uint32_t>(spikesA.data(), endA), expected) << at;
+    ASSERT_EQ(std::vector<uint32_t>(spikesB.data(), endB), expected) << at;
+    ASSERT_EQ(idleOfA, expectedIdle) << at;
+    ASSERT_EQ(idleOfB, expectedIdle) << at;
+    for (uint32_t k = 0; k < kLanes; ++k)
+      for (uint32_t w = 0; w < program.state.size(); ++w) {
+        ASSERT_EQ(tested.stateWord(w, k), lanes[k].state[w])
+            << at << ", lane " << k << ", word " << w;
+        ASSERT_EQ(interpreted.stateWord(w, k), lanes[k].state[w])
+            << at << ", lane " << k << ", word " << w;
+      }
+    ASSERT_TRUE(std::all_of(slotA.begin(), slotA.end(),
+                            [](int64_t x) { return x == 0; }))
+        << at << ": the accumulators are zeroed";
+    spikes += expected.size();
+    idle += expectedIdle;
+  }
+  EXPECT_EQ(std::vector<uint64_t>(idleA, idleA + 3),
+            std::vector<uint64_t>(idleB, idleB + 3))
+      << where;
+  // The runs exercise what they are meant to.
+  EXPECT_GT(spikes, kSteps) << where;
+  if (program.skipIdle) {
+    EXPECT_GT(idle, kSteps) << where;
+  }
+}
+
+TEST(ProgramFastPaths, IzhikevichEqualsInterpreterAndOracle) {
+  for (Isa isa : availableIsas())
+    for (uint64_t seed = 1; seed <= 2; ++seed) {
+      chip::IzhikevichParams rest;
+      rest.c = -60 - 5.0 * double(seed);
+      // Seed 2: every a and b small, so the kernel checks them nowhere.
+      ASSERT_NO_FATAL_FAILURE(expectFastPathEqual(
+          chip::izhikevichProgram(rest), ProgramKernel::Izhikevich, isa, seed,
+          [&](imagegen::Rng &r, const chip::Program &p) {
+            return izhikevichLane(r, p, seed == 2);
+          }));
+    }
+}
+
+TEST(ProgramFastPaths, AdaptiveLifEqualsInterpreterAndOracle) {
+  for (Isa isa : availableIsas())
+    for (uint64_t seed = 1; seed <= 2; ++seed)
+      ASSERT_NO_FATAL_FAILURE(expectFastPathEqual(
+          chip::adaptiveLifProgram(loihi2().neuron), ProgramKernel::AdaptiveLif,
+          isa, seed, adaptiveLifLane));
+}
+
+TEST(ProgramFastPaths, RecognisesTheShippedProgramsOnly) {
+  const chip::NeuronFormat &f = loihi2().neuron;
+  chip::IzhikevichParams fastSpiking;
+  fastSpiking.a = 0.1;
+  fastSpiking.c = -55;
+  EXPECT_EQ(golden::detail::fastPathFor(chip::izhikevichProgram({}), f),
+            ProgramKernel::Izhikevich);
+  EXPECT_EQ(
+      golden::detail::fastPathFor(chip::izhikevichProgram(fastSpiking), f),
+      ProgramKernel::Izhikevich);
+  EXPECT_EQ(golden::detail::fastPathFor(chip::adaptiveLifProgram(f), f),
+            ProgramKernel::AdaptiveLif);
+  chip::NeuronFormat other = f;
+  other.currentBits -= 1;
+  EXPECT_EQ(golden::detail::fastPathFor(chip::adaptiveLifProgram(other), f),
+            ProgramKernel::Interpreter); // another format's
+  EXPECT_EQ(
+      golden::detail::fastPathFor(chip::lifProgram(f, chip::LifReset::Zero), f),
+      ProgramKernel::Interpreter);
+  chip::Program changed = chip::izhikevichProgram({});
+  changed.constants[1] += 1;
+  EXPECT_EQ(golden::detail::fastPathFor(changed, f),
+            ProgramKernel::Interpreter);
+  changed = chip::adaptiveLifProgram(f);
+  changed.code.back() ^= 1; // one opcode bit
+  EXPECT_EQ(golden::detail::fastPathFor(changed, f),
+            ProgramKernel::Interpreter);
+}
+
+/// The model runs the fast paths where it should and they change nothing:
+/// an Izhikevich and an adaptive-LIF population of 300 neurons each on two
+/// cores, every neuron exciting ten of the other population, run with and
+/// without programFastPaths; spikes and state words equal at every step.
+TEST(ProgramFastPaths, ModelWithAndWithoutFastPathsAgree) {
+  const chip::Profile &profile = loihi2();
+  constexpr uint32_t n = 300;
+  imagegen::Rng rng(5);
+  imagegen::ImageBuilder b(profile);
+  const uint32_t izhCore = b.addCore(std::vector<chip::CompartmentParams>(n));
+  const uint32_t alifCore = b.addCore(std::vector<chip::CompartmentParams>(n));
+  const uint32_t izh = b.addProgram(chip::izhikevichProgram({}));
+  const uint32_t alif = b.addProgram(chip::adaptiveLifProgram(profile.neuron));
+  std::vector<std::vector<int64_t>> izhWords, alifWords;
+  for (uint32_t i = 0; i < n; ++i) {
+    chip::IzhikevichParams p;
+    p.current = uniform(rng, 0, 15);
+    izhWords.push_back(chip::izhikevichParamWords(p));
+    alifWords.push_back({int64_t(rng.range(0, 4096)), rng.range(0, 4096),
+                         rng.range(0, 1 << 12), -(int64_t(1) << 20),
+                         int64_t(1) << 20, rng.range(1 << 12, 1 << 14),
+                         rng.range(0, 3), rng.range(0, 4096),
+                         rng.range(0, 1 << 10), rng.range(0, 64)});
+  }
+  b.addProgramPopulation("izh", {{izhCore, 0, 0, n}}, izh, izhWords);
+  b.addProgramPopulation("alif", {{alifCore, 0, 0, n}}, alif, alifWords);
+  for (uint32_t from : {izhCore, alifCore}) {
+    const uint32_t to = from == izhCore ? alifCore : izhCore;
+    for (uint32_t i = 0; i < n; ++i) {
+      std::vector<chip::Synapse> synapses;
+      for (uint32_t j = 0; j < 10; ++j)
+        synapses.push_back(
+            {uint32_t(rng.range(0, n - 1)), int32_t(rng.range(-100, 127)), 1});
+      const uint32_t axon = b.addInputAxon(to, synapses, 8, 6, false);
+      b.addOutput(from, i, {to, axon});
+    }
+  }
+  const chip::Image image = b.build();
+  golden::ModelOptions interpreted;
+  interpreted.programFastPaths = false;
+  Result<golden::GoldenModel> fast =
+      golden::GoldenModel::create(image, profile);
+  Result<golden::GoldenModel> slow =
+      golden::GoldenModel::create(image, profile, interpreted);
+  ASSERT_TRUE(bool(fast)) << fast.error();
+  ASSERT_TRUE(bool(slow)) << slow.error();
+  ASSERT_EQ(fast->interpretedCompartments(), 2 * n);
+  uint64_t spikes = 0;
+  for (uint32_t t = 0; t < 300; ++t) {
+    fast->step();
+    slow->step();
+    ASSERT_EQ(fast->lastSpikingCompartments(), slow->lastSpikingCompartments())
+        << "step " << t;
+    for (uint32_t g = 0; g < 2 * n; ++g)
+      ASSERT_EQ(fast->compartmentStateWords(g), slow->compartmentStateWords(g))
+          << "step " << t << ", compartment " << g;
+    spikes += fast->lastSpikingCompartments().size();
+  }
+  EXPECT_GT(spikes, 1000u);
+  EXPECT_EQ(fast->counters().synapticEvents, slow->counters().synapticEvents);
+}
+
+TEST(ProgramFastPaths, ParameterOutsideItsRangeFallsBackToInterpreter) {
+  const chip::Program program = chip::adaptiveLifProgram(loihi2().neuron);
+  ProgramGroup group(program, 8, ProgramKernel::AdaptiveLif, Isa::Generic);
+  std::vector<int64_t> words(program.params.size(), 0);
+  words[0] = int64_t(1) << 40; // decayU1 is 13 bits unsigned
+  group.addLane(0, 0, words);
+  group.finish();
+  EXPECT_EQ(group.kernel(), ProgramKernel::Interpreter);
+}
+
+} // namespace
