@@ -5,11 +5,10 @@
 // that the golden model produces exactly those spikes.
 //
 //===----------------------------------------------------------------------===//
-#include "TestProfile.h"
-#include "cajal/ImageGen/ImageBuilder.h"
-
-#include "cajal/Chip/Source.h"
 #include "cajal/Golden/GoldenModel.h"
+#include "cajal/Chip/Source.h"
+#include "cajal/ImageGen/ImageBuilder.h"
+#include "cajal/TestSupport/Profiles.h"
 
 #include <gtest/gtest.h>
 
@@ -41,13 +40,13 @@ chip::CompartmentParams integrator(int16_t bias, uint32_t vthMant,
 /// (decayU = max gives decay(u, 2^12) = 0; decayV = max keeps |v| / 4096).
 chip::CompartmentParams detector(uint32_t vthMant) {
   chip::CompartmentParams p = integrator(0, vthMant);
-  p.decayU = uint16_t((1u << imagegen::loihi1().neuron.decayBits) - 1);
+  p.decayU = uint16_t((1u << test::loihi1().neuron.decayBits) - 1);
   p.decayV = p.decayU;
   return p;
 }
 
 GoldenModel makeModel(const chip::Image &image) {
-  Result<GoldenModel> m = GoldenModel::create(image, imagegen::loihi1());
+  Result<GoldenModel> m = GoldenModel::create(image, test::loihi1());
   EXPECT_TRUE(bool(m)) << (m ? "" : m.error());
   return std::move(*m);
 }
@@ -82,7 +81,7 @@ TEST(GoldenModelTest, BiasReachesThresholdAtHandComputedStep) {
   // bias 100, vth = 10 << 6 = 640, no decay: v[t] = 100 (t + 1), first
   // v > 640 at t = 6. Refractory 1 holds v = 0 at step 7, then v[8] = 100
   // again: spikes every 8 steps.
-  imagegen::ImageBuilder b(imagegen::loihi1());
+  imagegen::ImageBuilder b(test::loihi1());
   b.addCore({integrator(100, 10)});
   b.addPopulation("n", {{0, 0, 0, 1}});
   GoldenModel m = makeModel(b.build());
@@ -94,7 +93,7 @@ TEST(GoldenModelTest, BiasReachesThresholdAtHandComputedStep) {
 TEST(GoldenModelTest, RefractoryHoldsVoltageAtZero) {
   // As above with refractory 3: steps 7, 8, 9 are held at v = 0, so the
   // next spike is 6 + 3 + 7 = 16.
-  imagegen::ImageBuilder b(imagegen::loihi1());
+  imagegen::ImageBuilder b(test::loihi1());
   b.addCore({integrator(100, 10, 3)});
   b.addPopulation("n", {{0, 0, 0, 1}});
   GoldenModel m = makeModel(b.build());
@@ -110,11 +109,11 @@ TEST(GoldenModelTest, RefractoryHoldsVoltageAtZero) {
 }
 
 TEST(GoldenModelTest, ResetBySubtractionIsRejectedByLoihi1) {
-  imagegen::ImageBuilder b(imagegen::loihi1());
+  imagegen::ImageBuilder b(test::loihi1());
   chip::CompartmentParams p = integrator(100, 10);
   p.flags = chip::ResetBySubtraction;
   b.addCore({p});
-  Result<GoldenModel> m = GoldenModel::create(b.build(), imagegen::loihi1());
+  Result<GoldenModel> m = GoldenModel::create(b.build(), test::loihi1());
   ASSERT_FALSE(bool(m));
   EXPECT_NE(m.error().find("compartment 0"), std::string::npos) << m.error();
 }
@@ -122,9 +121,9 @@ TEST(GoldenModelTest, ResetBySubtractionIsRejectedByLoihi1) {
 TEST(GoldenModelTest, SpikeWithDelayArrivesExactlyAtStepPlusDelay) {
   // A File spike at step 2 reaches the detector through a synapse of delay
   // d: q = 100 << 6 = 6400 > vth = 3200 exactly at step 2 + d.
-  const uint32_t maxDelay = imagegen::loihi1().synapse.maxDelay;
+  const uint32_t maxDelay = test::loihi1().synapse.maxDelay;
   for (uint32_t d : {1u, 2u, 7u, maxDelay}) {
-    imagegen::ImageBuilder b(imagegen::loihi1());
+    imagegen::ImageBuilder b(test::loihi1());
     b.addCore({detector(50)});
     const uint32_t axon = b.addInputAxon(0, {{0, 100, d}}, 7, 0, true);
     const uint32_t src = b.addSource(fileSource("in", 1, {{2, 0}}));
@@ -139,7 +138,7 @@ TEST(GoldenModelTest, SpikeWithDelayArrivesExactlyAtStepPlusDelay) {
 TEST(GoldenModelTest, ChainAcrossTwoCores) {
   // in@0 -(delay 1)-> a (core 0) fires at 1 -(delay 3)-> b (core 1) fires
   // at 4 -(delay 2)-> c (core 1, same core) fires at 6.
-  imagegen::ImageBuilder b(imagegen::loihi1());
+  imagegen::ImageBuilder b(test::loihi1());
   b.addCore({detector(50)});
   b.addCore({detector(50), detector(50)});
   const uint32_t a0 = b.addInputAxon(0, {{0, 100, 1}}, 7, 0, false);
@@ -175,7 +174,7 @@ TEST(GoldenModelTest, EffectiveWeightUsesExponentAndRoundsTowardZero) {
   // With decayU = max, u after the arrival step is exactly q: mantissa 5
   // at exponent -8 is 5 >> 2 = 1; -7 at -7 is -(7 >> 1) = -3; 3 at 2 is
   // 3 << 8 = 768. The three synapses on one compartment sum to 766.
-  imagegen::ImageBuilder b(imagegen::loihi1());
+  imagegen::ImageBuilder b(test::loihi1());
   b.addCore(
       {detector(100000), detector(100000), detector(100000), detector(100000)});
   const uint32_t x = b.addInputAxon(0, {{0, 5, 1}}, 3, -8, false);
@@ -196,7 +195,7 @@ TEST(GoldenModelTest, EffectiveWeightUsesExponentAndRoundsTowardZero) {
 }
 
 TEST(GoldenModelTest, PeriodicSourceFiresEveryPeriodFromPhase) {
-  imagegen::ImageBuilder b(imagegen::loihi1());
+  imagegen::ImageBuilder b(test::loihi1());
   b.addCore({detector(50)});
   const uint32_t axon = b.addInputAxon(0, {{0, 100, 1}}, 7, 0, false);
   chip::Source s;
@@ -225,7 +224,7 @@ TEST(GoldenModelTest, PeriodicSourceFiresEveryPeriodFromPhase) {
 }
 
 TEST(GoldenModelTest, FileSourceEmitsListedSpikes) {
-  imagegen::ImageBuilder b(imagegen::loihi1());
+  imagegen::ImageBuilder b(test::loihi1());
   b.addCore({detector(50), detector(50)});
   const uint32_t a0 = b.addInputAxon(0, {{0, 100, 1}}, 7, 0, false);
   const uint32_t a1 = b.addInputAxon(0, {{1, 100, 4}}, 7, 0, true);
@@ -242,7 +241,7 @@ TEST(GoldenModelTest, FileSourceEmitsListedSpikes) {
 }
 
 TEST(GoldenModelTest, PoissonSourceFollowsTheSharedHash) {
-  imagegen::ImageBuilder b(imagegen::loihi1());
+  imagegen::ImageBuilder b(test::loihi1());
   b.addCore({detector(50)});
   chip::Source s;
   s.name = "noise";
@@ -267,7 +266,7 @@ TEST(GoldenModelTest, PoissonSourceFollowsTheSharedHash) {
 }
 
 TEST(GoldenModelTest, ExternalSpikesAreDeliveredAndChecked) {
-  imagegen::ImageBuilder b(imagegen::loihi1());
+  imagegen::ImageBuilder b(test::loihi1());
   b.addCore({detector(50)});
   const uint32_t axon = b.addInputAxon(0, {{0, 100, 2}}, 7, 0, true);
   chip::Source s;
@@ -296,11 +295,11 @@ TEST(GoldenModelTest, ExternalSpikesAreDeliveredAndChecked) {
 }
 
 TEST(GoldenModelTest, ProfileMismatchIsAnError) {
-  imagegen::ImageBuilder b(imagegen::loihi1());
+  imagegen::ImageBuilder b(test::loihi1());
   b.addCore({detector(50)});
   chip::Image image = b.build();
   image.profileFingerprint ^= 1;
-  Result<GoldenModel> m = GoldenModel::create(image, imagegen::loihi1());
+  Result<GoldenModel> m = GoldenModel::create(image, test::loihi1());
   ASSERT_FALSE(bool(m));
   EXPECT_NE(m.error().find("profile"), std::string::npos) << m.error();
 }
@@ -308,7 +307,7 @@ TEST(GoldenModelTest, ProfileMismatchIsAnError) {
 TEST(GoldenModelTest, IdleCompartmentsAreSkippedAndCounted) {
   // Two silent compartments without bias stay idle; the biased one is
   // updated every step.
-  imagegen::ImageBuilder b(imagegen::loihi1());
+  imagegen::ImageBuilder b(test::loihi1());
   b.addCore({detector(50), integrator(1, 1000), detector(50)});
   GoldenModel m = makeModel(b.build());
   m.run(10);
@@ -323,7 +322,7 @@ namespace {
 /// Compartments driven to the ends of v's range by their bias alone:
 /// `copies` identical ones (a uniform run) and a few varied.
 std::vector<chip::CompartmentParams> extremeCompartments(uint32_t copies) {
-  const chip::NeuronFormat &f = imagegen::loihi1().neuron;
+  const chip::NeuronFormat &f = test::loihi1().neuron;
   chip::CompartmentParams down; // v falls by 4095 * 2^7 per step to vmin
   down.decayU = 0;
   down.decayV = 0;
@@ -351,7 +350,7 @@ TEST(GoldenModelTest, VoltageClipsAtFullRangeInEveryLoopVariant) {
   // With vmin = -2^31 + 1, v + u + bias passes below INT32_MIN: the 32-bit
   // loops must still give vmin, as chip::updateCompartment does in int64.
   // v reaches vmin after 2^31 / (4095 * 128) ~ 4097 steps.
-  imagegen::ImageBuilder b(imagegen::loihi1());
+  imagegen::ImageBuilder b(test::loihi1());
   const std::vector<chip::CompartmentParams> params = extremeCompartments(80);
   b.addCore(params);
   const chip::Image image = b.build();
@@ -366,7 +365,7 @@ TEST(GoldenModelTest, VoltageClipsAtFullRangeInEveryLoopVariant) {
       options.isa = isa;
       options.wideArithmetic = wide;
       Result<GoldenModel> m =
-          GoldenModel::create(image, imagegen::loihi1(), options);
+          GoldenModel::create(image, test::loihi1(), options);
       ASSERT_TRUE(bool(m)) << m.error();
       EXPECT_EQ(m->compartmentsIn32BitLanes(), wide ? 0u : params.size());
       std::vector<chip::CompartmentState> expected(params.size());
@@ -374,7 +373,7 @@ TEST(GoldenModelTest, VoltageClipsAtFullRangeInEveryLoopVariant) {
         m->step();
         for (uint32_t c = 0; c < params.size(); ++c) {
           chip::updateCompartment(expected[c], params[c], 0,
-                                  imagegen::loihi1().neuron);
+                                  test::loihi1().neuron);
           ASSERT_EQ(m->compartmentState(c), expected[c])
               << "step " << t << ", compartment " << c;
         }
@@ -390,7 +389,7 @@ TEST(GoldenModelTest, PopulationSpikesComeInNeuronOrderWhereverNeuronsSit) {
   // the neuron order, and the 5,950 neurons need more than 4,096 bits
   // (lastSpikes sorts with a bitmap and a bitmap of its words). Biases
   // 20..116 with threshold 640 make a different subset fire every step.
-  imagegen::ImageBuilder b(imagegen::loihi1());
+  imagegen::ImageBuilder b(test::loihi1());
   for (uint32_t c = 0; c < 6; ++c) {
     std::vector<chip::CompartmentParams> comps;
     for (uint32_t i = 0; i < 1000; ++i)
@@ -438,7 +437,7 @@ TEST(GoldenModelTest, PopulationSpikesComeInNeuronOrderWhereverNeuronsSit) {
 /// compartment 1 with their negatives: each receives at most
 /// 255 * 128 + last weight units (2^6: loihi1's weight shift) in a step.
 static chip::Image fanInImage(int32_t last) {
-  imagegen::ImageBuilder b(imagegen::loihi1());
+  imagegen::ImageBuilder b(test::loihi1());
   b.addCore({detector(1), detector(1)});
   std::vector<chip::SourceSpike> spikes;
   for (uint32_t ch = 0; ch < 129; ++ch)
@@ -463,7 +462,7 @@ TEST(GoldenModelTest, Int16AccumulatorsOnlyWhereEveryStepsInputFits) {
     golden::ModelOptions options;
     options.narrowAccumulators = false;
     Result<GoldenModel> int32 =
-        GoldenModel::create(image, imagegen::loihi1(), options);
+        GoldenModel::create(image, test::loihi1(), options);
     ASSERT_TRUE(bool(int32));
     EXPECT_EQ(m.accumulatorBits(), last == 127 ? 16u : 32u);
     EXPECT_EQ(m.accumulatorShift(), last == 127 ? 6u : 0u);
@@ -473,7 +472,7 @@ TEST(GoldenModelTest, Int16AccumulatorsOnlyWhereEveryStepsInputFits) {
     // u of a detector is the step's input: the whole sum arrived at step 1
     // (clipped to the accumulator's range: 2^21 - 1 on loihi1).
     const int32_t limit =
-        (int32_t(1) << imagegen::loihi1().neuron.accumulatorBits) - 1;
+        (int32_t(1) << test::loihi1().neuron.accumulatorBits) - 1;
     const int32_t sum = std::min((255 * 128 + last) << 6, limit);
     EXPECT_EQ(m.state(0, 0).u, sum);
     EXPECT_EQ(m.state(0, 1).u, -sum);
@@ -503,7 +502,7 @@ TEST(GoldenModelTest, NegativeInputIsScaledExactlyInEveryLoopVariant) {
         options.wideArithmetic = wide;
         options.narrowAccumulators = narrow;
         Result<GoldenModel> m =
-            GoldenModel::create(image, imagegen::loihi1(), options);
+            GoldenModel::create(image, test::loihi1(), options);
         ASSERT_TRUE(bool(m)) << m.error();
         // Wide (64-bit) lanes keep int32 accumulators.
         EXPECT_EQ(m->accumulatorShift(), narrow && !wide ? 6u : 0u);

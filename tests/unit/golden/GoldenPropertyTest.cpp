@@ -8,13 +8,12 @@
 // Failures print the seed.
 //
 //===----------------------------------------------------------------------===//
-#include "TestProfile.h"
-#include "cajal/ImageGen/ImageBuilder.h"
-#include "cajal/ImageGen/RandomImage.h"
-
 #include "cajal/Chip/ImageJson.h"
 #include "cajal/Chip/Source.h"
 #include "cajal/Golden/GoldenModel.h"
+#include "cajal/ImageGen/ImageBuilder.h"
+#include "cajal/ImageGen/RandomImage.h"
+#include "cajal/TestSupport/Profiles.h"
 
 #include <gtest/gtest.h>
 
@@ -106,7 +105,7 @@ private:
 /// loihi1 with narrow arithmetic, so that wrap, saturation and reset by
 /// subtraction happen often.
 chip::Profile narrowProfile() {
-  chip::Profile p = imagegen::loihi1();
+  chip::Profile p = test::loihi1();
   p.name = "narrow";
   p.neuron.currentBits = 18;
   p.neuron.accumulatorBits = 15;
@@ -220,7 +219,7 @@ void compareSeeds(const chip::Profile &profile, uint64_t first, uint64_t count,
 }
 
 TEST(GoldenPropertyTest, MatchesNaiveEngineOnRandomImages) {
-  compareSeeds(imagegen::loihi1(), 1, 100);
+  compareSeeds(test::loihi1(), 1, 100);
 }
 
 TEST(GoldenPropertyTest, MatchesNaiveEngineWithNarrowArithmetic) {
@@ -249,7 +248,7 @@ TEST(GoldenPropertyTest, EveryLoopVariantMatchesNaiveEngine) {
       setup.lanes32 = &lanes32;
       setup.layout = &layout;
       setup.accumulatorBits = &accumulators;
-      compareSeeds(imagegen::loihi1(), 201, 15, setup);
+      compareSeeds(test::loihi1(), 201, 15, setup);
       compareSeeds(narrow, 1201, 15, setup);
       // Weight exponents of 0 only: the sums fit int16, where the random
       // exponents (up to 2^7 between two synapses) make them need int32.
@@ -258,7 +257,7 @@ TEST(GoldenPropertyTest, EveryLoopVariantMatchesNaiveEngine) {
           for (chip::InputAxon &axon : core.inputAxons)
             axon.weightExponent = 0;
       };
-      compareSeeds(imagegen::loihi1(), 301, 15, setup);
+      compareSeeds(test::loihi1(), 301, 15, setup);
       if (::testing::Test::HasFatalFailure())
         return;
       EXPECT_EQ(accumulators[16] >= 10, !wide && acc16);
@@ -286,7 +285,7 @@ TEST(GoldenPropertyTest, EveryLoopVariantMatchesNaiveEngine) {
 TEST(GoldenPropertyTest, UniformStretchesMatchNaiveEngine) {
   const auto uniform = [](chip::Image &image) {
     const uint16_t decayMax =
-        uint16_t((1u << imagegen::loihi1().neuron.decayBits) - 1);
+        uint16_t((1u << test::loihi1().neuron.decayBits) - 1);
     for (size_t c = 0; c < image.cores.size(); ++c) {
       std::vector<chip::CompartmentParams> &comps = image.cores[c].compartments;
       for (size_t l = 0; l < comps.size(); ++l) {
@@ -312,7 +311,7 @@ TEST(GoldenPropertyTest, UniformStretchesMatchNaiveEngine) {
     setup.maxCompartments = 160;
     // Copies of one compartment fire less often than random ones.
     setup.firingPercent = 60;
-    compareSeeds(imagegen::loihi1(), 1, 10, setup);
+    compareSeeds(test::loihi1(), 1, 10, setup);
     compareSeeds(narrow, 1001, 10, setup);
   }
 }
@@ -339,7 +338,7 @@ TEST(GoldenPropertyTest, DenseRowsInWindowsMatchNaiveEngine) {
       }
     };
   };
-  const chip::Profile loihi1 = imagegen::loihi1();
+  const chip::Profile loihi1 = test::loihi1();
   const chip::Profile narrow = narrowProfile();
   for (golden::Isa isa : availableIsas()) {
     SCOPED_TRACE(golden::isaName(isa));
@@ -452,7 +451,7 @@ chip::Image convImage(const chip::Profile &profile) {
 // rows become wide windows; the spikes and states stay those of the naive
 // engine, with every instruction set and with the compartment order kept.
 TEST(GoldenPropertyTest, ConvolutionsReplacedChannelsLastMatchNaiveEngine) {
-  const chip::Profile &loihi1 = imagegen::loihi1();
+  const chip::Profile &loihi1 = test::loihi1();
   const chip::Image image = convImage(loihi1);
   ASSERT_TRUE(bool(chip::validate(image, loihi1)));
   for (golden::Isa isa : availableIsas()) {
@@ -485,7 +484,7 @@ TEST(GoldenPropertyTest, ConvolutionsReplacedChannelsLastMatchNaiveEngine) {
 // updates are counted per compartment: every counter, per core too, and
 // the population spikes stay those of the model in compartment order.
 TEST(GoldenPropertyTest, ReorderedConvolutionsKeepCountersAndSpikeOrder) {
-  const chip::Profile &loihi1 = imagegen::loihi1();
+  const chip::Profile &loihi1 = test::loihi1();
   const chip::Image image = convImage(loihi1);
   for (golden::Isa isa : availableIsas()) {
     SCOPED_TRACE(golden::isaName(isa));
@@ -528,7 +527,7 @@ TEST(GoldenPropertyTest, ReorderedConvolutionsKeepCountersAndSpikeOrder) {
 
 // currentBits = 32 leaves no room for the 32-bit loop: 64-bit lanes only.
 TEST(GoldenPropertyTest, WideProfileRunsIn64BitLanes) {
-  chip::Profile wide = imagegen::loihi1();
+  chip::Profile wide = test::loihi1();
   wide.name = "wide";
   wide.neuron.currentBits = 32;
   uint64_t lanes32 = 0;
@@ -542,10 +541,10 @@ TEST(GoldenPropertyTest, UnknownIsaInEnvironmentIsAnError) {
   imagegen::RandomOptions options;
   options.seed = 3;
   const imagegen::RandomNetwork net =
-      imagegen::randomNetwork(imagegen::loihi1(), options);
+      imagegen::randomNetwork(test::loihi1(), options);
   ASSERT_EQ(setenv("CAJAL_GOLDEN_ISA", "sse9", 1), 0);
   Result<golden::GoldenModel> m =
-      golden::GoldenModel::create(net.image, imagegen::loihi1());
+      golden::GoldenModel::create(net.image, test::loihi1());
   unsetenv("CAJAL_GOLDEN_ISA");
   ASSERT_FALSE(bool(m));
   EXPECT_NE(m.error().find("CAJAL_GOLDEN_ISA: unknown instruction set "
@@ -560,7 +559,7 @@ TEST(GoldenPropertyTest, BulkUnpackMatchesUnpackSynapse) {
   const chip::Profile narrow = narrowProfile();
   uint64_t groups = 0;
   for (uint64_t seed = 1; seed <= 20; ++seed) {
-    const chip::Profile &profile = seed % 2 ? imagegen::loihi1() : narrow;
+    const chip::Profile &profile = seed % 2 ? test::loihi1() : narrow;
     imagegen::RandomOptions options;
     options.seed = seed;
     const imagegen::RandomNetwork net =
@@ -587,10 +586,10 @@ TEST(GoldenPropertyTest, SameImageAndInputGiveSameSpikes) {
   imagegen::RandomOptions options;
   options.seed = 7;
   const imagegen::RandomNetwork net =
-      imagegen::randomNetwork(imagegen::loihi1(), options);
+      imagegen::randomNetwork(test::loihi1(), options);
   auto run = [&] {
     Result<golden::GoldenModel> m =
-        golden::GoldenModel::create(net.image, imagegen::loihi1());
+        golden::GoldenModel::create(net.image, test::loihi1());
     EXPECT_TRUE(bool(m));
     std::vector<std::vector<uint32_t>> out;
     for (uint32_t t = 0; t < 100; ++t) {
@@ -611,7 +610,7 @@ std::string jsonOf(const chip::Image &image, const chip::Profile &profile) {
 }
 
 TEST(RandomImageTest, ValidDeterministicAndVaried) {
-  const chip::Profile &profile = imagegen::loihi1();
+  const chip::Profile &profile = test::loihi1();
   std::string previous;
   for (uint64_t seed = 1; seed <= 40; ++seed) {
     imagegen::RandomOptions options;

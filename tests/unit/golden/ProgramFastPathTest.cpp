@@ -22,6 +22,7 @@
 #include "cajal/Golden/ProgramUpdate.h"
 #include "cajal/ImageGen/ImageBuilder.h"
 #include "cajal/ImageGen/RandomProgram.h"
+#include "cajal/TestSupport/Profiles.h"
 
 #include <algorithm>
 #include <cmath>
@@ -38,18 +39,7 @@ namespace {
 
 constexpr uint32_t kLanes = 1000, kSteps = 100;
 
-const chip::Profile &loihi2() {
-  static const chip::Profile profile = [] {
-    Result<chip::Profile> p =
-        chip::findProfile("loihi2", CAJAL_TEST_PROFILE_DIR);
-    if (!p) {
-      ADD_FAILURE() << p.error();
-      return chip::Profile();
-    }
-    return *p;
-  }();
-  return profile;
-}
+using test::loihi2;
 
 std::vector<Isa> availableIsas() {
   std::vector<Isa> isas;

@@ -1,17 +1,14 @@
 //===- SpikeIOTest.cpp - Spike CSV reading, writing and its errors --------===//
-#include "TestProfile.h"
-#include "cajal/ImageGen/ImageBuilder.h"
-
 #include "cajal/Emulator/SpikeIO.h"
 #include "cajal/Golden/GoldenRun.h"
+#include "cajal/ImageGen/ImageBuilder.h"
+#include "cajal/TestSupport/Files.h"
+#include "cajal/TestSupport/Profiles.h"
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <dirent.h>
 #include <fstream>
-#include <sstream>
-#include <unistd.h>
 
 using namespace cajal;
 using spikeio::NodeSet;
@@ -22,7 +19,7 @@ namespace {
 /// An image with population "exc" (4 neurons), "inh" (2), an External source
 /// "in" (3 channels) and a File source "stim" (1 channel).
 chip::Image sampleImage() {
-  imagegen::ImageBuilder b(imagegen::loihi1());
+  imagegen::ImageBuilder b(test::loihi1());
   std::vector<chip::CompartmentParams> comps(6);
   for (chip::CompartmentParams &p : comps) {
     p.biasMantissa = 200;
@@ -47,36 +44,14 @@ chip::Image sampleImage() {
 
 class SpikeIOTest : public ::testing::Test {
 protected:
-  void SetUp() override {
-    char pattern[] = "/tmp/cajal-spikeio-XXXXXX";
-    ASSERT_NE(mkdtemp(pattern), nullptr);
-    dir = pattern;
-  }
-  void TearDown() override {
-    for (const std::string &f : files())
-      std::remove((dir + "/" + f).c_str());
-    rmdir(dir.c_str());
-  }
-  std::vector<std::string> files() const {
-    std::vector<std::string> out;
-    if (DIR *d = opendir(dir.c_str())) {
-      while (dirent *e = readdir(d))
-        if (e->d_name[0] != '.')
-          out.push_back(e->d_name);
-      closedir(d);
-    }
-    return out;
-  }
+  std::vector<std::string> files() const { return scratch.files(); }
   std::string write(const std::string &name, const std::string &text) {
     const std::string path = dir + "/" + name;
     std::ofstream(path) << text;
     return path;
   }
   static std::string slurp(const std::string &path) {
-    std::ifstream in(path);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
+    return test::readBytes(path);
   }
   /// The error of parsing `text` (which must fail).
   std::string errorOf(const std::string &text, NodeSet accept = NodeSet::Any) {
@@ -87,7 +62,8 @@ protected:
 
   chip::Image image = sampleImage();
   spikeio::NodeTable nodes{image};
-  std::string dir;
+  test::TempDir scratch;
+  const std::string dir = scratch.path;
 };
 
 TEST_F(SpikeIOTest, NodeTableInternsPopulationsThenSources) {
@@ -230,7 +206,7 @@ TEST_F(SpikeIOTest, RunAndRecordWritesSpikesAndState) {
   // Every exc/inh neuron: bias 200, vth 320: v = 200, 400 > 320 -> spikes
   // at step 1, refractory 1, then step 3... inh is not recorded.
   Result<golden::GoldenModel> m =
-      golden::GoldenModel::create(image, imagegen::loihi1());
+      golden::GoldenModel::create(image, test::loihi1());
   ASSERT_TRUE(bool(m)) << m.error();
   emulator::RecordOptions o;
   o.spikesPath = dir + "/spikes.csv";
@@ -250,7 +226,7 @@ TEST_F(SpikeIOTest, RunAndRecordWritesSpikesAndState) {
 
 TEST_F(SpikeIOTest, RunAndRecordCountsSpikesAndReportsProgress) {
   Result<golden::GoldenModel> m =
-      golden::GoldenModel::create(image, imagegen::loihi1());
+      golden::GoldenModel::create(image, test::loihi1());
   ASSERT_TRUE(bool(m)) << m.error();
   emulator::RecordOptions o;
   std::vector<uint64_t> counts;
@@ -271,7 +247,7 @@ TEST_F(SpikeIOTest, RunAndRecordCountsSpikesAndReportsProgress) {
 
 TEST_F(SpikeIOTest, RunStoppedByOnStepKeepsFilesCompleteToThatStep) {
   Result<golden::GoldenModel> m =
-      golden::GoldenModel::create(image, imagegen::loihi1());
+      golden::GoldenModel::create(image, test::loihi1());
   ASSERT_TRUE(bool(m)) << m.error();
   emulator::RecordOptions o;
   o.statePath = dir + "/state.csv";

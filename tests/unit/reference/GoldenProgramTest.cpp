@@ -1,16 +1,16 @@
 //===- GoldenProgramTest.cpp - Golden model's programs equal the oracle ---===//
 //
-// Property tests of the golden model's vectorised interpreter. On loihi2,
-// random images with program populations (imagegen::RandomOptions::
-// programPopulations: populations of 1..8 compartments, most running a random
-// program of their own with random parameter words, the rest LIF) are run by
-// the golden model and the reference engine on the same random input (sources
-// and External spikes); after every step every compartment's state words and
-// every spike must agree, and at the end every counter. 250 images of about
-// 45 programs each: more than 10^4 programs. On LIF-only random images the
-// golden model's LIF kernels must equal its vectorised interpreter running the
-// LIF program (ModelOptions::interpretLif): the fast path equals the
-// interpreter. A failure names its seed.
+// Property tests of the golden model's programs. On loihi2, random images
+// with program populations (imagegen::RandomOptions::programPopulations:
+// populations of 1..8 compartments, most running a random program of their
+// own with random parameter words, the rest LIF) are run by the golden model
+// and the reference engine on the same random input (sources and External
+// spikes); after every step every compartment's state words and every spike
+// must agree, and at the end every counter. 250 images of about 45 programs
+// each: more than 10^4 programs. On LIF-only random images the golden model's
+// LIF kernels must equal its fused interpreter running the LIF program
+// (ModelOptions::interpretLif): the fast path equals the interpreter. A
+// failure names its seed.
 //
 //===----------------------------------------------------------------------===//
 #include "ReferenceTestUtil.h"

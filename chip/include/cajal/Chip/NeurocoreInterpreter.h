@@ -1,10 +1,10 @@
-//===- NeurocoreInterpreter.h - The reference interpreter: the oracle -*- C++
+//===- NeurocoreInterpreter.h - The reference interpreter -------*- C++ -*-===//
 //-*-===//
 //
 // One compartment update, one instruction at a time, exactly as
 // docs/neurocore-isa.md says. It is written to be read, not to be fast:
-// every other engine (the golden model's vectorised interpreter and LIF fast
-// paths, the SystemC core, the RTL micro-sequencer) is tested against it.
+// the oracle every other engine (the golden model's fused interpreter and
+// fast paths, the SystemC core, the RTL neurocore) is tested against.
 // Programs must have passed validateProgram(); parameter words must lie in
 // their declared ranges.
 //
