@@ -42,10 +42,11 @@ struct RandomCore {
   chip::ResolvedPrograms programs;
   std::string error; ///< resolvePrograms' error, if any
 };
-inline RandomCore randomProgramCore(const chip::Profile &profile,
-                                    uint64_t seed) {
+inline RandomCore randomProgramCore(const chip::Profile &profile, uint64_t seed,
+                                    uint32_t maxCompartments = 48) {
   imagegen::RandomOptions o;
   o.seed = seed;
+  o.maxCompartments = maxCompartments;
   o.minCores = o.maxCores = 1;
   o.steps = 100;
   o.programPopulations = profile.isa.programmable;

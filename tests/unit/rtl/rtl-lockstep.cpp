@@ -1,7 +1,8 @@
 //===- rtl-lockstep.cpp - Many random configurations, RTL vs CoreLogic ----===//
 //
 // rtl-lockstep [--seeds N] [--first F] [--steps S] [--rtl-only 1]
-//              [--profile NAME] [--min-programs P]: runs seeds F..F+N-1 of
+//              [--profile NAME] [--min-programs P] [--max-compartments C]:
+// runs seeds F..F+N-1 of
 // rtltest::randomCore / randomInputs through rtl::runLockstep and prints
 // "N configurations, M steps, K mismatches" and, for each mismatching seed,
 // its first divergence (seed, state words, spikes, spike and accept cycles,
@@ -9,7 +10,9 @@
 // and the simulation speed. The profile is rtl-small unless --profile names
 // another (an installed one, e.g. loihi2); on a programmable profile the
 // cores' populations run random programs (RandomOptions::
-// programPopulations) and the line "P random programs" counts them;
+// programPopulations) and the line "P random programs" counts them (more
+// compartments per core, --max-compartments, default 48, give more programs
+// per configuration);
 // --min-programs P fails a run that checked fewer. --rtl-only 1 runs the
 // same inputs on the RTL alone (no reference, no state reads) and prints its
 // speed: the RTL simulation speed of docs/benchmarks.md. Exit status 1 on
@@ -33,11 +36,12 @@ namespace {
 /// The RTL alone on the same configurations: cycles per second of the
 /// Verilated model (loading excluded).
 int runRtlOnly(const chip::Profile &profile, uint64_t first, uint64_t seeds,
-               uint32_t steps) {
+               uint32_t steps, uint32_t maxCompartments) {
   uint64_t cycles = 0, spikes = 0;
   double seconds = 0;
   for (uint64_t seed = first; seed < first + seeds; ++seed) {
-    const rtltest::RandomCore rc = rtltest::randomProgramCore(profile, seed);
+    const rtltest::RandomCore rc =
+        rtltest::randomProgramCore(profile, seed, maxCompartments);
     if (!rc.error.empty()) {
       std::fprintf(stderr, "seed %llu: %s\n", (unsigned long long)seed,
                    rc.error.c_str());
@@ -74,6 +78,7 @@ int main(int argc, char **argv) {
   uint64_t seeds = 1000, first = 1;
   uint32_t steps = 100;
   uint64_t minPrograms = 0;
+  uint32_t maxCompartments = 48;
   std::string profileName;
   bool rtlOnly = false;
   for (int i = 1; i + 1 < argc; i += 2) {
@@ -91,6 +96,8 @@ int main(int argc, char **argv) {
       profileName = argv[i + 1];
     else if (flag == "--min-programs")
       minPrograms = value;
+    else if (flag == "--max-compartments")
+      maxCompartments = uint32_t(value);
     else {
       std::fprintf(stderr, "rtl-lockstep: unknown option '%s'\n", argv[i]);
       return 2;
@@ -105,12 +112,13 @@ int main(int argc, char **argv) {
     return 2;
   }
   if (rtlOnly)
-    return runRtlOnly(*profile, first, seeds, steps);
+    return runRtlOnly(*profile, first, seeds, steps, maxCompartments);
   uint64_t totalSteps = 0, mismatches = 0, spikes = 0, cycles = 0;
   uint64_t reference = 0, inputSpikes = 0, programs = 0;
   const auto begin = std::chrono::steady_clock::now();
   for (uint64_t seed = first; seed < first + seeds; ++seed) {
-    const rtltest::RandomCore rc = rtltest::randomProgramCore(*profile, seed);
+    const rtltest::RandomCore rc =
+        rtltest::randomProgramCore(*profile, seed, maxCompartments);
     if (!rc.error.empty()) {
       std::fprintf(stderr, "seed %llu: %s\n", (unsigned long long)seed,
                    rc.error.c_str());
