@@ -22,9 +22,9 @@
 // spiked, idle and `cycles` (the slots' cycles of this update, 0 if idle).
 //
 // Sizes are parameters (the neurocore's package gives them from the
-// profile's isa.* fields); operand indices are 4 bits, so every table is
-// read through a multiplexer that gives 0 past its size (the loader's
-// validator keeps programs inside the tables).
+// profile's isa.* fields); operand indices are 4 bits, so a read past a
+// table's size gives 0 (the loader's validator keeps programs inside the
+// tables).
 //
 //===----------------------------------------------------------------------===//
 module neuron_program #(
@@ -81,6 +81,12 @@ module neuron_program #(
   localparam logic [2:0] KindConst = 3'd4, KindInput = 3'd5;
   localparam int MulBits = 48;  // isa::kMultiplierBits
   localparam int PcW = $clog2(MAX_INSTR + 1);
+  // Index widths of the tables (at least one bit).
+  localparam int InstrW = MAX_INSTR > 1 ? $clog2(MAX_INSTR) : 1;
+  localparam int RegW = REGS > 1 ? $clog2(REGS) : 1;
+  localparam int StateW = STATE_WORDS > 1 ? $clog2(STATE_WORDS) : 1;
+  localparam int ParamW = PARAM_WORDS > 1 ? $clog2(PARAM_WORDS) : 1;
+  localparam int ConstW = CONSTS > 1 ? $clog2(CONSTS) : 1;
 
   typedef enum logic [1:0] {
     Off,
@@ -114,41 +120,27 @@ module neuron_program #(
     end
   end
 
-  // ---- table reads: a multiplexer per table, 0 past its size --------------
+  // ---- table reads: indexed, 0 past the table's size ---------------------
   function automatic word_t reg_at(input logic [3:0] i);
-    word_t v = 0;
-    for (int k = 0; k < REGS; k++) if (i == 4'(k)) v = regs_cur[k];
-    return v;
+    return int'(i) < REGS ? regs_cur[i[RegW-1:0]] : 0;
   endfunction
   function automatic logic signed [31:0] st_at(input logic [3:0] i);
-    logic signed [31:0] v = 0;
-    for (int k = 0; k < STATE_WORDS; k++) if (i == 4'(k)) v = st_cur[k];
-    return v;
+    return int'(i) < STATE_WORDS ? st_cur[i[StateW-1:0]] : 0;
   endfunction
   function automatic logic [5:0] bits_at(input logic [3:0] i);
-    logic [5:0] v = 6'd32;
-    for (int k = 0; k < STATE_WORDS; k++) if (i == 4'(k)) v = state_bits[k];
-    return v;
+    return int'(i) < STATE_WORDS ? state_bits[i[StateW-1:0]] : 6'd32;
   endfunction
   function automatic logic signed_at(input logic [3:0] i);
-    logic v = 1'b0;
-    for (int k = 0; k < STATE_WORDS; k++) if (i == 4'(k)) v = state_signed[k];
-    return v;
+    return int'(i) < STATE_WORDS ? state_signed[i[StateW-1:0]] : 1'b0;
   endfunction
   function automatic logic saturate_at(input logic [3:0] i);
-    logic v = 1'b0;
-    for (int k = 0; k < STATE_WORDS; k++) if (i == 4'(k)) v = state_saturate[k];
-    return v;
+    return int'(i) < STATE_WORDS ? state_saturate[i[StateW-1:0]] : 1'b0;
   endfunction
   function automatic word_t param_at(input logic [3:0] i);
-    word_t v = 0;
-    for (int k = 0; k < PARAM_WORDS; k++) if (i == 4'(k)) v = params[k];
-    return v;
+    return int'(i) < PARAM_WORDS ? params[i[ParamW-1:0]] : 0;
   endfunction
   function automatic word_t const_at(input logic [3:0] i);
-    word_t v = 0;
-    for (int k = 0; k < CONSTS; k++) if (i == 4'(k)) v = consts[k];
-    return v;
+    return int'(i) < CONSTS ? consts[i[ConstW-1:0]] : 0;
   endfunction
 
   // ---- reads and writes of words, as the interpreter's Machine -----------
@@ -241,8 +233,7 @@ module neuron_program #(
   word_t counter_value;
 
   always_comb begin
-    instr = 64'b0;
-    for (int k = 0; k < MAX_INSTR; k++) if (pc_cur == PcW'(k)) instr = code[k];
+    instr = int'(pc_cur) < MAX_INSTR ? code[pc_cur[InstrW-1:0]] : 64'b0;
     op = instr[5:0];
     od = instr[12:6];
     oa = instr[19:13];
