@@ -11,6 +11,7 @@
 //===----------------------------------------------------------------------===//
 #include "cajal/Rtl/CoreInputs.h"
 
+#include "cajal/Chip/CompartmentPrograms.h"
 #include "cajal/Golden/GoldenModel.h"
 #include "cajal/SystemC/CoreLogic.h"
 
@@ -52,7 +53,11 @@ coreInputsFromGolden(const chip::Image &image, const chip::Profile &profile,
                  hits[begin[k] + i]);
   }
   const chip::Core &target = image.cores[core];
-  systemc::CoreLogic logic(target, profile);
+  // The core's compartments run their programs, as in the golden model.
+  auto resolved = chip::resolvePrograms(image, profile);
+  if (!resolved)
+    return resolved.takeError();
+  systemc::CoreLogic logic(target, profile, *resolved, core);
   std::vector<systemc::CoreLogic::Emission> emitted;
   std::vector<std::vector<uint32_t>> inputs(steps);
   for (uint32_t t = 0; t < steps; ++t) {

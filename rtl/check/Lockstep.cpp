@@ -4,11 +4,12 @@
 // at the cycle the RTL's harness offers it and its queue has room
 // (SynapseUnitTimer, the SystemC core's timing), then runs
 // CoreLogic::update(t), whose spikes carry the cycle their compartment's
-// update ends; the step ends when the update and the synapse unit are both
-// done. The RTL gets step_start and the same spikes from the same cycle.
-// Compared, in order: the spiking sets (both in index order), each spike's
-// cycle, each input's accept cycle, the step's cycles, and every
-// compartment's state, read through the RTL's state port.
+// update ends (an active update its program's chip::programCost, an idle one
+// the inactive update's); the step ends when the update and the synapse unit
+// are both done. The RTL gets step_start and the same spikes from the same
+// cycle. Compared, in order: the spiking sets (both in index order), each
+// spike's cycle, each input's accept cycle, the step's cycles, and every
+// compartment's state words, read through the RTL's state port.
 //
 //===----------------------------------------------------------------------===//
 #include "cajal/Rtl/Lockstep.h"
@@ -75,16 +76,19 @@ std::optional<Divergence> compareCycles(uint32_t step, const char *field,
   return std::nullopt;
 }
 
+/// First differing state word; fields are named after the program's words.
 std::optional<Divergence> compareState(uint32_t step, uint32_t c,
-                                       const chip::CompartmentState &rtl,
-                                       const chip::CompartmentState &ref) {
-  if (rtl.u != ref.u)
-    return Divergence{step, c, "u", rtl.u, ref.u};
-  if (rtl.v != ref.v)
-    return Divergence{step, c, "v", rtl.v, ref.v};
-  if (rtl.refractoryLeft != ref.refractoryLeft)
-    return Divergence{step, c, "refractory", rtl.refractoryLeft,
-                      ref.refractoryLeft};
+                                       const chip::Program &program,
+                                       const std::vector<int32_t> &rtl,
+                                       const std::vector<int32_t> &ref) {
+  for (size_t i = 0; i < ref.size(); ++i) {
+    const int32_t got = i < rtl.size() ? rtl[i] : 0;
+    if (got != ref[i])
+      return Divergence{step, c,
+                        i < program.state.size() ? program.state[i].name
+                                                 : "s" + std::to_string(i),
+                        got, ref[i]};
+  }
   return std::nullopt;
 }
 
@@ -102,6 +106,14 @@ runLockstep(const chip::Core &rtlCore, const chip::Core &referenceCore,
             const chip::Profile &profile,
             const std::vector<std::vector<uint32_t>> &inputs,
             const LockstepTrace &trace) {
+  return runLockstep(rtlCore, referenceCore, profile, inputs, trace, {});
+}
+
+Result<LockstepReport>
+runLockstep(const chip::Core &rtlCore, const chip::Core &referenceCore,
+            const chip::Profile &profile,
+            const std::vector<std::vector<uint32_t>> &inputs,
+            const LockstepTrace &trace, const LockstepPrograms &programs) {
   if (rtlCore.compartments.size() != referenceCore.compartments.size())
     return makeError("lockstep: RTL core has " +
                      std::to_string(rtlCore.compartments.size()) +
@@ -116,7 +128,10 @@ runLockstep(const chip::Core &rtlCore, const chip::Core &referenceCore,
                          ": input axon " + std::to_string(a) +
                          " out of range (core has " +
                          std::to_string(axonCount) + " input axons)");
-  auto rtl = RtlCore::create(rtlCore, profile);
+  auto rtl = programs.resolved
+                 ? RtlCore::create(rtlCore, profile, *programs.resolved,
+                                   programs.imageCore)
+                 : RtlCore::create(rtlCore, profile);
   if (!rtl)
     return rtl.takeError();
   std::optional<CoreVcd> vcd;
@@ -130,7 +145,16 @@ runLockstep(const chip::Core &rtlCore, const chip::Core &referenceCore,
       return v.takeError();
     vcd.emplace(std::move(*v));
   }
-  systemc::CoreLogic ref(referenceCore, profile);
+  std::optional<systemc::CoreLogic> logic;
+  if (programs.resolved)
+    logic.emplace(referenceCore, profile, *programs.resolved,
+                  programs.imageCore);
+  else
+    logic.emplace(referenceCore, profile);
+  systemc::CoreLogic &ref = *logic;
+  // The state words' names, per compartment's program.
+  const CoreProgramTable table = coreProgramTable(
+      referenceCore, profile, programs.resolved, programs.imageCore);
   const systemc::Timing timing = systemc::timingFor(profile);
   systemc::SynapseUnitTimer synapseUnit(timing);
   LockstepReport rep;
@@ -191,7 +215,8 @@ runLockstep(const chip::Core &rtlCore, const chip::Core &referenceCore,
       break;
     }
     for (uint32_t c = 0; c < n && !rep.divergence; ++c) {
-      rep.divergence = compareState(t, c, (*rtl)->state(c), ref.state(c));
+      rep.divergence = compareState(t, c, table.programs[table.programOf[c]],
+                                    (*rtl)->stateWords(c), ref.stateWords(c));
       ++rep.stateChecks;
     }
     if (rep.divergence)

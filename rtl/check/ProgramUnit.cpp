@@ -47,7 +47,9 @@ public:
 
 namespace {
 constexpr unsigned kBuildMaxInstructions = CAJAL_RTL_PROGRAM_MAX_INSTR;
-constexpr unsigned kWords = 16; // operand indices are 4 bits
+constexpr unsigned kStateWords = CAJAL_RTL_PROGRAM_STATE_WORDS;
+constexpr unsigned kParamWords = CAJAL_RTL_PROGRAM_PARAM_WORDS;
+constexpr unsigned kConsts = CAJAL_RTL_PROGRAM_CONSTS;
 
 Status checkBuild(const chip::Profile &profile) {
   const chip::IsaLimits &isa = profile.isa;
@@ -60,6 +62,14 @@ Status checkBuild(const chip::Profile &profile) {
   if (isa.maxInstructions > kBuildMaxInstructions)
     return mismatch("isa.maxInstructions", isa.maxInstructions,
                     kBuildMaxInstructions);
+  if (isa.registers > CAJAL_RTL_PROGRAM_REGS)
+    return mismatch("isa.registers", isa.registers, CAJAL_RTL_PROGRAM_REGS);
+  if (isa.maxStateWords > kStateWords)
+    return mismatch("isa.maxStateWords", isa.maxStateWords, kStateWords);
+  if (isa.maxParamWords > kParamWords)
+    return mismatch("isa.maxParamWords", isa.maxParamWords, kParamWords);
+  if (isa.maxConstants > kConsts)
+    return mismatch("isa.maxConstants", isa.maxConstants, kConsts);
   if (isa.aluCycles != CAJAL_RTL_PROGRAM_ALU_CYCLES)
     return mismatch("isa.aluCycles", isa.aluCycles,
                     CAJAL_RTL_PROGRAM_ALU_CYCLES);
@@ -95,18 +105,19 @@ Status ProgramUnit::load(const chip::Program &program) {
     top.code[i] = i < program.code.size() ? program.code[i] : 0;
   top.code_len = uint16_t(program.code.size());
   uint32_t isSigned = 0, saturate = 0;
-  for (unsigned i = 0; i < kWords; ++i) {
+  for (unsigned i = 0; i < kStateWords; ++i) {
     const bool declared = i < program.state.size();
     top.state_bits[i] = declared ? program.state[i].bits : 32;
     if (declared && program.state[i].isSigned)
       isSigned |= 1u << i;
     if (declared && program.state[i].overflow == chip::Overflow::Saturate)
       saturate |= 1u << i;
+  }
+  for (unsigned i = 0; i < kConsts; ++i)
     top.consts[i] =
         uint64_t(i < program.constants.size() ? program.constants[i] : 0);
-  }
-  top.state_signed = uint16_t(isSigned);
-  top.state_saturate = uint16_t(saturate);
+  top.state_signed = isSigned;
+  top.state_saturate = saturate;
   top.state_count = uint8_t(program.state.size());
   top.refr_enable = program.refractoryWord >= 0;
   top.refr_word =
@@ -129,15 +140,16 @@ ProgramUpdate ProgramUnit::update(const std::vector<int32_t> &state,
                                   const std::vector<int64_t> &params,
                                   int64_t q) {
   Vneuron_program &top = model->top;
-  for (unsigned i = 0; i < kWords; ++i) {
+  for (unsigned i = 0; i < kStateWords; ++i)
     top.state_in[i] = uint32_t(i < state.size() ? state[i] : 0);
+  for (unsigned i = 0; i < kParamWords; ++i)
     top.params[i] = uint64_t(i < params.size() ? params[i] : 0);
-  }
   top.q = uint64_t(q);
   top.start = 1;
   model->tick();
   top.start = 0;
-  // At most 2^16 cycles per slot: anything longer is a hung sequencer.
+  // `done` follows the update's last cycle; at most 2^16 cycles per slot:
+  // anything longer is a hung sequencer.
   const uint64_t bound = uint64_t(kBuildMaxInstructions + 2) << 16;
   for (uint64_t t = 0; t < bound && !top.done; ++t)
     model->tick();

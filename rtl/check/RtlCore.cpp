@@ -1,33 +1,161 @@
 //===- RtlCore.cpp - The Verilated RTL neurocore, driven from C++ ---------===//
 //
 // The neurocore is Verilated once per profile (RtlCoreSmall.cpp,
-// RtlCoreLoihi1.cpp, both from RtlVariant.inc). RtlCore picks the build
-// whose generated package matches the profile and forwards to its model.
+// RtlCoreLoihi1.cpp, RtlCoreLoihi2.cpp, each from RtlVariant.inc). RtlCore
+// picks the build whose package matches the profile, builds the core's
+// program table (the distinct programs its compartments run, each loaded
+// once) and checks that every program fits the build's tables before the
+// model is loaded.
 //
 //===----------------------------------------------------------------------===//
 #include "cajal/Rtl/RtlCore.h"
 
 #include "RtlVariant.h"
 
+#include "cajal/Chip/StandardPrograms.h"
+
 namespace cajal::rtl {
 
 namespace {
 
 std::vector<const detail::RtlVariant *> variants() {
-  return {&detail::smallVariant(), &detail::loihi1Variant()};
+  return {&detail::smallVariant(), &detail::loihi1Variant(),
+          &detail::loihi2Variant()};
+}
+
+const detail::RtlVariant *variantFor(const chip::Profile &profile) {
+  for (const detail::RtlVariant *v : variants())
+    if (v->check(profile))
+      return v;
+  return nullptr;
+}
+
+/// Highest scratch register a program names, plus one.
+uint32_t registersUsed(const chip::Program &program) {
+  uint32_t used = 0;
+  for (uint64_t word : program.code) {
+    const chip::isa::Instruction in = chip::isa::decode(word);
+    for (const chip::isa::Operand &o : {in.d, in.a, in.b, in.c})
+      if (o.kind == chip::isa::OperandKind::Reg)
+        used = std::max(used, uint32_t(o.index) + 1);
+  }
+  return used;
+}
+
+/// Whether `program` fits the build's tables; the error says what exceeds
+/// what.
+Status programFits(const chip::Program &program, const RtlBuild &b) {
+  const auto exceeds = [&](const std::string &what, size_t have, uint32_t holds,
+                           const char *per) {
+    return makeError("program \"" + program.name + "\" has " +
+                     std::to_string(have) + " " + what +
+                     "; the RTL neurocore " + "(profile '" + b.profile +
+                     "') holds " + std::to_string(holds) + " " + per);
+  };
+  if (program.code.size() > b.instructions)
+    return exceeds("instructions", program.code.size(), b.instructions,
+                   "per program");
+  if (registersUsed(program) > b.registers)
+    return exceeds("registers in use", registersUsed(program), b.registers,
+                   "scratch registers");
+  if (program.state.size() > b.stateWords)
+    return exceeds("state words", program.state.size(), b.stateWords,
+                   "per compartment");
+  if (program.params.size() > b.paramWords)
+    return exceeds("parameter words", program.params.size(), b.paramWords,
+                   "per compartment");
+  if (program.constants.size() > b.constants)
+    return exceeds("constants", program.constants.size(), b.constants,
+                   "per program");
+  return Status::ok();
+}
+
+Status tableFits(size_t programs, const RtlBuild &b) {
+  if (programs > b.programs)
+    return makeError("runs " + std::to_string(programs) +
+                     " distinct programs; the RTL neurocore (profile '" +
+                     b.profile + "') holds " + std::to_string(b.programs) +
+                     " per core");
+  return Status::ok();
 }
 
 } // namespace
 
+CoreProgramTable coreProgramTable(const chip::Core &core,
+                                  const chip::Profile &profile,
+                                  const chip::ResolvedPrograms *resolved,
+                                  uint32_t imageCore) {
+  CoreProgramTable t;
+  const uint32_t n = uint32_t(core.compartments.size());
+  // Image program index -> table index (UINT32_MAX: not loaded yet).
+  std::vector<uint32_t> local(resolved ? resolved->programs.size() : 3,
+                              UINT32_MAX);
+  for (uint32_t c = 0; c < n; ++c) {
+    uint32_t p;
+    bool lif = true;
+    if (resolved) {
+      p = resolved->compartmentProgram[imageCore][c];
+      lif = resolved->lifFamily[p];
+    } else {
+      p = uint32_t(chip::lifResetOf(core.compartments[c]));
+    }
+    if (local[p] == UINT32_MAX) {
+      local[p] = uint32_t(t.programs.size());
+      t.programs.push_back(
+          resolved ? resolved->programs[p]
+                   : chip::lifProgram(profile.neuron, chip::LifReset(p)));
+    }
+    t.programOf.push_back(local[p]);
+    t.params.push_back(
+        chip::compartmentParamWords(core, c, lif, profile.neuron));
+    t.state.push_back(chip::initialStateWords(t.programs[local[p]]));
+  }
+  return t;
+}
+
 Status checkRtlProfile(const chip::Profile &profile) {
-  const detail::RtlVariant *named = nullptr;
+  // The build of the same name, else the one with the fewest differences.
+  const detail::RtlVariant *nearest = nullptr;
   for (const detail::RtlVariant *v : variants()) {
     if (v->check(profile))
       return Status::ok();
     if (v->build.profile == profile.name)
-      named = v;
+      return v->check(profile);
+    if (!nearest || v->distance(profile) < nearest->distance(profile))
+      nearest = v;
   }
-  return (named ? named : variants().front())->check(profile);
+  return nearest->check(profile);
+}
+
+Status checkRtlPrograms(const chip::Image &image,
+                        const chip::ResolvedPrograms &resolved,
+                        const chip::Profile &profile) {
+  const detail::RtlVariant *v = variantFor(profile);
+  if (!v)
+    return checkRtlProfile(profile);
+  for (const chip::Population &pop : image.populations) {
+    if (pop.program == chip::Population::kLifByRecord ||
+        pop.program >= image.programs.size())
+      continue;
+    if (Status s = programFits(image.programs[pop.program], v->build); !s)
+      return makeError("population \"" + pop.name + "\" runs " + s.error());
+  }
+  for (uint32_t k = 0; k < resolved.compartmentProgram.size(); ++k) {
+    std::vector<bool> used(resolved.programs.size(), false);
+    size_t distinct = 0;
+    for (uint32_t p : resolved.compartmentProgram[k]) {
+      if (!used[p]) {
+        used[p] = true;
+        ++distinct;
+        // LIF programs named by records only (no population names them).
+        if (Status s = programFits(resolved.programs[p], v->build); !s)
+          return makeError("core " + std::to_string(k) + " runs " + s.error());
+      }
+    }
+    if (Status s = tableFits(distinct, v->build); !s)
+      return makeError("core " + std::to_string(k) + " " + s.error());
+  }
+  return Status::ok();
 }
 
 std::vector<RtlBuild> RtlCore::builds() {
@@ -38,25 +166,59 @@ std::vector<RtlBuild> RtlCore::builds() {
 }
 
 Result<std::unique_ptr<RtlCore>> RtlCore::create(const chip::Core &core,
-                                                 const chip::Profile &profile) {
-  for (const detail::RtlVariant *v : variants()) {
-    if (!v->check(profile))
-      continue;
-    auto m = v->create(core);
-    if (!m)
-      return m.takeError();
-    return std::unique_ptr<RtlCore>(new RtlCore(std::move(*m)));
-  }
-  return makeError(checkRtlProfile(profile).error());
+                                                 const chip::Profile &profile,
+                                                 CoreProgramTable table) {
+  const detail::RtlVariant *v = variantFor(profile);
+  if (!v)
+    return makeError(checkRtlProfile(profile).error());
+  if (Status s = tableFits(table.programs.size(), v->build); !s)
+    return makeError("RTL neurocore: the core " + s.error());
+  for (const chip::Program &p : table.programs)
+    if (Status s = programFits(p, v->build); !s)
+      return makeError("RTL neurocore: " + s.error());
+  auto m = v->create(core, table);
+  if (!m)
+    return m.takeError();
+  return std::unique_ptr<RtlCore>(new RtlCore(std::move(*m), std::move(table)));
 }
 
-RtlCore::RtlCore(std::unique_ptr<detail::RtlModel> m) : model(std::move(m)) {}
+Result<std::unique_ptr<RtlCore>> RtlCore::create(const chip::Core &core,
+                                                 const chip::Profile &profile) {
+  return create(core, profile, coreProgramTable(core, profile, nullptr, 0));
+}
+
+Result<std::unique_ptr<RtlCore>>
+RtlCore::create(const chip::Core &core, const chip::Profile &profile,
+                const chip::ResolvedPrograms &resolved, uint32_t imageCore) {
+  return create(core, profile,
+                coreProgramTable(core, profile, &resolved, imageCore));
+}
+
+RtlCore::RtlCore(std::unique_ptr<detail::RtlModel> m, CoreProgramTable t)
+    : model(std::move(m)), table(std::move(t)) {}
 RtlCore::~RtlCore() = default;
 
 RtlStep RtlCore::step(const std::vector<uint32_t> &axons) {
   return model->step(axons);
 }
-chip::CompartmentState RtlCore::state(uint32_t c) { return model->state(c); }
+
+std::vector<int32_t> RtlCore::stateWords(uint32_t c) {
+  std::vector<int32_t> words = model->stateWords(c);
+  words.resize(table.programs[table.programOf[c]].state.size());
+  return words;
+}
+
+chip::CompartmentState RtlCore::state(uint32_t c) {
+  const std::vector<int32_t> w = stateWords(c);
+  const chip::Program &p = table.programs[table.programOf[c]];
+  chip::CompartmentState s;
+  s.u = w.size() > 0 ? w[0] : 0;
+  s.v = w.size() > 1 ? w[1] : 0;
+  s.refractoryLeft =
+      p.refractoryWord >= 0 ? uint8_t(w[size_t(p.refractoryWord)]) : 0;
+  return s;
+}
+
 uint64_t RtlCore::cycles() const { return model->cycles(); }
 Status RtlCore::openTrace(const std::string &vcdPath) {
   return model->openTrace(vcdPath);

@@ -14,6 +14,7 @@
 #include "cajal/SystemC/Timing.h"
 
 #include <memory>
+#include <vector>
 
 namespace cajal::rtl::detail {
 
@@ -22,7 +23,7 @@ class RtlModel {
 public:
   virtual ~RtlModel() = default;
   virtual RtlStep step(const std::vector<uint32_t> &axons) = 0;
-  virtual chip::CompartmentState state(uint32_t c) = 0;
+  virtual std::vector<int32_t> stateWords(uint32_t c) = 0;
   virtual uint64_t cycles() const = 0;
   virtual Status openTrace(const std::string &vcdPath) = 0;
 };
@@ -31,12 +32,17 @@ public:
 struct RtlVariant {
   RtlBuild build;
   Status (*check)(const chip::Profile &profile);
-  /// Error if `core` does not fit the build's sizes.
-  Result<std::unique_ptr<RtlModel>> (*create)(const chip::Core &core);
+  /// How many of the build's fields differ from the profile's.
+  unsigned (*distance)(const chip::Profile &profile);
+  /// Error if `core` does not fit the build's sizes (`table` is checked
+  /// by the caller, RtlCore.cpp).
+  Result<std::unique_ptr<RtlModel>> (*create)(const chip::Core &core,
+                                              const CoreProgramTable &table);
 };
 
 const RtlVariant &smallVariant();
 const RtlVariant &loihi1Variant();
+const RtlVariant &loihi2Variant();
 
 } // namespace cajal::rtl::detail
 

@@ -5,8 +5,9 @@
 # (default build-rtl-coverage) with -DCAJAL_RTL_COVERAGE=ON (verilator
 # --coverage: line and toggle points), builds rtl-lockstep and rtl-tests,
 # runs SEEDS (default 1000) random configurations of 100 steps against the
-# SystemC core model and the directed tests (saturation, back-pressure, a
-# core without compartments, ...), merges the per-model counters with
+# SystemC core model, SEEDS / 5 random loihi2 cores running random programs
+# (40 steps), and the directed tests (saturation, back-pressure, a core
+# without compartments, programs, ...), merges the per-model counters with
 # verilator_coverage, writes an annotated source tree and prints the line
 # and toggle figures.
 #
@@ -23,6 +24,8 @@ rm -rf "$out"
 mkdir -p "$out/data"
 CAJAL_PROFILE_DIR="$src/chip/profiles" CAJAL_RTL_COVERAGE_DIR="$out/data" \
   "$build/bin/rtl-lockstep" --seeds "$seeds" --steps 100
+CAJAL_PROFILE_DIR="$src/chip/profiles" CAJAL_RTL_COVERAGE_DIR="$out/data" \
+  "$build/bin/rtl-lockstep" --profile loihi2 --seeds $((seeds / 5)) --steps 40
 CAJAL_PROFILE_DIR="$src/chip/profiles" CAJAL_RTL_COVERAGE_DIR="$out/data" \
   "$build/bin/rtl-tests" --gtest_brief=1
 find "$out/data" -name '*.dat' > "$out/files.txt"

@@ -58,41 +58,73 @@ def cycles_for(ns, clock_hz):
 
 
 # The RTL's shortest schedule per operation (docs/neurocore.md): a synaptic
-# op reads an accumulator, then writes it; an update reads a compartment's
-# parameters, state and accumulator, then writes; a dispatch waits one cycle
-# for the input-axon entry.
+# op reads an accumulator, then writes it; a dispatch waits one cycle for the
+# input-axon entry; an update's first instruction slot runs in the cycle after
+# its words were read (at the previous update's last edge), so an update, and
+# an instruction slot, lasts at least one cycle.
 MIN_CYCLES = {"SYNOP_CYCLES": ("cost.synapticOpNs", 2),
-              "UPD_ACTIVE_CYCLES": ("isa.aluCycles, isa.multiplyCycles, isa.spikeCycles", 2),
-              "UPD_INACTIVE_CYCLES": ("cost.neuronUpdateInactiveNs", 2),
-              "DISPATCH_CYCLES": ("core.spikeDispatchCycles", 1)}
-
-
-# The LIF program's instructions by cost class (chip::lifProgram: SAT, ADD x3,
-# CLIP; DECAY x2; REFR, FIRE): an active update costs what chip::programCost
-# prices it at, as in the SystemC core (systemc::Timing::activeUpdateCycles).
-LIF_INSTRUCTIONS = {"isa.aluCycles": 5, "isa.multiplyCycles": 2, "isa.spikeCycles": 2}
-
-
-def lif_update_cycles(f):
-    return sum(count * f[field] for field, count in LIF_INSTRUCTIONS.items())
+              "UPD_INACTIVE_CYCLES": ("cost.neuronUpdateInactiveNs", 1),
+              "DISPATCH_CYCLES": ("core.spikeDispatchCycles", 1),
+              "ALU_CYCLES": ("isa.aluCycles", 1),
+              "MUL_CYCLES": ("isa.multiplyCycles", 1),
+              "SPIKE_CYCLES": ("isa.spikeCycles", 1)}
 
 
 def derive_timing(f, name):
-    """The micro-architecture's cycle counts, shared with the SystemC core."""
+    """The micro-architecture's cycle counts, shared with the SystemC core.
+    An active update costs its program's slots, each its cost class's
+    isa.* cycles (chip::programCost); nothing here prices a particular
+    program."""
     clock = f["cost.clockHz"]
     p = {"SYNOP_CYCLES": cycles_for(f["cost.synapticOpNs"], clock),
-         "UPD_ACTIVE_CYCLES": lif_update_cycles(f),
          "UPD_INACTIVE_CYCLES": cycles_for(f["cost.neuronUpdateInactiveNs"], clock),
-         "DISPATCH_CYCLES": f["core.spikeDispatchCycles"]}
+         "DISPATCH_CYCLES": f["core.spikeDispatchCycles"],
+         "ALU_CYCLES": f["isa.aluCycles"],
+         "MUL_CYCLES": f["isa.multiplyCycles"],
+         "SPIKE_CYCLES": f["isa.spikeCycles"]}
     for key, (field, least) in MIN_CYCLES.items():
         if p[key] < least:
             raise SystemExit(
                 f"profile '{name}': {field} gives {p[key]} cycle(s) at cost.clockHz = "
                 f"{clock:g}; the RTL neurocore needs at least {least} (docs/neurocore.md)")
-    p["PHASE_W"] = bits_for(max(p.values()))
+    p["PHASE_W"] = bits_for(max(p["SYNOP_CYCLES"], p["DISPATCH_CYCLES"]))
+    # The longest active update: every slot of the longest program at the
+    # dearest cost class (a bound for the harness's hang check).
+    p["MAX_UPDATE_CYCLES"] = f["isa.maxInstructions"] * max(
+        p["ALU_CYCLES"], p["MUL_CYCLES"], p["SPIKE_CYCLES"])
     p["QUEUE_DEPTH"] = f["core.inputQueueDepth"]
     p["QUEUE_ADDR_W"] = clog2(f["core.inputQueueDepth"])
     p["QUEUE_COUNT_W"] = bits_for(f["core.inputQueueDepth"])
+    return p
+
+
+# Program-table entries of a programmable core: distinct programs one core
+# can hold (a core never runs more programs than it has compartments).
+PROGRAM_TABLE = 64
+
+
+def derive_programs(f):
+    """Sizes of the update unit from the profile's isa.* limits. Operand
+    indices are 4 bits (16 words of each kind at most)."""
+    p = {}
+    for key, field in (("MAX_INSTR", "isa.maxInstructions"), ("REGS", "isa.registers"),
+                       ("STATE_WORDS", "isa.maxStateWords"),
+                       ("PARAM_WORDS", "isa.maxParamWords")):
+        p[key] = f[field]
+        if not 1 <= p[key] <= (1 << 16 if key == "MAX_INSTR" else 16):
+            raise SystemExit(f"{field} = {p[key]} is outside what the RTL sequencer can address")
+    p["CONSTS"] = max(1, f["isa.maxConstants"])  # an empty table has one zero
+    if f["isa.maxConstants"] > 16:
+        raise SystemExit(f"isa.maxConstants = {f['isa.maxConstants']} exceeds 16")
+    p["INSTR_ADDR_W"] = clog2(p["MAX_INSTR"])
+    p["STATE_IDX_W"] = clog2(p["STATE_WORDS"])
+    p["PARAM_IDX_W"] = clog2(p["PARAM_WORDS"])
+    p["CONST_IDX_W"] = clog2(p["CONSTS"])
+    if f["isa.programmable"]:
+        p["PROGRAMS"] = min(PROGRAM_TABLE, f["core.compartments"])
+    else:  # the LIF program in each reset mode the profile allows
+        p["PROGRAMS"] = 3 if f["neuron.resetBySubtraction"] else 2
+    p["PROG_W"] = clog2(p["PROGRAMS"])
     return p
 
 
@@ -122,31 +154,17 @@ def derive(f):
     p["SYN_COUNT_W"] = bits_for(max_synapses)
     p["PER_WORD_W"] = bits_for(f["synapse.wordBits"] // min_syn_bits)
     p["FIELD_SHIFT_W"] = bits_for(f["synapse.wordBits"])
-    p["DECAY_BITS"] = f["neuron.decayBits"]
-    p["CURRENT_BITS"] = f["neuron.currentBits"]
-    p["ACC_BITS"] = f["neuron.accumulatorBits"]
-    p["BIAS_MAN_W"] = bits_for(f["neuron.biasMantissaMax"]) + 1
-    p["BIAS_EXP_W"] = bits_for(f["neuron.biasExponentMax"])
-    p["VTH_MAN_BITS"] = f["neuron.thresholdMantissaBits"]
-    p["VTH_SHIFT"] = f["neuron.thresholdShift"]
-    p["VMIN_EXP_W"] = bits_for(f["neuron.vminExponentMax"])
-    p["VMAX_EXP_W"] = bits_for(f["neuron.vmaxExponentMax"])
-    p["VMAX_BASE"] = f["neuron.vmaxBase"]
-    p["REF_W"] = bits_for(f["neuron.refractoryMax"])
-    # v lies in [vmin, max(vmax, vth)] (v <= vth unless it spikes).
-    vmax_bits = f["neuron.vmaxBase"] + 2 * f["neuron.vmaxExponentMax"]
-    p["V_W"] = max(f["neuron.vminExponentMax"], vmax_bits) + 1
+    # The neuron.* formats shape programs and their parameter words (C++),
+    # not the RTL: the sequencer runs whatever program the core is given.
     # Dendritic accumulator: exact sum of every synapse of the memory at the
     # largest weight, so that saturation at read time sees the true sum.
     wmax_bits = f["synapse.weightBitsMax"] + max(
         0, f["synapse.weightShift"] + emax)
     p["ACC_W"] = max(wmax_bits + bits_for(max_synapses) + 1,
                      f["neuron.accumulatorBits"] + 2)
-    # Arithmetic width of the compartment update: |v| * 2^decayBits fits.
-    p["AW"] = 64
-    need = max(p["V_W"], p["CURRENT_BITS"], p["ACC_W"]) + p["DECAY_BITS"] + 2
-    if need > 64 or f["neuron.thresholdMantissaBits"] + f["neuron.thresholdShift"] > 62:
-        raise SystemExit("profile widths exceed the 64-bit update datapath")
+    # The sequencer's input q is 64 bits.
+    if p["ACC_W"] > 64:
+        raise SystemExit("profile widths exceed the 64-bit accumulator the sequencer reads")
     return p
 
 
@@ -158,6 +176,7 @@ def main():
     ns = sys.argv[5] if len(sys.argv) == 6 else "cajal::rtl::pkg"
     name, fields = load_fields(prof, pdir)
     p = derive(fields)
+    p.update(derive_programs(fields))
     p.update(derive_timing(fields, name))
     sv = [f"// Generated by rtl/gen/gen_package.py from profile '{name}'. Do not edit.",
           "/* verilator lint_off UNUSEDPARAM */",

@@ -19,16 +19,20 @@
 //    the next word; cycle 1 writes accumulator + weight. Accumulators are
 //    exact (ACC_W bits), so the order of spikes cannot change a result.
 //  - update unit: step_start (with the synapse unit and queue empty)
-//    advances the ring slot and updates every compartment in index order:
-//    cycle 0 reads parameters, state and accumulator; cycle 1 computes
-//    (compartment_update) and, unless the compartment is inactive (zero
-//    state, bias and input), writes the state, clears the accumulator and
-//    takes UPD_ACTIVE_CYCLES in all, an inactive one UPD_INACTIVE_CYCLES.
-//    A spike is out_valid/out_compartment in the cycle after the
-//    compartment's last; step_done pulses with the last compartment's.
-//    The remaining cycles of an op or update are wait states: the profile's
-//    latencies (Davies 2018) are slower than this datapath needs.
-//  - state read port: rd_en/rd_addr give u, v, refractory a cycle later.
+//    advances the ring slot and updates every compartment in index order
+//    by running its program (neuron_program: micro-sequencer and ALU) over
+//    its state and parameter words and its accumulator q. Compartment c's
+//    program index, words and accumulator are read at the edge that ends
+//    c - 1's update (edge 0 for compartment 0), so the program's first slot
+//    executes in the next cycle: an active update lasts exactly its
+//    program's price (isa.* cycles per slot), an idle one (the program's
+//    idle rule) UPD_INACTIVE_CYCLES. At the update's last edge the state
+//    words are written back, the accumulator cleared and a spike is
+//    out_valid/out_compartment in the following cycle; step_done pulses
+//    with the last compartment's. The program table (code, header,
+//    constants) is a register file written through the configuration port,
+//    read combinationally by the sequencer, as a micro-code store.
+//  - state read port: rd_en/rd_addr give the state words a cycle later.
 //
 //===----------------------------------------------------------------------===//
 module neurocore
@@ -38,18 +42,37 @@ module neurocore
     input  logic                           rst_n,
     // Configuration.
     input  logic        [ CMP_COUNT_W-1:0] cfg_num_compartments,
-    input  logic                           cfg_cmp_we,
+    input  logic                           cfg_cmp_we,      // compartment's program
     input  logic        [  CMP_ADDR_W-1:0] cfg_cmp_addr,
-    input  logic        [  DECAY_BITS-1:0] cfg_decay_u,
-    input  logic        [  DECAY_BITS-1:0] cfg_decay_v,
-    input  logic        [  BIAS_MAN_W-1:0] cfg_bias_man,   // two's complement
-    input  logic        [  BIAS_EXP_W-1:0] cfg_bias_exp,
-    input  logic        [       REF_W-1:0] cfg_refractory,
-    input  logic        [VTH_MAN_BITS-1:0] cfg_vth_man,
-    input  logic        [  VMIN_EXP_W-1:0] cfg_vmin_exp,
-    input  logic        [  VMAX_EXP_W-1:0] cfg_vmax_exp,
-    input  logic                           cfg_reset_sub,
-    input  logic                           cfg_no_spike,
+    input  logic        [      PROG_W-1:0] cfg_cmp_program,
+    input  logic                           cfg_param_we,    // one parameter word
+    input  logic        [  CMP_ADDR_W-1:0] cfg_param_cmp,
+    input  logic        [ PARAM_IDX_W-1:0] cfg_param_index,
+    input  logic        [            63:0] cfg_param_data,
+    input  logic                           cfg_state_we,    // one state word
+    input  logic        [  CMP_ADDR_W-1:0] cfg_state_cmp,
+    input  logic        [ STATE_IDX_W-1:0] cfg_state_index,
+    input  logic        [            31:0] cfg_state_data,
+    input  logic                           cfg_prog_we,     // a program's header
+    input  logic        [      PROG_W-1:0] cfg_prog_addr,
+    input  logic        [            15:0] cfg_prog_len,
+    input  logic        [             5:0] cfg_prog_state_bits    [STATE_WORDS],
+    input  logic        [ STATE_WORDS-1:0] cfg_prog_state_signed,
+    input  logic        [ STATE_WORDS-1:0] cfg_prog_state_saturate,
+    input  logic        [             4:0] cfg_prog_state_count,
+    input  logic                           cfg_prog_refr_enable,
+    input  logic        [             3:0] cfg_prog_refr_word,
+    input  logic        [             6:0] cfg_prog_refr_period,
+    input  logic                           cfg_prog_skip_idle,
+    input  logic        [ PARAM_WORDS-1:0] cfg_prog_idle_params,
+    input  logic                           cfg_code_we,     // one instruction
+    input  logic        [      PROG_W-1:0] cfg_code_prog,
+    input  logic        [ INSTR_ADDR_W-1:0] cfg_code_addr,
+    input  logic        [            63:0] cfg_code_data,
+    input  logic                           cfg_const_we,    // one constant
+    input  logic        [      PROG_W-1:0] cfg_const_prog,
+    input  logic        [ CONST_IDX_W-1:0] cfg_const_index,
+    input  logic        [            63:0] cfg_const_data,
     input  logic                           cfg_axon_we,
     input  logic        [ AXON_ADDR_W-1:0] cfg_axon_addr,
     input  logic        [  SYN_ADDR_W-1:0] cfg_axon_first_word,
@@ -74,22 +97,19 @@ module neurocore
     // State read port.
     input  logic                           rd_en,
     input  logic        [  CMP_ADDR_W-1:0] rd_addr,
-    output logic signed [CURRENT_BITS-1:0] rd_u,
-    output logic signed [         V_W-1:0] rd_v,
-    output logic        [       REF_W-1:0] rd_ref
+    output logic signed [            31:0] rd_state [STATE_WORDS]
 );
   typedef struct packed {
-    logic [DECAY_BITS-1:0]   decay_u;
-    logic [DECAY_BITS-1:0]   decay_v;
-    logic [BIAS_MAN_W-1:0]   bias_man;
-    logic [BIAS_EXP_W-1:0]   bias_exp;
-    logic [REF_W-1:0]        refractory;
-    logic [VTH_MAN_BITS-1:0] vth_man;
-    logic [VMIN_EXP_W-1:0]   vmin_exp;
-    logic [VMAX_EXP_W-1:0]   vmax_exp;
-    logic                    reset_sub;
-    logic                    no_spike;
-  } params_t;
+    logic [15:0]            len;
+    logic [STATE_WORDS-1:0] state_signed;
+    logic [STATE_WORDS-1:0] state_saturate;
+    logic [4:0]             state_count;
+    logic                   refr_enable;
+    logic [3:0]             refr_word;
+    logic [6:0]             refr_period;
+    logic                   skip_idle;
+    logic [PARAM_WORDS-1:0] idle_params;
+  } header_t;
 
   typedef struct packed {
     logic [SYN_ADDR_W-1:0]  first_word;
@@ -102,8 +122,6 @@ module neurocore
   localparam int AccAddrW = SLOT_W + CMP_ADDR_W;
   localparam logic [PHASE_W-1:0] DispatchLast = PHASE_W'(DISPATCH_CYCLES - 1);
   localparam logic [PHASE_W-1:0] SynopLast = PHASE_W'(SYNOP_CYCLES - 1);
-  localparam logic [PHASE_W-1:0] ActiveLast = PHASE_W'(UPD_ACTIVE_CYCLES - 1);
-  localparam logic [PHASE_W-1:0] InactiveLast = PHASE_W'(UPD_INACTIVE_CYCLES - 1);
 
   typedef enum logic [1:0] {
     SynIdle,
@@ -112,10 +130,13 @@ module neurocore
   } syn_state_e;
 
   // Memories.
-  params_t                        cmp_mem [COMPARTMENTS];
-  logic signed [CURRENT_BITS-1:0] u_mem   [COMPARTMENTS];
-  logic signed [         V_W-1:0] v_mem   [COMPARTMENTS];
-  logic        [       REF_W-1:0] ref_mem [COMPARTMENTS];
+  logic        [      PROG_W-1:0] prog_of  [COMPARTMENTS];
+  logic signed [            63:0] param_mem[COMPARTMENTS][PARAM_WORDS];
+  logic signed [            31:0] state_mem[COMPARTMENTS][STATE_WORDS];
+  header_t                        header   [PROGRAMS];
+  logic        [             5:0] bits_mem [PROGRAMS][STATE_WORDS];
+  logic signed [            63:0] const_mem[PROGRAMS][CONSTS];
+  logic        [            63:0] code_mem [PROGRAMS][MAX_INSTR];
   axon_t                          axon_mem[INPUT_AXONS];
   logic        [   WORD_BITS-1:0] syn_mem [SYN_WORDS];
   logic signed [       ACC_W-1:0] acc_mem [2 ** AccAddrW];
@@ -202,49 +223,65 @@ module neurocore
   //===--------------------------------------------------------------------===//
   // Update unit.
   //===--------------------------------------------------------------------===//
-  logic u_busy;
-  logic [PHASE_W-1:0] u_phase;
-  logic [CMP_ADDR_W-1:0] cmp;  // compartment being updated
-  params_t p_q;
-  logic signed [CURRENT_BITS-1:0] u_q, u_next;
-  logic signed [V_W-1:0] v_q, v_next;
-  logic [REF_W-1:0] ref_q, ref_next;
+  logic u_busy, seq_start, seq_last, spiked_next, start, last_cmp, rd_fire;
+  logic [CMP_ADDR_W-1:0] cmp, rd_cmp;  // compartment being updated / read next
+  logic [SLOT_W-1:0] slot_next, rd_slot;
+  logic [PROG_W-1:0] prog_q;
+  logic signed [63:0] params_q[PARAM_WORDS];
+  logic signed [31:0] state_q[STATE_WORDS], state_next[STATE_WORDS];
   logic signed [ACC_W-1:0] accu_q;
-  logic spike, upd_active, active_r, spike_r, upd_compute, upd_last, last_cmp, start;
   logic [AccAddrW-1:0] upd_acc_addr;
 
-  assign upd_acc_addr = {slot, cmp};
   assign start = step_start && !u_busy && s_st == SynIdle && q_count == '0;
   assign busy = u_busy || s_st != SynIdle || q_count != '0;
-
-  compartment_update u_update (
-      .decay_u(p_q.decay_u),
-      .decay_v(p_q.decay_v),
-      .bias_man(p_q.bias_man),
-      .bias_exp(p_q.bias_exp),
-      .refractory(p_q.refractory),
-      .vth_man(p_q.vth_man),
-      .vmin_exp(p_q.vmin_exp),
-      .vmax_exp(p_q.vmax_exp),
-      .reset_sub(p_q.reset_sub),
-      .no_spike(p_q.no_spike),
-      .u_in(u_q),
-      .v_in(v_q),
-      .ref_in(ref_q),
-      .q(accu_q),
-      .u_out(u_next),
-      .v_out(v_next),
-      .ref_out(ref_next),
-      .spike(spike)
-  );
-
-  // The golden model's inactive compartment: nothing to decay, add or count.
-  assign upd_active = !(accu_q == '0 && u_q == '0 && v_q == '0 && ref_q == '0 &&
-                        p_q.bias_man == '0);
-  assign upd_compute = u_busy && u_phase == PHASE_W'(1);
-  assign upd_last = u_busy && u_phase != '0 &&
-      u_phase == ((upd_compute ? upd_active : active_r) ? ActiveLast : InactiveLast);
+  assign slot_next = int'(slot) + 1 >= RING ? '0 : slot + 1'b1;
   assign last_cmp = CMP_COUNT_W'(cmp) + 1'b1 >= cfg_num_compartments;
+  // The next compartment's words are read at the edge ending this update.
+  assign rd_fire = (start && cfg_num_compartments != '0) || (u_busy && seq_last && !last_cmp);
+  assign rd_cmp = start ? '0 : cmp + 1'b1;
+  assign rd_slot = start ? slot_next : slot;
+  assign upd_acc_addr = {slot, cmp};
+
+  /* verilator lint_off PINCONNECTEMPTY */
+  neuron_program #(
+      .MAX_INSTR(MAX_INSTR),
+      .REGS(REGS),
+      .STATE_WORDS(STATE_WORDS),
+      .PARAM_WORDS(PARAM_WORDS),
+      .CONSTS(CONSTS),
+      .ALU_CYCLES(ALU_CYCLES),
+      .MUL_CYCLES(MUL_CYCLES),
+      .SPIKE_CYCLES(SPIKE_CYCLES),
+      .IDLE_CYCLES(UPD_INACTIVE_CYCLES)
+  ) u_program (
+      .clk(clk),
+      .rst_n(rst_n),
+      .start(seq_start),
+      .code(code_mem[prog_q]),
+      .code_len(header[prog_q].len),
+      .state_bits(bits_mem[prog_q]),
+      .state_signed(header[prog_q].state_signed),
+      .state_saturate(header[prog_q].state_saturate),
+      .state_count(header[prog_q].state_count),
+      .refr_enable(header[prog_q].refr_enable),
+      .refr_word(header[prog_q].refr_word),
+      .refr_period(header[prog_q].refr_period),
+      .skip_idle(header[prog_q].skip_idle),
+      .idle_params(header[prog_q].idle_params),
+      .consts(const_mem[prog_q]),
+      .params(params_q),
+      .state_in(state_q),
+      .q(64'(accu_q)),
+      .last(seq_last),
+      .state_next(state_next),
+      .spiked_next(spiked_next),
+      .state_out(),
+      .spiked(),
+      .idle(),
+      .done(),
+      .cycles()
+  );
+  /* verilator lint_on PINCONNECTEMPTY */
 
   //===--------------------------------------------------------------------===//
   // Control.
@@ -271,10 +308,8 @@ module neurocore
       op_addr <= '0;
       op_weight <= '0;
       u_busy <= 1'b0;
-      u_phase <= '0;
+      seq_start <= 1'b0;
       cmp <= '0;
-      active_r <= 1'b0;
-      spike_r <= 1'b0;
       step_done <= 1'b0;
       out_valid <= 1'b0;
       out_compartment <= '0;
@@ -327,27 +362,19 @@ module neurocore
         end
       end
       // Update unit.
+      seq_start <= rd_fire;
+      if (rd_fire) cmp <= rd_cmp;
       if (start) begin
-        slot <= int'(slot) + 1 >= RING ? '0 : slot + 1'b1;
-        cmp <= '0;
-        u_phase <= '0;
+        slot <= slot_next;
         if (cfg_num_compartments == '0) step_done <= 1'b1;
         else u_busy <= 1'b1;
-      end else if (upd_last) begin
-        out_valid <= upd_compute ? upd_active && spike : spike_r;
+      end else if (u_busy && seq_last) begin
+        out_valid <= spiked_next;
         out_compartment <= cmp;
-        u_phase <= '0;
-        cmp <= cmp + 1'b1;
         if (last_cmp) begin
           u_busy <= 1'b0;
           step_done <= 1'b1;
         end
-      end else if (u_busy) begin
-        u_phase <= u_phase + 1'b1;
-      end
-      if (upd_compute) begin
-        active_r <= upd_active;
-        spike_r <= upd_active && spike;
       end
     end
   end
@@ -357,20 +384,24 @@ module neurocore
   //===--------------------------------------------------------------------===//
   always_ff @(posedge clk) begin
     if (push) queue[q_tail] <= in_axon;
-    if (cfg_cmp_we) begin
-      cmp_mem[cfg_cmp_addr] <= '{
-          decay_u: cfg_decay_u,
-          decay_v: cfg_decay_v,
-          bias_man: cfg_bias_man,
-          bias_exp: cfg_bias_exp,
-          refractory: cfg_refractory,
-          vth_man: cfg_vth_man,
-          vmin_exp: cfg_vmin_exp,
-          vmax_exp: cfg_vmax_exp,
-          reset_sub: cfg_reset_sub,
-          no_spike: cfg_no_spike
+    if (cfg_cmp_we) prog_of[cfg_cmp_addr] <= cfg_cmp_program;
+    if (cfg_param_we) param_mem[cfg_param_cmp][cfg_param_index] <= cfg_param_data;
+    if (cfg_prog_we) begin
+      header[cfg_prog_addr] <= '{
+          len: cfg_prog_len,
+          state_signed: cfg_prog_state_signed,
+          state_saturate: cfg_prog_state_saturate,
+          state_count: cfg_prog_state_count,
+          refr_enable: cfg_prog_refr_enable,
+          refr_word: cfg_prog_refr_word,
+          refr_period: cfg_prog_refr_period,
+          skip_idle: cfg_prog_skip_idle,
+          idle_params: cfg_prog_idle_params
       };
+      bits_mem[cfg_prog_addr] <= cfg_prog_state_bits;
     end
+    if (cfg_code_we) code_mem[cfg_code_prog][cfg_code_addr] <= cfg_code_data;
+    if (cfg_const_we) const_mem[cfg_const_prog][cfg_const_index] <= cfg_const_data;
     if (cfg_axon_we) begin
       axon_mem[cfg_axon_addr] <= '{
           first_word: cfg_axon_first_word,
@@ -387,34 +418,22 @@ module neurocore
     else if (fetch_next) syn_q <= syn_mem[word_addr];
     if (op_first) acc_sq <= acc_mem[syn_acc_addr];
     if (s_st == SynOp && s_phase == PHASE_W'(1)) acc_mem[op_addr] <= acc_sq + op_weight;
-    // Update unit: read in cycle 0, write back in cycle 1.
-    if (u_busy && u_phase == '0) begin
-      p_q <= cmp_mem[cmp];
-      accu_q <= acc_mem[upd_acc_addr];
+    // Update unit: read the next compartment's words as the current one
+    // ends; clear the accumulator at its last edge.
+    if (rd_fire) begin
+      prog_q <= prog_of[rd_cmp];
+      params_q <= param_mem[rd_cmp];
+      accu_q <= acc_mem[{rd_slot, rd_cmp}];
     end
-    if (upd_compute && upd_active) acc_mem[upd_acc_addr] <= '0;
+    if (u_busy && seq_last) acc_mem[upd_acc_addr] <= '0;
   end
 
-  // Compartment state: cleared by a parameter write, written by the update.
+  // Compartment state words: written by the configuration port and by the
+  // update's last edge; read by the update and by the state read port.
   always_ff @(posedge clk) begin
-    if (cfg_cmp_we) begin
-      u_mem[cfg_cmp_addr] <= '0;
-      v_mem[cfg_cmp_addr] <= '0;
-      ref_mem[cfg_cmp_addr] <= '0;
-    end else if (upd_compute && upd_active) begin
-      u_mem[cmp] <= u_next;
-      v_mem[cmp] <= v_next;
-      ref_mem[cmp] <= ref_next;
-    end
-    if (u_busy && u_phase == '0) begin
-      u_q <= u_mem[cmp];
-      v_q <= v_mem[cmp];
-      ref_q <= ref_mem[cmp];
-    end
-    if (rd_en) begin
-      rd_u <= u_mem[rd_addr];
-      rd_v <= v_mem[rd_addr];
-      rd_ref <= ref_mem[rd_addr];
-    end
+    if (cfg_state_we) state_mem[cfg_state_cmp][cfg_state_index] <= cfg_state_data;
+    else if (u_busy && seq_last) state_mem[cmp] <= state_next;
+    if (rd_fire) state_q <= state_mem[rd_cmp];
+    if (rd_en) rd_state <= state_mem[rd_addr];
   end
 endmodule

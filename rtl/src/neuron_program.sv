@@ -5,46 +5,69 @@
 // (chip/lib/NeurocoreInterpreter.cpp). A slot lasts its cost class's cycles
 // (ALU_CYCLES, MUL_CYCLES, SPIKE_CYCLES, from the profile); its result is
 // committed on the slot's last cycle. Every slot issues, also after REFR
-// halts the program (the halted slots commit nothing), so an update costs
-// the same cycles whatever its data: the sum over the program. An idle
-// update (the program's idle rule holds) commits nothing and takes no slot.
+// halts the program (the halted slots commit nothing), so an active update
+// costs the same cycles whatever its data: the sum over the program. An
+// idle update (the program's idle rule holds) commits nothing and lasts
+// IDLE_CYCLES.
 //
-// Protocol: load the program, words and q, pulse `start` for one cycle;
-// `done` rises for one cycle with state_out, spiked and idle valid, and
-// `cycles` holding the slots' cycles of this update.
+// Protocol (no cycle of overhead, so that an update costs exactly its
+// program's price): `start` marks an update's first cycle, in which the
+// program, the words and q must be valid; they stay valid until the update
+// ends. The first slot executes in that cycle, reading state_in directly.
+// `last` is high in the update's final cycle, with `state_next` and
+// `spiked_next` (combinational: the words and the spike flag after that
+// cycle's commit); a neurocore writes them back at that edge and may start
+// the next update in the following cycle. For a harness, the same values are
+// registered: `done` pulses in the cycle after `last` with state_out,
+// spiked, idle and `cycles` (the slots' cycles of this update, 0 if idle).
+//
+// Sizes are parameters (the neurocore's package gives them from the
+// profile's isa.* fields); operand indices are 4 bits, so a read past a
+// table's size gives 0 (the loader's validator keeps programs inside the
+// tables).
 //
 //===----------------------------------------------------------------------===//
 module neuron_program #(
     parameter int MAX_INSTR = 64,
+    parameter int REGS = 8,
+    parameter int STATE_WORDS = 8,
+    parameter int PARAM_WORDS = 16,
+    parameter int CONSTS = 16,
     parameter int ALU_CYCLES = 1,
     parameter int MUL_CYCLES = 1,
-    parameter int SPIKE_CYCLES = 1
+    parameter int SPIKE_CYCLES = 1,
+    parameter int IDLE_CYCLES = 1
 ) (
-    input  logic               clk,
-    input  logic               rst_n,
-    input  logic               start,
-    // The program: code and header (operand indices are 4 bits: 16 words).
-    input  logic        [63:0] code       [MAX_INSTR],
-    input  logic        [15:0] code_len,
-    input  logic        [ 5:0] state_bits [16],
-    input  logic        [15:0] state_signed,
-    input  logic        [15:0] state_saturate,
-    input  logic        [ 4:0] state_count,
-    input  logic               refr_enable,
-    input  logic        [ 3:0] refr_word,
-    input  logic        [ 6:0] refr_period,
-    input  logic               skip_idle,
-    input  logic        [15:0] idle_params,
-    input  logic signed [63:0] consts     [16],
+    input  logic                    clk,
+    input  logic                    rst_n,
+    input  logic                    start,
+    // The program: code and header.
+    input  logic        [     63:0] code          [  MAX_INSTR],
+    input  logic        [     15:0] code_len,
+    input  logic        [      5:0] state_bits    [STATE_WORDS],
+    input  logic [STATE_WORDS-1:0]  state_signed,
+    input  logic [STATE_WORDS-1:0]  state_saturate,
+    input  logic        [      4:0] state_count,
+    input  logic                    refr_enable,
+    input  logic        [      3:0] refr_word,
+    input  logic        [      6:0] refr_period,
+    input  logic                    skip_idle,
+    input  logic [PARAM_WORDS-1:0]  idle_params,
+    input  logic signed [     63:0] consts        [     CONSTS],
     // This compartment.
-    input  logic signed [63:0] params     [16],
-    input  logic signed [31:0] state_in   [16],
-    input  logic signed [63:0] q,
-    output logic signed [31:0] state_out  [16],
-    output logic               spiked,
-    output logic               idle,
-    output logic               done,
-    output logic        [31:0] cycles
+    input  logic signed [     63:0] params        [PARAM_WORDS],
+    input  logic signed [     31:0] state_in      [STATE_WORDS],
+    input  logic signed [     63:0] q,
+    // The update's final cycle and what it leaves.
+    output logic                    last,
+    output logic signed [     31:0] state_next    [STATE_WORDS],
+    output logic                    spiked_next,
+    // Registered, for a harness: valid while `done` is high.
+    output logic signed [     31:0] state_out     [STATE_WORDS],
+    output logic                    spiked,
+    output logic                    idle,
+    output logic                    done,
+    output logic        [     31:0] cycles
 );
   typedef logic signed [63:0] word_t;
   typedef logic signed [127:0] wide_t;
@@ -57,40 +80,89 @@ module neuron_program #(
   localparam logic [2:0] KindReg = 3'd1, KindState = 3'd2, KindParam = 3'd3;
   localparam logic [2:0] KindConst = 3'd4, KindInput = 3'd5;
   localparam int MulBits = 48;  // isa::kMultiplierBits
+  localparam int PcW = $clog2(MAX_INSTR + 1);
+  // Index widths of the tables (at least one bit).
+  localparam int InstrW = MAX_INSTR > 1 ? $clog2(MAX_INSTR) : 1;
+  localparam int RegW = REGS > 1 ? $clog2(REGS) : 1;
+  localparam int StateW = STATE_WORDS > 1 ? $clog2(STATE_WORDS) : 1;
+  localparam int ParamW = PARAM_WORDS > 1 ? $clog2(PARAM_WORDS) : 1;
+  localparam int ConstW = CONSTS > 1 ? $clog2(CONSTS) : 1;
 
   typedef enum logic [1:0] {
-    Idle,
+    Off,
     Run,
-    Finish
+    IdleWait
   } phase_t;
 
+  // Registered machine; the *_cur values are what this cycle sees (at
+  // `start`, a fresh update: the words in, zero registers, pc 0).
   phase_t phase;
-  word_t regs[16];
-  logic signed [31:0] st[16];
-  logic [15:0] pc;
-  logic [31:0] slot_cycles, spent;
-  logic halted, fired;
+  word_t regs[REGS], regs_cur[REGS];
+  logic signed [31:0] st[STATE_WORDS], st_cur[STATE_WORDS];
+  logic [PcW-1:0] pc, pc_cur;
+  logic [31:0] wait_cnt, wait_cur, spent, slot_cycles;
+  logic halted, halted_cur, fired, fired_cur, idle_upd, is_idle;
+
+  always_comb begin
+    regs_cur = regs;
+    st_cur = st;
+    pc_cur = pc;
+    wait_cur = wait_cnt;
+    halted_cur = halted;
+    fired_cur = fired;
+    if (start) begin
+      for (int i = 0; i < REGS; i++) regs_cur[i] = 0;
+      st_cur = state_in;
+      pc_cur = '0;
+      wait_cur = 0;
+      halted_cur = 1'b0;
+      fired_cur = 1'b0;
+    end
+  end
+
+  // ---- table reads: indexed, 0 past the table's size ---------------------
+  function automatic word_t reg_at(input logic [3:0] i);
+    return int'(i) < REGS ? regs_cur[i[RegW-1:0]] : 0;
+  endfunction
+  function automatic logic signed [31:0] st_at(input logic [3:0] i);
+    return int'(i) < STATE_WORDS ? st_cur[i[StateW-1:0]] : 0;
+  endfunction
+  function automatic logic [5:0] bits_at(input logic [3:0] i);
+    return int'(i) < STATE_WORDS ? state_bits[i[StateW-1:0]] : 6'd32;
+  endfunction
+  function automatic logic signed_at(input logic [3:0] i);
+    return int'(i) < STATE_WORDS ? state_signed[i[StateW-1:0]] : 1'b0;
+  endfunction
+  function automatic logic saturate_at(input logic [3:0] i);
+    return int'(i) < STATE_WORDS ? state_saturate[i[StateW-1:0]] : 1'b0;
+  endfunction
+  function automatic word_t param_at(input logic [3:0] i);
+    return int'(i) < PARAM_WORDS ? params[i[ParamW-1:0]] : 0;
+  endfunction
+  function automatic word_t const_at(input logic [3:0] i);
+    return int'(i) < CONSTS ? consts[i[ConstW-1:0]] : 0;
+  endfunction
 
   // ---- reads and writes of words, as the interpreter's Machine -----------
   function automatic word_t read_state(input logic [3:0] i);
-    return state_signed[i] ? word_t'(st[i]) : word_t'({32'b0, st[i]});
+    return signed_at(i) ? word_t'(st_at(i)) : word_t'({32'b0, st_at(i)});
   endfunction
 
   // Wrap or saturate to the word's declared width (1..32 bits).
   function automatic logic signed [31:0] narrow(input word_t v, input logic [3:0] i);
     word_t lo, hi, mask, r;
     logic [5:0] bits;
-    bits = state_bits[i];
+    bits = bits_at(i);
     mask = (word_t'(1) <<< bits) - 1;
-    if (state_saturate[i]) begin
-      lo = state_signed[i] ? -(word_t'(1) <<< (bits - 1)) : 0;
-      hi = state_signed[i] ? (word_t'(1) <<< (bits - 1)) - 1 : mask;
+    if (saturate_at(i)) begin
+      lo = signed_at(i) ? -(word_t'(1) <<< (bits - 1)) : 0;
+      hi = signed_at(i) ? (word_t'(1) <<< (bits - 1)) - 1 : mask;
       r  = v < lo ? lo : (v > hi ? hi : v);
     end else begin
       r = v & mask;
       // A conditional, not `if (...) r = ...;`: Verilator 5.006 does not count
       // the coverage point of that form (docs/neurocore.md).
-      r = state_signed[i] && r[bits-1] ? r | ~mask : r;
+      r = signed_at(i) && r[bits-1] ? r | ~mask : r;
     end
     return r[31:0];
   endfunction
@@ -98,11 +170,11 @@ module neuron_program #(
   function automatic word_t read(input logic [6:0] operand);
     word_t value;
     case (operand[6:4])
-      KindReg: value = regs[operand[3:0]];
+      KindReg: value = reg_at(operand[3:0]);
       KindState: value = read_state(operand[3:0]);
-      KindParam: value = params[operand[3:0]];
-      KindConst: value = consts[operand[3:0]];
-      KindInput: value = operand[3:0] == 4'd0 ? q : word_t'({63'b0, fired});
+      KindParam: value = param_at(operand[3:0]);
+      KindConst: value = const_at(operand[3:0]);
+      KindInput: value = operand[3:0] == 4'd0 ? q : word_t'({63'b0, fired_cur});
       default: value = 0;
     endcase
     return value;
@@ -161,7 +233,7 @@ module neuron_program #(
   word_t counter_value;
 
   always_comb begin
-    instr = code[pc[$clog2(MAX_INSTR)-1:0]];
+    instr = int'(pc_cur) < MAX_INSTR ? code[pc_cur[InstrW-1:0]] : 64'b0;
     op = instr[5:0];
     od = instr[12:6];
     oa = instr[19:13];
@@ -224,65 +296,77 @@ module neuron_program #(
     endcase
   end
 
-  logic is_idle;
   always_comb begin
     is_idle = skip_idle && q == 0;
-    for (int i = 0; i < 16; i++) begin
+    for (int i = 0; i < STATE_WORDS; i++)
       if (5'(i) < state_count && state_in[i] != 0) is_idle = 1'b0;
-      if (idle_params[i] && params[i] != 0) is_idle = 1'b0;
-    end
+    for (int i = 0; i < PARAM_WORDS; i++) if (idle_params[i] && params[i] != 0) is_idle = 1'b0;
   end
 
-  logic [31:0] wait_left;
+  // ---- this cycle: commit, next words, end of the update ------------------
+  logic running, slot_end, commit, idle_first;
+  word_t regs_next[REGS];
+  always_comb begin
+    idle_first = start && is_idle;
+    running = (start && !is_idle) || (!start && phase == Run);
+    slot_end = running && wait_cur + 1 >= slot_cycles;
+    commit = slot_end && !halted_cur;
+    regs_next = regs_cur;
+    state_next = st_cur;
+    if (commit && write_d && od[6:4] == KindReg)
+      for (int k = 0; k < REGS; k++) if (od[3:0] == 4'(k)) regs_next[k] = result;
+    if (commit && write_d && od[6:4] == KindState)
+      for (int k = 0; k < STATE_WORDS; k++)
+        if (od[3:0] == 4'(k)) state_next[k] = narrow(result, od[3:0]);
+    // The counter write follows d's, as in the interpreter.
+    if (commit && write_counter)
+      for (int k = 0; k < STATE_WORDS; k++)
+        if (refr_word == 4'(k)) state_next[k] = narrow(counter_value, refr_word);
+    spiked_next = fired_cur || (commit && fire_now);
+    if (idle_first || (!start && phase == IdleWait))
+      last = wait_cur + 1 >= IDLE_CYCLES;
+    else last = slot_end && 16'(pc_cur) + 16'd1 == code_len;
+  end
+
   always_ff @(posedge clk or negedge rst_n) begin
     if (!rst_n) begin
-      phase <= Idle;
-      pc <= 0;
+      phase <= Off;
+      pc <= '0;
       halted <= 1'b0;
       fired <= 1'b0;
       spent <= 0;
-      wait_left <= 0;
+      wait_cnt <= 0;
       done <= 1'b0;
       idle <= 1'b0;
+      idle_upd <= 1'b0;
     end else begin
-      done <= 1'b0;
-      case (phase)
-        Idle:
-        if (start) begin
-          st <= state_in;
-          for (int i = 0; i < 16; i++) regs[i] <= 0;
-          pc <= 0;
-          halted <= 1'b0;
-          fired <= 1'b0;
-          spent <= 0;
-          wait_left <= 0;
-          idle <= is_idle;
-          phase <= is_idle || code_len == 0 ? Finish : Run;
-        end
-        Run: begin
-          spent <= spent + 1;
-          if (wait_left + 1 < slot_cycles) begin
-            wait_left <= wait_left + 1;
-          end else begin
-            wait_left <= 0;
-            if (!halted) begin
-              if (write_d && od[6:4] == KindReg) regs[od[3:0]] <= result;
-              if (write_d && od[6:4] == KindState) st[od[3:0]] <= narrow(result, od[3:0]);
-              // The counter write follows d's, as in the interpreter.
-              if (write_counter) st[refr_word] <= narrow(counter_value, refr_word);
-              if (fire_now) fired <= 1'b1;
-              if (halt_now) halted <= 1'b1;
-            end
-            if (pc + 1 == code_len) phase <= Finish;
-            pc <= pc + 1;
-          end
-        end
-        default: begin  // Finish
-          done  <= 1'b1;
-          phase <= Idle;
-        end
-      endcase
+      done <= last;
+      halted <= halted_cur || (commit && halt_now);
+      fired <= spiked_next;
+      if (start) begin
+        idle_upd <= is_idle;
+        spent <= 0;
+      end
+      if (running) spent <= (start ? 0 : spent) + 1;
+      if (last) begin
+        idle <= start ? is_idle : idle_upd;
+        phase <= Off;
+        wait_cnt <= 0;
+      end else if (idle_first || (!start && phase == IdleWait)) begin
+        phase <= IdleWait;
+        wait_cnt <= wait_cur + 1;
+      end else if (running) begin
+        phase <= Run;
+        wait_cnt <= slot_end ? 0 : wait_cur + 1;
+        pc <= slot_end ? pc_cur + 1'b1 : pc_cur;
+      end
     end
+  end
+
+  // Words and registers: no reset (a `start` loads them).
+  always_ff @(posedge clk) begin
+    if (running) regs <= regs_next;
+    if (start || running) st <= state_next;
   end
 
   assign state_out = st;

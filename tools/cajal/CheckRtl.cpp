@@ -4,10 +4,13 @@
 // neurocore and on the SystemC core logic in lockstep (rtl::runLockstep),
 // driven by the input-axon spikes that core receives in a golden run of the
 // whole image (rtl::coreInputsFromGolden). With --random N: N seeded random
-// single-core configurations for the profile the RTL is generated from.
-// Either prints "N configurations, M steps, K mismatches" or the first
-// divergence and exits 1. The RTL is generated for one profile; an image
-// for another profile is refused with the sizes of both. --vcd DIR writes
+// single-core configurations for the profile the RTL is generated from (on a
+// programmable profile, with random programs). Either prints
+// "N configurations, M steps, K mismatches" or the first divergence and
+// exits 1. Compartments run their programs on both sides. The RTL is
+// generated for a few profiles; an image for another profile is refused
+// with the sizes of the builds, and a program the build cannot hold with
+// the population, the program and what exceeds what. --vcd DIR writes
 // the RTL's Verilator trace and the emulator core's waveform on the same
 // port names and clock (rtl::CoreVcd).
 //
@@ -17,7 +20,7 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/raw_ostream.h"
 
-#include "cajal/Chip/StandardPrograms.h"
+#include "cajal/Chip/CompartmentPrograms.h"
 #include "cajal/ImageGen/RandomImage.h"
 #include "cajal/Rtl/CoreInputs.h"
 #include "cajal/Rtl/Lockstep.h"
@@ -104,25 +107,6 @@ Result<chip::Profile> profileFor(const std::string &name,
                    : chip::findProfile(name, profileDirectory());
 }
 
-/// The lockstep neurocore computes the LIF update; a population running
-/// another program is refused with where that program is checked instead.
-Status onlyLifPrograms(const chip::Image &image, const chip::Profile &profile) {
-  for (const chip::Population &pop : image.populations) {
-    if (pop.program == chip::Population::kLifByRecord)
-      continue;
-    const chip::Program &program = image.programs[pop.program];
-    if (chip::isLifFamilyProgram(program, profile.neuron))
-      continue;
-    return makeError(
-        "population \"" + pop.name + "\" runs program \"" + program.name +
-        "\"; the RTL neurocore of the lockstep check runs the LIF family "
-        "only (docs/neurocore.md); the micro-sequencer that runs any program, "
-        "rtl/src/neuron_program.sv, is checked against the reference "
-        "interpreter by rtl-program-tests");
-  }
-  return Status::ok();
-}
-
 /// "64 (profile 'rtl-small'), 1024 (profile 'loihi1')".
 std::string buildSizes() {
   std::string out;
@@ -143,8 +127,6 @@ int checkImage() {
     return reportError(profile.error());
   if (Status s = chip::validate(*image, *profile); !s)
     return reportError(imagePath + ": " + s.error());
-  if (Status s = onlyLifPrograms(*image, *profile); !s)
-    return reportError(imagePath + ": " + s.error());
   if (!allCores && coreIndex >= image->cores.size())
     return reportError(imagePath + ": core " + std::to_string(coreIndex) +
                        " does not exist (the image has " +
@@ -158,6 +140,11 @@ int checkImage() {
                        profile->name + "'); the RTL builds are sized for " +
                        buildSizes() + ": " + s.error());
   }
+  auto resolved = chip::resolvePrograms(*image, *profile);
+  if (!resolved)
+    return reportError(imagePath + ": " + resolved.error());
+  if (Status s = rtl::checkRtlPrograms(*image, *resolved, *profile); !s)
+    return reportError(imagePath + ": " + s.error());
   if (!vcdDir.empty())
     if (std::error_code ec = sys::fs::create_directories(vcdDir))
       return reportError(vcdDir + ": cannot create directory: " + ec.message());
@@ -174,7 +161,8 @@ int checkImage() {
       trace.emulatorVcd = base + "emulator.vcd";
     }
     const chip::Core &core = image->cores[c];
-    auto rep = rtl::runLockstep(core, core, *profile, *inputs, trace);
+    auto rep =
+        rtl::runLockstep(core, core, *profile, *inputs, trace, {&*resolved, c});
     if (!rep)
       return reportError(imagePath + ": core " + std::to_string(c) + ": " +
                          rep.error());
@@ -201,11 +189,16 @@ int checkRandom() {
     o.seed = s;
     o.minCores = o.maxCores = 1;
     o.steps = steps;
-    const chip::Core core =
-        imagegen::randomNetwork(*profile, o).image.cores.at(0);
+    o.programPopulations = profile->isa.programmable;
+    const chip::Image image = imagegen::randomNetwork(*profile, o).image;
+    auto resolved = chip::resolvePrograms(image, *profile);
+    if (!resolved)
+      return reportError("seed " + std::to_string(s) + ": " + resolved.error());
+    const chip::Core &core = image.cores.at(0);
     const auto inputs =
         rtl::randomInputs(s, uint32_t(core.inputAxons.size()), steps);
-    auto rep = rtl::runLockstep(core, core, *profile, inputs);
+    auto rep =
+        rtl::runLockstep(core, core, *profile, inputs, {}, {&*resolved, 0});
     if (!rep)
       return reportError("seed " + std::to_string(s) + ": " + rep.error());
     add(totals, *rep, "seed " + std::to_string(s));

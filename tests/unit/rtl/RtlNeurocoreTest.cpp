@@ -162,11 +162,22 @@ TEST(RtlNeurocore, RejectsAnotherProfile) {
   core.compartments.assign(1, quiet());
   EXPECT_FALSE(rtl::RtlCore::create(core, other));
   const auto builds = rtl::RtlCore::builds();
-  ASSERT_EQ(builds.size(), 2u);
+  ASSERT_EQ(builds.size(), 3u);
   EXPECT_EQ(builds[0].profile, small->name);
   EXPECT_EQ(builds[0].compartments, small->core.compartments);
   EXPECT_EQ(builds[1].profile, loihi1->name);
   EXPECT_EQ(builds[1].compartments, loihi1->core.compartments);
+  // The programmable build's tables are the profile's isa.* limits.
+  auto loihi2 = chip::findProfile("loihi2", chip::defaultProfileDir());
+  ASSERT_TRUE(loihi2) << loihi2.error();
+  EXPECT_TRUE(rtl::checkRtlProfile(*loihi2));
+  EXPECT_EQ(builds[2].profile, loihi2->name);
+  EXPECT_EQ(builds[2].instructions, loihi2->isa.maxInstructions);
+  EXPECT_EQ(builds[2].registers, loihi2->isa.registers);
+  EXPECT_EQ(builds[2].stateWords, loihi2->isa.maxStateWords);
+  EXPECT_EQ(builds[2].paramWords, loihi2->isa.maxParamWords);
+  EXPECT_EQ(builds[2].constants, loihi2->isa.maxConstants);
+  EXPECT_EQ(builds[1].instructions, loihi1->isa.maxInstructions);
 }
 
 TEST(RtlNeurocore, RunsTheLoihi1Build) {

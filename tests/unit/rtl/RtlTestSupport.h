@@ -1,20 +1,22 @@
 //===- RtlTestSupport.h - Random inputs for RTL tests -----------*- C++ -*-===//
 //
 // The test profile the RTL harness is generated from (rtl/profiles/
-// rtl-small.json), seeded single-core random configurations (from
-// tests/crosscheck/RandomImage.h) and seeded random input spikes: each step
-// every input axon spikes with probability 1/3, and sometimes one axon
-// spikes twice in a step.
+// rtl-small.json), seeded single-core random configurations (chip/imagegen,
+// RandomImage.h; on a programmable profile with random programs) and seeded
+// random input spikes: each step every input axon spikes with probability
+// 1/3, and sometimes one axon spikes twice in a step.
 //
 //===----------------------------------------------------------------------===//
 #ifndef CAJAL_TESTS_RTL_RTLTESTSUPPORT_H
 #define CAJAL_TESTS_RTL_RTLTESTSUPPORT_H
 
+#include "cajal/Chip/CompartmentPrograms.h"
 #include "cajal/Chip/Profile.h"
 #include "cajal/ImageGen/RandomImage.h"
 #include "cajal/Rtl/CoreInputs.h"
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 namespace cajal::rtltest {
@@ -30,6 +32,32 @@ inline chip::Core randomCore(const chip::Profile &profile, uint64_t seed) {
   o.minCores = o.maxCores = 1;
   o.steps = 100;
   return imagegen::randomNetwork(profile, o).image.cores.at(0);
+}
+
+/// A seeded random single-core image and its resolved programs: on a
+/// programmable profile most populations run a random program of their own
+/// (RandomOptions::programPopulations), the rest LIF.
+struct RandomCore {
+  chip::Image image;
+  chip::ResolvedPrograms programs;
+  std::string error; ///< resolvePrograms' error, if any
+};
+inline RandomCore randomProgramCore(const chip::Profile &profile, uint64_t seed,
+                                    uint32_t maxCompartments = 48) {
+  imagegen::RandomOptions o;
+  o.seed = seed;
+  o.maxCompartments = maxCompartments;
+  o.minCores = o.maxCores = 1;
+  o.steps = 100;
+  o.programPopulations = profile.isa.programmable;
+  RandomCore rc;
+  rc.image = imagegen::randomNetwork(profile, o).image;
+  auto resolved = chip::resolvePrograms(rc.image, profile);
+  if (resolved)
+    rc.programs = std::move(*resolved);
+  else
+    rc.error = resolved.error();
+  return rc;
 }
 
 /// inputs[t]: the axons spiking at step t (rtl::randomInputs).

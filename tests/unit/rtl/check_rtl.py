@@ -2,12 +2,15 @@
 #
 # check_rtl.py CAJAL SOURCE_DIR: compiles chain-small.mlir for the small
 # RTL build (rtl/profiles/rtl-small.json; three cores, two of them driven by
-# other cores) and examples/synfire.mlir for loihi1 (the full-size build),
-# checks cores of both (one by one and --all-cores) with "0 mismatches", a
-# non-zero spike count and equal RTL and emulator cycles; runs
-# --random 100; compares the --vcd waveforms of RTL and emulator on the port
-# signals; then checks that bad inputs (a missing core, a profile no
-# RTL build has, an image for another profile, a corrupt or missing image,
+# other cores), examples/synfire.mlir for loihi1 (the full-size build) and
+# examples/izhikevich.mlir and adaptive-lif.mlir for loihi2 (the
+# programmable build), checks cores of each (one by one and --all-cores)
+# with "0 mismatches", a non-zero spike count and equal RTL and emulator
+# cycles; runs --random 100 (rtl-small, LIF) and --random 50 --profile
+# loihi2 (random programs); compares the --vcd waveforms of RTL and emulator
+# on the port signals; then checks that bad inputs (a missing core, a
+# profile no RTL build has, a programmable profile whose instruction timing
+# no build has, an image for another profile, a corrupt or missing image,
 # no image and no --random) exit 1 with a clear message. Exits non-zero
 # with a message on the first failure.
 #
@@ -147,17 +150,37 @@ with tempfile.TemporaryDirectory() as tmp:
                vcd], 1, 100)
     expect_same_waveforms(os.path.join(vcd, "core0-rtl.vcd"),
                           os.path.join(vcd, "core0-emulator.vcd"))
-    # A program beyond the LIF family: refused, naming the population, the
-    # program and where programs are checked.
-    iz = os.path.join(tmp, "izhikevich.cjimg")
+    # Programs beyond the LIF family run on the loihi2 build.
+    for example in ("izhikevich", "adaptive-lif"):
+        img = os.path.join(tmp, example + ".cjimg")
+        rc, out, err = run("compile",
+                           os.path.join(src, "examples", example + ".mlir"),
+                           "-o", img, "--profile", "loihi2")
+        if rc != 0:
+            fail(f"compile {example} for loihi2 failed", out, err)
+        rc, out, err = run("inspect", img, "--json")
+        n = len(json.loads(out)["cores"]) if rc == 0 else 0
+        if n < 1:
+            fail(f"inspect --json {example}: no cores", out, err)
+        expect_ok(["check-rtl", img, "--all-cores", "--steps", "200"], n,
+                  200 * n)
+    expect_ok(["check-rtl", "--random", "50", "--profile", "loihi2"], 50, 5000)
+    # A programmable profile whose multiply timing no build has: refused,
+    # naming the field and both values.
+    slow = os.path.join(tmp, "slow-mul.json")
+    with open(slow, "w") as f:
+        f.write('{"format": "cajal-profile/1", "name": "slow-mul", '
+                '"description": "test", "base": "loihi2", "sources": '
+                '{"t": "test"}, "fields": {"isa.multiplyCycles": '
+                '{"value": 3, "unit": "cycles", "source": "t"}}}')
+    slowimg = os.path.join(tmp, "slow-mul.cjimg")
     rc, out, err = run("compile", os.path.join(src, "examples", "izhikevich.mlir"),
-                       "-o", iz, "--profile", "loihi2")
+                       "-o", slowimg, "--profile", slow)
     if rc != 0:
-        fail("compile izhikevich for loihi2 failed", out, err)
-    expect_error(["check-rtl", iz, "--all-cores"],
-                 r'population "rs" runs program "izhikevich"; the RTL '
-                 r'neurocore of the lockstep check runs the LIF family only.*'
-                 r'rtl-program-tests')
+        fail("compile izhikevich for the slow-mul profile failed", out, err)
+    expect_error(["check-rtl", slowimg, "--profile", slow, "--all-cores"],
+                 r"profile 'slow-mul'\); the RTL builds are sized for .*"
+                 r"isa.multiplyCycles is 3 but the RTL was generated with 2")
     expect_error(["check-rtl", "--random", "2", "--vcd", vcd],
                  r"--vcd needs an image")
     expect_error(["check-rtl", "--random", "2", "--all-cores"],
@@ -179,7 +202,8 @@ with tempfile.TemporaryDirectory() as tmp:
     expect_error(["check-rtl", halfimg, "--profile", half],
                  r"core 0 has 120 compartments \(profile 'half'\); the RTL "
                  r"builds are sized for 64 \(profile 'rtl-small'\), 1024 "
-                 r"\(profile 'loihi1'\): .*core.compartments is 512")
+                 r"\(profile 'loihi1'\), 8192 \(profile 'loihi2'\): "
+                 r".*core.compartments is 512")
     expect_error(["check-rtl", small, "--profile", "loihi1"],
                  r"profile")  # an image for another profile
     corrupt = os.path.join(tmp, "corrupt.cjimg")

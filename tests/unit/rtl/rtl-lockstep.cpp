@@ -1,14 +1,22 @@
 //===- rtl-lockstep.cpp - Many random configurations, RTL vs CoreLogic ----===//
 //
-// rtl-lockstep [--seeds N] [--first F] [--steps S] [--rtl-only 1]: runs
-// seeds F..F+N-1 of
+// rtl-lockstep [--seeds N] [--first F] [--steps S] [--rtl-only 1]
+//              [--profile NAME] [--min-programs P] [--max-compartments C]:
+// runs seeds F..F+N-1 of
 // rtltest::randomCore / randomInputs through rtl::runLockstep and prints
 // "N configurations, M steps, K mismatches" and, for each mismatching seed,
-// its first divergence (states, spikes, spike and accept cycles, step
-// cycles), then the cycles of the RTL and of the SystemC core model, and the
-// simulation speed. --rtl-only 1 runs the same inputs on the RTL alone (no
-// reference, no state reads) and prints its speed: the RTL simulation
-// speed of docs/benchmarks.md. Exit status 1 on any mismatch or an error.
+// its first divergence (seed, state words, spikes, spike and accept cycles,
+// step cycles), then the cycles of the RTL and of the SystemC core model,
+// and the simulation speed. The profile is rtl-small unless --profile names
+// another (an installed one, e.g. loihi2); on a programmable profile the
+// cores' populations run random programs (RandomOptions::
+// programPopulations) and the line "P random programs" counts them (more
+// compartments per core, --max-compartments, default 48, give more programs
+// per configuration);
+// --min-programs P fails a run that checked fewer. --rtl-only 1 runs the
+// same inputs on the RTL alone (no reference, no state reads) and prints its
+// speed: the RTL simulation speed of docs/benchmarks.md. Exit status 1 on
+// any mismatch or an error.
 //
 //===----------------------------------------------------------------------===//
 #include "RtlTestSupport.h"
@@ -28,14 +36,21 @@ namespace {
 /// The RTL alone on the same configurations: cycles per second of the
 /// Verilated model (loading excluded).
 int runRtlOnly(const chip::Profile &profile, uint64_t first, uint64_t seeds,
-               uint32_t steps) {
+               uint32_t steps, uint32_t maxCompartments) {
   uint64_t cycles = 0, spikes = 0;
   double seconds = 0;
   for (uint64_t seed = first; seed < first + seeds; ++seed) {
-    const chip::Core core = rtltest::randomCore(profile, seed);
+    const rtltest::RandomCore rc =
+        rtltest::randomProgramCore(profile, seed, maxCompartments);
+    if (!rc.error.empty()) {
+      std::fprintf(stderr, "seed %llu: %s\n", (unsigned long long)seed,
+                   rc.error.c_str());
+      return 1;
+    }
+    const chip::Core &core = rc.image.cores[0];
     const auto inputs =
         rtltest::randomInputs(seed, uint32_t(core.inputAxons.size()), steps);
-    auto rtl = rtl::RtlCore::create(core, profile);
+    auto rtl = rtl::RtlCore::create(core, profile, rc.programs, 0);
     if (!rtl) {
       std::fprintf(stderr, "seed %llu: %s\n", (unsigned long long)seed,
                    rtl.error().c_str());
@@ -62,6 +77,9 @@ int runRtlOnly(const chip::Profile &profile, uint64_t first, uint64_t seeds,
 int main(int argc, char **argv) {
   uint64_t seeds = 1000, first = 1;
   uint32_t steps = 100;
+  uint64_t minPrograms = 0;
+  uint32_t maxCompartments = 48;
+  std::string profileName;
   bool rtlOnly = false;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string flag = argv[i];
@@ -74,26 +92,44 @@ int main(int argc, char **argv) {
       steps = uint32_t(value);
     else if (flag == "--rtl-only")
       rtlOnly = value != 0;
+    else if (flag == "--profile")
+      profileName = argv[i + 1];
+    else if (flag == "--min-programs")
+      minPrograms = value;
+    else if (flag == "--max-compartments")
+      maxCompartments = uint32_t(value);
     else {
       std::fprintf(stderr, "rtl-lockstep: unknown option '%s'\n", argv[i]);
       return 2;
     }
   }
-  auto profile = rtltest::smallProfile();
+  auto profile =
+      profileName.empty()
+          ? rtltest::smallProfile()
+          : chip::findProfile(profileName, chip::defaultProfileDir());
   if (!profile) {
     std::fprintf(stderr, "rtl-lockstep: %s\n", profile.error().c_str());
     return 2;
   }
   if (rtlOnly)
-    return runRtlOnly(*profile, first, seeds, steps);
+    return runRtlOnly(*profile, first, seeds, steps, maxCompartments);
   uint64_t totalSteps = 0, mismatches = 0, spikes = 0, cycles = 0;
-  uint64_t reference = 0, inputSpikes = 0;
+  uint64_t reference = 0, inputSpikes = 0, programs = 0;
   const auto begin = std::chrono::steady_clock::now();
   for (uint64_t seed = first; seed < first + seeds; ++seed) {
-    const chip::Core core = rtltest::randomCore(*profile, seed);
+    const rtltest::RandomCore rc =
+        rtltest::randomProgramCore(*profile, seed, maxCompartments);
+    if (!rc.error.empty()) {
+      std::fprintf(stderr, "seed %llu: %s\n", (unsigned long long)seed,
+                   rc.error.c_str());
+      return 1;
+    }
+    const chip::Core &core = rc.image.cores[0];
+    programs += rc.image.programs.size();
     const auto inputs =
         rtltest::randomInputs(seed, uint32_t(core.inputAxons.size()), steps);
-    auto rep = rtl::runLockstep(core, core, *profile, inputs);
+    auto rep =
+        rtl::runLockstep(core, core, *profile, inputs, {}, {&rc.programs, 0});
     if (!rep) {
       std::fprintf(stderr, "seed %llu: %s\n", (unsigned long long)seed,
                    rep.error().c_str());
@@ -120,8 +156,16 @@ int main(int argc, char **argv) {
   std::printf("cycles: RTL %llu, SystemC core model %llu; %llu input spikes\n",
               (unsigned long long)cycles, (unsigned long long)reference,
               (unsigned long long)inputSpikes);
+  if (profile->isa.programmable)
+    std::printf("%llu random programs (profile '%s')\n",
+                (unsigned long long)programs, profile->name.c_str());
   std::printf("%.2f s: %.3g lockstep steps/s, %.3g RTL cycles/s (with the "
               "reference and the state reads)\n",
               seconds, double(totalSteps) / seconds, double(cycles) / seconds);
+  if (programs < minPrograms) {
+    std::printf("fewer random programs than --min-programs %llu\n",
+                (unsigned long long)minPrograms);
+    return 1;
+  }
   return mismatches == 0 ? 0 : 1;
 }

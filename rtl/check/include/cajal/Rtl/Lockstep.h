@@ -2,15 +2,18 @@
 //
 // Runs one core in the RTL and in the SystemC emulator's core model
 // (systemc::CoreLogic for what it computes, systemc::SynapseUnitTimer and
-// the update cycles of systemc::Timing for when) with the same input
-// spikes, and after every step compares the spiking compartments, the cycle
-// each spike left, the cycles the step took, and every compartment's u, v
-// and refractory count. Stops at the first divergence and reports it.
+// the update cycles of systemc::Timing and chip::programCost for when) with
+// the same input spikes, and after every step compares the spiking
+// compartments, the cycle each spike left, the cycles the step took, and
+// every compartment's state words. Compartments run the LIF program their
+// records name or, given the image's resolved programs, their population's
+// program. Stops at the first divergence and reports it.
 //
 //===----------------------------------------------------------------------===//
 #ifndef CAJAL_RTL_LOCKSTEP_H
 #define CAJAL_RTL_LOCKSTEP_H
 
+#include "cajal/Chip/CompartmentPrograms.h"
 #include "cajal/Chip/Image.h"
 #include "cajal/Chip/Profile.h"
 #include "cajal/Chip/Result.h"
@@ -25,8 +28,9 @@ namespace cajal::rtl {
 struct Divergence {
   uint32_t step = 0;
   uint32_t compartment = 0; ///< unused for "cycles"
-  /// "u", "v", "refractory", "spike", "spike cycle" (the cycle of the
-  /// compartment's spike) or "cycles" (the step's length)
+  /// a state word's name ("u", "v", "refractory" for the LIF program),
+  /// "spike", "spike cycle" (the cycle of the compartment's spike),
+  /// "accept cycle" or "cycles" (the step's length)
   std::string field;
   int64_t rtl = 0, reference = 0;
   /// "step S, compartment C, field F: RTL x, <referenceName> y"
@@ -66,6 +70,18 @@ runLockstep(const chip::Core &rtlCore, const chip::Core &referenceCore,
             const chip::Profile &profile,
             const std::vector<std::vector<uint32_t>> &inputs,
             const LockstepTrace &trace);
+
+/// Which programs the compartments run: the image's resolved programs and
+/// the core's index in the image (both sides run the same programs).
+struct LockstepPrograms {
+  const chip::ResolvedPrograms *resolved = nullptr;
+  uint32_t imageCore = 0;
+};
+Result<LockstepReport>
+runLockstep(const chip::Core &rtlCore, const chip::Core &referenceCore,
+            const chip::Profile &profile,
+            const std::vector<std::vector<uint32_t>> &inputs,
+            const LockstepTrace &trace, const LockstepPrograms &programs);
 
 } // namespace cajal::rtl
 

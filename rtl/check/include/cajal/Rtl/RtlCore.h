@@ -2,15 +2,19 @@
 //
 // Wraps the Verilator model of rtl/src/neurocore.sv (sizes generated from
 // a profile, see rtl/gen/gen_package.py): loads one chip::Core through the
-// configuration port, runs time steps (input spikes, start/done handshake,
-// output spikes) on one clock, and reads compartment state back through
-// the state read port. One eval loop: every clock cycle is tick().
+// configuration port (its compartments' programs into the program table,
+// their parameter and initial state words into the word memories, the
+// input axons and synapse words), runs time steps (input spikes,
+// start/done handshake, output spikes) on one clock, and reads compartment
+// state words back through the state read port. One eval loop: every clock
+// cycle is tick().
 //
 //===----------------------------------------------------------------------===//
 #ifndef CAJAL_RTL_RTLCORE_H
 #define CAJAL_RTL_RTLCORE_H
 
 #include "cajal/Chip/Compartment.h"
+#include "cajal/Chip/CompartmentPrograms.h"
 #include "cajal/Chip/Image.h"
 #include "cajal/Chip/Profile.h"
 #include "cajal/Chip/Result.h"
@@ -32,12 +36,36 @@ struct RtlStep {
   bool hung = false;   ///< not idle after twice the contract's longest step
 };
 
-/// One Verilated build of the neurocore: the profile it is generated from.
+/// One Verilated build of the neurocore: the profile it is generated from
+/// and what its update unit holds (from the profile's isa.* limits).
 struct RtlBuild {
   std::string profile;     ///< profile name
   std::string profilePath; ///< the profile file
   uint32_t compartments = 0;
+  uint32_t programs = 0;     ///< program-table entries per core
+  uint32_t instructions = 0; ///< instructions per program
+  uint32_t registers = 0;    ///< scratch registers
+  uint32_t stateWords = 0;   ///< state words per compartment
+  uint32_t paramWords = 0;   ///< parameter words per compartment
+  uint32_t constants = 0;    ///< constants per program
 };
+
+/// What a core's update unit is loaded with: the distinct programs its
+/// compartments run and, per compartment, its program (index into
+/// `programs`), parameter words and initial state words.
+struct CoreProgramTable {
+  std::vector<chip::Program> programs;
+  std::vector<uint32_t> programOf;
+  std::vector<std::vector<int64_t>> params;
+  std::vector<std::vector<int32_t>> state;
+};
+/// With `resolved` (chip::resolvePrograms of the image) the programs of
+/// image core `imageCore`; without, every compartment runs the LIF-family
+/// program its record names, with the record's words.
+CoreProgramTable coreProgramTable(const chip::Core &core,
+                                  const chip::Profile &profile,
+                                  const chip::ResolvedPrograms *resolved,
+                                  uint32_t imageCore);
 
 namespace detail {
 class RtlModel;
@@ -47,15 +75,24 @@ class RtlCore {
 public:
   /// Runs on the build generated from `profile`. Error if no build matches
   /// `profile` (sizes, widths) or `core` does not fit it.
+  /// Every compartment runs the LIF program its record names.
   static Result<std::unique_ptr<RtlCore>> create(const chip::Core &core,
                                                  const chip::Profile &profile);
+  /// Compartments run their programs of `resolved` (image core
+  /// `imageCore`). Error, with what exceeds what, if a program does not fit
+  /// the build (RtlCore::builds()).
+  static Result<std::unique_ptr<RtlCore>>
+  create(const chip::Core &core, const chip::Profile &profile,
+         const chip::ResolvedPrograms &resolved, uint32_t imageCore);
   ~RtlCore();
 
   /// One time step: step_start, and the spikes on `axons` offered in order
   /// from the same cycle on, one per cycle while in_ready; returns when the
   /// core is idle again.
   RtlStep step(const std::vector<uint32_t> &axons);
-  /// Read compartment c's state through the read port (one cycle).
+  /// Read compartment c's state words through the read port (one cycle).
+  std::vector<int32_t> stateWords(uint32_t c);
+  /// The same as u = s0, v = s1 and the program's refractory counter.
   chip::CompartmentState state(uint32_t c);
   /// Cycles since the core was loaded.
   uint64_t cycles() const;
@@ -66,14 +103,27 @@ public:
   static std::vector<RtlBuild> builds();
 
 private:
-  explicit RtlCore(std::unique_ptr<detail::RtlModel> m);
+  RtlCore(std::unique_ptr<detail::RtlModel> m, CoreProgramTable t);
+  static Result<std::unique_ptr<RtlCore>> create(const chip::Core &core,
+                                                 const chip::Profile &profile,
+                                                 CoreProgramTable table);
   std::unique_ptr<detail::RtlModel> model;
+  CoreProgramTable table;
 };
 
 /// Check that `profile` matches one of the generated RTL packages; the
 /// error names the first differing field against the build of the same
-/// profile name, or else the first build.
+/// profile name, or else the build with the fewest differing fields.
 Status checkRtlProfile(const chip::Profile &profile);
+
+/// Check that the build matching `profile` can run every program of
+/// `image` (resolved): each program within its instruction, register and
+/// word tables, and each core's distinct programs within its program
+/// table. The error names the population (or core), the program and what
+/// exceeds what.
+Status checkRtlPrograms(const chip::Image &image,
+                        const chip::ResolvedPrograms &resolved,
+                        const chip::Profile &profile);
 
 } // namespace cajal::rtl
 
