@@ -11,63 +11,17 @@
 //
 //===----------------------------------------------------------------------===//
 #include "cajal/Golden/GoldenRun.h"
+#include "cajal/TestSupport/ToolArgs.h"
 
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
 #include <string>
 
 using namespace cajal;
 
 namespace {
 
-struct Options {
-  std::string image, profile, input;
-  uint32_t steps = 0;
-  emulator::RecordOptions record;
-  bool stats = false;
-};
-
-int fail(const std::string &msg) {
-  std::fprintf(stderr, "cajal-golden-run: error: %s\n", msg.c_str());
-  return 1;
-}
-
-/// Fill `o` from argv; on error return the message.
-std::string parseArgs(int argc, char **argv, Options &o) {
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    if (a == "--record-sources" || a == "--record-all" || a == "--stats") {
-      (a == "--stats"        ? o.stats
-       : a == "--record-all" ? o.record.recordAll
-                             : o.record.recordSources) = true;
-      continue;
-    }
-    if (a.rfind("--", 0) != 0) {
-      o.image = a;
-      continue;
-    }
-    if (i + 1 >= argc)
-      return "missing value after " + a;
-    const std::string v = argv[++i];
-    if (a == "--steps") {
-      char *end = nullptr;
-      o.steps = uint32_t(std::strtoul(v.c_str(), &end, 10));
-      if (v.empty() || *end)
-        return "--steps: \"" + v + "\" is not a non-negative integer";
-    } else if (a == "--profile")
-      o.profile = v;
-    else if (a == "--input")
-      o.input = v;
-    else if (a == "--spikes-out")
-      o.record.spikesPath = v;
-    else if (a == "--state-out")
-      o.record.statePath = v;
-    else
-      return "unknown option " + a;
-  }
-  return o.image.empty() ? "no image given" : "";
-}
+constexpr const char *kTool = "cajal-golden-run";
 
 void printStats(const golden::GoldenModel &m, double seconds,
                 double writeSeconds) {
@@ -98,37 +52,34 @@ void printStats(const golden::GoldenModel &m, double seconds,
 } // namespace
 
 int main(int argc, char **argv) {
-  Options o;
-  if (std::string msg = parseArgs(argc, argv, o); !msg.empty())
-    return fail(msg);
-  Result<chip::Image> image = chip::readImageUnchecked(o.image);
-  if (!image)
-    return fail(image.error());
-  Result<chip::Profile> profile =
-      chip::findProfile(o.profile.empty() ? image->profileName : o.profile,
-                        chip::defaultProfileDir());
-  if (!profile)
-    return fail(profile.error());
+  test::ToolArgs args;
+  if (std::string msg = test::parseToolArgs(
+          argc, argv, {"--spikes-out", "--state-out"},
+          {"--record-sources", "--record-all", "--stats"}, args);
+      !msg.empty())
+    return test::toolFailure(kTool, msg);
+  Result<test::LoadedImage> loaded = test::loadToolImage(args);
+  if (!loaded)
+    return test::toolFailure(kTool, loaded.error());
   Result<golden::GoldenModel> model =
-      golden::GoldenModel::create(*image, *profile);
+      golden::GoldenModel::create(loaded->image, loaded->profile);
   if (!model)
-    return fail(o.image + ": " + model.error());
-  if (!o.input.empty()) {
-    auto spikes = spikeio::readSpikeCsv(o.input, model->nodes(),
-                                        spikeio::NodeSet::ExternalSources);
-    if (!spikes)
-      return fail(spikes.error());
-    if (Status s = model->setExternalSpikes(std::move(*spikes)); !s)
-      return fail(o.input + ": " + s.error());
-  }
+    return test::toolFailure(kTool, args.image + ": " + model.error());
+  if (Status s = test::giveInputSpikes(*model, args); !s)
+    return test::toolFailure(kTool, s.error());
+  emulator::RecordOptions record;
+  record.spikesPath = args.values["--spikes-out"];
+  record.statePath = args.values["--state-out"];
+  record.recordAll = args.flags.count("--record-all") > 0;
+  record.recordSources = args.flags.count("--record-sources") > 0;
   double writeSeconds = 0;
-  o.record.writeSeconds = &writeSeconds;
+  record.writeSeconds = &writeSeconds;
   const auto start = std::chrono::steady_clock::now();
-  if (Status s = golden::runAndRecord(*model, o.steps, o.record); !s)
-    return fail(s.error());
+  if (Status s = golden::runAndRecord(*model, args.steps, record); !s)
+    return test::toolFailure(kTool, s.error());
   const std::chrono::duration<double> took =
       std::chrono::steady_clock::now() - start;
-  if (o.stats)
+  if (args.flags.count("--stats"))
     printStats(*model, took.count(), writeSeconds);
   return 0;
 }

@@ -1,7 +1,7 @@
 //===- cajal-reference-words.cpp - Every state word of a reference run ----===//
 //
 // cajal-reference-words IMAGE --steps N --words-out words.bin
-//                       [--input in.csv]
+//                       [--profile NAME|PATH] [--input in.csv]
 // runs an image on the reference engine (chip::interpret per compartment,
 // the oracle) and writes, after every step, every compartment's state words,
 // whether it spiked and whether its update was idle, for run_programs.py to
@@ -16,10 +16,10 @@
 
 #include "cajal/Chip/AtomicFile.h"
 #include "cajal/Emulator/SpikeIO.h"
+#include "cajal/TestSupport/ToolArgs.h"
 
 #include <algorithm>
 #include <cstdio>
-#include <cstdlib>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -28,43 +28,7 @@ using namespace cajal;
 
 namespace {
 
-struct Options {
-  std::string image, input, wordsOut;
-  uint32_t steps = 0;
-};
-
-int fail(const std::string &msg) {
-  std::fprintf(stderr, "cajal-reference-words: error: %s\n", msg.c_str());
-  return 1;
-}
-
-/// Fill `o` from argv; on error return the message.
-std::string parseArgs(int argc, char **argv, Options &o) {
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    if (a.rfind("--", 0) != 0) {
-      o.image = a;
-      continue;
-    }
-    if (i + 1 >= argc)
-      return "missing value after " + a;
-    const std::string v = argv[++i];
-    if (a == "--steps") {
-      char *end = nullptr;
-      o.steps = uint32_t(std::strtoul(v.c_str(), &end, 10));
-      if (v.empty() || *end)
-        return "--steps: \"" + v + "\" is not a non-negative integer";
-    } else if (a == "--input")
-      o.input = v;
-    else if (a == "--words-out")
-      o.wordsOut = v;
-    else
-      return "unknown option " + a;
-  }
-  if (o.image.empty())
-    return "no image given";
-  return o.wordsOut.empty() ? "no output file (--words-out FILE)" : "";
-}
+constexpr const char *kTool = "cajal-reference-words";
 
 void appendWord(std::string &out, uint32_t word) {
   char bytes[4];
@@ -76,28 +40,23 @@ void appendWord(std::string &out, uint32_t word) {
 } // namespace
 
 int main(int argc, char **argv) {
-  Options o;
-  if (std::string msg = parseArgs(argc, argv, o); !msg.empty())
-    return fail(msg);
-  Result<chip::Image> image = chip::readImageUnchecked(o.image);
-  if (!image)
-    return fail(image.error());
-  Result<chip::Profile> profile =
-      chip::findProfile(image->profileName, chip::defaultProfileDir());
-  if (!profile)
-    return fail(profile.error());
+  test::ToolArgs args;
+  if (std::string msg =
+          test::parseToolArgs(argc, argv, {"--words-out"}, {}, args);
+      !msg.empty())
+    return test::toolFailure(kTool, msg);
+  const std::string wordsOut = args.values["--words-out"];
+  if (wordsOut.empty())
+    return test::toolFailure(kTool, "no output file (--words-out FILE)");
+  Result<test::LoadedImage> loaded = test::loadToolImage(args);
+  if (!loaded)
+    return test::toolFailure(kTool, loaded.error());
   Result<reference::ReferenceEngine> engine =
-      reference::ReferenceEngine::create(*image, *profile);
+      reference::ReferenceEngine::create(loaded->image, loaded->profile);
   if (!engine)
-    return fail(o.image + ": " + engine.error());
-  if (!o.input.empty()) {
-    auto spikes = spikeio::readSpikeCsv(o.input, engine->nodes(),
-                                        spikeio::NodeSet::ExternalSources);
-    if (!spikes)
-      return fail(spikes.error());
-    if (Status s = engine->setExternalSpikes(std::move(*spikes)); !s)
-      return fail(o.input + ": " + s.error());
-  }
+    return test::toolFailure(kTool, args.image + ": " + engine.error());
+  if (Status s = test::giveInputSpikes(*engine, args); !s)
+    return test::toolFailure(kTool, s.error());
   const uint32_t n = engine->compartmentCount();
   uint32_t width = 0;
   for (uint32_t c = 0; c < n; ++c)
@@ -106,7 +65,7 @@ int main(int argc, char **argv) {
   appendWord(out, n);
   appendWord(out, width);
   std::vector<uint8_t> spiked(n);
-  for (uint32_t t = 0; t < o.steps; ++t) {
+  for (uint32_t t = 0; t < args.steps; ++t) {
     engine->step();
     std::fill(spiked.begin(), spiked.end(), 0);
     for (uint32_t c : engine->lastSpikingCompartments())
@@ -119,11 +78,11 @@ int main(int argc, char **argv) {
       appendWord(out, engine->lastUpdateIdle(c) ? 1 : 0);
     }
   }
-  Result<AtomicFile> file = AtomicFile::create(o.wordsOut);
+  Result<AtomicFile> file = AtomicFile::create(wordsOut);
   if (!file)
-    return fail(file.error());
+    return test::toolFailure(kTool, file.error());
   file->write(out);
   if (Status s = file->commit(); !s)
-    return fail(s.error());
+    return test::toolFailure(kTool, s.error());
   return 0;
 }

@@ -12,50 +12,16 @@
 //===----------------------------------------------------------------------===//
 #include "cajal/Golden/GoldenModel.h"
 #include "cajal/Reference/ReferenceEngine.h"
+#include "cajal/TestSupport/ToolArgs.h"
 
 #include <cstdio>
-#include <cstdlib>
 #include <string>
 
 using namespace cajal;
 
 namespace {
 
-struct Options {
-  std::string image, profile, input;
-  uint32_t steps = 0;
-};
-
-int fail(const std::string &msg) {
-  std::fprintf(stderr, "reference-check: error: %s\n", msg.c_str());
-  return 1;
-}
-
-std::string parseArgs(int argc, char **argv, Options &o) {
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    if (a.rfind("--", 0) != 0) {
-      o.image = a;
-      continue;
-    }
-    if (i + 1 >= argc)
-      return "missing value after " + a;
-    const std::string v = argv[++i];
-    if (a == "--steps") {
-      char *end = nullptr;
-      o.steps = uint32_t(std::strtoul(v.c_str(), &end, 10));
-      if (v.empty() || *end)
-        return "--steps: \"" + v + "\" is not a non-negative integer";
-    } else if (a == "--profile") {
-      o.profile = v;
-    } else if (a == "--input") {
-      o.input = v;
-    } else {
-      return "unknown option " + a;
-    }
-  }
-  return o.image.empty() ? "no image given" : "";
-}
+constexpr const char *kTool = "reference-check";
 
 std::string text(const chip::CompartmentState &s) {
   return "u " + std::to_string(s.u) + ", v " + std::to_string(s.v) +
@@ -108,44 +74,36 @@ std::string counterDifference(const emulator::Counters &g,
 } // namespace
 
 int main(int argc, char **argv) {
-  Options o;
-  if (std::string msg = parseArgs(argc, argv, o); !msg.empty())
-    return fail(msg);
-  Result<chip::Image> image = chip::readImageUnchecked(o.image);
-  if (!image)
-    return fail(image.error());
-  Result<chip::Profile> profile =
-      chip::findProfile(o.profile.empty() ? image->profileName : o.profile,
-                        chip::defaultProfileDir());
-  if (!profile)
-    return fail(profile.error());
-  Result<golden::GoldenModel> g = golden::GoldenModel::create(*image, *profile);
+  test::ToolArgs args;
+  if (std::string msg = test::parseToolArgs(argc, argv, {}, {}, args);
+      !msg.empty())
+    return test::toolFailure(kTool, msg);
+  Result<test::LoadedImage> loaded = test::loadToolImage(args);
+  if (!loaded)
+    return test::toolFailure(kTool, loaded.error());
+  Result<golden::GoldenModel> g =
+      golden::GoldenModel::create(loaded->image, loaded->profile);
   if (!g)
-    return fail(o.image + ": " + g.error());
+    return test::toolFailure(kTool, args.image + ": " + g.error());
   Result<reference::ReferenceEngine> r =
-      reference::ReferenceEngine::create(*image, *profile);
+      reference::ReferenceEngine::create(loaded->image, loaded->profile);
   if (!r)
-    return fail(o.image + ": " + r.error());
-  if (!o.input.empty()) {
-    auto spikes = spikeio::readSpikeCsv(o.input, g->nodes(),
-                                        spikeio::NodeSet::ExternalSources);
-    if (!spikes)
-      return fail(spikes.error());
-    if (Status s = g->setExternalSpikes(*spikes); !s)
-      return fail(o.input + ": " + s.error());
-    if (Status s = r->setExternalSpikes(std::move(*spikes)); !s)
-      return fail(o.input + ": " + s.error());
-  }
-  for (uint32_t t = 0; t < o.steps; ++t) {
+    return test::toolFailure(kTool, args.image + ": " + r.error());
+  if (Status s = test::giveInputSpikes(*g, args); !s)
+    return test::toolFailure(kTool, s.error());
+  if (Status s = test::giveInputSpikes(*r, args); !s)
+    return test::toolFailure(kTool, s.error());
+  for (uint32_t t = 0; t < args.steps; ++t) {
     g->step();
     r->step();
     if (std::string d = difference(*g, *r); !d.empty())
-      return fail(o.image + ": step " + std::to_string(t) + ": " + d);
+      return test::toolFailure(kTool, args.image + ": step " +
+                                          std::to_string(t) + ": " + d);
   }
   if (std::string d = counterDifference(g->counters(), r->counters());
       !d.empty())
-    return fail(o.image + ": counters differ: " + d);
+    return test::toolFailure(kTool, args.image + ": counters differ: " + d);
   std::printf("ok: %u steps, %llu spikes, every spike and state equal\n",
-              o.steps, (unsigned long long)r->counters().compartmentSpikes);
+              args.steps, (unsigned long long)r->counters().compartmentSpikes);
   return 0;
 }
