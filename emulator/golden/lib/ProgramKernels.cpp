@@ -533,8 +533,10 @@ CAJAL_HOT uint32_t izhikevichLoop(const ProgramPlan &plan,
     bool bad = !within(v, 29);
     if (CheckInput)
       bad |= !within(qs[k], 40);
-    if (CheckCoefficients)
-      bad |= !within(a, 17) | !within(b, 17);
+    if (CheckCoefficients) {
+      bad |= !within(a, 17);
+      bad |= !within(b, 17);
+    }
     // 140 - u + I, the same in both half steps.
     const int64_t drive = wrapAdd(wrapSub(c1, u), current);
     // Two half steps: v += (0.04 v^2 + 5 v + 140 - u + I) / 2.
@@ -632,7 +634,7 @@ CAJAL_HOT uint32_t adaptiveLifBlock(const ProgramPlan &plan,
         threshold[k]);
     const bool refractory = left > 0;
     const bool fire = !idle & !refractory & (vClip > fireAbove);
-    const int64_t vNew = refractory | fire ? 0 : clamp(vClip, vlo, vhi);
+    const int64_t vNew = (refractory | fire) ? 0 : clamp(vClip, vlo, vhi);
     const int64_t leftNew = refractory ? (left - 1) & counterMask
                                        : (fire ? periodOf & counterMask : left);
     const int64_t aNew = fire ? clamp(aDecayed + jumpBy, alo, ahi) : aDecayed;
