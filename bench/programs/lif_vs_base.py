@@ -17,25 +17,18 @@ import argparse
 import json
 import os
 import random
-import re
 import statistics
-import subprocess
 import sys
-import time
 
 ROOT = os.path.normpath(os.path.join(os.path.dirname(__file__), "..", ".."))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from cajal_timing import sh, timed_run  # noqa: E402
+
 NETWORKS = [
     ("CUBA 4k", "cuba", 10000),
     ("CUBA 128k", "scaled", 2000),
     ("CNN", "cnn", 1000),
 ]
-
-
-def sh(*cmd):
-    r = subprocess.run(cmd, capture_output=True, text=True)
-    if r.returncode != 0:
-        sys.exit(f"failed: {' '.join(cmd)}\n{r.stderr}")
-    return r.stdout
 
 
 def compile_network(bin_dir, kind, out, work):
@@ -69,14 +62,9 @@ def cnn_input(bin_dir, image, steps, path):
 
 
 def run_once(bin_dir, image, steps, extra):
-    start = time.monotonic()
-    out = sh(os.path.join(bin_dir, "cajal"), "run", image, "--engine", "golden",
-             "--steps", str(steps), *extra)
-    wall = time.monotonic() - start
-    m = re.search(r"\(([0-9.e+-]+) s simulating", out)
-    if not m:
-        sys.exit(f"no simulating time in:\n{out}")
-    return float(m.group(1)), wall
+    sim, wall, _ = timed_run(os.path.join(bin_dir, "cajal"), image, "golden",
+                             steps, *extra)
+    return sim, wall
 
 
 def main():

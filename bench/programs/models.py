@@ -19,13 +19,13 @@ import json
 import os
 import random
 import re
-import subprocess
 import sys
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from brian_models import ADAPTIVE_LIF_CURRENT, IZHIKEVICH_CURRENT  # noqa: E402
+from cajal_timing import sh, timed_run  # noqa: E402
 
 
 def network(model, n, seed):
@@ -48,18 +48,8 @@ def network(model, n, seed):
             f"}}\n")
 
 
-def sh(*cmd):
-    r = subprocess.run(cmd, capture_output=True, text=True)
-    if r.returncode != 0:
-        sys.exit(f"failed: {' '.join(cmd)}\n{r.stderr}")
-    return r.stdout
-
-
 def cajal_run(cajal, image, engine, steps):
-    start = time.monotonic()
-    out = sh(cajal, "run", image, "--engine", engine, "--steps", str(steps))
-    wall = time.monotonic() - start
-    sim = float(re.search(r"\(([0-9.e+-]+) s simulating", out).group(1))
+    sim, wall, out = timed_run(cajal, image, engine, steps)
     spikes = int(re.search(r"\n\s+p\s+\d+\s+(\d+)", out).group(1))
     return sim, wall, spikes
 

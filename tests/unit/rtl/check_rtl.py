@@ -114,6 +114,18 @@ def expect_same_waveforms(rtl_vcd, emu_vcd):
         fail("--vcd: too few spikes for a waveform check")
 
 
+def derived_profile(tmp, name, base, field, value, unit):
+    """Write TMP/NAME.json: profile BASE with one field changed; its path."""
+    path = os.path.join(tmp, name + ".json")
+    with open(path, "w") as f:
+        json.dump({"format": "cajal-profile/1", "name": name,
+                   "description": "test", "base": base,
+                   "sources": {"t": "test"},
+                   "fields": {field: {"value": value, "unit": unit,
+                                      "source": "t"}}}, f)
+    return path
+
+
 def expect_error(args, pattern):
     rc, out, err = run(*args)
     if rc != 1 or not re.search(pattern, err):
@@ -167,12 +179,8 @@ with tempfile.TemporaryDirectory() as tmp:
     expect_ok(["check-rtl", "--random", "50", "--profile", "loihi2"], 50, 5000)
     # A programmable profile whose multiply timing no build has: refused,
     # naming the field and both values.
-    slow = os.path.join(tmp, "slow-mul.json")
-    with open(slow, "w") as f:
-        f.write('{"format": "cajal-profile/1", "name": "slow-mul", '
-                '"description": "test", "base": "loihi2", "sources": '
-                '{"t": "test"}, "fields": {"isa.multiplyCycles": '
-                '{"value": 3, "unit": "cycles", "source": "t"}}}')
+    slow = derived_profile(tmp, "slow-mul", "loihi2", "isa.multiplyCycles", 3,
+                           "cycles")
     slowimg = os.path.join(tmp, "slow-mul.cjimg")
     rc, out, err = run("compile", os.path.join(src, "examples", "izhikevich.mlir"),
                        "-o", slowimg, "--profile", slow)
@@ -189,12 +197,8 @@ with tempfile.TemporaryDirectory() as tmp:
     expect_error(["check-rtl", small, "--core", "999"],
                  r"core 999 does not exist \(the image has \d+ cores\)")
     # A profile no build is generated for: loihi1 arithmetic, 512 compartments.
-    half = os.path.join(tmp, "half.json")
-    with open(half, "w") as f:
-        f.write('{"format": "cajal-profile/1", "name": "half", '
-                '"description": "test", "base": "loihi1", "sources": '
-                '{"t": "test"}, "fields": {"core.compartments": '
-                '{"value": 512, "unit": "compartments", "source": "t"}}}')
+    half = derived_profile(tmp, "half", "loihi1", "core.compartments", 512,
+                           "compartments")
     halfimg = os.path.join(tmp, "half.cjimg")
     rc, out, err = run("compile", chain, "-o", halfimg, "--profile", half)
     if rc != 0:

@@ -38,6 +38,7 @@ class TempDir {
 public:
   TempDir() {
     const char *base = std::getenv("TMPDIR");
+    // mkdtemp's template: it replaces the six X with a unique suffix.
     std::string pattern =
         std::string(base && *base ? base : "/tmp") + "/cajal-test-XXXXXX";
     std::vector<char> buf(pattern.begin(), pattern.end());
