@@ -38,8 +38,6 @@ constexpr uint64_t kMaxElements = uint64_t(1) << 31;
 /// (every structural parameter: shapes, strides, dims); larger ones wait
 /// for loadParameters.
 constexpr uint64_t kEagerElements = 4096;
-/// Nested NIRGraph nodes deeper than this are refused.
-constexpr unsigned kMaxGraphDepth = 32;
 /// Links in one group, and nodes in the whole file.
 constexpr uint64_t kMaxLinks = 1 << 16;
 /// One fixed-length string, in bytes; the text of one dataset; strings in
@@ -47,6 +45,9 @@ constexpr uint64_t kMaxLinks = 1 << 16;
 constexpr uint64_t kMaxStringBytes = 1 << 16;
 constexpr uint64_t kMaxTextBytes = uint64_t(1) << 26;
 constexpr uint64_t kMaxStrings = uint64_t(1) << 20;
+/// The largest chunk read, unpacked (h5py's automatic chunks are at most
+/// 1 MiB).
+constexpr uint64_t kMaxChunkBytes = uint64_t(1) << 26;
 /// Deflate expands at most about 1032:1: a dataset may not declare more
 /// bytes than its storage times this (an unwritten dataset has no storage;
 /// HDF5 would fill any size with fill values)...
@@ -120,9 +121,51 @@ bool hasLocalLink(hid_t loc, const char *name) {
          (link.type == H5L_TYPE_HARD || link.type == H5L_TYPE_SOFT);
 }
 
+/// Object header message types (HDF5 file format specification, IV.A.2) a
+/// NIR file's groups and datasets carry: NIL, dataspace, link info,
+/// datatype, both fill values, link, data layout, group info, filter
+/// pipeline, attribute, comment, both modification times, shared message
+/// table, continuation, symbol table, B-tree 'K', attribute info, reference
+/// count. Not among them: external data files (0x07), bogus (0x09), driver
+/// info (0x14) and every type HDF5 1.10 does not define.
+constexpr uint64_t kNirHeaderMessages = [] {
+  uint64_t mask = 0;
+  for (unsigned type :
+       {0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x08, 0x0A, 0x0B,
+        0x0C, 0x0D, 0x0E, 0x0F, 0x10, 0x11, 0x12, 0x13, 0x15, 0x16})
+    mask |= uint64_t(1) << type;
+  return mask;
+}();
+
+/// The kind of object `name` of `loc` is (H5I_GROUP, H5I_DATASET), or
+/// H5I_BADID when it is neither or its header holds a message outside
+/// kNirHeaderMessages. Read from the header's message table without opening
+/// the object: opening a dataset decodes its messages, and libhdf5 1.10
+/// reads past a buffer decoding a damaged external-file list.
 H5I_type_t objectType(hid_t loc, const std::string &name) {
-  Handle obj(H5Oopen(loc, name.c_str(), H5P_DEFAULT), H5Oclose);
-  return obj ? H5Iget_type(obj.get()) : H5I_BADID;
+#if H5_VERSION_GE(1, 12, 0)
+  H5O_info2_t basic;
+  H5O_native_info_t native;
+  if (H5Oget_info_by_name3(loc, name.c_str(), &basic, H5O_INFO_BASIC,
+                           H5P_DEFAULT) < 0 ||
+      H5Oget_native_info_by_name(loc, name.c_str(), &native,
+                                 H5O_NATIVE_INFO_HDR, H5P_DEFAULT) < 0)
+    return H5I_BADID;
+  const H5O_type_t type = basic.type;
+  const uint64_t present = native.hdr.mesg.present;
+#else
+  H5O_info_t info;
+  if (H5Oget_info_by_name2(loc, name.c_str(), &info,
+                           H5O_INFO_BASIC | H5O_INFO_HDR, H5P_DEFAULT) < 0)
+    return H5I_BADID;
+  const H5O_type_t type = info.type;
+  const uint64_t present = info.hdr.mesg.present;
+#endif
+  if (present & ~kNirHeaderMessages)
+    return H5I_BADID;
+  return type == H5O_TYPE_GROUP     ? H5I_GROUP
+         : type == H5O_TYPE_DATASET ? H5I_DATASET
+                                    : H5I_BADID;
 }
 
 /// The shape of a dataset and whether its type and storage can be read
@@ -163,7 +206,49 @@ Status checkType(hid_t type, H5T_class_t cls) {
                    std::to_string(int(cls)) + ")");
 }
 
-Status checkStorage(hid_t ds) {
+/// A chunked dataset's chunks: each at most kMaxChunkBytes unpacked and no
+/// larger than the file stored. libhdf5 allocates both sizes before it reads
+/// a chunk, and a damaged layout or chunk index would have it ask for
+/// gigabytes.
+Status checkChunks(hid_t ds, hid_t plist, hid_t space, size_t elementBytes) {
+  const int rank = H5Sget_simple_extent_ndims(space);
+  std::vector<hsize_t> dims(H5S_MAX_RANK, 0);
+  if (rank < 0 || H5Pget_chunk(plist, H5S_MAX_RANK, dims.data()) != rank)
+    return makeError("has chunks of another rank than its shape");
+  uint64_t bytes = elementBytes;
+  for (int i = 0; i < rank; ++i) {
+    if (dims[size_t(i)] > kMaxChunkBytes)
+      return makeError("has chunks too large to read");
+    bytes *= dims[size_t(i)];
+    if (bytes > kMaxChunkBytes)
+      return makeError("has chunks of more than " +
+                       std::to_string(kMaxChunkBytes) + " bytes");
+  }
+  Handle file(H5Iget_file_id(ds), H5Fclose);
+  hsize_t fileBytes = 0, chunks = 0;
+  if (!file || H5Fget_filesize(file.get(), &fileBytes) < 0 ||
+      H5Dget_num_chunks(ds, space, &chunks) < 0)
+    return makeError("cannot list its chunks");
+  if (chunks > fileBytes)
+    return makeError("lists " + std::to_string(chunks) +
+                     " chunks in a file of " + std::to_string(fileBytes) +
+                     " bytes");
+  for (hsize_t i = 0; i < chunks; ++i) {
+    unsigned filterMask = 0;
+    haddr_t address = 0;
+    hsize_t stored = 0;
+    if (H5Dget_chunk_info(ds, space, i, nullptr, &filterMask, &address,
+                          &stored) < 0)
+      return makeError("cannot list its chunks");
+    if (stored > fileBytes)
+      return makeError("has a chunk of " + std::to_string(stored) +
+                       " bytes in a file of " + std::to_string(fileBytes) +
+                       " bytes");
+  }
+  return Status::ok();
+}
+
+Status checkStorage(hid_t ds, hid_t space, size_t elementBytes) {
   Handle plist(H5Dget_create_plist(ds), H5Pclose);
   if (!plist)
     return makeError("cannot read its storage properties");
@@ -187,6 +272,8 @@ Status checkStorage(hid_t ds) {
       return makeError("uses HDF5 filter " + std::to_string(int(id)) +
                        " (gzip, shuffle and fletcher32 are read)");
   }
+  if (layout == H5D_CHUNKED)
+    return checkChunks(ds, plist.get(), space, elementBytes);
   return Status::ok();
 }
 
@@ -219,7 +306,7 @@ Result<DatasetInfo> inspect(hid_t ds, hid_t space, hid_t type) {
   info.typeClass = H5Tget_class(type);
   if (Status s = checkType(type, info.typeClass); !s)
     return s.takeError();
-  if (Status s = checkStorage(ds); !s)
+  if (Status s = checkStorage(ds, space, H5Tget_size(type)); !s)
     return s.takeError();
   const uint64_t bytes = info.count * H5Tget_size(type);
   const uint64_t stored = H5Dget_storage_size(ds);
@@ -276,6 +363,9 @@ Result<Array> readDataset(hid_t file, hid_t loc, const std::string &name,
   const std::string what = "dataset '" + name + "' ";
   if (!hasLocalLink(loc, name.c_str()))
     return makeError(what + "is not a link within the file");
+  if (objectType(loc, name) != H5I_DATASET)
+    return makeError(what + "is not a dataset a NIR file can hold (its HDF5 "
+                            "header is damaged or names external storage)");
   Handle ds(H5Dopen2(loc, name.c_str(), H5P_DEFAULT), H5Dclose);
   if (!ds)
     return makeError("cannot open dataset '" + name + "'");

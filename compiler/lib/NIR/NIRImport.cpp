@@ -295,25 +295,41 @@ LogicalResult report(MLIRContext &ctx, const std::string &path,
   return emitError(locate(ctx, path, error.subject)) << text;
 }
 
-/// importNIRFile with `read` reading the file (from `path` or from memory).
+/// importNIRFile with `readStructure` reading the file (from `path` or from
+/// memory).
 FailureOr<OwningOpRef<ModuleOp>>
 importWith(const std::string &path, MLIRContext &context,
            const NIRImportOptions &options,
-           llvm::function_ref<Result<File>()> read) {
+           llvm::function_ref<Result<File>()> readStructure) {
   context.getOrLoadDialect<snn::SNNDialect>();
   if (!(options.dt > 0) || !std::isfinite(options.dt))
     return report(context, path,
                   makeError("a NIR model needs a time step: dt = " +
                             formatNumber(options.dt) +
                             " s must be finite and > 0 (--dt)"));
-  Result<File> file = read();
+  // The whole read runs in a child process: libhdf5 can crash on a damaged
+  // file. Shapes from the dataspaces first: no large dataset is read before
+  // the whole graph's shapes agree.
+  Result<File> file = readInChildProcess(path, [&]() -> Result<File> {
+    Result<File> whole = readStructure();
+    if (!whole)
+      return whole;
+    Result<FlatGraph> flat = flattenGraph(*whole);
+    if (!flat)
+      return flat.takeError();
+    if (Status s = inferShapes(*flat); !s)
+      return s.takeError();
+    if (Status s = loadParameters(*whole, *flat); !s)
+      return s.takeError();
+    return whole;
+  });
   if (!file)
     return report(context, path, file.takeError());
+  // The parent's own graph over the File it got back (every parameter in
+  // use is loaded; loadParameters checks them again).
   Result<FlatGraph> flat = flattenGraph(*file);
   if (!flat)
     return report(context, path, flat.takeError());
-  // Shapes from the dataspaces first: no large dataset is read before the
-  // whole graph's shapes agree.
   if (Status s = inferShapes(*flat); !s)
     return report(context, path, s.takeError());
   if (Status s = loadParameters(*file, *flat); !s)

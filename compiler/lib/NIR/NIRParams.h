@@ -12,6 +12,9 @@
 
 namespace cajal::nir {
 
+/// How deeply NIR graphs may nest.
+constexpr unsigned kMaxGraphDepth = 32;
+
 /// Shortest round-trip form of a number ("0.0025", "-1e-05").
 std::string formatNumber(double value);
 

@@ -8,6 +8,13 @@
 //===----------------------------------------------------------------------===//
 #include "TestUtil.h"
 
+#include "cajal/NIR/NIRImport.h"
+
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/MLIRContext.h"
+
+#include <csignal>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <sys/resource.h>
@@ -200,6 +207,100 @@ TEST(NIRHostileTest, CorruptedFilesGiveCleanErrors) {
   }
   EXPECT_GT(errors, 0u);
   EXPECT_LT(errors, cases);
+}
+
+/// A read that crashes (as libhdf5 does on some damaged headers) ends its
+/// child process, not the caller: the caller gets an error naming the file
+/// and the signal, and can read the next file.
+TEST(NIRHostileTest, ACrashWhileReadingIsAnErrorOfTheFile) {
+  Result<nir::File> crashed =
+      nir::readInChildProcess("model.nir", []() -> Result<nir::File> {
+        std::raise(SIGSEGV);
+        return nir::File{};
+      });
+  ASSERT_FALSE(crashed);
+  // The signal (under a sanitizer, which reports the crash itself and
+  // exits: its exit status).
+  const std::string text = crashed.error();
+  EXPECT_EQ(text.rfind("model.nir: the HDF5 library failed while reading "
+                       "the file (signal 11, " +
+                           std::string(strsignal(SIGSEGV)) + ")",
+                       0) == 0 ||
+                text.rfind("model.nir: the HDF5 library failed while reading "
+                           "the file (exit status ",
+                           0) == 0,
+            true)
+      << text;
+  EXPECT_NE(text.find("): the file is damaged or not a NIR file"),
+            std::string::npos)
+      << text;
+  // The child's errors and files come back whole.
+  Result<nir::File> refused =
+      nir::readInChildProcess("model.nir", []() -> Result<nir::File> {
+        return makeError("node 'lif': no 'tau'",
+                         {ErrorSubject::Kind::Node, "lif", "tau"});
+      });
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error(), "node 'lif': no 'tau'");
+  EXPECT_EQ(refused.subject().kind, ErrorSubject::Kind::Node);
+  EXPECT_EQ(refused.subject().field, "tau");
+  const std::string path = tempPath("chain.nir");
+  writeNIR(path, lifChain(3));
+  Result<nir::File> direct = nir::readFile(path);
+  Result<nir::File> viaChild = nir::readInChildProcess(
+      path, [&]() -> Result<nir::File> { return nir::readFile(path); });
+  ASSERT_TRUE(direct) << direct.error();
+  ASSERT_TRUE(viaChild) << viaChild.error();
+  ASSERT_EQ(viaChild->graph.nodes.size(), direct->graph.nodes.size());
+  for (size_t i = 0; i < direct->graph.nodes.size(); ++i) {
+    const nir::Node &a = direct->graph.nodes[i], &b = viaChild->graph.nodes[i];
+    EXPECT_EQ(a.name, b.name);
+    EXPECT_EQ(a.type, b.type);
+    ASSERT_EQ(a.params.size(), b.params.size()) << a.name;
+    for (const auto &[name, array] : a.params) {
+      const nir::Array &other = b.params.at(name);
+      EXPECT_EQ(array.shape, other.shape) << a.name << "." << name;
+      EXPECT_EQ(array.values, other.values) << a.name << "." << name;
+      EXPECT_EQ(array.text, other.text) << a.name << "." << name;
+      EXPECT_EQ(array.source, other.source) << a.name << "." << name;
+    }
+  }
+  EXPECT_EQ(viaChild->graph.edges, direct->graph.edges);
+}
+
+/// The files the fuzzer found breaking libhdf5 (fuzz/regressions/nir): each
+/// refused with an error naming the file, the process alive. Under the
+/// sanitizers libhdf5 really crashes on some of them, in the child.
+TEST(NIRHostileTest, FilesThatBreakTheHdf5LibraryAreRefused) {
+  size_t files = 0;
+  for (const auto &entry :
+       std::filesystem::directory_iterator(CAJAL_NIR_REGRESSIONS)) {
+    mlir::MLIRContext context;
+    std::string messages;
+    mlir::ScopedDiagnosticHandler collect(&context, [&](mlir::Diagnostic &d) {
+      messages += d.str() + "\n";
+      return mlir::success();
+    });
+    nir::NIRImportOptions options;
+    options.dt = 1e-3;
+    const std::string path = entry.path().string();
+    auto module = nir::importNIRFile(path, context, options);
+    EXPECT_TRUE(mlir::failed(module)) << path;
+    EXPECT_FALSE(messages.empty()) << path;
+    ++files;
+  }
+  EXPECT_GE(files, 3u);
+}
+
+/// A chunk index that claims a chunk larger than the file is refused before
+/// libhdf5 allocates the claimed size (4 GiB here).
+TEST(NIRHostileTest, RefusesAChunkLargerThanTheFile) {
+  const std::string path =
+      std::string(CAJAL_NIR_REGRESSIONS) + "/oom-damaged-chunk-size.nir";
+  Status s = frontend(path);
+  ASSERT_FALSE(s);
+  EXPECT_EQ(s.error(), path + ": node 'lif': dataset 'v_leak' has a chunk of "
+                              "4294967295 bytes in a file of 32508 bytes");
 }
 
 } // namespace

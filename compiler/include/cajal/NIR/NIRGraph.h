@@ -19,6 +19,8 @@
 
 #include "cajal/Chip/Result.h"
 
+#include "llvm/ADT/STLFunctionalExtras.h"
+
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -88,6 +90,15 @@ Result<File> readFile(const std::string &path);
 /// stands for the file in messages (the fuzz target reads its inputs so).
 Result<File> readFileImage(const void *data, size_t size,
                            const std::string &name);
+
+/// `read` (a whole read: the structure and every parameter the graph uses,
+/// as importNIRFile does it) run in a forked child process, its File or
+/// Error sent back through a pipe. libhdf5 can crash on a damaged file
+/// (Debian's 1.10 reads past buffers decoding some damaged object headers):
+/// a child that dies, or answers incompletely, becomes an Error naming
+/// `path` and the signal or exit status, and the caller carries on.
+Result<File> readInChildProcess(const std::string &path,
+                                llvm::function_ref<Result<File>()> read);
 
 /// "node 'NAME': MESSAGE", with the node as the error's subject (empty
 /// `node`: the message alone, no subject).
