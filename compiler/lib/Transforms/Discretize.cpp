@@ -41,6 +41,7 @@ mapping::NeuronModel toMapping(NeuronModel model) {
   case NeuronModel::AdaptiveLIF:
     return mapping::NeuronModel::AdaptiveLIF;
   case NeuronModel::Izhikevich:
+  case NeuronModel::Equations:
     break; // never continuous (the population verifier)
   }
   return mapping::NeuronModel::LIF;

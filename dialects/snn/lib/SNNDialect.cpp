@@ -2,6 +2,9 @@
 #include "cajal/Dialect/SNN/SNNDialect.h"
 #include "cajal/Dialect/SNN/SNNOps.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+
 using namespace mlir;
 using namespace cajal::snn;
 

@@ -171,21 +171,73 @@ LogicalResult verifyAdaptiveReset(PopulationOp op, Reset reset) {
                              "reset = subtract is not available";
 }
 
-/// The model izhikevich takes #snn.izhikevich parameters, and only it does.
+/// The models izhikevich and equations take their own parameter attributes
+/// (#snn.izhikevich, #snn.equations), and only they do.
 LogicalResult verifyModelMatchesParams(PopulationOp op) {
-  const bool izhikevichModel = op.getModel() == NeuronModel::Izhikevich;
-  const bool izhikevichParams = isa<IzhikevichParamsAttr>(op.getParams());
-  if (izhikevichModel == izhikevichParams)
-    return success();
-  if (izhikevichModel)
-    return op.emitOpError() << "population @" << op.getSymName()
-                            << ": model 'izhikevich' takes #snn.izhikevich "
-                               "parameters, got "
-                            << op.getParams();
-  return op.emitOpError() << "population @" << op.getSymName()
-                          << ": #snn.izhikevich parameters need model "
-                             "'izhikevich', got '"
-                          << stringifyNeuronModel(op.getModel()) << "'";
+  for (auto [model, matches, attrName] :
+       {std::tuple{NeuronModel::Izhikevich,
+                   isa<IzhikevichParamsAttr>(op.getParams()),
+                   "#snn.izhikevich"},
+        std::tuple{NeuronModel::Equations,
+                   isa<EquationParamsAttr>(op.getParams()),
+                   "#snn.equations"}}) {
+    const bool isModel = op.getModel() == model;
+    if (isModel == matches)
+      continue;
+    if (isModel)
+      return op.emitOpError()
+             << "population @" << op.getSymName() << ": model '"
+             << stringifyNeuronModel(model) << "' takes " << attrName
+             << " parameters, got " << op.getParams();
+    return op.emitOpError()
+           << "population @" << op.getSymName() << ": " << attrName
+           << " parameters need model '" << stringifyNeuronModel(model)
+           << "', got '" << stringifyNeuronModel(op.getModel()) << "'";
+  }
+  return success();
+}
+
+/// #snn.equations: the model exists beside the network, and every value
+/// names one of its parameters and is finite, a scalar or one per neuron.
+LogicalResult verifyEquations(PopulationOp op, EquationParamsAttr params) {
+  Operation *scope =
+      op->getParentOp() ? op->getParentOp()->getParentOp() : nullptr;
+  auto model = scope ? SymbolTable::lookupNearestSymbolFrom<NeuronModelOp>(
+                           scope, params.getModel())
+                     : NeuronModelOp();
+  if (!model)
+    return op.emitOpError()
+           << "population @" << op.getSymName() << ": no snn.neuron_model "
+           << params.getModel() << " beside the network";
+  for (NamedAttribute value : params.getValues()) {
+    const StringRef name = value.getName().getValue();
+    if (model.findParam(name) < 0)
+      return op.emitOpError()
+             << "population @" << op.getSymName() << ": model "
+             << params.getModel() << " has no parameter '" << name << "'";
+    SmallVector<double> values;
+    if (auto f = dyn_cast<FloatAttr>(value.getValue()))
+      values.push_back(f.getValueAsDouble());
+    else if (auto a = dyn_cast<DenseF64ArrayAttr>(value.getValue()))
+      values.assign(a.asArrayRef().begin(), a.asArrayRef().end());
+    else
+      return op.emitOpError()
+             << "population @" << op.getSymName() << ": parameter '" << name
+             << "' must be an f64 or an array<f64: ...>, got "
+             << value.getValue();
+    if (values.size() != 1 && int64_t(values.size()) != op.getSize())
+      return op.emitOpError()
+             << "population @" << op.getSymName() << ": parameter '" << name
+             << "' has " << values.size() << " values for " << op.getSize()
+             << " neurons";
+    for (auto [i, v] : llvm::enumerate(values))
+      if (!std::isfinite(v))
+        return op.emitOpError()
+               << "population @" << op.getSymName() << ": parameter '" << name
+               << "' of neuron " << i << " is " << v
+               << "; parameters are finite";
+  }
+  return success();
 }
 
 /// One Izhikevich field: finite, and `ok` for every neuron.
@@ -397,6 +449,9 @@ LogicalResult PopulationOp::verify() {
     return failure();
   if (auto iz = dyn_cast<IzhikevichParamsAttr>(params)) {
     if (failed(verifyIzhikevich(*this, iz)))
+      return failure();
+  } else if (auto eq = dyn_cast<EquationParamsAttr>(params)) {
+    if (failed(verifyEquations(*this, eq)))
       return failure();
   } else if (auto c = dyn_cast<ContinuousParamsAttr>(params)) {
     if (failed(verifyContinuous(*this, c)))

@@ -31,9 +31,18 @@ def SNN_NeuronModel : I32EnumAttr<"NeuronModel", "neuron model", [
     I32EnumAttrCase<"CubaLIF", 2, "cuba_lif">,
     I32EnumAttrCase<"LI", 3, "li">,
     I32EnumAttrCase<"Izhikevich", 4, "izhikevich">,
-    I32EnumAttrCase<"AdaptiveLIF", 5, "adaptive_lif">]> {
+    I32EnumAttrCase<"AdaptiveLIF", 5, "adaptive_lif">,
+    I32EnumAttrCase<"Equations", 6, "equations">]> {
   let cppNamespace = "::cajal::snn";
   let genSpecializedAttr = 0;
+}
+
+def SNN_Solver : I32EnumAttr<"Solver", "ODE solver of a neuron model", [
+    I32EnumAttrCase<"Euler", 0, "euler">,
+    I32EnumAttrCase<"ExponentialEuler", 1, "exponential_euler">,
+    I32EnumAttrCase<"RK2", 2, "rk2">,
+    I32EnumAttrCase<"Exact", 3, "exact">]> {
+  let cppNamespace = "::cajal::snn";
 }
 
 def SNN_Reset : I32EnumAttr<"Reset", "membrane reset after a spike", [
@@ -59,7 +68,8 @@ def SNN_NeuronModelAttr : EnumAttr<SNN_Dialect, SNN_NeuronModel, "model"> {
     never spikes: a readout), `adaptive_lif` (LIF with an adaptive threshold,
     the LSNN neuron of Bellec et al. 2018: parameters `tau_a`, `beta`, `jump`
     of `#snn.continuous`), `izhikevich` (Izhikevich 2003, parameters
-    `#snn.izhikevich`).
+    `#snn.izhikevich`), `equations` (a model defined by its equations in an
+    `snn.neuron_model`, parameters `#snn.equations`).
 
     The LIF family (`if`, `lif`, `cuba_lif`, `li`) runs on every profile;
     `adaptive_lif` and `izhikevich` are neurocore programs
@@ -383,10 +393,29 @@ def SNN_Conv2dAttr : SNN_Attr<"Conv2d", "conv2d"> {
   }];
 }
 
+def SNN_EquationParamsAttr : SNN_Attr<"EquationParams", "equations"> {
+  let summary = "Parameters of a population of an equation-defined model";
+  let description = [{
+    `model` names an `snn.neuron_model` beside the network (in the same
+    module); `values` gives some of its parameters for this population, each
+    a scalar or an `array<f64: ...>` with one value per neuron. A parameter
+    not given takes the model's default.
+
+    ```mlir
+    #snn.equations<@izhikevich, {d = 2.0 : f64,
+                                 i_bias = array<f64: 5.0, 10.0>}>
+    ```
+  }];
+  let parameters = (ins "::mlir::FlatSymbolRefAttr":$model,
+                    "::mlir::DictionaryAttr":$values);
+  let assemblyFormat = "`<` $model `,` $values `>`";
+}
+
 def SNN_ParamsAttr : AnyAttrOf<[SNN_ContinuousParamsAttr,
                                 SNN_DiscreteParamsAttr,
                                 SNN_QuantizedParamsAttr,
-                                SNN_IzhikevichParamsAttr]>;
+                                SNN_IzhikevichParamsAttr,
+                                SNN_EquationParamsAttr]>;
 
 // What a population's parameters are once mapped onto a chip.
 def SNN_ChipParamsAttr : AnyAttrOf<[SNN_QuantizedParamsAttr,

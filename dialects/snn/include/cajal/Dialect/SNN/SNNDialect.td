@@ -39,6 +39,9 @@ def SNN_Dialect : Dialect {
     `snn-quantize`). Connectivity stays symbolic (rules, kernels, resource
     blobs) until the chip image is written.
   }];
+  // The regions of snn.neuron_model hold arith and math operations.
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::math::MathDialect"];
   let useDefaultAttributePrinterParser = 1;
   let useDefaultTypePrinterParser = 1;
   let extraClassDeclaration = [{

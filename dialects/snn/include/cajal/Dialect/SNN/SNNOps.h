@@ -13,6 +13,7 @@
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/IR/RegionKindInterface.h"
 #include "mlir/IR/SymbolTable.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 
 #define GET_OP_CLASSES
 #include "cajal/Dialect/SNN/SNNOps.h.inc"
@@ -21,6 +22,11 @@ namespace cajal::snn {
 /// Error on `op` when its symbol name is empty (spike files and the chip
 /// image name every population, source and projection).
 mlir::LogicalResult verifySymbolName(mlir::Operation *op);
+
+/// Whether `op` may appear in a region of an snn.neuron_model: the arith
+/// and math operations every engine evaluates, snn.previous and the
+/// terminators.
+bool isEquationOp(mlir::Operation *op);
 } // namespace cajal::snn
 
 #endif // CAJAL_DIALECT_SNN_SNNOPS_H

@@ -11,8 +11,10 @@
 include "cajal/Dialect/SNN/SNNDialect.td"
 include "cajal/Dialect/SNN/SNNTypes.td"
 include "cajal/Dialect/SNN/SNNAttributes.td"
+include "mlir/IR/OpAsmInterface.td"
 include "mlir/IR/OpBase.td"
 include "mlir/IR/RegionKindInterface.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
 include "mlir/IR/SymbolInterfaces.td"
 
 class SNN_Op<string mnemonic, list<Trait> traits = []>
@@ -209,6 +211,113 @@ def SNN_ProbeOp : SNN_Op<"probe", [HasParent<"NetworkOp">]> {
   let assemblyFormat = "$target attr-dict `:` qualified(type($target))";
   let hasVerifier = 1;
   let hasCanonicalizeMethod = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Neuron models defined by their equations
+//===----------------------------------------------------------------------===//
+
+def SNN_NeuronModelOp : SNN_Op<"neuron_model", [
+    IsolatedFromAbove, Symbol,
+    DeclareOpInterfaceMethods<OpAsmOpInterface, ["getAsmBlockArgumentNames"]>]> {
+  let summary = "A neuron model defined by its equations";
+  let description = [{
+    A model is its state variables (each with an initial value, and
+    optionally the range it must stay in and its unit), its parameters (each
+    with a default; a population may give other values, per neuron), one
+    input (the synaptic input plus nothing else: a constant current is a
+    parameter added in the equations) and three regions of `arith` and
+    `math` operations on f64:
+
+    - `dynamics`: the time derivative of every state (`snn.derivatives`), in
+      the model's time unit (`time_unit` seconds, e.g. 1.0e-3 for ms), to be
+      discretised with `solver`; or, once discretised (`step` is the time
+      step in model units), the value of every state after one step
+      (`snn.yield`). Its arguments are the states, the parameters and the
+      input.
+    - `spike` (optional; without it the model never spikes): an i1, after
+      the step's update; `snn.previous %v` is a state's value before it.
+      Arguments: the states, the parameters.
+    - `reset` (optional): the states after a spike (`snn.yield`, one value
+      per state, computed from the values before the reset). Arguments: the
+      states, the parameters.
+
+    Within a step: dynamics, then spike, then (if spiked) reset. The input
+    is the sum of the weights of the spikes that arrive in the step.
+
+    ```mlir
+    snn.neuron_model @izhikevich
+        states(%v = -65.0 [-100.0, 40.0] "mV", %u = -13.0 "mV")
+        params(%a = 2.0e-2, %b = 2.0e-1, %c = -65.0, %d = 8.0, %i_bias = 0.0)
+        input(%i "mV/ms") time_unit 1.0e-3 solver euler
+    dynamics {
+      %c0_04 = arith.constant 4.0e-2 : f64
+      ...
+      snn.derivatives %dv, %du : f64, f64
+    } spike {
+      %peak = arith.constant 30.0 : f64
+      %fired = arith.cmpf oge, %v, %peak : f64
+      snn.yield %fired : i1
+    } reset {
+      %u_d = arith.addf %u, %d : f64
+      snn.yield %c, %u_d : f64, f64
+    }
+    ```
+  }];
+  let arguments = (ins SymbolNameAttr:$sym_name,
+                   StrArrayAttr:$state_names,
+                   DenseF64ArrayAttr:$state_initial,
+                   DenseF64ArrayAttr:$state_lower,
+                   DenseF64ArrayAttr:$state_upper,
+                   StrArrayAttr:$state_units,
+                   StrArrayAttr:$param_names,
+                   DenseF64ArrayAttr:$param_defaults,
+                   StrAttr:$input_name,
+                   F64Attr:$input_lower,
+                   F64Attr:$input_upper,
+                   StrAttr:$input_unit,
+                   F64Attr:$time_unit,
+                   SNN_Solver:$solver,
+                   OptionalAttr<F64Attr>:$step);
+  let regions = (region SizedRegion<1>:$dynamics, AnyRegion:$spike,
+                 AnyRegion:$reset);
+  let hasCustomAssemblyFormat = 1;
+  let hasRegionVerifier = 1;
+  let extraClassDeclaration = [{
+    unsigned getNumStates() { return getStateNames().size(); }
+    unsigned getNumParams() { return getParamNames().size(); }
+    /// Whether `dynamics` gives next values (discretised) or derivatives.
+    bool isDiscretised() { return getStep().has_value(); }
+    /// The index of parameter `name`, or -1.
+    int findParam(::llvm::StringRef name);
+  }];
+}
+
+def SNN_DerivativesOp : SNN_Op<"derivatives", [
+    Pure, Terminator, HasParent<"NeuronModelOp">]> {
+  let summary = "The time derivative of every state of a neuron model";
+  let arguments = (ins Variadic<F64>:$values);
+  let assemblyFormat = "$values attr-dict `:` type($values)";
+}
+
+def SNN_YieldOp : SNN_Op<"yield", [
+    Pure, Terminator, HasParent<"NeuronModelOp">]> {
+  let summary = "The result of a neuron model region";
+  let arguments = (ins Variadic<AnyType>:$values);
+  let assemblyFormat = "($values^ `:` type($values))? attr-dict";
+}
+
+def SNN_PreviousOp : SNN_Op<"previous", [Pure]> {
+  let summary = "A state's value before this step's update";
+  let description = [{
+    In the `spike` and `reset` regions of an `snn.neuron_model`, the value
+    the state argument `%v` had before the step's dynamics (a threshold
+    crossing compares the two).
+  }];
+  let arguments = (ins F64:$state);
+  let results = (outs F64:$result);
+  let assemblyFormat = "$state attr-dict";
+  let hasVerifier = 1;
 }
 
 #endif // CAJAL_DIALECT_SNN_SNNOPS_TD
