@@ -109,7 +109,7 @@ FailureOr<EquationTape> EquationTape::compile(Region &region) {
   if (!region.hasOneBlock())
     return failure();
   Block &block = region.front();
-  llvm::DenseMap<Value, uint32_t> slotOf;
+  llvm::DenseMap<Value, uint32_t> &slotOf = t.slotOf;
   for (BlockArgument arg : block.getArguments())
     slotOf[arg] = t.slots++;
   t.arguments = t.slots;
@@ -160,6 +160,21 @@ void EquationTape::run(llvm::ArrayRef<double> args,
     heapSlots.resize(slots);
     s = heapSlots.data();
   }
+  execute(args, previous, s);
+  results.resize(resultSlots.size());
+  for (size_t i = 0; i < resultSlots.size(); ++i)
+    results[i] = s[resultSlots[i]];
+}
+
+void EquationTape::evaluate(llvm::ArrayRef<double> args,
+                            llvm::ArrayRef<double> previous,
+                            std::vector<double> &values) const {
+  values.assign(slots, 0.0);
+  execute(args, previous, values.data());
+}
+
+void EquationTape::execute(llvm::ArrayRef<double> args,
+                           llvm::ArrayRef<double> previous, double *s) const {
   for (unsigned i = 0; i < arguments; ++i)
     s[i] = args[i];
   for (const Instruction &in : tape) {
@@ -258,9 +273,6 @@ void EquationTape::run(llvm::ArrayRef<double> args,
     }
     s[in.out] = r;
   }
-  results.resize(resultSlots.size());
-  for (size_t i = 0; i < resultSlots.size(); ++i)
-    results[i] = s[resultSlots[i]];
 }
 
 } // namespace cajal
