@@ -345,7 +345,8 @@ LogicalResult cajal::checkCompartments(const MappedNetwork &mapped,
     // the emitter's inert ones, not the population's.
     if (Status s = mapping::checkPopulationProgram(pop, profile); !s)
       return PopulationOp(mapped.populations[p]).emitOpError() << s.error();
-    if (pop.program == mapping::PopulationProgram::Izhikevich)
+    if (pop.program == mapping::PopulationProgram::Izhikevich ||
+        pop.program == mapping::PopulationProgram::Equations)
       continue;
     for (auto [i, params] : llvm::enumerate(pop.params))
       if (Status s = chip::validateParams(params, profile); !s) {
@@ -373,7 +374,8 @@ FailureOr<MappedNetwork> cajal::buildMappingNetwork(NetworkOp network) {
     if (auto pop = dyn_cast<PopulationOp>(op)) {
       auto q = dyn_cast<QuantizedParamsAttr>(pop.getParams());
       auto iz = dyn_cast<IzhikevichParamsAttr>(pop.getParams());
-      if (!q && !(iz && pop.getVoltageScale()))
+      auto eq = dyn_cast<EquationParamsAttr>(pop.getParams());
+      if (!q && !((iz || eq) && pop.getVoltageScale()))
         return pop.emitOpError(
             "must be quantized (run snn-discretize and snn-quantize) before "
             "mapping");
@@ -388,6 +390,11 @@ FailureOr<MappedNetwork> cajal::buildMappingNetwork(NetworkOp network) {
       if (iz) {
         if (failed(convertIzhikevich(pop, iz, p)))
           return failure();
+      } else if (eq) {
+        // The program and its words come from lowerEquationPopulations,
+        // which knows the profile.
+        p.program = mapping::PopulationProgram::Equations;
+        p.params.push_back(chip::CompartmentParams{});
       } else {
         const size_t count = allShared(q) ? 1 : p.size;
         for (size_t i = 0; i < count; ++i)

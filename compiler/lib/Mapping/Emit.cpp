@@ -239,7 +239,8 @@ Result<chip::Core> Emitter::buildCore(uint32_t c) {
     const Fanout &f = fanout[slice.population];
     for (uint32_t k = 0; k < slice.count; ++k) {
       const uint32_t i = slice.firstNeuron + k;
-      if (pop.program == PopulationProgram::Izhikevich)
+      if (pop.program == PopulationProgram::Izhikevich ||
+          pop.program == PopulationProgram::Equations)
         core.compartments.push_back(inertRecord(profile));
       else
         core.compartments.push_back(pop.paramsOf(i));

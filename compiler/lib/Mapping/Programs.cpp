@@ -42,6 +42,8 @@ const char *programModelName(PopulationProgram program) {
     return "adaptive_lif";
   case PopulationProgram::Izhikevich:
     return "izhikevich";
+  case PopulationProgram::Equations:
+    return "equations";
   }
   return "lif";
 }
@@ -55,6 +57,10 @@ std::optional<chip::Program> populationProgram(const Population &pop,
     return chip::adaptiveLifProgram(profile.neuron);
   case PopulationProgram::Izhikevich:
     return chip::izhikevichProgram(pop.izhikevichRest);
+  case PopulationProgram::Equations:
+    if (pop.equationProgram)
+      return *pop.equationProgram;
+    return std::nullopt;
   }
   return std::nullopt;
 }
@@ -62,6 +68,11 @@ std::optional<chip::Program> populationProgram(const Population &pop,
 Status checkPopulationProgram(const Population &pop,
                               const chip::Profile &profile) {
   std::optional<chip::Program> program = populationProgram(pop, profile);
+  if (!program && pop.program == PopulationProgram::Equations)
+    return makeError("population \"" + pop.name +
+                         "\": its equations have no program yet "
+                         "(lowerEquationPopulations makes it)",
+                     aboutPopulation(pop.name, "model"));
   if (!program)
     return Status::ok();
   const std::string model = programModelName(pop.program);
@@ -139,6 +150,7 @@ std::vector<int64_t> compartmentWords(const Population &pop, uint32_t i,
     return words;
   }
   case PopulationProgram::Izhikevich:
+  case PopulationProgram::Equations:
     return pop.programWordsOf(i);
   }
   return {};

@@ -41,15 +41,6 @@ double largestThreshold(const chip::NeuronFormat &f) {
   return std::min(threshold, vmax);
 }
 
-double largestWeight(const chip::Profile &p) {
-  const chip::SynapseFormat &s = p.synapse;
-  const double mantissa = pow2(int(s.weightBitsMax)) - 1;
-  const double weight =
-      mantissa * pow2(int(s.weightShift) + s.weightExponentMax);
-  const double accumulator = pow2(int(p.neuron.accumulatorBits)) - 1;
-  return std::min(weight, accumulator);
-}
-
 uint16_t decayCode(double code, const chip::NeuronFormat &f) {
   const double top = pow2(int(f.decayBits)) - 1;
   if (!(code > 0)) // also NaN
@@ -58,6 +49,15 @@ uint16_t decayCode(double code, const chip::NeuronFormat &f) {
 }
 
 } // namespace
+
+double largestWeight(const chip::Profile &p) {
+  const chip::SynapseFormat &s = p.synapse;
+  const double mantissa = pow2(int(s.weightBitsMax)) - 1;
+  const double weight =
+      mantissa * pow2(int(s.weightShift) + s.weightExponentMax);
+  const double accumulator = pow2(int(p.neuron.accumulatorBits)) - 1;
+  return std::min(weight, accumulator);
+}
 
 Result<double> choosePopulationScale(const ScaleInputs &in,
                                      const chip::Profile &profile,

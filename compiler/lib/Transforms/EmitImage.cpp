@@ -13,6 +13,7 @@
 //===----------------------------------------------------------------------===//
 #include "cajal/Conversion/SNNToMapping.h"
 #include "cajal/Mapping/Emit.h"
+#include "cajal/Transforms/LowerEquations.h"
 #include "cajal/Transforms/Passes.h"
 
 #include "mlir/Support/FileUtilities.h"
@@ -146,7 +147,8 @@ struct NCEmitImage : public cajal::impl::NCEmitImageBase<NCEmitImage> {
     if (failed(profile) || failed(checkChipCapacity(network, *profile)))
       return failure();
     FailureOr<MappedNetwork> mapped = buildMappingNetwork(network);
-    if (failed(mapped) || failed(checkCompartments(*mapped, *profile)))
+    if (failed(mapped) || failed(lowerEquationPopulations(*mapped, *profile)) ||
+        failed(checkCompartments(*mapped, *profile)))
       return failure();
     Result<mapping::Partitioning> part = partitionOf(*mapped, *profile);
     if (!part)

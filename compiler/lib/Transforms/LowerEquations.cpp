@@ -18,6 +18,8 @@
 #include "cajal/Transforms/LowerEquations.h"
 #include "cajal/Transforms/EquationTape.h"
 
+#include "cajal/Chip/NeurocoreInterpreter.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/TypeSwitch.h"
@@ -68,9 +70,10 @@ class Lowering {
 public:
   Lowering(snn::NeuronModelOp modelOp,
            const std::vector<std::vector<double>> &neuronParams,
-           Interval inputRange, const chip::Profile &chipProfile)
+           Interval inputRange, int inputFractionBits,
+           const chip::Profile &chipProfile)
       : model(modelOp), params(neuronParams), input(inputRange),
-        profile(chipProfile) {}
+        inputBits(inputFractionBits), profile(chipProfile) {}
 
   FailureOr<LoweredModel> run();
 
@@ -105,6 +108,7 @@ private:
   snn::NeuronModelOp model;
   const std::vector<std::vector<double>> &params;
   Interval input;
+  int inputBits;
   const chip::Profile &profile;
   LoweredModel out;
 
@@ -311,6 +315,15 @@ void Lowering::release(Value v) {
 FailureOr<Operand> Lowering::converted(Place p, int f) {
   if (p.f == f)
     return p.operand;
+  // A constant is stored again in the format asked for: no instruction
+  // (constants stay below 2^47: 15 more bits keep them inside 64).
+  if (p.operand.kind == OperandKind::Const && f - p.f <= 15) {
+    const int64_t value = out.program.constants[p.operand.index];
+    return constantOperand(
+        f > p.f
+            ? value * (int64_t(1) << (f - p.f))
+            : chip::isa::mulShr(value, 1, unsigned(p.f - f), Rounding::HalfUp));
+  }
   Operand t = newReg(Value());
   temps.push_back(t);
   if (f > p.f)
@@ -494,7 +507,7 @@ FailureOr<LoweredModel> Lowering::run() {
     declared.push_back({model.getStateLower()[k], model.getStateUpper()[k]});
     stateBits.push_back(fractionBits(declared[k].magnitude(), kStateBits));
   }
-  out.inputFractionBits = fractionBits(input.magnitude(), kStateBits);
+  out.inputFractionBits = inputBits;
 
   // Dynamics: ranges, static values, code.
   SmallVector<Interval> argRanges(declared);
@@ -614,12 +627,65 @@ FailureOr<LoweredModel> Lowering::run() {
 
 } // namespace
 
-FailureOr<LoweredModel> lowerEquationModel(
-    snn::NeuronModelOp model, const std::vector<std::vector<double>> &params,
-    double inputLower, double inputUpper, const chip::Profile &profile) {
+int equationInputFractionBits(double magnitude) {
+  return fractionBits(magnitude, kStateBits);
+}
+
+LogicalResult lowerEquationPopulations(MappedNetwork &mapped,
+                                       const chip::Profile &profile) {
+  for (auto [p, pop] : llvm::enumerate(mapped.network.populations)) {
+    if (pop.program != mapping::PopulationProgram::Equations)
+      continue;
+    snn::PopulationOp op = mapped.populations[p];
+    auto eq = cast<snn::EquationParamsAttr>(op.getParams());
+    auto model = SymbolTable::lookupNearestSymbolFrom<snn::NeuronModelOp>(
+        op->getParentOp()->getParentOp(), eq.getModel());
+    SmallVector<Attribute> given(model.getNumParams());
+    for (NamedAttribute value : eq.getValues())
+      given[size_t(model.findParam(value.getName()))] = value.getValue();
+    std::vector<std::vector<double>> neurons(pop.size);
+    for (size_t i = 0; i < pop.size; ++i)
+      for (unsigned k = 0; k < model.getNumParams(); ++k)
+        neurons[i].push_back(
+            snn::fieldAt(given[k], i, model.getParamDefaults()[k]));
+    // The input range snn-quantize chose the weights' units for.
+    const int inputBits =
+        int(std::lround(std::log2(op.getVoltageScale()->convertToDouble())));
+    double lo = model.getInputLower().convertToDouble(),
+           hi = model.getInputUpper().convertToDouble();
+    if (!std::isfinite(lo) || !std::isfinite(hi)) {
+      hi = std::ldexp(1.0, kStateBits - inputBits);
+      lo = -hi;
+    }
+    FailureOr<LoweredModel> lowered =
+        lowerEquationModel(model, neurons, lo, hi, inputBits, profile);
+    if (failed(lowered))
+      return op.emitOpError()
+             << "population \"" << pop.name << "\": model " << eq.getModel()
+             << " does not compile to a program (above)";
+    pop.equationProgram =
+        std::make_shared<const chip::Program>(std::move(lowered->program));
+    const bool shared =
+        std::all_of(lowered->paramWords.begin(), lowered->paramWords.end(),
+                    [&](const std::vector<int64_t> &w) {
+                      return w == lowered->paramWords.front();
+                    });
+    if (shared)
+      lowered->paramWords.resize(1);
+    pop.programWords = std::move(lowered->paramWords);
+  }
+  return success();
+}
+
+FailureOr<LoweredModel>
+lowerEquationModel(snn::NeuronModelOp model,
+                   const std::vector<std::vector<double>> &params,
+                   double inputLower, double inputUpper, int inputFractionBits,
+                   const chip::Profile &profile) {
   if (params.empty())
     return model.emitOpError("has no neuron to lower for");
-  return Lowering(model, params, Interval{inputLower, inputUpper}, profile)
+  return Lowering(model, params, Interval{inputLower, inputUpper},
+                  inputFractionBits, profile)
       .run();
 }
 

@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 #include "cajal/Mapping/Partition.h"
 #include "cajal/Conversion/SNNToMapping.h"
+#include "cajal/Transforms/LowerEquations.h"
 #include "cajal/Transforms/Passes.h"
 
 namespace cajal {
@@ -31,7 +32,8 @@ struct SNNPartition : public cajal::impl::SNNPartitionBase<SNNPartition> {
     if (failed(loaded) || failed(checkChipCapacity(net, *loaded)))
       return signalPassFailure();
     FailureOr<MappedNetwork> mapped = buildMappingNetwork(net);
-    if (failed(mapped) || failed(checkCompartments(*mapped, *loaded)))
+    if (failed(mapped) || failed(lowerEquationPopulations(*mapped, *loaded)) ||
+        failed(checkCompartments(*mapped, *loaded)))
       return signalPassFailure();
     mapping::PartitionOptions options;
     options.packSlices = pack;

@@ -14,6 +14,7 @@
 #include "cajal/Mapping/Quantize.h"
 #include "cajal/Conversion/SNNToMapping.h"
 #include "cajal/Mapping/Programs.h"
+#include "cajal/Transforms/LowerEquations.h"
 #include "cajal/Transforms/Passes.h"
 
 #include <cmath>
@@ -163,6 +164,7 @@ public:
   LogicalResult run(PopulationOp pop, ArrayRef<ProjectionOp> incoming);
   LogicalResult runIzhikevich(PopulationOp pop,
                               ArrayRef<ProjectionOp> incoming);
+  LogicalResult runEquations(PopulationOp pop, ArrayRef<ProjectionOp> incoming);
 
   /// Projections with a non-zero weight, and those of them whose mantissas
   /// are all 0.
@@ -283,6 +285,54 @@ PopulationQuantizer::runIzhikevich(PopulationOp pop,
   return success();
 }
 
+/// An equation model: the input q counts 2^-f units of the model's input,
+/// f from the model's declared input range or, without one, from the most
+/// the incoming weights can sum to (every presynaptic neuron spiking); the
+/// weights scale by 2^f (input scale 1). Its parameters become program
+/// words when the network is mapped (lowerEquationPopulations).
+LogicalResult
+PopulationQuantizer::runEquations(PopulationOp pop,
+                                  ArrayRef<ProjectionOp> incoming) {
+  if (!profile.isa.programmable)
+    return pop.emitOpError()
+           << "population \"" << pop.getSymName()
+           << "\": model equations needs a programmable neurocore; profile \""
+           << profile.name << "\" runs only the LIF family (isa.programmable)";
+  auto eq = cast<EquationParamsAttr>(pop.getParams());
+  auto model = SymbolTable::lookupNearestSymbolFrom<NeuronModelOp>(
+      pop->getParentOp()->getParentOp(), eq.getModel());
+  double magnitude =
+      std::max(std::fabs(model.getInputLower().convertToDouble()),
+               std::fabs(model.getInputUpper().convertToDouble()));
+  SmallVector<SmallVector<double>> weights;
+  double reach = 0;
+  for (ProjectionOp proj : incoming) {
+    if (failed(readWeights(proj, weights.emplace_back())))
+      return failure();
+    reach += maxAbs(weights.back()) *
+             double(cast<SpikesType>(proj.getPre().getType()).getSize());
+  }
+  if (!std::isfinite(magnitude))
+    magnitude = reach > 0 ? reach : 1.0;
+  // As many fraction bits as the input's range allows, and no more than
+  // the largest weight can carry.
+  int bits = equationInputFractionBits(magnitude);
+  double largest = 0;
+  for (const SmallVector<double> &w : weights)
+    largest = std::max(largest, maxAbs(w));
+  if (largest > 0)
+    bits = std::min(
+        bits,
+        int(std::floor(std::log2(mapping::largestWeight(profile) / largest))));
+  const double scale = std::ldexp(1.0, bits);
+  pop.setVoltageScaleAttr(
+      FloatAttr::get(Float64Type::get(pop.getContext()), scale));
+  for (auto [proj, w] : llvm::zip(incoming, weights))
+    if (failed(quantizeProjection(proj, w, /*inputScale=*/1.0, scale)))
+      return failure();
+  return success();
+}
+
 LogicalResult PopulationQuantizer::quantizeProjection(ProjectionOp proj,
                                                       ArrayRef<double> w,
                                                       double inputScale,
@@ -331,14 +381,18 @@ struct SNNQuantize : public cajal::impl::SNNQuantizeBase<SNNQuantize> {
       // Izhikevich parameters are quantized once voltage_scale is set.
       const bool izhikevich = isa<IzhikevichParamsAttr>(pop.getParams()) &&
                               !pop.getVoltageScaleAttr();
-      if (!isa<DiscreteParamsAttr>(pop.getParams()) && !izhikevich)
+      const bool equations = isa<EquationParamsAttr>(pop.getParams()) &&
+                             !pop.getVoltageScaleAttr();
+      if (!isa<DiscreteParamsAttr>(pop.getParams()) && !izhikevich &&
+          !equations)
         continue;
       SmallVector<ProjectionOp> incoming;
       for (auto proj : net.getBodyBlock()->getOps<ProjectionOp>())
         if (proj.getPost() == pop.getSpikes() && !proj.isQuantized())
           incoming.push_back(proj);
-      ok &= succeeded(izhikevich ? quantizer.runIzhikevich(pop, incoming)
-                                 : quantizer.run(pop, incoming));
+      ok &= succeeded(izhikevich  ? quantizer.runIzhikevich(pop, incoming)
+                      : equations ? quantizer.runEquations(pop, incoming)
+                                  : quantizer.run(pop, incoming));
     }
     for (auto proj : net.getBodyBlock()->getOps<ProjectionOp>()) {
       if (!ok || proj.isQuantized())

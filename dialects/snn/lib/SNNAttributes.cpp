@@ -132,9 +132,20 @@ IzhikevichParamsAttr sliceParams(IzhikevichParamsAttr p, int64_t begin,
                                    cut(p.getBias()));
 }
 
+EquationParamsAttr sliceParams(EquationParamsAttr p, int64_t begin,
+                               int64_t end) {
+  SmallVector<NamedAttribute> values;
+  for (NamedAttribute v : p.getValues())
+    values.emplace_back(v.getName(), sliceField(v.getValue(), begin, end));
+  return EquationParamsAttr::get(p.getContext(), p.getModel(),
+                                 DictionaryAttr::get(p.getContext(), values));
+}
+
 Attribute sliceChipParams(Attribute params, int64_t begin, int64_t end) {
   if (auto iz = dyn_cast<IzhikevichParamsAttr>(params))
     return sliceParams(iz, begin, end);
+  if (auto eq = dyn_cast<EquationParamsAttr>(params))
+    return sliceParams(eq, begin, end);
   return sliceParams(cast<QuantizedParamsAttr>(params), begin, end);
 }
 

@@ -16,6 +16,7 @@
 #include "cajal/Chip/StandardPrograms.h"
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <variant>
 #include <vector>
@@ -33,6 +34,7 @@ enum class PopulationProgram : uint8_t {
   LifFamily,   ///< the LIF program its records' flags name
   AdaptiveLif, ///< chip::adaptiveLifProgram
   Izhikevich,  ///< chip::izhikevichProgram
+  Equations,   ///< Population::equationProgram, compiled from its equations
 };
 
 struct Population {
@@ -51,6 +53,9 @@ struct Population {
   /// Izhikevich: the parameters that fix the program's initial state
   /// (v = c, u = b c), shared by the population.
   chip::IzhikevichParams izhikevichRest;
+  /// Equations: the program the compiler made of the population's model
+  /// (cajal/Transforms/LowerEquations.h); its words are programWords.
+  std::shared_ptr<const chip::Program> equationProgram;
   /// The program's words beyond the record's: Izhikevich's five words;
   /// adaptive LIF's p7..p9 (its p0..p6 are the record's LIF words). Size 1
   /// (shared) or `size`; empty for the LIF family.

@@ -77,6 +77,10 @@ struct WeightScale {
 
 /// The smallest exponent in the profile's range for which maxAbsWeight
 /// (model units) fits the mantissa bits, and its factor.
+/// The largest weight a synapse can carry, in integer units: the largest
+/// mantissa at the largest exponent, or the accumulator's limit.
+double largestWeight(const chip::Profile &profile);
+
 Result<WeightScale> chooseWeightScale(double maxAbsWeight, double inputScale,
                                       double postScale,
                                       const chip::Profile &profile);

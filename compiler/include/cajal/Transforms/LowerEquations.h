@@ -29,6 +29,7 @@
 
 #include "cajal/Chip/Neurocore.h"
 #include "cajal/Chip/Profile.h"
+#include "cajal/Conversion/SNNToMapping.h"
 #include "cajal/Dialect/SNN/SNNOps.h"
 
 #include <string>
@@ -61,13 +62,27 @@ struct LoweredModel {
   std::vector<std::string> hoisted;
 };
 
+/// The fraction bits of the input q for inputs of magnitude up to `m`.
+int equationInputFractionBits(double magnitude);
+
 /// `params[i]` are neuron i's parameter values in the model's order;
 /// [inputLower, inputUpper] bounds the step's input (the model's declared
-/// range, or what the network's weights can sum to). Errors are emitted on
+/// range, or what the network's weights can sum to) and q counts
+/// 2^-inputFractionBits of it (the weights' units). Errors are emitted on
 /// `model` (or on the operation concerned).
-mlir::FailureOr<LoweredModel> lowerEquationModel(
-    snn::NeuronModelOp model, const std::vector<std::vector<double>> &params,
-    double inputLower, double inputUpper, const chip::Profile &profile);
+mlir::FailureOr<LoweredModel>
+lowerEquationModel(snn::NeuronModelOp model,
+                   const std::vector<std::vector<double>> &params,
+                   double inputLower, double inputUpper, int inputFractionBits,
+                   const chip::Profile &profile);
+
+/// Every population of `mapped` whose model is an snn.neuron_model gets its
+/// program and per-neuron words (lowerEquationModel with its parameters and
+/// the input range snn-quantize chose: the model's declared range, else
+/// what its voltage_scale holds). Errors are emitted on the model and the
+/// population.
+mlir::LogicalResult lowerEquationPopulations(MappedNetwork &mapped,
+                                             const chip::Profile &profile);
 
 } // namespace cajal
 

@@ -53,6 +53,8 @@ mlir::Attribute sliceField(mlir::Attribute field, int64_t begin, int64_t end);
 /// Cut every field of a quantized parameter set to [begin, end).
 QuantizedParamsAttr sliceParams(QuantizedParamsAttr params, int64_t begin,
                                 int64_t end);
+EquationParamsAttr sliceParams(EquationParamsAttr params, int64_t begin,
+                               int64_t end);
 IzhikevichParamsAttr sliceParams(IzhikevichParamsAttr params, int64_t begin,
                                  int64_t end);
 /// sliceParams of the parameters of a population mapped onto a chip

@@ -419,7 +419,8 @@ def SNN_ParamsAttr : AnyAttrOf<[SNN_ContinuousParamsAttr,
 
 // What a population's parameters are once mapped onto a chip.
 def SNN_ChipParamsAttr : AnyAttrOf<[SNN_QuantizedParamsAttr,
-                                    SNN_IzhikevichParamsAttr]>;
+                                    SNN_IzhikevichParamsAttr,
+                                    SNN_EquationParamsAttr]>;
 
 def SNN_ConnectivityAttr : AnyAttrOf<[SNN_DenseAttr, SNN_SparseAttr,
                                       SNN_OneToOneAttr, SNN_FixedProbAttr,
