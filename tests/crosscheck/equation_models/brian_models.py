@@ -6,11 +6,13 @@ Usage: brian_models.py MODEL [--set RS|IB|CH|FS|LTS] --current I [I ...]
                        --duration-ms T [--target runtime|cpp_standalone]
                        [--spikes-out spikes.csv]
                        [--states-out states.csv --record v,u]
-                       [--work DIR]
+                       [--param NAME=VALUE ...] [--work DIR]
 
 MODEL is one of hh, izhikevich, alif, rf (docs/models.md gives the
 equations). One neuron is made per current; neuron k gets the k-th current,
-constant for the whole run. The model's shared constants are scalars.
+constant for the whole run. The model's shared constants are scalars;
+--param overrides one (e.g. --param beta=0 for alif). --work is the project
+directory of the cpp_standalone target.
 
 Units: every state variable and parameter is a dimensionless Brian2 number
 holding the value in the model's own units (mV, ms, mS/cm2, uA/cm2, uF/cm2
@@ -46,7 +48,6 @@ apply to the nonlinear hh and izhikevich.
 
 import argparse
 import csv
-import os
 import sys
 import warnings
 
@@ -306,7 +307,7 @@ def write_spikes(path, neurons, steps, dt_ms):
         writer = csv.writer(out)
         writer.writerow(["neuron", "time_ms"])
         for neuron, step in zip(neurons, steps):
-            writer.writerow([int(neuron), repr(float(step * dt_ms))])
+            writer.writerow([int(neuron), f"{step * dt_ms:.12g}"])
 
 
 def write_states(path, states, dt_ms):
@@ -316,7 +317,7 @@ def write_states(path, states, dt_ms):
         writer = csv.writer(out)
         writer.writerow(["neuron", "time_ms"] + names)
         for k in range(steps_total):
-            time_ms = repr(float((k + 1) * dt_ms))
+            time_ms = f"{(k + 1) * dt_ms:.12g}"
             for neuron in range(count):
                 writer.writerow([neuron, time_ms] +
                                 [repr(float(states[v][neuron, k]))
