@@ -36,17 +36,17 @@ classify(times) returns one label:
 * otherwise the train is tonic, and the rates separate the three tonic types
   (the after-spike jump d of the recovery variable sets them: d = 8 for RS,
   d = 2 for FS and LTS):
-  - 'regular'       steady rate below FAST_STEADY_HZ (45 Hz): regular
+  - 'regular'       steady rate below FAST_STEADY_HZ (40 Hz): regular
                     spiking with its adaptation of the first ISIs (RS);
-  - 'fast'          steady rate >= 45 Hz and adaptation ratio below
+  - 'fast'          steady rate >= 40 Hz and adaptation ratio below
                     LTS_ADAPTATION (2.5): a high rate from the first ISI on,
                     practically without slowing down (FS);
-  - 'low_threshold' steady rate >= 45 Hz and adaptation ratio >= 2.5: a
+  - 'low_threshold' steady rate >= 40 Hz and adaptation ratio >= 2.5: a
                     high-frequency onset that slows down noticeably (LTS).
 
 The rate threshold is a property of the drive: for the Izhikevich sets under
 a constant current of 6 to 16 (around the published I = 10; dt 0.1 ms,
-euler), RS settles below 35 Hz and FS, LTS above 55 Hz; FS's first ISI is
+euler), RS settles below 35 Hz and FS, LTS above 45 Hz; FS's first ISI is
 at most 1.7 times shorter than its steady ISI, LTS's at least 3.8 times.
 """
 
@@ -55,7 +55,7 @@ import numpy as np
 MIN_SPIKES = 3
 BIMODAL_GAP = 3.0
 BURST_FRACTION_OF_LONG = 1.0 / 3.0
-FAST_STEADY_HZ = 45.0
+FAST_STEADY_HZ = 40.0
 LTS_ADAPTATION = 2.5
 IB_ONSET_RATIO = 7.5
 CHATTERING_BURST_SPIKES = 3
@@ -96,6 +96,9 @@ def find_bursts(isis):
 def features(times):
     """A dict of the spike train's features (module header)."""
     times = np.asarray(times, dtype=np.float64)
+    if times.ndim != 1 or np.any(np.diff(times) <= 0):
+        raise ValueError("spike times must be one neuron's, strictly "
+                         "increasing")
     count = len(times)
     result = dict(count=count, isis=np.diff(times), bursts=[],
                   mean_rate_hz=0.0, first_isi_ms=None, steady_isi_ms=None,
