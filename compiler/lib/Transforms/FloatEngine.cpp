@@ -199,8 +199,7 @@ LogicalResult Engine::addIzhikevich(snn::PopulationOp pop,
 
 LogicalResult Engine::addEquations(snn::PopulationOp pop,
                                    snn::EquationParamsAttr params) {
-  auto modelOp = SymbolTable::lookupNearestSymbolFrom<snn::NeuronModelOp>(
-      pop->getParentOp()->getParentOp(), params.getModel());
+  snn::NeuronModelOp modelOp = snn::equationModelOf(pop);
   if (!modelOp.isDiscretised())
     return pop.emitOpError()
            << "the float engine needs its model " << params.getModel()
@@ -232,15 +231,13 @@ LogicalResult Engine::addEquations(snn::PopulationOp pop,
   p.model = model;
   p.states.reserve(n * model->states);
   p.params.reserve(n * model->params);
-  SmallVector<Attribute> given(model->params);
-  for (NamedAttribute value : params.getValues())
-    given[size_t(modelOp.findParam(value.getName()))] = value.getValue();
+  const snn::EquationValues values =
+      snn::resolveEquationValues(modelOp, params);
   for (size_t i = 0; i < n; ++i) {
-    p.states.insert(p.states.end(), modelOp.getStateInitial().begin(),
-                    modelOp.getStateInitial().end());
+    p.states.insert(p.states.end(), values.initial.begin(),
+                    values.initial.end());
     for (unsigned k = 0; k < model->params; ++k)
-      p.params.push_back(
-          snn::fieldAt(given[k], i, modelOp.getParamDefaults()[k]));
+      p.params.push_back(values.param(k, i));
   }
   p.u.assign(n, 0); // the size of the population, for the input ring
   nodeOf[pop.getSpikes()] = uint32_t(pops.size());

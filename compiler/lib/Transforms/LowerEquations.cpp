@@ -70,10 +70,10 @@ class Lowering {
 public:
   Lowering(snn::NeuronModelOp modelOp,
            const std::vector<std::vector<double>> &neuronParams,
-           Interval inputRange, int inputFractionBits,
-           const chip::Profile &chipProfile)
-      : model(modelOp), params(neuronParams), input(inputRange),
-        inputBits(inputFractionBits), profile(chipProfile) {}
+           ArrayRef<double> initialState, Interval inputRange,
+           int inputFractionBits, const chip::Profile &chipProfile)
+      : model(modelOp), params(neuronParams), initial(initialState),
+        input(inputRange), inputBits(inputFractionBits), profile(chipProfile) {}
 
   FailureOr<LoweredModel> run();
 
@@ -107,6 +107,7 @@ private:
 
   snn::NeuronModelOp model;
   const std::vector<std::vector<double>> &params;
+  ArrayRef<double> initial;
   Interval input;
   int inputBits;
   const chip::Profile &profile;
@@ -616,9 +617,9 @@ FailureOr<LoweredModel> Lowering::run() {
   chip::Program &program = out.program;
   program.name = model.getSymName().str();
   for (unsigned k = 0; k < states; ++k)
-    program.state.push_back(chip::StateWord{
-        out.states[k].name, 32, true, chip::Overflow::Saturate,
-        int32_t(toFixed(model.getStateInitial()[k], stateBits[k]))});
+    program.state.push_back(
+        chip::StateWord{out.states[k].name, 32, true, chip::Overflow::Saturate,
+                        int32_t(toFixed(initial[k], stateBits[k]))});
   if (Status s = chip::validateProgram(program, profile); !s)
     return model.emitOpError() << "does not fit profile '" << profile.name
                                << "' as a program: " << s.error();
@@ -638,16 +639,12 @@ LogicalResult lowerEquationPopulations(MappedNetwork &mapped,
       continue;
     snn::PopulationOp op = mapped.populations[p];
     auto eq = cast<snn::EquationParamsAttr>(op.getParams());
-    auto model = SymbolTable::lookupNearestSymbolFrom<snn::NeuronModelOp>(
-        op->getParentOp()->getParentOp(), eq.getModel());
-    SmallVector<Attribute> given(model.getNumParams());
-    for (NamedAttribute value : eq.getValues())
-      given[size_t(model.findParam(value.getName()))] = value.getValue();
+    snn::NeuronModelOp model = snn::equationModelOf(op);
+    const snn::EquationValues values = snn::resolveEquationValues(model, eq);
     std::vector<std::vector<double>> neurons(pop.size);
     for (size_t i = 0; i < pop.size; ++i)
       for (unsigned k = 0; k < model.getNumParams(); ++k)
-        neurons[i].push_back(
-            snn::fieldAt(given[k], i, model.getParamDefaults()[k]));
+        neurons[i].push_back(values.param(k, i));
     // The input range snn-quantize chose the weights' units for.
     const int inputBits =
         int(std::lround(std::log2(op.getVoltageScale()->convertToDouble())));
@@ -657,8 +654,8 @@ LogicalResult lowerEquationPopulations(MappedNetwork &mapped,
       hi = std::ldexp(1.0, kStateBits - inputBits);
       lo = -hi;
     }
-    FailureOr<LoweredModel> lowered =
-        lowerEquationModel(model, neurons, lo, hi, inputBits, profile);
+    FailureOr<LoweredModel> lowered = lowerEquationModel(
+        model, neurons, values.initial, lo, hi, inputBits, profile);
     if (failed(lowered))
       return op.emitOpError()
              << "population \"" << pop.name << "\": model " << eq.getModel()
@@ -677,14 +674,13 @@ LogicalResult lowerEquationPopulations(MappedNetwork &mapped,
   return success();
 }
 
-FailureOr<LoweredModel>
-lowerEquationModel(snn::NeuronModelOp model,
-                   const std::vector<std::vector<double>> &params,
-                   double inputLower, double inputUpper, int inputFractionBits,
-                   const chip::Profile &profile) {
+FailureOr<LoweredModel> lowerEquationModel(
+    snn::NeuronModelOp model, const std::vector<std::vector<double>> &params,
+    ArrayRef<double> initial, double inputLower, double inputUpper,
+    int inputFractionBits, const chip::Profile &profile) {
   if (params.empty())
     return model.emitOpError("has no neuron to lower for");
-  return Lowering(model, params, Interval{inputLower, inputUpper},
+  return Lowering(model, params, initial, Interval{inputLower, inputUpper},
                   inputFractionBits, profile)
       .run();
 }

@@ -38,6 +38,44 @@ bool cajal::snn::isEquationOp(Operation *op) {
              math::SinOp, math::CosOp, PreviousOp, YieldOp, DerivativesOp>(op);
 }
 
+int NeuronModelOp::findState(StringRef name) {
+  for (auto [i, n] : llvm::enumerate(getStateNames()))
+    if (cast<StringAttr>(n).getValue() == name)
+      return int(i);
+  return -1;
+}
+
+double EquationValues::param(unsigned k, size_t i) const {
+  return fieldAt(params[k], i, paramDefaults[k]);
+}
+
+EquationValues cajal::snn::resolveEquationValues(NeuronModelOp model,
+                                                 EquationParamsAttr values) {
+  EquationValues out;
+  out.params.resize(model.getNumParams());
+  out.paramDefaults.assign(model.getParamDefaults().begin(),
+                           model.getParamDefaults().end());
+  out.initial.assign(model.getStateInitial().begin(),
+                     model.getStateInitial().end());
+  for (NamedAttribute value : values.getValues()) {
+    if (int k = model.findParam(value.getName()); k >= 0)
+      out.params[size_t(k)] = value.getValue();
+    else if (int s = model.findState(value.getName()); s >= 0)
+      out.initial[size_t(s)] =
+          cast<FloatAttr>(value.getValue()).getValueAsDouble();
+  }
+  return out;
+}
+
+NeuronModelOp cajal::snn::equationModelOf(PopulationOp population) {
+  auto params = dyn_cast<EquationParamsAttr>(population.getParams());
+  Operation *network = population->getParentOp();
+  if (!params || !network || !network->getParentOp())
+    return {};
+  return SymbolTable::lookupNearestSymbolFrom<NeuronModelOp>(
+      network->getParentOp(), params.getModel());
+}
+
 int NeuronModelOp::findParam(StringRef name) {
   for (auto [i, n] : llvm::enumerate(getParamNames()))
     if (cast<StringAttr>(n).getValue() == name)

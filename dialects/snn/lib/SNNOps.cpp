@@ -211,10 +211,22 @@ LogicalResult verifyEquations(PopulationOp op, EquationParamsAttr params) {
            << params.getModel() << " beside the network";
   for (NamedAttribute value : params.getValues()) {
     const StringRef name = value.getName().getValue();
+    if (int k = model.findState(name); k >= 0) {
+      auto initial = dyn_cast<FloatAttr>(value.getValue());
+      const double lo = model.getStateLower()[size_t(k)],
+                   hi = model.getStateUpper()[size_t(k)];
+      if (!initial || !std::isfinite(initial.getValueAsDouble()) ||
+          initial.getValueAsDouble() < lo || initial.getValueAsDouble() > hi)
+        return op.emitOpError()
+               << "population @" << op.getSymName() << ": the initial value "
+               << "of state '" << name << "' must be one finite f64 in [" << lo
+               << ", " << hi << "], got " << value.getValue();
+      continue;
+    }
     if (model.findParam(name) < 0)
-      return op.emitOpError()
-             << "population @" << op.getSymName() << ": model "
-             << params.getModel() << " has no parameter '" << name << "'";
+      return op.emitOpError() << "population @" << op.getSymName() << ": model "
+                              << params.getModel()
+                              << " has no parameter or state '" << name << "'";
     SmallVector<double> values;
     if (auto f = dyn_cast<FloatAttr>(value.getValue()))
       values.push_back(f.getValueAsDouble());

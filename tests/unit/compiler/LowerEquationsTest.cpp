@@ -139,7 +139,7 @@ TEST(LowerEquationsTest, IzhikevichSpikesWhenItsEquationsDo) {
                                                     {0.02, 0.2, -65, 8, 0},
                                                     {0.1, 0.2, -65, 2, 10}};
   auto lowered =
-      lowerEquationModel(p->model(), neurons, -20, 20,
+      lowerEquationModel(p->model(), neurons, {-65.0, -13.0}, -20, 20,
                          equationInputFractionBits(20), test::loihi2());
   ASSERT_TRUE(succeeded(lowered)) << p->diagnostics;
   EXPECT_LE(lowered->program.code.size(), test::loihi2().isa.maxInstructions);
@@ -198,8 +198,8 @@ TEST(LowerEquationsTest, RefusesWhatTheInstructionSetCannotDo) {
     text.replace(text.find("RANGE"), 5, c.ranges);
     auto p = parse(text);
     ASSERT_TRUE(p->module) << text;
-    auto lowered =
-        lowerEquationModel(p->model(), {{2.0}}, -1, 1, 29, test::loihi2());
+    auto lowered = lowerEquationModel(p->model(), {{2.0}}, {0.0}, -1, 1, 29,
+                                      test::loihi2());
     EXPECT_TRUE(failed(lowered));
     EXPECT_NE(p->diagnostics.find(c.expected), std::string::npos)
         << p->diagnostics;
@@ -207,8 +207,9 @@ TEST(LowerEquationsTest, RefusesWhatTheInstructionSetCannotDo) {
   // loihi1 runs the LIF family only.
   auto p = parse(kIzhikevich);
   ASSERT_TRUE(p->module);
-  EXPECT_TRUE(failed(lowerEquationModel(p->model(), {{0.02, 0.2, -65, 8, 10}},
-                                        -20, 20, 25, test::loihi1())));
+  EXPECT_TRUE(
+      failed(lowerEquationModel(p->model(), {{0.02, 0.2, -65, 8, 10}},
+                                {-65.0, -13.0}, -20, 20, 25, test::loihi1())));
   EXPECT_NE(p->diagnostics.find("needs a programmable neurocore; profile "
                                 "'loihi1' runs only the LIF family"),
             std::string::npos)

@@ -65,16 +65,16 @@ struct LoweredModel {
 /// The fraction bits of the input q for inputs of magnitude up to `m`.
 int equationInputFractionBits(double magnitude);
 
-/// `params[i]` are neuron i's parameter values in the model's order;
+/// `params[i]` are neuron i's parameter values in the model's order,
+/// `initial` the population's initial state;
 /// [inputLower, inputUpper] bounds the step's input (the model's declared
 /// range, or what the network's weights can sum to) and q counts
 /// 2^-inputFractionBits of it (the weights' units). Errors are emitted on
 /// `model` (or on the operation concerned).
-mlir::FailureOr<LoweredModel>
-lowerEquationModel(snn::NeuronModelOp model,
-                   const std::vector<std::vector<double>> &params,
-                   double inputLower, double inputUpper, int inputFractionBits,
-                   const chip::Profile &profile);
+mlir::FailureOr<LoweredModel> lowerEquationModel(
+    snn::NeuronModelOp model, const std::vector<std::vector<double>> &params,
+    llvm::ArrayRef<double> initial, double inputLower, double inputUpper,
+    int inputFractionBits, const chip::Profile &profile);
 
 /// Every population of `mapped` whose model is an snn.neuron_model gets its
 /// program and per-neuron words (lowerEquationModel with its parameters and

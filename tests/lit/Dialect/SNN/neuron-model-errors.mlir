@@ -92,7 +92,7 @@ snn.neuron_model @m states(%v = 0.0) params(%th = 1.0) input(%i) time_unit 1.0 s
   snn.derivatives %i : f64
 }
 snn.network @n attributes {dt = 1.0e-3 : f64} {
-  // expected-error @+1 {{model @m has no parameter 'tau'}}
+  // expected-error @+1 {{model @m has no parameter or state 'tau'}}
   %p = snn.population @p {model = #snn.model<equations>, params = #snn.equations<@m, {tau = 1.0 : f64}>} : !snn.spikes<2>
 }
 
@@ -118,4 +118,14 @@ snn.network @n attributes {dt = 1.0e-3 : f64} {
 snn.network @n attributes {dt = 1.0e-3 : f64} {
   // expected-error @+1 {{model 'equations' takes #snn.equations parameters}}
   %p = snn.population @p {model = #snn.model<equations>, params = #snn.continuous<tau_mem = 1.0e-2, v_th = 1.0>} : !snn.spikes<2>
+}
+
+// -----
+
+snn.neuron_model @m states(%v = 0.0 [-1.0, 1.0]) input(%i) time_unit 1.0 solver euler dynamics {
+  snn.derivatives %i : f64
+}
+snn.network @n attributes {dt = 1.0e-3 : f64} {
+  // expected-error @+1 {{the initial value of state 'v' must be one finite f64 in [-1.000000e+00, 1.000000e+00], got array<f64: 0.000000e+00, 5.000000e-01>}}
+  %p = snn.population @p {model = #snn.model<equations>, params = #snn.equations<@m, {v = array<f64: 0.0, 0.5>}>} : !snn.spikes<2>
 }

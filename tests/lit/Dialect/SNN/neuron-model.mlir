@@ -64,9 +64,10 @@ dynamics {
   snn.yield %next : f64
 }
 
-// A population of the model, per-neuron parameters by name.
+// A population of the model, per-neuron parameters by name, and its own
+// initial value of u.
 // CHECK-LABEL: snn.network @net
-// CHECK: snn.population @rs {model = #snn.model<equations>, params = #snn.equations<@izhikevich, {d = 2.000000e+00 : f64, i_bias = array<f64: 5.000000e+00, 1.000000e+01>}>} : !snn.spikes<2>
+// CHECK: snn.population @rs {model = #snn.model<equations>, params = #snn.equations<@izhikevich, {d = 2.000000e+00 : f64, i_bias = array<f64: 5.000000e+00, 1.000000e+01>, u = -1.625000e+01 : f64}>} : !snn.spikes<2>
 snn.network @net attributes {dt = 1.0e-4 : f64} {
-  %rs = snn.population @rs {model = #snn.model<equations>, params = #snn.equations<@izhikevich, {d = 2.0 : f64, i_bias = array<f64: 5.0, 10.0>}>} : !snn.spikes<2>
+  %rs = snn.population @rs {model = #snn.model<equations>, params = #snn.equations<@izhikevich, {d = 2.0 : f64, i_bias = array<f64: 5.0, 10.0>, u = -16.25 : f64}>} : !snn.spikes<2>
 }

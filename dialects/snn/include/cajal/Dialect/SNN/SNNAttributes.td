@@ -398,8 +398,10 @@ def SNN_EquationParamsAttr : SNN_Attr<"EquationParams", "equations"> {
   let description = [{
     `model` names an `snn.neuron_model` beside the network (in the same
     module); `values` gives some of its parameters for this population, each
-    a scalar or an `array<f64: ...>` with one value per neuron. A parameter
-    not given takes the model's default.
+    a scalar or an `array<f64: ...>` with one value per neuron, and may give
+    a state's initial value for the population (a scalar inside the state's
+    range: the program's state words start there). A parameter not given
+    takes the model's default, a state its model's initial value.
 
     ```mlir
     #snn.equations<@izhikevich, {d = 2.0 : f64,

@@ -23,6 +23,22 @@ namespace cajal::snn {
 /// image name every population, source and projection).
 mlir::LogicalResult verifySymbolName(mlir::Operation *op);
 
+/// What a population of an equation model runs with: its parameters (the
+/// population's values, else the model's defaults) and its initial state
+/// (the model's, or the population's value for a state it names).
+struct EquationValues {
+  llvm::SmallVector<mlir::Attribute> params; ///< per parameter, or null
+  llvm::SmallVector<double> paramDefaults;
+  llvm::SmallVector<double> initial; ///< per state
+  /// Parameter k of neuron i.
+  double param(unsigned k, size_t i) const;
+};
+EquationValues resolveEquationValues(NeuronModelOp model,
+                                     EquationParamsAttr values);
+/// The snn.neuron_model a population of model `equations` runs (null if
+/// the IR is invalid).
+NeuronModelOp equationModelOf(PopulationOp population);
+
 /// Whether `op` may appear in a region of an snn.neuron_model: the arith
 /// and math operations every engine evaluates, snn.previous and the
 /// terminators.

@@ -290,6 +290,8 @@ def SNN_NeuronModelOp : SNN_Op<"neuron_model", [
     bool isDiscretised() { return getStep().has_value(); }
     /// The index of parameter `name`, or -1.
     int findParam(::llvm::StringRef name);
+    /// The index of state `name`, or -1.
+    int findState(::llvm::StringRef name);
   }];
 }
 
