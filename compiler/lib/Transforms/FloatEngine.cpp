@@ -11,6 +11,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "cajal/Transforms/FloatEngine.h"
+#include "cajal/Transforms/EquationTape.h"
 
 #include "llvm/ADT/DenseMap.h"
 
@@ -29,6 +30,13 @@ struct Synapse {
   double weight = 0;
 };
 
+/// A discretised snn.neuron_model, compiled once for all its populations.
+struct EquationModel {
+  EquationTape dynamics;
+  std::optional<EquationTape> spike, reset;
+  unsigned states = 0, params = 0;
+};
+
 struct Neurons {
   std::vector<double> du, dv, vth, bias, u, v;
   std::vector<uint32_t> refractory, left;
@@ -40,7 +48,40 @@ struct Neurons {
   /// izhikevich: v, u in mV; the parameters a, b, c, d (ia, ib, ic, id).
   bool izhikevich = false;
   std::vector<double> ia, ib, ic, id;
+  /// equations: the model's regions; per neuron its states and parameters
+  /// (row-major: neuron i's states at i * model->states).
+  std::shared_ptr<const EquationModel> model;
+  std::vector<double> states, params;
 };
+
+/// One step of neuron `i` of an equation-defined population with input `q`:
+/// dynamics, then the spike condition on the new states (snn.previous reads
+/// the old), then the reset. `scratch` holds the argument lists.
+bool equationStep(Neurons &n, size_t i, double q, std::vector<double> &args,
+                  std::vector<double> &old, std::vector<double> &next) {
+  const EquationModel &m = *n.model;
+  double *x = &n.states[i * m.states];
+  const double *p = &n.params[i * m.params];
+  old.assign(x, x + m.states);
+  args.assign(x, x + m.states);
+  args.insert(args.end(), p, p + m.params);
+  args.push_back(q);
+  m.dynamics.run(args, {}, next);
+  std::copy(next.begin(), next.end(), x);
+  if (!m.spike)
+    return false;
+  std::copy(next.begin(), next.end(), args.begin());
+  args.pop_back(); // the spike and reset regions take no input
+  std::vector<double> fired;
+  m.spike->run(args, old, fired);
+  if (fired[0] == 0)
+    return false;
+  if (m.reset) {
+    m.reset->run(args, old, next);
+    std::copy(next.begin(), next.end(), x);
+  }
+  return true;
+}
 
 /// One Izhikevich step of 1 ms with input current `current` (mV/ms), as the
 /// neurocore program computes it in fixed point (chip::izhikevichProgram):
@@ -69,6 +110,8 @@ private:
   LogicalResult addPopulation(snn::PopulationOp pop);
   LogicalResult addIzhikevich(snn::PopulationOp pop,
                               snn::IzhikevichParamsAttr iz);
+  LogicalResult addEquations(snn::PopulationOp pop,
+                             snn::EquationParamsAttr params);
   LogicalResult addProjection(snn::ProjectionOp proj);
   LogicalResult addSources(snn::NetworkOp net,
                            const std::vector<FloatSpike> &in);
@@ -90,11 +133,14 @@ private:
   std::map<uint32_t, std::vector<std::pair<uint32_t, uint32_t>>> sourceSpikes;
   std::vector<std::vector<double>> ring; ///< per pop: slot x size
   uint32_t maxDelay = 1;
+  llvm::DenseMap<Operation *, std::shared_ptr<const EquationModel>> models;
 };
 
 LogicalResult Engine::addPopulation(snn::PopulationOp pop) {
   if (auto iz = dyn_cast<snn::IzhikevichParamsAttr>(pop.getParams()))
     return addIzhikevich(pop, iz);
+  if (auto eq = dyn_cast<snn::EquationParamsAttr>(pop.getParams()))
+    return addEquations(pop, eq);
   auto d = dyn_cast<snn::DiscreteParamsAttr>(pop.getParams());
   if (!d)
     return pop.emitOpError("the float engine needs #snn.discrete parameters "
@@ -148,6 +194,59 @@ LogicalResult Engine::addIzhikevich(snn::PopulationOp pop,
   names.push_back(pop.getSymName().str());
   pops.push_back(std::move(p));
   scale.push_back(std::vector<double>(n, 1.0)); // w mV/ms adds w to I
+  return success();
+}
+
+LogicalResult Engine::addEquations(snn::PopulationOp pop,
+                                   snn::EquationParamsAttr params) {
+  auto modelOp = SymbolTable::lookupNearestSymbolFrom<snn::NeuronModelOp>(
+      pop->getParentOp()->getParentOp(), params.getModel());
+  if (!modelOp.isDiscretised())
+    return pop.emitOpError()
+           << "the float engine needs its model " << params.getModel()
+           << " discretised (run snn-discretize-equations first)";
+  std::shared_ptr<const EquationModel> &model = models[modelOp];
+  if (!model) {
+    auto compiled = std::make_shared<EquationModel>();
+    FailureOr<EquationTape> dynamics =
+        EquationTape::compile(modelOp.getDynamics());
+    if (failed(dynamics))
+      return failure();
+    compiled->dynamics = std::move(*dynamics);
+    for (auto [region, tape] :
+         {std::pair{&modelOp.getSpike(), &compiled->spike},
+          std::pair{&modelOp.getReset(), &compiled->reset}}) {
+      if (region->empty())
+        continue;
+      FailureOr<EquationTape> t = EquationTape::compile(*region);
+      if (failed(t))
+        return failure();
+      *tape = std::move(*t);
+    }
+    compiled->states = modelOp.getNumStates();
+    compiled->params = modelOp.getNumParams();
+    model = std::move(compiled);
+  }
+  const size_t n = size_t(pop.getSize());
+  Neurons p;
+  p.model = model;
+  p.states.reserve(n * model->states);
+  p.params.reserve(n * model->params);
+  SmallVector<Attribute> given(model->params);
+  for (NamedAttribute value : params.getValues())
+    given[size_t(modelOp.findParam(value.getName()))] = value.getValue();
+  for (size_t i = 0; i < n; ++i) {
+    p.states.insert(p.states.end(), modelOp.getStateInitial().begin(),
+                    modelOp.getStateInitial().end());
+    for (unsigned k = 0; k < model->params; ++k)
+      p.params.push_back(
+          snn::fieldAt(given[k], i, modelOp.getParamDefaults()[k]));
+  }
+  p.u.assign(n, 0); // the size of the population, for the input ring
+  nodeOf[pop.getSpikes()] = uint32_t(pops.size());
+  names.push_back(pop.getSymName().str());
+  pops.push_back(std::move(p));
+  scale.push_back(std::vector<double>(n, 1.0)); // w adds w to the input
   return success();
 }
 
@@ -287,6 +386,7 @@ FloatRun Engine::run(uint32_t steps) {
   out.populations.assign(names.begin(), names.begin() + pops.size());
   out.spikeCounts.assign(pops.size(), 0);
   std::vector<std::pair<uint32_t, uint32_t>> fired;
+  std::vector<double> args, old, next;
   for (uint32_t t = 0; t < steps; ++t) {
     fired.clear();
     for (uint32_t p = 0; p < pops.size(); ++p) {
@@ -294,6 +394,12 @@ FloatRun Engine::run(uint32_t steps) {
       const size_t size = n.u.size();
       double *q = &ring[p][(t % (maxDelay + 1)) * size];
       for (size_t i = 0; i < size; ++i) {
+        if (n.model) {
+          if (equationStep(n, i, q[i], args, old, next))
+            fired.emplace_back(p, uint32_t(i));
+          q[i] = 0;
+          continue;
+        }
         if (n.izhikevich) {
           if (izhikevichStep(n.v[i], n.u[i], n.ia[i], n.ib[i], n.ic[i], n.id[i],
                              q[i] + n.bias[i]))

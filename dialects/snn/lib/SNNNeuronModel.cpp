@@ -23,13 +23,19 @@ using namespace mlir;
 using namespace cajal::snn;
 
 bool cajal::snn::isEquationOp(Operation *op) {
+  // Ordered comparisons only: the fixed-point programs have no NaN.
+  if (auto cmp = dyn_cast<arith::CmpFOp>(op))
+    return llvm::is_contained(
+        {arith::CmpFPredicate::OEQ, arith::CmpFPredicate::OGT,
+         arith::CmpFPredicate::OGE, arith::CmpFPredicate::OLT,
+         arith::CmpFPredicate::OLE, arith::CmpFPredicate::ONE},
+        cmp.getPredicate());
   return isa<arith::ConstantOp, arith::AddFOp, arith::SubFOp, arith::MulFOp,
              arith::DivFOp, arith::NegFOp, arith::MaximumFOp, arith::MinimumFOp,
-             arith::CmpFOp, arith::SelectOp, arith::AndIOp, arith::OrIOp,
-             arith::XOrIOp, math::ExpOp, math::ExpM1Op, math::LogOp,
-             math::Log1pOp, math::SqrtOp, math::TanhOp, math::AbsFOp,
-             math::PowFOp, math::SinOp, math::CosOp, math::FPowIOp, PreviousOp,
-             YieldOp, DerivativesOp>(op);
+             arith::SelectOp, arith::AndIOp, arith::OrIOp, arith::XOrIOp,
+             math::ExpOp, math::ExpM1Op, math::LogOp, math::Log1pOp,
+             math::SqrtOp, math::TanhOp, math::AbsFOp, math::PowFOp,
+             math::SinOp, math::CosOp, PreviousOp, YieldOp, DerivativesOp>(op);
 }
 
 int NeuronModelOp::findParam(StringRef name) {

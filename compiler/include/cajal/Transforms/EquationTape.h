@@ -15,6 +15,7 @@
 #include "mlir/IR/Region.h"
 #include "mlir/Support/LogicalResult.h"
 #include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/DenseMap.h"
 
 #include <cstdint>
 #include <vector>
@@ -34,6 +35,13 @@ public:
   void run(llvm::ArrayRef<double> args, llvm::ArrayRef<double> previous,
            std::vector<double> &results) const;
 
+  /// Evaluate and keep every value: `values[slot(v)]` is the value of `v`
+  /// (the compiler reads the values that depend on parameters alone).
+  void evaluate(llvm::ArrayRef<double> args, llvm::ArrayRef<double> previous,
+                std::vector<double> &values) const;
+  /// The slot of a value of the compiled region.
+  uint32_t slot(mlir::Value value) const { return slotOf.lookup(value); }
+
   unsigned numArguments() const { return arguments; }
   unsigned numResults() const { return unsigned(resultSlots.size()); }
 
@@ -45,10 +53,14 @@ public:
   };
 
 private:
+  void execute(llvm::ArrayRef<double> args, llvm::ArrayRef<double> previous,
+               double *slotValues) const;
+
   unsigned arguments = 0;
   unsigned slots = 0;
   std::vector<Instruction> tape;
   std::vector<uint32_t> resultSlots;
+  llvm::DenseMap<mlir::Value, uint32_t> slotOf;
 };
 
 } // namespace cajal

@@ -10,8 +10,11 @@
 // spike sent in step t arrives in step t + delay. adaptive_lif raises the
 // threshold by beta a (a decays by decay_a each step, jumps on a spike);
 // izhikevich populations take their program's 1 ms step (two 0.5 ms Euler
-// half steps for v, then u) with I = bias + q. Comparing its spike counts
-// with the golden model's measures what quantisation changed.
+// half steps for v, then u) with I = bias + q. Populations of an equation
+// model (#snn.equations) run its discretised snn.neuron_model regions in f64
+// (cajal/Transforms/EquationTape.h) with q as the input: dynamics, spike
+// condition, reset. Comparing its spike counts with the golden model's
+// measures what quantisation changed.
 //
 //===----------------------------------------------------------------------===//
 #ifndef CAJAL_TRANSFORMS_FLOATENGINE_H
@@ -42,7 +45,8 @@ struct FloatRun {
 
 /// Run `steps` steps of `net` with `inputs` (spikes of snn.input nodes).
 /// Errors (emitted on the op concerned): a population that is neither
-/// #snn.discrete nor #snn.izhikevich, a Poisson source or fixed_prob rule
+/// #snn.discrete, #snn.izhikevich nor of a discretised equation model, a
+/// Poisson source or fixed_prob rule
 /// (their random streams are the chip's), an input naming no snn.input or out
 /// of range.
 mlir::FailureOr<FloatRun> runFloat(snn::NetworkOp net, uint32_t steps,
