@@ -581,22 +581,25 @@ struct SNNDiscretizeEquations
       for (auto pop : net.getBodyBlock()->getOps<PopulationOp>())
         ok &= succeeded(recordUse(net, pop, uses));
     });
-    module.walk([&](NeuronModelOp model) {
+    // Collected first: discretising rewrites the models' regions.
+    SmallVector<NeuronModelOp> models;
+    module.walk([&](NeuronModelOp model) { models.push_back(model); });
+    for (NeuronModelOp model : models) {
       auto use = uses.find(model);
       if (use == uses.end()) {
-        if (dt != 0 && !model.isDiscretised())
+        if (dt != 0)
           ok &= succeeded(discretise(model, dt, forced));
-        return;
-      }
-      if (use->second.network) // null: networks disagree (reported)
+      } else if (use->second.network) { // null: refused (reported)
         ok &= succeeded(discretise(model, use->second.dt, forced));
-    });
+      }
+    }
     if (!ok)
       signalPassFailure();
   }
 
   /// Note which network (dt) a population's model is used by: all of them
-  /// must agree, and an already discretised model must match each.
+  /// must agree, and an already discretised model must match each. A model
+  /// refused once is noted with a null network and not reported again.
   LogicalResult recordUse(NetworkOp net, PopulationOp pop,
                           llvm::MapVector<Operation *, ModelUse> &uses) {
     auto params = dyn_cast<EquationParamsAttr>(pop.getParams());
@@ -612,23 +615,25 @@ struct SNNDiscretizeEquations
              << "population @" << pop.getSymName() << " of model @"
              << model.getSymName() << ": network @" << net.getSymName()
              << " has no 'dt' to discretise the model with";
+    auto refused = uses.find(model);
+    if (refused != uses.end() && !refused->second.network)
+      return failure();
     if (model.isDiscretised()) {
       const double step = model.getStep()->convertToDouble();
       const double wanted = *netDt / model.getTimeUnit().convertToDouble();
-      if (std::fabs(step - wanted) > kStepTolerance * step)
-        return model.emitError()
-               << "@" << model.getSymName() << " is discretised with step "
-               << step << " (x time_unit "
-               << model.getTimeUnit().convertToDouble() << " s), but network @"
-               << net.getSymName() << " has dt = " << *netDt << " s (step "
-               << wanted << ")";
-      return success();
+      if (std::fabs(step - wanted) <= kStepTolerance * step)
+        return success();
+      uses[model] = ModelUse{nullptr, *netDt};
+      return model.emitError()
+             << "@" << model.getSymName() << " is discretised with step "
+             << step << " (x time_unit "
+             << model.getTimeUnit().convertToDouble() << " s), but network @"
+             << net.getSymName() << " has dt = " << *netDt << " s (step "
+             << wanted << ")";
     }
     auto [use, inserted] = uses.try_emplace(model, ModelUse{net, *netDt});
     if (inserted || use->second.dt == *netDt)
       return success();
-    if (use->second.network == nullptr)
-      return failure(); // reported already
     InFlightDiagnostic error =
         model.emitError()
         << "@" << model.getSymName()

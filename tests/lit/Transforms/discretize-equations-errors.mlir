@@ -1,10 +1,17 @@
 // RUN: cajal-opt %s -split-input-file -snn-discretize-equations -verify-diagnostics
 // RUN: not cajal-opt %s -split-input-file -snn-discretize-equations=solver=heun 2>&1 | FileCheck %s --check-prefix=SOLVER
 // RUN: not cajal-opt %s -split-input-file -snn-discretize-equations=dt=-1.0 2>&1 | FileCheck %s --check-prefix=DT
+// RUN: not cajal-opt %s -split-input-file -snn-discretize-equations 2>&1 | FileCheck %s --check-prefix=ONCE
 // Every refusal of snn-discretize-equations, one per split.
 
 // SOLVER: error: snn-discretize-equations: unknown solver 'heun' (euler, exponential_euler, rk2 or exact)
 // DT: error: snn-discretize-equations: dt = -1.000000e+00 s must be finite and > 0
+// A model refused is reported once, however many populations use it
+// (-verify-diagnostics would accept the same error twice).
+// ONCE: is used by networks with different dt
+// ONCE-NOT: is used by networks with different dt
+// ONCE: is discretised with step
+// ONCE-NOT: is discretised with step
 
 // exponential_euler needs each state linear in itself.
 // expected-error @+1 {{state 'v' of @m is not linear in itself (v * v); use euler or rk2}}
@@ -70,7 +77,7 @@ snn.network @n attributes {dt = 1.0e-4 : f64} {
 
 // -----
 
-// Two networks with different dt cannot share one model.
+// Two networks with different dt cannot share one model (one error).
 // expected-error @+1 {{@m is used by networks with different dt: @a has 1.000000e-04 s, @b has 1.000000e-03 s (a model has one step; give each network its own copy)}}
 snn.neuron_model @m states(%x = 0.0) input(%i) time_unit 1.0e-3 solver euler
 dynamics {
@@ -86,7 +93,8 @@ snn.network @b attributes {dt = 1.0e-3 : f64} {
 
 // -----
 
-// A model already discretised must match the dt of the networks using it.
+// A model already discretised must match the dt of the networks using it
+// (one error, however many populations).
 // expected-error @+1 {{@m is discretised with step 1.000000e-01 (x time_unit 1.000000e-03 s), but network @b has dt = 1.000000e-03 s (step 1.000000e+00)}}
 snn.neuron_model @m states(%x = 0.0) input(%i) time_unit 1.0e-3 solver euler
     step 0.1
@@ -98,6 +106,7 @@ snn.network @a attributes {dt = 1.0e-4 : f64} {
 }
 snn.network @b attributes {dt = 1.0e-3 : f64} {
   %p = snn.population @p {model = #snn.model<equations>, params = #snn.equations<@m, {}>} : !snn.spikes<2>
+  %q = snn.population @q {model = #snn.model<equations>, params = #snn.equations<@m, {}>} : !snn.spikes<2>
 }
 
 // -----

@@ -78,10 +78,11 @@ def SNNDiscretizeEquations
     a value that depends on the states are nonlinear. A state that is not
     linear where the method needs it is an error naming the state, the
     model and the expression. A model already discretised is left alone
-    (its step must match every network's dt), a model no population uses is
-    discretised only with the option `dt` (seconds). Networks with
-    different dt using one model, a network without dt and an unknown
-    solver are errors. The result is folded and CSE'd.
+    (its step must match every network's dt to 1e-6 relative, the printed
+    precision), a model no population uses is discretised only with the
+    option `dt` (seconds). Networks with different dt using one model, a
+    network without dt and an unknown solver are errors. The result is
+    folded and CSE'd.
 
     Before (dt = 0.1 ms, h = 0.1 ms / 1 ms):
     ```mlir
