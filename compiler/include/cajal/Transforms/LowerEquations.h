@@ -1,0 +1,74 @@
+//===- LowerEquations.h - A discretised neuron model as a program -*- C++
+//-*-===//
+//
+// lowerEquationModel turns a discretised snn.neuron_model, for the
+// parameter values of one population, into a neurocore program
+// (docs/neurocore-isa.md) with fixed-point formats chosen by interval range
+// analysis:
+//
+// - every value that depends on parameters and constants alone is computed
+//   by the compiler in double precision, per neuron: a parameter word when
+//   the neurons differ, a program constant when they agree (so division,
+//   exp, log of parameters cost nothing on the chip);
+// - every other value (it depends on a state or the input) gets an interval
+//   from the states' declared ranges, the input's range and the parameters'
+//   values, and a format with kRegisterBits - ceil(log2 |max|) fraction bits,
+//   so that it fits the multiplier's 48-bit operands; a state word has
+//   kStateBits - ceil(log2 |max|) fraction bits of its 32;
+// - a state whose next value the analysis cannot keep inside its declared
+//   range is clipped to it (the report says so; otherwise overflow is
+//   proven impossible);
+// - the input q is the raw sum of weights in units of 2^-inputFractionBits.
+//
+// Runtime math functions (exp of a state, as Hodgkin-Huxley needs) and
+// division by a runtime value are refused, naming the model and the value.
+//
+//===----------------------------------------------------------------------===//
+#ifndef CAJAL_TRANSFORMS_LOWEREQUATIONS_H
+#define CAJAL_TRANSFORMS_LOWEREQUATIONS_H
+
+#include "cajal/Chip/Neurocore.h"
+#include "cajal/Chip/Profile.h"
+#include "cajal/Dialect/SNN/SNNOps.h"
+
+#include <string>
+#include <vector>
+
+namespace cajal {
+
+/// Fraction bits of a register value: |value| * 2^f stays below 2^46, inside
+/// the multiplier's 48-bit operands with a bit to spare.
+constexpr int kRegisterBits = 46;
+/// Fraction bits of a state word: |value| * 2^f stays below 2^30.
+constexpr int kStateBits = 30;
+
+/// What the compiler decided for one state.
+struct StateFormat {
+  std::string name;
+  int fractionBits = 0;                ///< in its 32-bit state word
+  double lower = 0, upper = 0;         ///< declared range
+  double nextLower = 0, nextUpper = 0; ///< the analysis' range of the update
+  bool clipped = false; ///< the next value is clipped to the declared range
+};
+
+struct LoweredModel {
+  chip::Program program;
+  /// Per neuron, the program's parameter words.
+  std::vector<std::vector<int64_t>> paramWords;
+  int inputFractionBits = 0; ///< q counts 2^-f model input units
+  std::vector<StateFormat> states;
+  /// The values computed by the compiler (name: "p3 = d" or "c2 = 0.04").
+  std::vector<std::string> hoisted;
+};
+
+/// `params[i]` are neuron i's parameter values in the model's order;
+/// [inputLower, inputUpper] bounds the step's input (the model's declared
+/// range, or what the network's weights can sum to). Errors are emitted on
+/// `model` (or on the operation concerned).
+mlir::FailureOr<LoweredModel> lowerEquationModel(
+    snn::NeuronModelOp model, const std::vector<std::vector<double>> &params,
+    double inputLower, double inputUpper, const chip::Profile &profile);
+
+} // namespace cajal
+
+#endif // CAJAL_TRANSFORMS_LOWEREQUATIONS_H

@@ -1,0 +1,626 @@
+//===- LowerEquations.cpp - A discretised neuron model as a program -------===//
+//
+// Three walks over the model's regions (dynamics, then spike, then reset,
+// whose state arguments are the dynamics' results):
+//   1. classify: a value is static (parameters and constants alone) or
+//      dynamic (it depends on a state, snn.previous or the input);
+//   2. evaluate every static value per neuron with EquationTape, and range
+//      every dynamic value by interval arithmetic;
+//   3. emit: each dynamic operation as a few instructions over its
+//      operands' formats, registers given out as values die. A static
+//      operand becomes a program constant (every neuron agrees) or a
+//      parameter word. Right shifts round half up (MULSHR.half by 1): plain
+//      arithmetic shifts would bias every step by half a unit downwards.
+// The program ends with the spike (FIRE on the condition), the reset
+// (SEL between reset and updated values) and the state writes.
+//
+//===----------------------------------------------------------------------===//
+#include "cajal/Transforms/LowerEquations.h"
+#include "cajal/Transforms/EquationTape.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+#include <algorithm>
+#include <cmath>
+
+using namespace mlir;
+using namespace cajal::chip::isa;
+namespace chip = cajal::chip;
+
+namespace cajal {
+
+namespace {
+
+struct Interval {
+  double lo = 0, hi = 0;
+  double magnitude() const { return std::max(std::fabs(lo), std::fabs(hi)); }
+};
+
+Interval join(Interval a, Interval b) {
+  return {std::min(a.lo, b.lo), std::max(a.hi, b.hi)};
+}
+
+Interval product(Interval a, Interval b) {
+  const double p[] = {a.lo * b.lo, a.lo * b.hi, a.hi * b.lo, a.hi * b.hi};
+  return {*std::min_element(p, p + 4), *std::max_element(p, p + 4)};
+}
+
+/// Fraction bits of a value of magnitude up to `m` in a word of `bits`.
+int fractionBits(double m, int bits) {
+  const int exponent = m > 0 ? int(std::ceil(std::log2(m))) : -16;
+  return std::clamp(bits - std::max(exponent, -16), 0, 62);
+}
+
+int64_t toFixed(double value, int f) {
+  return int64_t(std::llround(std::ldexp(value, f)));
+}
+
+/// Where a value lives while the program runs, and in which format (an i1
+/// is an integer 0 / 1: format 0).
+struct Place {
+  Operand operand;
+  int f = 0;
+};
+
+class Lowering {
+public:
+  Lowering(snn::NeuronModelOp modelOp,
+           const std::vector<std::vector<double>> &neuronParams,
+           Interval inputRange, const chip::Profile &chipProfile)
+      : model(modelOp), params(neuronParams), input(inputRange),
+        profile(chipProfile) {}
+
+  FailureOr<LoweredModel> run();
+
+private:
+  LogicalResult classify(Region &region, ArrayRef<bool> argIsDynamic);
+  LogicalResult rangeAndEvaluate(Region &region, const EquationTape &tape,
+                                 ArrayRef<Interval> argRanges,
+                                 bool dynamicsRegion);
+  LogicalResult emitRegion(Region &region, ArrayRef<Place> args);
+  FailureOr<Place> operandOf(Value v);
+  Place staticOperand(Value v, bool reciprocal);
+  void freeTemps();
+  /// A register holding `p` converted to format `f`.
+  FailureOr<Operand> converted(Place p, int f);
+  Operand newReg(Value owner);
+  void release(Value v);
+  void emit(Opcode code, Operand d, Operand a = none(), Operand b = none(),
+            Operand c = none(), unsigned imm = 0, unsigned mode = 0) {
+    out.program.code.push_back(
+        chip::isa::encode(chip::isa::instruction(code, d, a, b, c, imm, mode)));
+  }
+  /// d = round(a * 2^-shift): MULSHR.half by the constant 1.
+  void shiftRightRounded(Operand d, Operand a, unsigned shift) {
+    emit(Opcode::MulShr, d, a, constantOperand(1), none(), shift,
+         unsigned(Rounding::HalfUp));
+  }
+  Operand constantOperand(int64_t value);
+  LogicalResult fail(Operation *op, const Twine &message) {
+    return op->emitOpError() << message;
+  }
+
+  snn::NeuronModelOp model;
+  const std::vector<std::vector<double>> &params;
+  Interval input;
+  const chip::Profile &profile;
+  LoweredModel out;
+
+  llvm::DenseMap<Value, bool> dynamic;
+  llvm::DenseMap<Value, Interval> range;
+  /// Static values, per neuron (filled from each region's tape).
+  llvm::DenseMap<Value, std::vector<double>> perNeuron;
+  llvm::DenseMap<Value, Place> placed;
+  std::vector<Value> regOwner; ///< which value holds each register
+  std::vector<bool> busy;
+  std::vector<Operand> temps; ///< registers free again after this operation
+  bool outOfRegisters = false;
+  SmallVector<int> stateBits; ///< fraction bits of each state word
+  llvm::DenseMap<std::pair<Value, unsigned>, Place> staticPlaces;
+};
+
+LogicalResult Lowering::classify(Region &region, ArrayRef<bool> argIsDynamic) {
+  for (BlockArgument arg : region.getArguments())
+    dynamic[arg] = argIsDynamic[arg.getArgNumber()];
+  for (Operation &op : region.front()) {
+    bool d = isa<snn::PreviousOp>(op);
+    for (Value v : op.getOperands())
+      d |= dynamic.lookup(v);
+    for (Value r : op.getResults())
+      dynamic[r] = d;
+  }
+  return success();
+}
+
+LogicalResult Lowering::rangeAndEvaluate(Region &region,
+                                         const EquationTape &tape,
+                                         ArrayRef<Interval> argRanges,
+                                         bool dynamicsRegion) {
+  // Static values: the region's tape per neuron (dynamic arguments at 0;
+  // their values are not read).
+  const unsigned states = model.getNumStates();
+  std::vector<double> args, values;
+  for (const std::vector<double> &neuron : params) {
+    args.assign(states, 0.0);
+    args.insert(args.end(), neuron.begin(), neuron.end());
+    if (dynamicsRegion)
+      args.push_back(0.0);
+    tape.evaluate(args, std::vector<double>(states, 0.0), values);
+    for (Operation &op : region.front())
+      for (Value r : op.getResults())
+        if (!dynamic.lookup(r))
+          perNeuron[r].push_back(values[tape.slot(r)]);
+    for (BlockArgument a : region.getArguments())
+      if (!dynamic.lookup(a))
+        perNeuron[a].push_back(values[tape.slot(a)]);
+  }
+  auto rangeOf = [&](Value v) -> Interval {
+    if (!dynamic.lookup(v)) {
+      const std::vector<double> &x = perNeuron[v];
+      return {*std::min_element(x.begin(), x.end()),
+              *std::max_element(x.begin(), x.end())};
+    }
+    return range.lookup(v);
+  };
+  for (BlockArgument a : region.getArguments())
+    if (dynamic.lookup(a))
+      range[a] = argRanges[a.getArgNumber()];
+  for (Operation &op : region.front()) {
+    if (op.getNumResults() == 0 || !dynamic.lookup(op.getResult(0)))
+      continue;
+    Value r = op.getResult(0);
+    auto operand = [&](unsigned i) { return rangeOf(op.getOperand(i)); };
+    FailureOr<Interval> result =
+        llvm::TypeSwitch<Operation *, FailureOr<Interval>>(&op)
+            .Case([&](arith::AddFOp) {
+              return Interval{operand(0).lo + operand(1).lo,
+                              operand(0).hi + operand(1).hi};
+            })
+            .Case([&](arith::SubFOp) {
+              return Interval{operand(0).lo - operand(1).hi,
+                              operand(0).hi - operand(1).lo};
+            })
+            .Case([&](arith::NegFOp) {
+              return Interval{-operand(0).hi, -operand(0).lo};
+            })
+            .Case(
+                [&](arith::MulFOp) { return product(operand(0), operand(1)); })
+            .Case([&](arith::DivFOp div) -> FailureOr<Interval> {
+              if (dynamic.lookup(div.getRhs()))
+                return fail(&op, "divides by a value that changes while the "
+                                 "model runs; only a division by parameters "
+                                 "and constants can be compiled");
+              const Interval d = operand(1);
+              if (d.lo <= 0 && d.hi >= 0)
+                return fail(&op, "divides by a parameter expression that is "
+                                 "0 for some neuron");
+              return product(operand(0),
+                             Interval{std::min(1 / d.lo, 1 / d.hi),
+                                      std::max(1 / d.lo, 1 / d.hi)});
+            })
+            .Case<arith::MaximumFOp, arith::MinimumFOp>(
+                [&](auto) { return join(operand(0), operand(1)); })
+            .Case([&](arith::SelectOp) { return join(operand(1), operand(2)); })
+            .Case<arith::CmpFOp, arith::AndIOp, arith::OrIOp, arith::XOrIOp>(
+                [&](auto) { return Interval{0, 1}; })
+            .Case([&](snn::PreviousOp prev) {
+              const unsigned k =
+                  cast<BlockArgument>(prev.getState()).getArgNumber();
+              return Interval{model.getStateLower()[k],
+                              model.getStateUpper()[k]};
+            })
+            .Default([&](Operation *) -> FailureOr<Interval> {
+              return fail(&op, "of a value that changes while the model runs "
+                               "has no fixed-point form in the instruction "
+                               "set (it has no lookup tables yet); only "
+                               "parameters may go through math functions");
+            });
+    if (failed(result))
+      return failure();
+    if (!std::isfinite(result->lo) || !std::isfinite(result->hi))
+      return fail(&op, "has an unbounded range; declare the ranges of the "
+                       "states and the input");
+    range[r] = *result;
+  }
+  return success();
+}
+
+Operand Lowering::constantOperand(int64_t value) {
+  auto &c = out.program.constants;
+  auto it = std::find(c.begin(), c.end(), value);
+  if (it == c.end())
+    it = c.insert(c.end(), value);
+  return chip::isa::constant(uint8_t(it - c.begin()));
+}
+
+Place Lowering::staticOperand(Value v, bool reciprocal) {
+  auto key = std::make_pair(v, unsigned(reciprocal));
+  if (auto it = staticPlaces.find(key); it != staticPlaces.end())
+    return it->second;
+  std::vector<double> x = perNeuron[v];
+  if (reciprocal)
+    for (double &value : x)
+      value = 1 / value;
+  const bool flag = v.getType().isInteger(1);
+  double m = 0;
+  for (double value : x)
+    m = std::max(m, std::fabs(value));
+  const int f = flag ? 0 : fractionBits(m, kRegisterBits);
+  std::string name;
+  if (auto arg = dyn_cast<BlockArgument>(v); arg && !flag)
+    name = cast<StringAttr>(
+               model.getParamNames()[arg.getArgNumber() - model.getNumStates()])
+               .str();
+  else
+    name = v.getDefiningOp() ? v.getDefiningOp()->getName().getStringRef().str()
+                             : "value";
+  if (reciprocal)
+    name = "1 / " + name;
+  Place place;
+  place.f = f;
+  const bool shared =
+      std::all_of(x.begin(), x.end(), [&](double y) { return y == x[0]; });
+  if (shared) {
+    place.operand = constantOperand(toFixed(x[0], f));
+    if (!isa_and_nonnull<arith::ConstantOp>(v.getDefiningOp()))
+      out.hoisted.push_back("c" + std::to_string(place.operand.index) + " = " +
+                            name + " (2^-" + std::to_string(f) + ")");
+  } else {
+    const unsigned index = unsigned(out.program.params.size());
+    out.program.params.push_back(
+        chip::ParamWord{"w" + std::to_string(index), 48, true});
+    for (size_t i = 0; i < x.size(); ++i)
+      out.paramWords[i].push_back(toFixed(x[i], f));
+    place.operand = chip::isa::param(uint8_t(index));
+    out.hoisted.push_back("p" + std::to_string(index) + " = " + name +
+                          " per neuron (2^-" + std::to_string(f) + ")");
+  }
+  staticPlaces[key] = place;
+  return place;
+}
+
+FailureOr<Place> Lowering::operandOf(Value v) {
+  if (auto it = placed.find(v); it != placed.end())
+    return it->second;
+  if (!dynamic.lookup(v))
+    return staticOperand(v, false);
+  return failure();
+}
+
+Operand Lowering::newReg(Value owner) {
+  for (size_t i = 0; i < regOwner.size(); ++i)
+    if (!busy[i]) {
+      busy[i] = true;
+      regOwner[i] = owner;
+      return chip::isa::reg(uint8_t(i));
+    }
+  outOfRegisters = true;
+  return chip::isa::reg(0);
+}
+
+void Lowering::release(Value v) {
+  for (size_t i = 0; i < regOwner.size(); ++i)
+    if (busy[i] && regOwner[i] == v) {
+      busy[i] = false;
+      regOwner[i] = Value();
+    }
+}
+
+FailureOr<Operand> Lowering::converted(Place p, int f) {
+  if (p.f == f)
+    return p.operand;
+  Operand t = newReg(Value());
+  temps.push_back(t);
+  if (f > p.f)
+    emit(Opcode::Shl, t, p.operand, none(), none(), unsigned(f - p.f));
+  else
+    shiftRightRounded(t, p.operand, unsigned(p.f - f));
+  return t;
+}
+
+void Lowering::freeTemps() {
+  for (Operand t : temps)
+    if (busy[t.index] && !regOwner[t.index])
+      busy[t.index] = false;
+  temps.clear();
+}
+
+LogicalResult Lowering::emitRegion(Region &region, ArrayRef<Place> args) {
+  for (BlockArgument a : region.getArguments())
+    if (dynamic.lookup(a))
+      placed[a] = args[a.getArgNumber()];
+  // Last uses, to give registers back.
+  llvm::DenseMap<Value, unsigned> last;
+  unsigned index = 0;
+  for (Operation &op : region.front()) {
+    ++index;
+    for (Value v : op.getOperands())
+      last[v] = op.hasTrait<OpTrait::IsTerminator>() ? ~0u : index;
+  }
+  index = 0;
+  for (Operation &op : region.front()) {
+    ++index;
+    if (op.hasTrait<OpTrait::IsTerminator>() || op.getNumResults() == 0 ||
+        !dynamic.lookup(op.getResult(0)))
+      continue;
+    Value z = op.getResult(0);
+    if (auto prev = dyn_cast<snn::PreviousOp>(op)) {
+      const unsigned k = cast<BlockArgument>(prev.getState()).getArgNumber();
+      placed[z] = Place{chip::isa::state(uint8_t(k)), stateBits[k]};
+      continue;
+    }
+    const bool flag = z.getType().isInteger(1);
+    const int fz = flag ? 0 : fractionBits(range[z].magnitude(), kRegisterBits);
+    SmallVector<Place> in;
+    for (Value v : op.getOperands()) {
+      if (isa<arith::DivFOp>(op) && v == op.getOperand(1)) {
+        in.push_back(staticOperand(v, /*reciprocal=*/true));
+        continue;
+      }
+      FailureOr<Place> p = operandOf(v);
+      if (failed(p))
+        return fail(&op, "uses a value the lowering has not placed");
+      in.push_back(*p);
+    }
+    // Operands converted to a common format, for every operation but the
+    // multiplications.
+    auto aligned = [&](unsigned i, int f) { return converted(in[i], f); };
+    const Operand d = newReg(z);
+    LogicalResult ok = success();
+    auto binary = [&](Opcode code, int f) {
+      FailureOr<Operand> a = aligned(0, f), b = aligned(1, f);
+      emit(code, d, *a, *b);
+    };
+    if (isa<arith::AddFOp>(op)) {
+      binary(Opcode::Add, fz);
+    } else if (isa<arith::SubFOp>(op)) {
+      binary(Opcode::Sub, fz);
+    } else if (isa<arith::NegFOp>(op)) {
+      emit(Opcode::Sub, d, none(), *aligned(0, fz));
+    } else if (isa<arith::MaximumFOp>(op)) {
+      binary(Opcode::Max, fz);
+    } else if (isa<arith::MinimumFOp>(op)) {
+      binary(Opcode::Min, fz);
+    } else if (isa<arith::MulFOp, arith::DivFOp>(op)) {
+      const int shift = in[0].f + in[1].f - fz;
+      const unsigned first = unsigned(std::clamp(shift, 0, 63));
+      emit(Opcode::MulShr, d, in[0].operand, in[1].operand, none(), first,
+           unsigned(Rounding::HalfUp));
+      if (shift < 0)
+        emit(Opcode::Shl, d, d, none(), none(), unsigned(-shift));
+      else if (shift > 63)
+        shiftRightRounded(d, d, unsigned(shift - 63));
+    } else if (isa<arith::SelectOp>(op)) {
+      emit(Opcode::Sel, d, in[0].operand, *aligned(1, fz), *aligned(2, fz));
+    } else if (auto cmp = dyn_cast<arith::CmpFOp>(op)) {
+      const int f = std::max(in[0].f, in[1].f);
+      const Operand a = *aligned(0, f), b = *aligned(1, f);
+      switch (cmp.getPredicate()) {
+      case arith::CmpFPredicate::OGT:
+        emit(Opcode::CmpGt, d, a, b);
+        break;
+      case arith::CmpFPredicate::OGE:
+        emit(Opcode::CmpGe, d, a, b);
+        break;
+      case arith::CmpFPredicate::OLT:
+        emit(Opcode::CmpGt, d, b, a);
+        break;
+      case arith::CmpFPredicate::OLE:
+        emit(Opcode::CmpGe, d, b, a);
+        break;
+      case arith::CmpFPredicate::OEQ:
+        emit(Opcode::CmpEq, d, a, b);
+        break;
+      default: // ONE (the verifier admits no other)
+        emit(Opcode::CmpEq, d, a, b);
+        emit(Opcode::Sub, d, constantOperand(1), d);
+        break;
+      }
+    } else if (isa<arith::AndIOp>(op)) {
+      emit(Opcode::Min, d, in[0].operand, in[1].operand);
+    } else if (isa<arith::OrIOp>(op)) {
+      emit(Opcode::Max, d, in[0].operand, in[1].operand);
+    } else if (isa<arith::XOrIOp>(op)) {
+      emit(Opcode::CmpEq, d, in[0].operand, in[1].operand);
+      emit(Opcode::Sub, d, constantOperand(1), d);
+    } else {
+      ok = fail(&op, "has no fixed-point form");
+    }
+    if (failed(ok))
+      return failure();
+    placed[z] = Place{d, fz};
+    freeTemps();
+    for (Value v : op.getOperands())
+      if (last.lookup(v) == index)
+        release(v);
+    if (outOfRegisters)
+      return model.emitOpError() << "needs more than the " << regOwner.size()
+                                 << " registers of profile '" << profile.name
+                                 << "' (isa.registers) for its program";
+  }
+  return success();
+}
+
+FailureOr<LoweredModel> Lowering::run() {
+  const unsigned states = model.getNumStates(),
+                 numParams = model.getNumParams();
+  if (!profile.isa.programmable)
+    return model.emitOpError()
+           << "needs a programmable neurocore; profile '" << profile.name
+           << "' runs only the LIF family (isa.programmable)";
+  if (!model.isDiscretised())
+    return model.emitOpError(
+        "must be discretised (snn-discretize-equations) before it becomes a "
+        "program");
+  for (unsigned k = 0; k < states; ++k)
+    if (std::isinf(model.getStateLower()[k]) ||
+        std::isinf(model.getStateUpper()[k]))
+      return model.emitOpError()
+             << "state '" << cast<StringAttr>(model.getStateNames()[k]).str()
+             << "' needs a declared range [lower, upper] for its fixed-point "
+                "format";
+  if (!std::isfinite(input.lo) || !std::isfinite(input.hi))
+    return model.emitOpError() << "input '" << model.getInputName()
+                               << "' needs a range: declare it on the model";
+  out.paramWords.assign(params.size(), {});
+  regOwner.assign(profile.isa.registers, Value());
+  busy.assign(profile.isa.registers, false);
+
+  // Compile and classify the regions.
+  SmallVector<bool> dynamicsArgs(states, true);
+  dynamicsArgs.append(numParams, false);
+  dynamicsArgs.push_back(true);
+  SmallVector<bool> eventArgs(states, true);
+  eventArgs.append(numParams, false);
+  Region *regions[] = {&model.getDynamics(), &model.getSpike(),
+                       &model.getReset()};
+  std::vector<EquationTape> tapes;
+  for (Region *r : regions) {
+    if (r->empty())
+      continue;
+    FailureOr<EquationTape> tape = EquationTape::compile(*r);
+    if (failed(tape))
+      return failure();
+    tapes.push_back(std::move(*tape));
+    (void)classify(*r, r == regions[0] ? ArrayRef<bool>(dynamicsArgs)
+                                       : ArrayRef<bool>(eventArgs));
+  }
+
+  // Formats of the state words and the input.
+  SmallVector<Interval> declared;
+  for (unsigned k = 0; k < states; ++k) {
+    declared.push_back({model.getStateLower()[k], model.getStateUpper()[k]});
+    stateBits.push_back(fractionBits(declared[k].magnitude(), kStateBits));
+  }
+  out.inputFractionBits = fractionBits(input.magnitude(), kStateBits);
+
+  // Dynamics: ranges, static values, code.
+  SmallVector<Interval> argRanges(declared);
+  argRanges.append(numParams, Interval{});
+  argRanges.push_back(input);
+  if (failed(rangeAndEvaluate(*regions[0], tapes[0], argRanges, true)))
+    return failure();
+  SmallVector<Place> args;
+  for (unsigned k = 0; k < states; ++k)
+    args.push_back({chip::isa::state(uint8_t(k)), stateBits[k]});
+  args.append(numParams, Place{});
+  args.push_back({chip::isa::inputQ(), out.inputFractionBits});
+  if (failed(emitRegion(*regions[0], args)))
+    return failure();
+
+  // The next values, in registers, clipped where the analysis cannot keep
+  // them in their declared ranges.
+  Operation *yield = regions[0]->front().getTerminator();
+  SmallVector<Place> next;
+  SmallVector<Interval> nextRanges;
+  for (unsigned k = 0; k < states; ++k) {
+    Value v = yield->getOperand(k);
+    FailureOr<Place> p = operandOf(v);
+    if (failed(p))
+      return failure();
+    const Interval r = dynamic.lookup(v) ? range[v] : declared[k];
+    StateFormat format;
+    format.name = cast<StringAttr>(model.getStateNames()[k]).str();
+    format.fractionBits = stateBits[k];
+    format.lower = declared[k].lo;
+    format.upper = declared[k].hi;
+    format.nextLower = r.lo;
+    format.nextUpper = r.hi;
+    format.clipped = r.lo < declared[k].lo || r.hi > declared[k].hi;
+    const int f = fractionBits(declared[k].magnitude(), kRegisterBits);
+    // Owned by the state argument, which no register holds: kept to the end.
+    const Operand reg = newReg(regions[0]->getArgument(k));
+    FailureOr<Operand> value = converted(*p, f);
+    emit(Opcode::Mov, reg, *value);
+    freeTemps();
+    if (format.clipped)
+      emit(Opcode::Clip, reg, reg, constantOperand(toFixed(declared[k].lo, f)),
+           constantOperand(toFixed(declared[k].hi, f)));
+    next.push_back({reg, f});
+    nextRanges.push_back(
+        {std::max(r.lo, declared[k].lo), std::min(r.hi, declared[k].hi)});
+    out.states.push_back(format);
+  }
+  for (Value v : yield->getOperands())
+    release(v);
+  if (outOfRegisters)
+    return model.emitOpError() << "needs more than the " << regOwner.size()
+                               << " registers of profile '" << profile.name
+                               << "' (isa.registers) for its program";
+
+  // Spike and reset see the next values.
+  SmallVector<Interval> eventRanges(nextRanges);
+  eventRanges.append(numParams, Interval{});
+  SmallVector<Place> eventArgsPlaced(next);
+  eventArgsPlaced.append(numParams, Place{});
+  if (!model.getSpike().empty()) {
+    if (failed(
+            rangeAndEvaluate(model.getSpike(), tapes[1], eventRanges, false)) ||
+        failed(emitRegion(model.getSpike(), eventArgsPlaced)))
+      return failure();
+    Value cond = model.getSpike().front().getTerminator()->getOperand(0);
+    FailureOr<Place> c = operandOf(cond);
+    if (failed(c))
+      return failure();
+    const Operand scratch = newReg(Value());
+    temps.push_back(scratch);
+    emit(Opcode::Fire, scratch, c->operand, none(), none(), 0,
+         unsigned(Reset::Zero));
+    freeTemps();
+    if (!model.getReset().empty()) {
+      if (failed(rangeAndEvaluate(model.getReset(), tapes[2], eventRanges,
+                                  false)) ||
+          failed(emitRegion(model.getReset(), eventArgsPlaced)))
+        return failure();
+      Operation *resetYield = model.getReset().front().getTerminator();
+      for (unsigned k = 0; k < states; ++k) {
+        FailureOr<Place> r = operandOf(resetYield->getOperand(k));
+        if (failed(r))
+          return failure();
+        FailureOr<Operand> value = converted(*r, next[k].f);
+        emit(Opcode::Sel, next[k].operand, c->operand, *value, next[k].operand);
+        freeTemps();
+      }
+    }
+    if (outOfRegisters)
+      return model.emitOpError() << "needs more than the " << regOwner.size()
+                                 << " registers of profile '" << profile.name
+                                 << "' (isa.registers) for its program";
+  }
+
+  // The state writes, and the program's declarations.
+  for (unsigned k = 0; k < states; ++k) {
+    const int shift = next[k].f - stateBits[k];
+    if (shift > 0)
+      shiftRightRounded(chip::isa::state(uint8_t(k)), next[k].operand,
+                        unsigned(shift));
+    else
+      emit(Opcode::Shl, chip::isa::state(uint8_t(k)), next[k].operand, none(),
+           none(), unsigned(-shift));
+  }
+  chip::Program &program = out.program;
+  program.name = model.getSymName().str();
+  for (unsigned k = 0; k < states; ++k)
+    program.state.push_back(chip::StateWord{
+        out.states[k].name, 32, true, chip::Overflow::Saturate,
+        int32_t(toFixed(model.getStateInitial()[k], stateBits[k]))});
+  if (Status s = chip::validateProgram(program, profile); !s)
+    return model.emitOpError() << "does not fit profile '" << profile.name
+                               << "' as a program: " << s.error();
+  return std::move(out);
+}
+
+} // namespace
+
+FailureOr<LoweredModel> lowerEquationModel(
+    snn::NeuronModelOp model, const std::vector<std::vector<double>> &params,
+    double inputLower, double inputUpper, const chip::Profile &profile) {
+  if (params.empty())
+    return model.emitOpError("has no neuron to lower for");
+  return Lowering(model, params, Interval{inputLower, inputUpper}, profile)
+      .run();
+}
+
+} // namespace cajal

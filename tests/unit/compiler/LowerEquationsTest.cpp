@@ -1,0 +1,217 @@
+//===- LowerEquationsTest.cpp - Equation models as fixed-point programs ---===//
+//
+// A discretised model lowered for a population runs on the reference
+// interpreter (chip::interpret) beside the same model evaluated in double
+// precision (EquationTape): spikes at the same steps, states within the
+// formats' resolution; and every refusal names the model and the value.
+//
+//===----------------------------------------------------------------------===//
+#include "cajal/TestSupport/Profiles.h"
+
+#include "cajal/Chip/NeurocoreInterpreter.h"
+#include "cajal/Dialect/SNN/SNNDialect.h"
+#include "cajal/Transforms/EquationTape.h"
+#include "cajal/Transforms/LowerEquations.h"
+
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+using namespace cajal;
+using mlir::failed;
+using mlir::FailureOr;
+using mlir::succeeded;
+
+namespace {
+
+struct Parsed {
+  mlir::MLIRContext context;
+  mlir::OwningOpRef<mlir::ModuleOp> module;
+  std::string diagnostics;
+  std::unique_ptr<mlir::ScopedDiagnosticHandler> handler;
+  snn::NeuronModelOp model() {
+    return *module->getOps<snn::NeuronModelOp>().begin();
+  }
+};
+
+std::unique_ptr<Parsed> parse(const std::string &text) {
+  auto p = std::make_unique<Parsed>();
+  p->context.loadDialect<snn::SNNDialect>();
+  p->module = mlir::parseSourceString<mlir::ModuleOp>(text, &p->context);
+  p->handler = std::make_unique<mlir::ScopedDiagnosticHandler>(
+      &p->context, [raw = p.get()](mlir::Diagnostic &d) {
+        raw->diagnostics += d.str() + "\n";
+        return mlir::success();
+      });
+  return p;
+}
+
+/// Forward Euler Izhikevich at h = 0.1 ms, ranges declared for fixed point.
+constexpr const char *kIzhikevich = R"mlir(
+  snn.neuron_model @izh states(%v = -65.0 [-100.0, 40.0] "mV",
+                               %u = -13.0 [-50.0, 50.0] "mV")
+      params(%a = 2.0e-2, %b = 2.0e-1, %c = -65.0, %d = 8.0, %i_bias = 0.0)
+      input(%i [-20.0, 20.0] "mV/ms") time_unit 1.0e-3 solver euler step 1.0e-1
+  dynamics {
+    %h = arith.constant 1.0e-1 : f64
+    %k2 = arith.constant 4.0e-2 : f64
+    %k1 = arith.constant 5.0 : f64
+    %k0 = arith.constant 140.0 : f64
+    %v2 = arith.mulf %v, %v : f64
+    %t2 = arith.mulf %k2, %v2 : f64
+    %t1 = arith.mulf %k1, %v : f64
+    %s1 = arith.addf %t2, %t1 : f64
+    %s2 = arith.addf %s1, %k0 : f64
+    %s3 = arith.subf %s2, %u : f64
+    %s4 = arith.addf %s3, %i_bias : f64
+    %dv = arith.addf %s4, %i : f64
+    %bv = arith.mulf %b, %v : f64
+    %bvu = arith.subf %bv, %u : f64
+    %du = arith.mulf %a, %bvu : f64
+    %hv = arith.mulf %h, %dv : f64
+    %hu = arith.mulf %h, %du : f64
+    %v1 = arith.addf %v, %hv : f64
+    %u1 = arith.addf %u, %hu : f64
+    snn.yield %v1, %u1 : f64, f64
+  } spike {
+    %peak = arith.constant 30.0 : f64
+    %fired = arith.cmpf oge, %v, %peak : f64
+    snn.yield %fired : i1
+  } reset {
+    %ud = arith.addf %u, %d : f64
+    snn.yield %c, %ud : f64, f64
+  })mlir";
+
+/// Spike steps of one neuron over `steps`, in double precision and on the
+/// program; also the largest |v| difference seen while both agree.
+struct Runs {
+  std::vector<uint32_t> reference, program;
+};
+
+Runs runBoth(snn::NeuronModelOp model, const LoweredModel &lowered,
+             const std::vector<double> &neuronParams, size_t neuron,
+             uint32_t steps, double input) {
+  FailureOr<EquationTape> dynamics = EquationTape::compile(model.getDynamics());
+  FailureOr<EquationTape> spike = EquationTape::compile(model.getSpike());
+  FailureOr<EquationTape> reset = EquationTape::compile(model.getReset());
+  EXPECT_TRUE(succeeded(dynamics) && succeeded(spike) && succeeded(reset));
+  Runs runs;
+  std::vector<double> x(model.getStateInitial().begin(),
+                        model.getStateInitial().end());
+  std::vector<double> args, next, fired, old;
+  std::vector<int32_t> words;
+  for (const chip::StateWord &w : lowered.program.state)
+    words.push_back(w.initial);
+  const int64_t q = std::llround(std::ldexp(input, lowered.inputFractionBits));
+  for (uint32_t t = 0; t < steps; ++t) {
+    old = x;
+    args = x;
+    args.insert(args.end(), neuronParams.begin(), neuronParams.end());
+    args.push_back(input);
+    dynamics->run(args, {}, next);
+    x = next;
+    args.assign(x.begin(), x.end());
+    args.insert(args.end(), neuronParams.begin(), neuronParams.end());
+    spike->run(args, old, fired);
+    if (fired[0] != 0) {
+      reset->run(args, old, next);
+      x = next;
+      runs.reference.push_back(t);
+    }
+    if (chip::interpret(lowered.program, words.data(),
+                        lowered.paramWords[neuron].data(), q)
+            .spiked)
+      runs.program.push_back(t);
+  }
+  return runs;
+}
+
+TEST(LowerEquationsTest, IzhikevichSpikesWhenItsEquationsDo) {
+  auto p = parse(kIzhikevich);
+  ASSERT_TRUE(p->module) << p->diagnostics;
+  // a, b, c, d, i_bias: regular spiking at three currents, fast spiking.
+  const std::vector<std::vector<double>> neurons = {{0.02, 0.2, -65, 8, 4},
+                                                    {0.02, 0.2, -65, 8, 10},
+                                                    {0.02, 0.2, -65, 8, 0},
+                                                    {0.1, 0.2, -65, 2, 10}};
+  auto lowered =
+      lowerEquationModel(p->model(), neurons, -20, 20, test::loihi2());
+  ASSERT_TRUE(succeeded(lowered)) << p->diagnostics;
+  EXPECT_LE(lowered->program.code.size(), test::loihi2().isa.maxInstructions);
+  // c and i_bias and a, d differ per neuron: parameter words; b is shared.
+  EXPECT_EQ(lowered->paramWords.size(), 4u);
+  for (size_t n = 0; n < neurons.size(); ++n) {
+    // 1 s of model time; the 0.1 mV/ms input rides on i_bias.
+    Runs runs = runBoth(p->model(), *lowered, neurons[n], n, 10000, 0.1);
+    const size_t count = runs.reference.size();
+    // The rate within 1 % (and one spike).
+    EXPECT_LE(std::abs(int64_t(runs.program.size()) - int64_t(count)),
+              std::max<int64_t>(1, int64_t(count) / 100))
+        << "neuron " << n;
+    // Regular spiking (neurons 0 and 1): every spike of the second within
+    // one step (the sPyNNaker#563 test asks for 1 % of the interval after 30
+    // spikes). Fast spiking at h = 0.1 ms is so sensitive that the double
+    // precision model itself moves its 133rd spike by 5 steps when its
+    // current changes by 1e-9: there, the first 10 spikes.
+    const size_t compared =
+        std::min({runs.program.size(), count, size_t(n < 2 ? count : 10)});
+    for (size_t k = 0; k < compared; ++k)
+      EXPECT_LE(std::abs(int64_t(runs.program[k]) - int64_t(runs.reference[k])),
+                1)
+          << "neuron " << n << ", spike " << k;
+    if (neurons[n][4] > 0) {
+      EXPECT_GT(count, 5u) << "neuron " << n;
+    }
+  }
+  // The analysis cannot keep v's Euler step inside [-100, 40]: clipped, and
+  // reported so.
+  ASSERT_EQ(lowered->states.size(), 2u);
+  EXPECT_EQ(lowered->states[0].name, "v");
+  EXPECT_TRUE(lowered->states[0].clipped);
+  EXPECT_EQ(lowered->states[0].fractionBits, 30 - 7);
+}
+
+TEST(LowerEquationsTest, RefusesWhatTheInstructionSetCannotDo) {
+  struct Case {
+    std::string dynamics, ranges, expected;
+  };
+  const std::string header =
+      "snn.neuron_model @m states(%x = 0.0 RANGE) params(%k = 2.0) "
+      "input(%i [-1.0, 1.0]) time_unit 1.0 solver euler step 1.0e-1 "
+      "dynamics {\n";
+  for (const Case &c : std::vector<Case>{
+           {"%e = math.exp %x : f64\n snn.yield %e : f64", "[-1.0, 1.0]",
+            "'math.exp' op of a value that changes while the model runs has no "
+            "fixed-point form"},
+           {"%e = arith.divf %k, %x : f64\n snn.yield %e : f64", "[-1.0, 1.0]",
+            "'arith.divf' op divides by a value that changes while the model "
+            "runs"},
+           {"%e = arith.addf %x, %i : f64\n snn.yield %e : f64", "",
+            "'snn.neuron_model' op state 'x' needs a declared range [lower, "
+            "upper] for its fixed-point format"}}) {
+    std::string text = header + c.dynamics + "\n}";
+    text.replace(text.find("RANGE"), 5, c.ranges);
+    auto p = parse(text);
+    ASSERT_TRUE(p->module) << text;
+    auto lowered =
+        lowerEquationModel(p->model(), {{2.0}}, -1, 1, test::loihi2());
+    EXPECT_TRUE(failed(lowered));
+    EXPECT_NE(p->diagnostics.find(c.expected), std::string::npos)
+        << p->diagnostics;
+  }
+  // loihi1 runs the LIF family only.
+  auto p = parse(kIzhikevich);
+  ASSERT_TRUE(p->module);
+  EXPECT_TRUE(failed(lowerEquationModel(p->model(), {{0.02, 0.2, -65, 8, 10}},
+                                        -20, 20, test::loihi1())));
+  EXPECT_NE(p->diagnostics.find("needs a programmable neurocore; profile "
+                                "'loihi1' runs only the LIF family"),
+            std::string::npos)
+      << p->diagnostics;
+}
+
+} // namespace
