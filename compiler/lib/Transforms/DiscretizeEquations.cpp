@@ -50,9 +50,9 @@ namespace {
 constexpr unsigned kTaylorOrder = 10;
 constexpr unsigned kSquarings = 8;
 
-/// A step of a model's time unit equal to `step` up to the printer's six
-/// decimals (a discretised model read back from text).
-constexpr double kStepTolerance = 1e-6;
+/// How close an existing `step` must be to dt / time_unit: a few roundings
+/// (the step may have been computed as another quotient of the same dt).
+constexpr double kStepTolerance = 1e-12;
 
 //===----------------------------------------------------------------------===//
 // Degree analysis

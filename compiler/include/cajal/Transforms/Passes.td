@@ -78,8 +78,8 @@ def SNNDiscretizeEquations
     a value that depends on the states are nonlinear. A state that is not
     linear where the method needs it is an error naming the state, the
     model and the expression. A model already discretised is left alone
-    (its step must match every network's dt to 1e-6 relative, the printed
-    precision), a model no population uses is discretised only with the
+    (its step must match every network's dt / time_unit to 1e-12
+    relative), a model no population uses is discretised only with the
     option `dt` (seconds). Networks with different dt using one model, a
     network without dt and an unknown solver are errors. The result is
     folded and CSE'd.
