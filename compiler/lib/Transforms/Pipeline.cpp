@@ -11,6 +11,9 @@ using namespace mlir;
 
 void cajal::buildCompilePipeline(OpPassManager &pm,
                                  const CompileOptions &options) {
+  // Equation models first (a no-op without them): their step follows the
+  // networks' dt, as the populations' parameters do in snn-discretize.
+  pm.addPass(createSNNDiscretizeEquations());
   OpPassManager &net = pm.nest<snn::NetworkOp>();
   net.addPass(createSNNDiscretize({options.discretizeMethod}));
   net.addPass(createSNNQuantize({options.profile, options.headroomBits}));

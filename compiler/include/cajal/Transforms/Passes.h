@@ -1,7 +1,8 @@
 //===- Passes.h - Cajal's snn and nc passes ---------------------*- C++ -*-===//
 //
 // snn-discretize, snn-quantize, snn-partition (on each snn.network) and
-// nc-place, nc-route, nc-emit-image (on the module). Each has a create
+// snn-discretize-equations, nc-place, nc-route, nc-emit-image (on the
+// module). Each has a create
 // function (createSNNDiscretize(), createSNNQuantize(options), ...) and is
 // registered for cajal-opt by registerTransformsPasses().
 //

@@ -2,7 +2,8 @@
 //
 // The fixed pipeline `cajal compile` runs, also available in cajal-opt as
 // --cajal-compile="profile=... path=...":
-//   on each snn.network: snn-discretize, snn-quantize, snn-partition,
+//   snn-discretize-equations (equation models get their step); on each
+//   snn.network: snn-discretize, snn-quantize, snn-partition,
 //   canonicalize; then convert-snn-to-nc, nc-place, nc-route and, when an
 //   image or fit-report path is given, nc-emit-image.
 //
