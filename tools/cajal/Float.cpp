@@ -121,6 +121,7 @@ int runFloatEngine(const FloatRequest &request) {
     return reportError(golden.error());
 
   mlir::PassManager pm(&mc.context);
+  pm.addPass(createSNNDiscretizeEquations());
   pm.nest<snn::NetworkOp>().addPass(createSNNDiscretize());
   if (failed(pm.run(*module)))
     return 1;

@@ -451,18 +451,22 @@ SmallVector<Value> ModelStep::exact(ZeroAwareBuilder &z, ValueRange args) {
         p.at(i, j) = z.add(i == j ? one : Value(), z.div(ap.at(i, j), divisor));
   }
   Matrix g = multiply(z, a, p);
-  SmallVector<Value> gb = multiply(z, p, b);
+  // g = Q b with Q = P to start: Q is carried as a matrix, so that every
+  // entry of G and Q depends on parameters alone (the compiler computes
+  // them) and only Q b, which holds the input, is left for each step.
+  Matrix q = p;
   // (I + F)^2 - I = 2F + F^2: squaring exp(.) - I keeps its small entries
   // accurate (squaring exp(.) itself would lose 2^s roundings near 1).
   for (unsigned s = 0; s < kSquarings; ++s) {
     Matrix gg = multiply(z, g, g);
-    SmallVector<Value> ggb = multiply(z, g, gb);
-    for (unsigned i = 0; i < states; ++i) {
-      for (unsigned j = 0; j < states; ++j)
+    Matrix gq = multiply(z, g, q);
+    for (unsigned i = 0; i < states; ++i)
+      for (unsigned j = 0; j < states; ++j) {
         g.at(i, j) = z.add(z.add(g.at(i, j), g.at(i, j)), gg.at(i, j));
-      gb[i] = z.add(z.add(gb[i], gb[i]), ggb[i]);
-    }
+        q.at(i, j) = z.add(z.add(q.at(i, j), q.at(i, j)), gq.at(i, j));
+      }
   }
+  SmallVector<Value> gb = multiply(z, q, b);
   SmallVector<Value> x(args.take_front(states));
   SmallVector<Value> change = multiply(z, g, x);
   SmallVector<Value> next;

@@ -3,8 +3,9 @@
 # check_rtl.py CAJAL SOURCE_DIR: compiles chain-small.mlir for the small
 # RTL build (rtl/profiles/rtl-small.json; three cores, two of them driven by
 # other cores), examples/synfire.mlir for loihi1 (the full-size build) and
-# examples/izhikevich.mlir and adaptive-lif.mlir for loihi2 (the
-# programmable build), checks cores of each (one by one and --all-cores)
+# examples/izhikevich.mlir, adaptive-lif.mlir and the equation-model examples
+# (izhikevich-patterns, adaptive-lif-equations, resonate-and-fire) for loihi2
+# (the programmable build), checks cores of each (one by one and --all-cores)
 # with "0 mismatches", a non-zero spike count and equal RTL and emulator
 # cycles; runs --random 100 (rtl-small, LIF) and --random 50 --profile
 # loihi2 (random programs); compares the --vcd waveforms of RTL and emulator
@@ -163,7 +164,9 @@ with tempfile.TemporaryDirectory() as tmp:
     expect_same_waveforms(os.path.join(vcd, "core0-rtl.vcd"),
                           os.path.join(vcd, "core0-emulator.vcd"))
     # Programs beyond the LIF family run on the loihi2 build.
-    for example in ("izhikevich", "adaptive-lif"):
+    # With programs the compiler made from equations too.
+    for example in ("izhikevich", "adaptive-lif", "izhikevich-patterns",
+                    "adaptive-lif-equations", "resonate-and-fire"):
         img = os.path.join(tmp, example + ".cjimg")
         rc, out, err = run("compile",
                            os.path.join(src, "examples", example + ".mlir"),
