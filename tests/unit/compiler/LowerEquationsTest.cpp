@@ -90,6 +90,10 @@ constexpr const char *kIzhikevich = R"mlir(
 /// program; also the largest |v| difference seen while both agree.
 struct Runs {
   std::vector<uint32_t> reference, program;
+  /// One step of the program against one double-precision step from the
+  /// same (program) state, in units of v's state word: the largest and the
+  /// mean error over the steps without a spike or a clip.
+  double largestError = 0, meanError = 0;
 };
 
 Runs runBoth(snn::NeuronModelOp model, const LoweredModel &lowered,
@@ -107,6 +111,7 @@ Runs runBoth(snn::NeuronModelOp model, const LoweredModel &lowered,
   for (const chip::StateWord &w : lowered.program.state)
     words.push_back(w.initial);
   const int64_t q = std::llround(std::ldexp(input, lowered.inputFractionBits));
+  size_t compared = 0;
   for (uint32_t t = 0; t < steps; ++t) {
     old = x;
     args = x;
@@ -122,11 +127,29 @@ Runs runBoth(snn::NeuronModelOp model, const LoweredModel &lowered,
       x = next;
       runs.reference.push_back(t);
     }
+    // The double-precision step from the program's own state.
+    const int fv = lowered.states[0].fractionBits;
+    std::vector<double> fromProgram = {
+        std::ldexp(double(words[0]), -fv),
+        std::ldexp(double(words[1]), -lowered.states[1].fractionBits)};
+    fromProgram.insert(fromProgram.end(), neuronParams.begin(),
+                       neuronParams.end());
+    fromProgram.push_back(std::ldexp(double(q), -lowered.inputFractionBits));
+    std::vector<double> expected;
+    dynamics->run(fromProgram, {}, expected);
     if (chip::interpret(lowered.program, words.data(),
                         lowered.paramWords[neuron].data(), q)
-            .spiked)
+            .spiked) {
       runs.program.push_back(t);
+    } else if (expected[0] < 30) {
+      const double error = std::ldexp(double(words[0]), -fv) - expected[0];
+      runs.largestError =
+          std::max(runs.largestError, std::fabs(std::ldexp(error, fv)));
+      runs.meanError += std::ldexp(error, fv);
+      ++compared;
+    }
   }
+  runs.meanError /= double(std::max<size_t>(compared, 1));
   return runs;
 }
 
@@ -166,6 +189,14 @@ TEST(LowerEquationsTest, IzhikevichSpikesWhenItsEquationsDo) {
           << "neuron " << n << ", spike " << k;
     if (neurons[n][4] > 0) {
       EXPECT_GT(count, 5u) << "neuron " << n;
+    }
+    // Every step within half a unit of v's word (and a little for the
+    // rounding of the registers before it); no bias along a spiking
+    // trajectory (a neuron at rest sits at a fixed point of the program,
+    // where every step rounds the same way).
+    EXPECT_LE(runs.largestError, 0.5 + 1e-3) << "neuron " << n;
+    if (neurons[n][4] > 0) {
+      EXPECT_LE(std::fabs(runs.meanError), 0.05) << "neuron " << n;
     }
   }
   // The analysis cannot keep v's Euler step inside [-100, 40]: clipped, and
