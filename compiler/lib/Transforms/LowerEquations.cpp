@@ -26,6 +26,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 
 using namespace mlir;
 using namespace cajal::chip::isa;
@@ -124,6 +125,8 @@ private:
   bool outOfRegisters = false;
   SmallVector<int> stateBits; ///< fraction bits of each state word
   llvm::DenseMap<std::pair<Value, unsigned>, Place> staticPlaces;
+  /// Constants that did not fit the constant table: their parameter words.
+  std::map<int64_t, uint8_t> spilledConstants;
 };
 
 LogicalResult Lowering::classify(Region &region, ArrayRef<bool> argIsDynamic) {
@@ -235,9 +238,24 @@ LogicalResult Lowering::rangeAndEvaluate(Region &region,
 Operand Lowering::constantOperand(int64_t value) {
   auto &c = out.program.constants;
   auto it = std::find(c.begin(), c.end(), value);
-  if (it == c.end())
-    it = c.insert(c.end(), value);
-  return chip::isa::constant(uint8_t(it - c.begin()));
+  if (it != c.end())
+    return chip::isa::constant(uint8_t(it - c.begin()));
+  if (c.size() < profile.isa.maxConstants) {
+    c.push_back(value);
+    return chip::isa::constant(uint8_t(c.size() - 1));
+  }
+  // The constant table is full: the value becomes a parameter word every
+  // neuron holds (a 64-bit word: a constant may be shifted past 48 bits).
+  if (auto spilled = spilledConstants.find(value);
+      spilled != spilledConstants.end())
+    return chip::isa::param(spilled->second);
+  const uint8_t index = uint8_t(out.program.params.size());
+  out.program.params.push_back(
+      chip::ParamWord{"k" + std::to_string(index), 64, true});
+  for (std::vector<int64_t> &words : out.paramWords)
+    words.push_back(value);
+  spilledConstants[value] = index;
+  return chip::isa::param(index);
 }
 
 Place Lowering::staticOperand(Value v, bool reciprocal) {

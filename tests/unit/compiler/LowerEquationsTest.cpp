@@ -12,14 +12,19 @@
 #include "cajal/Dialect/SNN/SNNDialect.h"
 #include "cajal/Transforms/EquationTape.h"
 #include "cajal/Transforms/LowerEquations.h"
+#include "cajal/Transforms/Passes.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <fstream>
+#include <random>
+#include <sstream>
 
 using namespace cajal;
 using mlir::failed;
@@ -245,6 +250,87 @@ TEST(LowerEquationsTest, RefusesWhatTheInstructionSetCannotDo) {
                                 "'loihi1' runs only the LIF family"),
             std::string::npos)
       << p->diagnostics;
+}
+
+/// The shipped equation models with random parameters (each between half
+/// and one and a half times its default, the current up to the largest the
+/// example is meant for): no value wraps anywhere in the program. A wrap in a
+/// register or the multiplier would show as a step far from the
+/// double-precision step from the same state; every step without a spike
+/// or a clip must stay within half a unit of each state word.
+TEST(LowerEquationsTest, RandomParametersNeverWrap) {
+  std::mt19937_64 random(20261202);
+  std::uniform_real_distribution<double> factor(0.5, 1.5);
+  // The examples, with the largest current each is meant for.
+  for (auto [example, largestCurrent] :
+       {std::pair{"izhikevich-patterns.mlir", 20.0},
+        std::pair{"adaptive-lif-equations.mlir", 4.0},
+        std::pair{"resonate-and-fire.mlir", 1.0}}) {
+    std::ifstream file(std::string(CAJAL_SOURCE_DIR) + "/examples/" + example);
+    std::stringstream text;
+    text << file.rdbuf();
+    auto p = parse(text.str());
+    ASSERT_TRUE(p->module) << example << p->diagnostics;
+    mlir::PassManager pm(&p->context);
+    pm.addPass(createSNNDiscretizeEquations());
+    ASSERT_TRUE(succeeded(pm.run(*p->module))) << p->diagnostics;
+    snn::NeuronModelOp model = p->model();
+    auto dynamics = EquationTape::compile(model.getDynamics());
+    auto spike = EquationTape::compile(model.getSpike());
+    ASSERT_TRUE(succeeded(dynamics) && succeeded(spike));
+    const unsigned states = model.getNumStates();
+    const double inLo = model.getInputLower().convertToDouble(),
+                 inHi = model.getInputUpper().convertToDouble();
+    size_t checked = 0;
+    for (int draw = 0; draw < 20; ++draw) {
+      std::vector<double> neuron;
+      for (double d : model.getParamDefaults())
+        neuron.push_back(d * factor(random));
+      // i_bias (the last parameter of every example) up to that current.
+      neuron.back() =
+          std::uniform_real_distribution<double>(0, largestCurrent)(random);
+      std::vector<double> initial(model.getStateInitial().begin(),
+                                  model.getStateInitial().end());
+      const int inputBits = equationInputFractionBits(std::max(-inLo, inHi));
+      auto lowered = lowerEquationModel(model, {neuron}, initial, inLo, inHi,
+                                        inputBits, test::loihi2());
+      ASSERT_TRUE(succeeded(lowered)) << example << p->diagnostics;
+      std::vector<int32_t> words;
+      for (const chip::StateWord &w : lowered->program.state)
+        words.push_back(w.initial);
+      std::vector<double> x(states), args, next, fired;
+      for (int t = 0; t < 3000; ++t) {
+        for (unsigned k = 0; k < states; ++k)
+          x[k] = std::ldexp(double(words[k]), -lowered->states[k].fractionBits);
+        args = x;
+        args.insert(args.end(), neuron.begin(), neuron.end());
+        args.push_back(0.0);
+        dynamics->run(args, {}, next);
+        args.assign(next.begin(), next.end());
+        args.insert(args.end(), neuron.begin(), neuron.end());
+        spike->run(args, x, fired);
+        const bool spiked = chip::interpret(lowered->program, words.data(),
+                                            lowered->paramWords[0].data(), 0)
+                                .spiked;
+        bool inRange = true;
+        for (unsigned k = 0; k < states; ++k)
+          inRange &= next[k] >= lowered->states[k].lower &&
+                     next[k] <= lowered->states[k].upper;
+        if (spiked || fired[0] != 0 || !inRange)
+          continue;
+        for (unsigned k = 0; k < states; ++k) {
+          const int f = lowered->states[k].fractionBits;
+          const double units =
+              std::fabs(double(words[k]) - std::ldexp(next[k], f));
+          ASSERT_LE(units, 0.5 + 1e-3)
+              << example << " draw " << draw << " step " << t << " state "
+              << lowered->states[k].name;
+        }
+        ++checked;
+      }
+    }
+    EXPECT_GT(checked, 30000u) << example;
+  }
 }
 
 } // namespace
