@@ -19,7 +19,8 @@ Reported per model:
   thread is the loop's run time), and neuron updates per second
   N * S / loop_s;
 * binary_s: wall time of a second run of the compiled standalone binary
-  (process start, loading, the loop, writing results);
+  (process start, loading, the loop, writing results), and
+  binary_loop_s, the loop time of that second run;
 * process_s: wall time of the whole first Python process: import, code
   generation, C++ compile, the run, reading the results back.
 """
@@ -64,16 +65,45 @@ def run_one(model, neurons, steps, work):
     loop_s = float(b2.device._last_run_time)
     process_s = time.perf_counter() - started
 
-    binary = os.path.join(project, "main")
-    t0 = time.perf_counter()
-    subprocess.run([binary], cwd=project, check=True,
-                   stdout=subprocess.DEVNULL)
-    binary_s = time.perf_counter() - t0
+    binary_loop_s, binary_s = time_binary(project)
     print(json.dumps(dict(model=model, neurons=neurons, steps=steps,
                           dt_ms=dt_ms, solver=bm.DEFAULT_SOLVER[model],
                           spikes=spike_count, loop_s=loop_s,
                           updates_per_s=neurons * steps / loop_s,
-                          binary_s=binary_s, process_s=process_s)))
+                          binary_s=binary_s, binary_loop_s=binary_loop_s,
+                          process_s=process_s, project=project)))
+
+
+def time_binary(project):
+    """(loop s, wall s) of one more run of PROJECT's compiled binary.
+
+    The loop time is Brian2's own timer around Network::run, which the
+    binary writes to results/last_run_info.txt (as device._last_run_time
+    reads it).
+    """
+    binary = os.path.join(project, "main")
+    t0 = time.perf_counter()
+    subprocess.run([binary], cwd=project, check=True,
+                   stdout=subprocess.DEVNULL)
+    wall_s = time.perf_counter() - t0
+    with open(os.path.join(project, "results", "last_run_info.txt")) as f:
+        loop_s = float(f.read().split()[0])
+    return loop_s, wall_s
+
+
+def build_and_run(model, neurons, steps, work):
+    """The reported dict of MODEL, built, compiled and run in a child process.
+
+    Raises RuntimeError with the child's stderr if it fails.
+    """
+    child = subprocess.run(
+        [sys.executable, os.path.abspath(__file__), model, "--one",
+         "--neurons", str(neurons), "--steps", str(steps),
+         "--work", os.path.abspath(work)], capture_output=True, text=True)
+    if child.returncode != 0:
+        raise RuntimeError(f"equation_models_bench.py: {model} failed:\n"
+                           f"{child.stderr}")
+    return json.loads(child.stdout.strip().splitlines()[-1])
 
 
 def main():
@@ -102,16 +132,11 @@ def main():
           "neuron updates/s | binary s | process s |")
     print("|---|---|---|---|---|---|---|---|---|---|")
     for model in args.models:
-        child = subprocess.run(
-            [sys.executable, os.path.abspath(__file__), model, "--one",
-             "--neurons", str(args.neurons), "--steps", str(args.steps),
-             "--work", work], capture_output=True, text=True)
-        if child.returncode != 0:
-            print(child.stderr, file=sys.stderr)
-            print(f"equation_models_bench.py: error: {model} failed",
-                  file=sys.stderr)
+        try:
+            result = build_and_run(model, args.neurons, args.steps, work)
+        except RuntimeError as error:
+            print(error, file=sys.stderr)
             return 1
-        result = json.loads(child.stdout.strip().splitlines()[-1])
         results.append(result)
         print(f"| {model} | {result['neurons']} | {result['steps']} | "
               f"{result['dt_ms']:g} | {result['solver']} | "
