@@ -34,6 +34,28 @@ nlohmann::ordered_json resources(const CoreResources &u,
 
 } // namespace
 
+namespace {
+/// An equation model's solver, formats, ranges and program size.
+nlohmann::ordered_json equationReport(const EquationFormats &eq,
+                                      const chip::Program &program) {
+  nlohmann::ordered_json states = nlohmann::ordered_json::array();
+  for (const StateFormat &s : eq.states)
+    states.push_back({{"name", s.name},
+                      {"fractionBits", s.fractionBits},
+                      {"declaredRange", {s.lower, s.upper}},
+                      {"analysedRange", {s.nextLower, s.nextUpper}},
+                      {"overflow", s.clipped ? "clipped to the declared range"
+                                             : "proven impossible"}});
+  return {{"model", eq.model},
+          {"solver", eq.solver},
+          {"step", eq.step},
+          {"inputFractionBits", eq.inputFractionBits},
+          {"states", std::move(states)},
+          {"computedByCompiler", eq.hoisted},
+          {"instructions", program.code.size()}};
+}
+} // namespace
+
 std::string fitReport(const Network &net, const Partitioning &part,
                       const chip::Profile &profile,
                       const Placement *placement) {
@@ -81,9 +103,13 @@ std::string fitReport(const Network &net, const Partitioning &part,
         slices.push_back({{"core", s.core},
                           {"firstNeuron", s.firstNeuron},
                           {"count", s.count}});
-    pops.push_back({{"name", net.populations[p].name},
-                    {"size", net.populations[p].size},
-                    {"slices", std::move(slices)}});
+    nlohmann::ordered_json pop = {{"name", net.populations[p].name},
+                                  {"size", net.populations[p].size},
+                                  {"slices", std::move(slices)}};
+    if (const EquationFormats *eq = net.populations[p].equationFormats.get())
+      pop["equations"] =
+          equationReport(*eq, *net.populations[p].equationProgram);
+    pops.push_back(std::move(pop));
   }
   report["populations"] = std::move(pops);
   return report.dump(2) + "\n";

@@ -678,6 +678,14 @@ LogicalResult lowerEquationPopulations(MappedNetwork &mapped,
       return op.emitOpError()
              << "population \"" << pop.name << "\": model " << eq.getModel()
              << " does not compile to a program (above)";
+    auto formats = std::make_shared<mapping::EquationFormats>();
+    formats->model = model.getSymName().str();
+    formats->solver = snn::stringifySolver(model.getSolver()).str();
+    formats->step = model.getStep()->convertToDouble();
+    formats->inputFractionBits = lowered->inputFractionBits;
+    formats->states = lowered->states;
+    formats->hoisted = lowered->hoisted;
+    pop.equationFormats = std::move(formats);
     pop.equationProgram =
         std::make_shared<const chip::Program>(std::move(lowered->program));
     const bool shared =

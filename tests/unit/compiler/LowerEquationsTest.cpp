@@ -55,41 +55,25 @@ std::unique_ptr<Parsed> parse(const std::string &text) {
   return p;
 }
 
-/// Forward Euler Izhikevich at h = 0.1 ms, ranges declared for fixed point.
-constexpr const char *kIzhikevich = R"mlir(
-  snn.neuron_model @izh states(%v = -65.0 [-100.0, 40.0] "mV",
-                               %u = -13.0 [-50.0, 50.0] "mV")
-      params(%a = 2.0e-2, %b = 2.0e-1, %c = -65.0, %d = 8.0, %i_bias = 0.0)
-      input(%i [-20.0, 20.0] "mV/ms") time_unit 1.0e-3 solver euler step 1.0e-1
-  dynamics {
-    %h = arith.constant 1.0e-1 : f64
-    %k2 = arith.constant 4.0e-2 : f64
-    %k1 = arith.constant 5.0 : f64
-    %k0 = arith.constant 140.0 : f64
-    %v2 = arith.mulf %v, %v : f64
-    %t2 = arith.mulf %k2, %v2 : f64
-    %t1 = arith.mulf %k1, %v : f64
-    %s1 = arith.addf %t2, %t1 : f64
-    %s2 = arith.addf %s1, %k0 : f64
-    %s3 = arith.subf %s2, %u : f64
-    %s4 = arith.addf %s3, %i_bias : f64
-    %dv = arith.addf %s4, %i : f64
-    %bv = arith.mulf %b, %v : f64
-    %bvu = arith.subf %bv, %u : f64
-    %du = arith.mulf %a, %bvu : f64
-    %hv = arith.mulf %h, %dv : f64
-    %hu = arith.mulf %h, %du : f64
-    %v1 = arith.addf %v, %hv : f64
-    %u1 = arith.addf %u, %hu : f64
-    snn.yield %v1, %u1 : f64, f64
-  } spike {
-    %peak = arith.constant 30.0 : f64
-    %fired = arith.cmpf oge, %v, %peak : f64
-    snn.yield %fired : i1
-  } reset {
-    %ud = arith.addf %u, %d : f64
-    snn.yield %c, %ud : f64, f64
-  })mlir";
+/// An example's text.
+std::string example(const char *name) {
+  std::ifstream file(std::string(CAJAL_SOURCE_DIR) + "/examples/" + name);
+  std::stringstream text;
+  text << file.rdbuf();
+  return text.str();
+}
+
+/// The example's model, discretised by snn-discretize-equations.
+std::unique_ptr<Parsed> discretisedExample(const char *name) {
+  auto p = parse(example(name));
+  if (!p->module)
+    return p;
+  mlir::PassManager pm(&p->context);
+  pm.addPass(createSNNDiscretizeEquations());
+  if (failed(pm.run(*p->module)))
+    p->module = nullptr;
+  return p;
+}
 
 /// Spike steps of one neuron over `steps`, in double precision and on the
 /// program; also the largest |v| difference seen while both agree.
@@ -159,7 +143,8 @@ Runs runBoth(snn::NeuronModelOp model, const LoweredModel &lowered,
 }
 
 TEST(LowerEquationsTest, IzhikevichSpikesWhenItsEquationsDo) {
-  auto p = parse(kIzhikevich);
+  // Forward Euler at h = 0.1 ms.
+  auto p = discretisedExample("izhikevich-patterns.mlir");
   ASSERT_TRUE(p->module) << p->diagnostics;
   // a, b, c, d, i_bias: regular spiking at three currents, fast spiking.
   const std::vector<std::vector<double>> neurons = {{0.02, 0.2, -65, 8, 4},
@@ -241,7 +226,7 @@ TEST(LowerEquationsTest, RefusesWhatTheInstructionSetCannotDo) {
         << p->diagnostics;
   }
   // loihi1 runs the LIF family only.
-  auto p = parse(kIzhikevich);
+  auto p = discretisedExample("izhikevich-patterns.mlir");
   ASSERT_TRUE(p->module);
   EXPECT_TRUE(
       failed(lowerEquationModel(p->model(), {{0.02, 0.2, -65, 8, 10}},
@@ -266,14 +251,8 @@ TEST(LowerEquationsTest, RandomParametersNeverWrap) {
        {std::pair{"izhikevich-patterns.mlir", 20.0},
         std::pair{"adaptive-lif-equations.mlir", 4.0},
         std::pair{"resonate-and-fire.mlir", 1.0}}) {
-    std::ifstream file(std::string(CAJAL_SOURCE_DIR) + "/examples/" + example);
-    std::stringstream text;
-    text << file.rdbuf();
-    auto p = parse(text.str());
+    auto p = discretisedExample(example);
     ASSERT_TRUE(p->module) << example << p->diagnostics;
-    mlir::PassManager pm(&p->context);
-    pm.addPass(createSNNDiscretizeEquations());
-    ASSERT_TRUE(succeeded(pm.run(*p->module))) << p->diagnostics;
     snn::NeuronModelOp model = p->model();
     auto dynamics = EquationTape::compile(model.getDynamics());
     auto spike = EquationTape::compile(model.getSpike());

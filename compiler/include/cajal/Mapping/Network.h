@@ -37,6 +37,25 @@ enum class PopulationProgram : uint8_t {
   Equations,   ///< Population::equationProgram, compiled from its equations
 };
 
+/// What the compiler decided for one state of an equation model.
+struct StateFormat {
+  std::string name;
+  int fractionBits = 0;                ///< in its 32-bit state word
+  double lower = 0, upper = 0;         ///< declared range
+  double nextLower = 0, nextUpper = 0; ///< the analysis' range of the update
+  bool clipped = false; ///< the next value is clipped to the declared range
+};
+
+/// How a population's equation model became its program (the fit report
+/// prints it).
+struct EquationFormats {
+  std::string model, solver;
+  double step = 0; ///< in the model's time unit
+  int inputFractionBits = 0;
+  std::vector<StateFormat> states;
+  std::vector<std::string> hoisted; ///< the values the compiler computed
+};
+
 struct Population {
   std::string name;
   std::vector<int64_t> shape;
@@ -56,6 +75,7 @@ struct Population {
   /// Equations: the program the compiler made of the population's model
   /// (cajal/Transforms/LowerEquations.h); its words are programWords.
   std::shared_ptr<const chip::Program> equationProgram;
+  std::shared_ptr<const EquationFormats> equationFormats;
   /// The program's words beyond the record's: Izhikevich's five words;
   /// adaptive LIF's p7..p9 (its p0..p6 are the record's LIF words). Size 1
   /// (shared) or `size`; empty for the LIF family.

@@ -43,14 +43,7 @@ constexpr int kRegisterBits = 46;
 /// Fraction bits of a state word: |value| * 2^f stays below 2^30.
 constexpr int kStateBits = 30;
 
-/// What the compiler decided for one state.
-struct StateFormat {
-  std::string name;
-  int fractionBits = 0;                ///< in its 32-bit state word
-  double lower = 0, upper = 0;         ///< declared range
-  double nextLower = 0, nextUpper = 0; ///< the analysis' range of the update
-  bool clipped = false; ///< the next value is clipped to the declared range
-};
+using mapping::StateFormat;
 
 struct LoweredModel {
   chip::Program program;
