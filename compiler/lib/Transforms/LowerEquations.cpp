@@ -180,6 +180,7 @@ LogicalResult Lowering::rangeAndEvaluate(Region &region,
       continue;
     Value r = op.getResult(0);
     auto operand = [&](unsigned i) { return rangeOf(op.getOperand(i)); };
+    auto flag = [](Operation *) { return Interval{0, 1}; };
     FailureOr<Interval> result =
         llvm::TypeSwitch<Operation *, FailureOr<Interval>>(&op)
             .Case([&](arith::AddFOp) {
@@ -212,7 +213,7 @@ LogicalResult Lowering::rangeAndEvaluate(Region &region,
                 [&](auto) { return join(operand(0), operand(1)); })
             .Case([&](arith::SelectOp) { return join(operand(1), operand(2)); })
             .Case<arith::CmpFOp, arith::AndIOp, arith::OrIOp, arith::XOrIOp>(
-                [&](auto) { return Interval{0, 1}; })
+                flag)
             .Case([&](snn::PreviousOp prev) {
               const unsigned k =
                   cast<BlockArgument>(prev.getState()).getArgNumber();
