@@ -61,7 +61,8 @@ bool equationStep(Neurons &n, size_t i, double q, std::vector<double> &args,
                   std::vector<double> &old, std::vector<double> &next) {
   const EquationModel &m = *n.model;
   double *x = &n.states[i * m.states];
-  const double *p = &n.params[i * m.params];
+  // data(): a model may have no parameters (an empty vector).
+  const double *p = n.params.data() + i * m.params;
   old.assign(x, x + m.states);
   args.assign(x, x + m.states);
   args.insert(args.end(), p, p + m.params);
