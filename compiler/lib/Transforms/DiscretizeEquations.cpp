@@ -623,17 +623,16 @@ struct SNNDiscretizeEquations
     if (refused != uses.end() && !refused->second.network)
       return failure();
     if (model.isDiscretised()) {
-      const double step = model.getStep()->convertToDouble();
-      const double wanted = *netDt / model.getTimeUnit().convertToDouble();
+      const double step = *model.getStepSize();
+      const double wanted = *netDt / model.getTimeUnitSeconds();
       if (std::fabs(step - wanted) <= kStepTolerance * step)
         return success();
       uses[model] = ModelUse{nullptr, *netDt};
       return model.emitError()
              << "@" << model.getSymName() << " is discretised with step "
-             << step << " (x time_unit "
-             << model.getTimeUnit().convertToDouble() << " s), but network @"
-             << net.getSymName() << " has dt = " << *netDt << " s (step "
-             << wanted << ")";
+             << step << " (x time_unit " << model.getTimeUnitSeconds()
+             << " s), but network @" << net.getSymName()
+             << " has dt = " << *netDt << " s (step " << wanted << ")";
     }
     auto [use, inserted] = uses.try_emplace(model, ModelUse{net, *netDt});
     if (inserted || use->second.dt == *netDt)
@@ -653,7 +652,7 @@ struct SNNDiscretizeEquations
                            std::optional<Solver> forced) {
     if (model.isDiscretised())
       return success();
-    const double step = seconds / model.getTimeUnit().convertToDouble();
+    const double step = seconds / model.getTimeUnitSeconds();
     return ModelStep(model, step).run(forced.value_or(model.getSolver()));
   }
 };

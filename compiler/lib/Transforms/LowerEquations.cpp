@@ -665,10 +665,9 @@ LogicalResult lowerEquationPopulations(MappedNetwork &mapped,
       for (unsigned k = 0; k < model.getNumParams(); ++k)
         neurons[i].push_back(values.param(k, i));
     // The input range snn-quantize chose the weights' units for.
-    const int inputBits =
-        int(std::lround(std::log2(op.getVoltageScale()->convertToDouble())));
-    double lo = model.getInputLower().convertToDouble(),
-           hi = model.getInputUpper().convertToDouble();
+    const int inputBits = int(
+        std::lround(std::log2(op.getVoltageScaleAttr().getValueAsDouble())));
+    double lo = model.getInputMin(), hi = model.getInputMax();
     if (!std::isfinite(lo) || !std::isfinite(hi)) {
       hi = std::ldexp(1.0, kStateBits - inputBits);
       lo = -hi;
@@ -682,7 +681,7 @@ LogicalResult lowerEquationPopulations(MappedNetwork &mapped,
     auto formats = std::make_shared<mapping::EquationFormats>();
     formats->model = model.getSymName().str();
     formats->solver = snn::stringifySolver(model.getSolver()).str();
-    formats->step = model.getStep()->convertToDouble();
+    formats->step = *model.getStepSize();
     formats->inputFractionBits = lowered->inputFractionBits;
     formats->states = lowered->states;
     formats->hoisted = lowered->hoisted;

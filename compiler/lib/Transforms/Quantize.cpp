@@ -302,8 +302,7 @@ PopulationQuantizer::runEquations(PopulationOp pop,
   auto model = SymbolTable::lookupNearestSymbolFrom<NeuronModelOp>(
       pop->getParentOp()->getParentOp(), eq.getModel());
   double magnitude =
-      std::max(std::fabs(model.getInputLower().convertToDouble()),
-               std::fabs(model.getInputUpper().convertToDouble()));
+      std::max(std::fabs(model.getInputMin()), std::fabs(model.getInputMax()));
   SmallVector<SmallVector<double>> weights;
   double reach = 0;
   for (ProjectionOp proj : incoming) {

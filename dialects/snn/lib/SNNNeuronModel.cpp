@@ -272,13 +272,12 @@ void NeuronModelOp::print(OpAsmPrinter &p) {
     p << ')';
   }
   p << " input(%" << getInputName();
-  printRange(p, getInputLower().convertToDouble(),
-             getInputUpper().convertToDouble());
+  printRange(p, getInputMin(), getInputMax());
   printUnit(p, getInputUnit());
-  p << ") time_unit " << getTimeUnit().convertToDouble() << " solver "
+  p << ") time_unit " << getTimeUnitSeconds() << " solver "
     << stringifySolver(getSolver());
   if (getStep())
-    p << " step " << getStep()->convertToDouble();
+    p << " step " << *getStepSize();
   p << " dynamics ";
   p.printRegion(getDynamics(), /*printEntryBlockArgs=*/false);
   if (!getSpike().empty()) {
@@ -417,17 +416,16 @@ LogicalResult NeuronModelOp::verifyRegions() {
                            << cast<StringAttr>(getParamNames()[i]).getValue()
                            << "' has the default " << value
                            << "; a parameter is finite";
-  const double inLo = getInputLower().convertToDouble(),
-               inHi = getInputUpper().convertToDouble();
+  const double inLo = getInputMin(), inHi = getInputMax();
   if (!(inLo < inHi) || std::isnan(inLo) || std::isnan(inHi))
     return emitOpError() << "input '" << getInputName() << "' has the range ["
                          << inLo << ", " << inHi << "]; expected lower < upper";
-  const double timeUnit = getTimeUnit().convertToDouble();
+  const double timeUnit = getTimeUnitSeconds();
   if (!(timeUnit > 0) || !std::isfinite(timeUnit))
     return emitOpError() << "time_unit " << timeUnit
                          << " s must be finite and > 0";
   if (getStep()) {
-    const double step = getStep()->convertToDouble();
+    const double step = *getStepSize();
     if (!(step > 0) || !std::isfinite(step))
       return emitOpError() << "step " << step << " must be finite and > 0";
   }

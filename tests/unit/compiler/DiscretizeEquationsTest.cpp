@@ -75,7 +75,7 @@ std::unique_ptr<Discretised> discretise(const std::string &model,
   d->model = *d->module->getOps<snn::NeuronModelOp>().begin();
   EXPECT_TRUE(d->model.isDiscretised());
   EXPECT_EQ(snn::stringifySolver(d->model.getSolver()), solver);
-  d->step = d->model.getStep() ? d->model.getStep()->convertToDouble() : 0;
+  d->step = d->model.getStepSize().value_or(0);
   EXPECT_EQ(d->step, kDt / kTimeUnit);
   return d;
 }

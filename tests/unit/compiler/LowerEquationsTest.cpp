@@ -258,8 +258,7 @@ TEST(LowerEquationsTest, RandomParametersNeverWrap) {
     auto spike = EquationTape::compile(model.getSpike());
     ASSERT_TRUE(succeeded(dynamics) && succeeded(spike));
     const unsigned states = model.getNumStates();
-    const double inLo = model.getInputLower().convertToDouble(),
-                 inHi = model.getInputUpper().convertToDouble();
+    const double inLo = model.getInputMin(), inHi = model.getInputMax();
     size_t checked = 0;
     for (int draw = 0; draw < 20; ++draw) {
       std::vector<double> neuron;

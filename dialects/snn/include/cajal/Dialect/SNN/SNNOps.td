@@ -288,6 +288,16 @@ def SNN_NeuronModelOp : SNN_Op<"neuron_model", [
     unsigned getNumParams() { return getParamNames().size(); }
     /// Whether `dynamics` gives next values (discretised) or derivatives.
     bool isDiscretised() { return getStep().has_value(); }
+    /// The attributes as numbers: the time unit (s), the step (model time
+    /// units, once discretised) and the input's declared range.
+    double getTimeUnitSeconds() { return getTimeUnit().convertToDouble(); }
+    std::optional<double> getStepSize() {
+      if (auto step = getStep())
+        return step->convertToDouble();
+      return std::nullopt;
+    }
+    double getInputMin() { return getInputLower().convertToDouble(); }
+    double getInputMax() { return getInputUpper().convertToDouble(); }
     /// The index of parameter `name`, or -1.
     int findParam(::llvm::StringRef name);
     /// The index of state `name`, or -1.
