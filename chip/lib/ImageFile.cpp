@@ -136,6 +136,14 @@ std::string encodePrograms(const std::vector<Program> &programs) {
     o.u32(uint32_t(p.constants.size()));
     for (int64_t c : p.constants)
       o.u64(uint64_t(c));
+    o.u32(uint32_t(p.tables.size()));
+    for (const LookupTable &t : p.tables) {
+      o.u64(uint64_t(t.origin));
+      o.u8(t.shift);
+      o.u32(uint32_t(t.entries.size()));
+      for (int32_t e : t.entries)
+        o.u32(uint32_t(e));
+    }
     o.u32(uint32_t(p.refractoryWord));
     o.u8(uint8_t(p.refractoryPeriod.kind));
     o.u8(p.refractoryPeriod.index);

@@ -223,6 +223,18 @@ void writeProgram(JsonOut &j, const Program &p) {
   for (int64_t c : p.constants)
     j.num(c);
   j.endArray();
+  j.key("tables").beginArray();
+  for (const LookupTable &t : p.tables) {
+    j.beginObject(true);
+    j.field("origin", t.origin);
+    j.field("shift", unsigned(t.shift));
+    j.key("entries").beginArray(true);
+    for (int32_t e : t.entries)
+      j.num(e);
+    j.endArray();
+    j.endObject();
+  }
+  j.endArray();
   j.field("refractoryWord", p.refractoryWord);
   j.key("refractoryPeriod").beginObject(true);
   j.string("kind", operandKindName(p.refractoryPeriod.kind));

@@ -203,6 +203,15 @@ void decodePrograms(Cursor &c, std::vector<Program> &programs) {
     p.constants.resize(c.count(8, "constant"));
     for (int64_t &k : p.constants)
       k = int64_t(c.u64());
+    // origin, shift and entry count: 13 bytes before the entries.
+    p.tables.resize(c.count(13, "lookup table"));
+    for (LookupTable &t : p.tables) {
+      t.origin = int64_t(c.u64());
+      t.shift = c.u8();
+      t.entries.resize(c.count(4, "lookup table entry"));
+      for (int32_t &e : t.entries)
+        e = int32_t(c.u32());
+    }
     p.refractoryWord = int(int32_t(c.u32()));
     const uint8_t kind = c.u8();
     const uint8_t index = c.u8();
@@ -308,7 +317,8 @@ Status checkPreamble(const std::string &path, const std::string &b) {
     return makeError(path + ": image format version " + str(version) +
                      " is no longer read (this build reads version " +
                      str(Image::formatVersion) +
-                     ", which stores neuron programs); recompile the network "
+                     ", which stores neuron programs and their lookup "
+                     "tables); recompile the network "
                      "with `cajal compile` to get a version " +
                      str(Image::formatVersion) + " image");
   if (version != Image::formatVersion)

@@ -36,7 +36,7 @@ Operand decodeOperand(uint64_t bits) {
 constexpr const char *kMnemonics[kOpcodeCount] = {
     "NOP",   "MOV",   "ADD", "SUB",  "MULSHR", "DECAY", "SHL",
     "SHR",   "MIN",   "MAX", "CLIP", "SAT",    "WRAP",  "CMPGT",
-    "CMPGE", "CMPEQ", "SEL", "REFR", "FIRE"};
+    "CMPGE", "CMPEQ", "SEL", "REFR", "FIRE", "LUT"};
 
 } // namespace
 
@@ -73,6 +73,8 @@ CostClass costClass(Opcode op) {
   case Opcode::Refr:
   case Opcode::Fire:
     return CostClass::Spike;
+  case Opcode::Lut:
+    return CostClass::Lookup;
   default:
     return CostClass::Alu;
   }
@@ -111,6 +113,9 @@ Signature signatureOf(Opcode op) {
   case Opcode::Fire:
     // c is read only by Reset::ToValue.
     return {true, true, true, true, false, 0, 0, 4};
+  case Opcode::Lut:
+    // imm names the table; the validator checks that it is declared.
+    return {true, true, false, false, true, 0, kMaxOperandIndex - 1};
   }
   return {};
 }
@@ -233,6 +238,40 @@ Status checkDestination(const Program &p, const Profile &profile, Operand o,
                    ": only registers and state words are writable");
 }
 
+Status checkTables(const Program &p, const IsaLimits &limits) {
+  if (p.tables.size() > limits.maxTables)
+    return makeError("declares " + std::to_string(p.tables.size()) +
+                     " lookup tables; the profile allows " +
+                     std::to_string(limits.maxTables) + " (isa.maxTables)");
+  uint64_t entries = 0;
+  for (size_t t = 0; t < p.tables.size(); ++t) {
+    const LookupTable &table = p.tables[t];
+    const std::string name = "lookup table t" + std::to_string(t);
+    if (table.entries.size() < 2)
+      return makeError(name + " has " + std::to_string(table.entries.size()) +
+                       " entries; a table has at least 2");
+    if (table.shift > kMaxLookupShift)
+      return makeError(name + " segment shift " + std::to_string(table.shift) +
+                       " outside 0.." + std::to_string(kMaxLookupShift));
+    entries += table.entries.size();
+    // The last node must be a 64-bit value: (n << shift) + origin without
+    // overflow. n is below 2^32 (the reader's count), shift at most 46.
+    const __int128 last = __int128(table.origin) +
+                          (__int128(table.entries.size() - 1) << table.shift);
+    if (last > INT64_MAX)
+      return makeError(name + " ends past the 64-bit range (origin " +
+                       std::to_string(table.origin) + ", " +
+                       std::to_string(table.entries.size()) +
+                       " entries, shift " + std::to_string(table.shift) + ")");
+  }
+  if (entries > limits.maxTableEntries)
+    return makeError("declares " + std::to_string(entries) +
+                     " lookup table entries; the profile allows " +
+                     std::to_string(limits.maxTableEntries) +
+                     " (isa.maxTableEntries)");
+  return Status::ok();
+}
+
 Status checkHeader(const Program &p, const Profile &profile) {
   const IsaLimits &limits = profile.isa;
   if (p.code.empty())
@@ -259,6 +298,8 @@ Status checkHeader(const Program &p, const Profile &profile) {
   if (p.constants.size() > limits.maxConstants)
     return tooMany("constants", p.constants.size(), limits.maxConstants,
                    "isa.maxConstants");
+  if (Status s = checkTables(p, limits); !s)
+    return s;
   for (size_t i = 0; i < p.state.size(); ++i) {
     const StateWord &w = p.state[i];
     if (w.bits < 1 || w.bits > 32)
@@ -384,6 +425,10 @@ Status checkInstruction(const Program &p, const Profile &profile, uint64_t word,
   if (in.op == Opcode::Refr && p.refractoryWord < 0)
     return makeError(at(index) +
                      "REFR needs a refractory counter; the program has none");
+  if (in.op == Opcode::Lut && in.imm >= p.tables.size())
+    return makeError(at(index) + "LUT reads lookup table t" +
+                     std::to_string(in.imm) + "; the program declares " +
+                     std::to_string(p.tables.size()));
   return Status::ok();
 }
 
@@ -428,7 +473,9 @@ std::string disassemble(const isa::Instruction &in, const Program *program) {
   if (s.c &&
       !(in.op == Opcode::Fire && in.mode != unsigned(isa::Reset::ToValue)))
     add(operandText(in.c, program));
-  if (s.usesImm)
+  if (in.op == Opcode::Lut)
+    add("t" + std::to_string(in.imm));
+  else if (s.usesImm)
     add("#" + std::to_string(in.imm));
   return text + operands;
 }
@@ -448,6 +495,13 @@ std::string disassemble(const Program &p) {
   for (size_t i = 0; i < p.constants.size(); ++i)
     out += "  const c" + std::to_string(i) + " = " +
            std::to_string(p.constants[i]) + "\n";
+  for (size_t t = 0; t < p.tables.size(); ++t) {
+    const LookupTable &table = p.tables[t];
+    out += "  table t" + std::to_string(t) + ": " +
+           std::to_string(table.entries.size()) + " entries from " +
+           std::to_string(table.origin) + " every 2^" +
+           std::to_string(table.shift) + "\n";
+  }
   if (p.refractoryWord >= 0)
     out += "  refractory counter s" + std::to_string(p.refractoryWord) +
            ", period " + operandText(p.refractoryPeriod, &p) + "\n";
@@ -481,6 +535,10 @@ ProgramCost programCost(const Program &p, const Profile &profile) {
     case isa::CostClass::Spike:
       cost.cycles += profile.isa.spikeCycles;
       cost.energyPJ += profile.isa.spikePJ;
+      break;
+    case isa::CostClass::Lookup:
+      cost.cycles += profile.isa.lookupCycles;
+      cost.energyPJ += profile.isa.lookupPJ;
       break;
     }
   }

@@ -8,6 +8,8 @@
 //===----------------------------------------------------------------------===//
 #include "cajal/Chip/NeurocoreInterpreter.h"
 
+#include <algorithm>
+
 namespace cajal::chip {
 namespace isa {
 
@@ -65,6 +67,22 @@ int64_t decayBy(int64_t a, int64_t decay, unsigned bits) {
   const Wide t = magnitude(x) * scale;
   const Wide m = t < 0 ? -(magnitude(t) >> bits) : (t >> bits);
   return low64(x < 0 ? -m : m);
+}
+
+int64_t lookup(const LookupTable &table, int64_t a) {
+  const size_t segments = table.entries.size() - 1;
+  const Wide span = Wide(segments) << table.shift;
+  Wide x = Wide(a) - Wide(table.origin);
+  x = x < 0 ? 0 : (x > span ? span : x);
+  const size_t k = std::min(size_t(x >> table.shift), segments - 1);
+  const Wide fraction = x - (Wide(k) << table.shift);
+  const int64_t low = table.entries[k], high = table.entries[k + 1];
+  const Wide step = Wide(high - low) * fraction;
+  const Wide rounded =
+      table.shift == 0
+          ? step
+          : (step + (Wide(1) << (table.shift - 1))) >> table.shift;
+  return low + int64_t(rounded);
 }
 
 } // namespace isa
@@ -205,6 +223,9 @@ struct Machine {
     }
     case Opcode::Fire:
       fire(in);
+      break;
+    case Opcode::Lut:
+      write(in.d, isa::lookup(program.tables[in.imm], a()));
       break;
     }
     return true;

@@ -155,6 +155,11 @@ const std::vector<FieldDesc> &fieldTable() {
       CAJAL_FIELD("isa.aluPJ", Real, 0, 1e300, isa.aluPJ),
       CAJAL_FIELD("isa.multiplyPJ", Real, 0, 1e300, isa.multiplyPJ),
       CAJAL_FIELD("isa.spikePJ", Real, 0, 1e300, isa.spikePJ),
+      CAJAL_FIELD("isa.maxTables", Unsigned, 0, 16, isa.maxTables),
+      CAJAL_FIELD("isa.maxTableEntries", Unsigned, 0, 65536,
+                  isa.maxTableEntries),
+      CAJAL_FIELD("isa.lookupCycles", Unsigned, 0, 65536, isa.lookupCycles),
+      CAJAL_FIELD("isa.lookupPJ", Real, 0, 1e300, isa.lookupPJ),
   };
   return table;
 }

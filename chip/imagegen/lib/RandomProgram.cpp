@@ -84,7 +84,8 @@ uint64_t randomInstruction(Rng &rng, const chip::Program &p,
   do {
     op = Opcode(rng.range(0, kOpcodeCount - 1));
   } while ((op == Opcode::MulShr && !profile.isa.multiplier) ||
-           (op == Opcode::Refr && p.refractoryWord < 0));
+           (op == Opcode::Refr && p.refractoryWord < 0) ||
+           (op == Opcode::Lut && p.tables.empty()));
   const Signature s = signatureOf(op);
   Instruction in;
   in.op = op;
@@ -97,12 +98,46 @@ uint64_t randomInstruction(Rng &rng, const chip::Program &p,
     in.b = randomSource(rng, p, profile);
   if (s.c && !(op == Opcode::Fire && in.mode != unsigned(Reset::ToValue)))
     in.c = randomSource(rng, p, profile);
-  if (s.usesImm) {
+  if (op == Opcode::Lut) {
+    in.imm = uint8_t(rng.range(0, int64_t(p.tables.size()) - 1));
+  } else if (s.usesImm) {
     // Decay's scale is mostly in range; shifts favour small amounts.
     in.imm = uint8_t(rng.coin() ? rng.range(s.minImm, std::min(s.maxImm, 16u))
                                 : rng.range(s.minImm, s.maxImm));
   }
   return encode(in);
+}
+
+/// Tables within the profile's budget: entries at the 32-bit edges (the
+/// interpolation's difference needs 33 bits), segment widths from 1 to
+/// 2^46, origins near the small values programs compute and anywhere in the
+/// 64-bit range that leaves room for the table.
+std::vector<chip::LookupTable> randomTables(Rng &rng,
+                                            const chip::IsaLimits &limits) {
+  std::vector<chip::LookupTable> tables;
+  int64_t budget = limits.maxTableEntries;
+  const int64_t count = rng.range(0, limits.maxTables);
+  for (int64_t t = 0; t < count && budget >= 2; ++t) {
+    chip::LookupTable table;
+    const int64_t entries =
+        rng.range(2, std::min<int64_t>(budget, rng.coin() ? 9 : 300));
+    budget -= entries;
+    table.shift = uint8_t(rng.coin() ? rng.range(0, 8)
+                                     : rng.range(0, chip::kMaxLookupShift));
+    for (int64_t k = 0; k < entries; ++k)
+      table.entries.push_back(
+          rng.range(0, 3) == 0
+              ? (rng.coin() ? INT32_MAX : INT32_MIN)
+              : int32_t(rng.coin() ? rng.range(-4096, 4096)
+                                   : int64_t(int32_t(rng.next()))));
+    const __int128 span = __int128(entries - 1) << table.shift;
+    const int64_t origin = rng.coin() ? rng.range(-5000, 100) : rng.anyValue();
+    table.origin = __int128(origin) + span > INT64_MAX
+                       ? int64_t(__int128(INT64_MAX) - span)
+                       : origin;
+    tables.push_back(std::move(table));
+  }
+  return tables;
 }
 
 } // namespace
@@ -129,6 +164,8 @@ chip::Program randomProgram(Rng &rng, const chip::Profile &profile) {
   const int64_t constants = rng.range(0, limits.maxConstants);
   for (int64_t i = 0; i < constants; ++i)
     p.constants.push_back(rng.anyValue());
+  if (limits.maxTables > 0)
+    p.tables = randomTables(rng, limits);
   if (rng.coin()) {
     p.refractoryWord = int(rng.range(0, states - 1));
     if (!p.params.empty() && (p.constants.empty() || rng.coin()))

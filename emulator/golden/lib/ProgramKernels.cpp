@@ -319,6 +319,13 @@ struct Block {
     case Opcode::Fire:
       fire<Masked>(in, a, b, c, d);
       break;
+    case Opcode::Lut: {
+      const chip::LookupTable &t = plan.tables[imm];
+      put([&t, a](uint32_t k) CAJAL_INLINE_LAMBDA {
+        return chip::isa::lookup(t, a[k]);
+      });
+      break;
+    }
     }
     return 0;
   }

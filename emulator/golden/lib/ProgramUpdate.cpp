@@ -76,6 +76,7 @@ ProgramGroup::ProgramGroup(const chip::Program &program, uint32_t registers,
     plan.state.push_back(word);
   }
   plan.constants = prog.constants;
+  plan.tables = prog.tables;
   plan.paramWords = uint32_t(prog.params.size());
   plan.refractoryWord = prog.refractoryWord;
   plan.refractoryPeriod = prog.refractoryPeriod;

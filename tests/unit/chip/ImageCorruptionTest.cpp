@@ -89,10 +89,10 @@ TEST_F(CorruptionTest, WrongMagic) {
 
 TEST_F(CorruptionTest, UnsupportedVersion) {
   std::string b = bytes;
-  putLE(b, 8, 4, 4);
+  putLE(b, 8, 5, 4);
   const std::string e = errorOf(b);
-  EXPECT_TRUE(has(e, "unsupported image version 4")) << e;
-  EXPECT_TRUE(has(e, "reads version 3")) << e;
+  EXPECT_TRUE(has(e, "unsupported image version 5")) << e;
+  EXPECT_TRUE(has(e, "reads version 4")) << e;
 }
 
 TEST_F(CorruptionTest, VersionTwoAsksForARecompile) {

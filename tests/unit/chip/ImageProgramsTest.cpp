@@ -1,6 +1,6 @@
 //===- ImageProgramsTest.cpp - Programs and parameter words in images -----===//
 //
-// Image format version 3 stores the programs table, each population's
+// Image format version 4 stores the programs table (with lookup tables), each population's
 // program and each core's parameter words: these tests write and read them
 // back (file, streaming writer, JSON), refuse every bad program and every
 // bad parameter word with a message of its own, and feed the reader hostile
@@ -76,6 +76,38 @@ TEST_F(ImageProgramsTest, FileRoundTripKeepsProgramsAndWords) {
   EXPECT_EQ(readBytes(path), readBytes(dir.file("q.cjimg")));
 }
 
+TEST_F(ImageProgramsTest, LookupTablesRoundTripInFileAndJson) {
+  Program &p = image.programs[0];
+  p.tables = {LookupTable{-8, 2, {10, INT32_MIN, INT32_MAX}},
+              LookupTable{INT64_MIN, 46, {1, 2, 3, 4}}};
+  p.code.push_back(isa::encode(isa::instruction(
+      isa::Opcode::Lut, isa::reg(0), isa::state(0), isa::none(), isa::none(),
+      1)));
+  const std::string path = dir.file("t.cjimg");
+  ASSERT_TRUE(bool(writeImage(image, profile, path)));
+  Result<Image> back = readImage(path, profile);
+  ASSERT_TRUE(bool(back)) << back.error();
+  EXPECT_EQ(back->programs, image.programs);
+  std::ostringstream os;
+  printImageJson(*back, profile, os);
+  const nlohmann::json t = nlohmann::json::parse(os.str())["programs"][0]["tables"];
+  ASSERT_EQ(t.size(), 2u);
+  EXPECT_EQ(t[0]["origin"], -8);
+  EXPECT_EQ(t[0]["shift"], 2);
+  EXPECT_EQ(t[0]["entries"].get<std::vector<int32_t>>(), p.tables[0].entries);
+  EXPECT_EQ(t[1]["origin"].get<int64_t>(), INT64_MIN);
+  EXPECT_EQ(t[1]["shift"], 46);
+  // Tables the profile cannot hold are refused, naming the program.
+  Profile small = profile;
+  small.isa.maxTableEntries = 6;
+  back->profileFingerprint = small.fingerprint();
+  const Status refused = validate(*back, small);
+  ASSERT_FALSE(bool(refused));
+  EXPECT_TRUE(has(refused.error(), "program \"izhikevich\": declares 7 "
+                                   "lookup table entries; the profile allows 6"))
+      << refused.error();
+}
+
 TEST_F(ImageProgramsTest, StreamingWriterWritesTheTrailersPrograms) {
   ASSERT_TRUE(bool(writeImage(image, dir.file("whole.cjimg"))));
   Image header;
@@ -115,7 +147,7 @@ TEST_F(ImageProgramsTest, JsonShowsProgramsAndWords) {
   std::ostringstream os;
   printImageJson(image, profile, os);
   const nlohmann::json j = nlohmann::json::parse(os.str());
-  EXPECT_EQ(j["imageVersion"], 3);
+  EXPECT_EQ(j["imageVersion"], 4);
   ASSERT_EQ(j["programs"].size(), 2u);
   const nlohmann::json &izh = j["programs"][0];
   const Program &p = image.programs[0];
@@ -185,9 +217,9 @@ const std::vector<int64_t> kWordsFourToSix = {4, 5, 6};
 
 std::vector<BadImage> badImages() {
   return {
-      {"bad instruction", [](Image &img) { img.programs[0].code[3] = 19; },
+      {"bad instruction", [](Image &img) { img.programs[0].code[3] = 20; },
        "population \"exc\": program \"izhikevich\": instruction 3: unknown "
-       "opcode 19",
+       "opcode 20",
        "exc"},
       {"program shared by two populations",
        [](Image &img) {
@@ -312,7 +344,7 @@ TEST(ImageProgramsValidationTest, StructuralErrorsNeedNoProfile) {
   // A bad program is not structural: writeImage without a profile writes
   // it (the loader refuses it).
   img = programImage(profile);
-  img.programs[0].code[3] = 19;
+  img.programs[0].code[3] = 20;
   EXPECT_TRUE(bool(validateStructure(img)));
 }
 

@@ -110,15 +110,16 @@ TEST(NeurocoreEncodingTest, MnemonicsAndCostClasses) {
   const char *names[kOpcodeCount] = {"NOP",   "MOV", "ADD",  "SUB",   "MULSHR",
                                      "DECAY", "SHL", "SHR",  "MIN",   "MAX",
                                      "CLIP",  "SAT", "WRAP", "CMPGT", "CMPGE",
-                                     "CMPEQ", "SEL", "REFR", "FIRE"};
+                                     "CMPEQ", "SEL", "REFR", "FIRE",  "LUT"};
   for (unsigned op = 0; op < kOpcodeCount; ++op) {
     EXPECT_EQ(mnemonic(op), names[op]);
     const CostClass expected = op == 4 || op == 5     ? CostClass::Multiply
                                : op == 17 || op == 18 ? CostClass::Spike
+                               : op == 19             ? CostClass::Lookup
                                                       : CostClass::Alu;
     EXPECT_EQ(costClass(Opcode(op)), expected) << names[op];
   }
-  EXPECT_EQ(mnemonic(19), "op19");
+  EXPECT_EQ(mnemonic(20), "op20");
   EXPECT_EQ(mnemonic(33), "op33");
 }
 
@@ -193,6 +194,9 @@ public:
     const int64_t params[3] = {a, b, c};
     interpret(program, words, params, 0);
     return int64_t(uint64_t(uint32_t(words[1])) << 32 | uint32_t(words[0]));
+  }
+  void setTables(std::vector<LookupTable> tables) {
+    program.tables = std::move(tables);
   }
 
 private:
@@ -273,6 +277,64 @@ TEST(NeurocoreArithmeticTest, MulShrAndDecayAgainstOracleOnRandomOperands) {
     ASSERT_EQ(one.run(binary(Opcode::Decay, bits), a, decay),
               oracleDecay(a, decay, bits))
         << "decay " << a << " by " << decay << " of 2^" << bits;
+  }
+}
+
+/// LUT written from the doc's formula with exact arithmetic: the node below
+/// x (clamped into the table), then the fraction's share of the step to
+/// the next node, rounded half up.
+int64_t oracleLookup(const LookupTable &t, int64_t a) {
+  const Wide n = Wide(t.entries.size()) - 1, width = pow2w(t.shift);
+  Wide x = Wide(a) - t.origin;
+  x = std::max<Wide>(0, std::min<Wide>(x, n * width));
+  const Wide k = std::min<Wide>(floorDiv(x, width), n - 1);
+  const Wide f = x - k * width;
+  const Wide low = t.entries[size_t(k)], high = t.entries[size_t(k) + 1];
+  return int64_t(low + floorDiv(2 * (high - low) * f + width, 2 * width));
+}
+
+TEST(NeurocoreArithmeticTest, LookupIsTheDocsExample) {
+  OneInstruction one;
+  one.setTables({LookupTable{-8, 2, {10, 20, -20}}});
+  const Instruction lut = unary(Opcode::Lut, 0);
+  const std::pair<int64_t, int64_t> docs[] = {
+      {-100, 10}, {-6, 15}, {-4, 20}, {-3, 10}, {0, -20}, {1000, -20}};
+  for (auto [a, d] : docs)
+    EXPECT_EQ(one.run(lut, a), d) << "LUT at " << a;
+  // The far ends of the 64-bit range clamp without wrapping.
+  EXPECT_EQ(one.run(lut, INT64_MIN), 10);
+  EXPECT_EQ(one.run(lut, INT64_MAX), -20);
+}
+
+TEST(NeurocoreArithmeticTest, LookupAgainstOracleOnRandomTables) {
+  OneInstruction one;
+  std::mt19937_64 rng(19);
+  for (int n = 0; n < 2000; ++n) {
+    LookupTable t;
+    t.shift = uint8_t(rng() % (kMaxLookupShift + 1));
+    const size_t entries = 2 + rng() % 12;
+    for (size_t k = 0; k < entries; ++k)
+      t.entries.push_back(k % 3 == 0 ? (rng() % 2 ? INT32_MAX : INT32_MIN)
+                                     : int32_t(rng()));
+    t.origin = int64_t(rng() % 2 ? int64_t(rng() % 20000) - 10000
+                                 : spread(rng) >> 2);
+    one.setTables({t});
+    // Around the nodes, between them, and anywhere.
+    const Wide span = Wide(entries - 1) << t.shift;
+    for (int j = 0; j < 8; ++j) {
+      const Wide near = Wide(t.origin) + Wide(rng() % entries) * pow2w(t.shift) +
+                        Wide(int64_t(rng() % 7) - 3);
+      const int64_t a =
+          j < 4 ? int64_t(std::max<Wide>(INT64_MIN,
+                                         std::min<Wide>(INT64_MAX, near)))
+          : j < 7 ? int64_t(std::min<Wide>(
+                        INT64_MAX, Wide(t.origin) + Wide(rng() % 1000) *
+                                                        (span / 999 + 1)))
+                  : spread(rng);
+      ASSERT_EQ(one.run(unary(Opcode::Lut, 0), a), oracleLookup(t, a))
+          << "table origin " << t.origin << " shift " << unsigned(t.shift)
+          << " entries " << entries << " at " << a;
+    }
   }
 }
 
@@ -554,6 +616,9 @@ TEST(NeurocoreCostTest, EverySlotIssuesAtItsClassPrice) {
       } else if (op == 17 || op == 18) {
         c.cycles += profile.isa.spikeCycles;
         c.energyPJ += profile.isa.spikePJ;
+      } else if (op == 19) {
+        c.cycles += profile.isa.lookupCycles;
+        c.energyPJ += profile.isa.lookupPJ;
       } else {
         c.cycles += profile.isa.aluCycles;
         c.energyPJ += profile.isa.aluPJ;
@@ -576,10 +641,16 @@ TEST(NeurocoreCostTest, EverySlotIssuesAtItsClassPrice) {
   EXPECT_DOUBLE_EQ(programCost(programs[1], profile).energyPJ, 162.0);
   EXPECT_EQ(programCost(programs[2], profile).cycles, 34u);
   EXPECT_DOUBLE_EQ(programCost(programs[2], profile).energyPJ, 306.0);
-  // A NOP slot costs an ALU slot.
+  // A NOP slot costs an ALU slot, a LUT slot the lookup price.
   Program padded = programs[0];
   padded.code.push_back(encode(instruction(Opcode::Nop, none())));
   EXPECT_EQ(programCost(padded, profile).cycles, 12u);
+  padded.tables = {LookupTable{0, 0, {1, 2}}};
+  padded.code.push_back(
+      encode(instruction(Opcode::Lut, reg(0), reg(0), none(), none(), 0)));
+  EXPECT_EQ(programCost(padded, profile).cycles, 15u);
+  EXPECT_DOUBLE_EQ(programCost(padded, profile).energyPJ, 99.0 + 9.0 + 36.0);
+  EXPECT_EQ(programCost(padded, profile).cycles, expected(padded).cycles);
 }
 
 //===----------------------------------------------------------------------===//
@@ -623,7 +694,7 @@ std::vector<BadCase> badCases() {
   };
   const Operand kind6{OperandKind(6), 0};
   return {
-      {"unknown opcode", rawWord(1, 19), "instruction 1: unknown opcode 19"},
+      {"unknown opcode", rawWord(1, 20), "instruction 1: unknown opcode 20"},
       {"unknown high opcode", rawWord(2, 63),
        "instruction 2: unknown opcode 63"},
       {"dendritic stack opcode", rawWord(1, 33),
@@ -807,6 +878,37 @@ std::vector<BadCase> badCases() {
          p.name = "my-lif";
        },
        "is not one of the fixed-function programs of profile \"loihi1\""},
+      {"lookup of an undeclared table",
+       word(1, instruction(Opcode::Lut, reg(0), state(0), none(), none(), 2)),
+       "instruction 1: LUT reads lookup table t2; the program declares 0"},
+      {"too many tables",
+       [](Program &p, Profile &) {
+         p.tables.assign(9, LookupTable{0, 0, {1, 2}});
+       },
+       "declares 9 lookup tables; the profile allows 8 (isa.maxTables)"},
+      {"too many table entries",
+       [](Program &p, Profile &) {
+         p.tables.assign(2, LookupTable{0, 0, std::vector<int32_t>(1025)});
+       },
+       "declares 2050 lookup table entries; the profile allows 2048 "
+       "(isa.maxTableEntries)"},
+      {"table of one entry",
+       [](Program &p, Profile &) { p.tables = {LookupTable{0, 0, {7}}}; },
+       "lookup table t0 has 1 entries; a table has at least 2"},
+      {"table segment too wide",
+       [](Program &p, Profile &) { p.tables = {LookupTable{0, 47, {1, 2}}}; },
+       "lookup table t0 segment shift 47 outside 0..46"},
+      {"table past the 64-bit range",
+       [](Program &p, Profile &) {
+         p.tables = {LookupTable{INT64_MAX - 10, 2, {1, 2, 3, 4}}};
+       },
+       "lookup table t0 ends past the 64-bit range"},
+      {"tables on a chip without them",
+       [](Program &p, Profile &profile) {
+         profile.isa.maxTables = 0;
+         p.tables = {LookupTable{0, 0, {1, 2}}};
+       },
+       "declares 1 lookup tables; the profile allows 0 (isa.maxTables)"},
   };
 }
 

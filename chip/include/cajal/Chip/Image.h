@@ -131,7 +131,7 @@ struct Population {
 };
 
 struct Image {
-  static constexpr uint32_t formatVersion = 3;
+  static constexpr uint32_t formatVersion = 4;
   std::string profileName;
   uint64_t profileFingerprint = 0;
   /// The neuron programs populations run (docs/neurocore-isa.md), each

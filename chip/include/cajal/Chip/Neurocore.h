@@ -49,10 +49,11 @@ enum class Opcode : uint8_t {
   Sel = 16,   ///< d = a != 0 ? b : c
   Refr = 17,  ///< refractory counter > 0: decrement it, d = 0, halt
   Fire = 18,  ///< a > b: spike and reset d per mode; else d = a
+  Lut = 19,   ///< d = lookup table imm at a, interpolated linearly
   // 32..39 are reserved for the dendritic stack (push, pop, join) and
   // 40..47 for learning hooks; the validator names them as such.
 };
-constexpr unsigned kOpcodeCount = 19;
+constexpr unsigned kOpcodeCount = 20;
 constexpr unsigned kDendriticOpcodesBegin = 32, kDendriticOpcodesEnd = 40;
 constexpr unsigned kLearningOpcodesBegin = 40, kLearningOpcodesEnd = 48;
 
@@ -148,7 +149,7 @@ struct Signature {
 Signature signatureOf(Opcode op);
 
 /// Cost class of an opcode: what the profile prices (isa.* fields).
-enum class CostClass : uint8_t { Alu, Multiply, Spike };
+enum class CostClass : uint8_t { Alu, Multiply, Spike, Lookup };
 CostClass costClass(Opcode op);
 
 } // namespace isa
@@ -177,12 +178,28 @@ struct ParamWord {
   }
 };
 
+/// A function of one value, sampled at origin + k * 2^shift for k = 0..n
+/// (n + 1 entries); Lut interpolates between the samples
+/// (docs/neurocore-isa.md).
+struct LookupTable {
+  int64_t origin = 0;
+  uint8_t shift = 0; ///< 0..kMaxLookupShift
+  std::vector<int32_t> entries;
+  bool operator==(const LookupTable &o) const {
+    return origin == o.origin && shift == o.shift && entries == o.entries;
+  }
+};
+/// The widest segment: the interpolation's product (a 33-bit difference
+/// times a fraction of at most 2^46) fits the 48-bit multiplier's ports.
+constexpr unsigned kMaxLookupShift = 46;
+
 /// A neuron model: one program shared by every compartment of a population.
 struct Program {
   std::string name;
   std::vector<StateWord> state;
   std::vector<ParamWord> params;
   std::vector<int64_t> constants;
+  std::vector<LookupTable> tables; ///< read by Lut, t0...
   /// The state word that is the refractory counter (Refr, Fire), or -1.
   int refractoryWord = -1;
   /// Where Fire reads the refractory period (a Param or Const operand);
@@ -198,7 +215,8 @@ struct Program {
 
   bool operator==(const Program &o) const {
     return name == o.name && state == o.state && params == o.params &&
-           constants == o.constants && refractoryWord == o.refractoryWord &&
+           constants == o.constants && tables == o.tables &&
+           refractoryWord == o.refractoryWord &&
            refractoryPeriod == o.refractoryPeriod && skipIdle == o.skipIdle &&
            idleParams == o.idleParams && code == o.code;
   }

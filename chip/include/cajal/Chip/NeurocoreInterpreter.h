@@ -36,6 +36,9 @@ int64_t mulShr(int64_t a, int64_t b, unsigned shift, Rounding rounding);
 int64_t decayBy(int64_t a, int64_t decay, unsigned bits);
 int64_t saturateMagnitude(int64_t a, unsigned bits);
 int64_t wrapTo(int64_t a, unsigned bits);
+/// LUT: `table` at `a`, interpolated between its two nearest entries and
+/// rounded half up; clamped to the first and last entry outside the table.
+int64_t lookup(const LookupTable &table, int64_t a);
 } // namespace isa
 
 } // namespace cajal::chip

@@ -119,9 +119,12 @@ struct IsaLimits {
   unsigned maxInstructions = 0;
   unsigned registers = 0; ///< scratch registers r0.., at most 16
   unsigned maxStateWords = 0, maxParamWords = 0, maxConstants = 0;
+  /// Lookup tables (LUT): per program, and their entries together.
+  unsigned maxTables = 0, maxTableEntries = 0;
   /// Cycles and energy of one instruction, by cost class.
-  unsigned aluCycles = 0, multiplyCycles = 0, spikeCycles = 0;
-  double aluPJ = 0, multiplyPJ = 0, spikePJ = 0;
+  unsigned aluCycles = 0, multiplyCycles = 0, spikeCycles = 0,
+           lookupCycles = 0;
+  double aluPJ = 0, multiplyPJ = 0, spikePJ = 0, lookupPJ = 0;
 };
 
 struct Profile {

@@ -61,6 +61,7 @@ struct ProgramPlan {
   };
   std::vector<Word> state;
   std::vector<int64_t> constants;
+  std::vector<chip::LookupTable> tables;
   uint32_t registers = 0, paramWords = 0;
   int refractoryWord = -1;
   chip::isa::Operand refractoryPeriod;
