@@ -46,12 +46,24 @@ nlohmann::ordered_json equationReport(const EquationFormats &eq,
                       {"analysedRange", {s.nextLower, s.nextUpper}},
                       {"overflow", s.clipped ? "clipped to the declared range"
                                              : "proven impossible"}});
+  nlohmann::ordered_json tables = nlohmann::ordered_json::array();
+  for (const TableFormat &t : eq.tables)
+    tables.push_back({{"table", t.table},
+                      {"value", t.value},
+                      {"of", t.variable},
+                      {"range", {t.lower, t.upper}},
+                      {"entries", t.entries},
+                      {"segment", t.segment},
+                      {"fractionBits", t.fractionBits},
+                      {"largestValue", t.largest},
+                      {"interpolationError", t.maxError}});
   return {{"model", eq.model},
           {"solver", eq.solver},
           {"step", eq.step},
           {"inputFractionBits", eq.inputFractionBits},
           {"states", std::move(states)},
           {"computedByCompiler", eq.hoisted},
+          {"lookupTables", std::move(tables)},
           {"instructions", program.code.size()}};
 }
 } // namespace

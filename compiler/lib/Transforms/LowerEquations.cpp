@@ -3,9 +3,15 @@
 // Three walks over the model's regions (dynamics, then spike, then reset,
 // whose state arguments are the dynamics' results):
 //   1. classify: a value is static (parameters and constants alone) or
-//      dynamic (it depends on a state, snn.previous or the input);
-//   2. evaluate every static value per neuron with EquationTape, and range
-//      every dynamic value by interval arithmetic;
+//      dynamic (it depends on a state, snn.previous or the input); a dynamic
+//      value that depends on one changing value x alone and needs an
+//      operation the instruction set lacks (exp, division by x ...) is read
+//      from a lookup table of x when it is the largest such expression
+//      (some user depends on more than x); the operations only such tables
+//      use are not emitted;
+//   2. evaluate every static value per neuron with EquationTape, range
+//      every dynamic value by interval arithmetic, and sample each table
+//      with the tape over x's range;
 //   3. emit: each dynamic operation as a few instructions over its
 //      operands' formats, registers given out as values die. A static
 //      operand becomes a program constant (every neuron agrees) or a
@@ -22,6 +28,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/TypeSwitch.h"
 
 #include <algorithm>
@@ -82,7 +89,15 @@ private:
   LogicalResult classify(Region &region, ArrayRef<bool> argIsDynamic);
   LogicalResult rangeAndEvaluate(Region &region, const EquationTape &tape,
                                  ArrayRef<Interval> argRanges,
+                                 ArrayRef<Place> argPlaces,
                                  bool dynamicsRegion);
+  FailureOr<Interval> tabulate(Value w, const EquationTape &tape,
+                               Interval xRange, int xFractionBits,
+                               bool dynamicsRegion);
+  std::string variableName(Value x);
+  /// The operands an emitted operation reads: a table's variable, or its
+  /// own operands; none for an operation that is not emitted.
+  SmallVector<Value, 3> emittedOperands(Operation &op) const;
   LogicalResult emitRegion(Region &region, ArrayRef<Place> args);
   FailureOr<Place> operandOf(Value v);
   Place staticOperand(Value v, bool reciprocal);
@@ -127,24 +142,238 @@ private:
   llvm::DenseMap<std::pair<Value, unsigned>, Place> staticPlaces;
   /// Constants that did not fit the constant table: their parameter words.
   std::map<int64_t, uint8_t> spilledConstants;
+
+  /// The one changing value (a dynamic block argument or an snn.previous)
+  /// a dynamic value depends on; null when it depends on several.
+  llvm::DenseMap<Value, Value> soleRoot;
+  /// Dynamic values whose computation needs a table (math, division by x).
+  llvm::DenseSet<Value> needsTable;
+  llvm::DenseSet<Value> tabulated; ///< read from a lookup table
+  llvm::DenseSet<Value> needed;    ///< emitted, or read from a table
+  struct TableSlot {
+    unsigned index = 0;
+    int f = 0; ///< fraction bits of the entries
+  };
+  llvm::DenseMap<Value, TableSlot> tableOf;
+  unsigned plannedTables = 0;
 };
 
+/// Operations the instruction set has no instruction for: they are
+/// computed by the compiler when static, read from a table otherwise.
+bool hasNoInstruction(Operation &op, const llvm::DenseMap<Value, bool> &dyn) {
+  if (auto div = dyn_cast<arith::DivFOp>(op))
+    return dyn.lookup(div.getRhs());
+  return op.getDialect() && op.getDialect()->getNamespace() == "math";
+}
+
 LogicalResult Lowering::classify(Region &region, ArrayRef<bool> argIsDynamic) {
-  for (BlockArgument arg : region.getArguments())
+  for (BlockArgument arg : region.getArguments()) {
     dynamic[arg] = argIsDynamic[arg.getArgNumber()];
+    if (dynamic[arg])
+      soleRoot[arg] = arg;
+  }
   for (Operation &op : region.front()) {
     bool d = isa<snn::PreviousOp>(op);
     for (Value v : op.getOperands())
       d |= dynamic.lookup(v);
     for (Value r : op.getResults())
       dynamic[r] = d;
+    if (!d || op.getNumResults() != 1)
+      continue;
+    Value r = op.getResult(0);
+    if (isa<snn::PreviousOp>(op)) {
+      soleRoot[r] = r;
+      continue;
+    }
+    Value root;
+    bool several = false, table = hasNoInstruction(op, dynamic);
+    for (Value v : op.getOperands()) {
+      if (!dynamic.lookup(v))
+        continue;
+      Value vr = soleRoot.lookup(v);
+      several |= !vr || (root && root != vr);
+      root = vr ? vr : root;
+      table |= needsTable.contains(v);
+    }
+    soleRoot[r] = several ? Value() : root;
+    if (table)
+      needsTable.insert(r);
+    if (hasNoInstruction(op, dynamic) && several)
+      return fail(&op, "of values that depend on more than one changing "
+                       "value has no fixed-point form: a lookup table holds "
+                       "a function of one state or of the input");
+  }
+  // The largest expressions of one value that need a table: some user
+  // depends on more (or is the terminator).
+  for (Operation &op : region.front()) {
+    if (op.getNumResults() != 1 || !needsTable.contains(op.getResult(0)))
+      continue;
+    Value r = op.getResult(0);
+    if (!soleRoot.lookup(r))
+      continue;
+    for (Operation *user : r.getUsers())
+      if (user->hasTrait<OpTrait::IsTerminator>() ||
+          soleRoot.lookup(user->getResult(0)) != soleRoot.lookup(r))
+        tabulated.insert(r);
+  }
+  // What the program computes: back from the terminator, stopping at
+  // tabulated values (their table needs only their variable).
+  SmallVector<Value> work(region.front().getTerminator()->getOperands());
+  while (!work.empty()) {
+    Value v = work.pop_back_val();
+    if (!dynamic.lookup(v) || !needed.insert(v).second)
+      continue;
+    if (tabulated.contains(v)) {
+      ++plannedTables;
+      work.push_back(soleRoot.lookup(v));
+      continue;
+    }
+    if (Operation *def = v.getDefiningOp())
+      for (Value o : def->getOperands())
+        work.push_back(o);
   }
   return success();
+}
+
+SmallVector<Value, 3> Lowering::emittedOperands(Operation &op) const {
+  if (op.getNumResults() == 1 && dynamic.lookup(op.getResult(0))) {
+    Value r = op.getResult(0);
+    if (!needed.contains(r))
+      return {};
+    if (tabulated.contains(r))
+      return {soleRoot.lookup(r)};
+  }
+  return SmallVector<Value, 3>(op.getOperands());
+}
+
+std::string Lowering::variableName(Value x) {
+  const unsigned states = model.getNumStates();
+  auto stateName = [&](unsigned k) {
+    return cast<StringAttr>(model.getStateNames()[k]).str();
+  };
+  if (auto prev = x.getDefiningOp<snn::PreviousOp>())
+    return stateName(cast<BlockArgument>(prev.getState()).getArgNumber()) +
+           " before the step";
+  const unsigned k = cast<BlockArgument>(x).getArgNumber();
+  return k < states ? stateName(k) : "input " + model.getInputName().str();
+}
+
+FailureOr<Interval> Lowering::tabulate(Value w, const EquationTape &tape,
+                                       Interval xRange, int fx,
+                                       bool dynamicsRegion) {
+  Operation *op = w.getDefiningOp();
+  const Value x = soleRoot.lookup(w);
+  // One table serves every neuron: the parameters it reads must agree.
+  SmallVector<Value> work{w};
+  llvm::DenseSet<Value> seen;
+  while (!work.empty()) {
+    Value v = work.pop_back_val();
+    if (!seen.insert(v).second || v == x)
+      continue;
+    if (!dynamic.lookup(v)) {
+      const std::vector<double> &values = perNeuron[v];
+      if (!std::all_of(values.begin(), values.end(),
+                       [&](double y) { return y == values[0]; }))
+        return fail(op, "is read from a lookup table, which the neurons of a "
+                        "population share, but it depends on a parameter "
+                        "that differs between them");
+      continue;
+    }
+    if (Operation *def = v.getDefiningOp())
+      for (Value o : def->getOperands())
+        work.push_back(o);
+  }
+  const unsigned budget = profile.isa.maxTableEntries / plannedTables;
+  if (budget < 2)
+    return fail(op, "needs a lookup table; profile '" + profile.name +
+                        "' has " + std::to_string(profile.isa.maxTableEntries) +
+                        " table entries for the program's " +
+                        std::to_string(plannedTables) +
+                        " tables (isa.maxTableEntries)");
+  const int64_t lo = int64_t(std::floor(std::ldexp(xRange.lo, fx)));
+  const int64_t hi = int64_t(std::ceil(std::ldexp(xRange.hi, fx)));
+  const uint64_t span = uint64_t(std::max<int64_t>(hi - lo, 1));
+  unsigned shift = 0;
+  while ((uint64_t(budget - 1) << shift) < span)
+    ++shift;
+  if (shift > chip::kMaxLookupShift)
+    return fail(op, "needs a lookup table over a range too wide for the "
+                    "table's segments");
+  const uint64_t segments = (span + (uint64_t(1) << shift) - 1) >> shift;
+
+  // The function of x, for neuron 0's parameters (all agree).
+  const unsigned states = model.getNumStates();
+  std::vector<double> args(states, 0.0), previous(states, 0.0), values;
+  args.insert(args.end(), params[0].begin(), params[0].end());
+  if (dynamicsRegion)
+    args.push_back(0.0);
+  auto f = [&](double xv) {
+    if (auto prev = x.getDefiningOp<snn::PreviousOp>())
+      previous[cast<BlockArgument>(prev.getState()).getArgNumber()] = xv;
+    else
+      args[cast<BlockArgument>(x).getArgNumber()] = xv;
+    tape.evaluate(args, previous, values);
+    return values[tape.slot(w)];
+  };
+  const double width = std::ldexp(1.0, int(shift) - fx);
+  std::vector<double> exact;
+  double largest = 0;
+  for (uint64_t k = 0; k <= segments; ++k) {
+    const double xv = std::ldexp(double(lo + int64_t(k << shift)), -fx);
+    double y = f(xv);
+    // A removable singularity (x / (1 - exp(-x)) at 0): its limit.
+    if (!std::isfinite(y))
+      y = (f(xv - width * 1e-6) + f(xv + width * 1e-6)) / 2;
+    if (!std::isfinite(y))
+      return fail(op, "is not finite at " + variableName(x) + " = " +
+                          std::to_string(xv) + " inside its range");
+    exact.push_back(y);
+    largest = std::max(largest, std::fabs(y));
+  }
+  chip::LookupTable table;
+  table.origin = lo;
+  table.shift = uint8_t(shift);
+  const int fOut = fractionBits(largest, kTableBits);
+  for (double y : exact)
+    table.entries.push_back(int32_t(toFixed(y, fOut)));
+  // The error the interpolation makes, sampled inside every segment.
+  double maxError = 0;
+  constexpr unsigned kSamples = 16;
+  for (uint64_t k = 0; k < segments; ++k)
+    for (unsigned j = 1; j < kSamples; ++j) {
+      const int64_t raw =
+          lo + int64_t(k << shift) + int64_t((uint64_t(j) << shift) / kSamples);
+      const double y = f(std::ldexp(double(raw), -fx));
+      if (std::isfinite(y))
+        maxError = std::max(
+            maxError,
+            std::fabs(std::ldexp(double(chip::isa::lookup(table, raw)), -fOut) -
+                      y));
+    }
+  const auto [low, high] =
+      std::minmax_element(table.entries.begin(), table.entries.end());
+  TableFormat report;
+  report.value = op->getName().getStringRef().str();
+  report.variable = variableName(x);
+  report.table = unsigned(out.program.tables.size());
+  report.entries = table.entries.size();
+  report.lower = std::ldexp(double(lo), -fx);
+  report.upper = std::ldexp(double(lo + int64_t(segments << shift)), -fx);
+  report.segment = width;
+  report.fractionBits = fOut;
+  report.largest = largest;
+  report.maxError = maxError;
+  out.tables.push_back(report);
+  tableOf[w] = TableSlot{unsigned(out.program.tables.size()), fOut};
+  out.program.tables.push_back(std::move(table));
+  return Interval{std::ldexp(double(*low), -fOut),
+                  std::ldexp(double(*high), -fOut)};
 }
 
 LogicalResult Lowering::rangeAndEvaluate(Region &region,
                                          const EquationTape &tape,
                                          ArrayRef<Interval> argRanges,
+                                         ArrayRef<Place> argPlaces,
                                          bool dynamicsRegion) {
   // Static values: the region's tape per neuron (dynamic arguments at 0;
   // their values are not read).
@@ -176,9 +405,24 @@ LogicalResult Lowering::rangeAndEvaluate(Region &region,
     if (dynamic.lookup(a))
       range[a] = argRanges[a.getArgNumber()];
   for (Operation &op : region.front()) {
-    if (op.getNumResults() == 0 || !dynamic.lookup(op.getResult(0)))
+    if (op.getNumResults() == 0 || !dynamic.lookup(op.getResult(0)) ||
+        !needed.contains(op.getResult(0)))
       continue;
     Value r = op.getResult(0);
+    if (tabulated.contains(r)) {
+      Value x = soleRoot.lookup(r);
+      int fx = 0;
+      if (auto prev = x.getDefiningOp<snn::PreviousOp>())
+        fx = stateBits[cast<BlockArgument>(prev.getState()).getArgNumber()];
+      else
+        fx = argPlaces[cast<BlockArgument>(x).getArgNumber()].f;
+      FailureOr<Interval> t =
+          tabulate(r, tape, range.lookup(x), fx, dynamicsRegion);
+      if (failed(t))
+        return failure();
+      range[r] = *t;
+      continue;
+    }
     auto operand = [&](unsigned i) { return rangeOf(op.getOperand(i)); };
     auto flag = [](Operation *) { return Interval{0, 1}; };
     FailureOr<Interval> result =
@@ -196,11 +440,7 @@ LogicalResult Lowering::rangeAndEvaluate(Region &region,
             })
             .Case(
                 [&](arith::MulFOp) { return product(operand(0), operand(1)); })
-            .Case([&](arith::DivFOp div) -> FailureOr<Interval> {
-              if (dynamic.lookup(div.getRhs()))
-                return fail(&op, "divides by a value that changes while the "
-                                 "model runs; only a division by parameters "
-                                 "and constants can be compiled");
+            .Case([&](arith::DivFOp) -> FailureOr<Interval> {
               const Interval d = operand(1);
               if (d.lo <= 0 && d.hi >= 0)
                 return fail(&op, "divides by a parameter expression that is "
@@ -221,10 +461,7 @@ LogicalResult Lowering::rangeAndEvaluate(Region &region,
                               model.getStateUpper()[k]};
             })
             .Default([&](Operation *) -> FailureOr<Interval> {
-              return fail(&op, "of a value that changes while the model runs "
-                               "has no fixed-point form in the instruction "
-                               "set (it has no lookup tables yet); only "
-                               "parameters may go through math functions");
+              return fail(&op, "has no fixed-point form");
             });
     if (failed(result))
       return failure();
@@ -310,6 +547,14 @@ FailureOr<Place> Lowering::operandOf(Value v) {
     return it->second;
   if (!dynamic.lookup(v))
     return staticOperand(v, false);
+  if (auto table = tableOf.find(v); table != tableOf.end()) {
+    // The table's variable is a state word, the input or an event region's
+    // argument: placed from the start, never released.
+    const Operand d = newReg(v);
+    emit(Opcode::Lut, d, placed.lookup(soleRoot.lookup(v)).operand, none(),
+         none(), table->second.index);
+    return placed[v] = Place{d, table->second.f};
+  }
   return failure();
 }
 
@@ -369,14 +614,14 @@ LogicalResult Lowering::emitRegion(Region &region, ArrayRef<Place> args) {
   unsigned index = 0;
   for (Operation &op : region.front()) {
     ++index;
-    for (Value v : op.getOperands())
+    for (Value v : emittedOperands(op))
       last[v] = op.hasTrait<OpTrait::IsTerminator>() ? ~0u : index;
   }
   index = 0;
   for (Operation &op : region.front()) {
     ++index;
     if (op.hasTrait<OpTrait::IsTerminator>() || op.getNumResults() == 0 ||
-        !dynamic.lookup(op.getResult(0)))
+        !dynamic.lookup(op.getResult(0)) || !needed.contains(op.getResult(0)))
       continue;
     Value z = op.getResult(0);
     if (auto prev = dyn_cast<snn::PreviousOp>(op)) {
@@ -384,6 +629,10 @@ LogicalResult Lowering::emitRegion(Region &region, ArrayRef<Place> args) {
       placed[z] = Place{chip::isa::state(uint8_t(k)), stateBits[k]};
       continue;
     }
+    // Read from its table where it is first used (operandOf), so that its
+    // register is held only while it is needed.
+    if (tabulated.contains(z))
+      continue;
     const bool flag = z.getType().isInteger(1);
     const int fz = flag ? 0 : fractionBits(range[z].magnitude(), kRegisterBits);
     SmallVector<Place> in;
@@ -428,7 +677,13 @@ LogicalResult Lowering::emitRegion(Region &region, ArrayRef<Place> args) {
     } else if (isa<arith::SelectOp>(op)) {
       emit(Opcode::Sel, d, in[0].operand, *aligned(1, fz), *aligned(2, fz));
     } else if (auto cmp = dyn_cast<arith::CmpFOp>(op)) {
-      const int f = std::max(in[0].f, in[1].f);
+      // In the changing operand's format: a static one is stored again in
+      // it (a constant 0 would otherwise ask for 62 fraction bits).
+      const bool staticA = !dynamic.lookup(op.getOperand(0)),
+                 staticB = !dynamic.lookup(op.getOperand(1));
+      const int f = staticA   ? in[1].f
+                    : staticB ? in[0].f
+                              : std::max(in[0].f, in[1].f);
       const Operand a = *aligned(0, f), b = *aligned(1, f);
       switch (cmp.getPredicate()) {
       case arith::CmpFPredicate::OGT:
@@ -521,6 +776,14 @@ FailureOr<LoweredModel> Lowering::run() {
                                        : ArrayRef<bool>(eventArgs));
   }
 
+  if (plannedTables > profile.isa.maxTables)
+    return model.emitOpError()
+           << "needs " << plannedTables
+           << " lookup tables (functions of one changing value that the "
+              "instruction set cannot compute); profile '"
+           << profile.name << "' allows " << profile.isa.maxTables
+           << " per program (isa.maxTables)";
+
   // Formats of the state words and the input.
   SmallVector<Interval> declared;
   for (unsigned k = 0; k < states; ++k) {
@@ -533,13 +796,13 @@ FailureOr<LoweredModel> Lowering::run() {
   SmallVector<Interval> argRanges(declared);
   argRanges.append(numParams, Interval{});
   argRanges.push_back(input);
-  if (failed(rangeAndEvaluate(*regions[0], tapes[0], argRanges, true)))
-    return failure();
   SmallVector<Place> args;
   for (unsigned k = 0; k < states; ++k)
     args.push_back({chip::isa::state(uint8_t(k)), stateBits[k]});
   args.append(numParams, Place{});
   args.push_back({chip::isa::inputQ(), out.inputFractionBits});
+  if (failed(rangeAndEvaluate(*regions[0], tapes[0], argRanges, args, true)))
+    return failure();
   if (failed(emitRegion(*regions[0], args)))
     return failure();
 
@@ -589,8 +852,8 @@ FailureOr<LoweredModel> Lowering::run() {
   SmallVector<Place> eventArgsPlaced(next);
   eventArgsPlaced.append(numParams, Place{});
   if (!model.getSpike().empty()) {
-    if (failed(
-            rangeAndEvaluate(model.getSpike(), tapes[1], eventRanges, false)) ||
+    if (failed(rangeAndEvaluate(model.getSpike(), tapes[1], eventRanges,
+                                eventArgsPlaced, false)) ||
         failed(emitRegion(model.getSpike(), eventArgsPlaced)))
       return failure();
     Value cond = model.getSpike().front().getTerminator()->getOperand(0);
@@ -604,7 +867,7 @@ FailureOr<LoweredModel> Lowering::run() {
     freeTemps();
     if (!model.getReset().empty()) {
       if (failed(rangeAndEvaluate(model.getReset(), tapes[2], eventRanges,
-                                  false)) ||
+                                  eventArgsPlaced, false)) ||
           failed(emitRegion(model.getReset(), eventArgsPlaced)))
         return failure();
       Operation *resetYield = model.getReset().front().getTerminator();
@@ -685,6 +948,7 @@ LogicalResult lowerEquationPopulations(MappedNetwork &mapped,
     formats->inputFractionBits = lowered->inputFractionBits;
     formats->states = lowered->states;
     formats->hoisted = lowered->hoisted;
+    formats->tables = lowered->tables;
     pop.equationFormats = std::move(formats);
     pop.equationProgram =
         std::make_shared<const chip::Program>(std::move(lowered->program));

@@ -705,7 +705,10 @@ std::vector<BadCase> badCases() {
        rawWord(0, encode(instruction(Opcode::Nop, none())) | uint64_t(1) << 50),
        "instruction 0: word 0x0004000000000000 sets reserved bits 42..63"},
       {"register out of range",
-       word(1, instruction(Opcode::Add, reg(0), reg(8), reg(0))),
+       [](Program &p, Profile &profile) {
+         profile.isa.registers = 8;
+         setWord(p, 1, instruction(Opcode::Add, reg(0), reg(8), reg(0)));
+       },
        "instruction 1: operand a reads register r8; the profile has 8"},
       {"state index out of range",
        word(0, instruction(Opcode::Add, reg(0), state(2), inputQ())),
@@ -776,9 +779,9 @@ std::vector<BadCase> badCases() {
        "instruction 2: REFR needs a refractory counter"},
       {"too many instructions",
        [](Program &p, Profile &) {
-         p.code.resize(65, encode(instruction(Opcode::Nop, none())));
+         p.code.resize(129, encode(instruction(Opcode::Nop, none())));
        },
-       "has 65 instructions; the profile allows 64 (isa.maxInstructions)"},
+       "has 129 instructions; the profile allows 128 (isa.maxInstructions)"},
       {"too many state words",
        [](Program &p, Profile &) {
          p.state.resize(9, {"x", 8, true, Overflow::Wrap});

@@ -46,6 +46,20 @@ struct StateFormat {
   bool clipped = false; ///< the next value is clipped to the declared range
 };
 
+/// A function of one changing value that the program reads from a lookup
+/// table (LUT), and what sampling it cost.
+struct TableFormat {
+  std::string value;    ///< the tabulated operation ("math.exp", ...)
+  std::string variable; ///< what it is a function of ("v", "input i")
+  unsigned table = 0;   ///< its index in the program's tables
+  size_t entries = 0;
+  double lower = 0, upper = 0; ///< the variable's range the table covers
+  double segment = 0;          ///< node spacing, in the variable's units
+  int fractionBits = 0;        ///< of the entries
+  double largest = 0;          ///< largest |value| over the range
+  double maxError = 0; ///< largest |interpolated - exact| found sampling
+};
+
 /// How a population's equation model became its program (the fit report
 /// prints it).
 struct EquationFormats {
@@ -54,6 +68,7 @@ struct EquationFormats {
   int inputFractionBits = 0;
   std::vector<StateFormat> states;
   std::vector<std::string> hoisted; ///< the values the compiler computed
+  std::vector<TableFormat> tables;  ///< the functions read from tables
 };
 
 struct Population {

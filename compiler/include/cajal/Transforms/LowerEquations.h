@@ -20,8 +20,15 @@
 //   proven impossible);
 // - the input q is the raw sum of weights in units of 2^-inputFractionBits.
 //
-// Runtime math functions (exp of a state, as Hodgkin-Huxley needs) and
-// division by a runtime value are refused, naming the model and the value.
+// - a value that depends on one changing value x alone (a state, the input
+//   or a state before the step) and needs what the instruction set lacks
+//   (exp, log, division by x ...) becomes a lookup table: the largest such
+//   expression of x is sampled over x's range into a LUT table (the
+//   profile's isa.maxTableEntries shared among the tables), its error
+//   measured against double precision; the rate functions of a
+//   Hodgkin-Huxley gate are such expressions of V.
+// A math function or a division of a value that depends on two changing
+// values is refused, naming the operation.
 //
 //===----------------------------------------------------------------------===//
 #ifndef CAJAL_TRANSFORMS_LOWEREQUATIONS_H
@@ -42,8 +49,12 @@ namespace cajal {
 constexpr int kRegisterBits = 46;
 /// Fraction bits of a state word: |value| * 2^f stays below 2^30.
 constexpr int kStateBits = 30;
+/// Fraction bits of a lookup table's entries: |value| * 2^f stays within
+/// 2^30, inside their 32 bits.
+constexpr int kTableBits = 30;
 
 using mapping::StateFormat;
+using mapping::TableFormat;
 
 struct LoweredModel {
   chip::Program program;
@@ -53,6 +64,7 @@ struct LoweredModel {
   std::vector<StateFormat> states;
   /// The values computed by the compiler (name: "p3 = d" or "c2 = 0.04").
   std::vector<std::string> hoisted;
+  std::vector<TableFormat> tables;
 };
 
 /// The fraction bits of the input q for inputs of magnitude up to `m`.
