@@ -10,7 +10,8 @@
 // six rate functions depend on V alone: the compiler samples each into a
 // lookup table over V's range and the program reads them with LUT
 // (docs/models.md says how, and how large the interpolation error is). A
-// spike is V crossing 0 mV upwards; the model has no reset.
+// spike is V crossing 0 mV upwards (above 0 after a step that began at or
+// below it); the model has no reset.
 //
 // Five neurons held at 0, 3, 7, 10 and 20 uA/cm^2: the first two stay at
 // rest (3 gives one spike at onset, then damped oscillations: sustained
@@ -118,8 +119,8 @@ dynamics {
 } spike {
   %zero = arith.constant 0.0 : f64
   %before = snn.previous %v
-  %above = arith.cmpf oge, %v, %zero : f64
-  %below = arith.cmpf olt, %before, %zero : f64
+  %above = arith.cmpf ogt, %v, %zero : f64
+  %below = arith.cmpf ole, %before, %zero : f64
   %up = arith.andi %above, %below : i1
   snn.yield %up : i1
 }

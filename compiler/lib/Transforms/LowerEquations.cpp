@@ -330,12 +330,26 @@ FailureOr<Interval> Lowering::tabulate(Value w, const EquationTape &tape,
     exact.push_back(y);
     largest = std::max(largest, std::fabs(y));
   }
+  // Each node moved by half the chord's error at the middle of its
+  // segments: a curved function's chords then err as much above as below
+  // it, which halves the largest error of interpolating the exact values.
+  std::vector<double> chordError(segments);
+  for (uint64_t k = 0; k < segments; ++k) {
+    const double mid =
+        std::ldexp(double(lo + int64_t(k << shift)), -fx) + width / 2;
+    const double y = f(mid);
+    chordError[k] = std::isfinite(y) ? (exact[k] + exact[k + 1]) / 2 - y : 0;
+  }
   chip::LookupTable table;
   table.origin = lo;
   table.shift = uint8_t(shift);
-  const int fOut = fractionBits(largest, kTableBits);
-  for (double y : exact)
-    table.entries.push_back(int32_t(toFixed(y, fOut)));
+  const int fOut = fractionBits(largest * 1.01, kTableBits);
+  for (uint64_t k = 0; k <= segments; ++k) {
+    const double left = k > 0 ? chordError[k - 1] : chordError[k];
+    const double right = k < segments ? chordError[k] : chordError[k - 1];
+    table.entries.push_back(
+        int32_t(toFixed(exact[k] - (left + right) / 4, fOut)));
+  }
   // The error the interpolation makes, sampled inside every segment.
   double maxError = 0;
   constexpr unsigned kSamples = 16;

@@ -18,7 +18,9 @@ and as a fraction of the neuron's mean inter-spike interval), and it checks:
     of the inter-spike interval (the sPyNNaker#563 test);
   - Izhikevich: firing_patterns.classify of the chip's spikes gives each
     population its published pattern (regular, initial burst, chattering,
-    fast, low threshold) at every current.
+    fast, low threshold) at every current;
+  - Hodgkin-Huxley (rate functions read from lookup tables): every spike of
+    the first 100 ms in the same step as Brian2's, give or take one.
 
 Step convention: Cajal's spike CSV numbers the first step 0; Brian2's times
 (brian_models.py) are k * dt with the first step k = 1.
@@ -142,6 +144,21 @@ def main():
     for k, current in enumerate(currents):
         check.compare(f"driven[{k}] (I = {current:g})",
                       chip.get(("driven", k), []), ref[k], lag_limit=1)
+
+    print("Hodgkin-Huxley, forward Euler, dt 0.01 ms, 1 s (100,000 steps; "
+          "rate functions from lookup tables):")
+    chip = cajal_spikes(args.cajal, os.path.join(args.examples, "hh.mlir"),
+                        args.work, 100000)
+    currents = [0.0, 3.0, 7.0, 10.0, 20.0]
+    ref = brian_steps("hh", currents, 0.01, 1000.0, solver="euler")
+    for k, current in enumerate(currents):
+        # Within one step over the first 100 ms (10,000 steps).
+        early = sum(1 for step in ref[k] if step < 10000)
+        check.compare(f"hh[{k}] (I = {current:g}), first 100 ms",
+                      chip.get(("hh", k), []), ref[k], lag_limit=1,
+                      lag_spikes=max(early, 1))
+        check.compare(f"hh[{k}] (I = {current:g}), 1 s",
+                      chip.get(("hh", k), []), ref[k])
 
     if check.failures:
         print("FAILED:\n  " + "\n  ".join(check.failures))
