@@ -205,13 +205,34 @@ TEST(LowerEquationsTest, RefusesWhatTheInstructionSetCannotDo) {
       "snn.neuron_model @m states(%x = 0.0 RANGE) params(%k = 2.0) "
       "input(%i [-1.0, 1.0]) time_unit 1.0 solver euler step 1.0e-1 "
       "dynamics {\n";
+  // Nine functions of x: one table too many for loihi2's eight.
+  std::string nine;
+  for (int k = 0; k < 9; ++k)
+    nine += "%c" + std::to_string(k) + " = arith.constant " +
+            std::to_string(k + 1) + ".0 : f64\n %s" + std::to_string(k) +
+            " = arith.mulf %x, %c" + std::to_string(k) + " : f64\n %e" +
+            std::to_string(k) + " = math.exp %s" + std::to_string(k) +
+            " : f64\n" +
+            (k ? " %t" + std::to_string(k) + " = arith.addf %t" +
+                     std::to_string(k - 1) + ", %e" + std::to_string(k) +
+                     " : f64\n"
+               : " %t0 = arith.addf %e0, %i : f64\n");
+  nine += " snn.yield %t8 : f64";
   for (const Case &c : std::vector<Case>{
-           {"%e = math.exp %x : f64\n snn.yield %e : f64", "[-1.0, 1.0]",
-            "'math.exp' op of a value that changes while the model runs has no "
-            "fixed-point form"},
-           {"%e = arith.divf %k, %x : f64\n snn.yield %e : f64", "[-1.0, 1.0]",
-            "'arith.divf' op divides by a value that changes while the model "
-            "runs"},
+           {"%p = arith.mulf %x, %i : f64\n %e = math.exp %p : f64\n "
+            "snn.yield %e : f64",
+            "[-1.0, 1.0]",
+            "'math.exp' op of values that depend on more than one changing "
+            "value has no fixed-point form"},
+           {"%s = arith.addf %x, %i : f64\n %e = arith.divf %k, %s : f64\n "
+            "snn.yield %e : f64",
+            "[-1.0, 1.0]",
+            "'arith.divf' op of values that depend on more than one changing "
+            "value"},
+           {nine, "[-1.0, 1.0]",
+            "needs 9 lookup tables (functions of one changing value that the "
+            "instruction set cannot compute); profile 'loihi2' allows 8 per "
+            "program (isa.maxTables)"},
            {"%e = arith.addf %x, %i : f64\n snn.yield %e : f64", "",
             "'snn.neuron_model' op state 'x' needs a declared range [lower, "
             "upper] for its fixed-point format"}}) {
@@ -235,6 +256,55 @@ TEST(LowerEquationsTest, RefusesWhatTheInstructionSetCannotDo) {
                                 "'loihi1' runs only the LIF family"),
             std::string::npos)
       << p->diagnostics;
+}
+
+TEST(LowerEquationsTest, HodgkinHuxleyRatesAreReadFromTables) {
+  auto p = discretisedExample("hh.mlir");
+  ASSERT_TRUE(p->module) << p->diagnostics;
+  // c_m, g_na, g_k, g_l, e_na, e_k, e_l, i_bias.
+  const std::vector<double> neuron = {1.0, 120, 36, 0.3, 50, -77, -54.387, 10};
+  auto lowered =
+      lowerEquationModel(p->model(), {neuron}, {-65.0, 0.0529, 0.5961, 0.3177},
+                         -100, 100, equationInputFractionBits(100),
+                         test::loihi2());
+  ASSERT_TRUE(succeeded(lowered)) << p->diagnostics;
+  // alpha and beta of each gate: six tables of V sharing loihi2's 2048
+  // entries, each over V's declared range.
+  const chip::Program &program = lowered->program;
+  ASSERT_EQ(program.tables.size(), 6u);
+  ASSERT_EQ(lowered->tables.size(), 6u);
+  size_t entries = 0, lookups = 0;
+  for (const chip::LookupTable &t : program.tables)
+    entries += t.entries.size();
+  EXPECT_LE(entries, 2048u);
+  for (uint64_t word : program.code)
+    lookups += chip::isa::decode(word).op == chip::isa::Opcode::Lut;
+  EXPECT_EQ(lookups, 6u);
+  for (const TableFormat &t : lowered->tables) {
+    EXPECT_EQ(t.variable, "v");
+    EXPECT_EQ(t.lower, -100.0);
+    EXPECT_GE(t.upper, 60.0);
+    // Linear interpolation at 0.5 mV: within 1e-4 of the largest value.
+    EXPECT_LE(t.segment, 0.5);
+    EXPECT_LT(t.maxError, 1e-4 * t.largest) << "table " << t.table;
+  }
+  // beta_m = 4 exp(-(V + 65) / 18) is largest at -100 mV: 4 e^(35/18).
+  const auto betaM =
+      std::find_if(lowered->tables.begin(), lowered->tables.end(),
+                   [](const TableFormat &t) { return t.largest > 20; });
+  ASSERT_NE(betaM, lowered->tables.end());
+  EXPECT_NEAR(betaM->largest, 4 * std::exp(35.0 / 18), 1e-9);
+  // The table reads as the function, within the error the report gives:
+  // beta_m at -65 mV is 4, at -64.3 mV (between nodes) 4 e^(-0.7/18).
+  const chip::LookupTable &t = program.tables[betaM->table];
+  for (double v : {-65.0, -64.3}) {
+    const int64_t at = std::llround(std::ldexp(v, 23));
+    EXPECT_NEAR(
+        std::ldexp(double(chip::isa::lookup(t, at)), -betaM->fractionBits),
+        4 * std::exp(-(v + 65) / 18), betaM->maxError)
+        << "V = " << v;
+  }
+  EXPECT_TRUE(bool(chip::validateProgram(program, test::loihi2())));
 }
 
 /// The shipped equation models with random parameters (each between half
