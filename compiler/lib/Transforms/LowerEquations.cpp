@@ -368,6 +368,10 @@ FailureOr<Interval> Lowering::tabulate(Value w, const EquationTape &tape,
       std::minmax_element(table.entries.begin(), table.entries.end());
   TableFormat report;
   report.value = op->getName().getStringRef().str();
+  if (auto at = dyn_cast<FileLineColLoc>(op->getLoc()))
+    report.value += " at " + at.getFilename().str() + ":" +
+                    std::to_string(at.getLine()) + ":" +
+                    std::to_string(at.getColumn());
   report.variable = variableName(x);
   report.table = unsigned(out.program.tables.size());
   report.entries = table.entries.size();

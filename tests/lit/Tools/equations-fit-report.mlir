@@ -1,11 +1,14 @@
 // The fit report says, per population of an equation model, the solver, the
 // step, the input's format, each state's format, declared and analysed range
 // and whether overflow is proven impossible or clipped, what the compiler
-// computed, and the program's length.
+// computed, the lookup tables (what each holds, over which range, its size
+// and its interpolation error), and the program's length.
 // RUN: cajal compile %S/../../../examples/adaptive-lif-equations.mlir -o %t.alif.cjimg --profile loihi2 --report %t.alif.json
 // RUN: FileCheck %s --input-file %t.alif.json
 // RUN: cajal compile %S/../../../examples/izhikevich-patterns.mlir -o %t.iz.cjimg --profile loihi2 --report %t.iz.json
 // RUN: FileCheck %s --check-prefix=IZ --input-file %t.iz.json
+// RUN: cajal compile %S/../../../examples/hh.mlir -o %t.hh.cjimg --profile loihi2 --report %t.hh.json
+// RUN: FileCheck %s --check-prefix=HH --input-file %t.hh.json
 
 // CHECK: "name": "alif",
 // CHECK: "equations": {
@@ -31,3 +34,26 @@
 // IZ-NEXT: -100.0,
 // IZ-NEXT: 40.0
 // IZ: "overflow": "clipped to the declared range"
+
+// HH: "model": "hodgkin_huxley",
+// HH-NEXT: "solver": "euler",
+// HH-NEXT: "step": 0.01,
+// HH: "lookupTables": [
+// HH-NEXT: {
+// HH-NEXT: "table": 0,
+// alpha_m = 0.1 (V + 40) / (1 - exp(-(V + 40) / 10)), sampled every 0.5 mV.
+// HH-NEXT: "value": "arith.divf at {{.*}}hh.mlir:46:14",
+// HH-NEXT: "of": "v",
+// HH-NEXT: "range": [
+// HH-NEXT: -100.0,
+// HH-NEXT: 60.0
+// HH-NEXT: ],
+// HH-NEXT: "entries": 321,
+// HH-NEXT: "segment": 0.5,
+// HH-NEXT: "fractionBits": 26,
+// HH-NEXT: "largestValue": 10.0004
+// HH-NEXT: "interpolationError": 2.6
+// HH: "table": 5,
+// HH-NEXT: "value": "arith.mulf at {{.*}}hh.mlir:85:13",
+// HH-NOT: "table": 6,
+// HH: "instructions":

@@ -49,7 +49,9 @@ struct StateFormat {
 /// A function of one changing value that the program reads from a lookup
 /// table (LUT), and what sampling it cost.
 struct TableFormat {
-  std::string value;    ///< the tabulated operation ("math.exp", ...)
+  /// The tabulated operation and where the model defines it
+  /// ("arith.divf at hh.mlir:48:14").
+  std::string value;
   std::string variable; ///< what it is a function of ("v", "input i")
   unsigned table = 0;   ///< its index in the program's tables
   size_t entries = 0;
