@@ -153,6 +153,7 @@ def build_network(b2, net, steps, external):
     net.brian_index = np.empty(net.n, dtype=np.int64)
     net.brian_index[order] = np.arange(net.n)
     namespace = isa_brian.functions(b2)
+    namespace.update(isa_brian.table_functions(b2, net.programs))
     G = b2.NeuronGroup(net.n, eqs, threshold="fire > 0", reset="", dtype=dtypes,
                        name="compartments", namespace=namespace)
     state = np.zeros((net.n, nstate), dtype=np.int64)

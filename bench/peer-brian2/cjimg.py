@@ -1,10 +1,10 @@
-"""cjimg.py - read a Cajal chip image (.cjimg, format version 3) into numpy.
+"""cjimg.py - read a Cajal chip image (.cjimg, format version 4) into numpy.
 
 The peer benchmark needs every compartment's integer parameters and every
 synapse of an image with 10^7 synapses and more. `cajal inspect --json`
 prints one line per synapse (hundreds of MB at that size), so this module
 reads the binary file directly, as docs/chip-image.md ("File format,
-version 3") lays it out, and unpacks the synapse words with vectorised
+version 4") lays it out, and unpacks the synapse words with vectorised
 numpy: per group, synapse i sits in word firstWord + i // P at bit offset
 (i % P) * B. The result is flattened into a global numbering (compartment
 g = compartment base of its core + local index, likewise for input axons)
@@ -13,7 +13,8 @@ compartments (via their output axons) and host-source channels.
 
 The neuron programs (PRGS) are read whole: every program's state word
 declarations (width, signedness, wrap or saturate, initial value), parameter
-words, constants, refractory counter, idle rule and code words. Each
+words, constants, lookup tables, refractory counter, idle rule and code
+words. Each
 compartment's program and parameter words are resolved as the C++ loader's
 chip::resolvePrograms does (tests/crosscheck/neurocore.py: a population's
 program, or the LIF-family program its record's flags name with the
@@ -51,6 +52,8 @@ FLAG_NO_SPIKE = 2
 SOURCE_KINDS = {0: "external", 1: "file", 2: "poisson", 3: "periodic"}
 # Population::kLifByRecord: the LIF program each compartment's record names.
 LIF_BY_RECORD = 0xFFFFFFFF
+# Image::formatVersion of the layout this module reads.
+IMAGE_VERSION = 4
 
 
 class ImageError(Exception):
@@ -188,6 +191,13 @@ def _read_program(r, i):
         params.append(neurocore.ParamWord(r.string(pw), r.u8(pw + " bits"),
                                           _flag(r, pw + " signed")))
     constants = tuple(int(c) for c in r.counted("<i8", w + " constants"))
+    tables = []
+    for t in range(r.u32(w + " lookup table count")):
+        tw = f"{w} lookup table t{t}"
+        origin = r.scalar("q", tw + " origin")
+        shift = r.u8(tw + " shift")
+        entries = tuple(int(y) for y in r.counted("<i4", tw + " entries"))
+        tables.append(neurocore.LookupTable(origin, shift, entries))
     refractory_word = r.scalar("i", w + " refractoryWord")
     kind, index = r.u8(w + " refractory period kind"), r.u8(
         w + " refractory period index")
@@ -199,7 +209,7 @@ def _read_program(r, i):
     code = tuple(int(x) for x in r.counted("<u8", w + " code"))
     return neurocore.Program(name, tuple(state), tuple(params), constants,
                              refractory_word, (kind, index), skip_idle,
-                             idle_params, code)
+                             idle_params, code, tuple(tables))
 
 
 def _read_programs(r):
@@ -235,9 +245,16 @@ def read_raw(path):
         raise ImageError(f'{path}: not a chip image: wrong magic')
     r.pos = 8
     version = r.u32("version")
-    if version != 3:
+    if version < IMAGE_VERSION:
+        raise ImageError(f"{path}: image format version {version} is no "
+                         f"longer read (this reader reads version "
+                         f"{IMAGE_VERSION}, which stores neuron programs and "
+                         "their lookup tables); recompile the network with "
+                         f"`cajal compile` to get a version {IMAGE_VERSION} "
+                         "image")
+    if version != IMAGE_VERSION:
         raise ImageError(f"{path}: unsupported image version {version} "
-                         "(this reader reads version 3)")
+                         f"(this reader reads version {IMAGE_VERSION})")
     image = {"cores": [], "path": path}
     while r.pos < len(data):
         r.need(12, "section header")

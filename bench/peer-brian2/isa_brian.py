@@ -16,8 +16,16 @@ idle rule skips it or a REFR halted it), and every state word written after
 the first point where that can change keeps its old value when zrun is 0.
 FIRE's spike goes to `zspk` (the `spiked` input) and to the variable `fire`
 that the group's threshold reads.
+
+LUT reads a table, which abstract code cannot index: each lookup table of a
+program is a Brian2 Function of its own, isa_lut_<digest of the table>
+(table_functions), whose C++ implementation holds the entries in a static
+array and forms the product (y_(k+1) - y_k) * f in __int128, and whose numpy
+implementation is neurocore.lookup (exact in int64). Equal tables of
+different programs are one function.
 """
 
+import hashlib
 import re
 
 import numpy as np
@@ -217,6 +225,70 @@ def functions(b2):
     return out
 
 
+def table_function_name(table):
+    """The Brian2 function that reads `table` (the same for equal tables)."""
+    key = f"{table.origin},{table.shift},{','.join(map(str, table.entries))}"
+    return "isa_lut_" + hashlib.sha1(key.encode()).hexdigest()[:16]
+
+
+def _c_int64(value):
+    """A C++ int64_t expression for any 64-bit value (INT64_MIN too)."""
+    return f"(int64_t){value & 0xFFFFFFFFFFFFFFFF}ULL"
+
+
+def table_cpp(table):
+    """(name, C++ definition) of the function that reads `table`: the
+    formula of docs/neurocore-isa.md with the product in __int128."""
+    name = table_function_name(table)
+    n = len(table.entries) - 1
+    shift = table.shift
+    half = f"((__int128)1 << {shift - 1})" if shift else "0"
+    rows = ",".join(str(y) if y != -(1 << 31) else "(-2147483647 - 1)"
+                    for y in table.entries)
+    code = f"""static inline int64_t {name}(int64_t a) {{
+    static const int32_t y[{n + 1}] = {{{rows}}};
+    const int64_t origin = {_c_int64(table.origin)};
+    const int64_t last = {_c_int64(table.origin + (n << shift))};
+    const int64_t x = (a < origin ? origin : (a > last ? last : a)) - origin;
+    int64_t k = x >> {shift};
+    if (k > {n - 1}) k = {n - 1};
+    const int64_t f = x - (k << {shift});
+    const __int128 step = (__int128)((int64_t)y[k + 1] - y[k]) * f;
+    return y[k] + (int64_t)((step + {half}) >> {shift});
+}}
+"""
+    return name, code
+
+
+def table_function(b2, table):
+    """The Brian2 Function of one lookup table: LUT of that table at a."""
+    name, code = table_cpp(table)
+    entries = np.asarray(table.entries, dtype=I64)
+
+    def lookup(a):
+        a = np.asarray(a, dtype=I64)
+        return nc.lookup(a, table.origin, table.shift, len(entries) - 1, 0,
+                         entries)
+
+    f = b2.Function(lookup, arg_units=[1], return_unit=1,
+                    arg_types=["integer"], return_type="integer",
+                    stateless=True)
+    f.implementations.add_implementation("cpp", code=code, name=name)
+    f.implementations.add_numpy_implementation(lookup)
+    return name, f
+
+
+def table_functions(b2, programs):
+    """{name: brian2.Function} for every lookup table of `programs`."""
+    out = {}
+    for p in programs:
+        for table in p.tables:
+            name = table_function_name(table)
+            if name not in out:
+                out[name] = table_function(b2, table)[1]
+    return out
+
+
 FULL = (-(1 << 63), (1 << 63) - 1)
 PORT = (-(1 << 47), (1 << 47) - 1)
 
@@ -344,6 +416,9 @@ class Translation:
             return ra if -half <= ra[0] and ra[1] < half else (-half, half - 1)
         if op in (nc.CMPGT, nc.CMPGE, nc.CMPEQ):
             return 0, 1
+        if op == nc.LUT:
+            entries = self.program.tables[ins.imm].entries
+            return min(entries), max(entries)
         if op == nc.SEL:
             return min(rb[0], rc[0]), max(rb[1], rc[1])
         return FULL
@@ -362,6 +437,11 @@ class Translation:
                  and k[0] >= 0)
         kind = "" if wide else ("64p" if plain else "64")
         return f"isa_decay{kind}({a}, {b}, {ins.imm})"
+
+    def lookup(self, ins):
+        """LUT: the function of the instruction's table at a."""
+        table = self.program.tables[ins.imm]
+        return f"{table_function_name(table)}({self.read(ins.a)})"
 
     def set_range(self, operand, r):
         if operand[0] == nc.REG:
@@ -435,6 +515,7 @@ class Translation:
             nc.CMPGE: lambda: f"isa_ge({a()}, {b()})",
             nc.CMPEQ: lambda: f"isa_eq({a()}, {b()})",
             nc.SEL: lambda: f"isa_sel({a()}, {b()}, {c()})",
+            nc.LUT: lambda: self.lookup(ins),
         }
         if op == nc.NOP:
             return

@@ -19,6 +19,9 @@ REFR that halts and the idle skip take rows out of the rest of the update.
 Arithmetic is numpy int64, which wraps modulo 2^64 as the ISA does; the
 multiplier's 96-bit products (MULSHR, DECAY) are formed in int64 when the
 operands' magnitudes make that exact and in Python integers otherwise.
+LUT clamps in int64 without forming a - origin outside the table and splits
+the up-to-80-bit product (y_(k+1) - y_k) * f into two int64 products, each
+below 2^56, so it is exact in int64 for every row (lookup()).
 """
 
 from dataclasses import dataclass, field
@@ -27,11 +30,11 @@ import numpy as np
 
 # Opcodes (docs/neurocore-isa.md, "Instructions"; never renumbered).
 NOP, MOV, ADD, SUB, MULSHR, DECAY, SHL, SHR, MIN, MAX, CLIP, SAT, WRAP, \
-    CMPGT, CMPGE, CMPEQ, SEL, REFR, FIRE = range(19)
-OPCODE_COUNT = 19
+    CMPGT, CMPGE, CMPEQ, SEL, REFR, FIRE, LUT = range(20)
+OPCODE_COUNT = 20
 MNEMONICS = ["NOP", "MOV", "ADD", "SUB", "MULSHR", "DECAY", "SHL", "SHR",
              "MIN", "MAX", "CLIP", "SAT", "WRAP", "CMPGT", "CMPGE", "CMPEQ",
-             "SEL", "REFR", "FIRE"]
+             "SEL", "REFR", "FIRE", "LUT"]
 # Operand kinds.
 NONE, REG, STATE, PARAM, CONST, INPUT = range(6)
 KIND_NAMES = ["none", "reg", "state", "param", "const", "input"]
@@ -41,6 +44,9 @@ ROUND_FLOOR, ROUND_ZERO, ROUND_HALF = 0, 1, 2
 RESET_ZERO, RESET_SUB, RESET_NEVER, RESET_TO = 0, 1, 2, 3
 MULTIPLIER_BITS = 48
 MAX_INDEX = 16
+# Lookup tables (docs/neurocore-isa.md, "LUT").
+MAX_TABLES = 16
+MAX_LOOKUP_SHIFT = 46
 
 
 class ProgramError(Exception):
@@ -64,6 +70,14 @@ class ParamWord:
 
 
 @dataclass(frozen=True)
+class LookupTable:
+    """chip::LookupTable: entry k is the function at origin + k * 2^shift."""
+    origin: int
+    shift: int
+    entries: tuple
+
+
+@dataclass(frozen=True)
 class Program:
     """chip::Program: equal programs compare equal (resolvePrograms)."""
     name: str
@@ -75,6 +89,7 @@ class Program:
     skip_idle: bool = False
     idle_params: int = 0
     code: tuple = field(default=())
+    tables: tuple = field(default=())   # LookupTable each, t0 ...
 
 
 @dataclass(frozen=True)
@@ -153,6 +168,11 @@ def check_program(program):
         raise ProgramError(f"{where}: refractory period operand "
                            f"{KIND_NAMES[kind] if kind < 6 else kind} "
                            f"{index} is not a declared word")
+    if len(p.tables) > MAX_TABLES:
+        raise ProgramError(f"{where}: {len(p.tables)} lookup tables (at most "
+                           f"{MAX_TABLES})")
+    for t, table in enumerate(p.tables):
+        check_table(table, f"{where}: lookup table t{t}")
     for k, word in enumerate(p.code):
         op = int(word) & 0x3F
         if op >= OPCODE_COUNT:
@@ -161,6 +181,33 @@ def check_program(program):
         if op == REFR and p.refractory_word < 0:
             raise ProgramError(f"{where}: instruction {k}: REFR without a "
                                "refractory counter")
+        if op == LUT and decode(word).imm >= len(p.tables):
+            raise ProgramError(f"{where}: instruction {k}: LUT of table "
+                               f"t{decode(word).imm}, the program declares "
+                               f"{len(p.tables)}")
+
+
+def check_table(table, where):
+    """What lookup() relies on: at least 2 int32 entries, shift 0 .. 46 and
+    a last node origin + n * 2^shift that is a 64-bit value."""
+    if len(table.entries) < 2:
+        raise ProgramError(f"{where}: {len(table.entries)} entries (at least "
+                           "2)")
+    if not 0 <= table.shift <= MAX_LOOKUP_SHIFT:
+        raise ProgramError(f"{where}: shift {table.shift} (0 .. "
+                           f"{MAX_LOOKUP_SHIFT})")
+    if not -(1 << 63) <= table.origin < (1 << 63):
+        raise ProgramError(f"{where}: origin {table.origin} is not a 64-bit "
+                           "value")
+    last = table.origin + ((len(table.entries) - 1) << table.shift)
+    if last >= (1 << 63):
+        raise ProgramError(f"{where}: last node {last} (origin "
+                           f"{table.origin} + {len(table.entries) - 1} * "
+                           f"2^{table.shift}) is not a 64-bit value")
+    for k, y in enumerate(table.entries):
+        if not -(1 << 31) <= y < (1 << 31):
+            raise ProgramError(f"{where}: entry {k} = {y} is not a 32-bit "
+                               "value")
 
 
 # ---------------------------------------------------------------------------
@@ -367,6 +414,86 @@ def decay_by(a, b, shift):
     return low64(out)
 
 
+# LUT's product (y_(k+1) - y_k) * f has up to 33 + 47 bits; f splits at
+# this bit into two parts whose products with the difference stay below
+# 2^56.
+LOOKUP_SPLIT = 23
+
+
+def lookup(a, origin, shift, segments, first, entries):
+    """LUT over arrays, exact in int64: for each element, the table with
+    `origin`, `shift`, `segments` (n = entries - 1) whose y_0 is
+    entries[first] (entries: every table's entries, int64, one after
+    another), read at a and interpolated half up."""
+    a, origin, shift, segments, first = (np.asarray(x, dtype=I64) for x in (
+        a, origin, shift, segments, first))
+    span = segments << shift
+    # a is clamped to the table's nodes first, so a - origin never wraps
+    # (the validator keeps origin + span a 64-bit value).
+    x = np.minimum(np.maximum(a, origin), origin + span) - origin
+    k = np.minimum(x >> shift, segments - 1)
+    f = x - (k << shift)
+    low = entries[first + k]
+    diff = entries[first + k + 1] - low
+    # diff * f + half = diff * (f >> m) * 2^m + (diff * (f mod 2^m) + half);
+    # dividing by 2^m and then by 2^(shift - m), each rounding down, is
+    # dividing by 2^shift rounding down.
+    m = np.minimum(shift, LOOKUP_SPLIT)
+    half = np.where(shift > 0, I64(1) << np.maximum(shift - 1, 0), 0)
+    inner = (diff * (f & ((I64(1) << m) - 1)) + half) >> m
+    return low + ((diff * (f >> m) + inner) >> (shift - m))
+
+
+def lookup_table(table, a):
+    """LUT of one LookupTable at a (int64 array or scalar)."""
+    a = np.asarray(a, dtype=I64)
+    return lookup(a, table.origin, table.shift, len(table.entries) - 1, 0,
+                  np.asarray(table.entries, dtype=I64))
+
+
+def lookup_exact(table, a):
+    """LUT of one table at one value, in Python integers, as the ISA page
+    writes it (the check of lookup())."""
+    n = len(table.entries) - 1
+    x = min(max(int(a) - table.origin, 0), n << table.shift)
+    k = min(x >> table.shift, n - 1)
+    f = x - (k << table.shift)
+    y0, y1 = table.entries[k], table.entries[k + 1]
+    half = 1 << (table.shift - 1) if table.shift else 0
+    return y0 + (((y1 - y0) * f + half) >> table.shift)
+
+
+def edge_table(rng):
+    """A random valid lookup table at the edges of the ranges (entries at
+    the 32-bit limits, shifts around the product split, origins at the
+    64-bit limits): for checking an implementation of LUT. rng: a
+    random.Random."""
+    n = rng.randint(2, 12)
+    shift = rng.choice([0, 1, LOOKUP_SPLIT - 1, LOOKUP_SPLIT,
+                        LOOKUP_SPLIT + 1, MAX_LOOKUP_SHIFT - 1,
+                        MAX_LOOKUP_SHIFT, rng.randint(0, MAX_LOOKUP_SHIFT)])
+    edge = [(1 << 31) - 1, -(1 << 31)]
+    entries = tuple(rng.choice(edge + [rng.randint(-(1 << 31), (1 << 31) - 1)])
+                    for _ in range(n))
+    span = (n - 1) << shift
+    origin = rng.choice([-(1 << 63), (1 << 63) - 1 - span,
+                         rng.randint(-5000, 100),
+                         rng.randint(-(1 << 63), (1 << 63) - 1 - span)])
+    return LookupTable(origin, shift, entries)
+
+
+def edge_values(rng, table):
+    """64-bit values to read `table` at: anywhere, near and inside the
+    table, at, next to and half-way between its nodes."""
+    n, shift = len(table.entries) - 1, table.shift
+    values = [rng.randint(-(1 << 63), (1 << 63) - 1) for _ in range(4)]
+    values += [table.origin + rng.randint(-2, (n << shift) + 2)
+               for _ in range(20)]
+    values += [table.origin + (rng.randint(0, n) << shift) + d
+               for d in (-1, 0, 1, (1 << shift) >> 1)]
+    return [min(max(v, -(1 << 63)), (1 << 63) - 1) for v in values]
+
+
 class Machine:
     """Compartments, each running its program, updated together.
 
@@ -396,6 +523,26 @@ class Machine:
         self.state_count = np.zeros(n, dtype=I64)
         self.refr_col = np.full(n, COL_SINK, dtype=I64)
         self.period_col = np.full(n, COL_NONE, dtype=I64)
+        # Every program's tables, one after another: LUT of table t of
+        # program pi reads global table table_base[pi] + t.
+        table_base, origin, shift, segments, first, entries = [], [], [], \
+            [], [], []
+        for p in programs:
+            table_base.append(len(origin))
+            for t in p.tables:
+                origin.append(t.origin)
+                shift.append(t.shift)
+                segments.append(len(t.entries) - 1)
+                first.append(len(entries))
+                entries.extend(t.entries)
+        self.table_origin, self.table_shift, self.table_segments, \
+            self.table_first = (np.array(x, dtype=I64) for x in (
+                origin, shift, segments, first))
+        self.table_entries = np.array(entries, dtype=I64)
+        # LUT executions (compartment updates that ran one), and those that
+        # interpolated strictly between two nodes: what a check of LUT saw.
+        self.lut_executions = 0
+        self.lut_interpolations = 0
         length = max([len(p.code) for p in programs] + [0])
         slot_rows = [[[] for _ in range(OPCODE_COUNT)] for _ in range(length)]
         decoded = [[decode(w) for w in p.code] for p in programs]
@@ -420,7 +567,8 @@ class Machine:
                 self.period_col[rows] = operand_column(*p.refractory_period)
             for k, ins in enumerate(decoded[pi]):
                 slot_rows[k][ins.op].append((pi, rows))
-        # slots[k]: (opcode, rows, d, a, b, c columns, imm, mode) per opcode.
+        # slots[k]: (opcode, rows, d, a, b, c columns, imm, mode, global
+        # table) per opcode.
         self.slots = []
         for k in range(length):
             groups = []
@@ -430,13 +578,15 @@ class Machine:
                     continue
                 rows = np.concatenate([r for _, r in parts])
                 fields = [np.concatenate([
-                    np.full(len(r), f(decoded[pi][k]), dtype=I64)
+                    np.full(len(r), f(pi, decoded[pi][k]), dtype=I64)
                     for pi, r in parts]) for f in (
-                        lambda i: destination_column(*i.d),
-                        lambda i: operand_column(*i.a),
-                        lambda i: operand_column(*i.b),
-                        lambda i: operand_column(*i.c),
-                        lambda i: i.imm, lambda i: i.mode)]
+                        lambda _, i: destination_column(*i.d),
+                        lambda _, i: operand_column(*i.a),
+                        lambda _, i: operand_column(*i.b),
+                        lambda _, i: operand_column(*i.c),
+                        lambda _, i: i.imm, lambda _, i: i.mode,
+                        lambda pi, i: table_base[pi] + i.imm if i.op == LUT
+                        else 0)]
                 order = np.argsort(rows, kind="stable")
                 groups.append((op, rows[order]) + tuple(f[order]
                                                         for f in fields))
@@ -481,6 +631,18 @@ class Machine:
                                        x[is_state])
         self.values[rows, dcol] = x
 
+    def _lookup(self, a, table):
+        """LUT of each row's global table at a; counts what it saw."""
+        origin, shift = self.table_origin[table], self.table_shift[table]
+        segments = self.table_segments[table]
+        self.lut_executions += len(a)
+        end = origin + (segments << shift)
+        x = np.minimum(np.maximum(a, origin), end) - origin
+        self.lut_interpolations += int(((a > origin) & (a < end) & (
+            (x & ((I64(1) << shift) - 1)) != 0)).sum())
+        return lookup(a, origin, shift, segments, self.table_first[table],
+                      self.table_entries)
+
     def step(self, q):
         """One update of every compartment with input q (int64 array);
         returns the boolean array of compartments that spiked."""
@@ -495,17 +657,17 @@ class Machine:
         self.last_idle = idle
         active = ~idle
         for groups in self.slots:
-            for op, rows, d, a, b, c, imm, mode in groups:
+            for op, rows, d, a, b, c, imm, mode, table in groups:
                 on = active[rows]
                 if not on.all():
                     if not on.any():
                         continue
-                    rows, d, a, b, c, imm, mode = (
-                        x[on] for x in (rows, d, a, b, c, imm, mode))
-                self._execute(op, rows, d, a, b, c, imm, mode, active)
+                    rows, d, a, b, c, imm, mode, table = (
+                        x[on] for x in (rows, d, a, b, c, imm, mode, table))
+                self._execute(op, rows, d, a, b, c, imm, mode, table, active)
         return v[:, COL_SPIKED] != 0
 
-    def _execute(self, op, rows, d, a, b, c, imm, mode, active):
+    def _execute(self, op, rows, d, a, b, c, imm, mode, table, active):
         v = self.values
         A = lambda: v[rows, a]
         B = lambda: v[rows, b]
@@ -545,6 +707,8 @@ class Machine:
             x = (A() == B()).astype(I64)
         elif op == SEL:
             x = np.where(A() != 0, B(), C())
+        elif op == LUT:
+            x = self._lookup(A(), table)
         elif op == REFR:
             counter = self.refr_col[rows]
             left = v[rows, counter]
@@ -588,6 +752,12 @@ def disassemble(program):
                      f"{w.bits}")
     for i, c in enumerate(program.constants):
         lines.append(f"  const c{i} = {c}")
+    for i, t in enumerate(program.tables):
+        shown = ", ".join(str(y) for y in t.entries[:8])
+        more = f", ... ({len(t.entries)} entries)" if len(t.entries) > 8 \
+            else ""
+        lines.append(f"  table t{i}: origin {t.origin}, shift {t.shift}, "
+                     f"entries {shown}{more}")
     if program.refractory_word >= 0:
         lines.append(f"  refractory counter s{program.refractory_word}, "
                      f"period {KIND_NAMES[program.refractory_period[0]]} "
@@ -599,9 +769,11 @@ def disassemble(program):
         ins = decode(w)
         text = lambda o: ("q" if o[1] == 0 else "spiked") if o[0] == INPUT \
             else ("_" if o[0] == NONE else f"{prefix.get(o[0], '?')}{o[1]}")
-        lines.append(f"  {k:3d}  {MNEMONICS[ins.op] if ins.op < 19 else ins.op}"
+        mnemonic = MNEMONICS[ins.op] if ins.op < OPCODE_COUNT else ins.op
+        lines.append(f"  {k:3d}  {mnemonic}"
                      f".{ins.mode} {text(ins.d)}, {text(ins.a)}, {text(ins.b)},"
-                     f" {text(ins.c)}, #{ins.imm}")
+                     f" {text(ins.c)}, #{'t' if ins.op == LUT else ''}"
+                     f"{ins.imm}")
     return "\n".join(lines)
 
 
@@ -621,7 +793,10 @@ def program_from_json(p):
               for w in p["params"]),
         tuple(int(c) for c in p["constants"]), p["refractoryWord"],
         (kinds[period["kind"]], period["index"]), bool(p["skipIdle"]),
-        p["idleParams"], tuple(int(w) for w in p["code"]))
+        p["idleParams"], tuple(int(w) for w in p["code"]),
+        tuple(LookupTable(int(t["origin"]), int(t["shift"]),
+                          tuple(int(y) for y in t["entries"]))
+              for t in p["tables"]))
 
 
 def param_matrix(programs, family, comp_program, records, core_words, nf,

@@ -1,10 +1,10 @@
 #!/usr/bin/python3
 """reference.py - an independent numpy model of a Cajal chip image.
 
-Reads the JSON form of a chip image (chip::printImageJson, "cajal-image-json/1")
-and simulates it from the written contracts alone (docs/neurocore-isa.md,
-docs/chip-image.md and the time-step rule), sharing no code with the C++
-engines:
+Reads the JSON form of a chip image (chip::printImageJson, "cajal-image-json/1"
+of image format version 4) and simulates it from the written contracts alone
+(docs/neurocore-isa.md, docs/chip-image.md and the time-step rule), sharing
+no code with the C++ engines:
 
 * each compartment runs the neuron program the image gives it: its
   population's program from the image's "programs", or the LIF-family
@@ -83,10 +83,25 @@ def expand(begin, rows):
     return starts + np.arange(total, dtype=np.int64)
 
 
+# The image format whose JSON this model reads (docs/chip-image.md): its
+# programs carry lookup tables.
+IMAGE_VERSION = 4
+
+
+class ImageError(ValueError):
+    """An image JSON this model does not read; the message says why."""
+
+
 class Network:
     """The image flattened into global compartment and axon numbering."""
 
     def __init__(self, doc):
+        version = doc.get("imageVersion")
+        if version != IMAGE_VERSION:
+            raise ImageError(f"image format version {version} (this model "
+                             f"reads version {IMAGE_VERSION}, whose programs "
+                             "carry lookup tables); recompile the network "
+                             "with `cajal compile`")
         self.nf = doc["neuronFormat"]
         sf = doc["synapseFormat"]
         self.max_delay = sf["maxDelay"]
@@ -302,7 +317,7 @@ def main():
         doc = json.load(f)
     try:
         net = Network(doc)
-    except neurocore.ProgramError as e:
+    except (neurocore.ProgramError, ImageError) as e:
         sys.exit(f"reference.py: error: {a.image_json}: {e}")
     spikes, states = simulate(net, a.steps, read_external(a.input, net))
     names = node_names(doc)

@@ -3,20 +3,27 @@
 
 For each seed: cajal-randimg writes a random loihi2 image whose populations
 mostly run random programs of their own (RandomProgram.h: every opcode,
-operand kind, width, wrap and saturate, refractory counters, idle rules, with
-random parameter words and initial states), cajal-reference-words runs it on
-the reference engine (chip::interpret per compartment) and dumps every
-compartment's state words, spike and idle flag after every step, and
-reference.py runs the same image's JSON with neurocore.py. Every word of
-every compartment must agree after every step. Seeds run until --programs
-random programs have been compared. On a failure the seed, the command
-lines, the first differing step, compartment and word, and the program's
-listing are printed.
+operand kind, width, wrap and saturate, refractory counters, idle rules,
+lookup tables and LUT, with random parameter words and initial states),
+cajal-reference-words runs it on the reference engine (chip::interpret per
+compartment) and dumps every compartment's state words, spike and idle flag
+after every step, and reference.py runs the same image's JSON with
+neurocore.py. Every word of every compartment must agree after every step.
+Seeds run until --programs random programs have been compared. On a failure
+the seed, the command lines, the first differing step, compartment and word,
+and the program's listing are printed.
+
+The run fails, too, when it compared too little: when the random programs
+nearly never fire, or never execute a LUT, or no LUT interpolates between
+two nodes (the counts are printed). Before the seeds, neurocore.lookup is
+held to the examples of docs/neurocore-isa.md and to the formula in Python
+integers on tables at the edges of the ranges.
 """
 
 import argparse
 import json
 import os
+import random
 import subprocess
 import sys
 import time
@@ -42,8 +49,37 @@ def read_words(path):
     return raw[2:].astype(np.int64).reshape(-1, n, w + 2), w
 
 
-def check_seed(args, seed):
-    """(problem or None, random programs compared, spikes compared)."""
+def check_lookup():
+    """Problems of neurocore.lookup against the ISA page's examples and
+    lookup_exact (Python integers) on random tables at the edges."""
+    problems = []
+    doc = neurocore.LookupTable(-8, 2, (10, 20, -20))
+    for a, want in [(-100, 10), (-6, 15), (-4, 20), (-3, 10), (0, -20),
+                    (1000, -20)]:
+        got = int(neurocore.lookup_table(doc, a))
+        if got != want:
+            problems.append("docs/neurocore-isa.md example: origin -8, shift "
+                            "2, entries 10, 20, -20 at %d: %d, expected %d"
+                            % (a, got, want))
+    rng = random.Random(1)
+    for _ in range(500):
+        table = neurocore.edge_table(rng)
+        values = neurocore.edge_values(rng, table)
+        got = neurocore.lookup_table(table, values).tolist()
+        for a, g in zip(values, got):
+            want = neurocore.lookup_exact(table, a)
+            if g != want:
+                problems.append("lookup of %s at %d: %d, expected %d"
+                                % (table, a, g, want))
+                break
+        if len(problems) >= 3:
+            break
+    return problems
+
+
+def check_seed(args, seed, seen):
+    """(problem or None, random programs compared, spikes compared); adds
+    the LUT counts of the numpy run to `seen`."""
     base = os.path.join(args.work, "prog%d" % seed)
     files = {k: base + ext for k, ext in [
         ("image", ".cjimg"), ("json", ".json"), ("input", ".in.csv"),
@@ -63,7 +99,11 @@ def check_seed(args, seed):
     net = reference.Network(doc)
     got = np.zeros_like(want)
 
+    machines = []
+
     def record(t, machine, fired):
+        if not machines:
+            machines.append(machine)
         for w in range(width):
             got[t, :, w] = machine.state_raw32(w)
         got[t, :, width] = 0
@@ -79,6 +119,12 @@ def check_seed(args, seed):
         got[:, declared <= w, w] = 0
     programs = len(doc["programs"])
     spikes = int(want[:, :, width].sum())
+    if machines:
+        seen["lut executions"] += machines[0].lut_executions
+        seen["lut interpolations"] += machines[0].lut_interpolations
+    seen["programs with LUT"] += sum(
+        any(neurocore.decode(w).op == neurocore.LUT for w in p["code"])
+        for p in doc["programs"])
     bad = np.argwhere(got != want)
     if len(bad) == 0:
         for key in files:  # keep the files of failing seeds only
@@ -111,10 +157,15 @@ def main():
     os.makedirs(args.work, exist_ok=True)
     start = time.time()
     passed = failed = programs = spikes = 0
+    seen = {"programs with LUT": 0, "lut executions": 0,
+            "lut interpolations": 0}
+    for problem in check_lookup():
+        print("FAIL " + problem, flush=True)
+        failed += 1
     seed = args.first_seed
-    while programs < args.programs:
+    while programs < args.programs and failed < 3:
         try:
-            problem, count, fired = check_seed(args, seed)
+            problem, count, fired = check_seed(args, seed, seen)
         except (RuntimeError, OSError, ValueError, KeyError,
                 neurocore.ProgramError) as e:
             problem, count, fired = "seed %d: %s" % (seed, e), 0, 0
@@ -131,8 +182,17 @@ def main():
     print("programs: %d seeds x %d steps, %d random programs, %d spikes "
           "compared, %.1f s" % (seed - args.first_seed, args.steps, programs,
                                 spikes, time.time() - start))
+    print("LUT: %d random programs use it, %d executions, %d of them "
+          "between two nodes" % (seen["programs with LUT"],
+                                 seen["lut executions"],
+                                 seen["lut interpolations"]))
     if passed and spikes < 100 * passed:
         print("FAIL too few spikes: the random programs nearly never fire")
+        failed += 1
+    if passed and seen["lut interpolations"] == 0:
+        print("FAIL no LUT interpolated between two nodes: the random "
+              "programs do not test LUT (do their profile's isa.maxTables "
+              "allow tables?)")
         failed += 1
     print("%d passed, %d failed" % (passed, failed))
     return 1 if failed else 0
