@@ -1,8 +1,9 @@
 //===- ProgramUnit.cpp - Drive the Verilated micro-sequencer --------------===//
 //
-// Loading sets the program ports once; each update sets the compartment's
-// words and q, pulses start and clocks until done (bounded by the longest
-// possible update, so a hung sequencer is reported rather than waited on).
+// Loading sets the program ports once and writes the program's table
+// entries, one per cycle; each update sets the compartment's words and q,
+// pulses start and clocks until done (bounded by the longest possible
+// update, so a hung sequencer is reported rather than waited on).
 //
 //===----------------------------------------------------------------------===//
 #include "cajal/Rtl/ProgramUnit.h"
@@ -50,6 +51,10 @@ constexpr unsigned kBuildMaxInstructions = CAJAL_RTL_PROGRAM_MAX_INSTR;
 constexpr unsigned kStateWords = CAJAL_RTL_PROGRAM_STATE_WORDS;
 constexpr unsigned kParamWords = CAJAL_RTL_PROGRAM_PARAM_WORDS;
 constexpr unsigned kConsts = CAJAL_RTL_PROGRAM_CONSTS;
+/// Lookup tables: descriptors per program and the entry memory (one
+/// program's entries together); at least 1 each.
+constexpr unsigned kTables = CAJAL_RTL_PROGRAM_TABLES;
+constexpr unsigned kTableEntries = CAJAL_RTL_PROGRAM_TABLE_ENTRIES;
 
 Status checkBuild(const chip::Profile &profile) {
   const chip::IsaLimits &isa = profile.isa;
@@ -70,6 +75,10 @@ Status checkBuild(const chip::Profile &profile) {
     return mismatch("isa.maxParamWords", isa.maxParamWords, kParamWords);
   if (isa.maxConstants > kConsts)
     return mismatch("isa.maxConstants", isa.maxConstants, kConsts);
+  if (isa.maxTables > kTables)
+    return mismatch("isa.maxTables", isa.maxTables, kTables);
+  if (isa.maxTableEntries > kTableEntries)
+    return mismatch("isa.maxTableEntries", isa.maxTableEntries, kTableEntries);
   if (isa.aluCycles != CAJAL_RTL_PROGRAM_ALU_CYCLES)
     return mismatch("isa.aluCycles", isa.aluCycles,
                     CAJAL_RTL_PROGRAM_ALU_CYCLES);
@@ -79,6 +88,25 @@ Status checkBuild(const chip::Profile &profile) {
   if (isa.spikeCycles != CAJAL_RTL_PROGRAM_SPIKE_CYCLES)
     return mismatch("isa.spikeCycles", isa.spikeCycles,
                     CAJAL_RTL_PROGRAM_SPIKE_CYCLES);
+  if (isa.lookupCycles != CAJAL_RTL_PROGRAM_LUT_CYCLES)
+    return mismatch("isa.lookupCycles", isa.lookupCycles,
+                    CAJAL_RTL_PROGRAM_LUT_CYCLES);
+  return Status::ok();
+}
+
+/// Whether the program's tables fit the build's descriptors and entry
+/// memory (the profile's limits may be below the build's, never above).
+Status tablesFit(const chip::Program &program) {
+  size_t entries = 0;
+  for (const chip::LookupTable &t : program.tables)
+    entries += t.entries.size();
+  if (program.tables.size() > kTables || entries > kTableEntries)
+    return makeError("program \"" + program.name + "\" has " +
+                     std::to_string(program.tables.size()) +
+                     " lookup tables of " + std::to_string(entries) +
+                     " entries; the RTL micro-sequencer holds " +
+                     std::to_string(kTables) + " tables of " +
+                     std::to_string(kTableEntries) + " entries together");
   return Status::ok();
 }
 } // namespace
@@ -99,6 +127,8 @@ ProgramUnit::create(const chip::Program &program,
 Status ProgramUnit::load(const chip::Program &program) {
   if (Status s = chip::validateProgram(program, profile); !s)
     return withContext("program \"" + program.name + "\": ", s.takeError());
+  if (Status s = tablesFit(program); !s)
+    return s;
   stateWords = program.state.size();
   Vneuron_program &top = model->top;
   for (unsigned i = 0; i < kBuildMaxInstructions; ++i)
@@ -116,6 +146,25 @@ Status ProgramUnit::load(const chip::Program &program) {
   for (unsigned i = 0; i < kConsts; ++i)
     top.consts[i] =
         uint64_t(i < program.constants.size() ? program.constants[i] : 0);
+  // Tables packed in order into the table-entry memory, one entry per
+  // cycle; every descriptor written (an undeclared table has none).
+  top.start = 0;
+  uint32_t base = 0;
+  for (unsigned t = 0; t < kTables; ++t) {
+    const chip::LookupTable *table =
+        t < program.tables.size() ? &program.tables[t] : nullptr;
+    top.table_origin[t] = table ? uint64_t(table->origin) : 0;
+    top.table_shift[t] = table ? table->shift : 0;
+    top.table_base[t] = table ? base : 0;
+    top.table_last[t] = table ? uint32_t(table->entries.size() - 1) : 0;
+    for (size_t k = 0; table && k < table->entries.size(); ++k) {
+      top.entry_we = 1;
+      top.entry_addr = base++;
+      top.entry_data = uint32_t(table->entries[k]);
+      model->tick();
+    }
+  }
+  top.entry_we = 0;
   top.state_signed = isSigned;
   top.state_saturate = saturate;
   top.state_count = uint8_t(program.state.size());

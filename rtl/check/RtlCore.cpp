@@ -67,6 +67,15 @@ Status programFits(const chip::Program &program, const RtlBuild &b) {
   if (program.constants.size() > b.constants)
     return exceeds("constants", program.constants.size(), b.constants,
                    "per program");
+  if (program.tables.size() > b.tables)
+    return exceeds("lookup tables", program.tables.size(), b.tables,
+                   "per program");
+  size_t entries = 0;
+  for (const chip::LookupTable &t : program.tables)
+    entries += t.entries.size();
+  if (entries > b.tableEntries)
+    return exceeds("lookup table entries", entries, b.tableEntries,
+                   "per program");
   return Status::ok();
 }
 

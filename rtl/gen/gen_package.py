@@ -67,7 +67,8 @@ MIN_CYCLES = {"SYNOP_CYCLES": ("cost.synapticOpNs", 2),
               "DISPATCH_CYCLES": ("core.spikeDispatchCycles", 1),
               "ALU_CYCLES": ("isa.aluCycles", 1),
               "MUL_CYCLES": ("isa.multiplyCycles", 1),
-              "SPIKE_CYCLES": ("isa.spikeCycles", 1)}
+              "SPIKE_CYCLES": ("isa.spikeCycles", 1),
+              "LUT_CYCLES": ("isa.lookupCycles", 1)}
 
 
 def derive_timing(f, name):
@@ -81,7 +82,8 @@ def derive_timing(f, name):
          "DISPATCH_CYCLES": f["core.spikeDispatchCycles"],
          "ALU_CYCLES": f["isa.aluCycles"],
          "MUL_CYCLES": f["isa.multiplyCycles"],
-         "SPIKE_CYCLES": f["isa.spikeCycles"]}
+         "SPIKE_CYCLES": f["isa.spikeCycles"],
+         "LUT_CYCLES": f["isa.lookupCycles"]}
     for key, (field, least) in MIN_CYCLES.items():
         if p[key] < least:
             raise SystemExit(
@@ -91,7 +93,7 @@ def derive_timing(f, name):
     # The longest active update: every slot of the longest program at the
     # dearest cost class (a bound for the harness's hang check).
     p["MAX_UPDATE_CYCLES"] = f["isa.maxInstructions"] * max(
-        p["ALU_CYCLES"], p["MUL_CYCLES"], p["SPIKE_CYCLES"])
+        p["ALU_CYCLES"], p["MUL_CYCLES"], p["SPIKE_CYCLES"], p["LUT_CYCLES"])
     p["QUEUE_DEPTH"] = f["core.inputQueueDepth"]
     p["QUEUE_ADDR_W"] = clog2(f["core.inputQueueDepth"])
     p["QUEUE_COUNT_W"] = bits_for(f["core.inputQueueDepth"])
@@ -125,6 +127,21 @@ def derive_programs(f):
     else:  # the LIF program in each reset mode the profile allows
         p["PROGRAMS"] = 3 if f["neuron.resetBySubtraction"] else 2
     p["PROG_W"] = clog2(p["PROGRAMS"])
+    # Lookup tables: per program slot, isa.maxTables descriptors and room for
+    # isa.maxTableEntries entries, in one core-wide table-entry memory (the
+    # loader packs the programs' tables; each program holds at most
+    # TABLE_ENTRIES, so every table of every slot fits). A profile without
+    # tables keeps one unused descriptor and entry per slot (widths >= 1).
+    p["MAX_TABLES"] = f["isa.maxTables"]
+    p["MAX_TABLE_ENTRIES"] = f["isa.maxTableEntries"]
+    if p["MAX_TABLES"] > 16:  # LUT's table index is an operand-sized imm
+        raise SystemExit(f"isa.maxTables = {p['MAX_TABLES']} exceeds 16")
+    p["TABLES"] = max(1, p["MAX_TABLES"])
+    p["TABLE_ENTRIES"] = max(1, p["MAX_TABLE_ENTRIES"])
+    p["TABLE_WORDS"] = p["PROGRAMS"] * p["TABLE_ENTRIES"]
+    p["TABLE_IDX_W"] = clog2(p["TABLES"])
+    p["TABLE_ADDR_W"] = clog2(p["TABLE_WORDS"])
+    p["TABLE_LAST_W"] = clog2(p["TABLE_ENTRIES"])  # holds entries - 1
     return p
 
 

@@ -30,8 +30,12 @@
 //    words are written back, the accumulator cleared and a spike is
 //    out_valid/out_compartment in the following cycle; step_done pulses
 //    with the last compartment's. The program table (code, header,
-//    constants) is a register file written through the configuration port,
-//    read combinationally by the sequencer, as a micro-code store.
+//    constants, lookup-table descriptors) is a register file written
+//    through the configuration port, read combinationally by the sequencer,
+//    as a micro-code store; so is the core-wide table-entry memory
+//    (TABLE_WORDS 32-bit entries, room for TABLE_ENTRIES per program slot,
+//    held by the sequencer and written through its entry port), which the
+//    descriptors index by absolute base.
 //  - state read port: rd_en/rd_addr give the state words a cycle later.
 //
 //===----------------------------------------------------------------------===//
@@ -73,6 +77,16 @@ module neurocore
     input  logic        [      PROG_W-1:0] cfg_const_prog,
     input  logic        [ CONST_IDX_W-1:0] cfg_const_index,
     input  logic        [            63:0] cfg_const_data,
+    input  logic                           cfg_table_we,    // one table descriptor
+    input  logic        [      PROG_W-1:0] cfg_table_prog,
+    input  logic        [ TABLE_IDX_W-1:0] cfg_table_index,
+    input  logic        [            63:0] cfg_table_origin,
+    input  logic        [             5:0] cfg_table_shift,
+    input  logic        [TABLE_ADDR_W-1:0] cfg_table_base,
+    input  logic        [TABLE_LAST_W-1:0] cfg_table_last,  // entries - 1; 0: none
+    input  logic                           cfg_entry_we,    // one table entry
+    input  logic        [TABLE_ADDR_W-1:0] cfg_entry_addr,
+    input  logic        [            31:0] cfg_entry_data,
     input  logic                           cfg_axon_we,
     input  logic        [ AXON_ADDR_W-1:0] cfg_axon_addr,
     input  logic        [  SYN_ADDR_W-1:0] cfg_axon_first_word,
@@ -137,6 +151,10 @@ module neurocore
   logic        [             5:0] bits_mem [PROGRAMS][STATE_WORDS];
   logic signed [            63:0] const_mem[PROGRAMS][CONSTS];
   logic        [            63:0] code_mem [PROGRAMS][MAX_INSTR];
+  logic signed [            63:0] tab_origin[PROGRAMS][TABLES];
+  logic        [             5:0] tab_shift[PROGRAMS][TABLES];
+  logic        [TABLE_ADDR_W-1:0] tab_base [PROGRAMS][TABLES];
+  logic        [TABLE_LAST_W-1:0] tab_last [PROGRAMS][TABLES];
   axon_t                          axon_mem[INPUT_AXONS];
   logic        [   WORD_BITS-1:0] syn_mem [SYN_WORDS];
   logic signed [       ACC_W-1:0] acc_mem [2 ** AccAddrW];
@@ -252,7 +270,13 @@ module neurocore
       .ALU_CYCLES(ALU_CYCLES),
       .MUL_CYCLES(MUL_CYCLES),
       .SPIKE_CYCLES(SPIKE_CYCLES),
-      .IDLE_CYCLES(UPD_INACTIVE_CYCLES)
+      .LUT_CYCLES(LUT_CYCLES),
+      .IDLE_CYCLES(UPD_INACTIVE_CYCLES),
+      .TABLES(TABLES),
+      .TABLE_ENTRIES(TABLE_ENTRIES),
+      .TABLE_WORDS(TABLE_WORDS),
+      .TABLE_ADDR_W(TABLE_ADDR_W),
+      .TABLE_LAST_W(TABLE_LAST_W)
   ) u_program (
       .clk(clk),
       .rst_n(rst_n),
@@ -269,6 +293,13 @@ module neurocore
       .skip_idle(header[prog_q].skip_idle),
       .idle_params(header[prog_q].idle_params),
       .consts(const_mem[prog_q]),
+      .table_origin(tab_origin[prog_q]),
+      .table_shift(tab_shift[prog_q]),
+      .table_base(tab_base[prog_q]),
+      .table_last(tab_last[prog_q]),
+      .entry_we(cfg_entry_we),
+      .entry_addr(cfg_entry_addr),
+      .entry_data(cfg_entry_data),
       .params(params_q),
       .state_in(state_q),
       .q(64'(accu_q)),
@@ -402,6 +433,12 @@ module neurocore
     end
     if (cfg_code_we) code_mem[cfg_code_prog][cfg_code_addr] <= cfg_code_data;
     if (cfg_const_we) const_mem[cfg_const_prog][cfg_const_index] <= cfg_const_data;
+    if (cfg_table_we) begin
+      tab_origin[cfg_table_prog][cfg_table_index] <= cfg_table_origin;
+      tab_shift[cfg_table_prog][cfg_table_index] <= cfg_table_shift;
+      tab_base[cfg_table_prog][cfg_table_index] <= cfg_table_base;
+      tab_last[cfg_table_prog][cfg_table_index] <= cfg_table_last;
+    end
     if (cfg_axon_we) begin
       axon_mem[cfg_axon_addr] <= '{
           first_word: cfg_axon_first_word,

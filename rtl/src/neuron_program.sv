@@ -3,12 +3,12 @@
 // Runs one compartment's neurocore program (docs/neurocore-isa.md), one
 // instruction slot at a time, bit-exact with the reference interpreter
 // (chip/lib/NeurocoreInterpreter.cpp). A slot lasts its cost class's cycles
-// (ALU_CYCLES, MUL_CYCLES, SPIKE_CYCLES, from the profile); its result is
-// committed on the slot's last cycle. Every slot issues, also after REFR
-// halts the program (the halted slots commit nothing), so an active update
-// costs the same cycles whatever its data: the sum over the program. An
-// idle update (the program's idle rule holds) commits nothing and lasts
-// IDLE_CYCLES.
+// (ALU_CYCLES, MUL_CYCLES, SPIKE_CYCLES, LUT_CYCLES, from the profile); its
+// result is committed on the slot's last cycle. Every slot issues, also
+// after REFR halts the program (the halted slots commit nothing), so an
+// active update costs the same cycles whatever its data: the sum over the
+// program. An idle update (the program's idle rule holds) commits nothing
+// and lasts IDLE_CYCLES.
 //
 // Protocol (no cycle of overhead, so that an update costs exactly its
 // program's price): `start` marks an update's first cycle, in which the
@@ -26,6 +26,16 @@
 // table's size gives 0 (the loader's validator keeps programs inside the
 // tables).
 //
+// Lookup tables (LUT): the program's tables are TABLES descriptors (origin,
+// shift, base, last = entries - 1; last 0 is no table) into the table-entry
+// memory, TABLE_WORDS 32-bit entries held here (written through the entry
+// port, one per cycle; in a neurocore, every program slot's tables at
+// absolute bases) and read combinationally like the code. A LUT reads the
+// two entries around a and interpolates with the multiplier's semantics,
+// exactly as isa::lookup: the clamp of a - origin is a 65-bit subtraction
+// (no wrap), the product of the 33-bit difference and the fraction (at
+// most 2^46) is exact.
+//
 //===----------------------------------------------------------------------===//
 module neuron_program #(
     parameter int MAX_INSTR = 64,
@@ -36,7 +46,13 @@ module neuron_program #(
     parameter int ALU_CYCLES = 1,
     parameter int MUL_CYCLES = 1,
     parameter int SPIKE_CYCLES = 1,
-    parameter int IDLE_CYCLES = 1
+    parameter int LUT_CYCLES = 1,
+    parameter int IDLE_CYCLES = 1,
+    parameter int TABLES = 8,  // lookup tables per program (at least 1)
+    parameter int TABLE_ENTRIES = 2048,  // entries of one program's tables
+    parameter int TABLE_WORDS = TABLE_ENTRIES,  // the entry memory indexed
+    parameter int TABLE_ADDR_W = TABLE_WORDS > 1 ? $clog2(TABLE_WORDS) : 1,
+    parameter int TABLE_LAST_W = TABLE_ENTRIES > 1 ? $clog2(TABLE_ENTRIES) : 1
 ) (
     input  logic                    clk,
     input  logic                    rst_n,
@@ -54,6 +70,14 @@ module neuron_program #(
     input  logic                    skip_idle,
     input  logic [PARAM_WORDS-1:0]  idle_params,
     input  logic signed [     63:0] consts        [     CONSTS],
+    input  logic signed [     63:0] table_origin  [     TABLES],
+    input  logic        [      5:0] table_shift   [     TABLES],
+    input  logic [TABLE_ADDR_W-1:0] table_base    [     TABLES],
+    input  logic [TABLE_LAST_W-1:0] table_last    [     TABLES],
+    // One entry of the table-entry memory, written at the clock edge.
+    input  logic                    entry_we,
+    input  logic [TABLE_ADDR_W-1:0] entry_addr,
+    input  logic signed [     31:0] entry_data,
     // This compartment.
     input  logic signed [     63:0] params        [PARAM_WORDS],
     input  logic signed [     31:0] state_in      [STATE_WORDS],
@@ -76,7 +100,7 @@ module neuron_program #(
   localparam logic [5:0] OpDecay = 6'd5, OpShl = 6'd6, OpShr = 6'd7, OpMin = 6'd8;
   localparam logic [5:0] OpMax = 6'd9, OpClip = 6'd10, OpSat = 6'd11, OpWrap = 6'd12;
   localparam logic [5:0] OpCmpGt = 6'd13, OpCmpGe = 6'd14, OpCmpEq = 6'd15, OpSel = 6'd16;
-  localparam logic [5:0] OpRefr = 6'd17, OpFire = 6'd18;
+  localparam logic [5:0] OpRefr = 6'd17, OpFire = 6'd18, OpLut = 6'd19;
   localparam logic [2:0] KindReg = 3'd1, KindState = 3'd2, KindParam = 3'd3;
   localparam logic [2:0] KindConst = 3'd4, KindInput = 3'd5;
   localparam int MulBits = 48;  // isa::kMultiplierBits
@@ -87,6 +111,7 @@ module neuron_program #(
   localparam int StateW = STATE_WORDS > 1 ? $clog2(STATE_WORDS) : 1;
   localparam int ParamW = PARAM_WORDS > 1 ? $clog2(PARAM_WORDS) : 1;
   localparam int ConstW = CONSTS > 1 ? $clog2(CONSTS) : 1;
+  localparam int TableW = TABLES > 1 ? $clog2(TABLES) : 1;
 
   typedef enum logic [1:0] {
     Off,
@@ -119,6 +144,10 @@ module neuron_program #(
       fired_cur = 1'b0;
     end
   end
+
+  // The table-entry memory.
+  logic signed [31:0] table_words[TABLE_WORDS];
+  always_ff @(posedge clk) if (entry_we) table_words[entry_addr] <= entry_data;
 
   // ---- table reads: indexed, 0 past the table's size ---------------------
   function automatic word_t reg_at(input logic [3:0] i);
@@ -214,6 +243,41 @@ module neuron_program #(
   endfunction
   /* verilator lint_on UNUSEDSIGNAL */
 
+  /* verilator lint_off UNUSEDSIGNAL */
+  // An entry of the table memory; 0 outside it.
+  function automatic word_t entry_at(input int addr);
+    return addr >= 0 && addr < TABLE_WORDS ? word_t'(table_words[addr[TABLE_ADDR_W-1:0]])
+                                           : 0;
+  endfunction
+
+  // Table t at a, interpolated and rounded half up (isa::lookup); 0 for a
+  // table the program does not declare (index past TABLES, or last 0), as
+  // one conditional so that no unreachable branch is left in the sequencer.
+  function automatic word_t lookup(input word_t a, input logic [5:0] t);
+    wide_t x, span, k, fraction, p;
+    word_t low, high;
+    logic [5:0] shift;
+    logic declared;
+    int n, last_k, at;
+    n = int'(table_last[t[TableW-1:0]]);
+    declared = int'(t) < TABLES && n != 0;
+    shift = table_shift[t[TableW-1:0]];
+    span = wide_t'(n) <<< shift;
+    x = wide_t'(a) - wide_t'(table_origin[t[TableW-1:0]]);  // exact: no wrap
+    x = x < 0 ? 0 : (x > span ? span : x);
+    k = x >>> shift;
+    last_k = n - 1;  // the last segment also takes x = span
+    k = k > wide_t'(last_k) ? wide_t'(last_k) : k;
+    fraction = x - (k <<< shift);
+    at = int'(table_base[t[TableW-1:0]]) + int'(k[31:0]);
+    low = entry_at(at);
+    high = entry_at(at + 1);
+    p = mul_port(high - low) * mul_port(fraction[63:0]);
+    p = shift == 0 ? p : (p + (wide_t'(1) <<< (shift - 1))) >>> shift;
+    return declared ? low + p[63:0] : 0;
+  endfunction
+  /* verilator lint_on UNUSEDSIGNAL */
+
   function automatic word_t wrap_to(input word_t a, input logic [5:0] bits);
     word_t mask, r;
     mask = (word_t'(1) <<< bits) - 1;
@@ -283,6 +347,7 @@ module neuron_program #(
         write_counter = fire_now && refr_enable;
         if (fire_now) counter_value = read(refr_period);
       end
+      OpLut: result = lookup(a, imm);
       default: write_d = 1'b0;  // NOP
     endcase
   end
@@ -292,6 +357,7 @@ module neuron_program #(
     case (op)
       OpMulShr, OpDecay: slot_cycles = MUL_CYCLES;
       OpRefr, OpFire: slot_cycles = SPIKE_CYCLES;
+      OpLut: slot_cycles = LUT_CYCLES;
       default: slot_cycles = ALU_CYCLES;
     endcase
   end

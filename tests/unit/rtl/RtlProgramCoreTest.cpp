@@ -4,8 +4,9 @@
 // populations on one core, in lockstep with the SystemC core model (state
 // words, spikes, cycles per step), with the step's cycles computed by hand
 // from the programs' prices; and the refusal, with the reason, of programs
-// the build cannot hold: longer than its instruction memory, more distinct
-// programs on a core than its program table.
+// the build cannot hold: longer than its instruction memory, more lookup
+// tables or table entries than its table memories, more distinct programs
+// on a core than its program table.
 //
 //===----------------------------------------------------------------------===//
 #include "RtlTestSupport.h"
@@ -160,4 +161,102 @@ TEST(RtlProgramCore, RefusesMoreProgramsThanTheTable) {
   ASSERT_FALSE(s);
   EXPECT_EQ(s.error(), "core 0 runs 65 distinct programs; the RTL neurocore "
                        "(profile 'loihi2') holds 64 per core");
+}
+
+TEST(RtlProgramCore, RefusesTablesBeyondTheBuild) {
+  // Profiles that allow more tables or entries than loihi2 run on the
+  // loihi2 build, but a program using them does not fit it.
+  const auto refusal = [](const chip::Profile &profile,
+                          std::vector<chip::LookupTable> tables) {
+    imagegen::ImageBuilder b(profile);
+    b.addCore(std::vector<chip::CompartmentParams>(2));
+    chip::Program p = chip::lifProgram(profile.neuron, chip::LifReset::Zero);
+    p.name = "lif-tables";
+    p.tables = std::move(tables);
+    b.addProgramPopulation(
+        "tabled", {{0, 0, 0, 2}}, b.addProgram(p),
+        std::vector<std::vector<int64_t>>(
+            2, chip::lifParamWords(chip::CompartmentParams{}, profile.neuron)));
+    const chip::Image image = b.build();
+    auto resolved = chip::resolvePrograms(image, profile);
+    if (!resolved)
+      return "resolvePrograms: " + resolved.error();
+    const Status s = rtl::checkRtlPrograms(image, *resolved, profile);
+    auto rtl = rtl::RtlCore::create(image.cores[0], profile, *resolved, 0);
+    if (s || rtl)
+      return std::string("accepted");
+    EXPECT_NE(rtl.error().find(s.error().substr(s.error().find("has "))),
+              std::string::npos)
+        << rtl.error();
+    return s.error();
+  };
+  chip::Profile moreTables = loihi2();
+  moreTables.isa.maxTables = 9;
+  ASSERT_TRUE(rtl::checkRtlProfile(moreTables));
+  EXPECT_EQ(refusal(moreTables, std::vector<chip::LookupTable>(
+                                    9, chip::LookupTable{0, 0, {1, 2}})),
+            "population \"tabled\" runs program \"lif-tables\" has 9 lookup "
+            "tables; the RTL neurocore (profile 'loihi2') holds 8 per program");
+  EXPECT_EQ(refusal(moreTables, std::vector<chip::LookupTable>(
+                                    8, chip::LookupTable{0, 0, {1, 2}})),
+            "accepted");
+  chip::Profile moreEntries = loihi2();
+  moreEntries.isa.maxTableEntries = 4096;
+  ASSERT_TRUE(rtl::checkRtlProfile(moreEntries));
+  chip::LookupTable big{0, 0, std::vector<int32_t>(3000, 7)};
+  EXPECT_EQ(refusal(moreEntries, {big}),
+            "population \"tabled\" runs program \"lif-tables\" has 3000 "
+            "lookup table entries; the RTL neurocore (profile 'loihi2') holds "
+            "2048 per program");
+  big.entries.resize(2048);
+  EXPECT_EQ(refusal(moreEntries, {big}), "accepted");
+}
+
+TEST(RtlProgramCore, ProgramsWithTablesInLockstep) {
+  // Two programs with lookup tables on one core (packed one after the
+  // other in the table-entry memory): s0 follows a table of q, s1 of s0.
+  using namespace chip::isa;
+  const chip::Profile profile = loihi2();
+  imagegen::ImageBuilder b(profile);
+  b.addCore(std::vector<chip::CompartmentParams>(6));
+  std::vector<chip::Synapse> syn;
+  for (uint32_t c = 0; c < 6; ++c)
+    syn.push_back({c, 60 + int32_t(c), 1});
+  b.addInputAxon(0, syn, 8, 0, false);
+  const auto tabled = [](const char *name, int64_t origin, unsigned shift,
+                         std::vector<int32_t> first) {
+    chip::Program p;
+    p.name = name;
+    p.state = {{"x", 32, true}, {"y", 32, true}};
+    p.params = {{"bias", 32, true}};
+    p.tables = {chip::LookupTable{origin, uint8_t(shift), std::move(first)},
+                chip::LookupTable{-1000, 4, {5, -7, 300, 299, INT32_MAX}}};
+    p.code = {
+        encode(instruction(Opcode::Add, reg(0), inputQ(), param(0))),
+        encode(instruction(Opcode::Lut, reg(1), reg(0), none(), none(), 0)),
+        encode(instruction(Opcode::Add, state(0), state(0), reg(1))),
+        encode(instruction(Opcode::Lut, state(1), state(0), none(), none(), 1)),
+        encode(instruction(Opcode::Fire, state(0), state(0), param(0), none(),
+                           0, unsigned(Reset::Subtract)))};
+    return p;
+  };
+  const uint32_t p0 = b.addProgram(tabled("lut-a", -50, 5, {-3, 9, 40, 250}));
+  const uint32_t p1 =
+      b.addProgram(tabled("lut-b", 0, 12, {INT32_MIN, 0, 17, -17, 1, 2, 3}));
+  b.addProgramPopulation("a", {{0, 0, 0, 3}}, p0, {{200}, {5000}, {100000}});
+  b.addProgramPopulation("b", {{0, 3, 0, 3}}, p1, {{300}, {7000}, {900000}});
+  const chip::Image image = b.build();
+  ASSERT_TRUE(chip::validate(image, profile))
+      << chip::validate(image, profile).error();
+  auto resolved = chip::resolvePrograms(image, profile);
+  ASSERT_TRUE(resolved) << resolved.error();
+  std::vector<std::vector<uint32_t>> inputs(100);
+  for (uint32_t t = 0; t < inputs.size(); t += 2)
+    inputs[t] = {0};
+  const chip::Core &core = image.cores[0];
+  auto rep = rtl::runLockstep(core, core, profile, inputs, {}, {&*resolved, 0});
+  ASSERT_TRUE(rep) << rep.error();
+  ASSERT_FALSE(rep->divergence) << rep->divergence->message();
+  EXPECT_GT(rep->spikes, 0u);
+  EXPECT_EQ(rep->rtlCycles, rep->referenceCycles);
 }

@@ -1,11 +1,14 @@
 //===- RtlProgramTest.cpp - The RTL micro-sequencer equals the interpreter
 //-===//
 //
-// 10,000 seeded random programs on loihi2's budget, each with random
-// parameter words, states and inputs over several updates: the Verilated
-// neuron_program.sv must give the reference interpreter's state words,
-// spike and idle flags, and exactly the program's cost in cycles. Also the
-// standard programs, and the refusal of a profile the build cannot run.
+// 10,000 seeded random programs on loihi2's budget (with random lookup
+// tables and LUTs), each with random parameter words, states and inputs over
+// several updates: the Verilated neuron_program.sv must give the reference
+// interpreter's state words, spike and idle flags, and exactly the
+// program's cost in cycles. Also the standard programs, LUT on the docs'
+// example and on tables at the edges of the 32- and 64-bit ranges (against
+// isa::lookup), a LUT slot's cycles, and the refusal of a profile the build
+// cannot run.
 //
 //===----------------------------------------------------------------------===//
 #include "cajal/Chip/NeurocoreInterpreter.h"
@@ -14,6 +17,8 @@
 #include "cajal/Rtl/ProgramUnit.h"
 
 #include <gtest/gtest.h>
+
+#include <cstdio>
 
 using namespace cajal;
 using cajal::Status;
@@ -73,12 +78,27 @@ std::unique_ptr<rtl::ProgramUnit> unitFor(const chip::Profile &profile) {
   return unit ? std::move(*unit) : nullptr;
 }
 
+/// LUT slots that run in every active update of `program`: those before
+/// its first REFR (which may halt the rest).
+uint64_t lutsBeforeRefr(const chip::Program &program) {
+  uint64_t luts = 0;
+  for (uint64_t word : program.code) {
+    const chip::isa::Opcode op = chip::isa::decode(word).op;
+    if (op == chip::isa::Opcode::Refr)
+      break;
+    luts += op == chip::isa::Opcode::Lut;
+  }
+  return luts;
+}
+
 TEST(RtlProgramTest, RandomProgramsEqualTheInterpreter) {
   const chip::Profile profile = profileNamed("loihi2");
   auto unit = unitFor(profile);
   ASSERT_TRUE(unit);
   const uint64_t firstSeed = 1;
   const int programs = 10000;
+  const int updates = 4;
+  uint64_t lutsRun = 0, withTables = 0;
   for (uint64_t seed = firstSeed; seed < firstSeed + programs; ++seed) {
     imagegen::Rng rng(seed);
     const chip::Program program = imagegen::randomProgram(rng, profile);
@@ -86,9 +106,152 @@ TEST(RtlProgramTest, RandomProgramsEqualTheInterpreter) {
         imagegen::randomParamWords(rng, program);
     const std::vector<int32_t> state = imagegen::randomStateWords(rng, program);
     const std::string diff =
-        compare(*unit, program, profile, rng, state, params, 4);
+        compare(*unit, program, profile, rng, state, params, updates);
     ASSERT_EQ(diff, "") << "seed " << seed;
+    withTables += !program.tables.empty();
+    // Updates of a program without the idle skip are all active.
+    if (!program.skipIdle)
+      lutsRun += updates * lutsBeforeRefr(program);
   }
+  // The random programs exercise LUT (a lower bound: LUTs of active
+  // updates before any REFR).
+  std::printf("%llu of %d programs with lookup tables; at least %llu LUTs "
+              "executed\n",
+              (unsigned long long)withTables, programs,
+              (unsigned long long)lutsRun);
+  EXPECT_GE(withTables, uint64_t(programs / 2));
+  EXPECT_GE(lutsRun, 5000u);
+}
+
+/// One program: state word s_t = LUT(p0, table t) for each table t.
+chip::Program lookupProgram(std::vector<chip::LookupTable> tables) {
+  using namespace chip::isa;
+  chip::Program p;
+  p.name = "lookups";
+  p.params.push_back({"a", 64, true});
+  for (size_t t = 0; t < tables.size(); ++t) {
+    p.state.push_back({"y" + std::to_string(t), 32, true});
+    p.code.push_back(
+        encode(instruction(Opcode::Lut, state(uint8_t(t)), param(0), none(),
+                           none(), unsigned(t))));
+  }
+  p.tables = std::move(tables);
+  return p;
+}
+
+/// LUT of every table of `program` at `a` on the RTL, against isa::lookup;
+/// "" or the first difference.
+std::string lookupsAt(rtl::ProgramUnit &unit, const chip::Program &program,
+                      int64_t a) {
+  const rtl::ProgramUpdate got =
+      unit.update(std::vector<int32_t>(program.state.size(), 0), {a}, /*q=*/0);
+  for (size_t t = 0; t < program.tables.size(); ++t) {
+    const int64_t want = chip::isa::lookup(program.tables[t], a);
+    if (got.state[t] != want)
+      return "table t" + std::to_string(t) + " at " + std::to_string(a) +
+             ": RTL " + std::to_string(got.state[t]) + ", isa::lookup " +
+             std::to_string(want);
+  }
+  return "";
+}
+
+TEST(RtlProgramTest, LookupIsTheDocsExample) {
+  const chip::Profile profile = profileNamed("loihi2");
+  auto unit = unitFor(profile);
+  ASSERT_TRUE(unit);
+  const chip::Program program =
+      lookupProgram({chip::LookupTable{-8, 2, {10, 20, -20}}});
+  ASSERT_TRUE(unit->load(program));
+  const std::pair<int64_t, int32_t> docs[] = {
+      {-100, 10}, {-6, 15},    {-4, 20},        {-3, 10},
+      {0, -20},   {1000, -20}, {INT64_MIN, 10}, {INT64_MAX, -20},
+      {-8, 10},   {-7, 13},    {-5, 18},        {-2, 0}};
+  for (auto [a, d] : docs) {
+    const rtl::ProgramUpdate got = unit->update({0}, {a}, 0);
+    EXPECT_EQ(got.state.at(0), d) << "LUT at " << a;
+    EXPECT_EQ(lookupsAt(*unit, program, a), "");
+  }
+}
+
+TEST(RtlProgramTest, LookupAtTheEdgesEqualsTheInterpreter) {
+  const chip::Profile profile = profileNamed("loihi2");
+  auto unit = unitFor(profile);
+  ASSERT_TRUE(unit);
+  constexpr int32_t lo = INT32_MIN, hi = INT32_MAX;
+  constexpr int64_t wide = int64_t(1) << 46;
+  const std::vector<chip::LookupTable> tables = {
+      // Widest segments, ending at INT64_MAX; 33-bit differences.
+      {INT64_MAX - 4 * wide, 46, {lo, hi, lo, hi - 1, lo + 1}},
+      // Unit segments from INT64_MIN.
+      {INT64_MIN, 0, {hi, lo, 5, -5, hi}},
+      // One widest segment from INT64_MIN.
+      {INT64_MIN, 46, {lo, hi}},
+      // Half-way points round up, also on a falling segment.
+      {-3, 1, {0, 1, 0, 2, lo, hi}},
+      // Shift 0 around zero, neighbours of the 32-bit edges.
+      {-2, 0, {hi - 1, hi, lo, lo + 1}},
+      // A long table near the middle of the range.
+      {-(int64_t(1) << 40), 33, {}},
+  };
+  std::vector<chip::LookupTable> all = tables;
+  for (int k = 0; k < 200; ++k)
+    all.back().entries.push_back(k % 3 == 0   ? (k % 2 ? hi : lo)
+                                 : k % 3 == 1 ? k * 1000003
+                                              : -k * 7919);
+  const chip::Program program = lookupProgram(all);
+  ASSERT_TRUE(unit->load(program));
+  std::vector<int64_t> at = {
+      INT64_MIN, INT64_MIN + 1, INT64_MAX, INT64_MAX - 1, -1, 0, 1};
+  // Each table's nodes, their neighbours and the points half-way and a
+  // quarter of the way between them.
+  for (const chip::LookupTable &t : all) {
+    for (size_t k = 0; k < t.entries.size(); ++k) {
+      const __int128 node = __int128(t.origin) + (__int128(k) << t.shift);
+      for (__int128 d :
+           {__int128(-1), __int128(0), __int128(1),
+            (__int128(1) << t.shift) / 2, (__int128(1) << t.shift) / 2 - 1,
+            (__int128(1) << t.shift) / 4 + 1})
+        if (node + d >= INT64_MIN && node + d <= INT64_MAX)
+          at.push_back(int64_t(node + d));
+    }
+  }
+  imagegen::Rng rng(46);
+  for (int k = 0; k < 2000; ++k)
+    at.push_back(rng.anyValue());
+  for (int64_t a : at)
+    ASSERT_EQ(lookupsAt(*unit, program, a), "");
+  // A few by hand: INT32_MIN to INT32_MAX is a step of 2^32 - 1.
+  const rtl::ProgramUpdate mid =
+      unit->update(std::vector<int32_t>(all.size(), 0),
+                   {INT64_MAX - 4 * wide + wide / 2}, 0);
+  EXPECT_EQ(mid.state[0], 0); // INT32_MIN + (2^32 - 1) / 2 rounded half up
+  const rtl::ProgramUpdate rising =
+      unit->update(std::vector<int32_t>(all.size(), 0), {-2}, 0);
+  EXPECT_EQ(rising.state[3], 1); // 0 + 1/2 rounds half up to 1
+  const rtl::ProgramUpdate falling =
+      unit->update(std::vector<int32_t>(all.size(), 0), {0}, 0);
+  EXPECT_EQ(falling.state[3], 1); // 1 - 1/2 rounds half up to 1
+}
+
+TEST(RtlProgramTest, ALookupSlotLastsTheLookupCycles) {
+  using namespace chip::isa;
+  const chip::Profile profile = profileNamed("loihi2");
+  auto unit = unitFor(profile);
+  ASSERT_TRUE(unit);
+  chip::Program program = lookupProgram({chip::LookupTable{0, 3, {1, 9}}});
+  ASSERT_TRUE(unit->load(program));
+  EXPECT_EQ(unit->update({0}, {4}, 0).cycles, profile.isa.lookupCycles);
+  EXPECT_EQ(profile.isa.lookupCycles, 3u);
+  // LUT between two ALU slots: their cycles add up.
+  program.code.insert(program.code.begin(),
+                      encode(instruction(Opcode::Mov, reg(0), param(0))));
+  program.code.push_back(
+      encode(instruction(Opcode::Add, reg(0), reg(0), param(0))));
+  ASSERT_TRUE(unit->load(program));
+  const rtl::ProgramUpdate got = unit->update({0}, {4}, 0);
+  EXPECT_EQ(got.cycles, profile.isa.lookupCycles + 2 * profile.isa.aluCycles);
+  EXPECT_EQ(got.cycles, chip::programCost(program, profile).cycles);
+  EXPECT_EQ(got.state.at(0), 5);
 }
 
 TEST(RtlProgramTest, StandardProgramsEqualTheInterpreter) {
@@ -123,6 +286,29 @@ TEST(RtlProgramTest, RefusesAProfileItIsNotBuiltFor) {
   ASSERT_FALSE(bool(unit));
   EXPECT_EQ(unit.error(), "profile 'loihi1': isa.multiplyCycles = 1; the RTL "
                           "micro-sequencer is built with 2 (from loihi2)");
+  // Table limits above the build's, or another lookup price.
+  const chip::Profile loihi2 = profileNamed("loihi2");
+  const chip::Program lif =
+      chip::lifProgram(loihi2.neuron, chip::LifReset::Zero);
+  chip::Profile moreTables = loihi2;
+  moreTables.isa.maxTables = 9;
+  auto refused = rtl::ProgramUnit::create(lif, moreTables);
+  ASSERT_FALSE(bool(refused));
+  EXPECT_EQ(refused.error(), "profile 'loihi2': isa.maxTables = 9; the RTL "
+                             "micro-sequencer is built with 8 (from loihi2)");
+  chip::Profile moreEntries = loihi2;
+  moreEntries.isa.maxTableEntries = 4096;
+  refused = rtl::ProgramUnit::create(lif, moreEntries);
+  ASSERT_FALSE(bool(refused));
+  EXPECT_EQ(refused.error(),
+            "profile 'loihi2': isa.maxTableEntries = 4096; the RTL "
+            "micro-sequencer is built with 2048 (from loihi2)");
+  chip::Profile slowerLookup = loihi2;
+  slowerLookup.isa.lookupCycles = 4;
+  refused = rtl::ProgramUnit::create(lif, slowerLookup);
+  ASSERT_FALSE(bool(refused));
+  EXPECT_EQ(refused.error(), "profile 'loihi2': isa.lookupCycles = 4; the RTL "
+                             "micro-sequencer is built with 3 (from loihi2)");
 }
 
 } // namespace

@@ -1,7 +1,8 @@
 //===- rtl-lockstep.cpp - Many random configurations, RTL vs CoreLogic ----===//
 //
 // rtl-lockstep [--seeds N] [--first F] [--steps S] [--rtl-only 1]
-//              [--profile NAME] [--min-programs P] [--max-compartments C]:
+//              [--profile NAME] [--min-programs P] [--min-luts L]
+//              [--max-compartments C]:
 // runs seeds F..F+N-1 of
 // rtltest::randomCore / randomInputs through rtl::runLockstep and prints
 // "N configurations, M steps, K mismatches" and, for each mismatching seed,
@@ -13,13 +14,19 @@
 // programPopulations) and the line "P random programs" counts them (more
 // compartments per core, --max-compartments, default 48, give more programs
 // per configuration);
-// --min-programs P fails a run that checked fewer. --rtl-only 1 runs the
+// --min-programs P fails a run that checked fewer. The same line counts
+// the LUT instructions of those programs and the LUT slots the cores issued
+// (per step, each compartment running a program issues its LUTs unless the
+// update is idle, so this bounds the executed LUTs from above; the lower
+// bound is in RtlProgramTest); --min-luts L fails a run whose programs hold
+// fewer LUT instructions. --rtl-only 1 runs the
 // same inputs on the RTL alone (no reference, no state reads) and prints its
 // speed: the RTL simulation speed of docs/benchmarks.md. Exit status 1 on
 // any mismatch or an error.
 //
 //===----------------------------------------------------------------------===//
 #include "RtlTestSupport.h"
+#include "cajal/Chip/Neurocore.h"
 #include "cajal/Rtl/Lockstep.h"
 #include "cajal/Rtl/RtlCore.h"
 
@@ -72,12 +79,20 @@ int runRtlOnly(const chip::Profile &profile, uint64_t first, uint64_t seeds,
   return 0;
 }
 
+/// LUT instructions of a program.
+uint64_t lutCount(const chip::Program &program) {
+  uint64_t n = 0;
+  for (uint64_t word : program.code)
+    n += chip::isa::decode(word).op == chip::isa::Opcode::Lut;
+  return n;
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
   uint64_t seeds = 1000, first = 1;
   uint32_t steps = 100;
-  uint64_t minPrograms = 0;
+  uint64_t minPrograms = 0, minLuts = 0;
   uint32_t maxCompartments = 48;
   std::string profileName;
   bool rtlOnly = false;
@@ -96,6 +111,8 @@ int main(int argc, char **argv) {
       profileName = argv[i + 1];
     else if (flag == "--min-programs")
       minPrograms = value;
+    else if (flag == "--min-luts")
+      minLuts = value;
     else if (flag == "--max-compartments")
       maxCompartments = uint32_t(value);
     else {
@@ -114,7 +131,8 @@ int main(int argc, char **argv) {
   if (rtlOnly)
     return runRtlOnly(*profile, first, seeds, steps, maxCompartments);
   uint64_t totalSteps = 0, mismatches = 0, spikes = 0, cycles = 0;
-  uint64_t reference = 0, inputSpikes = 0, programs = 0;
+  uint64_t reference = 0, inputSpikes = 0, programs = 0, luts = 0;
+  uint64_t lutSlots = 0;
   const auto begin = std::chrono::steady_clock::now();
   for (uint64_t seed = first; seed < first + seeds; ++seed) {
     const rtltest::RandomCore rc =
@@ -126,6 +144,10 @@ int main(int argc, char **argv) {
     }
     const chip::Core &core = rc.image.cores[0];
     programs += rc.image.programs.size();
+    for (const chip::Program &p : rc.image.programs)
+      luts += lutCount(p);
+    for (uint32_t p : rc.programs.compartmentProgram.at(0))
+      lutSlots += uint64_t(steps) * lutCount(rc.programs.programs[p]);
     const auto inputs =
         rtltest::randomInputs(seed, uint32_t(core.inputAxons.size()), steps);
     auto rep =
@@ -157,14 +179,21 @@ int main(int argc, char **argv) {
               (unsigned long long)cycles, (unsigned long long)reference,
               (unsigned long long)inputSpikes);
   if (profile->isa.programmable)
-    std::printf("%llu random programs (profile '%s')\n",
-                (unsigned long long)programs, profile->name.c_str());
+    std::printf("%llu random programs (profile '%s') with %llu LUT "
+                "instructions; %llu LUT slots in updates, idle ones included\n",
+                (unsigned long long)programs, profile->name.c_str(),
+                (unsigned long long)luts, (unsigned long long)lutSlots);
   std::printf("%.2f s: %.3g lockstep steps/s, %.3g RTL cycles/s (with the "
               "reference and the state reads)\n",
               seconds, double(totalSteps) / seconds, double(cycles) / seconds);
   if (programs < minPrograms) {
     std::printf("fewer random programs than --min-programs %llu\n",
                 (unsigned long long)minPrograms);
+    return 1;
+  }
+  if (luts < minLuts) {
+    std::printf("fewer LUT instructions than --min-luts %llu\n",
+                (unsigned long long)minLuts);
     return 1;
   }
   return mismatches == 0 ? 0 : 1;

@@ -5,8 +5,8 @@
 // loihi2 profile at configure time): loads a program's code and header,
 // then runs one compartment update per call, start/done on one clock.
 // create() refuses, with the reason, a profile or program the RTL cannot
-// run: a longer program than its instruction memory, or a cost class priced
-// at zero cycles (a slot lasts at least one clock).
+// run: limits above the build's (instructions, words, lookup tables and
+// their entries) or other cycle prices per cost class than the build's.
 //
 //===----------------------------------------------------------------------===//
 #ifndef CAJAL_RTL_PROGRAMUNIT_H

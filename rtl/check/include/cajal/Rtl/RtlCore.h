@@ -48,6 +48,8 @@ struct RtlBuild {
   uint32_t stateWords = 0;   ///< state words per compartment
   uint32_t paramWords = 0;   ///< parameter words per compartment
   uint32_t constants = 0;    ///< constants per program
+  uint32_t tables = 0;       ///< lookup tables per program
+  uint32_t tableEntries = 0; ///< entries of one program's tables together
 };
 
 /// What a core's update unit is loaded with: the distinct programs its
@@ -118,9 +120,9 @@ Status checkRtlProfile(const chip::Profile &profile);
 
 /// Check that the build matching `profile` can run every program of
 /// `image` (resolved): each program within its instruction, register and
-/// word tables, and each core's distinct programs within its program
-/// table. The error names the population (or core), the program and what
-/// exceeds what.
+/// word tables and its lookup tables within the table descriptors and
+/// entries, and each core's distinct programs within its program table. The
+/// error names the population (or core), the program and what exceeds what.
 Status checkRtlPrograms(const chip::Image &image,
                         const chip::ResolvedPrograms &resolved,
                         const chip::Profile &profile);
