@@ -113,13 +113,13 @@ TEST(RtlProgramCore, RefusesAProgramLongerThanTheBuild) {
   // A profile that allows 128 instructions runs on the loihi2 build (same
   // timing and sizes), but a 100-instruction program does not fit it.
   chip::Profile profile = loihi2();
-  profile.isa.maxInstructions = 128;
+  profile.isa.maxInstructions = 256;
   ASSERT_TRUE(rtl::checkRtlProfile(profile));
   imagegen::ImageBuilder b(profile);
   b.addCore(std::vector<chip::CompartmentParams>(2));
   chip::Program longer = chip::lifProgram(profile.neuron, chip::LifReset::Zero);
   longer.name = "long-lif";
-  while (longer.code.size() < 100)
+  while (longer.code.size() < 200)
     longer.code.insert(longer.code.begin(), 0); // NOP
   const uint32_t p = b.addProgram(longer);
   b.addProgramPopulation(
@@ -132,12 +132,12 @@ TEST(RtlProgramCore, RefusesAProgramLongerThanTheBuild) {
   const Status s = rtl::checkRtlPrograms(image, *resolved, profile);
   ASSERT_FALSE(s);
   EXPECT_EQ(s.error(),
-            "population \"slow\" runs program \"long-lif\" has 100 "
-            "instructions; the RTL neurocore (profile 'loihi2') holds 64 "
+            "population \"slow\" runs program \"long-lif\" has 200 "
+            "instructions; the RTL neurocore (profile 'loihi2') holds 128 "
             "per program");
   auto rtl = rtl::RtlCore::create(image.cores[0], profile, *resolved, 0);
   ASSERT_FALSE(rtl);
-  EXPECT_NE(rtl.error().find("has 100 instructions"), std::string::npos)
+  EXPECT_NE(rtl.error().find("has 200 instructions"), std::string::npos)
       << rtl.error();
 }
 
