@@ -62,7 +62,7 @@ int main(int argc, char **argv) {
   }
   Status statuses[] = {
       writeOne(dir + "/bad-instruction.cjimg", *loihi2,
-               [](chip::Image &img) { img.programs[0].code[3] = 19; }),
+               [](chip::Image &img) { img.programs[0].code[3] = 20; }),
       writeOne(dir + "/bad-word.cjimg", *loihi2,
                [](chip::Image &img) {
                  img.cores[0].paramWords[2] = int64_t(1) << 40;

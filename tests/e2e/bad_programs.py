@@ -52,7 +52,7 @@ def image(name):
     return os.path.join(WORK, name + ".cjimg")
 
 
-instruction = 'population "exc": program "izhikevich": instruction 3: unknown opcode 19'
+instruction = 'population "exc": program "izhikevich": instruction 3: unknown opcode 20'
 check("bad instruction (run)", ["run", image("bad-instruction"), "--steps", "5", "--spikes-out", spikes],
       ["bad-instruction.cjimg", instruction], [spikes])
 check("bad instruction (inspect)", ["inspect", image("bad-instruction")],
