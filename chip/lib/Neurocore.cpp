@@ -36,7 +36,7 @@ Operand decodeOperand(uint64_t bits) {
 constexpr const char *kMnemonics[kOpcodeCount] = {
     "NOP",   "MOV",   "ADD", "SUB",  "MULSHR", "DECAY", "SHL",
     "SHR",   "MIN",   "MAX", "CLIP", "SAT",    "WRAP",  "CMPGT",
-    "CMPGE", "CMPEQ", "SEL", "REFR", "FIRE", "LUT"};
+    "CMPGE", "CMPEQ", "SEL", "REFR", "FIRE",   "LUT"};
 
 } // namespace
 

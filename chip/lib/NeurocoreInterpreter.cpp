@@ -79,9 +79,8 @@ int64_t lookup(const LookupTable &table, int64_t a) {
   const int64_t low = table.entries[k], high = table.entries[k + 1];
   const Wide step = Wide(high - low) * fraction;
   const Wide rounded =
-      table.shift == 0
-          ? step
-          : (step + (Wide(1) << (table.shift - 1))) >> table.shift;
+      table.shift == 0 ? step
+                       : (step + (Wide(1) << (table.shift - 1))) >> table.shift;
   return low + int64_t(rounded);
 }
 

@@ -2,10 +2,14 @@
 //
 // Runs the discretised network in floating point (cajal/Transforms/
 // FloatEngine.h) and, on the same input, the golden model on the image the
-// compile pipeline makes of the same model; it prints the spike count of
-// every population in both and their agreement (min/max, 1 when both are 0):
-// what quantisation changed. The image is compiled into a temporary file and
-// removed afterwards.
+// compile pipeline makes of the same model; it prints per population the
+// spike counts of both, their agreement (min/max, 1 when both are 0), how
+// many neurons fire as often in both, and how far the chip's spikes are from
+// the float model's (the k-th spike of a neuron against its k-th, the
+// largest and the mean lag in steps): what quantisation changed. The image
+// is compiled into a temporary file and removed afterwards. A model that
+// does not compile for the profile runs in floating point alone, with a
+// note saying why there is no comparison.
 //
 //===----------------------------------------------------------------------===//
 #include "Driver.h"
@@ -24,25 +28,36 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
+#include <map>
 
 using namespace llvm;
 
 namespace cajal::driver {
 namespace {
 
+/// What the golden model did with the image of the model.
+struct QuantizedRun {
+  spikeio::NodeTable nodes;
+  std::vector<spikeio::SpikeRecord> input, spikes;
+  std::vector<uint64_t> counts; ///< per node
+};
+
 /// Compile a copy of `module` to a temporary image and run it on the golden
-/// model with `input`; returns per-population spike counts.
-Result<std::vector<uint64_t>>
-runQuantized(mlir::ModuleOp module, const FloatRequest &request,
-             const std::string &imagePath, spikeio::NodeTable &nodes,
-             std::vector<spikeio::SpikeRecord> &input) {
+/// model with the request's input, recording every population's spikes.
+/// `compiled` says whether the model compiled for the profile (when it did
+/// not, the error says so and the caller runs the float model alone).
+Result<QuantizedRun> runQuantized(mlir::ModuleOp module,
+                                  const FloatRequest &request,
+                                  const std::string &imagePath,
+                                  bool &compiled) {
   mlir::OwningOpRef<mlir::ModuleOp> copy = module.clone();
   CompileOptions options;
   options.profile = request.profile.empty() ? "loihi1" : request.profile;
   options.imagePath = imagePath;
   mlir::PassManager pm(module.getContext());
   buildCompilePipeline(pm, options);
-  if (failed(pm.run(*copy)))
+  compiled = succeeded(pm.run(*copy));
+  if (!compiled)
     return makeError(request.model + ": does not compile for profile " +
                      options.profile + " (errors above)");
   chip::Profile profile;
@@ -53,22 +68,64 @@ runQuantized(mlir::ModuleOp module, const FloatRequest &request,
       golden::GoldenModel::create(*image, profile);
   if (!model)
     return model.takeError();
-  nodes = model->nodes();
+  QuantizedRun run;
+  run.nodes = model->nodes();
   if (!request.inputPath.empty()) {
-    auto spikes = spikeio::readSpikeCsv(request.inputPath, nodes,
+    auto spikes = spikeio::readSpikeCsv(request.inputPath, run.nodes,
                                         spikeio::NodeSet::ExternalSources);
     if (!spikes)
       return spikes.takeError();
-    input = *spikes;
+    run.input = *spikes;
     if (Status s = model->setExternalSpikes(*spikes); !s)
       return makeError(s.error());
   }
-  std::vector<uint64_t> counts;
+  const std::string spikesPath = imagePath + ".spikes.csv";
   emulator::RecordOptions record;
-  record.spikeCounts = &counts;
-  if (Status s = golden::runAndRecord(*model, request.steps, record); !s)
-    return makeError(s.error());
-  return counts;
+  record.spikeCounts = &run.counts;
+  record.spikesPath = spikesPath;
+  record.recordAll = true;
+  Status ran = golden::runAndRecord(*model, request.steps, record);
+  auto spikes =
+      ran ? spikeio::readSpikeCsv(spikesPath, run.nodes,
+                                  spikeio::NodeSet::Populations)
+          : Result<std::vector<spikeio::SpikeRecord>>(makeError(ran.error()));
+  sys::fs::remove(spikesPath);
+  if (!spikes)
+    return spikes.takeError();
+  run.spikes = std::move(*spikes);
+  return run;
+}
+
+/// Per neuron, its spike steps in order.
+using SpikeTrains = std::map<uint32_t, std::vector<uint32_t>>;
+
+/// How far one population's chip spikes are from its float spikes.
+struct Deviation {
+  uint32_t sameCount = 0, neurons = 0;
+  uint32_t largestLag = 0;
+  double meanLag = 0;
+};
+
+Deviation deviation(const SpikeTrains &floatTrains,
+                    const SpikeTrains &chipTrains, uint32_t size) {
+  Deviation d;
+  d.neurons = size;
+  uint64_t pairs = 0, lagSum = 0;
+  static const std::vector<uint32_t> none;
+  for (uint32_t i = 0; i < size; ++i) {
+    auto f = floatTrains.find(i), c = chipTrains.find(i);
+    const std::vector<uint32_t> &a = f == floatTrains.end() ? none : f->second;
+    const std::vector<uint32_t> &b = c == chipTrains.end() ? none : c->second;
+    d.sameCount += a.size() == b.size();
+    for (size_t k = 0; k < std::min(a.size(), b.size()); ++k) {
+      const uint32_t lag = a[k] > b[k] ? a[k] - b[k] : b[k] - a[k];
+      d.largestLag = std::max(d.largestLag, lag);
+      lagSum += lag;
+      ++pairs;
+    }
+  }
+  d.meanLag = pairs ? double(lagSum) / double(pairs) : 0.0;
+  return d;
 }
 
 Status writeFloatSpikes(const std::string &path,
@@ -81,21 +138,38 @@ Status writeFloatSpikes(const std::string &path,
   return spikeio::writeSpikeCsv(path, nodes, records);
 }
 
-void printAgreement(const FloatRun &run, const spikeio::NodeTable &nodes,
-                    const std::vector<uint64_t> &golden) {
+void printAgreement(const FloatRun &run, const QuantizedRun &golden,
+                    const std::vector<uint32_t> &sizes) {
+  std::map<std::string, SpikeTrains> floatTrains, chipTrains;
+  for (const FloatSpike &s : run.spikes)
+    floatTrains[s.node][s.index].push_back(s.step);
+  for (const spikeio::SpikeRecord &s : golden.spikes)
+    chipTrains[golden.nodes.name(s.node)][s.index].push_back(s.step);
   outs() << "  population                  float spikes  golden spikes  "
-            "agreement\n";
+            "agreement  same count  largest lag  mean lag (steps)\n";
   for (size_t p = 0; p < run.populations.size(); ++p) {
-    std::optional<uint32_t> node = nodes.find(run.populations[p]);
+    const std::string &name = run.populations[p];
+    std::optional<uint32_t> node = golden.nodes.find(name);
     const uint64_t f = run.spikeCounts[p];
-    const uint64_t g =
-        node && *node < golden.size() ? golden[*node] : uint64_t(0);
+    const uint64_t g = node && *node < golden.counts.size()
+                           ? golden.counts[*node]
+                           : uint64_t(0);
     const uint64_t hi = std::max(f, g);
     const double agreement = hi == 0 ? 1.0 : double(std::min(f, g)) / hi;
-    outs() << format("  %-24s %15llu %14llu %10.3f\n",
-                     run.populations[p].c_str(), (unsigned long long)f,
-                     (unsigned long long)g, agreement);
+    const Deviation d =
+        deviation(floatTrains[name], chipTrains[name], sizes[p]);
+    outs() << format("  %-24s %15llu %14llu %10.3f  %5u/%-5u %12u %9.2f\n",
+                     name.c_str(), (unsigned long long)f, (unsigned long long)g,
+                     agreement, d.sameCount, d.neurons, d.largestLag,
+                     d.meanLag);
   }
+}
+
+void printFloatCounts(const FloatRun &run) {
+  outs() << "  population                  float spikes\n";
+  for (size_t p = 0; p < run.populations.size(); ++p)
+    outs() << format("  %-24s %15llu\n", run.populations[p].c_str(),
+                     (unsigned long long)run.spikeCounts[p]);
 }
 } // namespace
 
@@ -112,13 +186,16 @@ int runFloatEngine(const FloatRequest &request) {
   if (std::error_code ec =
           sys::fs::createTemporaryFile("cajal-float", "cjimg", imagePath))
     return reportError("cannot create a temporary image: " + ec.message());
-  spikeio::NodeTable nodes;
-  std::vector<spikeio::SpikeRecord> input;
-  Result<std::vector<uint64_t>> golden =
-      runQuantized(*module, request, imagePath.str().str(), nodes, input);
+  bool compiled = false;
+  Result<QuantizedRun> golden =
+      runQuantized(*module, request, imagePath.str().str(), compiled);
   sys::fs::remove(imagePath);
-  if (!golden)
+  if (!golden && compiled)
     return reportError(golden.error());
+  // Without an image, the float model alone: the nodes are the network's
+  // and external input cannot be named against an image's node table.
+  if (!golden && !request.inputPath.empty())
+    return reportError(golden.error() + "; --input needs the image's nodes");
 
   mlir::PassManager pm(&mc.context);
   pm.addPass(createSNNDiscretizeEquations());
@@ -126,21 +203,49 @@ int runFloatEngine(const FloatRequest &request) {
   if (failed(pm.run(*module)))
     return 1;
   std::vector<FloatSpike> floatInput;
-  for (const spikeio::SpikeRecord &s : input)
-    floatInput.push_back({s.step, nodes.name(s.node), s.index});
-  auto run = runFloat(*module->getOps<snn::NetworkOp>().begin(), request.steps,
-                      floatInput);
+  if (golden)
+    for (const spikeio::SpikeRecord &s : golden->input)
+      floatInput.push_back({s.step, golden->nodes.name(s.node), s.index});
+  snn::NetworkOp net = *module->getOps<snn::NetworkOp>().begin();
+  auto run = runFloat(net, request.steps, floatInput);
   if (failed(run))
     return 1;
-  if (!request.spikesOut.empty())
+  std::vector<uint32_t> sizes;
+  for (const std::string &name : run->populations) {
+    uint32_t size = 0;
+    net.walk([&](snn::PopulationOp pop) {
+      if (pop.getSymName() == name)
+        size = uint32_t(pop.getSize());
+    });
+    sizes.push_back(size);
+  }
+  if (!request.spikesOut.empty()) {
+    // Without an image, the network's populations name the nodes.
+    chip::Image populationsOnly;
+    for (size_t p = 0; p < run->populations.size(); ++p) {
+      chip::Population pop;
+      pop.name = run->populations[p];
+      pop.size = sizes[p];
+      populationsOnly.populations.push_back(pop);
+    }
+    const spikeio::NodeTable nodes =
+        golden ? golden->nodes : spikeio::NodeTable(populationsOnly);
     if (Status s = writeFloatSpikes(request.spikesOut, nodes, run->spikes); !s)
       return reportError(s.error());
-  if (!request.quiet) {
-    outs() << "ran " << request.steps
-           << " steps of the discretised network in floating point and of "
-              "its quantised image on the golden model\n";
-    printAgreement(*run, nodes, *golden);
   }
+  if (request.quiet)
+    return 0;
+  if (!golden) {
+    outs() << "ran " << request.steps
+           << " steps of the discretised network in floating point only: "
+           << golden.error() << ", so there is no image to compare with\n";
+    printFloatCounts(*run);
+    return 0;
+  }
+  outs() << "ran " << request.steps
+         << " steps of the discretised network in floating point and of "
+            "its quantised image on the golden model\n";
+  printAgreement(*run, *golden, sizes);
   return 0;
 }
 

@@ -321,9 +321,8 @@ struct Block {
       break;
     case Opcode::Lut: {
       const chip::LookupTable &t = plan.tables[imm];
-      put([&t, a](uint32_t k) CAJAL_INLINE_LAMBDA {
-        return chip::isa::lookup(t, a[k]);
-      });
+      put([&t, a](uint32_t k)
+              CAJAL_INLINE_LAMBDA { return chip::isa::lookup(t, a[k]); });
       break;
     }
     }

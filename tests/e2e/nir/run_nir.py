@@ -171,7 +171,8 @@ def case_subtract(tools, data):
 
 
 def float_counts(tools, model, dt, steps, spikes_in, float_csv=None):
-    """`cajal run MODEL --engine float`: {population: (float, golden, agreement)}."""
+    """`cajal run MODEL --engine float`: {population: (float, golden, agreement,
+    largest lag in steps)}."""
     argv = [tools.tool("cajal"), "run", model, "--engine", "float", "--dt", str(dt),
             "--steps", str(steps), "--input", spikes_in]
     if float_csv:
@@ -183,7 +184,7 @@ def float_counts(tools, model, dt, steps, spikes_in, float_csv=None):
     lines = done.stdout.splitlines()
     header = next(i for i, l in enumerate(lines) if l.split()[:1] == ["population"])
     rows = [line.split() for line in lines[header + 1:]]
-    return {r[0]: (int(r[1]), int(r[2]), float(r[3])) for r in rows}
+    return {r[0]: (int(r[1]), int(r[2]), float(r[3]), int(r[5])) for r in rows}
 
 
 def case_float(tools, data):
@@ -200,7 +201,7 @@ def case_float(tools, data):
                           float_csv)
     with open(float_csv) as f:
         floats = [(int(r["step"]), r["node"], int(r["index"])) for r in csv.DictReader(f)]
-    if floats != golden or counts["1"] != (4, 4, 1.0):
+    if floats != golden or counts["1"] != (4, 4, 1.0, 0):
         fail(f"lif_norse: float engine {floats} {counts} differs from golden {golden}")
     # The CNN and the Braille model: counts per population within 10%.
     rng = random.Random(3)
@@ -212,10 +213,10 @@ def case_float(tools, data):
         (t, "input", i) for t in range(300) for i in range(12) if rng.random() < 0.15])
     counts.update(float_counts(tools, os.path.join(data, "braille_noDelay_bias_zero.nir"),
                                1e-4, 300, braille_in))
-    for pop, (f, g, agreement) in counts.items():
+    for pop, (f, g, agreement, _) in counts.items():
         if f + g > 0 and agreement < 0.9:
             fail(f"population {pop}: float {f} vs golden {g} spikes")
-    if not any(f + g > 0 for f, g, _ in counts.values()):
+    if not any(f + g > 0 for f, g, _, _ in counts.values()):
         fail("no population spiked in either engine")
 
 

@@ -1,10 +1,10 @@
 //===- ImageProgramsTest.cpp - Programs and parameter words in images -----===//
 //
-// Image format version 4 stores the programs table (with lookup tables), each population's
-// program and each core's parameter words: these tests write and read them
-// back (file, streaming writer, JSON), refuse every bad program and every
-// bad parameter word with a message of its own, and feed the reader hostile
-// counts in the new sections.
+// Image format version 4 stores the programs table (with lookup tables), each
+// population's program and each core's parameter words: these tests write and
+// read them back (file, streaming writer, JSON), refuse every bad program and
+// every bad parameter word with a message of its own, and feed the reader
+// hostile counts in the new sections.
 //
 //===----------------------------------------------------------------------===//
 
@@ -80,9 +80,9 @@ TEST_F(ImageProgramsTest, LookupTablesRoundTripInFileAndJson) {
   Program &p = image.programs[0];
   p.tables = {LookupTable{-8, 2, {10, INT32_MIN, INT32_MAX}},
               LookupTable{INT64_MIN, 46, {1, 2, 3, 4}}};
-  p.code.push_back(isa::encode(isa::instruction(
-      isa::Opcode::Lut, isa::reg(0), isa::state(0), isa::none(), isa::none(),
-      1)));
+  p.code.push_back(
+      isa::encode(isa::instruction(isa::Opcode::Lut, isa::reg(0), isa::state(0),
+                                   isa::none(), isa::none(), 1)));
   const std::string path = dir.file("t.cjimg");
   ASSERT_TRUE(bool(writeImage(image, profile, path)));
   Result<Image> back = readImage(path, profile);
@@ -90,7 +90,8 @@ TEST_F(ImageProgramsTest, LookupTablesRoundTripInFileAndJson) {
   EXPECT_EQ(back->programs, image.programs);
   std::ostringstream os;
   printImageJson(*back, profile, os);
-  const nlohmann::json t = nlohmann::json::parse(os.str())["programs"][0]["tables"];
+  const nlohmann::json t =
+      nlohmann::json::parse(os.str())["programs"][0]["tables"];
   ASSERT_EQ(t.size(), 2u);
   EXPECT_EQ(t[0]["origin"], -8);
   EXPECT_EQ(t[0]["shift"], 2);
@@ -103,8 +104,9 @@ TEST_F(ImageProgramsTest, LookupTablesRoundTripInFileAndJson) {
   back->profileFingerprint = small.fingerprint();
   const Status refused = validate(*back, small);
   ASSERT_FALSE(bool(refused));
-  EXPECT_TRUE(has(refused.error(), "program \"izhikevich\": declares 7 "
-                                   "lookup table entries; the profile allows 6"))
+  EXPECT_TRUE(has(refused.error(),
+                  "program \"izhikevich\": declares 7 "
+                  "lookup table entries; the profile allows 6"))
       << refused.error();
 }
 

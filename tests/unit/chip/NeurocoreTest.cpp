@@ -316,21 +316,22 @@ TEST(NeurocoreArithmeticTest, LookupAgainstOracleOnRandomTables) {
     for (size_t k = 0; k < entries; ++k)
       t.entries.push_back(k % 3 == 0 ? (rng() % 2 ? INT32_MAX : INT32_MIN)
                                      : int32_t(rng()));
-    t.origin = int64_t(rng() % 2 ? int64_t(rng() % 20000) - 10000
-                                 : spread(rng) >> 2);
+    t.origin =
+        int64_t(rng() % 2 ? int64_t(rng() % 20000) - 10000 : spread(rng) >> 2);
     one.setTables({t});
     // Around the nodes, between them, and anywhere.
     const Wide span = Wide(entries - 1) << t.shift;
     for (int j = 0; j < 8; ++j) {
-      const Wide near = Wide(t.origin) + Wide(rng() % entries) * pow2w(t.shift) +
+      const Wide near = Wide(t.origin) +
+                        Wide(rng() % entries) * pow2w(t.shift) +
                         Wide(int64_t(rng() % 7) - 3);
-      const int64_t a =
-          j < 4 ? int64_t(std::max<Wide>(INT64_MIN,
-                                         std::min<Wide>(INT64_MAX, near)))
-          : j < 7 ? int64_t(std::min<Wide>(
-                        INT64_MAX, Wide(t.origin) + Wide(rng() % 1000) *
-                                                        (span / 999 + 1)))
-                  : spread(rng);
+      const Wide between =
+          Wide(t.origin) + Wide(rng() % 1000) * (span / 999 + 1);
+      int64_t a = spread(rng);
+      if (j < 4)
+        a = int64_t(std::clamp<Wide>(near, INT64_MIN, INT64_MAX));
+      else if (j < 7)
+        a = int64_t(std::min<Wide>(INT64_MAX, between));
       ASSERT_EQ(one.run(unary(Opcode::Lut, 0), a), oracleLookup(t, a))
           << "table origin " << t.origin << " shift " << unsigned(t.shift)
           << " entries " << entries << " at " << a;
@@ -657,6 +658,11 @@ TEST(NeurocoreCostTest, EverySlotIssuesAtItsClassPrice) {
 // (c) The validator: one row per refusal
 //===----------------------------------------------------------------------===//
 
+/// Tables the validator refuses (named constants: clang-format versions
+/// disagree on braced tables inside a lambda).
+const LookupTable kOneEntryTable{0, 0, {7}};
+const LookupTable kTooWideTable{0, 47, {1, 2}};
+
 /// A valid base program for loihi2: state s0 v, s1 counter; p0, p1;
 /// c0; code of four instructions that the rows replace.
 Program validBase() {
@@ -896,10 +902,10 @@ std::vector<BadCase> badCases() {
        "declares 2050 lookup table entries; the profile allows 2048 "
        "(isa.maxTableEntries)"},
       {"table of one entry",
-       [](Program &p, Profile &) { p.tables = {LookupTable{0, 0, {7}}}; },
+       [](Program &p, Profile &) { p.tables.assign(1, kOneEntryTable); },
        "lookup table t0 has 1 entries; a table has at least 2"},
       {"table segment too wide",
-       [](Program &p, Profile &) { p.tables = {LookupTable{0, 47, {1, 2}}}; },
+       [](Program &p, Profile &) { p.tables.assign(1, kTooWideTable); },
        "lookup table t0 segment shift 47 outside 0..46"},
       {"table past the 64-bit range",
        [](Program &p, Profile &) {

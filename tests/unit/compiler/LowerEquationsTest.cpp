@@ -208,15 +208,14 @@ TEST(LowerEquationsTest, RefusesWhatTheInstructionSetCannotDo) {
   // Nine functions of x: one table too many for loihi2's eight.
   std::string nine;
   for (int k = 0; k < 9; ++k)
-    nine += "%c" + std::to_string(k) + " = arith.constant " +
-            std::to_string(k + 1) + ".0 : f64\n %s" + std::to_string(k) +
-            " = arith.mulf %x, %c" + std::to_string(k) + " : f64\n %e" +
-            std::to_string(k) + " = math.exp %s" + std::to_string(k) +
-            " : f64\n" +
-            (k ? " %t" + std::to_string(k) + " = arith.addf %t" +
-                     std::to_string(k - 1) + ", %e" + std::to_string(k) +
-                     " : f64\n"
-               : " %t0 = arith.addf %e0, %i : f64\n");
+    nine +=
+        "%c" + std::to_string(k) + " = arith.constant " +
+        std::to_string(k + 1) + ".0 : f64\n %s" + std::to_string(k) +
+        " = arith.mulf %x, %c" + std::to_string(k) + " : f64\n %e" +
+        std::to_string(k) + " = math.exp %s" + std::to_string(k) + " : f64\n" +
+        (k ? " %t" + std::to_string(k) + " = arith.addf %t" +
+                 std::to_string(k - 1) + ", %e" + std::to_string(k) + " : f64\n"
+           : " %t0 = arith.addf %e0, %i : f64\n");
   nine += " snn.yield %t8 : f64";
   for (const Case &c : std::vector<Case>{
            {"%p = arith.mulf %x, %i : f64\n %e = math.exp %p : f64\n "
@@ -263,10 +262,9 @@ TEST(LowerEquationsTest, HodgkinHuxleyRatesAreReadFromTables) {
   ASSERT_TRUE(p->module) << p->diagnostics;
   // c_m, g_na, g_k, g_l, e_na, e_k, e_l, i_bias.
   const std::vector<double> neuron = {1.0, 120, 36, 0.3, 50, -77, -54.387, 10};
-  auto lowered =
-      lowerEquationModel(p->model(), {neuron}, {-65.0, 0.0529, 0.5961, 0.3177},
-                         -100, 100, equationInputFractionBits(100),
-                         test::loihi2());
+  auto lowered = lowerEquationModel(
+      p->model(), {neuron}, {-65.0, 0.0529, 0.5961, 0.3177}, -100, 100,
+      equationInputFractionBits(100), test::loihi2());
   ASSERT_TRUE(succeeded(lowered)) << p->diagnostics;
   // alpha and beta of each gate: six tables of V sharing loihi2's 2048
   // entries, each over V's declared range.

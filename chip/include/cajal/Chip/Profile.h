@@ -122,8 +122,7 @@ struct IsaLimits {
   /// Lookup tables (LUT): per program, and their entries together.
   unsigned maxTables = 0, maxTableEntries = 0;
   /// Cycles and energy of one instruction, by cost class.
-  unsigned aluCycles = 0, multiplyCycles = 0, spikeCycles = 0,
-           lookupCycles = 0;
+  unsigned aluCycles = 0, multiplyCycles = 0, spikeCycles = 0, lookupCycles = 0;
   double aluPJ = 0, multiplyPJ = 0, spikePJ = 0, lookupPJ = 0;
 };
 
