@@ -30,6 +30,8 @@
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/TypeSwitch.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
 #include <cmath>
@@ -980,6 +982,35 @@ LogicalResult lowerEquationPopulations(MappedNetwork &mapped,
     pop.programWords = std::move(lowered->paramWords);
   }
   return success();
+}
+
+std::string describeEquationFormats(const mapping::EquationFormats &eq,
+                                    const chip::Program &program) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << "model @" << eq.model << ": " << eq.solver << ", step "
+     << llvm::format("%g", eq.step) << "; states";
+  for (const StateFormat &s : eq.states)
+    os << " " << s.name << " (2^-" << s.fractionBits << ", "
+       << (s.clipped ? "clipped" : "overflow impossible") << ")";
+  if (!eq.tables.empty()) {
+    const auto worst =
+        std::max_element(eq.tables.begin(), eq.tables.end(),
+                         [](const TableFormat &a, const TableFormat &b) {
+                           return a.maxError / std::max(a.largest, 1e-300) <
+                                  b.maxError / std::max(b.largest, 1e-300);
+                         });
+    size_t entries = 0;
+    for (const TableFormat &t : eq.tables)
+      entries += t.entries;
+    os << "; " << eq.tables.size() << " lookup tables of " << entries
+       << " entries, largest error " << llvm::format("%.3g", worst->maxError)
+       << " (table " << worst->table << ", " << worst->value << ", of "
+       << worst->variable << ", largest value "
+       << llvm::format("%.4g", worst->largest) << ")";
+  }
+  os << "; " << program.code.size() << " instructions";
+  return text;
 }
 
 FailureOr<LoweredModel> lowerEquationModel(

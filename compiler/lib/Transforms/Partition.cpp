@@ -35,6 +35,11 @@ struct SNNPartition : public cajal::impl::SNNPartitionBase<SNNPartition> {
     if (failed(mapped) || failed(lowerEquationPopulations(*mapped, *loaded)) ||
         failed(checkCompartments(*mapped, *loaded)))
       return signalPassFailure();
+    for (auto [p, pop] : llvm::enumerate(mapped->network.populations))
+      if (const mapping::EquationFormats *eq = pop.equationFormats.get())
+        mapped->populations[p].emitRemark()
+            << "population \"" << pop.name
+            << "\": " << describeEquationFormats(*eq, *pop.equationProgram);
     mapping::PartitionOptions options;
     options.packSlices = pack;
     Result<mapping::Partitioning> part =

@@ -9,6 +9,7 @@
 // RUN: FileCheck %s --check-prefix=IZ --input-file %t.iz.json
 // RUN: cajal compile %S/../../../examples/hh.mlir -o %t.hh.cjimg --profile loihi2 --report %t.hh.json
 // RUN: FileCheck %s --check-prefix=HH --input-file %t.hh.json
+// RUN: cajal compile %S/../../../examples/hh.mlir -o %t.hh2.cjimg --profile loihi2 --verbose 2>&1 | FileCheck %s --check-prefix=VERBOSE
 
 // CHECK: "name": "alif",
 // CHECK: "equations": {
@@ -57,3 +58,6 @@
 // HH-NEXT: "value": "arith.mulf at {{.*}}hh.mlir:85:13",
 // HH-NOT: "table": 6,
 // HH: "instructions":
+
+// `--verbose` says the same in one line per population.
+// VERBOSE: remark: population "hh": model @hodgkin_huxley: euler, step 0.01; states v (2^-23, clipped) m (2^-30, clipped) h (2^-30, clipped) n (2^-30, clipped); 6 lookup tables of 1926 entries, largest error 0.00134 (table 1, arith.mulf at {{.*}}hh.mlir:55:13, of v, largest value 27.96); 86 instructions

@@ -89,6 +89,12 @@ mlir::FailureOr<LoweredModel> lowerEquationModel(
 mlir::LogicalResult lowerEquationPopulations(MappedNetwork &mapped,
                                              const chip::Profile &profile);
 
+/// One line on what the lowering chose for a population (`cajal compile
+/// --verbose` prints it): solver and step, each state's format and whether
+/// it is clipped, the lookup tables and their largest error, the length.
+std::string describeEquationFormats(const mapping::EquationFormats &formats,
+                                    const chip::Program &program);
+
 } // namespace cajal
 
 #endif // CAJAL_TRANSFORMS_LOWEREQUATIONS_H
