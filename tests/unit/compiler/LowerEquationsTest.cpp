@@ -245,6 +245,27 @@ TEST(LowerEquationsTest, RefusesWhatTheInstructionSetCannotDo) {
     EXPECT_NE(p->diagnostics.find(c.expected), std::string::npos)
         << p->diagnostics;
   }
+  // One table serves a population: a parameter inside it must agree.
+  {
+    std::string text = header + "%p = arith.mulf %x, %k : f64\n %e = math.exp "
+                                "%p : f64\n %s = arith.addf %e, %i : f64\n "
+                                "snn.yield %s : f64\n}";
+    text.replace(text.find("RANGE"), 5, "[-1.0, 1.0]");
+    auto p = parse(text);
+    ASSERT_TRUE(p->module) << text;
+    auto same = lowerEquationModel(p->model(), {{2.0}, {2.0}}, {0.0}, -1, 1, 29,
+                                   test::loihi2());
+    EXPECT_TRUE(succeeded(same)) << p->diagnostics;
+    auto differ = lowerEquationModel(p->model(), {{2.0}, {3.0}}, {0.0}, -1, 1,
+                                     29, test::loihi2());
+    EXPECT_TRUE(failed(differ));
+    EXPECT_NE(p->diagnostics.find(
+                  "'math.exp' op is read from a lookup table, which the "
+                  "neurons of a population share, but it depends on a "
+                  "parameter that differs between them"),
+              std::string::npos)
+        << p->diagnostics;
+  }
   // loihi1 runs the LIF family only.
   auto p = discretisedExample("izhikevich-patterns.mlir");
   ASSERT_TRUE(p->module);
