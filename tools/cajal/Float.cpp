@@ -79,20 +79,11 @@ Result<QuantizedRun> runQuantized(mlir::ModuleOp module,
     if (Status s = model->setExternalSpikes(*spikes); !s)
       return makeError(s.error());
   }
-  const std::string spikesPath = imagePath + ".spikes.csv";
   emulator::RecordOptions record;
   record.spikeCounts = &run.counts;
-  record.spikesPath = spikesPath;
-  record.recordAll = true;
-  Status ran = golden::runAndRecord(*model, request.steps, record);
-  auto spikes =
-      ran ? spikeio::readSpikeCsv(spikesPath, run.nodes,
-                                  spikeio::NodeSet::Populations)
-          : Result<std::vector<spikeio::SpikeRecord>>(makeError(ran.error()));
-  sys::fs::remove(spikesPath);
-  if (!spikes)
-    return spikes.takeError();
-  run.spikes = std::move(*spikes);
+  record.spikes = &run.spikes;
+  if (Status s = golden::runAndRecord(*model, request.steps, record); !s)
+    return makeError(s.error());
   return run;
 }
 
@@ -138,8 +129,7 @@ Status writeFloatSpikes(const std::string &path,
   return spikeio::writeSpikeCsv(path, nodes, records);
 }
 
-void printAgreement(const FloatRun &run, const QuantizedRun &golden,
-                    const std::vector<uint32_t> &sizes) {
+void printAgreement(const FloatRun &run, const QuantizedRun &golden) {
   std::map<std::string, SpikeTrains> floatTrains, chipTrains;
   for (const FloatSpike &s : run.spikes)
     floatTrains[s.node][s.index].push_back(s.step);
@@ -157,7 +147,7 @@ void printAgreement(const FloatRun &run, const QuantizedRun &golden,
     const uint64_t hi = std::max(f, g);
     const double agreement = hi == 0 ? 1.0 : double(std::min(f, g)) / hi;
     const Deviation d =
-        deviation(floatTrains[name], chipTrains[name], sizes[p]);
+        deviation(floatTrains[name], chipTrains[name], run.sizes[p]);
     outs() << format("  %-24s %15llu %14llu %10.3f  %5u/%-5u %12u %9.2f\n",
                      name.c_str(), (unsigned long long)f, (unsigned long long)g,
                      agreement, d.sameCount, d.neurons, d.largestLag,
@@ -206,26 +196,17 @@ int runFloatEngine(const FloatRequest &request) {
   if (golden)
     for (const spikeio::SpikeRecord &s : golden->input)
       floatInput.push_back({s.step, golden->nodes.name(s.node), s.index});
-  snn::NetworkOp net = *module->getOps<snn::NetworkOp>().begin();
-  auto run = runFloat(net, request.steps, floatInput);
+  auto run = runFloat(*module->getOps<snn::NetworkOp>().begin(), request.steps,
+                      floatInput);
   if (failed(run))
     return 1;
-  std::vector<uint32_t> sizes;
-  for (const std::string &name : run->populations) {
-    uint32_t size = 0;
-    net.walk([&](snn::PopulationOp pop) {
-      if (pop.getSymName() == name)
-        size = uint32_t(pop.getSize());
-    });
-    sizes.push_back(size);
-  }
   if (!request.spikesOut.empty()) {
     // Without an image, the network's populations name the nodes.
     chip::Image populationsOnly;
     for (size_t p = 0; p < run->populations.size(); ++p) {
       chip::Population pop;
       pop.name = run->populations[p];
-      pop.size = sizes[p];
+      pop.size = run->sizes[p];
       populationsOnly.populations.push_back(pop);
     }
     const spikeio::NodeTable nodes =
@@ -245,7 +226,7 @@ int runFloatEngine(const FloatRequest &request) {
   outs() << "ran " << request.steps
          << " steps of the discretised network in floating point and of "
             "its quantised image on the golden model\n";
-  printAgreement(*run, *golden, sizes);
+  printAgreement(*run, *golden);
   return 0;
 }
 

@@ -382,6 +382,8 @@ void Engine::send(uint32_t node, uint32_t index, uint32_t step) {
 FloatRun Engine::run(uint32_t steps) {
   FloatRun out;
   out.populations.assign(names.begin(), names.begin() + pops.size());
+  for (const Neurons &n : pops)
+    out.sizes.push_back(uint32_t(n.u.size()));
   out.spikeCounts.assign(pops.size(), 0);
   std::vector<std::pair<uint32_t, uint32_t>> fired;
   std::vector<double> args, old, next;

@@ -188,7 +188,8 @@ LogicalResult Lowering::classify(Region &region, ArrayRef<bool> argIsDynamic) {
       continue;
     }
     Value root;
-    bool several = false, table = hasNoInstruction(op, dynamic);
+    const bool noInstruction = hasNoInstruction(op, dynamic);
+    bool several = false, table = noInstruction;
     for (Value v : op.getOperands()) {
       if (!dynamic.lookup(v))
         continue;
@@ -200,7 +201,7 @@ LogicalResult Lowering::classify(Region &region, ArrayRef<bool> argIsDynamic) {
     soleRoot[r] = several ? Value() : root;
     if (table)
       needsTable.insert(r);
-    if (hasNoInstruction(op, dynamic) && several)
+    if (noInstruction && several)
       return fail(&op, "of values that depend on more than one changing "
                        "value has no fixed-point form: a lookup table holds "
                        "a function of one state or of the input");
@@ -318,10 +319,13 @@ FailureOr<Interval> Lowering::tabulate(Value w, const EquationTape &tape,
     return values[tape.slot(w)];
   };
   const double width = std::ldexp(1.0, int(shift) - fx);
+  // x in the model's units of a raw value, and the raw value of node k.
+  auto real = [fx](int64_t raw) { return std::ldexp(double(raw), -fx); };
+  auto node = [lo, shift](uint64_t k) { return lo + int64_t(k << shift); };
   std::vector<double> exact;
   double largest = 0;
   for (uint64_t k = 0; k <= segments; ++k) {
-    const double xv = std::ldexp(double(lo + int64_t(k << shift)), -fx);
+    const double xv = real(node(k));
     double y = f(xv);
     // A removable singularity (x / (1 - exp(-x)) at 0): its limit.
     if (!std::isfinite(y))
@@ -337,9 +341,7 @@ FailureOr<Interval> Lowering::tabulate(Value w, const EquationTape &tape,
   // it, which halves the largest error of interpolating the exact values.
   std::vector<double> chordError(segments);
   for (uint64_t k = 0; k < segments; ++k) {
-    const double mid =
-        std::ldexp(double(lo + int64_t(k << shift)), -fx) + width / 2;
-    const double y = f(mid);
+    const double y = f(real(node(k)) + width / 2);
     chordError[k] = std::isfinite(y) ? (exact[k] + exact[k + 1]) / 2 - y : 0;
   }
   chip::LookupTable table;
@@ -357,9 +359,8 @@ FailureOr<Interval> Lowering::tabulate(Value w, const EquationTape &tape,
   constexpr unsigned kSamples = 16;
   for (uint64_t k = 0; k < segments; ++k)
     for (unsigned j = 1; j < kSamples; ++j) {
-      const int64_t raw =
-          lo + int64_t(k << shift) + int64_t((uint64_t(j) << shift) / kSamples);
-      const double y = f(std::ldexp(double(raw), -fx));
+      const int64_t raw = node(k) + int64_t((uint64_t(j) << shift) / kSamples);
+      const double y = f(real(raw));
       if (std::isfinite(y))
         maxError = std::max(
             maxError,
@@ -377,8 +378,8 @@ FailureOr<Interval> Lowering::tabulate(Value w, const EquationTape &tape,
   report.variable = variableName(x);
   report.table = unsigned(out.program.tables.size());
   report.entries = table.entries.size();
-  report.lower = std::ldexp(double(lo), -fx);
-  report.upper = std::ldexp(double(lo + int64_t(segments << shift)), -fx);
+  report.lower = real(lo);
+  report.upper = real(node(segments));
   report.segment = width;
   report.fractionBits = fOut;
   report.largest = largest;

@@ -339,13 +339,14 @@ struct Block {
     const unsigned la = magnitudeBits(a, m);
     const unsigned lb = a == b ? la : magnitudeBits(b, m);
     const chip::isa::Rounding r = chip::isa::Rounding(in.mode);
-    if (la > 47 || lb > 47) {
+    const bool wide = la + lb > 61;
+    if (la > 47 || lb > 47 || (wide && r != chip::isa::Rounding::HalfUp)) {
       put([=](uint32_t k) CAJAL_INLINE_LAMBDA {
         return chip::isa::mulShr(a[k], b[k], imm, r);
       });
       return;
     }
-    if (la + lb > 61 && r == chip::isa::Rounding::HalfUp) {
+    if (wide) {
       // The ports are the identity but the product needs more than 64
       // bits (compiled equation models multiply by constants near 2^46):
       // the exact 128-bit product inline, lane by lane.
@@ -353,12 +354,6 @@ struct Block {
       put([=](uint32_t k) CAJAL_INLINE_LAMBDA {
         const __int128 p = __int128(a[k]) * b[k] + half;
         return int64_t(uint64_t(static_cast<unsigned __int128>(p >> imm)));
-      });
-      return;
-    }
-    if (la + lb > 61) {
-      put([=](uint32_t k) CAJAL_INLINE_LAMBDA {
-        return chip::isa::mulShr(a[k], b[k], imm, r);
       });
       return;
     }

@@ -40,6 +40,7 @@ struct FloatSpike {
 struct FloatRun {
   std::vector<FloatSpike> spikes; ///< by step, then population order
   std::vector<std::string> populations;
+  std::vector<uint32_t> sizes;       ///< neurons per population
   std::vector<uint64_t> spikeCounts; ///< per population
 };
 

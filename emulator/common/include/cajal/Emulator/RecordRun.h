@@ -37,6 +37,9 @@ struct RecordOptions {
   /// When set, resized to the population count and incremented by every
   /// spike of every population (recorded or not), for run summaries.
   std::vector<uint64_t> *spikeCounts = nullptr;
+  /// When set, receives every spike of every population (recorded or not),
+  /// by step, as (step, population node, neuron).
+  std::vector<spikeio::SpikeRecord> *spikes = nullptr;
   /// When set, called after every finished step with (steps done, total);
   /// returning false stops the run there (Ctrl-C), with every file complete
   /// up to that step. The driver also draws its progress bar with it.
@@ -84,6 +87,10 @@ Status recordRun(Engine &engine, uint32_t steps, const RecordOptions &options,
     if (options.spikeCounts)
       for (const NeuronSpike &s : spikes)
         ++(*options.spikeCounts)[s.population];
+    if (options.spikes)
+      for (const NeuronSpike &s : spikes)
+        options.spikes->push_back(
+            {t, nodes.populationNode(s.population), s.neuron});
     const Clock::time_point written = Clock::now();
     if (spikeOut) {
       for (const NeuronSpike &s : spikes)
