@@ -6,10 +6,13 @@
 // dx/dt = alpha_x(V) (1 - x) - beta_x(V) x for the gates x = m, h, n, with
 // the rate functions of Hodgkin and Huxley (per ms, V in mV). C = 1 uF/cm^2,
 // g_Na = 120, g_K = 36, g_L = 0.3 mS/cm^2, E_Na = 50, E_K = -77,
-// E_L = -54.387 mV; currents in uA/cm^2. Forward Euler at dt = 0.01 ms. The
-// six rate functions depend on V alone: the compiler samples each into a
-// lookup table over V's range and the program reads them with LUT
-// (docs/models.md says how, and how large the interpolation error is). A
+// E_L = -54.387 mV; currents in uA/cm^2. Exponential Euler (Brian2's
+// method for this model) at dt = 0.01 ms. A gate's step is two functions of
+// V (its rates in expm1(B h) and A expm1(B h) / B), V's step reads
+// expm1(B h) / B of its own coefficient B = -(g_Na m^3 h + g_K n^4 + g_L)
+// / C: the compiler samples each into a lookup table over its argument's
+// range and the program reads them with LUT (docs/models.md says how, and
+// how large the interpolation error is). A
 // spike is V crossing 0 mV upwards (above 0 after a step that began at or
 // below it); the model has no reset.
 //
@@ -30,7 +33,7 @@ snn.neuron_model @hodgkin_huxley
            %h = 0.5961 [0.0, 1.0], %n = 0.3177 [0.0, 1.0])
     params(%c_m = 1.0, %g_na = 120.0, %g_k = 36.0, %g_l = 0.3,
            %e_na = 50.0, %e_k = -77.0, %e_l = -54.387, %i_bias = 0.0)
-    input(%i [-100.0, 100.0]) time_unit 1.0e-3 solver euler
+    input(%i [-100.0, 100.0]) time_unit 1.0e-3 solver exponential_euler
 dynamics {
   %c1 = arith.constant 1.0 : f64
   %c10 = arith.constant 10.0 : f64

@@ -44,12 +44,6 @@ CURRENT_RANGE = {"hh": (0.0, 20.0), "izhikevich": (0.0, 20.0),
                  "alif": (0.0, 3.0), "rf": (0.0, 0.5)}
 
 
-# The solver of Cajal's example where it is not brian_models' default:
-# examples/hh.mlir takes forward Euler steps (exponential Euler of V is not
-# tabulable, docs/models.md), so Brian2 does the same work.
-CAJAL_SOLVER = {"hh": "euler"}
-
-
 def run_one(model, neurons, steps, work):
     """Child process: build, compile and run one model; print JSON."""
     started = time.perf_counter()
@@ -64,7 +58,7 @@ def run_one(model, neurons, steps, work):
     currents = np.linspace(low, high, neurons)
     dt_ms = bm.DEFAULT_DT_MS[model]
     params = bm.model_parameters(model)
-    solver = CAJAL_SOLVER.get(model, bm.DEFAULT_SOLVER[model])
+    solver = bm.DEFAULT_SOLVER[model]
     network, _, spikes, _ = bm.build(model, params, currents, dt_ms, solver)
     network.run(steps * dt_ms * b2.ms)
     spike_count = int(spikes.num_spikes)

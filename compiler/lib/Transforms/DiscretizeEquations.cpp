@@ -394,27 +394,77 @@ SmallVector<Value> ModelStep::rk2(ZeroAwareBuilder &z, ValueRange args) {
   return next;
 }
 
+/// The states and the input (not the parameters) that `v` depends on: the
+/// arguments among `changing` its operations read.
+llvm::SmallDenseSet<Value>
+changingArguments(Value v, const llvm::DenseSet<Value> &changing) {
+  llvm::SmallDenseSet<Value> found;
+  llvm::DenseSet<Value> seen;
+  SmallVector<Value> work{v};
+  while (!work.empty()) {
+    Value x = work.pop_back_val();
+    if (!x || !seen.insert(x).second)
+      continue;
+    if (changing.contains(x))
+      found.insert(x);
+    if (Operation *def = x.getDefiningOp())
+      work.append(def->operand_begin(), def->operand_end());
+  }
+  return found;
+}
+
 SmallVector<Value> ModelStep::exponentialEuler(ZeroAwareBuilder &z,
                                                ValueRange args) {
   IRMapping values;
   SmallVector<Value> f = cloneDerivatives(z.b, body, args, values);
   Value step = z.constant(h), zero = z.constant(0.0);
+  llvm::DenseSet<Value> changing(args.begin(), args.begin() + states);
+  changing.insert(args.back());
   SmallVector<Value> next;
+  const Location at = z.loc;
   for (unsigned j = 0; j < states; ++j) {
     // f_j = A_j + B_j x_j; the other states are free here, read before the
-    // step from the same clone.
+    // step from the same clone. The operations built are named after what
+    // they compute (the fit report names tables by them).
     DegreeAnalysis degrees(body, {j});
+    const std::string x = names[j];
+    z.loc = NameLoc::get(z.b.getStringAttr("d(d" + x + "/dt)/d" + x), at);
     Value slope = differentiate(z, body, j, degrees, values)[j];
-    Value factor = step;
-    if (slope) {
-      Value grown = z.b.create<math::ExpM1Op>(z.loc, z.mul(slope, step));
-      Value isConstant = z.b.create<arith::CmpFOp>(
-          z.loc, arith::CmpFPredicate::OEQ, slope, zero);
-      factor = z.b.create<arith::SelectOp>(z.loc, isConstant, step,
-                                           z.div(grown, slope));
+    z.loc = NameLoc::get(
+        z.b.getStringAttr("the exponential Euler step of " + x), at);
+    if (!slope) {
+      next.push_back(z.add(args[j], z.mul(f[j], step)));
+      continue;
     }
-    next.push_back(z.add(args[j], z.mul(f[j], factor)));
+    Value scaled = z.mul(slope, step);
+    Value grown = z.b.create<math::ExpM1Op>(z.loc, scaled);
+    Value isConstant = z.b.create<arith::CmpFOp>(
+        z.loc, arith::CmpFPredicate::OEQ, slope, zero);
+    // phi = expm1(B_j h) / B_j (h where B_j = 0).
+    Value phi = z.b.create<arith::SelectOp>(z.loc, isConstant, step,
+                                            z.div(grown, slope));
+    // A_j = f_j at x_j = 0.
+    SmallVector<Value> atZero(args.begin(), args.begin() + states);
+    atZero[j] = zero;
+    IRMapping offsetValues;
+    Value offset =
+        cloneDerivatives(z.b, body, withStates(args, atZero), offsetValues)[j];
+    llvm::SmallDenseSet<Value> reads = changingArguments(slope, changing);
+    for (Value v : changingArguments(offset, changing))
+      reads.insert(v);
+    if (reads.size() <= 1) {
+      // x_j + x_j expm1(B_j h) + A_j phi: each term a function of the one
+      // value A_j and B_j read (a gate's rates of V), which a program can
+      // read from a table.
+      next.push_back(
+          z.add(args[j], z.add(z.mul(args[j], grown), z.mul(offset, phi))));
+    } else {
+      // x_j + f_j phi: an error in phi is scaled by the step's change, not
+      // by x_j (V's B_j reads the gates).
+      next.push_back(z.add(args[j], z.mul(f[j], phi)));
+    }
   }
+  z.loc = at;
   return next;
 }
 

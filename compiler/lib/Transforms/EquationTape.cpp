@@ -177,7 +177,21 @@ void EquationTape::execute(llvm::ArrayRef<double> args,
                            llvm::ArrayRef<double> previous, double *s) const {
   for (unsigned i = 0; i < arguments; ++i)
     s[i] = args[i];
-  for (const Instruction &in : tape) {
+  runFrom(0, previous, s);
+}
+
+void EquationTape::evaluateFrom(mlir::Value value, double x,
+                                llvm::ArrayRef<double> previous,
+                                std::vector<double> &values) const {
+  // Slots are the arguments, then one per instruction in order.
+  const uint32_t at = slot(value);
+  values[at] = x;
+  runFrom(at + 1 - arguments, previous, values.data());
+}
+
+void EquationTape::runFrom(size_t first, llvm::ArrayRef<double> previous,
+                           double *s) const {
+  for (const Instruction &in : llvm::ArrayRef(tape).drop_front(first)) {
     const double a = s[in.a], b = s[in.b];
     double r = 0;
     switch (in.code) {

@@ -105,7 +105,7 @@ bool izhikevichStep(double &v, double &u, double a, double b, double c,
 class Engine {
 public:
   LogicalResult build(snn::NetworkOp net, const std::vector<FloatSpike> &in);
-  FloatRun run(uint32_t steps);
+  FloatRun run(uint32_t steps, const FloatStateObserver &observe);
 
 private:
   LogicalResult addPopulation(snn::PopulationOp pop);
@@ -379,7 +379,7 @@ void Engine::send(uint32_t node, uint32_t index, uint32_t step) {
   }
 }
 
-FloatRun Engine::run(uint32_t steps) {
+FloatRun Engine::run(uint32_t steps, const FloatStateObserver &observe) {
   FloatRun out;
   out.populations.assign(names.begin(), names.begin() + pops.size());
   for (const Neurons &n : pops)
@@ -430,6 +430,10 @@ FloatRun Engine::run(uint32_t steps) {
         }
       }
     }
+    if (observe)
+      for (uint32_t p = 0; p < pops.size(); ++p)
+        if (pops[p].model)
+          observe(t, names[p], pops[p].states, pops[p].model->states);
     for (auto [p, i] : fired) {
       out.spikes.push_back(FloatSpike{t, names[p], i});
       ++out.spikeCounts[p];
@@ -450,11 +454,12 @@ FloatRun Engine::run(uint32_t steps) {
 } // namespace
 
 FailureOr<FloatRun> runFloat(snn::NetworkOp net, uint32_t steps,
-                             const std::vector<FloatSpike> &inputs) {
+                             const std::vector<FloatSpike> &inputs,
+                             const FloatStateObserver &observe) {
   Engine engine;
   if (failed(engine.build(net, inputs)))
     return failure();
-  return engine.run(steps);
+  return engine.run(steps, observe);
 }
 
 } // namespace cajal

@@ -69,6 +69,54 @@ int64_t toFixed(double value, int f) {
   return int64_t(std::llround(std::ldexp(value, f)));
 }
 
+/// Segment widths for the tables of `lowered` that spend up to `maxEntries`
+/// entries: the table with the largest interpolation error (relative to
+/// its largest value) halves its segments, which quarters that error, as
+/// long as the entries allow.
+std::vector<unsigned> refinedShifts(const LoweredModel &lowered,
+                                    unsigned maxEntries) {
+  const size_t n = lowered.tables.size();
+  std::vector<unsigned> shifts(n);
+  std::vector<uint64_t> entries(n);
+  std::vector<double> error(n);
+  uint64_t total = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const TableFormat &t = lowered.tables[i];
+    shifts[i] = lowered.program.tables[t.table].shift;
+    entries[i] = t.entries;
+    error[i] = t.maxError / std::max(t.largest, 1e-300);
+    total += entries[i];
+  }
+  while (true) {
+    const size_t worst =
+        size_t(std::max_element(error.begin(), error.end()) - error.begin());
+    // Halved segments: at most 2 (entries - 1) + 1 entries.
+    const uint64_t refined = 2 * entries[worst] - 1;
+    if (shifts[worst] == 0 || error[worst] == 0 ||
+        total - entries[worst] + refined > maxEntries)
+      break;
+    total += refined - entries[worst];
+    entries[worst] = refined;
+    --shifts[worst];
+    error[worst] /= 4;
+  }
+  return shifts;
+}
+
+/// "math.exp at model.mlir:12:3": an operation as the fit report names it.
+std::string opDescription(Operation *op) {
+  std::string text = op->getName().getStringRef().str();
+  Location loc = op->getLoc();
+  if (auto named = dyn_cast<NameLoc>(loc)) {
+    text += " (" + named.getName().str() + ")";
+    loc = named.getChildLoc();
+  }
+  if (auto at = dyn_cast<FileLineColLoc>(loc))
+    text += " at " + at.getFilename().str() + ":" +
+            std::to_string(at.getLine()) + ":" + std::to_string(at.getColumn());
+  return text;
+}
+
 /// Where a value lives while the program runs, and in which format (an i1
 /// is an integer 0 / 1: format 0).
 struct Place {
@@ -81,9 +129,11 @@ public:
   Lowering(snn::NeuronModelOp modelOp,
            const std::vector<std::vector<double>> &neuronParams,
            ArrayRef<double> initialState, Interval inputRange,
-           int inputFractionBits, const chip::Profile &chipProfile)
+           int inputFractionBits, const chip::Profile &chipProfile,
+           std::vector<unsigned> tableShifts = {})
       : model(modelOp), params(neuronParams), initial(initialState),
-        input(inputRange), inputBits(inputFractionBits), profile(chipProfile) {}
+        input(inputRange), inputBits(inputFractionBits), profile(chipProfile),
+        shiftPlan(std::move(tableShifts)) {}
 
   FailureOr<LoweredModel> run();
 
@@ -97,6 +147,12 @@ private:
                                Interval xRange, int xFractionBits,
                                bool dynamicsRegion);
   std::string variableName(Value x);
+  /// The fraction bits of a dynamic value computed in a register.
+  int formatOf(Value v) const {
+    return v.getType().isInteger(1)
+               ? 0
+               : fractionBits(range.lookup(v).magnitude(), kRegisterBits);
+  }
   /// The operands an emitted operation reads: a table's variable, or its
   /// own operands; none for an operation that is not emitted.
   SmallVector<Value, 3> emittedOperands(Operation &op) const;
@@ -129,6 +185,9 @@ private:
   Interval input;
   int inputBits;
   const chip::Profile &profile;
+  /// Each table's segment width 2^shift, when planned (refinedShifts);
+  /// otherwise every table gets an equal share of the entries.
+  std::vector<unsigned> shiftPlan;
   LoweredModel out;
 
   llvm::DenseMap<Value, bool> dynamic;
@@ -145,9 +204,10 @@ private:
   /// Constants that did not fit the constant table: their parameter words.
   std::map<int64_t, uint8_t> spilledConstants;
 
-  /// The one changing value (a dynamic block argument or an snn.previous)
-  /// a dynamic value depends on; null when it depends on several.
-  llvm::DenseMap<Value, Value> soleRoot;
+  /// The one value x a dynamic value is a function of (with parameters): a
+  /// dynamic block argument, an snn.previous, or a value of several of
+  /// them, which is a function of itself.
+  llvm::DenseMap<Value, Value> functionOf;
   /// Dynamic values whose computation needs a table (math, division by x).
   llvm::DenseSet<Value> needsTable;
   llvm::DenseSet<Value> tabulated; ///< read from a lookup table
@@ -172,7 +232,7 @@ LogicalResult Lowering::classify(Region &region, ArrayRef<bool> argIsDynamic) {
   for (BlockArgument arg : region.getArguments()) {
     dynamic[arg] = argIsDynamic[arg.getArgNumber()];
     if (dynamic[arg])
-      soleRoot[arg] = arg;
+      functionOf[arg] = arg;
   }
   for (Operation &op : region.front()) {
     bool d = isa<snn::PreviousOp>(op);
@@ -184,27 +244,30 @@ LogicalResult Lowering::classify(Region &region, ArrayRef<bool> argIsDynamic) {
       continue;
     Value r = op.getResult(0);
     if (isa<snn::PreviousOp>(op)) {
-      soleRoot[r] = r;
+      functionOf[r] = r;
       continue;
     }
-    Value root;
+    Value key;
     const bool noInstruction = hasNoInstruction(op, dynamic);
     bool several = false, table = noInstruction;
     for (Value v : op.getOperands()) {
       if (!dynamic.lookup(v))
         continue;
-      Value vr = soleRoot.lookup(v);
-      several |= !vr || (root && root != vr);
-      root = vr ? vr : root;
+      const Value vk = functionOf.lookup(v);
+      several |= key && key != vk;
+      key = vk;
       table |= needsTable.contains(v);
     }
-    soleRoot[r] = several ? Value() : root;
-    if (table)
-      needsTable.insert(r);
     if (noInstruction && several)
-      return fail(&op, "of values that depend on more than one changing "
-                       "value has no fixed-point form: a lookup table holds "
-                       "a function of one state or of the input");
+      return fail(&op, "of two changing values that are not functions of "
+                       "one value has no fixed-point form: a lookup table "
+                       "holds a function of one value");
+    // A value of several changing values is computed by instructions; what
+    // depends on it alone is a function of it (exp(B h) for a rate B of
+    // several states), read from a table over its range where needed.
+    functionOf[r] = several ? r : key;
+    if (table && !several)
+      needsTable.insert(r);
   }
   // The largest expressions of one value that need a table: some user
   // depends on more (or is the terminator).
@@ -212,11 +275,9 @@ LogicalResult Lowering::classify(Region &region, ArrayRef<bool> argIsDynamic) {
     if (op.getNumResults() != 1 || !needsTable.contains(op.getResult(0)))
       continue;
     Value r = op.getResult(0);
-    if (!soleRoot.lookup(r))
-      continue;
     for (Operation *user : r.getUsers())
       if (user->hasTrait<OpTrait::IsTerminator>() ||
-          soleRoot.lookup(user->getResult(0)) != soleRoot.lookup(r))
+          functionOf.lookup(user->getResult(0)) != functionOf.lookup(r))
         tabulated.insert(r);
   }
   // What the program computes: back from the terminator, stopping at
@@ -228,7 +289,7 @@ LogicalResult Lowering::classify(Region &region, ArrayRef<bool> argIsDynamic) {
       continue;
     if (tabulated.contains(v)) {
       ++plannedTables;
-      work.push_back(soleRoot.lookup(v));
+      work.push_back(functionOf.lookup(v));
       continue;
     }
     if (Operation *def = v.getDefiningOp())
@@ -244,7 +305,7 @@ SmallVector<Value, 3> Lowering::emittedOperands(Operation &op) const {
     if (!needed.contains(r))
       return {};
     if (tabulated.contains(r))
-      return {soleRoot.lookup(r)};
+      return {functionOf.lookup(r)};
   }
   return SmallVector<Value, 3>(op.getOperands());
 }
@@ -257,15 +318,18 @@ std::string Lowering::variableName(Value x) {
   if (auto prev = x.getDefiningOp<snn::PreviousOp>())
     return stateName(cast<BlockArgument>(prev.getState()).getArgNumber()) +
            " before the step";
-  const unsigned k = cast<BlockArgument>(x).getArgNumber();
-  return k < states ? stateName(k) : "input " + model.getInputName().str();
+  if (auto arg = dyn_cast<BlockArgument>(x)) {
+    const unsigned k = arg.getArgNumber();
+    return k < states ? stateName(k) : "input " + model.getInputName().str();
+  }
+  return opDescription(x.getDefiningOp());
 }
 
 FailureOr<Interval> Lowering::tabulate(Value w, const EquationTape &tape,
                                        Interval xRange, int fx,
                                        bool dynamicsRegion) {
   Operation *op = w.getDefiningOp();
-  const Value x = soleRoot.lookup(w);
+  const Value x = functionOf.lookup(w);
   // One table serves every neuron: the parameters it reads must agree.
   SmallVector<Value> work{w};
   llvm::DenseSet<Value> seen;
@@ -297,8 +361,11 @@ FailureOr<Interval> Lowering::tabulate(Value w, const EquationTape &tape,
   const int64_t hi = int64_t(std::ceil(std::ldexp(xRange.hi, fx)));
   const uint64_t span = uint64_t(std::max<int64_t>(hi - lo, 1));
   unsigned shift = 0;
-  while ((uint64_t(budget - 1) << shift) < span)
-    ++shift;
+  if (out.program.tables.size() < shiftPlan.size())
+    shift = shiftPlan[out.program.tables.size()];
+  else
+    while ((uint64_t(budget - 1) << shift) < span)
+      ++shift;
   if (shift > chip::kMaxLookupShift)
     return fail(op, "needs a lookup table over a range too wide for the "
                     "table's segments");
@@ -311,10 +378,16 @@ FailureOr<Interval> Lowering::tabulate(Value w, const EquationTape &tape,
   if (dynamicsRegion)
     args.push_back(0.0);
   auto f = [&](double xv) {
-    if (auto prev = x.getDefiningOp<snn::PreviousOp>())
+    if (auto prev = x.getDefiningOp<snn::PreviousOp>()) {
       previous[cast<BlockArgument>(prev.getState()).getArgNumber()] = xv;
-    else
-      args[cast<BlockArgument>(x).getArgNumber()] = xv;
+    } else if (auto arg = dyn_cast<BlockArgument>(x)) {
+      args[arg.getArgNumber()] = xv;
+    } else {
+      // An operation's result: what follows it is evaluated again.
+      tape.evaluate(args, previous, values);
+      tape.evaluateFrom(x, xv, previous, values);
+      return values[tape.slot(w)];
+    }
     tape.evaluate(args, previous, values);
     return values[tape.slot(w)];
   };
@@ -370,11 +443,7 @@ FailureOr<Interval> Lowering::tabulate(Value w, const EquationTape &tape,
   const auto [low, high] =
       std::minmax_element(table.entries.begin(), table.entries.end());
   TableFormat report;
-  report.value = op->getName().getStringRef().str();
-  if (auto at = dyn_cast<FileLineColLoc>(op->getLoc()))
-    report.value += " at " + at.getFilename().str() + ":" +
-                    std::to_string(at.getLine()) + ":" +
-                    std::to_string(at.getColumn());
+  report.value = opDescription(op);
   report.variable = variableName(x);
   report.table = unsigned(out.program.tables.size());
   report.entries = table.entries.size();
@@ -431,12 +500,14 @@ LogicalResult Lowering::rangeAndEvaluate(Region &region,
       continue;
     Value r = op.getResult(0);
     if (tabulated.contains(r)) {
-      Value x = soleRoot.lookup(r);
+      Value x = functionOf.lookup(r);
       int fx = 0;
       if (auto prev = x.getDefiningOp<snn::PreviousOp>())
         fx = stateBits[cast<BlockArgument>(prev.getState()).getArgNumber()];
+      else if (auto arg = dyn_cast<BlockArgument>(x))
+        fx = argPlaces[arg.getArgNumber()].f;
       else
-        fx = argPlaces[cast<BlockArgument>(x).getArgNumber()].f;
+        fx = formatOf(x);
       FailureOr<Interval> t =
           tabulate(r, tape, range.lookup(x), fx, dynamicsRegion);
       if (failed(t))
@@ -569,10 +640,10 @@ FailureOr<Place> Lowering::operandOf(Value v) {
   if (!dynamic.lookup(v))
     return staticOperand(v, false);
   if (auto table = tableOf.find(v); table != tableOf.end()) {
-    // The table's variable is a state word, the input or an event region's
-    // argument: placed from the start, never released.
+    // The table's variable is held until the table's last reader (see
+    // emitRegion's last uses).
     const Operand d = newReg(v);
-    emit(Opcode::Lut, d, placed.lookup(soleRoot.lookup(v)).operand, none(),
+    emit(Opcode::Lut, d, placed.lookup(functionOf.lookup(v)).operand, none(),
          none(), table->second.index);
     return placed[v] = Place{d, table->second.f};
   }
@@ -635,8 +706,14 @@ LogicalResult Lowering::emitRegion(Region &region, ArrayRef<Place> args) {
   unsigned index = 0;
   for (Operation &op : region.front()) {
     ++index;
-    for (Value v : emittedOperands(op))
-      last[v] = op.hasTrait<OpTrait::IsTerminator>() ? ~0u : index;
+    const unsigned at = op.hasTrait<OpTrait::IsTerminator>() ? ~0u : index;
+    for (Value v : emittedOperands(op)) {
+      last[v] = at;
+      // A table is read where its value is first used: its variable lives
+      // until then.
+      if (tabulated.contains(v))
+        last[functionOf.lookup(v)] = at;
+    }
   }
   index = 0;
   for (Operation &op : region.front()) {
@@ -654,8 +731,7 @@ LogicalResult Lowering::emitRegion(Region &region, ArrayRef<Place> args) {
     // register is held only while it is needed.
     if (tabulated.contains(z))
       continue;
-    const bool flag = z.getType().isInteger(1);
-    const int fz = flag ? 0 : fractionBits(range[z].magnitude(), kRegisterBits);
+    const int fz = formatOf(z);
     SmallVector<Place> in;
     for (Value v : op.getOperands()) {
       if (isa<arith::DivFOp>(op) && v == op.getOperand(1)) {
@@ -741,9 +817,12 @@ LogicalResult Lowering::emitRegion(Region &region, ArrayRef<Place> args) {
       return failure();
     placed[z] = Place{d, fz};
     freeTemps();
-    for (Value v : op.getOperands())
+    for (Value v : op.getOperands()) {
       if (last.lookup(v) == index)
         release(v);
+      if (tabulated.contains(v) && last.lookup(functionOf.lookup(v)) == index)
+        release(functionOf.lookup(v));
+    }
     if (outOfRegisters)
       return model.emitOpError() << "needs more than the " << regOwner.size()
                                  << " registers of profile '" << profile.name
@@ -1020,8 +1099,18 @@ FailureOr<LoweredModel> lowerEquationModel(
     int inputFractionBits, const chip::Profile &profile) {
   if (params.empty())
     return model.emitOpError("has no neuron to lower for");
-  return Lowering(model, params, initial, Interval{inputLower, inputUpper},
-                  inputFractionBits, profile)
+  const Interval inputRange{inputLower, inputUpper};
+  FailureOr<LoweredModel> equalShares =
+      Lowering(model, params, initial, inputRange, inputFractionBits, profile)
+          .run();
+  if (failed(equalShares) || equalShares->tables.empty())
+    return equalShares;
+  // Again, with the entries the equal shares left over given to the tables
+  // that err most.
+  std::vector<unsigned> shifts =
+      refinedShifts(*equalShares, profile.isa.maxTableEntries);
+  return Lowering(model, params, initial, inputRange, inputFractionBits,
+                  profile, std::move(shifts))
       .run();
 }
 

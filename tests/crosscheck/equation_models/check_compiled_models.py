@@ -145,12 +145,13 @@ def main():
         check.compare(f"driven[{k}] (I = {current:g})",
                       chip.get(("driven", k), []), ref[k], lag_limit=1)
 
-    print("Hodgkin-Huxley, forward Euler, dt 0.01 ms, 1 s (100,000 steps; "
+    print("Hodgkin-Huxley, exponential Euler, dt 0.01 ms, 1 s (100,000 steps; "
           "rate functions from lookup tables):")
     chip = cajal_spikes(args.cajal, os.path.join(args.examples, "hh.mlir"),
                         args.work, 100000)
     currents = [0.0, 3.0, 7.0, 10.0, 20.0]
-    ref = brian_steps("hh", currents, 0.01, 1000.0, solver="euler")
+    ref = brian_steps("hh", currents, 0.01, 1000.0,
+                      solver="exponential_euler")
     for k, current in enumerate(currents):
         # Within one step over the first 100 ms (10,000 steps).
         early = sum(1 for step in ref[k] if step < 10000)

@@ -37,13 +37,26 @@
 // IZ: "overflow": "clipped to the declared range"
 
 // HH: "model": "hodgkin_huxley",
-// HH-NEXT: "solver": "euler",
+// HH-NEXT: "solver": "exponential_euler",
 // HH-NEXT: "step": 0.01,
 // HH: "lookupTables": [
 // HH-NEXT: {
 // HH-NEXT: "table": 0,
-// alpha_m = 0.1 (V + 40) / (1 - exp(-(V + 40) / 10)), sampled every 0.5 mV.
-// HH-NEXT: "value": "arith.divf at {{.*}}hh.mlir:46:14",
+// phi = expm1(B h) / B for V, over the range of B = d(dV/dt)/dV, a value
+// of the three gates.
+// HH-NEXT: "value": "arith.select (the exponential Euler step of v) at {{.*}}hh.mlir:{{[0-9]+}}:3",
+// HH-NEXT: "of": "arith.subf (d(dv/dt)/dv) at {{.*}}hh.mlir:{{[0-9]+}}:3",
+// HH-NEXT: "range": [
+// HH-NEXT: -156.3
+// HH-NEXT: 0.69
+// HH-NEXT: ],
+// HH-NEXT: "entries": 158,
+// HH-NEXT: "segment": 1.0,
+// Per gate x: expm1(B_x(V) h) and A_x(V) phi_x(V), tables of V; the
+// entries the equal shares left over halve the segments of the tables
+// that err most.
+// HH: "table": 1,
+// HH-NEXT: "value": "math.expm1 (the exponential Euler step of m) at {{.*}}hh.mlir:{{[0-9]+}}:3",
 // HH-NEXT: "of": "v",
 // HH-NEXT: "range": [
 // HH-NEXT: -100.0,
@@ -51,13 +64,10 @@
 // HH-NEXT: ],
 // HH-NEXT: "entries": 321,
 // HH-NEXT: "segment": 0.5,
-// HH-NEXT: "fractionBits": 26,
-// HH-NEXT: "largestValue": 10.0004
-// HH-NEXT: "interpolationError": 2.6
-// HH: "table": 5,
-// HH-NEXT: "value": "arith.mulf at {{.*}}hh.mlir:85:13",
-// HH-NOT: "table": 6,
+// HH: "table": 6,
+// HH-NEXT: "value": "arith.mulf (the exponential Euler step of n) at {{.*}}hh.mlir:{{[0-9]+}}:3",
+// HH-NOT: "table": 7,
 // HH: "instructions":
 
 // `--verbose` says the same in one line per population.
-// VERBOSE: remark: population "hh": model @hodgkin_huxley: euler, step 0.01; states v (2^-23, clipped) m (2^-30, clipped) h (2^-30, clipped) n (2^-30, clipped); 6 lookup tables of 1926 entries, largest error 0.00134 (table 1, arith.mulf at {{.*}}hh.mlir:55:13, of v, largest value 27.96); 86 instructions
+// VERBOSE: remark: population "hh": model @hodgkin_huxley: exponential_euler, step 0.01; states v (2^-23, clipped) m (2^-30, clipped) h (2^-30, clipped) n (2^-30, clipped); 7 lookup tables of 1924 entries, largest error 7.34e-06 (table 1, math.expm1 (the exponential Euler step of m) at {{.*}}hh.mlir:{{[0-9]+}}:3, of v, largest value 0.244); 79 instructions

@@ -63,23 +63,27 @@ snn.network @net attributes {dt = 1.0e-4 : f64} {
 
 // -----
 
-// exponential_euler: B = df/dx = -1 / tau by differentiation, then
-// x + f(x) expm1(B h) / B, or x + h f(x) where B = 0.
+// exponential_euler: B = df/dx = -1 / tau by differentiation, A = f at
+// x = 0, phi = expm1(B h) / B (h where B = 0); B and A read one changing
+// value at most (here the input), so x + x expm1(B h) + A phi: each term a
+// function of that one value.
 // CHECK-LABEL: snn.neuron_model @expeuler
 // CHECK-SAME: solver exponential_euler step 1.000000e-01 dynamics {
-// CHECK-DAG: %[[MINUS1:.*]] = arith.constant -1.000000e+00 : f64
+// CHECK-DAG: %[[MZERO:.*]] = arith.constant -0.000000e+00 : f64
 // CHECK-DAG: %[[ZERO:.*]] = arith.constant 0.000000e+00 : f64
 // CHECK-DAG: %[[H:.*]] = arith.constant 1.000000e-01 : f64
-// CHECK: %[[NX:.*]] = arith.negf %x : f64
-// CHECK: %[[LEAK:.*]] = arith.divf %[[NX]], %tau : f64
-// CHECK: %[[F:.*]] = arith.addf %[[LEAK]], %i : f64
+// CHECK-DAG: %[[MINUS1:.*]] = arith.constant -1.000000e+00 : f64
 // CHECK: %[[B:.*]] = arith.divf %[[MINUS1]], %tau : f64
 // CHECK: %[[BH:.*]] = arith.mulf %[[B]], %[[H]] : f64
 // CHECK: %[[E:.*]] = math.expm1 %[[BH]] : f64
 // CHECK: %[[ISZERO:.*]] = arith.cmpf oeq, %[[B]], %[[ZERO]] : f64
 // CHECK: %[[Q:.*]] = arith.divf %[[E]], %[[B]] : f64
-// CHECK: %[[FACTOR:.*]] = arith.select %[[ISZERO]], %[[H]], %[[Q]] : f64
-// CHECK: %[[STEP:.*]] = arith.mulf %[[F]], %[[FACTOR]] : f64
+// CHECK: %[[PHI:.*]] = arith.select %[[ISZERO]], %[[H]], %[[Q]] : f64
+// CHECK: %[[LEAK0:.*]] = arith.divf %[[MZERO]], %tau : f64
+// CHECK: %[[A:.*]] = arith.addf %[[LEAK0]], %i : f64
+// CHECK: %[[APHI:.*]] = arith.mulf %[[A]], %[[PHI]] : f64
+// CHECK: %[[XE:.*]] = arith.mulf %x, %[[E]] : f64
+// CHECK: %[[STEP:.*]] = arith.addf %[[XE]], %[[APHI]] : f64
 // CHECK: %[[NEXT:.*]] = arith.addf %x, %[[STEP]] : f64
 // CHECK-NEXT: snn.yield %[[NEXT]] : f64
 snn.neuron_model @expeuler states(%x = 0.0) params(%tau = 10.0) input(%i)
@@ -98,20 +102,27 @@ snn.network @net attributes {dt = 1.0e-4 : f64} {
 
 // exponential_euler on a gating variable m linear in itself with
 // coefficients from the other state v (before the step):
-// dm/dt = a(v) (1 - m) - b m, a(v) = exp(v / 10), so dm/dt / dm = -a(v) - b.
+// dm/dt = a(v) (1 - m) - b m, a(v) = exp(v / 10), so B = -a(v) - b and
+// A = a(v) (1 - 0) - b 0, both of v alone: m + m expm1(B h) + A phi.
 // v has no term in itself: factor h (x + h f, Euler's). d(1 - m)/dm = -1
 // folds to a constant.
 // CHECK-LABEL: snn.neuron_model @gate
 // CHECK-SAME: solver exponential_euler step 1.000000e-01 dynamics {
 // CHECK-DAG: %[[MINUS1:.*]] = arith.constant -1.000000e+00 : f64
+// CHECK-DAG: %[[ZERO:.*]] = arith.constant 0.000000e+00 : f64
 // CHECK-DAG: %[[H:.*]] = arith.constant 1.000000e-01 : f64
 // CHECK: %[[A:.*]] = math.exp %{{.*}} : f64
-// CHECK: %[[FM:.*]] = arith.subf %{{.*}}, %{{.*}} : f64
 // CHECK: %[[NA:.*]] = arith.mulf %[[A]], %[[MINUS1]] : f64
 // CHECK: %[[B:.*]] = arith.subf %[[NA]], %b : f64
 // CHECK: %[[BH:.*]] = arith.mulf %[[B]], %[[H]] : f64
-// CHECK: math.expm1 %[[BH]] : f64
-// CHECK: %[[NEXTM:.*]] = arith.addf %m, %{{.*}} : f64
+// CHECK: %[[E:.*]] = math.expm1 %[[BH]] : f64
+// CHECK: %[[PHI:.*]] = arith.select %{{.*}}, %[[H]], %{{.*}} : f64
+// CHECK: %[[DOWN0:.*]] = arith.mulf %b, %[[ZERO]] : f64
+// CHECK: %[[A0:.*]] = arith.subf %[[A]], %[[DOWN0]] : f64
+// CHECK: %[[APHI:.*]] = arith.mulf %[[A0]], %[[PHI]] : f64
+// CHECK: %[[ME:.*]] = arith.mulf %m, %[[E]] : f64
+// CHECK: %[[STEPM:.*]] = arith.addf %[[ME]], %[[APHI]] : f64
+// CHECK: %[[NEXTM:.*]] = arith.addf %m, %[[STEPM]] : f64
 // CHECK: %[[HV:.*]] = arith.mulf %i, %[[H]] : f64
 // CHECK: %[[NEXTV:.*]] = arith.addf %v, %[[HV]] : f64
 // CHECK-NEXT: snn.yield %[[NEXTM]], %[[NEXTV]] : f64, f64
@@ -130,6 +141,38 @@ dynamics {
 }
 snn.network @net attributes {dt = 1.0e-4 : f64} {
   %p = snn.population @p {model = #snn.model<equations>, params = #snn.equations<@gate, {}>} : !snn.spikes<2>
+}
+
+// -----
+
+// exponential_euler where B reads a state and A the input (a conductance
+// g times v): two changing values, so v + f phi(B), which keeps an error
+// of phi in proportion to the step's change of v. g decays alone: A is
+// -0 / tau, g + g expm1(B h) + A phi.
+// CHECK-LABEL: snn.neuron_model @conductance
+// CHECK: %[[GV:.*]] = arith.mulf %g, %v : f64
+// CHECK: %[[F:.*]] = arith.subf %i, %[[GV]] : f64
+// CHECK: %[[B:.*]] = arith.negf %g : f64
+// CHECK: math.expm1
+// CHECK: %[[PHI:.*]] = arith.select %{{.*}}, %{{.*}}, %{{.*}} : f64
+// CHECK: %[[STEPV:.*]] = arith.mulf %[[F]], %[[PHI]] : f64
+// CHECK: %[[NEXTV:.*]] = arith.addf %v, %[[STEPV]] : f64
+// CHECK: %[[EG:.*]] = math.expm1 %{{.*}} : f64
+// CHECK: %[[GE:.*]] = arith.mulf %g, %[[EG]] : f64
+// CHECK: %[[STEPG:.*]] = arith.addf %[[GE]], %{{.*}} : f64
+// CHECK: %[[NEXTG:.*]] = arith.addf %g, %[[STEPG]] : f64
+// CHECK-NEXT: snn.yield %[[NEXTV]], %[[NEXTG]] : f64, f64
+snn.neuron_model @conductance states(%v = 0.0, %g = 1.0) params(%tau = 5.0)
+    input(%i) time_unit 1.0e-3 solver exponential_euler
+dynamics {
+  %gv = arith.mulf %g, %v : f64
+  %dv = arith.subf %i, %gv : f64
+  %ng = arith.negf %g : f64
+  %dg = arith.divf %ng, %tau : f64
+  snn.derivatives %dv, %dg : f64, f64
+}
+snn.network @net attributes {dt = 1.0e-4 : f64} {
+  %p = snn.population @p {model = #snn.model<equations>, params = #snn.equations<@conductance, {}>} : !snn.spikes<2>
 }
 
 // -----

@@ -218,16 +218,14 @@ TEST(LowerEquationsTest, RefusesWhatTheInstructionSetCannotDo) {
            : " %t0 = arith.addf %e0, %i : f64\n");
   nine += " snn.yield %t8 : f64";
   for (const Case &c : std::vector<Case>{
-           {"%p = arith.mulf %x, %i : f64\n %e = math.exp %p : f64\n "
-            "snn.yield %e : f64",
+           {"%e = arith.divf %x, %i : f64\n snn.yield %e : f64", "[-1.0, 1.0]",
+            "'arith.divf' op of two changing values that are not functions "
+            "of one value has no fixed-point form"},
+           {"%e = math.exp %x : f64\n %d = arith.divf %e, %i : f64\n "
+            "snn.yield %d : f64",
             "[-1.0, 1.0]",
-            "'math.exp' op of values that depend on more than one changing "
-            "value has no fixed-point form"},
-           {"%s = arith.addf %x, %i : f64\n %e = arith.divf %k, %s : f64\n "
-            "snn.yield %e : f64",
-            "[-1.0, 1.0]",
-            "'arith.divf' op of values that depend on more than one changing "
-            "value"},
+            "'arith.divf' op of two changing values that are not functions "
+            "of one value"},
            {nine, "[-1.0, 1.0]",
             "needs 9 lookup tables (functions of one changing value that the "
             "instruction set cannot compute); profile 'loihi2' allows 8 per "
@@ -287,41 +285,51 @@ TEST(LowerEquationsTest, HodgkinHuxleyRatesAreReadFromTables) {
       p->model(), {neuron}, {-65.0, 0.0529, 0.5961, 0.3177}, -100, 100,
       equationInputFractionBits(100), test::loihi2());
   ASSERT_TRUE(succeeded(lowered)) << p->diagnostics;
-  // alpha and beta of each gate: six tables of V sharing loihi2's 2048
-  // entries, each over V's declared range.
+  // Exponential Euler: per gate x, expm1(B_x(V) h) and A_x(V) phi_x(V), two
+  // tables of V; for V, phi(B_V) over the range of B_V = -(g_Na m^3 h +
+  // g_K n^4 + g_L) / C, a value of three states (x + f phi keeps the table's
+  // error proportional to the step's change of V).
   const chip::Program &program = lowered->program;
-  ASSERT_EQ(program.tables.size(), 6u);
-  ASSERT_EQ(lowered->tables.size(), 6u);
+  ASSERT_EQ(program.tables.size(), 7u);
+  ASSERT_EQ(lowered->tables.size(), 7u);
   size_t entries = 0, lookups = 0;
   for (const chip::LookupTable &t : program.tables)
     entries += t.entries.size();
   EXPECT_LE(entries, 2048u);
   for (uint64_t word : program.code)
     lookups += chip::isa::decode(word).op == chip::isa::Opcode::Lut;
-  EXPECT_EQ(lookups, 6u);
+  EXPECT_EQ(lookups, 7u);
+  unsigned ofV = 0;
+  const TableFormat *phiV = nullptr;
   for (const TableFormat &t : lowered->tables) {
-    EXPECT_EQ(t.variable, "v");
-    EXPECT_EQ(t.lower, -100.0);
-    EXPECT_GE(t.upper, 60.0);
-    // Linear interpolation at 0.5 mV: within 1e-4 of the largest value.
-    EXPECT_LE(t.segment, 0.5);
+    if (t.variable == "v") {
+      ++ofV;
+      EXPECT_EQ(t.lower, -100.0);
+      EXPECT_GE(t.upper, 60.0);
+      // Interpolation at 1 mV or finer: within 1e-4 of the largest value.
+      EXPECT_LE(t.segment, 1.0);
+    } else {
+      phiV = &t;
+    }
     EXPECT_LT(t.maxError, 1e-4 * t.largest) << "table " << t.table;
   }
-  // beta_m = 4 exp(-(V + 65) / 18) is largest at -100 mV: 4 e^(35/18).
-  const auto betaM =
-      std::find_if(lowered->tables.begin(), lowered->tables.end(),
-                   [](const TableFormat &t) { return t.largest > 20; });
-  ASSERT_NE(betaM, lowered->tables.end());
-  EXPECT_NEAR(betaM->largest, 4 * std::exp(35.0 / 18), 1e-9);
-  // The table reads as the function, within the error the report gives:
-  // beta_m at -65 mV is 4, at -64.3 mV (between nodes) 4 e^(-0.7/18).
-  const chip::LookupTable &t = program.tables[betaM->table];
-  for (double v : {-65.0, -64.3}) {
-    const int64_t at = std::llround(std::ldexp(v, 23));
+  EXPECT_EQ(ofV, 6u);
+  ASSERT_NE(phiV, nullptr);
+  EXPECT_NE(phiV->variable.find("d(dv/dt)/dv"), std::string::npos)
+      << phiV->variable;
+  // B_V spans -(g_L + g_Na + g_K) / C to -g_L / C (widened by the interval
+  // arithmetic of the subtraction), where phi = expm1(B h) / B.
+  EXPECT_LE(phiV->lower, -156.3);
+  EXPECT_GE(phiV->upper, -0.3);
+  const chip::LookupTable &t = program.tables[phiV->table];
+  const double h = 0.01;
+  for (double b : {-156.0, -10.25, -1.0}) {
+    // B_V's register format: |B_V| < 2^8, 46 - 8 fraction bits.
+    const int64_t raw = std::llround(std::ldexp(b, 46 - 8));
     EXPECT_NEAR(
-        std::ldexp(double(chip::isa::lookup(t, at)), -betaM->fractionBits),
-        4 * std::exp(-(v + 65) / 18), betaM->maxError)
-        << "V = " << v;
+        std::ldexp(double(chip::isa::lookup(t, raw)), -phiV->fractionBits),
+        std::expm1(b * h) / b, phiV->maxError + 1e-9)
+        << "B = " << b;
   }
   EXPECT_TRUE(bool(chip::validateProgram(program, test::loihi2())));
 }

@@ -39,6 +39,13 @@ public:
   /// (the compiler reads the values that depend on parameters alone).
   void evaluate(llvm::ArrayRef<double> args, llvm::ArrayRef<double> previous,
                 std::vector<double> &values) const;
+  /// Evaluate again with `value` (an operation's result) set to `x`: the
+  /// operations after its definition are run again over `values`, which must
+  /// hold an evaluation. A value that depends on `value` alone (and on
+  /// parameters) is then its function at `x`.
+  void evaluateFrom(mlir::Value value, double x,
+                    llvm::ArrayRef<double> previous,
+                    std::vector<double> &values) const;
   /// The slot of a value of the compiled region.
   uint32_t slot(mlir::Value value) const { return slotOf.lookup(value); }
 
@@ -54,6 +61,9 @@ public:
 
 private:
   void execute(llvm::ArrayRef<double> args, llvm::ArrayRef<double> previous,
+               double *slotValues) const;
+  /// Run the tape from its instruction `first` on.
+  void runFrom(size_t first, llvm::ArrayRef<double> previous,
                double *slotValues) const;
 
   unsigned arguments = 0;

@@ -23,8 +23,10 @@
 #include "cajal/Dialect/SNN/SNNOps.h"
 
 #include "mlir/Support/LogicalResult.h"
+#include "llvm/ADT/ArrayRef.h"
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -44,14 +46,23 @@ struct FloatRun {
   std::vector<uint64_t> spikeCounts; ///< per population
 };
 
+/// Called after every step for every population of an equation model with
+/// its name and its neurons' states (neuron i's `perNeuron` states at
+/// i * perNeuron).
+using FloatStateObserver =
+    std::function<void(uint32_t step, const std::string &population,
+                       llvm::ArrayRef<double> states, unsigned perNeuron)>;
+
 /// Run `steps` steps of `net` with `inputs` (spikes of snn.input nodes).
+/// `observe`, when set, sees the equation populations' states every step.
 /// Errors (emitted on the op concerned): a population that is neither
 /// #snn.discrete, #snn.izhikevich nor of a discretised equation model, a
 /// Poisson source or fixed_prob rule
 /// (their random streams are the chip's), an input naming no snn.input or out
 /// of range.
 mlir::FailureOr<FloatRun> runFloat(snn::NetworkOp net, uint32_t steps,
-                                   const std::vector<FloatSpike> &inputs);
+                                   const std::vector<FloatSpike> &inputs,
+                                   const FloatStateObserver &observe = {});
 
 } // namespace cajal
 

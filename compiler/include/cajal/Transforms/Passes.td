@@ -61,8 +61,15 @@ def SNNDiscretizeEquations
       f_j = A_j + B_j x_j with A_j and B_j free of x_j (they may depend on
       the other states, taken before the step, the parameters and the
       input). B_j = d f_j / d x_j is built by differentiating the region's
-      linear operations (no f(1) - f(0) cancellation); then
-      x_j + f_j(x) expm1(B_j h) / B_j, or x_j + h f_j(x) where B_j = 0.
+      linear operations (no f(1) - f(0) cancellation), A_j = f_j at x_j = 0
+      by a clone, and phi_j = expm1(B_j h) / B_j (h where B_j = 0). When
+      B_j and A_j read at most one of the states and the input (a
+      Hodgkin-Huxley gate's rates of V): x_j + x_j expm1(B_j h) + A_j phi_j,
+      each term a function of that one value; otherwise x_j + f_j(x) phi_j,
+      where an error in phi_j (a lookup table of B_j on the chip) is scaled
+      by the step's change, not by x_j. The operations built are named
+      (locations `d(dx/dt)/dx` and `the exponential Euler step of x`) for
+      the fit report.
     - `exact`: f(x) = M x + c with M and c free of the states (parameters
       and input only). c = f(0), M by differentiation; then
       x' = x + G x + g where [[G, g], [0, 0]] = exp(A) - I for the
