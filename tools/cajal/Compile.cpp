@@ -46,6 +46,12 @@ cl::opt<std::string> emitMlir(
     "emit-mlir",
     cl::desc("Also write the final IR (snn and nc dialects) to this file"),
     cl::value_desc("out.mlir"), cl::sub(compileCommand), cl::cat(category()));
+cl::opt<unsigned> calibrateSteps(
+    "calibrate-steps",
+    cl::desc("Give each equation-model state without a declared range the "
+             "range it reaches in this many steps of the float engine "
+             "(snn-calibrate-ranges); 0: none"),
+    cl::init(0), cl::sub(compileCommand), cl::cat(category()));
 cl::opt<bool> verbose("verbose", cl::desc("Print each pass as it runs"),
                       cl::sub(compileCommand), cl::cat(category()));
 
@@ -73,6 +79,7 @@ int runCompile() {
   options.profile = profile;
   options.imagePath = staged.pathFor(outputPath);
   options.fitReportPath = staged.pathFor(reportPath);
+  options.calibrationSteps = calibrateSteps;
   mlir::PassManager pm(&context);
   if (verbose) {
     // The pass manager's IR-printing hooks need a single-threaded context

@@ -43,6 +43,7 @@ nlohmann::ordered_json equationReport(const EquationFormats &eq,
     states.push_back({{"name", s.name},
                       {"fractionBits", s.fractionBits},
                       {"declaredRange", {s.lower, s.upper}},
+                      {"rangeSource", s.rangeSource},
                       {"analysedRange", {s.nextLower, s.nextUpper}},
                       {"overflow", s.clipped ? "clipped to the declared range"
                                              : "proven impossible"}});

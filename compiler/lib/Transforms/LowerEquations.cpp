@@ -31,6 +31,7 @@
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/TypeSwitch.h"
 #include "llvm/Support/Format.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
@@ -147,6 +148,23 @@ private:
                                Interval xRange, int xFractionBits,
                                bool dynamicsRegion);
   std::string variableName(Value x);
+  /// How state k's range was calibrated (snn-calibrate-ranges), if it was.
+  std::optional<std::string> calibrationOf(unsigned k) {
+    auto calibration = model->getAttrOfType<DictionaryAttr>("calibration");
+    if (!calibration)
+      return std::nullopt;
+    auto states = calibration.getAs<ArrayAttr>("states");
+    auto steps = calibration.getAs<IntegerAttr>("steps");
+    auto margin = calibration.getAs<FloatAttr>("margin");
+    if (!states || !steps || !margin ||
+        !llvm::is_contained(states.getValue(), model.getStateNames()[k]))
+      return std::nullopt;
+    return llvm::formatv("calibrated: reached in {0} steps of the float "
+                         "engine, widened by {1} of the span on each side",
+                         steps.getInt(),
+                         llvm::format("%g", margin.getValueAsDouble()))
+        .str();
+  }
   /// The fraction bits of a dynamic value computed in a register.
   int formatOf(Value v) const {
     return v.getType().isInteger(1)
@@ -848,7 +866,8 @@ FailureOr<LoweredModel> Lowering::run() {
       return model.emitOpError()
              << "state '" << cast<StringAttr>(model.getStateNames()[k]).str()
              << "' needs a declared range [lower, upper] for its fixed-point "
-                "format";
+                "format (or one from a float-engine run: "
+                "snn-calibrate-ranges, cajal compile --calibrate-steps N)";
   if (!std::isfinite(input.lo) || !std::isfinite(input.hi))
     return model.emitOpError() << "input '" << model.getInputName()
                                << "' needs a range: declare it on the model";
@@ -925,6 +944,8 @@ FailureOr<LoweredModel> Lowering::run() {
     format.nextLower = r.lo;
     format.nextUpper = r.hi;
     format.clipped = r.lo < declared[k].lo || r.hi > declared[k].hi;
+    if (std::optional<std::string> source = calibrationOf(k))
+      format.rangeSource = *source;
     const int f = fractionBits(declared[k].magnitude(), kRegisterBits);
     // Owned by the state argument, which no register holds: kept to the end.
     const Operand reg = newReg(regions[0]->getArgument(k));

@@ -14,6 +14,11 @@ void cajal::buildCompilePipeline(OpPassManager &pm,
   // Equation models first (a no-op without them): their step follows the
   // networks' dt, as the populations' parameters do in snn-discretize.
   pm.addPass(createSNNDiscretizeEquations());
+  if (options.calibrationSteps > 0) {
+    SNNCalibrateRangesOptions calibration;
+    calibration.steps = options.calibrationSteps;
+    pm.addPass(createSNNCalibrateRanges(calibration));
+  }
   OpPassManager &net = pm.nest<snn::NetworkOp>();
   net.addPass(createSNNDiscretize({options.discretizeMethod}));
   net.addPass(createSNNQuantize({options.profile, options.headroomBits}));

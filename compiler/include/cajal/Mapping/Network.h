@@ -44,6 +44,9 @@ struct StateFormat {
   double lower = 0, upper = 0;         ///< declared range
   double nextLower = 0, nextUpper = 0; ///< the analysis' range of the update
   bool clipped = false; ///< the next value is clipped to the declared range
+  /// Where the declared range came from: "declared" by the model, or
+  /// "calibrated: ..." (snn-calibrate-ranges).
+  std::string rangeSource = "declared";
 };
 
 /// A function of one changing value that the program reads from a lookup

@@ -127,6 +127,33 @@ def SNNDiscretizeEquations
   ];
 }
 
+def SNNCalibrateRanges : Pass<"snn-calibrate-ranges", "::mlir::ModuleOp"> {
+  let summary = "Declare undeclared state ranges from a float-engine run";
+  let description = [{
+    A program's fixed-point formats need every state's range. For each
+    `snn.neuron_model` with a state whose range is not declared, every
+    network using it runs `steps` steps on the float engine (a copy,
+    discretised by `snn-discretize`, removed afterwards); the smallest and
+    largest value the state reached over every neuron and step, widened by
+    `margin` of that span on each side (of the magnitude, at least 1, when
+    the state did not move), becomes its declared range. The model keeps a
+    `calibration` attribute (steps, margin, states) and the fit report says
+    which ranges came from it. Runs after `snn-discretize-equations`; a
+    model whose ranges are all declared is left alone. A run the float
+    engine cannot do (Poisson sources) is an error.
+
+    The range is what this run reached, not a bound: a state outside it
+    saturates at the range's edge (the program clips it, and the fit report
+    says so).
+  }];
+  let options = [
+    Option<"steps", "steps", "unsigned", "1000",
+           "steps of the calibration run">,
+    Option<"margin", "margin", "double", "0.5",
+           "widening on each side, as a fraction of the span reached">
+  ];
+}
+
 def SNNQuantize : Pass<"snn-quantize", "::cajal::snn::NetworkOp"> {
   let summary = "Turn per-step parameters and weights into the chip's integers";
   let description = [{

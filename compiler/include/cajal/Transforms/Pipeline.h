@@ -26,7 +26,10 @@ struct CompileOptions {
   std::string fitReportPath;              ///< JSON fit report; empty: none
   std::string discretizeMethod = "exact"; ///< exact | euler
   unsigned headroomBits = 3;              ///< see snn-quantize
-  bool packSlices = true;                 ///< several slices may share a core
+  /// Steps of the float-engine run that gives undeclared state ranges
+  /// (snn-calibrate-ranges); 0: none, an undeclared range is an error.
+  unsigned calibrationSteps = 0;
+  bool packSlices = true; ///< several slices may share a core
 };
 
 /// Add the compile pipeline to `pm`, which must run on builtin.module.
