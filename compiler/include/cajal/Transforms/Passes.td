@@ -204,6 +204,30 @@ def SNNQuantize : Pass<"snn-quantize", "::cajal::snn::NetworkOp"> {
   ];
 }
 
+def SNNLowerEquations
+    : Pass<"snn-lower-equations", "::cajal::snn::NetworkOp"> {
+  let summary = "Lower each equation population's model to its neurocore "
+                "program, into the IR";
+  let description = [{
+    After `snn-quantize` (which chose the input's units), every population
+    of an equation model (`#snn.equations`, model discretised by
+    `snn-discretize-equations`) is lowered for the profile as the image
+    will be (docs/models.md, "From equations to a program": values of
+    parameters alone computed by the compiler, fixed-point formats from the
+    range analysis, lookup tables, clipping, the program's limits checked)
+    and gets two attributes: `program`, its listing (constants, tables,
+    then one string per instruction, as `cajal inspect --programs` prints
+    them), and `program_formats`, one line with the solver, step, state
+    formats, tables and length (as `cajal compile --verbose` says). A model
+    the profile cannot run is an error naming it. The mapping passes lower
+    again from the model; this pass shows and tests the lowering alone.
+  }];
+  let options = [
+    Option<"profile", "profile", "std::string", "\"loihi1\"",
+           "architecture profile: a name in the profile directory or a path">
+  ];
+}
+
 def SNNPartition : Pass<"snn-partition", "::cajal::snn::NetworkOp"> {
   let summary = "Slice populations so that each slice fits a core";
   let description = [{
