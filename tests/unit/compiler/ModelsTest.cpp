@@ -20,6 +20,7 @@
 #include "cajal/Reference/ReferenceEngine.h"
 #include "cajal/TestSupport/Profiles.h"
 #include "cajal/Transforms/FloatEngine.h"
+#include "cajal/Transforms/LowerEquations.h"
 #include "cajal/Transforms/Passes.h"
 #include "cajal/Transforms/Pipeline.h"
 
@@ -58,16 +59,21 @@ std::unique_ptr<Model> load(const std::string &example) {
 
 using cajal::test::loihi2;
 
-/// The image `cajal compile --profile loihi2` writes, built in memory.
-std::optional<chip::Image> compile(Model &m, const chip::Profile &profile) {
-  mlir::PassManager pm(&m.context);
+/// The image `cajal compile --profile loihi2 [--calibrate-steps N]` writes,
+/// built in memory.
+std::optional<chip::Image> compile(mlir::ModuleOp module,
+                                   const chip::Profile &profile,
+                                   unsigned calibrationSteps = 0) {
+  mlir::PassManager pm(module.getContext());
   CompileOptions options;
   options.profile = "loihi2";
+  options.calibrationSteps = calibrationSteps;
   buildCompilePipeline(pm, options);
-  if (failed(pm.run(*m.module)))
+  if (failed(pm.run(module)))
     return std::nullopt;
-  mlir::FailureOr<MappedNetwork> mapped = buildMappingNetwork(m.net());
-  if (failed(mapped))
+  mlir::FailureOr<MappedNetwork> mapped =
+      buildMappingNetwork(*module.getOps<snn::NetworkOp>().begin());
+  if (failed(mapped) || failed(lowerEquationPopulations(*mapped, profile)))
     return std::nullopt;
   auto part = mapping::partition(mapped->network, profile);
   EXPECT_TRUE(bool(part)) << (part ? "" : part.error());
@@ -138,7 +144,7 @@ TEST(ModelsTest, IzhikevichExampleFollowsDoublePrecision) {
   const chip::Profile profile = loihi2();
   auto compiled = load("izhikevich.mlir");
   ASSERT_TRUE(compiled->module);
-  std::optional<chip::Image> image = compile(*compiled, profile);
+  std::optional<chip::Image> image = compile(*compiled->module, profile);
   ASSERT_TRUE(image);
   auto reference = load("izhikevich.mlir");
   ASSERT_TRUE(reference->module);
@@ -149,7 +155,7 @@ TEST(ModelsTest, AdaptiveLifExampleFollowsDoublePrecisionAndAdapts) {
   const chip::Profile profile = loihi2();
   auto compiled = load("adaptive-lif.mlir");
   ASSERT_TRUE(compiled->module);
-  std::optional<chip::Image> image = compile(*compiled, profile);
+  std::optional<chip::Image> image = compile(*compiled->module, profile);
   ASSERT_TRUE(image);
   auto reference = load("adaptive-lif.mlir");
   ASSERT_TRUE(reference->module);
@@ -164,7 +170,7 @@ TEST(ModelsTest, ImageStoresEachProgramOnceWithItsWords) {
   const chip::Profile profile = loihi2();
   auto iz = load("izhikevich.mlir");
   ASSERT_TRUE(iz->module);
-  std::optional<chip::Image> image = compile(*iz, profile);
+  std::optional<chip::Image> image = compile(*iz->module, profile);
   ASSERT_TRUE(image);
   // rs and fs share b and c, so one program (its initial state) serves both.
   ASSERT_EQ(image->programs.size(), 1u);
@@ -186,7 +192,7 @@ TEST(ModelsTest, ImageStoresEachProgramOnceWithItsWords) {
 
   auto alif = load("adaptive-lif.mlir");
   ASSERT_TRUE(alif->module);
-  image = compile(*alif, profile);
+  image = compile(*alif->module, profile);
   ASSERT_TRUE(image);
   ASSERT_EQ(image->programs.size(), 2u);
   const chip::Population &adaptive = population(*image, "alif");
@@ -207,6 +213,87 @@ TEST(ModelsTest, ImageStoresEachProgramOnceWithItsWords) {
   EXPECT_TRUE(std::equal(lifWords.begin(), lifWords.end(), words.begin()));
   // jump = 1 - exp(-1/200) in units of 2^-16.
   EXPECT_EQ(words[8], std::llround(-std::expm1(-1.0 / 200) * 65536));
+}
+
+/// The built-in LIF family and adaptive LIF beside each other: a clock
+/// drives a LIF population (zero reset, refractory), a current-based LIF
+/// (subtract reset), an adaptive LIF, Izhikevich neurons and a leaky
+/// readout; the LIF population drives the current-based one.
+constexpr const char *kBuiltInNetwork = R"mlir(
+snn.network @mixed attributes {dt = 1.0e-3 : f64} {
+  %clock = snn.periodic_source @clock {period = 7 : i64, phase = 0 : i64} : !snn.spikes<1>
+  %lif = snn.population @lif {model = #snn.model<lif>, params = #snn.continuous<tau_mem = 2.0e-2, v_th = 1.0, t_ref = 2.0e-3, bias = array<f64: 0.8, 1.1, 1.4, 1.7>>} : !snn.spikes<4>
+  %cuba = snn.population @cuba {model = #snn.model<cuba_lif>, params = #snn.continuous<tau_mem = 1.0e-2, tau_syn = 5.0e-3, v_th = 0.5, reset = subtract, bias = 0.4>} : !snn.spikes<3>
+  %alif = snn.population @alif {model = #snn.model<adaptive_lif>, params = #snn.continuous<tau_mem = 2.0e-2, v_th = 1.0, bias = array<f64: 1.5, 2.5>, tau_a = 2.0e-1, beta = 5.0>} : !snn.spikes<2>
+  %out = snn.population @out {model = #snn.model<li>, params = #snn.continuous<tau_mem = 5.0e-2>} : !snn.spikes<2>
+  %iz = snn.population @iz {model = #snn.model<izhikevich>, params = #snn.izhikevich<d = array<f64: 8.0, 2.0>, bias = array<f64: 6.0, 10.0>>} : !snn.spikes<2>
+  snn.projection @clock_lif %clock -> %lif {connectivity = #snn.dense<dense<3.0> : tensor<4x1xf64>>} : !snn.spikes<1> -> !snn.spikes<4>
+  snn.projection @lif_cuba %lif -> %cuba {connectivity = #snn.dense<dense<[[6.0, 2.0, 0.0, 4.0], [2.0, 8.0, 2.0, 0.0], [0.0, 0.0, 12.0, 4.0]]> : tensor<3x4xf64>>} : !snn.spikes<4> -> !snn.spikes<3>
+  snn.projection @clock_alif %clock -> %alif {connectivity = #snn.dense<dense<2.0> : tensor<2x1xf64>>} : !snn.spikes<1> -> !snn.spikes<2>
+  snn.projection @clock_iz %clock -> %iz {connectivity = #snn.dense<dense<4.0> : tensor<2x1xf64>>} : !snn.spikes<1> -> !snn.spikes<2>
+  snn.projection @cuba_out %cuba -> %out {connectivity = #snn.dense<dense<1.0> : tensor<2x3xf64>>} : !snn.spikes<3> -> !snn.spikes<2>
+}
+)mlir";
+
+TEST(ModelsTest, LibraryModelsGiveTheBuiltInSpikes) {
+  mlir::MLIRContext context;
+  context.loadDialect<snn::SNNDialect, nc::NCDialect>();
+  auto discretised = [&](bool expand) {
+    auto module =
+        mlir::parseSourceString<mlir::ModuleOp>(kBuiltInNetwork, &context);
+    EXPECT_TRUE(module);
+    mlir::PassManager pm(&context);
+    pm.nest<snn::NetworkOp>().addPass(createSNNDiscretize());
+    if (expand)
+      pm.addPass(createSNNExpandLibraryModels());
+    EXPECT_TRUE(succeeded(pm.run(*module)));
+    return module;
+  };
+  auto builtIn = discretised(false), library = discretised(true);
+  ASSERT_TRUE(builtIn && library);
+  // Every population became an equation population of a library model.
+  unsigned models = 0;
+  for (auto model : library->getOps<snn::NeuronModelOp>()) {
+    (void)model;
+    ++models;
+  }
+  // lif_zero, lif_subtract, adaptive_lif, li, izhikevich
+  EXPECT_EQ(models, 5u);
+  for (auto pop : (*library->getOps<snn::NetworkOp>().begin())
+                      .getBodyBlock()
+                      ->getOps<snn::PopulationOp>())
+    EXPECT_EQ(pop.getModel(), snn::NeuronModel::Equations)
+        << pop.getSymName().str();
+
+  auto run = [](mlir::ModuleOp module) {
+    return runFloat(*module.getOps<snn::NetworkOp>().begin(), kSteps, {});
+  };
+  mlir::FailureOr<FloatRun> a = run(*builtIn), b = run(*library);
+  ASSERT_TRUE(succeeded(a) && succeeded(b));
+  // The same spikes, step for step.
+  ASSERT_EQ(a->spikeCounts, b->spikeCounts);
+  ASSERT_EQ(a->spikes.size(), b->spikes.size());
+  for (size_t k = 0; k < a->spikes.size(); ++k) {
+    EXPECT_EQ(a->spikes[k].step, b->spikes[k].step) << k;
+    EXPECT_EQ(a->spikes[k].node, b->spikes[k].node) << k;
+    EXPECT_EQ(a->spikes[k].index, b->spikes[k].index) << k;
+  }
+  std::map<std::string, uint64_t> doubleCounts;
+  for (size_t p = 0; p < a->populations.size(); ++p) {
+    if (a->populations[p] != "out") {
+      EXPECT_GT(a->spikeCounts[p], 10u) << a->populations[p];
+      doubleCounts[a->populations[p]] = a->spikeCounts[p];
+    }
+  }
+  // On loihi2 the library network compiles like any equation model (the
+  // ranges of u and v from a float run) and follows double precision.
+  const chip::Profile profile = loihi2();
+  std::optional<chip::Image> image = compile(*library, profile, kSteps);
+  ASSERT_TRUE(image);
+  std::map<std::string, uint64_t> chipCounts = runChip(*image, profile);
+  EXPECT_EQ(chipCounts.at("out"), 0u);
+  chipCounts.erase("out");
+  expectClose(chipCounts, doubleCounts);
 }
 
 } // namespace

@@ -154,6 +154,27 @@ def SNNCalibrateRanges : Pass<"snn-calibrate-ranges", "::mlir::ModuleOp"> {
   ];
 }
 
+def SNNExpandLibraryModels
+    : Pass<"snn-expand-library-models", "::mlir::ModuleOp"> {
+  let summary = "Write the built-in neuron models as equation models";
+  let description = [{
+    After `snn-discretize`, every population of `if`, `lif`, `cuba_lif`,
+    `li` or `adaptive_lif` (`#snn.discrete` parameters) becomes a population
+    of an `snn.neuron_model` of the library, `#snn.model<equations>`, whose
+    per-step equations are the built-in update (docs/neuron-model.md; the
+    source lists them): u, v, the refractory counter `left` and, for
+    `adaptive_lif`, a as states; `decay_u`, `decay_v`, `v_th`, `bias`,
+    `input_scale`, `refractory` (and `decay_a`, `jump`, `beta`) as
+    parameters, taken per neuron from the population. One model per kind,
+    reset mode and network dt (`library_lif_zero`, `library_lif_subtract`,
+    `library_li`, `library_adaptive_lif`), inserted into the module once.
+    The float engine runs the result with the spikes of the built-in model;
+    on a programmable profile the compiler lowers it like any equation model
+    (u and v need ranges: `snn-calibrate-ranges`).
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
+}
+
 def SNNQuantize : Pass<"snn-quantize", "::cajal::snn::NetworkOp"> {
   let summary = "Turn per-step parameters and weights into the chip's integers";
   let description = [{
