@@ -164,9 +164,10 @@ with tempfile.TemporaryDirectory() as tmp:
     expect_same_waveforms(os.path.join(vcd, "core0-rtl.vcd"),
                           os.path.join(vcd, "core0-emulator.vcd"))
     # Programs beyond the LIF family run on the loihi2 build.
-    # With programs the compiler made from equations too.
+    # With programs the compiler made from equations too (Hodgkin-Huxley's
+    # seven lookup tables included).
     for example in ("izhikevich", "adaptive-lif", "izhikevich-patterns",
-                    "adaptive-lif-equations", "resonate-and-fire"):
+                    "adaptive-lif-equations", "resonate-and-fire", "hh"):
         img = os.path.join(tmp, example + ".cjimg")
         rc, out, err = run("compile",
                            os.path.join(src, "examples", example + ".mlir"),
