@@ -82,6 +82,7 @@ struct FloatRequest {
   std::string spikesOut; ///< float spikes (CSV), may be empty
   std::string profile;   ///< for the quantised image; empty: loihi1
   bool quiet = false;
+  unsigned calibrationSteps = 0; ///< as cajal compile --calibrate-steps
 };
 int runFloatEngine(const FloatRequest &request);
 

@@ -115,6 +115,7 @@ Result<QuantizedRun> loadQuantized(mlir::ModuleOp module,
   options.profile = request.profile.empty() ? "loihi1" : request.profile;
   options.imagePath = imagePath;
   options.fitReportPath = reportPath;
+  options.calibrationSteps = request.calibrationSteps;
   mlir::PassManager pm(module.getContext());
   buildCompilePipeline(pm, options);
   compiled = succeeded(pm.run(*copy));
@@ -222,7 +223,11 @@ void printAgreement(const FloatRun &run, const QuantizedRun &golden,
                      agreement, d.sameCount, d.neurons, d.largestLag,
                      d.meanLag);
   }
-  for (const auto &[name, squares] : errors.squares) {
+  for (const std::string &name : run.populations) {
+    auto found = errors.squares.find(name);
+    if (found == errors.squares.end())
+      continue;
+    const std::vector<double> &squares = found->second;
     const uint64_t n = errors.samples.at(name);
     if (n == 0)
       continue;

@@ -87,6 +87,12 @@ cl::opt<std::string>
              cl::sub(runCommand), cl::cat(category()));
 cl::opt<bool> quiet("quiet", cl::desc("Print nothing on success"),
                     cl::sub(runCommand), cl::cat(category()));
+cl::opt<unsigned> calibrateSteps(
+    "calibrate-steps",
+    cl::desc("--engine float: compile the image to compare with as "
+             "`cajal compile --calibrate-steps N` does (undeclared state "
+             "ranges from N steps of the float engine)"),
+    cl::init(0), cl::sub(runCommand), cl::cat(category()));
 
 /// `seconds`: the run's wall time, `writeSeconds` of it formatting and
 /// writing output files; events per second count the rest.
@@ -247,13 +253,16 @@ int runRun() {
   if (engine != Engine::SystemC &&
       (!powerOut.empty() || !vcdOut.empty() || !traceOut.empty()))
     return reportError("--power, --vcd and --trace need --engine systemc");
+  if (engine != Engine::Float && calibrateSteps > 0)
+    return reportError("--calibrate-steps needs --engine float (for an "
+                       "image: cajal compile --calibrate-steps)");
   if (engine == Engine::Float || isModelPath(imagePath)) {
     if (engine != Engine::Float)
       return reportError(imagePath +
                          ": is a model; compile it first (cajal compile), "
                          "or run it with --engine float");
-    return runFloatEngine(
-        {imagePath, steps, inputPath, spikesOut, profileName, quiet});
+    return runFloatEngine({imagePath, steps, inputPath, spikesOut, profileName,
+                           quiet, calibrateSteps});
   }
   // From here on, Ctrl-C ends the run after the current step (a second one
   // removes the temporaries and kills the process as usual).

@@ -3,6 +3,7 @@
 // RUN: not cajal compile %s -o %t.cjimg --profile loihi2 2>&1 | FileCheck %s --check-prefix=UNDECLARED
 // RUN: cajal compile %s -o %t.cjimg --profile loihi2 --calibrate-steps 10 --report %t.json
 // RUN: FileCheck %s --check-prefix=REPORT --input-file %t.json
+// RUN: cajal run %s --engine float --profile loihi2 --steps 20 --calibrate-steps 10 | FileCheck %s --check-prefix=FLOAT
 
 // snn-calibrate-ranges declares the range a state without one reaches in a
 // float-engine run, widened by the margin of its span on each side.
@@ -53,3 +54,9 @@ snn.network @net attributes {dt = 1.0e-4 : f64} {
 // REPORT: "rangeSource": "calibrated: reached in 10 steps of the float engine, widened by 0.5 of the span on each side",
 // REPORT: "name": "z",
 // REPORT: "rangeSource": "declared",
+
+// `cajal run --engine float --calibrate-steps N` compiles the image it
+// compares with the same way: x within 1e-6 of double precision (run past
+// the calibration's 10 steps, still inside the widened range), y and z
+// exact.
+// FLOAT: p: state RMS of chip - float over 40 neuron-steps: x {{[0-9.]+}}e-{{0[6-9]|1[0-9]}} y 0 z 0
