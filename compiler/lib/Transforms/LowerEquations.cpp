@@ -949,12 +949,27 @@ FailureOr<LoweredModel> Lowering::run() {
     const int f = fractionBits(declared[k].magnitude(), kRegisterBits);
     // Owned by the state argument, which no register holds: kept to the end.
     const Operand reg = newReg(regions[0]->getArgument(k));
-    FailureOr<Operand> value = converted(*p, f);
-    emit(Opcode::Mov, reg, *value);
-    freeTemps();
+    // The conversion (or the clip) writes the state's register itself; a
+    // MOV only where neither is needed.
+    Operand source = p->operand;
+    const bool constant = p->operand.kind == OperandKind::Const;
+    if (p->f != f && !constant) {
+      if (f > p->f)
+        emit(Opcode::Shl, reg, p->operand, none(), none(), unsigned(f - p->f));
+      else
+        shiftRightRounded(reg, p->operand, unsigned(p->f - f));
+      source = reg;
+    } else {
+      FailureOr<Operand> value = converted(*p, f);
+      source = *value;
+    }
     if (format.clipped)
-      emit(Opcode::Clip, reg, reg, constantOperand(toFixed(declared[k].lo, f)),
+      emit(Opcode::Clip, reg, source,
+           constantOperand(toFixed(declared[k].lo, f)),
            constantOperand(toFixed(declared[k].hi, f)));
+    else if (!(source == reg))
+      emit(Opcode::Mov, reg, source);
+    freeTemps();
     next.push_back({reg, f});
     nextRanges.push_back(
         {std::max(r.lo, declared[k].lo), std::min(r.hi, declared[k].hi)});

@@ -23,7 +23,7 @@
 // CHECK: "name": "a",
 // CHECK-NEXT: "fractionBits": 24,
 // CHECK: "computedByCompiler": [
-// CHECK: "instructions": 42
+// CHECK: "instructions": 40
 
 // IZ: "name": "rs",
 // IZ: "model": "izhikevich",
@@ -70,4 +70,4 @@
 // HH: "instructions":
 
 // `--verbose` says the same in one line per population.
-// VERBOSE: remark: population "hh": model @hodgkin_huxley: exponential_euler, step 0.01; states v (2^-23, clipped) m (2^-30, clipped) h (2^-30, clipped) n (2^-30, clipped); 7 lookup tables of 1924 entries, largest error 7.34e-06 (table 1, math.expm1 (the exponential Euler step of m) at {{.*}}hh.mlir:{{[0-9]+}}:3, of v, largest value 0.244); 79 instructions
+// VERBOSE: remark: population "hh": model @hodgkin_huxley: exponential_euler, step 0.01; states v (2^-23, clipped) m (2^-30, clipped) h (2^-30, clipped) n (2^-30, clipped); 7 lookup tables of 1924 entries, largest error 7.34e-06 (table 1, math.expm1 (the exponential Euler step of m) at {{.*}}hh.mlir:{{[0-9]+}}:3, of v, largest value 0.244); 75 instructions

@@ -7,20 +7,21 @@
 // instruction: one lookup table of x over [-4, 4] (2^-28 is x's state
 // format, 2^21 raw units per segment: 1/128), read first. The input q is
 // shifted into the sum's format, the rest is one product by h, the state
-// added back in the register format, the clip to the declared range (the
-// analysis cannot keep x inside it), the spike on x > 1 and the write with
-// rounding.
+// added back in the register format, converted into the state's register
+// and clipped to the declared range there (the analysis cannot keep x
+// inside it), the spike on x > 1 and the write with rounding.
 // CHECK-LABEL: snn.population @p
 // CHECK-SAME: program = ["program leaky", "state s0 x: i32 saturate",
 // CHECK-SAME: "table t0: 1025 entries from -1073741824 every 2^21",
 // CHECK-SAME: "0  LUT r0, s0.x, t0",
 // CHECK-SAME: "2  SHL r3, q, #13",
 // CHECK-SAME: "3  ADD r1, r2, r3",
-// CHECK-SAME: "10  CLIP r0, r0, c3(-70368744177664), c2(70368744177664)",
-// CHECK-SAME: "11  CMPGT r1, r0, c4(17592186044416)",
-// CHECK-SAME: "12  FIRE.zero r2, r1, _",
-// CHECK-SAME: "13  MULSHR.half s0.x, r0, c1(1), #16"]
-// CHECK-SAME: program_formats = "model @leaky: euler, step 0.1; states x (2^-28, clipped); 1 lookup tables of 1025 entries, largest error {{.*}} (table 0, arith.divf at {{.*}}lower-equations.mlir:{{[0-9]+}}:{{[0-9]+}}, of x, largest value 5.46); 14 instructions"
+// CHECK-SAME: "8  SHL r0, r1, #1",
+// CHECK-SAME: "9  CLIP r0, r0, c3(-70368744177664), c2(70368744177664)",
+// CHECK-SAME: "10  CMPGT r1, r0, c4(17592186044416)",
+// CHECK-SAME: "11  FIRE.zero r2, r1, _",
+// CHECK-SAME: "12  MULSHR.half s0.x, r0, c1(1), #16"]
+// CHECK-SAME: program_formats = "model @leaky: euler, step 0.1; states x (2^-28, clipped); 1 lookup tables of 1025 entries, largest error {{.*}} (table 0, arith.divf at {{.*}}lower-equations.mlir:{{[0-9]+}}:{{[0-9]+}}, of x, largest value 5.46); 13 instructions"
 
 // LOIHI1: error: 'snn.neuron_model' op needs a programmable neurocore; profile 'loihi1' runs only the LIF family (isa.programmable)
 // LOIHI1: error: 'snn.population' op population "p": model @leaky does not compile to a program (above)
