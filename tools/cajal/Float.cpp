@@ -19,6 +19,7 @@
 #include "Model.h"
 
 #include "cajal/Dialect/SNN/SNNOps.h"
+#include "cajal/Emulator/SpikeHdf5.h"
 #include "cajal/Golden/GoldenRun.h"
 #include "cajal/Transforms/FloatEngine.h"
 #include "cajal/Transforms/Passes.h"
@@ -195,7 +196,7 @@ Status writeFloatSpikes(const std::string &path,
   for (const FloatSpike &s : spikes)
     if (std::optional<uint32_t> node = nodes.find(s.node))
       records.push_back({s.step, *node, s.index});
-  return spikeio::writeSpikeCsv(path, nodes, records);
+  return spikeio::writeSpikeFile(path, nodes, records);
 }
 
 void printAgreement(const FloatRun &run, const QuantizedRun &golden,

@@ -61,7 +61,8 @@ cl::opt<std::string>
               cl::desc("Spikes for the external inputs (CSV step,node,index)"),
               cl::sub(runCommand), cl::cat(category()));
 cl::opt<std::string> spikesOut("spikes-out",
-                               cl::desc("Write recorded spikes (CSV)"),
+                               cl::desc("Write recorded spikes (CSV; HDF5 "
+                                        "for a .h5 or .hdf5 name)"),
                                cl::sub(runCommand), cl::cat(category()));
 cl::opt<std::string>
     probesOut("probes-out",

@@ -17,6 +17,7 @@
 #include "cajal/Chip/Compartment.h"
 #include "cajal/Chip/Result.h"
 #include "cajal/Emulator/EngineTypes.h"
+#include "cajal/Emulator/SpikeHdf5.h"
 #include "cajal/Emulator/SpikeIO.h"
 
 #include <chrono>
@@ -30,7 +31,7 @@ namespace cajal::emulator {
 
 /// What a run records, and where.
 struct RecordOptions {
-  std::string spikesPath; ///< spike CSV; empty: none
+  std::string spikesPath; ///< spike CSV (HDF5 for .h5/.hdf5); empty: none
   std::string statePath;  ///< state CSV (`step,node,index,u,v`); empty: none
   bool recordSources = false; ///< also write the sources' spikes
   bool recordAll = false;     ///< every population, whatever its probe flag
@@ -58,10 +59,10 @@ template <typename Engine, typename StepOnce>
 Status recordRun(Engine &engine, uint32_t steps, const RecordOptions &options,
                  StepOnce stepOnce) {
   const spikeio::NodeTable &nodes = engine.nodes();
-  std::optional<spikeio::SpikeCsvWriter> spikeOut;
+  std::optional<spikeio::SpikeFileWriter> spikeOut;
   std::optional<spikeio::StateCsvWriter> stateOut;
   if (!options.spikesPath.empty()) {
-    auto w = spikeio::SpikeCsvWriter::create(options.spikesPath, nodes);
+    auto w = spikeio::SpikeFileWriter::create(options.spikesPath, nodes);
     if (!w)
       return w.takeError();
     spikeOut.emplace(std::move(*w));
