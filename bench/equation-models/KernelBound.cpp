@@ -127,7 +127,8 @@ bool parseCount(const char *text, unsigned long &out) {
 
 int main(int argc, char **argv) {
   unsigned long neurons = 10000, steps = 1000, runs = 5;
-  for (int i = 1; i < argc; ++i) {
+  // Options come in pairs: a name, then its count.
+  for (int i = 1; i < argc; i += 2) {
     const std::string arg = argv[i];
     unsigned long *target = arg == "--neurons" ? &neurons
                             : arg == "--steps" ? &steps
@@ -140,7 +141,6 @@ int main(int argc, char **argv) {
                    argv[0], arg.c_str());
       return 1;
     }
-    ++i;
   }
   DoubleState fd;
   IntegerState fi;
