@@ -8,6 +8,7 @@
 #ifndef CAJAL_NIR_LIB_HDF5_H
 #define CAJAL_NIR_LIB_HDF5_H
 
+#include "cajal/Chip/Hdf5Handle.h"
 #include "cajal/Chip/Result.h"
 
 #include <hdf5.h>
@@ -17,23 +18,7 @@
 
 namespace cajal::nir {
 
-/// Closes an HDF5 handle with the matching function.
-class Handle {
-public:
-  Handle(hid_t handle, herr_t (*closer)(hid_t)) : id(handle), close(closer) {}
-  Handle(const Handle &) = delete;
-  Handle &operator=(const Handle &) = delete;
-  ~Handle() {
-    if (id >= 0)
-      close(id);
-  }
-  hid_t get() const { return id; }
-  explicit operator bool() const { return id >= 0; }
-
-private:
-  hid_t id;
-  herr_t (*close)(hid_t);
-};
+using hdf5::Handle;
 
 /// The open HDF5 file; nir::File keeps it until loadParameters has read
 /// every deferred dataset.

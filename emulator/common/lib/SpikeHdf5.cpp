@@ -1,63 +1,47 @@
 //===- SpikeHdf5.cpp - Spikes in an HDF5 file -----------------------------===//
 #include "cajal/Emulator/SpikeHdf5.h"
 
-#include <hdf5.h>
+#include "cajal/Chip/Hdf5Handle.h"
 
 namespace cajal::spikeio {
 namespace {
 
-/// An HDF5 identifier closed by `close` when it goes out of scope.
-class Handle {
-public:
-  Handle(hid_t id, herr_t (*closeFn)(hid_t)) : value(id), close(closeFn) {}
-  Handle(const Handle &) = delete;
-  Handle &operator=(const Handle &) = delete;
-  ~Handle() {
-    if (value >= 0)
-      close(value);
-  }
-  hid_t get() const { return value; }
-  bool ok() const { return value >= 0; }
-
-private:
-  hid_t value;
-  herr_t (*close)(hid_t);
-};
+using hdf5::Handle;
 
 bool writeU32Attribute(hid_t on, const char *name, uint32_t value) {
   Handle space(H5Screate(H5S_SCALAR), H5Sclose);
-  Handle attr(space.ok() ? H5Acreate2(on, name, H5T_STD_U32LE, space.get(),
-                                      H5P_DEFAULT, H5P_DEFAULT)
-                         : -1,
+  Handle attr(space ? H5Acreate2(on, name, H5T_STD_U32LE, space.get(),
+                                 H5P_DEFAULT, H5P_DEFAULT)
+                    : -1,
               H5Aclose);
-  return attr.ok() && H5Awrite(attr.get(), H5T_NATIVE_UINT32, &value) >= 0;
+  return attr && H5Awrite(attr.get(), H5T_NATIVE_UINT32, &value) >= 0;
 }
 
 bool writeStringAttribute(hid_t on, const char *name,
                           const std::string &value) {
   // Variable-length UTF-8: h5py reads it as a str.
   Handle type(H5Tcopy(H5T_C_S1), H5Tclose);
-  if (!type.ok() || H5Tset_size(type.get(), H5T_VARIABLE) < 0 ||
+  if (!type || H5Tset_size(type.get(), H5T_VARIABLE) < 0 ||
       H5Tset_cset(type.get(), H5T_CSET_UTF8) < 0)
     return false;
   Handle space(H5Screate(H5S_SCALAR), H5Sclose);
-  Handle attr(space.ok() ? H5Acreate2(on, name, type.get(), space.get(),
-                                      H5P_DEFAULT, H5P_DEFAULT)
-                         : -1,
+  Handle attr(space ? H5Acreate2(on, name, type.get(), space.get(), H5P_DEFAULT,
+                                 H5P_DEFAULT)
+                    : -1,
               H5Aclose);
   const char *text = value.c_str();
-  return attr.ok() && H5Awrite(attr.get(), type.get(), &text) >= 0;
+  return attr && H5Awrite(attr.get(), type.get(), &text) >= 0;
 }
 
 bool writeU32Dataset(hid_t in, const char *name,
                      const std::vector<uint32_t> &values) {
   const hsize_t dims[1] = {values.size()};
   Handle space(H5Screate_simple(1, dims, nullptr), H5Sclose);
-  Handle data(space.ok() ? H5Dcreate2(in, name, H5T_STD_U32LE, space.get(),
-                                      H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT)
-                         : -1,
+  Handle data(space ? H5Dcreate2(in, name, H5T_STD_U32LE, space.get(),
+                                 H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT)
+                    : -1,
               H5Dclose);
-  if (!data.ok())
+  if (!data)
     return false;
   return values.empty() || H5Dwrite(data.get(), H5T_NATIVE_UINT32, H5S_ALL,
                                     H5S_ALL, H5P_DEFAULT, values.data()) >= 0;
@@ -99,7 +83,7 @@ Status SpikeHdf5Writer::finish() {
   {
     Handle h5(H5Fcreate(temp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT),
               H5Fclose);
-    if (!h5.ok())
+    if (!h5)
       return failed("create");
     if (!writeStringAttribute(h5.get(), "format", "cajal-spikes") ||
         !writeU32Attribute(h5.get(), "version", 1))
@@ -107,7 +91,7 @@ Status SpikeHdf5Writer::finish() {
     Handle spikes(
         H5Gcreate2(h5.get(), "spikes", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
         H5Gclose);
-    if (!spikes.ok())
+    if (!spikes)
       return failed("group spikes");
     for (uint32_t n = 0; n < nodes.size(); ++n) {
       const Node &node = perNode[n];
@@ -117,7 +101,7 @@ Status SpikeHdf5Writer::finish() {
       Handle group(H5Gcreate2(spikes.get(), name.c_str(), H5P_DEFAULT,
                               H5P_DEFAULT, H5P_DEFAULT),
                    H5Gclose);
-      if (!group.ok() || !writeU32Dataset(group.get(), "step", node.steps) ||
+      if (!group || !writeU32Dataset(group.get(), "step", node.steps) ||
           !writeU32Dataset(group.get(), "index", node.indices) ||
           !writeU32Attribute(group.get(), "size", nodes.nodeSize(n)))
         return failed("node " + name);
@@ -130,14 +114,7 @@ Status SpikeHdf5Writer::finish() {
 
 Status writeSpikeFile(const std::string &path, const NodeTable &nodes,
                       const std::vector<SpikeRecord> &spikes) {
-  if (!isHdf5Path(path))
-    return writeSpikeCsv(path, nodes, spikes);
-  Result<SpikeHdf5Writer> w = SpikeHdf5Writer::create(path, nodes);
-  if (!w)
-    return w.takeError();
-  for (const SpikeRecord &s : spikes)
-    w->add(s);
-  return w->finish();
+  return writeSpikesWith<SpikeFileWriter>(path, nodes, spikes);
 }
 
 } // namespace cajal::spikeio

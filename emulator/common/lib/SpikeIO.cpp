@@ -373,12 +373,7 @@ Status StateCsvWriter::finish() {
 
 Status writeSpikeCsv(const std::string &path, const NodeTable &nodes,
                      const std::vector<SpikeRecord> &spikes) {
-  Result<SpikeCsvWriter> w = SpikeCsvWriter::create(path, nodes);
-  if (!w)
-    return w.takeError();
-  for (const SpikeRecord &s : spikes)
-    w->add(s);
-  return w->finish();
+  return writeSpikesWith<SpikeCsvWriter>(path, nodes, spikes);
 }
 
 } // namespace cajal::spikeio

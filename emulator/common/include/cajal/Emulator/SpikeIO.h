@@ -155,6 +155,19 @@ private:
   std::string buffer;
 };
 
+/// Write `spikes` (in the given order) through a streaming writer
+/// (create, add, finish): a file complete or none.
+template <typename Writer>
+Status writeSpikesWith(const std::string &path, const NodeTable &nodes,
+                       const std::vector<SpikeRecord> &spikes) {
+  Result<Writer> w = Writer::create(path, nodes);
+  if (!w)
+    return w.takeError();
+  for (const SpikeRecord &s : spikes)
+    w->add(s);
+  return w->finish();
+}
+
 } // namespace cajal::spikeio
 
 #endif // CAJAL_EMULATOR_SPIKEIO_H
