@@ -455,9 +455,11 @@ SmallVector<Value> ModelStep::exponentialEuler(ZeroAwareBuilder &z,
     if (reads.size() <= 1) {
       // x_j + x_j expm1(B_j h) + A_j phi: each term a function of the one
       // value A_j and B_j read (a gate's rates of V), which a program can
-      // read from a table.
-      next.push_back(
-          z.add(args[j], z.add(z.mul(args[j], grown), z.mul(offset, phi))));
+      // read from a table. One statement per operation: the IR's order must
+      // not depend on the order a compiler evaluates arguments in.
+      Value kept = z.mul(args[j], grown);
+      Value driven = z.mul(offset, phi);
+      next.push_back(z.add(args[j], z.add(kept, driven)));
     } else {
       // x_j + f_j phi: an error in phi is scaled by the step's change, not
       // by x_j (V's B_j reads the gates).

@@ -790,7 +790,11 @@ LogicalResult Lowering::emitRegion(Region &region, ArrayRef<Place> args) {
       else if (shift > 63)
         shiftRightRounded(d, d, unsigned(shift - 63));
     } else if (isa<arith::SelectOp>(op)) {
-      emit(Opcode::Sel, d, in[0].operand, *aligned(1, fz), *aligned(2, fz));
+      // Sequenced: argument order is the compiler's choice, and each
+      // conversion may emit an instruction or a constant.
+      const Operand ifTrue = *aligned(1, fz);
+      const Operand ifFalse = *aligned(2, fz);
+      emit(Opcode::Sel, d, in[0].operand, ifTrue, ifFalse);
     } else if (auto cmp = dyn_cast<arith::CmpFOp>(op)) {
       // In the changing operand's format: a static one is stored again in
       // it (a constant 0 would otherwise ask for 62 fraction bits).
@@ -963,12 +967,13 @@ FailureOr<LoweredModel> Lowering::run() {
       FailureOr<Operand> value = converted(*p, f);
       source = *value;
     }
-    if (format.clipped)
-      emit(Opcode::Clip, reg, source,
-           constantOperand(toFixed(declared[k].lo, f)),
-           constantOperand(toFixed(declared[k].hi, f)));
-    else if (!(source == reg))
+    if (format.clipped) {
+      const Operand lower = constantOperand(toFixed(declared[k].lo, f));
+      const Operand upper = constantOperand(toFixed(declared[k].hi, f));
+      emit(Opcode::Clip, reg, source, lower, upper);
+    } else if (!(source == reg)) {
       emit(Opcode::Mov, reg, source);
+    }
     freeTemps();
     next.push_back({reg, f});
     nextRanges.push_back(
