@@ -213,13 +213,15 @@ struct SNNExpandLibraryModels
       v.spiking = kind != NeuronModel::LI;
       v.adaptive = kind == NeuronModel::AdaptiveLIF;
       v.subtract = d.getReset() == Reset::Subtract;
+      // The library model's time unit is the network's step.
       auto net = pop->getParentOfType<NetworkOp>();
-      v.dt = net && net.getDt() ? net.getDt()->convertToDouble() : 0;
-      if (!(v.dt > 0)) {
-        pop.emitOpError("needs its network's dt for its library model");
+      std::optional<APFloat> dt = net ? net.getDt() : std::nullopt;
+      if (!dt || !(dt->convertToDouble() > 0)) {
+        pop.emitOpError("needs its network's dt (> 0) for its library model");
         ok = false;
         return;
       }
+      v.dt = dt->convertToDouble();
       auto at = std::find(dts.begin(), dts.end(), v.dt);
       const unsigned dtIndex = unsigned(at - dts.begin());
       if (at == dts.end())
@@ -274,78 +276,74 @@ struct SNNExpandLibraryModels
       signalPassFailure();
   }
 
+  /// A population field's value for each of its `n` neurons.
+  static std::vector<double> perNeuron(Attribute field, size_t n,
+                                       double fallback) {
+    std::vector<double> values(n);
+    for (size_t i = 0; i < n; ++i)
+      values[i] = fieldAt(field, i, fallback);
+    return values;
+  }
+
+  /// Make `pop` a population of library model `model` with `values` (each
+  /// a scalar f64 or a per-neuron array, as #snn.equations takes them).
+  static void
+  setEquations(PopulationOp pop, StringRef model,
+               ArrayRef<std::pair<StringRef, std::vector<double>>> values) {
+    MLIRContext *ctx = pop.getContext();
+    SmallVector<NamedAttribute> named;
+    for (const auto &[name, per] : values)
+      named.push_back(
+          NamedAttribute(StringAttr::get(ctx, name), makeRealField(ctx, per)));
+    pop.setModelAttr(NeuronModelAttr::get(ctx, NeuronModel::Equations));
+    pop.setParamsAttr(
+        EquationParamsAttr::get(ctx, FlatSymbolRefAttr::get(ctx, model),
+                                DictionaryAttr::get(ctx, named)));
+  }
+
   /// An Izhikevich population's parameters as the library model's values,
   /// its initial state v = c, u = b c.
   static LogicalResult rewriteIzhikevich(PopulationOp pop, StringRef model) {
     auto iz = cast<IzhikevichParamsAttr>(pop.getParams());
-    MLIRContext *ctx = pop.getContext();
     const size_t n = size_t(pop.getSize());
-    SmallVector<NamedAttribute> values;
-    std::vector<double> b(n), c(n);
-    for (size_t i = 0; i < n; ++i) {
-      b[i] = fieldAt(iz.getB(), i, 0.2);
-      c[i] = fieldAt(iz.getC(), i, -65);
-    }
-    if (std::adjacent_find(b.begin(), b.end(), std::not_equal_to<>()) !=
-            b.end() ||
-        std::adjacent_find(c.begin(), c.end(), std::not_equal_to<>()) !=
-            c.end())
+    const std::vector<double> b = perNeuron(iz.getB(), n, 0.2),
+                              c = perNeuron(iz.getC(), n, -65);
+    auto varies = [](const std::vector<double> &x) {
+      return std::adjacent_find(x.begin(), x.end(), std::not_equal_to<>()) !=
+             x.end();
+    };
+    if (varies(b) || varies(c))
       return pop.emitOpError(
           "izhikevich with b or c per neuron: an equation model's initial "
           "state (v = c, u = b c) is one per population");
-    auto add = [&](StringRef name, std::vector<double> per) {
-      values.push_back(
-          NamedAttribute(StringAttr::get(ctx, name), makeRealField(ctx, per)));
-    };
-    auto field = [&](Attribute f, double fallback) {
-      std::vector<double> per(n);
-      for (size_t i = 0; i < n; ++i)
-        per[i] = fieldAt(f, i, fallback);
-      return per;
-    };
-    add("a", field(iz.getA(), 0.02));
-    add("b", b);
-    add("c", c);
-    add("d", field(iz.getD(), 8));
-    add("bias", field(iz.getBias(), 0));
-    add("v", {c[0]});
-    add("u", {b[0] * c[0]});
-    pop.setModelAttr(NeuronModelAttr::get(ctx, NeuronModel::Equations));
-    pop.setParamsAttr(
-        EquationParamsAttr::get(ctx, FlatSymbolRefAttr::get(ctx, model),
-                                DictionaryAttr::get(ctx, values)));
+    setEquations(pop, model,
+                 {{"a", perNeuron(iz.getA(), n, 0.02)},
+                  {"b", b},
+                  {"c", c},
+                  {"d", perNeuron(iz.getD(), n, 8)},
+                  {"bias", perNeuron(iz.getBias(), n, 0)},
+                  {"v", {c[0]}},
+                  {"u", {b[0] * c[0]}}});
     return success();
   }
 
   /// The population's discrete parameters as the library model's values.
   static void rewrite(PopulationOp pop, StringRef model, bool adaptive) {
     auto d = cast<DiscreteParamsAttr>(pop.getParams());
-    MLIRContext *ctx = pop.getContext();
     const size_t n = size_t(pop.getSize());
-    SmallVector<NamedAttribute> values;
-    auto add = [&](StringRef name, Attribute field, double fallback) {
-      std::vector<double> per(n);
-      for (size_t i = 0; i < n; ++i)
-        per[i] = fieldAt(field, i, fallback);
-      Attribute value = makeRealField(ctx, per);
-      // A scalar field is an f64 attribute, as #snn.equations takes it.
-      values.push_back(NamedAttribute(StringAttr::get(ctx, name), value));
-    };
-    add("decay_u", d.getDecayU(), 1);
-    add("decay_v", d.getDecayV(), 0);
-    add("v_th", d.getVTh(), 1);
-    add("bias", d.getBias(), 0);
-    add("input_scale", d.getInputScale(), 1);
-    add("refractory", d.getRefractory(), 0);
+    std::vector<std::pair<StringRef, std::vector<double>>> values = {
+        {"decay_u", perNeuron(d.getDecayU(), n, 1)},
+        {"decay_v", perNeuron(d.getDecayV(), n, 0)},
+        {"v_th", perNeuron(d.getVTh(), n, 1)},
+        {"bias", perNeuron(d.getBias(), n, 0)},
+        {"input_scale", perNeuron(d.getInputScale(), n, 1)},
+        {"refractory", perNeuron(d.getRefractory(), n, 0)}};
     if (adaptive) {
-      add("decay_a", d.getDecayA(), 0);
-      add("jump", d.getJump(), 0);
-      add("beta", d.getBeta(), 0);
+      values.push_back({"decay_a", perNeuron(d.getDecayA(), n, 0)});
+      values.push_back({"jump", perNeuron(d.getJump(), n, 0)});
+      values.push_back({"beta", perNeuron(d.getBeta(), n, 0)});
     }
-    pop.setModelAttr(NeuronModelAttr::get(ctx, NeuronModel::Equations));
-    pop.setParamsAttr(
-        EquationParamsAttr::get(ctx, FlatSymbolRefAttr::get(ctx, model),
-                                DictionaryAttr::get(ctx, values)));
+    setEquations(pop, model, values);
   }
 };
 

@@ -395,17 +395,21 @@ FailureOr<Interval> Lowering::tabulate(Value w, const EquationTape &tape,
   args.insert(args.end(), params[0].begin(), params[0].end());
   if (dynamicsRegion)
     args.push_back(0.0);
+  // An operation's result x: one evaluation, then what follows x again per
+  // sample (w reads nothing else that changes).
+  const bool computed =
+      !x.getDefiningOp<snn::PreviousOp>() && !isa<BlockArgument>(x);
+  if (computed)
+    tape.evaluate(args, previous, values);
   auto f = [&](double xv) {
-    if (auto prev = x.getDefiningOp<snn::PreviousOp>()) {
-      previous[cast<BlockArgument>(prev.getState()).getArgNumber()] = xv;
-    } else if (auto arg = dyn_cast<BlockArgument>(x)) {
-      args[arg.getArgNumber()] = xv;
-    } else {
-      // An operation's result: what follows it is evaluated again.
-      tape.evaluate(args, previous, values);
+    if (computed) {
       tape.evaluateFrom(x, xv, previous, values);
       return values[tape.slot(w)];
     }
+    if (auto prev = x.getDefiningOp<snn::PreviousOp>())
+      previous[cast<BlockArgument>(prev.getState()).getArgNumber()] = xv;
+    else
+      args[cast<BlockArgument>(x).getArgNumber()] = xv;
     tape.evaluate(args, previous, values);
     return values[tape.slot(w)];
   };
