@@ -2,6 +2,7 @@
 #ifndef CAJAL_TOOLS_DRIVER_H
 #define CAJAL_TOOLS_DRIVER_H
 
+#include "FrontEnd.h"
 #include "cajal/Chip/AtomicFile.h"
 #include "cajal/Chip/Image.h"
 
@@ -25,20 +26,12 @@ int runCompile();
 int runRun();
 int runInspect();
 int runCheckRtl();
+/// `cajal plot|explore ARGS`: the Python package's `script` (plot.py,
+/// explore.py) with ARGS (argv[2] on).
+int runPythonTool(const std::string &script, int argc, char **argv);
 
 /// Print "cajal: error: <message>" to stderr; returns 1.
 int reportError(const std::string &message);
-
-/// The directory of installed profiles.
-std::string profileDirectory();
-
-/// Read the image at `path` and validate it against `requestedProfile` (a
-/// name or file the user gave) or, when that is empty, the installed profile
-/// the image names. The profile is found and matched from the image's header
-/// before the rest of the image is read; it is returned in `profile`.
-Result<chip::Image> loadImage(const std::string &path,
-                              const std::string &requestedProfile,
-                              chip::Profile &profile);
 
 /// A file named on the command line: the option that names it ("-o",
 /// "--power", "input") and the path ("" when not given).

@@ -37,38 +37,6 @@ int reportError(const std::string &message) {
   return 1;
 }
 
-std::string profileDirectory() { return chip::defaultProfileDir(); }
-
-Result<chip::Image> loadImage(const std::string &path,
-                              const std::string &requestedProfile,
-                              chip::Profile &profile) {
-  // The header names the profile: find and match it before the synapses
-  // are read. A name from an image is only looked up among the installed
-  // profiles, never opened as a path.
-  Result<chip::ImageHeader> header = chip::readImageHeader(path);
-  if (!header)
-    return header.takeError();
-  Result<chip::Profile> found =
-      requestedProfile.empty()
-          ? chip::findInstalledProfile(header->profileName, profileDirectory())
-          : chip::findProfile(requestedProfile, profileDirectory());
-  if (!found && requestedProfile.empty())
-    return makeError(path + ": " + found.error() +
-                     "; if the image was compiled with a profile file, "
-                     "pass that file: --profile FILE");
-  if (!found)
-    return found.takeError();
-  profile = std::move(*found);
-  if (Status s = chip::checkProfileMatch(*header, profile); !s)
-    return makeError(path + ": " + s.error());
-  Result<chip::Image> image = chip::readImageUnchecked(path);
-  if (!image)
-    return image;
-  if (Status s = chip::validate(*image, profile); !s)
-    return makeError(path + ": " + s.error());
-  return image;
-}
-
 Status checkOutputPaths(const std::vector<NamedPath> &outputs,
                         const std::vector<NamedPath> &inputs) {
   auto named = [](const NamedPath &p) { return p.option + " " + p.path; };
@@ -167,6 +135,11 @@ void installInterruptCleanup(void (*onFirstInterrupt)()) {
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
   using namespace cajal::driver;
+  // Their options are those of the Python package's scripts.
+  if (argc >= 2 && StringRef(argv[1]) == "plot")
+    return runPythonTool("plot.py", argc, argv);
+  if (argc >= 2 && StringRef(argv[1]) == "explore")
+    return runPythonTool("explore.py", argc, argv);
   // Ctrl-C removes every output temporary (`cajal run` stops at a step).
   installInterruptCleanup();
   cl::HideUnrelatedOptions(category());
@@ -176,7 +149,9 @@ int main(int argc, char **argv) {
       "  cajal compile net.mlir -o net.cjimg --report fit.json\n"
       "  cajal run net.cjimg --steps 1000 --engine golden --spikes-out s.csv\n"
       "  cajal inspect net.cjimg [--json | --programs]\n"
-      "  cajal check-rtl net.cjimg --core 3 --steps 500\n\n"
+      "  cajal check-rtl net.cjimg --core 3 --steps 500\n"
+      "  cajal plot run-dir/ -o figures/   (cajal plot --help)\n"
+      "  cajal explore net.mlir --vary core.compartments=256,1024 -o sweep/\n\n"
       "Outputs are regular files, written whole or not at all: a command\n"
       "that fails (or a second Ctrl-C) leaves none. A symbolic link given as\n"
       "an output is written through (the link stays); a device, FIFO or\n"
@@ -190,8 +165,7 @@ int main(int argc, char **argv) {
     return runInspect();
   if (checkRtlCommand)
     return runCheckRtl();
-  errs()
-      << "cajal: error: expected a command: compile, run, inspect or check-rtl "
-         "(cajal --help)\n";
+  errs() << "cajal: error: expected a command: compile, run, inspect, "
+            "check-rtl, plot or explore (cajal --help)\n";
   return 1;
 }

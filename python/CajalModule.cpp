@@ -1,0 +1,593 @@
+//===- CajalModule.cpp - The `cajal` Python module (pybind11) -------------===//
+//
+// cajal._cajal: compile a model, load and save chip images, run them on every
+// engine, with numpy arrays in and out. It calls the code `cajal` runs (the
+// same front end, pipeline, engines and recording loop), so its results and
+// its error messages are the command line's. The GIL is released while a
+// model compiles and while an engine runs; Ctrl-C (any pending Python signal)
+// stops a run after its current step and raises KeyboardInterrupt.
+//
+//===----------------------------------------------------------------------===//
+#include "FrontEnd.h"
+
+#include "cajal/Chip/AtomicFile.h"
+#include "cajal/Chip/Image.h"
+#include "cajal/Emulator/RecordRun.h"
+#include "cajal/Emulator/SpikeIO.h"
+#include "cajal/Golden/GoldenRun.h"
+#include "cajal/Reference/ReferenceRun.h"
+#include "cajal/SystemC/PowerReport.h"
+#include "cajal/SystemC/SystemCRun.h"
+#include "cajal/Transforms/Pipeline.h"
+
+#include "mlir/Pass/PassManager.h"
+
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <chrono>
+#include <cstring>
+#include <optional>
+#include <stdexcept>
+
+namespace py = pybind11;
+using namespace cajal;
+
+namespace {
+
+/// Raised as cajal.Error: what the command line prints after "cajal: error: "
+/// (or the compiler's diagnostics, with file, line and column).
+struct CajalError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+[[noreturn]] void fail(const std::string &message) {
+  std::string text = message;
+  while (!text.empty() && text.back() == '\n')
+    text.pop_back();
+  throw CajalError(text);
+}
+
+template <typename T> T check(Result<T> result) {
+  if (!result)
+    fail(result.error());
+  return std::move(*result);
+}
+void check(const Status &status) {
+  if (!status)
+    fail(status.error());
+}
+
+std::string readFile(const std::string &path) {
+  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
+                                            /*RequiresNullTerminator=*/false);
+  if (!buffer)
+    fail(path + ": " + buffer.getError().message());
+  return (*buffer)->getBuffer().str();
+}
+
+/// A directory for the compiler's outputs, removed with its files.
+class ScratchDirectory {
+public:
+  ScratchDirectory() {
+    llvm::SmallString<128> dir;
+    if (std::error_code ec =
+            llvm::sys::fs::createUniqueDirectory("cajal-python", dir))
+      fail("cannot create a temporary directory: " + ec.message());
+    path = std::string(dir);
+  }
+  ~ScratchDirectory() {
+    for (const char *name : {"image.cjimg", "fit.json"})
+      llvm::sys::fs::remove(file(name));
+    llvm::sys::fs::remove(path);
+  }
+  ScratchDirectory(const ScratchDirectory &) = delete;
+  ScratchDirectory &operator=(const ScratchDirectory &) = delete;
+  std::string file(const char *name) const { return path + "/" + name; }
+
+private:
+  std::string path;
+};
+
+/// The model's fit report as a dict (json.loads); None without one.
+py::object parseJson(const std::string &text) {
+  if (text.empty())
+    return py::none();
+  return py::module_::import("json").attr("loads")(text);
+}
+
+/// A numpy array that owns `values` (no copy), shaped rows x columns.
+template <typename T>
+py::array_t<T> ownedArray(std::vector<T> values, size_t columns) {
+  auto *owned = new std::vector<T>(std::move(values));
+  py::capsule free(owned,
+                   [](void *p) { delete static_cast<std::vector<T> *>(p); });
+  const size_t rows = columns ? owned->size() / columns : 0;
+  if (columns == 1)
+    return py::array_t<T>({rows}, {sizeof(T)}, owned->data(), free);
+  return py::array_t<T>({rows, columns}, {columns * sizeof(T), sizeof(T)},
+                        owned->data(), free);
+}
+
+/// The power report of a SystemC run.
+struct Power {
+  systemc::PowerReport report;
+
+  double totalEnergyPJ() const { return report.energy.total(); }
+  double dynamicEnergyPJ() const { return report.energy.dynamic(); }
+  double staticEnergyPJ() const { return report.energy.staticEnergy; }
+  py::dict byKind() const {
+    const systemc::Energy &e = report.energy;
+    py::dict d;
+    d["synapticOps"] = e.synapticOps;
+    d["neuronUpdatesActive"] = e.activeUpdates;
+    d["neuronUpdatesInactive"] = e.inactiveUpdates;
+    d["spikes"] = e.spikes;
+    d["hopsEastWest"] = e.hopsEastWest;
+    d["hopsNorthSouth"] = e.hopsNorthSouth;
+    d["barrier"] = e.barrier;
+    d["static"] = e.staticEnergy;
+    return d;
+  }
+  py::array_t<uint64_t> cyclesPerStep() const {
+    std::vector<uint64_t> cycles;
+    cycles.reserve(report.stepTimes.size());
+    for (const systemc::StepTiming &t : report.stepTimes)
+      cycles.push_back(t.cycles);
+    return ownedArray(std::move(cycles), 1);
+  }
+  py::object json() const { return parseJson(systemc::powerJson(report)); }
+};
+
+/// What a run gives back: every population's spikes, the counts, and on
+/// the SystemC engine the power report.
+struct RunResult {
+  std::string engine;
+  uint32_t steps = 0;
+  double wallSeconds = 0;
+  py::dict spikes;      ///< node name -> (n, 2) uint32 (step, index)
+  py::dict sizes;       ///< node name -> neurons
+  py::dict spikeCounts; ///< population name -> spikes
+  py::dict counters;
+  std::optional<Power> power;
+
+  py::array_t<bool> dense(const std::string &name) const {
+    if (!spikes.contains(name))
+      throw py::key_error("no population '" + name + "' in the result");
+    auto pairs = spikes[py::str(name)].cast<py::array_t<uint32_t>>();
+    const uint32_t size = sizes[py::str(name)].cast<uint32_t>();
+    py::array_t<bool> out({size_t(steps), size_t(size)});
+    bool *data = out.mutable_data();
+    std::memset(data, 0, size_t(steps) * size);
+    auto view = pairs.unchecked<2>();
+    for (py::ssize_t i = 0; i < view.shape(0); ++i)
+      data[size_t(view(i, 0)) * size + view(i, 1)] = true;
+    return out;
+  }
+};
+
+/// Engine-independent view of `inputs`: {node name: array} as spike
+/// records. An integer (n, 2) array lists (step, index) pairs; a bool
+/// (steps, size) array marks the spikes.
+std::vector<spikeio::SpikeRecord> inputSpikes(const py::dict &inputs,
+                                              const spikeio::NodeTable &nodes) {
+  std::vector<spikeio::SpikeRecord> records;
+  for (auto [key, value] : inputs) {
+    const std::string name = py::str(key);
+    const std::string where = "inputs[\"" + name + "\"]";
+    const std::optional<uint32_t> node = nodes.find(name);
+    if (!node || !nodes.isExternalSource(*node)) {
+      std::string known;
+      for (uint32_t n = 0; n < nodes.size(); ++n)
+        if (nodes.isExternalSource(n))
+          known += (known.empty() ? "" : ", ") + nodes.name(n);
+      throw py::value_error(
+          where + ": the image has no external input '" + name +
+          "' (its external inputs: " + (known.empty() ? "none" : known) + ")");
+    }
+    const uint32_t size = nodes.nodeSize(*node);
+    py::array array = py::array::ensure(value);
+    if (!array)
+      throw py::type_error(where + ": expected a numpy array");
+    std::string shape = "(";
+    for (py::ssize_t d = 0; d < array.ndim(); ++d)
+      shape += (d ? ", " : "") + std::to_string(array.shape(d));
+    shape += array.ndim() == 1 ? ",)" : ")";
+    const std::string expected =
+        ": expected an (n, 2) integer array of (step, index) pairs or a "
+        "(steps, " +
+        std::to_string(size) + ") bool array; got " +
+        std::string(py::str(array.dtype())) + " of shape " + shape;
+    const char kind = array.dtype().kind();
+    if (kind == 'b') {
+      if (array.ndim() != 2 || array.shape(1) != py::ssize_t(size))
+        throw py::value_error(where + expected);
+      auto dense = py::array_t<bool, py::array::c_style>::ensure(array);
+      auto view = dense.unchecked<2>();
+      for (py::ssize_t t = 0; t < view.shape(0); ++t)
+        for (py::ssize_t i = 0; i < view.shape(1); ++i)
+          if (view(t, i))
+            records.push_back({uint32_t(t), *node, uint32_t(i)});
+      continue;
+    }
+    if ((kind != 'i' && kind != 'u') || array.ndim() != 2 ||
+        array.shape(1) != 2) {
+      if (kind == 'i' || kind == 'u')
+        throw py::value_error(where + expected);
+      throw py::type_error(where + expected);
+    }
+    constexpr int kRowMajorCast = py::array::c_style | py::array::forcecast;
+    auto pairs = py::array_t<int64_t, kRowMajorCast>::ensure(array);
+    auto view = pairs.unchecked<2>();
+    for (py::ssize_t r = 0; r < view.shape(0); ++r) {
+      const int64_t step = view(r, 0), index = view(r, 1);
+      if (step < 0 || step > int64_t(UINT32_MAX) || index < 0 ||
+          index > int64_t(UINT32_MAX))
+        throw py::value_error(where + ": row " + std::to_string(r) + " is (" +
+                              std::to_string(step) + ", " +
+                              std::to_string(index) +
+                              "); steps and indices are 0 to 2^32 - 1");
+      records.push_back({uint32_t(step), *node, uint32_t(index)});
+    }
+  }
+  return records;
+}
+
+/// How often a run looks for Ctrl-C (it takes the GIL to do so).
+constexpr auto kSignalCheckPeriod = std::chrono::milliseconds(20);
+
+/// Output files of a run, as `cajal run` names them.
+struct RunFiles {
+  std::string spikes, probes, power;
+};
+
+/// A compiled or loaded chip image with its profile.
+class ImageHandle {
+public:
+  ImageHandle(std::string fileBytes, std::string fileName,
+              chip::Image chipImage, chip::Profile chipProfile,
+              std::string fitReportJson)
+      : bytes(std::move(fileBytes)), name(std::move(fileName)),
+        image(std::move(chipImage)), profile(std::move(chipProfile)),
+        fitReport(std::move(fitReportJson)) {}
+
+  py::object fit() const { return parseJson(fitReport); }
+  const std::string &profileName() const { return profile.name; }
+  size_t coreCount() const { return image.cores.size(); }
+  py::dict populations() const {
+    py::dict d;
+    for (const chip::Population &p : image.populations)
+      d[py::str(p.name)] = p.size;
+    return d;
+  }
+  py::bytes data() const { return py::bytes(bytes); }
+  std::string repr() const {
+    const size_t cores = image.cores.size();
+    return "<cajal.Image " + name + ": profile " + profile.name + ", " +
+           std::to_string(cores) + (cores == 1 ? " core>" : " cores>");
+  }
+
+  void save(const std::string &path) const {
+    Result<AtomicFile> file = AtomicFile::create(path);
+    if (!file)
+      fail(file.error());
+    file->write(bytes);
+    check(file->commit());
+  }
+
+  RunResult run(uint32_t steps, const std::string &engine,
+                const py::dict &inputs, const RunFiles &files) const {
+    if (engine != "golden" && engine != "reference" && engine != "systemc")
+      throw py::value_error("engine must be golden, reference or systemc, "
+                            "got '" +
+                            engine + "'");
+    if (engine != "systemc" && !files.power.empty())
+      throw py::value_error("power_out needs engine=\"systemc\"");
+    spikeio::NodeTable nodes(image);
+    std::vector<spikeio::SpikeRecord> external = inputSpikes(inputs, nodes);
+
+    RunResult result;
+    result.engine = engine;
+    std::vector<spikeio::SpikeRecord> spikes;
+    std::vector<uint64_t> counts;
+    emulator::Counters counters;
+    std::optional<systemc::PowerReport> power;
+    bool interrupted = false;
+    const auto start = std::chrono::steady_clock::now();
+    {
+      py::gil_scoped_release release;
+      emulator::RecordOptions record;
+      record.spikesPath = files.spikes;
+      record.statePath = files.probes;
+      record.spikes = &spikes;
+      record.spikeCounts = &counts;
+      auto lastCheck = std::chrono::steady_clock::now();
+      record.onStep = [&](uint32_t, uint32_t) {
+        const auto now = std::chrono::steady_clock::now();
+        if (now - lastCheck < kSignalCheckPeriod)
+          return true;
+        lastCheck = now;
+        py::gil_scoped_acquire acquire;
+        interrupted = PyErr_CheckSignals() != 0;
+        return !interrupted;
+      };
+      runEngine(engine, std::move(external), steps, record, counters, power,
+                files);
+    }
+    if (interrupted)
+      throw py::error_already_set(); // KeyboardInterrupt, as Python raised
+    result.wallSeconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+            .count();
+    result.steps = uint32_t(counters.steps);
+    collectSpikes(nodes, spikes, result);
+    for (uint32_t p = 0; p < nodes.populationCount(); ++p)
+      result.spikeCounts[py::str(nodes.name(p))] = counts[p];
+    result.counters["steps"] = counters.steps;
+    result.counters["compartmentSpikes"] = counters.compartmentSpikes;
+    result.counters["sourceSpikes"] = counters.sourceSpikes;
+    result.counters["axonEvents"] = counters.axonEvents;
+    result.counters["synapticEvents"] = counters.synapticEvents;
+    result.counters["activeUpdates"] = counters.activeUpdates;
+    result.counters["idleUpdates"] = counters.idleUpdates;
+    if (power)
+      result.power = Power{std::move(*power)};
+    return result;
+  }
+
+private:
+  /// Create the engine, give it the input, run it; outside the GIL, so it
+  /// reports errors by throwing CajalError only.
+  void runEngine(const std::string &engine,
+                 std::vector<spikeio::SpikeRecord> external, uint32_t steps,
+                 const emulator::RecordOptions &record,
+                 emulator::Counters &counters,
+                 std::optional<systemc::PowerReport> &power,
+                 const RunFiles &files) const {
+    if (engine == "golden") {
+      golden::ModelOptions options;
+      options.imageValidated = true; // when it was compiled or loaded
+      auto model = check(golden::GoldenModel::create(image, profile, options));
+      check(model.setExternalSpikes(std::move(external)));
+      check(golden::runAndRecord(model, steps, record));
+      counters = model.counters();
+    } else if (engine == "reference") {
+      reference::Options options;
+      options.imageValidated = true;
+      auto model =
+          check(reference::ReferenceEngine::create(image, profile, options));
+      check(model.setExternalSpikes(std::move(external)));
+      check(reference::runAndRecord(model, steps, record));
+      counters = model.counters();
+    } else {
+      systemc::Options options;
+      options.powerPath = files.power;
+      auto model =
+          check(systemc::SystemCEngine::create(image, profile, options));
+      check(model.setExternalSpikes(std::move(external)));
+      check(systemc::runAndRecord(model, steps, record));
+      counters = model.counters();
+      power = model.powerReport();
+    }
+  }
+
+  /// Split the run's spikes (by step, node, index) per population; an alias
+  /// node (a NIR output) shares its population's array.
+  static void collectSpikes(const spikeio::NodeTable &nodes,
+                            const std::vector<spikeio::SpikeRecord> &spikes,
+                            RunResult &result) {
+    std::vector<std::vector<uint32_t>> pairs(nodes.populationCount());
+    for (const spikeio::SpikeRecord &s : spikes) {
+      pairs[s.node].push_back(s.step);
+      pairs[s.node].push_back(s.index);
+    }
+    for (uint32_t p = 0; p < nodes.populationCount(); ++p) {
+      py::array_t<uint32_t> array = ownedArray(std::move(pairs[p]), 2);
+      result.spikes[py::str(nodes.name(p))] = array;
+      result.sizes[py::str(nodes.name(p))] = nodes.nodeSize(p);
+      for (uint32_t alias : nodes.aliasNodes(p)) {
+        result.spikes[py::str(nodes.name(alias))] = array;
+        result.sizes[py::str(nodes.name(alias))] = nodes.nodeSize(p);
+      }
+    }
+  }
+
+  std::string bytes, name;
+  chip::Image image;
+  chip::Profile profile;
+  std::string fitReport;
+};
+
+/// A path names a model file: no line break and a .mlir or .nir name.
+bool namesModelFile(const std::string &source) {
+  return source.find('\n') == std::string::npos && driver::isModelPath(source);
+}
+
+/// A str, or a path-like object's os.fspath (`asPath` says it was one).
+std::string pathOrText(const py::object &value, bool &asPath) {
+  asPath = !py::isinstance<py::str>(value);
+  if (!asPath)
+    return value.cast<std::string>();
+  return py::module_::import("os").attr("fspath")(value).cast<std::string>();
+}
+
+ImageHandle compileModel(const std::string &source, bool sourceIsPath,
+                         std::optional<double> dt,
+                         const std::string &profileName,
+                         unsigned calibrateSteps, const std::string &reset) {
+  std::string diagnostics, error;
+  llvm::raw_string_ostream diagnosticStream(diagnostics);
+  ScratchDirectory scratch;
+  std::string imageBytes, fitReport;
+  {
+    py::gil_scoped_release release;
+    driver::ModelContext mc(/*showRemarks=*/false, diagnosticStream);
+    driver::ModelOptions options;
+    options.dt = dt;
+    options.reset = reset;
+    const bool isFile = sourceIsPath || namesModelFile(source);
+    mlir::OwningOpRef<mlir::ModuleOp> module =
+        isFile ? driver::loadModel(source, options, mc, error)
+               : driver::parseModelText(source, "<string>", options, mc, error);
+    if (!module)
+      fail(error.empty() ? diagnostics : error);
+    CompileOptions compile;
+    compile.profile = profileName;
+    compile.imagePath = scratch.file("image.cjimg");
+    compile.fitReportPath = scratch.file("fit.json");
+    compile.calibrationSteps = calibrateSteps;
+    mlir::PassManager pm(&mc.context);
+    buildCompilePipeline(pm, compile);
+    if (mlir::failed(pm.run(*module)))
+      fail(diagnostics);
+    imageBytes = readFile(compile.imagePath);
+    fitReport = readFile(compile.fitReportPath);
+  }
+  chip::Profile profile =
+      check(chip::findProfile(profileName, driver::profileDirectory()));
+  const std::string name =
+      sourceIsPath || namesModelFile(source) ? source : "<string>";
+  chip::Image image = check(chip::parseImageUnchecked(imageBytes, name));
+  check(chip::validate(image, profile));
+  return ImageHandle(std::move(imageBytes), name, std::move(image),
+                     std::move(profile), std::move(fitReport));
+}
+
+ImageHandle loadImageFile(const std::string &path,
+                          const std::string &profileName) {
+  chip::Profile profile;
+  chip::Image image = check(driver::loadImage(path, profileName, profile));
+  return ImageHandle(readFile(path), path, std::move(image), std::move(profile),
+                     "");
+}
+
+} // namespace
+
+PYBIND11_MODULE(_cajal, m) {
+  m.doc() = "Cajal's compiler and chip engines (the cajal package wraps it)";
+  m.attr("__version__") = CAJAL_VERSION;
+  py::register_exception<CajalError>(m, "Error", PyExc_RuntimeError);
+
+  py::class_<Power>(m, "Power",
+                    "The energy and time of a SystemC run "
+                    "(docs/power.md)")
+      .def_property_readonly("total_energy_pj", &Power::totalEnergyPJ,
+                             "Dynamic plus static energy, pJ")
+      .def_property_readonly("dynamic_energy_pj", &Power::dynamicEnergyPJ)
+      .def_property_readonly("static_energy_pj", &Power::staticEnergyPJ)
+      .def_property_readonly(
+          "by_kind", &Power::byKind,
+          "Energy (pJ) per event kind, keyed as the power report's energy")
+      .def_property_readonly(
+          "cycles", [](const Power &p) { return p.report.cycles; },
+          "Chip cycles over the run")
+      .def_property_readonly(
+          "seconds", [](const Power &p) { return p.report.seconds; },
+          "Chip time of the run (cycles / clock)")
+      .def_property_readonly(
+          "average_power_mw",
+          [](const Power &p) { return p.report.averagePowerMW; })
+      .def_property_readonly("cycles_per_step", &Power::cyclesPerStep,
+                             "uint64 array: each step's cycles")
+      .def("json", &Power::json,
+           "The whole report as `cajal run --power` writes it, as a dict");
+
+  py::class_<RunResult>(m, "RunResult", "What a run recorded")
+      .def_readonly("engine", &RunResult::engine)
+      .def_readonly("steps", &RunResult::steps, "Steps run")
+      .def_readonly("wall_seconds", &RunResult::wallSeconds,
+                    "Wall time of the run, output files included")
+      .def_readonly("spikes", &RunResult::spikes,
+                    "{population: uint32 array of (step, index) rows}, every "
+                    "population, ordered by step then index")
+      .def_readonly("sizes", &RunResult::sizes, "{population: neurons}")
+      .def_readonly("spike_counts", &RunResult::spikeCounts,
+                    "{population: spikes}")
+      .def_readonly("counters", &RunResult::counters,
+                    "Steps, spikes, synaptic events and updates, as counted "
+                    "by the engine")
+      .def_readonly("power", &RunResult::power,
+                    "Power report (engine='systemc'), else None")
+      .def_property_readonly(
+          "cycles_per_step",
+          [](const RunResult &r) -> py::object {
+            if (!r.power)
+              return py::none();
+            return r.power->cyclesPerStep();
+          },
+          "uint64 array of each step's chip cycles (engine='systemc'), "
+          "else None")
+      .def("dense", &RunResult::dense, py::arg("population"),
+           "The population's spikes as a bool array of shape (steps, "
+           "neurons)");
+
+  py::class_<ImageHandle>(m, "Image", "A chip image and its profile")
+      .def_property_readonly("fit", &ImageHandle::fit,
+                             "The fit report (dict) of a compiled image; "
+                             "None for one loaded from a file")
+      .def_property_readonly("profile", &ImageHandle::profileName)
+      .def_property_readonly("cores", &ImageHandle::coreCount,
+                             "Cores the image uses")
+      .def_property_readonly("populations", &ImageHandle::populations,
+                             "{population: neurons}")
+      .def("to_bytes", &ImageHandle::data, "The image file's bytes")
+      .def("__repr__", &ImageHandle::repr)
+      .def(
+          "save",
+          [](const ImageHandle &image, const py::object &path) {
+            bool isPath = false;
+            image.save(pathOrText(path, isPath));
+          },
+          py::arg("path"),
+          "Write the image file (atomically: whole or not at all)")
+      .def(
+          "run",
+          [](const ImageHandle &image, uint32_t steps,
+             const std::string &engine, std::optional<py::dict> inputs,
+             const py::object &spikesOut, const py::object &probesOut,
+             const py::object &powerOut) {
+            const auto file = [](const py::object &path) {
+              bool isPath = false;
+              return path.is_none() ? std::string() : pathOrText(path, isPath);
+            };
+            return image.run(
+                steps, engine, inputs ? *inputs : py::dict(),
+                {file(spikesOut), file(probesOut), file(powerOut)});
+          },
+          py::arg("steps"), py::arg("engine") = "golden",
+          py::arg("inputs") = py::none(), py::arg("spikes_out") = py::none(),
+          py::arg("probes_out") = py::none(), py::arg("power_out") = py::none(),
+          "Run `steps` steps on an engine (golden, reference or systemc).\n"
+          "inputs: {external input: (n, 2) int array of (step, index) or "
+          "(steps, size) bool array}. spikes_out, probes_out, power_out: "
+          "files as `cajal run` writes them.");
+
+  m.def(
+      "compile",
+      [](const py::object &source, std::optional<double> dt,
+         const std::string &profile, unsigned calibrateSteps,
+         const std::string &reset) {
+        bool isPath = false;
+        const std::string text = pathOrText(source, isPath);
+        return compileModel(text, isPath, dt, profile, calibrateSteps, reset);
+      },
+      py::arg("source"), py::arg("dt") = py::none(),
+      py::arg("profile") = "loihi1", py::arg("calibrate_steps") = 0u,
+      py::arg("reset") = "zero",
+      "Compile a model (a .mlir or .nir path, or snn-dialect text) for a "
+      "profile (name or file). dt: seconds per step (required for NIR).");
+  m.def(
+      "load",
+      [](const py::object &path, const std::string &profile) {
+        bool isPath = false;
+        return loadImageFile(pathOrText(path, isPath), profile);
+      },
+      py::arg("path"), py::arg("profile") = "",
+      "Read a chip image file and validate it against its profile (or the "
+      "one given)");
+}
