@@ -263,3 +263,24 @@ def test_ctrl_c_stops_a_run(tmp_path):
     # runs again.
     assert read(tmp_path / "s.csv").startswith(b"step,node,index\n")
     assert img.run(10).steps == 10
+
+
+def test_nir_models_keep_their_output_names(tmp_path):
+    nir = os.path.join(SOURCE, "tests", "e2e", "nir", "data", "lif_norse.nir")
+    with pytest.raises(cajal.Error) as raised:
+        cajal.compile(nir)
+    assert str(raised.value) == cli_error("compile", nir, "-o", str(tmp_path / "x"))
+    assert "needs --dt" in str(raised.value)
+    img = cajal.compile(nir, dt=1e-4)
+    cli_ok("compile", nir, "--dt", "1e-4", "-o", str(tmp_path / "n.cjimg"))
+    assert img.to_bytes() == read(tmp_path / "n.cjimg")
+    drive = np.array([[t, 0] for t in range(0, 1000, 3)])
+    with open(tmp_path / "in.csv", "w") as f:
+        f.write("step,node,index\n" + "".join(f"{t},input,0\n" for t, _ in drive))
+    cli_ok("run", str(tmp_path / "n.cjimg"), "--steps", "1000", "--input",
+           str(tmp_path / "in.csv"), "--spikes-out", str(tmp_path / "cli.csv"), "--quiet")
+    from_cli = csv_spikes(tmp_path / "cli.csv")
+    res = img.run(1000, inputs={"input": drive})
+    assert "output" in from_cli and len(from_cli["output"]) > 0
+    for name, pairs in from_cli.items():
+        np.testing.assert_array_equal(res.spikes[name], pairs)

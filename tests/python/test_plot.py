@@ -110,6 +110,40 @@ def test_cajal_plot_draws_a_run_directory(tmp_path):
     assert len(fig.axes[0].collections[0].get_offsets()) == sum(map(len, csv_spikes.values()))
 
 
+def test_membrane_traces_are_the_probes(tmp_path):
+    model = tmp_path / "probed.mlir"
+    model.write_text("""
+snn.network @probed attributes {dt = 1.0e-3 : f64} {
+  %src = snn.periodic_source @src {period = 7 : i64, phase = 0 : i64} : !snn.spikes<4>
+  %exc = snn.population @exc {model = #snn.model<lif>,
+      params = #snn.continuous<tau_mem = 2.0e-2, v_th = 1.0>} : !snn.spikes<12>
+  snn.projection @drive %src -> %exc {
+      connectivity = #snn.fixed_prob<p = 1.0, seed = 1, weight = 3.0e-1>}
+      : !snn.spikes<4> -> !snn.spikes<12>
+  snn.probe %exc {kind = #snn.probe_kind<state>} : !snn.spikes<12>
+}
+""")
+    run = tmp_path / "run"
+    run.mkdir()
+    subprocess.run([CAJAL, "compile", str(model), "-o", str(tmp_path / "p.cjimg")],
+                   check=True, env=CLI_ENV)
+    subprocess.run([CAJAL, "run", str(tmp_path / "p.cjimg"), "--steps", "100", "--quiet",
+                    "--probes-out", str(run / "p.probes.csv")], check=True, env=CLI_ENV)
+    probes = plot.read_probes(str(run / "p.probes.csv"))
+    assert len(probes) == 12 and all(len(t) == 100 for t in probes.values())
+    fig = plot.membrane(probes, path=tmp_path / "m.png")
+    assert is_png(tmp_path / "m.png")
+    u_lines, v_lines = (ax.get_lines() for ax in fig.axes)
+    assert len(u_lines) == len(v_lines) == 8  # the first eight neurons
+    first = sorted(probes)[0]
+    np.testing.assert_array_equal(v_lines[0].get_ydata(), [v for _, _, v in probes[first]])
+    assert any(v != 0 for _, _, v in probes[first])
+    done = subprocess.run([CAJAL, "plot", str(run), "-o", str(tmp_path / "f"), "--format", "png"],
+                          capture_output=True, text=True, env=CLI_ENV)
+    assert done.returncode == 0, done.stderr
+    assert os.listdir(tmp_path / "f") == ["p.probes.png"]
+
+
 def test_cajal_plot_refuses_what_it_cannot_draw(tmp_path):
     done = subprocess.run([CAJAL, "plot", str(tmp_path / "none"), "-o", str(tmp_path / "f")],
                           capture_output=True, text=True, env=CLI_ENV)
