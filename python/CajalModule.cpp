@@ -121,18 +121,8 @@ struct Power {
   double totalEnergyPJ() const { return report.energy.total(); }
   double dynamicEnergyPJ() const { return report.energy.dynamic(); }
   double staticEnergyPJ() const { return report.energy.staticEnergy; }
-  py::dict byKind() const {
-    const systemc::Energy &e = report.energy;
-    py::dict d;
-    d["synapticOps"] = e.synapticOps;
-    d["neuronUpdatesActive"] = e.activeUpdates;
-    d["neuronUpdatesInactive"] = e.inactiveUpdates;
-    d["spikes"] = e.spikes;
-    d["hopsEastWest"] = e.hopsEastWest;
-    d["hopsNorthSouth"] = e.hopsNorthSouth;
-    d["barrier"] = e.barrier;
-    d["static"] = e.staticEnergy;
-    return d;
+  py::object byKind() const {
+    return parseJson(systemc::energyByKindJson(report.energy));
   }
   py::array_t<uint64_t> cyclesPerStep() const {
     std::vector<uint64_t> cycles;

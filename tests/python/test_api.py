@@ -138,7 +138,8 @@ def test_systemc_power_is_the_cli_report(tmp_path):
         report = json.load(f)
     assert res.power.json() == report
     assert res.power.total_energy_pj == report["energyPJ"]["total"]
-    assert res.power.by_kind["synapticOps"] == report["energyPJ"]["synapticOps"]
+    assert res.power.by_kind == {k: v for k, v in report["energyPJ"].items()
+                                 if k not in ("dynamic", "total")}
     assert res.power.cycles == report["time"]["cycles"]
     np.testing.assert_array_equal(res.cycles_per_step,
                                   [s["cycles"] for s in report["stepTimes"]])

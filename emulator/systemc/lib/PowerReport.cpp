@@ -141,6 +141,13 @@ ojson stepJson(const StepTiming &s, double clockHz) {
 
 } // namespace
 
+std::string energyByKindJson(const Energy &e) {
+  ojson kinds = energyJson(e);
+  kinds.erase("dynamic");
+  kinds.erase("total");
+  return kinds.dump();
+}
+
 std::string powerJson(const PowerReport &r) {
   ojson doc;
   doc["format"] = "cajal-power/1";

@@ -121,6 +121,9 @@ struct PowerReport {
   std::vector<StepTiming> stepTimes; ///< one per finished step
 };
 
+/// The energy of each event kind (pJ) as a JSON object, keyed as the
+/// report's "energyPJ" (without its sums, "dynamic" and "total").
+std::string energyByKindJson(const Energy &energy);
 /// The report as JSON (schema in docs/power.md).
 std::string powerJson(const PowerReport &report);
 /// Write powerJson atomically.
