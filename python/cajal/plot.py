@@ -135,7 +135,10 @@ def _mesh(entries, value):
 
 
 def _heat(ax, grid, title, label, plt):
+    from matplotlib.ticker import MaxNLocator
     image = ax.imshow(grid, origin="lower", cmap="viridis")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_title(title)
     ax.set_xlabel("tile x")
     ax.set_ylabel("tile y")
@@ -145,7 +148,8 @@ def _heat(ax, grid, title, label, plt):
 def mesh(power=None, fit=None, path=None):
     """The chip's mesh as heat maps: energy per tile and router link load
     (hops) from a power report, compartment utilisation per tile from a fit
-    report. Cores of one tile (slots) are summed."""
+    report. Cores of one tile (slots) are summed; the maps span the tiles
+    from (0, 0) to the farthest one used."""
     plt = _pyplot()
     panels = []
     if power is not None:
