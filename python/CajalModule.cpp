@@ -12,6 +12,7 @@
 
 #include "cajal/Chip/AtomicFile.h"
 #include "cajal/Chip/Image.h"
+#include "cajal/Chip/ImageJson.h"
 #include "cajal/Emulator/RecordRun.h"
 #include "cajal/Emulator/SpikeIO.h"
 #include "cajal/Golden/GoldenRun.h"
@@ -33,6 +34,7 @@
 #include <chrono>
 #include <cstring>
 #include <optional>
+#include <sstream>
 #include <stdexcept>
 
 namespace py = pybind11;
@@ -257,6 +259,22 @@ public:
     return d;
   }
   py::bytes data() const { return py::bytes(bytes); }
+  /// What `cajal inspect` prints: the summary, --programs or --json.
+  std::string summary() const {
+    std::ostringstream os;
+    chip::printImageSummary(image, &profile, os);
+    return os.str();
+  }
+  std::string programs() const {
+    std::ostringstream os;
+    check(driver::printProgramReport(image, profile, os));
+    return os.str();
+  }
+  py::object json() const {
+    std::ostringstream os;
+    chip::printImageJson(image, profile, os);
+    return parseJson(os.str());
+  }
   std::string repr() const {
     const size_t cores = image.cores.size();
     return "<cajal.Image " + name + ": profile " + profile.name + ", " +
@@ -534,6 +552,13 @@ PYBIND11_MODULE(_cajal, m) {
                              "{population: neurons}")
       .def("to_bytes", &ImageHandle::data, "The image file's bytes")
       .def("__repr__", &ImageHandle::repr)
+      .def("summary", &ImageHandle::summary,
+           "What `cajal inspect` prints: cores, populations, sources, use")
+      .def("programs", &ImageHandle::programs,
+           "What `cajal inspect --programs` prints: each neurocore program, "
+           "disassembled, with its cost per update")
+      .def("json", &ImageHandle::json,
+           "The whole configuration (`cajal inspect --json`) as a dict")
       .def(
           "save",
           [](const ImageHandle &image, const py::object &path) {

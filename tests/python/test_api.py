@@ -103,6 +103,16 @@ def test_compile_gives_the_cli_image_and_fit(tmp_path):
     assert cajal.compile(pathlib.Path(SYNFIRE)).to_bytes() == img.to_bytes()
 
 
+def test_inspect_gives_the_cli_reports(tmp_path):
+    image = tmp_path / "s.cjimg"
+    cli_ok("compile", SYNFIRE, "-o", str(image))
+    img = cajal.load(image)
+    assert img.summary() == cli_ok("inspect", str(image)).stdout
+    assert img.programs() == cli_ok("inspect", str(image), "--programs").stdout
+    assert img.json() == json.loads(cli_ok("inspect", str(image), "--json").stdout)
+    assert "program " in img.programs() and len(img.json()["cores"]) == img.cores
+
+
 @pytest.mark.parametrize("engine", ["golden", "reference", "systemc"])
 def test_run_gives_the_cli_spikes_byte_for_byte(tmp_path, engine):
     image = tmp_path / "s.cjimg"

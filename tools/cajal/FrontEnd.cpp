@@ -1,6 +1,8 @@
 //===- FrontEnd.cpp - Models and images for the driver and Python ---------===//
 #include "FrontEnd.h"
 
+#include "cajal/Chip/CompartmentPrograms.h"
+#include "cajal/Chip/Neurocore.h"
 #include "cajal/Dialect/NC/NCDialect.h"
 #include "cajal/Dialect/SNN/SNNDialect.h"
 #include "cajal/Dialect/SNN/SNNOps.h"
@@ -13,7 +15,9 @@
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 
+#include <algorithm>
 #include <cmath>
+#include <sstream>
 
 using namespace llvm;
 
@@ -123,6 +127,112 @@ mlir::OwningOpRef<mlir::ModuleOp> parseModelText(const std::string &text,
   if (!validTimeStep(name, options, /*required=*/false, error))
     return nullptr;
   return parseBuffer(MemoryBuffer::getMemBufferCopy(text, name), options, mc);
+}
+
+namespace {
+/// A number of pJ without trailing zeros ("81", "5.3", "5184").
+std::string picojoules(double pj) {
+  std::ostringstream os;
+  os.precision(12);
+  os << pj << " pJ";
+  return os.str();
+}
+
+/// How many of a population's neurons run each program.
+struct ProgramUse {
+  size_t program = 0; ///< index into the distinct programs
+  uint64_t neurons = 0;
+};
+} // namespace
+
+Status printProgramReport(const chip::Image &image,
+                          const chip::Profile &profile, std::ostream &os) {
+  Result<chip::ResolvedPrograms> resolved =
+      chip::resolvePrograms(image, profile);
+  if (!resolved)
+    return resolved.takeError();
+  const std::vector<chip::Program> &programs = resolved->programs;
+  std::vector<std::vector<std::string>> usedBy(programs.size());
+  std::vector<std::vector<ProgramUse>> uses(image.populations.size());
+  for (size_t n = 0; n < image.populations.size(); ++n) {
+    const chip::Population &population = image.populations[n];
+    std::vector<ProgramUse> &list = uses[n];
+    for (const chip::Slice &slice : population.slices) {
+      const std::vector<uint32_t> &map =
+          resolved->compartmentProgram[slice.core];
+      for (uint32_t i = 0; i < slice.count; ++i) {
+        const size_t index = map[slice.firstCompartment + i];
+        auto it = std::find_if(list.begin(), list.end(), [&](const auto &u) {
+          return u.program == index;
+        });
+        if (it == list.end()) {
+          list.push_back({index, 0});
+          it = list.end() - 1;
+          usedBy[index].push_back(population.name);
+        }
+        ++it->neurons;
+      }
+    }
+  }
+
+  // resolvePrograms may list a program no compartment runs (a record's LIF
+  // program its population overrides): only those some compartment runs.
+  std::vector<bool> run(programs.size());
+  for (const std::vector<uint32_t> &core : resolved->compartmentProgram)
+    for (uint32_t p : core)
+      run[p] = true;
+
+  std::vector<chip::ProgramCost> costs;
+  for (const chip::Program &p : programs)
+    costs.push_back(chip::programCost(p, profile));
+  os << "neurocore programs on profile \"" << profile.name
+     << "\": " << std::count(run.begin(), run.end(), true) << "\n";
+  for (size_t i = 0; i < programs.size(); ++i) {
+    if (!run[i])
+      continue;
+    const chip::Program &p = programs[i];
+    os << "\nprogram " << p.name << ": " << p.code.size()
+       << " instructions, used by ";
+    if (usedBy[i].empty())
+      os << "no population";
+    for (size_t u = 0; u < usedBy[i].size(); ++u)
+      os << (u ? ", " : "") << usedBy[i][u];
+    if (resolved->lifFamily[i])
+      os << " (LIF family: parameter words from each compartment's record)";
+    os << "\n  per update: " << costs[i].cycles << " cycles, "
+       << picojoules(costs[i].energyPJ);
+    if (p.skipIdle)
+      os << "; an idle update: " << profile.cost.neuronUpdateInactiveNs
+         << " ns, " << picojoules(profile.cost.neuronUpdateInactivePJ)
+         << " (cost.neuronUpdateInactive*)";
+    os << "\n";
+    if (Status valid = chip::validateProgram(p, profile); !valid)
+      os << "  refused by the profile: program " << p.name << " "
+         << valid.error() << "\n";
+    // The listing without its first line ("program NAME"), said above.
+    const std::string listing = chip::disassemble(p);
+    os << listing.substr(listing.find('\n') + 1);
+  }
+
+  os << "\npopulations: " << image.populations.size() << "\n";
+  for (size_t n = 0; n < image.populations.size(); ++n) {
+    const chip::Population &population = image.populations[n];
+    os << "  " << population.name << ": " << population.size << " neurons";
+    uint64_t cycles = 0;
+    double energy = 0;
+    for (const ProgramUse &use : uses[n]) {
+      const chip::ProgramCost &c = costs[use.program];
+      os << (uses[n].size() > 1 ? ", " + std::to_string(use.neurons) + " "
+                                : ", ")
+         << "program " << programs[use.program].name << " (" << c.cycles
+         << " cycles, " << picojoules(c.energyPJ) << " per update)";
+      cycles += c.cycles * use.neurons;
+      energy += c.energyPJ * double(use.neurons);
+    }
+    os << "; every neuron updated once: " << cycles << " cycles, "
+       << picojoules(energy) << "\n";
+  }
+  return Status::ok();
 }
 
 std::string profileDirectory() { return chip::defaultProfileDir(); }

@@ -22,6 +22,7 @@
 
 #include <memory>
 #include <optional>
+#include <ostream>
 #include <string>
 
 namespace cajal::driver {
@@ -71,6 +72,16 @@ std::string profileDirectory();
 Result<chip::Image> loadImage(const std::string &path,
                               const std::string &requestedProfile,
                               chip::Profile &profile);
+
+/// `cajal inspect --programs`: the neurocore programs the image's
+/// compartments run (docs/neurocore-isa.md), as chip::resolvePrograms gives
+/// them (a population's program from the image's table, or the LIF-family
+/// program each compartment's record names). Each program is printed once,
+/// disassembled, with the populations that run it and its cost per update on
+/// the profile (programCost), and each population with the cost of updating
+/// all its neurons once.
+Status printProgramReport(const chip::Image &image,
+                          const chip::Profile &profile, std::ostream &os);
 
 } // namespace cajal::driver
 
