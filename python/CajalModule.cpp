@@ -13,12 +13,15 @@
 #include "cajal/Chip/AtomicFile.h"
 #include "cajal/Chip/Image.h"
 #include "cajal/Chip/ImageJson.h"
+#include "cajal/Dialect/SNN/SNNOps.h"
 #include "cajal/Emulator/RecordRun.h"
 #include "cajal/Emulator/SpikeIO.h"
 #include "cajal/Golden/GoldenRun.h"
 #include "cajal/Reference/ReferenceRun.h"
 #include "cajal/SystemC/PowerReport.h"
 #include "cajal/SystemC/SystemCRun.h"
+#include "cajal/Transforms/FloatEngine.h"
+#include "cajal/Transforms/Passes.h"
 #include "cajal/Transforms/Pipeline.h"
 
 #include "mlir/Pass/PassManager.h"
@@ -31,6 +34,7 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <optional>
@@ -163,26 +167,29 @@ struct RunResult {
   }
 };
 
-/// Engine-independent view of `inputs`: {node name: array} as spike
-/// records. An integer (n, 2) array lists (step, index) pairs; a bool
-/// (steps, size) array marks the spikes.
-std::vector<spikeio::SpikeRecord> inputSpikes(const py::dict &inputs,
-                                              const spikeio::NodeTable &nodes) {
-  std::vector<spikeio::SpikeRecord> records;
+/// The external inputs a model or image has: name -> channels.
+using InputNodes = std::vector<std::pair<std::string, uint32_t>>;
+
+/// Read `inputs` ({input name: array}) into `emit(name, step, index)`. An
+/// integer (n, 2) array lists (step, index) pairs; a bool (steps, size)
+/// array marks the spikes. A name that is not an input, or an array of
+/// another shape or type, raises naming the input and what it got.
+template <typename Emit>
+void readInputs(const py::dict &inputs, const InputNodes &nodes, Emit emit) {
   for (auto [key, value] : inputs) {
     const std::string name = py::str(key);
     const std::string where = "inputs[\"" + name + "\"]";
-    const std::optional<uint32_t> node = nodes.find(name);
-    if (!node || !nodes.isExternalSource(*node)) {
+    auto node = std::find_if(nodes.begin(), nodes.end(),
+                             [&](const auto &n) { return n.first == name; });
+    if (node == nodes.end()) {
       std::string known;
-      for (uint32_t n = 0; n < nodes.size(); ++n)
-        if (nodes.isExternalSource(n))
-          known += (known.empty() ? "" : ", ") + nodes.name(n);
+      for (const auto &n : nodes)
+        known += (known.empty() ? "" : ", ") + n.first;
       throw py::value_error(
-          where + ": the image has no external input '" + name +
+          where + ": the model has no external input '" + name +
           "' (its external inputs: " + (known.empty() ? "none" : known) + ")");
     }
-    const uint32_t size = nodes.nodeSize(*node);
+    const uint32_t size = node->second;
     py::array array = py::array::ensure(value);
     if (!array)
       throw py::type_error(where + ": expected a numpy array");
@@ -204,7 +211,7 @@ std::vector<spikeio::SpikeRecord> inputSpikes(const py::dict &inputs,
       for (py::ssize_t t = 0; t < view.shape(0); ++t)
         for (py::ssize_t i = 0; i < view.shape(1); ++i)
           if (view(t, i))
-            records.push_back({uint32_t(t), *node, uint32_t(i)});
+            emit(name, uint32_t(t), uint32_t(i));
       continue;
     }
     if ((kind != 'i' && kind != 'u') || array.ndim() != 2 ||
@@ -224,9 +231,23 @@ std::vector<spikeio::SpikeRecord> inputSpikes(const py::dict &inputs,
                               std::to_string(step) + ", " +
                               std::to_string(index) +
                               "); steps and indices are 0 to 2^32 - 1");
-      records.push_back({uint32_t(step), *node, uint32_t(index)});
+      emit(name, uint32_t(step), uint32_t(index));
     }
   }
+}
+
+/// `inputs` as spike records of the image's external sources.
+std::vector<spikeio::SpikeRecord> inputSpikes(const py::dict &inputs,
+                                              const spikeio::NodeTable &nodes) {
+  InputNodes external;
+  for (uint32_t n = 0; n < nodes.size(); ++n)
+    if (nodes.isExternalSource(n))
+      external.push_back({nodes.name(n), nodes.nodeSize(n)});
+  std::vector<spikeio::SpikeRecord> records;
+  readInputs(inputs, external,
+             [&](const std::string &name, uint32_t step, uint32_t index) {
+               records.push_back({step, *nodes.find(name), index});
+             });
   return records;
 }
 
@@ -473,6 +494,76 @@ ImageHandle compileModel(const std::string &source, bool sourceIsPath,
                      std::move(profile), std::move(fitReport));
 }
 
+/// The float engine on a model: its equations (or discretised LIF and
+/// Izhikevich parameters) in f64, as `cajal run MODEL --engine float` runs
+/// them beside the image.
+RunResult runFloatModel(const std::string &source, bool sourceIsPath,
+                        uint32_t steps, std::optional<double> dt,
+                        const std::string &reset, const py::dict &inputs) {
+  std::string diagnostics, error;
+  llvm::raw_string_ostream diagnosticStream(diagnostics);
+  driver::ModelContext mc(/*showRemarks=*/false, diagnosticStream);
+  driver::ModelOptions options;
+  options.dt = dt;
+  options.reset = reset;
+  const bool isFile = sourceIsPath || namesModelFile(source);
+  const std::string name = isFile ? source : "<string>";
+  mlir::OwningOpRef<mlir::ModuleOp> module =
+      isFile ? driver::loadModel(source, options, mc, error)
+             : driver::parseModelText(source, name, options, mc, error);
+  if (!module)
+    fail(error.empty() ? diagnostics : error);
+  auto nets = module->getOps<snn::NetworkOp>();
+  if (std::distance(nets.begin(), nets.end()) != 1)
+    fail(name + ": expected exactly one snn.network");
+  snn::NetworkOp net = *nets.begin();
+  InputNodes external;
+  net.walk([&](snn::InputOp in) {
+    external.push_back(
+        {in.getSymName().str(), uint32_t(in.getSpikes().getType().getSize())});
+  });
+  std::vector<FloatSpike> floatInputs;
+  readInputs(inputs, external,
+             [&](const std::string &node, uint32_t step, uint32_t index) {
+               floatInputs.push_back({step, node, index});
+             });
+  RunResult result;
+  result.engine = "float";
+  FloatRun run;
+  const auto start = std::chrono::steady_clock::now();
+  {
+    py::gil_scoped_release release;
+    mlir::PassManager pm(&mc.context);
+    pm.addPass(createSNNDiscretizeEquations());
+    pm.nest<snn::NetworkOp>().addPass(createSNNDiscretize());
+    if (mlir::failed(pm.run(*module)))
+      fail(diagnostics);
+    mlir::FailureOr<FloatRun> ran = runFloat(net, steps, floatInputs);
+    if (mlir::failed(ran))
+      fail(diagnostics);
+    run = std::move(*ran);
+  }
+  result.wallSeconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
+  result.steps = steps;
+  std::vector<std::vector<uint32_t>> pairs(run.populations.size());
+  for (const FloatSpike &s : run.spikes) {
+    const auto p =
+        std::find(run.populations.begin(), run.populations.end(), s.node) -
+        run.populations.begin();
+    pairs[p].push_back(s.step);
+    pairs[p].push_back(s.index);
+  }
+  for (size_t p = 0; p < run.populations.size(); ++p) {
+    const py::str key(run.populations[p]);
+    result.spikes[key] = ownedArray(std::move(pairs[p]), 2);
+    result.sizes[key] = run.sizes[p];
+    result.spikeCounts[key] = run.spikeCounts[p];
+  }
+  return result;
+}
+
 ImageHandle loadImageFile(const std::string &path,
                           const std::string &profileName) {
   chip::Profile profile;
@@ -603,6 +694,20 @@ PYBIND11_MODULE(_cajal, m) {
       py::arg("reset") = "zero",
       "Compile a model (a .mlir or .nir path, or snn-dialect text) for a "
       "profile (name or file). dt: seconds per step (required for NIR).");
+  m.def(
+      "run_float",
+      [](const py::object &source, uint32_t steps, std::optional<double> dt,
+         const std::string &reset, std::optional<py::dict> inputs) {
+        bool isPath = false;
+        const std::string text = pathOrText(source, isPath);
+        return runFloatModel(text, isPath, steps, dt, reset,
+                             inputs ? *inputs : py::dict());
+      },
+      py::arg("source"), py::arg("steps"), py::arg("dt") = py::none(),
+      py::arg("reset") = "zero", py::arg("inputs") = py::none(),
+      "Run a model (path or snn-dialect text) on the float engine: its "
+      "discretised equations in f64, before quantisation. Spikes and counts "
+      "as Image.run gives them (no power, no counters).");
   m.def(
       "load",
       [](const py::object &path, const std::string &profile) {

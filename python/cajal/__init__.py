@@ -13,10 +13,11 @@ module); results and error messages are the command line's. Errors raise
 cajal.Error (a RuntimeError); Ctrl-C stops a run after its current step.
 """
 
-from ._cajal import Error, Image, Power, RunResult, __version__, compile, load
+from ._cajal import Error, Image, Power, RunResult, __version__, compile, load, run_float
 from . import plot as _plot
 
-__all__ = ["Error", "Image", "Power", "RunResult", "__version__", "compile", "load"]
+__all__ = ["Error", "Image", "Power", "RunResult", "__version__", "compile", "load",
+           "run_float"]
 
 
 def _plot_raster(self, path=None, populations=None):

@@ -27,16 +27,16 @@ SOURCE = os.environ["CAJAL_SOURCE_DIR"]
 CLI_ENV = {k: v for k, v in os.environ.items() if k != "LD_PRELOAD"}
 SYNFIRE = os.path.join(SOURCE, "examples", "synfire.mlir")
 
-# An external input of 16 channels driving 32 LIF neurons.
+# An external input of 16 channels, each driving one of 16 LIF neurons
+# (one-to-one: the float engine runs it too).
 DRIVEN = """
 snn.network @driven attributes {dt = 1.0e-3 : f64} {
   %in = snn.input @in : !snn.spikes<16>
   %exc = snn.population @exc {model = #snn.model<lif>,
-      params = #snn.continuous<tau_mem = 2.0e-2, v_th = 1.0>} : !snn.spikes<32>
-  snn.projection @in_exc %in -> %exc {
-      connectivity = #snn.fixed_prob<p = 5.0e-1, seed = 3, weight = 6.0e-1>}
-      : !snn.spikes<16> -> !snn.spikes<32>
-  snn.probe %exc {kind = #snn.probe_kind<spikes>} : !snn.spikes<32>
+      params = #snn.continuous<tau_mem = 2.0e-2, v_th = 1.0>} : !snn.spikes<16>
+  snn.projection @in_exc %in -> %exc {connectivity = #snn.one_to_one<4.0>}
+      : !snn.spikes<16> -> !snn.spikes<16>
+  snn.probe %exc {kind = #snn.probe_kind<spikes>} : !snn.spikes<16>
 }
 """
 
@@ -295,3 +295,24 @@ def test_nir_models_keep_their_output_names(tmp_path):
     assert "output" in from_cli and len(from_cli["output"]) > 0
     for name, pairs in from_cli.items():
         np.testing.assert_array_equal(res.spikes[name], pairs)
+
+
+def test_the_float_engine_gives_the_cli_float_spikes(tmp_path, driven_files):
+    model = os.path.join(SOURCE, "examples", "izhikevich.mlir")
+    cli_ok("run", model, "--engine", "float", "--steps", "1000", "--profile", "loihi2",
+           "--spikes-out", str(tmp_path / "f.csv"), "--quiet")
+    res = cajal.run_float(model, 1000)
+    from_cli = csv_spikes(tmp_path / "f.csv")
+    assert res.engine == "float" and res.power is None
+    assert sum(map(len, from_cli.values())) > 50
+    for name, pairs in from_cli.items():
+        np.testing.assert_array_equal(res.spikes[name], pairs)
+        assert res.spike_counts[name] == len(pairs)
+    # With external input, from the model's text.
+    d, dense = driven_files
+    cli_ok("run", str(d / "driven.mlir"), "--engine", "float", "--steps", "300", "--input",
+           str(d / "input.csv"), "--spikes-out", str(tmp_path / "d.csv"), "--quiet")
+    res = cajal.run_float(DRIVEN, 300, inputs={"in": dense})
+    np.testing.assert_array_equal(res.spikes["exc"], csv_spikes(tmp_path / "d.csv")["exc"])
+    with pytest.raises(ValueError, match=r"no external input 'x' \(its external inputs: in\)"):
+        cajal.run_float(DRIVEN, 10, inputs={"x": dense})
