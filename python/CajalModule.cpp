@@ -107,16 +107,18 @@ py::object parseJson(const std::string &text) {
   return py::module_::import("json").attr("loads")(text);
 }
 
-/// A numpy array that owns `values` (no copy), shaped rows x columns.
+/// A numpy array that owns `values` (no copy): rows x columns, or (with no
+/// columns) one dimension.
 template <typename T>
-py::array_t<T> ownedArray(std::vector<T> values, size_t columns) {
+py::array_t<T> ownedArray(std::vector<T> values,
+                          std::optional<size_t> columns = std::nullopt) {
   auto *owned = new std::vector<T>(std::move(values));
   py::capsule free(owned,
                    [](void *p) { delete static_cast<std::vector<T> *>(p); });
-  const size_t rows = columns ? owned->size() / columns : 0;
-  if (columns == 1)
-    return py::array_t<T>({rows}, {sizeof(T)}, owned->data(), free);
-  return py::array_t<T>({rows, columns}, {columns * sizeof(T), sizeof(T)},
+  if (!columns)
+    return py::array_t<T>({owned->size()}, {sizeof(T)}, owned->data(), free);
+  const size_t rows = *columns ? owned->size() / *columns : 0;
+  return py::array_t<T>({rows, *columns}, {*columns * sizeof(T), sizeof(T)},
                         owned->data(), free);
 }
 
@@ -135,7 +137,7 @@ struct Power {
     cycles.reserve(report.stepTimes.size());
     for (const systemc::StepTiming &t : report.stepTimes)
       cycles.push_back(t.cycles);
-    return ownedArray(std::move(cycles), 1);
+    return ownedArray(std::move(cycles));
   }
   py::object json() const { return parseJson(systemc::powerJson(report)); }
 };
@@ -150,6 +152,8 @@ struct RunResult {
   py::dict sizes;       ///< node name -> neurons
   py::dict spikeCounts; ///< population name -> spikes
   py::dict counters;
+  /// State-probed population -> {"u": (steps, neurons), "v": ...} int32.
+  py::dict probes;
   std::optional<Power> power;
 
   py::array_t<bool> dense(const std::string &name) const {
@@ -324,6 +328,7 @@ public:
     RunResult result;
     result.engine = engine;
     std::vector<spikeio::SpikeRecord> spikes;
+    std::vector<spikeio::StateRecord> states;
     std::vector<uint64_t> counts;
     emulator::Counters counters;
     std::optional<systemc::PowerReport> power;
@@ -335,6 +340,7 @@ public:
       record.spikesPath = files.spikes;
       record.statePath = files.probes;
       record.spikes = &spikes;
+      record.states = &states;
       record.spikeCounts = &counts;
       auto lastCheck = std::chrono::steady_clock::now();
       uint32_t stepsSinceCheck = 0;
@@ -362,6 +368,7 @@ public:
             .count();
     result.steps = uint32_t(counters.steps);
     collectSpikes(nodes, spikes, result);
+    collectStates(nodes, states, result);
     for (uint32_t p = 0; p < nodes.populationCount(); ++p)
       result.spikeCounts[py::str(nodes.name(p))] = counts[p];
     result.counters["steps"] = counters.steps;
@@ -430,6 +437,28 @@ private:
         result.spikes[py::str(nodes.name(alias))] = array;
         result.sizes[py::str(nodes.name(alias))] = nodes.nodeSize(p);
       }
+    }
+  }
+
+  /// The probed states as one (steps, neurons) array of u and one of v per
+  /// population; rows come by step, then population, then neuron.
+  static void collectStates(const spikeio::NodeTable &nodes,
+                            const std::vector<spikeio::StateRecord> &states,
+                            RunResult &result) {
+    std::vector<std::vector<int32_t>> u(nodes.populationCount()),
+        v(nodes.populationCount());
+    for (const spikeio::StateRecord &s : states) {
+      u[s.node].push_back(s.u);
+      v[s.node].push_back(s.v);
+    }
+    for (uint32_t p = 0; p < nodes.populationCount(); ++p) {
+      if (u[p].empty())
+        continue;
+      const size_t size = nodes.nodeSize(p);
+      py::dict traces;
+      traces["u"] = ownedArray(std::move(u[p]), size);
+      traces["v"] = ownedArray(std::move(v[p]), size);
+      result.probes[py::str(nodes.name(p))] = traces;
     }
   }
 
@@ -617,6 +646,9 @@ PYBIND11_MODULE(_cajal, m) {
       .def_readonly("counters", &RunResult::counters,
                     "Steps, spikes, synaptic events and updates, as counted "
                     "by the engine")
+      .def_readonly("probes", &RunResult::probes,
+                    "{state-probed population: {'u': int32 array, 'v': int32 "
+                    "array}}, each of shape (steps, neurons)")
       .def_readonly("power", &RunResult::power,
                     "Power report (engine='systemc'), else None")
       .def_property_readonly(

@@ -316,3 +316,27 @@ def test_the_float_engine_gives_the_cli_float_spikes(tmp_path, driven_files):
     np.testing.assert_array_equal(res.spikes["exc"], csv_spikes(tmp_path / "d.csv")["exc"])
     with pytest.raises(ValueError, match=r"no external input 'x' \(its external inputs: in\)"):
         cajal.run_float(DRIVEN, 10, inputs={"x": dense})
+
+
+def test_probes_are_the_cli_state_rows(tmp_path, driven_files):
+    d, dense = driven_files
+    probed = tmp_path / "probed.mlir"
+    probed.write_text(DRIVEN.replace("probe_kind<spikes>", "probe_kind<state>"))
+    cli_ok("compile", str(probed), "-o", str(tmp_path / "p.cjimg"))
+    cli_ok("run", str(tmp_path / "p.cjimg"), "--steps", "300", "--input", str(d / "input.csv"),
+           "--probes-out", str(tmp_path / "cli.csv"), "--quiet")
+    res = cajal.load(tmp_path / "p.cjimg").run(300, inputs={"in": dense},
+                                                   probes_out=tmp_path / "py.csv")
+    assert read(tmp_path / "py.csv") == read(tmp_path / "cli.csv")
+    u = np.zeros((300, 16), dtype=np.int32)
+    v = np.zeros((300, 16), dtype=np.int32)
+    with open(tmp_path / "cli.csv", newline="") as f:
+        for step, node, index, su, sv in list(csv.reader(f))[1:]:
+            assert node == "exc"
+            u[int(step), int(index)], v[int(step), int(index)] = int(su), int(sv)
+    assert sorted(res.probes) == ["exc"]
+    assert res.probes["exc"]["u"].dtype == np.int32
+    np.testing.assert_array_equal(res.probes["exc"]["u"], u)
+    np.testing.assert_array_equal(res.probes["exc"]["v"], v)
+    assert np.count_nonzero(v) > 100
+    assert res.dense("exc").shape == (300, 16)

@@ -41,6 +41,9 @@ struct RecordOptions {
   /// When set, receives every spike of every population (recorded or not),
   /// by step, as (step, population node, neuron).
   std::vector<spikeio::SpikeRecord> *spikes = nullptr;
+  /// When set, receives the state rows of the state-probed populations, as
+  /// the state CSV has them (with or without statePath).
+  std::vector<spikeio::StateRecord> *states = nullptr;
   /// When set, called after every finished step with (steps done, total);
   /// returning false stops the run there (Ctrl-C), with every file complete
   /// up to that step. The driver also draws its progress bar with it.
@@ -112,13 +115,18 @@ Status recordRun(Engine &engine, uint32_t steps, const RecordOptions &options,
               spikeOut->add({t, alias, spikes[k].neuron});
       }
     }
-    if (stateOut)
+    if (stateOut || options.states)
       for (uint32_t p = 0; p < engine.populationCount(); ++p) {
         if (!engine.recordsState(p))
           continue;
         for (uint32_t n = 0; n < engine.populationSize(p); ++n) {
           const chip::CompartmentState &s = engine.state(p, n);
-          stateOut->add({t, nodes.populationNode(p), n, s.u, s.v});
+          const spikeio::StateRecord row{t, nodes.populationNode(p), n, s.u,
+                                         s.v};
+          if (stateOut)
+            stateOut->add(row);
+          if (options.states)
+            options.states->push_back(row);
         }
       }
     writing += Clock::now() - written;
