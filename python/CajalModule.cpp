@@ -10,7 +10,6 @@
 //===----------------------------------------------------------------------===//
 #include "FrontEnd.h"
 
-#include "cajal/Chip/AtomicFile.h"
 #include "cajal/Chip/Image.h"
 #include "cajal/Chip/ImageJson.h"
 #include "cajal/Dialect/SNN/SNNOps.h"
@@ -267,12 +266,10 @@ struct RunFiles {
 /// A compiled or loaded chip image with its profile.
 class ImageHandle {
 public:
-  ImageHandle(std::string fileBytes, std::string fileName,
-              chip::Image chipImage, chip::Profile chipProfile,
-              std::string fitReportJson)
-      : bytes(std::move(fileBytes)), name(std::move(fileName)),
-        image(std::move(chipImage)), profile(std::move(chipProfile)),
-        fitReport(std::move(fitReportJson)) {}
+  ImageHandle(std::string fileName, chip::Image chipImage,
+              chip::Profile chipProfile, std::string fitReportJson)
+      : name(std::move(fileName)), image(std::move(chipImage)),
+        profile(std::move(chipProfile)), fitReport(std::move(fitReportJson)) {}
 
   py::object fit() const { return parseJson(fitReport); }
   const std::string &profileName() const { return profile.name; }
@@ -283,7 +280,12 @@ public:
       d[py::str(p.name)] = p.size;
     return d;
   }
-  py::bytes data() const { return py::bytes(bytes); }
+  /// The image file, written by the image writer the compiler uses.
+  py::bytes data() const {
+    ScratchDirectory scratch;
+    save(scratch.file("image.cjimg"));
+    return py::bytes(readFile(scratch.file("image.cjimg")));
+  }
   /// What `cajal inspect` prints: the summary, --programs or --json.
   std::string summary() const {
     std::ostringstream os;
@@ -307,11 +309,7 @@ public:
   }
 
   void save(const std::string &path) const {
-    Result<AtomicFile> file = AtomicFile::create(path);
-    if (!file)
-      fail(file.error());
-    file->write(bytes);
-    check(file->commit());
+    check(chip::writeImage(image, path));
   }
 
   RunResult run(uint32_t steps, const std::string &engine,
@@ -462,7 +460,7 @@ private:
     }
   }
 
-  std::string bytes, name;
+  std::string name;
   chip::Image image;
   chip::Profile profile;
   std::string fitReport;
@@ -473,34 +471,60 @@ bool namesModelFile(const std::string &source) {
   return source.find('\n') == std::string::npos && driver::isModelPath(source);
 }
 
-/// A str, or a path-like object's os.fspath (`asPath` says it was one).
-std::string pathOrText(const py::object &value, bool &asPath) {
-  asPath = !py::isinstance<py::str>(value);
-  if (!asPath)
-    return value.cast<std::string>();
-  return py::module_::import("os").attr("fspath")(value).cast<std::string>();
+/// A str or path-like object as a path (os.fspath).
+std::string fsPath(const py::object &path) {
+  return py::module_::import("os").attr("fspath")(path).cast<std::string>();
 }
 
-ImageHandle compileModel(const std::string &source, bool sourceIsPath,
-                         std::optional<double> dt,
+/// A model as the user gave it: a path-like object is a path; a str is a
+/// path when it names a model file, else snn-dialect text.
+struct ModelSource {
+  std::string text;
+  bool isFile = false;
+  explicit ModelSource(const py::object &source) {
+    if (py::isinstance<py::str>(source)) {
+      text = source.cast<std::string>();
+      isFile = namesModelFile(text);
+    } else {
+      text = fsPath(source);
+      isFile = true;
+    }
+  }
+};
+
+/// A model from a path or snn-dialect text, with `name` the file or
+/// "<string>". Errors raise with the CLI's message.
+mlir::OwningOpRef<mlir::ModuleOp>
+loadSource(const ModelSource &source, std::optional<double> dt,
+           const std::string &reset, driver::ModelContext &mc,
+           const std::string &diagnostics, std::string &name) {
+  driver::ModelOptions options;
+  options.dt = dt;
+  options.reset = reset;
+  std::string error;
+  name = source.isFile ? source.text : "<string>";
+  mlir::OwningOpRef<mlir::ModuleOp> module =
+      source.isFile
+          ? driver::loadModel(source.text, options, mc, error)
+          : driver::parseModelText(source.text, name, options, mc, error);
+  if (!module)
+    fail(error.empty() ? diagnostics : error);
+  return module;
+}
+
+ImageHandle compileModel(const ModelSource &source, std::optional<double> dt,
                          const std::string &profileName,
                          unsigned calibrateSteps, const std::string &reset) {
-  std::string diagnostics, error;
+  std::string diagnostics, name;
   llvm::raw_string_ostream diagnosticStream(diagnostics);
   ScratchDirectory scratch;
-  std::string imageBytes, fitReport;
+  std::optional<Result<chip::Image>> image;
+  std::string fitReport;
   {
     py::gil_scoped_release release;
     driver::ModelContext mc(/*showRemarks=*/false, diagnosticStream);
-    driver::ModelOptions options;
-    options.dt = dt;
-    options.reset = reset;
-    const bool isFile = sourceIsPath || namesModelFile(source);
     mlir::OwningOpRef<mlir::ModuleOp> module =
-        isFile ? driver::loadModel(source, options, mc, error)
-               : driver::parseModelText(source, "<string>", options, mc, error);
-    if (!module)
-      fail(error.empty() ? diagnostics : error);
+        loadSource(source, dt, reset, mc, diagnostics, name);
     CompileOptions compile;
     compile.profile = profileName;
     compile.imagePath = scratch.file("image.cjimg");
@@ -510,38 +534,27 @@ ImageHandle compileModel(const std::string &source, bool sourceIsPath,
     buildCompilePipeline(pm, compile);
     if (mlir::failed(pm.run(*module)))
       fail(diagnostics);
-    imageBytes = readFile(compile.imagePath);
+    image = chip::readImageUnchecked(compile.imagePath);
     fitReport = readFile(compile.fitReportPath);
   }
+  // nc-emit-image validated it against the profile.
   chip::Profile profile =
       check(chip::findProfile(profileName, driver::profileDirectory()));
-  const std::string name =
-      sourceIsPath || namesModelFile(source) ? source : "<string>";
-  chip::Image image = check(chip::parseImageUnchecked(imageBytes, name));
-  check(chip::validate(image, profile));
-  return ImageHandle(std::move(imageBytes), name, std::move(image),
-                     std::move(profile), std::move(fitReport));
+  return ImageHandle(name, check(std::move(*image)), std::move(profile),
+                     std::move(fitReport));
 }
 
 /// The float engine on a model: its equations (or discretised LIF and
 /// Izhikevich parameters) in f64, as `cajal run MODEL --engine float` runs
 /// them beside the image.
-RunResult runFloatModel(const std::string &source, bool sourceIsPath,
-                        uint32_t steps, std::optional<double> dt,
-                        const std::string &reset, const py::dict &inputs) {
-  std::string diagnostics, error;
+RunResult runFloatModel(const ModelSource &source, uint32_t steps,
+                        std::optional<double> dt, const std::string &reset,
+                        const py::dict &inputs) {
+  std::string diagnostics, name;
   llvm::raw_string_ostream diagnosticStream(diagnostics);
   driver::ModelContext mc(/*showRemarks=*/false, diagnosticStream);
-  driver::ModelOptions options;
-  options.dt = dt;
-  options.reset = reset;
-  const bool isFile = sourceIsPath || namesModelFile(source);
-  const std::string name = isFile ? source : "<string>";
   mlir::OwningOpRef<mlir::ModuleOp> module =
-      isFile ? driver::loadModel(source, options, mc, error)
-             : driver::parseModelText(source, name, options, mc, error);
-  if (!module)
-    fail(error.empty() ? diagnostics : error);
+      loadSource(source, dt, reset, mc, diagnostics, name);
   auto nets = module->getOps<snn::NetworkOp>();
   if (std::distance(nets.begin(), nets.end()) != 1)
     fail(name + ": expected exactly one snn.network");
@@ -597,8 +610,7 @@ ImageHandle loadImageFile(const std::string &path,
                           const std::string &profileName) {
   chip::Profile profile;
   chip::Image image = check(driver::loadImage(path, profileName, profile));
-  return ImageHandle(readFile(path), path, std::move(image), std::move(profile),
-                     "");
+  return ImageHandle(path, std::move(image), std::move(profile), "");
 }
 
 } // namespace
@@ -685,8 +697,7 @@ PYBIND11_MODULE(_cajal, m) {
       .def(
           "save",
           [](const ImageHandle &image, const py::object &path) {
-            bool isPath = false;
-            image.save(pathOrText(path, isPath));
+            image.save(fsPath(path));
           },
           py::arg("path"),
           "Write the image file (atomically: whole or not at all)")
@@ -697,8 +708,7 @@ PYBIND11_MODULE(_cajal, m) {
              const py::object &spikesOut, const py::object &probesOut,
              const py::object &powerOut) {
             const auto file = [](const py::object &path) {
-              bool isPath = false;
-              return path.is_none() ? std::string() : pathOrText(path, isPath);
+              return path.is_none() ? std::string() : fsPath(path);
             };
             return image.run(
                 steps, engine, inputs ? *inputs : py::dict(),
@@ -717,9 +727,8 @@ PYBIND11_MODULE(_cajal, m) {
       [](const py::object &source, std::optional<double> dt,
          const std::string &profile, unsigned calibrateSteps,
          const std::string &reset) {
-        bool isPath = false;
-        const std::string text = pathOrText(source, isPath);
-        return compileModel(text, isPath, dt, profile, calibrateSteps, reset);
+        return compileModel(ModelSource(source), dt, profile, calibrateSteps,
+                            reset);
       },
       py::arg("source"), py::arg("dt") = py::none(),
       py::arg("profile") = "loihi1", py::arg("calibrate_steps") = 0u,
@@ -730,9 +739,7 @@ PYBIND11_MODULE(_cajal, m) {
       "run_float",
       [](const py::object &source, uint32_t steps, std::optional<double> dt,
          const std::string &reset, std::optional<py::dict> inputs) {
-        bool isPath = false;
-        const std::string text = pathOrText(source, isPath);
-        return runFloatModel(text, isPath, steps, dt, reset,
+        return runFloatModel(ModelSource(source), steps, dt, reset,
                              inputs ? *inputs : py::dict());
       },
       py::arg("source"), py::arg("steps"), py::arg("dt") = py::none(),
@@ -743,8 +750,7 @@ PYBIND11_MODULE(_cajal, m) {
   m.def(
       "load",
       [](const py::object &path, const std::string &profile) {
-        bool isPath = false;
-        return loadImageFile(pathOrText(path, isPath), profile);
+        return loadImageFile(fsPath(path), profile);
       },
       py::arg("path"), py::arg("profile") = "",
       "Read a chip image file and validate it against its profile (or the "

@@ -1,4 +1,5 @@
-"""Type stubs of Cajal's extension module (cajal._cajal)."""
+"""The types of cajal._cajal, Cajal's extension module, for editors and type
+checkers (a PEP 484 interface file: signatures only, the code is compiled)."""
 from os import PathLike
 from typing import Any, Dict, Mapping, Optional, Union
 

@@ -21,6 +21,7 @@ import argparse
 import concurrent.futures
 import csv
 import hashlib
+import io
 import json
 import os
 import random
@@ -103,7 +104,7 @@ def point_id(settings):
 
 def write_atomically(path, text):
     temporary = f"{path}.tmp-{os.getpid()}"
-    with open(temporary, "w") as f:
+    with open(temporary, "w", newline="") as f:
         f.write(text)
     os.replace(temporary, path)
 
@@ -120,14 +121,16 @@ class Sweep:
     def __init__(self, args, cajal, profile_dir):
         self.args = args
         self.cajal = cajal
-        self.base, self.base_file = self.resolve_profile(args.profile, profile_dir)
         self.base_is_file = args.profile.endswith(".json") or os.path.sep in args.profile
+        self.base, self.base_file = self.resolve_profile(args.profile, self.base_is_file,
+                                                         profile_dir)
         self.units = self.field_units(profile_dir)
-        self.fixed = dict(parse_assignment(s, "--set") for s in args.set)
-        for field, spec in self.fixed.items():
+        self.fixed = {}
+        for text in args.set:
+            field, spec = parse_assignment(text, "--set")
             if spec[0] != "list" or len(spec[1]) != 1:
                 raise UsageError(f"--set {field}: exactly one value")
-        self.fixed = {f: spec[1][0] for f, spec in self.fixed.items()}
+            self.fixed[field] = spec[1][0]
         self.varied = dict(parse_assignment(s, "--vary") for s in args.vary)
         for field in list(self.varied) + list(self.fixed):
             if not field.startswith("compile.") and field not in self.units:
@@ -135,9 +138,9 @@ class Sweep:
                                  "(docs/profiles.md lists them) nor compile.OPTION")
 
     @staticmethod
-    def resolve_profile(profile, profile_dir):
+    def resolve_profile(profile, is_file, profile_dir):
         """(base name, its file): an installed name or a profile file."""
-        if os.path.sep in profile or profile.endswith(".json"):
+        if is_file:
             if not os.path.isfile(profile):
                 raise UsageError(f"--profile {profile}: no such file")
             with open(profile) as f:
@@ -331,13 +334,12 @@ def main(argv=None):
         rows.append(row)
     pareto(rows, ["energy_per_step_pj", "time_per_step_ns", "cores_used"])
     fields = list(settings[0])
-    with open(os.path.join(args.output, "results.csv.tmp"), "w", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=fields + COLUMNS, extrasaction="ignore")
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({k: row.get(k, "") for k in fields + COLUMNS})
-    os.replace(os.path.join(args.output, "results.csv.tmp"),
-               os.path.join(args.output, "results.csv"))
+    table = io.StringIO(newline="")
+    writer = csv.DictWriter(table, fieldnames=fields + COLUMNS)
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: row.get(k, "") for k in fields + COLUMNS})
+    write_atomically(os.path.join(args.output, "results.csv"), table.getvalue())
     write_atomically(os.path.join(args.output, "results.json"),
                      json.dumps({"model": args.model, "profile": args.profile,
                                  "engine": args.engine, "steps": args.steps,

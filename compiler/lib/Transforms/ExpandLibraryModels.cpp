@@ -216,12 +216,12 @@ struct SNNExpandLibraryModels
       // The library model's time unit is the network's step.
       auto net = pop->getParentOfType<NetworkOp>();
       std::optional<APFloat> dt = net ? net.getDt() : std::nullopt;
-      if (!dt || !(dt->convertToDouble() > 0)) {
+      v.dt = dt ? dt->convertToDouble() : 0.0;
+      if (!(v.dt > 0)) { // no dt, or not a positive number
         pop.emitOpError("needs its network's dt (> 0) for its library model");
         ok = false;
         return;
       }
-      v.dt = dt->convertToDouble();
       auto at = std::find(dts.begin(), dts.end(), v.dt);
       const unsigned dtIndex = unsigned(at - dts.begin());
       if (at == dts.end())
