@@ -7,7 +7,7 @@
 // This bench measures what bounds that: the same Izhikevich regular-spiking
 // step (Euler, dt = 0.1 ms, currents spread over 0-20 mV/ms, the work of
 // bench/equation-models/run's izhikevich) written two ways as the tightest
-// straight-line C++ loops, compiled for AVX-512 where the CPU has it:
+// straight-line C++ loops, run as AVX-512 code where the CPU has it:
 //
 //   double   Brian2's equations as one fused float64 loop (Brian2's own
 //            code runs state update, threshold and reset as separate
@@ -36,10 +36,28 @@
 namespace {
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define CAJAL_HAVE_WIDE 1
 #define CAJAL_WIDE __attribute__((target("avx512f,avx512dq,avx512vl,avx2")))
+#define CAJAL_AVX2 __attribute__((target("avx2,fma")))
 #else
+#define CAJAL_HAVE_WIDE 0
 #define CAJAL_WIDE
+#define CAJAL_AVX2
 #endif
+#define CAJAL_INLINE inline __attribute__((always_inline))
+
+/// The widest build of the loops this CPU runs (calling a wider one is an
+/// illegal instruction): 2 AVX-512, 1 AVX2, 0 baseline.
+int cpuLevel() {
+#if CAJAL_HAVE_WIDE
+  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
+      __builtin_cpu_supports("avx512vl"))
+    return 2;
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
+    return 1;
+#endif
+  return 0;
+}
 
 constexpr double kDt = 0.1; // ms
 constexpr double kA = 0.02, kB = 0.2, kC = -65, kD = 8;
@@ -52,7 +70,7 @@ struct DoubleState {
   std::vector<double> v, u, current;
 };
 
-CAJAL_WIDE uint64_t stepDouble(DoubleState &s) {
+CAJAL_INLINE uint64_t stepDoubleBody(DoubleState &s) {
   uint64_t spikes = 0;
   const size_t n = s.v.size();
   double *v = s.v.data(), *u = s.u.data();
@@ -74,7 +92,7 @@ struct IntegerState {
   std::vector<int64_t> v, u, current;
 };
 
-CAJAL_WIDE uint64_t stepInteger(IntegerState &s) {
+CAJAL_INLINE uint64_t stepIntegerBody(IntegerState &s) {
   constexpr int64_t k2 = fixed(0.04), k1 = fixed(5), k0 = fixed(140),
                     dt = fixed(kDt), a = fixed(kA), b = fixed(kB),
                     c = fixed(kC), d = fixed(kD), peak = fixed(30);
@@ -98,6 +116,18 @@ CAJAL_WIDE uint64_t stepInteger(IntegerState &s) {
   }
   return spikes;
 }
+
+// Each loop three times: for AVX-512, AVX2 and the baseline (main picks).
+CAJAL_WIDE uint64_t stepDoubleWide(DoubleState &s) { return stepDoubleBody(s); }
+CAJAL_AVX2 uint64_t stepDoubleAvx2(DoubleState &s) { return stepDoubleBody(s); }
+uint64_t stepDoublePlain(DoubleState &s) { return stepDoubleBody(s); }
+CAJAL_WIDE uint64_t stepIntegerWide(IntegerState &s) {
+  return stepIntegerBody(s);
+}
+CAJAL_AVX2 uint64_t stepIntegerAvx2(IntegerState &s) {
+  return stepIntegerBody(s);
+}
+uint64_t stepIntegerPlain(IntegerState &s) { return stepIntegerBody(s); }
 
 template <typename State, typename Step>
 double bestRate(const State &initial, Step step, unsigned steps, unsigned runs,
@@ -155,13 +185,23 @@ int main(int argc, char **argv) {
     fi.current.push_back(fixed(current));
   }
   uint64_t doubleSpikes = 0, integerSpikes = 0;
+  const int level = cpuLevel();
+  const auto doubleStep = level == 2   ? stepDoubleWide
+                          : level == 1 ? stepDoubleAvx2
+                                       : stepDoublePlain;
+  const auto integerStep = level == 2   ? stepIntegerWide
+                           : level == 1 ? stepIntegerAvx2
+                                        : stepIntegerPlain;
   const double doubleRate =
-      bestRate(fd, stepDouble, unsigned(steps), unsigned(runs), doubleSpikes);
+      bestRate(fd, doubleStep, unsigned(steps), unsigned(runs), doubleSpikes);
   const double integerRate =
-      bestRate(fi, stepInteger, unsigned(steps), unsigned(runs), integerSpikes);
+      bestRate(fi, integerStep, unsigned(steps), unsigned(runs), integerSpikes);
   std::printf("Izhikevich RS, Euler 0.1 ms, %lu neurons x %lu steps, best of "
-              "%lu runs\n",
-              neurons, steps, runs);
+              "%lu runs, %s\n",
+              neurons, steps, runs,
+              level == 2   ? "AVX-512"
+              : level == 1 ? "AVX2 (no AVX-512 on this CPU)"
+                           : "baseline x86-64");
   std::printf("  double loop (one fused loop):      %.3e updates/s, %llu "
               "spikes\n",
               doubleRate, (unsigned long long)doubleSpikes);
