@@ -159,6 +159,25 @@ FailureOr<mapping::Connectivity> convertRule(ProjectionOp op) {
     out.allowSelf = !rule.getAllowSelf() || rule.getAllowSelf().getValue();
     return mapping::Connectivity(std::move(out));
   }
+  if (auto rule = dyn_cast<FixedNumberAttr>(conn)) {
+    mapping::FixedNumberConn out;
+    out.kind = rule.getKind() == FixedNumberKind::InDegree
+                   ? mapping::FixedNumberConn::InDegree
+               : rule.getKind() == FixedNumberKind::OutDegree
+                   ? mapping::FixedNumberConn::OutDegree
+                   : mapping::FixedNumberConn::Total;
+    out.count = uint64_t(rule.getCount());
+    out.seed = uint64_t(rule.getSeed());
+    std::vector<int32_t> weight;
+    if (failed(toInts(op, {fieldAt(rule.getWeight(), 0, 0)}, "weight", any,
+                      weight)))
+      return failure();
+    out.weight = weight[0];
+    out.allowSelf = !rule.getAllowSelf() || rule.getAllowSelf().getValue();
+    out.allowMultapses =
+        !rule.getAllowMultapses() || rule.getAllowMultapses().getValue();
+    return mapping::Connectivity(std::move(out));
+  }
   auto conv = cast<Conv2dAttr>(conn);
   mapping::Conv2dConn out;
   ArrayRef<int64_t> kernel = conv.getKernel().getShapedType().getShape();

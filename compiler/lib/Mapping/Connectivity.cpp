@@ -9,6 +9,15 @@
 // at pre 0, so a pre range only filters it: the synapses do not depend on
 // how the network is sliced. Sparse lists are indexed by post once.
 //
+// fixed_number draws uniform integers below n as the high word of
+// hash * n (a bias below n / 2^64). Without multapses, K of n candidates
+// are drawn by Floyd's algorithm (each K-subset equally likely); a total
+// without multapses is the set of distinct pair indices of repeated uniform
+// draws, topped up until it holds N (each N-subset equally likely, since
+// the procedure does not favour any index), or the complement of such a
+// set when N is more than half the pairs. A post neuron's pre indices
+// never depend on the pre range asked for, so slicing does not change them.
+//
 //===----------------------------------------------------------------------===//
 #include "cajal/Mapping/Connectivity.h"
 
@@ -16,6 +25,7 @@
 #include <cmath>
 #include <sstream>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace cajal::mapping {
 
@@ -31,6 +41,72 @@ uint64_t mix64(uint64_t z) {
 /// Uniform in (0, 1] from 53 random bits.
 double unitInterval(uint64_t bits) {
   return double((bits >> 11) + 1) * 0x1.0p-53;
+}
+
+/// Uniform in [0, n) from 64 random bits (n >= 1).
+uint64_t below(uint64_t bits, uint64_t n) {
+  return uint64_t((static_cast<unsigned __int128>(bits) * n) >> 64);
+}
+
+/// The stream of a fixed_number rule's per-projection draws: above every
+/// neuron index, which key the per-neuron draws.
+constexpr uint64_t kProjectionStream = uint64_t(1) << 40;
+
+/// `k` of the candidates [0, n) keyed by (seed, stream), sorted: uniform
+/// draws with `repeats`, else a uniform k-subset (Floyd; k <= n).
+void drawSorted(uint64_t seed, uint64_t stream, uint64_t k, uint64_t n,
+                bool repeats, std::vector<uint64_t> &out) {
+  out.clear();
+  out.reserve(k);
+  if (repeats) {
+    for (uint64_t t = 0; t < k; ++t)
+      out.push_back(below(counterHash(seed, stream, t), n));
+  } else {
+    std::unordered_set<uint64_t> chosen;
+    chosen.reserve(k);
+    for (uint64_t j = n - k; j < n; ++j) {
+      const uint64_t t = below(counterHash(seed, stream, j), j + 1);
+      const uint64_t pick = chosen.count(t) ? j : t;
+      chosen.insert(pick);
+      out.push_back(pick);
+    }
+  }
+  std::sort(out.begin(), out.end());
+}
+
+/// Candidate `c` of neuron `self`'s draw as a neuron index: with
+/// `excludeSelf` the candidates are every neuron but `self`.
+uint32_t candidateNeuron(uint64_t c, uint64_t self, bool excludeSelf) {
+  return uint32_t(excludeSelf && c >= self ? c + 1 : c);
+}
+
+/// A uniform `count`-subset of [0, pairs), sorted (count <= pairs).
+std::vector<uint64_t> drawDistinctPairs(uint64_t seed, uint64_t count,
+                                        uint64_t pairs) {
+  const bool complement = count > pairs / 2;
+  const uint64_t want = complement ? pairs - count : count;
+  std::vector<uint64_t> set, batch;
+  for (uint64_t round = 0; set.size() < want; ++round) {
+    batch.clear();
+    for (uint64_t t = 0; t < want - set.size(); ++t)
+      batch.push_back(
+          below(counterHash(seed, kProjectionStream + 1 + round, t), pairs));
+    set.insert(set.end(), batch.begin(), batch.end());
+    std::sort(set.begin(), set.end());
+    set.erase(std::unique(set.begin(), set.end()), set.end());
+  }
+  if (!complement)
+    return set;
+  std::vector<uint64_t> kept;
+  kept.reserve(count);
+  size_t next = 0;
+  for (uint64_t m = 0; m < pairs; ++m) {
+    if (next < set.size() && set[next] == m)
+      ++next;
+    else
+      kept.push_back(m);
+  }
+  return kept;
 }
 
 std::string projName(const Projection &p) {
@@ -89,7 +165,56 @@ Status checkSparse(const SparseConn &s, uint32_t pre, uint32_t post,
   return Status::ok();
 }
 
-Status checkRule(const Projection &p, uint32_t pre, uint32_t post) {
+/// How many candidates one fixed_number draw chooses among, and how many
+/// synapses the rule makes (`excludeSelf`: pre and post are one population
+/// and self-connections are not allowed).
+struct FixedNumberShape {
+  uint64_t candidates = 0, synapses = 0;
+  const char *among = "";
+};
+FixedNumberShape shapeOf(const FixedNumberConn &n, uint32_t pre, uint32_t post,
+                         bool excludeSelf) {
+  const uint64_t self = excludeSelf ? 1 : 0;
+  switch (n.kind) {
+  case FixedNumberConn::InDegree:
+    return {pre - self, n.count * post, "pre neurons per post neuron"};
+  case FixedNumberConn::OutDegree:
+    return {post - self, n.count * pre, "post neurons per pre neuron"};
+  case FixedNumberConn::Total:
+    break;
+  }
+  return {uint64_t(pre) * post - self * pre, n.count, "(pre, post) pairs"};
+}
+
+const char *kindName(const FixedNumberConn &n) {
+  return n.kind == FixedNumberConn::InDegree    ? "in_degree"
+         : n.kind == FixedNumberConn::OutDegree ? "out_degree"
+                                                : "total";
+}
+
+Status checkFixedNumber(const FixedNumberConn &n, uint32_t pre, uint32_t post,
+                        bool selfPossible, const std::string &name) {
+  constexpr uint64_t kMaxSynapses = UINT32_MAX;
+  const std::string rule =
+      name + ": fixed_number " + kindName(n) + " = " + str(n.count);
+  // Both sizes are below 2^32: a count below 2^32 cannot overflow.
+  if (n.count > kMaxSynapses)
+    return makeError(rule + ": at most " + str(kMaxSynapses) + " synapses");
+  const FixedNumberShape shape =
+      shapeOf(n, pre, post, selfPossible && !n.allowSelf);
+  if (shape.synapses > kMaxSynapses)
+    return makeError(rule + " makes " + str(shape.synapses) +
+                     " synapses; at most " + str(kMaxSynapses));
+  if (n.count > 0 && shape.candidates == 0)
+    return makeError(rule + " but there are no " + shape.among);
+  if (!n.allowMultapses && n.count > shape.candidates)
+    return makeError(rule + " without multapses, but there are only " +
+                     str(shape.candidates) + " " + shape.among);
+  return Status::ok();
+}
+
+Status checkRule(const Projection &p, uint32_t pre, uint32_t post,
+                 bool selfPossible) {
   const std::string name = projName(p);
   if (const auto *d = std::get_if<DenseConn>(&p.conn)) {
     if (d->weights.size() != uint64_t(pre) * post)
@@ -110,6 +235,8 @@ Status checkRule(const Projection &p, uint32_t pre, uint32_t post) {
     if (!(f->p >= 0 && f->p <= 1))
       return makeError(name + ": fixed_prob p = " + str(f->p) +
                        " must be in [0, 1]");
+  } else if (const auto *n = std::get_if<FixedNumberConn>(&p.conn)) {
+    return checkFixedNumber(*n, pre, post, selfPossible, name);
   } else if (const auto *c = std::get_if<Conv2dConn>(&p.conn)) {
     return checkConv2d(*c, pre, post, name);
   }
@@ -162,10 +289,15 @@ Result<SynapseGenerator> SynapseGenerator::create(const Network &net,
   g.proj = &p;
   g.preCount = nodeSize(net, p.pre);
   g.postCount = net.populations[p.post].size;
-  if (Status s = checkRule(p, g.preCount, g.postCount); !s)
+  const bool selfPossible = !preIsSource && p.pre.index == p.post;
+  if (Status s = checkRule(p, g.preCount, g.postCount, selfPossible); !s)
     return makeError(s.error(), aboutProjection(p.name, "connectivity"));
   if (const auto *f = std::get_if<FixedProbConn>(&p.conn))
-    g.excludeSelf = !f->allowSelf && !preIsSource && p.pre.index == p.post;
+    g.excludeSelf = !f->allowSelf && selfPossible;
+  if (const auto *n = std::get_if<FixedNumberConn>(&p.conn)) {
+    g.excludeSelf = !n->allowSelf && selfPossible;
+    g.drawFixedNumberTables();
+  }
   if (const auto *s = std::get_if<SparseConn>(&p.conn)) {
     g.sparseBegin.assign(size_t(g.postCount) + 1, 0);
     for (uint32_t post : s->post)
@@ -211,6 +343,8 @@ void SynapseGenerator::appendInto(uint32_t post, IndexRange pre,
       emit(post, o->weight.at(post), delay);
   } else if (std::holds_alternative<FixedProbConn>(proj->conn)) {
     appendFixedProb(post, pre, out);
+  } else if (std::holds_alternative<FixedNumberConn>(proj->conn)) {
+    appendFixedNumber(post, pre, out);
   } else {
     appendConv2d(post, pre, out);
   }
@@ -243,6 +377,93 @@ void SynapseGenerator::appendFixedProb(uint32_t post, IndexRange pre,
     if (pos >= int64_t(pre.begin))
       emit(uint32_t(pos));
   }
+}
+
+void SynapseGenerator::drawFixedNumberTables() {
+  const auto &n = std::get<FixedNumberConn>(proj->conn);
+  const uint64_t self = excludeSelf ? 1 : 0;
+  if (n.kind == FixedNumberConn::InDegree || n.count == 0)
+    return;
+  if (n.kind == FixedNumberConn::Total && n.allowMultapses) {
+    // Every post has preCount - self candidates: a uniform pair is a
+    // uniform post, then a uniform pre (drawn per post).
+    perPostCount.assign(postCount, 0);
+    for (uint64_t t = 0; t < n.count; ++t)
+      ++perPostCount[below(counterHash(n.seed, kProjectionStream, t),
+                           postCount)];
+    return;
+  }
+  drawnBegin.assign(size_t(postCount) + 1, 0);
+  if (n.kind == FixedNumberConn::OutDegree) {
+    // Two passes over the same draws: count per post, then fill, so the
+    // table costs 4 bytes per synapse; pres come in order, so each post's
+    // list is sorted.
+    std::vector<uint64_t> posts;
+    for (int pass = 0; pass < 2; ++pass) {
+      std::vector<uint64_t> fill(drawnBegin.begin(), drawnBegin.end() - 1);
+      if (pass == 1)
+        drawnPre.resize(drawnBegin.back());
+      for (uint32_t i = 0; i < preCount; ++i) {
+        drawSorted(n.seed, i, n.count, postCount - self, n.allowMultapses,
+                   posts);
+        for (uint64_t c : posts) {
+          const uint32_t j = candidateNeuron(c, i, excludeSelf);
+          if (pass == 0)
+            ++drawnBegin[j + 1];
+          else
+            drawnPre[fill[j]++] = i;
+        }
+      }
+      if (pass == 0)
+        for (size_t j = 0; j < postCount; ++j)
+          drawnBegin[j + 1] += drawnBegin[j];
+    }
+    return;
+  }
+  // Total without multapses: pair m is post m / perPost, candidate
+  // m % perPost; sorted pairs give each post's pres in order.
+  const uint64_t perPost = preCount - self;
+  const std::vector<uint64_t> pairs =
+      drawDistinctPairs(n.seed, n.count, perPost * postCount);
+  drawnPre.reserve(pairs.size());
+  for (uint64_t m : pairs) {
+    const uint64_t j = m / perPost;
+    ++drawnBegin[j + 1];
+    drawnPre.push_back(candidateNeuron(m % perPost, j, excludeSelf));
+  }
+  for (size_t j = 0; j < postCount; ++j)
+    drawnBegin[j + 1] += drawnBegin[j];
+}
+
+void SynapseGenerator::fixedNumberPres(uint32_t post,
+                                       std::vector<uint32_t> &pres) const {
+  const auto &n = std::get<FixedNumberConn>(proj->conn);
+  pres.clear();
+  if (!drawnBegin.empty()) {
+    pres.assign(drawnPre.begin() + drawnBegin[post],
+                drawnPre.begin() + drawnBegin[post + 1]);
+    return;
+  }
+  const uint64_t k = n.kind == FixedNumberConn::InDegree ? n.count
+                     : perPostCount.empty()              ? 0
+                                                         : perPostCount[post];
+  const bool repeats = n.allowMultapses || n.kind == FixedNumberConn::Total;
+  std::vector<uint64_t> drawn;
+  drawSorted(n.seed, post, k, preCount - (excludeSelf ? 1 : 0), repeats, drawn);
+  for (uint64_t c : drawn)
+    pres.push_back(candidateNeuron(c, post, excludeSelf));
+}
+
+void SynapseGenerator::appendFixedNumber(
+    uint32_t post, IndexRange pre, std::vector<SynapseRecord> &out) const {
+  const auto &n = std::get<FixedNumberConn>(proj->conn);
+  if (n.weight == 0)
+    return;
+  std::vector<uint32_t> pres;
+  fixedNumberPres(post, pres);
+  for (uint32_t i : pres)
+    if (pre.contains(i))
+      out.push_back(SynapseRecord{i, post, n.weight, proj->delay});
 }
 
 void SynapseGenerator::appendConv2d(uint32_t post, IndexRange pre,

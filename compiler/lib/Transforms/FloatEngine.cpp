@@ -307,8 +307,10 @@ LogicalResult Engine::addProjection(snn::ProjectionOp proj) {
                           uint32_t((o * oh + y) * ow + x), v, delay);
               }
   } else {
-    return proj.emitOpError("the float engine does not run fixed_prob rules "
-                            "(their random stream is the chip's)");
+    return proj.emitOpError()
+           << "the float engine does not run random connectors ("
+           << (isa<snn::FixedNumberAttr>(conn) ? "fixed_number" : "fixed_prob")
+           << "): their random stream is the chip's";
   }
   return success();
 }

@@ -45,6 +45,8 @@ LogicalResult readWeights(ProjectionOp proj, SmallVectorImpl<double> &out) {
     read = readField(oneToOne.getWeight(), out);
   else if (auto fixedProb = dyn_cast<FixedProbAttr>(conn))
     read = readField(fixedProb.getWeight(), out);
+  else if (auto fixedNumber = dyn_cast<FixedNumberAttr>(conn))
+    read = readField(fixedNumber.getWeight(), out);
   if (failed(read))
     return proj.emitOpError("the data of its weights is not available (an "
                             "elided resource blob?)");
@@ -90,6 +92,10 @@ Attribute withMantissas(ProjectionOp proj, ArrayRef<int32_t> mantissas) {
   SmallVector<int64_t> wide(mantissas.begin(), mantissas.end());
   if (isa<OneToOneAttr>(conn))
     return OneToOneAttr::get(ctx, makeIntField(ctx, wide));
+  if (auto rule = dyn_cast<FixedNumberAttr>(conn))
+    return FixedNumberAttr::get(ctx, rule.getKind(), rule.getCount(),
+                                rule.getSeed(), makeIntField(ctx, wide),
+                                rule.getAllowSelf(), rule.getAllowMultapses());
   auto rule = cast<FixedProbAttr>(conn);
   return FixedProbAttr::get(ctx, rule.getP(), rule.getSeed(),
                             makeIntField(ctx, wide), rule.getAllowSelf());

@@ -39,6 +39,8 @@ bool deliversNothing(Attribute conn) {
     return allZeroField(rule.getWeight());
   if (auto rule = dyn_cast<FixedProbAttr>(conn))
     return fieldAt(rule.getP(), 0, -1) == 0 || allZeroField(rule.getWeight());
+  if (auto rule = dyn_cast<FixedNumberAttr>(conn))
+    return rule.getCount() == 0 || allZeroField(rule.getWeight());
   if (auto conv = dyn_cast<Conv2dAttr>(conn))
     return allZero(conv.getKernel());
   return false;

@@ -146,6 +146,58 @@ LogicalResult verifyFixedProb(ProjectionOp op, FixedProbAttr rule) {
   return checkScalarWeight(op, rule.getWeight(), 1);
 }
 
+LogicalResult verifyFixedNumber(ProjectionOp op, FixedNumberAttr rule) {
+  const int64_t pre = sizeOf(op.getPre()), post = sizeOf(op.getPost());
+  const StringRef kind = stringifyFixedNumberKind(rule.getKind());
+  const int64_t count = rule.getCount();
+  if (count < 0)
+    return op.emitOpError()
+           << "fixed_number " << kind << " must be >= 0, got " << count;
+  const bool self = op.getPre() == op.getPost() && rule.getAllowSelf() &&
+                    !rule.getAllowSelf().getValue();
+  const bool multapses =
+      !rule.getAllowMultapses() || rule.getAllowMultapses().getValue();
+  // The candidates one draw chooses among, and the synapses in all.
+  int64_t candidates = 0, synapses = 0;
+  StringRef among;
+  switch (rule.getKind()) {
+  case FixedNumberKind::InDegree:
+    candidates = pre - (self ? 1 : 0);
+    synapses = count * post;
+    among = "pre neurons per post neuron";
+    break;
+  case FixedNumberKind::OutDegree:
+    candidates = post - (self ? 1 : 0);
+    synapses = count * pre;
+    among = "post neurons per pre neuron";
+    break;
+  case FixedNumberKind::Total:
+    candidates = pre * post - (self ? pre : 0);
+    synapses = count;
+    among = "(pre, post) pairs";
+    break;
+  }
+  // Sizes are below 2^32 and counts are checked first: no overflow.
+  if (count > kMaxFixedNumberSynapses || synapses > kMaxFixedNumberSynapses)
+    return op.emitOpError()
+           << "fixed_number " << kind << " = " << count << " makes "
+           << (count > kMaxFixedNumberSynapses ? count : synapses)
+           << " synapses; at most " << kMaxFixedNumberSynapses
+           << " per projection";
+  if (count > 0 && candidates == 0)
+    return op.emitOpError()
+           << "fixed_number " << kind << " = " << count << " but there are no "
+           << among << (self ? " (allow_self = false)" : "");
+  if (!multapses && count > candidates)
+    return op.emitOpError()
+           << "fixed_number " << kind << " = " << count
+           << " without multapses, but there are only " << candidates << " "
+           << among << (self ? " (allow_self = false)" : "");
+  if (isa<DenseF64ArrayAttr, DenseI64ArrayAttr>(rule.getWeight()))
+    return op.emitOpError("fixed_number weight must be a single number");
+  return checkScalarWeight(op, rule.getWeight(), 1);
+}
+
 /// out = (in + 2 pad - dil (k - 1) - 1) / stride + 1, or <= 0 if empty.
 /// Every argument is in [0, SpikesType::kMaxSize] (stride, dil, k >= 1):
 /// the products fit 64 bits.
@@ -244,5 +296,7 @@ LogicalResult ProjectionOp::verify() {
     return verifyOneToOne(*this, rule);
   if (auto rule = dyn_cast<FixedProbAttr>(conn))
     return verifyFixedProb(*this, rule);
+  if (auto rule = dyn_cast<FixedNumberAttr>(conn))
+    return verifyFixedNumber(*this, rule);
   return verifyConv2d(*this, cast<Conv2dAttr>(conn));
 }

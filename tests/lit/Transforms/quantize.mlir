@@ -19,6 +19,9 @@ snn.network @net {
   // expected-remark @+2 {{weights quantized with exponent 6, relative error 7.63e-06}}
   // CHECK: snn.projection @in_e %{{.*}} -> %{{.*}} {connectivity = #snn.fixed_prob<p = 1.000000e-01, seed = 1, weight = 128>, quant_error = 7.{{[0-9]+}}E-6 : f64, weight_exponent = 6 : i64}
   snn.projection @in_e %in -> %e {connectivity = #snn.fixed_prob<p = 0.1, seed = 1, weight = 0.5>} : !snn.spikes<100> -> !snn.spikes<50>
+  // expected-remark @+2 {{weights quantized with exponent 6, relative error 7.63e-06}}
+  // CHECK: snn.projection @in_e_number %{{.*}} -> %{{.*}} {connectivity = #snn.fixed_number<in_degree = 10, seed = 2, weight = 128, allow_self = false>, quant_error = 7.{{[0-9]+}}E-6 : f64, weight_exponent = 6 : i64}
+  snn.projection @in_e_number %in -> %e {connectivity = #snn.fixed_number<in_degree = 10, seed = 2, weight = 0.5, allow_self = false>} : !snn.spikes<100> -> !snn.spikes<50>
   // A dense matrix of 5,000 weights leaves the context for a resource blob.
   // expected-remark @+2 {{weights quantized with exponent 6, relative error 7.63e-06}}
   // CHECK: snn.projection @dense {{.*}}connectivity = #snn.dense<dense_resource<net_dense_weights> : tensor<50x100xi32>>

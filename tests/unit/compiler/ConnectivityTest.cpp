@@ -112,6 +112,265 @@ TEST(ConnectivityTest, SlicingIndependence) {
   }
 }
 
+FixedNumberConn fixedNumber(FixedNumberConn::Kind kind, uint64_t count,
+                            uint64_t seed, bool allowSelf = true,
+                            bool allowMultapses = true) {
+  FixedNumberConn n;
+  n.kind = kind;
+  n.count = count;
+  n.seed = seed;
+  n.weight = 5;
+  n.allowSelf = allowSelf;
+  n.allowMultapses = allowMultapses;
+  return n;
+}
+
+/// One population projecting onto itself.
+Network recurrent(uint32_t size, Connectivity conn) {
+  Network net;
+  net.name = "t";
+  net.populations = {makePopulation("a", size)};
+  net.projections = {makeProjection("aa", popRef(0), 0, std::move(conn))};
+  return net;
+}
+
+/// Synapses per neuron, by pre (`byPre`) or by post.
+std::vector<uint32_t> degrees(const std::vector<SynapseRecord> &all,
+                              uint32_t size, bool byPre) {
+  std::vector<uint32_t> d(size, 0);
+  for (const SynapseRecord &s : all)
+    ++d[byPre ? s.pre : s.post];
+  return d;
+}
+
+bool hasRepeatedPair(std::vector<SynapseRecord> all) {
+  std::sort(all.begin(), all.end(), [](auto &a, auto &b) {
+    return std::tie(a.post, a.pre) < std::tie(b.post, b.pre);
+  });
+  return std::adjacent_find(all.begin(), all.end(), [](auto &a, auto &b) {
+           return a.pre == b.pre && a.post == b.post;
+         }) != all.end();
+}
+
+/// Chi-square statistic of `counts` against equal expectation.
+double chiSquare(const std::vector<uint32_t> &counts) {
+  double total = 0;
+  for (uint32_t c : counts)
+    total += c;
+  const double expected = total / double(counts.size());
+  double x = 0;
+  for (uint32_t c : counts)
+    x += (c - expected) * (c - expected) / expected;
+  return x;
+}
+
+TEST(ConnectivityTest, FixedInDegreeGivesEveryPostExactlyK) {
+  for (bool multapses : {true, false})
+    for (bool self : {true, false}) {
+      SCOPED_TRACE(std::string("multapses ") + (multapses ? "on" : "off") +
+                   ", self " + (self ? "allowed" : "excluded"));
+      Network net = recurrent(
+          400, fixedNumber(FixedNumberConn::InDegree, 40, 17, self, multapses));
+      const auto all = generator(net).materialise({0, 400}, {0, 400});
+      ASSERT_EQ(all.size(), 400u * 40u);
+      for (uint32_t d : degrees(all, 400, false))
+        ASSERT_EQ(d, 40u);
+      for (const SynapseRecord &s : all) {
+        ASSERT_EQ(s.mantissa, 5);
+        ASSERT_EQ(s.delay, 1u);
+        if (!self) {
+          ASSERT_NE(s.pre, s.post);
+        }
+      }
+      if (!multapses) {
+        EXPECT_FALSE(hasRepeatedPair(all));
+      }
+      // Pres are uniform: out-degrees over 20 bins of 20 neurons, chi-square
+      // with 19 degrees of freedom below its 99.9 % point (43.8).
+      std::vector<uint32_t> bins(20, 0);
+      for (const SynapseRecord &s : all)
+        ++bins[s.pre / 20];
+      EXPECT_LT(chiSquare(bins), 43.8);
+    }
+}
+
+TEST(ConnectivityTest, FixedInDegreeWithMultapsesRepeatsPairs) {
+  // 30 draws among 10 pres: repeats are certain.
+  Network net = twoPops(10, 50, fixedNumber(FixedNumberConn::InDegree, 30, 3));
+  const auto all = generator(net).materialise({0, 10}, {0, 50});
+  EXPECT_EQ(all.size(), 1500u);
+  EXPECT_TRUE(hasRepeatedPair(all));
+}
+
+TEST(ConnectivityTest, FixedNumberWithoutMultapsesDrawsUniformSubsets) {
+  // In-degree 2 of 5 pres, drawn for 20,000 posts: each of the 10 pairs of
+  // pres is a post's set with probability 1/10 (chi-square, 9 degrees of
+  // freedom, 99.9 % point 27.9).
+  Network net = twoPops(
+      5, 20000, fixedNumber(FixedNumberConn::InDegree, 2, 99, true, false));
+  const auto all = generator(net).materialise({0, 5}, {0, 20000});
+  std::vector<std::vector<uint32_t>> pres(20000);
+  for (const SynapseRecord &s : all)
+    pres[s.post].push_back(s.pre);
+  std::map<std::pair<uint32_t, uint32_t>, uint32_t> sets;
+  for (const auto &p : pres) {
+    ASSERT_EQ(p.size(), 2u);
+    ASSERT_LT(p[0], p[1]); // sorted, distinct
+    ++sets[{p[0], p[1]}];
+  }
+  ASSERT_EQ(sets.size(), 10u);
+  std::vector<uint32_t> counts;
+  for (const auto &entry : sets)
+    counts.push_back(entry.second);
+  EXPECT_LT(chiSquare(counts), 27.9);
+}
+
+TEST(ConnectivityTest, FixedOutDegreeGivesEveryPreExactlyK) {
+  for (bool multapses : {true, false})
+    for (bool self : {true, false}) {
+      SCOPED_TRACE(std::string("multapses ") + (multapses ? "on" : "off") +
+                   ", self " + (self ? "allowed" : "excluded"));
+      Network net = recurrent(
+          300, fixedNumber(FixedNumberConn::OutDegree, 25, 5, self, multapses));
+      const auto all = generator(net).materialise({0, 300}, {0, 300});
+      ASSERT_EQ(all.size(), 300u * 25u);
+      for (uint32_t d : degrees(all, 300, true))
+        ASSERT_EQ(d, 25u);
+      for (const SynapseRecord &s : all) {
+        ASSERT_TRUE(self || s.pre != s.post) << s.pre;
+      }
+      if (!multapses) {
+        EXPECT_FALSE(hasRepeatedPair(all));
+      }
+      std::vector<uint32_t> bins(15, 0);
+      for (const SynapseRecord &s : all)
+        ++bins[s.post / 20];
+      EXPECT_LT(chiSquare(bins), 36.1); // 14 degrees of freedom, 99.9 %
+    }
+}
+
+TEST(ConnectivityTest, FixedTotalMakesExactlyNSynapses) {
+  for (bool multapses : {true, false})
+    for (bool self : {true, false}) {
+      SCOPED_TRACE(std::string("multapses ") + (multapses ? "on" : "off") +
+                   ", self " + (self ? "allowed" : "excluded"));
+      const uint32_t n = 200;
+      const uint64_t total = 8000;
+      Network net = recurrent(
+          n, fixedNumber(FixedNumberConn::Total, total, 8, self, multapses));
+      const auto all = generator(net).materialise({0, n}, {0, n});
+      ASSERT_EQ(all.size(), total);
+      for (const SynapseRecord &s : all) {
+        ASSERT_TRUE(self || s.pre != s.post) << s.pre;
+      }
+      if (!multapses) {
+        EXPECT_FALSE(hasRepeatedPair(all));
+      }
+      // Each post's count is Binomial(total, 1/n) with multapses
+      // (hypergeometric, a little narrower, without): mean 40, variance
+      // about 39.8; the sample variance over 200 posts is within 30 %.
+      const auto in = degrees(all, n, false);
+      double mean = 0, var = 0;
+      for (uint32_t d : in)
+        mean += d;
+      mean /= n;
+      for (uint32_t d : in)
+        var += (d - mean) * (d - mean);
+      var /= n - 1;
+      EXPECT_NEAR(mean, 40.0, 1e-9);
+      EXPECT_NEAR(var, 39.8, 0.3 * 39.8);
+      EXPECT_LT(chiSquare(degrees(all, n, true)), 262.0); // 199 dof, 99.9 %
+    }
+}
+
+TEST(ConnectivityTest, FixedTotalWithoutMultapsesNearlyAllPairs) {
+  // More than half of the 90 pairs: drawn as the complement of 10 pairs.
+  Network net =
+      recurrent(10, fixedNumber(FixedNumberConn::Total, 80, 4, false, false));
+  const auto all = generator(net).materialise({0, 10}, {0, 10});
+  EXPECT_EQ(all.size(), 80u);
+  EXPECT_FALSE(hasRepeatedPair(all));
+  for (const SynapseRecord &s : all)
+    ASSERT_NE(s.pre, s.post);
+  // Every pair that exists.
+  Network full =
+      recurrent(10, fixedNumber(FixedNumberConn::Total, 90, 4, false, false));
+  EXPECT_EQ(generator(full).count({0, 10}, {0, 10}), 90u);
+}
+
+TEST(ConnectivityTest, FixedNumberIsSliceIndependentAndSeeded) {
+  using K = FixedNumberConn;
+  for (const FixedNumberConn rule :
+       {fixedNumber(K::InDegree, 30, 21),
+        fixedNumber(K::InDegree, 30, 21, false, false),
+        fixedNumber(K::OutDegree, 12, 21),
+        fixedNumber(K::OutDegree, 12, 21, true, false),
+        fixedNumber(K::Total, 5000, 21),
+        fixedNumber(K::Total, 5000, 21, true, false)}) {
+    SCOPED_TRACE("kind " + std::to_string(int(rule.kind)) + ", multapses " +
+                 std::to_string(rule.allowMultapses));
+    std::mt19937_64 rng(rule.count);
+    Network net = twoPops(250, 180, rule);
+    const SynapseGenerator g = generator(net);
+    const auto whole = tuples(g.materialise({0, 250}, {0, 180}));
+    ASSERT_FALSE(whole.empty());
+    auto cuts = [&](uint32_t n) {
+      std::vector<uint32_t> c = {0, n};
+      for (int i = 0; i < 4; ++i)
+        c.push_back(uint32_t(rng() % n));
+      std::sort(c.begin(), c.end());
+      return c;
+    };
+    const auto pre = cuts(250), post = cuts(180);
+    std::vector<SynapseRecord> pieces;
+    for (size_t a = 0; a + 1 < pre.size(); ++a)
+      for (size_t b = 0; b + 1 < post.size(); ++b) {
+        const auto part =
+            g.materialise({pre[a], pre[a + 1]}, {post[b], post[b + 1]});
+        EXPECT_EQ(part.size(),
+                  g.count({pre[a], pre[a + 1]}, {post[b], post[b + 1]}));
+        pieces.insert(pieces.end(), part.begin(), part.end());
+      }
+    EXPECT_EQ(tuples(pieces), whole);
+    EXPECT_EQ(tuples(generator(net).materialise({0, 250}, {0, 180})), whole);
+    FixedNumberConn other = rule;
+    other.seed = 22;
+    Network reseeded = twoPops(250, 180, other);
+    EXPECT_NE(tuples(generator(reseeded).materialise({0, 250}, {0, 180})),
+              whole);
+  }
+}
+
+TEST(ConnectivityTest, FixedNumberRefusesImpossibleCounts) {
+  using K = FixedNumberConn;
+  const struct {
+    Network net;
+    const char *message;
+  } cases[] = {
+      {twoPops(10, 5, fixedNumber(K::InDegree, 11, 1, true, false)),
+       "fixed_number in_degree = 11 without multapses, but there are only 10 "
+       "pre neurons per post neuron"},
+      {recurrent(4, fixedNumber(K::OutDegree, 4, 1, false, false)),
+       "fixed_number out_degree = 4 without multapses, but there are only 3 "
+       "post neurons per pre neuron"},
+      {recurrent(1, fixedNumber(K::InDegree, 1, 1, false)),
+       "fixed_number in_degree = 1 but there are no pre neurons per post "
+       "neuron"},
+      {twoPops(3, 3, fixedNumber(K::Total, 10, 1, true, false)),
+       "fixed_number total = 10 without multapses, but there are only 9 "
+       "(pre, post) pairs"},
+      {twoPops(100000, 100000, fixedNumber(K::InDegree, 50000, 1)),
+       "fixed_number in_degree = 50000 makes 5000000000 synapses; at most "
+       "4294967295"},
+  };
+  for (const auto &c : cases) {
+    auto g = SynapseGenerator::create(c.net, 0);
+    ASSERT_FALSE(g) << c.message;
+    EXPECT_NE(g.error().find(c.message), std::string::npos) << g.error();
+    EXPECT_NE(g.error().find("projection \""), std::string::npos) << g.error();
+  }
+}
+
 TEST(ConnectivityTest, DenseSkipsZeros) {
   DenseConn d;
   d.weights = {1, 0, -3, 0, 0, 5}; // post 0: pre 0, 2; post 1: pre 2

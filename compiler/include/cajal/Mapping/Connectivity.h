@@ -10,6 +10,12 @@
 //   fixed_prob a counter-based RNG keyed by (seed, post) draws geometric gaps
 //              between successive pre indices, so the cost is O(synapses),
 //              not O(pre x post); each pair is present with probability p
+//   fixed_number in_degree: K pre indices drawn for `post` by an RNG keyed
+//              by (seed, post), without repeats by Floyd's algorithm;
+//              out_degree and total without multapses: drawn once per
+//              projection and indexed by post (4 bytes per synapse while the
+//              generator lives); total with multapses: the number onto each
+//              post drawn once (4 bytes per post), then drawn per post
 //   conv2d     the kernel applied at the output position `post`
 // A synapse whose mantissa is 0 is never materialised.
 //
@@ -92,12 +98,22 @@ private:
                        std::vector<SynapseRecord> &out) const;
   void appendConv2d(uint32_t post, IndexRange pre,
                     std::vector<SynapseRecord> &out) const;
+  void appendFixedNumber(uint32_t post, IndexRange pre,
+                         std::vector<SynapseRecord> &out) const;
+  /// The pre indices of a fixed_number rule onto `post`, sorted.
+  void fixedNumberPres(uint32_t post, std::vector<uint32_t> &pres) const;
+  void drawFixedNumberTables();
   const Projection *proj = nullptr;
   uint32_t preCount = 0, postCount = 0;
   bool excludeSelf = false;
   // Sparse lists indexed by post: entries sparseOrder[sparseBegin[j] ..
   // sparseBegin[j+1]) are the list positions onto post j, sorted by pre.
   std::vector<uint32_t> sparseBegin, sparseOrder;
+  // fixed_number drawn per projection: the pres onto post j are
+  // drawnPre[drawnBegin[j] .. drawnBegin[j+1]) (out_degree, total without
+  // multapses), or their number is perPostCount[j] (total with multapses).
+  std::vector<uint64_t> drawnBegin;
+  std::vector<uint32_t> drawnPre, perPostCount;
 };
 
 /// What one input-axon group (the synapses of one pre neuron of one

@@ -139,6 +139,17 @@ struct FixedProbConn {
   int32_t weight = 0;
   bool allowSelf = true; ///< pre == post allowed when pre and post are one node
 };
+/// A fixed number of synapses (docs/mapping.md): `count` per post neuron
+/// (InDegree), per pre neuron (OutDegree) or in all (Total), endpoints drawn
+/// uniformly.
+struct FixedNumberConn {
+  enum Kind : uint8_t { InDegree, OutDegree, Total } kind = InDegree;
+  uint64_t count = 0;
+  uint64_t seed = 0;
+  int32_t weight = 0;
+  bool allowSelf = true;      ///< pre == post allowed when one node
+  bool allowMultapses = true; ///< a pair may be drawn more than once
+};
 struct Conv2dConn {
   uint32_t inC = 0, inH = 0, inW = 0, outC = 0, outH = 0, outW = 0;
   uint32_t kH = 0, kW = 0, strideH = 1, strideW = 1, padH = 0, padW = 0,
@@ -146,7 +157,7 @@ struct Conv2dConn {
   std::vector<int32_t> kernel; ///< outC x inC x kH x kW
 };
 using Connectivity = std::variant<DenseConn, SparseConn, OneToOneConn,
-                                  FixedProbConn, Conv2dConn>;
+                                  FixedProbConn, FixedNumberConn, Conv2dConn>;
 
 struct Projection {
   std::string name;

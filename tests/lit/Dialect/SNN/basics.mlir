@@ -34,6 +34,12 @@ snn.network @net attributes {dt = 1.0e-3 : f64} {
   snn.projection @o2o %in -> %exc {connectivity = #snn.one_to_one<array<f64: 1.0, 2.0, 3.0, 4.0>>, bias = array<f64: 0.1, 0.0, 0.0, 0.0>} : !snn.spikes<4> -> !snn.spikes<4>
   // CHECK-NEXT: snn.projection @rand {{.*}} {connectivity = #snn.fixed_prob<p = 1.000000e-01, seed = 42, weight = 5.000000e-01, allow_self = false>} : !snn.spikes<3> -> !snn.spikes<8x1>
   snn.projection @rand %noise -> %map {connectivity = #snn.fixed_prob<p = 0.1, seed = 42, weight = 0.5, allow_self = false>} : !snn.spikes<3> -> !snn.spikes<8x1>
+  // CHECK-NEXT: snn.projection @indeg {{.*}} {connectivity = #snn.fixed_number<in_degree = 2, seed = 7, weight = 2.500000e-01>} : !snn.spikes<3> -> !snn.spikes<8x1>
+  snn.projection @indeg %noise -> %map {connectivity = #snn.fixed_number<in_degree = 2, seed = 7, weight = 0.25>} : !snn.spikes<3> -> !snn.spikes<8x1>
+  // CHECK-NEXT: snn.projection @total {{.*}} {connectivity = #snn.fixed_number<total = 5, seed = 3, weight = -1.000000e+00, allow_self = false, allow_multapses = false>} : !snn.spikes<8x1> -> !snn.spikes<8x1>
+  snn.projection @total %map -> %map {connectivity = #snn.fixed_number<total = 5, seed = 3, weight = -1.0, allow_self = false, allow_multapses = false>} : !snn.spikes<8x1> -> !snn.spikes<8x1>
+  // CHECK-NEXT: snn.projection @outdeg {{.*}} {connectivity = #snn.fixed_number<out_degree = 8, seed = 1, weight = 1.000000e+00, allow_multapses = true>} : !snn.spikes<3> -> !snn.spikes<8x1>
+  snn.projection @outdeg %noise -> %map {connectivity = #snn.fixed_number<out_degree = 8, seed = 1, weight = 1.0, allow_multapses = true>} : !snn.spikes<3> -> !snn.spikes<8x1>
   // CHECK-NEXT: snn.projection @conv %[[MAP]] -> %[[FMAP]] {connectivity = #snn.conv2d<kernel = dense<1.000000e+00> : tensor<2x1x2x1xf64>, stride = [2, 1], padding = [0, 1], dilation = [1, 1], in_shape = [1, 8, 1]>} : !snn.spikes<8x1> -> !snn.spikes<2x4x3>
   snn.projection @conv %map -> %fmap {connectivity = #snn.conv2d<kernel = dense<1.0> : tensor<2x1x2x1xf64>, stride = [2, 1], padding = [0, 1], dilation = [1, 1], in_shape = [1, 8, 1]>} : !snn.spikes<8x1> -> !snn.spikes<2x4x3>
   // CHECK-NEXT: snn.projection @q %[[IN]] -> %[[EXC]] {connectivity = #snn.one_to_one<12>, quant_error = 1.000000e-02 : f64, weight_exponent = -2 : i64} : !snn.spikes<4> -> !snn.spikes<4>

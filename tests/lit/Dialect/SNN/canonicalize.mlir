@@ -8,6 +8,12 @@ snn.network @net {
   %b = snn.population @b {model = #snn.model<lif>, params = #snn.discrete<decay_u = 1.0, decay_v = 0.5, v_th = 1.0>} : !snn.spikes<2>
   // CHECK-NOT: @p_zero
   snn.projection @p_zero %a -> %b {connectivity = #snn.fixed_prob<p = 0.0, seed = 1, weight = 1.0>} : !snn.spikes<2> -> !snn.spikes<2>
+  // CHECK-NOT: @number_zero
+  snn.projection @number_zero %a -> %b {connectivity = #snn.fixed_number<in_degree = 0, seed = 1, weight = 1.0>} : !snn.spikes<2> -> !snn.spikes<2>
+  // CHECK-NOT: @number_weightless
+  snn.projection @number_weightless %a -> %b {connectivity = #snn.fixed_number<total = 3, seed = 1, weight = 0.0>} : !snn.spikes<2> -> !snn.spikes<2>
+  // CHECK: snn.projection @number_live
+  snn.projection @number_live %a -> %b {connectivity = #snn.fixed_number<total = 1, seed = 1, weight = 1.0>} : !snn.spikes<2> -> !snn.spikes<2>
   // CHECK-NOT: @dense_zero
   snn.projection @dense_zero %a -> %b {connectivity = #snn.dense<dense<0.0> : tensor<2x2xf64>>} : !snn.spikes<2> -> !snn.spikes<2>
   // CHECK-NOT: @o2o_zero

@@ -106,6 +106,69 @@ snn.network @n {
 snn.network @n {
   %a = snn.input @a : !snn.spikes<3>
   %b = snn.population @b {model = #snn.model<lif>, params = #snn.discrete<decay_u = 1.0, decay_v = 0.5, v_th = 1.0>} : !snn.spikes<3>
+  // expected-error @+1 {{fixed_number in_degree must be >= 0, got -1}}
+  snn.projection @p %a -> %b {connectivity = #snn.fixed_number<in_degree = -1, seed = 1, weight = 1.0>} : !snn.spikes<3> -> !snn.spikes<3>
+}
+
+// -----
+
+snn.network @n {
+  %a = snn.input @a : !snn.spikes<3>
+  %b = snn.population @b {model = #snn.model<lif>, params = #snn.discrete<decay_u = 1.0, decay_v = 0.5, v_th = 1.0>} : !snn.spikes<3>
+  // expected-error @+1 {{fixed_number in_degree = 4 without multapses, but there are only 3 pre neurons per post neuron}}
+  snn.projection @p %a -> %b {connectivity = #snn.fixed_number<in_degree = 4, seed = 1, weight = 1.0, allow_multapses = false>} : !snn.spikes<3> -> !snn.spikes<3>
+}
+
+// -----
+
+snn.network @n {
+  %a = snn.input @a : !snn.spikes<3>
+  %b = snn.population @b {model = #snn.model<lif>, params = #snn.discrete<decay_u = 1.0, decay_v = 0.5, v_th = 1.0>} : !snn.spikes<3>
+  // expected-error @+1 {{fixed_number out_degree = 3 without multapses, but there are only 2 post neurons per pre neuron (allow_self = false)}}
+  snn.projection @p %b -> %b {connectivity = #snn.fixed_number<out_degree = 3, seed = 1, weight = 1.0, allow_self = false, allow_multapses = false>} : !snn.spikes<3> -> !snn.spikes<3>
+}
+
+// -----
+
+snn.network @n {
+  %a = snn.input @a : !snn.spikes<3>
+  %b = snn.population @b {model = #snn.model<lif>, params = #snn.discrete<decay_u = 1.0, decay_v = 0.5, v_th = 1.0>} : !snn.spikes<3>
+  // expected-error @+1 {{fixed_number total = 10 without multapses, but there are only 9 (pre, post) pairs}}
+  snn.projection @p %a -> %b {connectivity = #snn.fixed_number<total = 10, seed = 1, weight = 1.0, allow_multapses = false>} : !snn.spikes<3> -> !snn.spikes<3>
+}
+
+// -----
+
+snn.network @n {
+  %a = snn.input @a : !snn.spikes<3>
+  %b = snn.population @b {model = #snn.model<lif>, params = #snn.discrete<decay_u = 1.0, decay_v = 0.5, v_th = 1.0>} : !snn.spikes<3>
+  // expected-error @+1 {{fixed_number total = 4294967296 makes 4294967296 synapses; at most 4294967295 per projection}}
+  snn.projection @p %a -> %b {connectivity = #snn.fixed_number<total = 4294967296, seed = 1, weight = 1.0>} : !snn.spikes<3> -> !snn.spikes<3>
+}
+
+// -----
+
+snn.network @n {
+  %a = snn.input @a : !snn.spikes<3>
+  %b = snn.population @b {model = #snn.model<lif>, params = #snn.discrete<decay_u = 1.0, decay_v = 0.5, v_th = 1.0>} : !snn.spikes<3>
+  // expected-error @+1 {{fixed_number in_degree = 2000000000 makes 6000000000 synapses; at most 4294967295 per projection}}
+  snn.projection @p %a -> %b {connectivity = #snn.fixed_number<in_degree = 2000000000, seed = 1, weight = 1.0>} : !snn.spikes<3> -> !snn.spikes<3>
+}
+
+// -----
+
+snn.network @n {
+  %a = snn.input @a : !snn.spikes<3>
+  %b = snn.population @b {model = #snn.model<lif>, params = #snn.discrete<decay_u = 1.0, decay_v = 0.5, v_th = 1.0>} : !snn.spikes<3>
+  // expected-error @+1 {{fixed_number weight must be a single number}}
+  snn.projection @p %a -> %b {connectivity = #snn.fixed_number<in_degree = 1, seed = 1, weight = array<f64: 1.0, 2.0, 3.0>>} : !snn.spikes<3> -> !snn.spikes<3>
+}
+
+// -----
+
+snn.network @n {
+  %a = snn.input @a : !snn.spikes<3>
+  %b = snn.population @b {model = #snn.model<lif>, params = #snn.discrete<decay_u = 1.0, decay_v = 0.5, v_th = 1.0>} : !snn.spikes<3>
   // expected-error @+1 {{'delay' must be >= 1 step, got 0}}
   snn.projection @p %a -> %b {connectivity = #snn.one_to_one<1.0>, delay = 0 : i64} : !snn.spikes<3> -> !snn.spikes<3>
 }

@@ -59,6 +59,15 @@ def SNN_ProbeKind : I32EnumAttr<"ProbeKind", "what a probe records", [
   let genSpecializedAttr = 0;
 }
 
+def SNN_FixedNumberKind : I32EnumAttr<"FixedNumberKind",
+                                     "what a fixed_number connector fixes", [
+    I32EnumAttrCase<"InDegree", 0, "in_degree">,
+    I32EnumAttrCase<"OutDegree", 1, "out_degree">,
+    I32EnumAttrCase<"Total", 2, "total">]> {
+  let cppNamespace = "::cajal::snn";
+  let genSpecializedAttr = 0;
+}
+
 def SNN_NeuronModelAttr : EnumAttr<SNN_Dialect, SNN_NeuronModel, "model"> {
   let summary = "Neuron model of a population";
   let description = [{
@@ -364,6 +373,47 @@ def SNN_FixedProbAttr : SNN_Attr<"FixedProb", "fixed_prob"> {
   let assemblyFormat = "`<` struct(params) `>`";
 }
 
+def SNN_FixedNumberAttr : SNN_Attr<"FixedNumber", "fixed_number"> {
+  let summary = "A random connector with a fixed number of synapses";
+  let description = [{
+    PyNN's and NEST's count-based connectors, kept as a rule like
+    `fixed_prob`:
+    - `in_degree = K`: every post neuron receives exactly K synapses, from pre
+      neurons drawn uniformly (PyNN's FixedNumberPreConnector, NEST's
+      `fixed_indegree`);
+    - `out_degree = K`: every pre neuron makes exactly K synapses, onto post
+      neurons drawn uniformly (FixedNumberPostConnector, `fixed_outdegree`);
+    - `total = N`: exactly N synapses, each (pre, post) pair drawn uniformly
+      (FixedTotalNumberConnector, `fixed_total_number`; the PD14
+      microcircuit's rule).
+
+    `seed` makes it reproducible, `weight` is one number for every synapse
+    (a float; an integer after quantization). `allow_self` (default true):
+    in a recurrent projection, whether a neuron may connect to itself.
+    `allow_multapses` (default true): whether a pair may be drawn more than
+    once; without multapses the count must not exceed the pairs there are.
+    The synapses are drawn when the image is written, the same however the
+    network is sliced into cores.
+
+    ```mlir
+    #snn.fixed_number<in_degree = 100, seed = 7, weight = 8.75e-2>
+    #snn.fixed_number<total = 20000, seed = 3, weight = -3.5e-1,
+                      allow_self = false>
+    ```
+  }];
+  let parameters = (ins
+    EnumParameter<SNN_FixedNumberKind>:$kind,
+    "int64_t":$count,
+    "int64_t":$seed,
+    SNN_RequiredField<"">:$weight,
+    OptionalParameter<"::mlir::BoolAttr", "pre == post allowed">:$allow_self,
+    OptionalParameter<"::mlir::BoolAttr", "repeated pairs allowed">:$allow_multapses);
+  let assemblyFormat = [{
+    `<` $kind `=` $count `,`
+    struct($seed, $weight, $allow_self, $allow_multapses) `>`
+  }];
+}
+
 def SNN_Conv2dAttr : SNN_Attr<"Conv2d", "conv2d"> {
   let summary = "A 2-D convolution kept as its kernel";
   let description = [{
@@ -426,6 +476,6 @@ def SNN_ChipParamsAttr : AnyAttrOf<[SNN_QuantizedParamsAttr,
 
 def SNN_ConnectivityAttr : AnyAttrOf<[SNN_DenseAttr, SNN_SparseAttr,
                                       SNN_OneToOneAttr, SNN_FixedProbAttr,
-                                      SNN_Conv2dAttr]>;
+                                      SNN_FixedNumberAttr, SNN_Conv2dAttr]>;
 
 #endif // CAJAL_DIALECT_SNN_SNNATTRIBUTES_TD

@@ -19,6 +19,10 @@
 #include "cajal/Dialect/SNN/SNNOps.h.inc"
 
 namespace cajal::snn {
+
+/// The most synapses one fixed_number projection may make: the compiler
+/// holds some of its rules' draws in 32-bit tables.
+constexpr int64_t kMaxFixedNumberSynapses = 4294967295;
 /// Error on `op` when its symbol name is empty (spike files and the chip
 /// image name every population, source and projection).
 mlir::LogicalResult verifySymbolName(mlir::Operation *op);

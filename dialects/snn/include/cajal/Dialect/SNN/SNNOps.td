@@ -161,7 +161,7 @@ def SNN_ProjectionOp : SNN_Op<"projection", [Symbol, HasParent<"NetworkOp">]> {
   let summary = "Synapses from a population or source to a population";
   let description = [{
     `connectivity` is one of `#snn.dense`, `#snn.sparse`, `#snn.one_to_one`,
-    `#snn.fixed_prob`, `#snn.conv2d`. `delay` (steps, >= 1; at most 2^32 - 1
+    `#snn.fixed_prob`, `#snn.fixed_number`, `#snn.conv2d`. `delay` (steps, >= 1; at most 2^32 - 1
     when mapped onto a chip) applies to every synapse that has none of its
     own. `bias`, when present, adds one value
     per post neuron every step (NIR's Affine bias); `snn-discretize` folds it
