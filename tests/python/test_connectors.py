@@ -5,8 +5,9 @@ reference population one-to-one with the same weight, both integrating one
 step of input (decay_u = 1, no spikes). On the golden model a post neuron's
 input u is then the number of synapses it receives times the reference's u:
 in_degree gives every post exactly K; total gives N in all; out_degree,
-driven by one pre neuron, gives K. The compile is deterministic and the seed
-matters. Bad counts are refused with the projection named, by the CLI with
+driven by one pre neuron, gives K. Weights and delays drawn per synapse
+from distributions arrive with their spread. The compile is deterministic
+and the seed matters. Bad counts are refused with the projection named, by the CLI with
 the file and line and no output file.
 
 Environment (tests/python/CMakeLists.txt): PYTHONPATH has the built package,
@@ -20,22 +21,21 @@ import pytest
 
 import cajal
 
-PARAMS = ("#snn.discrete<decay_u = 1.0, decay_v = 0.0, "
-          "v_th = 1000000.0>")
-
-
-def network(rule, events, pre=200, post=300, recurrent=False):
+def network(rule, events, pre=200, post=300, recurrent=False,
+            threshold="1000000.0"):
     """An snn network: source `src` spiking at step 0 on `events`, `post`
     driven by RULE (from src, or from itself when recurrent), `ref` driven
     one-to-one."""
+    params = ("#snn.discrete<decay_u = 1.0, decay_v = 0.0, "
+              f"v_th = {threshold}>")
     spikes = ", ".join(f"[0, {c}]" for c in events)
     origin = "%post" if recurrent else "%src"
     size = post if recurrent else pre
     return f"""
 snn.network @n attributes {{dt = 1.0e-3 : f64}} {{
   %src = snn.file_source @src {{events = dense<[{spikes}]> : tensor<{len(events)}x2xi64>}} : !snn.spikes<{pre}>
-  %post = snn.population @post {{model = #snn.model<lif>, params = {PARAMS}}} : !snn.spikes<{post}>
-  %ref = snn.population @ref {{model = #snn.model<lif>, params = {PARAMS}}} : !snn.spikes<{pre}>
+  %post = snn.population @post {{model = #snn.model<lif>, params = {params}}} : !snn.spikes<{post}>
+  %ref = snn.population @ref {{model = #snn.model<lif>, params = {params}}} : !snn.spikes<{pre}>
   snn.projection @p {origin} -> %post {{connectivity = {rule}}} : !snn.spikes<{size}> -> !snn.spikes<{post}>
   snn.projection @r %src -> %ref {{connectivity = #snn.one_to_one<1.0>}} : !snn.spikes<{pre}> -> !snn.spikes<{pre}>
   snn.probe %post {{kind = #snn.probe_kind<state>}} : !snn.spikes<{post}>
@@ -131,3 +131,31 @@ def test_cli_refuses_a_bad_count_without_output(tmp_path):
             "only 300 post neurons per pre neuron") in r.stderr
     assert not out.exists()
     assert list(tmp_path.iterdir()) == [source]
+
+
+def test_drawn_weights_and_delays_arrive_spread():
+    # One pre neuron spikes at step 0 into 400 posts, one synapse each, with
+    # a weight from N(1, 0.2^2) clipped at 0.2 and a delay uniform on
+    # 1..6 steps (drawn on [0.5, 6.5], rounded).
+    rule = ("#snn.fixed_number<in_degree = 1, seed = 11, "
+            "weight = #snn.normal<mean = 1.0, std = 0.2, low = 0.2>, "
+            "delay = #snn.uniform<low = 0.5, high = 6.5>>")
+    # A threshold of 10 (never reached) lets a weight of 1 be many units.
+    text = network(rule, [0], pre=1, post=400, threshold="10.0").replace(
+        "#snn.one_to_one<1.0>", "#snn.one_to_one<0.5>")
+    res = cajal.compile(text).run(12, engine="golden")
+    half = res.probes["ref"]["u"].max()  # the input of a weight of 0.5
+    assert half > 0
+    u = res.probes["post"]["u"]
+    arrivals = [np.flatnonzero(u[:, j]) for j in range(400)]
+    assert all(len(a) == 1 for a in arrivals)
+    steps = np.array([a[0] for a in arrivals])
+    first = res.probes["ref"]["u"][:, 0].nonzero()[0][0]  # delay 1
+    delays = steps - first + 1
+    assert delays.min() == 1 and delays.max() == 6
+    counts = np.bincount(delays, minlength=7)[1:]
+    assert counts.min() > 35, counts  # 66.7 expected each
+    weights = u.max(axis=0) / (2.0 * half)
+    assert abs(weights.mean() - 1.0) < 0.05, weights.mean()
+    assert 0.15 < weights.std() < 0.25, weights.std()
+    assert weights.min() >= 0.2 - 1.0 / half

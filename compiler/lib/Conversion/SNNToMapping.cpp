@@ -120,6 +120,30 @@ LogicalResult fitInt(Operation *op, int64_t value, StringRef what,
   return success();
 }
 
+/// A random rule's per-synapse weight and delay distributions, if it has
+/// them.
+mapping::SynapseDraws drawsOf(Attribute weight, Attribute delay) {
+  mapping::SynapseDraws draws;
+  if (std::optional<DistributionParams> w = distributionParams(weight))
+    draws.weight = toDistribution(*w);
+  if (std::optional<DistributionParams> d = distributionParams(delay))
+    draws.delay = toDistribution(*d);
+  return draws;
+}
+
+/// A random rule's one weight (0 when it draws its weights).
+LogicalResult ruleWeight(Operation *op, Attribute weight, int32_t &out) {
+  out = 0;
+  if (distributionParams(weight))
+    return success();
+  std::vector<int32_t> values;
+  if (failed(toInts(op, {fieldAt(weight, 0, 0)}, "weight",
+                    std::numeric_limits<int32_t>::min(), values)))
+    return failure();
+  out = values[0];
+  return success();
+}
+
 FailureOr<mapping::Connectivity> convertRule(ProjectionOp op) {
   Attribute conn = op.getConnectivity();
   const int64_t any = std::numeric_limits<int64_t>::min();
@@ -151,11 +175,9 @@ FailureOr<mapping::Connectivity> convertRule(ProjectionOp op) {
     mapping::FixedProbConn out;
     out.p = fieldAt(rule.getP(), 0, 0);
     out.seed = uint64_t(rule.getSeed());
-    std::vector<int32_t> weight;
-    if (failed(toInts(op, {fieldAt(rule.getWeight(), 0, 0)}, "weight", any,
-                      weight)))
+    out.draws = drawsOf(rule.getWeight(), rule.getDelay());
+    if (failed(ruleWeight(op, rule.getWeight(), out.weight)))
       return failure();
-    out.weight = weight[0];
     out.allowSelf = !rule.getAllowSelf() || rule.getAllowSelf().getValue();
     return mapping::Connectivity(std::move(out));
   }
@@ -168,11 +190,9 @@ FailureOr<mapping::Connectivity> convertRule(ProjectionOp op) {
                    : mapping::FixedNumberConn::Total;
     out.count = uint64_t(rule.getCount());
     out.seed = uint64_t(rule.getSeed());
-    std::vector<int32_t> weight;
-    if (failed(toInts(op, {fieldAt(rule.getWeight(), 0, 0)}, "weight", any,
-                      weight)))
+    out.draws = drawsOf(rule.getWeight(), rule.getDelay());
+    if (failed(ruleWeight(op, rule.getWeight(), out.weight)))
       return failure();
-    out.weight = weight[0];
     out.allowSelf = !rule.getAllowSelf() || rule.getAllowSelf().getValue();
     out.allowMultapses =
         !rule.getAllowMultapses() || rule.getAllowMultapses().getValue();
@@ -379,6 +399,17 @@ LogicalResult cajal::checkCompartments(const MappedNetwork &mapped,
       }
   }
   return success();
+}
+
+mapping::Distribution cajal::toDistribution(const DistributionParams &d) {
+  // The two enums list the kinds in one order.
+  return mapping::Distribution{mapping::Distribution::Kind(d.kind), d.a, d.b,
+                               d.low, d.high};
+}
+
+DistributionParams cajal::toDistributionParams(const mapping::Distribution &d) {
+  return DistributionParams{DistributionParams::Kind(d.kind), d.a, d.b, d.low,
+                            d.high};
 }
 
 FailureOr<MappedNetwork> cajal::buildMappingNetwork(NetworkOp network) {

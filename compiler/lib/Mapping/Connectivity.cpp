@@ -213,9 +213,43 @@ Status checkFixedNumber(const FixedNumberConn &n, uint32_t pre, uint32_t post,
   return Status::ok();
 }
 
+Status checkDraws(const SynapseDraws &draws, const std::string &name) {
+  if (draws.weight) {
+    if (Status s = checkDistribution(*draws.weight, name + ": weight "
+                                                           "distribution");
+        !s)
+      return s;
+    const Support w = supportOf(*draws.weight);
+    if (std::max(std::fabs(w.low), std::fabs(w.high)) > double(INT32_MAX))
+      return makeError(name + ": weight distribution reaches " +
+                       str(std::max(std::fabs(w.low), std::fabs(w.high))) +
+                       " mantissa units; quantize it first");
+  }
+  if (draws.delay) {
+    if (Status s = checkDistribution(*draws.delay, name + ": delay "
+                                                          "distribution");
+        !s)
+      return s;
+    // Rounded half up, every draw must be a delay of 1 to 2^32 - 1 steps.
+    const Support d = supportOf(*draws.delay);
+    if (d.low < 0.5 || d.high >= double(UINT32_MAX) + 0.5)
+      return makeError(name + ": delay distribution draws from [" + str(d.low) +
+                       ", " + str(d.high) +
+                       "] steps; delays are 1 to 4294967295 steps (set "
+                       "low >= 0.5)");
+  }
+  return Status::ok();
+}
+
 Status checkRule(const Projection &p, uint32_t pre, uint32_t post,
                  bool selfPossible) {
   const std::string name = projName(p);
+  if (const auto *f = std::get_if<FixedProbConn>(&p.conn))
+    if (Status s = checkDraws(f->draws, name); !s)
+      return s;
+  if (const auto *n = std::get_if<FixedNumberConn>(&p.conn))
+    if (Status s = checkDraws(n->draws, name); !s)
+      return s;
   if (const auto *d = std::get_if<DenseConn>(&p.conn)) {
     if (d->weights.size() != uint64_t(pre) * post)
       return makeError(name + ": dense matrix has " + str(d->weights.size()) +
@@ -264,6 +298,111 @@ std::string nodeName(const Network &net, NodeRef node) {
 
 uint64_t counterHash(uint64_t seed, uint64_t stream, uint64_t counter) {
   return mix64(mix64(mix64(seed) ^ stream) ^ counter);
+}
+
+namespace {
+/// The normal distribution function.
+double normalCdf(double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); }
+/// Draws outside the support are redrawn; with at least 0.1 % inside, 10^5
+/// redraws all fail with probability below e^-100.
+constexpr unsigned kMaxRedraws = 100000;
+constexpr double kMinAcceptance = 1e-3;
+constexpr double kClipDeviations = 6;
+} // namespace
+
+Support supportOf(const Distribution &d) {
+  Support s{d.low, d.high};
+  if (d.kind == Distribution::Normal) {
+    s.low = std::max(s.low, d.a - kClipDeviations * d.b);
+    s.high = std::min(s.high, d.a + kClipDeviations * d.b);
+  } else if (d.kind == Distribution::Lognormal) {
+    s.low = std::max(s.low, std::exp(d.a - kClipDeviations * d.b));
+    s.high = std::min(s.high, std::exp(d.a + kClipDeviations * d.b));
+  }
+  return s;
+}
+
+Status checkDistribution(const Distribution &d, const std::string &what) {
+  const bool uniform = d.kind == Distribution::Uniform;
+  if (!uniform && (!std::isfinite(d.a) || !std::isfinite(d.b) || d.b < 0))
+    return makeError(what + ": parameters " + str(d.a) + " and " + str(d.b) +
+                     " must be finite with a standard deviation >= 0");
+  if (uniform && (!std::isfinite(d.low) || !std::isfinite(d.high)))
+    return makeError(what + ": uniform bounds must be finite, got [" +
+                     str(d.low) + ", " + str(d.high) + "]");
+  const Support s = supportOf(d);
+  if (!(s.low <= s.high))
+    return makeError(what + ": no value lies in [" + str(s.low) + ", " +
+                     str(s.high) + "]");
+  if (uniform)
+    return Status::ok();
+  // The probability that a draw is kept.
+  double kept = 1;
+  const double centre = d.kind == Distribution::Normal ? d.a : std::exp(d.a);
+  if (d.b == 0) {
+    kept = centre >= s.low && centre <= s.high ? 1 : 0;
+  } else if (d.kind == Distribution::Normal) {
+    kept = normalCdf((d.high - d.a) / d.b) - normalCdf((d.low - d.a) / d.b);
+  } else {
+    const double logLow = d.low > 0 ? std::log(d.low) : -INFINITY;
+    const double logHigh = d.high > 0 ? std::log(d.high) : -INFINITY;
+    kept = normalCdf((logHigh - d.a) / d.b) - normalCdf((logLow - d.a) / d.b);
+  }
+  if (!(kept >= kMinAcceptance))
+    return makeError(what + ": [" + str(d.low) + ", " + str(d.high) +
+                     "] holds " + str(kept) + " of the probability; at least " +
+                     str(kMinAcceptance));
+  return Status::ok();
+}
+
+double drawFrom(const Distribution &d, uint64_t seed, uint64_t stream,
+                uint64_t counter) {
+  const Support s = supportOf(d);
+  const uint64_t key = counterHash(seed, stream, counter);
+  if (d.kind == Distribution::Uniform)
+    return s.low + (s.high - s.low) *
+                       (unitInterval(counterHash(key, 0, 0)) - 0x1.0p-53);
+  const bool lognormal = d.kind == Distribution::Lognormal;
+  const double centre = lognormal ? std::exp(d.a) : d.a;
+  if (d.b == 0)
+    return centre;
+  for (uint64_t r = 0; r < kMaxRedraws; ++r) {
+    // Box-Muller.
+    const double u1 = unitInterval(counterHash(key, 1, 2 * r));
+    const double u2 = unitInterval(counterHash(key, 1, 2 * r + 1));
+    const double z = std::sqrt(-2 * std::log(u1)) * std::cos(2 * M_PI * u2);
+    const double x = lognormal ? std::exp(d.a + d.b * z) : d.a + d.b * z;
+    if (x >= s.low && x <= s.high)
+      return x;
+  }
+  return std::clamp(centre, s.low, s.high);
+}
+
+Distribution scaledBy(const Distribution &d, double factor) {
+  Distribution out = d;
+  out.low = d.low * factor;
+  out.high = d.high * factor;
+  if (factor < 0)
+    std::swap(out.low, out.high);
+  if (d.kind == Distribution::Normal) {
+    out.a = d.a * factor;
+    out.b = d.b * std::fabs(factor);
+  } else if (d.kind == Distribution::Lognormal) {
+    out.a = d.a + std::log(factor);
+  }
+  return out;
+}
+
+double meanSquare(const Distribution &d) {
+  switch (d.kind) {
+  case Distribution::Normal:
+    return d.a * d.a + d.b * d.b;
+  case Distribution::Lognormal:
+    return std::exp(2 * d.a + 2 * d.b * d.b);
+  case Distribution::Uniform:
+    break;
+  }
+  return (d.low * d.low + d.low * d.high + d.high * d.high) / 3;
 }
 
 Result<SynapseGenerator> SynapseGenerator::create(const Network &net,
@@ -353,15 +492,20 @@ void SynapseGenerator::appendInto(uint32_t post, IndexRange pre,
 void SynapseGenerator::appendFixedProb(uint32_t post, IndexRange pre,
                                        std::vector<SynapseRecord> &out) const {
   const auto &f = std::get<FixedProbConn>(proj->conn);
-  if (f.p <= 0 || f.weight == 0)
+  if (f.p <= 0 || (f.weight == 0 && !f.draws.weight))
     return;
-  auto emit = [&](uint32_t i) {
-    if (!(excludeSelf && i == post))
-      out.push_back(SynapseRecord{i, post, f.weight, proj->delay});
+  // `rank` counts every draw for `post`, so it does not depend on `pre`.
+  auto emit = [&](uint32_t i, uint64_t rank) {
+    if (excludeSelf && i == post)
+      return;
+    const SynapseRecord s =
+        randomSynapse(i, post, rank, f.seed, f.weight, f.draws);
+    if (s.mantissa != 0)
+      out.push_back(s);
   };
   if (f.p >= 1) {
     for (uint32_t i = pre.begin; i < pre.end; ++i)
-      emit(i);
+      emit(i, i);
     return;
   }
   const double logQ = std::log1p(-f.p);
@@ -375,7 +519,7 @@ void SynapseGenerator::appendFixedProb(uint32_t post, IndexRange pre,
     if (pos >= int64_t(pre.end))
       return;
     if (pos >= int64_t(pre.begin))
-      emit(uint32_t(pos));
+      emit(uint32_t(pos), k);
   }
 }
 
@@ -457,13 +601,34 @@ void SynapseGenerator::fixedNumberPres(uint32_t post,
 void SynapseGenerator::appendFixedNumber(
     uint32_t post, IndexRange pre, std::vector<SynapseRecord> &out) const {
   const auto &n = std::get<FixedNumberConn>(proj->conn);
-  if (n.weight == 0)
+  if (n.weight == 0 && !n.draws.weight)
     return;
   std::vector<uint32_t> pres;
   fixedNumberPres(post, pres);
-  for (uint32_t i : pres)
-    if (pre.contains(i))
-      out.push_back(SynapseRecord{i, post, n.weight, proj->delay});
+  for (size_t rank = 0; rank < pres.size(); ++rank) {
+    if (!pre.contains(pres[rank]))
+      continue;
+    const SynapseRecord s =
+        randomSynapse(pres[rank], post, rank, n.seed, n.weight, n.draws);
+    if (s.mantissa != 0)
+      out.push_back(s);
+  }
+}
+
+SynapseRecord SynapseGenerator::randomSynapse(uint32_t pre, uint32_t post,
+                                              uint64_t rank, uint64_t seed,
+                                              int32_t weight,
+                                              const SynapseDraws &draws) const {
+  // Weights and delays have their own streams (seed + 1, seed + 2), apart
+  // from the connectivity's (seed).
+  SynapseRecord s{pre, post, weight, proj->delay};
+  if (draws.weight)
+    s.mantissa =
+        int32_t(std::round(drawFrom(*draws.weight, seed + 1, post, rank)));
+  if (draws.delay)
+    s.delay = uint32_t(
+        std::floor(drawFrom(*draws.delay, seed + 2, post, rank) + 0.5));
+  return s;
 }
 
 void SynapseGenerator::appendConv2d(uint32_t post, IndexRange pre,

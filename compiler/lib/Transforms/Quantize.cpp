@@ -13,6 +13,7 @@
 //===----------------------------------------------------------------------===//
 #include "cajal/Mapping/Quantize.h"
 #include "cajal/Conversion/SNNToMapping.h"
+#include "cajal/Mapping/Connectivity.h"
 #include "cajal/Mapping/Programs.h"
 #include "cajal/Transforms/LowerEquations.h"
 #include "cajal/Transforms/Passes.h"
@@ -31,6 +32,31 @@ using namespace cajal::snn;
 
 namespace {
 
+/// The weight distribution of a random rule that draws its weights.
+std::optional<mapping::Distribution> weightDistribution(Attribute conn) {
+  Attribute weight;
+  if (auto prob = dyn_cast<FixedProbAttr>(conn))
+    weight = prob.getWeight();
+  else if (auto number = dyn_cast<FixedNumberAttr>(conn))
+    weight = number.getWeight();
+  std::optional<DistributionParams> d = distributionParams(weight);
+  if (!d)
+    return std::nullopt;
+  return toDistribution(*d);
+}
+
+/// The same random rule with `weight` in place of its weight.
+Attribute withWeight(Attribute conn, Attribute weight) {
+  MLIRContext *ctx = conn.getContext();
+  if (auto rule = dyn_cast<FixedNumberAttr>(conn))
+    return FixedNumberAttr::get(ctx, rule.getKind(), rule.getCount(),
+                                rule.getSeed(), weight, rule.getAllowSelf(),
+                                rule.getAllowMultapses(), rule.getDelay());
+  auto rule = cast<FixedProbAttr>(conn);
+  return FixedProbAttr::get(ctx, rule.getP(), rule.getSeed(), weight,
+                            rule.getAllowSelf(), rule.getDelay());
+}
+
 /// The float weights of a projection, in the rule's own order.
 LogicalResult readWeights(ProjectionOp proj, SmallVectorImpl<double> &out) {
   Attribute conn = proj.getConnectivity();
@@ -43,7 +69,13 @@ LogicalResult readWeights(ProjectionOp proj, SmallVectorImpl<double> &out) {
     read = readElements(conv.getKernel(), out);
   else if (auto oneToOne = dyn_cast<OneToOneAttr>(conn))
     read = readField(oneToOne.getWeight(), out);
-  else if (auto fixedProb = dyn_cast<FixedProbAttr>(conn))
+  else if (std::optional<mapping::Distribution> d = weightDistribution(conn)) {
+    // The extremes of the draws bound the scale like any weights.
+    const mapping::Support support = mapping::supportOf(*d);
+    out.push_back(support.low);
+    out.push_back(support.high);
+    read = success();
+  } else if (auto fixedProb = dyn_cast<FixedProbAttr>(conn))
     read = readField(fixedProb.getWeight(), out);
   else if (auto fixedNumber = dyn_cast<FixedNumberAttr>(conn))
     read = readField(fixedNumber.getWeight(), out);
@@ -92,13 +124,7 @@ Attribute withMantissas(ProjectionOp proj, ArrayRef<int32_t> mantissas) {
   SmallVector<int64_t> wide(mantissas.begin(), mantissas.end());
   if (isa<OneToOneAttr>(conn))
     return OneToOneAttr::get(ctx, makeIntField(ctx, wide));
-  if (auto rule = dyn_cast<FixedNumberAttr>(conn))
-    return FixedNumberAttr::get(ctx, rule.getKind(), rule.getCount(),
-                                rule.getSeed(), makeIntField(ctx, wide),
-                                rule.getAllowSelf(), rule.getAllowMultapses());
-  auto rule = cast<FixedProbAttr>(conn);
-  return FixedProbAttr::get(ctx, rule.getP(), rule.getSeed(),
-                            makeIntField(ctx, wide), rule.getAllowSelf());
+  return withWeight(conn, makeIntField(ctx, wide));
 }
 
 mapping::DiscreteParams neuronOf(DiscreteParamsAttr d, NeuronModel model,
@@ -181,6 +207,10 @@ private:
   LogicalResult checkProgram(PopulationOp pop);
   LogicalResult quantizeProjection(ProjectionOp proj, ArrayRef<double> w,
                                    double inputScale, double scale);
+  LogicalResult quantizeDistribution(ProjectionOp proj,
+                                     const mapping::Distribution &d,
+                                     const mapping::WeightScale &ws,
+                                     double gain);
 
   const chip::Profile &profile;
   mapping::QuantizeOptions options;
@@ -346,6 +376,9 @@ LogicalResult PopulationQuantizer::quantizeProjection(ProjectionOp proj,
       mapping::chooseWeightScale(maxAbs(w), inputScale, scale, profile);
   if (!ws)
     return proj.emitOpError() << "cannot be quantized: " << ws.error();
+  if (std::optional<mapping::Distribution> d =
+          weightDistribution(proj.getConnectivity()))
+    return quantizeDistribution(proj, *d, *ws, inputScale * scale);
   SmallVector<int32_t> mantissas;
   mantissas.reserve(w.size());
   for (double v : w)
@@ -367,6 +400,39 @@ LogicalResult PopulationQuantizer::quantizeProjection(ProjectionOp proj,
   proj.setQuantErrorAttr(FloatAttr::get(Float64Type::get(ctx), error));
   proj.emitRemark() << "weights quantized with exponent " << int(ws->exponent)
                     << ", relative error " << formatError(error);
+  return success();
+}
+
+/// A weight distribution becomes the distribution of the mantissas: each
+/// synapse rounds its draw (docs/mapping.md). The error is that of rounding,
+/// a uniform error of 1/12 square units, against the mantissas' mean square.
+LogicalResult PopulationQuantizer::quantizeDistribution(
+    ProjectionOp proj, const mapping::Distribution &d,
+    const mapping::WeightScale &ws, double gain) {
+  if (d.kind == mapping::Distribution::Lognormal && !(ws.factor > 0))
+    return proj.emitOpError() << "cannot be quantized: a lognormal weight "
+                                 "needs a positive gain, got "
+                              << ws.factor;
+  const mapping::Distribution m = mapping::scaledBy(d, ws.factor);
+  const mapping::Support support = mapping::supportOf(m);
+  const double largest =
+      std::max(std::fabs(support.low), std::fabs(support.high));
+  ++weighted;
+  if (largest < 0.5)
+    zeroed.push_back(
+        {proj, largest / std::fabs(ws.factor), gain,
+         std::ldexp(1.0, int(profile.synapse.weightShift) + ws.exponent)});
+  const double meanSq = mapping::meanSquare(m);
+  const double error = meanSq > 0 ? std::sqrt(1.0 / 12 / meanSq) : 0.0;
+  MLIRContext *ctx = proj.getContext();
+  proj.setConnectivityAttr(withWeight(
+      proj.getConnectivity(), makeDistribution(ctx, toDistributionParams(m))));
+  proj.setWeightExponentAttr(
+      IntegerAttr::get(IntegerType::get(ctx, 64), ws.exponent));
+  proj.setQuantErrorAttr(FloatAttr::get(Float64Type::get(ctx), error));
+  proj.emitRemark() << "weight distribution quantized with exponent "
+                    << int(ws.exponent) << ", relative rounding error "
+                    << formatError(error);
   return success();
 }
 

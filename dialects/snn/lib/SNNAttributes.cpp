@@ -15,6 +15,7 @@
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "llvm/ADT/TypeSwitch.h"
 
+#include <cmath>
 #include <cstring>
 
 using namespace mlir;
@@ -41,6 +42,55 @@ void printField(AsmPrinter &printer, Attribute field) {
     printer.printAttributeWithoutType(field);
   else
     printer.printAttribute(field);
+}
+
+std::optional<DistributionParams> distributionParams(Attribute attr) {
+  DistributionParams d;
+  Attribute a, b, low, high;
+  if (auto n = dyn_cast_or_null<NormalAttr>(attr)) {
+    d.kind = DistributionParams::Normal;
+    a = n.getMean(), b = n.getStd(), low = n.getLow(), high = n.getHigh();
+  } else if (auto l = dyn_cast_or_null<LognormalAttr>(attr)) {
+    d.kind = DistributionParams::Lognormal;
+    a = l.getMu(), b = l.getSigma(), low = l.getLow(), high = l.getHigh();
+  } else if (auto u = dyn_cast_or_null<UniformAttr>(attr)) {
+    d.kind = DistributionParams::Uniform;
+    low = u.getLow(), high = u.getHigh();
+  } else {
+    return std::nullopt;
+  }
+  // Each present field must be one number.
+  const auto number = [](Attribute field, double &out) {
+    if (!field)
+      return true;
+    if (!isa<FloatAttr, IntegerAttr>(field))
+      return false;
+    out = fieldAt(field, 0, 0);
+    return true;
+  };
+  if (!number(a, d.a) || !number(b, d.b) || !number(low, d.low) ||
+      !number(high, d.high))
+    return std::nullopt;
+  return d;
+}
+
+Attribute makeDistribution(MLIRContext *ctx, const DistributionParams &d) {
+  const auto real = [&](double v) -> Attribute {
+    if (std::isinf(v))
+      return {};
+    return FloatAttr::get(Float64Type::get(ctx), v);
+  };
+  switch (d.kind) {
+  case DistributionParams::Normal:
+    return NormalAttr::get(ctx, real(d.a), real(d.b), real(d.low),
+                           real(d.high));
+  case DistributionParams::Lognormal:
+    return LognormalAttr::get(ctx, real(d.a), real(d.b), real(d.low),
+                              real(d.high));
+  case DistributionParams::Uniform:
+    break;
+  }
+  return UniformAttr::get(ctx, real(d.low), real(d.high));
 }
 
 LogicalResult readField(Attribute field, SmallVectorImpl<double> &values,

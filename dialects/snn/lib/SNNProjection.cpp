@@ -134,6 +134,39 @@ LogicalResult verifyOneToOne(ProjectionOp op, OneToOneAttr rule) {
   return checkScalarWeight(op, rule.getWeight(), post);
 }
 
+/// A per-synapse distribution: its fields numbers, a standard deviation
+/// >= 0, low <= high. (Whether it can be drawn from is checked when the
+/// synapses are: docs/mapping.md.)
+LogicalResult checkDistributionField(ProjectionOp op, Attribute attr,
+                                     const llvm::Twine &what) {
+  std::optional<DistributionParams> d = distributionParams(attr);
+  if (!d)
+    return op.emitOpError() << what
+                            << " must be #snn.normal, #snn.lognormal or "
+                               "#snn.uniform with numbers for fields, got "
+                            << attr;
+  if (d->kind != DistributionParams::Uniform && !(d->b >= 0))
+    return op.emitOpError()
+           << what << " has standard deviation " << d->b << "; it must be >= 0";
+  if (!(d->low <= d->high))
+    return op.emitOpError()
+           << what << " has low " << d->low << " above high " << d->high;
+  return success();
+}
+
+/// A random rule's weight (one number, or a distribution) and delay (a
+/// distribution, if any).
+LogicalResult checkRandomRule(ProjectionOp op, StringRef rule, Attribute weight,
+                              Attribute delay) {
+  if (delay && failed(checkDistributionField(op, delay, rule + " delay")))
+    return failure();
+  if (isa<NormalAttr, LognormalAttr, UniformAttr>(weight))
+    return checkDistributionField(op, weight, rule + " weight");
+  if (isa<DenseF64ArrayAttr, DenseI64ArrayAttr>(weight))
+    return op.emitOpError() << rule << " weight must be a single number";
+  return checkScalarWeight(op, weight, 1);
+}
+
 LogicalResult verifyFixedProb(ProjectionOp op, FixedProbAttr rule) {
   if (!isa<FloatAttr, IntegerAttr>(rule.getP()))
     return op.emitOpError()
@@ -141,9 +174,7 @@ LogicalResult verifyFixedProb(ProjectionOp op, FixedProbAttr rule) {
   const double p = fieldAt(rule.getP(), 0, -1);
   if (!(p >= 0 && p <= 1))
     return op.emitOpError() << "fixed_prob p must be in [0, 1], got " << p;
-  if (isa<DenseF64ArrayAttr, DenseI64ArrayAttr>(rule.getWeight()))
-    return op.emitOpError("fixed_prob weight must be a single number");
-  return checkScalarWeight(op, rule.getWeight(), 1);
+  return checkRandomRule(op, "fixed_prob", rule.getWeight(), rule.getDelay());
 }
 
 LogicalResult verifyFixedNumber(ProjectionOp op, FixedNumberAttr rule) {
@@ -193,9 +224,7 @@ LogicalResult verifyFixedNumber(ProjectionOp op, FixedNumberAttr rule) {
            << "fixed_number " << kind << " = " << count
            << " without multapses, but there are only " << candidates << " "
            << among << (self ? " (allow_self = false)" : "");
-  if (isa<DenseF64ArrayAttr, DenseI64ArrayAttr>(rule.getWeight()))
-    return op.emitOpError("fixed_number weight must be a single number");
-  return checkScalarWeight(op, rule.getWeight(), 1);
+  return checkRandomRule(op, "fixed_number", rule.getWeight(), rule.getDelay());
 }
 
 /// out = (in + 2 pad - dil (k - 1) - 1) / stride + 1, or <= 0 if empty.

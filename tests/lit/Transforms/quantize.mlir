@@ -22,6 +22,12 @@ snn.network @net {
   // expected-remark @+2 {{weights quantized with exponent 6, relative error 7.63e-06}}
   // CHECK: snn.projection @in_e_number %{{.*}} -> %{{.*}} {connectivity = #snn.fixed_number<in_degree = 10, seed = 2, weight = 128, allow_self = false>, quant_error = 7.{{[0-9]+}}E-6 : f64, weight_exponent = 6 : i64}
   snn.projection @in_e_number %in -> %e {connectivity = #snn.fixed_number<in_degree = 10, seed = 2, weight = 0.5, allow_self = false>} : !snn.spikes<100> -> !snn.spikes<50>
+  // A weight distribution becomes one of mantissas, scaled like a weight of
+  // its largest value (0.5 + 6 x 0.05 = 0.8: exponent 6 again, about 256
+  // units per unit of weight); the error is that of rounding each draw.
+  // expected-remark @+2 {{weight distribution quantized with exponent 6, relative rounding error 0.00224}}
+  // CHECK: snn.projection @in_e_drawn %{{.*}} -> %{{.*}} {connectivity = #snn.fixed_number<total = 100, seed = 2, weight = #snn.normal<mean = 127.99{{[0-9]+}}, std = 12.79{{[0-9]+}}, low = 0.000000e+00>, delay = #snn.uniform<low = 5.000000e-01, high = 2.500000e+00>>, quant_error = 0.0022{{[0-9]+}} : f64, weight_exponent = 6 : i64}
+  snn.projection @in_e_drawn %in -> %e {connectivity = #snn.fixed_number<total = 100, seed = 2, weight = #snn.normal<mean = 0.5, std = 0.05, low = 0.0>, delay = #snn.uniform<low = 0.5, high = 2.5>>} : !snn.spikes<100> -> !snn.spikes<50>
   // A dense matrix of 5,000 weights leaves the context for a resource blob.
   // expected-remark @+2 {{weights quantized with exponent 6, relative error 7.63e-06}}
   // CHECK: snn.projection @dense {{.*}}connectivity = #snn.dense<dense_resource<net_dense_weights> : tensor<50x100xi32>>

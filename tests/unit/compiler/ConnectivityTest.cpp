@@ -43,7 +43,7 @@ TEST(ConnectivityTest, FixedProbRealisedProbability) {
   for (uint64_t seed : {1ull, 42ull, 977ull}) {
     SCOPED_TRACE("seed " + std::to_string(seed));
     const double p = 0.05;
-    Network net = twoPops(2000, 500, FixedProbConn{p, seed, 3, true});
+    Network net = twoPops(2000, 500, FixedProbConn{p, seed, 3, true, {}});
     const SynapseGenerator g = generator(net);
     const auto all = g.materialise({0, 2000}, {0, 500});
     const double n = 2000.0 * 500.0;
@@ -63,19 +63,19 @@ TEST(ConnectivityTest, FixedProbRealisedProbability) {
 }
 
 TEST(ConnectivityTest, FixedProbEdgeCasesAndSelf) {
-  Network full = twoPops(10, 10, FixedProbConn{1.0, 7, 1, true});
+  Network full = twoPops(10, 10, FixedProbConn{1.0, 7, 1, true, {}});
   EXPECT_EQ(generator(full).count({0, 10}, {0, 10}), 100u);
-  Network none = twoPops(10, 10, FixedProbConn{0.0, 7, 1, true});
+  Network none = twoPops(10, 10, FixedProbConn{0.0, 7, 1, true, {}});
   EXPECT_EQ(generator(none).count({0, 10}, {0, 10}), 0u);
   Network self;
   self.populations = {makePopulation("a", 50)};
   self.projections = {
-      makeProjection("aa", popRef(0), 0, FixedProbConn{1.0, 7, 1, false})};
+      makeProjection("aa", popRef(0), 0, FixedProbConn{1.0, 7, 1, false, {}})};
   const auto s = generator(self).materialise({0, 50}, {0, 50});
   EXPECT_EQ(s.size(), 50u * 49u);
   for (const SynapseRecord &r : s)
     ASSERT_NE(r.pre, r.post);
-  Network bad = twoPops(10, 10, FixedProbConn{1.5, 7, 1, true});
+  Network bad = twoPops(10, 10, FixedProbConn{1.5, 7, 1, true, {}});
   auto g = SynapseGenerator::create(bad, 0);
   ASSERT_FALSE(g);
   EXPECT_NE(g.error().find("\"ab\""), std::string::npos) << g.error();
@@ -86,7 +86,7 @@ TEST(ConnectivityTest, SlicingIndependence) {
   for (uint64_t seed : {3ull, 11ull, 2024ull}) {
     SCOPED_TRACE("seed " + std::to_string(seed));
     std::mt19937_64 rng(seed);
-    Network net = twoPops(700, 300, FixedProbConn{0.1, seed, -2, true});
+    Network net = twoPops(700, 300, FixedProbConn{0.1, seed, -2, true, {}});
     const SynapseGenerator g = generator(net);
     const auto whole = tuples(g.materialise({0, 700}, {0, 300}));
     auto cuts = [&](uint32_t n) {
@@ -300,7 +300,7 @@ TEST(ConnectivityTest, FixedTotalWithoutMultapsesNearlyAllPairs) {
 
 TEST(ConnectivityTest, FixedNumberIsSliceIndependentAndSeeded) {
   using K = FixedNumberConn;
-  for (const FixedNumberConn rule :
+  for (const FixedNumberConn &rule :
        {fixedNumber(K::InDegree, 30, 21),
         fixedNumber(K::InDegree, 30, 21, false, false),
         fixedNumber(K::OutDegree, 12, 21),
@@ -369,6 +369,122 @@ TEST(ConnectivityTest, FixedNumberRefusesImpossibleCounts) {
     EXPECT_NE(g.error().find(c.message), std::string::npos) << g.error();
     EXPECT_NE(g.error().find("projection \""), std::string::npos) << g.error();
   }
+}
+
+Distribution distribution(Distribution::Kind kind, double a, double b,
+                          double low = -INFINITY, double high = INFINITY) {
+  Distribution d;
+  d.kind = kind;
+  d.a = a;
+  d.b = b;
+  d.low = low;
+  d.high = high;
+  return d;
+}
+
+TEST(ConnectivityTest, DistributionsDrawTheirMomentsInsideTheirSupport) {
+  // Analytic moments: a normal N(10, 2^2) clipped below at 7 (alpha = -1.5)
+  // has mean 10 + 2 phi(a) / (1 - Phi(a)) = 10.2776 and sd 1.7579; the
+  // lognormal exp(N(1, 0.5^2)) mean e^1.125 = 3.0802 and sd 1.6416; the
+  // uniform on [2, 5] mean 3.5 and sd 0.8660.
+  const struct {
+    Distribution d;
+    double mean, sd;
+  } cases[] = {
+      {distribution(Distribution::Normal, 10, 2, 7), 10.2776, 1.7579},
+      {distribution(Distribution::Lognormal, 1, 0.5), 3.0802, 1.6416},
+      {distribution(Distribution::Uniform, 0, 0, 2, 5), 3.5, 0.8660},
+  };
+  const int n = 200000;
+  for (const auto &c : cases) {
+    SCOPED_TRACE("kind " + std::to_string(int(c.d.kind)));
+    ASSERT_TRUE(checkDistribution(c.d, "d"));
+    const Support support = supportOf(c.d);
+    double sum = 0, sumSq = 0;
+    for (int k = 0; k < n; ++k) {
+      const double x = drawFrom(c.d, 5, 1, uint64_t(k));
+      ASSERT_GE(x, support.low);
+      ASSERT_LE(x, support.high);
+      sum += x;
+      sumSq += x * x;
+    }
+    const double mean = sum / n, sd = std::sqrt(sumSq / n - mean * mean);
+    EXPECT_NEAR(mean, c.mean, 5 * c.sd / std::sqrt(double(n)));
+    EXPECT_NEAR(sd, c.sd, 0.01 * c.sd);
+    EXPECT_EQ(drawFrom(c.d, 5, 1, 17), drawFrom(c.d, 5, 1, 17));
+    EXPECT_NE(drawFrom(c.d, 5, 1, 17), drawFrom(c.d, 6, 1, 17));
+  }
+}
+
+TEST(ConnectivityTest, DistributionsThatCannotBeDrawnAreRefused) {
+  const struct {
+    Distribution d;
+    const char *message;
+  } cases[] = {
+      {distribution(Distribution::Normal, 0, -1), "standard deviation >= 0"},
+      {distribution(Distribution::Normal, 0, 1, 7), "no value lies in [7, 6]"},
+      {distribution(Distribution::Normal, 0, 1, 4),
+       "[4, inf] holds 3.16712e-05 of the probability; at least 0.001"},
+      {distribution(Distribution::Uniform, 0, 0, 1, INFINITY),
+       "uniform bounds must be finite"},
+      {distribution(Distribution::Lognormal, 0, 1, -2, 0),
+       "no value lies in [0.00247875, 0]"},
+  };
+  for (const auto &c : cases) {
+    const Status s = checkDistribution(c.d, "weight distribution");
+    ASSERT_FALSE(s) << c.message;
+    EXPECT_NE(s.error().find(c.message), std::string::npos) << s.error();
+  }
+}
+
+TEST(ConnectivityTest, RandomRulesDrawEachSynapsesWeightAndDelay) {
+  FixedNumberConn rule = fixedNumber(FixedNumberConn::InDegree, 50, 12);
+  rule.draws.weight = distribution(Distribution::Normal, 40, 8, 1);
+  rule.draws.delay = distribution(Distribution::Uniform, 0, 0, 0.5, 10.5);
+  FixedProbConn prob{0.25, 12, 0, true, rule.draws};
+  for (const Connectivity &conn : {Connectivity(rule), Connectivity(prob)}) {
+    SCOPED_TRACE(conn.index());
+    Network net = twoPops(200, 400, conn);
+    const SynapseGenerator g = generator(net);
+    const auto all = g.materialise({0, 200}, {0, 400});
+    ASSERT_GT(all.size(), 15000u);
+    double sum = 0;
+    std::vector<uint32_t> delays(10, 0);
+    for (const SynapseRecord &s : all) {
+      ASSERT_GE(s.mantissa, 1);
+      ASSERT_LE(s.mantissa, 88); // 40 + 6 x 8
+      ASSERT_GE(s.delay, 1u);
+      ASSERT_LE(s.delay, 10u);
+      sum += s.mantissa;
+      ++delays[s.delay - 1];
+    }
+    // The clipped normal's mean is 40.0 (the clip at 1 is 4.9 sd away);
+    // rounding adds no bias.
+    EXPECT_NEAR(sum / double(all.size()), 40.0,
+                5 * 8 / std::sqrt(double(all.size())));
+    EXPECT_LT(chiSquare(delays), 27.9); // 9 dof, 99.9 %
+    // The draws are the synapses': slicing does not move them.
+    std::vector<SynapseRecord> pieces;
+    for (uint32_t a : {0u, 77u})
+      for (uint32_t b : {0u, 150u}) {
+        const auto part =
+            g.materialise({a, a == 0 ? 77u : 200u}, {b, b == 0 ? 150u : 400u});
+        pieces.insert(pieces.end(), part.begin(), part.end());
+      }
+    EXPECT_EQ(tuples(pieces), tuples(all));
+  }
+}
+
+TEST(ConnectivityTest, RandomRulesRefuseDelaysBelowOneStep) {
+  FixedNumberConn rule = fixedNumber(FixedNumberConn::InDegree, 5, 1);
+  rule.draws.delay = distribution(Distribution::Normal, 3, 1, 0.2);
+  auto g = SynapseGenerator::create(twoPops(10, 10, rule), 0);
+  ASSERT_FALSE(g);
+  EXPECT_NE(g.error().find("projection \"ab\": delay distribution draws "
+                           "from [0.2, 9] steps; delays are 1 to 4294967295 "
+                           "steps (set low >= 0.5)"),
+            std::string::npos)
+      << g.error();
 }
 
 TEST(ConnectivityTest, DenseSkipsZeros) {

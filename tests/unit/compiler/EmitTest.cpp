@@ -45,10 +45,10 @@ Network mixedNetwork(uint64_t seed) {
   net.populations[3].params.resize(100);
   for (uint32_t i = 0; i < 100; ++i)
     net.populations[3].params[i].thresholdMantissa = 10 + i;
-  net.projections.push_back(makeProjection("stim_exc", srcRef(0), 0,
-                                           FixedProbConn{0.2, seed, 50, true}));
   net.projections.push_back(makeProjection(
-      "ee", popRef(0), 0, FixedProbConn{0.05, seed + 1, 3, false}));
+      "stim_exc", srcRef(0), 0, FixedProbConn{0.2, seed, 50, true, {}}));
+  net.projections.push_back(makeProjection(
+      "ee", popRef(0), 0, FixedProbConn{0.05, seed + 1, 3, false, {}}));
   net.projections.back().delay = 5;
   net.projections.back().weightExponent = 2;
   DenseConn dense;

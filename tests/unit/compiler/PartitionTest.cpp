@@ -118,8 +118,9 @@ TEST(PartitionTest, SplitsPopulationLargerThanCore) {
   net.populations = {makePopulation("exc", 3000)};
   net.sources = {makeSource("in", 500)};
   net.projections = {
-      makeProjection("ee", popRef(0), 0, FixedProbConn{0.02, 5, 7, false}),
-      makeProjection("in", srcRef(0), 0, FixedProbConn{0.1, 6, -100, true})};
+      makeProjection("ee", popRef(0), 0, FixedProbConn{0.02, 5, 7, false, {}}),
+      makeProjection("in", srcRef(0), 0,
+                     FixedProbConn{0.1, 6, -100, true, {}})};
   net.projections[0].delay = 3;
   const chip::Profile profile = loihi1();
   auto part = partitionOk(net, profile);
@@ -152,8 +153,8 @@ TEST(PartitionTest, SynapseMemorySplitsSlices) {
   Network net;
   net.sources = {makeSource("in", 200)};
   net.populations = {makePopulation("p", 400)};
-  net.projections = {
-      makeProjection("dense", srcRef(0), 0, FixedProbConn{1.0, 1, 100, true})};
+  net.projections = {makeProjection("dense", srcRef(0), 0,
+                                    FixedProbConn{1.0, 1, 100, true, {}})};
   // 200 inputs x 7-bit weights: 18 bits a synapse, 3 a word; each neuron
   // adds 200 synapses; 2000 words hold 30 neurons (10 words per axon).
   const chip::Profile profile = smallCores(1024, 4096, 4096, 2000);
@@ -168,7 +169,7 @@ TEST(PartitionTest, OutputAxonsSplitSourcePopulation) {
   Network net;
   net.populations = {makePopulation("a", 100), makePopulation("b", 400)};
   net.projections = {
-      makeProjection("ab", popRef(0), 1, FixedProbConn{1.0, 1, 1, true})};
+      makeProjection("ab", popRef(0), 1, FixedProbConn{1.0, 1, 1, true, {}})};
   // b splits into 4 slices of 100; each a neuron then needs 4 output axons,
   // so a slice of a holds 64 / 4 = 16 neurons.
   const chip::Profile profile = smallCores(100, 4096, 64, 16384);
@@ -190,7 +191,7 @@ TEST(PartitionTest, InputAxonMisfitNamesPopulationResourceAndNumbers) {
   net.sources = {makeSource("in", 5120)};
   net.populations = {makePopulation("exc", 10)};
   net.projections = {
-      makeProjection("in", srcRef(0), 0, FixedProbConn{1.0, 1, 1, true})};
+      makeProjection("in", srcRef(0), 0, FixedProbConn{1.0, 1, 1, true, {}})};
   auto part = partition(net, loihi1());
   ASSERT_FALSE(part);
   EXPECT_NE(
@@ -249,7 +250,7 @@ TEST(PartitionTest, RejectsValuesTheProfileCannotHold) {
   Network net;
   net.populations = {makePopulation("a", 4), makePopulation("b", 4)};
   net.projections = {
-      makeProjection("ab", popRef(0), 1, FixedProbConn{1.0, 1, 300, true})};
+      makeProjection("ab", popRef(0), 1, FixedProbConn{1.0, 1, 300, true, {}})};
   auto wide = partition(net, loihi1());
   ASSERT_FALSE(wide);
   EXPECT_NE(wide.error().find("mantissa 300"), std::string::npos)
@@ -281,11 +282,13 @@ Network randomNetwork(uint64_t seed) {
   net.sources = {makeSource("in", 50)};
   const double p = 0.02 + 0.01 * double(seed % 5);
   net.projections = {
-      makeProjection("aa", popRef(0), 0, FixedProbConn{p, seed, 9, false}),
-      makeProjection("ab", popRef(0), 1, FixedProbConn{p, seed + 1, 50, true}),
-      makeProjection("ba", popRef(1), 0, FixedProbConn{p, seed + 2, -70, true}),
+      makeProjection("aa", popRef(0), 0, FixedProbConn{p, seed, 9, false, {}}),
+      makeProjection("ab", popRef(0), 1,
+                     FixedProbConn{p, seed + 1, 50, true, {}}),
+      makeProjection("ba", popRef(1), 0,
+                     FixedProbConn{p, seed + 2, -70, true, {}}),
       makeProjection("ina", srcRef(0), 0,
-                     FixedProbConn{0.1, seed + 3, 30, true})};
+                     FixedProbConn{0.1, seed + 3, 30, true, {}})};
   net.projections[2].delay = 2;
   return net;
 }

@@ -46,6 +46,10 @@ struct MappedNetwork {
 /// exponent outside a signed byte): never truncated.
 mlir::FailureOr<MappedNetwork> buildMappingNetwork(snn::NetworkOp network);
 
+/// A distribution attribute's numbers as the mapping draws them, and back.
+mapping::Distribution toDistribution(const snn::DistributionParams &d);
+snn::DistributionParams toDistributionParams(const mapping::Distribution &d);
+
 /// The fit check that comes before any per-neuron work: the population
 /// sizes against the profile's compartments (mapping::checkCapacity); the
 /// error is on the population it names, or on the network.

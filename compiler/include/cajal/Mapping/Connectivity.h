@@ -54,6 +54,25 @@ std::string nodeName(const Network &net, NodeRef node);
 /// Counter-based random numbers: a pure function of (seed, stream, counter).
 uint64_t counterHash(uint64_t seed, uint64_t stream, uint64_t counter);
 
+/// The interval a distribution's draws lie in: [low, high], and for normal
+/// and lognormal within 6 standard deviations (of the log) of the mean.
+struct Support {
+  double low = 0, high = 0;
+};
+Support supportOf(const Distribution &d);
+/// Error unless `d` can be drawn from: finite numbers, sd >= 0, a
+/// non-empty support that holds at least 0.1 % of the probability (draws
+/// outside are redrawn); `what` names it ("weight distribution").
+Status checkDistribution(const Distribution &d, const std::string &what);
+/// The draw keyed by (seed, stream, counter): a pure function.
+double drawFrom(const Distribution &d, uint64_t seed, uint64_t stream,
+                uint64_t counter);
+/// The distribution of `factor` times a draw of `d` (factor > 0 for
+/// lognormal).
+Distribution scaledBy(const Distribution &d, double factor);
+/// E[x^2] of `d` before clipping.
+double meanSquare(const Distribution &d);
+
 /// Enumerates one projection's synapses. It keeps a pointer to the network,
 /// which must outlive it.
 class SynapseGenerator {
@@ -100,6 +119,11 @@ private:
                     std::vector<SynapseRecord> &out) const;
   void appendFixedNumber(uint32_t post, IndexRange pre,
                          std::vector<SynapseRecord> &out) const;
+  /// Synapse `rank` of `post` in a random rule's full list for it: its
+  /// weight and delay drawn, or the rule's and the projection's.
+  SynapseRecord randomSynapse(uint32_t pre, uint32_t post, uint64_t rank,
+                              uint64_t seed, int32_t weight,
+                              const SynapseDraws &draws) const;
   /// The pre indices of a fixed_number rule onto `post`, sorted.
   void fixedNumberPres(uint32_t post, std::vector<uint32_t> &pres) const;
   void drawFixedNumberTables();

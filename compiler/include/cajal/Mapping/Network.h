@@ -16,7 +16,9 @@
 #include "cajal/Chip/StandardPrograms.h"
 
 #include <cstdint>
+#include <limits>
 #include <memory>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -133,11 +135,28 @@ struct SparseConn {
 struct OneToOneConn {
   PerNeuron<int32_t> weight;
 };
+/// A distribution each synapse draws its weight (mantissa units) or delay
+/// (steps) from (docs/mapping.md): normal (a = mean, b = sd), lognormal
+/// (a = mu, b = sigma of the log) or uniform, clipped to [low, high].
+struct Distribution {
+  enum Kind : uint8_t { Normal, Lognormal, Uniform } kind = Uniform;
+  double a = 0, b = 0;
+  double low = -std::numeric_limits<double>::infinity();
+  double high = std::numeric_limits<double>::infinity();
+};
+
+/// What a random rule's synapses draw besides their endpoints: a weight
+/// (else the rule's one weight) and a delay (else the projection's).
+struct SynapseDraws {
+  std::optional<Distribution> weight, delay;
+};
+
 struct FixedProbConn {
   double p = 0; ///< each (pre, post) pair independently
   uint64_t seed = 0;
   int32_t weight = 0;
   bool allowSelf = true; ///< pre == post allowed when pre and post are one node
+  SynapseDraws draws;
 };
 /// A fixed number of synapses (docs/mapping.md): `count` per post neuron
 /// (InDegree), per pre neuron (OutDegree) or in all (Total), endpoints drawn
@@ -149,6 +168,7 @@ struct FixedNumberConn {
   int32_t weight = 0;
   bool allowSelf = true;      ///< pre == post allowed when one node
   bool allowMultapses = true; ///< a pair may be drawn more than once
+  SynapseDraws draws;
 };
 struct Conv2dConn {
   uint32_t inC = 0, inH = 0, inW = 0, outC = 0, outH = 0, outW = 0;

@@ -503,3 +503,39 @@ snn.network @n attributes {dt = 1.0e-3 : f64} {
   // expected-error @+1 {{population @p: parameter 'decay_a' belongs to model 'adaptive_lif', not 'cuba_lif'}}
   %p = snn.population @p {model = #snn.model<cuba_lif>, params = #snn.quantized<decay_u = 4095, decay_v = 200, vth_mant = 8192, bias_mant = 0, bias_exp = 0, refractory = 1, vmin_exp = 23, vmax_exp = 7, decay_a = 20>} : !snn.spikes<2>
 }
+
+// -----
+
+snn.network @n {
+  %a = snn.input @a : !snn.spikes<3>
+  %b = snn.population @b {model = #snn.model<lif>, params = #snn.discrete<decay_u = 1.0, decay_v = 0.5, v_th = 1.0>} : !snn.spikes<3>
+  // expected-error @+1 {{fixed_number weight has standard deviation -1.000000e+00; it must be >= 0}}
+  snn.projection @p %a -> %b {connectivity = #snn.fixed_number<in_degree = 1, seed = 1, weight = #snn.normal<mean = 1.0, std = -1.0>>} : !snn.spikes<3> -> !snn.spikes<3>
+}
+
+// -----
+
+snn.network @n {
+  %a = snn.input @a : !snn.spikes<3>
+  %b = snn.population @b {model = #snn.model<lif>, params = #snn.discrete<decay_u = 1.0, decay_v = 0.5, v_th = 1.0>} : !snn.spikes<3>
+  // expected-error @+1 {{fixed_prob delay has low 5.000000e+00 above high 2.000000e+00}}
+  snn.projection @p %a -> %b {connectivity = #snn.fixed_prob<p = 0.5, seed = 1, weight = 1.0, delay = #snn.uniform<low = 5.0, high = 2.0>>} : !snn.spikes<3> -> !snn.spikes<3>
+}
+
+// -----
+
+snn.network @n {
+  %a = snn.input @a : !snn.spikes<3>
+  %b = snn.population @b {model = #snn.model<lif>, params = #snn.discrete<decay_u = 1.0, decay_v = 0.5, v_th = 1.0>} : !snn.spikes<3>
+  // expected-error @+1 {{fixed_number delay must be #snn.normal, #snn.lognormal or #snn.uniform with numbers for fields, got 3}}
+  snn.projection @p %a -> %b {connectivity = #snn.fixed_number<in_degree = 1, seed = 1, weight = 1.0, delay = 3>} : !snn.spikes<3> -> !snn.spikes<3>
+}
+
+// -----
+
+snn.network @n {
+  %a = snn.input @a : !snn.spikes<3>
+  %b = snn.population @b {model = #snn.model<lif>, params = #snn.discrete<decay_u = 1.0, decay_v = 0.5, v_th = 1.0>} : !snn.spikes<3>
+  // expected-error @+1 {{fixed_prob weight must be #snn.normal, #snn.lognormal or #snn.uniform with numbers for fields}}
+  snn.projection @p %a -> %b {connectivity = #snn.fixed_prob<p = 0.5, seed = 1, weight = #snn.uniform<low = array<f64: 1.0>, high = 2.0>>} : !snn.spikes<3> -> !snn.spikes<3>
+}

@@ -15,6 +15,9 @@
 #include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/ADT/SmallVector.h"
 
+#include <limits>
+#include <optional>
+
 #include "cajal/Dialect/SNN/SNNEnums.h.inc"
 
 namespace mlir {
@@ -41,6 +44,23 @@ mlir::LogicalResult readField(mlir::Attribute field,
 /// The value of field `field` for neuron `i`, or `fallback` if it is absent.
 /// The field must be valid (the population verifier checked it).
 double fieldAt(mlir::Attribute field, size_t i, double fallback);
+
+/// The numbers of a distribution attribute (#snn.normal: a = mean, b = std;
+/// #snn.lognormal: a = mu, b = sigma; #snn.uniform: low and high), its
+/// optional bounds infinite when absent.
+struct DistributionParams {
+  enum Kind : uint8_t { Normal, Lognormal, Uniform } kind = Uniform;
+  double a = 0, b = 0;
+  double low = -std::numeric_limits<double>::infinity();
+  double high = std::numeric_limits<double>::infinity();
+};
+/// The numbers of `attr` when it is a distribution whose fields are all
+/// numbers, else nullopt.
+std::optional<DistributionParams> distributionParams(mlir::Attribute attr);
+/// A distribution attribute of `params`' kind and numbers (bounds omitted
+/// when infinite).
+mlir::Attribute makeDistribution(mlir::MLIRContext *ctx,
+                                 const DistributionParams &params);
 
 /// Build a field from values: a scalar when all values are equal, else a
 /// per-neuron array.

@@ -353,13 +353,66 @@ def SNN_OneToOneAttr : SNN_Attr<"OneToOne", "one_to_one"> {
   let assemblyFormat = "`<` $weight `>`";
 }
 
+// Distributions of per-synapse values (the weights and delays of the random
+// connectors).
+
+def SNN_NormalAttr : SNN_Attr<"Normal", "normal"> {
+  let summary = "A normal distribution, clipped";
+  let description = [{
+    Values drawn from N(`mean`, `std`^2) and redrawn until they lie in
+    [`low`, `high`] (each optional) and within 6 standard deviations of
+    the mean: NEST's `normal_clipped`, bounded on both sides so that the
+    compiler knows the largest value. As a weight: in the weight's units
+    before snn-quantize, in mantissa units after. As a delay: in steps,
+    rounded half up to whole steps.
+
+    ```mlir
+    #snn.normal<mean = 8.75e-2, std = 8.75e-3, low = 0.0>
+    ```
+  }];
+  let parameters = (ins SNN_RequiredField<"">:$mean, SNN_RequiredField<"">:$std,
+                        SNN_Field<"">:$low, SNN_Field<"">:$high);
+  let assemblyFormat = "`<` struct(params) `>`";
+}
+
+def SNN_LognormalAttr : SNN_Attr<"Lognormal", "lognormal"> {
+  let summary = "A lognormal distribution, clipped";
+  let description = [{
+    exp(x) with x drawn from N(`mu`, `sigma`^2) (PyNN's and NEST's
+    parameters), redrawn until the value lies in [`low`, `high`] (each
+    optional) and x within 6 sigma of mu.
+
+    ```mlir
+    #snn.lognormal<mu = -2.0, sigma = 0.5>
+    ```
+  }];
+  let parameters = (ins SNN_RequiredField<"">:$mu, SNN_RequiredField<"">:$sigma,
+                        SNN_Field<"">:$low, SNN_Field<"">:$high);
+  let assemblyFormat = "`<` struct(params) `>`";
+}
+
+def SNN_UniformAttr : SNN_Attr<"Uniform", "uniform"> {
+  let summary = "A uniform distribution on [low, high]";
+  let description = [{
+    ```mlir
+    #snn.uniform<low = 1.0, high = 3.0>
+    ```
+  }];
+  let parameters = (ins SNN_RequiredField<"">:$low,
+                        SNN_RequiredField<"">:$high);
+  let assemblyFormat = "`<` struct(params) `>`";
+}
+
 def SNN_FixedProbAttr : SNN_Attr<"FixedProb", "fixed_prob"> {
   let summary = "Each (pre, post) pair connected with probability p";
   let description = [{
     A random connector kept as a rule: `p` in [0, 1], the `seed` that makes it
     reproducible, one `weight` for every synapse (a float; an integer after
-    quantization), and `allow_self` (default true) for recurrent projections.
-    The synapses are drawn per core slice when the image is written.
+    quantization) or a distribution each synapse draws from (`#snn.normal`,
+    `#snn.lognormal`, `#snn.uniform`), and `allow_self` (default true) for
+    recurrent projections. `delay`, a distribution in steps, gives each
+    synapse its own delay (otherwise the projection's). The synapses are
+    drawn per core slice when the image is written.
 
     ```mlir
     #snn.fixed_prob<p = 1.0e-1, seed = 42, weight = 5.0e-1>
@@ -369,7 +422,8 @@ def SNN_FixedProbAttr : SNN_Attr<"FixedProb", "fixed_prob"> {
     SNN_RequiredField<"probability">:$p,
     "int64_t":$seed,
     SNN_RequiredField<"">:$weight,
-    OptionalParameter<"::mlir::BoolAttr", "pre == post allowed">:$allow_self);
+    OptionalParameter<"::mlir::BoolAttr", "pre == post allowed">:$allow_self,
+    SNN_Field<"per-synapse delay distribution (steps)">:$delay);
   let assemblyFormat = "`<` struct(params) `>`";
 }
 
@@ -388,7 +442,8 @@ def SNN_FixedNumberAttr : SNN_Attr<"FixedNumber", "fixed_number"> {
       microcircuit's rule).
 
     `seed` makes it reproducible, `weight` is one number for every synapse
-    (a float; an integer after quantization). `allow_self` (default true):
+    (a float; an integer after quantization) or a distribution, and `delay`
+    an optional distribution of delays in steps, as for `fixed_prob`. `allow_self` (default true):
     in a recurrent projection, whether a neuron may connect to itself.
     `allow_multapses` (default true): whether a pair may be drawn more than
     once; without multapses the count must not exceed the pairs there are.
@@ -407,10 +462,11 @@ def SNN_FixedNumberAttr : SNN_Attr<"FixedNumber", "fixed_number"> {
     "int64_t":$seed,
     SNN_RequiredField<"">:$weight,
     OptionalParameter<"::mlir::BoolAttr", "pre == post allowed">:$allow_self,
-    OptionalParameter<"::mlir::BoolAttr", "repeated pairs allowed">:$allow_multapses);
+    OptionalParameter<"::mlir::BoolAttr", "repeated pairs allowed">:$allow_multapses,
+    SNN_Field<"per-synapse delay distribution (steps)">:$delay);
   let assemblyFormat = [{
     `<` $kind `=` $count `,`
-    struct($seed, $weight, $allow_self, $allow_multapses) `>`
+    struct($seed, $weight, $allow_self, $allow_multapses, $delay) `>`
   }];
 }
 
