@@ -73,32 +73,47 @@ uint64_t groupKey(uint32_t slot, uint32_t pre) {
 /// The resource that first exceeds `limits`, with its amount and limit.
 struct Excess {
   const char *resource = nullptr;
+  const char *field = nullptr; ///< the profile's limit of it
+  unsigned chip::CoreLimits::*limit = nullptr;
   uint64_t needed = 0, available = 0;
+  std::string change() const {
+    return std::string(field) + " >= " + std::to_string(needed);
+  }
 };
 
 Excess firstExcess(const CoreResources &u, const chip::CoreLimits &l) {
   if (u.compartments > l.compartments)
-    return {"compartments", u.compartments, l.compartments};
+    return {"compartments", "core.compartments",
+            &chip::CoreLimits::compartments, u.compartments, l.compartments};
   if (u.inputAxons > l.inputAxons)
-    return {"input axons", u.inputAxons, l.inputAxons};
+    return {"input axons", "core.inputAxons", &chip::CoreLimits::inputAxons,
+            u.inputAxons, l.inputAxons};
   if (u.outputAxons > l.outputAxons)
-    return {"output axons", u.outputAxons, l.outputAxons};
+    return {"output axons", "core.outputAxons", &chip::CoreLimits::outputAxons,
+            u.outputAxons, l.outputAxons};
   if (u.synapseWords > l.synapseWords)
-    return {"synapse-memory words", u.synapseWords, l.synapseWords};
+    return {"synapse-memory words", "core.synapseWords",
+            &chip::CoreLimits::synapseWords, u.synapseWords, l.synapseWords};
   return {};
 }
 
-std::string fixFor(const std::string &resource) {
+/// What to change when one neuron alone exceeds a core: its network, or
+/// the profile as `profileChange` says (the fields a core would need).
+std::string fixFor(const std::string &resource,
+                   const std::string &profileChange) {
+  const std::string profile = "use a profile with " + profileChange;
   if (resource == "input axons")
     return "reduce the number of distinct pre neurons reaching one neuron "
-           "(fan-in), or use a profile with more input axons per core";
+           "(fan-in), or " +
+           profile;
   if (resource == "output axons")
-    return "reduce how many post slices one neuron reaches (fan-out), or use "
-           "a profile with more output axons per core";
+    return "reduce how many post slices one neuron reaches (fan-out), or " +
+           profile;
   if (resource == "synapse-memory words")
     return "reduce the fan-in or the weight bits of the projections onto it, "
-           "or use a profile with more synapse memory per core";
-  return "use a profile with more compartments per core";
+           "or " +
+           profile;
+  return profile;
 }
 
 class Slicer {
@@ -125,6 +140,11 @@ public:
 
 private:
   Status collect(uint32_t pop, uint32_t j);
+  /// The smallest core limits with which each neuron of `pop` from `from`
+  /// on fits a core alone, as profile fields: "core.inputAxons >= 5078".
+  /// Needs every slice of the population closed.
+  Result<std::string> smallestFit(uint32_t pop, uint32_t from,
+                                  const std::vector<uint32_t> &outCount);
   CoreResources tryAdd(const OpenSlice &s, uint32_t outputs) const;
   void apply(OpenSlice &s, const CoreResources &use);
   void close(uint32_t pop, OpenSlice &s, std::vector<SliceInfo> &slices,
@@ -253,6 +273,31 @@ void Slicer::close(uint32_t pop, OpenSlice &s, std::vector<SliceInfo> &slices,
   s = OpenSlice{};
 }
 
+Result<std::string> Slicer::smallestFit(uint32_t pop, uint32_t from,
+                                        const std::vector<uint32_t> &outCount) {
+  const OpenSlice empty;
+  CoreResources most;
+  for (uint32_t k = from; k < net.populations[pop].size; ++k) {
+    if (Status st = collect(pop, k); !st)
+      return st.error();
+    const CoreResources u = tryAdd(empty, outCount.empty() ? 0 : outCount[k]);
+    most.compartments = std::max(most.compartments, u.compartments);
+    most.inputAxons = std::max(most.inputAxons, u.inputAxons);
+    most.outputAxons = std::max(most.outputAxons, u.outputAxons);
+    most.synapseWords = std::max(most.synapseWords, u.synapseWords);
+  }
+  // Each resource the neurons exceed, in firstExcess's order.
+  chip::CoreLimits limits = profile.core;
+  std::string change;
+  for (Excess e = firstExcess(most, limits); e.resource;
+       e = firstExcess(most, limits)) {
+    change += (change.empty() ? "" : " and ") + e.change();
+    limits.*e.limit = unsigned(e.needed);
+  }
+  return change + " (every neuron of \"" + net.populations[pop].name +
+         "\" then fits a core alone)";
+}
+
 Status Slicer::slicePopulation(uint32_t pop,
                                const std::vector<uint32_t> &outCount,
                                std::vector<SliceInfo> &slices,
@@ -272,11 +317,14 @@ Status Slicer::slicePopulation(uint32_t pop,
     }
     if (!u.fits(limits)) {
       const Excess e = firstExcess(u, limits);
+      Result<std::string> change = smallestFit(pop, j, outCount);
+      if (!change)
+        return makeError(change.error());
       return makeError(
           "population \"" + P.name + "\" needs " + std::to_string(e.needed) +
               " " + e.resource + " per slice (neuron " + std::to_string(j) +
               " alone); a core has " + std::to_string(e.available) + ": " +
-              fixFor(e.resource),
+              fixFor(e.resource, *change),
           aboutPopulation(P.name, e.resource));
     }
     apply(open, u);
@@ -465,8 +513,8 @@ Status checkFits(const Network &net, const chip::Profile &profile,
             net.populations[s.population].name + "\" from neuron " +
             std::to_string(s.firstNeuron) + ") needs " +
             std::to_string(e.needed) + " " + e.resource + "; a core has " +
-            std::to_string(e.available) + ": " + fixFor(e.resource) +
-            ", or split its slices",
+            std::to_string(e.available) + ": " +
+            fixFor(e.resource, e.change()) + ", or split its slices",
         aboutPopulation(net.populations[s.population].name, e.resource));
   }
   return Status::ok();

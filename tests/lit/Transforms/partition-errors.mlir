@@ -4,7 +4,7 @@
 // Every neuron of @e listens to 5,000 inputs: more input axons than a core has.
 snn.network @wide {
   %in = snn.input @in : !snn.spikes<5000>
-  // expected-error @+1 {{population "e" needs 5000 input axons per slice (neuron 0 alone); a core has 4096}}
+  // expected-error @+1 {{population "e" needs 5000 input axons per slice (neuron 0 alone); a core has 4096: reduce the number of distinct pre neurons reaching one neuron (fan-in), or use a profile with core.inputAxons >= 5000 (every neuron of "e" then fits a core alone)}}
   %e = snn.population @e {model = #snn.model<lif>, params = #lif} : !snn.spikes<4>
   snn.projection @in_e %in -> %e {connectivity = #snn.fixed_prob<p = 1.0, seed = 1, weight = 1>, weight_exponent = 0 : i64} : !snn.spikes<5000> -> !snn.spikes<4>
 }

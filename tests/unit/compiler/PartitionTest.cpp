@@ -206,6 +206,54 @@ TEST(PartitionTest, InputAxonMisfitNamesPopulationResourceAndNumbers) {
   EXPECT_EQ(part.subject().field, "input axons");
 }
 
+TEST(PartitionTest, MisfitNamesTheSmallestProfileChangeThatFits) {
+  // Post neuron k hears 4100 + 500 k distinct sources: neuron 0 is the first
+  // that does not fit, neuron 3 the one that needs most.
+  Network net;
+  net.sources = {makeSource("in", 6000)};
+  net.populations = {makePopulation("exc", 4)};
+  DenseConn dense;
+  dense.weights.assign(4 * 6000, 0);
+  for (uint32_t k = 0; k < 4; ++k)
+    for (uint32_t i = 0; i < 4100 + 500 * k; ++i)
+      dense.weights[k * 6000 + i] = 200; // 8-bit mantissas: more words
+  net.projections = {makeProjection("in", srcRef(0), 0, dense)};
+  chip::Profile profile = loihi1();
+  auto part = partition(net, profile);
+  ASSERT_FALSE(part);
+  const std::string &error = part.error();
+  EXPECT_NE(error.find("population \"exc\" needs 4100 input axons per "
+                       "slice (neuron 0 alone); a core has 4096"),
+            std::string::npos)
+      << error;
+  // The suggestion covers every neuron and every resource they exceed.
+  const size_t at = error.find("use a profile with core.inputAxons >= 5600");
+  ASSERT_NE(at, std::string::npos) << error;
+  EXPECT_NE(error.find("(every neuron of \"exc\" then fits a core alone)"),
+            std::string::npos)
+      << error;
+  // It is the smallest change: with it the population fits, with one less
+  // of any field it names it does not.
+  std::map<std::string, unsigned chip::CoreLimits::*> fields = {
+      {"core.inputAxons", &chip::CoreLimits::inputAxons},
+      {"core.synapseWords", &chip::CoreLimits::synapseWords}};
+  std::map<std::string, unsigned> named;
+  for (const auto &[field, member] : fields) {
+    const size_t f = error.find(field + " >= ", at);
+    if (f != std::string::npos)
+      named[field] = unsigned(std::stoul(error.substr(f + field.size() + 4)));
+  }
+  ASSERT_EQ(named.count("core.inputAxons"), 1u);
+  for (const auto &[field, value] : named)
+    profile.core.*fields[field] = value;
+  ASSERT_TRUE(partition(net, profile)) << "with the suggested profile";
+  for (const auto &[field, value] : named) {
+    chip::Profile less = profile;
+    less.core.*fields[field] = value - 1;
+    EXPECT_FALSE(partition(net, less)) << field << " = " << value - 1;
+  }
+}
+
 TEST(PartitionTest, CapacityIsCheckedBeforeAnyNeuron) {
   Network net;
   net.name = "huge";
