@@ -314,7 +314,8 @@ class Translation:
     (tighter than the declared widths): with the declared state word ranges
     and the registers' ranges that follow, it decides where MULSHR and DECAY
     can use 64-bit products (isa_mulshr64, isa_decay64) instead of 128-bit
-    ones."""
+    ones. A parameter word all compartments share becomes a literal;
+    param_vars lists those read per compartment (p<i>)."""
 
     def __init__(self, program, param_ranges=None):
         self.program = program
@@ -325,6 +326,7 @@ class Translation:
         self.guarded = program.skip_idle
         self.spiked_known = False   # zspk assigned yet
         self.constant_vars = {}     # constant index -> variable name
+        self.param_vars = set()     # parameter words read per compartment
         self.vector = set()         # temporaries that hold per-compartment
         self._translate()
 
@@ -345,6 +347,13 @@ class Translation:
         if kind == nc.STATE:
             return f"s{index}"
         if kind == nc.PARAM:
+            # A value every compartment of the program shares is a literal,
+            # as a Brian2 user writes a shared constant: no per-neuron array.
+            if self.param_ranges is not None:
+                lo, hi = self.param_ranges[index]
+                if lo == hi and -(1 << 31) < lo < (1 << 31):
+                    return f"({lo})"
+            self.param_vars.add(index)
             return f"p{index}"
         if kind == nc.CONST:
             value = self.program.constants[index]
@@ -482,7 +491,8 @@ class Translation:
             # Idle when q, every state word and the idle parameter words
             # are 0: when their bitwise or is.
             words = ["q"] + [f"s{i}" for i in range(len(p.state))] + [
-                f"p{i}" for i in range(len(p.params)) if p.idle_params >> i & 1]
+                self.read((nc.PARAM, i)) for i in range(len(p.params))
+                if p.idle_params >> i & 1]
             expr = words[0]
             for w in words[1:]:
                 expr = f"isa_or({expr}, {w})"
