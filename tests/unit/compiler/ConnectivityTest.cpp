@@ -82,33 +82,42 @@ TEST(ConnectivityTest, FixedProbEdgeCasesAndSelf) {
   EXPECT_NE(g.error().find("1.5"), std::string::npos) << g.error();
 }
 
+/// Projection 0 of `net` (pre x post neurons) cut into 5 x 5 random
+/// slices gives the whole's synapses, each slice as many as count() says,
+/// and a second generator (same seed) the same; returns the whole.
+std::vector<Tuple> expectSliceIndependent(const Network &net, uint32_t pre,
+                                          uint32_t post, uint64_t cutSeed) {
+  std::mt19937_64 rng(cutSeed);
+  const SynapseGenerator g = generator(net);
+  const auto whole = tuples(g.materialise({0, pre}, {0, post}));
+  auto cuts = [&](uint32_t n) {
+    std::vector<uint32_t> c = {0, n};
+    for (int i = 0; i < 4; ++i)
+      c.push_back(uint32_t(rng() % n));
+    std::sort(c.begin(), c.end());
+    return c;
+  };
+  const auto preCuts = cuts(pre), postCuts = cuts(post);
+  std::vector<SynapseRecord> pieces;
+  for (size_t a = 0; a + 1 < preCuts.size(); ++a)
+    for (size_t b = 0; b + 1 < postCuts.size(); ++b) {
+      const IndexRange from{preCuts[a], preCuts[a + 1]},
+          onto{postCuts[b], postCuts[b + 1]};
+      const auto part = g.materialise(from, onto);
+      EXPECT_EQ(part.size(), g.count(from, onto));
+      pieces.insert(pieces.end(), part.begin(), part.end());
+    }
+  EXPECT_EQ(tuples(pieces), whole);
+  EXPECT_EQ(tuples(generator(net).materialise({0, pre}, {0, post})), whole);
+  return whole;
+}
+
 TEST(ConnectivityTest, SlicingIndependence) {
   for (uint64_t seed : {3ull, 11ull, 2024ull}) {
     SCOPED_TRACE("seed " + std::to_string(seed));
-    std::mt19937_64 rng(seed);
-    Network net = twoPops(700, 300, FixedProbConn{0.1, seed, -2, true, {}});
-    const SynapseGenerator g = generator(net);
-    const auto whole = tuples(g.materialise({0, 700}, {0, 300}));
-    auto cuts = [&](uint32_t n) {
-      std::vector<uint32_t> c = {0, n};
-      for (int i = 0; i < 4; ++i)
-        c.push_back(uint32_t(rng() % n));
-      std::sort(c.begin(), c.end());
-      return c;
-    };
-    const auto pre = cuts(700), post = cuts(300);
-    std::vector<SynapseRecord> pieces;
-    for (size_t a = 0; a + 1 < pre.size(); ++a)
-      for (size_t b = 0; b + 1 < post.size(); ++b) {
-        const auto part =
-            g.materialise({pre[a], pre[a + 1]}, {post[b], post[b + 1]});
-        EXPECT_EQ(part.size(),
-                  g.count({pre[a], pre[a + 1]}, {post[b], post[b + 1]}));
-        pieces.insert(pieces.end(), part.begin(), part.end());
-      }
-    EXPECT_EQ(tuples(pieces), whole);
-    // A second generator (same seed) gives the same synapses.
-    EXPECT_EQ(tuples(generator(net).materialise({0, 700}, {0, 300})), whole);
+    expectSliceIndependent(
+        twoPops(700, 300, FixedProbConn{0.1, seed, -2, true, {}}), 700, 300,
+        seed);
   }
 }
 
@@ -309,30 +318,9 @@ TEST(ConnectivityTest, FixedNumberIsSliceIndependentAndSeeded) {
         fixedNumber(K::Total, 5000, 21, true, false)}) {
     SCOPED_TRACE("kind " + std::to_string(int(rule.kind)) + ", multapses " +
                  std::to_string(rule.allowMultapses));
-    std::mt19937_64 rng(rule.count);
-    Network net = twoPops(250, 180, rule);
-    const SynapseGenerator g = generator(net);
-    const auto whole = tuples(g.materialise({0, 250}, {0, 180}));
+    const auto whole =
+        expectSliceIndependent(twoPops(250, 180, rule), 250, 180, rule.count);
     ASSERT_FALSE(whole.empty());
-    auto cuts = [&](uint32_t n) {
-      std::vector<uint32_t> c = {0, n};
-      for (int i = 0; i < 4; ++i)
-        c.push_back(uint32_t(rng() % n));
-      std::sort(c.begin(), c.end());
-      return c;
-    };
-    const auto pre = cuts(250), post = cuts(180);
-    std::vector<SynapseRecord> pieces;
-    for (size_t a = 0; a + 1 < pre.size(); ++a)
-      for (size_t b = 0; b + 1 < post.size(); ++b) {
-        const auto part =
-            g.materialise({pre[a], pre[a + 1]}, {post[b], post[b + 1]});
-        EXPECT_EQ(part.size(),
-                  g.count({pre[a], pre[a + 1]}, {post[b], post[b + 1]}));
-        pieces.insert(pieces.end(), part.begin(), part.end());
-      }
-    EXPECT_EQ(tuples(pieces), whole);
-    EXPECT_EQ(tuples(generator(net).materialise({0, 250}, {0, 180})), whole);
     FixedNumberConn other = rule;
     other.seed = 22;
     Network reseeded = twoPops(250, 180, other);
@@ -464,14 +452,7 @@ TEST(ConnectivityTest, RandomRulesDrawEachSynapsesWeightAndDelay) {
                 5 * 8 / std::sqrt(double(all.size())));
     EXPECT_LT(chiSquare(delays), 27.9); // 9 dof, 99.9 %
     // The draws are the synapses': slicing does not move them.
-    std::vector<SynapseRecord> pieces;
-    for (uint32_t a : {0u, 77u})
-      for (uint32_t b : {0u, 150u}) {
-        const auto part =
-            g.materialise({a, a == 0 ? 77u : 200u}, {b, b == 0 ? 150u : 400u});
-        pieces.insert(pieces.end(), part.begin(), part.end());
-      }
-    EXPECT_EQ(tuples(pieces), tuples(all));
+    EXPECT_EQ(expectSliceIndependent(net, 200, 400, 9), tuples(all));
   }
 }
 
