@@ -359,6 +359,44 @@ InFlightDiagnostic MappedNetwork::emitErrorAt(const Error &error,
   return (at ? at : fallback)->emitError() << error.message;
 }
 
+namespace {
+/// A fixed_number rule makes an exact number of synapses, which the chip's
+/// synapse memory must be able to hold (each synapse takes at least its
+/// target field and one weight bit): refused before any is drawn.
+LogicalResult checkSynapseCapacity(NetworkOp network,
+                                   const chip::Profile &profile) {
+  const chip::SynapseFormat &f = profile.synapse;
+  const uint64_t perWord = f.wordBits / (f.compartmentIndexBits + 1);
+  const uint64_t capacity =
+      profile.mesh.totalCores() * profile.core.synapseWords * perWord;
+  for (auto proj : network.getBodyBlock()->getOps<ProjectionOp>()) {
+    auto rule = dyn_cast<FixedNumberAttr>(proj.getConnectivity());
+    if (!rule || rule.getCount() <= 0)
+      continue;
+    const auto sizeOf = [](Value v) {
+      return uint64_t(cast<SpikesType>(v.getType()).getSize());
+    };
+    // Count and sizes are below 2^32 (the verifier's limits): no overflow.
+    const uint64_t count = uint64_t(rule.getCount());
+    const uint64_t synapses = rule.getKind() == FixedNumberKind::InDegree
+                                  ? count * sizeOf(proj.getPost())
+                              : rule.getKind() == FixedNumberKind::OutDegree
+                                  ? count * sizeOf(proj.getPre())
+                                  : count;
+    if (synapses > capacity)
+      return proj.emitOpError()
+             << "fixed_number " << stringifyFixedNumberKind(rule.getKind())
+             << " = " << count << " makes " << synapses
+             << " synapses; the chip (profile " << profile.name
+             << ") holds at most " << capacity << " ("
+             << profile.mesh.totalCores() << " cores x "
+             << profile.core.synapseWords << " words x " << perWord
+             << " synapses per word)";
+  }
+  return success();
+}
+} // namespace
+
 LogicalResult cajal::checkChipCapacity(NetworkOp network,
                                        const chip::Profile &profile) {
   std::vector<std::pair<std::string, uint64_t>> sizes;
@@ -369,7 +407,7 @@ LogicalResult cajal::checkChipCapacity(NetworkOp network,
   }
   Status s = mapping::checkCapacity(network.getSymName().str(), sizes, profile);
   if (s)
-    return success();
+    return checkSynapseCapacity(network, profile);
   Operation *at = network;
   if (s.subject().kind == ErrorSubject::Kind::Population)
     if (PopulationOp pop = byName.lookup(s.subject().name))

@@ -76,3 +76,15 @@ snn.network @n {
   // expected-error @+1 {{population "huge" has 1000000000 neurons; the chip (profile loihi1) has 131072 compartments (128 cores x 1024)}}
   %e = snn.population @huge {model = #snn.model<lif>, params = #q} : !snn.spikes<1000000000>
 }
+
+// -----
+
+// A fixed_number rule's synapses are counted before any is drawn: 4,096 x
+// 3,000 = 12,288,000 synapses cannot fit loihi1's synapse memory.
+#lif = #snn.quantized<decay_u = 4095, decay_v = 410, vth_mant = 16384, bias_mant = 0, bias_exp = 0, refractory = 1, vmin_exp = 23, vmax_exp = 7>
+snn.network @many {
+  %in = snn.input @in : !snn.spikes<5000>
+  %e = snn.population @e {model = #snn.model<lif>, params = #lif} : !snn.spikes<4096>
+  // expected-error @+1 {{fixed_number in_degree = 3000 makes 12288000 synapses; the chip (profile loihi1) holds at most 10485760 (128 cores x 16384 words x 5 synapses per word)}}
+  snn.projection @in_e %in -> %e {connectivity = #snn.fixed_number<in_degree = 3000, seed = 1, weight = 1>, weight_exponent = 0 : i64} : !snn.spikes<5000> -> !snn.spikes<4096>
+}
