@@ -170,12 +170,14 @@ def build_network(b2, net, steps, external):
     G = b2.NeuronGroup(net.n, eqs, threshold="fire > 0", reset="", dtype=dtypes,
                        name="compartments", namespace=namespace)
     state = np.zeros((net.n, nstate), dtype=np.int64)
+    start = neurocore.initial_state(net.programs, net.comp_program,
+                                    net.initial_words)
+    # Programs no compartment runs may declare more words than nstate.
+    state[:, :min(nstate, start.shape[1])] = start[:, :nstate]
     consts = np.zeros((net.n, len(wide)), dtype=np.int64)
     for p, comps in net.program_compartments():
         if len(comps) == 0:
             continue
-        for i, w in enumerate(p.state):
-            state[comps, i] = neurocore.initial_value(w)
         for j, i in enumerate(wide):
             if i < len(p.constants):
                 consts[comps, j] = p.constants[i]

@@ -1,10 +1,10 @@
-"""cjimg.py - read a Cajal chip image (.cjimg, format version 4) into numpy.
+"""cjimg.py - read a Cajal chip image (.cjimg, format version 5) into numpy.
 
 The peer benchmark needs every compartment's integer parameters and every
 synapse of an image with 10^7 synapses and more. `cajal inspect --json`
 prints one line per synapse (hundreds of MB at that size), so this module
 reads the binary file directly, as docs/chip-image.md ("File format,
-version 4") lays it out, and unpacks the synapse words with vectorised
+version 5") lays it out, and unpacks the synapse words with vectorised
 numpy: per group, synapse i sits in word firstWord + i // P at bit offset
 (i % P) * B. The result is flattened into a global numbering (compartment
 g = compartment base of its core + local index, likewise for input axons)
@@ -53,7 +53,7 @@ SOURCE_KINDS = {0: "external", 1: "file", 2: "poisson", 3: "periodic"}
 # Population::kLifByRecord: the LIF program each compartment's record names.
 LIF_BY_RECORD = 0xFFFFFFFF
 # Image::formatVersion of the layout this module reads.
-IMAGE_VERSION = 4
+IMAGE_VERSION = 5
 
 
 class ImageError(Exception):
@@ -141,6 +141,8 @@ def _read_core(r, index):
     core["outputAxons"] = r.array("<u4", 2 * r.u32(where), where + " output axons")
     core["paramBegin"] = r.counted("<u4", where + " paramBegin")
     core["paramWords"] = r.counted("<i8", where + " parameter words")
+    core["initialBegin"] = r.counted("<u4", where + " initialBegin")
+    core["initialWords"] = r.counted("<i4", where + " initial state words")
     return core
 
 
@@ -156,6 +158,23 @@ def _read_sources(r):
         s["targets"] = r.array("<u4", 2 * r.u32(w), w + " targets").reshape(-1, 2)
         sources.append(s)
     return sources
+
+
+def _per_compartment(path, ci, begin, words, ncomp, what, table):
+    """Core ci's words per compartment from a prefix-offset table (None for
+    every compartment when the table is empty)."""
+    begin = begin.astype(np.int64)
+    if len(begin) == 0:
+        if len(words):
+            raise ImageError(f"{path}: core {ci}: {len(words)} {what} but no "
+                             f"{table} table")
+        return [None] * ncomp
+    if len(begin) != ncomp + 1 or begin[0] != 0 or \
+            begin[-1] != len(words) or (np.diff(begin) < 0).any():
+        raise ImageError(f"{path}: core {ci}: {table} has {len(begin)} "
+                         f"entries, expected {ncomp + 1} non-decreasing from "
+                         f"0 to {len(words)}")
+    return [words[begin[k]:begin[k + 1]] for k in range(ncomp)]
 
 
 def _flag(r, what):
@@ -248,8 +267,8 @@ def read_raw(path):
     if version < IMAGE_VERSION:
         raise ImageError(f"{path}: image format version {version} is no "
                          f"longer read (this reader reads version "
-                         f"{IMAGE_VERSION}, which stores neuron programs and "
-                         "their lookup tables); recompile the network with "
+                         f"{IMAGE_VERSION}, which stores per-compartment "
+                         "initial state); recompile the network with "
                          f"`cajal compile` to get a version {IMAGE_VERSION} "
                          "image")
     if version != IMAGE_VERSION:
@@ -388,22 +407,15 @@ class Network:
         """Each compartment's program, parameter words (param_words, n x 16)
         and initial state words, as chip::resolvePrograms resolves them."""
         path = raw.get("path", "image")
-        core_words = []
+        core_words, self.initial_words = [], []
         for ci, c in enumerate(raw["cores"]):
-            begin, words = c["paramBegin"].astype(np.int64), c["paramWords"]
             ncomp = len(c["compartments"])
-            if len(begin) == 0:
-                if len(words):
-                    raise ImageError(f"{path}: core {ci}: {len(words)} "
-                                     "parameter words but no paramBegin table")
-                core_words += [None] * ncomp
-                continue
-            if len(begin) != ncomp + 1 or begin[0] != 0 or \
-                    begin[-1] != len(words) or (np.diff(begin) < 0).any():
-                raise ImageError(f"{path}: core {ci}: paramBegin has "
-                                 f"{len(begin)} entries, expected {ncomp + 1} "
-                                 f"non-decreasing from 0 to {len(words)}")
-            core_words += [words[begin[k]:begin[k + 1]] for k in range(ncomp)]
+            core_words += _per_compartment(
+                path, ci, c["paramBegin"], c["paramWords"], ncomp,
+                "parameter words", "paramBegin")
+            self.initial_words += _per_compartment(
+                path, ci, c["initialBegin"], c["initialWords"], ncomp,
+                "initial state words", "initialBegin")
         pops = [(p["name"], None if p["program"] == LIF_BY_RECORD
                  else p["program"], comps)
                 for p, comps in zip(self.populations, self.pop_comps)]

@@ -139,4 +139,65 @@ std::vector<int32_t> initialStateWords(const Program &program) {
   return words;
 }
 
+std::vector<int32_t> initialStateWords(const Core &core, uint32_t c,
+                                       const Program &program) {
+  if (core.initialBegin.empty() ||
+      core.initialBegin[c] == core.initialBegin[c + 1])
+    return initialStateWords(program);
+  return std::vector<int32_t>(core.initialWords.begin() + core.initialBegin[c],
+                              core.initialWords.begin() +
+                                  core.initialBegin[c + 1]);
+}
+
+Status checkInitialState(const Image &image, const ResolvedPrograms &resolved) {
+  // The population of each compartment, for the messages (found on the
+  // error path only).
+  const auto owner = [&image](size_t k, uint32_t c) -> std::string {
+    for (const Population &pop : image.populations)
+      for (const Slice &sl : pop.slices)
+        if (sl.core == k && c >= sl.firstCompartment &&
+            c - sl.firstCompartment < sl.count)
+          return "population \"" + pop.name + "\" neuron " +
+                 std::to_string(sl.firstNeuron + (c - sl.firstCompartment)) +
+                 ": ";
+    return "";
+  };
+  for (size_t k = 0; k < image.cores.size(); ++k) {
+    const Core &core = image.cores[k];
+    if (core.initialBegin.empty())
+      continue;
+    for (uint32_t c = 0; c < core.compartments.size(); ++c) {
+      const uint32_t words = core.initialBegin[c + 1] - core.initialBegin[c];
+      if (words == 0)
+        continue;
+      const Program &program =
+          resolved.programs[resolved.compartmentProgram[k][c]];
+      const std::string at = "core " + std::to_string(k) + " compartment " +
+                             std::to_string(c) + ": ";
+      if (words != program.state.size())
+        return makeError(owner(k, c) + at + std::to_string(words) +
+                         " initial state words, program \"" + program.name +
+                         "\" declares " + std::to_string(program.state.size()) +
+                         " (or none: the program's initial values)");
+      for (uint32_t w = 0; w < words; ++w) {
+        const StateWord &decl = program.state[w];
+        const int32_t stored = core.initialWords[core.initialBegin[c] + w];
+        // Read back by the declaration, as the interpreter reads state.
+        const int64_t value =
+            decl.isSigned ? int64_t(stored) : int64_t(uint32_t(stored));
+        const int64_t lo = wordMin(decl.bits, decl.isSigned);
+        const int64_t hi = wordMax(decl.bits, decl.isSigned);
+        if (value < lo || value > hi)
+          return makeError(
+              owner(k, c) + at + "initial state word s" + std::to_string(w) +
+              " (" + decl.name + ") = " + std::to_string(value) +
+              " is outside its " + std::to_string(decl.bits) + "-bit " +
+              (decl.isSigned ? "signed" : "unsigned") + " range [" +
+              std::to_string(lo) + ", " + std::to_string(hi) + "]");
+      }
+    }
+  }
+  return Status::ok();
+}
+
 } // namespace cajal::chip

@@ -21,8 +21,10 @@
 #include "cajal/Chip/Image.h"
 #include "ImageInternal.h"
 #include "cajal/Chip/CompartmentCheck.h"
+#include "cajal/Chip/CompartmentPrograms.h"
 #include "cajal/Chip/StandardPrograms.h"
 
+#include <algorithm>
 #include <array>
 #include <map>
 #include <set>
@@ -311,6 +313,16 @@ Status validateCoreStructure(const Core &core, size_t index) {
   } else if (Status s =
                  checkOffsets(core.paramBegin, core.compartments.size(),
                               core.paramWords.size(), where + ": paramBegin");
+             !s) {
+    return s;
+  }
+  if (core.initialBegin.empty()) {
+    if (!core.initialWords.empty())
+      return makeError(where + ": " + str(core.initialWords.size()) +
+                       " initial state words but no initialBegin table");
+  } else if (Status s = checkOffsets(
+                 core.initialBegin, core.compartments.size(),
+                 core.initialWords.size(), where + ": initialBegin");
              !s) {
     return s;
   }
@@ -627,7 +639,16 @@ Status validate(const Image &image, const Profile &profile) {
                        ", y " + str(core.y) + ", slot " + str(core.tileSlot) +
                        ") is used by another core");
   }
-  return checkPrograms(image, profile);
+  if (Status s = checkPrograms(image, profile); !s)
+    return s;
+  if (std::any_of(image.cores.begin(), image.cores.end(),
+                  [](const Core &c) { return !c.initialBegin.empty(); })) {
+    Result<ResolvedPrograms> resolved = resolvePrograms(image, profile);
+    if (!resolved)
+      return resolved.takeError();
+    return checkInitialState(image, *resolved);
+  }
+  return Status::ok();
 }
 
 } // namespace cajal::chip

@@ -111,6 +111,10 @@ std::string encodeCore(const Core &c) {
   o.u32(uint32_t(c.paramWords.size()));
   for (int64_t w : c.paramWords)
     o.u64(uint64_t(w));
+  putOffsets(o, c.initialBegin);
+  o.u32(uint32_t(c.initialWords.size()));
+  for (int32_t w : c.initialWords)
+    o.u32(uint32_t(w));
   return o.b;
 }
 

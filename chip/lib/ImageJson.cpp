@@ -274,6 +274,14 @@ void writeCompartment(JsonOut &j, const CompartmentParams &p, const Core &core,
       j.num(core.paramWords[w]);
     j.endArray();
   }
+  if (!core.initialBegin.empty() &&
+      core.initialBegin[index] != core.initialBegin[index + 1]) {
+    j.key("initialState").beginArray(true);
+    for (uint32_t w = core.initialBegin[index];
+         w < core.initialBegin[index + 1]; ++w)
+      j.num(core.initialWords[w]);
+    j.endArray();
+  }
   j.endObject();
 }
 

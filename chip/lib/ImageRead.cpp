@@ -163,6 +163,10 @@ void decodeCore(Cursor &c, Core &core) {
   core.paramWords.resize(c.count(8, "parameter word"));
   for (int64_t &w : core.paramWords)
     w = int64_t(c.u64());
+  core.initialBegin = getOffsets(c, "initialBegin");
+  core.initialWords.resize(c.count(4, "initial state word"));
+  for (int32_t &w : core.initialWords)
+    w = int32_t(c.u32());
 }
 
 /// A byte that must be 0 or 1.
@@ -317,8 +321,8 @@ Status checkPreamble(const std::string &path, const std::string &b) {
     return makeError(path + ": image format version " + str(version) +
                      " is no longer read (this build reads version " +
                      str(Image::formatVersion) +
-                     ", which stores neuron programs and their lookup "
-                     "tables); recompile the network "
+                     ", which stores per-compartment initial state); "
+                     "recompile the network "
                      "with `cajal compile` to get a version " +
                      str(Image::formatVersion) + " image");
   if (version != Image::formatVersion)

@@ -117,7 +117,7 @@ CoreProgramTable coreProgramTable(const chip::Core &core,
     t.programOf.push_back(local[p]);
     t.params.push_back(
         chip::compartmentParamWords(core, c, lif, profile.neuron));
-    t.state.push_back(chip::initialStateWords(t.programs[local[p]]));
+    t.state.push_back(chip::initialStateWords(core, c, t.programs[local[p]]));
   }
   return t;
 }

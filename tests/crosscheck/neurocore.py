@@ -126,10 +126,35 @@ def word_max(bits, signed):
     return (1 << (bits - 1)) - 1 if signed else (1 << bits) - 1
 
 
+def stored_state_value(stored, signed):
+    """A state word's value as read: the image stores an int32, an unsigned
+    word reads its 32 bits zero-extended."""
+    return stored if signed else stored & 0xFFFFFFFF
+
+
 def initial_value(word):
-    """A state word's initial value as read: the image stores an int32, an
-    unsigned word reads its 32 bits zero-extended."""
-    return word.initial if word.signed else word.initial & 0xFFFFFFFF
+    """A state word's initial value as read."""
+    return stored_state_value(word.initial, word.signed)
+
+
+def initial_state(programs, comp_program, own):
+    """(n, max state words) int64: each compartment's state before step 0,
+    its own words (own[c], from the image's initial state table) where it
+    has them, else its program's initial values; values as read."""
+    n = len(comp_program)
+    width = max([len(p.state) for p in programs] + [0])
+    state = np.zeros((n, width), dtype=np.int64)
+    for pi, p in enumerate(programs):
+        rows = np.nonzero(np.asarray(comp_program) == pi)[0]
+        for i, w in enumerate(p.state):
+            state[rows, i] = initial_value(w)
+    for c, words in enumerate(own or []):
+        if words is None or len(words) == 0:
+            continue
+        decl = programs[comp_program[c]].state
+        for i, w in enumerate(words):
+            state[c, i] = stored_state_value(int(w), decl[i].signed)
+    return state
 
 
 def check_program(program):
@@ -504,7 +529,7 @@ class Machine:
     programs' initial values.
     """
 
-    def __init__(self, programs, comp_program, params):
+    def __init__(self, programs, comp_program, params, initial=None):
         comp_program = np.asarray(comp_program, dtype=np.int64)
         n = len(comp_program)
         self.n = n
@@ -567,6 +592,11 @@ class Machine:
                 self.period_col[rows] = operand_column(*p.refractory_period)
             for k, ins in enumerate(decoded[pi]):
                 slot_rows[k][ins.op].append((pi, rows))
+        if initial is not None:
+            # Compartments with initial words of their own (the image's
+            # initial state table).
+            start = initial_state(programs, comp_program, initial)
+            self.values[:, COL_STATE:COL_STATE + start.shape[1]] = start
         # slots[k]: (opcode, rows, d, a, b, c columns, imm, mode, global
         # table) per opcode.
         self.slots = []

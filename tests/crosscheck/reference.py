@@ -2,7 +2,7 @@
 """reference.py - an independent numpy model of a Cajal chip image.
 
 Reads the JSON form of a chip image (chip::printImageJson, "cajal-image-json/1"
-of image format version 4) and simulates it from the written contracts alone
+of image format version 5) and simulates it from the written contracts alone
 (docs/neurocore-isa.md, docs/chip-image.md and the time-step rule), sharing
 no code with the C++ engines:
 
@@ -85,7 +85,7 @@ def expand(begin, rows):
 
 # The image format whose JSON this model reads (docs/chip-image.md): its
 # programs carry lookup tables.
-IMAGE_VERSION = 4
+IMAGE_VERSION = 5
 
 
 class ImageError(ValueError):
@@ -99,8 +99,8 @@ class Network:
         version = doc.get("imageVersion")
         if version != IMAGE_VERSION:
             raise ImageError(f"image format version {version} (this model "
-                             f"reads version {IMAGE_VERSION}, whose programs "
-                             "carry lookup tables); recompile the network "
+                             f"reads version {IMAGE_VERSION}, whose compartments "
+                             "carry their initial state); recompile the network "
                              "with `cajal compile`")
         self.nf = doc["neuronFormat"]
         sf = doc["synapseFormat"]
@@ -137,6 +137,8 @@ class Network:
             programs, pops, records, self.nf)
         core_words = [p.get("paramWords") for core in cores
                       for p in core["compartments"]]
+        self.initial = [p.get("initialState") for core in cores
+                        for p in core["compartments"]]
         self.params = neurocore.param_matrix(
             self.programs, self.lif_family, self.comp_program, records,
             core_words, self.nf,
@@ -144,7 +146,8 @@ class Network:
 
     def machine(self):
         """A neurocore.Machine at step 0 for every compartment."""
-        return neurocore.Machine(self.programs, self.comp_program, self.params)
+        return neurocore.Machine(self.programs, self.comp_program, self.params,
+                                 self.initial)
 
     def _synapses(self, cores, sf):
         target, weight, delay = [], [], []

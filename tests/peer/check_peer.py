@@ -266,8 +266,14 @@ def lut_program(rng, i, params):
 
 def check_lut_programs(args):
     """(problems, counts): the first random-program image with hand-made
-    LUT programs, Brian2 against the golden model."""
-    source = os.path.join(args.work, "program1.cjimg")
+    LUT programs, Brian2 against the golden model. Its compartments start
+    at their programs' initial values: the LUT programs declare other state
+    words than the ones they replace."""
+    source = os.path.join(args.work, "lutsource.cjimg")
+    sh([args.randimg, "--seed", "1", "--steps", str(args.program_steps),
+        "--profile", "loihi2", "--program-populations", "--max-compartments",
+        "40", "--no-initial-state", "-o", source, "--input-out",
+        os.path.splitext(source)[0] + ".in.csv"])
     image = os.path.join(args.work, "lutwalk.cjimg")
     shutil.copyfile(os.path.splitext(source)[0] + ".in.csv",
                     os.path.splitext(image)[0] + ".in.csv")

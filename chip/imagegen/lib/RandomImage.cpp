@@ -13,7 +13,9 @@
 #include "cajal/ImageGen/ImageBuilder.h"
 #include "cajal/ImageGen/RandomProgram.h"
 
+#include "cajal/Chip/CompartmentPrograms.h"
 #include "cajal/Chip/Source.h"
+#include "cajal/Chip/StandardPrograms.h"
 
 #include <algorithm>
 #include <tuple>
@@ -204,6 +206,44 @@ void addProgramPopulations(
   }
 }
 
+/// RandomOptions::initialState, once the image's programs are in place.
+void addInitialState(chip::Image &image, const chip::Profile &profile,
+                     uint64_t seed) {
+  Result<chip::ResolvedPrograms> resolved =
+      chip::resolvePrograms(image, profile);
+  if (!resolved)
+    return; // the generator's images resolve; validate() would say why not
+  Rng rng(seed * 0xd1342543de82ef95ull + 0x2545f4914f6cdd1dull);
+  const chip::NeuronFormat &f = profile.neuron;
+  for (uint32_t k = 0; k < image.cores.size(); ++k) {
+    chip::Core &core = image.cores[k];
+    core.initialBegin.assign(1, 0);
+    for (uint32_t c = 0; c < core.compartments.size(); ++c) {
+      if (rng.range(0, 2) == 0) {
+        const uint32_t p = resolved->compartmentProgram[k][c];
+        std::vector<int32_t> words;
+        if (resolved->lifFamily[p]) {
+          const chip::LifConstants lif =
+              chip::lifConstants(core.compartments[c], f);
+          const int64_t half = int64_t(1) << (f.currentBits - 1);
+          chip::CompartmentState s;
+          s.u = int32_t(rng.range(-half, half - 1));
+          s.v = int32_t(rng.range(std::max<int64_t>(lif.vmin, INT32_MIN),
+                                  std::min<int64_t>(lif.vmax, INT32_MAX)));
+          s.refractoryLeft = uint8_t(rng.range(0, 3));
+          words.resize(3);
+          chip::lifStateToWords(s, words.data());
+        } else {
+          words = randomStateWords(rng, resolved->programs[p]);
+        }
+        core.initialWords.insert(core.initialWords.end(), words.begin(),
+                                 words.end());
+      }
+      core.initialBegin.push_back(uint32_t(core.initialWords.size()));
+    }
+  }
+}
+
 } // namespace
 
 RandomNetwork randomNetwork(const chip::Profile &profile,
@@ -265,6 +305,8 @@ RandomNetwork randomNetwork(const chip::Profile &profile,
       }
     }
   }
+  if (o.initialState)
+    addInitialState(net.image, profile, o.seed);
   std::sort(net.external.begin(), net.external.end(),
             [](const ExternalSpike &x, const ExternalSpike &y) {
               return std::tie(x.step, x.source, x.index) <

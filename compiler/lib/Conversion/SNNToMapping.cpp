@@ -11,6 +11,7 @@
 //===----------------------------------------------------------------------===//
 #include "cajal/Conversion/SNNToMapping.h"
 #include "cajal/Chip/CompartmentCheck.h"
+#include "cajal/Mapping/InitialState.h"
 #include "cajal/Mapping/Partition.h"
 #include "cajal/Mapping/Programs.h"
 
@@ -422,6 +423,14 @@ LogicalResult cajal::checkCompartments(const MappedNetwork &mapped,
     // the emitter's inert ones, not the population's.
     if (Status s = mapping::checkPopulationProgram(pop, profile); !s)
       return PopulationOp(mapped.populations[p]).emitOpError() << s.error();
+    if (!pop.initial.empty()) {
+      // Every LIF variant declares the same state words.
+      const chip::Program program =
+          mapping::populationProgram(pop, profile)
+              .value_or(chip::lifProgram(profile.neuron, chip::LifReset::Zero));
+      if (Status s = mapping::checkInitialState(pop, program); !s)
+        return PopulationOp(mapped.populations[p]).emitOpError() << s.error();
+    }
     if (pop.program == mapping::PopulationProgram::Izhikevich ||
         pop.program == mapping::PopulationProgram::Equations)
       continue;
@@ -448,6 +457,31 @@ mapping::Distribution cajal::toDistribution(const DistributionParams &d) {
 DistributionParams cajal::toDistributionParams(const mapping::Distribution &d) {
   return DistributionParams{DistributionParams::Kind(d.kind), d.a, d.b, d.low,
                             d.high};
+}
+
+std::vector<mapping::InitialValue> cajal::initialValues(PopulationOp pop) {
+  std::vector<mapping::InitialValue> out;
+  DictionaryAttr initial = pop.getInitialAttr();
+  if (!initial)
+    return out;
+  const FloatAttr scale = pop.getVoltageScaleAttr();
+  const IntegerAttr seed = pop.getInitialSeedAttr();
+  for (NamedAttribute entry : initial) {
+    mapping::InitialValue v;
+    v.state = entry.getName().str();
+    v.scale = scale ? scale.getValueAsDouble() : 1.0;
+    v.seed = seed ? uint64_t(seed.getInt()) : 0;
+    if (std::optional<DistributionParams> d =
+            distributionParams(entry.getValue())) {
+      v.draw = toDistribution(*d);
+    } else {
+      SmallVector<double> values;
+      (void)readField(entry.getValue(), values); // verified
+      v.values.assign(values.begin(), values.end());
+    }
+    out.push_back(std::move(v));
+  }
+  return out;
 }
 
 FailureOr<MappedNetwork> cajal::buildMappingNetwork(NetworkOp network) {
@@ -495,6 +529,7 @@ FailureOr<MappedNetwork> cajal::buildMappingNetwork(NetworkOp network) {
                                       int64_t(fieldAt(q.getBeta(), i, 0))});
         }
       }
+      p.initial = initialValues(pop);
       p.recordSpikes = !anySpikeProbe;
       p.recordState = false;
       // The NIR importer names the Output nodes a population feeds.

@@ -18,6 +18,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "cajal/Mapping/Emit.h"
+#include "cajal/Mapping/InitialState.h"
 
 #include "Internal.h"
 #include "cajal/Mapping/Connectivity.h"
@@ -68,6 +69,9 @@ private:
   std::vector<chip::Program> programs; ///< Image::programs
   /// Per population: its Image::Population::program.
   std::vector<uint32_t> populationProgram;
+  /// Per population with initial values: the program whose state words
+  /// they set (empty otherwise).
+  std::vector<chip::Program> initialProgram;
   // Scratch of buildGroup, reused from group to group.
   std::vector<std::pair<uint32_t, chip::Synapse>> ranked;
   std::vector<chip::Synapse> sorted, bucket;
@@ -111,22 +115,31 @@ uint32_t Emitter::internProgram(const chip::Program &program) {
 Status Emitter::assignPrograms() {
   populationProgram.assign(net.populations.size(),
                            chip::Population::kLifByRecord);
+  initialProgram.assign(net.populations.size(), chip::Program{});
   for (size_t p = 0; p < net.populations.size(); ++p) {
     const Population &pop = net.populations[p];
     if (Status s = checkPopulationProgram(pop, profile); !s)
       return s;
-    if (std::optional<chip::Program> program =
-            mapping::populationProgram(pop, profile)) {
+    std::optional<chip::Program> program =
+        mapping::populationProgram(pop, profile);
+    if (program) {
       populationProgram[p] = internProgram(*program);
-      continue;
+    } else {
+      const chip::LifReset reset = chip::lifResetOf(pop.params.front());
+      if (std::all_of(pop.params.begin(), pop.params.end(),
+                      [&](const chip::CompartmentParams &record) {
+                        return chip::lifResetOf(record) == reset;
+                      }))
+        populationProgram[p] =
+            internProgram(chip::lifProgram(profile.neuron, reset));
+      // Every LIF variant declares the same state words.
+      program = chip::lifProgram(profile.neuron, reset);
     }
-    const chip::LifReset reset = chip::lifResetOf(pop.params.front());
-    if (std::all_of(pop.params.begin(), pop.params.end(),
-                    [&](const chip::CompartmentParams &record) {
-                      return chip::lifResetOf(record) == reset;
-                    }))
-      populationProgram[p] =
-          internProgram(chip::lifProgram(profile.neuron, reset));
+    if (pop.initial.empty())
+      continue;
+    if (Status s = checkInitialState(pop, *program); !s)
+      return s;
+    initialProgram[p] = std::move(*program);
   }
   return Status::ok();
 }
@@ -233,6 +246,14 @@ Result<chip::Core> Emitter::buildCore(uint32_t c) {
       });
   if (anyWords)
     core.paramBegin.push_back(0);
+  // Initial state words only on a core with a population that has initial
+  // values (Core::initialBegin empty otherwise).
+  const bool anyInitial = std::any_of(
+      part.coreSlices[c].begin(), part.coreSlices[c].end(), [&](uint32_t s) {
+        return !net.populations[part.slices[s].population].initial.empty();
+      });
+  if (anyInitial)
+    core.initialBegin.push_back(0);
   for (uint32_t s : part.coreSlices[c]) {
     const SliceInfo &slice = part.slices[s];
     const Population &pop = net.populations[slice.population];
@@ -250,6 +271,15 @@ Result<chip::Core> Emitter::buildCore(uint32_t c) {
         core.paramWords.insert(core.paramWords.end(), words.begin(),
                                words.end());
         core.paramBegin.push_back(uint32_t(core.paramWords.size()));
+      }
+      if (anyInitial) {
+        if (!pop.initial.empty()) {
+          const std::vector<int32_t> words =
+              initialStateWords(pop, i, initialProgram[slice.population]);
+          core.initialWords.insert(core.initialWords.end(), words.begin(),
+                                   words.end());
+        }
+        core.initialBegin.push_back(uint32_t(core.initialWords.size()));
       }
       core.outputAxons.insert(core.outputAxons.end(),
                               f.targets.begin() + f.begin[i],

@@ -112,6 +112,52 @@ DiscreteParamsAttr toAttr(MLIRContext *ctx,
       makeRealField(ctx, jump), makeRealField(ctx, beta), reset);
 }
 
+/// The discrete v is the model's v less v_offset (docs/mapping.md): an
+/// initial v moves with it.
+LogicalResult shiftInitialV(PopulationOp pop, ArrayRef<double> offsets) {
+  DictionaryAttr initial = pop.getInitialAttr();
+  Attribute v = initial ? initial.get("v") : Attribute();
+  if (!v || llvm::all_of(offsets, [](double o) { return o == 0; }))
+    return success();
+  MLIRContext *ctx = pop.getContext();
+  Attribute shifted;
+  if (std::optional<DistributionParams> d = distributionParams(v)) {
+    if (!llvm::all_equal(offsets))
+      return pop.emitOpError()
+             << "population @" << pop.getSymName()
+             << ": initial 'v' is drawn from one distribution, but v_reset "
+                "differs between neurons (the chip's v is the model's less "
+                "v_reset); give one v_reset or the initial v per neuron";
+    const double off = offsets.front();
+    if (d->kind == DistributionParams::Lognormal)
+      return pop.emitOpError()
+             << "population @" << pop.getSymName()
+             << ": a lognormal initial 'v' cannot be shifted by v_reset = "
+             << off
+             << " (the chip's v is the model's less v_reset); use "
+                "#snn.normal or #snn.uniform, or v_reset = 0";
+    if (d->kind == DistributionParams::Normal)
+      d->a -= off;
+    d->low -= off;
+    d->high -= off;
+    shifted = makeDistribution(ctx, *d);
+  } else {
+    SmallVector<double> values;
+    if (failed(readField(v, values)))
+      return failure(); // the verifier reported it
+    const size_t n = std::max(values.size(), offsets.size());
+    SmallVector<double> out(n);
+    for (size_t i = 0; i < n; ++i)
+      out[i] = values[values.size() == 1 ? 0 : i] -
+               offsets[offsets.size() == 1 ? 0 : i];
+    shifted = makeRealField(ctx, out);
+  }
+  NamedAttrList entries(initial);
+  entries.set("v", shifted);
+  pop.setInitialAttr(entries.getDictionary(ctx));
+  return success();
+}
+
 LogicalResult discretizePopulation(PopulationOp pop, double dt,
                                    mapping::DiscretizeMethod method) {
   auto c = cast<ContinuousParamsAttr>(pop.getParams());
@@ -133,7 +179,10 @@ LogicalResult discretizePopulation(PopulationOp pop, double dt,
   pop.setParamsAttr(toAttr(pop.getContext(), neurons, c.getReset(),
                            pop.getModel() != NeuronModel::LI,
                            pop.getModel() == NeuronModel::AdaptiveLIF));
-  return success();
+  SmallVector<double> offsets;
+  for (const mapping::DiscreteParams &d : neurons)
+    offsets.push_back(d.vOffset);
+  return shiftInitialV(pop, offsets);
 }
 
 /// Fold a projection's bias into its (discrete) post population.

@@ -11,6 +11,8 @@
 //
 //===----------------------------------------------------------------------===//
 #include "cajal/Transforms/FloatEngine.h"
+#include "cajal/Conversion/SNNToMapping.h"
+#include "cajal/Mapping/InitialState.h"
 #include "cajal/Transforms/EquationTape.h"
 
 #include "llvm/ADT/DenseMap.h"
@@ -53,6 +55,17 @@ struct Neurons {
   std::shared_ptr<const EquationModel> model;
   std::vector<double> states, params;
 };
+
+/// The population's `initial` values (docs/mapping.md, "Initial state"),
+/// the same the chip's neurons start from before rounding: set(state,
+/// neuron, value) for each.
+void applyInitial(snn::PopulationOp pop,
+                  llvm::function_ref<void(StringRef, size_t, double)> set) {
+  const std::string name = pop.getSymName().str();
+  for (const mapping::InitialValue &init : initialValues(pop))
+    for (size_t i = 0; i < size_t(pop.getSize()); ++i)
+      set(init.state, i, mapping::initialValue(init, name, uint32_t(i)));
+}
 
 /// One step of neuron `i` of an equation-defined population with input `q`:
 /// dynamics, then the spike condition on the new states (snn.previous reads
@@ -168,6 +181,7 @@ LogicalResult Engine::addPopulation(snn::PopulationOp pop) {
   p.a.assign(p.adaptive ? n : 0, 0);
   p.u.assign(n, 0);
   p.v.assign(n, 0);
+  applyInitial(pop, [&](StringRef, size_t i, double v) { p.v[i] = v; });
   p.left.assign(n, 0);
   nodeOf[pop.getSpikes()] = uint32_t(pops.size());
   names.push_back(pop.getSymName().str());
@@ -191,6 +205,9 @@ LogicalResult Engine::addIzhikevich(snn::PopulationOp pop,
     p.v.push_back(p.ic.back());
     p.u.push_back(p.ib.back() * p.ic.back());
   }
+  applyInitial(pop, [&](StringRef state, size_t i, double x) {
+    (state == "v" ? p.v : p.u)[i] = x;
+  });
   nodeOf[pop.getSpikes()] = uint32_t(pops.size());
   names.push_back(pop.getSymName().str());
   pops.push_back(std::move(p));
@@ -240,6 +257,9 @@ LogicalResult Engine::addEquations(snn::PopulationOp pop,
     for (unsigned k = 0; k < model->params; ++k)
       p.params.push_back(values.param(k, i));
   }
+  applyInitial(pop, [&](StringRef state, size_t i, double x) {
+    p.states[i * model->states + unsigned(modelOp.findState(state))] = x;
+  });
   p.u.assign(n, 0); // the size of the population, for the input ring
   nodeOf[pop.getSpikes()] = uint32_t(pops.size());
   names.push_back(pop.getSymName().str());

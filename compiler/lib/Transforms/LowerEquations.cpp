@@ -1094,6 +1094,15 @@ LogicalResult lowerEquationPopulations(MappedNetwork &mapped,
     formats->states = lowered->states;
     formats->hoisted = lowered->hoisted;
     formats->tables = lowered->tables;
+    // Initial values count 2^fractionBits units per unit of their state and
+    // stay inside its declared range (the formats assume it).
+    for (mapping::InitialValue &init : pop.initial)
+      for (const mapping::StateFormat &f : formats->states)
+        if (f.name == init.state) {
+          init.scale = std::ldexp(1.0, f.fractionBits);
+          init.lower = f.lower;
+          init.upper = f.upper;
+        }
     pop.equationFormats = std::move(formats);
     pop.equationProgram =
         std::make_shared<const chip::Program>(std::move(lowered->program));

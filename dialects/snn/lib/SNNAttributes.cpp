@@ -74,6 +74,23 @@ std::optional<DistributionParams> distributionParams(Attribute attr) {
   return d;
 }
 
+LogicalResult verifyDistribution(Operation *op, Attribute attr,
+                                 const llvm::Twine &what) {
+  std::optional<DistributionParams> d = distributionParams(attr);
+  if (!d)
+    return op->emitOpError() << what
+                             << " must be #snn.normal, #snn.lognormal or "
+                                "#snn.uniform with numbers for fields, got "
+                             << attr;
+  if (d->kind != DistributionParams::Uniform && !(d->b >= 0))
+    return op->emitOpError()
+           << what << " has standard deviation " << d->b << "; it must be >= 0";
+  if (!(d->low <= d->high))
+    return op->emitOpError()
+           << what << " has low " << d->low << " above high " << d->high;
+  return success();
+}
+
 Attribute makeDistribution(MLIRContext *ctx, const DistributionParams &d) {
   const auto real = [&](double v) -> Attribute {
     if (std::isinf(v))

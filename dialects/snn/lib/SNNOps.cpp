@@ -430,6 +430,70 @@ LogicalResult verifyQuantized(PopulationOp op, QuantizedParamsAttr p) {
   return result;
 }
 
+/// `initial`: every key a state the model has, every value a finite number,
+/// one per neuron, or a distribution.
+LogicalResult verifyInitial(PopulationOp op) {
+  DictionaryAttr initial = op.getInitialAttr();
+  if (!initial)
+    return success();
+  NeuronModelOp equations;
+  if (auto eq = dyn_cast<EquationParamsAttr>(op.getParams()))
+    if (Operation *scope =
+            op->getParentOp() ? op->getParentOp()->getParentOp() : nullptr)
+      equations = SymbolTable::lookupNearestSymbolFrom<NeuronModelOp>(
+          scope, eq.getModel());
+  const std::string prefix = populationPrefix(op);
+  for (NamedAttribute entry : initial) {
+    const StringRef name = entry.getName().getValue();
+    bool known;
+    StringRef states;
+    switch (op.getModel()) {
+    case NeuronModel::Izhikevich:
+      known = name == "v" || name == "u";
+      states = "v and u";
+      break;
+    case NeuronModel::Equations:
+      known = equations && equations.findState(name) >= 0;
+      states = "the states its model declares";
+      break;
+    default:
+      known = name == "v";
+      states = "v";
+      break;
+    }
+    if (!known)
+      return op.emitOpError()
+             << prefix << "'initial' sets '" << name << "', but model '"
+             << stringifyNeuronModel(op.getModel()) << "' starts from "
+             << states << " only";
+    const Attribute value = entry.getValue();
+    const std::string what = prefix + "initial '" + name.str() + "'";
+    if (isa<NormalAttr, LognormalAttr, UniformAttr>(value)) {
+      if (failed(verifyDistribution(op, value, what)))
+        return failure();
+      continue;
+    }
+    SmallVector<double> values;
+    if (failed(readField(value, values)))
+      return op.emitOpError()
+             << what << " must be a number, an array<f64> or a distribution, "
+             << "got " << value;
+    if (values.size() > 1 && int64_t(values.size()) != op.getSize())
+      return op.emitOpError()
+             << what << " has " << values.size()
+             << " values but the population has " << op.getSize() << " neurons";
+    for (auto [i, v] : llvm::enumerate(values))
+      if (!std::isfinite(v)) {
+        InFlightDiagnostic diag = op.emitOpError()
+                                  << what << " must be finite, got " << v;
+        if (values.size() > 1)
+          diag << " (neuron " << i << ")";
+        return diag;
+      }
+  }
+  return success();
+}
+
 LogicalResult verifySlices(PopulationOp op) {
   std::optional<ArrayRef<int64_t>> slices = op.getSlices();
   std::optional<ArrayRef<int64_t>> cores = op.getCores();
@@ -479,7 +543,7 @@ LogicalResult PopulationOp::verify() {
       s && !(s.getValueAsDouble() > 0 && std::isfinite(s.getValueAsDouble())))
     return emitOpError() << "'voltage_scale' must be finite and > 0, got "
                          << s.getValueAsDouble();
-  if (failed(verifySymbolName(*this)))
+  if (failed(verifySymbolName(*this)) || failed(verifyInitial(*this)))
     return failure();
   return verifySlices(*this);
 }

@@ -134,34 +134,14 @@ LogicalResult verifyOneToOne(ProjectionOp op, OneToOneAttr rule) {
   return checkScalarWeight(op, rule.getWeight(), post);
 }
 
-/// A per-synapse distribution: its fields numbers, a standard deviation
-/// >= 0, low <= high. (Whether it can be drawn from is checked when the
-/// synapses are: docs/mapping.md.)
-LogicalResult checkDistributionField(ProjectionOp op, Attribute attr,
-                                     const llvm::Twine &what) {
-  std::optional<DistributionParams> d = distributionParams(attr);
-  if (!d)
-    return op.emitOpError() << what
-                            << " must be #snn.normal, #snn.lognormal or "
-                               "#snn.uniform with numbers for fields, got "
-                            << attr;
-  if (d->kind != DistributionParams::Uniform && !(d->b >= 0))
-    return op.emitOpError()
-           << what << " has standard deviation " << d->b << "; it must be >= 0";
-  if (!(d->low <= d->high))
-    return op.emitOpError()
-           << what << " has low " << d->low << " above high " << d->high;
-  return success();
-}
-
 /// A random rule's weight (one number, or a distribution) and delay (a
 /// distribution, if any).
 LogicalResult checkRandomRule(ProjectionOp op, StringRef rule, Attribute weight,
                               Attribute delay) {
-  if (delay && failed(checkDistributionField(op, delay, rule + " delay")))
+  if (delay && failed(verifyDistribution(op, delay, rule + " delay")))
     return failure();
   if (isa<NormalAttr, LognormalAttr, UniformAttr>(weight))
-    return checkDistributionField(op, weight, rule + " weight");
+    return verifyDistribution(op, weight, rule + " weight");
   if (isa<DenseF64ArrayAttr, DenseI64ArrayAttr>(weight))
     return op.emitOpError() << rule << " weight must be a single number";
   return checkScalarWeight(op, weight, 1);

@@ -69,6 +69,7 @@ Result<GoldenModel> GoldenModel::create(const chip::Image &image,
   if (m.accumulatorBits() < 64)
     rows.buildWindows();
   Loader::orderCompartments(m, cores, rows.placedPopulations, interpreted);
+  Loader::setInitialState(m, image, interpreted);
   Loader::buildProgramGroups(m, image, profile, options, resolved, interpreted);
   m.layout.wideWindows = m.wideOffset.size();
   m.layout.narrowWindows = m.narrowOffset.size();

@@ -51,6 +51,10 @@ struct GoldenModel::Loader {
                                  const ModelOptions &options,
                                  const chip::ResolvedPrograms &resolved,
                                  const std::vector<uint8_t> &interpreted);
+  /// The LIF compartments' state before step 0 (Core::initialWords; zero
+  /// where the image gives none), once the update order is known.
+  static void setInitialState(GoldenModel &m, const chip::Image &image,
+                              const std::vector<uint8_t> &interpreted);
   static void permuteSenders(GoldenModel &m);
   static void orderCompartments(GoldenModel &m,
                                 const std::vector<UpdateRun> &cores,

@@ -135,12 +135,20 @@ std::vector<GoldenModel::UpdateRun> GoldenModel::Loader::layoutCompartments(
     const chip::Core &core = image.cores[c];
     bool mayIdle = false;
     detail::CoreRange range, unused;
-    for (const chip::CompartmentParams &p : core.compartments) {
+    for (uint32_t l = 0; l < core.compartments.size(); ++l) {
+      const chip::CompartmentParams &p = core.compartments[l];
       // Interpreted compartments keep (unused) constants, so that the
       // arrays stay indexed by position, but do not widen the core's lanes.
       const bool lif = !interpreted[m.hot.bias.size()];
       prepare(m.hot, p, m.format, lif ? range : unused);
       mayIdle |= lif && p.biasMantissa == 0;
+      // The proof bounds |v| by vmax; an initial v beyond it widens the
+      // bound for the first update.
+      if (lif && !core.initialBegin.empty() &&
+          core.initialBegin[l + 1] - core.initialBegin[l] > 1) {
+        const int64_t v = core.initialWords[core.initialBegin[l] + 1];
+        range.vmaxHigh = std::max(range.vmaxHigh, v < 0 ? -v : v);
+      }
     }
     m.axonCore.insert(m.axonCore.end(), core.inputAxons.size(), c);
     for (const chip::InputAxon &axon : core.inputAxons)
@@ -378,6 +386,27 @@ Status GoldenModel::Loader::resolvePrograms(const chip::Image &image,
   return Status::ok();
 }
 
+void GoldenModel::Loader::setInitialState(
+    GoldenModel &m, const chip::Image &image,
+    const std::vector<uint8_t> &interpreted) {
+  for (uint32_t c = 0; c < image.cores.size(); ++c) {
+    const chip::Core &core = image.cores[c];
+    if (core.initialBegin.empty())
+      continue;
+    for (uint32_t l = 0; l < core.compartments.size(); ++l) {
+      const uint32_t g = m.compBegin[c] + l, first = core.initialBegin[l];
+      if (interpreted[g] || core.initialBegin[l + 1] == first)
+        continue;
+      const chip::CompartmentState s =
+          chip::lifStateFromWords(&core.initialWords[first]);
+      const uint32_t i = m.position[g];
+      m.hot.u[i] = s.u;
+      m.hot.v[i] = s.v;
+      m.hot.refractoryLeft[i] = s.refractoryLeft;
+    }
+  }
+}
+
 void GoldenModel::Loader::buildProgramGroups(
     GoldenModel &m, const chip::Image &image, const chip::Profile &profile,
     const ModelOptions &options, const chip::ResolvedPrograms &resolved,
@@ -413,7 +442,8 @@ void GoldenModel::Loader::buildProgramGroups(
       m.programLaneAt[i] = group.laneCount();
       group.addLane(i, c,
                     chip::compartmentParamWords(core, l, resolved.lifFamily[p],
-                                                profile.neuron));
+                                                profile.neuron),
+                    chip::initialStateWords(core, l, resolved.programs[p]));
     }
   }
   for (detail::ProgramGroup &group : m.programGroups)

@@ -92,11 +92,15 @@ ProgramGroup::ProgramGroup(const chip::Program &program, uint32_t registers,
 }
 
 void ProgramGroup::addLane(uint32_t position, uint32_t core,
-                           const std::vector<int64_t> &words) {
+                           const std::vector<int64_t> &words,
+                           const std::vector<int32_t> &initial) {
   positions.push_back(position);
   cores.push_back(core);
   for (uint32_t w = 0; w < plan.paramWords; ++w)
     laneParams.push_back(w < words.size() ? words[w] : 0);
+  for (uint32_t w = 0; w < prog.state.size(); ++w)
+    laneState.push_back(w < initial.size() ? initial[w]
+                                           : prog.state[w].initial);
 }
 
 void ProgramGroup::finish() {
@@ -108,9 +112,13 @@ void ProgramGroup::finish() {
       paramColumns[size_t(w) * n + k] = laneParams[size_t(k) * words + w];
   laneParams.clear();
   laneParams.shrink_to_fit();
-  stateColumns.clear();
-  for (const chip::StateWord &w : prog.state)
-    stateColumns.insert(stateColumns.end(), n, w.initial);
+  const size_t states = prog.state.size();
+  stateColumns.assign(states * n, 0);
+  for (uint32_t k = 0; k < n; ++k)
+    for (size_t w = 0; w < states; ++w)
+      stateColumns[w * n + k] = laneState[k * states + w];
+  laneState.clear();
+  laneState.shrink_to_fit();
   contiguous = true;
   for (uint32_t k = 1; k < n; ++k)
     contiguous &= positions[k] == positions[0] + k;

@@ -66,7 +66,8 @@ Status ReferenceEngine::Loader::loadCompartments() {
       comp.program = resolved->compartmentProgram[c][l];
       comp.params = chip::compartmentParamWords(
           core, l, resolved->lifFamily[comp.program], profile.neuron);
-      comp.state = chip::initialStateWords(engine.programs[comp.program]);
+      comp.state =
+          chip::initialStateWords(core, l, engine.programs[comp.program]);
       comp.outputAxons.assign(core.outputAxons.begin() + core.outputBegin[l],
                               core.outputAxons.begin() +
                                   core.outputBegin[l + 1]);

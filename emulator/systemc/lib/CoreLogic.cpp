@@ -146,6 +146,7 @@ double lifUpdateEnergy(const chip::Profile &profile) {
 CoreLogic::CoreLogic(const chip::Core &core, const chip::Profile &profile)
     : states(core.compartments.size()), fired(core.compartments.size()) {
   prepareUpdate(core, profile.neuron);
+  setInitialLifState(core);
   lifEnergyPJ = lifUpdateEnergy(profile);
   unpackGroups(core, profile.synapse);
   acc.assign(size_t(slots) * states.size(), 0);
@@ -157,6 +158,7 @@ CoreLogic::CoreLogic(const chip::Core &core, const chip::Profile &profile,
   prepareUpdate(core, profile.neuron);
   lifEnergyPJ = lifUpdateEnergy(profile);
   preparePrograms(core, profile, resolved, imageCore);
+  setInitialLifState(core);
   unpackGroups(core, profile.synapse);
   acc.assign(size_t(slots) * states.size(), 0);
 }
@@ -186,13 +188,24 @@ void CoreLogic::preparePrograms(const chip::Core &core,
       programs.push_back({resolved.programs[p], cost.cycles, cost.energyPJ});
     }
     programOf[c] = local[p];
-    words[c] = chip::initialStateWords(resolved.programs[p]);
+    words[c] = chip::initialStateWords(core, c, resolved.programs[p]);
     params[c] = chip::compartmentParamWords(core, c, false, profile.neuron);
     chip::CompartmentState &s = states[c];
     s.u = words[c].size() > 0 ? words[c][0] : 0;
     s.v = words[c].size() > 1 ? words[c][1] : 0;
     const int counter = resolved.programs[p].refractoryWord;
     s.refractoryLeft = counter >= 0 ? uint8_t(words[c][size_t(counter)]) : 0;
+  }
+}
+
+void CoreLogic::setInitialLifState(const chip::Core &core) {
+  if (core.initialBegin.empty())
+    return;
+  for (uint32_t c = 0; c < states.size(); ++c) {
+    const uint32_t first = core.initialBegin[c];
+    if (interprets(c) || core.initialBegin[c + 1] == first)
+      continue;
+    states[c] = chip::lifStateFromWords(&core.initialWords[first]);
   }
 }
 

@@ -23,6 +23,12 @@ snn.network @net attributes {dt = 1.0e-3 : f64} {
   // li: a readout, no threshold.
   // CHECK: snn.population @li {model = #snn.model<li>, params = #snn.discrete<decay_u = 1.000000e+00, decay_v = 0.048770575499285991, bias = 0.000000e+00, input_scale = 0.048770575499285991, refractory = 0, v_offset = 0.000000e+00>}
   %li = snn.population @li {model = #snn.model<li>, params = #snn.continuous<tau_mem = 2.0e-2>} : !snn.spikes<2>
+  // The initial v moves with v: the discrete v is the model's less v_reset
+  // (+65 here), for a distribution and for values per neuron.
+  // CHECK: snn.population @l4 {initial = {v = #snn.normal<mean = 7.000000e+00, std = 1.000000e+01, low = -5.000000e+00>}, initial_seed = 3 : i64
+  %l4 = snn.population @l4 {model = #snn.model<cuba_lif>, params = #snn.continuous<tau_mem = 1.0e-2, tau_syn = 5.0e-4, v_th = -50.0, v_leak = -65.0, v_reset = -65.0>, initial = {v = #snn.normal<mean = -58.0, std = 10.0, low = -70.0>}, initial_seed = 3 : i64} : !snn.spikes<2>
+  // CHECK: snn.population @l5 {initial = {v = array<f64: 1.600000e+01, 1.400000e+01>}
+  %l5 = snn.population @l5 {model = #snn.model<lif>, params = #snn.continuous<tau_mem = 1.0e-2, v_th = -50.0, v_leak = -65.0, v_reset = -65.0>, initial = {v = array<f64: -49.0, -51.0>}} : !snn.spikes<2>
   // Already discrete: untouched.
   // CHECK: snn.population @disc {model = #snn.model<lif>, params = #snn.discrete<decay_u = 1.000000e+00, decay_v = 5.000000e-01, v_th = 1.000000e+00>}
   %disc = snn.population @disc {model = #snn.model<lif>, params = #snn.discrete<decay_u = 1.0, decay_v = 0.5, v_th = 1.0>} : !snn.spikes<2>

@@ -89,10 +89,12 @@ TEST_F(CorruptionTest, WrongMagic) {
 
 TEST_F(CorruptionTest, UnsupportedVersion) {
   std::string b = bytes;
-  putLE(b, 8, 5, 4);
+  const uint32_t next = Image::formatVersion + 1;
+  putLE(b, 8, next, 4);
   const std::string e = errorOf(b);
-  EXPECT_TRUE(has(e, "unsupported image version 5")) << e;
-  EXPECT_TRUE(has(e, "reads version 4")) << e;
+  EXPECT_TRUE(has(e, "unsupported image version " + std::to_string(next))) << e;
+  EXPECT_TRUE(has(e, "reads version " + std::to_string(Image::formatVersion)))
+      << e;
 }
 
 TEST_F(CorruptionTest, VersionTwoAsksForARecompile) {
@@ -146,13 +148,14 @@ TEST_F(CorruptionTest, ProfileMismatchNamesBothProfiles) {
 }
 
 TEST_F(CorruptionTest, OutputTargetOutOfRange) {
-  // The 8 bytes before the last CORE body's parameter tables (two empty
-  // counts, 8 bytes) are its last output target.
+  // The 8 bytes before the last CORE body's parameter and initial state
+  // tables (four empty counts, 16 bytes) are its last output target.
   const auto s = sections(bytes);
   ASSERT_FALSE(image.cores[2].outputAxons.empty());
   ASSERT_TRUE(image.cores[2].paramBegin.empty());
+  ASSERT_TRUE(image.cores[2].initialBegin.empty());
   std::string b = bytes;
-  const size_t last = s[3].body + s[3].length - 8 - 8;
+  const size_t last = s[3].body + s[3].length - 16 - 8;
   putLE(b, last, 9, 4); // core 9 of 3
   fixChecksum(b);
   std::string e = errorOf(b);

@@ -171,6 +171,8 @@ inline void expectSameCore(const Core &a, const Core &b) {
   EXPECT_EQ(a.outputAxons, b.outputAxons);
   EXPECT_EQ(a.paramBegin, b.paramBegin);
   EXPECT_EQ(a.paramWords, b.paramWords);
+  EXPECT_EQ(a.initialBegin, b.initialBegin);
+  EXPECT_EQ(a.initialWords, b.initialWords);
 }
 
 inline void expectSameImage(const Image &a, const Image &b) {

@@ -1,10 +1,10 @@
 //===- ImageProgramsTest.cpp - Programs and parameter words in images -----===//
 //
-// Image format version 4 stores the programs table (with lookup tables), each
-// population's program and each core's parameter words: these tests write and
-// read them back (file, streaming writer, JSON), refuse every bad program and
-// every bad parameter word with a message of its own, and feed the reader
-// hostile counts in the new sections.
+// Image format version 5 stores the programs table (with lookup tables), each
+// population's program, each core's parameter words and each compartment's
+// initial state words: these tests write and read them back (file, streaming
+// writer, JSON), refuse every bad program, parameter word and initial state
+// word with a message of its own, and feed the reader hostile counts.
 //
 //===----------------------------------------------------------------------===//
 
@@ -74,6 +74,104 @@ TEST_F(ImageProgramsTest, FileRoundTripKeepsProgramsAndWords) {
   // Written again, the same bytes.
   ASSERT_TRUE(bool(writeImage(*back, profile, dir.file("q.cjimg"))));
   EXPECT_EQ(readBytes(path), readBytes(dir.file("q.cjimg")));
+}
+
+TEST_F(ImageProgramsTest, InitialStateRoundTripsAndReachesTheEngines) {
+  // Compartment 0 of core 0 (Izhikevich, state v and u) and compartment 1
+  // of core 1 (the LIF family: u, v, refractory) start in words of their
+  // own; the others at their programs' values.
+  const std::vector<int32_t> izh = {-70 * 4096, -14 * 4096};
+  const std::vector<int32_t> lif = {-5, 300, 2};
+  Core &c0 = image.cores[0];
+  c0.initialBegin.assign(c0.compartments.size() + 1, 2);
+  c0.initialBegin[0] = 0;
+  c0.initialWords = izh;
+  Core &c1 = image.cores[1];
+  ASSERT_GE(c1.compartments.size(), 2u);
+  c1.initialBegin.assign(c1.compartments.size() + 1, 3);
+  c1.initialBegin[0] = c1.initialBegin[1] = 0;
+  c1.initialWords = lif;
+  const Status valid = validate(image, profile);
+  ASSERT_TRUE(bool(valid)) << valid.error();
+
+  const std::string path = dir.file("i.cjimg");
+  ASSERT_TRUE(bool(writeImage(image, profile, path)));
+  Result<Image> back = readImage(path, profile);
+  ASSERT_TRUE(bool(back)) << back.error();
+  expectSameImage(image, *back);
+  Result<ResolvedPrograms> r = resolvePrograms(*back, profile);
+  ASSERT_TRUE(bool(r)) << r.error();
+  const auto program = [&](uint32_t core, uint32_t c) -> const Program & {
+    return r->programs[r->compartmentProgram[core][c]];
+  };
+  EXPECT_EQ(initialStateWords(back->cores[0], 0, program(0, 0)), izh);
+  EXPECT_EQ(initialStateWords(back->cores[0], 1, program(0, 1)),
+            initialStateWords(program(0, 1)));
+  EXPECT_EQ(initialStateWords(back->cores[1], 1, program(1, 1)), lif);
+  EXPECT_EQ(initialStateWords(back->cores[1], 0, program(1, 0)),
+            initialStateWords(program(1, 0)));
+
+  std::ostringstream os;
+  printImageJson(*back, profile, os);
+  const nlohmann::json j = nlohmann::json::parse(os.str());
+  EXPECT_EQ(j["cores"][0]["compartments"][0]["initialState"],
+            nlohmann::json(izh));
+  EXPECT_FALSE(j["cores"][0]["compartments"][1].contains("initialState"));
+  EXPECT_EQ(j["cores"][1]["compartments"][1]["initialState"],
+            nlohmann::json(lif));
+}
+
+TEST_F(ImageProgramsTest, BadInitialStateIsRefusedWithItsOwnMessage) {
+  const unsigned bits = profile.neuron.currentBits;
+  const int64_t tooWide = int64_t(1) << (bits - 1);
+  struct Case {
+    const char *name;
+    std::function<void(Image &)> damage;
+    std::string message;
+  };
+  const Case cases[] = {
+      {"table size",
+       [](Image &im) {
+         im.cores[0].initialBegin = {0, 0};
+       },
+       "core 0: initialBegin has 2 entries, expected 5"},
+      {"words without a table",
+       [](Image &im) {
+         im.cores[1].initialWords = {1, 2, 3};
+       },
+       "core 1: 3 initial state words but no initialBegin table"},
+      {"count",
+       [](Image &im) {
+         Core &c = im.cores[0];
+         c.initialBegin.assign(c.compartments.size() + 1, 3);
+         c.initialBegin[0] = 0;
+         c.initialWords = {1, 2, 3};
+       },
+       "population \"exc\" neuron 0: core 0 compartment 0: 3 initial state "
+       "words, program \"izhikevich\" declares 2 (or none: the program's "
+       "initial values)"},
+      {"width",
+       [&](Image &im) {
+         Core &c = im.cores[1];
+         c.initialBegin.assign(c.compartments.size() + 1, 3);
+         c.initialBegin[0] = 0;
+         c.initialWords = {int32_t(tooWide), 0, 0};
+       },
+       "core 1 compartment 0: initial state word s0 (u) = " +
+           std::to_string(tooWide) + " is outside its " + std::to_string(bits) +
+           "-bit signed range"},
+  };
+  for (const Case &c : cases) {
+    Image bad = image;
+    c.damage(bad);
+    const Status s = validate(bad, profile);
+    ASSERT_FALSE(bool(s)) << c.name;
+    EXPECT_TRUE(has(s.error(), c.message)) << c.name << ": " << s.error();
+    // The writers refuse it too, and leave no file.
+    const std::string path = dir.file("bad.cjimg");
+    EXPECT_FALSE(bool(writeImage(bad, profile, path))) << c.name;
+    EXPECT_TRUE(dir.files().empty()) << c.name;
+  }
 }
 
 TEST_F(ImageProgramsTest, LookupTablesRoundTripInFileAndJson) {
@@ -149,7 +247,7 @@ TEST_F(ImageProgramsTest, JsonShowsProgramsAndWords) {
   std::ostringstream os;
   printImageJson(image, profile, os);
   const nlohmann::json j = nlohmann::json::parse(os.str());
-  EXPECT_EQ(j["imageVersion"], 4);
+  EXPECT_EQ(j["imageVersion"], Image::formatVersion);
   ASSERT_EQ(j["programs"].size(), 2u);
   const nlohmann::json &izh = j["programs"][0];
   const Program &p = image.programs[0];
@@ -390,9 +488,12 @@ TEST_F(ProgramBytesTest, CountsLargerThanTheFileAreErrors) {
   };
   const Core &c0 = image.cores[0];
   const Section core0 = sections(bytes)[1];
-  // CORE ends with paramBegin (count, entries) then paramWords.
-  const size_t wordsCountAt =
-      core0.body + core0.length - 4 - 8 * c0.paramWords.size();
+  // CORE ends with paramBegin (count, entries), paramWords, initialBegin,
+  // initialWords.
+  const size_t initialWordsAt =
+      core0.body + core0.length - 4 - 4 * c0.initialWords.size();
+  const size_t initialBeginAt = initialWordsAt - 4 - 4 * c0.initialBegin.size();
+  const size_t wordsCountAt = initialBeginAt - 4 - 8 * c0.paramWords.size();
   const size_t beginCountAt = wordsCountAt - 4 - 4 * c0.paramBegin.size();
   const Case cases[] = {
       {"program count", prgs.body, "program count 4294967295 needs"},
@@ -402,6 +503,10 @@ TEST_F(ProgramBytesTest, CountsLargerThanTheFileAreErrors) {
       {"paramBegin count", beginCountAt, "paramBegin count 4294967295 needs"},
       {"parameter word count", wordsCountAt,
        "parameter word count 4294967295 needs"},
+      {"initialBegin count", initialBeginAt,
+       "initialBegin count 4294967295 needs"},
+      {"initial state word count", initialWordsAt,
+       "initial state word count 4294967295 needs"},
   };
   for (const Case &c : cases) {
     std::string b = bytes;

@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 #include "cajal/Chip/ImageJson.h"
 #include "cajal/Chip/Source.h"
+#include "cajal/Chip/StandardPrograms.h"
 #include "cajal/Golden/GoldenModel.h"
 #include "cajal/ImageGen/ImageBuilder.h"
 #include "cajal/ImageGen/RandomImage.h"
@@ -31,8 +32,14 @@ public:
   NaiveEngine(const chip::Image &img, const chip::Profile &chipProfile,
               const std::vector<imagegen::ExternalSpike> &externalSpikes)
       : image(img), profile(chipProfile), external(externalSpikes) {
-    for (const chip::Core &c : image.cores)
-      states.emplace_back(c.compartments.size());
+    for (const chip::Core &c : image.cores) {
+      std::vector<chip::CompartmentState> &s =
+          states.emplace_back(c.compartments.size());
+      // The image's initial state words (u, v, refractory for the LIF).
+      for (uint32_t l = 0; l < s.size() && !c.initialBegin.empty(); ++l)
+        if (c.initialBegin[l + 1] > c.initialBegin[l])
+          s[l] = chip::lifStateFromWords(&c.initialWords[c.initialBegin[l]]);
+    }
   }
 
   /// Run one step; returns the (core, compartment) pairs that fired.

@@ -147,8 +147,8 @@ void expectFastPathEqual(const chip::Program &program, ProgramKernel fast,
   ProgramGroup interpreted(program, 8, ProgramKernel::Interpreter, isa);
   for (uint32_t k = 0; k < kLanes; ++k) {
     // Cores: blocks of one core and blocks across two.
-    tested.addLane(positions[k], k / 400, lanes[k].params);
-    interpreted.addLane(positions[k], k / 400, lanes[k].params);
+    tested.addLane(positions[k], k / 400, lanes[k].params, {});
+    interpreted.addLane(positions[k], k / 400, lanes[k].params, {});
   }
   tested.finish();
   interpreted.finish();
@@ -330,7 +330,7 @@ TEST(ProgramFastPaths, ParameterOutsideItsRangeFallsBackToInterpreter) {
   ProgramGroup group(program, 8, ProgramKernel::AdaptiveLif, Isa::Generic);
   std::vector<int64_t> words(program.params.size(), 0);
   words[0] = int64_t(1) << 40; // decayU1 is 13 bits unsigned
-  group.addLane(0, 0, words);
+  group.addLane(0, 0, words, {});
   group.finish();
   EXPECT_EQ(group.kernel(), ProgramKernel::Interpreter);
 }

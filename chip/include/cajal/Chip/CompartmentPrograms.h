@@ -48,6 +48,17 @@ std::vector<int64_t> compartmentParamWords(const Core &core, uint32_t c,
 
 /// The initial state words of `program` (StateWord::initial).
 std::vector<int32_t> initialStateWords(const Program &program);
+/// Compartment c's state words before step 0 when it runs `program`: its
+/// own (Core::initialWords) where the image gives them, else the
+/// program's.
+std::vector<int32_t> initialStateWords(const Core &core, uint32_t c,
+                                       const Program &program);
+
+/// Every compartment's initial state words (Core::initialWords) against the
+/// program it runs: none or one per state word, each inside the word's
+/// declared width. The error names the core, the compartment, the word and
+/// the value (and the population, where there is one).
+Status checkInitialState(const Image &image, const ResolvedPrograms &resolved);
 
 } // namespace cajal::chip
 

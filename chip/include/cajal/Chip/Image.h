@@ -76,6 +76,15 @@ struct Core {
   /// Otherwise paramBegin has compartments.size() + 1 entries.
   std::vector<uint32_t> paramBegin;
   std::vector<int64_t> paramWords;
+  /// State words the compartments hold before step 0, where they are not
+  /// their program's StateWord::initial values: compartment c's are
+  /// initialWords[initialBegin[c] .. initialBegin[c+1]), none (its
+  /// program's) or one per state word of its program (for the LIF family
+  /// u, v, the refractory counter), each within its declared width. Empty
+  /// initialBegin: every compartment starts at its program's values.
+  /// Otherwise initialBegin has compartments.size() + 1 entries.
+  std::vector<uint32_t> initialBegin;
+  std::vector<int32_t> initialWords;
 };
 
 /// A spike source on the host side (Loihi's embedded x86 / host).
@@ -131,7 +140,7 @@ struct Population {
 };
 
 struct Image {
-  static constexpr uint32_t formatVersion = 4;
+  static constexpr uint32_t formatVersion = 5;
   std::string profileName;
   uint64_t profileFingerprint = 0;
   /// The neuron programs populations run (docs/neurocore-isa.md), each

@@ -50,6 +50,12 @@ mlir::FailureOr<MappedNetwork> buildMappingNetwork(snn::NetworkOp network);
 mapping::Distribution toDistribution(const snn::DistributionParams &d);
 snn::DistributionParams toDistributionParams(const mapping::Distribution &d);
 
+/// A population's `initial` values (docs/mapping.md, "Initial state"), in
+/// the units of its params; scaled by voltage_scale (1 without one) for the
+/// LIF family and Izhikevich. An equation model's states get their scale
+/// when the model is lowered (lowerEquationPopulations).
+std::vector<mapping::InitialValue> initialValues(snn::PopulationOp pop);
+
 /// The fit check that comes before any per-neuron work: the population
 /// sizes against the profile's compartments (mapping::checkCapacity); the
 /// error is on the population it names, or on the network.
@@ -57,9 +63,10 @@ mlir::LogicalResult checkChipCapacity(snn::NetworkOp network,
                                       const chip::Profile &profile);
 
 /// The image loader's range checks (chip::validateParams, with the
-/// profile's limits) on every compartment parameter set of the network;
-/// the error is on the population, naming the field, the value and the
-/// range.
+/// profile's limits) on every compartment parameter set of the network,
+/// and every population's initial values against its program's state words
+/// (mapping::checkInitialState); the error is on the population, naming the
+/// field, the value and the range.
 mlir::LogicalResult checkCompartments(const MappedNetwork &mapped,
                                       const chip::Profile &profile);
 

@@ -78,6 +78,34 @@ struct EquationFormats {
   std::vector<TableFormat> tables;  ///< the functions read from tables
 };
 
+/// A distribution each synapse draws its weight (mantissa units) or delay
+/// (steps) from, or a neuron its initial state (docs/mapping.md): normal (a =
+/// mean, b = sd), lognormal (a = mu, b = sigma of the log) or uniform, clipped
+/// to [low, high].
+struct Distribution {
+  enum Kind : uint8_t { Normal, Lognormal, Uniform } kind = Uniform;
+  double a = 0, b = 0;
+  double low = -std::numeric_limits<double>::infinity();
+  double high = std::numeric_limits<double>::infinity();
+};
+
+/// A state word every neuron of a population starts from (docs/mapping.md,
+/// "Initial state"): a value per neuron, or a draw per neuron keyed by
+/// (seed, population name, state name, neuron), so that it does not depend
+/// on slicing. Values are in the units of the population's params (discrete v
+/// for the LIF family); the word is round(value * scale).
+struct InitialValue {
+  std::string state;                ///< the program's state word of this name
+  double scale = 1;                 ///< integer units per unit of the values
+  std::vector<double> values;       ///< size 1 (shared) or the population's
+  std::optional<Distribution> draw; ///< when values is empty
+  uint64_t seed = 0;
+  /// The values the program's formats allow (an equation model's declared
+  /// range of the state), in the values' units.
+  double lower = -std::numeric_limits<double>::infinity();
+  double upper = std::numeric_limits<double>::infinity();
+};
+
 struct Population {
   std::string name;
   std::vector<int64_t> shape;
@@ -105,6 +133,8 @@ struct Population {
   const std::vector<int64_t> &programWordsOf(uint32_t i) const {
     return programWords.size() == 1 ? programWords[0] : programWords[i];
   }
+  /// State words that start elsewhere than the program's initial values.
+  std::vector<InitialValue> initial;
 };
 
 struct Source {
@@ -134,15 +164,6 @@ struct SparseConn {
 };
 struct OneToOneConn {
   PerNeuron<int32_t> weight;
-};
-/// A distribution each synapse draws its weight (mantissa units) or delay
-/// (steps) from (docs/mapping.md): normal (a = mean, b = sd), lognormal
-/// (a = mu, b = sigma of the log) or uniform, clipped to [low, high].
-struct Distribution {
-  enum Kind : uint8_t { Normal, Lognormal, Uniform } kind = Uniform;
-  double a = 0, b = 0;
-  double low = -std::numeric_limits<double>::infinity();
-  double high = std::numeric_limits<double>::infinity();
 };
 
 /// What a random rule's synapses draw besides their endpoints: a weight

@@ -539,3 +539,45 @@ snn.network @n {
   // expected-error @+1 {{fixed_prob weight must be #snn.normal, #snn.lognormal or #snn.uniform with numbers for fields}}
   snn.projection @p %a -> %b {connectivity = #snn.fixed_prob<p = 0.5, seed = 1, weight = #snn.uniform<low = array<f64: 1.0>, high = 2.0>>} : !snn.spikes<3> -> !snn.spikes<3>
 }
+
+// -----
+
+snn.network @n attributes {dt = 1.0e-3 : f64} {
+  // expected-error @+1 {{population @b: 'initial' sets 'u', but model 'lif' starts from v only}}
+  %b = snn.population @b {model = #snn.model<lif>, params = #snn.continuous<tau_mem = 1.0e-2, v_th = 1.0>, initial = {u = 1.0}} : !snn.spikes<3>
+}
+
+// -----
+
+snn.network @n attributes {dt = 1.0e-3 : f64} {
+  // expected-error @+1 {{population @b: initial 'v' has 2 values but the population has 3 neurons}}
+  %b = snn.population @b {model = #snn.model<lif>, params = #snn.continuous<tau_mem = 1.0e-2, v_th = 1.0>, initial = {v = array<f64: 0.5, 0.25>}} : !snn.spikes<3>
+}
+
+// -----
+
+snn.network @n attributes {dt = 1.0e-3 : f64} {
+  // expected-error @+1 {{population @b: initial 'v' must be finite, got INF (neuron 1)}}
+  %b = snn.population @b {model = #snn.model<lif>, params = #snn.continuous<tau_mem = 1.0e-2, v_th = 1.0>, initial = {v = array<f64: 0.5, 0x7FF0000000000000>}} : !snn.spikes<2>
+}
+
+// -----
+
+snn.network @n attributes {dt = 1.0e-3 : f64} {
+  // expected-error @+1 {{population @b: initial 'v' must be a number, an array<f64> or a distribution, got "rest"}}
+  %b = snn.population @b {model = #snn.model<lif>, params = #snn.continuous<tau_mem = 1.0e-2, v_th = 1.0>, initial = {v = "rest"}} : !snn.spikes<2>
+}
+
+// -----
+
+snn.network @n attributes {dt = 1.0e-3 : f64} {
+  // expected-error @+1 {{population @b: initial 'v' has standard deviation -1.000000e+00; it must be >= 0}}
+  %b = snn.population @b {model = #snn.model<lif>, params = #snn.continuous<tau_mem = 1.0e-2, v_th = 1.0>, initial = {v = #snn.normal<mean = 0.0, std = -1.0>}} : !snn.spikes<2>
+}
+
+// -----
+
+snn.network @n attributes {dt = 1.0e-3 : f64} {
+  // expected-error @+1 {{population @iz: 'initial' sets 'w', but model 'izhikevich' starts from v and u only}}
+  %iz = snn.population @iz {model = #snn.model<izhikevich>, params = #snn.izhikevich<a = 2.0e-2>, initial = {w = 1.0}} : !snn.spikes<2>
+}

@@ -43,6 +43,12 @@ struct RandomOptions {
   /// (RandomProgram.h) with random parameter words, the rest LIF. Off, the
   /// image is the same as before this option existed (1..4 LIF populations).
   bool programPopulations = false;
+  /// About one compartment in three starts in state words of its own
+  /// (Core::initialWords): for the LIF family u and v inside their ranges
+  /// and a short refractory count, for other programs randomStateWords.
+  /// They are drawn from a stream of their own, so the rest of the image is
+  /// the same either way.
+  bool initialState = true;
 };
 
 RandomNetwork randomNetwork(const chip::Profile &profile,

@@ -101,9 +101,11 @@ public:
   /// the CPU has.
   ProgramGroup(const chip::Program &program, uint32_t registers,
                ProgramKernel kernel, Isa isa);
-  /// Add a compartment at update position `position` of core `core`.
+  /// Add a compartment at update position `position` of core `core`, with
+  /// its parameter words and its state words before step 0.
   void addLane(uint32_t position, uint32_t core,
-               const std::vector<int64_t> &params);
+               const std::vector<int64_t> &params,
+               const std::vector<int32_t> &initial);
   /// Allocate the per-lane columns once every lane is added.
   void finish();
 
@@ -146,6 +148,8 @@ private:
   std::vector<uint32_t> blockCores;
   /// addLane's parameter words, lane-major (finish() transposes them).
   std::vector<int64_t> laneParams;
+  /// addLane's initial state words, lane-major.
+  std::vector<int32_t> laneState;
   /// Column-major: word w of lane k at [w * laneCount() + k].
   std::vector<int32_t> stateColumns;
   std::vector<int64_t> paramColumns;

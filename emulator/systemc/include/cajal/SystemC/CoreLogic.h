@@ -129,6 +129,8 @@ private:
     uint32_t begin, synapses, words, shift;
   };
   void prepareUpdate(const chip::Core &core, const chip::NeuronFormat &f);
+  /// The LIF compartments' state before step 0 (Core::initialWords).
+  void setInitialLifState(const chip::Core &core);
   void preparePrograms(const chip::Core &core, const chip::Profile &profile,
                        const chip::ResolvedPrograms &programs,
                        uint32_t imageCore);

@@ -11,9 +11,11 @@
 #include "mlir/IR/Attributes.h"
 #include "mlir/IR/BuiltinAttributeInterfaces.h"
 #include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/Operation.h"
 #include "mlir/Support/LogicalResult.h"
 #include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/Twine.h"
 
 #include <limits>
 #include <optional>
@@ -57,6 +59,13 @@ struct DistributionParams {
 /// The numbers of `attr` when it is a distribution whose fields are all
 /// numbers, else nullopt.
 std::optional<DistributionParams> distributionParams(mlir::Attribute attr);
+/// Error on `op` unless `attr` is a distribution whose fields are numbers,
+/// with a standard deviation >= 0 and low <= high; `what` names it.
+/// (Whether it can be drawn from is checked where it is drawn:
+/// docs/mapping.md.)
+mlir::LogicalResult verifyDistribution(mlir::Operation *op,
+                                       mlir::Attribute attr,
+                                       const llvm::Twine &what);
 /// A distribution attribute of `params`' kind and numbers (bounds omitted
 /// when infinite).
 mlir::Attribute makeDistribution(mlir::MLIRContext *ctx,

@@ -82,11 +82,27 @@ def SNN_PopulationOp : SNN_NodeOp<"population"> {
     After `snn-partition`, `slices` holds the slice boundaries (first neuron
     of each slice, then the size) and `cores` the virtual core of each slice.
 
+    `initial` sets the state each neuron starts from, by state name: `v` for
+    the LIF family, `v` and `u` for Izhikevich, an equation model's states.
+    Each value is a number, an `array<f64>` with one entry per neuron, or a
+    distribution (`#snn.normal`, `#snn.lognormal`, `#snn.uniform`) each
+    neuron draws from, with the stream keyed by `initial_seed`, the
+    population's name, the neuron and the state (so that the draws do not
+    depend on slicing). Values are in the units of `params`: the model's v
+    with `#snn.continuous` (`snn-discretize` shifts it by `v_offset` with the
+    rest of the parameters), the discrete v with `#snn.discrete` and
+    `#snn.quantized`.
+
     ```mlir
     %exc = snn.population @exc {model = #snn.model<cuba_lif>,
         params = #snn.continuous<tau_mem = 2.0e-2, tau_syn = 5.0e-3,
                                  v_th = array<f64: 1.0, 1.5>>}
         : !snn.spikes<2>
+    %l4 = snn.population @l4 {model = #snn.model<cuba_lif>,
+        params = #snn.continuous<tau_mem = 1.0e-2, tau_syn = 5.0e-4,
+                                 v_th = -50.0, v_leak = -65.0, v_reset = -65.0>,
+        initial = {v = #snn.normal<mean = -58.0, std = 10.0>},
+        initial_seed = 3 : i64} : !snn.spikes<100>
     %rs = snn.population @rs {model = #snn.model<izhikevich>,
         params = #snn.izhikevich<bias = array<f64: 5.0, 10.0>>}
         : !snn.spikes<2>
@@ -96,7 +112,9 @@ def SNN_PopulationOp : SNN_NodeOp<"population"> {
                    SNN_ParamsAttr:$params,
                    OptionalAttr<F64Attr>:$voltage_scale,
                    OptionalAttr<DenseI64ArrayAttr>:$slices,
-                   OptionalAttr<DenseI64ArrayAttr>:$cores);
+                   OptionalAttr<DenseI64ArrayAttr>:$cores,
+                   OptionalAttr<DictionaryAttr>:$initial,
+                   OptionalAttr<Cajal_I64Attr>:$initial_seed);
   let extraClassDeclaration = [{
     int64_t getSize() { return getSpikes().getType().getSize(); }
   }];
