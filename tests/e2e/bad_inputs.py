@@ -94,6 +94,13 @@ check("image on another profile", ["run", good, "--steps", "10", "--profile", "l
       ["loihi1-board32", "loihi1"])
 
 check("model given to run", ["run", write("ok.mlir", net(GOOD)), "--steps", "5"], ["compile it first"])
+check("zero threads", ["run", good, "--steps", "5", "--threads", "0",
+                       "--spikes-out", os.path.join(WORK, "t.csv")],
+      ["--threads 0: a run needs at least 1 thread"],
+      [os.path.join(WORK, "t.csv")])
+check("threads on SystemC", ["run", good, "--steps", "5", "--threads", "2",
+                             "--engine", "systemc"],
+      ["--threads needs --engine golden"])
 check("float engine on an image", ["run", good, "--engine", "float", "--steps", "5"],
       ["good.cjimg", "unsupported input kind"])
 check("NIR model without --dt", ["compile", os.path.join(ROOT, "tests", "e2e", "nir", "data",

@@ -11,7 +11,9 @@ Run: each image runs on the golden model with every instruction set the build
 has (BUILT_ISAS, comma-separated: CAJAL_GOLDEN_ISA=generic, avx2, avx512); the
 spike files must be identical. An instruction set this CPU lacks is reported
 and left out; one the build has and the CPU has (by /proc/cpuinfo) but the run
-refuses is a failure, so the check cannot quietly shrink.
+refuses is a failure, so the check cannot quietly shrink. Then each runs
+with `--threads 2` and `--threads 4` (the golden model's step split among
+threads): the spikes must be the same again.
 """
 import os
 import random
@@ -26,6 +28,8 @@ NIR = os.path.join(ROOT, "tests", "e2e", "nir", "data")
 MODELS = [
     ("cuba", os.path.join(ROOT, "examples", "cuba.mlir"), [], None, 0),
     ("synfire", os.path.join(ROOT, "examples", "synfire.mlir"), [], None, 0),
+    ("microcircuit", os.path.join(ROOT, "examples", "microcircuit.mlir"), [],
+     None, 0),
     ("cnn", os.path.join(NIR, "cnn_sinabs.nir"), ["--dt", "1"], "input", 2 * 34 * 34),
     ("braille", os.path.join(NIR, "braille_noDelay_bias_zero.nir"), ["--dt", "1e-4"],
      "input", 12),
@@ -68,10 +72,13 @@ def write_input(name, node, size):
     return path
 
 
-def run(image, isa, spikes_in):
-    out = os.path.join(WORK, f"{os.path.basename(image)}.{isa}.csv")
-    env = dict(os.environ, CAJAL_GOLDEN_ISA=isa)
-    argv = [CAJAL, "run", image, "--steps", "1000", "--spikes-out", out, "--quiet"]
+def run(image, isa, spikes_in, threads=1):
+    out = os.path.join(WORK, f"{os.path.basename(image)}.{isa}.{threads}.csv")
+    env = dict(os.environ)
+    if isa:
+        env["CAJAL_GOLDEN_ISA"] = isa
+    argv = [CAJAL, "run", image, "--steps", "1000", "--spikes-out", out,
+            "--threads", str(threads), "--quiet"]
     if spikes_in:
         argv += ["--input", spikes_in]
     done = subprocess.run(argv, capture_output=True, text=True, env=env)
@@ -106,10 +113,16 @@ for name, model, extra, node, size in MODELS:
         elif spikes != reference:
             failures.append(f"{name}: CAJAL_GOLDEN_ISA={isa} spikes differ from "
                             f"{covered[0]}'s")
+    for threads in (2, 4):
+        spikes, error = run(image, None, spikes_in, threads)
+        if spikes != reference:
+            failures.append(f"{name}: --threads {threads} spikes differ from one "
+                            f"thread's {error}")
     if reference is not None and reference.count("\n") < 2:
         failures.append(f"{name}: no spikes in 1000 steps: the comparison shows nothing")
     print(f"ok: {name}: {len(first)}-byte image twice identical; spikes identical "
-          f"on {', '.join(covered)} ({reference.count(chr(10)) - 1} spikes)")
+          f"on {', '.join(covered)} and with 2 and 4 threads "
+          f"({reference.count(chr(10)) - 1} spikes)")
 
 if failures:
     print("\n".join("FAIL: " + f for f in failures))

@@ -86,6 +86,11 @@ cl::opt<std::string>
     traceOut("trace",
              cl::desc("Write a Chrome/Perfetto trace (--engine systemc)"),
              cl::sub(runCommand), cl::cat(category()));
+cl::opt<unsigned> threads(
+    "threads",
+    cl::desc("--engine golden: threads each step runs on (the results are "
+             "the same for any number)"),
+    cl::init(1), cl::sub(runCommand), cl::cat(category()));
 cl::opt<bool> quiet("quiet", cl::desc("Print nothing on success"),
                     cl::sub(runCommand), cl::cat(category()));
 cl::opt<unsigned> calibrateSteps(
@@ -181,6 +186,7 @@ int reportInterrupt(uint32_t stepsDone) {
 golden::ModelOptions validatedOnLoad() {
   golden::ModelOptions options;
   options.imageValidated = true;
+  options.threads = threads;
   return options;
 }
 
@@ -254,6 +260,11 @@ int runRun() {
   if (engine != Engine::SystemC &&
       (!powerOut.empty() || !vcdOut.empty() || !traceOut.empty()))
     return reportError("--power, --vcd and --trace need --engine systemc");
+  if (threads == 0)
+    return reportError("--threads 0: a run needs at least 1 thread");
+  if (engine != Engine::Golden && threads != 1)
+    return reportError("--threads needs --engine golden (the other engines "
+                       "run on one thread)");
   if (engine != Engine::Float && calibrateSteps > 0)
     return reportError("--calibrate-steps needs --engine float (for an "
                        "image: cajal compile --calibrate-steps)");

@@ -11,6 +11,7 @@
 //===----------------------------------------------------------------------===//
 #include "GoldenLoad.h"
 #include "UpdateKernels.h"
+#include "WorkerPool.h"
 
 namespace cajal::golden {
 
@@ -71,11 +72,50 @@ Result<GoldenModel> GoldenModel::create(const chip::Image &image,
   Loader::orderCompartments(m, cores, rows.placedPopulations, interpreted);
   Loader::setInitialState(m, image, interpreted);
   Loader::buildProgramGroups(m, image, profile, options, resolved, interpreted);
+  if (Status s = Loader::prepareThreads(m, options); !s)
+    return makeError(s.error());
   m.layout.wideWindows = m.wideOffset.size();
   m.layout.narrowWindows = m.narrowOffset.size();
   m.layout.singleSynapses = m.synapses.size();
   m.sourceSpiking.reserve(m.channelTargetBegin.size() - 1);
   return m;
+}
+
+Status GoldenModel::Loader::prepareThreads(GoldenModel &m,
+                                           const ModelOptions &options) {
+  if (options.threads == 0)
+    return makeError("threads: 0; a run needs at least 1");
+  const uint32_t threads = options.threads;
+  m.threadRings = threads;
+  if (threads == 1)
+    return Status::ok();
+  m.extraRings16.assign(threads - 1, std::vector<int16_t>(m.ring16.size(), 0));
+  m.extraRings32.assign(threads - 1, std::vector<int32_t>(m.ring32.size(), 0));
+  m.extraRings64.assign(threads - 1, std::vector<int64_t>(m.ring64.size(), 0));
+  // Thread t takes the runs up to where t + 1 shares of the compartments
+  // are updated.
+  uint64_t total = 0;
+  for (const UpdateRun &r : m.updateRuns)
+    total += r.end - r.begin;
+  m.runSplit.assign(1, 0);
+  uint64_t done = 0;
+  for (size_t k = 0; k < m.updateRuns.size(); ++k) {
+    done += m.updateRuns[k].end - m.updateRuns[k].begin;
+    while (m.runSplit.size() < threads &&
+           done * threads >= total * m.runSplit.size())
+      m.runSplit.push_back(k + 1);
+  }
+  while (m.runSplit.size() <= threads)
+    m.runSplit.push_back(m.updateRuns.size());
+  m.threadSpikes.assign(threads, {});
+  m.threadIdle.assign(threads, {});
+  for (uint32_t t = 1; t < threads; ++t) {
+    // Room for a whole vector past the last spike (the AVX-512 loop).
+    m.threadSpikes[t].assign(size_t(m.compartmentCount()) + 16, 0);
+    m.threadIdle[t].assign(m.idlePerCore.size(), 0);
+  }
+  m.pool = std::make_shared<detail::WorkerPool>(threads);
+  return Status::ok();
 }
 
 } // namespace cajal::golden

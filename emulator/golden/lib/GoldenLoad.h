@@ -55,6 +55,9 @@ struct GoldenModel::Loader {
   /// where the image gives none), once the update order is known.
   static void setInitialState(GoldenModel &m, const chip::Image &image,
                               const std::vector<uint8_t> &interpreted);
+  /// ModelOptions::threads: the workers, the rings of threads 1.., the
+  /// split of the update runs (by compartments), the threads' spike lists.
+  static Status prepareThreads(GoldenModel &m, const ModelOptions &options);
   static void permuteSenders(GoldenModel &m);
   static void orderCompartments(GoldenModel &m,
                                 const std::vector<UpdateRun> &cores,

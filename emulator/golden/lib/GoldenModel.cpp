@@ -30,6 +30,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "UpdateKernels.h"
+#include "WorkerPool.h"
 
 #include "cajal/Chip/Source.h"
 #include "cajal/Golden/GoldenModel.h"
@@ -81,7 +82,18 @@ GoldenModel::setExternalSpikes(std::vector<spikeio::SpikeRecord> spikes) {
   return Status::ok();
 }
 
-void GoldenModel::updateCompartments() {
+template <typename T> T *GoldenModel::ringOf(uint32_t t) {
+  if constexpr (sizeof(T) == 2)
+    return t == 0 ? ring16Start() : cacheLineStart(extraRings16[t - 1]);
+  else if constexpr (sizeof(T) == 4)
+    return t == 0 ? ring32Start() : cacheLineStart(extraRings32[t - 1]);
+  else
+    return t == 0 ? ring64.data() : extraRings64[t - 1].data();
+}
+
+uint32_t *GoldenModel::updateRunRange(size_t first, size_t last,
+                                      uint32_t *spikes, uint64_t *idleOut,
+                                      uint64_t &idle) {
   const size_t base = size_t(stepIndex % ringSlots) * ringStride;
   detail::UpdateArgs a{
       hot.u.data(),
@@ -112,9 +124,8 @@ void GoldenModel::updateCompartments() {
                                       : !ring32.empty() ? detail::Acc32
                                                         : detail::Acc64;
   const bool acc16 = acc == detail::Acc16;
-  uint64_t idle = 0;
-  uint32_t *spikes = spikingPositions.data();
-  for (const UpdateRun &r : updateRuns) {
+  for (size_t k = first; k < last; ++k) {
+    const UpdateRun &r = updateRuns[k];
     detail::UpdateCounts c;
     if (fused && r.lanes32 && acc != detail::Acc64) {
       a.spikeOut = spikes;
@@ -127,8 +138,37 @@ void GoldenModel::updateCompartments() {
         spikes = kernels->scan(hot.fired.data(), r.begin, r.end, spikes);
     }
     if (r.idle == detail::IdlePerRun)
-      idlePerCore[r.core] += c.idle;
+      idleOut[r.core] += c.idle;
     idle += c.idle;
+  }
+  return spikes;
+}
+
+void GoldenModel::updateCompartments() {
+  uint64_t idle = 0;
+  uint32_t *spikes = spikingPositions.data();
+  if (threadRings == 1) {
+    spikes =
+        updateRunRange(0, updateRuns.size(), spikes, idlePerCore.data(), idle);
+  } else {
+    // Thread t updates its stretch of runs, listing its spikes apart; they
+    // are appended in thread order, which is position order.
+    std::vector<uint64_t> idleOf(threadRings, 0);
+    std::vector<uint32_t> spikesOf(threadRings, 0);
+    pool->run([&](unsigned t) {
+      uint32_t *out = t == 0 ? spikingPositions.data() : threadSpikes[t].data();
+      uint64_t *idleOut = t == 0 ? idlePerCore.data() : threadIdle[t].data();
+      spikesOf[t] = uint32_t(updateRunRange(runSplit[t], runSplit[t + 1], out,
+                                            idleOut, idleOf[t]) -
+                             out);
+    });
+    spikes += spikesOf[0];
+    for (uint32_t t = 1; t < threadRings; ++t) {
+      std::copy_n(threadSpikes[t].data(), spikesOf[t], spikes);
+      spikes += spikesOf[t];
+    }
+    for (uint64_t i : idleOf)
+      idle += i;
   }
   if (!programGroups.empty()) {
     uint32_t *first = spikes;
@@ -143,6 +183,32 @@ void GoldenModel::updateCompartments() {
   totals.activeUpdates += compartmentCount() - idle;
   totals.idleUpdates += idle;
   totals.compartmentSpikes += spikeCount;
+}
+
+void GoldenModel::gatherRings() {
+  const size_t base = size_t(stepIndex % ringSlots) * ringStride;
+  const auto gather = [&](auto accumulator) {
+    using Acc = decltype(accumulator);
+    // Thread t adds up its share of the slot from every other ring.
+    pool->run([&](unsigned t) {
+      const size_t from = base + size_t(ringStride) * t / threadRings;
+      const size_t to = base + size_t(ringStride) * (t + 1) / threadRings;
+      Acc *sum = ringOf<Acc>(0);
+      for (uint32_t k = 1; k < threadRings; ++k) {
+        Acc *other = ringOf<Acc>(k);
+        for (size_t i = from; i < to; ++i) {
+          sum[i] = Acc(sum[i] + other[i]);
+          other[i] = 0;
+        }
+      }
+    });
+  };
+  if (!ring16.empty())
+    gather(int16_t{});
+  else if (!ring32.empty())
+    gather(int32_t{});
+  else
+    gather(int64_t{});
 }
 
 uint32_t GoldenModel::updatePrograms(uint32_t *&spikes) {
@@ -256,8 +322,8 @@ const emulator::Counters &GoldenModel::counters() const {
   return totals;
 }
 
-void GoldenModel::deliverRows64(size_t queued) {
-  int64_t *ring = ring64.data();
+void GoldenModel::deliverRows64(const uint32_t *events, size_t count,
+                                int64_t *ring) {
   const uint32_t ringSize = ringSlots * compartmentCount();
   const uint32_t base = (stepIndex % ringSlots) * compartmentCount();
   // Offsets at or past `split` wrap to the start of the ring.
@@ -267,8 +333,8 @@ void GoldenModel::deliverRows64(size_t queued) {
     for (; b != e; ++b)
       acc[b->offset - less] += b->weight;
   };
-  for (size_t k = 0; k < queued; ++k) {
-    const uint32_t r = rowEvents[k];
+  for (size_t k = 0; k < count; ++k) {
+    const uint32_t r = events[k];
     const FlatSynapse *b = synapses.data() + rowBegin[r];
     const FlatSynapse *e = synapses.data() + rowBegin[r + 1];
     const FlatSynapse *mid = e;
@@ -281,7 +347,7 @@ void GoldenModel::deliverRows64(size_t queued) {
 }
 
 template <typename Acc>
-void GoldenModel::deliverParts(size_t queued, Acc *ring,
+void GoldenModel::deliverParts(const uint32_t *events, size_t count, Acc *ring,
                                const detail::WideLanes<Acc> *wide,
                                const detail::NarrowLanes<Acc> *narrow) {
   const uint32_t ringSize = ringSlots * ringStride;
@@ -297,28 +363,40 @@ void GoldenModel::deliverParts(size_t queued, Acc *ring,
                                     base,
                                     ringSize - base};
   if constexpr (sizeof(Acc) == 2)
-    kernels->deliver16(a, rowEvents.data(), queued);
+    kernels->deliver16(a, events, count);
   else
-    kernels->deliver32(a, rowEvents.data(), queued);
+    kernels->deliver32(a, events, count);
 }
 
 void GoldenModel::deliverSpikes() {
   // Each sender spikes at most once per step: rowEvents has room for all
   // their rows.
   const size_t queued = queueSpikes();
-  if (!ring16.empty())
-    deliverParts(queued, ring16Start(), wideWeights16.data(),
-                 narrowWeights16.data());
-  else if (!ring32.empty())
-    deliverParts(queued, ring32Start(), wideWeights.data(),
-                 narrowWeights.data());
+  // Thread t delivers its share of the rows into ring t.
+  const auto deliver = [&](uint32_t t) {
+    const size_t from = queued * t / threadRings;
+    const size_t to = queued * (t + 1) / threadRings;
+    const uint32_t *events = rowEvents.data() + from;
+    if (!ring16.empty())
+      deliverParts(events, to - from, ringOf<int16_t>(t), wideWeights16.data(),
+                   narrowWeights16.data());
+    else if (!ring32.empty())
+      deliverParts(events, to - from, ringOf<int32_t>(t), wideWeights.data(),
+                   narrowWeights.data());
+    else
+      deliverRows64(events, to - from, ringOf<int64_t>(t));
+  };
+  if (threadRings == 1)
+    deliver(0);
   else
-    deliverRows64(queued);
+    pool->run([&](unsigned t) { deliver(t); });
 }
 
 void GoldenModel::step() {
   spikeCount = 0;
   sourceSpiking.clear();
+  if (threadRings > 1)
+    gatherRings();
   updateCompartments();
   emitSourceSpikes();
   deliverSpikes();
@@ -334,6 +412,8 @@ const std::vector<emulator::CoreCounters> &GoldenModel::coreCounters() const {
     for (uint32_t g = compBegin[c]; g < compBegin[c + 1]; ++g)
       cc.compartmentSpikes += senderSpikes[position[g]];
     cc.idleUpdates = idlePerCore[c];
+    for (uint32_t t = 1; t < threadRings; ++t)
+      cc.idleUpdates += threadIdle[t][c];
     if (!idlePerPosition.empty())
       for (uint32_t g = compBegin[c]; g < compBegin[c + 1]; ++g)
         cc.idleUpdates += idlePerPosition[position[g]];

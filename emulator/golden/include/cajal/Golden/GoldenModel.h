@@ -25,6 +25,7 @@
 #include "cajal/Golden/ProgramUpdate.h"
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -39,6 +40,7 @@ const char *isaName(Isa isa);
 namespace detail {
 struct KernelTable;
 struct FusedKernels;
+class WorkerPool;
 /// A synapse: offset = delay * N + target (N compartments); for a spike of
 /// step t it adds its weight to accumulator (t % S) * N + offset, less S * N
 /// when that is past the end of the ring.
@@ -112,6 +114,12 @@ struct ModelOptions {
   /// straight-line kernels; false runs them in the fused interpreter
   /// (tests compare the two; results are the same).
   bool programFastPaths = true;
+  /// Threads a step runs on (`cajal run --threads`; at least 1): the
+  /// update runs and the delivery of the step's spikes are split among
+  /// them, each thread delivering into an accumulator ring of its own,
+  /// which the next update adds up. Integer sums do not depend on their
+  /// order: every result is the same for any number of threads.
+  uint32_t threads = 1;
 };
 
 class GoldenModel {
@@ -141,6 +149,8 @@ public:
 
   /// Run step currentStep(): update, then deliver its spikes.
   void step();
+  /// Threads each step runs on (ModelOptions::threads).
+  uint32_t threadCount() const { return threadRings; }
   void run(uint32_t steps) {
     for (uint32_t i = 0; i < steps; ++i)
       step();
@@ -218,6 +228,14 @@ private:
   struct Loader;
   struct RowBuilder;
   void updateCompartments();
+  /// Runs updateRuns[first, last) with the step's accumulators; spikes go
+  /// to `spikes` (returned: past the last), idle counts of IdlePerRun runs
+  /// to `idleOut` (per core), their sum to `idle`.
+  uint32_t *updateRunRange(size_t first, size_t last, uint32_t *spikes,
+                           uint64_t *idleOut, uint64_t &idle);
+  /// With several threads: adds the other threads' rings' slot of this
+  /// step into ring 0 (and zeroes them).
+  void gatherRings();
   /// The program groups; returns their idle updates.
   uint32_t updatePrograms(uint32_t *&spikes);
   chip::CompartmentState programState(uint32_t position) const;
@@ -225,9 +243,9 @@ private:
   /// Lists the rows (parts) of this step's spikes in rowEvents, counts
   /// them; returns how many.
   size_t queueSpikes();
-  void deliverRows64(size_t queued);
+  void deliverRows64(const uint32_t *events, size_t count, int64_t *ring);
   template <typename Acc>
-  void deliverParts(size_t queued, Acc *ring,
+  void deliverParts(const uint32_t *events, size_t count, Acc *ring,
                     const detail::WideLanes<Acc> *wide,
                     const detail::NarrowLanes<Acc> *narrow);
   void deliverSpikes();
@@ -364,6 +382,20 @@ private:
   int32_t *ring32Start() { return cacheLineStart(ring32); }
   int16_t *ring16Start() { return cacheLineStart(ring16); }
   uint32_t ringSlots = 1;
+  /// Threads (ModelOptions::threads): ring t of thread t >= 1 is
+  /// extraRings16/32/64[t - 1], laid out as ring 0; runSplit[t] .. [t+1]
+  /// are thread t's update runs, writing spikes into threadSpikes[t] and
+  /// idle counts into threadIdle[t] (per core; counters add them).
+  uint32_t threadRings = 1;
+  std::shared_ptr<detail::WorkerPool> pool;
+  std::vector<std::vector<int16_t>> extraRings16;
+  std::vector<std::vector<int32_t>> extraRings32;
+  std::vector<std::vector<int64_t>> extraRings64;
+  std::vector<size_t> runSplit;
+  std::vector<std::vector<uint32_t>> threadSpikes;
+  std::vector<std::vector<uint64_t>> threadIdle;
+  /// Ring t's start (t = 0: ring16Start() etc.).
+  template <typename T> T *ringOf(uint32_t t);
   /// N, or with int32 accumulators N rounded up to 16 (so that slots start
   /// on 64-byte boundaries); accumulators past N only ever receive zero.
   uint32_t ringStride = 0;
