@@ -107,6 +107,8 @@ Status GoldenModel::Loader::prepareThreads(GoldenModel &m,
   }
   while (m.runSplit.size() <= threads)
     m.runSplit.push_back(m.updateRuns.size());
+  m.threadIdleCount.assign(threads, 0);
+  m.threadSpikeCount.assign(threads, 0);
   m.threadSpikes.assign(threads, {});
   m.threadIdle.assign(threads, {});
   for (uint32_t t = 1; t < threads; ++t) {

@@ -153,8 +153,9 @@ void GoldenModel::updateCompartments() {
   } else {
     // Thread t updates its stretch of runs, listing its spikes apart; they
     // are appended in thread order, which is position order.
-    std::vector<uint64_t> idleOf(threadRings, 0);
-    std::vector<uint32_t> spikesOf(threadRings, 0);
+    std::vector<uint64_t> &idleOf = threadIdleCount;
+    std::vector<uint32_t> &spikesOf = threadSpikeCount;
+    std::fill(idleOf.begin(), idleOf.end(), 0);
     pool->run([&](unsigned t) {
       uint32_t *out = t == 0 ? spikingPositions.data() : threadSpikes[t].data();
       uint64_t *idleOut = t == 0 ? idlePerCore.data() : threadIdle[t].data();

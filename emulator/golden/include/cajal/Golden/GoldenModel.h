@@ -394,6 +394,10 @@ private:
   std::vector<size_t> runSplit;
   std::vector<std::vector<uint32_t>> threadSpikes;
   std::vector<std::vector<uint64_t>> threadIdle;
+  /// Per thread, this step's idle updates and spikes (kept to avoid
+  /// allocating every step).
+  std::vector<uint64_t> threadIdleCount;
+  std::vector<uint32_t> threadSpikeCount;
   /// Ring t's start (t = 0: ring16Start() etc.).
   template <typename T> T *ringOf(uint32_t t);
   /// N, or with int32 accumulators N rounded up to 16 (so that slots start
