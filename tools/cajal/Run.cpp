@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 #include "Driver.h"
 #include "Model.h"
+#include "Processes.h"
 
 #include "cajal/Chip/Image.h"
 #include "cajal/Emulator/SpikeIO.h"
@@ -196,23 +197,29 @@ double secondsSince(std::chrono::steady_clock::time_point start) {
 }
 
 /// --engine golden and --engine reference: read the input, run and record
-/// with `runAndRecord`, print the summary.
+/// with `runAndRecord`, print the summary. In a group of processes, process
+/// 0 records and prints; an error in the run ends every process.
 template <typename Model>
-int runStepEngine(Model &model, const char *engineName,
+int runStepEngine(Model &model, const std::string &engineName,
                   Status (*runAndRecord)(Model &, uint32_t,
-                                         const emulator::RecordOptions &)) {
+                                         const emulator::RecordOptions &),
+                  ProcessGroup &processes) {
   if (Status s = readInput(model); !s)
     return reportError(s.error());
   std::vector<uint64_t> spikesPerPopulation;
   double writeSeconds = 0;
+  const bool first = processes.rank() == 0;
+  emulator::RecordOptions record =
+      first ? recordOptions(spikesPerPopulation, writeSeconds)
+            : emulator::RecordOptions();
   const auto start = std::chrono::steady_clock::now();
-  if (Status s = runAndRecord(model, steps,
-                              recordOptions(spikesPerPopulation, writeSeconds));
-      !s)
-    return reportError(s.error());
-  if (!quiet)
-    printSummary(model, engineName, spikesPerPopulation, secondsSince(start),
-                 writeSeconds);
+  if (Status s = runAndRecord(model, steps, record); !s) {
+    reportError(s.error());
+    processes.abort(1);
+  }
+  if (!quiet && first)
+    printSummary(model, engineName.c_str(), spikesPerPopulation,
+                 secondsSince(start), writeSeconds);
   return interrupted ? reportInterrupt(model.currentStep()) : 0;
 }
 
@@ -265,6 +272,17 @@ int runRun() {
   if (engine != Engine::Golden && threads != 1)
     return reportError("--threads needs --engine golden (the other engines "
                        "run on one thread)");
+  // Under mpirun: the golden model, split among the processes.
+  ProcessGroup processes;
+  const std::string group = "mpirun with " +
+                            std::to_string(processes.size()) + " processes";
+  if (processes.size() > 1 && engine != Engine::Golden)
+    return reportError(group +
+                       ": only --engine golden runs across processes (the "
+                       "other engines run in one)");
+  if (processes.size() > 1 && !probesOut.empty())
+    return reportError(group + ": --probes-out needs one process (the state "
+                               "of other processes' neurons is not gathered)");
   if (engine != Engine::Float && calibrateSteps > 0)
     return reportError("--calibrate-steps needs --engine float (for an "
                        "image: cajal compile --calibrate-steps)");
@@ -277,8 +295,11 @@ int runRun() {
                            quiet, calibrateSteps});
   }
   // From here on, Ctrl-C ends the run after the current step (a second one
-  // removes the temporaries and kills the process as usual).
-  installInterruptCleanup(onInterrupt);
+  // removes the temporaries and kills the process as usual). Under mpirun
+  // the launcher ends every process instead (a stop at one step would need
+  // every process to agree on it).
+  if (processes.size() == 1)
+    installInterruptCleanup(onInterrupt);
   chip::Profile profile;
   Result<chip::Image> image = loadImage(imagePath, profileName, profile);
   if (!image)
@@ -292,13 +313,27 @@ int runRun() {
         reference::ReferenceEngine::create(*image, profile, options);
     if (!model)
       return reportError(model.error());
-    return runStepEngine(*model, "reference engine", &reference::runAndRecord);
+    return runStepEngine(*model, "reference engine", &reference::runAndRecord,
+                         processes);
+  }
+  golden::ModelOptions options = validatedOnLoad();
+  MpiSpikeExchange exchange(processes);
+  if (processes.size() > 1) {
+    options.part = processes.rank();
+    options.parts = processes.size();
+    options.exchange = &exchange;
   }
   Result<golden::GoldenModel> model =
-      golden::GoldenModel::create(*image, profile, validatedOnLoad());
+      golden::GoldenModel::create(*image, profile, options);
   if (!model)
     return reportError(model.error());
-  return runStepEngine(*model, "golden model", &golden::runAndRecord);
+  return runStepEngine(*model,
+                       processes.size() > 1
+                           ? "golden model (" +
+                                 std::to_string(processes.size()) +
+                                 " processes)"
+                           : std::string("golden model"),
+                       &golden::runAndRecord, processes);
 }
 
 } // namespace cajal::driver

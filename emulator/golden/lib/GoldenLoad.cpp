@@ -13,6 +13,10 @@
 #include "UpdateKernels.h"
 #include "WorkerPool.h"
 
+#include <algorithm>
+#include <map>
+#include <string>
+
 namespace cajal::golden {
 
 const char *isaName(Isa isa) {
@@ -49,6 +53,8 @@ Result<GoldenModel> GoldenModel::create(const chip::Image &image,
     return makeError(s.error());
   const std::vector<UpdateRun> cores =
       Loader::layoutCompartments(m, image, options.wideArithmetic, interpreted);
+  if (Status s = Loader::assignPart(m, image, profile, options); !s)
+    return makeError(s.error());
   Loader::wireOutputs(m, image);
   Loader::wireSources(m, image);
   if (Status s = Loader::mapPopulations(m, image); !s)
@@ -79,6 +85,60 @@ Result<GoldenModel> GoldenModel::create(const chip::Image &image,
   m.layout.singleSynapses = m.synapses.size();
   m.sourceSpiking.reserve(m.channelTargetBegin.size() - 1);
   return m;
+}
+
+Status GoldenModel::Loader::assignPart(GoldenModel &m,
+                                       const chip::Image &image,
+                                       const chip::Profile &profile,
+                                       const ModelOptions &options) {
+  const uint32_t cores = uint32_t(image.cores.size());
+  m.ownedCompartments = m.compartmentCount();
+  if (options.parts == 0)
+    return makeError("parts: 0; a run has at least 1");
+  if (options.part >= options.parts)
+    return makeError("part " + std::to_string(options.part) + " of " +
+                     std::to_string(options.parts) +
+                     ": parts are numbered from 0");
+  if (options.parts == 1)
+    return Status::ok();
+  if (!options.exchange)
+    return makeError("parts: " + std::to_string(options.parts) +
+                     " needs a spike exchange");
+  m.spikeExchange = options.exchange;
+  // The work of each chip: its compartments and synapses.
+  std::map<uint32_t, uint64_t> chipWork;
+  std::vector<uint32_t> chipOfCore(cores);
+  for (uint32_t c = 0; c < cores; ++c) {
+    const chip::Core &core = image.cores[c];
+    chipOfCore[c] = profile.mesh.chipOf(core.x, core.y);
+    uint64_t work = core.compartments.size();
+    for (uint32_t a = m.axonBegin[c]; a < m.axonBegin[c + 1]; ++a)
+      work += m.axonSynapseCount[a];
+    chipWork[chipOfCore[c]] += work;
+  }
+  uint64_t total = 0;
+  for (const auto &[chip, work] : chipWork)
+    total += work;
+  // Chip ranges of about equal work: a chip goes to the part its middle
+  // falls in.
+  std::map<uint32_t, uint32_t> partOfChip;
+  uint64_t before = 0;
+  for (const auto &[chip, work] : chipWork) {
+    const uint64_t middle = before + work / 2;
+    partOfChip[chip] = total == 0 ? 0
+                                  : uint32_t(std::min<uint64_t>(
+                                        options.parts - 1,
+                                        middle * options.parts / total));
+    before += work;
+  }
+  m.coreOwned.assign(cores, 0);
+  m.ownedCompartments = 0;
+  for (uint32_t c = 0; c < cores; ++c)
+    if (partOfChip[chipOfCore[c]] == options.part) {
+      m.coreOwned[c] = 1;
+      m.ownedCompartments += m.compBegin[c + 1] - m.compBegin[c];
+    }
+  return Status::ok();
 }
 
 Status GoldenModel::Loader::prepareThreads(GoldenModel &m,

@@ -58,6 +58,11 @@ struct GoldenModel::Loader {
   /// ModelOptions::threads: the workers, the rings of threads 1.., the
   /// split of the update runs (by compartments), the threads' spike lists.
   static Status prepareThreads(GoldenModel &m, const ModelOptions &options);
+  /// ModelOptions::parts: which cores this part updates (after
+  /// layoutCompartments). Errors name the option and its value.
+  static Status assignPart(GoldenModel &m, const chip::Image &image,
+                           const chip::Profile &profile,
+                           const ModelOptions &options);
   static void permuteSenders(GoldenModel &m);
   static void orderCompartments(GoldenModel &m,
                                 const std::vector<UpdateRun> &cores,
@@ -97,6 +102,14 @@ struct GoldenModel::RowBuilder {
       for (uint32_t k = m.channelTargetBegin[ch];
            k < m.channelTargetBegin[ch + 1]; ++k)
         f(n + ch, m.channelTargets[k]);
+  }
+  /// The same for the axons of the cores this model updates
+  /// (ModelOptions::parts): the synapses it delivers.
+  template <typename F> void forEachDeliveredAxon(F f) const {
+    forEachSenderAxon([&](uint32_t k, uint32_t a) {
+      if (m.ownsCore(m.axonCore[a]))
+        f(k, a);
+    });
   }
   void countSenders();
   void layoutRows();

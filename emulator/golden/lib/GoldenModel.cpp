@@ -37,10 +37,13 @@
 
 #include <algorithm>
 #include <cstring>
+#include <cassert>
 #include <limits>
 #include <string>
 
 namespace cajal::golden {
+
+SpikeExchange::~SpikeExchange() = default;
 
 namespace {
 constexpr uint32_t none = std::numeric_limits<uint32_t>::max();
@@ -181,9 +184,22 @@ void GoldenModel::updateCompartments() {
       std::sort(spikingPositions.data(), spikes);
   }
   spikeCount = uint32_t(spikes - spikingPositions.data());
-  totals.activeUpdates += compartmentCount() - idle;
+  totals.activeUpdates += ownedCompartments - idle;
   totals.idleUpdates += idle;
-  totals.compartmentSpikes += spikeCount;
+}
+
+void GoldenModel::exchangeSpikes() {
+  exchanged.resize(spikeCount);
+  for (uint32_t k = 0; k < spikeCount; ++k)
+    exchanged[k] = atPosition[spikingPositions[k]];
+  spikeExchange->exchange(exchanged);
+  // SpikeExchange's contract: each compartment at most once.
+  assert(exchanged.size() <= compartmentCount());
+  // In position order, as the update lists them (lastSpikes relies on it).
+  for (size_t k = 0; k < exchanged.size(); ++k)
+    spikingPositions[k] = position[exchanged[k]];
+  spikeCount = uint32_t(exchanged.size());
+  std::sort(spikingPositions.begin(), spikingPositions.begin() + spikeCount);
 }
 
 void GoldenModel::gatherRings() {
@@ -399,6 +415,9 @@ void GoldenModel::step() {
   if (threadRings > 1)
     gatherRings();
   updateCompartments();
+  if (spikeExchange)
+    exchangeSpikes();
+  totals.compartmentSpikes += spikeCount;
   emitSourceSpikes();
   deliverSpikes();
   ++stepIndex;
@@ -418,8 +437,10 @@ const std::vector<emulator::CoreCounters> &GoldenModel::coreCounters() const {
     if (!idlePerPosition.empty())
       for (uint32_t g = compBegin[c]; g < compBegin[c + 1]; ++g)
         cc.idleUpdates += idlePerPosition[position[g]];
-    cc.activeUpdates = uint64_t(stepIndex) * (compBegin[c + 1] - compBegin[c]) -
-                       cc.idleUpdates;
+    if (ownsCore(c))
+      cc.activeUpdates =
+          uint64_t(stepIndex) * (compBegin[c + 1] - compBegin[c]) -
+          cc.idleUpdates;
   }
   auto arrive = [&](uint64_t spikes, uint32_t axon) {
     emulator::CoreCounters &cc = perCore[axonCore[axon]];

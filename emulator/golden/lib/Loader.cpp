@@ -250,6 +250,8 @@ void GoldenModel::Loader::orderCompartments(
     const uint32_t g = m.atPosition[i];
     if (interpreted[g])
       continue; // a program group's (buildProgramGroups)
+    if (!m.ownsCore(coreOf[g]))
+      continue; // another part's (ModelOptions::parts)
     const UpdateRun &core = cores[coreOf[g]];
     UpdateRun run{i, i + 1, core.core, bool(lanes32[g]), core.idle, true};
     if (inPlaced[g] && run.idle == detail::IdlePerRun)
@@ -420,6 +422,8 @@ void GoldenModel::Loader::buildProgramGroups(
   m.programLaneAt.assign(n, 0);
   std::map<uint32_t, uint32_t> groupOf; // program index -> group
   for (uint32_t c = 0; c < image.cores.size(); ++c) {
+    if (!m.ownsCore(c))
+      continue; // another part's (ModelOptions::parts)
     const chip::Core &core = image.cores[c];
     for (uint32_t l = 0; l < core.compartments.size(); ++l) {
       const uint32_t g = m.compBegin[c] + l;

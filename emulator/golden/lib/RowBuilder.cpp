@@ -64,11 +64,14 @@ void GoldenModel::RowBuilder::countSenders() {
   m.senderAxons.assign(senderCount, 0);
   m.senderSynapses.assign(senderCount, 0);
   m.senderSpikes.assign(senderCount, 0);
+  // The event counters count every axon; the rows hold the delivered ones.
   forEachSenderAxon([&](uint32_t k, uint32_t a) {
-    ++axonSenders[a];
-    axonOwner[a] = k;
     ++m.senderAxons[k];
     m.senderSynapses[k] += m.axonSynapseCount[a];
+  });
+  forEachDeliveredAxon([&](uint32_t k, uint32_t a) {
+    ++axonSenders[a];
+    axonOwner[a] = k;
   });
 }
 
@@ -100,7 +103,7 @@ void GoldenModel::RowBuilder::layoutRows() {
   std::vector<uint32_t> cursor(m.rowBegin.begin(),
                                m.rowBegin.begin() + senderCount);
   std::vector<uint32_t> rowCount(senderCount, 0);
-  forEachSenderAxon([&](uint32_t k, uint32_t a) {
+  forEachDeliveredAxon([&](uint32_t k, uint32_t a) {
     if (axonSenders[a] == 1) {
       axonStart[a] = cursor[k];
       cursor[k] += m.axonSynapseCount[a];
@@ -118,7 +121,7 @@ void GoldenModel::RowBuilder::layoutRows() {
   for (uint32_t k = 0; k < senderCount; ++k)
     if (privateSize[k] > 0)
       m.senderRows[fill[k]++] = k;
-  forEachSenderAxon([&](uint32_t k, uint32_t a) {
+  forEachDeliveredAxon([&](uint32_t k, uint32_t a) {
     if (axonSenders[a] > 1)
       m.senderRows[fill[k]++] = sharedRow[a];
   });
@@ -138,6 +141,8 @@ Status GoldenModel::RowBuilder::unpack() {
   uint32_t maxDelay = 1;
   std::vector<chip::Synapse> group;
   for (uint32_t c = 0; c < image.cores.size(); ++c) {
+    if (!m.ownsCore(c))
+      continue; // another part delivers into it (ModelOptions::parts)
     const chip::Core &core = image.cores[c];
     for (uint32_t a = 0; a < core.inputAxons.size(); ++a) {
       const chip::InputAxon &axon = core.inputAxons[a];

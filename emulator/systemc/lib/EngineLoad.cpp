@@ -110,8 +110,7 @@ Status SystemCEngine::Impl::mapPopulations(const chip::Image &image) {
 }
 
 uint32_t SystemCEngine::Impl::chipOf(uint32_t x, uint32_t y) const {
-  const chip::MeshShape &m = profile.mesh;
-  return x / m.tilesX + (y / m.tilesY) * m.chipsX;
+  return profile.mesh.chipOf(x, y);
 }
 
 /// Signals: "step" and "barrier" under chip; per core update, synapse,

@@ -85,6 +85,10 @@ struct MeshShape {
     const uint64_t n = uint64_t(chipsX) * chipsY;
     return n > UINT32_MAX ? UINT32_MAX : uint32_t(n);
   }
+  /// The chip (row-major in the chip grid) of the tile at mesh (x, y).
+  uint32_t chipOf(uint32_t x, uint32_t y) const {
+    return x / tilesX + (y / tilesY) * chipsX;
+  }
 };
 
 /// Time and energy per event (Davies 2018, Table 2 for loihi1).

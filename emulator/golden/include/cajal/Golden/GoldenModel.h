@@ -80,6 +80,18 @@ struct DeliveryLayout {
   uint64_t placedCompartments = 0;
 };
 
+/// Joins each step's spikes among the processes that run the parts of one
+/// image (ModelOptions::parts; `cajal run` under mpirun implements it with
+/// MPI).
+class SpikeExchange {
+public:
+  virtual ~SpikeExchange();
+  /// Called once per step by every part, after its update: `spikes` holds
+  /// the global compartment indices of this part's spikes; on return it
+  /// holds every part's spikes of the step, in any order.
+  virtual void exchange(std::vector<uint32_t> &spikes) = 0;
+};
+
 /// How GoldenModel::create builds the model.
 struct ModelOptions {
   /// Instruction set of the update loop. Unset: the one the environment
@@ -120,6 +132,16 @@ struct ModelOptions {
   /// which the next update adds up. Integer sums do not depend on their
   /// order: every result is the same for any number of threads.
   uint32_t threads = 1;
+  /// Run part `part` of `parts` (`mpirun -np N cajal run`): the chips of
+  /// the image are split into `parts` ranges of consecutive chips of about
+  /// equal work (compartments plus synapses), and this model updates only
+  /// the compartments of its chips and keeps only the synapses into them.
+  /// Every step it hands its spikes to `exchange` and delivers every part's
+  /// spikes into its own chips, so its spikes, and the state words and
+  /// counters of its cores, are those of the whole model; compartments of
+  /// other parts' cores are not updated (their state is their initial one).
+  uint32_t part = 0, parts = 1;
+  SpikeExchange *exchange = nullptr; ///< required when parts > 1
 };
 
 class GoldenModel {
@@ -151,6 +173,11 @@ public:
   void step();
   /// Threads each step runs on (ModelOptions::threads).
   uint32_t threadCount() const { return threadRings; }
+  /// Does this model update `core` (ModelOptions::parts: the cores of its
+  /// part's chips; with one part, every core)?
+  bool ownsCore(uint32_t core) const {
+    return coreOwned.empty() || coreOwned[core];
+  }
   void run(uint32_t steps) {
     for (uint32_t i = 0; i < steps; ++i)
       step();
@@ -204,11 +231,15 @@ public:
   uint32_t compartmentCount() const { return uint32_t(position.size()); }
 
   /// The axon and synaptic event counts are derived on demand from
-  /// per-sender spike counts (the step loop keeps only those).
+  /// per-sender spike counts (the step loop keeps only those). With
+  /// several parts, activeUpdates and idleUpdates count this part's
+  /// compartments (the parts' sum is the whole model's); the rest are the
+  /// whole model's.
   const emulator::Counters &counters() const;
   const DeliveryLayout &deliveryLayout() const { return layout; }
   /// Per core; derived on demand from per-sender spike counts (the step
-  /// loop keeps only those), valid until the next step.
+  /// loop keeps only those), valid until the next step. With several
+  /// parts, a core outside this part has no active or idle updates.
   const std::vector<emulator::CoreCounters> &coreCounters() const;
   /// Populations and sources of the image, by NodeTable id.
   const spikeio::NodeTable &nodes() const { return nodeTable; }
@@ -236,6 +267,9 @@ private:
   /// With several threads: adds the other threads' rings' slot of this
   /// step into ring 0 (and zeroes them).
   void gatherRings();
+  /// With several parts: replaces this part's spikes of the step with
+  /// every part's (ModelOptions::exchange).
+  void exchangeSpikes();
   /// The program groups; returns their idle updates.
   uint32_t updatePrograms(uint32_t *&spikes);
   chip::CompartmentState programState(uint32_t position) const;
@@ -400,6 +434,13 @@ private:
   std::vector<uint32_t> threadSpikeCount;
   /// Ring t's start (t = 0: ring16Start() etc.).
   template <typename T> T *ringOf(uint32_t t);
+  /// Parts (ModelOptions::parts): the cores this model updates (empty:
+  /// every core), how many compartments they have, the exchange and its
+  /// buffer of global compartment indices.
+  std::vector<uint8_t> coreOwned;
+  uint32_t ownedCompartments = 0;
+  SpikeExchange *spikeExchange = nullptr;
+  std::vector<uint32_t> exchanged;
   /// N, or with int32 accumulators N rounded up to 16 (so that slots start
   /// on 64-byte boundaries); accumulators past N only ever receive zero.
   uint32_t ringStride = 0;

@@ -1,0 +1,58 @@
+//===- Processes.h - `cajal run` across MPI processes -----------*- C++ -*-===//
+//
+// `mpirun -np N cajal run image --steps T ...` runs the golden model in N
+// processes: each builds part k of N of the model (golden::ModelOptions::
+// parts: a range of the image's chips), and every step the processes
+// exchange their spikes with two MPI collectives (the counts, then the
+// spikes). Process 0 writes every output file and the summary; the others
+// write nothing. docs/golden-model.md ("Processes") describes it.
+//
+//===----------------------------------------------------------------------===//
+#ifndef CAJAL_TOOLS_PROCESSES_H
+#define CAJAL_TOOLS_PROCESSES_H
+
+#include "cajal/Golden/GoldenModel.h"
+
+#include <cstdint>
+#include <vector>
+
+namespace cajal::driver {
+
+/// The processes a launcher started together (MPI_COMM_WORLD), or this
+/// process alone when no launcher started it.
+class ProcessGroup {
+public:
+  /// Joins the launcher's group (MPI_Init) when an MPI launcher (Open
+  /// MPI's or MPICH's mpirun, or a PMIx one) started this process.
+  ProcessGroup();
+  ~ProcessGroup(); ///< MPI_Finalize, when joined
+  ProcessGroup(const ProcessGroup &) = delete;
+  ProcessGroup &operator=(const ProcessGroup &) = delete;
+  uint32_t rank() const { return index; }
+  uint32_t size() const { return count; }
+  /// Ends every process of the group with exit code `code` (MPI_Abort):
+  /// after an error that the other processes do not see, which would
+  /// leave them waiting for this one's spikes.
+  [[noreturn]] void abort(int code);
+
+private:
+  bool joined = false;
+  uint32_t index = 0, count = 1;
+};
+
+/// Exchanges a step's spikes among the group's processes (MPI_Allgather of
+/// the counts, MPI_Allgatherv of the compartment indices).
+class MpiSpikeExchange final : public golden::SpikeExchange {
+public:
+  explicit MpiSpikeExchange(ProcessGroup &processes) : group(processes) {}
+  void exchange(std::vector<uint32_t> &spikes) override;
+
+private:
+  ProcessGroup &group;
+  std::vector<int> counts, displacements;
+  std::vector<uint32_t> all;
+};
+
+} // namespace cajal::driver
+
+#endif // CAJAL_TOOLS_PROCESSES_H
