@@ -274,8 +274,8 @@ int runRun() {
                        "run on one thread)");
   // Under mpirun: the golden model, split among the processes.
   ProcessGroup processes;
-  const std::string group = "mpirun with " +
-                            std::to_string(processes.size()) + " processes";
+  const std::string group =
+      "mpirun with " + std::to_string(processes.size()) + " processes";
   if (processes.size() > 1 && engine != Engine::Golden)
     return reportError(group +
                        ": only --engine golden runs across processes (the "
@@ -327,13 +327,12 @@ int runRun() {
       golden::GoldenModel::create(*image, profile, options);
   if (!model)
     return reportError(model.error());
-  return runStepEngine(*model,
-                       processes.size() > 1
-                           ? "golden model (" +
-                                 std::to_string(processes.size()) +
-                                 " processes)"
-                           : std::string("golden model"),
-                       &golden::runAndRecord, processes);
+  return runStepEngine(
+      *model,
+      processes.size() > 1
+          ? "golden model (" + std::to_string(processes.size()) + " processes)"
+          : std::string("golden model"),
+      &golden::runAndRecord, processes);
 }
 
 } // namespace cajal::driver

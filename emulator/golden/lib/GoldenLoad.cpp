@@ -87,8 +87,7 @@ Result<GoldenModel> GoldenModel::create(const chip::Image &image,
   return m;
 }
 
-Status GoldenModel::Loader::assignPart(GoldenModel &m,
-                                       const chip::Image &image,
+Status GoldenModel::Loader::assignPart(GoldenModel &m, const chip::Image &image,
                                        const chip::Profile &profile,
                                        const ModelOptions &options) {
   const uint32_t cores = uint32_t(image.cores.size());
@@ -125,10 +124,10 @@ Status GoldenModel::Loader::assignPart(GoldenModel &m,
   uint64_t before = 0;
   for (const auto &[chip, work] : chipWork) {
     const uint64_t middle = before + work / 2;
-    partOfChip[chip] = total == 0 ? 0
-                                  : uint32_t(std::min<uint64_t>(
-                                        options.parts - 1,
-                                        middle * options.parts / total));
+    partOfChip[chip] =
+        total == 0 ? 0
+                   : uint32_t(std::min<uint64_t>(
+                         options.parts - 1, middle * options.parts / total));
     before += work;
   }
   m.coreOwned.assign(cores, 0);

@@ -36,8 +36,8 @@
 #include "cajal/Golden/GoldenModel.h"
 
 #include <algorithm>
-#include <cstring>
 #include <cassert>
+#include <cstring>
 #include <limits>
 #include <string>
 

@@ -92,7 +92,7 @@ struct Run {
   std::vector<std::vector<int32_t>> state;   ///< per compartment
   emulator::Counters counters;
   std::vector<emulator::CoreCounters> cores;
-  std::vector<uint8_t> owned; ///< per core
+  std::vector<uint8_t> owned;  ///< per core
   std::vector<uint32_t> begin; ///< first compartment of each core, and end
   unsigned accumulatorBits = 0;
 };
@@ -180,10 +180,9 @@ void expectPartsAgree(const imagegen::RandomNetwork &net,
       ASSERT_EQ(part.cores.size(), cores) << where;
       for (uint32_t c = 0; c < cores; ++c) {
         const emulator::CoreCounters &x = part.cores[c], &y = one.cores[c];
-        EXPECT_EQ(std::tie(x.compartmentSpikes, x.axonEventsIn,
-                           x.synapticEvents),
-                  std::tie(y.compartmentSpikes, y.axonEventsIn,
-                           y.synapticEvents))
+        EXPECT_EQ(
+            std::tie(x.compartmentSpikes, x.axonEventsIn, x.synapticEvents),
+            std::tie(y.compartmentSpikes, y.axonEventsIn, y.synapticEvents))
             << where << ", core " << c;
         if (!part.owned[c])
           continue;
@@ -233,8 +232,7 @@ TEST(GoldenPartsTest, AnyPartCountGivesTheSameRunOnLifImages) {
     options.narrowAccumulators = seed % 3 != 1;
     options.wideArithmetic = seed % 3 == 2;
     options.threads = seed % 4 == 1 ? 2 : 1;
-    expectPartsAgree(net, profile, options, seed, spikes, widths,
-                     allPartsBusy);
+    expectPartsAgree(net, profile, options, seed, spikes, widths, allPartsBusy);
   }
   EXPECT_GT(spikes, 1000u);
   EXPECT_GT(allPartsBusy, 12u); // of 36 splits
