@@ -32,13 +32,23 @@ ENV = dict(os.environ,
            OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
            OMPI_MCA_btl_vader_single_copy_mechanism="none",
            OMPI_MCA_rmaps_base_oversubscribe="1")
+# In the sanitizer suite, processes under mpirun run without LeakSanitizer:
+# Open MPI's plugins leave allocations at MPI_Finalize whose frames no
+# longer resolve (<unknown module>), so no suppression can name them.
+# AddressSanitizer's other checks stay on, and GoldenPartsTest runs the same
+# split under LeakSanitizer in one process.
+MPI_ENV = dict(ENV)
+if "ASAN_OPTIONS" in MPI_ENV:
+    MPI_ENV["ASAN_OPTIONS"] += ":detect_leaks=0"
 failures = []
 
 
 def run(argv, processes=None):
+    env = ENV
     if processes is not None:
         argv = [MPIRUN, "--bind-to", "none", "-np", str(processes)] + argv
-    return subprocess.run(argv, capture_output=True, text=True, env=ENV, timeout=600)
+        env = MPI_ENV
+    return subprocess.run(argv, capture_output=True, text=True, env=env, timeout=600)
 
 
 def must(done, what):

@@ -211,7 +211,11 @@ void GoldenModel::RowBuilder::placeAccumulators() {
   const uint32_t rows = uint32_t(m.rowBegin.size() - 1);
   // A sample of the rows: their synapses into each population, as (row,
   // delay, neuron). Runs of adjacent accumulators in it measure an order.
-  const uint32_t every = std::max(1u, rows / 512);
+  // About 512 rows, fewer when that is more than about 2^16 synapses: the
+  // search below sorts a population's sample once per divisor of its size.
+  const uint64_t synapseCount = m.rowBegin.back();
+  const uint32_t every =
+      uint32_t(std::max<uint64_t>({1, rows / 512, synapseCount / 65536}));
   std::vector<std::vector<std::array<uint32_t, 3>>> sample(m.populationCount());
   for (uint32_t r = 0; r < rows; r += every)
     for (uint32_t i = m.rowBegin[r]; i < m.rowBegin[r + 1]; ++i) {
