@@ -9,7 +9,9 @@ every step, must write the spike file of a plain `cajal run`: the CSV byte for b
 every dataset of the HDF5 file, with the same event counts in its summary, printed once. The
 images: the microcircuit example and random images with an external input,
 compiled for tests/e2e/one-core-chips.json (one core per chip, so that a few
-cores span as many chips). Then what cannot run across processes is refused
+cores span as many chips). The activity is sparse (a few spikes per step),
+so the runs also set CAJAL_MPI_INLINE_SPIKES to 0 and 1, which send the
+spikes past the block in the second collective. Then what cannot run across processes is refused
 with its reason and no output file: another engine, state probes.
 """
 import os
@@ -43,11 +45,13 @@ if "ASAN_OPTIONS" in MPI_ENV:
 failures = []
 
 
-def run(argv, processes=None):
+def run(argv, processes=None, inline=None):
     env = ENV
     if processes is not None:
         argv = [MPIRUN, "--bind-to", "none", "-np", str(processes)] + argv
-        env = MPI_ENV
+        env = dict(MPI_ENV)
+    if inline is not None:
+        env["CAJAL_MPI_INLINE_SPIKES"] = inline
     return subprocess.run(argv, capture_output=True, text=True, env=env, timeout=600)
 
 
@@ -93,13 +97,16 @@ def compare(name, image, extra, steps):
     rows = csv.count(b"\n") - 1
     if rows < 50:
         failures.append(f"{name}: only {rows} spikes: too few to compare")
-    for processes, threads in ((1, 1), (2, 1), (4, 1), (2, 2)):
-        tag = f"{name}: {processes} processes, {threads} threads"
-        out = f"{base}.np{processes}.t{threads}"
+    # (processes, threads, spikes sent with the count: default 31; 0 sends
+    # every spike in the second collective, 1 mixes the two).
+    for processes, threads, inline in ((1, 1, None), (2, 1, None), (4, 1, None),
+                                       (2, 2, None), (2, 1, "0"), (4, 1, "1")):
+        tag = f"{name}: {processes} processes, {threads} threads, inline {inline}"
+        out = f"{base}.np{processes}.t{threads}.i{inline}"
         done = must(run(argv + ["--threads", str(threads), "--spikes-out", out + ".csv"],
-                        processes), tag)
+                        processes, inline), tag)
         must(run(argv + ["--threads", str(threads), "--spikes-out", out + ".h5", "--quiet"],
-                 processes), tag + ", HDF5")
+                 processes, inline), tag + ", HDF5")
         if read(out + ".csv") != csv:
             failures.append(f"{tag}: spike CSV differs from one process's")
         if hdf5_content(out + ".h5") != h5:
@@ -142,6 +149,11 @@ expect_refusal([CAJAL, "run", mc, "--steps", "10", "--profile", PROFILE, "--engi
 expect_refusal([CAJAL, "run", mc, "--steps", "10", "--profile", PROFILE, "--probes-out",
                 refused], 2, "mpirun with 2 processes: --probes-out needs one process",
                refused)
+done = run([CAJAL, "run", mc, "--steps", "10", "--profile", PROFILE, "--spikes-out",
+            refused], 2, "2000")
+if done.returncode == 0 or 'CAJAL_MPI_INLINE_SPIKES: "2000" is not a number of spikes ' \
+        'from 0 to 1023' not in done.stderr or os.path.exists(refused):
+    failures.append(f"CAJAL_MPI_INLINE_SPIKES=2000 not refused: {done.stderr.strip()}")
 
 if failures:
     sys.exit("FAIL:\n" + "\n".join(failures))

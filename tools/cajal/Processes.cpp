@@ -8,7 +8,9 @@
 #define MPICH_SKIP_MPICXX 1
 #include <mpi.h>
 
+#include <algorithm>
 #include <cstdlib>
+#include <string>
 
 namespace cajal::driver {
 namespace {
@@ -45,20 +47,52 @@ void ProcessGroup::abort(int code) {
   std::exit(code);
 }
 
-void MpiSpikeExchange::exchange(std::vector<uint32_t> &spikes) {
-  const int size = int(group.size());
-  counts.resize(size_t(size));
-  displacements.resize(size_t(size));
-  int mine = int(spikes.size());
-  MPI_Allgather(&mine, 1, MPI_INT, counts.data(), 1, MPI_INT, MPI_COMM_WORLD);
-  int total = 0;
-  for (int r = 0; r < size; ++r) {
-    displacements[size_t(r)] = total;
-    total += counts[size_t(r)];
+Result<MpiSpikeExchange> MpiSpikeExchange::create(ProcessGroup &processes) {
+  size_t inlineSpikes = 31;
+  if (const char *env = std::getenv("CAJAL_MPI_INLINE_SPIKES"); env && *env) {
+    char *end = nullptr;
+    const unsigned long long n = std::strtoull(env, &end, 10);
+    if (*end != 0 || *env == '-' || n > 1023)
+      return makeError(std::string("CAJAL_MPI_INLINE_SPIKES: \"") + env +
+                       "\" is not a number of spikes from 0 to 1023");
+    inlineSpikes = size_t(n);
   }
-  all.resize(size_t(total));
-  MPI_Allgatherv(spikes.data(), mine, MPI_UINT32_T, all.data(), counts.data(),
-                 displacements.data(), MPI_UINT32_T, MPI_COMM_WORLD);
+  return MpiSpikeExchange(processes, inlineSpikes);
+}
+
+void MpiSpikeExchange::exchange(std::vector<uint32_t> &spikes) {
+  // One MPI_Allgather of a fixed block per process: its count and up to
+  // kInline spikes (a step of sparse activity needs nothing else); then,
+  // only when some process had more, MPI_Allgatherv of the rest. Every
+  // process sees every count, so all take the same branch.
+  const size_t size = group.size();
+  block.assign(kInline + 1, 0);
+  const size_t mine = spikes.size();
+  block[0] = uint32_t(mine);
+  std::copy_n(spikes.begin(), std::min(mine, kInline), block.begin() + 1);
+  blocks.resize(size * (kInline + 1));
+  MPI_Allgather(block.data(), int(kInline + 1), MPI_UINT32_T, blocks.data(),
+                int(kInline + 1), MPI_UINT32_T, MPI_COMM_WORLD);
+  all.clear();
+  counts.assign(size, 0);
+  displacements.assign(size, 0);
+  size_t rest = 0;
+  for (size_t r = 0; r < size; ++r) {
+    const uint32_t *b = blocks.data() + r * (kInline + 1);
+    const size_t n = b[0];
+    all.insert(all.end(), b + 1, b + 1 + std::min<size_t>(n, kInline));
+    counts[r] = int(n > kInline ? n - kInline : 0);
+    displacements[r] = int(rest);
+    rest += size_t(counts[r]);
+  }
+  if (rest > 0) {
+    const size_t inlined = all.size();
+    all.resize(inlined + rest);
+    MPI_Allgatherv(mine > kInline ? spikes.data() + kInline : nullptr,
+                   counts[group.rank()], MPI_UINT32_T, all.data() + inlined,
+                   counts.data(), displacements.data(), MPI_UINT32_T,
+                   MPI_COMM_WORLD);
+  }
   spikes.swap(all);
 }
 

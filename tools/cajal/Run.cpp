@@ -317,11 +317,13 @@ int runRun() {
                          processes);
   }
   golden::ModelOptions options = validatedOnLoad();
-  MpiSpikeExchange exchange(processes);
+  Result<MpiSpikeExchange> exchange = MpiSpikeExchange::create(processes);
+  if (!exchange)
+    return reportError(exchange.error());
   if (processes.size() > 1) {
     options.part = processes.rank();
     options.parts = processes.size();
-    options.exchange = &exchange;
+    options.exchange = &*exchange;
   }
   Result<golden::GoldenModel> model =
       golden::GoldenModel::create(*image, profile, options);
