@@ -1,7 +1,10 @@
 //===- ImageRead.cpp - Chip-image binary file: read and check -------------===//
 //
-// Reading happens in four passes over the file held in memory, each with its
-// own error kind, so that a user learns what is wrong with the file:
+// Reading happens in four passes over the file, each with its own error
+// kind, so that a user learns what is wrong with the file. A file is read in
+// pieces (a megabyte at a time for the checksum, then one section body at a
+// time for the decode), never whole: the peak is the decoded image and its
+// largest section, not the file beside it.
 //   1. preamble: too short (truncated), wrong magic, unsupported version;
 //   2. section walk (after 3 when the file ends with END): tag and length of
 //   every section up to END; a section
@@ -21,6 +24,7 @@
 
 #include "cajal/Chip/Image.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -52,11 +56,20 @@ struct SectionRef {
   uint64_t length = 0;
 };
 
-/// A bounds-checked little-endian reader over one section body.
+/// Bytes of the file from offset `base` on: a section body read for the
+/// decode, or the whole file when it is in memory (base 0).
+struct Piece {
+  const std::string *bytes = nullptr;
+  size_t base = 0;
+};
+
+/// A bounds-checked little-endian reader over one section body; offsets (in
+/// messages too) are the file's.
 class Cursor {
 public:
-  Cursor(const std::string &bytes, const SectionRef &s, std::string label)
-      : b(bytes), pos(s.body), end(s.body + s.length), name(std::move(label)) {}
+  Cursor(Piece piece, const SectionRef &s, std::string label)
+      : b(*piece.bytes), base(piece.base), pos(s.body), end(s.body + s.length),
+        name(std::move(label)) {}
 
   bool ok() const { return err.empty(); }
   const std::string &error() const { return err; }
@@ -65,7 +78,7 @@ public:
   uint64_t uN(int n) {
     if (!need(n, "a field"))
       return 0;
-    const uint64_t v = readLE(b, pos, n);
+    const uint64_t v = readLE(b, pos - base, n);
     pos += n;
     return v;
   }
@@ -86,7 +99,7 @@ public:
     const uint32_t n = count(1, what);
     if (!ok())
       return {};
-    std::string s = b.substr(pos, n);
+    std::string s = b.substr(pos - base, n);
     pos += n;
     return s;
   }
@@ -106,7 +119,7 @@ private:
     return true;
   }
   const std::string &b;
-  size_t pos, end;
+  size_t base, pos, end;
   std::string name;
   std::string err;
 };
@@ -280,30 +293,77 @@ void decodePopulations(Cursor &c, std::vector<Population> &pops) {
   }
 }
 
-Result<std::string> slurp(const std::string &path) {
-  std::ifstream in(path, std::ios::binary | std::ios::ate);
-  if (!in)
-    return makeError(path + ": cannot open image: " + std::strerror(errno));
-  // One read of the whole file where its size is known (a byte-wise
-  // iterator costs seconds at hundreds of MB); a stream without a size is
-  // read to its end.
-  const std::streamoff size = in.tellg();
-  std::string bytes;
-  if (size >= 0 && in.seekg(0)) {
-    bytes.resize(size_t(size));
-    in.read(bytes.data(), size);
-    if (in.gcount() != size)
-      return makeError(path + ": read error");
-    return bytes;
+/// The bytes of an image: a file read in pieces, or a file in memory.
+class ByteSource {
+public:
+  virtual ~ByteSource() = default;
+  virtual uint64_t size() const = 0;
+  /// Bytes [at, at + n) into `out` (at + n <= size()).
+  virtual Status read(uint64_t at, size_t n, std::string &out) = 0;
+  /// Bytes [at, at + n) as a piece; `buffer` may hold them.
+  virtual Result<Piece> piece(uint64_t at, size_t n, std::string &buffer) = 0;
+  /// The bytes [at, at + n) as a string (small reads: headers, fields).
+  Result<std::string> get(uint64_t at, size_t n) {
+    std::string out;
+    if (Status s = read(at, n, out); !s)
+      return Error{s.error()};
+    return out;
   }
-  in.clear();
-  in.seekg(0);
-  bytes.assign(std::istreambuf_iterator<char>(in),
-               std::istreambuf_iterator<char>());
-  if (in.bad())
-    return makeError(path + ": read error");
-  return bytes;
-}
+};
+
+class MemorySource final : public ByteSource {
+public:
+  explicit MemorySource(const std::string &bytes) : b(bytes) {}
+  uint64_t size() const override { return b.size(); }
+  Status read(uint64_t at, size_t n, std::string &out) override {
+    out.assign(b, size_t(at), n);
+    return Status::ok();
+  }
+  Result<Piece> piece(uint64_t, size_t, std::string &) override {
+    return Piece{&b, 0};
+  }
+
+private:
+  const std::string &b;
+};
+
+class FileSource final : public ByteSource {
+public:
+  static Result<FileSource> open(const std::string &path) {
+    FileSource f(path);
+    if (!f.in)
+      return makeError(path + ": cannot open image: " + std::strerror(errno));
+    f.in.seekg(0, std::ios::end);
+    const std::streamoff end = f.in.tellg();
+    if (end < 0)
+      return makeError(path + ": cannot open image: not a regular file");
+    f.bytes = uint64_t(end);
+    return f;
+  }
+  uint64_t size() const override { return bytes; }
+  Status read(uint64_t at, size_t n, std::string &out) override {
+    out.resize(n);
+    in.clear();
+    in.seekg(std::streamoff(at));
+    in.read(out.data(), std::streamsize(n));
+    if (uint64_t(in.gcount()) != n)
+      return makeError(path + ": read error at offset " +
+                       std::to_string(at + uint64_t(in.gcount())));
+    return Status::ok();
+  }
+  Result<Piece> piece(uint64_t at, size_t n, std::string &buffer) override {
+    if (Status s = read(at, n, buffer); !s)
+      return Error{s.error()};
+    return Piece{&buffer, size_t(at)};
+  }
+
+private:
+  explicit FileSource(const std::string &file)
+      : path(file), in(file, std::ios::binary) {}
+  std::string path;
+  std::ifstream in;
+  uint64_t bytes = 0;
+};
 
 Status checkPreamble(const std::string &path, const std::string &b) {
   if (b.size() < sizeof kMagic)
@@ -344,34 +404,38 @@ std::string sectionName(const std::string &tag, size_t coreIndex) {
 
 /// Pass 2: the section headers, up to and including END.
 Result<std::vector<SectionRef>> walkSections(const std::string &path,
-                                             const std::string &b) {
+                                             ByteSource &src) {
   std::vector<SectionRef> sections;
+  const uint64_t size = src.size();
   size_t pos = kPreambleBytes, cores = 0;
   std::string after = "the preamble";
   while (true) {
-    if (pos == b.size())
+    if (pos == size)
       return makeError(path + ": truncated at offset " + str(pos) +
                        ": file ends after " + after +
                        ", before the END section");
-    if (b.size() - pos < kSectionHeaderBytes)
-      return makeError(path + ": truncated at offset " + str(b.size()) +
+    if (size - pos < kSectionHeaderBytes)
+      return makeError(path + ": truncated at offset " + str(size) +
                        ": file ends inside a section header (at offset " +
                        str(pos) + ", after " + after + ")");
+    Result<std::string> header = src.get(pos, kSectionHeaderBytes);
+    if (!header)
+      return header.takeError();
     SectionRef s;
-    s.tag = b.substr(pos, 4);
+    s.tag = header->substr(0, 4);
     s.offset = pos;
-    s.length = readLE(b, pos + 4, 8);
+    s.length = readLE(*header, 4, 8);
     s.body = pos + kSectionHeaderBytes;
     if (!knownTag(s.tag))
       return makeError(path + ": corrupt section header at offset " + str(pos) +
                        " (after " + after +
                        "): unknown tag; the file is damaged");
     const std::string name = sectionName(s.tag, cores);
-    if (s.length > b.size() - s.body)
-      return makeError(path + ": truncated at offset " + str(b.size()) + ": " +
+    if (s.length > size - s.body)
+      return makeError(path + ": truncated at offset " + str(size) + ": " +
                        name + " at offset " + str(pos) + " needs " +
                        str(s.length) + " body bytes, only " +
-                       str(b.size() - s.body) + " remain");
+                       str(size - s.body) + " remain");
     sections.push_back(s);
     cores += s.tag == "CORE";
     pos = s.body + s.length;
@@ -379,39 +443,49 @@ Result<std::vector<SectionRef>> walkSections(const std::string &path,
     if (s.tag == "END ")
       break;
   }
-  if (pos != b.size())
-    return makeError(path + ": " + str(b.size() - pos) +
+  if (pos != size)
+    return makeError(path + ": " + str(size - pos) +
                      " unexpected bytes after the END section at offset " +
                      str(pos));
   return sections;
 }
 
 /// FNV-1a 64 of the bytes before the END section at `endOffset`, compared
-/// with the value stored in its body.
-Status checkChecksum(const std::string &path, const std::string &b,
-                     size_t endOffset) {
+/// with the value stored in its body; read a megabyte at a time.
+Status checkChecksum(const std::string &path, ByteSource &src,
+                     uint64_t endOffset) {
   uint64_t h = kFnvOffset;
-  for (size_t i = 0; i < endOffset; ++i) {
-    h ^= uint8_t(b[i]);
-    h *= kFnvPrime;
+  constexpr uint64_t chunk = 1 << 20;
+  std::string bytes;
+  for (uint64_t at = 0; at < endOffset; at += chunk) {
+    if (Status s = src.read(at, size_t(std::min(chunk, endOffset - at)), bytes);
+        !s)
+      return s;
+    for (const char c : bytes) {
+      h ^= uint8_t(c);
+      h *= kFnvPrime;
+    }
   }
-  const uint64_t stored = readLE(b, endOffset + kSectionHeaderBytes, 8);
-  if (h != stored)
+  Result<std::string> stored = src.get(endOffset + kSectionHeaderBytes, 8);
+  if (!stored)
+    return Status(stored.takeError());
+  const uint64_t value = readLE(*stored, 0, 8);
+  if (h != value)
     return makeError(path + ": checksum mismatch: stored " +
-                     fingerprintHex(stored) + ", computed " +
-                     fingerprintHex(h) + " (the file is damaged)");
+                     fingerprintHex(value) + ", computed " + fingerprintHex(h) +
+                     " (the file is damaged)");
   return Status::ok();
 }
 
 /// Does the file end with a whole END section? A writer always ends with
 /// one, so a file that does was not cut short: any damage inside it, even
 /// to a section length, is a checksum error rather than a truncation.
-bool hasEndSection(const std::string &b) {
+bool hasEndSection(ByteSource &src) {
   const size_t endBytes = kSectionHeaderBytes + 8;
-  if (b.size() < kPreambleBytes + endBytes)
+  if (src.size() < kPreambleBytes + endBytes)
     return false;
-  const size_t at = b.size() - endBytes;
-  return b.compare(at, 4, "END ") == 0 && readLE(b, at + 4, 8) == 8;
+  Result<std::string> end = src.get(src.size() - endBytes, kSectionHeaderBytes);
+  return end && end->compare(0, 4, "END ") == 0 && readLE(*end, 4, 8) == 8;
 }
 
 /// HEAD holds a fingerprint, a profile name and a core count; a body longer
@@ -429,8 +503,13 @@ Status decodeHead(const std::string &path, Cursor &head, ImageHeader &out) {
 }
 
 /// Pass 4: the section order and bodies.
-Status decode(const std::string &path, const std::string &b,
+Status decode(const std::string &path, ByteSource &src,
               const std::vector<SectionRef> &sections, Image &image) {
+  // One section's body at a time (a file in memory lends its own bytes).
+  std::string buffer;
+  auto body = [&](size_t i) {
+    return src.piece(sections[i].body, size_t(sections[i].length), buffer);
+  };
   auto expect = [&](size_t i, const char *tag) -> Status {
     if (i >= sections.size() || sections[i].tag != tag)
       return makeError(
@@ -446,7 +525,10 @@ Status decode(const std::string &path, const std::string &b,
   };
   if (Status s = expect(0, "HEAD"); !s)
     return s;
-  Cursor head(b, sections[0], "section HEAD");
+  Result<Piece> headBody = body(0);
+  if (!headBody)
+    return Status(headBody.takeError());
+  Cursor head(*headBody, sections[0], "section HEAD");
   ImageHeader header;
   if (Status s = decodeHead(path, head, header); !s)
     return s;
@@ -461,26 +543,38 @@ Status decode(const std::string &path, const std::string &b,
   for (uint32_t i = 0; i < coreCount; ++i) {
     if (Status s = expect(1 + i, "CORE"); !s)
       return s;
-    Cursor c(b, sections[1 + i], "section CORE #" + str(i));
+    Result<Piece> coreBody = body(1 + i);
+    if (!coreBody)
+      return Status(coreBody.takeError());
+    Cursor c(*coreBody, sections[1 + i], "section CORE #" + str(i));
     decodeCore(c, image.cores[i]);
     if (Status s = finishCursor(c); !s)
       return s;
   }
   if (Status s = expect(1 + coreCount, "SRCS"); !s)
     return s;
-  Cursor src(b, sections[1 + coreCount], "section SRCS");
-  decodeSources(src, image.sources);
-  if (Status s = finishCursor(src); !s)
+  Result<Piece> sourcesBody = body(1 + coreCount);
+  if (!sourcesBody)
+    return Status(sourcesBody.takeError());
+  Cursor sourcesCursor(*sourcesBody, sections[1 + coreCount], "section SRCS");
+  decodeSources(sourcesCursor, image.sources);
+  if (Status s = finishCursor(sourcesCursor); !s)
     return s;
   if (Status s = expect(2 + coreCount, "PRGS"); !s)
     return s;
-  Cursor prg(b, sections[2 + coreCount], "section PRGS");
+  Result<Piece> prgBody = body(2 + coreCount);
+  if (!prgBody)
+    return Status(prgBody.takeError());
+  Cursor prg(*prgBody, sections[2 + coreCount], "section PRGS");
   decodePrograms(prg, image.programs);
   if (Status s = finishCursor(prg); !s)
     return s;
   if (Status s = expect(3 + coreCount, "POPS"); !s)
     return s;
-  Cursor pop(b, sections[3 + coreCount], "section POPS");
+  Result<Piece> popBody = body(3 + coreCount);
+  if (!popBody)
+    return Status(popBody.takeError());
+  Cursor pop(*popBody, sections[3 + coreCount], "section POPS");
   decodePopulations(pop, image.populations);
   return finishCursor(pop);
 }
@@ -523,41 +617,54 @@ Result<ImageHeader> readImageHeader(const std::string &path) {
                      ": section HEAD at offset " + str(head.offset) +
                      " needs " + str(head.length) + " body bytes, only " +
                      str(got) + " remain");
-  Cursor c(b, head, "section HEAD");
+  Cursor c(Piece{&b, 0}, head, "section HEAD");
   ImageHeader header;
   if (Status s = decodeHead(path, c, header); !s)
     return Error{s.error()};
   return header;
 }
 
-Result<Image> readImageUnchecked(const std::string &path) {
-  Result<std::string> bytes = slurp(path);
-  if (!bytes)
-    return bytes.takeError();
-  return parseImageUnchecked(*bytes, path);
-}
-
-Result<Image> parseImageUnchecked(const std::string &b,
-                                  const std::string &path) {
-  if (Status s = checkPreamble(path, b); !s)
+namespace {
+Result<Image> parse(ByteSource &src, const std::string &path) {
+  Result<std::string> preamble =
+      src.get(0, size_t(std::min<uint64_t>(src.size(), kPreambleBytes)));
+  if (!preamble)
+    return preamble.takeError();
+  if (Status s = checkPreamble(path, *preamble); !s)
     return Error{s.error()};
-  if (hasEndSection(b))
-    if (Status s = checkChecksum(path, b, b.size() - kSectionHeaderBytes - 8);
+  const bool ended = hasEndSection(src);
+  if (ended)
+    if (Status s =
+            checkChecksum(path, src, src.size() - kSectionHeaderBytes - 8);
         !s)
       return Error{s.error()};
-  Result<std::vector<SectionRef>> sections = walkSections(path, b);
+  Result<std::vector<SectionRef>> sections = walkSections(path, src);
   if (!sections)
     return sections.takeError();
-  if (!hasEndSection(b))
+  if (!ended)
     return makeError(path + ": END section at offset " +
                      str(sections->back().offset) + " has " +
                      str(sections->back().length) + " body bytes, expected 8");
   Image image;
-  if (Status s = decode(path, b, *sections, image); !s)
+  if (Status s = decode(path, src, *sections, image); !s)
     return Error{s.error()};
   if (Status s = validateStructure(image); !s)
     return makeError(path + ": " + s.error());
   return image;
+}
+} // namespace
+
+Result<Image> readImageUnchecked(const std::string &path) {
+  Result<FileSource> file = FileSource::open(path);
+  if (!file)
+    return file.takeError();
+  return parse(*file, path);
+}
+
+Result<Image> parseImageUnchecked(const std::string &b,
+                                  const std::string &path) {
+  MemorySource memory(b);
+  return parse(memory, path);
 }
 
 Result<Image> readImage(const std::string &path, const Profile &profile) {
