@@ -539,44 +539,34 @@ Status decode(const std::string &path, ByteSource &src,
     return makeError(path + ": malformed image: HEAD announces " +
                      str(coreCount) + " cores, the file has " +
                      str(sections.size()) + " sections");
+  // Section i must be `tag`; its body is decoded by `decodeBody(cursor)`.
+  const auto section = [&](size_t i, const char *tag, const std::string &name,
+                           auto decodeBody) -> Status {
+    if (Status s = expect(i, tag); !s)
+      return s;
+    Result<Piece> piece = body(i);
+    if (!piece)
+      return Status(piece.takeError());
+    Cursor c(*piece, sections[i], name);
+    decodeBody(c);
+    return finishCursor(c);
+  };
   image.cores.resize(coreCount);
-  for (uint32_t i = 0; i < coreCount; ++i) {
-    if (Status s = expect(1 + i, "CORE"); !s)
+  for (uint32_t i = 0; i < coreCount; ++i)
+    if (Status s = section(1 + i, "CORE", "section CORE #" + str(i),
+                           [&](Cursor &c) { decodeCore(c, image.cores[i]); });
+        !s)
       return s;
-    Result<Piece> coreBody = body(1 + i);
-    if (!coreBody)
-      return Status(coreBody.takeError());
-    Cursor c(*coreBody, sections[1 + i], "section CORE #" + str(i));
-    decodeCore(c, image.cores[i]);
-    if (Status s = finishCursor(c); !s)
-      return s;
-  }
-  if (Status s = expect(1 + coreCount, "SRCS"); !s)
+  if (Status s = section(1 + coreCount, "SRCS", "section SRCS",
+                         [&](Cursor &c) { decodeSources(c, image.sources); });
+      !s)
     return s;
-  Result<Piece> sourcesBody = body(1 + coreCount);
-  if (!sourcesBody)
-    return Status(sourcesBody.takeError());
-  Cursor sourcesCursor(*sourcesBody, sections[1 + coreCount], "section SRCS");
-  decodeSources(sourcesCursor, image.sources);
-  if (Status s = finishCursor(sourcesCursor); !s)
+  if (Status s = section(2 + coreCount, "PRGS", "section PRGS",
+                         [&](Cursor &c) { decodePrograms(c, image.programs); });
+      !s)
     return s;
-  if (Status s = expect(2 + coreCount, "PRGS"); !s)
-    return s;
-  Result<Piece> prgBody = body(2 + coreCount);
-  if (!prgBody)
-    return Status(prgBody.takeError());
-  Cursor prg(*prgBody, sections[2 + coreCount], "section PRGS");
-  decodePrograms(prg, image.programs);
-  if (Status s = finishCursor(prg); !s)
-    return s;
-  if (Status s = expect(3 + coreCount, "POPS"); !s)
-    return s;
-  Result<Piece> popBody = body(3 + coreCount);
-  if (!popBody)
-    return Status(popBody.takeError());
-  Cursor pop(*popBody, sections[3 + coreCount], "section POPS");
-  decodePopulations(pop, image.populations);
-  return finishCursor(pop);
+  return section(3 + coreCount, "POPS", "section POPS",
+                 [&](Cursor &c) { decodePopulations(c, image.populations); });
 }
 
 } // namespace

@@ -13,6 +13,7 @@
 
 #include "cajal/Golden/GoldenModel.h"
 #include "cajal/ImageGen/RandomImage.h"
+#include "cajal/TestSupport/GoldenRecord.h"
 #include "cajal/TestSupport/Profiles.h"
 #include "cajal/TestSupport/RandomRuns.h"
 
@@ -87,39 +88,11 @@ private:
   uint32_t part;
 };
 
-struct Run {
-  std::vector<std::vector<uint32_t>> spikes; ///< per step
-  std::vector<std::vector<int32_t>> state;   ///< per compartment
-  emulator::Counters counters;
-  std::vector<emulator::CoreCounters> cores;
-  std::vector<uint8_t> owned;  ///< per core
-  std::vector<uint32_t> begin; ///< first compartment of each core, and end
-  unsigned accumulatorBits = 0;
-};
+using Run = test::GoldenRecord;
 
 Run run(const imagegen::RandomNetwork &net, const chip::Profile &profile,
         const golden::ModelOptions &options) {
-  Result<golden::GoldenModel> m =
-      golden::GoldenModel::create(net.image, profile, options);
-  EXPECT_TRUE(bool(m)) << m.error();
-  Run r;
-  if (!m)
-    return r;
-  EXPECT_TRUE(
-      bool(m->setExternalSpikes(test::externalRecords(net, m->nodes()))));
-  for (uint32_t t = 0; t < kSteps; ++t) {
-    m->step();
-    r.spikes.push_back(m->lastSpikingCompartments());
-  }
-  for (uint32_t c = 0; c < m->compartmentCount(); ++c)
-    r.state.push_back(m->compartmentStateWords(c));
-  r.counters = m->counters();
-  r.cores = m->coreCounters();
-  r.begin = m->coreCompartmentBegin();
-  for (uint32_t c = 0; c + 1 < r.begin.size(); ++c)
-    r.owned.push_back(m->ownsCore(c));
-  r.accumulatorBits = m->accumulatorBits();
-  return r;
+  return test::recordGolden(net, profile, options, kSteps);
 }
 
 /// Runs `parts` parts side by side, each on a thread of its own.

@@ -11,6 +11,7 @@
 
 #include "cajal/Golden/GoldenModel.h"
 #include "cajal/ImageGen/RandomImage.h"
+#include "cajal/TestSupport/GoldenRecord.h"
 #include "cajal/TestSupport/Profiles.h"
 #include "cajal/TestSupport/RandomRuns.h"
 
@@ -26,33 +27,12 @@ namespace {
 
 constexpr uint32_t kSteps = 150;
 
-struct Run {
-  std::vector<std::vector<uint32_t>> spikes; ///< per step
-  std::vector<std::vector<int32_t>> state;   ///< per compartment
-  emulator::Counters counters;
-  std::vector<emulator::CoreCounters> cores;
-  unsigned accumulatorBits = 0;
-};
+using Run = test::GoldenRecord;
 
 Run run(const imagegen::RandomNetwork &net, const chip::Profile &profile,
-        golden::ModelOptions options) {
-  Result<golden::GoldenModel> m =
-      golden::GoldenModel::create(net.image, profile, options);
-  EXPECT_TRUE(bool(m)) << m.error();
-  Run r;
-  if (!m)
-    return r;
-  EXPECT_EQ(m->threadCount(), options.threads);
-  test::giveExternalSpikes(*m, net);
-  for (uint32_t t = 0; t < kSteps; ++t) {
-    m->step();
-    r.spikes.push_back(m->lastSpikingCompartments());
-  }
-  for (uint32_t c = 0; c < m->compartmentCount(); ++c)
-    r.state.push_back(m->compartmentStateWords(c));
-  r.counters = m->counters();
-  r.cores = m->coreCounters();
-  r.accumulatorBits = m->accumulatorBits();
+        const golden::ModelOptions &options) {
+  Run r = test::recordGolden(net, profile, options, kSteps);
+  EXPECT_EQ(r.threads, options.threads);
   return r;
 }
 

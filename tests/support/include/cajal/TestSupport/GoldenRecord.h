@@ -1,0 +1,66 @@
+//===- GoldenRecord.h - A golden-model run recorded for comparison -*- C++
+//-*-===//
+//
+// The tests that split the golden model's work (threads, parts) run one random
+// network several ways and compare everything a run shows: the spikes of
+// every step, the final state words, the counters and the per-core counters.
+//
+//===----------------------------------------------------------------------===//
+#ifndef CAJAL_TESTSUPPORT_GOLDENRECORD_H
+#define CAJAL_TESTSUPPORT_GOLDENRECORD_H
+
+#include "cajal/Golden/GoldenModel.h"
+#include "cajal/ImageGen/RandomImage.h"
+#include "cajal/TestSupport/RandomRuns.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <vector>
+
+namespace cajal::test {
+
+struct GoldenRecord {
+  std::vector<std::vector<uint32_t>> spikes; ///< per step
+  std::vector<std::vector<int32_t>> state;   ///< per compartment, at the end
+  emulator::Counters counters;
+  std::vector<emulator::CoreCounters> cores;
+  std::vector<uint8_t> owned;  ///< per core: GoldenModel::ownsCore
+  std::vector<uint32_t> begin; ///< first compartment of each core, and end
+  unsigned accumulatorBits = 0;
+  uint32_t threads = 0;
+};
+
+/// `steps` steps of the golden model built with `options` on `net`, with the
+/// network's External spikes.
+inline GoldenRecord recordGolden(const imagegen::RandomNetwork &net,
+                                 const chip::Profile &profile,
+                                 const golden::ModelOptions &options,
+                                 uint32_t steps) {
+  Result<golden::GoldenModel> m =
+      golden::GoldenModel::create(net.image, profile, options);
+  EXPECT_TRUE(bool(m)) << m.error();
+  GoldenRecord r;
+  if (!m)
+    return r;
+  EXPECT_TRUE(
+      bool(m->setExternalSpikes(test::externalRecords(net, m->nodes()))));
+  for (uint32_t t = 0; t < steps; ++t) {
+    m->step();
+    r.spikes.push_back(m->lastSpikingCompartments());
+  }
+  for (uint32_t c = 0; c < m->compartmentCount(); ++c)
+    r.state.push_back(m->compartmentStateWords(c));
+  r.counters = m->counters();
+  r.cores = m->coreCounters();
+  r.begin = m->coreCompartmentBegin();
+  for (uint32_t c = 0; c + 1 < r.begin.size(); ++c)
+    r.owned.push_back(m->ownsCore(c));
+  r.accumulatorBits = m->accumulatorBits();
+  r.threads = m->threadCount();
+  return r;
+}
+
+} // namespace cajal::test
+
+#endif // CAJAL_TESTSUPPORT_GOLDENRECORD_H
