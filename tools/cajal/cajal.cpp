@@ -148,6 +148,8 @@ int main(int argc, char **argv) {
       "Cajal: compile spiking networks to a neuromorphic chip and run them\n\n"
       "  cajal compile net.mlir -o net.cjimg --report fit.json\n"
       "  cajal run net.cjimg --steps 1000 --engine golden --spikes-out s.csv\n"
+      "  mpirun -np 4 cajal run net.cjimg --steps 1000 --spikes-out s.h5\n"
+      "    (the golden model, the image's chips split among 4 processes)\n"
       "  cajal inspect net.cjimg [--json | --programs]\n"
       "  cajal check-rtl net.cjimg --core 3 --steps 500\n"
       "  cajal plot run-dir/ -o figures/   (cajal plot --help)\n"

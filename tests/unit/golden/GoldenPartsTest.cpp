@@ -195,15 +195,9 @@ TEST(GoldenPartsTest, AnyPartCountGivesTheSameRunOnLifImages) {
     o.steps = kSteps;
     o.maxCores = 12;
     imagegen::RandomNetwork net = imagegen::randomNetwork(profile, o);
-    golden::ModelOptions options;
-    // int16, int32 and int64 accumulators in turn (weight exponents of 0
-    // make the int16 sums fit); two threads per part on some.
-    if (seed % 3 == 0)
-      for (chip::Core &core : net.image.cores)
-        for (chip::InputAxon &axon : core.inputAxons)
-          axon.weightExponent = 0;
-    options.narrowAccumulators = seed % 3 != 1;
-    options.wideArithmetic = seed % 3 == 2;
+    // int16, int32 and int64 accumulators in turn; two threads per part on
+    // some.
+    golden::ModelOptions options = test::rotateAccumulatorWidths(net, seed);
     options.threads = seed % 4 == 1 ? 2 : 1;
     expectPartsAgree(net, profile, options, seed, spikes, widths, allPartsBusy);
   }

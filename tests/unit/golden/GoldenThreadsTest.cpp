@@ -91,15 +91,10 @@ TEST(GoldenThreadsTest, AnyThreadCountGivesTheSameRunOnLifImages) {
     o.seed = seed;
     o.steps = kSteps;
     imagegen::RandomNetwork net = imagegen::randomNetwork(test::loihi1(), o);
-    golden::ModelOptions options;
-    // A third of the seeds with int16 accumulators (weight exponents of 0
-    // make the sums fit), a third with int32, a third with int64.
-    if (seed % 3 == 0)
-      for (chip::Core &core : net.image.cores)
-        for (chip::InputAxon &axon : core.inputAxons)
-          axon.weightExponent = 0;
-    options.narrowAccumulators = seed % 3 != 1;
-    options.wideArithmetic = seed % 3 == 2;
+    // A third of the seeds with int16 accumulators, a third with int32, a
+    // third with int64.
+    const golden::ModelOptions options =
+        test::rotateAccumulatorWidths(net, seed);
     expectThreadsAgree(net, test::loihi1(), options, seed, spikes, widths);
   }
   EXPECT_GT(spikes, 1000u);

@@ -61,6 +61,21 @@ inline GoldenRecord recordGolden(const imagegen::RandomNetwork &net,
   return r;
 }
 
+/// Options (and, for int16, weights) that give seed after seed int16, int32
+/// and int64 accumulators in turn: weight exponents of 0 make the int16
+/// sums fit.
+inline golden::ModelOptions
+rotateAccumulatorWidths(imagegen::RandomNetwork &net, uint64_t seed) {
+  if (seed % 3 == 0)
+    for (chip::Core &core : net.image.cores)
+      for (chip::InputAxon &axon : core.inputAxons)
+        axon.weightExponent = 0;
+  golden::ModelOptions options;
+  options.narrowAccumulators = seed % 3 != 1;
+  options.wideArithmetic = seed % 3 == 2;
+  return options;
+}
+
 } // namespace cajal::test
 
 #endif // CAJAL_TESTSUPPORT_GOLDENRECORD_H
