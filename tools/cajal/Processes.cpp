@@ -42,9 +42,8 @@ ProcessGroup::~ProcessGroup() {
 }
 
 void ProcessGroup::abort(int code) {
-  if (joined && count > 1)
-    MPI_Abort(MPI_COMM_WORLD, code);
-  std::exit(code);
+  MPI_Abort(MPI_COMM_WORLD, code);
+  std::exit(code); // MPI_Abort does not return; the compiler cannot know
 }
 
 Result<MpiSpikeExchange> MpiSpikeExchange::create(ProcessGroup &processes) {
@@ -62,33 +61,34 @@ Result<MpiSpikeExchange> MpiSpikeExchange::create(ProcessGroup &processes) {
 
 void MpiSpikeExchange::exchange(std::vector<uint32_t> &spikes) {
   // One MPI_Allgather of a fixed block per process: its count and up to
-  // kInline spikes (a step of sparse activity needs nothing else); then,
+  // inlineSpikes spikes (a step of sparse activity needs nothing else); then,
   // only when some process had more, MPI_Allgatherv of the rest. Every
   // process sees every count, so all take the same branch.
   const size_t size = group.size();
-  block.assign(kInline + 1, 0);
+  block.assign(inlineSpikes + 1, 0);
   const size_t mine = spikes.size();
   block[0] = uint32_t(mine);
-  std::copy_n(spikes.begin(), std::min(mine, kInline), block.begin() + 1);
-  blocks.resize(size * (kInline + 1));
-  MPI_Allgather(block.data(), int(kInline + 1), MPI_UINT32_T, blocks.data(),
-                int(kInline + 1), MPI_UINT32_T, MPI_COMM_WORLD);
+  std::copy_n(spikes.begin(), std::min(mine, inlineSpikes), block.begin() + 1);
+  blocks.resize(size * (inlineSpikes + 1));
+  MPI_Allgather(block.data(), int(inlineSpikes + 1), MPI_UINT32_T,
+                blocks.data(), int(inlineSpikes + 1), MPI_UINT32_T,
+                MPI_COMM_WORLD);
   all.clear();
   counts.assign(size, 0);
   displacements.assign(size, 0);
   size_t rest = 0;
   for (size_t r = 0; r < size; ++r) {
-    const uint32_t *b = blocks.data() + r * (kInline + 1);
+    const uint32_t *b = blocks.data() + r * (inlineSpikes + 1);
     const size_t n = b[0];
-    all.insert(all.end(), b + 1, b + 1 + std::min<size_t>(n, kInline));
-    counts[r] = int(n > kInline ? n - kInline : 0);
+    all.insert(all.end(), b + 1, b + 1 + std::min<size_t>(n, inlineSpikes));
+    counts[r] = int(n > inlineSpikes ? n - inlineSpikes : 0);
     displacements[r] = int(rest);
     rest += size_t(counts[r]);
   }
   if (rest > 0) {
     const size_t inlined = all.size();
     all.resize(inlined + rest);
-    MPI_Allgatherv(mine > kInline ? spikes.data() + kInline : nullptr,
+    MPI_Allgatherv(mine > inlineSpikes ? spikes.data() + inlineSpikes : nullptr,
                    counts[group.rank()], MPI_UINT32_T, all.data() + inlined,
                    counts.data(), displacements.data(), MPI_UINT32_T,
                    MPI_COMM_WORLD);

@@ -33,7 +33,8 @@ public:
   uint32_t size() const { return count; }
   /// Ends every process of the group with exit code `code` (MPI_Abort):
   /// after an error that the other processes do not see, which would
-  /// leave them waiting for this one's spikes.
+  /// leave them waiting for this one's spikes. Only for a group of more
+  /// than one process.
   [[noreturn]] void abort(int code);
 
 private:
@@ -42,7 +43,7 @@ private:
 };
 
 /// Exchanges a step's spikes among the group's processes: MPI_Allgather of
-/// each process's count and first kInline compartment indices, and
+/// each process's count and first inlineSpikes compartment indices, and
 /// MPI_Allgatherv of the rest when a process has more.
 class MpiSpikeExchange final : public golden::SpikeExchange {
 public:
@@ -54,10 +55,10 @@ public:
   void exchange(std::vector<uint32_t> &spikes) override;
 
 private:
-  MpiSpikeExchange(ProcessGroup &processes, size_t inlineSpikes)
-      : group(processes), kInline(inlineSpikes) {}
+  MpiSpikeExchange(ProcessGroup &processes, size_t spikesInBlock)
+      : group(processes), inlineSpikes(spikesInBlock) {}
   ProcessGroup &group;
-  size_t kInline;
+  size_t inlineSpikes; ///< spikes per process sent in the block
   std::vector<uint32_t> block, blocks, all;
   std::vector<int> counts, displacements;
 };

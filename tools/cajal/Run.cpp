@@ -215,7 +215,9 @@ int runStepEngine(Model &model, const std::string &engineName,
   const auto start = std::chrono::steady_clock::now();
   if (Status s = runAndRecord(model, steps, record); !s) {
     reportError(s.error());
-    processes.abort(1);
+    if (processes.size() > 1)
+      processes.abort(1);
+    return 1;
   }
   if (!quiet && first)
     printSummary(model, engineName.c_str(), spikesPerPopulation,

@@ -64,14 +64,15 @@ void GoldenModel::RowBuilder::countSenders() {
   m.senderAxons.assign(senderCount, 0);
   m.senderSynapses.assign(senderCount, 0);
   m.senderSpikes.assign(senderCount, 0);
-  // The event counters count every axon; the rows hold the delivered ones.
+  // The event counters count every axon; the rows hold the delivered ones
+  // (forEachDeliveredAxon).
   forEachSenderAxon([&](uint32_t k, uint32_t a) {
     ++m.senderAxons[k];
     m.senderSynapses[k] += m.axonSynapseCount[a];
-  });
-  forEachDeliveredAxon([&](uint32_t k, uint32_t a) {
-    ++axonSenders[a];
-    axonOwner[a] = k;
+    if (m.ownsCore(m.axonCore[a])) {
+      ++axonSenders[a];
+      axonOwner[a] = k;
+    }
   });
 }
 
