@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Write the Potjans & Diesmann (2014) cortical microcircuit as an snn network.
 
-    examples/microcircuit.py [--n-scaling S] [--k-scaling K] [-o FILE]
+    examples/microcircuit.py [--n-scaling S] [--k-scaling K]
+                             [--background dc|poisson] [-o FILE]
 
 The parameters are the reference implementation's (INM-6/NEST
 microcircuit-PD14-model, PyNEST/src/microcircuit/network_params.py and
@@ -14,9 +15,14 @@ from normal distributions (1.5 ms excitatory, 0.75 ms inhibitory, relative
 sd 0.5, at least half a step), initial membrane potentials from the
 "optimized" per-population normal distributions, and the cortico-cortical
 background as the DC input that replaces the Poisson input
-(`bg_input_type = "dc"`, the reference's default). Downscaling follows the
-reference: `--n-scaling` scales the neuron counts; `--k-scaling` the
-in-degrees, with weights scaled by 1/sqrt(K) and a DC input that keeps each
+(`bg_input_type = "dc"`, the reference's default) or, with
+`--background poisson`, as the reference's Poisson input: each neuron gets
+its own Poisson train of K_ext x 8 spikes/s (NEST's poisson_generator
+connected to every neuron of a population), here a Poisson group source
+(`snn.poisson_source` with `group = K_ext`) driving the population one to
+one with delay 1.5 ms. Downscaling follows the reference: `--n-scaling`
+scales the neuron counts; `--k-scaling` the in-degrees (the external ones
+too), with weights scaled by 1/sqrt(K) and a DC input that keeps each
 neuron's mean input, computed from the full-scale rates
 (`full_mean_rates`).
 
@@ -63,6 +69,7 @@ V0_STD = [5.36, 4.57, 4.74, 4.94, 4.94, 4.55, 5.46, 4.48]
 E_L, V_TH, V_RESET = -65.0, -50.0, -65.0  # mV
 C_M, TAU_M, TAU_SYN, T_REF = 250.0, 10.0, 0.5, 2.0  # pF, ms
 DT = 0.1  # ms
+DELAY_POISSON = 1.5  # ms, the reference's delay_poisson
 
 
 def psc_over_psp():
@@ -81,9 +88,10 @@ def full_num_synapses(target, source):
         math.log((prod - 1.0) / prod)
 
 
-def network(n_scaling, k_scaling):
+def network(n_scaling, k_scaling, poisson=False):
     """The parameters at a scale: neurons, synapses, PSC matrix (pA), DC
-    (pA) per population."""
+    (pA) per population, the external PSC (pA) and in-degrees (with
+    `poisson`; else the DC carries the background)."""
     n = len(POPULATIONS)
     neurons = [round(x * n_scaling) for x in FULL_NUM_NEURONS]
     synapses = [[round(full_num_synapses(t, s) * n_scaling * k_scaling)
@@ -93,24 +101,34 @@ def network(n_scaling, k_scaling):
             for s in range(n)] for t in range(n)]
     psc[0][2] *= 2.0  # L4E -> L2/3E is doubled
     psc_ext = PSP_EXC_MEAN * factor
-    dc = [BG_RATE * K_EXT[t] * psc_ext * TAU_SYN * 0.001 for t in range(n)]
+    ext_indegrees = [round(k * k_scaling) for k in K_EXT]
+    background = [BG_RATE * K_EXT[t] * psc_ext * TAU_SYN * 0.001
+                  for t in range(n)]
+    dc = [0.0] * n if poisson else background
     if k_scaling != 1:
         # The reference's adjust_weights_and_input_to_synapse_scaling: the
-        # recurrent input the full network gives on average, the part the
-        # scaled in-degrees no longer carry, as DC.
+        # recurrent input the full network gives on average (and the
+        # Poisson background's), the part the scaled in-degrees no longer
+        # carry, as DC.
         for t in range(n):
             recurrent = sum(psc[t][s] * full_num_synapses(t, s) /
                             FULL_NUM_NEURONS[t] * FULL_MEAN_RATES[s]
                             for s in range(n))
+            if poisson:
+                recurrent += psc_ext * K_EXT[t] * BG_RATE
             dc[t] += 0.001 * TAU_SYN * (1.0 - math.sqrt(k_scaling)) * recurrent
         psc = [[w / math.sqrt(k_scaling) for w in row] for row in psc]
-    return neurons, synapses, psc, dc
+        psc_ext /= math.sqrt(k_scaling)
+    return neurons, synapses, psc, dc, psc_ext, ext_indegrees
 
 
-def mlir(n_scaling, k_scaling, expect=()):
+def mlir(n_scaling, k_scaling, expect=(), poisson=False):
     """The network as snn MLIR; `expect`: (population, least and most
-    spikes in 2000 steps) for the header's Expect lines."""
-    neurons, synapses, psc, dc = network(n_scaling, k_scaling)
+    spikes in 2000 steps) for the header's Expect lines; `poisson`: the
+    background as Poisson group sources instead of DC."""
+    neurons, synapses, psc, dc, psc_ext, ext_indegrees = network(
+        n_scaling, k_scaling, poisson)
+    flag = " --background poisson" if poisson else ""
     # A NEST current jump J is an input J / g_s of cuba_lif.
     g_s = 1.0 - math.exp(-DT / TAU_SYN)
     r = TAU_M / C_M  # mV per pA
@@ -118,7 +136,7 @@ def mlir(n_scaling, k_scaling, expect=()):
         f"// The Potjans & Diesmann (2014) cortical microcircuit at "
         f"n-scaling {n_scaling}, k-scaling {k_scaling}:",
         f"// written by `examples/microcircuit.py --n-scaling {n_scaling} "
-        f"--k-scaling {k_scaling}` (its docstring",
+        f"--k-scaling {k_scaling}{flag}` (its docstring",
         "// gives the sources and the approximations). "
         f"{sum(neurons)} neurons, {sum(map(sum, synapses))} synapses.",
         "//",
@@ -150,6 +168,15 @@ def mlir(n_scaling, k_scaling, expect=()):
                    f"#snn.model<cuba_lif>, params = {params}, initial = "
                    f"{initial}, initial_seed = {p + 1} : i64}} : "
                    f"!snn.spikes<{neurons[p]}>")
+    if poisson:
+        for p, name in enumerate(POPULATIONS):
+            out.append(f"  %bg_{name} = snn.poisson_source @bg_{name} {{rate = "
+                       f"{BG_RATE!r} : f64, group = {ext_indegrees[p]} : i64, "
+                       f"seed = {50 + p} : i64}} : !snn.spikes<{neurons[p]}>")
+            out.append(f"  snn.projection @bg_to_{name} %bg_{name} -> %{name} "
+                       f"{{connectivity = #snn.one_to_one<{psc_ext / g_s:.6f}>, "
+                       f"delay = {round(DELAY_POISSON / DT)} : i64}} : "
+                       f"!snn.spikes<{neurons[p]}> -> !snn.spikes<{neurons[p]}>")
     seed = 100
     for t, post in enumerate(POPULATIONS):
         for s, pre in enumerate(POPULATIONS):
@@ -183,6 +210,9 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--n-scaling", type=float, default=0.01)
     ap.add_argument("--k-scaling", type=float, default=0.5)
+    ap.add_argument("--background", choices=["dc", "poisson"], default="dc",
+                    help="the cortico-cortical background: DC (the "
+                    "reference's default) or Poisson trains")
     ap.add_argument("-o", "--output")
     a = ap.parse_args()
     for flag, v in (("--n-scaling", a.n_scaling), ("--k-scaling", a.k_scaling)):
@@ -191,11 +221,11 @@ def main():
     # The committed example's run gives L23E 210, L23I 117, L4E 158, L4I 92,
     # L5E 142, L5I 26, L6E 49, L6I 69 spikes in 2000 steps: its Expect lines
     # allow 0.4 to 3 times that.
-    committed = (a.n_scaling, a.k_scaling) == (0.01, 0.5)
+    committed = (a.n_scaling, a.k_scaling, a.background) == (0.01, 0.5, "dc")
     observed = [210, 117, 158, 92, 142, 26, 49, 69]
     expect = [(n, int(0.4 * c), 3 * c)
               for n, c in zip(POPULATIONS, observed)] if committed else []
-    text = mlir(a.n_scaling, a.k_scaling, expect)
+    text = mlir(a.n_scaling, a.k_scaling, expect, a.background == "poisson")
     if a.output:
         with open(a.output, "w") as f:
             f.write(text)

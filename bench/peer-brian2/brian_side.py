@@ -91,6 +91,10 @@ def _source_spikes(src, steps, external):
             st.append(np.full(len(on), t))
             ch.append(on)
         return np.concatenate(st + [[]]), np.concatenate(ch + [[]])
+    if kind == "poisson_group":
+        raise cjimg.ImageError(
+            f"source \"{src['name']}\": the Brian2 peer does not model "
+            "Poisson group sources")
     if kind == "periodic":
         t = np.arange(src["phase"], steps, src["period"]) \
             if src["period"] > 0 else np.zeros(0)

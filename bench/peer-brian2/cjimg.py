@@ -49,7 +49,8 @@ AXON = np.dtype([("firstWord", "<u4"), ("synapseCount", "<u4"),
                  ("hasDelay", "u1")])
 FLAG_RESET_BY_SUBTRACTION = 1
 FLAG_NO_SPIKE = 2
-SOURCE_KINDS = {0: "external", 1: "file", 2: "poisson", 3: "periodic"}
+SOURCE_KINDS = {0: "external", 1: "file", 2: "poisson", 3: "periodic",
+                4: "poisson_group"}
 # Population::kLifByRecord: the LIF program each compartment's record names.
 LIF_BY_RECORD = 0xFFFFFFFF
 # Image::formatVersion of the layout this module reads.

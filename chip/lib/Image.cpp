@@ -22,6 +22,7 @@
 #include "ImageInternal.h"
 #include "cajal/Chip/CompartmentCheck.h"
 #include "cajal/Chip/CompartmentPrograms.h"
+#include "cajal/Chip/Source.h"
 #include "cajal/Chip/StandardPrograms.h"
 
 #include <algorithm>
@@ -208,7 +209,7 @@ Status checkTarget(const std::vector<CoreShape> &cores, const AxonTarget &t,
 Status checkSourceStructure(const std::vector<CoreShape> &cores,
                             const Source &s, size_t si) {
   const std::string where = "source " + str(si) + " \"" + s.name + "\"";
-  if (uint8_t(s.kind) > uint8_t(SourceKind::Periodic))
+  if (uint8_t(s.kind) > uint8_t(SourceKind::PoissonGroup))
     return makeError(where + ": unknown kind " + str(uint8_t(s.kind)));
   if (Status st = checkOffsets(s.targetBegin, s.size, s.targets.size(),
                                where + ": targetBegin");
@@ -233,6 +234,12 @@ Status checkSourceStructure(const std::vector<CoreShape> &cores,
   if (s.kind == SourceKind::Periodic && s.period == 0)
     return makeError(where +
                      ": period 0 (a periodic source needs period >= 1)");
+  if (s.kind == SourceKind::PoissonGroup &&
+      s.probability < kPoissonGroupMinThreshold)
+    return makeError(where + ": Poisson group threshold " + str(s.probability) +
+                     " means more than " + str(uint32_t(kPoissonGroupMaxMean)) +
+                     " spikes per step on average (threshold >= " +
+                     str(kPoissonGroupMinThreshold) + ")");
   return Status::ok();
 }
 

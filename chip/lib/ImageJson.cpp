@@ -11,6 +11,7 @@
 
 #include "cajal/Chip/ImageJson.h"
 
+#include <cmath>
 #include <cstdio>
 #include <iomanip>
 #include <string>
@@ -124,6 +125,8 @@ const char *kindName(SourceKind k) {
     return "poisson";
   case SourceKind::Periodic:
     return "periodic";
+  case SourceKind::PoissonGroup:
+    return "poisson_group";
   }
   return "unknown";
 }
@@ -481,6 +484,10 @@ void printImageSummary(const Image &image, const Profile *profile,
     if (s.kind == SourceKind::Poisson)
       os << ", p = " << std::setprecision(6) << s.probability / 4294967296.0
          << " per step, seed " << s.seed;
+    if (s.kind == SourceKind::PoissonGroup)
+      os << ", mean " << std::setprecision(6)
+         << -std::log(s.probability / 4294967296.0)
+         << " spikes per step per channel, seed " << s.seed;
     if (s.kind == SourceKind::Periodic)
       os << ", period " << s.period << ", phase " << s.phase;
     if (s.kind == SourceKind::File)

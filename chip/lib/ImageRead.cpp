@@ -252,7 +252,7 @@ void decodeSources(Cursor &c, std::vector<Source> &sources) {
   for (Source &s : sources) {
     s.name = c.text("source name");
     const uint8_t kind = c.u8();
-    if (kind > uint8_t(SourceKind::Periodic))
+    if (kind > uint8_t(SourceKind::PoissonGroup))
       c.fail("source \"" + s.name + "\": unknown kind " + str(kind));
     s.kind = SourceKind(kind);
     s.size = c.u32();

@@ -3,14 +3,15 @@
 // cajal-randimg --seed N -o image.cjimg [--json image.json]
 //               [--input-out ext.csv] [--steps N] [--profile NAME|PATH]
 //               [--program-populations] [--max-compartments N]
-//               [--no-initial-state]
+//               [--no-initial-state] [--no-poisson-group]
 // writes randomNetwork()'s image (binary), optionally its JSON form
 // (chip::printImageJson, read by reference.py) and the spikes of its External
 // source as a spike CSV for `--input`. --program-populations (programmable
 // profiles) gives most populations a random program (RandomProgram.h);
 // --max-compartments bounds each core's compartments (default 48);
 // --no-initial-state starts every compartment at its program's initial values
-// (RandomOptions::initialState off).
+// (RandomOptions::initialState off); --no-poisson-group leaves out the
+// Poisson group source (RandomOptions::poissonGroup off).
 //
 //===----------------------------------------------------------------------===//
 #include "cajal/ImageGen/RandomImage.h"
@@ -55,6 +56,10 @@ std::string parseArgs(int argc, char **argv, Options &o) {
     }
     if (a == "--no-initial-state") {
       o.random.initialState = false;
+      continue;
+    }
+    if (a == "--no-poisson-group") {
+      o.random.poissonGroup = false;
       continue;
     }
     if (i + 1 >= argc)

@@ -57,6 +57,25 @@ def poisson_fires(seed, probability, step, size):
     return (h >> U64(32)) < U64(probability)
 
 
+def poisson_group_counts(seed, threshold, step, size):
+    """Spike counts of `size` Poisson group channels at `step`: Knuth's
+    product of uniforms in 0.32 fixed point, as docs/chip-image.md gives it."""
+    key = (U64(step) << U64(32)) | np.arange(size, dtype=U64)
+    h = splitmix64(U64(seed) ^ splitmix64(key))
+    p = np.full(size, 1 << 32, dtype=U64)
+    counts = np.full(size, 255, dtype=np.int64)
+    waiting = np.ones(size, dtype=bool)
+    for j in range(255):
+        p = (p * (h >> U64(32))) >> U64(32)
+        done = waiting & (p <= U64(threshold))
+        counts[done] = j
+        waiting &= ~done
+        if not waiting.any():
+            break
+        h = splitmix64(h)
+    return counts
+
+
 def effective_weight(mantissa, exponent, shift):
     total = shift + exponent
     magnitude = abs(mantissa)
@@ -224,6 +243,10 @@ def source_spikes(net, t, external):
         if kind == "poisson":
             ch = np.nonzero(poisson_fires(s["seed"], s["probability"], t,
                                           s["size"]))[0]
+        elif kind == "poisson_group":
+            counts = poisson_group_counts(s["seed"], s["probability"], t,
+                                          s["size"])
+            ch = np.repeat(np.arange(s["size"]), counts)
         elif kind == "periodic":
             on = t >= s["phase"] and (t - s["phase"]) % s["period"] == 0
             ch = np.arange(s["size"]) if on else np.zeros(0, dtype=np.int64)

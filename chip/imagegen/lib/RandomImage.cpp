@@ -2,7 +2,9 @@
 //
 // Every choice is drawn from one splitmix64 stream, in a fixed order: cores
 // and their compartments, then input axons with their synapse groups, then
-// output axons, sources, populations. About half of the compartments of a
+// output axons, sources, populations. A Poisson group source comes last,
+// from a stream of its own (so it leaves the other choices as they were).
+// About half of the compartments of a
 // core draw every parameter uniformly over its legal range; the others
 // ("active") get low thresholds and high vmax so that the network fires and
 // the routing, delays and refractory paths are exercised. Sizes are clamped
@@ -18,6 +20,7 @@
 #include "cajal/Chip/StandardPrograms.h"
 
 #include <algorithm>
+#include <cmath>
 #include <tuple>
 
 namespace cajal::imagegen {
@@ -145,6 +148,28 @@ void addSources(ImageRng &rng, ImageBuilder &b,
       for (uint64_t n = rng.below(4); n > 0; --n)
         b.addSourceTarget(src, i, randomTarget(rng, axons));
   }
+}
+
+/// A Poisson group source ("group", after the others) from its own stream:
+/// a mean of 0 to 16 spikes per step per channel, often below 2 (as a
+/// cortical background's), each channel fanning out to 0..3 input axons.
+void addPoissonGroup(uint64_t seed, ImageBuilder &b,
+                     const std::vector<uint32_t> &axons) {
+  ImageRng rng(seed ^ 0x706f6973736f6e67ull);
+  chip::Source s;
+  s.name = "group";
+  s.kind = chip::SourceKind::PoissonGroup;
+  s.size = uint32_t(rng.range(1, 12));
+  s.seed = rng.next();
+  const double meanMilli =
+      rng.chance(1, 4) ? double(rng.below(16001)) : double(rng.below(2001));
+  const double threshold = std::exp(-meanMilli / 1000) * 4294967296.0;
+  s.probability = uint32_t(std::clamp(
+      threshold, double(chip::kPoissonGroupMinThreshold), 4294967295.0));
+  const uint32_t src = b.addSource(s);
+  for (uint32_t i = 0; i < s.size; ++i)
+    for (uint64_t n = rng.below(4); n > 0; --n)
+      b.addSourceTarget(src, i, randomTarget(rng, axons));
 }
 
 /// Split every core into up to two chunks, give each chunk to one of 1..4
@@ -281,6 +306,8 @@ RandomNetwork randomNetwork(const chip::Profile &profile,
   }
   RandomNetwork net;
   addSources(rng, b, axons, o, net.external);
+  if (o.poissonGroup)
+    addPoissonGroup(o.seed, b, axons);
   std::vector<std::vector<std::vector<int64_t>>> paramWords;
   std::vector<chip::Program> programs;
   std::vector<uint32_t> populationProgram;

@@ -3,7 +3,8 @@
 // Walks the network body once, in op order: populations (integer parameters,
 // one CompartmentParams when every field is shared, else one per neuron;
 // probes decide what is recorded), sources (a Poisson rate becomes a 0.32
-// fixed-point probability per step) and projections (each rule copied with
+// fixed-point probability per step, a Poisson group's mean count the
+// threshold e^-mean of its draw) and projections (each rule copied with
 // its integer mantissas). Values are range-checked against the C++ fields
 // they land in; the profile's own limits are checked when the image is
 // validated.
@@ -11,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 #include "cajal/Conversion/SNNToMapping.h"
 #include "cajal/Chip/CompartmentCheck.h"
+#include "cajal/Chip/Source.h"
 #include "cajal/Mapping/InitialState.h"
 #include "cajal/Mapping/Partition.h"
 #include "cajal/Mapping/Programs.h"
@@ -234,11 +236,27 @@ FailureOr<mapping::Source> convertSource(Operation *op,
                     "size", 1, src.size)))
     return failure();
   if (auto poisson = dyn_cast<PoissonSourceOp>(op)) {
-    src.kind = chip::SourceKind::Poisson;
     const double p = poisson.getRate().convertToDouble() * dt.value_or(0);
-    const double scaled = std::round(p * 4294967296.0);
-    src.probability = uint32_t(std::min(scaled, 4294967295.0));
     src.seed = uint64_t(poisson.getSeed());
+    if (std::optional<int64_t> group = poisson.getGroup()) {
+      src.kind = chip::SourceKind::PoissonGroup;
+      const double mean = p * double(*group);
+      if (mean > chip::kPoissonGroupMaxMean)
+        return poisson.emitOpError()
+               << "source \"" << src.name
+               << "\": 'group' * 'rate' * dt = " << mean
+               << " spikes per step on average; a chip's Poisson "
+               << "group sends at most " << chip::kPoissonGroupMaxMean
+               << " (split the group over several sources, or use a smaller "
+                  "dt)";
+      const double threshold = std::round(std::exp(-mean) * 4294967296.0);
+      src.probability = uint32_t(std::clamp(
+          threshold, double(chip::kPoissonGroupMinThreshold), 4294967295.0));
+    } else {
+      src.kind = chip::SourceKind::Poisson;
+      const double scaled = std::round(p * 4294967296.0);
+      src.probability = uint32_t(std::min(scaled, 4294967295.0));
+    }
   } else if (auto periodic = dyn_cast<PeriodicSourceOp>(op)) {
     src.kind = chip::SourceKind::Periodic;
     if (failed(fitInt(op, periodic.getPeriod(), "'period'", 1, src.period)) ||

@@ -565,9 +565,17 @@ LogicalResult PoissonSourceOp::verify() {
     return emitOpError() << "needs the network's 'dt' to turn 'rate' into a "
                             "probability per step";
   const double p = rate * *network.getTimeStep();
+  if (std::optional<int64_t> group = getGroup()) {
+    if (*group < 1)
+      return emitOpError() << "'group' must be >= 1 Poisson trains per "
+                              "channel, got "
+                           << *group;
+    return success(); // its mean count per step is a chip's limit
+  }
   if (p > 1)
     return emitOpError() << "'rate' * dt = " << p
-                         << " exceeds one spike per step";
+                         << " exceeds one spike per step (a 'group' of "
+                            "Poisson trains may send more)";
   return success();
 }
 

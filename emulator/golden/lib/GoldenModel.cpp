@@ -281,6 +281,7 @@ const std::vector<uint32_t> &GoldenModel::lastSpikingCompartments() const {
 
 void GoldenModel::emitSourceSpikes() {
   const uint32_t t = stepIndex;
+  size_t repeatedRows = 0;
   for (uint32_t s = 0; s < sources.size(); ++s) {
     const chip::Source &src = sources[s];
     switch (src.kind) {
@@ -297,12 +298,28 @@ void GoldenModel::emitSourceSpikes() {
     case chip::SourceKind::Poisson:
     case chip::SourceKind::Periodic:
       for (uint32_t i = 0; i < src.size; ++i)
-        if (chip::sourceFires(src, t, i))
+        if (chip::sourceSpikeCount(src, t, i))
           sourceSpiking.push_back({s, i});
+      break;
+    case chip::SourceKind::PoissonGroup:
+      for (uint32_t i = 0; i < src.size; ++i) {
+        const uint32_t count = chip::sourceSpikeCount(src, t, i);
+        for (uint32_t k = 0; k < count; ++k)
+          sourceSpiking.push_back({s, i});
+        if (count > 1) {
+          const uint32_t sender = compartmentCount() + channelBase[s] + i;
+          repeatedRows += size_t(count - 1) *
+                          (senderRowBegin[sender + 1] - senderRowBegin[sender]);
+        }
+      }
       break;
     }
   }
   totals.sourceSpikes += sourceSpiking.size();
+  // rowEvents holds every sender's rows once; a Poisson group channel that
+  // sends several spikes in a step queues its rows once per spike.
+  if (senderRows.size() + repeatedRows > rowEvents.size())
+    rowEvents.resize(senderRows.size() + repeatedRows);
 }
 
 size_t GoldenModel::queueSpikes() {
@@ -386,8 +403,8 @@ void GoldenModel::deliverParts(const uint32_t *events, size_t count, Acc *ring,
 }
 
 void GoldenModel::deliverSpikes() {
-  // Each sender spikes at most once per step: rowEvents has room for all
-  // their rows.
+  // Each sender spikes at most once per step, a Poisson group channel
+  // excepted (emitSourceSpikes): rowEvents has room for all their rows.
   const size_t queued = queueSpikes();
   // Thread t delivers its share of the rows into ring t.
   const auto deliver = [&](uint32_t t) {

@@ -1,7 +1,7 @@
 //===- SystemCEngine.cpp - The cycle-level SystemC model of the chip ------===//
 //
 // step(): the host's source spikes of step t are drawn exactly as the golden
-// model draws them (listed spikes with a cursor, chip::sourceFires for
+// model draws them (listed spikes with a cursor, chip::sourceSpikeCount for
 // Poisson and Periodic), the fabric runs the step until its barrier pauses
 // the simulation, and the engine collects spikes and counts: compartment
 // spikes in core order (ascending global index, as the golden model), the
@@ -132,7 +132,7 @@ std::vector<detail::Packet> SystemCEngine::Impl::sourceSpikes() {
       continue;
     }
     for (uint32_t i = 0; i < src.size; ++i)
-      if (chip::sourceFires(src, t, i))
+      for (uint32_t n = chip::sourceSpikeCount(src, t, i); n > 0; --n)
         sourceSpiking.push_back({s, i});
   }
   std::vector<detail::Packet> packets;

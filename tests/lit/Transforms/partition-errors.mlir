@@ -88,3 +88,14 @@ snn.network @many {
   // expected-error @+1 {{fixed_number in_degree = 3000 makes 12288000 synapses; the chip (profile loihi1) holds at most 10485760 (128 cores x 16384 words x 5 synapses per word)}}
   snn.projection @in_e %in -> %e {connectivity = #snn.fixed_number<in_degree = 3000, seed = 1, weight = 1>, weight_exponent = 0 : i64} : !snn.spikes<5000> -> !snn.spikes<4096>
 }
+
+// -----
+
+// A Poisson group's mean count per step is the chip's limit (16 spikes).
+#q = #snn.quantized<decay_u = 4095, decay_v = 410, vth_mant = 16384, bias_mant = 0, bias_exp = 0, refractory = 1, vmin_exp = 23, vmax_exp = 7>
+snn.network @n attributes {dt = 1.0e-3 : f64} {
+  // expected-error @+1 {{source "bg": 'group' * 'rate' * dt = 1.700000e+01 spikes per step on average; a chip's Poisson group sends at most 1.600000e+01 (split the group over several sources, or use a smaller dt)}}
+  %bg = snn.poisson_source @bg {rate = 8.5 : f64, group = 2000 : i64} : !snn.spikes<2>
+  %e = snn.population @e {model = #snn.model<lif>, params = #q} : !snn.spikes<2>
+  snn.projection @p %bg -> %e {connectivity = #snn.one_to_one<1>, weight_exponent = 0 : i64} : !snn.spikes<2> -> !snn.spikes<2>
+}

@@ -8,7 +8,10 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <cmath>
 #include <sstream>
+#include <string>
 
 using namespace cajal::chip;
 using cajal::Result;
@@ -36,15 +39,15 @@ TEST(SourceTest, PoissonRateAndDeterminism) {
   int fired = 0;
   for (uint32_t t = 0; t < 1000; ++t)
     for (uint32_t i = 0; i < s.size; ++i)
-      fired += sourceFires(s, t, i);
+      fired += sourceSpikeCount(s, t, i);
   EXPECT_NEAR(fired / 100000.0, 0.1, 0.005); // ~5 standard deviations
   // Order independence: evaluating backwards gives the same answers.
   std::vector<uint32_t> forward, backward;
   for (uint32_t i = 0; i < s.size; ++i)
-    if (sourceFires(s, 17, i))
+    if (sourceSpikeCount(s, 17, i))
       forward.push_back(i);
   for (uint32_t i = s.size; i-- > 0;)
-    if (sourceFires(s, 17, i))
+    if (sourceSpikeCount(s, 17, i))
       backward.insert(backward.begin(), i);
   EXPECT_EQ(forward, backward);
   std::vector<uint32_t> listed;
@@ -59,7 +62,80 @@ TEST(SourceTest, PoissonRateAndDeterminism) {
   s.probability = 0;
   for (uint32_t t = 0; t < 100; ++t)
     for (uint32_t i = 0; i < s.size; ++i)
-      ASSERT_FALSE(sourceFires(s, t, i));
+      ASSERT_FALSE(sourceSpikeCount(s, t, i));
+}
+
+/// A Poisson group source of `size` channels with mean count `mean`.
+Source poissonGroup(double mean, uint32_t size, uint64_t seed) {
+  Source s;
+  s.kind = SourceKind::PoissonGroup;
+  s.size = size;
+  s.seed = seed;
+  s.probability = uint32_t(std::max(std::round(std::exp(-mean) * 4294967296.0),
+                                    double(kPoissonGroupMinThreshold)));
+  return s;
+}
+
+TEST(SourceTest, PoissonGroupCountsArePoissonDistributed) {
+  // 200,000 draws per mean: the sample mean, variance and the frequency of
+  // each count against the Poisson distribution, within 5 standard errors.
+  for (double mean : {0.05, 1.6, 7.0, 16.0}) {
+    SCOPED_TRACE("mean " + std::to_string(mean));
+    const Source s = poissonGroup(mean, 1000, 99);
+    constexpr uint32_t steps = 200;
+    const double n = 1000.0 * steps;
+    std::vector<double> frequency(kPoissonGroupMaxCount + 1, 0);
+    double sum = 0, squares = 0;
+    for (uint32_t t = 0; t < steps; ++t)
+      for (uint32_t i = 0; i < s.size; ++i) {
+        const uint32_t k = sourceSpikeCount(s, t, i);
+        frequency[k] += 1;
+        sum += k;
+        squares += double(k) * k;
+      }
+    const double sampleMean = sum / n;
+    const double sampleVariance = squares / n - sampleMean * sampleMean;
+    EXPECT_NEAR(sampleMean, mean, 5 * std::sqrt(mean / n));
+    // The variance of the sample variance of a Poisson variable is about
+    // (mean + 2 mean^2) / n.
+    EXPECT_NEAR(sampleVariance, mean,
+                5 * std::sqrt((mean + 2 * mean * mean) / n));
+    double pmf = std::exp(-mean);
+    for (uint32_t k = 0; k < 40; ++k, pmf *= mean / k) {
+      const double expected = n * pmf;
+      EXPECT_NEAR(frequency[k], expected, 5 * std::sqrt(expected) + 1)
+          << "count " << k;
+    }
+  }
+}
+
+TEST(SourceTest, PoissonGroupRepeatsAChannelPerSpike) {
+  const Source s = poissonGroup(3.0, 50, 7);
+  for (uint32_t t = 0; t < 20; ++t) {
+    std::vector<uint32_t> listed, expected;
+    firingChannels(s, t, listed);
+    for (uint32_t i = 0; i < s.size; ++i)
+      expected.insert(expected.end(), sourceSpikeCount(s, t, i), i);
+    EXPECT_EQ(listed, expected);
+    // Order independence: the draw depends on (seed, step, channel) only.
+    for (uint32_t i = s.size; i-- > 0;)
+      EXPECT_EQ(poissonGroupCount(s.seed, s.probability, t, i),
+                sourceSpikeCount(s, t, i));
+  }
+  // Mean 0 (threshold 2^32 - 1) never sends; another seed sends otherwise.
+  Source silent = s;
+  silent.probability = 4294967295u;
+  Source other = s;
+  other.seed = 8;
+  std::vector<uint32_t> a, b, none;
+  for (uint32_t t = 0; t < 20; ++t) {
+    firingChannels(s, t, a);
+    firingChannels(other, t, b);
+    firingChannels(silent, t, none);
+  }
+  EXPECT_NE(a, b);
+  EXPECT_TRUE(none.empty());
+  EXPECT_EQ(sourceSpikeCount(s, 0, s.size), 0u); // channel out of range
 }
 
 TEST(SourceTest, PeriodicFiresFromPhaseEveryPeriod) {
@@ -70,10 +146,10 @@ TEST(SourceTest, PeriodicFiresFromPhaseEveryPeriod) {
   s.phase = 2;
   std::vector<uint32_t> steps;
   for (uint32_t t = 0; t < 15; ++t)
-    if (sourceFires(s, t, 1))
+    if (sourceSpikeCount(s, t, 1))
       steps.push_back(t);
   EXPECT_EQ(steps, (std::vector<uint32_t>{2, 6, 10, 14}));
-  EXPECT_FALSE(sourceFires(s, 2, 3)); // channel out of range
+  EXPECT_FALSE(sourceSpikeCount(s, 2, 3)); // channel out of range
 }
 
 TEST(SourceTest, FileSpikesOfAStep) {
@@ -86,11 +162,11 @@ TEST(SourceTest, FileSpikesOfAStep) {
   EXPECT_EQ(at2, (std::vector<uint32_t>{0, 3}));
   EXPECT_EQ(fileSpikeRange(s, 2), (std::pair<size_t, size_t>{1, 3}));
   EXPECT_EQ(fileSpikeRange(s, 3), (std::pair<size_t, size_t>{3, 3}));
-  EXPECT_TRUE(sourceFires(s, 5, 2));
-  EXPECT_FALSE(sourceFires(s, 5, 1));
+  EXPECT_TRUE(sourceSpikeCount(s, 5, 2));
+  EXPECT_FALSE(sourceSpikeCount(s, 5, 1));
   Source ext = s;
   ext.kind = SourceKind::External;
-  EXPECT_FALSE(sourceFires(ext, 0, 1));
+  EXPECT_FALSE(sourceSpikeCount(ext, 0, 1));
 }
 
 TEST(ImageJsonTest, JsonHoldsEveryTableAndUnpackedSynapses) {

@@ -13,6 +13,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 
 using namespace cajal;
@@ -263,6 +264,44 @@ TEST(GoldenModelTest, PoissonSourceFollowsTheSharedHash) {
   }
   EXPECT_GT(count, 600u); // about 800 expected of 3200 draws
   EXPECT_LT(count, 1000u);
+}
+
+TEST(GoldenModelTest, PoissonGroupDeliversEverySpikeOfItsCount) {
+  // u forgets each step, so after step t it is the weight (3 << 8 = 768)
+  // times the number of spikes the channel sent at step t - 1.
+  imagegen::ImageBuilder b(test::loihi1());
+  b.addCore({detector(100000), detector(100000), detector(100000)});
+  chip::Source s;
+  s.name = "background";
+  s.kind = chip::SourceKind::PoissonGroup;
+  s.size = 3;
+  s.seed = 77;
+  s.probability = uint32_t(std::exp(-2.5) * 4294967296.0); // mean 2.5
+  const uint32_t src = b.addSource(s);
+  for (uint32_t i = 0; i < s.size; ++i)
+    b.addSourceTarget(src, i, {0, b.addInputAxon(0, {{i, 3, 1}}, 3, 2, false)});
+  b.addPopulation("n", {{0, 0, 0, 3}});
+  GoldenModel m = makeModel(b.build());
+  uint64_t sent = 0;
+  uint32_t severalInOneStep = 0;
+  std::vector<uint32_t> previous(s.size, 0);
+  for (uint32_t t = 0; t < 300; ++t) {
+    m.step();
+    std::vector<SourceSpikeEvent> expected;
+    for (uint32_t i = 0; i < s.size; ++i) {
+      ASSERT_EQ(m.state(0, i).u, 768 * int64_t(previous[i]))
+          << "step " << t << ", channel " << i;
+      previous[i] = chip::poissonGroupCount(s.seed, s.probability, t, i);
+      expected.insert(expected.end(), previous[i], SourceSpikeEvent{0, i});
+      sent += previous[i];
+      severalInOneStep += previous[i] > 1;
+    }
+    ASSERT_EQ(m.lastSourceSpikes(), expected) << "step " << t;
+  }
+  EXPECT_GT(severalInOneStep, 300u); // about 640 of 900 draws
+  EXPECT_NEAR(double(sent), 2.5 * 900, 5 * std::sqrt(2.5 * 900));
+  EXPECT_EQ(m.counters().sourceSpikes, sent);
+  EXPECT_EQ(m.counters().synapticEvents, sent);
 }
 
 TEST(GoldenModelTest, ExternalSpikesAreDeliveredAndChecked) {

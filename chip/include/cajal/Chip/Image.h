@@ -93,6 +93,9 @@ enum class SourceKind : uint8_t {
   File = 1,     ///< spikes embedded at compile time
   Poisson = 2,  ///< Bernoulli per step with probability, seeded
   Periodic = 3, ///< every `period` steps from `phase`
+  /// Poisson-distributed spike counts per step (the exact sum of a group of
+  /// Poisson trains), seeded; `probability` holds e^-mean as a 0.32 fraction
+  PoissonGroup = 4,
 };
 
 struct SourceSpike {
@@ -105,6 +108,7 @@ struct Source {
   SourceKind kind = SourceKind::External;
   uint32_t size = 0;
   /// Poisson: spike probability per step as a 0.32 fixed-point fraction.
+  /// PoissonGroup: e^-mean as a 0.32 fraction (>= kPoissonGroupMinThreshold).
   uint32_t probability = 0;
   uint64_t seed = 0;
   uint32_t period = 0, phase = 0;  ///< Periodic

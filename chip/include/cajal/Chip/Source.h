@@ -11,6 +11,11 @@
 //   key  = (uint64(t) << 32) | index
 //   h    = splitmix64(seed ^ splitmix64(key))
 //   fire = (h >> 32) < probability
+// A Poisson group channel is the exact sum of many Poisson trains: its spike
+// count at step t is Poisson-distributed with mean lambda, drawn by Knuth's
+// product of uniforms in 0.32 fixed point against the image's threshold
+// e^-lambda * 2^32 (docs/chip-image.md gives the loop); each of the count's
+// spikes is delivered like any other.
 // A Periodic source fires on every channel at steps phase, phase + period,
 // phase + 2 * period, ... File sources list their spikes, sorted by
 // (step, index); External sources are given at run time and never fire here.
@@ -44,6 +49,34 @@ inline bool poissonFires(uint64_t seed, uint32_t probability, uint32_t step,
   return uint32_t(h >> 32) < probability;
 }
 
+/// A Poisson group's mean count per step is at most this many spikes: the
+/// threshold e^-lambda * 2^32 keeps three significant digits up to here.
+constexpr double kPoissonGroupMaxMean = 16.0;
+/// The smallest threshold an image may hold: floor(e^-16 * 2^32).
+constexpr uint32_t kPoissonGroupMinThreshold = 483;
+/// A channel delivers at most this many spikes in one step (reached with
+/// probability below 10^-200 at the largest mean): it bounds the draw's loop.
+constexpr uint32_t kPoissonGroupMaxCount = 255;
+
+/// The Poisson group draw of channel `index` at `step`: Knuth's method with
+/// the uniforms u_j = h_j >> 32 of the chain h_0 = splitmix64(seed ^
+/// splitmix64(key)), h_j+1 = splitmix64(h_j); p starts at 2^32 and becomes
+/// (p * u_j) >> 32 until p <= threshold; the count is the number of
+/// multiplications before that, minus one.
+inline uint32_t poissonGroupCount(uint64_t seed, uint32_t threshold,
+                                  uint32_t step, uint32_t index) {
+  const uint64_t key = (uint64_t(step) << 32) | index;
+  uint64_t h = splitmix64(seed ^ splitmix64(key));
+  uint64_t p = uint64_t(1) << 32;
+  for (uint32_t count = 0; count < kPoissonGroupMaxCount; ++count) {
+    p = (p * (h >> 32)) >> 32;
+    if (p <= threshold)
+      return count;
+    h = splitmix64(h);
+  }
+  return kPoissonGroupMaxCount;
+}
+
 /// File spikes of `step`: the index range [first, second) into src.spikes.
 inline std::pair<size_t, size_t> fileSpikeRange(const Source &src,
                                                 uint32_t step) {
@@ -57,13 +90,17 @@ inline std::pair<size_t, size_t> fileSpikeRange(const Source &src,
           size_t(last - src.spikes.begin())};
 }
 
-/// Does channel `index` of `src` fire at `step`? (External: never.)
-inline bool sourceFires(const Source &src, uint32_t step, uint32_t index) {
+/// How many spikes channel `index` of `src` sends at `step`: 0 or 1, except
+/// for a Poisson group. (External: none.)
+inline uint32_t sourceSpikeCount(const Source &src, uint32_t step,
+                                 uint32_t index) {
   if (index >= src.size)
-    return false;
+    return 0;
   switch (src.kind) {
   case SourceKind::Poisson:
     return poissonFires(src.seed, src.probability, step, index);
+  case SourceKind::PoissonGroup:
+    return poissonGroupCount(src.seed, src.probability, step, index);
   case SourceKind::Periodic:
     return src.period > 0 && step >= src.phase &&
            (step - src.phase) % src.period == 0;
@@ -71,16 +108,17 @@ inline bool sourceFires(const Source &src, uint32_t step, uint32_t index) {
     const auto [first, last] = fileSpikeRange(src, step);
     for (size_t i = first; i < last; ++i)
       if (src.spikes[i].index == index)
-        return true;
-    return false;
+        return 1;
+    return 0;
   }
   case SourceKind::External:
-    return false;
+    return 0;
   }
-  return false;
+  return 0;
 }
 
-/// Append the channels of `src` that fire at `step` to `out`, ascending.
+/// Append the channels of `src` that fire at `step` to `out`, ascending, a
+/// channel once per spike it sends.
 inline void firingChannels(const Source &src, uint32_t step,
                            std::vector<uint32_t> &out) {
   if (src.kind == SourceKind::File) {
@@ -92,7 +130,7 @@ inline void firingChannels(const Source &src, uint32_t step,
   if (src.kind == SourceKind::External)
     return;
   for (uint32_t i = 0; i < src.size; ++i)
-    if (sourceFires(src, step, i))
+    for (uint32_t n = sourceSpikeCount(src, step, i); n > 0; --n)
       out.push_back(i);
 }
 

@@ -9,6 +9,9 @@ snn.network @net attributes {dt = 1.0e-3 : f64} {
   %in = snn.input @in : !snn.spikes<4>
   // CHECK-NEXT: snn.poisson_source @noise {rate = 2.000000e+01 : f64, seed = 7 : i64} : !snn.spikes<3>
   %noise = snn.poisson_source @noise {rate = 20.0 : f64, seed = 7 : i64} : !snn.spikes<3>
+  // A group of 1,600 trains per channel may send several spikes per step.
+  // CHECK-NEXT: snn.poisson_source @bg {group = 1600 : i64, rate = 8.000000e+00 : f64, seed = 3 : i64} : !snn.spikes<4>
+  %bg = snn.poisson_source @bg {rate = 8.0 : f64, group = 1600 : i64, seed = 3 : i64} : !snn.spikes<4>
   // CHECK-NEXT: snn.periodic_source @clk {period = 10 : i64, phase = 3 : i64} : !snn.spikes<2>
   %clk = snn.periodic_source @clk {period = 10 : i64, phase = 3 : i64} : !snn.spikes<2>
   // CHECK-NEXT: snn.file_source @stim {events = dense<{{\[\[}}0, 1], [3, 0]]> : tensor<2x2xi64>} : !snn.spikes<2>

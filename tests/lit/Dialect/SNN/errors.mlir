@@ -272,6 +272,13 @@ snn.network @n attributes {dt = 1.0e-2 : f64} {
 
 // -----
 
+snn.network @n attributes {dt = 1.0e-2 : f64} {
+  // expected-error @+1 {{'group' must be >= 1 Poisson trains per channel, got 0}}
+  %a = snn.poisson_source @a {rate = 8.0 : f64, group = 0 : i64} : !snn.spikes<2>
+}
+
+// -----
+
 snn.network @n {
   // expected-error @+1 {{'phase' must be in [0, 4), got 4}}
   %a = snn.periodic_source @a {period = 4 : i64, phase = 4 : i64} : !snn.spikes<2>

@@ -49,6 +49,9 @@ struct RandomOptions {
   /// They are drawn from a stream of their own, so the rest of the image is
   /// the same either way.
   bool initialState = true;
+  /// A Poisson group source (several spikes per channel and step) after the
+  /// others, from a stream of its own: off, the image is the same but for it.
+  bool poissonGroup = true;
 };
 
 RandomNetwork randomNetwork(const chip::Profile &profile,

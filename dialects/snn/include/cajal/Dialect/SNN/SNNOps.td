@@ -136,13 +136,23 @@ def SNN_PoissonSourceOp : SNN_NodeOp<"poisson_source"> {
     Each channel spikes with probability `rate * dt` per step (rate in Hz,
     rate * dt <= 1), from a generator seeded with `seed`.
 
+    With `group = K`, each channel is a group of K independent Poisson
+    trains of `rate` summed exactly: its spike count per step is
+    Poisson-distributed with mean K * rate * dt (at most 16), and it sends
+    that many spikes (NEST's poisson_generator connected to each target;
+    the background drive of the cortical microcircuit is one such channel
+    per neuron, with K its external in-degree).
+
     ```mlir
     %noise = snn.poisson_source @noise {rate = 2.0e1 : f64, seed = 7 : i64}
         : !snn.spikes<100>
+    %background = snn.poisson_source @bg {rate = 8.0 : f64, group = 1600 : i64,
+        seed = 3 : i64} : !snn.spikes<200>
     ```
   }];
   let arguments = (ins SymbolNameAttr:$sym_name, F64Attr:$rate,
-                   DefaultValuedAttr<Cajal_I64Attr, "0">:$seed);
+                   DefaultValuedAttr<Cajal_I64Attr, "0">:$seed,
+                   OptionalAttr<Cajal_I64Attr>:$group);
 }
 
 def SNN_PeriodicSourceOp : SNN_NodeOp<"periodic_source"> {
