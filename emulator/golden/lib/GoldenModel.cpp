@@ -302,16 +302,7 @@ void GoldenModel::emitSourceSpikes() {
           sourceSpiking.push_back({s, i});
       break;
     case chip::SourceKind::PoissonGroup:
-      for (uint32_t i = 0; i < src.size; ++i) {
-        const uint32_t count = chip::sourceSpikeCount(src, t, i);
-        for (uint32_t k = 0; k < count; ++k)
-          sourceSpiking.push_back({s, i});
-        if (count > 1) {
-          const uint32_t sender = compartmentCount() + channelBase[s] + i;
-          repeatedRows += size_t(count - 1) *
-                          (senderRowBegin[sender + 1] - senderRowBegin[sender]);
-        }
-      }
+      repeatedRows += drawPoissonGroup(s);
       break;
     }
   }
@@ -320,6 +311,93 @@ void GoldenModel::emitSourceSpikes() {
   // sends several spikes in a step queues its rows once per spike.
   if (senderRows.size() + repeatedRows > rowEvents.size())
     rowEvents.resize(senderRows.size() + repeatedRows);
+}
+
+size_t
+GoldenModel::drawChannels(uint32_t s, uint32_t from, uint32_t to,
+                          std::vector<emulator::SourceSpikeEvent> &out) const {
+  // chip::poissonGroupCount for a block of channels at a time, without its
+  // unpredictable loop exit: every channel takes its first uniform, then
+  // each round advances only the channels still drawing (a list compacted
+  // without branches), and the counts are written out 4 spikes at a time
+  // (a count above 4, rare at the means of a background, loops).
+  const chip::Source &src = sources[s];
+  const uint64_t threshold = src.probability;
+  const uint32_t firstSender = compartmentCount() + channelBase[s];
+  constexpr uint32_t block = 64, written = 4;
+  uint64_t h[block], p[block];
+  uint32_t count[block], drawing[block];
+  size_t repeatedRows = 0;
+  for (uint32_t base = from; base < to; base += block) {
+    const uint32_t n = std::min(block, to - base);
+    uint32_t left = 0;
+    for (uint32_t i = 0; i < n; ++i) {
+      const uint64_t key = (uint64_t(stepIndex) << 32) | (base + i);
+      h[i] = chip::splitmix64(src.seed ^ chip::splitmix64(key));
+      p[i] = h[i] >> 32;
+      count[i] = 0;
+      drawing[left] = i;
+      left += p[i] > threshold;
+    }
+    while (left > 0) {
+      uint32_t still = 0;
+      for (uint32_t k = 0; k < left; ++k) {
+        const uint32_t i = drawing[k];
+        ++count[i];
+        h[i] = chip::splitmix64(h[i]);
+        p[i] = (p[i] * (h[i] >> 32)) >> 32;
+        drawing[still] = i;
+        still += (p[i] > threshold) & (count[i] < chip::kPoissonGroupMaxCount);
+      }
+      left = still;
+    }
+    size_t total = 0;
+    for (uint32_t i = 0; i < n; ++i)
+      total += count[i];
+    const size_t at = out.size();
+    out.resize(at + total + written);
+    emulator::SourceSpikeEvent *o = out.data() + at;
+    for (uint32_t i = 0; i < n; ++i) {
+      const emulator::SourceSpikeEvent e{s, base + i};
+      for (uint32_t k = 0; k < written; ++k)
+        o[k] = e;
+      for (uint32_t k = written; k < count[i]; ++k)
+        o[k] = e;
+      o += count[i];
+      if (count[i] > 1) {
+        const uint32_t sender = firstSender + base + i;
+        repeatedRows += size_t(count[i] - 1) *
+                        (senderRowBegin[sender + 1] - senderRowBegin[sender]);
+      }
+    }
+    out.resize(at + total);
+  }
+  return repeatedRows;
+}
+
+size_t GoldenModel::drawPoissonGroup(uint32_t s) {
+  // The draws are the step's most costly source work (tens of ns per
+  // channel): with threads, thread t draws its stretch of channels and the
+  // stretches are appended in order, so the spikes are the same.
+  const uint32_t size = sources[s].size;
+  constexpr uint32_t channelsWorthAThread = 1024;
+  if (threadRings == 1 || size < channelsWorthAThread)
+    return drawChannels(s, 0, size, sourceSpiking);
+  threadDraws.resize(threadRings);
+  threadRepeatedRows.resize(threadRings);
+  pool->run([&](unsigned t) {
+    threadDraws[t].clear();
+    threadRepeatedRows[t] = drawChannels(
+        s, uint32_t(uint64_t(size) * t / threadRings),
+        uint32_t(uint64_t(size) * (t + 1) / threadRings), threadDraws[t]);
+  });
+  size_t repeatedRows = 0;
+  for (uint32_t t = 0; t < threadRings; ++t) {
+    sourceSpiking.insert(sourceSpiking.end(), threadDraws[t].begin(),
+                         threadDraws[t].end());
+    repeatedRows += threadRepeatedRows[t];
+  }
+  return repeatedRows;
 }
 
 size_t GoldenModel::queueSpikes() {

@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <string>
 
 using namespace cajal;
 using cajal::emulator::NeuronSpike;
@@ -302,6 +303,45 @@ TEST(GoldenModelTest, PoissonGroupDeliversEverySpikeOfItsCount) {
   EXPECT_NEAR(double(sent), 2.5 * 900, 5 * std::sqrt(2.5 * 900));
   EXPECT_EQ(m.counters().sourceSpikes, sent);
   EXPECT_EQ(m.counters().synapticEvents, sent);
+}
+
+TEST(GoldenModelTest, LargePoissonGroupsDrawTheSharedCountsOnAnyThreads) {
+  // Thousands of channels: the golden model draws them in blocks, on
+  // threads when there are several; the spikes must be chip's, in channel
+  // order, a channel once per spike (means up to 9: counts above 4 too).
+  imagegen::ImageBuilder b(test::loihi1());
+  b.addCore({detector(100000)});
+  const uint32_t axon = b.addInputAxon(0, {{0, 1, 1}}, 7, 0, false);
+  for (double mean : {0.3, 2.0, 9.0}) {
+    chip::Source s;
+    s.name = "g" + std::to_string(b.build().sources.size());
+    s.kind = chip::SourceKind::PoissonGroup;
+    s.size = 3001;
+    s.seed = uint64_t(mean * 1000);
+    s.probability = uint32_t(std::exp(-mean) * 4294967296.0);
+    const uint32_t src = b.addSource(s);
+    b.addSourceTarget(src, 7, {0, axon});
+  }
+  b.addPopulation("n", {{0, 0, 0, 1}});
+  const chip::Image image = b.build();
+  for (uint32_t threads : {1u, 2u, 3u}) {
+    golden::ModelOptions options;
+    options.threads = threads;
+    Result<GoldenModel> m = GoldenModel::create(image, test::loihi1(), options);
+    ASSERT_TRUE(bool(m)) << m.error();
+    for (uint32_t t = 0; t < 5; ++t) {
+      m->step();
+      std::vector<SourceSpikeEvent> expected;
+      for (uint32_t k = 0; k < image.sources.size(); ++k) {
+        std::vector<uint32_t> channels;
+        chip::firingChannels(image.sources[k], t, channels);
+        for (uint32_t i : channels)
+          expected.push_back({k, i});
+      }
+      ASSERT_EQ(m->lastSourceSpikes(), expected)
+          << threads << " threads, step " << t;
+    }
+  }
 }
 
 TEST(GoldenModelTest, ExternalSpikesAreDeliveredAndChecked) {

@@ -67,12 +67,12 @@ inline uint32_t poissonGroupCount(uint64_t seed, uint32_t threshold,
                                   uint32_t step, uint32_t index) {
   const uint64_t key = (uint64_t(step) << 32) | index;
   uint64_t h = splitmix64(seed ^ splitmix64(key));
-  uint64_t p = uint64_t(1) << 32;
+  uint64_t p = h >> 32; // (2^32 * u_0) >> 32
   for (uint32_t count = 0; count < kPoissonGroupMaxCount; ++count) {
-    p = (p * (h >> 32)) >> 32;
     if (p <= threshold)
       return count;
     h = splitmix64(h);
+    p = (p * (h >> 32)) >> 32;
   }
   return kPoissonGroupMaxCount;
 }

@@ -274,6 +274,14 @@ private:
   uint32_t updatePrograms(uint32_t *&spikes);
   chip::CompartmentState programState(uint32_t position) const;
   void emitSourceSpikes();
+  /// Appends the spikes of Poisson group source `s` to sourceSpiking;
+  /// returns the rows its repeated spikes add (on the worker threads when
+  /// it has many channels).
+  size_t drawPoissonGroup(uint32_t s);
+  /// Appends the spikes of channels [from, to) of Poisson group `s` to
+  /// `out`; returns the rows their repeated spikes add.
+  size_t drawChannels(uint32_t s, uint32_t from, uint32_t to,
+                      std::vector<emulator::SourceSpikeEvent> &out) const;
   /// Lists the rows (parts) of this step's spikes in rowEvents, counts
   /// them; returns how many.
   size_t queueSpikes();
@@ -432,6 +440,9 @@ private:
   /// allocating every step).
   std::vector<uint64_t> threadIdleCount;
   std::vector<uint32_t> threadSpikeCount;
+  /// Per thread, its Poisson group draws (drawPoissonGroup).
+  std::vector<std::vector<emulator::SourceSpikeEvent>> threadDraws;
+  std::vector<size_t> threadRepeatedRows;
   /// Ring t's start (t = 0: ring16Start() etc.).
   template <typename T> T *ringOf(uint32_t t);
   /// Parts (ModelOptions::parts): the cores this model updates (empty:
