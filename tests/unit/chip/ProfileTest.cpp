@@ -352,6 +352,15 @@ TEST(ProfileTest, MeshCoreSlotsAreBoundedIn64Bits) {
   Result<Profile> pohoiki = findProfile("loihi1-pohoiki", defaultProfileDir());
   ASSERT_TRUE(bool(pohoiki)) << pohoiki.error();
   EXPECT_EQ(pohoiki->mesh.totalCores(), 98304u);
+  // The what-if profile of the full-scale microcircuit changes the axons
+  // only.
+  Result<Profile> wide =
+      findProfile("loihi1-pohoiki-8k-axons", defaultProfileDir());
+  ASSERT_TRUE(bool(wide)) << wide.error();
+  EXPECT_EQ(wide->core.inputAxons, 8192u);
+  EXPECT_EQ(wide->core.outputAxons, 8192u);
+  EXPECT_EQ(wide->core.compartments, pohoiki->core.compartments);
+  EXPECT_EQ(wide->mesh.totalCores(), 98304u);
 }
 
 TEST(ProfileTest, NamesArePlainNames) {
