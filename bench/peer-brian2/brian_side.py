@@ -287,13 +287,15 @@ TIMER_END = """{
 }"""
 
 
-def setup_target(b2, target, work, cflags=None):
+def setup_target(b2, target, work, cflags=None, threads=1):
     if cflags:
         b2.prefs.codegen.cpp.extra_compile_args_gcc = cflags.split()
     if target == "standalone":
         b2.set_device("cpp_standalone", directory=os.path.join(work, "brian2"),
                       build_on_run=False)
-        b2.prefs.devices.cpp_standalone.openmp_threads = 0
+        # Brian2's OpenMP threads (0: no OpenMP, its one-thread build).
+        b2.prefs.devices.cpp_standalone.openmp_threads = \
+            threads if threads > 1 else 0
         b2.prefs.codegen.cpp.headers += ["<chrono>", "<ctime>", "<fstream>"]
         b2.prefs.devices.cpp_standalone.run_cmd_unix = [
             "/usr/bin/time", "-f", "%M", "-o", "results/peer_maxrss.txt",
@@ -321,7 +323,8 @@ def run(args):
     t0 = time.perf_counter()
     net = cjimg.load(args.image, args.profile_dir)
     load_s = time.perf_counter() - t0
-    setup_target(b2, args.target, args.work, getattr(args, "cflags", None))
+    setup_target(b2, args.target, args.work, getattr(args, "cflags", None),
+                 getattr(args, "threads", 1))
     # A chip step has no duration; Brian2 needs one. Spike times are turned
     # back into step numbers, so any dt gives the same result.
     b2.defaultclock.dt = 0.1 * b2.ms
@@ -397,6 +400,8 @@ def main():
     ap.add_argument("--cflags", help="replace Brian2's C++ flags (default "
                     "-w -O3 -ffast-math -fno-finite-math-only -march=native); "
                     "valgrind needs a -march without AVX-512")
+    ap.add_argument("--threads", type=int, default=1,
+                    help="OpenMP threads of the standalone binary")
     ap.add_argument("--repeat", type=int, default=1,
                     help="run the standalone binary this many times; report "
                          "the least wall and CPU time and the largest peak "
