@@ -255,6 +255,25 @@ TEST(ImageTest, ValidateChecksResourcesAndPositions) {
   ASSERT_FALSE(bool(s));
   EXPECT_NE(s.error().find("slice 1: firstNeuron"), std::string::npos)
       << s.error();
+
+  // A Poisson group whose threshold means more than 16 spikes per step.
+  img = randomImage(rng, profile, 1);
+  Source group;
+  group.name = "bg";
+  group.kind = SourceKind::PoissonGroup;
+  group.size = 1;
+  group.targetBegin = {0, 0};
+  group.probability = 482;
+  img.sources.push_back(group);
+  s = validate(img, profile);
+  ASSERT_FALSE(bool(s));
+  EXPECT_NE(s.error().find("\"bg\": Poisson group threshold 482 means more "
+                           "than 16 spikes per step on average (threshold >= "
+                           "483)"),
+            std::string::npos)
+      << s.error();
+  img.sources.back().probability = 483;
+  EXPECT_TRUE(bool(validate(img, profile)));
 }
 
 } // namespace
