@@ -10,8 +10,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "cajal/Chip/ImageJson.h"
+#include "cajal/Chip/Source.h"
 
-#include <cmath>
 #include <cstdio>
 #include <iomanip>
 #include <string>
@@ -485,8 +485,7 @@ void printImageSummary(const Image &image, const Profile *profile,
       os << ", p = " << std::setprecision(6) << s.probability / 4294967296.0
          << " per step, seed " << s.seed;
     if (s.kind == SourceKind::PoissonGroup)
-      os << ", mean " << std::setprecision(6)
-         << -std::log(s.probability / 4294967296.0)
+      os << ", mean " << std::setprecision(6) << poissonGroupMean(s.probability)
          << " spikes per step per channel, seed " << s.seed;
     if (s.kind == SourceKind::Periodic)
       os << ", period " << s.period << ", phase " << s.phase;

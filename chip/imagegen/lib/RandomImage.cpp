@@ -20,7 +20,6 @@
 #include "cajal/Chip/StandardPrograms.h"
 
 #include <algorithm>
-#include <cmath>
 #include <tuple>
 
 namespace cajal::imagegen {
@@ -163,9 +162,7 @@ void addPoissonGroup(uint64_t seed, ImageBuilder &b,
   s.seed = rng.next();
   const double meanMilli =
       rng.chance(1, 4) ? double(rng.below(16001)) : double(rng.below(2001));
-  const double threshold = std::exp(-meanMilli / 1000) * 4294967296.0;
-  s.probability = uint32_t(std::clamp(
-      threshold, double(chip::kPoissonGroupMinThreshold), 4294967295.0));
+  s.probability = chip::poissonGroupThreshold(meanMilli / 1000);
   const uint32_t src = b.addSource(s);
   for (uint32_t i = 0; i < s.size; ++i)
     for (uint64_t n = rng.below(4); n > 0; --n)

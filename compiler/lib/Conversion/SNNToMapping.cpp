@@ -249,9 +249,7 @@ FailureOr<mapping::Source> convertSource(Operation *op,
                << "group sends at most " << chip::kPoissonGroupMaxMean
                << " (split the group over several sources, or use a smaller "
                   "dt)";
-      const double threshold = std::round(std::exp(-mean) * 4294967296.0);
-      src.probability = uint32_t(std::clamp(
-          threshold, double(chip::kPoissonGroupMinThreshold), 4294967295.0));
+      src.probability = chip::poissonGroupThreshold(mean);
     } else {
       src.kind = chip::SourceKind::Poisson;
       const double scaled = std::round(p * 4294967296.0);

@@ -332,8 +332,7 @@ GoldenModel::drawChannels(uint32_t s, uint32_t from, uint32_t to,
     const uint32_t n = std::min(block, to - base);
     uint32_t left = 0;
     for (uint32_t i = 0; i < n; ++i) {
-      const uint64_t key = (uint64_t(stepIndex) << 32) | (base + i);
-      h[i] = chip::splitmix64(src.seed ^ chip::splitmix64(key));
+      h[i] = chip::channelHash(src.seed, stepIndex, base + i);
       p[i] = h[i] >> 32;
       count[i] = 0;
       drawing[left] = i;
@@ -344,8 +343,7 @@ GoldenModel::drawChannels(uint32_t s, uint32_t from, uint32_t to,
       for (uint32_t k = 0; k < left; ++k) {
         const uint32_t i = drawing[k];
         ++count[i];
-        h[i] = chip::splitmix64(h[i]);
-        p[i] = (p[i] * (h[i] >> 32)) >> 32;
+        p[i] = chip::poissonGroupProduct(h[i], p[i]);
         drawing[still] = i;
         still += (p[i] > threshold) & (count[i] < chip::kPoissonGroupMaxCount);
       }

@@ -71,8 +71,7 @@ Source poissonGroup(double mean, uint32_t size, uint64_t seed) {
   s.kind = SourceKind::PoissonGroup;
   s.size = size;
   s.seed = seed;
-  s.probability = uint32_t(std::max(std::round(std::exp(-mean) * 4294967296.0),
-                                    double(kPoissonGroupMinThreshold)));
+  s.probability = poissonGroupThreshold(mean);
   return s;
 }
 

@@ -277,7 +277,7 @@ TEST(GoldenModelTest, PoissonGroupDeliversEverySpikeOfItsCount) {
   s.kind = chip::SourceKind::PoissonGroup;
   s.size = 3;
   s.seed = 77;
-  s.probability = uint32_t(std::exp(-2.5) * 4294967296.0); // mean 2.5
+  s.probability = chip::poissonGroupThreshold(2.5);
   const uint32_t src = b.addSource(s);
   for (uint32_t i = 0; i < s.size; ++i)
     b.addSourceTarget(src, i, {0, b.addInputAxon(0, {{i, 3, 1}}, 3, 2, false)});
@@ -318,7 +318,7 @@ TEST(GoldenModelTest, LargePoissonGroupsDrawTheSharedCountsOnAnyThreads) {
     s.kind = chip::SourceKind::PoissonGroup;
     s.size = 3001;
     s.seed = uint64_t(mean * 1000);
-    s.probability = uint32_t(std::exp(-mean) * 4294967296.0);
+    s.probability = chip::poissonGroupThreshold(mean);
     const uint32_t src = b.addSource(s);
     b.addSourceTarget(src, 7, {0, axon});
   }

@@ -27,6 +27,7 @@
 #include "cajal/Chip/Image.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <utility>
 #include <vector>
@@ -41,12 +42,17 @@ inline uint64_t splitmix64(uint64_t x) {
   return x ^ (x >> 31);
 }
 
+/// The hash of channel `index` at `step` that starts every random draw of
+/// a source; its high word is the draw's first uniform.
+inline uint64_t channelHash(uint64_t seed, uint32_t step, uint32_t index) {
+  const uint64_t key = (uint64_t(step) << 32) | index;
+  return splitmix64(seed ^ splitmix64(key));
+}
+
 /// The Poisson draw of channel `index` at `step`.
 inline bool poissonFires(uint64_t seed, uint32_t probability, uint32_t step,
                          uint32_t index) {
-  const uint64_t key = (uint64_t(step) << 32) | index;
-  const uint64_t h = splitmix64(seed ^ splitmix64(key));
-  return uint32_t(h >> 32) < probability;
+  return uint32_t(channelHash(seed, step, index) >> 32) < probability;
 }
 
 /// A Poisson group's mean count per step is at most this many spikes: the
@@ -58,6 +64,26 @@ constexpr uint32_t kPoissonGroupMinThreshold = 483;
 /// probability below 10^-200 at the largest mean): it bounds the draw's loop.
 constexpr uint32_t kPoissonGroupMaxCount = 255;
 
+/// The threshold e^-mean * 2^32 of a Poisson group with `mean` spikes per
+/// step (at most kPoissonGroupMaxMean), rounded, as the image holds it.
+inline uint32_t poissonGroupThreshold(double mean) {
+  const double threshold = std::round(std::exp(-mean) * 4294967296.0);
+  return uint32_t(
+      std::clamp(threshold, double(kPoissonGroupMinThreshold), 4294967295.0));
+}
+
+/// The mean spikes per step of a Poisson group's threshold.
+inline double poissonGroupMean(uint32_t threshold) {
+  return -std::log(threshold / 4294967296.0);
+}
+
+/// One more factor of a Poisson group draw's product: advances the hash
+/// chain `h` and returns (p * u) >> 32, u its new high word.
+inline uint64_t poissonGroupProduct(uint64_t &h, uint64_t p) {
+  h = splitmix64(h);
+  return (p * (h >> 32)) >> 32;
+}
+
 /// The Poisson group draw of channel `index` at `step`: Knuth's method with
 /// the uniforms u_j = h_j >> 32 of the chain h_0 = splitmix64(seed ^
 /// splitmix64(key)), h_j+1 = splitmix64(h_j); p starts at 2^32 and becomes
@@ -65,14 +91,12 @@ constexpr uint32_t kPoissonGroupMaxCount = 255;
 /// multiplications before that, minus one.
 inline uint32_t poissonGroupCount(uint64_t seed, uint32_t threshold,
                                   uint32_t step, uint32_t index) {
-  const uint64_t key = (uint64_t(step) << 32) | index;
-  uint64_t h = splitmix64(seed ^ splitmix64(key));
+  uint64_t h = channelHash(seed, step, index);
   uint64_t p = h >> 32; // (2^32 * u_0) >> 32
   for (uint32_t count = 0; count < kPoissonGroupMaxCount; ++count) {
     if (p <= threshold)
       return count;
-    h = splitmix64(h);
-    p = (p * (h >> 32)) >> 32;
+    p = poissonGroupProduct(h, p);
   }
   return kPoissonGroupMaxCount;
 }
