@@ -1,10 +1,11 @@
-"""cjimg.py - read a Cajal chip image (.cjimg, format version 5) into numpy.
+"""cjimg.py - read a Cajal chip image (.cjimg, format version 6) into numpy.
 
 The peer benchmark needs every compartment's integer parameters and every
 synapse of an image with 10^7 synapses and more. `cajal inspect --json`
 prints one line per synapse (hundreds of MB at that size), so this module
 reads the binary file directly, as docs/chip-image.md ("File format,
-version 5") lays it out, and unpacks the synapse words with vectorised
+version 6") lays it out (zstd-compressed cores through python3-zstandard,
+byte-plane columns), and unpacks the synapse words with vectorised
 numpy: per group, synapse i sits in word firstWord + i // P at bit offset
 (i % P) * B. The result is flattened into a global numbering (compartment
 g = compartment base of its core + local index, likewise for input axons)
@@ -34,6 +35,7 @@ import struct
 import sys
 
 import numpy as np
+import zstandard
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "..", "tests", "crosscheck"))
@@ -54,7 +56,7 @@ SOURCE_KINDS = {0: "external", 1: "file", 2: "poisson", 3: "periodic",
 # Population::kLifByRecord: the LIF program each compartment's record names.
 LIF_BY_RECORD = 0xFFFFFFFF
 # Image::formatVersion of the layout this module reads.
-IMAGE_VERSION = 5
+IMAGE_VERSION = 6
 
 
 class ImageError(Exception):
@@ -132,19 +134,65 @@ class _Reader:
         return self.array(dtype, self.u32(what + " count"), what)
 
 
-def _read_core(r, index):
-    where = f"core {index}"
+def _planes(r, dtype, count, what, delta=False):
+    """`count` values stored as byte planes (byte 0 of every value, then
+    byte 1, ...); with `delta`, as differences from the value before."""
+    dtype = np.dtype(dtype)
+    raw = r.array("u1", dtype.itemsize * count, what)
+    values = np.ascontiguousarray(raw.reshape(dtype.itemsize, count).T)
+    values = values.view(dtype.newbyteorder("<")).reshape(count)
+    if delta:
+        values = np.cumsum(values, dtype=dtype)
+    return values
+
+
+def _read_columns(r, where):
     core = {"position": (r.u32(where), r.u32(where), r.u32(where))}
     core["compartments"] = r.counted(COMPARTMENT, where + " compartments")
-    core["axons"] = r.counted(AXON, where + " input axons")
-    core["words"] = r.counted("<u8", where + " synapse words")
-    core["outputBegin"] = r.counted("<u4", where + " outputBegin")
-    core["outputAxons"] = r.array("<u4", 2 * r.u32(where), where + " output axons")
+    n = r.u32(where + " input axon count")
+    axons = np.zeros(n, dtype=AXON)
+    axons["firstWord"] = _planes(r, "u4", n, where + " firstWord", delta=True)
+    axons["synapseCount"] = _planes(r, "u4", n, where + " synapseCount")
+    axons["weightBits"] = _planes(r, "u1", n, where + " weightBits")
+    axons["weightExponent"] = _planes(r, "i1", n, where + " weightExponent")
+    axons["hasDelay"] = _planes(r, "u1", n, where + " hasDelay")
+    core["axons"] = axons
+    core["words"] = _planes(r, "u8", r.u32(where), where + " synapse words")
+    core["outputBegin"] = _planes(r, "u4", r.u32(where), where + " outputBegin",
+                                  delta=True)
+    n = r.u32(where + " output axon count")
+    targets = np.empty((n, 2), dtype=np.uint32)
+    targets[:, 0] = _planes(r, "u4", n, where + " output core", delta=True)
+    targets[:, 1] = _planes(r, "u4", n, where + " output inputAxon")
+    core["outputAxons"] = targets.reshape(-1)
     core["paramBegin"] = r.counted("<u4", where + " paramBegin")
     core["paramWords"] = r.counted("<i8", where + " parameter words")
     core["initialBegin"] = r.counted("<u4", where + " initialBegin")
     core["initialWords"] = r.counted("<i4", where + " initial state words")
     return core
+
+
+def _read_core(r, index, end):
+    """A CORE body: encoding 0 (columns as they are) or 1 (u64 length, then
+    the columns as one zstd frame)."""
+    where = f"core {index}"
+    encoding = r.u8(where + " encoding")
+    if encoding == 0:
+        return _read_columns(r, where)
+    if encoding != 1:
+        raise ImageError(f"{r.path}: {where}: unknown core encoding {encoding}")
+    length = r.u64(where + " column length")
+    if length > (end - r.pos) << 15:  # zstd expands at most 2^15-fold
+        raise ImageError(f"{r.path}: {where}: compressed columns state "
+                         f"{length} bytes, more than {end - r.pos} "
+                         "compressed bytes can hold")
+    columns = zstandard.ZstdDecompressor().decompress(
+        bytes(r.data[r.pos:end]), max_output_size=length)
+    if len(columns) != length:
+        raise ImageError(f"{r.path}: {where}: the zstd frame holds "
+                         f"{len(columns)} bytes, the section states {length}")
+    r.pos = end
+    return _read_columns(_Reader(memoryview(columns), r.path), where)
 
 
 def _read_sources(r):
@@ -268,8 +316,8 @@ def read_raw(path):
     if version < IMAGE_VERSION:
         raise ImageError(f"{path}: image format version {version} is no "
                          f"longer read (this reader reads version "
-                         f"{IMAGE_VERSION}, which stores per-compartment "
-                         "initial state); recompile the network with "
+                         f"{IMAGE_VERSION}, which stores cores as "
+                         "compressed columns); recompile the network with "
                          f"`cajal compile` to get a version {IMAGE_VERSION} "
                          "image")
     if version != IMAGE_VERSION:
@@ -286,7 +334,7 @@ def read_raw(path):
             image["profile"] = r.string("HEAD")
             image["coreCount"] = r.u32("HEAD")
         elif tag == "CORE":
-            image["cores"].append(_read_core(r, len(image["cores"])))
+            image["cores"].append(_read_core(r, len(image["cores"]), end))
         elif tag == "SRCS":
             image["sources"] = _read_sources(r)
         elif tag == "PRGS":

@@ -28,7 +28,11 @@
 #include "cajal/Chip/Image.h"
 
 #include <map>
+#include <memory>
 #include <optional>
+#include <type_traits>
+
+#include <zstd.h>
 
 namespace cajal::chip {
 namespace {
@@ -75,7 +79,28 @@ void putOffsets(Bytes &o, const std::vector<uint32_t> &v) {
     o.u32(x);
 }
 
-std::string encodeCore(const Core &c) {
+/// A numeric column as byte planes: byte 0 of every value, then byte 1, and
+/// so on (little-endian). With `delta`, value i is stored as value i minus
+/// value i-1 (mod 2^N). Planes put the mostly-zero high bytes of small
+/// values together, so the compressor removes them.
+template <typename T>
+void putPlanes(Bytes &o, const std::vector<T> &values, bool delta) {
+  using U = std::make_unsigned_t<T>;
+  const size_t n = values.size();
+  const size_t at = o.b.size();
+  o.b.resize(at + n * sizeof(T));
+  char *out = o.b.data() + at;
+  U previous = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const U v = U(values[i]);
+    const U stored = delta ? U(v - previous) : v;
+    previous = v;
+    for (size_t k = 0; k < sizeof(T); ++k)
+      out[k * n + i] = char(uint8_t(stored >> (8 * k)));
+  }
+}
+
+std::string encodeCoreColumns(const Core &c) {
   Bytes o;
   o.u32(c.x);
   o.u32(c.y);
@@ -92,21 +117,37 @@ std::string encodeCore(const Core &c) {
     o.u8(p.vmaxExponent);
     o.u8(p.flags);
   }
-  o.u32(uint32_t(c.inputAxons.size()));
-  for (const InputAxon &a : c.inputAxons) {
-    o.u32(a.firstWord);
-    o.u32(a.synapseCount);
-    o.u8(a.weightBits);
-    o.u8(uint8_t(a.weightExponent));
-    o.u8(a.hasDelay ? 1 : 0);
+  const size_t axons = c.inputAxons.size();
+  std::vector<uint32_t> firstWord(axons), synapseCount(axons);
+  std::vector<uint8_t> weightBits(axons), weightExponent(axons),
+      hasDelay(axons);
+  for (size_t a = 0; a < axons; ++a) {
+    const InputAxon &in = c.inputAxons[a];
+    firstWord[a] = in.firstWord;
+    synapseCount[a] = in.synapseCount;
+    weightBits[a] = in.weightBits;
+    weightExponent[a] = uint8_t(in.weightExponent);
+    hasDelay[a] = in.hasDelay ? 1 : 0;
   }
+  o.u32(uint32_t(axons));
+  putPlanes(o, firstWord, /*delta=*/true);
+  putPlanes(o, synapseCount, false);
+  putPlanes(o, weightBits, false);
+  putPlanes(o, weightExponent, false);
+  putPlanes(o, hasDelay, false);
   o.u32(uint32_t(c.synapseWords.size()));
-  for (uint64_t w : c.synapseWords)
-    o.u64(w);
-  putOffsets(o, c.outputBegin);
-  o.u32(uint32_t(c.outputAxons.size()));
-  for (const AxonTarget &t : c.outputAxons)
-    putTarget(o, t);
+  putPlanes(o, c.synapseWords, false);
+  o.u32(uint32_t(c.outputBegin.size()));
+  putPlanes(o, c.outputBegin, /*delta=*/true);
+  const size_t outputs = c.outputAxons.size();
+  std::vector<uint32_t> targetCore(outputs), targetAxon(outputs);
+  for (size_t i = 0; i < outputs; ++i) {
+    targetCore[i] = c.outputAxons[i].core;
+    targetAxon[i] = c.outputAxons[i].inputAxon;
+  }
+  o.u32(uint32_t(outputs));
+  putPlanes(o, targetCore, /*delta=*/true);
+  putPlanes(o, targetAxon, false);
   putOffsets(o, c.paramBegin);
   o.u32(uint32_t(c.paramWords.size()));
   for (int64_t w : c.paramWords)
@@ -115,6 +156,30 @@ std::string encodeCore(const Core &c) {
   o.u32(uint32_t(c.initialWords.size()));
   for (int32_t w : c.initialWords)
     o.u32(uint32_t(w));
+  return o.b;
+}
+
+/// A CORE body: the columns as they are when short, zstd-compressed
+/// (behind their length) from kCompressCoreFrom bytes on.
+Result<std::string> encodeCore(const Core &c, ZSTD_CCtx *context) {
+  const std::string columns = encodeCoreColumns(c);
+  Bytes o;
+  if (columns.size() < kCompressCoreFrom) {
+    o.u8(uint8_t(CoreEncoding::Stored));
+    o.b += columns;
+    return o.b;
+  }
+  o.u8(uint8_t(CoreEncoding::Zstd));
+  o.u64(columns.size());
+  const size_t at = o.b.size();
+  o.b.resize(at + ZSTD_compressBound(columns.size()));
+  const size_t n =
+      ZSTD_compressCCtx(context, o.b.data() + at, o.b.size() - at,
+                        columns.data(), columns.size(), kCoreZstdLevel);
+  if (ZSTD_isError(n)) // out of memory; the bound-sized buffer cannot overflow
+    return makeError(std::string("compressing a core: zstd: ") +
+                     ZSTD_getErrorName(n));
+  o.b.resize(at + n);
   return o.b;
 }
 
@@ -233,6 +298,8 @@ struct ImageWriter::Impl {
     std::string where;
   };
   std::map<uint32_t, Reference> references;
+  std::unique_ptr<ZSTD_CCtx, size_t (*)(ZSTD_CCtx *)> compressor{
+      ZSTD_createCCtx(), ZSTD_freeCCtx};
 
   Status put(const std::string &bytes) {
     file->write(bytes); // a write error is reported by commit()
@@ -323,7 +390,10 @@ Status ImageWriter::addCore(const Core &core) {
                     "core " + str(index) + ": output axon " + str(o)};
   }
   im.shapes.push_back({core.compartments.size(), core.inputAxons.size()});
-  return im.putSection("CORE", encodeCore(core));
+  Result<std::string> body = encodeCore(core, im.compressor.get());
+  if (!body)
+    return makeError(im.path + ": core " + str(index) + ": " + body.error());
+  return im.putSection("CORE", *body);
 }
 
 Status ImageWriter::finish(const Image &trailer) {

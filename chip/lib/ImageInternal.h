@@ -10,10 +10,24 @@
 #include "cajal/Chip/Image.h"
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
 namespace cajal::chip {
+
+/// How a CORE section's body holds the core's columns (docs/chip-image.md).
+enum class CoreEncoding : uint8_t { Stored = 0, Zstd = 1 };
+/// Columns shorter than this are stored as they are: compressing a small
+/// core gains little, and stored bodies keep small images readable by eye.
+constexpr size_t kCompressCoreFrom = 4096;
+/// zstd's fastest standard level: compile time matters at scale, and the
+/// columns' size comes mostly from the synapses' own bits.
+constexpr int kCoreZstdLevel = 1;
+/// A zstd frame expands its input at most 2^15-fold (an RLE block: 4 bytes
+/// for 128 KiB), so a stated length above this times the compressed bytes is
+/// damage, refused before anything is allocated for it.
+constexpr uint64_t kZstdMaxExpansion = uint64_t(1) << 15;
 
 struct CoreShape {
   size_t compartments = 0;

@@ -22,6 +22,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "ImageInternal.h"
 #include "cajal/Chip/Image.h"
 
 #include <algorithm>
@@ -29,7 +30,12 @@
 #include <cstring>
 #include <fstream>
 #include <iterator>
+#include <memory>
+#include <string_view>
+#include <type_traits>
 #include <utility>
+
+#include <zstd.h>
 
 namespace cajal::chip {
 namespace {
@@ -95,6 +101,22 @@ public:
            " left");
     return ok() ? n : 0;
   }
+  /// The next `n` bytes, or null (and an error) when fewer remain.
+  const uint8_t *take(size_t n, const char *what) {
+    if (!need(n, what))
+      return nullptr;
+    const uint8_t *p =
+        reinterpret_cast<const uint8_t *>(b.data()) + (pos - base);
+    pos += n;
+    return p;
+  }
+  /// The bytes from here to the end of the body, consumed.
+  std::string_view takeRest() {
+    const std::string_view rest(b.data() + (pos - base), end - pos);
+    pos = end;
+    return rest;
+  }
+  size_t left() const { return end - pos; }
   std::string text(const char *what) {
     const uint32_t n = count(1, what);
     if (!ok())
@@ -102,6 +124,11 @@ public:
     std::string s = b.substr(pos - base, n);
     pos += n;
     return s;
+  }
+  /// Take another cursor's whole error as this one's.
+  void adopt(const std::string &error) {
+    if (err.empty())
+      err = error;
   }
   void fail(const std::string &message) {
     if (err.empty())
@@ -138,7 +165,26 @@ std::vector<uint32_t> getOffsets(Cursor &c, const char *what) {
   return v;
 }
 
-void decodeCore(Cursor &c, Core &core) {
+/// `n` values stored as byte planes (ImageFile.cpp, putPlanes).
+template <typename T>
+void getPlanes(Cursor &c, size_t n, bool delta, const char *what,
+               std::vector<T> &out) {
+  using U = std::make_unsigned_t<T>;
+  out.assign(n, T(0));
+  const uint8_t *in = c.take(n * sizeof(T), what);
+  if (!in)
+    return;
+  U previous = 0;
+  for (size_t i = 0; i < n; ++i) {
+    U v = 0;
+    for (size_t k = 0; k < sizeof(T); ++k)
+      v |= U(U(in[k * n + i]) << (8 * k));
+    previous = delta ? U(previous + v) : v;
+    out[i] = T(previous);
+  }
+}
+
+void decodeCoreColumns(Cursor &c, Core &core) {
   core.x = c.u32();
   core.y = c.u32();
   core.tileSlot = c.u32();
@@ -154,24 +200,38 @@ void decodeCore(Cursor &c, Core &core) {
     p.vmaxExponent = c.u8();
     p.flags = c.u8();
   }
-  core.inputAxons.resize(c.count(11, "input axon"));
-  for (InputAxon &a : core.inputAxons) {
-    a.firstWord = c.u32();
-    a.synapseCount = c.u32();
-    a.weightBits = c.u8();
-    a.weightExponent = int8_t(c.u8());
-    const uint8_t delay = c.u8();
-    if (delay > 1)
-      c.fail("hasDelay byte " + str(delay) + " is neither 0 nor 1");
-    a.hasDelay = delay == 1;
+  const size_t axons = c.count(11, "input axon");
+  std::vector<uint32_t> firstWord, synapseCount;
+  std::vector<uint8_t> weightBits, hasDelay;
+  std::vector<int8_t> weightExponent;
+  getPlanes(c, axons, /*delta=*/true, "input axon firstWord", firstWord);
+  getPlanes(c, axons, false, "input axon synapseCount", synapseCount);
+  getPlanes(c, axons, false, "input axon weightBits", weightBits);
+  getPlanes(c, axons, false, "input axon weightExponent", weightExponent);
+  getPlanes(c, axons, false, "input axon hasDelay", hasDelay);
+  core.inputAxons.resize(c.ok() ? axons : 0);
+  for (size_t a = 0; a < core.inputAxons.size(); ++a) {
+    InputAxon &in = core.inputAxons[a];
+    in.firstWord = firstWord[a];
+    in.synapseCount = synapseCount[a];
+    in.weightBits = weightBits[a];
+    in.weightExponent = weightExponent[a];
+    if (hasDelay[a] > 1)
+      c.fail("input axon " + str(a) + ": hasDelay byte " + str(hasDelay[a]) +
+             " is neither 0 nor 1");
+    in.hasDelay = hasDelay[a] == 1;
   }
-  core.synapseWords.resize(c.count(8, "synapse word"));
-  for (uint64_t &w : core.synapseWords)
-    w = c.u64();
-  core.outputBegin = getOffsets(c, "outputBegin");
-  core.outputAxons.resize(c.count(8, "output axon"));
-  for (AxonTarget &t : core.outputAxons)
-    t = getTarget(c);
+  getPlanes(c, c.count(8, "synapse word"), false, "synapse words",
+            core.synapseWords);
+  getPlanes(c, c.count(4, "outputBegin"), /*delta=*/true, "outputBegin",
+            core.outputBegin);
+  const size_t outputs = c.count(8, "output axon");
+  std::vector<uint32_t> targetCore, targetAxon;
+  getPlanes(c, outputs, /*delta=*/true, "output axon core", targetCore);
+  getPlanes(c, outputs, false, "output axon inputAxon", targetAxon);
+  core.outputAxons.resize(c.ok() ? outputs : 0);
+  for (size_t i = 0; i < core.outputAxons.size(); ++i)
+    core.outputAxons[i] = AxonTarget{targetCore[i], targetAxon[i]};
   core.paramBegin = getOffsets(c, "paramBegin");
   core.paramWords.resize(c.count(8, "parameter word"));
   for (int64_t &w : core.paramWords)
@@ -180,6 +240,61 @@ void decodeCore(Cursor &c, Core &core) {
   core.initialWords.resize(c.count(4, "initial state word"));
   for (int32_t &w : core.initialWords)
     w = int32_t(c.u32());
+}
+
+/// A CORE body: its encoding byte, then the columns as they are or
+/// zstd-compressed behind their length. `columns` is scratch space for the
+/// decompressed columns.
+void decodeCore(Cursor &c, Core &core, const std::string &name,
+                ZSTD_DCtx *decompressor, std::string &columns) {
+  const uint8_t encoding = c.u8();
+  if (!c.ok())
+    return;
+  if (encoding == uint8_t(CoreEncoding::Stored)) {
+    decodeCoreColumns(c, core);
+    return;
+  }
+  if (encoding != uint8_t(CoreEncoding::Zstd)) {
+    c.fail("unknown core encoding " + str(encoding) + " (0 stored, 1 zstd)");
+    return;
+  }
+  const uint64_t length = c.u64();
+  if (!c.ok())
+    return;
+  if (length > c.left() * kZstdMaxExpansion) {
+    c.fail("compressed columns state " + str(length) + " bytes, more than " +
+           str(c.left()) + " compressed bytes can hold");
+    return;
+  }
+  const std::string_view frame = c.takeRest();
+  const unsigned long long stated =
+      ZSTD_getFrameContentSize(frame.data(), frame.size());
+  if (stated != length) {
+    c.fail(
+        "the zstd frame holds " +
+        (stated == ZSTD_CONTENTSIZE_ERROR || stated == ZSTD_CONTENTSIZE_UNKNOWN
+             ? std::string("no valid content size")
+             : str(stated) + " bytes") +
+        ", the section states " + str(length));
+    return;
+  }
+  columns.resize(size_t(length));
+  const size_t n = ZSTD_decompressDCtx(
+      decompressor, columns.data(), columns.size(), frame.data(), frame.size());
+  if (ZSTD_isError(n) || n != length) {
+    c.fail(std::string("compressed columns do not decompress: ") +
+           (ZSTD_isError(n) ? ZSTD_getErrorName(n)
+                            : "the frame holds fewer bytes than it states"));
+    return;
+  }
+  SectionRef whole;
+  whole.length = length;
+  Cursor inner(Piece{&columns, 0}, whole, name + " (decompressed columns)");
+  decodeCoreColumns(inner, core);
+  if (inner.ok() && !inner.atEnd())
+    inner.fail("unexpected bytes after the columns");
+  if (!inner.ok())
+    c.adopt(inner.error());
 }
 
 /// A byte that must be 0 or 1.
@@ -381,7 +496,7 @@ Status checkPreamble(const std::string &path, const std::string &b) {
     return makeError(path + ": image format version " + str(version) +
                      " is no longer read (this build reads version " +
                      str(Image::formatVersion) +
-                     ", which stores per-compartment initial state); "
+                     ", which stores cores as compressed columns); "
                      "recompile the network "
                      "with `cajal compile` to get a version " +
                      str(Image::formatVersion) + " image");
@@ -552,11 +667,19 @@ Status decode(const std::string &path, ByteSource &src,
     return finishCursor(c);
   };
   image.cores.resize(coreCount);
-  for (uint32_t i = 0; i < coreCount; ++i)
-    if (Status s = section(1 + i, "CORE", "section CORE #" + str(i),
-                           [&](Cursor &c) { decodeCore(c, image.cores[i]); });
+  std::unique_ptr<ZSTD_DCtx, size_t (*)(ZSTD_DCtx *)> decompressor(
+      ZSTD_createDCtx(), ZSTD_freeDCtx);
+  std::string columns;
+  for (uint32_t i = 0; i < coreCount; ++i) {
+    const std::string name = "section CORE #" + str(i);
+    if (Status s = section(1 + i, "CORE", name,
+                           [&](Cursor &c) {
+                             decodeCore(c, image.cores[i], name,
+                                        decompressor.get(), columns);
+                           });
         !s)
       return s;
+  }
   if (Status s = section(1 + coreCount, "SRCS", "section SRCS",
                          [&](Cursor &c) { decodeSources(c, image.sources); });
       !s)

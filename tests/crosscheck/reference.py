@@ -103,8 +103,8 @@ def expand(begin, rows):
 
 
 # The image format whose JSON this model reads (docs/chip-image.md): its
-# programs carry lookup tables.
-IMAGE_VERSION = 5
+# programs carry lookup tables, its compartments their initial state.
+IMAGE_VERSION = 6
 
 
 class ImageError(ValueError):

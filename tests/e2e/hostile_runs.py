@@ -21,6 +21,8 @@ import sys
 import tempfile
 import time
 
+import zstandard
+
 CAJAL, ROOT = sys.argv[1], sys.argv[2]
 WORK = tempfile.mkdtemp(prefix="cajal-hostile-")
 LIMIT_BYTES = 3 << 30
@@ -137,12 +139,24 @@ def with_profile_name(data, name):
 
 
 def with_first_synapse_count(data, count):
+    """Core 0's first input axon claims `count` synapses (docs/chip-image.md:
+    a stored core's columns, input axons as byte planes)."""
     secs = sections(data)
-    core = secs[1][1]
+    body = secs[1][1]
+    # Encoding 1: the columns are a zstd frame after their u64 length.
+    compressed = body[0] == 1
+    core = bytearray(zstandard.ZstdDecompressor().decompress(bytes(body[9:]))
+                     if compressed else body[1:])
     compartments = struct.unpack_from("<I", core, 12)[0]
     axons_at = 16 + 15 * compartments
-    assert struct.unpack_from("<I", core, axons_at)[0] > 0, "core 0 has no input axon"
-    struct.pack_into("<I", core, axons_at + 4 + 4, count)  # axon 0: firstWord, synapseCount
+    axons = struct.unpack_from("<I", core, axons_at)[0]
+    assert axons > 0, "core 0 has no input axon"
+    counts = axons_at + 4 + 4 * axons  # after the firstWord planes
+    for k in range(4):  # axon 0's synapseCount, one byte per plane
+        core[counts + k * axons] = (count >> (8 * k)) & 0xFF
+    secs[1][1] = (b"\x01" + struct.pack("<Q", len(core)) +
+                  zstandard.ZstdCompressor().compress(bytes(core))
+                  if compressed else b"\x00" + core)
     return assemble(data, secs)
 
 

@@ -148,36 +148,35 @@ TEST_F(CorruptionTest, ProfileMismatchNamesBothProfiles) {
 }
 
 TEST_F(CorruptionTest, OutputTargetOutOfRange) {
-  // The 8 bytes before the last CORE body's parameter and initial state
-  // tables (four empty counts, 16 bytes) are its last output target.
   const auto s = sections(bytes);
-  ASSERT_FALSE(image.cores[2].outputAxons.empty());
-  ASSERT_TRUE(image.cores[2].paramBegin.empty());
-  ASSERT_TRUE(image.cores[2].initialBegin.empty());
+  const Core &core = image.cores[2];
+  const size_t n = core.outputAxons.size();
+  ASSERT_GE(n, 2u);
+  ASSERT_EQ(bytes[s[3].body], 0) << "core 2 is stored as it is";
+  const StoredCoreLayout l = storedCoreLayout(bytes, s[3]);
+  ASSERT_EQ(le(bytes, l.outputCount, 4), n);
+  // The core column holds differences: the last one is core[n-1] - core[n-2].
   std::string b = bytes;
-  const size_t last = s[3].body + s[3].length - 16 - 8;
-  putLE(b, last, 9, 4); // core 9 of 3
+  putPlaneValue(b, l.outputs, n, n - 1,
+                uint32_t(9 - core.outputAxons[n - 2].core), 4); // core 9 of 3
   fixChecksum(b);
   std::string e = errorOf(b);
-  EXPECT_TRUE(has(e, "core 2: output axon")) << e;
+  EXPECT_TRUE(has(e, "core 2: output axon " + std::to_string(n - 1))) << e;
   EXPECT_TRUE(has(e, "target core 9 out of range (image has 3 cores)")) << e;
   b = bytes;
-  putLE(b, last + 4, 5000, 4); // input axon 5000
+  putPlaneValue(b, l.outputs + 4 * n, n, n - 1, 5000, 4); // input axon 5000
   fixChecksum(b);
   e = errorOf(b);
   EXPECT_TRUE(has(e, "input axon 5000")) << e;
   EXPECT_TRUE(has(e, "out of range")) << e;
 }
 
-/// Offset of compartment `i`'s first byte in a CORE body.
-size_t compartmentAt(const Section &core, size_t i) {
-  return core.body + 16 + 15 * i;
-}
-
 TEST_F(CorruptionTest, ParameterOutOfRange) {
   const auto s = sections(bytes);
+  ASSERT_EQ(bytes[s[2].body], 0) << "core 1 is stored as it is";
   std::string b = bytes;
-  putLE(b, compartmentAt(s[2], 3), 4096, 2); // core 1, compartment 3, decayU
+  // Core 1, compartment 3, decayU.
+  putLE(b, storedCoreLayout(b, s[2]).compartments + 15 * 3, 4096, 2);
   fixChecksum(b);
   const std::string e = errorOf(b);
   EXPECT_TRUE(
@@ -224,12 +223,6 @@ TEST_F(CorruptionTest, MissingFileIsAnError) {
   EXPECT_TRUE(has(r.error(), "nope.cjimg: cannot open")) << r.error();
 }
 
-/// Offset of input axon `a`'s synapseCount in a CORE body.
-size_t synapseCountAt(const std::string &b, const Section &core, size_t a) {
-  const size_t axons = core.body + 16 + 15 * le(b, core.body + 12, 4);
-  return axons + 4 + 11 * a + 4;
-}
-
 TEST_F(CorruptionTest, SynapseCountBeyondTheWordsIsRefusedBeforeUnpacking) {
   // 0xFFFFFFFF synapses: (count + perWord - 1) wrapped in 32 bits, the
   // bounds check passed and 48 GB were requested for the unpacked group.
@@ -238,9 +231,13 @@ TEST_F(CorruptionTest, SynapseCountBeyondTheWordsIsRefusedBeforeUnpacking) {
   const auto s = sections(bytes);
   ASSERT_FALSE(image.cores[0].inputAxons.empty());
   ASSERT_GT(image.cores[0].inputAxons[0].synapseCount, 0u);
+  ASSERT_EQ(bytes[s[1].body], 0) << "core 0 is stored as it is";
+  const StoredCoreLayout l = storedCoreLayout(bytes, s[1]);
+  const size_t axons = image.cores[0].inputAxons.size();
   for (const uint64_t count : {uint64_t(0xFFFFFFFF), uint64_t(0x80000001)}) {
     std::string b = bytes;
-    putLE(b, synapseCountAt(b, s[1], 0), count, 4);
+    // After the firstWord planes (4 per axon), axon 0's synapseCount.
+    putPlaneValue(b, l.axons + 4 * axons, axons, 0, count, 4);
     fixChecksum(b);
     const std::string e = errorOf(b);
     EXPECT_TRUE(
@@ -250,6 +247,51 @@ TEST_F(CorruptionTest, SynapseCountBeyondTheWordsIsRefusedBeforeUnpacking) {
     Result<Image> unchecked = readImageUnchecked(bad);
     ASSERT_FALSE(bool(unchecked));
     EXPECT_TRUE(has(unchecked.error(), "synapseCount")) << unchecked.error();
+  }
+}
+
+TEST_F(CorruptionTest, DamagedCompressedCoreHasItsOwnError) {
+  std::mt19937_64 rng(5);
+  const Image big = largeCoreImage(rng, profile);
+  ASSERT_TRUE(bool(writeImage(big, profile, good)));
+  const std::string file = readBytes(good);
+  const Section core = sections(file)[1];
+  ASSERT_EQ(file[core.body], 1) << "core 0 is compressed";
+  const uint64_t columns = le(file, core.body + 1, 8);
+  const size_t frame = core.body + 9;
+  const size_t frameBytes = core.body + core.length - frame;
+  auto damaged = [&](auto change) {
+    std::string b = file;
+    change(b);
+    fixChecksum(b);
+    return errorOf(b);
+  };
+  std::string e =
+      damaged([&](std::string &b) { putLE(b, core.body + 1, columns + 1, 8); });
+  EXPECT_TRUE(has(e, "malformed section CORE #0")) << e;
+  EXPECT_TRUE(has(e, "the zstd frame holds " + std::to_string(columns) +
+                         " bytes, the section states " +
+                         std::to_string(columns + 1)))
+      << e;
+  // A stated length no frame of this size could expand to is refused before
+  // anything is allocated for it (2^60 bytes would fail the allocation).
+  e = damaged(
+      [&](std::string &b) { putLE(b, core.body + 1, uint64_t(1) << 60, 8); });
+  EXPECT_TRUE(has(e, "compressed columns state 1152921504606846976 bytes, "
+                     "more than " +
+                         std::to_string(frameBytes) +
+                         " compressed bytes can hold"))
+      << e;
+  e = damaged([&](std::string &b) { b[core.body] = 7; });
+  EXPECT_TRUE(has(e, "unknown core encoding 7 (0 stored, 1 zstd)")) << e;
+  // Damage inside the compressed data (behind a recomputed checksum): the
+  // frame's own checks, the columns' bounds or validation catch it, naming
+  // core 0; never a crash.
+  for (size_t at : {frame + frameBytes / 3, frame + frameBytes / 2,
+                    core.body + core.length - 1}) {
+    e = damaged([&](std::string &b) { b[at] = char(b[at] ^ 0x5a); });
+    EXPECT_TRUE(has(e, "section CORE #0") || has(e, ": core 0: "))
+        << "offset " << at << ": " << e;
   }
 }
 

@@ -123,6 +123,33 @@ inline Image randomImage(std::mt19937_64 &rng, const Profile &profile,
   return img;
 }
 
+/// randomImage with `extraAxons` more input axons of up to 30 random
+/// synapses each on core 0, and as many output axons from core 0's first
+/// compartment to them: a core whose columns are far above the 4 KiB from
+/// which a writer compresses them.
+inline Image largeCoreImage(std::mt19937_64 &rng, const Profile &profile,
+                            uint32_t extraAxons = 1000) {
+  Image img = randomImage(rng, profile, 3);
+  Core &core = img.cores[0];
+  const uint32_t comps = uint32_t(core.compartments.size());
+  for (uint32_t a = 0; a < extraAxons; ++a) {
+    InputAxon ax;
+    ax.weightBits = uint8_t(pick(rng, 1, profile.synapse.weightBitsMax));
+    ax.weightExponent = int8_t(int(pick(rng, 0, 15)) - 8);
+    ax.hasDelay = pick(rng, 0, 1);
+    const auto syn =
+        randomSynapses(rng, ax, pick(rng, 0, 30), comps, profile.synapse);
+    packSynapses(syn, ax, core.synapseWords, profile.synapse);
+    const uint32_t index = uint32_t(core.inputAxons.size());
+    core.inputAxons.push_back(ax);
+    core.outputAxons.insert(core.outputAxons.begin() + core.outputBegin[1],
+                            AxonTarget{0, index});
+    for (size_t c = 1; c < core.outputBegin.size(); ++c)
+      ++core.outputBegin[c];
+  }
+  return img;
+}
+
 /// A valid image for a programmable profile (loihi2) whose populations run
 /// programs: "exc" (4 neurons, core 0) Izhikevich with its own words per
 /// neuron, "inh" (2 neurons, core 1) the LIF program its records name,

@@ -81,6 +81,32 @@ TEST(ImageTest, RoundTripPreservesEveryFieldAndBytes) {
   EXPECT_EQ(dir.files(), (std::vector<std::string>{"a.cjimg", "b.cjimg"}));
 }
 
+TEST(ImageTest, LargeCoresAreCompressedAndRoundTripByteForByte) {
+  const Profile profile = loihi1();
+  TempDir dir;
+  std::mt19937_64 rng(7);
+  const Image img = largeCoreImage(rng, profile);
+  ASSERT_TRUE(bool(validate(img, profile))) << validate(img, profile).error();
+  const std::string a = dir.file("a.cjimg"), b = dir.file("b.cjimg");
+  ASSERT_TRUE(bool(writeImage(img, profile, a)));
+  const std::string bytes = readBytes(a);
+  const auto s = sections(bytes);
+  // Core 0 is compressed (encoding 1, then the columns' length), the small
+  // cores are stored as they are (encoding 0).
+  ASSERT_EQ(bytes[s[1].body], 1);
+  const uint64_t columns = le(bytes, s[1].body + 1, 8);
+  EXPECT_GT(columns, 4096u);
+  // Random synapses are nearly incompressible; the columns still shrink.
+  EXPECT_LT(s[1].length, columns);
+  EXPECT_EQ(bytes[s[2].body], 0);
+  EXPECT_EQ(bytes[s[3].body], 0);
+  Result<Image> back = readImage(a, profile);
+  ASSERT_TRUE(bool(back)) << back.error();
+  expectSameImage(img, *back);
+  ASSERT_TRUE(bool(writeImage(*back, b)));
+  EXPECT_EQ(readBytes(b), bytes);
+}
+
 TEST(ImageTest, NodeNamesMustBeUnique) {
   const Profile profile = loihi1();
   std::mt19937_64 rng(3);

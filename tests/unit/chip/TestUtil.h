@@ -53,6 +53,38 @@ inline std::vector<Section> sections(const std::string &b) {
 
 /// Recompute the END checksum (FNV-1a 64 of the bytes before the END tag),
 /// so that a deliberately corrupted field reaches the check it is aimed at.
+/// Offsets inside a CORE body stored as it is (encoding byte 0; bodies
+/// shorter than 4 KiB are, docs/chip-image.md).
+struct StoredCoreLayout {
+  size_t compartments = 0;             ///< first compartment record
+  size_t axonCount = 0, axons = 0;     ///< input axon count, first plane
+  size_t outputCount = 0, outputs = 0; ///< output axon count, first plane
+};
+
+inline StoredCoreLayout storedCoreLayout(const std::string &b,
+                                         const Section &core) {
+  StoredCoreLayout l;
+  size_t at = core.body + 1 + 12; // encoding byte, x, y, tileSlot
+  l.compartments = at + 4;
+  at = l.compartments + 15 * le(b, at, 4);
+  l.axonCount = at;
+  l.axons = at + 4;
+  at = l.axons + 11 * le(b, at, 4);
+  at += 4 + 8 * le(b, at, 4); // synapse words
+  at += 4 + 4 * le(b, at, 4); // outputBegin
+  l.outputCount = at;
+  l.outputs = at + 4;
+  return l;
+}
+
+/// Overwrite value `i` of the `n` values of `width` bytes stored as byte
+/// planes from `planes` (docs/chip-image.md, "Columns").
+inline void putPlaneValue(std::string &b, size_t planes, size_t n, size_t i,
+                          uint64_t v, int width) {
+  for (int k = 0; k < width; ++k)
+    b[planes + k * n + i] = char((v >> (8 * k)) & 0xff);
+}
+
 inline void fixChecksum(std::string &b) {
   const Section end = sections(b).back();
   uint64_t h = 0xcbf29ce484222325ull;

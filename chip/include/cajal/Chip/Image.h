@@ -144,7 +144,7 @@ struct Population {
 };
 
 struct Image {
-  static constexpr uint32_t formatVersion = 5;
+  static constexpr uint32_t formatVersion = 6;
   std::string profileName;
   uint64_t profileFingerprint = 0;
   /// The neuron programs populations run (docs/neurocore-isa.md), each
