@@ -27,9 +27,11 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <map>
 #include <set>
 #include <string>
+#include <thread>
 #include <tuple>
 
 namespace cajal::chip {
@@ -627,6 +629,42 @@ std::string fingerprintHex(uint64_t fp) {
   return s;
 }
 
+unsigned readerThreads() {
+  return std::clamp(std::thread::hardware_concurrency(), 1u, 8u);
+}
+
+Status parallelForCores(size_t n, unsigned threads,
+                        const std::function<Status(size_t)> &f) {
+  threads = unsigned(std::min<size_t>(threads, n));
+  if (threads <= 1) {
+    for (size_t i = 0; i < n; ++i)
+      if (Status s = f(i); !s)
+        return s;
+    return Status::ok();
+  }
+  // Each thread takes the next index; after a failure at i, indices above
+  // i are not started (their errors could not be the first).
+  std::atomic<size_t> next{0}, firstFailure{n};
+  std::vector<std::string> errors(n);
+  const auto work = [&] {
+    for (size_t i = next++; i < n && i < firstFailure.load(); i = next++)
+      if (Status s = f(i); !s) {
+        errors[i] = s.error();
+        size_t seen = firstFailure.load();
+        while (i < seen && !firstFailure.compare_exchange_weak(seen, i)) {
+        }
+      }
+  };
+  std::vector<std::thread> pool;
+  for (unsigned t = 1; t < threads; ++t)
+    pool.emplace_back(work);
+  work();
+  for (std::thread &t : pool)
+    t.join();
+  const size_t failed = firstFailure.load();
+  return failed == n ? Status::ok() : makeError(errors[failed]);
+}
+
 Status validate(const Image &image, const Profile &profile) {
   if (Status s = checkProfileMatch(image, profile); !s)
     return s;
@@ -636,10 +674,14 @@ Status validate(const Image &image, const Profile &profile) {
                      profile.name + "\"");
   if (Status s = validateStructure(image); !s)
     return s;
+  // Every synapse is unpacked and checked: the cores go in parallel.
+  if (Status s = parallelForCores(
+          image.cores.size(), readerThreads(),
+          [&](size_t c) { return checkCore(image, c, profile); });
+      !s)
+    return s;
   std::set<std::tuple<uint32_t, uint32_t, uint32_t>> used;
   for (size_t c = 0; c < image.cores.size(); ++c) {
-    if (Status s = checkCore(image, c, profile); !s)
-      return s;
     const Core &core = image.cores[c];
     if (!used.insert({core.x, core.y, core.tileSlot}).second)
       return makeError("core " + str(c) + ": position (x " + str(core.x) +

@@ -11,6 +11,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,15 @@ constexpr int kCoreZstdLevel = 1;
 /// for 128 KiB), so a stated length above this times the compressed bytes is
 /// damage, refused before anything is allocated for it.
 constexpr uint64_t kZstdMaxExpansion = uint64_t(1) << 15;
+
+/// Threads a reader uses to decode and check cores: the machine's, at most 8.
+unsigned readerThreads();
+
+/// Calls f(i) for i in [0, n) on up to `threads` threads (each i once, in
+/// no particular order) and returns the error of the smallest i that
+/// failed: the error a loop in order would have stopped at.
+Status parallelForCores(size_t n, unsigned threads,
+                        const std::function<Status(size_t)> &f);
 
 struct CoreShape {
   size_t compartments = 0;

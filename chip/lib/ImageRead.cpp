@@ -43,6 +43,8 @@ namespace {
 constexpr char kMagic[8] = {'C', 'A', 'J', 'A', 'L', 'I', 'M', 'G'};
 constexpr size_t kPreambleBytes = 12;
 constexpr size_t kSectionHeaderBytes = 12;
+/// Cores are read in batches of about this many file bytes (decode()).
+constexpr uint64_t kCoreBatchBytes = 64 << 20;
 constexpr uint64_t kFnvOffset = 0xcbf29ce484222325ull;
 constexpr uint64_t kFnvPrime = 0x100000001b3ull;
 
@@ -243,10 +245,12 @@ void decodeCoreColumns(Cursor &c, Core &core) {
 }
 
 /// A CORE body: its encoding byte, then the columns as they are or
-/// zstd-compressed behind their length. `columns` is scratch space for the
-/// decompressed columns.
-void decodeCore(Cursor &c, Core &core, const std::string &name,
-                ZSTD_DCtx *decompressor, std::string &columns) {
+/// zstd-compressed behind their length.
+void decodeCore(Cursor &c, Core &core, const std::string &name) {
+  // Per thread: cores are decoded on several (decode()).
+  thread_local std::unique_ptr<ZSTD_DCtx, size_t (*)(ZSTD_DCtx *)> decompressor(
+      ZSTD_createDCtx(), ZSTD_freeDCtx);
+  thread_local std::string columns;
   const uint8_t encoding = c.u8();
   if (!c.ok())
     return;
@@ -279,8 +283,9 @@ void decodeCore(Cursor &c, Core &core, const std::string &name,
     return;
   }
   columns.resize(size_t(length));
-  const size_t n = ZSTD_decompressDCtx(
-      decompressor, columns.data(), columns.size(), frame.data(), frame.size());
+  const size_t n =
+      ZSTD_decompressDCtx(decompressor.get(), columns.data(), columns.size(),
+                          frame.data(), frame.size());
   if (ZSTD_isError(n) || n != length) {
     c.fail(std::string("compressed columns do not decompress: ") +
            (ZSTD_isError(n) ? ZSTD_getErrorName(n)
@@ -666,19 +671,42 @@ Status decode(const std::string &path, ByteSource &src,
     decodeBody(c);
     return finishCursor(c);
   };
+  // The cores in batches of about kCoreBatchBytes of file, each batch read
+  // in order and decoded on readerThreads() threads (one zstd context and
+  // column buffer each). A batch stops before a section that is not a
+  // CORE, so that an earlier core's damage is reported first, as in order.
   image.cores.resize(coreCount);
-  std::unique_ptr<ZSTD_DCtx, size_t (*)(ZSTD_DCtx *)> decompressor(
-      ZSTD_createDCtx(), ZSTD_freeDCtx);
-  std::string columns;
-  for (uint32_t i = 0; i < coreCount; ++i) {
-    const std::string name = "section CORE #" + str(i);
-    if (Status s = section(1 + i, "CORE", name,
-                           [&](Cursor &c) {
-                             decodeCore(c, image.cores[i], name,
-                                        decompressor.get(), columns);
-                           });
+  const unsigned threads = readerThreads();
+  std::vector<std::string> bodies;
+  for (uint32_t first = 0; first < coreCount;) {
+    if (Status s = expect(1 + first, "CORE"); !s)
+      return s;
+    uint32_t end = first;
+    uint64_t bytes = 0;
+    bodies.clear();
+    while (end < coreCount && sections[1 + end].tag == "CORE" &&
+           (end == first || bytes < kCoreBatchBytes)) {
+      const SectionRef &ref = sections[1 + end];
+      bodies.emplace_back();
+      if (Status s = src.read(ref.body, size_t(ref.length), bodies.back()); !s)
+        return s;
+      bytes += ref.length;
+      ++end;
+    }
+    if (Status s =
+            parallelForCores(end - first, threads,
+                             [&](size_t k) -> Status {
+                               const uint32_t i = first + uint32_t(k);
+                               const SectionRef &ref = sections[1 + i];
+                               const std::string name =
+                                   "section CORE #" + str(i);
+                               Cursor c(Piece{&bodies[k], ref.body}, ref, name);
+                               decodeCore(c, image.cores[i], name);
+                               return finishCursor(c);
+                             });
         !s)
       return s;
+    first = end;
   }
   if (Status s = section(1 + coreCount, "SRCS", "section SRCS",
                          [&](Cursor &c) { decodeSources(c, image.sources); });

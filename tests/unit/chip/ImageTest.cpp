@@ -2,9 +2,14 @@
 
 #include "cajal/Chip/Image.h"
 #include "ImageFixtures.h"
+#include "ImageInternal.h"
 #include "TestUtil.h"
 
 #include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <thread>
 
 using namespace cajal::chip;
 using cajal::Result;
@@ -105,6 +110,38 @@ TEST(ImageTest, LargeCoresAreCompressedAndRoundTripByteForByte) {
   expectSameImage(img, *back);
   ASSERT_TRUE(bool(writeImage(*back, b)));
   EXPECT_EQ(readBytes(b), bytes);
+}
+
+TEST(ImageTest, ParallelCoreLoopReportsTheFirstFailureInCoreOrder) {
+  // The reader decodes and checks cores on several threads; its error must
+  // be the one a loop in core order stops at. Core 3 fails late (after a
+  // sleep), core 7 at once: the error is core 3's, on any thread count.
+  for (unsigned threads : {1u, 2u, 4u}) {
+    std::vector<std::atomic<int>> calls(12);
+    const cajal::Status s =
+        parallelForCores(calls.size(), threads, [&](size_t i) -> cajal::Status {
+          ++calls[i];
+          if (i == 3) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+            return cajal::makeError("core 3 is damaged");
+          }
+          if (i == 7)
+            return cajal::makeError("core 7 is damaged");
+          return cajal::Status::ok();
+        });
+    ASSERT_FALSE(bool(s));
+    EXPECT_EQ(s.error(), "core 3 is damaged") << threads << " threads";
+    for (size_t i = 0; i < calls.size(); ++i)
+      EXPECT_LE(calls[i].load(), 1) << "core " << i << " checked twice";
+    for (size_t i = 0; i <= 3; ++i)
+      EXPECT_EQ(calls[i].load(), 1) << "core " << i << " never checked";
+  }
+  std::atomic<int> all{0};
+  EXPECT_TRUE(bool(parallelForCores(100, 2, [&](size_t) {
+    ++all;
+    return cajal::Status::ok();
+  })));
+  EXPECT_EQ(all.load(), 100);
 }
 
 TEST(ImageTest, NodeNamesMustBeUnique) {
