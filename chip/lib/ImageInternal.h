@@ -8,10 +8,10 @@
 #define CAJAL_CHIP_LIB_IMAGEINTERNAL_H
 
 #include "cajal/Chip/Image.h"
+#include "cajal/Chip/ParallelFor.h"
 
 #include <cstddef>
 #include <cstdint>
-#include <functional>
 #include <string>
 #include <vector>
 
@@ -32,12 +32,6 @@ constexpr uint64_t kZstdMaxExpansion = uint64_t(1) << 15;
 
 /// Threads a reader uses to decode and check cores: the machine's, at most 8.
 unsigned readerThreads();
-
-/// Calls f(i) for i in [0, n) on up to `threads` threads (each i once, in
-/// no particular order) and returns the error of the smallest i that
-/// failed: the error a loop in order would have stopped at.
-Status parallelForCores(size_t n, unsigned threads,
-                        const std::function<Status(size_t)> &f);
 
 struct CoreShape {
   size_t compartments = 0;

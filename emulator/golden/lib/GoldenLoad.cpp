@@ -59,7 +59,7 @@ Result<GoldenModel> GoldenModel::create(const chip::Image &image,
   Loader::wireSources(m, image);
   if (Status s = Loader::mapPopulations(m, image); !s)
     return makeError(s.error());
-  RowBuilder rows{m, image, profile.synapse};
+  RowBuilder rows{m, image, profile.synapse, options.threads};
   rows.countSenders();
   rows.layoutRows();
   if (Status s = rows.unpack(); !s)

@@ -80,11 +80,13 @@ struct GoldenModel::Loader {
 /// Synapse rows by sender (RowBuilder.cpp).
 struct GoldenModel::RowBuilder {
   RowBuilder(GoldenModel &model, const chip::Image &img,
-             const chip::SynapseFormat &synapseFormat)
-      : m(model), image(img), format(synapseFormat) {}
+             const chip::SynapseFormat &synapseFormat, unsigned loadThreads)
+      : m(model), image(img), format(synapseFormat), threads(loadThreads) {}
   GoldenModel &m;
   const chip::Image &image;
   const chip::SynapseFormat &format;
+  /// Threads unpack() spreads the cores over (ModelOptions::threads).
+  unsigned threads;
   uint32_t senderCount = 0;
   /// Per global input axon: senders reaching it, and (for an axon of one
   /// sender) that sender, and where its group starts in `synapses`.
@@ -114,6 +116,8 @@ struct GoldenModel::RowBuilder {
   void countSenders();
   void layoutRows();
   Status unpack();
+  /// unpack()'s work for core `c`; raises `maxDelay` to its largest delay.
+  Status unpackCore(uint32_t c, uint32_t &maxDelay);
   /// Whether sortAndBound proved that int32 accumulators suffice, and
   /// int16 ones holding input / 2^shift16.
   bool fits32 = false, fits16 = false;

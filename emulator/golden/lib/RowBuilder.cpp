@@ -30,6 +30,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "GoldenLoad.h"
+#include "cajal/Chip/ParallelFor.h"
 
 #include <algorithm>
 #include <array>
@@ -139,36 +140,51 @@ Status GoldenModel::RowBuilder::unpack() {
                      str(format.maxDelay) +
                      " exceed the model's 32-bit accumulator index");
   m.synapses.resize(m.rowBegin.back());
-  uint32_t maxDelay = 1;
-  std::vector<chip::Synapse> group;
-  for (uint32_t c = 0; c < image.cores.size(); ++c) {
-    if (!m.ownsCore(c))
-      continue; // another part delivers into it (ModelOptions::parts)
-    const chip::Core &core = image.cores[c];
-    for (uint32_t a = 0; a < core.inputAxons.size(); ++a) {
-      const chip::InputAxon &axon = core.inputAxons[a];
-      const uint32_t start = axonStart[m.axonBegin[c] + a];
-      chip::unpackSynapses(core.synapseWords, axon, format, group);
-      for (uint32_t i = 0; i < axon.synapseCount; ++i) {
-        const chip::Synapse &s = group[i];
-        const int64_t w = chip::synapticWeight(s.mantissa, axon.weightExponent,
-                                               format.weightShift);
-        if (w > int32Max || w < int32Min)
-          return makeError("core " + str(c) + ": input axon " + str(a) +
-                           ": synapse " + str(i) + ": weight " +
-                           std::to_string(w) + " does not fit 32 bits");
-        maxDelay = std::max(maxDelay, s.delay);
-        if (start != none)
-          m.synapses[start + i] = {
-              uint32_t(s.delay * n + m.compBegin[c] + s.compartment),
-              int32_t(w)};
-      }
-    }
-  }
+  // Every group has its own place in `synapses` (axonStart), so the cores
+  // are unpacked on several threads; each keeps its largest delay.
+  std::vector<uint32_t> coreMaxDelay(image.cores.size(), 1);
+  if (Status s = chip::parallelForCores(
+          image.cores.size(), threads,
+          [&](size_t c) -> Status {
+            if (!m.ownsCore(uint32_t(c)))
+              return Status::ok(); // another part delivers into it
+            return unpackCore(uint32_t(c), coreMaxDelay[c]);
+          });
+      !s)
+    return s;
+  const uint32_t maxDelay =
+      image.cores.empty()
+          ? 1
+          : *std::max_element(coreMaxDelay.begin(), coreMaxDelay.end());
   // The update of step t consumes slot t % S before step t delivers, so
   // the slot of t + D is the one just consumed: D slots are enough.
   m.ringSlots = maxDelay;
   std::vector<uint32_t>().swap(axonStart);
+  return Status::ok();
+}
+
+Status GoldenModel::RowBuilder::unpackCore(uint32_t c, uint32_t &maxDelay) {
+  const uint64_t n = m.compartmentCount();
+  thread_local std::vector<chip::Synapse> group;
+  const chip::Core &core = image.cores[c];
+  for (uint32_t a = 0; a < core.inputAxons.size(); ++a) {
+    const chip::InputAxon &axon = core.inputAxons[a];
+    const uint32_t start = axonStart[m.axonBegin[c] + a];
+    chip::unpackSynapses(core.synapseWords, axon, format, group);
+    for (uint32_t i = 0; i < axon.synapseCount; ++i) {
+      const chip::Synapse &s = group[i];
+      const int64_t w = chip::synapticWeight(s.mantissa, axon.weightExponent,
+                                             format.weightShift);
+      if (w > int32Max || w < int32Min)
+        return makeError("core " + str(c) + ": input axon " + str(a) +
+                         ": synapse " + str(i) + ": weight " +
+                         std::to_string(w) + " does not fit 32 bits");
+      maxDelay = std::max(maxDelay, s.delay);
+      if (start != none)
+        m.synapses[start + i] = {
+            uint32_t(s.delay * n + m.compBegin[c] + s.compartment), int32_t(w)};
+    }
+  }
   return Status::ok();
 }
 
