@@ -2,9 +2,10 @@
 //
 // Reading happens in four passes over the file, each with its own error
 // kind, so that a user learns what is wrong with the file. A file is read in
-// pieces (a megabyte at a time for the checksum, then one section body at a
-// time for the decode), never whole: the peak is the decoded image and its
-// largest section, not the file beside it.
+// pieces (a megabyte at a time for the checksum, then the cores in batches
+// of about 64 MiB, decoded on several threads, then one section body at a
+// time), never whole: the peak is the decoded image and one batch, not the
+// file beside it.
 //   1. preamble: too short (truncated), wrong magic, unsupported version;
 //   2. section walk (after 3 when the file ends with END): tag and length of
 //   every section up to END; a section
