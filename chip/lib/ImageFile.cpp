@@ -4,7 +4,8 @@
 //   "CAJALIMG" (8 bytes), u32 version, then sections, each
 //   char[4] tag, u64 body length, body:
 //     HEAD  u64 profile fingerprint, str profile name, u32 core count
-//     CORE  one per core, in index order (with its parameter words)
+//     CORE  one per core, in index order: an encoding byte, then its tables
+//           as byte-plane columns, zstd-compressed from 4 KiB on
 //     SRCS  the spike sources
 //     PRGS  the neuron programs, each once
 //     POPS  the populations, their slices and program indices
