@@ -391,6 +391,9 @@ Status ImageWriter::addCore(const Core &core) {
                     "core " + str(index) + ": output axon " + str(o)};
   }
   im.shapes.push_back({core.compartments.size(), core.inputAxons.size()});
+  if (!im.compressor)
+    return makeError(im.path + ": core " + str(index) +
+                     ": out of memory for the zstd compressor");
   Result<std::string> body = encodeCore(core, im.compressor.get());
   if (!body)
     return makeError(im.path + ": core " + str(index) + ": " + body.error());

@@ -283,6 +283,10 @@ void decodeCore(Cursor &c, Core &core, const std::string &name) {
         ", the section states " + str(length));
     return;
   }
+  if (!decompressor) {
+    c.fail("out of memory for the zstd decompressor");
+    return;
+  }
   columns.resize(size_t(length));
   const size_t n =
       ZSTD_decompressDCtx(decompressor.get(), columns.data(), columns.size(),
