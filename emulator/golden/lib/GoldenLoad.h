@@ -88,30 +88,44 @@ struct GoldenModel::RowBuilder {
   /// Threads unpack() spreads the cores over (ModelOptions::threads).
   unsigned threads;
   uint32_t senderCount = 0;
-  /// Per global input axon: senders reaching it, and (for an axon of one
-  /// sender) that sender, and where its group starts in `synapses`.
-  std::vector<uint32_t> axonSenders, axonOwner, axonStart;
+  /// Per global input axon while the rows are laid out: how many delivered
+  /// senders reach it, and `slot`: after countSenders its (last) sender,
+  /// after layoutRows where its group starts in `synapses` (one sender) or
+  /// its shared row (several). One record per axon, so that the passes in
+  /// sender order, which reach the axons at random, miss the cache once per
+  /// axon, not once per array.
+  struct AxonRecord {
+    uint32_t senders = 0;
+    uint32_t slot = 0;
+  };
+  std::vector<AxonRecord> axonRecords;
+  /// Per global input axon, where its group starts in `synapses` (`none`:
+  /// no delivered sender), for unpack().
+  std::vector<uint32_t> axonStart;
   /// Senders of each shared row (row senderCount + i).
   std::vector<uint32_t> sharedRowSenders;
 
-  /// Call f(sender, global axon) for every axon of every sender.
-  template <typename F> void forEachSenderAxon(F f) const {
+  /// Call f(sender, global axon) for every axon of every sender, in sender
+  /// order; prefetch(a) is called for the axon `prefetchDistance` entries
+  /// ahead, so that the random accesses f makes overlap.
+  static constexpr uint32_t prefetchDistance = 16;
+  template <typename F, typename P>
+  void forEachSenderAxon(F f, P prefetch) const {
     const uint32_t n = m.compartmentCount();
-    for (uint32_t g = 0; g < n; ++g)
-      for (uint32_t o = m.outBegin[g]; o < m.outBegin[g + 1]; ++o)
-        f(g, m.outTargets[o]);
-    for (uint32_t ch = 0; ch + 1 < m.channelTargetBegin.size(); ++ch)
-      for (uint32_t k = m.channelTargetBegin[ch];
-           k < m.channelTargetBegin[ch + 1]; ++k)
-        f(n + ch, m.channelTargets[k]);
-  }
-  /// The same for the axons of the cores this model updates
-  /// (ModelOptions::parts): the synapses it delivers.
-  template <typename F> void forEachDeliveredAxon(F f) const {
-    forEachSenderAxon([&](uint32_t k, uint32_t a) {
-      if (m.ownsCore(m.axonCore[a]))
-        f(k, a);
-    });
+    const auto walk = [&](uint32_t firstSender,
+                          const std::vector<uint32_t> &begin,
+                          const std::vector<uint32_t> &targets) {
+      const uint32_t total = begin.empty() ? 0 : begin.back();
+      uint32_t o = begin.empty() ? 0 : begin[0];
+      for (uint32_t k = 0; k + 1 < begin.size(); ++k)
+        for (; o < begin[k + 1]; ++o) {
+          if (o + prefetchDistance < total)
+            prefetch(targets[o + prefetchDistance]);
+          f(firstSender + k, targets[o]);
+        }
+    };
+    walk(0, m.outBegin, m.outTargets);
+    walk(n, m.channelTargetBegin, m.channelTargets);
   }
   void countSenders();
   void layoutRows();

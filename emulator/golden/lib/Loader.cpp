@@ -19,6 +19,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "GoldenLoad.h"
+#include "HugePages.h"
 #include "UpdateKernels.h"
 #include "cajal/Chip/StandardPrograms.h"
 #include "cajal/Emulator/PopulationMap.h"
@@ -131,6 +132,12 @@ std::vector<GoldenModel::UpdateRun> GoldenModel::Loader::layoutCompartments(
   std::vector<UpdateRun> cores;
   m.compBegin.assign(1, 0);
   m.axonBegin.assign(1, 0);
+  size_t axons = 0;
+  for (const chip::Core &core : image.cores)
+    axons += core.inputAxons.size();
+  // Read at random when the synapses are regrouped by sender.
+  detail::reserveHuge(m.axonCore, axons);
+  detail::reserveHuge(m.axonSynapseCount, axons);
   for (uint32_t c = 0; c < image.cores.size(); ++c) {
     const chip::Core &core = image.cores[c];
     bool mayIdle = false;

@@ -30,6 +30,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "GoldenLoad.h"
+#include "HugePages.h"
 #include "cajal/Chip/ParallelFor.h"
 
 #include <algorithm>
@@ -59,44 +60,50 @@ std::string str(uint64_t v) { return std::to_string(v); }
 void GoldenModel::RowBuilder::countSenders() {
   senderCount =
       m.compartmentCount() + uint32_t(m.channelTargetBegin.size() - 1);
-  const size_t axons = m.axonCore.size();
-  axonSenders.assign(axons, 0);
-  axonOwner.assign(axons, none);
+  detail::assignHuge(axonRecords, m.axonCore.size(), AxonRecord());
   m.senderAxons.assign(senderCount, 0);
   m.senderSynapses.assign(senderCount, 0);
   m.senderSpikes.assign(senderCount, 0);
   // The event counters count every axon; the rows hold the delivered ones
-  // (forEachDeliveredAxon).
-  forEachSenderAxon([&](uint32_t k, uint32_t a) {
-    ++m.senderAxons[k];
-    m.senderSynapses[k] += m.axonSynapseCount[a];
-    if (m.ownsCore(m.axonCore[a])) {
-      ++axonSenders[a];
-      axonOwner[a] = k;
-    }
-  });
+  // (those of the cores this model updates, ModelOptions::parts). Only
+  // delivered senders are counted in the records, so the passes below need
+  // not look at the axon's core again.
+  const bool ownsAll = m.coreOwned.empty();
+  forEachSenderAxon(
+      [&](uint32_t k, uint32_t a) {
+        ++m.senderAxons[k];
+        m.senderSynapses[k] += m.axonSynapseCount[a];
+        if (ownsAll || m.coreOwned[m.axonCore[a]]) {
+          AxonRecord &r = axonRecords[a];
+          ++r.senders;
+          r.slot = k;
+        }
+      },
+      [&](uint32_t a) {
+        __builtin_prefetch(&axonRecords[a], 1);
+        __builtin_prefetch(&m.axonSynapseCount[a]);
+        if (!ownsAll)
+          __builtin_prefetch(&m.axonCore[a]);
+      });
 }
 
 void GoldenModel::RowBuilder::layoutRows() {
   // Rows 0 .. senderCount-1 are the private rows; then one row per shared
-  // axon. axonStart places each axon's group (none: reached by no sender).
+  // axon.
   std::vector<uint64_t> privateSize(senderCount, 0);
-  for (size_t a = 0; a < axonSenders.size(); ++a)
-    if (axonSenders[a] == 1)
-      privateSize[axonOwner[a]] += m.axonSynapseCount[a];
+  const size_t axons = axonRecords.size();
+  for (size_t a = 0; a < axons; ++a)
+    if (axonRecords[a].senders == 1)
+      privateSize[axonRecords[a].slot] += m.axonSynapseCount[a];
   m.rowBegin.assign(1, 0);
   for (uint32_t k = 0; k < senderCount; ++k)
     m.rowBegin.push_back(uint32_t(m.rowBegin.back() + privateSize[k]));
-  axonStart.assign(axonSenders.size(), none);
-  // The owners are not needed any more: their array becomes the row of
-  // each shared axon (saves a 4-byte array per input axon at 10^7 axons).
-  std::vector<uint32_t> &sharedRow = axonOwner;
-  for (size_t a = 0; a < axonSenders.size(); ++a) {
-    if (axonSenders[a] < 2)
+  for (size_t a = 0; a < axons; ++a) {
+    AxonRecord &r = axonRecords[a];
+    if (r.senders < 2)
       continue;
-    sharedRow[a] = uint32_t(m.rowBegin.size() - 1);
-    sharedRowSenders.push_back(axonSenders[a]);
-    axonStart[a] = m.rowBegin.back();
+    r.slot = uint32_t(m.rowBegin.size() - 1);
+    sharedRowSenders.push_back(r.senders);
     m.rowBegin.push_back(m.rowBegin.back() + m.axonSynapseCount[a]);
   }
   // Private groups go one after the other into their sender's row, in the
@@ -105,14 +112,20 @@ void GoldenModel::RowBuilder::layoutRows() {
   std::vector<uint32_t> cursor(m.rowBegin.begin(),
                                m.rowBegin.begin() + senderCount);
   std::vector<uint32_t> rowCount(senderCount, 0);
-  forEachDeliveredAxon([&](uint32_t k, uint32_t a) {
-    if (axonSenders[a] == 1) {
-      axonStart[a] = cursor[k];
-      cursor[k] += m.axonSynapseCount[a];
-    } else {
-      ++rowCount[k];
-    }
-  });
+  forEachSenderAxon(
+      [&](uint32_t k, uint32_t a) {
+        AxonRecord &r = axonRecords[a];
+        if (r.senders == 1) {
+          r.slot = cursor[k];
+          cursor[k] += m.axonSynapseCount[a];
+        } else if (r.senders > 1) {
+          ++rowCount[k];
+        }
+      },
+      [&](uint32_t a) {
+        __builtin_prefetch(&axonRecords[a], 1);
+        __builtin_prefetch(&m.axonSynapseCount[a]);
+      });
   m.senderRowBegin.assign(1, 0);
   for (uint32_t k = 0; k < senderCount; ++k)
     m.senderRowBegin.push_back(m.senderRowBegin.back() + rowCount[k] +
@@ -123,13 +136,23 @@ void GoldenModel::RowBuilder::layoutRows() {
   for (uint32_t k = 0; k < senderCount; ++k)
     if (privateSize[k] > 0)
       m.senderRows[fill[k]++] = k;
-  forEachDeliveredAxon([&](uint32_t k, uint32_t a) {
-    if (axonSenders[a] > 1)
-      m.senderRows[fill[k]++] = sharedRow[a];
-  });
+  if (!sharedRowSenders.empty())
+    forEachSenderAxon(
+        [&](uint32_t k, uint32_t a) {
+          if (axonRecords[a].senders > 1)
+            m.senderRows[fill[k]++] = axonRecords[a].slot;
+        },
+        [&](uint32_t a) { __builtin_prefetch(&axonRecords[a]); });
   m.rowEvents.assign(m.senderRows.size(), 0);
-  std::vector<uint32_t>().swap(axonSenders); // unpack() needs axonStart only
-  std::vector<uint32_t>().swap(axonOwner);
+  // unpack() needs the starts only: 4 bytes per axon instead of 8.
+  detail::assignHuge(axonStart, axons, none);
+  for (size_t a = 0; a < axons; ++a) {
+    const AxonRecord &r = axonRecords[a];
+    axonStart[a] = r.senders == 0   ? none
+                   : r.senders == 1 ? r.slot
+                                    : m.rowBegin[r.slot];
+  }
+  std::vector<AxonRecord>().swap(axonRecords);
 }
 
 Status GoldenModel::RowBuilder::unpack() {
@@ -139,7 +162,7 @@ Status GoldenModel::RowBuilder::unpack() {
     return makeError(str(n) + " compartments with delays up to " +
                      str(format.maxDelay) +
                      " exceed the model's 32-bit accumulator index");
-  m.synapses.resize(m.rowBegin.back());
+  detail::assignHuge(m.synapses, m.rowBegin.back(), FlatSynapse());
   // Every group has its own place in `synapses` (axonStart), so the cores
   // are unpacked on several threads; each keeps its largest delay.
   std::vector<uint32_t> coreMaxDelay(image.cores.size(), 1);
@@ -167,9 +190,15 @@ Status GoldenModel::RowBuilder::unpackCore(uint32_t c, uint32_t &maxDelay) {
   const uint64_t n = m.compartmentCount();
   thread_local std::vector<chip::Synapse> group;
   const chip::Core &core = image.cores[c];
-  for (uint32_t a = 0; a < core.inputAxons.size(); ++a) {
+  const uint32_t *starts = axonStart.data() + m.axonBegin[c];
+  const uint32_t axons = uint32_t(core.inputAxons.size());
+  for (uint32_t a = 0; a < axons; ++a) {
     const chip::InputAxon &axon = core.inputAxons[a];
-    const uint32_t start = axonStart[m.axonBegin[c] + a];
+    const uint32_t start = starts[a];
+    // The groups go to their senders' rows, at random places: fetch the
+    // place of a later group while this one is unpacked.
+    if (a + prefetchDistance < axons && starts[a + prefetchDistance] != none)
+      __builtin_prefetch(m.synapses.data() + starts[a + prefetchDistance], 1);
     chip::unpackSynapses(core.synapseWords, axon, format, group);
     for (uint32_t i = 0; i < axon.synapseCount; ++i) {
       const chip::Synapse &s = group[i];
@@ -192,12 +221,29 @@ Status GoldenModel::RowBuilder::sortAndBound(bool wide, bool narrow) {
   const uint32_t n = m.compartmentCount();
   std::vector<int64_t> bound(n, 0);
   const uint32_t rows = uint32_t(m.rowBegin.size() - 1);
+  // Rows are sorted on the load threads, in blocks of rows of about equal
+  // synapse counts (rows are independent; the order is the same).
+  const uint64_t blockSynapses = std::max<uint64_t>(
+      1 << 16, m.synapses.size() / (8 * uint64_t(std::max(threads, 1u))));
+  std::vector<uint32_t> blockBegin(1, 0);
+  for (uint32_t r = 0; r < rows; ++r)
+    if (m.rowBegin[r + 1] - m.rowBegin[blockBegin.back()] >= blockSynapses)
+      blockBegin.push_back(r + 1);
+  if (blockBegin.back() != rows)
+    blockBegin.push_back(rows);
+  (void)chip::parallelForCores(
+      blockBegin.size() - 1, threads, [&](size_t block) -> Status {
+        for (uint32_t r = blockBegin[block]; r < blockBegin[block + 1]; ++r)
+          std::sort(m.synapses.data() + m.rowBegin[r],
+                    m.synapses.data() + m.rowBegin[r + 1],
+                    [](const FlatSynapse &x, const FlatSynapse &y) {
+                      return x.offset < y.offset;
+                    });
+        return Status::ok();
+      });
   for (uint32_t r = 0; r < rows; ++r) {
-    FlatSynapse *b = m.synapses.data() + m.rowBegin[r];
-    FlatSynapse *e = m.synapses.data() + m.rowBegin[r + 1];
-    std::sort(b, e, [](const FlatSynapse &x, const FlatSynapse &y) {
-      return x.offset < y.offset;
-    });
+    const FlatSynapse *b = m.synapses.data() + m.rowBegin[r];
+    const FlatSynapse *e = m.synapses.data() + m.rowBegin[r + 1];
     // Each sender spikes at most once per step, so a synapse adds at most
     // |weight| x (senders of its row) to the step it arrives in.
     const int64_t senders =
