@@ -26,6 +26,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <utility>
 
 using namespace llvm;
 
@@ -328,7 +329,7 @@ int runRun() {
     options.exchange = &*exchange;
   }
   Result<golden::GoldenModel> model =
-      golden::GoldenModel::create(*image, profile, options);
+      golden::GoldenModel::create(std::move(*image), profile, options);
   if (!model)
     return reportError(model.error());
   return runStepEngine(

@@ -14,6 +14,7 @@
 #include "WorkerPool.h"
 
 #include <algorithm>
+#include <malloc.h>
 #include <map>
 #include <string>
 
@@ -38,6 +39,19 @@ bool GoldenModel::isaAvailable(Isa isa) {
 Result<GoldenModel> GoldenModel::create(const chip::Image &image,
                                         const chip::Profile &profile,
                                         const ModelOptions &options) {
+  return build(image, nullptr, profile, options);
+}
+
+Result<GoldenModel> GoldenModel::create(chip::Image &&image,
+                                        const chip::Profile &profile,
+                                        const ModelOptions &options) {
+  return build(image, &image, profile, options);
+}
+
+Result<GoldenModel> GoldenModel::build(const chip::Image &image,
+                                       chip::Image *releasable,
+                                       const chip::Profile &profile,
+                                       const ModelOptions &options) {
   if (!options.imageValidated)
     if (Status s = chip::validate(image, profile); !s)
       return makeError(s.error());
@@ -56,10 +70,19 @@ Result<GoldenModel> GoldenModel::create(const chip::Image &image,
   if (Status s = Loader::assignPart(m, image, profile, options); !s)
     return makeError(s.error());
   Loader::wireOutputs(m, image);
+  if (releasable) {
+    for (chip::Core &core : releasable->cores) {
+      std::vector<chip::AxonTarget>().swap(core.outputAxons);
+      std::vector<uint32_t>().swap(core.outputBegin);
+    }
+    // Freed core by core, the tables are pieces malloc keeps for reuse; the
+    // model's arrays are larger than any piece, so return their pages now.
+    malloc_trim(0);
+  }
   Loader::wireSources(m, image);
   if (Status s = Loader::mapPopulations(m, image); !s)
     return makeError(s.error());
-  RowBuilder rows{m, image, profile.synapse, options.threads};
+  RowBuilder rows{m, image, profile.synapse, options.threads, releasable};
   rows.countSenders();
   rows.layoutRows();
   if (Status s = rows.unpack(); !s)

@@ -80,13 +80,18 @@ struct GoldenModel::Loader {
 /// Synapse rows by sender (RowBuilder.cpp).
 struct GoldenModel::RowBuilder {
   RowBuilder(GoldenModel &model, const chip::Image &img,
-             const chip::SynapseFormat &synapseFormat, unsigned loadThreads)
-      : m(model), image(img), format(synapseFormat), threads(loadThreads) {}
+             const chip::SynapseFormat &synapseFormat, unsigned loadThreads,
+             chip::Image *releasableImage)
+      : m(model), image(img), format(synapseFormat), threads(loadThreads),
+        releasable(releasableImage) {}
   GoldenModel &m;
   const chip::Image &image;
   const chip::SynapseFormat &format;
   /// Threads unpack() spreads the cores over (ModelOptions::threads).
   unsigned threads;
+  /// The image, when unpack() may release each core's input axons and
+  /// synapse words once they are unpacked (GoldenModel::build).
+  chip::Image *releasable;
   uint32_t senderCount = 0;
   /// Per global input axon while the rows are laid out: how many delivered
   /// senders reach it, and `slot`: after countSenders its (last) sender,

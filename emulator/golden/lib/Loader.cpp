@@ -326,6 +326,13 @@ Status GoldenModel::Loader::chooseKernels(GoldenModel &m,
 void GoldenModel::Loader::wireOutputs(GoldenModel &m,
                                       const chip::Image &image) {
   m.outBegin.assign(1, 0);
+  size_t outputs = 0;
+  for (const chip::Core &core : image.cores)
+    outputs += core.outputAxons.size();
+  // Exactly: grown by doubling, 10^8 targets would take twice the room for
+  // a moment (and keep up to twice).
+  m.outTargets.reserve(outputs);
+  m.outBegin.reserve(m.compartmentCount() + 1);
   for (const chip::Core &core : image.cores) {
     for (uint32_t l = 0; l < core.compartments.size(); ++l) {
       for (uint32_t o = core.outputBegin[l]; o < core.outputBegin[l + 1]; ++o) {

@@ -37,6 +37,7 @@
 #include <array>
 #include <cstring>
 #include <limits>
+#include <malloc.h>
 #include <numeric>
 #include <string>
 
@@ -169,12 +170,22 @@ Status GoldenModel::RowBuilder::unpack() {
   if (Status s = chip::parallelForCores(
           image.cores.size(), threads,
           [&](size_t c) -> Status {
-            if (!m.ownsCore(uint32_t(c)))
-              return Status::ok(); // another part delivers into it
-            return unpackCore(uint32_t(c), coreMaxDelay[c]);
+            // Another part delivers into a core this part does not own.
+            if (m.ownsCore(uint32_t(c)))
+              if (Status unpacked = unpackCore(uint32_t(c), coreMaxDelay[c]);
+                  !unpacked)
+                return unpacked;
+            if (releasable) {
+              chip::Core &core = releasable->cores[c];
+              std::vector<chip::InputAxon>().swap(core.inputAxons);
+              std::vector<uint64_t>().swap(core.synapseWords);
+            }
+            return Status::ok();
           });
       !s)
     return s;
+  if (releasable)
+    malloc_trim(0); // the cores' tables: see GoldenModel::build
   const uint32_t maxDelay =
       image.cores.empty()
           ? 1

@@ -110,8 +110,12 @@ std::vector<Run> runParts(const imagegen::RandomNetwork &net,
     o.part = p;
     o.parts = parts;
     o.exchange = &exchanges[p];
-    threads.emplace_back(
-        [&runs, &net, &profile, o, p] { runs[p] = run(net, profile, o); });
+    // Each part consumes its own copy of the image, as `mpirun ... cajal
+    // run` does.
+    threads.emplace_back([&runs, &net, &profile, o, p] {
+      runs[p] =
+          test::recordGolden(net, profile, o, kSteps, test::ImageUse::Consume);
+    });
   }
   for (std::thread &t : threads)
     t.join();

@@ -150,6 +150,12 @@ public:
   static Result<GoldenModel> create(const chip::Image &image,
                                     const chip::Profile &profile,
                                     const ModelOptions &options = {});
+  /// The same, consuming `image`: each core's output axons, input axons and
+  /// synapse words are released once the model holds them, so that a large
+  /// image and the model built from it are not both in memory at once.
+  static Result<GoldenModel> create(chip::Image &&image,
+                                    const chip::Profile &profile,
+                                    const ModelOptions &options = {});
   /// Can this build run `isa`'s update loop on this CPU?
   static bool isaAvailable(Isa isa);
   /// The instruction set the update loop runs with.
@@ -258,6 +264,12 @@ private:
   GoldenModel() = default;
   struct Loader;
   struct RowBuilder;
+  /// create()'s work; `releasable` is the image itself when create() may
+  /// release its tables as it goes, else null.
+  static Result<GoldenModel> build(const chip::Image &image,
+                                   chip::Image *releasable,
+                                   const chip::Profile &profile,
+                                   const ModelOptions &options);
   void updateCompartments();
   /// Runs updateRuns[first, last) with the step's accumulators; spikes go
   /// to `spikes` (returned: past the last), idle counts of IdlePerRun runs

@@ -16,6 +16,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 namespace cajal::test {
@@ -31,15 +32,34 @@ struct GoldenRecord {
   uint32_t threads = 0;
 };
 
+/// How recordGolden hands the image to GoldenModel::create.
+enum class ImageUse {
+  Borrow, ///< create(const Image &)
+  Consume ///< create(Image &&) of a copy, whose tables it must release
+};
+
 /// `steps` steps of the golden model built with `options` on `net`, with the
 /// network's External spikes.
 inline GoldenRecord recordGolden(const imagegen::RandomNetwork &net,
                                  const chip::Profile &profile,
                                  const golden::ModelOptions &options,
-                                 uint32_t steps) {
+                                 uint32_t steps,
+                                 ImageUse use = ImageUse::Borrow) {
+  chip::Image consumed;
+  if (use == ImageUse::Consume)
+    consumed = net.image;
   Result<golden::GoldenModel> m =
-      golden::GoldenModel::create(net.image, profile, options);
+      use == ImageUse::Consume
+          ? golden::GoldenModel::create(std::move(consumed), profile, options)
+          : golden::GoldenModel::create(net.image, profile, options);
   EXPECT_TRUE(bool(m)) << m.error();
+  if (m && use == ImageUse::Consume) {
+    for (const chip::Core &core : consumed.cores) {
+      EXPECT_TRUE(core.inputAxons.empty() && core.synapseWords.empty() &&
+                  core.outputAxons.empty())
+          << "create(Image &&) kept a core's synapse tables";
+    }
+  }
   GoldenRecord r;
   if (!m)
     return r;
