@@ -55,7 +55,7 @@ namespace {
 
 /// Sorts `keys` ascending by least-significant-digit radix over the bits in
 /// which they differ (11 at a time): a slice's (projection, pre) group keys
-/// number about its neurons x their fan-in, and std::sort of them was a
+/// number about its neurons x their fan-in, and std::sort of them takes a
 /// sixth of compiling a large random network.
 void radixSort(std::vector<uint64_t> &keys) {
   if (keys.size() < 2)

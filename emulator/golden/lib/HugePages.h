@@ -20,24 +20,20 @@ namespace cajal::golden::detail {
 /// Asks for huge pages on the whole 2 MiB pages inside [data, data + bytes).
 void adviseHugePages(void *data, size_t bytes);
 
-/// v = n copies of `value`, its storage on huge pages where the kernel
-/// allows (only arrays of at least 4 MiB ask).
-template <typename T>
-void assignHuge(std::vector<T> &v, size_t n, const T &value) {
-  std::vector<T>().swap(v);
-  v.reserve(n);
-  if (n * sizeof(T) >= (size_t(4) << 20))
-    adviseHugePages(v.data(), n * sizeof(T));
-  v.assign(n, value);
-}
-
-/// Room for n elements, on huge pages where the kernel allows, before the
-/// first push_back.
+/// Room for n elements, on huge pages where the kernel allows (only arrays
+/// of at least 4 MiB ask), before the first push_back.
 template <typename T> void reserveHuge(std::vector<T> &v, size_t n) {
   std::vector<T>().swap(v);
   v.reserve(n);
   if (n * sizeof(T) >= (size_t(4) << 20))
     adviseHugePages(v.data(), n * sizeof(T));
+}
+
+/// v = n copies of `value`, on huge pages where the kernel allows.
+template <typename T>
+void assignHuge(std::vector<T> &v, size_t n, const T &value) {
+  reserveHuge(v, n);
+  v.assign(n, value);
 }
 
 } // namespace cajal::golden::detail
