@@ -55,6 +55,9 @@ Result<GoldenModel> GoldenModel::build(const chip::Image &image,
   if (!options.imageValidated)
     if (Status s = chip::validate(image, profile); !s)
       return makeError(s.error());
+  // The load itself runs on the threads (unpacking, sorting the rows).
+  if (options.threads == 0)
+    return makeError("threads: 0; a run needs at least 1");
   GoldenModel m;
   m.format = profile.neuron;
   if (Status s = Loader::chooseKernels(m, options); !s)
@@ -165,9 +168,7 @@ Status GoldenModel::Loader::assignPart(GoldenModel &m, const chip::Image &image,
 
 Status GoldenModel::Loader::prepareThreads(GoldenModel &m,
                                            const ModelOptions &options) {
-  if (options.threads == 0)
-    return makeError("threads: 0; a run needs at least 1");
-  const uint32_t threads = options.threads;
+  const uint32_t threads = options.threads; // at least 1 (build)
   m.threadRings = threads;
   if (threads == 1)
     return Status::ok();

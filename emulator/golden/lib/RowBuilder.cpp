@@ -146,13 +146,11 @@ void GoldenModel::RowBuilder::layoutRows() {
         [&](uint32_t a) { __builtin_prefetch(&axonRecords[a]); });
   m.rowEvents.assign(m.senderRows.size(), 0);
   // unpack() needs the starts only: 4 bytes per axon instead of 8.
-  detail::assignHuge(axonStart, axons, none);
-  for (size_t a = 0; a < axons; ++a) {
-    const AxonRecord &r = axonRecords[a];
-    axonStart[a] = r.senders == 0   ? none
-                   : r.senders == 1 ? r.slot
-                                    : m.rowBegin[r.slot];
-  }
+  detail::reserveHuge(axonStart, axons);
+  for (const AxonRecord &r : axonRecords)
+    axonStart.push_back(r.senders == 0   ? none
+                        : r.senders == 1 ? r.slot
+                                         : m.rowBegin[r.slot]);
   std::vector<AxonRecord>().swap(axonRecords);
 }
 
@@ -234,8 +232,8 @@ Status GoldenModel::RowBuilder::sortAndBound(bool wide, bool narrow) {
   const uint32_t rows = uint32_t(m.rowBegin.size() - 1);
   // Rows are sorted on the load threads, in blocks of rows of about equal
   // synapse counts (rows are independent; the order is the same).
-  const uint64_t blockSynapses = std::max<uint64_t>(
-      1 << 16, m.synapses.size() / (8 * uint64_t(std::max(threads, 1u))));
+  const uint64_t blockSynapses =
+      std::max<uint64_t>(1 << 16, m.synapses.size() / (8 * uint64_t(threads)));
   std::vector<uint32_t> blockBegin(1, 0);
   for (uint32_t r = 0; r < rows; ++r)
     if (m.rowBegin[r + 1] - m.rowBegin[blockBegin.back()] >= blockSynapses)
