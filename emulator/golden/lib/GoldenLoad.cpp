@@ -104,8 +104,7 @@ Result<GoldenModel> GoldenModel::build(const chip::Image &image,
   Loader::orderCompartments(m, cores, rows.placedPopulations, interpreted);
   Loader::setInitialState(m, image, interpreted);
   Loader::buildProgramGroups(m, image, profile, options, resolved, interpreted);
-  if (Status s = Loader::prepareThreads(m, options); !s)
-    return makeError(s.error());
+  Loader::prepareThreads(m, options);
   m.layout.wideWindows = m.wideOffset.size();
   m.layout.narrowWindows = m.narrowOffset.size();
   m.layout.singleSynapses = m.synapses.size();
@@ -166,12 +165,12 @@ Status GoldenModel::Loader::assignPart(GoldenModel &m, const chip::Image &image,
   return Status::ok();
 }
 
-Status GoldenModel::Loader::prepareThreads(GoldenModel &m,
-                                           const ModelOptions &options) {
+void GoldenModel::Loader::prepareThreads(GoldenModel &m,
+                                         const ModelOptions &options) {
   const uint32_t threads = options.threads; // at least 1 (build)
   m.threadRings = threads;
   if (threads == 1)
-    return Status::ok();
+    return;
   m.extraRings16.assign(threads - 1, std::vector<int16_t>(m.ring16.size(), 0));
   m.extraRings32.assign(threads - 1, std::vector<int32_t>(m.ring32.size(), 0));
   m.extraRings64.assign(threads - 1, std::vector<int64_t>(m.ring64.size(), 0));
@@ -200,7 +199,6 @@ Status GoldenModel::Loader::prepareThreads(GoldenModel &m,
     m.threadIdle[t].assign(m.idlePerCore.size(), 0);
   }
   m.pool = std::make_shared<detail::WorkerPool>(threads);
-  return Status::ok();
 }
 
 } // namespace cajal::golden

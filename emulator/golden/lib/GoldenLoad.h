@@ -57,7 +57,7 @@ struct GoldenModel::Loader {
                               const std::vector<uint8_t> &interpreted);
   /// ModelOptions::threads: the workers, the rings of threads 1.., the
   /// split of the update runs (by compartments), the threads' spike lists.
-  static Status prepareThreads(GoldenModel &m, const ModelOptions &options);
+  static void prepareThreads(GoldenModel &m, const ModelOptions &options);
   /// ModelOptions::parts: which cores this part updates (after
   /// layoutCompartments). Errors name the option and its value.
   static Status assignPart(GoldenModel &m, const chip::Image &image,
