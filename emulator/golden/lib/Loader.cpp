@@ -421,6 +421,16 @@ void GoldenModel::Loader::setInitialState(
       m.hot.refractoryLeft[i] = s.refractoryLeft;
     }
   }
+  // A uniform run without a refractory period leaves refractoryLeft out
+  // (foldedNoRefractory) because it stays 0; a compartment that starts
+  // inside a hold must still count it down.
+  for (UpdateRun &r : m.updateRuns)
+    if (r.folded & detail::foldedNoRefractory)
+      for (uint32_t i = r.begin; i < r.end; ++i)
+        if (m.hot.refractoryLeft[i] != 0) {
+          r.folded &= uint8_t(~unsigned(detail::foldedNoRefractory));
+          break;
+        }
 }
 
 void GoldenModel::Loader::buildProgramGroups(
