@@ -271,6 +271,14 @@ std::string statement(const isa::Instruction &in, const Program &p,
             literal(t.origin) + ", " + std::to_string(t.shift) + ", " + a + ")",
         p);
   }
+  case Opcode::And:
+    return write(in.d, "int64_t(" + a + " != 0 && " + b + " != 0)", p);
+  case Opcode::Or:
+    return write(in.d, "int64_t(" + a + " != 0 || " + b + " != 0)", p);
+  case Opcode::Push:
+  case Opcode::Pop:
+    // Equation models are point neurons: a kernel has no tree stack.
+    return "\n#error \"a compiled kernel runs no dendritic tree\"\n";
   }
   return "";
 }

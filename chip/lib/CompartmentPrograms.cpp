@@ -115,9 +115,13 @@ Result<ResolvedPrograms> resolvePrograms(const Image &image,
   dropUnused(resolved);
   // What an engine will run passes the validator, however the image was
   // loaded (validate() names the populations; this is the engines' guard).
-  for (const Program &program : resolved.programs)
-    if (Status s = validateProgram(program, profile); !s)
+  for (const Program &program : resolved.programs) {
+    Status s = validateProgram(program, profile);
+    if (s)
+      s = validatePointNeuron(program);
+    if (!s)
       return makeError("program \"" + program.name + "\": " + s.error());
+  }
   return resolved;
 }
 

@@ -480,7 +480,10 @@ ErrorSubject populationSubject(const Population &p, const char *field) {
 Status checkPrograms(const Image &image, const Profile &profile) {
   for (size_t i = 0; i < image.programs.size(); ++i) {
     const Program &program = image.programs[i];
-    if (Status s = validateProgram(program, profile); !s) {
+    Status s = validateProgram(program, profile);
+    if (s)
+      s = validatePointNeuron(program);
+    if (!s) {
       ErrorSubject subject;
       for (const Population &p : image.populations)
         if (p.program == i) {

@@ -33,10 +33,13 @@ Operand decodeOperand(uint64_t bits) {
   return {OperandKind((bits >> kIndexBits) & 0x7), uint8_t(bits & 0xf)};
 }
 
-constexpr const char *kMnemonics[kOpcodeCount] = {
+constexpr const char *kMnemonics[kBaseOpcodeCount] = {
     "NOP",   "MOV",   "ADD", "SUB",  "MULSHR", "DECAY", "SHL",
     "SHR",   "MIN",   "MAX", "CLIP", "SAT",    "WRAP",  "CMPGT",
     "CMPGE", "CMPEQ", "SEL", "REFR", "FIRE",   "LUT"};
+constexpr const char
+    *kDendriticMnemonics[kDendriticOpcodesAssigned - kDendriticOpcodesBegin] = {
+        "PUSH", "POP", "AND", "OR"};
 
 } // namespace
 
@@ -60,8 +63,10 @@ Instruction decode(uint64_t word) {
 }
 
 std::string mnemonic(unsigned opcode) {
-  if (opcode < kOpcodeCount)
+  if (opcode < kBaseOpcodeCount)
     return kMnemonics[opcode];
+  if (isKnownOpcode(opcode))
+    return kDendriticMnemonics[opcode - kDendriticOpcodesBegin];
   return "op" + std::to_string(opcode);
 }
 
@@ -116,6 +121,13 @@ Signature signatureOf(Opcode op) {
   case Opcode::Lut:
     // imm names the table; the validator checks that it is declared.
     return {true, true, false, false, true, 0, kMaxOperandIndex - 1};
+  case Opcode::Push:
+    return {false, true, false, false};
+  case Opcode::Pop:
+    return {true, false, false, false};
+  case Opcode::And:
+  case Opcode::Or:
+    return {true, true, true, false};
   }
   return {};
 }
@@ -180,6 +192,7 @@ std::string operandText(Operand o, const Program *program) {
   case OperandKind::Input:
     return i == isa::kInputQ        ? "q"
            : i == isa::kInputSpiked ? "spiked"
+           : i == isa::kInputBap    ? "bap"
                                     : "in" + std::to_string(i);
   }
   return "?" + std::to_string(unsigned(o.kind)) + ":" + std::to_string(i);
@@ -223,7 +236,12 @@ Status checkSource(const Program &p, const Profile &profile, Operand o,
   case OperandKind::Input:
     if (i >= isa::kInputCount)
       return makeError(where + "reads input in" + std::to_string(i) +
-                       "; inputs are q (in0) and spiked (in1)");
+                       "; inputs are q (in0), spiked (in1) and bap (in2)");
+    if (i == isa::kInputBap && profile.isa.stackDepth == 0)
+      return makeError(where +
+                       "reads bap, the back-propagating action potential of "
+                       "a dendritic tree; the profile has no dendritic trees "
+                       "(isa.stackDepth 0)");
     return Status::ok();
   }
   return makeError(where + "has unknown operand kind " +
@@ -366,15 +384,19 @@ Status checkHeader(const Program &p, const Profile &profile) {
 Status checkInstruction(const Program &p, const Profile &profile, uint64_t word,
                         size_t index) {
   const unsigned raw = isa::rawOpcode(word);
-  if (raw >= isa::kDendriticOpcodesBegin && raw < isa::kDendriticOpcodesEnd)
+  if (isa::isDendriticOpcode(raw) && !isa::isKnownOpcode(raw))
     return makeError(at(index) + "opcode " + std::to_string(raw) +
-                     " is reserved for the dendritic stack and not "
+                     " is reserved for the dendritic tree and not "
                      "implemented");
   if (raw >= isa::kLearningOpcodesBegin && raw < isa::kLearningOpcodesEnd)
     return makeError(at(index) + "opcode " + std::to_string(raw) +
                      " is reserved for learning and not implemented");
-  if (raw >= isa::kOpcodeCount)
+  if (!isa::isKnownOpcode(raw))
     return makeError(at(index) + "unknown opcode " + std::to_string(raw));
+  if (isa::isDendriticOpcode(raw) && profile.isa.stackDepth == 0)
+    return makeError(at(index) + isa::mnemonic(raw) +
+                     " is a dendritic tree instruction; the profile has no "
+                     "dendritic trees (isa.stackDepth 0)");
   if (isa::reservedBits(word)) {
     char hex[32];
     std::snprintf(hex, sizeof hex, "0x%016" PRIx64, word);
@@ -432,6 +454,40 @@ Status checkInstruction(const Program &p, const Profile &profile, uint64_t word,
   return Status::ok();
 }
 
+/// The stack effect must not depend on the data, so that a tree's stack
+/// depth is known before it runs: every POP before every PUSH, neither
+/// after a REFR (whose halt would skip it), no idle skip (which runs no
+/// instruction).
+Status checkStackDiscipline(const Program &p) {
+  long firstPush = -1, firstRefr = -1, firstStackOp = -1;
+  for (size_t i = 0; i < p.code.size(); ++i) {
+    const Opcode op = isa::decode(p.code[i]).op;
+    if (op == Opcode::Refr && firstRefr < 0)
+      firstRefr = long(i);
+    if (op != Opcode::Push && op != Opcode::Pop)
+      continue;
+    if (firstStackOp < 0)
+      firstStackOp = long(i);
+    if (firstRefr >= 0)
+      return makeError(at(i) + isa::mnemonic(unsigned(op)) +
+                       " after REFR (instruction " + std::to_string(firstRefr) +
+                       "): a refractory halt would skip it and unbalance the "
+                       "tree's stack");
+    if (op == Opcode::Pop && firstPush >= 0)
+      return makeError(at(i) + "POP after PUSH (instruction " +
+                       std::to_string(firstPush) +
+                       "): a program pops its children's values before it "
+                       "pushes its own");
+    if (op == Opcode::Push && firstPush < 0)
+      firstPush = long(i);
+  }
+  if (firstStackOp >= 0 && p.skipIdle)
+    return makeError("uses the tree stack (instruction " +
+                     std::to_string(firstStackOp) +
+                     ") and the idle skip, which would skip its PUSH and POP");
+  return Status::ok();
+}
+
 } // namespace
 
 Status validateProgram(const Program &p, const Profile &profile) {
@@ -440,6 +496,8 @@ Status validateProgram(const Program &p, const Profile &profile) {
   for (size_t i = 0; i < p.code.size(); ++i)
     if (Status s = checkInstruction(p, profile, p.code[i], i); !s)
       return s;
+  if (Status s = checkStackDiscipline(p); !s)
+    return s;
   if (!profile.isa.programmable && !isFixedFunction(p, profile))
     return makeError("is not one of the fixed-function programs of profile \"" +
                      profile.name +
@@ -459,7 +517,7 @@ std::string disassemble(const isa::Instruction &in, const Program *program) {
     text += reset[in.mode & 3];
   }
   const isa::Signature s =
-      raw < isa::kOpcodeCount ? isa::signatureOf(in.op) : isa::Signature{};
+      isa::isKnownOpcode(raw) ? isa::signatureOf(in.op) : isa::Signature{};
   std::string operands;
   const auto add = [&](const std::string &t) {
     operands += (operands.empty() ? " " : ", ") + t;
@@ -518,6 +576,43 @@ std::string disassemble(const Program &p) {
     out += number + disassemble(isa::decode(p.code[i]), &p) + "\n";
   }
   return out;
+}
+
+StackEffect stackEffect(const Program &p) {
+  StackEffect effect;
+  for (uint64_t word : p.code) {
+    const Opcode op = isa::decode(word).op;
+    effect.pops += op == Opcode::Pop;
+    effect.pushes += op == Opcode::Push;
+  }
+  return effect;
+}
+
+bool readsBackPropagation(const Program &p) {
+  const Operand bap = isa::inputBap();
+  for (uint64_t word : p.code) {
+    const isa::Instruction in = isa::decode(word);
+    if (in.a == bap || in.b == bap || in.c == bap)
+      return true;
+  }
+  return false;
+}
+
+Status validatePointNeuron(const Program &p) {
+  const Operand bap = isa::inputBap();
+  for (size_t i = 0; i < p.code.size(); ++i) {
+    const isa::Instruction in = isa::decode(p.code[i]);
+    if (in.op == Opcode::Push || in.op == Opcode::Pop)
+      return makeError(at(i) + isa::mnemonic(unsigned(in.op)) +
+                       " needs a dendritic tree; the population's neurons "
+                       "are points (no tree stack)");
+    if (in.a == bap || in.b == bap || in.c == bap)
+      return makeError(at(i) +
+                       "reads bap, which only a dendritic tree's "
+                       "compartments have; the population's neurons are "
+                       "points");
+  }
+  return Status::ok();
 }
 
 ProgramCost programCost(const Program &p, const Profile &profile) {

@@ -99,6 +99,7 @@ struct Machine {
   int32_t *state;
   const int64_t *params;
   int64_t q;
+  TreeContext tree;
   int64_t registers[isa::kMaxOperandIndex] = {};
   bool spiked = false;
 
@@ -121,7 +122,9 @@ struct Machine {
     case OperandKind::Const:
       return program.constants[o.index];
     case OperandKind::Input:
-      return o.index == isa::kInputQ ? q : int64_t(spiked);
+      return o.index == isa::kInputQ        ? q
+             : o.index == isa::kInputSpiked ? int64_t(spiked)
+                                            : int64_t(tree.backPropagated);
     case OperandKind::None:
       break;
     }
@@ -226,6 +229,25 @@ struct Machine {
     case Opcode::Lut:
       write(in.d, isa::lookup(program.tables[in.imm], a()));
       break;
+    case Opcode::Push:
+      if (tree.stack)
+        tree.stack->push_back(a());
+      break;
+    case Opcode::Pop: {
+      int64_t top = 0;
+      if (tree.stack && !tree.stack->empty()) {
+        top = tree.stack->back();
+        tree.stack->pop_back();
+      }
+      write(in.d, top);
+      break;
+    }
+    case Opcode::And:
+      write(in.d, a() != 0 && b() != 0);
+      break;
+    case Opcode::Or:
+      write(in.d, a() != 0 || b() != 0);
+      break;
     }
     return true;
   }
@@ -263,8 +285,8 @@ struct Machine {
 } // namespace
 
 UpdateOutcome interpret(const Program &program, int32_t *state,
-                        const int64_t *params, int64_t q) {
-  Machine m{program, state, params, q};
+                        const int64_t *params, int64_t q, TreeContext tree) {
+  Machine m{program, state, params, q, tree};
   if (m.idle())
     return {false, true};
   for (uint64_t word : program.code)

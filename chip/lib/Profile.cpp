@@ -160,6 +160,7 @@ const std::vector<FieldDesc> &fieldTable() {
                   isa.maxTableEntries),
       CAJAL_FIELD("isa.lookupCycles", Unsigned, 0, 65536, isa.lookupCycles),
       CAJAL_FIELD("isa.lookupPJ", Real, 0, 1e300, isa.lookupPJ),
+      CAJAL_FIELD("isa.stackDepth", Unsigned, 0, 256, isa.stackDepth),
   };
   return table;
 }

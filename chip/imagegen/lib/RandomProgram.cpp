@@ -66,7 +66,8 @@ Operand randomSource(Rng &rng, const chip::Program &p,
         return constant(uint8_t(rng.range(0, int64_t(p.constants.size()) - 1)));
       break;
     default:
-      return {OperandKind::Input, uint8_t(rng.range(0, kInputCount - 1))};
+      // q or spiked: bap is a dendritic tree's input.
+      return {OperandKind::Input, uint8_t(rng.range(0, kInputSpiked))};
     }
   }
 }
@@ -82,7 +83,7 @@ uint64_t randomInstruction(Rng &rng, const chip::Program &p,
                            const chip::Profile &profile) {
   Opcode op;
   do {
-    op = Opcode(rng.range(0, kOpcodeCount - 1));
+    op = Opcode(rng.range(0, kBaseOpcodeCount - 1));
   } while ((op == Opcode::MulShr && !profile.isa.multiplier) ||
            (op == Opcode::Refr && p.refractoryWord < 0) ||
            (op == Opcode::Lut && p.tables.empty()));

@@ -325,6 +325,19 @@ struct Block {
               CAJAL_INLINE_LAMBDA { return chip::isa::lookup(t, a[k]); });
       break;
     }
+    case Opcode::And:
+      put([=](uint32_t k)
+              CAJAL_INLINE_LAMBDA { return int64_t(a[k] != 0 && b[k] != 0); });
+      break;
+    case Opcode::Or:
+      put([=](uint32_t k)
+              CAJAL_INLINE_LAMBDA { return int64_t(a[k] != 0 || b[k] != 0); });
+      break;
+    case Opcode::Push:
+    case Opcode::Pop:
+      // No image holds a dendritic tree yet: chip::resolvePrograms refuses
+      // every program that uses the tree stack.
+      break;
     }
     return 0;
   }

@@ -107,11 +107,11 @@ TEST(NeurocoreEncodingTest, RandomInstructionsRoundTrip) {
 }
 
 TEST(NeurocoreEncodingTest, MnemonicsAndCostClasses) {
-  const char *names[kOpcodeCount] = {"NOP",   "MOV", "ADD",  "SUB",   "MULSHR",
-                                     "DECAY", "SHL", "SHR",  "MIN",   "MAX",
-                                     "CLIP",  "SAT", "WRAP", "CMPGT", "CMPGE",
-                                     "CMPEQ", "SEL", "REFR", "FIRE",  "LUT"};
-  for (unsigned op = 0; op < kOpcodeCount; ++op) {
+  const char *names[kBaseOpcodeCount] = {
+      "NOP",   "MOV",   "ADD", "SUB",  "MULSHR", "DECAY", "SHL",
+      "SHR",   "MIN",   "MAX", "CLIP", "SAT",    "WRAP",  "CMPGT",
+      "CMPGE", "CMPEQ", "SEL", "REFR", "FIRE",   "LUT"};
+  for (unsigned op = 0; op < kBaseOpcodeCount; ++op) {
     EXPECT_EQ(mnemonic(op), names[op]);
     const CostClass expected = op == 4 || op == 5     ? CostClass::Multiply
                                : op == 17 || op == 18 ? CostClass::Spike
@@ -120,7 +120,13 @@ TEST(NeurocoreEncodingTest, MnemonicsAndCostClasses) {
     EXPECT_EQ(costClass(Opcode(op)), expected) << names[op];
   }
   EXPECT_EQ(mnemonic(20), "op20");
-  EXPECT_EQ(mnemonic(33), "op33");
+  const char *tree[] = {"PUSH", "POP", "AND", "OR"};
+  for (unsigned op = kDendriticOpcodesBegin; op < kDendriticOpcodesAssigned;
+       ++op) {
+    EXPECT_EQ(mnemonic(op), tree[op - kDendriticOpcodesBegin]);
+    EXPECT_EQ(costClass(Opcode(op)), CostClass::Alu) << mnemonic(op);
+  }
+  EXPECT_EQ(mnemonic(36), "op36");
 }
 
 //===----------------------------------------------------------------------===//
@@ -703,8 +709,8 @@ std::vector<BadCase> badCases() {
       {"unknown opcode", rawWord(1, 20), "instruction 1: unknown opcode 20"},
       {"unknown high opcode", rawWord(2, 63),
        "instruction 2: unknown opcode 63"},
-      {"dendritic stack opcode", rawWord(1, 33),
-       "instruction 1: opcode 33 is reserved for the dendritic stack"},
+      {"reserved dendritic opcode", rawWord(1, 37),
+       "instruction 1: opcode 37 is reserved for the dendritic tree"},
       {"learning opcode", rawWord(3, 40),
        "instruction 3: opcode 40 is reserved for learning"},
       {"reserved high bits",
@@ -728,8 +734,40 @@ std::vector<BadCase> badCases() {
        "instruction 1: operand b reads constant c1; the program declares 1"},
       {"input index out of range",
        word(0, instruction(Opcode::Add, reg(0), state(0),
-                           {OperandKind::Input, 2})),
-       "instruction 0: operand b reads input in2"},
+                           {OperandKind::Input, 3})),
+       "instruction 0: operand b reads input in3"},
+      {"bap without a stack",
+       [](Program &p, Profile &profile) {
+         profile.isa.stackDepth = 0;
+         setWord(p, 1, instruction(Opcode::Add, reg(0), reg(0), inputBap()));
+       },
+       "instruction 1: operand b reads bap, the back-propagating action "
+       "potential of a dendritic tree; the profile has no dendritic trees "
+       "(isa.stackDepth 0)"},
+      {"tree instruction without a stack",
+       [](Program &p, Profile &profile) {
+         profile.isa.stackDepth = 0;
+         setWord(p, 1, instruction(Opcode::And, reg(0), reg(0), state(0)));
+       },
+       "instruction 1: AND is a dendritic tree instruction; the profile has "
+       "no dendritic trees (isa.stackDepth 0)"},
+      {"push after refr", word(3, instruction(Opcode::Push, none(), state(0))),
+       "instruction 3: PUSH after REFR (instruction 2)"},
+      {"pop after push",
+       [](Program &p, Profile &) {
+         setWord(p, 0, instruction(Opcode::Push, none(), state(0)));
+         setWord(p, 1, instruction(Opcode::Pop, reg(0)));
+       },
+       "instruction 1: POP after PUSH (instruction 0)"},
+      {"stack and idle skip",
+       [](Program &p, Profile &) {
+         p.skipIdle = true;
+         setWord(p, 1, instruction(Opcode::Pop, reg(1)));
+       },
+       "uses the tree stack (instruction 1) and the idle skip"},
+      {"push writes nothing",
+       word(1, instruction(Opcode::Push, reg(0), reg(0))),
+       "instruction 1: PUSH does not use operand d (set to r0)"},
       {"unknown operand kind",
        word(1, instruction(Opcode::Add, reg(0), reg(0), kind6)),
        "instruction 1: operand b has unknown operand kind 6"},
@@ -944,6 +982,7 @@ TEST(NeurocoreValidatorTest, EveryRefusalHasItsOwnMessage) {
   for (const BadCase &c : cases) {
     Program p = validBase();
     Profile profile = loihi2();
+    profile.isa.stackDepth = 8; // the tree instructions' rows
     c.spoil(p, profile);
     const Status s = validateProgram(p, profile);
     ASSERT_FALSE(bool(s)) << c.name << ": accepted";

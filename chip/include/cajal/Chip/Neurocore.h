@@ -50,12 +50,29 @@ enum class Opcode : uint8_t {
   Refr = 17,  ///< refractory counter > 0: decrement it, d = 0, halt
   Fire = 18,  ///< a > b: spike and reset d per mode; else d = a
   Lut = 19,   ///< d = lookup table imm at a, interpolated linearly
-  // 32..39 are reserved for the dendritic stack (push, pop, join) and
-  // 40..47 for learning hooks; the validator names them as such.
+  // 20..31 unassigned. 32..39: the dendritic tree (docs/neurocore-isa.md,
+  // "Dendritic trees"); they need a profile with a stack (isa.stackDepth).
+  Push = 32, ///< push a onto the neuron's tree stack
+  Pop = 33,  ///< d = the stack's top value, removed
+  And = 34,  ///< d = (a != 0 and b != 0) ? 1 : 0
+  Or = 35,   ///< d = (a != 0 or b != 0) ? 1 : 0
+  // 36..39 are reserved for the dendritic tree and 40..47 for learning
+  // hooks; the validator names them as such.
 };
-constexpr unsigned kOpcodeCount = 20;
+/// Opcodes 0 .. kBaseOpcodeCount - 1 are the base instruction set.
+constexpr unsigned kBaseOpcodeCount = 20;
 constexpr unsigned kDendriticOpcodesBegin = 32, kDendriticOpcodesEnd = 40;
+/// The dendritic opcodes assigned so far: 32 .. kDendriticOpcodesAssigned-1.
+constexpr unsigned kDendriticOpcodesAssigned = 36;
 constexpr unsigned kLearningOpcodesBegin = 40, kLearningOpcodesEnd = 48;
+/// A 6-bit opcode the instruction set defines (base or dendritic).
+constexpr bool isKnownOpcode(unsigned opcode) {
+  return opcode < kBaseOpcodeCount || (opcode >= kDendriticOpcodesBegin &&
+                                       opcode < kDendriticOpcodesAssigned);
+}
+constexpr bool isDendriticOpcode(unsigned opcode) {
+  return opcode >= kDendriticOpcodesBegin && opcode < kDendriticOpcodesEnd;
+}
 
 /// Where an operand lives (3 bits).
 enum class OperandKind : uint8_t {
@@ -64,9 +81,12 @@ enum class OperandKind : uint8_t {
   State = 2, ///< the compartment's state word s_i
   Param = 3, ///< the compartment's parameter word p_i (read-only)
   Const = 4, ///< the program's constant c_i (read-only)
-  Input = 5, ///< in0 = q (this step's synaptic input), in1 = spiked (0/1)
+  /// in0 = q (this step's synaptic input), in1 = spiked (0/1), in2 = bap
+  /// (1 when the neuron's root compartment spiked in the previous step)
+  Input = 5,
 };
-constexpr unsigned kInputQ = 0, kInputSpiked = 1, kInputCount = 2;
+constexpr unsigned kInputQ = 0, kInputSpiked = 1, kInputBap = 2,
+                   kInputCount = 3;
 /// Operand indices are 4 bits: at most 16 of each kind.
 constexpr unsigned kMaxOperandIndex = 16;
 
@@ -86,6 +106,7 @@ constexpr Operand param(uint8_t i) { return {OperandKind::Param, i}; }
 constexpr Operand constant(uint8_t i) { return {OperandKind::Const, i}; }
 constexpr Operand inputQ() { return {OperandKind::Input, kInputQ}; }
 constexpr Operand inputSpiked() { return {OperandKind::Input, kInputSpiked}; }
+constexpr Operand inputBap() { return {OperandKind::Input, kInputBap}; }
 
 /// MulShr rounding (mode field).
 enum class Rounding : uint8_t { Floor = 0, TowardZero = 1, HalfUp = 2 };
@@ -145,7 +166,7 @@ struct Signature {
   unsigned minImm = 0, maxImm = 0;
   unsigned modes = 1; ///< valid mode values are [0, modes)
 };
-/// For a known opcode (< kOpcodeCount).
+/// For a known opcode (isKnownOpcode).
 Signature signatureOf(Opcode op);
 
 /// Cost class of an opcode: what the profile prices (isa.* fields).
@@ -253,6 +274,20 @@ struct ProgramCost {
   double energyPJ = 0;
 };
 ProgramCost programCost(const Program &program, const Profile &profile);
+
+/// What one update of `program` does to its neuron's tree stack: it pops
+/// `pops` values, then pushes `pushes` (the validator has checked that every
+/// POP precedes every PUSH and that no REFR can skip either).
+struct StackEffect {
+  unsigned pops = 0, pushes = 0;
+};
+StackEffect stackEffect(const Program &program);
+/// The program reads the bap input (the root's spike of the previous step).
+bool readsBackPropagation(const Program &program);
+/// A program a population of point neurons runs: it has no tree, so no
+/// PUSH or POP (no children, no parent) and no bap. The error names the
+/// instruction.
+Status validatePointNeuron(const Program &program);
 
 } // namespace cajal::chip
 

@@ -15,6 +15,7 @@
 #include "cajal/Chip/Neurocore.h"
 
 #include <cstdint>
+#include <vector>
 
 namespace cajal::chip {
 
@@ -23,11 +24,23 @@ struct UpdateOutcome {
   bool idle = false; ///< the idle skip applied: no instruction ran
 };
 
+/// What an update sees of its neuron's dendritic tree (docs/neurocore-isa.md,
+/// "Dendritic trees"). A point neuron has none: no stack, no bap.
+struct TreeContext {
+  /// The tree's stack: PUSH appends, POP takes the last value. A validated
+  /// tree never pops more than its children pushed; without a stack, or
+  /// from an empty one, POP reads 0.
+  std::vector<int64_t> *stack = nullptr;
+  /// The neuron's root compartment spiked in the previous step (input bap).
+  bool backPropagated = false;
+};
+
 /// Advance one compartment by one step. `state` holds program.state.size()
 /// words (updated in place), `params` program.params.size() words; `q` is
 /// the step's raw synaptic input.
 UpdateOutcome interpret(const Program &program, int32_t *state,
-                        const int64_t *params, int64_t q);
+                        const int64_t *params, int64_t q,
+                        TreeContext tree = {});
 
 /// The value of one instruction's arithmetic on 64-bit operands, shared by
 /// nothing but the interpreter and the tests that spell out the spec.

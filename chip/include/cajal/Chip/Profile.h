@@ -125,6 +125,9 @@ struct IsaLimits {
   unsigned maxStateWords = 0, maxParamWords = 0, maxConstants = 0;
   /// Lookup tables (LUT): per program, and their entries together.
   unsigned maxTables = 0, maxTableEntries = 0;
+  /// Values a dendritic tree's stack holds at once (PUSH, POP); 0: no
+  /// dendritic trees (no PUSH, POP, AND, OR, bap).
+  unsigned stackDepth = 0;
   /// Cycles and energy of one instruction, by cost class.
   unsigned aluCycles = 0, multiplyCycles = 0, spikeCycles = 0, lookupCycles = 0;
   double aluPJ = 0, multiplyPJ = 0, spikePJ = 0, lookupPJ = 0;

@@ -1,0 +1,662 @@
+//===- DendriticTreeTest.cpp - Trees of compartments, from the spec -------===//
+//
+// Written from docs/neurocore-isa.md, "Dendritic trees": the tree
+// instructions through interpret(), every refusal of validateTree by its own
+// row, a passive two- and three-compartment neuron against the same cable
+// equations in double precision (attenuation and delay of a dendritic input
+// at the soma within the quantisation bound), and what a tree computes that a
+// point neuron cannot: XOR of two inputs in one neuron, coincidence detection
+// across two dendrites, and the back-propagating action potential. Random
+// trees show that a validated tree's stack holds, at every compartment of
+// every step, what the static analysis says, whatever the data.
+//
+//===----------------------------------------------------------------------===//
+
+#include "cajal/Chip/DendriticTree.h"
+#include "cajal/Chip/Profile.h"
+#include "cajal/ImageGen/RandomProgram.h"
+#include "cajal/TestSupport/Profiles.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <functional>
+
+using namespace cajal::chip;
+using namespace cajal::chip::isa;
+using cajal::Status;
+
+namespace {
+
+/// loihi2 with a stack: the shipped profiles have none (isa.stackDepth 0).
+Profile treeProfile(unsigned depth = 8) {
+  Profile p = cajal::test::loihi2();
+  p.isa.stackDepth = depth;
+  return p;
+}
+
+Program program(const std::string &name, std::vector<StateWord> state,
+                std::vector<ParamWord> params, std::vector<Instruction> code) {
+  Program p;
+  p.name = name;
+  p.state = std::move(state);
+  p.params = std::move(params);
+  for (const Instruction &in : code)
+    p.code.push_back(encode(in));
+  return p;
+}
+
+const StateWord kV{"v", 24, true, Overflow::Saturate};
+
+//===----------------------------------------------------------------------===//
+// The instructions
+//===----------------------------------------------------------------------===//
+
+TEST(DendriticInstructionTest, PushAndPopAreLastInFirstOut) {
+  // PUSH s0, PUSH q; then a second update POPs q's value first.
+  const Program pusher = program("pusher", {kV}, {},
+                                 {instruction(Opcode::Push, none(), state(0)),
+                                  instruction(Opcode::Push, none(), inputQ())});
+  const Program popper = program(
+      "popper", {kV, kV}, {},
+      {instruction(Opcode::Pop, state(0)), instruction(Opcode::Pop, state(1))});
+  std::vector<int64_t> stack;
+  int32_t a[1] = {-7};
+  interpret(pusher, a, nullptr, 1234, TreeContext{&stack, false});
+  ASSERT_EQ(stack, (std::vector<int64_t>{-7, 1234}));
+  int32_t b[2] = {0, 0};
+  interpret(popper, b, nullptr, 0, TreeContext{&stack, false});
+  EXPECT_EQ(b[0], 1234);
+  EXPECT_EQ(b[1], -7);
+  EXPECT_TRUE(stack.empty());
+  // POP from an empty stack, or with no stack at all, reads 0.
+  b[0] = b[1] = 5;
+  interpret(popper, b, nullptr, 0, TreeContext{&stack, false});
+  EXPECT_EQ(b[0], 0);
+  interpret(popper, b, nullptr, 0);
+  EXPECT_EQ(b[1], 0);
+}
+
+TEST(DendriticInstructionTest, AndOrAreLogicalOnNonZeroValues) {
+  const Program p =
+      program("logic", {kV, kV}, {},
+              {instruction(Opcode::And, state(0), state(0), inputQ()),
+               instruction(Opcode::Or, state(1), state(1), inputQ())});
+  const int64_t values[] = {0, 1, -1, 5, -300000, INT64_MIN};
+  for (int64_t x : values)
+    for (int64_t q : values) {
+      const int32_t start = int32_t(x == INT64_MIN ? 0 : x);
+      int32_t s[2] = {start, start};
+      interpret(p, s, nullptr, q);
+      EXPECT_EQ(s[0], start != 0 && q != 0 ? 1 : 0) << x << " AND " << q;
+      EXPECT_EQ(s[1], start != 0 || q != 0 ? 1 : 0) << x << " OR " << q;
+    }
+}
+
+TEST(DendriticInstructionTest, BapIsTheRootsSpikeOfThePreviousStep) {
+  const Program p = program("reader", {kV}, {},
+                            {instruction(Opcode::Mov, state(0), inputBap())});
+  int32_t s[1] = {9};
+  interpret(p, s, nullptr, 0, TreeContext{nullptr, true});
+  EXPECT_EQ(s[0], 1);
+  interpret(p, s, nullptr, 0, TreeContext{nullptr, false});
+  EXPECT_EQ(s[0], 0);
+}
+
+TEST(DendriticInstructionTest, StackEffectAndBapReadsAreStatic) {
+  const Program p = program(
+      "join", {kV}, {},
+      {instruction(Opcode::Pop, reg(0)), instruction(Opcode::Pop, reg(1)),
+       instruction(Opcode::Add, state(0), reg(0), inputBap()),
+       instruction(Opcode::Push, none(), state(0))});
+  EXPECT_EQ(stackEffect(p).pops, 2u);
+  EXPECT_EQ(stackEffect(p).pushes, 1u);
+  EXPECT_TRUE(readsBackPropagation(p));
+  EXPECT_TRUE(bool(validateProgram(p, treeProfile())));
+  // A point neuron has neither a stack nor bap.
+  EXPECT_NE(validatePointNeuron(p).error().find(
+                "instruction 0: POP needs a dendritic tree"),
+            std::string::npos);
+  const Program reader = program(
+      "reader", {kV}, {}, {instruction(Opcode::Mov, state(0), inputBap())});
+  EXPECT_NE(validatePointNeuron(reader).error().find(
+                "instruction 0: reads bap, which only a dendritic tree's "
+                "compartments have"),
+            std::string::npos);
+  EXPECT_TRUE(bool(validatePointNeuron(
+      program("point", {kV}, {},
+              {instruction(Opcode::Add, state(0), state(0), inputQ())}))));
+}
+
+//===----------------------------------------------------------------------===//
+// The validator: one row per refusal
+//===----------------------------------------------------------------------===//
+
+/// Programs by stack effect: leaf (pushes 1), join1 (pops 1, pushes 1),
+/// join2 (pops 2, pushes 1), soma1 (pops 1), soma2 (pops 2), point (none),
+/// pusher2 (pushes 2).
+std::vector<Program> shapes() {
+  const Instruction pop0 = instruction(Opcode::Pop, reg(0));
+  const Instruction pop1 = instruction(Opcode::Pop, reg(1));
+  const Instruction add =
+      instruction(Opcode::Add, state(0), state(0), inputQ());
+  const Instruction push = instruction(Opcode::Push, none(), state(0));
+  return {program("leaf", {kV}, {}, {add, push}),
+          program("join1", {kV}, {}, {pop0, add, push}),
+          program("join2", {kV}, {}, {pop0, pop1, add, push}),
+          program("soma1", {kV}, {}, {pop0, add}),
+          program("soma2", {kV}, {}, {pop0, pop1, add}),
+          program("point", {kV}, {}, {add}),
+          program("pusher2", {kV}, {}, {add, push, push})};
+}
+enum Shape : uint32_t { Leaf, Join1, Join2, Soma1, Soma2, Point, Pusher2 };
+
+/// d1, d2 -> soma: the valid base of the rows below.
+DendriticTree twoDendrites() {
+  return {{"d1", Leaf, 2}, {"d2", Leaf, 2}, {"soma", Soma2, -1}};
+}
+
+struct BadTree {
+  const char *name;
+  std::function<void(DendriticTree &, std::vector<Program> &, Profile &)> spoil;
+  const char *message;
+};
+
+std::vector<BadTree> badTrees() {
+  using Programs = std::vector<Program>;
+  return {
+      {"empty", [](DendriticTree &t, Programs &, Profile &) { t.clear(); },
+       "dendritic tree has no compartments"},
+      {"unnamed",
+       [](DendriticTree &t, Programs &, Profile &) { t[1].name.clear(); },
+       "compartment 1 has no name"},
+      {"duplicate name",
+       [](DendriticTree &t, Programs &, Profile &) { t[1].name = "d1"; },
+       "compartment \"d1\" appears twice"},
+      {"program out of range",
+       [](DendriticTree &t, Programs &, Profile &) { t[0].program = 9; },
+       "compartment \"d1\": program index 9 out of range (7 programs)"},
+      {"root with a parent",
+       [](DendriticTree &t, Programs &, Profile &) { t[2].parent = 0; },
+       "compartment \"soma\" is last, so it is the root, but it has parent 0"},
+      {"second root",
+       [](DendriticTree &t, Programs &, Profile &) { t[1].parent = -1; },
+       "compartment \"d2\" has no parent but is not last"},
+      {"parent before child (a cycle in post-order)",
+       [](DendriticTree &t, Programs &, Profile &) { t[1].parent = 0; },
+       "compartment \"d2\" (index 1) has parent index 0; a parent comes "
+       "after its children"},
+      {"parent out of range",
+       [](DendriticTree &t, Programs &, Profile &) { t[1].parent = 7; },
+       "compartment \"d2\" (index 1) has parent index 7"},
+      {"subtree not consecutive",
+       [](DendriticTree &t, Programs &, Profile &) {
+         // a, b -> j -> soma, but b sits before j's sibling c: c's subtree
+         // (c) interrupts j's (a, b, j).
+         t = {{"a", Leaf, 3},
+              {"c", Leaf, 4},
+              {"b", Leaf, 3},
+              {"j", Join2, 4},
+              {"soma", Soma2, -1}};
+       },
+       "compartments are not in post-order: position 0 holds \"a\", where "
+       "post-order puts \"c\""},
+      {"invalid program",
+       [](DendriticTree &, Programs &p, Profile &) { p[Leaf].code[0] = 20; },
+       "compartment \"d1\": program \"leaf\": instruction 0: unknown opcode "
+       "20"},
+      {"join without a child",
+       [](DendriticTree &t, Programs &, Profile &) {
+         t = {{"d1", Join1, 1}, {"soma", Soma1, -1}};
+       },
+       "compartment \"d1\" pops 1 value but has no child to join"},
+      {"pops more than its children push",
+       [](DendriticTree &t, Programs &, Profile &) {
+         t = {{"d1", Leaf, 1}, {"soma", Soma2, -1}};
+       },
+       "compartment \"soma\" pops 2 values; its children \"d1\" push 1 "
+       "value"},
+      {"child pushes what nobody pops",
+       [](DendriticTree &t, Programs &, Profile &) { t[0].program = Pusher2; },
+       "compartment \"soma\" pops 2 values; its children \"d1\", \"d2\" push "
+       "3 values"},
+      {"root pushes",
+       [](DendriticTree &t, Programs &, Profile &) {
+         t = {{"d1", Leaf, 1}, {"soma", Join1, -1}};
+       },
+       "compartment \"soma\" is the root and pushes 1 value that no parent "
+       "pops"},
+      {"stack too deep",
+       [](DendriticTree &, Programs &, Profile &profile) {
+         profile.isa.stackDepth = 1;
+       },
+       "dendritic tree needs a stack of 2 values; the profile's holds 1 "
+       "(isa.stackDepth)"},
+  };
+}
+
+TEST(DendriticTreeValidatorTest, ValidTreesPass) {
+  const std::vector<Program> programs = shapes();
+  const Profile profile = treeProfile();
+  EXPECT_TRUE(bool(validateTree(twoDendrites(), programs, profile)));
+  // A point neuron is a tree of one compartment.
+  EXPECT_TRUE(bool(validateTree({{"soma", Point, -1}}, programs, profile)));
+  // Depth 3 (a chain of joins) and a wider tree:
+  // (a, b) -> j1, (c) -> j2, (j1, j2) -> soma.
+  const DendriticTree chain = {{"far", Leaf, 1},
+                               {"mid", Join1, 2},
+                               {"near", Join1, 3},
+                               {"soma", Soma1, -1}};
+  EXPECT_TRUE(bool(validateTree(chain, programs, profile)));
+  EXPECT_EQ(treeStackDepth(chain, programs), 1u);
+  const DendriticTree wide = {{"a", Leaf, 2},   {"b", Leaf, 2},
+                              {"j1", Join2, 5}, {"c", Leaf, 4},
+                              {"j2", Join1, 5}, {"soma", Soma2, -1}};
+  const Status s = validateTree(wide, programs, profile);
+  EXPECT_TRUE(bool(s)) << s.error();
+  EXPECT_EQ(treeStackDepth(wide, programs), 2u);
+}
+
+TEST(DendriticTreeValidatorTest, EveryRefusalHasItsOwnMessage) {
+  const std::vector<BadTree> cases = badTrees();
+  std::vector<std::string> errors;
+  for (const BadTree &c : cases) {
+    DendriticTree tree = twoDendrites();
+    std::vector<Program> programs = shapes();
+    Profile profile = treeProfile();
+    c.spoil(tree, programs, profile);
+    const Status s = validateTree(tree, programs, profile);
+    ASSERT_FALSE(bool(s)) << c.name << ": accepted";
+    EXPECT_NE(s.error().find(c.message), std::string::npos)
+        << c.name << ": got \"" << s.error() << "\"";
+    errors.push_back(s.error());
+  }
+  for (size_t i = 0; i < cases.size(); ++i)
+    for (size_t j = 0; j < cases.size(); ++j)
+      if (i != j) {
+        EXPECT_EQ(errors[j].find(cases[i].message), std::string::npos)
+            << cases[i].name << "'s message also matches " << cases[j].name;
+      }
+}
+
+//===----------------------------------------------------------------------===//
+// Passive trees against the cable equations in double precision
+//===----------------------------------------------------------------------===//
+
+/// A passive compartment: v <- v (1 - decay / 4096) + q + (pops its
+/// children's currents); it pushes the coupling current g v / 4096 to its
+/// parent. p0 decay, p1 coupling g (Q12).
+Program passive(const std::string &name, unsigned children, bool root) {
+  std::vector<Instruction> code;
+  for (unsigned c = 0; c < children; ++c)
+    code.push_back(instruction(Opcode::Pop, reg(uint8_t(1 + c))));
+  code.push_back(
+      instruction(Opcode::Decay, reg(0), state(0), param(0), none(), 12));
+  code.push_back(instruction(Opcode::Add, reg(0), reg(0), inputQ()));
+  for (unsigned c = 0; c < children; ++c)
+    code.push_back(
+        instruction(Opcode::Add, reg(0), reg(0), reg(uint8_t(1 + c))));
+  code.push_back(instruction(Opcode::Mov, state(0), reg(0)));
+  if (!root) {
+    code.push_back(instruction(Opcode::MulShr, reg(3), state(0), param(1),
+                               none(), 12, unsigned(Rounding::HalfUp)));
+    code.push_back(instruction(Opcode::Push, none(), reg(3)));
+  }
+  return program(name, {{"v", 32, true, Overflow::Saturate}},
+                 {{"decay", 13, false}, {"g", 13, false}}, code);
+}
+
+struct CableRun {
+  std::vector<std::vector<double>> exact; ///< [compartment][step]
+  std::vector<std::vector<int32_t>> chip;
+};
+
+/// A chain far -> ... -> soma of `n` compartments; an input of `pulse` into
+/// the farthest at step 0. The double-precision side is the same equations
+/// without rounding.
+CableRun runChain(unsigned n, int64_t decay, int64_t g, int64_t pulse,
+                  unsigned steps) {
+  std::vector<Program> programs = {passive("leaf", 0, false),
+                                   passive("middle", 1, false),
+                                   passive("soma", 1, true)};
+  DendriticTree tree;
+  for (unsigned k = 0; k < n; ++k)
+    tree.push_back({"c" + std::to_string(k),
+                    k == 0 ? 0u : (k + 1 == n ? 2u : 1u),
+                    k + 1 == n ? -1 : int32_t(k + 1)});
+  EXPECT_TRUE(bool(validateTree(tree, programs, treeProfile())));
+  std::vector<int32_t> v(n, 0);
+  const int64_t params[2] = {decay, g};
+  CableRun run;
+  run.exact.assign(n, {});
+  run.chip.assign(n, {});
+  std::vector<double> x(n, 0.0);
+  const double keep = 1.0 - double(decay) / 4096, gain = double(g) / 4096;
+  for (unsigned t = 0; t < steps; ++t) {
+    TreeNeuron neuron;
+    for (unsigned k = 0; k < n; ++k) {
+      neuron.state.push_back(&v[k]);
+      neuron.params.push_back(params);
+      neuron.q.push_back(k == 0 && t == 0 ? pulse : 0);
+    }
+    updateTree(tree, programs, neuron);
+    double current = 0;
+    for (unsigned k = 0; k < n; ++k) {
+      x[k] = x[k] * keep + double(neuron.q[k]) + current;
+      current = gain * x[k];
+      run.exact[k].push_back(x[k]);
+      run.chip[k].push_back(v[k]);
+    }
+  }
+  return run;
+}
+
+size_t peakStep(const std::vector<double> &trace) {
+  return size_t(std::max_element(trace.begin(), trace.end()) - trace.begin());
+}
+
+TEST(DendriticCableTest, PassiveTreesAttenuateAndDelayAsTheEquations) {
+  const int64_t decay = 410, g = 256; // 10 % leak per step, g = 1/16
+  const double keep = 1.0 - 410.0 / 4096, gain = 1.0 / 16;
+  for (unsigned n : {2u, 3u}) {
+    const unsigned steps = 200;
+    const CableRun run = runChain(n, decay, g, 1 << 20, steps);
+    // Rounding: DECAY toward zero loses < 1 per step, MULSHR.half < 1/2;
+    // each error decays like the signal, so compartment k's error is at
+    // most e_k = (1 + gain e_(k-1) + 1/2) / (1 - keep), e_(-1) = 0.
+    double bound = 0;
+    for (unsigned k = 0; k < n; ++k) {
+      bound = (1.0 + gain * bound + (k ? 0.5 : 0.0)) / (1.0 - keep);
+      for (unsigned t = 0; t < steps; ++t)
+        ASSERT_LE(std::fabs(run.chip[k][t] - run.exact[k][t]), bound)
+            << n << " compartments, compartment " << k << " step " << t;
+    }
+    // The soma sees the input later and smaller than the dendrite that
+    // took it (later still through three compartments), and the chip's
+    // peak is where the equations' peak is, up to the rounding: the step
+    // it picks holds an exact value within twice the bound of the peak.
+    std::vector<double> somaChip(run.chip[n - 1].begin(),
+                                 run.chip[n - 1].end());
+    const std::vector<double> &soma = run.exact[n - 1];
+    const size_t peak = peakStep(soma);
+    EXPECT_GE(soma[peakStep(somaChip)], soma[peak] - 2 * bound);
+    EXPECT_EQ(peak, n == 2 ? 8u : 17u);
+    const double attenuation = run.exact[n - 1][peak] / run.exact[0][0];
+    const double chipAttenuation = somaChip[peak] / run.chip[0][0];
+    EXPECT_LT(attenuation, 1.0);
+    EXPECT_NEAR(chipAttenuation, attenuation, bound / run.chip[0][0] * 2);
+  }
+}
+
+//===----------------------------------------------------------------------===//
+// What a tree computes that a point neuron cannot
+//===----------------------------------------------------------------------===//
+
+/// A dendrite that holds its input for a window: v decays by p0/4096 per
+/// step; it is active (pushes 1) while v is above p1.
+Program windowDendrite() {
+  return program(
+      "window", {{"v", 24, true, Overflow::Saturate}},
+      {{"decay", 13, false}, {"active", 24, true}},
+      {instruction(Opcode::Decay, reg(0), state(0), param(0), none(), 12),
+       instruction(Opcode::Add, state(0), reg(0), inputQ()),
+       instruction(Opcode::CmpGt, reg(1), state(0), param(1)),
+       instruction(Opcode::Push, none(), reg(1))});
+}
+
+/// A soma that joins two dendrites' activity with `join` (exclusive: OR
+/// minus AND, which is XOR) and spikes when the join is 1.
+Program joiningSoma(Opcode join, bool exclusive) {
+  std::vector<Instruction> code = {instruction(Opcode::Pop, reg(0)),
+                                   instruction(Opcode::Pop, reg(1)),
+                                   instruction(join, reg(2), reg(0), reg(1))};
+  if (exclusive) {
+    code.push_back(instruction(Opcode::And, reg(3), reg(0), reg(1)));
+    code.push_back(instruction(Opcode::Sub, reg(2), reg(2), reg(3)));
+  }
+  code.push_back(instruction(Opcode::Fire, state(0), reg(2), param(0), none(),
+                             0, unsigned(Reset::Zero)));
+  return program("soma", {{"v", 24, true, Overflow::Saturate}},
+                 {{"threshold", 24, true}}, code);
+}
+
+/// Spikes of one neuron of two window dendrites and a soma over `steps`,
+/// with input spikes `a` and `b` (steps) into the two dendrites.
+std::vector<unsigned> runTwoInputs(const Program &soma,
+                                   const std::vector<unsigned> &a,
+                                   const std::vector<unsigned> &b,
+                                   unsigned steps, int64_t windowDecay) {
+  const std::vector<Program> programs = {windowDendrite(), soma};
+  const DendriticTree tree = {{"left", 0, 2}, {"right", 0, 2}, {"soma", 1, -1}};
+  const Status valid = validateTree(tree, programs, treeProfile());
+  EXPECT_TRUE(bool(valid)) << valid.error();
+  int32_t left = 0, right = 0, v = 0;
+  const int64_t dendrite[2] = {windowDecay, 100}, somaParams[1] = {0};
+  std::vector<unsigned> spikes;
+  for (unsigned t = 0; t < steps; ++t) {
+    const auto has = [t](const std::vector<unsigned> &s) {
+      return std::find(s.begin(), s.end(), t) != s.end();
+    };
+    TreeNeuron n;
+    n.state = {&left, &right, &v};
+    n.params = {dendrite, dendrite, somaParams};
+    n.q = {has(a) ? 1000 : 0, has(b) ? 1000 : 0, 0};
+    if (updateTree(tree, programs, n)[2].spiked)
+      spikes.push_back(t);
+  }
+  return spikes;
+}
+
+TEST(DendriticComputationTest, OneNeuronComputesXor) {
+  // XOR is not linearly separable: no threshold on a weighted sum of the
+  // two inputs gives it. The tree's joins do, in one neuron.
+  const Program soma = joiningSoma(Opcode::Or, true);
+  const int64_t immediate = 4096; // the window closes after one step
+  EXPECT_TRUE(runTwoInputs(soma, {}, {}, 4, immediate).empty());
+  EXPECT_EQ(runTwoInputs(soma, {1}, {}, 4, immediate),
+            std::vector<unsigned>{1});
+  EXPECT_EQ(runTwoInputs(soma, {}, {2}, 4, immediate),
+            std::vector<unsigned>{2});
+  EXPECT_TRUE(runTwoInputs(soma, {1}, {1}, 4, immediate).empty());
+}
+
+TEST(DendriticComputationTest, CoincidenceOfTwoDendritesWithinAWindow) {
+  // D-AND (Caze & Stimberg 2020): the soma fires only while both dendrites
+  // are active; each stays active for a window after its input (1000
+  // decaying by 1/2 per step is above 100 for 4 steps).
+  const Program soma = joiningSoma(Opcode::And, false);
+  const int64_t half = 2048;
+  EXPECT_TRUE(runTwoInputs(soma, {5}, {}, 20, half).empty());
+  EXPECT_TRUE(runTwoInputs(soma, {5, 6, 7, 8}, {}, 20, half).empty());
+  // Within the window: the soma fires while both are active.
+  EXPECT_EQ(runTwoInputs(soma, {5}, {7}, 20, half),
+            (std::vector<unsigned>{7, 8}));
+  // Outside it: nothing.
+  EXPECT_TRUE(runTwoInputs(soma, {5}, {10}, 20, half).empty());
+}
+
+TEST(DendriticComputationTest, TheSomasSpikeReachesTheDendritesNextStep) {
+  // The dendrite counts bap; the soma spikes at step 3 (its input). The
+  // dendrite sees it at step 4 and only then.
+  const Program counter =
+      program("counter", {kV}, {},
+              {instruction(Opcode::Add, state(0), state(0), inputBap()),
+               instruction(Opcode::Push, none(), state(0))});
+  const Program soma =
+      program("soma", {kV}, {{"threshold", 24, true}},
+              {instruction(Opcode::Pop, reg(0)),
+               instruction(Opcode::Fire, state(0), inputQ(), param(0), none(),
+                           0, unsigned(Reset::Zero))});
+  const std::vector<Program> programs = {counter, soma};
+  const DendriticTree tree = {{"dendrite", 0, 1}, {"soma", 1, -1}};
+  ASSERT_TRUE(bool(validateTree(tree, programs, treeProfile())));
+  int32_t d = 0, v = 0;
+  const int64_t threshold[1] = {10};
+  bool spikedLastStep = false;
+  for (unsigned t = 0; t < 8; ++t) {
+    TreeNeuron n;
+    n.state = {&d, &v};
+    n.params = {nullptr, threshold};
+    n.q = {0, t == 3 ? 100 : 0};
+    n.rootSpikedLastStep = spikedLastStep;
+    spikedLastStep = updateTree(tree, programs, n)[1].spiked;
+    EXPECT_EQ(spikedLastStep, t == 3) << "step " << t;
+    EXPECT_EQ(d, t >= 4 ? 1 : 0) << "step " << t;
+  }
+}
+
+//===----------------------------------------------------------------------===//
+// Random trees: the stack is what the validator proved, whatever the data
+//===----------------------------------------------------------------------===//
+
+using cajal::imagegen::Rng;
+
+/// A random program (every base opcode, refractory counters, idle rules)
+/// with `pops` POPs and `pushes` PUSHes at random places (the POPs first),
+/// AND and OR instructions and reads of bap mixed in. It may break the stack
+/// discipline (a PUSH after a REFR, the idle skip): the validator decides.
+Program randomTreeProgram(Rng &rng, const Profile &profile, unsigned pops,
+                          unsigned pushes) {
+  Program p = cajal::imagegen::randomProgram(rng, profile);
+  const auto anyRegister = [&] {
+    return reg(uint8_t(rng.range(0, profile.isa.registers - 1)));
+  };
+  std::vector<uint64_t> code = p.code;
+  for (int k = int(rng.range(0, 2)); k > 0; --k) {
+    const Opcode join = rng.coin() ? Opcode::And : Opcode::Or;
+    code.insert(code.begin() + rng.range(0, int64_t(code.size())),
+                encode(instruction(join, anyRegister(), anyRegister(),
+                                   rng.coin() ? inputBap() : state(0))));
+  }
+  // Positions: the POPs' before the PUSHes'.
+  const int64_t split = rng.range(0, int64_t(code.size()));
+  for (unsigned k = 0; k < pushes; ++k)
+    code.insert(code.begin() + rng.range(split, int64_t(code.size())),
+                encode(instruction(Opcode::Push, none(),
+                                   rng.coin() ? state(0) : anyRegister())));
+  for (unsigned k = 0; k < pops; ++k)
+    code.insert(code.begin() + rng.range(0, split),
+                encode(instruction(Opcode::Pop, anyRegister())));
+  p.code = code;
+  if (p.code.size() > profile.isa.maxInstructions)
+    p.code.resize(profile.isa.maxInstructions);
+  return p;
+}
+
+/// A random tree of up to 8 compartments, depth up to 4, fan-in up to 3,
+/// each child pushing 1 or 2 values; each program redrawn until it passes
+/// the validator with its stack effect (`refused` counts the redraws).
+struct RandomTree {
+  DendriticTree tree;
+  std::vector<Program> programs;
+};
+
+/// The shape: compartments in post-order and what each pops and pushes.
+struct TreeShape {
+  DendriticTree tree;
+  std::vector<unsigned> pops, pushes;
+};
+
+void addSubtree(Rng &rng, TreeShape &shape, unsigned depth, unsigned &budget) {
+  std::vector<unsigned> children;
+  const unsigned fanIn =
+      depth == 0 ? 0 : unsigned(rng.range(0, std::min<int64_t>(3, budget)));
+  for (unsigned c = 0; c < fanIn && budget > 0; ++c) {
+    --budget;
+    addSubtree(rng, shape, depth - 1, budget);
+    children.push_back(unsigned(shape.tree.size() - 1));
+  }
+  const unsigned self = unsigned(shape.tree.size());
+  unsigned pops = 0;
+  for (unsigned c : children) {
+    shape.tree[c].parent = int32_t(self);
+    pops += shape.pushes[c];
+  }
+  shape.tree.push_back({"c" + std::to_string(self), self, -1});
+  shape.pops.push_back(pops);
+  shape.pushes.push_back(unsigned(rng.range(1, 2)));
+}
+
+RandomTree randomTree(Rng &rng, const Profile &profile, unsigned &refused) {
+  TreeShape shape;
+  unsigned budget = unsigned(rng.range(0, 7));
+  addSubtree(rng, shape, unsigned(rng.range(0, 4)), budget);
+  shape.pushes.back() = 0; // the root
+  RandomTree t{shape.tree, {}};
+  for (size_t k = 0; k < shape.tree.size(); ++k) {
+    for (;;) {
+      Program p =
+          randomTreeProgram(rng, profile, shape.pops[k], shape.pushes[k]);
+      p.name = "p" + std::to_string(k);
+      const StackEffect effect = stackEffect(p);
+      if (validateProgram(p, profile) && effect.pops == shape.pops[k] &&
+          effect.pushes == shape.pushes[k]) {
+        t.programs.push_back(std::move(p));
+        break;
+      }
+      ++refused;
+    }
+  }
+  return t;
+}
+
+TEST(DendriticRandomTreeTest, TheStackIsWhatTheValidatorProved) {
+  const Profile profile = treeProfile(16);
+  unsigned refused = 0, halted = 0, idle = 0, spikes = 0, maxDepth = 0;
+  const unsigned kTrees = 10000, kSteps = 12;
+  for (uint64_t seed = 1; seed <= kTrees; ++seed) {
+    Rng rng(seed);
+    const RandomTree t = randomTree(rng, profile, refused);
+    const Status valid = validateTree(t.tree, t.programs, profile);
+    ASSERT_TRUE(bool(valid)) << "seed " << seed << ": " << valid.error();
+    maxDepth = std::max(maxDepth, treeStackDepth(t.tree, t.programs));
+    const size_t n = t.tree.size();
+    std::vector<std::vector<int32_t>> state(n);
+    std::vector<std::vector<int64_t>> params(n);
+    for (size_t k = 0; k < n; ++k) {
+      state[k] = cajal::imagegen::randomStateWords(rng, t.programs[k]);
+      params[k] = cajal::imagegen::randomParamWords(rng, t.programs[k]);
+    }
+    bool rootSpiked = false;
+    for (unsigned step = 0; step < kSteps; ++step) {
+      // The neuron's step, compartment by compartment on one stack: before
+      // compartment k it holds exactly the values the static effects of
+      // compartments 0 .. k-1 leave, and nothing after the root.
+      std::vector<int64_t> stack;
+      size_t expected = 0;
+      for (size_t k = 0; k < n; ++k) {
+        const StackEffect effect = stackEffect(t.programs[k]);
+        ASSERT_GE(stack.size(), effect.pops)
+            << "seed " << seed << " step " << step << " compartment " << k;
+        const UpdateOutcome o = interpret(
+            t.programs[k], state[k].data(), params[k].data(),
+            cajal::imagegen::randomInput(rng), TreeContext{&stack, rootSpiked});
+        expected = expected - effect.pops + effect.pushes;
+        ASSERT_EQ(stack.size(), expected)
+            << "seed " << seed << " step " << step << " compartment " << k;
+        if (effect.pops || effect.pushes)
+          idle += o.idle;
+        if (k + 1 == n)
+          rootSpiked = o.spiked;
+        for (size_t w = 0; w < state[k].size(); ++w)
+          halted += t.programs[k].refractoryWord == int(w) && state[k][w] > 0;
+      }
+      ASSERT_TRUE(stack.empty()) << "seed " << seed << " step " << step;
+      spikes += rootSpiked;
+    }
+  }
+  // The cases exercised what could unbalance a stack: programs the
+  // validator refused, refractory holds, spikes and bap, deep stacks.
+  EXPECT_GT(refused, kTrees / 10);
+  EXPECT_GT(halted, kTrees);
+  EXPECT_GT(spikes, kTrees / 10);
+  EXPECT_GE(maxDepth, 4u);
+  EXPECT_EQ(idle, 0u) << "a program that pushes or pops has no idle skip";
+  std::printf("random trees: %u trees, %u programs refused, %u refractory "
+              "holds, %u root spikes, deepest stack %u\n",
+              kTrees, refused, halted, spikes, maxDepth);
+}
+
+} // namespace
