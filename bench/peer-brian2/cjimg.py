@@ -1,10 +1,10 @@
-"""cjimg.py - read a Cajal chip image (.cjimg, format version 6) into numpy.
+"""cjimg.py - read a Cajal chip image (.cjimg, format version 7) into numpy.
 
 The peer benchmark needs every compartment's integer parameters and every
 synapse of an image with 10^7 synapses and more. `cajal inspect --json`
 prints one line per synapse (hundreds of MB at that size), so this module
 reads the binary file directly, as docs/chip-image.md ("File format,
-version 6") lays it out (zstd-compressed cores through python3-zstandard,
+version 7") lays it out (zstd-compressed cores through python3-zstandard,
 byte-plane columns), and unpacks the synapse words with vectorised
 numpy: per group, synapse i sits in word firstWord + i // P at bit offset
 (i % P) * B. The result is flattened into a global numbering (compartment
@@ -56,7 +56,7 @@ SOURCE_KINDS = {0: "external", 1: "file", 2: "poisson", 3: "periodic",
 # Population::kLifByRecord: the LIF program each compartment's record names.
 LIF_BY_RECORD = 0xFFFFFFFF
 # Image::formatVersion of the layout this module reads.
-IMAGE_VERSION = 6
+IMAGE_VERSION = 7
 
 
 class ImageError(Exception):
@@ -299,6 +299,14 @@ def _read_populations(r, programs):
                              f"{len(programs)} programs)")
         p["slices"] = r.array("<u4", 4 * r.u32(w), w + " slices").reshape(-1, 4)
         p["aliases"] = [r.string(w) for _ in range(r.u32(w + " alias count"))]
+        # Each neuron's dendritic tree: (name, program, parent) in update
+        # order; the Brian2 side translates point neurons only.
+        p["tree"] = [(r.string(w), r.u32(w), r.u32(w))
+                     for _ in range(r.u32(w + " tree compartment count"))]
+        if p["tree"]:
+            raise ImageError(f"{r.path}: population {p['name']!r} has "
+                             "dendritic trees; this reader takes point "
+                             "neurons only")
         pops.append(p)
     return pops
 
@@ -316,8 +324,9 @@ def read_raw(path):
     if version < IMAGE_VERSION:
         raise ImageError(f"{path}: image format version {version} is no "
                          f"longer read (this reader reads version "
-                         f"{IMAGE_VERSION}, which stores cores as "
-                         "compressed columns); recompile the network with "
+                         f"{IMAGE_VERSION}, which stores dendritic trees and "
+                         "cores as compressed columns); recompile the "
+                         "network with "
                          f"`cajal compile` to get a version {IMAGE_VERSION} "
                          "image")
     if version != IMAGE_VERSION:

@@ -89,16 +89,36 @@ Result<ResolvedPrograms> resolvePrograms(const Image &image,
                            std::to_string(pop.program) + " does not exist (" +
                            std::to_string(image.programs.size()) + " programs)",
                        subject);
-    const Program &program = image.programs[pop.program];
-    const uint32_t index = internProgram(resolved, program, lifPrograms);
+    if (!pop.tree.empty()) {
+      if (Status s = validateTree(pop.tree, image.programs, profile); !s)
+        return makeError("population \"" + pop.name + "\": " + s.error(),
+                         subject);
+      if (resolved.treeRoot.empty()) {
+        resolved.treeRoot.resize(image.cores.size());
+        for (size_t k = 0; k < image.cores.size(); ++k)
+          resolved.treeRoot[k].assign(image.cores[k].compartments.size(),
+                                      ResolvedPrograms::kNotInTree);
+      }
+    }
+    // The program of each of a neuron's compartments (one for a point
+    // neuron).
+    std::vector<uint32_t> perNeuron;
+    if (pop.tree.empty())
+      perNeuron.push_back(
+          internProgram(resolved, image.programs[pop.program], lifPrograms));
+    for (const TreeCompartment &t : pop.tree)
+      perNeuron.push_back(
+          internProgram(resolved, image.programs[t.program], lifPrograms));
+    const uint32_t n = uint32_t(perNeuron.size());
     for (const Slice &slice : pop.slices) {
       if (slice.core >= image.cores.size())
         continue; // validateStructure reports it
       const Core &core = image.cores[slice.core];
-      for (uint32_t i = 0; i < slice.count; ++i) {
-        const uint32_t c = slice.firstCompartment + i;
+      for (uint64_t i = 0; i < uint64_t(slice.count) * n; ++i) {
+        const uint64_t c = slice.firstCompartment + i;
         if (c >= core.compartments.size())
           break;
+        const uint32_t index = perNeuron[i % n];
         if (resolved.lifFamily[index] &&
             resolved.compartmentProgram[slice.core][c] != index)
           return makeError("population \"" + pop.name + "\": compartment " +
@@ -106,23 +126,45 @@ Result<ResolvedPrograms> resolvePrograms(const Image &image,
                                std::to_string(slice.core) +
                                " has flags that name another LIF program "
                                "than the population's \"" +
-                               program.name + "\"",
+                               resolved.programs[index].name + "\"",
                            subject);
         resolved.compartmentProgram[slice.core][c] = index;
+        if (!pop.tree.empty())
+          resolved.treeRoot[slice.core][c] = uint32_t(c - i % n + n - 1);
       }
     }
   }
   dropUnused(resolved);
   // What an engine will run passes the validator, however the image was
   // loaded (validate() names the populations; this is the engines' guard).
-  for (const Program &program : resolved.programs) {
+  std::vector<bool> runsAsPoint(resolved.programs.size(), false);
+  for (size_t k = 0; k < resolved.compartmentProgram.size(); ++k)
+    for (size_t c = 0; c < resolved.compartmentProgram[k].size(); ++c)
+      if (resolved.treeRoot.empty() ||
+          resolved.treeRoot[k][c] == ResolvedPrograms::kNotInTree)
+        runsAsPoint[resolved.compartmentProgram[k][c]] = true;
+  for (size_t p = 0; p < resolved.programs.size(); ++p) {
+    const Program &program = resolved.programs[p];
     Status s = validateProgram(program, profile);
-    if (s)
+    if (s && runsAsPoint[p])
       s = validatePointNeuron(program);
     if (!s)
       return makeError("program \"" + program.name + "\": " + s.error());
   }
   return resolved;
+}
+
+Status checkPointNeuronsOnly(const Image &image, const std::string &engine) {
+  for (const Population &pop : image.populations)
+    if (!pop.tree.empty())
+      return makeError(
+          "population \"" + pop.name + "\" has dendritic trees (" +
+              std::to_string(pop.tree.size()) + " compartments per neuron); " +
+              engine +
+              " runs point neurons only (the reference engine runs "
+              "trees: --engine reference)",
+          ErrorSubject{ErrorSubject::Kind::Population, pop.name, "tree"});
+  return Status::ok();
 }
 
 std::vector<int64_t> compartmentParamWords(const Core &core, uint32_t c,

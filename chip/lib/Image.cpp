@@ -266,11 +266,12 @@ Status checkPopulationStructure(const std::vector<CoreShape> &cores,
                        " out of range (image has " + str(cores.size()) +
                        " cores)");
     const size_t comps = cores[sl.core].compartments;
-    if (uint64_t(sl.firstCompartment) + sl.count > comps)
+    const uint64_t end = uint64_t(sl.firstCompartment) +
+                         uint64_t(sl.count) * compartmentsPerNeuron(p);
+    if (end > comps)
       return makeError(at + ": compartments [" + str(sl.firstCompartment) +
-                       ", " + str(uint64_t(sl.firstCompartment) + sl.count) +
-                       ") out of range (core " + str(sl.core) + " has " +
-                       str(comps) + " compartments)");
+                       ", " + str(end) + ") out of range (core " +
+                       str(sl.core) + " has " + str(comps) + " compartments)");
     next += sl.count;
   }
   if (next != p.size)
@@ -475,13 +476,26 @@ ErrorSubject populationSubject(const Population &p, const char *field) {
   return {ErrorSubject::Kind::Population, p.name, field};
 }
 
-/// Every program against the profile, then every compartment's parameter
-/// words against the program it runs (docs/chip-image.md, "Validation").
+/// Program `index` is some point-neuron population's (or no population's).
+bool runsAsPointNeuron(const Image &image, size_t index) {
+  bool inTree = false;
+  for (const Population &p : image.populations) {
+    if (p.tree.empty() && p.program == index)
+      return true;
+    for (const TreeCompartment &t : p.tree)
+      inTree = inTree || t.program == index;
+  }
+  return !inTree;
+}
+
+/// Every program against the profile, every tree (validateTree), then
+/// every compartment's parameter words against the program it runs
+/// (docs/chip-image.md, "Validation").
 Status checkPrograms(const Image &image, const Profile &profile) {
   for (size_t i = 0; i < image.programs.size(); ++i) {
     const Program &program = image.programs[i];
     Status s = validateProgram(program, profile);
-    if (s)
+    if (s && runsAsPointNeuron(image, i))
       s = validatePointNeuron(program);
     if (!s) {
       ErrorSubject subject;
@@ -509,18 +523,52 @@ Status checkPrograms(const Image &image, const Profile &profile) {
       lifFamily[i] = lifFamily[i] || isVariant[i][r];
     }
   }
-  // The population each compartment belongs to (the first that names it).
+  for (const Population &pop : image.populations) {
+    if (pop.tree.empty())
+      continue;
+    if (Status s = validateTree(pop.tree, image.programs, profile); !s)
+      return makeError("population \"" + pop.name + "\": " + s.error(),
+                       populationSubject(pop, "tree"));
+    if (pop.program != pop.tree.back().program)
+      return makeError("population \"" + pop.name + "\": program index " +
+                           str(pop.program) + ", but its tree's root \"" +
+                           pop.tree.back().name + "\" runs program " +
+                           str(pop.tree.back().program) +
+                           " (a tree population's program is its root's)",
+                       populationSubject(pop, "program"));
+  }
+  // The population each compartment belongs to (the first that names it)
+  // and the program it runs there (its tree compartment's, for a tree).
   constexpr uint32_t kNone = UINT32_MAX;
   std::vector<std::vector<uint32_t>> owner(image.cores.size());
-  for (size_t k = 0; k < image.cores.size(); ++k)
+  std::vector<std::vector<uint32_t>> ownerProgram(image.cores.size());
+  for (size_t k = 0; k < image.cores.size(); ++k) {
     owner[k].assign(image.cores[k].compartments.size(), kNone);
-  for (size_t n = 0; n < image.populations.size(); ++n)
-    for (const Slice &sl : image.populations[n].slices)
-      for (uint32_t i = 0; i < sl.count; ++i) {
-        uint32_t &o = owner[sl.core][sl.firstCompartment + i];
-        if (o == kNone)
-          o = uint32_t(n);
+    ownerProgram[k].assign(image.cores[k].compartments.size(), kNone);
+  }
+  for (size_t n = 0; n < image.populations.size(); ++n) {
+    const Population &pop = image.populations[n];
+    const uint32_t perNeuron = compartmentsPerNeuron(pop);
+    for (const Slice &sl : pop.slices)
+      for (uint64_t i = 0; i < uint64_t(sl.count) * perNeuron; ++i) {
+        const size_t c = size_t(sl.firstCompartment + i);
+        if (owner[sl.core][c] != kNone)
+          continue;
+        owner[sl.core][c] = uint32_t(n);
+        const uint32_t k = uint32_t(i % perNeuron);
+        ownerProgram[sl.core][c] =
+            pop.tree.empty() ? pop.program : pop.tree[k].program;
+        const bool root = k + 1 == perNeuron;
+        const Core &core = image.cores[sl.core];
+        if (!root && core.outputBegin[c + 1] != core.outputBegin[c])
+          return makeError("population \"" + pop.name + "\": core " +
+                               str(sl.core) + " compartment " + str(c) +
+                               " (tree compartment \"" + pop.tree[k].name +
+                               "\") has output axons; only a tree's root "
+                               "sends spikes",
+                           populationSubject(pop, "tree"));
       }
+  }
   for (size_t k = 0; k < image.cores.size(); ++k) {
     const Core &core = image.cores[k];
     for (size_t c = 0; c < core.compartments.size(); ++c) {
@@ -538,8 +586,9 @@ Status checkPrograms(const Image &image, const Profile &profile) {
         continue;
       }
       const Population &pop = image.populations[owner[k][c]];
+      const uint32_t programIndex = ownerProgram[k][c];
       const std::string where = "population \"" + pop.name + "\": " + at;
-      if (pop.program == Population::kLifByRecord) {
+      if (programIndex == Population::kLifByRecord) {
         if (words != 0)
           return makeError(where + str(words) +
                                " parameter words, but the population runs "
@@ -548,11 +597,11 @@ Status checkPrograms(const Image &image, const Profile &profile) {
                            populationSubject(pop, "paramWords"));
         continue;
       }
-      const Program &program = image.programs[pop.program];
-      if (lifFamily[pop.program]) {
+      const Program &program = image.programs[programIndex];
+      if (lifFamily[programIndex]) {
         const CompartmentParams &record = core.compartments[c];
         const LifReset reset = lifResetOf(record);
-        if (!isVariant[pop.program][size_t(reset)])
+        if (!isVariant[programIndex][size_t(reset)])
           return makeError(
               where + "record flags " + str(record.flags) +
                   " name LIF program \"" + lifVariant[size_t(reset)].name +

@@ -269,6 +269,12 @@ std::string encodePopulations(const std::vector<Population> &pops) {
     o.u32(uint32_t(p.aliases.size()));
     for (const std::string &alias : p.aliases)
       o.text(alias);
+    o.u32(uint32_t(p.tree.size()));
+    for (const TreeCompartment &t : p.tree) {
+      o.text(t.name);
+      o.u32(t.program);
+      o.u32(uint32_t(t.parent));
+    }
   }
   return o.b;
 }

@@ -373,6 +373,16 @@ void writePopulation(JsonOut &j, const Population &p) {
   for (const std::string &alias : p.aliases)
     j.text(alias);
   j.endArray();
+  // Each neuron's dendritic tree in update order (empty: point neurons).
+  j.key("tree").beginArray();
+  for (const TreeCompartment &t : p.tree) {
+    j.beginObject(true);
+    j.string("name", t.name);
+    j.field("program", t.program);
+    j.field("parent", int64_t(t.parent));
+    j.endObject();
+  }
+  j.endArray();
   j.endObject();
 }
 
@@ -469,6 +479,8 @@ void printImageSummary(const Image &image, const Profile *profile,
       os << " [core " << s.core << ": " << s.firstNeuron << ".."
          << s.firstNeuron + s.count << " at compartment " << s.firstCompartment
          << "]";
+    if (!p.tree.empty())
+      os << ", a dendritic tree of " << p.tree.size() << " compartments";
     if (p.program < image.programs.size())
       os << ", program " << image.programs[p.program].name;
     os << (p.recordSpikes ? ", spikes recorded" : "")

@@ -398,7 +398,7 @@ void decodeSources(Cursor &c, std::vector<Source> &sources) {
 }
 
 void decodePopulations(Cursor &c, std::vector<Population> &pops) {
-  pops.resize(c.count(22, "population"));
+  pops.resize(c.count(26, "population"));
   for (Population &p : pops) {
     p.name = c.text("population name");
     p.size = c.u32();
@@ -415,6 +415,12 @@ void decodePopulations(Cursor &c, std::vector<Population> &pops) {
     p.aliases.resize(c.count(4, "alias"));
     for (std::string &alias : p.aliases)
       alias = c.text("population alias");
+    p.tree.resize(c.count(12, "tree compartment"));
+    for (TreeCompartment &t : p.tree) {
+      t.name = c.text("tree compartment name");
+      t.program = c.u32();
+      t.parent = int32_t(c.u32());
+    }
   }
 }
 
@@ -506,7 +512,8 @@ Status checkPreamble(const std::string &path, const std::string &b) {
     return makeError(path + ": image format version " + str(version) +
                      " is no longer read (this build reads version " +
                      str(Image::formatVersion) +
-                     ", which stores cores as compressed columns); "
+                     ", which stores dendritic trees and cores as "
+                     "compressed columns); "
                      "recompile the network "
                      "with `cajal compile` to get a version " +
                      str(Image::formatVersion) + " image");

@@ -54,6 +54,8 @@ coreInputsFromGolden(const chip::Image &image, const chip::Profile &profile,
   }
   const chip::Core &target = image.cores[core];
   // The core's compartments run their programs, as in the golden model.
+  if (Status s = chip::checkPointNeuronsOnly(image, "the RTL neurocore"); !s)
+    return Error{s.error()};
   auto resolved = chip::resolvePrograms(image, profile);
   if (!resolved)
     return resolved.takeError();

@@ -2,12 +2,15 @@
 //
 // cajal-randimg --seed N -o image.cjimg [--json image.json]
 //               [--input-out ext.csv] [--steps N] [--profile NAME|PATH]
-//               [--program-populations] [--max-compartments N]
+//               [--program-populations [--tree-populations]]
+//               [--max-compartments N]
 //               [--no-initial-state] [--no-poisson-group]
 // writes randomNetwork()'s image (binary), optionally its JSON form
 // (chip::printImageJson, read by reference.py) and the spikes of its External
 // source as a spike CSV for `--input`. --program-populations (programmable
 // profiles) gives most populations a random program (RandomProgram.h);
+// --tree-populations makes about half of them neurons with random dendritic
+// trees (a profile with isa.stackDepth >= 8);
 // --max-compartments bounds each core's compartments (default 48);
 // --no-initial-state starts every compartment at its program's initial values
 // (RandomOptions::initialState off); --no-poisson-group leaves out the
@@ -52,6 +55,10 @@ std::string parseArgs(int argc, char **argv, Options &o) {
     const std::string a = argv[i];
     if (a == "--program-populations") {
       o.random.programPopulations = true;
+      continue;
+    }
+    if (a == "--tree-populations") {
+      o.random.treePopulations = true;
       continue;
     }
     if (a == "--no-initial-state") {

@@ -103,8 +103,9 @@ def expand(begin, rows):
 
 
 # The image format whose JSON this model reads (docs/chip-image.md): its
-# programs carry lookup tables, its compartments their initial state.
-IMAGE_VERSION = 6
+# programs carry lookup tables, its compartments their initial state, its
+# populations their dendritic trees.
+IMAGE_VERSION = 7
 
 
 class ImageError(ValueError):
@@ -118,9 +119,13 @@ class Network:
         version = doc.get("imageVersion")
         if version != IMAGE_VERSION:
             raise ImageError(f"image format version {version} (this model "
-                             f"reads version {IMAGE_VERSION}, whose compartments "
-                             "carry their initial state); recompile the network "
-                             "with `cajal compile`")
+                             f"reads version {IMAGE_VERSION}, whose populations "
+                             "carry their dendritic trees); recompile the "
+                             "network with `cajal compile`")
+        for p in doc["populations"]:
+            if p.get("tree"):
+                raise ImageError(f"population {p['name']!r} has dendritic "
+                                 "trees; this model runs point neurons")
         self.nf = doc["neuronFormat"]
         sf = doc["synapseFormat"]
         self.max_delay = sf["maxDelay"]

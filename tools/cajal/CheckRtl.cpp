@@ -140,6 +140,8 @@ int checkImage() {
                        profile->name + "'); the RTL builds are sized for " +
                        buildSizes() + ": " + s.error());
   }
+  if (Status s = chip::checkPointNeuronsOnly(*image, "the RTL neurocore"); !s)
+    return reportError(imagePath + ": " + s.error());
   auto resolved = chip::resolvePrograms(*image, *profile);
   if (!resolved)
     return reportError(imagePath + ": " + resolved.error());

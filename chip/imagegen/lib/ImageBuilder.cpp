@@ -95,6 +95,26 @@ uint32_t ImageBuilder::addProgramPopulation(
   return index;
 }
 
+uint32_t ImageBuilder::addTreePopulation(
+    std::string name, std::vector<chip::Slice> slices, chip::DendriticTree tree,
+    const std::vector<std::vector<std::vector<int64_t>>> &paramWords,
+    bool recordSpikes, bool recordState) {
+  const uint32_t perNeuron = uint32_t(tree.size());
+  if (!paramWords.empty())
+    for (const chip::Slice &s : slices)
+      for (uint32_t i = 0; i < s.count; ++i)
+        for (uint32_t k = 0; k < perNeuron; ++k)
+          setParamWords(s.core, s.firstCompartment + i * perNeuron + k,
+                        paramWords[s.firstNeuron + i][k]);
+  const uint32_t root =
+      tree.empty() ? chip::Population::kLifByRecord : tree.back().program;
+  const uint32_t index = addPopulation(std::move(name), std::move(slices),
+                                       recordSpikes, recordState);
+  image.populations[index].program = root;
+  image.populations[index].tree = std::move(tree);
+  return index;
+}
+
 chip::Image ImageBuilder::build() const {
   chip::Image out = image;
   for (size_t c = 0; c < out.cores.size(); ++c) {

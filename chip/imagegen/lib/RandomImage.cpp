@@ -200,16 +200,39 @@ void addPopulations(ImageRng &rng, ImageBuilder &b,
 /// their own, RandomProgram.h), the others their LIF records.
 void addProgramPopulations(
     ImageRng &rng, ImageBuilder &b, const std::vector<uint32_t> &comps,
-    const chip::Profile &profile, uint64_t seed,
+    const chip::Profile &profile, uint64_t seed, bool trees,
     std::vector<std::vector<std::vector<int64_t>>> &paramWords,
     std::vector<chip::Program> &programs,
-    std::vector<uint32_t> &populationProgram) {
+    std::vector<uint32_t> &populationProgram,
+    std::vector<chip::DendriticTree> &populationTree) {
   Rng programRng(seed * 0x9e3779b97f4a7c15ull + 0x5851f42d4c957f2dull);
+  Rng treeRng(seed * 0xd1b54a32d192ed03ull + 0x8bb84b93962eacc9ull);
   paramWords.assign(comps.size(), {});
   for (uint32_t c = 0; c < comps.size(); ++c) {
     paramWords[c].resize(comps[c]);
     for (uint32_t first = 0; first < comps[c];) {
       const uint32_t n = std::min(uint32_t(rng.range(1, 8)), comps[c] - first);
+      if (trees && treeRng.coin()) {
+        // n compartments hold n / tree.size() neurons of one tree.
+        RandomTree t = randomTree(treeRng, profile, 4);
+        const uint32_t perNeuron = uint32_t(t.tree.size());
+        const uint32_t neurons = n / perNeuron;
+        if (neurons > 0) {
+          b.addPopulation("pop" + std::to_string(populationProgram.size()),
+                          {{c, first, 0, neurons}}, true, treeRng.coin());
+          const uint32_t base = uint32_t(programs.size());
+          for (chip::TreeCompartment &k : t.tree)
+            k.program += base;
+          for (uint32_t i = 0; i < neurons * perNeuron; ++i)
+            paramWords[c][first + i] =
+                randomParamWords(treeRng, t.programs[i % perNeuron]);
+          programs.insert(programs.end(), t.programs.begin(), t.programs.end());
+          populationProgram.push_back(t.tree.back().program);
+          populationTree.push_back(std::move(t.tree));
+          first += neurons * perNeuron;
+          continue;
+        }
+      }
       const uint32_t pop =
           b.addPopulation("pop" + std::to_string(populationProgram.size()),
                           {{c, first, 0, n}}, true, rng.chance(1, 3));
@@ -223,7 +246,31 @@ void addProgramPopulations(
               randomParamWords(programRng, programs.back());
       }
       populationProgram.push_back(program);
+      populationTree.emplace_back();
       first += n;
+    }
+  }
+}
+
+/// Only a tree's root sends spikes: the other compartments' output axons go.
+void dropNonRootOutputs(chip::Image &image) {
+  for (const chip::Population &pop : image.populations) {
+    const uint32_t perNeuron = chip::compartmentsPerNeuron(pop);
+    if (perNeuron == 1)
+      continue;
+    for (const chip::Slice &sl : pop.slices) {
+      chip::Core &core = image.cores[sl.core];
+      for (uint32_t i = 0; i < sl.count * perNeuron; ++i) {
+        if (i % perNeuron == perNeuron - 1)
+          continue;
+        const uint32_t c = sl.firstCompartment + i;
+        const uint32_t begin = core.outputBegin[c],
+                       removed = core.outputBegin[c + 1] - begin;
+        core.outputAxons.erase(core.outputAxons.begin() + begin,
+                               core.outputAxons.begin() + begin + removed);
+        for (size_t k = c + 1; k < core.outputBegin.size(); ++k)
+          core.outputBegin[k] -= removed;
+      }
     }
   }
 }
@@ -308,17 +355,23 @@ RandomNetwork randomNetwork(const chip::Profile &profile,
   std::vector<std::vector<std::vector<int64_t>>> paramWords;
   std::vector<chip::Program> programs;
   std::vector<uint32_t> populationProgram;
+  std::vector<chip::DendriticTree> populationTree;
+  const bool trees = o.treePopulations && profile.isa.stackDepth >= 8;
   if (o.programPopulations && profile.isa.programmable)
-    addProgramPopulations(rng, b, comps, profile, o.seed, paramWords, programs,
-                          populationProgram);
+    addProgramPopulations(rng, b, comps, profile, o.seed, trees, paramWords,
+                          programs, populationProgram, populationTree);
   else
     addPopulations(rng, b, comps);
   net.image = b.build();
   if (!programs.empty()) {
     chip::Image &image = net.image;
     image.programs = std::move(programs);
-    for (size_t p = 0; p < populationProgram.size(); ++p)
+    for (size_t p = 0; p < populationProgram.size(); ++p) {
       image.populations[p].program = populationProgram[p];
+      image.populations[p].tree = std::move(populationTree[p]);
+    }
+    if (trees)
+      dropNonRootOutputs(image);
     for (uint32_t c = 0; c < comps.size(); ++c) {
       chip::Core &core = image.cores[c];
       core.paramBegin.assign(1, 0);

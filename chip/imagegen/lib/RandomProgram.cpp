@@ -215,4 +215,91 @@ int64_t randomInput(Rng &rng) {
   return rng.range(0, 2) == 0 ? 0 : rng.anyValue();
 }
 
+namespace {
+
+/// A random program with `pops` POPs and `pushes` PUSHes at random places
+/// (the POPs first), AND and OR instructions and reads of bap mixed in. It
+/// may break the stack discipline (a PUSH after a REFR, the idle skip): the
+/// validator decides.
+chip::Program randomTreeProgram(Rng &rng, const chip::Profile &profile,
+                                unsigned pops, unsigned pushes) {
+  chip::Program p = randomProgram(rng, profile);
+  const auto anyRegister = [&] {
+    return reg(uint8_t(rng.range(0, profile.isa.registers - 1)));
+  };
+  std::vector<uint64_t> code = p.code;
+  for (int k = int(rng.range(0, 2)); k > 0; --k) {
+    const Opcode join = rng.coin() ? Opcode::And : Opcode::Or;
+    code.insert(code.begin() + rng.range(0, int64_t(code.size())),
+                encode(instruction(join, anyRegister(), anyRegister(),
+                                   rng.coin() ? inputBap() : state(0))));
+  }
+  // Positions: the POPs' before the PUSHes'.
+  const int64_t split = rng.range(0, int64_t(code.size()));
+  for (unsigned k = 0; k < pushes; ++k)
+    code.insert(code.begin() + rng.range(split, int64_t(code.size())),
+                encode(instruction(Opcode::Push, none(),
+                                   rng.coin() ? state(0) : anyRegister())));
+  for (unsigned k = 0; k < pops; ++k)
+    code.insert(code.begin() + rng.range(0, split),
+                encode(instruction(Opcode::Pop, anyRegister())));
+  p.code = code;
+  if (p.code.size() > profile.isa.maxInstructions)
+    p.code.resize(profile.isa.maxInstructions);
+  return p;
+}
+
+/// The shape: compartments in post-order and what each pops and pushes.
+struct TreeShape {
+  chip::DendriticTree tree;
+  std::vector<unsigned> pops, pushes;
+};
+
+void addSubtree(Rng &rng, TreeShape &shape, unsigned depth, unsigned &budget) {
+  std::vector<unsigned> children;
+  const unsigned fanIn =
+      depth == 0 ? 0 : unsigned(rng.range(0, std::min<int64_t>(3, budget)));
+  for (unsigned c = 0; c < fanIn && budget > 0; ++c) {
+    --budget;
+    addSubtree(rng, shape, depth - 1, budget);
+    children.push_back(unsigned(shape.tree.size() - 1));
+  }
+  const unsigned self = unsigned(shape.tree.size());
+  unsigned pops = 0;
+  for (unsigned c : children) {
+    shape.tree[c].parent = int32_t(self);
+    pops += shape.pushes[c];
+  }
+  shape.tree.push_back({"c" + std::to_string(self), self, -1});
+  shape.pops.push_back(pops);
+  shape.pushes.push_back(unsigned(rng.range(1, 2)));
+}
+
+} // namespace
+
+RandomTree randomTree(Rng &rng, const chip::Profile &profile,
+                      unsigned maxCompartments, unsigned *refused) {
+  TreeShape shape;
+  unsigned budget = unsigned(rng.range(0, int64_t(maxCompartments) - 1));
+  addSubtree(rng, shape, unsigned(rng.range(0, 4)), budget);
+  shape.pushes.back() = 0; // the root
+  RandomTree t{shape.tree, {}};
+  for (size_t k = 0; k < shape.tree.size(); ++k) {
+    for (;;) {
+      chip::Program p =
+          randomTreeProgram(rng, profile, shape.pops[k], shape.pushes[k]);
+      p.name = "c" + std::to_string(k);
+      const chip::StackEffect effect = chip::stackEffect(p);
+      if (chip::validateProgram(p, profile) && effect.pops == shape.pops[k] &&
+          effect.pushes == shape.pushes[k]) {
+        t.programs.push_back(std::move(p));
+        break;
+      }
+      if (refused)
+        ++*refused;
+    }
+  }
+  return t;
+}
+
 } // namespace cajal::imagegen

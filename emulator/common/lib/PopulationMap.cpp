@@ -25,24 +25,29 @@ Result<PopulationMap> mapPopulations(const chip::Image &image,
       if (uint64_t(sl.firstNeuron) + sl.count > pop.size)
         return makeError(what + " exceed its " + to_string(pop.size) +
                          " neurons");
+      // A neuron of a dendritic tree takes its tree's compartments; it is
+      // its root (the last) where spikes and state are recorded.
+      const uint32_t perNeuron = chip::compartmentsPerNeuron(pop);
       if (size_t(sl.core) + 1 >= compBegin.size() ||
-          uint64_t(sl.firstCompartment) + sl.count >
+          uint64_t(sl.firstCompartment) + uint64_t(sl.count) * perNeuron >
               compBegin[sl.core + 1] - compBegin[sl.core])
         return makeError(what + " lie outside the compartments of core " +
                          to_string(sl.core));
-      for (uint32_t k = 0; k < sl.count; ++k) {
-        const uint32_t g = compBegin[sl.core] + sl.firstCompartment + k;
-        if (map.compartmentPopulation[g] != none)
-          return makeError(
-              "population \"" + pop.name + "\": neuron " +
-              to_string(sl.firstNeuron + k) + " uses compartment " +
-              to_string(sl.firstCompartment + k) + " of core " +
-              to_string(sl.core) + ", already used by population \"" +
-              image.populations[map.compartmentPopulation[g]].name + "\"");
-        map.compartmentPopulation[g] = p;
-        map.compartmentNeuron[g] = base + sl.firstNeuron + k;
-        map.neuronCompartment[base + sl.firstNeuron + k] = g;
-      }
+      for (uint32_t k = 0; k < sl.count; ++k)
+        for (uint32_t j = 0; j < perNeuron; ++j) {
+          const uint32_t local = sl.firstCompartment + k * perNeuron + j;
+          const uint32_t g = compBegin[sl.core] + local;
+          if (map.compartmentPopulation[g] != none)
+            return makeError(
+                "population \"" + pop.name + "\": neuron " +
+                to_string(sl.firstNeuron + k) + " uses compartment " +
+                to_string(local) + " of core " + to_string(sl.core) +
+                ", already used by population \"" +
+                image.populations[map.compartmentPopulation[g]].name + "\"");
+          map.compartmentPopulation[g] = p;
+          map.compartmentNeuron[g] = base + sl.firstNeuron + k;
+          map.neuronCompartment[base + sl.firstNeuron + k] = g;
+        }
     }
     map.populationBase.push_back(base + pop.size);
   }

@@ -391,6 +391,8 @@ Status GoldenModel::Loader::resolvePrograms(const chip::Image &image,
                                             const ModelOptions &options,
                                             chip::ResolvedPrograms &resolved,
                                             std::vector<uint8_t> &interpreted) {
+  if (Status s = chip::checkPointNeuronsOnly(image, "the golden model"); !s)
+    return s;
   Result<chip::ResolvedPrograms> r = chip::resolvePrograms(image, profile);
   if (!r)
     return r.takeError();

@@ -9,7 +9,10 @@
 //
 // Step t:
 //   1. every compartment g, in global order, runs chip::interpret on
-//      q = pendingInput[t % S][g], which is then cleared for step t + S;
+//      q = pendingInput[t % S][g], which is then cleared for step t + S; a
+//      dendritic tree's compartments (consecutive, the root last) share one
+//      stack and read their root's spike of step t - 1 as bap, and only the
+//      root's spike is the neuron's (docs/neurocore-isa.md);
 //   2. the sources emit their spikes of step t (chip/Source.h, as every
 //      engine draws them; External ones from setExternalSpikes);
 //   3. each spike of step t, of a compartment or of a source channel, goes
@@ -71,6 +74,9 @@ Status ReferenceEngine::Loader::loadCompartments() {
       comp.outputAxons.assign(core.outputAxons.begin() + core.outputBegin[l],
                               core.outputAxons.begin() +
                                   core.outputBegin[l + 1]);
+      if (!resolved->treeRoot.empty() &&
+          resolved->treeRoot[c][l] != chip::ResolvedPrograms::kNotInTree)
+        comp.treeRoot = engine.compBegin.back() + resolved->treeRoot[c][l];
       engine.compartments.push_back(std::move(comp));
     }
     engine.compBegin.push_back(uint32_t(engine.compartments.size()));
@@ -169,10 +175,21 @@ void ReferenceEngine::updateCompartments() {
   std::vector<int64_t> &input = pendingInput[stepIndex % pendingInput.size()];
   spikingCompartments.clear();
   lastIdle.resize(compartments.size());
+  rootSpiked.resize(compartments.size());
   for (uint32_t g = 0; g < compartments.size(); ++g) {
     Compartment &c = compartments[g];
-    const chip::UpdateOutcome outcome = chip::interpret(
-        programs[c.program], c.state.data(), c.params.data(), input[g]);
+    // A tree's compartments are consecutive, its root last: the stack is
+    // empty again after the root, and the root's flag is still the
+    // previous step's when the others read it as bap.
+    const bool inTree = c.treeRoot != Compartment::noTree;
+    chip::UpdateOutcome outcome = chip::interpret(
+        programs[c.program], c.state.data(), c.params.data(), input[g],
+        chip::TreeContext{&treeStack, inTree && rootSpiked[c.treeRoot]});
+    if (inTree && c.treeRoot == g)
+      rootSpiked[g] = outcome.spiked;
+    // Only a tree's root spikes for its neuron; another compartment's FIRE
+    // only resets it.
+    outcome.spiked = outcome.spiked && (!inTree || c.treeRoot == g);
     input[g] = 0; // this slot next holds the input of step t + S
     lastIdle[g] = outcome.idle;
     CoreCounters &core = perCore[c.core];

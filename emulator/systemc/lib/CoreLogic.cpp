@@ -25,11 +25,12 @@
 // threshold >= 0), so only the cycle count tells the two apart. Spikes are
 // written to a scratch array at the running spike count, without a branch.
 //
-// A core with compartments outside the LIF family updates compartment by
-// compartment: LIF ones as above, the others with chip::interpret on their
-// state and parameter words, an active update taking its program's
-// chip::programCost cycles and energy, an idle one (the program's idle
-// rule) the inactive update's.
+// A core with compartments outside the LIF family, or with dendritic trees,
+// updates compartment by compartment: LIF ones as above, the others with
+// chip::interpret on their state and parameter words (a tree's on one stack,
+// reading its root's last spike as bap), an active update taking its
+// program's chip::programCost cycles and energy, an idle one (the program's
+// idle rule) the inactive update's. Only a tree's root spikes.
 //
 //===----------------------------------------------------------------------===//
 #include "cajal/SystemC/CoreLogic.h"
@@ -171,6 +172,17 @@ void CoreLogic::preparePrograms(const chip::Core &core,
   bool any = false;
   for (uint32_t p : map)
     any |= !resolved.lifFamily[p];
+  // A core with a dendritic tree updates compartment by compartment too.
+  if (!resolved.treeRoot.empty()) {
+    const std::vector<uint32_t> &roots = resolved.treeRoot[imageCore];
+    if (std::any_of(roots.begin(), roots.end(), [](uint32_t r) {
+          return r != chip::ResolvedPrograms::kNotInTree;
+        })) {
+      treeRoot = roots;
+      rootSpiked.assign(roots.size(), 0);
+      any = true;
+    }
+  }
   if (!any)
     return;
   std::vector<uint32_t> local(resolved.programs.size(), kLif);
@@ -237,8 +249,12 @@ CoreLogic::UpdateStats CoreLogic::updateMixed(int64_t *slot,
     } else {
       const CoreProgram &p = programs[programOf[c]];
       std::vector<int32_t> &w = words[c];
+      const bool bap = !treeRoot.empty() &&
+                       treeRoot[c] != chip::ResolvedPrograms::kNotInTree &&
+                       rootSpiked[treeRoot[c]];
       const chip::UpdateOutcome outcome =
-          chip::interpret(p.program, w.data(), params[c].data(), slot[c]);
+          chip::interpret(p.program, w.data(), params[c].data(), slot[c],
+                          chip::TreeContext{&treeStack, bap});
       slot[c] = 0;
       active = !outcome.idle;
       spiked = outcome.spiked;
@@ -252,6 +268,16 @@ CoreLogic::UpdateStats CoreLogic::updateMixed(int64_t *slot,
         s.refractoryLeft = uint8_t(w[size_t(p.program.refractoryWord)]);
     }
     st.active += active;
+    // A tree's compartments are consecutive, its root last: the root's flag
+    // is the previous step's until the root itself updates. Only the root
+    // spikes for the neuron; another compartment's FIRE only resets it.
+    if (!treeRoot.empty() &&
+        treeRoot[c] != chip::ResolvedPrograms::kNotInTree) {
+      if (treeRoot[c] == c)
+        rootSpiked[c] = spiked;
+      else
+        spiked = false;
+    }
     if (spiked)
       spikes.push_back({c, cycle});
     if (ends)

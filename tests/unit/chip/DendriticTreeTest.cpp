@@ -16,6 +16,7 @@
 #include "cajal/Chip/Profile.h"
 #include "cajal/ImageGen/RandomProgram.h"
 #include "cajal/TestSupport/Profiles.h"
+#include "cajal/TestSupport/Programs.h"
 
 #include <gtest/gtest.h>
 
@@ -30,23 +31,14 @@ using cajal::Status;
 
 namespace {
 
-/// loihi2 with a stack: the shipped profiles have none (isa.stackDepth 0).
+/// loihi2 with a stack of `depth`: the shipped profiles have none.
 Profile treeProfile(unsigned depth = 8) {
-  Profile p = cajal::test::loihi2();
+  Profile p = cajal::test::loihi2WithTrees();
   p.isa.stackDepth = depth;
   return p;
 }
 
-Program program(const std::string &name, std::vector<StateWord> state,
-                std::vector<ParamWord> params, std::vector<Instruction> code) {
-  Program p;
-  p.name = name;
-  p.state = std::move(state);
-  p.params = std::move(params);
-  for (const Instruction &in : code)
-    p.code.push_back(encode(in));
-  return p;
-}
+using cajal::test::makeProgram;
 
 const StateWord kV{"v", 24, true, Overflow::Saturate};
 
@@ -56,10 +48,11 @@ const StateWord kV{"v", 24, true, Overflow::Saturate};
 
 TEST(DendriticInstructionTest, PushAndPopAreLastInFirstOut) {
   // PUSH s0, PUSH q; then a second update POPs q's value first.
-  const Program pusher = program("pusher", {kV}, {},
-                                 {instruction(Opcode::Push, none(), state(0)),
-                                  instruction(Opcode::Push, none(), inputQ())});
-  const Program popper = program(
+  const Program pusher =
+      makeProgram("pusher", {kV}, {},
+                  {instruction(Opcode::Push, none(), state(0)),
+                   instruction(Opcode::Push, none(), inputQ())});
+  const Program popper = makeProgram(
       "popper", {kV, kV}, {},
       {instruction(Opcode::Pop, state(0)), instruction(Opcode::Pop, state(1))});
   std::vector<int64_t> stack;
@@ -81,9 +74,9 @@ TEST(DendriticInstructionTest, PushAndPopAreLastInFirstOut) {
 
 TEST(DendriticInstructionTest, AndOrAreLogicalOnNonZeroValues) {
   const Program p =
-      program("logic", {kV, kV}, {},
-              {instruction(Opcode::And, state(0), state(0), inputQ()),
-               instruction(Opcode::Or, state(1), state(1), inputQ())});
+      makeProgram("logic", {kV, kV}, {},
+                  {instruction(Opcode::And, state(0), state(0), inputQ()),
+                   instruction(Opcode::Or, state(1), state(1), inputQ())});
   const int64_t values[] = {0, 1, -1, 5, -300000, INT64_MIN};
   for (int64_t x : values)
     for (int64_t q : values) {
@@ -96,8 +89,8 @@ TEST(DendriticInstructionTest, AndOrAreLogicalOnNonZeroValues) {
 }
 
 TEST(DendriticInstructionTest, BapIsTheRootsSpikeOfThePreviousStep) {
-  const Program p = program("reader", {kV}, {},
-                            {instruction(Opcode::Mov, state(0), inputBap())});
+  const Program p = makeProgram(
+      "reader", {kV}, {}, {instruction(Opcode::Mov, state(0), inputBap())});
   int32_t s[1] = {9};
   interpret(p, s, nullptr, 0, TreeContext{nullptr, true});
   EXPECT_EQ(s[0], 1);
@@ -106,7 +99,7 @@ TEST(DendriticInstructionTest, BapIsTheRootsSpikeOfThePreviousStep) {
 }
 
 TEST(DendriticInstructionTest, StackEffectAndBapReadsAreStatic) {
-  const Program p = program(
+  const Program p = makeProgram(
       "join", {kV}, {},
       {instruction(Opcode::Pop, reg(0)), instruction(Opcode::Pop, reg(1)),
        instruction(Opcode::Add, state(0), reg(0), inputBap()),
@@ -119,15 +112,15 @@ TEST(DendriticInstructionTest, StackEffectAndBapReadsAreStatic) {
   EXPECT_NE(validatePointNeuron(p).error().find(
                 "instruction 0: POP needs a dendritic tree"),
             std::string::npos);
-  const Program reader = program(
+  const Program reader = makeProgram(
       "reader", {kV}, {}, {instruction(Opcode::Mov, state(0), inputBap())});
   EXPECT_NE(validatePointNeuron(reader).error().find(
                 "instruction 0: reads bap, which only a dendritic tree's "
                 "compartments have"),
             std::string::npos);
   EXPECT_TRUE(bool(validatePointNeuron(
-      program("point", {kV}, {},
-              {instruction(Opcode::Add, state(0), state(0), inputQ())}))));
+      makeProgram("point", {kV}, {},
+                  {instruction(Opcode::Add, state(0), state(0), inputQ())}))));
 }
 
 //===----------------------------------------------------------------------===//
@@ -143,13 +136,13 @@ std::vector<Program> shapes() {
   const Instruction add =
       instruction(Opcode::Add, state(0), state(0), inputQ());
   const Instruction push = instruction(Opcode::Push, none(), state(0));
-  return {program("leaf", {kV}, {}, {add, push}),
-          program("join1", {kV}, {}, {pop0, add, push}),
-          program("join2", {kV}, {}, {pop0, pop1, add, push}),
-          program("soma1", {kV}, {}, {pop0, add}),
-          program("soma2", {kV}, {}, {pop0, pop1, add}),
-          program("point", {kV}, {}, {add}),
-          program("pusher2", {kV}, {}, {add, push, push})};
+  return {makeProgram("leaf", {kV}, {}, {add, push}),
+          makeProgram("join1", {kV}, {}, {pop0, add, push}),
+          makeProgram("join2", {kV}, {}, {pop0, pop1, add, push}),
+          makeProgram("soma1", {kV}, {}, {pop0, add}),
+          makeProgram("soma2", {kV}, {}, {pop0, pop1, add}),
+          makeProgram("point", {kV}, {}, {add}),
+          makeProgram("pusher2", {kV}, {}, {add, push, push})};
 }
 enum Shape : uint32_t { Leaf, Join1, Join2, Soma1, Soma2, Point, Pusher2 };
 
@@ -261,7 +254,7 @@ TEST(DendriticTreeValidatorTest, ValidTreesPass) {
 
 TEST(DendriticTreeValidatorTest, EveryRefusalHasItsOwnMessage) {
   const std::vector<BadTree> cases = badTrees();
-  std::vector<std::string> errors;
+  std::vector<std::string> errors, names, messages;
   for (const BadTree &c : cases) {
     DendriticTree tree = twoDendrites();
     std::vector<Program> programs = shapes();
@@ -272,13 +265,10 @@ TEST(DendriticTreeValidatorTest, EveryRefusalHasItsOwnMessage) {
     EXPECT_NE(s.error().find(c.message), std::string::npos)
         << c.name << ": got \"" << s.error() << "\"";
     errors.push_back(s.error());
+    names.push_back(c.name);
+    messages.push_back(c.message);
   }
-  for (size_t i = 0; i < cases.size(); ++i)
-    for (size_t j = 0; j < cases.size(); ++j)
-      if (i != j) {
-        EXPECT_EQ(errors[j].find(cases[i].message), std::string::npos)
-            << cases[i].name << "'s message also matches " << cases[j].name;
-      }
+  cajal::test::expectDistinctMessages(names, messages, errors);
 }
 
 //===----------------------------------------------------------------------===//
@@ -304,8 +294,8 @@ Program passive(const std::string &name, unsigned children, bool root) {
                                none(), 12, unsigned(Rounding::HalfUp)));
     code.push_back(instruction(Opcode::Push, none(), reg(3)));
   }
-  return program(name, {{"v", 32, true, Overflow::Saturate}},
-                 {{"decay", 13, false}, {"g", 13, false}}, code);
+  return makeProgram(name, {{"v", 32, true, Overflow::Saturate}},
+                     {{"decay", 13, false}, {"g", 13, false}}, code);
 }
 
 struct CableRun {
@@ -397,7 +387,7 @@ TEST(DendriticCableTest, PassiveTreesAttenuateAndDelayAsTheEquations) {
 /// A dendrite that holds its input for a window: v decays by p0/4096 per
 /// step; it is active (pushes 1) while v is above p1.
 Program windowDendrite() {
-  return program(
+  return makeProgram(
       "window", {{"v", 24, true, Overflow::Saturate}},
       {{"decay", 13, false}, {"active", 24, true}},
       {instruction(Opcode::Decay, reg(0), state(0), param(0), none(), 12),
@@ -418,8 +408,8 @@ Program joiningSoma(Opcode join, bool exclusive) {
   }
   code.push_back(instruction(Opcode::Fire, state(0), reg(2), param(0), none(),
                              0, unsigned(Reset::Zero)));
-  return program("soma", {{"v", 24, true, Overflow::Saturate}},
-                 {{"threshold", 24, true}}, code);
+  return makeProgram("soma", {{"v", 24, true, Overflow::Saturate}},
+                     {{"threshold", 24, true}}, code);
 }
 
 /// Spikes of one neuron of two window dendrites and a soma over `steps`,
@@ -481,14 +471,14 @@ TEST(DendriticComputationTest, TheSomasSpikeReachesTheDendritesNextStep) {
   // The dendrite counts bap; the soma spikes at step 3 (its input). The
   // dendrite sees it at step 4 and only then.
   const Program counter =
-      program("counter", {kV}, {},
-              {instruction(Opcode::Add, state(0), state(0), inputBap()),
-               instruction(Opcode::Push, none(), state(0))});
+      makeProgram("counter", {kV}, {},
+                  {instruction(Opcode::Add, state(0), state(0), inputBap()),
+                   instruction(Opcode::Push, none(), state(0))});
   const Program soma =
-      program("soma", {kV}, {{"threshold", 24, true}},
-              {instruction(Opcode::Pop, reg(0)),
-               instruction(Opcode::Fire, state(0), inputQ(), param(0), none(),
-                           0, unsigned(Reset::Zero))});
+      makeProgram("soma", {kV}, {{"threshold", 24, true}},
+                  {instruction(Opcode::Pop, reg(0)),
+                   instruction(Opcode::Fire, state(0), inputQ(), param(0),
+                               none(), 0, unsigned(Reset::Zero))});
   const std::vector<Program> programs = {counter, soma};
   const DendriticTree tree = {{"dendrite", 0, 1}, {"soma", 1, -1}};
   ASSERT_TRUE(bool(validateTree(tree, programs, treeProfile())));
@@ -513,102 +503,14 @@ TEST(DendriticComputationTest, TheSomasSpikeReachesTheDendritesNextStep) {
 
 using cajal::imagegen::Rng;
 
-/// A random program (every base opcode, refractory counters, idle rules)
-/// with `pops` POPs and `pushes` PUSHes at random places (the POPs first),
-/// AND and OR instructions and reads of bap mixed in. It may break the stack
-/// discipline (a PUSH after a REFR, the idle skip): the validator decides.
-Program randomTreeProgram(Rng &rng, const Profile &profile, unsigned pops,
-                          unsigned pushes) {
-  Program p = cajal::imagegen::randomProgram(rng, profile);
-  const auto anyRegister = [&] {
-    return reg(uint8_t(rng.range(0, profile.isa.registers - 1)));
-  };
-  std::vector<uint64_t> code = p.code;
-  for (int k = int(rng.range(0, 2)); k > 0; --k) {
-    const Opcode join = rng.coin() ? Opcode::And : Opcode::Or;
-    code.insert(code.begin() + rng.range(0, int64_t(code.size())),
-                encode(instruction(join, anyRegister(), anyRegister(),
-                                   rng.coin() ? inputBap() : state(0))));
-  }
-  // Positions: the POPs' before the PUSHes'.
-  const int64_t split = rng.range(0, int64_t(code.size()));
-  for (unsigned k = 0; k < pushes; ++k)
-    code.insert(code.begin() + rng.range(split, int64_t(code.size())),
-                encode(instruction(Opcode::Push, none(),
-                                   rng.coin() ? state(0) : anyRegister())));
-  for (unsigned k = 0; k < pops; ++k)
-    code.insert(code.begin() + rng.range(0, split),
-                encode(instruction(Opcode::Pop, anyRegister())));
-  p.code = code;
-  if (p.code.size() > profile.isa.maxInstructions)
-    p.code.resize(profile.isa.maxInstructions);
-  return p;
-}
-
-/// A random tree of up to 8 compartments, depth up to 4, fan-in up to 3,
-/// each child pushing 1 or 2 values; each program redrawn until it passes
-/// the validator with its stack effect (`refused` counts the redraws).
-struct RandomTree {
-  DendriticTree tree;
-  std::vector<Program> programs;
-};
-
-/// The shape: compartments in post-order and what each pops and pushes.
-struct TreeShape {
-  DendriticTree tree;
-  std::vector<unsigned> pops, pushes;
-};
-
-void addSubtree(Rng &rng, TreeShape &shape, unsigned depth, unsigned &budget) {
-  std::vector<unsigned> children;
-  const unsigned fanIn =
-      depth == 0 ? 0 : unsigned(rng.range(0, std::min<int64_t>(3, budget)));
-  for (unsigned c = 0; c < fanIn && budget > 0; ++c) {
-    --budget;
-    addSubtree(rng, shape, depth - 1, budget);
-    children.push_back(unsigned(shape.tree.size() - 1));
-  }
-  const unsigned self = unsigned(shape.tree.size());
-  unsigned pops = 0;
-  for (unsigned c : children) {
-    shape.tree[c].parent = int32_t(self);
-    pops += shape.pushes[c];
-  }
-  shape.tree.push_back({"c" + std::to_string(self), self, -1});
-  shape.pops.push_back(pops);
-  shape.pushes.push_back(unsigned(rng.range(1, 2)));
-}
-
-RandomTree randomTree(Rng &rng, const Profile &profile, unsigned &refused) {
-  TreeShape shape;
-  unsigned budget = unsigned(rng.range(0, 7));
-  addSubtree(rng, shape, unsigned(rng.range(0, 4)), budget);
-  shape.pushes.back() = 0; // the root
-  RandomTree t{shape.tree, {}};
-  for (size_t k = 0; k < shape.tree.size(); ++k) {
-    for (;;) {
-      Program p =
-          randomTreeProgram(rng, profile, shape.pops[k], shape.pushes[k]);
-      p.name = "p" + std::to_string(k);
-      const StackEffect effect = stackEffect(p);
-      if (validateProgram(p, profile) && effect.pops == shape.pops[k] &&
-          effect.pushes == shape.pushes[k]) {
-        t.programs.push_back(std::move(p));
-        break;
-      }
-      ++refused;
-    }
-  }
-  return t;
-}
-
 TEST(DendriticRandomTreeTest, TheStackIsWhatTheValidatorProved) {
   const Profile profile = treeProfile(16);
   unsigned refused = 0, halted = 0, idle = 0, spikes = 0, maxDepth = 0;
   const unsigned kTrees = 10000, kSteps = 12;
   for (uint64_t seed = 1; seed <= kTrees; ++seed) {
     Rng rng(seed);
-    const RandomTree t = randomTree(rng, profile, refused);
+    const cajal::imagegen::RandomTree t =
+        cajal::imagegen::randomTree(rng, profile, 8, &refused);
     const Status valid = validateTree(t.tree, t.programs, profile);
     ASSERT_TRUE(bool(valid)) << "seed " << seed << ": " << valid.error();
     maxDepth = std::max(maxDepth, treeStackDepth(t.tree, t.programs));

@@ -8,7 +8,7 @@
 // chip::programCost of the compartment's program for each non-idle update
 // (the reference engine says which were idle) and of the inactive update's
 // cost for each idle one. 200 images of about 50 programs: more than 10^4
-// programs. A failure names its seed.
+// programs; then 60 images with dendritic trees. A failure names its seed.
 //
 //===----------------------------------------------------------------------===//
 #include "cajal/Chip/StandardPrograms.h"
@@ -20,6 +20,8 @@
 #include "cajal/TestSupport/RandomRuns.h"
 
 #include <gtest/gtest.h>
+
+#include <cstdio>
 
 using namespace cajal;
 using reference::ReferenceEngine;
@@ -34,10 +36,14 @@ using test::giveExternalSpikes;
 using test::loihi2;
 using test::ProgramCoverage;
 
-void expectSystemCEqualsReference(uint64_t seed, ProgramCoverage &coverage) {
-  const chip::Profile &profile = loihi2();
+void expectSystemCEqualsReference(uint64_t seed, ProgramCoverage &coverage,
+                                  bool trees = false) {
+  const chip::Profile &profile = trees ? test::loihi2WithTrees() : loihi2();
   const imagegen::RandomNetwork net =
-      test::programNetwork(profile, seed, kSteps);
+      trees ? test::treeNetwork(profile, seed, kSteps)
+            : test::programNetwork(profile, seed, kSteps);
+  for (const chip::Population &p : net.image.populations)
+    coverage.treeCompartments += p.tree.size() * p.size;
   const std::string where = "seed " + std::to_string(seed);
   coverage.programs += net.image.programs.size();
   Result<SystemCEngine> sc = SystemCEngine::create(net.image, profile);
@@ -105,5 +111,18 @@ TEST_P(SystemCPrograms, EqualReferenceEngineAndProgramCost) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Batches, SystemCPrograms, ::testing::Range(0u, 10u));
+
+// Images with dendritic trees (docs/neurocore-isa.md): the same equalities,
+// the trees' PUSH, POP, AND and OR priced as ALU instructions.
+TEST(SystemCTrees, EqualReferenceEngineAndProgramCost) {
+  ProgramCoverage coverage;
+  for (uint64_t seed = 1; seed <= 60; ++seed)
+    ASSERT_NO_FATAL_FAILURE(expectSystemCEqualsReference(seed, coverage, true));
+  EXPECT_GE(coverage.treeCompartments, 1000u);
+  EXPECT_GT(coverage.spikes, 0u);
+  std::printf("trees: %llu compartments of trees, %llu spikes\n",
+              (unsigned long long)coverage.treeCompartments,
+              (unsigned long long)coverage.spikes);
+}
 
 } // namespace

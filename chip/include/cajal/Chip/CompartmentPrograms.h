@@ -31,14 +31,25 @@ struct ResolvedPrograms {
   std::vector<bool> lifFamily;
   /// compartmentProgram[core][c]: index into programs.
   std::vector<std::vector<uint32_t>> compartmentProgram;
+  /// treeRoot[core][c]: for a compartment of a dendritic tree, the
+  /// core-local index of its neuron's root (its own, for the root);
+  /// kNotInTree for a point neuron. Empty when no population has a tree.
+  std::vector<std::vector<uint32_t>> treeRoot;
+  static constexpr uint32_t kNotInTree = UINT32_MAX;
 };
 
-/// Resolve every compartment's program and validate each program that some
-/// compartment runs (validateProgram). Errors (population program index out
-/// of range, a record whose flags disagree with its population's LIF
-/// program) name the population; an invalid program is named.
+/// Resolve every compartment's program (a tree compartment's own) and
+/// validate each program that some compartment runs (validateProgram; a
+/// point neuron's also validatePointNeuron) and each population's tree
+/// (validateTree). Errors (population program index out of range, a record
+/// whose flags disagree with its population's LIF program) name the
+/// population; an invalid program is named.
 Result<ResolvedPrograms> resolvePrograms(const Image &image,
                                          const Profile &profile);
+
+/// For an engine that runs point neurons only: an error naming the first
+/// population with a dendritic tree and `engine`, else ok.
+Status checkPointNeuronsOnly(const Image &image, const std::string &engine);
 
 /// Compartment c's parameter words for `program`: from the record for the
 /// LIF family, from core.paramWords otherwise.

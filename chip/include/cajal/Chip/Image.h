@@ -13,6 +13,7 @@
 #define CAJAL_CHIP_IMAGE_H
 
 #include "cajal/Chip/Compartment.h"
+#include "cajal/Chip/DendriticTree.h"
 #include "cajal/Chip/Neurocore.h"
 #include "cajal/Chip/Profile.h"
 #include "cajal/Chip/Result.h"
@@ -118,12 +119,14 @@ struct Source {
   std::vector<AxonTarget> targets;
 };
 
-/// A contiguous piece of a population placed on one core.
+/// A contiguous piece of a population placed on one core: `count` neurons
+/// from firstNeuron, each taking compartmentsPerNeuron(population)
+/// consecutive compartments from firstCompartment.
 struct Slice {
   uint32_t core = 0;
   uint32_t firstCompartment = 0;
   uint32_t firstNeuron = 0; ///< flat index within the population
-  uint32_t count = 0;
+  uint32_t count = 0;       ///< neurons
 };
 
 struct Population {
@@ -141,10 +144,21 @@ struct Population {
   /// as is in image files.
   uint32_t program = kLifByRecord;
   static constexpr uint32_t kLifByRecord = UINT32_MAX;
+  /// Each neuron's dendritic tree (docs/neurocore-isa.md, "Dendritic
+  /// trees"), its compartments' programs indices into Image::programs;
+  /// empty: point neurons. A tree population's `program` is its root's.
+  /// Neuron n of a slice takes compartments firstCompartment + (n -
+  /// firstNeuron) * tree.size() + k, k in tree order, the root last.
+  DendriticTree tree = {};
 };
 
+/// Compartments one neuron of `p` takes: its tree's, or 1.
+inline uint32_t compartmentsPerNeuron(const Population &p) {
+  return p.tree.empty() ? 1u : uint32_t(p.tree.size());
+}
+
 struct Image {
-  static constexpr uint32_t formatVersion = 6;
+  static constexpr uint32_t formatVersion = 7;
   std::string profileName;
   uint64_t profileFingerprint = 0;
   /// The neuron programs populations run (docs/neurocore-isa.md), each

@@ -58,6 +58,16 @@ public:
                        const std::vector<std::vector<int64_t>> &paramWords = {},
                        bool recordSpikes = true, bool recordState = false);
 
+  /// A population of neurons with dendritic trees: each slice's neuron n
+  /// takes tree.size() consecutive compartments from firstCompartment + (n
+  /// - firstNeuron) * tree.size(); paramWords[n][k] are the words of its
+  /// compartment k (empty: none set).
+  uint32_t addTreePopulation(
+      std::string name, std::vector<chip::Slice> slices,
+      chip::DendriticTree tree,
+      const std::vector<std::vector<std::vector<int64_t>>> &paramWords = {},
+      bool recordSpikes = true, bool recordState = false);
+
   const chip::Core &core(uint32_t c) const { return image.cores[c]; }
   chip::Image build() const;
 

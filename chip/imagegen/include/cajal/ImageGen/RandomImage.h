@@ -43,6 +43,11 @@ struct RandomOptions {
   /// (RandomProgram.h) with random parameter words, the rest LIF. Off, the
   /// image is the same as before this option existed (1..4 LIF populations).
   bool programPopulations = false;
+  /// With programPopulations, on a profile with isa.stackDepth >= 8: about
+  /// half of the program populations are neurons with dendritic trees
+  /// (randomTree, up to 4 compartments each, from a stream of their own);
+  /// their non-root compartments lose their output axons.
+  bool treePopulations = false;
   /// About one compartment in three starts in state words of its own
   /// (Core::initialWords): for the LIF family u and v inside their ranges
   /// and a short refractory count, for other programs randomStateWords.

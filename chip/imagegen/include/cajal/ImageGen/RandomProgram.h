@@ -12,6 +12,7 @@
 #ifndef CAJAL_IMAGEGEN_RANDOMPROGRAM_H
 #define CAJAL_IMAGEGEN_RANDOMPROGRAM_H
 
+#include "cajal/Chip/DendriticTree.h"
 #include "cajal/Chip/Neurocore.h"
 #include "cajal/Chip/Profile.h"
 
@@ -44,6 +45,23 @@ std::vector<int64_t> randomParamWords(Rng &rng, const chip::Program &program);
 std::vector<int32_t> randomStateWords(Rng &rng, const chip::Program &program);
 /// A synaptic input q: zero often, otherwise of any magnitude.
 int64_t randomInput(Rng &rng);
+
+/// A neuron's dendritic tree and the programs of its compartments
+/// (tree[k].program = k).
+struct RandomTree {
+  chip::DendriticTree tree;
+  std::vector<chip::Program> programs;
+};
+/// A random tree of 1 .. maxCompartments compartments (depth up to 4,
+/// fan-in up to 3, each child pushing 1 or 2 values) that passes
+/// chip::validateTree on `profile` when its isa.stackDepth is at least 2 x
+/// maxCompartments (the deepest such a tree's stack can get): each
+/// compartment's program is a random program with its POPs and PUSHes at
+/// random places, AND, OR and reads of bap mixed in, redrawn until it passes
+/// the validator (the stack discipline refuses many); `refused` counts the
+/// redraws.
+RandomTree randomTree(Rng &rng, const chip::Profile &profile,
+                      unsigned maxCompartments, unsigned *refused = nullptr);
 
 } // namespace cajal::imagegen
 

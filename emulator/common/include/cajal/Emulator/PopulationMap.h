@@ -24,7 +24,9 @@ struct PopulationMap {
   /// populationBase[p] .. populationBase[p + 1]: population p's flat
   /// neurons (one entry more than there are populations).
   std::vector<uint32_t> populationBase;
-  /// The compartment of each flat neuron (none if no slice places it).
+  /// The compartment of each flat neuron (none if no slice places it): its
+  /// root for a neuron with a dendritic tree, whose compartments all map to
+  /// it below.
   std::vector<uint32_t> neuronCompartment;
   /// By compartment: its population and flat neuron, none outside every
   /// population.

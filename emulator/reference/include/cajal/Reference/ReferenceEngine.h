@@ -146,6 +146,10 @@ private:
     std::vector<int64_t> params; ///< the program's parameter words
     std::vector<int32_t> state;  ///< the program's state words
     std::vector<chip::AxonTarget> outputAxons;
+    /// In a dendritic tree: the global index of its neuron's root (its own
+    /// for the root); noTree for a point neuron.
+    uint32_t treeRoot = noTree;
+    static constexpr uint32_t noTree = UINT32_MAX;
   };
   /// A synapse as delivery applies it.
   struct Synapse {
@@ -187,6 +191,9 @@ private:
 
   std::vector<uint32_t> spikingCompartments;
   std::vector<uint8_t> lastIdle; ///< by global index
+  /// By global index, for a tree's root: it spiked in the last update (bap).
+  std::vector<uint8_t> rootSpiked;
+  std::vector<int64_t> treeStack; ///< the tree being updated's stack
   std::vector<SourceSpikeEvent> sourceSpikes;
   Counters totals;
   std::vector<CoreCounters> perCore;

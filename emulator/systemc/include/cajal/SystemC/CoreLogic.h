@@ -153,6 +153,14 @@ private:
   std::vector<uint32_t> programOf;
   std::vector<std::vector<int32_t>> words;
   std::vector<std::vector<int64_t>> params;
+  /// Dendritic trees (docs/neurocore-isa.md): treeRoot[c] is the root of
+  /// compartment c's neuron (ResolvedPrograms::kNotInTree for a point
+  /// neuron; empty when the core has no tree), rootSpiked[r] whether root
+  /// r spiked in its last update (bap), treeStack the stack of the tree
+  /// being updated.
+  std::vector<uint32_t> treeRoot;
+  std::vector<uint8_t> rootSpiked;
+  std::vector<int64_t> treeStack;
   /// chip::programCost of the LIF program: every LIF-family variant's.
   double lifEnergyPJ = 0;
   void unpackGroups(const chip::Core &core, const chip::SynapseFormat &f);

@@ -22,18 +22,33 @@ namespace cajal::test {
 struct ProgramCoverage {
   size_t programs = 0;
   uint64_t spikes = 0, idleUpdates = 0;
+  uint64_t treeCompartments = 0; ///< compartments of dendritic trees
 };
 
 /// A random image on `profile` whose cores hold small populations, most
 /// running random programs (imagegen::RandomOptions::programPopulations).
-inline imagegen::RandomNetwork programNetwork(const chip::Profile &profile,
-                                              uint64_t seed, uint32_t steps) {
+inline imagegen::RandomOptions programOptions(uint64_t seed, uint32_t steps) {
   imagegen::RandomOptions o;
   o.seed = seed;
   o.steps = steps;
   o.maxCores = 12;
   o.maxCompartments = 96;
   o.programPopulations = true;
+  return o;
+}
+inline imagegen::RandomNetwork programNetwork(const chip::Profile &profile,
+                                              uint64_t seed, uint32_t steps) {
+  return imagegen::randomNetwork(profile, programOptions(seed, steps));
+}
+
+/// As programNetwork on up to 6 cores, about half of the program
+/// populations neurons with dendritic trees (`profile` needs
+/// isa.stackDepth >= 8).
+inline imagegen::RandomNetwork treeNetwork(const chip::Profile &profile,
+                                           uint64_t seed, uint32_t steps) {
+  imagegen::RandomOptions o = programOptions(seed, steps);
+  o.maxCores = 6;
+  o.treePopulations = true;
   return imagegen::randomNetwork(profile, o);
 }
 
