@@ -480,7 +480,8 @@ void printImageSummary(const Image &image, const Profile *profile,
          << s.firstNeuron + s.count << " at compartment " << s.firstCompartment
          << "]";
     if (!p.tree.empty())
-      os << ", a dendritic tree of " << p.tree.size() << " compartments";
+      os << ", a dendritic tree of " << p.tree.size()
+         << (p.tree.size() == 1 ? " compartment" : " compartments");
     if (p.program < image.programs.size())
       os << ", program " << image.programs[p.program].name;
     os << (p.recordSpikes ? ", spikes recorded" : "")

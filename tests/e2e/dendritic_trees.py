@@ -8,7 +8,8 @@ with isa.stackDepth 8), random images whose populations are random dendritic
 trees (cajal-randimg --tree-populations, docs/neurocore-isa.md "Dendritic
 trees"):
 
-- `cajal inspect` names the trees;
+- `cajal inspect` names the trees, and `--programs` gives each tree
+  compartment's program and a neuron's update as their sum;
 - `cajal run --engine reference` and `--engine systemc` write byte-identical
   spike files, with spikes in them;
 - `cajal run --engine golden` is refused with the population named, exit 1,
@@ -16,6 +17,7 @@ trees"):
 - the shipped loihi2 profile (no tree stack) is refused as another profile.
 """
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -54,6 +56,20 @@ for seed in range(1, 6):
     summary = must(run([CAJAL, "inspect", image, "--profile", PROFILE]),
                    f"seed {seed}: cajal inspect")
     trees += summary.count("a dendritic tree of")
+    report = must(run([CAJAL, "inspect", image, "--programs", "--profile",
+                       PROFILE]), f"seed {seed}: cajal inspect --programs")
+    if "used by no population" in report:
+        failures.append(f"seed {seed}: inspect --programs lists a tree's "
+                        "program as used by no population")
+    for line in report.splitlines():
+        if "a dendritic tree of" in line:
+            # Each compartment's cycles, then the neuron's: their sum.
+            costs = [int(c) for c in re.findall(r"\((\d+) cycles", line)]
+            total = int(re.search(r"updated once: (\d+) cycles", line)[1])
+            neurons = int(re.search(r": (\d+) neurons", line)[1])
+            if sum(costs) * neurons != total:
+                failures.append(f"seed {seed}: {line.strip()}: the neurons' "
+                                "update is not the sum of the compartments'")
     out = {}
     for engine in ("reference", "systemc"):
         out[engine] = os.path.join(WORK, f"trees{seed}.{engine}.csv")

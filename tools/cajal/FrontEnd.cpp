@@ -138,10 +138,11 @@ std::string picojoules(double pj) {
   return os.str();
 }
 
-/// How many of a population's neurons run each program.
+/// How many of a population's compartments run each program (one per
+/// neuron for point neurons).
 struct ProgramUse {
   size_t program = 0; ///< index into the distinct programs
-  uint64_t neurons = 0;
+  uint64_t compartments = 0;
 };
 } // namespace
 
@@ -157,10 +158,11 @@ Status printProgramReport(const chip::Image &image,
   for (size_t n = 0; n < image.populations.size(); ++n) {
     const chip::Population &population = image.populations[n];
     std::vector<ProgramUse> &list = uses[n];
+    const uint64_t perNeuron = chip::compartmentsPerNeuron(population);
     for (const chip::Slice &slice : population.slices) {
       const std::vector<uint32_t> &map =
           resolved->compartmentProgram[slice.core];
-      for (uint32_t i = 0; i < slice.count; ++i) {
+      for (uint64_t i = 0; i < slice.count * perNeuron; ++i) {
         const size_t index = map[slice.firstCompartment + i];
         auto it = std::find_if(list.begin(), list.end(), [&](const auto &u) {
           return u.program == index;
@@ -170,7 +172,7 @@ Status printProgramReport(const chip::Image &image,
           it = list.end() - 1;
           usedBy[index].push_back(population.name);
         }
-        ++it->neurons;
+        ++it->compartments;
       }
     }
   }
@@ -221,14 +223,30 @@ Status printProgramReport(const chip::Image &image,
     uint64_t cycles = 0;
     double energy = 0;
     for (const ProgramUse &use : uses[n]) {
-      const chip::ProgramCost &c = costs[use.program];
-      os << (uses[n].size() > 1 ? ", " + std::to_string(use.neurons) + " "
-                                : ", ")
-         << "program " << programs[use.program].name << " (" << c.cycles
-         << " cycles, " << picojoules(c.energyPJ) << " per update)";
-      cycles += c.cycles * use.neurons;
-      energy += c.energyPJ * double(use.neurons);
+      cycles += costs[use.program].cycles * use.compartments;
+      energy += costs[use.program].energyPJ * double(use.compartments);
     }
+    if (!population.tree.empty()) {
+      // Compartment k of every neuron runs tree[k]'s program.
+      os << ", a dendritic tree of " << population.tree.size()
+         << " compartments:";
+      for (size_t k = 0; k < population.tree.size(); ++k) {
+        const chip::Program &p = image.programs[population.tree[k].program];
+        const chip::ProgramCost c = chip::programCost(p, profile);
+        os << (k ? ", " : " ") << population.tree[k].name << " program "
+           << p.name << " (" << c.cycles << " cycles, "
+           << picojoules(c.energyPJ) << " per update)";
+      }
+    }
+    if (population.tree.empty())
+      for (const ProgramUse &use : uses[n]) {
+        const chip::ProgramCost &c = costs[use.program];
+        os << (uses[n].size() > 1
+                   ? ", " + std::to_string(use.compartments) + " "
+                   : ", ")
+           << "program " << programs[use.program].name << " (" << c.cycles
+           << " cycles, " << picojoules(c.energyPJ) << " per update)";
+      }
     os << "; every neuron updated once: " << cycles << " cycles, "
        << picojoules(energy) << "\n";
   }
