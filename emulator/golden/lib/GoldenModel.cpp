@@ -174,7 +174,7 @@ void GoldenModel::updateCompartments() {
     for (uint64_t i : idleOf)
       idle += i;
   }
-  if (!programGroups.empty()) {
+  if (!programGroups.empty() || trees.size() > 0) {
     uint32_t *first = spikes;
     idle += updatePrograms(spikes);
     // The runs list their spikes in position order; the groups' follow
@@ -231,19 +231,34 @@ void GoldenModel::gatherRings() {
 uint32_t GoldenModel::updatePrograms(uint32_t *&spikes) {
   const size_t base = size_t(stepIndex % ringSlots) * ringStride;
   uint32_t idle = 0;
-  for (detail::ProgramGroup &group : programGroups) {
+  const auto stepAll = [&](auto &compartments) {
     if (!ring16.empty())
-      idle += group.step(ring16Start() + base, accShift, spikes,
-                         idlePerCore.data());
-    else if (!ring32.empty())
-      idle += group.step(ring32Start() + base, 0, spikes, idlePerCore.data());
-    else
-      idle += group.step(ring64.data() + base, 0, spikes, idlePerCore.data());
-  }
+      return compartments.step(ring16Start() + base, accShift, spikes,
+                               idlePerCore.data());
+    if (!ring32.empty())
+      return compartments.step(ring32Start() + base, 0, spikes,
+                               idlePerCore.data());
+    return compartments.step(ring64.data() + base, 0, spikes,
+                             idlePerCore.data());
+  };
+  for (detail::ProgramGroup &group : programGroups)
+    idle += stepAll(group);
+  if (trees.size() > 0)
+    idle += stepAll(trees);
   return idle;
 }
 
 chip::CompartmentState GoldenModel::programState(uint32_t i) const {
+  if (!treeAt.empty() && treeAt[i] != kNoGroup) {
+    const std::vector<int32_t> &w = trees.stateWords(treeAt[i]);
+    const chip::Program &p = trees.program(treeAt[i]);
+    chip::CompartmentState s;
+    s.u = w.size() > 0 ? w[0] : 0;
+    s.v = w.size() > 1 ? w[1] : 0;
+    if (p.refractoryWord >= 0)
+      s.refractoryLeft = uint8_t(w[size_t(p.refractoryWord)]);
+    return s;
+  }
   const detail::ProgramGroup &group = programGroups[programGroupAt[i]];
   const uint32_t lane = programLaneAt[i];
   const chip::Program &p = group.program();
@@ -258,6 +273,8 @@ chip::CompartmentState GoldenModel::programState(uint32_t i) const {
 
 std::vector<int32_t> GoldenModel::compartmentStateWords(uint32_t global) const {
   const uint32_t i = position[global];
+  if (!treeAt.empty() && treeAt[i] != kNoGroup)
+    return trees.stateWords(treeAt[i]);
   if (!programGroupAt.empty() && programGroupAt[i] != kNoGroup) {
     const detail::ProgramGroup &group = programGroups[programGroupAt[i]];
     std::vector<int32_t> words;

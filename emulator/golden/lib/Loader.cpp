@@ -391,16 +391,22 @@ Status GoldenModel::Loader::resolvePrograms(const chip::Image &image,
                                             const ModelOptions &options,
                                             chip::ResolvedPrograms &resolved,
                                             std::vector<uint8_t> &interpreted) {
-  if (Status s = chip::checkPointNeuronsOnly(image, "the golden model"); !s)
-    return s;
   Result<chip::ResolvedPrograms> r = chip::resolvePrograms(image, profile);
   if (!r)
     return r.takeError();
   resolved = std::move(*r);
   interpreted.clear();
-  for (const std::vector<uint32_t> &core : resolved.compartmentProgram)
-    for (uint32_t p : core)
-      interpreted.push_back(options.interpretLif || !resolved.lifFamily[p]);
+  for (size_t c = 0; c < resolved.compartmentProgram.size(); ++c)
+    for (size_t l = 0; l < resolved.compartmentProgram[c].size(); ++l) {
+      const uint32_t p = resolved.compartmentProgram[c][l];
+      // A dendritic tree's compartments leave the LIF runs whatever they
+      // run (buildProgramGroups gives them to the tree path).
+      const bool inTree =
+          !resolved.treeRoot.empty() &&
+          resolved.treeRoot[c][l] != chip::ResolvedPrograms::kNotInTree;
+      interpreted.push_back(options.interpretLif || !resolved.lifFamily[p] ||
+                            inTree);
+    }
   return Status::ok();
 }
 
@@ -446,6 +452,8 @@ void GoldenModel::Loader::buildProgramGroups(
     return;
   m.programGroupAt.assign(n, kNoGroup);
   m.programLaneAt.assign(n, 0);
+  if (!resolved.treeRoot.empty())
+    m.treeAt.assign(n, kNoGroup);
   std::map<uint32_t, uint32_t> groupOf; // program index -> group
   for (uint32_t c = 0; c < image.cores.size(); ++c) {
     if (!m.ownsCore(c))
@@ -456,6 +464,19 @@ void GoldenModel::Loader::buildProgramGroups(
       if (!interpreted[g])
         continue;
       const uint32_t p = resolved.compartmentProgram[c][l];
+      const uint32_t i = m.position[g];
+      const std::vector<int64_t> params = chip::compartmentParamWords(
+          core, l, resolved.lifFamily[p], profile.neuron);
+      if (!m.treeAt.empty() &&
+          resolved.treeRoot[c][l] != chip::ResolvedPrograms::kNotInTree) {
+        // A neuron's compartments come one after the other, its root last.
+        const uint32_t k = m.trees.size();
+        m.treeAt[i] = k;
+        m.trees.add(i, c, resolved.programs[p], params,
+                    chip::initialStateWords(core, l, resolved.programs[p]),
+                    k + resolved.treeRoot[c][l] - l);
+        continue;
+      }
       auto [it, added] = groupOf.emplace(p, uint32_t(m.programGroups.size()));
       if (added) {
         const chip::Program &program = resolved.programs[p];
@@ -467,12 +488,9 @@ void GoldenModel::Loader::buildProgramGroups(
             m.kernelIsa);
       }
       detail::ProgramGroup &group = m.programGroups[it->second];
-      const uint32_t i = m.position[g];
       m.programGroupAt[i] = it->second;
       m.programLaneAt[i] = group.laneCount();
-      group.addLane(i, c,
-                    chip::compartmentParamWords(core, l, resolved.lifFamily[p],
-                                                profile.neuron),
+      group.addLane(i, c, params,
                     chip::initialStateWords(core, l, resolved.programs[p]));
     }
   }

@@ -264,6 +264,49 @@ uint32_t ProgramGroup::step(Acc *slot, unsigned accShift, uint32_t *&spikes,
   return idle;
 }
 
+void TreeCompartments::add(uint32_t position, uint32_t core,
+                           const chip::Program &program,
+                           std::vector<int64_t> words,
+                           std::vector<int32_t> initial, uint32_t root) {
+  positions.push_back(position);
+  cores.push_back(core);
+  roots.push_back(root);
+  programs.push_back(program);
+  params.push_back(std::move(words));
+  state.push_back(std::move(initial));
+  rootSpiked.push_back(0);
+}
+
+template <typename Acc>
+uint32_t TreeCompartments::step(Acc *slot, unsigned accShift, uint32_t *&spikes,
+                                uint64_t *idlePerCore) {
+  uint32_t idle = 0;
+  for (uint32_t k = 0; k < size(); ++k) {
+    Acc &in = slot[positions[k]];
+    const int64_t q = int64_t(uint64_t(int64_t(in)) << accShift);
+    in = 0;
+    // The root updates last: until then its flag is the previous step's.
+    const chip::UpdateOutcome outcome =
+        chip::interpret(programs[k], state[k].data(), params[k].data(), q,
+                        chip::TreeContext{&stack, rootSpiked[roots[k]] != 0});
+    idle += outcome.idle;
+    idlePerCore[cores[k]] += outcome.idle;
+    if (roots[k] != k)
+      continue; // another compartment's FIRE only resets it
+    rootSpiked[k] = outcome.spiked;
+    if (outcome.spiked)
+      *spikes++ = positions[k];
+  }
+  return idle;
+}
+
+template uint32_t TreeCompartments::step(int16_t *, unsigned, uint32_t *&,
+                                         uint64_t *);
+template uint32_t TreeCompartments::step(int32_t *, unsigned, uint32_t *&,
+                                         uint64_t *);
+template uint32_t TreeCompartments::step(int64_t *, unsigned, uint32_t *&,
+                                         uint64_t *);
+
 template uint32_t ProgramGroup::step(int16_t *, unsigned, uint32_t *&,
                                      uint64_t *);
 template uint32_t ProgramGroup::step(int32_t *, unsigned, uint32_t *&,

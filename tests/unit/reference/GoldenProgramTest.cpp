@@ -39,13 +39,18 @@ imagegen::RandomNetwork programNetwork(uint64_t seed) {
 
 /// Run both engines over the network of `seed`, comparing every step, and
 /// add what it exercised to `coverage`.
-void expectGoldenEqualsReference(uint64_t seed, ProgramCoverage &coverage) {
-  const imagegen::RandomNetwork net = programNetwork(seed);
+void expectGoldenEqualsReference(uint64_t seed, ProgramCoverage &coverage,
+                                 bool trees = false) {
+  const chip::Profile &profile = trees ? test::loihi2WithTrees() : loihi2();
+  const imagegen::RandomNetwork net =
+      trees ? test::treeNetwork(profile, seed, kSteps) : programNetwork(seed);
   const std::string where = "seed " + std::to_string(seed);
   coverage.programs += net.image.programs.size();
-  Result<GoldenModel> golden = GoldenModel::create(net.image, loihi2());
+  for (const chip::Population &p : net.image.populations)
+    coverage.treeCompartments += p.tree.size() * p.size;
+  Result<GoldenModel> golden = GoldenModel::create(net.image, profile);
   ASSERT_TRUE(bool(golden)) << where << ": " << golden.error();
-  Result<ReferenceEngine> ref = ReferenceEngine::create(net.image, loihi2());
+  Result<ReferenceEngine> ref = ReferenceEngine::create(net.image, profile);
   ASSERT_TRUE(bool(ref)) << where << ": " << ref.error();
   giveExternalSpikes(*golden, net);
   giveExternalSpikes(*ref, net);
@@ -80,6 +85,16 @@ TEST_P(GoldenPrograms, EqualReferenceEngine) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Batches, GoldenPrograms, ::testing::Range(0u, 10u));
+
+// Images with dendritic trees (docs/neurocore-isa.md): the golden model's
+// tree path equals the reference engine at every step.
+TEST(GoldenTrees, EqualReferenceEngine) {
+  ProgramCoverage coverage;
+  for (uint64_t seed = 1; seed <= 60; ++seed)
+    ASSERT_NO_FATAL_FAILURE(expectGoldenEqualsReference(seed, coverage, true));
+  EXPECT_GE(coverage.treeCompartments, 1000u);
+  EXPECT_GT(coverage.spikes, 0u);
+}
 
 TEST(GoldenPrograms, StateWordsApi) {
   const imagegen::RandomNetwork net = programNetwork(7);

@@ -6,13 +6,14 @@
 // into the dendrites. The spikes follow by hand (XOR of the two inputs, one
 // step later), only somas spike, the dendrites count the back-propagated
 // spike one step after the soma's, and every neuron's words equal
-// chip::updateTree run on the same inputs. The engines that run point
-// neurons only refuse the image by name, and each tree refusal of the
-// loader has its own error.
+// chip::updateTree run on the same inputs; the golden model gives the same
+// spikes, states and counters; and each tree refusal of the loader has its
+// own error.
 //
 //===----------------------------------------------------------------------===//
 #include "ReferenceTestUtil.h"
 
+#include "cajal/Chip/CompartmentPrograms.h"
 #include "cajal/Chip/DendriticTree.h"
 #include "cajal/Chip/ImageJson.h"
 #include "cajal/Golden/GoldenModel.h"
@@ -179,16 +180,34 @@ TEST(ReferenceTreeTest, AnImageOfTreesRoundTripsAndRuns) {
   EXPECT_EQ(engine->compartmentOf(0, 2), 2 * kPerNeuron + 2);
 }
 
-TEST(ReferenceTreeTest, EnginesOfPointNeuronsRefuseTreesByName) {
+TEST(ReferenceTreeTest, TheGoldenModelRunsTheTreesAsTheReference) {
   const chip::Image image = xorImage();
   Result<golden::GoldenModel> model =
       golden::GoldenModel::create(image, treeProfile());
-  ASSERT_FALSE(bool(model));
-  EXPECT_NE(model.error().find("population \"xor\" has dendritic trees (3 "
-                               "compartments per neuron); the golden model "
-                               "runs point neurons only"),
+  ASSERT_TRUE(bool(model)) << model.error();
+  Result<ReferenceEngine> engine =
+      ReferenceEngine::create(image, treeProfile());
+  ASSERT_TRUE(bool(engine)) << engine.error();
+  uint64_t spikes = 0;
+  for (uint32_t t = 0; t < 10; ++t) {
+    model->step();
+    engine->step();
+    ASSERT_NO_FATAL_FAILURE(
+        reftest::expectSameStep(*model, *engine, "step " + std::to_string(t)));
+    for (uint32_t g = 0; g < engine->compartmentCount(); ++g)
+      ASSERT_EQ(model->compartmentStateWords(g), engine->stateWords(g))
+          << "step " << t << ", compartment " << g;
+    spikes += model->lastSpikingCompartments().size();
+  }
+  EXPECT_EQ(spikes, 2u); // neuron 0 at step 3, neuron 2 at step 6
+  reftest::expectSameCounters(*model, *engine, "the XOR image");
+  // The RTL neurocore runs point neurons only and says so.
+  const Status rtl = chip::checkPointNeuronsOnly(image, "the RTL neurocore");
+  EXPECT_NE(rtl.error().find("population \"xor\" has dendritic trees (3 "
+                             "compartments per neuron); the RTL neurocore "
+                             "runs point neurons only"),
             std::string::npos)
-      << model.error();
+      << rtl.error();
 }
 
 struct BadTreeImage {

@@ -214,7 +214,8 @@ public:
   /// refractory counter (0 when none).
   chip::CompartmentState compartmentState(uint32_t global) const {
     const uint32_t i = position[global];
-    if (!programGroupAt.empty() && programGroupAt[i] != kNoGroup)
+    if ((!programGroupAt.empty() && programGroupAt[i] != kNoGroup) ||
+        (!treeAt.empty() && treeAt[i] != kNoGroup))
       return programState(i);
     chip::CompartmentState s;
     s.u = hot.u[i];
@@ -360,6 +361,11 @@ private:
   std::vector<detail::ProgramGroup> programGroups;
   static constexpr uint32_t kNoGroup = UINT32_MAX;
   std::vector<uint32_t> programGroupAt, programLaneAt;
+  /// The compartments of dendritic trees, updated after the groups; by
+  /// update position, a compartment's index there (kNoGroup: not in a tree;
+  /// empty when the image has no tree).
+  detail::TreeCompartments trees;
+  std::vector<uint32_t> treeAt;
   uint32_t interpreted = 0;
   const detail::KernelTable *kernels = nullptr;
   /// Loops that list spikes themselves (null: scan the flags).

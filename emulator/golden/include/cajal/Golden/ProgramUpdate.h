@@ -166,6 +166,38 @@ private:
   std::vector<int32_t> flags;
 };
 
+/// The compartments of dendritic trees (docs/neurocore-isa.md, "Dendritic
+/// trees"), one after the other in the reference interpreter: a neuron's
+/// compartments are added consecutively, its root last, so one stack serves
+/// them all and is empty again after every root.
+class TreeCompartments {
+public:
+  /// Add a compartment at update position `position` of core `core`; `root`
+  /// is the index (in addition order) of its neuron's root, which is this
+  /// compartment's own for the root.
+  void add(uint32_t position, uint32_t core, const chip::Program &program,
+           std::vector<int64_t> params, std::vector<int32_t> initial,
+           uint32_t root);
+  /// One step: q of compartment k is ring[position] * 2^accShift (then
+  /// zeroed); the roots' spikes are appended to `spikes` in addition order;
+  /// idle updates are added to idlePerCore; returns their number.
+  template <typename Acc>
+  uint32_t step(Acc *slot, unsigned accShift, uint32_t *&spikes,
+                uint64_t *idlePerCore);
+
+  uint32_t size() const { return uint32_t(positions.size()); }
+  const chip::Program &program(uint32_t k) const { return programs[k]; }
+  const std::vector<int32_t> &stateWords(uint32_t k) const { return state[k]; }
+
+private:
+  std::vector<uint32_t> positions, cores, roots;
+  std::vector<chip::Program> programs;
+  std::vector<std::vector<int64_t>> params;
+  std::vector<std::vector<int32_t>> state;
+  std::vector<uint8_t> rootSpiked; ///< by root: spiked in its last update
+  std::vector<int64_t> stack;
+};
+
 } // namespace detail
 } // namespace cajal::golden
 
