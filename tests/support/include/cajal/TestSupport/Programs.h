@@ -4,6 +4,7 @@
 #define CAJAL_TESTSUPPORT_PROGRAMS_H
 
 #include "cajal/Chip/Neurocore.h"
+#include "cajal/Chip/Result.h"
 
 #include <gtest/gtest.h>
 
@@ -27,18 +28,35 @@ makeProgram(const std::string &name, std::vector<chip::StateWord> state,
   return p;
 }
 
-/// No row's distinctive message may be found in another row's error:
-/// errors[i] is row i's, named names[i], messages[i] its substring.
-inline void expectDistinctMessages(const std::vector<std::string> &names,
-                                   const std::vector<std::string> &messages,
-                                   const std::vector<std::string> &errors) {
-  for (size_t i = 0; i < messages.size(); ++i)
-    for (size_t j = 0; j < errors.size(); ++j)
-      if (i != j) {
-        EXPECT_EQ(errors[j].find(messages[i]), std::string::npos)
-            << names[i] << "'s message also matches " << names[j];
-      }
-}
+/// A table of refusals, one row each: every row's error contains its
+/// distinctive message, and no row's message is found in another row's
+/// error (checked when the table goes out of scope).
+class RefusalTable {
+public:
+  void expect(const std::string &name, const std::string &message,
+              const Status &status) {
+    if (status) {
+      ADD_FAILURE() << name << ": accepted";
+      return;
+    }
+    EXPECT_NE(status.error().find(message), std::string::npos)
+        << name << ": got \"" << status.error() << "\"";
+    names.push_back(name);
+    messages.push_back(message);
+    errors.push_back(status.error());
+  }
+  ~RefusalTable() {
+    for (size_t i = 0; i < messages.size(); ++i)
+      for (size_t j = 0; j < errors.size(); ++j)
+        if (i != j) {
+          EXPECT_EQ(errors[j].find(messages[i]), std::string::npos)
+              << names[i] << "'s message also matches " << names[j];
+        }
+  }
+
+private:
+  std::vector<std::string> names, messages, errors;
+};
 
 } // namespace cajal::test
 
