@@ -90,9 +90,8 @@ Result<ResolvedPrograms> resolvePrograms(const Image &image,
                            std::to_string(image.programs.size()) + " programs)",
                        subject);
     if (!pop.tree.empty()) {
-      if (Status s = validateTree(pop.tree, image.programs, profile); !s)
-        return makeError("population \"" + pop.name + "\": " + s.error(),
-                         subject);
+      if (Status s = checkTreePopulation(pop, image.programs, profile); !s)
+        return s.takeError();
       if (resolved.treeRoot.empty()) {
         resolved.treeRoot.resize(image.cores.size());
         for (size_t k = 0; k < image.cores.size(); ++k)
@@ -152,6 +151,25 @@ Result<ResolvedPrograms> resolvePrograms(const Image &image,
       return makeError("program \"" + program.name + "\": " + s.error());
   }
   return resolved;
+}
+
+Status checkTreePopulation(const Population &pop,
+                           const std::vector<Program> &programs,
+                           const Profile &profile) {
+  if (pop.tree.empty())
+    return Status::ok();
+  const ErrorSubject subject{ErrorSubject::Kind::Population, pop.name, "tree"};
+  if (Status s = validateTree(pop.tree, programs, profile); !s)
+    return makeError("population \"" + pop.name + "\": " + s.error(), subject);
+  if (pop.program != pop.tree.back().program)
+    return makeError(
+        "population \"" + pop.name + "\": program index " +
+            std::to_string(pop.program) + ", but its tree's root \"" +
+            pop.tree.back().name + "\" runs program " +
+            std::to_string(pop.tree.back().program) +
+            " (a tree population's program is its root's)",
+        ErrorSubject{ErrorSubject::Kind::Population, pop.name, "program"});
+  return Status::ok();
 }
 
 Status checkPointNeuronsOnly(const Image &image, const std::string &engine) {

@@ -523,20 +523,9 @@ Status checkPrograms(const Image &image, const Profile &profile) {
       lifFamily[i] = lifFamily[i] || isVariant[i][r];
     }
   }
-  for (const Population &pop : image.populations) {
-    if (pop.tree.empty())
-      continue;
-    if (Status s = validateTree(pop.tree, image.programs, profile); !s)
-      return makeError("population \"" + pop.name + "\": " + s.error(),
-                       populationSubject(pop, "tree"));
-    if (pop.program != pop.tree.back().program)
-      return makeError("population \"" + pop.name + "\": program index " +
-                           str(pop.program) + ", but its tree's root \"" +
-                           pop.tree.back().name + "\" runs program " +
-                           str(pop.tree.back().program) +
-                           " (a tree population's program is its root's)",
-                       populationSubject(pop, "program"));
-  }
+  for (const Population &pop : image.populations)
+    if (Status s = checkTreePopulation(pop, image.programs, profile); !s)
+      return s;
   // The population each compartment belongs to (the first that names it)
   // and the program it runs there (its tree compartment's, for a tree).
   constexpr uint32_t kNone = UINT32_MAX;

@@ -386,11 +386,12 @@ Status checkInstruction(const Program &p, const Profile &profile, uint64_t word,
   const unsigned raw = isa::rawOpcode(word);
   if (isa::isDendriticOpcode(raw) && !isa::isKnownOpcode(raw))
     return makeError(at(index) + "opcode " + std::to_string(raw) +
-                     " is reserved for the dendritic tree and not "
-                     "implemented");
+                     " is reserved for the dendritic tree; no instruction "
+                     "has that number");
   if (raw >= isa::kLearningOpcodesBegin && raw < isa::kLearningOpcodesEnd)
     return makeError(at(index) + "opcode " + std::to_string(raw) +
-                     " is reserved for learning and not implemented");
+                     " is reserved for learning; no instruction has that "
+                     "number");
   if (!isa::isKnownOpcode(raw))
     return makeError(at(index) + "unknown opcode " + std::to_string(raw));
   if (isa::isDendriticOpcode(raw) && profile.isa.stackDepth == 0)

@@ -47,6 +47,13 @@ struct ResolvedPrograms {
 Result<ResolvedPrograms> resolvePrograms(const Image &image,
                                          const Profile &profile);
 
+/// A tree population's tree against the image's programs (validateTree)
+/// and its program against its root's; the error names the population.
+/// Ok for a population of point neurons.
+Status checkTreePopulation(const Population &population,
+                           const std::vector<Program> &programs,
+                           const Profile &profile);
+
 /// For an engine that runs point neurons only: an error naming the first
 /// population with a dendritic tree and `engine`, else ok.
 Status checkPointNeuronsOnly(const Image &image, const std::string &engine);
