@@ -88,9 +88,11 @@ void declareLifWords(Program &p, const NeuronFormat &f, bool adaptation) {
   p.idleParams = 1u << 2; // bias: a biased compartment is never idle
 }
 
-/// The LIF update up to v's clip: v (unclipped to state) ends in r2.
-void emitLifIntegration(Emitter &e, const NeuronFormat &f) {
-  e.op(Opcode::Sat, reg(0), inputQ(), none(), none(), f.accumulatorBits);
+/// The LIF update up to v's clip, of the input `in`: v (unclipped to
+/// state) ends in r2.
+void emitLifIntegration(Emitter &e, const NeuronFormat &f,
+                        Operand in = inputQ()) {
+  e.op(Opcode::Sat, reg(0), in, none(), none(), f.accumulatorBits);
   e.op(Opcode::Decay, reg(1), state(0), param(0), none(), f.decayBits);
   e.op(Opcode::Add, state(0), reg(1), reg(0));
   e.op(Opcode::Decay, reg(2), state(1), param(1), none(), f.decayBits);
@@ -158,6 +160,133 @@ CompartmentState lifStateFromWords(const int32_t *words) {
   s.v = words[1];
   s.refractoryLeft = uint8_t(words[2]);
   return s;
+}
+
+const char *treeJoinName(TreeJoin join) {
+  switch (join) {
+  case TreeJoin::Add:
+    return "add";
+  case TreeJoin::Min:
+    return "min";
+  case TreeJoin::Max:
+    return "max";
+  case TreeJoin::And:
+    return "and";
+  case TreeJoin::Or:
+    return "or";
+  }
+  return "add";
+}
+
+const char *treeOutputName(TreeOutput output) {
+  switch (output) {
+  case TreeOutput::Current:
+    return "current";
+  case TreeOutput::Voltage:
+    return "voltage";
+  case TreeOutput::Active:
+    return "active";
+  case TreeOutput::AboveThreshold:
+    return "above-threshold";
+  }
+  return "voltage";
+}
+
+Program lifTreeProgram(const NeuronFormat &f, const LifTreeCompartment &c) {
+  Program p;
+  p.name = c.root ? std::string(lifName(c.reset)) + "-soma"
+                  : std::string("dendrite-") + treeOutputName(c.output);
+  if (c.children)
+    p.name +=
+        std::string("-") + treeJoinName(c.join) + std::to_string(c.children);
+  if (!c.root && c.resetOnBap)
+    p.name += "-bap";
+  declareLifWords(p, f, false);
+  p.params.push_back({"joinWeight", 32, true});
+  p.params.push_back({"gain", 32, true});
+  // Every tree compartment pops or pushes, so none has the idle skip (the
+  // stack discipline).
+  p.skipIdle = false;
+  p.idleParams = 0;
+  if (!c.root) {
+    // A dendrite never spikes: no refractory counter, no REFR (a PUSH may
+    // not follow one).
+    p.state.pop_back();
+    p.refractoryWord = -1;
+    p.refractoryPeriod = none();
+  }
+  Emitter e{p};
+  Operand in = inputQ();
+  if (c.children) {
+    Opcode join = Opcode::Add;
+    switch (c.join) {
+    case TreeJoin::Add:
+      join = Opcode::Add;
+      break;
+    case TreeJoin::Min:
+      join = Opcode::Min;
+      break;
+    case TreeJoin::Max:
+      join = Opcode::Max;
+      break;
+    case TreeJoin::And:
+      join = Opcode::And;
+      break;
+    case TreeJoin::Or:
+      join = Opcode::Or;
+      break;
+    }
+    e.op(Opcode::Pop, reg(3));
+    for (unsigned k = 1; k < c.children; ++k) {
+      e.op(Opcode::Pop, reg(4));
+      e.op(join, reg(3), reg(3), reg(4));
+    }
+    if (c.join == TreeJoin::And || c.join == TreeJoin::Or) {
+      if (c.children == 1) // one child: active when non-zero
+        e.op(join, reg(3), reg(3), reg(3));
+      e.op(Opcode::Sel, reg(3), reg(3), param(7), none());
+    }
+    e.op(Opcode::Add, reg(3), reg(3), inputQ());
+    in = reg(3);
+  }
+  emitLifIntegration(e, f, in);
+  if (c.root) {
+    e.op(Opcode::Refr, state(1));
+    e.fire(state(1), reg(2), param(5), fireReset(c.reset));
+    return p;
+  }
+  if (c.resetOnBap)
+    e.op(Opcode::Sel, reg(2), inputBap(), none(), reg(2));
+  e.op(Opcode::Mov, state(1), reg(2));
+  const Operand gain = param(8);
+  switch (c.output) {
+  case TreeOutput::Current:
+    e.mulShr(reg(5), state(0), gain, kTreeGainShift);
+    break;
+  case TreeOutput::Voltage:
+    e.mulShr(reg(5), state(1), gain, kTreeGainShift);
+    break;
+  case TreeOutput::Active:
+    e.op(Opcode::CmpGt, reg(5), state(1), param(5));
+    e.op(Opcode::Sel, reg(5), reg(5), gain, none());
+    break;
+  case TreeOutput::AboveThreshold:
+    e.op(Opcode::CmpGt, reg(4), state(1), param(5));
+    e.mulShr(reg(5), state(1), gain, kTreeGainShift);
+    e.op(Opcode::Sel, reg(5), reg(4), reg(5), none());
+    break;
+  }
+  e.op(Opcode::Push, none(), reg(5));
+  return p;
+}
+
+std::vector<int64_t> lifTreeParamWords(const CompartmentParams &params,
+                                       int64_t joinWeight, int64_t gain,
+                                       const NeuronFormat &f) {
+  std::vector<int64_t> words = lifParamWords(params, f);
+  words.push_back(joinWeight);
+  words.push_back(gain);
+  return words;
 }
 
 bool isLifFamilyProgram(const Program &program, const NeuronFormat &f) {

@@ -42,7 +42,7 @@ def run(argv):
 def example_image(example):
     """Compile an example as its header says; its image and run steps."""
     commands, _ = header_sections(example)
-    image = steps = None
+    image = steps = spikes_in = None
     golden = True
     for command in commands:
         argv = shlex.split(command)
@@ -53,11 +53,13 @@ def example_image(example):
             image = os.path.join(WORK, argv[argv.index("-o") + 1])
         elif argv[1] == "run":
             steps = int(argv[argv.index("--steps") + 1])
+            if "--input" in argv:
+                spikes_in = argv[argv.index("--input") + 1]
             if "--engine" in argv and argv[argv.index("--engine") + 1] != "golden":
                 golden = False
     if image is None or steps is None:
         sys.exit(f"FAIL: {example}: no compile and run commands in its header")
-    return image, steps, golden
+    return image, steps, golden, spikes_in
 
 
 def probed_image(example):
@@ -134,9 +136,10 @@ def compare(name, image, steps, spikes_in=None):
 
 for example in sorted(os.listdir(os.path.join(ROOT, "examples"))):
     if example.endswith(".mlir"):
-        image, steps, golden = example_image(os.path.join(ROOT, "examples", example))
+        image, steps, golden, spikes_in = example_image(
+            os.path.join(ROOT, "examples", example))
         if golden:
-            compare(example[:-len(".mlir")], image, steps)
+            compare(example[:-len(".mlir")], image, steps, spikes_in)
         else:
             print(f"skipped: {example} runs on the reference engine only")
 synfire = os.path.join(ROOT, "examples", "synfire.mlir")

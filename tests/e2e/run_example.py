@@ -10,6 +10,8 @@ checks what the example promises in its `Expect:` lines:
   cores >= N             the fit report uses at least N cores
   spikes NODE >= N       the population NODE spikes at least N times in total
   spikes NODE <= N       ... and at most N times
+  spikes NODE in A..B >= N, spikes NODE in A..B <= N
+                         the same over steps A to B (both included)
 
 and that the SystemC engine reproduces the golden model's spikes exactly on
 the image the example built (same steps, same inputs) when the example runs
@@ -85,15 +87,15 @@ def main():
                 sys.exit(f"{example}: --engine systemc spikes differ from --engine golden")
         print("ok: systemc spikes == golden spikes")
 
-    counts = {}
+    steps_of = {}
     if spikes:
         with open(spikes) as f:
             rows = csv.reader(f)
             if next(rows) != ["step", "node", "index"]:
                 sys.exit(f"{spikes}: bad header")
             for step, node, index in rows:
-                counts[node] = counts.get(node, 0) + 1
-        print("spikes per node:", counts)
+                steps_of.setdefault(node, []).append(int(step))
+        print("spikes per node:", {n: len(s) for n, s in steps_of.items()})
     for claim in expect:
         words = claim.split()
         if words[0] == "cores" and words[1] == ">=":
@@ -101,15 +103,22 @@ def main():
                 used = json.load(f)["coresUsed"]
             if used < int(words[2]):
                 sys.exit(f"{example}: expected >= {words[2]} cores, fit report says {used}")
-        elif words[0] == "spikes" and words[2] == ">=":
-            if counts.get(words[1], 0) < int(words[3]):
-                sys.exit(f"{example}: expected >= {words[3]} spikes of {words[1]}, got {counts.get(words[1], 0)}")
-        elif words[0] == "spikes" and words[2] == "<=":
-            if counts.get(words[1], 0) > int(words[3]):
-                sys.exit(f"{example}: expected <= {words[3]} spikes of {words[1]}, got {counts.get(words[1], 0)}")
-        else:
+            print("ok:", claim)
+            continue
+        if words[0] != "spikes" or len(words) not in (4, 6):
             sys.exit(f"{example}: unknown Expect line: {claim}")
-        print("ok:", claim)
+        node, relation, bound = words[1], words[-2], int(words[-1])
+        first, last = 0, float("inf")
+        if len(words) == 6:
+            if words[2] != "in" or ".." not in words[3]:
+                sys.exit(f"{example}: unknown Expect line: {claim}")
+            first, last = (int(x) for x in words[3].split(".."))
+        got = sum(first <= t <= last for t in steps_of.get(node, []))
+        if relation == ">=" and got < bound or relation == "<=" and got > bound:
+            sys.exit(f"{example}: expected {claim}, got {got}")
+        if relation not in (">=", "<="):
+            sys.exit(f"{example}: unknown Expect line: {claim}")
+        print("ok:", claim, f"({got})")
 
 
 if __name__ == "__main__":

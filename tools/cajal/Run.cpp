@@ -294,6 +294,10 @@ int runRun() {
       return reportError(imagePath +
                          ": is a model; compile it first (cajal compile), "
                          "or run it with --engine float");
+    if (!probesOut.empty())
+      return reportError("--probes-out needs an image engine (golden, "
+                         "reference or systemc); --engine float writes "
+                         "spikes only");
     return runFloatEngine({imagePath, steps, inputPath, spikesOut, profileName,
                            quiet, calibrateSteps});
   }

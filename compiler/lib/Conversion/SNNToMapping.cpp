@@ -20,6 +20,7 @@
 #include "llvm/ADT/StringMap.h"
 
 #include <cmath>
+#include <functional>
 #include <limits>
 
 using namespace mlir;
@@ -414,14 +415,32 @@ LogicalResult checkSynapseCapacity(NetworkOp network,
 }
 } // namespace
 
+/// The root of the dendritic tree `pop` belongs to (itself when it has no
+/// parent); the verifier has refused cycles and unknown parents.
+static PopulationOp treeRoot(PopulationOp pop,
+                             const llvm::StringMap<PopulationOp> &byName) {
+  while (pop.isDendrite())
+    pop = byName.lookup(pop.getParentAttr().getValue());
+  return pop;
+}
+
 LogicalResult cajal::checkChipCapacity(NetworkOp network,
                                        const chip::Profile &profile) {
-  std::vector<std::pair<std::string, uint64_t>> sizes;
+  std::vector<mapping::PopulationSize> sizes;
   llvm::StringMap<PopulationOp> byName;
+  llvm::DenseMap<Operation *, size_t> rootIndex;
   for (auto pop : network.getBodyBlock()->getOps<PopulationOp>()) {
-    sizes.emplace_back(pop.getSymName().str(), uint64_t(pop.getSize()));
     byName[pop.getSymName()] = pop;
+    if (pop.isDendrite())
+      continue;
+    rootIndex[pop] = sizes.size();
+    sizes.push_back({pop.getSymName().str(), uint64_t(pop.getSize()), 1});
   }
+  // A dendrite is one more compartment of each neuron of its tree's root
+  // (the verifier has refused cycles).
+  for (auto pop : network.getBodyBlock()->getOps<PopulationOp>())
+    if (pop.isDendrite())
+      ++sizes[rootIndex.lookup(treeRoot(pop, byName))].compartmentsPerNeuron;
   Status s = mapping::checkCapacity(network.getSymName().str(), sizes, profile);
   if (s)
     return checkSynapseCapacity(network, profile);
@@ -450,6 +469,18 @@ LogicalResult cajal::checkCompartments(const MappedNetwork &mapped,
     if (pop.program == mapping::PopulationProgram::Izhikevich ||
         pop.program == mapping::PopulationProgram::Equations)
       continue;
+    for (const mapping::TreeNode &dendrite : pop.tree)
+      for (auto [i, params] : llvm::enumerate(dendrite.params))
+        if (Status s = chip::validateParams(params, profile); !s) {
+          InFlightDiagnostic diag =
+              PopulationOp(mapped.populations[p]).emitOpError()
+              << "has a dendrite \"" << dendrite.name
+              << "\" whose compartment parameters the chip cannot hold: "
+              << s.error() << " (profile " << profile.name << ")";
+          if (dendrite.params.size() > 1)
+            diag << " (neuron " << i << ")";
+          return diag;
+        }
     for (auto [i, params] : llvm::enumerate(pop.params))
       if (Status s = chip::validateParams(params, profile); !s) {
         InFlightDiagnostic diag =
@@ -500,6 +531,119 @@ std::vector<mapping::InitialValue> cajal::initialValues(PopulationOp pop) {
   return out;
 }
 
+/// A program word of a dendritic tree: round(value), within 32 bits.
+static FailureOr<int64_t> treeWord(PopulationOp pop, StringRef what,
+                                   double value) {
+  const double rounded = std::round(value);
+  if (!(std::fabs(rounded) <= double(std::numeric_limits<int32_t>::max())))
+    return pop.emitOpError()
+           << what << " becomes " << rounded
+           << " integer units, outside the program's 32-bit word; scale the "
+              "weights or the coupling down";
+  return int64_t(rounded);
+}
+
+/// Each root population with dendrites becomes a LifTree population: its
+/// tree in post-order (children in op order), every dendrite's records,
+/// and the words of the joins and outputs, which convert between the
+/// compartments' voltage scales. `nodes` maps each dendrite to its root's
+/// population and `compartmentOf` to 1 + its index in the tree.
+static LogicalResult
+buildTrees(NetworkOp network, MappedNetwork &out,
+           llvm::DenseMap<Operation *, mapping::NodeRef> &nodes,
+           llvm::DenseMap<Operation *, int32_t> &compartmentOf) {
+  llvm::StringMap<PopulationOp> byName;
+  llvm::DenseMap<Operation *, SmallVector<PopulationOp>> children;
+  for (auto pop : network.getBodyBlock()->getOps<PopulationOp>())
+    byName[pop.getSymName()] = pop;
+  for (auto pop : network.getBodyBlock()->getOps<PopulationOp>())
+    if (pop.isDendrite())
+      children[byName.lookup(pop.getParentAttr().getValue())].push_back(pop);
+  const auto scaleOf = [](PopulationOp pop) {
+    return pop.getVoltageScaleAttr()
+               ? pop.getVoltageScaleAttr().getValueAsDouble()
+               : 1.0;
+  };
+  for (auto [index, rootRef] : llvm::enumerate(out.populations)) {
+    PopulationOp root = rootRef;
+    if (!children.count(root))
+      continue;
+    mapping::Population &p = out.network.populations[index];
+    if (p.program != mapping::PopulationProgram::LifFamily)
+      return root.emitOpError() << "has dendrites but is not of the LIF family";
+    std::vector<PopulationOp> order; // post-order
+    std::function<void(PopulationOp)> visit = [&](PopulationOp at) {
+      for (PopulationOp child : children.lookup(at))
+        visit(child);
+      order.push_back(at);
+    };
+    visit(root);
+    llvm::DenseMap<Operation *, int32_t> position;
+    for (auto [k, op] : llvm::enumerate(order))
+      position[op] = int32_t(k);
+    for (PopulationOp op : order) {
+      mapping::TreeNode node;
+      node.name = op.getSymName().str();
+      node.shape.children = unsigned(children.lookup(op).size());
+      node.shape.join = chip::TreeJoin(op.getJoin().value_or(Join::Add));
+      if (node.shape.children && op.getJoinWeightAttr()) {
+        FailureOr<int64_t> w =
+            treeWord(op, "'join_weight'",
+                     op.getJoinWeightAttr().getValueAsDouble() * scaleOf(op));
+        if (failed(w))
+          return failure();
+        node.joinWeight = *w;
+      }
+      if (op == root) {
+        node.shape.root = true;
+        node.shape.reset = chip::lifResetOf(p.params.front());
+        if (llvm::any_of(p.params, [&](const chip::CompartmentParams &r) {
+              return chip::lifResetOf(r) != node.shape.reset;
+            }))
+          return op.emitOpError()
+                 << "is the root of a dendritic tree whose neurons reset in "
+                    "different ways; a tree population has one reset";
+      } else {
+        auto q = dyn_cast<QuantizedParamsAttr>(op.getParams());
+        if (!q)
+          return op.emitOpError(
+              "must be quantized (run snn-discretize and snn-quantize) before "
+              "mapping");
+        if (failed(checkQuantized(op, q)))
+          return failure();
+        const size_t count = allShared(q) ? 1 : p.size;
+        for (size_t i = 0; i < count; ++i)
+          node.params.push_back(compartmentParams(q, op.getModel(), i));
+        node.parent =
+            position.lookup(byName.lookup(op.getParentAttr().getValue()));
+        node.shape.output =
+            chip::TreeOutput(op.getOutput().value_or(DendriteOutput::Voltage));
+        node.shape.resetOnBap = op.getResetOnBap();
+        const double coupling =
+            op.getCouplingAttr() ? op.getCouplingAttr().getValueAsDouble() : 1;
+        const double parentScale =
+            scaleOf(byName.lookup(op.getParentAttr().getValue()));
+        // Active passes a current of `coupling` parent units; the others
+        // pass the dendrite's value, converted from its scale.
+        const double gain =
+            node.shape.output == chip::TreeOutput::Active
+                ? coupling * parentScale
+                : std::ldexp(coupling * parentScale / scaleOf(op),
+                             int(chip::kTreeGainShift));
+        FailureOr<int64_t> g = treeWord(op, "'coupling'", gain);
+        if (failed(g))
+          return failure();
+        node.gain = *g;
+        nodes[op] = {mapping::NodeRef::PopulationNode, uint32_t(index)};
+        compartmentOf[op] = position.lookup(op) + 1;
+      }
+      p.tree.push_back(std::move(node));
+    }
+    p.program = mapping::PopulationProgram::LifTree;
+  }
+  return success();
+}
+
 FailureOr<MappedNetwork> cajal::buildMappingNetwork(NetworkOp network) {
   MappedNetwork out;
   out.network.name = network.getSymName().str();
@@ -509,7 +653,9 @@ FailureOr<MappedNetwork> cajal::buildMappingNetwork(NetworkOp network) {
     anySpikeProbe |= probe.getKind() == ProbeKind::Spikes;
 
   for (Operation &op : *network.getBodyBlock()) {
-    if (auto pop = dyn_cast<PopulationOp>(op)) {
+    if (auto pop = dyn_cast<PopulationOp>(op); pop && pop.isDendrite()) {
+      continue; // a compartment of its root's neurons: buildTrees
+    } else if (pop) {
       auto q = dyn_cast<QuantizedParamsAttr>(pop.getParams());
       auto iz = dyn_cast<IzhikevichParamsAttr>(pop.getParams());
       auto eq = dyn_cast<EquationParamsAttr>(pop.getParams());
@@ -574,6 +720,10 @@ FailureOr<MappedNetwork> cajal::buildMappingNetwork(NetworkOp network) {
     }
   }
 
+  llvm::DenseMap<Operation *, int32_t> compartmentOf;
+  if (failed(buildTrees(network, out, nodes, compartmentOf)))
+    return failure();
+
   for (auto proj : network.getBodyBlock()->getOps<ProjectionOp>()) {
     if (!proj.isQuantized())
       return proj.emitOpError(
@@ -588,6 +738,8 @@ FailureOr<MappedNetwork> cajal::buildMappingNetwork(NetworkOp network) {
     p.name = proj.getSymName().str();
     p.pre = nodes.lookup(proj.getPre().getDefiningOp());
     p.post = nodes.lookup(proj.getPost().getDefiningOp()).index;
+    p.postCompartment =
+        compartmentOf.lookup(proj.getPost().getDefiningOp()) - 1;
     p.conn = std::move(*conn);
     if (failed(fitInt(proj, *proj.getWeightExponent(), "'weight_exponent'",
                       std::numeric_limits<int8_t>::min(), p.weightExponent)) ||

@@ -69,6 +69,7 @@ private:
   std::vector<chip::Program> programs; ///< Image::programs
   /// Per population: its Image::Population::program.
   std::vector<uint32_t> populationProgram;
+  std::vector<chip::DendriticTree> populationTree;
   /// Per population with initial values: the program whose state words
   /// they set (empty otherwise).
   std::vector<chip::Program> initialProgram;
@@ -116,13 +117,20 @@ Status Emitter::assignPrograms() {
   populationProgram.assign(net.populations.size(),
                            chip::Population::kLifByRecord);
   initialProgram.assign(net.populations.size(), chip::Program{});
+  populationTree.assign(net.populations.size(), chip::DendriticTree{});
   for (size_t p = 0; p < net.populations.size(); ++p) {
     const Population &pop = net.populations[p];
     if (Status s = checkPopulationProgram(pop, profile); !s)
       return s;
     std::optional<chip::Program> program =
         mapping::populationProgram(pop, profile);
-    if (program) {
+    if (pop.program == PopulationProgram::LifTree) {
+      const std::vector<chip::Program> tree = treePrograms(pop, profile);
+      for (size_t k = 0; k < pop.tree.size(); ++k)
+        populationTree[p].push_back(
+            {pop.tree[k].name, internProgram(tree[k]), pop.tree[k].parent});
+      populationProgram[p] = populationTree[p].back().program;
+    } else if (program) {
       populationProgram[p] = internProgram(*program);
     } else {
       const chip::LifReset reset = chip::lifResetOf(pop.params.front());
@@ -187,6 +195,11 @@ Status Emitter::buildGroup(const AxonGroup &g, chip::Core &core) {
   // Synapses with the rank of their pre neuron, then counting-sorted by
   // rank (stable: post order within a rank) into one flat array.
   ranked.clear();
+  const Population &post = net.populations[slice.population];
+  const uint32_t perNeuron = post.compartmentsPerNeuron();
+  const int32_t target = gen.projection().postCompartment;
+  const uint32_t compartment =
+      target < 0 ? perNeuron - 1 : uint32_t(target); // the root is last
   for (uint32_t k = 0; k < slice.count; ++k) {
     buffer.clear();
     gen.appendInto(slice.firstNeuron + k, IndexRange{0, gen.preSize()}, buffer);
@@ -201,7 +214,8 @@ Status Emitter::buildGroup(const AxonGroup &g, chip::Core &core) {
                          aboutProjection(gen.projection().name));
       ranked.push_back(
           {uint32_t(it - g.pre.begin()),
-           chip::Synapse{slice.firstCompartment + k, s.mantissa, s.delay}});
+           chip::Synapse{slice.firstCompartment + k * perNeuron + compartment,
+                         s.mantissa, s.delay}});
     }
   }
   rankBegin.assign(g.pre.size() + 1, 0);
@@ -260,6 +274,18 @@ Result<chip::Core> Emitter::buildCore(uint32_t c) {
     const Fanout &f = fanout[slice.population];
     for (uint32_t k = 0; k < slice.count; ++k) {
       const uint32_t i = slice.firstNeuron + k;
+      // A tree's dendrites come first, at rest, without output axons.
+      for (uint32_t d = 0; d + 1 < pop.tree.size(); ++d) {
+        core.compartments.push_back(pop.tree[d].paramsOf(i));
+        const std::vector<int64_t> words =
+            treeCompartmentWords(pop, d, i, profile.neuron);
+        core.paramWords.insert(core.paramWords.end(), words.begin(),
+                               words.end());
+        core.paramBegin.push_back(uint32_t(core.paramWords.size()));
+        if (anyInitial)
+          core.initialBegin.push_back(uint32_t(core.initialWords.size()));
+        core.outputBegin.push_back(uint32_t(core.outputAxons.size()));
+      }
       if (pop.program == PopulationProgram::Izhikevich ||
           pop.program == PopulationProgram::Equations)
         core.compartments.push_back(inertRecord(profile));
@@ -328,6 +354,7 @@ chip::Image Emitter::trailer() const {
     out.recordState = in.recordState;
     out.aliases = in.aliases;
     out.program = populationProgram[p];
+    out.tree = populationTree[p];
     image.populations.push_back(std::move(out));
   }
   for (const SliceInfo &s : part.slices)

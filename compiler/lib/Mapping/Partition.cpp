@@ -179,7 +179,10 @@ private:
   /// Needs every slice of the population closed.
   Result<std::string> smallestFit(uint32_t pop, uint32_t from,
                                   const std::vector<uint32_t> &outCount);
-  CoreResources tryAdd(const OpenSlice &s, uint32_t outputs) const;
+  /// The open slice with the collected neuron added: its `compartments`
+  /// (a dendritic tree's) and `outputs` output axons.
+  CoreResources tryAdd(const OpenSlice &s, uint32_t outputs,
+                       uint32_t compartments) const;
   void apply(OpenSlice &s, const CoreResources &use);
   void close(uint32_t pop, OpenSlice &s, std::vector<SliceInfo> &slices,
              std::vector<AxonGroup> &groups);
@@ -239,9 +242,10 @@ Status Slicer::collect(uint32_t pop, uint32_t j) {
   return Status::ok();
 }
 
-CoreResources Slicer::tryAdd(const OpenSlice &s, uint32_t outputs) const {
+CoreResources Slicer::tryAdd(const OpenSlice &s, uint32_t outputs,
+                             uint32_t compartments) const {
   CoreResources u = s.use;
-  u.compartments += 1;
+  u.compartments += compartments;
   u.outputAxons += outputs;
   for (const auto &[key, add] : pending) {
     const uint32_t slot = uint32_t(key >> 32);
@@ -314,7 +318,9 @@ Result<std::string> Slicer::smallestFit(uint32_t pop, uint32_t from,
   for (uint32_t k = from; k < net.populations[pop].size; ++k) {
     if (Status st = collect(pop, k); !st)
       return st.error();
-    const CoreResources u = tryAdd(empty, outCount.empty() ? 0 : outCount[k]);
+    const CoreResources u =
+        tryAdd(empty, outCount.empty() ? 0 : outCount[k],
+               net.populations[pop].compartmentsPerNeuron());
     most.compartments = std::max(most.compartments, u.compartments);
     most.inputAxons = std::max(most.inputAxons, u.inputAxons);
     most.outputAxons = std::max(most.outputAxons, u.outputAxons);
@@ -343,23 +349,28 @@ Status Slicer::slicePopulation(uint32_t pop,
     if (Status st = collect(pop, j); !st)
       return st;
     const uint32_t outputs = outCount.empty() ? 0 : outCount[j];
-    CoreResources u = tryAdd(open, outputs);
+    CoreResources u = tryAdd(open, outputs, P.compartmentsPerNeuron());
     if (open.count > 0 && !u.fits(limits)) {
       close(pop, open, slices, groups);
       open.first = j;
-      u = tryAdd(open, outputs);
+      u = tryAdd(open, outputs, P.compartmentsPerNeuron());
     }
     if (!u.fits(limits)) {
       const Excess e = firstExcess(u, limits);
       Result<std::string> change = smallestFit(pop, j, outCount);
       if (!change)
         return makeError(change.error());
-      return makeError(
-          "population \"" + P.name + "\" needs " + std::to_string(e.needed) +
-              " " + e.resource + " per slice (neuron " + std::to_string(j) +
-              " alone); a core has " + std::to_string(e.available) + ": " +
-              fixFor(e.resource, *change),
-          aboutPopulation(P.name, e.resource));
+      return makeError("population \"" + P.name + "\" needs " +
+                           std::to_string(e.needed) + " " + e.resource +
+                           " per slice (neuron " + std::to_string(j) +
+                           " alone" +
+                           (P.tree.empty() ? std::string()
+                                           : ", a dendritic tree of " +
+                                                 std::to_string(P.tree.size()) +
+                                                 " compartments") +
+                           "); a core has " + std::to_string(e.available) +
+                           ": " + fixFor(e.resource, *change),
+                       aboutPopulation(P.name, e.resource));
     }
     apply(open, u);
   }
@@ -377,7 +388,9 @@ Status Slicer::sliceGiven(const SliceAssignment &given,
        ++j) {
     if (Status st = collect(given.population, j); !st)
       return st;
-    apply(open, tryAdd(open, 0));
+    apply(open,
+          tryAdd(open, 0,
+                 net.populations[given.population].compartmentsPerNeuron()));
   }
   close(given.population, open, slices, groups);
   return Status::ok();
@@ -461,10 +474,10 @@ Status checkGiven(const Network &net, const chip::Profile &profile,
 }
 
 Status checkNetwork(const Network &net, const chip::Profile &profile) {
-  std::vector<std::pair<std::string, uint64_t>> sizes;
+  std::vector<PopulationSize> sizes;
   sizes.reserve(net.populations.size());
   for (const Population &p : net.populations)
-    sizes.emplace_back(p.name, p.size);
+    sizes.push_back({p.name, p.size, p.compartmentsPerNeuron()});
   if (Status s = checkCapacity(net.name, sizes, profile); !s)
     return s;
   for (const Population &p : net.populations)
@@ -557,7 +570,7 @@ Status checkFits(const Network &net, const chip::Profile &profile,
 } // namespace
 
 Status checkCapacity(const std::string &network,
-                     const std::vector<std::pair<std::string, uint64_t>> &sizes,
+                     const std::vector<PopulationSize> &sizes,
                      const chip::Profile &profile) {
   const uint64_t cores = profile.mesh.totalCores();
   const uint64_t capacity = cores * profile.core.compartments;
@@ -567,18 +580,29 @@ Status checkCapacity(const std::string &network,
                            std::to_string(profile.core.compartments) +
                            "): use a profile with more chips or cores, or a "
                            "smaller network";
-  uint64_t total = 0;
-  for (const auto &[name, size] : sizes) {
-    if (size > capacity)
-      return makeError("population \"" + name + "\" has " +
-                           std::to_string(size) + " neurons" + chip,
-                       aboutPopulation(name, "compartments"));
-    total += size;
+  uint64_t total = 0, neurons = 0;
+  for (const PopulationSize &p : sizes) {
+    // Sizes are below 2^32 and trees below 2^16 compartments: no overflow.
+    const uint64_t needed = p.neurons * p.compartmentsPerNeuron;
+    const std::string what =
+        p.compartmentsPerNeuron == 1
+            ? "has " + std::to_string(p.neurons) + " neurons"
+            : "needs " + std::to_string(p.compartmentsPerNeuron) +
+                  " compartments per neuron x " + std::to_string(p.neurons) +
+                  " neurons = " + std::to_string(needed);
+    if (needed > capacity)
+      return makeError("population \"" + p.name + "\" " + what + chip,
+                       aboutPopulation(p.name, "compartments"));
+    total += needed;
+    neurons += p.neurons;
   }
   if (total > capacity)
-    return makeError("network \"" + network + "\" has " +
-                     std::to_string(total) + " neurons in " +
-                     std::to_string(sizes.size()) + " populations" + chip);
+    return makeError(
+        "network \"" + network + "\" has " + std::to_string(neurons) +
+        " neurons in " + std::to_string(sizes.size()) + " populations" +
+        (total == neurons ? std::string()
+                          : " (" + std::to_string(total) + " compartments)") +
+        chip);
   return Status::ok();
 }
 

@@ -181,7 +181,8 @@ Partitioning assembleCores(const Network &net, const chip::Profile &profile,
     for (uint32_t s : part.coreSlices[c]) {
       slices[s].core = c;
       slices[s].firstCompartment = next;
-      next += slices[s].count;
+      next += slices[s].count *
+              net.populations[slices[s].population].compartmentsPerNeuron();
     }
   }
   part.slices = std::move(slices);

@@ -11,6 +11,7 @@
 //===----------------------------------------------------------------------===//
 #include "cajal/Mapping/Programs.h"
 #include "Internal.h"
+#include "cajal/Chip/DendriticTree.h"
 
 #include <algorithm>
 #include <cmath>
@@ -44,6 +45,8 @@ const char *programModelName(PopulationProgram program) {
     return "izhikevich";
   case PopulationProgram::Equations:
     return "equations";
+  case PopulationProgram::LifTree:
+    return "lif (a dendritic tree)";
   }
   return "lif";
 }
@@ -61,8 +64,45 @@ std::optional<chip::Program> populationProgram(const Population &pop,
     if (pop.equationProgram)
       return *pop.equationProgram;
     return std::nullopt;
+  case PopulationProgram::LifTree:
+    return chip::lifTreeProgram(profile.neuron, pop.tree.back().shape);
   }
   return std::nullopt;
+}
+
+std::vector<chip::Program> treePrograms(const Population &pop,
+                                        const chip::Profile &profile) {
+  std::vector<chip::Program> programs;
+  for (const TreeNode &node : pop.tree)
+    programs.push_back(chip::lifTreeProgram(profile.neuron, node.shape));
+  return programs;
+}
+
+std::vector<int64_t> treeCompartmentWords(const Population &pop, uint32_t k,
+                                          uint32_t i,
+                                          const chip::NeuronFormat &format) {
+  const TreeNode &node = pop.tree[k];
+  const chip::CompartmentParams &record =
+      node.parent < 0 ? pop.paramsOf(i) : node.paramsOf(i);
+  return chip::lifTreeParamWords(record, node.joinWeight, node.gain, format);
+}
+
+/// The profile accepts every program of `pop`'s tree and the tree itself
+/// (its stack depth): chip::validateTree's error, with the population in
+/// front.
+static Status checkTreePrograms(const Population &pop,
+                                const chip::Profile &profile) {
+  std::vector<chip::Program> programs = treePrograms(pop, profile);
+  chip::DendriticTree tree;
+  for (uint32_t k = 0; k < pop.tree.size(); ++k)
+    tree.push_back({pop.tree[k].name, k, pop.tree[k].parent});
+  if (Status s = chip::validateTree(tree, programs, profile); !s)
+    return makeError("population \"" + pop.name +
+                         "\": its dendritic tree is "
+                         "refused by profile \"" +
+                         profile.name + "\": " + s.error(),
+                     aboutPopulation(pop.name, "model"));
+  return Status::ok();
 }
 
 Status checkPopulationProgram(const Population &pop,
@@ -83,6 +123,8 @@ Status checkPopulationProgram(const Population &pop,
                          profile.name +
                          "\" runs only the LIF family (isa.programmable)",
                      subject);
+  if (pop.program == PopulationProgram::LifTree)
+    return checkTreePrograms(pop, profile);
   if (Status s = chip::validateProgram(*program, profile); !s)
     return makeError("population \"" + pop.name + "\": model " + model +
                          ": program " + program->name +
@@ -152,6 +194,8 @@ std::vector<int64_t> compartmentWords(const Population &pop, uint32_t i,
   case PopulationProgram::Izhikevich:
   case PopulationProgram::Equations:
     return pop.programWordsOf(i);
+  case PopulationProgram::LifTree:
+    return treeCompartmentWords(pop, uint32_t(pop.tree.size() - 1), i, format);
   }
   return {};
 }

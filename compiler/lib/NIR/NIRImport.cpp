@@ -259,7 +259,8 @@ FailureOr<OwningOpRef<ModuleOp>> Builder::build(const std::string &name) {
     auto op = b.create<snn::PopulationOp>(
         loc(pop.name), snn::SpikesType::get(&ctx, pop.shape), pop.name, model,
         *p, FloatAttr(), DenseI64ArrayAttr(), DenseI64ArrayAttr(),
-        DictionaryAttr(), IntegerAttr());
+        DictionaryAttr(), IntegerAttr(), FlatSymbolRefAttr(),
+        snn::DendriteOutputAttr(), FloatAttr(), snn::JoinAttr(), FloatAttr());
     if (!pop.aliases.empty())
       op->setAttr("record_as", b.getStrArrayAttr(SmallVector<StringRef>(
                                    pop.aliases.begin(), pop.aliases.end())));

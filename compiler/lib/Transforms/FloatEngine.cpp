@@ -151,6 +151,11 @@ private:
 };
 
 LogicalResult Engine::addPopulation(snn::PopulationOp pop) {
+  if (pop.isDendrite())
+    return pop.emitOpError()
+           << "is a dendrite of @" << pop.getParentAttr().getValue()
+           << "; the float engine runs point neurons only (run the compiled "
+              "image on --engine golden, reference or systemc)";
   if (auto iz = dyn_cast<snn::IzhikevichParamsAttr>(pop.getParams()))
     return addIzhikevich(pop, iz);
   if (auto eq = dyn_cast<snn::EquationParamsAttr>(pop.getParams()))

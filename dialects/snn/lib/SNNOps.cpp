@@ -73,14 +73,134 @@ static LogicalResult verifyRecordNames(NetworkOp net) {
   return success();
 }
 
+/// Dendritic trees (PopulationOp's description): parents are populations
+/// of this network of the same size, reached without a cycle; join
+/// attributes only on a compartment with children, dendrite attributes only
+/// on a dendrite; LIF-family models; no projection or probe starts at a
+/// dendrite.
+static LogicalResult verifyTrees(NetworkOp net) {
+  llvm::StringMap<PopulationOp> byName;
+  for (auto pop : net.getBodyBlock()->getOps<PopulationOp>())
+    byName[pop.getSymName()] = pop;
+  llvm::DenseMap<Operation *, unsigned> children;
+  bool anyTree = false;
+  for (auto pop : net.getBodyBlock()->getOps<PopulationOp>()) {
+    if (!pop.isDendrite()) {
+      for (StringRef attr : {"output", "coupling", "reset_on_bap"})
+        if (pop->hasAttr(attr))
+          return pop.emitOpError()
+                 << "has '" << attr
+                 << "' but no 'parent': only a dendrite passes a value to a "
+                    "parent";
+      continue;
+    }
+    anyTree = true;
+    PopulationOp parent = byName.lookup(pop.getParentAttr().getValue());
+    if (!parent)
+      return pop.emitOpError()
+             << "'parent' @" << pop.getParentAttr().getValue()
+             << " is not a population of network @" << net.getSymName();
+    if (parent.getSize() != pop.getSize())
+      return pop.emitOpError()
+             << "has " << pop.getSize() << " neurons but its parent @"
+             << parent.getSymName() << " has " << parent.getSize()
+             << ": a dendrite is one compartment of each of its tree's "
+                "neurons";
+    ++children[parent];
+    // A chain of parents longer than the populations is a cycle.
+    std::string chain = "@" + pop.getSymName().str();
+    PopulationOp at = pop;
+    for (size_t hops = 0; at && at.isDendrite(); ++hops) {
+      at = byName.lookup(at.getParentAttr().getValue());
+      if (!at)
+        break;
+      chain += " -> @" + at.getSymName().str();
+      if (hops > byName.size() || at == pop)
+        return pop.emitOpError()
+               << "is in a cycle of parents: " << chain
+               << "; a dendritic tree ends at a root without a parent";
+    }
+    if (FloatAttr c = pop.getCouplingAttr();
+        c && !std::isfinite(c.getValueAsDouble()))
+      return pop.emitOpError()
+             << "'coupling' must be finite, got " << c.getValueAsDouble();
+  }
+  if (!anyTree && llvm::none_of(net.getBodyBlock()->getOps<PopulationOp>(),
+                                [](PopulationOp p) {
+                                  return p.getJoinAttr() ||
+                                         p.getJoinWeightAttr();
+                                }))
+    return success();
+  for (auto pop : net.getBodyBlock()->getOps<PopulationOp>()) {
+    const bool inTree = pop.isDendrite() || children.count(pop);
+    if (!children.count(pop)) {
+      for (StringRef attr : {"join", "join_weight"})
+        if (pop->hasAttr(attr))
+          return pop.emitOpError()
+                 << "has '" << attr
+                 << "' but no dendrite names it as 'parent': there is "
+                    "nothing to join";
+    }
+    if (FloatAttr w = pop.getJoinWeightAttr()) {
+      const Join join = pop.getJoin().value_or(Join::Add);
+      if (join != Join::And && join != Join::Or)
+        return pop.emitOpError()
+               << "has 'join_weight' but joins with '" << stringifyJoin(join)
+               << "': only 'and' and 'or' weigh their 0 or 1";
+      if (!std::isfinite(w.getValueAsDouble()))
+        return pop.emitOpError()
+               << "'join_weight' must be finite, got " << w.getValueAsDouble();
+    }
+    if (!inTree)
+      continue;
+    switch (pop.getModel()) {
+    case NeuronModel::IF:
+    case NeuronModel::LIF:
+    case NeuronModel::CubaLIF:
+    case NeuronModel::LI:
+      break;
+    default:
+      return pop.emitOpError()
+             << "is a compartment of a dendritic tree with model '"
+             << stringifyNeuronModel(pop.getModel())
+             << "'; a tree's compartments run the LIF family (if, lif, "
+                "cuba_lif, li)";
+    }
+    if (pop.isDendrite() && (pop.getInitial() || pop->hasAttr("record_as")))
+      return pop.emitOpError()
+             << "is a dendrite with '"
+             << (pop.getInitial() ? "initial" : "record_as")
+             << "'; a dendrite starts at rest and has no spikes to record";
+  }
+  auto isDendrite = [](Value v) {
+    auto pop = v.getDefiningOp<PopulationOp>();
+    return pop && pop.isDendrite();
+  };
+  for (Operation &op : *net.getBodyBlock()) {
+    if (auto proj = dyn_cast<ProjectionOp>(op);
+        proj && isDendrite(proj.getPre()))
+      return proj.emitOpError()
+             << "starts at dendrite @"
+             << proj.getPre().getDefiningOp<PopulationOp>().getSymName()
+             << ", which never spikes; a projection starts at its tree's root";
+    if (auto probe = dyn_cast<ProbeOp>(op);
+        probe && isDendrite(probe.getTarget()))
+      return probe.emitOpError()
+             << "records dendrite @"
+             << probe.getTarget().getDefiningOp<PopulationOp>().getSymName()
+             << ", which has no spikes; probe its tree's root";
+  }
+  return success();
+}
+
 LogicalResult NetworkOp::verify() {
   if (FloatAttr dt = getDtAttr(); dt && !(dt.getValueAsDouble() > 0 &&
                                           std::isfinite(dt.getValueAsDouble())))
     return emitOpError() << "'dt' must be finite and > 0, got "
                          << dt.getValueAsDouble();
-  if (failed(verifySymbolName(*this)))
+  if (failed(verifySymbolName(*this)) || failed(verifyRecordNames(*this)))
     return failure();
-  return verifyRecordNames(*this);
+  return verifyTrees(*this);
 }
 
 //===----------------------------------------------------------------------===//

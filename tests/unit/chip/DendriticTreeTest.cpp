@@ -14,6 +14,7 @@
 
 #include "cajal/Chip/DendriticTree.h"
 #include "cajal/Chip/Profile.h"
+#include "cajal/Chip/StandardPrograms.h"
 #include "cajal/ImageGen/RandomProgram.h"
 #include "cajal/TestSupport/Profiles.h"
 #include "cajal/TestSupport/Programs.h"
@@ -552,6 +553,123 @@ TEST(DendriticRandomTreeTest, TheStackIsWhatTheValidatorProved) {
   std::printf("random trees: %u trees, %u programs refused, %u refractory "
               "holds, %u root spikes, deepest stack %u\n",
               kTrees, refused, halted, spikes, maxDepth);
+}
+
+//===----------------------------------------------------------------------===//
+// The compiler's tree programs (lifTreeProgram)
+//===----------------------------------------------------------------------===//
+
+TEST(LifTreeProgramTest, EveryShapeIsValidOnLoihi2) {
+  const Profile &loihi2 = cajal::test::loihi2();
+  ASSERT_GE(loihi2.isa.stackDepth, 1u) << "loihi2 has a tree stack";
+  unsigned shapes = 0;
+  for (unsigned children : {0u, 1u, 2u, 3u})
+    for (TreeJoin join : {TreeJoin::Add, TreeJoin::Min, TreeJoin::Max,
+                          TreeJoin::And, TreeJoin::Or}) {
+      for (TreeOutput output : {TreeOutput::Current, TreeOutput::Voltage,
+                                TreeOutput::Active, TreeOutput::AboveThreshold})
+        for (bool bap : {false, true}) {
+          const LifTreeCompartment c{children,       join,   false,
+                                     LifReset::Zero, output, bap};
+          const Program p = lifTreeProgram(loihi2.neuron, c);
+          const Status s = validateProgram(p, loihi2);
+          EXPECT_TRUE(bool(s)) << p.name << ": " << s.error();
+          EXPECT_EQ(stackEffect(p).pops, children) << p.name;
+          EXPECT_EQ(stackEffect(p).pushes, 1u) << p.name;
+          EXPECT_EQ(p.params.size(), kLifTreeParamWords);
+          ++shapes;
+        }
+      for (LifReset reset :
+           {LifReset::Zero, LifReset::Subtract, LifReset::NoSpike}) {
+        const Program p = lifTreeProgram(
+            loihi2.neuron, LifTreeCompartment{children, join, true, reset});
+        EXPECT_TRUE(bool(validateProgram(p, loihi2))) << p.name;
+        EXPECT_EQ(stackEffect(p).pushes, 0u) << p.name;
+        ++shapes;
+      }
+    }
+  EXPECT_EQ(shapes, 4u * 5 * (4 * 2 + 3));
+  // loihi1 is fixed-function: it refuses them.
+  EXPECT_FALSE(bool(validateProgram(
+      lifTreeProgram(cajal::test::loihi1().neuron,
+                     LifTreeCompartment{2, TreeJoin::Add, true}),
+      cajal::test::loihi1())));
+}
+
+/// A record whose u is this step's input (decayU clears it) and whose v
+/// keeps its value (no decay), with a wide range.
+CompartmentParams holdingRecord() {
+  CompartmentParams r;
+  r.decayU = 4095;
+  r.decayV = 0;
+  r.thresholdMantissa = 100;
+  r.vminExponent = 23;
+  r.vmaxExponent = 7;
+  r.refractory = 0;
+  return r;
+}
+
+TEST(LifTreeProgramTest, ADendritePushesWhatItsOutputSays) {
+  const Profile &profile = cajal::test::loihi2();
+  const CompartmentParams record = holdingRecord();
+  const int64_t gain = int64_t(1) << (kTreeGainShift - 1); // 1/2
+  const std::vector<int64_t> words =
+      lifTreeParamWords(record, 0, gain, profile.neuron);
+  const int64_t threshold = words[5];
+  // One update from v = v0 with input q = 64 (u = 64, v = v0 + 64); what
+  // the dendrite pushed, and its v after.
+  const auto pushed = [&](TreeOutput output, int32_t v0, bool bap,
+                          int32_t *vAfter = nullptr) {
+    const Program p = lifTreeProgram(
+        profile.neuron, LifTreeCompartment{0, TreeJoin::Add, false,
+                                           LifReset::Zero, output, true});
+    int32_t state[2] = {0, v0};
+    std::vector<int64_t> stack;
+    const UpdateOutcome o =
+        interpret(p, state, words.data(), 64, TreeContext{&stack, bap});
+    EXPECT_FALSE(o.spiked) << "a dendrite never spikes";
+    EXPECT_EQ(stack.size(), 1u);
+    if (vAfter)
+      *vAfter = state[1];
+    return stack.empty() ? INT64_MIN : stack.back();
+  };
+  const int32_t above = int32_t(threshold) + 100, below = 0;
+  EXPECT_EQ(pushed(TreeOutput::Current, below, false), 32);
+  EXPECT_EQ(pushed(TreeOutput::Voltage, below, false), 32);
+  EXPECT_EQ(pushed(TreeOutput::Voltage, above, false), (above + 64 + 1) / 2);
+  EXPECT_EQ(pushed(TreeOutput::Active, above, false), gain);
+  EXPECT_EQ(pushed(TreeOutput::Active, below, false), 0);
+  EXPECT_EQ(pushed(TreeOutput::AboveThreshold, above, false),
+            (above + 64 + 1) / 2);
+  EXPECT_EQ(pushed(TreeOutput::AboveThreshold, below, false), 0);
+  // A back-propagated spike clears v before the output reads it.
+  int32_t v = -1;
+  EXPECT_EQ(pushed(TreeOutput::Voltage, above, true, &v), 0);
+  EXPECT_EQ(v, 0);
+}
+
+TEST(LifTreeProgramTest, TheSomaJoinsItsChildrenIntoItsInput) {
+  const Profile &profile = cajal::test::loihi2();
+  const int64_t joinWeight = 7, q = 1000;
+  const std::vector<int64_t> words =
+      lifTreeParamWords(holdingRecord(), joinWeight, 0, profile.neuron);
+  // u after one update of a soma with two children that pushed x then y.
+  const auto input = [&](TreeJoin join, int64_t x, int64_t y) {
+    const Program p = lifTreeProgram(
+        profile.neuron, LifTreeCompartment{2, join, true, LifReset::Zero});
+    int32_t state[3] = {0, 0, 0};
+    std::vector<int64_t> stack = {x, y};
+    interpret(p, state, words.data(), q, TreeContext{&stack, false});
+    EXPECT_TRUE(stack.empty());
+    return state[0] - q;
+  };
+  EXPECT_EQ(input(TreeJoin::Add, 3, -5), -2);
+  EXPECT_EQ(input(TreeJoin::Min, 3, -5), -5);
+  EXPECT_EQ(input(TreeJoin::Max, 3, -5), 3);
+  EXPECT_EQ(input(TreeJoin::And, 3, -5), joinWeight);
+  EXPECT_EQ(input(TreeJoin::And, 3, 0), 0);
+  EXPECT_EQ(input(TreeJoin::Or, 0, -5), joinWeight);
+  EXPECT_EQ(input(TreeJoin::Or, 0, 0), 0);
 }
 
 } // namespace

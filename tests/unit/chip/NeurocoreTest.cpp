@@ -1306,7 +1306,14 @@ TEST(NeurocoreDocTest, ListingsAreTheDisassembly) {
       {"lif-subtract", lifProgram(profile.neuron, LifReset::Subtract)},
       {"li", lifProgram(profile.neuron, LifReset::NoSpike)},
       {"adaptive-lif", adaptiveLifProgram(profile.neuron)},
-      {"izhikevich", izhikevichProgram({})}};
+      {"izhikevich", izhikevichProgram({})},
+      {"lif-soma-or2",
+       lifTreeProgram(profile.neuron, LifTreeCompartment{2, TreeJoin::Or, true,
+                                                         LifReset::Zero})},
+      {"dendrite-active",
+       lifTreeProgram(profile.neuron,
+                      LifTreeCompartment{0, TreeJoin::Add, false,
+                                         LifReset::Zero, TreeOutput::Active})}};
   const std::string path = std::string(CAJAL_DOCS_DIR) + "/neurocore-isa.md";
   const std::map<std::string, std::string> listings = docListings(path);
   for (const auto &[name, program] : programs) {

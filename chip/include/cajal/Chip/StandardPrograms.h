@@ -64,6 +64,39 @@ bool isLifFamilyProgram(const Program &program, const NeuronFormat &f);
 /// (the LIF program in each reset mode the profile allows).
 bool isFixedFunction(const Program &program, const Profile &profile);
 
+/// How a tree compartment joins the values its children pushed
+/// (docs/neurocore-isa.md, "Dendritic trees"): Add, Min and Max pass the
+/// joined value to the input; And and Or give 0 or 1, which scales p7.
+enum class TreeJoin : uint8_t { Add, Min, Max, And, Or };
+/// What a dendrite pushes to its parent, scaled by p8.gain: its current u
+/// or voltage v times gain / 2^kTreeGainShift; gain itself while v is above
+/// its threshold (Active); v times gain only while v is above it
+/// (AboveThreshold: the pass-through of a voltage instead of a spike).
+enum class TreeOutput : uint8_t { Current, Voltage, Active, AboveThreshold };
+const char *treeJoinName(TreeJoin join);
+const char *treeOutputName(TreeOutput output);
+
+/// One compartment of a LIF dendritic tree: the LIF update whose input is
+/// q plus the join of its children. The root resets and spikes like the
+/// LIF program; a dendrite never spikes and pushes its output instead, and
+/// with resetOnBap its v is cleared by a back-propagated spike.
+struct LifTreeCompartment {
+  unsigned children = 0;
+  TreeJoin join = TreeJoin::Add;
+  bool root = false;
+  LifReset reset = LifReset::Zero;         ///< the root's
+  TreeOutput output = TreeOutput::Voltage; ///< a dendrite's
+  bool resetOnBap = false;                 ///< a dendrite's
+};
+/// State: s0 u, s1 v (and the root's s2 refractory counter); parameters
+/// lifParamWords, then p7 joinWeight, p8 gain.
+constexpr unsigned kLifTreeParamWords = 9;
+constexpr unsigned kTreeGainShift = 16;
+Program lifTreeProgram(const NeuronFormat &f, const LifTreeCompartment &c);
+std::vector<int64_t> lifTreeParamWords(const CompartmentParams &params,
+                                       int64_t joinWeight, int64_t gain,
+                                       const NeuronFormat &f);
+
 /// Adaptive LIF: the LIF program plus an adaptation word a that decays by
 /// p7 (like u and v), jumps by p8 on a spike, and raises the threshold to
 /// p5 + (p9 * a >> kAdaptiveLifBetaShift). State: s0 u, s1 v, s2 a,

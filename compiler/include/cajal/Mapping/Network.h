@@ -37,6 +37,23 @@ enum class PopulationProgram : uint8_t {
   AdaptiveLif, ///< chip::adaptiveLifProgram
   Izhikevich,  ///< chip::izhikevichProgram
   Equations,   ///< Population::equationProgram, compiled from its equations
+  LifTree,     ///< chip::lifTreeProgram per compartment of Population::tree
+};
+
+/// One compartment of a population's dendritic tree (docs/neurocore-isa.md,
+/// "Dendritic trees"): the root is the population itself, with its params;
+/// the others are its dendrites.
+struct TreeNode {
+  std::string name;
+  int32_t parent = -1; ///< index into Population::tree; -1: the root
+  chip::LifTreeCompartment shape;
+  /// A dendrite's records, size 1 (shared) or the population's size; the
+  /// root's are Population::params.
+  std::vector<chip::CompartmentParams> params;
+  int64_t joinWeight = 0, gain = 0; ///< the program's p7 and p8
+  const chip::CompartmentParams &paramsOf(uint32_t i) const {
+    return params.size() == 1 ? params[0] : params[i];
+  }
 };
 
 /// What the compiler decided for one state of an equation model.
@@ -135,6 +152,11 @@ struct Population {
   }
   /// State words that start elsewhere than the program's initial values.
   std::vector<InitialValue> initial;
+  /// LifTree: the compartments in post-order, the root last.
+  std::vector<TreeNode> tree;
+  uint32_t compartmentsPerNeuron() const {
+    return tree.empty() ? 1u : uint32_t(tree.size());
+  }
 };
 
 struct Source {
@@ -204,6 +226,9 @@ struct Projection {
   std::string name;
   NodeRef pre;
   uint32_t post = 0; ///< population index
+  /// The compartment of each post neuron the synapses reach: an index into
+  /// the post population's tree; -1: its root (a point neuron's only one).
+  int32_t postCompartment = -1;
   Connectivity conn;
   int8_t weightExponent = 0;
   uint32_t delay = 1; ///< steps, when the rule has no per-synapse delay

@@ -102,9 +102,15 @@ struct SliceAssignment {
 /// over the populations: a population with more neurons than the chip has
 /// compartments (profile: cores x compartments per core), or populations
 /// that together have more, cannot fit. The error names the population (its
-/// subject) or the network, and both numbers.
+/// subject) or the network, and both numbers. A neuron with a dendritic
+/// tree takes one compartment per tree compartment.
+struct PopulationSize {
+  std::string name;
+  uint64_t neurons = 0;
+  uint32_t compartmentsPerNeuron = 1;
+};
 Status checkCapacity(const std::string &network,
-                     const std::vector<std::pair<std::string, uint64_t>> &sizes,
+                     const std::vector<PopulationSize> &sizes,
                      const chip::Profile &profile);
 
 /// Partition `net` for `profile`. A network that cannot fit gives an error

@@ -72,6 +72,14 @@ izhikevichWords(const chip::IzhikevichParams &params);
 std::vector<int64_t> compartmentWords(const Population &pop, uint32_t i,
                                       const chip::NeuronFormat &format);
 
+/// A LifTree population's programs, one per compartment of its tree in
+/// tree order, and compartment k of neuron i's parameter words.
+std::vector<chip::Program> treePrograms(const Population &pop,
+                                        const chip::Profile &profile);
+std::vector<int64_t> treeCompartmentWords(const Population &pop, uint32_t k,
+                                          uint32_t i,
+                                          const chip::NeuronFormat &format);
+
 /// The record a compartment carries when its program does not read it
 /// (Izhikevich): valid on `profile`, and one that never spikes, so that an
 /// engine that ran the record instead of the program would stay silent.

@@ -93,6 +93,58 @@ def SNN_NeuronModelAttr : EnumAttr<SNN_Dialect, SNN_NeuronModel, "model"> {
   let assemblyFormat = "`<` $value `>`";
 }
 
+def SNN_Join : I32EnumAttr<"Join", "how a tree compartment joins its children", [
+    I32EnumAttrCase<"Add", 0, "add">,
+    I32EnumAttrCase<"Min", 1, "min">,
+    I32EnumAttrCase<"Max", 2, "max">,
+    I32EnumAttrCase<"And", 3, "and">,
+    I32EnumAttrCase<"Or", 4, "or">]> {
+  let cppNamespace = "::cajal::snn";
+  let genSpecializedAttr = 0;
+}
+
+def SNN_DendriteOutput : I32EnumAttr<"DendriteOutput",
+                                     "what a dendrite passes to its parent", [
+    I32EnumAttrCase<"Current", 0, "current">,
+    I32EnumAttrCase<"Voltage", 1, "voltage">,
+    I32EnumAttrCase<"Active", 2, "active">,
+    I32EnumAttrCase<"AboveThreshold", 3, "above_threshold">]> {
+  let cppNamespace = "::cajal::snn";
+  let genSpecializedAttr = 0;
+}
+
+def SNN_JoinAttr : EnumAttr<SNN_Dialect, SNN_Join, "join"> {
+  let summary = "How a compartment of a dendritic tree joins its children";
+  let description = [{
+    The values a compartment's children pass it are joined into one input
+    current, added to its synaptic input every step: `add` (their sum),
+    `min`, `max`, or `and` / `or` (1 when all / any of them is non-zero,
+    else 0; times the compartment's `join_weight`).
+
+    ```mlir
+    #snn.join<or>
+    ```
+  }];
+  let assemblyFormat = "`<` $value `>`";
+}
+
+def SNN_DendriteOutputAttr
+    : EnumAttr<SNN_Dialect, SNN_DendriteOutput, "dendrite_output"> {
+  let summary = "What a dendrite passes to its parent every step";
+  let description = [{
+    `current` (its u) or `voltage` (its v), times `coupling`; `active`:
+    `coupling` while its v is above its `v_th`, else 0; `above_threshold`:
+    v times `coupling` while v is above `v_th`, else 0 (the voltage passed on
+    instead of a spike). The parent adds it to its input current, in the
+    parent's units of v per step.
+
+    ```mlir
+    #snn.dendrite_output<active>
+    ```
+  }];
+  let assemblyFormat = "`<` $value `>`";
+}
+
 def SNN_ResetAttr : EnumAttr<SNN_Dialect, SNN_Reset, "reset"> {
   let summary = "Membrane reset mode";
   let description = [{

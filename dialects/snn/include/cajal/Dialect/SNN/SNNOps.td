@@ -107,6 +107,32 @@ def SNN_PopulationOp : SNN_NodeOp<"population"> {
         params = #snn.izhikevich<bias = array<f64: 5.0, 10.0>>}
         : !snn.spikes<2>
     ```
+
+    **Dendritic trees.** A population with `parent = @p` is not a population
+    of its own: it is a compartment of the neurons of `@p` (a dendrite), one
+    per neuron, with its own model and parameters (the LIF family: `if`,
+    `lif`, `cuba_lif`, `li`), and projections onto it reach that compartment.
+    Every step it passes `output` (`#snn.dendrite_output`, default
+    `voltage`) times `coupling` (default 1) to its parent, which joins the
+    values of all its children with its `join` (`#snn.join`, default `add`;
+    `and` and `or` give `join_weight` or 0) and adds the result to its
+    input. The root, the population without a parent, spikes; a dendrite
+    never does, so no projection or probe starts at one. `reset_on_bap`
+    clears a dendrite's v one step after the root spikes (the
+    back-propagating action potential). The compartments of one tree have
+    one size; the verifier refuses a cycle of parents, a `join` or
+    `join_weight` without a child, `output`, `coupling` or `reset_on_bap`
+    without a parent. docs/neurocore-isa.md ("Dendritic trees") gives the
+    programs the tree runs.
+
+    ```mlir
+    %pyr = snn.population @pyr {model = #snn.model<lif>,
+        params = #snn.continuous<tau_mem = 1.0e-2, v_th = 0.5>,
+        join = #snn.join<or>, join_weight = 1.0} : !snn.spikes<4>
+    %apical = snn.population @apical {model = #snn.model<lif>,
+        params = #snn.continuous<tau_mem = 5.0e-3, v_th = 1.0>, parent = @pyr,
+        output = #snn.dendrite_output<active>} : !snn.spikes<4>
+    ```
   }];
   let arguments = (ins SymbolNameAttr:$sym_name, SNN_NeuronModelAttr:$model,
                    SNN_ParamsAttr:$params,
@@ -114,9 +140,17 @@ def SNN_PopulationOp : SNN_NodeOp<"population"> {
                    OptionalAttr<DenseI64ArrayAttr>:$slices,
                    OptionalAttr<DenseI64ArrayAttr>:$cores,
                    OptionalAttr<DictionaryAttr>:$initial,
-                   OptionalAttr<Cajal_I64Attr>:$initial_seed);
+                   OptionalAttr<Cajal_I64Attr>:$initial_seed,
+                   OptionalAttr<FlatSymbolRefAttr>:$parent,
+                   OptionalAttr<SNN_DendriteOutputAttr>:$output,
+                   OptionalAttr<F64Attr>:$coupling,
+                   OptionalAttr<SNN_JoinAttr>:$join,
+                   OptionalAttr<F64Attr>:$join_weight,
+                   UnitAttr:$reset_on_bap);
   let extraClassDeclaration = [{
     int64_t getSize() { return getSpikes().getType().getSize(); }
+    /// A compartment of another population's dendritic tree.
+    bool isDendrite() { return bool(getParentAttr()); }
   }];
 }
 
