@@ -55,6 +55,8 @@ constexpr unsigned kConsts = CAJAL_RTL_PROGRAM_CONSTS;
 /// program's entries together); at least 1 each.
 constexpr unsigned kTables = CAJAL_RTL_PROGRAM_TABLES;
 constexpr unsigned kTableEntries = CAJAL_RTL_PROGRAM_TABLE_ENTRIES;
+/// The tree stack: loihi2's isa.stackDepth, at least 8.
+constexpr unsigned kStackDepth = CAJAL_RTL_PROGRAM_STACK_DEPTH;
 
 Status checkBuild(const chip::Profile &profile) {
   const chip::IsaLimits &isa = profile.isa;
@@ -79,6 +81,8 @@ Status checkBuild(const chip::Profile &profile) {
     return mismatch("isa.maxTables", isa.maxTables, kTables);
   if (isa.maxTableEntries > kTableEntries)
     return mismatch("isa.maxTableEntries", isa.maxTableEntries, kTableEntries);
+  if (isa.stackDepth > kStackDepth)
+    return mismatch("isa.stackDepth", isa.stackDepth, kStackDepth);
   if (isa.aluCycles != CAJAL_RTL_PROGRAM_ALU_CYCLES)
     return mismatch("isa.aluCycles", isa.aluCycles,
                     CAJAL_RTL_PROGRAM_ALU_CYCLES);
@@ -185,15 +189,18 @@ Status ProgramUnit::load(const chip::Program &program) {
 
 ProgramUnit::~ProgramUnit() = default;
 
+unsigned ProgramUnit::stackDepth() { return kStackDepth; }
+
 ProgramUpdate ProgramUnit::update(const std::vector<int32_t> &state,
-                                  const std::vector<int64_t> &params,
-                                  int64_t q) {
+                                  const std::vector<int64_t> &params, int64_t q,
+                                  bool bap) {
   Vneuron_program &top = model->top;
   for (unsigned i = 0; i < kStateWords; ++i)
     top.state_in[i] = uint32_t(i < state.size() ? state[i] : 0);
   for (unsigned i = 0; i < kParamWords; ++i)
     top.params[i] = uint64_t(i < params.size() ? params[i] : 0);
   top.q = uint64_t(q);
+  top.bap = bap;
   top.start = 1;
   model->tick();
   top.start = 0;
@@ -208,6 +215,8 @@ ProgramUpdate ProgramUnit::update(const std::vector<int32_t> &state,
   out.spiked = top.spiked;
   out.idle = top.idle;
   out.cycles = top.cycles;
+  for (unsigned i = 0; i < top.stack_size && i < kStackDepth; ++i)
+    out.stack.push_back(int64_t(top.stack_out[i]));
   if (!top.done)
     out.cycles = UINT64_MAX;
   return out;

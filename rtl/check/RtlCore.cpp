@@ -1,17 +1,19 @@
 //===- RtlCore.cpp - The Verilated RTL neurocore, driven from C++ ---------===//
 //
 // The neurocore is Verilated once per profile (RtlCoreSmall.cpp,
-// RtlCoreLoihi1.cpp, RtlCoreLoihi2.cpp, each from RtlVariant.inc). RtlCore
-// picks the build whose package matches the profile, builds the core's
-// program table (the distinct programs its compartments run, each loaded
-// once) and checks that every program fits the build's tables before the
-// model is loaded.
+// RtlCoreLoihi1.cpp, RtlCoreLoihi2.cpp, RtlCoreTrees.cpp, each from
+// RtlVariant.inc). RtlCore picks the build whose package matches the
+// profile, builds the core's program table (the distinct programs its
+// compartments run, each loaded once, and each compartment's tree root) and
+// checks that every program fits the build's tables and every tree its tree
+// stack before the model is loaded.
 //
 //===----------------------------------------------------------------------===//
 #include "cajal/Rtl/RtlCore.h"
 
 #include "RtlVariant.h"
 
+#include "cajal/Chip/DendriticTree.h"
 #include "cajal/Chip/StandardPrograms.h"
 
 namespace cajal::rtl {
@@ -20,7 +22,7 @@ namespace {
 
 std::vector<const detail::RtlVariant *> variants() {
   return {&detail::smallVariant(), &detail::loihi1Variant(),
-          &detail::loihi2Variant()};
+          &detail::loihi2Variant(), &detail::treesVariant()};
 }
 
 const detail::RtlVariant *variantFor(const chip::Profile &profile) {
@@ -79,6 +81,32 @@ Status programFits(const chip::Program &program, const RtlBuild &b) {
   return Status::ok();
 }
 
+/// A tree's stack of `depth` values on the build's stack; the error, after
+/// what stacks up, has both numbers.
+Status stackFits(unsigned depth, const RtlBuild &b) {
+  if (depth > b.stackDepth)
+    return makeError("stack up to " + std::to_string(depth) +
+                     " values; the RTL neurocore (profile '" + b.profile +
+                     "') holds " + std::to_string(b.stackDepth) +
+                     " (isa.stackDepth)");
+  return Status::ok();
+}
+
+/// The deepest the tree stack gets in one step of the core: its trees'
+/// compartments in index order (each tree consecutive, its root last).
+unsigned coreStackDepth(const CoreProgramTable &t) {
+  unsigned depth = 0, deepest = 0;
+  for (size_t c = 0; c < t.programOf.size(); ++c) {
+    if (t.treeRoot[c] == chip::ResolvedPrograms::kNotInTree)
+      continue;
+    const chip::StackEffect e = chip::stackEffect(t.programs[t.programOf[c]]);
+    depth = depth >= e.pops ? depth - e.pops : 0;
+    depth += e.pushes;
+    deepest = std::max(deepest, depth);
+  }
+  return deepest;
+}
+
 Status tableFits(size_t programs, const RtlBuild &b) {
   if (programs > b.programs)
     return makeError("runs " + std::to_string(programs) +
@@ -115,6 +143,9 @@ CoreProgramTable coreProgramTable(const chip::Core &core,
                    : chip::lifProgram(profile.neuron, chip::LifReset(p)));
     }
     t.programOf.push_back(local[p]);
+    t.treeRoot.push_back(resolved && !resolved->treeRoot.empty()
+                             ? resolved->treeRoot[imageCore][c]
+                             : chip::ResolvedPrograms::kNotInTree);
     t.params.push_back(
         chip::compartmentParamWords(core, c, lif, profile.neuron));
     t.state.push_back(chip::initialStateWords(core, c, t.programs[local[p]]));
@@ -148,6 +179,20 @@ Status checkRtlPrograms(const chip::Image &image,
       continue;
     if (Status s = programFits(image.programs[pop.program], v->build); !s)
       return makeError("population \"" + pop.name + "\" runs " + s.error());
+    if (pop.tree.empty())
+      continue;
+    for (const chip::TreeCompartment &k : pop.tree)
+      if (k.program < image.programs.size())
+        if (Status s = programFits(image.programs[k.program], v->build); !s)
+          return makeError("population \"" + pop.name +
+                           "\": tree compartment \"" + k.name + "\" runs " +
+                           s.error());
+    if (Status s =
+            stackFits(chip::treeStackDepth(pop.tree, image.programs), v->build);
+        !s)
+      return makeError("population \"" + pop.name + "\" has dendritic trees (" +
+                       std::to_string(pop.tree.size()) +
+                       " compartments per neuron) that " + s.error());
   }
   for (uint32_t k = 0; k < resolved.compartmentProgram.size(); ++k) {
     std::vector<bool> used(resolved.programs.size(), false);
@@ -185,6 +230,8 @@ Result<std::unique_ptr<RtlCore>> RtlCore::create(const chip::Core &core,
   for (const chip::Program &p : table.programs)
     if (Status s = programFits(p, v->build); !s)
       return makeError("RTL neurocore: " + s.error());
+  if (Status s = stackFits(coreStackDepth(table), v->build); !s)
+    return makeError("RTL neurocore: the core's dendritic trees " + s.error());
   auto m = v->create(core, table);
   if (!m)
     return m.takeError();

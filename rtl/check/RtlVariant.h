@@ -43,6 +43,7 @@ struct RtlVariant {
 const RtlVariant &smallVariant();
 const RtlVariant &loihi1Variant();
 const RtlVariant &loihi2Variant();
+const RtlVariant &treesVariant();
 
 } // namespace cajal::rtl::detail
 

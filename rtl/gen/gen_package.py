@@ -142,6 +142,13 @@ def derive_programs(f):
     p["TABLE_IDX_W"] = clog2(p["TABLES"])
     p["TABLE_ADDR_W"] = clog2(p["TABLE_WORDS"])
     p["TABLE_LAST_W"] = clog2(p["TABLE_ENTRIES"])  # holds entries - 1
+    # The dendritic tree's stack (isa.stackDepth 64-bit values; 0: no trees).
+    # MAX_STACK_DEPTH keeps the profile's value, which the harness checks
+    # trees against; the sequencer keeps at least one entry (widths >= 1).
+    p["MAX_STACK_DEPTH"] = f.get("isa.stackDepth", 0)
+    if not 0 <= p["MAX_STACK_DEPTH"] <= 256:
+        raise SystemExit(f"isa.stackDepth = {p['MAX_STACK_DEPTH']} is outside 0 .. 256")
+    p["STACK_DEPTH"] = max(1, p["MAX_STACK_DEPTH"])
     return p
 
 

@@ -36,6 +36,18 @@
 //    (TABLE_WORDS 32-bit entries, room for TABLE_ENTRIES per program slot,
 //    held by the sequencer and written through its entry port), which the
 //    descriptors index by absolute base.
+//  - dendritic trees: a tree's compartments are consecutive, its root
+//    last. Each compartment has a tree root (cfg_cmp_in_tree, cfg_cmp_root,
+//    loaded with its program index); root_spiked holds every root's spike
+//    of its last update. A compartment's bap (the root spiked in the
+//    previous step) is read with its words at the edge ending the previous
+//    update: the root of its tree updates after it, so the flag is still
+//    the previous step's, also for the root itself. At a root's last edge
+//    root_spiked takes its spike; a tree compartment that is not its root
+//    does not put its FIRE on out_valid (the root's spike is the neuron's).
+//    The tree stack is the sequencer's (neuron_program.sv): it persists
+//    from one update to the next, and a valid tree leaves it empty after
+//    its root. A tree instruction is an ALU slot, as in the SystemC model.
 //  - state read port: rd_en/rd_addr give the state words a cycle later.
 //
 //===----------------------------------------------------------------------===//
@@ -49,6 +61,8 @@ module neurocore
     input  logic                           cfg_cmp_we,      // compartment's program
     input  logic        [  CMP_ADDR_W-1:0] cfg_cmp_addr,
     input  logic        [      PROG_W-1:0] cfg_cmp_program,
+    input  logic                           cfg_cmp_in_tree, // part of a tree
+    input  logic        [  CMP_ADDR_W-1:0] cfg_cmp_root,    // its tree's root
     input  logic                           cfg_param_we,    // one parameter word
     input  logic        [  CMP_ADDR_W-1:0] cfg_param_cmp,
     input  logic        [ PARAM_IDX_W-1:0] cfg_param_index,
@@ -145,6 +159,9 @@ module neurocore
 
   // Memories.
   logic        [      PROG_W-1:0] prog_of  [COMPARTMENTS];
+  logic                           in_tree  [COMPARTMENTS];
+  logic        [  CMP_ADDR_W-1:0] root_of  [COMPARTMENTS];
+  logic        [COMPARTMENTS-1:0] root_spiked;  // each root's last spike
   logic signed [            63:0] param_mem[COMPARTMENTS][PARAM_WORDS];
   logic signed [            31:0] state_mem[COMPARTMENTS][STATE_WORDS];
   header_t                        header   [PROGRAMS];
@@ -245,6 +262,9 @@ module neurocore
   logic [CMP_ADDR_W-1:0] cmp, rd_cmp;  // compartment being updated / read next
   logic [SLOT_W-1:0] slot_next, rd_slot;
   logic [PROG_W-1:0] prog_q;
+  // This compartment: in a tree, its bap, and whether it is a tree's
+  // compartment other than the root (its spike is not the neuron's).
+  logic in_tree_q, bap_q, mute_q;
   logic signed [63:0] params_q[PARAM_WORDS];
   logic signed [31:0] state_q[STATE_WORDS], state_next[STATE_WORDS];
   logic signed [ACC_W-1:0] accu_q;
@@ -276,7 +296,8 @@ module neurocore
       .TABLE_ENTRIES(TABLE_ENTRIES),
       .TABLE_WORDS(TABLE_WORDS),
       .TABLE_ADDR_W(TABLE_ADDR_W),
-      .TABLE_LAST_W(TABLE_LAST_W)
+      .TABLE_LAST_W(TABLE_LAST_W),
+      .STACK_DEPTH(STACK_DEPTH)
   ) u_program (
       .clk(clk),
       .rst_n(rst_n),
@@ -303,6 +324,7 @@ module neurocore
       .params(params_q),
       .state_in(state_q),
       .q(64'(accu_q)),
+      .bap(bap_q),
       .last(seq_last),
       .state_next(state_next),
       .spiked_next(spiked_next),
@@ -310,7 +332,9 @@ module neurocore
       .spiked(),
       .idle(),
       .done(),
-      .cycles()
+      .cycles(),
+      .stack_out(),
+      .stack_size()
   );
   /* verilator lint_on PINCONNECTEMPTY */
 
@@ -344,6 +368,7 @@ module neurocore
       step_done <= 1'b0;
       out_valid <= 1'b0;
       out_compartment <= '0;
+      root_spiked <= '0;
     end else begin
       step_done <= 1'b0;
       out_valid <= 1'b0;
@@ -400,8 +425,9 @@ module neurocore
         if (cfg_num_compartments == '0) step_done <= 1'b1;
         else u_busy <= 1'b1;
       end else if (u_busy && seq_last) begin
-        out_valid <= spiked_next;
+        out_valid <= spiked_next && !mute_q;
         out_compartment <= cmp;
+        if (in_tree_q && !mute_q) root_spiked[cmp] <= spiked_next;
         if (last_cmp) begin
           u_busy <= 1'b0;
           step_done <= 1'b1;
@@ -415,7 +441,11 @@ module neurocore
   //===--------------------------------------------------------------------===//
   always_ff @(posedge clk) begin
     if (push) queue[q_tail] <= in_axon;
-    if (cfg_cmp_we) prog_of[cfg_cmp_addr] <= cfg_cmp_program;
+    if (cfg_cmp_we) begin
+      prog_of[cfg_cmp_addr] <= cfg_cmp_program;
+      in_tree[cfg_cmp_addr] <= cfg_cmp_in_tree;
+      root_of[cfg_cmp_addr] <= cfg_cmp_root;
+    end
     if (cfg_param_we) param_mem[cfg_param_cmp][cfg_param_index] <= cfg_param_data;
     if (cfg_prog_we) begin
       header[cfg_prog_addr] <= '{
@@ -459,6 +489,9 @@ module neurocore
     // ends; clear the accumulator at its last edge.
     if (rd_fire) begin
       prog_q <= prog_of[rd_cmp];
+      in_tree_q <= in_tree[rd_cmp];
+      bap_q <= in_tree[rd_cmp] && root_spiked[root_of[rd_cmp]];
+      mute_q <= in_tree[rd_cmp] && root_of[rd_cmp] != rd_cmp;
       params_q <= param_mem[rd_cmp];
       accu_q <= acc_mem[{rd_slot, rd_cmp}];
     end

@@ -36,6 +36,24 @@
 // (no wrap), the product of the 33-bit difference and the fraction (at
 // most 2^46) is exact.
 //
+// Dendritic trees (PUSH, POP, AND, OR, the input bap): the tree stack,
+// STACK_DEPTH 64-bit entries and a stack pointer, lives here, next to the
+// ALU that reads PUSH's operand and writes POP's destination in the same
+// slot. It is not cleared by `start`: it persists across the updates of one
+// neuron's compartments, which a neurocore runs back to back, root last. A
+// valid tree (chip::validateTree) leaves it empty after its root and a
+// point neuron's program neither pushes nor pops, so it is empty before the
+// next neuron's first compartment without a clear, exactly as the SystemC
+// core's one stack. Like every write, a PUSH or POP takes effect when its
+// slot commits: the halted slots after REFR commit nothing (and a validated
+// program has no PUSH or POP after REFR, nor an idle skip). A POP of an
+// empty stack reads 0 (as chip::interpret); a PUSH onto a full one is
+// dropped, which a tree within isa.stackDepth never does. AND and OR are
+// logical (a 0/1 result). bap is an input, valid for the whole update: the
+// neurocore gives each compartment its tree root's spike of the previous
+// step. Tree instructions are ALU slots (ALU_CYCLES). STACK_DEPTH is at
+// least 1 (a profile without trees keeps one unused entry).
+//
 //===----------------------------------------------------------------------===//
 module neuron_program #(
     parameter int MAX_INSTR = 64,
@@ -52,7 +70,9 @@ module neuron_program #(
     parameter int TABLE_ENTRIES = 2048,  // entries of one program's tables
     parameter int TABLE_WORDS = TABLE_ENTRIES,  // the entry memory indexed
     parameter int TABLE_ADDR_W = TABLE_WORDS > 1 ? $clog2(TABLE_WORDS) : 1,
-    parameter int TABLE_LAST_W = TABLE_ENTRIES > 1 ? $clog2(TABLE_ENTRIES) : 1
+    parameter int TABLE_LAST_W = TABLE_ENTRIES > 1 ? $clog2(TABLE_ENTRIES) : 1,
+    parameter int STACK_DEPTH = 1,  // tree stack entries (at least 1)
+    parameter int STACK_W = $clog2(STACK_DEPTH + 1)  // holds 0 .. STACK_DEPTH
 ) (
     input  logic                    clk,
     input  logic                    rst_n,
@@ -82,6 +102,7 @@ module neuron_program #(
     input  logic signed [     63:0] params        [PARAM_WORDS],
     input  logic signed [     31:0] state_in      [STATE_WORDS],
     input  logic signed [     63:0] q,
+    input  logic                    bap,  // the tree root spiked last step
     // The update's final cycle and what it leaves.
     output logic                    last,
     output logic signed [     31:0] state_next    [STATE_WORDS],
@@ -91,7 +112,10 @@ module neuron_program #(
     output logic                    spiked,
     output logic                    idle,
     output logic                    done,
-    output logic        [     31:0] cycles
+    output logic        [     31:0] cycles,
+    // The tree stack, for a harness: its entries and how many are in use.
+    output logic signed [     63:0] stack_out     [STACK_DEPTH],
+    output logic        [STACK_W-1:0] stack_size
 );
   typedef logic signed [63:0] word_t;
   typedef logic signed [127:0] wide_t;
@@ -101,6 +125,7 @@ module neuron_program #(
   localparam logic [5:0] OpMax = 6'd9, OpClip = 6'd10, OpSat = 6'd11, OpWrap = 6'd12;
   localparam logic [5:0] OpCmpGt = 6'd13, OpCmpGe = 6'd14, OpCmpEq = 6'd15, OpSel = 6'd16;
   localparam logic [5:0] OpRefr = 6'd17, OpFire = 6'd18, OpLut = 6'd19;
+  localparam logic [5:0] OpPush = 6'd32, OpPop = 6'd33, OpAnd = 6'd34, OpOr = 6'd35;
   localparam logic [2:0] KindReg = 3'd1, KindState = 3'd2, KindParam = 3'd3;
   localparam logic [2:0] KindConst = 3'd4, KindInput = 3'd5;
   localparam int MulBits = 48;  // isa::kMultiplierBits
@@ -148,6 +173,11 @@ module neuron_program #(
   // The table-entry memory.
   logic signed [31:0] table_words[TABLE_WORDS];
   always_ff @(posedge clk) if (entry_we) table_words[entry_addr] <= entry_data;
+
+  // The tree stack: entries 0 .. sp - 1 hold values, the top at sp - 1.
+  word_t stack[STACK_DEPTH];
+  logic [STACK_W-1:0] sp;
+  localparam int StackIdxW = STACK_DEPTH > 1 ? $clog2(STACK_DEPTH) : 1;
 
   // ---- table reads: indexed, 0 past the table's size ---------------------
   function automatic word_t reg_at(input logic [3:0] i);
@@ -203,7 +233,9 @@ module neuron_program #(
       KindState: value = read_state(operand[3:0]);
       KindParam: value = param_at(operand[3:0]);
       KindConst: value = const_at(operand[3:0]);
-      KindInput: value = operand[3:0] == 4'd0 ? q : word_t'({63'b0, fired_cur});
+      // q, spiked, bap (the interpreter reads bap for every other index)
+      KindInput:
+      value = operand[3:0] == 4'd0 ? q : word_t'({63'b0, operand[3:0] == 4'd1 ? fired_cur : bap});
       default: value = 0;
     endcase
     return value;
@@ -293,7 +325,7 @@ module neuron_program #(
   logic [6:0] od, oa, ob, oc;
   logic [1:0] mode;
   word_t a, b, c, result, limit;
-  logic write_d, halt_now, fire_now, write_counter;
+  logic write_d, halt_now, fire_now, write_counter, push_now, pop_now;
   word_t counter_value;
 
   always_comb begin
@@ -313,6 +345,8 @@ module neuron_program #(
     halt_now = 1'b0;
     fire_now = 1'b0;
     write_counter = 1'b0;
+    push_now = 1'b0;
+    pop_now = 1'b0;
     counter_value = read_state(refr_word) - 1;
     limit = (word_t'(1) <<< imm) - 1;
     case (op)
@@ -348,6 +382,16 @@ module neuron_program #(
         if (fire_now) counter_value = read(refr_period);
       end
       OpLut: result = lookup(a, imm);
+      OpPush: begin  // a onto the stack; no destination
+        write_d = 1'b0;
+        push_now = 1'b1;
+      end
+      OpPop: begin  // the top, removed; 0 from an empty stack
+        pop_now = 1'b1;
+        result = sp != '0 ? stack[StackIdxW'(sp - 1'b1)] : 0;
+      end
+      OpAnd: result = word_t'(a != 0 && b != 0);
+      OpOr: result = word_t'(a != 0 || b != 0);
       default: write_d = 1'b0;  // NOP
     endcase
   end
@@ -405,9 +449,12 @@ module neuron_program #(
       done <= 1'b0;
       idle <= 1'b0;
       idle_upd <= 1'b0;
+      sp <= '0;
     end else begin
       done <= last;
       halted <= halted_cur || (commit && halt_now);
+      if (commit && push_now && int'(sp) < STACK_DEPTH) sp <= sp + 1'b1;
+      if (commit && pop_now && sp != '0) sp <= sp - 1'b1;
       fired <= spiked_next;
       if (start) begin
         idle_upd <= is_idle;
@@ -433,9 +480,12 @@ module neuron_program #(
   always_ff @(posedge clk) begin
     if (running) regs <= regs_next;
     if (start || running) st <= state_next;
+    if (commit && push_now && int'(sp) < STACK_DEPTH) stack[StackIdxW'(sp)] <= a;
   end
 
   assign state_out = st;
   assign spiked = fired;
   assign cycles = spent;
+  assign stack_out = stack;
+  assign stack_size = sp;
 endmodule

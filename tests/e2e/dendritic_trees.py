@@ -12,7 +12,15 @@ trees"):
   compartment's program and a neuron's update as their sum;
 - `cajal run --engine reference`, `--engine systemc` and `--engine golden`
   (1 and 2 threads) write byte-identical spike files, with spikes in them;
-- the shipped loihi2 profile (no tree stack) is refused as another profile.
+- the shipped loihi2 profile (no tree stack) is refused as another profile;
+- `cajal check-rtl --all-cores` runs each image on the RTL neurocore's
+  loihi2 build in lockstep with the emulator's core model when that build's
+  tree stack (loihi2's isa.stackDepth) holds the trees, and otherwise
+  refuses the image naming the population and both stack depths.
+
+On the RTL's own tree profile (rtl/profiles/rtl-trees.json: loihi2's
+programmable core, 64 compartments, a tree stack of 8), random tree images
+and `check-rtl --random` pass the lockstep check, with trees in them.
 """
 import os
 import re
@@ -22,6 +30,7 @@ import tempfile
 
 CAJAL, RANDIMG, ROOT = (os.path.abspath(a) for a in sys.argv[1:4])
 PROFILE = os.path.join(ROOT, "tests", "e2e", "tree-stack.json")
+RTL_PROFILE = os.path.join(ROOT, "rtl", "profiles", "rtl-trees.json")
 WORK = tempfile.mkdtemp(prefix="cajal-trees-")
 STEPS = 60
 failures = []
@@ -43,7 +52,24 @@ def read(path):
         return f.read()
 
 
+RTL_OK = re.compile(r"^\d+ configurations, \d+ steps, 0 mismatches \((\d+) RTL "
+                    r"spikes\)\ncycles: RTL (\d+), emulator core (\d+)$", re.M)
+RTL_REFUSED = re.compile(r"population \"[^\"]+\" has dendritic trees \(\d+ "
+                         r"compartments per neuron\) that stack up to \d+ "
+                         r"values; the RTL neurocore \(profile 'loihi2'\) "
+                         r"holds \d+ \(isa.stackDepth\)")
+
+
+def check_rtl_passes(argv, what):
+    """check-rtl exits 0, with equal, non-zero cycle counts."""
+    out = must(run(argv), what)
+    m = RTL_OK.search(out)
+    if not m or m[2] != m[3] or int(m[2]) == 0:
+        failures.append(f"{what}: unexpected check-rtl summary: {out.strip()}")
+
+
 trees = spikes = 0
+rtl_ran = rtl_refused = 0
 for seed in range(1, 6):
     image = os.path.join(WORK, f"trees{seed}.cjimg")
     inputs = os.path.join(WORK, f"trees{seed}.in.csv")
@@ -82,10 +108,44 @@ for seed in range(1, 6):
             failures.append(f"seed {seed}: {engine}'s spikes differ from the "
                             "reference engine's")
     spikes += read(out["reference"]).count(b"\n") - 1
+    # The RTL neurocore: the loihi2 build runs the trees or names the
+    # population that needs a deeper stack than it has.
+    done = run([CAJAL, "check-rtl", image, "--all-cores", "--steps", "20",
+                "--profile", PROFILE])
+    if done.returncode == 0 and RTL_OK.search(done.stdout):
+        rtl_ran += 1
+    elif done.returncode == 1 and RTL_REFUSED.search(done.stderr):
+        rtl_refused += 1
+    else:
+        failures.append(f"seed {seed}: check-rtl neither passed nor refused "
+                        f"the trees by their stack: exit {done.returncode}\n"
+                        f"{done.stdout}{done.stderr}")
     done = run([CAJAL, "run", image, "--steps", "1", "--profile", "loihi2"])
     if done.returncode == 0 or "profile" not in done.stderr:
         failures.append(f"seed {seed}: the shipped loihi2 profile was not "
                         f"refused: {done.stderr.strip()}")
+
+# The RTL's tree build: random tree images, every core, and --random.
+rtl_trees = 0
+for seed in range(1, 4):
+    image = os.path.join(WORK, f"rtl-trees{seed}.cjimg")
+    must(run([RANDIMG, "--seed", str(seed), "--steps", str(STEPS), "--profile",
+              RTL_PROFILE, "--program-populations", "--tree-populations",
+              "--no-poisson-group", "-o", image]),
+         f"seed {seed}: cajal-randimg for rtl-trees")
+    rtl_trees += must(run([CAJAL, "inspect", image, "--profile", RTL_PROFILE]),
+                      f"seed {seed}: inspect rtl-trees").count(
+                          "a dendritic tree of")
+    check_rtl_passes([CAJAL, "check-rtl", image, "--all-cores", "--steps",
+                      "30"], f"seed {seed}: check-rtl --all-cores (rtl-trees)")
+check_rtl_passes([CAJAL, "check-rtl", "--random", "40", "--steps", "30",
+                  "--profile", "rtl-trees"], "check-rtl --random 40 (rtl-trees)")
+if rtl_trees < 3:
+    failures.append(f"only {rtl_trees} populations with trees in 3 rtl-trees "
+                    "images")
+print(f"check-rtl: the loihi2 build ran {rtl_ran} and refused {rtl_refused} of "
+      f"5 tree images by their stack; {rtl_trees} tree populations passed on "
+      "rtl-trees")
 
 if trees < 5:
     failures.append(f"only {trees} populations with trees in 5 images")

@@ -162,7 +162,7 @@ TEST(RtlNeurocore, RejectsAnotherProfile) {
   core.compartments.assign(1, quiet());
   EXPECT_FALSE(rtl::RtlCore::create(core, other));
   const auto builds = rtl::RtlCore::builds();
-  ASSERT_EQ(builds.size(), 3u);
+  ASSERT_EQ(builds.size(), 4u);
   EXPECT_EQ(builds[0].profile, small->name);
   EXPECT_EQ(builds[0].compartments, small->core.compartments);
   EXPECT_EQ(builds[1].profile, loihi1->name);
@@ -178,6 +178,13 @@ TEST(RtlNeurocore, RejectsAnotherProfile) {
   EXPECT_EQ(builds[2].paramWords, loihi2->isa.maxParamWords);
   EXPECT_EQ(builds[2].constants, loihi2->isa.maxConstants);
   EXPECT_EQ(builds[1].instructions, loihi1->isa.maxInstructions);
+  // The tree stack is the profile's isa.stackDepth; the tree build's test
+  // profile has one.
+  EXPECT_EQ(builds[2].stackDepth, loihi2->isa.stackDepth);
+  EXPECT_EQ(builds[0].stackDepth, small->isa.stackDepth);
+  EXPECT_EQ(builds[3].profile, "rtl-trees");
+  EXPECT_EQ(builds[3].stackDepth, 8u);
+  EXPECT_EQ(builds[3].compartments, 64u);
 }
 
 TEST(RtlNeurocore, RunsTheLoihi1Build) {

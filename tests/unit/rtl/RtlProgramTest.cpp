@@ -8,7 +8,10 @@
 // program's cost in cycles. Also the standard programs, LUT on the docs'
 // example and on tables at the edges of the 32- and 64-bit ranges (against
 // isa::lookup), a LUT slot's cycles, and the refusal of a profile the build
-// cannot run.
+// cannot run. The tree instructions: 10,000 more random programs with PUSH,
+// POP, AND, OR and reads of bap mixed in, updated several times on one
+// persistent tree stack, against the interpreter on a stack of its own
+// (state words, spike, cycles and the stack's contents after each update).
 //
 //===----------------------------------------------------------------------===//
 #include "cajal/Chip/NeurocoreInterpreter.h"
@@ -121,6 +124,123 @@ TEST(RtlProgramTest, RandomProgramsEqualTheInterpreter) {
               (unsigned long long)lutsRun);
   EXPECT_GE(withTables, uint64_t(programs / 2));
   EXPECT_GE(lutsRun, 5000u);
+}
+
+/// A random program with the tree instructions mixed in, valid on
+/// `profile`: `pops` POPs and `pushes` PUSHes (the POPs first, all before
+/// any REFR), AND and OR of registers, s0 and bap anywhere, MOV of bap to a
+/// register. Redrawn until the validator accepts it.
+chip::Program randomTreeInstructions(imagegen::Rng &rng,
+                                     const chip::Profile &profile,
+                                     unsigned &pops, unsigned &pushes) {
+  using namespace chip::isa;
+  for (;;) {
+    chip::Program p = imagegen::randomProgram(rng, profile);
+    p.skipIdle = false; // no idle skip in a program that pushes or pops
+    pops = unsigned(rng.range(0, 3));
+    pushes = unsigned(rng.range(0, 3));
+    const auto anyRegister = [&] {
+      return reg(uint8_t(rng.range(0, profile.isa.registers - 1)));
+    };
+    const auto source = [&] {
+      switch (rng.range(0, 3)) {
+      case 0:
+        return inputBap();
+      case 1:
+        return state(0);
+      case 2:
+        return inputQ();
+      default:
+        return anyRegister();
+      }
+    };
+    std::vector<uint64_t> code = p.code;
+    for (int k = int(rng.range(0, 3)); k > 0; --k) {
+      const int64_t kind = rng.range(0, 2);
+      const Instruction in =
+          kind == 2 ? instruction(Opcode::Mov, anyRegister(), inputBap())
+                    : instruction(kind ? Opcode::And : Opcode::Or,
+                                  rng.coin() ? anyRegister() : state(0),
+                                  source(), source());
+      code.insert(code.begin() + rng.range(0, int64_t(code.size())),
+                  encode(in));
+    }
+    // The stack operations before the first REFR, the POPs first.
+    int64_t refr = int64_t(code.size());
+    for (size_t i = 0; i < code.size(); ++i)
+      if (decode(code[i]).op == Opcode::Refr) {
+        refr = int64_t(i);
+        break;
+      }
+    const int64_t split = rng.range(0, refr);
+    for (unsigned k = 0; k < pushes; ++k)
+      code.insert(code.begin() + rng.range(split, refr),
+                  encode(instruction(Opcode::Push, none(), source())));
+    for (unsigned k = 0; k < pops; ++k)
+      code.insert(
+          code.begin() + rng.range(0, split),
+          encode(instruction(Opcode::Pop,
+                             rng.range(0, 3) ? anyRegister() : state(0))));
+    p.code = code;
+    if (chip::validateProgram(p, profile))
+      return p;
+  }
+}
+
+TEST(RtlProgramTest, RandomTreeInstructionsEqualTheInterpreter) {
+  chip::Profile profile = profileNamed("loihi2");
+  profile.isa.stackDepth = rtl::ProgramUnit::stackDepth();
+  auto unit = unitFor(profile);
+  ASSERT_TRUE(unit);
+  const int programs = 10000;
+  const int updates = 4;
+  uint64_t pushesRun = 0, popsRun = 0, emptyPops = 0, bapUpdates = 0;
+  for (uint64_t seed = 1; seed <= uint64_t(programs); ++seed) {
+    imagegen::Rng rng(seed ^ 0x7ee5eedull);
+    unsigned pops = 0, pushes = 0;
+    const chip::Program program =
+        randomTreeInstructions(rng, profile, pops, pushes);
+    const std::vector<int64_t> params =
+        imagegen::randomParamWords(rng, program);
+    std::vector<int32_t> state = imagegen::randomStateWords(rng, program);
+    ASSERT_TRUE(bool(unit->load(program))) << "seed " << seed;
+    const uint64_t cost = chip::programCost(program, profile).cycles;
+    std::vector<int32_t> expected = state;
+    std::vector<int64_t> stack; // the interpreter's; loading empties the RTL's
+    for (int t = 0; t < updates; ++t) {
+      // Stay within the build's stack (a valid tree always does).
+      const size_t depth = (stack.size() > pops ? stack.size() - pops : 0);
+      if (depth + pushes > rtl::ProgramUnit::stackDepth())
+        break;
+      emptyPops += pops > stack.size() ? pops - stack.size() : 0;
+      const int64_t q = imagegen::randomInput(rng);
+      const bool bap = rng.coin();
+      const chip::UpdateOutcome want =
+          chip::interpret(program, expected.data(), params.data(), q,
+                          chip::TreeContext{&stack, bap});
+      const rtl::ProgramUpdate got = unit->update(state, params, q, bap);
+      state = got.state;
+      ASSERT_EQ(got.state, expected) << "seed " << seed << " update " << t
+                                     << " (q " << q << ", bap " << bap << ")\n"
+                                     << chip::disassemble(program);
+      ASSERT_EQ(got.stack, stack) << "seed " << seed << " update " << t << "\n"
+                                  << chip::disassemble(program);
+      ASSERT_EQ(got.spiked, want.spiked) << "seed " << seed << " update " << t;
+      ASSERT_FALSE(got.idle);
+      ASSERT_EQ(got.cycles, cost) << "seed " << seed << " update " << t;
+      pushesRun += pushes;
+      popsRun += pops;
+      bapUpdates += bap;
+    }
+  }
+  std::printf("%d programs with tree instructions: %llu PUSHes and %llu POPs "
+              "run (%llu of an empty stack), %llu updates with bap\n",
+              programs, (unsigned long long)pushesRun,
+              (unsigned long long)popsRun, (unsigned long long)emptyPops,
+              (unsigned long long)bapUpdates);
+  EXPECT_GE(pushesRun, 10000u);
+  EXPECT_GE(popsRun, 10000u);
+  EXPECT_GE(emptyPops, 100u);
 }
 
 /// One program: state word s_t = LUT(p0, table t) for each table t.

@@ -36,20 +36,24 @@ inline chip::Core randomCore(const chip::Profile &profile, uint64_t seed) {
 
 /// A seeded random single-core image and its resolved programs: on a
 /// programmable profile most populations run a random program of their own
-/// (RandomOptions::programPopulations), the rest LIF.
+/// (RandomOptions::programPopulations), the rest LIF; with `trees` (on a
+/// profile with isa.stackDepth >= 8) about half of those are neurons with
+/// random dendritic trees (RandomOptions::treePopulations).
 struct RandomCore {
   chip::Image image;
   chip::ResolvedPrograms programs;
   std::string error; ///< resolvePrograms' error, if any
 };
 inline RandomCore randomProgramCore(const chip::Profile &profile, uint64_t seed,
-                                    uint32_t maxCompartments = 48) {
+                                    uint32_t maxCompartments = 48,
+                                    bool trees = false) {
   imagegen::RandomOptions o;
   o.seed = seed;
   o.maxCompartments = maxCompartments;
   o.minCores = o.maxCores = 1;
   o.steps = 100;
   o.programPopulations = profile.isa.programmable;
+  o.treePopulations = trees;
   RandomCore rc;
   rc.image = imagegen::randomNetwork(profile, o).image;
   auto resolved = chip::resolvePrograms(rc.image, profile);

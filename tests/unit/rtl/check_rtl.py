@@ -210,7 +210,8 @@ with tempfile.TemporaryDirectory() as tmp:
     expect_error(["check-rtl", halfimg, "--profile", half],
                  r"core 0 has 120 compartments \(profile 'half'\); the RTL "
                  r"builds are sized for 64 \(profile 'rtl-small'\), 1024 "
-                 r"\(profile 'loihi1'\), 8192 \(profile 'loihi2'\): "
+                 r"\(profile 'loihi1'\), 8192 \(profile 'loihi2'\), 64 "
+                 r"\(profile 'rtl-trees'\): "
                  r".*core.compartments is 512")
     expect_error(["check-rtl", small, "--profile", "loihi1"],
                  r"profile")  # an image for another profile

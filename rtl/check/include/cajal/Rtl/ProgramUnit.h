@@ -3,10 +3,13 @@
 //
 // Wraps the Verilator model of rtl/src/neuron_program.sv (sized from the
 // loihi2 profile at configure time): loads a program's code and header,
-// then runs one compartment update per call, start/done on one clock.
+// then runs one compartment update per call, start/done on one clock. The
+// tree stack persists from one update to the next, as in a neurocore
+// running one neuron's compartments; loading a program empties it.
 // create() refuses, with the reason, a profile or program the RTL cannot
 // run: limits above the build's (instructions, words, lookup tables and
-// their entries) or other cycle prices per cost class than the build's.
+// their entries, the tree stack) or other cycle prices per cost class than
+// the build's.
 //
 //===----------------------------------------------------------------------===//
 #ifndef CAJAL_RTL_PROGRAMUNIT_H
@@ -26,7 +29,8 @@ struct ProgramUpdate {
   std::vector<int32_t> state;
   bool spiked = false;
   bool idle = false;
-  uint64_t cycles = 0; ///< clock cycles the slots took (0 when idle)
+  uint64_t cycles = 0;        ///< clock cycles the slots took (0 when idle)
+  std::vector<int64_t> stack; ///< the tree stack after the update, top last
 };
 
 namespace detail {
@@ -45,9 +49,14 @@ public:
   /// given to create()).
   Status load(const chip::Program &program);
 
-  /// One update of one compartment.
+  /// One update of one compartment; `bap`: its tree's root spiked in the
+  /// previous step.
   ProgramUpdate update(const std::vector<int32_t> &state,
-                       const std::vector<int64_t> &params, int64_t q);
+                       const std::vector<int64_t> &params, int64_t q,
+                       bool bap = false);
+
+  /// Values the build's tree stack holds.
+  static unsigned stackDepth();
 
 private:
   ProgramUnit() = default;

@@ -50,14 +50,18 @@ struct RtlBuild {
   uint32_t constants = 0;    ///< constants per program
   uint32_t tables = 0;       ///< lookup tables per program
   uint32_t tableEntries = 0; ///< entries of one program's tables together
+  uint32_t stackDepth = 0;   ///< tree stack values (isa.stackDepth; 0: none)
 };
 
 /// What a core's update unit is loaded with: the distinct programs its
 /// compartments run and, per compartment, its program (index into
-/// `programs`), parameter words and initial state words.
+/// `programs`), parameter words, initial state words and, for a compartment
+/// of a dendritic tree, its tree's root (chip::ResolvedPrograms::treeRoot;
+/// kNotInTree for a point neuron).
 struct CoreProgramTable {
   std::vector<chip::Program> programs;
   std::vector<uint32_t> programOf;
+  std::vector<uint32_t> treeRoot;
   std::vector<std::vector<int64_t>> params;
   std::vector<std::vector<int32_t>> state;
 };
@@ -81,8 +85,9 @@ public:
   static Result<std::unique_ptr<RtlCore>> create(const chip::Core &core,
                                                  const chip::Profile &profile);
   /// Compartments run their programs of `resolved` (image core
-  /// `imageCore`). Error, with what exceeds what, if a program does not fit
-  /// the build (RtlCore::builds()).
+  /// `imageCore`), a tree's compartments on the build's tree stack. Error,
+  /// with what exceeds what, if a program does not fit the build
+  /// (RtlCore::builds()) or a tree needs a deeper stack than it has.
   static Result<std::unique_ptr<RtlCore>>
   create(const chip::Core &core, const chip::Profile &profile,
          const chip::ResolvedPrograms &resolved, uint32_t imageCore);
@@ -121,8 +126,10 @@ Status checkRtlProfile(const chip::Profile &profile);
 /// Check that the build matching `profile` can run every program of
 /// `image` (resolved): each program within its instruction, register and
 /// word tables and its lookup tables within the table descriptors and
-/// entries, and each core's distinct programs within its program table. The
-/// error names the population (or core), the program and what exceeds what.
+/// entries, each core's distinct programs within its program table, and each
+/// population's dendritic tree within the build's tree stack. The error
+/// names the population (or core), the program and what exceeds what (a
+/// tree: the stack it needs and the build's isa.stackDepth).
 Status checkRtlPrograms(const chip::Image &image,
                         const chip::ResolvedPrograms &resolved,
                         const chip::Profile &profile);
