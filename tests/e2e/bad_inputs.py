@@ -76,6 +76,22 @@ check("bad profile file", ["compile", write("ok.mlir", net(GOOD)), "-o", img, "-
                                  '"fields": {"core.compartments": {"value": -5, "unit": "c", "source": "me"}}}')],
       ["core.compartments", "-5"], [img])
 
+# Dendritic trees: a bad tree names the file and the population; a tree on a
+# chip without a tree stack names the profile; no image, no report.
+DENDRITE = ('%{name} = snn.population @{name} {{model = #snn.model<lif>, params = #snn.continuous<'
+            'tau_mem = 2.0e-2, v_th = 1.0>, parent = @{parent}}} : !snn.spikes<10>')
+cycle = net(GOOD + "\n  " + DENDRITE.format(name="b", parent="c") + "\n  "
+            + DENDRITE.format(name="c", parent="b"))
+check("a cycle of dendrites", ["compile", write("cycle.mlir", cycle), "-o", img, "--report", rep],
+      ["cycle.mlir", "cycle of parents: @b -> @c -> @b"], [img, rep])
+orphan = net(GOOD + "\n  " + DENDRITE.format(name="b", parent="soma"))
+check("a dendrite of no population", ["compile", write("orphan.mlir", orphan), "-o", img],
+      ["orphan.mlir", "'parent' @soma is not a population"], [img])
+tree = net(GOOD + "\n  " + DENDRITE.format(name="b", parent="a"))
+check("a tree on loihi1", ["compile", write("tree.mlir", tree), "-o", img, "--report", rep,
+                           "--profile", "loihi1"],
+      ["tree.mlir", "population \"a\"", "loihi1", "programmable"], [img, rep])
+
 # --- images ----------------------------------------------------------------
 good = os.path.join(WORK, "good.cjimg")
 subprocess.run([CAJAL, "compile", os.path.join(ROOT, "examples", "synfire.mlir"), "-o", good], check=True)

@@ -3,8 +3,8 @@
 
     dendritic_trees.py CAJAL CAJAL_RANDIMG REPO_ROOT
 
-On a what-if profile file with a tree stack (tests/e2e/tree-stack.json: loihi2
-with isa.stackDepth 8), random images whose populations are random dendritic
+On a what-if profile file with a deep tree stack (tests/e2e/tree-stack.json:
+loihi2 with isa.stackDepth 16), random images whose populations are random dendritic
 trees (cajal-randimg --tree-populations, docs/neurocore-isa.md "Dendritic
 trees"):
 
@@ -12,7 +12,7 @@ trees"):
   compartment's program and a neuron's update as their sum;
 - `cajal run --engine reference`, `--engine systemc` and `--engine golden`
   (1 and 2 threads) write byte-identical spike files, with spikes in them;
-- the shipped loihi2 profile (no tree stack) is refused as another profile;
+- the shipped loihi2 profile (a stack of 8, not 16) is refused as another profile;
 - `cajal check-rtl --all-cores` runs each image on the RTL neurocore's
   loihi2 build in lockstep with the emulator's core model when that build's
   tree stack (loihi2's isa.stackDepth) holds the trees, and otherwise

@@ -9,12 +9,15 @@ Compiles examples/lsnn_two_compartment.mlir (sixteen adaptive-LIF neurons,
 header explains the construction), runs 1,000 steps on the golden model and
 on the reference engine, and checks:
 
+- the fit report lists lsnn's tree (3 compartments per neuron, in core
+  order) and no tree for alif;
 - the two engines write the same spikes;
 - every neuron of the tree spikes within one spike of its adaptive-LIF twin
   (the bound the example states), and both adapt: the strongest-driven
   neuron's last interval is at least 1.5 times its first.
 """
 import csv
+import json
 import os
 import subprocess
 import sys
@@ -43,7 +46,15 @@ def spike_steps(path):
     return steps
 
 
-must([CAJAL, "compile", EXAMPLE, "-o", "lsnn.cjimg", "--profile", "loihi2"])
+must([CAJAL, "compile", EXAMPLE, "-o", "lsnn.cjimg", "--profile", "loihi2",
+      "--report", "fit.json"])
+with open(os.path.join(WORK, "fit.json")) as f:
+    report = {p["name"]: p for p in json.load(f)["populations"]}
+if report["lsnn"].get("compartmentsPerNeuron") != 3 or \
+        [c["name"] for c in report["lsnn"]["tree"]] != ["membrane", "adaptation", "lsnn"]:
+    sys.exit(f"FAIL: the fit report's tree of lsnn: {report['lsnn']}")
+if "tree" in report["alif"]:
+    sys.exit("FAIL: the fit report gives the point population alif a tree")
 for engine in ("golden", "reference"):
     must([CAJAL, "run", "lsnn.cjimg", "--steps", "1000", "--engine", engine,
           "--spikes-out", f"{engine}.csv", "--quiet"])

@@ -119,6 +119,18 @@ std::string fitReport(const Network &net, const Partitioning &part,
     nlohmann::ordered_json pop = {{"name", net.populations[p].name},
                                   {"size", net.populations[p].size},
                                   {"slices", std::move(slices)}};
+    if (const std::vector<TreeNode> &tree = net.populations[p].tree;
+        !tree.empty()) {
+      // A neuron's compartments, in the order the core holds them.
+      nlohmann::ordered_json compartments = nlohmann::ordered_json::array();
+      for (const TreeNode &node : tree)
+        compartments.push_back(
+            {{"name", node.name},
+             {"parent", node.parent < 0 ? std::string()
+                                        : tree[size_t(node.parent)].name}});
+      pop["compartmentsPerNeuron"] = tree.size();
+      pop["tree"] = std::move(compartments);
+    }
     if (const EquationFormats *eq = net.populations[p].equationFormats.get())
       pop["equations"] =
           equationReport(*eq, *net.populations[p].equationProgram);

@@ -496,6 +496,7 @@ void GoldenModel::Loader::buildProgramGroups(
   }
   for (detail::ProgramGroup &group : m.programGroups)
     group.finish();
+  m.trees.finish(profile.isa.registers, m.kernelIsa);
 }
 
 } // namespace cajal::golden

@@ -170,7 +170,11 @@ struct Block {
     case OperandKind::Const:
       return constants + size_t(o.index) * lanes;
     case OperandKind::Input:
-      return o.index == chip::isa::kInputQ ? io.q : spiked;
+      if (o.index == chip::isa::kInputQ)
+        return io.q;
+      if (o.index == chip::isa::kInputSpiked)
+        return spiked;
+      return io.bap ? io.bap : zero; // kInputBap
     case OperandKind::None:
       break;
     }
@@ -333,11 +337,19 @@ struct Block {
       put([=](uint32_t k)
               CAJAL_INLINE_LAMBDA { return int64_t(a[k] != 0 || b[k] != 0); });
       break;
-    case Opcode::Push:
-    case Opcode::Pop:
-      // No image holds a dendritic tree yet: chip::resolvePrograms refuses
-      // every program that uses the tree stack.
+    case Opcode::Push: {
+      // imm is the slot (ProgramGroup's plan). No lane has halted: the
+      // validator allows no PUSH after a REFR, nor an idle skip.
+      int64_t *__restrict slot = io.stack[imm];
+      for (uint32_t k = 0; k < n; ++k)
+        slot[k] = a[k];
       break;
+    }
+    case Opcode::Pop: {
+      const int64_t *__restrict slot = io.stack[imm];
+      put([=](uint32_t k) CAJAL_INLINE_LAMBDA { return slot[k]; });
+      break;
+    }
     }
     return 0;
   }

@@ -19,6 +19,7 @@
 #include "cajal/Chip/StandardPrograms.h"
 
 #include <algorithm>
+#include <map>
 #include <type_traits>
 
 namespace cajal::golden::detail {
@@ -53,10 +54,19 @@ ProgramKernel fastPathFor(const chip::Program &program,
 }
 
 ProgramGroup::ProgramGroup(const chip::Program &program, uint32_t registers,
-                           ProgramKernel kernel, Isa isa)
+                           ProgramKernel kernel, Isa isa, uint32_t stackOnEntry)
     : prog(program), kind(kernel) {
-  for (uint64_t word : prog.code)
-    plan.code.push_back(chip::isa::decode(word));
+  // A PUSH or POP carries its stack slot in the plan's copy of imm (which
+  // the instruction set leaves 0 for them).
+  uint32_t depth = stackOnEntry;
+  for (uint64_t word : prog.code) {
+    chip::isa::Instruction in = chip::isa::decode(word);
+    if (in.op == chip::isa::Opcode::Push)
+      in.imm = uint8_t(depth++);
+    else if (in.op == chip::isa::Opcode::Pop)
+      in.imm = uint8_t(--depth);
+    plan.code.push_back(in);
+  }
   // Registers the code names, whatever the profile allows.
   plan.registers = registers;
   for (const chip::isa::Instruction &in : plan.code)
@@ -179,6 +189,15 @@ void ProgramGroup::finish() {
               plan.constants[c]);
 }
 
+void ProgramGroup::setTree(int64_t *stack, uint32_t slots, int64_t *bap,
+                           bool root) {
+  treeStack = stack;
+  treeSlots = slots;
+  treeBap = bap;
+  treeRoot = root;
+  blockStack.assign(slots, nullptr);
+}
+
 void ProgramGroup::runExactly(const ProgramBlock &block) {
   const uint32_t words = uint32_t(prog.state.size());
   int32_t state[chip::isa::kMaxOperandIndex];
@@ -238,10 +257,19 @@ uint32_t ProgramGroup::step(Acc *slot, unsigned accShift, uint32_t *&spikes,
     // int16 and int32 accumulators times at most 2^8: |q| < 2^40.
     block.smallInput = sizeof(Acc) <= 4 && accShift <= 8;
     block.scratch = columns;
+    if (treeStack) {
+      for (uint32_t s = 0; s < treeSlots; ++s)
+        blockStack[s] = treeStack + size_t(s) * n + b;
+      block.stack = blockStack.data();
+      block.bap = treeBap + b;
+    }
     const uint32_t any = runBlock(plan, block);
     if (any & kExact)
       runExactly(block);
-    if (any & (kSpiked | kExact))
+    if (treeStack && treeRoot) // read by every position in the next step
+      for (uint32_t k = 0; k < m; ++k)
+        treeBap[b + k] = flags[k] & kSpiked;
+    if ((any & (kSpiked | kExact)) && (!treeStack || treeRoot))
       spikes =
           kernels->listSpikes(flags.data(), positions.data() + b, m, spikes);
     if (!(any & (kIdle | kExact)))
@@ -268,35 +296,77 @@ void TreeCompartments::add(uint32_t position, uint32_t core,
                            const chip::Program &program,
                            std::vector<int64_t> words,
                            std::vector<int32_t> initial, uint32_t root) {
-  positions.push_back(position);
-  cores.push_back(core);
-  roots.push_back(root);
-  programs.push_back(program);
-  params.push_back(std::move(words));
-  state.push_back(std::move(initial));
-  rootSpiked.push_back(0);
+  pending.push_back(
+      {position, core, root, program, std::move(words), std::move(initial)});
+  ++count;
+}
+
+void TreeCompartments::finish(uint32_t registers, Isa isa) {
+  std::vector<chip::Program> distinct; // interned programs
+  std::map<std::vector<uint32_t>, uint32_t> shapeOf;
+  placeOf.assign(pending.size(), Place{});
+  for (uint32_t first = 0; first < pending.size();) {
+    const uint32_t root = pending[first].root;
+    std::vector<uint32_t> key;
+    for (uint32_t k = first; k <= root; ++k) {
+      auto it = std::find(distinct.begin(), distinct.end(), pending[k].program);
+      key.push_back(uint32_t(it - distinct.begin()));
+      if (it == distinct.end())
+        distinct.push_back(pending[k].program);
+    }
+    auto [it, added] = shapeOf.emplace(key, uint32_t(shapes.size()));
+    if (added) {
+      Shape shape;
+      uint32_t depth = 0;
+      for (uint32_t k = first; k <= root; ++k) {
+        const chip::Program &program = pending[k].program;
+        shape.positions.emplace_back(program, registers,
+                                     ProgramKernel::Interpreter, isa, depth);
+        const chip::StackEffect effect = chip::stackEffect(program);
+        shape.slots = std::max(shape.slots, depth + effect.pushes);
+        depth = depth - effect.pops + effect.pushes;
+      }
+      shapes.push_back(std::move(shape));
+    }
+    Shape &shape = shapes[it->second];
+    for (uint32_t k = first; k <= root; ++k) {
+      ProgramGroup &group = shape.positions[k - first];
+      placeOf[k] = {it->second, k - first, group.laneCount()};
+      group.addLane(pending[k].position, pending[k].core, pending[k].params,
+                    pending[k].initial);
+    }
+    first = root + 1;
+  }
+  pending.clear();
+  pending.shrink_to_fit();
+  // The columns exist once every shape does (no vector moves after).
+  for (Shape &shape : shapes) {
+    const uint32_t neurons = shape.positions.front().laneCount();
+    shape.stack.assign(size_t(std::max(shape.slots, 1u)) * neurons, 0);
+    shape.bap.assign(neurons, 0);
+    for (ProgramGroup &group : shape.positions) {
+      group.finish();
+      group.setTree(shape.stack.data(), shape.slots, shape.bap.data(),
+                    &group == &shape.positions.back());
+    }
+  }
+}
+
+std::vector<int32_t> TreeCompartments::stateWords(uint32_t k) const {
+  const ProgramGroup &g = group(k);
+  std::vector<int32_t> words;
+  for (uint32_t w = 0; w < g.program().state.size(); ++w)
+    words.push_back(g.stateWord(w, placeOf[k].lane));
+  return words;
 }
 
 template <typename Acc>
 uint32_t TreeCompartments::step(Acc *slot, unsigned accShift, uint32_t *&spikes,
                                 uint64_t *idlePerCore) {
   uint32_t idle = 0;
-  for (uint32_t k = 0; k < size(); ++k) {
-    Acc &in = slot[positions[k]];
-    const int64_t q = int64_t(uint64_t(int64_t(in)) << accShift);
-    in = 0;
-    // The root updates last: until then its flag is the previous step's.
-    const chip::UpdateOutcome outcome =
-        chip::interpret(programs[k], state[k].data(), params[k].data(), q,
-                        chip::TreeContext{&stack, rootSpiked[roots[k]] != 0});
-    idle += outcome.idle;
-    idlePerCore[cores[k]] += outcome.idle;
-    if (roots[k] != k)
-      continue; // another compartment's FIRE only resets it
-    rootSpiked[k] = outcome.spiked;
-    if (outcome.spiked)
-      *spikes++ = positions[k];
-  }
+  for (Shape &shape : shapes)
+    for (ProgramGroup &group : shape.positions)
+      idle += group.step(slot, accShift, spikes, idlePerCore);
   return idle;
 }
 

@@ -32,7 +32,7 @@ using cajal::Status;
 
 namespace {
 
-/// loihi2 with a stack of `depth`: the shipped profiles have none.
+/// loihi2 with a stack of `depth`.
 Profile treeProfile(unsigned depth = 8) {
   Profile p = cajal::test::loihi2WithTrees();
   p.isa.stackDepth = depth;

@@ -20,6 +20,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+
 using namespace cajal;
 using golden::GoldenModel;
 using reference::ReferenceEngine;
@@ -47,7 +49,11 @@ void expectGoldenEqualsReference(uint64_t seed, ProgramCoverage &coverage,
   const std::string where = "seed " + std::to_string(seed);
   coverage.programs += net.image.programs.size();
   for (const chip::Population &p : net.image.populations)
-    coverage.treeCompartments += p.tree.size() * p.size;
+    if (!p.tree.empty()) {
+      coverage.treeCompartments += p.tree.size() * p.size;
+      coverage.trees += 1;
+      coverage.treeNeurons += p.size;
+    }
   Result<GoldenModel> golden = GoldenModel::create(net.image, profile);
   ASSERT_TRUE(bool(golden)) << where << ": " << golden.error();
   Result<ReferenceEngine> ref = ReferenceEngine::create(net.image, profile);
@@ -87,14 +93,27 @@ TEST_P(GoldenPrograms, EqualReferenceEngine) {
 INSTANTIATE_TEST_SUITE_P(Batches, GoldenPrograms, ::testing::Range(0u, 10u));
 
 // Images with dendritic trees (docs/neurocore-isa.md): the golden model's
-// tree path equals the reference engine at every step.
-TEST(GoldenTrees, EqualReferenceEngine) {
+// tree path equals the reference engine at every step. 9 batches of 60
+// random images hold about 10^4 random trees (tree populations), each
+// neuron with its own random words and state.
+class GoldenTrees : public ::testing::TestWithParam<uint32_t> {};
+
+TEST_P(GoldenTrees, EqualReferenceEngine) {
+  constexpr uint32_t kImages = 60;
   ProgramCoverage coverage;
-  for (uint64_t seed = 1; seed <= 60; ++seed)
+  for (uint32_t i = 0; i < kImages; ++i) {
+    const uint64_t seed = uint64_t(GetParam()) * kImages + i + 1;
     ASSERT_NO_FATAL_FAILURE(expectGoldenEqualsReference(seed, coverage, true));
+  }
+  EXPECT_GE(coverage.trees, 1112u) << "9 batches: at least 10^4 trees";
   EXPECT_GE(coverage.treeCompartments, 1000u);
   EXPECT_GT(coverage.spikes, 0u);
+  std::printf("%llu random trees, %llu tree neurons\n",
+              (unsigned long long)coverage.trees,
+              (unsigned long long)coverage.treeNeurons);
 }
+
+INSTANTIATE_TEST_SUITE_P(Batches, GoldenTrees, ::testing::Range(0u, 9u));
 
 TEST(GoldenPrograms, StateWordsApi) {
   const imagegen::RandomNetwork net = programNetwork(7);

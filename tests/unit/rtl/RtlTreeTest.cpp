@@ -14,8 +14,10 @@
 #include "RtlTestSupport.h"
 #include "cajal/Chip/DendriticTree.h"
 #include "cajal/Chip/StandardPrograms.h"
+#include "cajal/ImageGen/ImageBuilder.h"
 #include "cajal/Rtl/Lockstep.h"
 #include "cajal/Rtl/RtlCore.h"
+#include "cajal/TestSupport/Programs.h"
 
 #include <gtest/gtest.h>
 
@@ -196,8 +198,9 @@ TEST(RtlTrees, RefusesACoreWhoseTreesOutgrowTheStack) {
 
 // An image of trees for a profile whose build has a shallower stack than
 // the profile: the population is named with both numbers. The loihi2
-// build's stack is loihi2's isa.stackDepth (0: no trees); the profile
-// allows 8 more.
+// build's stack is loihi2's isa.stackDepth; the profile allows 8 more, and
+// the image's one neuron has a dendrite that pushes one value more than the
+// build holds, which its soma pops.
 TEST(RtlTrees, RefusesAnImageWhoseTreesOutgrowTheBuildsStack) {
   auto loihi2 = chip::findProfile("loihi2", chip::defaultProfileDir());
   ASSERT_TRUE(loihi2) << loihi2.error();
@@ -208,42 +211,32 @@ TEST(RtlTrees, RefusesAnImageWhoseTreesOutgrowTheBuildsStack) {
   EXPECT_EQ(buildStack, loihi2->isa.stackDepth);
   chip::Profile profile = *loihi2;
   profile.isa.stackDepth = buildStack + 8;
-  bool refused = false;
-  for (uint64_t seed = 1; seed <= 40 && !refused; ++seed) {
-    imagegen::RandomOptions o;
-    o.seed = seed;
-    o.minCores = o.maxCores = 1;
-    o.maxCompartments = 64;
-    o.programPopulations = o.treePopulations = true;
-    const chip::Image image = imagegen::randomNetwork(profile, o).image;
-    auto resolved = chip::resolvePrograms(image, profile);
-    ASSERT_TRUE(resolved) << resolved.error();
-    const Status s = rtl::checkRtlPrograms(image, *resolved, profile);
-    const chip::Population *deepest = nullptr;
-    unsigned depth = 0;
-    for (const chip::Population &p : image.populations)
-      if (!p.tree.empty() &&
-          chip::treeStackDepth(p.tree, image.programs) > depth) {
-        depth = chip::treeStackDepth(p.tree, image.programs);
-        deepest = &p;
-      }
-    if (depth <= buildStack) {
-      EXPECT_TRUE(bool(s)) << "seed " << seed << ": " << s.error();
-      continue;
-    }
-    ASSERT_FALSE(s) << "seed " << seed;
-    refused = true;
-    // The first population that does not fit is named; its depth is known.
-    EXPECT_NE(s.error().find("\" has dendritic trees ("), std::string::npos)
-        << s.error();
-    EXPECT_NE(s.error().find(" values; the RTL neurocore (profile 'loihi2') "
-                             "holds " +
-                             std::to_string(buildStack) + " (isa.stackDepth)"),
-              std::string::npos)
-        << s.error();
-    EXPECT_NE(deepest, nullptr);
-  }
-  EXPECT_TRUE(refused) << "no random tree deeper than the loihi2 build's "
-                          "stack of "
-                       << buildStack;
+  using namespace chip::isa;
+  const unsigned deep = buildStack + 1;
+  const chip::StateWord v{"v", 24, true, chip::Overflow::Saturate};
+  const chip::Program leaf =
+      test::makeProgram("deep-leaf", {v}, {},
+                        std::vector<Instruction>(
+                            deep, instruction(Opcode::Push, none(), inputQ())));
+  const chip::Program root = test::makeProgram(
+      "deep-root", {v}, {},
+      std::vector<Instruction>(deep, instruction(Opcode::Pop, reg(0))));
+  imagegen::ImageBuilder b(profile);
+  const uint32_t core = b.addCore(std::vector<chip::CompartmentParams>(2));
+  const chip::DendriticTree tree = {{"leaf", b.addProgram(leaf), 1},
+                                    {"soma", b.addProgram(root), -1}};
+  b.addTreePopulation("deep", {{core, 0, 0, 1}}, tree,
+                      std::vector<std::vector<std::vector<int64_t>>>(
+                          1, {std::vector<int64_t>{}, {}}));
+  const chip::Image image = b.build();
+  auto resolved = chip::resolvePrograms(image, profile);
+  ASSERT_TRUE(resolved) << resolved.error();
+  const Status s = rtl::checkRtlPrograms(image, *resolved, profile);
+  ASSERT_FALSE(s);
+  EXPECT_EQ(s.error(), "population \"deep\" has dendritic trees (2 "
+                       "compartments per neuron) that stack up to " +
+                           std::to_string(deep) +
+                           " values; the RTL neurocore (profile 'loihi2') "
+                           "holds " +
+                           std::to_string(buildStack) + " (isa.stackDepth)");
 }

@@ -43,7 +43,11 @@ void expectSystemCEqualsReference(uint64_t seed, ProgramCoverage &coverage,
       trees ? test::treeNetwork(profile, seed, kSteps)
             : test::programNetwork(profile, seed, kSteps);
   for (const chip::Population &p : net.image.populations)
-    coverage.treeCompartments += p.tree.size() * p.size;
+    if (!p.tree.empty()) {
+      coverage.treeCompartments += p.tree.size() * p.size;
+      coverage.trees += 1;
+      coverage.treeNeurons += p.size;
+    }
   const std::string where = "seed " + std::to_string(seed);
   coverage.programs += net.image.programs.size();
   Result<SystemCEngine> sc = SystemCEngine::create(net.image, profile);
@@ -113,16 +117,26 @@ TEST_P(SystemCPrograms, EqualReferenceEngineAndProgramCost) {
 INSTANTIATE_TEST_SUITE_P(Batches, SystemCPrograms, ::testing::Range(0u, 10u));
 
 // Images with dendritic trees (docs/neurocore-isa.md): the same equalities,
-// the trees' PUSH, POP, AND and OR priced as ALU instructions.
-TEST(SystemCTrees, EqualReferenceEngineAndProgramCost) {
+// the trees' PUSH, POP, AND and OR priced as ALU instructions. 9 batches of
+// 60 random images hold about 10^4 random trees (tree populations).
+class SystemCTrees : public ::testing::TestWithParam<uint32_t> {};
+
+TEST_P(SystemCTrees, EqualReferenceEngineAndProgramCost) {
+  constexpr uint32_t kImages = 60;
   ProgramCoverage coverage;
-  for (uint64_t seed = 1; seed <= 60; ++seed)
+  for (uint32_t i = 0; i < kImages; ++i) {
+    const uint64_t seed = uint64_t(GetParam()) * kImages + i + 1;
     ASSERT_NO_FATAL_FAILURE(expectSystemCEqualsReference(seed, coverage, true));
+  }
+  EXPECT_GE(coverage.trees, 1112u) << "9 batches: at least 10^4 trees";
   EXPECT_GE(coverage.treeCompartments, 1000u);
   EXPECT_GT(coverage.spikes, 0u);
-  std::printf("trees: %llu compartments of trees, %llu spikes\n",
-              (unsigned long long)coverage.treeCompartments,
+  std::printf("%llu random trees, %llu tree neurons, %llu spikes\n",
+              (unsigned long long)coverage.trees,
+              (unsigned long long)coverage.treeNeurons,
               (unsigned long long)coverage.spikes);
 }
+
+INSTANTIATE_TEST_SUITE_P(Batches, SystemCTrees, ::testing::Range(0u, 9u));
 
 } // namespace

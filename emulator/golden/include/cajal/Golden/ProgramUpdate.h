@@ -91,6 +91,11 @@ struct ProgramBlock {
   int64_t *scratch = nullptr; ///< the interpreter's columns, 64-byte aligned
   /// Every q is below 2^40 in magnitude (the accumulators' type says so).
   bool smallInput = false;
+  /// A dendritic tree's stack, slot s of lane k at stack[s][k] (a PUSH or
+  /// POP of the plan names its slot), and each lane's bap (0 or 1); null
+  /// outside a tree.
+  int64_t *const *stack = nullptr;
+  const int64_t *bap = nullptr;
 };
 constexpr int32_t kSpiked = 1, kIdle = 2, kExact = 4;
 
@@ -98,9 +103,12 @@ constexpr int32_t kSpiked = 1, kIdle = 2, kExact = 4;
 class ProgramGroup {
 public:
   /// `kernel` must be Interpreter or fastPathFor(program, ...); `isa` one
-  /// the CPU has.
+  /// the CPU has. In a dendritic tree, `stackOnEntry` is the values the
+  /// tree's stack holds when this program starts (the same in every step:
+  /// the validator makes stack effects static), which fixes the slot of
+  /// each PUSH and POP.
   ProgramGroup(const chip::Program &program, uint32_t registers,
-               ProgramKernel kernel, Isa isa);
+               ProgramKernel kernel, Isa isa, uint32_t stackOnEntry = 0);
   /// Add a compartment at update position `position` of core `core`, with
   /// its parameter words and its state words before step 0.
   void addLane(uint32_t position, uint32_t core,
@@ -108,6 +116,11 @@ public:
                const std::vector<int32_t> &initial);
   /// Allocate the per-lane columns once every lane is added.
   void finish();
+  /// Make the group one position of a dendritic tree whose lanes are its
+  /// neurons: `stack` holds `slots` columns of laneCount() values, `bap` one
+  /// per lane. Only the root's spikes are the neuron's: it writes them to
+  /// `bap` for the next step; the other positions' spikes are dropped.
+  void setTree(int64_t *stack, uint32_t slots, int64_t *bap, bool root);
 
   /// One step: q of lane k is ring[position] * 2^accShift (then zeroed).
   /// Spiking lanes' positions are appended to `spikes` in lane order; idle
@@ -164,38 +177,65 @@ private:
   bool contiguous = false;
   std::vector<int64_t> q, scratch;
   std::vector<int32_t> flags;
+  /// setTree's columns; treeStack null outside a tree.
+  int64_t *treeStack = nullptr, *treeBap = nullptr;
+  uint32_t treeSlots = 0;
+  bool treeRoot = false;
+  std::vector<int64_t *> blockStack;
 };
 
 /// The compartments of dendritic trees (docs/neurocore-isa.md, "Dendritic
-/// trees"), one after the other in the reference interpreter: a neuron's
-/// compartments are added consecutively, its root last, so one stack serves
-/// them all and is empty again after every root.
+/// trees"). Neurons whose trees run the same programs form a shape; each
+/// position of a shape is a ProgramGroup whose lanes are the shape's
+/// neurons, and a step runs the positions in tree order, each over all the
+/// neurons, on one stack column per slot: neurons do not interact within a
+/// step, and a program's stack effect is static, so this equals running
+/// each neuron's compartments one after the other.
 class TreeCompartments {
 public:
-  /// Add a compartment at update position `position` of core `core`; `root`
-  /// is the index (in addition order) of its neuron's root, which is this
-  /// compartment's own for the root.
+  /// Add a compartment at update position `position` of core `core`; a
+  /// neuron's compartments come one after the other, its root last, and
+  /// `root` is the index (in addition order) of its neuron's root.
   void add(uint32_t position, uint32_t core, const chip::Program &program,
            std::vector<int64_t> params, std::vector<int32_t> initial,
            uint32_t root);
+  /// Build the groups once every compartment is added.
+  void finish(uint32_t registers, Isa isa);
   /// One step: q of compartment k is ring[position] * 2^accShift (then
-  /// zeroed); the roots' spikes are appended to `spikes` in addition order;
-  /// idle updates are added to idlePerCore; returns their number.
+  /// zeroed); the roots' spikes are appended to `spikes`; idle updates are
+  /// added to idlePerCore; returns their number.
   template <typename Acc>
   uint32_t step(Acc *slot, unsigned accShift, uint32_t *&spikes,
                 uint64_t *idlePerCore);
 
-  uint32_t size() const { return uint32_t(positions.size()); }
-  const chip::Program &program(uint32_t k) const { return programs[k]; }
-  const std::vector<int32_t> &stateWords(uint32_t k) const { return state[k]; }
+  uint32_t size() const { return count; }
+  const chip::Program &program(uint32_t k) const { return group(k).program(); }
+  std::vector<int32_t> stateWords(uint32_t k) const;
 
 private:
-  std::vector<uint32_t> positions, cores, roots;
-  std::vector<chip::Program> programs;
-  std::vector<std::vector<int64_t>> params;
-  std::vector<std::vector<int32_t>> state;
-  std::vector<uint8_t> rootSpiked; ///< by root: spiked in its last update
-  std::vector<int64_t> stack;
+  struct Shape {
+    std::vector<ProgramGroup> positions; ///< in tree order, the root last
+    std::vector<int64_t> stack, bap;
+    uint32_t slots = 0;
+  };
+  struct Place {
+    uint32_t shape = 0, position = 0, lane = 0;
+  };
+  const ProgramGroup &group(uint32_t k) const {
+    return shapes[placeOf[k].shape].positions[placeOf[k].position];
+  }
+
+  std::vector<Shape> shapes;
+  std::vector<Place> placeOf; ///< per compartment, in addition order
+  /// add()'s compartments until finish().
+  struct Pending {
+    uint32_t position, core, root;
+    chip::Program program;
+    std::vector<int64_t> params;
+    std::vector<int32_t> initial;
+  };
+  std::vector<Pending> pending;
+  uint32_t count = 0;
 };
 
 } // namespace detail

@@ -27,12 +27,12 @@ inline const chip::Profile &profileNamed(const std::string &name) {
 
 inline const chip::Profile &loihi1() { return profileNamed("loihi1"); }
 inline const chip::Profile &loihi2() { return profileNamed("loihi2"); }
-/// loihi2 with a dendritic tree stack of 8 values: no shipped profile has
-/// one (isa.stackDepth 0), so the tree instructions need this.
+/// A profile whose tree stack holds 8 values (isa.stackDepth), for the
+/// tests of dendritic trees: loihi2's.
 inline const chip::Profile &loihi2WithTrees() {
   static const chip::Profile p = [] {
     chip::Profile q = loihi2();
-    q.isa.stackDepth = 8;
+    q.isa.stackDepth = 8; // loihi2's today; the tests rely on 8
     return q;
   }();
   return p;

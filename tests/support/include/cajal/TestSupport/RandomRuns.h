@@ -23,6 +23,8 @@ struct ProgramCoverage {
   size_t programs = 0;
   uint64_t spikes = 0, idleUpdates = 0;
   uint64_t treeCompartments = 0; ///< compartments of dendritic trees
+  uint64_t trees = 0;            ///< random trees (tree populations)
+  uint64_t treeNeurons = 0;      ///< their neurons, each its own words
 };
 
 /// A random image on `profile` whose cores hold small populations, most
