@@ -172,19 +172,6 @@ Status checkTreePopulation(const Population &pop,
   return Status::ok();
 }
 
-Status checkPointNeuronsOnly(const Image &image, const std::string &engine) {
-  for (const Population &pop : image.populations)
-    if (!pop.tree.empty())
-      return makeError(
-          "population \"" + pop.name + "\" has dendritic trees (" +
-              std::to_string(pop.tree.size()) + " compartments per neuron); " +
-              engine +
-              " runs point neurons only (the reference engine runs "
-              "trees: --engine reference)",
-          ErrorSubject{ErrorSubject::Kind::Population, pop.name, "tree"});
-  return Status::ok();
-}
-
 std::vector<int64_t> compartmentParamWords(const Core &core, uint32_t c,
                                            bool lifFamily,
                                            const NeuronFormat &format) {

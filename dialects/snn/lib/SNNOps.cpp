@@ -73,7 +73,8 @@ static LogicalResult verifyRecordNames(NetworkOp net) {
   return success();
 }
 
-/// Dendritic trees (PopulationOp's description): parents are populations
+/// Dendritic trees (PopulationOp's description), once every op of the body
+/// has passed its own verifier: parents are populations
 /// of this network of the same size, reached without a cycle; join
 /// attributes only on a compartment with children, dendrite attributes only
 /// on a dendrite; LIF-family models; no projection or probe starts at a
@@ -198,10 +199,13 @@ LogicalResult NetworkOp::verify() {
                                           std::isfinite(dt.getValueAsDouble())))
     return emitOpError() << "'dt' must be finite and > 0, got "
                          << dt.getValueAsDouble();
-  if (failed(verifySymbolName(*this)) || failed(verifyRecordNames(*this)))
+  if (failed(verifySymbolName(*this)))
     return failure();
-  return verifyTrees(*this);
+  return verifyRecordNames(*this);
 }
+
+// After the populations' own verifiers: the trees read their models.
+LogicalResult NetworkOp::verifyRegions() { return verifyTrees(*this); }
 
 //===----------------------------------------------------------------------===//
 // Populations

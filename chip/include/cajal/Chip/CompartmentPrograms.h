@@ -54,10 +54,6 @@ Status checkTreePopulation(const Population &population,
                            const std::vector<Program> &programs,
                            const Profile &profile);
 
-/// For an engine that runs point neurons only: an error naming the first
-/// population with a dendritic tree and `engine`, else ok.
-Status checkPointNeuronsOnly(const Image &image, const std::string &engine);
-
 /// Compartment c's parameter words for `program`: from the record for the
 /// LIF family, from core.paramWords otherwise.
 std::vector<int64_t> compartmentParamWords(const Core &core, uint32_t c,

@@ -49,6 +49,8 @@ def SNN_NetworkOp : SNN_Op<"network", [
   let regions = (region SizedRegion<1>:$body);
   let assemblyFormat = "$sym_name attr-dict-with-keyword $body";
   let hasVerifier = 1;
+  // Dendritic trees are checked across populations once each is verified.
+  let hasRegionVerifier = 1;
   let skipDefaultBuilders = 1;
   let builders = [OpBuilder<(ins "::llvm::StringRef":$name,
                                  CArg<"::mlir::FloatAttr", "{}">:$dt)>];
