@@ -10,7 +10,7 @@
 // Four trials of 100 steps (examples/dendritic_coincidence.input.csv): a
 // then b two steps later (fires); a then b twenty steps later (silent);
 // five spikes of a alone (silent, however many); b then a one step later
-// (fires).
+// (fires). It runs on loihi1 too (`--profile loihi1`).
 //
 // Run:
 //   cajal compile examples/dendritic_coincidence.mlir -o c.cjimg --profile loihi2 --report fit.json

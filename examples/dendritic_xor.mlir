@@ -12,7 +12,9 @@
 // trials of 100 steps, (a, b) = (0, 0), (1, 0), (0, 1), (1, 1); an active
 // input spikes every other step of steps 10 to 59 of its trial
 // (examples/dendritic_xor.input.csv). The tree needs a chip with a tree
-// stack: loihi2 (docs/neurocore-isa.md, "Dendritic trees").
+// stack (docs/neurocore-isa.md, "Dendritic trees"): loihi2, or loihi1,
+// whose fixed-function trees it keeps to (joins of two, outputs that need
+// no multiplier): `--profile loihi1` runs it too.
 //
 // Run:
 //   cajal compile examples/dendritic_xor.mlir -o x.cjimg --profile loihi2 --report fit.json

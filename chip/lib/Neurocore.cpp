@@ -458,11 +458,17 @@ Status checkInstruction(const Program &p, const Profile &profile, uint64_t word,
 /// The stack effect must not depend on the data, so that a tree's stack
 /// depth is known before it runs: every POP before every PUSH, neither
 /// after a REFR (whose halt would skip it), no idle skip (which runs no
-/// instruction).
-Status checkStackDiscipline(const Program &p) {
+/// instruction), and no more POPs than one join may combine.
+Status checkStackDiscipline(const Program &p, const Profile &profile) {
   long firstPush = -1, firstRefr = -1, firstStackOp = -1;
+  unsigned pops = 0;
   for (size_t i = 0; i < p.code.size(); ++i) {
     const Opcode op = isa::decode(p.code[i]).op;
+    if (op == Opcode::Pop && ++pops > profile.isa.maxPops)
+      return makeError(at(i) + "POP: the program pops " + std::to_string(pops) +
+                       " values; a compartment of profile \"" + profile.name +
+                       "\" pops at most " +
+                       std::to_string(profile.isa.maxPops) + " (isa.maxPops)");
     if (op == Opcode::Refr && firstRefr < 0)
       firstRefr = long(i);
     if (op != Opcode::Push && op != Opcode::Pop)
@@ -497,7 +503,7 @@ Status validateProgram(const Program &p, const Profile &profile) {
   for (size_t i = 0; i < p.code.size(); ++i)
     if (Status s = checkInstruction(p, profile, p.code[i], i); !s)
       return s;
-  if (Status s = checkStackDiscipline(p); !s)
+  if (Status s = checkStackDiscipline(p, profile); !s)
     return s;
   if (!profile.isa.programmable && !isFixedFunction(p, profile))
     return makeError("is not one of the fixed-function programs of profile \"" +

@@ -161,6 +161,7 @@ const std::vector<FieldDesc> &fieldTable() {
       CAJAL_FIELD("isa.lookupCycles", Unsigned, 0, 65536, isa.lookupCycles),
       CAJAL_FIELD("isa.lookupPJ", Real, 0, 1e300, isa.lookupPJ),
       CAJAL_FIELD("isa.stackDepth", Unsigned, 0, 256, isa.stackDepth),
+      CAJAL_FIELD("isa.maxPops", Unsigned, 0, 256, isa.maxPops),
   };
   return table;
 }

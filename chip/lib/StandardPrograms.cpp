@@ -192,15 +192,33 @@ const char *treeOutputName(TreeOutput output) {
   return "voltage";
 }
 
-Program lifTreeProgram(const NeuronFormat &f, const LifTreeCompartment &c) {
-  Program p;
-  p.name = c.root ? std::string(lifName(c.reset)) + "-soma"
-                  : std::string("dendrite-") + treeOutputName(c.output);
+/// Whether the dendrite's output goes through MULSHR.
+static bool multipliesOutput(const LifTreeCompartment &c) {
+  return !c.root && c.scaledOutput && c.output != TreeOutput::Active;
+}
+
+/// Whether the dendrite pushes its value without the gain.
+static bool pushesUnscaled(const LifTreeCompartment &c) {
+  return !c.root && !c.scaledOutput && c.output != TreeOutput::Active;
+}
+
+std::string lifTreeProgramName(const LifTreeCompartment &c) {
+  std::string name = c.root
+                         ? std::string(lifName(c.reset)) + "-soma"
+                         : std::string("dendrite-") + treeOutputName(c.output);
   if (c.children)
-    p.name +=
+    name +=
         std::string("-") + treeJoinName(c.join) + std::to_string(c.children);
   if (!c.root && c.resetOnBap)
-    p.name += "-bap";
+    name += "-bap";
+  if (pushesUnscaled(c))
+    name += "-unscaled";
+  return name;
+}
+
+Program lifTreeProgram(const NeuronFormat &f, const LifTreeCompartment &c) {
+  Program p;
+  p.name = lifTreeProgramName(c);
   declareLifWords(p, f, false);
   p.params.push_back({"joinWeight", 32, true});
   p.params.push_back({"gain", 32, true});
@@ -259,24 +277,34 @@ Program lifTreeProgram(const NeuronFormat &f, const LifTreeCompartment &c) {
     e.op(Opcode::Sel, reg(2), inputBap(), none(), reg(2));
   e.op(Opcode::Mov, state(1), reg(2));
   const Operand gain = param(8);
+  // What a Current, Voltage or AboveThreshold dendrite passes up: u or v,
+  // times the gain where the chip can multiply.
+  const auto output = [&](Operand value) {
+    if (!multipliesOutput(c))
+      return value;
+    e.mulShr(reg(5), value, gain, kTreeGainShift);
+    return reg(5);
+  };
   switch (c.output) {
   case TreeOutput::Current:
-    e.mulShr(reg(5), state(0), gain, kTreeGainShift);
+    e.op(Opcode::Push, none(), output(state(0)));
     break;
   case TreeOutput::Voltage:
-    e.mulShr(reg(5), state(1), gain, kTreeGainShift);
+    e.op(Opcode::Push, none(), output(state(1)));
     break;
   case TreeOutput::Active:
     e.op(Opcode::CmpGt, reg(5), state(1), param(5));
     e.op(Opcode::Sel, reg(5), reg(5), gain, none());
+    e.op(Opcode::Push, none(), reg(5));
     break;
-  case TreeOutput::AboveThreshold:
+  case TreeOutput::AboveThreshold: {
     e.op(Opcode::CmpGt, reg(4), state(1), param(5));
-    e.mulShr(reg(5), state(1), gain, kTreeGainShift);
-    e.op(Opcode::Sel, reg(5), reg(4), reg(5), none());
+    const Operand value = output(state(1));
+    e.op(Opcode::Sel, reg(5), reg(4), value, none());
+    e.op(Opcode::Push, none(), reg(5));
     break;
   }
-  e.op(Opcode::Push, none(), reg(5));
+  }
   return p;
 }
 
@@ -299,12 +327,49 @@ bool isLifFamilyProgram(const Program &program, const NeuronFormat &f) {
 bool isFixedFunction(const Program &program, const Profile &profile) {
   const LifReset resets[] = {LifReset::Zero, LifReset::Subtract,
                              LifReset::NoSpike};
-  for (LifReset reset : resets) {
-    if (reset == LifReset::Subtract && !profile.neuron.resetBySubtraction)
-      continue;
-    if (program == lifProgram(profile.neuron, reset))
+  const auto resetAllowed = [&](LifReset reset) {
+    return reset != LifReset::Subtract || profile.neuron.resetBySubtraction;
+  };
+  for (LifReset reset : resets)
+    if (resetAllowed(reset) && program == lifProgram(profile.neuron, reset))
       return true;
-  }
+  if (profile.isa.stackDepth == 0)
+    return false;
+  // The tree datapath: every shape whose name matches is built and
+  // compared, so that only the exact programs pass.
+  const auto matches = [&](const LifTreeCompartment &c) {
+    return lifTreeProgramName(c) == program.name &&
+           program == lifTreeProgram(profile.neuron, c);
+  };
+  const TreeJoin joins[] = {TreeJoin::Add, TreeJoin::Min, TreeJoin::Max,
+                            TreeJoin::And, TreeJoin::Or};
+  const TreeOutput outputs[] = {TreeOutput::Current, TreeOutput::Voltage,
+                                TreeOutput::Active, TreeOutput::AboveThreshold};
+  const unsigned maxChildren =
+      std::min(profile.isa.maxPops, profile.isa.stackDepth);
+  for (unsigned children = 0; children <= maxChildren; ++children)
+    for (TreeJoin join : joins) {
+      LifTreeCompartment c;
+      c.children = children;
+      c.join = join;
+      c.scaledOutput = profile.isa.multiplier;
+      c.root = true;
+      for (LifReset reset : resets) {
+        c.reset = reset;
+        if (resetAllowed(reset) && matches(c))
+          return true;
+      }
+      c.root = false;
+      for (TreeOutput output : outputs)
+        for (bool bap : {false, true}) {
+          c.output = output;
+          c.resetOnBap = bap;
+          if (matches(c))
+            return true;
+        }
+      if (children == 0)
+        break; // a leaf has no join
+    }
   return false;
 }
 

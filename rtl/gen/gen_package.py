@@ -122,7 +122,8 @@ def derive_programs(f):
     p["STATE_IDX_W"] = clog2(p["STATE_WORDS"])
     p["PARAM_IDX_W"] = clog2(p["PARAM_WORDS"])
     p["CONST_IDX_W"] = clog2(p["CONSTS"])
-    if f["isa.programmable"]:
+    if f["isa.programmable"] or f.get("isa.stackDepth", 0) > 0:
+        # Any program, or a fixed-function chip's many tree compartments.
         p["PROGRAMS"] = min(PROGRAM_TABLE, f["core.compartments"])
     else:  # the LIF program in each reset mode the profile allows
         p["PROGRAMS"] = 3 if f["neuron.resetBySubtraction"] else 2

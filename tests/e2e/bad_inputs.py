@@ -76,8 +76,10 @@ check("bad profile file", ["compile", write("ok.mlir", net(GOOD)), "-o", img, "-
                                  '"fields": {"core.compartments": {"value": -5, "unit": "c", "source": "me"}}}')],
       ["core.compartments", "-5"], [img])
 
-# Dendritic trees: a bad tree names the file and the population; a tree on a
-# chip without a tree stack names the profile; no image, no report.
+# Dendritic trees: a bad tree names the file and the population; a tree that
+# loihi1's fixed-function datapath does not have (a join of three children,
+# a dendrite's value scaled) names the profile and the limit; no image, no
+# report.
 DENDRITE = ('%{name} = snn.population @{name} {{model = #snn.model<lif>, params = #snn.continuous<'
             'tau_mem = 2.0e-2, v_th = 1.0>, parent = @{parent}}} : !snn.spikes<10>')
 cycle = net(GOOD + "\n  " + DENDRITE.format(name="b", parent="c") + "\n  "
@@ -87,10 +89,17 @@ check("a cycle of dendrites", ["compile", write("cycle.mlir", cycle), "-o", img,
 orphan = net(GOOD + "\n  " + DENDRITE.format(name="b", parent="soma"))
 check("a dendrite of no population", ["compile", write("orphan.mlir", orphan), "-o", img],
       ["orphan.mlir", "'parent' @soma is not a population"], [img])
-tree = net(GOOD + "\n  " + DENDRITE.format(name="b", parent="a"))
-check("a tree on loihi1", ["compile", write("tree.mlir", tree), "-o", img, "--report", rep,
-                           "--profile", "loihi1"],
-      ["tree.mlir", "population \"a\"", "loihi1", "programmable"], [img, rep])
+wide = net(GOOD + "".join("\n  " + DENDRITE.format(name=n, parent="a") for n in "bcd"))
+check("a join of three on loihi1", ["compile", write("wide.mlir", wide), "-o", img, "--report",
+                                    rep, "--profile", "loihi1"],
+      ["wide.mlir", "population \"a\"", "lif-soma-add3", "pops at most 2 (isa.maxPops)"],
+      [img, rep])
+coupled = net(GOOD + "\n  " + DENDRITE.format(name="b", parent="a").replace(
+    "parent = @a", "parent = @a, coupling = 0.5"))
+check("a scaled dendrite on loihi1", ["compile", write("coupled.mlir", coupled), "-o", img,
+                                      "--report", rep, "--profile", "loihi1"],
+      ["coupled.mlir", "dendrite \"b\" passes its voltage times 0.5", "(isa.multiplier)"],
+      [img, rep])
 
 # --- images ----------------------------------------------------------------
 good = os.path.join(WORK, "good.cjimg")

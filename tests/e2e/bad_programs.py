@@ -64,7 +64,7 @@ check("parameter word outside its width (run)",
 check("program loihi1 cannot run",
       ["run", image("loihi1-izhikevich"), "--steps", "5", "--spikes-out", spikes],
       ['loihi1-izhikevich.cjimg', 'population "exc": program "izhikevich": has 28 instructions; '
-       'the profile allows 9 (isa.maxInstructions)'], [spikes])
+       'the profile allows 17 (isa.maxInstructions)'], [spikes])
 
 # The good image loads; --programs names the population that runs Izhikevich
 # and no other program (not the LIF program its records would name).

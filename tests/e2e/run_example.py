@@ -13,7 +13,10 @@ checks what the example promises in its `Expect:` lines:
   spikes NODE in A..B >= N, spikes NODE in A..B <= N
                          the same over steps A to B (both included)
 
-and that the SystemC engine reproduces the golden model's spikes exactly on
+With `--profile P` after the example, its compile commands use profile P
+in place of the one they name (an example that runs on several chips).
+
+It also checks that the SystemC engine reproduces the golden model's spikes exactly on
 the image the example built (same steps, same inputs) when the example runs
 on the golden model (the default engine); an example that runs on another
 engine (`--engine reference` for neurocore programs the golden model does
@@ -48,6 +51,11 @@ def header_sections(path):
 
 def main():
     cajal, source_root, example = sys.argv[1:4]
+    profile = None
+    if sys.argv[4:5] == ["--profile"] and len(sys.argv) == 6:
+        profile = sys.argv[5]
+    elif len(sys.argv) != 4:
+        sys.exit("usage: run_example.py CAJAL SOURCE_ROOT EXAMPLE [--profile P]")
     run, expect = header_sections(example)
     if not run:
         sys.exit(f"{example}: no 'Run:' commands in the header comment")
@@ -59,6 +67,11 @@ def main():
             sys.exit(f"{example}: header command does not start with cajal: {command}")
         argv[0] = cajal
         argv = [os.path.join(source_root, a) if a.startswith("examples/") else a for a in argv]
+        if profile and argv[1] == "compile":
+            if "--profile" not in argv:
+                sys.exit(f"{example}: '{command}' names no --profile to replace")
+            argv[argv.index("--profile") + 1] = profile
+            command = shlex.join(["cajal"] + argv[1:])
         for i, a in enumerate(argv[:-1]):
             if a == "--report":
                 report = os.path.join(work, argv[i + 1])

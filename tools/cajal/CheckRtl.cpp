@@ -192,9 +192,10 @@ int checkRandom() {
     o.seed = s;
     o.minCores = o.maxCores = 1;
     o.steps = steps;
-    o.programPopulations = profile->isa.programmable;
-    // Random dendritic trees where the RTL build has room for imagegen's.
+    // Random dendritic trees where the RTL build has room for imagegen's
+    // (on a fixed-function chip, the compiler's tree compartments).
     o.treePopulations = profile->isa.stackDepth >= 8;
+    o.programPopulations = profile->isa.programmable || o.treePopulations;
     const chip::Image image = imagegen::randomNetwork(*profile, o).image;
     auto resolved = chip::resolvePrograms(image, *profile);
     if (!resolved)

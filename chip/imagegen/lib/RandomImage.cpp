@@ -197,7 +197,9 @@ void addPopulations(ImageRng &rng, ImageBuilder &b,
 /// Programs for populations (RandomOptions::programPopulations): every core
 /// is cut into chunks of 1..8 compartments, each chunk one population; about
 /// three in four run a random program of their own (drawn from a stream of
-/// their own, RandomProgram.h), the others their LIF records.
+/// their own, RandomProgram.h), the others their LIF records. On a
+/// fixed-function chip the trees are the compiler's (randomLifTree) and the
+/// other populations LIF.
 void addProgramPopulations(
     ImageRng &rng, ImageBuilder &b, const std::vector<uint32_t> &comps,
     const chip::Profile &profile, uint64_t seed, bool trees,
@@ -214,7 +216,9 @@ void addProgramPopulations(
       const uint32_t n = std::min(uint32_t(rng.range(1, 8)), comps[c] - first);
       if (trees && treeRng.coin()) {
         // n compartments hold n / tree.size() neurons of one tree.
-        RandomTree t = randomTree(treeRng, profile, 4);
+        RandomTree t = profile.isa.programmable
+                           ? randomTree(treeRng, profile, 4)
+                           : randomLifTree(treeRng, profile, 4);
         const uint32_t perNeuron = uint32_t(t.tree.size());
         const uint32_t neurons = n / perNeuron;
         if (neurons > 0) {
@@ -238,7 +242,7 @@ void addProgramPopulations(
                           {{c, first, 0, n}}, true, rng.chance(1, 3));
       (void)pop;
       uint32_t program = chip::Population::kLifByRecord;
-      if (rng.chance(3, 4)) {
+      if (profile.isa.programmable && rng.chance(3, 4)) {
         program = uint32_t(programs.size());
         programs.push_back(randomProgram(programRng, profile));
         for (uint32_t i = 0; i < n; ++i)
@@ -357,7 +361,7 @@ RandomNetwork randomNetwork(const chip::Profile &profile,
   std::vector<uint32_t> populationProgram;
   std::vector<chip::DendriticTree> populationTree;
   const bool trees = o.treePopulations && profile.isa.stackDepth >= 8;
-  if (o.programPopulations && profile.isa.programmable)
+  if (o.programPopulations && (profile.isa.programmable || trees))
     addProgramPopulations(rng, b, comps, profile, o.seed, trees, paramWords,
                           programs, populationProgram, populationTree);
   else

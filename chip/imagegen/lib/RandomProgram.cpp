@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "cajal/ImageGen/RandomProgram.h"
+#include "cajal/Chip/StandardPrograms.h"
 
 #include <algorithm>
 
@@ -255,13 +256,15 @@ struct TreeShape {
   std::vector<unsigned> pops, pushes;
 };
 
-void addSubtree(Rng &rng, TreeShape &shape, unsigned depth, unsigned &budget) {
+void addSubtree(Rng &rng, TreeShape &shape, unsigned depth, unsigned &budget,
+                unsigned maxFanIn = 3, unsigned maxPushes = 2) {
   std::vector<unsigned> children;
   const unsigned fanIn =
-      depth == 0 ? 0 : unsigned(rng.range(0, std::min<int64_t>(3, budget)));
+      depth == 0 ? 0
+                 : unsigned(rng.range(0, std::min<int64_t>(maxFanIn, budget)));
   for (unsigned c = 0; c < fanIn && budget > 0; ++c) {
     --budget;
-    addSubtree(rng, shape, depth - 1, budget);
+    addSubtree(rng, shape, depth - 1, budget, maxFanIn, maxPushes);
     children.push_back(unsigned(shape.tree.size() - 1));
   }
   const unsigned self = unsigned(shape.tree.size());
@@ -272,7 +275,7 @@ void addSubtree(Rng &rng, TreeShape &shape, unsigned depth, unsigned &budget) {
   }
   shape.tree.push_back({"c" + std::to_string(self), self, -1});
   shape.pops.push_back(pops);
-  shape.pushes.push_back(unsigned(rng.range(1, 2)));
+  shape.pushes.push_back(unsigned(rng.range(1, maxPushes)));
 }
 
 } // namespace
@@ -298,6 +301,35 @@ RandomTree randomTree(Rng &rng, const chip::Profile &profile,
       if (refused)
         ++*refused;
     }
+  }
+  return t;
+}
+
+RandomTree randomLifTree(Rng &rng, const chip::Profile &profile,
+                         unsigned maxCompartments) {
+  TreeShape shape;
+  unsigned budget = unsigned(rng.range(0, int64_t(maxCompartments) - 1));
+  const unsigned maxFanIn = std::min(3u, profile.isa.maxPops);
+  addSubtree(rng, shape, unsigned(rng.range(0, 4)), budget, maxFanIn, 1);
+  RandomTree t{shape.tree, {}};
+  const chip::TreeJoin joins[] = {chip::TreeJoin::Add, chip::TreeJoin::Min,
+                                  chip::TreeJoin::Max, chip::TreeJoin::And,
+                                  chip::TreeJoin::Or};
+  const chip::TreeOutput outputs[] = {
+      chip::TreeOutput::Current, chip::TreeOutput::Voltage,
+      chip::TreeOutput::Active, chip::TreeOutput::AboveThreshold};
+  for (size_t k = 0; k < shape.tree.size(); ++k) {
+    chip::LifTreeCompartment c;
+    c.children = shape.pops[k];
+    c.join = joins[rng.range(0, 4)];
+    c.root = k + 1 == shape.tree.size();
+    c.reset = rng.coin() ? chip::LifReset::NoSpike : chip::LifReset::Zero;
+    if (profile.neuron.resetBySubtraction && rng.coin())
+      c.reset = chip::LifReset::Subtract;
+    c.output = outputs[rng.range(0, 3)];
+    c.resetOnBap = rng.coin();
+    c.scaledOutput = profile.isa.multiplier;
+    t.programs.push_back(chip::lifTreeProgram(profile.neuron, c));
   }
   return t;
 }

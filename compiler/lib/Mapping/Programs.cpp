@@ -65,16 +65,22 @@ std::optional<chip::Program> populationProgram(const Population &pop,
       return *pop.equationProgram;
     return std::nullopt;
   case PopulationProgram::LifTree:
-    return chip::lifTreeProgram(profile.neuron, pop.tree.back().shape);
+    return treeProgram(pop.tree.back(), profile);
   }
   return std::nullopt;
+}
+
+chip::Program treeProgram(const TreeNode &node, const chip::Profile &profile) {
+  chip::LifTreeCompartment shape = node.shape;
+  shape.scaledOutput = profile.isa.multiplier;
+  return chip::lifTreeProgram(profile.neuron, shape);
 }
 
 std::vector<chip::Program> treePrograms(const Population &pop,
                                         const chip::Profile &profile) {
   std::vector<chip::Program> programs;
   for (const TreeNode &node : pop.tree)
-    programs.push_back(chip::lifTreeProgram(profile.neuron, node.shape));
+    programs.push_back(treeProgram(node, profile));
   return programs;
 }
 
@@ -92,6 +98,21 @@ std::vector<int64_t> treeCompartmentWords(const Population &pop, uint32_t k,
 /// front.
 static Status checkTreePrograms(const Population &pop,
                                 const chip::Profile &profile) {
+  const int64_t unitGain = int64_t(1) << chip::kTreeGainShift;
+  for (const TreeNode &node : pop.tree)
+    if (!profile.isa.multiplier && node.parent >= 0 &&
+        node.shape.output != chip::TreeOutput::Active && node.gain != unitGain)
+      return makeError(
+          "population \"" + pop.name + "\": dendrite \"" + node.name +
+              "\" passes its " + chip::treeOutputName(node.shape.output) +
+              " times " + fmt(double(node.gain) / double(unitGain)) +
+              " (its coupling, with its parent's voltage scale over its "
+              "own); profile \"" +
+              profile.name +
+              "\" has no multiplier (isa.multiplier) and passes a "
+              "dendrite's value unscaled: give it coupling 1 and scale its "
+              "input weights instead",
+          aboutPopulation(node.name, "coupling"));
   std::vector<chip::Program> programs = treePrograms(pop, profile);
   chip::DendriticTree tree;
   for (uint32_t k = 0; k < pop.tree.size(); ++k)
@@ -117,14 +138,16 @@ Status checkPopulationProgram(const Population &pop,
     return Status::ok();
   const std::string model = programModelName(pop.program);
   const ErrorSubject subject = aboutPopulation(pop.name, "model");
+  // A fixed-function chip with a tree stack runs the LIF trees
+  // (chip::isFixedFunction), which validateTree checks.
+  if (pop.program == PopulationProgram::LifTree)
+    return checkTreePrograms(pop, profile);
   if (!profile.isa.programmable)
     return makeError("population \"" + pop.name + "\": model " + model +
                          " needs a programmable neurocore; profile \"" +
                          profile.name +
                          "\" runs only the LIF family (isa.programmable)",
                      subject);
-  if (pop.program == PopulationProgram::LifTree)
-    return checkTreePrograms(pop, profile);
   if (Status s = chip::validateProgram(*program, profile); !s)
     return makeError("population \"" + pop.name + "\": model " + model +
                          ": program " + program->name +

@@ -17,6 +17,7 @@
 #include "cajal/Mapping/Programs.h"
 #include "cajal/Transforms/LowerEquations.h"
 #include "cajal/Transforms/Passes.h"
+#include "llvm/ADT/DenseSet.h"
 
 #include <cmath>
 #include <cstdio>
@@ -194,6 +195,11 @@ public:
   }
 
   LogicalResult run(PopulationOp pop, ArrayRef<ProjectionOp> incoming);
+  /// On a chip without a multiplier a dendrite passes its value to its
+  /// parent unscaled, so every compartment of a tree takes one voltage
+  /// scale: the one that holds the largest threshold, bias and weight of
+  /// any of them.
+  LogicalResult shareTreeScales(NetworkOp net);
   LogicalResult runIzhikevich(PopulationOp pop,
                               ArrayRef<ProjectionOp> incoming);
   LogicalResult runEquations(PopulationOp pop, ArrayRef<ProjectionOp> incoming);
@@ -204,6 +210,15 @@ public:
   SmallVector<ZeroedProjection> zeroed;
 
 private:
+  /// What bounds `pop`'s scale, its neurons and its incoming weights.
+  struct PopulationInputs {
+    SmallVector<mapping::DiscreteParams> neurons;
+    SmallVector<SmallVector<double>> weights;
+    double inputScale = 1;
+    mapping::ScaleInputs scale;
+  };
+  FailureOr<PopulationInputs> readInputs(PopulationOp pop,
+                                         ArrayRef<ProjectionOp> incoming);
   LogicalResult checkProgram(PopulationOp pop);
   LogicalResult quantizeProjection(ProjectionOp proj, ArrayRef<double> w,
                                    double inputScale, double scale);
@@ -214,31 +229,96 @@ private:
 
   const chip::Profile &profile;
   mapping::QuantizeOptions options;
+  /// A tree compartment's scale inputs, merged over its tree
+  /// (shareTreeScales).
+  llvm::DenseMap<Operation *, mapping::ScaleInputs> treeScaleInputs;
 };
 
-LogicalResult PopulationQuantizer::run(PopulationOp pop,
-                                       ArrayRef<ProjectionOp> incoming) {
+/// The projections onto `pop` that are not yet quantized.
+SmallVector<ProjectionOp> unquantizedInputs(NetworkOp net, PopulationOp pop) {
+  SmallVector<ProjectionOp> incoming;
+  for (auto proj : net.getBodyBlock()->getOps<ProjectionOp>())
+    if (proj.getPost() == pop.getSpikes() && !proj.isQuantized())
+      incoming.push_back(proj);
+  return incoming;
+}
+
+FailureOr<PopulationQuantizer::PopulationInputs>
+PopulationQuantizer::readInputs(PopulationOp pop,
+                                ArrayRef<ProjectionOp> incoming) {
   auto d = cast<DiscreteParamsAttr>(pop.getParams());
   if (auto a = dyn_cast_or_null<DenseF64ArrayAttr>(d.getInputScale());
       a && a.size() > 1 && !llvm::all_equal(a.asArrayRef()))
     return pop.emitOpError("has a per-neuron 'input_scale'; snn-quantize "
                            "needs one input scale per population");
-  const double inputScale = fieldAt(d.getInputScale(), 0, 1);
+  PopulationInputs in;
+  in.inputScale = fieldAt(d.getInputScale(), 0, 1);
   const size_t size = size_t(pop.getSize());
-  SmallVector<mapping::DiscreteParams> neurons;
-  mapping::ScaleInputs in;
   for (size_t i = 0; i < size; ++i) {
-    neurons.push_back(neuronOf(d, pop.getModel(), i));
-    in.maxThreshold = std::max(in.maxThreshold, neurons.back().vTh);
-    in.maxAbsBias = std::max(in.maxAbsBias, std::fabs(neurons.back().bias));
+    in.neurons.push_back(neuronOf(d, pop.getModel(), i));
+    in.scale.maxThreshold =
+        std::max(in.scale.maxThreshold, in.neurons.back().vTh);
+    in.scale.maxAbsBias =
+        std::max(in.scale.maxAbsBias, std::fabs(in.neurons.back().bias));
   }
-  SmallVector<SmallVector<double>> weights(incoming.size());
-  for (auto [proj, w] : llvm::zip(incoming, weights)) {
+  in.weights.resize(incoming.size());
+  for (auto [proj, w] : llvm::zip(incoming, in.weights)) {
     if (failed(readWeights(proj, w)))
       return failure();
-    in.maxAbsWeight =
-        std::max(in.maxAbsWeight, maxAbs(w) * std::fabs(inputScale));
+    in.scale.maxAbsWeight =
+        std::max(in.scale.maxAbsWeight, maxAbs(w) * std::fabs(in.inputScale));
   }
+  return in;
+}
+
+LogicalResult PopulationQuantizer::shareTreeScales(NetworkOp net) {
+  if (profile.isa.multiplier)
+    return success();
+  llvm::StringMap<PopulationOp> byName;
+  for (auto pop : net.getBodyBlock()->getOps<PopulationOp>())
+    byName[pop.getSymName()] = pop;
+  const auto rootOf = [&](PopulationOp pop) {
+    while (pop.isDendrite()) // the verifier refuses cycles
+      pop = byName.lookup(pop.getParentAttr().getValue());
+    return pop;
+  };
+  llvm::DenseSet<Operation *> roots;
+  for (auto pop : net.getBodyBlock()->getOps<PopulationOp>())
+    if (pop.isDendrite())
+      roots.insert(rootOf(pop));
+  llvm::DenseMap<Operation *, mapping::ScaleInputs> merged; // by root
+  SmallVector<std::pair<Operation *, Operation *>> members; // (pop, root)
+  for (auto pop : net.getBodyBlock()->getOps<PopulationOp>()) {
+    PopulationOp root = rootOf(pop);
+    if (!roots.contains(root) || !isa<DiscreteParamsAttr>(pop.getParams()) ||
+        !isa<DiscreteParamsAttr>(root.getParams()))
+      continue;
+    FailureOr<PopulationInputs> in =
+        readInputs(pop, unquantizedInputs(net, pop));
+    if (failed(in))
+      return failure();
+    mapping::ScaleInputs &tree = merged[root];
+    tree.maxThreshold = std::max(tree.maxThreshold, in->scale.maxThreshold);
+    tree.maxAbsBias = std::max(tree.maxAbsBias, in->scale.maxAbsBias);
+    tree.maxAbsWeight = std::max(tree.maxAbsWeight, in->scale.maxAbsWeight);
+    members.push_back({pop, root});
+  }
+  for (auto [pop, root] : members)
+    treeScaleInputs[pop] = merged[root];
+  return success();
+}
+
+LogicalResult PopulationQuantizer::run(PopulationOp pop,
+                                       ArrayRef<ProjectionOp> incoming) {
+  FailureOr<PopulationInputs> read = readInputs(pop, incoming);
+  if (failed(read))
+    return failure();
+  const SmallVector<mapping::DiscreteParams> &neurons = read->neurons;
+  const SmallVector<SmallVector<double>> &weights = read->weights;
+  const double inputScale = read->inputScale;
+  const auto shared = treeScaleInputs.find(pop);
+  const mapping::ScaleInputs in =
+      shared != treeScaleInputs.end() ? shared->second : read->scale;
   Result<double> scale = mapping::choosePopulationScale(in, profile, options);
   if (!scale)
     return pop.emitOpError() << "cannot be quantized: " << scale.error();
@@ -276,7 +356,9 @@ LogicalResult PopulationQuantizer::run(PopulationOp pop,
   notes.erase(std::unique(notes.begin(), notes.end()), notes.end());
   for (const std::string &note : notes)
     pop.emitWarning() << note;
-  pop.setParamsAttr(toAttr(pop.getContext(), params, adaptation, d.getReset()));
+  pop.setParamsAttr(
+      toAttr(pop.getContext(), params, adaptation,
+             cast<DiscreteParamsAttr>(pop.getParams()).getReset()));
   pop.setVoltageScaleAttr(
       FloatAttr::get(Float64Type::get(pop.getContext()), *scale));
   for (auto [proj, w] : llvm::zip(incoming, weights))
@@ -446,6 +528,8 @@ struct SNNQuantize : public cajal::impl::SNNQuantizeBase<SNNQuantize> {
     if (failed(loaded) || failed(checkChipCapacity(net, *loaded)))
       return signalPassFailure();
     PopulationQuantizer quantizer(*loaded, headroomBits);
+    if (failed(quantizer.shareTreeScales(net)))
+      return signalPassFailure();
     warnSilentSenders(net);
     bool ok = true;
     for (auto pop : net.getBodyBlock()->getOps<PopulationOp>()) {
@@ -457,10 +541,7 @@ struct SNNQuantize : public cajal::impl::SNNQuantizeBase<SNNQuantize> {
       if (!isa<DiscreteParamsAttr>(pop.getParams()) && !izhikevich &&
           !equations)
         continue;
-      SmallVector<ProjectionOp> incoming;
-      for (auto proj : net.getBodyBlock()->getOps<ProjectionOp>())
-        if (proj.getPost() == pop.getSpikes() && !proj.isQuantized())
-          incoming.push_back(proj);
+      SmallVector<ProjectionOp> incoming = unquantizedInputs(net, pop);
       ok &= succeeded(izhikevich  ? quantizer.runIzhikevich(pop, incoming)
                       : equations ? quantizer.runEquations(pop, incoming)
                                   : quantizer.run(pop, incoming));

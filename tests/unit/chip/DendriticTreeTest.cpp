@@ -25,6 +25,7 @@
 #include <cmath>
 #include <cstdio>
 #include <functional>
+#include <random>
 
 using namespace cajal::chip;
 using namespace cajal::chip::isa;
@@ -589,11 +590,6 @@ TEST(LifTreeProgramTest, EveryShapeIsValidOnLoihi2) {
       }
     }
   EXPECT_EQ(shapes, 4u * 5 * (4 * 2 + 3));
-  // loihi1 is fixed-function: it refuses them.
-  EXPECT_FALSE(bool(validateProgram(
-      lifTreeProgram(cajal::test::loihi1().neuron,
-                     LifTreeCompartment{2, TreeJoin::Add, true}),
-      cajal::test::loihi1())));
 }
 
 /// A record whose u is this step's input (decayU clears it) and whose v
@@ -670,6 +666,115 @@ TEST(LifTreeProgramTest, TheSomaJoinsItsChildrenIntoItsInput) {
   EXPECT_EQ(input(TreeJoin::And, 3, 0), 0);
   EXPECT_EQ(input(TreeJoin::Or, 0, -5), joinWeight);
   EXPECT_EQ(input(TreeJoin::Or, 0, 0), 0);
+}
+
+/// Every lifTreeProgram shape with up to `maxChildren` children, its
+/// output scaled or not.
+std::vector<LifTreeCompartment> treeShapes(unsigned maxChildren, bool scaled) {
+  std::vector<LifTreeCompartment> shapes;
+  for (unsigned children = 0; children <= maxChildren; ++children)
+    for (TreeJoin join : {TreeJoin::Add, TreeJoin::Min, TreeJoin::Max,
+                          TreeJoin::And, TreeJoin::Or}) {
+      for (TreeOutput output : {TreeOutput::Current, TreeOutput::Voltage,
+                                TreeOutput::Active, TreeOutput::AboveThreshold})
+        for (bool bap : {false, true})
+          shapes.push_back(
+              {children, join, false, LifReset::Zero, output, bap, scaled});
+      for (LifReset reset :
+           {LifReset::Zero, LifReset::Subtract, LifReset::NoSpike})
+        shapes.push_back(
+            {children, join, true, reset, TreeOutput::Voltage, false, scaled});
+    }
+  return shapes;
+}
+
+TEST(LifTreeProgramTest, Loihi1RunsTheTreesOfItsFixedFunctionDatapath) {
+  const Profile &loihi1 = cajal::test::loihi1();
+  ASSERT_FALSE(loihi1.isa.programmable);
+  ASSERT_FALSE(loihi1.isa.multiplier);
+  ASSERT_EQ(loihi1.isa.maxPops, 2u)
+      << "davies2018: a compartment pops one or two";
+  // Every shape joining one or two children, its output unscaled, is one
+  // of loihi1's fixed-function programs and within its isa limits, the
+  // longest of them at exactly isa.maxInstructions.
+  size_t longest = 0;
+  for (const LifTreeCompartment &c : treeShapes(2, false)) {
+    const Program p = lifTreeProgram(loihi1.neuron, c);
+    const Status s = validateProgram(p, loihi1);
+    if (c.root && c.reset == LifReset::Subtract) {
+      // loihi1 resets to zero only (neuron.resetBySubtraction).
+      EXPECT_FALSE(bool(s)) << p.name;
+      continue;
+    }
+    EXPECT_TRUE(bool(s)) << p.name << ": " << s.error();
+    EXPECT_TRUE(isFixedFunction(p, loihi1)) << p.name;
+    longest = std::max(longest, p.code.size());
+    EXPECT_EQ(p.name.find("-unscaled") != std::string::npos,
+              !c.root && c.output != TreeOutput::Active)
+        << p.name;
+  }
+  EXPECT_EQ(longest, loihi1.isa.maxInstructions);
+  // A scaled output needs the multiplier; a third child, a third POP.
+  const Program scaled = lifTreeProgram(
+      loihi1.neuron, {0, TreeJoin::Add, false, LifReset::Zero,
+                      TreeOutput::Voltage, false, /*scaledOutput=*/true});
+  const Status noMultiplier = validateProgram(scaled, loihi1);
+  ASSERT_FALSE(bool(noMultiplier));
+  EXPECT_NE(noMultiplier.error().find("(isa.multiplier)"), std::string::npos)
+      << noMultiplier.error();
+  const Program threeChildren =
+      lifTreeProgram(loihi1.neuron, {3, TreeJoin::Add, true, LifReset::Zero,
+                                     TreeOutput::Voltage, false, false});
+  const Status tooMany = validateProgram(threeChildren, loihi1);
+  ASSERT_FALSE(bool(tooMany));
+  EXPECT_NE(tooMany.error().find("pops 3 values; a compartment of profile "
+                                 "\"loihi1\" pops at most 2 (isa.maxPops)"),
+            std::string::npos)
+      << tooMany.error();
+  // A program that only looks like a tree compartment (its name) is not
+  // fixed-function.
+  Program renamed = lifTreeProgram(loihi1.neuron, {2, TreeJoin::Add, true});
+  renamed.name = lifTreeProgramName({2, TreeJoin::Max, true});
+  EXPECT_FALSE(isFixedFunction(renamed, loihi1));
+}
+
+TEST(LifTreeProgramTest, AnUnscaledOutputIsTheScaledOneAtUnitGain) {
+  // On random records, states and inputs, a dendrite that pushes its value
+  // unscaled pushes and stores what the scaled program does at gain 2^16.
+  const Profile &profile = cajal::test::loihi2();
+  const int64_t unitGain = int64_t(1) << kTreeGainShift;
+  std::mt19937_64 rng(20261204);
+  unsigned cases = 0;
+  for (LifTreeCompartment c : treeShapes(2, false)) {
+    if (c.root)
+      continue;
+    const Program unscaled = lifTreeProgram(profile.neuron, c);
+    c.scaledOutput = true;
+    const Program scaled = lifTreeProgram(profile.neuron, c);
+    for (int trial = 0; trial < 200; ++trial, ++cases) {
+      CompartmentParams record = holdingRecord();
+      record.decayU = uint16_t(rng() % 4096);
+      record.decayV = uint16_t(rng() % 4096);
+      record.thresholdMantissa = uint16_t(rng() % 200);
+      const std::vector<int64_t> words = lifTreeParamWords(
+          record, int64_t(rng() % 100), unitGain, profile.neuron);
+      const int32_t u0 = int32_t(rng() % 200001) - 100000;
+      const int32_t v0 = int32_t(rng() % 200001) - 100000;
+      const int64_t q = int64_t(rng() % 20001) - 10000;
+      const bool bap = rng() % 2;
+      std::vector<int64_t> children;
+      for (unsigned k = 0; k < c.children; ++k)
+        children.push_back(int64_t(rng() % 2001) - 1000);
+      int32_t a[2] = {u0, v0}, b[2] = {u0, v0};
+      std::vector<int64_t> sa = children, sb = children;
+      interpret(unscaled, a, words.data(), q, TreeContext{&sa, bap});
+      interpret(scaled, b, words.data(), q, TreeContext{&sb, bap});
+      ASSERT_EQ(sa, sb) << unscaled.name << " trial " << trial;
+      ASSERT_EQ(a[0], b[0]) << unscaled.name;
+      ASSERT_EQ(a[1], b[1]) << unscaled.name;
+    }
+  }
+  EXPECT_EQ(cases, 3u * 5 * 4 * 2 * 200); // children, joins, outputs, bap
 }
 
 } // namespace

@@ -39,11 +39,12 @@ imagegen::RandomNetwork programNetwork(uint64_t seed) {
   return test::programNetwork(loihi2(), seed, kSteps);
 }
 
-/// Run both engines over the network of `seed`, comparing every step, and
-/// add what it exercised to `coverage`.
+/// Run both engines over the network of `seed` (random programs on loihi2,
+/// or with `trees` random dendritic trees on that profile), comparing every
+/// step, and add what it exercised to `coverage`.
 void expectGoldenEqualsReference(uint64_t seed, ProgramCoverage &coverage,
-                                 bool trees = false) {
-  const chip::Profile &profile = trees ? test::loihi2WithTrees() : loihi2();
+                                 const chip::Profile *trees = nullptr) {
+  const chip::Profile &profile = trees ? *trees : loihi2();
   const imagegen::RandomNetwork net =
       trees ? test::treeNetwork(profile, seed, kSteps) : programNetwork(seed);
   const std::string where = "seed " + std::to_string(seed);
@@ -103,7 +104,8 @@ TEST_P(GoldenTrees, EqualReferenceEngine) {
   ProgramCoverage coverage;
   for (uint32_t i = 0; i < kImages; ++i) {
     const uint64_t seed = uint64_t(GetParam()) * kImages + i + 1;
-    ASSERT_NO_FATAL_FAILURE(expectGoldenEqualsReference(seed, coverage, true));
+    ASSERT_NO_FATAL_FAILURE(
+        expectGoldenEqualsReference(seed, coverage, &test::loihi2WithTrees()));
   }
   EXPECT_GE(coverage.trees, 1112u) << "9 batches: at least 10^4 trees";
   EXPECT_GE(coverage.treeCompartments, 1000u);
@@ -114,6 +116,20 @@ TEST_P(GoldenTrees, EqualReferenceEngine) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Batches, GoldenTrees, ::testing::Range(0u, 9u));
+
+// loihi1's fixed-function trees (imagegen::randomLifTree: the compiler's
+// compartments, outputs unscaled, joins of at most two children).
+TEST(GoldenLoihi1Trees, EqualReferenceEngine) {
+  ProgramCoverage coverage;
+  for (uint64_t seed = 1; seed <= 60; ++seed)
+    ASSERT_NO_FATAL_FAILURE(
+        expectGoldenEqualsReference(seed, coverage, &test::loihi1()));
+  EXPECT_GE(coverage.trees, 1000u);
+  EXPECT_GT(coverage.spikes, 0u);
+  std::printf("%llu random loihi1 trees, %llu tree neurons\n",
+              (unsigned long long)coverage.trees,
+              (unsigned long long)coverage.treeNeurons);
+}
 
 TEST(GoldenPrograms, StateWordsApi) {
   const imagegen::RandomNetwork net = programNetwork(7);

@@ -52,7 +52,7 @@ inline RandomCore randomProgramCore(const chip::Profile &profile, uint64_t seed,
   o.maxCompartments = maxCompartments;
   o.minCores = o.maxCores = 1;
   o.steps = 100;
-  o.programPopulations = profile.isa.programmable;
+  o.programPopulations = profile.isa.programmable || trees;
   o.treePopulations = trees;
   RandomCore rc;
   rc.image = imagegen::randomNetwork(profile, o).image;

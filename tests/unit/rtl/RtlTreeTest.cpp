@@ -17,6 +17,7 @@
 #include "cajal/ImageGen/ImageBuilder.h"
 #include "cajal/Rtl/Lockstep.h"
 #include "cajal/Rtl/RtlCore.h"
+#include "cajal/TestSupport/Profiles.h"
 #include "cajal/TestSupport/Programs.h"
 
 #include <gtest/gtest.h>
@@ -140,6 +141,41 @@ TEST_P(RtlTreeShard, RandomTreesMatchTheCoreModel) {
 INSTANTIATE_TEST_SUITE_P(Seeds, RtlTreeShard,
                          ::testing::Range<uint64_t>(0, kShards));
 
+// The loihi1 build (fixed-function, its tree stack of 8) runs random trees
+// of the compiler's compartments (imagegen::randomLifTree) in lockstep
+// with the SystemC core model.
+TEST(RtlLoihi1Trees, FixedFunctionTreesMatchTheCoreModel) {
+  const chip::Profile &profile = test::loihi1();
+  ASSERT_FALSE(profile.isa.programmable);
+  TreeCount total;
+  uint64_t spikes = 0;
+  for (uint64_t seed = 1; seed <= 100; ++seed) {
+    const rtltest::RandomCore rc =
+        rtltest::randomProgramCore(profile, seed, 64, /*trees=*/true);
+    ASSERT_EQ(rc.error, "") << "seed " << seed;
+    const TreeCount n = countTrees(rc.image);
+    total.trees += n.trees;
+    total.branched += n.branched;
+    const chip::Core &core = rc.image.cores.at(0);
+    const auto inputs =
+        rtltest::randomInputs(seed, uint32_t(core.inputAxons.size()), kSteps);
+    auto rep =
+        rtl::runLockstep(core, core, profile, inputs, {}, {&rc.programs, 0});
+    ASSERT_TRUE(rep) << "seed " << seed << ": " << rep.error();
+    ASSERT_FALSE(rep->divergence)
+        << "seed " << seed << ": " << rep->divergence->message();
+    EXPECT_EQ(rep->rtlCycles, rep->referenceCycles) << "seed " << seed;
+    spikes += rep->spikes;
+  }
+  std::printf("loihi1: %llu random trees (%llu of several compartments), "
+              "%llu spikes\n",
+              (unsigned long long)total.trees,
+              (unsigned long long)total.branched, (unsigned long long)spikes);
+  EXPECT_GE(total.trees, 300u);
+  EXPECT_GE(total.branched, 80u);
+  EXPECT_GT(spikes, 0u);
+}
+
 TEST(RtlTrees, BapArrivesOneStepLaterAndOnlyRootsSpike) {
   auto profile = treesProfile();
   ASSERT_TRUE(profile) << profile.error();
@@ -211,6 +247,7 @@ TEST(RtlTrees, RefusesAnImageWhoseTreesOutgrowTheBuildsStack) {
   EXPECT_EQ(buildStack, loihi2->isa.stackDepth);
   chip::Profile profile = *loihi2;
   profile.isa.stackDepth = buildStack + 8;
+  profile.isa.maxPops = profile.isa.stackDepth;
   using namespace chip::isa;
   const unsigned deep = buildStack + 1;
   const chip::StateWord v{"v", 24, true, chip::Overflow::Saturate};

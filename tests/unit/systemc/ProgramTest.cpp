@@ -36,9 +36,11 @@ using test::giveExternalSpikes;
 using test::loihi2;
 using test::ProgramCoverage;
 
+/// Random programs on loihi2, or with `trees` random dendritic trees on
+/// that profile.
 void expectSystemCEqualsReference(uint64_t seed, ProgramCoverage &coverage,
-                                  bool trees = false) {
-  const chip::Profile &profile = trees ? test::loihi2WithTrees() : loihi2();
+                                  const chip::Profile *trees = nullptr) {
+  const chip::Profile &profile = trees ? *trees : loihi2();
   const imagegen::RandomNetwork net =
       trees ? test::treeNetwork(profile, seed, kSteps)
             : test::programNetwork(profile, seed, kSteps);
@@ -126,7 +128,8 @@ TEST_P(SystemCTrees, EqualReferenceEngineAndProgramCost) {
   ProgramCoverage coverage;
   for (uint32_t i = 0; i < kImages; ++i) {
     const uint64_t seed = uint64_t(GetParam()) * kImages + i + 1;
-    ASSERT_NO_FATAL_FAILURE(expectSystemCEqualsReference(seed, coverage, true));
+    ASSERT_NO_FATAL_FAILURE(
+        expectSystemCEqualsReference(seed, coverage, &test::loihi2WithTrees()));
   }
   EXPECT_GE(coverage.trees, 1112u) << "9 batches: at least 10^4 trees";
   EXPECT_GE(coverage.treeCompartments, 1000u);
@@ -138,5 +141,20 @@ TEST_P(SystemCTrees, EqualReferenceEngineAndProgramCost) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Batches, SystemCTrees, ::testing::Range(0u, 9u));
+
+// loihi1's fixed-function trees (imagegen::randomLifTree), priced at
+// loihi1's one cycle per instruction.
+TEST(SystemCLoihi1Trees, EqualReferenceEngineAndProgramCost) {
+  ProgramCoverage coverage;
+  for (uint64_t seed = 1; seed <= 60; ++seed)
+    ASSERT_NO_FATAL_FAILURE(
+        expectSystemCEqualsReference(seed, coverage, &test::loihi1()));
+  EXPECT_GE(coverage.trees, 1000u);
+  EXPECT_GT(coverage.spikes, 0u);
+  std::printf("%llu random loihi1 trees, %llu tree neurons, %llu spikes\n",
+              (unsigned long long)coverage.trees,
+              (unsigned long long)coverage.treeNeurons,
+              (unsigned long long)coverage.spikes);
+}
 
 } // namespace

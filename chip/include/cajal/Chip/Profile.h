@@ -128,6 +128,9 @@ struct IsaLimits {
   /// Values a dendritic tree's stack holds at once (PUSH, POP); 0: no
   /// dendritic trees (no PUSH, POP, AND, OR, bap).
   unsigned stackDepth = 0;
+  /// Values one compartment's update may pop from that stack: the most
+  /// children one join combines.
+  unsigned maxPops = 0;
   /// Cycles and energy of one instruction, by cost class.
   unsigned aluCycles = 0, multiplyCycles = 0, spikeCycles = 0, lookupCycles = 0;
   double aluPJ = 0, multiplyPJ = 0, spikePJ = 0, lookupPJ = 0;

@@ -15,6 +15,7 @@
 #include "cajal/Chip/Neurocore.h"
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 namespace cajal::chip {
@@ -60,8 +61,10 @@ CompartmentState lifStateFromWords(const int32_t *words);
 /// Whether `program` is the LIF program of format `f` in any reset mode.
 bool isLifFamilyProgram(const Program &program, const NeuronFormat &f);
 
-/// Whether `program` is one of the fixed-function programs of `profile`
-/// (the LIF program in each reset mode the profile allows).
+/// Whether `program` is one of the fixed-function programs of `profile`:
+/// the LIF program in each reset mode the profile allows and, with a tree
+/// stack, the lifTreeProgram of every shape that joins at most isa.maxPops
+/// children (unscaled without a multiplier).
 bool isFixedFunction(const Program &program, const Profile &profile);
 
 /// How a tree compartment joins the values its children pushed
@@ -87,12 +90,19 @@ struct LifTreeCompartment {
   LifReset reset = LifReset::Zero;         ///< the root's
   TreeOutput output = TreeOutput::Voltage; ///< a dendrite's
   bool resetOnBap = false;                 ///< a dendrite's
+  /// A dendrite's u or v times p8.gain / 2^kTreeGainShift (MULSHR); false
+  /// on a chip without a multiplier: pushed as it is (Active pushes p8.gain
+  /// either way, so its program is the same).
+  bool scaledOutput = true;
 };
 /// State: s0 u, s1 v (and the root's s2 refractory counter); parameters
 /// lifParamWords, then p7 joinWeight, p8 gain.
 constexpr unsigned kLifTreeParamWords = 9;
 constexpr unsigned kTreeGainShift = 16;
 Program lifTreeProgram(const NeuronFormat &f, const LifTreeCompartment &c);
+/// Its name, which says the shape (`lif-soma-or2`, `dendrite-voltage-bap`,
+/// `dendrite-current-unscaled`).
+std::string lifTreeProgramName(const LifTreeCompartment &c);
 std::vector<int64_t> lifTreeParamWords(const CompartmentParams &params,
                                        int64_t joinWeight, int64_t gain,
                                        const NeuronFormat &f);

@@ -35,6 +35,10 @@ const char *programModelName(PopulationProgram program);
 std::optional<chip::Program> populationProgram(const Population &pop,
                                                const chip::Profile &profile);
 
+/// A tree compartment's program on `profile`: node.shape, its output
+/// unscaled where the chip has no multiplier.
+chip::Program treeProgram(const TreeNode &node, const chip::Profile &profile);
+
 /// The profile accepts `pop`'s program: on a profile that is not
 /// programmable, an error naming the population, the model and the profile
 /// (`population "iz": model izhikevich needs a programmable neurocore;

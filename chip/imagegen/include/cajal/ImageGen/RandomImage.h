@@ -45,8 +45,9 @@ struct RandomOptions {
   bool programPopulations = false;
   /// With programPopulations, on a profile with isa.stackDepth >= 8: about
   /// half of the program populations are neurons with dendritic trees
-  /// (randomTree, up to 4 compartments each, from a stream of their own);
-  /// their non-root compartments lose their output axons.
+  /// (randomTree, up to 4 compartments each, from a stream of their own;
+  /// on a profile that is not programmable, randomLifTree and the other
+  /// populations LIF); their non-root compartments lose their output axons.
   bool treePopulations = false;
   /// About one compartment in three starts in state words of its own
   /// (Core::initialWords): for the LIF family u and v inside their ranges

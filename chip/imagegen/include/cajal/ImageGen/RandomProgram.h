@@ -62,6 +62,12 @@ struct RandomTree {
 /// redraws.
 RandomTree randomTree(Rng &rng, const chip::Profile &profile,
                       unsigned maxCompartments, unsigned *refused = nullptr);
+/// A random tree of the compiler's compartments (chip::lifTreeProgram): a
+/// random join, reset, output and bap reset each, fan-in up to
+/// min(3, isa.maxPops), outputs scaled where the profile has a multiplier;
+/// so it runs on a fixed-function chip with a tree stack (loihi1).
+RandomTree randomLifTree(Rng &rng, const chip::Profile &profile,
+                         unsigned maxCompartments);
 
 } // namespace cajal::imagegen
 
