@@ -506,17 +506,22 @@ DistributionParams cajal::toDistributionParams(const mapping::Distribution &d) {
                             d.high};
 }
 
+/// Integer v units per model unit (1 before snn-quantize sets it).
+static double voltageScaleOf(PopulationOp pop) {
+  const FloatAttr scale = pop.getVoltageScaleAttr();
+  return scale ? scale.getValueAsDouble() : 1.0;
+}
+
 std::vector<mapping::InitialValue> cajal::initialValues(PopulationOp pop) {
   std::vector<mapping::InitialValue> out;
   DictionaryAttr initial = pop.getInitialAttr();
   if (!initial)
     return out;
-  const FloatAttr scale = pop.getVoltageScaleAttr();
   const IntegerAttr seed = pop.getInitialSeedAttr();
   for (NamedAttribute entry : initial) {
     mapping::InitialValue v;
     v.state = entry.getName().str();
-    v.scale = scale ? scale.getValueAsDouble() : 1.0;
+    v.scale = voltageScaleOf(pop);
     v.seed = seed ? uint64_t(seed.getInt()) : 0;
     if (std::optional<DistributionParams> d =
             distributionParams(entry.getValue())) {
@@ -531,16 +536,27 @@ std::vector<mapping::InitialValue> cajal::initialValues(PopulationOp pop) {
   return out;
 }
 
-/// A program word of a dendritic tree: round(value), within 32 bits.
-static FailureOr<int64_t> treeWord(PopulationOp pop, StringRef what,
-                                   double value) {
-  const double rounded = std::round(value);
-  if (!(std::fabs(rounded) <= double(std::numeric_limits<int32_t>::max())))
+// buildTrees casts the dialect's join and output to the chip's.
+static_assert(int(Join::Add) == int(chip::TreeJoin::Add) &&
+              int(Join::Min) == int(chip::TreeJoin::Min) &&
+              int(Join::Max) == int(chip::TreeJoin::Max) &&
+              int(Join::And) == int(chip::TreeJoin::And) &&
+              int(Join::Or) == int(chip::TreeJoin::Or));
+static_assert(int(DendriteOutput::Current) == int(chip::TreeOutput::Current) &&
+              int(DendriteOutput::Voltage) == int(chip::TreeOutput::Voltage) &&
+              int(DendriteOutput::Active) == int(chip::TreeOutput::Active) &&
+              int(DendriteOutput::AboveThreshold) ==
+                  int(chip::TreeOutput::AboveThreshold));
+
+/// A program word of a dendritic tree (mapping::programWord32), the error on
+/// the population.
+static FailureOr<int64_t> treeWord(PopulationOp pop, const char *what,
+                                   double model, double value) {
+  Result<int64_t> word = mapping::programWord32(what, model, value);
+  if (!word)
     return pop.emitOpError()
-           << what << " becomes " << rounded
-           << " integer units, outside the program's 32-bit word; scale the "
-              "weights or the coupling down";
-  return int64_t(rounded);
+           << word.error() << "; scale the weights or the coupling down";
+  return *word;
 }
 
 /// Each root population with dendrites becomes a LifTree population: its
@@ -559,11 +575,6 @@ buildTrees(NetworkOp network, MappedNetwork &out,
   for (auto pop : network.getBodyBlock()->getOps<PopulationOp>())
     if (pop.isDendrite())
       children[byName.lookup(pop.getParentAttr().getValue())].push_back(pop);
-  const auto scaleOf = [](PopulationOp pop) {
-    return pop.getVoltageScaleAttr()
-               ? pop.getVoltageScaleAttr().getValueAsDouble()
-               : 1.0;
-  };
   for (auto [index, rootRef] : llvm::enumerate(out.populations)) {
     PopulationOp root = rootRef;
     if (!children.count(root))
@@ -587,9 +598,9 @@ buildTrees(NetworkOp network, MappedNetwork &out,
       node.shape.children = unsigned(children.lookup(op).size());
       node.shape.join = chip::TreeJoin(op.getJoin().value_or(Join::Add));
       if (node.shape.children && op.getJoinWeightAttr()) {
-        FailureOr<int64_t> w =
-            treeWord(op, "'join_weight'",
-                     op.getJoinWeightAttr().getValueAsDouble() * scaleOf(op));
+        const double joinWeight = op.getJoinWeightAttr().getValueAsDouble();
+        FailureOr<int64_t> w = treeWord(op, "join_weight", joinWeight,
+                                        joinWeight * voltageScaleOf(op));
         if (failed(w))
           return failure();
         node.joinWeight = *w;
@@ -622,15 +633,15 @@ buildTrees(NetworkOp network, MappedNetwork &out,
         const double coupling =
             op.getCouplingAttr() ? op.getCouplingAttr().getValueAsDouble() : 1;
         const double parentScale =
-            scaleOf(byName.lookup(op.getParentAttr().getValue()));
+            voltageScaleOf(byName.lookup(op.getParentAttr().getValue()));
         // Active passes a current of `coupling` parent units; the others
         // pass the dendrite's value, converted from its scale.
         const double gain =
             node.shape.output == chip::TreeOutput::Active
                 ? coupling * parentScale
-                : std::ldexp(coupling * parentScale / scaleOf(op),
+                : std::ldexp(coupling * parentScale / voltageScaleOf(op),
                              int(chip::kTreeGainShift));
-        FailureOr<int64_t> g = treeWord(op, "'coupling'", gain);
+        FailureOr<int64_t> g = treeWord(op, "coupling", coupling, gain);
         if (failed(g))
           return failure();
         node.gain = *g;

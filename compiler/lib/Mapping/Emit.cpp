@@ -268,6 +268,10 @@ Result<chip::Core> Emitter::buildCore(uint32_t c) {
       });
   if (anyInitial)
     core.initialBegin.push_back(0);
+  const auto appendParamWords = [&core](const std::vector<int64_t> &words) {
+    core.paramWords.insert(core.paramWords.end(), words.begin(), words.end());
+    core.paramBegin.push_back(uint32_t(core.paramWords.size()));
+  };
   for (uint32_t s : part.coreSlices[c]) {
     const SliceInfo &slice = part.slices[s];
     const Population &pop = net.populations[slice.population];
@@ -277,11 +281,7 @@ Result<chip::Core> Emitter::buildCore(uint32_t c) {
       // A tree's dendrites come first, at rest, without output axons.
       for (uint32_t d = 0; d + 1 < pop.tree.size(); ++d) {
         core.compartments.push_back(pop.tree[d].paramsOf(i));
-        const std::vector<int64_t> words =
-            treeCompartmentWords(pop, d, i, profile.neuron);
-        core.paramWords.insert(core.paramWords.end(), words.begin(),
-                               words.end());
-        core.paramBegin.push_back(uint32_t(core.paramWords.size()));
+        appendParamWords(treeCompartmentWords(pop, d, i, profile.neuron));
         if (anyInitial)
           core.initialBegin.push_back(uint32_t(core.initialWords.size()));
         core.outputBegin.push_back(uint32_t(core.outputAxons.size()));
@@ -291,13 +291,8 @@ Result<chip::Core> Emitter::buildCore(uint32_t c) {
         core.compartments.push_back(inertRecord(profile));
       else
         core.compartments.push_back(pop.paramsOf(i));
-      if (anyWords) {
-        const std::vector<int64_t> words =
-            compartmentWords(pop, i, profile.neuron);
-        core.paramWords.insert(core.paramWords.end(), words.begin(),
-                               words.end());
-        core.paramBegin.push_back(uint32_t(core.paramWords.size()));
-      }
+      if (anyWords)
+        appendParamWords(compartmentWords(pop, i, profile.neuron));
       if (anyInitial) {
         if (!pop.initial.empty()) {
           const std::vector<int32_t> words =

@@ -21,10 +21,7 @@ namespace cajal::mapping {
 
 using detail::fmt;
 
-namespace {
-
-/// round(value), when it fits a signed 32-bit word.
-Result<int64_t> word32(const char *name, double model, double value) {
+Result<int64_t> programWord32(const char *name, double model, double value) {
   const double rounded = std::round(value);
   if (!(std::fabs(rounded) <= double(std::numeric_limits<int32_t>::max())))
     return makeError(std::string(name) + " = " + fmt(model) + " becomes " +
@@ -32,8 +29,6 @@ Result<int64_t> word32(const char *name, double model, double value) {
                      " integer units, outside the program's 32-bit word");
   return int64_t(rounded);
 }
-
-} // namespace
 
 const char *programModelName(PopulationProgram program) {
   switch (program) {
@@ -170,15 +165,15 @@ Result<AdaptationWords> quantizeAdaptation(double decayA, double jump,
   // A DECAY code: 2^decayBits clears a every step (decay_a = 1).
   const double full = std::ldexp(1.0, int(format.decayBits));
   w.decayA = int64_t(std::clamp(std::round(decayA * full), 0.0, full));
-  Result<int64_t> jumpWord =
-      word32("jump", jump, std::ldexp(jump, int(kAdaptationFractionBits)));
+  Result<int64_t> jumpWord = programWord32(
+      "jump", jump, std::ldexp(jump, int(kAdaptationFractionBits)));
   if (!jumpWord)
     return jumpWord.takeError();
   w.jump = *jumpWord;
   const int shift =
       int(chip::kAdaptiveLifBetaShift) - int(kAdaptationFractionBits);
   Result<int64_t> betaWord =
-      word32("beta", beta, std::ldexp(beta * voltageScale, shift));
+      programWord32("beta", beta, std::ldexp(beta * voltageScale, shift));
   if (!betaWord)
     return betaWord.takeError();
   w.beta = *betaWord;
@@ -196,8 +191,8 @@ izhikevichWords(const chip::IzhikevichParams &params) {
       chip::kIzhikevichFractionBits, chip::kIzhikevichFractionBits,
       chip::kIzhikevichFractionBits};
   for (size_t k = 0; k < words.size(); ++k)
-    if (Result<int64_t> w =
-            word32(names[k], values[k], std::ldexp(values[k], int(bits[k])));
+    if (Result<int64_t> w = programWord32(names[k], values[k],
+                                          std::ldexp(values[k], int(bits[k])));
         !w)
       return w.takeError();
   return words;

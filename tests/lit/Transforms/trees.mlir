@@ -30,3 +30,12 @@ snn.network @big attributes {dt = 1.0e-3 : f64} {
   %a = snn.population @a {model = #snn.model<lif>, params = #snn.continuous<tau_mem = 1.0e-2, v_th = 1.0>, parent = @pyr} : !snn.spikes<6>
   %b = snn.population @b {model = #snn.model<lif>, params = #snn.continuous<tau_mem = 1.0e-2, v_th = 1.0>, parent = @a} : !snn.spikes<6>
 }
+
+// -----
+
+// A join weight or coupling whose program word does not fit 32 bits.
+snn.network @heavy attributes {dt = 1.0e-3 : f64} {
+  // expected-error @+1 {{join_weight = 1e+09 becomes 1.04857e+15 integer units, outside the program's 32-bit word; scale the weights or the coupling down}}
+  %pyr = snn.population @pyr {model = #snn.model<lif>, params = #snn.continuous<tau_mem = 1.0e-2, v_th = 1.0>, join = #snn.join<or>, join_weight = 1.0e9} : !snn.spikes<2>
+  %a = snn.population @a {model = #snn.model<lif>, params = #snn.continuous<tau_mem = 1.0e-2, v_th = 1.0, bias = 0.5>, parent = @pyr, output = #snn.dendrite_output<active>} : !snn.spikes<2>
+}

@@ -35,6 +35,10 @@ const char *programModelName(PopulationProgram program);
 std::optional<chip::Program> populationProgram(const Population &pop,
                                                const chip::Profile &profile);
 
+/// round(value), when it fits a signed 32-bit program word; else an error
+/// naming the parameter, its model value and the rounded value.
+Result<int64_t> programWord32(const char *name, double model, double value);
+
 /// A tree compartment's program on `profile`: node.shape, its output
 /// unscaled where the chip has no multiplier.
 chip::Program treeProgram(const TreeNode &node, const chip::Profile &profile);
