@@ -46,6 +46,7 @@
 #include "cajal/Chip/StandardPrograms.h"
 
 #include <algorithm>
+#include <type_traits>
 
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
 #include <immintrin.h>
@@ -696,6 +697,221 @@ CAJAL_HOT uint32_t adaptiveLifBlock(const ProgramPlan &plan,
   return uint32_t(any);
 }
 
+/// The first instruction of `plan` with opcode `op` (the LifTree kernel
+/// reads its immediates: the format's numbers).
+const chip::isa::Instruction &firstOf(const ProgramPlan &plan, Opcode op) {
+  return *std::find_if(
+      plan.code.begin(), plan.code.end(),
+      [op](const chip::isa::Instruction &in) { return in.op == op; });
+}
+
+/// A lifTreeProgram's join over the block: its POPs' slots in order (the
+/// last child's value first), folded as the program folds them, an AND or
+/// OR join's 0 or 1 selecting p7, plus q. Returns `out`.
+template <Opcode Join>
+CAJAL_HOT const int64_t *joinChildren(const ProgramPlan &plan,
+                                      const ProgramBlock &io,
+                                      int64_t *__restrict out) {
+  constexpr bool logical = Join == Opcode::And || Join == Opcode::Or;
+  const uint32_t m = io.count;
+  bool first = true;
+  for (const chip::isa::Instruction &in : plan.code) {
+    if (in.op != Opcode::Pop)
+      continue;
+    const int64_t *__restrict child = io.stack[in.imm];
+    if (first) {
+      // AND and OR of one value is whether it is non-zero.
+      CAJAL_IVDEP for (uint32_t k = 0; k < m; ++k) out[k] =
+          logical ? int64_t(child[k] != 0) : child[k];
+      first = false;
+      continue;
+    }
+    CAJAL_IVDEP for (uint32_t k = 0; k < m; ++k) {
+      const int64_t x = out[k], y = child[k];
+      switch (Join) {
+      case Opcode::Min:
+        out[k] = std::min(x, y);
+        break;
+      case Opcode::Max:
+        out[k] = std::max(x, y);
+        break;
+      case Opcode::And:
+        out[k] = int64_t((x != 0) & (y != 0));
+        break;
+      case Opcode::Or:
+        out[k] = int64_t((x != 0) | (y != 0));
+        break;
+      default:
+        out[k] = wrapAdd(x, y);
+        break;
+      }
+    }
+  }
+  const int64_t *__restrict weight = io.params[7];
+  const int64_t *__restrict qs = io.q;
+  CAJAL_IVDEP for (uint32_t k = 0; k < m; ++k) {
+    // A mask, not a select of a load: no control flow in the loop.
+    const int64_t joined = logical ? weight[k] & -int64_t(out[k] != 0) : out[k];
+    out[k] = wrapAdd(joined, qs[k]);
+  }
+  return out;
+}
+
+/// chip::lifTreeProgram over a block, on `input` (q plus the children's
+/// join): exact for every input, as adaptive LIF is (32-bit state words and
+/// decay scales, one 32 x 32 -> 64-bit product per DECAY; a dendrite's
+/// MULSHR multiplies its 32-bit u or v by the 32-bit gain, |product| <=
+/// 2^62, inside the 48-bit ports). The root's REFR and FIRE are the LIF
+/// program's; a dendrite stores v (cleared by bap with ResetOnBap) and
+/// pushes its output.
+template <bool Root, chip::LifReset Reset, chip::TreeOutput Output,
+          bool ResetOnBap>
+CAJAL_HOT uint32_t lifTreeLoop(const ProgramPlan &plan, const ProgramBlock &io,
+                               const int64_t *__restrict input) {
+  using chip::TreeOutput;
+  const uint32_t m = io.count;
+  int32_t *__restrict us = io.state[0];
+  int32_t *__restrict vs = io.state[1];
+  const int64_t *__restrict decayU = io.params[0];
+  const int64_t *__restrict decayV = io.params[1];
+  const int64_t *__restrict bias = io.params[2];
+  const int64_t *__restrict vmin = io.params[3];
+  const int64_t *__restrict vmax = io.params[4];
+  const int64_t *__restrict threshold = io.params[5];
+  const int64_t *__restrict gain = io.params[8];
+  int32_t *__restrict flags = io.flags;
+  const int64_t accLimit = (int64_t(1) << firstOf(plan, Opcode::Sat).imm) - 1;
+  const unsigned bits = firstOf(plan, Opcode::Decay).imm;
+  const unsigned uUp = 64 - plan.state[0].bits;
+  const int64_t vlo = plan.state[1].lo, vhi = plan.state[1].hi;
+  constexpr unsigned gainShift = chip::kTreeGainShift;
+  constexpr int64_t gainHalf = int64_t(1) << (gainShift - 1);
+  // MULSHR.half of a 32-bit word by the 32-bit gain.
+  const auto scaled = [](int64_t x, int64_t g) CAJAL_INLINE_LAMBDA {
+    return (int64_t(int32_t(x)) * int64_t(int32_t(g)) + gainHalf) >> gainShift;
+  };
+  int32_t *__restrict rs = Root ? io.state[2] : nullptr;
+  const int64_t *__restrict period = Root ? io.params[6] : nullptr;
+  const int64_t counterMask = Root ? plan.state[2].hi : 0;
+  const int64_t *__restrict bap = ResetOnBap ? io.bap : nullptr;
+  int64_t *__restrict push =
+      Root ? nullptr : io.stack[firstOf(plan, Opcode::Push).imm];
+  int64_t any = 0;
+  CAJAL_IVDEP for (uint32_t k = 0; k < m; ++k) {
+    const int64_t in = clamp(input[k], -accLimit, accLimit);
+    const int64_t uNew =
+        int64_t(uint64_t(decayLane(us[k], decayU[k], bits) + in) << uUp) >> uUp;
+    const int64_t sum =
+        wrapAdd(wrapAdd(decayLane(vs[k], decayV[k], bits), uNew), bias[k]);
+    const int64_t vClip = clamp(sum, vmin[k], vmax[k]);
+    us[k] = int32_t(uNew);
+    // Selections as masks and every word loaded whether used or not: no
+    // control flow in the loop, so that it vectorises.
+    const int64_t above = threshold[k], g = gain[k];
+    if constexpr (Root) {
+      const int64_t left = rs[k]; // 8 bits, unsigned: stored non-negative
+      const int64_t periodOf = period[k];
+      const int64_t refractory = -int64_t(left > 0);
+      const int64_t fire =
+          (Reset == chip::LifReset::NoSpike ? 0 : ~refractory) &
+          -int64_t(vClip > above);
+      const int64_t reset =
+          Reset == chip::LifReset::Subtract ? wrapSub(vClip, above) : 0;
+      const int64_t vNew =
+          clamp(blend(fire, reset, vClip), vlo, vhi) & ~refractory;
+      const int64_t leftNew = blend(refractory, (left - 1) & counterMask,
+                                    blend(fire, periodOf & counterMask, left));
+      vs[k] = int32_t(vNew);
+      rs[k] = int32_t(leftNew);
+      const int32_t f = int32_t(fire & kSpiked);
+      flags[k] = f;
+      any |= f;
+    } else {
+      const int64_t kept = ResetOnBap ? -int64_t(bap[k] == 0) : -1;
+      const int64_t vNew = clamp(vClip & kept, vlo, vhi);
+      vs[k] = int32_t(vNew);
+      const int64_t active = -int64_t(vNew > above);
+      int64_t out = 0;
+      switch (Output) {
+      case TreeOutput::Current:
+        out = scaled(uNew, g);
+        break;
+      case TreeOutput::Voltage:
+        out = scaled(vNew, g);
+        break;
+      case TreeOutput::Active:
+        out = g & active;
+        break;
+      case TreeOutput::AboveThreshold:
+        out = scaled(vNew, g) & active;
+        break;
+      }
+      push[k] = out;
+      flags[k] = 0;
+    }
+  }
+  return uint32_t(any);
+}
+
+/// The lifTreeProgram of the plan's shape (ProgramPlan::lifTree) over a
+/// block: the join into the block's scratch column, then one loop.
+CAJAL_HOT uint32_t lifTreeBlock(const ProgramPlan &plan,
+                                const ProgramBlock &io) {
+  using chip::LifReset;
+  using chip::TreeOutput;
+  const chip::LifTreeCompartment &shape = plan.lifTree;
+  const int64_t *input = io.q;
+  if (shape.children)
+    switch (shape.join) {
+    case chip::TreeJoin::Add:
+      input = joinChildren<Opcode::Add>(plan, io, io.scratch);
+      break;
+    case chip::TreeJoin::Min:
+      input = joinChildren<Opcode::Min>(plan, io, io.scratch);
+      break;
+    case chip::TreeJoin::Max:
+      input = joinChildren<Opcode::Max>(plan, io, io.scratch);
+      break;
+    case chip::TreeJoin::And:
+      input = joinChildren<Opcode::And>(plan, io, io.scratch);
+      break;
+    case chip::TreeJoin::Or:
+      input = joinChildren<Opcode::Or>(plan, io, io.scratch);
+      break;
+    }
+  constexpr TreeOutput anyOutput = TreeOutput::Voltage; // unused by a root
+  if (shape.root)
+    switch (shape.reset) {
+    case LifReset::Zero:
+      return lifTreeLoop<true, LifReset::Zero, anyOutput, false>(plan, io,
+                                                                 input);
+    case LifReset::Subtract:
+      return lifTreeLoop<true, LifReset::Subtract, anyOutput, false>(plan, io,
+                                                                     input);
+    case LifReset::NoSpike:
+      return lifTreeLoop<true, LifReset::NoSpike, anyOutput, false>(plan, io,
+                                                                    input);
+    }
+  const auto dendrite = [&](auto output) CAJAL_INLINE_LAMBDA {
+    constexpr TreeOutput o = decltype(output)::value;
+    return shape.resetOnBap
+               ? lifTreeLoop<false, LifReset::Zero, o, true>(plan, io, input)
+               : lifTreeLoop<false, LifReset::Zero, o, false>(plan, io, input);
+  };
+  switch (shape.output) {
+  case TreeOutput::Current:
+    return dendrite(std::integral_constant<TreeOutput, TreeOutput::Current>{});
+  case TreeOutput::Voltage:
+    return dendrite(std::integral_constant<TreeOutput, TreeOutput::Voltage>{});
+  case TreeOutput::Active:
+    return dendrite(std::integral_constant<TreeOutput, TreeOutput::Active>{});
+  case TreeOutput::AboveThreshold:
+    return dendrite(
+        std::integral_constant<TreeOutput, TreeOutput::AboveThreshold>{});
+  }
+  return 0;
+}
+
 /// Branch-free: a spike costs what a silent lane costs (spikes are too
 /// frequent in a block to predict).
 CAJAL_HOT uint32_t *listSpikesScalar(const int32_t *__restrict flags,
@@ -751,6 +967,10 @@ listSpikesAvx512(const int32_t *flags, const uint32_t *positions, uint32_t m,
                                         const ProgramBlock &b) {               \
     return adaptiveLifBlock(p, b);                                             \
   }                                                                            \
+  ATTRIBUTES uint32_t NAME##LifTree(const ProgramPlan &p,                      \
+                                    const ProgramBlock &b) {                   \
+    return lifTreeBlock(p, b);                                                 \
+  }                                                                            \
   ATTRIBUTES uint32_t *NAME##ListSpikes(const int32_t *flags,                  \
                                         const uint32_t *positions, uint32_t m, \
                                         uint32_t *out) {                       \
@@ -762,7 +982,7 @@ listSpikesAvx512(const int32_t *flags, const uint32_t *positions, uint32_t m,
     loadInput(in, shift, m, q);                                                \
   }                                                                            \
   const ProgramKernelTable NAME##Table = {                                     \
-      {NAME##Interpret, NAME##Izhikevich, NAME##AdaptiveLif},                  \
+      {NAME##Interpret, NAME##Izhikevich, NAME##AdaptiveLif, NAME##LifTree},   \
       NAME##ListSpikes,                                                        \
       NAME##LoadInput<int16_t>,                                                \
       NAME##LoadInput<int32_t>,                                                \

@@ -53,9 +53,51 @@ ProgramKernel fastPathFor(const chip::Program &program,
   return ProgramKernel::Interpreter;
 }
 
+std::optional<chip::LifTreeCompartment>
+lifTreeShape(const chip::Program &program, const chip::NeuronFormat &format) {
+  // The kernel's decay scales are 32-bit, as adaptive LIF's.
+  if (format.decayBits > 30 ||
+      program.params.size() != chip::kLifTreeParamWords)
+    return std::nullopt;
+  chip::LifTreeCompartment shape;
+  shape.children = unsigned(
+      std::count_if(program.code.begin(), program.code.end(), [](uint64_t w) {
+        return chip::isa::decode(w).op == chip::isa::Opcode::Pop;
+      }));
+  shape.root = program.refractoryWord >= 0;
+  using chip::LifReset;
+  using chip::TreeJoin;
+  using chip::TreeOutput;
+  for (TreeJoin join : {TreeJoin::Add, TreeJoin::Min, TreeJoin::Max,
+                        TreeJoin::And, TreeJoin::Or}) {
+    if (shape.children == 0 && join != TreeJoin::Add)
+      break; // a leaf's name and code have no join
+    shape.join = join;
+    if (shape.root)
+      for (LifReset reset :
+           {LifReset::Zero, LifReset::Subtract, LifReset::NoSpike}) {
+        shape.reset = reset;
+        if (program == chip::lifTreeProgram(format, shape))
+          return shape;
+      }
+    else
+      for (TreeOutput output : {TreeOutput::Current, TreeOutput::Voltage,
+                                TreeOutput::Active, TreeOutput::AboveThreshold})
+        for (bool resetOnBap : {false, true}) {
+          shape.output = output;
+          shape.resetOnBap = resetOnBap;
+          if (program == chip::lifTreeProgram(format, shape))
+            return shape;
+        }
+  }
+  return std::nullopt;
+}
+
 ProgramGroup::ProgramGroup(const chip::Program &program, uint32_t registers,
-                           ProgramKernel kernel, Isa isa, uint32_t stackOnEntry)
+                           ProgramKernel kernel, Isa isa, uint32_t stackOnEntry,
+                           const chip::LifTreeCompartment &lifTree)
     : prog(program), kind(kernel) {
+  plan.lifTree = lifTree;
   // A PUSH or POP carries its stack slot in the plan's copy of imm (which
   // the instruction set leaves 0 for them).
   uint32_t depth = stackOnEntry;
@@ -176,6 +218,8 @@ void ProgramGroup::finish() {
   q.assign(lanes, 0);
   flags.assign(lanes, 0);
   scratch.clear();
+  if (kind == ProgramKernel::LifTree) // the children's join: one column
+    scratch.assign(size_t(lanes) + 8, 0);
   if (kind != ProgramKernel::Interpreter)
     return; // the fast paths keep their values in registers
   // 8 more for the 64-byte alignment; constants and the zero column are
@@ -301,8 +345,11 @@ void TreeCompartments::add(uint32_t position, uint32_t core,
   ++count;
 }
 
-void TreeCompartments::finish(uint32_t registers, Isa isa) {
+void TreeCompartments::finish(uint32_t registers, Isa isa,
+                              const chip::NeuronFormat &format,
+                              bool fastPaths) {
   std::vector<chip::Program> distinct; // interned programs
+  std::vector<std::optional<chip::LifTreeCompartment>> lifTreeOf; // each's
   std::map<std::vector<uint32_t>, uint32_t> shapeOf;
   placeOf.assign(pending.size(), Place{});
   for (uint32_t first = 0; first < pending.size();) {
@@ -311,8 +358,11 @@ void TreeCompartments::finish(uint32_t registers, Isa isa) {
     for (uint32_t k = first; k <= root; ++k) {
       auto it = std::find(distinct.begin(), distinct.end(), pending[k].program);
       key.push_back(uint32_t(it - distinct.begin()));
-      if (it == distinct.end())
+      if (it == distinct.end()) {
         distinct.push_back(pending[k].program);
+        lifTreeOf.push_back(fastPaths ? lifTreeShape(pending[k].program, format)
+                                      : std::nullopt);
+      }
     }
     auto [it, added] = shapeOf.emplace(key, uint32_t(shapes.size()));
     if (added) {
@@ -320,8 +370,12 @@ void TreeCompartments::finish(uint32_t registers, Isa isa) {
       uint32_t depth = 0;
       for (uint32_t k = first; k <= root; ++k) {
         const chip::Program &program = pending[k].program;
-        shape.positions.emplace_back(program, registers,
-                                     ProgramKernel::Interpreter, isa, depth);
+        const std::optional<chip::LifTreeCompartment> &lifTree =
+            lifTreeOf[key[k - first]];
+        shape.positions.emplace_back(
+            program, registers,
+            lifTree ? ProgramKernel::LifTree : ProgramKernel::Interpreter, isa,
+            depth, lifTree.value_or(chip::LifTreeCompartment{}));
         const chip::StackEffect effect = chip::stackEffect(program);
         shape.slots = std::max(shape.slots, depth + effect.pushes);
         depth = depth - effect.pops + effect.pushes;
