@@ -264,14 +264,25 @@ void ProgramGroup::runExactly(const ProgramBlock &block) {
 template <typename Acc>
 uint32_t ProgramGroup::step(Acc *slot, unsigned accShift, uint32_t *&spikes,
                             uint64_t *idlePerCore) {
+  uint32_t idle = 0;
+  for (uint32_t b = 0; b < laneCount(); b += plan.blockLanes)
+    idle += stepBlock(b, slot, accShift, spikes, idlePerCore);
+  return idle;
+}
+
+template <typename Acc>
+uint32_t ProgramGroup::stepBlock(uint32_t b, Acc *slot, unsigned accShift,
+                                 uint32_t *&spikes, uint64_t *idlePerCore,
+                                 bool inputLoaded) {
   const uint32_t n = laneCount();
   const uint32_t lanes = plan.blockLanes;
   int64_t *columns = scratch.empty() ? nullptr : cacheLineStart(scratch);
-  uint32_t idle = 0;
-  for (uint32_t b = 0; b < n; b += lanes) {
+  {
     const uint32_t m = std::min(lanes, n - b);
     int64_t *__restrict qs = q.data();
-    if (contiguous) {
+    if (inputLoaded) {
+      // blockInput() holds it
+    } else if (contiguous) {
       Acc *in = slot + positions[0] + b;
       if constexpr (std::is_same_v<Acc, int16_t>)
         kernels->loadInput16(in, accShift, m, qs);
@@ -317,23 +328,22 @@ uint32_t ProgramGroup::step(Acc *slot, unsigned accShift, uint32_t *&spikes,
       spikes =
           kernels->listSpikes(flags.data(), positions.data() + b, m, spikes);
     if (!(any & (kIdle | kExact)))
-      continue;
+      return 0;
     const uint32_t blockCore = blockCores[b / lanes];
+    uint32_t idle = 0;
     if (blockCore != kMixedCores) {
-      uint32_t count = 0;
       for (uint32_t k = 0; k < m; ++k)
-        count += uint32_t(flags[k] >> 1 & 1); // kIdle
-      idle += count;
-      idlePerCore[blockCore] += count;
-      continue;
+        idle += uint32_t(flags[k] >> 1 & 1); // kIdle
+      idlePerCore[blockCore] += idle;
+      return idle;
     }
     for (uint32_t k = 0; k < m; ++k)
       if (flags[k] & kIdle) {
         ++idle;
         ++idlePerCore[cores[b + k]];
       }
+    return idle;
   }
-  return idle;
 }
 
 void TreeCompartments::add(uint32_t position, uint32_t core,
@@ -403,6 +413,22 @@ void TreeCompartments::finish(uint32_t registers, Isa isa,
       group.setTree(shape.stack.data(), shape.slots, shape.bap.data(),
                     &group == &shape.positions.back());
     }
+    const uint32_t width = uint32_t(shape.positions.size());
+    shape.firstPosition = shape.positions[0].lanePositions().empty()
+                              ? 0
+                              : shape.positions[0].lanePositions()[0];
+    shape.interleaved = true;
+    for (uint32_t p = 0; p < width; ++p) {
+      const std::vector<uint32_t> &at = shape.positions[p].lanePositions();
+      for (uint32_t k = 0; k < at.size(); ++k)
+        shape.interleaved &= at[k] == shape.firstPosition + k * width + p;
+    }
+    shape.blockMajor = std::all_of(
+        shape.positions.begin(), shape.positions.end(),
+        [&](const ProgramGroup &g) {
+          return g.blockLanes() == shape.positions.front().blockLanes();
+        });
+    shape.interleaved &= shape.blockMajor;
   }
 }
 
@@ -418,9 +444,37 @@ template <typename Acc>
 uint32_t TreeCompartments::step(Acc *slot, unsigned accShift, uint32_t *&spikes,
                                 uint64_t *idlePerCore) {
   uint32_t idle = 0;
-  for (Shape &shape : shapes)
-    for (ProgramGroup &group : shape.positions)
-      idle += group.step(slot, accShift, spikes, idlePerCore);
+  for (Shape &shape : shapes) {
+    if (!shape.blockMajor) {
+      for (ProgramGroup &group : shape.positions)
+        idle += group.step(slot, accShift, spikes, idlePerCore);
+      continue;
+    }
+    // A block of neurons through every position: its stack columns and
+    // its accumulators stay in L1 from the PUSH to the POP.
+    const uint32_t neurons = shape.positions.back().laneCount();
+    const uint32_t lanes = shape.positions.back().blockLanes();
+    const uint32_t width = uint32_t(shape.positions.size());
+    for (uint32_t b = 0; b < neurons; b += lanes) {
+      if (shape.interleaved) {
+        // The block's accumulators are one run, neuron by neuron: read
+        // each position's input from it, then clear it in one go.
+        const uint32_t m = std::min(lanes, neurons - b);
+        Acc *in = slot + shape.firstPosition + size_t(b) * width;
+        for (uint32_t p = 0; p < width; ++p) {
+          int64_t *__restrict q = shape.positions[p].blockInput();
+          const Acc *__restrict from = in + p;
+          for (uint32_t k = 0; k < m; ++k)
+            q[k] =
+                int64_t(uint64_t(int64_t(from[size_t(k) * width])) << accShift);
+        }
+        std::fill(in, in + size_t(m) * width, Acc(0));
+      }
+      for (ProgramGroup &group : shape.positions)
+        idle += group.stepBlock(b, slot, accShift, spikes, idlePerCore,
+                                shape.interleaved);
+    }
+  }
   return idle;
 }
 

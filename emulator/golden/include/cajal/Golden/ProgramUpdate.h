@@ -141,6 +141,16 @@ public:
   uint32_t step(Acc *slot, unsigned accShift, uint32_t *&spikes,
                 uint64_t *idlePerCore);
 
+  /// Step only the block of lanes [b, b + blockLanes()) (b a multiple of
+  /// blockLanes()); step() runs every block. With `inputLoaded`, the
+  /// block's q is already in blockInput() (and its accumulators zeroed).
+  template <typename Acc>
+  uint32_t stepBlock(uint32_t b, Acc *slot, unsigned accShift,
+                     uint32_t *&spikes, uint64_t *idlePerCore,
+                     bool inputLoaded = false);
+  uint32_t blockLanes() const { return plan.blockLanes; }
+  int64_t *blockInput() { return q.data(); }
+
   uint32_t laneCount() const { return uint32_t(positions.size()); }
   const chip::Program &program() const { return prog; }
   /// The kernel the blocks run (a fast path falls back to Interpreter at
@@ -234,6 +244,13 @@ private:
     std::vector<ProgramGroup> positions; ///< in tree order, the root last
     std::vector<int64_t> stack, bap;
     uint32_t slots = 0;
+    /// Every position has the same block size: a step runs each block of
+    /// neurons through all positions (else each position over all).
+    bool blockMajor = false;
+    /// Blocks-major, and neuron n's compartment p is at update position
+    /// firstPosition + n * positions + p: a block's inputs are one run.
+    bool interleaved = false;
+    uint32_t firstPosition = 0;
   };
   struct Place {
     uint32_t shape = 0, position = 0, lane = 0;
