@@ -18,8 +18,9 @@
 // multiplier port is the identity, and la + lb <= 61, so the product and its
 // rounding fit), else the reference's 128-bit one lane by lane.
 //
-// The fast paths are the Izhikevich and adaptive-LIF programs as one
-// straight-line loop over the block, every value in a 64-bit lane register:
+// The fast paths are the Izhikevich, adaptive-LIF and lifTreeProgram
+// programs as one straight-line loop over the block, every value in a 64-bit
+// lane register:
 //
 // - adaptive LIF is exact for every input (given parameter words inside
 //   their declared ranges, which the group checks): its state words are 32
@@ -35,6 +36,8 @@
 //   lane outside these bounds is left unchanged and flagged kExact; the group
 //   runs it through chip::interpret. The bounds on a and b are checked per
 //   lane only in a group where some lane exceeds them (smallCoefficients).
+// - a lifTreeProgram compartment (any shape) is exact for every input for
+//   the same reasons as adaptive LIF (lifTreeLoop).
 //
 // Every kernel is compiled once per instruction set (function target
 // attributes), as UpdateKernels.cpp does.
@@ -933,6 +936,49 @@ CAJAL_HOT void loadInput(Acc *__restrict in, unsigned shift, uint32_t m,
   }
 }
 
+/// A run of m neurons' accumulators, `Width` compartments each, into one q
+/// column per compartment; the run is then cleared. Width a constant: GCC
+/// vectorises the grouped loads with permutes.
+template <unsigned Width, typename Acc>
+CAJAL_HOT void loadInterleavedOf(Acc *__restrict in, unsigned shift, uint32_t m,
+                                 int64_t *const *q) {
+  int64_t *__restrict out[Width];
+  for (unsigned p = 0; p < Width; ++p)
+    out[p] = q[p];
+  CAJAL_IVDEP for (uint32_t k = 0; k < m; ++k) {
+    const Acc *at = in + size_t(k) * Width;
+    for (unsigned p = 0; p < Width; ++p)
+      out[p][k] = int64_t(uint64_t(int64_t(at[p])) << shift);
+  }
+  std::fill(in, in + size_t(m) * Width, Acc(0));
+}
+
+template <typename Acc>
+CAJAL_HOT void loadInterleaved(Acc *__restrict in, unsigned width,
+                               unsigned shift, uint32_t m, int64_t *const *q) {
+  switch (width) {
+  case 1:
+    return loadInterleavedOf<1>(in, shift, m, q);
+  case 2:
+    return loadInterleavedOf<2>(in, shift, m, q);
+  case 3:
+    return loadInterleavedOf<3>(in, shift, m, q);
+  case 4:
+    return loadInterleavedOf<4>(in, shift, m, q);
+  case 8:
+    return loadInterleavedOf<8>(in, shift, m, q);
+  default:
+    break;
+  }
+  for (unsigned p = 0; p < width; ++p) {
+    int64_t *__restrict out = q[p];
+    const Acc *__restrict from = in + p;
+    for (uint32_t k = 0; k < m; ++k)
+      out[k] = int64_t(uint64_t(int64_t(from[size_t(k) * width])) << shift);
+  }
+  std::fill(in, in + size_t(m) * width, Acc(0));
+}
+
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
 /// 16 lanes at a time: the spiking lanes' positions compressed in a
 /// register and stored whole, spike or not (no branch to mispredict, and no
@@ -981,12 +1027,21 @@ listSpikesAvx512(const int32_t *flags, const uint32_t *positions, uint32_t m,
                                   int64_t *q) {                                \
     loadInput(in, shift, m, q);                                                \
   }                                                                            \
+  template <typename Acc>                                                      \
+  ATTRIBUTES void NAME##LoadInterleaved(Acc *in, unsigned width,               \
+                                        unsigned shift, uint32_t m,            \
+                                        int64_t *const *q) {                   \
+    loadInterleaved(in, width, shift, m, q);                                   \
+  }                                                                            \
   const ProgramKernelTable NAME##Table = {                                     \
       {NAME##Interpret, NAME##Izhikevich, NAME##AdaptiveLif, NAME##LifTree},   \
       NAME##ListSpikes,                                                        \
       NAME##LoadInput<int16_t>,                                                \
       NAME##LoadInput<int32_t>,                                                \
-      NAME##LoadInput<int64_t>};
+      NAME##LoadInput<int64_t>,                                                \
+      NAME##LoadInterleaved<int16_t>,                                          \
+      NAME##LoadInterleaved<int32_t>,                                          \
+      NAME##LoadInterleaved<int64_t>};
 
 CAJAL_PROGRAM_KERNELS(generic, )
 

@@ -403,6 +403,7 @@ void TreeCompartments::finish(uint32_t registers, Isa isa,
   }
   pending.clear();
   pending.shrink_to_fit();
+  kernels = &programKernels(isa);
   // The columns exist once every shape does (no vector moves after).
   for (Shape &shape : shapes) {
     const uint32_t neurons = shape.positions.front().laneCount();
@@ -429,6 +430,8 @@ void TreeCompartments::finish(uint32_t registers, Isa isa,
           return g.blockLanes() == shape.positions.front().blockLanes();
         });
     shape.interleaved &= shape.blockMajor;
+    for (ProgramGroup &group : shape.positions)
+      shape.inputs.push_back(group.blockInput());
   }
 }
 
@@ -461,14 +464,13 @@ uint32_t TreeCompartments::step(Acc *slot, unsigned accShift, uint32_t *&spikes,
         // each position's input from it, then clear it in one go.
         const uint32_t m = std::min(lanes, neurons - b);
         Acc *in = slot + shape.firstPosition + size_t(b) * width;
-        for (uint32_t p = 0; p < width; ++p) {
-          int64_t *__restrict q = shape.positions[p].blockInput();
-          const Acc *__restrict from = in + p;
-          for (uint32_t k = 0; k < m; ++k)
-            q[k] =
-                int64_t(uint64_t(int64_t(from[size_t(k) * width])) << accShift);
-        }
-        std::fill(in, in + size_t(m) * width, Acc(0));
+        int64_t *const *q = shape.inputs.data();
+        if constexpr (std::is_same_v<Acc, int16_t>)
+          kernels->loadInterleaved16(in, width, accShift, m, q);
+        else if constexpr (std::is_same_v<Acc, int32_t>)
+          kernels->loadInterleaved32(in, width, accShift, m, q);
+        else
+          kernels->loadInterleaved64(in, width, accShift, m, q);
       }
       for (ProgramGroup &group : shape.positions)
         idle += group.stepBlock(b, slot, accShift, spikes, idlePerCore,

@@ -374,6 +374,27 @@ void addSubtree(imagegen::Rng &rng, const chip::NeuronFormat &f, unsigned depth,
   out.shapes.push_back(shape);
 }
 
+/// A chain of `length` compartments, each with a random shape (a leaf, then
+/// compartments of one child each).
+LifTree lifChain(imagegen::Rng &rng, const chip::NeuronFormat &f,
+                 unsigned length) {
+  LifTree t;
+  for (unsigned c = 0; c < length; ++c) {
+    chip::LifTreeCompartment shape;
+    shape.children = c == 0 ? 0 : 1;
+    shape.join = chip::TreeJoin(rng.range(0, 4));
+    shape.root = c + 1 == length;
+    shape.reset = chip::LifReset(rng.range(0, 2));
+    shape.output = chip::TreeOutput(rng.range(0, 3));
+    shape.resetOnBap = !shape.root && rng.coin();
+    t.tree.push_back(
+        {"c" + std::to_string(c), c, shape.root ? -1 : int32_t(c + 1)});
+    t.programs.push_back(chip::lifTreeProgram(f, shape));
+    t.shapes.push_back(shape);
+  }
+  return t;
+}
+
 LifTree randomLifTree(imagegen::Rng &rng, const chip::Profile &profile) {
   for (;;) {
     LifTree t;
@@ -410,11 +431,17 @@ std::vector<int64_t> lifTreeWords(imagegen::Rng &rng,
 /// of 1-600 neurons each (blocks full and partial), parameter words alike
 /// across the neurons for a random subset, positions scattered in odd
 /// seeds.
+template <typename Acc = int64_t>
 void expectLifTreesEqualUpdateTree(const chip::Profile &profile, Isa isa,
                                    uint64_t seed, uint64_t &spikes,
-                                   uint64_t &bapResets) {
-  const std::string where = std::string(golden::isaName(isa)) + ", " +
-                            profile.name + ", seed " + std::to_string(seed);
+                                   uint64_t &bapResets,
+                                   unsigned chainLength = 0) {
+  const std::string where =
+      std::string(golden::isaName(isa)) + ", " + profile.name + ", seed " +
+      std::to_string(seed) + ", chain " + std::to_string(chainLength) + ", " +
+      std::to_string(8 * sizeof(Acc)) + "-bit accumulators";
+  // Narrow accumulators hold the input divided by 2^accShift.
+  const unsigned accShift = sizeof(Acc) == 8 ? 0 : 6;
   imagegen::Rng rng(seed);
   struct Neuron {
     uint32_t tree = 0, first = 0; // first compartment (addition order)
@@ -426,7 +453,8 @@ void expectLifTreesEqualUpdateTree(const chip::Profile &profile, Isa isa,
   std::vector<Neuron> neurons;
   uint32_t compartments = 0;
   for (uint32_t t = 0; t < 3; ++t) {
-    trees.push_back(randomLifTree(rng, profile));
+    trees.push_back(chainLength ? lifChain(rng, profile.neuron, chainLength)
+                                : randomLifTree(rng, profile));
     const LifTree &tree = trees.back();
     const uint32_t count = uint32_t(rng.range(1, 600));
     const uint32_t firstNeuron = uint32_t(neurons.size());
@@ -470,7 +498,7 @@ void expectLifTreesEqualUpdateTree(const chip::Profile &profile, Isa isa,
     ASSERT_EQ(tested.kernel(k), ProgramKernel::LifTree)
         << where << ", compartment " << k << " (" << tested.program(k).name
         << ")";
-  std::vector<int64_t> slot(compartments);
+  std::vector<Acc> slot(compartments);
   std::vector<uint32_t> spikeList(compartments + 16);
   std::vector<uint64_t> idlePerCore(compartments / 500 + 1);
   for (uint32_t t = 0; t < kSteps; ++t) {
@@ -480,8 +508,10 @@ void expectLifTreesEqualUpdateTree(const chip::Profile &profile, Isa isa,
       const LifTree &tree = trees[neuron.tree];
       chip::TreeNeuron words;
       for (uint32_t c = 0; c < tree.programs.size(); ++c) {
-        const int64_t q = input(rng);
-        slot[positions[neuron.first + c]] = q;
+        const int64_t raw =
+            sizeof(Acc) == 8 ? input(rng) : rng.range(-32768, 32767);
+        const int64_t q = int64_t(uint64_t(raw) << accShift);
+        slot[positions[neuron.first + c]] = Acc(raw);
         words.state.push_back(neuron.state[c].data());
         words.params.push_back(neuron.params[c].data());
         words.q.push_back(q);
@@ -497,7 +527,8 @@ void expectLifTreesEqualUpdateTree(const chip::Profile &profile, Isa isa,
             positions[neuron.first + uint32_t(tree.programs.size()) - 1]);
     }
     uint32_t *end = spikeList.data();
-    EXPECT_EQ(tested.step(slot.data(), 0, end, idlePerCore.data()), 0u) << at;
+    EXPECT_EQ(tested.step(slot.data(), accShift, end, idlePerCore.data()), 0u)
+        << at;
     std::vector<uint32_t> got(spikeList.data(), end);
     std::sort(got.begin(), got.end());
     std::sort(expected.begin(), expected.end());
@@ -508,7 +539,7 @@ void expectLifTreesEqualUpdateTree(const chip::Profile &profile, Isa isa,
             << at << ", compartment " << neuron.first + c << " ("
             << trees[neuron.tree].programs[c].name << ")";
     ASSERT_TRUE(
-        std::all_of(slot.begin(), slot.end(), [](int64_t x) { return x == 0; }))
+        std::all_of(slot.begin(), slot.end(), [](Acc x) { return x == 0; }))
         << at << ": the accumulators are zeroed";
     spikes += expected.size();
   }
@@ -531,6 +562,26 @@ TEST(ProgramFastPaths, LifTreesEqualUpdateTree) {
         ASSERT_NO_FATAL_FAILURE(expectLifTreesEqualUpdateTree(
             profile, isa, seed, spikes, bapResets));
   // The runs exercise what they are meant to.
+  EXPECT_GT(spikes, 10 * kSteps);
+  EXPECT_GT(bapResets, 10 * kSteps);
+}
+
+/// Chains of 1-9 compartments in the compiler's layout (a neuron's
+/// compartments one after the other: the inputs read as one run per block,
+/// each width the kernels special-case and others), with int16, int32 and
+/// int64 accumulators.
+TEST(ProgramFastPaths, LifTreeChainsEqualUpdateTree) {
+  uint64_t spikes = 0, bapResets = 0;
+  for (Isa isa : availableIsas())
+    for (unsigned length = 1; length <= 9; ++length) {
+      const uint64_t seed = 2 * length; // even: positions in order
+      ASSERT_NO_FATAL_FAILURE(expectLifTreesEqualUpdateTree<int16_t>(
+          loihi2(), isa, seed, spikes, bapResets, length));
+      ASSERT_NO_FATAL_FAILURE(expectLifTreesEqualUpdateTree<int32_t>(
+          narrowTreeProfile(), isa, seed, spikes, bapResets, length));
+      ASSERT_NO_FATAL_FAILURE(expectLifTreesEqualUpdateTree<int64_t>(
+          loihi2(), isa, seed, spikes, bapResets, length));
+    }
   EXPECT_GT(spikes, 10 * kSteps);
   EXPECT_GT(bapResets, 10 * kSteps);
 }

@@ -8,8 +8,9 @@
 // parameter word), updated in blocks of a few hundred compartments. A block
 // runs either the fused interpreter (every instruction of the program over
 // the block, in scratch columns that stay in L1, before the next block) or,
-// for the shipped Izhikevich and adaptive-LIF programs, a straight-line
-// kernel (ProgramKernel). Every lane follows chip::interpret exactly;
+// for the shipped Izhikevich and adaptive-LIF programs and the compiled
+// trees' lifTreeProgram compartments, a straight-line kernel
+// (ProgramKernel). Every lane follows chip::interpret exactly;
 // docs/golden-model.md describes how.
 //
 //===----------------------------------------------------------------------===//
@@ -251,6 +252,8 @@ private:
     /// firstPosition + n * positions + p: a block's inputs are one run.
     bool interleaved = false;
     uint32_t firstPosition = 0;
+    /// Each position's blockInput().
+    std::vector<int64_t *> inputs;
   };
   struct Place {
     uint32_t shape = 0, position = 0, lane = 0;
@@ -261,6 +264,8 @@ private:
 
   std::vector<Shape> shapes;
   std::vector<Place> placeOf; ///< per compartment, in addition order
+  /// The instruction set's kernels (ProgramKernels.h).
+  const ProgramKernelTable *kernels = nullptr;
   /// add()'s compartments until finish().
   struct Pending {
     uint32_t position, core, root;
