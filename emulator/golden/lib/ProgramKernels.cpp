@@ -767,8 +767,13 @@ CAJAL_HOT const int64_t *joinChildren(const ProgramPlan &plan,
 /// 2^62, inside the 48-bit ports). The root's REFR and FIRE are the LIF
 /// program's; a dendrite stores v (cleared by bap with ResetOnBap) and
 /// pushes its output.
-template <bool Root, chip::LifReset Reset, chip::TreeOutput Output,
-          bool ResetOnBap>
+/// Where lifTreeLoop's input comes from: a column (q, or the join of two or
+/// more children), or one child's value joined here (AND and OR: whether it
+/// is non-zero, selecting p7), which saves the join's passes over the block.
+enum class TreeInput : uint8_t { Column, Child, LogicalChild };
+
+template <TreeInput In, bool Root, chip::LifReset Reset,
+          chip::TreeOutput Output, bool ResetOnBap>
 CAJAL_HOT uint32_t lifTreeLoop(const ProgramPlan &plan, const ProgramBlock &io,
                                const int64_t *__restrict input) {
   using chip::TreeOutput;
@@ -797,11 +802,23 @@ CAJAL_HOT uint32_t lifTreeLoop(const ProgramPlan &plan, const ProgramBlock &io,
   const int64_t *__restrict period = Root ? io.params[6] : nullptr;
   const int64_t counterMask = Root ? plan.state[2].hi : 0;
   const int64_t *__restrict bap = ResetOnBap ? io.bap : nullptr;
+  const int64_t *__restrict child =
+      In == TreeInput::Column ? nullptr
+                              : io.stack[firstOf(plan, Opcode::Pop).imm];
+  const int64_t *__restrict weight = io.params[7];
+  const int64_t *__restrict qs = io.q;
   int64_t *__restrict push =
       Root ? nullptr : io.stack[firstOf(plan, Opcode::Push).imm];
   int64_t any = 0;
   CAJAL_IVDEP for (uint32_t k = 0; k < m; ++k) {
-    const int64_t in = clamp(input[k], -accLimit, accLimit);
+    int64_t joined = 0;
+    if constexpr (In == TreeInput::Column)
+      joined = input[k];
+    else if constexpr (In == TreeInput::Child)
+      joined = wrapAdd(child[k], qs[k]);
+    else
+      joined = wrapAdd(weight[k] & -int64_t(child[k] != 0), qs[k]);
+    const int64_t in = clamp(joined, -accLimit, accLimit);
     const int64_t uNew =
         int64_t(uint64_t(decayLane(us[k], decayU[k], bits) + in) << uUp) >> uUp;
     const int64_t sum =
@@ -857,14 +874,59 @@ CAJAL_HOT uint32_t lifTreeLoop(const ProgramPlan &plan, const ProgramBlock &io,
 }
 
 /// The lifTreeProgram of the plan's shape (ProgramPlan::lifTree) over a
-/// block: the join into the block's scratch column, then one loop.
+/// block: two or more children's join into the block's scratch column, then
+/// one loop.
 CAJAL_HOT uint32_t lifTreeBlock(const ProgramPlan &plan,
                                 const ProgramBlock &io) {
   using chip::LifReset;
   using chip::TreeOutput;
   const chip::LifTreeCompartment &shape = plan.lifTree;
   const int64_t *input = io.q;
-  if (shape.children)
+  const auto run = [&](auto from) CAJAL_INLINE_LAMBDA {
+    constexpr TreeInput i = decltype(from)::value;
+    constexpr TreeOutput anyOutput = TreeOutput::Voltage; // unused by a root
+    if (shape.root)
+      switch (shape.reset) {
+      case LifReset::Zero:
+        return lifTreeLoop<i, true, LifReset::Zero, anyOutput, false>(plan, io,
+                                                                      input);
+      case LifReset::Subtract:
+        return lifTreeLoop<i, true, LifReset::Subtract, anyOutput, false>(
+            plan, io, input);
+      case LifReset::NoSpike:
+        return lifTreeLoop<i, true, LifReset::NoSpike, anyOutput, false>(
+            plan, io, input);
+      }
+    const auto dendrite = [&](auto output) CAJAL_INLINE_LAMBDA {
+      constexpr TreeOutput o = decltype(output)::value;
+      return shape.resetOnBap
+                 ? lifTreeLoop<i, false, LifReset::Zero, o, true>(plan, io,
+                                                                  input)
+                 : lifTreeLoop<i, false, LifReset::Zero, o, false>(plan, io,
+                                                                   input);
+    };
+    switch (shape.output) {
+    case TreeOutput::Current:
+      return dendrite(
+          std::integral_constant<TreeOutput, TreeOutput::Current>{});
+    case TreeOutput::Voltage:
+      return dendrite(
+          std::integral_constant<TreeOutput, TreeOutput::Voltage>{});
+    case TreeOutput::Active:
+      return dendrite(std::integral_constant<TreeOutput, TreeOutput::Active>{});
+    case TreeOutput::AboveThreshold:
+      return dendrite(
+          std::integral_constant<TreeOutput, TreeOutput::AboveThreshold>{});
+    }
+    return 0u;
+  };
+  using Input = TreeInput;
+  const bool logical =
+      shape.join == chip::TreeJoin::And || shape.join == chip::TreeJoin::Or;
+  if (shape.children == 1)
+    return logical ? run(std::integral_constant<Input, Input::LogicalChild>{})
+                   : run(std::integral_constant<Input, Input::Child>{});
+  if (shape.children > 1)
     switch (shape.join) {
     case chip::TreeJoin::Add:
       input = joinChildren<Opcode::Add>(plan, io, io.scratch);
@@ -882,37 +944,7 @@ CAJAL_HOT uint32_t lifTreeBlock(const ProgramPlan &plan,
       input = joinChildren<Opcode::Or>(plan, io, io.scratch);
       break;
     }
-  constexpr TreeOutput anyOutput = TreeOutput::Voltage; // unused by a root
-  if (shape.root)
-    switch (shape.reset) {
-    case LifReset::Zero:
-      return lifTreeLoop<true, LifReset::Zero, anyOutput, false>(plan, io,
-                                                                 input);
-    case LifReset::Subtract:
-      return lifTreeLoop<true, LifReset::Subtract, anyOutput, false>(plan, io,
-                                                                     input);
-    case LifReset::NoSpike:
-      return lifTreeLoop<true, LifReset::NoSpike, anyOutput, false>(plan, io,
-                                                                    input);
-    }
-  const auto dendrite = [&](auto output) CAJAL_INLINE_LAMBDA {
-    constexpr TreeOutput o = decltype(output)::value;
-    return shape.resetOnBap
-               ? lifTreeLoop<false, LifReset::Zero, o, true>(plan, io, input)
-               : lifTreeLoop<false, LifReset::Zero, o, false>(plan, io, input);
-  };
-  switch (shape.output) {
-  case TreeOutput::Current:
-    return dendrite(std::integral_constant<TreeOutput, TreeOutput::Current>{});
-  case TreeOutput::Voltage:
-    return dendrite(std::integral_constant<TreeOutput, TreeOutput::Voltage>{});
-  case TreeOutput::Active:
-    return dendrite(std::integral_constant<TreeOutput, TreeOutput::Active>{});
-  case TreeOutput::AboveThreshold:
-    return dendrite(
-        std::integral_constant<TreeOutput, TreeOutput::AboveThreshold>{});
-  }
-  return 0;
+  return run(std::integral_constant<Input, Input::Column>{});
 }
 
 /// Branch-free: a spike costs what a silent lane costs (spikes are too
