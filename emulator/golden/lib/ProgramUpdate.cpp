@@ -277,73 +277,69 @@ uint32_t ProgramGroup::stepBlock(uint32_t b, Acc *slot, unsigned accShift,
   const uint32_t n = laneCount();
   const uint32_t lanes = plan.blockLanes;
   int64_t *columns = scratch.empty() ? nullptr : cacheLineStart(scratch);
-  {
-    const uint32_t m = std::min(lanes, n - b);
-    int64_t *__restrict qs = q.data();
-    if (inputLoaded) {
-      // blockInput() holds it
-    } else if (contiguous) {
-      Acc *in = slot + positions[0] + b;
-      if constexpr (std::is_same_v<Acc, int16_t>)
-        kernels->loadInput16(in, accShift, m, qs);
-      else if constexpr (std::is_same_v<Acc, int32_t>)
-        kernels->loadInput32(in, accShift, m, qs);
-      else
-        kernels->loadInput64(in, accShift, m, qs);
-    } else {
-      const uint32_t *at = positions.data() + b;
-      for (uint32_t k = 0; k < m; ++k) {
-        qs[k] = int64_t(uint64_t(int64_t(slot[at[k]])) << accShift);
-        slot[at[k]] = 0;
-      }
+  const uint32_t m = std::min(lanes, n - b);
+  int64_t *__restrict qs = q.data();
+  if (inputLoaded) {
+    // TreeCompartments::step has filled blockInput().
+  } else if (contiguous) {
+    Acc *in = slot + positions[0] + b;
+    if constexpr (std::is_same_v<Acc, int16_t>)
+      kernels->loadInput16(in, accShift, m, qs);
+    else if constexpr (std::is_same_v<Acc, int32_t>)
+      kernels->loadInput32(in, accShift, m, qs);
+    else
+      kernels->loadInput64(in, accShift, m, qs);
+  } else {
+    const uint32_t *at = positions.data() + b;
+    for (uint32_t k = 0; k < m; ++k) {
+      qs[k] = int64_t(uint64_t(int64_t(slot[at[k]])) << accShift);
+      slot[at[k]] = 0;
     }
-    ProgramBlock block;
-    block.count = m;
-    for (size_t w = 0; w < blockState.size(); ++w)
-      blockState[w] = stateColumns.data() + w * n + b;
-    block.state = blockState.data();
-    for (uint32_t w = 0; w < plan.paramWords; ++w)
-      blockParams[w] = uniformParam[w]
-                           ? paramCopies.data() + size_t(w) * lanes
-                           : paramColumns.data() + size_t(w) * n + b;
-    block.params = blockParams.data();
-    block.q = qs;
-    block.flags = flags.data();
-    // int16 and int32 accumulators times at most 2^8: |q| < 2^40.
-    block.smallInput = sizeof(Acc) <= 4 && accShift <= 8;
-    block.scratch = columns;
-    if (treeStack) {
-      for (uint32_t s = 0; s < treeSlots; ++s)
-        blockStack[s] = treeStack + size_t(s) * n + b;
-      block.stack = blockStack.data();
-      block.bap = treeBap + b;
-    }
-    const uint32_t any = runBlock(plan, block);
-    if (any & kExact)
-      runExactly(block);
-    if (treeStack && treeRoot) // read by every position in the next step
-      for (uint32_t k = 0; k < m; ++k)
-        treeBap[b + k] = flags[k] & kSpiked;
-    if ((any & (kSpiked | kExact)) && (!treeStack || treeRoot))
-      spikes =
-          kernels->listSpikes(flags.data(), positions.data() + b, m, spikes);
-    if (!(any & (kIdle | kExact)))
-      return 0;
-    const uint32_t blockCore = blockCores[b / lanes];
-    uint32_t idle = 0;
-    if (blockCore != kMixedCores) {
-      for (uint32_t k = 0; k < m; ++k)
-        idle += uint32_t(flags[k] >> 1 & 1); // kIdle
-      idlePerCore[blockCore] += idle;
-      return idle;
-    }
+  }
+  ProgramBlock block;
+  block.count = m;
+  for (size_t w = 0; w < blockState.size(); ++w)
+    blockState[w] = stateColumns.data() + w * n + b;
+  block.state = blockState.data();
+  for (uint32_t w = 0; w < plan.paramWords; ++w)
+    blockParams[w] = uniformParam[w] ? paramCopies.data() + size_t(w) * lanes
+                                     : paramColumns.data() + size_t(w) * n + b;
+  block.params = blockParams.data();
+  block.q = qs;
+  block.flags = flags.data();
+  // int16 and int32 accumulators times at most 2^8: |q| < 2^40.
+  block.smallInput = sizeof(Acc) <= 4 && accShift <= 8;
+  block.scratch = columns;
+  if (treeStack) {
+    for (uint32_t s = 0; s < treeSlots; ++s)
+      blockStack[s] = treeStack + size_t(s) * n + b;
+    block.stack = blockStack.data();
+    block.bap = treeBap + b;
+  }
+  const uint32_t any = runBlock(plan, block);
+  if (any & kExact)
+    runExactly(block);
+  if (treeStack && treeRoot) // read by every position in the next step
     for (uint32_t k = 0; k < m; ++k)
-      if (flags[k] & kIdle) {
-        ++idle;
-        ++idlePerCore[cores[b + k]];
-      }
+      treeBap[b + k] = flags[k] & kSpiked;
+  if ((any & (kSpiked | kExact)) && (!treeStack || treeRoot))
+    spikes = kernels->listSpikes(flags.data(), positions.data() + b, m, spikes);
+  if (!(any & (kIdle | kExact)))
+    return 0;
+  const uint32_t blockCore = blockCores[b / lanes];
+  uint32_t idle = 0;
+  if (blockCore != kMixedCores) {
+    for (uint32_t k = 0; k < m; ++k)
+      idle += uint32_t(flags[k] >> 1 & 1); // kIdle
+    idlePerCore[blockCore] += idle;
     return idle;
   }
+  for (uint32_t k = 0; k < m; ++k)
+    if (flags[k] & kIdle) {
+      ++idle;
+      ++idlePerCore[cores[b + k]];
+    }
+  return idle;
 }
 
 void TreeCompartments::add(uint32_t position, uint32_t core,
@@ -359,7 +355,8 @@ void TreeCompartments::finish(uint32_t registers, Isa isa,
                               const chip::NeuronFormat &format,
                               bool fastPaths) {
   std::vector<chip::Program> distinct; // interned programs
-  std::vector<std::optional<chip::LifTreeCompartment>> lifTreeOf; // each's
+  // The lifTreeProgram shape of each distinct program, if any.
+  std::vector<std::optional<chip::LifTreeCompartment>> lifTreeOf;
   std::map<std::vector<uint32_t>, uint32_t> shapeOf;
   placeOf.assign(pending.size(), Place{});
   for (uint32_t first = 0; first < pending.size();) {
