@@ -496,7 +496,8 @@ void GoldenModel::Loader::buildProgramGroups(
   }
   for (detail::ProgramGroup &group : m.programGroups)
     group.finish();
-  m.trees.finish(profile.isa.registers, m.kernelIsa);
+  m.trees.finish(profile.isa.registers, m.kernelIsa, profile.neuron,
+                 options.programFastPaths);
 }
 
 } // namespace cajal::golden

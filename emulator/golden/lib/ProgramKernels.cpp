@@ -18,8 +18,9 @@
 // multiplier port is the identity, and la + lb <= 61, so the product and its
 // rounding fit), else the reference's 128-bit one lane by lane.
 //
-// The fast paths are the Izhikevich and adaptive-LIF programs as one
-// straight-line loop over the block, every value in a 64-bit lane register:
+// The fast paths are the Izhikevich, adaptive-LIF and lifTreeProgram
+// programs as one straight-line loop over the block, every value in a 64-bit
+// lane register:
 //
 // - adaptive LIF is exact for every input (given parameter words inside
 //   their declared ranges, which the group checks): its state words are 32
@@ -35,6 +36,8 @@
 //   lane outside these bounds is left unchanged and flagged kExact; the group
 //   runs it through chip::interpret. The bounds on a and b are checked per
 //   lane only in a group where some lane exceeds them (smallCoefficients).
+// - a lifTreeProgram compartment (any shape) is exact for every input for
+//   the same reasons as adaptive LIF (lifTreeLoop).
 //
 // Every kernel is compiled once per instruction set (function target
 // attributes), as UpdateKernels.cpp does.
@@ -46,6 +49,7 @@
 #include "cajal/Chip/StandardPrograms.h"
 
 #include <algorithm>
+#include <type_traits>
 
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
 #include <immintrin.h>
@@ -696,6 +700,253 @@ CAJAL_HOT uint32_t adaptiveLifBlock(const ProgramPlan &plan,
   return uint32_t(any);
 }
 
+/// The first instruction of `plan` with opcode `op` (the LifTree kernel
+/// reads its immediates: the format's numbers).
+const chip::isa::Instruction &firstOf(const ProgramPlan &plan, Opcode op) {
+  return *std::find_if(
+      plan.code.begin(), plan.code.end(),
+      [op](const chip::isa::Instruction &in) { return in.op == op; });
+}
+
+/// A lifTreeProgram's join over the block: its POPs' slots in order (the
+/// last child's value first), folded as the program folds them, an AND or
+/// OR join's 0 or 1 selecting p7, plus q. Returns `out`.
+template <Opcode Join>
+CAJAL_HOT const int64_t *joinChildren(const ProgramPlan &plan,
+                                      const ProgramBlock &io,
+                                      int64_t *__restrict out) {
+  constexpr bool logical = Join == Opcode::And || Join == Opcode::Or;
+  const uint32_t m = io.count;
+  bool first = true;
+  for (const chip::isa::Instruction &in : plan.code) {
+    if (in.op != Opcode::Pop)
+      continue;
+    const int64_t *__restrict child = io.stack[in.imm];
+    if (first) {
+      // AND and OR of one value is whether it is non-zero.
+      CAJAL_IVDEP for (uint32_t k = 0; k < m; ++k) out[k] =
+          logical ? int64_t(child[k] != 0) : child[k];
+      first = false;
+      continue;
+    }
+    CAJAL_IVDEP for (uint32_t k = 0; k < m; ++k) {
+      const int64_t x = out[k], y = child[k];
+      switch (Join) {
+      case Opcode::Min:
+        out[k] = std::min(x, y);
+        break;
+      case Opcode::Max:
+        out[k] = std::max(x, y);
+        break;
+      case Opcode::And:
+        out[k] = int64_t((x != 0) & (y != 0));
+        break;
+      case Opcode::Or:
+        out[k] = int64_t((x != 0) | (y != 0));
+        break;
+      default:
+        out[k] = wrapAdd(x, y);
+        break;
+      }
+    }
+  }
+  const int64_t *__restrict weight = io.params[7];
+  const int64_t *__restrict qs = io.q;
+  CAJAL_IVDEP for (uint32_t k = 0; k < m; ++k) {
+    // A mask, not a select of a load: no control flow in the loop.
+    const int64_t joined = logical ? weight[k] & -int64_t(out[k] != 0) : out[k];
+    out[k] = wrapAdd(joined, qs[k]);
+  }
+  return out;
+}
+
+/// chip::lifTreeProgram over a block, on `input` (q plus the children's
+/// join): exact for every input, as adaptive LIF is (32-bit state words and
+/// decay scales, one 32 x 32 -> 64-bit product per DECAY; a dendrite's
+/// MULSHR multiplies its 32-bit u or v by the 32-bit gain, |product| <=
+/// 2^62, inside the 48-bit ports). The root's REFR and FIRE are the LIF
+/// program's; a dendrite stores v (cleared by bap with ResetOnBap) and
+/// pushes its output.
+/// Where lifTreeLoop's input comes from: a column (q, or the join of two or
+/// more children), or one child's value joined here (AND and OR: whether it
+/// is non-zero, selecting p7), which saves the join's passes over the block.
+enum class TreeInput : uint8_t { Column, Child, LogicalChild };
+
+template <TreeInput In, bool Root, chip::LifReset Reset,
+          chip::TreeOutput Output, bool ResetOnBap>
+CAJAL_HOT uint32_t lifTreeLoop(const ProgramPlan &plan, const ProgramBlock &io,
+                               const int64_t *__restrict input) {
+  using chip::TreeOutput;
+  const uint32_t m = io.count;
+  int32_t *__restrict us = io.state[0];
+  int32_t *__restrict vs = io.state[1];
+  const int64_t *__restrict decayU = io.params[0];
+  const int64_t *__restrict decayV = io.params[1];
+  const int64_t *__restrict bias = io.params[2];
+  const int64_t *__restrict vmin = io.params[3];
+  const int64_t *__restrict vmax = io.params[4];
+  const int64_t *__restrict threshold = io.params[5];
+  const int64_t *__restrict gain = io.params[8];
+  int32_t *__restrict flags = io.flags;
+  const int64_t accLimit = (int64_t(1) << firstOf(plan, Opcode::Sat).imm) - 1;
+  const unsigned bits = firstOf(plan, Opcode::Decay).imm;
+  const unsigned uUp = 64 - plan.state[0].bits;
+  const int64_t vlo = plan.state[1].lo, vhi = plan.state[1].hi;
+  constexpr unsigned gainShift = chip::kTreeGainShift;
+  constexpr int64_t gainHalf = int64_t(1) << (gainShift - 1);
+  // MULSHR.half of a 32-bit word by the 32-bit gain.
+  const auto scaled = [](int64_t x, int64_t g) CAJAL_INLINE_LAMBDA {
+    return (int64_t(int32_t(x)) * int64_t(int32_t(g)) + gainHalf) >> gainShift;
+  };
+  int32_t *__restrict rs = Root ? io.state[2] : nullptr;
+  const int64_t *__restrict period = Root ? io.params[6] : nullptr;
+  const int64_t counterMask = Root ? plan.state[2].hi : 0;
+  const int64_t *__restrict bap = ResetOnBap ? io.bap : nullptr;
+  const int64_t *__restrict child =
+      In == TreeInput::Column ? nullptr
+                              : io.stack[firstOf(plan, Opcode::Pop).imm];
+  const int64_t *__restrict weight = io.params[7];
+  const int64_t *__restrict qs = io.q;
+  int64_t *__restrict push =
+      Root ? nullptr : io.stack[firstOf(plan, Opcode::Push).imm];
+  int64_t any = 0;
+  CAJAL_IVDEP for (uint32_t k = 0; k < m; ++k) {
+    int64_t joined = 0;
+    if constexpr (In == TreeInput::Column)
+      joined = input[k];
+    else if constexpr (In == TreeInput::Child)
+      joined = wrapAdd(child[k], qs[k]);
+    else
+      joined = wrapAdd(weight[k] & -int64_t(child[k] != 0), qs[k]);
+    const int64_t in = clamp(joined, -accLimit, accLimit);
+    const int64_t uNew =
+        int64_t(uint64_t(decayLane(us[k], decayU[k], bits) + in) << uUp) >> uUp;
+    const int64_t sum =
+        wrapAdd(wrapAdd(decayLane(vs[k], decayV[k], bits), uNew), bias[k]);
+    const int64_t vClip = clamp(sum, vmin[k], vmax[k]);
+    us[k] = int32_t(uNew);
+    // Selections as masks and every word loaded whether used or not: no
+    // control flow in the loop, so that it vectorises.
+    const int64_t above = threshold[k], g = gain[k];
+    if constexpr (Root) {
+      const int64_t left = rs[k]; // 8 bits, unsigned: stored non-negative
+      const int64_t periodOf = period[k];
+      const int64_t refractory = -int64_t(left > 0);
+      const int64_t fire =
+          (Reset == chip::LifReset::NoSpike ? 0 : ~refractory) &
+          -int64_t(vClip > above);
+      const int64_t reset =
+          Reset == chip::LifReset::Subtract ? wrapSub(vClip, above) : 0;
+      const int64_t vNew =
+          clamp(blend(fire, reset, vClip), vlo, vhi) & ~refractory;
+      const int64_t leftNew = blend(refractory, (left - 1) & counterMask,
+                                    blend(fire, periodOf & counterMask, left));
+      vs[k] = int32_t(vNew);
+      rs[k] = int32_t(leftNew);
+      const int32_t f = int32_t(fire & kSpiked);
+      flags[k] = f;
+      any |= f;
+    } else {
+      const int64_t kept = ResetOnBap ? -int64_t(bap[k] == 0) : -1;
+      const int64_t vNew = clamp(vClip & kept, vlo, vhi);
+      vs[k] = int32_t(vNew);
+      const int64_t active = -int64_t(vNew > above);
+      int64_t out = 0;
+      switch (Output) {
+      case TreeOutput::Current:
+        out = scaled(uNew, g);
+        break;
+      case TreeOutput::Voltage:
+        out = scaled(vNew, g);
+        break;
+      case TreeOutput::Active:
+        out = g & active;
+        break;
+      case TreeOutput::AboveThreshold:
+        out = scaled(vNew, g) & active;
+        break;
+      }
+      push[k] = out;
+      flags[k] = 0;
+    }
+  }
+  return uint32_t(any);
+}
+
+/// The lifTreeProgram of the plan's shape (ProgramPlan::lifTree) over a
+/// block: two or more children's join into the block's scratch column, then
+/// one loop.
+CAJAL_HOT uint32_t lifTreeBlock(const ProgramPlan &plan,
+                                const ProgramBlock &io) {
+  using chip::LifReset;
+  using chip::TreeOutput;
+  const chip::LifTreeCompartment &shape = plan.lifTree;
+  const int64_t *input = io.q;
+  const auto run = [&](auto from) CAJAL_INLINE_LAMBDA {
+    constexpr TreeInput i = decltype(from)::value;
+    constexpr TreeOutput anyOutput = TreeOutput::Voltage; // unused by a root
+    if (shape.root)
+      switch (shape.reset) {
+      case LifReset::Zero:
+        return lifTreeLoop<i, true, LifReset::Zero, anyOutput, false>(plan, io,
+                                                                      input);
+      case LifReset::Subtract:
+        return lifTreeLoop<i, true, LifReset::Subtract, anyOutput, false>(
+            plan, io, input);
+      case LifReset::NoSpike:
+        return lifTreeLoop<i, true, LifReset::NoSpike, anyOutput, false>(
+            plan, io, input);
+      }
+    const auto dendrite = [&](auto output) CAJAL_INLINE_LAMBDA {
+      constexpr TreeOutput o = decltype(output)::value;
+      return shape.resetOnBap
+                 ? lifTreeLoop<i, false, LifReset::Zero, o, true>(plan, io,
+                                                                  input)
+                 : lifTreeLoop<i, false, LifReset::Zero, o, false>(plan, io,
+                                                                   input);
+    };
+    switch (shape.output) {
+    case TreeOutput::Current:
+      return dendrite(
+          std::integral_constant<TreeOutput, TreeOutput::Current>{});
+    case TreeOutput::Voltage:
+      return dendrite(
+          std::integral_constant<TreeOutput, TreeOutput::Voltage>{});
+    case TreeOutput::Active:
+      return dendrite(std::integral_constant<TreeOutput, TreeOutput::Active>{});
+    case TreeOutput::AboveThreshold:
+      return dendrite(
+          std::integral_constant<TreeOutput, TreeOutput::AboveThreshold>{});
+    }
+    return 0u;
+  };
+  using Input = TreeInput;
+  const bool logical =
+      shape.join == chip::TreeJoin::And || shape.join == chip::TreeJoin::Or;
+  if (shape.children == 1)
+    return logical ? run(std::integral_constant<Input, Input::LogicalChild>{})
+                   : run(std::integral_constant<Input, Input::Child>{});
+  if (shape.children > 1)
+    switch (shape.join) {
+    case chip::TreeJoin::Add:
+      input = joinChildren<Opcode::Add>(plan, io, io.scratch);
+      break;
+    case chip::TreeJoin::Min:
+      input = joinChildren<Opcode::Min>(plan, io, io.scratch);
+      break;
+    case chip::TreeJoin::Max:
+      input = joinChildren<Opcode::Max>(plan, io, io.scratch);
+      break;
+    case chip::TreeJoin::And:
+      input = joinChildren<Opcode::And>(plan, io, io.scratch);
+      break;
+    case chip::TreeJoin::Or:
+      input = joinChildren<Opcode::Or>(plan, io, io.scratch);
+      break;
+    }
+  return run(std::integral_constant<Input, Input::Column>{});
+}
+
 /// Branch-free: a spike costs what a silent lane costs (spikes are too
 /// frequent in a block to predict).
 CAJAL_HOT uint32_t *listSpikesScalar(const int32_t *__restrict flags,
@@ -715,6 +966,49 @@ CAJAL_HOT void loadInput(Acc *__restrict in, unsigned shift, uint32_t m,
     q[k] = int64_t(uint64_t(int64_t(in[k])) << shift);
     in[k] = 0;
   }
+}
+
+/// A run of m neurons' accumulators, `Width` compartments each, into one q
+/// column per compartment; the run is then cleared. Width a constant: GCC
+/// vectorises the grouped loads with permutes.
+template <unsigned Width, typename Acc>
+CAJAL_HOT void loadInterleavedOf(Acc *__restrict in, unsigned shift, uint32_t m,
+                                 int64_t *const *q) {
+  int64_t *__restrict out[Width];
+  for (unsigned p = 0; p < Width; ++p)
+    out[p] = q[p];
+  CAJAL_IVDEP for (uint32_t k = 0; k < m; ++k) {
+    const Acc *at = in + size_t(k) * Width;
+    for (unsigned p = 0; p < Width; ++p)
+      out[p][k] = int64_t(uint64_t(int64_t(at[p])) << shift);
+  }
+  std::fill(in, in + size_t(m) * Width, Acc(0));
+}
+
+template <typename Acc>
+CAJAL_HOT void loadInterleaved(Acc *__restrict in, unsigned width,
+                               unsigned shift, uint32_t m, int64_t *const *q) {
+  switch (width) {
+  case 1:
+    return loadInterleavedOf<1>(in, shift, m, q);
+  case 2:
+    return loadInterleavedOf<2>(in, shift, m, q);
+  case 3:
+    return loadInterleavedOf<3>(in, shift, m, q);
+  case 4:
+    return loadInterleavedOf<4>(in, shift, m, q);
+  case 8:
+    return loadInterleavedOf<8>(in, shift, m, q);
+  default:
+    break;
+  }
+  for (unsigned p = 0; p < width; ++p) {
+    int64_t *__restrict out = q[p];
+    const Acc *__restrict from = in + p;
+    for (uint32_t k = 0; k < m; ++k)
+      out[k] = int64_t(uint64_t(int64_t(from[size_t(k) * width])) << shift);
+  }
+  std::fill(in, in + size_t(m) * width, Acc(0));
 }
 
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
@@ -751,6 +1045,10 @@ listSpikesAvx512(const int32_t *flags, const uint32_t *positions, uint32_t m,
                                         const ProgramBlock &b) {               \
     return adaptiveLifBlock(p, b);                                             \
   }                                                                            \
+  ATTRIBUTES uint32_t NAME##LifTree(const ProgramPlan &p,                      \
+                                    const ProgramBlock &b) {                   \
+    return lifTreeBlock(p, b);                                                 \
+  }                                                                            \
   ATTRIBUTES uint32_t *NAME##ListSpikes(const int32_t *flags,                  \
                                         const uint32_t *positions, uint32_t m, \
                                         uint32_t *out) {                       \
@@ -761,12 +1059,21 @@ listSpikesAvx512(const int32_t *flags, const uint32_t *positions, uint32_t m,
                                   int64_t *q) {                                \
     loadInput(in, shift, m, q);                                                \
   }                                                                            \
+  template <typename Acc>                                                      \
+  ATTRIBUTES void NAME##LoadInterleaved(Acc *in, unsigned width,               \
+                                        unsigned shift, uint32_t m,            \
+                                        int64_t *const *q) {                   \
+    loadInterleaved(in, width, shift, m, q);                                   \
+  }                                                                            \
   const ProgramKernelTable NAME##Table = {                                     \
-      {NAME##Interpret, NAME##Izhikevich, NAME##AdaptiveLif},                  \
+      {NAME##Interpret, NAME##Izhikevich, NAME##AdaptiveLif, NAME##LifTree},   \
       NAME##ListSpikes,                                                        \
       NAME##LoadInput<int16_t>,                                                \
       NAME##LoadInput<int32_t>,                                                \
-      NAME##LoadInput<int64_t>};
+      NAME##LoadInput<int64_t>,                                                \
+      NAME##LoadInterleaved<int16_t>,                                          \
+      NAME##LoadInterleaved<int32_t>,                                          \
+      NAME##LoadInterleaved<int64_t>};
 
 CAJAL_PROGRAM_KERNELS(generic, )
 

@@ -2,8 +2,8 @@
 //
 // Internal to CajalGolden. The kernels that update one block of a program
 // group (ProgramUpdate.h): the fused interpreter and the straight-line
-// Izhikevich and adaptive-LIF kernels, each compiled once per instruction
-// set (ProgramKernels.cpp) like the LIF loops of UpdateKernels.h.
+// Izhikevich, adaptive-LIF and LIF-tree kernels, each compiled once per
+// instruction set (ProgramKernels.cpp) like the LIF loops of UpdateKernels.h.
 //
 //===----------------------------------------------------------------------===//
 #ifndef CAJAL_GOLDEN_LIB_PROGRAMKERNELS_H
@@ -31,6 +31,13 @@ using ListSpikesFn = uint32_t *(*)(const int32_t *flags,
 template <typename Acc>
 using LoadInputFn = void (*)(Acc *in, unsigned shift, uint32_t m, int64_t *q);
 
+/// q[p][k] = in[k * width + p] * 2^shift for p < width and k < m, then
+/// in[0 .. m * width) = 0 (the accumulators of m tree neurons whose
+/// compartments lie one after the other: TreeCompartments).
+template <typename Acc>
+using LoadInterleavedFn = void (*)(Acc *in, unsigned width, unsigned shift,
+                                   uint32_t m, int64_t *const *q);
+
 /// The kernels of one instruction set, by ProgramKernel, its spike listing
 /// and its input loads.
 struct ProgramKernelTable {
@@ -39,6 +46,9 @@ struct ProgramKernelTable {
   LoadInputFn<int16_t> loadInput16;
   LoadInputFn<int32_t> loadInput32;
   LoadInputFn<int64_t> loadInput64;
+  LoadInterleavedFn<int16_t> loadInterleaved16;
+  LoadInterleavedFn<int32_t> loadInterleaved32;
+  LoadInterleavedFn<int64_t> loadInterleaved64;
 };
 
 /// The kernels for `isa` (which the CPU must have: GoldenModel::isa()).

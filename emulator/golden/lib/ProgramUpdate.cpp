@@ -53,9 +53,51 @@ ProgramKernel fastPathFor(const chip::Program &program,
   return ProgramKernel::Interpreter;
 }
 
+std::optional<chip::LifTreeCompartment>
+lifTreeShape(const chip::Program &program, const chip::NeuronFormat &format) {
+  // The kernel's decay scales are 32-bit, as adaptive LIF's.
+  if (format.decayBits > 30 ||
+      program.params.size() != chip::kLifTreeParamWords)
+    return std::nullopt;
+  chip::LifTreeCompartment shape;
+  shape.children = unsigned(
+      std::count_if(program.code.begin(), program.code.end(), [](uint64_t w) {
+        return chip::isa::decode(w).op == chip::isa::Opcode::Pop;
+      }));
+  shape.root = program.refractoryWord >= 0;
+  using chip::LifReset;
+  using chip::TreeJoin;
+  using chip::TreeOutput;
+  for (TreeJoin join : {TreeJoin::Add, TreeJoin::Min, TreeJoin::Max,
+                        TreeJoin::And, TreeJoin::Or}) {
+    if (shape.children == 0 && join != TreeJoin::Add)
+      break; // a leaf's name and code have no join
+    shape.join = join;
+    if (shape.root)
+      for (LifReset reset :
+           {LifReset::Zero, LifReset::Subtract, LifReset::NoSpike}) {
+        shape.reset = reset;
+        if (program == chip::lifTreeProgram(format, shape))
+          return shape;
+      }
+    else
+      for (TreeOutput output : {TreeOutput::Current, TreeOutput::Voltage,
+                                TreeOutput::Active, TreeOutput::AboveThreshold})
+        for (bool resetOnBap : {false, true}) {
+          shape.output = output;
+          shape.resetOnBap = resetOnBap;
+          if (program == chip::lifTreeProgram(format, shape))
+            return shape;
+        }
+  }
+  return std::nullopt;
+}
+
 ProgramGroup::ProgramGroup(const chip::Program &program, uint32_t registers,
-                           ProgramKernel kernel, Isa isa, uint32_t stackOnEntry)
+                           ProgramKernel kernel, Isa isa, uint32_t stackOnEntry,
+                           const chip::LifTreeCompartment &lifTree)
     : prog(program), kind(kernel) {
+  plan.lifTree = lifTree;
   // A PUSH or POP carries its stack slot in the plan's copy of imm (which
   // the instruction set leaves 0 for them).
   uint32_t depth = stackOnEntry;
@@ -176,6 +218,8 @@ void ProgramGroup::finish() {
   q.assign(lanes, 0);
   flags.assign(lanes, 0);
   scratch.clear();
+  if (kind == ProgramKernel::LifTree) // the children's join: one column
+    scratch.assign(size_t(lanes) + 8, 0);
   if (kind != ProgramKernel::Interpreter)
     return; // the fast paths keep their values in registers
   // 8 more for the 64-byte alignment; constants and the zero column are
@@ -220,75 +264,81 @@ void ProgramGroup::runExactly(const ProgramBlock &block) {
 template <typename Acc>
 uint32_t ProgramGroup::step(Acc *slot, unsigned accShift, uint32_t *&spikes,
                             uint64_t *idlePerCore) {
+  uint32_t idle = 0;
+  for (uint32_t b = 0; b < laneCount(); b += plan.blockLanes)
+    idle += stepBlock(b, slot, accShift, spikes, idlePerCore);
+  return idle;
+}
+
+template <typename Acc>
+uint32_t ProgramGroup::stepBlock(uint32_t b, Acc *slot, unsigned accShift,
+                                 uint32_t *&spikes, uint64_t *idlePerCore,
+                                 bool inputLoaded) {
   const uint32_t n = laneCount();
   const uint32_t lanes = plan.blockLanes;
   int64_t *columns = scratch.empty() ? nullptr : cacheLineStart(scratch);
-  uint32_t idle = 0;
-  for (uint32_t b = 0; b < n; b += lanes) {
-    const uint32_t m = std::min(lanes, n - b);
-    int64_t *__restrict qs = q.data();
-    if (contiguous) {
-      Acc *in = slot + positions[0] + b;
-      if constexpr (std::is_same_v<Acc, int16_t>)
-        kernels->loadInput16(in, accShift, m, qs);
-      else if constexpr (std::is_same_v<Acc, int32_t>)
-        kernels->loadInput32(in, accShift, m, qs);
-      else
-        kernels->loadInput64(in, accShift, m, qs);
-    } else {
-      const uint32_t *at = positions.data() + b;
-      for (uint32_t k = 0; k < m; ++k) {
-        qs[k] = int64_t(uint64_t(int64_t(slot[at[k]])) << accShift);
-        slot[at[k]] = 0;
-      }
+  const uint32_t m = std::min(lanes, n - b);
+  int64_t *__restrict qs = q.data();
+  if (inputLoaded) {
+    // TreeCompartments::step has filled blockInput().
+  } else if (contiguous) {
+    Acc *in = slot + positions[0] + b;
+    if constexpr (std::is_same_v<Acc, int16_t>)
+      kernels->loadInput16(in, accShift, m, qs);
+    else if constexpr (std::is_same_v<Acc, int32_t>)
+      kernels->loadInput32(in, accShift, m, qs);
+    else
+      kernels->loadInput64(in, accShift, m, qs);
+  } else {
+    const uint32_t *at = positions.data() + b;
+    for (uint32_t k = 0; k < m; ++k) {
+      qs[k] = int64_t(uint64_t(int64_t(slot[at[k]])) << accShift);
+      slot[at[k]] = 0;
     }
-    ProgramBlock block;
-    block.count = m;
-    for (size_t w = 0; w < blockState.size(); ++w)
-      blockState[w] = stateColumns.data() + w * n + b;
-    block.state = blockState.data();
-    for (uint32_t w = 0; w < plan.paramWords; ++w)
-      blockParams[w] = uniformParam[w]
-                           ? paramCopies.data() + size_t(w) * lanes
-                           : paramColumns.data() + size_t(w) * n + b;
-    block.params = blockParams.data();
-    block.q = qs;
-    block.flags = flags.data();
-    // int16 and int32 accumulators times at most 2^8: |q| < 2^40.
-    block.smallInput = sizeof(Acc) <= 4 && accShift <= 8;
-    block.scratch = columns;
-    if (treeStack) {
-      for (uint32_t s = 0; s < treeSlots; ++s)
-        blockStack[s] = treeStack + size_t(s) * n + b;
-      block.stack = blockStack.data();
-      block.bap = treeBap + b;
-    }
-    const uint32_t any = runBlock(plan, block);
-    if (any & kExact)
-      runExactly(block);
-    if (treeStack && treeRoot) // read by every position in the next step
-      for (uint32_t k = 0; k < m; ++k)
-        treeBap[b + k] = flags[k] & kSpiked;
-    if ((any & (kSpiked | kExact)) && (!treeStack || treeRoot))
-      spikes =
-          kernels->listSpikes(flags.data(), positions.data() + b, m, spikes);
-    if (!(any & (kIdle | kExact)))
-      continue;
-    const uint32_t blockCore = blockCores[b / lanes];
-    if (blockCore != kMixedCores) {
-      uint32_t count = 0;
-      for (uint32_t k = 0; k < m; ++k)
-        count += uint32_t(flags[k] >> 1 & 1); // kIdle
-      idle += count;
-      idlePerCore[blockCore] += count;
-      continue;
-    }
-    for (uint32_t k = 0; k < m; ++k)
-      if (flags[k] & kIdle) {
-        ++idle;
-        ++idlePerCore[cores[b + k]];
-      }
   }
+  ProgramBlock block;
+  block.count = m;
+  for (size_t w = 0; w < blockState.size(); ++w)
+    blockState[w] = stateColumns.data() + w * n + b;
+  block.state = blockState.data();
+  for (uint32_t w = 0; w < plan.paramWords; ++w)
+    blockParams[w] = uniformParam[w] ? paramCopies.data() + size_t(w) * lanes
+                                     : paramColumns.data() + size_t(w) * n + b;
+  block.params = blockParams.data();
+  block.q = qs;
+  block.flags = flags.data();
+  // int16 and int32 accumulators times at most 2^8: |q| < 2^40.
+  block.smallInput = sizeof(Acc) <= 4 && accShift <= 8;
+  block.scratch = columns;
+  if (treeStack) {
+    for (uint32_t s = 0; s < treeSlots; ++s)
+      blockStack[s] = treeStack + size_t(s) * n + b;
+    block.stack = blockStack.data();
+    block.bap = treeBap + b;
+  }
+  const uint32_t any = runBlock(plan, block);
+  if (any & kExact)
+    runExactly(block);
+  if (treeStack && treeRoot) // read by every position in the next step
+    for (uint32_t k = 0; k < m; ++k)
+      treeBap[b + k] = flags[k] & kSpiked;
+  if ((any & (kSpiked | kExact)) && (!treeStack || treeRoot))
+    spikes = kernels->listSpikes(flags.data(), positions.data() + b, m, spikes);
+  if (!(any & (kIdle | kExact)))
+    return 0;
+  const uint32_t blockCore = blockCores[b / lanes];
+  uint32_t idle = 0;
+  if (blockCore != kMixedCores) {
+    for (uint32_t k = 0; k < m; ++k)
+      idle += uint32_t(flags[k] >> 1 & 1); // kIdle
+    idlePerCore[blockCore] += idle;
+    return idle;
+  }
+  for (uint32_t k = 0; k < m; ++k)
+    if (flags[k] & kIdle) {
+      ++idle;
+      ++idlePerCore[cores[b + k]];
+    }
   return idle;
 }
 
@@ -301,8 +351,12 @@ void TreeCompartments::add(uint32_t position, uint32_t core,
   ++count;
 }
 
-void TreeCompartments::finish(uint32_t registers, Isa isa) {
+void TreeCompartments::finish(uint32_t registers, Isa isa,
+                              const chip::NeuronFormat &format,
+                              bool fastPaths) {
   std::vector<chip::Program> distinct; // interned programs
+  // The lifTreeProgram shape of each distinct program, if any.
+  std::vector<std::optional<chip::LifTreeCompartment>> lifTreeOf;
   std::map<std::vector<uint32_t>, uint32_t> shapeOf;
   placeOf.assign(pending.size(), Place{});
   for (uint32_t first = 0; first < pending.size();) {
@@ -311,8 +365,11 @@ void TreeCompartments::finish(uint32_t registers, Isa isa) {
     for (uint32_t k = first; k <= root; ++k) {
       auto it = std::find(distinct.begin(), distinct.end(), pending[k].program);
       key.push_back(uint32_t(it - distinct.begin()));
-      if (it == distinct.end())
+      if (it == distinct.end()) {
         distinct.push_back(pending[k].program);
+        lifTreeOf.push_back(fastPaths ? lifTreeShape(pending[k].program, format)
+                                      : std::nullopt);
+      }
     }
     auto [it, added] = shapeOf.emplace(key, uint32_t(shapes.size()));
     if (added) {
@@ -320,8 +377,12 @@ void TreeCompartments::finish(uint32_t registers, Isa isa) {
       uint32_t depth = 0;
       for (uint32_t k = first; k <= root; ++k) {
         const chip::Program &program = pending[k].program;
-        shape.positions.emplace_back(program, registers,
-                                     ProgramKernel::Interpreter, isa, depth);
+        const std::optional<chip::LifTreeCompartment> &lifTree =
+            lifTreeOf[key[k - first]];
+        shape.positions.emplace_back(
+            program, registers,
+            lifTree ? ProgramKernel::LifTree : ProgramKernel::Interpreter, isa,
+            depth, lifTree.value_or(chip::LifTreeCompartment{}));
         const chip::StackEffect effect = chip::stackEffect(program);
         shape.slots = std::max(shape.slots, depth + effect.pushes);
         depth = depth - effect.pops + effect.pushes;
@@ -339,6 +400,7 @@ void TreeCompartments::finish(uint32_t registers, Isa isa) {
   }
   pending.clear();
   pending.shrink_to_fit();
+  kernels = &programKernels(isa);
   // The columns exist once every shape does (no vector moves after).
   for (Shape &shape : shapes) {
     const uint32_t neurons = shape.positions.front().laneCount();
@@ -349,6 +411,24 @@ void TreeCompartments::finish(uint32_t registers, Isa isa) {
       group.setTree(shape.stack.data(), shape.slots, shape.bap.data(),
                     &group == &shape.positions.back());
     }
+    const uint32_t width = uint32_t(shape.positions.size());
+    shape.firstPosition = shape.positions[0].lanePositions().empty()
+                              ? 0
+                              : shape.positions[0].lanePositions()[0];
+    shape.interleaved = true;
+    for (uint32_t p = 0; p < width; ++p) {
+      const std::vector<uint32_t> &at = shape.positions[p].lanePositions();
+      for (uint32_t k = 0; k < at.size(); ++k)
+        shape.interleaved &= at[k] == shape.firstPosition + k * width + p;
+    }
+    shape.blockMajor = std::all_of(
+        shape.positions.begin(), shape.positions.end(),
+        [&](const ProgramGroup &g) {
+          return g.blockLanes() == shape.positions.front().blockLanes();
+        });
+    shape.interleaved &= shape.blockMajor;
+    for (ProgramGroup &group : shape.positions)
+      shape.inputs.push_back(group.blockInput());
   }
 }
 
@@ -364,9 +444,36 @@ template <typename Acc>
 uint32_t TreeCompartments::step(Acc *slot, unsigned accShift, uint32_t *&spikes,
                                 uint64_t *idlePerCore) {
   uint32_t idle = 0;
-  for (Shape &shape : shapes)
-    for (ProgramGroup &group : shape.positions)
-      idle += group.step(slot, accShift, spikes, idlePerCore);
+  for (Shape &shape : shapes) {
+    if (!shape.blockMajor) {
+      for (ProgramGroup &group : shape.positions)
+        idle += group.step(slot, accShift, spikes, idlePerCore);
+      continue;
+    }
+    // A block of neurons through every position: its stack columns and
+    // its accumulators stay in L1 from the PUSH to the POP.
+    const uint32_t neurons = shape.positions.back().laneCount();
+    const uint32_t lanes = shape.positions.back().blockLanes();
+    const uint32_t width = uint32_t(shape.positions.size());
+    for (uint32_t b = 0; b < neurons; b += lanes) {
+      if (shape.interleaved) {
+        // The block's accumulators are one run, neuron by neuron: read
+        // each position's input from it, then clear it in one go.
+        const uint32_t m = std::min(lanes, neurons - b);
+        Acc *in = slot + shape.firstPosition + size_t(b) * width;
+        int64_t *const *q = shape.inputs.data();
+        if constexpr (std::is_same_v<Acc, int16_t>)
+          kernels->loadInterleaved16(in, width, accShift, m, q);
+        else if constexpr (std::is_same_v<Acc, int32_t>)
+          kernels->loadInterleaved32(in, width, accShift, m, q);
+        else
+          kernels->loadInterleaved64(in, width, accShift, m, q);
+      }
+      for (ProgramGroup &group : shape.positions)
+        idle += group.stepBlock(b, slot, accShift, spikes, idlePerCore,
+                                shape.interleaved);
+    }
+  }
   return idle;
 }
 

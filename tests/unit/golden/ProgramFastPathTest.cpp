@@ -13,10 +13,15 @@
 // the idle count and every state word must agree. A failure names its
 // instruction set and seed. Then the model with and without fast paths on a
 // coupled network of both programs, the recognition of the shipped programs
-// and the fallback for a parameter word out of range.
+// and the fallback for a parameter word out of range. Last, the LifTree
+// kernel: random trees of lifTreeProgram compartments (every join, output,
+// root reset, resetOnBap; 1-4 children, depth up to 3) with random words,
+// states and inputs, against chip::updateTree neuron by neuron.
 //
 //===----------------------------------------------------------------------===//
+#include "cajal/Chip/DendriticTree.h"
 #include "cajal/Chip/NeurocoreInterpreter.h"
+#include "cajal/Chip/Profile.h"
 #include "cajal/Chip/StandardPrograms.h"
 #include "cajal/Golden/GoldenModel.h"
 #include "cajal/Golden/ProgramUpdate.h"
@@ -333,6 +338,288 @@ TEST(ProgramFastPaths, ParameterOutsideItsRangeFallsBackToInterpreter) {
   group.addLane(0, 0, words, {});
   group.finish();
   EXPECT_EQ(group.kernel(), ProgramKernel::Interpreter);
+}
+
+/// A neuron tree of lifTreeProgram compartments with their shapes.
+struct LifTree {
+  chip::DendriticTree tree;
+  std::vector<chip::Program> programs;
+  std::vector<chip::LifTreeCompartment> shapes;
+};
+
+/// Compartment `self` and its subtree, in post-order, below depth 3 with
+/// 1-4 children where it has any (the root always has).
+void addSubtree(imagegen::Rng &rng, const chip::NeuronFormat &f, unsigned depth,
+                LifTree &out) {
+  const unsigned children =
+      depth == 0 ? unsigned(rng.range(1, 4))
+                 : (depth < 3 && rng.coin() ? unsigned(rng.range(1, 4)) : 0);
+  std::vector<uint32_t> kids;
+  for (unsigned c = 0; c < children; ++c) {
+    addSubtree(rng, f, depth + 1, out);
+    kids.push_back(uint32_t(out.tree.size() - 1));
+  }
+  chip::LifTreeCompartment shape;
+  shape.children = children;
+  shape.join = chip::TreeJoin(rng.range(0, 4));
+  shape.root = depth == 0;
+  shape.reset = chip::LifReset(rng.range(0, 2));
+  shape.output = chip::TreeOutput(rng.range(0, 3));
+  shape.resetOnBap = !shape.root && rng.coin();
+  const uint32_t self = uint32_t(out.tree.size());
+  for (uint32_t kid : kids)
+    out.tree[kid].parent = int32_t(self);
+  out.tree.push_back({"c" + std::to_string(self), self, -1});
+  out.programs.push_back(chip::lifTreeProgram(f, shape));
+  out.shapes.push_back(shape);
+}
+
+/// A chain of `length` compartments, each with a random shape (a leaf, then
+/// compartments of one child each).
+LifTree lifChain(imagegen::Rng &rng, const chip::NeuronFormat &f,
+                 unsigned length) {
+  LifTree t;
+  for (unsigned c = 0; c < length; ++c) {
+    chip::LifTreeCompartment shape;
+    shape.children = c == 0 ? 0 : 1;
+    shape.join = chip::TreeJoin(rng.range(0, 4));
+    shape.root = c + 1 == length;
+    shape.reset = chip::LifReset(rng.range(0, 2));
+    shape.output = chip::TreeOutput(rng.range(0, 3));
+    shape.resetOnBap = !shape.root && rng.coin();
+    t.tree.push_back(
+        {"c" + std::to_string(c), c, shape.root ? -1 : int32_t(c + 1)});
+    t.programs.push_back(chip::lifTreeProgram(f, shape));
+    t.shapes.push_back(shape);
+  }
+  return t;
+}
+
+LifTree randomLifTree(imagegen::Rng &rng, const chip::Profile &profile) {
+  for (;;) {
+    LifTree t;
+    addSubtree(rng, profile.neuron, 0, t);
+    if (chip::validateTree(t.tree, t.programs, profile))
+      return t;
+  }
+}
+
+/// Parameter words of a tree compartment: any in range, or plausible ones
+/// (small decays, refractory periods and gains; vmin, vmax and thresholds
+/// that the inputs reach).
+std::vector<int64_t> lifTreeWords(imagegen::Rng &rng,
+                                  const chip::Program &program) {
+  std::vector<int64_t> p = imagegen::randomParamWords(rng, program);
+  if (rng.range(0, 3) == 0)
+    return p;
+  p[0] = rng.range(0, 4096);
+  p[1] = rng.range(0, 4096);
+  p[2] = rng.coin() ? 0 : rng.range(-(1 << 16), 1 << 16);
+  p[3] = -rng.range(0, 1 << 23);
+  p[4] = rng.range(1 << 16, 1 << 23);
+  p[5] = rng.range(0, 1 << 18);
+  p[6] = rng.range(0, 4);
+  p[7] = rng.range(-(1 << 18), 1 << 18);
+  p[8] = rng.coin() ? rng.range(-(1 << 17), 1 << 17)
+                    : int64_t(int32_t(uint32_t(rng.next())));
+  return p;
+}
+
+/// Trees of lifTreeProgram compartments through TreeCompartments with the
+/// LifTree kernel, on `isa`, against chip::updateTree per neuron after
+/// every step: the roots' spikes and every state word. Three random trees
+/// of 1-600 neurons each (blocks full and partial), parameter words alike
+/// across the neurons for a random subset, positions scattered in odd
+/// seeds.
+template <typename Acc = int64_t>
+void expectLifTreesEqualUpdateTree(const chip::Profile &profile, Isa isa,
+                                   uint64_t seed, uint64_t &spikes,
+                                   uint64_t &bapResets,
+                                   unsigned chainLength = 0) {
+  const std::string where =
+      std::string(golden::isaName(isa)) + ", " + profile.name + ", seed " +
+      std::to_string(seed) + ", chain " + std::to_string(chainLength) + ", " +
+      std::to_string(8 * sizeof(Acc)) + "-bit accumulators";
+  // Narrow accumulators hold the input divided by 2^accShift.
+  const unsigned accShift = sizeof(Acc) == 8 ? 0 : 6;
+  imagegen::Rng rng(seed);
+  struct Neuron {
+    uint32_t tree = 0, first = 0; // first compartment (addition order)
+    std::vector<std::vector<int64_t>> params;
+    std::vector<std::vector<int32_t>> state;
+    bool spiked = false;
+  };
+  std::vector<LifTree> trees;
+  std::vector<Neuron> neurons;
+  uint32_t compartments = 0;
+  for (uint32_t t = 0; t < 3; ++t) {
+    trees.push_back(chainLength ? lifChain(rng, profile.neuron, chainLength)
+                                : randomLifTree(rng, profile));
+    const LifTree &tree = trees.back();
+    const uint32_t count = uint32_t(rng.range(1, 600));
+    const uint32_t firstNeuron = uint32_t(neurons.size());
+    for (uint32_t n = 0; n < count; ++n) {
+      Neuron neuron;
+      neuron.tree = t;
+      neuron.first = compartments;
+      for (const chip::Program &program : tree.programs) {
+        neuron.params.push_back(lifTreeWords(rng, program));
+        std::vector<int32_t> state = imagegen::randomStateWords(rng, program);
+        if (rng.coin()) // near rest, where the plausible words act
+          for (size_t w = 0; w < 2; ++w)
+            state[w] = int32_t(rng.range(-(1 << 12), 1 << 12));
+        neuron.state.push_back(state);
+      }
+      compartments += uint32_t(tree.programs.size());
+      neurons.push_back(neuron);
+    }
+    for (size_t c = 0; c < tree.programs.size(); ++c)
+      for (size_t w = 0; w < chip::kLifTreeParamWords; ++w)
+        if (rng.range(0, 2) == 0)
+          for (uint32_t n = firstNeuron + 1; n < neurons.size(); ++n)
+            neurons[n].params[c][w] = neurons[firstNeuron].params[c][w];
+  }
+  std::vector<uint32_t> positions(compartments);
+  for (uint32_t k = 0; k < compartments; ++k)
+    positions[k] = k;
+  if (seed % 2)
+    for (uint32_t k = compartments - 1; k > 0; --k)
+      std::swap(positions[k], positions[size_t(rng.range(0, k))]);
+  golden::detail::TreeCompartments tested;
+  for (const Neuron &neuron : neurons) {
+    const LifTree &tree = trees[neuron.tree];
+    const uint32_t root = neuron.first + uint32_t(tree.programs.size()) - 1;
+    for (uint32_t c = 0; c < tree.programs.size(); ++c)
+      tested.add(positions[neuron.first + c], neuron.first / 500,
+                 tree.programs[c], neuron.params[c], neuron.state[c], root);
+  }
+  tested.finish(8, isa, profile.neuron, true);
+  for (uint32_t k = 0; k < compartments; ++k)
+    ASSERT_EQ(tested.kernel(k), ProgramKernel::LifTree)
+        << where << ", compartment " << k << " (" << tested.program(k).name
+        << ")";
+  std::vector<Acc> slot(compartments);
+  std::vector<uint32_t> spikeList(compartments + 16);
+  std::vector<uint64_t> idlePerCore(compartments / 500 + 1);
+  for (uint32_t t = 0; t < kSteps; ++t) {
+    const std::string at = where + ", step " + std::to_string(t);
+    std::vector<uint32_t> expected;
+    for (Neuron &neuron : neurons) {
+      const LifTree &tree = trees[neuron.tree];
+      chip::TreeNeuron words;
+      for (uint32_t c = 0; c < tree.programs.size(); ++c) {
+        const int64_t raw =
+            sizeof(Acc) == 8 ? input(rng) : rng.range(-32768, 32767);
+        const int64_t q = int64_t(uint64_t(raw) << accShift);
+        slot[positions[neuron.first + c]] = Acc(raw);
+        words.state.push_back(neuron.state[c].data());
+        words.params.push_back(neuron.params[c].data());
+        words.q.push_back(q);
+      }
+      words.rootSpikedLastStep = neuron.spiked;
+      for (uint32_t c = 0; c + 1 < tree.programs.size(); ++c)
+        bapResets += neuron.spiked && tree.shapes[c].resetOnBap;
+      const std::vector<chip::UpdateOutcome> out =
+          chip::updateTree(tree.tree, tree.programs, words);
+      neuron.spiked = out.back().spiked;
+      if (neuron.spiked)
+        expected.push_back(
+            positions[neuron.first + uint32_t(tree.programs.size()) - 1]);
+    }
+    uint32_t *end = spikeList.data();
+    EXPECT_EQ(tested.step(slot.data(), accShift, end, idlePerCore.data()), 0u)
+        << at;
+    std::vector<uint32_t> got(spikeList.data(), end);
+    std::sort(got.begin(), got.end());
+    std::sort(expected.begin(), expected.end());
+    ASSERT_EQ(got, expected) << at;
+    for (const Neuron &neuron : neurons)
+      for (uint32_t c = 0; c < neuron.state.size(); ++c)
+        ASSERT_EQ(tested.stateWords(neuron.first + c), neuron.state[c])
+            << at << ", compartment " << neuron.first + c << " ("
+            << trees[neuron.tree].programs[c].name << ")";
+    ASSERT_TRUE(
+        std::all_of(slot.begin(), slot.end(), [](Acc x) { return x == 0; }))
+        << at << ": the accumulators are zeroed";
+    spikes += expected.size();
+  }
+}
+
+/// loihi2, and a narrow format where u wraps and q saturates often.
+chip::Profile narrowTreeProfile() {
+  chip::Profile p = loihi2();
+  p.name = "loihi2-narrow";
+  p.neuron.currentBits = 14;
+  p.neuron.accumulatorBits = 10;
+  return p;
+}
+
+TEST(ProgramFastPaths, LifTreesEqualUpdateTree) {
+  uint64_t spikes = 0, bapResets = 0;
+  for (Isa isa : availableIsas())
+    for (const chip::Profile &profile : {loihi2(), narrowTreeProfile()})
+      for (uint64_t seed = 1; seed <= 4; ++seed)
+        ASSERT_NO_FATAL_FAILURE(expectLifTreesEqualUpdateTree(
+            profile, isa, seed, spikes, bapResets));
+  // The runs exercise what they are meant to.
+  EXPECT_GT(spikes, 10 * kSteps);
+  EXPECT_GT(bapResets, 10 * kSteps);
+}
+
+/// Chains of 1-9 compartments in the compiler's layout (a neuron's
+/// compartments one after the other: the inputs read as one run per block,
+/// each width the kernels special-case and others), with int16, int32 and
+/// int64 accumulators.
+TEST(ProgramFastPaths, LifTreeChainsEqualUpdateTree) {
+  uint64_t spikes = 0, bapResets = 0;
+  for (Isa isa : availableIsas())
+    for (unsigned length = 1; length <= 9; ++length) {
+      const uint64_t seed = 2 * length; // even: positions in order
+      ASSERT_NO_FATAL_FAILURE(expectLifTreesEqualUpdateTree<int16_t>(
+          loihi2(), isa, seed, spikes, bapResets, length));
+      ASSERT_NO_FATAL_FAILURE(expectLifTreesEqualUpdateTree<int32_t>(
+          narrowTreeProfile(), isa, seed, spikes, bapResets, length));
+      ASSERT_NO_FATAL_FAILURE(expectLifTreesEqualUpdateTree<int64_t>(
+          loihi2(), isa, seed, spikes, bapResets, length));
+    }
+  EXPECT_GT(spikes, 10 * kSteps);
+  EXPECT_GT(bapResets, 10 * kSteps);
+}
+
+TEST(ProgramFastPaths, RecognisesLifTreeProgramsOnly) {
+  const chip::NeuronFormat &f = loihi2().neuron;
+  unsigned shapes = 0;
+  for (unsigned children = 0; children <= 4; ++children)
+    for (int join = 0; join <= 4; ++join)
+      for (bool root : {false, true})
+        for (int variant = 0; variant < (root ? 3 : 8); ++variant) {
+          if (children == 0 && join > 0)
+            continue;
+          chip::LifTreeCompartment shape;
+          shape.children = children;
+          shape.join = chip::TreeJoin(join);
+          shape.root = root;
+          shape.reset = chip::LifReset(root ? variant : 0);
+          shape.output = chip::TreeOutput(root ? 1 : variant / 2);
+          shape.resetOnBap = !root && variant % 2;
+          const chip::Program program = chip::lifTreeProgram(f, shape);
+          const auto found = golden::detail::lifTreeShape(program, f);
+          ASSERT_TRUE(found.has_value()) << program.name;
+          EXPECT_EQ(chip::lifTreeProgram(f, *found), program) << program.name;
+          ++shapes;
+          chip::Program changed = program;
+          changed.code.back() ^= 1; // one opcode bit
+          EXPECT_FALSE(golden::detail::lifTreeShape(changed, f))
+              << program.name;
+          chip::NeuronFormat other = f;
+          other.accumulatorBits -= 1;
+          EXPECT_FALSE(golden::detail::lifTreeShape(program, other))
+              << program.name << ": another format's";
+        }
+  EXPECT_EQ(shapes, 11u * (1 + 4 * 5));
+  EXPECT_FALSE(golden::detail::lifTreeShape(
+      chip::lifProgram(f, chip::LifReset::Zero), f));
+  EXPECT_FALSE(golden::detail::lifTreeShape(chip::adaptiveLifProgram(f), f));
 }
 
 } // namespace

@@ -122,8 +122,9 @@ struct ModelOptions {
   /// too, instead of the LIF kernels (tests compare the two; results are
   /// the same).
   bool interpretLif = false;
-  /// Run the shipped Izhikevich and adaptive-LIF programs through their
-  /// straight-line kernels; false runs them in the fused interpreter
+  /// Run the shipped Izhikevich and adaptive-LIF programs and the compiled
+  /// trees' lifTreeProgram compartments through their straight-line
+  /// kernels; false runs them in the fused interpreter
   /// (tests compare the two; results are the same).
   bool programFastPaths = true;
   /// Threads a step runs on (`cajal run --threads`; at least 1): the

@@ -8,8 +8,9 @@
 // parameter word), updated in blocks of a few hundred compartments. A block
 // runs either the fused interpreter (every instruction of the program over
 // the block, in scratch columns that stay in L1, before the next block) or,
-// for the shipped Izhikevich and adaptive-LIF programs, a straight-line
-// kernel (ProgramKernel). Every lane follows chip::interpret exactly;
+// for the shipped Izhikevich and adaptive-LIF programs and the compiled
+// trees' lifTreeProgram compartments, a straight-line kernel
+// (ProgramKernel). Every lane follows chip::interpret exactly;
 // docs/golden-model.md describes how.
 //
 //===----------------------------------------------------------------------===//
@@ -18,8 +19,10 @@
 
 #include "cajal/Chip/Compartment.h"
 #include "cajal/Chip/Neurocore.h"
+#include "cajal/Chip/StandardPrograms.h"
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 namespace cajal::golden {
@@ -35,14 +38,20 @@ enum class ProgramKernel : uint8_t {
   Interpreter, ///< the fused interpreter: any program
   Izhikevich,  ///< chip::izhikevichProgram (any resting state)
   AdaptiveLif, ///< chip::adaptiveLifProgram of the profile's neuron format
+  LifTree,     ///< chip::lifTreeProgram of the profile's neuron format
 };
-constexpr unsigned kProgramKernels = 3;
+constexpr unsigned kProgramKernels = 4;
 
 /// The straight-line kernel that runs `program` exactly (the program is one
 /// of the shipped ones, compared word for word; parameters are data), else
 /// Interpreter.
 ProgramKernel fastPathFor(const chip::Program &program,
                           const chip::NeuronFormat &format);
+
+/// The shape `program` is the lifTreeProgram of (compared word for word),
+/// when the LifTree kernel can run it; else none.
+std::optional<chip::LifTreeCompartment>
+lifTreeShape(const chip::Program &program, const chip::NeuronFormat &format);
 
 constexpr uint32_t kFastPathLanes = 256;
 
@@ -73,6 +82,8 @@ struct ProgramPlan {
   /// Izhikevich: every lane's a and b (p0, p1) are below 2^17 in magnitude
   /// (set at finish(); the kernel then checks them nowhere else).
   bool smallCoefficients = false;
+  /// LifTree: the compartment's shape (lifTreeShape).
+  chip::LifTreeCompartment lifTree;
 };
 
 /// One block of a group for a kernel: lanes [0, count).
@@ -106,9 +117,11 @@ public:
   /// the CPU has. In a dendritic tree, `stackOnEntry` is the values the
   /// tree's stack holds when this program starts (the same in every step:
   /// the validator makes stack effects static), which fixes the slot of
-  /// each PUSH and POP.
+  /// each PUSH and POP; `lifTree` is the program's shape when `kernel` is
+  /// LifTree.
   ProgramGroup(const chip::Program &program, uint32_t registers,
-               ProgramKernel kernel, Isa isa, uint32_t stackOnEntry = 0);
+               ProgramKernel kernel, Isa isa, uint32_t stackOnEntry = 0,
+               const chip::LifTreeCompartment &lifTree = {});
   /// Add a compartment at update position `position` of core `core`, with
   /// its parameter words and its state words before step 0.
   void addLane(uint32_t position, uint32_t core,
@@ -128,6 +141,16 @@ public:
   template <typename Acc>
   uint32_t step(Acc *slot, unsigned accShift, uint32_t *&spikes,
                 uint64_t *idlePerCore);
+
+  /// Step only the block of lanes [b, b + blockLanes()) (b a multiple of
+  /// blockLanes()); step() runs every block. With `inputLoaded`, the
+  /// block's q is already in blockInput() (and its accumulators zeroed).
+  template <typename Acc>
+  uint32_t stepBlock(uint32_t b, Acc *slot, unsigned accShift,
+                     uint32_t *&spikes, uint64_t *idlePerCore,
+                     bool inputLoaded = false);
+  uint32_t blockLanes() const { return plan.blockLanes; }
+  int64_t *blockInput() { return q.data(); }
 
   uint32_t laneCount() const { return uint32_t(positions.size()); }
   const chip::Program &program() const { return prog; }
@@ -199,8 +222,11 @@ public:
   void add(uint32_t position, uint32_t core, const chip::Program &program,
            std::vector<int64_t> params, std::vector<int32_t> initial,
            uint32_t root);
-  /// Build the groups once every compartment is added.
-  void finish(uint32_t registers, Isa isa);
+  /// Build the groups once every compartment is added; with `fastPaths`,
+  /// positions whose program is a lifTreeProgram of `format` run the
+  /// LifTree kernel.
+  void finish(uint32_t registers, Isa isa, const chip::NeuronFormat &format,
+              bool fastPaths);
   /// One step: q of compartment k is ring[position] * 2^accShift (then
   /// zeroed); the roots' spikes are appended to `spikes`; idle updates are
   /// added to idlePerCore; returns their number.
@@ -210,6 +236,8 @@ public:
 
   uint32_t size() const { return count; }
   const chip::Program &program(uint32_t k) const { return group(k).program(); }
+  /// The kernel that runs compartment k (its position's group's).
+  ProgramKernel kernel(uint32_t k) const { return group(k).kernel(); }
   std::vector<int32_t> stateWords(uint32_t k) const;
 
 private:
@@ -217,6 +245,15 @@ private:
     std::vector<ProgramGroup> positions; ///< in tree order, the root last
     std::vector<int64_t> stack, bap;
     uint32_t slots = 0;
+    /// Every position has the same block size: a step runs each block of
+    /// neurons through all positions (else each position over all).
+    bool blockMajor = false;
+    /// Blocks-major, and neuron n's compartment p is at update position
+    /// firstPosition + n * positions + p: a block's inputs are one run.
+    bool interleaved = false;
+    uint32_t firstPosition = 0;
+    /// Each position's blockInput().
+    std::vector<int64_t *> inputs;
   };
   struct Place {
     uint32_t shape = 0, position = 0, lane = 0;
@@ -227,6 +264,8 @@ private:
 
   std::vector<Shape> shapes;
   std::vector<Place> placeOf; ///< per compartment, in addition order
+  /// The instruction set's kernels (ProgramKernels.h).
+  const ProgramKernelTable *kernels = nullptr;
   /// add()'s compartments until finish().
   struct Pending {
     uint32_t position, core, root;
