@@ -794,9 +794,13 @@ CAJAL_HOT uint32_t lifTreeLoop(const ProgramPlan &plan, const ProgramBlock &io,
   const int64_t vlo = plan.state[1].lo, vhi = plan.state[1].hi;
   constexpr unsigned gainShift = chip::kTreeGainShift;
   constexpr int64_t gainHalf = int64_t(1) << (gainShift - 1);
-  // MULSHR.half of a 32-bit word by the 32-bit gain.
-  const auto scaled = [](int64_t x, int64_t g) CAJAL_INLINE_LAMBDA {
-    return (int64_t(int32_t(x)) * int64_t(int32_t(g)) + gainHalf) >> gainShift;
+  // MULSHR.half of a 32-bit word by the 32-bit gain; on a chip without a
+  // multiplier (LifTreeCompartment::scaledOutput false) the word itself.
+  const int64_t multiplies = -int64_t(plan.lifTree.scaledOutput);
+  const auto scaled = [multiplies](int64_t x, int64_t g) CAJAL_INLINE_LAMBDA {
+    return blend(
+        multiplies,
+        (int64_t(int32_t(x)) * int64_t(int32_t(g)) + gainHalf) >> gainShift, x);
   };
   int32_t *__restrict rs = Root ? io.state[2] : nullptr;
   const int64_t *__restrict period = Root ? io.params[6] : nullptr;

@@ -83,12 +83,14 @@ lifTreeShape(const chip::Program &program, const chip::NeuronFormat &format) {
     else
       for (TreeOutput output : {TreeOutput::Current, TreeOutput::Voltage,
                                 TreeOutput::Active, TreeOutput::AboveThreshold})
-        for (bool resetOnBap : {false, true}) {
-          shape.output = output;
-          shape.resetOnBap = resetOnBap;
-          if (program == chip::lifTreeProgram(format, shape))
-            return shape;
-        }
+        for (bool resetOnBap : {false, true})
+          for (bool scaledOutput : {true, false}) {
+            shape.output = output;
+            shape.resetOnBap = resetOnBap;
+            shape.scaledOutput = scaledOutput;
+            if (program == chip::lifTreeProgram(format, shape))
+              return shape;
+          }
   }
   return std::nullopt;
 }

@@ -366,6 +366,7 @@ void addSubtree(imagegen::Rng &rng, const chip::NeuronFormat &f, unsigned depth,
   shape.reset = chip::LifReset(rng.range(0, 2));
   shape.output = chip::TreeOutput(rng.range(0, 3));
   shape.resetOnBap = !shape.root && rng.coin();
+  shape.scaledOutput = rng.coin(); // unscaled: a chip without a multiplier
   const uint32_t self = uint32_t(out.tree.size());
   for (uint32_t kid : kids)
     out.tree[kid].parent = int32_t(self);
@@ -387,6 +388,7 @@ LifTree lifChain(imagegen::Rng &rng, const chip::NeuronFormat &f,
     shape.reset = chip::LifReset(rng.range(0, 2));
     shape.output = chip::TreeOutput(rng.range(0, 3));
     shape.resetOnBap = !shape.root && rng.coin();
+    shape.scaledOutput = rng.coin();
     t.tree.push_back(
         {"c" + std::to_string(c), c, shape.root ? -1 : int32_t(c + 1)});
     t.programs.push_back(chip::lifTreeProgram(f, shape));
@@ -592,7 +594,7 @@ TEST(ProgramFastPaths, RecognisesLifTreeProgramsOnly) {
   for (unsigned children = 0; children <= 4; ++children)
     for (int join = 0; join <= 4; ++join)
       for (bool root : {false, true})
-        for (int variant = 0; variant < (root ? 3 : 8); ++variant) {
+        for (int variant = 0; variant < (root ? 3 : 16); ++variant) {
           if (children == 0 && join > 0)
             continue;
           chip::LifTreeCompartment shape;
@@ -600,8 +602,9 @@ TEST(ProgramFastPaths, RecognisesLifTreeProgramsOnly) {
           shape.join = chip::TreeJoin(join);
           shape.root = root;
           shape.reset = chip::LifReset(root ? variant : 0);
-          shape.output = chip::TreeOutput(root ? 1 : variant / 2);
+          shape.output = chip::TreeOutput(root ? 1 : variant / 4);
           shape.resetOnBap = !root && variant % 2;
+          shape.scaledOutput = root || (variant / 2) % 2 == 0;
           const chip::Program program = chip::lifTreeProgram(f, shape);
           const auto found = golden::detail::lifTreeShape(program, f);
           ASSERT_TRUE(found.has_value()) << program.name;
@@ -616,7 +619,7 @@ TEST(ProgramFastPaths, RecognisesLifTreeProgramsOnly) {
           EXPECT_FALSE(golden::detail::lifTreeShape(program, other))
               << program.name << ": another format's";
         }
-  EXPECT_EQ(shapes, 11u * (1 + 4 * 5));
+  EXPECT_EQ(shapes, 19u * (1 + 4 * 5));
   EXPECT_FALSE(golden::detail::lifTreeShape(
       chip::lifProgram(f, chip::LifReset::Zero), f));
   EXPECT_FALSE(golden::detail::lifTreeShape(chip::adaptiveLifProgram(f), f));
