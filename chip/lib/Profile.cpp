@@ -162,6 +162,25 @@ const std::vector<FieldDesc> &fieldTable() {
       CAJAL_FIELD("isa.lookupPJ", Real, 0, 1e300, isa.lookupPJ),
       CAJAL_FIELD("isa.stackDepth", Unsigned, 0, 256, isa.stackDepth),
       CAJAL_FIELD("isa.maxPops", Unsigned, 0, 256, isa.maxPops),
+      // Learning products are formed in 64 bits (docs/learning.md): the
+      // widths below keep every product and shift within them.
+      CAJAL_FIELD("learning.traceBits", Unsigned, 1, 15, learning.traceBits),
+      CAJAL_FIELD("learning.traceImpulseFractionBits", Unsigned, 0, 16,
+                  learning.traceImpulseFractionBits),
+      CAJAL_FIELD("learning.traceDecayBits", Unsigned, 1, 16,
+                  learning.traceDecayBits),
+      CAJAL_FIELD("learning.weightBits", Unsigned, 1, 15, learning.weightBits),
+      CAJAL_FIELD("learning.tagBits", Unsigned, 1, 15, learning.tagBits),
+      CAJAL_FIELD("learning.accumulatorBits", Unsigned, 1, 30,
+                  learning.accumulatorBits),
+      CAJAL_FIELD("learning.scaleMantissaBits", Unsigned, 1, 8,
+                  learning.scaleMantissaBits),
+      CAJAL_FIELD("learning.constantBits", Unsigned, 1, 15,
+                  learning.constantBits),
+      CAJAL_FIELD("learning.maxTerms", Unsigned, 1, 64, learning.maxTerms),
+      CAJAL_FIELD("learning.maxFactors", Unsigned, 1, 4, learning.maxFactors),
+      CAJAL_FIELD("learning.maxEpochSteps", Unsigned, 1, 65536,
+                  learning.maxEpochSteps),
   };
   return table;
 }

@@ -136,6 +136,22 @@ struct IsaLimits {
   double aluPJ = 0, multiplyPJ = 0, spikePJ = 0, lookupPJ = 0;
 };
 
+/// Widths and limits of on-chip learning (docs/learning.md). The delay a
+/// rule changes keeps SynapseFormat's width and range.
+struct LearningFormat {
+  unsigned traceBits = 0;                ///< x1..y3: 0 .. 2^traceBits - 1
+  unsigned traceImpulseFractionBits = 0; ///< fraction of an impulse
+  unsigned traceDecayBits = 0;           ///< decay factor's denominator
+  unsigned weightBits = 0;               ///< weight magnitude, plus sign
+  unsigned tagBits = 0;                  ///< tag magnitude, plus sign
+  unsigned accumulatorBits = 0;          ///< dz accumulator, plus sign
+  unsigned scaleMantissaBits = 0;        ///< |mantissa| < 2^bits
+  unsigned constantBits = 0;             ///< |constant| <= 2^bits
+  unsigned maxTerms = 0;                 ///< terms of one of dw, dd, dt
+  unsigned maxFactors = 0;               ///< factors of one term
+  unsigned maxEpochSteps = 0;            ///< steps of one learning epoch
+};
+
 struct Profile {
   std::string name;
   std::string description;
@@ -145,6 +161,7 @@ struct Profile {
   SynapseFormat synapse;
   CostTable cost;
   IsaLimits isa;
+  LearningFormat learning;
 
   /// A stable 64-bit digest of every field (FNV-1a over the canonical form);
   /// chip images record it so that an image is only run on its profile.
