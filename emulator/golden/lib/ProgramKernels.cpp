@@ -549,6 +549,29 @@ CAJAL_HOT int64_t decayLane(int64_t x, int64_t d, unsigned bits) {
   return (p + ((p >> 63) & ((int64_t(1) << bits) - 1))) >> bits;
 }
 
+/// The widths the LIF integration of a program takes from it: the input's
+/// saturation, the decays' bits and the u word's width (shifted up by uUp).
+struct LifWidths {
+  int64_t accLimit = 0;
+  unsigned bits = 0, uUp = 0;
+};
+struct LifLane {
+  int64_t u = 0, v = 0; ///< u wrapped to its word; v clipped to [vmin, vmax]
+};
+/// The LIF integration of one lane (chip::lifProgram's first instructions,
+/// shared by adaptive LIF and the tree compartments): u decays and adds the
+/// saturated input; v decays and adds u and the bias.
+CAJAL_HOT LifLane integrateLif(int64_t input, int64_t u, int64_t v,
+                               int64_t decayU, int64_t decayV, int64_t bias,
+                               int64_t vmin, int64_t vmax, const LifWidths &w) {
+  const int64_t in = clamp(input, -w.accLimit, w.accLimit);
+  const int64_t uNew =
+      int64_t(uint64_t(decayLane(u, decayU, w.bits) + in) << w.uUp) >> w.uUp;
+  const int64_t sum =
+      wrapAdd(wrapAdd(decayLane(v, decayV, w.bits), uNew), bias);
+  return {uNew, clamp(sum, vmin, vmax)};
+}
+
 /// chip::izhikevichProgram over a block (see the file comment for the
 /// bounds that make it exact).
 template <bool CheckCoefficients, bool CheckInput>
@@ -651,9 +674,9 @@ CAJAL_HOT uint32_t adaptiveLifBlock(const ProgramPlan &plan,
   int32_t *__restrict flags = io.flags;
   // SAT r0, q, #accumulatorBits; DECAY r1, s0, p0, #decayBits; the u word's
   // width; MULSHR r1, a, p9, #betaShift (emitted by adaptiveLifProgram).
-  const int64_t accLimit = (int64_t(1) << plan.code[0].imm) - 1;
-  const unsigned bits = plan.code[1].imm;
-  const unsigned uUp = 64 - plan.state[0].bits;
+  const LifWidths widths{(int64_t(1) << plan.code[0].imm) - 1, plan.code[1].imm,
+                         64u - plan.state[0].bits};
+  const unsigned bits = widths.bits;
   const unsigned betaShift = plan.code[8].imm;
   const int64_t betaHalf = betaShift ? int64_t(1) << (betaShift - 1) : 0;
   const int64_t vlo = plan.state[1].lo, vhi = plan.state[1].hi;
@@ -668,12 +691,9 @@ CAJAL_HOT uint32_t adaptiveLifBlock(const ProgramPlan &plan,
     // loop, so that it vectorises.
     const int64_t jumpBy = jump[k], periodOf = period[k];
     const bool idle = skipIdle & ((q | u | v | a | left | bias[k]) == 0);
-    const int64_t input = clamp(q, -accLimit, accLimit);
-    const int64_t uNew =
-        int64_t(uint64_t(decayLane(u, decayU[k], bits) + input) << uUp) >> uUp;
-    const int64_t sum =
-        wrapAdd(wrapAdd(decayLane(v, decayV[k], bits), uNew), bias[k]);
-    const int64_t vClip = clamp(sum, vmin[k], vmax[k]);
+    const LifLane lif = integrateLif(q, u, v, decayU[k], decayV[k], bias[k],
+                                     vmin[k], vmax[k], widths);
+    const int64_t uNew = lif.u, vClip = lif.v;
     const int64_t aDecayed = clamp(decayLane(a, decayA[k], bits), alo, ahi);
     const int64_t fireAbove = wrapAdd(
         (int64_t(int32_t(aDecayed)) * int64_t(int32_t(beta[k])) + betaHalf) >>
@@ -788,9 +808,9 @@ CAJAL_HOT uint32_t lifTreeLoop(const ProgramPlan &plan, const ProgramBlock &io,
   const int64_t *__restrict threshold = io.params[5];
   const int64_t *__restrict gain = io.params[8];
   int32_t *__restrict flags = io.flags;
-  const int64_t accLimit = (int64_t(1) << firstOf(plan, Opcode::Sat).imm) - 1;
-  const unsigned bits = firstOf(plan, Opcode::Decay).imm;
-  const unsigned uUp = 64 - plan.state[0].bits;
+  const LifWidths widths{(int64_t(1) << firstOf(plan, Opcode::Sat).imm) - 1,
+                         firstOf(plan, Opcode::Decay).imm,
+                         64u - plan.state[0].bits};
   const int64_t vlo = plan.state[1].lo, vhi = plan.state[1].hi;
   constexpr unsigned gainShift = chip::kTreeGainShift;
   constexpr int64_t gainHalf = int64_t(1) << (gainShift - 1);
@@ -822,12 +842,9 @@ CAJAL_HOT uint32_t lifTreeLoop(const ProgramPlan &plan, const ProgramBlock &io,
       joined = wrapAdd(child[k], qs[k]);
     else
       joined = wrapAdd(weight[k] & -int64_t(child[k] != 0), qs[k]);
-    const int64_t in = clamp(joined, -accLimit, accLimit);
-    const int64_t uNew =
-        int64_t(uint64_t(decayLane(us[k], decayU[k], bits) + in) << uUp) >> uUp;
-    const int64_t sum =
-        wrapAdd(wrapAdd(decayLane(vs[k], decayV[k], bits), uNew), bias[k]);
-    const int64_t vClip = clamp(sum, vmin[k], vmax[k]);
+    const LifLane lif = integrateLif(joined, us[k], vs[k], decayU[k], decayV[k],
+                                     bias[k], vmin[k], vmax[k], widths);
+    const int64_t uNew = lif.u, vClip = lif.v;
     us[k] = int32_t(uNew);
     // Selections as masks and every word loaded whether used or not: no
     // control flow in the loop, so that it vectorises.
