@@ -415,9 +415,7 @@ LogicalResult checkSynapseCapacity(NetworkOp network,
 }
 } // namespace
 
-/// The root of the dendritic tree `pop` belongs to (itself when it has no
-/// parent); the verifier has refused cycles and unknown parents.
-static PopulationOp treeRoot(PopulationOp pop,
+PopulationOp cajal::treeRoot(PopulationOp pop,
                              const llvm::StringMap<PopulationOp> &byName) {
   while (pop.isDendrite())
     pop = byName.lookup(pop.getParentAttr().getValue());

@@ -277,19 +277,14 @@ LogicalResult PopulationQuantizer::shareTreeScales(NetworkOp net) {
   llvm::StringMap<PopulationOp> byName;
   for (auto pop : net.getBodyBlock()->getOps<PopulationOp>())
     byName[pop.getSymName()] = pop;
-  const auto rootOf = [&](PopulationOp pop) {
-    while (pop.isDendrite()) // the verifier refuses cycles
-      pop = byName.lookup(pop.getParentAttr().getValue());
-    return pop;
-  };
   llvm::DenseSet<Operation *> roots;
   for (auto pop : net.getBodyBlock()->getOps<PopulationOp>())
     if (pop.isDendrite())
-      roots.insert(rootOf(pop));
+      roots.insert(treeRoot(pop, byName));
   llvm::DenseMap<Operation *, mapping::ScaleInputs> merged; // by root
   SmallVector<std::pair<Operation *, Operation *>> members; // (pop, root)
   for (auto pop : net.getBodyBlock()->getOps<PopulationOp>()) {
-    PopulationOp root = rootOf(pop);
+    PopulationOp root = treeRoot(pop, byName);
     if (!roots.contains(root) || !isa<DiscreteParamsAttr>(pop.getParams()) ||
         !isa<DiscreteParamsAttr>(root.getParams()))
       continue;

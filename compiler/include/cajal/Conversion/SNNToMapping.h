@@ -17,6 +17,7 @@
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/Support/LogicalResult.h"
+#include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringRef.h"
 
 #include <vector>
@@ -55,6 +56,12 @@ snn::DistributionParams toDistributionParams(const mapping::Distribution &d);
 /// LIF family and Izhikevich. An equation model's states get their scale
 /// when the model is lowered (lowerEquationPopulations).
 std::vector<mapping::InitialValue> initialValues(snn::PopulationOp pop);
+
+/// The root of the dendritic tree `pop` belongs to (itself when it has no
+/// parent), `byName` holding the network's populations; the verifier has
+/// refused cycles and unknown parents.
+snn::PopulationOp treeRoot(snn::PopulationOp pop,
+                           const llvm::StringMap<snn::PopulationOp> &byName);
 
 /// The fit check that comes before any per-neuron work: the population
 /// sizes against the profile's compartments (mapping::checkCapacity); the
