@@ -1,10 +1,10 @@
-"""cjimg.py - read a Cajal chip image (.cjimg, format version 7) into numpy.
+"""cjimg.py - read a Cajal chip image (.cjimg, format version 8) into numpy.
 
 The peer benchmark needs every compartment's integer parameters and every
 synapse of an image with 10^7 synapses and more. `cajal inspect --json`
 prints one line per synapse (hundreds of MB at that size), so this module
 reads the binary file directly, as docs/chip-image.md ("File format,
-version 7") lays it out (zstd-compressed cores through python3-zstandard,
+version 8") lays it out (zstd-compressed cores through python3-zstandard,
 byte-plane columns), and unpacks the synapse words with vectorised
 numpy: per group, synapse i sits in word firstWord + i // P at bit offset
 (i % P) * B. The result is flattened into a global numbering (compartment
@@ -48,7 +48,7 @@ COMPARTMENT = np.dtype([("decayU", "<u2"), ("decayV", "<u2"),
                         ("flags", "u1")])
 AXON = np.dtype([("firstWord", "<u4"), ("synapseCount", "<u4"),
                  ("weightBits", "u1"), ("weightExponent", "i1"),
-                 ("hasDelay", "u1")])
+                 ("hasDelay", "u1"), ("learning", "<u4"), ("reward", "u1")])
 FLAG_RESET_BY_SUBTRACTION = 1
 FLAG_NO_SPIKE = 2
 SOURCE_KINDS = {0: "external", 1: "file", 2: "poisson", 3: "periodic",
@@ -56,7 +56,9 @@ SOURCE_KINDS = {0: "external", 1: "file", 2: "poisson", 3: "periodic",
 # Population::kLifByRecord: the LIF program each compartment's record names.
 LIF_BY_RECORD = 0xFFFFFFFF
 # Image::formatVersion of the layout this module reads.
-IMAGE_VERSION = 7
+IMAGE_VERSION = 8
+# InputAxon::kNoLearning: a group of fixed synapses.
+NO_LEARNING = 0xFFFFFFFF
 
 
 class ImageError(Exception):
@@ -156,6 +158,11 @@ def _read_columns(r, where):
     axons["weightBits"] = _planes(r, "u1", n, where + " weightBits")
     axons["weightExponent"] = _planes(r, "i1", n, where + " weightExponent")
     axons["hasDelay"] = _planes(r, "u1", n, where + " hasDelay")
+    axons["learning"] = _planes(r, "u4", n, where + " learning")
+    axons["reward"] = _planes(r, "u1", n, where + " reward")
+    if np.any(axons["learning"] != NO_LEARNING) or np.any(axons["reward"]):
+        raise ImageError(f"{r.path}: {where} has learning or reward "
+                         "synapses; this reader takes fixed weights only")
     core["axons"] = axons
     core["words"] = _planes(r, "u8", r.u32(where), where + " synapse words")
     core["outputBegin"] = _planes(r, "u4", r.u32(where), where + " outputBegin",
@@ -307,6 +314,8 @@ def _read_populations(r, programs):
             raise ImageError(f"{r.path}: population {p['name']!r} has "
                              "dendritic trees; this reader takes point "
                              "neurons only")
+        # y1, y2, y3: impulse, impulse fraction, decay each (learning).
+        r.array("<u4", 9, w + " post-synaptic traces")
         pops.append(p)
     return pops
 
@@ -324,8 +333,7 @@ def read_raw(path):
     if version < IMAGE_VERSION:
         raise ImageError(f"{path}: image format version {version} is no "
                          f"longer read (this reader reads version "
-                         f"{IMAGE_VERSION}, which stores dendritic trees and "
-                         "cores as compressed columns); recompile the "
+                         f"{IMAGE_VERSION}, which stores learning synapses); recompile the "
                          "network with "
                          f"`cajal compile` to get a version {IMAGE_VERSION} "
                          "image")

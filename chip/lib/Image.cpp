@@ -40,9 +40,13 @@ namespace cajal::chip {
 // Packing
 //===----------------------------------------------------------------------===//
 
+unsigned tagFieldBits(const InputAxon &axon, const SynapseFormat &f) {
+  return axon.learns() ? f.tagBits + 1 : 0;
+}
+
 unsigned synapseBits(const InputAxon &axon, const SynapseFormat &f) {
   return f.compartmentIndexBits + 1 + axon.weightBits +
-         (axon.hasDelay ? f.delayBits : 0);
+         (axon.hasDelay ? f.delayBits : 0) + tagFieldBits(axon, f);
 }
 
 unsigned synapsesPerWord(const InputAxon &axon, const SynapseFormat &f) {
@@ -64,6 +68,14 @@ uint64_t lowMask(unsigned bits) {
   return bits >= 64 ? ~uint64_t(0) : (uint64_t(1) << bits) - 1;
 }
 
+/// A two's-complement field of `bits` bits (0: the field is absent, 0).
+int32_t signExtend(uint64_t field, unsigned bits) {
+  if (bits == 0)
+    return 0;
+  const uint64_t sign = uint64_t(1) << (bits - 1);
+  return int32_t(int64_t(field ^ sign) - int64_t(sign));
+}
+
 } // namespace
 
 void packSynapses(const std::vector<Synapse> &synapses, InputAxon &axon,
@@ -77,6 +89,8 @@ void packSynapses(const std::vector<Synapse> &synapses, InputAxon &axon,
   const unsigned signAt = f.compartmentIndexBits;
   const unsigned weightAt = signAt + 1;
   const unsigned delayAt = weightAt + axon.weightBits;
+  const unsigned tagAt = delayAt + (axon.hasDelay ? f.delayBits : 0);
+  const unsigned tagBits = tagFieldBits(axon, f);
   for (size_t i = 0; i < synapses.size(); ++i) {
     if (i % perWord == 0)
       words.push_back(0);
@@ -88,6 +102,7 @@ void packSynapses(const std::vector<Synapse> &synapses, InputAxon &axon,
     field |= (magnitude & lowMask(axon.weightBits)) << weightAt;
     if (axon.hasDelay)
       field |= (uint64_t(s.delay) & lowMask(f.delayBits)) << delayAt;
+    field |= (uint64_t(uint32_t(s.tag)) & lowMask(tagBits)) << tagAt;
     words.back() |= field << ((i % perWord) * bits);
   }
 }
@@ -113,6 +128,9 @@ Synapse unpackSynapse(const std::vector<uint64_t> &words, const InputAxon &axon,
   s.mantissa = (field >> signAt) & 1 ? -magnitude : magnitude;
   s.delay =
       axon.hasDelay ? uint32_t((field >> delayAt) & lowMask(f.delayBits)) : 1;
+  const unsigned tagAt = delayAt + (axon.hasDelay ? f.delayBits : 0);
+  s.tag = signExtend((field >> tagAt) & lowMask(tagFieldBits(axon, f)),
+                     tagFieldBits(axon, f));
   return s;
 }
 
@@ -130,6 +148,9 @@ void unpackSynapses(const std::vector<uint64_t> &words, const InputAxon &axon,
   const unsigned signAt = f.compartmentIndexBits;
   const unsigned weightAt = signAt + 1;
   const unsigned delayAt = weightAt + axon.weightBits;
+  const unsigned tagAt = delayAt + (axon.hasDelay ? f.delayBits : 0);
+  const unsigned tagBits = tagFieldBits(axon, f);
+  const uint64_t tagMask = lowMask(tagBits);
   size_t word = axon.firstWord;
   for (uint32_t i = 0; i < axon.synapseCount; ++word) {
     if (word >= words.size())
@@ -143,6 +164,8 @@ void unpackSynapses(const std::vector<uint64_t> &words, const InputAxon &axon,
       const int32_t magnitude = int32_t((field >> weightAt) & weightMask);
       s.mantissa = (field >> signAt) & 1 ? -magnitude : magnitude;
       s.delay = axon.hasDelay ? uint32_t((field >> delayAt) & delayMask) : 1;
+      if (tagBits != 0)
+        s.tag = signExtend((field >> tagAt) & tagMask, tagBits);
     }
   }
 }
@@ -178,12 +201,51 @@ Status checkOffsets(const std::vector<uint32_t> &begin, size_t n, size_t total,
 
 } // namespace
 
+CoreShape coreShape(const Core &core) {
+  CoreShape shape;
+  shape.compartments = core.compartments.size();
+  shape.inputAxons = core.inputAxons.size();
+  for (size_t a = 0; a < core.inputAxons.size(); ++a) {
+    const InputAxon &ax = core.inputAxons[a];
+    if (ax.learns() && (shape.learningAxon == CoreShape::kNone ||
+                        ax.learning > shape.highestRule)) {
+      shape.learningAxon = a;
+      shape.highestRule = ax.learning;
+    }
+    if (ax.reward && shape.rewardAxon == CoreShape::kNone)
+      shape.rewardAxon = a;
+  }
+  return shape;
+}
+
 std::vector<CoreShape> coreShapes(const Image &image) {
   std::vector<CoreShape> shapes;
   shapes.reserve(image.cores.size());
   for (const Core &c : image.cores)
-    shapes.push_back({c.compartments.size(), c.inputAxons.size()});
+    shapes.push_back(coreShape(c));
   return shapes;
+}
+
+Status checkLearningStructure(const std::vector<CoreShape> &cores,
+                              const ImageLearning &l) {
+  if (!l.enabled() && !l.rules.empty())
+    return makeError("learning: " + str(l.rules.size()) +
+                     " rules but epochSteps 0 (the image does not learn)");
+  for (size_t c = 0; c < cores.size(); ++c) {
+    const CoreShape &shape = cores[c];
+    if (shape.learningAxon != CoreShape::kNone &&
+        shape.highestRule >= l.rules.size())
+      return makeError("core " + str(c) + ": input axon " +
+                       str(shape.learningAxon) + ": learning rule " +
+                       str(shape.highestRule) + " out of range (the image has " +
+                       str(l.rules.size()) + " rules)");
+    if (shape.rewardAxon != CoreShape::kNone && !l.enabled())
+      return makeError("core " + str(c) + ": input axon " +
+                       str(shape.rewardAxon) +
+                       ": a reward axon in an image that does not learn "
+                       "(learning.epochSteps 0)");
+  }
+  return Status::ok();
 }
 
 namespace {
@@ -311,6 +373,10 @@ Status checkNodeNames(const Image &image) {
 
 Status validateCoreStructure(const Core &core, size_t index) {
   const std::string where = "core " + str(index);
+  for (size_t a = 0; a < core.inputAxons.size(); ++a)
+    if (core.inputAxons[a].reward && core.inputAxons[a].learns())
+      return makeError(where + ": input axon " + str(a) +
+                       ": a reward axon cannot learn");
   if (Status s = checkOffsets(core.outputBegin, core.compartments.size(),
                               core.outputAxons.size(), where + ": outputBegin");
       !s)
@@ -376,6 +442,8 @@ Status validateStructure(const Image &image) {
                                             image.programs.size());
         !s)
       return s;
+  if (Status s = checkLearningStructure(shapes, image.learning); !s)
+    return s;
   return checkNodeNames(image);
 }
 
@@ -407,6 +475,12 @@ Status checkAxon(const Core &core, size_t a, const Profile &profile,
                      ", " + std::to_string(f.weightExponentMax) + "]");
   if (ax.hasDelay && f.delayBits == 0)
     return makeError(at() + ": hasDelay but the profile has no delay bits");
+  if (ax.learns() && (ax.weightBits != f.weightBitsMax || !ax.hasDelay))
+    return makeError(at() + ": a learning group has weightBits " +
+                     str(f.weightBitsMax) +
+                     " (synapse.weightBitsMax) and delays; it has weightBits " +
+                     str(ax.weightBits) +
+                     (ax.hasDelay ? "" : " and no delays"));
   const uint64_t end = uint64_t(ax.firstWord) + wordsForGroup(ax, f);
   if (ax.synapseCount > 0 && end > core.synapseWords.size())
     return makeError(at() + ": synapse words [" + str(ax.firstWord) + ", " +
@@ -706,6 +780,39 @@ Status parallelForCores(size_t n, unsigned threads,
   return failed == n ? Status::ok() : makeError(errors[failed]);
 }
 
+namespace {
+
+/// The rules, the epoch and every trace against the profile's learning
+/// format.
+Status checkLearning(const Image &image, const Profile &profile) {
+  const ImageLearning &l = image.learning;
+  if (!l.enabled())
+    return Status::ok();
+  if (l.epochSteps > profile.learning.maxEpochSteps)
+    return makeError("learning: epochSteps " + str(l.epochSteps) +
+                     " out of range [1, " +
+                     str(profile.learning.maxEpochSteps) +
+                     "] (learning.maxEpochSteps)");
+  for (size_t r = 0; r < l.rules.size(); ++r) {
+    const LearningRuleSetting &rule = l.rules[r];
+    const std::string where = "learning rule " + str(r);
+    if (Status s = checkLearningRule(profile, rule.rule); !s)
+      return makeError(where + ": " + s.error());
+    if (Status s = checkTraceParams(profile, rule.x1); !s)
+      return makeError(where + ": x1: " + s.error());
+    if (Status s = checkTraceParams(profile, rule.x2); !s)
+      return makeError(where + ": x2: " + s.error());
+  }
+  for (const Population &p : image.populations)
+    for (unsigned k = 0; k < p.postTraces.size(); ++k)
+      if (Status s = checkTraceParams(profile, p.postTraces[k]); !s)
+        return makeError("population \"" + p.name + "\": y" + str(k + 1) +
+                         ": " + s.error());
+  return Status::ok();
+}
+
+} // namespace
+
 Status validate(const Image &image, const Profile &profile) {
   if (Status s = checkProfileMatch(image, profile); !s)
     return s;
@@ -730,6 +837,8 @@ Status validate(const Image &image, const Profile &profile) {
                        ") is used by another core");
   }
   if (Status s = checkPrograms(image, profile); !s)
+    return s;
+  if (Status s = checkLearning(image, profile); !s)
     return s;
   if (std::any_of(image.cores.begin(), image.cores.end(),
                   [](const Core &c) { return !c.initialBegin.empty(); })) {

@@ -74,6 +74,12 @@ void putTarget(Bytes &o, const AxonTarget &t) {
   o.u32(t.inputAxon);
 }
 
+void putTraceParams(Bytes &o, const TraceParams &t) {
+  o.u32(t.impulseInteger);
+  o.u32(t.impulseFraction);
+  o.u32(t.decay);
+}
+
 void putOffsets(Bytes &o, const std::vector<uint32_t> &v) {
   o.u32(uint32_t(v.size()));
   for (uint32_t x : v)
@@ -121,7 +127,8 @@ std::string encodeCoreColumns(const Core &c) {
   const size_t axons = c.inputAxons.size();
   std::vector<uint32_t> firstWord(axons), synapseCount(axons);
   std::vector<uint8_t> weightBits(axons), weightExponent(axons),
-      hasDelay(axons);
+      hasDelay(axons), reward(axons);
+  std::vector<uint32_t> learning(axons);
   for (size_t a = 0; a < axons; ++a) {
     const InputAxon &in = c.inputAxons[a];
     firstWord[a] = in.firstWord;
@@ -129,6 +136,8 @@ std::string encodeCoreColumns(const Core &c) {
     weightBits[a] = in.weightBits;
     weightExponent[a] = uint8_t(in.weightExponent);
     hasDelay[a] = in.hasDelay ? 1 : 0;
+    learning[a] = in.learning;
+    reward[a] = in.reward ? 1 : 0;
   }
   o.u32(uint32_t(axons));
   putPlanes(o, firstWord, /*delta=*/true);
@@ -136,6 +145,8 @@ std::string encodeCoreColumns(const Core &c) {
   putPlanes(o, weightBits, false);
   putPlanes(o, weightExponent, false);
   putPlanes(o, hasDelay, false);
+  putPlanes(o, learning, false);
+  putPlanes(o, reward, false);
   o.u32(uint32_t(c.synapseWords.size()));
   putPlanes(o, c.synapseWords, false);
   o.u32(uint32_t(c.outputBegin.size()));
@@ -275,6 +286,33 @@ std::string encodePopulations(const std::vector<Population> &pops) {
       o.u32(t.program);
       o.u32(uint32_t(t.parent));
     }
+    for (const TraceParams &t : p.postTraces)
+      putTraceParams(o, t);
+  }
+  return o.b;
+}
+
+std::string encodeLearning(const ImageLearning &l) {
+  Bytes o;
+  o.u32(l.epochSteps);
+  o.u64(l.seed);
+  o.u32(uint32_t(l.rules.size()));
+  for (const LearningRuleSetting &r : l.rules) {
+    putTraceParams(o, r.x1);
+    putTraceParams(o, r.x2);
+    for (const std::vector<RuleTerm> &terms : r.rule.terms) {
+      o.u32(uint32_t(terms.size()));
+      for (const RuleTerm &t : terms) {
+        o.u32(uint32_t(t.mantissa));
+        o.u32(uint32_t(t.exponent));
+        o.u8(uint8_t(t.dependency));
+        o.u32(uint32_t(t.factors.size()));
+        for (const RuleFactor &f : t.factors) {
+          o.u8(uint8_t(f.variable));
+          o.u32(uint32_t(f.constant));
+        }
+      }
+    }
   }
   return o.b;
 }
@@ -396,7 +434,7 @@ Status ImageWriter::addCore(const Core &core) {
       it->second = {t.inputAxon,
                     "core " + str(index) + ": output axon " + str(o)};
   }
-  im.shapes.push_back({core.compartments.size(), core.inputAxons.size()});
+  im.shapes.push_back(coreShape(core));
   if (!im.compressor)
     return makeError(im.path + ": core " + str(index) +
                      ": out of memory for the zstd compressor");
@@ -431,8 +469,12 @@ Status ImageWriter::finish(const Image &trailer) {
     return fail(s.error());
   if (Status s = im.putSection("PRGS", encodePrograms(trailer.programs)); !s)
     return fail(s.error());
+  if (Status s = checkLearningStructure(im.shapes, trailer.learning); !s)
+    return fail(im.path + ": " + s.error());
   if (Status s = im.putSection("POPS", encodePopulations(trailer.populations));
       !s)
+    return fail(s.error());
+  if (Status s = im.putSection("LRNG", encodeLearning(trailer.learning)); !s)
     return fail(s.error());
   Bytes end;
   end.u64(im.hash);

@@ -36,9 +36,20 @@ unsigned readerThreads();
 struct CoreShape {
   size_t compartments = 0;
   size_t inputAxons = 0;
+  /// The first learning axon naming the highest rule index, and that index;
+  /// the first reward axon (each kNone when there is none).
+  size_t learningAxon = kNone, rewardAxon = kNone;
+  uint32_t highestRule = 0;
+  static constexpr size_t kNone = SIZE_MAX;
 };
 
+/// The shape of one core.
+CoreShape coreShape(const Core &core);
 std::vector<CoreShape> coreShapes(const Image &image);
+/// Learning and reward axons name a rule that exists, in an image that
+/// learns.
+Status checkLearningStructure(const std::vector<CoreShape> &cores,
+                              const ImageLearning &learning);
 Status checkTarget(const std::vector<CoreShape> &cores, const AxonTarget &t,
                    const std::string &where);
 Status checkSourceStructure(const std::vector<CoreShape> &cores,
@@ -48,7 +59,7 @@ Status checkSourceStructure(const std::vector<CoreShape> &cores,
 Status checkPopulationStructure(const std::vector<CoreShape> &cores,
                                 const Population &p, size_t programCount);
 /// Checks of one core that need no other core: outputBegin, paramBegin,
-/// firstWord.
+/// firstWord, no axon both learning and reward.
 Status validateCoreStructure(const Core &core, size_t index);
 
 } // namespace cajal::chip

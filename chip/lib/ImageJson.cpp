@@ -296,11 +296,19 @@ void writeAxon(JsonOut &j, const Core &core, const InputAxon &a,
   j.field("weightBits", a.weightBits);
   j.field("weightExponent", a.weightExponent);
   j.flag("hasDelay", a.hasDelay);
+  // Learning fields only where they are used: images that do not learn
+  // print as they always have.
+  if (a.learns())
+    j.field("learning", a.learning);
+  if (a.reward)
+    j.flag("reward", true);
   j.key("synapses").beginArray();
   for (uint32_t i = 0; i < a.synapseCount; ++i) {
     const Synapse s = unpackSynapse(core.synapseWords, a, i, f);
     j.beginArray(true);
     j.num(s.compartment).num(s.mantissa).num(s.delay);
+    if (a.learns())
+      j.num(s.tag);
     j.endArray();
   }
   j.endArray();
@@ -349,6 +357,14 @@ void writeSource(JsonOut &j, const Source &s) {
   j.endObject();
 }
 
+void writeTraceParams(JsonOut &j, const TraceParams &t) {
+  j.beginObject(true);
+  j.field("impulse", t.impulseInteger);
+  j.field("impulseFraction", t.impulseFraction);
+  j.field("decay", t.decay);
+  j.endObject();
+}
+
 void writePopulation(JsonOut &j, const Population &p) {
   j.beginObject();
   j.string("name", p.name);
@@ -383,6 +399,30 @@ void writePopulation(JsonOut &j, const Population &p) {
     j.endObject();
   }
   j.endArray();
+  if (p.postTraces != std::array<TraceParams, 3>{}) {
+    j.key("postTraces").beginArray();
+    for (const TraceParams &t : p.postTraces)
+      writeTraceParams(j, t);
+    j.endArray();
+  }
+  j.endObject();
+}
+
+void writeLearning(JsonOut &j, const ImageLearning &l) {
+  j.key("learning").beginObject();
+  j.field("epochSteps", l.epochSteps);
+  j.field("seed", l.seed);
+  j.key("rules").beginArray();
+  for (const LearningRuleSetting &r : l.rules) {
+    j.beginObject();
+    j.string("rule", printLearningRule(r.rule));
+    j.key("x1");
+    writeTraceParams(j, r.x1);
+    j.key("x2");
+    writeTraceParams(j, r.x2);
+    j.endObject();
+  }
+  j.endArray();
   j.endObject();
 }
 
@@ -413,6 +453,8 @@ void printImageJson(const Image &image, const Profile &profile,
   for (const Population &p : image.populations)
     writePopulation(j, p);
   j.endArray();
+  if (image.learning.enabled())
+    writeLearning(j, image.learning);
   j.endObject();
 }
 

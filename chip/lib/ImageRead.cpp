@@ -154,6 +154,14 @@ private:
   std::string err;
 };
 
+TraceParams getTraceParams(Cursor &c) {
+  TraceParams t;
+  t.impulseInteger = c.u32();
+  t.impulseFraction = c.u32();
+  t.decay = c.u32();
+  return t;
+}
+
 AxonTarget getTarget(Cursor &c) {
   AxonTarget t;
   t.core = c.u32();
@@ -203,15 +211,18 @@ void decodeCoreColumns(Cursor &c, Core &core) {
     p.vmaxExponent = c.u8();
     p.flags = c.u8();
   }
-  const size_t axons = c.count(11, "input axon");
+  const size_t axons = c.count(16, "input axon");
   std::vector<uint32_t> firstWord, synapseCount;
-  std::vector<uint8_t> weightBits, hasDelay;
+  std::vector<uint8_t> weightBits, hasDelay, reward;
+  std::vector<uint32_t> learning;
   std::vector<int8_t> weightExponent;
   getPlanes(c, axons, /*delta=*/true, "input axon firstWord", firstWord);
   getPlanes(c, axons, false, "input axon synapseCount", synapseCount);
   getPlanes(c, axons, false, "input axon weightBits", weightBits);
   getPlanes(c, axons, false, "input axon weightExponent", weightExponent);
   getPlanes(c, axons, false, "input axon hasDelay", hasDelay);
+  getPlanes(c, axons, false, "input axon learning", learning);
+  getPlanes(c, axons, false, "input axon reward", reward);
   core.inputAxons.resize(c.ok() ? axons : 0);
   for (size_t a = 0; a < core.inputAxons.size(); ++a) {
     InputAxon &in = core.inputAxons[a];
@@ -223,6 +234,11 @@ void decodeCoreColumns(Cursor &c, Core &core) {
       c.fail("input axon " + str(a) + ": hasDelay byte " + str(hasDelay[a]) +
              " is neither 0 nor 1");
     in.hasDelay = hasDelay[a] == 1;
+    in.learning = learning[a];
+    if (reward[a] > 1)
+      c.fail("input axon " + str(a) + ": reward byte " + str(reward[a]) +
+             " is neither 0 nor 1");
+    in.reward = reward[a] == 1;
   }
   getPlanes(c, c.count(8, "synapse word"), false, "synapse words",
             core.synapseWords);
@@ -398,7 +414,7 @@ void decodeSources(Cursor &c, std::vector<Source> &sources) {
 }
 
 void decodePopulations(Cursor &c, std::vector<Population> &pops) {
-  pops.resize(c.count(26, "population"));
+  pops.resize(c.count(26 + 36, "population"));
   for (Population &p : pops) {
     p.name = c.text("population name");
     p.size = c.u32();
@@ -420,6 +436,41 @@ void decodePopulations(Cursor &c, std::vector<Population> &pops) {
       t.name = c.text("tree compartment name");
       t.program = c.u32();
       t.parent = int32_t(c.u32());
+    }
+    for (TraceParams &t : p.postTraces)
+      t = getTraceParams(c);
+  }
+}
+
+void decodeLearning(Cursor &c, ImageLearning &l) {
+  l.epochSteps = c.u32();
+  l.seed = c.u64();
+  l.rules.resize(c.count(24 + 4 * kLearningTargetCount, "learning rule"));
+  for (LearningRuleSetting &r : l.rules) {
+    r.x1 = getTraceParams(c);
+    r.x2 = getTraceParams(c);
+    for (std::vector<RuleTerm> &terms : r.rule.terms) {
+      terms.resize(c.count(13, "learning rule term"));
+      for (RuleTerm &t : terms) {
+        t.mantissa = int32_t(c.u32());
+        t.exponent = int32_t(c.u32());
+        const uint8_t dependency = c.u8();
+        if (dependency > uint8_t(LearningVariable::U))
+          c.fail("learning rule term: dependency " + str(dependency) +
+                 " is not x0, y0 or u");
+        t.dependency = LearningVariable(dependency);
+        t.factors.resize(c.count(5, "learning rule factor"));
+        for (RuleFactor &f : t.factors) {
+          const uint8_t variable = c.u8();
+          if (variable > uint8_t(LearningVariable::C) ||
+              variable <= uint8_t(LearningVariable::U))
+            c.fail("learning rule factor: variable " + str(variable) +
+                   " is not one of x1, x2, y1, y2, y3, r, w, d, t or a "
+                   "constant");
+          f.variable = LearningVariable(variable);
+          f.constant = int32_t(c.u32());
+        }
+      }
     }
   }
 }
@@ -526,7 +577,7 @@ Status checkPreamble(const std::string &path, const std::string &b) {
 
 bool knownTag(const std::string &tag) {
   return tag == "HEAD" || tag == "CORE" || tag == "SRCS" || tag == "PRGS" ||
-         tag == "POPS" || tag == "END ";
+         tag == "POPS" || tag == "LRNG" || tag == "END ";
 }
 
 std::string sectionName(const std::string &tag, size_t coreIndex) {
@@ -667,7 +718,7 @@ Status decode(const std::string &path, ByteSource &src,
   image.profileFingerprint = header.profileFingerprint;
   image.profileName = header.profileName;
   const uint32_t coreCount = header.coreCount;
-  if (sections.size() != size_t(coreCount) + 5)
+  if (sections.size() != size_t(coreCount) + 6)
     return makeError(path + ": malformed image: HEAD announces " +
                      str(coreCount) + " cores, the file has " +
                      str(sections.size()) + " sections");
@@ -728,8 +779,13 @@ Status decode(const std::string &path, ByteSource &src,
                          [&](Cursor &c) { decodePrograms(c, image.programs); });
       !s)
     return s;
-  return section(3 + coreCount, "POPS", "section POPS",
-                 [&](Cursor &c) { decodePopulations(c, image.populations); });
+  if (Status s = section(
+          3 + coreCount, "POPS", "section POPS",
+          [&](Cursor &c) { decodePopulations(c, image.populations); });
+      !s)
+    return s;
+  return section(4 + coreCount, "LRNG", "section LRNG",
+                 [&](Cursor &c) { decodeLearning(c, image.learning); });
 }
 
 } // namespace

@@ -49,11 +49,11 @@ bool isDependency(LearningVariable v) {
 unsigned targetBits(const Profile &profile, LearningTarget target) {
   switch (target) {
   case LearningTarget::Weight:
-    return profile.learning.weightBits;
+    return profile.synapse.weightBitsMax;
   case LearningTarget::Delay:
     return profile.synapse.delayBits;
   case LearningTarget::Tag:
-    return profile.learning.tagBits;
+    return profile.synapse.tagBits;
   }
   return 0;
 }
@@ -85,13 +85,13 @@ unsigned factorBits(const Profile &profile, LearningVariable v) {
     bits = f.traceBits;
     break;
   case LearningVariable::W:
-    bits = f.weightBits + 1;
+    bits = profile.synapse.weightBitsMax + 1;
     break;
   case LearningVariable::D:
     bits = profile.synapse.delayBits + 1;
     break;
   case LearningVariable::T:
-    bits = f.tagBits + 1;
+    bits = profile.synapse.tagBits + 1;
     break;
   case LearningVariable::C:
     bits = f.constantBits;
@@ -187,6 +187,9 @@ int32_t applyTarget(const Profile &profile, const std::vector<RuleTerm> &terms,
   case LearningTarget::Delay:
     return int32_t(clampTo(rounded, 1, profile.synapse.maxDelay));
   case LearningTarget::Weight:
+    // Sign and magnitude, as the synapse memory stores a weight.
+    return int32_t(clampTo(rounded, -((int64_t(1) << bits) - 1),
+                           (int64_t(1) << bits) - 1));
   case LearningTarget::Tag:
     break;
   }

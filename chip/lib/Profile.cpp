@@ -118,6 +118,7 @@ const std::vector<FieldDesc> &fieldTable() {
       CAJAL_FIELD("synapse.weightShift", Unsigned, 0, 32, synapse.weightShift),
       CAJAL_FIELD("synapse.delayBits", Unsigned, 0, 32, synapse.delayBits),
       CAJAL_FIELD("synapse.maxDelay", Unsigned, 1, kU32Max, synapse.maxDelay),
+      CAJAL_FIELD("synapse.tagBits", Unsigned, 1, 15, synapse.tagBits),
       CAJAL_FIELD("cost.clockHz", Real, 1e-300, 1e300, cost.clockHz),
       CAJAL_FIELD("cost.synapticOpPJ", Real, 0, 1e300, cost.synapticOpPJ),
       CAJAL_FIELD("cost.synapticOpNs", Real, 0, 1e300, cost.synapticOpNs),
@@ -169,8 +170,6 @@ const std::vector<FieldDesc> &fieldTable() {
                   learning.traceImpulseFractionBits),
       CAJAL_FIELD("learning.traceDecayBits", Unsigned, 1, 16,
                   learning.traceDecayBits),
-      CAJAL_FIELD("learning.weightBits", Unsigned, 1, 15, learning.weightBits),
-      CAJAL_FIELD("learning.tagBits", Unsigned, 1, 15, learning.tagBits),
       CAJAL_FIELD("learning.accumulatorBits", Unsigned, 1, 30,
                   learning.accumulatorBits),
       CAJAL_FIELD("learning.scaleMantissaBits", Unsigned, 1, 8,
@@ -451,6 +450,15 @@ Status crossCheck(const Profile &p, const RawProfile &raw) {
                                         std::to_string(widest) +
                                         " bits: index + sign + weight + "
                                         "delay)");
+  const unsigned widestLearning = widest + s.tagBits + 1;
+  if (widestLearning > s.wordBits)
+    return fail("synapse.tagBits",
+                "value " + std::to_string(s.tagBits) +
+                    ": a learning synapse (index + sign + weight + delay + "
+                    "tag and its sign, " +
+                    std::to_string(widestLearning) +
+                    " bits) does not fit synapse.wordBits = " +
+                    std::to_string(s.wordBits));
   if (s.weightExponentMin > s.weightExponentMax)
     return fail("synapse.weightExponentMin",
                 "value " + std::to_string(s.weightExponentMin) +

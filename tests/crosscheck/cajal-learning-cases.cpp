@@ -83,8 +83,8 @@ public:
       for (int32_t &trace : sample)
         trace = int32_t(uniform(0, (1 << profile.learning.traceBits) - 1));
     in.reward = int32_t(uniform(-200, 200));
-    const int32_t wMax = (1 << profile.learning.weightBits) - 1;
-    const int32_t tMax = (1 << profile.learning.tagBits) - 1;
+    const int32_t wMax = (1 << profile.synapse.weightBitsMax) - 1;
+    const int32_t tMax = (1 << profile.synapse.tagBits) - 1;
     const SynapseState synapse{int32_t(uniform(-wMax - 1, wMax)),
                                int32_t(uniform(1, profile.synapse.maxDelay)),
                                int32_t(uniform(-tMax - 1, tMax))};

@@ -65,9 +65,9 @@ class Contract:
         self.decay_bits = f["learning.traceDecayBits"]
         self.acc_bits = f["learning.accumulatorBits"]
         self.const_bits = f["learning.constantBits"]
-        self.bits = {"w": f["learning.weightBits"],
+        self.bits = {"w": f["synapse.weightBitsMax"],
                      "d": f["synapse.delayBits"],
-                     "t": f["learning.tagBits"]}
+                     "t": f["synapse.tagBits"]}
         self.max_delay = f["synapse.maxDelay"]
         self.factor_bits = {name: self.trace_bits
                             for name in ("x1", "x2", "y1", "y2", "y3", "r")}
@@ -128,6 +128,8 @@ class Contract:
         z = round_stochastic(acc, frac, r)
         if target == "d":
             return min(max(z, 1), self.max_delay)
+        if target == "w":
+            return min(max(z, 1 - (1 << bits)), (1 << bits) - 1)
         return min(max(z, -(1 << bits)), (1 << bits) - 1)
 
 
@@ -215,7 +217,7 @@ def inside(contract, synapse):
     """Whether no variable of the synapse sits at a bound of its range."""
     w, d, t = synapse
     wb, tb = contract.bits["w"], contract.bits["t"]
-    return (-(1 << wb) < w < (1 << wb) - 1 and 1 < d < contract.max_delay
+    return (1 - (1 << wb) < w < (1 << wb) - 1 and 1 < d < contract.max_delay
             and -(1 << tb) < t < (1 << tb) - 1)
 
 

@@ -49,7 +49,7 @@ TEST_F(CorruptionTest, LayoutIsAsDocumented) {
   ASSERT_EQ(bytes.substr(0, 8), "CAJALIMG");
   EXPECT_EQ(le(bytes, 8, 4), Image::formatVersion);
   const auto s = sections(bytes);
-  ASSERT_EQ(s.size(), 3u + 5u);
+  ASSERT_EQ(s.size(), 3u + 6u);
   EXPECT_EQ(s[0].tag, "HEAD");
   EXPECT_EQ(le(bytes, s[0].body, 8), profile.fingerprint());
   for (int i = 1; i <= 3; ++i)
@@ -57,8 +57,9 @@ TEST_F(CorruptionTest, LayoutIsAsDocumented) {
   EXPECT_EQ(s[4].tag, "SRCS");
   EXPECT_EQ(s[5].tag, "PRGS");
   EXPECT_EQ(s[6].tag, "POPS");
-  EXPECT_EQ(s[7].tag, "END ");
-  EXPECT_EQ(s[7].body + 8, bytes.size());
+  EXPECT_EQ(s[7].tag, "LRNG");
+  EXPECT_EQ(s[8].tag, "END ");
+  EXPECT_EQ(s[8].body + 8, bytes.size());
 }
 
 TEST_F(CorruptionTest, TruncationNamesOffsetAndSection) {
@@ -72,8 +73,8 @@ TEST_F(CorruptionTest, TruncationNamesOffsetAndSection) {
   e = errorOf(bytes.substr(0, s[4].offset + 3)); // inside a section header
   EXPECT_TRUE(has(e, "truncated")) << e;
   EXPECT_TRUE(has(e, "inside a section header")) << e;
-  e = errorOf(bytes.substr(0, s[7].offset)); // END missing
-  EXPECT_TRUE(has(e, "truncated at offset " + std::to_string(s[7].offset)))
+  e = errorOf(bytes.substr(0, s[8].offset)); // END missing
+  EXPECT_TRUE(has(e, "truncated at offset " + std::to_string(s[8].offset)))
       << e;
   EXPECT_TRUE(has(e, "before the END section")) << e;
   for (size_t cut = 0; cut < bytes.size(); cut += 97)

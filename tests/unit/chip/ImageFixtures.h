@@ -26,15 +26,28 @@ randomSynapses(std::mt19937_64 &rng, const InputAxon &axon, uint32_t count,
     s.compartment = pick(rng, 0, compartments - 1);
     s.mantissa = int32_t(pick(rng, 0, 2 * uint64_t(maxMag))) - maxMag;
     s.delay = axon.hasDelay ? pick(rng, 1, f.maxDelay) : 1;
+    if (axon.learns())
+      s.tag = int32_t(pick(rng, 0, (2u << f.tagBits) - 1)) -
+              int32_t(1u << f.tagBits);
   }
   return out;
 }
 
+/// A random trace: impulse, fraction and decay anywhere in their ranges.
+inline TraceParams randomTrace(std::mt19937_64 &rng, const Profile &profile) {
+  const LearningFormat &l = profile.learning;
+  return {pick(rng, 0, (1u << l.traceBits) - 1),
+          pick(rng, 0, (1u << l.traceImpulseFractionBits) - 1),
+          pick(rng, 0, 1u << l.traceDecayBits)};
+}
+
 /// A valid image for `profile`: `cores` cores with random compartments,
 /// synapse groups of every width, output axons, one source of each kind and
-/// two populations.
+/// two populations. With `learning`, about a third of the groups learn (by
+/// one of three rules), some are reward groups, and population "a" has
+/// post-synaptic traces.
 inline Image randomImage(std::mt19937_64 &rng, const Profile &profile,
-                         uint32_t cores = 3) {
+                         uint32_t cores = 3, bool learning = false) {
   Image img;
   img.profileName = profile.name;
   img.profileFingerprint = profile.fingerprint();
@@ -65,6 +78,13 @@ inline Image randomImage(std::mt19937_64 &rng, const Profile &profile,
       ax.weightBits = uint8_t(pick(rng, 1, f.weightBitsMax));
       ax.weightExponent = int8_t(int(pick(rng, 0, 15)) - 8);
       ax.hasDelay = pick(rng, 0, 1);
+      if (learning && pick(rng, 0, 2) == 0) {
+        ax.learning = pick(rng, 0, 2);
+        ax.weightBits = uint8_t(f.weightBitsMax);
+        ax.hasDelay = true;
+      } else if (learning && pick(rng, 0, 5) == 0) {
+        ax.reward = true;
+      }
       const auto syn = randomSynapses(rng, ax, pick(rng, 0, 30), comps, f);
       packSynapses(syn, ax, core.synapseWords, f);
       core.inputAxons.push_back(ax);
@@ -120,6 +140,20 @@ inline Image randomImage(std::mt19937_64 &rng, const Profile &profile,
     b.size += 4;
   }
   img.populations.push_back(b);
+  if (learning) {
+    img.learning.epochSteps = pick(rng, 1, profile.learning.maxEpochSteps);
+    img.learning.seed = rng();
+    const char *rules[] = {
+        "dw = 2^-4 * x1 * y0 - 2^-4 * y1 * x0",
+        "dw = -3 * 2^-2 * (x2 - 4) * y2 * y0; dt = x1 * y0 - t * u",
+        "dw = r * t * u; dd = -x0 * 2"};
+    for (const char *text : rules)
+      img.learning.rules.push_back({*parseLearningRule(text),
+                                    randomTrace(rng, profile),
+                                    randomTrace(rng, profile)});
+    for (TraceParams &t : img.populations[0].postTraces)
+      t = randomTrace(rng, profile);
+  }
   return img;
 }
 
@@ -209,6 +243,9 @@ inline void expectSameImage(const Image &a, const Image &b) {
   for (size_t c = 0; c < a.cores.size(); ++c)
     expectSameCore(a.cores[c], b.cores[c]);
   EXPECT_EQ(a.programs, b.programs);
+  EXPECT_EQ(a.learning.epochSteps, b.learning.epochSteps);
+  EXPECT_EQ(a.learning.seed, b.learning.seed);
+  EXPECT_EQ(a.learning.rules, b.learning.rules);
   ASSERT_EQ(a.sources.size(), b.sources.size());
   for (size_t i = 0; i < a.sources.size(); ++i) {
     const Source &x = a.sources[i], &y = b.sources[i];
@@ -236,6 +273,7 @@ inline void expectSameImage(const Image &a, const Image &b) {
     EXPECT_EQ(x.recordState, y.recordState);
     EXPECT_EQ(x.aliases, y.aliases);
     EXPECT_EQ(x.program, y.program);
+    EXPECT_EQ(x.postTraces, y.postTraces);
     ASSERT_EQ(x.slices.size(), y.slices.size());
     for (size_t k = 0; k < x.slices.size(); ++k) {
       EXPECT_EQ(x.slices[k].core, y.slices[k].core);

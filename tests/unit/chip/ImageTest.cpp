@@ -13,6 +13,7 @@
 
 using namespace cajal::chip;
 using cajal::Result;
+using cajal::Status;
 using namespace cajal::chip::test;
 
 namespace {
@@ -84,6 +85,93 @@ TEST(ImageTest, RoundTripPreservesEveryFieldAndBytes) {
     EXPECT_EQ(readBytes(a), readBytes(b)) << "seed " << seed;
   }
   EXPECT_EQ(dir.files(), (std::vector<std::string>{"a.cjimg", "b.cjimg"}));
+}
+
+TEST(ImageTest, LearningGroupsPackATagAndRoundTrip) {
+  const Profile profile = loihi1();
+  const SynapseFormat &f = profile.synapse;
+  InputAxon ax;
+  ax.weightBits = uint8_t(f.weightBitsMax);
+  ax.hasDelay = true;
+  ax.learning = 0; // 10 + 1 + 8 + 6 + 9 = 34 bits: one per word
+  ASSERT_EQ(synapseBits(ax, f), 34u);
+  ASSERT_EQ(synapsesPerWord(ax, f), 1u);
+  std::vector<uint64_t> words;
+  packSynapses({{5, -3, 7, -256}, {2, 255, 62, 255}}, ax, words, f);
+  ASSERT_EQ(words.size(), 2u);
+  // The tag sits above the delay, two's complement in 9 bits.
+  EXPECT_EQ(words[0], 5 | (1ull << 10) | (3ull << 11) | (7ull << 19) |
+                          (uint64_t(0x100) << 25));
+  EXPECT_EQ(unpackSynapse(words, ax, 0, f), (Synapse{5, -3, 7, -256}));
+  std::vector<Synapse> group;
+  unpackSynapses(words, ax, f, group);
+  EXPECT_EQ(group[1], (Synapse{2, 255, 62, 255}));
+
+  TempDir dir;
+  for (uint64_t seed = 1; seed <= 5; ++seed) {
+    std::mt19937_64 rng(seed);
+    const Image img = randomImage(rng, profile, 1 + seed % 4, true);
+    ASSERT_TRUE(bool(validate(img, profile))) << validate(img, profile).error();
+    const std::string a = dir.file("a.cjimg"), b = dir.file("b.cjimg");
+    ASSERT_TRUE(bool(writeImage(img, profile, a))) << "seed " << seed;
+    Result<Image> back = readImage(a, profile);
+    ASSERT_TRUE(bool(back)) << "seed " << seed << ": " << back.error();
+    expectSameImage(img, *back);
+    ASSERT_TRUE(bool(writeImage(*back, b)));
+    EXPECT_EQ(readBytes(a), readBytes(b)) << "seed " << seed;
+  }
+}
+
+TEST(ImageTest, ValidateChecksLearning) {
+  const Profile profile = loihi1();
+  std::mt19937_64 rng(7);
+  const Image good = randomImage(rng, profile, 2, true);
+  ASSERT_TRUE(bool(validate(good, profile))) << validate(good, profile).error();
+  const auto errorOf = [&](const Image &img) {
+    const Status s = validate(img, profile);
+    return s ? std::string("valid") : s.error();
+  };
+  Image img = good;
+  img.learning.epochSteps = 64;
+  EXPECT_EQ(errorOf(img),
+            "learning: epochSteps 64 out of range [1, 63] "
+            "(learning.maxEpochSteps)");
+  img = good;
+  img.learning.rules.resize(1); // an axon names rule 1 or 2
+  EXPECT_NE(errorOf(img).find("learning rule"), std::string::npos);
+  EXPECT_NE(errorOf(img).find("out of range (the image has 1 rules)"),
+            std::string::npos)
+      << errorOf(img);
+  img = good;
+  img.learning.rules[1].rule.of(LearningTarget::Weight)[0].mantissa = 16;
+  EXPECT_EQ(errorOf(img), "learning rule 1: dw term 1: mantissa 16 outside "
+                          "-15..15 (learning.scaleMantissaBits)");
+  img = good;
+  img.learning.rules[2].x2.decay = 4097;
+  EXPECT_EQ(errorOf(img), "learning rule 2: x2: trace decay 4097 outside "
+                          "0..4096 (learning.traceDecayBits)");
+  img = good;
+  img.populations[0].postTraces[2].impulseInteger = 128;
+  EXPECT_EQ(errorOf(img), "population \"a\": y3: trace impulse 128 outside "
+                          "0..127 (learning.traceBits)");
+  img = good;
+  img.learning = {};
+  EXPECT_NE(errorOf(img).find("out of range (the image has 0 rules)"),
+            std::string::npos)
+      << errorOf(img);
+  // A learning group has the widest weights and delays.
+  img = good;
+  for (Core &core : img.cores)
+    for (InputAxon &ax : core.inputAxons)
+      if (ax.learns())
+        ax.weightBits = 7;
+  EXPECT_NE(errorOf(img).find("a learning group has weightBits 8"),
+            std::string::npos)
+      << errorOf(img);
+  img = good;
+  img.cores[0].inputAxons[0].learning = 0;
+  img.cores[0].inputAxons[0].reward = true;
+  EXPECT_EQ(errorOf(img), "core 0: input axon 0: a reward axon cannot learn");
 }
 
 TEST(ImageTest, LargeCoresAreCompressedAndRoundTripByteForByte) {

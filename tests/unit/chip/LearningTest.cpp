@@ -151,7 +151,7 @@ TEST(LearningTest, PairStdpPotentiatesPreBeforePostAndDepressesPostBeforePre) {
 
 TEST(LearningTest, RuleSaturatesTheWeightAndRoundsItsFraction) {
   const Profile &p = loihi1();
-  const int32_t wMax = (1 << p.learning.weightBits) - 1;
+  const int32_t wMax = (1 << p.synapse.weightBitsMax) - 1;
   const LearningRule grow = parsed("dw = 15 * 2^4 * x1 * y0");
   const SynapseState top = applyRule(p, grow, pairInputs(true, true, 127, 0),
                                      {wMax - 3, 1, 0}, kSeed, 0, 0);
@@ -159,7 +159,7 @@ TEST(LearningTest, RuleSaturatesTheWeightAndRoundsItsFraction) {
   const LearningRule shrink = parsed("dw = -15 * 2^4 * x1 * y0");
   const SynapseState bottom = applyRule(
       p, shrink, pairInputs(true, true, 127, 0), {-wMax, 1, 0}, kSeed, 0, 0);
-  EXPECT_EQ(bottom.weight, -(wMax + 1));
+  EXPECT_EQ(bottom.weight, -wMax); // sign and magnitude: symmetric
   // dw = 1/4 each epoch: over many epochs the weight grows by a quarter.
   const LearningRule quarter = parsed("dw = 2^-2 * u");
   int32_t w = 0;

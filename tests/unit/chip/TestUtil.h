@@ -69,7 +69,7 @@ inline StoredCoreLayout storedCoreLayout(const std::string &b,
   at = l.compartments + 15 * le(b, at, 4);
   l.axonCount = at;
   l.axons = at + 4;
-  at = l.axons + 11 * le(b, at, 4);
+  at = l.axons + 16 * le(b, at, 4);
   at += 4 + 8 * le(b, at, 4); // synapse words
   at += 4 + 4 * le(b, at, 4); // outputBegin
   l.outputCount = at;

@@ -14,10 +14,12 @@
 
 #include "cajal/Chip/Compartment.h"
 #include "cajal/Chip/DendriticTree.h"
+#include "cajal/Chip/Learning.h"
 #include "cajal/Chip/Neurocore.h"
 #include "cajal/Chip/Profile.h"
 #include "cajal/Chip/Result.h"
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -41,10 +43,20 @@ struct InputAxon {
   uint8_t weightBits = 1; ///< mantissa magnitude bits (a sign bit follows)
   int8_t weightExponent = 0;
   bool hasDelay = false; ///< false: every synapse has delay 1
+  /// Index into ImageLearning::rules of the rule the group's synapses learn
+  /// by (docs/learning.md); kNoLearning: fixed synapses. A learning group
+  /// stores a tag per synapse, has delays and learning.weightBits.
+  uint32_t learning = kNoLearning;
+  static constexpr uint32_t kNoLearning = UINT32_MAX;
+  /// A reward axon's synapses add their weights to their compartments'
+  /// third factor r, not to their input (docs/learning.md, "Third factor").
+  bool reward = false;
+  bool learns() const { return learning != kNoLearning; }
   bool operator==(const InputAxon &o) const {
     return firstWord == o.firstWord && synapseCount == o.synapseCount &&
            weightBits == o.weightBits && weightExponent == o.weightExponent &&
-           hasDelay == o.hasDelay;
+           hasDelay == o.hasDelay && learning == o.learning &&
+           reward == o.reward;
   }
 };
 
@@ -53,9 +65,10 @@ struct Synapse {
   uint32_t compartment = 0;
   int32_t mantissa = 0;
   uint32_t delay = 1;
+  int32_t tag = 0; ///< learning groups only
   bool operator==(const Synapse &o) const {
     return compartment == o.compartment && mantissa == o.mantissa &&
-           delay == o.delay;
+           delay == o.delay && tag == o.tag;
   }
 };
 
@@ -150,6 +163,9 @@ struct Population {
   /// Neuron n of a slice takes compartments firstCompartment + (n -
   /// firstNeuron) * tree.size() + k, k in tree order, the root last.
   DendriticTree tree = {};
+  /// The post-synaptic traces y1, y2, y3 of its compartments
+  /// (docs/learning.md); all zero: its compartments have none (they stay 0).
+  std::array<TraceParams, 3> postTraces = {};
 };
 
 /// Compartments one neuron of `p` takes: its tree's, or 1.
@@ -157,8 +173,28 @@ inline uint32_t compartmentsPerNeuron(const Population &p) {
   return p.tree.empty() ? 1u : uint32_t(p.tree.size());
 }
 
+/// One rule synapse groups learn by, with the pre-synaptic traces of their
+/// input axons.
+struct LearningRuleSetting {
+  LearningRule rule;
+  TraceParams x1, x2;
+  bool operator==(const LearningRuleSetting &o) const {
+    return rule == o.rule && x1 == o.x1 && x2 == o.x2;
+  }
+};
+
+/// The image's learning (docs/learning.md): the epoch, the seed of every
+/// stochastic rounding, the rules. epochSteps 0: the image does not learn
+/// (no rules, no learning or reward axons).
+struct ImageLearning {
+  uint32_t epochSteps = 0;
+  uint64_t seed = 0;
+  std::vector<LearningRuleSetting> rules;
+  bool enabled() const { return epochSteps != 0; }
+};
+
 struct Image {
-  static constexpr uint32_t formatVersion = 7;
+  static constexpr uint32_t formatVersion = 8;
   std::string profileName;
   uint64_t profileFingerprint = 0;
   /// The neuron programs populations run (docs/neurocore-isa.md), each
@@ -167,8 +203,12 @@ struct Image {
   std::vector<Core> cores;
   std::vector<Source> sources;
   std::vector<Population> populations;
+  ImageLearning learning;
 };
 
+/// Bits of a synapse's tag field: synapse.tagBits + 1 (two's complement)
+/// in a learning group, none otherwise.
+unsigned tagFieldBits(const InputAxon &axon, const SynapseFormat &f);
 /// Synapses of a packed group per the profile's format.
 unsigned synapseBits(const InputAxon &axon, const SynapseFormat &f);
 unsigned synapsesPerWord(const InputAxon &axon, const SynapseFormat &f);

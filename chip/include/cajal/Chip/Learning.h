@@ -74,6 +74,11 @@ struct TraceParams {
   uint32_t impulseInteger = 0;
   uint32_t impulseFraction = 0;
   uint32_t decay = 0;
+  bool operator==(const TraceParams &o) const {
+    return impulseInteger == o.impulseInteger &&
+           impulseFraction == o.impulseFraction && decay == o.decay;
+  }
+  bool operator!=(const TraceParams &o) const { return !(*this == o); }
 };
 
 /// Whether `params` fits the profile's trace widths; the error names the
@@ -134,6 +139,9 @@ const char *learningTargetName(LearningTarget target);
 struct RuleFactor {
   LearningVariable variable = LearningVariable::C;
   int32_t constant = 0;
+  bool operator==(const RuleFactor &o) const {
+    return variable == o.variable && constant == o.constant;
+  }
 };
 
 /// mantissa * 2^exponent * dependency * product of factors.
@@ -142,6 +150,10 @@ struct RuleTerm {
   int32_t exponent = 0;
   LearningVariable dependency = LearningVariable::U;
   std::vector<RuleFactor> factors;
+  bool operator==(const RuleTerm &o) const {
+    return mantissa == o.mantissa && exponent == o.exponent &&
+           dependency == o.dependency && factors == o.factors;
+  }
 };
 
 /// The terms of dw, dd and dt (indexed by LearningTarget); a target without
@@ -154,6 +166,7 @@ struct LearningRule {
   const std::vector<RuleTerm> &of(LearningTarget target) const {
     return terms[static_cast<unsigned>(target)];
   }
+  bool operator==(const LearningRule &o) const { return terms == o.terms; }
 };
 
 /// Whether a rule fits the profile: terms per target, factors per term

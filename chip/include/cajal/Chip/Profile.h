@@ -46,6 +46,9 @@ struct SynapseFormat {
   unsigned weightShift = 0; ///< weight = mantissa << (shift + exp)
   unsigned delayBits = 0;   ///< delay field, when a group has delays
   unsigned maxDelay = 0;    ///< delays are 1..maxDelay steps
+  /// A learning synapse's tag magnitude (plus a sign); a learning group's
+  /// weights have weightBitsMax bits (docs/learning.md).
+  unsigned tagBits = 0;
 };
 
 /// Per-core resources.
@@ -142,8 +145,6 @@ struct LearningFormat {
   unsigned traceBits = 0;                ///< x1..y3: 0 .. 2^traceBits - 1
   unsigned traceImpulseFractionBits = 0; ///< fraction of an impulse
   unsigned traceDecayBits = 0;           ///< decay factor's denominator
-  unsigned weightBits = 0;               ///< weight magnitude, plus sign
-  unsigned tagBits = 0;                  ///< tag magnitude, plus sign
   unsigned accumulatorBits = 0;          ///< dz accumulator, plus sign
   unsigned scaleMantissaBits = 0;        ///< |mantissa| < 2^bits
   unsigned constantBits = 0;             ///< |constant| <= 2^bits
