@@ -5,17 +5,21 @@
 // probes decide what is recorded), sources (a Poisson rate becomes a 0.32
 // fixed-point probability per step, a Poisson group's mean count the
 // threshold e^-mean of its draw) and projections (each rule copied with
-// its integer mantissas). Values are range-checked against the C++ fields
-// they land in; the profile's own limits are checked when the image is
-// validated.
+// its integer mantissas; a learning rule parsed, its traces quantized and
+// both checked against the profile's learning limits). Values are range-checked
+// against the C++ fields they land in; the profile's own limits are checked
+// when the image is validated.
 //
 //===----------------------------------------------------------------------===//
 #include "cajal/Conversion/SNNToMapping.h"
 #include "cajal/Chip/CompartmentCheck.h"
+#include "cajal/Chip/Learning.h"
 #include "cajal/Chip/Source.h"
+#include "cajal/Dialect/SNN/SNNLearning.h"
 #include "cajal/Mapping/InitialState.h"
 #include "cajal/Mapping/Partition.h"
 #include "cajal/Mapping/Programs.h"
+#include "cajal/Mapping/Quantize.h"
 
 #include "llvm/ADT/StringMap.h"
 
@@ -327,6 +331,64 @@ LogicalResult convertIzhikevich(PopulationOp pop, IzhikevichParamsAttr iz,
     }
     p.programWords.push_back(std::move(*words));
   }
+  return success();
+}
+
+/// A learning projection's rule and traces in the profile's fields, checked
+/// against the profile's limits (chip::checkLearningRule,
+/// chip::checkTraceParams); the post traces go to `postTraces`. Errors name
+/// the projection, the trace or term, the value and the profile field.
+LogicalResult convertLearning(ProjectionOp proj, const chip::Profile &profile,
+                              mapping::Projection &p,
+                              std::array<chip::TraceParams, 3> &postTraces) {
+  const std::string name = ("projection @" + proj.getSymName() + ": ").str();
+  FailureOr<LearningSpec> spec = expandLearning(
+      proj.getLearningAttr(), [&] { return proj.emitOpError() << name; });
+  if (failed(spec))
+    return failure();
+  if (profile.learning.maxEpochSteps == 0)
+    return proj.emitOpError()
+           << name << "profile \"" << profile.name
+           << "\" has no learning engine (learning.maxEpochSteps 0)";
+  Result<chip::LearningRule> rule = chip::parseLearningRule(spec->rule);
+  if (!rule)
+    return proj.emitOpError() << name << rule.error();
+  if (Status s = chip::checkLearningRule(profile, *rule); !s)
+    return proj.emitOpError()
+           << name << "learning rule \"" << spec->rule << "\": " << s.error();
+  std::array<chip::TraceParams, kLearningTraceCount> traces{};
+  for (unsigned k = 0; k < kLearningTraceCount; ++k) {
+    if (!spec->traces[k])
+      continue;
+    traces[k] = mapping::quantizeTrace(spec->traces[k]->impulse,
+                                       spec->traces[k]->tau, profile.learning);
+    if (Status s = chip::checkTraceParams(profile, traces[k]); !s)
+      return proj.emitOpError()
+             << name << "learning " << kLearningTraceNames[k] << " (impulse "
+             << spec->traces[k]->impulse << ", tau " << spec->traces[k]->tau
+             << "): " << s.error() << " on profile \"" << profile.name << "\"";
+  }
+  p.learning =
+      chip::LearningRuleSetting{std::move(*rule), traces[0], traces[1]};
+  postTraces = {traces[2], traces[3], traces[4]};
+  return success();
+}
+
+/// The network's learning epoch and seed; the epoch within the profile's
+/// learning.maxEpochSteps.
+LogicalResult convertLearningEpoch(NetworkOp network,
+                                   const chip::Profile &profile,
+                                   mapping::Network &out) {
+  out.learningSeed = uint64_t(network.getLearningSeed().value_or(0));
+  const int64_t epoch = network.getLearningEpoch().value_or(1);
+  if (network.getLearningEpoch() &&
+      (epoch < 1 || uint64_t(epoch) > profile.learning.maxEpochSteps))
+    return network.emitOpError()
+           << "network @" << network.getSymName() << ": 'learning_epoch' "
+           << epoch << " outside [1, " << profile.learning.maxEpochSteps
+           << "] steps (learning.maxEpochSteps of profile \"" << profile.name
+           << "\")";
+  out.learningEpoch = uint32_t(epoch);
   return success();
 }
 
@@ -653,9 +715,12 @@ buildTrees(NetworkOp network, MappedNetwork &out,
   return success();
 }
 
-FailureOr<MappedNetwork> cajal::buildMappingNetwork(NetworkOp network) {
+FailureOr<MappedNetwork>
+cajal::buildMappingNetwork(NetworkOp network, const chip::Profile &profile) {
   MappedNetwork out;
   out.network.name = network.getSymName().str();
+  if (failed(convertLearningEpoch(network, profile, out.network)))
+    return failure();
   llvm::DenseMap<Operation *, mapping::NodeRef> nodes;
   bool anySpikeProbe = false;
   for (auto probe : network.getBodyBlock()->getOps<ProbeOp>())
@@ -754,6 +819,14 @@ FailureOr<MappedNetwork> cajal::buildMappingNetwork(NetworkOp network) {
                       std::numeric_limits<int8_t>::min(), p.weightExponent)) ||
         failed(fitInt(proj, proj.getDelay(), "'delay'", 1, p.delay)))
       return failure();
+    p.reward = proj.getReward();
+    if (proj.getLearningAttr()) {
+      // The verifier refused learning onto a dendrite: the post traces are
+      // the root population's.
+      if (failed(convertLearning(proj, profile, p,
+                                 out.network.populations[p.post].postTraces)))
+        return failure();
+    }
     out.network.projections.push_back(std::move(p));
     out.projections.push_back(proj);
   }

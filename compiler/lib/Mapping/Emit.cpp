@@ -10,7 +10,10 @@
 // the rank of their pre neuron; each bucket becomes one input axon with the
 // fewest weight bits holding its largest |mantissa|, the projection's
 // exponent and a delay field when any delay differs from 1, packed with
-// chip::packSynapses. The core goes to the writer and is dropped.
+// chip::packSynapses (a learning projection's at the widest weights, with
+// a delay and a tag, learning by its rule's index in the image's rules,
+// each distinct rule stored once). The core goes to the writer and is
+// dropped.
 // Programs (Programs.h) are assigned per population once, before the first
 // core: the image stores each distinct program once, and a core with a
 // compartment outside the LIF family carries every compartment's parameter
@@ -56,6 +59,7 @@ private:
   }
   void buildFanout();
   Status assignPrograms();
+  void assignRules();
   uint32_t internProgram(const chip::Program &program);
   Status buildGroup(const AxonGroup &g, chip::Core &core);
 
@@ -70,6 +74,10 @@ private:
   /// Per population: its Image::Population::program.
   std::vector<uint32_t> populationProgram;
   std::vector<chip::DendriticTree> populationTree;
+  /// Image::learning.rules, each distinct (rule, x1, x2) once, and per
+  /// projection its index there (kNoLearning for a fixed projection).
+  std::vector<chip::LearningRuleSetting> rules;
+  std::vector<uint32_t> ruleOf;
   /// Per population with initial values: the program whose state words
   /// they set (empty otherwise).
   std::vector<chip::Program> initialProgram;
@@ -97,7 +105,21 @@ Status Emitter::prepare() {
   for (uint32_t c = 0; c < part.coreCount(); ++c)
     groupBegin[c + 1] += groupBegin[c];
   buildFanout();
+  assignRules();
   return assignPrograms();
+}
+
+void Emitter::assignRules() {
+  ruleOf.assign(net.projections.size(), chip::InputAxon::kNoLearning);
+  for (size_t p = 0; p < net.projections.size(); ++p) {
+    const Projection &proj = net.projections[p];
+    if (!proj.learns())
+      continue;
+    auto same = std::find(rules.begin(), rules.end(), *proj.learning);
+    ruleOf[p] = uint32_t(same - rules.begin());
+    if (same == rules.end())
+      rules.push_back(*proj.learning);
+  }
 }
 
 uint32_t Emitter::internProgram(const chip::Program &program) {
@@ -230,14 +252,15 @@ Status Emitter::buildGroup(const AxonGroup &g, chip::Core &core) {
   for (size_t r = 0; r < g.pre.size(); ++r) {
     bucket.assign(sorted.begin() + rankBegin[r],
                   sorted.begin() + rankBegin[r + 1]);
-    chip::InputAxon axon;
     uint32_t maxAbs = 0;
+    bool anyDelay = false;
     for (const chip::Synapse &s : bucket) {
       maxAbs = std::max(maxAbs, uint32_t(std::abs(int64_t(s.mantissa))));
-      axon.hasDelay |= s.delay != 1;
+      anyDelay |= s.delay != 1;
     }
-    axon.weightBits = uint8_t(detail::magnitudeBits(maxAbs));
-    axon.weightExponent = gen.projection().weightExponent;
+    // Tags start at 0 (chip::Synapse's default).
+    chip::InputAxon axon = detail::axonFormat(
+        gen.projection(), maxAbs, anyDelay, profile, ruleOf[g.projection]);
     chip::packSynapses(bucket, axon, core.synapseWords, profile.synapse);
     core.inputAxons.push_back(axon);
   }
@@ -350,7 +373,13 @@ chip::Image Emitter::trailer() const {
     out.aliases = in.aliases;
     out.program = populationProgram[p];
     out.tree = populationTree[p];
+    out.postTraces = in.postTraces;
     image.populations.push_back(std::move(out));
+  }
+  if (net.learns()) {
+    image.learning.epochSteps = net.learningEpoch;
+    image.learning.seed = net.learningSeed;
+    image.learning.rules = rules;
   }
   for (const SliceInfo &s : part.slices)
     image.populations[s.population].slices.push_back(

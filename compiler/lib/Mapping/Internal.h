@@ -41,6 +41,17 @@ std::string fmt(double v);
 /// Bits needed for a mantissa magnitude (at least 1).
 unsigned magnitudeBits(uint32_t magnitude);
 
+/// The format of one input axon of `proj` (no synapses yet) whose synapses'
+/// largest |mantissa| is `maxAbs` and whose delays are not all 1 when
+/// `anyDelay`: the fewest weight bits and a delay field only when needed;
+/// a learning projection's group learns by rule `rule` and is stored with
+/// synapse.weightBitsMax weight bits and a delay and tag per synapse (its
+/// weights and delays change), which chip::synapseBits counts. The
+/// partitioner counts words and the emitter packs with this one format.
+chip::InputAxon axonFormat(const Projection &proj, uint32_t maxAbs,
+                           bool anyDelay, const chip::Profile &profile,
+                           uint32_t rule);
+
 } // namespace cajal::mapping::detail
 
 #endif // CAJAL_MAPPING_LIB_INTERNAL_H

@@ -6,10 +6,11 @@
 // (one per (projection, pre neuron)) and computes what the slice would then
 // need: compartments, input axons (groups), synapse words (sum of
 // chip::wordsForGroup over groups, with the group's weight bits and delay
-// flag) and output axons (sum of the neurons' output counts). When that
-// exceeds a core, the slice is closed and j starts the next one. Resources
-// only grow as a slice grows, so this greedy cut gives the fewest
-// contiguous slices; each synapse is generated once per round. The open
+// flag; a learning projection's groups at the widest weights with a delay
+// and a tag, detail::axonFormat) and output axons (sum of the neurons' output
+// counts). When that exceeds a core, the slice is closed and j starts the next
+// one. Resources only grow as a slice grows, so this greedy cut gives the
+// fewest contiguous slices; each synapse is generated once per round. The open
 // slice's groups are found through a dense per-(projection, pre) table,
 // reset as the slice closes, rather than a hash map.
 //
@@ -187,11 +188,11 @@ private:
   void close(uint32_t pop, OpenSlice &s, std::vector<SliceInfo> &slices,
              std::vector<AxonGroup> &groups);
   uint32_t words(const Group &g, uint32_t slot) const {
-    chip::InputAxon a;
+    // Any rule index will do: a learning group's width does not depend on
+    // which rule it learns by.
+    chip::InputAxon a = detail::axonFormat(net.projections[slot], g.maxAbs,
+                                           g.hasDelay, profile, 0);
     a.synapseCount = g.synapses;
-    a.weightBits = uint8_t(detail::magnitudeBits(g.maxAbs));
-    a.weightExponent = net.projections[slot].weightExponent;
-    a.hasDelay = g.hasDelay;
     return chip::wordsForGroup(a, profile.synapse);
   }
 

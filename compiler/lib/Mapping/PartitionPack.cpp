@@ -28,6 +28,23 @@ unsigned magnitudeBits(uint32_t magnitude) {
   return b;
 }
 
+chip::InputAxon axonFormat(const Projection &proj, uint32_t maxAbs,
+                           bool anyDelay, const chip::Profile &profile,
+                           uint32_t rule) {
+  chip::InputAxon axon;
+  axon.weightExponent = proj.weightExponent;
+  axon.reward = proj.reward;
+  if (proj.learns()) {
+    axon.learning = rule;
+    axon.weightBits = uint8_t(profile.synapse.weightBitsMax);
+    axon.hasDelay = true;
+  } else {
+    axon.weightBits = uint8_t(magnitudeBits(maxAbs));
+    axon.hasDelay = anyDelay;
+  }
+  return axon;
+}
+
 uint32_t sliceOf(const Partitioning &part, uint32_t pop, uint32_t neuron) {
   auto it = std::upper_bound(
       part.slices.begin(), part.slices.end(), std::make_pair(pop, neuron),

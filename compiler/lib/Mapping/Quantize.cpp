@@ -221,6 +221,26 @@ double relativeQuantizationError(const std::vector<double> &weights,
   return norm == 0 ? 0.0 : std::sqrt(err / norm);
 }
 
+chip::TraceParams quantizeTrace(double impulse, double tau,
+                                const chip::LearningFormat &format) {
+  // Values beyond a field saturate at UINT32_MAX so that
+  // chip::checkTraceParams names them rather than a wrapped value.
+  const auto field = [](double v) {
+    return v >= 4294967295.0 ? UINT32_MAX : uint32_t(v);
+  };
+  chip::TraceParams t;
+  const double whole = std::floor(impulse);
+  const double fraction = std::round(
+      std::ldexp(impulse - whole, int(format.traceImpulseFractionBits)));
+  const double one = std::ldexp(1.0, int(format.traceImpulseFractionBits));
+  t.impulseInteger = field(fraction >= one ? whole + 1 : whole);
+  t.impulseFraction = fraction >= one ? 0 : uint32_t(fraction);
+  if (tau > 0)
+    t.decay =
+        field(std::round(std::ldexp(1.0, int(format.traceDecayBits)) / tau));
+  return t;
+}
+
 unsigned weightBitsFor(uint32_t maxAbsMantissa) {
   unsigned bits = 1;
   while (bits < 32 && (uint64_t(1) << bits) <= maxAbsMantissa)

@@ -271,7 +271,8 @@ FailureOr<OwningOpRef<ModuleOp>> Builder::build(const std::string &name) {
     b.create<snn::ProjectionOp>(
         loc(g.nodes[p.lastNode].name), b.getStringAttr(p.name), pre,
         pops[p.post], connectivity(p), b.getI64IntegerAttr(p.delay),
-        DenseF64ArrayAttr(), IntegerAttr(), FloatAttr());
+        DenseF64ArrayAttr(), IntegerAttr(), FloatAttr(),
+        /*learning=*/Attribute(), /*reward=*/UnitAttr());
   }
   if (failed(mlir::verify(*module)))
     return failure();

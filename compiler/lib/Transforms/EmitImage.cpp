@@ -146,7 +146,7 @@ struct NCEmitImage : public cajal::impl::NCEmitImageBase<NCEmitImage> {
     FailureOr<chip::Profile> profile = loadProfileFor(chip, chip.getProfile());
     if (failed(profile) || failed(checkChipCapacity(network, *profile)))
       return failure();
-    FailureOr<MappedNetwork> mapped = buildMappingNetwork(network);
+    FailureOr<MappedNetwork> mapped = buildMappingNetwork(network, *profile);
     if (failed(mapped) || failed(lowerEquationPopulations(*mapped, *profile)) ||
         failed(checkCompartments(*mapped, *profile)))
       return failure();

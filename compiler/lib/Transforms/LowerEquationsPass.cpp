@@ -35,7 +35,7 @@ struct SNNLowerEquations
     FailureOr<chip::Profile> loaded = loadProfileFor(net, profile);
     if (failed(loaded))
       return signalPassFailure();
-    FailureOr<MappedNetwork> mapped = buildMappingNetwork(net);
+    FailureOr<MappedNetwork> mapped = buildMappingNetwork(net, *loaded);
     if (failed(mapped) || failed(lowerEquationPopulations(*mapped, *loaded)))
       return signalPassFailure();
     for (auto [p, pop] : llvm::enumerate(mapped->network.populations)) {

@@ -31,7 +31,7 @@ struct SNNPartition : public cajal::impl::SNNPartitionBase<SNNPartition> {
     FailureOr<chip::Profile> loaded = loadProfileFor(net, profile);
     if (failed(loaded) || failed(checkChipCapacity(net, *loaded)))
       return signalPassFailure();
-    FailureOr<MappedNetwork> mapped = buildMappingNetwork(net);
+    FailureOr<MappedNetwork> mapped = buildMappingNetwork(net, *loaded);
     if (failed(mapped) || failed(lowerEquationPopulations(*mapped, *loaded)) ||
         failed(checkCompartments(*mapped, *loaded)))
       return signalPassFailure();

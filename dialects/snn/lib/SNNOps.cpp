@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "cajal/Dialect/SNN/SNNOps.h"
+#include "cajal/Dialect/SNN/SNNLearning.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/OpImplementation.h"
@@ -201,11 +202,59 @@ LogicalResult NetworkOp::verify() {
                          << dt.getValueAsDouble();
   if (failed(verifySymbolName(*this)))
     return failure();
+  if (std::optional<int64_t> epoch = getLearningEpoch(); epoch && *epoch < 1)
+    return emitOpError() << "'learning_epoch' must be >= 1 step, got "
+                         << *epoch;
+  if (std::optional<int64_t> seed = getLearningSeed(); seed && *seed < 0)
+    return emitOpError() << "'learning_seed' must be >= 0, got " << *seed;
   return verifyRecordNames(*this);
 }
 
 // After the populations' own verifiers: the trees read their models.
-LogicalResult NetworkOp::verifyRegions() { return verifyTrees(*this); }
+/// Post-synaptic traces are per population (chip::Population::postTraces):
+/// every learning projection onto one population must give the same y1, y2,
+/// y3. Runs after the projections' verifiers, so each rule expands.
+static LogicalResult verifyPostTraces(NetworkOp net) {
+  llvm::DenseMap<Operation *, std::pair<ProjectionOp, std::array<TraceSpec, 3>>>
+      first;
+  for (auto proj : net.getBodyBlock()->getOps<ProjectionOp>()) {
+    if (!proj.getLearningAttr())
+      continue;
+    FailureOr<LearningSpec> spec = expandLearning(
+        proj.getLearningAttr(), [&] { return proj.emitOpError(); });
+    PopulationOp post = proj.getPostPopulation();
+    if (failed(spec) || !post)
+      return failure();
+    const std::array<TraceSpec, 3> traces = spec->postTraces();
+    auto [it, inserted] = first.try_emplace(post, proj, traces);
+    if (inserted)
+      continue;
+    for (unsigned k = 0; k < 3; ++k)
+      if (traces[k] != it->second.second[k]) {
+        const TraceSpec &a = it->second.second[k], &b = traces[k];
+        InFlightDiagnostic diag =
+            proj.emitOpError()
+            << "projection @" << proj.getSymName()
+            << ": its post-synaptic trace " << kLearningTraceNames[2 + k]
+            << " (impulse " << b.impulse << ", tau " << b.tau
+            << ") differs from that of projection @"
+            << it->second.first.getSymName() << " (impulse " << a.impulse
+            << ", tau " << a.tau << "), which also learns onto @"
+            << post.getSymName()
+            << "; a population has one set of post-synaptic traces";
+        diag.attachNote(it->second.first.getLoc())
+            << "projection @" << it->second.first.getSymName() << " is here";
+        return diag;
+      }
+  }
+  return success();
+}
+
+LogicalResult NetworkOp::verifyRegions() {
+  if (failed(verifyTrees(*this)))
+    return failure();
+  return verifyPostTraces(*this);
+}
 
 //===----------------------------------------------------------------------===//
 // Populations

@@ -8,6 +8,8 @@
 // weight_exponent) after.
 //
 //===----------------------------------------------------------------------===//
+#include "cajal/Chip/Learning.h"
+#include "cajal/Dialect/SNN/SNNLearning.h"
 #include "cajal/Dialect/SNN/SNNOps.h"
 
 #include "llvm/ADT/STLExtras.h"
@@ -273,6 +275,49 @@ LogicalResult verifyConv2d(ProjectionOp op, Conv2dAttr conv) {
   return checkWeightType(op, kernel.getElementType(), "conv2d kernel weights");
 }
 
+/// A learning or reward projection: what its rule stands for parses, and
+/// its post compartments and connectivity can hold it. The profile's limits
+/// are checked when the network is mapped onto a chip.
+LogicalResult verifyLearning(ProjectionOp op) {
+  const Attribute learning = op.getLearningAttr();
+  if (!learning && !op.getReward())
+    return success();
+  const std::string name = ("projection @" + op.getSymName() + ": ").str();
+  if (learning && op.getReward())
+    return op.emitOpError()
+           << name
+           << "a reward projection cannot also learn: its weights set the "
+              "post compartments' third factor r (drop 'reward' or "
+              "'learning')";
+  const StringRef what = learning ? "a learning" : "a reward";
+  if (PopulationOp post = op.getPostPopulation(); post && post.isDendrite())
+    return op.emitOpError()
+           << name << what << " projection cannot reach dendrite @"
+           << post.getSymName()
+           << ": post-synaptic traces and the third factor are the root's "
+              "(project onto @"
+           << post.getParentAttr().getValue() << " or its tree's root)";
+  if (!learning)
+    return success();
+  if (isa<Conv2dAttr>(op.getConnectivity()))
+    return op.emitOpError()
+           << name
+           << "a conv2d projection cannot learn: its kernel is shared by "
+              "every output position, but the chip stores a copy per synapse "
+              "and each copy would learn on its own (use #snn.dense or "
+              "#snn.sparse for per-synapse learning)";
+  FailureOr<LearningSpec> spec =
+      expandLearning(learning, [&] { return op.emitOpError() << name; });
+  if (failed(spec))
+    return failure();
+  cajal::Result<cajal::chip::LearningRule> rule =
+      cajal::chip::parseLearningRule(spec->rule);
+  if (!rule)
+    return op.emitOpError()
+           << name << rule.error() << " in \"" << spec->rule << "\"";
+  return success();
+}
+
 } // namespace
 
 LogicalResult ProjectionOp::verify() {
@@ -296,6 +341,8 @@ LogicalResult ProjectionOp::verify() {
       err && !(err.getValueAsDouble() >= 0))
     return emitOpError() << "'quant_error' must be >= 0, got "
                          << err.getValueAsDouble();
+  if (failed(verifyLearning(*this)))
+    return failure();
   Attribute conn = getConnectivity();
   if (auto dense = dyn_cast<DenseAttr>(conn))
     return verifyDense(*this, dense);

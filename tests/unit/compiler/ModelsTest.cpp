@@ -72,7 +72,7 @@ std::optional<chip::Image> compile(mlir::ModuleOp module,
   if (failed(pm.run(module)))
     return std::nullopt;
   mlir::FailureOr<MappedNetwork> mapped =
-      buildMappingNetwork(*module.getOps<snn::NetworkOp>().begin());
+      buildMappingNetwork(*module.getOps<snn::NetworkOp>().begin(), profile);
   if (failed(mapped) || failed(lowerEquationPopulations(*mapped, profile)))
     return std::nullopt;
   auto part = mapping::partition(mapped->network, profile);

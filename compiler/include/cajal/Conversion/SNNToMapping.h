@@ -44,8 +44,12 @@ struct MappedNetwork {
 /// projection has no integer weights or keeps an unfolded bias, a weight
 /// blob's data is not available, or a value does not fit the field it is
 /// stored in (a delay, period or file-source step above 2^32 - 1, a weight
-/// exponent outside a signed byte): never truncated.
-mlir::FailureOr<MappedNetwork> buildMappingNetwork(snn::NetworkOp network);
+/// exponent outside a signed byte): never truncated. A learning
+/// projection's rule and traces are converted to `profile`'s fields and
+/// checked against its learning limits (and the network's learning_epoch
+/// against learning.maxEpochSteps), the error naming the projection.
+mlir::FailureOr<MappedNetwork>
+buildMappingNetwork(snn::NetworkOp network, const chip::Profile &profile);
 
 /// A distribution attribute's numbers as the mapping draws them, and back.
 mapping::Distribution toDistribution(const snn::DistributionParams &d);

@@ -15,6 +15,7 @@
 #include "cajal/Chip/Result.h"
 #include "cajal/Chip/StandardPrograms.h"
 
+#include <array>
 #include <cstdint>
 #include <limits>
 #include <memory>
@@ -154,6 +155,9 @@ struct Population {
   std::vector<InitialValue> initial;
   /// LifTree: the compartments in post-order, the root last.
   std::vector<TreeNode> tree;
+  /// The post-synaptic traces y1, y2, y3 of its compartments, given by the
+  /// learning projections onto it (all zero without one).
+  std::array<chip::TraceParams, 3> postTraces = {};
   uint32_t compartmentsPerNeuron() const {
     return tree.empty() ? 1u : uint32_t(tree.size());
   }
@@ -232,6 +236,16 @@ struct Projection {
   Connectivity conn;
   int8_t weightExponent = 0;
   uint32_t delay = 1; ///< steps, when the rule has no per-synapse delay
+  /// The rule its synapses learn by, with its pre-synaptic traces; none:
+  /// fixed synapses. A learning projection's input axons are groups of
+  /// their own (never shared with fixed synapses or another rule), stored
+  /// with synapse.weightBitsMax weight bits, a delay and a tag
+  /// (chip::InputAxon::learning).
+  std::optional<chip::LearningRuleSetting> learning;
+  /// Its weights set the post compartments' third factor r
+  /// (chip::InputAxon::reward).
+  bool reward = false;
+  bool learns() const { return learning.has_value(); }
 };
 
 struct Network {
@@ -239,6 +253,17 @@ struct Network {
   std::vector<Population> populations;
   std::vector<Source> sources;
   std::vector<Projection> projections;
+  /// Network-wide learning (docs/learning.md): the epoch in steps and the
+  /// seed of every stochastic rounding; used when a projection learns or
+  /// sets a reward.
+  uint32_t learningEpoch = 1;
+  uint64_t learningSeed = 0;
+  bool learns() const {
+    for (const Projection &p : projections)
+      if (p.learns() || p.reward)
+        return true;
+    return false;
+  }
 };
 
 /// The subject of an error about a population or a projection (the field

@@ -15,6 +15,7 @@
 #define CAJAL_MAPPING_QUANTIZE_H
 
 #include "cajal/Chip/Compartment.h"
+#include "cajal/Chip/Learning.h"
 #include "cajal/Chip/Profile.h"
 #include "cajal/Chip/Result.h"
 #include "cajal/Mapping/Discretize.h"
@@ -95,6 +96,15 @@ double dequantizeWeight(int32_t mantissa, const WeightScale &scale);
 double relativeQuantizationError(const std::vector<double> &weights,
                                  const WeightScale &scale,
                                  const chip::Profile &profile);
+
+/// A learning trace in the profile's fields (docs/learning.md): the
+/// impulse's integer part and its fraction round(f x
+/// 2^learning.traceImpulseFractionBits) (a fraction that rounds up to one
+/// carries into the integer), the decay round(2^learning.traceDecayBits /
+/// tau); tau 0 means no decay. impulse and tau must be finite and >= 0;
+/// chip::checkTraceParams checks the result's ranges.
+chip::TraceParams quantizeTrace(double impulse, double tau,
+                                const chip::LearningFormat &format);
 
 /// Bits needed for a mantissa magnitude (at least 1).
 unsigned weightBitsFor(uint32_t maxAbsMantissa);

@@ -138,7 +138,7 @@ struct ConvertSNNToNC : public cajal::impl::ConvertSNNToNCBase<ConvertSNNToNC> {
 
   LogicalResult convert(snn::NetworkOp net, const chip::Profile &prof,
                         SymbolTable &symbols) {
-    FailureOr<MappedNetwork> mapped = buildMappingNetwork(net);
+    FailureOr<MappedNetwork> mapped = buildMappingNetwork(net, prof);
     if (failed(mapped))
       return failure();
     FailureOr<std::vector<mapping::SliceAssignment>> given =

@@ -571,6 +571,176 @@ def SNN_EquationParamsAttr : SNN_Attr<"EquationParams", "equations"> {
   let assemblyFormat = "`<` $model `,` $values `>`";
 }
 
+//===----------------------------------------------------------------------===//
+// On-chip learning (docs/learning.md)
+//===----------------------------------------------------------------------===//
+
+def SNN_TraceAttr : SNN_Attr<"Trace", "trace"> {
+  let summary = "A spike trace of a learning rule (chip units)";
+  let description = [{
+    One of the traces a learning rule reads (`x1`, `x2` per input axon,
+    `y1`, `y2`, `y3` per post compartment): every spike of its neuron adds
+    `impulse` (trace units, >= 0; a trace holds 0 .. 2^learning.traceBits -
+    1), and every step it loses 1 / `tau` of its value (`tau` in time steps,
+    >= 1; absent or 0: the trace never decays). On the chip the impulse is an
+    integer part and a fraction of learning.traceImpulseFractionBits bits
+    (round(fraction x 2^bits), rounded stochastically when a spike adds it)
+    and the decay is round(2^learning.traceDecayBits / tau). Both default to
+    0; a trace a rule does not configure stays 0.
+
+    ```mlir
+    #snn.trace<impulse = 16.0, tau = 20.0>
+    #snn.trace<impulse = 2.5>
+    ```
+  }];
+  let parameters = (ins SNN_Field<"impulse per spike (trace units)">:$impulse,
+                        SNN_Field<"time constant (steps); 0: no decay">:$tau);
+  let assemblyFormat = "`<` struct(params) `>`";
+}
+
+def SNN_LearningAttr : SNN_Attr<"Learning", "learning"> {
+  let summary = "A sum-of-products learning rule with its traces";
+  let description = [{
+    `rule` is the rule's text form (docs/learning.md, "Text form"): one
+    equation per target (`dw`, `dd`, `dt`), each a sum of terms
+    `m * 2^e * dependency * factors`. The verifier parses it (an error names
+    the column); the profile's limits (terms, factors, mantissa, exponent,
+    constants) are checked when the network is mapped onto a chip. `x1`,
+    `x2` are the pre-synaptic traces of the projection's input axons,
+    `y1`, `y2`, `y3` the post-synaptic traces of the post population's
+    compartments (one setting per population: every learning projection
+    onto it must give the same three).
+
+    ```mlir
+    #snn.learning<rule = "dw = 2^-4 * x1 * y0 - 2^-4 * y1 * x0",
+                  x1 = #snn.trace<impulse = 16.0, tau = 20.0>,
+                  y1 = #snn.trace<impulse = 16.0, tau = 20.0>>
+    ```
+  }];
+  let parameters = (ins
+    StringRefParameter<"rule text">:$rule,
+    OptionalParameter<"::cajal::snn::TraceAttr">:$x1,
+    OptionalParameter<"::cajal::snn::TraceAttr">:$x2,
+    OptionalParameter<"::cajal::snn::TraceAttr">:$y1,
+    OptionalParameter<"::cajal::snn::TraceAttr">:$y2,
+    OptionalParameter<"::cajal::snn::TraceAttr">:$y3);
+  let assemblyFormat = "`<` struct(params) `>`";
+}
+
+def SNN_PairStdpAttr : SNN_Attr<"PairStdp", "pair_stdp"> {
+  let summary = "Pair-based STDP (library rule)";
+  let description = [{
+    Additive pair STDP (Song, Miller and Abbott 2000) in chip units. It is
+    exactly
+
+    ```mlir
+    #snn.learning<rule = "dw = A+ * x1 * y0 - A- * y1 * x0",
+                  x1 = #snn.trace<impulse = I, tau = tau_plus>,
+                  y1 = #snn.trace<impulse = I, tau = tau_minus>>
+    ```
+
+    with `A+` = `a_plus`, `A-` = `a_minus` written as m * 2^e and `I` =
+    `impulse` (default 16). A post spike after a pre spike by d steps adds
+    about a_plus x I x (1 - 1/tau_plus)^d to the weight mantissa; a pre
+    spike after a post spike subtracts a_minus x I x (1 - 1/tau_minus)^d.
+    `a_plus`, `a_minus` must be >= 0 and dyadic (an integer times a power
+    of two, e.g. 0.0625 or 0.09375); the profile bounds the mantissa
+    (learning.scaleMantissaBits) and the exponent.
+
+    ```mlir
+    #snn.pair_stdp<a_plus = 6.25e-2, a_minus = 7.8125e-2, tau_plus = 20.0,
+                   tau_minus = 20.0>
+    ```
+  }];
+  let parameters = (ins
+    SNN_RequiredField<"potentiation per trace unit">:$a_plus,
+    SNN_RequiredField<"depression per trace unit">:$a_minus,
+    SNN_RequiredField<"x1 time constant (steps)">:$tau_plus,
+    SNN_RequiredField<"y1 time constant (steps)">:$tau_minus,
+    SNN_Field<"trace impulse (default 16)">:$impulse);
+  let assemblyFormat = "`<` struct(params) `>`";
+}
+
+def SNN_TripletStdpAttr : SNN_Attr<"TripletStdp", "triplet_stdp"> {
+  let summary = "Triplet STDP (library rule)";
+  let description = [{
+    The triplet rule of Pfister and Gerstner (2006) in chip units:
+
+    ```mlir
+    #snn.learning<rule = "dw = A2+ * x1 * y0 + A3+ * x1 * y2 * y0
+                            - A2- * y1 * x0 - A3- * y1 * x2 * x0",
+                  x1 = #snn.trace<impulse = I, tau = tau_plus>,
+                  x2 = #snn.trace<impulse = I, tau = tau_x>,
+                  y1 = #snn.trace<impulse = I, tau = tau_minus>,
+                  y2 = #snn.trace<impulse = I, tau = tau_y>>
+    ```
+
+    (written on one line; a term whose coefficient is 0 is left out). The
+    coefficients are >= 0 and dyadic, `impulse` defaults to 16. The chip
+    samples `y2` at a post spike after that spike's own impulse (and `x2`
+    at a pre spike likewise), where Pfister and Gerstner read the value just
+    before it: the triplet terms carry an extra a3 x I per pairing.
+
+    ```mlir
+    #snn.triplet_stdp<a2_plus = 1.5625e-2, a3_plus = 3.90625e-3,
+                      a2_minus = 1.5625e-2, a3_minus = 0.0,
+                      tau_plus = 17.0, tau_minus = 34.0, tau_x = 101.0,
+                      tau_y = 125.0>
+    ```
+  }];
+  let parameters = (ins
+    SNN_RequiredField<"pair potentiation">:$a2_plus,
+    SNN_RequiredField<"triplet potentiation">:$a3_plus,
+    SNN_RequiredField<"pair depression">:$a2_minus,
+    SNN_RequiredField<"triplet depression">:$a3_minus,
+    SNN_RequiredField<"x1 time constant (steps)">:$tau_plus,
+    SNN_RequiredField<"y1 time constant (steps)">:$tau_minus,
+    SNN_RequiredField<"x2 time constant (steps)">:$tau_x,
+    SNN_RequiredField<"y2 time constant (steps)">:$tau_y,
+    SNN_Field<"trace impulse (default 16)">:$impulse);
+  let assemblyFormat = "`<` struct(params) `>`";
+}
+
+def SNN_RewardStdpAttr : SNN_Attr<"RewardStdp", "reward_stdp"> {
+  let summary = "Reward-modulated STDP with an eligibility tag (library rule)";
+  let description = [{
+    Pair STDP accumulated in each synapse's tag (an eligibility trace that
+    loses `tag_decay` of itself every epoch), turned into weight changes by
+    the post compartment's third factor r (set by `reward` projections),
+    after Izhikevich (2007):
+
+    ```mlir
+    #snn.learning<rule = "dt = A+ * x1 * y0 - A- * y1 * x0 - D * t * u;
+                          dw = L * r * t * u",
+                  x1 = #snn.trace<impulse = I, tau = tau_plus>,
+                  y1 = #snn.trace<impulse = I, tau = tau_minus>>
+    ```
+
+    with `A+` = `a_plus`, `A-` = `a_minus`, `D` = `tag_decay` (default 0:
+    the tag term is left out), `L` = `learning_rate`, all >= 0 and dyadic,
+    and `I` = `impulse` (default 16).
+
+    ```mlir
+    #snn.reward_stdp<a_plus = 6.25e-2, a_minus = 6.25e-2, tau_plus = 20.0,
+                     tau_minus = 20.0, learning_rate = 3.125e-2,
+                     tag_decay = 1.25e-1>
+    ```
+  }];
+  let parameters = (ins
+    SNN_RequiredField<"potentiation per trace unit">:$a_plus,
+    SNN_RequiredField<"depression per trace unit">:$a_minus,
+    SNN_RequiredField<"x1 time constant (steps)">:$tau_plus,
+    SNN_RequiredField<"y1 time constant (steps)">:$tau_minus,
+    SNN_RequiredField<"weight change per unit of r x t">:$learning_rate,
+    SNN_Field<"fraction of the tag lost per epoch (default 0)">:$tag_decay,
+    SNN_Field<"trace impulse (default 16)">:$impulse);
+  let assemblyFormat = "`<` struct(params) `>`";
+}
+
+def SNN_LearningRuleAttr : AnyAttrOf<[SNN_LearningAttr, SNN_PairStdpAttr,
+                                      SNN_TripletStdpAttr,
+                                      SNN_RewardStdpAttr]>;
+
 def SNN_ParamsAttr : AnyAttrOf<[SNN_ContinuousParamsAttr,
                                 SNN_DiscreteParamsAttr,
                                 SNN_QuantizedParamsAttr,

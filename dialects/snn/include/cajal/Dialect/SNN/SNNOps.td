@@ -35,6 +35,12 @@ def SNN_NetworkOp : SNN_Op<"network", [
     it is required when a population has `#snn.continuous` parameters or the
     network has a Poisson source.
 
+    On-chip learning is network-wide: the rules of the `learning`
+    projections run once every `learning_epoch` steps (default 1; at most
+    learning.maxEpochSteps of the profile) and every stochastic rounding of
+    traces and synapses draws from a generator seeded with `learning_seed`
+    (default 0, >= 0). docs/learning.md gives the contract.
+
     ```mlir
     snn.network @rec attributes {dt = 1.0e-3 : f64} {
       snn.projection @ee %e -> %e {connectivity = #snn.one_to_one<1.0>}
@@ -45,7 +51,9 @@ def SNN_NetworkOp : SNN_Op<"network", [
     }
     ```
   }];
-  let arguments = (ins SymbolNameAttr:$sym_name, OptionalAttr<F64Attr>:$dt);
+  let arguments = (ins SymbolNameAttr:$sym_name, OptionalAttr<F64Attr>:$dt,
+                   OptionalAttr<Cajal_I64Attr>:$learning_epoch,
+                   OptionalAttr<Cajal_I64Attr>:$learning_seed);
   let regions = (region SizedRegion<1>:$body);
   let assemblyFormat = "$sym_name attr-dict-with-keyword $body";
   let hasVerifier = 1;
@@ -233,6 +241,30 @@ def SNN_ProjectionOp : SNN_Op<"projection", [Symbol, HasParent<"NetworkOp">]> {
     mantissas, `weight_exponent` is the shared exponent and `quant_error` the
     relative (L2) error that quantization introduced.
 
+    **Learning.** `learning` makes the projection's synapses learn on the
+    chip by a sum-of-products rule (docs/learning.md): `#snn.learning` with
+    the rule's text and its traces, or a library rule that stands for one
+    (`#snn.pair_stdp`, `#snn.triplet_stdp`, `#snn.reward_stdp`). Its
+    synapses are stored with the profile's widest weights
+    (synapse.weightBitsMax), a delay and a tag each, so they take more
+    synapse memory than fixed ones; as everywhere, a zero weight is no
+    synapse, so only the synapses with a non-zero initial weight learn.
+    The post population must be a root (a dendrite's compartments hold no
+    post traces), every learning projection onto one population must give
+    it the same `y1`, `y2`, `y3`, and a `#snn.conv2d` projection cannot
+    learn (its kernel is shared by every output position; the chip's
+    copies would learn apart). `reward` marks a projection whose spikes set
+    the post compartments' third factor `r` (its weights go to r instead
+    of the input); it cannot also learn.
+
+    ```mlir
+    snn.projection @plastic %in -> %out {
+        connectivity = #snn.dense<dense<0.5> : tensor<1x100xf64>>,
+        learning = #snn.pair_stdp<a_plus = 6.25e-2, a_minus = 7.8125e-2,
+                                  tau_plus = 20.0, tau_minus = 20.0>}
+        : !snn.spikes<100> -> !snn.spikes<1>
+    ```
+
     ```mlir
     snn.projection @in_exc %in -> %exc {
         connectivity = #snn.dense<dense<[[1.0, 0.0], [0.5, 2.0]]>
@@ -245,7 +277,9 @@ def SNN_ProjectionOp : SNN_Op<"projection", [Symbol, HasParent<"NetworkOp">]> {
                    DefaultValuedAttr<Cajal_I64Attr, "1">:$delay,
                    OptionalAttr<DenseF64ArrayAttr>:$bias,
                    OptionalAttr<Cajal_I64Attr>:$weight_exponent,
-                   OptionalAttr<F64Attr>:$quant_error);
+                   OptionalAttr<F64Attr>:$quant_error,
+                   OptionalAttr<SNN_LearningRuleAttr>:$learning,
+                   UnitAttr:$reward);
   let assemblyFormat = [{
     $sym_name $pre `->` $post attr-dict `:` qualified(type($pre)) `->`
     qualified(type($post))
