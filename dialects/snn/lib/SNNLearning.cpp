@@ -25,12 +25,14 @@ std::optional<std::string> cajal::snn::dyadicScale(double value) {
     return std::nullopt;
   if (value == 0)
     return std::string("0");
-  // The largest exponent leaves the smallest (odd) integer mantissa.
-  for (int e = 62; e >= -62; --e) {
+  // The largest exponent leaves the smallest (odd) integer mantissa. A
+  // rule's mantissa and exponent are 32-bit integers (chip::RuleTerm), so
+  // 0.1, exactly 3602879701896397 * 2^-55 as a double, is not dyadic here.
+  for (int e = 31; e >= -31; --e) {
     const double m = std::ldexp(value, -e);
     if (m != std::floor(m))
       continue;
-    if (m >= 0x1p62)
+    if (m >= 0x1p31)
       return std::nullopt;
     std::string out = m == 1 ? "" : std::to_string(int64_t(m)) + " * ";
     return out + "2^" + std::to_string(e);

@@ -64,7 +64,7 @@ expandLearning(mlir::Attribute attr,
 
 /// A non-negative dyadic value as the rule text's scale, "m * 2^e" with m
 /// odd (or "2^e" when m is 1); nullopt when `value` is not m * 2^e with
-/// integer m and |e| <= 62.
+/// integer 0 <= m < 2^31 and |e| <= 31 (a rule term's 32-bit fields).
 std::optional<std::string> dyadicScale(double value);
 
 } // namespace cajal::snn
