@@ -365,8 +365,9 @@ LogicalResult convertLearning(ProjectionOp proj, const chip::Profile &profile,
     if (Status s = chip::checkTraceParams(profile, traces[k]); !s)
       return proj.emitOpError()
              << name << "learning " << kLearningTraceNames[k] << " (impulse "
-             << spec->traces[k]->impulse << ", tau " << spec->traces[k]->tau
-             << "): " << s.error() << " on profile \"" << profile.name << "\"";
+             << formatNumber(spec->traces[k]->impulse) << ", tau "
+             << formatNumber(spec->traces[k]->tau) << "): " << s.error()
+             << " on profile \"" << profile.name << "\"";
   }
   p.learning =
       chip::LearningRuleSetting{std::move(*rule), traces[0], traces[1]};

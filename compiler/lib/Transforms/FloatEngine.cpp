@@ -274,6 +274,12 @@ LogicalResult Engine::addEquations(snn::PopulationOp pop,
 }
 
 LogicalResult Engine::addProjection(snn::ProjectionOp proj) {
+  // A reward projection sets the post compartments' third factor r, which
+  // only learning rules read (docs/learning.md); this engine runs no rule,
+  // so its spikes change nothing here (learning projections keep their
+  // initial weights).
+  if (proj.getReward())
+    return success();
   const uint32_t node = nodeOf.at(proj.getPre());
   const uint32_t pop = nodeOf.at(proj.getPost());
   const uint32_t delay = uint32_t(proj.getDelay());

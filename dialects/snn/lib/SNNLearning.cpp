@@ -11,7 +11,10 @@
 
 #include "llvm/ADT/SmallVector.h"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <sstream>
 
 using namespace mlir;
@@ -19,6 +22,22 @@ using namespace cajal::snn;
 
 const char *const cajal::snn::kLearningTraceNames[kLearningTraceCount] = {
     "x1", "x2", "y1", "y2", "y3"};
+
+std::string cajal::snn::formatNumber(double value) {
+  char text[32];
+  // At least the integer digits, so that 20 prints as "20", not "2e+01".
+  const double magnitude = std::fabs(value);
+  const int digits =
+      magnitude >= 1 && std::isfinite(magnitude)
+          ? std::min(17, int(std::floor(std::log10(magnitude))) + 1)
+          : 1;
+  for (int precision = digits; precision <= 17; ++precision) {
+    std::snprintf(text, sizeof text, "%.*g", precision, value);
+    if (std::strtod(text, nullptr) == value)
+      break;
+  }
+  return text;
+}
 
 std::optional<std::string> cajal::snn::dyadicScale(double value) {
   if (!(value >= 0) || !std::isfinite(value))
@@ -60,7 +79,7 @@ public:
     }
     if (!std::isfinite(values[0]) || values[0] < 0) {
       fail() << "#snn." << attr << " parameter '" << name
-             << "' must be finite and >= 0, got " << values[0];
+             << "' must be finite and >= 0, got " << formatNumber(values[0]);
       return fallback;
     }
     return values[0];
@@ -77,10 +96,11 @@ public:
     const int e = int(std::floor(std::log2(value))) - 3;
     const double below = std::ldexp(std::floor(std::ldexp(value, -e)), e);
     const double above = std::ldexp(std::ceil(std::ldexp(value, -e)), e);
-    fail() << "#snn." << attr << " parameter '" << name << "' = " << value
+    fail() << "#snn." << attr << " parameter '" << name
+           << "' = " << formatNumber(value)
            << " is not m * 2^e (an integer times a power of two), which a "
               "rule's scale must be; the nearest with a 4-bit m are "
-           << below << " and " << above;
+           << formatNumber(below) << " and " << formatNumber(above);
     return "";
   }
 

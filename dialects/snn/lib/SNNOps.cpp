@@ -236,11 +236,11 @@ static LogicalResult verifyPostTraces(NetworkOp net) {
             proj.emitOpError()
             << "projection @" << proj.getSymName()
             << ": its post-synaptic trace " << kLearningTraceNames[2 + k]
-            << " (impulse " << b.impulse << ", tau " << b.tau
-            << ") differs from that of projection @"
-            << it->second.first.getSymName() << " (impulse " << a.impulse
-            << ", tau " << a.tau << "), which also learns onto @"
-            << post.getSymName()
+            << " (impulse " << formatNumber(b.impulse) << ", tau "
+            << formatNumber(b.tau) << ") differs from that of projection @"
+            << it->second.first.getSymName() << " (impulse "
+            << formatNumber(a.impulse) << ", tau " << formatNumber(a.tau)
+            << "), which also learns onto @" << post.getSymName()
             << "; a population has one set of post-synaptic traces";
         diag.attachNote(it->second.first.getLoc())
             << "projection @" << it->second.first.getSymName() << " is here";

@@ -43,7 +43,7 @@ snn.network @n {
 snn.network @n {
   %in = snn.input @in : !snn.spikes<2>
   %out = snn.population @out {model = #snn.model<lif>, params = #lif} : !snn.spikes<2>
-  // expected-error @+1 {{projection @p: learning x1 (impulse 2.000000e+02, tau 2.000000e+01): trace impulse 200 outside 0..127 (learning.traceBits) on profile "loihi1"}}
+  // expected-error @+1 {{projection @p: learning x1 (impulse 200, tau 20): trace impulse 200 outside 0..127 (learning.traceBits) on profile "loihi1"}}
   snn.projection @p %in -> %out {connectivity = #snn.one_to_one<100>, weight_exponent = 0 : i64,
       learning = #snn.learning<rule = "dw = 2^-4 * x1 * y0", x1 = #snn.trace<impulse = 200.0, tau = 20.0>>}
       : !snn.spikes<2> -> !snn.spikes<2>
@@ -56,7 +56,7 @@ snn.network @n {
   %in = snn.input @in : !snn.spikes<2>
   %out = snn.population @out {model = #snn.model<lif>, params = #lif} : !snn.spikes<2>
   // A time constant below one step would take more than the trace.
-  // expected-error @+1 {{projection @p: learning y1 (impulse 8.000000e+00, tau 5.000000e-01): trace decay 8192 outside 0..4096 (learning.traceDecayBits) on profile "loihi1"}}
+  // expected-error @+1 {{projection @p: learning y1 (impulse 8, tau 0.5): trace decay 8192 outside 0..4096 (learning.traceDecayBits) on profile "loihi1"}}
   snn.projection @p %in -> %out {connectivity = #snn.one_to_one<100>, weight_exponent = 0 : i64,
       learning = #snn.learning<rule = "dw = -2^-4 * y1 * x0", y1 = #snn.trace<impulse = 8.0, tau = 0.5>>}
       : !snn.spikes<2> -> !snn.spikes<2>

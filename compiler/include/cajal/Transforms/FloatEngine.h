@@ -14,7 +14,9 @@
 // model (#snn.equations) run its discretised snn.neuron_model regions in f64
 // (cajal/Transforms/EquationTape.h) with q as the input: dynamics, spike
 // condition, reset. Comparing its spike counts with the golden model's
-// measures what quantisation changed.
+// measures what quantisation changed. Learning rules do not run: a learning
+// projection keeps its initial weights and a reward projection (which only
+// sets the third factor rules read) delivers nothing.
 //
 //===----------------------------------------------------------------------===//
 #ifndef CAJAL_TRANSFORMS_FLOATENGINE_H

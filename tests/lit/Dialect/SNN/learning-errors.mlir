@@ -82,7 +82,7 @@ snn.network @n attributes {dt = 1.0e-3 : f64} {
   snn.projection @first %in -> %out {connectivity = #snn.one_to_one<1.0>,
       learning = #snn.pair_stdp<a_plus = 6.25e-2, a_minus = 6.25e-2, tau_plus = 20.0, tau_minus = 20.0>}
       : !snn.spikes<2> -> !snn.spikes<2>
-  // expected-error @+1 {{projection @second: its post-synaptic trace y1 (impulse 1.600000e+01, tau 4.000000e+01) differs from that of projection @first (impulse 1.600000e+01, tau 2.000000e+01), which also learns onto @out; a population has one set of post-synaptic traces}}
+  // expected-error @+1 {{projection @second: its post-synaptic trace y1 (impulse 16, tau 40) differs from that of projection @first (impulse 16, tau 20), which also learns onto @out; a population has one set of post-synaptic traces}}
   snn.projection @second %in -> %out {connectivity = #snn.one_to_one<1.0>,
       learning = #snn.pair_stdp<a_plus = 6.25e-2, a_minus = 6.25e-2, tau_plus = 20.0, tau_minus = 40.0>}
       : !snn.spikes<2> -> !snn.spikes<2>
@@ -94,7 +94,7 @@ snn.network @n attributes {dt = 1.0e-3 : f64} {
 snn.network @n attributes {dt = 1.0e-3 : f64} {
   %in = snn.input @in : !snn.spikes<2>
   %out = snn.population @out {model = #snn.model<lif>, params = #lif} : !snn.spikes<2>
-  // expected-error @+1 {{projection @p: #snn.pair_stdp parameter 'a_minus' = 1.000000e-01 is not m * 2^e (an integer times a power of two), which a rule's scale must be; the nearest with a 4-bit m are 9.375000e-02 and 1.015625e-01}}
+  // expected-error @+1 {{projection @p: #snn.pair_stdp parameter 'a_minus' = 0.1 is not m * 2^e (an integer times a power of two), which a rule's scale must be; the nearest with a 4-bit m are 0.09375 and 0.1015625}}
   snn.projection @p %in -> %out {connectivity = #snn.one_to_one<1.0>,
       learning = #snn.pair_stdp<a_plus = 6.25e-2, a_minus = 0.1, tau_plus = 20.0, tau_minus = 20.0>}
       : !snn.spikes<2> -> !snn.spikes<2>
@@ -106,7 +106,7 @@ snn.network @n attributes {dt = 1.0e-3 : f64} {
 snn.network @n attributes {dt = 1.0e-3 : f64} {
   %in = snn.input @in : !snn.spikes<2>
   %out = snn.population @out {model = #snn.model<lif>, params = #lif} : !snn.spikes<2>
-  // expected-error @+1 {{projection @p: #snn.learning parameter 'x1 tau' must be finite and >= 0, got -2.000000e+01}}
+  // expected-error @+1 {{projection @p: #snn.learning parameter 'x1 tau' must be finite and >= 0, got -20}}
   snn.projection @p %in -> %out {connectivity = #snn.one_to_one<1.0>,
       learning = #snn.learning<rule = "dw = x1 * y0", x1 = #snn.trace<impulse = 1.0, tau = -20.0>>}
       : !snn.spikes<2> -> !snn.spikes<2>

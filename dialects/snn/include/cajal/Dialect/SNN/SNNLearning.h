@@ -67,6 +67,10 @@ expandLearning(mlir::Attribute attr,
 /// integer 0 <= m < 2^31 and |e| <= 31 (a rule term's 32-bit fields).
 std::optional<std::string> dyadicScale(double value);
 
+/// `value` in the shortest decimal form that reads back to it ("0.1",
+/// "20", "6.25e-02" stays "0.0625"), for messages that quote a parameter.
+std::string formatNumber(double value);
+
 } // namespace cajal::snn
 
 #endif // CAJAL_DIALECT_SNN_SNNLEARNING_H
