@@ -28,7 +28,7 @@ std::string cajal::snn::formatNumber(double value) {
   // At least the integer digits, so that 20 prints as "20", not "2e+01".
   const double magnitude = std::fabs(value);
   const int digits =
-      magnitude >= 1 && std::isfinite(magnitude)
+      magnitude >= 1 && magnitude < 1e17
           ? std::min(17, int(std::floor(std::log10(magnitude))) + 1)
           : 1;
   for (int precision = digits; precision <= 17; ++precision) {
