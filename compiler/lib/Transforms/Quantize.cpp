@@ -8,7 +8,8 @@
 // smallest weight exponent that holds its largest weight
 // (mapping::chooseWeightScale), integer mantissas in place of its float
 // weights, and its relative L2 quantization error as `quant_error` and as
-// a remark.
+// a remark. A reward projection's weights are in units of the third factor
+// r: they are quantized with scale 1 and do not bound the population's.
 //
 //===----------------------------------------------------------------------===//
 #include "cajal/Mapping/Quantize.h"
@@ -265,6 +266,9 @@ PopulationQuantizer::readInputs(PopulationOp pop,
   for (auto [proj, w] : llvm::zip(incoming, in.weights)) {
     if (failed(readWeights(proj, w)))
       return failure();
+    // A reward projection's weights set r, not v: they leave v's scale be.
+    if (ProjectionOp(proj).getReward())
+      continue;
     in.scale.maxAbsWeight =
         std::max(in.scale.maxAbsWeight, maxAbs(w) * std::fabs(in.inputScale));
   }
@@ -421,6 +425,8 @@ PopulationQuantizer::runEquations(PopulationOp pop,
   for (ProjectionOp proj : incoming) {
     if (failed(readWeights(proj, weights.emplace_back())))
       return failure();
+    if (proj.getReward())
+      continue; // it sets r, not the input
     reach += maxAbs(weights.back()) *
              double(cast<SpikesType>(proj.getPre().getType()).getSize());
   }
@@ -430,8 +436,9 @@ PopulationQuantizer::runEquations(PopulationOp pop,
   // the largest weight can carry.
   int bits = equationInputFractionBits(magnitude);
   double largest = 0;
-  for (const SmallVector<double> &w : weights)
-    largest = std::max(largest, maxAbs(w));
+  for (auto [proj, w] : llvm::zip(incoming, weights))
+    if (!ProjectionOp(proj).getReward())
+      largest = std::max(largest, maxAbs(w));
   if (largest > 0)
     bits = std::min(
         bits,
@@ -449,6 +456,11 @@ LogicalResult PopulationQuantizer::quantizeProjection(ProjectionOp proj,
                                                       ArrayRef<double> w,
                                                       double inputScale,
                                                       double scale) {
+  // A reward projection's weights are in units of the third factor r
+  // (docs/learning.md), which a spike adds as mantissa << (weightShift +
+  // exponent): no voltage or input scale applies.
+  if (proj.getReward())
+    inputScale = scale = 1;
   Result<mapping::WeightScale> ws =
       mapping::chooseWeightScale(maxAbs(w), inputScale, scale, profile);
   if (!ws)

@@ -25,6 +25,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdio>
 #include <optional>
 #include <string>
@@ -141,6 +142,21 @@ TEST(Learning, RuleTracesAndAxonsReachTheImage) {
       EXPECT_FALSE(axon.hasDelay);
       EXPECT_EQ(axon.reward, a >= 8);
     }
+    // A reward projection's weights are in units of r: a spike adds
+    // mantissa << (weightShift + exponent) to r, the weight as written to
+    // within half of loihi1's finest step, 2^(6 - 8) = 0.25 (0.125 rounds
+    // to 0.25).
+    if (axon.reward)
+      for (uint32_t i = 0; i < axon.synapseCount; ++i) {
+        const chip::Synapse syn =
+            chip::unpackSynapse(core.synapseWords, axon, i, profile.synapse);
+        const double written[2][4] = {{0.5, 0.25, 0.5, 0.125},
+                                      {0.25, 0.5, 0.125, 0.5}};
+        EXPECT_NEAR(
+            std::ldexp(double(syn.mantissa),
+                       int(profile.synapse.weightShift) + axon.weightExponent),
+            written[syn.compartment][a - 8], 0.125);
+      }
     EXPECT_EQ(axon.synapseCount, 2u);
   }
 }

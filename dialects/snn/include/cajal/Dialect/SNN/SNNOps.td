@@ -254,8 +254,8 @@ def SNN_ProjectionOp : SNN_Op<"projection", [Symbol, HasParent<"NetworkOp">]> {
     it the same `y1`, `y2`, `y3`, and a `#snn.conv2d` projection cannot
     learn (its kernel is shared by every output position; the chip's
     copies would learn apart). `reward` marks a projection whose spikes set
-    the post compartments' third factor `r` (its weights go to r instead
-    of the input); it cannot also learn.
+    the post compartments' third factor `r` (its weights, in units of r,
+    go to r instead of the input); it cannot also learn.
 
     ```mlir
     snn.projection @plastic %in -> %out {
