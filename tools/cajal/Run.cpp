@@ -13,6 +13,7 @@
 
 #include "cajal/Chip/Image.h"
 #include "cajal/Emulator/SpikeIO.h"
+#include "cajal/Emulator/WeightsOut.h"
 #include "cajal/Golden/GoldenModel.h"
 #include "cajal/Golden/GoldenRun.h"
 #include "cajal/Reference/ReferenceEngine.h"
@@ -26,6 +27,8 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
+#include <optional>
 #include <utility>
 
 using namespace llvm;
@@ -93,6 +96,21 @@ cl::opt<unsigned> threads(
     cl::desc("--engine golden: threads each step runs on (the results are "
              "the same for any number)"),
     cl::init(1), cl::sub(runCommand), cl::cat(category()));
+cl::opt<std::string> weightsOut(
+    "weights-out",
+    cl::desc("Write the learning synapses' weights, delays and tags at the "
+             "end of the run (CSV; HDF5 for a .h5 or .hdf5 name; "
+             "docs/learning.md)"),
+    cl::sub(runCommand), cl::cat(category()));
+cl::opt<unsigned>
+    weightsEvery("weights-every",
+                 cl::desc("With --weights-out: also a snapshot every N steps"),
+                 cl::init(0), cl::sub(runCommand), cl::cat(category()));
+cl::list<std::string>
+    weightsOf("weights-of",
+              cl::desc("With --weights-out: only the synapses from or to these "
+                       "populations or sources (comma-separated names)"),
+              cl::CommaSeparated, cl::sub(runCommand), cl::cat(category()));
 cl::opt<bool> quiet("quiet", cl::desc("Print nothing on success"),
                     cl::sub(runCommand), cl::cat(category()));
 cl::opt<unsigned> calibrateSteps(
@@ -204,7 +222,9 @@ template <typename Model>
 int runStepEngine(Model &model, const std::string &engineName,
                   Status (*runAndRecord)(Model &, uint32_t,
                                          const emulator::RecordOptions &),
-                  ProcessGroup &processes) {
+                  ProcessGroup &processes,
+                  emulator::WeightsWriter *weights = nullptr,
+                  const std::function<void()> &snapshotWeights = {}) {
   if (Status s = readInput(model); !s)
     return reportError(s.error());
   std::vector<uint64_t> spikesPerPopulation;
@@ -213,12 +233,27 @@ int runStepEngine(Model &model, const std::string &engineName,
   emulator::RecordOptions record =
       first ? recordOptions(spikesPerPopulation, writeSeconds)
             : emulator::RecordOptions();
+  if (weights) {
+    snapshotWeights(); // the initial weights
+    record.onStep = [&, progress = record.onStep](uint32_t done,
+                                                  uint32_t total) {
+      // The last step's snapshot is taken below, however the run ends.
+      if (weightsEvery != 0 && done % weightsEvery == 0 && done != total)
+        snapshotWeights();
+      return progress ? progress(done, total) : true;
+    };
+  }
   const auto start = std::chrono::steady_clock::now();
   if (Status s = runAndRecord(model, steps, record); !s) {
     reportError(s.error());
     if (processes.size() > 1)
       processes.abort(1);
     return 1;
+  }
+  if (weights) {
+    snapshotWeights();
+    if (Status s = weights->finish(); !s)
+      return reportError(s.error());
   }
   if (!quiet && first)
     printSummary(model, engineName.c_str(), spikesPerPopulation,
@@ -259,6 +294,7 @@ int runSystemC(const chip::Image &image, const chip::Profile &profile) {
 int runRun() {
   if (Status s = checkOutputPaths({{"--spikes-out", spikesOut},
                                    {"--probes-out", probesOut},
+                                   {"--weights-out", weightsOut},
                                    {"--power", powerOut},
                                    {"--vcd", vcdOut},
                                    {"--trace", traceOut}},
@@ -272,6 +308,8 @@ int runRun() {
     return reportError("--power, --vcd and --trace need --engine systemc");
   if (threads == 0)
     return reportError("--threads 0: a run needs at least 1 thread");
+  if (weightsOut.empty() && (weightsEvery != 0 || !weightsOf.empty()))
+    return reportError("--weights-every and --weights-of need --weights-out");
   if (engine != Engine::Golden && threads != 1)
     return reportError("--threads needs --engine golden (the other engines "
                        "run on one thread)");
@@ -311,6 +349,20 @@ int runRun() {
   Result<chip::Image> image = loadImage(imagePath, profileName, profile);
   if (!image)
     return reportError(image.error());
+  if (image->learning.enabled() && engine != Engine::Reference)
+    return reportError(imagePath +
+                       ": the image learns (docs/learning.md); run it with "
+                       "--engine reference (the other engines do not learn "
+                       "yet)");
+  std::optional<emulator::WeightsWriter> weights;
+  if (!weightsOut.empty()) {
+    Result<emulator::WeightsWriter> w = emulator::WeightsWriter::create(
+        weightsOut, *image, profile.synapse, spikeio::NodeTable(*image),
+        std::vector<std::string>(weightsOf.begin(), weightsOf.end()));
+    if (!w)
+      return reportError(w.error());
+    weights.emplace(std::move(*w));
+  }
   if (engine == Engine::SystemC)
     return runSystemC(*image, profile);
   if (engine == Engine::Reference) {
@@ -321,7 +373,9 @@ int runRun() {
     if (!model)
       return reportError(model.error());
     return runStepEngine(*model, "reference engine", &reference::runAndRecord,
-                         processes);
+                         processes, weights ? &*weights : nullptr, [&] {
+                           weights->snapshot(model->currentStep(), *model);
+                         });
   }
   golden::ModelOptions options = validatedOnLoad();
   Result<MpiSpikeExchange> exchange = MpiSpikeExchange::create(processes);

@@ -55,6 +55,11 @@ Result<SystemCEngine> SystemCEngine::create(const chip::Image &image,
                                             const Options &options) {
   if (Status s = chip::validate(image, profile); !s)
     return makeError(s.error());
+  // Learning synapses would run as fixed ones: refused, not approximated.
+  if (image.learning.enabled())
+    return makeError("the image learns (docs/learning.md): the SystemC model "
+                     "does not run learning rules yet; use the reference "
+                     "engine");
   SystemCEngine e;
   Impl &m = *e.impl;
   // Until create() succeeds there is nothing to finish: a failed create()

@@ -9,8 +9,10 @@
 #include "ReferenceTestUtil.h"
 
 #include "cajal/Chip/Learning.h"
+#include "cajal/Emulator/WeightsOut.h"
 #include "cajal/ImageGen/ImageBuilder.h"
 #include "cajal/Reference/ReferenceEngine.h"
+#include "cajal/TestSupport/Files.h"
 
 #include <gtest/gtest.h>
 
@@ -247,6 +249,65 @@ TEST(ReferenceLearningTest, TracesFollowTheChipFunctions) {
     ASSERT_EQ(e->postTrace(0, 0), y1) << "step " << t;
     ASSERT_EQ(e->preTrace(0, 0, 1), 0u) << "x2 has no impulse";
   }
+}
+
+TEST(ReferenceLearningTest, WeightsOutNamesEverySynapseAndItsSnapshots) {
+  const chip::Profile &profile = reftest::loihi1();
+  const chip::Image image = stdpWindowImage({5, -5}, 1);
+  Result<ReferenceEngine> e = ReferenceEngine::create(image, profile);
+  ASSERT_TRUE(bool(e)) << e.error();
+  test::TempDir dir;
+  const spikeio::NodeTable nodes(image);
+  Result<emulator::WeightsWriter> w = emulator::WeightsWriter::create(
+      dir.file("w.csv"), image, profile.synapse, nodes, {});
+  ASSERT_TRUE(bool(w)) << w.error();
+  EXPECT_EQ(w->synapseCount(), 2u);
+  w->snapshot(e->currentStep(), *e);
+  e->run(100);
+  w->snapshot(e->currentStep(), *e);
+  for (const std::string &name : dir.files())
+    EXPECT_NE(name, "w.csv") << "only a temporary before finish";
+  ASSERT_TRUE(bool(w->finish()));
+  const int32_t up = e->synapses(0, 0)[0].mantissa;
+  const int32_t down = e->synapses(0, 2)[0].mantissa;
+  ASSERT_GT(up, 0);
+  ASSERT_LT(down, 0);
+  // Weight: mantissa << (weightShift 6 + exponent 0).
+  EXPECT_EQ(test::readBytes(dir.file("w.csv")),
+            "step,pre,pre_index,post,post_index,weight,mantissa,delay,tag\n"
+            "0,pre,0,post,0,0,0,1,0\n"
+            "0,pre,1,post,1,0,0,1,0\n"
+            "100,pre,0,post,0," +
+                std::to_string(up * 64) + "," + std::to_string(up) +
+                ",1,0\n"
+                "100,pre,1,post,1," +
+                std::to_string(down * 64) + "," + std::to_string(down) +
+                ",1,0\n");
+
+  // Only the synapses of named nodes; an unknown name is an error.
+  Result<std::vector<emulator::LearningSynapseSite>> sites =
+      emulator::learningSynapseSites(image, profile.synapse, nodes, {"drive"});
+  ASSERT_TRUE(bool(sites));
+  EXPECT_TRUE(sites->empty()) << "drive feeds fixed synapses only";
+  sites =
+      emulator::learningSynapseSites(image, profile.synapse, nodes, {"nope"});
+  ASSERT_FALSE(bool(sites));
+  EXPECT_EQ(sites.error(), "--weights-of: no node \"nope\" in the image "
+                           "(populations and sources)");
+  // An image that does not learn has no weights to write.
+  chip::Image fixed = image;
+  fixed.learning = {};
+  for (chip::Core &core : fixed.cores)
+    for (chip::InputAxon &axon : core.inputAxons)
+      axon.learning = chip::InputAxon::kNoLearning;
+  Result<emulator::WeightsWriter> none = emulator::WeightsWriter::create(
+      dir.file("none.csv"), fixed, profile.synapse, nodes, {});
+  ASSERT_FALSE(bool(none));
+  EXPECT_NE(none.error().find("none.csv: --weights-out: the image does not "
+                              "learn"),
+            std::string::npos)
+      << none.error();
+  EXPECT_EQ(dir.files(), std::vector<std::string>{"w.csv"});
 }
 
 } // namespace
