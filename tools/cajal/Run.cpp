@@ -215,6 +215,21 @@ double secondsSince(std::chrono::steady_clock::time_point start) {
       .count();
 }
 
+/// --weights-out: the weights before the first step, and every
+/// --weights-every steps of the run (the last step's snapshot is taken when
+/// the run ends, however it ends).
+template <typename Model>
+void snapshotWeights(emulator::WeightsWriter &weights, Model &model,
+                     emulator::RecordOptions &record) {
+  weights.snapshot(model.currentStep(), model);
+  record.onStep = [&weights, &model, progress = record.onStep](uint32_t done,
+                                                               uint32_t total) {
+    if (weightsEvery != 0 && done % weightsEvery == 0 && done != total)
+      weights.snapshot(model.currentStep(), model);
+    return progress ? progress(done, total) : true;
+  };
+}
+
 /// --engine golden and --engine reference: read the input, run and record
 /// with `runAndRecord`, print the summary. In a group of processes, process
 /// 0 records and prints; an error in the run ends every process.
@@ -224,7 +239,7 @@ int runStepEngine(Model &model, const std::string &engineName,
                                          const emulator::RecordOptions &),
                   ProcessGroup &processes,
                   emulator::WeightsWriter *weights = nullptr,
-                  const std::function<void()> &snapshotWeights = {}) {
+                  const std::function<void()> &takeSnapshot = {}) {
   if (Status s = readInput(model); !s)
     return reportError(s.error());
   std::vector<uint64_t> spikesPerPopulation;
@@ -234,12 +249,12 @@ int runStepEngine(Model &model, const std::string &engineName,
       first ? recordOptions(spikesPerPopulation, writeSeconds)
             : emulator::RecordOptions();
   if (weights) {
-    snapshotWeights(); // the initial weights
+    takeSnapshot(); // the initial weights
     record.onStep = [&, progress = record.onStep](uint32_t done,
                                                   uint32_t total) {
       // The last step's snapshot is taken below, however the run ends.
       if (weightsEvery != 0 && done % weightsEvery == 0 && done != total)
-        snapshotWeights();
+        takeSnapshot();
       return progress ? progress(done, total) : true;
     };
   }
@@ -251,7 +266,7 @@ int runStepEngine(Model &model, const std::string &engineName,
     return 1;
   }
   if (weights) {
-    snapshotWeights();
+    takeSnapshot();
     if (Status s = weights->finish(); !s)
       return reportError(s.error());
   }
@@ -264,7 +279,8 @@ int runStepEngine(Model &model, const std::string &engineName,
 /// --engine systemc: the same recording, then the power table. A step that
 /// cannot finish, or Ctrl-C, still leaves every output complete up to the
 /// last finished step.
-int runSystemC(const chip::Image &image, const chip::Profile &profile) {
+int runSystemC(const chip::Image &image, const chip::Profile &profile,
+               emulator::WeightsWriter *weights) {
   systemc::Options options;
   options.powerPath = powerOut;
   options.vcdPath = vcdOut;
@@ -277,11 +293,19 @@ int runSystemC(const chip::Image &image, const chip::Profile &profile) {
     return reportError(s.error());
   std::vector<uint64_t> spikesPerPopulation;
   double writeSeconds = 0;
+  emulator::RecordOptions record =
+      recordOptions(spikesPerPopulation, writeSeconds);
+  if (weights)
+    snapshotWeights(*weights, *model, record);
   const auto start = std::chrono::steady_clock::now();
-  const Status run = systemc::runAndRecord(
-      *model, steps, recordOptions(spikesPerPopulation, writeSeconds));
+  const Status run = systemc::runAndRecord(*model, steps, record);
   if (!run)
     return reportError(run.error());
+  if (weights) {
+    weights->snapshot(model->currentStep(), *model);
+    if (Status s = weights->finish(); !s)
+      return reportError(s.error());
+  }
   if (!quiet) {
     printSummary(*model, "SystemC model", spikesPerPopulation,
                  secondsSince(start), writeSeconds);
@@ -349,11 +373,11 @@ int runRun() {
   Result<chip::Image> image = loadImage(imagePath, profileName, profile);
   if (!image)
     return reportError(image.error());
-  if (image->learning.enabled() && engine != Engine::Reference)
+  if (image->learning.enabled() && engine == Engine::Golden)
     return reportError(imagePath +
                        ": the image learns (docs/learning.md); run it with "
-                       "--engine reference (the other engines do not learn "
-                       "yet)");
+                       "--engine reference or systemc (the golden model does "
+                       "not learn yet)");
   std::optional<emulator::WeightsWriter> weights;
   if (!weightsOut.empty()) {
     Result<emulator::WeightsWriter> w = emulator::WeightsWriter::create(
@@ -364,7 +388,7 @@ int runRun() {
     weights.emplace(std::move(*w));
   }
   if (engine == Engine::SystemC)
-    return runSystemC(*image, profile);
+    return runSystemC(*image, profile, weights ? &*weights : nullptr);
   if (engine == Engine::Reference) {
     reference::Options options;
     options.imageValidated = true; // by loadImage()

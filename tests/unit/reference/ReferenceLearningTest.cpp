@@ -13,6 +13,7 @@
 #include "cajal/ImageGen/ImageBuilder.h"
 #include "cajal/Reference/ReferenceEngine.h"
 #include "cajal/TestSupport/Files.h"
+#include "cajal/TestSupport/LearningImages.h"
 
 #include <gtest/gtest.h>
 
@@ -23,74 +24,16 @@ using reference::ReferenceEngine;
 
 namespace {
 
-/// u and v forget everything each step: a detector spikes in the step an
-/// input of at least its threshold arrives, and never otherwise.
-chip::CompartmentParams detector() {
-  chip::CompartmentParams p;
-  p.decayU = uint16_t((1u << reftest::loihi1().neuron.decayBits) - 1);
-  p.decayV = p.decayU;
-  p.thresholdMantissa = 1;
-  p.refractory = 1;
-  p.vmaxExponent = 7;
-  p.vminExponent = 20;
-  return p;
-}
+using test::kStdpDecay;
+using test::kStdpImpulse;
+using test::rewardImage;
+constexpr uint32_t kImpulse = kStdpImpulse;
+constexpr uint32_t kDecay = kStdpDecay;
+constexpr uint32_t kPostStep = test::kStdpPostStep;
 
-chip::LearningRule rule(const std::string &text) {
-  Result<chip::LearningRule> r = chip::parseLearningRule(text);
-  EXPECT_TRUE(bool(r)) << (r ? "" : r.error());
-  return *r;
-}
-
-chip::Source fileSource(const std::string &name, uint32_t size,
-                        std::vector<chip::SourceSpike> spikes) {
-  chip::Source s;
-  s.name = name;
-  s.kind = chip::SourceKind::File;
-  s.size = size;
-  std::sort(spikes.begin(), spikes.end(), [](auto &a, auto &b) {
-    return std::tie(a.step, a.index) < std::tie(b.step, b.index);
-  });
-  s.spikes = std::move(spikes);
-  return s;
-}
-
-constexpr uint32_t kImpulse = 64; ///< x1 and y1 impulse
-constexpr uint32_t kDecay = 256;  ///< 4096 / 256: tau = 16 steps
-constexpr uint32_t kPostStep = 60;
-
-/// Pair STDP, one pairing per compartment: compartment k's post spike is
-/// forced at kPostStep (a drive source fires at kPostStep - 1 through a
-/// fixed synapse), and its learning synapse (weight 0, so that it never
-/// drives it) sees one pre spike at kPostStep - deltas[k].
 chip::Image stdpWindowImage(const std::vector<int> &deltas,
                             uint32_t epochSteps) {
-  const chip::Profile &profile = reftest::loihi1();
-  imagegen::ImageBuilder b(profile);
-  const uint32_t n = uint32_t(deltas.size());
-  const uint32_t core =
-      b.addCore(std::vector<chip::CompartmentParams>(n, detector()));
-  const uint32_t pair =
-      b.addLearningRule({rule("dw = 2^-2 * x1 * y0 - 2^-2 * y1 * x0"),
-                         {kImpulse, 0, kDecay},
-                         {}});
-  b.setLearningEpoch(epochSteps, 42);
-  std::vector<chip::SourceSpike> pre, drive;
-  for (uint32_t k = 0; k < n; ++k) {
-    pre.push_back({uint32_t(int(kPostStep) - deltas[k]), k});
-    drive.push_back({kPostStep - 1, k});
-  }
-  const uint32_t preSource = b.addSource(fileSource("pre", n, pre));
-  const uint32_t driveSource = b.addSource(fileSource("drive", n, drive));
-  for (uint32_t k = 0; k < n; ++k) {
-    const uint32_t learning = b.addLearningAxon(core, {{k, 0, 1, 0}}, 0, pair);
-    const uint32_t fixed = b.addInputAxon(core, {{k, 100, 1}}, 8, 0, false);
-    b.addSourceTarget(preSource, k, {core, learning});
-    b.addSourceTarget(driveSource, k, {core, fixed});
-  }
-  const uint32_t post = b.addPopulation("post", {{core, 0, 0, n}});
-  b.setPostTraces(post, {chip::TraceParams{kImpulse, 0, kDecay}, {}, {}});
-  return b.build();
+  return test::stdpPairingImage(reftest::loihi1(), deltas, epochSteps);
 }
 
 /// The trace `steps` steps after an impulse, rounding every step down
@@ -176,34 +119,9 @@ TEST(ReferenceLearningTest, TheSameSeedLearnsTheSameAndAnotherDiffers) {
 /// the tag into weight where r is not 0.
 TEST(ReferenceLearningTest, ARewardChangesWeightsOnlyWhereItArrives) {
   const chip::Profile &profile = reftest::loihi1();
-  imagegen::ImageBuilder b(profile);
-  const uint32_t core =
-      b.addCore(std::vector<chip::CompartmentParams>(2, detector()));
-  const uint32_t tagged = b.addLearningRule(
-      {rule("dt = x1 * y0; dw = 2^-4 * r * t * u"), {kImpulse, 0, kDecay}, {}});
-  b.setLearningEpoch(1, 3);
-  // Weight 0: the pre spikes do not drive the detectors.
-  const uint32_t a = b.addLearningAxon(core, {{0, 0, 1, 0}}, 0, tagged);
-  const uint32_t bAxon = b.addLearningAxon(core, {{1, 0, 1, 0}}, 0, tagged);
-  const uint32_t drive =
-      b.addInputAxon(core, {{0, 100, 1}, {1, 100, 1}}, 8, 0, false);
-  // Weight 4 << (6 - 6) = 4 of reward, on compartment 0 only.
-  const uint32_t reward = b.addRewardAxon(core, {{0, 4, 1, 0}}, -6);
-  chip::Source src;
-  src.name = "events";
-  src.kind = chip::SourceKind::File;
-  src.size = 3;
-  // Pre spikes at 10 on both learning axons, the drive at 12 (post spikes
-  // at 13), the reward at 30 (arrives at 31).
-  src.spikes = {{10, 0}, {12, 1}, {30, 2}};
-  const uint32_t s = b.addSource(src);
-  b.addSourceTarget(s, 0, {core, a});
-  b.addSourceTarget(s, 0, {core, bAxon});
-  b.addSourceTarget(s, 1, {core, drive});
-  b.addSourceTarget(s, 2, {core, reward});
-  const uint32_t post = b.addPopulation("post", {{core, 0, 0, 2}});
-  b.setPostTraces(post, {chip::TraceParams{kImpulse, 0, kDecay}, {}, {}});
-  Result<ReferenceEngine> e = ReferenceEngine::create(b.build(), profile);
+  const uint32_t core = 0, a = 0, bAxon = 1;
+  Result<ReferenceEngine> e =
+      ReferenceEngine::create(rewardImage(profile), profile);
   ASSERT_TRUE(bool(e)) << e.error();
   for (uint32_t t = 0; t < 40; ++t) {
     e->step();
