@@ -18,19 +18,21 @@
 // just before a post spike adds 0.94 mantissa units (0.37 % of g_max), the
 // reverse order takes 1.0 (A- / A+ = 1.07, Song et al. 1.05), applied every
 // step (learning_epoch 1). Depression outweighing potentiation makes the
-// synapses compete: over a few hundred seconds of input the weights split
-// towards 0 and g_max and the output rate falls to a balanced, irregular
-// regime.
-//
-// The engines do not run learning rules yet, so this example is compiled
-// only (tests/e2e runs the Run: lines): the image carries the rule, the
-// traces and the learning synapse groups (`cajal inspect stdp.cjimg --json`).
+// synapses compete: the weights spread towards 0 and g_max and the output
+// rate falls. On the reference engine (the engine that runs learning rules;
+// the golden model and SystemC refuse an image that learns) the neuron
+// fires 233 spikes in the first 10 s and 131 in the sixth; its rate is
+// still falling after 200 s (5 Hz), when the weights have left their initial
+// range on both sides (`--weights-out w.csv --weights-every 20000`).
 //
 // Run:
 //   cajal compile examples/stdp_song2000.mlir -o stdp.cjimg --report fit.json
+//   cajal run stdp.cjimg --steps 60000 --engine reference --spikes-out spikes.csv
 //
 // Expect:
 //   cores >= 1
+//   spikes neuron in 0..9999 >= 180
+//   spikes neuron in 50000..59999 <= 170
 snn.network @song2000 attributes {dt = 1.0e-3 : f64, learning_epoch = 1 : i64, learning_seed = 2000 : i64} {
   %inputs = snn.poisson_source @inputs {rate = 15.0 : f64, seed = 1 : i64} : !snn.spikes<1000>
   %neuron = snn.population @neuron {model = #snn.model<lif>, params = #snn.continuous<tau_mem = 2.0e-2, v_th = 16.0, v_leak = 0.0, v_reset = 10.0>} : !snn.spikes<1>

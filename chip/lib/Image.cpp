@@ -235,10 +235,10 @@ Status checkLearningStructure(const std::vector<CoreShape> &cores,
     const CoreShape &shape = cores[c];
     if (shape.learningAxon != CoreShape::kNone &&
         shape.highestRule >= l.rules.size())
-      return makeError("core " + str(c) + ": input axon " +
-                       str(shape.learningAxon) + ": learning rule " +
-                       str(shape.highestRule) + " out of range (the image has " +
-                       str(l.rules.size()) + " rules)");
+      return makeError(
+          "core " + str(c) + ": input axon " + str(shape.learningAxon) +
+          ": learning rule " + str(shape.highestRule) +
+          " out of range (the image has " + str(l.rules.size()) + " rules)");
     if (shape.rewardAxon != CoreShape::kNone && !l.enabled())
       return makeError("core " + str(c) + ": input axon " +
                        str(shape.rewardAxon) +
@@ -476,11 +476,10 @@ Status checkAxon(const Core &core, size_t a, const Profile &profile,
   if (ax.hasDelay && f.delayBits == 0)
     return makeError(at() + ": hasDelay but the profile has no delay bits");
   if (ax.learns() && (ax.weightBits != f.weightBitsMax || !ax.hasDelay))
-    return makeError(at() + ": a learning group has weightBits " +
-                     str(f.weightBitsMax) +
-                     " (synapse.weightBitsMax) and delays; it has weightBits " +
-                     str(ax.weightBits) +
-                     (ax.hasDelay ? "" : " and no delays"));
+    return makeError(
+        at() + ": a learning group has weightBits " + str(f.weightBitsMax) +
+        " (synapse.weightBitsMax) and delays; it has weightBits " +
+        str(ax.weightBits) + (ax.hasDelay ? "" : " and no delays"));
   const uint64_t end = uint64_t(ax.firstWord) + wordsForGroup(ax, f);
   if (ax.synapseCount > 0 && end > core.synapseWords.size())
     return makeError(at() + ": synapse words [" + str(ax.firstWord) + ", " +
@@ -789,10 +788,9 @@ Status checkLearning(const Image &image, const Profile &profile) {
   if (!l.enabled())
     return Status::ok();
   if (l.epochSteps > profile.learning.maxEpochSteps)
-    return makeError("learning: epochSteps " + str(l.epochSteps) +
-                     " out of range [1, " +
-                     str(profile.learning.maxEpochSteps) +
-                     "] (learning.maxEpochSteps)");
+    return makeError(
+        "learning: epochSteps " + str(l.epochSteps) + " out of range [1, " +
+        str(profile.learning.maxEpochSteps) + "] (learning.maxEpochSteps)");
   for (size_t r = 0; r < l.rules.size(); ++r) {
     const LearningRuleSetting &rule = l.rules[r];
     const std::string where = "learning rule " + str(r);

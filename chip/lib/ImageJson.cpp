@@ -494,12 +494,15 @@ void printImageSummary(const Image &image, const Profile *profile,
   if (profile)
     os << " of " << profile->mesh.totalCores();
   os << "\n";
-  uint64_t synapses = 0;
+  uint64_t synapses = 0, learning = 0, reward = 0;
   for (size_t c = 0; c < image.cores.size(); ++c) {
     const Core &core = image.cores[c];
     uint64_t coreSynapses = 0;
-    for (const InputAxon &a : core.inputAxons)
+    for (const InputAxon &a : core.inputAxons) {
       coreSynapses += a.synapseCount;
+      learning += a.learns() ? a.synapseCount : 0;
+      reward += a.reward ? a.synapseCount : 0;
+    }
     synapses += coreSynapses;
     os << "  core " << c << " (x " << core.x << ", y " << core.y << ", slot "
        << core.tileSlot << "): compartments "
@@ -512,7 +515,19 @@ void printImageSummary(const Image &image, const Profile *profile,
        << usage(core.synapseWords.size(), profile, &CoreLimits::synapseWords)
        << ", synapses " << coreSynapses << "\n";
   }
-  os << "synapses: " << synapses << "\n";
+  os << "synapses: " << synapses;
+  if (image.learning.enabled())
+    os << " (" << learning << " learning, " << reward << " reward)";
+  os << "\n";
+  if (image.learning.enabled()) {
+    os << "learning: epochs of " << image.learning.epochSteps
+       << (image.learning.epochSteps == 1 ? " step" : " steps") << ", seed "
+       << image.learning.seed << ", " << image.learning.rules.size()
+       << (image.learning.rules.size() == 1 ? " rule" : " rules") << "\n";
+    for (size_t r = 0; r < image.learning.rules.size(); ++r)
+      os << "  rule " << r << ": "
+         << printLearningRule(image.learning.rules[r].rule) << "\n";
+  }
   os << "populations: " << image.populations.size() << "\n";
   for (const Population &p : image.populations) {
     os << "  " << p.name << ": " << p.size << " neurons in " << p.slices.size()

@@ -779,9 +779,9 @@ Status decode(const std::string &path, ByteSource &src,
                          [&](Cursor &c) { decodePrograms(c, image.programs); });
       !s)
     return s;
-  if (Status s = section(
-          3 + coreCount, "POPS", "section POPS",
-          [&](Cursor &c) { decodePopulations(c, image.populations); });
+  if (Status s =
+          section(3 + coreCount, "POPS", "section POPS",
+                  [&](Cursor &c) { decodePopulations(c, image.populations); });
       !s)
     return s;
   return section(4 + coreCount, "LRNG", "section LRNG",

@@ -104,8 +104,8 @@ def expand(begin, rows):
 
 # The image format whose JSON this model reads (docs/chip-image.md): its
 # programs carry lookup tables, its compartments their initial state, its
-# populations their dendritic trees.
-IMAGE_VERSION = 7
+# populations their dendritic trees, its synapse groups learning rules.
+IMAGE_VERSION = 8
 
 
 class ImageError(ValueError):
@@ -119,13 +119,16 @@ class Network:
         version = doc.get("imageVersion")
         if version != IMAGE_VERSION:
             raise ImageError(f"image format version {version} (this model "
-                             f"reads version {IMAGE_VERSION}, whose populations "
-                             "carry their dendritic trees); recompile the "
+                             f"reads version {IMAGE_VERSION}, whose synapse "
+                             "groups may learn); recompile the "
                              "network with `cajal compile`")
         for p in doc["populations"]:
             if p.get("tree"):
                 raise ImageError(f"population {p['name']!r} has dendritic "
                                  "trees; this model runs point neurons")
+        if "learning" in doc:
+            raise ImageError("the image learns; this model runs fixed "
+                             "weights")
         self.nf = doc["neuronFormat"]
         sf = doc["synapseFormat"]
         self.max_delay = sf["maxDelay"]

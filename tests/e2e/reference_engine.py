@@ -5,8 +5,7 @@
 
 For every examples/*.mlir that runs on the golden model (compiled as its
 header's `Run:` lines say; an example whose header runs `--engine reference`
-uses neurocore programs the golden model does not run yet; one whose header
-only compiles it, such as a learning example, is skipped),
+uses neurocore programs the golden model does not run yet),
 synfire with a state probe on every population, and a NIR model with external
 input (tests/e2e/nir/data/braille_noDelay_bias_zero):
 
@@ -58,8 +57,8 @@ def example_image(example):
                 spikes_in = argv[argv.index("--input") + 1]
             if "--engine" in argv and argv[argv.index("--engine") + 1] != "golden":
                 golden = False
-    if image is None:
-        sys.exit(f"FAIL: {example}: no compile command in its header")
+    if image is None or steps is None:
+        sys.exit(f"FAIL: {example}: no compile and run commands in its header")
     return image, steps, golden, spikes_in
 
 
@@ -139,10 +138,7 @@ for example in sorted(os.listdir(os.path.join(ROOT, "examples"))):
     if example.endswith(".mlir"):
         image, steps, golden, spikes_in = example_image(
             os.path.join(ROOT, "examples", example))
-        if steps is None:
-            # Compiled only (a learning example: no engine runs rules yet).
-            print(f"skipped: {example} is compiled, not run, by its header")
-        elif golden:
+        if golden:
             compare(example[:-len(".mlir")], image, steps, spikes_in)
         else:
             print(f"skipped: {example} runs on the reference engine only")

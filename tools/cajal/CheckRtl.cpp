@@ -130,6 +130,9 @@ int checkImage() {
     return reportError(profile.error());
   if (Status s = chip::validate(*image, *profile); !s)
     return reportError(imagePath + ": " + s.error());
+  if (image->learning.enabled())
+    return reportError(imagePath + ": the image learns (docs/learning.md); "
+                                   "the RTL core has no learning unit yet");
   if (!allCores && coreIndex >= image->cores.size())
     return reportError(imagePath + ": core " + std::to_string(coreIndex) +
                        " does not exist (the image has " +

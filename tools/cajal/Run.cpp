@@ -13,6 +13,7 @@
 
 #include "cajal/Chip/Image.h"
 #include "cajal/Emulator/SpikeIO.h"
+#include "cajal/Emulator/WeightsOut.h"
 #include "cajal/Golden/GoldenModel.h"
 #include "cajal/Golden/GoldenRun.h"
 #include "cajal/Reference/ReferenceEngine.h"
@@ -26,6 +27,8 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
+#include <optional>
 #include <utility>
 
 using namespace llvm;
@@ -93,6 +96,21 @@ cl::opt<unsigned> threads(
     cl::desc("--engine golden: threads each step runs on (the results are "
              "the same for any number)"),
     cl::init(1), cl::sub(runCommand), cl::cat(category()));
+cl::opt<std::string> weightsOut(
+    "weights-out",
+    cl::desc("Write the learning synapses' weights, delays and tags at the "
+             "end of the run (CSV; HDF5 for a .h5 or .hdf5 name; "
+             "docs/learning.md)"),
+    cl::sub(runCommand), cl::cat(category()));
+cl::opt<unsigned>
+    weightsEvery("weights-every",
+                 cl::desc("With --weights-out: also a snapshot every N steps"),
+                 cl::init(0), cl::sub(runCommand), cl::cat(category()));
+cl::list<std::string>
+    weightsOf("weights-of",
+              cl::desc("With --weights-out: only the synapses from or to these "
+                       "populations or sources (comma-separated names)"),
+              cl::CommaSeparated, cl::sub(runCommand), cl::cat(category()));
 cl::opt<bool> quiet("quiet", cl::desc("Print nothing on success"),
                     cl::sub(runCommand), cl::cat(category()));
 cl::opt<unsigned> calibrateSteps(
@@ -197,6 +215,21 @@ double secondsSince(std::chrono::steady_clock::time_point start) {
       .count();
 }
 
+/// --weights-out: the weights before the first step, and every
+/// --weights-every steps of the run (the last step's snapshot is taken when
+/// the run ends, however it ends).
+template <typename Model>
+void snapshotWeights(emulator::WeightsWriter &weights, Model &model,
+                     emulator::RecordOptions &record) {
+  weights.snapshot(model.currentStep(), model);
+  record.onStep = [&weights, &model, progress = record.onStep](uint32_t done,
+                                                               uint32_t total) {
+    if (weightsEvery != 0 && done % weightsEvery == 0 && done != total)
+      weights.snapshot(model.currentStep(), model);
+    return progress ? progress(done, total) : true;
+  };
+}
+
 /// --engine golden and --engine reference: read the input, run and record
 /// with `runAndRecord`, print the summary. In a group of processes, process
 /// 0 records and prints; an error in the run ends every process.
@@ -204,7 +237,9 @@ template <typename Model>
 int runStepEngine(Model &model, const std::string &engineName,
                   Status (*runAndRecord)(Model &, uint32_t,
                                          const emulator::RecordOptions &),
-                  ProcessGroup &processes) {
+                  ProcessGroup &processes,
+                  emulator::WeightsWriter *weights = nullptr,
+                  const std::function<void()> &takeSnapshot = {}) {
   if (Status s = readInput(model); !s)
     return reportError(s.error());
   std::vector<uint64_t> spikesPerPopulation;
@@ -213,12 +248,27 @@ int runStepEngine(Model &model, const std::string &engineName,
   emulator::RecordOptions record =
       first ? recordOptions(spikesPerPopulation, writeSeconds)
             : emulator::RecordOptions();
+  if (weights) {
+    takeSnapshot(); // the initial weights
+    record.onStep = [&, progress = record.onStep](uint32_t done,
+                                                  uint32_t total) {
+      // The last step's snapshot is taken below, however the run ends.
+      if (weightsEvery != 0 && done % weightsEvery == 0 && done != total)
+        takeSnapshot();
+      return progress ? progress(done, total) : true;
+    };
+  }
   const auto start = std::chrono::steady_clock::now();
   if (Status s = runAndRecord(model, steps, record); !s) {
     reportError(s.error());
     if (processes.size() > 1)
       processes.abort(1);
     return 1;
+  }
+  if (weights) {
+    takeSnapshot();
+    if (Status s = weights->finish(); !s)
+      return reportError(s.error());
   }
   if (!quiet && first)
     printSummary(model, engineName.c_str(), spikesPerPopulation,
@@ -229,7 +279,8 @@ int runStepEngine(Model &model, const std::string &engineName,
 /// --engine systemc: the same recording, then the power table. A step that
 /// cannot finish, or Ctrl-C, still leaves every output complete up to the
 /// last finished step.
-int runSystemC(const chip::Image &image, const chip::Profile &profile) {
+int runSystemC(const chip::Image &image, const chip::Profile &profile,
+               emulator::WeightsWriter *weights) {
   systemc::Options options;
   options.powerPath = powerOut;
   options.vcdPath = vcdOut;
@@ -242,11 +293,19 @@ int runSystemC(const chip::Image &image, const chip::Profile &profile) {
     return reportError(s.error());
   std::vector<uint64_t> spikesPerPopulation;
   double writeSeconds = 0;
+  emulator::RecordOptions record =
+      recordOptions(spikesPerPopulation, writeSeconds);
+  if (weights)
+    snapshotWeights(*weights, *model, record);
   const auto start = std::chrono::steady_clock::now();
-  const Status run = systemc::runAndRecord(
-      *model, steps, recordOptions(spikesPerPopulation, writeSeconds));
+  const Status run = systemc::runAndRecord(*model, steps, record);
   if (!run)
     return reportError(run.error());
+  if (weights) {
+    weights->snapshot(model->currentStep(), *model);
+    if (Status s = weights->finish(); !s)
+      return reportError(s.error());
+  }
   if (!quiet) {
     printSummary(*model, "SystemC model", spikesPerPopulation,
                  secondsSince(start), writeSeconds);
@@ -259,6 +318,7 @@ int runSystemC(const chip::Image &image, const chip::Profile &profile) {
 int runRun() {
   if (Status s = checkOutputPaths({{"--spikes-out", spikesOut},
                                    {"--probes-out", probesOut},
+                                   {"--weights-out", weightsOut},
                                    {"--power", powerOut},
                                    {"--vcd", vcdOut},
                                    {"--trace", traceOut}},
@@ -272,6 +332,8 @@ int runRun() {
     return reportError("--power, --vcd and --trace need --engine systemc");
   if (threads == 0)
     return reportError("--threads 0: a run needs at least 1 thread");
+  if (weightsOut.empty() && (weightsEvery != 0 || !weightsOf.empty()))
+    return reportError("--weights-every and --weights-of need --weights-out");
   if (engine != Engine::Golden && threads != 1)
     return reportError("--threads needs --engine golden (the other engines "
                        "run on one thread)");
@@ -311,8 +373,22 @@ int runRun() {
   Result<chip::Image> image = loadImage(imagePath, profileName, profile);
   if (!image)
     return reportError(image.error());
+  if (image->learning.enabled() && engine == Engine::Golden)
+    return reportError(imagePath +
+                       ": the image learns (docs/learning.md); run it with "
+                       "--engine reference or systemc (the golden model does "
+                       "not learn yet)");
+  std::optional<emulator::WeightsWriter> weights;
+  if (!weightsOut.empty()) {
+    Result<emulator::WeightsWriter> w = emulator::WeightsWriter::create(
+        weightsOut, *image, profile.synapse, spikeio::NodeTable(*image),
+        std::vector<std::string>(weightsOf.begin(), weightsOf.end()));
+    if (!w)
+      return reportError(w.error());
+    weights.emplace(std::move(*w));
+  }
   if (engine == Engine::SystemC)
-    return runSystemC(*image, profile);
+    return runSystemC(*image, profile, weights ? &*weights : nullptr);
   if (engine == Engine::Reference) {
     reference::Options options;
     options.imageValidated = true; // by loadImage()
@@ -321,7 +397,9 @@ int runRun() {
     if (!model)
       return reportError(model.error());
     return runStepEngine(*model, "reference engine", &reference::runAndRecord,
-                         processes);
+                         processes, weights ? &*weights : nullptr, [&] {
+                           weights->snapshot(model->currentStep(), *model);
+                         });
   }
   golden::ModelOptions options = validatedOnLoad();
   Result<MpiSpikeExchange> exchange = MpiSpikeExchange::create(processes);

@@ -40,6 +40,49 @@ uint32_t ImageBuilder::addInputAxon(uint32_t core,
   return uint32_t(c.inputAxons.size() - 1);
 }
 
+uint32_t ImageBuilder::addLearningAxon(uint32_t core,
+                                       const std::vector<chip::Synapse> &syn,
+                                       int8_t weightExponent, uint32_t rule) {
+  chip::Core &c = image.cores[core];
+  chip::InputAxon axon;
+  axon.weightBits = uint8_t(profile.synapse.weightBitsMax);
+  axon.weightExponent = weightExponent;
+  axon.hasDelay = true;
+  axon.learning = rule;
+  chip::packSynapses(syn, axon, c.synapseWords, profile.synapse);
+  c.inputAxons.push_back(axon);
+  return uint32_t(c.inputAxons.size() - 1);
+}
+
+uint32_t ImageBuilder::addRewardAxon(uint32_t core,
+                                     const std::vector<chip::Synapse> &syn,
+                                     int8_t weightExponent) {
+  chip::Core &c = image.cores[core];
+  chip::InputAxon axon;
+  axon.weightBits = uint8_t(profile.synapse.weightBitsMax);
+  axon.weightExponent = weightExponent;
+  axon.hasDelay = true;
+  axon.reward = true;
+  chip::packSynapses(syn, axon, c.synapseWords, profile.synapse);
+  c.inputAxons.push_back(axon);
+  return uint32_t(c.inputAxons.size() - 1);
+}
+
+uint32_t ImageBuilder::addLearningRule(chip::LearningRuleSetting rule) {
+  image.learning.rules.push_back(std::move(rule));
+  return uint32_t(image.learning.rules.size() - 1);
+}
+
+void ImageBuilder::setLearningEpoch(uint32_t epochSteps, uint64_t seed) {
+  image.learning.epochSteps = epochSteps;
+  image.learning.seed = seed;
+}
+
+void ImageBuilder::setPostTraces(
+    uint32_t population, const std::array<chip::TraceParams, 3> &traces) {
+  image.populations[population].postTraces = traces;
+}
+
 void ImageBuilder::addOutput(uint32_t core, uint32_t compartment,
                              chip::AxonTarget target) {
   outputs[core][compartment].push_back(target);

@@ -1,53 +1,14 @@
 //===- SpikeHdf5.cpp - Spikes in an HDF5 file -----------------------------===//
 #include "cajal/Emulator/SpikeHdf5.h"
 
-#include "cajal/Chip/Hdf5Handle.h"
+#include "Hdf5Write.h"
 
 namespace cajal::spikeio {
-namespace {
 
 using hdf5::Handle;
-
-bool writeU32Attribute(hid_t on, const char *name, uint32_t value) {
-  Handle space(H5Screate(H5S_SCALAR), H5Sclose);
-  Handle attr(space ? H5Acreate2(on, name, H5T_STD_U32LE, space.get(),
-                                 H5P_DEFAULT, H5P_DEFAULT)
-                    : -1,
-              H5Aclose);
-  return attr && H5Awrite(attr.get(), H5T_NATIVE_UINT32, &value) >= 0;
-}
-
-bool writeStringAttribute(hid_t on, const char *name,
-                          const std::string &value) {
-  // Variable-length UTF-8: h5py reads it as a str.
-  Handle type(H5Tcopy(H5T_C_S1), H5Tclose);
-  if (!type || H5Tset_size(type.get(), H5T_VARIABLE) < 0 ||
-      H5Tset_cset(type.get(), H5T_CSET_UTF8) < 0)
-    return false;
-  Handle space(H5Screate(H5S_SCALAR), H5Sclose);
-  Handle attr(space ? H5Acreate2(on, name, type.get(), space.get(), H5P_DEFAULT,
-                                 H5P_DEFAULT)
-                    : -1,
-              H5Aclose);
-  const char *text = value.c_str();
-  return attr && H5Awrite(attr.get(), type.get(), &text) >= 0;
-}
-
-bool writeU32Dataset(hid_t in, const char *name,
-                     const std::vector<uint32_t> &values) {
-  const hsize_t dims[1] = {values.size()};
-  Handle space(H5Screate_simple(1, dims, nullptr), H5Sclose);
-  Handle data(space ? H5Dcreate2(in, name, H5T_STD_U32LE, space.get(),
-                                 H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT)
-                    : -1,
-              H5Dclose);
-  if (!data)
-    return false;
-  return values.empty() || H5Dwrite(data.get(), H5T_NATIVE_UINT32, H5S_ALL,
-                                    H5S_ALL, H5P_DEFAULT, values.data()) >= 0;
-}
-
-} // namespace
+using hdf5::writeStringAttribute;
+using hdf5::writeU32Attribute;
+using hdf5::writeU32Dataset;
 
 bool isHdf5Path(const std::string &path) {
   auto endsWith = [&](const char *suffix) {

@@ -88,24 +88,43 @@ void ReferenceEngine::Loader::loadSynapses() {
   const chip::SynapseFormat &format = profile.synapse;
   uint32_t longestDelay = 1;
   std::vector<chip::Synapse> group;
+  const bool learns = image.learning.enabled();
   engine.inputAxons.resize(image.cores.size());
+  engine.axonInfo.resize(image.cores.size());
+  uint64_t globalAxon = 0;
   for (uint32_t c = 0; c < image.cores.size(); ++c) {
     const chip::Core &core = image.cores[c];
+    uint64_t position = 0; // of the axon's first synapse in the core
     for (const chip::InputAxon &axon : core.inputAxons) {
       chip::unpackSynapses(core.synapseWords, axon, format, group);
       std::vector<Synapse> synapses;
       for (const chip::Synapse &s : group) {
         const int64_t weight = chip::synapticWeight(
             s.mantissa, axon.weightExponent, format.weightShift);
-        synapses.push_back(
-            {engine.compBegin[c] + s.compartment, s.delay, weight});
+        synapses.push_back({engine.compBegin[c] + s.compartment, s.delay,
+                            weight, s.mantissa, s.tag});
         longestDelay = std::max(longestDelay, s.delay);
       }
       engine.inputAxons[c].push_back(std::move(synapses));
+      AxonInfo info;
+      info.learning = axon.learning;
+      info.reward = axon.reward;
+      info.weightExponent = axon.weightExponent;
+      info.traceNeuron = globalAxon++;
+      info.firstSynapse = (uint64_t(c) << 32) + position;
+      if (axon.learns())
+        info.history.assign(image.learning.epochSteps, {});
+      engine.axonInfo[c].push_back(std::move(info));
+      position += axon.synapseCount;
     }
   }
+  // A learned delay may grow to the profile's longest.
+  if (learns)
+    longestDelay = std::max(longestDelay, profile.synapse.maxDelay);
   engine.pendingInput.assign(
       longestDelay + 1, std::vector<int64_t>(engine.compartments.size(), 0));
+  if (learns)
+    engine.pendingReward = engine.pendingInput;
 }
 
 Status ReferenceEngine::Loader::mapPopulations() {
@@ -135,6 +154,21 @@ Result<ReferenceEngine> ReferenceEngine::create(const chip::Image &image,
   loader.loadSynapses();
   if (Status s = loader.mapPopulations(); !s)
     return s.takeError();
+  engine.learning = image.learning;
+  engine.chipProfile = profile;
+  if (image.learning.enabled()) {
+    engine.compartmentLearning.resize(engine.compartments.size());
+    for (CompartmentLearning &l : engine.compartmentLearning)
+      l.history.assign(image.learning.epochSteps, {});
+    for (const chip::Population &pop : image.populations)
+      for (const chip::Slice &slice : pop.slices)
+        for (uint32_t k = 0; k < slice.count * chip::compartmentsPerNeuron(pop);
+             ++k)
+          engine
+              .compartmentLearning[engine.compBegin[slice.core] +
+                                   slice.firstCompartment + k]
+              .params = pop.postTraces;
+  }
   engine.sources = image.sources;
   for (chip::Source &src : engine.sources)
     if (src.kind == chip::SourceKind::External)
@@ -173,6 +207,14 @@ ReferenceEngine::setExternalSpikes(std::vector<spikeio::SpikeRecord> spikes) {
 
 void ReferenceEngine::updateCompartments() {
   std::vector<int64_t> &input = pendingInput[stepIndex % pendingInput.size()];
+  if (!pendingReward.empty()) {
+    std::vector<int64_t> &arriving =
+        pendingReward[stepIndex % pendingReward.size()];
+    for (uint32_t g = 0; g < compartments.size(); ++g) {
+      compartmentLearning[g].reward += arriving[g];
+      arriving[g] = 0;
+    }
+  }
   spikingCompartments.clear();
   lastIdle.resize(compartments.size());
   rootSpiked.resize(compartments.size());
@@ -232,9 +274,13 @@ void ReferenceEngine::emitSourceSpikes() {
 void ReferenceEngine::sendToInputAxon(const chip::AxonTarget &target) {
   const std::vector<Synapse> &synapses =
       inputAxons[target.core][target.inputAxon];
+  AxonInfo &info = axonInfo[target.core][target.inputAxon];
+  // A reward group's weights go to the third factor, not the input.
+  std::vector<std::vector<int64_t>> &pending =
+      info.reward ? pendingReward : pendingInput;
   for (const Synapse &s : synapses)
-    pendingInput[(stepIndex + s.delay) % pendingInput.size()][s.compartment] +=
-        s.weight;
+    pending[(stepIndex + s.delay) % pending.size()][s.compartment] += s.weight;
+  info.spikedNow = true;
   CoreCounters &core = perCore[target.core];
   ++totals.axonEvents;
   ++core.axonEventsIn;
@@ -254,6 +300,8 @@ void ReferenceEngine::step() {
          k < src.targetBegin[e.index + 1]; ++k)
       sendToInputAxon(src.targets[k]);
   }
+  if (learning.enabled())
+    learn();
   ++stepIndex;
   ++totals.steps;
 }

@@ -154,14 +154,19 @@ CoreLogic::CoreLogic(const chip::Core &core, const chip::Profile &profile)
 }
 
 CoreLogic::CoreLogic(const chip::Core &core, const chip::Profile &profile,
-                     const chip::ResolvedPrograms &resolved, uint32_t imageCore)
+                     const chip::ResolvedPrograms &resolved, uint32_t imageCore,
+                     const LearningSetup *setup)
     : states(core.compartments.size()), fired(core.compartments.size()) {
   prepareUpdate(core, profile.neuron);
   lifEnergyPJ = lifUpdateEnergy(profile);
   preparePrograms(core, profile, resolved, imageCore);
   setInitialLifState(core);
+  if (setup && setup->learning && setup->learning->enabled())
+    prepareLearning(core, profile, *setup, imageCore);
   unpackGroups(core, profile.synapse);
   acc.assign(size_t(slots) * states.size(), 0);
+  if (learning.enabled())
+    rewardAcc = acc;
 }
 
 void CoreLogic::preparePrograms(const chip::Core &core,
@@ -321,11 +326,21 @@ void CoreLogic::unpackGroups(const chip::Core &core,
   uint32_t maxDelay = 1;
   bool compact = true;
   groups.reserve(core.inputAxons.size());
-  for (const chip::InputAxon &a : core.inputAxons) {
+  for (uint32_t axon = 0; axon < core.inputAxons.size(); ++axon) {
+    const chip::InputAxon &a = core.inputAxons[axon];
     const int total = int(f.weightShift) + a.weightExponent;
     // A validated group lies inside the core's synapse words: 32 bits.
-    groups.push_back({uint32_t(all.size()), a.synapseCount,
-                      uint32_t(a.synapseCount ? chip::wordsForGroup(a, f) : 0),
+    const uint32_t groupWords =
+        uint32_t(a.synapseCount ? chip::wordsForGroup(a, f) : 0);
+    if (!sideOf.empty() && sideOf[axon] != kNoSide) {
+      // Delivered from its side group; no delivery-table entries.
+      groups.push_back({uint32_t(all.size()), 0, groupWords, 0});
+      sideGroups[sideOf[axon]].words = groupWords;
+      for (const SideSynapse &s : sideGroups[sideOf[axon]].synapses)
+        maxDelay = std::max(maxDelay, s.delay);
+      continue;
+    }
+    groups.push_back({uint32_t(all.size()), a.synapseCount, groupWords,
                       uint32_t(std::max(total, 0))});
     chip::unpackSynapses(core.synapseWords, a, f, group);
     for (const chip::Synapse &s : group) {
@@ -343,6 +358,9 @@ void CoreLogic::unpackGroups(const chip::Core &core,
                 return x.offset < y.offset;
               });
   }
+  // A learned delay may grow to the profile's longest.
+  if (learning.enabled())
+    maxDelay = std::max(maxDelay, f.maxDelay);
   slots = maxDelay + 1;
   // From slot s, offsets below (slots - s) * n stay before the ring's end.
   unwrapped.reserve(groups.size() * size_t(slots));
@@ -403,6 +421,8 @@ CoreLogic::UpdateStats CoreLogic::update(uint32_t step, uint32_t activeCycles,
 }
 
 CoreLogic::ReadStats CoreLogic::receive(uint32_t step, uint32_t axon) {
+  if (!sideOf.empty() && sideOf[axon] != kNoSide)
+    return receiveSideGroup(step, axon);
   const Group &g = groups[axon];
   const uint32_t s = slotOf(step);
   const size_t n = states.size();

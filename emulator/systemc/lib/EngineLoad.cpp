@@ -47,9 +47,30 @@ Status SystemCEngine::Impl::buildCores(const chip::Image &image) {
   if (!programs)
     return programs.takeError();
   compBegin.assign(1, 0);
+  // Each compartment's post-synaptic traces, from its population.
+  std::vector<std::vector<std::array<chip::TraceParams, 3>>> postTraces;
+  if (image.learning.enabled()) {
+    for (const chip::Core &core : image.cores)
+      postTraces.emplace_back(core.compartments.size());
+    for (const chip::Population &pop : image.populations)
+      for (const chip::Slice &slice : pop.slices)
+        for (uint32_t k = 0; k < slice.count * chip::compartmentsPerNeuron(pop);
+             ++k)
+          postTraces[slice.core][slice.firstCompartment + k] = pop.postTraces;
+  }
+  uint64_t firstAxon = 0;
   for (uint32_t c = 0; c < image.cores.size(); ++c) {
     const chip::Core &core = image.cores[c];
-    auto unit = std::make_unique<detail::CoreUnit>(core, profile, *programs, c);
+    CoreLogic::LearningSetup learning;
+    if (image.learning.enabled()) {
+      learning.learning = &image.learning;
+      learning.firstAxon = firstAxon;
+      learning.firstCompartment = compBegin.back();
+      learning.postTraces = std::move(postTraces[c]);
+    }
+    firstAxon += core.inputAxons.size();
+    auto unit = std::make_unique<detail::CoreUnit>(core, profile, *programs, c,
+                                                   &learning);
     unit->x = core.x;
     unit->y = core.y;
     unit->slot = core.tileSlot;

@@ -382,8 +382,15 @@ bool Fabric::runStep(uint32_t step, std::vector<Packet> hostSpikes) {
 
 void Fabric::closeWork() {
   uint64_t end = std::max(stepStart, now());
-  for (CoreModule *m : used)
-    end = std::max({end, m->unit->updateDoneAt, m->unit->synBusyUntil});
+  // Every spike is delivered: each core's learning phase follows its own
+  // work (docs/learning.md, "Within an engine's step").
+  for (CoreModule *m : used) {
+    CoreUnit &u = *m->unit;
+    u.step.learningUpdates = u.logic.learn(stepIndex, u.emissions);
+    u.learningDoneAt = std::max(u.updateDoneAt, u.synBusyUntil) +
+                       u.step.learningUpdates * timing.learningSynapseCycles;
+    end = std::max({end, u.updateDoneAt, u.synBusyUntil, u.learningDoneAt});
+  }
   workEnd = end;
   stepEnd = workEnd + barrierCycles;
   limiter = findLimiter();
@@ -397,7 +404,8 @@ Limiter Fabric::findLimiter() const {
   uint64_t worstEnd = stepStart;
   for (CoreModule *m : used) {
     const CoreUnit &u = *m->unit;
-    const uint64_t end = std::max(u.updateDoneAt, u.synBusyUntil);
+    const uint64_t end =
+        std::max({u.updateDoneAt, u.synBusyUntil, u.learningDoneAt});
     if (end > worstEnd) {
       worstEnd = end;
       worst = &u;
@@ -411,6 +419,9 @@ Limiter Fabric::findLimiter() const {
     l.reason = why;
     return l;
   };
+  if (worst->learningDoneAt >
+      std::max(worst->updateDoneAt, worst->synBusyUntil))
+    return core(worst->index, Limiter::Reason::Learning);
   if (worst->updateDoneAt >= worst->synBusyUntil || !worst->hasLast)
     return core(worst->index, Limiter::Reason::Update);
   if (worst->lastStart > worst->lastArrival)

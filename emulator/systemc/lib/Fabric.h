@@ -71,13 +71,15 @@ struct CoreStep {
   double activePJ = 0; ///< energy of the active updates
   uint64_t axonEvents = 0, synapticOps = 0, words = 0, synapseCycles = 0;
   uint32_t maxQueue = 0;
+  uint64_t learningUpdates = 0; ///< synapses the learning phase updated
 };
 
 /// The per-image state of a used neurocore.
 struct CoreUnit {
   CoreUnit(const chip::Core &core, const chip::Profile &p,
-           const chip::ResolvedPrograms &programs, uint32_t coreIndex)
-      : logic(core, p, programs, coreIndex), index(coreIndex),
+           const chip::ResolvedPrograms &programs, uint32_t coreIndex,
+           const CoreLogic::LearningSetup *learning = nullptr)
+      : logic(core, p, programs, coreIndex, learning), index(coreIndex),
         synUnit(timingFor(p)) {}
   CoreLogic logic;
   uint32_t index;                            ///< image core
@@ -95,6 +97,8 @@ struct CoreUnit {
   /// busyUntil() for the barrier and the step report.
   SynapseUnitTimer synUnit;
   uint64_t updateDoneAt = 0, synBusyUntil = 0;
+  /// When its learning phase ends: after its update and synaptic input.
+  uint64_t learningDoneAt = 0;
   bool hasLast = false; ///< the last spike the synapse unit took
   uint64_t lastArrival = 0, lastStart = 0;
   Packet lastPacket;

@@ -27,13 +27,14 @@ EventCounts &EventCounts::operator+=(const EventCounts &o) {
   hopsEastWest += o.hopsEastWest;
   hopsNorthSouth += o.hopsNorthSouth;
   barrierTiles += o.barrierTiles;
+  learningUpdates += o.learningUpdates;
   activeUpdatePJ += o.activeUpdatePJ;
   return *this;
 }
 
 double Energy::dynamic() const {
   return synapticOps + activeUpdates + inactiveUpdates + spikes + hopsEastWest +
-         hopsNorthSouth + barrier;
+         hopsNorthSouth + barrier + learning;
 }
 
 Energy dynamicEnergy(const EventCounts &n, const chip::CostTable &c) {
@@ -45,6 +46,7 @@ Energy dynamicEnergy(const EventCounts &n, const chip::CostTable &c) {
   e.hopsEastWest = double(n.hopsEastWest) * c.hopEastWestPJ;
   e.hopsNorthSouth = double(n.hopsNorthSouth) * c.hopNorthSouthPJ;
   e.barrier = double(n.barrierTiles) * c.barrierTilePJ;
+  e.learning = double(n.learningUpdates) * c.learningSynapsePJ;
   return e;
 }
 
@@ -58,6 +60,8 @@ const char *reasonName(Limiter::Reason r) {
     return "synaptic input";
   case Limiter::Reason::Congestion:
     return "congestion";
+  case Limiter::Reason::Learning:
+    return "learning";
   case Limiter::Reason::SpikeLatency:
     return "spike latency";
   case Limiter::Reason::Injection:
@@ -109,7 +113,8 @@ ojson countsJson(const EventCounts &n) {
                {"spikes", n.spikes},
                {"hopsEastWest", n.hopsEastWest},
                {"hopsNorthSouth", n.hopsNorthSouth},
-               {"barrierTiles", n.barrierTiles}};
+               {"barrierTiles", n.barrierTiles},
+               {"learningUpdates", n.learningUpdates}};
 }
 
 ojson energyJson(const Energy &e) {
@@ -120,6 +125,7 @@ ojson energyJson(const Energy &e) {
                {"hopsEastWest", e.hopsEastWest},
                {"hopsNorthSouth", e.hopsNorthSouth},
                {"barrier", e.barrier},
+               {"learning", e.learning},
                {"static", e.staticEnergy},
                {"dynamic", e.dynamic()},
                {"total", e.total()}};
@@ -294,6 +300,8 @@ std::string formatPowerTable(const PowerReport &r) {
   row(out, "hops east-west", n.hopsEastWest, true, e.hopsEastWest, t);
   row(out, "hops north-south", n.hopsNorthSouth, true, e.hopsNorthSouth, t);
   row(out, "barrier (tile barriers)", n.barrierTiles, true, e.barrier, t);
+  row(out, "learning (synapse updates)", n.learningUpdates, true, e.learning,
+      t);
   row(out, "static", 0, false, e.staticEnergy, t);
   row(out, "total", 0, false, t, t);
   out += "  average power " + significant(4, r.averagePowerMW) +

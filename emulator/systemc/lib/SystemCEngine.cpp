@@ -194,6 +194,8 @@ void SystemCEngine::Impl::collect() {
     u.events.activeUpdatePJ += s.activePJ;
     u.events.inactiveUpdates += s.inactive;
     u.events.spikes += s.axonEvents;
+    u.events.learningUpdates += s.learningUpdates;
+    totals.learningUpdates += s.learningUpdates;
     u.updateCycles += u.updateDoneAt - f.stepStart;
     u.synapseCycles += s.synapseCycles;
     u.wordsRead += s.words;
@@ -282,6 +284,26 @@ const chip::CompartmentState &
 SystemCEngine::compartmentState(uint32_t global) const {
   const uint32_t c = impl->compCore[global];
   return impl->cores[c]->logic.state(global - impl->compBegin[c]);
+}
+
+std::vector<chip::Synapse> SystemCEngine::synapses(uint32_t core,
+                                                   uint32_t axon) const {
+  return impl->cores[core]->logic.synapses(axon);
+}
+
+uint32_t SystemCEngine::preTrace(uint32_t core, uint32_t axon,
+                                 unsigned which) const {
+  return impl->cores[core]->logic.preTrace(axon, which);
+}
+
+uint32_t SystemCEngine::postTrace(uint32_t global, unsigned which) const {
+  const uint32_t c = impl->compCore[global];
+  return impl->cores[c]->logic.postTrace(global - impl->compBegin[c], which);
+}
+
+int64_t SystemCEngine::reward(uint32_t global) const {
+  const uint32_t c = impl->compCore[global];
+  return impl->cores[c]->logic.reward(global - impl->compBegin[c]);
 }
 
 std::vector<int32_t>

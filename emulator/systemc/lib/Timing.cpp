@@ -49,6 +49,7 @@ Timing timingFor(const chip::Profile &p) {
         std::min<uint64_t>(Timing::cyclesFor(ns, c.clockHz), UINT32_MAX));
   };
   t.synapticOpCycles = cyc(c.synapticOpNs);
+  t.learningSynapseCycles = cyc(c.learningSynapseNs);
   // An active update of a LIF-family compartment: its program's cost (every
   // variant's is the same); other programs' come from chip::programCost.
   t.activeUpdateCycles = uint32_t(std::min<uint64_t>(

@@ -133,9 +133,8 @@ TEST(ImageTest, ValidateChecksLearning) {
   };
   Image img = good;
   img.learning.epochSteps = 64;
-  EXPECT_EQ(errorOf(img),
-            "learning: epochSteps 64 out of range [1, 63] "
-            "(learning.maxEpochSteps)");
+  EXPECT_EQ(errorOf(img), "learning: epochSteps 64 out of range [1, 63] "
+                          "(learning.maxEpochSteps)");
   img = good;
   img.learning.rules.resize(1); // an axon names rule 1 or 2
   EXPECT_NE(errorOf(img).find("learning rule"), std::string::npos);

@@ -216,6 +216,57 @@ TEST(ImageJsonTest, JsonHoldsEveryTableAndUnpackedSynapses) {
   EXPECT_EQ(os.str(), again.str());
 }
 
+TEST(ImageJsonTest, JsonAndSummaryShowLearning) {
+  const Profile profile = loihi1();
+  std::mt19937_64 rng(24);
+  const Image img = randomImage(rng, profile, 2, /*learning=*/true);
+  std::ostringstream os;
+  printImageJson(img, profile, os);
+  const json j = json::parse(os.str());
+  EXPECT_EQ(j["learning"]["epochSteps"], img.learning.epochSteps);
+  EXPECT_EQ(j["learning"]["seed"].get<uint64_t>(), img.learning.seed);
+  ASSERT_EQ(j["learning"]["rules"].size(), img.learning.rules.size());
+  EXPECT_EQ(j["learning"]["rules"][0]["rule"],
+            printLearningRule(img.learning.rules[0].rule));
+  EXPECT_EQ(j["learning"]["rules"][1]["x2"]["decay"],
+            img.learning.rules[1].x2.decay);
+  EXPECT_EQ(j["populations"][0]["postTraces"][2]["impulse"],
+            img.populations[0].postTraces[2].impulseInteger);
+  size_t learningAxons = 0, rewardAxons = 0;
+  for (size_t c = 0; c < img.cores.size(); ++c)
+    for (size_t a = 0; a < img.cores[c].inputAxons.size(); ++a) {
+      const InputAxon &ax = img.cores[c].inputAxons[a];
+      const json &ja = j["cores"][c]["inputAxons"][a];
+      EXPECT_EQ(ja.contains("learning"), ax.learns());
+      EXPECT_EQ(ja.contains("reward"), ax.reward);
+      if (!ax.learns())
+        continue;
+      ++learningAxons;
+      EXPECT_EQ(ja["learning"], ax.learning);
+      for (uint32_t i = 0; i < ax.synapseCount; ++i) {
+        const Synapse s =
+            unpackSynapse(img.cores[c].synapseWords, ax, i, profile.synapse);
+        EXPECT_EQ(ja["synapses"][i],
+                  (json{s.compartment, s.mantissa, s.delay, s.tag}));
+      }
+    }
+  for (const Core &core : img.cores)
+    for (const InputAxon &ax : core.inputAxons)
+      rewardAxons += ax.reward;
+  EXPECT_GT(learningAxons, 0u);
+  EXPECT_GT(rewardAxons, 0u);
+  std::ostringstream summary;
+  printImageSummary(img, &profile, summary);
+  EXPECT_NE(summary.str().find("learning: epochs of " +
+                               std::to_string(img.learning.epochSteps)),
+            std::string::npos)
+      << summary.str();
+  EXPECT_NE(
+      summary.str().find("  rule 0: dw = 2^-4 * y0 * x1 - 2^-4 * x0 * y1"),
+      std::string::npos)
+      << summary.str();
+}
+
 TEST(ImageJsonTest, ProfileLookupByImageName) {
   const Profile profile = loihi1();
   std::mt19937_64 rng(22);

@@ -98,6 +98,8 @@ struct MeshShape {
 struct CostTable {
   double clockHz = 0;
   double synapticOpPJ = 0, synapticOpNs = 0;
+  /// One learning synapse's update at an epoch's end (docs/learning.md).
+  double learningSynapsePJ = 0, learningSynapseNs = 0;
   /// An idle update (the idle rule, docs/neurocore-isa.md); an active one
   /// costs its program's chip::programCost (isa.* fields).
   double neuronUpdateInactivePJ = 0, neuronUpdateInactiveNs = 0;

@@ -30,6 +30,20 @@ public:
   uint32_t addInputAxon(uint32_t core, const std::vector<chip::Synapse> &syn,
                         uint8_t weightBits, int8_t weightExponent,
                         bool hasDelay);
+  /// An input axon whose synapses learn by rule `rule` (an addLearningRule
+  /// index): the widest weights, delays and a tag per synapse.
+  uint32_t addLearningAxon(uint32_t core, const std::vector<chip::Synapse> &syn,
+                           int8_t weightExponent, uint32_t rule);
+  /// An input axon whose synapses feed their compartments' third factor.
+  uint32_t addRewardAxon(uint32_t core, const std::vector<chip::Synapse> &syn,
+                         int8_t weightExponent);
+  /// A learning rule with its pre-synaptic traces; its index.
+  uint32_t addLearningRule(chip::LearningRuleSetting rule);
+  /// The learning epoch and seed (docs/learning.md).
+  void setLearningEpoch(uint32_t epochSteps, uint64_t seed);
+  /// The post-synaptic traces y1, y2, y3 of a population's compartments.
+  void setPostTraces(uint32_t population,
+                     const std::array<chip::TraceParams, 3> &traces);
   /// An output axon of compartment `compartment` of `core`.
   void addOutput(uint32_t core, uint32_t compartment, chip::AxonTarget target);
   /// A source (its targets are added with addSourceTarget).

@@ -40,6 +40,8 @@ struct Counters {
   uint64_t synapticEvents = 0;    ///< synapses applied to an accumulator
   uint64_t activeUpdates = 0;     ///< compartment updates computed
   uint64_t idleUpdates = 0;       ///< updates skipped: state provably unchanged
+  /// Learning synapses a rule was applied to (each one once an epoch).
+  uint64_t learningUpdates = 0;
 };
 
 /// The same counts per core (index into Image::cores).

@@ -28,6 +28,7 @@
 // in the golden model's header; this engine uses nothing else of it.
 #include "cajal/Emulator/EngineTypes.h"
 
+#include <array>
 #include <cstdint>
 #include <vector>
 
@@ -113,6 +114,18 @@ public:
   }
   uint32_t compartmentCount() const { return uint32_t(compartments.size()); }
 
+  /// Learning (docs/learning.md). The synapses of input axon `axon` of
+  /// core `core` as they are now: compartment (local), mantissa, delay,
+  /// tag; a fixed group's never change.
+  std::vector<chip::Synapse> synapses(uint32_t core, uint32_t axon) const;
+  /// A learning axon's pre-synaptic trace x1 (which 0) or x2 (1) after the
+  /// last step; 0 for an axon that does not learn.
+  uint32_t preTrace(uint32_t core, uint32_t axon, unsigned which) const;
+  /// A compartment's post-synaptic trace y1 (which 0), y2, y3 after the
+  /// last step, and its third factor r (the reward of the current epoch).
+  uint32_t postTrace(uint32_t global, unsigned which) const;
+  int64_t reward(uint32_t global) const;
+
   const Counters &counters() const { return totals; }
   /// Per core (index into Image::cores).
   const std::vector<CoreCounters> &coreCounters() const { return perCore; }
@@ -134,6 +147,9 @@ private:
   struct Loader;
 
   void updateCompartments();
+  /// The traces' step, then at an epoch's end the rules.
+  void learn();
+  void applyRules(uint64_t epoch);
   void emitSourceSpikes();
   /// A spike of step currentStep() arriving at `target`: each synapse of
   /// the input axon adds its weight to the input of step + delay.
@@ -156,6 +172,28 @@ private:
     uint32_t compartment = 0; ///< global index
     uint32_t delay = 1;
     int64_t weight = 0; ///< chip::synapticWeight of the stored mantissa
+    int32_t mantissa = 0, tag = 0;
+  };
+  /// One input axon as learning sees it.
+  struct AxonInfo {
+    uint32_t learning = chip::InputAxon::kNoLearning; ///< rule index
+    bool reward = false;
+    int8_t weightExponent = 0;
+    uint64_t traceNeuron = 0;        ///< its global axon index (random draws)
+    uint64_t firstSynapse = 0;       ///< core * 2^32 + position in the core
+    std::array<uint32_t, 2> trace{}; ///< x1, x2
+    /// x1, x2 at the end of each step of the current epoch.
+    std::vector<std::array<uint32_t, 2>> history;
+    int64_t lastSpike = -1; ///< step of its last spike in the epoch
+    bool spikedNow = false;
+  };
+  /// One compartment as learning sees it.
+  struct CompartmentLearning {
+    std::array<chip::TraceParams, 3> params{}; ///< y1, y2, y3
+    std::array<uint32_t, 3> trace{};
+    std::vector<std::array<uint32_t, 3>> history;
+    int64_t lastSpike = -1;
+    int64_t reward = 0;
   };
   /// What is recorded of a population (its probes).
   struct PopulationInfo {
@@ -172,6 +210,15 @@ private:
   std::vector<uint32_t> compBegin;
   /// inputAxons[core][axon]: the synapses of that input axon.
   std::vector<std::vector<std::vector<Synapse>>> inputAxons;
+  /// axonInfo[core][axon].
+  std::vector<std::vector<AxonInfo>> axonInfo;
+  /// The image's learning; learning.enabled() false: no trace, no rule.
+  chip::ImageLearning learning;
+  chip::Profile chipProfile; ///< the widths learning rounds to
+  std::vector<CompartmentLearning> compartmentLearning; ///< by global index
+  /// Reward arriving at step t: pendingReward[t % size][g], as
+  /// pendingInput (empty when the image does not learn).
+  std::vector<std::vector<int64_t>> pendingReward;
 
   /// The input of future steps: the input of compartment g for step t is
   /// pendingInput[t % pendingInput.size()][g]. There is one slot more than

@@ -21,6 +21,7 @@
 #include "cajal/Chip/Profile.h"
 #include "cajal/Chip/Result.h"
 
+#include <array>
 #include <cstdint>
 #include <vector>
 
@@ -34,8 +35,20 @@ public:
   /// With the image's resolved programs (chip::resolvePrograms) and the
   /// core's index in the image: compartments outside the LIF family run
   /// their program in chip::interpret.
+  /// Where a core's learning sits in the image (docs/learning.md): the
+  /// image's learning, the global index of the core's first input axon and
+  /// first compartment (the random draws' keys), and each compartment's
+  /// post-synaptic traces.
+  struct LearningSetup {
+    const chip::ImageLearning *learning = nullptr;
+    uint64_t firstAxon = 0;
+    uint32_t firstCompartment = 0;
+    std::vector<std::array<chip::TraceParams, 3>> postTraces;
+  };
+  /// `learning` null or not enabled: the core does not learn.
   CoreLogic(const chip::Core &core, const chip::Profile &profile,
-            const chip::ResolvedPrograms &programs, uint32_t imageCore);
+            const chip::ResolvedPrograms &programs, uint32_t imageCore,
+            const LearningSetup *learning = nullptr);
 
   /// A spike of the update unit: local compartment and the cycle, counted
   /// from the start of the update phase, at which its update finished.
@@ -68,6 +81,18 @@ public:
   /// A spike of step `step` on input axon `axon`: add each weight of its
   /// group to the slot of step + delay.
   ReadStats receive(uint32_t step, uint32_t axon);
+
+  /// The learning phase after step `step`'s deliveries: every trace's step,
+  /// and at an epoch's end the rules; `spikes` are the step's emissions.
+  /// Returns the learning synapses updated (0 outside an epoch's end).
+  uint64_t learn(uint32_t step, const std::vector<Emission> &spikes);
+  bool learns() const { return learning.enabled(); }
+  /// A learning or reward group's synapses as they are now (local
+  /// compartments); empty for the other groups.
+  std::vector<chip::Synapse> synapses(uint32_t axon) const;
+  uint32_t preTrace(uint32_t axon, unsigned which) const;
+  uint32_t postTrace(uint32_t compartment, unsigned which) const;
+  int64_t reward(uint32_t compartment) const;
 
   uint32_t compartmentCount() const { return uint32_t(states.size()); }
   uint32_t inputAxonCount() const { return uint32_t(groups.size()); }
@@ -164,6 +189,45 @@ private:
   /// chip::programCost of the LIF program: every LIF-family variant's.
   double lifEnergyPJ = 0;
   void unpackGroups(const chip::Core &core, const chip::SynapseFormat &f);
+  void prepareLearning(const chip::Core &core, const chip::Profile &profile,
+                       const LearningSetup &setup, uint32_t imageCore);
+  ReadStats receiveSideGroup(uint32_t step, uint32_t axon);
+
+  /// Learning and reward groups stay out of the delivery tables (their
+  /// weights change, or go to r): each is a plain list in stored order.
+  struct SideSynapse {
+    uint32_t compartment = 0;
+    int32_t mantissa = 0, tag = 0;
+    uint32_t delay = 1;
+    int64_t weight = 0;
+  };
+  struct SideGroup {
+    uint32_t rule = chip::InputAxon::kNoLearning;
+    bool reward = false;
+    int8_t weightExponent = 0;
+    uint32_t words = 0;
+    uint64_t traceNeuron = 0, firstSynapse = 0;
+    std::vector<SideSynapse> synapses;
+    std::array<uint32_t, 2> trace{};
+    std::vector<std::array<uint32_t, 2>> history;
+    int64_t lastSpike = -1;
+    bool spikedNow = false;
+  };
+  struct PostLearning {
+    std::array<chip::TraceParams, 3> params{};
+    std::array<uint32_t, 3> trace{};
+    std::vector<std::array<uint32_t, 3>> history;
+    int64_t lastSpike = -1;
+    int64_t reward = 0;
+  };
+  static constexpr uint32_t kNoSide = UINT32_MAX;
+  chip::ImageLearning learning;
+  chip::Profile learningProfile; ///< the widths learning rounds to
+  uint32_t firstCompartment = 0;
+  std::vector<uint32_t> sideOf; ///< by axon; empty when nothing learns
+  std::vector<SideGroup> sideGroups;
+  std::vector<PostLearning> post; ///< by compartment
+  std::vector<int64_t> rewardAcc; ///< reward ring, as acc
   /// step % slots, remembered: every spike of a step asks for it.
   uint32_t slotOf(uint32_t step) {
     if (step != cachedStep) {

@@ -26,10 +26,11 @@ struct EventCounts {
   uint64_t synapticOps = 0;
   uint64_t activeUpdates = 0;
   uint64_t inactiveUpdates = 0;
-  uint64_t spikes = 0;         ///< spikes delivered to a core (in-tile leg)
-  uint64_t hopsEastWest = 0;   ///< router-to-router link traversals along x
-  uint64_t hopsNorthSouth = 0; ///< ... along y
-  uint64_t barrierTiles = 0;   ///< tiles taking part, summed over barriers
+  uint64_t spikes = 0;          ///< spikes delivered to a core (in-tile leg)
+  uint64_t hopsEastWest = 0;    ///< router-to-router link traversals along x
+  uint64_t hopsNorthSouth = 0;  ///< ... along y
+  uint64_t barrierTiles = 0;    ///< tiles taking part, summed over barriers
+  uint64_t learningUpdates = 0; ///< learning synapses updated (epoch ends)
   /// Energy of the active updates: each one's chip::programCost (the
   /// active updates of different programs cost differently).
   double activeUpdatePJ = 0;
@@ -45,6 +46,7 @@ struct Energy {
   double hopsEastWest = 0;
   double hopsNorthSouth = 0;
   double barrier = 0;
+  double learning = 0;
   double staticEnergy = 0;
   double dynamic() const;
   double total() const { return dynamic() + staticEnergy; }
@@ -61,6 +63,7 @@ struct Limiter {
     Update,        ///< the core's compartment update phase
     SynapticInput, ///< the core's synapse unit, with spikes queued
     Congestion,    ///< a spike waited in this router (busy link or full buffer)
+    Learning,      ///< the core's learning phase (an epoch's end)
     SpikeLatency,  ///< a late spike from this core's update, not queued
     Injection,     ///< a late spike from the host
   };

@@ -91,6 +91,14 @@ public:
   uint32_t populationSize(uint32_t population) const;
   uint32_t populationCount() const;
 
+  /// Learning (docs/learning.md): a learning or reward group's synapses as
+  /// they are now (local compartments), a learning axon's x1/x2, a
+  /// compartment's y1..y3 and its reward of the current epoch.
+  std::vector<chip::Synapse> synapses(uint32_t core, uint32_t axon) const;
+  uint32_t preTrace(uint32_t core, uint32_t axon, unsigned which) const;
+  uint32_t postTrace(uint32_t global, unsigned which) const;
+  int64_t reward(uint32_t global) const;
+
   // Time and energy.
   /// Cycles, barrier share and limiting unit of the last finished step.
   const StepTiming &lastStepTiming() const;

@@ -17,7 +17,8 @@ namespace cajal::systemc {
 
 struct Timing {
   double clockHz = 0;
-  uint32_t synapticOpCycles = 0; ///< per synapse read and applied
+  uint32_t synapticOpCycles = 0;      ///< per synapse read and applied
+  uint32_t learningSynapseCycles = 0; ///< per learning synapse and epoch
   /// Per LIF-family compartment, computed: chip::programCost of the LIF
   /// program (other programs: their own programCost, CoreLogic).
   uint32_t activeUpdateCycles = 0;
