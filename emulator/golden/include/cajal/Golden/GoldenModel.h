@@ -159,6 +159,11 @@ struct ModelOptions {
   /// which the next update adds up. Integer sums do not depend on their
   /// order: every result is the same for any number of threads.
   uint32_t threads = 1;
+  /// An image that learns (Image::learning) runs with int64 accumulators
+  /// in compartment order whatever narrowAccumulators and
+  /// placeAccumulators say (learned weights void the width proof), and in
+  /// one part only (docs/golden-model.md, "Learning").
+  ///
   /// Run part `part` of `parts` (`mpirun -np N cajal run`): the chips of
   /// the image are split into `parts` ranges of consecutive chips of about
   /// equal work (compartments plus synapses), and this model updates only
