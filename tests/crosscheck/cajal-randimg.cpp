@@ -4,7 +4,7 @@
 //               [--input-out ext.csv] [--steps N] [--profile NAME|PATH]
 //               [--program-populations [--tree-populations]]
 //               [--max-compartments N]
-//               [--no-initial-state] [--no-poisson-group]
+//               [--no-initial-state] [--no-poisson-group] [--learning]
 // writes randomNetwork()'s image (binary), optionally its JSON form
 // (chip::printImageJson, read by reference.py) and the spikes of its External
 // source as a spike CSV for `--input`. --program-populations (programmable
@@ -14,7 +14,9 @@
 // --max-compartments bounds each core's compartments (default 48);
 // --no-initial-state starts every compartment at its program's initial values
 // (RandomOptions::initialState off); --no-poisson-group leaves out the
-// Poisson group source (RandomOptions::poissonGroup off).
+// Poisson group source (RandomOptions::poissonGroup off); --learning makes
+// the image learn (RandomOptions::learning: random rules, traces, learning
+// and reward groups).
 //
 //===----------------------------------------------------------------------===//
 #include "cajal/ImageGen/RandomImage.h"
@@ -67,6 +69,10 @@ std::string parseArgs(int argc, char **argv, Options &o) {
     }
     if (a == "--no-poisson-group") {
       o.random.poissonGroup = false;
+      continue;
+    }
+    if (a == "--learning") {
+      o.random.learning = true;
       continue;
     }
     if (i + 1 >= argc)

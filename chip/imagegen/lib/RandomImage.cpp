@@ -317,6 +317,139 @@ void addInitialState(chip::Image &image, const chip::Profile &profile,
   }
 }
 
+/// A random trace: often none or a short time constant, sometimes any
+/// value inside the profile's widths.
+chip::TraceParams randomTrace(ImageRng &rng, const chip::LearningFormat &f) {
+  chip::TraceParams t;
+  if (rng.chance(1, 6))
+    return t;
+  const int64_t traceMax = (int64_t(1) << f.traceBits) - 1;
+  const int64_t one = int64_t(1) << f.traceDecayBits;
+  t.impulseInteger = uint32_t(rng.chance(1, 4) ? rng.range(0, traceMax)
+                                               : rng.range(0, traceMax / 4));
+  t.impulseFraction = uint32_t(
+      rng.chance(1, 3)
+          ? 0
+          : rng.range(0, (int64_t(1) << f.traceImpulseFractionBits) - 1));
+  if (rng.chance(1, 8))
+    t.decay = uint32_t(rng.chance(1, 2) ? 0 : one);
+  else if (rng.chance(1, 3))
+    t.decay = uint32_t(rng.range(0, one));
+  else
+    t.decay = uint32_t(one / rng.range(2, 64));
+  return t;
+}
+
+/// A random rule that passes chip::checkLearningRule: 1..4 terms of dw,
+/// often terms of dd and dt, each with a random dependency, mantissa,
+/// exponent and up to maxFactors - 1 factors over every variable.
+chip::LearningRule randomRule(ImageRng &rng, const chip::LearningFormat &f) {
+  using V = chip::LearningVariable;
+  static constexpr V dependencies[] = {V::X0, V::Y0, V::U};
+  static constexpr V variables[] = {V::X1, V::X2, V::Y1, V::Y2, V::Y3,
+                                    V::R,  V::W,  V::D,  V::T,  V::C};
+  const int64_t mantissaMax = (int64_t(1) << f.scaleMantissaBits) - 1;
+  const int64_t constantMax = int64_t(1) << f.constantBits;
+  const int64_t exponentMax = f.accumulatorBits;
+  const auto term = [&] {
+    chip::RuleTerm t;
+    t.mantissa = int32_t(rng.range(-mantissaMax, mantissaMax));
+    t.exponent = int32_t(rng.chance(1, 5) ? rng.range(-exponentMax, exponentMax)
+                                          : rng.range(-10, 1));
+    t.dependency = dependencies[rng.below(3)];
+    const uint64_t factors = rng.below(std::max(1u, f.maxFactors));
+    for (uint64_t k = 0; k < factors; ++k) {
+      chip::RuleFactor factor;
+      factor.variable = variables[rng.below(std::size(variables))];
+      if (factor.variable == V::C || rng.chance(1, 3))
+        factor.constant =
+            int32_t(rng.chance(1, 2) ? rng.range(-constantMax, constantMax - 1)
+                                     : rng.range(-8, 8));
+      t.factors.push_back(factor);
+    }
+    return t;
+  };
+  chip::LearningRule rule;
+  const uint64_t maxTerms = std::max(1u, f.maxTerms);
+  const uint64_t dw = 1 + rng.below(std::min<uint64_t>(4, maxTerms));
+  for (uint64_t k = 0; k < dw; ++k)
+    rule.of(chip::LearningTarget::Weight).push_back(term());
+  if (rng.chance(1, 3))
+    for (uint64_t k = 1 + rng.below(std::min<uint64_t>(2, maxTerms)); k > 0;
+         --k)
+      rule.of(chip::LearningTarget::Delay).push_back(term());
+  if (rng.chance(1, 2))
+    for (uint64_t k = 1 + rng.below(std::min<uint64_t>(3, maxTerms)); k > 0;
+         --k)
+      rule.of(chip::LearningTarget::Tag).push_back(term());
+  return rule;
+}
+
+/// RandomOptions::learning, once the image is built: the epoch, the rules,
+/// the populations' post-synaptic traces, and each core's synapse groups
+/// re-packed with a third of them learning and a few rewarding.
+void addLearning(chip::Image &image, const chip::Profile &profile,
+                 uint64_t seed) {
+  ImageRng rng(seed * 0xa0761d6478bd642full + 0xe7037ed1a0b428dbull);
+  const chip::LearningFormat &lf = profile.learning;
+  const chip::SynapseFormat &sf = profile.synapse;
+  chip::ImageLearning &l = image.learning;
+  const uint32_t maxEpoch = std::max(1u, lf.maxEpochSteps);
+  l.epochSteps =
+      uint32_t(rng.chance(1, 2)   ? rng.range(1, std::min(4u, maxEpoch))
+               : rng.chance(1, 2) ? rng.range(1, std::min(16u, maxEpoch))
+                                  : rng.range(1, maxEpoch));
+  l.seed = rng.next();
+  for (uint64_t r = rng.range(1, 4); r > 0; --r)
+    l.rules.push_back(
+        {randomRule(rng, lf), randomTrace(rng, lf), randomTrace(rng, lf)});
+  for (chip::Population &p : image.populations)
+    if (rng.chance(2, 3))
+      for (chip::TraceParams &t : p.postTraces)
+        t = randomTrace(rng, lf);
+  const int64_t weightMax = (int64_t(1) << sf.weightBitsMax) - 1;
+  const int64_t tagMax = int64_t(1) << sf.tagBits;
+  const uint32_t shortDelay = std::min<uint32_t>(sf.maxDelay, 8);
+  std::vector<chip::Synapse> group;
+  for (chip::Core &core : image.cores) {
+    std::vector<uint64_t> words;
+    uint64_t oldLeft = 0; // words of the groups not yet re-packed
+    for (const chip::InputAxon &axon : core.inputAxons)
+      oldLeft += chip::wordsForGroup(axon, sf);
+    for (chip::InputAxon &axon : core.inputAxons) {
+      chip::unpackSynapses(core.synapseWords, axon, sf, group);
+      group.resize(axon.synapseCount);
+      oldLeft -= chip::wordsForGroup(axon, sf);
+      chip::InputAxon changed = axon;
+      std::vector<chip::Synapse> synapses = group;
+      if (rng.chance(1, 3) && sf.delayBits > 0) {
+        changed.learning = uint32_t(rng.below(l.rules.size()));
+        changed.weightBits = uint8_t(sf.weightBitsMax);
+        const bool hadDelay = changed.hasDelay;
+        changed.hasDelay = true;
+        for (chip::Synapse &s : synapses) {
+          s.mantissa =
+              int32_t(std::clamp<int64_t>(s.mantissa, -weightMax, weightMax));
+          if (!hadDelay)
+            s.delay = uint32_t(rng.range(1, shortDelay));
+          s.tag =
+              int32_t(rng.chance(1, 3) ? 0 : rng.range(-tagMax, tagMax - 1));
+        }
+      } else if (rng.chance(1, 10)) {
+        changed.reward = true;
+      }
+      if (words.size() + chip::wordsForGroup(changed, sf) + oldLeft >
+          profile.core.synapseWords) {
+        changed = axon; // no room: the group stays fixed
+        synapses = group;
+      }
+      chip::packSynapses(synapses, changed, words, sf);
+      axon = changed;
+    }
+    core.synapseWords = std::move(words);
+  }
+}
+
 } // namespace
 
 RandomNetwork randomNetwork(const chip::Profile &profile,
@@ -388,6 +521,8 @@ RandomNetwork randomNetwork(const chip::Profile &profile,
   }
   if (o.initialState)
     addInitialState(net.image, profile, o.seed);
+  if (o.learning)
+    addLearning(net.image, profile, o.seed);
   std::sort(net.external.begin(), net.external.end(),
             [](const ExternalSpike &x, const ExternalSpike &y) {
               return std::tie(x.step, x.source, x.index) <

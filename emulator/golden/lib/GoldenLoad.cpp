@@ -85,13 +85,21 @@ Result<GoldenModel> GoldenModel::build(const chip::Image &image,
   Loader::wireSources(m, image);
   if (Status s = Loader::mapPopulations(m, image); !s)
     return makeError(s.error());
+  // Learning and reward groups stay out of the rows (GoldenLearning.cpp);
+  // an image that learns runs with int64 accumulators in compartment order
+  // and a ring long enough for any learned delay.
+  if (Status s = Loader::loadLearning(m, image, profile, options); !s)
+    return makeError(s.error());
+  const bool learns = image.learning.enabled();
   RowBuilder rows{m, image, profile.synapse, options.threads, releasable};
   rows.countSenders();
   rows.layoutRows();
   if (Status s = rows.unpack(); !s)
     return makeError(s.error());
-  if (Status s =
-          rows.sortAndBound(options.wideArithmetic, options.narrowAccumulators);
+  if (learns)
+    m.ringSlots = std::max(m.ringSlots, profile.synapse.maxDelay);
+  if (Status s = rows.sortAndBound(options.wideArithmetic || learns,
+                                   options.narrowAccumulators);
       !s)
     return makeError(s.error());
   if (rows.fits32 && options.placeAccumulators)
@@ -107,7 +115,7 @@ Result<GoldenModel> GoldenModel::build(const chip::Image &image,
   Loader::prepareThreads(m, options);
   m.layout.wideWindows = m.wideOffset.size();
   m.layout.narrowWindows = m.narrowOffset.size();
-  m.layout.singleSynapses = m.synapses.size();
+  m.layout.singleSynapses = m.flatSynapses.size();
   m.sourceSpiking.reserve(m.channelTargetBegin.size() - 1);
   return m;
 }

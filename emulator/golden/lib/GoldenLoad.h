@@ -75,6 +75,12 @@ struct GoldenModel::Loader {
   static void wireOutputs(GoldenModel &m, const chip::Image &image);
   static void wireSources(GoldenModel &m, const chip::Image &image);
   static Status mapPopulations(GoldenModel &m, const chip::Image &image);
+  /// The learning and reward groups, traces and rewards of an image that
+  /// learns (GoldenLearning.cpp), after wireOutputs and wireSources and
+  /// before the rows (which leave those groups out). Errors: parts > 1.
+  static Status loadLearning(GoldenModel &m, const chip::Image &image,
+                             const chip::Profile &profile,
+                             const ModelOptions &options);
 };
 
 /// Synapse rows by sender (RowBuilder.cpp).

@@ -462,8 +462,8 @@ void GoldenModel::deliverRows64(const uint32_t *events, size_t count,
   };
   for (size_t k = 0; k < count; ++k) {
     const uint32_t r = events[k];
-    const FlatSynapse *b = synapses.data() + rowBegin[r];
-    const FlatSynapse *e = synapses.data() + rowBegin[r + 1];
+    const FlatSynapse *b = flatSynapses.data() + rowBegin[r];
+    const FlatSynapse *e = flatSynapses.data() + rowBegin[r + 1];
     const FlatSynapse *mid = e;
     if (b != e && e[-1].offset >= split)
       mid = std::partition_point(
@@ -485,7 +485,7 @@ void GoldenModel::deliverParts(const uint32_t *events, size_t count, Acc *ring,
                                     wideWeightIndex.data(),
                                     narrowOffset.data(),
                                     narrow,
-                                    synapses.data(),
+                                    flatSynapses.data(),
                                     ring,
                                     base,
                                     ringSize - base};
@@ -524,12 +524,18 @@ void GoldenModel::step() {
   sourceSpiking.clear();
   if (threadRings > 1)
     gatherRings();
+  if (!rewardRing.empty())
+    takeRewards();
   updateCompartments();
   if (spikeExchange)
     exchangeSpikes();
   totals.compartmentSpikes += spikeCount;
   emitSourceSpikes();
   deliverSpikes();
+  if (learningSetting.enabled()) {
+    deliverSideGroups();
+    learn();
+  }
   ++stepIndex;
   ++totals.steps;
 }

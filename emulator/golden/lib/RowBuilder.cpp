@@ -74,7 +74,10 @@ void GoldenModel::RowBuilder::countSenders() {
       [&](uint32_t k, uint32_t a) {
         ++m.senderAxons[k];
         m.senderSynapses[k] += m.axonSynapseCount[a];
-        if (ownsAll || m.coreOwned[m.axonCore[a]]) {
+        // Learning and reward groups are delivered apart
+        // (GoldenLearning.cpp): not in the rows.
+        if ((ownsAll || m.coreOwned[m.axonCore[a]]) &&
+            (m.sideOf.empty() || m.sideOf[a] == none)) {
           AxonRecord &r = axonRecords[a];
           ++r.senders;
           r.slot = k;
@@ -161,7 +164,7 @@ Status GoldenModel::RowBuilder::unpack() {
     return makeError(str(n) + " compartments with delays up to " +
                      str(format.maxDelay) +
                      " exceed the model's 32-bit accumulator index");
-  detail::assignHuge(m.synapses, m.rowBegin.back(), FlatSynapse());
+  detail::assignHuge(m.flatSynapses, m.rowBegin.back(), FlatSynapse());
   // Every group has its own place in `synapses` (axonStart), so the cores
   // are unpacked on several threads; each keeps its largest delay.
   std::vector<uint32_t> coreMaxDelay(image.cores.size(), 1);
@@ -207,7 +210,8 @@ Status GoldenModel::RowBuilder::unpackCore(uint32_t c, uint32_t &maxDelay) {
     // The groups go to their senders' rows, at random places: fetch the
     // place of a later group while this one is unpacked.
     if (a + prefetchDistance < axons && starts[a + prefetchDistance] != none)
-      __builtin_prefetch(m.synapses.data() + starts[a + prefetchDistance], 1);
+      __builtin_prefetch(m.flatSynapses.data() + starts[a + prefetchDistance],
+                         1);
     chip::unpackSynapses(core.synapseWords, axon, format, group);
     for (uint32_t i = 0; i < axon.synapseCount; ++i) {
       const chip::Synapse &s = group[i];
@@ -219,7 +223,7 @@ Status GoldenModel::RowBuilder::unpackCore(uint32_t c, uint32_t &maxDelay) {
                          std::to_string(w) + " does not fit 32 bits");
       maxDelay = std::max(maxDelay, s.delay);
       if (start != none)
-        m.synapses[start + i] = {
+        m.flatSynapses[start + i] = {
             uint32_t(s.delay * n + m.compBegin[c] + s.compartment), int32_t(w)};
     }
   }
@@ -232,8 +236,8 @@ Status GoldenModel::RowBuilder::sortAndBound(bool wide, bool narrow) {
   const uint32_t rows = uint32_t(m.rowBegin.size() - 1);
   // Rows are sorted on the load threads, in blocks of rows of about equal
   // synapse counts (rows are independent; the order is the same).
-  const uint64_t blockSynapses =
-      std::max<uint64_t>(1 << 16, m.synapses.size() / (8 * uint64_t(threads)));
+  const uint64_t blockSynapses = std::max<uint64_t>(
+      1 << 16, m.flatSynapses.size() / (8 * uint64_t(threads)));
   std::vector<uint32_t> blockBegin(1, 0);
   for (uint32_t r = 0; r < rows; ++r)
     if (m.rowBegin[r + 1] - m.rowBegin[blockBegin.back()] >= blockSynapses)
@@ -243,16 +247,16 @@ Status GoldenModel::RowBuilder::sortAndBound(bool wide, bool narrow) {
   (void)chip::parallelForCores(
       blockBegin.size() - 1, threads, [&](size_t block) -> Status {
         for (uint32_t r = blockBegin[block]; r < blockBegin[block + 1]; ++r)
-          std::sort(m.synapses.data() + m.rowBegin[r],
-                    m.synapses.data() + m.rowBegin[r + 1],
+          std::sort(m.flatSynapses.data() + m.rowBegin[r],
+                    m.flatSynapses.data() + m.rowBegin[r + 1],
                     [](const FlatSynapse &x, const FlatSynapse &y) {
                       return x.offset < y.offset;
                     });
         return Status::ok();
       });
   for (uint32_t r = 0; r < rows; ++r) {
-    const FlatSynapse *b = m.synapses.data() + m.rowBegin[r];
-    const FlatSynapse *e = m.synapses.data() + m.rowBegin[r + 1];
+    const FlatSynapse *b = m.flatSynapses.data() + m.rowBegin[r];
+    const FlatSynapse *e = m.flatSynapses.data() + m.rowBegin[r + 1];
     // Each sender spikes at most once per step, so a synapse adds at most
     // |weight| x (senders of its row) to the step it arrives in.
     const int64_t senders =
@@ -267,7 +271,7 @@ Status GoldenModel::RowBuilder::sortAndBound(bool wide, bool narrow) {
   // int16 accumulators hold the input in units of the largest power of two
   // that divides every weight; a compartment's bound is a multiple of it.
   uint32_t weightBits = 0;
-  for (const FlatSynapse &s : m.synapses)
+  for (const FlatSynapse &s : m.flatSynapses)
     weightBits |= uint32_t(s.weight);
   shift16 = weightBits == 0 ? 0 : unsigned(__builtin_ctz(weightBits));
   constexpr int64_t int16Max = std::numeric_limits<int16_t>::max();
@@ -291,9 +295,9 @@ void GoldenModel::RowBuilder::placeAccumulators() {
   std::vector<std::vector<std::array<uint32_t, 3>>> sample(m.populationCount());
   for (uint32_t r = 0; r < rows; r += every)
     for (uint32_t i = m.rowBegin[r]; i < m.rowBegin[r + 1]; ++i) {
-      const uint32_t c = m.synapses[i].offset % n;
+      const uint32_t c = m.flatSynapses[i].offset % n;
       if (const uint32_t p = m.compPopulation[c]; p != none)
-        sample[p].push_back({r, m.synapses[i].offset / n,
+        sample[p].push_back({r, m.flatSynapses[i].offset / n,
                              m.flatNeuronAt[c] - m.populationBase[p]});
     }
   std::vector<std::array<uint32_t, 3>> keyed;
@@ -370,8 +374,8 @@ void GoldenModel::RowBuilder::layoutSlots() {
     return;
   const uint32_t rows = uint32_t(m.rowBegin.size() - 1);
   for (uint32_t r = 0; r < rows; ++r) {
-    FlatSynapse *b = m.synapses.data() + m.rowBegin[r];
-    FlatSynapse *e = m.synapses.data() + m.rowBegin[r + 1];
+    FlatSynapse *b = m.flatSynapses.data() + m.rowBegin[r];
+    FlatSynapse *e = m.flatSynapses.data() + m.rowBegin[r + 1];
     for (FlatSynapse *s = b; s != e; ++s)
       s->offset = s->offset / n * m.ringStride + m.position[s->offset % n];
     if (m.reordered)
@@ -406,7 +410,7 @@ void GoldenModel::RowBuilder::buildWindows() {
   m.rowParts.clear();
   // Room for the most windows there can be, so that the lists never grow
   // by copying: pages never written are never resident.
-  const size_t total = m.synapses.size();
+  const size_t total = m.flatSynapses.size();
   m.wideOffset.reserve(total / wideMinSynapses);
   m.wideWeights.reserve(total / wideMinSynapses);
   m.narrowOffset.reserve(total / narrowMinSynapses);
@@ -418,8 +422,8 @@ void GoldenModel::RowBuilder::buildWindows() {
   };
   for (uint32_t r = 0; r < rows; ++r) {
     firstPart[r] = uint32_t(m.rowParts.size());
-    const FlatSynapse *s = m.synapses.data() + m.rowBegin[r];
-    const FlatSynapse *e = m.synapses.data() + m.rowBegin[r + 1];
+    const FlatSynapse *s = m.flatSynapses.data() + m.rowBegin[r];
+    const FlatSynapse *e = m.flatSynapses.data() + m.rowBegin[r + 1];
     uint64_t delayEnd = 0; // past the current part's accumulators
     while (s != e) {
       if (s->offset >= delayEnd) {
@@ -457,7 +461,7 @@ void GoldenModel::RowBuilder::buildWindows() {
         lane = m.narrowWeights.emplace_back().lane;
         taken = narrow;
       } else {
-        m.synapses[singles++] = *s++;
+        m.flatSynapses[singles++] = *s++;
         continue;
       }
       // Repeated targets share a lane: the sum stays within the bound
@@ -475,10 +479,10 @@ void GoldenModel::RowBuilder::buildWindows() {
     narrowWeights();
   // Give the memory back when windows took most synapses (copying, so
   // not when they took few).
-  const bool shrink = singles < m.synapses.size() / 2;
-  m.synapses.resize(singles);
+  const bool shrink = singles < m.flatSynapses.size() / 2;
+  m.flatSynapses.resize(singles);
   if (shrink)
-    m.synapses.shrink_to_fit();
+    m.flatSynapses.shrink_to_fit();
   std::vector<uint32_t>().swap(m.rowBegin);
   // Senders now name parts.
   std::vector<uint32_t> senderParts;
@@ -533,7 +537,7 @@ void GoldenModel::RowBuilder::shareWideWeights() {
 /// 2^shift16, exact: every weight is a multiple of it), the window weights
 /// as int16 (a lane sums the synapses of one target, within its bound).
 void GoldenModel::RowBuilder::narrowWeights() {
-  for (FlatSynapse &s : m.synapses)
+  for (FlatSynapse &s : m.flatSynapses)
     s.weight >>= shift16;
   const auto narrow = [&](const auto &from, auto &to) {
     to.resize(from.size());

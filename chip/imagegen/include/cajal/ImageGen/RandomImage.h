@@ -58,6 +58,17 @@ struct RandomOptions {
   /// A Poisson group source (several spikes per channel and step) after the
   /// others, from a stream of its own: off, the image is the same but for it.
   bool poissonGroup = true;
+  /// On-chip learning (docs/learning.md), from a stream of its own: off, the
+  /// image is the same as before this option existed. On: an epoch of
+  /// 1..learning.maxEpochSteps steps (mostly short), a random seed, 1..4
+  /// random rules within the profile's limits (random terms of dw, dd and
+  /// dt, random dependencies and factors over every variable and
+  /// constants) with random x1, x2 traces, random y1..y3 traces on about
+  /// two populations in three, about a third of the input axons turned into
+  /// learning groups (weightBitsMax, delays, random tags) and a few into
+  /// reward groups. Groups that would overflow a core's synapse words stay
+  /// as they were.
+  bool learning = false;
 };
 
 RandomNetwork randomNetwork(const chip::Profile &profile,

@@ -24,6 +24,7 @@
 #include "cajal/Emulator/SpikeIO.h"
 #include "cajal/Golden/ProgramUpdate.h"
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -64,6 +65,31 @@ using NarrowWeights = NarrowLanes<int32_t>;
 struct RowPart {
   uint32_t wide, narrow, single;
   uint32_t delayOffset; ///< delay * N
+};
+/// A synapse of a learning or reward group (docs/golden-model.md,
+/// "Learning"): kept out of the rows, delivered one by one.
+struct SideSynapse {
+  uint32_t compartment; ///< global index
+  int32_t mantissa;
+  uint32_t delay;
+  int32_t tag;
+  int64_t weight; ///< chip::synapticWeight of the mantissa
+};
+/// A learning or reward group (InputAxon::learns(), InputAxon::reward) with
+/// what learning keeps of its input axon: the pre-synaptic traces x1, x2,
+/// their values at each step of the epoch, and the step of its last spike.
+struct SideAxon {
+  uint32_t core = 0, axon = 0; ///< local input axon
+  uint64_t traceNeuron = 0;    ///< global input axon index (trace draws)
+  uint64_t firstSynapse = 0;   ///< core * 2^32 + position in the core
+  uint32_t rule = UINT32_MAX;  ///< rule index; UINT32_MAX: a reward group
+  bool reward = false;
+  int8_t weightExponent = 0;
+  bool spikedNow = false;
+  int64_t lastSpike = -1;
+  std::array<uint32_t, 2> trace{};
+  std::vector<std::array<uint32_t, 2>> history; ///< per step of the epoch
+  std::vector<SideSynapse> synapses;
 };
 } // namespace detail
 
@@ -133,6 +159,11 @@ struct ModelOptions {
   /// which the next update adds up. Integer sums do not depend on their
   /// order: every result is the same for any number of threads.
   uint32_t threads = 1;
+  /// An image that learns (Image::learning) runs with int64 accumulators
+  /// in compartment order whatever narrowAccumulators and
+  /// placeAccumulators say (learned weights void the width proof), and in
+  /// one part only (docs/golden-model.md, "Learning").
+  ///
   /// Run part `part` of `parts` (`mpirun -np N cajal run`): the chips of
   /// the image are split into `parts` ranges of consecutive chips of about
   /// equal work (compartments plus synapses), and this model updates only
@@ -262,6 +293,21 @@ public:
   }
   uint32_t populationCount() const { return uint32_t(populationFlags.size()); }
 
+  /// Learning (docs/learning.md; docs/golden-model.md, "Learning"), the
+  /// reference engine's views. Does the image learn?
+  bool learns() const { return learningSetting.enabled(); }
+  /// The synapses of a learning or reward group after the last step (local
+  /// compartment, mantissa, delay, tag); empty for a fixed group, whose
+  /// synapses the model keeps merged into its rows only.
+  std::vector<chip::Synapse> synapses(uint32_t core, uint32_t axon) const;
+  /// A learning axon's pre-synaptic trace x1 (which 0) or x2 (1) after the
+  /// last step; 0 for an axon that does not learn.
+  uint32_t preTrace(uint32_t core, uint32_t axon, unsigned which) const;
+  /// A compartment's post-synaptic trace y1 (which 0), y2, y3 after the
+  /// last step, and its third factor r (the reward of the current epoch).
+  uint32_t postTrace(uint32_t global, unsigned which) const;
+  int64_t reward(uint32_t global) const;
+
 private:
   GoldenModel() = default;
   struct Loader;
@@ -305,6 +351,13 @@ private:
                     const detail::WideLanes<Acc> *wide,
                     const detail::NarrowLanes<Acc> *narrow);
   void deliverSpikes();
+  /// Learning: the step's spikes through the learning and reward groups
+  /// (after the rows), rewards arriving, traces and, at an epoch's end,
+  /// the rules (GoldenLearning.cpp).
+  void deliverSideGroups();
+  void takeRewards();
+  void learn();
+  void applyRules(uint64_t epoch);
 
   enum PopulationFlag : uint8_t { RecordSpikes = 1, RecordState = 2 };
 
@@ -382,7 +435,7 @@ private:
   // delivers the synapse rows senderRows[senderRowBegin[k] ..
   // senderRowBegin[k+1]): its private row (every synapse of the input axons
   // only it reaches, merged) and one row per input axon it shares with other
-  // senders. With int64 accumulators row r is synapses[rowBegin[r] ..
+  // senders. With int64 accumulators row r is flatSynapses[rowBegin[r] ..
   // rowBegin[r+1]), sorted by offset. With int32 accumulators the rows are
   // split into parts of one delay each (senderRows lists parts), and part p
   // holds the windows wideOffset[ rowParts[p].wide .. rowParts[p+1].wide),
@@ -391,7 +444,7 @@ private:
   // single.
   std::vector<uint32_t> senderRowBegin, senderRows, rowBegin;
   using FlatSynapse = detail::FlatSynapse;
-  std::vector<FlatSynapse> synapses;
+  std::vector<FlatSynapse> flatSynapses;
   std::vector<detail::RowPart> rowParts;
   /// A window adds its weights to the accumulators at offset .. offset +
   /// lanes - 1 (offset as for a synapse).
@@ -514,6 +567,30 @@ private:
   mutable std::vector<uint64_t> flatBits, flatSummary;
   /// counters() completes it.
   mutable emulator::Counters totals;
+
+  // Learning (GoldenLearning.cpp; empty when the image does not learn).
+  chip::ImageLearning learningSetting;
+  chip::Profile learningProfile; ///< the widths learning rounds to
+  /// The learning and reward groups, in core and axon order; sideOf[global
+  /// input axon] is a group's index there (none: a fixed group, in the
+  /// rows). A spike of sender k (global compartment k, or source channel
+  /// N + ch) reaches groups sideSenders[sideSenderBegin[k] ..
+  /// sideSenderBegin[k + 1]).
+  std::vector<detail::SideAxon> sideAxons;
+  std::vector<uint32_t> sideOf, sideSenderBegin, sideSenders;
+  /// Per global compartment: y1..y3 parameters and values, the step of its
+  /// last spike, its third factor; tracedCompartments have a trace with
+  /// non-zero parameters (the others stay 0). A target of a learning
+  /// synapse keeps its traces at each step of the epoch:
+  /// postHistory[(historyRow[g] * epochSteps + step) * 3 + k].
+  std::vector<std::array<chip::TraceParams, 3>> postParams;
+  std::vector<std::array<uint32_t, 3>> postTraces;
+  std::vector<int64_t> postLastSpike, rewards;
+  std::vector<uint32_t> tracedCompartments, historyRow;
+  std::vector<uint32_t> postHistory;
+  std::vector<uint8_t> spikedNow;
+  /// Rewards on their way: S slots of N, by global compartment.
+  std::vector<int64_t> rewardRing;
   /// coreCounters()' result.
   mutable std::vector<emulator::CoreCounters> perCore;
 };

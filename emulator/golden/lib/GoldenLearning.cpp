@@ -1,0 +1,309 @@
+//===- GoldenLearning.cpp - Learning and reward groups, traces, rules -----===//
+//
+// On-chip learning (docs/learning.md) in the golden model. The rows and
+// windows of the fixed synapses, and the accumulator widths proven from
+// their weights, assume weights that never change, so the learning and
+// reward groups stay out of them (docs/golden-model.md, "Learning"):
+//
+// Load (Loader::loadLearning): every learning or reward group is unpacked
+// into a SideAxon of its own (global target, mantissa, delay, tag, weight);
+// RowBuilder leaves these axons out of the rows. An image that learns runs
+// with int64 accumulators in compartment order (no int16/int32 proof, no
+// re-ordering, no windows) and a ring of at least synapse.maxDelay slots,
+// since a learned delay may grow to it; it cannot be split into parts.
+//
+// Step t, after the rows are delivered:
+//   1. deliverSideGroups: each spike of step t (compartments, then source
+//      channels, a Poisson group channel once per spike) reaches its
+//      sender's side groups; a learning group's synapses add their weights
+//      to ring 0 at slot (t + delay) % S, a reward group's to the reward
+//      ring; the group is marked as having received a spike;
+//   2. learn: every learning axon's x1, x2 and every compartment's y1..y3
+//      take one step (chip::stepTrace, the reference's random keys); when t
+//      ends an epoch, applyRules gives every learning synapse its rule
+//      (chip::applyRule) with the inputs the contract samples, and the
+//      epoch's rewards are forgotten.
+// Rewards that arrive for step t are added to their compartments' r at the
+// start of step t (takeRewards). Everything here runs on the calling
+// thread, after the worker threads' delivery: with several threads the
+// result is the same.
+//
+//===----------------------------------------------------------------------===//
+#include "GoldenLoad.h"
+
+#include "cajal/Chip/Learning.h"
+
+#include <algorithm>
+#include <cstddef>
+#include <limits>
+
+namespace cajal::golden {
+
+namespace {
+constexpr uint32_t none = std::numeric_limits<uint32_t>::max();
+constexpr chip::Trace kPreTraces[2] = {chip::Trace::X1, chip::Trace::X2};
+constexpr chip::Trace kPostTraces[3] = {chip::Trace::Y1, chip::Trace::Y2,
+                                        chip::Trace::Y3};
+bool anyTrace(const std::array<chip::TraceParams, 3> &p) {
+  const chip::TraceParams zero;
+  return p[0] != zero || p[1] != zero || p[2] != zero;
+}
+} // namespace
+
+Status GoldenModel::Loader::loadLearning(GoldenModel &m,
+                                         const chip::Image &image,
+                                         const chip::Profile &profile,
+                                         const ModelOptions &options) {
+  if (!image.learning.enabled())
+    return Status::ok();
+  if (options.parts > 1)
+    return makeError("parts: " + std::to_string(options.parts) +
+                     ": an image that learns (learning.epochSteps " +
+                     std::to_string(image.learning.epochSteps) +
+                     ") runs as one part only");
+  m.learningSetting = image.learning;
+  m.learningProfile = profile;
+  const uint32_t n = m.compartmentCount();
+  const uint32_t epochSteps = image.learning.epochSteps;
+  const chip::SynapseFormat &format = profile.synapse;
+  m.sideOf.assign(m.axonCore.size(), none);
+  std::vector<uint8_t> target(n, 0);
+  std::vector<chip::Synapse> group;
+  bool rewards = false;
+  for (uint32_t c = 0; c < image.cores.size(); ++c) {
+    const chip::Core &core = image.cores[c];
+    uint64_t position = 0; // of the axon's first synapse in the core
+    for (uint32_t a = 0; a < core.inputAxons.size(); ++a) {
+      const chip::InputAxon &axon = core.inputAxons[a];
+      const uint64_t first = position;
+      position += axon.synapseCount;
+      if (!axon.learns() && !axon.reward)
+        continue;
+      detail::SideAxon side;
+      side.core = c;
+      side.axon = a;
+      side.traceNeuron = m.axonBegin[c] + a;
+      side.firstSynapse = (uint64_t(c) << 32) + first;
+      side.rule = axon.learning;
+      side.reward = axon.reward;
+      side.weightExponent = axon.weightExponent;
+      if (axon.learns())
+        side.history.assign(epochSteps, {});
+      rewards |= axon.reward;
+      chip::unpackSynapses(core.synapseWords, axon, format, group);
+      for (uint32_t i = 0; i < axon.synapseCount; ++i) {
+        const chip::Synapse &s = group[i];
+        const uint32_t g = m.compBegin[c] + s.compartment;
+        side.synapses.push_back(
+            {g, s.mantissa, s.delay, s.tag,
+             chip::synapticWeight(s.mantissa, axon.weightExponent,
+                                  format.weightShift)});
+        if (axon.learns())
+          target[g] = 1;
+      }
+      m.sideOf[m.axonBegin[c] + a] = uint32_t(m.sideAxons.size());
+      m.sideAxons.push_back(std::move(side));
+    }
+  }
+  // Per sender, the side groups its spikes reach (as forEachSenderAxon
+  // walks them: compartments by global index, then source channels).
+  m.sideSenderBegin.assign(1, 0);
+  const auto walk = [&](const std::vector<uint32_t> &begin,
+                        const std::vector<uint32_t> &targets) {
+    for (uint32_t k = 0; k + 1 < begin.size(); ++k) {
+      for (uint32_t o = begin[k]; o < begin[k + 1]; ++o)
+        if (m.sideOf[targets[o]] != none)
+          m.sideSenders.push_back(m.sideOf[targets[o]]);
+      m.sideSenderBegin.push_back(uint32_t(m.sideSenders.size()));
+    }
+  };
+  walk(m.outBegin, m.outTargets);
+  walk(m.channelTargetBegin, m.channelTargets);
+  // Post-synaptic traces: the population's, none outside populations.
+  m.postParams.assign(n, {});
+  for (const chip::Population &pop : image.populations)
+    for (const chip::Slice &slice : pop.slices)
+      for (uint32_t k = 0; k < slice.count * chip::compartmentsPerNeuron(pop);
+           ++k)
+        m.postParams[m.compBegin[slice.core] + slice.firstCompartment + k] =
+            pop.postTraces;
+  m.postTraces.assign(n, {});
+  m.postLastSpike.assign(n, -1);
+  m.rewards.assign(n, 0);
+  m.spikedNow.assign(n, 0);
+  m.historyRow.assign(n, none);
+  uint32_t rows = 0;
+  for (uint32_t g = 0; g < n; ++g) {
+    if (anyTrace(m.postParams[g]))
+      m.tracedCompartments.push_back(g);
+    if (target[g])
+      m.historyRow[g] = rows++;
+  }
+  m.postHistory.assign(size_t(rows) * epochSteps * 3, 0);
+  if (rewards)
+    m.rewardRing.assign(size_t(std::max(format.maxDelay, 1u)) * n, 0);
+  return Status::ok();
+}
+
+void GoldenModel::takeRewards() {
+  const uint32_t n = compartmentCount();
+  const uint32_t slots = uint32_t(rewardRing.size() / n);
+  int64_t *arriving = rewardRing.data() + size_t(stepIndex % slots) * n;
+  for (uint32_t g = 0; g < n; ++g) {
+    rewards[g] += arriving[g];
+    arriving[g] = 0;
+  }
+}
+
+void GoldenModel::deliverSideGroups() {
+  const uint32_t n = compartmentCount();
+  int64_t *ring = ring64.data();
+  const uint32_t rewardSlots =
+      rewardRing.empty() ? 1 : uint32_t(rewardRing.size() / n);
+  const auto send = [&](uint32_t sender) {
+    for (uint32_t i = sideSenderBegin[sender]; i < sideSenderBegin[sender + 1];
+         ++i) {
+      detail::SideAxon &a = sideAxons[sideSenders[i]];
+      if (a.reward) {
+        for (const detail::SideSynapse &s : a.synapses)
+          rewardRing[size_t((stepIndex + s.delay) % rewardSlots) * n +
+                     s.compartment] += s.weight;
+      } else {
+        for (const detail::SideSynapse &s : a.synapses)
+          ring[size_t((stepIndex + s.delay) % ringSlots) * ringStride +
+               position[s.compartment]] += s.weight;
+      }
+      a.spikedNow = true;
+    }
+  };
+  for (uint32_t k = 0; k < spikeCount; ++k)
+    send(atPosition[spikingPositions[k]]);
+  for (const emulator::SourceSpikeEvent &e : sourceSpiking)
+    send(n + channelBase[e.source] + e.index);
+}
+
+void GoldenModel::learn() {
+  const chip::Profile &profile = learningProfile;
+  const uint64_t t = stepIndex;
+  const uint32_t epochSteps = learningSetting.epochSteps;
+  const uint64_t seed = learningSetting.seed;
+  const size_t slot = size_t(t % epochSteps);
+  for (detail::SideAxon &a : sideAxons) {
+    if (a.rule != none) {
+      const chip::LearningRuleSetting &rule = learningSetting.rules[a.rule];
+      const chip::TraceParams *params[2] = {&rule.x1, &rule.x2};
+      for (unsigned k = 0; k < 2; ++k)
+        a.trace[k] = chip::stepTrace(
+            profile, a.trace[k], *params[k], a.spikedNow, t, seed,
+            chip::traceRandomIndex(a.traceNeuron, kPreTraces[k]));
+      a.history[slot] = a.trace;
+      if (a.spikedNow)
+        a.lastSpike = int64_t(t);
+    }
+    a.spikedNow = false;
+  }
+  for (uint32_t k = 0; k < spikeCount; ++k)
+    spikedNow[atPosition[spikingPositions[k]]] = 1;
+  for (const uint32_t g : tracedCompartments) {
+    std::array<uint32_t, 3> &trace = postTraces[g];
+    for (unsigned k = 0; k < 3; ++k)
+      trace[k] = chip::stepTrace(profile, trace[k], postParams[g][k],
+                                 spikedNow[g] != 0, t, seed,
+                                 chip::traceRandomIndex(g, kPostTraces[k]));
+    if (historyRow[g] != none)
+      std::copy(trace.begin(), trace.end(),
+                postHistory.begin() +
+                    ptrdiff_t((size_t(historyRow[g]) * epochSteps + slot) * 3));
+  }
+  for (uint32_t k = 0; k < spikeCount; ++k) {
+    const uint32_t g = atPosition[spikingPositions[k]];
+    postLastSpike[g] = int64_t(t);
+    spikedNow[g] = 0;
+  }
+  if ((t + 1) % epochSteps == 0) {
+    applyRules((t + 1) / epochSteps - 1);
+    std::fill(rewards.begin(), rewards.end(), 0);
+  }
+}
+
+void GoldenModel::applyRules(uint64_t epoch) {
+  const chip::Profile &profile = learningProfile;
+  const uint32_t epochSteps = learningSetting.epochSteps;
+  const int64_t epochStart = int64_t(epoch * epochSteps);
+  const size_t last = epochSteps - 1;
+  // The five traces of a synapse at the step of `slot` in the epoch (a
+  // compartment without traces has them all 0).
+  const auto sample = [&](const detail::SideAxon &a, uint32_t g, size_t slot) {
+    std::array<int32_t, chip::kTraceCount> traces{};
+    traces[size_t(chip::Trace::X1)] = int32_t(a.history[slot][0]);
+    traces[size_t(chip::Trace::X2)] = int32_t(a.history[slot][1]);
+    const uint32_t *y =
+        postHistory.data() + (size_t(historyRow[g]) * epochSteps + slot) * 3;
+    for (unsigned k = 0; k < 3; ++k)
+      traces[size_t(kPostTraces[k])] = int32_t(y[k]);
+    return traces;
+  };
+  for (detail::SideAxon &a : sideAxons) {
+    if (a.rule == none)
+      continue;
+    const chip::LearningRule &rule = learningSetting.rules[a.rule].rule;
+    const bool x0 = a.lastSpike >= epochStart;
+    for (uint32_t i = 0; i < a.synapses.size(); ++i) {
+      detail::SideSynapse &s = a.synapses[i];
+      const uint32_t g = s.compartment;
+      chip::LearningInputs in;
+      in.x0 = x0;
+      in.y0 = postLastSpike[g] >= epochStart;
+      in.u = true;
+      if (in.x0)
+        in.traces[0] = sample(a, g, size_t(a.lastSpike - epochStart));
+      if (in.y0)
+        in.traces[1] = sample(a, g, size_t(postLastSpike[g] - epochStart));
+      in.traces[2] = sample(a, g, last);
+      in.reward = int32_t(
+          std::clamp<int64_t>(rewards[g], std::numeric_limits<int32_t>::min(),
+                              std::numeric_limits<int32_t>::max()));
+      const chip::SynapseState after = chip::applyRule(
+          profile, rule, in, {s.mantissa, int32_t(s.delay), s.tag},
+          learningSetting.seed, epoch, a.firstSynapse + i);
+      s.mantissa = after.weight;
+      s.delay = uint32_t(after.delay);
+      s.tag = after.tag;
+      s.weight = chip::synapticWeight(s.mantissa, a.weightExponent,
+                                      profile.synapse.weightShift);
+    }
+    totals.learningUpdates += a.synapses.size();
+  }
+}
+
+std::vector<chip::Synapse> GoldenModel::synapses(uint32_t core,
+                                                 uint32_t axon) const {
+  std::vector<chip::Synapse> out;
+  if (sideOf.empty())
+    return out;
+  const uint32_t k = sideOf[axonBegin[core] + axon];
+  if (k == none)
+    return out;
+  for (const detail::SideSynapse &s : sideAxons[k].synapses)
+    out.push_back(
+        {s.compartment - compBegin[core], s.mantissa, s.delay, s.tag});
+  return out;
+}
+
+uint32_t GoldenModel::preTrace(uint32_t core, uint32_t axon,
+                               unsigned which) const {
+  if (sideOf.empty())
+    return 0;
+  const uint32_t k = sideOf[axonBegin[core] + axon];
+  return k == none ? 0 : sideAxons[k].trace[which];
+}
+
+uint32_t GoldenModel::postTrace(uint32_t global, unsigned which) const {
+  return postTraces.empty() ? 0 : postTraces[global][which];
+}
+
+int64_t GoldenModel::reward(uint32_t global) const {
+  return rewards.empty() ? 0 : rewards[global];
+}
+
+} // namespace cajal::golden
