@@ -19,14 +19,15 @@
 // reverse order takes 1.0 (A- / A+ = 1.07, Song et al. 1.05), applied every
 // step (learning_epoch 1). Depression outweighing potentiation makes the
 // synapses compete: the weights spread towards 0 and g_max and the output
-// rate falls. On the reference engine (`cajal run` runs an image that
-// learns on the reference or the SystemC engine) the neuron fires 233 spikes in the first 10 s and 131 in the sixth; its rate is
-// still falling after 200 s (5 Hz), when the weights have left their initial
-// range on both sides (`--weights-out w.csv --weights-every 20000`).
+// rate falls: the neuron fires 233 spikes in the first 10 s and 131 in the
+// sixth, and its rate is still falling after 200 s (5 Hz), when the weights
+// have left their initial range on both sides (`--weights-out w.csv
+// --weights-every 20000`). The golden model, the reference engine and
+// SystemC give the same spikes (tests/e2e).
 //
 // Run:
 //   cajal compile examples/stdp_song2000.mlir -o stdp.cjimg --report fit.json
-//   cajal run stdp.cjimg --steps 60000 --engine reference --spikes-out spikes.csv
+//   cajal run stdp.cjimg --steps 60000 --engine golden --spikes-out spikes.csv
 //
 // Expect:
 //   cores >= 1

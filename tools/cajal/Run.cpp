@@ -27,7 +27,6 @@
 
 #include <atomic>
 #include <chrono>
-#include <functional>
 #include <optional>
 #include <utility>
 
@@ -238,8 +237,7 @@ int runStepEngine(Model &model, const std::string &engineName,
                   Status (*runAndRecord)(Model &, uint32_t,
                                          const emulator::RecordOptions &),
                   ProcessGroup &processes,
-                  emulator::WeightsWriter *weights = nullptr,
-                  const std::function<void()> &takeSnapshot = {}) {
+                  emulator::WeightsWriter *weights = nullptr) {
   if (Status s = readInput(model); !s)
     return reportError(s.error());
   std::vector<uint64_t> spikesPerPopulation;
@@ -248,16 +246,8 @@ int runStepEngine(Model &model, const std::string &engineName,
   emulator::RecordOptions record =
       first ? recordOptions(spikesPerPopulation, writeSeconds)
             : emulator::RecordOptions();
-  if (weights) {
-    takeSnapshot(); // the initial weights
-    record.onStep = [&, progress = record.onStep](uint32_t done,
-                                                  uint32_t total) {
-      // The last step's snapshot is taken below, however the run ends.
-      if (weightsEvery != 0 && done % weightsEvery == 0 && done != total)
-        takeSnapshot();
-      return progress ? progress(done, total) : true;
-    };
-  }
+  if (weights)
+    snapshotWeights(*weights, model, record);
   const auto start = std::chrono::steady_clock::now();
   if (Status s = runAndRecord(model, steps, record); !s) {
     reportError(s.error());
@@ -266,7 +256,7 @@ int runStepEngine(Model &model, const std::string &engineName,
     return 1;
   }
   if (weights) {
-    takeSnapshot();
+    weights->snapshot(model.currentStep(), model);
     if (Status s = weights->finish(); !s)
       return reportError(s.error());
   }
@@ -373,11 +363,6 @@ int runRun() {
   Result<chip::Image> image = loadImage(imagePath, profileName, profile);
   if (!image)
     return reportError(image.error());
-  if (image->learning.enabled() && engine == Engine::Golden)
-    return reportError(imagePath +
-                       ": the image learns (docs/learning.md); run it with "
-                       "--engine reference or systemc (the golden model does "
-                       "not learn yet)");
   std::optional<emulator::WeightsWriter> weights;
   if (!weightsOut.empty()) {
     Result<emulator::WeightsWriter> w = emulator::WeightsWriter::create(
@@ -397,9 +382,7 @@ int runRun() {
     if (!model)
       return reportError(model.error());
     return runStepEngine(*model, "reference engine", &reference::runAndRecord,
-                         processes, weights ? &*weights : nullptr, [&] {
-                           weights->snapshot(model->currentStep(), *model);
-                         });
+                         processes, weights ? &*weights : nullptr);
   }
   golden::ModelOptions options = validatedOnLoad();
   Result<MpiSpikeExchange> exchange = MpiSpikeExchange::create(processes);
@@ -419,7 +402,7 @@ int runRun() {
       processes.size() > 1
           ? "golden model (" + std::to_string(processes.size()) + " processes)"
           : std::string("golden model"),
-      &golden::runAndRecord, processes);
+      &golden::runAndRecord, processes, weights ? &*weights : nullptr);
 }
 
 } // namespace cajal::driver

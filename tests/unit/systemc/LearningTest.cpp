@@ -10,10 +10,12 @@
 //===----------------------------------------------------------------------===//
 #include "SystemCTestUtil.h"
 
+#include "cajal/ImageGen/RandomImage.h"
 #include "cajal/Reference/ReferenceEngine.h"
 #include "cajal/SystemC/SystemCEngine.h"
 #include "cajal/SystemC/Timing.h"
 #include "cajal/TestSupport/LearningImages.h"
+#include "cajal/TestSupport/RandomRuns.h"
 
 #include <gtest/gtest.h>
 
@@ -22,14 +24,20 @@ using systemc::SystemCEngine;
 
 namespace {
 
-/// Run both engines `steps` steps, comparing after each.
+/// Run both engines `steps` steps, comparing after each; `network`, when
+/// given, supplies the External sources' spikes.
 void expectSameLearning(const chip::Image &image, const chip::Profile &profile,
-                        uint32_t steps, const std::string &what) {
+                        uint32_t steps, const std::string &what,
+                        const imagegen::RandomNetwork *network = nullptr) {
   Result<SystemCEngine> sc = SystemCEngine::create(image, profile);
   ASSERT_TRUE(bool(sc)) << what << ": " << sc.error();
   Result<reference::ReferenceEngine> ref =
       reference::ReferenceEngine::create(image, profile);
   ASSERT_TRUE(bool(ref)) << what << ": " << ref.error();
+  if (network) {
+    test::giveExternalSpikes(*sc, *network);
+    test::giveExternalSpikes(*ref, *network);
+  }
   for (uint32_t t = 0; t < steps; ++t) {
     ASSERT_TRUE(bool(sc->step())) << what;
     ref->step();
@@ -39,7 +47,7 @@ void expectSameLearning(const chip::Image &image, const chip::Profile &profile,
     for (uint32_t c = 0; c < image.cores.size(); ++c)
       for (uint32_t a = 0; a < image.cores[c].inputAxons.size(); ++a) {
         const chip::InputAxon &axon = image.cores[c].inputAxons[a];
-        if (!axon.learns())
+        if (!axon.learns() && !axon.reward)
           continue;
         ASSERT_EQ(sc->synapses(c, a), ref->synapses(c, a))
             << at << ", core " << c << " axon " << a;
@@ -74,6 +82,22 @@ TEST(SystemCLearningTest, EqualsTheReferenceEngine) {
                        profile, 150,
                        "pair STDP, epoch " + std::to_string(epoch));
   expectSameLearning(test::rewardImage(profile), profile, 40, "reward");
+}
+
+TEST(SystemCLearningTest, EqualsTheReferenceOnRandomRulesAndSpikes) {
+  // Random rules over every variable, random traces, learning and reward
+  // groups on random networks (imagegen's learning option); seeds printed.
+  for (const chip::Profile &profile : {sctest::loihi1(), test::loihi2()})
+    for (uint64_t seed = 1; seed <= 6; ++seed) {
+      imagegen::RandomOptions o;
+      o.seed = seed;
+      o.steps = 120;
+      o.learning = true;
+      o.programPopulations = profile.isa.programmable;
+      const imagegen::RandomNetwork net = imagegen::randomNetwork(profile, o);
+      expectSameLearning(net.image, profile, o.steps,
+                         profile.name + ", seed " + std::to_string(seed), &net);
+    }
 }
 
 TEST(SystemCLearningTest, EqualsTheReferenceOnCoresAcrossTheMesh) {
