@@ -1,0 +1,148 @@
+#!/usr/bin/env python3
+"""learning_runs.py - a network that learns, compiled and run as a user does.
+
+examples/stdp_song2000.mlir (1000 Poisson inputs, pair STDP onto one LIF
+neuron) is compiled once; `cajal inspect` names its learning synapses and
+rule. Each engine (golden, reference, SystemC) runs it with
+`--weights-out w.csv --weights-every 100`: the three weight files and spike
+files are byte-identical, hold a snapshot of every synapse at steps 0, 100,
+200 and 300, the weights move, and each row's weight is its mantissa times
+the group's power of two. The same run writes HDF5 for h5py with the CSV's
+values; the SystemC power report prices 1000 updates a step at 120 pJ.
+Bad requests fail naming the problem and leave no file: an unknown
+--weights-of node, --weights-out on an image that does not learn,
+--weights-every alone, and check-rtl on an image that learns.
+"""
+import csv
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+import h5py
+import numpy as np
+
+CAJAL, ROOT = sys.argv[1], sys.argv[2]
+work = tempfile.mkdtemp(prefix="cajal-learning-")
+failures = []
+STEPS, EVERY, SYNAPSES = 300, 100, 1000
+
+
+def check(ok, message):
+    print(("ok    " if ok else "FAIL  ") + message, flush=True)
+    if not ok:
+        failures.append(message)
+
+
+def run(*args):
+    return subprocess.run([CAJAL, *args], capture_output=True, text=True)
+
+
+def path(name):
+    return os.path.join(work, name)
+
+
+image = path("stdp.cjimg")
+r = run("compile", os.path.join(ROOT, "examples", "stdp_song2000.mlir"),
+        "-o", image)
+check(r.returncode == 0, "compile examples/stdp_song2000.mlir: " + r.stderr)
+
+r = run("inspect", image)
+check(r.returncode == 0 and f"({SYNAPSES} learning, 0 reward)" in r.stdout
+      and "learning: epochs of 1 step" in r.stdout and "rule 0: dw =" in r.stdout,
+      "inspect names the learning synapses, the epoch and the rule")
+
+weights, spikes = {}, {}
+for engine in ("golden", "reference", "systemc"):
+    args = ["run", image, "--steps", str(STEPS), "--engine", engine,
+            "--weights-out", path(f"w-{engine}.csv"),
+            "--weights-every", str(EVERY),
+            "--spikes-out", path(f"s-{engine}.csv"), "--quiet"]
+    if engine == "systemc":
+        args += ["--power", path("power.json")]
+    r = run(*args)
+    check(r.returncode == 0, f"{engine}: run with --weights-out: {r.stderr}")
+    with open(path(f"w-{engine}.csv")) as f:
+        weights[engine] = f.read()
+    with open(path(f"s-{engine}.csv")) as f:
+        spikes[engine] = f.read()
+check(weights["golden"] == weights["reference"] == weights["systemc"],
+      "the three engines write the same weights, byte for byte")
+check(spikes["golden"] == spikes["reference"] == spikes["systemc"],
+      "... and the same spikes")
+
+with open(path("w-golden.csv")) as f:
+    rows = list(csv.DictReader(f))
+check(list(rows[0].keys()) == ["step", "pre", "pre_index", "post",
+                               "post_index", "weight", "mantissa", "delay",
+                               "tag"], "the CSV header")
+steps = sorted({int(row["step"]) for row in rows})
+check(steps == list(range(0, STEPS + 1, EVERY)),
+      f"snapshots at steps {steps}")
+check(len(rows) == len(steps) * SYNAPSES,
+      f"{SYNAPSES} synapses per snapshot ({len(rows)} rows)")
+first = {(row["pre"], row["pre_index"]): int(row["mantissa"])
+         for row in rows if row["step"] == "0"}
+last = {(row["pre"], row["pre_index"]): int(row["mantissa"])
+        for row in rows if int(row["step"]) == STEPS}
+moved = sum(first[k] != last[k] for k in first)
+check(len(first) == SYNAPSES and {k[0] for k in first} == {"inputs"}
+      and all(row["post"] == "neuron" and row["post_index"] == "0"
+              for row in rows),
+      "every synapse named by its input channel and the neuron")
+check(moved > SYNAPSES // 10, f"{moved} of {SYNAPSES} weights moved")
+scales = {int(row["weight"]) // int(row["mantissa"])
+          for row in rows if int(row["mantissa"]) != 0}
+check(len(scales) == 1 and all(
+          int(row["weight"]) == int(row["mantissa"]) * next(iter(scales))
+          for row in rows),
+      f"weight = mantissa x {sorted(scales)} in every row")
+
+r = run("run", image, "--steps", str(STEPS), "--weights-out", path("w.h5"),
+        "--weights-every", str(EVERY), "--quiet")
+check(r.returncode == 0, "golden: --weights-out w.h5: " + r.stderr)
+with h5py.File(path("w.h5"), "r") as f:
+    check(f.attrs["format"] == "cajal-weights" and f.attrs["version"] == 1,
+          "w.h5: format cajal-weights, version 1")
+    mantissa = f["mantissa"][:]
+    check(mantissa.shape == (len(steps), SYNAPSES),
+          f"w.h5: mantissa is snapshots x synapses {mantissa.shape}")
+    csv_mantissa = np.array([int(row["mantissa"]) for row in rows]).reshape(
+        len(steps), SYNAPSES)
+    check(np.array_equal(mantissa, csv_mantissa) and
+          list(f["step"][:]) == steps and
+          [n.decode() if isinstance(n, bytes) else n for n in f["nodes"][:]]
+          [f["pre"][0]] == "inputs",
+          "w.h5 holds the CSV's values, steps and node names")
+
+with open(path("power.json")) as f:
+    power = json.load(f)
+updates = power["counts"]["learningUpdates"]
+check(updates == SYNAPSES * STEPS,
+      f"power: {updates} learning updates (1000 a step, epoch 1)")
+check(abs(power["energyPJ"]["learning"] - 120.0 * updates) < 1e-6 * updates,
+      "power: 120 pJ per learning update")
+
+r = run("run", image, "--steps", "5", "--weights-out", path("x.csv"),
+        "--weights-of", "nope")
+check(r.returncode != 0 and 'no node "nope"' in r.stderr and
+      not os.path.exists(path("x.csv")),
+      "--weights-of nope: an error naming it, no file")
+r = run("run", image, "--steps", "5", "--weights-every", "2")
+check(r.returncode != 0 and "need --weights-out" in r.stderr,
+      "--weights-every without --weights-out is refused")
+fixed = path("synfire.cjimg")
+r = run("compile", os.path.join(ROOT, "examples", "synfire.mlir"), "-o", fixed)
+r = run("run", fixed, "--steps", "5", "--weights-out", path("y.csv"))
+check(r.returncode != 0 and "does not learn" in r.stderr and
+      not os.path.exists(path("y.csv")),
+      "--weights-out on an image that does not learn: refused, no file")
+r = run("check-rtl", image)
+check(r.returncode != 0 and "learns" in r.stderr,
+      "check-rtl refuses an image that learns: " + r.stderr.strip())
+leftovers = [n for n in os.listdir(work) if ".tmp" in n]
+check(not leftovers, f"no temporaries left ({leftovers})")
+
+print(f"{len(failures)} failed" if failures else "all passed")
+sys.exit(1 if failures else 0)
