@@ -29,6 +29,7 @@ struct SystemCEngine::Impl {
 
   // Compartments: global index = compBegin[core] + local index.
   std::vector<uint32_t> compBegin, compCore;
+  bool learns = false; ///< the image learns (its power report says so)
 
   // Sources: channel i of source s is global channel channelBase[s] + i and
   // goes to channelRoutes[channelRouteBegin[ch] .. channelRouteBegin[ch+1]).

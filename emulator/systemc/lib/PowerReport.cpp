@@ -106,29 +106,35 @@ std::string Limiter::describe() const {
 
 namespace {
 
-ojson countsJson(const EventCounts &n) {
-  return ojson{{"synapticOps", n.synapticOps},
+// The learning entries appear in the report of an image that learns only:
+// the reports of the others keep their layout.
+ojson countsJson(const EventCounts &n, bool learns) {
+  ojson counts{{"synapticOps", n.synapticOps},
                {"neuronUpdatesActive", n.activeUpdates},
                {"neuronUpdatesInactive", n.inactiveUpdates},
                {"spikes", n.spikes},
                {"hopsEastWest", n.hopsEastWest},
                {"hopsNorthSouth", n.hopsNorthSouth},
-               {"barrierTiles", n.barrierTiles},
-               {"learningUpdates", n.learningUpdates}};
+               {"barrierTiles", n.barrierTiles}};
+  if (learns)
+    counts["learningUpdates"] = n.learningUpdates;
+  return counts;
 }
 
-ojson energyJson(const Energy &e) {
-  return ojson{{"synapticOps", e.synapticOps},
+ojson energyJson(const Energy &e, bool learns) {
+  ojson energy{{"synapticOps", e.synapticOps},
                {"neuronUpdatesActive", e.activeUpdates},
                {"neuronUpdatesInactive", e.inactiveUpdates},
                {"spikes", e.spikes},
                {"hopsEastWest", e.hopsEastWest},
                {"hopsNorthSouth", e.hopsNorthSouth},
-               {"barrier", e.barrier},
-               {"learning", e.learning},
-               {"static", e.staticEnergy},
-               {"dynamic", e.dynamic()},
-               {"total", e.total()}};
+               {"barrier", e.barrier}};
+  if (learns)
+    energy["learning"] = e.learning;
+  energy["static"] = e.staticEnergy;
+  energy["dynamic"] = e.dynamic();
+  energy["total"] = e.total();
+  return energy;
 }
 
 ojson stepJson(const StepTiming &s, double clockHz) {
@@ -148,7 +154,7 @@ ojson stepJson(const StepTiming &s, double clockHz) {
 } // namespace
 
 std::string energyByKindJson(const Energy &e) {
-  ojson kinds = energyJson(e);
+  ojson kinds = energyJson(e, e.learning != 0);
   kinds.erase("dynamic");
   kinds.erase("total");
   return kinds.dump();
@@ -176,16 +182,16 @@ std::string powerJson(const PowerReport &r) {
   doc["powerMW"] = ojson{{"average", r.averagePowerMW},
                          {"static", r.staticPowerMW},
                          {"dynamic", dynamicMW}};
-  doc["energyPJ"] = energyJson(r.energy);
-  doc["counts"] = countsJson(r.counts);
+  doc["energyPJ"] = energyJson(r.energy, r.learns);
+  doc["counts"] = countsJson(r.counts, r.learns);
   ojson cores = ojson::array();
   for (const CoreReport &c : r.cores)
     cores.push_back(ojson{{"core", c.core},
                           {"x", c.x},
                           {"y", c.y},
                           {"slot", c.slot},
-                          {"counts", countsJson(c.counts)},
-                          {"energyPJ", energyJson(c.energy)},
+                          {"counts", countsJson(c.counts, r.learns)},
+                          {"energyPJ", energyJson(c.energy, r.learns)},
                           {"updateCycles", c.updateCycles},
                           {"synapseCycles", c.synapseCycles},
                           {"wordsRead", c.wordsRead},
@@ -196,8 +202,8 @@ std::string powerJson(const PowerReport &r) {
   for (const RouterReport &q : r.routers)
     routers.push_back(ojson{{"x", q.x},
                             {"y", q.y},
-                            {"counts", countsJson(q.counts)},
-                            {"energyPJ", energyJson(q.energy)},
+                            {"counts", countsJson(q.counts, r.learns)},
+                            {"energyPJ", energyJson(q.energy, r.learns)},
                             {"stallCycles", q.stallCycles},
                             {"maxBuffered", q.maxBuffered},
                             {"limitedSteps", q.limitedSteps}});
@@ -300,8 +306,9 @@ std::string formatPowerTable(const PowerReport &r) {
   row(out, "hops east-west", n.hopsEastWest, true, e.hopsEastWest, t);
   row(out, "hops north-south", n.hopsNorthSouth, true, e.hopsNorthSouth, t);
   row(out, "barrier (tile barriers)", n.barrierTiles, true, e.barrier, t);
-  row(out, "learning (synapse updates)", n.learningUpdates, true, e.learning,
-      t);
+  if (r.learns)
+    row(out, "learning (synapse updates)", n.learningUpdates, true, e.learning,
+        t);
   row(out, "static", 0, false, e.staticEnergy, t);
   row(out, "total", 0, false, t, t);
   out += "  average power " + significant(4, r.averagePowerMW) +

@@ -63,6 +63,7 @@ Result<SystemCEngine> SystemCEngine::create(const chip::Image &image,
   m.profile = profile;
   m.options = options;
   m.timing = timingFor(profile);
+  m.learns = image.learning.enabled();
   if (Status s = m.buildCores(image); !s)
     return makeError(s.error());
   m.buildSources(image);
@@ -393,6 +394,7 @@ PowerReport SystemCEngine::powerReport() const {
     r.routers.push_back(rr);
   }
   r.counts.barrierTiles = m.barrierTiles;
+  r.learns = m.learns;
   r.energy = dynamicEnergy(r.counts, cost);
   // mW x s = mJ = 1e9 pJ.
   r.energy.staticEnergy = r.staticPowerMW * r.seconds * 1e9;

@@ -118,6 +118,8 @@ struct PowerReport {
   double averagePowerMW = 0;
   EventCounts counts;
   Energy energy;
+  /// The image learns: the report has its learning entries.
+  bool learns = false;
   uint64_t minStepCycles = 0, maxStepCycles = 0;
   std::vector<CoreReport> cores;     ///< image cores, in order
   std::vector<RouterReport> routers; ///< routers that sent a hop or stalled
