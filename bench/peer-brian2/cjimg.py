@@ -1,10 +1,10 @@
-"""cjimg.py - read a Cajal chip image (.cjimg, format version 8) into numpy.
+"""cjimg.py - read a Cajal chip image (.cjimg, format version 9) into numpy.
 
 The peer benchmark needs every compartment's integer parameters and every
 synapse of an image with 10^7 synapses and more. `cajal inspect --json`
 prints one line per synapse (hundreds of MB at that size), so this module
 reads the binary file directly, as docs/chip-image.md ("File format,
-version 8") lays it out (zstd-compressed cores through python3-zstandard,
+version 9") lays it out (zstd-compressed cores through python3-zstandard,
 byte-plane columns), and unpacks the synapse words with vectorised
 numpy: per group, synapse i sits in word firstWord + i // P at bit offset
 (i % P) * B. The result is flattened into a global numbering (compartment
@@ -56,7 +56,7 @@ SOURCE_KINDS = {0: "external", 1: "file", 2: "poisson", 3: "periodic",
 # Population::kLifByRecord: the LIF program each compartment's record names.
 LIF_BY_RECORD = 0xFFFFFFFF
 # Image::formatVersion of the layout this module reads.
-IMAGE_VERSION = 8
+IMAGE_VERSION = 9
 # InputAxon::kNoLearning: a group of fixed synapses.
 NO_LEARNING = 0xFFFFFFFF
 

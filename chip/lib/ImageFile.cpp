@@ -300,6 +300,7 @@ std::string encodeLearning(const ImageLearning &l) {
   for (const LearningRuleSetting &r : l.rules) {
     putTraceParams(o, r.x1);
     putTraceParams(o, r.x2);
+    o.u8(uint8_t(r.sign));
     for (const std::vector<RuleTerm> &terms : r.rule.terms) {
       o.u32(uint32_t(terms.size()));
       for (const RuleTerm &t : terms) {

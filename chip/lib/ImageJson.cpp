@@ -416,6 +416,7 @@ void writeLearning(JsonOut &j, const ImageLearning &l) {
   for (const LearningRuleSetting &r : l.rules) {
     j.beginObject();
     j.string("rule", printLearningRule(r.rule));
+    j.string("weightSign", weightSignName(r.sign));
     j.key("x1");
     writeTraceParams(j, r.x1);
     j.key("x2");
@@ -526,7 +527,8 @@ void printImageSummary(const Image &image, const Profile *profile,
        << (image.learning.rules.size() == 1 ? " rule" : " rules") << "\n";
     for (size_t r = 0; r < image.learning.rules.size(); ++r)
       os << "  rule " << r << ": "
-         << printLearningRule(image.learning.rules[r].rule) << "\n";
+         << printLearningRule(image.learning.rules[r].rule) << " ("
+         << weightSignName(image.learning.rules[r].sign) << " weights)\n";
   }
   os << "populations: " << image.populations.size() << "\n";
   for (const Population &p : image.populations) {

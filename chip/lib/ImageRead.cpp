@@ -445,10 +445,15 @@ void decodePopulations(Cursor &c, std::vector<Population> &pops) {
 void decodeLearning(Cursor &c, ImageLearning &l) {
   l.epochSteps = c.u32();
   l.seed = c.u64();
-  l.rules.resize(c.count(24 + 4 * kLearningTargetCount, "learning rule"));
+  l.rules.resize(c.count(25 + 4 * kLearningTargetCount, "learning rule"));
   for (LearningRuleSetting &r : l.rules) {
     r.x1 = getTraceParams(c);
     r.x2 = getTraceParams(c);
+    const uint8_t sign = c.u8();
+    if (sign >= kWeightSignCount)
+      c.fail("learning rule: weight sign " + str(sign) +
+             " is not 0 (mixed), 1 (excitatory) or 2 (inhibitory)");
+    r.sign = WeightSign(sign);
     for (std::vector<RuleTerm> &terms : r.rule.terms) {
       terms.resize(c.count(13, "learning rule term"));
       for (RuleTerm &t : terms) {

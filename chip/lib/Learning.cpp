@@ -172,8 +172,9 @@ int64_t evaluateTerm(const Profile &profile, const RuleTerm &term,
 }
 
 int32_t applyTarget(const Profile &profile, const std::vector<RuleTerm> &terms,
-                    LearningTarget target, const LearningInputs &in,
-                    const SynapseState &syn, int32_t value, uint64_t random) {
+                    LearningTarget target, WeightSign sign,
+                    const LearningInputs &in, const SynapseState &syn,
+                    int32_t value, uint64_t random) {
   const unsigned frac = fractionBits(profile, target);
   const int64_t accMax = (int64_t(1) << profile.learning.accumulatorBits) - 1;
   const int64_t accMin = -(int64_t(1) << profile.learning.accumulatorBits);
@@ -186,10 +187,13 @@ int32_t applyTarget(const Profile &profile, const std::vector<RuleTerm> &terms,
   switch (target) {
   case LearningTarget::Delay:
     return int32_t(clampTo(rounded, 1, profile.synapse.maxDelay));
-  case LearningTarget::Weight:
+  case LearningTarget::Weight: {
     // Sign and magnitude, as the synapse memory stores a weight.
-    return int32_t(clampTo(rounded, -((int64_t(1) << bits) - 1),
-                           (int64_t(1) << bits) - 1));
+    const int64_t magnitude = (int64_t(1) << bits) - 1;
+    return int32_t(clampTo(rounded,
+                           sign == WeightSign::Excitatory ? 0 : -magnitude,
+                           sign == WeightSign::Inhibitory ? 0 : magnitude));
+  }
   case LearningTarget::Tag:
     break;
   }
@@ -358,8 +362,58 @@ Status checkLearningRule(const Profile &profile, const LearningRule &rule) {
   return Status::ok();
 }
 
+bool ruleLeavesUnchanged(const Profile &profile, const LearningRule &rule,
+                         WeightSign sign, bool x0, bool y0, bool u,
+                         const SynapseState &synapse) {
+  const int32_t values[] = {synapse.weight, synapse.delay, synapse.tag};
+  for (unsigned k = 0; k < kLearningTargetCount; ++k) {
+    const auto target = static_cast<LearningTarget>(k);
+    const std::vector<RuleTerm> &terms = rule.of(target);
+    if (terms.empty())
+      continue;
+    for (const RuleTerm &term : terms)
+      if (term.dependency == LearningVariable::X0   ? x0
+          : term.dependency == LearningVariable::Y0 ? y0
+                                                    : u)
+        return false;
+    // No active term: z' = clamp(z), which is z inside the range.
+    const unsigned bits = targetBits(profile, target);
+    const int64_t z = values[k];
+    switch (target) {
+    case LearningTarget::Delay:
+      if (z < 1 || z > int64_t(profile.synapse.maxDelay))
+        return false;
+      break;
+    case LearningTarget::Weight: {
+      const int64_t magnitude = (int64_t(1) << bits) - 1;
+      if (z < (sign == WeightSign::Excitatory ? 0 : -magnitude) ||
+          z > (sign == WeightSign::Inhibitory ? 0 : magnitude))
+        return false;
+      break;
+    }
+    case LearningTarget::Tag:
+      if (z < -(int64_t(1) << bits) || z > (int64_t(1) << bits) - 1)
+        return false;
+      break;
+    }
+  }
+  return true;
+}
+
+const char *weightSignName(WeightSign sign) {
+  switch (sign) {
+  case WeightSign::Mixed:
+    return "mixed";
+  case WeightSign::Excitatory:
+    return "excitatory";
+  case WeightSign::Inhibitory:
+    return "inhibitory";
+  }
+  return "?";
+}
+
 SynapseState applyRule(const Profile &profile, const LearningRule &rule,
-                       const LearningInputs &inputs,
+                       WeightSign sign, const LearningInputs &inputs,
                        const SynapseState &synapse, uint64_t seed,
                        uint64_t epoch, uint64_t synapseIndex) {
   // Every target reads the synapse as it was before this epoch's learning.
@@ -372,8 +426,8 @@ SynapseState applyRule(const Profile &profile, const LearningRule &rule,
     const uint64_t random =
         learningRandom(RandomStream::SynapseRounding,
                        {seed, epoch, synapseIndex * kLearningTargetCount + k});
-    *fields[k] = applyTarget(profile, rule.of(target), target, inputs, synapse,
-                             *fields[k], random);
+    *fields[k] = applyTarget(profile, rule.of(target), target, sign, inputs,
+                             synapse, *fields[k], random);
   }
   return next;
 }

@@ -90,8 +90,9 @@ public:
                                int32_t(uniform(-tMax - 1, tMax))};
     const uint64_t seed = generator(), epoch = uniform(0, 1 << 20),
                    index = uniform(0, 1 << 20);
+    const auto sign = WeightSign(uniform(0, kWeightSignCount - 1));
     const SynapseState next =
-        applyRule(profile, rule, in, synapse, seed, epoch, index);
+        applyRule(profile, rule, sign, in, synapse, seed, epoch, index);
     std::string traces;
     for (const auto &sample : in.traces) {
       traces += traces.empty() ? "[" : ", [";
@@ -99,13 +100,14 @@ public:
         traces += (k ? ", " : "") + std::to_string(sample[k]);
       traces += "]";
     }
-    std::printf("{\"kind\": \"rule\", \"rule\": \"%s\", \"x0\": %d, "
+    std::printf("{\"kind\": \"rule\", \"rule\": \"%s\", \"sign\": \"%s\", "
+                "\"x0\": %d, "
                 "\"y0\": %d, \"u\": %d, \"traces\": [%s], \"reward\": %d, "
                 "\"synapse\": [%d, %d, %d], \"seed\": %llu, \"epoch\": %llu, "
                 "\"index\": %llu, \"result\": [%d, %d, %d]}\n",
-                printLearningRule(rule).c_str(), in.x0, in.y0, in.u,
-                traces.c_str(), in.reward, synapse.weight, synapse.delay,
-                synapse.tag, (unsigned long long)seed,
+                printLearningRule(rule).c_str(), weightSignName(sign), in.x0,
+                in.y0, in.u, traces.c_str(), in.reward, synapse.weight,
+                synapse.delay, synapse.tag, (unsigned long long)seed,
                 (unsigned long long)epoch, (unsigned long long)index,
                 next.weight, next.delay, next.tag);
   }

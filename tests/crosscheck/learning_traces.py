@@ -129,7 +129,11 @@ class Contract:
         if target == "d":
             return min(max(z, 1), self.max_delay)
         if target == "w":
-            return min(max(z, 1 - (1 << bits)), (1 << bits) - 1)
+            # Sign and magnitude; a sign mode other than mixed stops at 0.
+            sign = case.get("sign", "mixed")
+            lo = 0 if sign == "excitatory" else 1 - (1 << bits)
+            hi = 0 if sign == "inhibitory" else (1 << bits) - 1
+            return min(max(z, lo), hi)
         return min(max(z, -(1 << bits)), (1 << bits) - 1)
 
 

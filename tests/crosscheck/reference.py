@@ -105,7 +105,7 @@ def expand(begin, rows):
 # The image format whose JSON this model reads (docs/chip-image.md): its
 # programs carry lookup tables, its compartments their initial state, its
 # populations their dendritic trees, its synapse groups learning rules.
-IMAGE_VERSION = 8
+IMAGE_VERSION = 9
 
 
 class ImageError(ValueError):

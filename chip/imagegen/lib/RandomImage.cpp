@@ -402,7 +402,8 @@ void addLearning(chip::Image &image, const chip::Profile &profile,
   l.seed = rng.next();
   for (uint64_t r = rng.range(1, 4); r > 0; --r)
     l.rules.push_back(
-        {randomRule(rng, lf), randomTrace(rng, lf), randomTrace(rng, lf)});
+        {randomRule(rng, lf), randomTrace(rng, lf), randomTrace(rng, lf),
+         chip::WeightSign(rng.range(0, chip::kWeightSignCount - 1))});
   for (chip::Population &p : image.populations)
     if (rng.chance(2, 3))
       for (chip::TraceParams &t : p.postTraces)

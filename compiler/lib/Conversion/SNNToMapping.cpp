@@ -371,6 +371,9 @@ LogicalResult convertLearning(ProjectionOp proj, const chip::Profile &profile,
   }
   p.learning =
       chip::LearningRuleSetting{std::move(*rule), traces[0], traces[1]};
+  // The verifier has checked the text.
+  if (std::optional<StringRef> sign = proj.getSignMode())
+    p.learning->sign = *parseWeightSign(*sign);
   postTraces = {traces[2], traces[3], traces[4]};
   return success();
 }

@@ -60,6 +60,9 @@ private:
   void buildFanout();
   Status assignPrograms();
   void assignRules();
+  /// A learning group's initial weights agree with its rule's sign mode.
+  static Status checkWeightSigns(const Projection &proj,
+                                 const std::vector<chip::Synapse> &group);
   uint32_t internProgram(const chip::Program &program);
   Status buildGroup(const AxonGroup &g, chip::Core &core);
 
@@ -107,6 +110,22 @@ Status Emitter::prepare() {
   buildFanout();
   assignRules();
   return assignPrograms();
+}
+
+Status Emitter::checkWeightSigns(const Projection &proj,
+                                 const std::vector<chip::Synapse> &group) {
+  if (!proj.learns() || proj.learning->sign == chip::WeightSign::Mixed)
+    return Status::ok();
+  const bool excitatory = proj.learning->sign == chip::WeightSign::Excitatory;
+  for (const chip::Synapse &s : group)
+    if (excitatory ? s.mantissa < 0 : s.mantissa > 0)
+      return makeError("projection \"" + proj.name + "\": an " +
+                           chip::weightSignName(proj.learning->sign) +
+                           " learning projection has an initial weight of "
+                           "the other sign (mantissa " +
+                           std::to_string(s.mantissa) + ")",
+                       aboutProjection(proj.name));
+  return Status::ok();
 }
 
 void Emitter::assignRules() {
@@ -254,6 +273,8 @@ Status Emitter::buildGroup(const AxonGroup &g, chip::Core &core) {
                   sorted.begin() + rankBegin[r + 1]);
     uint32_t maxAbs = 0;
     bool anyDelay = false;
+    if (Status s = checkWeightSigns(gen.projection(), bucket); !s)
+      return s;
     for (const chip::Synapse &s : bucket) {
       maxAbs = std::max(maxAbs, uint32_t(std::abs(int64_t(s.mantissa))));
       anyDelay |= s.delay != 1;

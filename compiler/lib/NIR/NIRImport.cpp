@@ -272,7 +272,8 @@ FailureOr<OwningOpRef<ModuleOp>> Builder::build(const std::string &name) {
         loc(g.nodes[p.lastNode].name), b.getStringAttr(p.name), pre,
         pops[p.post], connectivity(p), b.getI64IntegerAttr(p.delay),
         DenseF64ArrayAttr(), IntegerAttr(), FloatAttr(),
-        /*learning=*/Attribute(), /*reward=*/UnitAttr());
+        /*learning=*/Attribute(), /*sign_mode=*/StringAttr(),
+        /*reward=*/UnitAttr());
   }
   if (failed(mlir::verify(*module)))
     return failure();

@@ -238,3 +238,13 @@ cajal::snn::expandLearning(Attribute attr,
   spec.rule = w.text;
   return spec;
 }
+
+std::optional<cajal::chip::WeightSign>
+cajal::snn::parseWeightSign(llvm::StringRef text) {
+  for (unsigned k = 0; k < cajal::chip::kWeightSignCount; ++k) {
+    const auto sign = cajal::chip::WeightSign(k);
+    if (text == cajal::chip::weightSignName(sign))
+      return sign;
+  }
+  return std::nullopt;
+}

@@ -280,9 +280,20 @@ LogicalResult verifyConv2d(ProjectionOp op, Conv2dAttr conv) {
 /// are checked when the network is mapped onto a chip.
 LogicalResult verifyLearning(ProjectionOp op) {
   const Attribute learning = op.getLearningAttr();
+  const std::string name = ("projection @" + op.getSymName() + ": ").str();
+  if (std::optional<StringRef> sign = op.getSignMode()) {
+    if (!learning)
+      return op.emitOpError()
+             << name
+             << "'sign_mode' bounds learned weights, but the "
+                "projection does not learn (add 'learning' or drop it)";
+    if (!parseWeightSign(*sign))
+      return op.emitOpError() << name << "'sign_mode' \"" << *sign
+                              << "\" is not \"mixed\", \"excitatory\" or "
+                                 "\"inhibitory\"";
+  }
   if (!learning && !op.getReward())
     return success();
-  const std::string name = ("projection @" + op.getSymName() + ": ").str();
   if (learning && op.getReward())
     return op.emitOpError()
            << name

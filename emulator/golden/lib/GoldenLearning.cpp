@@ -246,7 +246,7 @@ void GoldenModel::applyRules(uint64_t epoch) {
   for (detail::SideAxon &a : sideAxons) {
     if (a.rule == none)
       continue;
-    const chip::LearningRule &rule = learningSetting.rules[a.rule].rule;
+    const chip::LearningRuleSetting &setting = learningSetting.rules[a.rule];
     const bool x0 = a.lastSpike >= epochStart;
     for (uint32_t i = 0; i < a.synapses.size(); ++i) {
       detail::SideSynapse &s = a.synapses[i];
@@ -255,6 +255,12 @@ void GoldenModel::applyRules(uint64_t epoch) {
       in.x0 = x0;
       in.y0 = postLastSpike[g] >= epochStart;
       in.u = true;
+      // Pair rules without u terms leave most synapses alone in most
+      // epochs: neither side spiked.
+      if (chip::ruleLeavesUnchanged(profile, setting.rule, setting.sign, in.x0,
+                                    in.y0, in.u,
+                                    {s.mantissa, int32_t(s.delay), s.tag}))
+        continue;
       if (in.x0)
         in.traces[0] = sample(a, g, size_t(a.lastSpike - epochStart));
       if (in.y0)
@@ -263,9 +269,10 @@ void GoldenModel::applyRules(uint64_t epoch) {
       in.reward = int32_t(
           std::clamp<int64_t>(rewards[g], std::numeric_limits<int32_t>::min(),
                               std::numeric_limits<int32_t>::max()));
-      const chip::SynapseState after = chip::applyRule(
-          profile, rule, in, {s.mantissa, int32_t(s.delay), s.tag},
-          learningSetting.seed, epoch, a.firstSynapse + i);
+      const chip::SynapseState after =
+          chip::applyRule(profile, setting.rule, setting.sign, in,
+                          {s.mantissa, int32_t(s.delay), s.tag},
+                          learningSetting.seed, epoch, a.firstSynapse + i);
       s.mantissa = after.weight;
       s.delay = uint32_t(after.delay);
       s.tag = after.tag;

@@ -95,7 +95,7 @@ void ReferenceEngine::applyRules(uint64_t epoch) {
       const AxonInfo &a = axonInfo[c][axon];
       if (a.learning == chip::InputAxon::kNoLearning)
         continue;
-      const chip::LearningRule &rule = learning.rules[a.learning].rule;
+      const chip::LearningRuleSetting &setting = learning.rules[a.learning];
       std::vector<Synapse> &group = inputAxons[c][axon];
       for (uint32_t i = 0; i < group.size(); ++i) {
         Synapse &s = group[i];
@@ -111,9 +111,10 @@ void ReferenceEngine::applyRules(uint64_t epoch) {
         in.traces[2] = sample(a, l, last);
         in.reward =
             int32_t(std::clamp<int64_t>(l.reward, INT32_MIN, INT32_MAX));
-        const chip::SynapseState after = chip::applyRule(
-            chipProfile, rule, in, {s.mantissa, int32_t(s.delay), s.tag},
-            learning.seed, epoch, a.firstSynapse + i);
+        const chip::SynapseState after =
+            chip::applyRule(chipProfile, setting.rule, setting.sign, in,
+                            {s.mantissa, int32_t(s.delay), s.tag},
+                            learning.seed, epoch, a.firstSynapse + i);
         s.mantissa = after.weight;
         s.delay = uint32_t(after.delay);
         s.tag = after.tag;

@@ -134,7 +134,7 @@ uint64_t CoreLogic::learn(uint32_t step, const std::vector<Emission> &spikes) {
   for (SideGroup &g : sideGroups) {
     if (g.rule == chip::InputAxon::kNoLearning)
       continue;
-    const chip::LearningRule &rule = learning.rules[g.rule].rule;
+    const chip::LearningRuleSetting &setting = learning.rules[g.rule];
     for (size_t i = 0; i < g.synapses.size(); ++i) {
       SideSynapse &s = g.synapses[i];
       const PostLearning &p = post[s.compartment];
@@ -147,9 +147,10 @@ uint64_t CoreLogic::learn(uint32_t step, const std::vector<Emission> &spikes) {
         in.traces[1] = sample(g, p, size_t(p.lastSpike - epochStart));
       in.traces[2] = sample(g, p, epochSteps - 1);
       in.reward = int32_t(std::clamp<int64_t>(p.reward, INT32_MIN, INT32_MAX));
-      const chip::SynapseState after = chip::applyRule(
-          learningProfile, rule, in, {s.mantissa, int32_t(s.delay), s.tag},
-          seed, epoch, g.firstSynapse + i);
+      const chip::SynapseState after =
+          chip::applyRule(learningProfile, setting.rule, setting.sign, in,
+                          {s.mantissa, int32_t(s.delay), s.tag}, seed, epoch,
+                          g.firstSynapse + i);
       s.mantissa = after.weight;
       s.delay = uint32_t(after.delay);
       s.tag = after.tag;

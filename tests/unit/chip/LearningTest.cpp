@@ -135,16 +135,19 @@ TEST(LearningTest, PairStdpPotentiatesPreBeforePostAndDepressesPostBeforePre) {
   // Pre before post: the post spike finds x1 = 40 and the pre spike found
   // y1 = 0; dw = 40 / 4 = 10 exactly.
   const SynapseState potentiated =
-      applyRule(p, rule, pairInputs(true, true, 40, 0), before, kSeed, 0, 0);
+      applyRule(p, rule, WeightSign::Mixed, pairInputs(true, true, 40, 0),
+                before, kSeed, 0, 0);
   EXPECT_EQ(potentiated.weight, 20);
   // Post before pre: the pre spike finds y1 = 40.
   const SynapseState depressed =
-      applyRule(p, rule, pairInputs(true, true, 0, 40), before, kSeed, 0, 0);
+      applyRule(p, rule, WeightSign::Mixed, pairInputs(true, true, 0, 40),
+                before, kSeed, 0, 0);
   EXPECT_EQ(depressed.weight, 0);
   // Without a spike the rule does not change the weight; delay and tag have
   // no terms and keep their values.
   const SynapseState quiet =
-      applyRule(p, rule, pairInputs(false, false, 40, 40), before, kSeed, 0, 0);
+      applyRule(p, rule, WeightSign::Mixed, pairInputs(false, false, 40, 40),
+                before, kSeed, 0, 0);
   EXPECT_EQ(quiet.weight, 10);
   EXPECT_EQ(quiet.delay, 1);
 }
@@ -153,29 +156,84 @@ TEST(LearningTest, RuleSaturatesTheWeightAndRoundsItsFraction) {
   const Profile &p = loihi1();
   const int32_t wMax = (1 << p.synapse.weightBitsMax) - 1;
   const LearningRule grow = parsed("dw = 15 * 2^4 * x1 * y0");
-  const SynapseState top = applyRule(p, grow, pairInputs(true, true, 127, 0),
-                                     {wMax - 3, 1, 0}, kSeed, 0, 0);
+  const SynapseState top =
+      applyRule(p, grow, WeightSign::Mixed, pairInputs(true, true, 127, 0),
+                {wMax - 3, 1, 0}, kSeed, 0, 0);
   EXPECT_EQ(top.weight, wMax);
   const LearningRule shrink = parsed("dw = -15 * 2^4 * x1 * y0");
-  const SynapseState bottom = applyRule(
-      p, shrink, pairInputs(true, true, 127, 0), {-wMax, 1, 0}, kSeed, 0, 0);
+  const SynapseState bottom =
+      applyRule(p, shrink, WeightSign::Mixed, pairInputs(true, true, 127, 0),
+                {-wMax, 1, 0}, kSeed, 0, 0);
   EXPECT_EQ(bottom.weight, -wMax); // sign and magnitude: symmetric
+  // A sign mode stops the weight at zero instead: an excitatory synapse
+  // depressed past it stays a silent excitatory one, and likewise below.
+  EXPECT_EQ(applyRule(p, shrink, WeightSign::Excitatory,
+                      pairInputs(true, true, 127, 0), {40, 1, 0}, kSeed, 0, 0)
+                .weight,
+            0);
+  EXPECT_EQ(applyRule(p, grow, WeightSign::Inhibitory,
+                      pairInputs(true, true, 127, 0), {-40, 1, 0}, kSeed, 0, 0)
+                .weight,
+            0);
+  EXPECT_EQ(applyRule(p, grow, WeightSign::Excitatory,
+                      pairInputs(true, true, 127, 0), {wMax - 3, 1, 0}, kSeed,
+                      0, 0)
+                .weight,
+            wMax);
   // dw = 1/4 each epoch: over many epochs the weight grows by a quarter.
   const LearningRule quarter = parsed("dw = 2^-2 * u");
   int32_t w = 0;
   LearningInputs epochEnd;
   const int epochs = 400;
   for (int e = 0; e < epochs; ++e)
-    w = applyRule(p, quarter, epochEnd, {w, 1, 0}, kSeed, uint64_t(e), 5)
+    w = applyRule(p, quarter, WeightSign::Mixed, epochEnd, {w, 1, 0}, kSeed,
+                  uint64_t(e), 5)
             .weight;
   EXPECT_NEAR(w, epochs / 4, 20);
   // The same seed gives the same weight.
   int32_t again = 0;
   for (int e = 0; e < epochs; ++e)
-    again =
-        applyRule(p, quarter, epochEnd, {again, 1, 0}, kSeed, uint64_t(e), 5)
-            .weight;
+    again = applyRule(p, quarter, WeightSign::Mixed, epochEnd, {again, 1, 0},
+                      kSeed, uint64_t(e), 5)
+                .weight;
   EXPECT_EQ(again, w);
+}
+
+TEST(LearningTest, AnIdleRuleLeavesTheSynapseAsApplyRuleDoes) {
+  // ruleLeavesUnchanged lets an engine skip a synapse; whenever it says so,
+  // applyRule must agree, for every sign mode and at the range's edges.
+  const Profile &p = loihi1();
+  const int32_t wMax = (1 << p.synapse.weightBitsMax) - 1;
+  const LearningRule pair = parsed("dw = 2^-3 * x1 * y0 - 2^-3 * y1 * x0");
+  const LearningRule tagged =
+      parsed("dt = x1 * y0 - 2^-2 * t * x0; dd = -x0; dw = 2^-4 * r * t * u");
+  unsigned skipped = 0, applied = 0;
+  for (const LearningRule *rule : {&pair, &tagged})
+    for (unsigned sign = 0; sign < kWeightSignCount; ++sign)
+      for (unsigned deps = 0; deps < 8; ++deps)
+        for (int32_t w : {-wMax, -1, 0, 7, wMax})
+          for (int32_t d : {1, 30, int32_t(p.synapse.maxDelay)}) {
+            LearningInputs in = pairInputs(deps & 1, deps & 2, 40, 40);
+            in.u = deps & 4;
+            in.reward = 9;
+            const SynapseState before{w, d, -3};
+            const bool idle = ruleLeavesUnchanged(p, *rule, WeightSign(sign),
+                                                  in.x0, in.y0, in.u, before);
+            const SynapseState after =
+                applyRule(p, *rule, WeightSign(sign), in, before, kSeed, 3, 11);
+            if (idle) {
+              ++skipped;
+              EXPECT_EQ(after.weight, before.weight);
+              EXPECT_EQ(after.delay, before.delay);
+              EXPECT_EQ(after.tag, before.tag);
+            } else {
+              ++applied;
+            }
+          }
+  // Both answers occur: pair STDP without spikes is idle unless the
+  // weight lies outside its sign's range, every u epoch of `tagged` is not.
+  EXPECT_GT(skipped, 20u);
+  EXPECT_GT(applied, 100u);
 }
 
 TEST(LearningTest, ThirdFactorSignsTheChange) {
@@ -183,19 +241,22 @@ TEST(LearningTest, ThirdFactorSignsTheChange) {
   const LearningRule rule = parsed("dw = 2^-2 * r * u; dt = 2 * (r - 4) * u");
   LearningInputs in;
   in.reward = 8;
-  const SynapseState rewarded = applyRule(p, rule, in, {0, 1, 0}, kSeed, 0, 0);
+  const SynapseState rewarded =
+      applyRule(p, rule, WeightSign::Mixed, in, {0, 1, 0}, kSeed, 0, 0);
   EXPECT_EQ(rewarded.weight, 2);
   EXPECT_EQ(rewarded.tag, 8);
   in.reward = -8;
-  const SynapseState punished = applyRule(p, rule, in, {0, 1, 0}, kSeed, 0, 0);
+  const SynapseState punished =
+      applyRule(p, rule, WeightSign::Mixed, in, {0, 1, 0}, kSeed, 0, 0);
   EXPECT_EQ(punished.weight, -2);
   EXPECT_EQ(punished.tag, -24);
   // As a factor the third factor is clamped to the trace width: a reward of
   // 1000 counts as 127.
   in.reward = 1000;
   const LearningRule plain = parsed("dw = r * u");
-  EXPECT_EQ(applyRule(p, plain, in, {0, 1, 0}, kSeed, 0, 0).weight,
-            (1 << p.learning.traceBits) - 1);
+  EXPECT_EQ(
+      applyRule(p, plain, WeightSign::Mixed, in, {0, 1, 0}, kSeed, 0, 0).weight,
+      (1 << p.learning.traceBits) - 1);
 }
 
 TEST(LearningTest, ParserReadsTheIssuesExampleAndPrintsItBack) {

@@ -27,6 +27,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <fstream>
 #include <optional>
 #include <string>
 
@@ -227,6 +228,49 @@ TEST(Learning, EqualRulesAreStoredOnce) {
   for (unsigned a = 0; a < 12; ++a)
     EXPECT_EQ(core.inputAxons[a].learning, a < 8 ? 0u : 1u) << a;
   EXPECT_EQ(image->learning.rules[1].rule, parsed("dw = -2^-3 * y1 * x0"));
+}
+
+TEST(Learning, SignModeBoundsTheRuleAndTheInitialWeights) {
+  const std::string rule = std::string(", learning = #snn.learning<rule = \"") +
+                           kPairText + "\", x1 = #snn.trace<impulse = 8.0>>";
+  // One rule text with two sign modes is two rules in the image.
+  std::optional<chip::Image> image =
+      compile(network(projection("a", rule + ", sign_mode = \"excitatory\"") +
+                      projection("b", rule)),
+              "sign");
+  ASSERT_TRUE(image);
+  ASSERT_EQ(image->learning.rules.size(), 2u);
+  EXPECT_EQ(image->learning.rules[0].sign, chip::WeightSign::Excitatory);
+  EXPECT_EQ(image->learning.rules[1].sign, chip::WeightSign::Mixed);
+
+  // An initial weight of the other sign is refused, naming the projection,
+  // and no image is written.
+  mlir::MLIRContext context;
+  context.loadDialect<snn::SNNDialect, nc::NCDialect>();
+  std::string source =
+      network(projection("inh", rule + ", sign_mode = \"inhibitory\""));
+  mlir::OwningOpRef<mlir::ModuleOp> module =
+      mlir::parseSourceString<mlir::ModuleOp>(source, &context);
+  ASSERT_TRUE(module);
+  std::string diagnostics;
+  mlir::ScopedDiagnosticHandler handler(&context, [&](mlir::Diagnostic &d) {
+    diagnostics += d.str() + "\n";
+    return mlir::success();
+  });
+  const std::string path = ::testing::TempDir() + "/cajal-learning-inh.cjimg";
+  std::remove(path.c_str());
+  mlir::PassManager pm(&context);
+  CompileOptions options;
+  options.profile = "loihi1";
+  options.imagePath = path;
+  buildCompilePipeline(pm, options);
+  EXPECT_TRUE(failed(pm.run(*module)));
+  EXPECT_NE(diagnostics.find("projection \"inh\": an inhibitory learning "
+                             "projection has an initial weight of the other "
+                             "sign (mantissa"),
+            std::string::npos)
+      << diagnostics;
+  EXPECT_FALSE(std::ifstream(path).good());
 }
 
 TEST(Learning, NoLearningNoLearningSection) {

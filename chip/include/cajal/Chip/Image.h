@@ -178,8 +178,9 @@ inline uint32_t compartmentsPerNeuron(const Population &p) {
 struct LearningRuleSetting {
   LearningRule rule;
   TraceParams x1, x2;
+  WeightSign sign = WeightSign::Mixed;
   bool operator==(const LearningRuleSetting &o) const {
-    return rule == o.rule && x1 == o.x1 && x2 == o.x2;
+    return rule == o.rule && x1 == o.x1 && x2 == o.x2 && sign == o.sign;
   }
 };
 
@@ -194,7 +195,7 @@ struct ImageLearning {
 };
 
 struct Image {
-  static constexpr uint32_t formatVersion = 8;
+  static constexpr uint32_t formatVersion = 9;
   std::string profileName;
   uint64_t profileFingerprint = 0;
   /// The neuron programs populations run (docs/neurocore-isa.md), each

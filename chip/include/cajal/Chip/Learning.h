@@ -185,6 +185,16 @@ struct LearningInputs {
   int32_t reward = 0;
 };
 
+/// The sign a learned weight keeps (Lava's sign_mode): mixed weights range
+/// over -(2^weightBits - 1) .. 2^weightBits - 1; an excitatory weight stops
+/// at 0 from above and an inhibitory one from below, so a synapse that is
+/// depressed to nothing stays a silent synapse of its kind.
+enum class WeightSign : uint8_t { Mixed, Excitatory, Inhibitory };
+constexpr unsigned kWeightSignCount = 3;
+
+/// "mixed", "excitatory", "inhibitory".
+const char *weightSignName(WeightSign sign);
+
 struct SynapseState {
   int32_t weight = 0;
   int32_t delay = 0;
@@ -192,13 +202,22 @@ struct SynapseState {
 };
 
 /// The synapse after one epoch's learning: for each target with terms,
-/// z' = saturate(round(z + dz)) as docs/learning.md specifies. The rounding
-/// of target k draws (SynapseRounding, {seed, epoch, synapse * 3 + k}).
-/// The rule must have passed checkLearningRule.
+/// z' = saturate(round(z + dz)) as docs/learning.md specifies, a weight
+/// within the range of `sign`. The rounding of target k draws
+/// (SynapseRounding, {seed, epoch, synapse * 3 + k}). The rule must have
+/// passed checkLearningRule.
 SynapseState applyRule(const Profile &profile, const LearningRule &rule,
-                       const LearningInputs &inputs,
+                       WeightSign sign, const LearningInputs &inputs,
                        const SynapseState &synapse, uint64_t seed,
                        uint64_t epoch, uint64_t synapseIndex);
+
+/// Whether applyRule would return `synapse` unchanged whatever the traces,
+/// reward and draws: no term of the rule has an active dependency (x0, y0,
+/// u as given), so every target keeps its value, which already lies within
+/// its range (the weight's by `sign`). An engine may then skip the synapse.
+bool ruleLeavesUnchanged(const Profile &profile, const LearningRule &rule,
+                         WeightSign sign, bool x0, bool y0, bool u,
+                         const SynapseState &synapse);
 
 /// The rule of a text such as
 ///   "dw = 2^-4 * x1 * y0 - 2^-4 * y1 * x0; dt = 3 * 2^-2 * (y1 - 8) * u"

@@ -135,3 +135,26 @@ snn.network @n attributes {dt = 1.0e-3 : f64, learning_epoch = 0 : i64} {
 // expected-error @+1 {{'learning_seed' must be >= 0, got -1}}
 snn.network @n attributes {dt = 1.0e-3 : f64, learning_seed = -1 : i64} {
 }
+
+// -----
+
+#lif = #snn.continuous<tau_mem = 2.0e-2, v_th = 1.0>
+snn.network @n attributes {dt = 1.0e-3 : f64} {
+  %in = snn.input @in : !snn.spikes<2>
+  %out = snn.population @out {model = #snn.model<lif>, params = #lif} : !snn.spikes<2>
+  // expected-error @+1 {{projection @p: 'sign_mode' bounds learned weights, but the projection does not learn (add 'learning' or drop it)}}
+  snn.projection @p %in -> %out {connectivity = #snn.one_to_one<1.0>,
+      sign_mode = "excitatory"} : !snn.spikes<2> -> !snn.spikes<2>
+}
+
+// -----
+
+#lif = #snn.continuous<tau_mem = 2.0e-2, v_th = 1.0>
+snn.network @n attributes {dt = 1.0e-3 : f64} {
+  %in = snn.input @in : !snn.spikes<2>
+  %out = snn.population @out {model = #snn.model<lif>, params = #lif} : !snn.spikes<2>
+  // expected-error @+1 {{projection @p: 'sign_mode' "positive" is not "mixed", "excitatory" or "inhibitory"}}
+  snn.projection @p %in -> %out {connectivity = #snn.one_to_one<1.0>,
+      learning = #snn.learning<rule = "dw = 2^-4 * x1 * y0">,
+      sign_mode = "positive"} : !snn.spikes<2> -> !snn.spikes<2>
+}

@@ -12,6 +12,8 @@
 #ifndef CAJAL_DIALECT_SNN_SNNLEARNING_H
 #define CAJAL_DIALECT_SNN_SNNLEARNING_H
 
+#include "cajal/Chip/Learning.h"
+
 #include "mlir/IR/Attributes.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/Support/LogicalResult.h"
@@ -61,6 +63,10 @@ struct LearningSpec {
 mlir::FailureOr<LearningSpec>
 expandLearning(mlir::Attribute attr,
                llvm::function_ref<mlir::InFlightDiagnostic()> emitError);
+
+/// The weight sign of a projection's `sign_mode` ("mixed", "excitatory",
+/// "inhibitory"); nullopt for any other text.
+std::optional<cajal::chip::WeightSign> parseWeightSign(llvm::StringRef text);
 
 /// A non-negative dyadic value as the rule text's scale, "m * 2^e" with m
 /// odd (or "2^e" when m is 1); nullopt when `value` is not m * 2^e with

@@ -255,7 +255,12 @@ def SNN_ProjectionOp : SNN_Op<"projection", [Symbol, HasParent<"NetworkOp">]> {
     learn (its kernel is shared by every output position; the chip's
     copies would learn apart). `reward` marks a projection whose spikes set
     the post compartments' third factor `r` (its weights, in units of r,
-    go to r instead of the input); it cannot also learn.
+    go to r instead of the input); it cannot also learn. `sign_mode`
+    bounds what a learning projection's weights may become (Lava's sign
+    mode): `"mixed"` (the default) lets a weight cross zero,
+    `"excitatory"` keeps it in 0 .. the widest weight and `"inhibitory"`
+    in minus that .. 0, so that a depressed synapse stays silent instead of
+    changing sign; the initial weights must agree with it.
 
     ```mlir
     snn.projection @plastic %in -> %out {
@@ -279,6 +284,7 @@ def SNN_ProjectionOp : SNN_Op<"projection", [Symbol, HasParent<"NetworkOp">]> {
                    OptionalAttr<Cajal_I64Attr>:$weight_exponent,
                    OptionalAttr<F64Attr>:$quant_error,
                    OptionalAttr<SNN_LearningRuleAttr>:$learning,
+                   OptionalAttr<StrAttr>:$sign_mode,
                    UnitAttr:$reward);
   let assemblyFormat = [{
     $sym_name $pre `->` $post attr-dict `:` qualified(type($pre)) `->`
