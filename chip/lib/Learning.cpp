@@ -214,11 +214,16 @@ uint64_t splitmix64(uint64_t x) {
   return z ^ (z >> 31);
 }
 
+uint64_t learningRandomPrefix(RandomStream stream, uint64_t seed,
+                              uint64_t counter) {
+  const uint64_t h =
+      splitmix64(splitmix64(seed) ^ static_cast<uint64_t>(stream));
+  return splitmix64(h ^ counter);
+}
+
 uint64_t learningRandom(RandomStream stream, const RandomKey &key) {
-  uint64_t h = splitmix64(key.seed);
-  h = splitmix64(h ^ static_cast<uint64_t>(stream));
-  h = splitmix64(h ^ key.counter);
-  return splitmix64(h ^ key.index);
+  return splitmix64(learningRandomPrefix(stream, key.seed, key.counter) ^
+                    key.index);
 }
 
 int64_t roundStochastic(int64_t value, unsigned fractionBits, uint64_t random) {
@@ -259,42 +264,80 @@ Status checkTraceParams(const Profile &profile, const TraceParams &params) {
   return Status::ok();
 }
 
+namespace {
+/// One step's decay of a non-zero trace: keep / 2^bits of it, rounded
+/// stochastically by `random`.
+uint32_t decayOnce(uint32_t value, uint64_t keep, unsigned bits,
+                   uint64_t random) {
+  return uint32_t(
+      roundStochastic(int64_t(uint64_t(value) * keep), bits, random));
+}
+
+/// The fraction a trace keeps each step.
+uint64_t keptFraction(unsigned bits, uint32_t decay) {
+  const uint64_t one = uint64_t(1) << bits;
+  return one - std::min<uint64_t>(decay, one);
+}
+
+/// `value` plus one impulse rounded by `random`, saturated at the width.
+uint32_t addImpulseWith(uint32_t value, const TraceParams &params,
+                        unsigned fracBits, unsigned traceBits,
+                        uint64_t random) {
+  const uint64_t impulse =
+      (uint64_t(params.impulseInteger) << fracBits) + params.impulseFraction;
+  const uint64_t sum = uint64_t(
+      roundStochastic(int64_t(impulse), fracBits, random) + int64_t(value));
+  return uint32_t(std::min<uint64_t>(sum, (uint64_t(1) << traceBits) - 1));
+}
+} // namespace
+
 uint32_t decayTrace(const Profile &profile, uint32_t value, uint32_t decay,
                     uint64_t firstStep, uint64_t steps, uint64_t seed,
                     uint64_t traceIndex) {
   const unsigned bits = profile.learning.traceDecayBits;
-  const uint64_t one = uint64_t(1) << bits;
-  const uint64_t keep = one - std::min<uint64_t>(decay, one);
+  const uint64_t keep = keptFraction(bits, decay);
   // A trace at 0 or without decay stays where it is: no draw changes it.
-  for (uint64_t i = 0; i < steps && value != 0 && keep != one; ++i) {
-    const RandomKey key{seed, firstStep + i, traceIndex};
-    value = uint32_t(
-        roundStochastic(int64_t(uint64_t(value) * keep), bits,
-                        learningRandom(RandomStream::TraceDecay, key)));
-  }
+  for (uint64_t i = 0; i < steps && value != 0 && keep != (uint64_t(1) << bits);
+       ++i)
+    value = decayOnce(value, keep, bits,
+                      learningRandom(RandomStream::TraceDecay,
+                                     {seed, firstStep + i, traceIndex}));
   return value;
 }
 
 uint32_t addImpulse(const Profile &profile, uint32_t value,
                     const TraceParams &params, uint64_t step, uint64_t seed,
                     uint64_t traceIndex) {
-  const LearningFormat &f = profile.learning;
-  const unsigned fracBits = f.traceImpulseFractionBits;
-  const uint64_t random =
-      learningRandom(RandomStream::TraceImpulse, {seed, step, traceIndex});
-  const uint64_t impulse =
-      (uint64_t(params.impulseInteger) << fracBits) + params.impulseFraction;
-  const uint64_t sum = uint64_t(
-      roundStochastic(int64_t(impulse), fracBits, random) + int64_t(value));
-  return uint32_t(std::min<uint64_t>(sum, (uint64_t(1) << f.traceBits) - 1));
+  return addImpulseWith(
+      value, params, profile.learning.traceImpulseFractionBits,
+      profile.learning.traceBits,
+      learningRandom(RandomStream::TraceImpulse, {seed, step, traceIndex}));
 }
 
 uint32_t stepTrace(const Profile &profile, uint32_t value,
                    const TraceParams &params, bool spiked, uint64_t step,
                    uint64_t seed, uint64_t traceIndex) {
-  value = decayTrace(profile, value, params.decay, step, 1, seed, traceIndex);
-  return spiked ? addImpulse(profile, value, params, step, seed, traceIndex)
-                : value;
+  return TraceStep(profile, step, seed)(value, params, spiked, traceIndex);
+}
+
+TraceStep::TraceStep(const Profile &profile, uint64_t step, uint64_t seed)
+    : decayBits(profile.learning.traceDecayBits),
+      impulseFractionBits(profile.learning.traceImpulseFractionBits),
+      traceBits(profile.learning.traceBits),
+      decayPrefix(learningRandomPrefix(RandomStream::TraceDecay, seed, step)),
+      impulsePrefix(
+          learningRandomPrefix(RandomStream::TraceImpulse, seed, step)) {}
+
+uint32_t TraceStep::operator()(uint32_t value, const TraceParams &params,
+                               bool spiked, uint64_t traceIndex) const {
+  if (value != 0 && params.decay != 0)
+    value = decayOnce(value, keptFraction(decayBits, params.decay), decayBits,
+                      splitmix64(decayPrefix ^ traceIndex));
+  // A zero impulse adds nothing whatever the draw.
+  if (spiked && (params.impulseInteger != 0 || params.impulseFraction != 0))
+    value = addImpulseWith(value, params, impulseFractionBits, traceBits,
+                           splitmix64(impulsePrefix ^ traceIndex));
+  return value;
 }
 
 //===----------------------------------------------------------------------===//

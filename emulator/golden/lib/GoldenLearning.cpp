@@ -87,8 +87,10 @@ Status GoldenModel::Loader::loadLearning(GoldenModel &m,
       side.rule = axon.learning;
       side.reward = axon.reward;
       side.weightExponent = axon.weightExponent;
-      if (axon.learns())
+      if (axon.learns()) {
         side.history.assign(epochSteps, {});
+        m.learningSynapseCount += axon.synapseCount;
+      }
       rewards |= axon.reward;
       chip::unpackSynapses(core.synapseWords, axon, format, group);
       for (uint32_t i = 0; i < axon.synapseCount; ++i) {
@@ -188,28 +190,34 @@ void GoldenModel::learn() {
   const uint32_t epochSteps = learningSetting.epochSteps;
   const uint64_t seed = learningSetting.seed;
   const size_t slot = size_t(t % epochSteps);
-  for (detail::SideAxon &a : sideAxons) {
+  const int64_t epochStart = int64_t(t - slot);
+  const chip::TraceStep stepTrace(profile, t, seed);
+  for (uint32_t i = 0; i < sideAxons.size(); ++i) {
+    detail::SideAxon &a = sideAxons[i];
     if (a.rule != none) {
       const chip::LearningRuleSetting &rule = learningSetting.rules[a.rule];
       const chip::TraceParams *params[2] = {&rule.x1, &rule.x2};
       for (unsigned k = 0; k < 2; ++k)
-        a.trace[k] = chip::stepTrace(
-            profile, a.trace[k], *params[k], a.spikedNow, t, seed,
-            chip::traceRandomIndex(a.traceNeuron, kPreTraces[k]));
+        a.trace[k] =
+            stepTrace(a.trace[k], *params[k], a.spikedNow,
+                      chip::traceRandomIndex(a.traceNeuron, kPreTraces[k]));
       a.history[slot] = a.trace;
-      if (a.spikedNow)
+      if (a.spikedNow) {
+        if (a.lastSpike < epochStart)
+          epochSpikingAxons.push_back(i);
         a.lastSpike = int64_t(t);
+      }
     }
     a.spikedNow = false;
   }
+  postSpikedInEpoch |= spikeCount > 0;
   for (uint32_t k = 0; k < spikeCount; ++k)
     spikedNow[atPosition[spikingPositions[k]]] = 1;
   for (const uint32_t g : tracedCompartments) {
     std::array<uint32_t, 3> &trace = postTraces[g];
     for (unsigned k = 0; k < 3; ++k)
-      trace[k] = chip::stepTrace(profile, trace[k], postParams[g][k],
-                                 spikedNow[g] != 0, t, seed,
-                                 chip::traceRandomIndex(g, kPostTraces[k]));
+      trace[k] = stepTrace(trace[k], postParams[g][k], spikedNow[g] != 0,
+                           chip::traceRandomIndex(g, kPostTraces[k]));
     if (historyRow[g] != none)
       std::copy(trace.begin(), trace.end(),
                 postHistory.begin() +
@@ -243,7 +251,26 @@ void GoldenModel::applyRules(uint64_t epoch) {
       traces[size_t(kPostTraces[k])] = int32_t(y[k]);
     return traces;
   };
-  for (detail::SideAxon &a : sideAxons) {
+  // Without post spikes and u terms only the axons that spiked can change
+  // (x0); the first epoch visits every synapse, so that an initial weight
+  // outside its sign's range is clamped there as in every engine.
+  const bool anyUTerm =
+      std::any_of(learningSetting.rules.begin(), learningSetting.rules.end(),
+                  [](const chip::LearningRuleSetting &r) {
+                    return std::any_of(
+                        r.rule.terms.begin(), r.rule.terms.end(),
+                        [](const std::vector<chip::RuleTerm> &terms) {
+                          return std::any_of(terms.begin(), terms.end(),
+                                             [](const chip::RuleTerm &term) {
+                                               return term.dependency ==
+                                                      chip::LearningVariable::U;
+                                             });
+                        });
+                  });
+  const bool everyAxon = epoch == 0 || postSpikedInEpoch || anyUTerm;
+  const size_t visits = everyAxon ? sideAxons.size() : epochSpikingAxons.size();
+  for (size_t v = 0; v < visits; ++v) {
+    detail::SideAxon &a = sideAxons[everyAxon ? v : epochSpikingAxons[v]];
     if (a.rule == none)
       continue;
     const chip::LearningRuleSetting &setting = learningSetting.rules[a.rule];
@@ -279,8 +306,11 @@ void GoldenModel::applyRules(uint64_t epoch) {
       s.weight = chip::synapticWeight(s.mantissa, a.weightExponent,
                                       profile.synapse.weightShift);
     }
-    totals.learningUpdates += a.synapses.size();
   }
+  // The chip's learning engine visits every learning synapse each epoch.
+  totals.learningUpdates += learningSynapseCount;
+  epochSpikingAxons.clear();
+  postSpikedInEpoch = false;
 }
 
 std::vector<chip::Synapse> GoldenModel::synapses(uint32_t core,

@@ -14,7 +14,9 @@
 //===----------------------------------------------------------------------===//
 #include "ReferenceTestUtil.h"
 
+#include "cajal/ImageGen/ImageBuilder.h"
 #include "cajal/ImageGen/RandomImage.h"
+#include "cajal/TestSupport/LearningImages.h"
 #include "cajal/TestSupport/RandomRuns.h"
 
 #include <gtest/gtest.h>
@@ -227,6 +229,38 @@ public:
 };
 
 // An image that learns cannot be split into parts (yet): create says so.
+// The golden model skips synapses that cannot change (no spike on either
+// side, no u term) but visits every one in the first epoch, where an
+// initial weight outside its sign's range is clamped as the reference does:
+// an excitatory synapse of weight -5 whose axon and compartment never spike.
+TEST(GoldenLearning, FirstEpochClampsAWeightOfTheWrongSign) {
+  const chip::Profile &profile = test::loihi1();
+  imagegen::ImageBuilder b(profile);
+  const uint32_t core = b.addCore(
+      {test::detectorCompartment(profile), test::detectorCompartment(profile)});
+  const uint32_t rule =
+      b.addLearningRule({test::ruleOf("dw = 2^-2 * x1 * y0 - 2^-2 * y1 * x0"),
+                         {16, 0, 200},
+                         {},
+                         chip::WeightSign::Excitatory});
+  b.setLearningEpoch(2, 9);
+  const uint32_t silent = b.addLearningAxon(core, {{0, -5, 1, 0}}, 0, rule);
+  const uint32_t post = b.addPopulation("post", {{core, 0, 0, 2}});
+  b.setPostTraces(post, {chip::TraceParams{16, 0, 200}, {}, {}});
+  const chip::Image image = b.build();
+  Result<GoldenModel> golden = GoldenModel::create(image, profile);
+  ASSERT_TRUE(bool(golden)) << golden.error();
+  Result<ReferenceEngine> ref = ReferenceEngine::create(image, profile);
+  ASSERT_TRUE(bool(ref)) << ref.error();
+  for (uint32_t t = 0; t < 4; ++t) {
+    golden->step();
+    ref->step();
+    ASSERT_EQ(golden->synapses(core, silent), ref->synapses(core, silent))
+        << "step " << t;
+  }
+  EXPECT_EQ(golden->synapses(core, silent).at(0).mantissa, 0);
+}
+
 TEST(GoldenLearning, RefusesParts) {
   const chip::Profile &profile = test::loihi1();
   const imagegen::RandomNetwork net = learningNetwork(profile, 3);

@@ -48,6 +48,13 @@ uint64_t splitmix64(uint64_t x);
 /// (docs/learning.md, "Random numbers"). Equal on every platform.
 uint64_t learningRandom(RandomStream stream, const RandomKey &key);
 
+/// The part of a draw that every index of one (stream, seed, counter)
+/// shares: learningRandom(stream, {seed, counter, index}) ==
+/// splitmix64(learningRandomPrefix(stream, seed, counter) ^ index), so an
+/// engine drawing for many traces in one step hashes the prefix once.
+uint64_t learningRandomPrefix(RandomStream stream, uint64_t seed,
+                              uint64_t counter);
+
 /// `value / 2^fractionBits` rounded down, plus one with probability
 /// (value mod 2^fractionBits) / 2^fractionBits: one more exactly when the low
 /// `fractionBits` bits of `random` are below the dropped fraction.
@@ -103,6 +110,20 @@ uint32_t addImpulse(const Profile &profile, uint32_t value,
 uint32_t stepTrace(const Profile &profile, uint32_t value,
                    const TraceParams &params, bool spiked, uint64_t step,
                    uint64_t seed, uint64_t traceIndex);
+
+/// stepTrace for every trace of one time step: the draws' prefixes are
+/// hashed once, and a trace that no draw can change (at 0 or without decay,
+/// no spike or a zero impulse) draws nothing.
+class TraceStep {
+public:
+  TraceStep(const Profile &profile, uint64_t step, uint64_t seed);
+  uint32_t operator()(uint32_t value, const TraceParams &params, bool spiked,
+                      uint64_t traceIndex) const;
+
+private:
+  unsigned decayBits, impulseFractionBits, traceBits;
+  uint64_t decayPrefix, impulsePrefix;
+};
 
 //===----------------------------------------------------------------------===//
 // Rules

@@ -589,6 +589,12 @@ private:
   std::vector<uint32_t> tracedCompartments, historyRow;
   std::vector<uint32_t> postHistory;
   std::vector<uint8_t> spikedNow;
+  /// The learning axons that spiked in the current epoch, and whether any
+  /// compartment did: an epoch without post spikes and without u terms
+  /// changes only these axons' synapses (chip::ruleLeavesUnchanged).
+  std::vector<uint32_t> epochSpikingAxons;
+  bool postSpikedInEpoch = false;
+  uint64_t learningSynapseCount = 0;
   /// Rewards on their way: S slots of N, by global compartment.
   std::vector<int64_t> rewardRing;
   /// coreCounters()' result.
