@@ -20,6 +20,7 @@
 
 #include <cctype>
 #include <optional>
+#include <string>
 
 namespace cajal::chip {
 namespace {
@@ -280,30 +281,39 @@ private:
   bool seen[kLearningTargetCount] = {};
 };
 
-std::string printTerm(const RuleTerm &term) {
+std::string printFactor(const RuleFactor &f) {
+  if (f.variable == LearningVariable::C)
+    return std::to_string(f.constant);
+  const std::string name = learningVariableName(f.variable);
+  if (f.constant == 0)
+    return name;
+  const int64_t magnitude =
+      f.constant < 0 ? -int64_t(f.constant) : int64_t(f.constant);
+  return "(" + name + (f.constant < 0 ? " - " : " + ") +
+         std::to_string(magnitude) + ")";
+}
+
+/// A term without its sign, as a user writes it: scale, factors, then the
+/// dependency ("5 * 2^-6 * y1 * x0").
+std::string printTermMagnitude(const RuleTerm &term) {
   std::string out;
   const auto item = [&out](const std::string &text) {
     out += (out.empty() ? "" : " * ") + text;
   };
   const int64_t magnitude =
       term.mantissa < 0 ? -int64_t(term.mantissa) : int64_t(term.mantissa);
-  if (magnitude != 1)
+  // A leading integer is read back as the mantissa, so a mantissa of 1 is
+  // written when a constant factor would otherwise come first.
+  const bool constantFirst =
+      term.exponent == 0 && !term.factors.empty() &&
+      term.factors.front().variable == LearningVariable::C;
+  if (magnitude != 1 || constantFirst)
     item(std::to_string(magnitude));
   if (term.exponent != 0)
     item("2^" + std::to_string(term.exponent));
+  for (const RuleFactor &f : term.factors)
+    item(printFactor(f));
   item(learningVariableName(term.dependency));
-  for (const RuleFactor &f : term.factors) {
-    if (f.variable == LearningVariable::C)
-      item(std::to_string(f.constant));
-    else if (f.constant == 0)
-      item(learningVariableName(f.variable));
-    else
-      item("(" + std::string(learningVariableName(f.variable)) +
-           (f.constant < 0 ? " - " : " + ") +
-           std::to_string(f.constant < 0 ? -int64_t(f.constant)
-                                         : int64_t(f.constant)) +
-           ")");
-  }
   return out;
 }
 
@@ -327,8 +337,11 @@ std::string printLearningRule(const LearningRule &rule) {
     bool first = true;
     for (const RuleTerm &term : rule.of(target)) {
       const bool negative = term.mantissa < 0;
-      out += first ? (negative ? " -" : "") : (negative ? " -" : " +");
-      out += " " + printTerm(term);
+      if (first)
+        out += negative ? " -" : " ";
+      else
+        out += negative ? " - " : " + ";
+      out += printTermMagnitude(term);
       first = false;
     }
   }

@@ -16,27 +16,20 @@ Bad requests fail naming the problem and leave no file: an unknown
 import csv
 import json
 import os
-import subprocess
 import sys
 import tempfile
 
 import h5py
 import numpy as np
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from e2e_checks import Checks, cajal_runner  # noqa: E402
+
 CAJAL, ROOT = sys.argv[1], sys.argv[2]
 work = tempfile.mkdtemp(prefix="cajal-learning-")
-failures = []
+check = Checks()
+run = cajal_runner(CAJAL)
 STEPS, EVERY, SYNAPSES = 300, 100, 1000
-
-
-def check(ok, message):
-    print(("ok    " if ok else "FAIL  ") + message, flush=True)
-    if not ok:
-        failures.append(message)
-
-
-def run(*args):
-    return subprocess.run([CAJAL, *args], capture_output=True, text=True)
 
 
 def path(name):
@@ -141,8 +134,5 @@ check(r.returncode != 0 and "does not learn" in r.stderr and
 r = run("check-rtl", image)
 check(r.returncode != 0 and "learns" in r.stderr,
       "check-rtl refuses an image that learns: " + r.stderr.strip())
-leftovers = [n for n in os.listdir(work) if ".tmp" in n]
-check(not leftovers, f"no temporaries left ({leftovers})")
-
-print(f"{len(failures)} failed" if failures else "all passed")
-sys.exit(1 if failures else 0)
+check.no_temporaries(work)
+check.finish("the learning network runs alike on every engine")

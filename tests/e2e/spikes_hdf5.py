@@ -10,25 +10,18 @@ and leaves no file, and no temporary is left behind.
 """
 import csv
 import os
-import subprocess
 import sys
 import tempfile
 
 import h5py
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from e2e_checks import Checks, cajal_runner  # noqa: E402
+
 CAJAL, ROOT = sys.argv[1], sys.argv[2]
 work = tempfile.mkdtemp(prefix="cajal-h5-")
-failures = []
-
-
-def check(ok, message):
-    print(("ok    " if ok else "FAIL  ") + message, flush=True)
-    if not ok:
-        failures.append(message)
-
-
-def run(*args):
-    return subprocess.run([CAJAL, *args], capture_output=True, text=True)
+check = Checks()
+run = cajal_runner(CAJAL)
 
 
 def csv_rows(path):
@@ -88,9 +81,5 @@ missing = os.path.join(work, "no-such-dir", "s.h5")
 bad = run("run", image, "--steps", "10", "--spikes-out", missing)
 check(bad.returncode != 0 and "no-such-dir" in bad.stderr and not os.path.exists(missing),
       f"a missing directory fails naming it, no file ({bad.stderr.strip()})")
-left = [f for f in os.listdir(work) if ".tmp" in f or f.startswith(".")]
-check(not left, f"no temporary file left behind ({left})")
-
-if failures:
-    sys.exit("FAILED:\n  " + "\n  ".join(failures))
-print("HDF5 spike files hold the CSV spikes")
+check.no_temporaries(work)
+check.finish("HDF5 spike files hold the CSV spikes")

@@ -26,46 +26,48 @@ uint32_t ImageBuilder::addCore(std::vector<chip::CompartmentParams> comps) {
   return index;
 }
 
+uint32_t ImageBuilder::addGroup(uint32_t core,
+                                const std::vector<chip::Synapse> &syn,
+                                chip::InputAxon axon) {
+  chip::Core &c = image.cores[core];
+  chip::packSynapses(syn, axon, c.synapseWords, profile.synapse);
+  c.inputAxons.push_back(axon);
+  return uint32_t(c.inputAxons.size() - 1);
+}
+
 uint32_t ImageBuilder::addInputAxon(uint32_t core,
                                     const std::vector<chip::Synapse> &syn,
                                     uint8_t weightBits, int8_t weightExponent,
                                     bool hasDelay) {
-  chip::Core &c = image.cores[core];
   chip::InputAxon axon;
   axon.weightBits = weightBits;
   axon.weightExponent = weightExponent;
   axon.hasDelay = hasDelay;
-  chip::packSynapses(syn, axon, c.synapseWords, profile.synapse);
-  c.inputAxons.push_back(axon);
-  return uint32_t(c.inputAxons.size() - 1);
+  return addGroup(core, syn, axon);
 }
 
 uint32_t ImageBuilder::addLearningAxon(uint32_t core,
                                        const std::vector<chip::Synapse> &syn,
                                        int8_t weightExponent, uint32_t rule) {
-  chip::Core &c = image.cores[core];
-  chip::InputAxon axon;
-  axon.weightBits = uint8_t(profile.synapse.weightBitsMax);
-  axon.weightExponent = weightExponent;
-  axon.hasDelay = true;
+  chip::InputAxon axon = widestAxon(weightExponent);
   axon.learning = rule;
-  chip::packSynapses(syn, axon, c.synapseWords, profile.synapse);
-  c.inputAxons.push_back(axon);
-  return uint32_t(c.inputAxons.size() - 1);
+  return addGroup(core, syn, axon);
 }
 
 uint32_t ImageBuilder::addRewardAxon(uint32_t core,
                                      const std::vector<chip::Synapse> &syn,
                                      int8_t weightExponent) {
-  chip::Core &c = image.cores[core];
+  chip::InputAxon axon = widestAxon(weightExponent);
+  axon.reward = true;
+  return addGroup(core, syn, axon);
+}
+
+chip::InputAxon ImageBuilder::widestAxon(int8_t weightExponent) const {
   chip::InputAxon axon;
   axon.weightBits = uint8_t(profile.synapse.weightBitsMax);
   axon.weightExponent = weightExponent;
   axon.hasDelay = true;
-  axon.reward = true;
-  chip::packSynapses(syn, axon, c.synapseWords, profile.synapse);
-  c.inputAxons.push_back(axon);
-  return uint32_t(c.inputAxons.size() - 1);
+  return axon;
 }
 
 uint32_t ImageBuilder::addLearningRule(chip::LearningRuleSetting rule) {

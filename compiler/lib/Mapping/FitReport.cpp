@@ -1,14 +1,17 @@
 //===- FitReport.cpp - Utilisation of every core as JSON -----------------===//
 //
 // The report a user reads to see how full the chip is and why: per core the
-// four resources (used and per-core limit), the slices on it and, with a
-// placement, its mesh position; totals; cores used, available and the lower
-// bound; per population its slices.
+// four resources (used and per-core limit), the synapses (and, in a network
+// that learns, the learning synapses and their words), the slices on it and,
+// with a placement, its mesh position; totals; cores used, available and the
+// lower bound; per population its slices.
 //
 //===----------------------------------------------------------------------===//
 #include "cajal/Mapping/Emit.h"
 
 #include <nlohmann/json.hpp>
+
+#include <algorithm>
 
 namespace cajal::mapping {
 
@@ -21,14 +24,21 @@ nlohmann::ordered_json resource(uint64_t used, uint64_t limit) {
   return r;
 }
 
+/// `learns`: the network has a learning projection, whose synapses and
+/// words are shown apart; the reports of other networks keep their layout.
 nlohmann::ordered_json resources(const CoreResources &u,
-                                 const chip::CoreLimits &l, uint64_t cores) {
+                                 const chip::CoreLimits &l, uint64_t cores,
+                                 bool learns) {
   nlohmann::ordered_json r;
   r["compartments"] = resource(u.compartments, l.compartments * cores);
   r["inputAxons"] = resource(u.inputAxons, l.inputAxons * cores);
   r["outputAxons"] = resource(u.outputAxons, l.outputAxons * cores);
   r["synapseWords"] = resource(u.synapseWords, l.synapseWords * cores);
   r["synapses"] = u.synapses;
+  if (learns) {
+    r["learningSynapses"] = u.learningSynapses;
+    r["learningSynapseWords"] = u.learningSynapseWords;
+  }
   return r;
 }
 
@@ -81,7 +91,10 @@ std::string fitReport(const Network &net, const Partitioning &part,
   CoreResources total;
   for (const CoreResources &u : part.coreUse)
     total += u;
-  report["totals"] = resources(total, profile.core, part.coreCount());
+  const bool learns =
+      std::any_of(net.projections.begin(), net.projections.end(),
+                  [](const Projection &p) { return p.learns(); });
+  report["totals"] = resources(total, profile.core, part.coreCount(), learns);
   if (placement)
     report["trafficCost"] = placement->cost;
   if (part.omittedTraffic > 0) // core pairs beyond maxTrafficSources
@@ -95,7 +108,7 @@ std::string fitReport(const Network &net, const Partitioning &part,
       core["y"] = placement->cores[c].y;
       core["slot"] = placement->cores[c].slot;
     }
-    core["resources"] = resources(part.coreUse[c], profile.core, 1);
+    core["resources"] = resources(part.coreUse[c], profile.core, 1, learns);
     nlohmann::ordered_json slices = nlohmann::ordered_json::array();
     for (uint32_t s : part.coreSlices[c]) {
       const SliceInfo &info = part.slices[s];

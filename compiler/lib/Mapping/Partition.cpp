@@ -44,6 +44,8 @@ CoreResources &CoreResources::operator+=(const CoreResources &o) {
   outputAxons += o.outputAxons;
   synapseWords += o.synapseWords;
   synapses += o.synapses;
+  learningSynapses += o.learningSynapses;
+  learningSynapseWords += o.learningSynapseWords;
   return *this;
 }
 
@@ -250,19 +252,24 @@ CoreResources Slicer::tryAdd(const OpenSlice &s, uint32_t outputs,
   u.outputAxons += outputs;
   for (const auto &[key, add] : pending) {
     const uint32_t slot = uint32_t(key >> 32);
-    u.synapses += add.synapses;
     const uint32_t at = groupAt[slot][uint32_t(key)];
+    uint32_t addedWords = words(add, slot);
     if (at == 0) {
       u.inputAxons += 1;
-      u.synapseWords += words(add, slot);
-      continue;
+    } else {
+      const Group &old = s.groups[at - 1].second;
+      Group merged = old;
+      merged.synapses += add.synapses;
+      merged.maxAbs = std::max(merged.maxAbs, add.maxAbs);
+      merged.hasDelay |= add.hasDelay;
+      addedWords = words(merged, slot) - words(old, slot);
     }
-    const Group &old = s.groups[at - 1].second;
-    Group merged = old;
-    merged.synapses += add.synapses;
-    merged.maxAbs = std::max(merged.maxAbs, add.maxAbs);
-    merged.hasDelay |= add.hasDelay;
-    u.synapseWords += words(merged, slot) - words(old, slot);
+    u.synapses += add.synapses;
+    u.synapseWords += addedWords;
+    if (net.projections[slot].learns()) {
+      u.learningSynapses += add.synapses;
+      u.learningSynapseWords += addedWords;
+    }
   }
   return u;
 }

@@ -1,6 +1,7 @@
 //===- PopulationMap.cpp - Which compartment is which neuron --------------===//
 #include "cajal/Emulator/PopulationMap.h"
 
+#include <algorithm>
 #include <string>
 
 namespace cajal::emulator {
@@ -52,6 +53,29 @@ Result<PopulationMap> mapPopulations(const chip::Image &image,
     map.populationBase.push_back(base + pop.size);
   }
   return map;
+}
+
+std::vector<uint32_t> compartmentBegins(const chip::Image &image) {
+  std::vector<uint32_t> compBegin(1, 0);
+  for (const chip::Core &core : image.cores)
+    compBegin.push_back(compBegin.back() + uint32_t(core.compartments.size()));
+  return compBegin;
+}
+
+std::vector<std::array<chip::TraceParams, 3>>
+postTracesByCompartment(const chip::Image &image,
+                        const std::vector<uint32_t> &compBegin) {
+  std::vector<std::array<chip::TraceParams, 3>> traces(
+      compBegin.empty() ? 0 : compBegin.back());
+  for (const chip::Population &pop : image.populations) {
+    const uint32_t perNeuron = chip::compartmentsPerNeuron(pop);
+    for (const chip::Slice &slice : pop.slices) {
+      const uint32_t first = compBegin[slice.core] + slice.firstCompartment;
+      std::fill_n(traces.begin() + first, size_t(slice.count) * perNeuron,
+                  pop.postTraces);
+    }
+  }
+  return traces;
 }
 
 } // namespace cajal::emulator

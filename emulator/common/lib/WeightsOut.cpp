@@ -65,9 +65,7 @@ Result<std::vector<LearningSynapseSite>> learningSynapseSites(
   const auto wanted = [&](uint32_t node) {
     return std::find(selected.begin(), selected.end(), node) != selected.end();
   };
-  std::vector<uint32_t> compBegin(1, 0);
-  for (const chip::Core &core : image.cores)
-    compBegin.push_back(compBegin.back() + uint32_t(core.compartments.size()));
+  const std::vector<uint32_t> compBegin = compartmentBegins(image);
   Result<PopulationMap> map = mapPopulations(image, compBegin);
   if (!map)
     return map.takeError();

@@ -32,6 +32,7 @@
 #include "GoldenLoad.h"
 
 #include "cajal/Chip/Learning.h"
+#include "cajal/Emulator/PopulationMap.h"
 
 #include <algorithm>
 #include <cstddef>
@@ -122,13 +123,7 @@ Status GoldenModel::Loader::loadLearning(GoldenModel &m,
   walk(m.outBegin, m.outTargets);
   walk(m.channelTargetBegin, m.channelTargets);
   // Post-synaptic traces: the population's, none outside populations.
-  m.postParams.assign(n, {});
-  for (const chip::Population &pop : image.populations)
-    for (const chip::Slice &slice : pop.slices)
-      for (uint32_t k = 0; k < slice.count * chip::compartmentsPerNeuron(pop);
-           ++k)
-        m.postParams[m.compBegin[slice.core] + slice.firstCompartment + k] =
-            pop.postTraces;
+  m.postParams = emulator::postTracesByCompartment(image, m.compBegin);
   m.postTraces.assign(n, {});
   m.postLastSpike.assign(n, -1);
   m.rewards.assign(n, 0);

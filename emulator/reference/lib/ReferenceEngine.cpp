@@ -157,17 +157,14 @@ Result<ReferenceEngine> ReferenceEngine::create(const chip::Image &image,
   engine.learning = image.learning;
   engine.chipProfile = profile;
   if (image.learning.enabled()) {
+    const std::vector<std::array<chip::TraceParams, 3>> postTraces =
+        emulator::postTracesByCompartment(image, engine.compBegin);
     engine.compartmentLearning.resize(engine.compartments.size());
-    for (CompartmentLearning &l : engine.compartmentLearning)
+    for (uint32_t g = 0; g < engine.compartmentLearning.size(); ++g) {
+      CompartmentLearning &l = engine.compartmentLearning[g];
       l.history.assign(image.learning.epochSteps, {});
-    for (const chip::Population &pop : image.populations)
-      for (const chip::Slice &slice : pop.slices)
-        for (uint32_t k = 0; k < slice.count * chip::compartmentsPerNeuron(pop);
-             ++k)
-          engine
-              .compartmentLearning[engine.compBegin[slice.core] +
-                                   slice.firstCompartment + k]
-              .params = pop.postTraces;
+      l.params = postTraces[g];
+    }
   }
   engine.sources = image.sources;
   for (chip::Source &src : engine.sources)

@@ -51,18 +51,18 @@ void ReferenceEngine::learn() {
       }
       a.spikedNow = false;
     }
-  std::vector<uint8_t> spiked(compartments.size(), 0);
   for (uint32_t g : spikingCompartments)
-    spiked[g] = 1;
+    compartmentLearning[g].spikedNow = true;
   for (uint32_t g = 0; g < compartments.size(); ++g) {
     CompartmentLearning &l = compartmentLearning[g];
     for (unsigned k = 0; k < 3; ++k)
       l.trace[k] = chip::stepTrace(chipProfile, l.trace[k], l.params[k],
-                                   spiked[g] != 0, t, learning.seed,
+                                   l.spikedNow, t, learning.seed,
                                    chip::traceRandomIndex(g, kPostTraces[k]));
     l.history[slot] = l.trace;
-    if (spiked[g])
+    if (l.spikedNow)
       l.lastSpike = int64_t(t);
+    l.spikedNow = false;
   }
   if ((t + 1) % epochSteps == 0) {
     applyRules((t + 1) / epochSteps - 1);

@@ -48,16 +48,10 @@ Status SystemCEngine::Impl::buildCores(const chip::Image &image) {
     return programs.takeError();
   compBegin.assign(1, 0);
   // Each compartment's post-synaptic traces, from its population.
-  std::vector<std::vector<std::array<chip::TraceParams, 3>>> postTraces;
-  if (image.learning.enabled()) {
-    for (const chip::Core &core : image.cores)
-      postTraces.emplace_back(core.compartments.size());
-    for (const chip::Population &pop : image.populations)
-      for (const chip::Slice &slice : pop.slices)
-        for (uint32_t k = 0; k < slice.count * chip::compartmentsPerNeuron(pop);
-             ++k)
-          postTraces[slice.core][slice.firstCompartment + k] = pop.postTraces;
-  }
+  const std::vector<uint32_t> begins = emulator::compartmentBegins(image);
+  std::vector<std::array<chip::TraceParams, 3>> postTraces;
+  if (image.learning.enabled())
+    postTraces = emulator::postTracesByCompartment(image, begins);
   uint64_t firstAxon = 0;
   for (uint32_t c = 0; c < image.cores.size(); ++c) {
     const chip::Core &core = image.cores[c];
@@ -66,7 +60,8 @@ Status SystemCEngine::Impl::buildCores(const chip::Image &image) {
       learning.learning = &image.learning;
       learning.firstAxon = firstAxon;
       learning.firstCompartment = compBegin.back();
-      learning.postTraces = std::move(postTraces[c]);
+      learning.postTraces.assign(postTraces.begin() + begins[c],
+                                 postTraces.begin() + begins[c + 1]);
     }
     firstAxon += core.inputAxons.size();
     auto unit = std::make_unique<detail::CoreUnit>(core, profile, *programs, c,

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <random>
 
 using namespace cajal;
 using namespace cajal::chip;
@@ -276,8 +277,77 @@ TEST(LearningTest, ParserReadsTheIssuesExampleAndPrintsItBack) {
   const LearningRule full = parsed(text);
   EXPECT_EQ(printLearningRule(parsed(printLearningRule(full))),
             printLearningRule(full));
-  EXPECT_EQ(printLearningRule(full), "dw = - 3 * 2^-5 * y0 * (x1 - 16) * 7; "
-                                     "dd = x0; dt = u * (t + 2) * r");
+  EXPECT_EQ(printLearningRule(full), "dw = -3 * 2^-5 * (x1 - 16) * 7 * y0; "
+                                     "dd = x0; dt = (t + 2) * r * u");
+}
+
+// The printed text reads as a user writes a rule (docs/learning.md): the
+// scale, the factors, the dependency last, and a term's sign as its
+// operator. The synapse-rule library's texts print back unchanged.
+TEST(LearningTest, PrintsRulesAsTheyAreWritten) {
+  const std::string pairStdp = "dw = 2^-4 * x1 * y0 - 2^-4 * y1 * x0";
+  EXPECT_EQ(printLearningRule(parsed(pairStdp)), pairStdp);
+  // #snn.pair_stdp, #snn.triplet_stdp and #snn.reward_stdp as the compiler
+  // expands them (docs/learning.md, "Synapse-rule library"); the rule keeps
+  // no equation order, so dw prints before dt.
+  for (const char *library :
+       {"dw = 2^-4 * x1 * y0 - 5 * 2^-6 * y1 * x0",
+        "dw = 2^-4 * x1 * y0 + 2^-8 * x1 * y2 * y0 - 2^-4 * y1 * x0",
+        "dw = 2^-5 * r * t * u; dt = 2^-4 * x1 * y0 - 2^-4 * y1 * x0 - "
+        "2^-3 * t * u"}) {
+    const LearningRule rule = parsed(library);
+    EXPECT_EQ(printLearningRule(rule), library);
+    EXPECT_EQ(parsed(printLearningRule(rule)), rule) << library;
+  }
+  // A leading constant factor keeps its mantissa, or it would be read back
+  // as one; a negative first term has no space after its minus.
+  EXPECT_EQ(printLearningRule(parsed("dw = 1 * -7 * x1 * u - 1 * 3 * y0")),
+            "dw = 1 * -7 * x1 * u - 1 * 3 * y0");
+  EXPECT_EQ(printLearningRule(parsed("dd = -x0 * 2")), "dd = -1 * 2 * x0");
+  EXPECT_EQ(printLearningRule(parsed("dt = - 2^-1 * (w + 3) * u")),
+            "dt = -2^-1 * (w + 3) * u");
+}
+
+// parseLearningRule(printLearningRule(r)) == r over seeded random rules:
+// every target, signed mantissas, exponents, each dependency, variable,
+// offset and constant factors in any order. The seed is printed on failure.
+TEST(LearningTest, PrintedRulesParseBackToTheSameRule) {
+  constexpr LearningVariable kDependencies[] = {
+      LearningVariable::X0, LearningVariable::Y0, LearningVariable::U};
+  constexpr unsigned kFactorVariables =
+      static_cast<unsigned>(LearningVariable::C) -
+      static_cast<unsigned>(LearningVariable::X1) + 1;
+  for (uint64_t seed = 1; seed <= 500; ++seed) {
+    std::mt19937_64 random(seed);
+    const auto draw = [&random](int64_t low, int64_t high) {
+      return int32_t(std::uniform_int_distribution<int64_t>(low, high)(random));
+    };
+    LearningRule rule;
+    for (unsigned k = 0; k < kLearningTargetCount; ++k) {
+      const int32_t terms = draw(k == 0 ? 1 : 0, 3);
+      for (int32_t i = 0; i < terms; ++i) {
+        RuleTerm term;
+        term.mantissa = draw(-15, 15);
+        term.exponent = draw(0, 2) == 0 ? 0 : draw(-9, 3);
+        term.dependency = kDependencies[draw(0, 2)];
+        for (int32_t f = draw(0, 3); f > 0; --f) {
+          RuleFactor factor;
+          factor.variable = static_cast<LearningVariable>(
+              static_cast<unsigned>(LearningVariable::X1) +
+              draw(0, kFactorVariables - 1));
+          const bool constant = factor.variable == LearningVariable::C;
+          factor.constant = constant || draw(0, 1) ? draw(-40, 40) : 0;
+          term.factors.push_back(factor);
+        }
+        rule.terms[k].push_back(term);
+      }
+    }
+    const std::string text = printLearningRule(rule);
+    Result<LearningRule> back = parseLearningRule(text);
+    ASSERT_TRUE(back) << "seed " << seed << ": " << text << ": "
+                      << (back ? "" : back.error());
+    ASSERT_EQ(*back, rule) << "seed " << seed << ": " << text;
+  }
 }
 
 TEST(LearningTest, ParserRefusesBadTextNamingTheTokenAndColumn) {

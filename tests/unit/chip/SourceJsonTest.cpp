@@ -262,7 +262,7 @@ TEST(ImageJsonTest, JsonAndSummaryShowLearning) {
             std::string::npos)
       << summary.str();
   EXPECT_NE(
-      summary.str().find("  rule 0: dw = 2^-4 * y0 * x1 - 2^-4 * x0 * y1"),
+      summary.str().find("  rule 0: dw = 2^-4 * x1 * y0 - 2^-4 * y1 * x0"),
       std::string::npos)
       << summary.str();
 }

@@ -14,6 +14,7 @@
 #include "cajal/Conversion/SNNToMapping.h"
 #include "cajal/Dialect/NC/NCDialect.h"
 #include "cajal/Dialect/SNN/SNNDialect.h"
+#include "cajal/Mapping/Emit.h"
 #include "cajal/Mapping/Partition.h"
 #include "cajal/Mapping/Quantize.h"
 #include "cajal/TestSupport/Profiles.h"
@@ -24,6 +25,7 @@
 #include "mlir/Pass/PassManager.h"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <cmath>
 #include <cstdio>
@@ -283,11 +285,13 @@ TEST(Learning, NoLearningNoLearningSection) {
 
 /// Synapse words of the one core of `source`'s image, and what the
 /// partitioner counted for it.
-std::pair<size_t, uint32_t> words(const std::string &source,
-                                  const std::string &tag) {
-  std::optional<chip::Image> image = compile(source, tag);
-  if (!image || image->cores.size() != 1)
-    return {0, 0};
+/// `source`'s network as the compiler maps it, and its partitioning on
+/// loihi1.
+struct Partitioned {
+  mapping::Network network;
+  mapping::Partitioning part;
+};
+std::optional<Partitioned> partitioned(const std::string &source) {
   mlir::MLIRContext context;
   context.loadDialect<snn::SNNDialect, nc::NCDialect>();
   mlir::OwningOpRef<mlir::ModuleOp> module =
@@ -301,13 +305,26 @@ std::pair<size_t, uint32_t> words(const std::string &source,
       *module->getOps<snn::NetworkOp>().begin(), test::loihi1());
   EXPECT_TRUE(succeeded(mapped));
   if (failed(mapped))
-    return {0, 0};
+    return std::nullopt;
   Result<mapping::Partitioning> part =
       mapping::partition(mapped->network, test::loihi1());
   EXPECT_TRUE(bool(part)) << (part ? "" : part.error());
-  if (!part || part->coreCount() != 1)
+  if (!part)
+    return std::nullopt;
+  return Partitioned{std::move(mapped->network), std::move(*part)};
+}
+
+/// The synapse words of `source`'s single core: in the image, and as the
+/// partitioner counts them.
+std::pair<size_t, uint32_t> words(const std::string &source,
+                                  const std::string &tag) {
+  std::optional<chip::Image> image = compile(source, tag);
+  if (!image || image->cores.size() != 1)
     return {0, 0};
-  return {image->cores[0].synapseWords.size(), part->coreUse[0].synapseWords};
+  std::optional<Partitioned> p = partitioned(source);
+  if (!p || p->part.coreCount() != 1)
+    return {0, 0};
+  return {image->cores[0].synapseWords.size(), p->part.coreUse[0].synapseWords};
 }
 
 TEST(Learning, LearningGroupsTakeMoreSynapseWords) {
@@ -341,6 +358,49 @@ TEST(Learning, LearningGroupsTakeMoreSynapseWords) {
   learningAxon.hasDelay = true;
   learningAxon.synapseCount = 64;
   EXPECT_EQ(learnImage, 8 * chip::wordsForGroup(learningAxon, profile.synapse));
+}
+
+// The fit report shows, per core and in total, the synapses of learning
+// projections and the synapse words they take: those the image's learning
+// groups hold. A network that does not learn has no such entries.
+TEST(Learning, FitReportShowsLearningSynapses) {
+  const std::string source = network(
+      projection("plastic", ", learning = #snn.pair_stdp<a_plus = 6.25e-2, "
+                            "a_minus = 6.25e-2, tau_plus = 20.0, "
+                            "tau_minus = 20.0>") +
+      projection("fixed", ""));
+  std::optional<chip::Image> image = compile(source, "fit-learning");
+  ASSERT_TRUE(image);
+  uint64_t learningSynapses = 0, learningWords = 0, allSynapses = 0;
+  for (const chip::Core &core : image->cores)
+    for (const chip::InputAxon &axon : core.inputAxons) {
+      allSynapses += axon.synapseCount;
+      if (axon.learns()) {
+        learningSynapses += axon.synapseCount;
+        learningWords += chip::wordsForGroup(axon, test::loihi1().synapse);
+      }
+    }
+  ASSERT_GT(learningSynapses, 0u);
+  ASSERT_LT(learningSynapses, allSynapses);
+  std::optional<Partitioned> p = partitioned(source);
+  ASSERT_TRUE(p);
+  const nlohmann::json report = nlohmann::json::parse(
+      mapping::fitReport(p->network, p->part, test::loihi1()));
+  const nlohmann::json &totals = report["totals"];
+  EXPECT_EQ(totals["synapses"], allSynapses);
+  EXPECT_EQ(totals["learningSynapses"], learningSynapses);
+  EXPECT_EQ(totals["learningSynapseWords"], learningWords);
+  uint64_t perCore = 0;
+  for (const nlohmann::json &core : report["cores"])
+    perCore += core["resources"]["learningSynapses"].get<uint64_t>();
+  EXPECT_EQ(perCore, learningSynapses);
+
+  std::optional<Partitioned> fixed = partitioned(network(projection("f", "")));
+  ASSERT_TRUE(fixed);
+  const nlohmann::json plain = nlohmann::json::parse(
+      mapping::fitReport(fixed->network, fixed->part, test::loihi1()));
+  EXPECT_FALSE(plain["totals"].contains("learningSynapses"));
+  EXPECT_FALSE(plain["cores"][0]["resources"].contains("learningSynapses"));
 }
 
 TEST(Learning, QuantizeTraceRoundsTheFractionAndTheDecay) {

@@ -16,6 +16,7 @@
 
 #include "cajal/ImageGen/ImageBuilder.h"
 #include "cajal/ImageGen/RandomImage.h"
+#include "cajal/TestSupport/LearningCompare.h"
 #include "cajal/TestSupport/LearningImages.h"
 #include "cajal/TestSupport/RandomRuns.h"
 
@@ -48,42 +49,9 @@ imagegen::RandomNetwork learningNetwork(const chip::Profile &profile,
 struct LearningCoverage {
   uint64_t learningAxons = 0, rewardAxons = 0, learningSynapses = 0;
   uint64_t changedSynapses = 0, delayChanges = 0, tagChanges = 0;
-  uint64_t learningUpdates = 0, spikes = 0, nonZeroRewards = 0;
-  uint64_t nonZeroPreTraces = 0, nonZeroPostTraces = 0;
+  uint64_t learningUpdates = 0, spikes = 0;
+  test::NonZeroLearningState nonZero; ///< at the last step
 };
-
-/// Every learning and reward synapse, trace and reward of the two engines.
-void expectSameLearning(const GoldenModel &golden, const ReferenceEngine &ref,
-                        const chip::Image &image, const std::string &at,
-                        LearningCoverage *coverage) {
-  for (uint32_t c = 0; c < image.cores.size(); ++c)
-    for (uint32_t a = 0; a < image.cores[c].inputAxons.size(); ++a) {
-      const chip::InputAxon &axon = image.cores[c].inputAxons[a];
-      if (!axon.learns() && !axon.reward)
-        continue;
-      const std::string where = at + ", core " + std::to_string(c) +
-                                ", input axon " + std::to_string(a);
-      ASSERT_EQ(golden.synapses(c, a), ref.synapses(c, a)) << where;
-      for (unsigned k = 0; k < 2; ++k) {
-        ASSERT_EQ(golden.preTrace(c, a, k), ref.preTrace(c, a, k))
-            << where << ", x" << k + 1;
-        if (coverage)
-          coverage->nonZeroPreTraces += golden.preTrace(c, a, k) != 0;
-      }
-    }
-  for (uint32_t g = 0; g < golden.compartmentCount(); ++g) {
-    for (unsigned k = 0; k < 3; ++k) {
-      ASSERT_EQ(golden.postTrace(g, k), ref.postTrace(g, k))
-          << at << ", compartment " << g << ", y" << k + 1;
-      if (coverage)
-        coverage->nonZeroPostTraces += golden.postTrace(g, k) != 0;
-    }
-    ASSERT_EQ(golden.reward(g), ref.reward(g))
-        << at << ", compartment " << g << ", reward";
-    if (coverage)
-      coverage->nonZeroRewards += golden.reward(g) != 0;
-  }
-}
 
 void expectLearnsAsReference(const chip::Profile &profile, uint64_t seed,
                              LearningCoverage &coverage) {
@@ -117,8 +85,9 @@ void expectLearnsAsReference(const chip::Profile &profile, uint64_t seed,
     for (uint32_t g = 0; g < golden->compartmentCount(); ++g)
       ASSERT_EQ(golden->compartmentStateWords(g), ref->stateWords(g))
           << at << ", compartment " << g;
-    ASSERT_NO_FATAL_FAILURE(expectSameLearning(
-        *golden, *ref, image, at, t + 1 == kSteps ? &coverage : nullptr));
+    ASSERT_NO_FATAL_FAILURE(test::expectSameLearningStep(
+        *golden, *ref, image, at,
+        t + 1 == kSteps ? &coverage.nonZero : nullptr));
   }
   reftest::expectSameCounters(*golden, *ref, where);
   EXPECT_EQ(golden->counters().learningUpdates, ref->counters().learningUpdates)
@@ -157,9 +126,9 @@ void expectCoverage(const LearningCoverage &c, const std::string &profile) {
   EXPECT_GT(c.delayChanges, 10u);
   EXPECT_GT(c.tagChanges, 100u);
   EXPECT_GT(c.spikes, 1000u);
-  EXPECT_GT(c.nonZeroRewards, 0u);
-  EXPECT_GT(c.nonZeroPreTraces, 0u);
-  EXPECT_GT(c.nonZeroPostTraces, 0u);
+  EXPECT_GT(c.nonZero.rewards, 0u);
+  EXPECT_GT(c.nonZero.preTraces, 0u);
+  EXPECT_GT(c.nonZero.postTraces, 0u);
 }
 
 TEST(GoldenLearning, EqualsReferenceLoihi1) {
@@ -199,23 +168,12 @@ TEST(GoldenLearning, ThreadsEqualOneThread) {
       one->step();
       three->step();
       const std::string at = where + ", step " + std::to_string(t);
-      ASSERT_EQ(one->lastSpikingCompartments(),
-                three->lastSpikingCompartments())
-          << at;
-      for (uint32_t g = 0; g < one->compartmentCount(); ++g) {
+      ASSERT_NO_FATAL_FAILURE(
+          test::expectSameLearningStep(*three, *one, net.image, at));
+      for (uint32_t g = 0; g < one->compartmentCount(); ++g)
         ASSERT_EQ(one->compartmentStateWords(g),
                   three->compartmentStateWords(g))
             << at << ", compartment " << g;
-        for (unsigned k = 0; k < 3; ++k)
-          ASSERT_EQ(one->postTrace(g, k), three->postTrace(g, k)) << at;
-        ASSERT_EQ(one->reward(g), three->reward(g)) << at;
-      }
-      for (uint32_t c = 0; c < net.image.cores.size(); ++c)
-        for (uint32_t a = 0; a < net.image.cores[c].inputAxons.size(); ++a) {
-          ASSERT_EQ(one->synapses(c, a), three->synapses(c, a)) << at;
-          for (unsigned k = 0; k < 2; ++k)
-            ASSERT_EQ(one->preTrace(c, a, k), three->preTrace(c, a, k)) << at;
-        }
     }
     EXPECT_EQ(one->counters().learningUpdates,
               three->counters().learningUpdates)

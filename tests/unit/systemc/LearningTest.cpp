@@ -14,6 +14,7 @@
 #include "cajal/Reference/ReferenceEngine.h"
 #include "cajal/SystemC/SystemCEngine.h"
 #include "cajal/SystemC/Timing.h"
+#include "cajal/TestSupport/LearningCompare.h"
 #include "cajal/TestSupport/LearningImages.h"
 #include "cajal/TestSupport/RandomRuns.h"
 
@@ -42,27 +43,10 @@ void expectSameLearning(const chip::Image &image, const chip::Profile &profile,
     ASSERT_TRUE(bool(sc->step())) << what;
     ref->step();
     const std::string at = what + ", step " + std::to_string(t);
-    ASSERT_EQ(sc->lastSpikingCompartments(), ref->lastSpikingCompartments())
-        << at;
-    for (uint32_t c = 0; c < image.cores.size(); ++c)
-      for (uint32_t a = 0; a < image.cores[c].inputAxons.size(); ++a) {
-        const chip::InputAxon &axon = image.cores[c].inputAxons[a];
-        if (!axon.learns() && !axon.reward)
-          continue;
-        ASSERT_EQ(sc->synapses(c, a), ref->synapses(c, a))
-            << at << ", core " << c << " axon " << a;
-        for (unsigned k = 0; k < 2; ++k)
-          ASSERT_EQ(sc->preTrace(c, a, k), ref->preTrace(c, a, k))
-              << at << ", core " << c << " axon " << a << " x" << k + 1;
-      }
-    for (uint32_t g = 0; g < ref->compartmentCount(); ++g) {
-      for (unsigned k = 0; k < 3; ++k)
-        ASSERT_EQ(sc->postTrace(g, k), ref->postTrace(g, k))
-            << at << ", compartment " << g << " y" << k + 1;
-      ASSERT_EQ(sc->reward(g), ref->reward(g)) << at << ", compartment " << g;
+    ASSERT_NO_FATAL_FAILURE(test::expectSameLearningStep(*sc, *ref, image, at));
+    for (uint32_t g = 0; g < ref->compartmentCount(); ++g)
       ASSERT_EQ(sc->compartmentState(g), ref->compartmentState(g))
           << at << ", compartment " << g;
-    }
   }
   EXPECT_EQ(sc->counters().learningUpdates, ref->counters().learningUpdates)
       << what;

@@ -246,8 +246,10 @@ bool ruleLeavesUnchanged(const Profile &profile, const LearningRule &rule,
 /// column. Syntax only: checkLearningRule applies the profile's limits.
 Result<LearningRule> parseLearningRule(const std::string &text);
 
-/// The text form of a rule; parseLearningRule reads it back to an equal
-/// rule.
+/// The text form of a rule as a user writes it: equations dw, dd, dt joined
+/// by "; ", each term's scale, then its factors, then its dependency
+/// ("dw = 2^-4 * x1 * y0 - 2^-4 * y1 * x0"); parseLearningRule reads it back
+/// to an equal rule.
 std::string printLearningRule(const LearningRule &rule);
 
 } // namespace cajal::chip

@@ -30,6 +30,10 @@ struct CoreResources {
   uint32_t outputAxons = 0;
   uint32_t synapseWords = 0;
   uint64_t synapses = 0; ///< reported, not a limit: words bound the memory
+  /// Of synapses and synapseWords, those of learning projections (reported;
+  /// docs/learning.md: a learning synapse is wider).
+  uint64_t learningSynapses = 0;
+  uint32_t learningSynapseWords = 0;
   CoreResources &operator+=(const CoreResources &o);
   /// True when every field is <= the profile's per-core limit.
   bool fits(const chip::CoreLimits &limits) const;

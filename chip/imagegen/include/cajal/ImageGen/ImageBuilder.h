@@ -86,6 +86,14 @@ public:
   chip::Image build() const;
 
 private:
+  /// Packs `syn` into `core`'s synapse words as the group `axon` describes
+  /// (its firstWord and synapseCount are filled in); the axon's index.
+  uint32_t addGroup(uint32_t core, const std::vector<chip::Synapse> &syn,
+                    chip::InputAxon axon);
+  /// An axon with the widest weights and delays, as learning and reward
+  /// groups store them.
+  chip::InputAxon widestAxon(int8_t weightExponent) const;
+
   const chip::Profile &profile;
   chip::Image image;
   /// Output axons per core per compartment, and targets per source channel.

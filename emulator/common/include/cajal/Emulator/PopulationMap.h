@@ -11,6 +11,7 @@
 #include "cajal/Chip/Image.h"
 #include "cajal/Chip/Result.h"
 
+#include <array>
 #include <cstdint>
 #include <vector>
 
@@ -39,6 +40,18 @@ struct PopulationMap {
 /// neuron already has.
 Result<PopulationMap> mapPopulations(const chip::Image &image,
                                      const std::vector<uint32_t> &compBegin);
+
+/// compBegin of `image` as every engine numbers compartments: core c's
+/// compartments are compBegin[c] .. compBegin[c + 1], cores in image order.
+std::vector<uint32_t> compartmentBegins(const chip::Image &image);
+
+/// The post-synaptic trace parameters y1, y2, y3 (docs/learning.md) of each
+/// global compartment: its population's postTraces, on every compartment of
+/// a dendritic tree; zero outside every population. The slices must lie in
+/// their cores (validate() and mapPopulations check).
+std::vector<std::array<chip::TraceParams, 3>>
+postTracesByCompartment(const chip::Image &image,
+                        const std::vector<uint32_t> &compBegin);
 
 } // namespace cajal::emulator
 

@@ -194,6 +194,7 @@ private:
     std::vector<std::array<uint32_t, 3>> history;
     int64_t lastSpike = -1;
     int64_t reward = 0;
+    bool spikedNow = false; ///< it spiked in the step being learned
   };
   /// What is recorded of a population (its probes).
   struct PopulationInfo {
