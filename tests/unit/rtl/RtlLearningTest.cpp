@@ -9,11 +9,14 @@
 //
 //===----------------------------------------------------------------------===//
 #include "cajal/Chip/Learning.h"
+#include "cajal/ImageGen/RandomImage.h"
 #include "cajal/ImageGen/RandomProgram.h"
+#include "cajal/Rtl/LearningLockstep.h"
 #include "cajal/Rtl/LearningUnit.h"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <functional>
 
 namespace cajal {
@@ -298,6 +301,84 @@ TEST(RtlLearningTest, HandMadePairGivesAnalyticWeights) {
         return unit->applyRule(in, w, epoch, 0).value;
       });
   EXPECT_EQ(run.weights, (std::vector<int32_t>{11, 11, 10}));
+}
+
+/// A seeded random single-core image that learns (RandomOptions::learning)
+/// with every rule replaced by a random pair-STDP rule, half of them with a
+/// third one-factor term (u, r or w), so that the learning unit runs it.
+chip::Image randomPairImage(const chip::Profile &p, uint64_t seed) {
+  imagegen::RandomOptions o;
+  o.seed = seed;
+  o.minCores = o.maxCores = 1;
+  o.maxCompartments = 24;
+  o.steps = 100;
+  o.learning = true;
+  chip::Image image = imagegen::randomNetwork(p, o).image;
+  imagegen::Rng rng(seed * 7919 + 1);
+  for (chip::LearningRuleSetting &s : image.learning.rules) {
+    s.rule = randomPairRule(p, rng);
+    if (rng.coin()) {
+      const LearningVariable extra[] = {
+          LearningVariable::R, LearningVariable::W, LearningVariable::C};
+      s.rule.of(chip::LearningTarget::Weight)
+          .push_back(randomTerm(p, rng, LearningVariable::U,
+                                {extra[rng.range(0, 2)]}));
+    }
+  }
+  return image;
+}
+
+/// Each input axon spikes with probability 1/4 in each step.
+std::vector<std::vector<uint32_t>> randomSpikes(uint64_t seed, size_t axons,
+                                                uint32_t steps) {
+  imagegen::Rng rng(seed);
+  std::vector<std::vector<uint32_t>> inputs(steps);
+  for (auto &step : inputs)
+    for (uint32_t a = 0; a < axons; ++a)
+      if (rng.range(0, 3) == 0)
+        step.push_back(a);
+  return inputs;
+}
+
+// Random pair-STDP images x random spike trains: every trace after every
+// step and every learning synapse's weight after every epoch, computed on
+// the RTL unit, equal the SystemC core logic's.
+TEST(RtlLearningTest, LockstepWithCoreLogicOnRandomPairImages) {
+  const chip::Profile p = loihi1();
+  uint64_t epochs = 0, rules = 0;
+  for (uint64_t seed = 1; seed <= 30; ++seed) {
+    const chip::Image image = randomPairImage(p, seed);
+    ASSERT_TRUE(image.learning.enabled()) << "seed " << seed;
+    const uint32_t steps =
+        image.learning.epochSteps *
+        std::max<uint32_t>(3, 120 / image.learning.epochSteps);
+    auto rep = rtl::runLearningLockstep(
+        image, 0, p,
+        randomSpikes(seed, image.cores[0].inputAxons.size(), steps));
+    ASSERT_TRUE(bool(rep)) << "seed " << seed << ": " << rep.error();
+    ASSERT_FALSE(rep->divergence)
+        << "seed " << seed << ": " << rep->divergence->message();
+    EXPECT_EQ(rep->steps, steps);
+    epochs += rep->epochs;
+    rules += rep->ruleApplications;
+  }
+  // The seeds exercise the rules, not only the traces.
+  EXPECT_GT(epochs, 90u);
+  EXPECT_GT(rules, 1000u);
+}
+
+TEST(RtlLearningTest, LockstepRefusesUnsupportedRules) {
+  const chip::Profile p = loihi1();
+  chip::Image image = randomPairImage(p, 3);
+  auto triplet = chip::parseLearningRule("dw = x1 * y2 * y0 - y1 * x0");
+  ASSERT_TRUE(bool(triplet));
+  image.learning.rules.back().rule = *triplet;
+  auto rep = rtl::runLearningLockstep(image, 0, p, {{}});
+  ASSERT_FALSE(bool(rep));
+  EXPECT_EQ(rep.error(),
+            "learning rule " + std::to_string(image.learning.rules.size() - 1) +
+                ": dw term 1: 2 factors; the RTL learning unit evaluates one "
+                "factor a term (pair STDP: x1*y0, y1*x0)");
 }
 
 TEST(RtlLearningTest, RefusesRulesBeyondTheUnit) {

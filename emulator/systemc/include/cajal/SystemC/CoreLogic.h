@@ -93,6 +93,13 @@ public:
   uint32_t preTrace(uint32_t axon, unsigned which) const;
   uint32_t postTrace(uint32_t compartment, unsigned which) const;
   int64_t reward(uint32_t compartment) const;
+  /// The reward arriving for step `step` at compartment c: learn(step)
+  /// adds it to reward(c) (0 when the core does not learn).
+  int64_t pendingReward(uint32_t step, uint32_t c) const {
+    return rewardAcc.empty()
+               ? 0
+               : rewardAcc[size_t(step % slots) * states.size() + c];
+  }
 
   uint32_t compartmentCount() const { return uint32_t(states.size()); }
   uint32_t inputAxonCount() const { return uint32_t(groups.size()); }

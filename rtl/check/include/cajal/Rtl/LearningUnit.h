@@ -1,5 +1,4 @@
 //===- LearningUnit.h - The Verilated learning unit from C++ ---*- C++ -*-===//
-//-*-===//
 //
 // Wraps the Verilator model of rtl/src/learning_unit.sv (sized from the
 // loihi1 profile at configure time): one trace step or one synapse's weight
