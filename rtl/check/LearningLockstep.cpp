@@ -79,19 +79,8 @@ runLearningLockstep(const chip::Image &image, uint32_t coreIndex,
   const chip::Core &core = image.cores[coreIndex];
 
   // Where the core sits in the image: the keys of its draws.
-  systemc::CoreLogic::LearningSetup setup;
-  setup.learning = &learning;
-  for (uint32_t c = 0; c < coreIndex; ++c) {
-    setup.firstAxon += image.cores[c].inputAxons.size();
-    setup.firstCompartment += uint32_t(image.cores[c].compartments.size());
-  }
-  setup.postTraces.resize(core.compartments.size());
-  for (const chip::Population &pop : image.populations)
-    for (const chip::Slice &slice : pop.slices)
-      if (slice.core == coreIndex)
-        for (uint32_t k = 0; k < slice.count * chip::compartmentsPerNeuron(pop);
-             ++k)
-          setup.postTraces[slice.firstCompartment + k] = pop.postTraces;
+  const systemc::CoreLogic::LearningSetup setup =
+      systemc::CoreLogic::learningSetupFor(image, coreIndex);
   systemc::CoreLogic ref(core, profile, *programs, coreIndex, &setup);
 
   const uint32_t epochSteps = learning.epochSteps;
@@ -121,6 +110,7 @@ runLearningLockstep(const chip::Image &image, uint32_t coreIndex,
   std::vector<uint8_t> axonSpiked(core.inputAxons.size()), spiked(n);
   std::vector<int32_t> rewards(n);
   uint64_t epochCycles = 0;
+  uint32_t loadedRule = chip::InputAxon::kNoLearning;
   const auto trace = [&](uint32_t value, const chip::TraceParams &params,
                          bool spike, uint32_t step, uint64_t neuron,
                          chip::Trace which) {
@@ -196,12 +186,16 @@ runLearningLockstep(const chip::Image &image, uint32_t coreIndex,
       if (rep.divergence)
         break;
       const chip::LearningRule &rule = learning.rules[g.rule].rule;
-      if (Status s = unit.loadRule(rule); !s)
-        return makeError(s.error());
-      // The term port writes one term a cycle.
-      const uint64_t load = rule.of(chip::LearningTarget::Weight).size() + 1;
-      rep.ruleCycles += load;
-      epochCycles += load;
+      // The term memory holds one rule: it is written when the next group
+      // learns by another, one term a cycle plus the count.
+      if (loadedRule != g.rule) {
+        if (Status s = unit.loadRule(rule); !s)
+          return makeError(s.error());
+        const uint64_t load = rule.of(chip::LearningTarget::Weight).size() + 1;
+        rep.ruleCycles += load;
+        epochCycles += load;
+        loadedRule = g.rule;
+      }
       const std::vector<chip::Synapse> want = ref.synapses(g.axon);
       for (size_t i = 0; i < g.synapses.size(); ++i) {
         chip::Synapse &s = g.synapses[i];

@@ -11,7 +11,9 @@ the group's power of two. The same run writes HDF5 for h5py with the CSV's
 values; the SystemC power report prices 1000 updates a step at 120 pJ.
 Bad requests fail naming the problem and leave no file: an unknown
 --weights-of node, --weights-out on an image that does not learn,
---weights-every alone, and check-rtl on an image that learns.
+--weights-every alone, and check-rtl on an image that learns (without
+--learning-unit, or with a triplet rule the RTL learning unit cannot
+evaluate); check-rtl --learning-unit matches SystemC's traces and weights.
 """
 import csv
 import json
@@ -139,8 +141,42 @@ check(r.returncode != 0 and "does not learn" in r.stderr and
       not os.path.exists(path("y.csv")),
       "--weights-out on an image that does not learn: refused, no file")
 r = run("check-rtl", image)
-check(r.returncode != 0 and "learns" in r.stderr,
+check(r.returncode != 0 and "learns" in r.stderr and
+      "--learning-unit" in r.stderr,
       "check-rtl refuses an image that learns: " + r.stderr.strip())
+r = run("check-rtl", image, "--learning-unit", "--steps", "40")
+check(r.returncode == 0 and
+      "1 cores, 40 steps, 40 epochs, 80120 trace steps, 40000 weight rules, "
+      "0 mismatches" in r.stdout,
+      "check-rtl --learning-unit: every trace and weight as SystemC's: " +
+      r.stdout.strip() + r.stderr.strip())
+r = run("check-rtl", fixed, "--learning-unit")
+check(r.returncode != 0 and "--learning-unit: the image does not learn" in
+      r.stderr, "check-rtl --learning-unit on an image that does not learn")
+# A triplet rule (two factors in a term) is beyond the RTL learning unit:
+# refused naming the rule, the term and the reason, no waveform directory.
+with open(os.path.join(ROOT, "examples", "stdp_song2000.mlir")) as f:
+    song = f.read()
+triplet = song.replace(
+    "#snn.pair_stdp<a_plus = 5.859375e-2, a_minus = 6.25e-2, "
+    "tau_plus = 20.0, tau_minus = 20.0>",
+    '#snn.learning<rule = "dw = 2^-4 * x1 * y2 * y0 - 2^-4 * y1 * x0", '
+    "x1 = #snn.trace<impulse = 16.0, tau = 20.0>, "
+    "y1 = #snn.trace<impulse = 16.0, tau = 20.0>, "
+    "y2 = #snn.trace<impulse = 16.0, tau = 40.0>>")
+check(triplet != song, "the triplet variant of the example differs")
+with open(path("triplet.mlir"), "w") as f:
+    f.write(triplet)
+tri_image = path("triplet.cjimg")
+r = run("compile", path("triplet.mlir"), "-o", tri_image)
+check(r.returncode == 0, "compile the triplet variant: " + r.stderr)
+r = run("check-rtl", tri_image, "--learning-unit", "--vcd", path("waves"))
+check(r.returncode != 0 and
+      "learning rule 0: dw term 1: 2 factors; the RTL learning unit "
+      "evaluates one factor a term (pair STDP: x1*y0, y1*x0)" in r.stderr and
+      not os.path.exists(path("waves")),
+      "check-rtl refuses a triplet rule naming rule and term: " +
+      r.stderr.strip())
 leftovers = [n for n in os.listdir(work) if ".tmp" in n]
 check(not leftovers, f"no temporaries left ({leftovers})")
 

@@ -45,6 +45,10 @@ public:
     uint32_t firstCompartment = 0;
     std::vector<std::array<chip::TraceParams, 3>> postTraces;
   };
+  /// Core `core`'s setup in `image` (which it points into); learning null
+  /// when the image does not learn.
+  static LearningSetup learningSetupFor(const chip::Image &image,
+                                        uint32_t core);
   /// `learning` null or not enabled: the core does not learn.
   CoreLogic(const chip::Core &core, const chip::Profile &profile,
             const chip::ResolvedPrograms &programs, uint32_t imageCore,
