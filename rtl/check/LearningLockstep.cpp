@@ -187,11 +187,11 @@ runLearningLockstep(const chip::Image &image, uint32_t coreIndex,
         break;
       const chip::LearningRule &rule = learning.rules[g.rule].rule;
       // The term memory holds one rule: it is written when the next group
-      // learns by another, one term a cycle plus the count.
+      // learns by another (LearningUnit::loadCycles).
       if (loadedRule != g.rule) {
         if (Status s = unit.loadRule(rule); !s)
           return makeError(s.error());
-        const uint64_t load = rule.of(chip::LearningTarget::Weight).size() + 1;
+        const uint64_t load = LearningUnit::loadCycles(rule);
         rep.ruleCycles += load;
         epochCycles += load;
         loadedRule = g.rule;
@@ -218,7 +218,8 @@ runLearningLockstep(const chip::Image &image, uint32_t coreIndex,
         in.traces[2] = sample(epochSteps - 1);
         in.reward = rewards[s.compartment];
         const LearningStep r =
-            unit.applyRule(in, s.mantissa, epoch, g.firstSynapse + i);
+            unit.applyRule(in, {s.mantissa, int32_t(s.delay), s.tag}, epoch,
+                           g.firstSynapse + i);
         rep.ruleCycles += r.cycles;
         epochCycles += r.cycles;
         ++rep.ruleApplications;

@@ -72,7 +72,11 @@ Status checkBuild(const chip::Profile &p) {
       {"learning.constantBits", f.constantBits, CAJAL_RTL_LEARNING_CONST_BITS},
       {"synapse.weightBitsMax", p.synapse.weightBitsMax,
        CAJAL_RTL_LEARNING_WEIGHT_BITS},
+      {"synapse.delayBits", p.synapse.delayBits,
+       CAJAL_RTL_LEARNING_SYN_DELAY_BITS},
+      {"synapse.tagBits", p.synapse.tagBits, CAJAL_RTL_LEARNING_TAG_BITS},
       {"learning.maxTerms", f.maxTerms, CAJAL_RTL_LEARNING_MAX_TERMS},
+      {"learning.maxFactors", f.maxFactors, CAJAL_RTL_LEARNING_MAX_FACTORS},
   };
   for (const WidthCheck &c : checks)
     if (c.profile != c.build)
@@ -86,10 +90,6 @@ Status checkBuild(const chip::Profile &p) {
 /// The low `bits` bits of x: a port of that width.
 uint32_t lowBits(int64_t x, unsigned bits) {
   return uint32_t(uint64_t(x) & ((uint64_t(1) << bits) - 1));
-}
-
-bool isTrace(chip::LearningVariable v) {
-  return v >= chip::LearningVariable::X1 && v <= chip::LearningVariable::Y3;
 }
 
 } // namespace
@@ -114,28 +114,12 @@ LearningUnit::create(const chip::Profile &profile, uint64_t seed) {
 }
 
 Status LearningUnit::checkRule(const chip::LearningRule &rule) {
-  using chip::LearningTarget;
-  using chip::LearningVariable;
-  for (LearningTarget target : {LearningTarget::Delay, LearningTarget::Tag})
+  for (chip::LearningTarget target :
+       {chip::LearningTarget::Delay, chip::LearningTarget::Tag})
     if (!rule.of(target).empty())
       return makeError(std::string(chip::learningTargetName(target)) +
-                       ": the RTL learning unit changes weights only (dw)");
-  const std::vector<chip::RuleTerm> &terms = rule.of(LearningTarget::Weight);
-  for (size_t i = 0; i < terms.size(); ++i) {
-    const std::string where = "dw term " + std::to_string(i + 1) + ": ";
-    if (terms[i].factors.size() > 1)
-      return makeError(where + std::to_string(terms[i].factors.size()) +
-                       " factors; the RTL learning unit evaluates one factor "
-                       "a term (pair STDP: x1*y0, y1*x0)");
-    for (const chip::RuleFactor &f : terms[i].factors)
-      if (!isTrace(f.variable) && f.variable != LearningVariable::R &&
-          f.variable != LearningVariable::W &&
-          f.variable != LearningVariable::C)
-        return makeError(where + "factor " +
-                         chip::learningVariableName(f.variable) +
-                         ": the RTL learning unit reads traces, r, w and "
-                         "constants only");
-  }
+                       " term 1: the RTL learning unit changes weights only "
+                       "(dw)");
   return Status::ok();
 }
 
@@ -162,18 +146,22 @@ Status LearningUnit::loadRule(const chip::LearningRule &rule) {
     top.cfg_term_exponent = lowBits(t.exponent, kExponentPortBits);
     top.cfg_term_dependency = static_cast<unsigned>(t.dependency) -
                               static_cast<unsigned>(chip::LearningVariable::X0);
-    top.cfg_term_has_factor = !t.factors.empty();
-    top.cfg_term_variable =
-        t.factors.empty() ? 0 : static_cast<unsigned>(t.factors[0].variable);
-    top.cfg_term_constant =
-        t.factors.empty()
-            ? 0
-            : lowBits(t.factors[0].constant, profile.learning.constantBits + 1);
+    top.cfg_term_factors = uint32_t(t.factors.size());
     model->tick();
+    top.cfg_term_we = 0;
+    for (size_t f = 0; f < t.factors.size(); ++f) {
+      top.cfg_factor_we = 1;
+      top.cfg_factor_term = uint32_t(i);
+      top.cfg_factor_index = uint32_t(f);
+      top.cfg_factor_variable = static_cast<unsigned>(t.factors[f].variable);
+      top.cfg_factor_constant =
+          lowBits(t.factors[f].constant, profile.learning.constantBits + 1);
+      model->tick();
+    }
+    top.cfg_factor_we = 0;
   }
-  top.cfg_term_we = 0;
-  terms = unsigned(dw.size());
-  top.cfg_term_count = terms;
+  loaded = rule;
+  top.cfg_term_count = uint32_t(dw.size());
   model->tick();
   return Status::ok();
 }
@@ -196,8 +184,8 @@ LearningStep LearningUnit::stepTrace(uint32_t value,
 }
 
 LearningStep LearningUnit::applyRule(const chip::LearningInputs &in,
-                                     int32_t weight, uint64_t epoch,
-                                     uint64_t synapseIndex) {
+                                     const chip::SynapseState &synapse,
+                                     uint64_t epoch, uint64_t synapseIndex) {
   auto &top = model->top;
   const unsigned bits = profile.learning.traceBits;
   const uint32_t mask = (uint32_t(1) << bits) - 1;
@@ -213,7 +201,9 @@ LearningStep LearningUnit::applyRule(const chip::LearningInputs &in,
                (((v >> b) & 1u) << (bit % 32));
       }
     }
-  top.rule_weight = lowBits(weight, profile.synapse.weightBitsMax + 1);
+  top.rule_weight = lowBits(synapse.weight, profile.synapse.weightBitsMax + 1);
+  top.rule_delay = lowBits(synapse.delay, profile.synapse.delayBits);
+  top.rule_tag = lowBits(synapse.tag, profile.synapse.tagBits + 1);
   top.rule_x0 = in.x0;
   top.rule_y0 = in.y0;
   top.rule_u = in.u;
@@ -221,14 +211,24 @@ LearningStep LearningUnit::applyRule(const chip::LearningInputs &in,
   top.rule_epoch = epoch;
   top.rule_synapse = synapseIndex;
   top.rule_start = 1;
-  const uint64_t cycles = model->run(ruleCycles(terms) + kSlackCycles);
+  const uint64_t cycles = model->run(ruleCycles(loaded) + kSlackCycles);
   return {cycles ? int32_t(top.result) : INT32_MIN, cycles};
 }
 
 unsigned LearningUnit::drawCycles() { return kDrawCycles; }
 unsigned LearningUnit::traceCycles() { return kDrawCycles + 1; }
-unsigned LearningUnit::ruleCycles(unsigned terms) {
-  return std::max(terms + 1, kDrawCycles) + 1;
+unsigned LearningUnit::ruleCycles(const chip::LearningRule &rule) {
+  unsigned factorCycles = 0;
+  for (const chip::RuleTerm &t : rule.of(chip::LearningTarget::Weight))
+    factorCycles += std::max<unsigned>(unsigned(t.factors.size()), 1);
+  return std::max(factorCycles + 1, kDrawCycles) + 1;
+}
+
+unsigned LearningUnit::loadCycles(const chip::LearningRule &rule) {
+  unsigned cycles = 1; // the count
+  for (const chip::RuleTerm &t : rule.of(chip::LearningTarget::Weight))
+    cycles += 1 + unsigned(t.factors.size());
+  return cycles;
 }
 
 } // namespace cajal::rtl

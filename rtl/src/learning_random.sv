@@ -1,4 +1,4 @@
-// learning_random.sv - The learning unit's counter-based random draws.
+//===- learning_random.sv - Counter-based random draws of learning --------===//
 //
 // One draw is chip::learningRandom (docs/learning.md, "Random numbers"):
 // splitmix64 chained over the run's seed, the stream, the counter (step or
@@ -6,6 +6,7 @@
 // multiplies), so a draw takes DRAW_CYCLES = 4 cycles: start latches the
 // key and computes the first round; done pulses with the value when the
 // fourth round is registered. A new start may follow done at once.
+//===----------------------------------------------------------------------===//
 module learning_random (
     input  logic        clk,
     input  logic        rst,

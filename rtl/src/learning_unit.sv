@@ -1,4 +1,4 @@
-// learning_unit.sv - Trace steps and weight rules of on-chip learning.
+//===- learning_unit.sv - Trace steps and weight rules of learning --------===//
 //
 // The arithmetic of docs/learning.md, bit for bit as chip::stepTrace and
 // chip::applyRule compute it, for one trace or one synapse at a time:
@@ -9,18 +9,22 @@
 //   the impulse rounded stochastically, saturated at 2^TRACE_BITS - 1.
 //   TRACE_CYCLES = DRAW_CYCLES + 1 from trace_start to done.
 // * Weight rule: the rule's dw terms sit in a term memory (loaded through
-//   the cfg_term_* port); each term is a dependency (x0, y0 or u), a scale
-//   mantissa * 2^exponent and at most one factor (a trace of the
-//   dependency's sample, r, w or a constant, plus its constant, clamped to
-//   the factor's width). The accumulator starts at w << FRAC and adds one
-//   term per cycle with saturation; meanwhile the SynapseRounding draw runs.
-//   The sum is rounded stochastically by the draw's low FRAC bits and
-//   saturated to +-(2^WEIGHT_BITS - 1): max(terms + 1, DRAW_CYCLES) + 1
-//   cycles from rule_start to done. Pair STDP is two such terms.
+//   the cfg_term_* and cfg_factor_* ports); each term is a dependency (x0,
+//   y0 or u), a scale mantissa * 2^exponent and up to MAX_FACTORS - 1
+//   factors (a trace of the dependency's sample, r, w, d, t or a constant,
+//   plus the factor's constant, clamped to the factor's width). The
+//   accumulator starts at w << FRAC; a term takes one cycle per factor (one
+//   for a term without): each cycle multiplies one factor into the product,
+//   the last one also adds the scaled product with saturation. Meanwhile the
+//   SynapseRounding draw runs. The sum is rounded stochastically by the
+//   draw's low FRAC bits and saturated to +-(2^WEIGHT_BITS - 1):
+//   max(F + 1, DRAW_CYCLES) + 1 cycles from rule_start to done, F the sum
+//   over the terms of max(factors, 1). Pair STDP is two one-factor terms.
 //
-// Every width comes from the profile (learning.*, synapse.weightBitsMax);
-// the 64-bit term arithmetic is exact while
-// MANT_BITS + FACTOR_BITS_MAX + 2 * ACC_BITS + 3 < 64 (RtlLearning checks).
+// Every width comes from the profile (learning.*, synapse.*). The product
+// of a mantissa and three factors of at most 16 bits fits 64 bits; a left
+// shift saturates as soon as the product passes the accumulator's range.
+//===----------------------------------------------------------------------===//
 module learning_unit #(
     parameter int TRACE_BITS = 7,
     parameter int IMPULSE_FRAC_BITS = 8,
@@ -29,7 +33,10 @@ module learning_unit #(
     parameter int MANT_BITS = 4,
     parameter int CONST_BITS = 8,
     parameter int WEIGHT_BITS = 8,
-    parameter int MAX_TERMS = 8
+    parameter int SYN_DELAY_BITS = 6,
+    parameter int TAG_BITS = 8,
+    parameter int MAX_TERMS = 8,
+    parameter int MAX_FACTORS = 4
 ) (
     input logic clk,
     input logic rst,
@@ -41,9 +48,12 @@ module learning_unit #(
     input logic signed [MANT_BITS:0] cfg_term_mantissa,
     input logic signed [7:0] cfg_term_exponent,
     input logic [1:0] cfg_term_dependency,  // 0 x0, 1 y0, 2 u
-    input logic cfg_term_has_factor,
-    input logic [3:0] cfg_term_variable,  // chip::LearningVariable
-    input logic signed [CONST_BITS:0] cfg_term_constant,
+    input logic [FACTOR_ADDR_W:0] cfg_term_factors,
+    input logic cfg_factor_we,
+    input logic [TERM_ADDR_W-1:0] cfg_factor_term,
+    input logic [FACTOR_ADDR_W-1:0] cfg_factor_index,
+    input logic [3:0] cfg_factor_variable,  // chip::LearningVariable
+    input logic signed [CONST_BITS:0] cfg_factor_constant,
     input logic [TERM_ADDR_W:0] cfg_term_count,
 
     // One trace's step.
@@ -59,6 +69,8 @@ module learning_unit #(
     // One synapse's weight rule at an epoch's end.
     input logic rule_start,
     input logic signed [WEIGHT_BITS:0] rule_weight,
+    input logic [SYN_DELAY_BITS-1:0] rule_delay,
+    input logic signed [TAG_BITS:0] rule_tag,
     input logic rule_x0,
     input logic rule_y0,
     input logic rule_u,
@@ -74,6 +86,9 @@ module learning_unit #(
     output logic signed [31:0] result
 );
   localparam int TERM_ADDR_W = MAX_TERMS > 1 ? $clog2(MAX_TERMS) : 1;
+  // Factors of a term besides its dependency.
+  localparam int TERM_FACTORS = MAX_FACTORS > 2 ? MAX_FACTORS - 1 : 1;
+  localparam int FACTOR_ADDR_W = TERM_FACTORS > 1 ? $clog2(TERM_FACTORS) : 1;
   localparam int FRAC = ACC_BITS > WEIGHT_BITS ? ACC_BITS - WEIGHT_BITS : 0;
   localparam logic signed [63:0] ACC_MAX = (64'sd1 <<< ACC_BITS) - 64'sd1;
   localparam logic signed [63:0] ACC_MIN = -(64'sd1 <<< ACC_BITS);
@@ -82,15 +97,15 @@ module learning_unit #(
   localparam logic [1:0] STREAM_DECAY = 2'd1, STREAM_IMPULSE = 2'd2;
   localparam logic [1:0] STREAM_SYNAPSE = 2'd3;
   localparam logic [3:0] VAR_X1 = 4'd3, VAR_Y3 = 4'd7, VAR_R = 4'd8;
-  localparam logic [3:0] VAR_W = 4'd9;
+  localparam logic [3:0] VAR_W = 4'd9, VAR_D = 4'd10, VAR_T = 4'd11;
 
   // The term memory.
   logic signed [MANT_BITS:0] termMantissa[MAX_TERMS];
   logic signed [7:0] termExponent[MAX_TERMS];
   logic [1:0] termDependency[MAX_TERMS];
-  logic termHasFactor[MAX_TERMS];
-  logic [3:0] termVariable[MAX_TERMS];
-  logic signed [CONST_BITS:0] termConstant[MAX_TERMS];
+  logic [FACTOR_ADDR_W:0] termFactors[MAX_TERMS];
+  logic [3:0] factorVariable[MAX_TERMS][TERM_FACTORS];
+  logic signed [CONST_BITS:0] factorConstant[MAX_TERMS][TERM_FACTORS];
   logic [TERM_ADDR_W:0] termCount;
 
   always_ff @(posedge clk) begin
@@ -98,9 +113,11 @@ module learning_unit #(
       termMantissa[cfg_term_addr]   <= cfg_term_mantissa;
       termExponent[cfg_term_addr]   <= cfg_term_exponent;
       termDependency[cfg_term_addr] <= cfg_term_dependency;
-      termHasFactor[cfg_term_addr]  <= cfg_term_has_factor;
-      termVariable[cfg_term_addr]   <= cfg_term_variable;
-      termConstant[cfg_term_addr]   <= cfg_term_constant;
+      termFactors[cfg_term_addr]    <= cfg_term_factors;
+    end
+    if (cfg_factor_we) begin
+      factorVariable[cfg_factor_term][cfg_factor_index] <= cfg_factor_variable;
+      factorConstant[cfg_factor_term][cfg_factor_index] <= cfg_factor_constant;
     end
     termCount <= cfg_term_count;
   end
@@ -145,6 +162,10 @@ module learning_unit #(
   logic [DECAY_BITS:0] tDecay;
   logic tSpiked;
   logic signed [WEIGHT_BITS:0] rWeight;
+  logic [SYN_DELAY_BITS-1:0] rDelay;
+  logic signed [TAG_BITS:0] rTag;
+  logic signed [63:0] product;  // of the term under way, factors so far
+  logic [FACTOR_ADDR_W:0] factor;
   logic rX0, rY0, rU;
   logic [15*TRACE_BITS-1:0] rTraces;
   logic signed [31:0] rReward;
@@ -196,39 +217,65 @@ module learning_unit #(
     int bits;
     if (v >= VAR_X1 && v <= VAR_R) bits = TRACE_BITS;
     else if (v == VAR_W) bits = WEIGHT_BITS + 1;
+    else if (v == VAR_D) bits = SYN_DELAY_BITS + 1;
+    else if (v == VAR_T) bits = TAG_BITS + 1;
     else bits = CONST_BITS;
     return bits > 16 ? 16 : bits;
   endfunction
 
-  // Term i's contribution in accumulator units, saturated.
-  function automatic logic signed [63:0] termValue(
-      input logic [TERM_ADDR_W-1:0] i);
+  // Factor f of term i, plus its constant, clamped to its width.
+  function automatic logic signed [63:0] factorValue(
+      input logic [TERM_ADDR_W-1:0] i, input logic [FACTOR_ADDR_W-1:0] f);
+    logic signed [63:0] value, bound;
+    logic [3:0] v, k;
+    int d;
+    v = factorVariable[i][f];
+    d = int'(termDependency[i]);
+    k = v - VAR_X1;
+    if (v >= VAR_X1 && v <= VAR_Y3)
+      value = $signed({{(64 - TRACE_BITS) {1'b0}},
+                       rTraces[(5*d+int'(k))*TRACE_BITS+:TRACE_BITS]});
+    else if (v == VAR_R) value = 64'(rReward);
+    else if (v == VAR_W) value = 64'(rWeight);
+    else if (v == VAR_D) value = {{(64 - SYN_DELAY_BITS) {1'b0}}, rDelay};
+    else if (v == VAR_T) value = 64'(rTag);
+    else value = 64'sd0;
+    value = value + 64'(factorConstant[i][f]);
+    bound = 64'sd1 <<< factorBits(v);
+    return clamp(value, -bound, bound - 64'sd1);
+  endfunction
+
+  // A term's finished product in accumulator units, saturated; 0 when the
+  // term's dependency is 0 (chip's evaluateTerm).
+  function automatic logic signed [63:0] scaled(input logic [TERM_ADDR_W-1:0] i,
+                                               input logic signed [63:0] p);
     logic dependency;
-    logic signed [63:0] factor, bound, product, shift;
-    logic [3:0] k;
+    logic signed [63:0] shift, limit;
     int d;
     d = int'(termDependency[i]);
-    k = termVariable[i] - VAR_X1;
     dependency = d == 0 ? rX0 : (d == 1 ? rY0 : rU);
-    factor = 64'sd1;
-    if (termHasFactor[i]) begin
-      if (termVariable[i] >= VAR_X1 && termVariable[i] <= VAR_Y3)
-        factor = $signed({{(64 - TRACE_BITS) {1'b0}},
-                          rTraces[(5*d+int'(k))*TRACE_BITS+:TRACE_BITS]});
-      else if (termVariable[i] == VAR_R) factor = 64'(rReward);
-      else if (termVariable[i] == VAR_W)
-        factor = 64'(rWeight);
-      else factor = 64'sd0;
-      factor = factor + 64'(termConstant[i]);
-      bound  = 64'sd1 <<< factorBits(termVariable[i]);
-      factor = clamp(factor, -bound, bound - 64'sd1);
-    end
-    product = 64'(termMantissa[i]) * factor;
-    shift   = 64'(termExponent[i]) + 64'(FRAC);
-    if (!dependency || product == 64'sd0) return 64'sd0;
-    if (shift < 0) return clamp(product >>> (-shift), ACC_MIN, ACC_MAX);
-    return clamp(product <<< shift, ACC_MIN, ACC_MAX);
+    shift = 64'(termExponent[i]) + 64'(FRAC);
+    if (!dependency || p == 64'sd0) return 64'sd0;
+    if (shift < 0) return clamp(p >>> (-shift), ACC_MIN, ACC_MAX);
+    if (shift >= 62) return p > 0 ? ACC_MAX : ACC_MIN;
+    limit = ACC_MAX >>> shift;
+    if (p > limit) return ACC_MAX;
+    if (p < -limit - 64'sd1) return ACC_MIN;
+    return clamp(p <<< shift, ACC_MIN, ACC_MAX);
   endfunction
+
+  // This cycle's product: the term's mantissa or product so far, times its
+  // next factor (none: the mantissa alone).
+  logic signed [63:0] nextProduct;
+  logic lastFactor;
+  logic [TERM_ADDR_W-1:0] termIndex;
+  always_comb begin
+    termIndex = term[TERM_ADDR_W-1:0];
+    nextProduct = factor == '0 ? 64'(termMantissa[termIndex]) : product;
+    if (termFactors[termIndex] != '0)
+      nextProduct = nextProduct * factorValue(termIndex, factor[FACTOR_ADDR_W-1:0]);
+    lastFactor = termFactors[termIndex] == '0 || factor + 1'b1 == termFactors[termIndex];
+  end
 
   always_comb begin
     drawStart   = 1'b0;
@@ -260,6 +307,9 @@ module learning_unit #(
         IDLE:
         if (rule_start) begin
           rWeight <= rule_weight;
+          rDelay <= rule_delay;
+          rTag <= rule_tag;
+          factor <= '0;
           rX0 <= rule_x0;
           rY0 <= rule_y0;
           rU <= rule_u;
@@ -287,8 +337,14 @@ module learning_unit #(
         RULE: begin
           if (drawDoneA) drawReady <= 1'b1;
           if (term != termCount) begin
-            acc  <= clamp(acc + termValue(term[TERM_ADDR_W-1:0]), ACC_MIN, ACC_MAX);
-            term <= term + 1'b1;
+            if (lastFactor) begin
+              acc <= clamp(acc + scaled(termIndex, nextProduct), ACC_MIN, ACC_MAX);
+              term <= term + 1'b1;
+              factor <= '0;
+            end else begin
+              product <= nextProduct;
+              factor <= factor + 1'b1;
+            end
           end else if (drawReady || drawDoneA) begin
             result <= 32'(clamp(rounded, -W_MAX, W_MAX));
             done   <= 1'b1;

@@ -12,8 +12,9 @@ values; the SystemC power report prices 1000 updates a step at 120 pJ.
 Bad requests fail naming the problem and leave no file: an unknown
 --weights-of node, --weights-out on an image that does not learn,
 --weights-every alone, and check-rtl on an image that learns (without
---learning-unit, or with a triplet rule the RTL learning unit cannot
-evaluate); check-rtl --learning-unit matches SystemC's traces and weights.
+--learning-unit, or with a dt rule the RTL learning unit cannot evaluate);
+check-rtl --learning-unit matches SystemC's traces and weights (pair and
+triplet rules).
 """
 import csv
 import json
@@ -153,29 +154,40 @@ check(r.returncode == 0 and
 r = run("check-rtl", fixed, "--learning-unit")
 check(r.returncode != 0 and "--learning-unit: the image does not learn" in
       r.stderr, "check-rtl --learning-unit on an image that does not learn")
-# A triplet rule (two factors in a term) is beyond the RTL learning unit:
-# refused naming the rule, the term and the reason, no waveform directory.
+# A triplet rule (two factors in a term) runs on the RTL learning unit; a
+# rule that changes tags (dt) is beyond it: refused naming the rule, the
+# target and the reason, no waveform directory.
 with open(os.path.join(ROOT, "examples", "stdp_song2000.mlir")) as f:
     song = f.read()
-triplet = song.replace(
-    "#snn.pair_stdp<a_plus = 5.859375e-2, a_minus = 6.25e-2, "
-    "tau_plus = 20.0, tau_minus = 20.0>",
-    '#snn.learning<rule = "dw = 2^-4 * x1 * y2 * y0 - 2^-4 * y1 * x0", '
-    "x1 = #snn.trace<impulse = 16.0, tau = 20.0>, "
-    "y1 = #snn.trace<impulse = 16.0, tau = 20.0>, "
-    "y2 = #snn.trace<impulse = 16.0, tau = 40.0>>")
-check(triplet != song, "the triplet variant of the example differs")
-with open(path("triplet.mlir"), "w") as f:
-    f.write(triplet)
-tri_image = path("triplet.cjimg")
-r = run("compile", path("triplet.mlir"), "-o", tri_image)
-check(r.returncode == 0, "compile the triplet variant: " + r.stderr)
-r = run("check-rtl", tri_image, "--learning-unit", "--vcd", path("waves"))
+PAIR = ("#snn.pair_stdp<a_plus = 5.859375e-2, a_minus = 6.25e-2, "
+        "tau_plus = 20.0, tau_minus = 20.0>")
+TRACES = ("x1 = #snn.trace<impulse = 16.0, tau = 20.0>, "
+          "y1 = #snn.trace<impulse = 16.0, tau = 20.0>, "
+          "y2 = #snn.trace<impulse = 16.0, tau = 40.0>>")
+variants = {
+    "triplet": "dw = 2^-4 * x1 * y2 * y0 - 2^-4 * y1 * x0",
+    "tagged": "dw = 2^-4 * x1 * y0 - 2^-4 * y1 * x0; dt = 2^-2 * x1 * u",
+}
+images = {}
+for name, rule in variants.items():
+    text = song.replace(PAIR, f'#snn.learning<rule = "{rule}", {TRACES}')
+    check(text != song, f"the {name} variant of the example differs")
+    with open(path(name + ".mlir"), "w") as f:
+        f.write(text)
+    images[name] = path(name + ".cjimg")
+    r = run("compile", path(name + ".mlir"), "-o", images[name])
+    check(r.returncode == 0, f"compile the {name} variant: " + r.stderr)
+r = run("check-rtl", images["triplet"], "--learning-unit", "--steps", "20")
+check(r.returncode == 0 and "20 epochs" in r.stdout and
+      "0 mismatches" in r.stdout,
+      "check-rtl --learning-unit runs a triplet rule: " + r.stdout.strip() +
+      r.stderr.strip())
+r = run("check-rtl", images["tagged"], "--learning-unit", "--vcd",
+        path("waves"))
 check(r.returncode != 0 and
-      "learning rule 0: dw term 1: 2 factors; the RTL learning unit "
-      "evaluates one factor a term (pair STDP: x1*y0, y1*x0)" in r.stderr and
-      not os.path.exists(path("waves")),
-      "check-rtl refuses a triplet rule naming rule and term: " +
+      "learning rule 0: dt term 1: the RTL learning unit changes weights "
+      "only (dw)" in r.stderr and not os.path.exists(path("waves")),
+      "check-rtl refuses a rule with dt naming rule and target: " +
       r.stderr.strip())
 leftovers = [n for n in os.listdir(work) if ".tmp" in n]
 check(not leftovers, f"no temporaries left ({leftovers})")

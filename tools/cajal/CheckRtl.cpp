@@ -16,7 +16,7 @@
 // needs and the build's). --vcd DIR writes
 // the RTL's Verilator trace and the emulator core's waveform on the same
 // port names and clock (rtl::CoreVcd). An image that learns is refused,
-// naming the first rule term the RTL learning unit cannot evaluate, or
+// naming the first rule the RTL learning unit cannot evaluate (dd, dt), or
 // else because the neurocore does not run the unit; --learning-unit checks
 // the unit alone (rtl::runLearningLockstep) on the core's golden inputs.
 //

@@ -2,10 +2,11 @@
 //
 // The Verilated learning unit (rtl/src/learning_unit.sv, loihi1 widths)
 // against the chip functions every engine learns with: single trace steps
-// and single rules over seeded random operands, then whole runs of one
-// pair-STDP synapse over random spike trains and epochs of 1..63 steps in
-// which every trace step and every rule is computed on the RTL, and a
-// hand-made pair whose weights follow from the rule by hand.
+// and single dw rules (any factors over any variable) over seeded random
+// operands, whole runs of one pair-STDP synapse over random spike trains
+// and epochs of 1..63 steps in which every trace step and every rule is
+// computed on the RTL, random learning images in lockstep with the SystemC
+// core logic, and a hand-made pair whose weights follow by hand.
 //
 //===----------------------------------------------------------------------===//
 #include "cajal/Chip/Learning.h"
@@ -125,15 +126,29 @@ chip::LearningInputs randomInputs(const chip::Profile &p, imagegen::Rng &rng) {
   return in;
 }
 
-TEST(RtlLearningTest, OneFactorRulesMatchChip) {
+/// Any variable a dw factor may read.
+constexpr LearningVariable kFactorVariables[] = {
+    LearningVariable::X1, LearningVariable::X2, LearningVariable::Y1,
+    LearningVariable::Y2, LearningVariable::Y3, LearningVariable::R,
+    LearningVariable::W,  LearningVariable::D,  LearningVariable::T,
+    LearningVariable::C};
+constexpr LearningVariable kDependencies[] = {
+    LearningVariable::X0, LearningVariable::Y0, LearningVariable::U};
+
+/// A random dw term: any dependency, 0 .. maxFactors - 1 factors.
+chip::RuleTerm randomDwTerm(const chip::Profile &p, imagegen::Rng &rng) {
+  std::vector<LearningVariable> factors(
+      size_t(rng.range(0, p.learning.maxFactors - 1)));
+  for (LearningVariable &v : factors)
+    v = kFactorVariables[rng.range(0, std::size(kFactorVariables) - 1)];
+  return randomTerm(p, rng, kDependencies[rng.range(0, 2)], factors);
+}
+
+TEST(RtlLearningTest, DwRulesMatchChip) {
   const chip::Profile p = loihi1();
-  const LearningVariable factorChoices[] = {
-      LearningVariable::X1, LearningVariable::X2, LearningVariable::Y1,
-      LearningVariable::Y2, LearningVariable::Y3, LearningVariable::R,
-      LearningVariable::W,  LearningVariable::C};
-  const LearningVariable dependencies[] = {
-      LearningVariable::X0, LearningVariable::Y0, LearningVariable::U};
   const int64_t wMax = (int64_t(1) << p.synapse.weightBitsMax) - 1;
+  const int64_t tagMax = int64_t(1) << p.synapse.tagBits;
+  uint64_t threeFactorTerms = 0;
   for (uint64_t seed = 1; seed <= 60; ++seed) {
     imagegen::Rng rng(seed);
     const uint64_t runSeed = rng.next();
@@ -142,28 +157,29 @@ TEST(RtlLearningTest, OneFactorRulesMatchChip) {
     chip::LearningRule rule;
     const int64_t terms = rng.range(0, p.learning.maxTerms);
     for (int64_t i = 0; i < terms; ++i) {
-      std::vector<LearningVariable> factors;
-      if (rng.range(0, 4) != 0)
-        factors.push_back(factorChoices[rng.range(0, 7)]);
-      rule.of(chip::LearningTarget::Weight)
-          .push_back(
-              randomTerm(p, rng, dependencies[rng.range(0, 2)], factors));
+      rule.of(chip::LearningTarget::Weight).push_back(randomDwTerm(p, rng));
+      threeFactorTerms +=
+          rule.of(chip::LearningTarget::Weight).back().factors.size() == 3;
     }
     ASSERT_TRUE(bool(unit->loadRule(rule))) << "seed " << seed;
     for (int i = 0; i < 50; ++i) {
       const chip::LearningInputs in = randomInputs(p, rng);
-      const int32_t w = int32_t(rng.range(-wMax, wMax));
+      const chip::SynapseState syn{int32_t(rng.range(-wMax, wMax)),
+                                   int32_t(rng.range(1, p.synapse.maxDelay)),
+                                   int32_t(rng.range(-tagMax, tagMax - 1))};
       const uint64_t epoch = rng.next() >> rng.range(0, 63);
       const uint64_t synapse = rng.next() >> rng.range(20, 63);
-      const rtl::LearningStep got = unit->applyRule(in, w, epoch, synapse);
+      const rtl::LearningStep got = unit->applyRule(in, syn, epoch, synapse);
       const chip::SynapseState want =
-          chip::applyRule(p, rule, in, {w, 1, 0}, runSeed, epoch, synapse);
+          chip::applyRule(p, rule, in, syn, runSeed, epoch, synapse);
       ASSERT_EQ(got.value, want.weight)
           << "seed " << seed << " case " << i << " rule "
-          << chip::printLearningRule(rule) << " w " << w;
-      ASSERT_EQ(got.cycles, rtl::LearningUnit::ruleCycles(unsigned(terms)));
+          << chip::printLearningRule(rule) << " w " << syn.weight << " d "
+          << syn.delay << " t " << syn.tag;
+      ASSERT_EQ(got.cycles, rtl::LearningUnit::ruleCycles(rule));
     }
   }
+  EXPECT_GT(threeFactorTerms, 20u);
 }
 
 /// One learning synapse (pre axon a, post compartment c) over a spike
@@ -262,7 +278,7 @@ TEST(RtlLearningTest, PairStdpRunsMatchChip) {
           return uint32_t(unit->stepTrace(v, tp, spiked, t, index).value);
         },
         [&](const chip::LearningInputs &in, int32_t w, uint64_t epoch) {
-          return unit->applyRule(in, w, epoch, kSynapse).value;
+          return unit->applyRule(in, {w, 1, 0}, epoch, kSynapse).value;
         });
     ASSERT_EQ(onRtl.traces, ref.traces)
         << "seed " << seed << " rule " << chip::printLearningRule(rule);
@@ -298,15 +314,16 @@ TEST(RtlLearningTest, HandMadePairGivesAnalyticWeights) {
         return uint32_t(unit->stepTrace(v, tp, spiked, t, index).value);
       },
       [&](const chip::LearningInputs &in, int32_t w, uint64_t epoch) {
-        return unit->applyRule(in, w, epoch, 0).value;
+        return unit->applyRule(in, {w, 1, 0}, epoch, 0).value;
       });
   EXPECT_EQ(run.weights, (std::vector<int32_t>{11, 11, 10}));
 }
 
 /// A seeded random single-core image that learns (RandomOptions::learning)
-/// with every rule replaced by a random pair-STDP rule, half of them with a
-/// third one-factor term (u, r or w), so that the learning unit runs it.
-chip::Image randomPairImage(const chip::Profile &p, uint64_t seed) {
+/// with every rule replaced by a random pair-STDP rule, half of them with
+/// one or two more random dw terms (any factors: triplet terms, r, w, d, t),
+/// so that the learning unit runs it.
+chip::Image randomDwImage(const chip::Profile &p, uint64_t seed) {
   imagegen::RandomOptions o;
   o.seed = seed;
   o.minCores = o.maxCores = 1;
@@ -317,13 +334,9 @@ chip::Image randomPairImage(const chip::Profile &p, uint64_t seed) {
   imagegen::Rng rng(seed * 7919 + 1);
   for (chip::LearningRuleSetting &s : image.learning.rules) {
     s.rule = randomPairRule(p, rng);
-    if (rng.coin()) {
-      const LearningVariable extra[] = {
-          LearningVariable::R, LearningVariable::W, LearningVariable::C};
-      s.rule.of(chip::LearningTarget::Weight)
-          .push_back(randomTerm(p, rng, LearningVariable::U,
-                                {extra[rng.range(0, 2)]}));
-    }
+    if (rng.coin())
+      for (int64_t k = rng.range(1, 2); k > 0; --k)
+        s.rule.of(chip::LearningTarget::Weight).push_back(randomDwTerm(p, rng));
   }
   return image;
 }
@@ -340,14 +353,14 @@ std::vector<std::vector<uint32_t>> randomSpikes(uint64_t seed, size_t axons,
   return inputs;
 }
 
-// Random pair-STDP images x random spike trains: every trace after every
-// step and every learning synapse's weight after every epoch, computed on
+// Random pair-STDP (and more) images x random spike trains: every trace after
+// every step and every learning synapse's weight after every epoch, computed on
 // the RTL unit, equal the SystemC core logic's.
-TEST(RtlLearningTest, LockstepWithCoreLogicOnRandomPairImages) {
+TEST(RtlLearningTest, LockstepWithCoreLogicOnRandomLearningImages) {
   const chip::Profile p = loihi1();
   uint64_t epochs = 0, rules = 0;
   for (uint64_t seed = 1; seed <= 30; ++seed) {
-    const chip::Image image = randomPairImage(p, seed);
+    const chip::Image image = randomDwImage(p, seed);
     ASSERT_TRUE(image.learning.enabled()) << "seed " << seed;
     const uint32_t steps =
         image.learning.epochSteps *
@@ -369,16 +382,16 @@ TEST(RtlLearningTest, LockstepWithCoreLogicOnRandomPairImages) {
 
 TEST(RtlLearningTest, LockstepRefusesUnsupportedRules) {
   const chip::Profile p = loihi1();
-  chip::Image image = randomPairImage(p, 3);
-  auto triplet = chip::parseLearningRule("dw = x1 * y2 * y0 - y1 * x0");
-  ASSERT_TRUE(bool(triplet));
-  image.learning.rules.back().rule = *triplet;
+  chip::Image image = randomDwImage(p, 3);
+  auto tagged = chip::parseLearningRule("dw = x1 * y0 - y1 * x0; dt = x1 * u");
+  ASSERT_TRUE(bool(tagged));
+  image.learning.rules.back().rule = *tagged;
   auto rep = rtl::runLearningLockstep(image, 0, p, {{}});
   ASSERT_FALSE(bool(rep));
   EXPECT_EQ(rep.error(),
             "learning rule " + std::to_string(image.learning.rules.size() - 1) +
-                ": dw term 1: 2 factors; the RTL learning unit evaluates one "
-                "factor a term (pair STDP: x1*y0, y1*x0)");
+                ": dt term 1: the RTL learning unit changes weights only "
+                "(dw)");
 }
 
 TEST(RtlLearningTest, RefusesRulesBeyondTheUnit) {
@@ -393,15 +406,13 @@ TEST(RtlLearningTest, RefusesRulesBeyondTheUnit) {
     return s ? std::string() : s.error();
   };
   EXPECT_EQ(refusal("dw = 2^-4 * x1 * y0 - 2^-4 * y1 * x0"), "");
-  EXPECT_EQ(refusal("dw = 2^-4 * x1 * y0 + x1 * y2 * y0"),
-            "learning rule 1: dw term 2: 2 factors; the RTL learning unit "
-            "evaluates one factor a term (pair STDP: x1*y0, y1*x0)");
-  EXPECT_EQ(refusal("dw = x1 * y0 - t * u"),
-            "learning rule 1: dw term 2: factor t: the RTL learning unit "
-            "reads traces, r, w and constants only");
-  EXPECT_EQ(refusal("dd = x1 * y0"),
-            "learning rule 1: dd: the RTL learning unit changes weights only "
-            "(dw)");
+  EXPECT_EQ(refusal("dw = 2^-4 * x1 * y0 + x1 * y2 * y0 - r * t * u"), "");
+  EXPECT_EQ(refusal("dw = x1 * y0; dd = y1 * x0"),
+            "learning rule 1: dd term 1: the RTL learning unit changes "
+            "weights only (dw)");
+  EXPECT_EQ(refusal("dt = x1 * y0 - t * u; dw = r * t * u"),
+            "learning rule 1: dt term 1: the RTL learning unit changes "
+            "weights only (dw)");
 }
 
 TEST(RtlLearningTest, RefusesOtherWidths) {

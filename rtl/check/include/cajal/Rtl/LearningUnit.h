@@ -4,8 +4,7 @@
 // loihi1 profile at configure time): one trace step or one synapse's weight
 // rule per call, start/done on one clock, with the cycles it took. create()
 // refuses a profile whose learning widths differ from the build's;
-// checkRule() names the first term or factor of a rule the unit cannot
-// evaluate.
+// checkRule() names the first part of a rule the unit cannot evaluate.
 //
 //===----------------------------------------------------------------------===//
 #ifndef CAJAL_RTL_LEARNINGUNIT_H
@@ -37,8 +36,7 @@ public:
   create(const chip::Profile &profile, uint64_t seed);
   ~LearningUnit();
 
-  /// Whether the unit evaluates `rule`: dw terms only (no dd, dt), each
-  /// with at most one factor, which reads a trace, r, w or a constant.
+  /// Whether the unit evaluates `rule`: dw terms only (no dd, dt).
   static Status checkRule(const chip::LearningRule &rule);
   /// checkRule over every rule of the image, the error prefixed with
   /// "learning rule <index>: ".
@@ -51,21 +49,27 @@ public:
   LearningStep stepTrace(uint32_t value, const chip::TraceParams &params,
                          bool spiked, uint64_t step, uint64_t traceIndex);
   /// The weight chip::applyRule gives the loaded rule for synapse
-  /// `synapseIndex` at the end of epoch `epoch`.
-  LearningStep applyRule(const chip::LearningInputs &inputs, int32_t weight,
-                         uint64_t epoch, uint64_t synapseIndex);
+  /// `synapseIndex` (its weight, delay and tag) at the end of epoch `epoch`.
+  LearningStep applyRule(const chip::LearningInputs &inputs,
+                         const chip::SynapseState &synapse, uint64_t epoch,
+                         uint64_t synapseIndex);
 
   /// Cycles the RTL takes, from the schedule in learning_unit.sv: one draw
   /// (four splitmix64 rounds) plus the cycle that combines.
   static unsigned drawCycles();
   static unsigned traceCycles();
-  static unsigned ruleCycles(unsigned terms);
+  /// A rule's cycles: one per factor of each term (one for a term
+  /// without), at least a draw's, plus one.
+  static unsigned ruleCycles(const chip::LearningRule &rule);
+  /// Cycles that load a rule into the term memory: a term and each of its
+  /// factors a cycle, plus the count.
+  static unsigned loadCycles(const chip::LearningRule &rule);
 
 private:
   explicit LearningUnit(const chip::Profile &profile);
   std::unique_ptr<detail::LearningModel> model;
   chip::Profile profile;
-  unsigned terms = 0;
+  chip::LearningRule loaded;
 };
 
 } // namespace cajal::rtl
