@@ -380,6 +380,57 @@ TEST(RtlLearningTest, LockstepWithCoreLogicOnRandomLearningImages) {
   EXPECT_GT(rules, 1000u);
 }
 
+// The learning phase's cycles, from docs/neurocore.md "Learning unit":
+// (2 A + 3 N) trace steps a step, and at an epoch's end each synapse's
+// RULE_CYCLES plus LOAD_CYCLES whenever the next group learns by another
+// rule than the one loaded.
+TEST(RtlLearningTest, LearningPhaseCyclesFollowTheSchedule) {
+  const chip::Profile p = loihi1();
+  for (uint64_t seed = 1; seed <= 10; ++seed) {
+    const chip::Image image = randomDwImage(p, seed);
+    const chip::Core &core = image.cores[0];
+    const chip::ImageLearning &l = image.learning;
+    const uint32_t steps = l.epochSteps * 3;
+    auto rep = rtl::runLearningLockstep(
+        image, 0, p, randomSpikes(seed, core.inputAxons.size(), steps));
+    ASSERT_TRUE(bool(rep)) << "seed " << seed << ": " << rep.error();
+    ASSERT_FALSE(rep->divergence) << "seed " << seed;
+    uint64_t axons = 0, rules = 0, firstLoads = 0, laterLoads = 0;
+    uint32_t loaded = chip::InputAxon::kNoLearning;
+    for (const chip::InputAxon &a : core.inputAxons) {
+      if (!a.learns())
+        continue;
+      ++axons;
+      const chip::LearningRule &rule = l.rules[a.learning].rule;
+      rules += uint64_t(a.synapseCount) * rtl::LearningUnit::ruleCycles(rule);
+      if (a.learning != loaded) {
+        // The first epoch starts with no rule loaded, the later ones with
+        // the last group's.
+        firstLoads += rtl::LearningUnit::loadCycles(rule);
+        laterLoads += rtl::LearningUnit::loadCycles(rule);
+        loaded = a.learning;
+      }
+    }
+    // A later epoch loads the first group's rule only if the last differs.
+    uint32_t first = chip::InputAxon::kNoLearning;
+    for (const chip::InputAxon &a : core.inputAxons)
+      if (a.learns()) {
+        first = a.learning;
+        break;
+      }
+    if (first == loaded && first != chip::InputAxon::kNoLearning)
+      laterLoads -= rtl::LearningUnit::loadCycles(l.rules[first].rule);
+    const uint64_t traces = (2 * axons + 3 * core.compartments.size()) *
+                            rtl::LearningUnit::traceCycles() * l.epochSteps;
+    ASSERT_EQ(rep->epochCycles.size(), 3u) << "seed " << seed;
+    EXPECT_EQ(rep->epochCycles[0], traces + rules + firstLoads)
+        << "seed " << seed;
+    EXPECT_EQ(rep->epochCycles[1], traces + rules + laterLoads)
+        << "seed " << seed;
+    EXPECT_EQ(rep->epochCycles[2], rep->epochCycles[1]) << "seed " << seed;
+  }
+}
+
 TEST(RtlLearningTest, LockstepRefusesUnsupportedRules) {
   const chip::Profile p = loihi1();
   chip::Image image = randomDwImage(p, 3);
