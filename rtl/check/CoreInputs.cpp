@@ -58,7 +58,10 @@ coreInputsFromGolden(const chip::Image &image, const chip::Profile &profile,
   auto resolved = chip::resolvePrograms(image, profile);
   if (!resolved)
     return resolved.takeError();
-  systemc::CoreLogic logic(target, profile, *resolved, core);
+  // An image that learns: the core learns as in the golden run.
+  const systemc::CoreLogic::LearningSetup learning =
+      systemc::CoreLogic::learningSetupFor(image, core);
+  systemc::CoreLogic logic(target, profile, *resolved, core, &learning);
   std::vector<systemc::CoreLogic::Emission> emitted;
   std::vector<std::vector<uint32_t>> inputs(steps);
   for (uint32_t t = 0; t < steps; ++t) {
@@ -76,6 +79,7 @@ coreInputsFromGolden(const chip::Image &image, const chip::Profile &profile,
       logic.receive(t, a);
     emitted.clear();
     logic.update(t, 1, 1, emitted);
+    logic.learn(t, emitted);
     std::vector<uint32_t> expect;
     for (uint32_t g : golden->lastSpikingCompartments())
       if (g >= begin[core] && g < begin[core + 1])

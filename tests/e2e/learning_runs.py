@@ -11,7 +11,10 @@ the group's power of two. The same run writes HDF5 for h5py with the CSV's
 values; the SystemC power report prices 1000 updates a step at 120 pJ.
 Bad requests fail naming the problem and leave no file: an unknown
 --weights-of node, --weights-out on an image that does not learn,
---weights-every alone, and check-rtl on an image that learns.
+--weights-every alone, and check-rtl on an image that learns (without
+--learning-unit, or with a dt rule the RTL learning unit cannot evaluate);
+check-rtl --learning-unit matches SystemC's traces and weights (pair and
+triplet rules).
 """
 import csv
 import json
@@ -132,7 +135,50 @@ check(r.returncode != 0 and "does not learn" in r.stderr and
       not os.path.exists(path("y.csv")),
       "--weights-out on an image that does not learn: refused, no file")
 r = run("check-rtl", image)
-check(r.returncode != 0 and "learns" in r.stderr,
+check(r.returncode != 0 and "learns" in r.stderr and
+      "--learning-unit" in r.stderr,
       "check-rtl refuses an image that learns: " + r.stderr.strip())
+r = run("check-rtl", image, "--learning-unit", "--steps", "40")
+check(r.returncode == 0 and
+      "1 cores, 40 steps, 40 epochs, 80120 trace steps, 40000 weight rules, "
+      "0 mismatches" in r.stdout,
+      "check-rtl --learning-unit: every trace and weight as SystemC's: " +
+      r.stdout.strip() + r.stderr.strip())
+r = run("check-rtl", fixed, "--learning-unit")
+check(r.returncode != 0 and "--learning-unit: the image does not learn" in
+      r.stderr, "check-rtl --learning-unit on an image that does not learn")
+# A triplet rule (two factors in a term) runs on the RTL learning unit; a
+# rule that changes tags (dt) is beyond it: refused naming the rule, the
+# target and the reason, no waveform directory.
+with open(os.path.join(ROOT, "examples", "stdp_song2000.mlir")) as f:
+    song = f.read()
+PAIR = "dw = 2^-3 * x1 * y0 - 2^-3 * y1 * x0"
+Y1 = "y1 = #snn.trace<impulse = 21.42, tau = 200.0>>"
+variants = {
+    "triplet": "dw = 2^-3 * x1 * y2 * y0 - 2^-3 * y1 * x0",
+    "tagged": "dw = 2^-3 * x1 * y0 - 2^-3 * y1 * x0; dt = 2^-2 * x1 * u",
+}
+images = {}
+for name, rule in variants.items():
+    text = song.replace(PAIR, rule).replace(
+        Y1, Y1[:-1] + ", y2 = #snn.trace<impulse = 16.0, tau = 400.0>>")
+    check(text != song, f"the {name} variant of the example differs")
+    with open(path(name + ".mlir"), "w") as f:
+        f.write(text)
+    images[name] = path(name + ".cjimg")
+    r = run("compile", path(name + ".mlir"), "-o", images[name])
+    check(r.returncode == 0, f"compile the {name} variant: " + r.stderr)
+r = run("check-rtl", images["triplet"], "--learning-unit", "--steps", "20")
+check(r.returncode == 0 and "20 epochs" in r.stdout and
+      "0 mismatches" in r.stdout,
+      "check-rtl --learning-unit runs a triplet rule: " + r.stdout.strip() +
+      r.stderr.strip())
+r = run("check-rtl", images["tagged"], "--learning-unit", "--vcd",
+        path("waves"))
+check(r.returncode != 0 and
+      "learning rule 0: dt term 1: the RTL learning unit changes weights "
+      "only (dw)" in r.stderr and not os.path.exists(path("waves")),
+      "check-rtl refuses a rule with dt naming rule and target: " +
+      r.stderr.strip())
 check.no_temporaries(work)
 check.finish("the learning network runs alike on every engine")

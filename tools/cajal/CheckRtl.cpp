@@ -15,7 +15,10 @@
 // the population, the program and what exceeds what (a tree: the stack it
 // needs and the build's). --vcd DIR writes
 // the RTL's Verilator trace and the emulator core's waveform on the same
-// port names and clock (rtl::CoreVcd).
+// port names and clock (rtl::CoreVcd). An image that learns is refused,
+// naming the first rule the RTL learning unit cannot evaluate (dd, dt), or
+// else because the neurocore does not run the unit; --learning-unit checks
+// the unit alone (rtl::runLearningLockstep) on the core's golden inputs.
 //
 //===----------------------------------------------------------------------===//
 #include "Driver.h"
@@ -26,6 +29,8 @@
 #include "cajal/Chip/CompartmentPrograms.h"
 #include "cajal/ImageGen/RandomImage.h"
 #include "cajal/Rtl/CoreInputs.h"
+#include "cajal/Rtl/LearningLockstep.h"
+#include "cajal/Rtl/LearningUnit.h"
 #include "cajal/Rtl/Lockstep.h"
 #include "cajal/Rtl/RtlCore.h"
 
@@ -68,6 +73,13 @@ cl::opt<std::string>
                     "DIR/core<C>-emulator.vcd (same port names); image form"),
            cl::value_desc("DIR"), cl::sub(checkRtlCommand),
            cl::cat(category()));
+
+cl::opt<bool> learningUnit(
+    "learning-unit",
+    cl::desc("For an image that learns: check the RTL learning unit (every "
+             "trace step and weight rule) against the SystemC core, in "
+             "lockstep; the neurocore itself is not run"),
+    cl::sub(checkRtlCommand), cl::cat(category()));
 
 /// Totals over configurations; prints the summary line.
 struct Totals {
@@ -119,6 +131,41 @@ std::string buildSizes() {
   return out;
 }
 
+/// --learning-unit: the learning-phase lockstep of each core, driven by the
+/// core's inputs of a golden run.
+int checkLearningUnit(const chip::Image &image, const chip::Profile &profile,
+                      uint32_t first, uint32_t last) {
+  uint64_t cores = 0, stepCount = 0, epochs = 0, traceSteps = 0, rules = 0,
+           traceCycles = 0, ruleCycles = 0;
+  for (uint32_t c = first; c < last; ++c) {
+    auto inputs = rtl::coreInputsFromGolden(image, profile, c, steps);
+    if (!inputs)
+      return reportError(imagePath + ": " + inputs.error());
+    auto rep = rtl::runLearningLockstep(image, c, profile, *inputs);
+    if (!rep)
+      return reportError(imagePath + ": core " + std::to_string(c) + ": " +
+                         rep.error());
+    ++cores;
+    stepCount += rep->steps;
+    epochs += rep->epochs;
+    traceSteps += rep->traceSteps;
+    rules += rep->ruleApplications;
+    traceCycles += rep->traceCycles;
+    ruleCycles += rep->ruleCycles;
+    if (rep->divergence) {
+      outs() << "core " << c << ": first divergence of the learning unit at "
+             << rep->divergence->message() << "\n";
+      return 1;
+    }
+  }
+  outs() << "learning unit: " << cores << " cores, " << stepCount << " steps, "
+         << epochs << " epochs, " << traceSteps << " trace steps, " << rules
+         << " weight rules, 0 mismatches\n"
+         << "learning-unit cycles: " << traceCycles << " trace steps, "
+         << ruleCycles << " rules (loads included)\n";
+  return 0;
+}
+
 int checkImage() {
   auto image = chip::readImageUnchecked(imagePath);
   if (!image)
@@ -130,15 +177,26 @@ int checkImage() {
     return reportError(profile.error());
   if (Status s = chip::validate(*image, *profile); !s)
     return reportError(imagePath + ": " + s.error());
-  if (image->learning.enabled())
-    return reportError(imagePath + ": the image learns (docs/learning.md); "
-                                   "the RTL core has no learning unit yet");
   if (!allCores && coreIndex >= image->cores.size())
     return reportError(imagePath + ": core " + std::to_string(coreIndex) +
                        " does not exist (the image has " +
                        std::to_string(image->cores.size()) + " cores)");
   const uint32_t first = allCores ? 0 : coreIndex;
   const uint32_t last = allCores ? uint32_t(image->cores.size()) : first + 1;
+  if (image->learning.enabled()) {
+    if (Status s = rtl::LearningUnit::checkLearning(image->learning); !s)
+      return reportError(imagePath + ": " + s.error());
+    if (!learningUnit)
+      return reportError(
+          imagePath +
+          ": the image learns (docs/learning.md); the RTL neurocore does not "
+          "run the learning unit: --learning-unit checks the unit alone "
+          "against the SystemC core");
+    return checkLearningUnit(*image, *profile, first, last);
+  }
+  if (learningUnit)
+    return reportError(imagePath + ": --learning-unit: the image does not "
+                                   "learn");
   if (Status s = rtl::checkRtlProfile(*profile); !s) {
     const size_t n = image->cores[first].compartments.size();
     return reportError(imagePath + ": core " + std::to_string(first) + " has " +

@@ -25,6 +25,26 @@ constexpr chip::Trace kPostTraces[3] = {chip::Trace::Y1, chip::Trace::Y2,
                                         chip::Trace::Y3};
 } // namespace
 
+CoreLogic::LearningSetup CoreLogic::learningSetupFor(const chip::Image &image,
+                                                     uint32_t core) {
+  LearningSetup setup;
+  if (!image.learning.enabled())
+    return setup;
+  setup.learning = &image.learning;
+  for (uint32_t c = 0; c < core; ++c) {
+    setup.firstAxon += image.cores[c].inputAxons.size();
+    setup.firstCompartment += uint32_t(image.cores[c].compartments.size());
+  }
+  setup.postTraces.resize(image.cores[core].compartments.size());
+  for (const chip::Population &pop : image.populations)
+    for (const chip::Slice &slice : pop.slices)
+      if (slice.core == core)
+        for (uint32_t k = 0; k < slice.count * chip::compartmentsPerNeuron(pop);
+             ++k)
+          setup.postTraces[slice.firstCompartment + k] = pop.postTraces;
+  return setup;
+}
+
 void CoreLogic::prepareLearning(const chip::Core &core,
                                 const chip::Profile &profile,
                                 const LearningSetup &setup,

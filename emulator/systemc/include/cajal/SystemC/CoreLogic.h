@@ -45,6 +45,10 @@ public:
     uint32_t firstCompartment = 0;
     std::vector<std::array<chip::TraceParams, 3>> postTraces;
   };
+  /// Core `core`'s setup in `image` (which it points into); learning null
+  /// when the image does not learn.
+  static LearningSetup learningSetupFor(const chip::Image &image,
+                                        uint32_t core);
   /// `learning` null or not enabled: the core does not learn.
   CoreLogic(const chip::Core &core, const chip::Profile &profile,
             const chip::ResolvedPrograms &programs, uint32_t imageCore,
@@ -93,6 +97,13 @@ public:
   uint32_t preTrace(uint32_t axon, unsigned which) const;
   uint32_t postTrace(uint32_t compartment, unsigned which) const;
   int64_t reward(uint32_t compartment) const;
+  /// The reward arriving for step `step` at compartment c: learn(step)
+  /// adds it to reward(c) (0 when the core does not learn).
+  int64_t pendingReward(uint32_t step, uint32_t c) const {
+    return rewardAcc.empty()
+               ? 0
+               : rewardAcc[size_t(step % slots) * states.size() + c];
+  }
 
   uint32_t compartmentCount() const { return uint32_t(states.size()); }
   uint32_t inputAxonCount() const { return uint32_t(groups.size()); }
