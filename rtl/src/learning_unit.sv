@@ -349,9 +349,11 @@ module learning_unit #(
               factor <= factor + 1'b1;
             end
           end else if (drawReady || drawDoneA) begin
-            // The rule's sign mode bounds the weight (docs/learning.md).
-            result <= 32'(clamp(rounded, weightSign == 2'd1 ? 64'sd0 : -W_MAX,
-                                weightSign == 2'd2 ? 64'sd0 : W_MAX));
+            // The rule's sign mode bounds a changed weight; a rule without
+            // dw terms keeps it as it is (docs/learning.md).
+            result <= 32'(clamp(rounded,
+                                weightSign == 2'd1 && termCount != 0 ? 64'sd0 : -W_MAX,
+                                weightSign == 2'd2 && termCount != 0 ? 64'sd0 : W_MAX));
             done   <= 1'b1;
             phase  <= IDLE;
           end

@@ -271,8 +271,7 @@ TEST(RtlLearningTest, PairStdpRunsMatchChip) {
         },
         [&](const chip::LearningInputs &in, int32_t w, uint64_t epoch) {
           return chip::applyRule(p, rule, chip::WeightSign::Mixed, in,
-                                 {w, 1, 0}, runSeed, epoch,
-                                 kSynapse)
+                                 {w, 1, 0}, runSeed, epoch, kSynapse)
               .weight;
         });
     onRtl.run(
