@@ -46,10 +46,12 @@ BINS = 10
 
 
 def sh(cmd, what):
+    """Run cmd; (its result, its wall time). Exits naming `what` on failure."""
     t0 = time.perf_counter()
     r = subprocess.run(cmd, capture_output=True, text=True)
     if r.returncode != 0:
-        sys.exit(f"song2000: {what} failed ({r.returncode}):\n{r.stderr}")
+        sys.exit(f"{os.path.basename(sys.argv[0])}: {what} failed "
+                 f"({r.returncode}):\n{r.stderr}")
     return r, time.perf_counter() - t0
 
 

@@ -24,12 +24,12 @@ import argparse
 import json
 import os
 import re
-import subprocess
 import sys
-import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
+sys.path.insert(0, HERE)
+from song2000 import sh  # noqa: E402
 
 LEARNING = ('learning = #snn.learning<rule = "dw = 2^-4 * x1 * y0 - 2^-4 * y1 '
             '* x0", x1 = #snn.trace<impulse = 16.0, tau = 200.0>, y1 = '
@@ -85,14 +85,6 @@ report["spikes"] = dict(exc=int(me.num_spikes), inh=int(mi.num_spikes))
 report["synapses"] = int(len(ee) + len(ei) + len(ie) + len(ii))
 json.dump(report, open({out!r}, "w"))
 '''
-
-
-def sh(cmd, what):
-    t0 = time.perf_counter()
-    r = subprocess.run(cmd, capture_output=True, text=True)
-    if r.returncode != 0:
-        sys.exit(f"stdp4k: {what} failed ({r.returncode}):\n{r.stderr}")
-    return r, time.perf_counter() - t0
 
 
 def main():

@@ -19,6 +19,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <utility>
 
 namespace cajal::chip {
 namespace {
@@ -171,6 +172,23 @@ int64_t evaluateTerm(const Profile &profile, const RuleTerm &term,
   return clampTo(product * (int64_t(1) << shift), accMin, accMax);
 }
 
+/// The values z may take: a delay 1 .. maxDelay, a weight in sign and
+/// magnitude within its sign mode's half, a tag in two's complement.
+std::pair<int64_t, int64_t>
+targetRange(const Profile &profile, LearningTarget target, WeightSign sign) {
+  const int64_t top = int64_t(1) << targetBits(profile, target);
+  switch (target) {
+  case LearningTarget::Delay:
+    return {1, profile.synapse.maxDelay};
+  case LearningTarget::Weight:
+    return {sign == WeightSign::Excitatory ? 0 : 1 - top,
+            sign == WeightSign::Inhibitory ? 0 : top - 1};
+  case LearningTarget::Tag:
+    break;
+  }
+  return {-top, top - 1};
+}
+
 int32_t applyTarget(const Profile &profile, const std::vector<RuleTerm> &terms,
                     LearningTarget target, WeightSign sign,
                     const LearningInputs &in, const SynapseState &syn,
@@ -183,22 +201,8 @@ int32_t applyTarget(const Profile &profile, const std::vector<RuleTerm> &terms,
     acc = clampTo(acc + evaluateTerm(profile, term, target, in, syn), accMin,
                   accMax);
   const int64_t rounded = roundStochastic(acc, frac, random);
-  const unsigned bits = targetBits(profile, target);
-  switch (target) {
-  case LearningTarget::Delay:
-    return int32_t(clampTo(rounded, 1, profile.synapse.maxDelay));
-  case LearningTarget::Weight: {
-    // Sign and magnitude, as the synapse memory stores a weight.
-    const int64_t magnitude = (int64_t(1) << bits) - 1;
-    return int32_t(clampTo(rounded,
-                           sign == WeightSign::Excitatory ? 0 : -magnitude,
-                           sign == WeightSign::Inhibitory ? 0 : magnitude));
-  }
-  case LearningTarget::Tag:
-    break;
-  }
-  return int32_t(
-      clampTo(rounded, -(int64_t(1) << bits), (int64_t(1) << bits) - 1));
+  const auto [lo, hi] = targetRange(profile, target, sign);
+  return int32_t(clampTo(rounded, lo, hi));
 }
 
 } // namespace
@@ -420,25 +424,9 @@ bool ruleLeavesUnchanged(const Profile &profile, const LearningRule &rule,
                                                     : u)
         return false;
     // No active term: z' = clamp(z), which is z inside the range.
-    const unsigned bits = targetBits(profile, target);
-    const int64_t z = values[k];
-    switch (target) {
-    case LearningTarget::Delay:
-      if (z < 1 || z > int64_t(profile.synapse.maxDelay))
-        return false;
-      break;
-    case LearningTarget::Weight: {
-      const int64_t magnitude = (int64_t(1) << bits) - 1;
-      if (z < (sign == WeightSign::Excitatory ? 0 : -magnitude) ||
-          z > (sign == WeightSign::Inhibitory ? 0 : magnitude))
-        return false;
-      break;
-    }
-    case LearningTarget::Tag:
-      if (z < -(int64_t(1) << bits) || z > (int64_t(1) << bits) - 1)
-        return false;
-      break;
-    }
+    const auto [lo, hi] = targetRange(profile, target, sign);
+    if (values[k] < lo || values[k] > hi)
+      return false;
   }
   return true;
 }

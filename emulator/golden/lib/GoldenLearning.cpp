@@ -64,6 +64,10 @@ Status GoldenModel::Loader::loadLearning(GoldenModel &m,
                      ") runs as one part only");
   m.learningSetting = image.learning;
   m.learningProfile = profile;
+  for (const chip::LearningRuleSetting &r : image.learning.rules)
+    for (const std::vector<chip::RuleTerm> &terms : r.rule.terms)
+      for (const chip::RuleTerm &term : terms)
+        m.anyRuleHasUTerm |= term.dependency == chip::LearningVariable::U;
   const uint32_t n = m.compartmentCount();
   const uint32_t epochSteps = image.learning.epochSteps;
   const chip::SynapseFormat &format = profile.synapse;
@@ -249,20 +253,7 @@ void GoldenModel::applyRules(uint64_t epoch) {
   // Without post spikes and u terms only the axons that spiked can change
   // (x0); the first epoch visits every synapse, so that an initial weight
   // outside its sign's range is clamped there as in every engine.
-  const bool anyUTerm =
-      std::any_of(learningSetting.rules.begin(), learningSetting.rules.end(),
-                  [](const chip::LearningRuleSetting &r) {
-                    return std::any_of(
-                        r.rule.terms.begin(), r.rule.terms.end(),
-                        [](const std::vector<chip::RuleTerm> &terms) {
-                          return std::any_of(terms.begin(), terms.end(),
-                                             [](const chip::RuleTerm &term) {
-                                               return term.dependency ==
-                                                      chip::LearningVariable::U;
-                                             });
-                        });
-                  });
-  const bool everyAxon = epoch == 0 || postSpikedInEpoch || anyUTerm;
+  const bool everyAxon = epoch == 0 || postSpikedInEpoch || anyRuleHasUTerm;
   const size_t visits = everyAxon ? sideAxons.size() : epochSpikingAxons.size();
   for (size_t v = 0; v < visits; ++v) {
     detail::SideAxon &a = sideAxons[everyAxon ? v : epochSpikingAxons[v]];

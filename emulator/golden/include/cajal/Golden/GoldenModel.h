@@ -594,6 +594,8 @@ private:
   /// changes only these axons' synapses (chip::ruleLeavesUnchanged).
   std::vector<uint32_t> epochSpikingAxons;
   bool postSpikedInEpoch = false;
+  /// A u term changes synapses in every epoch: none can be skipped.
+  bool anyRuleHasUTerm = false;
   uint64_t learningSynapseCount = 0;
   /// Rewards on their way: S slots of N, by global compartment.
   std::vector<int64_t> rewardRing;
