@@ -211,13 +211,6 @@ int32_t applyTarget(const Profile &profile, const std::vector<RuleTerm> &terms,
 // Random numbers and rounding
 //===----------------------------------------------------------------------===//
 
-uint64_t splitmix64(uint64_t x) {
-  uint64_t z = x + 0x9E3779B97F4A7C15ULL;
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-  return z ^ (z >> 31);
-}
-
 uint64_t learningRandomPrefix(RandomStream stream, uint64_t seed,
                               uint64_t counter) {
   const uint64_t h =
@@ -277,12 +270,6 @@ uint32_t decayOnce(uint32_t value, uint64_t keep, unsigned bits,
       roundStochastic(int64_t(uint64_t(value) * keep), bits, random));
 }
 
-/// The fraction a trace keeps each step.
-uint64_t keptFraction(unsigned bits, uint32_t decay) {
-  const uint64_t one = uint64_t(1) << bits;
-  return one - std::min<uint64_t>(decay, one);
-}
-
 /// `value` plus one impulse rounded by `random`, saturated at the width.
 uint32_t addImpulseWith(uint32_t value, const TraceParams &params,
                         unsigned fracBits, unsigned traceBits,
@@ -295,11 +282,16 @@ uint32_t addImpulseWith(uint32_t value, const TraceParams &params,
 }
 } // namespace
 
+uint32_t traceKeptFraction(unsigned decayBits, uint32_t decay) {
+  const uint64_t one = uint64_t(1) << decayBits;
+  return uint32_t(one - std::min<uint64_t>(decay, one));
+}
+
 uint32_t decayTrace(const Profile &profile, uint32_t value, uint32_t decay,
                     uint64_t firstStep, uint64_t steps, uint64_t seed,
                     uint64_t traceIndex) {
   const unsigned bits = profile.learning.traceDecayBits;
-  const uint64_t keep = keptFraction(bits, decay);
+  const uint64_t keep = traceKeptFraction(bits, decay);
   // A trace at 0 or without decay stays where it is: no draw changes it.
   for (uint64_t i = 0; i < steps && value != 0 && keep != (uint64_t(1) << bits);
        ++i)
@@ -328,20 +320,25 @@ TraceStep::TraceStep(const Profile &profile, uint64_t step, uint64_t seed)
     : decayBits(profile.learning.traceDecayBits),
       impulseFractionBits(profile.learning.traceImpulseFractionBits),
       traceBits(profile.learning.traceBits),
-      decayPrefix(learningRandomPrefix(RandomStream::TraceDecay, seed, step)),
-      impulsePrefix(
-          learningRandomPrefix(RandomStream::TraceImpulse, seed, step)) {}
+      decayKey(learningRandomPrefix(RandomStream::TraceDecay, seed, step)),
+      impulseKey(learningRandomPrefix(RandomStream::TraceImpulse, seed, step)) {
+}
 
 uint32_t TraceStep::operator()(uint32_t value, const TraceParams &params,
                                bool spiked, uint64_t traceIndex) const {
   if (value != 0 && params.decay != 0)
-    value = decayOnce(value, keptFraction(decayBits, params.decay), decayBits,
-                      splitmix64(decayPrefix ^ traceIndex));
+    value = decayOnce(value, traceKeptFraction(decayBits, params.decay),
+                      decayBits, splitmix64(decayKey ^ traceIndex));
+  return spiked ? addImpulse(value, params, traceIndex) : value;
+}
+
+uint32_t TraceStep::addImpulse(uint32_t value, const TraceParams &params,
+                               uint64_t traceIndex) const {
   // A zero impulse adds nothing whatever the draw.
-  if (spiked && (params.impulseInteger != 0 || params.impulseFraction != 0))
-    value = addImpulseWith(value, params, impulseFractionBits, traceBits,
-                           splitmix64(impulsePrefix ^ traceIndex));
-  return value;
+  if (params.impulseInteger == 0 && params.impulseFraction == 0)
+    return value;
+  return addImpulseWith(value, params, impulseFractionBits, traceBits,
+                        splitmix64(impulseKey ^ traceIndex));
 }
 
 //===----------------------------------------------------------------------===//

@@ -312,7 +312,14 @@ void GoldenModel::emitSourceSpikes() {
         sourceSpiking.push_back({s, list[k].index});
       break;
     }
-    case chip::SourceKind::Poisson:
+    case chip::SourceKind::Poisson: {
+      firingChannels.resize(src.size);
+      const size_t firing = kernels->poissonFiring(
+          src.seed, src.probability, t, 0, src.size, firingChannels.data());
+      for (size_t k = 0; k < firing; ++k)
+        sourceSpiking.push_back({s, firingChannels[k]});
+      break;
+    }
     case chip::SourceKind::Periodic:
       for (uint32_t i = 0; i < src.size; ++i)
         if (chip::sourceSpikeCount(src, t, i))

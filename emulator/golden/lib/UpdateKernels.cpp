@@ -29,6 +29,7 @@
 //===----------------------------------------------------------------------===//
 #include "UpdateKernels.h"
 #include "DeliveryKernels.h"
+#include "LearningKernels.h"
 
 #include <algorithm>
 #include <limits>
@@ -266,11 +267,23 @@ CAJAL_HOT UpdateCounts updateVariant(const UpdateArgs &a, uint32_t b,
                                 const uint32_t *parts, size_t count) {         \
     deliverParts(a, parts, count);                                             \
   }                                                                            \
+  ATTRIBUTES void NAME##DecayTraces(uint32_t *values, const uint32_t *keep,    \
+                                    const uint64_t *randomIndex, size_t n,     \
+                                    uint64_t prefix, unsigned bits) {          \
+    decayTraceArray(values, keep, randomIndex, n, prefix, bits);               \
+  }                                                                            \
+  ATTRIBUTES size_t NAME##PoissonFiring(uint64_t seed, uint32_t probability,   \
+                                        uint32_t step, uint32_t first,         \
+                                        uint32_t n, uint32_t *out) {           \
+    return poissonFiringChannels(seed, probability, step, first, n, out);      \
+  }                                                                            \
   const KernelTable NAME##Table = {                                            \
       {CAJAL_ARITH_VARIANTS(NAME, 0), CAJAL_ARITH_VARIANTS(NAME, 1)},          \
       NAME##Scan,                                                              \
       NAME##Deliver<int32_t>,                                                  \
-      NAME##Deliver<int16_t>};
+      NAME##Deliver<int16_t>,                                                  \
+      NAME##DecayTraces,                                                       \
+      NAME##PoissonFiring};
 
 /// fn[A32][..][..][..] of a kernel table:
 /// [AccumulatorKind][IdleCount][uniform].

@@ -100,15 +100,26 @@ using DeliverFn = void (*)(const DeliveryArgs<Acc> &a, const uint32_t *parts,
 enum AccumulatorKind : uint8_t { Acc64, Acc32, Acc16 };
 constexpr unsigned accumulatorKinds = 3;
 
+/// LearningKernels.h: decayTraceArray and poissonFiringChannels.
+using DecayTracesFn = void (*)(uint32_t *values, const uint32_t *keep,
+                               const uint64_t *randomIndex, size_t n,
+                               uint64_t prefix, unsigned bits);
+using PoissonFiringFn = size_t (*)(uint64_t seed, uint32_t probability,
+                                   uint32_t step, uint32_t first, uint32_t n,
+                                   uint32_t *out);
+
 /// The variants for one instruction set:
 /// [arith32][AccumulatorKind][IdleCount][uniform], the spike-flag scan and
-/// the delivery into int32 and int16 accumulators. A uniform variant takes
+/// the delivery into int32 and int16 accumulators, the learning traces' decay
+/// and the Poisson sources' draws. A uniform variant takes
 /// every constant of the range from its first compartment.
 struct KernelTable {
   UpdateFn fn[2][accumulatorKinds][idleCountModes][2];
   ScanFn scan;
   DeliverFn<int32_t> deliver32;
   DeliverFn<int16_t> deliver16;
+  DecayTracesFn decayTraces;
+  PoissonFiringFn poissonFiring;
 };
 
 /// Kernels for `isa`, or null when this build or CPU does not have it.

@@ -41,8 +41,14 @@ struct RandomKey {
   uint64_t index = 0;
 };
 
-/// The splitmix64 finaliser of Steele, Lea and Flood (2014).
-uint64_t splitmix64(uint64_t x);
+/// The splitmix64 finaliser of Steele, Lea and Flood (2014), one round: the
+/// hash behind every counter-based draw (learning and sources).
+inline uint64_t splitmix64(uint64_t x) {
+  x += 0x9e3779b97f4a7c15ull;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+  return x ^ (x >> 31);
+}
 
 /// The 64 random bits of one draw: splitmix64 chained over the key's parts
 /// (docs/learning.md, "Random numbers"). Equal on every platform.
@@ -105,6 +111,10 @@ uint32_t addImpulse(const Profile &profile, uint32_t value,
                     const TraceParams &params, uint64_t step, uint64_t seed,
                     uint64_t traceIndex);
 
+/// What a trace with `decay` keeps of itself each step, in units of
+/// 2^decayBits (2^decayBits - decay, at least 0).
+uint32_t traceKeptFraction(unsigned decayBits, uint32_t decay);
+
 /// One time step of a trace: decay, then the impulse when the trace's
 /// neuron spiked in that step.
 uint32_t stepTrace(const Profile &profile, uint32_t value,
@@ -119,10 +129,16 @@ public:
   TraceStep(const Profile &profile, uint64_t step, uint64_t seed);
   uint32_t operator()(uint32_t value, const TraceParams &params, bool spiked,
                       uint64_t traceIndex) const;
+  /// The impulse alone (the step's decay already taken).
+  uint32_t addImpulse(uint32_t value, const TraceParams &params,
+                      uint64_t traceIndex) const;
+  /// The decay draw of trace `traceIndex` is splitmix64(decayPrefix() ^
+  /// traceIndex): an engine that decays many traces at once hashes it so.
+  uint64_t decayPrefix() const { return decayKey; }
 
 private:
   unsigned decayBits, impulseFractionBits, traceBits;
-  uint64_t decayPrefix, impulsePrefix;
+  uint64_t decayKey, impulseKey;
 };
 
 //===----------------------------------------------------------------------===//

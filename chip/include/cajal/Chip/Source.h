@@ -25,6 +25,7 @@
 #define CAJAL_CHIP_SOURCE_H
 
 #include "cajal/Chip/Image.h"
+#include "cajal/Chip/Learning.h" // splitmix64
 
 #include <algorithm>
 #include <cmath>
@@ -33,14 +34,6 @@
 #include <vector>
 
 namespace cajal::chip {
-
-/// splitmix64's output function (Steele, Lea, Flood 2014), one round.
-inline uint64_t splitmix64(uint64_t x) {
-  x += 0x9e3779b97f4a7c15ull;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
-  return x ^ (x >> 31);
-}
 
 /// The hash of channel `index` at `step` that starts every random draw of
 /// a source; its high word is the draw's first uniform.

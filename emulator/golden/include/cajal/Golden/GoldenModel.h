@@ -75,21 +75,54 @@ struct SideSynapse {
   int32_t tag;
   int64_t weight; ///< chip::synapticWeight of the mantissa
 };
-/// A learning or reward group (InputAxon::learns(), InputAxon::reward) with
-/// what learning keeps of its input axon: the pre-synaptic traces x1, x2,
-/// their values at each step of the epoch, and the step of its last spike.
+/// A learning or reward group (InputAxon::learns(), InputAxon::reward); a
+/// learning group's traces and last spike are GoldenModel::preTraces and
+/// preLastSpike at its learningIndex.
 struct SideAxon {
   uint32_t core = 0, axon = 0; ///< local input axon
-  uint64_t traceNeuron = 0;    ///< global input axon index (trace draws)
   uint64_t firstSynapse = 0;   ///< core * 2^32 + position in the core
   uint32_t rule = UINT32_MAX;  ///< rule index; UINT32_MAX: a reward group
+  uint32_t learningIndex = UINT32_MAX; ///< UINT32_MAX: a reward group
   bool reward = false;
   int8_t weightExponent = 0;
   bool spikedNow = false;
-  int64_t lastSpike = -1;
-  std::array<uint32_t, 2> trace{};
-  std::vector<std::array<uint32_t, 2>> history; ///< per step of the epoch
   std::vector<SideSynapse> synapses;
+};
+/// A learning synapse by its group's learning index and its position there.
+struct SideSynapseRef {
+  uint32_t learningIndex, synapse;
+};
+/// K traces of each of a set of neurons (x1, x2 of the learning axons; y1,
+/// y2, y3 of the compartments with traces) as a structure of arrays, so
+/// that one step's decay of a trace of every neuron is one vectorised loop
+/// (KernelTable::decayTraces). A trace whose parameters are zero for every
+/// neuron stays 0 and is never stepped.
+template <unsigned K> struct TraceBank {
+  uint32_t size = 0;
+  std::array<std::vector<uint32_t>, K> values;
+  /// Per neuron: what the trace keeps each step (chip::traceKeptFraction),
+  /// its draws' index (chip::traceRandomIndex), its parameters.
+  std::array<std::vector<uint32_t>, K> keep;
+  std::array<std::vector<uint64_t>, K> randomIndex;
+  std::array<std::vector<chip::TraceParams>, K> params;
+  std::array<bool, K> used{};
+  /// The values after each step of the epoch but its last,
+  /// history[k][slot * size + i]; after the last, the values are current.
+  std::array<std::vector<uint32_t>, K> history;
+
+  void add(const chip::TraceParams *traceParams, uint64_t neuron,
+           chip::Trace first, unsigned decayBits);
+  void reserveHistory(uint32_t epochSteps);
+  void decay(const KernelTable &kernels, uint64_t prefix, unsigned decayBits);
+  void addImpulse(uint32_t i, const chip::TraceStep &step);
+  void record(size_t slot);
+  /// Trace k of neuron i after the step of `slot` in the epoch, `last` the
+  /// epoch's last slot (the step just taken). An unused trace has no
+  /// history: it is 0 throughout.
+  uint32_t at(unsigned k, uint32_t i, size_t slot, size_t last) const {
+    return slot == last || !used[k] ? values[k][i]
+                                    : history[k][slot * size + i];
+  }
 };
 } // namespace detail
 
@@ -557,6 +590,8 @@ private:
   /// lastSpikingCompartments()' result: global indices, ascending.
   mutable std::vector<uint32_t> spikingGlobal;
   std::vector<emulator::SourceSpikeEvent> sourceSpiking;
+  /// A Poisson source's channels that fire in the step (scratch).
+  std::vector<uint32_t> firingChannels;
   /// flatNeuronAt ascends over the positions (outside-population ones
   /// aside): spikes, listed in position order, are in flat order already.
   bool spikesInFlatOrder = true;
@@ -578,24 +613,34 @@ private:
   /// sideSenderBegin[k + 1]).
   std::vector<detail::SideAxon> sideAxons;
   std::vector<uint32_t> sideOf, sideSenderBegin, sideSenders;
-  /// Per global compartment: y1..y3 parameters and values, the step of its
-  /// last spike, its third factor; tracedCompartments have a trace with
-  /// non-zero parameters (the others stay 0). A target of a learning
-  /// synapse keeps its traces at each step of the epoch:
-  /// postHistory[(historyRow[g] * epochSteps + step) * 3 + k].
-  std::vector<std::array<chip::TraceParams, 3>> postParams;
-  std::vector<std::array<uint32_t, 3>> postTraces;
+  /// x1, x2 and the step of the last spike of the learning groups' axons,
+  /// by learning index; learningSide[learning index] is the group's index
+  /// in sideAxons.
+  detail::TraceBank<2> preTraces;
+  std::vector<int64_t> preLastSpike;
+  std::vector<uint32_t> learningSide;
+  /// y1..y3 of the compartments with a trace of non-zero parameters
+  /// (tracedCompartments[slot]; postSlot[global] is the inverse, none for
+  /// the others, whose traces stay 0).
+  detail::TraceBank<3> postTraces;
+  std::vector<uint32_t> tracedCompartments, postSlot;
+  /// Per global compartment: the step of its last spike, its third factor.
   std::vector<int64_t> postLastSpike, rewards;
-  std::vector<uint32_t> tracedCompartments, historyRow;
-  std::vector<uint32_t> postHistory;
-  std::vector<uint8_t> spikedNow;
-  /// The learning axons that spiked in the current epoch, and whether any
-  /// compartment did: an epoch without post spikes and without u terms
-  /// changes only these axons' synapses (chip::ruleLeavesUnchanged).
-  std::vector<uint32_t> epochSpikingAxons;
-  bool postSpikedInEpoch = false;
-  /// A u term changes synapses in every epoch: none can be skipped.
+  /// The learning synapses that end at each compartment:
+  /// incoming[incomingBegin[g] .. incomingBegin[g + 1]).
+  std::vector<uint32_t> incomingBegin;
+  std::vector<detail::SideSynapseRef> incoming;
+  /// Learning axons that received a spike in this step (learning indices).
+  std::vector<uint32_t> preSpikingNow;
+  /// The learning axons (learning indices) that spiked in the current
+  /// epoch, and the
+  /// targets of learning synapses that did: without u terms, an epoch
+  /// changes only their synapses (chip::ruleLeavesUnchanged).
+  std::vector<uint32_t> epochSpikingAxons, epochSpikingCompartments;
+  /// A u term changes synapses in every epoch: none can be skipped. Only a
+  /// rule with u terms reads the traces at the epoch's end.
   bool anyRuleHasUTerm = false;
+  std::vector<uint8_t> ruleHasUTerm;
   uint64_t learningSynapseCount = 0;
   /// Rewards on their way: S slots of N, by global compartment.
   std::vector<int64_t> rewardRing;
