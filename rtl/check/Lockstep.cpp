@@ -27,7 +27,9 @@ namespace cajal::rtl {
 
 std::string Divergence::message(const char *referenceName) const {
   const std::string where =
-      field == "cycles" || field == "learning cycles" ? ""
+      field == "cycles" || field == "learning cycles" ||
+              field.rfind("trace x", 0) == 0
+          ? ""
       : field == "accept cycle"
           ? ", input spike " + std::to_string(compartment)
           : ", compartment " + std::to_string(compartment);
@@ -89,6 +91,39 @@ std::optional<Divergence> compareState(uint32_t step, uint32_t c,
                         i < program.state.size() ? program.state[i].name
                                                  : "s" + std::to_string(i),
                         got, ref[i]};
+  }
+  return std::nullopt;
+}
+
+/// After a step: every learning axon's and compartment's traces in the RTL
+/// against the reference's.
+std::optional<Divergence> compareTraces(uint32_t step, const chip::Core &core,
+                                        RtlCore &rtl,
+                                        const systemc::CoreLogic &ref,
+                                        LockstepReport &rep) {
+  static const char *const kPre[2] = {"x1", "x2"};
+  static const char *const kPost[3] = {"y1", "y2", "y3"};
+  for (uint32_t a = 0; a < core.inputAxons.size(); ++a) {
+    if (!core.inputAxons[a].learns())
+      continue;
+    const std::array<uint32_t, 2> got = rtl.preTraces(a);
+    for (unsigned k = 0; k < 2; ++k) {
+      ++rep.traceChecks;
+      if (got[k] != ref.preTrace(a, k))
+        return Divergence{step, 0,
+                          std::string("trace ") + kPre[k] + " of axon " +
+                              std::to_string(a),
+                          got[k], ref.preTrace(a, k)};
+    }
+  }
+  for (uint32_t c = 0; c < core.compartments.size(); ++c) {
+    const std::array<uint32_t, 3> got = rtl.postTraces(c);
+    for (unsigned k = 0; k < 3; ++k) {
+      ++rep.traceChecks;
+      if (got[k] != ref.postTrace(c, k))
+        return Divergence{step, c, std::string("trace ") + kPost[k], got[k],
+                          ref.postTrace(c, k)};
+    }
   }
   return std::nullopt;
 }
@@ -277,6 +312,9 @@ runLockstep(const chip::Core &rtlCore, const chip::Core &referenceCore,
       ++rep.stateChecks;
     }
     if (rep.divergence)
+      break;
+    if (learns &&
+        (rep.divergence = compareTraces(t, referenceCore, **rtl, ref, rep)))
       break;
     if (epochEnd) {
       ++rep.epochs;

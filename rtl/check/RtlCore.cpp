@@ -357,9 +357,11 @@ Status RtlCore::loadLearning(const chip::Image &image, uint32_t imageCore) {
   c.y = setup.postTraces;
   uint64_t position = 0;
   uint32_t rule = chip::InputAxon::kNoLearning;
+  groupOf.assign(core.inputAxons.size(), UINT32_MAX);
   for (uint32_t a = 0; a < core.inputAxons.size(); ++a) {
     const chip::InputAxon &axon = core.inputAxons[a];
     if (axon.learns()) {
+      groupOf[a] = uint32_t(c.groups.size());
       rule = axon.learning;
       if (axon.synapseCount != 0)
         c.rules.push_back(uint32_t(c.groups.size()));
@@ -381,6 +383,17 @@ Status RtlCore::loadLearning(const chip::Image &image, uint32_t imageCore) {
       ruleCycles += uint64_t(g.count) * LearningUnit::ruleCycles(setting.rule);
   }
   return model->loadLearning(c);
+}
+
+std::array<uint32_t, 2> RtlCore::preTraces(uint32_t axon) {
+  if (axon >= groupOf.size() || groupOf[axon] == UINT32_MAX)
+    return {0, 0};
+  const std::array<uint32_t, 3> t = model->traces(false, groupOf[axon]);
+  return {t[0], t[1]};
+}
+
+std::array<uint32_t, 3> RtlCore::postTraces(uint32_t c) {
+  return model->traces(true, c);
 }
 
 uint64_t RtlCore::expectedLearnCycles(bool epochEnd) const {

@@ -43,6 +43,9 @@ public:
   virtual Status loadLearning(const LearningConfig &config) = 0;
   virtual std::vector<uint64_t> synapseWords(uint32_t first,
                                              uint32_t count) = 0;
+  /// Through the trace read port: learning group `index`'s x1, x2 (0), or
+  /// compartment `index`'s y1, y2, y3.
+  virtual std::array<uint32_t, 3> traces(bool compartment, uint32_t index) = 0;
   virtual RtlStep step(const std::vector<uint32_t> &axons) = 0;
   virtual std::vector<int32_t> stateWords(uint32_t c) = 0;
   virtual uint64_t cycles() const = 0;

@@ -53,7 +53,15 @@ module learning_phase
     input  logic [  WORD_BITS-1:0] syn_rdata,
     output logic                   syn_we,
     output logic [ SYN_ADDR_W-1:0] syn_waddr,
-    output logic [  WORD_BITS-1:0] syn_wdata
+    output logic [  WORD_BITS-1:0] syn_wdata,
+    // Trace read port (a check port): a learning group's x1, x2 or a
+    // compartment's y1, y2, y3, 16 bits each, a cycle later.
+    input  logic                   tr_rd_en,
+    input  logic                   tr_rd_cmp,
+    /* verilator lint_off UNUSEDSIGNAL */
+    input  logic [           15:0] tr_rd_addr,  // a group's or compartment's
+    /* verilator lint_on UNUSEDSIGNAL */
+    output logic [           47:0] tr_rd_data
 );
   localparam int TERM_ADDR_W = MAX_TERMS > 1 ? $clog2(MAX_TERMS) : 1;
   localparam int TERM_FACTORS = MAX_FACTORS > 2 ? MAX_FACTORS - 1 : 1;
@@ -449,6 +457,12 @@ module learning_phase
 
   // Traces and their history: written as each step ends.
   always_ff @(posedge clk) begin
+    if (tr_rd_en)
+      tr_rd_data <= tr_rd_cmp ? {16'(yv[CMP_ADDR_W'(tr_rd_addr)][2]),
+                                 16'(yv[CMP_ADDR_W'(tr_rd_addr)][1]),
+                                 16'(yv[CMP_ADDR_W'(tr_rd_addr)][0])}
+                              : {16'd0, 16'(xv[AXON_ADDR_W'(tr_rd_addr)][1]),
+                                 16'(xv[AXON_ADDR_W'(tr_rd_addr)][0])};
     if (lu_done && fl_kind == KX) begin
       xv[AXON_ADDR_W'(fl_i)][fl_k[0]] <= TB'(lu_result);
       xh[AXON_ADDR_W'(fl_i)][slot][fl_k[0]] <= TB'(lu_result);

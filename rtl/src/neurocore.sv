@@ -55,7 +55,8 @@
 //    synapse memory; busy is high until learn_done. A learning group's
 //    fields end in a tag (the axon entry's learns bit), which delivery skips.
 //  - state read port: rd_en/rd_addr give the state words a cycle later;
-//    syn_rd_en/syn_rd_addr a synapse word (learned weights are read back).
+//    syn_rd_en/syn_rd_addr a synapse word (learned weights are read back),
+//    tr_rd_* a learning group's or compartment's traces.
 //
 //===----------------------------------------------------------------------===//
 module neurocore
@@ -152,7 +153,15 @@ module neurocore
     // Synapse-word read port (learned weights are read back here).
     input  logic                           syn_rd_en,
     input  logic        [  SYN_ADDR_W-1:0] syn_rd_addr,
-    output logic        [   WORD_BITS-1:0] syn_rd_word
+    output logic        [   WORD_BITS-1:0] syn_rd_word,
+    // Trace read port (learning builds; learning_phase.sv): a learning
+    // group's x1, x2 or a compartment's y1..y3, 16 bits each.
+    /* verilator lint_off UNUSEDSIGNAL */
+    input  logic                           tr_rd_en,
+    input  logic                           tr_rd_cmp,
+    input  logic        [            15:0] tr_rd_addr,
+    /* verilator lint_on UNUSEDSIGNAL */
+    output logic        [            47:0] tr_rd_data
 );
   typedef struct packed {
     logic [15:0]            len;
@@ -396,7 +405,11 @@ module neurocore
         .syn_rdata(syn_mem[l_syn_raddr]),
         .syn_we(l_syn_we),
         .syn_waddr(l_syn_waddr),
-        .syn_wdata(l_syn_wdata)
+        .syn_wdata(l_syn_wdata),
+        .tr_rd_en(tr_rd_en),
+        .tr_rd_cmp(tr_rd_cmp),
+        .tr_rd_addr(tr_rd_addr),
+        .tr_rd_data(tr_rd_data)
     );
   end else begin : g_no_learning
     always_ff @(posedge clk or negedge rst_n)
@@ -406,6 +419,7 @@ module neurocore
     assign l_syn_we = 1'b0;
     assign l_syn_waddr = '0;
     assign l_syn_wdata = '0;
+    assign tr_rd_data = '0;
   end
 
   //===--------------------------------------------------------------------===//

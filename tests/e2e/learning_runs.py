@@ -139,8 +139,8 @@ check(r.returncode != 0 and "does not learn" in r.stderr and
       "--weights-out on an image that does not learn: refused, no file")
 r = run("check-rtl", image, "--steps", "400")
 m = re.search(r"^learning: 400 epochs, 400000 learned weights compared "
-              r"\((\d+) changed\), RTL learning-phase cycles (\d+)", r.stdout,
-              re.M)
+              r"\((\d+) changed\), 801200 traces, RTL learning-phase cycles "
+              r"(\d+)", r.stdout, re.M)
 check(r.returncode == 0 and
       "1 configurations, 400 steps, 0 mismatches" in r.stdout and
       m is not None and int(m[1]) > 0 and int(m[2]) > 0,

@@ -89,6 +89,7 @@ struct Totals {
   uint64_t rtlCycles = 0, emulatorCycles = 0;
   bool learns = false;
   uint64_t epochs = 0, weightChecks = 0, weightsChanged = 0, learnCycles = 0;
+  uint64_t traceChecks = 0;
   int print() const {
     outs() << configurations << " configurations, " << steps << " steps, "
            << mismatches << " mismatches (" << spikes << " RTL spikes)\n"
@@ -96,9 +97,9 @@ struct Totals {
            << emulatorCycles << "\n";
     if (learns)
       outs() << "learning: " << epochs << " epochs, " << weightChecks
-             << " learned weights compared (" << weightsChanged
-             << " changed), RTL learning-phase cycles " << learnCycles
-             << " (each step's as scheduled)\n";
+             << " learned weights compared (" << weightsChanged << " changed), "
+             << traceChecks << " traces, RTL learning-phase cycles "
+             << learnCycles << " (each step's as scheduled)\n";
     return mismatches ? 1 : 0;
   }
 };
@@ -114,6 +115,7 @@ void add(Totals &totals, const rtl::LockstepReport &rep,
   totals.epochs += rep.epochs;
   totals.weightChecks += rep.weightChecks;
   totals.weightsChanged += rep.weightsChanged;
+  totals.traceChecks += rep.traceChecks;
   totals.learnCycles += rep.learnCycles;
   if (!rep.divergence)
     return;

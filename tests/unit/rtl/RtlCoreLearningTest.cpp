@@ -5,8 +5,9 @@
 // rtl-small build) against the SystemC core logic (CoreLogic::learn) in
 // rtl::runLockstep: random learning images with a random pair-STDP rule
 // (half with more dw terms) over random spike trains, spikes, states, the
-// learning phase's cycles (each step's against its schedule) and every
-// learning synapse's weight after every epoch, bit for bit; a pair-STDP core
+// learning phase's cycles (each step's against its schedule), every trace
+// after every step and every learning synapse's weight after every epoch,
+// bit for bit; a pair-STDP core
 // driven hard enough that its weights change; the refusals.
 //
 //===----------------------------------------------------------------------===//
@@ -96,7 +97,7 @@ chip::Image randomLearningImage(const chip::Profile &p, uint64_t seed) {
 }
 
 struct Totals {
-  uint64_t epochs = 0, weights = 0, changed = 0, learnCycles = 0;
+  uint64_t epochs = 0, weights = 0, changed = 0, learnCycles = 0, traces = 0;
 };
 
 void runOne(const chip::Profile &p, const chip::Image &image, uint64_t seed,
@@ -114,6 +115,7 @@ void runOne(const chip::Profile &p, const chip::Image &image, uint64_t seed,
   totals.weights += rep->weightChecks;
   totals.changed += rep->weightsChanged;
   totals.learnCycles += rep->learnCycles;
+  totals.traces += rep->traceChecks;
 }
 
 // Random learning images x random spike trains through the Verilated core
@@ -136,16 +138,17 @@ TEST(RtlCoreLearning, RandomPairStdpImagesMatchTheCoreModel) {
     if (HasFatalFailure())
       return;
   }
-  std::printf("200 random learning images: %llu epochs, %llu learned weights "
-              "compared, %llu changed at the last epoch; %llu learning-phase "
-              "cycles\n",
-              (unsigned long long)totals.epochs,
-              (unsigned long long)totals.weights,
-              (unsigned long long)totals.changed,
-              (unsigned long long)totals.learnCycles);
+  std::printf(
+      "200 random learning images: %llu epochs, %llu learned weights "
+      "compared, %llu changed at the last epoch, %llu traces "
+      "compared; %llu learning-phase cycles\n",
+      (unsigned long long)totals.epochs, (unsigned long long)totals.weights,
+      (unsigned long long)totals.changed, (unsigned long long)totals.traces,
+      (unsigned long long)totals.learnCycles);
   EXPECT_GT(totals.epochs, 5000u);
   EXPECT_GT(totals.weights, 100000u);
   EXPECT_GT(totals.changed, 1000u);
+  EXPECT_GT(totals.traces, 100000u);
 }
 
 // Directed: pair STDP (potentiation x1 * y0 at 2^-1, depression y1 * x0 at

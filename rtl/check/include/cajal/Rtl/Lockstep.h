@@ -31,8 +31,9 @@ struct Divergence {
   /// a state word's name ("u", "v", "refractory" for the LIF program),
   /// "spike", "spike cycle" (the cycle of the compartment's spike),
   /// "accept cycle", "cycles" (the step's length), "learning cycles" (the
-  /// learning phase's, against its schedule) or "weight of axon A synapse
-  /// I" (a learned weight; compartment: the synapse's)
+  /// learning phase's, against its schedule), "trace y1" ... (a
+  /// compartment's trace), "trace x1 of axon A" or "weight of axon A
+  /// synapse I" (a learned weight; compartment: the synapse's)
   std::string field;
   int64_t rtl = 0, reference = 0;
   /// "step S, compartment C, field F: RTL x, <referenceName> y"
@@ -55,6 +56,7 @@ struct LockstepReport {
   uint64_t learnCycles = 0;
   uint32_t epochs = 0;
   uint64_t weightChecks = 0, weightsChanged = 0;
+  uint64_t traceChecks = 0; ///< traces compared (after every step)
   std::optional<Divergence> divergence;
 };
 

@@ -19,6 +19,7 @@
 #include "cajal/Chip/Profile.h"
 #include "cajal/Chip/Result.h"
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -106,6 +107,10 @@ public:
   /// core's synapse memory holds them (read through its synapse read port).
   std::vector<chip::Synapse> synapses(uint32_t axon);
   const chip::SynapseFormat &synapseFormat() const { return format; }
+  /// Input axon `axon`'s x1, x2 (a learning axon) and compartment `c`'s
+  /// y1, y2, y3, read through the trace read port after loadLearning.
+  std::array<uint32_t, 2> preTraces(uint32_t axon);
+  std::array<uint32_t, 3> postTraces(uint32_t c);
   /// Learning-phase cycles of one step by the schedule of docs/neurocore.md
   /// ("Learning unit"): 1 + (2 A + 3 N) TRACE_CYCLES, plus at an epoch's end
   /// RULE_CYCLES for each learning synapse. 0 before loadLearning.
@@ -141,6 +146,7 @@ private:
   std::vector<chip::InputAxon> inputAxons;
   chip::SynapseFormat format;
   bool buildLearns = false;
+  std::vector<uint32_t> groupOf; ///< learning group of each input axon
   uint64_t traceCycles = 0, ruleCycles = 0; ///< of a step, of an epoch's end
 };
 
