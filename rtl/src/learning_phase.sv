@@ -348,26 +348,42 @@ module learning_phase
     t_spiked = cur_kind == KX ? ax_spk[x_axon] : c_spk[yc];
     t_index = cur_kind == KX ? ((first_axon + 64'(x_axon)) << 3) + 64'(cur_k)
                              : ((first_cmp + 64'(yc)) << 3) + 64'd2 + 64'(cur_k);
-    // A rule's synapse: the field at cur_pos of the word at cur_addr.
-    word_now = syn_we && syn_waddr == cur_addr ? syn_wdata : syn_rdata;
-    off = FIELD_SHIFT_W'(int'(cur_pos) * int'(field_bits));
-    field = word_now >> off;
-    r_cmp = CMP_ADDR_W'(field[CIDX_BITS-1:0]);
-    mag = (field >> (CIDX_BITS + 1)) & ((WORD_BITS'(1) << g_wbits[cur_group]) - WORD_BITS'(1));
-    r_weight = field[CIDX_BITS] ? -(WEIGHT_BITS_MAX + 1)'(mag) : (WEIGHT_BITS_MAX + 1)'(mag);
-    r_delay = DELAY_BITS'(field >> (CIDX_BITS + 1 + int'(g_wbits[cur_group])));
-    r_tag = (TAG_BITS + 1)'(field >> (CIDX_BITS + 1 + int'(g_wbits[cur_group]) + DELAY_BITS));
-    r_x0 = x_valid[cur_group];
-    r_y0 = y_valid[r_cmp];
-    r_synapse = g_base[cur_group] + 64'(cur_j);
-    sample_at[0] = x_last[cur_group];
-    sample_at[1] = y_last[r_cmp];
-    sample_at[2] = slot;  // the epoch's last step
-    for (int d = 0; d < 3; ++d) begin
-      r_traces[(5*d+0)*TB+:TB] = x_hist(cur_group, sample_at[d], 0);
-      r_traces[(5*d+1)*TB+:TB] = x_hist(cur_group, sample_at[d], 1);
-      for (int k = 0; k < 3; ++k)
-        r_traces[(5*d+2+k)*TB+:TB] = y_hist(r_cmp, sample_at[d], k);
+    // A rule's synapse: the field at cur_pos of the word at cur_addr. Only
+    // while rules run, so that a simulation of the idle core skips it.
+    word_now = '0;
+    off = '0;
+    field = '0;
+    r_cmp = '0;
+    mag = '0;
+    r_weight = '0;
+    r_delay = '0;
+    r_tag = '0;
+    r_x0 = 1'b0;
+    r_y0 = 1'b0;
+    r_synapse = '0;
+    sample_at = '{default: '0};
+    r_traces = '0;
+    if (cur_kind == KR) begin
+      word_now = syn_we && syn_waddr == cur_addr ? syn_wdata : syn_rdata;
+      off = FIELD_SHIFT_W'(int'(cur_pos) * int'(field_bits));
+      field = word_now >> off;
+      r_cmp = CMP_ADDR_W'(field[CIDX_BITS-1:0]);
+      mag = (field >> (CIDX_BITS + 1)) & ((WORD_BITS'(1) << g_wbits[cur_group]) - WORD_BITS'(1));
+      r_weight = field[CIDX_BITS] ? -(WEIGHT_BITS_MAX + 1)'(mag) : (WEIGHT_BITS_MAX + 1)'(mag);
+      r_delay = DELAY_BITS'(field >> (CIDX_BITS + 1 + int'(g_wbits[cur_group])));
+      r_tag = (TAG_BITS + 1)'(field >> (CIDX_BITS + 1 + int'(g_wbits[cur_group]) + DELAY_BITS));
+      r_x0 = x_valid[cur_group];
+      r_y0 = y_valid[r_cmp];
+      r_synapse = g_base[cur_group] + 64'(cur_j);
+      sample_at[0] = x_last[cur_group];
+      sample_at[1] = y_last[r_cmp];
+      sample_at[2] = slot;  // the epoch's last step
+      for (int d = 0; d < 3; ++d) begin
+        r_traces[(5*d+0)*TB+:TB] = x_hist(cur_group, sample_at[d], 0);
+        r_traces[(5*d+1)*TB+:TB] = x_hist(cur_group, sample_at[d], 1);
+        for (int k = 0; k < 3; ++k)
+          r_traces[(5*d+2+k)*TB+:TB] = y_hist(r_cmp, sample_at[d], k);
+      end
     end
   end
 
@@ -375,14 +391,20 @@ module learning_phase
   logic [WORD_BITS-1:0] new_mag, keep_mask;
   logic signed [63:0] result64;
   always_comb begin
-    result64 = 64'(lu_result);
-    new_mag = WORD_BITS'(result64 < 0 ? -result64 : result64);
-    keep_mask = ~((((WORD_BITS'(1) << fl_wbits) - WORD_BITS'(1)) << (CIDX_BITS + 1) |
-                   (WORD_BITS'(1) << CIDX_BITS)) << fl_off);
     syn_we = lu_done && fl_kind == KR;
     syn_waddr = fl_addr;
-    syn_wdata = (fl_word & keep_mask) |
-                ((new_mag << (CIDX_BITS + 1) | WORD_BITS'(lu_result < 0) << CIDX_BITS) << fl_off);
+    result64 = '0;
+    new_mag = '0;
+    keep_mask = '0;
+    syn_wdata = '0;
+    if (syn_we) begin
+      result64 = 64'(lu_result);
+      new_mag = WORD_BITS'(result64 < 0 ? -result64 : result64);
+      keep_mask = ~((((WORD_BITS'(1) << fl_wbits) - WORD_BITS'(1)) << (CIDX_BITS + 1) |
+                     (WORD_BITS'(1) << CIDX_BITS)) << fl_off);
+      syn_wdata = (fl_word & keep_mask) |
+                  ((new_mag << (CIDX_BITS + 1) | WORD_BITS'(lu_result < 0) << CIDX_BITS) << fl_off);
+    end
   end
 
   always_ff @(posedge clk or negedge rst_n) begin
