@@ -21,12 +21,15 @@
 #include "cajal/SystemC/Timing.h"
 
 #include <algorithm>
+#include <climits>
 
 namespace cajal::rtl {
 
 std::string Divergence::message(const char *referenceName) const {
   const std::string where =
-      field == "cycles" ? ""
+      field == "cycles" || field == "learning cycles" ||
+              field.rfind("trace x", 0) == 0
+          ? ""
       : field == "accept cycle"
           ? ", input spike " + std::to_string(compartment)
           : ", compartment " + std::to_string(compartment);
@@ -92,6 +95,71 @@ std::optional<Divergence> compareState(uint32_t step, uint32_t c,
   return std::nullopt;
 }
 
+/// After a step: every learning axon's and compartment's traces in the RTL
+/// against the reference's.
+std::optional<Divergence> compareTraces(uint32_t step, const chip::Core &core,
+                                        RtlCore &rtl,
+                                        const systemc::CoreLogic &ref,
+                                        LockstepReport &rep) {
+  static const char *const kPre[2] = {"x1", "x2"};
+  static const char *const kPost[3] = {"y1", "y2", "y3"};
+  for (uint32_t a = 0; a < core.inputAxons.size(); ++a) {
+    if (!core.inputAxons[a].learns())
+      continue;
+    const std::array<uint32_t, 2> got = rtl.preTraces(a);
+    for (unsigned k = 0; k < 2; ++k) {
+      ++rep.traceChecks;
+      if (got[k] != ref.preTrace(a, k))
+        return Divergence{step, 0,
+                          std::string("trace ") + kPre[k] + " of axon " +
+                              std::to_string(a),
+                          got[k], ref.preTrace(a, k)};
+    }
+  }
+  for (uint32_t c = 0; c < core.compartments.size(); ++c) {
+    const std::array<uint32_t, 3> got = rtl.postTraces(c);
+    for (unsigned k = 0; k < 3; ++k) {
+      ++rep.traceChecks;
+      if (got[k] != ref.postTrace(c, k))
+        return Divergence{step, c, std::string("trace ") + kPost[k], got[k],
+                          ref.postTrace(c, k)};
+    }
+  }
+  return std::nullopt;
+}
+
+/// After an epoch: every learning synapse's weight in the RTL's synapse
+/// memory against the reference's; counts those that left the image's.
+std::optional<Divergence> compareWeights(uint32_t step, const chip::Core &core,
+                                         const chip::Core &imageCore,
+                                         RtlCore &rtl,
+                                         const systemc::CoreLogic &ref,
+                                         LockstepReport &rep) {
+  rep.weightsChanged = 0;
+  std::vector<chip::Synapse> initial;
+  for (uint32_t a = 0; a < core.inputAxons.size(); ++a) {
+    const chip::InputAxon &axon = core.inputAxons[a];
+    if (!axon.learns())
+      continue;
+    const std::vector<chip::Synapse> got = rtl.synapses(a);
+    const std::vector<chip::Synapse> want = ref.synapses(a);
+    chip::unpackSynapses(imageCore.synapseWords, imageCore.inputAxons[a],
+                         rtl.synapseFormat(), initial);
+    for (size_t i = 0; i < want.size(); ++i) {
+      ++rep.weightChecks;
+      const int32_t w = i < got.size() ? got[i].mantissa : INT32_MIN;
+      if (w != want[i].mantissa)
+        return Divergence{step, want[i].compartment,
+                          "weight of axon " + std::to_string(a) + " synapse " +
+                              std::to_string(i),
+                          w, want[i].mantissa};
+      if (i < initial.size() && w != initial[i].mantissa)
+        ++rep.weightsChanged;
+    }
+  }
+  return std::nullopt;
+}
+
 } // namespace
 
 Result<LockstepReport>
@@ -145,10 +213,22 @@ runLockstep(const chip::Core &rtlCore, const chip::Core &referenceCore,
       return v.takeError();
     vcd.emplace(std::move(*v));
   }
+  const bool learns = programs.image && programs.image->learning.enabled();
+  if (learns && !programs.resolved)
+    return makeError("lockstep: a core that learns needs the image's "
+                     "resolved programs");
+  systemc::CoreLogic::LearningSetup setup;
+  if (learns) {
+    setup = systemc::CoreLogic::learningSetupFor(*programs.image,
+                                                 programs.imageCore);
+    if (Status s = (*rtl)->loadLearning(*programs.image, programs.imageCore);
+        !s)
+      return makeError(s.error());
+  }
   std::optional<systemc::CoreLogic> logic;
   if (programs.resolved)
     logic.emplace(referenceCore, profile, *programs.resolved,
-                  programs.imageCore);
+                  programs.imageCore, learns ? &setup : nullptr);
   else
     logic.emplace(referenceCore, profile);
   systemc::CoreLogic &ref = *logic;
@@ -214,6 +294,18 @@ runLockstep(const chip::Core &rtlCore, const chip::Core &referenceCore,
           Divergence{t, 0, "cycles", int64_t(rs.cycles), int64_t(refCycles)};
       break;
     }
+    bool epochEnd = false;
+    if (learns) {
+      ref.learn(t, emissions);
+      epochEnd = (uint64_t(t) + 1) % programs.image->learning.epochSteps == 0;
+      rep.learnCycles += rs.learnCycles;
+      const uint64_t want = (*rtl)->expectedLearnCycles(epochEnd);
+      if (rs.learnCycles != want) {
+        rep.divergence = Divergence{t, 0, "learning cycles",
+                                    int64_t(rs.learnCycles), int64_t(want)};
+        break;
+      }
+    }
     for (uint32_t c = 0; c < n && !rep.divergence; ++c) {
       rep.divergence = compareState(t, c, table.programs[table.programOf[c]],
                                     (*rtl)->stateWords(c), ref.stateWords(c));
@@ -221,6 +313,17 @@ runLockstep(const chip::Core &rtlCore, const chip::Core &referenceCore,
     }
     if (rep.divergence)
       break;
+    if (learns &&
+        (rep.divergence = compareTraces(t, referenceCore, **rtl, ref, rep)))
+      break;
+    if (epochEnd) {
+      ++rep.epochs;
+      rep.divergence = compareWeights(t, referenceCore,
+                                      programs.image->cores[programs.imageCore],
+                                      **rtl, ref, rep);
+      if (rep.divergence)
+        break;
+    }
   }
   if (vcd)
     if (Status s = vcd->finish(); !s)

@@ -15,6 +15,8 @@
 
 #include "cajal/Chip/DendriticTree.h"
 #include "cajal/Chip/StandardPrograms.h"
+#include "cajal/Rtl/LearningUnit.h"
+#include "cajal/SystemC/CoreLogic.h"
 
 namespace cajal::rtl {
 
@@ -167,6 +169,63 @@ Status checkRtlProfile(const chip::Profile &profile) {
   return nearest->check(profile);
 }
 
+namespace {
+
+/// checkRtlLearning for one core, the build aside.
+Status checkCoreLearning(const chip::Image &image, uint32_t k) {
+  const chip::Core &core = image.cores[k];
+  uint32_t rule = chip::InputAxon::kNoLearning, first = 0;
+  for (uint32_t a = 0; a < core.inputAxons.size(); ++a) {
+    const chip::InputAxon &axon = core.inputAxons[a];
+    if (axon.reward)
+      return makeError("core " + std::to_string(k) + ": input axon " +
+                       std::to_string(a) +
+                       " is a reward axon; the RTL neurocore has no reward "
+                       "ring (docs/neurocore.md, \"Learning unit\")");
+    if (!axon.learns())
+      continue;
+    if (rule == chip::InputAxon::kNoLearning) {
+      rule = axon.learning;
+      first = a;
+    } else if (axon.learning != rule) {
+      return makeError(
+          "core " + std::to_string(k) + ": input axons " +
+          std::to_string(first) + " and " + std::to_string(a) +
+          " learn by rules " + std::to_string(rule) + " and " +
+          std::to_string(axon.learning) +
+          "; the RTL neurocore's learning phase holds one rule per core");
+    }
+  }
+  return Status::ok();
+}
+
+} // namespace
+
+Status checkRtlLearning(const chip::Image &image,
+                        const chip::Profile &profile) {
+  if (Status s = LearningUnit::checkLearning(image.learning); !s)
+    return s;
+  const detail::RtlVariant *v = variantFor(profile);
+  if (!v)
+    return checkRtlProfile(profile);
+  if (!v->build.learning)
+    return makeError("the RTL neurocore for profile '" + v->build.profile +
+                     "' is built without the learning phase");
+  for (uint32_t k = 0; k < image.cores.size(); ++k)
+    if (Status s = checkCoreLearning(image, k); !s)
+      return s;
+  return Status::ok();
+}
+
+Status RtlCore::checkRtlLearning(const chip::Image &image, uint32_t imageCore) {
+  if (Status s = LearningUnit::checkLearning(image.learning); !s)
+    return s;
+  if (imageCore >= image.cores.size())
+    return makeError("RTL neurocore: core " + std::to_string(imageCore) +
+                     " out of range");
+  return checkCoreLearning(image, imageCore);
+}
+
 Status checkRtlPrograms(const chip::Image &image,
                         const chip::ResolvedPrograms &resolved,
                         const chip::Profile &profile) {
@@ -235,7 +294,10 @@ Result<std::unique_ptr<RtlCore>> RtlCore::create(const chip::Core &core,
   auto m = v->create(core, table);
   if (!m)
     return m.takeError();
-  return std::unique_ptr<RtlCore>(new RtlCore(std::move(*m), std::move(table)));
+  std::unique_ptr<RtlCore> c(
+      new RtlCore(std::move(*m), std::move(table), core, profile));
+  c->buildLearns = v->build.learning;
+  return c;
 }
 
 Result<std::unique_ptr<RtlCore>> RtlCore::create(const chip::Core &core,
@@ -250,8 +312,10 @@ RtlCore::create(const chip::Core &core, const chip::Profile &profile,
                 coreProgramTable(core, profile, &resolved, imageCore));
 }
 
-RtlCore::RtlCore(std::unique_ptr<detail::RtlModel> m, CoreProgramTable t)
-    : model(std::move(m)), table(std::move(t)) {}
+RtlCore::RtlCore(std::unique_ptr<detail::RtlModel> m, CoreProgramTable t,
+                 const chip::Core &core, const chip::Profile &profile)
+    : model(std::move(m)), table(std::move(t)), inputAxons(core.inputAxons),
+      format(profile.synapse) {}
 RtlCore::~RtlCore() = default;
 
 RtlStep RtlCore::step(const std::vector<uint32_t> &axons) {
@@ -276,6 +340,77 @@ chip::CompartmentState RtlCore::state(uint32_t c) {
 }
 
 uint64_t RtlCore::cycles() const { return model->cycles(); }
+
+Status RtlCore::loadLearning(const chip::Image &image, uint32_t imageCore) {
+  if (Status s = checkRtlLearning(image, imageCore); !s)
+    return s;
+  if (!buildLearns)
+    return makeError("RTL neurocore: this build has no learning phase");
+  const chip::Core &core = image.cores[imageCore];
+  const systemc::CoreLogic::LearningSetup setup =
+      systemc::CoreLogic::learningSetupFor(image, imageCore);
+  detail::LearningConfig c;
+  c.seed = image.learning.seed;
+  c.epochSteps = image.learning.epochSteps;
+  c.firstAxon = setup.firstAxon;
+  c.firstCompartment = setup.firstCompartment;
+  c.y = setup.postTraces;
+  uint64_t position = 0;
+  uint32_t rule = chip::InputAxon::kNoLearning;
+  groupOf.assign(core.inputAxons.size(), UINT32_MAX);
+  for (uint32_t a = 0; a < core.inputAxons.size(); ++a) {
+    const chip::InputAxon &axon = core.inputAxons[a];
+    if (axon.learns()) {
+      groupOf[a] = uint32_t(c.groups.size());
+      rule = axon.learning;
+      if (axon.synapseCount != 0)
+        c.rules.push_back(uint32_t(c.groups.size()));
+      c.groups.push_back({a, axon.firstWord, axon.synapseCount, axon.weightBits,
+                          (uint64_t(imageCore) << 32) + position});
+    }
+    position += axon.synapseCount;
+  }
+  traceCycles = 1 + (2 * c.groups.size() + 3 * c.y.size()) *
+                        uint64_t(LearningUnit::traceCycles());
+  ruleCycles = 0;
+  if (rule != chip::InputAxon::kNoLearning) {
+    const chip::LearningRuleSetting &setting = image.learning.rules[rule];
+    c.x[0] = setting.x1;
+    c.x[1] = setting.x2;
+    c.terms = setting.rule.of(chip::LearningTarget::Weight);
+    c.sign = setting.sign;
+    for (const detail::LearningConfig::Group &g : c.groups)
+      ruleCycles += uint64_t(g.count) * LearningUnit::ruleCycles(setting.rule);
+  }
+  return model->loadLearning(c);
+}
+
+std::array<uint32_t, 2> RtlCore::preTraces(uint32_t axon) {
+  if (axon >= groupOf.size() || groupOf[axon] == UINT32_MAX)
+    return {0, 0};
+  const std::array<uint32_t, 3> t = model->traces(false, groupOf[axon]);
+  return {t[0], t[1]};
+}
+
+std::array<uint32_t, 3> RtlCore::postTraces(uint32_t c) {
+  return model->traces(true, c);
+}
+
+uint64_t RtlCore::expectedLearnCycles(bool epochEnd) const {
+  return traceCycles + (epochEnd ? ruleCycles : 0);
+}
+
+std::vector<chip::Synapse> RtlCore::synapses(uint32_t axon) {
+  const chip::InputAxon &a = inputAxons[axon];
+  const uint64_t words = chip::wordsForGroup(a, format);
+  std::vector<uint64_t> memory(a.firstWord, 0);
+  const std::vector<uint64_t> read =
+      model->synapseWords(a.firstWord, uint32_t(words));
+  memory.insert(memory.end(), read.begin(), read.end());
+  std::vector<chip::Synapse> out;
+  chip::unpackSynapses(memory, a, format, out);
+  return out;
+}
 Status RtlCore::openTrace(const std::string &vcdPath) {
   return model->openTrace(vcdPath);
 }

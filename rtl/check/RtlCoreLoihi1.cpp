@@ -15,4 +15,5 @@
 #define CAJAL_RTL_NS variant_loihi1
 #define CAJAL_RTL_GETTER loihi1Variant
 #define CAJAL_RTL_PROFILE_PATH CAJAL_RTL_PROFILE_LOIHI1
+#define CAJAL_RTL_LEARNS CAJAL_RTL_LEARNING_loihi1
 #include "RtlVariant.inc"

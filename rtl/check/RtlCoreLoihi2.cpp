@@ -15,4 +15,5 @@
 #define CAJAL_RTL_NS variant_loihi2
 #define CAJAL_RTL_GETTER loihi2Variant
 #define CAJAL_RTL_PROFILE_PATH CAJAL_RTL_PROFILE_LOIHI2
+#define CAJAL_RTL_LEARNS CAJAL_RTL_LEARNING_loihi2
 #include "RtlVariant.inc"

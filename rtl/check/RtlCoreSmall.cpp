@@ -15,4 +15,5 @@
 #define CAJAL_RTL_NS variant_small
 #define CAJAL_RTL_GETTER smallVariant
 #define CAJAL_RTL_PROFILE_PATH CAJAL_RTL_PROFILE_SMALL
+#define CAJAL_RTL_LEARNS CAJAL_RTL_LEARNING_small
 #include "RtlVariant.inc"

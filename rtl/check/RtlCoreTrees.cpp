@@ -15,4 +15,5 @@
 #define CAJAL_RTL_NS variant_trees
 #define CAJAL_RTL_GETTER treesVariant
 #define CAJAL_RTL_PROFILE_PATH CAJAL_RTL_PROFILE_TREES
+#define CAJAL_RTL_LEARNS CAJAL_RTL_LEARNING_trees
 #include "RtlVariant.inc"

@@ -13,15 +13,39 @@
 #include "cajal/Rtl/RtlCore.h"
 #include "cajal/SystemC/Timing.h"
 
+#include <array>
 #include <memory>
 #include <vector>
 
 namespace cajal::rtl::detail {
 
+/// What the learning phase of a core is configured with (learning_phase.sv):
+/// built by RtlCore::loadLearning from the image.
+struct LearningConfig {
+  uint64_t seed = 0, firstAxon = 0, firstCompartment = 0;
+  uint32_t epochSteps = 0;
+  chip::TraceParams x[2];
+  std::vector<std::array<chip::TraceParams, 3>> y; ///< per compartment
+  struct Group {
+    uint32_t axon = 0, firstWord = 0, count = 0, weightBits = 0;
+    uint64_t firstSynapse = 0; ///< global synapse number
+  };
+  std::vector<Group> groups;         ///< the learning axons, in index order
+  std::vector<uint32_t> rules;       ///< the groups with synapses (indices)
+  std::vector<chip::RuleTerm> terms; ///< the rule's dw terms
+  chip::WeightSign sign = chip::WeightSign::Mixed;
+};
+
 /// A loaded Verilated core: the operations of RtlCore.
 class RtlModel {
 public:
   virtual ~RtlModel() = default;
+  virtual Status loadLearning(const LearningConfig &config) = 0;
+  virtual std::vector<uint64_t> synapseWords(uint32_t first,
+                                             uint32_t count) = 0;
+  /// Through the trace read port: learning group `index`'s x1, x2 (0), or
+  /// compartment `index`'s y1, y2, y3.
+  virtual std::array<uint32_t, 3> traces(bool compartment, uint32_t index) = 0;
   virtual RtlStep step(const std::vector<uint32_t> &axons) = 0;
   virtual std::vector<int32_t> stateWords(uint32_t c) = 0;
   virtual uint64_t cycles() const = 0;

@@ -187,6 +187,19 @@ def derive(f):
         0, f["synapse.weightShift"] + emax)
     p["ACC_W"] = max(wmax_bits + bits_for(max_synapses) + 1,
                      f["neuron.accumulatorBits"] + 2)
+    # Learning (docs/learning.md): the widths of the learning phase, built
+    # into the neurocore when it is Verilated with LEARNING = 1.
+    p["TRACE_BITS"] = f.get("learning.traceBits", 1)
+    p["IMPULSE_FRAC_BITS"] = f.get("learning.traceImpulseFractionBits", 1)
+    p["DECAY_BITS"] = f.get("learning.traceDecayBits", 1)
+    p["LACC_BITS"] = f.get("learning.accumulatorBits", 1)
+    p["MANT_BITS"] = f.get("learning.scaleMantissaBits", 1)
+    p["CONST_BITS"] = f.get("learning.constantBits", 1)
+    p["MAX_TERMS"] = max(1, f.get("learning.maxTerms", 1))
+    p["MAX_FACTORS"] = max(1, f.get("learning.maxFactors", 1))
+    p["TAG_BITS"] = f.get("synapse.tagBits", 0)
+    p["MAX_EPOCH"] = max(1, f.get("learning.maxEpochSteps", 1))
+    p["EPOCH_W"] = clog2(p["MAX_EPOCH"])
     # The sequencer's input q is 64 bits.
     if p["ACC_W"] > 64:
         raise SystemExit("profile widths exceed the 64-bit accumulator the sequencer reads")

@@ -272,12 +272,17 @@ module learning_unit #(
   logic signed [63:0] nextProduct;
   logic lastFactor;
   logic [TERM_ADDR_W-1:0] termIndex;
+  // Only in a rule, so that a simulation of the idle unit skips it.
   always_comb begin
     termIndex = term[TERM_ADDR_W-1:0];
-    nextProduct = factor == '0 ? 64'(termMantissa[termIndex]) : product;
-    if (termFactors[termIndex] != '0)
-      nextProduct = nextProduct * factorValue(termIndex, factor[FACTOR_ADDR_W-1:0]);
-    lastFactor = termFactors[termIndex] == '0 || factor + 1'b1 == termFactors[termIndex];
+    nextProduct = 64'sd0;
+    lastFactor = 1'b0;
+    if (phase == RULE) begin
+      nextProduct = factor == '0 ? 64'(termMantissa[termIndex]) : product;
+      if (termFactors[termIndex] != '0)
+        nextProduct = nextProduct * factorValue(termIndex, factor[FACTOR_ADDR_W-1:0]);
+      lastFactor = termFactors[termIndex] == '0 || factor + 1'b1 == termFactors[termIndex];
+    end
   end
 
   always_comb begin
@@ -299,7 +304,7 @@ module learning_unit #(
   assign busy = phase != IDLE;
 
   logic signed [63:0] rounded;
-  always_comb rounded = roundStochastic(acc, FRAC, drawA);
+  always_comb rounded = phase == RULE ? roundStochastic(acc, FRAC, drawA) : 64'sd0;
 
   always_ff @(posedge clk) begin
     done <= 1'b0;

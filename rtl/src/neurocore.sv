@@ -48,12 +48,24 @@
 //    The tree stack is the sequencer's (neuron_program.sv): it persists
 //    from one update to the next, and a valid tree leaves it empty after
 //    its root. A tree instruction is an ALU slot, as in the SystemC model.
-//  - state read port: rd_en/rd_addr give the state words a cycle later.
+//  - learning (LEARNING = 1, learning_phase.sv): the synapse unit marks
+//    each input axon it takes, the update unit each spike; learn_start,
+//    with the core idle, steps every trace and, at an epoch's end, applies
+//    each learning synapse's rule and writes its weight back into the
+//    synapse memory; busy is high until learn_done. A learning group's
+//    fields end in a tag (the axon entry's learns bit), which delivery skips.
+//  - state read port: rd_en/rd_addr give the state words a cycle later;
+//    syn_rd_en/syn_rd_addr a synapse word (learned weights are read back),
+//    tr_rd_* a learning group's or compartment's traces.
 //
 //===----------------------------------------------------------------------===//
 module neurocore
   import neurocore_pkg::*;
-(
+#(
+    // 1: the learning phase (learning_phase.sv) is built in; 0: learn_done
+    // follows learn_start and the learning configuration is ignored.
+    parameter int LEARNING = 0
+) (
     input  logic                           clk,
     input  logic                           rst_n,
     // Configuration.
@@ -108,9 +120,21 @@ module neurocore
     input  logic        [     WBITS_W-1:0] cfg_axon_weight_bits,
     input  logic        [      WEXP_W-1:0] cfg_axon_weight_exp,  // two's compl.
     input  logic                           cfg_axon_has_delay,
+    input  logic                           cfg_axon_learns,  // a tag field follows
     input  logic                           cfg_syn_we,
     input  logic        [  SYN_ADDR_W-1:0] cfg_syn_addr,
     input  logic        [   WORD_BITS-1:0] cfg_syn_data,
+    // Learning configuration (learning_phase.sv names the registers).
+    /* verilator lint_off UNUSEDSIGNAL */
+    input  logic                           cfg_learn_we,
+    input  logic        [             3:0] cfg_learn_sel,
+    input  logic        [            31:0] cfg_learn_addr,
+    input  logic        [            63:0] cfg_learn_data,
+    /* verilator lint_on UNUSEDSIGNAL */
+    // The learning phase: after a step (busy low), learn_start; learn_done
+    // pulses when every trace (and at an epoch's end every rule) is done.
+    input  logic                           learn_start,
+    output logic                           learn_done,
     // Input spikes.
     input  logic                           in_valid,
     input  logic        [ AXON_ADDR_W-1:0] in_axon,
@@ -125,7 +149,19 @@ module neurocore
     // State read port.
     input  logic                           rd_en,
     input  logic        [  CMP_ADDR_W-1:0] rd_addr,
-    output logic signed [            31:0] rd_state [STATE_WORDS]
+    output logic signed [            31:0] rd_state [STATE_WORDS],
+    // Synapse-word read port (learned weights are read back here).
+    input  logic                           syn_rd_en,
+    input  logic        [  SYN_ADDR_W-1:0] syn_rd_addr,
+    output logic        [   WORD_BITS-1:0] syn_rd_word,
+    // Trace read port (learning builds; learning_phase.sv): a learning
+    // group's x1, x2 or a compartment's y1..y3, 16 bits each.
+    /* verilator lint_off UNUSEDSIGNAL */
+    input  logic                           tr_rd_en,
+    input  logic                           tr_rd_cmp,
+    input  logic        [            15:0] tr_rd_addr,
+    /* verilator lint_on UNUSEDSIGNAL */
+    output logic        [            47:0] tr_rd_data
 );
   typedef struct packed {
     logic [15:0]            len;
@@ -145,6 +181,7 @@ module neurocore
     logic [WBITS_W-1:0]     weight_bits;
     logic [WEXP_W-1:0]      weight_exp;
     logic                   has_delay;
+    logic                   learns;
   } axon_t;
 
   localparam int AccAddrW = SLOT_W + CMP_ADDR_W;
@@ -220,7 +257,8 @@ module neurocore
   logic dispatch_last, op_first, op_last, fetch_next;
 
   assign ax_field_bits = FIELD_SHIFT_W'(CIDX_BITS + 1 + int'(ax_q.weight_bits) +
-                                        (ax_q.has_delay ? DELAY_BITS : 0));
+                                        (ax_q.has_delay ? DELAY_BITS : 0) +
+                                        (ax_q.learns ? TAG_BITS + 1 : 0));
   assign ax_per_word = PER_WORD_W'(WORD_BITS / int'(ax_field_bits));
   assign dispatch_last = s_st == SynDispatch && s_phase == DispatchLast;
   assign op_first = s_st == SynOp && s_phase == '0;
@@ -270,8 +308,9 @@ module neurocore
   logic signed [ACC_W-1:0] accu_q;
   logic [AccAddrW-1:0] upd_acc_addr;
 
-  assign start = step_start && !u_busy && s_st == SynIdle && q_count == '0;
-  assign busy = u_busy || s_st != SynIdle || q_count != '0;
+  logic l_busy;  // the learning phase at work
+  assign start = step_start && !u_busy && s_st == SynIdle && q_count == '0 && !l_busy;
+  assign busy = u_busy || s_st != SynIdle || q_count != '0 || l_busy;
   assign slot_next = int'(slot) + 1 >= RING ? '0 : slot + 1'b1;
   assign last_cmp = CMP_COUNT_W'(cmp) + 1'b1 >= cfg_num_compartments;
   // The next compartment's words are read at the edge ending this update.
@@ -337,6 +376,51 @@ module neurocore
       .stack_size()
   );
   /* verilator lint_on PINCONNECTEMPTY */
+
+  //===--------------------------------------------------------------------===//
+  // Learning phase: after the step, on learn_start; it reads and writes
+  // learning synapses' words while the synapse unit is idle.
+  //===--------------------------------------------------------------------===//
+  logic l_syn_we;
+  logic [SYN_ADDR_W-1:0] l_syn_waddr;
+  logic [WORD_BITS-1:0] l_syn_wdata;
+  if (LEARNING != 0) begin : g_learning
+    logic [SYN_ADDR_W-1:0] l_syn_raddr;
+    learning_phase u_learning (
+        .clk(clk),
+        .rst_n(rst_n),
+        .cfg_we(cfg_learn_we),
+        .cfg_sel(cfg_learn_sel),
+        .cfg_addr(cfg_learn_addr),
+        .cfg_data(cfg_learn_data),
+        .num_compartments(cfg_num_compartments),
+        .mark_axon(take),
+        .mark_axon_id(take_axon),
+        .mark_cmp(out_valid),
+        .mark_cmp_id(out_compartment),
+        .start(learn_start),
+        .done(learn_done),
+        .busy(l_busy),
+        .syn_raddr(l_syn_raddr),
+        .syn_rdata(syn_mem[l_syn_raddr]),
+        .syn_we(l_syn_we),
+        .syn_waddr(l_syn_waddr),
+        .syn_wdata(l_syn_wdata),
+        .tr_rd_en(tr_rd_en),
+        .tr_rd_cmp(tr_rd_cmp),
+        .tr_rd_addr(tr_rd_addr),
+        .tr_rd_data(tr_rd_data)
+    );
+  end else begin : g_no_learning
+    always_ff @(posedge clk or negedge rst_n)
+      if (!rst_n) learn_done <= 1'b0;
+      else learn_done <= learn_start;
+    assign l_busy = 1'b0;
+    assign l_syn_we = 1'b0;
+    assign l_syn_waddr = '0;
+    assign l_syn_wdata = '0;
+    assign tr_rd_data = '0;
+  end
 
   //===--------------------------------------------------------------------===//
   // Control.
@@ -475,10 +559,13 @@ module neurocore
           count: cfg_axon_count,
           weight_bits: cfg_axon_weight_bits,
           weight_exp: cfg_axon_weight_exp,
-          has_delay: cfg_axon_has_delay
+          has_delay: cfg_axon_has_delay,
+          learns: cfg_axon_learns
       };
     end
     if (cfg_syn_we) syn_mem[cfg_syn_addr] <= cfg_syn_data;
+    else if (l_syn_we) syn_mem[l_syn_waddr] <= l_syn_wdata;
+    if (syn_rd_en) syn_rd_word <= syn_mem[syn_rd_addr];
     // Synapse unit: entry, words, accumulator read-modify-write.
     if (take) ax_q <= axon_mem[take_axon];
     if (dispatch_last) syn_q <= syn_mem[ax_q.first_word];

@@ -11,14 +11,17 @@ the group's power of two. The same run writes HDF5 for h5py with the CSV's
 values; the SystemC power report prices 1000 updates a step at 120 pJ.
 Bad requests fail naming the problem and leave no file: an unknown
 --weights-of node, --weights-out on an image that does not learn,
---weights-every alone, and check-rtl on an image that learns (without
---learning-unit, or with a dt rule the RTL learning unit cannot evaluate);
-check-rtl --learning-unit matches SystemC's traces and weights (pair and
-triplet rules).
+--weights-every alone, and check-rtl with a dt rule the RTL cannot
+evaluate. check-rtl runs the image on the RTL neurocore, learning phase
+included, in lockstep with SystemC (spikes, states, learned weights; the
+learning phase's cycles against their schedule; the weights move), the
+triplet variant too; check-rtl --learning-unit matches SystemC's traces and
+weights (pair and triplet rules).
 """
 import csv
 import json
 import os
+import re
 import sys
 import tempfile
 
@@ -134,10 +137,15 @@ r = run("run", fixed, "--steps", "5", "--weights-out", path("y.csv"))
 check(r.returncode != 0 and "does not learn" in r.stderr and
       not os.path.exists(path("y.csv")),
       "--weights-out on an image that does not learn: refused, no file")
-r = run("check-rtl", image)
-check(r.returncode != 0 and "learns" in r.stderr and
-      "--learning-unit" in r.stderr,
-      "check-rtl refuses an image that learns: " + r.stderr.strip())
+r = run("check-rtl", image, "--steps", "400")
+m = re.search(r"^learning: 400 epochs, 400000 learned weights compared "
+              r"\((\d+) changed\), 801200 traces, RTL learning-phase cycles "
+              r"(\d+)", r.stdout, re.M)
+check(r.returncode == 0 and
+      "1 configurations, 400 steps, 0 mismatches" in r.stdout and
+      m is not None and int(m[1]) > 0 and int(m[2]) > 0,
+      "check-rtl runs an image that learns on the RTL core, its learned "
+      "weights as SystemC's: " + r.stdout.strip() + r.stderr.strip())
 r = run("check-rtl", image, "--learning-unit", "--steps", "40")
 check(r.returncode == 0 and
       "1 cores, 40 steps, 40 epochs, 80120 trace steps, 40000 weight rules, "
@@ -168,6 +176,11 @@ for name, rule in variants.items():
     images[name] = path(name + ".cjimg")
     r = run("compile", path(name + ".mlir"), "-o", images[name])
     check(r.returncode == 0, f"compile the {name} variant: " + r.stderr)
+r = run("check-rtl", images["triplet"], "--steps", "100")
+check(r.returncode == 0 and "0 mismatches" in r.stdout and
+      "learning: 100 epochs" in r.stdout,
+      "check-rtl runs a triplet rule on the RTL core: " + r.stdout.strip() +
+      r.stderr.strip())
 r = run("check-rtl", images["triplet"], "--learning-unit", "--steps", "20")
 check(r.returncode == 0 and "20 epochs" in r.stdout and
       "0 mismatches" in r.stdout,

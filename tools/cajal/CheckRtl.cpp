@@ -15,10 +15,12 @@
 // the population, the program and what exceeds what (a tree: the stack it
 // needs and the build's). --vcd DIR writes
 // the RTL's Verilator trace and the emulator core's waveform on the same
-// port names and clock (rtl::CoreVcd). An image that learns is refused,
-// naming the first rule the RTL learning unit cannot evaluate (dd, dt), or
-// else because the neurocore does not run the unit; --learning-unit checks
-// the unit alone (rtl::runLearningLockstep) on the core's golden inputs.
+// port names and clock (rtl::CoreVcd). An image that learns runs its
+// learning phase on both sides (the RTL's learning_phase.sv, CoreLogic::learn)
+// and the learned weights are compared after every epoch; one the RTL cannot
+// run is refused, naming the rule (dd, dt), core or axon
+// (rtl::checkRtlLearning). --learning-unit checks the learning unit alone
+// (rtl::runLearningLockstep) on the core's golden inputs.
 //
 //===----------------------------------------------------------------------===//
 #include "Driver.h"
@@ -85,11 +87,19 @@ cl::opt<bool> learningUnit(
 struct Totals {
   uint64_t configurations = 0, steps = 0, mismatches = 0, spikes = 0;
   uint64_t rtlCycles = 0, emulatorCycles = 0;
+  bool learns = false;
+  uint64_t epochs = 0, weightChecks = 0, weightsChanged = 0, learnCycles = 0;
+  uint64_t traceChecks = 0;
   int print() const {
     outs() << configurations << " configurations, " << steps << " steps, "
            << mismatches << " mismatches (" << spikes << " RTL spikes)\n"
            << "cycles: RTL " << rtlCycles << ", emulator core "
            << emulatorCycles << "\n";
+    if (learns)
+      outs() << "learning: " << epochs << " epochs, " << weightChecks
+             << " learned weights compared (" << weightsChanged << " changed), "
+             << traceChecks << " traces, RTL learning-phase cycles "
+             << learnCycles << " (each step's as scheduled)\n";
     return mismatches ? 1 : 0;
   }
 };
@@ -102,6 +112,11 @@ void add(Totals &totals, const rtl::LockstepReport &rep,
   totals.spikes += rep.spikes;
   totals.rtlCycles += rep.rtlCycles;
   totals.emulatorCycles += rep.referenceCycles;
+  totals.epochs += rep.epochs;
+  totals.weightChecks += rep.weightChecks;
+  totals.weightsChanged += rep.weightsChanged;
+  totals.traceChecks += rep.traceChecks;
+  totals.learnCycles += rep.learnCycles;
   if (!rep.divergence)
     return;
   ++totals.mismatches;
@@ -186,13 +201,8 @@ int checkImage() {
   if (image->learning.enabled()) {
     if (Status s = rtl::LearningUnit::checkLearning(image->learning); !s)
       return reportError(imagePath + ": " + s.error());
-    if (!learningUnit)
-      return reportError(
-          imagePath +
-          ": the image learns (docs/learning.md); the RTL neurocore does not "
-          "run the learning unit: --learning-unit checks the unit alone "
-          "against the SystemC core");
-    return checkLearningUnit(*image, *profile, first, last);
+    if (learningUnit)
+      return checkLearningUnit(*image, *profile, first, last);
   }
   if (learningUnit)
     return reportError(imagePath + ": --learning-unit: the image does not "
@@ -204,6 +214,9 @@ int checkImage() {
                        profile->name + "'); the RTL builds are sized for " +
                        buildSizes() + ": " + s.error());
   }
+  if (image->learning.enabled())
+    if (Status s = rtl::checkRtlLearning(*image, *profile); !s)
+      return reportError(imagePath + ": " + s.error());
   auto resolved = chip::resolvePrograms(*image, *profile);
   if (!resolved)
     return reportError(imagePath + ": " + resolved.error());
@@ -213,6 +226,7 @@ int checkImage() {
     if (std::error_code ec = sys::fs::create_directories(vcdDir))
       return reportError(vcdDir + ": cannot create directory: " + ec.message());
   Totals totals;
+  totals.learns = image->learning.enabled();
   for (uint32_t c = first; c < last; ++c) {
     // One golden run of the whole image per core: its inputs, recorded.
     auto inputs = rtl::coreInputsFromGolden(*image, *profile, c, steps);
@@ -225,8 +239,9 @@ int checkImage() {
       trace.emulatorVcd = base + "emulator.vcd";
     }
     const chip::Core &core = image->cores[c];
-    auto rep =
-        rtl::runLockstep(core, core, *profile, *inputs, trace, {&*resolved, c});
+    auto rep = rtl::runLockstep(
+        core, core, *profile, *inputs, trace,
+        {&*resolved, c, image->learning.enabled() ? &*image : nullptr});
     if (!rep)
       return reportError(imagePath + ": core " + std::to_string(c) + ": " +
                          rep.error());

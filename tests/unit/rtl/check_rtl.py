@@ -7,7 +7,8 @@
 # (izhikevich-patterns, adaptive-lif-equations, resonate-and-fire) for loihi2
 # (the programmable build), checks cores of each (one by one and --all-cores)
 # with "0 mismatches", a non-zero spike count and equal RTL and emulator
-# cycles; runs --random 100 (rtl-small, LIF) and --random 50 --profile
+# cycles; examples/stdp_song2000.mlir (pair STDP) on loihi1 with its learned
+# weights compared and moving; runs --random 100 (rtl-small, LIF) and --random 50 --profile
 # loihi2 (random programs); compares the --vcd waveforms of RTL and emulator
 # on the port signals; then checks that bad inputs (a missing core, a
 # profile no RTL build has, a programmable profile whose instruction timing
@@ -157,6 +158,21 @@ with tempfile.TemporaryDirectory() as tmp:
         fail("compile for loihi1 failed", out, err)
     expect_ok(["check-rtl", big, "--core", "0", "--steps", "250"], 1, 250)
     expect_ok(["check-rtl", "--random", "100", "--seed", "7"], 100, 10000)
+    # An image that learns (pair STDP) on the loihi1 build, learning phase
+    # included: its learned weights move and equal the emulator core's.
+    song = os.path.join(tmp, "song.cjimg")
+    rc, out, err = run("compile", os.path.join(src, "examples",
+                                               "stdp_song2000.mlir"),
+                       "-o", song)
+    if rc != 0:
+        fail("compile stdp_song2000 failed", out, err)
+    expect_ok(["check-rtl", song, "--steps", "400"], 1, 400)
+    rc, out, err = run("check-rtl", song, "--steps", "400")
+    m = re.search(r"^learning: 400 epochs, (\d+) learned weights compared "
+                  r"\((\d+) changed\)", out, re.M)
+    if not m or int(m[1]) != 400000 or int(m[2]) == 0:
+        fail("check-rtl on stdp_song2000: no learned weights compared or "
+             "none changed", out, err)
     # --vcd: the two waveforms have the same port signals, change by change.
     vcd = os.path.join(tmp, "vcd")
     expect_ok(["check-rtl", small, "--core", "0", "--steps", "100", "--vcd",

@@ -30,7 +30,10 @@ struct Divergence {
   uint32_t compartment = 0; ///< unused for "cycles"
   /// a state word's name ("u", "v", "refractory" for the LIF program),
   /// "spike", "spike cycle" (the cycle of the compartment's spike),
-  /// "accept cycle" or "cycles" (the step's length)
+  /// "accept cycle", "cycles" (the step's length), "learning cycles" (the
+  /// learning phase's, against its schedule), "trace y1" ... (a
+  /// compartment's trace), "trace x1 of axon A" or "weight of axon A
+  /// synapse I" (a learned weight; compartment: the synapse's)
   std::string field;
   int64_t rtl = 0, reference = 0;
   /// "step S, compartment C, field F: RTL x, <referenceName> y"
@@ -46,6 +49,14 @@ struct LockstepReport {
   /// The SystemC core model's cycles for the same steps; equal to rtlCycles
   /// unless a step's cycles diverged.
   uint64_t referenceCycles = 0;
+  /// A core that learns: its learning phases' RTL cycles (each step's
+  /// checked against RtlCore::expectedLearnCycles), the epochs, the learning
+  /// synapses' weights compared after each epoch, and how many of them
+  /// differ from the image's at the last epoch compared.
+  uint64_t learnCycles = 0;
+  uint32_t epochs = 0;
+  uint64_t weightChecks = 0, weightsChanged = 0;
+  uint64_t traceChecks = 0; ///< traces compared (after every step)
   std::optional<Divergence> divergence;
 };
 
@@ -76,6 +87,9 @@ runLockstep(const chip::Core &rtlCore, const chip::Core &referenceCore,
 struct LockstepPrograms {
   const chip::ResolvedPrograms *resolved = nullptr;
   uint32_t imageCore = 0;
+  /// The image, when it learns: both sides run its learning phase
+  /// (CoreLogic::learn, the RTL's learning_phase.sv); needs `resolved`.
+  const chip::Image *image = nullptr;
 };
 Result<LockstepReport>
 runLockstep(const chip::Core &rtlCore, const chip::Core &referenceCore,

@@ -19,6 +19,7 @@
 #include "cajal/Chip/Profile.h"
 #include "cajal/Chip/Result.h"
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -33,7 +34,10 @@ struct RtlStep {
   std::vector<uint64_t> spikeCycles;  ///< edge registering each out_valid
   std::vector<uint64_t> acceptCycles; ///< edge accepting each input spike
   uint64_t cycles = 0; ///< edge after which the core is idle (busy low)
-  bool hung = false;   ///< not idle after twice the contract's longest step
+  /// A core that learns: edges from learn_start (edge 0 of the phase) to
+  /// the one registering learn_done; 0 for a core that does not learn.
+  uint64_t learnCycles = 0;
+  bool hung = false; ///< not idle after twice the contract's longest step
 };
 
 /// One Verilated build of the neurocore: the profile it is generated from
@@ -51,6 +55,7 @@ struct RtlBuild {
   uint32_t tables = 0;       ///< lookup tables per program
   uint32_t tableEntries = 0; ///< entries of one program's tables together
   uint32_t stackDepth = 0;   ///< tree stack values (isa.stackDepth; 0: none)
+  bool learning = false;     ///< the learning phase is built in
 };
 
 /// What a core's update unit is loaded with: the distinct programs its
@@ -93,9 +98,28 @@ public:
          const chip::ResolvedPrograms &resolved, uint32_t imageCore);
   ~RtlCore();
 
+  /// Configure the learning phase for image core `imageCore` (`core` of
+  /// create()): its learning axons, trace parameters and rule. Error, naming
+  /// what, when the build has no learning phase or the core does not fit it
+  /// (checkRtlLearning).
+  Status loadLearning(const chip::Image &image, uint32_t imageCore);
+  /// The weights, delays and tags of input axon `axon`'s synapses as the
+  /// core's synapse memory holds them (read through its synapse read port).
+  std::vector<chip::Synapse> synapses(uint32_t axon);
+  const chip::SynapseFormat &synapseFormat() const { return format; }
+  /// Input axon `axon`'s x1, x2 (a learning axon) and compartment `c`'s
+  /// y1, y2, y3, read through the trace read port after loadLearning.
+  std::array<uint32_t, 2> preTraces(uint32_t axon);
+  std::array<uint32_t, 3> postTraces(uint32_t c);
+  /// Learning-phase cycles of one step by the schedule of docs/neurocore.md
+  /// ("Learning unit"): 1 + (2 A + 3 N) TRACE_CYCLES, plus at an epoch's end
+  /// RULE_CYCLES for each learning synapse. 0 before loadLearning.
+  uint64_t expectedLearnCycles(bool epochEnd) const;
+
   /// One time step: step_start, and the spikes on `axons` offered in order
-  /// from the same cycle on, one per cycle while in_ready; returns when the
-  /// core is idle again.
+  /// from the same cycle on, one per cycle while in_ready; once the core is
+  /// idle, for a core that learns, the learning phase (learn_start ...
+  /// learn_done); returns when the core is idle again.
   RtlStep step(const std::vector<uint32_t> &axons);
   /// Read compartment c's state words through the read port (one cycle).
   std::vector<int32_t> stateWords(uint32_t c);
@@ -110,12 +134,20 @@ public:
   static std::vector<RtlBuild> builds();
 
 private:
-  RtlCore(std::unique_ptr<detail::RtlModel> m, CoreProgramTable t);
+  RtlCore(std::unique_ptr<detail::RtlModel> m, CoreProgramTable t,
+          const chip::Core &core, const chip::Profile &profile);
   static Result<std::unique_ptr<RtlCore>> create(const chip::Core &core,
                                                  const chip::Profile &profile,
                                                  CoreProgramTable table);
+  /// checkRtlLearning's per-core checks for image core `imageCore`.
+  static Status checkRtlLearning(const chip::Image &image, uint32_t imageCore);
   std::unique_ptr<detail::RtlModel> model;
   CoreProgramTable table;
+  std::vector<chip::InputAxon> inputAxons;
+  chip::SynapseFormat format;
+  bool buildLearns = false;
+  std::vector<uint32_t> groupOf; ///< learning group of each input axon
+  uint64_t traceCycles = 0, ruleCycles = 0; ///< of a step, of an epoch's end
 };
 
 /// Check that `profile` matches one of the generated RTL packages; the
@@ -133,6 +165,14 @@ Status checkRtlProfile(const chip::Profile &profile);
 Status checkRtlPrograms(const chip::Image &image,
                         const chip::ResolvedPrograms &resolved,
                         const chip::Profile &profile);
+
+/// Check that the build matching `profile` runs the learning of `image`
+/// (which learns): the build has the learning phase, every rule changes
+/// weights only (dd, dt refused by LearningUnit::checkRule), no core has a
+/// reward axon (the core has no reward ring), and each core's learning axons
+/// learn by one rule (the phase's term memory holds one). The error names
+/// the rule, core and axon.
+Status checkRtlLearning(const chip::Image &image, const chip::Profile &profile);
 
 } // namespace cajal::rtl
 
