@@ -14,11 +14,13 @@
 #include "cajal/Golden/ProgramUpdate.h"
 
 #include "ProgramKernels.h"
+#include "TreeKernels.h"
 
 #include "cajal/Chip/NeurocoreInterpreter.h"
 #include "cajal/Chip/StandardPrograms.h"
 
 #include <algorithm>
+#include <climits>
 #include <map>
 #include <type_traits>
 
@@ -344,6 +346,228 @@ uint32_t ProgramGroup::stepBlock(uint32_t b, Acc *slot, unsigned accShift,
   return idle;
 }
 
+namespace {
+/// The immediate of `plan`'s first `op` instruction (the LIF integration's
+/// widths: the format's numbers).
+unsigned immediateOf(const ProgramPlan &plan, chip::isa::Opcode op) {
+  for (const chip::isa::Instruction &in : plan.code)
+    if (in.op == op)
+      return in.imm;
+  return 0;
+}
+
+/// A tree shape's positions fused for TreeKernels.h, or null where a
+/// position is not a LifTree group or a value could leave 32 bits. The
+/// bounds, with |u| <= 2^(uBits - 1) = U and vLow <= v <= vHigh: v is
+/// clipped to [vmin, vmax] every step, then perhaps zeroed or, in a
+/// subtracting root that fires (v > threshold), reduced by the threshold, so
+/// [vLow, vHigh] spans those, 0 and the starting v (TreeCompartments gives
+/// no other way to set a state). A dendrite pushes at most U or
+/// max(-vLow, vHigh) times the largest |gain| / 2^16 (or unscaled, or the
+/// gain itself: Active); the children's join is at most the sum (ADD) or the
+/// largest (MIN, MAX) of what they push, or the largest |joinWeight| (AND,
+/// OR); q is clamped to accLimit + join, so the input's sum stays below
+/// accLimit + 2 join; u's below U + accLimit; v + u + bias below vHigh + U +
+/// |bias| (above, it may pass INT32_MIN, as the LIF kernels' sum may: the
+/// loop detects it from the signs, and the clip then gives vmin). Every
+/// parameter word must be a 32-bit value, and the decay scales
+/// 2^decayBits - d in [0, 2^decayBits] with decayBits <= 15 (decay16).
+std::shared_ptr<FusedTree> fuseLifTree(std::vector<ProgramGroup> &positions,
+                                       uint32_t firstPosition) {
+  using chip::isa::Opcode;
+  constexpr int64_t kMax = INT32_MAX;
+  const uint32_t width = uint32_t(positions.size());
+  if (width == 0 || width > kFusedTreeWidth)
+    return nullptr;
+  for (uint32_t p = 0; p < width; ++p) {
+    const ProgramGroup &g = positions[p];
+    if (g.kernel() != ProgramKernel::LifTree ||
+        g.blockPlan().lifTree.root != (p + 1 == width))
+      return nullptr;
+  }
+  const ProgramPlan &root = positions.back().blockPlan();
+  const unsigned bits = immediateOf(root, Opcode::Decay);
+  const unsigned saturation = immediateOf(root, Opcode::Sat);
+  const unsigned uBits = root.state[0].bits;
+  if (bits > 15 || saturation > 30 || uBits < 2 || uBits > 32 ||
+      root.state.size() < 3 || root.state[2].hi > kMax)
+    return nullptr;
+  auto tree = std::make_shared<FusedTree>();
+  tree->neurons = positions.back().laneCount();
+  tree->firstPosition = firstPosition;
+  tree->decayBits = bits;
+  tree->uShift = 32 - uBits;
+  tree->accLimit = int32_t((int64_t(1) << saturation) - 1);
+  tree->counterMask = int32_t(root.state[2].hi);
+  tree->uniform = true;
+  const int64_t uMax = int64_t(1) << (uBits - 1);
+  if (uMax + tree->accLimit > kMax)
+    return nullptr;
+  const uint32_t n = tree->neurons;
+  // Each position's words (32-bit), and where they go in tree->words.
+  std::vector<std::array<size_t, kFusedTreeWords>> offsets(width);
+  std::array<int64_t, kFusedTreeSlots> pushedBound{};
+  for (uint32_t p = 0; p < width; ++p) {
+    ProgramGroup &g = positions[p];
+    const ProgramPlan &plan = g.blockPlan();
+    const chip::LifTreeCompartment &shape = plan.lifTree;
+    if (immediateOf(plan, Opcode::Decay) != bits ||
+        immediateOf(plan, Opcode::Sat) != saturation ||
+        plan.state[0].bits != uBits || plan.state[1].lo < INT32_MIN ||
+        plan.state[1].hi > kMax)
+      return nullptr;
+    FusedTreePosition d;
+    d.shape = shape;
+    d.vlo = int32_t(plan.state[1].lo);
+    d.vhi = int32_t(plan.state[1].hi);
+    std::array<int64_t, kFusedTreeWords> largest{}, lowest{}, highest{};
+    for (uint32_t w = 0; w < kFusedTreeWords; ++w) {
+      const int64_t *column = g.paramColumn(w);
+      std::vector<int32_t> values(n);
+      for (uint32_t k = 0; k < n; ++k) {
+        int64_t x = column[k];
+        if (x < INT32_MIN || x > kMax)
+          return nullptr;
+        if (w == ScaleU || w == ScaleV) {
+          if (x < 0 || x > (int64_t(1) << bits))
+            return nullptr;
+          x = (int64_t(1) << bits) - x;
+        } else if (w == Period) {
+          x = shape.root ? x & tree->counterMask : 0;
+        }
+        values[k] = int32_t(x);
+        largest[w] = std::max(largest[w], x < 0 ? -x : x);
+        lowest[w] = k ? std::min(lowest[w], x) : x;
+        highest[w] = k ? std::max(highest[w], x) : x;
+      }
+      const bool uniform =
+          std::all_of(values.begin(), values.end(),
+                      [&](int32_t x) { return x == values[0]; });
+      offsets[p][w] = tree->words.size();
+      d.wordStep[w] = uniform ? 0 : 1;
+      d.value[w] = values.empty() ? 0 : values[0];
+      tree->uniform &= uniform;
+      if (uniform)
+        tree->words.insert(tree->words.end(), 16,
+                           values.empty() ? 0 : values[0]);
+      else
+        tree->words.insert(tree->words.end(), values.begin(), values.end());
+    }
+    d.uIsInput = d.wordStep[ScaleU] == 0 && d.value[ScaleU] == 0;
+    d.vKeeps =
+        d.wordStep[ScaleV] == 0 && d.value[ScaleV] == (int64_t(1) << bits);
+    unsigned pops = 0;
+    for (const chip::isa::Instruction &in : plan.code) {
+      if ((in.op == Opcode::Pop || in.op == Opcode::Push) &&
+          in.imm >= kFusedTreeSlots)
+        return nullptr;
+      if (in.op == Opcode::Pop)
+        d.pops[pops++] = uint8_t(in.imm);
+      else if (in.op == Opcode::Push)
+        d.push = uint8_t(in.imm);
+    }
+    if (pops != shape.children)
+      return nullptr;
+    int64_t vLow = std::min({int64_t(0), lowest[VMin], lowest[VMax]});
+    int64_t vHigh = std::max({int64_t(0), highest[VMin], highest[VMax]});
+    if (shape.root && shape.reset == chip::LifReset::Subtract)
+      vHigh += std::max(int64_t(0), -lowest[Threshold]);
+    if (vHigh > kMax) // v - threshold of a firing lane would not fit
+      return nullptr;
+    const int32_t *v = g.stateColumn(1);
+    for (uint32_t k = 0; k < n; ++k) {
+      vLow = std::min(vLow, int64_t(v[k]));
+      vHigh = std::max(vHigh, int64_t(v[k]));
+    }
+    vLow = std::max(vLow, plan.state[1].lo);
+    vHigh = std::min(vHigh, plan.state[1].hi);
+    const int64_t vMax = std::max(-vLow, vHigh);
+    int64_t join = 0;
+    for (unsigned c = 0; c < pops; ++c) {
+      const int64_t child = pushedBound[d.pops[c]];
+      switch (shape.join) {
+      case chip::TreeJoin::Add:
+        join += child;
+        break;
+      case chip::TreeJoin::Min:
+      case chip::TreeJoin::Max:
+        join = std::max(join, child);
+        break;
+      case chip::TreeJoin::And:
+      case chip::TreeJoin::Or:
+        join = largest[JoinWeight];
+        break;
+      }
+    }
+    if (join > kMax || tree->accLimit + 2 * join > kMax)
+      return nullptr;
+    d.inputLimit = int32_t(tree->accLimit + join);
+    if (vHigh + uMax + largest[Bias] > kMax)
+      return nullptr;
+    if (!shape.root) {
+      const int64_t gain = largest[Gain];
+      const auto scaled = [&](int64_t x) {
+        return shape.scaledOutput
+                   ? ((x * gain + (int64_t(1) << (chip::kTreeGainShift - 1))) >>
+                      chip::kTreeGainShift) +
+                         1
+                   : x;
+      };
+      int64_t pushed = 0;
+      switch (shape.output) {
+      case chip::TreeOutput::Current:
+        pushed = scaled(uMax);
+        break;
+      case chip::TreeOutput::Voltage:
+      case chip::TreeOutput::AboveThreshold:
+        pushed = scaled(vMax);
+        break;
+      case chip::TreeOutput::Active:
+        pushed = gain;
+        break;
+      }
+      if (pushed > kMax)
+        return nullptr;
+      pushedBound[d.push] = pushed;
+    }
+    d.u = g.stateColumn(0);
+    d.v = g.stateColumn(1);
+    d.refractory = shape.root ? g.stateColumn(2) : nullptr;
+    tree->positions.push_back(d);
+  }
+  for (uint32_t p = 0; p < width; ++p)
+    for (uint32_t w = 0; w < kFusedTreeWords; ++w)
+      tree->positions[p].word[w] = tree->words.data() + offsets[p][w];
+  // Which element of the 16 neurons' run each lane of position p takes
+  // (TreeAvx512.cpp, pick): 64 int16 or 32 int32 values per pair of vectors.
+  const auto gatherTable = [&](uint32_t perPair, auto set) {
+    const uint32_t pairs = (16 * width + perPair - 1) / perPair;
+    std::vector<FusedTree::Gather> table(size_t(width) * pairs);
+    for (uint32_t p = 0; p < width; ++p)
+      for (uint32_t lane = 0; lane < 16; ++lane) {
+        const uint32_t at = lane * width + p;
+        set(table[size_t(p) * pairs + at / perPair], lane, at % perPair);
+      }
+    return table;
+  };
+  tree->gather16 =
+      gatherTable(64, [](FusedTree::Gather &g, uint32_t lane, uint32_t at) {
+        g.index16[lane] = int16_t(at);
+        g.lanes16 |= 1u << lane;
+      });
+  tree->gather32 =
+      gatherTable(32, [](FusedTree::Gather &g, uint32_t lane, uint32_t at) {
+        g.index32[lane] = int32_t(at);
+        g.lanes32 |= 1u << lane;
+      });
+  return tree;
+}
+} // namespace
+
+bool TreeCompartments::fusesOn(Isa isa) {
+  return isa == Isa::Avx512 && fusedTreeAvx512Kernels();
+}
+
 void TreeCompartments::add(uint32_t position, uint32_t core,
                            const chip::Program &program,
                            std::vector<int64_t> words,
@@ -403,6 +627,7 @@ void TreeCompartments::finish(uint32_t registers, Isa isa,
   pending.clear();
   pending.shrink_to_fit();
   kernels = &programKernels(isa);
+  fusedKernels = fastPaths && fusesOn(isa) ? fusedTreeAvx512Kernels() : nullptr;
   // The columns exist once every shape does (no vector moves after).
   for (Shape &shape : shapes) {
     const uint32_t neurons = shape.positions.front().laneCount();
@@ -431,6 +656,8 @@ void TreeCompartments::finish(uint32_t registers, Isa isa,
     shape.interleaved &= shape.blockMajor;
     for (ProgramGroup &group : shape.positions)
       shape.inputs.push_back(group.blockInput());
+    if (fusedKernels && shape.interleaved)
+      shape.fused = fuseLifTree(shape.positions, shape.firstPosition);
   }
 }
 
@@ -447,6 +674,17 @@ uint32_t TreeCompartments::step(Acc *slot, unsigned accShift, uint32_t *&spikes,
                                 uint64_t *idlePerCore) {
   uint32_t idle = 0;
   for (Shape &shape : shapes) {
+    if (shape.fused && fusedKernels && fusedInputFits(*shape.fused, accShift)) {
+      if constexpr (std::is_same_v<Acc, int16_t>) {
+        fusedKernels->run16(*shape.fused, slot, accShift, shape.bap.data(),
+                            spikes);
+        continue;
+      } else if constexpr (std::is_same_v<Acc, int32_t>) {
+        fusedKernels->run32(*shape.fused, slot, accShift, shape.bap.data(),
+                            spikes);
+        continue;
+      }
+    }
     if (!shape.blockMajor) {
       for (ProgramGroup &group : shape.positions)
         idle += group.step(slot, accShift, spikes, idlePerCore);

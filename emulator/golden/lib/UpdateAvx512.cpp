@@ -14,6 +14,8 @@
 #include "UpdateKernels.h"
 
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
+#include "Avx512Lanes.h"
+
 #include <immintrin.h>
 
 #include <array>
@@ -21,35 +23,6 @@
 
 namespace cajal::golden::detail {
 namespace {
-
-#define CAJAL_AVX512                                                           \
-  __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,avx2,bmi,bmi2,"    \
-                        "popcnt")))
-
-/// decay32 of UpdateKernels.cpp on 16 lanes.
-CAJAL_AVX512 inline __m512i decay16(__m512i x, __m512i scale, __m128i bits,
-                                    __m512i lowMask) {
-  const __m512i hi = _mm512_sra_epi32(x, bits);
-  const __m512i lo = _mm512_and_si512(x, lowMask);
-  const __m512i roundUp = _mm512_and_si512(_mm512_srai_epi32(x, 31), lowMask);
-  const __m512i low = _mm512_sra_epi32(
-      _mm512_add_epi32(_mm512_mullo_epi32(lo, scale), roundUp), bits);
-  return _mm512_add_epi32(_mm512_mullo_epi32(hi, scale), low);
-}
-
-/// 16 lanes at p: all of them (Full, the loop body) or those of `lanes`
-/// (the tail, which must not touch memory past the range).
-template <bool Full>
-CAJAL_AVX512 inline __m512i load(const int32_t *p, __mmask16 lanes) {
-  return Full ? _mm512_loadu_si512(p) : _mm512_maskz_loadu_epi32(lanes, p);
-}
-template <bool Full>
-CAJAL_AVX512 inline void store(int32_t *p, __mmask16 lanes, __m512i x) {
-  if (Full)
-    _mm512_storeu_si512(p, x);
-  else
-    _mm512_mask_storeu_epi32(p, lanes, x);
-}
 
 /// The input of 16 compartments from int16 accumulators (input / 2^shift)
 /// at p, and their zeroing.

@@ -39,6 +39,7 @@ using namespace cajal;
 using golden::Isa;
 using golden::detail::ProgramGroup;
 using golden::detail::ProgramKernel;
+using golden::detail::TreeCompartments;
 
 namespace {
 
@@ -408,11 +409,12 @@ LifTree randomLifTree(imagegen::Rng &rng, const chip::Profile &profile) {
 
 /// Parameter words of a tree compartment: any in range, or plausible ones
 /// (small decays, refractory periods and gains; vmin, vmax and thresholds
-/// that the inputs reach).
+/// that the inputs reach). `fitting`: plausible ones whose values fit the
+/// fused trees' 32-bit lanes (gains below 2^17).
 std::vector<int64_t> lifTreeWords(imagegen::Rng &rng,
-                                  const chip::Program &program) {
+                                  const chip::Program &program, bool fitting) {
   std::vector<int64_t> p = imagegen::randomParamWords(rng, program);
-  if (rng.range(0, 3) == 0)
+  if (!fitting && rng.range(0, 3) == 0)
     return p;
   p[0] = rng.range(0, 4096);
   p[1] = rng.range(0, 4096);
@@ -422,8 +424,8 @@ std::vector<int64_t> lifTreeWords(imagegen::Rng &rng,
   p[5] = rng.range(0, 1 << 18);
   p[6] = rng.range(0, 4);
   p[7] = rng.range(-(1 << 18), 1 << 18);
-  p[8] = rng.coin() ? rng.range(-(1 << 17), 1 << 17)
-                    : int64_t(int32_t(uint32_t(rng.next())));
+  p[8] = fitting || rng.coin() ? rng.range(-(1 << 17), 1 << 17)
+                               : int64_t(int32_t(uint32_t(rng.next())));
   return p;
 }
 
@@ -432,16 +434,21 @@ std::vector<int64_t> lifTreeWords(imagegen::Rng &rng,
 /// every step: the roots' spikes and every state word. Three random trees
 /// of 1-600 neurons each (blocks full and partial), parameter words alike
 /// across the neurons for a random subset, positions scattered in odd
-/// seeds.
+/// seeds. With `fitting` words (lifTreeWords) every tree runs fused where
+/// the instruction set fuses trees (TreeCompartments::fusesOn), which the
+/// test asserts; `fused` counts the compartments that did.
 template <typename Acc = int64_t>
 void expectLifTreesEqualUpdateTree(const chip::Profile &profile, Isa isa,
                                    uint64_t seed, uint64_t &spikes,
                                    uint64_t &bapResets,
-                                   unsigned chainLength = 0) {
+                                   unsigned chainLength = 0,
+                                   bool fitting = false,
+                                   uint64_t *fused = nullptr) {
   const std::string where =
       std::string(golden::isaName(isa)) + ", " + profile.name + ", seed " +
       std::to_string(seed) + ", chain " + std::to_string(chainLength) + ", " +
-      std::to_string(8 * sizeof(Acc)) + "-bit accumulators";
+      std::to_string(8 * sizeof(Acc)) + "-bit accumulators" +
+      (fitting ? ", fitting words" : "");
   // Narrow accumulators hold the input divided by 2^accShift.
   const unsigned accShift = sizeof(Acc) == 8 ? 0 : 6;
   imagegen::Rng rng(seed);
@@ -465,9 +472,9 @@ void expectLifTreesEqualUpdateTree(const chip::Profile &profile, Isa isa,
       neuron.tree = t;
       neuron.first = compartments;
       for (const chip::Program &program : tree.programs) {
-        neuron.params.push_back(lifTreeWords(rng, program));
+        neuron.params.push_back(lifTreeWords(rng, program, fitting));
         std::vector<int32_t> state = imagegen::randomStateWords(rng, program);
-        if (rng.coin()) // near rest, where the plausible words act
+        if (fitting || rng.coin()) // near rest, where the plausible words act
           for (size_t w = 0; w < 2; ++w)
             state[w] = int32_t(rng.range(-(1 << 12), 1 << 12));
         neuron.state.push_back(state);
@@ -496,10 +503,17 @@ void expectLifTreesEqualUpdateTree(const chip::Profile &profile, Isa isa,
                  tree.programs[c], neuron.params[c], neuron.state[c], root);
   }
   tested.finish(8, isa, profile.neuron, true);
-  for (uint32_t k = 0; k < compartments; ++k)
+  for (uint32_t k = 0; k < compartments; ++k) {
     ASSERT_EQ(tested.kernel(k), ProgramKernel::LifTree)
         << where << ", compartment " << k << " (" << tested.program(k).name
         << ")";
+    if (fitting && seed % 2 == 0 && sizeof(Acc) < 8) {
+      ASSERT_EQ(tested.fused(k), TreeCompartments::fusesOn(isa))
+          << where << ", compartment " << k;
+    }
+    if (fused)
+      *fused += tested.fused(k);
+  }
   std::vector<Acc> slot(compartments);
   std::vector<uint32_t> spikeList(compartments + 16);
   std::vector<uint64_t> idlePerCore(compartments / 500 + 1);
@@ -586,6 +600,30 @@ TEST(ProgramFastPaths, LifTreeChainsEqualUpdateTree) {
     }
   EXPECT_GT(spikes, 10 * kSteps);
   EXPECT_GT(bapResets, 10 * kSteps);
+}
+
+/// Trees whose values fit 32-bit lanes, laid out as the compiler lays
+/// them out (even seeds): on AVX-512 they run fused, all positions of 16
+/// neurons in one loop (TreeKernels.h), and must still equal
+/// chip::updateTree: random trees and chains of 1-9, with int16 and int32
+/// accumulators, on the loihi2 and the narrow format.
+TEST(ProgramFastPaths, FusedLifTreesEqualUpdateTree) {
+  uint64_t spikes = 0, bapResets = 0, fused = 0;
+  for (Isa isa : availableIsas())
+    for (const chip::Profile &profile : {loihi2(), narrowTreeProfile()})
+      for (unsigned length = 0; length <= 9; ++length) {
+        const uint64_t seed = 2 * length + 20;
+        ASSERT_NO_FATAL_FAILURE(expectLifTreesEqualUpdateTree<int16_t>(
+            profile, isa, seed, spikes, bapResets, length, true, &fused));
+        ASSERT_NO_FATAL_FAILURE(expectLifTreesEqualUpdateTree<int32_t>(
+            profile, isa, seed + 100, spikes, bapResets, length, true, &fused));
+      }
+  EXPECT_GT(spikes, 10 * kSteps);
+  EXPECT_GT(bapResets, 10 * kSteps);
+  if (TreeCompartments::fusesOn(Isa::Avx512) &&
+      golden::GoldenModel::isaAvailable(Isa::Avx512)) {
+    EXPECT_GT(fused, 0u);
+  }
 }
 
 TEST(ProgramFastPaths, RecognisesLifTreeProgramsOnly) {

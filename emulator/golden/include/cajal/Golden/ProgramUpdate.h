@@ -22,6 +22,7 @@
 #include "cajal/Chip/StandardPrograms.h"
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -32,6 +33,8 @@ enum class Isa : uint8_t;
 namespace detail {
 
 struct ProgramKernelTable;
+struct FusedTree;
+struct FusedTreeKernels;
 
 /// How a group's blocks are updated.
 enum class ProgramKernel : uint8_t {
@@ -166,6 +169,15 @@ public:
     stateColumns[size_t(w) * laneCount() + k] = value;
   }
   const std::vector<uint32_t> &lanePositions() const { return positions; }
+  /// The decoded program, its words' ranges and its block size.
+  const ProgramPlan &blockPlan() const { return plan; }
+  /// Parameter word w of every lane, and state word w (finish() made them).
+  const int64_t *paramColumn(uint32_t w) const {
+    return paramColumns.data() + size_t(w) * laneCount();
+  }
+  int32_t *stateColumn(uint32_t w) {
+    return stateColumns.data() + size_t(w) * laneCount();
+  }
 
 private:
   /// Lanes of `block` that a fast path left to chip::interpret.
@@ -238,6 +250,13 @@ public:
   const chip::Program &program(uint32_t k) const { return group(k).program(); }
   /// The kernel that runs compartment k (its position's group's).
   ProgramKernel kernel(uint32_t k) const { return group(k).kernel(); }
+  /// Whether compartment k's tree shape runs fused in 32-bit lanes
+  /// (TreeKernels.h) when its accumulators are int16 or int32.
+  bool fused(uint32_t k) const {
+    return shapes[placeOf[k].shape].fused && fusedKernels;
+  }
+  /// Whether trees can run fused on `isa` in this build.
+  static bool fusesOn(Isa isa);
   std::vector<int32_t> stateWords(uint32_t k) const;
 
 private:
@@ -254,6 +273,9 @@ private:
     uint32_t firstPosition = 0;
     /// Each position's blockInput().
     std::vector<int64_t *> inputs;
+    /// Every position a LifTree group, interleaved, and every value proved
+    /// to fit 32 bits: the fused form (else null).
+    std::shared_ptr<FusedTree> fused;
   };
   struct Place {
     uint32_t shape = 0, position = 0, lane = 0;
@@ -264,8 +286,10 @@ private:
 
   std::vector<Shape> shapes;
   std::vector<Place> placeOf; ///< per compartment, in addition order
-  /// The instruction set's kernels (ProgramKernels.h).
+  /// The instruction set's kernels (ProgramKernels.h), and the fused
+  /// trees' (null where the instruction set has none).
   const ProgramKernelTable *kernels = nullptr;
+  const FusedTreeKernels *fusedKernels = nullptr;
   /// add()'s compartments until finish().
   struct Pending {
     uint32_t position, core, root;
