@@ -530,11 +530,22 @@ std::shared_ptr<FusedTree> fuseLifTree(std::vector<ProgramGroup> &positions,
         return nullptr;
       pushedBound[d.push] = pushed;
     }
-    d.u = g.stateColumn(0);
-    d.v = g.stateColumn(1);
-    d.refractory = shape.root ? g.stateColumn(2) : nullptr;
+    d.uAt = tree->blockWords;
+    d.vAt = d.uAt + 16;
+    d.refractoryAt = d.vAt + 16;
+    tree->blockWords = d.vAt + (shape.root ? 32 : 16);
     tree->positions.push_back(d);
   }
+  // The state moves into the fused blocks (unfuse moves it back).
+  const uint32_t vectors = (n + 15) / 16;
+  tree->state.assign(size_t(vectors) * tree->blockWords, 0);
+  tree->bap.assign(vectors, 0);
+  for (uint32_t p = 0; p < width; ++p)
+    for (uint32_t w = 0; w < positions[p].blockPlan().state.size(); ++w) {
+      const int32_t *column = positions[p].stateColumn(w);
+      for (uint32_t k = 0; k < n; ++k)
+        tree->state[tree->stateAt(p, w, k)] = column[k];
+    }
   for (uint32_t p = 0; p < width; ++p)
     for (uint32_t w = 0; w < kFusedTreeWords; ++w)
       tree->positions[p].word[w] = tree->words.data() + offsets[p][w];
@@ -663,10 +674,29 @@ void TreeCompartments::finish(uint32_t registers, Isa isa,
 
 std::vector<int32_t> TreeCompartments::stateWords(uint32_t k) const {
   const ProgramGroup &g = group(k);
+  const Place &at = placeOf[k];
+  const FusedTree *fused = shapes[at.shape].fused.get();
   std::vector<int32_t> words;
   for (uint32_t w = 0; w < g.program().state.size(); ++w)
-    words.push_back(g.stateWord(w, placeOf[k].lane));
+    words.push_back(fused
+                        ? fused->state[fused->stateAt(at.position, w, at.lane)]
+                        : g.stateWord(w, at.lane));
   return words;
+}
+
+void TreeCompartments::unfuse(Shape &shape) {
+  const FusedTree &fused = *shape.fused;
+  for (uint32_t p = 0; p < shape.positions.size(); ++p) {
+    ProgramGroup &g = shape.positions[p];
+    for (uint32_t w = 0; w < g.program().state.size(); ++w) {
+      int32_t *column = g.stateColumn(w);
+      for (uint32_t k = 0; k < fused.neurons; ++k)
+        column[k] = fused.state[fused.stateAt(p, w, k)];
+    }
+  }
+  for (uint32_t k = 0; k < fused.neurons; ++k)
+    shape.bap[k] = fused.bap[k / 16] >> (k % 16) & 1;
+  shape.fused.reset();
 }
 
 template <typename Acc>
@@ -674,17 +704,17 @@ uint32_t TreeCompartments::step(Acc *slot, unsigned accShift, uint32_t *&spikes,
                                 uint64_t *idlePerCore) {
   uint32_t idle = 0;
   for (Shape &shape : shapes) {
-    if (shape.fused && fusedKernels && fusedInputFits(*shape.fused, accShift)) {
+    if (shape.fused && fusedInputFits(*shape.fused, accShift)) {
       if constexpr (std::is_same_v<Acc, int16_t>) {
-        fusedKernels->run16(*shape.fused, slot, accShift, shape.bap.data(),
-                            spikes);
+        fusedKernels->run16(*shape.fused, slot, accShift, spikes);
         continue;
       } else if constexpr (std::is_same_v<Acc, int32_t>) {
-        fusedKernels->run32(*shape.fused, slot, accShift, shape.bap.data(),
-                            spikes);
+        fusedKernels->run32(*shape.fused, slot, accShift, spikes);
         continue;
       }
     }
+    if (shape.fused) // accumulators the fused loop does not read
+      unfuse(shape);
     if (!shape.blockMajor) {
       for (ProgramGroup &group : shape.positions)
         idle += group.step(slot, accShift, spikes, idlePerCore);

@@ -137,10 +137,13 @@ pick(const __m512i *run, const FusedTree::Gather *gather, uint32_t pairs) {
 /// leaves the core idle on that chain of latencies.
 template <typename Acc, bool Uniform, bool Full, unsigned V>
 CAJAL_AVX512 inline void
-treeVectors(const FusedTree &t, const Constants &k, const int32_t *accClamp,
-            Acc *slot, uint32_t n, __mmask16 lanes, int64_t *bap,
-            const __m512i *rootIndex, uint32_t *out, uint32_t &spikes) {
+treeVectors(FusedTree &t, const Constants &constants, const int32_t *accClamp,
+            Acc *slot, uint32_t n, __mmask16 lanes, const __m512i *rootIndex,
+            uint32_t *out, uint32_t &spikes) {
   static_assert(Full || V == 1, "a partial vector comes alone");
+  // A local copy: the state stores cannot change it, so it stays in
+  // registers.
+  const Constants k = constants;
   const uint32_t width = uint32_t(t.positions.size());
   constexpr uint32_t perVector = kPerVector<Acc>;
   const uint32_t pairs = (16 * width + 2 * perVector - 1) / (2 * perVector);
@@ -148,18 +151,13 @@ treeVectors(const FusedTree &t, const Constants &k, const int32_t *accClamp,
   __m512i inputs[V][2 * kFusedTreeWidth];
   __mmask16 bapLanes[V], fired[V];
   __m512i stack[V][kFusedTreeSlots];
-  const __mmask8 lo8 = __mmask8(lanes), hi8 = __mmask8(lanes >> 8);
   for (unsigned i = 0; i < V; ++i) {
     Acc *run = slot + t.firstPosition + size_t(n + 16 * i) * width;
     for (uint32_t r = 0; r < 2 * pairs; ++r)
       inputs[i][r] = r * perVector < count ? loadClearing(run + r * perVector,
                                                           count - r * perVector)
                                            : _mm512_setzero_si512();
-    const int64_t *b = bap + n + 16 * i;
-    const __m512i lo = _mm512_maskz_loadu_epi64(lo8, b);
-    const __m512i hi = _mm512_maskz_loadu_epi64(hi8, b + 8);
-    bapLanes[i] = __mmask16(_mm512_test_epi64_mask(lo, lo) |
-                            (uint32_t(_mm512_test_epi64_mask(hi, hi)) << 8));
+    bapLanes[i] = t.bap[n / 16 + i];
     fired[i] = 0;
   }
   for (uint32_t p = 0; p < width; ++p) {
@@ -177,6 +175,7 @@ treeVectors(const FusedTree &t, const Constants &k, const int32_t *accClamp,
     broadcastWords<Uniform>(d, words);
     for (unsigned i = 0; i < V; ++i) {
       const uint32_t at = n + 16 * i;
+      int32_t *block = t.state.data() + size_t(at / 16) * t.blockWords;
       __m512i in = pick<Acc>(inputs[i], gather, pairs);
       if (k.shifted)
         in = _mm512_sll_epi32(clamp(in, _mm512_sub_epi32(k.zero, a), a),
@@ -206,8 +205,8 @@ treeVectors(const FusedTree &t, const Constants &k, const int32_t *accClamp,
         in = _mm512_add_epi32(in, joined);
       }
       in = clamp(in, k.negAccLimit, k.accLimit);
-      const __m512i u0 = load<Full>(d.u + at, lanes);
-      const __m512i v0 = load<Full>(d.v + at, lanes);
+      const __m512i u0 = _mm512_loadu_si512(block + d.uAt);
+      const __m512i v0 = _mm512_loadu_si512(block + d.vAt);
       const __m512i x =
           d.uIsInput
               ? in
@@ -233,10 +232,10 @@ treeVectors(const FusedTree &t, const Constants &k, const int32_t *accClamp,
       const __m512i v = clamp(_mm512_mask_mov_epi32(sum, under, k.int32Min),
                               word<Uniform, Full>(d, words, VMin, at, lanes),
                               word<Uniform, Full>(d, words, VMax, at, lanes));
-      store<Full>(d.u + at, lanes, u);
+      _mm512_storeu_si512(block + d.uAt, u);
       const __m512i th = word<Uniform, Full>(d, words, Threshold, at, lanes);
       if (s.root) {
-        const __m512i r0 = load<Full>(d.refractory + at, lanes);
+        const __m512i r0 = _mm512_loadu_si512(block + d.refractoryAt);
         const __mmask16 quiet = _mm512_cmpeq_epi32_mask(r0, k.zero);
         const __mmask16 fire =
             s.reset == LifReset::NoSpike
@@ -246,22 +245,23 @@ treeVectors(const FusedTree &t, const Constants &k, const int32_t *accClamp,
             s.reset == LifReset::Subtract
                 ? _mm512_mask_mov_epi32(v, fire, _mm512_sub_epi32(v, th))
                 : _mm512_maskz_mov_epi32(__mmask16(~fire), v);
-        store<Full>(d.v + at, lanes,
-                    _mm512_maskz_mov_epi32(quiet, clamp(chosen, vlo, vhi)));
+        _mm512_storeu_si512(block + d.vAt, _mm512_maskz_mov_epi32(
+                                               quiet, clamp(chosen, vlo, vhi)));
         const __m512i counting = _mm512_mask_mov_epi32(
             r0, __mmask16(~quiet),
             _mm512_and_si512(_mm512_sub_epi32(r0, k.one), k.counterMask));
-        store<Full>(d.refractory + at, lanes,
-                    _mm512_mask_mov_epi32(
-                        counting, fire,
-                        word<Uniform, Full>(d, words, Period, at, lanes)));
+        _mm512_storeu_si512(
+            block + d.refractoryAt,
+            _mm512_mask_mov_epi32(
+                counting, fire,
+                word<Uniform, Full>(d, words, Period, at, lanes)));
         fired[i] = fire;
         continue;
       }
       const __m512i kept =
           s.resetOnBap ? _mm512_maskz_mov_epi32(__mmask16(~bapLanes[i]), v) : v;
       const __m512i vNew = clamp(kept, vlo, vhi);
-      store<Full>(d.v + at, lanes, vNew);
+      _mm512_storeu_si512(block + d.vAt, vNew);
       const __m512i g = word<Uniform, Full>(d, words, Gain, at, lanes);
       // What the dendrite passes up: u or v, times the gain where the chip
       // multiplies; Active passes the gain.
@@ -277,11 +277,7 @@ treeVectors(const FusedTree &t, const Constants &k, const int32_t *accClamp,
     }
   }
   for (unsigned i = 0; i < V; ++i) {
-    int64_t *b = bap + n + 16 * i;
-    _mm512_mask_storeu_epi64(
-        b, lo8, _mm512_maskz_mov_epi64(__mmask8(fired[i]), k.one64));
-    _mm512_mask_storeu_epi64(
-        b + 8, hi8, _mm512_maskz_mov_epi64(__mmask8(fired[i] >> 8), k.one64));
+    t.bap[n / 16 + i] = fired[i];
     // Compressed in a register and stored whole: the spike list has room
     // for 15 lanes past the end (see UpdateAvx512.cpp).
     _mm512_storeu_si512(out + spikes,
@@ -291,8 +287,8 @@ treeVectors(const FusedTree &t, const Constants &k, const int32_t *accClamp,
 }
 
 template <typename Acc, bool Uniform>
-CAJAL_AVX512 void runTreeOf(const FusedTree &t, Acc *slot, unsigned accShift,
-                            int64_t *bap, uint32_t *&spikes) {
+CAJAL_AVX512 void runTreeOf(FusedTree &t, Acc *slot, unsigned accShift,
+                            uint32_t *&spikes) {
   const uint32_t width = uint32_t(t.positions.size());
   Constants k;
   k.bits = _mm_cvtsi32_si128(int(t.decayBits));
@@ -324,29 +320,29 @@ CAJAL_AVX512 void runTreeOf(const FusedTree &t, Acc *slot, unsigned accShift,
     __m512i roots[V];
     for (unsigned i = 0; i < V; ++i)
       roots[i] = i ? _mm512_add_epi32(roots[i - 1], step) : rootIndex;
-    treeVectors<Acc, Uniform, true, V>(t, k, accClamp, slot, n, 0xFFFF, bap,
-                                       roots, out, count);
+    treeVectors<Acc, Uniform, true, V>(t, k, accClamp, slot, n, 0xFFFF, roots,
+                                       out, count);
     rootIndex = _mm512_add_epi32(roots[V - 1], step);
   }
   for (; n + 16 <= t.neurons; n += 16) {
-    treeVectors<Acc, Uniform, true, 1>(t, k, accClamp, slot, n, 0xFFFF, bap,
+    treeVectors<Acc, Uniform, true, 1>(t, k, accClamp, slot, n, 0xFFFF,
                                        &rootIndex, out, count);
     rootIndex = _mm512_add_epi32(rootIndex, step);
   }
   if (n < t.neurons)
     treeVectors<Acc, Uniform, false, 1>(t, k, accClamp, slot, n,
                                         __mmask16((1u << (t.neurons - n)) - 1),
-                                        bap, &rootIndex, out, count);
+                                        &rootIndex, out, count);
   spikes = out + count;
 }
 
 template <typename Acc>
-CAJAL_AVX512 void runTree(const FusedTree &t, Acc *slot, unsigned accShift,
-                          int64_t *bap, uint32_t *&spikes) {
+CAJAL_AVX512 void runTree(FusedTree &t, Acc *slot, unsigned accShift,
+                          uint32_t *&spikes) {
   if (t.uniform)
-    runTreeOf<Acc, true>(t, slot, accShift, bap, spikes);
+    runTreeOf<Acc, true>(t, slot, accShift, spikes);
   else
-    runTreeOf<Acc, false>(t, slot, accShift, bap, spikes);
+    runTreeOf<Acc, false>(t, slot, accShift, spikes);
 }
 
 } // namespace

@@ -52,8 +52,9 @@ struct FusedTreePosition {
   /// current), or its v scale 2^decayBits (v does not leak): the loop
   /// leaves out that decay's multiplies, as the LIF kernels do.
   bool uIsInput = false, vKeeps = false;
-  /// The group's state columns: u, v, and the root's refractory counter.
-  int32_t *u = nullptr, *v = nullptr, *refractory = nullptr;
+  /// Where u, v and the root's refractory counter of 16 neurons lie in
+  /// their block of FusedTree::state.
+  uint32_t uAt = 0, vAt = 0, refractoryAt = 0;
   /// The stack slots its POPs read and its PUSH writes.
   std::array<uint8_t, kFusedTreeSlots> pops{};
   uint8_t push = 0;
@@ -87,6 +88,20 @@ struct FusedTree {
   std::vector<Gather> gather16, gather32; ///< [p * pairs + j]
   /// The 32-bit words' storage (FusedTreePosition::word points into it).
   std::vector<int32_t> words;
+  /// The state words while the shape runs fused (its groups' columns are
+  /// then stale): neurons 16 i .. 16 i + 15 in the block at
+  /// state[i * blockWords], every position's words in one run, so that the
+  /// loop reads one stream; lanes past the last neuron are padding.
+  std::vector<int32_t> state;
+  uint32_t blockWords = 0;
+  /// Per 16 neurons: whose root spiked in the previous step.
+  std::vector<uint16_t> bap;
+  /// Word w of compartment `position` of neuron n, in `state`.
+  size_t stateAt(uint32_t position, uint32_t w, uint32_t n) const {
+    const FusedTreePosition &d = positions[position];
+    const uint32_t at = w == 0 ? d.uAt : (w == 1 ? d.vAt : d.refractoryAt);
+    return size_t(n / 16) * blockWords + at + n % 16;
+  }
 };
 
 /// The bound an accumulator is clamped to before q = acc * 2^shift: past
@@ -105,13 +120,11 @@ inline bool fusedInputFits(const FusedTree &tree, unsigned shift) {
 }
 
 /// Run every neuron of `tree` one step: q of neuron n's position p is
-/// slot[firstPosition + n * width + p] * 2^accShift (then zeroed); bap[n]
-/// is 1 where n's root spiked in the previous step, and is rewritten; the
+/// slot[firstPosition + n * width + p] * 2^accShift (then zeroed); the
 /// roots' update positions that spike are appended to `spikes` (which may be
 /// written up to 15 values past its end).
 template <typename Acc>
-using FusedTreeFn = void (*)(const FusedTree &tree, Acc *slot,
-                             unsigned accShift, int64_t *bap,
+using FusedTreeFn = void (*)(FusedTree &tree, Acc *slot, unsigned accShift,
                              uint32_t *&spikes);
 struct FusedTreeKernels {
   FusedTreeFn<int16_t> run16;

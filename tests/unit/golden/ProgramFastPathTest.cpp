@@ -606,7 +606,8 @@ TEST(ProgramFastPaths, LifTreeChainsEqualUpdateTree) {
 /// them out (even seeds): on AVX-512 they run fused, all positions of 16
 /// neurons in one loop (TreeKernels.h), and must still equal
 /// chip::updateTree: random trees and chains of 1-9, with int16 and int32
-/// accumulators, on the loihi2 and the narrow format.
+/// accumulators (and int64 ones, which the fused loop hands back to the
+/// tree kernel at the first step), on the loihi2 and the narrow format.
 TEST(ProgramFastPaths, FusedLifTreesEqualUpdateTree) {
   uint64_t spikes = 0, bapResets = 0, fused = 0;
   for (Isa isa : availableIsas())
@@ -617,6 +618,10 @@ TEST(ProgramFastPaths, FusedLifTreesEqualUpdateTree) {
             profile, isa, seed, spikes, bapResets, length, true, &fused));
         ASSERT_NO_FATAL_FAILURE(expectLifTreesEqualUpdateTree<int32_t>(
             profile, isa, seed + 100, spikes, bapResets, length, true, &fused));
+        // int64 accumulators: fused at load, then run unfused from the
+        // first step, the state moved back into the groups.
+        ASSERT_NO_FATAL_FAILURE(expectLifTreesEqualUpdateTree<int64_t>(
+            profile, isa, seed + 200, spikes, bapResets, length, true));
       }
   EXPECT_GT(spikes, 10 * kSteps);
   EXPECT_GT(bapResets, 10 * kSteps);

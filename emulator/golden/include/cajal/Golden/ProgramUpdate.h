@@ -253,7 +253,7 @@ public:
   /// Whether compartment k's tree shape runs fused in 32-bit lanes
   /// (TreeKernels.h) when its accumulators are int16 or int32.
   bool fused(uint32_t k) const {
-    return shapes[placeOf[k].shape].fused && fusedKernels;
+    return shapes[placeOf[k].shape].fused != nullptr;
   }
   /// Whether trees can run fused on `isa` in this build.
   static bool fusesOn(Isa isa);
@@ -283,6 +283,8 @@ private:
   const ProgramGroup &group(uint32_t k) const {
     return shapes[placeOf[k].shape].positions[placeOf[k].position];
   }
+  /// Run `shape` unfused from now on: its state back into its groups.
+  static void unfuse(Shape &shape);
 
   std::vector<Shape> shapes;
   std::vector<Place> placeOf; ///< per compartment, in addition order
