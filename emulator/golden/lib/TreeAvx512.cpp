@@ -1,16 +1,20 @@
 //===- TreeAvx512.cpp - Fused dendritic trees in AVX-512 intrinsics -------===//
 //
-// The loop of TreeKernels.h: 16 neurons of a fused tree shape per
-// iteration (the tail under a lane mask), every position of the tree in
-// order with the stack in registers, each value in a 32-bit lane. Per
-// position it computes what lifTreeLoop (ProgramKernels.cpp) computes:
-// fuseLifTrees (ProgramUpdate.cpp) has proved every sum and product below
-// fits 32 bits, and a q clamped first to +-(accLimit + joinBound) gives the
-// same saturated input as the 64-bit sum. The neurons' accumulators lie
-// one run of `width` per neuron; each position's 16 values are picked out
-// of the run, loaded once into registers, by two-source permutes, and the
-// run is then cleared. The roots' spikes are compressed straight into the
-// spike list, as UpdateAvx512.cpp does.
+// The loop of TreeKernels.h, each value in a 32-bit lane. A step takes the
+// shape's neurons in blocks of four vectors of 16 (the last under a lane
+// mask): it picks every position's input out of the block's accumulator
+// runs with two-source permutes (and clears the runs), then runs the
+// positions in tree order, each over the whole block: the children's join
+// (one loop per join kind), then the position's own loop, straight-line code
+// compiled for its shape (root by reset; dendrite by output, scaling and
+// bap reset), whose vectors the core overlaps. Inputs and the stack stay in
+// L1 between the push and the pop; the state is read as one stream (the
+// fused blocks of FusedTree::state). Per position it computes what
+// lifTreeLoop (ProgramKernels.cpp) computes: fuseLifTree (ProgramUpdate.cpp)
+// has proved every sum and product fits 32 bits, and a q clamped first to
+// +-(accLimit + join bound) gives the same saturated input as the 64-bit
+// sum. The roots' spikes are compressed straight into the spike list, as
+// UpdateAvx512.cpp does.
 //
 //===----------------------------------------------------------------------===//
 #include "TreeKernels.h"
@@ -19,6 +23,9 @@
 #include "Avx512Lanes.h"
 
 #include <immintrin.h>
+
+#include <algorithm>
+#include <type_traits>
 
 namespace cajal::golden::detail {
 namespace {
@@ -68,221 +75,272 @@ CAJAL_AVX512 inline void broadcastWords(const FusedTreePosition &d,
       words.w[w] = _mm512_set1_epi32(d.value[w]);
 }
 
-/// Word w of position d for neurons n .. n + 15.
-template <bool Uniform, bool Full>
-CAJAL_AVX512 inline __m512i word(const FusedTreePosition &d,
-                                 const UniformWords &words, FusedTreeWord w,
-                                 uint32_t n, __mmask16 lanes) {
-  if constexpr (Uniform)
-    return words.w[w];
-  else
-    return load<Full>(d.word[w] + size_t(n) * d.wordStep[w], lanes);
-}
-
 /// The accumulators' elements per 64-byte vector.
 template <typename Acc> constexpr uint32_t kPerVector = 64 / sizeof(Acc);
 
-/// The first `count` elements of the 64 bytes at p (the rest zero), and
-/// their clearing.
-template <typename Acc>
-CAJAL_AVX512 inline __m512i loadClearing(Acc *p, uint32_t count) {
-  if (count >= kPerVector<Acc>) {
-    const __m512i x = _mm512_loadu_si512(p);
-    _mm512_storeu_si512(p, _mm512_setzero_si512());
-    return x;
-  }
-  if constexpr (sizeof(Acc) == 2) {
-    const __mmask32 m =
-        count >= 32 ? ~__mmask32(0) : __mmask32((1u << count) - 1);
-    const __m512i x = _mm512_maskz_loadu_epi16(m, p);
-    _mm512_mask_storeu_epi16(p, m, _mm512_setzero_si512());
-    return x;
-  } else {
-    const __mmask16 m =
-        count >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << count) - 1);
-    const __m512i x = _mm512_maskz_loadu_epi32(m, p);
-    _mm512_mask_storeu_epi32(p, m, _mm512_setzero_si512());
-    return x;
-  }
+/// Vectors of 16 neurons a block runs through each position before the
+/// next: the positions' inputs and the stack stay in L1 between the push
+/// and the pop, and each position's loop over the block is straight-line
+/// code for its shape, whose vectors the core overlaps.
+constexpr uint32_t kBlockVectors = 4;
+
+/// One block of neurons [n, n + 16 vectors), the last vector's lanes
+/// `lastLanes`.
+struct Block {
+  uint32_t n = 0, vectors = 0;
+  __mmask16 lastLanes = 0;
+  int32_t *state = nullptr; ///< the first vector's block of FusedTree::state
+  __m512i *input = nullptr; ///< [position * kBlockVectors + vector]
+  __m512i *stack = nullptr; ///< [slot * kBlockVectors + vector]
+  uint16_t *bap = nullptr;  ///< the first vector's
+  __m512i rootIndex;        ///< the first vector's roots' update positions
+  uint32_t *out = nullptr, *spikes = nullptr;
+};
+
+CAJAL_AVX512 inline __mmask16 lanesOf(const Block &b, uint32_t v) {
+  return v + 1 == b.vectors ? b.lastLanes : __mmask16(0xFFFF);
 }
 
-/// Position p's accumulators of the 16 neurons, as int32 lanes, from the
-/// run held in `run` (pairs of vectors).
-template <typename Acc>
-CAJAL_AVX512 inline __m512i
-pick(const __m512i *run, const FusedTree::Gather *gather, uint32_t pairs) {
-  __m512i x = _mm512_setzero_si512();
-  for (uint32_t j = 0; j < pairs; ++j) {
-    if constexpr (sizeof(Acc) == 2) {
-      const __m512i y = _mm512_permutex2var_epi16(
-          run[2 * j], _mm512_loadu_si512(gather[j].index16.data()),
-          run[2 * j + 1]);
-      x = _mm512_mask_mov_epi32(
-          x, __mmask16(gather[j].lanes16),
-          _mm512_cvtepi16_epi32(_mm512_castsi512_si256(y)));
+/// Word w of neurons at .. at + 15.
+template <bool Uniform>
+CAJAL_AVX512 inline __m512i wordOf(const FusedTreePosition &d,
+                                   const UniformWords &words, FusedTreeWord w,
+                                   uint32_t at, __mmask16 lanes) {
+  if constexpr (Uniform)
+    return words.w[w];
+  else
+    return _mm512_maskz_loadu_epi32(lanes,
+                                    d.word[w] + size_t(at) * d.wordStep[w]);
+}
+
+/// One position of a fused tree over a block: its input (the join already
+/// added) saturated, the LIF integration, and the root's REFR and FIRE or
+/// the dendrite's store, bap reset and push.
+template <bool Uniform, bool Root, LifReset Reset, TreeOutput Output,
+          bool Scaled, bool ResetOnBap>
+CAJAL_AVX512 void runPosition(const FusedTree &t, const FusedTreePosition &d,
+                              const Constants &constants, uint32_t p,
+                              Block &b) {
+  const Constants k = constants;
+  UniformWords words;
+  broadcastWords<Uniform>(d, words);
+  const __m512i vlo = _mm512_set1_epi32(d.vlo), vhi = _mm512_set1_epi32(d.vhi);
+  const bool uIsInput = d.uIsInput, vKeeps = d.vKeeps;
+  const __m512i step = _mm512_set1_epi32(int32_t(16 * t.positions.size()));
+  for (uint32_t v = 0; v < b.vectors; ++v) {
+    const __mmask16 lanes = lanesOf(b, v);
+    const uint32_t at = b.n + 16 * v;
+    int32_t *block = b.state + size_t(v) * t.blockWords;
+    const __m512i in =
+        clamp(b.input[p * kBlockVectors + v], k.negAccLimit, k.accLimit);
+    const __m512i u0 = _mm512_loadu_si512(block + d.uAt);
+    const __m512i v0 = _mm512_loadu_si512(block + d.vAt);
+    const __m512i x =
+        uIsInput ? in
+                 : _mm512_add_epi32(
+                       decay16(u0, wordOf<Uniform>(d, words, ScaleU, at, lanes),
+                               k.bits, k.lowMask),
+                       in);
+    const __m512i u = _mm512_sra_epi32(_mm512_sll_epi32(x, k.uShift), k.uShift);
+    const __m512i dv =
+        vKeeps ? v0
+               : decay16(v0, wordOf<Uniform>(d, words, ScaleV, at, lanes),
+                         k.bits, k.lowMask);
+    const __m512i w =
+        _mm512_add_epi32(u, wordOf<Uniform>(d, words, Bias, at, lanes));
+    const __m512i sum = _mm512_add_epi32(dv, w);
+    // Sign of (dv ^ sum) & (w ^ sum): the sum went past INT32_MIN (never
+    // past INT32_MAX: fuseLifTree), where the clip gives vmin.
+    const __mmask16 under = _mm512_movepi32_mask(
+        _mm512_and_si512(_mm512_xor_si512(dv, sum), _mm512_xor_si512(w, sum)));
+    const __m512i vc = clamp(_mm512_mask_mov_epi32(sum, under, k.int32Min),
+                             wordOf<Uniform>(d, words, VMin, at, lanes),
+                             wordOf<Uniform>(d, words, VMax, at, lanes));
+    _mm512_storeu_si512(block + d.uAt, u);
+    const __m512i th = wordOf<Uniform>(d, words, Threshold, at, lanes);
+    if constexpr (Root) {
+      const __m512i r0 = _mm512_loadu_si512(block + d.refractoryAt);
+      const __mmask16 quiet = _mm512_cmpeq_epi32_mask(r0, k.zero);
+      const __mmask16 fire =
+          Reset == LifReset::NoSpike
+              ? __mmask16(0)
+              : _mm512_mask_cmpgt_epi32_mask(__mmask16(quiet & lanes), vc, th);
+      const __m512i chosen =
+          Reset == LifReset::Subtract
+              ? _mm512_mask_mov_epi32(vc, fire, _mm512_sub_epi32(vc, th))
+              : _mm512_maskz_mov_epi32(__mmask16(~fire), vc);
+      _mm512_storeu_si512(block + d.vAt, _mm512_maskz_mov_epi32(
+                                             quiet, clamp(chosen, vlo, vhi)));
+      const __m512i counting = _mm512_mask_mov_epi32(
+          r0, __mmask16(~quiet),
+          _mm512_and_si512(_mm512_sub_epi32(r0, k.one), k.counterMask));
+      _mm512_storeu_si512(
+          block + d.refractoryAt,
+          _mm512_mask_mov_epi32(counting, fire,
+                                wordOf<Uniform>(d, words, Period, at, lanes)));
+      b.bap[v] = fire;
+      // Compressed in a register and stored whole: the spike list has room
+      // for 15 lanes past the end (see UpdateAvx512.cpp).
+      const __m512i roots = _mm512_add_epi32(
+          b.rootIndex, _mm512_mullo_epi32(_mm512_set1_epi32(int32_t(v)), step));
+      _mm512_storeu_si512(b.out + *b.spikes,
+                          _mm512_maskz_compress_epi32(fire, roots));
+      *b.spikes += uint32_t(__builtin_popcount(fire));
     } else {
-      const __m512i y = _mm512_permutex2var_epi32(
-          run[2 * j], _mm512_loadu_si512(gather[j].index32.data()),
-          run[2 * j + 1]);
-      x = _mm512_mask_mov_epi32(x, __mmask16(gather[j].lanes32), y);
+      const __m512i kept =
+          ResetOnBap ? _mm512_maskz_mov_epi32(__mmask16(~b.bap[v]), vc) : vc;
+      const __m512i vNew = clamp(kept, vlo, vhi);
+      _mm512_storeu_si512(block + d.vAt, vNew);
+      const __m512i g = wordOf<Uniform>(d, words, Gain, at, lanes);
+      // What the dendrite passes up: u or v, times the gain where the chip
+      // multiplies; Active passes the gain.
+      const __m512i value = Output == TreeOutput::Current ? u : vNew;
+      __m512i pushed = Output == TreeOutput::Active
+                           ? g
+                           : (Scaled ? mulShrGain(value, g, k) : value);
+      if (Output == TreeOutput::Active || Output == TreeOutput::AboveThreshold)
+        pushed =
+            _mm512_maskz_mov_epi32(_mm512_cmpgt_epi32_mask(vNew, th), pushed);
+      b.stack[d.push * kBlockVectors + v] = pushed;
     }
   }
-  return x;
 }
 
-/// Neurons n .. n + 16 V - 1 (those of `lanes` unless Full; V is 1 then)
-/// through every position; appends the spiking roots' positions
-/// (`rootIndex` of each vector) to out[spikes ..]. V vectors of neurons at
-/// once: a position waits for its children's values, so one vector alone
-/// leaves the core idle on that chain of latencies.
-template <typename Acc, bool Uniform, bool Full, unsigned V>
-CAJAL_AVX512 inline void
-treeVectors(FusedTree &t, const Constants &constants, const int32_t *accClamp,
-            Acc *slot, uint32_t n, __mmask16 lanes, const __m512i *rootIndex,
-            uint32_t *out, uint32_t &spikes) {
-  static_assert(Full || V == 1, "a partial vector comes alone");
-  // A local copy: the state stores cannot change it, so it stays in
-  // registers.
-  const Constants k = constants;
+using PositionFn = void (*)(const FusedTree &, const FusedTreePosition &,
+                            const Constants &, uint32_t, Block &);
+
+/// runPosition for `shape`: roots by reset, dendrites by output, scaling
+/// and bap reset.
+template <bool Uniform>
+PositionFn positionFn(const chip::LifTreeCompartment &shape) {
+  if (shape.root)
+    switch (shape.reset) {
+    case LifReset::Subtract:
+      return runPosition<Uniform, true, LifReset::Subtract, TreeOutput::Voltage,
+                         false, false>;
+    case LifReset::NoSpike:
+      return runPosition<Uniform, true, LifReset::NoSpike, TreeOutput::Voltage,
+                         false, false>;
+    default:
+      return runPosition<Uniform, true, LifReset::Zero, TreeOutput::Voltage,
+                         false, false>;
+    }
+  const auto dendrite = [&](auto output) -> PositionFn {
+    constexpr TreeOutput o = decltype(output)::value;
+    if (shape.scaledOutput)
+      return shape.resetOnBap
+                 ? runPosition<Uniform, false, LifReset::Zero, o, true, true>
+                 : runPosition<Uniform, false, LifReset::Zero, o, true, false>;
+    return shape.resetOnBap
+               ? runPosition<Uniform, false, LifReset::Zero, o, false, true>
+               : runPosition<Uniform, false, LifReset::Zero, o, false, false>;
+  };
+  switch (shape.output) {
+  case TreeOutput::Current:
+    return dendrite(std::integral_constant<TreeOutput, TreeOutput::Current>{});
+  case TreeOutput::Active:
+    return dendrite(std::integral_constant<TreeOutput, TreeOutput::Active>{});
+  case TreeOutput::AboveThreshold:
+    return dendrite(
+        std::integral_constant<TreeOutput, TreeOutput::AboveThreshold>{});
+  default:
+    return dendrite(std::integral_constant<TreeOutput, TreeOutput::Voltage>{});
+  }
+}
+
+/// Every position's input for the block's vectors, picked out of the
+/// accumulator runs and shifted; the runs are then cleared. Position by
+/// position, so that its permute indices stay in registers across the
+/// vectors; the runs are read from L1 for each.
+template <typename Acc>
+CAJAL_AVX512 void loadInputs(const FusedTree &t, const Constants &k,
+                             const int32_t *accClamp, Acc *slot, Block &b) {
   const uint32_t width = uint32_t(t.positions.size());
   constexpr uint32_t perVector = kPerVector<Acc>;
   const uint32_t pairs = (16 * width + 2 * perVector - 1) / (2 * perVector);
-  const uint32_t count = uint32_t(__builtin_popcount(lanes)) * width;
-  __m512i inputs[V][2 * kFusedTreeWidth];
-  __mmask16 bapLanes[V], fired[V];
-  __m512i stack[V][kFusedTreeSlots];
-  for (unsigned i = 0; i < V; ++i) {
-    Acc *run = slot + t.firstPosition + size_t(n + 16 * i) * width;
-    for (uint32_t r = 0; r < 2 * pairs; ++r)
-      inputs[i][r] = r * perVector < count ? loadClearing(run + r * perVector,
-                                                          count - r * perVector)
-                                           : _mm512_setzero_si512();
-    bapLanes[i] = t.bap[n / 16 + i];
-    fired[i] = 0;
+  const FusedTree::Gather *gathers =
+      sizeof(Acc) == 2 ? t.gather16.data() : t.gather32.data();
+  Acc *first = slot + t.firstPosition + size_t(b.n) * width;
+  const uint32_t count =
+      (16 * (b.vectors - 1) + uint32_t(__builtin_popcount(b.lastLanes))) *
+      width;
+  // Whole 64-byte reads: past the block's runs they read the next block's
+  // (lanes that take nothing from them), but not past the shape's, where
+  // the runs are copied first, padded with zeros.
+  const uint32_t extent = 16 * (b.vectors - 1) * width + 2 * pairs * perVector;
+  alignas(64) Acc runs[kBlockVectors * 16 * kFusedTreeWidth + 2 * perVector];
+  const Acc *from = first;
+  if (size_t(b.n) * width + extent > size_t(t.neurons) * width) {
+    std::copy_n(first, count, runs);
+    std::fill_n(runs + count, extent - count, Acc(0));
+    from = runs;
   }
   for (uint32_t p = 0; p < width; ++p) {
-    const FusedTreePosition &d = t.positions[p];
-    const chip::LifTreeCompartment &s = d.shape;
-    const FusedTree::Gather *gather =
-        (sizeof(Acc) == 2 ? t.gather16.data() : t.gather32.data()) +
-        size_t(p) * pairs;
-    const bool logical = s.join == TreeJoin::And || s.join == TreeJoin::Or;
+    const FusedTree::Gather *gather = gathers + size_t(p) * pairs;
     const __m512i a = _mm512_set1_epi32(accClamp[p]);
-    const __m512i limit = _mm512_set1_epi32(d.inputLimit);
-    const __m512i vlo = _mm512_set1_epi32(d.vlo),
-                  vhi = _mm512_set1_epi32(d.vhi);
-    UniformWords words;
-    broadcastWords<Uniform>(d, words);
-    for (unsigned i = 0; i < V; ++i) {
-      const uint32_t at = n + 16 * i;
-      int32_t *block = t.state.data() + size_t(at / 16) * t.blockWords;
-      __m512i in = pick<Acc>(inputs[i], gather, pairs);
+    for (uint32_t v = 0; v < b.vectors; ++v) {
+      const Acc *run = from + size_t(16 * v) * width;
+      __m512i in = _mm512_setzero_si512();
+      for (uint32_t j = 0; j < pairs; ++j) {
+        const __m512i lo = _mm512_loadu_si512(run + 2 * j * perVector);
+        const __m512i hi = _mm512_loadu_si512(run + (2 * j + 1) * perVector);
+        if constexpr (sizeof(Acc) == 2)
+          in = _mm512_mask_mov_epi32(
+              in, __mmask16(gather[j].lanes16),
+              _mm512_cvtepi16_epi32(
+                  _mm512_castsi512_si256(_mm512_permutex2var_epi16(
+                      lo, _mm512_loadu_si512(gather[j].index16.data()), hi))));
+        else
+          in = _mm512_mask_mov_epi32(
+              in, __mmask16(gather[j].lanes32),
+              _mm512_permutex2var_epi32(
+                  lo, _mm512_loadu_si512(gather[j].index32.data()), hi));
+      }
       if (k.shifted)
         in = _mm512_sll_epi32(clamp(in, _mm512_sub_epi32(k.zero, a), a),
                               k.accShift);
-      if (s.children) {
-        in = clamp(in, _mm512_sub_epi32(k.zero, limit), limit);
-        const __m512i *pushed = stack[i];
-        __m512i joined = pushed[d.pops[0]];
-        if (logical) {
-          __mmask16 active = _mm512_test_epi32_mask(joined, joined);
-          for (unsigned c = 1; c < s.children; ++c) {
-            const __m512i y = pushed[d.pops[c]];
-            const __mmask16 m = _mm512_test_epi32_mask(y, y);
-            active = s.join == TreeJoin::And ? __mmask16(active & m)
-                                             : __mmask16(active | m);
-          }
-          joined = _mm512_maskz_mov_epi32(
-              active, word<Uniform, Full>(d, words, JoinWeight, at, lanes));
-        } else {
-          for (unsigned c = 1; c < s.children; ++c) {
-            const __m512i y = pushed[d.pops[c]];
-            joined = s.join == TreeJoin::Add   ? _mm512_add_epi32(joined, y)
-                     : s.join == TreeJoin::Min ? _mm512_min_epi32(joined, y)
-                                               : _mm512_max_epi32(joined, y);
-          }
-        }
-        in = _mm512_add_epi32(in, joined);
-      }
-      in = clamp(in, k.negAccLimit, k.accLimit);
-      const __m512i u0 = _mm512_loadu_si512(block + d.uAt);
-      const __m512i v0 = _mm512_loadu_si512(block + d.vAt);
-      const __m512i x =
-          d.uIsInput
-              ? in
-              : _mm512_add_epi32(
-                    decay16(u0,
-                            word<Uniform, Full>(d, words, ScaleU, at, lanes),
-                            k.bits, k.lowMask),
-                    in);
-      const __m512i u =
-          _mm512_sra_epi32(_mm512_sll_epi32(x, k.uShift), k.uShift);
-      const __m512i dv =
-          d.vKeeps
-              ? v0
-              : decay16(v0, word<Uniform, Full>(d, words, ScaleV, at, lanes),
-                        k.bits, k.lowMask);
-      const __m512i w =
-          _mm512_add_epi32(u, word<Uniform, Full>(d, words, Bias, at, lanes));
-      const __m512i sum = _mm512_add_epi32(dv, w);
-      // Sign of (dv ^ sum) & (w ^ sum): the sum went past INT32_MIN (never
-      // past INT32_MAX: fuseLifTree), where the clip gives vmin.
-      const __mmask16 under = _mm512_movepi32_mask(_mm512_and_si512(
-          _mm512_xor_si512(dv, sum), _mm512_xor_si512(w, sum)));
-      const __m512i v = clamp(_mm512_mask_mov_epi32(sum, under, k.int32Min),
-                              word<Uniform, Full>(d, words, VMin, at, lanes),
-                              word<Uniform, Full>(d, words, VMax, at, lanes));
-      _mm512_storeu_si512(block + d.uAt, u);
-      const __m512i th = word<Uniform, Full>(d, words, Threshold, at, lanes);
-      if (s.root) {
-        const __m512i r0 = _mm512_loadu_si512(block + d.refractoryAt);
-        const __mmask16 quiet = _mm512_cmpeq_epi32_mask(r0, k.zero);
-        const __mmask16 fire =
-            s.reset == LifReset::NoSpike
-                ? __mmask16(0)
-                : _mm512_mask_cmpgt_epi32_mask(__mmask16(quiet & lanes), v, th);
-        const __m512i chosen =
-            s.reset == LifReset::Subtract
-                ? _mm512_mask_mov_epi32(v, fire, _mm512_sub_epi32(v, th))
-                : _mm512_maskz_mov_epi32(__mmask16(~fire), v);
-        _mm512_storeu_si512(block + d.vAt, _mm512_maskz_mov_epi32(
-                                               quiet, clamp(chosen, vlo, vhi)));
-        const __m512i counting = _mm512_mask_mov_epi32(
-            r0, __mmask16(~quiet),
-            _mm512_and_si512(_mm512_sub_epi32(r0, k.one), k.counterMask));
-        _mm512_storeu_si512(
-            block + d.refractoryAt,
-            _mm512_mask_mov_epi32(
-                counting, fire,
-                word<Uniform, Full>(d, words, Period, at, lanes)));
-        fired[i] = fire;
-        continue;
-      }
-      const __m512i kept =
-          s.resetOnBap ? _mm512_maskz_mov_epi32(__mmask16(~bapLanes[i]), v) : v;
-      const __m512i vNew = clamp(kept, vlo, vhi);
-      _mm512_storeu_si512(block + d.vAt, vNew);
-      const __m512i g = word<Uniform, Full>(d, words, Gain, at, lanes);
-      // What the dendrite passes up: u or v, times the gain where the chip
-      // multiplies; Active passes the gain.
-      const __m512i value = s.output == TreeOutput::Current ? u : vNew;
-      __m512i pushed = s.output == TreeOutput::Active
-                           ? g
-                           : (s.scaledOutput ? mulShrGain(value, g, k) : value);
-      if (s.output == TreeOutput::Active ||
-          s.output == TreeOutput::AboveThreshold)
-        pushed =
-            _mm512_maskz_mov_epi32(_mm512_cmpgt_epi32_mask(vNew, th), pushed);
-      stack[i][d.push] = pushed;
+      b.input[p * kBlockVectors + v] = in;
     }
   }
-  for (unsigned i = 0; i < V; ++i) {
-    t.bap[n / 16 + i] = fired[i];
-    // Compressed in a register and stored whole: the spike list has room
-    // for 15 lanes past the end (see UpdateAvx512.cpp).
-    _mm512_storeu_si512(out + spikes,
-                        _mm512_maskz_compress_epi32(fired[i], rootIndex[i]));
-    spikes += uint32_t(__builtin_popcount(fired[i]));
+  std::fill_n(first, count, Acc(0));
+}
+
+/// Position p's children's join added to its input (q clamped first to
+/// +-inputLimit), over the block.
+template <TreeJoin Join>
+CAJAL_AVX512 void joinChildren(const FusedTree &t, const Constants &k,
+                               uint32_t p, Block &b) {
+  const FusedTreePosition &d = t.positions[p];
+  const unsigned children = d.shape.children;
+  const __m512i limit = _mm512_set1_epi32(d.inputLimit);
+  const __m512i negLimit = _mm512_sub_epi32(k.zero, limit);
+  constexpr bool logical = Join == TreeJoin::And || Join == TreeJoin::Or;
+  for (uint32_t v = 0; v < b.vectors; ++v) {
+    __m512i joined = b.stack[d.pops[0] * kBlockVectors + v];
+    if constexpr (logical) {
+      __mmask16 active = _mm512_test_epi32_mask(joined, joined);
+      for (unsigned c = 1; c < children; ++c) {
+        const __m512i y = b.stack[d.pops[c] * kBlockVectors + v];
+        const __mmask16 m = _mm512_test_epi32_mask(y, y);
+        active = Join == TreeJoin::And ? __mmask16(active & m)
+                                       : __mmask16(active | m);
+      }
+      const __m512i weight =
+          d.wordStep[JoinWeight] == 0
+              ? _mm512_set1_epi32(d.value[JoinWeight])
+              : _mm512_maskz_loadu_epi32(lanesOf(b, v),
+                                         d.word[JoinWeight] + b.n + 16 * v);
+      joined = _mm512_maskz_mov_epi32(active, weight);
+    } else {
+      for (unsigned c = 1; c < children; ++c) {
+        const __m512i y = b.stack[d.pops[c] * kBlockVectors + v];
+        joined = Join == TreeJoin::Add   ? _mm512_add_epi32(joined, y)
+                 : Join == TreeJoin::Min ? _mm512_min_epi32(joined, y)
+                                         : _mm512_max_epi32(joined, y);
+      }
+    }
+    __m512i &in = b.input[p * kBlockVectors + v];
+    in = _mm512_add_epi32(clamp(in, negLimit, limit), joined);
   }
 }
 
@@ -305,35 +363,63 @@ CAJAL_AVX512 void runTreeOf(FusedTree &t, Acc *slot, unsigned accShift,
   k.one64 = _mm512_set1_epi64(1);
   k.int32Min = _mm512_set1_epi32(INT32_MIN);
   int32_t accClamp[kFusedTreeWidth];
-  for (uint32_t p = 0; p < width; ++p)
-    accClamp[p] =
-        int32_t(fusedAccumulatorClamp(t.positions[p].inputLimit, accShift));
-  __m512i rootIndex = _mm512_add_epi32(
-      _mm512_set1_epi32(int32_t(t.firstPosition + width - 1)),
-      _mm512_mullo_epi32(_mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11,
-                                           12, 13, 14, 15),
-                         _mm512_set1_epi32(int32_t(width))));
-  const __m512i step = _mm512_set1_epi32(int32_t(16 * width));
-  uint32_t *out = spikes, count = 0, n = 0;
-  constexpr unsigned V = 2;
-  for (; n + 16 * V <= t.neurons; n += 16 * V) {
-    __m512i roots[V];
-    for (unsigned i = 0; i < V; ++i)
-      roots[i] = i ? _mm512_add_epi32(roots[i - 1], step) : rootIndex;
-    treeVectors<Acc, Uniform, true, V>(t, k, accClamp, slot, n, 0xFFFF, roots,
-                                       out, count);
-    rootIndex = _mm512_add_epi32(roots[V - 1], step);
+  PositionFn run[kFusedTreeWidth];
+  using JoinFn =
+      void (*)(const FusedTree &, const Constants &, uint32_t, Block &);
+  JoinFn join[kFusedTreeWidth];
+  for (uint32_t p = 0; p < width; ++p) {
+    const FusedTreePosition &d = t.positions[p];
+    accClamp[p] = int32_t(fusedAccumulatorClamp(d.inputLimit, accShift));
+    run[p] = positionFn<Uniform>(d.shape);
+    join[p] = nullptr;
+    if (d.shape.children)
+      switch (d.shape.join) {
+      case TreeJoin::Add:
+        join[p] = joinChildren<TreeJoin::Add>;
+        break;
+      case TreeJoin::Min:
+        join[p] = joinChildren<TreeJoin::Min>;
+        break;
+      case TreeJoin::Max:
+        join[p] = joinChildren<TreeJoin::Max>;
+        break;
+      case TreeJoin::And:
+        join[p] = joinChildren<TreeJoin::And>;
+        break;
+      case TreeJoin::Or:
+        join[p] = joinChildren<TreeJoin::Or>;
+        break;
+      }
   }
-  for (; n + 16 <= t.neurons; n += 16) {
-    treeVectors<Acc, Uniform, true, 1>(t, k, accClamp, slot, n, 0xFFFF,
-                                       &rootIndex, out, count);
-    rootIndex = _mm512_add_epi32(rootIndex, step);
+  alignas(64) __m512i input[kFusedTreeWidth * kBlockVectors];
+  alignas(64) __m512i stack[kFusedTreeSlots * kBlockVectors];
+  uint32_t count = 0;
+  Block b;
+  b.input = input;
+  b.stack = stack;
+  b.out = spikes;
+  b.spikes = &count;
+  const __m512i lane =
+      _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+  for (uint32_t n = 0; n < t.neurons; n += 16 * kBlockVectors) {
+    const uint32_t left = t.neurons - n;
+    b.n = n;
+    b.vectors = std::min(kBlockVectors, (left + 15) / 16);
+    const uint32_t last = left - 16 * (b.vectors - 1);
+    b.lastLanes = last >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << last) - 1);
+    b.state = t.state.data() + size_t(n / 16) * t.blockWords;
+    b.bap = t.bap.data() + n / 16;
+    b.rootIndex = _mm512_add_epi32(
+        _mm512_set1_epi32(int32_t(t.firstPosition + n * width + width - 1)),
+        _mm512_mullo_epi32(lane, _mm512_set1_epi32(int32_t(width))));
+    loadInputs(t, k, accClamp, slot, b);
+    for (uint32_t p = 0; p < width; ++p) {
+      if (join[p])
+        join[p](t, k, p, b);
+      run[p](t, t.positions[p], k, p, b);
+    }
   }
-  if (n < t.neurons)
-    treeVectors<Acc, Uniform, false, 1>(t, k, accClamp, slot, n,
-                                        __mmask16((1u << (t.neurons - n)) - 1),
-                                        &rootIndex, out, count);
-  spikes = out + count;
+  spikes += count;
 }
 
 template <typename Acc>

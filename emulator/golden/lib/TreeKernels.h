@@ -3,11 +3,11 @@
 // Internal to CajalGolden. A tree shape (TreeCompartments) whose every
 // position is a lifTreeProgram compartment, laid out as the compiler lays
 // trees out (a neuron's compartments one after the other), and whose
-// values provably fit 32-bit lanes (fuseLifTrees, ProgramUpdate.cpp) runs
-// in one loop over its neurons, 16 at a time: all the positions of those 16
-// neurons, in tree order, with the stack in registers, each value in a
-// 32-bit lane (TreeAvx512.cpp). It computes exactly what the LifTree kernel
-// of ProgramKernels.cpp computes position by position in 64-bit lanes.
+// values provably fit 32-bit lanes (fuseLifTree, ProgramUpdate.cpp) runs
+// fused: its state in blocks of 16 neurons, its positions run block by
+// block of neurons with every value in a 32-bit lane (TreeAvx512.cpp). It
+// computes exactly what the LifTree kernel of ProgramKernels.cpp computes
+// position by position in 64-bit lanes.
 //
 //===----------------------------------------------------------------------===//
 #ifndef CAJAL_GOLDEN_LIB_TREEKERNELS_H
