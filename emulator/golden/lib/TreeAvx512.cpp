@@ -39,7 +39,7 @@ struct Constants {
   bool shifted; ///< the accumulators hold q / 2^accShift, accShift > 0
   __m128i bits, uShift, accShift;
   __m512i lowMask, accLimit, negAccLimit, zero, one, counterMask, gainHalf;
-  __m512i one64, int32Min;
+  __m512i int32Min;
 };
 
 /// (x * g + 2^15) >> 16 per lane (MULSHR.half by a tree gain), from 64-bit
@@ -360,7 +360,6 @@ CAJAL_AVX512 void runTreeOf(FusedTree &t, Acc *slot, unsigned accShift,
   k.one = _mm512_set1_epi32(1);
   k.counterMask = _mm512_set1_epi32(t.counterMask);
   k.gainHalf = _mm512_set1_epi64(int64_t(1) << (chip::kTreeGainShift - 1));
-  k.one64 = _mm512_set1_epi64(1);
   k.int32Min = _mm512_set1_epi32(INT32_MIN);
   int32_t accClamp[kFusedTreeWidth];
   PositionFn run[kFusedTreeWidth];

@@ -228,6 +228,13 @@ private:
 /// each neuron's compartments one after the other.
 class TreeCompartments {
 public:
+  TreeCompartments() = default;
+  // The groups and the fused form point into the shapes' columns: moved,
+  // never copied.
+  TreeCompartments(const TreeCompartments &) = delete;
+  TreeCompartments &operator=(const TreeCompartments &) = delete;
+  TreeCompartments(TreeCompartments &&) = default;
+  TreeCompartments &operator=(TreeCompartments &&) = default;
   /// Add a compartment at update position `position` of core `core`; a
   /// neuron's compartments come one after the other, its root last, and
   /// `root` is the index (in addition order) of its neuron's root.
