@@ -610,7 +610,15 @@ TEST(ProgramFastPaths, LifTreeChainsEqualUpdateTree) {
 /// tree kernel at the first step), on the loihi2 and the narrow format.
 TEST(ProgramFastPaths, FusedLifTreesEqualUpdateTree) {
   uint64_t spikes = 0, bapResets = 0, fused = 0;
+  // The instruction sets that fuse trees (the others run the tree kernel,
+  // which the tests above cover), or the portable one where none does.
+  std::vector<Isa> isas;
   for (Isa isa : availableIsas())
+    if (TreeCompartments::fusesOn(isa))
+      isas.push_back(isa);
+  if (isas.empty())
+    isas.push_back(Isa::Generic);
+  for (Isa isa : isas)
     for (const chip::Profile &profile : {loihi2(), narrowTreeProfile()})
       for (unsigned length = 0; length <= 9; ++length) {
         const uint64_t seed = 2 * length + 20;
