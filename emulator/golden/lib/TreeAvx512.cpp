@@ -370,25 +370,12 @@ CAJAL_AVX512 void runTreeOf(FusedTree &t, Acc *slot, unsigned accShift,
     const FusedTreePosition &d = t.positions[p];
     accClamp[p] = int32_t(fusedAccumulatorClamp(d.inputLimit, accShift));
     run[p] = positionFn<Uniform>(d.shape);
-    join[p] = nullptr;
-    if (d.shape.children)
-      switch (d.shape.join) {
-      case TreeJoin::Add:
-        join[p] = joinChildren<TreeJoin::Add>;
-        break;
-      case TreeJoin::Min:
-        join[p] = joinChildren<TreeJoin::Min>;
-        break;
-      case TreeJoin::Max:
-        join[p] = joinChildren<TreeJoin::Max>;
-        break;
-      case TreeJoin::And:
-        join[p] = joinChildren<TreeJoin::And>;
-        break;
-      case TreeJoin::Or:
-        join[p] = joinChildren<TreeJoin::Or>;
-        break;
-      }
+    // By TreeJoin: Add, Min, Max, And, Or.
+    static constexpr JoinFn kJoins[] = {
+        joinChildren<TreeJoin::Add>, joinChildren<TreeJoin::Min>,
+        joinChildren<TreeJoin::Max>, joinChildren<TreeJoin::And>,
+        joinChildren<TreeJoin::Or>};
+    join[p] = d.shape.children ? kJoins[unsigned(d.shape.join)] : nullptr;
   }
   alignas(64) __m512i input[kFusedTreeWidth * kBlockVectors];
   alignas(64) __m512i stack[kFusedTreeSlots * kBlockVectors];
