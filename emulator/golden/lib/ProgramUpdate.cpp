@@ -550,7 +550,8 @@ std::shared_ptr<FusedTree> fuseLifTree(std::vector<ProgramGroup> &positions,
     for (uint32_t w = 0; w < kFusedTreeWords; ++w)
       tree->positions[p].word[w] = tree->words.data() + offsets[p][w];
   // Which element of the 16 neurons' run each lane of position p takes
-  // (TreeAvx512.cpp, pick): 64 int16 or 32 int32 values per pair of vectors.
+  // (TreeAvx512.cpp, loadInputs): 64 int16 or 32 int32 values per pair of
+  // vectors.
   const auto gatherTable = [&](uint32_t perPair, auto set) {
     const uint32_t pairs = (16 * width + perPair - 1) / perPair;
     std::vector<FusedTree::Gather> table(size_t(width) * pairs);
