@@ -26,13 +26,21 @@ too), with weights scaled by 1/sqrt(K) and a DC input that keeps each
 neuron's mean input, computed from the full-scale rates
 (`full_mean_rates`).
 
-Cajal's chip imposes (docs/mapping.md): the exact-exponential step of
-`cuba_lif` with the input held over the 0.1 ms step (NEST integrates
-iaf_psc_exp exactly with the current decaying within the step; the chip adds
-a spike's current to v in the step it arrives), weights rounded to the
-profile's mantissas, delays rounded to whole steps and v to the chip's
-units. A NEST weight J (pA) is J / (1 - exp(-dt / tau_syn)) here: the
-`cuba_lif` input w adds w (1 - exp(-dt / tau_syn)) to the current.
+The chip's step is mapped onto NEST's so that v moves as NEST moves it at
+every step's end, below threshold and before rounding:
+- Weights. `cuba_lif` holds its current over the 0.1 ms step (the
+  exact-exponential step, docs/mapping.md); iaf_psc_exp integrates the
+  current decaying within the step, which moves v by kappa = 0.906 times as
+  much (`step_charge_ratio`). A NEST weight J (pA) is therefore an input
+  J kappa / (1 - exp(-dt / tau_syn)) here: the `cuba_lif` input w adds
+  w (1 - exp(-dt / tau_syn)) to the current. (Without kappa every PSP
+  would carry 10 % more charge than NEST's.)
+- Delays. NEST adds a spike sent in step t with delay d to the current
+  after the update of step t + d, so it first moves v in step t + d + 1;
+  the chip's delay d moves v in step t + d. Every delay here is NEST's plus
+  one step (`NEST_DELAY_OFFSET`).
+What stays: weights rounded to the profile's mantissas, delays to whole
+steps, v to the chip's units.
 
 Without -o the network is printed. The committed examples/microcircuit.mlir
 is `--n-scaling 0.01 --k-scaling 0.5` (a K-scaling much below 0.5 leaves the
@@ -71,6 +79,23 @@ E_L, V_TH, V_RESET = -65.0, -50.0, -65.0  # mV
 C_M, TAU_M, TAU_SYN, T_REF = 250.0, 10.0, 0.5, 2.0  # pF, ms
 DT = 0.1  # ms
 DELAY_POISSON = 1.5  # ms, the reference's delay_poisson
+# A spike that NEST sends with a delay of d steps first moves v in the
+# update d + 1 steps later (it joins the synaptic current after the update
+# of step t + d); the chip's delay d counts in the update of step t + d.
+NEST_DELAY_OFFSET = 1
+
+
+def step_charge_ratio():
+    """kappa: what NEST's exponential current adds to v in a step, over
+    what the chip's current, held over the step at its value at the step's
+    start, adds. iaf_psc_exp's exact propagator adds
+    I r e^(-dt/tau_m) (1 - e^(-a dt)) / (a tau_m), a = 1/tau_syn - 1/tau_m;
+    the chip adds I r (1 - e^(-dt/tau_m)). Both currents decay by
+    e^(-dt/tau_syn) a step, so scaling the jump by kappa makes every step's
+    increment of v NEST's."""
+    a = 1.0 / TAU_SYN - 1.0 / TAU_M
+    nest = math.exp(-DT / TAU_M) * (1.0 - math.exp(-a * DT)) / (a * TAU_M)
+    return nest / (1.0 - math.exp(-DT / TAU_M))
 
 
 def psc_over_psp():
@@ -130,8 +155,8 @@ def mlir(n_scaling, k_scaling, expect=(), poisson=False):
     neurons, synapses, psc, dc, psc_ext, ext_indegrees = network(
         n_scaling, k_scaling, poisson)
     flag = " --background poisson" if poisson else ""
-    # A NEST current jump J is an input J / g_s of cuba_lif.
-    g_s = 1.0 - math.exp(-DT / TAU_SYN)
+    # A NEST current jump J is an input J * input_per_pa of cuba_lif.
+    input_per_pa = step_charge_ratio() / (1.0 - math.exp(-DT / TAU_SYN))
     r = TAU_M / C_M  # mV per pA
     out = [
         f"// The Potjans & Diesmann (2014) cortical microcircuit at "
@@ -175,24 +200,26 @@ def mlir(n_scaling, k_scaling, expect=(), poisson=False):
                        f"{BG_RATE!r} : f64, group = {ext_indegrees[p]} : i64, "
                        f"seed = {50 + p} : i64}} : !snn.spikes<{neurons[p]}>")
             out.append(f"  snn.projection @bg_to_{name} %bg_{name} -> %{name} "
-                       f"{{connectivity = #snn.one_to_one<{psc_ext / g_s:.6f}>, "
-                       f"delay = {round(DELAY_POISSON / DT)} : i64}} : "
+                       f"{{connectivity = #snn.one_to_one<{psc_ext * input_per_pa:.6f}>, "
+                       f"delay = {round(DELAY_POISSON / DT) + NEST_DELAY_OFFSET} : i64}} : "
                        f"!snn.spikes<{neurons[p]}> -> !snn.spikes<{neurons[p]}>")
     seed = 100
     for t, post in enumerate(POPULATIONS):
         for s, pre in enumerate(POPULATIONS):
             if synapses[t][s] == 0:
                 continue
-            w = psc[t][s] / g_s
+            w = psc[t][s] * input_per_pa
             clip = "low = 0.0" if w > 0 else "high = 0.0"
             weight = (f"#snn.normal<mean = {w:.6f}, "
                       f"std = {abs(w) * WEIGHT_REL_STD:.6f}, {clip}>")
             mean = (DELAY_EXC_MEAN if s % 2 == 0 else DELAY_INH_MEAN) / DT
-            # In steps; at least half a step (the reference's minimum), at
-            # most 60 (6 standard deviations of the excitatory delay).
-            delay = (f"#snn.normal<mean = {mean:.6f}, "
-                     f"std = {mean * DELAY_REL_STD:.6f}, low = 0.5, "
-                     f"high = 60.0>")
+            # In NEST's steps: at least half a step (the reference's
+            # minimum), at most 60 (6 standard deviations of the excitatory
+            # delay); then shifted by NEST_DELAY_OFFSET.
+            delay = (f"#snn.normal<mean = {mean + NEST_DELAY_OFFSET:.6f}, "
+                     f"std = {mean * DELAY_REL_STD:.6f}, "
+                     f"low = {0.5 + NEST_DELAY_OFFSET!r}, "
+                     f"high = {60.0 + NEST_DELAY_OFFSET!r}>")
             rule = (f"#snn.fixed_number<total = {synapses[t][s]}, "
                     f"seed = {seed}, weight = {weight}, "
                     f"allow_self = false, delay = {delay}>")
@@ -223,8 +250,8 @@ def main():
     # background, microcircuit-poisson.mlir with the Poisson one) give these
     # spikes per population in 2000 steps: their Expect lines allow 0.4 to 3
     # times that.
-    observed = {"dc": [210, 117, 158, 92, 142, 26, 49, 69],
-                "poisson": [117, 66, 194, 88, 140, 31, 37, 62]}
+    observed = {"dc": [357, 199, 190, 161, 224, 40, 70, 96],
+                "poisson": [120, 88, 168, 107, 149, 25, 71, 70]}
     committed = (a.n_scaling, a.k_scaling) == (0.01, 0.5)
     expect = [(n, int(0.4 * c), 3 * c)
               for n, c in zip(POPULATIONS, observed[a.background])] \
