@@ -40,7 +40,8 @@ every step's end, below threshold and before rounding:
   the chip's delay d moves v in step t + d. Every delay here is NEST's plus
   one step (`NEST_DELAY_OFFSET`).
 What stays: weights rounded to the profile's mantissas, delays to whole
-steps, v to the chip's units.
+steps, v to the chip's units. tests/crosscheck/nest_psp.py checks the
+mapping against a float64 model of NEST's update.
 
 Without -o the network is printed. The committed examples/microcircuit.mlir
 is `--n-scaling 0.01 --k-scaling 0.5` (a K-scaling much below 0.5 leaves the
@@ -96,6 +97,16 @@ def step_charge_ratio():
     a = 1.0 / TAU_SYN - 1.0 / TAU_M
     nest = math.exp(-DT / TAU_M) * (1.0 - math.exp(-a * DT)) / (a * TAU_M)
     return nest / (1.0 - math.exp(-DT / TAU_M))
+
+
+def chip_weight(psc):
+    """The cuba_lif input of a NEST current jump `psc` (pA)."""
+    return psc * step_charge_ratio() / (1.0 - math.exp(-DT / TAU_SYN))
+
+
+def chip_delay(nest_steps):
+    """The chip's delay, in steps, of a NEST delay of `nest_steps` steps."""
+    return nest_steps + NEST_DELAY_OFFSET
 
 
 def psc_over_psp():
@@ -155,8 +166,6 @@ def mlir(n_scaling, k_scaling, expect=(), poisson=False):
     neurons, synapses, psc, dc, psc_ext, ext_indegrees = network(
         n_scaling, k_scaling, poisson)
     flag = " --background poisson" if poisson else ""
-    # A NEST current jump J is an input J * input_per_pa of cuba_lif.
-    input_per_pa = step_charge_ratio() / (1.0 - math.exp(-DT / TAU_SYN))
     r = TAU_M / C_M  # mV per pA
     out = [
         f"// The Potjans & Diesmann (2014) cortical microcircuit at "
@@ -200,26 +209,26 @@ def mlir(n_scaling, k_scaling, expect=(), poisson=False):
                        f"{BG_RATE!r} : f64, group = {ext_indegrees[p]} : i64, "
                        f"seed = {50 + p} : i64}} : !snn.spikes<{neurons[p]}>")
             out.append(f"  snn.projection @bg_to_{name} %bg_{name} -> %{name} "
-                       f"{{connectivity = #snn.one_to_one<{psc_ext * input_per_pa:.6f}>, "
-                       f"delay = {round(DELAY_POISSON / DT) + NEST_DELAY_OFFSET} : i64}} : "
+                       f"{{connectivity = #snn.one_to_one<{chip_weight(psc_ext):.6f}>, "
+                       f"delay = {chip_delay(round(DELAY_POISSON / DT))} : i64}} : "
                        f"!snn.spikes<{neurons[p]}> -> !snn.spikes<{neurons[p]}>")
     seed = 100
     for t, post in enumerate(POPULATIONS):
         for s, pre in enumerate(POPULATIONS):
             if synapses[t][s] == 0:
                 continue
-            w = psc[t][s] * input_per_pa
+            w = chip_weight(psc[t][s])
             clip = "low = 0.0" if w > 0 else "high = 0.0"
             weight = (f"#snn.normal<mean = {w:.6f}, "
                       f"std = {abs(w) * WEIGHT_REL_STD:.6f}, {clip}>")
             mean = (DELAY_EXC_MEAN if s % 2 == 0 else DELAY_INH_MEAN) / DT
             # In NEST's steps: at least half a step (the reference's
             # minimum), at most 60 (6 standard deviations of the excitatory
-            # delay); then shifted by NEST_DELAY_OFFSET.
-            delay = (f"#snn.normal<mean = {mean + NEST_DELAY_OFFSET:.6f}, "
+            # delay); then as the chip's delays.
+            delay = (f"#snn.normal<mean = {chip_delay(mean):.6f}, "
                      f"std = {mean * DELAY_REL_STD:.6f}, "
-                     f"low = {0.5 + NEST_DELAY_OFFSET!r}, "
-                     f"high = {60.0 + NEST_DELAY_OFFSET!r}>")
+                     f"low = {chip_delay(0.5)!r}, "
+                     f"high = {chip_delay(60.0)!r}>")
             rule = (f"#snn.fixed_number<total = {synapses[t][s]}, "
                     f"seed = {seed}, weight = {weight}, "
                     f"allow_self = false, delay = {delay}>")
