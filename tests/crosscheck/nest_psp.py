@@ -32,9 +32,6 @@ import argparse
 import csv
 import math
 import os
-import re
-import struct
-import subprocess
 import sys
 import tempfile
 
@@ -44,6 +41,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "examples"))
 import microcircuit as mc  # noqa: E402
+from emitted_mlir import must, voltage_scales  # noqa: E402
 
 STEPS = 400
 SPIKE_STEP = 10
@@ -97,20 +95,6 @@ def nest_v(weight):
     return out
 
 
-def mlir_f64(text):
-    if text.lower().startswith("0x"):
-        return struct.unpack(">d", bytes.fromhex(text[2:].rjust(16, "0")))[0]
-    return float(text)
-
-
-def must(argv, what):
-    done = subprocess.run(argv, capture_output=True, text=True, timeout=300)
-    if done.returncode != 0:
-        sys.exit(f"FAIL: {what}: exit {done.returncode}\n"
-                 f"{done.stdout}{done.stderr}")
-    return done.stdout
-
-
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--cajal", required=True)
@@ -128,7 +112,7 @@ def main():
           "--profile", "loihi1", "--emit-mlir", base + ".out.mlir"],
          "cajal compile")
     with open(base + ".out.mlir") as f:
-        emitted = f.read()
+        scales = voltage_scales(f.read())
     must([a.cajal, "run", base + ".cjimg", "--steps", str(STEPS), "--input",
           inputs, "--quiet", "--probes-out", base + ".state.csv"], "cajal run")
     chip = {name: np.full(STEPS, np.nan) for name in J}
@@ -138,11 +122,9 @@ def main():
                 chip[row["node"]][int(row["step"])] = int(row["v"])
     failures = []
     for name, weight in J.items():
-        m = re.search(rf"snn\.population @{name} .*voltage_scale = "
-                      r"([0-9A-Fa-fx.eE+-]+) : f64", emitted)
-        if not m:
+        if name not in scales:
             sys.exit(f"FAIL: {base}.out.mlir: no voltage_scale for @{name}")
-        scale = mlir_f64(m[1])
+        scale = scales[name]
         if np.isnan(chip[name]).any():
             sys.exit(f"FAIL: {base}.state.csv: @{name}'s v is missing")
         # The chip's v is the model's less v_reset, times voltage_scale.

@@ -33,15 +33,14 @@ import csv
 import json
 import math
 import os
-import re
 import shutil
-import struct
-import subprocess
 import sys
 import tempfile
 import time
 
 import numpy as np
+
+from emitted_mlir import must, voltage_scales
 
 DT = 1.0e-3           # s (the network's dt)
 STEPS = 200           # 10 soma time constants
@@ -185,34 +184,6 @@ def error_bound(x, a, couplings, chip):
         E[t] = prevE = now
         prevx = x[t]
     return E
-
-
-def must(argv, what, cwd):
-    done = subprocess.run(argv, cwd=cwd, capture_output=True, text=True,
-                          timeout=600)
-    if done.returncode != 0:
-        sys.exit(f"FAIL: {what}: exit {done.returncode}\n"
-                 f"{done.stdout}{done.stderr}")
-    return done.stdout
-
-
-def mlir_f64(text):
-    """An f64 as MLIR prints it: decimal, or 0x... (its IEEE bits) when the
-    decimal form would not read back exactly."""
-    if text.lower().startswith("0x"):
-        return struct.unpack(">d", bytes.fromhex(text[2:].rjust(16, "0")))[0]
-    return float(text)
-
-
-def voltage_scales(emitted):
-    """voltage_scale of every population of the compiled MLIR (the image and
-    the fit report do not carry it)."""
-    scales = {}
-    for m in re.finditer(r"snn\.population @(\w+) \{([^{}]*)\}", emitted):
-        s = re.search(r"voltage_scale = ([0-9A-Fa-fx.eE+-]+) : f64", m[2])
-        if s:
-            scales[m[1]] = mlir_f64(s[1])
-    return scales
 
 
 def chip_words(image_json, names, scales):
