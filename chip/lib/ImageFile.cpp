@@ -12,7 +12,9 @@
 //     END   u64 FNV-1a 64 of every byte of the file before the END tag.
 //
 // Writing streams: the header goes out at create(), each core at addCore()
-// (serialised into a buffer, hashed and appended), the rest at finish(),
+// (serialised into a buffer, hashed and appended; addCores builds and
+// serialises batches of cores on several threads and appends them in
+// order), the rest at finish(),
 // always into an AtomicFile (a temporary next to the target, renamed into place
 // only when complete), so a failure never leaves a partial image. References
 // to cores not yet written are remembered (the largest input-axon index per
@@ -27,8 +29,9 @@
 #include "ImageInternal.h"
 #include "cajal/Chip/AtomicFile.h"
 #include "cajal/Chip/Image.h"
+#include "cajal/Chip/ParallelFor.h"
 
-#include <map>
+#include <algorithm>
 #include <memory>
 #include <optional>
 #include <type_traits>
@@ -173,7 +176,12 @@ std::string encodeCoreColumns(const Core &c) {
 
 /// A CORE body: the columns as they are when short, zstd-compressed
 /// (behind their length) from kCompressCoreFrom bytes on.
-Result<std::string> encodeCore(const Core &c, ZSTD_CCtx *context) {
+Result<std::string> encodeCore(const Core &c) {
+  // Per thread: cores are encoded on several (ImageWriter::addCores).
+  thread_local std::unique_ptr<ZSTD_CCtx, size_t (*)(ZSTD_CCtx *)> context(
+      ZSTD_createCCtx(), ZSTD_freeCCtx);
+  if (!context)
+    return makeError("out of memory for the zstd compressor");
   const std::string columns = encodeCoreColumns(c);
   Bytes o;
   if (columns.size() < kCompressCoreFrom) {
@@ -186,7 +194,7 @@ Result<std::string> encodeCore(const Core &c, ZSTD_CCtx *context) {
   const size_t at = o.b.size();
   o.b.resize(at + ZSTD_compressBound(columns.size()));
   const size_t n =
-      ZSTD_compressCCtx(context, o.b.data() + at, o.b.size() - at,
+      ZSTD_compressCCtx(context.get(), o.b.data() + at, o.b.size() - at,
                         columns.data(), columns.size(), kCoreZstdLevel);
   if (ZSTD_isError(n)) // out of memory; the bound-sized buffer cannot overflow
     return makeError(std::string("compressing a core: zstd: ") +
@@ -338,14 +346,18 @@ struct ImageWriter::Impl {
   uint64_t offset = 0;
   uint32_t coreCount = 0;
   std::vector<CoreShape> shapes;
-  /// Per target core: the largest input axon referenced, and by whom.
+  /// Per target core (grown to the highest one referenced, below
+  /// coreCount): the largest input axon referenced, and the first output
+  /// axon that referenced it (`fromCore` kNoReference: none yet). A dense
+  /// table: an output axon costs one lookup, and there are as many as
+  /// synapses.
   struct Reference {
     uint32_t maxAxon = 0;
-    std::string where;
+    uint32_t fromCore = kNoReference;
+    uint32_t outputAxon = 0;
   };
-  std::map<uint32_t, Reference> references;
-  std::unique_ptr<ZSTD_CCtx, size_t (*)(ZSTD_CCtx *)> compressor{
-      ZSTD_createCCtx(), ZSTD_freeCCtx};
+  static constexpr uint32_t kNoReference = UINT32_MAX;
+  std::vector<Reference> references;
 
   Status put(const std::string &bytes) {
     file->write(bytes); // a write error is reported by commit()
@@ -360,15 +372,42 @@ struct ImageWriter::Impl {
   }
   void discard() { file.reset(); } // removes the temporary
   Status checkReferences() const;
+  /// Notes the core's references and shape and writes its encoded body.
+  Status append(const Core &core, const std::string &body);
 };
 
 Status ImageWriter::Impl::checkReferences() const {
-  for (const auto &[core, ref] : references)
-    if (Status s =
-            checkTarget(shapes, AxonTarget{core, ref.maxAxon}, ref.where);
+  for (uint32_t core = 0; core < references.size(); ++core) {
+    const Reference &ref = references[core];
+    if (ref.fromCore == kNoReference)
+      continue;
+    if (Status s = checkTarget(shapes, AxonTarget{core, ref.maxAxon},
+                               "core " + str(ref.fromCore) + ": output axon " +
+                                   str(ref.outputAxon));
         !s)
       return makeError(path + ": " + s.error());
+  }
   return Status::ok();
+}
+
+Status ImageWriter::Impl::append(const Core &core, const std::string &body) {
+  const size_t index = shapes.size();
+  for (size_t o = 0; o < core.outputAxons.size(); ++o) {
+    const AxonTarget &t = core.outputAxons[o];
+    // No core at or past coreCount can be added: fail now, as finish would.
+    if (t.core >= coreCount)
+      return makeError(path + ": core " + str(index) + ": output axon " +
+                       str(o) + ": target core " + str(t.core) +
+                       " out of range (image has " + str(coreCount) +
+                       " cores)");
+    if (t.core >= references.size())
+      references.resize(size_t(t.core) + 1);
+    Reference &ref = references[t.core];
+    if (ref.fromCore == kNoReference || t.inputAxon > ref.maxAxon)
+      ref = {t.inputAxon, uint32_t(index), uint32_t(o)};
+  }
+  shapes.push_back(coreShape(core));
+  return putSection("CORE", body);
 }
 
 ImageWriter::ImageWriter(ImageWriter &&o) noexcept : impl(o.impl) {
@@ -428,21 +467,57 @@ Status ImageWriter::addCore(const Core &core) {
                      str(im.coreCount) + " announced");
   if (Status s = validateCoreStructure(core, index); !s)
     return makeError(im.path + ": " + s.error());
-  for (size_t o = 0; o < core.outputAxons.size(); ++o) {
-    const AxonTarget &t = core.outputAxons[o];
-    auto [it, fresh] = im.references.try_emplace(t.core);
-    if (fresh || t.inputAxon > it->second.maxAxon)
-      it->second = {t.inputAxon,
-                    "core " + str(index) + ": output axon " + str(o)};
-  }
-  im.shapes.push_back(coreShape(core));
-  if (!im.compressor)
-    return makeError(im.path + ": core " + str(index) +
-                     ": out of memory for the zstd compressor");
-  Result<std::string> body = encodeCore(core, im.compressor.get());
+  Result<std::string> body = encodeCore(core);
   if (!body)
     return makeError(im.path + ": core " + str(index) + ": " + body.error());
-  return im.putSection("CORE", *body);
+  return im.append(core, *body);
+}
+
+Status
+ImageWriter::addCores(uint32_t count, unsigned threads,
+                      const std::function<Result<Core>(uint32_t)> &build) {
+  if (!impl || !impl->file)
+    return makeError("image writer: addCores after finish or failure");
+  Impl &im = *impl;
+  const size_t first = im.shapes.size();
+  if (count > im.coreCount - first)
+    return makeError(im.path + ": " + str(count) + " cores added after " +
+                     str(first) + ", more than the " + str(im.coreCount) +
+                     " announced");
+  // Batches of a few cores per thread are built and encoded in parallel,
+  // then written in order, so at most a batch is held at once.
+  const uint32_t batch = std::max(1u, threads) * 8;
+  std::vector<Core> cores(batch);
+  std::vector<std::string> bodies(batch);
+  for (uint32_t begin = 0; begin < count; begin += batch) {
+    const uint32_t n = std::min(batch, count - begin);
+    if (Status s = parallelForCores(
+            n, threads,
+            [&](size_t k) -> Status {
+              const uint32_t c = begin + uint32_t(k);
+              Result<Core> core = build(c);
+              if (!core)
+                return core.takeError();
+              cores[k] = std::move(*core);
+              if (Status st = validateCoreStructure(cores[k], first + c); !st)
+                return makeError(im.path + ": " + st.error());
+              Result<std::string> body = encodeCore(cores[k]);
+              if (!body)
+                return makeError(im.path + ": core " + str(first + c) + ": " +
+                                 body.error());
+              bodies[k] = std::move(*body);
+              return Status::ok();
+            });
+        !s)
+      return s;
+    for (uint32_t k = 0; k < n; ++k) {
+      if (Status s = im.append(cores[k], bodies[k]); !s)
+        return s;
+      cores[k] = Core{};
+      std::string().swap(bodies[k]);
+    }
+  }
+  return Status::ok();
 }
 
 Status ImageWriter::finish(const Image &trailer) {

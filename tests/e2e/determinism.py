@@ -4,8 +4,10 @@
     determinism.py CAJAL REPO_ROOT BUILT_ISAS
 
 Compile: every example and the NIR models of tests/e2e/nir/data are compiled
-twice, once with MLIR's thread pool on every CPU and once pinned to one CPU
-(`taskset -c 0`); the two images must be byte-identical.
+three times: with MLIR's thread pool on every CPU, pinned to one CPU
+(`taskset -c 0`), and with `--threads 3` (partitioning and emitting the cores
+on three threads, more than this machine's CPUs); the images must be
+byte-identical.
 
 Run: each image runs on the golden model with every instruction set the build
 has (BUILT_ISAS, comma-separated: CAJAL_GOLDEN_ISA=generic, avx2, avx512); the
@@ -47,11 +49,14 @@ def cpu_flags():
     return set()
 
 
-def compile_image(name, model, extra, pinned):
-    image = os.path.join(WORK, f"{name}.{'one-cpu' if pinned else 'all-cpus'}.cjimg")
+def compile_image(name, model, extra, how):
+    """how: "all-cpus", "one-cpu" (taskset) or "threads-3"."""
+    image = os.path.join(WORK, f"{name}.{how}.cjimg")
     argv = [CAJAL, "compile", model, "-o", image, *extra]
-    if pinned:
+    if how == "one-cpu":
         argv = ["taskset", "-c", "0"] + argv
+    elif how == "threads-3":
+        argv += ["--threads", "3"]
     done = subprocess.run(argv, capture_output=True, text=True)
     if done.returncode != 0:
         sys.exit(f"FAIL: compiling {model}: {done.stderr}")
@@ -90,11 +95,12 @@ def run(image, isa, spikes_in, threads=1):
 
 flags = cpu_flags()
 for name, model, extra, node, size in MODELS:
-    image, first = compile_image(name, model, extra, pinned=False)
-    _, second = compile_image(name, model, extra, pinned=True)
-    if first != second:
-        failures.append(f"{name}: two compiles give different images "
-                        f"({len(first)} and {len(second)} bytes)")
+    image, first = compile_image(name, model, extra, "all-cpus")
+    for how in ("one-cpu", "threads-3"):
+        _, other = compile_image(name, model, extra, how)
+        if first != other:
+            failures.append(f"{name}: compiling {how} gives another image "
+                            f"({len(other)} bytes, all CPUs {len(first)})")
     spikes_in = write_input(name, node, size) if node else None
     reference, covered = None, []
     for isa in BUILT_ISAS:

@@ -18,8 +18,12 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
 
+#include "llvm/Support/ThreadPool.h"
+#include "llvm/Support/Threading.h"
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/raw_ostream.h"
+
+#include <optional>
 
 using namespace llvm;
 
@@ -52,8 +56,15 @@ cl::opt<unsigned> calibrateSteps(
              "range it reaches in this many steps of the float engine "
              "(snn-calibrate-ranges); 0: none"),
     cl::init(0), cl::sub(compileCommand), cl::cat(category()));
-cl::opt<bool> verbose("verbose", cl::desc("Print each pass as it runs"),
+cl::opt<bool> verbose("verbose",
+                      cl::desc("Print each pass as it runs (on one thread)"),
                       cl::sub(compileCommand), cl::cat(category()));
+cl::opt<unsigned>
+    threads("threads",
+            cl::desc("Threads for partitioning and emitting the cores (0: one "
+                     "per hardware thread); the image is the same whatever "
+                     "the number"),
+            cl::init(0), cl::sub(compileCommand), cl::cat(category()));
 
 } // namespace
 
@@ -69,11 +80,20 @@ int runCompile() {
   StagedOutputs staged;
   if (Status s = staged.stage(outputs); !s)
     return reportError(s.error());
+  // Declared before the context, which must not outlive it.
+  std::optional<llvm::DefaultThreadPool> pool;
   ModelContext mc(/*showRemarks=*/verbose);
   mlir::OwningOpRef<mlir::ModuleOp> module = loadModel(inputPath, mc);
   if (!module)
     return 1;
   mlir::MLIRContext &context = mc.context;
+  if (threads == 1) {
+    context.disableMultithreading();
+  } else if (threads > 1) {
+    pool.emplace(llvm::hardware_concurrency(threads));
+    context.disableMultithreading(); // setThreadPool's precondition
+    context.setThreadPool(*pool);
+  }
 
   CompileOptions options;
   options.profile = profile;

@@ -1,5 +1,9 @@
-//===- Profiles.cpp - Load an architecture profile for a pass -------------===//
+//===- Profiles.cpp - A pass's profile and threads ------------------------===//
 #include "cajal/Conversion/SNNToMapping.h"
+
+#include "mlir/IR/MLIRContext.h"
+
+#include <algorithm>
 
 using namespace mlir;
 
@@ -11,4 +15,10 @@ FailureOr<cajal::chip::Profile> cajal::loadProfileFor(Operation *op,
     return op->emitError() << "cannot load profile '" << nameOrPath
                            << "': " << profile.error();
   return std::move(*profile);
+}
+
+unsigned cajal::mappingThreads(MLIRContext *context) {
+  return context->isMultithreadingEnabled()
+             ? std::max(1u, context->getNumThreads())
+             : 1u;
 }

@@ -13,7 +13,8 @@
 // chip::packSynapses (a learning projection's at the widest weights, with
 // a delay and a tag, learning by its rule's index in the image's rules,
 // each distinct rule stored once). The core goes to the writer and is
-// dropped.
+// dropped; the writer builds a few cores at a time on several threads
+// (buildCore is const), so each core's scratch is its own.
 // Programs (Programs.h) are assigned per population once, before the first
 // core: the image stores each distinct program once, and a core with a
 // compartment outside the LIF family carries every compartment's parameter
@@ -47,7 +48,8 @@ public:
         profile(chipProfile) {}
 
   Status prepare();
-  Result<chip::Core> buildCore(uint32_t c);
+  /// Core c; safe to call for several cores at once (its scratch is its own).
+  Result<chip::Core> buildCore(uint32_t c) const;
   chip::Image header() const;
   chip::Image trailer() const;
 
@@ -64,7 +66,15 @@ private:
   static Status checkWeightSigns(const Projection &proj,
                                  const std::vector<chip::Synapse> &group);
   uint32_t internProgram(const chip::Program &program);
-  Status buildGroup(const AxonGroup &g, chip::Core &core);
+  /// buildGroup's working arrays, kept from group to group of a core.
+  struct GroupScratch {
+    std::vector<std::pair<uint32_t, chip::Synapse>> ranked;
+    std::vector<chip::Synapse> sorted, bucket;
+    std::vector<uint32_t> rankBegin, fill;
+    std::vector<SynapseRecord> buffer;
+  };
+  Status buildGroup(const AxonGroup &g, chip::Core &core,
+                    GroupScratch &scratch) const;
 
   const Network &net;
   const Partitioning &part;
@@ -84,11 +94,6 @@ private:
   /// Per population with initial values: the program whose state words
   /// they set (empty otherwise).
   std::vector<chip::Program> initialProgram;
-  // Scratch of buildGroup, reused from group to group.
-  std::vector<std::pair<uint32_t, chip::Synapse>> ranked;
-  std::vector<chip::Synapse> sorted, bucket;
-  std::vector<uint32_t> rankBegin, fill;
-  std::vector<SynapseRecord> buffer;
 };
 
 Status Emitter::prepare() {
@@ -230,7 +235,9 @@ void Emitter::buildFanout() {
                 f.targets.begin() + f.begin[i + 1], less);
 }
 
-Status Emitter::buildGroup(const AxonGroup &g, chip::Core &core) {
+Status Emitter::buildGroup(const AxonGroup &g, chip::Core &core,
+                           GroupScratch &scratch) const {
+  auto &[ranked, sorted, bucket, rankBegin, fill, buffer] = scratch;
   const SliceInfo &slice = part.slices[g.slice];
   const SynapseGenerator &gen = gens[g.projection];
   // Synapses with the rank of their pre neuron, then counting-sorted by
@@ -288,7 +295,7 @@ Status Emitter::buildGroup(const AxonGroup &g, chip::Core &core) {
   return Status::ok();
 }
 
-Result<chip::Core> Emitter::buildCore(uint32_t c) {
+Result<chip::Core> Emitter::buildCore(uint32_t c) const {
   chip::Core core;
   const CoreLocation &at = placement.cores[c];
   core.x = at.x;
@@ -352,8 +359,9 @@ Result<chip::Core> Emitter::buildCore(uint32_t c) {
       core.outputBegin.push_back(uint32_t(core.outputAxons.size()));
     }
   }
+  GroupScratch scratch;
   for (uint32_t k = groupBegin[c]; k < groupBegin[c + 1]; ++k)
-    if (Status s = buildGroup(part.axonGroups[k], core); !s)
+    if (Status s = buildGroup(part.axonGroups[k], core, scratch); !s)
       return s.takeError();
   return core;
 }
@@ -428,7 +436,7 @@ Result<chip::Image> buildImage(const Network &net, const Partitioning &part,
 
 Status emitImage(const Network &net, const Partitioning &part,
                  const Placement &placement, const chip::Profile &profile,
-                 const std::string &path) {
+                 const std::string &path, unsigned threads) {
   Emitter emitter(net, part, placement, profile);
   if (Status s = emitter.prepare(); !s)
     return withContext(path + ": ", s.takeError());
@@ -436,13 +444,16 @@ Status emitImage(const Network &net, const Partitioning &part,
       chip::ImageWriter::create(path, emitter.header(), part.coreCount());
   if (!writer)
     return writer.takeError();
-  for (uint32_t c = 0; c < part.coreCount(); ++c) {
-    auto core = emitter.buildCore(c);
-    if (!core)
-      return withContext(path + ": ", core.takeError());
-    if (Status s = writer->addCore(*core); !s)
-      return s;
-  }
+  if (Status s = writer->addCores(part.coreCount(), threads,
+                                  [&](uint32_t c) -> Result<chip::Core> {
+                                    auto core = emitter.buildCore(c);
+                                    if (!core)
+                                      return withContext(path + ": ",
+                                                         core.takeError());
+                                    return core;
+                                  });
+      !s)
+    return s;
   return writer->finish(emitter.trailer());
 }
 

@@ -23,17 +23,19 @@
 //
 // partitionGiven accounts slices chosen elsewhere (snn-partition's
 // annotations) with the same slicer, one pass over the synapses, no fit-
-// driven cuts: the passes after snn-partition use it instead of slicing
-// again.
+// driven cuts, runs of slices on several threads: the passes after
+// snn-partition use it instead of slicing again.
 //
 //===----------------------------------------------------------------------===//
 #include "cajal/Mapping/Partition.h"
 
 #include "Internal.h"
 #include "cajal/Chip/Image.h"
+#include "cajal/Chip/ParallelFor.h"
 #include "cajal/Mapping/Connectivity.h"
 
 #include <algorithm>
+#include <thread>
 #include <utility>
 
 namespace cajal::mapping {
@@ -95,6 +97,29 @@ struct Group {
   bool hasDelay = false;
 };
 
+/// One neuron's synapses from one (projection, pre): the group they form,
+/// and the synapse words that group takes on its own.
+struct PendingGroup {
+  uint64_t key = 0;
+  Group add;
+  uint32_t freshWords = 0;
+};
+
+/// Neurons [first, first + count) of one population collected: neuron
+/// first + k's groups are groups[begin[k] .. begin[k + 1]). Collecting
+/// stops at the first neuron whose synapses the profile cannot hold:
+/// `failure` is then that neuron's error (neuron first + count).
+struct CollectedNeurons {
+  uint32_t first = 0, count = 0;
+  std::vector<uint32_t> begin;
+  std::vector<PendingGroup> groups;
+  Status failure;
+};
+
+/// Neurons collected per block: a block is collected on another thread
+/// while the one before it is sliced.
+constexpr uint32_t kCollectBlock = 2048;
+
 /// A slice under construction: its groups keyed by (projection, pre), in
 /// the order they appeared (Slicer::groupAt finds them).
 struct OpenSlice {
@@ -155,10 +180,14 @@ std::string fixFor(const std::string &resource,
 
 class Slicer {
 public:
+  /// `collectThreads` > 1: the next neurons' synapses are drawn on another
+  /// thread while the current ones are sliced.
   Slicer(const Network &network, const chip::Profile &chipProfile,
-         const std::vector<SynapseGenerator> &generators)
+         const std::vector<SynapseGenerator> &generators,
+         unsigned collectThreads = 1)
       : net(network), profile(chipProfile), gens(generators),
-        incoming(net.populations.size()), groupAt(net.projections.size()) {
+        threads(collectThreads), incoming(net.populations.size()),
+        groupAt(net.projections.size()) {
     for (uint32_t p = 0; p < net.projections.size(); ++p) {
       incoming[net.projections[p].post].push_back(p);
       groupAt[p].assign(gens[p].preSize(), 0);
@@ -176,7 +205,20 @@ public:
                     std::vector<AxonGroup> &groups);
 
 private:
-  Status collect(uint32_t pop, uint32_t j);
+  /// Append neuron j's groups (merged per (projection, pre), in that order)
+  /// to `out`; errors name the projection and the weight or delay that the
+  /// profile cannot hold.
+  Status collect(uint32_t pop, uint32_t j, std::vector<SynapseRecord> &buffer,
+                 std::vector<PendingGroup> &out) const;
+  void collectRange(uint32_t pop, uint32_t first, uint32_t end,
+                    CollectedNeurons &into) const;
+  /// Calls slice(j) for neurons j in [first, end) in order with `pending`
+  /// set to neuron j's groups, collecting the next block on another thread
+  /// when `threads` > 1; stops at slice's or collect's first error.
+  template <typename F>
+  Status forEachCollected(uint32_t pop, uint32_t first, uint32_t end, F slice);
+  /// Sets `pending` to neuron j's groups alone (collected here).
+  Status collectOne(uint32_t pop, uint32_t j);
   /// The smallest core limits with which each neuron of `pop` from `from`
   /// on fits a core alone, as profile fields: "core.inputAxons >= 5078".
   /// Needs every slice of the population closed.
@@ -201,24 +243,30 @@ private:
   const Network &net;
   const chip::Profile &profile;
   const std::vector<SynapseGenerator> &gens;
+  unsigned threads;
   std::vector<std::vector<uint32_t>> incoming;
   /// Per projection and pre neuron: 1 + index of its group in the open
   /// slice, 0 when absent (a dense table instead of a hash map; reset as
   /// the slice closes).
   std::vector<std::vector<uint32_t>> groupAt;
-  /// Neuron j's synapses merged per (projection, pre), in that order.
-  std::vector<std::pair<uint64_t, Group>> pending;
+  /// The neuron being sliced: its groups (in a CollectedNeurons or in
+  /// `single`).
+  const PendingGroup *pending = nullptr;
+  uint32_t pendingCount = 0;
+  std::vector<PendingGroup> single;
   std::vector<SynapseRecord> buffer;
 };
 
-Status Slicer::collect(uint32_t pop, uint32_t j) {
-  pending.clear();
+Status Slicer::collect(uint32_t pop, uint32_t j,
+                       std::vector<SynapseRecord> &records,
+                       std::vector<PendingGroup> &out) const {
   const chip::SynapseFormat &f = profile.synapse;
   const uint32_t mantissaTop = (uint32_t(1) << f.weightBitsMax) - 1;
   for (uint32_t p : incoming[pop]) {
-    buffer.clear();
-    gens[p].appendInto(j, IndexRange{0, gens[p].preSize()}, buffer);
-    for (const SynapseRecord &s : buffer) {
+    records.clear();
+    gens[p].appendInto(j, IndexRange{0, gens[p].preSize()}, records);
+    const size_t projectionBegin = out.size();
+    for (const SynapseRecord &s : records) {
       const uint32_t m = uint32_t(std::abs(int64_t(s.mantissa)));
       if (m > mantissaTop)
         return makeError(
@@ -234,14 +282,78 @@ Status Slicer::collect(uint32_t pop, uint32_t j) {
                              std::to_string(f.maxDelay) + " steps",
                          aboutProjection(net.projections[p].name, "delay"));
       const uint64_t key = groupKey(p, s.pre);
-      if (pending.empty() || pending.back().first != key)
-        pending.push_back({key, Group{}});
-      Group &g = pending.back().second;
+      if (out.size() == projectionBegin || out.back().key != key)
+        out.push_back({key, Group{}, 0});
+      Group &g = out.back().add;
       ++g.synapses;
       g.maxAbs = std::max(g.maxAbs, m);
       g.hasDelay |= s.delay != 1;
     }
+    for (size_t k = projectionBegin; k < out.size(); ++k)
+      out[k].freshWords = words(out[k].add, p);
   }
+  return Status::ok();
+}
+
+void Slicer::collectRange(uint32_t pop, uint32_t first, uint32_t end,
+                          CollectedNeurons &into) const {
+  into.first = first;
+  into.count = 0;
+  into.begin.assign(1, 0);
+  into.groups.clear();
+  into.failure = Status::ok();
+  std::vector<SynapseRecord> records;
+  for (uint32_t j = first; j < end; ++j) {
+    if (Status st = collect(pop, j, records, into.groups); !st) {
+      into.failure = std::move(st);
+      return;
+    }
+    into.begin.push_back(uint32_t(into.groups.size()));
+    ++into.count;
+  }
+}
+
+template <typename F>
+Status Slicer::forEachCollected(uint32_t pop, uint32_t first, uint32_t end,
+                                F slice) {
+  CollectedNeurons current, next;
+  collectRange(pop, first, std::min(end, first + kCollectBlock), current);
+  for (;;) {
+    const uint32_t nextFirst = current.first + current.count;
+    const bool more = current.failure && nextFirst < end;
+    std::thread ahead;
+    if (more && threads > 1)
+      ahead = std::thread([&, nextFirst] {
+        collectRange(pop, nextFirst, std::min(end, nextFirst + kCollectBlock),
+                     next);
+      });
+    Status status;
+    for (uint32_t k = 0; k < current.count && status; ++k) {
+      pending = current.groups.data() + current.begin[k];
+      pendingCount = current.begin[k + 1] - current.begin[k];
+      status = slice(current.first + k);
+    }
+    if (ahead.joinable())
+      ahead.join();
+    if (!status)
+      return status;
+    if (!current.failure)
+      return std::move(current.failure);
+    if (!more)
+      return Status::ok();
+    if (threads <= 1)
+      collectRange(pop, nextFirst, std::min(end, nextFirst + kCollectBlock),
+                   next);
+    std::swap(current, next);
+  }
+}
+
+Status Slicer::collectOne(uint32_t pop, uint32_t j) {
+  single.clear();
+  if (Status st = collect(pop, j, buffer, single); !st)
+    return st;
+  pending = single.data();
+  pendingCount = uint32_t(single.size());
   return Status::ok();
 }
 
@@ -250,24 +362,25 @@ CoreResources Slicer::tryAdd(const OpenSlice &s, uint32_t outputs,
   CoreResources u = s.use;
   u.compartments += compartments;
   u.outputAxons += outputs;
-  for (const auto &[key, add] : pending) {
-    const uint32_t slot = uint32_t(key >> 32);
-    const uint32_t at = groupAt[slot][uint32_t(key)];
-    uint32_t addedWords = words(add, slot);
+  for (uint32_t k = 0; k < pendingCount; ++k) {
+    const PendingGroup &add = pending[k];
+    const uint32_t slot = uint32_t(add.key >> 32);
+    const uint32_t at = groupAt[slot][uint32_t(add.key)];
+    uint32_t addedWords = add.freshWords;
     if (at == 0) {
       u.inputAxons += 1;
     } else {
       const Group &old = s.groups[at - 1].second;
       Group merged = old;
-      merged.synapses += add.synapses;
-      merged.maxAbs = std::max(merged.maxAbs, add.maxAbs);
-      merged.hasDelay |= add.hasDelay;
+      merged.synapses += add.add.synapses;
+      merged.maxAbs = std::max(merged.maxAbs, add.add.maxAbs);
+      merged.hasDelay |= add.add.hasDelay;
       addedWords = words(merged, slot) - words(old, slot);
     }
-    u.synapses += add.synapses;
+    u.synapses += add.add.synapses;
     u.synapseWords += addedWords;
     if (net.projections[slot].learns()) {
-      u.learningSynapses += add.synapses;
+      u.learningSynapses += add.add.synapses;
       u.learningSynapseWords += addedWords;
     }
   }
@@ -277,16 +390,17 @@ CoreResources Slicer::tryAdd(const OpenSlice &s, uint32_t outputs,
 void Slicer::apply(OpenSlice &s, const CoreResources &use) {
   s.use = use;
   s.count += 1;
-  for (const auto &[key, add] : pending) {
-    uint32_t &at = groupAt[uint32_t(key >> 32)][uint32_t(key)];
+  for (uint32_t k = 0; k < pendingCount; ++k) {
+    const PendingGroup &add = pending[k];
+    uint32_t &at = groupAt[uint32_t(add.key >> 32)][uint32_t(add.key)];
     if (at == 0) {
-      s.groups.push_back({key, Group{}});
+      s.groups.push_back({add.key, Group{}});
       at = uint32_t(s.groups.size());
     }
     Group &g = s.groups[at - 1].second;
-    g.synapses += add.synapses;
-    g.maxAbs = std::max(g.maxAbs, add.maxAbs);
-    g.hasDelay |= add.hasDelay;
+    g.synapses += add.add.synapses;
+    g.maxAbs = std::max(g.maxAbs, add.add.maxAbs);
+    g.hasDelay |= add.add.hasDelay;
   }
 }
 
@@ -324,7 +438,7 @@ Result<std::string> Slicer::smallestFit(uint32_t pop, uint32_t from,
   const OpenSlice empty;
   CoreResources most;
   for (uint32_t k = from; k < net.populations[pop].size; ++k) {
-    if (Status st = collect(pop, k); !st)
+    if (Status st = collectOne(pop, k); !st)
       return st.error();
     const CoreResources u =
         tryAdd(empty, outCount.empty() ? 0 : outCount[k],
@@ -353,9 +467,7 @@ Status Slicer::slicePopulation(uint32_t pop,
   const Population &P = net.populations[pop];
   const chip::CoreLimits &limits = profile.core;
   OpenSlice open;
-  for (uint32_t j = 0; j < P.size; ++j) {
-    if (Status st = collect(pop, j); !st)
-      return st;
+  Status sliced = forEachCollected(pop, 0, P.size, [&](uint32_t j) -> Status {
     const uint32_t outputs = outCount.empty() ? 0 : outCount[j];
     CoreResources u = tryAdd(open, outputs, P.compartmentsPerNeuron());
     if (open.count > 0 && !u.fits(limits)) {
@@ -381,7 +493,10 @@ Status Slicer::slicePopulation(uint32_t pop,
                        aboutPopulation(P.name, e.resource));
     }
     apply(open, u);
-  }
+    return Status::ok();
+  });
+  if (!sliced)
+    return sliced;
   if (open.count > 0)
     close(pop, open, slices, groups);
   return Status::ok();
@@ -392,14 +507,16 @@ Status Slicer::sliceGiven(const SliceAssignment &given,
                           std::vector<AxonGroup> &groups) {
   OpenSlice open;
   open.first = given.firstNeuron;
-  for (uint32_t j = given.firstNeuron; j < given.firstNeuron + given.count;
-       ++j) {
-    if (Status st = collect(given.population, j); !st)
-      return st;
-    apply(open,
-          tryAdd(open, 0,
-                 net.populations[given.population].compartmentsPerNeuron()));
-  }
+  const uint32_t compartments =
+      net.populations[given.population].compartmentsPerNeuron();
+  Status sliced =
+      forEachCollected(given.population, given.firstNeuron,
+                       given.firstNeuron + given.count, [&](uint32_t) {
+                         apply(open, tryAdd(open, 0, compartments));
+                         return Status::ok();
+                       });
+  if (!sliced)
+    return sliced;
   close(given.population, open, slices, groups);
   return Status::ok();
 }
@@ -513,7 +630,7 @@ Status sliceAll(const Network &net, const chip::Profile &profile,
                 const std::vector<SynapseGenerator> &gens,
                 const PartitionOptions &options, std::vector<SliceInfo> &slices,
                 std::vector<AxonGroup> &groups, uint32_t &rounds) {
-  Slicer slicer(net, profile, gens);
+  Slicer slicer(net, profile, gens, options.threads);
   std::vector<std::vector<uint32_t>> counts(net.populations.size());
   for (unsigned round = 0; round < std::max(1u, options.maxIterations);
        ++round) {
@@ -648,15 +765,43 @@ Result<Partitioning> partitionGiven(const Network &net,
   auto gens = generators(net);
   if (!gens)
     return gens.takeError();
-  Slicer slicer(net, profile, *gens);
+  // Runs of consecutive given slices, each accounted by its own Slicer
+  // (they need no other slice), a few per thread so that uneven slices even
+  // out; then joined in order, as one Slicer would have appended them.
+  const size_t runs = std::min<size_t>(
+      given.size(), options.threads <= 1 ? 1 : size_t(options.threads) * 4);
+  std::vector<std::vector<SliceInfo>> runSlices(runs);
+  std::vector<std::vector<AxonGroup>> runGroups(runs);
+  if (Status st = chip::parallelForCores(
+          runs, options.threads,
+          [&](size_t r) -> Status {
+            Slicer slicer(net, profile, *gens);
+            for (size_t k = given.size() * r / runs;
+                 k < given.size() * (r + 1) / runs; ++k)
+              if (Status s =
+                      slicer.sliceGiven(given[k], runSlices[r], runGroups[r]);
+                  !s)
+                return s;
+            return Status::ok();
+          });
+      !st)
+    return st.takeError();
   std::vector<SliceInfo> slices;
   std::vector<AxonGroup> groups;
-  std::vector<uint32_t> core;
-  for (const SliceAssignment &s : given) {
-    if (Status st = slicer.sliceGiven(s, slices, groups); !st)
-      return st.takeError();
-    core.push_back(s.core);
+  slices.reserve(given.size());
+  for (size_t r = 0; r < runs; ++r) {
+    const uint32_t offset = uint32_t(slices.size());
+    for (AxonGroup &g : runGroups[r]) {
+      g.slice += offset;
+      groups.push_back(std::move(g));
+    }
+    slices.insert(slices.end(), runSlices[r].begin(), runSlices[r].end());
+    std::vector<AxonGroup>().swap(runGroups[r]);
   }
+  std::vector<uint32_t> core;
+  core.reserve(given.size());
+  for (const SliceAssignment &s : given)
+    core.push_back(s.core);
   setOutputAxons(net, groups, slices);
   Partitioning part =
       detail::assembleCores(net, profile, options, std::move(slices),

@@ -159,8 +159,9 @@ struct NCEmitImage : public cajal::impl::NCEmitImageBase<NCEmitImage> {
       return failure();
     placement->cost = mapping::placementCost(placement->cores, part->traffic);
     if (!path.empty())
-      if (Status s = mapping::emitImage(mapped->network, *part, *placement,
-                                        *profile, path);
+      if (Status s =
+              mapping::emitImage(mapped->network, *part, *placement, *profile,
+                                 path, mappingThreads(&getContext()));
           !s)
         return mapped->emitErrorAt(
             withContext("cannot write the image: ", s.takeError()), chip);
@@ -174,9 +175,10 @@ struct NCEmitImage : public cajal::impl::NCEmitImageBase<NCEmitImage> {
   /// annotations, the partitioner's result.
   Result<mapping::Partitioning> partitionOf(const MappedNetwork &mapped,
                                             const chip::Profile &profile) {
-    if (auto given = annotatedSlices(mapped))
-      return mapping::partitionGiven(mapped.network, profile, *given);
     mapping::PartitionOptions options;
+    options.threads = mappingThreads(&getContext());
+    if (auto given = annotatedSlices(mapped))
+      return mapping::partitionGiven(mapped.network, profile, *given, options);
     options.packSlices = pack;
     return mapping::partition(mapped.network, profile, options);
   }

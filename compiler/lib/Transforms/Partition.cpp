@@ -42,6 +42,7 @@ struct SNNPartition : public cajal::impl::SNNPartitionBase<SNNPartition> {
             << "\": " << describeEquationFormats(*eq, *pop.equationProgram);
     mapping::PartitionOptions options;
     options.packSlices = pack;
+    options.threads = mappingThreads(&getContext());
     Result<mapping::Partitioning> part =
         mapping::partition(mapped->network, *loaded, options);
     if (!part) {

@@ -276,6 +276,87 @@ TEST(ImageTest, StreamingWriterMatchesWholeImageWriter) {
             (std::vector<std::string>{"stream.cjimg", "whole.cjimg"}));
 }
 
+TEST(ImageTest, ParallelWriterMatchesCoreByCoreWriter) {
+  const Profile profile = loihi1();
+  std::mt19937_64 rng(44);
+  const Image img = randomImage(rng, profile, 37);
+  TempDir dir;
+  ASSERT_TRUE(bool(writeImage(img, dir.file("whole.cjimg"))));
+  const std::string whole = readBytes(dir.file("whole.cjimg"));
+  for (unsigned threads : {1u, 2u, 4u}) {
+    const std::string path = dir.file("parallel.cjimg");
+    Result<ImageWriter> w =
+        ImageWriter::create(path, img, uint32_t(img.cores.size()));
+    ASSERT_TRUE(bool(w)) << w.error();
+    // Two calls: the second continues where the first stopped.
+    const auto build = [&](uint32_t offset) {
+      return [&img, offset](uint32_t k) -> Result<Core> {
+        return img.cores[offset + k];
+      };
+    };
+    ASSERT_TRUE(bool(w->addCores(5, threads, build(0))));
+    ASSERT_TRUE(
+        bool(w->addCores(uint32_t(img.cores.size()) - 5, threads, build(5))));
+    ASSERT_TRUE(bool(w->finish(img)));
+    EXPECT_EQ(readBytes(path), whole) << threads << " threads";
+  }
+}
+
+TEST(ImageTest, ParallelWriterReportsTheFirstCoreThatFails) {
+  const Profile profile = loihi1();
+  std::mt19937_64 rng(45);
+  Image img = randomImage(rng, profile, 40);
+  // Core 23's outputBegin is broken, and the builder fails at core 31: core
+  // 23's error comes first, whatever the threads.
+  img.cores[23].outputBegin.back() += 5;
+  for (unsigned threads : {1u, 2u, 4u}) {
+    TempDir dir;
+    Result<ImageWriter> w = ImageWriter::create(dir.file("x.cjimg"), img,
+                                                uint32_t(img.cores.size()));
+    ASSERT_TRUE(bool(w));
+    const cajal::Status s = w->addCores(
+        uint32_t(img.cores.size()), threads, [&](uint32_t k) -> Result<Core> {
+          if (k == 31)
+            return cajal::makeError("no core 31");
+          return img.cores[k];
+        });
+    ASSERT_FALSE(bool(s));
+    EXPECT_NE(s.error().find("core 23"), std::string::npos) << s.error();
+    EXPECT_EQ(s.error().find("no core 31"), std::string::npos) << s.error();
+  }
+  // Past the announced count: an error, nothing built.
+  TempDir dir;
+  Result<ImageWriter> w = ImageWriter::create(dir.file("y.cjimg"), img, 2);
+  ASSERT_TRUE(bool(w));
+  bool built = false;
+  const cajal::Status s = w->addCores(3, 2, [&](uint32_t k) -> Result<Core> {
+    built = true;
+    return img.cores[k];
+  });
+  ASSERT_FALSE(bool(s));
+  EXPECT_NE(s.error().find("more than the 2 announced"), std::string::npos)
+      << s.error();
+  EXPECT_FALSE(built);
+}
+
+TEST(ImageTest, StreamingWriterRejectsATargetCorePastTheAnnouncedCount) {
+  const Profile profile = loihi1();
+  std::mt19937_64 rng(46);
+  Image img = randomImage(rng, profile, 2);
+  img.cores[0].outputAxons.push_back({7, 0}); // 2 cores announced
+  img.cores[0].outputBegin.back() += 1;
+  TempDir dir;
+  Result<ImageWriter> w = ImageWriter::create(dir.file("x.cjimg"), img, 2);
+  ASSERT_TRUE(bool(w));
+  const cajal::Status s = w->addCore(img.cores[0]);
+  ASSERT_FALSE(bool(s));
+  EXPECT_NE(s.error().find("core 0: output axon " +
+                           std::to_string(img.cores[0].outputAxons.size() - 1) +
+                           ": target core 7 out of range (image has 2 cores)"),
+            std::string::npos)
+      << s.error();
+}
+
 TEST(ImageTest, StreamingWriterChecksForwardReferencesAtFinish) {
   const Profile profile = loihi1();
   std::mt19937_64 rng(3);

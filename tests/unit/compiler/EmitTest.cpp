@@ -232,6 +232,48 @@ TEST(EmitTest, InMemoryImageEqualsFileAndBytesAreDeterministic) {
   std::remove(b.c_str());
 }
 
+TEST(EmitTest, ThreadsWriteTheSameBytesAndTheFirstError) {
+  const chip::Profile profile = smallCores(16, 512, 512, 2048);
+  const Network net = mixedNetwork(5);
+  Mapped m = mapNetwork(net, profile);
+  ASSERT_GT(m.part.coreCount(), 40u); // more than one batch of 2 x 8 cores
+  const std::string one = tempPath("threads-1.img");
+  ASSERT_TRUE(emitImage(net, m.part, m.placement, profile, one, 1));
+  const std::string bytes = slurp(one);
+  for (unsigned threads : {2u, 3u, 4u}) {
+    const std::string path = tempPath("threads-n.img");
+    ASSERT_TRUE(emitImage(net, m.part, m.placement, profile, path, threads));
+    EXPECT_EQ(slurp(path), bytes) << threads << " threads";
+    std::remove(path.c_str());
+  }
+  std::remove(one.c_str());
+  // A stale partitioning on two cores: whatever the threads, the error is
+  // the first core's, and no file is left.
+  const auto dropFirstPre = [&](uint32_t core) {
+    for (AxonGroup &g : m.part.axonGroups)
+      if (m.part.slices[g.slice].core == core && g.pre.size() > 1) {
+        g.pre.erase(g.pre.begin());
+        return true;
+      }
+    return false;
+  };
+  ASSERT_TRUE(dropFirstPre(m.part.coreCount() - 3));
+  ASSERT_TRUE(dropFirstPre(m.part.coreCount() - 9));
+  std::string first;
+  for (unsigned threads : {1u, 2u, 4u}) {
+    const std::string path = tempPath("stale.img");
+    std::remove(path.c_str());
+    Status st = emitImage(net, m.part, m.placement, profile, path, threads);
+    ASSERT_FALSE(st);
+    EXPECT_NE(st.error().find("partitioning is stale"), std::string::npos)
+        << st.error();
+    if (first.empty())
+      first = st.error();
+    EXPECT_EQ(st.error(), first) << threads << " threads";
+    EXPECT_FALSE(std::ifstream(path).good());
+  }
+}
+
 TEST(EmitTest, FailedEmissionLeavesNoFile) {
   const chip::Profile profile = smallCores(128, 512, 512, 2048);
   const Network net = mixedNetwork(4);

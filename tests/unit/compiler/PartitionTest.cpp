@@ -356,6 +356,38 @@ void expectSameUse(const CoreResources &a, const CoreResources &b) {
   EXPECT_EQ(a.synapses, b.synapses);
 }
 
+void expectSamePartitioning(const Partitioning &again,
+                            const Partitioning &part) {
+  ASSERT_EQ(again.slices.size(), part.slices.size());
+  for (size_t i = 0; i < part.slices.size(); ++i) {
+    EXPECT_EQ(again.slices[i].population, part.slices[i].population);
+    EXPECT_EQ(again.slices[i].firstNeuron, part.slices[i].firstNeuron);
+    EXPECT_EQ(again.slices[i].count, part.slices[i].count);
+    EXPECT_EQ(again.slices[i].core, part.slices[i].core);
+    EXPECT_EQ(again.slices[i].firstCompartment,
+              part.slices[i].firstCompartment);
+    expectSameUse(again.slices[i].use, part.slices[i].use);
+  }
+  EXPECT_EQ(again.coreSlices, part.coreSlices);
+  for (uint32_t c = 0; c < part.coreCount(); ++c)
+    expectSameUse(again.coreUse[c], part.coreUse[c]);
+  ASSERT_EQ(again.axonGroups.size(), part.axonGroups.size());
+  for (size_t i = 0; i < part.axonGroups.size(); ++i) {
+    const AxonGroup &x = again.axonGroups[i], &y = part.axonGroups[i];
+    EXPECT_EQ(x.slice, y.slice);
+    EXPECT_EQ(x.projection, y.projection);
+    EXPECT_EQ(x.firstInputAxon, y.firstInputAxon);
+    EXPECT_EQ(x.pre, y.pre);
+  }
+  ASSERT_EQ(again.traffic.size(), part.traffic.size());
+  for (size_t i = 0; i < part.traffic.size(); ++i) {
+    EXPECT_EQ(again.traffic[i].from, part.traffic[i].from);
+    EXPECT_EQ(again.traffic[i].to, part.traffic[i].to);
+    EXPECT_EQ(again.traffic[i].axons, part.traffic[i].axons);
+  }
+  EXPECT_EQ(again.lowerBound, part.lowerBound);
+}
+
 } // namespace
 
 TEST(PartitionTest, GivenSlicesReproduceThePartitioning) {
@@ -368,32 +400,54 @@ TEST(PartitionTest, GivenSlicesReproduceThePartitioning) {
     ASSERT_GT(part->coreCount(), 10u);
     auto again = partitionGiven(net, profile, assignmentsOf(*part));
     ASSERT_TRUE(again) << again.error();
-    ASSERT_EQ(again->slices.size(), part->slices.size());
-    for (size_t i = 0; i < part->slices.size(); ++i) {
-      EXPECT_EQ(again->slices[i].core, part->slices[i].core);
-      EXPECT_EQ(again->slices[i].firstCompartment,
-                part->slices[i].firstCompartment);
-      expectSameUse(again->slices[i].use, part->slices[i].use);
-    }
-    EXPECT_EQ(again->coreSlices, part->coreSlices);
-    for (uint32_t c = 0; c < part->coreCount(); ++c)
-      expectSameUse(again->coreUse[c], part->coreUse[c]);
-    ASSERT_EQ(again->axonGroups.size(), part->axonGroups.size());
-    for (size_t i = 0; i < part->axonGroups.size(); ++i) {
-      const AxonGroup &x = again->axonGroups[i], &y = part->axonGroups[i];
-      EXPECT_EQ(x.slice, y.slice);
-      EXPECT_EQ(x.projection, y.projection);
-      EXPECT_EQ(x.firstInputAxon, y.firstInputAxon);
-      EXPECT_EQ(x.pre, y.pre);
-    }
-    ASSERT_EQ(again->traffic.size(), part->traffic.size());
-    for (size_t i = 0; i < part->traffic.size(); ++i) {
-      EXPECT_EQ(again->traffic[i].from, part->traffic[i].from);
-      EXPECT_EQ(again->traffic[i].to, part->traffic[i].to);
-      EXPECT_EQ(again->traffic[i].axons, part->traffic[i].axons);
-    }
-    EXPECT_EQ(again->lowerBound, part->lowerBound);
+    expectSamePartitioning(*again, *part);
   }
+}
+
+TEST(PartitionTest, ThreadsGiveTheSamePartitioning) {
+  // Populations of several collect blocks (2,048 neurons), so that blocks
+  // are drawn ahead on the second thread, and runs of given slices.
+  const chip::Profile profile = smallCores(200, 8192, 8192, 16384);
+  Network net;
+  net.name = "threads";
+  net.populations = {makePopulation("a", 5000), makePopulation("b", 2100)};
+  net.sources = {makeSource("in", 300)};
+  net.projections = {
+      makeProjection("aa", popRef(0), 0, FixedProbConn{0.004, 7, 9, false, {}}),
+      makeProjection("ab", popRef(0), 1, FixedProbConn{0.005, 8, 50, true, {}}),
+      makeProjection("ba", popRef(1), 0, FixedProbConn{0.01, 9, -70, true, {}}),
+      makeProjection("ina", srcRef(0), 0,
+                     FixedProbConn{0.05, 10, 30, true, {}})};
+  net.projections[2].delay = 3;
+  PartitionOptions one;
+  auto reference = partitionOk(net, profile, one);
+  ASSERT_TRUE(reference);
+  ASSERT_GT(reference->coreCount(), 20u);
+  checkAccounting(net, *reference, profile);
+  for (unsigned threads : {2u, 4u}) {
+    SCOPED_TRACE("threads " + std::to_string(threads));
+    PartitionOptions o;
+    o.threads = threads;
+    auto part = partitionOk(net, profile, o);
+    ASSERT_TRUE(part);
+    expectSamePartitioning(*part, *reference);
+    auto given = partitionGiven(net, profile, assignmentsOf(*reference), o);
+    ASSERT_TRUE(given) << given.error();
+    expectSamePartitioning(*given, *reference);
+  }
+  // A weight the profile cannot hold at neuron 4,500 of "a" (in the third
+  // block, drawn ahead): the same error as on one thread.
+  net.projections.push_back(makeProjection(
+      "wide", popRef(1), 0, SparseConn{{7, 9}, {4500, 4600}, {3, 300}, {}}));
+  const auto errorWith = [&](unsigned threads) {
+    PartitionOptions o;
+    o.threads = threads;
+    auto r = partition(net, profile, o);
+    return r ? std::string("no error") : r.error();
+  };
+  const std::string error = errorWith(1);
+  EXPECT_NE(error.find("mantissa 300"), std::string::npos) << error;
+  EXPECT_EQ(errorWith(2), error);
 }
 
 TEST(PartitionTest, TrafficKeepsTheHeaviestSourcesOfEachCore) {

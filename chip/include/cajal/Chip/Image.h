@@ -21,6 +21,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -258,14 +259,21 @@ Status writeImage(const Image &image, const std::string &path);
 /// As above, but runs the full validate() against `profile` first.
 Status writeImage(const Image &image, const Profile &profile,
                   const std::string &path);
-/// Streaming writer: cores are written one at a time so that the compiler
-/// holds one core's synapses in memory, not the network's.
+/// Streaming writer: cores are written one at a time (or a batch at a time)
+/// so that the compiler holds a few cores' synapses in memory, not the
+/// network's.
 class ImageWriter {
 public:
   /// Begin a file at `path` (written to a temporary until finish()).
   static Result<ImageWriter> create(const std::string &path,
                                     const Image &header, uint32_t coreCount);
   Status addCore(const Core &core);
+  /// Adds the next `count` cores, core k of them being build(k), built and
+  /// compressed on up to `threads` threads and written in order: the file is
+  /// the same whatever `threads`. The first error in core order is
+  /// returned (build's as it gives it).
+  Status addCores(uint32_t count, unsigned threads,
+                  const std::function<Result<Core>(uint32_t)> &build);
   /// Writes sources, programs and populations (the trailer's), then renames
   /// into place.
   Status finish(const Image &trailer);

@@ -86,6 +86,12 @@ mlir::LogicalResult checkCompartments(const MappedNetwork &mapped,
 mlir::FailureOr<chip::Profile> loadProfileFor(mlir::Operation *op,
                                               llvm::StringRef nameOrPath);
 
+/// Threads the mapping library may use in a pass (partitioning given
+/// slices, emitting cores): the context's thread count, 1 when its
+/// multithreading is off (`--mlir-disable-threading`, `cajal compile
+/// --threads 1`). The results do not depend on it.
+unsigned mappingThreads(mlir::MLIRContext *context);
+
 /// The compartment parameters of one population's neuron `i`.
 chip::CompartmentParams compartmentParams(snn::QuantizedParamsAttr params,
                                           snn::NeuronModel model, size_t i);

@@ -4,7 +4,8 @@
 // core, not the network): for each core, each of its slices and each
 // projection onto it, the synapses are grouped per input axon (the
 // Partitioning's AxonGroups fix the numbering), packed with
-// chip::packSynapses, and the core is handed to chip::ImageWriter. Output
+// chip::packSynapses, and the core is handed to chip::ImageWriter (a few
+// cores at a time, built on several threads). Output
 // axons of each compartment and the sources' fan-out point at those input
 // axons; population slices map names back to cores.
 //
@@ -28,10 +29,12 @@ Result<chip::Image> buildImage(const Network &net, const Partitioning &part,
                                const Placement &placement,
                                const chip::Profile &profile);
 
-/// Stream the image to `path` (atomic: no file on failure).
+/// Stream the image to `path` (atomic: no file on failure). The cores are
+/// built and compressed on up to `threads` threads and written in order:
+/// the file is the same byte for byte whatever `threads`.
 Status emitImage(const Network &net, const Partitioning &part,
                  const Placement &placement, const chip::Profile &profile,
-                 const std::string &path);
+                 const std::string &path, unsigned threads = 1);
 
 /// JSON text: profile name, cores used / available, lower bound, totals,
 /// and per core each resource's used and limit (and x, y, slot when a

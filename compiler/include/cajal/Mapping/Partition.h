@@ -91,6 +91,11 @@ struct PartitionOptions {
   /// Per destination core, the heaviest source cores kept in `traffic`
   /// (ties: lower core index); the rest is summed into omittedTraffic.
   uint32_t maxTrafficSources = 32;
+  /// Threads the partitioning may use: partition() draws the next
+  /// neurons' synapses on a second thread while it slices the current ones;
+  /// partitionGiven accounts runs of slices on each. The result does not
+  /// depend on it.
+  unsigned threads = 1;
 };
 
 /// A slice fixed by the caller: neurons [firstNeuron, firstNeuron + count)

@@ -145,8 +145,10 @@ struct ConvertSNNToNC : public cajal::impl::ConvertSNNToNCBase<ConvertSNNToNC> {
         annotatedSlices(*mapped);
     if (failed(given))
       return failure();
+    mapping::PartitionOptions options;
+    options.threads = mappingThreads(net->getContext());
     Result<mapping::Partitioning> part =
-        mapping::partitionGiven(mapped->network, prof, *given);
+        mapping::partitionGiven(mapped->network, prof, *given, options);
     if (!part)
       return mapped->emitErrorAt(part.takeError(), net);
     nc::ChipOp chip = ChipBuilder(net, *mapped, *part).build(profile);
