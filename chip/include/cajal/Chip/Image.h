@@ -39,16 +39,18 @@ struct AxonTarget {
 /// One input axon's synapse group: `synapseCount` synapses packed from word
 /// `firstWord` of the core's synapse memory, all in one format.
 struct InputAxon {
+  // The 32-bit fields first and the bytes together: 16 bytes, not 20, and a
+  // decoded image of random connectivity holds one per synapse.
   uint32_t firstWord = 0;
   uint32_t synapseCount = 0;
-  uint8_t weightBits = 1; ///< mantissa magnitude bits (a sign bit follows)
-  int8_t weightExponent = 0;
-  bool hasDelay = false; ///< false: every synapse has delay 1
   /// Index into ImageLearning::rules of the rule the group's synapses learn
   /// by (docs/learning.md); kNoLearning: fixed synapses. A learning group
   /// stores a tag per synapse, has delays and learning.weightBits.
   uint32_t learning = kNoLearning;
   static constexpr uint32_t kNoLearning = UINT32_MAX;
+  uint8_t weightBits = 1; ///< mantissa magnitude bits (a sign bit follows)
+  int8_t weightExponent = 0;
+  bool hasDelay = false; ///< false: every synapse has delay 1
   /// A reward axon's synapses add their weights to their compartments'
   /// third factor r, not to their input (docs/learning.md, "Third factor").
   bool reward = false;
@@ -62,6 +64,8 @@ struct InputAxon {
 };
 
 /// One synapse, unpacked.
+static_assert(sizeof(InputAxon) == 16, "InputAxon's fields are packed");
+
 struct Synapse {
   uint32_t compartment = 0;
   int32_t mantissa = 0;
