@@ -22,12 +22,14 @@
 #include "ImageInternal.h"
 #include "cajal/Chip/CompartmentCheck.h"
 #include "cajal/Chip/CompartmentPrograms.h"
+#include "cajal/Chip/CoreTables.h"
 #include "cajal/Chip/Source.h"
 #include "cajal/Chip/StandardPrograms.h"
 
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <malloc.h>
 #include <map>
 #include <set>
 #include <string>
@@ -423,12 +425,10 @@ Status validateCoreStructure(const Core &core, size_t index) {
   return Status::ok();
 }
 
-Status validateStructure(const Image &image) {
-  const std::vector<CoreShape> shapes = coreShapes(image);
+Status validateReferences(const Image &image,
+                          const std::vector<CoreShape> &shapes) {
   for (size_t c = 0; c < image.cores.size(); ++c) {
     const Core &core = image.cores[c];
-    if (Status s = validateCoreStructure(core, c); !s)
-      return s;
     for (size_t o = 0; o < core.outputAxons.size(); ++o)
       if (!targetOk(shapes, core.outputAxons[o]))
         return checkTarget(shapes, core.outputAxons[o],
@@ -445,6 +445,13 @@ Status validateStructure(const Image &image) {
   if (Status s = checkLearningStructure(shapes, image.learning); !s)
     return s;
   return checkNodeNames(image);
+}
+
+Status validateStructure(const Image &image) {
+  for (size_t c = 0; c < image.cores.size(); ++c)
+    if (Status s = validateCoreStructure(image.cores[c], c); !s)
+      return s;
+  return validateReferences(image, coreShapes(image));
 }
 
 namespace {
@@ -501,8 +508,9 @@ Status checkAxon(const Core &core, size_t a, const Profile &profile,
   return Status::ok();
 }
 
-Status checkCore(const Image &image, size_t c, const Profile &profile) {
-  const Core &core = image.cores[c];
+} // namespace
+
+Status checkCore(const Core &core, size_t c, const Profile &profile) {
   const std::string where = "core " + str(c);
   if (Status s = checkCorePosition(core.x, core.y, core.tileSlot, profile); !s)
     return makeError(where + ": " + s.error());
@@ -531,6 +539,8 @@ Status checkCore(const Image &image, size_t c, const Profile &profile) {
       return s;
   return Status::ok();
 }
+
+namespace {
 
 /// The populations that run program `index`, as a message prefix
 /// ("population \"a\": ", "populations \"a\", \"b\": "); empty when none.
@@ -812,20 +822,30 @@ Status checkLearning(const Image &image, const Profile &profile) {
 } // namespace
 
 Status validate(const Image &image, const Profile &profile) {
+  if (Status s = checkCoreCount(image, profile); !s)
+    return s;
+  if (Status s = validateStructure(image); !s)
+    return s;
+  // Every synapse is unpacked and checked: the cores go in parallel.
+  if (Status s = parallelForCores(
+          image.cores.size(), readerThreads(),
+          [&](size_t c) { return checkCore(image.cores[c], c, profile); });
+      !s)
+    return s;
+  return validateAcrossCores(image, profile);
+}
+
+Status checkCoreCount(const Image &image, const Profile &profile) {
   if (Status s = checkProfileMatch(image, profile); !s)
     return s;
   if (image.cores.size() > profile.mesh.totalCores())
     return makeError(str(image.cores.size()) + " cores exceed the " +
                      str(profile.mesh.totalCores()) + " cores of profile \"" +
                      profile.name + "\"");
-  if (Status s = validateStructure(image); !s)
-    return s;
-  // Every synapse is unpacked and checked: the cores go in parallel.
-  if (Status s = parallelForCores(
-          image.cores.size(), readerThreads(),
-          [&](size_t c) { return checkCore(image, c, profile); });
-      !s)
-    return s;
+  return Status::ok();
+}
+
+Status validateAcrossCores(const Image &image, const Profile &profile) {
   std::set<std::tuple<uint32_t, uint32_t, uint32_t>> used;
   for (size_t c = 0; c < image.cores.size(); ++c) {
     const Core &core = image.cores[c];
@@ -845,6 +865,41 @@ Status validate(const Image &image, const Profile &profile) {
       return resolved.takeError();
     return checkInitialState(image, *resolved);
   }
+  return Status::ok();
+}
+
+} // namespace cajal::chip
+
+namespace cajal::chip {
+
+void ImageTables::takeSynapseCounts(uint32_t core,
+                                    std::vector<uint32_t> &counts) {
+  for (const InputAxon &axon : image.cores[core].inputAxons)
+    counts.push_back(axon.synapseCount);
+}
+
+Status ImageTables::forEachCore(unsigned threads, bool last,
+                                const Visit &visit) {
+  if (Status s = parallelForCores(
+          image.cores.size(), threads,
+          [&](size_t c) -> Status {
+            const Core &core = image.cores[c];
+            if (Status v =
+                    visit(uint32_t(c), core.inputAxons, core.synapseWords);
+                !v)
+              return v;
+            if (last && releasable) {
+              std::vector<InputAxon>().swap(releasable->cores[c].inputAxons);
+              std::vector<uint64_t>().swap(releasable->cores[c].synapseWords);
+            }
+            return Status::ok();
+          });
+      !s)
+    return s;
+  // Freed core by core, the tables are pieces malloc keeps for reuse; the
+  // loader's own arrays are larger than any piece: return the pages now.
+  if (last && releasable)
+    malloc_trim(0);
   return Status::ok();
 }
 

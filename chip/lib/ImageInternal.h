@@ -61,6 +61,17 @@ Status checkPopulationStructure(const std::vector<CoreShape> &cores,
 /// Checks of one core that need no other core: outputBegin, paramBegin,
 /// firstWord, no axon both learning and reward.
 Status validateCoreStructure(const Core &core, size_t index);
+/// validateStructure's checks beyond each core's own: output axon targets,
+/// sources, populations, learning and names, against the cores' shapes.
+Status validateReferences(const Image &image,
+                          const std::vector<CoreShape> &shapes);
+/// validate()'s checks, in order: the profile matches and the cores fit its
+/// mesh; then per core (after validateCoreStructure) its position, limits,
+/// parameters and every synapse; then, once every core passed, distinct
+/// positions, programs, learning and initial state.
+Status checkCoreCount(const Image &image, const Profile &profile);
+Status checkCore(const Core &core, size_t index, const Profile &profile);
+Status validateAcrossCores(const Image &image, const Profile &profile);
 
 } // namespace cajal::chip
 

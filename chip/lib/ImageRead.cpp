@@ -24,12 +24,14 @@
 //===----------------------------------------------------------------------===//
 
 #include "ImageInternal.h"
+#include "cajal/Chip/CoreTables.h"
 #include "cajal/Chip/Image.h"
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <iterator>
 #include <memory>
 #include <string_view>
@@ -690,9 +692,24 @@ Status decodeHead(const std::string &path, Cursor &head, ImageHeader &out) {
   return head.ok() ? Status::ok() : makeError(path + ": " + head.error());
 }
 
+/// What a streamed read does beyond decoding (readImageStreamed): check
+/// the header against the profile, check each core as it is decoded and
+/// keep all of it but its synapse tables.
+class CoreKeeper {
+public:
+  virtual ~CoreKeeper() = default;
+  virtual Status head(const ImageHeader &header) = 0;
+  /// Core `index`, decoded from the CORE body `body`; runs on the decoding
+  /// threads, one call per core.
+  virtual Status keep(uint32_t index, Core &core, const std::string &body) = 0;
+  /// The file's sections (set by parse before the decode).
+  std::vector<SectionRef> sections;
+};
+
 /// Pass 4: the section order and bodies.
 Status decode(const std::string &path, ByteSource &src,
-              const std::vector<SectionRef> &sections, Image &image) {
+              const std::vector<SectionRef> &sections, Image &image,
+              CoreKeeper *keeper) {
   // One section's body at a time (a file in memory lends its own bytes).
   std::string buffer;
   auto body = [&](size_t i) {
@@ -723,6 +740,9 @@ Status decode(const std::string &path, ByteSource &src,
   image.profileFingerprint = header.profileFingerprint;
   image.profileName = header.profileName;
   const uint32_t coreCount = header.coreCount;
+  if (keeper)
+    if (Status s = keeper->head(header); !s)
+      return s;
   if (sections.size() != size_t(coreCount) + 6)
     return makeError(path + ": malformed image: HEAD announces " +
                      str(coreCount) + " cores, the file has " +
@@ -761,17 +781,18 @@ Status decode(const std::string &path, ByteSource &src,
       bytes += ref.length;
       ++end;
     }
-    if (Status s =
-            parallelForCores(end - first, threads,
-                             [&](size_t k) -> Status {
-                               const uint32_t i = first + uint32_t(k);
-                               const SectionRef &ref = sections[1 + i];
-                               const std::string name =
-                                   "section CORE #" + str(i);
-                               Cursor c(Piece{&bodies[k], ref.body}, ref, name);
-                               decodeCore(c, image.cores[i], name);
-                               return finishCursor(c);
-                             });
+    if (Status s = parallelForCores(
+            end - first, threads,
+            [&](size_t k) -> Status {
+              const uint32_t i = first + uint32_t(k);
+              const SectionRef &ref = sections[1 + i];
+              const std::string name = "section CORE #" + str(i);
+              Cursor c(Piece{&bodies[k], ref.body}, ref, name);
+              decodeCore(c, image.cores[i], name);
+              if (Status done = finishCursor(c); !done || !keeper)
+                return done;
+              return keeper->keep(i, image.cores[i], bodies[k]);
+            });
         !s)
       return s;
     first = end;
@@ -839,7 +860,8 @@ Result<ImageHeader> readImageHeader(const std::string &path) {
 }
 
 namespace {
-Result<Image> parse(ByteSource &src, const std::string &path) {
+Result<Image> parse(ByteSource &src, const std::string &path,
+                    CoreKeeper *keeper = nullptr) {
   Result<std::string> preamble =
       src.get(0, size_t(std::min<uint64_t>(src.size(), kPreambleBytes)));
   if (!preamble)
@@ -859,13 +881,112 @@ Result<Image> parse(ByteSource &src, const std::string &path) {
     return makeError(path + ": END section at offset " +
                      str(sections->back().offset) + " has " +
                      str(sections->back().length) + " body bytes, expected 8");
+  if (keeper)
+    keeper->sections = *sections;
   Image image;
-  if (Status s = decode(path, src, *sections, image); !s)
+  if (Status s = decode(path, src, *sections, image, keeper); !s)
     return Error{s.error()};
-  if (Status s = validateStructure(image); !s)
-    return makeError(path + ": " + s.error());
+  // A streamed read has checked each core as it was decoded
+  // (readImageStreamed checks the rest).
+  if (!keeper)
+    if (Status s = validateStructure(image); !s)
+      return makeError(path + ": " + s.error());
   return image;
 }
+
+/// The file of a streamed read, kept open, and what was kept of each core
+/// to read its tables again: its CORE section, a hash of its body (to
+/// notice a file changed in place) and its input axons' synapse counts.
+class FileTables final : public CoreTables, public CoreKeeper {
+public:
+  FileTables(FileSource source, std::string imagePath,
+             const Profile &imageProfile)
+      : file(std::move(source)), path(std::move(imagePath)),
+        profile(imageProfile) {}
+
+  Status head(const ImageHeader &header) override {
+    if (Status s = checkProfileMatch(header, profile); !s)
+      return makeError(path + ": " + s.error());
+    if (header.coreCount > profile.mesh.totalCores())
+      return makeError(path + ": " + str(header.coreCount) +
+                       " cores exceed the " + str(profile.mesh.totalCores()) +
+                       " cores of profile \"" + profile.name + "\"");
+    shapes.resize(header.coreCount);
+    bodyHash.resize(header.coreCount);
+    counts.resize(header.coreCount);
+    return Status::ok();
+  }
+
+  Status keep(uint32_t index, Core &core, const std::string &body) override {
+    if (Status s = validateCoreStructure(core, index); !s)
+      return makeError(path + ": " + s.error());
+    if (Status s = checkCore(core, index, profile); !s)
+      return makeError(path + ": " + s.error());
+    shapes[index] = coreShape(core);
+    bodyHash[index] = std::hash<std::string_view>()(body);
+    counts[index].reserve(core.inputAxons.size());
+    for (const InputAxon &axon : core.inputAxons)
+      counts[index].push_back(axon.synapseCount);
+    std::vector<InputAxon>().swap(core.inputAxons);
+    std::vector<uint64_t>().swap(core.synapseWords);
+    return Status::ok();
+  }
+
+  uint32_t coreCount() const override { return uint32_t(counts.size()); }
+  size_t inputAxonCount(uint32_t core) const override {
+    return shapes[core].inputAxons;
+  }
+
+  void takeSynapseCounts(uint32_t core, std::vector<uint32_t> &out) override {
+    out.insert(out.end(), counts[core].begin(), counts[core].end());
+    std::vector<uint32_t>().swap(counts[core]);
+  }
+
+  /// The cores in batches of a few per thread (each decoded core is in
+  /// memory only during its visit).
+  Status forEachCore(unsigned threads, bool, const Visit &visit) override {
+    const uint32_t cores = coreCount();
+    const uint32_t batch = std::max(1u, threads) * 4;
+    std::vector<std::string> bodies(batch);
+    for (uint32_t first = 0; first < cores; first += batch) {
+      const uint32_t n = std::min(batch, cores - first);
+      for (uint32_t k = 0; k < n; ++k) {
+        const SectionRef &ref = sections[1 + first + k];
+        if (Status s = file.read(ref.body, size_t(ref.length), bodies[k]); !s)
+          return s;
+      }
+      if (Status s = parallelForCores(
+              n, threads,
+              [&](size_t k) -> Status {
+                const uint32_t i = first + uint32_t(k);
+                const SectionRef &ref = sections[1 + i];
+                const std::string name = "section CORE #" + str(i);
+                if (std::hash<std::string_view>()(bodies[k]) != bodyHash[i])
+                  return makeError(path + ": " + name +
+                                   " changed while the image was loaded");
+                thread_local Core core;
+                Cursor c(Piece{&bodies[k], ref.body}, ref, name);
+                decodeCore(c, core, name);
+                if (!c.ok()) // the bytes were decoded once already
+                  return makeError(path + ": " + c.error());
+                return visit(i, core.inputAxons, core.synapseWords);
+              });
+          !s)
+        return s;
+    }
+    return Status::ok();
+  }
+
+  ByteSource &source() { return file; }
+  std::vector<CoreShape> shapes;
+
+private:
+  FileSource file;
+  std::string path;
+  const Profile &profile;
+  std::vector<size_t> bodyHash;
+  std::vector<std::vector<uint32_t>> counts;
+};
 } // namespace
 
 Result<Image> readImageUnchecked(const std::string &path) {
@@ -879,6 +1000,25 @@ Result<Image> parseImageUnchecked(const std::string &b,
                                   const std::string &path) {
   MemorySource memory(b);
   return parse(memory, path);
+}
+
+Result<StreamedImage> readImageStreamed(const std::string &path,
+                                        const Profile &profile) {
+  Result<FileSource> file = FileSource::open(path);
+  if (!file)
+    return file.takeError();
+  auto tables = std::make_unique<FileTables>(std::move(*file), path, profile);
+  Result<Image> image = parse(tables->source(), path, tables.get());
+  if (!image)
+    return image.takeError();
+  if (Status s = validateReferences(*image, tables->shapes); !s)
+    return makeError(path + ": " + s.error());
+  if (Status s = validateAcrossCores(*image, profile); !s)
+    return makeError(path + ": " + s.error());
+  StreamedImage out;
+  out.image = std::move(*image);
+  out.tables = std::move(tables);
+  return out;
 }
 
 Result<Image> readImage(const std::string &path, const Profile &profile) {

@@ -255,15 +255,17 @@ Status printProgramReport(const chip::Image &image,
 
 std::string profileDirectory() { return chip::defaultProfileDir(); }
 
-Result<chip::Image> loadImage(const std::string &path,
-                              const std::string &requestedProfile,
-                              chip::Profile &profile) {
+namespace {
+/// The image's profile: `requestedProfile`, or the one its header names.
+Status findImageProfile(const std::string &path,
+                        const std::string &requestedProfile,
+                        chip::Profile &profile) {
   // The header names the profile: find and match it before the synapses
   // are read. A name from an image is only looked up among the installed
   // profiles, never opened as a path.
   Result<chip::ImageHeader> header = chip::readImageHeader(path);
   if (!header)
-    return header.takeError();
+    return Status(header.takeError());
   Result<chip::Profile> found =
       requestedProfile.empty()
           ? chip::findInstalledProfile(header->profileName, profileDirectory())
@@ -277,6 +279,23 @@ Result<chip::Image> loadImage(const std::string &path,
   profile = std::move(*found);
   if (Status s = chip::checkProfileMatch(*header, profile); !s)
     return makeError(path + ": " + s.error());
+  return Status::ok();
+}
+} // namespace
+
+Result<chip::StreamedImage>
+loadImageStreamed(const std::string &path, const std::string &requestedProfile,
+                  chip::Profile &profile) {
+  if (Status s = findImageProfile(path, requestedProfile, profile); !s)
+    return Error{s.error()};
+  return chip::readImageStreamed(path, profile);
+}
+
+Result<chip::Image> loadImage(const std::string &path,
+                              const std::string &requestedProfile,
+                              chip::Profile &profile) {
+  if (Status s = findImageProfile(path, requestedProfile, profile); !s)
+    return Error{s.error()};
   Result<chip::Image> image = chip::readImageUnchecked(path);
   if (!image)
     return image;

@@ -9,6 +9,7 @@
 #ifndef CAJAL_TOOLS_FRONTEND_H
 #define CAJAL_TOOLS_FRONTEND_H
 
+#include "cajal/Chip/CoreTables.h"
 #include "cajal/Chip/Image.h"
 #include "cajal/Chip/Profile.h"
 #include "cajal/Chip/Result.h"
@@ -72,6 +73,11 @@ std::string profileDirectory();
 Result<chip::Image> loadImage(const std::string &path,
                               const std::string &requestedProfile,
                               chip::Profile &profile);
+/// The same, read for a loader that takes the synapse tables core by core
+/// (chip::readImageStreamed): the golden model of `cajal run`.
+Result<chip::StreamedImage>
+loadImageStreamed(const std::string &path, const std::string &requestedProfile,
+                  chip::Profile &profile);
 
 /// `cajal inspect --programs`: the neurocore programs the image's
 /// compartments run (docs/neurocore-isa.md), as chip::resolvePrograms gives

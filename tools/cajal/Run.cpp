@@ -266,6 +266,34 @@ int runStepEngine(Model &model, const std::string &engineName,
   return interrupted ? reportInterrupt(model.currentStep()) : 0;
 }
 
+/// --engine golden: the model built from `image`, its tables from `tables`
+/// when given (a streamed read), else from the image itself.
+int runGolden(chip::Image &&image, chip::CoreTables *tables,
+              const chip::Profile &profile, ProcessGroup &processes,
+              emulator::WeightsWriter *weights) {
+  golden::ModelOptions options = validatedOnLoad();
+  Result<MpiSpikeExchange> exchange = MpiSpikeExchange::create(processes);
+  if (!exchange)
+    return reportError(exchange.error());
+  if (processes.size() > 1) {
+    options.part = processes.rank();
+    options.parts = processes.size();
+    options.exchange = &*exchange;
+  }
+  Result<golden::GoldenModel> model =
+      tables ? golden::GoldenModel::create(std::move(image), *tables, profile,
+                                           options)
+             : golden::GoldenModel::create(std::move(image), profile, options);
+  if (!model)
+    return reportError(model.error());
+  return runStepEngine(
+      *model,
+      processes.size() > 1
+          ? "golden model (" + std::to_string(processes.size()) + " processes)"
+          : std::string("golden model"),
+      &golden::runAndRecord, processes, weights);
+}
+
 /// --engine systemc: the same recording, then the power table. A step that
 /// cannot finish, or Ctrl-C, still leaves every output complete up to the
 /// last finished step.
@@ -360,6 +388,17 @@ int runRun() {
   if (processes.size() == 1)
     installInterruptCleanup(onInterrupt);
   chip::Profile profile;
+  // The golden model takes the synapses core by core from the file: it
+  // never holds the decoded image beside its own layout. Weights files
+  // describe the image's learning groups from the image itself.
+  if (engine == Engine::Golden && weightsOut.empty()) {
+    Result<chip::StreamedImage> streamed =
+        loadImageStreamed(imagePath, profileName, profile);
+    if (!streamed)
+      return reportError(streamed.error());
+    return runGolden(std::move(streamed->image), streamed->tables.get(),
+                     profile, processes, nullptr);
+  }
   Result<chip::Image> image = loadImage(imagePath, profileName, profile);
   if (!image)
     return reportError(image.error());
@@ -384,25 +423,8 @@ int runRun() {
     return runStepEngine(*model, "reference engine", &reference::runAndRecord,
                          processes, weights ? &*weights : nullptr);
   }
-  golden::ModelOptions options = validatedOnLoad();
-  Result<MpiSpikeExchange> exchange = MpiSpikeExchange::create(processes);
-  if (!exchange)
-    return reportError(exchange.error());
-  if (processes.size() > 1) {
-    options.part = processes.rank();
-    options.parts = processes.size();
-    options.exchange = &*exchange;
-  }
-  Result<golden::GoldenModel> model =
-      golden::GoldenModel::create(std::move(*image), profile, options);
-  if (!model)
-    return reportError(model.error());
-  return runStepEngine(
-      *model,
-      processes.size() > 1
-          ? "golden model (" + std::to_string(processes.size()) + " processes)"
-          : std::string("golden model"),
-      &golden::runAndRecord, processes, weights ? &*weights : nullptr);
+  return runGolden(std::move(*image), nullptr, profile, processes,
+                   weights ? &*weights : nullptr);
 }
 
 } // namespace cajal::driver

@@ -61,6 +61,7 @@ bool anyTrace(const std::array<chip::TraceParams, 3> &p) {
 
 Status GoldenModel::Loader::loadLearning(GoldenModel &m,
                                          const chip::Image &image,
+                                         chip::CoreTables &tables,
                                          const chip::Profile &profile,
                                          const ModelOptions &options) {
   if (!image.learning.enabled())
@@ -84,15 +85,16 @@ Status GoldenModel::Loader::loadLearning(GoldenModel &m,
   const uint32_t epochSteps = image.learning.epochSteps;
   const chip::SynapseFormat &format = profile.synapse;
   const unsigned decayBits = profile.learning.traceDecayBits;
-  m.sideOf.assign(m.axonCore.size(), none);
+  m.sideOf.assign(m.axonSynapseCount.size(), none);
   m.incomingBegin.assign(size_t(n) + 1, 0);
   std::vector<chip::Synapse> group;
   bool rewards = false;
-  for (uint32_t c = 0; c < image.cores.size(); ++c) {
-    const chip::Core &core = image.cores[c];
+  // In core order (one thread): the side groups and traces are numbered so.
+  const auto visit = [&](uint32_t c, const std::vector<chip::InputAxon> &axons,
+                         const std::vector<uint64_t> &words) -> Status {
     uint64_t position = 0; // of the axon's first synapse in the core
-    for (uint32_t a = 0; a < core.inputAxons.size(); ++a) {
-      const chip::InputAxon &axon = core.inputAxons[a];
+    for (uint32_t a = 0; a < axons.size(); ++a) {
+      const chip::InputAxon &axon = axons[a];
       const uint64_t first = position;
       position += axon.synapseCount;
       if (!axon.learns() && !axon.reward)
@@ -115,7 +117,7 @@ Status GoldenModel::Loader::loadLearning(GoldenModel &m,
         m.learningSynapseCount += axon.synapseCount;
       }
       rewards |= axon.reward;
-      chip::unpackSynapses(core.synapseWords, axon, format, group);
+      chip::unpackSynapses(words, axon, format, group);
       for (uint32_t i = 0; i < axon.synapseCount; ++i) {
         const chip::Synapse &s = group[i];
         const uint32_t g = m.compBegin[c] + s.compartment;
@@ -129,7 +131,10 @@ Status GoldenModel::Loader::loadLearning(GoldenModel &m,
       m.sideOf[m.axonBegin[c] + a] = uint32_t(m.sideAxons.size());
       m.sideAxons.push_back(std::move(side));
     }
-  }
+    return Status::ok();
+  };
+  if (Status s = tables.forEachCore(1, false, visit); !s)
+    return s;
   // The learning synapses by the compartment they end at.
   for (uint32_t g = 0; g < n; ++g)
     m.incomingBegin[g + 1] += m.incomingBegin[g];

@@ -14,7 +14,6 @@
 #include "WorkerPool.h"
 
 #include <algorithm>
-#include <malloc.h>
 #include <map>
 #include <string>
 
@@ -39,17 +38,33 @@ bool GoldenModel::isaAvailable(Isa isa) {
 Result<GoldenModel> GoldenModel::create(const chip::Image &image,
                                         const chip::Profile &profile,
                                         const ModelOptions &options) {
-  return build(image, nullptr, profile, options);
+  chip::ImageTables tables(image, nullptr);
+  return build(image, nullptr, tables, profile, options);
 }
 
 Result<GoldenModel> GoldenModel::create(chip::Image &&image,
                                         const chip::Profile &profile,
                                         const ModelOptions &options) {
-  return build(image, &image, profile, options);
+  chip::ImageTables tables(image, &image);
+  return build(image, &image, tables, profile, options);
+}
+
+Result<GoldenModel> GoldenModel::create(chip::Image &&image,
+                                        chip::CoreTables &tables,
+                                        const chip::Profile &profile,
+                                        const ModelOptions &options) {
+  if (tables.coreCount() != image.cores.size())
+    return makeError("the image has " + std::to_string(image.cores.size()) +
+                     " cores, its synapse tables " +
+                     std::to_string(tables.coreCount()));
+  ModelOptions validated = options;
+  validated.imageValidated = true; // by readImageStreamed
+  return build(image, &image, tables, profile, validated);
 }
 
 Result<GoldenModel> GoldenModel::build(const chip::Image &image,
                                        chip::Image *releasable,
+                                       chip::CoreTables &tables,
                                        const chip::Profile &profile,
                                        const ModelOptions &options) {
   if (!options.imageValidated)
@@ -68,30 +83,21 @@ Result<GoldenModel> GoldenModel::build(const chip::Image &image,
                                          interpreted);
       !s)
     return makeError(s.error());
-  const std::vector<UpdateRun> cores =
-      Loader::layoutCompartments(m, image, options.wideArithmetic, interpreted);
+  const std::vector<UpdateRun> cores = Loader::layoutCompartments(
+      m, image, tables, options.wideArithmetic, interpreted);
   if (Status s = Loader::assignPart(m, image, profile, options); !s)
     return makeError(s.error());
-  Loader::wireOutputs(m, image);
-  if (releasable) {
-    for (chip::Core &core : releasable->cores) {
-      std::vector<chip::AxonTarget>().swap(core.outputAxons);
-      std::vector<uint32_t>().swap(core.outputBegin);
-    }
-    // Freed core by core, the tables are pieces malloc keeps for reuse; the
-    // model's arrays are larger than any piece, so return their pages now.
-    malloc_trim(0);
-  }
+  Loader::wireOutputs(m, image, releasable);
   Loader::wireSources(m, image);
   if (Status s = Loader::mapPopulations(m, image); !s)
     return makeError(s.error());
   // Learning and reward groups stay out of the rows (GoldenLearning.cpp);
   // an image that learns runs with int64 accumulators in compartment order
   // and a ring long enough for any learned delay.
-  if (Status s = Loader::loadLearning(m, image, profile, options); !s)
+  if (Status s = Loader::loadLearning(m, image, tables, profile, options); !s)
     return makeError(s.error());
   const bool learns = image.learning.enabled();
-  RowBuilder rows{m, image, profile.synapse, options.threads, releasable};
+  RowBuilder rows{m, tables, profile.synapse, options.threads};
   rows.countSenders();
   rows.layoutRows();
   if (Status s = rows.unpack(); !s)

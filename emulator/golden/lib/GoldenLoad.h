@@ -33,8 +33,10 @@ struct GoldenModel::Loader {
   /// Append the update constants of one compartment (see HotArrays).
   static void prepare(HotArrays &h, const chip::CompartmentParams &p,
                       const chip::NeuronFormat &f, detail::CoreRange &range);
+  /// Takes each core's synapse counts from `tables`.
   static std::vector<UpdateRun>
-  layoutCompartments(GoldenModel &m, const chip::Image &image, bool wide,
+  layoutCompartments(GoldenModel &m, const chip::Image &image,
+                     chip::CoreTables &tables, bool wide,
                      const std::vector<uint8_t> &interpreted);
   /// Which compartments (by global index) the program groups run:
   /// those whose program is outside the LIF family (all with
@@ -72,47 +74,49 @@ struct GoldenModel::Loader {
   static void appendRun(GoldenModel &m, const UpdateRun &run);
   static void finishRuns(GoldenModel &m);
   static Status chooseKernels(GoldenModel &m, const ModelOptions &options);
-  static void wireOutputs(GoldenModel &m, const chip::Image &image);
+  /// Frees each core's output axons once wired when `releasable` (the
+  /// image) is given.
+  static void wireOutputs(GoldenModel &m, const chip::Image &image,
+                          chip::Image *releasable);
   static void wireSources(GoldenModel &m, const chip::Image &image);
   static Status mapPopulations(GoldenModel &m, const chip::Image &image);
   /// The learning and reward groups, traces and rewards of an image that
   /// learns (GoldenLearning.cpp), after wireOutputs and wireSources and
   /// before the rows (which leave those groups out). Errors: parts > 1.
   static Status loadLearning(GoldenModel &m, const chip::Image &image,
+                             chip::CoreTables &tables,
                              const chip::Profile &profile,
                              const ModelOptions &options);
 };
 
 /// Synapse rows by sender (RowBuilder.cpp).
 struct GoldenModel::RowBuilder {
-  RowBuilder(GoldenModel &model, const chip::Image &img,
-             const chip::SynapseFormat &synapseFormat, unsigned loadThreads,
-             chip::Image *releasableImage)
-      : m(model), image(img), format(synapseFormat), threads(loadThreads),
-        releasable(releasableImage) {}
+  RowBuilder(GoldenModel &model, chip::CoreTables &coreTables,
+             const chip::SynapseFormat &synapseFormat, unsigned loadThreads)
+      : m(model), tables(coreTables), format(synapseFormat),
+        threads(loadThreads) {}
   GoldenModel &m;
-  const chip::Image &image;
+  /// The cores' input axons and synapse words, visited once by unpack(),
+  /// which lets them go core by core.
+  chip::CoreTables &tables;
   const chip::SynapseFormat &format;
   /// Threads unpack() spreads the cores over (ModelOptions::threads).
   unsigned threads;
-  /// The image, when unpack() may release each core's input axons and
-  /// synapse words once they are unpacked (GoldenModel::build).
-  chip::Image *releasable;
   uint32_t senderCount = 0;
   /// Per global input axon while the rows are laid out: how many delivered
   /// senders reach it, and `slot`: after countSenders its (last) sender,
   /// after layoutRows where its group starts in `synapses` (one sender) or
   /// its shared row (several). One record per axon, so that the passes in
   /// sender order, which reach the axons at random, miss the cache once per
-  /// axon, not once per array.
+  /// axon, not once per array. Once the rows are laid out, the starts go
+  /// into m.axonSynapseCount (`none`: no delivered sender), and unpack()
+  /// puts each axon's synapse count back as it unpacks its core: 4 bytes
+  /// per axon, not 8 more, beside the synapses.
   struct AxonRecord {
     uint32_t senders = 0;
     uint32_t slot = 0;
   };
   std::vector<AxonRecord> axonRecords;
-  /// Per global input axon, where its group starts in `synapses` (`none`:
-  /// no delivered sender), for unpack().
-  std::vector<uint32_t> axonStart;
   /// Senders of each shared row (row senderCount + i).
   std::vector<uint32_t> sharedRowSenders;
 
@@ -142,7 +146,8 @@ struct GoldenModel::RowBuilder {
   void layoutRows();
   Status unpack();
   /// unpack()'s work for core `c`; raises `maxDelay` to its largest delay.
-  Status unpackCore(uint32_t c, uint32_t &maxDelay);
+  Status unpackCore(uint32_t c, const std::vector<chip::InputAxon> &axons,
+                    const std::vector<uint64_t> &words, uint32_t &maxDelay);
   /// Whether sortAndBound proved that int32 accumulators suffice, and
   /// int16 ones holding input / 2^shift16.
   bool fits32 = false, fits16 = false;

@@ -547,6 +547,15 @@ void GoldenModel::step() {
   ++totals.steps;
 }
 
+uint32_t GoldenModel::coreOfAxon(uint32_t axon, uint32_t hint) const {
+  if (axon >= axonBegin[hint] && axon < axonBegin[hint + 1])
+    return hint;
+  // The last core whose first axon is at or before `axon` (and that has
+  // any: cores without input axons share their begin with the next).
+  return uint32_t(std::upper_bound(axonBegin.begin(), axonBegin.end(), axon) -
+                  axonBegin.begin() - 1);
+}
+
 const std::vector<emulator::CoreCounters> &GoldenModel::coreCounters() const {
   const uint32_t cores = uint32_t(compBegin.size() - 1);
   perCore.assign(cores, emulator::CoreCounters());
@@ -565,8 +574,10 @@ const std::vector<emulator::CoreCounters> &GoldenModel::coreCounters() const {
           uint64_t(stepIndex) * (compBegin[c + 1] - compBegin[c]) -
           cc.idleUpdates;
   }
+  uint32_t core = 0;
   auto arrive = [&](uint64_t spikes, uint32_t axon) {
-    emulator::CoreCounters &cc = perCore[axonCore[axon]];
+    core = coreOfAxon(axon, core);
+    emulator::CoreCounters &cc = perCore[core];
     cc.axonEventsIn += spikes;
     cc.synapticEvents += spikes * axonSynapseCount[axon];
   };

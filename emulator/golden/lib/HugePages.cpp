@@ -1,6 +1,7 @@
 //===- HugePages.cpp - Large load-time arrays on huge pages ---------------===//
 #include "HugePages.h"
 
+#include <malloc.h>
 #include <sys/mman.h>
 
 namespace cajal::golden::detail {
@@ -16,5 +17,7 @@ void adviseHugePages(void *data, size_t bytes) {
   if (end > begin)
     (void)madvise(reinterpret_cast<void *>(begin), end - begin, MADV_HUGEPAGE);
 }
+
+void returnFreedPages() { malloc_trim(0); }
 
 } // namespace cajal::golden::detail

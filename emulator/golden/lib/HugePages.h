@@ -20,6 +20,12 @@ namespace cajal::golden::detail {
 /// Asks for huge pages on the whole 2 MiB pages inside [data, data + bytes).
 void adviseHugePages(void *data, size_t bytes);
 
+/// Gives the system back the free pages malloc keeps. Tables freed core by
+/// core are pieces it would keep for reuse, but the model's arrays are
+/// larger than any piece: without this, the freed tables and the arrays
+/// that replace them would both count against the peak.
+void returnFreedPages();
+
 /// Room for n elements, on huge pages where the kernel allows (only arrays
 /// of at least 4 MiB ask), before the first push_back.
 template <typename T> void reserveHuge(std::vector<T> &v, size_t n) {

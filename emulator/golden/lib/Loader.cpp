@@ -40,6 +40,9 @@ namespace {
 constexpr uint32_t none = std::numeric_limits<uint32_t>::max();
 constexpr int64_t int32Max = std::numeric_limits<int32_t>::max();
 constexpr int64_t int32Min = std::numeric_limits<int32_t>::min();
+/// Freed tables go back to the system every this many cores while the
+/// model's arrays replace them (returnFreedPages).
+constexpr uint32_t kCoresPerRelease = 32;
 } // namespace
 
 namespace detail {
@@ -127,18 +130,20 @@ void GoldenModel::Loader::finishRuns(GoldenModel &m) {
 /// The update constants in global order, and per core its compartments,
 /// lane width and idle counting (orderCompartments builds the runs).
 std::vector<GoldenModel::UpdateRun> GoldenModel::Loader::layoutCompartments(
-    GoldenModel &m, const chip::Image &image, bool wide,
-    const std::vector<uint8_t> &interpreted) {
+    GoldenModel &m, const chip::Image &image, chip::CoreTables &tables,
+    bool wide, const std::vector<uint8_t> &interpreted) {
   std::vector<UpdateRun> cores;
   m.compBegin.assign(1, 0);
   m.axonBegin.assign(1, 0);
   size_t axons = 0;
-  for (const chip::Core &core : image.cores)
-    axons += core.inputAxons.size();
+  for (uint32_t c = 0; c < image.cores.size(); ++c)
+    axons += tables.inputAxonCount(c);
   // Read at random when the synapses are regrouped by sender.
-  detail::reserveHuge(m.axonCore, axons);
   detail::reserveHuge(m.axonSynapseCount, axons);
   for (uint32_t c = 0; c < image.cores.size(); ++c) {
+    tables.takeSynapseCounts(c, m.axonSynapseCount);
+    if ((c + 1) % kCoresPerRelease == 0 || c + 1 == image.cores.size())
+      detail::returnFreedPages();
     const chip::Core &core = image.cores[c];
     bool mayIdle = false;
     detail::CoreRange range, unused;
@@ -157,13 +162,10 @@ std::vector<GoldenModel::UpdateRun> GoldenModel::Loader::layoutCompartments(
         range.vmaxHigh = std::max(range.vmaxHigh, v < 0 ? -v : v);
       }
     }
-    m.axonCore.insert(m.axonCore.end(), core.inputAxons.size(), c);
-    for (const chip::InputAxon &axon : core.inputAxons)
-      m.axonSynapseCount.push_back(axon.synapseCount);
     const uint32_t begin = m.compBegin.back();
     const uint32_t end = uint32_t(m.hot.bias.size());
     m.compBegin.push_back(end);
-    m.axonBegin.push_back(uint32_t(m.axonCore.size()));
+    m.axonBegin.push_back(uint32_t(m.axonSynapseCount.size()));
     const bool lanes32 = !wide && range.fits32(m.format);
     cores.push_back({begin, end, c, lanes32,
                      mayIdle ? detail::IdlePerRun : detail::NoIdleCount,
@@ -323,8 +325,8 @@ Status GoldenModel::Loader::chooseKernels(GoldenModel &m,
   return Status::ok();
 }
 
-void GoldenModel::Loader::wireOutputs(GoldenModel &m,
-                                      const chip::Image &image) {
+void GoldenModel::Loader::wireOutputs(GoldenModel &m, const chip::Image &image,
+                                      chip::Image *releasable) {
   m.outBegin.assign(1, 0);
   size_t outputs = 0;
   for (const chip::Core &core : image.cores)
@@ -333,13 +335,20 @@ void GoldenModel::Loader::wireOutputs(GoldenModel &m,
   // a moment (and keep up to twice).
   m.outTargets.reserve(outputs);
   m.outBegin.reserve(m.compartmentCount() + 1);
-  for (const chip::Core &core : image.cores) {
+  for (uint32_t c = 0; c < image.cores.size(); ++c) {
+    const chip::Core &core = image.cores[c];
     for (uint32_t l = 0; l < core.compartments.size(); ++l) {
       for (uint32_t o = core.outputBegin[l]; o < core.outputBegin[l + 1]; ++o) {
         const chip::AxonTarget &t = core.outputAxons[o];
         m.outTargets.push_back(m.axonBegin[t.core] + t.inputAxon);
       }
       m.outBegin.push_back(uint32_t(m.outTargets.size()));
+    }
+    if (releasable) {
+      std::vector<chip::AxonTarget>().swap(releasable->cores[c].outputAxons);
+      std::vector<uint32_t>().swap(releasable->cores[c].outputBegin);
+      if ((c + 1) % kCoresPerRelease == 0 || c + 1 == image.cores.size())
+        detail::returnFreedPages();
     }
   }
 }

@@ -61,7 +61,7 @@ std::string str(uint64_t v) { return std::to_string(v); }
 void GoldenModel::RowBuilder::countSenders() {
   senderCount =
       m.compartmentCount() + uint32_t(m.channelTargetBegin.size() - 1);
-  detail::assignHuge(axonRecords, m.axonCore.size(), AxonRecord());
+  detail::assignHuge(axonRecords, m.axonSynapseCount.size(), AxonRecord());
   m.senderAxons.assign(senderCount, 0);
   m.senderSynapses.assign(senderCount, 0);
   m.senderSpikes.assign(senderCount, 0);
@@ -70,13 +70,16 @@ void GoldenModel::RowBuilder::countSenders() {
   // delivered senders are counted in the records, so the passes below need
   // not look at the axon's core again.
   const bool ownsAll = m.coreOwned.empty();
+  uint32_t core = 0;
   forEachSenderAxon(
       [&](uint32_t k, uint32_t a) {
         ++m.senderAxons[k];
         m.senderSynapses[k] += m.axonSynapseCount[a];
+        if (!ownsAll)
+          core = m.coreOfAxon(a, core);
         // Learning and reward groups are delivered apart
         // (GoldenLearning.cpp): not in the rows.
-        if ((ownsAll || m.coreOwned[m.axonCore[a]]) &&
+        if ((ownsAll || m.coreOwned[core]) &&
             (m.sideOf.empty() || m.sideOf[a] == none)) {
           AxonRecord &r = axonRecords[a];
           ++r.senders;
@@ -86,8 +89,6 @@ void GoldenModel::RowBuilder::countSenders() {
       [&](uint32_t a) {
         __builtin_prefetch(&axonRecords[a], 1);
         __builtin_prefetch(&m.axonSynapseCount[a]);
-        if (!ownsAll)
-          __builtin_prefetch(&m.axonCore[a]);
       });
 }
 
@@ -148,12 +149,14 @@ void GoldenModel::RowBuilder::layoutRows() {
         },
         [&](uint32_t a) { __builtin_prefetch(&axonRecords[a]); });
   m.rowEvents.assign(m.senderRows.size(), 0);
-  // unpack() needs the starts only: 4 bytes per axon instead of 8.
-  detail::reserveHuge(axonStart, axons);
-  for (const AxonRecord &r : axonRecords)
-    axonStart.push_back(r.senders == 0   ? none
-                        : r.senders == 1 ? r.slot
-                                         : m.rowBegin[r.slot]);
+  // unpack() needs the starts only, and not the counts its cores give
+  // again: the starts take the counts' place.
+  for (size_t a = 0; a < axons; ++a) {
+    const AxonRecord &r = axonRecords[a];
+    m.axonSynapseCount[a] = r.senders == 0   ? none
+                            : r.senders == 1 ? r.slot
+                                             : m.rowBegin[r.slot];
+  }
   std::vector<AxonRecord>().swap(axonRecords);
 }
 
@@ -165,54 +168,54 @@ Status GoldenModel::RowBuilder::unpack() {
                      str(format.maxDelay) +
                      " exceed the model's 32-bit accumulator index");
   detail::assignHuge(m.flatSynapses, m.rowBegin.back(), FlatSynapse());
-  // Every group has its own place in `synapses` (axonStart), so the cores
+  // Every group has its own place in `synapses` (its start), so the cores
   // are unpacked on several threads; each keeps its largest delay.
-  std::vector<uint32_t> coreMaxDelay(image.cores.size(), 1);
-  if (Status s = chip::parallelForCores(
-          image.cores.size(), threads,
-          [&](size_t c) -> Status {
-            // Another part delivers into a core this part does not own.
-            if (m.ownsCore(uint32_t(c)))
-              if (Status unpacked = unpackCore(uint32_t(c), coreMaxDelay[c]);
-                  !unpacked)
-                return unpacked;
-            if (releasable) {
-              chip::Core &core = releasable->cores[c];
-              std::vector<chip::InputAxon>().swap(core.inputAxons);
-              std::vector<uint64_t>().swap(core.synapseWords);
-            }
-            return Status::ok();
+  std::vector<uint32_t> coreMaxDelay(tables.coreCount(), 1);
+  if (Status s = tables.forEachCore(
+          threads, /*last=*/true,
+          [&](uint32_t c, const std::vector<chip::InputAxon> &axons,
+              const std::vector<uint64_t> &words) -> Status {
+            if (axons.size() != m.axonBegin[c + 1] - m.axonBegin[c])
+              return makeError("core " + str(c) + ": " + str(axons.size()) +
+                               " input axons, " +
+                               str(m.axonBegin[c + 1] - m.axonBegin[c]) +
+                               " when the rows were laid out");
+            return unpackCore(c, axons, words, coreMaxDelay[c]);
           });
       !s)
     return s;
-  if (releasable)
-    malloc_trim(0); // the cores' tables: see GoldenModel::build
   const uint32_t maxDelay =
-      image.cores.empty()
+      coreMaxDelay.empty()
           ? 1
           : *std::max_element(coreMaxDelay.begin(), coreMaxDelay.end());
   // The update of step t consumes slot t % S before step t delivers, so
   // the slot of t + D is the one just consumed: D slots are enough.
   m.ringSlots = maxDelay;
-  std::vector<uint32_t>().swap(axonStart);
   return Status::ok();
 }
 
-Status GoldenModel::RowBuilder::unpackCore(uint32_t c, uint32_t &maxDelay) {
+Status GoldenModel::RowBuilder::unpackCore(
+    uint32_t c, const std::vector<chip::InputAxon> &axons,
+    const std::vector<uint64_t> &words, uint32_t &maxDelay) {
   const uint64_t n = m.compartmentCount();
   thread_local std::vector<chip::Synapse> group;
-  const chip::Core &core = image.cores[c];
-  const uint32_t *starts = axonStart.data() + m.axonBegin[c];
-  const uint32_t axons = uint32_t(core.inputAxons.size());
-  for (uint32_t a = 0; a < axons; ++a) {
-    const chip::InputAxon &axon = core.inputAxons[a];
+  // The axons' starts, which become their synapse counts again.
+  uint32_t *starts = m.axonSynapseCount.data() + m.axonBegin[c];
+  const uint32_t count = uint32_t(axons.size());
+  // Another part delivers into a core this part does not own.
+  const bool owned = m.ownsCore(c);
+  for (uint32_t a = 0; a < count; ++a) {
+    const chip::InputAxon &axon = axons[a];
     const uint32_t start = starts[a];
+    starts[a] = axon.synapseCount;
+    if (!owned)
+      continue;
     // The groups go to their senders' rows, at random places: fetch the
     // place of a later group while this one is unpacked.
-    if (a + prefetchDistance < axons && starts[a + prefetchDistance] != none)
+    if (a + prefetchDistance < count && starts[a + prefetchDistance] != none)
       __builtin_prefetch(m.flatSynapses.data() + starts[a + prefetchDistance],
                          1);
-    chip::unpackSynapses(core.synapseWords, axon, format, group);
+    chip::unpackSynapses(words, axon, format, group);
     for (uint32_t i = 0; i < axon.synapseCount; ++i) {
       const chip::Synapse &s = group[i];
       const int64_t w = chip::synapticWeight(s.mantissa, axon.weightExponent,

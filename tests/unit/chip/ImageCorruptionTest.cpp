@@ -9,6 +9,7 @@
 
 #include "ImageFixtures.h"
 #include "TestUtil.h"
+#include "cajal/Chip/CoreTables.h"
 #include "cajal/Chip/Image.h"
 
 #include <gtest/gtest.h>
@@ -33,6 +34,13 @@ protected:
   std::string errorOf(const std::string &b) {
     writeBytes(bad, b);
     Result<Image> r = readImage(bad, profile);
+    // The streamed read (cajal run's) refuses the same damage with the same
+    // error.
+    Result<StreamedImage> streamed = readImageStreamed(bad, profile);
+    EXPECT_EQ(bool(streamed), bool(r));
+    if (!streamed && !r) {
+      EXPECT_EQ(streamed.error(), r.error());
+    }
     if (r)
       return {};
     EXPECT_EQ(r.error().rfind(bad + ": ", 0), 0u) << r.error();

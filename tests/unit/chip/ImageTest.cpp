@@ -4,11 +4,13 @@
 #include "ImageFixtures.h"
 #include "ImageInternal.h"
 #include "TestUtil.h"
+#include "cajal/Chip/CoreTables.h"
 
 #include <gtest/gtest.h>
 
 #include <atomic>
 #include <chrono>
+#include <fstream>
 #include <thread>
 
 using namespace cajal::chip;
@@ -274,6 +276,113 @@ TEST(ImageTest, StreamingWriterMatchesWholeImageWriter) {
             readBytes(dir.file("stream.cjimg")));
   EXPECT_EQ(dir.files(),
             (std::vector<std::string>{"stream.cjimg", "whole.cjimg"}));
+}
+
+/// Every core's tables as `tables` gives them, visited on `threads`.
+std::vector<std::pair<std::vector<InputAxon>, std::vector<uint64_t>>>
+visitTables(CoreTables &tables, unsigned threads) {
+  std::vector<std::pair<std::vector<InputAxon>, std::vector<uint64_t>>> out(
+      tables.coreCount());
+  const Status s =
+      tables.forEachCore(threads, false,
+                         [&](uint32_t c, const std::vector<InputAxon> &axons,
+                             const std::vector<uint64_t> &words) {
+                           out[c] = {axons, words};
+                           return Status::ok();
+                         });
+  EXPECT_TRUE(bool(s)) << s.error();
+  return out;
+}
+
+TEST(ImageTest, StreamedReadGivesTheTablesBackCoreByCore) {
+  const Profile profile = loihi1();
+  for (uint64_t seed : {51u, 52u}) {
+    std::mt19937_64 rng(seed);
+    // Large cores too (compressed bodies), and learning groups.
+    Image img = seed == 51 ? largeCoreImage(rng, profile, 1500)
+                           : randomImage(rng, profile, 30, true);
+    TempDir dir;
+    const std::string path = dir.file("x.cjimg");
+    const Status written = writeImage(img, profile, path);
+    ASSERT_TRUE(bool(written)) << written.error();
+    Result<StreamedImage> streamed = readImageStreamed(path, profile);
+    ASSERT_TRUE(bool(streamed)) << streamed.error();
+    CoreTables &tables = *streamed->tables;
+    ASSERT_EQ(tables.coreCount(), img.cores.size());
+    // The image without its tables; the tables, as often as asked, on any
+    // number of threads.
+    Image skeleton = img;
+    for (size_t c = 0; c < img.cores.size(); ++c) {
+      Core &core = skeleton.cores[c];
+      EXPECT_EQ(tables.inputAxonCount(uint32_t(c)), core.inputAxons.size());
+      std::vector<uint32_t> counts{7};
+      tables.takeSynapseCounts(uint32_t(c), counts);
+      ASSERT_EQ(counts.size(), core.inputAxons.size() + 1);
+      for (size_t a = 0; a < core.inputAxons.size(); ++a)
+        EXPECT_EQ(counts[a + 1], core.inputAxons[a].synapseCount);
+      core.inputAxons.clear();
+      core.synapseWords.clear();
+    }
+    expectSameImage(streamed->image, skeleton);
+    for (unsigned threads : {1u, 3u}) {
+      const auto given = visitTables(tables, threads);
+      for (size_t c = 0; c < img.cores.size(); ++c) {
+        EXPECT_EQ(given[c].first, img.cores[c].inputAxons) << "core " << c;
+        EXPECT_EQ(given[c].second, img.cores[c].synapseWords) << "core " << c;
+      }
+    }
+    // The in-memory tables give the same.
+    ImageTables inMemory(img, nullptr);
+    const auto fromMemory = visitTables(inMemory, 2);
+    for (size_t c = 0; c < img.cores.size(); ++c)
+      EXPECT_EQ(fromMemory[c].first, img.cores[c].inputAxons);
+  }
+}
+
+TEST(ImageTest, StreamedReadNoticesACoreChangedInPlace) {
+  const Profile profile = loihi1();
+  std::mt19937_64 rng(53);
+  const Image img = randomImage(rng, profile, 6);
+  TempDir dir;
+  const std::string path = dir.file("x.cjimg");
+  ASSERT_TRUE(bool(writeImage(img, profile, path)));
+  Result<StreamedImage> streamed = readImageStreamed(path, profile);
+  ASSERT_TRUE(bool(streamed)) << streamed.error();
+  // Rewritten in place (the same file, not a new one renamed over it):
+  // core 4's last body byte changes.
+  std::string bytes = readBytes(path);
+  const Section core4 = sections(bytes)[1 + 4];
+  ASSERT_EQ(core4.tag, "CORE");
+  bytes[core4.body + core4.length - 1] ^= 0x10;
+  {
+    std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
+    f.write(bytes.data(), std::streamsize(bytes.size()));
+  }
+  const Status s = streamed->tables->forEachCore(
+      2, true,
+      [](uint32_t, const std::vector<InputAxon> &,
+         const std::vector<uint64_t> &) { return Status::ok(); });
+  ASSERT_FALSE(bool(s));
+  EXPECT_EQ(s.error(),
+            path + ": section CORE #4 changed while the image was loaded");
+}
+
+TEST(ImageTest, StreamedReadKeepsTheFileItOpened) {
+  // A new image renamed over the path (as every Cajal writer replaces a
+  // file) does not reach a read already under way.
+  const Profile profile = loihi1();
+  std::mt19937_64 rng(54);
+  const Image first = randomImage(rng, profile, 4);
+  const Image second = randomImage(rng, profile, 4);
+  TempDir dir;
+  const std::string path = dir.file("x.cjimg");
+  ASSERT_TRUE(bool(writeImage(first, profile, path)));
+  Result<StreamedImage> streamed = readImageStreamed(path, profile);
+  ASSERT_TRUE(bool(streamed)) << streamed.error();
+  ASSERT_TRUE(bool(writeImage(second, profile, path)));
+  const auto given = visitTables(*streamed->tables, 2);
+  for (size_t c = 0; c < first.cores.size(); ++c)
+    EXPECT_EQ(given[c].second, first.cores[c].synapseWords) << "core " << c;
 }
 
 TEST(ImageTest, ParallelWriterMatchesCoreByCoreWriter) {

@@ -18,6 +18,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <string>
 #include <tuple>
 #include <vector>
 
@@ -114,9 +115,10 @@ TEST(GoldenThreadsTest, AnyThreadCountGivesTheSameRunWithPrograms) {
   EXPECT_GT(spikes, 1000u);
 }
 
-// `cajal run` hands its image to the model, which releases each core's
-// synapse tables once it holds them: the same run as from a borrowed image.
-TEST(GoldenThreadsTest, ConsumingTheImageGivesTheSameRun) {
+// A consumed image has each core's synapse tables released once the model
+// holds them; `cajal run` reads the image streamed, the tables core by core
+// from the file: the same run as from a borrowed image.
+TEST(GoldenThreadsTest, ConsumingOrStreamingTheImageGivesTheSameRun) {
   uint64_t spikes = 0;
   for (uint64_t seed = 1; seed <= 12; ++seed) {
     imagegen::RandomOptions o;
@@ -127,17 +129,20 @@ TEST(GoldenThreadsTest, ConsumingTheImageGivesTheSameRun) {
     const test::GoldenRecord borrowed = run(net, test::loihi1(), options);
     for (const std::vector<uint32_t> &s : borrowed.spikes)
       spikes += s.size();
-    for (uint32_t threads : {1u, 2u}) {
-      options.threads = threads;
-      const test::GoldenRecord consumed = test::recordGolden(
-          net, test::loihi1(), options, kSteps, test::ImageUse::Consume);
-      EXPECT_EQ(consumed.spikes, borrowed.spikes)
-          << "seed " << seed << ", " << threads << " threads";
-      EXPECT_EQ(consumed.state, borrowed.state) << "seed " << seed;
-      EXPECT_TRUE(sameCounters(consumed.counters, borrowed.counters))
-          << "seed " << seed;
-      EXPECT_TRUE(sameCores(consumed.cores, borrowed.cores)) << "seed " << seed;
-    }
+    for (test::ImageUse use : {test::ImageUse::Consume, test::ImageUse::Stream})
+      for (uint32_t threads : {1u, 2u}) {
+        options.threads = threads;
+        const test::GoldenRecord other =
+            test::recordGolden(net, test::loihi1(), options, kSteps, use);
+        const std::string how =
+            "seed " + std::to_string(seed) + ", " + std::to_string(threads) +
+            " threads, " +
+            (use == test::ImageUse::Stream ? "streamed" : "consumed");
+        EXPECT_EQ(other.spikes, borrowed.spikes) << how;
+        EXPECT_EQ(other.state, borrowed.state) << how;
+        EXPECT_TRUE(sameCounters(other.counters, borrowed.counters)) << how;
+        EXPECT_TRUE(sameCores(other.cores, borrowed.cores)) << how;
+      }
   }
   EXPECT_GT(spikes, 1000u);
 }

@@ -17,6 +17,7 @@
 #define CAJAL_GOLDEN_GOLDENMODEL_H
 
 #include "cajal/Chip/Compartment.h"
+#include "cajal/Chip/CoreTables.h"
 #include "cajal/Chip/Image.h"
 #include "cajal/Chip/Profile.h"
 #include "cajal/Chip/Result.h"
@@ -221,6 +222,13 @@ public:
   static Result<GoldenModel> create(chip::Image &&image,
                                     const chip::Profile &profile,
                                     const ModelOptions &options = {});
+  /// The same for an image whose cores' input axons and synapse words come
+  /// from `tables` core by core (chip::readImageStreamed, which has
+  /// validated it): the model never holds them all at once.
+  static Result<GoldenModel> create(chip::Image &&image,
+                                    chip::CoreTables &tables,
+                                    const chip::Profile &profile,
+                                    const ModelOptions &options = {});
   /// Can this build run `isa`'s update loop on this CPU?
   static bool isaAvailable(Isa isa);
   /// The instruction set the update loop runs with.
@@ -346,11 +354,16 @@ private:
   struct Loader;
   struct RowBuilder;
   /// create()'s work; `releasable` is the image itself when create() may
-  /// release its tables as it goes, else null.
+  /// release its output axons as it goes, else null; `tables` gives the
+  /// cores' input axons and synapse words.
   static Result<GoldenModel> build(const chip::Image &image,
                                    chip::Image *releasable,
+                                   chip::CoreTables &tables,
                                    const chip::Profile &profile,
                                    const ModelOptions &options);
+  /// The core of global input axon `axon`, from `hint` (a core near it:
+  /// the axons a walk visits in turn are mostly on one core).
+  uint32_t coreOfAxon(uint32_t axon, uint32_t hint) const;
   void updateCompartments();
   /// Runs updateRuns[first, last) with the step's accumulators; spikes go
   /// to `spikes` (returned: past the last), idle counts of IdlePerRun runs
@@ -503,9 +516,10 @@ private:
 
   // For the per-core counters: output axons of global compartment c are
   // outTargets[outBegin[c] .. outBegin[c+1]) (global input axons, index =
-  // axonBegin[core] + local); core and synapse count of each input axon.
+  // axonBegin[core] + local); the synapse count of each input axon (while
+  // the rows are built, RowBuilder keeps each axon's place in it instead).
   std::vector<uint32_t> outBegin, outTargets;
-  std::vector<uint32_t> axonBegin, axonCore, axonSynapseCount;
+  std::vector<uint32_t> axonBegin, axonSynapseCount;
 
   /// Ring of S = ringSlots accumulator slots of ringStride accumulators,
   /// slot-major: the update reads the input of compartment c for step t at

@@ -9,13 +9,16 @@
 #ifndef CAJAL_TESTSUPPORT_GOLDENRECORD_H
 #define CAJAL_TESTSUPPORT_GOLDENRECORD_H
 
+#include "cajal/Chip/CoreTables.h"
 #include "cajal/Golden/GoldenModel.h"
 #include "cajal/ImageGen/RandomImage.h"
+#include "cajal/TestSupport/Files.h"
 #include "cajal/TestSupport/RandomRuns.h"
 
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -34,8 +37,11 @@ struct GoldenRecord {
 
 /// How recordGolden hands the image to GoldenModel::create.
 enum class ImageUse {
-  Borrow, ///< create(const Image &)
-  Consume ///< create(Image &&) of a copy, whose tables it must release
+  Borrow,  ///< create(const Image &)
+  Consume, ///< create(Image &&) of a copy, whose tables it must release
+  /// create(Image &&, CoreTables &) from the image written to a file and
+  /// read with chip::readImageStreamed, as `cajal run` does
+  Stream
 };
 
 /// `steps` steps of the golden model built with `options` on `net`, with the
@@ -48,8 +54,23 @@ inline GoldenRecord recordGolden(const imagegen::RandomNetwork &net,
   chip::Image consumed;
   if (use == ImageUse::Consume)
     consumed = net.image;
+  const auto streamed = [&]() -> Result<golden::GoldenModel> {
+    TempDir dir;
+    const std::string path = dir.file("net.cjimg");
+    if (Status written = chip::writeImage(net.image, path); !written)
+      return Error{written.error()};
+    Result<chip::StreamedImage> read = chip::readImageStreamed(path, profile);
+    if (!read)
+      return read.takeError();
+    for (const chip::Core &core : read->image.cores)
+      EXPECT_TRUE(core.inputAxons.empty() && core.synapseWords.empty())
+          << "readImageStreamed kept a core's synapse tables";
+    return golden::GoldenModel::create(std::move(read->image), *read->tables,
+                                       profile, options);
+  };
   Result<golden::GoldenModel> m =
-      use == ImageUse::Consume
+      use == ImageUse::Stream ? streamed()
+      : use == ImageUse::Consume
           ? golden::GoldenModel::create(std::move(consumed), profile, options)
           : golden::GoldenModel::create(net.image, profile, options);
   EXPECT_TRUE(bool(m)) << m.error();

@@ -1,0 +1,81 @@
+//===- CoreTables.h - Each core's synapse tables, core by core --*- C++ -*-===//
+//
+// A loader that lays the synapses out its own way (the golden model, by
+// sender) needs each core's input axons and synapse words once. Given them
+// core by core, from the image in memory or read again from its file, it
+// never holds the decoded image's tables beside its own layout: that is
+// what bounds the golden model's peak memory at scale
+// (docs/golden-model.md, "Loading").
+//
+//===----------------------------------------------------------------------===//
+#ifndef CAJAL_CHIP_CORETABLES_H
+#define CAJAL_CHIP_CORETABLES_H
+
+#include "cajal/Chip/Image.h"
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace cajal::chip {
+
+class CoreTables {
+public:
+  virtual ~CoreTables() = default;
+  virtual uint32_t coreCount() const = 0;
+  virtual size_t inputAxonCount(uint32_t core) const = 0;
+  /// Appends the synapse count of each input axon of core `core`; a table
+  /// read from a file drops its own copy (call it once per core).
+  virtual void takeSynapseCounts(uint32_t core,
+                                 std::vector<uint32_t> &counts) = 0;
+  using Visit =
+      std::function<Status(uint32_t core, const std::vector<InputAxon> &axons,
+                           const std::vector<uint64_t> &words)>;
+  /// visit(core, its input axons, its synapse words) for every core, on up
+  /// to `threads` threads (1: in core order); returns the first error in
+  /// core order. With `last`, each core's tables may be dropped after its
+  /// visit: no further call is allowed.
+  virtual Status forEachCore(unsigned threads, bool last,
+                             const Visit &visit) = 0;
+};
+
+/// The tables of an image in memory. With `releasable` (the same image),
+/// forEachCore(..., last = true) frees each core's tables once visited.
+class ImageTables final : public CoreTables {
+public:
+  ImageTables(const Image &source, Image *releasableSource)
+      : image(source), releasable(releasableSource) {}
+  uint32_t coreCount() const override { return uint32_t(image.cores.size()); }
+  size_t inputAxonCount(uint32_t core) const override {
+    return image.cores[core].inputAxons.size();
+  }
+  void takeSynapseCounts(uint32_t core, std::vector<uint32_t> &counts) override;
+  Status forEachCore(unsigned threads, bool last, const Visit &visit) override;
+
+private:
+  const Image &image;
+  Image *releasable;
+};
+
+/// An image read for a loader that takes its synapse tables core by core.
+struct StreamedImage {
+  /// Everything but the cores' input axons and synapse words (empty).
+  Image image;
+  /// Those, read again from the file (kept open) as they are visited.
+  std::unique_ptr<CoreTables> tables;
+};
+
+/// Reads `path` as readImage does, with the same checks and errors (every
+/// synapse is checked against `profile` as its core is decoded), but keeps
+/// no core's synapse tables: at most a batch of decoded cores is in memory
+/// at once. A core whose bytes differ when read again (the file changed
+/// in place meanwhile) is an error naming the core.
+Result<StreamedImage> readImageStreamed(const std::string &path,
+                                        const Profile &profile);
+
+} // namespace cajal::chip
+
+#endif // CAJAL_CHIP_CORETABLES_H
