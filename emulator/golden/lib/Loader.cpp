@@ -40,9 +40,14 @@ namespace {
 constexpr uint32_t none = std::numeric_limits<uint32_t>::max();
 constexpr int64_t int32Max = std::numeric_limits<int32_t>::max();
 constexpr int64_t int32Min = std::numeric_limits<int32_t>::min();
-/// Freed tables go back to the system every this many cores while the
-/// model's arrays replace them (returnFreedPages).
-constexpr uint32_t kCoresPerRelease = 32;
+/// Freed tables go back to the system (returnFreedPages) this many times
+/// while the model's arrays replace them: often enough that little is kept
+/// at once, seldom enough that it costs little (each time walks the heap).
+constexpr uint32_t kReleases = 16;
+bool releaseAfter(uint32_t core, uint32_t cores) {
+  const uint32_t every = std::max(1u, cores / kReleases);
+  return (core + 1) % every == 0 || core + 1 == cores;
+}
 } // namespace
 
 namespace detail {
@@ -142,7 +147,7 @@ std::vector<GoldenModel::UpdateRun> GoldenModel::Loader::layoutCompartments(
   detail::reserveHuge(m.axonSynapseCount, axons);
   for (uint32_t c = 0; c < image.cores.size(); ++c) {
     tables.takeSynapseCounts(c, m.axonSynapseCount);
-    if ((c + 1) % kCoresPerRelease == 0 || c + 1 == image.cores.size())
+    if (releaseAfter(c, uint32_t(image.cores.size())))
       detail::returnFreedPages();
     const chip::Core &core = image.cores[c];
     bool mayIdle = false;
@@ -347,7 +352,7 @@ void GoldenModel::Loader::wireOutputs(GoldenModel &m, const chip::Image &image,
     if (releasable) {
       std::vector<chip::AxonTarget>().swap(releasable->cores[c].outputAxons);
       std::vector<uint32_t>().swap(releasable->cores[c].outputBegin);
-      if ((c + 1) % kCoresPerRelease == 0 || c + 1 == image.cores.size())
+      if (releaseAfter(c, uint32_t(image.cores.size())))
         detail::returnFreedPages();
     }
   }

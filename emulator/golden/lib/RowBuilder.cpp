@@ -198,7 +198,10 @@ Status GoldenModel::RowBuilder::unpackCore(
     uint32_t c, const std::vector<chip::InputAxon> &axons,
     const std::vector<uint64_t> &words, uint32_t &maxDelay) {
   const uint64_t n = m.compartmentCount();
-  thread_local std::vector<chip::Synapse> group;
+  thread_local std::vector<chip::Synapse> unpacked;
+  std::vector<chip::Synapse> &group = unpacked; // one TLS lookup per core
+  // Kept in a register, written once: the cores' maxima share cache lines.
+  uint32_t largestDelay = maxDelay;
   // The axons' starts, which become their synapse counts again.
   uint32_t *starts = m.axonSynapseCount.data() + m.axonBegin[c];
   const uint32_t count = uint32_t(axons.size());
@@ -224,12 +227,13 @@ Status GoldenModel::RowBuilder::unpackCore(
         return makeError("core " + str(c) + ": input axon " + str(a) +
                          ": synapse " + str(i) + ": weight " +
                          std::to_string(w) + " does not fit 32 bits");
-      maxDelay = std::max(maxDelay, s.delay);
+      largestDelay = std::max(largestDelay, s.delay);
       if (start != none)
         m.flatSynapses[start + i] = {
             uint32_t(s.delay * n + m.compBegin[c] + s.compartment), int32_t(w)};
     }
   }
+  maxDelay = largestDelay;
   return Status::ok();
 }
 
