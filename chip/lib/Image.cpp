@@ -822,7 +822,9 @@ Status checkLearning(const Image &image, const Profile &profile) {
 } // namespace
 
 Status validate(const Image &image, const Profile &profile) {
-  if (Status s = checkCoreCount(image, profile); !s)
+  if (Status s = checkProfileMatch(image, profile); !s)
+    return s;
+  if (Status s = checkCoreCount(image.cores.size(), profile); !s)
     return s;
   if (Status s = validateStructure(image); !s)
     return s;
@@ -835,11 +837,9 @@ Status validate(const Image &image, const Profile &profile) {
   return validateAcrossCores(image, profile);
 }
 
-Status checkCoreCount(const Image &image, const Profile &profile) {
-  if (Status s = checkProfileMatch(image, profile); !s)
-    return s;
-  if (image.cores.size() > profile.mesh.totalCores())
-    return makeError(str(image.cores.size()) + " cores exceed the " +
+Status checkCoreCount(size_t cores, const Profile &profile) {
+  if (cores > profile.mesh.totalCores())
+    return makeError(str(cores) + " cores exceed the " +
                      str(profile.mesh.totalCores()) + " cores of profile \"" +
                      profile.name + "\"");
   return Status::ok();

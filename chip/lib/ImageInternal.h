@@ -66,10 +66,10 @@ Status validateCoreStructure(const Core &core, size_t index);
 Status validateReferences(const Image &image,
                           const std::vector<CoreShape> &shapes);
 /// validate()'s checks, in order: the profile matches and the cores fit its
-/// mesh; then per core (after validateCoreStructure) its position, limits,
-/// parameters and every synapse; then, once every core passed, distinct
-/// positions, programs, learning and initial state.
-Status checkCoreCount(const Image &image, const Profile &profile);
+/// mesh (checkCoreCount); then per core (after validateCoreStructure) its
+/// position, limits, parameters and every synapse; then, once every core
+/// passed, distinct positions, programs, learning and initial state.
+Status checkCoreCount(size_t cores, const Profile &profile);
 Status checkCore(const Core &core, size_t index, const Profile &profile);
 Status validateAcrossCores(const Image &image, const Profile &profile);
 

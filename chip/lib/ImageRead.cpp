@@ -907,10 +907,8 @@ public:
   Status head(const ImageHeader &header) override {
     if (Status s = checkProfileMatch(header, profile); !s)
       return makeError(path + ": " + s.error());
-    if (header.coreCount > profile.mesh.totalCores())
-      return makeError(path + ": " + str(header.coreCount) +
-                       " cores exceed the " + str(profile.mesh.totalCores()) +
-                       " cores of profile \"" + profile.name + "\"");
+    if (Status s = checkCoreCount(header.coreCount, profile); !s)
+      return makeError(path + ": " + s.error());
     shapes.resize(header.coreCount);
     bodyHash.resize(header.coreCount);
     counts.resize(header.coreCount);

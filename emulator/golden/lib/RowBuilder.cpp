@@ -74,7 +74,6 @@ void GoldenModel::RowBuilder::countSenders() {
   forEachSenderAxon(
       [&](uint32_t k, uint32_t a) {
         ++m.senderAxons[k];
-        m.senderSynapses[k] += m.axonSynapseCount[a];
         if (!ownsAll)
           core = m.coreOfAxon(a, core);
         // Learning and reward groups are delivered apart
@@ -86,10 +85,7 @@ void GoldenModel::RowBuilder::countSenders() {
           r.slot = k;
         }
       },
-      [&](uint32_t a) {
-        __builtin_prefetch(&axonRecords[a], 1);
-        __builtin_prefetch(&m.axonSynapseCount[a]);
-      });
+      [&](uint32_t a) { __builtin_prefetch(&axonRecords[a], 1); });
 }
 
 void GoldenModel::RowBuilder::layoutRows() {
@@ -117,8 +113,12 @@ void GoldenModel::RowBuilder::layoutRows() {
   std::vector<uint32_t> cursor(m.rowBegin.begin(),
                                m.rowBegin.begin() + senderCount);
   std::vector<uint32_t> rowCount(senderCount, 0);
+  // Each sender's synapses are counted here, where every axon's count is
+  // read anyway, not in countSenders: there an axon costs one cache miss
+  // (its record), not two.
   forEachSenderAxon(
       [&](uint32_t k, uint32_t a) {
+        m.senderSynapses[k] += m.axonSynapseCount[a];
         AxonRecord &r = axonRecords[a];
         if (r.senders == 1) {
           r.slot = cursor[k];
