@@ -307,20 +307,35 @@ void GoldenModel::RowBuilder::placeAccumulators() {
         sample[p].push_back({r, m.flatSynapses[i].offset / n,
                              m.flatNeuronAt[c] - m.populationBase[p]});
     }
-  std::vector<std::array<uint32_t, 3>> keyed;
+  // Runs are counted within each (row, delay): sorted by it once per
+  // population, each order then sorts only the neurons of each of those
+  // segments (tens of synapses), not the whole sample.
+  std::vector<uint32_t> segmentBegin, keys;
+  const auto segment = [&](uint32_t p) {
+    std::sort(sample[p].begin(), sample[p].end());
+    segmentBegin.assign(1, 0);
+    for (uint32_t i = 1; i < sample[p].size(); ++i)
+      if (sample[p][i][0] != sample[p][i - 1][0] ||
+          sample[p][i][1] != sample[p][i - 1][1])
+        segmentBegin.push_back(i);
+    segmentBegin.push_back(uint32_t(sample[p].size()));
+  };
   const auto runs = [&](uint32_t p, uint32_t period) {
     // Neuron j at (j % period) * (size / period) + j / period: the
     // channels-first layout of `size / period` channels made channels-last.
     const uint32_t channels = m.populationSize(p) / period;
-    keyed = sample[p];
-    for (auto &k : keyed)
-      k[2] = k[2] % period * channels + k[2] / period;
-    std::sort(keyed.begin(), keyed.end());
+    keys.resize(sample[p].size());
+    for (size_t i = 0; i < keys.size(); ++i)
+      keys[i] = sample[p][i][2] % period * channels + sample[p][i][2] / period;
     uint64_t count = 0;
-    for (size_t i = 0; i < keyed.size(); ++i)
-      count += !(i > 0 && keyed[i][0] == keyed[i - 1][0] &&
-                 keyed[i][1] == keyed[i - 1][1] &&
-                 keyed[i][2] <= keyed[i - 1][2] + 1);
+    for (size_t s = 0; s + 1 < segmentBegin.size(); ++s) {
+      uint32_t *b = keys.data() + segmentBegin[s];
+      uint32_t *e = keys.data() + segmentBegin[s + 1];
+      std::sort(b, e);
+      count += 1;
+      for (const uint32_t *k = b + 1; k < e; ++k)
+        count += *k > k[-1] + 1;
+    }
     return count;
   };
   // Per population, the channel count (a divisor of its size) whose
@@ -330,6 +345,7 @@ void GoldenModel::RowBuilder::placeAccumulators() {
     const uint32_t size = m.populationSize(p);
     if (size < 2 * wideLanes || sample[p].empty())
       continue;
+    segment(p);
     const uint64_t now = runs(p, size);
     uint64_t best = now;
     uint32_t bestPeriod = size;
