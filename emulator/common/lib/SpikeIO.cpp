@@ -14,6 +14,7 @@
 #include <cerrno>
 #include <charconv>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -204,6 +205,8 @@ Result<std::vector<SpikeRecord>> parseSpikeCsv(std::string_view text,
                                                const NodeTable &nodes,
                                                NodeSet accept) {
   std::vector<LineRecord> records;
+  // At most one record per line: the text bounds the count.
+  records.reserve(size_t(std::count(text.begin(), text.end(), '\n')));
   size_t lineNo = 0, pos = 0;
   bool sawHeader = false;
   while (pos < text.size()) {
@@ -240,11 +243,27 @@ readSpikeCsv(const std::string &path, const NodeTable &nodes, NodeSet accept) {
   std::ifstream in(path, std::ios::binary);
   if (!in)
     return makeError(path + ": cannot open: " + std::strerror(errno));
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad())
-    return makeError(path + ": read error");
-  return parseSpikeCsv(text.str(), path, nodes, accept);
+  // A regular file is read in one piece of its size; anything else (a
+  // pipe) streamed.
+  std::string text;
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    return makeError(path + ": is a directory, not a spike CSV file");
+  if (std::filesystem::is_regular_file(path, ec)) {
+    const uintmax_t size = std::filesystem::file_size(path, ec);
+    if (ec)
+      return makeError(path + ": " + ec.message());
+    text.resize(size);
+    if (!in.read(text.data(), std::streamsize(size)))
+      return makeError(path + ": read error");
+  } else {
+    std::ostringstream streamed;
+    streamed << in.rdbuf();
+    if (in.bad())
+      return makeError(path + ": read error");
+    text = streamed.str();
+  }
+  return parseSpikeCsv(text, path, nodes, accept);
 }
 
 //===----------------------------------------------------------------------===//

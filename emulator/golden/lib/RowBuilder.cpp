@@ -310,7 +310,7 @@ void GoldenModel::RowBuilder::placeAccumulators() {
   // Runs are counted within each (row, delay): sorted by it once per
   // population, each order then sorts only the neurons of each of those
   // segments (tens of synapses), not the whole sample.
-  std::vector<uint32_t> segmentBegin, keys;
+  std::vector<uint32_t> segmentBegin, keyOf, keys;
   const auto segment = [&](uint32_t p) {
     std::sort(sample[p].begin(), sample[p].end());
     segmentBegin.assign(1, 0);
@@ -320,15 +320,24 @@ void GoldenModel::RowBuilder::placeAccumulators() {
         segmentBegin.push_back(i);
     segmentBegin.push_back(uint32_t(sample[p].size()));
   };
-  const auto runs = [&](uint32_t p, uint32_t period) {
+  // The runs of `period`'s order, or a count past `limit` once it is.
+  const auto runs = [&](uint32_t p, uint32_t period, uint64_t limit) {
     // Neuron j at (j % period) * (size / period) + j / period: the
     // channels-first layout of `size / period` channels made channels-last.
-    const uint32_t channels = m.populationSize(p) / period;
+    const uint32_t size = m.populationSize(p), channels = size / period;
+    keyOf.resize(size);
+    for (uint32_t j = 0, at = 0, row = 0; j < size; ++j) {
+      keyOf[j] = at * channels + row;
+      if (++at == period) {
+        at = 0;
+        ++row;
+      }
+    }
     keys.resize(sample[p].size());
     for (size_t i = 0; i < keys.size(); ++i)
-      keys[i] = sample[p][i][2] % period * channels + sample[p][i][2] / period;
+      keys[i] = keyOf[sample[p][i][2]];
     uint64_t count = 0;
-    for (size_t s = 0; s + 1 < segmentBegin.size(); ++s) {
+    for (size_t s = 0; s + 1 < segmentBegin.size() && count <= limit; ++s) {
       uint32_t *b = keys.data() + segmentBegin[s];
       uint32_t *e = keys.data() + segmentBegin[s + 1];
       std::sort(b, e);
@@ -340,18 +349,21 @@ void GoldenModel::RowBuilder::placeAccumulators() {
   };
   // Per population, the channel count (a divisor of its size) whose
   // channels-last order gives the fewest runs; taken when it halves them.
+  // An order stops being counted once it cannot be taken (more than half
+  // the runs) or cannot be the first with the fewest.
   std::vector<uint32_t> tail; // re-ordered compartments, in their new order
   for (uint32_t p = 0; p < m.populationCount(); ++p) {
     const uint32_t size = m.populationSize(p);
     if (size < 2 * wideLanes || sample[p].empty())
       continue;
     segment(p);
-    const uint64_t now = runs(p, size);
+    const uint64_t now = runs(p, size, std::numeric_limits<uint64_t>::max());
     uint64_t best = now;
     uint32_t bestPeriod = size;
     for (uint32_t period = 2; period <= size / 2; ++period)
       if (size % period == 0)
-        if (const uint64_t r = runs(p, period); r < best) {
+        if (const uint64_t r = runs(p, period, std::min(best - 1, now / 2));
+            r < best && r <= now / 2) {
           best = r;
           bestPeriod = period;
         }

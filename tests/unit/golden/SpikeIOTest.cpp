@@ -9,6 +9,8 @@
 
 #include <algorithm>
 #include <fstream>
+#include <sys/stat.h>
+#include <thread>
 
 using namespace cajal;
 using spikeio::NodeSet;
@@ -163,6 +165,28 @@ TEST_F(SpikeIOTest, MissingFileNamesThePath) {
   ASSERT_FALSE(bool(r));
   EXPECT_NE(r.error().find(dir + "/absent.csv: cannot open"), std::string::npos)
       << r.error();
+}
+
+TEST_F(SpikeIOTest, DirectoryIsRefusedByName) {
+  auto r = spikeio::readSpikeCsv(dir, nodes);
+  ASSERT_FALSE(bool(r));
+  EXPECT_EQ(r.error(), dir + ": is a directory, not a spike CSV file");
+}
+
+// A file is read whole at its size, a pipe streamed: both give the spikes.
+TEST_F(SpikeIOTest, ReadsAFileAndAPipeAlike) {
+  const std::string text = "step,node,index\n3,exc,1\n0,exc,0\n";
+  const std::string file = dir + "/s.csv", fifo = dir + "/fifo.csv";
+  std::ofstream(file) << text;
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  std::thread writer([&] { std::ofstream(fifo) << text; });
+  auto fromPipe = spikeio::readSpikeCsv(fifo, nodes);
+  writer.join();
+  auto fromFile = spikeio::readSpikeCsv(file, nodes);
+  ASSERT_TRUE(fromFile && fromPipe);
+  const std::vector<spikeio::SpikeRecord> expected = {{0, 0, 0}, {3, 0, 1}};
+  EXPECT_EQ(*fromFile, expected);
+  EXPECT_EQ(*fromPipe, expected);
 }
 
 TEST_F(SpikeIOTest, WriterRejectsUnwritableNames) {
