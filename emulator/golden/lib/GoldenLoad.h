@@ -112,9 +112,13 @@ struct GoldenModel::RowBuilder {
   /// into m.axonSynapseCount (`none`: no delivered sender), and unpack()
   /// puts each axon's synapse count back as it unpacks its core: 4 bytes
   /// per axon, not 8 more, beside the synapses.
+  /// layoutRows marks an axon with one sender (a private group) by
+  /// `privateCount` in `senders`, its synapse count in the other bits.
   struct AxonRecord {
+    static constexpr uint32_t privateCount = uint32_t(1) << 31;
     uint32_t senders = 0;
     uint32_t slot = 0;
+    bool shared() const { return senders > 1 && !(senders & privateCount); }
   };
   std::vector<AxonRecord> axonRecords;
   /// Senders of each shared row (row senderCount + i).

@@ -338,7 +338,7 @@ void GoldenModel::Loader::wireOutputs(GoldenModel &m, const chip::Image &image,
     outputs += core.outputAxons.size();
   // Exactly: grown by doubling, 10^8 targets would take twice the room for
   // a moment (and keep up to twice).
-  m.outTargets.reserve(outputs);
+  detail::reserveHuge(m.outTargets, outputs);
   m.outBegin.reserve(m.compartmentCount() + 1);
   for (uint32_t c = 0; c < image.cores.size(); ++c) {
     const chip::Core &core = image.cores[c];

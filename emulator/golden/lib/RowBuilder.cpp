@@ -65,27 +65,42 @@ void GoldenModel::RowBuilder::countSenders() {
   m.senderAxons.assign(senderCount, 0);
   m.senderSynapses.assign(senderCount, 0);
   m.senderSpikes.assign(senderCount, 0);
+  const uint32_t n = m.compartmentCount();
+  for (uint32_t k = 0; k + 1 < m.outBegin.size(); ++k)
+    m.senderAxons[k] = m.outBegin[k + 1] - m.outBegin[k];
+  for (uint32_t ch = 0; ch + 1 < m.channelTargetBegin.size(); ++ch)
+    m.senderAxons[n + ch] =
+        m.channelTargetBegin[ch + 1] - m.channelTargetBegin[ch];
   // The event counters count every axon; the rows hold the delivered ones
-  // (those of the cores this model updates, ModelOptions::parts). Only
-  // delivered senders are counted in the records, so the passes below need
-  // not look at the axon's core again.
+  // (those of the cores this model updates, ModelOptions::parts), and not
+  // the learning and reward groups, which are delivered apart
+  // (GoldenLearning.cpp). Only delivered senders are counted in the
+  // records, so the passes below need not look at the axon's core again.
+  const auto countSender = [&](uint32_t k, uint32_t a) {
+    AxonRecord &r = axonRecords[a];
+    ++r.senders;
+    r.slot = k;
+  };
+  const auto prefetch = [&](uint32_t a) {
+    __builtin_prefetch(&axonRecords[a], 1);
+  };
+  if (m.coreOwned.empty() && m.sideOf.empty()) {
+    // Every axon is delivered: nothing but the record's update in the
+    // loop, so that many of its cache misses are in flight at once.
+    forEachSenderAxon(countSender, prefetch);
+    return;
+  }
   const bool ownsAll = m.coreOwned.empty();
   uint32_t core = 0;
   forEachSenderAxon(
       [&](uint32_t k, uint32_t a) {
-        ++m.senderAxons[k];
         if (!ownsAll)
           core = m.coreOfAxon(a, core);
-        // Learning and reward groups are delivered apart
-        // (GoldenLearning.cpp): not in the rows.
         if ((ownsAll || m.coreOwned[core]) &&
-            (m.sideOf.empty() || m.sideOf[a] == none)) {
-          AxonRecord &r = axonRecords[a];
-          ++r.senders;
-          r.slot = k;
-        }
+            (m.sideOf.empty() || m.sideOf[a] == none))
+          countSender(k, a);
       },
-      [&](uint32_t a) { __builtin_prefetch(&axonRecords[a], 1); });
+      prefetch);
 }
 
 void GoldenModel::RowBuilder::layoutRows() {
@@ -93,15 +108,23 @@ void GoldenModel::RowBuilder::layoutRows() {
   // axon.
   std::vector<uint64_t> privateSize(senderCount, 0);
   const size_t axons = axonRecords.size();
-  for (size_t a = 0; a < axons; ++a)
-    if (axonRecords[a].senders == 1)
-      privateSize[axonRecords[a].slot] += m.axonSynapseCount[a];
+  for (size_t a = 0; a < axons; ++a) {
+    AxonRecord &r = axonRecords[a];
+    if (r.senders != 1)
+      continue;
+    const uint32_t synapses = m.axonSynapseCount[a];
+    privateSize[r.slot] += synapses;
+    // The pass in sender order below then finds the count in the record
+    // it updates anyway, not in a second line of memory.
+    if (synapses < AxonRecord::privateCount)
+      r.senders = AxonRecord::privateCount | synapses;
+  }
   m.rowBegin.assign(1, 0);
   for (uint32_t k = 0; k < senderCount; ++k)
     m.rowBegin.push_back(uint32_t(m.rowBegin.back() + privateSize[k]));
   for (size_t a = 0; a < axons; ++a) {
     AxonRecord &r = axonRecords[a];
-    if (r.senders < 2)
+    if (!r.shared())
       continue;
     r.slot = uint32_t(m.rowBegin.size() - 1);
     sharedRowSenders.push_back(r.senders);
@@ -118,19 +141,20 @@ void GoldenModel::RowBuilder::layoutRows() {
   // (its record), not two.
   forEachSenderAxon(
       [&](uint32_t k, uint32_t a) {
-        m.senderSynapses[k] += m.axonSynapseCount[a];
         AxonRecord &r = axonRecords[a];
-        if (r.senders == 1) {
+        const bool counted = r.senders & AxonRecord::privateCount;
+        const uint32_t synapses = counted
+                                      ? r.senders & ~AxonRecord::privateCount
+                                      : m.axonSynapseCount[a];
+        m.senderSynapses[k] += synapses;
+        if (counted || r.senders == 1) {
           r.slot = cursor[k];
-          cursor[k] += m.axonSynapseCount[a];
+          cursor[k] += synapses;
         } else if (r.senders > 1) {
           ++rowCount[k];
         }
       },
-      [&](uint32_t a) {
-        __builtin_prefetch(&axonRecords[a], 1);
-        __builtin_prefetch(&m.axonSynapseCount[a]);
-      });
+      [&](uint32_t a) { __builtin_prefetch(&axonRecords[a], 1); });
   m.senderRowBegin.assign(1, 0);
   for (uint32_t k = 0; k < senderCount; ++k)
     m.senderRowBegin.push_back(m.senderRowBegin.back() + rowCount[k] +
@@ -144,7 +168,7 @@ void GoldenModel::RowBuilder::layoutRows() {
   if (!sharedRowSenders.empty())
     forEachSenderAxon(
         [&](uint32_t k, uint32_t a) {
-          if (axonRecords[a].senders > 1)
+          if (axonRecords[a].shared())
             m.senderRows[fill[k]++] = axonRecords[a].slot;
         },
         [&](uint32_t a) { __builtin_prefetch(&axonRecords[a]); });
@@ -153,9 +177,9 @@ void GoldenModel::RowBuilder::layoutRows() {
   // again: the starts take the counts' place.
   for (size_t a = 0; a < axons; ++a) {
     const AxonRecord &r = axonRecords[a];
-    m.axonSynapseCount[a] = r.senders == 0   ? none
-                            : r.senders == 1 ? r.slot
-                                             : m.rowBegin[r.slot];
+    m.axonSynapseCount[a] = r.senders == 0 ? none
+                            : r.shared()   ? m.rowBegin[r.slot]
+                                           : r.slot;
   }
   std::vector<AxonRecord>().swap(axonRecords);
 }
@@ -194,12 +218,39 @@ Status GoldenModel::RowBuilder::unpack() {
   return Status::ok();
 }
 
+namespace {
+/// A synapse unpacked and its place in `synapses`, staged before the store.
+struct PlacedSynapse {
+  uint32_t place;
+  detail::FlatSynapse synapse;
+};
+/// Staged synapses per flush: a few pages, in L1 and L2.
+constexpr uint32_t stagedSynapses = 2048;
+
+/// Stores the staged synapses in their places. The places are at random
+/// (each group goes to its sender's row), so every store misses the cache;
+/// alone in a tight loop, dozens of them are in flight at once. Interleaved
+/// with the unpacking, whose own stores queue behind each miss in order,
+/// only a few would be: the stores would take three times as long.
+void storeStaged(detail::FlatSynapse *synapses, const PlacedSynapse *staged,
+                 uint32_t count) {
+  for (uint32_t i = 0; i < count; ++i)
+    synapses[staged[i].place] = staged[i].synapse;
+}
+} // namespace
+
 Status GoldenModel::RowBuilder::unpackCore(
     uint32_t c, const std::vector<chip::InputAxon> &axons,
     const std::vector<uint64_t> &words, uint32_t &maxDelay) {
   const uint64_t n = m.compartmentCount();
   thread_local std::vector<chip::Synapse> unpacked;
-  std::vector<chip::Synapse> &group = unpacked; // one TLS lookup per core
+  thread_local std::vector<PlacedSynapse> staging;
+  // One TLS lookup per core.
+  std::vector<chip::Synapse> &group = unpacked;
+  std::vector<PlacedSynapse> &staged = staging;
+  staged.resize(stagedSynapses);
+  uint32_t pending = 0;
+  detail::FlatSynapse *synapses = m.flatSynapses.data();
   // Kept in a register, written once: the cores' maxima share cache lines.
   uint32_t largestDelay = maxDelay;
   // The axons' starts, which become their synapse counts again.
@@ -213,11 +264,6 @@ Status GoldenModel::RowBuilder::unpackCore(
     starts[a] = axon.synapseCount;
     if (!owned)
       continue;
-    // The groups go to their senders' rows, at random places: fetch the
-    // place of a later group while this one is unpacked.
-    if (a + prefetchDistance < count && starts[a + prefetchDistance] != none)
-      __builtin_prefetch(m.flatSynapses.data() + starts[a + prefetchDistance],
-                         1);
     chip::unpackSynapses(words, axon, format, group);
     for (uint32_t i = 0; i < axon.synapseCount; ++i) {
       const chip::Synapse &s = group[i];
@@ -228,11 +274,18 @@ Status GoldenModel::RowBuilder::unpackCore(
                          ": synapse " + str(i) + ": weight " +
                          std::to_string(w) + " does not fit 32 bits");
       largestDelay = std::max(largestDelay, s.delay);
-      if (start != none)
-        m.flatSynapses[start + i] = {
-            uint32_t(s.delay * n + m.compBegin[c] + s.compartment), int32_t(w)};
+      if (start == none)
+        continue;
+      if (pending == stagedSynapses) {
+        storeStaged(synapses, staged.data(), pending);
+        pending = 0;
+      }
+      staged[pending++] = {
+          start + i,
+          {uint32_t(s.delay * n + m.compBegin[c] + s.compartment), int32_t(w)}};
     }
   }
+  storeStaged(synapses, staged.data(), pending);
   maxDelay = largestDelay;
   return Status::ok();
 }
