@@ -197,11 +197,22 @@ void getPlanes(Cursor &c, size_t n, bool delta, const char *what,
   }
 }
 
-void decodeCoreColumns(Cursor &c, Core &core) {
+/// Which of a core's columns decodeCore fills in.
+enum class CoreColumns {
+  All,
+  /// Its input axons and synapse words only, of a core decoded and checked
+  /// before (the rest is skipped, not read).
+  SynapseTables,
+};
+
+void decodeCoreColumns(Cursor &c, Core &core, CoreColumns columns) {
   core.x = c.u32();
   core.y = c.u32();
   core.tileSlot = c.u32();
-  core.compartments.resize(c.count(15, "compartment"));
+  const size_t compartments = c.count(15, "compartment");
+  if (columns == CoreColumns::SynapseTables)
+    c.take(15 * compartments, "compartment");
+  core.compartments.resize(columns == CoreColumns::All ? compartments : 0);
   for (CompartmentParams &p : core.compartments) {
     p.decayU = c.u16();
     p.decayV = c.u16();
@@ -244,6 +255,8 @@ void decodeCoreColumns(Cursor &c, Core &core) {
   }
   getPlanes(c, c.count(8, "synapse word"), false, "synapse words",
             core.synapseWords);
+  if (columns == CoreColumns::SynapseTables)
+    return;
   getPlanes(c, c.count(4, "outputBegin"), /*delta=*/true, "outputBegin",
             core.outputBegin);
   const size_t outputs = c.count(8, "output axon");
@@ -265,7 +278,8 @@ void decodeCoreColumns(Cursor &c, Core &core) {
 
 /// A CORE body: its encoding byte, then the columns as they are or
 /// zstd-compressed behind their length.
-void decodeCore(Cursor &c, Core &core, const std::string &name) {
+void decodeCore(Cursor &c, Core &core, const std::string &name,
+                CoreColumns which = CoreColumns::All) {
   // Per thread: cores are decoded on several (decode()).
   thread_local std::unique_ptr<ZSTD_DCtx, size_t (*)(ZSTD_DCtx *)> decompressor(
       ZSTD_createDCtx(), ZSTD_freeDCtx);
@@ -274,7 +288,7 @@ void decodeCore(Cursor &c, Core &core, const std::string &name) {
   if (!c.ok())
     return;
   if (encoding == uint8_t(CoreEncoding::Stored)) {
-    decodeCoreColumns(c, core);
+    decodeCoreColumns(c, core, which);
     return;
   }
   if (encoding != uint8_t(CoreEncoding::Zstd)) {
@@ -318,8 +332,8 @@ void decodeCore(Cursor &c, Core &core, const std::string &name) {
   SectionRef whole;
   whole.length = length;
   Cursor inner(Piece{&columns, 0}, whole, name + " (decompressed columns)");
-  decodeCoreColumns(inner, core);
-  if (inner.ok() && !inner.atEnd())
+  decodeCoreColumns(inner, core, which);
+  if (which == CoreColumns::All && inner.ok() && !inner.atEnd())
     inner.fail("unexpected bytes after the columns");
   if (!inner.ok())
     c.adopt(inner.error());
@@ -964,7 +978,7 @@ public:
                                    " changed while the image was loaded");
                 thread_local Core core;
                 Cursor c(Piece{&bodies[k], ref.body}, ref, name);
-                decodeCore(c, core, name);
+                decodeCore(c, core, name, CoreColumns::SynapseTables);
                 if (!c.ok()) // the bytes were decoded once already
                   return makeError(path + ": " + c.error());
                 return visit(i, core.inputAxons, core.synapseWords);
