@@ -111,9 +111,9 @@ struct GoldenModel::RowBuilder {
   /// axon, not once per array. Once the rows are laid out, the starts go
   /// into m.axonSynapseCount (`none`: no delivered sender), and unpack()
   /// puts each axon's synapse count back as it unpacks its core: 4 bytes
-  /// per axon, not 8 more, beside the synapses.
-  /// layoutRows marks an axon with one sender (a private group) by
-  /// `privateCount` in `senders`, its synapse count in the other bits.
+  /// per axon, not 8 more, beside the synapses. layoutRows marks an axon
+  /// with one sender (a private group) by `privateCount` in `senders`, its
+  /// synapse count in the other bits.
   struct AxonRecord {
     static constexpr uint32_t privateCount = uint32_t(1) << 31;
     uint32_t senders = 0;

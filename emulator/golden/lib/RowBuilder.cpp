@@ -231,7 +231,7 @@ constexpr uint32_t stagedSynapses = 2048;
 /// (each group goes to its sender's row), so every store misses the cache;
 /// alone in a tight loop, dozens of them are in flight at once. Interleaved
 /// with the unpacking, whose own stores queue behind each miss in order,
-/// only a few would be: the stores would take three times as long.
+/// only a few would be.
 void storeStaged(detail::FlatSynapse *synapses, const PlacedSynapse *staged,
                  uint32_t count) {
   for (uint32_t i = 0; i < count; ++i)
