@@ -10,11 +10,13 @@
 //
 //===----------------------------------------------------------------------===//
 #include "GoldenLoad.h"
+#include "HugePages.h"
 #include "UpdateKernels.h"
 #include "WorkerPool.h"
 
 #include <algorithm>
 #include <map>
+#include <numeric>
 #include <string>
 
 namespace cajal::golden {
@@ -98,9 +100,21 @@ Result<GoldenModel> GoldenModel::build(const chip::Image &image,
     return makeError(s.error());
   const bool learns = image.learning.enabled();
   RowBuilder rows{m, tables, profile.synapse, options.threads};
-  rows.countSenders();
-  rows.layoutRows();
-  if (Status s = rows.unpack(); !s)
+  const uint64_t synapseTotal = std::accumulate(
+      m.axonSynapseCount.begin(), m.axonSynapseCount.end(), uint64_t(0));
+  // Every synapse is in a row when every core is delivered here and none
+  // learns (and every axon has a sender, which the layout tells). The
+  // synapses' fresh pages are then cleared on a second thread while this
+  // one lays out the rows.
+  const bool warm =
+      options.threads > 1 && m.coreOwned.empty() && m.sideOf.empty();
+  detail::WarmArray<detail::FlatSynapse> synapses(warm ? synapseTotal : 0,
+                                                  warm);
+  if (!rows.layoutPrivateRows(synapseTotal)) {
+    rows.countSenders();
+    rows.layoutRows();
+  }
+  if (Status s = rows.unpack(synapses.take()); !s)
     return makeError(s.error());
   if (learns)
     m.ringSlots = std::max(m.ringSlots, profile.synapse.maxDelay);

@@ -146,9 +146,22 @@ struct GoldenModel::RowBuilder {
     walk(0, m.outBegin, m.outTargets);
     walk(n, m.channelTargetBegin, m.channelTargets);
   }
+  /// The sender counts of every sender's axons; the synapse and spike
+  /// counters zeroed.
+  void countSenderAxons();
+  /// The layout when every delivered axon has one sender (no shared rows),
+  /// every core is owned and none learns: one pass in sender order puts
+  /// each axon's start in m.axonSynapseCount. False, with the counts as
+  /// they were, when that does not hold: then countSenders and layoutRows.
+  bool layoutPrivateRows(uint64_t synapseTotal);
+  /// Puts back the counts of the first `visits` sender axons, whose starts
+  /// layoutPrivateRows wrote before it met a shared axon (`cursor`: where
+  /// the next group would have started).
+  void restoreCounts(uint64_t visits, uint32_t cursor);
   void countSenders();
   void layoutRows();
-  Status unpack();
+  /// `room`: the synapses' array, used when it has the rows' size.
+  Status unpack(std::vector<detail::FlatSynapse> room);
   /// unpack()'s work for core `c`; raises `maxDelay` to its largest delay.
   Status unpackCore(uint32_t c, const std::vector<chip::InputAxon> &axons,
                     const std::vector<uint64_t> &words, uint32_t &maxDelay);

@@ -58,10 +58,9 @@ constexpr uint32_t wideMinSynapses = 8, narrowMinSynapses = 2;
 std::string str(uint64_t v) { return std::to_string(v); }
 } // namespace
 
-void GoldenModel::RowBuilder::countSenders() {
+void GoldenModel::RowBuilder::countSenderAxons() {
   senderCount =
       m.compartmentCount() + uint32_t(m.channelTargetBegin.size() - 1);
-  detail::assignHuge(axonRecords, m.axonSynapseCount.size(), AxonRecord());
   m.senderAxons.assign(senderCount, 0);
   m.senderSynapses.assign(senderCount, 0);
   m.senderSpikes.assign(senderCount, 0);
@@ -71,6 +70,11 @@ void GoldenModel::RowBuilder::countSenders() {
   for (uint32_t ch = 0; ch + 1 < m.channelTargetBegin.size(); ++ch)
     m.senderAxons[n + ch] =
         m.channelTargetBegin[ch + 1] - m.channelTargetBegin[ch];
+}
+
+void GoldenModel::RowBuilder::countSenders() {
+  countSenderAxons();
+  detail::assignHuge(axonRecords, m.axonSynapseCount.size(), AxonRecord());
   // The event counters count every axon; the rows hold the delivered ones
   // (those of the cores this model updates, ModelOptions::parts), and not
   // the learning and reward groups, which are delivered apart
@@ -101,6 +105,95 @@ void GoldenModel::RowBuilder::countSenders() {
           countSender(k, a);
       },
       prefetch);
+}
+
+bool GoldenModel::RowBuilder::layoutPrivateRows(uint64_t synapseTotal) {
+  // The starts are written over the counts, marked by `visited`, so every
+  // count and the total must stay below it.
+  constexpr uint32_t visited = uint32_t(1) << 31;
+  if (!m.coreOwned.empty() || !m.sideOf.empty() || synapseTotal >= visited)
+    return false;
+  uint32_t *const count = m.axonSynapseCount.data();
+  const size_t axons = m.axonSynapseCount.size();
+  countSenderAxons();
+  // In sender order, an axon's group starts where the previous sender
+  // axon's group ends: each axon is read and written once, at random. A
+  // second visit means a shared axon (or a sender reaching an axon twice):
+  // the counts are restored and the general layout takes over.
+  const uint32_t n = m.compartmentCount();
+  uint32_t cursor = 0;
+  uint64_t visits = 0;
+  bool shared = false;
+  const auto visit = [&](uint32_t firstSender,
+                         const std::vector<uint32_t> &begin,
+                         const std::vector<uint32_t> &targets) {
+    if (shared || begin.empty())
+      return;
+    const uint32_t end = begin.back();
+    uint32_t o = begin[0];
+    for (uint32_t k = 0; k + 1 < begin.size(); ++k) {
+      uint64_t synapses = 0;
+      for (; o < begin[k + 1]; ++o) {
+        if (o + prefetchDistance < end)
+          __builtin_prefetch(count + targets[o + prefetchDistance], 1);
+        const uint32_t a = targets[o];
+        const uint32_t w = count[a];
+        if (w & visited) {
+          shared = true;
+          return;
+        }
+        count[a] = visited | cursor;
+        cursor += w;
+        synapses += w;
+        ++visits;
+      }
+      m.senderSynapses[firstSender + k] = synapses;
+    }
+  };
+  visit(0, m.outBegin, m.outTargets);
+  visit(n, m.channelTargetBegin, m.channelTargets);
+  if (shared) {
+    restoreCounts(visits, cursor);
+    return false;
+  }
+  m.rowBegin.resize(size_t(senderCount) + 1);
+  m.senderRowBegin.resize(size_t(senderCount) + 1);
+  m.rowBegin[0] = m.senderRowBegin[0] = 0;
+  m.senderRows.clear();
+  for (uint32_t k = 0; k < senderCount; ++k) {
+    m.rowBegin[k + 1] = m.rowBegin[k] + uint32_t(m.senderSynapses[k]);
+    if (m.senderSynapses[k] > 0)
+      m.senderRows.push_back(k);
+    m.senderRowBegin[k + 1] = uint32_t(m.senderRows.size());
+  }
+  m.rowEvents.assign(m.senderRows.size(), 0);
+  for (size_t a = 0; a < axons; ++a)
+    count[a] = count[a] & visited ? count[a] & ~visited : none;
+  return true;
+}
+
+void GoldenModel::RowBuilder::restoreCounts(uint64_t visits, uint32_t cursor) {
+  // The first `visits` sender axons were visited once each, in this
+  // order, and their starts are consecutive: each count is the next
+  // start minus its own.
+  constexpr uint32_t visited = uint32_t(1) << 31;
+  uint32_t *const count = m.axonSynapseCount.data();
+  uint64_t seen = 0;
+  uint32_t previous = none, previousStart = 0;
+  const auto walk = [&](const std::vector<uint32_t> &targets) {
+    for (size_t o = 0; o < targets.size() && seen < visits; ++o, ++seen) {
+      const uint32_t a = targets[o];
+      const uint32_t start = count[a] & ~visited;
+      if (previous != none)
+        count[previous] = start - previousStart;
+      previous = a;
+      previousStart = start;
+    }
+  };
+  walk(m.outTargets);
+  walk(m.channelTargets);
+  if (previous != none)
+    count[previous] = cursor - previousStart;
 }
 
 void GoldenModel::RowBuilder::layoutRows() {
@@ -184,14 +277,19 @@ void GoldenModel::RowBuilder::layoutRows() {
   std::vector<AxonRecord>().swap(axonRecords);
 }
 
-Status GoldenModel::RowBuilder::unpack() {
+Status GoldenModel::RowBuilder::unpack(std::vector<FlatSynapse> room) {
   const uint64_t n = m.compartmentCount();
   if ((uint64_t(format.maxDelay) + 1) * n >
       std::numeric_limits<uint32_t>::max())
     return makeError(str(n) + " compartments with delays up to " +
                      str(format.maxDelay) +
                      " exceed the model's 32-bit accumulator index");
-  detail::assignHuge(m.flatSynapses, m.rowBegin.back(), FlatSynapse());
+  if (room.size() == m.rowBegin.back()) {
+    m.flatSynapses = std::move(room);
+  } else {
+    std::vector<FlatSynapse>().swap(room);
+    detail::assignHuge(m.flatSynapses, m.rowBegin.back(), FlatSynapse());
+  }
   // Every group has its own place in `synapses` (its start), so the cores
   // are unpacked on several threads; each keeps its largest delay.
   std::vector<uint32_t> coreMaxDelay(tables.coreCount(), 1);

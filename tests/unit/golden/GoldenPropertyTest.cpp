@@ -21,6 +21,7 @@
 #include <cstdlib>
 #include <functional>
 #include <map>
+#include <set>
 #include <sstream>
 
 using namespace cajal;
@@ -227,6 +228,68 @@ void compareSeeds(const chip::Profile &profile, uint64_t first, uint64_t count,
 
 TEST(GoldenPropertyTest, MatchesNaiveEngineOnRandomImages) {
   compareSeeds(test::loihi1(), 1, 100);
+}
+
+/// Every reference to an input axon in the order the golden model lays out
+/// the rows: the output axons by core and compartment, then the sources'
+/// targets by source and channel.
+std::vector<chip::AxonTarget *> axonReferences(chip::Image &image) {
+  std::vector<chip::AxonTarget *> references;
+  for (chip::Core &core : image.cores)
+    for (chip::AxonTarget &t : core.outputAxons)
+      references.push_back(&t);
+  for (chip::Source &source : image.sources)
+    for (chip::AxonTarget &t : source.targets)
+      references.push_back(&t);
+  return references;
+}
+
+/// Gives every reference to an input axon after its first a copy of the
+/// axon (the same synapse words): then every axon has one sender, as in a
+/// compiled network of random connectivity. Returns how many it copied.
+uint64_t privatizeAxons(chip::Image &image) {
+  std::set<std::pair<uint32_t, uint32_t>> seen;
+  uint64_t copies = 0;
+  for (chip::AxonTarget *t : axonReferences(image)) {
+    if (seen.insert({t->core, t->inputAxon}).second)
+      continue;
+    chip::Core &core = image.cores[t->core];
+    core.inputAxons.push_back(core.inputAxons[t->inputAxon]);
+    t->inputAxon = uint32_t(core.inputAxons.size() - 1);
+    ++copies;
+  }
+  return copies;
+}
+
+// The loader lays out the rows of an image whose axons all have one sender
+// in one pass; on the first axon it meets again it puts the counts back
+// and lays out shared rows. Both must deliver what the image says: every
+// axon private, and every axon private but the very last reference, which
+// shares the first one's axon (so the whole pass is undone), each on one
+// thread and on two (where the synapse array is built aside).
+TEST(GoldenPropertyTest, PrivateAndLateSharedAxonsMatchNaiveEngine) {
+  for (const bool lateShare : {false, true})
+    for (const uint32_t threads : {1u, 2u}) {
+      SCOPED_TRACE(
+          std::string(lateShare ? "last reference shared" : "all private") +
+          ", threads " + std::to_string(threads));
+      uint64_t copied = 0;
+      RunSetup setup;
+      setup.variant.threads = threads;
+      setup.edit = [&](chip::Image &image) {
+        copied += privatizeAxons(image);
+        std::vector<chip::AxonTarget *> references = axonReferences(image);
+        std::set<std::pair<uint32_t, uint32_t>> axons;
+        for (const chip::AxonTarget *t : references)
+          axons.insert({t->core, t->inputAxon});
+        ASSERT_EQ(axons.size(), references.size());
+        if (lateShare && references.size() > 1)
+          *references.back() = *references.front();
+      };
+      compareSeeds(test::loihi1(), 3001, 30, setup);
+      // The random images share axons, so that the edit matters.
+      EXPECT_GT(copied, 30u);
+    }
 }
 
 TEST(GoldenPropertyTest, MatchesNaiveEngineWithNarrowArithmetic) {
