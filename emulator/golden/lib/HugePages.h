@@ -13,6 +13,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <exception>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -52,7 +53,13 @@ template <typename T> class WarmArray {
 public:
   WarmArray(size_t n, bool aside) : count(n) {
     if (aside)
-      worker = std::thread([this] { assignHuge(array, count, T()); });
+      worker = std::thread([this] {
+        try {
+          assignHuge(array, count, T());
+        } catch (...) {
+          failure = std::current_exception(); // thrown again by take()
+        }
+      });
   }
   WarmArray(const WarmArray &) = delete;
   WarmArray &operator=(const WarmArray &) = delete;
@@ -60,19 +67,21 @@ public:
     if (worker.joinable())
       worker.join();
   }
-  size_t size() const { return count; }
   /// The array, built here if not aside; once only.
   std::vector<T> take() {
     if (worker.joinable())
       worker.join();
     else
       assignHuge(array, count, T());
+    if (failure)
+      std::rethrow_exception(failure);
     return std::move(array);
   }
 
 private:
   size_t count;
   std::vector<T> array;
+  std::exception_ptr failure;
   std::thread worker;
 };
 
