@@ -1,20 +1,22 @@
 //===- TreeAvx512.cpp - Fused dendritic trees in AVX-512 intrinsics -------===//
 //
 // The loop of TreeKernels.h, each value in a 32-bit lane. A step takes the
-// shape's neurons in blocks of four vectors of 16 (the last under a lane
+// shape's neurons in blocks of sixteen vectors of 16 (the last under a lane
 // mask): it picks every position's input out of the block's accumulator
-// runs with two-source permutes (and clears the runs), then runs the
-// positions in tree order, each over the whole block: the children's join
-// (one loop per join kind), then the position's own loop, straight-line code
-// compiled for its shape (root by reset; dendrite by output, scaling and
-// bap reset), whose vectors the core overlaps. Inputs and the stack stay in
-// L1 between the push and the pop; the state is read as one stream (the
-// fused blocks of FusedTree::state). Per position it computes what
-// lifTreeLoop (ProgramKernels.cpp) computes: fuseLifTree (ProgramUpdate.cpp)
-// has proved every sum and product fits 32 bits, and a q clamped first to
-// +-(accLimit + join bound) gives the same saturated input as the 64-bit
-// sum. The roots' spikes are compressed straight into the spike list, as
-// UpdateAvx512.cpp does.
+// runs with two-source permutes, each 64-byte pair of a vector's runs read
+// once for all positions (and clears the runs), then runs the positions in
+// tree order, each over the whole block: a join of several children, or of
+// one by AND or OR, in a loop of its own per join kind, then the position's
+// own loop, straight-line code compiled for its shape (root by reset;
+// dendrite by output, scaling and bap reset; whether it adds its one
+// child's value itself), whose vectors the core overlaps. Inputs and the
+// stack stay in L1 between the push and the pop; the state is read as one
+// stream (the fused blocks of FusedTree::state). Per position it computes
+// what lifTreeLoop (ProgramKernels.cpp) computes: fuseLifTree
+// (ProgramUpdate.cpp) has proved every sum and product fits 32 bits, and a
+// q clamped first to +-(accLimit + join bound) gives the same saturated
+// input as the 64-bit sum. The roots' spikes are compressed straight into
+// the spike list, as UpdateAvx512.cpp does.
 //
 //===----------------------------------------------------------------------===//
 #include "TreeKernels.h"
@@ -80,9 +82,11 @@ template <typename Acc> constexpr uint32_t kPerVector = 64 / sizeof(Acc);
 
 /// Vectors of 16 neurons a block runs through each position before the
 /// next: the positions' inputs and the stack stay in L1 between the push
-/// and the pop, and each position's loop over the block is straight-line
-/// code for its shape, whose vectors the core overlaps.
-constexpr uint32_t kBlockVectors = 4;
+/// and the pop (16 KB of inputs for 16 positions), and each position's
+/// loop over the block is straight-line code for its shape, whose vectors
+/// the core overlaps; its set-up (the words' broadcasts) is paid per 256
+/// neurons.
+constexpr uint32_t kBlockVectors = 16;
 
 /// One block of neurons [n, n + 16 vectors), the last vector's lanes
 /// `lastLanes`.
@@ -113,11 +117,14 @@ CAJAL_AVX512 inline __m512i wordOf(const FusedTreePosition &d,
                                     d.word[w] + size_t(at) * d.wordStep[w]);
 }
 
-/// One position of a fused tree over a block: its input (the join already
-/// added) saturated, the LIF integration, and the root's REFR and FIRE or
-/// the dendrite's store, bap reset and push.
-template <bool Uniform, bool Root, LifReset Reset, TreeOutput Output,
-          bool Scaled, bool ResetOnBap>
+/// One position of a fused tree over a block: its input saturated (with,
+/// where it has one child joined by ADD, MIN or MAX (SingleChild), that
+/// child's value added first: the join of one value is the value), the LIF
+/// integration, and the root's REFR and FIRE or the dendrite's store, bap
+/// reset and push. Every scalar it reads per vector is a local copy: the
+/// state stores could alias the structures', which would be read again.
+template <bool Uniform, bool SingleChild, bool Root, LifReset Reset,
+          TreeOutput Output, bool Scaled, bool ResetOnBap>
 CAJAL_AVX512 void runPosition(const FusedTree &t, const FusedTreePosition &d,
                               const Constants &constants, uint32_t p,
                               Block &b) {
@@ -126,15 +133,30 @@ CAJAL_AVX512 void runPosition(const FusedTree &t, const FusedTreePosition &d,
   broadcastWords<Uniform>(d, words);
   const __m512i vlo = _mm512_set1_epi32(d.vlo), vhi = _mm512_set1_epi32(d.vhi);
   const bool uIsInput = d.uIsInput, vKeeps = d.vKeeps;
+  const uint32_t uAt = d.uAt, vAt = d.vAt, refractoryAt = d.refractoryAt;
+  const size_t blockWords = t.blockWords;
+  const uint32_t vectors = b.vectors, n = b.n;
+  int32_t *const state = b.state;
+  const __m512i *const input = b.input + p * kBlockVectors;
+  const __m512i *const child = b.stack + d.pops[0] * kBlockVectors;
+  __m512i *const pushTo = b.stack + d.push * kBlockVectors;
+  const __m512i limit = _mm512_set1_epi32(d.inputLimit);
+  const __m512i negLimit = _mm512_sub_epi32(k.zero, limit);
+  uint16_t *const bap = b.bap;
+  uint32_t *const out = b.out;
+  uint32_t spikes = *b.spikes;
   const __m512i step = _mm512_set1_epi32(int32_t(16 * t.positions.size()));
-  for (uint32_t v = 0; v < b.vectors; ++v) {
+  __m512i roots = b.rootIndex;
+  for (uint32_t v = 0; v < vectors; ++v) {
     const __mmask16 lanes = lanesOf(b, v);
-    const uint32_t at = b.n + 16 * v;
-    int32_t *block = b.state + size_t(v) * t.blockWords;
-    const __m512i in =
-        clamp(b.input[p * kBlockVectors + v], k.negAccLimit, k.accLimit);
-    const __m512i u0 = _mm512_loadu_si512(block + d.uAt);
-    const __m512i v0 = _mm512_loadu_si512(block + d.vAt);
+    const uint32_t at = n + 16 * v;
+    int32_t *block = state + v * blockWords;
+    __m512i q = input[v];
+    if constexpr (SingleChild)
+      q = _mm512_add_epi32(clamp(q, negLimit, limit), child[v]);
+    const __m512i in = clamp(q, k.negAccLimit, k.accLimit);
+    const __m512i u0 = _mm512_loadu_si512(block + uAt);
+    const __m512i v0 = _mm512_loadu_si512(block + vAt);
     const __m512i x =
         uIsInput ? in
                  : _mm512_add_epi32(
@@ -156,10 +178,10 @@ CAJAL_AVX512 void runPosition(const FusedTree &t, const FusedTreePosition &d,
     const __m512i vc = clamp(_mm512_mask_mov_epi32(sum, under, k.int32Min),
                              wordOf<Uniform>(d, words, VMin, at, lanes),
                              wordOf<Uniform>(d, words, VMax, at, lanes));
-    _mm512_storeu_si512(block + d.uAt, u);
+    _mm512_storeu_si512(block + uAt, u);
     const __m512i th = wordOf<Uniform>(d, words, Threshold, at, lanes);
     if constexpr (Root) {
-      const __m512i r0 = _mm512_loadu_si512(block + d.refractoryAt);
+      const __m512i r0 = _mm512_loadu_si512(block + refractoryAt);
       const __mmask16 quiet = _mm512_cmpeq_epi32_mask(r0, k.zero);
       const __mmask16 fire =
           Reset == LifReset::NoSpike
@@ -169,28 +191,27 @@ CAJAL_AVX512 void runPosition(const FusedTree &t, const FusedTreePosition &d,
           Reset == LifReset::Subtract
               ? _mm512_mask_mov_epi32(vc, fire, _mm512_sub_epi32(vc, th))
               : _mm512_maskz_mov_epi32(__mmask16(~fire), vc);
-      _mm512_storeu_si512(block + d.vAt, _mm512_maskz_mov_epi32(
-                                             quiet, clamp(chosen, vlo, vhi)));
+      _mm512_storeu_si512(
+          block + vAt, _mm512_maskz_mov_epi32(quiet, clamp(chosen, vlo, vhi)));
       const __m512i counting = _mm512_mask_mov_epi32(
           r0, __mmask16(~quiet),
           _mm512_and_si512(_mm512_sub_epi32(r0, k.one), k.counterMask));
       _mm512_storeu_si512(
-          block + d.refractoryAt,
+          block + refractoryAt,
           _mm512_mask_mov_epi32(counting, fire,
                                 wordOf<Uniform>(d, words, Period, at, lanes)));
-      b.bap[v] = fire;
+      bap[v] = fire;
       // Compressed in a register and stored whole: the spike list has room
       // for 15 lanes past the end (see UpdateAvx512.cpp).
-      const __m512i roots = _mm512_add_epi32(
-          b.rootIndex, _mm512_mullo_epi32(_mm512_set1_epi32(int32_t(v)), step));
-      _mm512_storeu_si512(b.out + *b.spikes,
+      _mm512_storeu_si512(out + spikes,
                           _mm512_maskz_compress_epi32(fire, roots));
-      *b.spikes += uint32_t(__builtin_popcount(fire));
+      spikes += uint32_t(__builtin_popcount(fire));
+      roots = _mm512_add_epi32(roots, step);
     } else {
       const __m512i kept =
-          ResetOnBap ? _mm512_maskz_mov_epi32(__mmask16(~b.bap[v]), vc) : vc;
+          ResetOnBap ? _mm512_maskz_mov_epi32(__mmask16(~bap[v]), vc) : vc;
       const __m512i vNew = clamp(kept, vlo, vhi);
-      _mm512_storeu_si512(block + d.vAt, vNew);
+      _mm512_storeu_si512(block + vAt, vNew);
       const __m512i g = wordOf<Uniform>(d, words, Gain, at, lanes);
       // What the dendrite passes up: u or v, times the gain where the chip
       // multiplies; Active passes the gain.
@@ -201,9 +222,10 @@ CAJAL_AVX512 void runPosition(const FusedTree &t, const FusedTreePosition &d,
       if (Output == TreeOutput::Active || Output == TreeOutput::AboveThreshold)
         pushed =
             _mm512_maskz_mov_epi32(_mm512_cmpgt_epi32_mask(vNew, th), pushed);
-      b.stack[d.push * kBlockVectors + v] = pushed;
+      pushTo[v] = pushed;
     }
   }
+  *b.spikes = spikes;
 }
 
 using PositionFn = void (*)(const FusedTree &, const FusedTreePosition &,
@@ -211,29 +233,30 @@ using PositionFn = void (*)(const FusedTree &, const FusedTreePosition &,
 
 /// runPosition for `shape`: roots by reset, dendrites by output, scaling
 /// and bap reset.
-template <bool Uniform>
+template <bool Uniform, bool SingleChild>
 PositionFn positionFn(const chip::LifTreeCompartment &shape) {
   if (shape.root)
     switch (shape.reset) {
     case LifReset::Subtract:
-      return runPosition<Uniform, true, LifReset::Subtract, TreeOutput::Voltage,
-                         false, false>;
+      return runPosition<Uniform, SingleChild, true, LifReset::Subtract,
+                         TreeOutput::Voltage, false, false>;
     case LifReset::NoSpike:
-      return runPosition<Uniform, true, LifReset::NoSpike, TreeOutput::Voltage,
-                         false, false>;
+      return runPosition<Uniform, SingleChild, true, LifReset::NoSpike,
+                         TreeOutput::Voltage, false, false>;
     default:
-      return runPosition<Uniform, true, LifReset::Zero, TreeOutput::Voltage,
-                         false, false>;
+      return runPosition<Uniform, SingleChild, true, LifReset::Zero,
+                         TreeOutput::Voltage, false, false>;
     }
   const auto dendrite = [&](auto output) -> PositionFn {
     constexpr TreeOutput o = decltype(output)::value;
+    constexpr LifReset z = LifReset::Zero;
     if (shape.scaledOutput)
       return shape.resetOnBap
-                 ? runPosition<Uniform, false, LifReset::Zero, o, true, true>
-                 : runPosition<Uniform, false, LifReset::Zero, o, true, false>;
+                 ? runPosition<Uniform, SingleChild, false, z, o, true, true>
+                 : runPosition<Uniform, SingleChild, false, z, o, true, false>;
     return shape.resetOnBap
-               ? runPosition<Uniform, false, LifReset::Zero, o, false, true>
-               : runPosition<Uniform, false, LifReset::Zero, o, false, false>;
+               ? runPosition<Uniform, SingleChild, false, z, o, false, true>
+               : runPosition<Uniform, SingleChild, false, z, o, false, false>;
   };
   switch (shape.output) {
   case TreeOutput::Current:
@@ -248,10 +271,36 @@ PositionFn positionFn(const chip::LifTreeCompartment &shape) {
   }
 }
 
+/// Whether position d's join is its one child's value, which runPosition
+/// then adds itself (no pass of its own).
+inline bool joinsOneValue(const FusedTreePosition &d) {
+  const TreeJoin j = d.shape.join;
+  return d.shape.children == 1 &&
+         (j == TreeJoin::Add || j == TreeJoin::Min || j == TreeJoin::Max);
+}
+
+/// The lanes pair g of a vector's runs gives (lanesOfPair), picked out of
+/// its two 64-byte halves lo and hi.
+template <typename Acc>
+CAJAL_AVX512 inline __m512i pickPair(__m512i lo, const FusedTree::Gather &g,
+                                     __m512i hi) {
+  if constexpr (sizeof(Acc) == 2)
+    return _mm512_cvtepi16_epi32(
+        _mm512_castsi512_si256(_mm512_permutex2var_epi16(
+            lo, _mm512_loadu_si512(g.index16.data()), hi)));
+  else
+    return _mm512_permutex2var_epi32(lo, _mm512_loadu_si512(g.index32.data()),
+                                     hi);
+}
+template <typename Acc>
+inline __mmask16 lanesOfPair(const FusedTree::Gather &g) {
+  return __mmask16(sizeof(Acc) == 2 ? g.lanes16 : g.lanes32);
+}
+
 /// Every position's input for the block's vectors, picked out of the
-/// accumulator runs and shifted; the runs are then cleared. Position by
-/// position, so that its permute indices stay in registers across the
-/// vectors; the runs are read from L1 for each.
+/// accumulator runs and shifted; the runs are then cleared. Vector by
+/// vector: each 64-byte pair of the 16 neurons' runs is read once and
+/// permuted for every position (the indices are read from L1).
 template <typename Acc>
 CAJAL_AVX512 void loadInputs(const FusedTree &t, const Constants &k,
                              const int32_t *accClamp, Acc *slot, Block &b) {
@@ -275,32 +324,41 @@ CAJAL_AVX512 void loadInputs(const FusedTree &t, const Constants &k,
     std::fill_n(runs + count, extent - count, Acc(0));
     from = runs;
   }
-  for (uint32_t p = 0; p < width; ++p) {
-    const FusedTree::Gather *gather = gathers + size_t(p) * pairs;
-    const __m512i a = _mm512_set1_epi32(accClamp[p]);
-    for (uint32_t v = 0; v < b.vectors; ++v) {
-      const Acc *run = from + size_t(16 * v) * width;
-      __m512i in = _mm512_setzero_si512();
-      for (uint32_t j = 0; j < pairs; ++j) {
-        const __m512i lo = _mm512_loadu_si512(run + 2 * j * perVector);
-        const __m512i hi = _mm512_loadu_si512(run + (2 * j + 1) * perVector);
-        if constexpr (sizeof(Acc) == 2)
-          in = _mm512_mask_mov_epi32(
-              in, __mmask16(gather[j].lanes16),
-              _mm512_cvtepi16_epi32(
-                  _mm512_castsi512_si256(_mm512_permutex2var_epi16(
-                      lo, _mm512_loadu_si512(gather[j].index16.data()), hi))));
-        else
-          in = _mm512_mask_mov_epi32(
-              in, __mmask16(gather[j].lanes32),
-              _mm512_permutex2var_epi32(
-                  lo, _mm512_loadu_si512(gather[j].index32.data()), hi));
-      }
-      if (k.shifted)
-        in = _mm512_sll_epi32(clamp(in, _mm512_sub_epi32(k.zero, a), a),
-                              k.accShift);
-      b.input[p * kBlockVectors + v] = in;
+  for (uint32_t v = 0; v < b.vectors; ++v) {
+    const Acc *run = from + size_t(16 * v) * width;
+    __m512i *in = b.input + v;
+    // The first pair sets every lane (those of no pair are zero; one pair
+    // holds every lane), the others merge theirs.
+    {
+      const __m512i lo = _mm512_loadu_si512(run);
+      const __m512i hi = _mm512_loadu_si512(run + perVector);
+      const FusedTree::Gather *g = gathers;
+      __m512i *to = in;
+      if (pairs == 1)
+        for (uint32_t p = 0; p < width; ++p, ++g, to += kBlockVectors)
+          *to = pickPair<Acc>(lo, *g, hi);
+      else
+        for (uint32_t p = 0; p < width; ++p, g += pairs, to += kBlockVectors)
+          *to = _mm512_maskz_mov_epi32(lanesOfPair<Acc>(*g),
+                                       pickPair<Acc>(lo, *g, hi));
     }
+    for (uint32_t j = 1; j < pairs; ++j) {
+      const __m512i lo = _mm512_loadu_si512(run + 2 * j * perVector);
+      const __m512i hi = _mm512_loadu_si512(run + (2 * j + 1) * perVector);
+      for (uint32_t p = 0; p < width; ++p) {
+        const FusedTree::Gather &g = gathers[size_t(p) * pairs + j];
+        in[p * kBlockVectors] =
+            _mm512_mask_mov_epi32(in[p * kBlockVectors], lanesOfPair<Acc>(g),
+                                  pickPair<Acc>(lo, g, hi));
+      }
+    }
+    if (k.shifted)
+      for (uint32_t p = 0; p < width; ++p) {
+        const __m512i a = _mm512_set1_epi32(accClamp[p]);
+        in[p * kBlockVectors] = _mm512_sll_epi32(
+            clamp(in[p * kBlockVectors], _mm512_sub_epi32(k.zero, a), a),
+            k.accShift);
+      }
   }
   std::fill_n(first, count, Acc(0));
 }
@@ -369,13 +427,16 @@ CAJAL_AVX512 void runTreeOf(FusedTree &t, Acc *slot, unsigned accShift,
   for (uint32_t p = 0; p < width; ++p) {
     const FusedTreePosition &d = t.positions[p];
     accClamp[p] = int32_t(fusedAccumulatorClamp(d.inputLimit, accShift));
-    run[p] = positionFn<Uniform>(d.shape);
+    const bool single = joinsOneValue(d);
+    run[p] = single ? positionFn<Uniform, true>(d.shape)
+                    : positionFn<Uniform, false>(d.shape);
     // By TreeJoin: Add, Min, Max, And, Or.
     static constexpr JoinFn kJoins[] = {
         joinChildren<TreeJoin::Add>, joinChildren<TreeJoin::Min>,
         joinChildren<TreeJoin::Max>, joinChildren<TreeJoin::And>,
         joinChildren<TreeJoin::Or>};
-    join[p] = d.shape.children ? kJoins[unsigned(d.shape.join)] : nullptr;
+    join[p] =
+        d.shape.children && !single ? kJoins[unsigned(d.shape.join)] : nullptr;
   }
   alignas(64) __m512i input[kFusedTreeWidth * kBlockVectors];
   alignas(64) __m512i stack[kFusedTreeSlots * kBlockVectors];
