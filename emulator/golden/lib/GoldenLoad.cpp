@@ -122,10 +122,10 @@ Result<GoldenModel> GoldenModel::build(const chip::Image &image,
                                    options.narrowAccumulators);
       !s)
     return makeError(s.error());
-  if (rows.fits32 && options.placeAccumulators)
-    rows.placeAccumulators();
-  else if (rows.fits32)
-    rows.layoutSlots();
+  if (rows.fits32)
+    rows.orderPositions(options.placeAccumulators ? rows.placeAccumulators()
+                                                  : std::vector<uint32_t>(),
+                        Loader::likeTrees(m, image, resolved, interpreted));
   rows.allocateRing();
   if (m.accumulatorBits() < 64)
     rows.buildWindows();

@@ -28,6 +28,13 @@ namespace detail {
 struct CoreRange;
 } // namespace detail
 
+/// A run of `count` dendritic trees of `width` compartments each, the first
+/// at global compartment `first`, one after the other on one core, alike
+/// position by position (Loader::likeTrees).
+struct LikeTrees {
+  uint32_t first = 0, width = 0, count = 0;
+};
+
 /// The load-time steps of create(), each filling part of the model.
 struct GoldenModel::Loader {
   /// Append the update constants of one compartment (see HotArrays).
@@ -65,6 +72,14 @@ struct GoldenModel::Loader {
   static Status assignPart(GoldenModel &m, const chip::Image &image,
                            const chip::Profile &profile,
                            const ModelOptions &options);
+  /// Per core, the runs of consecutive dendritic trees with the same
+  /// programs position by position (two trees or more of two compartments
+  /// or more); the update order lays each run out position by position,
+  /// which the fused tree loop needs (TreeKernels.h).
+  static std::vector<LikeTrees>
+  likeTrees(const GoldenModel &m, const chip::Image &image,
+            const chip::ResolvedPrograms &resolved,
+            const std::vector<uint8_t> &interpreted);
   static void permuteSenders(GoldenModel &m);
   static void orderCompartments(GoldenModel &m,
                                 const std::vector<UpdateRun> &cores,
@@ -172,7 +187,14 @@ struct GoldenModel::RowBuilder {
   Status sortAndBound(bool wide, bool narrow);
   /// Populations placeAccumulators re-ordered.
   std::vector<uint32_t> placedPopulations;
-  void placeAccumulators();
+  /// The compartments of the populations whose accumulators are better
+  /// placed channels-last, in their new order (placedPopulations).
+  std::vector<uint32_t> placeAccumulators();
+  /// The update order: `placed` first, then every other compartment in
+  /// global order, except that each run of like trees (Loader::likeTrees)
+  /// lies position by position; then layoutSlots.
+  void orderPositions(const std::vector<uint32_t> &placed,
+                      const std::vector<LikeTrees> &trees);
   void layoutSlots();
   void allocateRing();
   void buildWindows();

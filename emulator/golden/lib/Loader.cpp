@@ -455,6 +455,50 @@ void GoldenModel::Loader::setInitialState(
         }
 }
 
+std::vector<LikeTrees>
+GoldenModel::Loader::likeTrees(const GoldenModel &m, const chip::Image &image,
+                               const chip::ResolvedPrograms &resolved,
+                               const std::vector<uint8_t> &interpreted) {
+  std::vector<LikeTrees> runs;
+  if (resolved.treeRoot.empty())
+    return runs;
+  for (uint32_t c = 0; c < image.cores.size(); ++c) {
+    const std::vector<uint32_t> &root = resolved.treeRoot[c];
+    const std::vector<uint32_t> &program = resolved.compartmentProgram[c];
+    const uint32_t size = uint32_t(root.size());
+    // Whether compartments [l, l + width) are a tree like the one at
+    // `first` (its root last, every compartment run by its program).
+    const auto alike = [&](uint32_t first, uint32_t l, uint32_t width) {
+      if (l + width > size || root[l] != l + width - 1)
+        return false;
+      for (uint32_t j = 0; j < width; ++j)
+        if (root[l + j] != l + width - 1 ||
+            !interpreted[m.compBegin[c] + l + j] ||
+            program[l + j] != program[first + j])
+          return false;
+      return true;
+    };
+    for (uint32_t l = 0; l < size;) {
+      if (root[l] == chip::ResolvedPrograms::kNotInTree || root[l] < l) {
+        ++l;
+        continue;
+      }
+      const uint32_t width = root[l] - l + 1;
+      if (!alike(l, l, width)) {
+        l += width;
+        continue;
+      }
+      uint32_t count = 1;
+      while (alike(l, l + count * width, width))
+        ++count;
+      if (width > 1 && count > 1)
+        runs.push_back({m.compBegin[c] + l, width, count});
+      l += count * width;
+    }
+  }
+  return runs;
+}
+
 void GoldenModel::Loader::buildProgramGroups(
     GoldenModel &m, const chip::Image &image, const chip::Profile &profile,
     const ModelOptions &options, const chip::ResolvedPrograms &resolved,

@@ -373,7 +373,7 @@ unsigned immediateOf(const ProgramPlan &plan, chip::isa::Opcode op) {
 /// parameter word must be a 32-bit value, and the decay scales
 /// 2^decayBits - d in [0, 2^decayBits] with decayBits <= 15 (decay16).
 std::shared_ptr<FusedTree> fuseLifTree(std::vector<ProgramGroup> &positions,
-                                       uint32_t firstPosition) {
+                                       std::vector<FusedTreeSegment> segments) {
   using chip::isa::Opcode;
   constexpr int64_t kMax = INT32_MAX;
   const uint32_t width = uint32_t(positions.size());
@@ -394,7 +394,7 @@ std::shared_ptr<FusedTree> fuseLifTree(std::vector<ProgramGroup> &positions,
     return nullptr;
   auto tree = std::make_shared<FusedTree>();
   tree->neurons = positions.back().laneCount();
-  tree->firstPosition = firstPosition;
+  tree->segments = std::move(segments);
   tree->decayBits = bits;
   tree->uShift = 32 - uBits;
   tree->accLimit = int32_t((int64_t(1) << saturation) - 1);
@@ -454,6 +454,7 @@ std::shared_ptr<FusedTree> fuseLifTree(std::vector<ProgramGroup> &positions,
         tree->words.insert(tree->words.end(), values.begin(), values.end());
     }
     d.uIsInput = d.wordStep[ScaleU] == 0 && d.value[ScaleU] == 0;
+    d.narrowGain = largest[Gain] < (int64_t(1) << 15);
     d.vKeeps =
         d.wordStep[ScaleV] == 0 && d.value[ScaleV] == (int64_t(1) << bits);
     unsigned pops = 0;
@@ -537,9 +538,15 @@ std::shared_ptr<FusedTree> fuseLifTree(std::vector<ProgramGroup> &positions,
     tree->positions.push_back(d);
   }
   // The state moves into the fused blocks (unfuse moves it back).
-  const uint32_t vectors = (n + 15) / 16;
-  tree->state.assign(size_t(vectors) * tree->blockWords, 0);
-  tree->bap.assign(vectors, 0);
+  uint32_t blocks = 0;
+  for (FusedTreeSegment &segment : tree->segments) {
+    segment.firstBlock = blocks;
+    blocks += (segment.neurons + 15) / 16;
+  }
+  tree->state.assign(size_t(blocks) * tree->blockWords + 15, 0);
+  const uintptr_t at = reinterpret_cast<uintptr_t>(tree->state.data());
+  tree->stateStart = uint32_t((64 - at % 64) % 64 / sizeof(int32_t));
+  tree->bap.assign(blocks, 0);
   for (uint32_t p = 0; p < width; ++p)
     for (uint32_t w = 0; w < positions[p].blockPlan().state.size(); ++w) {
       const int32_t *column = positions[p].stateColumn(w);
@@ -549,30 +556,41 @@ std::shared_ptr<FusedTree> fuseLifTree(std::vector<ProgramGroup> &positions,
   for (uint32_t p = 0; p < width; ++p)
     for (uint32_t w = 0; w < kFusedTreeWords; ++w)
       tree->positions[p].word[w] = tree->words.data() + offsets[p][w];
-  // Which element of the 16 neurons' run each lane of position p takes
-  // (TreeAvx512.cpp, loadInputs): 64 int16 or 32 int32 values per pair of
-  // vectors.
-  const auto gatherTable = [&](uint32_t perPair, auto set) {
-    const uint32_t pairs = (16 * width + perPair - 1) / perPair;
-    std::vector<FusedTree::Gather> table(size_t(width) * pairs);
-    for (uint32_t p = 0; p < width; ++p)
-      for (uint32_t lane = 0; lane < 16; ++lane) {
-        const uint32_t at = lane * width + p;
-        set(table[size_t(p) * pairs + at / perPair], lane, at % perPair);
-      }
-    return table;
-  };
-  tree->gather16 =
-      gatherTable(64, [](FusedTree::Gather &g, uint32_t lane, uint32_t at) {
-        g.index16[lane] = int16_t(at);
-        g.lanes16 |= 1u << lane;
-      });
-  tree->gather32 =
-      gatherTable(32, [](FusedTree::Gather &g, uint32_t lane, uint32_t at) {
-        g.index32[lane] = int32_t(at);
-        g.lanes32 |= 1u << lane;
-      });
   return tree;
+}
+/// The neurons of a shape as runs laid out position by position
+/// (FusedTreeSegment: neuron k's position p at first + p * length + k - its
+/// run's first lane), or none where they are not so laid out.
+std::vector<FusedTreeSegment>
+positionMajorRuns(const std::vector<ProgramGroup> &positions) {
+  const uint32_t width = uint32_t(positions.size());
+  const std::vector<uint32_t> &at0 = positions[0].lanePositions();
+  const uint32_t n = uint32_t(at0.size());
+  std::vector<FusedTreeSegment> runs;
+  for (uint32_t k = 0; k < n;) {
+    const uint32_t first = at0[k];
+    // The run's length: the distance to position 1's first compartment, or,
+    // for trees of one compartment, how far the positions go on by one.
+    uint32_t length = 1;
+    if (width == 1) {
+      while (k + length < n && at0[k + length] == first + length)
+        ++length;
+    } else {
+      const uint32_t next = positions[1].lanePositions()[k];
+      if (next <= first || next - first > n - k)
+        return {};
+      length = next - first;
+    }
+    for (uint32_t p = 0; p < width; ++p) {
+      const uint32_t *at = positions[p].lanePositions().data() + k;
+      for (uint32_t j = 0; j < length; ++j)
+        if (at[j] != first + p * length + j)
+          return {};
+    }
+    runs.push_back({first, length, k, 0});
+    k += length;
+  }
+  return runs;
 }
 } // namespace
 
@@ -668,8 +686,15 @@ void TreeCompartments::finish(uint32_t registers, Isa isa,
     shape.interleaved &= shape.blockMajor;
     for (ProgramGroup &group : shape.positions)
       shape.inputs.push_back(group.blockInput());
-    if (fusedKernels && shape.interleaved)
-      shape.fused = fuseLifTree(shape.positions, shape.firstPosition);
+    // Fused where its neurons lie position by position in runs that fill
+    // 16 lanes on average (the compiler's layout is runs of one neuron,
+    // which the unfused loop reads better).
+    if (fusedKernels)
+      if (std::vector<FusedTreeSegment> runs =
+              positionMajorRuns(shape.positions);
+          !runs.empty() && (runs.size() == 1 ||
+                            shape.positions[0].laneCount() >= 16 * runs.size()))
+        shape.fused = fuseLifTree(shape.positions, std::move(runs));
   }
 }
 
@@ -695,8 +720,10 @@ void TreeCompartments::unfuse(Shape &shape) {
         column[k] = fused.state[fused.stateAt(p, w, k)];
     }
   }
-  for (uint32_t k = 0; k < fused.neurons; ++k)
-    shape.bap[k] = fused.bap[k / 16] >> (k % 16) & 1;
+  for (uint32_t k = 0; k < fused.neurons; ++k) {
+    const auto [block, lane] = fused.blockOf(k);
+    shape.bap[k] = fused.bap[block] >> lane & 1;
+  }
   shape.fused.reset();
 }
 

@@ -26,7 +26,9 @@
 // constants, accumulators) in the order with the fewest runs of adjacent
 // targets when that halves them. Re-ordered populations take the first
 // positions (Loader::orderCompartments lays the constants out in that
-// order).
+// order). The other compartments follow in global order, except that each
+// run of like dendritic trees (Loader::likeTrees) lies position by
+// position, as the fused tree loop reads it (TreeKernels.h).
 //
 //===----------------------------------------------------------------------===//
 #include "GoldenLoad.h"
@@ -440,7 +442,7 @@ Status GoldenModel::RowBuilder::sortAndBound(bool wide, bool narrow) {
   return Status::ok();
 }
 
-void GoldenModel::RowBuilder::placeAccumulators() {
+std::vector<uint32_t> GoldenModel::RowBuilder::placeAccumulators() {
   const uint32_t n = m.compartmentCount();
   const uint32_t rows = uint32_t(m.rowBegin.size() - 1);
   // A sample of the rows: their synapses into each population, as (row,
@@ -528,21 +530,46 @@ void GoldenModel::RowBuilder::placeAccumulators() {
         tail.push_back(c);
     placedPopulations.push_back(p);
   }
-  if (!tail.empty()) {
+  return tail;
+}
+
+void GoldenModel::RowBuilder::orderPositions(
+    const std::vector<uint32_t> &placed, const std::vector<LikeTrees> &trees) {
+  const uint32_t n = m.compartmentCount();
+  if (!placed.empty() || !trees.empty()) {
     // The re-ordered populations first, one after the other (from position
     // 0, a 64-byte boundary: a convolution's windows of 16 channels are
-    // then aligned), then the other compartments in global order.
+    // then aligned), then the other compartments in global order, each run
+    // of like trees position by position (unless a population of it was
+    // placed).
     std::vector<uint8_t> moved(n, 0);
-    for (const uint32_t c : tail)
+    for (const uint32_t c : placed)
       moved[c] = 1;
-    m.atPosition = tail;
-    for (uint32_t c = 0; c < n; ++c)
+    m.atPosition = placed;
+    m.atPosition.reserve(n);
+    auto run = trees.begin();
+    for (uint32_t c = 0; c < n;) {
+      if (run != trees.end() && run->first == c) {
+        const uint32_t end = c + run->width * run->count;
+        if (std::none_of(moved.begin() + c, moved.begin() + end,
+                         [](uint8_t x) { return x != 0; })) {
+          for (uint32_t p = 0; p < run->width; ++p)
+            for (uint32_t t = 0; t < run->count; ++t)
+              m.atPosition.push_back(c + t * run->width + p);
+          c = end;
+          ++run;
+          continue;
+        }
+        ++run;
+      }
       if (!moved[c])
         m.atPosition.push_back(c);
+      ++c;
+    }
     for (uint32_t i = 0; i < n; ++i)
       m.position[m.atPosition[i]] = i;
     m.reordered = true;
-    m.layout.placedCompartments = tail.size();
+    m.layout.placedCompartments = placed.size();
   }
   layoutSlots();
 }

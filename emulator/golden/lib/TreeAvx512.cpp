@@ -1,10 +1,10 @@
 //===- TreeAvx512.cpp - Fused dendritic trees in AVX-512 intrinsics -------===//
 //
 // The loop of TreeKernels.h, each value in a 32-bit lane. A step takes the
-// shape's neurons in blocks of sixteen vectors of 16 (the last under a lane
-// mask): it picks every position's input out of the block's accumulator
-// runs with two-source permutes, each 64-byte pair of a vector's runs read
-// once for all positions (and clears the runs), then runs the positions in
+// shape's neurons segment by segment in blocks of sixteen vectors of 16
+// (the last under a lane mask): it reads every position's input as a point
+// neuron's is read, 16 accumulators of one run per vector (the segment lies
+// position by position), and clears them, then runs the positions in
 // tree order, each over the whole block: a join of several children, or of
 // one by AND or OR, in a loop of its own per join kind, then the position's
 // own loop, straight-line code compiled for its shape (root by reset;
@@ -41,11 +41,17 @@ struct Constants {
   bool shifted; ///< the accumulators hold q / 2^accShift, accShift > 0
   __m128i bits, uShift, accShift;
   __m512i lowMask, accLimit, negAccLimit, zero, one, counterMask, gainHalf;
+  __m512i gainHalf32, lowHalf; ///< 2^15 and 2^16 - 1 in 32-bit lanes
   __m512i int32Min;
 };
 
-/// (x * g + 2^15) >> 16 per lane (MULSHR.half by a tree gain), from 64-bit
-/// products of the even and the odd lanes; the result fits 32 bits.
+/// How a dendrite's pushed value is scaled by its gain g (MULSHR.half):
+/// not at all, or (x * g + 2^15) >> 16 in 32-bit products where every
+/// |g| < 2^15 (Narrow), else in 64-bit ones (Wide).
+enum class GainScale { Unscaled, Narrow, Wide };
+
+/// (x * g + 2^15) >> 16 per lane, from 64-bit products of the even and the
+/// odd lanes; the result fits 32 bits.
 CAJAL_AVX512 inline __m512i mulShrGain(__m512i x, __m512i g,
                                        const Constants &k) {
   constexpr int shift = int(chip::kTreeGainShift);
@@ -57,6 +63,18 @@ CAJAL_AVX512 inline __m512i mulShrGain(__m512i x, __m512i g,
           k.gainHalf),
       shift);
   return _mm512_mask_blend_epi32(0xAAAA, even, _mm512_slli_epi64(odd, 32));
+}
+
+/// The same where |g| < 2^15: with x = h 2^16 + l (0 <= l < 2^16), it is
+/// h g + ((l g + 2^15) >> 16), every term inside 32 bits.
+CAJAL_AVX512 inline __m512i mulShrNarrowGain(__m512i x, __m512i g,
+                                             const Constants &k) {
+  constexpr int shift = int(chip::kTreeGainShift);
+  const __m512i low = _mm512_and_si512(x, k.lowHalf);
+  const __m512i rounded = _mm512_srai_epi32(
+      _mm512_add_epi32(_mm512_mullo_epi32(low, g), k.gainHalf32), shift);
+  return _mm512_add_epi32(_mm512_mullo_epi32(_mm512_srai_epi32(x, shift), g),
+                          rounded);
 }
 
 CAJAL_AVX512 inline __m512i clamp(__m512i x, __m512i lo, __m512i hi) {
@@ -77,9 +95,6 @@ CAJAL_AVX512 inline void broadcastWords(const FusedTreePosition &d,
       words.w[w] = _mm512_set1_epi32(d.value[w]);
 }
 
-/// The accumulators' elements per 64-byte vector.
-template <typename Acc> constexpr uint32_t kPerVector = 64 / sizeof(Acc);
-
 /// Vectors of 16 neurons a block runs through each position before the
 /// next: the positions' inputs and the stack stay in L1 between the push
 /// and the pop (16 KB of inputs for 16 positions), and each position's
@@ -88,8 +103,8 @@ template <typename Acc> constexpr uint32_t kPerVector = 64 / sizeof(Acc);
 /// neurons.
 constexpr uint32_t kBlockVectors = 16;
 
-/// One block of neurons [n, n + 16 vectors), the last vector's lanes
-/// `lastLanes`.
+/// One block of neurons (lanes [n, n + 16 vectors) of the shape, inside
+/// one segment), the last vector's lanes `lastLanes`.
 struct Block {
   uint32_t n = 0, vectors = 0;
   __mmask16 lastLanes = 0;
@@ -124,7 +139,7 @@ CAJAL_AVX512 inline __m512i wordOf(const FusedTreePosition &d,
 /// reset and push. Every scalar it reads per vector is a local copy: the
 /// state stores could alias the structures', which would be read again.
 template <bool Uniform, bool SingleChild, bool Root, LifReset Reset,
-          TreeOutput Output, bool Scaled, bool ResetOnBap>
+          TreeOutput Output, GainScale Scale, bool ResetOnBap>
 CAJAL_AVX512 void runPosition(const FusedTree &t, const FusedTreePosition &d,
                               const Constants &constants, uint32_t p,
                               Block &b) {
@@ -145,7 +160,7 @@ CAJAL_AVX512 void runPosition(const FusedTree &t, const FusedTreePosition &d,
   uint16_t *const bap = b.bap;
   uint32_t *const out = b.out;
   uint32_t spikes = *b.spikes;
-  const __m512i step = _mm512_set1_epi32(int32_t(16 * t.positions.size()));
+  const __m512i sixteen = _mm512_set1_epi32(16);
   __m512i roots = b.rootIndex;
   for (uint32_t v = 0; v < vectors; ++v) {
     const __mmask16 lanes = lanesOf(b, v);
@@ -206,7 +221,7 @@ CAJAL_AVX512 void runPosition(const FusedTree &t, const FusedTreePosition &d,
       _mm512_storeu_si512(out + spikes,
                           _mm512_maskz_compress_epi32(fire, roots));
       spikes += uint32_t(__builtin_popcount(fire));
-      roots = _mm512_add_epi32(roots, step);
+      roots = _mm512_add_epi32(roots, sixteen);
     } else {
       const __m512i kept =
           ResetOnBap ? _mm512_maskz_mov_epi32(__mmask16(~bap[v]), vc) : vc;
@@ -216,9 +231,11 @@ CAJAL_AVX512 void runPosition(const FusedTree &t, const FusedTreePosition &d,
       // What the dendrite passes up: u or v, times the gain where the chip
       // multiplies; Active passes the gain.
       const __m512i value = Output == TreeOutput::Current ? u : vNew;
-      __m512i pushed = Output == TreeOutput::Active
-                           ? g
-                           : (Scaled ? mulShrGain(value, g, k) : value);
+      __m512i pushed = Output == TreeOutput::Active ? g
+                       : Scale == GainScale::Wide   ? mulShrGain(value, g, k)
+                       : Scale == GainScale::Narrow
+                           ? mulShrNarrowGain(value, g, k)
+                           : value;
       if (Output == TreeOutput::Active || Output == TreeOutput::AboveThreshold)
         pushed =
             _mm512_maskz_mov_epi32(_mm512_cmpgt_epi32_mask(vNew, th), pushed);
@@ -231,43 +248,50 @@ CAJAL_AVX512 void runPosition(const FusedTree &t, const FusedTreePosition &d,
 using PositionFn = void (*)(const FusedTree &, const FusedTreePosition &,
                             const Constants &, uint32_t, Block &);
 
-/// runPosition for `shape`: roots by reset, dendrites by output, scaling
-/// and bap reset.
+/// runPosition for position d: roots by reset, dendrites by output,
+/// scaling and bap reset.
 template <bool Uniform, bool SingleChild>
-PositionFn positionFn(const chip::LifTreeCompartment &shape) {
+PositionFn positionFn(const FusedTreePosition &d) {
+  const chip::LifTreeCompartment &shape = d.shape;
+  constexpr GainScale none = GainScale::Unscaled;
   if (shape.root)
     switch (shape.reset) {
     case LifReset::Subtract:
       return runPosition<Uniform, SingleChild, true, LifReset::Subtract,
-                         TreeOutput::Voltage, false, false>;
+                         TreeOutput::Voltage, none, false>;
     case LifReset::NoSpike:
       return runPosition<Uniform, SingleChild, true, LifReset::NoSpike,
-                         TreeOutput::Voltage, false, false>;
+                         TreeOutput::Voltage, none, false>;
     default:
       return runPosition<Uniform, SingleChild, true, LifReset::Zero,
-                         TreeOutput::Voltage, false, false>;
+                         TreeOutput::Voltage, none, false>;
     }
-  const auto dendrite = [&](auto output) -> PositionFn {
+  const auto dendrite = [&](auto output, auto scale) -> PositionFn {
     constexpr TreeOutput o = decltype(output)::value;
+    constexpr GainScale g = decltype(scale)::value;
     constexpr LifReset z = LifReset::Zero;
-    if (shape.scaledOutput)
-      return shape.resetOnBap
-                 ? runPosition<Uniform, SingleChild, false, z, o, true, true>
-                 : runPosition<Uniform, SingleChild, false, z, o, true, false>;
     return shape.resetOnBap
-               ? runPosition<Uniform, SingleChild, false, z, o, false, true>
-               : runPosition<Uniform, SingleChild, false, z, o, false, false>;
+               ? runPosition<Uniform, SingleChild, false, z, o, g, true>
+               : runPosition<Uniform, SingleChild, false, z, o, g, false>;
+  };
+  const auto scaled = [&](auto output) -> PositionFn {
+    using Scale = GainScale;
+    if (!shape.scaledOutput)
+      return dendrite(output, std::integral_constant<Scale, Scale::Unscaled>{});
+    if (d.narrowGain)
+      return dendrite(output, std::integral_constant<Scale, Scale::Narrow>{});
+    return dendrite(output, std::integral_constant<Scale, Scale::Wide>{});
   };
   switch (shape.output) {
   case TreeOutput::Current:
-    return dendrite(std::integral_constant<TreeOutput, TreeOutput::Current>{});
+    return scaled(std::integral_constant<TreeOutput, TreeOutput::Current>{});
   case TreeOutput::Active:
-    return dendrite(std::integral_constant<TreeOutput, TreeOutput::Active>{});
+    return scaled(std::integral_constant<TreeOutput, TreeOutput::Active>{});
   case TreeOutput::AboveThreshold:
-    return dendrite(
+    return scaled(
         std::integral_constant<TreeOutput, TreeOutput::AboveThreshold>{});
   default:
-    return dendrite(std::integral_constant<TreeOutput, TreeOutput::Voltage>{});
+    return scaled(std::integral_constant<TreeOutput, TreeOutput::Voltage>{});
   }
 }
 
@@ -279,88 +303,51 @@ inline bool joinsOneValue(const FusedTreePosition &d) {
          (j == TreeJoin::Add || j == TreeJoin::Min || j == TreeJoin::Max);
 }
 
-/// The lanes pair g of a vector's runs gives (lanesOfPair), picked out of
-/// its two 64-byte halves lo and hi.
-template <typename Acc>
-CAJAL_AVX512 inline __m512i pickPair(__m512i lo, const FusedTree::Gather &g,
-                                     __m512i hi) {
-  if constexpr (sizeof(Acc) == 2)
-    return _mm512_cvtepi16_epi32(
-        _mm512_castsi512_si256(_mm512_permutex2var_epi16(
-            lo, _mm512_loadu_si512(g.index16.data()), hi)));
-  else
-    return _mm512_permutex2var_epi32(lo, _mm512_loadu_si512(g.index32.data()),
-                                     hi);
-}
-template <typename Acc>
-inline __mmask16 lanesOfPair(const FusedTree::Gather &g) {
-  return __mmask16(sizeof(Acc) == 2 ? g.lanes16 : g.lanes32);
+/// 16 accumulators at `at` (those of `lanes` unless Full) as 32-bit lanes,
+/// and their zeroing.
+template <typename Acc, bool Full>
+CAJAL_AVX512 inline __m512i takeInput(Acc *at, __mmask16 lanes) {
+  if constexpr (sizeof(Acc) == 2) {
+    const __m256i x =
+        Full ? _mm256_loadu_si256(reinterpret_cast<const __m256i *>(at))
+             : _mm256_maskz_loadu_epi16(lanes, at);
+    if (Full)
+      _mm256_storeu_si256(reinterpret_cast<__m256i *>(at),
+                          _mm256_setzero_si256());
+    else
+      _mm256_mask_storeu_epi16(at, lanes, _mm256_setzero_si256());
+    return _mm512_cvtepi16_epi32(x);
+  } else {
+    const __m512i x = load<Full>(at, lanes);
+    store<Full>(at, lanes, _mm512_setzero_si512());
+    return x;
+  }
 }
 
-/// Every position's input for the block's vectors, picked out of the
-/// accumulator runs and shifted; the runs are then cleared. Vector by
-/// vector: each 64-byte pair of the 16 neurons' runs is read once and
-/// permuted for every position (the indices are read from L1).
+/// Every position's input for the block's vectors, read from its run of
+/// the segment's accumulators (16 neurons' one 16-accumulator run, as a
+/// point neuron's), shifted, and the accumulators cleared.
 template <typename Acc>
-CAJAL_AVX512 void loadInputs(const FusedTree &t, const Constants &k,
+CAJAL_AVX512 void loadInputs(const FusedTree &t, const FusedTreeSegment &s,
+                             uint32_t n, const Constants &k,
                              const int32_t *accClamp, Acc *slot, Block &b) {
   const uint32_t width = uint32_t(t.positions.size());
-  constexpr uint32_t perVector = kPerVector<Acc>;
-  const uint32_t pairs = (16 * width + 2 * perVector - 1) / (2 * perVector);
-  const FusedTree::Gather *gathers =
-      sizeof(Acc) == 2 ? t.gather16.data() : t.gather32.data();
-  Acc *first = slot + t.firstPosition + size_t(b.n) * width;
-  const uint32_t count =
-      (16 * (b.vectors - 1) + uint32_t(__builtin_popcount(b.lastLanes))) *
-      width;
-  // Whole 64-byte reads: past the block's runs they read the next block's
-  // (lanes that take nothing from them), but not past the shape's, where
-  // the runs are copied first, padded with zeros.
-  const uint32_t extent = 16 * (b.vectors - 1) * width + 2 * pairs * perVector;
-  alignas(64) Acc runs[kBlockVectors * 16 * kFusedTreeWidth + 2 * perVector];
-  const Acc *from = first;
-  if (size_t(b.n) * width + extent > size_t(t.neurons) * width) {
-    std::copy_n(first, count, runs);
-    std::fill_n(runs + count, extent - count, Acc(0));
-    from = runs;
-  }
-  for (uint32_t v = 0; v < b.vectors; ++v) {
-    const Acc *run = from + size_t(16 * v) * width;
-    __m512i *in = b.input + v;
-    // The first pair sets every lane (those of no pair are zero; one pair
-    // holds every lane), the others merge theirs.
-    {
-      const __m512i lo = _mm512_loadu_si512(run);
-      const __m512i hi = _mm512_loadu_si512(run + perVector);
-      const FusedTree::Gather *g = gathers;
-      __m512i *to = in;
-      if (pairs == 1)
-        for (uint32_t p = 0; p < width; ++p, ++g, to += kBlockVectors)
-          *to = pickPair<Acc>(lo, *g, hi);
-      else
-        for (uint32_t p = 0; p < width; ++p, g += pairs, to += kBlockVectors)
-          *to = _mm512_maskz_mov_epi32(lanesOfPair<Acc>(*g),
-                                       pickPair<Acc>(lo, *g, hi));
+  const uint32_t full = b.lastLanes == 0xFFFF ? b.vectors : b.vectors - 1;
+  for (uint32_t p = 0; p < width; ++p) {
+    Acc *run = slot + s.firstPosition + size_t(p) * s.neurons + n;
+    __m512i *in = b.input + p * kBlockVectors;
+    uint32_t v = 0;
+    for (; v < full; ++v)
+      in[v] = takeInput<Acc, true>(run + 16 * v, 0xFFFF);
+    if (v < b.vectors)
+      in[v] = takeInput<Acc, false>(run + 16 * v, b.lastLanes);
+    if (k.shifted) {
+      const __m512i a = _mm512_set1_epi32(accClamp[p]);
+      const __m512i negA = _mm512_sub_epi32(k.zero, a);
+      for (v = 0; v < b.vectors; ++v)
+        in[v] = _mm512_sll_epi32(clamp(in[v], negA, a), k.accShift);
     }
-    for (uint32_t j = 1; j < pairs; ++j) {
-      const __m512i lo = _mm512_loadu_si512(run + 2 * j * perVector);
-      const __m512i hi = _mm512_loadu_si512(run + (2 * j + 1) * perVector);
-      for (uint32_t p = 0; p < width; ++p) {
-        const FusedTree::Gather &g = gathers[size_t(p) * pairs + j];
-        in[p * kBlockVectors] =
-            _mm512_mask_mov_epi32(in[p * kBlockVectors], lanesOfPair<Acc>(g),
-                                  pickPair<Acc>(lo, g, hi));
-      }
-    }
-    if (k.shifted)
-      for (uint32_t p = 0; p < width; ++p) {
-        const __m512i a = _mm512_set1_epi32(accClamp[p]);
-        in[p * kBlockVectors] = _mm512_sll_epi32(
-            clamp(in[p * kBlockVectors], _mm512_sub_epi32(k.zero, a), a),
-            k.accShift);
-      }
   }
-  std::fill_n(first, count, Acc(0));
 }
 
 /// Position p's children's join added to its input (q clamped first to
@@ -418,6 +405,8 @@ CAJAL_AVX512 void runTreeOf(FusedTree &t, Acc *slot, unsigned accShift,
   k.one = _mm512_set1_epi32(1);
   k.counterMask = _mm512_set1_epi32(t.counterMask);
   k.gainHalf = _mm512_set1_epi64(int64_t(1) << (chip::kTreeGainShift - 1));
+  k.gainHalf32 = _mm512_set1_epi32(int32_t(1) << (chip::kTreeGainShift - 1));
+  k.lowHalf = _mm512_set1_epi32((int32_t(1) << chip::kTreeGainShift) - 1);
   k.int32Min = _mm512_set1_epi32(INT32_MIN);
   int32_t accClamp[kFusedTreeWidth];
   PositionFn run[kFusedTreeWidth];
@@ -428,8 +417,8 @@ CAJAL_AVX512 void runTreeOf(FusedTree &t, Acc *slot, unsigned accShift,
     const FusedTreePosition &d = t.positions[p];
     accClamp[p] = int32_t(fusedAccumulatorClamp(d.inputLimit, accShift));
     const bool single = joinsOneValue(d);
-    run[p] = single ? positionFn<Uniform, true>(d.shape)
-                    : positionFn<Uniform, false>(d.shape);
+    run[p] =
+        single ? positionFn<Uniform, true>(d) : positionFn<Uniform, false>(d);
     // By TreeJoin: Add, Min, Max, And, Or.
     static constexpr JoinFn kJoins[] = {
         joinChildren<TreeJoin::Add>, joinChildren<TreeJoin::Min>,
@@ -448,22 +437,27 @@ CAJAL_AVX512 void runTreeOf(FusedTree &t, Acc *slot, unsigned accShift,
   b.spikes = &count;
   const __m512i lane =
       _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
-  for (uint32_t n = 0; n < t.neurons; n += 16 * kBlockVectors) {
-    const uint32_t left = t.neurons - n;
-    b.n = n;
-    b.vectors = std::min(kBlockVectors, (left + 15) / 16);
-    const uint32_t last = left - 16 * (b.vectors - 1);
-    b.lastLanes = last >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << last) - 1);
-    b.state = t.state.data() + size_t(n / 16) * t.blockWords;
-    b.bap = t.bap.data() + n / 16;
-    b.rootIndex = _mm512_add_epi32(
-        _mm512_set1_epi32(int32_t(t.firstPosition + n * width + width - 1)),
-        _mm512_mullo_epi32(lane, _mm512_set1_epi32(int32_t(width))));
-    loadInputs(t, k, accClamp, slot, b);
-    for (uint32_t p = 0; p < width; ++p) {
-      if (join[p])
-        join[p](t, k, p, b);
-      run[p](t, t.positions[p], k, p, b);
+  for (const FusedTreeSegment &s : t.segments) {
+    // The segment's roots are its last run of positions.
+    const uint32_t roots = s.firstPosition + (width - 1) * s.neurons;
+    for (uint32_t n = 0; n < s.neurons; n += 16 * kBlockVectors) {
+      const uint32_t left = s.neurons - n;
+      b.n = s.firstLane + n;
+      b.vectors = std::min(kBlockVectors, (left + 15) / 16);
+      const uint32_t last = left - 16 * (b.vectors - 1);
+      b.lastLanes =
+          last >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << last) - 1);
+      const uint32_t block = s.firstBlock + n / 16;
+      b.state = t.blockAt(block);
+      b.bap = t.bap.data() + block;
+      b.rootIndex =
+          _mm512_add_epi32(_mm512_set1_epi32(int32_t(roots + n)), lane);
+      loadInputs(t, s, n, k, accClamp, slot, b);
+      for (uint32_t p = 0; p < width; ++p) {
+        if (join[p])
+          join[p](t, k, p, b);
+        run[p](t, t.positions[p], k, p, b);
+      }
     }
   }
   spikes += count;

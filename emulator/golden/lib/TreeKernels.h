@@ -1,13 +1,13 @@
 //===- TreeKernels.h - Dendritic trees fused into one loop -----*- C++ -*-===//
 //
 // Internal to CajalGolden. A tree shape (TreeCompartments) whose every
-// position is a lifTreeProgram compartment, laid out as the compiler lays
-// trees out (a neuron's compartments one after the other), and whose
-// values provably fit 32-bit lanes (fuseLifTree, ProgramUpdate.cpp) runs
-// fused: its state in blocks of 16 neurons, its positions run block by
-// block of neurons with every value in a 32-bit lane (TreeAvx512.cpp). It
-// computes exactly what the LifTree kernel of ProgramKernels.cpp computes
-// position by position in 64-bit lanes.
+// position is a lifTreeProgram compartment, laid out position by position
+// in runs of neurons (FusedTreeSegment; the golden model's loader lays like
+// trees out so), and whose values provably fit 32-bit lanes (fuseLifTree,
+// ProgramUpdate.cpp) runs fused: its state in blocks of 16 neurons, its
+// positions run block by block of neurons with every value in a 32-bit lane
+// (TreeAvx512.cpp). It computes exactly what the LifTree kernel of
+// ProgramKernels.cpp computes position by position in 64-bit lanes.
 //
 //===----------------------------------------------------------------------===//
 #ifndef CAJAL_GOLDEN_LIB_TREEKERNELS_H
@@ -15,9 +15,12 @@
 
 #include "cajal/Chip/StandardPrograms.h"
 
+#include <algorithm>
 #include <array>
 #include <climits>
 #include <cstdint>
+#include <iterator>
+#include <utility>
 #include <vector>
 
 namespace cajal::golden::detail {
@@ -52,6 +55,8 @@ struct FusedTreePosition {
   /// current), or its v scale 2^decayBits (v does not leak): the loop
   /// leaves out that decay's multiplies, as the LIF kernels do.
   bool uIsInput = false, vKeeps = false;
+  /// Every neuron's |gain| < 2^15: the scaled push multiplies in 32 bits.
+  bool narrowGain = false;
   /// Where u, v and the root's refractory counter of 16 neurons lie in
   /// their block of FusedTree::state.
   uint32_t uAt = 0, vAt = 0, refractoryAt = 0;
@@ -65,6 +70,17 @@ struct FusedTreePosition {
   int32_t vlo = 0, vhi = 0; ///< v's state word range
 };
 
+/// A run of a fused shape's neurons whose compartments lie position by
+/// position: neuron firstLane + n's position p at update position
+/// firstPosition + p * neurons + n (the golden model's loader lays each run
+/// of like trees on a core out so), so that 16 neurons' inputs at a
+/// position are one 16-accumulator run, as a point neuron's are.
+struct FusedTreeSegment {
+  uint32_t firstPosition = 0, neurons = 0;
+  uint32_t firstLane = 0;  ///< its first neuron's lane in the shape
+  uint32_t firstBlock = 0; ///< its first 16 neurons' block of state
+};
+
 /// A tree shape fused for the 32-bit loop.
 struct FusedTree {
   std::vector<FusedTreePosition> positions; ///< tree order, the root last
@@ -72,35 +88,42 @@ struct FusedTree {
   /// Every word of every position is the same for every neuron (the loop
   /// then reads FusedTreePosition::value).
   bool uniform = false;
-  /// Neuron n's position p has accumulator firstPosition + n * width + p.
-  uint32_t firstPosition = 0;
+  /// The shape's neurons, run by run, in lane order.
+  std::vector<FusedTreeSegment> segments;
   int32_t accLimit = 0;    ///< the input's saturation, 2^accumulatorBits - 1
   int32_t counterMask = 0; ///< the root's refractory counter's range
   unsigned decayBits = 0, uShift = 0; ///< u wraps by << uShift >> uShift
-  /// Per position p and pair j of 64-byte vectors of the 16 neurons'
-  /// accumulators: the element of each lane (int16 then int32 accumulators:
-  /// 32 and 16 entries used), and which lanes the pair holds.
-  struct Gather {
-    std::array<int16_t, 32> index16{};
-    std::array<int32_t, 16> index32{};
-    uint32_t lanes16 = 0, lanes32 = 0;
-  };
-  std::vector<Gather> gather16, gather32; ///< [p * pairs + j]
   /// The 32-bit words' storage (FusedTreePosition::word points into it).
   std::vector<int32_t> words;
   /// The state words while the shape runs fused (its groups' columns are
-  /// then stale): neurons 16 i .. 16 i + 15 in the block at
-  /// state[i * blockWords], every position's words in one run, so that the
-  /// loop reads one stream; lanes past the last neuron are padding.
+  /// then stale): a segment's neurons 16 i .. 16 i + 15 in the block at
+  /// state[stateStart + (firstBlock + i) * blockWords], every position's
+  /// words in one run, so that the loop reads one stream; lanes past a
+  /// segment's last neuron are padding. The blocks start on a 64-byte
+  /// boundary (stateStart words in): a vector that straddled two cache
+  /// lines would cost two accesses.
   std::vector<int32_t> state;
-  uint32_t blockWords = 0;
-  /// Per 16 neurons: whose root spiked in the previous step.
+  uint32_t stateStart = 0, blockWords = 0;
+  int32_t *blockAt(uint32_t block) {
+    return state.data() + stateStart + size_t(block) * blockWords;
+  }
+  /// Per block of 16 neurons: whose root spiked in the previous step.
   std::vector<uint16_t> bap;
-  /// Word w of compartment `position` of neuron n, in `state`.
-  size_t stateAt(uint32_t position, uint32_t w, uint32_t n) const {
+  /// The block of lane k and k's lane in it.
+  std::pair<uint32_t, uint32_t> blockOf(uint32_t k) const {
+    const FusedTreeSegment &s = *std::prev(
+        std::upper_bound(segments.begin(), segments.end(), k,
+                         [](uint32_t lane, const FusedTreeSegment &x) {
+                           return lane < x.firstLane;
+                         }));
+    return {s.firstBlock + (k - s.firstLane) / 16, (k - s.firstLane) % 16};
+  }
+  /// Word w of compartment `position` of the neuron in lane k, in `state`.
+  size_t stateAt(uint32_t position, uint32_t w, uint32_t k) const {
     const FusedTreePosition &d = positions[position];
     const uint32_t at = w == 0 ? d.uAt : (w == 1 ? d.vAt : d.refractoryAt);
-    return size_t(n / 16) * blockWords + at + n % 16;
+    const auto [block, lane] = blockOf(k);
+    return stateStart + size_t(block) * blockWords + at + lane;
   }
 };
 
@@ -119,8 +142,9 @@ inline bool fusedInputFits(const FusedTree &tree, unsigned shift) {
   return true;
 }
 
-/// Run every neuron of `tree` one step: q of neuron n's position p is
-/// slot[firstPosition + n * width + p] * 2^accShift (then zeroed); the
+/// Run every neuron of `tree` one step: q of a segment's neuron n's
+/// position p is slot[firstPosition + p * neurons + n] * 2^accShift (then
+/// zeroed); the
 /// roots' update positions that spike are appended to `spikes` (which may be
 /// written up to 15 values past its end).
 template <typename Acc>

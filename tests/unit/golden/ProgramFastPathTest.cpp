@@ -434,26 +434,30 @@ std::vector<int64_t> lifTreeWords(imagegen::Rng &rng,
 /// every step: the roots' spikes and every state word. Three random trees
 /// of 1-600 neurons each (blocks full and partial), parameter words alike
 /// across the neurons for a random subset, positions scattered in odd
-/// seeds. With `fitting` words (lifTreeWords) every tree runs fused where
-/// the instruction set fuses trees (TreeCompartments::fusesOn), which the
-/// test asserts; `fused` counts the compartments that did.
+/// seeds; in even seeds a neuron's compartments one after the other (the
+/// compiler's layout), or, with `loaderLayout`, each tree's neurons
+/// position by position (the golden model's loader's, FusedTreeSegment).
+/// With `fitting` words (lifTreeWords) and the loader's layout every tree
+/// runs fused where the instruction set fuses trees
+/// (TreeCompartments::fusesOn), which the test asserts; `fused` counts the
+/// compartments that did.
 template <typename Acc = int64_t>
-void expectLifTreesEqualUpdateTree(const chip::Profile &profile, Isa isa,
-                                   uint64_t seed, uint64_t &spikes,
-                                   uint64_t &bapResets,
-                                   unsigned chainLength = 0,
-                                   bool fitting = false,
-                                   uint64_t *fused = nullptr) {
+void expectLifTreesEqualUpdateTree(
+    const chip::Profile &profile, Isa isa, uint64_t seed, uint64_t &spikes,
+    uint64_t &bapResets, unsigned chainLength = 0, bool fitting = false,
+    uint64_t *fused = nullptr, bool loaderLayout = false) {
   const std::string where =
       std::string(golden::isaName(isa)) + ", " + profile.name + ", seed " +
       std::to_string(seed) + ", chain " + std::to_string(chainLength) + ", " +
       std::to_string(8 * sizeof(Acc)) + "-bit accumulators" +
-      (fitting ? ", fitting words" : "");
+      (fitting ? ", fitting words" : "") +
+      (loaderLayout ? ", position by position" : "");
   // Narrow accumulators hold the input divided by 2^accShift.
   const unsigned accShift = sizeof(Acc) == 8 ? 0 : 6;
   imagegen::Rng rng(seed);
   struct Neuron {
     uint32_t tree = 0, first = 0; // first compartment (addition order)
+    uint32_t index = 0;           // in its tree's batch of neurons
     std::vector<std::vector<int64_t>> params;
     std::vector<std::vector<int32_t>> state;
     bool spiked = false;
@@ -471,6 +475,7 @@ void expectLifTreesEqualUpdateTree(const chip::Profile &profile, Isa isa,
       Neuron neuron;
       neuron.tree = t;
       neuron.first = compartments;
+      neuron.index = n;
       for (const chip::Program &program : tree.programs) {
         neuron.params.push_back(lifTreeWords(rng, program, fitting));
         std::vector<int32_t> state = imagegen::randomStateWords(rng, program);
@@ -491,6 +496,21 @@ void expectLifTreesEqualUpdateTree(const chip::Profile &profile, Isa isa,
   std::vector<uint32_t> positions(compartments);
   for (uint32_t k = 0; k < compartments; ++k)
     positions[k] = k;
+  if (loaderLayout) {
+    // Neuron i of a batch of `count` trees of `width` starting at compartment
+    // b: its compartment p at b + p * count + i.
+    std::vector<uint32_t> batchFirst(trees.size(), UINT32_MAX),
+        batchCount(trees.size(), 0);
+    for (const Neuron &neuron : neurons) {
+      batchFirst[neuron.tree] = std::min(batchFirst[neuron.tree], neuron.first);
+      ++batchCount[neuron.tree];
+    }
+    for (const Neuron &neuron : neurons)
+      for (uint32_t p = 0; p < trees[neuron.tree].programs.size(); ++p)
+        positions[neuron.first + p] = batchFirst[neuron.tree] +
+                                      p * batchCount[neuron.tree] +
+                                      neuron.index;
+  }
   if (seed % 2)
     for (uint32_t k = compartments - 1; k > 0; --k)
       std::swap(positions[k], positions[size_t(rng.range(0, k))]);
@@ -507,7 +527,7 @@ void expectLifTreesEqualUpdateTree(const chip::Profile &profile, Isa isa,
     ASSERT_EQ(tested.kernel(k), ProgramKernel::LifTree)
         << where << ", compartment " << k << " (" << tested.program(k).name
         << ")";
-    if (fitting && seed % 2 == 0 && sizeof(Acc) < 8) {
+    if (fitting && loaderLayout && seed % 2 == 0 && sizeof(Acc) < 8) {
       ASSERT_EQ(tested.fused(k), TreeCompartments::fusesOn(isa))
           << where << ", compartment " << k;
     }
@@ -602,9 +622,11 @@ TEST(ProgramFastPaths, LifTreeChainsEqualUpdateTree) {
   EXPECT_GT(bapResets, 10 * kSteps);
 }
 
-/// Trees whose values fit 32-bit lanes, laid out as the compiler lays
-/// them out (even seeds): on AVX-512 they run fused, all positions of 16
-/// neurons in one loop (TreeKernels.h), and must still equal
+/// Trees whose values fit 32-bit lanes, laid out as the golden model's
+/// loader lays them out (even seeds; each tree's batch of neurons position
+/// by position, three batches, which may share a shape, as three segments):
+/// on AVX-512 they run fused, all positions of 16 neurons in one loop
+/// (TreeKernels.h), and must still equal
 /// chip::updateTree: random trees and chains of 1-9, with int16 and int32
 /// accumulators (and int64 ones, which the fused loop hands back to the
 /// tree kernel at the first step), on the loihi2 and the narrow format.
@@ -623,13 +645,15 @@ TEST(ProgramFastPaths, FusedLifTreesEqualUpdateTree) {
       for (unsigned length = 0; length <= 9; ++length) {
         const uint64_t seed = 2 * length + 20;
         ASSERT_NO_FATAL_FAILURE(expectLifTreesEqualUpdateTree<int16_t>(
-            profile, isa, seed, spikes, bapResets, length, true, &fused));
+            profile, isa, seed, spikes, bapResets, length, true, &fused, true));
         ASSERT_NO_FATAL_FAILURE(expectLifTreesEqualUpdateTree<int32_t>(
-            profile, isa, seed + 100, spikes, bapResets, length, true, &fused));
+            profile, isa, seed + 100, spikes, bapResets, length, true, &fused,
+            true));
         // int64 accumulators: fused at load, then run unfused from the
         // first step, the state moved back into the groups.
         ASSERT_NO_FATAL_FAILURE(expectLifTreesEqualUpdateTree<int64_t>(
-            profile, isa, seed + 200, spikes, bapResets, length, true));
+            profile, isa, seed + 200, spikes, bapResets, length, true, nullptr,
+            true));
       }
   EXPECT_GT(spikes, 10 * kSteps);
   EXPECT_GT(bapResets, 10 * kSteps);

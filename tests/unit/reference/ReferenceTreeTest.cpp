@@ -8,7 +8,10 @@
 // spike one step after the soma's, and every neuron's words equal
 // chip::updateTree run on the same inputs; the golden model gives the same
 // spikes, states and counters; and each tree refusal of the loader has its
-// own error.
+// own error. Chains of the compiler's compartments (lifTreeProgram) on two
+// cores, fed through synapses, run fused in the golden model (laid out
+// position by position, TreeKernels.h) where the build fuses trees, and
+// still equal the reference engine at every step.
 //
 //===----------------------------------------------------------------------===//
 #include "ReferenceTestUtil.h"
@@ -16,8 +19,11 @@
 #include "cajal/Chip/CompartmentPrograms.h"
 #include "cajal/Chip/DendriticTree.h"
 #include "cajal/Chip/ImageJson.h"
+#include "cajal/Chip/StandardPrograms.h"
 #include "cajal/Golden/GoldenModel.h"
+#include "cajal/Golden/ProgramUpdate.h"
 #include "cajal/ImageGen/ImageBuilder.h"
+#include "cajal/ImageGen/RandomProgram.h"
 #include "cajal/Reference/ReferenceEngine.h"
 #include "cajal/TestSupport/Files.h"
 #include "cajal/TestSupport/Profiles.h"
@@ -25,6 +31,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstdio>
 #include <functional>
 #include <sstream>
 
@@ -213,6 +221,104 @@ TEST(ReferenceTreeTest, TheGoldenModelRunsTheTreesAsTheReference) {
       << refused.error();
   EXPECT_NE(refused.error().find("isa.stackDepth"), std::string::npos)
       << refused.error();
+}
+
+/// Chains of three lifTreeProgram compartments (a leaf dendrite, a dendrite
+/// reset by the soma's spike, a soma joining by ADD), 40 neurons on each
+/// of two cores, every compartment reached by synapses of a 16-channel
+/// source with random spikes.
+chip::Image compiledChainsImage() {
+  imagegen::ImageBuilder b(treeProfile());
+  const chip::NeuronFormat &f = treeProfile().neuron;
+  constexpr uint32_t kPerCore = 40, kWidth = 3, kChannels = 16;
+  imagegen::Rng rng(11);
+  std::vector<uint32_t> cores;
+  for (uint32_t c = 0; c < 2; ++c)
+    cores.push_back(
+        b.addCore(std::vector<chip::CompartmentParams>(kPerCore * kWidth)));
+  chip::Source in;
+  in.name = "in";
+  in.kind = chip::SourceKind::File;
+  in.size = kChannels;
+  for (uint32_t step = 0; step < 200; ++step)
+    for (uint32_t ch = 0; ch < kChannels; ++ch)
+      if (rng.range(0, 3) == 0)
+        in.spikes.push_back({step, ch});
+  const uint32_t source = b.addSource(in);
+  for (uint32_t ch = 0; ch < kChannels; ++ch) {
+    const uint32_t core = cores[ch % 2];
+    std::vector<chip::Synapse> synapses;
+    for (uint32_t k = 0; k < 12; ++k)
+      synapses.push_back({uint32_t(rng.range(0, kPerCore * kWidth - 1)),
+                          int32_t(rng.range(-60, 120)),
+                          uint32_t(rng.range(1, 3))});
+    std::sort(synapses.begin(), synapses.end(),
+              [](const chip::Synapse &x, const chip::Synapse &y) {
+                return x.compartment < y.compartment;
+              });
+    b.addSourceTarget(source, ch,
+                      {core, b.addInputAxon(core, synapses, 8, 6, true)});
+  }
+  chip::DendriticTree tree;
+  std::vector<chip::LifTreeCompartment> shapes(kWidth);
+  for (uint32_t p = 0; p < kWidth; ++p) {
+    chip::LifTreeCompartment &shape = shapes[p];
+    shape.children = p == 0 ? 0 : 1;
+    shape.join = chip::TreeJoin::Add;
+    shape.root = p + 1 == kWidth;
+    shape.reset = chip::LifReset::Zero;
+    shape.output = chip::TreeOutput::Voltage;
+    shape.scaledOutput = true;
+    shape.resetOnBap = p == 1;
+    tree.push_back({"c" + std::to_string(p),
+                    b.addProgram(chip::lifTreeProgram(f, shape)),
+                    shape.root ? -1 : int32_t(p + 1)});
+  }
+  // decay u, decay v, bias, vmin, vmax, threshold, refractory period, join
+  // weight, gain: per neuron, so that the neurons differ.
+  std::vector<std::vector<std::vector<int64_t>>> words;
+  for (uint32_t n = 0; n < 2 * kPerCore; ++n) {
+    words.emplace_back();
+    for (uint32_t p = 0; p < kWidth; ++p)
+      words.back().push_back({rng.range(0, 4096), rng.range(200, 1200),
+                              rng.range(0, 1500), -(1 << 23), (1 << 23) - 1,
+                              rng.range(8000, 30000), rng.range(0, 3), 0,
+                              rng.range(3000, 40000)});
+  }
+  b.addTreePopulation(
+      "chain", {{cores[0], 0, 0, kPerCore}, {cores[1], 0, kPerCore, kPerCore}},
+      tree, words);
+  return b.build();
+}
+
+TEST(ReferenceTreeTest, CompiledChainsRunFusedAsTheReference) {
+  const chip::Image image = compiledChainsImage();
+  Result<golden::GoldenModel> model =
+      golden::GoldenModel::create(image, treeProfile());
+  ASSERT_TRUE(bool(model)) << model.error();
+  Result<ReferenceEngine> engine =
+      ReferenceEngine::create(image, treeProfile());
+  ASSERT_TRUE(bool(engine)) << engine.error();
+  // The two cores' runs of like trees are one shape of two segments.
+  if (golden::detail::TreeCompartments::fusesOn(model->isa())) {
+    EXPECT_EQ(model->fusedTreeCompartments(), 240u);
+  }
+  uint64_t spikes = 0;
+  for (uint32_t t = 0; t < 200; ++t) {
+    model->step();
+    engine->step();
+    const std::string at = "step " + std::to_string(t);
+    ASSERT_NO_FATAL_FAILURE(reftest::expectSameStep(*model, *engine, at));
+    for (uint32_t g = 0; g < engine->compartmentCount(); ++g)
+      ASSERT_EQ(model->compartmentStateWords(g), engine->stateWords(g))
+          << at << ", compartment " << g;
+    spikes += model->lastSpikingCompartments().size();
+  }
+  reftest::expectSameCounters(*model, *engine, "the chains image");
+  EXPECT_GT(spikes, 200u);
+  std::printf("compiled chains: %llu soma spikes, %llu compartments fused\n",
+              (unsigned long long)spikes,
+              (unsigned long long)model->fusedTreeCompartments());
 }
 
 struct BadTreeImage {

@@ -317,6 +317,10 @@ public:
   /// whole model's.
   const emulator::Counters &counters() const;
   const DeliveryLayout &deliveryLayout() const { return layout; }
+  /// Compartments of dendritic trees that run fused (docs/golden-model.md,
+  /// "Dendritic trees"); a shape whose accumulators turn out too wide runs
+  /// unfused from its first step on.
+  uint64_t fusedTreeCompartments() const { return trees.fusedCount(); }
   /// Per core; derived on demand from per-sender spike counts (the step
   /// loop keeps only those), valid until the next step. With several
   /// parts, a core outside this part has no active or idle updates.

@@ -262,6 +262,16 @@ public:
   bool fused(uint32_t k) const {
     return shapes[placeOf[k].shape].fused != nullptr;
   }
+  /// How many compartments run fused (their shapes' neurons times their
+  /// positions).
+  uint64_t fusedCount() const {
+    uint64_t n = 0;
+    for (const Shape &shape : shapes)
+      if (shape.fused)
+        n += uint64_t(shape.positions.size()) *
+             shape.positions.back().laneCount();
+    return n;
+  }
   /// Whether trees can run fused on `isa` in this build.
   static bool fusesOn(Isa isa);
   std::vector<int32_t> stateWords(uint32_t k) const;
@@ -280,8 +290,9 @@ private:
     uint32_t firstPosition = 0;
     /// Each position's blockInput().
     std::vector<int64_t *> inputs;
-    /// Every position a LifTree group, interleaved, and every value proved
-    /// to fit 32 bits: the fused form (else null).
+    /// Every position a LifTree group, the neurons laid out position by
+    /// position in runs (FusedTreeSegment), and every value proved to fit
+    /// 32 bits: the fused form (else null).
     std::shared_ptr<FusedTree> fused;
   };
   struct Place {
