@@ -138,16 +138,18 @@ CAJAL_AVX512 inline __m512i wordOf(const FusedTreePosition &d,
 /// integration, and the root's REFR and FIRE or the dendrite's store, bap
 /// reset and push. Every scalar it reads per vector is a local copy: the
 /// state stores could alias the structures', which would be read again.
+/// UIsInput and VKeeps: FusedTreePosition's uIsInput and vKeeps (a loop
+/// each, not a branch per vector).
 template <bool Uniform, bool SingleChild, bool Root, LifReset Reset,
-          TreeOutput Output, GainScale Scale, bool ResetOnBap>
-CAJAL_AVX512 void runPosition(const FusedTree &t, const FusedTreePosition &d,
-                              const Constants &constants, uint32_t p,
-                              Block &b) {
+          TreeOutput Output, GainScale Scale, bool ResetOnBap, bool UIsInput,
+          bool VKeeps>
+CAJAL_AVX512 void positionLoop(const FusedTree &t, const FusedTreePosition &d,
+                               const Constants &constants, uint32_t p,
+                               Block &b) {
   const Constants k = constants;
   UniformWords words;
   broadcastWords<Uniform>(d, words);
   const __m512i vlo = _mm512_set1_epi32(d.vlo), vhi = _mm512_set1_epi32(d.vhi);
-  const bool uIsInput = d.uIsInput, vKeeps = d.vKeeps;
   const uint32_t uAt = d.uAt, vAt = d.vAt, refractoryAt = d.refractoryAt;
   const size_t blockWords = t.blockWords;
   const uint32_t vectors = b.vectors, n = b.n;
@@ -173,14 +175,14 @@ CAJAL_AVX512 void runPosition(const FusedTree &t, const FusedTreePosition &d,
     const __m512i u0 = _mm512_loadu_si512(block + uAt);
     const __m512i v0 = _mm512_loadu_si512(block + vAt);
     const __m512i x =
-        uIsInput ? in
+        UIsInput ? in
                  : _mm512_add_epi32(
                        decay16(u0, wordOf<Uniform>(d, words, ScaleU, at, lanes),
                                k.bits, k.lowMask),
                        in);
     const __m512i u = _mm512_sra_epi32(_mm512_sll_epi32(x, k.uShift), k.uShift);
     const __m512i dv =
-        vKeeps ? v0
+        VKeeps ? v0
                : decay16(v0, wordOf<Uniform>(d, words, ScaleV, at, lanes),
                          k.bits, k.lowMask);
     const __m512i w =
@@ -216,10 +218,13 @@ CAJAL_AVX512 void runPosition(const FusedTree &t, const FusedTreePosition &d,
           _mm512_mask_mov_epi32(counting, fire,
                                 wordOf<Uniform>(d, words, Period, at, lanes)));
       bap[v] = fire;
-      // Compressed in a register and stored whole: the spike list has room
-      // for 15 lanes past the end (see UpdateAvx512.cpp).
-      _mm512_storeu_si512(out + spikes,
-                          _mm512_maskz_compress_epi32(fire, roots));
+      // Compressed in a register and stored whole (the spike list has room
+      // for 15 lanes past the end, see UpdateAvx512.cpp), where a lane
+      // fires: a store to the list's end for every vector would straddle
+      // two cache lines whenever the list is not 64-byte aligned.
+      if (fire)
+        _mm512_storeu_si512(out + spikes,
+                            _mm512_maskz_compress_epi32(fire, roots));
       spikes += uint32_t(__builtin_popcount(fire));
       roots = _mm512_add_epi32(roots, sixteen);
     } else {
@@ -243,6 +248,24 @@ CAJAL_AVX512 void runPosition(const FusedTree &t, const FusedTreePosition &d,
     }
   }
   *b.spikes = spikes;
+}
+
+/// positionLoop for d's uIsInput and vKeeps.
+template <bool Uniform, bool SingleChild, bool Root, LifReset Reset,
+          TreeOutput Output, GainScale Scale, bool ResetOnBap>
+CAJAL_AVX512 void runPosition(const FusedTree &t, const FusedTreePosition &d,
+                              const Constants &k, uint32_t p, Block &b) {
+  constexpr auto loop = [](auto uIsInput, auto vKeeps) {
+    return positionLoop<Uniform, SingleChild, Root, Reset, Output, Scale,
+                        ResetOnBap, decltype(uIsInput)::value,
+                        decltype(vKeeps)::value>;
+  };
+  using Yes = std::true_type;
+  using No = std::false_type;
+  const auto run = d.uIsInput
+                       ? (d.vKeeps ? loop(Yes{}, Yes{}) : loop(Yes{}, No{}))
+                       : (d.vKeeps ? loop(No{}, Yes{}) : loop(No{}, No{}));
+  run(t, d, k, p, b);
 }
 
 using PositionFn = void (*)(const FusedTree &, const FusedTreePosition &,

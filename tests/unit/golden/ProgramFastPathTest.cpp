@@ -416,8 +416,9 @@ std::vector<int64_t> lifTreeWords(imagegen::Rng &rng,
   std::vector<int64_t> p = imagegen::randomParamWords(rng, program);
   if (!fitting && rng.range(0, 3) == 0)
     return p;
-  p[0] = rng.range(0, 4096);
-  p[1] = rng.range(0, 4096);
+  // Sometimes no synaptic current (u is the input) or no leak.
+  p[0] = rng.range(0, 3) == 0 ? 4096 : rng.range(0, 4096);
+  p[1] = rng.range(0, 3) == 0 ? 0 : rng.range(0, 4096);
   p[2] = rng.coin() ? 0 : rng.range(-(1 << 16), 1 << 16);
   p[3] = -rng.range(0, 1 << 23);
   p[4] = rng.range(1 << 16, 1 << 23);
