@@ -129,7 +129,8 @@ Result<GoldenModel> GoldenModel::build(const chip::Image &image,
   rows.allocateRing();
   if (m.accumulatorBits() < 64)
     rows.buildWindows();
-  Loader::orderCompartments(m, cores, rows.placedPopulations, interpreted);
+  Loader::orderCompartments(m, cores, rows.placedPopulations, interpreted,
+                            Loader::dendrites(m, image, resolved));
   Loader::setInitialState(m, image, interpreted);
   Loader::buildProgramGroups(m, image, profile, options, resolved, interpreted);
   Loader::prepareThreads(m, options);

@@ -81,10 +81,18 @@ struct GoldenModel::Loader {
             const chip::ResolvedPrograms &resolved,
             const std::vector<uint8_t> &interpreted);
   static void permuteSenders(GoldenModel &m);
+  /// `dendrites` (Loader::dendrites): per global compartment, whether it
+  /// is a tree compartment other than the root, which never spikes.
   static void orderCompartments(GoldenModel &m,
                                 const std::vector<UpdateRun> &cores,
                                 const std::vector<uint32_t> &placed,
-                                const std::vector<uint8_t> &interpreted);
+                                const std::vector<uint8_t> &interpreted,
+                                const std::vector<uint8_t> &dendrites);
+  /// Per global compartment, whether it is a dendrite of a tree (in a tree,
+  /// not its root); empty when no population has a tree.
+  static std::vector<uint8_t> dendrites(const GoldenModel &m,
+                                        const chip::Image &image,
+                                        const chip::ResolvedPrograms &resolved);
   static bool sameConstants(const HotArrays &h, uint32_t a, uint32_t b);
   static void appendRun(GoldenModel &m, const UpdateRun &run);
   static void finishRuns(GoldenModel &m);

@@ -215,7 +215,8 @@ void GoldenModel::Loader::permuteSenders(GoldenModel &m) {
 void GoldenModel::Loader::orderCompartments(
     GoldenModel &m, const std::vector<UpdateRun> &cores,
     const std::vector<uint32_t> &placed,
-    const std::vector<uint8_t> &interpreted) {
+    const std::vector<uint8_t> &interpreted,
+    const std::vector<uint8_t> &dendrites) {
   const uint32_t n = m.compartmentCount();
   std::vector<uint32_t> coreOf(n);
   std::vector<uint8_t> lanes32(n), inPlaced(n, 0);
@@ -283,12 +284,15 @@ void GoldenModel::Loader::orderCompartments(
   m.spikingPositions.assign(n + 16, 0);
   m.idlePerCore.assign(cores.size(), 0);
   m.idlePerPosition.assign(perCompartment ? n : 0, 0);
-  // Spikes are listed in position order (the runs ascend).
+  // Spikes are listed in position order (the runs ascend). A tree's
+  // dendrites never spike (only its root's spike is listed), whichever
+  // population numbers them.
   uint32_t last = 0;
   bool first = true;
   m.spikesInFlatOrder = true;
-  for (const uint32_t k : m.flatNeuronAt)
-    if (k != none) {
+  for (uint32_t i = 0; i < n; ++i)
+    if (const uint32_t k = m.flatNeuronAt[i];
+        k != none && (dendrites.empty() || !dendrites[m.atPosition[i]])) {
       m.spikesInFlatOrder &= first || k > last;
       first = false;
       last = k;
@@ -453,6 +457,21 @@ void GoldenModel::Loader::setInitialState(
           r.folded &= uint8_t(~unsigned(detail::foldedNoRefractory));
           break;
         }
+}
+
+std::vector<uint8_t>
+GoldenModel::Loader::dendrites(const GoldenModel &m, const chip::Image &image,
+                               const chip::ResolvedPrograms &resolved) {
+  std::vector<uint8_t> out;
+  if (resolved.treeRoot.empty())
+    return out;
+  out.assign(m.compartmentCount(), 0);
+  for (uint32_t c = 0; c < image.cores.size(); ++c)
+    for (uint32_t l = 0; l < resolved.treeRoot[c].size(); ++l)
+      out[m.compBegin[c] + l] =
+          resolved.treeRoot[c][l] != chip::ResolvedPrograms::kNotInTree &&
+          resolved.treeRoot[c][l] != l;
+  return out;
 }
 
 std::vector<LikeTrees>
