@@ -455,6 +455,12 @@ std::shared_ptr<FusedTree> fuseLifTree(std::vector<ProgramGroup> &positions,
     }
     d.uIsInput = d.wordStep[ScaleU] == 0 && d.value[ScaleU] == 0;
     d.narrowGain = largest[Gain] < (int64_t(1) << 15);
+    if (shape.root) {
+      const int32_t *counter = g.stateColumn(2);
+      d.neverRefractory =
+          d.wordStep[Period] == 0 && d.value[Period] == 0 &&
+          std::all_of(counter, counter + n, [](int32_t c) { return c == 0; });
+    }
     d.vKeeps =
         d.wordStep[ScaleV] == 0 && d.value[ScaleV] == (int64_t(1) << bits);
     unsigned pops = 0;

@@ -138,11 +138,11 @@ CAJAL_AVX512 inline __m512i wordOf(const FusedTreePosition &d,
 /// integration, and the root's REFR and FIRE or the dendrite's store, bap
 /// reset and push. Every scalar it reads per vector is a local copy: the
 /// state stores could alias the structures', which would be read again.
-/// UIsInput and VKeeps: FusedTreePosition's uIsInput and vKeeps (a loop
-/// each, not a branch per vector).
+/// UIsInput, VKeeps and Counts: FusedTreePosition's uIsInput, vKeeps and
+/// (a root's) !neverRefractory (a loop each, not a branch per vector).
 template <bool Uniform, bool SingleChild, bool Root, LifReset Reset,
           TreeOutput Output, GainScale Scale, bool ResetOnBap, bool UIsInput,
-          bool VKeeps>
+          bool VKeeps, bool Counts>
 CAJAL_AVX512 void positionLoop(const FusedTree &t, const FusedTreePosition &d,
                                const Constants &constants, uint32_t p,
                                Block &b) {
@@ -198,8 +198,10 @@ CAJAL_AVX512 void positionLoop(const FusedTree &t, const FusedTreePosition &d,
     _mm512_storeu_si512(block + uAt, u);
     const __m512i th = wordOf<Uniform>(d, words, Threshold, at, lanes);
     if constexpr (Root) {
-      const __m512i r0 = _mm512_loadu_si512(block + refractoryAt);
-      const __mmask16 quiet = _mm512_cmpeq_epi32_mask(r0, k.zero);
+      const __m512i r0 =
+          Counts ? _mm512_loadu_si512(block + refractoryAt) : k.zero;
+      const __mmask16 quiet =
+          Counts ? _mm512_cmpeq_epi32_mask(r0, k.zero) : __mmask16(0xFFFF);
       const __mmask16 fire =
           Reset == LifReset::NoSpike
               ? __mmask16(0)
@@ -210,13 +212,15 @@ CAJAL_AVX512 void positionLoop(const FusedTree &t, const FusedTreePosition &d,
               : _mm512_maskz_mov_epi32(__mmask16(~fire), vc);
       _mm512_storeu_si512(
           block + vAt, _mm512_maskz_mov_epi32(quiet, clamp(chosen, vlo, vhi)));
-      const __m512i counting = _mm512_mask_mov_epi32(
-          r0, __mmask16(~quiet),
-          _mm512_and_si512(_mm512_sub_epi32(r0, k.one), k.counterMask));
-      _mm512_storeu_si512(
-          block + refractoryAt,
-          _mm512_mask_mov_epi32(counting, fire,
-                                wordOf<Uniform>(d, words, Period, at, lanes)));
+      if constexpr (Counts) {
+        const __m512i counting = _mm512_mask_mov_epi32(
+            r0, __mmask16(~quiet),
+            _mm512_and_si512(_mm512_sub_epi32(r0, k.one), k.counterMask));
+        _mm512_storeu_si512(
+            block + refractoryAt,
+            _mm512_mask_mov_epi32(
+                counting, fire, wordOf<Uniform>(d, words, Period, at, lanes)));
+      }
       bap[v] = fire;
       // Compressed in a register and stored whole (the spike list has room
       // for 15 lanes past the end, see UpdateAvx512.cpp), where a lane
@@ -250,22 +254,31 @@ CAJAL_AVX512 void positionLoop(const FusedTree &t, const FusedTreePosition &d,
   *b.spikes = spikes;
 }
 
-/// positionLoop for d's uIsInput and vKeeps.
+/// positionLoop for d's uIsInput and vKeeps, and a root's refractory
+/// counter (a dendrite has none).
 template <bool Uniform, bool SingleChild, bool Root, LifReset Reset,
           TreeOutput Output, GainScale Scale, bool ResetOnBap>
 CAJAL_AVX512 void runPosition(const FusedTree &t, const FusedTreePosition &d,
                               const Constants &k, uint32_t p, Block &b) {
-  constexpr auto loop = [](auto uIsInput, auto vKeeps) {
+  constexpr auto loop = [](auto uIsInput, auto vKeeps, auto counts) {
     return positionLoop<Uniform, SingleChild, Root, Reset, Output, Scale,
                         ResetOnBap, decltype(uIsInput)::value,
-                        decltype(vKeeps)::value>;
+                        decltype(vKeeps)::value, decltype(counts)::value>;
   };
-  using Yes = std::true_type;
-  using No = std::false_type;
-  const auto run = d.uIsInput
-                       ? (d.vKeeps ? loop(Yes{}, Yes{}) : loop(Yes{}, No{}))
-                       : (d.vKeeps ? loop(No{}, Yes{}) : loop(No{}, No{}));
-  run(t, d, k, p, b);
+  const auto withCounter = [&](auto counts) {
+    using Yes = std::true_type;
+    using No = std::false_type;
+    return d.uIsInput ? (d.vKeeps ? loop(Yes{}, Yes{}, counts)
+                                  : loop(Yes{}, No{}, counts))
+                      : (d.vKeeps ? loop(No{}, Yes{}, counts)
+                                  : loop(No{}, No{}, counts));
+  };
+  if constexpr (Root)
+    if (!d.neverRefractory) {
+      withCounter(std::true_type{})(t, d, k, p, b);
+      return;
+    }
+  withCounter(std::false_type{})(t, d, k, p, b);
 }
 
 using PositionFn = void (*)(const FusedTree &, const FusedTreePosition &,

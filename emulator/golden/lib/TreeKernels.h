@@ -57,6 +57,9 @@ struct FusedTreePosition {
   bool uIsInput = false, vKeeps = false;
   /// Every neuron's |gain| < 2^15: the scaled push multiplies in 32 bits.
   bool narrowGain = false;
+  /// A root whose every refractory period is 0 and counter starts at 0:
+  /// the counter stays 0, and the loop neither reads nor writes it.
+  bool neverRefractory = false;
   /// Where u, v and the root's refractory counter of 16 neurons lie in
   /// their block of FusedTree::state.
   uint32_t uAt = 0, vAt = 0, refractoryAt = 0;

@@ -274,17 +274,16 @@ chip::Image compiledChainsImage() {
                     b.addProgram(chip::lifTreeProgram(f, shape)),
                     shape.root ? -1 : int32_t(p + 1)});
   }
-  // decay u (4096: no synaptic current, as the compiler's `lif`), decay v,
-  // bias, vmin, vmax, threshold, refractory period, join weight, gain: per
-  // neuron, so that the neurons differ.
+  // decay u (4096: no synaptic current), decay v, bias, vmin, vmax,
+  // threshold, refractory period (0: none, as the compiler's `lif` without
+  // t_ref), join weight, gain: per neuron, so that the neurons differ.
   std::vector<std::vector<std::vector<int64_t>>> words;
   for (uint32_t n = 0; n < 2 * kPerCore; ++n) {
     words.emplace_back();
     for (uint32_t p = 0; p < kWidth; ++p)
-      words.back().push_back({4096, rng.range(200, 1200),
-                              rng.range(0, 1500), -(1 << 23), (1 << 23) - 1,
-                              rng.range(8000, 30000), rng.range(0, 3), 0,
-                              rng.range(3000, 40000)});
+      words.back().push_back({4096, rng.range(200, 1200), rng.range(0, 1500),
+                              -(1 << 23), (1 << 23) - 1, rng.range(8000, 30000),
+                              0, 0, rng.range(3000, 40000)});
   }
   b.addTreePopulation(
       "chain", {{cores[0], 0, 0, kPerCore}, {cores[1], 0, kPerCore, kPerCore}},
