@@ -81,13 +81,13 @@ struct GoldenModel::Loader {
             const chip::ResolvedPrograms &resolved,
             const std::vector<uint8_t> &interpreted);
   static void permuteSenders(GoldenModel &m);
-  /// `dendrites` (Loader::dendrites): per global compartment, whether it
+  /// `dendrite` (Loader::dendrites): per global compartment, whether it
   /// is a tree compartment other than the root, which never spikes.
   static void orderCompartments(GoldenModel &m,
                                 const std::vector<UpdateRun> &cores,
                                 const std::vector<uint32_t> &placed,
                                 const std::vector<uint8_t> &interpreted,
-                                const std::vector<uint8_t> &dendrites);
+                                const std::vector<uint8_t> &dendrite);
   /// Per global compartment, whether it is a dendrite of a tree (in a tree,
   /// not its root); empty when no population has a tree.
   static std::vector<uint8_t> dendrites(const GoldenModel &m,
@@ -202,7 +202,7 @@ struct GoldenModel::RowBuilder {
   /// global order, except that each run of like trees (Loader::likeTrees)
   /// lies position by position; then layoutSlots.
   void orderPositions(const std::vector<uint32_t> &placed,
-                      const std::vector<LikeTrees> &trees);
+                      const std::vector<LikeTrees> &treeRuns);
   void layoutSlots();
   void allocateRing();
   void buildWindows();

@@ -216,7 +216,7 @@ void GoldenModel::Loader::orderCompartments(
     GoldenModel &m, const std::vector<UpdateRun> &cores,
     const std::vector<uint32_t> &placed,
     const std::vector<uint8_t> &interpreted,
-    const std::vector<uint8_t> &dendrites) {
+    const std::vector<uint8_t> &dendrite) {
   const uint32_t n = m.compartmentCount();
   std::vector<uint32_t> coreOf(n);
   std::vector<uint8_t> lanes32(n), inPlaced(n, 0);
@@ -292,7 +292,7 @@ void GoldenModel::Loader::orderCompartments(
   m.spikesInFlatOrder = true;
   for (uint32_t i = 0; i < n; ++i)
     if (const uint32_t k = m.flatNeuronAt[i];
-        k != none && (dendrites.empty() || !dendrites[m.atPosition[i]])) {
+        k != none && (dendrite.empty() || !dendrite[m.atPosition[i]])) {
       m.spikesInFlatOrder &= first || k > last;
       first = false;
       last = k;

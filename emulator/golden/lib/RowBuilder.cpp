@@ -534,9 +534,10 @@ std::vector<uint32_t> GoldenModel::RowBuilder::placeAccumulators() {
 }
 
 void GoldenModel::RowBuilder::orderPositions(
-    const std::vector<uint32_t> &placed, const std::vector<LikeTrees> &trees) {
+    const std::vector<uint32_t> &placed,
+    const std::vector<LikeTrees> &treeRuns) {
   const uint32_t n = m.compartmentCount();
-  if (!placed.empty() || !trees.empty()) {
+  if (!placed.empty() || !treeRuns.empty()) {
     // The re-ordered populations first, one after the other (from position
     // 0, a 64-byte boundary: a convolution's windows of 16 channels are
     // then aligned), then the other compartments in global order, each run
@@ -547,9 +548,9 @@ void GoldenModel::RowBuilder::orderPositions(
       moved[c] = 1;
     m.atPosition = placed;
     m.atPosition.reserve(n);
-    auto run = trees.begin();
+    auto run = treeRuns.begin();
     for (uint32_t c = 0; c < n;) {
-      if (run != trees.end() && run->first == c) {
+      if (run != treeRuns.end() && run->first == c) {
         const uint32_t end = c + run->width * run->count;
         if (std::none_of(moved.begin() + c, moved.begin() + end,
                          [](uint8_t x) { return x != 0; })) {
