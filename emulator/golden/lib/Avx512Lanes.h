@@ -47,6 +47,22 @@ CAJAL_AVX512 inline void store(int32_t *p, __mmask16 lanes, __m512i x) {
     _mm512_mask_storeu_epi32(p, lanes, x);
 }
 
+/// 16 int16 accumulators at p (those of `lanes` unless Full) as 32-bit
+/// lanes, and their zeroing.
+template <bool Full>
+CAJAL_AVX512 inline __m512i loadInt16(const int16_t *p, __mmask16 lanes) {
+  return _mm512_cvtepi16_epi32(
+      Full ? _mm256_loadu_si256(reinterpret_cast<const __m256i *>(p))
+           : _mm256_maskz_loadu_epi16(lanes, p));
+}
+template <bool Full>
+CAJAL_AVX512 inline void zeroInt16(int16_t *p, __mmask16 lanes) {
+  if (Full)
+    _mm256_storeu_si256(reinterpret_cast<__m256i *>(p), _mm256_setzero_si256());
+  else
+    _mm256_mask_storeu_epi16(p, lanes, _mm256_setzero_si256());
+}
+
 } // namespace cajal::golden::detail
 
 #endif // CAJAL_GOLDEN_LIB_AVX512LANES_H

@@ -344,15 +344,9 @@ inline bool joinsOneValue(const FusedTreePosition &d) {
 template <typename Acc, bool Full>
 CAJAL_AVX512 inline __m512i takeInput(Acc *at, __mmask16 lanes) {
   if constexpr (sizeof(Acc) == 2) {
-    const __m256i x =
-        Full ? _mm256_loadu_si256(reinterpret_cast<const __m256i *>(at))
-             : _mm256_maskz_loadu_epi16(lanes, at);
-    if (Full)
-      _mm256_storeu_si256(reinterpret_cast<__m256i *>(at),
-                          _mm256_setzero_si256());
-    else
-      _mm256_mask_storeu_epi16(at, lanes, _mm256_setzero_si256());
-    return _mm512_cvtepi16_epi32(x);
+    const __m512i x = loadInt16<Full>(at, lanes);
+    zeroInt16<Full>(at, lanes);
+    return x;
   } else {
     const __m512i x = load<Full>(at, lanes);
     store<Full>(at, lanes, _mm512_setzero_si512());

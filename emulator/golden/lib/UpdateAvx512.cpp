@@ -24,24 +24,6 @@
 namespace cajal::golden::detail {
 namespace {
 
-/// The input of 16 compartments from int16 accumulators (input / 2^shift)
-/// at p, and their zeroing.
-template <bool Full>
-CAJAL_AVX512 inline __m512i load16(const int16_t *p, __mmask16 lanes,
-                                   __m128i shift) {
-  const __m256i x =
-      Full ? _mm256_loadu_si256(reinterpret_cast<const __m256i *>(p))
-           : _mm256_maskz_loadu_epi16(lanes, p);
-  return _mm512_sll_epi32(_mm512_cvtepi16_epi32(x), shift);
-}
-template <bool Full>
-CAJAL_AVX512 inline void zero16(int16_t *p, __mmask16 lanes) {
-  if (Full)
-    _mm256_storeu_si256(reinterpret_cast<__m256i *>(p), _mm256_setzero_si256());
-  else
-    _mm256_mask_storeu_epi16(p, lanes, _mm256_setzero_si256());
-}
-
 /// A constant of the range: compartment b's (Uniform) or lane i's.
 template <bool Uniform, bool Full>
 CAJAL_AVX512 inline __m512i param(const int32_t *array, __m512i uniform,
@@ -67,8 +49,8 @@ CAJAL_AVX512 inline void update16(const UpdateArgs &a, const Constants &k,
   __m512i q;
   if constexpr (Q16) {
     int16_t *slot = static_cast<int16_t *>(a.slot) + i;
-    q = load16<Full>(slot, lanes, k.accShift);
-    zero16<Full>(slot, lanes);
+    q = _mm512_sll_epi32(loadInt16<Full>(slot, lanes), k.accShift);
+    zeroInt16<Full>(slot, lanes);
   } else {
     int32_t *slot = static_cast<int32_t *>(a.slot) + i;
     q = load<Full>(slot, lanes);

@@ -188,6 +188,22 @@ TEST(ReferenceTreeTest, AnImageOfTreesRoundTripsAndRuns) {
   EXPECT_EQ(engine->compartmentOf(0, 2), 2 * kPerNeuron + 2);
 }
 
+/// `steps` steps of both engines, each followed by the same spikes, states
+/// and every compartment's state words; `spikes` counts the golden model's.
+void runInLockstep(golden::GoldenModel &model, ReferenceEngine &engine,
+                   uint32_t steps, uint64_t &spikes) {
+  for (uint32_t t = 0; t < steps; ++t) {
+    model.step();
+    engine.step();
+    const std::string at = "step " + std::to_string(t);
+    ASSERT_NO_FATAL_FAILURE(reftest::expectSameStep(model, engine, at));
+    for (uint32_t g = 0; g < engine.compartmentCount(); ++g)
+      ASSERT_EQ(model.compartmentStateWords(g), engine.stateWords(g))
+          << at << ", compartment " << g;
+    spikes += model.lastSpikingCompartments().size();
+  }
+}
+
 TEST(ReferenceTreeTest, TheGoldenModelRunsTheTreesAsTheReference) {
   const chip::Image image = xorImage();
   Result<golden::GoldenModel> model =
@@ -197,16 +213,7 @@ TEST(ReferenceTreeTest, TheGoldenModelRunsTheTreesAsTheReference) {
       ReferenceEngine::create(image, treeProfile());
   ASSERT_TRUE(bool(engine)) << engine.error();
   uint64_t spikes = 0;
-  for (uint32_t t = 0; t < 10; ++t) {
-    model->step();
-    engine->step();
-    ASSERT_NO_FATAL_FAILURE(
-        reftest::expectSameStep(*model, *engine, "step " + std::to_string(t)));
-    for (uint32_t g = 0; g < engine->compartmentCount(); ++g)
-      ASSERT_EQ(model->compartmentStateWords(g), engine->stateWords(g))
-          << "step " << t << ", compartment " << g;
-    spikes += model->lastSpikingCompartments().size();
-  }
+  ASSERT_NO_FATAL_FAILURE(runInLockstep(*model, *engine, 10, spikes));
   EXPECT_EQ(spikes, 2u); // neuron 0 at step 3, neuron 2 at step 6
   reftest::expectSameCounters(*model, *engine, "the XOR image");
   // Without a tree stack (isa.stackDepth 0) the loader refuses the trees,
@@ -304,16 +311,7 @@ TEST(ReferenceTreeTest, CompiledChainsRunFusedAsTheReference) {
     EXPECT_EQ(model->fusedTreeCompartments(), 240u);
   }
   uint64_t spikes = 0;
-  for (uint32_t t = 0; t < 200; ++t) {
-    model->step();
-    engine->step();
-    const std::string at = "step " + std::to_string(t);
-    ASSERT_NO_FATAL_FAILURE(reftest::expectSameStep(*model, *engine, at));
-    for (uint32_t g = 0; g < engine->compartmentCount(); ++g)
-      ASSERT_EQ(model->compartmentStateWords(g), engine->stateWords(g))
-          << at << ", compartment " << g;
-    spikes += model->lastSpikingCompartments().size();
-  }
+  ASSERT_NO_FATAL_FAILURE(runInLockstep(*model, *engine, 200, spikes));
   reftest::expectSameCounters(*model, *engine, "the chains image");
   EXPECT_GT(spikes, 200u);
   std::printf("compiled chains: %llu soma spikes, %llu compartments fused\n",
