@@ -23,13 +23,13 @@
 #include "cajal/Chip/CompartmentCheck.h"
 #include "cajal/Chip/CompartmentPrograms.h"
 #include "cajal/Chip/CoreTables.h"
+#include "cajal/Chip/HugePages.h"
 #include "cajal/Chip/Source.h"
 #include "cajal/Chip/StandardPrograms.h"
 
 #include <algorithm>
 #include <array>
 #include <atomic>
-#include <malloc.h>
 #include <map>
 #include <set>
 #include <string>
@@ -872,10 +872,36 @@ Status validateAcrossCores(const Image &image, const Profile &profile) {
 
 namespace cajal::chip {
 
-void ImageTables::takeSynapseCounts(uint32_t core,
-                                    std::vector<uint32_t> &counts) {
-  for (const InputAxon &axon : image.cores[core].inputAxons)
-    counts.push_back(axon.synapseCount);
+std::vector<uint32_t> ImageTables::takeSynapseCounts() {
+  size_t axons = 0;
+  for (const Core &core : image.cores)
+    axons += core.inputAxons.size();
+  std::vector<uint32_t> counts;
+  reserveHuge(counts, axons);
+  for (const Core &core : image.cores)
+    for (const InputAxon &axon : core.inputAxons)
+      counts.push_back(axon.synapseCount);
+  return counts;
+}
+
+std::vector<uint32_t>
+ImageTables::takeOutputTargets(const std::vector<uint32_t> &axonBegin) {
+  size_t outputs = 0;
+  for (const Core &core : image.cores)
+    outputs += core.outputAxons.size();
+  // Exactly: grown by doubling, 10^8 targets would take twice the room for
+  // a moment (and keep up to twice).
+  std::vector<uint32_t> targets;
+  reserveHuge(targets, outputs);
+  for (size_t c = 0; c < image.cores.size(); ++c) {
+    for (const AxonTarget &t : image.cores[c].outputAxons)
+      targets.push_back(axonBegin[t.core] + t.inputAxon);
+    if (releasable)
+      std::vector<AxonTarget>().swap(releasable->cores[c].outputAxons);
+  }
+  if (releasable)
+    returnFreedPages();
+  return targets;
 }
 
 Status ImageTables::forEachCore(unsigned threads, bool last,
@@ -899,7 +925,7 @@ Status ImageTables::forEachCore(unsigned threads, bool last,
   // Freed core by core, the tables are pieces malloc keeps for reuse; the
   // loader's own arrays are larger than any piece: return the pages now.
   if (last && releasable)
-    malloc_trim(0);
+    returnFreedPages();
   return Status::ok();
 }
 

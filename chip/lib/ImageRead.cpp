@@ -25,6 +25,7 @@
 
 #include "ImageInternal.h"
 #include "cajal/Chip/CoreTables.h"
+#include "cajal/Chip/HugePages.h"
 #include "cajal/Chip/Image.h"
 
 #include <algorithm>
@@ -33,6 +34,7 @@
 #include <fstream>
 #include <functional>
 #include <iterator>
+#include <map>
 #include <memory>
 #include <string_view>
 #include <type_traits>
@@ -716,6 +718,9 @@ public:
   /// Core `index`, decoded from the CORE body `body`; runs on the decoding
   /// threads, one call per core.
   virtual Status keep(uint32_t index, Core &core, const std::string &body) = 0;
+  /// Cores [first, end) are kept; runs on the reading thread, batch after
+  /// batch in core order.
+  virtual void batchKept(uint32_t first, uint32_t end, Image &image) = 0;
   /// The file's sections (set by parse before the decode).
   std::vector<SectionRef> sections;
 };
@@ -809,6 +814,8 @@ Status decode(const std::string &path, ByteSource &src,
             });
         !s)
       return s;
+    if (keeper)
+      keeper->batchKept(first, end, image);
     first = end;
   }
   if (Status s = section(1 + coreCount, "SRCS", "section SRCS",
@@ -909,8 +916,11 @@ Result<Image> parse(ByteSource &src, const std::string &path,
 }
 
 /// The file of a streamed read, kept open, and what was kept of each core
-/// to read its tables again: its CORE section, a hash of its body (to
-/// notice a file changed in place) and its input axons' synapse counts.
+/// to read its tables again: its CORE section and a hash of its body (to
+/// notice a file changed in place). Every core's input axons' synapse
+/// counts and output axons are kept in one array each, in core order; an
+/// output axon as `core << axonBits | input axon`, where 2^axonBits is the
+/// profile's input axons per core rounded up.
 class FileTables final : public CoreTables, public CoreKeeper {
 public:
   FileTables(FileSource source, std::string imagePath,
@@ -923,9 +933,31 @@ public:
       return makeError(path + ": " + s.error());
     if (Status s = checkCoreCount(header.coreCount, profile); !s)
       return makeError(path + ": " + s.error());
+    const uint64_t axonsPerCore = profile.core.inputAxons;
+    while ((uint64_t(1) << axonBits) < axonsPerCore)
+      ++axonBits;
+    // The largest packed target, (cores << axonBits) - 1, stays below
+    // kUnpacked.
+    if ((uint64_t(header.coreCount) << axonBits) > kUnpacked)
+      return makeError(path + ": " + str(header.coreCount) + " cores of up to " +
+                       str(axonsPerCore) +
+                       " input axons each: a streamed read numbers their "
+                       "input axons in 32 bits, and these need more");
     shapes.resize(header.coreCount);
     bodyHash.resize(header.coreCount);
     counts.resize(header.coreCount);
+    outputFirst.assign(1, 0);
+    outputFirst.reserve(size_t(header.coreCount) + 1);
+    // Room (address space, not memory) for as many as the profile allows;
+    // they grow past it only if that is more than kMaxReservation.
+    constexpr uint64_t kMaxReservation = uint64_t(1) << 28;
+    reserveHuge(allCounts,
+                size_t(std::min(kMaxReservation, uint64_t(header.coreCount) *
+                                                     axonsPerCore)));
+    reserveHuge(outputs,
+                size_t(std::min(kMaxReservation,
+                                uint64_t(header.coreCount) *
+                                    profile.core.outputAxons)));
     return Status::ok();
   }
 
@@ -944,14 +976,66 @@ public:
     return Status::ok();
   }
 
+  /// Moves the batch's counts and output axons to the end of the arrays
+  /// (the per-core vectors they leave are reused by the next batch's).
+  void batchKept(uint32_t first, uint32_t end, Image &image) override {
+    for (uint32_t c = first; c < end; ++c) {
+      allCounts.insert(allCounts.end(), counts[c].begin(), counts[c].end());
+      std::vector<uint32_t>().swap(counts[c]);
+      std::vector<AxonTarget> &targets = image.cores[c].outputAxons;
+      for (size_t o = 0; o < targets.size(); ++o) {
+        const AxonTarget &t = targets[o];
+        if (t.core < shapes.size() && (t.inputAxon >> axonBits) == 0) {
+          outputs.push_back(t.core << axonBits | t.inputAxon);
+        } else {
+          // Out of range, reported in its place by checkOutputTargets.
+          unpackable.emplace(outputs.size(), t);
+          outputs.push_back(kUnpacked);
+        }
+      }
+      outputFirst.push_back(outputs.size());
+      std::vector<AxonTarget>().swap(targets);
+    }
+  }
+
+  /// Every output axon reaches an input axon that exists; the error is
+  /// validateReferences' for the first that does not.
+  Status checkOutputTargets() const {
+    const uint32_t mask = (uint32_t(1) << axonBits) - 1;
+    for (size_t c = 0; c + 1 < outputFirst.size(); ++c)
+      for (size_t o = outputFirst[c]; o < outputFirst[c + 1]; ++o) {
+        const uint32_t packed = outputs[o];
+        const AxonTarget t = packed == kUnpacked
+                                 ? unpackable.at(o)
+                                 : AxonTarget{packed >> axonBits, packed & mask};
+        if (t.core >= shapes.size() ||
+            t.inputAxon >= shapes[t.core].inputAxons)
+          return makeError(
+              path + ": " +
+              checkTarget(shapes, t,
+                          "core " + str(c) + ": output axon " +
+                              str(o - outputFirst[c]))
+                  .error());
+      }
+    return Status::ok();
+  }
+
   uint32_t coreCount() const override { return uint32_t(counts.size()); }
   size_t inputAxonCount(uint32_t core) const override {
     return shapes[core].inputAxons;
   }
 
-  void takeSynapseCounts(uint32_t core, std::vector<uint32_t> &out) override {
-    out.insert(out.end(), counts[core].begin(), counts[core].end());
-    std::vector<uint32_t>().swap(counts[core]);
+  std::vector<uint32_t> takeSynapseCounts() override {
+    return std::move(allCounts);
+  }
+
+  /// Renumbered in place: the array becomes the loader's.
+  std::vector<uint32_t>
+  takeOutputTargets(const std::vector<uint32_t> &axonBegin) override {
+    const uint32_t mask = (uint32_t(1) << axonBits) - 1;
+    for (uint32_t &target : outputs)
+      target = axonBegin[target >> axonBits] + (target & mask);
+    return std::move(outputs);
   }
 
   /// The cores in batches of a few per thread (each decoded core is in
@@ -997,7 +1081,16 @@ private:
   std::string path;
   const Profile &profile;
   std::vector<size_t> bodyHash;
+  /// Per core until its batch is kept.
   std::vector<std::vector<uint32_t>> counts;
+  std::vector<uint32_t> allCounts;
+  static constexpr uint32_t kUnpacked = UINT32_MAX;
+  unsigned axonBits = 0;
+  std::vector<uint32_t> outputs;
+  /// Where each core's output axons begin in `outputs`, and where they end.
+  std::vector<size_t> outputFirst;
+  /// The targets that do not pack (a file's damage), by place in `outputs`.
+  std::map<size_t, AxonTarget> unpackable;
 };
 } // namespace
 
@@ -1023,6 +1116,11 @@ Result<StreamedImage> readImageStreamed(const std::string &path,
   Result<Image> image = parse(tables->source(), path, tables.get());
   if (!image)
     return image.takeError();
+  // The cores' tables and per-core counts were freed batch by batch: pieces
+  // malloc keeps, which the loader's arrays cannot reuse.
+  returnFreedPages();
+  if (Status s = tables->checkOutputTargets(); !s)
+    return Error{s.error()};
   if (Status s = validateReferences(*image, tables->shapes); !s)
     return makeError(path + ": " + s.error());
   if (Status s = validateAcrossCores(*image, profile); !s)

@@ -89,7 +89,7 @@ Result<GoldenModel> GoldenModel::build(const chip::Image &image,
       m, image, tables, options.wideArithmetic, interpreted);
   if (Status s = Loader::assignPart(m, image, profile, options); !s)
     return makeError(s.error());
-  Loader::wireOutputs(m, image, releasable);
+  Loader::wireOutputs(m, image, tables, releasable);
   Loader::wireSources(m, image);
   if (Status s = Loader::mapPopulations(m, image); !s)
     return makeError(s.error());

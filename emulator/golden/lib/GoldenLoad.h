@@ -97,10 +97,10 @@ struct GoldenModel::Loader {
   static void appendRun(GoldenModel &m, const UpdateRun &run);
   static void finishRuns(GoldenModel &m);
   static Status chooseKernels(GoldenModel &m, const ModelOptions &options);
-  /// Frees each core's output axons once wired when `releasable` (the
-  /// image) is given.
+  /// The output axons from `tables`, after layoutCompartments; frees each
+  /// core's output table when `releasable` (the image) is given.
   static void wireOutputs(GoldenModel &m, const chip::Image &image,
-                          chip::Image *releasable);
+                          chip::CoreTables &tables, chip::Image *releasable);
   static void wireSources(GoldenModel &m, const chip::Image &image);
   static Status mapPopulations(GoldenModel &m, const chip::Image &image);
   /// The learning and reward groups, traces and rewards of an image that

@@ -40,14 +40,6 @@ namespace {
 constexpr uint32_t none = std::numeric_limits<uint32_t>::max();
 constexpr int64_t int32Max = std::numeric_limits<int32_t>::max();
 constexpr int64_t int32Min = std::numeric_limits<int32_t>::min();
-/// Freed tables go back to the system (returnFreedPages) this many times
-/// while the model's arrays replace them: often enough that little is kept
-/// at once, seldom enough that it costs little (each time walks the heap).
-constexpr uint32_t kReleases = 16;
-bool releaseAfter(uint32_t core, uint32_t cores) {
-  const uint32_t every = std::max(1u, cores / kReleases);
-  return (core + 1) % every == 0 || core + 1 == cores;
-}
 } // namespace
 
 namespace detail {
@@ -140,15 +132,9 @@ std::vector<GoldenModel::UpdateRun> GoldenModel::Loader::layoutCompartments(
   std::vector<UpdateRun> cores;
   m.compBegin.assign(1, 0);
   m.axonBegin.assign(1, 0);
-  size_t axons = 0;
-  for (uint32_t c = 0; c < image.cores.size(); ++c)
-    axons += tables.inputAxonCount(c);
   // Read at random when the synapses are regrouped by sender.
-  detail::reserveHuge(m.axonSynapseCount, axons);
+  m.axonSynapseCount = tables.takeSynapseCounts();
   for (uint32_t c = 0; c < image.cores.size(); ++c) {
-    tables.takeSynapseCounts(c, m.axonSynapseCount);
-    if (releaseAfter(c, uint32_t(image.cores.size())))
-      detail::returnFreedPages();
     const chip::Core &core = image.cores[c];
     bool mayIdle = false;
     detail::CoreRange range, unused;
@@ -170,7 +156,8 @@ std::vector<GoldenModel::UpdateRun> GoldenModel::Loader::layoutCompartments(
     const uint32_t begin = m.compBegin.back();
     const uint32_t end = uint32_t(m.hot.bias.size());
     m.compBegin.push_back(end);
-    m.axonBegin.push_back(uint32_t(m.axonSynapseCount.size()));
+    m.axonBegin.push_back(m.axonBegin.back() +
+                          uint32_t(tables.inputAxonCount(c)));
     const bool lanes32 = !wide && range.fits32(m.format);
     cores.push_back({begin, end, c, lanes32,
                      mayIdle ? detail::IdlePerRun : detail::NoIdleCount,
@@ -335,30 +322,19 @@ Status GoldenModel::Loader::chooseKernels(GoldenModel &m,
 }
 
 void GoldenModel::Loader::wireOutputs(GoldenModel &m, const chip::Image &image,
+                                      chip::CoreTables &tables,
                                       chip::Image *releasable) {
+  m.outTargets = tables.takeOutputTargets(m.axonBegin);
   m.outBegin.assign(1, 0);
-  size_t outputs = 0;
-  for (const chip::Core &core : image.cores)
-    outputs += core.outputAxons.size();
-  // Exactly: grown by doubling, 10^8 targets would take twice the room for
-  // a moment (and keep up to twice).
-  detail::reserveHuge(m.outTargets, outputs);
   m.outBegin.reserve(m.compartmentCount() + 1);
+  uint32_t coreFirst = 0;
   for (uint32_t c = 0; c < image.cores.size(); ++c) {
-    const chip::Core &core = image.cores[c];
-    for (uint32_t l = 0; l < core.compartments.size(); ++l) {
-      for (uint32_t o = core.outputBegin[l]; o < core.outputBegin[l + 1]; ++o) {
-        const chip::AxonTarget &t = core.outputAxons[o];
-        m.outTargets.push_back(m.axonBegin[t.core] + t.inputAxon);
-      }
-      m.outBegin.push_back(uint32_t(m.outTargets.size()));
-    }
-    if (releasable) {
-      std::vector<chip::AxonTarget>().swap(releasable->cores[c].outputAxons);
+    const std::vector<uint32_t> &begin = image.cores[c].outputBegin;
+    for (size_t l = 1; l < begin.size(); ++l)
+      m.outBegin.push_back(coreFirst + begin[l]);
+    coreFirst += begin.empty() ? 0 : begin.back();
+    if (releasable)
       std::vector<uint32_t>().swap(releasable->cores[c].outputBegin);
-      if (releaseAfter(c, uint32_t(image.cores.size())))
-        detail::returnFreedPages();
-    }
   }
 }
 

@@ -309,21 +309,29 @@ TEST(ImageTest, StreamedReadGivesTheTablesBackCoreByCore) {
     ASSERT_TRUE(bool(streamed)) << streamed.error();
     CoreTables &tables = *streamed->tables;
     ASSERT_EQ(tables.coreCount(), img.cores.size());
-    // The image without its tables; the tables, as often as asked, on any
-    // number of threads.
+    // The image without its tables; the synapse counts and output axons of
+    // all cores in one array each, output axons numbered across cores; the
+    // tables, as often as asked, on any number of threads.
     Image skeleton = img;
+    std::vector<uint32_t> axonBegin{0}, counts, targets;
     for (size_t c = 0; c < img.cores.size(); ++c) {
       Core &core = skeleton.cores[c];
       EXPECT_EQ(tables.inputAxonCount(uint32_t(c)), core.inputAxons.size());
-      std::vector<uint32_t> counts{7};
-      tables.takeSynapseCounts(uint32_t(c), counts);
-      ASSERT_EQ(counts.size(), core.inputAxons.size() + 1);
-      for (size_t a = 0; a < core.inputAxons.size(); ++a)
-        EXPECT_EQ(counts[a + 1], core.inputAxons[a].synapseCount);
+      axonBegin.push_back(axonBegin.back() + uint32_t(core.inputAxons.size()));
+      for (const InputAxon &axon : core.inputAxons)
+        counts.push_back(axon.synapseCount);
       core.inputAxons.clear();
       core.synapseWords.clear();
     }
+    for (Core &core : skeleton.cores) {
+      for (const AxonTarget &t : core.outputAxons)
+        targets.push_back(axonBegin[t.core] + t.inputAxon);
+      core.outputAxons.clear();
+    }
+    ASSERT_GT(targets.size(), img.cores.size());
     expectSameImage(streamed->image, skeleton);
+    EXPECT_EQ(tables.takeSynapseCounts(), counts);
+    EXPECT_EQ(tables.takeOutputTargets(axonBegin), targets);
     for (unsigned threads : {1u, 3u}) {
       const auto given = visitTables(tables, threads);
       for (size_t c = 0; c < img.cores.size(); ++c) {
@@ -331,11 +339,17 @@ TEST(ImageTest, StreamedReadGivesTheTablesBackCoreByCore) {
         EXPECT_EQ(given[c].second, img.cores[c].synapseWords) << "core " << c;
       }
     }
-    // The in-memory tables give the same.
-    ImageTables inMemory(img, nullptr);
+    // The in-memory tables give the same, and release the output axons of
+    // the image they may release.
+    Image released = img;
+    ImageTables inMemory(img, &released);
     const auto fromMemory = visitTables(inMemory, 2);
     for (size_t c = 0; c < img.cores.size(); ++c)
       EXPECT_EQ(fromMemory[c].first, img.cores[c].inputAxons);
+    EXPECT_EQ(inMemory.takeSynapseCounts(), counts);
+    EXPECT_EQ(inMemory.takeOutputTargets(axonBegin), targets);
+    for (const Core &core : released.cores)
+      EXPECT_TRUE(core.outputAxons.empty());
   }
 }
 

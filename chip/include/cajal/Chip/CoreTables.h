@@ -27,10 +27,17 @@ public:
   virtual ~CoreTables() = default;
   virtual uint32_t coreCount() const = 0;
   virtual size_t inputAxonCount(uint32_t core) const = 0;
-  /// Appends the synapse count of each input axon of core `core`; a table
-  /// read from a file drops its own copy (call it once per core).
-  virtual void takeSynapseCounts(uint32_t core,
-                                 std::vector<uint32_t> &counts) = 0;
+  /// Every input axon's synapse count, core after core (inputAxonCount(c)
+  /// of them for core c), in one array; once.
+  virtual std::vector<uint32_t> takeSynapseCounts() = 0;
+  /// Every core's output axons, core after core (core c's compartment l
+  /// sends on its outputBegin[l] to outputBegin[l + 1]), each as the global
+  /// number of the input axon it reaches: axonBegin[target core] + input
+  /// axon, where axonBegin[c] is the place of core c's first input axon in
+  /// takeSynapseCounts' order. The image's cores no longer hold their output
+  /// axons afterwards, if they did; once.
+  virtual std::vector<uint32_t>
+  takeOutputTargets(const std::vector<uint32_t> &axonBegin) = 0;
   using Visit =
       std::function<Status(uint32_t core, const std::vector<InputAxon> &axons,
                            const std::vector<uint64_t> &words)>;
@@ -43,7 +50,8 @@ public:
 };
 
 /// The tables of an image in memory. With `releasable` (the same image),
-/// forEachCore(..., last = true) frees each core's tables once visited.
+/// forEachCore(..., last = true) frees each core's tables once visited and
+/// takeOutputTargets its output axons.
 class ImageTables final : public CoreTables {
 public:
   ImageTables(const Image &source, Image *releasableSource)
@@ -52,7 +60,9 @@ public:
   size_t inputAxonCount(uint32_t core) const override {
     return image.cores[core].inputAxons.size();
   }
-  void takeSynapseCounts(uint32_t core, std::vector<uint32_t> &counts) override;
+  std::vector<uint32_t> takeSynapseCounts() override;
+  std::vector<uint32_t>
+  takeOutputTargets(const std::vector<uint32_t> &axonBegin) override;
   Status forEachCore(unsigned threads, bool last, const Visit &visit) override;
 
 private:
@@ -62,9 +72,13 @@ private:
 
 /// An image read for a loader that takes its synapse tables core by core.
 struct StreamedImage {
-  /// Everything but the cores' input axons and synapse words (empty).
+  /// Everything but the cores' input axons, synapse words and output axons
+  /// (empty).
   Image image;
-  /// Those, read again from the file (kept open) as they are visited.
+  /// The synapse tables, read again from the file (kept open) as they are
+  /// visited; the synapse counts and output axons of all cores, each kept
+  /// in one array (at 10^8 of each, a vector per core is a page fault per
+  /// few thousand entries and a copy into the loader's array).
   std::unique_ptr<CoreTables> tables;
 };
 
@@ -72,7 +86,10 @@ struct StreamedImage {
 /// synapse is checked against `profile` as its core is decoded), but keeps
 /// no core's synapse tables: at most a batch of decoded cores is in memory
 /// at once. A core whose bytes differ when read again (the file changed
-/// in place meanwhile) is an error naming the core.
+/// in place meanwhile) is an error naming the core. The output axons are
+/// kept as 32-bit (core, input axon) pairs: an image whose cores times the
+/// profile's input axons per core (rounded up to a power of two) exceed
+/// 2^32 is refused.
 Result<StreamedImage> readImageStreamed(const std::string &path,
                                         const Profile &profile);
 

@@ -1,10 +1,11 @@
 //===- HugePages.cpp - Large load-time arrays on huge pages ---------------===//
-#include "HugePages.h"
+#include "cajal/Chip/HugePages.h"
 
+#include <cstdint>
 #include <malloc.h>
 #include <sys/mman.h>
 
-namespace cajal::golden::detail {
+namespace cajal::chip {
 
 void adviseHugePages(void *data, size_t bytes) {
   constexpr uintptr_t hugePage = uintptr_t(2) << 20;
@@ -20,4 +21,4 @@ void adviseHugePages(void *data, size_t bytes) {
 
 void returnFreedPages() { malloc_trim(0); }
 
-} // namespace cajal::golden::detail
+} // namespace cajal::chip
