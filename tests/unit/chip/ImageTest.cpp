@@ -631,3 +631,41 @@ TEST(ImageTest, ValidateChecksResourcesAndPositions) {
 }
 
 } // namespace
+
+TEST(ImageTest, StreamedReadRefusesInputAxonsBeyond32BitNumbers) {
+  // A streamed read numbers an output axon's target (core, input axon) in
+  // 32 bits, with room for the profile's input axons per core in each core:
+  // 2^24 per core leaves room for 255 cores, not 256.
+  Result<Profile> board = findProfile("loihi1-board32", defaultProfileDir());
+  ASSERT_TRUE(bool(board)) << board.error();
+  Profile wide = *board;
+  wide.core.inputAxons = 16777216;
+  std::mt19937_64 rng(55);
+  // One core per tile, in rows of 32 tiles (the board's mesh has 64 x 16).
+  const auto spread = [](Image image) {
+    for (uint32_t c = 0; c < image.cores.size(); ++c) {
+      image.cores[c].x = c % 32;
+      image.cores[c].y = c / 32;
+      image.cores[c].tileSlot = 0;
+    }
+    return image;
+  };
+  Image img = spread(randomImage(rng, wide, 256));
+  TempDir dir;
+  const std::string path = dir.file("x.cjimg");
+  Status written = writeImage(img, wide, path);
+  ASSERT_TRUE(bool(written)) << written.error();
+  Result<StreamedImage> streamed = readImageStreamed(path, wide);
+  ASSERT_FALSE(bool(streamed));
+  EXPECT_EQ(streamed.error(),
+            path + ": 256 cores of up to 16777216 input axons each: a "
+                   "streamed read numbers their input axons in 32 bits, and "
+                   "these need more");
+  // The whole image is still read.
+  EXPECT_TRUE(bool(readImage(path, wide)));
+  img = spread(randomImage(rng, wide, 255));
+  written = writeImage(img, wide, path);
+  ASSERT_TRUE(bool(written)) << written.error();
+  streamed = readImageStreamed(path, wide);
+  EXPECT_TRUE(bool(streamed)) << streamed.error();
+}
