@@ -15,6 +15,7 @@
 #include "WorkerPool.h"
 
 #include <algorithm>
+#include <cassert>
 #include <map>
 #include <numeric>
 #include <string>
@@ -87,6 +88,16 @@ Result<GoldenModel> GoldenModel::build(const chip::Image &image,
     return makeError(s.error());
   const std::vector<UpdateRun> cores = Loader::layoutCompartments(
       m, image, tables, options.wideArithmetic, interpreted);
+  const uint64_t synapseTotal = std::accumulate(
+      m.axonSynapseCount.begin(), m.axonSynapseCount.end(), uint64_t(0));
+  // Every synapse is in a row when every core is delivered here and none
+  // learns (and every axon has a sender, which the layout tells). The
+  // synapses' fresh pages are then cleared on a second thread while this
+  // one wires the outputs and lays out the rows.
+  const bool learns = image.learning.enabled();
+  const bool warm = options.threads > 1 && options.parts == 1 && !learns;
+  detail::WarmArray<detail::FlatSynapse> synapses(warm ? synapseTotal : 0,
+                                                  warm);
   if (Status s = Loader::assignPart(m, image, profile, options); !s)
     return makeError(s.error());
   Loader::wireOutputs(m, image, tables, releasable);
@@ -98,18 +109,8 @@ Result<GoldenModel> GoldenModel::build(const chip::Image &image,
   // and a ring long enough for any learned delay.
   if (Status s = Loader::loadLearning(m, image, tables, profile, options); !s)
     return makeError(s.error());
-  const bool learns = image.learning.enabled();
+  assert(!warm || (m.coreOwned.empty() && m.sideOf.empty()));
   RowBuilder rows{m, tables, profile.synapse, options.threads};
-  const uint64_t synapseTotal = std::accumulate(
-      m.axonSynapseCount.begin(), m.axonSynapseCount.end(), uint64_t(0));
-  // Every synapse is in a row when every core is delivered here and none
-  // learns (and every axon has a sender, which the layout tells). The
-  // synapses' fresh pages are then cleared on a second thread while this
-  // one lays out the rows.
-  const bool warm =
-      options.threads > 1 && m.coreOwned.empty() && m.sideOf.empty();
-  detail::WarmArray<detail::FlatSynapse> synapses(warm ? synapseTotal : 0,
-                                                  warm);
   if (!rows.layoutPrivateRows(synapseTotal)) {
     rows.countSenders();
     rows.layoutRows();
