@@ -31,13 +31,17 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <fcntl.h>
 #include <fstream>
 #include <functional>
 #include <iterator>
 #include <map>
 #include <memory>
 #include <string_view>
+#include <sys/stat.h>
+#include <thread>
 #include <type_traits>
+#include <unistd.h>
 #include <utility>
 
 #include <zstd.h>
@@ -532,28 +536,43 @@ private:
   const std::string &b;
 };
 
+/// A file read with pread: it keeps no position, so the checksum and the
+/// decode read it from two threads at once.
 class FileSource final : public ByteSource {
 public:
   static Result<FileSource> open(const std::string &path) {
-    FileSource f(path);
-    if (!f.in)
+    FileSource f(path, ::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (f.fd < 0)
       return makeError(path + ": cannot open image: " + std::strerror(errno));
-    f.in.seekg(0, std::ios::end);
-    const std::streamoff end = f.in.tellg();
-    if (end < 0)
+    struct stat status;
+    if (::fstat(f.fd, &status) != 0 || !S_ISREG(status.st_mode))
       return makeError(path + ": cannot open image: not a regular file");
-    f.bytes = uint64_t(end);
+    f.bytes = uint64_t(status.st_size);
     return f;
+  }
+  FileSource(FileSource &&other) noexcept
+      : path(std::move(other.path)), fd(std::exchange(other.fd, -1)),
+        bytes(other.bytes) {}
+  FileSource &operator=(FileSource &&) = delete;
+  FileSource(const FileSource &) = delete;
+  ~FileSource() override {
+    if (fd >= 0)
+      ::close(fd);
   }
   uint64_t size() const override { return bytes; }
   Status read(uint64_t at, size_t n, std::string &out) override {
     out.resize(n);
-    in.clear();
-    in.seekg(std::streamoff(at));
-    in.read(out.data(), std::streamsize(n));
-    if (uint64_t(in.gcount()) != n)
-      return makeError(path + ": read error at offset " +
-                       std::to_string(at + uint64_t(in.gcount())));
+    for (size_t done = 0; done < n;) {
+      const ssize_t got =
+          ::pread(fd, out.data() + done, n - done, off_t(at + done));
+      if (got < 0 && errno == EINTR)
+        continue;
+      if (got <= 0)
+        return makeError(path + ": read error at offset " + str(at + done) +
+                         (got < 0 ? std::string(": ") + std::strerror(errno)
+                                  : std::string(": the file ends there")));
+      done += size_t(got);
+    }
     return Status::ok();
   }
   Result<Piece> piece(uint64_t at, size_t n, std::string &buffer) override {
@@ -563,10 +582,10 @@ public:
   }
 
 private:
-  explicit FileSource(const std::string &file)
-      : path(file), in(file, std::ios::binary) {}
+  FileSource(std::string file, int descriptor)
+      : path(std::move(file)), fd(descriptor) {}
   std::string path;
-  std::ifstream in;
+  int fd = -1;
   uint64_t bytes = 0;
 };
 
@@ -890,14 +909,30 @@ Result<Image> parse(ByteSource &src, const std::string &path,
   if (Status s = checkPreamble(path, *preamble); !s)
     return Error{s.error()};
   const bool ended = hasEndSection(src);
+  // The checksum is computed on a thread of its own while the sections are
+  // walked and decoded (the decoder checks every count it is given, so it
+  // may meet a damaged file). A damaged file is reported as damaged: the
+  // checksum's error comes before any other.
+  Status checksum = Status::ok();
+  struct JoinedThread {
+    std::thread thread;
+    ~JoinedThread() { // also when the decode throws
+      if (thread.joinable())
+        thread.join();
+    }
+  } checksummer;
   if (ended)
-    if (Status s =
-            checkChecksum(path, src, src.size() - kSectionHeaderBytes - 8);
-        !s)
-      return Error{s.error()};
+    checksummer.thread = std::thread([&] {
+      checksum = checkChecksum(path, src, src.size() - kSectionHeaderBytes - 8);
+    });
+  const auto verdict = [&](Status found) -> Status {
+    if (checksummer.thread.joinable())
+      checksummer.thread.join();
+    return checksum ? found : checksum;
+  };
   Result<std::vector<SectionRef>> sections = walkSections(path, src);
   if (!sections)
-    return sections.takeError();
+    return Error{verdict(Status(sections.takeError())).error()};
   if (!ended)
     return makeError(path + ": END section at offset " +
                      str(sections->back().offset) + " has " +
@@ -905,7 +940,7 @@ Result<Image> parse(ByteSource &src, const std::string &path,
   if (keeper)
     keeper->sections = *sections;
   Image image;
-  if (Status s = decode(path, src, *sections, image, keeper); !s)
+  if (Status s = verdict(decode(path, src, *sections, image, keeper)); !s)
     return Error{s.error()};
   // A streamed read has checked each core as it was decoded
   // (readImageStreamed checks the rest).
@@ -939,8 +974,8 @@ public:
     // The largest packed target, (cores << axonBits) - 1, stays below
     // kUnpacked.
     if ((uint64_t(header.coreCount) << axonBits) > kUnpacked)
-      return makeError(path + ": " + str(header.coreCount) + " cores of up to " +
-                       str(axonsPerCore) +
+      return makeError(path + ": " + str(header.coreCount) +
+                       " cores of up to " + str(axonsPerCore) +
                        " input axons each: a streamed read numbers their "
                        "input axons in 32 bits, and these need more");
     shapes.resize(header.coreCount);
@@ -952,12 +987,11 @@ public:
     // they grow past it only if that is more than kMaxReservation.
     constexpr uint64_t kMaxReservation = uint64_t(1) << 28;
     reserveHuge(allCounts,
-                size_t(std::min(kMaxReservation, uint64_t(header.coreCount) *
-                                                     axonsPerCore)));
-    reserveHuge(outputs,
                 size_t(std::min(kMaxReservation,
-                                uint64_t(header.coreCount) *
-                                    profile.core.outputAxons)));
+                                uint64_t(header.coreCount) * axonsPerCore)));
+    reserveHuge(outputs, size_t(std::min(kMaxReservation,
+                                         uint64_t(header.coreCount) *
+                                             profile.core.outputAxons)));
     return Status::ok();
   }
 
@@ -1005,17 +1039,15 @@ public:
     for (size_t c = 0; c + 1 < outputFirst.size(); ++c)
       for (size_t o = outputFirst[c]; o < outputFirst[c + 1]; ++o) {
         const uint32_t packed = outputs[o];
-        const AxonTarget t = packed == kUnpacked
-                                 ? unpackable.at(o)
-                                 : AxonTarget{packed >> axonBits, packed & mask};
-        if (t.core >= shapes.size() ||
-            t.inputAxon >= shapes[t.core].inputAxons)
-          return makeError(
-              path + ": " +
-              checkTarget(shapes, t,
-                          "core " + str(c) + ": output axon " +
-                              str(o - outputFirst[c]))
-                  .error());
+        const AxonTarget t =
+            packed == kUnpacked ? unpackable.at(o)
+                                : AxonTarget{packed >> axonBits, packed & mask};
+        if (t.core >= shapes.size() || t.inputAxon >= shapes[t.core].inputAxons)
+          return makeError(path + ": " +
+                           checkTarget(shapes, t,
+                                       "core " + str(c) + ": output axon " +
+                                           str(o - outputFirst[c]))
+                               .error());
       }
     return Status::ok();
   }

@@ -58,6 +58,27 @@ using detail::narrowLanes;
 using detail::wideLanes;
 constexpr uint32_t wideMinSynapses = 8, narrowMinSynapses = 2;
 std::string str(uint64_t v) { return std::to_string(v); }
+
+/// a / d and a % d for 32-bit a by multiplications with a 64-bit reciprocal
+/// (Lemire, Kaser and Kurz 2019, exact for every 32-bit a and d >= 2; the
+/// reciprocal of 1 wraps to 0): a synapse's offset is delay x N +
+/// compartment, split per synapse (10^8 of them at scale) where a division
+/// would cost 20-40 cycles each.
+class DivideBy {
+public:
+  explicit DivideBy(uint32_t divisor)
+      : d(divisor), reciprocal(~uint64_t(0) / divisor + 1) {}
+  uint32_t quotient(uint32_t a) const {
+    return d == 1 ? a : uint32_t((unsigned __int128)reciprocal * a >> 64);
+  }
+  uint32_t remainder(uint32_t a) const {
+    return uint32_t((unsigned __int128)(reciprocal * a) * d >> 64);
+  }
+
+private:
+  uint32_t d;
+  uint64_t reciprocal;
+};
 } // namespace
 
 void GoldenModel::RowBuilder::countSenderAxons() {
@@ -414,6 +435,7 @@ Status GoldenModel::RowBuilder::sortAndBound(bool wide, bool narrow) {
                     });
         return Status::ok();
       });
+  const DivideBy byN(n);
   for (uint32_t r = 0; r < rows; ++r) {
     const FlatSynapse *b = m.flatSynapses.data() + m.rowBegin[r];
     const FlatSynapse *e = m.flatSynapses.data() + m.rowBegin[r + 1];
@@ -423,7 +445,7 @@ Status GoldenModel::RowBuilder::sortAndBound(bool wide, bool narrow) {
         r < senderCount ? 1 : sharedRowSenders[r - senderCount];
     for (const FlatSynapse *s = b; s != e; ++s) {
       const int64_t w = s->weight < 0 ? -int64_t(s->weight) : s->weight;
-      bound[s->offset % n] += w * senders;
+      bound[byN.remainder(s->offset)] += w * senders;
     }
   }
   fits32 = !wide && std::all_of(bound.begin(), bound.end(),
@@ -587,11 +609,13 @@ void GoldenModel::RowBuilder::layoutSlots() {
   if (m.ringStride == n && !m.reordered)
     return;
   const uint32_t rows = uint32_t(m.rowBegin.size() - 1);
+  const DivideBy byN(n);
   for (uint32_t r = 0; r < rows; ++r) {
     FlatSynapse *b = m.flatSynapses.data() + m.rowBegin[r];
     FlatSynapse *e = m.flatSynapses.data() + m.rowBegin[r + 1];
     for (FlatSynapse *s = b; s != e; ++s)
-      s->offset = s->offset / n * m.ringStride + m.position[s->offset % n];
+      s->offset = byN.quotient(s->offset) * m.ringStride +
+                  m.position[byN.remainder(s->offset)];
     if (m.reordered)
       std::sort(b, e, [](const FlatSynapse &x, const FlatSynapse &y) {
         return x.offset < y.offset;
