@@ -1010,10 +1010,17 @@ public:
     return Status::ok();
   }
 
-  /// Moves the batch's counts and output axons to the end of the arrays
-  /// (the per-core vectors they leave are reused by the next batch's).
+  /// Moves the batch's counts and output axons to the end of the arrays.
+  /// The per-core vectors they leave are reused by the next batch's; after
+  /// the last batch nothing reuses them, and they go back to the system a
+  /// sixteenth at a time, so that they and the arrays never both count
+  /// against the peak.
   void batchKept(uint32_t first, uint32_t end, Image &image) override {
+    const bool last = end == shapes.size();
+    const uint32_t releaseEvery = std::max(1u, (end - first) / 16);
     for (uint32_t c = first; c < end; ++c) {
+      if (last && (c - first + 1) % releaseEvery == 0)
+        returnFreedPages();
       allCounts.insert(allCounts.end(), counts[c].begin(), counts[c].end());
       std::vector<uint32_t>().swap(counts[c]);
       std::vector<AxonTarget> &targets = image.cores[c].outputAxons;
