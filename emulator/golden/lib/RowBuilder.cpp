@@ -669,6 +669,12 @@ void GoldenModel::RowBuilder::buildWindows() {
         delayEnd = uint64_t(delayOffset) + n;
         startPart(delayOffset);
       }
+      // Nothing else of the row within 16 accumulators: no window can hold
+      // it (random connectivity's synapses are nearly all so).
+      if (s + 1 == e || s[1].offset - s->offset >= wideLanes) {
+        m.flatSynapses[singles++] = *s++;
+        continue;
+      }
       // Synapses of this delay from s on, below start + lanes.
       const auto within = [&](uint32_t start, uint32_t lanes) {
         const uint64_t end = std::min(uint64_t(start) + lanes, delayEnd);
