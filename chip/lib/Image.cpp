@@ -250,13 +250,9 @@ Status checkLearningStructure(const std::vector<CoreShape> &cores,
   return Status::ok();
 }
 
-namespace {
-/// checkTarget's test alone, so that callers build the error context only
-/// when a target is bad.
 bool targetOk(const std::vector<CoreShape> &cores, const AxonTarget &t) {
   return t.core < cores.size() && t.inputAxon < cores[t.core].inputAxons;
 }
-} // namespace
 
 Status checkTarget(const std::vector<CoreShape> &cores, const AxonTarget &t,
                    const std::string &where) {

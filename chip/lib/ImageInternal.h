@@ -50,6 +50,9 @@ std::vector<CoreShape> coreShapes(const Image &image);
 /// learns.
 Status checkLearningStructure(const std::vector<CoreShape> &cores,
                               const ImageLearning &learning);
+/// checkTarget's test alone, so that callers build the error context only
+/// when a target is bad.
+bool targetOk(const std::vector<CoreShape> &cores, const AxonTarget &t);
 Status checkTarget(const std::vector<CoreShape> &cores, const AxonTarget &t,
                    const std::string &where);
 Status checkSourceStructure(const std::vector<CoreShape> &cores,

@@ -1042,14 +1042,11 @@ public:
   /// Every output axon reaches an input axon that exists; the error is
   /// validateReferences' for the first that does not.
   Status checkOutputTargets() const {
-    const uint32_t mask = (uint32_t(1) << axonBits) - 1;
     for (size_t c = 0; c + 1 < outputFirst.size(); ++c)
       for (size_t o = outputFirst[c]; o < outputFirst[c + 1]; ++o) {
-        const uint32_t packed = outputs[o];
         const AxonTarget t =
-            packed == kUnpacked ? unpackable.at(o)
-                                : AxonTarget{packed >> axonBits, packed & mask};
-        if (t.core >= shapes.size() || t.inputAxon >= shapes[t.core].inputAxons)
+            outputs[o] == kUnpacked ? unpackable.at(o) : unpacked(outputs[o]);
+        if (!targetOk(shapes, t))
           return makeError(path + ": " +
                            checkTarget(shapes, t,
                                        "core " + str(c) + ": output axon " +
@@ -1071,9 +1068,10 @@ public:
   /// Renumbered in place: the array becomes the loader's.
   std::vector<uint32_t>
   takeOutputTargets(const std::vector<uint32_t> &axonBegin) override {
-    const uint32_t mask = (uint32_t(1) << axonBits) - 1;
-    for (uint32_t &target : outputs)
-      target = axonBegin[target >> axonBits] + (target & mask);
+    for (uint32_t &target : outputs) {
+      const AxonTarget t = unpacked(target);
+      target = axonBegin[t.core] + t.inputAxon;
+    }
     return std::move(outputs);
   }
 
@@ -1116,6 +1114,10 @@ public:
   std::vector<CoreShape> shapes;
 
 private:
+  AxonTarget unpacked(uint32_t packed) const {
+    return {packed >> axonBits, packed & ((uint32_t(1) << axonBits) - 1)};
+  }
+
   FileSource file;
   std::string path;
   const Profile &profile;
