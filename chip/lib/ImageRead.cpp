@@ -53,7 +53,10 @@ constexpr char kMagic[8] = {'C', 'A', 'J', 'A', 'L', 'I', 'M', 'G'};
 constexpr size_t kPreambleBytes = 12;
 constexpr size_t kSectionHeaderBytes = 12;
 /// Cores are read in batches of about this many file bytes (decode()).
-constexpr uint64_t kCoreBatchBytes = 64 << 20;
+/// Small enough that a batch's decoded vectors, freed as the next batch is
+/// decoded, are reused by it from pages already mapped (the 1M-neuron
+/// image loads 0.87x the time of 64 MiB batches on two threads).
+constexpr uint64_t kCoreBatchBytes = 4 << 20;
 constexpr uint64_t kFnvOffset = 0xcbf29ce484222325ull;
 constexpr uint64_t kFnvPrime = 0x100000001b3ull;
 
