@@ -55,7 +55,7 @@ constexpr size_t kSectionHeaderBytes = 12;
 /// Cores are read in batches of about this many file bytes (decode()).
 /// Small enough that a batch's decoded vectors, freed as the next batch is
 /// decoded, are reused by it from pages already mapped (the 1M-neuron
-/// image loads 0.87x the time of 64 MiB batches on two threads).
+/// image loads 0.89x the time of 64 MiB batches on two threads).
 constexpr uint64_t kCoreBatchBytes = 4 << 20;
 constexpr uint64_t kFnvOffset = 0xcbf29ce484222325ull;
 constexpr uint64_t kFnvPrime = 0x100000001b3ull;
@@ -1014,16 +1014,11 @@ public:
   }
 
   /// Moves the batch's counts and output axons to the end of the arrays.
-  /// The per-core vectors they leave are reused by the next batch's; after
-  /// the last batch nothing reuses them, and they go back to the system a
-  /// sixteenth at a time, so that they and the arrays never both count
-  /// against the peak.
+  /// The per-core vectors they leave are reused by the next batch's; the
+  /// last batch's go back to the system once the read is done
+  /// (readImageStreamed).
   void batchKept(uint32_t first, uint32_t end, Image &image) override {
-    const bool last = end == shapes.size();
-    const uint32_t releaseEvery = std::max(1u, (end - first) / 16);
     for (uint32_t c = first; c < end; ++c) {
-      if (last && (c - first + 1) % releaseEvery == 0)
-        returnFreedPages();
       allCounts.insert(allCounts.end(), counts[c].begin(), counts[c].end());
       std::vector<uint32_t>().swap(counts[c]);
       std::vector<AxonTarget> &targets = image.cores[c].outputAxons;
