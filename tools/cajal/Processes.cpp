@@ -2,11 +2,7 @@
 
 #include "Processes.h"
 
-// The C API only: Open MPI's and MPICH's deprecated C++ bindings would need
-// their own library.
-#define OMPI_SKIP_MPICXX 1
-#define MPICH_SKIP_MPICXX 1
-#include <mpi.h>
+#include "Modules.h"
 
 #include <algorithm>
 #include <cstdlib>
@@ -24,25 +20,25 @@ bool startedByLauncher() {
 }
 } // namespace
 
-ProcessGroup::ProcessGroup() {
-  if (!startedByLauncher())
-    return;
-  MPI_Init(nullptr, nullptr);
-  joined = true;
-  int r = 0, n = 1;
-  MPI_Comm_rank(MPI_COMM_WORLD, &r);
-  MPI_Comm_size(MPI_COMM_WORLD, &n);
-  index = uint32_t(r);
-  count = uint32_t(n);
+Status ProcessGroup::join() {
+  if (calls || !startedByLauncher())
+    return Status::ok();
+  Result<void *> entry = loadModuleSymbol("cajal-mpi", "cajalMpiCalls");
+  if (!entry)
+    return makeError("started by an MPI launcher, but " + entry.error());
+  calls = reinterpret_cast<CajalMpiCallsFn>(*entry)();
+  calls->init(&index, &count);
+  return Status::ok();
 }
 
 ProcessGroup::~ProcessGroup() {
-  if (joined)
-    MPI_Finalize();
+  if (calls)
+    calls->finalize();
 }
 
 void ProcessGroup::abort(int code) {
-  MPI_Abort(MPI_COMM_WORLD, code);
+  if (calls)
+    calls->abort(code);
   std::exit(code); // MPI_Abort does not return; the compiler cannot know
 }
 
@@ -70,9 +66,7 @@ void MpiSpikeExchange::exchange(std::vector<uint32_t> &spikes) {
   block[0] = uint32_t(mine);
   std::copy_n(spikes.begin(), std::min(mine, inlineSpikes), block.begin() + 1);
   blocks.resize(size * (inlineSpikes + 1));
-  MPI_Allgather(block.data(), int(inlineSpikes + 1), MPI_UINT32_T,
-                blocks.data(), int(inlineSpikes + 1), MPI_UINT32_T,
-                MPI_COMM_WORLD);
+  group.mpi().allgather(block.data(), int(inlineSpikes + 1), blocks.data());
   all.clear();
   counts.assign(size, 0);
   displacements.assign(size, 0);
@@ -88,10 +82,10 @@ void MpiSpikeExchange::exchange(std::vector<uint32_t> &spikes) {
   if (rest > 0) {
     const size_t inlined = all.size();
     all.resize(inlined + rest);
-    MPI_Allgatherv(mine > inlineSpikes ? spikes.data() + inlineSpikes : nullptr,
-                   counts[group.rank()], MPI_UINT32_T, all.data() + inlined,
-                   counts.data(), displacements.data(), MPI_UINT32_T,
-                   MPI_COMM_WORLD);
+    group.mpi().allgatherv(
+        mine > inlineSpikes ? spikes.data() + inlineSpikes : nullptr,
+        counts[group.rank()], all.data() + inlined, counts.data(),
+        displacements.data());
   }
   spikes.swap(all);
 }

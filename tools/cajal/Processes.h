@@ -5,11 +5,14 @@
 // parts: a range of the image's chips), and every step the processes
 // exchange their spikes with one MPI collective (two when a process has many
 // spikes). Process 0 writes every output file and the summary; the others
-// write nothing. docs/golden-model.md ("Processes") describes it.
+// write nothing. docs/golden-model.md ("Processes") describes it. The MPI
+// calls are in a module loaded only then (MpiCalls.h).
 //
 //===----------------------------------------------------------------------===//
 #ifndef CAJAL_TOOLS_PROCESSES_H
 #define CAJAL_TOOLS_PROCESSES_H
+
+#include "MpiCalls.h"
 
 #include "cajal/Chip/Result.h"
 #include "cajal/Golden/GoldenModel.h"
@@ -23,10 +26,13 @@ namespace cajal::driver {
 /// process alone when no launcher started it.
 class ProcessGroup {
 public:
-  /// Joins the launcher's group (MPI_Init) when an MPI launcher (Open
-  /// MPI's or MPICH's mpirun, or a PMIx one) started this process.
-  ProcessGroup();
+  /// This process alone until join().
+  ProcessGroup() = default;
   ~ProcessGroup(); ///< MPI_Finalize, when joined
+  /// Joins the launcher's group (MPI_Init) when an MPI launcher (Open
+  /// MPI's or MPICH's mpirun, or a PMIx one) started this process; fails
+  /// when the MPI module cannot be loaded.
+  Status join();
   ProcessGroup(const ProcessGroup &) = delete;
   ProcessGroup &operator=(const ProcessGroup &) = delete;
   uint32_t rank() const { return index; }
@@ -37,8 +43,11 @@ public:
   /// than one process.
   [[noreturn]] void abort(int code);
 
+  /// The MPI calls; only for a group that joined.
+  const CajalMpiCalls &mpi() const { return *calls; }
+
 private:
-  bool joined = false;
+  const CajalMpiCalls *calls = nullptr; ///< set when joined
   uint32_t index = 0, count = 1;
 };
 

@@ -357,6 +357,8 @@ int runRun() {
                        "run on one thread)");
   // Under mpirun: the golden model, split among the processes.
   ProcessGroup processes;
+  if (Status s = processes.join(); !s)
+    return reportError(s.error());
   const std::string group =
       "mpirun with " + std::to_string(processes.size()) + " processes";
   if (processes.size() > 1 && engine != Engine::Golden)

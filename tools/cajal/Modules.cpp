@@ -1,0 +1,38 @@
+//===- Modules.cpp - Parts of the driver loaded only when used ------------===//
+
+#include "Modules.h"
+
+#include <dlfcn.h>
+#include <limits.h>
+#include <unistd.h>
+
+namespace cajal::driver {
+
+std::string moduleDirectory() {
+  char exe[PATH_MAX];
+  const ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+  if (n <= 0)
+    return "lib/cajal";
+  std::string path(exe, size_t(n));
+  const size_t slash = path.rfind('/');
+  path.resize(slash == std::string::npos ? 0 : slash);
+  return path + "/../lib/cajal";
+}
+
+Result<void *> loadModuleSymbol(const std::string &name, const char *symbol) {
+  const std::string path = moduleDirectory() + "/lib" + name + ".so";
+  void *module = dlopen(path.c_str(), RTLD_NOW | RTLD_GLOBAL);
+  if (!module) {
+    // The loader's reason names the path when the file is missing.
+    const std::string why = dlerror();
+    return makeError("cannot load the driver's module " +
+                     (why.find(path) == std::string::npos ? path + ": " + why
+                                                          : why));
+  }
+  void *entry = dlsym(module, symbol);
+  if (!entry)
+    return makeError("the driver's module " + path + " has no " + symbol);
+  return entry;
+}
+
+} // namespace cajal::driver
