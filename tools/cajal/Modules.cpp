@@ -24,7 +24,8 @@ Result<void *> loadModuleSymbol(const std::string &name, const char *symbol) {
   void *module = dlopen(path.c_str(), RTLD_NOW | RTLD_GLOBAL);
   if (!module) {
     // The loader's reason names the path when the file is missing.
-    const std::string why = dlerror();
+    const char *reason = dlerror();
+    const std::string why = reason ? reason : "unknown reason";
     return makeError("cannot load the driver's module " +
                      (why.find(path) == std::string::npos ? path + ": " + why
                                                           : why));
