@@ -955,16 +955,16 @@ Result<Image> parse(ByteSource &src, const std::string &path,
 
 /// The file of a streamed read, kept open, and what was kept of each core
 /// to read its tables again: its CORE section and a hash of its body (to
-/// notice a file changed in place). Every core's input axons' synapse
-/// counts and output axons are kept in one array each, in core order; an
-/// output axon as `core << axonBits | input axon`, where 2^axonBits is the
-/// profile's input axons per core rounded up.
+/// notice a file changed in place); a small file's decoded tables instead.
+/// Every core's input axons' synapse counts and output axons are kept in one
+/// array each, in core order; an output axon as `core << axonBits | input
+/// axon`, where 2^axonBits is the profile's input axons per core rounded up.
 class FileTables final : public CoreTables, public CoreKeeper {
 public:
   FileTables(FileSource source, std::string imagePath,
-             const Profile &imageProfile)
+             const Profile &imageProfile, bool keepDecodedTables)
       : file(std::move(source)), path(std::move(imagePath)),
-        profile(imageProfile) {}
+        profile(imageProfile), keepTables(keepDecodedTables) {}
 
   Status head(const ImageHeader &header) override {
     if (Status s = checkProfileMatch(header, profile); !s)
@@ -983,6 +983,8 @@ public:
                        "input axons in 32 bits, and these need more");
     shapes.resize(header.coreCount);
     bodyHash.resize(header.coreCount);
+    if (keepTables)
+      kept.resize(header.coreCount);
     counts.resize(header.coreCount);
     outputFirst.assign(1, 0);
     outputFirst.reserve(size_t(header.coreCount) + 1);
@@ -1008,6 +1010,10 @@ public:
     counts[index].reserve(core.inputAxons.size());
     for (const InputAxon &axon : core.inputAxons)
       counts[index].push_back(axon.synapseCount);
+    if (keepTables) {
+      kept[index].axons = std::move(core.inputAxons);
+      kept[index].words = std::move(core.synapseWords);
+    }
     std::vector<InputAxon>().swap(core.inputAxons);
     std::vector<uint64_t>().swap(core.synapseWords);
     return Status::ok();
@@ -1075,8 +1081,15 @@ public:
 
   /// The cores in batches of a few per thread (each decoded core is in
   /// memory only during its visit).
-  Status forEachCore(unsigned threads, bool, const Visit &visit) override {
+  Status forEachCore(unsigned threads, bool last, const Visit &visit) override {
     const uint32_t cores = coreCount();
+    if (keepTables)
+      return parallelForCores(cores, threads, [&](size_t i) -> Status {
+        Status s = visit(uint32_t(i), kept[i].axons, kept[i].words);
+        if (last)
+          kept[i] = {};
+        return s;
+      });
     const uint32_t batch = std::max(1u, threads) * 4;
     std::vector<std::string> bodies(batch);
     for (uint32_t first = 0; first < cores; first += batch) {
@@ -1130,6 +1143,13 @@ private:
   std::vector<size_t> outputFirst;
   /// The targets that do not pack (a file's damage), by place in `outputs`.
   std::map<size_t, AxonTarget> unpackable;
+  /// A small file's decoded tables, per core (keepTables).
+  bool keepTables;
+  struct Tables {
+    std::vector<InputAxon> axons;
+    std::vector<uint64_t> words;
+  };
+  std::vector<Tables> kept;
 };
 } // namespace
 
@@ -1147,11 +1167,14 @@ Result<Image> parseImageUnchecked(const std::string &b,
 }
 
 Result<StreamedImage> readImageStreamed(const std::string &path,
-                                        const Profile &profile) {
+                                        const Profile &profile,
+                                        uint64_t keepTablesUpTo) {
   Result<FileSource> file = FileSource::open(path);
   if (!file)
     return file.takeError();
-  auto tables = std::make_unique<FileTables>(std::move(*file), path, profile);
+  const bool keep = file->size() <= keepTablesUpTo;
+  auto tables =
+      std::make_unique<FileTables>(std::move(*file), path, profile, keep);
   Result<Image> image = parse(tables->source(), path, tables.get());
   if (!image)
     return image.takeError();

@@ -546,9 +546,8 @@ std::vector<uint32_t> GoldenModel::RowBuilder::placeAccumulators() {
     uint64_t best = now;
     uint32_t bestPeriod = size;
     for (uint32_t period = 2; period <= size / 2; ++period) {
-      if (size % period != 0 ||
-          runs(p, period, nowInEighth * 3 / 4, firstEighth) >
-              nowInEighth * 3 / 4)
+      if (size % period != 0 || runs(p, period, nowInEighth * 3 / 4,
+                                     firstEighth) > nowInEighth * 3 / 4)
         continue;
       if (const uint64_t r =
               runs(p, period, std::min(best - 1, now / 2), segments);

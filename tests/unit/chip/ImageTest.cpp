@@ -296,61 +296,66 @@ visitTables(CoreTables &tables, unsigned threads) {
 
 TEST(ImageTest, StreamedReadGivesTheTablesBackCoreByCore) {
   const Profile profile = loihi1();
-  for (uint64_t seed : {51u, 52u}) {
-    std::mt19937_64 rng(seed);
-    // Large cores too (compressed bodies), and learning groups.
-    Image img = seed == 51 ? largeCoreImage(rng, profile, 1500)
-                           : randomImage(rng, profile, 30, true);
-    TempDir dir;
-    const std::string path = dir.file("x.cjimg");
-    const Status written = writeImage(img, profile, path);
-    ASSERT_TRUE(bool(written)) << written.error();
-    Result<StreamedImage> streamed = readImageStreamed(path, profile);
-    ASSERT_TRUE(bool(streamed)) << streamed.error();
-    CoreTables &tables = *streamed->tables;
-    ASSERT_EQ(tables.coreCount(), img.cores.size());
-    // The image without its tables; the synapse counts and output axons of
-    // all cores in one array each, output axons numbered across cores; the
-    // tables, as often as asked, on any number of threads.
-    Image skeleton = img;
-    std::vector<uint32_t> axonBegin{0}, counts, targets;
-    for (size_t c = 0; c < img.cores.size(); ++c) {
-      Core &core = skeleton.cores[c];
-      EXPECT_EQ(tables.inputAxonCount(uint32_t(c)), core.inputAxons.size());
-      axonBegin.push_back(axonBegin.back() + uint32_t(core.inputAxons.size()));
-      for (const InputAxon &axon : core.inputAxons)
-        counts.push_back(axon.synapseCount);
-      core.inputAxons.clear();
-      core.synapseWords.clear();
-    }
-    for (Core &core : skeleton.cores) {
-      for (const AxonTarget &t : core.outputAxons)
-        targets.push_back(axonBegin[t.core] + t.inputAxon);
-      core.outputAxons.clear();
-    }
-    ASSERT_GT(targets.size(), img.cores.size());
-    expectSameImage(streamed->image, skeleton);
-    EXPECT_EQ(tables.takeSynapseCounts(), counts);
-    EXPECT_EQ(tables.takeOutputTargets(axonBegin), targets);
-    for (unsigned threads : {1u, 3u}) {
-      const auto given = visitTables(tables, threads);
+  // Read again from the file, and kept from the first read (a small file).
+  for (uint64_t seed : {51u, 52u})
+    for (const uint64_t keepUpTo : {uint64_t(0), kKeepTablesUpTo}) {
+      SCOPED_TRACE("keep tables up to " + std::to_string(keepUpTo) + " bytes");
+      std::mt19937_64 rng(seed);
+      // Large cores too (compressed bodies), and learning groups.
+      Image img = seed == 51 ? largeCoreImage(rng, profile, 1500)
+                             : randomImage(rng, profile, 30, true);
+      TempDir dir;
+      const std::string path = dir.file("x.cjimg");
+      const Status written = writeImage(img, profile, path);
+      ASSERT_TRUE(bool(written)) << written.error();
+      Result<StreamedImage> streamed =
+          readImageStreamed(path, profile, keepUpTo);
+      ASSERT_TRUE(bool(streamed)) << streamed.error();
+      CoreTables &tables = *streamed->tables;
+      ASSERT_EQ(tables.coreCount(), img.cores.size());
+      // The image without its tables; the synapse counts and output axons of
+      // all cores in one array each, output axons numbered across cores; the
+      // tables, as often as asked, on any number of threads.
+      Image skeleton = img;
+      std::vector<uint32_t> axonBegin{0}, counts, targets;
       for (size_t c = 0; c < img.cores.size(); ++c) {
-        EXPECT_EQ(given[c].first, img.cores[c].inputAxons) << "core " << c;
-        EXPECT_EQ(given[c].second, img.cores[c].synapseWords) << "core " << c;
+        Core &core = skeleton.cores[c];
+        EXPECT_EQ(tables.inputAxonCount(uint32_t(c)), core.inputAxons.size());
+        axonBegin.push_back(axonBegin.back() +
+                            uint32_t(core.inputAxons.size()));
+        for (const InputAxon &axon : core.inputAxons)
+          counts.push_back(axon.synapseCount);
+        core.inputAxons.clear();
+        core.synapseWords.clear();
       }
+      for (Core &core : skeleton.cores) {
+        for (const AxonTarget &t : core.outputAxons)
+          targets.push_back(axonBegin[t.core] + t.inputAxon);
+        core.outputAxons.clear();
+      }
+      ASSERT_GT(targets.size(), img.cores.size());
+      expectSameImage(streamed->image, skeleton);
+      EXPECT_EQ(tables.takeSynapseCounts(), counts);
+      EXPECT_EQ(tables.takeOutputTargets(axonBegin), targets);
+      for (unsigned threads : {1u, 3u}) {
+        const auto given = visitTables(tables, threads);
+        for (size_t c = 0; c < img.cores.size(); ++c) {
+          EXPECT_EQ(given[c].first, img.cores[c].inputAxons) << "core " << c;
+          EXPECT_EQ(given[c].second, img.cores[c].synapseWords) << "core " << c;
+        }
+      }
+      // The in-memory tables give the same, and release the output axons of
+      // the image they may release.
+      Image released = img;
+      ImageTables inMemory(img, &released);
+      const auto fromMemory = visitTables(inMemory, 2);
+      for (size_t c = 0; c < img.cores.size(); ++c)
+        EXPECT_EQ(fromMemory[c].first, img.cores[c].inputAxons);
+      EXPECT_EQ(inMemory.takeSynapseCounts(), counts);
+      EXPECT_EQ(inMemory.takeOutputTargets(axonBegin), targets);
+      for (const Core &core : released.cores)
+        EXPECT_TRUE(core.outputAxons.empty());
     }
-    // The in-memory tables give the same, and release the output axons of
-    // the image they may release.
-    Image released = img;
-    ImageTables inMemory(img, &released);
-    const auto fromMemory = visitTables(inMemory, 2);
-    for (size_t c = 0; c < img.cores.size(); ++c)
-      EXPECT_EQ(fromMemory[c].first, img.cores[c].inputAxons);
-    EXPECT_EQ(inMemory.takeSynapseCounts(), counts);
-    EXPECT_EQ(inMemory.takeOutputTargets(axonBegin), targets);
-    for (const Core &core : released.cores)
-      EXPECT_TRUE(core.outputAxons.empty());
-  }
 }
 
 TEST(ImageTest, StreamedReadNoticesACoreChangedInPlace) {
@@ -360,8 +365,11 @@ TEST(ImageTest, StreamedReadNoticesACoreChangedInPlace) {
   TempDir dir;
   const std::string path = dir.file("x.cjimg");
   ASSERT_TRUE(bool(writeImage(img, profile, path)));
-  Result<StreamedImage> streamed = readImageStreamed(path, profile);
+  // Tables read again from the file (0), and kept from the first read.
+  Result<StreamedImage> streamed = readImageStreamed(path, profile, 0);
   ASSERT_TRUE(bool(streamed)) << streamed.error();
+  Result<StreamedImage> kept = readImageStreamed(path, profile);
+  ASSERT_TRUE(bool(kept)) << kept.error();
   // Rewritten in place (the same file, not a new one renamed over it):
   // core 4's last body byte changes.
   std::string bytes = readBytes(path);
@@ -379,6 +387,10 @@ TEST(ImageTest, StreamedReadNoticesACoreChangedInPlace) {
   ASSERT_FALSE(bool(s));
   EXPECT_EQ(s.error(),
             path + ": section CORE #4 changed while the image was loaded");
+  // The kept tables are those of the file as it was read.
+  const auto given = visitTables(*kept->tables, 2);
+  for (size_t c = 0; c < img.cores.size(); ++c)
+    EXPECT_EQ(given[c].second, img.cores[c].synapseWords) << "core " << c;
 }
 
 TEST(ImageTest, StreamedReadKeepsTheFileItOpened) {
@@ -391,7 +403,7 @@ TEST(ImageTest, StreamedReadKeepsTheFileItOpened) {
   TempDir dir;
   const std::string path = dir.file("x.cjimg");
   ASSERT_TRUE(bool(writeImage(first, profile, path)));
-  Result<StreamedImage> streamed = readImageStreamed(path, profile);
+  Result<StreamedImage> streamed = readImageStreamed(path, profile, 0);
   ASSERT_TRUE(bool(streamed)) << streamed.error();
   ASSERT_TRUE(bool(writeImage(second, profile, path)));
   const auto given = visitTables(*streamed->tables, 2);

@@ -76,9 +76,10 @@ struct StreamedImage {
   /// (empty).
   Image image;
   /// The synapse tables, read again from the file (kept open) as they are
-  /// visited; the synapse counts and output axons of all cores, each kept
-  /// in one array (at 10^8 of each, a vector per core is a page fault per
-  /// few thousand entries and a copy into the loader's array).
+  /// visited (or kept from the first read, for a small file); the synapse
+  /// counts and output axons of all cores, each kept in one array (at 10^8 of
+  /// each, a vector per core is a page fault per few thousand entries and a
+  /// copy into the loader's array).
   std::unique_ptr<CoreTables> tables;
 };
 
@@ -89,9 +90,13 @@ struct StreamedImage {
 /// in place meanwhile) is an error naming the core. The output axons are
 /// kept as 32-bit (core, input axon) pairs: an image whose cores times the
 /// profile's input axons per core (rounded up to a power of two) exceed
-/// 2^32 is refused.
-Result<StreamedImage> readImageStreamed(const std::string &path,
-                                        const Profile &profile);
+/// 2^32 is refused. A file of at most `keepTablesUpTo` bytes keeps its
+/// decoded tables instead (decoding a small image twice costs more time
+/// than its tables cost memory).
+constexpr uint64_t kKeepTablesUpTo = uint64_t(8) << 20;
+Result<StreamedImage>
+readImageStreamed(const std::string &path, const Profile &profile,
+                  uint64_t keepTablesUpTo = kKeepTablesUpTo);
 
 } // namespace cajal::chip
 
