@@ -3,6 +3,7 @@
 #define CAJAL_TOOLS_DRIVER_H
 
 #include "FrontEnd.h"
+#include "Report.h"
 #include "cajal/Chip/AtomicFile.h"
 #include "cajal/Chip/Image.h"
 
@@ -29,9 +30,6 @@ int runCheckRtl();
 /// `cajal plot|explore ARGS`: the Python package's `script` (plot.py,
 /// explore.py) with ARGS (argv[2] on).
 int runPythonTool(const std::string &script, int argc, char **argv);
-
-/// Print "cajal: error: <message>" to stderr; returns 1.
-int reportError(const std::string &message);
 
 /// A file named on the command line: the option that names it ("-o",
 /// "--power", "input") and the path ("" when not given).

@@ -1,4 +1,5 @@
-//===- MpiCalls.h - The MPI calls `cajal run` makes, behind dlopen -*- C++ -*-===//
+//===- MpiCalls.h - The MPI calls `cajal run` makes, behind dlopen -*- C++
+//-*-===//
 //
 // Open MPI's libraries take about 5 ms to load and relocate at every start;
 // only a process an MPI launcher started needs them. The calls live in a

@@ -82,10 +82,10 @@ void MpiSpikeExchange::exchange(std::vector<uint32_t> &spikes) {
   if (rest > 0) {
     const size_t inlined = all.size();
     all.resize(inlined + rest);
-    group.mpi().allgatherv(
-        mine > inlineSpikes ? spikes.data() + inlineSpikes : nullptr,
-        counts[group.rank()], all.data() + inlined, counts.data(),
-        displacements.data());
+    group.mpi().allgatherv(mine > inlineSpikes ? spikes.data() + inlineSpikes
+                                               : nullptr,
+                           counts[group.rank()], all.data() + inlined,
+                           counts.data(), displacements.data());
   }
   spikes.swap(all);
 }

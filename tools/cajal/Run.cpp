@@ -9,7 +9,10 @@
 //===----------------------------------------------------------------------===//
 #include "Driver.h"
 #include "Model.h"
+#include "Modules.h"
 #include "Processes.h"
+#include "RunCommon.h"
+#include "SystemCModule.h"
 
 #include "cajal/Chip/Image.h"
 #include "cajal/Emulator/SpikeIO.h"
@@ -18,8 +21,6 @@
 #include "cajal/Golden/GoldenRun.h"
 #include "cajal/Reference/ReferenceEngine.h"
 #include "cajal/Reference/ReferenceRun.h"
-#include "cajal/SystemC/SystemCEngine.h"
-#include "cajal/SystemC/SystemCRun.h"
 
 #include "llvm/Support/Format.h"
 #include "llvm/Support/Process.h"
@@ -119,86 +120,10 @@ cl::opt<unsigned> calibrateSteps(
              "ranges from N steps of the float engine)"),
     cl::init(0), cl::sub(runCommand), cl::cat(category()));
 
-/// `seconds`: the run's wall time, `writeSeconds` of it formatting and
-/// writing output files; events per second count the rest.
-template <typename Model>
-void printSummary(const Model &model, const char *engineName,
-                  const std::vector<uint64_t> &spikesPerPopulation,
-                  double seconds, double writeSeconds) {
-  const emulator::Counters &c = model.counters();
-  outs() << "ran " << c.steps << " steps on the " << engineName << " in "
-         << format("%.3g", seconds) << " s ("
-         << format("%.3g", seconds - writeSeconds) << " s simulating, "
-         << format("%.3g", writeSeconds) << " s writing output files)\n";
-  seconds -= writeSeconds;
-  outs() << "  population                  neurons       spikes  "
-            "spikes/neuron/step\n";
-  for (uint32_t p = 0; p < model.populationCount(); ++p) {
-    const uint32_t size = model.populationSize(p);
-    const double rate =
-        size && c.steps ? double(spikesPerPopulation[p]) / size / c.steps : 0;
-    outs() << format("  %-24s %10u %12llu %14.5f\n",
-                     model.nodes().name(p).c_str(), size,
-                     (unsigned long long)spikesPerPopulation[p], rate);
-  }
-  outs() << "  source spikes " << c.sourceSpikes << ", synaptic events "
-         << c.synapticEvents << " ("
-         << format("%.3g", seconds > 0 ? c.synapticEvents / seconds : 0.0)
-         << " per second)\n";
-}
-
-template <typename Model> Status readInput(Model &model) {
-  if (inputPath.empty())
-    return Status::ok();
-  auto spikes = spikeio::readSpikeCsv(inputPath, model.nodes(),
-                                      spikeio::NodeSet::ExternalSources);
-  if (!spikes)
-    return spikes.takeError();
-  return model.setExternalSpikes(std::move(*spikes));
-}
-
-/// A progress bar on stderr, only when it is a terminal and not --quiet;
-/// redrawn at most 100 times per run.
-void drawProgress(uint32_t done, uint32_t total) {
-  constexpr unsigned width = 40;
-  if (done != total &&
-      (uint64_t(done) * 100 / total) == (uint64_t(done - 1) * 100 / total))
-    return;
-  const unsigned filled = unsigned(uint64_t(done) * width / total);
-  errs() << "\r[" << std::string(filled, '#')
-         << std::string(width - filled, ' ') << "] " << done << "/" << total
-         << " steps" << (done == total ? "\n" : "");
-  errs().flush();
-}
-
 /// Set by Ctrl-C (once: a second Ctrl-C removes the output temporaries and
 /// kills the process as usual).
 std::atomic<bool> interrupted{false};
 void onInterrupt() { interrupted = true; }
-
-emulator::RecordOptions recordOptions(std::vector<uint64_t> &counts,
-                                      double &writeSeconds) {
-  emulator::RecordOptions record;
-  record.writeSeconds = &writeSeconds;
-  record.spikesPath = spikesOut;
-  record.statePath = probesOut;
-  record.spikeCounts = &counts;
-  const bool progress = !quiet && sys::Process::StandardErrIsDisplayed();
-  record.onStep = [progress](uint32_t done, uint32_t total) {
-    if (progress)
-      drawProgress(done, total);
-    return !interrupted;
-  };
-  return record;
-}
-
-/// After a run stopped by Ctrl-C: say how far it got; exit code 130 as a
-/// shell reports SIGINT. Every output file holds the finished steps.
-int reportInterrupt(uint32_t stepsDone) {
-  errs() << "\ncajal: interrupted after " << stepsDone
-         << " steps; the output files hold those steps\n";
-  return 130;
-}
 
 /// loadImage() has validated the image against its profile: the golden
 /// model need not do it again (at 10^7 synapses that is seconds).
@@ -209,24 +134,17 @@ golden::ModelOptions validatedOnLoad() {
   return options;
 }
 
-double secondsSince(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
-      .count();
-}
-
-/// --weights-out: the weights before the first step, and every
-/// --weights-every steps of the run (the last step's snapshot is taken when
-/// the run ends, however it ends).
-template <typename Model>
-void snapshotWeights(emulator::WeightsWriter &weights, Model &model,
-                     emulator::RecordOptions &record) {
-  weights.snapshot(model.currentStep(), model);
-  record.onStep = [&weights, &model, progress = record.onStep](uint32_t done,
-                                                               uint32_t total) {
-    if (weightsEvery != 0 && done % weightsEvery == 0 && done != total)
-      weights.snapshot(model.currentStep(), model);
-    return progress ? progress(done, total) : true;
-  };
+/// The options every engine's run reads.
+RunSettings runSettings() {
+  RunSettings run;
+  run.steps = steps;
+  run.inputPath = inputPath;
+  run.spikesOut = spikesOut;
+  run.probesOut = probesOut;
+  run.quiet = quiet;
+  run.weightsEvery = weightsEvery;
+  run.interrupted = &interrupted;
+  return run;
 }
 
 /// --engine golden and --engine reference: read the input, run and record
@@ -238,16 +156,17 @@ int runStepEngine(Model &model, const std::string &engineName,
                                          const emulator::RecordOptions &),
                   ProcessGroup &processes,
                   emulator::WeightsWriter *weights = nullptr) {
-  if (Status s = readInput(model); !s)
+  const RunSettings run = runSettings();
+  if (Status s = readInput(run, model); !s)
     return reportError(s.error());
   std::vector<uint64_t> spikesPerPopulation;
   double writeSeconds = 0;
   const bool first = processes.rank() == 0;
   emulator::RecordOptions record =
-      first ? recordOptions(spikesPerPopulation, writeSeconds)
+      first ? recordOptions(run, spikesPerPopulation, writeSeconds)
             : emulator::RecordOptions();
   if (weights)
-    snapshotWeights(*weights, model, record);
+    snapshotWeights(run, *weights, model, record);
   const auto start = std::chrono::steady_clock::now();
   if (Status s = runAndRecord(model, steps, record); !s) {
     reportError(s.error());
@@ -294,42 +213,26 @@ int runGolden(chip::Image &&image, chip::CoreTables *tables,
       &golden::runAndRecord, processes, weights);
 }
 
-/// --engine systemc: the same recording, then the power table. A step that
-/// cannot finish, or Ctrl-C, still leaves every output complete up to the
-/// last finished step.
+/// --engine systemc, in the driver's SystemC module; the weights file is
+/// written here, after the run (also after Ctrl-C).
 int runSystemC(const chip::Image &image, const chip::Profile &profile,
                emulator::WeightsWriter *weights) {
-  systemc::Options options;
-  options.powerPath = powerOut;
-  options.vcdPath = vcdOut;
-  options.tracePath = traceOut;
-  Result<systemc::SystemCEngine> model =
-      systemc::SystemCEngine::create(image, profile, options);
-  if (!model)
-    return reportError(model.error());
-  if (Status s = readInput(*model); !s)
-    return reportError(s.error());
-  std::vector<uint64_t> spikesPerPopulation;
-  double writeSeconds = 0;
-  emulator::RecordOptions record =
-      recordOptions(spikesPerPopulation, writeSeconds);
-  if (weights)
-    snapshotWeights(*weights, *model, record);
-  const auto start = std::chrono::steady_clock::now();
-  const Status run = systemc::runAndRecord(*model, steps, record);
-  if (!run)
-    return reportError(run.error());
-  if (weights) {
-    weights->snapshot(model->currentStep(), *model);
+  Result<void *> entry = loadModuleSymbol("cajal-systemc", "cajalRunSystemC");
+  if (!entry)
+    return reportError(entry.error());
+  SystemCRunRequest request;
+  request.image = &image;
+  request.profile = &profile;
+  request.run = runSettings();
+  request.powerOut = powerOut;
+  request.vcdOut = vcdOut;
+  request.traceOut = traceOut;
+  request.weights = weights;
+  const int code = reinterpret_cast<RunSystemCFn>(*entry)(request);
+  if (weights && (code == 0 || code == 130))
     if (Status s = weights->finish(); !s)
       return reportError(s.error());
-  }
-  if (!quiet) {
-    printSummary(*model, "SystemC model", spikesPerPopulation,
-                 secondsSince(start), writeSeconds);
-    outs() << systemc::formatPowerTable(model->powerReport());
-  }
-  return interrupted ? reportInterrupt(model->currentStep()) : 0;
+  return code;
 }
 } // namespace
 

@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "Driver.h"
+#include "Modules.h"
 
 #include "cajal/Chip/AtomicFile.h"
 #include "cajal/Chip/Profile.h"
@@ -31,11 +32,6 @@ cl::SubCommand compileCommand("compile",
                               "Compile a network (.mlir) to a chip image");
 cl::SubCommand runCommand("run", "Run a chip image on an engine");
 cl::SubCommand inspectCommand("inspect", "Summarise or dump a chip image");
-
-int reportError(const std::string &message) {
-  errs() << "cajal: error: " << message << "\n";
-  return 1;
-}
 
 Status checkOutputPaths(const std::vector<NamedPath> &outputs,
                         const std::vector<NamedPath> &inputs) {
@@ -97,9 +93,15 @@ Status StagedOutputs::commit() {
 namespace {
 void (*firstInterrupt)() = nullptr;
 
+/// The driver's output temporaries and its loaded modules'.
+void removeAllTemporaries() {
+  AtomicFile::removeTemporaries();
+  removeModuleTemporaries();
+}
+
 /// The second SIGINT/SIGTERM: remove the temporaries and end as signalled.
 void onSecondInterrupt(int signal) {
-  AtomicFile::removeTemporaries();
+  removeAllTemporaries();
   std::signal(signal, SIG_DFL);
   std::raise(signal);
 }
@@ -107,7 +109,7 @@ void onSecondInterrupt(int signal) {
 /// Called by LLVM's handler, which has restored the default actions.
 void onInterruptSignal() {
   if (!firstInterrupt) {
-    AtomicFile::removeTemporaries();
+    removeAllTemporaries();
     std::raise(SIGINT);
     return;
   }
@@ -126,8 +128,7 @@ void installInterruptCleanup(void (*onFirstInterrupt)()) {
   // A crash (an abort on exhausted memory, say) removes them too.
   static bool onCrash = false;
   if (!std::exchange(onCrash, true))
-    sys::AddSignalHandler([](void *) { AtomicFile::removeTemporaries(); },
-                          nullptr);
+    sys::AddSignalHandler([](void *) { removeAllTemporaries(); }, nullptr);
 }
 
 } // namespace cajal::driver
