@@ -482,12 +482,12 @@ std::vector<uint32_t> GoldenModel::RowBuilder::placeAccumulators() {
         sample[p].push_back({r, m.flatSynapses[i].offset / n,
                              m.flatNeuronAt[c] - m.populationBase[p]});
     }
-  // Runs are counted within each (row, delay): sorted by it once per
-  // population, each order then sorts only the neurons of each of those
-  // segments (tens of synapses), not the whole sample.
+  // Runs are counted within each (row, delay): each order sorts only the
+  // neurons of each of those segments (tens of synapses), not the whole
+  // sample. The rows are sorted by offset, delay first (sortAndBound), so
+  // a population's sample comes grouped by (row, delay).
   std::vector<uint32_t> segmentBegin, keyOf, keys;
   const auto segment = [&](uint32_t p) {
-    std::sort(sample[p].begin(), sample[p].end());
     segmentBegin.assign(1, 0);
     for (uint32_t i = 1; i < sample[p].size(); ++i)
       if (sample[p][i][0] != sample[p][i - 1][0] ||
@@ -541,14 +541,16 @@ std::vector<uint32_t> GoldenModel::RowBuilder::placeAccumulators() {
     const size_t segments = segmentBegin.size() - 1;
     const size_t firstEighth = std::max<size_t>(1, segments / 8);
     const uint64_t unlimited = std::numeric_limits<uint64_t>::max();
-    const uint64_t now = runs(p, size, unlimited, segments);
     const uint64_t nowInEighth = runs(p, size, unlimited, firstEighth);
-    uint64_t best = now;
+    // The whole sample's runs, counted once an order passes the first test.
+    uint64_t now = 0, best = 0;
     uint32_t bestPeriod = size;
     for (uint32_t period = 2; period <= size / 2; ++period) {
       if (size % period != 0 || runs(p, period, nowInEighth * 3 / 4,
                                      firstEighth) > nowInEighth * 3 / 4)
         continue;
+      if (now == 0)
+        now = best = runs(p, size, unlimited, segments);
       if (const uint64_t r =
               runs(p, period, std::min(best - 1, now / 2), segments);
           r < best && r <= now / 2) {
@@ -556,7 +558,7 @@ std::vector<uint32_t> GoldenModel::RowBuilder::placeAccumulators() {
         bestPeriod = period;
       }
     }
-    if (best * 2 > now)
+    if (bestPeriod == size || best * 2 > now)
       continue;
     const uint32_t channels = size / bestPeriod;
     for (uint32_t k = 0; k < size; ++k) // k = position * channels + channel
