@@ -230,7 +230,10 @@ class Sweep:
                     result["energy_per_step_pj"] = p["energyPJ"]["total"] / steps
                     result["time_per_step_ns"] = p["time"]["ns"] / steps
                     result["synaptic_ops"] = p["counts"]["synapticOps"]
-        if done.returncode < 0:  # the run was interrupted: not a result
+        # Interrupted (killed by the signal, or `cajal run` stopping at a step
+        # on Ctrl-C with exit 130; the points run in worker threads, which
+        # see no KeyboardInterrupt of their own): not a result.
+        if done.returncode < 0 or done.returncode == 130:
             raise KeyboardInterrupt
         write_atomically(result_path, json.dumps(result, indent=2) + "\n")
         return result
