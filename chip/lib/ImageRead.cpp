@@ -1006,7 +1006,8 @@ public:
     if (Status s = checkCore(core, index, profile); !s)
       return makeError(path + ": " + s.error());
     shapes[index] = coreShape(core);
-    bodyHash[index] = std::hash<std::string_view>()(body);
+    if (!keepTables) // read again later: its bytes must not have changed
+      bodyHash[index] = std::hash<std::string_view>()(body);
     counts[index].reserve(core.inputAxons.size());
     for (const InputAxon &axon : core.inputAxons)
       counts[index].push_back(axon.synapseCount);
@@ -1079,8 +1080,8 @@ public:
     return std::move(outputs);
   }
 
-  /// The cores in batches of a few per thread (each decoded core is in
-  /// memory only during its visit).
+  /// The kept tables, or the cores read again in batches of a few per
+  /// thread (each decoded core is in memory only during its visit).
   Status forEachCore(unsigned threads, bool last, const Visit &visit) override {
     const uint32_t cores = coreCount();
     if (keepTables)

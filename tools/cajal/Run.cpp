@@ -22,8 +22,6 @@
 #include "cajal/Reference/ReferenceEngine.h"
 #include "cajal/Reference/ReferenceRun.h"
 
-#include "llvm/Support/Format.h"
-#include "llvm/Support/Process.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <atomic>
