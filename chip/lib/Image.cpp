@@ -749,7 +749,7 @@ std::string fingerprintHex(uint64_t fp) {
   return s;
 }
 
-unsigned readerThreads() {
+unsigned loadThreads() {
   return std::clamp(std::thread::hardware_concurrency(), 1u, 8u);
 }
 
@@ -826,7 +826,7 @@ Status validate(const Image &image, const Profile &profile) {
     return s;
   // Every synapse is unpacked and checked: the cores go in parallel.
   if (Status s = parallelForCores(
-          image.cores.size(), readerThreads(),
+          image.cores.size(), loadThreads(),
           [&](size_t c) { return checkCore(image.cores[c], c, profile); });
       !s)
     return s;

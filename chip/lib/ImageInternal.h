@@ -30,9 +30,6 @@ constexpr int kCoreZstdLevel = 1;
 /// damage, refused before anything is allocated for it.
 constexpr uint64_t kZstdMaxExpansion = uint64_t(1) << 15;
 
-/// Threads a reader uses to decode and check cores: the machine's, at most 8.
-unsigned readerThreads();
-
 struct CoreShape {
   size_t compartments = 0;
   size_t inputAxons = 0;

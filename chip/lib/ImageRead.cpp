@@ -801,11 +801,11 @@ Status decode(const std::string &path, ByteSource &src,
     return finishCursor(c);
   };
   // The cores in batches of about kCoreBatchBytes of file, each batch read
-  // in order and decoded on readerThreads() threads (one zstd context and
+  // in order and decoded on loadThreads() threads (one zstd context and
   // column buffer each). A batch stops before a section that is not a
   // CORE, so that an earlier core's damage is reported first, as in order.
   image.cores.resize(coreCount);
-  const unsigned threads = readerThreads();
+  const unsigned threads = loadThreads();
   std::vector<std::string> bodies;
   for (uint32_t first = 0; first < coreCount;) {
     if (Status s = expect(1 + first, "CORE"); !s)

@@ -6,6 +6,8 @@ the third argument) the shared HDF5: their start costs every command tens of
 milliseconds. `run --engine systemc` and `check-rtl` load
 lib/cajal/libcajal-systemc.so, a run under an MPI launcher
 lib/cajal/libcajal-mpi.so, both found from the executable's own folder.
+With CAJAL_MIMALLOC (the fourth argument) it links mimalloc, whose malloc
+then serves the process (the load's many arrays, docs/benchmarks.md).
 Checks: the executable's needed libraries; a symbolic link to it still finds
 its modules; a copy without them still runs the golden model and HDF5 output,
 and each command that needs a module fails with a clear error naming it,
@@ -23,6 +25,8 @@ CAJAL, ROOT = sys.argv[1], sys.argv[2]
 # CAJAL_STATIC_HDF5 of the build: OFF (the sanitizer build) links the
 # shared libhdf5.
 STATIC_HDF5 = sys.argv[3].upper() in ("ON", "1", "TRUE", "YES")
+# CAJAL_MIMALLOC of the build: OFF in the sanitizer build.
+MIMALLOC = sys.argv[4].upper() in ("ON", "1", "TRUE", "YES")
 check = Checks()
 work = tempfile.mkdtemp(prefix="cajal-modules-")
 image = os.path.join(work, "synfire.cjimg")
@@ -33,12 +37,21 @@ needed = subprocess.run(["readelf", "-d", CAJAL], capture_output=True, text=True
                         check=True).stdout
 for lib in ("libsystemc", "libmpi", "libcurl") + (("libhdf5",) if STATIC_HDF5 else ()):
     check(lib not in needed, f"cajal does not link {lib}")
+check(("libmimalloc" in needed) == MIMALLOC,
+      f"cajal links libmimalloc exactly when CAJAL_MIMALLOC is on ({MIMALLOC})")
 
 
 def run(cajal, *args, env=None):
     return subprocess.run([cajal, *args], capture_output=True, text=True,
                           env=dict(os.environ, **(env or {})))
 
+
+if MIMALLOC:
+    # Its statistics count the run's allocations: its malloc is the one used.
+    r = run(CAJAL, "run", image, "--steps", "10", "--quiet",
+            env={"MIMALLOC_SHOW_STATS": "1"})
+    check(r.returncode == 0 and "heap stats" in r.stderr,
+          f"mimalloc serves the run's allocations ({r.stderr.strip()[:200]})")
 
 # A link to the driver (as in ~/bin) finds the modules beside the real file.
 link = os.path.join(work, "cajal-link")

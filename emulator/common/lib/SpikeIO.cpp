@@ -121,10 +121,17 @@ struct LineRecord {
   size_t line;
 };
 
+/// The node the previous line named, accepted: consecutive lines mostly
+/// name the same one, and a comparison is cheaper than a lookup.
+struct LastNode {
+  std::string_view name;
+  uint32_t node = 0;
+};
+
 /// Parse one data line into `out`; on failure return the message.
 std::optional<std::string> parseLine(std::string_view line,
                                      const NodeTable &nodes, NodeSet accept,
-                                     SpikeRecord &out) {
+                                     LastNode &last, SpikeRecord &out) {
   std::string_view fields[3];
   size_t count = 0, start = 0;
   while (true) {
@@ -144,21 +151,24 @@ std::optional<std::string> parseLine(std::string_view line,
     return "step " + quote(fields[0]) + " is not a non-negative 32-bit integer";
   if (fields[1].empty())
     return std::string("empty node name");
-  const std::optional<uint32_t> node = nodes.find(fields[1]);
-  if (!node)
-    return "unknown node " + quote(fields[1]) + " (" +
-           describeAccepted(nodes, accept) + ")";
-  if (!accepted(nodes, *node, accept))
-    return "node " + quote(fields[1]) + " cannot be named here (" +
-           describeAccepted(nodes, accept) + ")";
-  out.node = *node;
+  if (fields[1] != last.name) {
+    const std::optional<uint32_t> node = nodes.find(fields[1]);
+    if (!node)
+      return "unknown node " + quote(fields[1]) + " (" +
+             describeAccepted(nodes, accept) + ")";
+    if (!accepted(nodes, *node, accept))
+      return "node " + quote(fields[1]) + " cannot be named here (" +
+             describeAccepted(nodes, accept) + ")";
+    last = {fields[1], *node};
+  }
+  out.node = last.node;
   if (!parseUnsigned(fields[2], out.index))
     return "index " + quote(fields[2]) + " of node " + quote(fields[1]) +
            " is not a non-negative 32-bit integer";
-  if (out.index >= nodes.nodeSize(*node))
+  if (out.index >= nodes.nodeSize(last.node))
     return "index " + std::to_string(out.index) + " of node " +
            quote(fields[1]) + " out of range (size " +
-           std::to_string(nodes.nodeSize(*node)) + ")";
+           std::to_string(nodes.nodeSize(last.node)) + ")";
   return std::nullopt;
 }
 
@@ -209,6 +219,7 @@ Result<std::vector<SpikeRecord>> parseSpikeCsv(std::string_view text,
   records.reserve(size_t(std::count(text.begin(), text.end(), '\n')));
   size_t lineNo = 0, pos = 0;
   bool sawHeader = false;
+  LastNode last;
   while (pos < text.size()) {
     size_t end = text.find('\n', pos);
     if (end == std::string_view::npos)
@@ -228,7 +239,7 @@ Result<std::vector<SpikeRecord>> parseSpikeCsv(std::string_view text,
       continue;
     LineRecord r{SpikeRecord(), lineNo};
     if (std::optional<std::string> msg =
-            parseLine(line, nodes, accept, r.spike))
+            parseLine(line, nodes, accept, last, r.spike))
       return lineError(fileName, lineNo, *msg);
     records.push_back(r);
   }

@@ -13,6 +13,7 @@
 #include "HugePages.h"
 #include "UpdateKernels.h"
 #include "WorkerPool.h"
+#include "cajal/Chip/ParallelFor.h"
 
 #include <algorithm>
 #include <cassert>
@@ -73,9 +74,12 @@ Result<GoldenModel> GoldenModel::build(const chip::Image &image,
   if (!options.imageValidated)
     if (Status s = chip::validate(image, profile); !s)
       return makeError(s.error());
-  // The load itself runs on the threads (unpacking, sorting the rows).
   if (options.threads == 0)
     return makeError("threads: 0; a run needs at least 1");
+  // The load's per-core work (unpacking, sorting the rows) runs on the
+  // machine's threads, more than the run's when it asks for fewer: the
+  // model built is the same on any number.
+  const uint32_t loadThreads = std::max(options.threads, chip::loadThreads());
   GoldenModel m;
   m.format = profile.neuron;
   if (Status s = Loader::chooseKernels(m, options); !s)
@@ -95,7 +99,7 @@ Result<GoldenModel> GoldenModel::build(const chip::Image &image,
   // synapses' fresh pages are then cleared on a second thread while this
   // one wires the outputs and lays out the rows.
   const bool learns = image.learning.enabled();
-  const bool warm = options.threads > 1 && options.parts == 1 && !learns;
+  const bool warm = loadThreads > 1 && options.parts == 1 && !learns;
   detail::WarmArray<detail::FlatSynapse> synapses(warm ? synapseTotal : 0,
                                                   warm);
   if (Status s = Loader::assignPart(m, image, profile, options); !s)
@@ -110,7 +114,7 @@ Result<GoldenModel> GoldenModel::build(const chip::Image &image,
   if (Status s = Loader::loadLearning(m, image, tables, profile, options); !s)
     return makeError(s.error());
   assert(!warm || (m.coreOwned.empty() && m.sideOf.empty()));
-  RowBuilder rows{m, tables, profile.synapse, options.threads};
+  RowBuilder rows{m, tables, profile.synapse, loadThreads};
   if (!rows.layoutPrivateRows(synapseTotal)) {
     rows.countSenders();
     rows.layoutRows();

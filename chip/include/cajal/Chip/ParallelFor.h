@@ -23,6 +23,11 @@ namespace cajal::chip {
 Status parallelForCores(size_t n, unsigned threads,
                         const std::function<Status(size_t)> &f);
 
+/// Threads a load spreads its per-core work over: the machine's, at most
+/// 8, whatever number of threads the run itself uses (the load's result
+/// does not depend on it).
+unsigned loadThreads();
+
 } // namespace cajal::chip
 
 #endif // CAJAL_CHIP_PARALLELFOR_H
