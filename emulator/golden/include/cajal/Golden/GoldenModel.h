@@ -193,6 +193,12 @@ struct ModelOptions {
   /// which the next update adds up. Integer sums do not depend on their
   /// order: every result is the same for any number of threads.
   uint32_t threads = 1;
+  /// The load clears a synapse array of at least this many bytes on a
+  /// thread of its own while it wires the rest (a large array's fresh pages
+  /// cost seconds); a smaller one is cleared where it is filled, in pages
+  /// the image read has just freed (a new thread's allocations start on
+  /// fresh ones). The model is the same either way.
+  uint64_t clearSynapsesAsideFrom = uint64_t(16) << 20;
   /// An image that learns (Image::learning) runs with int64 accumulators
   /// in compartment order whatever narrowAccumulators and
   /// placeAccumulators say (learned weights void the width proof), and in
