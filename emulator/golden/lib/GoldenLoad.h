@@ -96,6 +96,7 @@ struct GoldenModel::Loader {
   static bool sameConstants(const HotArrays &h, uint32_t a, uint32_t b);
   static void appendRun(GoldenModel &m, const UpdateRun &run);
   static void finishRuns(GoldenModel &m);
+  static bool sumStaysAboveInt32Min(const GoldenModel &m, uint32_t b);
   static Status chooseKernels(GoldenModel &m, const ModelOptions &options);
   /// The output axons from `tables`, after layoutCompartments; frees each
   /// core's output table when `releasable` (the image) is given.

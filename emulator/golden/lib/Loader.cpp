@@ -101,6 +101,19 @@ void GoldenModel::Loader::appendRun(GoldenModel &m, const UpdateRun &run) {
     m.updateRuns.push_back(run);
 }
 
+/// Whether v + u + bias of a 32-bit update at position b stays at or above
+/// INT32_MIN: v is at least min(vmin, 0) before its decay, which moves it
+/// toward 0, and u stays in [-2^(currentBits - 1), 2^(currentBits - 1)).
+/// (An initial v below vmin cannot pass INT32_MIN: the 32-bit proof bounds
+/// |v| by it too.)
+bool GoldenModel::Loader::sumStaysAboveInt32Min(const GoldenModel &m,
+                                                uint32_t b) {
+  return std::min<int64_t>(m.hot.vmin[b], 0) -
+             (int64_t(1) << (m.format.currentBits - 1)) +
+             std::min<int64_t>(m.hot.bias32[b], 0) >=
+         int32Min;
+}
+
 /// Uniform runs shorter than `minUniform` (after merging across cores) are
 /// not worth a loop of their own: they join their non-uniform neighbours.
 void GoldenModel::Loader::finishRuns(GoldenModel &m) {
@@ -120,7 +133,9 @@ void GoldenModel::Loader::finishRuns(GoldenModel &m) {
           (m.hot.scaleU[b] == 0 ? unsigned(detail::foldedResetU) : 0u) |
           (m.hot.scaleV[b] == int32_t(1) << m.format.decayBits
                ? unsigned(detail::foldedKeepV)
-               : 0u));
+               : 0u) |
+          (sumStaysAboveInt32Min(m, b) ? unsigned(detail::foldedNoUnderflow)
+                                       : 0u));
     }
 }
 

@@ -86,10 +86,16 @@ CAJAL_AVX512 inline void update16(const UpdateArgs &a, const Constants &k,
       (F & foldedKeepV) ? v0 : decay16(v0, sV, k.bits, k.lowMask);
   const __m512i w = _mm512_add_epi32(u, bias);
   const __m512i sum = _mm512_add_epi32(dv, w);
-  // Sign of (dv ^ sum) & (w ^ sum): the sum went past INT32_MIN.
-  const __mmask16 under = _mm512_movepi32_mask(
-      _mm512_and_si512(_mm512_xor_si512(dv, sum), _mm512_xor_si512(w, sum)));
-  const __m512i v = _mm512_mask_mov_epi32(sum, under, k.int32Min);
+  // Sign of (dv ^ sum) & (w ^ sum): the sum went past INT32_MIN (unless
+  // the range's constants prove it cannot).
+  const __m512i v =
+      (F & foldedNoUnderflow)
+          ? sum
+          : _mm512_mask_mov_epi32(
+                sum,
+                _mm512_movepi32_mask(_mm512_and_si512(
+                    _mm512_xor_si512(dv, sum), _mm512_xor_si512(w, sum))),
+                k.int32Min);
   const __m512i lo = param<Uniform, Full>(a.vmin, k.lo, i, lanes);
   const __m512i hi = param<Uniform, Full>(a.vmax, k.hi, i, lanes);
   const __m512i vc = _mm512_min_epi32(_mm512_max_epi32(v, lo), hi);

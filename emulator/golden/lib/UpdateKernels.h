@@ -129,12 +129,16 @@ const KernelTable *kernelTable(Isa isa);
 /// of an index (FusedKernels::uniform): refractoryLeft when the refractory
 /// period is 0 (it stays 0: neither read nor written), decay(u) when scaleU is
 /// 0 (u takes the input alone: IAF and single-exponential neurons), decay(v)
-/// when scaleV is 2^decayBits (v does not leak: IAF).
+/// when scaleV is 2^decayBits (v does not leak: IAF), the check of
+/// v + u + bias against INT32_MIN when min(vmin, 0) - 2^(currentBits - 1) +
+/// min(bias, 0) cannot pass it (every profile whose vmin is well above
+/// -2^31: Loihi's 24-bit v).
 enum : unsigned {
   foldedNoRefractory = 1,
   foldedResetU = 2,
   foldedKeepV = 4,
-  foldedVariants = 8
+  foldedNoUnderflow = 8,
+  foldedVariants = 16
 };
 
 /// Hand-written variants for 32-bit lanes and int32 or int16 accumulators
