@@ -97,6 +97,7 @@ struct GoldenModel::Loader {
   static void appendRun(GoldenModel &m, const UpdateRun &run);
   static void finishRuns(GoldenModel &m);
   static bool sumStaysAboveInt32Min(const GoldenModel &m, uint32_t b);
+  static bool decaysFit31Bits(const GoldenModel &m, uint32_t b, int64_t vBound);
   static Status chooseKernels(GoldenModel &m, const ModelOptions &options);
   /// The output axons from `tables`, after layoutCompartments; frees each
   /// core's output table when `releasable` (the image) is given.

@@ -114,6 +114,20 @@ bool GoldenModel::Loader::sumStaysAboveInt32Min(const GoldenModel &m,
          int32Min;
 }
 
+/// Whether |x| * (2^decayBits - scale) + 2^decayBits - 1 fits 31 bits for
+/// the u and v of a 32-bit update at position b whose |v| is at most
+/// `vBound` (shortDecay16): |u| is at most 2^(currentBits - 1). A u that
+/// does not decay (scale 0: it takes the input alone) or a v that does not
+/// leak (scale 2^decayBits) is no product at all.
+bool GoldenModel::Loader::decaysFit31Bits(const GoldenModel &m, uint32_t b,
+                                          int64_t vBound) {
+  const int64_t full = int64_t(1) << m.format.decayBits;
+  const int64_t uBound = int64_t(1) << (m.format.currentBits - 1);
+  const int64_t scaleU = m.hot.scaleU[b], scaleV = m.hot.scaleV[b];
+  return (scaleU == 0 || uBound * (full - scaleU) + full - 1 <= int32Max) &&
+         (scaleV == full || vBound * (full - scaleV) + full - 1 <= int32Max);
+}
+
 /// Uniform runs shorter than `minUniform` (after merging across cores) are
 /// not worth a loop of their own: they join their non-uniform neighbours.
 void GoldenModel::Loader::finishRuns(GoldenModel &m) {
@@ -135,7 +149,11 @@ void GoldenModel::Loader::finishRuns(GoldenModel &m) {
                ? unsigned(detail::foldedKeepV)
                : 0u) |
           (sumStaysAboveInt32Min(m, b) ? unsigned(detail::foldedNoUnderflow)
-                                       : 0u));
+                                       : 0u) |
+          (decaysFit31Bits(
+               m, b, std::max<int64_t>(-int64_t(m.hot.vmin[b]), m.hot.vmax[b]))
+               ? unsigned(detail::foldedShortDecay)
+               : 0u));
     }
 }
 
@@ -440,14 +458,22 @@ void GoldenModel::Loader::setInitialState(
   }
   // A uniform run without a refractory period leaves refractoryLeft out
   // (foldedNoRefractory) because it stays 0; a compartment that starts
-  // inside a hold must still count it down.
-  for (UpdateRun &r : m.updateRuns)
+  // inside a hold must still count it down. One that starts with v beyond
+  // [vmin, vmax] may need the decay's two products (foldedShortDecay).
+  for (UpdateRun &r : m.updateRuns) {
     if (r.folded & detail::foldedNoRefractory)
       for (uint32_t i = r.begin; i < r.end; ++i)
         if (m.hot.refractoryLeft[i] != 0) {
           r.folded &= uint8_t(~unsigned(detail::foldedNoRefractory));
           break;
         }
+    if (r.folded & detail::foldedShortDecay)
+      for (uint32_t i = r.begin; i < r.end; ++i)
+        if (!decaysFit31Bits(m, r.begin, std::abs(int64_t(m.hot.v[i])))) {
+          r.folded &= uint8_t(~unsigned(detail::foldedShortDecay));
+          break;
+        }
+  }
 }
 
 std::vector<uint8_t>

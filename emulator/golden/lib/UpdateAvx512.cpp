@@ -36,6 +36,7 @@ struct Constants {
   __m128i bits, shift, accShift;
   __m512i lowMask, limit, negLimit, zero, one, int32Min;
   __m512i sU, sV, lo, hi, th, kp, ref, bias; ///< uniform ranges only
+  __m512i dU, dV; ///< 2^bits - sU, 2^bits - sV (foldedShortDecay)
 };
 
 /// Compartments i .. i + 15 (those of `lanes` unless Full); appends the
@@ -76,14 +77,16 @@ CAJAL_AVX512 inline void update16(const UpdateArgs &a, const Constants &k,
   }
   const __m512i qs = _mm512_min_epi32(_mm512_max_epi32(q, k.negLimit), k.limit);
   const __m512i sU = param<Uniform, Full>(a.scaleU, k.sU, i, lanes);
-  const __m512i x =
-      (F & foldedResetU)
-          ? qs
-          : _mm512_add_epi32(decay16(u0, sU, k.bits, k.lowMask), qs);
+  const __m512i du = (F & foldedShortDecay)
+                         ? shortDecay16(u0, k.dU, k.bits, k.lowMask)
+                         : decay16(u0, sU, k.bits, k.lowMask);
+  const __m512i x = (F & foldedResetU) ? qs : _mm512_add_epi32(du, qs);
   const __m512i u = _mm512_sra_epi32(_mm512_sll_epi32(x, k.shift), k.shift);
   const __m512i sV = param<Uniform, Full>(a.scaleV, k.sV, i, lanes);
-  const __m512i dv =
-      (F & foldedKeepV) ? v0 : decay16(v0, sV, k.bits, k.lowMask);
+  const __m512i dv = (F & foldedKeepV) ? v0
+                     : (F & foldedShortDecay)
+                         ? shortDecay16(v0, k.dV, k.bits, k.lowMask)
+                         : decay16(v0, sV, k.bits, k.lowMask);
   const __m512i w = _mm512_add_epi32(u, bias);
   const __m512i sum = _mm512_add_epi32(dv, w);
   // Sign of (dv ^ sum) & (w ^ sum): the sum went past INT32_MIN (unless
@@ -147,6 +150,9 @@ CAJAL_AVX512 UpdateCounts updateRange(const UpdateArgs &args, uint32_t b,
   k.kp = _mm512_set1_epi32(a.keepOnSpike[b]);
   k.ref = _mm512_set1_epi32(a.refractory[b]);
   k.bias = _mm512_set1_epi32(a.bias32[b]);
+  const int32_t full = int32_t(1) << a.decayBits;
+  k.dU = _mm512_set1_epi32(full - a.scaleU[b]);
+  k.dV = _mm512_set1_epi32(full - a.scaleV[b]);
   __m512i index = _mm512_add_epi32(
       _mm512_set1_epi32(int32_t(b)),
       _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15));

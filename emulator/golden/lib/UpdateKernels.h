@@ -132,13 +132,17 @@ const KernelTable *kernelTable(Isa isa);
 /// when scaleV is 2^decayBits (v does not leak: IAF), the check of
 /// v + u + bias against INT32_MIN when min(vmin, 0) - 2^(currentBits - 1) +
 /// min(bias, 0) cannot pass it (every profile whose vmin is well above
-/// -2^31: Loihi's 24-bit v).
+/// -2^31: Loihi's 24-bit v), and the decays' second product when
+/// |x| * (2^decayBits - scale) fits 31 bits for every u and v of the run
+/// (time constants of more than about 2^decayBits / 128 steps on Loihi's
+/// 24-bit u and v: shortDecay16).
 enum : unsigned {
   foldedNoRefractory = 1,
   foldedResetU = 2,
   foldedKeepV = 4,
   foldedNoUnderflow = 8,
-  foldedVariants = 16
+  foldedShortDecay = 16,
+  foldedVariants = 32
 };
 
 /// Hand-written variants for 32-bit lanes and int32 or int16 accumulators

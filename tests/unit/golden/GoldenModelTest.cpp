@@ -462,6 +462,54 @@ TEST(GoldenModelTest, VoltageClipsAtFullRangeInEveryLoopVariant) {
   }
 }
 
+TEST(GoldenModelTest, AStartFarBeyondVmaxDecaysExactlyInEveryLoopVariant) {
+  // v keeps 1/4096 of itself per step: for |v| up to 2^17 - 1 (vmin and
+  // vmax) the AVX-512 loop's one-product decay is exact (|v| * 4095 fits
+  // 31 bits), but these neurons start at v = 2^28 (their initial state
+  // words), where it is not: the model must see that and decay as
+  // chip::updateCompartment does, to 2^16, inside the range.
+  const chip::NeuronFormat &f = test::loihi1().neuron;
+  chip::CompartmentParams leaky;
+  leaky.decayV = 4095;
+  leaky.vminExponent = 17; // vmin = -2^17 + 1
+  leaky.vmaxExponent = 4;  // vmax = 2^(9 + 8) - 1
+  leaky.flags = chip::NoSpike;
+  const std::vector<chip::CompartmentParams> params(80, leaky);
+  imagegen::ImageBuilder b(test::loihi1());
+  b.addCore(params);
+  chip::Image image = b.build();
+  chip::Core &core = image.cores[0];
+  const chip::CompartmentState start{0, int32_t(1) << 28, 0};
+  core.initialBegin.clear();
+  for (uint32_t c = 0; c <= params.size(); ++c)
+    core.initialBegin.push_back(3 * c);
+  for (uint32_t c = 0; c < params.size(); ++c)
+    core.initialWords.insert(core.initialWords.end(), {start.u, start.v, 0});
+  for (golden::Isa isa :
+       {golden::Isa::Generic, golden::Isa::Avx2, golden::Isa::Avx512}) {
+    if (!GoldenModel::isaAvailable(isa))
+      continue;
+    SCOPED_TRACE(golden::isaName(isa));
+    golden::ModelOptions options;
+    options.isa = isa;
+    Result<GoldenModel> m = GoldenModel::create(image, test::loihi1(), options);
+    ASSERT_TRUE(bool(m)) << m.error();
+    ASSERT_EQ(m->compartmentsIn32BitLanes(), params.size());
+    std::vector<chip::CompartmentState> expected(params.size(), start);
+    for (uint32_t t = 0; t < 3; ++t) {
+      m->step();
+      for (uint32_t c = 0; c < params.size(); ++c) {
+        chip::updateCompartment(expected[c], params[c], 0, f);
+        ASSERT_EQ(m->compartmentState(c), expected[c])
+            << "step " << t << ", compartment " << c;
+      }
+      if (t == 0) {
+        EXPECT_EQ(expected[0].v, 1 << 16);
+      }
+    }
+  }
+}
+
 TEST(GoldenModelTest, PopulationSpikesComeInNeuronOrderWhereverNeuronsSit) {
   // Two populations whose slices run backwards over six cores of 1,000
   // compartments, 50 compartments in none: the compartment order is not
