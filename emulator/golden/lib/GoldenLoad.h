@@ -96,6 +96,7 @@ struct GoldenModel::Loader {
   static bool sameConstants(const HotArrays &h, uint32_t a, uint32_t b);
   static void appendRun(GoldenModel &m, const UpdateRun &run);
   static void finishRuns(GoldenModel &m);
+  static int64_t lowestV(const GoldenModel &m, uint32_t b);
   static bool sumStaysAboveInt32Min(const GoldenModel &m, uint32_t b);
   static bool decaysFit31Bits(const GoldenModel &m, uint32_t b, int64_t vBound);
   static Status chooseKernels(GoldenModel &m, const ModelOptions &options);

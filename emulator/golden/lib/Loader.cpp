@@ -101,15 +101,30 @@ void GoldenModel::Loader::appendRun(GoldenModel &m, const UpdateRun &run) {
     m.updateRuns.push_back(run);
 }
 
+/// The lowest v a 32-bit update at position b can store, from a start at
+/// or above it. u stays in [-2^(c-1), 2^(c-1)) (c = currentBits), so each
+/// step adds at least -P = -2^(c-1) + min(bias, 0) to the decayed v; where
+/// v leaks (d = 2^decayBits - scaleV > 0) the decay lifts a v < 0 by at
+/// least |v| d / 2^decayBits, so v >= L = -ceil(P 2^decayBits / d) holds
+/// from one step to the next. v never goes below vmin either (the clip);
+/// resets and holds give 0 or more.
+int64_t GoldenModel::Loader::lowestV(const GoldenModel &m, uint32_t b) {
+  const int64_t vmin = std::min<int64_t>(m.hot.vmin[b], 0);
+  const int64_t full = int64_t(1) << m.format.decayBits;
+  const int64_t d = full - m.hot.scaleV[b];
+  if (d <= 0)
+    return vmin;
+  const int64_t push = (int64_t(1) << (m.format.currentBits - 1)) -
+                       std::min<int64_t>(m.hot.bias32[b], 0);
+  return std::max(vmin, -((push * full + d - 1) / d));
+}
+
 /// Whether v + u + bias of a 32-bit update at position b stays at or above
-/// INT32_MIN: v is at least min(vmin, 0) before its decay, which moves it
-/// toward 0, and u stays in [-2^(currentBits - 1), 2^(currentBits - 1)).
-/// (An initial v below vmin cannot pass INT32_MIN: the 32-bit proof bounds
-/// |v| by it too.)
+/// INT32_MIN for every v from lowestV up: the decay moves v toward 0, and u
+/// stays in [-2^(currentBits - 1), 2^(currentBits - 1)).
 bool GoldenModel::Loader::sumStaysAboveInt32Min(const GoldenModel &m,
                                                 uint32_t b) {
-  return std::min<int64_t>(m.hot.vmin[b], 0) -
-             (int64_t(1) << (m.format.currentBits - 1)) +
+  return lowestV(m, b) - (int64_t(1) << (m.format.currentBits - 1)) +
              std::min<int64_t>(m.hot.bias32[b], 0) >=
          int32Min;
 }
@@ -150,8 +165,8 @@ void GoldenModel::Loader::finishRuns(GoldenModel &m) {
                : 0u) |
           (sumStaysAboveInt32Min(m, b) ? unsigned(detail::foldedNoUnderflow)
                                        : 0u) |
-          (decaysFit31Bits(
-               m, b, std::max<int64_t>(-int64_t(m.hot.vmin[b]), m.hot.vmax[b]))
+          (decaysFit31Bits(m, b,
+                           std::max(-lowestV(m, b), int64_t(m.hot.vmax[b])))
                ? unsigned(detail::foldedShortDecay)
                : 0u));
     }
@@ -458,21 +473,21 @@ void GoldenModel::Loader::setInitialState(
   }
   // A uniform run without a refractory period leaves refractoryLeft out
   // (foldedNoRefractory) because it stays 0; a compartment that starts
-  // inside a hold must still count it down. One that starts with v beyond
-  // [vmin, vmax] may need the decay's two products (foldedShortDecay).
+  // inside a hold must still count it down. The proofs of the other two
+  // bounds hold for a v that starts in them: a start below lowestV voids
+  // foldedNoUnderflow, one beyond the decay's bound foldedShortDecay.
   for (UpdateRun &r : m.updateRuns) {
-    if (r.folded & detail::foldedNoRefractory)
-      for (uint32_t i = r.begin; i < r.end; ++i)
-        if (m.hot.refractoryLeft[i] != 0) {
-          r.folded &= uint8_t(~unsigned(detail::foldedNoRefractory));
-          break;
-        }
-    if (r.folded & detail::foldedShortDecay)
-      for (uint32_t i = r.begin; i < r.end; ++i)
-        if (!decaysFit31Bits(m, r.begin, std::abs(int64_t(m.hot.v[i])))) {
-          r.folded &= uint8_t(~unsigned(detail::foldedShortDecay));
-          break;
-        }
+    const uint32_t b = r.begin;
+    for (uint32_t i = b; i < r.end && r.folded != 0; ++i) {
+      const int64_t v = m.hot.v[i];
+      const auto voids = [&r](unsigned bit, bool broken) {
+        if (broken)
+          r.folded &= uint8_t(~bit);
+      };
+      voids(detail::foldedNoRefractory, m.hot.refractoryLeft[i] != 0);
+      voids(detail::foldedNoUnderflow, v < lowestV(m, b));
+      voids(detail::foldedShortDecay, !decaysFit31Bits(m, b, std::abs(v)));
+    }
   }
 }
 

@@ -510,6 +510,54 @@ TEST(GoldenModelTest, AStartFarBeyondVmaxDecaysExactlyInEveryLoopVariant) {
   }
 }
 
+TEST(GoldenModelTest, ALeakTooSlowForItsDriveStillClipsAtVmin) {
+  // v leaks by 4/4096 per step, too little against u = -2^23 (the initial
+  // state words) and the strongest negative bias: it falls to vmin =
+  // -2^31 + 1 within 300 steps, where v + u + bias passes INT32_MIN. The
+  // AVX-512 loop may leave that check out only for a leak that holds v
+  // far enough above (Loader::lowestV); this one must keep it.
+  const chip::NeuronFormat &f = test::loihi1().neuron;
+  chip::CompartmentParams sinking;
+  sinking.decayU = 0;
+  sinking.decayV = 4;
+  sinking.biasMantissa = -int16_t(f.biasMantissaMax);
+  sinking.biasExponent = uint8_t(f.biasExponentMax);
+  sinking.vminExponent = uint8_t(f.vminExponentMax); // vmin = -2^31 + 1
+  sinking.flags = chip::NoSpike;
+  const std::vector<chip::CompartmentParams> params(80, sinking);
+  imagegen::ImageBuilder b(test::loihi1());
+  b.addCore(params);
+  chip::Image image = b.build();
+  chip::Core &core = image.cores[0];
+  const chip::CompartmentState start{-(int32_t(1) << 23), 0, 0};
+  core.initialBegin.clear();
+  for (uint32_t c = 0; c <= params.size(); ++c)
+    core.initialBegin.push_back(3 * c);
+  for (uint32_t c = 0; c < params.size(); ++c)
+    core.initialWords.insert(core.initialWords.end(), {start.u, start.v, 0});
+  for (golden::Isa isa :
+       {golden::Isa::Generic, golden::Isa::Avx2, golden::Isa::Avx512}) {
+    if (!GoldenModel::isaAvailable(isa))
+      continue;
+    SCOPED_TRACE(golden::isaName(isa));
+    golden::ModelOptions options;
+    options.isa = isa;
+    Result<GoldenModel> m = GoldenModel::create(image, test::loihi1(), options);
+    ASSERT_TRUE(bool(m)) << m.error();
+    ASSERT_EQ(m->compartmentsIn32BitLanes(), params.size());
+    std::vector<chip::CompartmentState> expected(params.size(), start);
+    for (uint32_t t = 0; t < 300; ++t) {
+      m->step();
+      for (uint32_t c = 0; c < params.size(); ++c) {
+        chip::updateCompartment(expected[c], params[c], 0, f);
+        ASSERT_EQ(m->compartmentState(c), expected[c])
+            << "step " << t << ", compartment " << c;
+      }
+    }
+    EXPECT_EQ(expected[0].v, chip::vminValue(params[0]));
+  }
+}
+
 TEST(GoldenModelTest, PopulationSpikesComeInNeuronOrderWhereverNeuronsSit) {
   // Two populations whose slices run backwards over six cores of 1,000
   // compartments, 50 compartments in none: the compartment order is not
