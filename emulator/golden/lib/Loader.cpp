@@ -477,17 +477,25 @@ void GoldenModel::Loader::setInitialState(
   // bounds hold for a v that starts in them: a start below lowestV voids
   // foldedNoUnderflow, one beyond the decay's bound foldedShortDecay.
   for (UpdateRun &r : m.updateRuns) {
+    if (r.folded == 0)
+      continue;
     const uint32_t b = r.begin;
-    for (uint32_t i = b; i < r.end && r.folded != 0; ++i) {
-      const int64_t v = m.hot.v[i];
-      const auto voids = [&r](unsigned bit, bool broken) {
-        if (broken)
-          r.folded &= uint8_t(~bit);
-      };
-      voids(detail::foldedNoRefractory, m.hot.refractoryLeft[i] != 0);
-      voids(detail::foldedNoUnderflow, v < lowestV(m, b));
-      voids(detail::foldedShortDecay, !decaysFit31Bits(m, b, std::abs(v)));
+    const int64_t low = lowestV(m, b);
+    bool holding = false;
+    int64_t least = 0, most = 0; // of the run's initial v
+    for (uint32_t i = b; i < r.end; ++i) {
+      holding |= m.hot.refractoryLeft[i] != 0;
+      least = std::min<int64_t>(least, m.hot.v[i]);
+      most = std::max<int64_t>(most, m.hot.v[i]);
     }
+    const auto voids = [&r](unsigned bit, bool broken) {
+      if (broken)
+        r.folded &= uint8_t(~bit);
+    };
+    voids(detail::foldedNoRefractory, holding);
+    voids(detail::foldedNoUnderflow, least < low);
+    voids(detail::foldedShortDecay,
+          !decaysFit31Bits(m, b, std::max(-least, most)));
   }
 }
 
