@@ -7,8 +7,9 @@ milliseconds. `run --engine systemc` and `check-rtl` load
 lib/cajal/libcajal-systemc.so, a run under an MPI launcher
 lib/cajal/libcajal-mpi.so, both found from the executable's own folder.
 With CAJAL_MIMALLOC (the fourth argument) it links mimalloc, whose malloc
-then serves the process on transparent huge pages unless the user's
-MIMALLOC_LARGE_OS_PAGES says otherwise (the load's many arrays,
+then serves the process on transparent huge pages, each thread's first
+segment committed at once, unless the user's MIMALLOC_LARGE_OS_PAGES or
+MIMALLOC_EAGER_COMMIT_DELAY says otherwise (the load's many arrays,
 docs/benchmarks.md).
 Checks: the executable's needed libraries; a symbolic link to it still finds
 its modules; a copy without them still runs the golden model and HDF5 output,
@@ -54,13 +55,15 @@ if MIMALLOC:
             env={"MIMALLOC_SHOW_STATS": "1"})
     check(r.returncode == 0 and "heap stats" in r.stderr,
           f"mimalloc serves the run's allocations ({r.stderr.strip()[:200]})")
-    for user, large in ((None, 1), ("0", 0), ("1", 1)):
-        env = {"MIMALLOC_VERBOSE": "1"}
-        if user is not None:
-            env["MIMALLOC_LARGE_OS_PAGES"] = user
-        r = run(CAJAL, "--help", env=env)
-        check(f"option 'large_os_pages': {large}" in r.stderr,
-              f"MIMALLOC_LARGE_OS_PAGES={user}: large OS pages {large}")
+    for variable, option, ours in (("MIMALLOC_LARGE_OS_PAGES", "large_os_pages", 1),
+                                   ("MIMALLOC_EAGER_COMMIT_DELAY", "eager_commit_delay", 0)):
+        for user, value in ((None, ours), ("0", 0), ("1", 1)):
+            env = {"MIMALLOC_VERBOSE": "1"}
+            if user is not None:
+                env[variable] = user
+            r = run(CAJAL, "--help", env=env)
+            check(f"option '{option}': {value}" in r.stderr,
+                  f"{variable}={user}: {option} {value}")
 
 # A link to the driver (as in ~/bin) finds the modules beside the real file.
 link = os.path.join(work, "cajal-link")
