@@ -66,6 +66,26 @@ CAJAL_DELIVERY_HOT void addSingles(Acc *ring, uint32_t adjust,
     add(*b);
 }
 
+/// Prefetches a row part: up to `lines` cache lines of its single
+/// synapses and the first line of each of its window lists. (Arguments,
+/// not a lambda's captures: the delivery loop's pointers stay in registers.)
+template <typename Acc>
+CAJAL_DELIVERY_HOT void
+prefetchPart(const RowPart *p, const FlatSynapse *synapses,
+             const uint32_t *wideOffset, const uint32_t *weightIndex,
+             const uint32_t *narrowOffset,
+             const NarrowLanes<Acc> *narrowWeights) {
+  constexpr size_t lines = 8, lineSynapses = 64 / sizeof(FlatSynapse);
+  const size_t len =
+      std::min<size_t>(p[1].single - p[0].single, lineSynapses * lines);
+  for (size_t i = 0; i < len; i += lineSynapses)
+    __builtin_prefetch(synapses + p[0].single + i);
+  __builtin_prefetch(wideOffset + p[0].wide);
+  __builtin_prefetch(weightIndex + p[0].wide);
+  __builtin_prefetch(narrowOffset + p[0].narrow);
+  __builtin_prefetch(narrowWeights + p[0].narrow);
+}
+
 template <typename Acc>
 CAJAL_DELIVERY_HOT void deliverParts(const DeliveryArgs<Acc> &a,
                                      const uint32_t *parts, size_t count) {
@@ -79,28 +99,25 @@ CAJAL_DELIVERY_HOT void deliverParts(const DeliveryArgs<Acc> &a,
   const FlatSynapse *synapses = a.synapses;
   Acc *ring = a.ring;
   // Parts of random senders come from memory in large images: prefetch the
-  // part of the event `ahead` positions on (up to `lines` cache lines of
-  // single synapses, the first line of each window list), and the part's
-  // starts twice as far ahead.
-  constexpr size_t ahead = 8, lines = 8;
-  constexpr size_t lineSynapses = 64 / sizeof(FlatSynapse);
+  // part of the event `ahead` positions on, and the part's starts twice as
+  // far ahead.
+  constexpr size_t ahead = 8;
   const uint32_t split = a.split, base = a.base;
   const uint32_t wrapped = base - (split + base); // modulo 2^32: -split
+  // The first `ahead` events are prefetched before any is delivered: a
+  // step of a few spikes (CUBA's five) would otherwise prefetch nothing
+  // and wait for each row in turn.
+  for (size_t k = 0; k < std::min(count, 2 * ahead); ++k)
+    __builtin_prefetch(rowParts + parts[k]);
+  for (size_t k = 0; k < std::min(count, ahead); ++k)
+    prefetchPart(rowParts + parts[k], synapses, wideOffset, weightIndex,
+                 narrowOffset, narrowWeights);
   for (size_t k = 0; k < count; ++k) {
     if (k + 2 * ahead < count)
       __builtin_prefetch(rowParts + parts[k + 2 * ahead]);
-    if (k + ahead < count) {
-      const RowPart &p = rowParts[parts[k + ahead]];
-      const size_t len =
-          std::min<size_t>(rowParts[parts[k + ahead] + 1].single - p.single,
-                           lineSynapses * lines);
-      for (size_t i = 0; i < len; i += lineSynapses)
-        __builtin_prefetch(synapses + p.single + i);
-      __builtin_prefetch(wideOffset + p.wide);
-      __builtin_prefetch(weightIndex + p.wide);
-      __builtin_prefetch(narrowOffset + p.narrow);
-      __builtin_prefetch(narrowWeights + p.narrow);
-    }
+    if (k + ahead < count)
+      prefetchPart(rowParts + parts[k + ahead], synapses, wideOffset,
+                   weightIndex, narrowOffset, narrowWeights);
     const RowPart *p = rowParts + parts[k];
     const uint32_t wideBegin = p[0].wide, wideEnd = p[1].wide;
     const uint32_t narrowBegin = p[0].narrow, narrowEnd = p[1].narrow;
