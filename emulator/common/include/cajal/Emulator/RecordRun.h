@@ -82,6 +82,18 @@ Status recordRun(Engine &engine, uint32_t steps, const RecordOptions &options,
   Status result;
   using Clock = std::chrono::steady_clock;
   Clock::duration writing{};
+  // The spike file's rows are staged and written a batch at a time, so the
+  // writing is timed per batch: two clock reads per step were about 3 % of
+  // a small network's run (CUBA 4k: 1.5 us a step).
+  constexpr size_t kStagedRows = 4096;
+  std::vector<spikeio::SpikeRecord> staged;
+  const auto writeStaged = [&] {
+    const Clock::time_point written = Clock::now();
+    for (const spikeio::SpikeRecord &row : staged)
+      spikeOut->add(row);
+    staged.clear();
+    writing += Clock::now() - written;
+  };
   for (uint32_t i = 0; i < steps; ++i) {
     const uint32_t t = engine.currentStep();
     result = stepOnce();
@@ -95,14 +107,13 @@ Status recordRun(Engine &engine, uint32_t steps, const RecordOptions &options,
       for (const NeuronSpike &s : spikes)
         options.spikes->push_back(
             {t, nodes.populationNode(s.population), s.neuron});
-    const Clock::time_point written = Clock::now();
     if (spikeOut) {
       for (const NeuronSpike &s : spikes)
         if (options.recordAll || engine.recordsSpikes(s.population))
-          spikeOut->add({t, nodes.populationNode(s.population), s.neuron});
+          staged.push_back({t, nodes.populationNode(s.population), s.neuron});
       if (options.recordSources)
         for (const SourceSpikeEvent &s : engine.lastSourceSpikes())
-          spikeOut->add({t, nodes.sourceNode(s.source), s.index});
+          staged.push_back({t, nodes.sourceNode(s.source), s.index});
       // Aliases have the highest node ids, population by population, so
       // their rows come last; `spikes` is sorted by population.
       for (size_t first = 0, j = 0; first < spikes.size(); first = j) {
@@ -112,10 +123,13 @@ Status recordRun(Engine &engine, uint32_t steps, const RecordOptions &options,
         if (options.recordAll || engine.recordsSpikes(p))
           for (uint32_t alias : nodes.aliasNodes(p))
             for (size_t k = first; k < j; ++k)
-              spikeOut->add({t, alias, spikes[k].neuron});
+              staged.push_back({t, alias, spikes[k].neuron});
       }
+      if (staged.size() >= kStagedRows)
+        writeStaged();
     }
-    if (stateOut || options.states)
+    if (stateOut || options.states) {
+      const Clock::time_point written = Clock::now();
       for (uint32_t p = 0; p < engine.populationCount(); ++p) {
         if (!engine.recordsState(p))
           continue;
@@ -129,7 +143,8 @@ Status recordRun(Engine &engine, uint32_t steps, const RecordOptions &options,
             options.states->push_back(row);
         }
       }
-    writing += Clock::now() - written;
+      writing += Clock::now() - written;
+    }
     if (options.onStep && !options.onStep(i + 1, steps))
       break;
   }
@@ -137,6 +152,8 @@ Status recordRun(Engine &engine, uint32_t steps, const RecordOptions &options,
   if (!result)
     return result;
   // Commit what was recorded, keeping the first error.
+  if (spikeOut)
+    writeStaged();
   const Clock::time_point committed = Clock::now();
   if (spikeOut)
     if (Status s = spikeOut->finish(); !s && result)
