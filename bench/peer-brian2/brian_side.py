@@ -309,12 +309,17 @@ def setup_target(b2, target, work, cflags=None, threads=1):
         b2.prefs.codegen.target = "numpy"
 
 
+def run_loop_timing(work):
+    """(wall s, CPU s) of the last standalone run's Network::run (TIMER_END)."""
+    with open(os.path.join(work, "brian2", "results", "peer_timing.txt")) as f:
+        wall, cpu = (float(x) for x in f.read().split())
+    return wall, cpu
+
+
 def binary_timing(work):
     """Run time (wall, CPU) and peak memory of the last standalone run."""
-    results = os.path.join(work, "brian2", "results")
-    with open(os.path.join(results, "peer_timing.txt")) as f:
-        wall, cpu = (float(x) for x in f.read().split())
-    with open(os.path.join(results, "peer_maxrss.txt")) as f:
+    wall, cpu = run_loop_timing(work)
+    with open(os.path.join(work, "brian2", "results", "peer_maxrss.txt")) as f:
         peak = int(f.read().split()[-1])
     return {"run_s": wall, "run_cpu_s": cpu, "runs_s": [wall],
             "peak_kib": peak}
@@ -335,9 +340,7 @@ def run_binary(b2, work):
     if r.returncode != 0:
         raise RuntimeError(f"{project}/main failed (exit {r.returncode}): "
                            f"{r.stderr.strip()}")
-    with open(os.path.join(project, "results", "peer_timing.txt")) as f:
-        wall, cpu = (float(x) for x in f.read().split())
-    return r.wall_s, wall, cpu
+    return (r.wall_s,) + run_loop_timing(work)
 
 
 def run(args):

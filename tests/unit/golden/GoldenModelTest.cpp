@@ -465,7 +465,7 @@ TEST(GoldenModelTest, VoltageClipsAtFullRangeInEveryLoopVariant) {
 namespace {
 /// One core of `params`, each starting in `start` (its initial state
 /// words), stepped `steps` times in every loop variant: each step's state
-/// must equal chip::updateCompartment's. Returns the expected states.
+/// must equal chip::updateCompartment's. Returns the states after them.
 std::vector<chip::CompartmentState>
 stepLikeUpdateCompartment(const std::vector<chip::CompartmentParams> &params,
                           const chip::CompartmentState &start, uint32_t steps) {
@@ -479,10 +479,7 @@ stepLikeUpdateCompartment(const std::vector<chip::CompartmentParams> &params,
   for (uint32_t c = 0; c < params.size(); ++c)
     core.initialWords.insert(core.initialWords.end(),
                              {start.u, start.v, start.refractoryLeft});
-  std::vector<chip::CompartmentState> expected(params.size(), start);
-  for (uint32_t t = 0; t < steps; ++t)
-    for (uint32_t c = 0; c < params.size(); ++c)
-      chip::updateCompartment(expected[c], params[c], 0, test::loihi1().neuron);
+  std::vector<chip::CompartmentState> now(params.size(), start);
   for (golden::Isa isa :
        {golden::Isa::Generic, golden::Isa::Avx2, golden::Isa::Avx512}) {
     if (!GoldenModel::isaAvailable(isa))
@@ -495,19 +492,19 @@ stepLikeUpdateCompartment(const std::vector<chip::CompartmentParams> &params,
     if (!m)
       continue;
     EXPECT_EQ(m->compartmentsIn32BitLanes(), params.size());
-    std::vector<chip::CompartmentState> now(params.size(), start);
+    now.assign(params.size(), start);
     for (uint32_t t = 0; t < steps; ++t) {
       m->step();
       for (uint32_t c = 0; c < params.size(); ++c) {
         chip::updateCompartment(now[c], params[c], 0, test::loihi1().neuron);
         if (!(m->compartmentState(c) == now[c])) {
           ADD_FAILURE() << "step " << t << ", compartment " << c;
-          return expected;
+          return now;
         }
       }
     }
   }
-  return expected;
+  return now;
 }
 } // namespace
 

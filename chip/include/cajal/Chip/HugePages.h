@@ -21,9 +21,9 @@ namespace cajal::chip {
 void adviseHugePages(void *data, size_t bytes);
 
 /// Gives the system back the free pages glibc's malloc keeps (mimalloc, in
-/// the executables that link it, returns its own after a short delay). Tables freed core by
-/// core are pieces it would keep for reuse, but a loader's arrays are
-/// larger than any piece: without this, the freed tables and the arrays
+/// the executables that link it, returns its own after a short delay). Tables
+/// freed core by core are pieces it would keep for reuse, but a loader's arrays
+/// are larger than any piece: without this, the freed tables and the arrays
 /// that replace them would both count against the peak.
 void returnFreedPages();
 
