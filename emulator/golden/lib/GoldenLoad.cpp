@@ -140,6 +140,7 @@ Result<GoldenModel> GoldenModel::build(const chip::Image &image,
   Loader::orderCompartments(m, cores, rows.placedPopulations, interpreted,
                             Loader::dendrites(m, image, resolved));
   Loader::setInitialState(m, image, interpreted);
+  Loader::foldRuns(m, rows.inputRise, rows.inputFall);
   Loader::buildProgramGroups(m, image, profile, options, resolved, interpreted);
   Loader::prepareThreads(m, options);
   m.layout.wideWindows = m.wideOffset.size();

@@ -96,9 +96,12 @@ struct GoldenModel::Loader {
   static bool sameConstants(const HotArrays &h, uint32_t a, uint32_t b);
   static void appendRun(GoldenModel &m, const UpdateRun &run);
   static void finishRuns(GoldenModel &m);
-  static int64_t lowestV(const GoldenModel &m, uint32_t b);
-  static bool sumStaysAboveInt32Min(const GoldenModel &m, uint32_t b);
-  static bool decaysFit31Bits(const GoldenModel &m, uint32_t b, int64_t vBound);
+  /// The folded* bits of every uniform run (UpdateKernels.h), after
+  /// setInitialState, from RowBuilder::inputRise and inputFall.
+  static void foldRuns(GoldenModel &m, const std::vector<int64_t> &inputRise,
+                       const std::vector<int64_t> &inputFall);
+  static unsigned provenFolds(const GoldenModel &m, const UpdateRun &r,
+                              int64_t rise, int64_t fall);
   static Status chooseKernels(GoldenModel &m, const ModelOptions &options);
   /// The output axons from `tables`, after layoutCompartments; frees each
   /// core's output table when `releasable` (the image) is given.
@@ -195,6 +198,10 @@ struct GoldenModel::RowBuilder {
   /// int16 ones holding input / 2^shift16.
   bool fits32 = false, fits16 = false;
   unsigned shift16 = 0;
+  /// Per global compartment, the most its input can rise and fall in one
+  /// step (sortAndBound): the sums of weight x senders over its synapses of
+  /// positive and of negative weight (the latter negated).
+  std::vector<int64_t> inputRise, inputFall;
   Status sortAndBound(bool wide, bool narrow);
   /// Populations placeAccumulators re-ordered.
   std::vector<uint32_t> placedPopulations;

@@ -122,7 +122,8 @@ uint32_t *GoldenModel::updateRunRange(size_t first, size_t last,
       (int64_t(1) << format.currentBits) - 1,
       format.decayBits,
       32 - std::min(format.currentBits, 32u),
-      nullptr};
+      nullptr,
+      rareSpikes};
   const detail::AccumulatorKind acc = !ring16.empty()   ? detail::Acc16
                                       : !ring32.empty() ? detail::Acc32
                                                         : detail::Acc64;
@@ -526,7 +527,18 @@ void GoldenModel::deliverSpikes() {
     pool->run([&](unsigned t) { deliver(t); });
 }
 
+uint32_t GoldenModel::clipFreeCompartments() const {
+  uint32_t count = 0;
+  for (const UpdateRun &r : updateRuns)
+    if (r.uniform && (r.folded & detail::foldedInRange))
+      count += r.end - r.begin;
+  return count;
+}
+
 void GoldenModel::step() {
+  // Fewer than one compartment in 256 spiked in the last step: the fused
+  // update loops branch past vectors without a spike.
+  rareSpikes = uint64_t(spikeCount) * 256 < compartmentCount();
   spikeCount = 0;
   sourceSpiking.clear();
   if (threadRings > 1)

@@ -101,48 +101,6 @@ void GoldenModel::Loader::appendRun(GoldenModel &m, const UpdateRun &run) {
     m.updateRuns.push_back(run);
 }
 
-/// The lowest v a 32-bit update at position b can store, from a start at
-/// or above it. u stays in [-2^(c-1), 2^(c-1)) (c = currentBits), so each
-/// step adds at least -P = -2^(c-1) + min(bias, 0) to the decayed v; where
-/// v leaks (d = 2^decayBits - scaleV > 0) the decay lifts a v < 0 by at
-/// least |v| d / 2^decayBits, so v >= L = -ceil(P 2^decayBits / d) holds
-/// from one step to the next. v never goes below vmin either (the clip);
-/// resets and holds give 0 or more.
-int64_t GoldenModel::Loader::lowestV(const GoldenModel &m, uint32_t b) {
-  const int64_t vmin = std::min<int64_t>(m.hot.vmin[b], 0);
-  const int64_t full = int64_t(1) << m.format.decayBits;
-  const int64_t d = full - m.hot.scaleV[b];
-  if (d <= 0)
-    return vmin;
-  const int64_t push = (int64_t(1) << (m.format.currentBits - 1)) -
-                       std::min<int64_t>(m.hot.bias32[b], 0);
-  return std::max(vmin, -((push * full + d - 1) / d));
-}
-
-/// Whether v + u + bias of a 32-bit update at position b stays at or above
-/// INT32_MIN for every v from lowestV up: the decay moves v toward 0, and u
-/// stays in [-2^(currentBits - 1), 2^(currentBits - 1)).
-bool GoldenModel::Loader::sumStaysAboveInt32Min(const GoldenModel &m,
-                                                uint32_t b) {
-  return lowestV(m, b) - (int64_t(1) << (m.format.currentBits - 1)) +
-             std::min<int64_t>(m.hot.bias32[b], 0) >=
-         int32Min;
-}
-
-/// Whether |x| * (2^decayBits - scale) + 2^decayBits - 1 fits 31 bits for
-/// the u and v of a 32-bit update at position b whose |v| is at most
-/// `vBound` (shortDecay16): |u| is at most 2^(currentBits - 1). A u that
-/// does not decay (scale 0: it takes the input alone) or a v that does not
-/// leak (scale 2^decayBits) is no product at all.
-bool GoldenModel::Loader::decaysFit31Bits(const GoldenModel &m, uint32_t b,
-                                          int64_t vBound) {
-  const int64_t full = int64_t(1) << m.format.decayBits;
-  const int64_t uBound = int64_t(1) << (m.format.currentBits - 1);
-  const int64_t scaleU = m.hot.scaleU[b], scaleV = m.hot.scaleV[b];
-  return (scaleU == 0 || uBound * (full - scaleU) + full - 1 <= int32Max) &&
-         (scaleV == full || vBound * (full - scaleV) + full - 1 <= int32Max);
-}
-
 /// Uniform runs shorter than `minUniform` (after merging across cores) are
 /// not worth a loop of their own: they join their non-uniform neighbours.
 void GoldenModel::Loader::finishRuns(GoldenModel &m) {
@@ -153,23 +111,6 @@ void GoldenModel::Loader::finishRuns(GoldenModel &m) {
     r.uniform = r.uniform && r.end - r.begin >= minUniform;
     appendRun(m, r);
   }
-  for (UpdateRun &r : m.updateRuns)
-    if (r.uniform) {
-      const uint32_t b = r.begin;
-      r.folded = uint8_t(
-          (m.hot.refractory[b] == 0 ? unsigned(detail::foldedNoRefractory)
-                                    : 0u) |
-          (m.hot.scaleU[b] == 0 ? unsigned(detail::foldedResetU) : 0u) |
-          (m.hot.scaleV[b] == int32_t(1) << m.format.decayBits
-               ? unsigned(detail::foldedKeepV)
-               : 0u) |
-          (sumStaysAboveInt32Min(m, b) ? unsigned(detail::foldedNoUnderflow)
-                                       : 0u) |
-          (decaysFit31Bits(m, b,
-                           std::max(-lowestV(m, b), int64_t(m.hot.vmax[b])))
-               ? unsigned(detail::foldedShortDecay)
-               : 0u));
-    }
 }
 
 /// The update constants in global order, and per core its compartments,
@@ -366,6 +307,8 @@ Status GoldenModel::Loader::chooseKernels(GoldenModel &m,
   }
   if (m.kernelIsa == Isa::Avx512)
     m.fused = detail::fusedAvx512Kernels();
+  else if (m.kernelIsa == Isa::Avx2)
+    m.fused = detail::fusedAvx2Kernels();
   return Status::ok();
 }
 
@@ -471,31 +414,118 @@ void GoldenModel::Loader::setInitialState(
       m.hot.refractoryLeft[i] = s.refractoryLeft;
     }
   }
-  // A uniform run without a refractory period leaves refractoryLeft out
-  // (foldedNoRefractory) because it stays 0; a compartment that starts
-  // inside a hold must still count it down. The proofs of the other two
-  // bounds hold for a v that starts in them: a start below lowestV voids
-  // foldedNoUnderflow, one beyond the decay's bound foldedShortDecay.
+}
+
+namespace {
+/// ceil(a / b) for a >= 0, b > 0.
+int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
+} // namespace
+
+/// The work a uniform run's update provably leaves out, from its constants
+/// (those of position r.begin), the most its compartments' input can rise
+/// and fall in a step (Q+, Q-) and its initial state. Each bound below holds
+/// for the state a step starts from and so, by induction, for the one it
+/// leaves:
+/// - u <= U+ and u >= -U-: where u decays (d = 2^decayBits - scaleU > 0)
+///   by |u| d / 2^decayBits or more (toward 0) and the input adds at most
+///   Q+, U+ = max(u0, ceil(Q+ 2^decayBits / d)) holds, and the same for
+///   U- (u taking the input alone: U+ = Q+). Below 2^(c-1) (c =
+///   currentBits) u never wraps; else the wrap bounds it by 2^(c-1).
+/// - the sum dv + u + bias before the clip is at least
+///   L = min(v0, -ceil(P 2^decayBits / dV)) with P = U- - bias: the decay
+///   lifts a v < 0 by |v| dV / 2^decayBits or more, which from
+///   -ceil(P 2^decayBits / dV) down is at least P. A v at or above L stays
+///   there; one below (a start) only rises.
+/// - a step stores at most th (quiet: else it fires), 0 (a hold, a reset
+///   to zero) or sum - th (reset by subtraction), and the sum adds at most
+///   R = U+ + bias to the decayed v: it stays at or below
+///   H = max(th, 0, v0) + R, with subtraction only where th >= R (then
+///   H - th is at most max(th, 0, v0)).
+unsigned GoldenModel::Loader::provenFolds(const GoldenModel &m,
+                                          const UpdateRun &r, int64_t rise,
+                                          int64_t fall) {
+  const HotArrays &h = m.hot;
+  const uint32_t b = r.begin;
+  const int64_t full = int64_t(1) << m.format.decayBits;
+  const int64_t wrap = int64_t(1) << (m.format.currentBits - 1);
+  const int64_t accLimit = (int64_t(1) << m.format.accumulatorBits) - 1;
+  const int64_t scaleU = h.scaleU[b], scaleV = h.scaleV[b];
+  const int64_t vmin = h.vmin[b], vmax = h.vmax[b], th = h.fireAbove[b];
+  const int64_t bias = h.bias32[b];
+  const bool resetToZero = h.keepOnSpike[b] == 0;
+  // The initial state's extremes (0 stands for resets and holds).
+  bool holding = false;
+  int64_t leastV = 0, mostV = 0, leastU = 0, mostU = 0;
+  for (uint32_t i = r.begin; i < r.end; ++i) {
+    holding |= h.refractoryLeft[i] != 0;
+    leastV = std::min<int64_t>(leastV, h.v[i]);
+    mostV = std::max<int64_t>(mostV, h.v[i]);
+    leastU = std::min<int64_t>(leastU, h.u[i]);
+    mostU = std::max<int64_t>(mostU, h.u[i]);
+  }
+  constexpr int64_t unbounded = std::numeric_limits<int64_t>::max() / 4;
+  const int64_t dU = full - scaleU;
+  // The bound of u on one side, from the input's on that side and the
+  // start's.
+  const auto settle = [&](int64_t input, int64_t start) {
+    const int64_t q = std::min(input, accLimit);
+    return scaleU == 0 ? q
+           : dU > 0    ? std::max(start, ceilDiv(q * full, dU))
+           : q == 0    ? start
+                       : unbounded;
+  };
+  int64_t uUp = settle(rise, mostU), uDown = settle(fall, -leastU);
+  const bool wrapFree = uUp < wrap && uDown < wrap;
+  if (!wrapFree) {
+    uUp = std::max(mostU, wrap);
+    uDown = std::max(-leastU, wrap);
+  }
+  const int64_t push = std::max<int64_t>(uDown - bias, 0);
+  const int64_t lift = std::max<int64_t>(uUp + bias, 0);
+  const int64_t dV = full - scaleV;
+  const bool leaks = dV > 0;
+  const int64_t sumLow =
+      leaks ? std::min(leastV, -ceilDiv(push * full, dV)) : -unbounded;
+  const bool highKnown = resetToZero || th >= lift;
+  const int64_t sumHigh =
+      highKnown ? std::max({th, int64_t(0), mostV}) + lift : unbounded;
+  // What v can be stored as, the clips at vmin and vmax included.
+  const int64_t lowV =
+      std::min(std::max(std::min<int64_t>(vmin, 0), sumLow), leastV);
+  const int64_t highV = std::max(mostV, std::min(vmax, sumHigh));
+  const bool inRange = rise <= accLimit && fall <= accLimit && wrapFree &&
+                       leaks && sumLow >= vmin && sumHigh <= vmax;
+  const auto fits31 = [full](int64_t x, int64_t d) {
+    return x * d + full - 1 <= int32Max;
+  };
+  unsigned folded = 0;
+  const auto foldIf = [&folded](bool proven, unsigned bit) {
+    folded |= proven ? bit : 0u;
+  };
+  foldIf(h.refractory[b] == 0 && !holding, detail::foldedNoRefractory);
+  foldIf(scaleU == 0, detail::foldedResetU);
+  foldIf(scaleV == full, detail::foldedKeepV);
+  foldIf(lowV - push >= int32Min, detail::foldedNoUnderflow);
+  foldIf((scaleU == 0 || fits31(std::max(uUp, uDown), dU)) &&
+             (scaleV == full || fits31(std::max(-lowV, highV), dV)),
+         detail::foldedShortDecay);
+  foldIf(inRange, detail::foldedInRange);
+  foldIf(resetToZero, detail::foldedResetToZero);
+  return folded;
+}
+
+void GoldenModel::Loader::foldRuns(GoldenModel &m,
+                                   const std::vector<int64_t> &inputRise,
+                                   const std::vector<int64_t> &inputFall) {
   for (UpdateRun &r : m.updateRuns) {
-    if (r.folded == 0)
+    if (!r.uniform)
       continue;
-    const uint32_t b = r.begin;
-    const int64_t low = lowestV(m, b);
-    bool holding = false;
-    int64_t least = 0, most = 0; // of the run's initial v
-    for (uint32_t i = b; i < r.end; ++i) {
-      holding |= m.hot.refractoryLeft[i] != 0;
-      least = std::min<int64_t>(least, m.hot.v[i]);
-      most = std::max<int64_t>(most, m.hot.v[i]);
+    int64_t rise = 0, fall = 0;
+    for (uint32_t i = r.begin; i < r.end; ++i) {
+      rise = std::max(rise, inputRise[m.atPosition[i]]);
+      fall = std::max(fall, inputFall[m.atPosition[i]]);
     }
-    const auto voids = [&r](unsigned bit, bool broken) {
-      if (broken)
-        r.folded &= uint8_t(~bit);
-    };
-    voids(detail::foldedNoRefractory, holding);
-    voids(detail::foldedNoUnderflow, least < low);
-    voids(detail::foldedShortDecay,
-          !decaysFit31Bits(m, b, std::max(-least, most)));
+    r.folded = uint8_t(provenFolds(m, r, rise, fall));
   }
 }
 

@@ -413,7 +413,8 @@ Status GoldenModel::RowBuilder::unpackCore(
 
 Status GoldenModel::RowBuilder::sortAndBound(bool wide, bool narrow) {
   const uint32_t n = m.compartmentCount();
-  std::vector<int64_t> bound(n, 0);
+  inputRise.assign(n, 0);
+  inputFall.assign(n, 0);
   const uint32_t rows = uint32_t(m.rowBegin.size() - 1);
   // Rows are sorted on the load threads, in blocks of rows of about equal
   // synapse counts (rows are independent; the order is the same).
@@ -444,10 +445,16 @@ Status GoldenModel::RowBuilder::sortAndBound(bool wide, bool narrow) {
     const int64_t senders =
         r < senderCount ? 1 : sharedRowSenders[r - senderCount];
     for (const FlatSynapse *s = b; s != e; ++s) {
-      const int64_t w = s->weight < 0 ? -int64_t(s->weight) : s->weight;
-      bound[byN.remainder(s->offset)] += w * senders;
+      const uint32_t g = byN.remainder(s->offset);
+      if (s->weight < 0)
+        inputFall[g] -= int64_t(s->weight) * senders;
+      else
+        inputRise[g] += int64_t(s->weight) * senders;
     }
   }
+  std::vector<int64_t> bound(n);
+  for (uint32_t g = 0; g < n; ++g)
+    bound[g] = inputRise[g] + inputFall[g];
   fits32 = !wide && std::all_of(bound.begin(), bound.end(),
                                 [](int64_t b) { return b <= int32Max; });
   // int16 accumulators hold the input in units of the largest power of two

@@ -168,11 +168,14 @@ CAJAL_AVX512 UpdateCounts updateRange(const UpdateArgs &args, uint32_t b,
   return {idle, spikes};
 }
 
-/// FusedKernels::uniform[Q16][Idle], indexed by the folded* bits.
+/// FusedKernels::uniform[Q16][Idle], indexed by the folded* bits. This
+/// loop leaves out the work of the first five (those below
+/// foldedInRange) and does the rest (the same variant serves all values
+/// of the others).
 template <bool Q16, IdleCount Idle, unsigned... I>
 constexpr std::array<UpdateFn, foldedVariants>
 uniformByFolding(std::integer_sequence<unsigned, I...>) {
-  return {updateRange<Q16, Idle, true, I>...};
+  return {updateRange<Q16, Idle, true, I &(foldedInRange - 1)>...};
 }
 
 } // namespace

@@ -54,6 +54,9 @@ struct UpdateArgs {
   /// here (room for the whole range and 15 more: the loop stores whole
   /// vectors), instead of flags into `fired`.
   uint32_t *spikeOut;
+  /// Fused kernels only: spikes are rare (the last step's were), so a
+  /// vector without one branches past the listing.
+  bool rareSpikes;
 };
 
 /// How an update loop counts idle updates: not at all, in the range's
@@ -125,24 +128,28 @@ struct KernelTable {
 /// Kernels for `isa`, or null when this build or CPU does not have it.
 const KernelTable *kernelTable(Isa isa);
 
-/// What the constants of a uniform range let its loop leave out, as bits
-/// of an index (FusedKernels::uniform): refractoryLeft when the refractory
-/// period is 0 (it stays 0: neither read nor written), decay(u) when scaleU is
-/// 0 (u takes the input alone: IAF and single-exponential neurons), decay(v)
-/// when scaleV is 2^decayBits (v does not leak: IAF), the check of
-/// v + u + bias against INT32_MIN when min(vmin, 0) - 2^(currentBits - 1) +
-/// min(bias, 0) cannot pass it (every profile whose vmin is well above
-/// -2^31: Loihi's 24-bit v), and the decays' second product when
-/// |x| * (2^decayBits - scale) fits 31 bits for every u and v of the run
-/// (time constants of more than about 2^decayBits / 128 steps on Loihi's
-/// 24-bit u and v: shortDecay16).
+/// What a uniform range's loop may leave out, as bits of an index
+/// (FusedKernels::uniform), each proven at load from the range's constants,
+/// the most input its compartments can take in a step and its initial state
+/// (Loader::provenFolds): refractoryLeft when the refractory period is 0 (it
+/// stays 0: neither read nor written), decay(u) when scaleU is 0 (u takes
+/// the input alone: IAF and single-exponential neurons), decay(v) when
+/// scaleV is 2^decayBits (v does not leak: IAF), the check of v + u + bias
+/// against INT32_MIN when v, u and bias cannot pass it (every profile whose
+/// vmin is well above -2^31: Loihi's 24-bit v), the decays' second product
+/// when |x| * (2^decayBits - scale) fits 31 bits for every u and v of the
+/// run (shortDecay16), the clips of the input, of u (its wrap) and of v when
+/// none can act (the input and the leaks keep u and v inside; this implies
+/// no underflow), and the reset's subtraction when v resets to zero.
 enum : unsigned {
   foldedNoRefractory = 1,
   foldedResetU = 2,
   foldedKeepV = 4,
   foldedNoUnderflow = 8,
   foldedShortDecay = 16,
-  foldedVariants = 32
+  foldedInRange = 32,
+  foldedResetToZero = 64,
+  foldedVariants = 128
 };
 
 /// Hand-written variants for 32-bit lanes and int32 or int16 accumulators
@@ -157,6 +164,9 @@ struct FusedKernels {
 /// The AVX-512 ones (UpdateAvx512.cpp), or null in a build without them;
 /// use only when kernelTable(Isa::Avx512) is not null.
 const FusedKernels *fusedAvx512Kernels();
+/// The AVX2 ones (UpdateAvx2.cpp), or null in a build or on a CPU without
+/// them.
+const FusedKernels *fusedAvx2Kernels();
 
 } // namespace cajal::golden::detail
 

@@ -386,6 +386,73 @@ TEST(GoldenPropertyTest, UniformStretchesMatchNaiveEngine) {
   }
 }
 
+// The update loops leave out the clips of the input, of u (its wrap) and of
+// v where the loader proves from the most input a compartment can receive
+// in a step that none can act (Loader::provenFolds). Here 80 compartments
+// take about the largest input the accumulators hold, two synapses of 127 x
+// 2^13, every step, and decayU sets where u settles: with a decay of
+// 1017 / 4096 per step the bound stays below the wrap at 2^23 (the clips are
+// left out); 1015 is the first decay whose bound passes it (the clips stay),
+// and at 1013 u does pass it and wraps. All must step as the naive engine
+// does.
+TEST(GoldenPropertyTest, ClipsAreLeftOutExactlyWhereTheInputCannotReachThem) {
+  const chip::Profile profile = test::loihi1();
+  constexpr uint32_t compartments = 80, steps = 60;
+  const auto image = [&](uint16_t decayU) {
+    chip::CompartmentParams p;
+    p.decayU = decayU;
+    p.decayV = 512;
+    p.vmaxExponent = uint8_t(profile.neuron.vmaxExponentMax); // 2^23 - 1
+    p.thresholdMantissa = 1;                                  // fires at 64
+    p.refractory = 2;
+    imagegen::ImageBuilder b(profile);
+    b.addCore(std::vector<chip::CompartmentParams>(compartments, p));
+    std::vector<chip::Synapse> synapses;
+    for (uint32_t c = 0; c < compartments; ++c)
+      synapses.insert(synapses.end(), 2, {c, 127, 1});
+    const uint32_t axon = b.addInputAxon(0, synapses, 8, 7, false);
+    chip::Source in;
+    in.name = "in";
+    in.size = 1;
+    const uint32_t source = b.addSource(in);
+    b.addSourceTarget(source, 0, {0, axon});
+    b.addPopulation("n", {{0, 0, 0, compartments}});
+    return b.build();
+  };
+  std::vector<imagegen::ExternalSpike> everyStep;
+  for (uint32_t t = 0; t < steps; ++t)
+    everyStep.push_back({0, t, 0});
+  for (const auto &[decayU, clipFree] :
+       {std::pair{uint16_t(1017), true}, std::pair{uint16_t(1015), false},
+        std::pair{uint16_t(1013), false}}) {
+    SCOPED_TRACE("decayU " + std::to_string(decayU));
+    const chip::Image built = image(decayU);
+    for (golden::Isa isa : availableIsas()) {
+      SCOPED_TRACE(golden::isaName(isa));
+      RunSetup setup;
+      setup.variant.isa = isa;
+      Result<golden::GoldenModel> model =
+          golden::GoldenModel::create(built, profile, setup.variant);
+      ASSERT_TRUE(bool(model)) << model.error();
+      EXPECT_EQ(model->clipFreeCompartments(), clipFree ? compartments : 0);
+      uint64_t spikes = 0;
+      compareImage(profile, built, everyStep, steps, decayU, spikes, setup);
+      EXPECT_GT(spikes, 0u);
+      // At 1013 u passes 2^23 - 1 and wraps below zero.
+      std::vector<spikeio::SpikeRecord> in;
+      for (const imagegen::ExternalSpike &e : everyStep)
+        in.push_back({e.step, model->nodes().sourceNode(e.source), e.index});
+      ASSERT_TRUE(bool(model->setExternalSpikes(in)));
+      bool wrapped = false;
+      for (uint32_t t = 0; t < steps; ++t) {
+        model->step();
+        wrapped |= model->compartmentState(0).u < 0;
+      }
+      EXPECT_EQ(wrapped, decayU == 1013);
+    }
+  }
+}
+
 // Dense rows (runs of adjacent targets, as convolutions and dense layers
 // give) become windows of 16 and 4 accumulators. Here every group's run ends
 // at its core's last compartment and the last core's at the last

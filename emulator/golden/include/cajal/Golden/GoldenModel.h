@@ -242,6 +242,10 @@ public:
   /// Compartments updated in 32-bit lanes (their value ranges fit, proven
   /// at load), the rest in 64-bit lanes; whether accumulators are 32-bit.
   uint32_t compartmentsIn32BitLanes() const { return lanes32; }
+  /// Compartments whose update leaves out the clips of the input, of u (its
+  /// wrap) and of v: the loader proved from their constants, the most input
+  /// they can receive in a step and their initial state that none can act.
+  uint32_t clipFreeCompartments() const;
   /// Bits of an accumulator: 16 or 32 (with int16 ones they hold input /
   /// 2^accumulatorShift()), else 64.
   unsigned accumulatorBits() const {
@@ -611,6 +615,7 @@ private:
   /// the AVX-512 loop stores whole vectors).
   std::vector<uint32_t> spikingPositions;
   uint32_t spikeCount = 0;
+  bool rareSpikes = true; ///< of the last step (step())
   /// lastSpikingCompartments()' result: global indices, ascending.
   mutable std::vector<uint32_t> spikingGlobal;
   std::vector<emulator::SourceSpikeEvent> sourceSpiking;
