@@ -127,7 +127,7 @@ Result<GoldenModel> GoldenModel::build(const chip::Image &image,
   if (learns)
     m.ringSlots = std::max(m.ringSlots, profile.synapse.maxDelay);
   if (Status s = rows.sortAndBound(options.wideArithmetic || learns,
-                                   options.narrowAccumulators);
+                                   options.narrowAccumulators, interpreted);
       !s)
     return makeError(s.error());
   if (rows.fits32)
@@ -140,7 +140,7 @@ Result<GoldenModel> GoldenModel::build(const chip::Image &image,
   Loader::orderCompartments(m, cores, rows.placedPopulations, interpreted,
                             Loader::dendrites(m, image, resolved));
   Loader::setInitialState(m, image, interpreted);
-  Loader::foldRuns(m, rows.inputRise, rows.inputFall);
+  Loader::foldRuns(m, rows);
   Loader::buildProgramGroups(m, image, profile, options, resolved, interpreted);
   Loader::prepareThreads(m, options);
   m.layout.wideWindows = m.wideOffset.size();

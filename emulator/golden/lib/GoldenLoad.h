@@ -97,11 +97,11 @@ struct GoldenModel::Loader {
   static void appendRun(GoldenModel &m, const UpdateRun &run);
   static void finishRuns(GoldenModel &m);
   /// The folded* bits of every uniform run (UpdateKernels.h), after
-  /// setInitialState, from RowBuilder::inputRise and inputFall.
-  static void foldRuns(GoldenModel &m, const std::vector<int64_t> &inputRise,
-                       const std::vector<int64_t> &inputFall);
+  /// setInitialState, from the rows' input bounds (RowBuilder::inputRise,
+  /// inputFall, inputHold).
+  static void foldRuns(GoldenModel &m, const RowBuilder &rows);
   static unsigned provenFolds(const GoldenModel &m, const UpdateRun &r,
-                              int64_t rise, int64_t fall);
+                              int64_t rise, int64_t fall, unsigned hold);
   static Status chooseKernels(GoldenModel &m, const ModelOptions &options);
   /// The output axons from `tables`, after layoutCompartments; frees each
   /// core's output table when `releasable` (the image) is given.
@@ -150,8 +150,13 @@ struct GoldenModel::RowBuilder {
     bool shared() const { return senders > 1 && !(senders & privateCount); }
   };
   std::vector<AxonRecord> axonRecords;
-  /// Senders of each shared row (row senderCount + i).
+  /// The most spikes of each shared row's senders in one step (row
+  /// senderCount + i): one per sender, a Poisson group channel's
+  /// kPoissonGroupMaxCount.
   std::vector<uint32_t> sharedRowSenders;
+  /// The most spikes sender k sends in one step (a Poisson group channel
+  /// repeats its spike, chip::poissonGroupCount).
+  uint32_t mostSpikesPerStep(uint32_t k) const;
 
   /// Call f(sender, global axon) for every axon of every sender, in sender
   /// order; prefetch(a) is called for the axon `prefetchDistance` entries
@@ -202,7 +207,13 @@ struct GoldenModel::RowBuilder {
   /// step (sortAndBound): the sums of weight x senders over its synapses of
   /// positive and of negative weight (the latter negated).
   std::vector<int64_t> inputRise, inputFall;
-  Status sortAndBound(bool wide, bool narrow);
+  /// Per global compartment, the shortest refractory hold of the senders
+  /// whose rows reach it (0 for sources, shared rows and compartments that
+  /// run programs): each of those rows arrives at most once in hold + 1
+  /// steps.
+  std::vector<uint8_t> inputHold;
+  Status sortAndBound(bool wide, bool narrow,
+                      const std::vector<uint8_t> &interpreted);
   /// Populations placeAccumulators re-ordered.
   std::vector<uint32_t> placedPopulations;
   /// The compartments of the populations whose accumulators are better

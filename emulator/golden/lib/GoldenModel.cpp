@@ -7,13 +7,13 @@
 // ring of S = (largest delay in the image) slots and is advanced exactly
 // as chip::updateCompartment does, by a branch-free loop over
 // structure-of-arrays state and per-compartment constants
-// (UpdateKernels.cpp, UpdateAvx512.cpp), run over a few long runs of
-// compartments in 32- or 64-bit lanes; the AVX-512 loop lists the spiking
-// compartments itself, the others write flags that are scanned only in runs
-// that had a spike. A compartment whose state, bias and q are all zero would
-// stay unchanged and silent (u = 0, v = clip(0) = 0 <= vth): it is counted as
-// idle (only in cores that have a zero-bias compartment at all) but
-// computed anyway.
+// (UpdateKernels.cpp, UpdateAvx512.cpp, UpdateAvx2.cpp), run over a few
+// long runs of compartments in 32- or 64-bit lanes; the hand-written loops
+// list the spiking compartments themselves, the others write flags that are
+// scanned only in runs that had a spike. A compartment whose state, bias and q
+// are all zero would stay unchanged and silent (u = 0, v = clip(0) = 0 <= vth):
+// it is counted as idle (only in cores that have a zero-bias compartment at
+// all) but computed anyway.
 //
 // Deliver: each spike of step t (compartments, then host sources) names its
 // sender's synapse rows; each row adds its weights into slot (t + delay) %

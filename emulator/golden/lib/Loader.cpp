@@ -27,6 +27,7 @@
 #include <map>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <limits>
@@ -443,7 +444,7 @@ int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 ///   H - th is at most max(th, 0, v0)).
 unsigned GoldenModel::Loader::provenFolds(const GoldenModel &m,
                                           const UpdateRun &r, int64_t rise,
-                                          int64_t fall) {
+                                          int64_t fall, unsigned hold) {
   const HotArrays &h = m.hot;
   const uint32_t b = r.begin;
   const int64_t full = int64_t(1) << m.format.decayBits;
@@ -465,14 +466,29 @@ unsigned GoldenModel::Loader::provenFolds(const GoldenModel &m,
   }
   constexpr int64_t unbounded = std::numeric_limits<int64_t>::max() / 4;
   const int64_t dU = full - scaleU;
+  // Each sender's row arrives at most once in hold + 1 steps, so the
+  // decayed sum of its arrivals is at most 1 / (1 - s^(hold + 1)) times its
+  // weight, s = scaleU / 2^decayBits (in double, 10^-9 above: its rounding
+  // errors are far below that).
+  double heldSum = 0;
+  if (scaleU > 0 && dU > 0) {
+    const double s = double(scaleU) / double(full);
+    double kept = 1;
+    for (unsigned k = 0; k <= hold; ++k)
+      kept *= s;
+    heldSum = (1 + 1e-9) / (1 - kept);
+  }
   // The bound of u on one side, from the input's on that side and the
   // start's.
   const auto settle = [&](int64_t input, int64_t start) {
     const int64_t q = std::min(input, accLimit);
-    return scaleU == 0 ? q
-           : dU > 0    ? std::max(start, ceilDiv(q * full, dU))
-           : q == 0    ? start
-                       : unbounded;
+    if (scaleU == 0)
+      return q;
+    if (dU == 0)
+      return q == 0 ? start : unbounded;
+    const int64_t perStep = std::max(start, ceilDiv(q * full, dU));
+    const double held = double(start) + std::ceil(double(q) * heldSum) + 1;
+    return held < double(perStep) ? int64_t(held) : perStep;
   };
   int64_t uUp = settle(rise, mostU), uDown = settle(fall, -leastU);
   const bool wrapFree = uUp < wrap && uDown < wrap;
@@ -514,18 +530,19 @@ unsigned GoldenModel::Loader::provenFolds(const GoldenModel &m,
   return folded;
 }
 
-void GoldenModel::Loader::foldRuns(GoldenModel &m,
-                                   const std::vector<int64_t> &inputRise,
-                                   const std::vector<int64_t> &inputFall) {
+void GoldenModel::Loader::foldRuns(GoldenModel &m, const RowBuilder &rows) {
   for (UpdateRun &r : m.updateRuns) {
     if (!r.uniform)
       continue;
     int64_t rise = 0, fall = 0;
+    unsigned hold = std::numeric_limits<uint8_t>::max();
     for (uint32_t i = r.begin; i < r.end; ++i) {
-      rise = std::max(rise, inputRise[m.atPosition[i]]);
-      fall = std::max(fall, inputFall[m.atPosition[i]]);
+      const uint32_t g = m.atPosition[i];
+      rise = std::max(rise, rows.inputRise[g]);
+      fall = std::max(fall, rows.inputFall[g]);
+      hold = std::min<unsigned>(hold, rows.inputHold[g]);
     }
-    r.folded = uint8_t(provenFolds(m, r, rise, fall));
+    r.folded = uint8_t(provenFolds(m, r, rise, fall, hold));
   }
 }
 

@@ -34,6 +34,7 @@
 #include "GoldenLoad.h"
 #include "HugePages.h"
 #include "cajal/Chip/ParallelFor.h"
+#include "cajal/Chip/Source.h"
 
 #include <algorithm>
 #include <array>
@@ -93,6 +94,18 @@ void GoldenModel::RowBuilder::countSenderAxons() {
   for (uint32_t ch = 0; ch + 1 < m.channelTargetBegin.size(); ++ch)
     m.senderAxons[n + ch] =
         m.channelTargetBegin[ch + 1] - m.channelTargetBegin[ch];
+}
+
+uint32_t GoldenModel::RowBuilder::mostSpikesPerStep(uint32_t k) const {
+  const uint32_t n = m.compartmentCount();
+  if (k < n)
+    return 1;
+  const size_t s = size_t(
+      std::upper_bound(m.channelBase.begin(), m.channelBase.end(), k - n) -
+      m.channelBase.begin() - 1);
+  return m.sources[s].kind == chip::SourceKind::PoissonGroup
+             ? chip::kPoissonGroupMaxCount
+             : 1;
 }
 
 void GoldenModel::RowBuilder::countSenders() {
@@ -268,6 +281,7 @@ void GoldenModel::RowBuilder::layoutRows() {
           cursor[k] += synapses;
         } else if (r.senders > 1) {
           ++rowCount[k];
+          sharedRowSenders[r.slot - senderCount] += mostSpikesPerStep(k) - 1;
         }
       },
       [&](uint32_t a) { __builtin_prefetch(&axonRecords[a], 1); });
@@ -411,10 +425,13 @@ Status GoldenModel::RowBuilder::unpackCore(
   return Status::ok();
 }
 
-Status GoldenModel::RowBuilder::sortAndBound(bool wide, bool narrow) {
+Status
+GoldenModel::RowBuilder::sortAndBound(bool wide, bool narrow,
+                                      const std::vector<uint8_t> &interpreted) {
   const uint32_t n = m.compartmentCount();
   inputRise.assign(n, 0);
   inputFall.assign(n, 0);
+  inputHold.assign(n, std::numeric_limits<uint8_t>::max());
   const uint32_t rows = uint32_t(m.rowBegin.size() - 1);
   // Rows are sorted on the load threads, in blocks of rows of about equal
   // synapse counts (rows are independent; the order is the same).
@@ -440,16 +457,20 @@ Status GoldenModel::RowBuilder::sortAndBound(bool wide, bool narrow) {
   for (uint32_t r = 0; r < rows; ++r) {
     const FlatSynapse *b = m.flatSynapses.data() + m.rowBegin[r];
     const FlatSynapse *e = m.flatSynapses.data() + m.rowBegin[r + 1];
-    // Each sender spikes at most once per step, so a synapse adds at most
-    // |weight| x (senders of its row) to the step it arrives in.
-    const int64_t senders =
-        r < senderCount ? 1 : sharedRowSenders[r - senderCount];
+    // A synapse adds at most |weight| x (the spikes its row's senders can
+    // send in one step) to the step it arrives in.
+    const int64_t senders = r < senderCount ? mostSpikesPerStep(r)
+                                            : sharedRowSenders[r - senderCount];
+    // A LIF compartment's own row arrives at most once in hold + 1 steps.
+    const uint8_t hold =
+        r < n && !interpreted[r] ? uint8_t(m.hot.refractory[r]) : 0;
     for (const FlatSynapse *s = b; s != e; ++s) {
       const uint32_t g = byN.remainder(s->offset);
       if (s->weight < 0)
         inputFall[g] -= int64_t(s->weight) * senders;
       else
         inputRise[g] += int64_t(s->weight) * senders;
+      inputHold[g] = std::min(inputHold[g], hold);
     }
   }
   std::vector<int64_t> bound(n);

@@ -16,8 +16,9 @@
 // - instruction set: AVX-512, AVX2 or the portable default, compiled as
 //   separate copies of the same loop (function target attributes) and picked
 //   at load: the best the CPU has, or the one CAJAL_GOLDEN_ISA names. With
-//   AVX-512, 32-bit lanes and int32 or int16 accumulators, a hand-written loop
-//   (UpdateAvx512.cpp) also lists the spikes, so no flags are scanned.
+//   AVX-512 or AVX2, 32-bit lanes and int32 or int16 accumulators, a
+//   hand-written loop (UpdateAvx512.cpp, UpdateAvx2.cpp) also lists the
+//   spikes, so no flags are scanned.
 //
 // Delivery into int32 and int16 accumulators (DeliveryKernels.h) is compiled
 // into the same table: its windows are one vector add each (16 int32 lanes:

@@ -510,7 +510,7 @@ stepLikeUpdateCompartment(const std::vector<chip::CompartmentParams> &params,
 
 TEST(GoldenModelTest, AStartFarBeyondVmaxDecaysExactlyInEveryLoopVariant) {
   // v keeps 1/4096 of itself per step: for |v| up to 2^17 - 1 (vmin and
-  // vmax) the AVX-512 loop's one-product decay is exact (|v| * 4095 fits
+  // vmax) the hand-written loops' one-product decay is exact (|v| * 4095 fits
   // 31 bits), but these neurons start at v = 2^28 (their initial state
   // words), where it is not: the model must see that and decay as
   // chip::updateCompartment does, to 2^16, inside the range.
@@ -531,8 +531,8 @@ TEST(GoldenModelTest, ALeakTooSlowForItsDriveStillClipsAtVmin) {
   // v leaks by 4/4096 per step, too little against u = -2^23 (the initial
   // state words) and the strongest negative bias: it falls to vmin =
   // -2^31 + 1 within 300 steps, where v + u + bias passes INT32_MIN. The
-  // AVX-512 loop may leave that check out only for a leak that holds v
-  // far enough above (Loader::lowestV); this one must keep it.
+  // AVX-512 and AVX2 loops may leave that check out only for a leak that holds
+  // v far enough above (Loader::provenFolds); this one must keep it.
   const chip::NeuronFormat &f = test::loihi1().neuron;
   chip::CompartmentParams sinking;
   sinking.decayU = 0;

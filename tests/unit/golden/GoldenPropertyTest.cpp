@@ -14,6 +14,7 @@
 #include "cajal/Golden/GoldenModel.h"
 #include "cajal/ImageGen/ImageBuilder.h"
 #include "cajal/ImageGen/RandomImage.h"
+#include "cajal/TestSupport/GoldenRecord.h"
 #include "cajal/TestSupport/Profiles.h"
 
 #include <gtest/gtest.h>
@@ -320,13 +321,10 @@ TEST(GoldenPropertyTest, EveryLoopVariantMatchesNaiveEngine) {
       setup.accumulatorBits = &accumulators;
       compareSeeds(test::loihi1(), 201, 15, setup);
       compareSeeds(narrow, 1201, 15, setup);
-      // Weight exponents of 0 only: the sums fit int16, where the random
-      // exponents (up to 2^7 between two synapses) make them need int32.
-      setup.edit = [](chip::Image &image) {
-        for (chip::Core &core : image.cores)
-          for (chip::InputAxon &axon : core.inputAxons)
-            axon.weightExponent = 0;
-      };
+      // Weight exponents of 0 only and no Poisson group: the sums fit
+      // int16, where the random exponents (up to 2^7 between two synapses)
+      // make them need int32.
+      setup.edit = test::int16Weights;
       compareSeeds(test::loihi1(), 301, 15, setup);
       if (::testing::Test::HasFatalFailure())
         return;
@@ -449,6 +447,101 @@ TEST(GoldenPropertyTest, ClipsAreLeftOutExactlyWhereTheInputCannotReachThem) {
         wrapped |= model->compartmentState(0).u < 0;
       }
       EXPECT_EQ(wrapped, decayU == 1013);
+    }
+  }
+}
+
+// A LIF sender with a refractory hold of R steps spikes at most once in
+// R + 1, which bounds the decayed sum of its input to a target by its
+// weight / (1 - s^(R+1)), s = scaleU / 2^decayBits (Loader::provenFolds).
+// Here a driver that fires every R + 1 steps reaches 80 compartments (u
+// keeps 4015/4096 per step) through two synapses of 127 x 2^13 each: with
+// R = 14 that bound stays below u's wrap at 2^23 (the clips are left out),
+// with R = 13 it does not, and u, driven to about 4.1 times the weight,
+// wraps. Both must step as the naive engine does.
+TEST(GoldenPropertyTest, RefractorySendersBoundTheirTargetsInput) {
+  const chip::Profile profile = test::loihi1();
+  constexpr uint32_t targets = 80, steps = 400;
+  for (const uint8_t hold : {uint8_t(14), uint8_t(13)}) {
+    SCOPED_TRACE("hold " + std::to_string(hold));
+    chip::CompartmentParams target;
+    target.decayU = 81;
+    target.decayV = 512;
+    target.vmaxExponent = uint8_t(profile.neuron.vmaxExponentMax);
+    target.thresholdMantissa = 1;
+    chip::CompartmentParams driver; // v = 100 > 64 in each step it may
+    driver.biasMantissa = 100;
+    driver.thresholdMantissa = 1;
+    driver.refractory = hold;
+    imagegen::ImageBuilder b(profile);
+    b.addCore(std::vector<chip::CompartmentParams>(targets, target));
+    b.addCore({driver});
+    std::vector<chip::Synapse> synapses;
+    for (uint32_t c = 0; c < targets; ++c)
+      synapses.insert(synapses.end(), 2, {c, 127, 1});
+    b.addOutput(1, 0, {0, b.addInputAxon(0, synapses, 8, 7, false)});
+    b.addPopulation("targets", {{0, 0, 0, targets}});
+    b.addPopulation("driver", {{1, 0, 0, 1}});
+    const chip::Image image = b.build();
+    for (golden::Isa isa : availableIsas()) {
+      SCOPED_TRACE(golden::isaName(isa));
+      RunSetup setup;
+      setup.variant.isa = isa;
+      Result<golden::GoldenModel> model =
+          golden::GoldenModel::create(image, profile, setup.variant);
+      ASSERT_TRUE(bool(model)) << model.error();
+      EXPECT_EQ(model->clipFreeCompartments(), hold == 14 ? targets : 0);
+      uint64_t spikes = 0;
+      compareImage(profile, image, {}, steps, hold, spikes, setup);
+      bool wrapped = false;
+      for (uint32_t t = 0; t < steps; ++t) {
+        model->step();
+        wrapped |= model->compartmentState(0).u < 0;
+      }
+      EXPECT_EQ(wrapped, hold == 13);
+    }
+  }
+}
+
+// A Poisson group channel sends up to 255 spikes in one step (about 16 at
+// the largest mean), each delivering its row: the input bound behind the
+// accumulator width and the update's folds must count them all. Here
+// compartment 0 takes 200 synapses of 127 x 2^13 (once, 2.1 x 10^8 fits
+// int32 accumulators; 16 times it does not) from one channel (an axon of
+// its own), or 120 from each of two channels (a shared axon).
+TEST(GoldenPropertyTest, PoissonGroupCountsAreInTheInputBound) {
+  const chip::Profile profile = test::loihi1();
+  chip::CompartmentParams p;
+  p.decayU = 4095;
+  p.decayV = 512;
+  p.vmaxExponent = uint8_t(profile.neuron.vmaxExponentMax);
+  p.thresholdMantissa = 1;
+  for (const uint32_t channels : {1u, 2u}) {
+    SCOPED_TRACE(std::to_string(channels) + " channels");
+    imagegen::ImageBuilder b(profile);
+    b.addCore(std::vector<chip::CompartmentParams>(80, p));
+    std::vector<chip::Synapse> synapses(channels == 1 ? 200 : 120, {0, 127, 1});
+    for (uint32_t c = 1; c < 80; ++c)
+      synapses.push_back({c, 1, 1});
+    const uint32_t axon = b.addInputAxon(0, synapses, 8, 7, false);
+    chip::Source in;
+    in.name = "background";
+    in.kind = chip::SourceKind::PoissonGroup;
+    in.size = channels;
+    in.seed = 5;
+    in.probability = chip::poissonGroupThreshold(chip::kPoissonGroupMaxMean);
+    const uint32_t source = b.addSource(in);
+    for (uint32_t ch = 0; ch < channels; ++ch)
+      b.addSourceTarget(source, ch, {0, axon});
+    b.addPopulation("n", {{0, 0, 0, 80}});
+    const chip::Image image = b.build();
+    for (golden::Isa isa : availableIsas()) {
+      SCOPED_TRACE(golden::isaName(isa));
+      RunSetup setup;
+      setup.variant.isa = isa;
+      uint64_t spikes = 0;
+      compareImage(profile, image, {}, 40, channels, spikes, setup);
+      EXPECT_GT(spikes, 0u);
     }
   }
 }

@@ -463,8 +463,8 @@ private:
     bool lanes32;
     uint8_t idle; ///< detail::IdleCount
     bool uniform;
-    /// Uniform: the work its constants let the AVX-512 loop leave out
-    /// (the detail::folded* bits).
+    /// Uniform: the work the hand-written loops may leave out, proven at
+    /// load (the detail::folded* bits).
     uint8_t folded = 0;
   };
   std::vector<UpdateRun> updateRuns;
@@ -612,7 +612,7 @@ private:
 
   /// The last update's spikes: spikingPositions[0 .. spikeCount), update
   /// positions in update order (room for every compartment and 15 more:
-  /// the AVX-512 loop stores whole vectors).
+  /// the hand-written loops store whole vectors).
   std::vector<uint32_t> spikingPositions;
   uint32_t spikeCount = 0;
   bool rareSpikes = true; ///< of the last step (step())

@@ -102,15 +102,27 @@ inline GoldenRecord recordGolden(const imagegen::RandomNetwork &net,
   return r;
 }
 
+/// Weights whose sums fit int16 accumulators: weight exponents of 0, and
+/// Poisson group channels, which may send 255 spikes in one step (the
+/// bound the golden model must assume), turned into Poisson channels that
+/// fire when the group would send one or more (probability 1 - e^-mean).
+inline void int16Weights(chip::Image &image) {
+  for (chip::Core &core : image.cores)
+    for (chip::InputAxon &axon : core.inputAxons)
+      axon.weightExponent = 0;
+  for (chip::Source &s : image.sources)
+    if (s.kind == chip::SourceKind::PoissonGroup) {
+      s.kind = chip::SourceKind::Poisson;
+      s.probability = ~s.probability;
+    }
+}
+
 /// Options (and, for int16, weights) that give seed after seed int16, int32
-/// and int64 accumulators in turn: weight exponents of 0 make the int16
-/// sums fit.
+/// and int64 accumulators in turn.
 inline golden::ModelOptions
 rotateAccumulatorWidths(imagegen::RandomNetwork &net, uint64_t seed) {
   if (seed % 3 == 0)
-    for (chip::Core &core : net.image.cores)
-      for (chip::InputAxon &axon : core.inputAxons)
-        axon.weightExponent = 0;
+    int16Weights(net.image);
   golden::ModelOptions options;
   options.narrowAccumulators = seed % 3 != 1;
   options.wideArithmetic = seed % 3 == 2;
