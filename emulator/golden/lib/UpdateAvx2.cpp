@@ -297,12 +297,10 @@ CAJAL_AVX2 UpdateCounts updateRange(const UpdateArgs &args, uint32_t b,
   return {idle, spikes};
 }
 
-/// FusedKernels::uniform[Q16][Idle], indexed by the folded* bits.
-template <bool Q16, IdleCount Idle, unsigned... I>
-constexpr std::array<UpdateFn, foldedVariants>
-uniformByFolding(std::integer_sequence<unsigned, I...>) {
-  return {updateRange<Q16, Idle, true, I>...};
-}
+/// updateRange as fusedKernelTable takes it.
+template <bool Q16, IdleCount Idle, bool Uniform, unsigned F> struct Loop {
+  static constexpr UpdateFn range = updateRange<Q16, Idle, Uniform, F>;
+};
 
 } // namespace
 
@@ -310,21 +308,7 @@ const FusedKernels *fusedAvx2Kernels() {
   __builtin_cpu_init();
   if (!__builtin_cpu_supports("avx2"))
     return nullptr;
-  constexpr auto all = std::make_integer_sequence<unsigned, foldedVariants>();
-  static const FusedKernels kernels = {
-      {{updateRange<false, NoIdleCount, false>,
-        updateRange<false, IdlePerRun, false>,
-        updateRange<false, IdlePerCompartment, false>},
-       {updateRange<true, NoIdleCount, false>,
-        updateRange<true, IdlePerRun, false>,
-        updateRange<true, IdlePerCompartment, false>}},
-      {{uniformByFolding<false, NoIdleCount>(all),
-        uniformByFolding<false, IdlePerRun>(all),
-        uniformByFolding<false, IdlePerCompartment>(all)},
-       {uniformByFolding<true, NoIdleCount>(all),
-        uniformByFolding<true, IdlePerRun>(all),
-        uniformByFolding<true, IdlePerCompartment>(all)}}};
-  return &kernels;
+  return fusedKernelTable<Loop, foldedVariants - 1>();
 }
 
 } // namespace cajal::golden::detail

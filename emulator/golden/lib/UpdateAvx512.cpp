@@ -168,34 +168,16 @@ CAJAL_AVX512 UpdateCounts updateRange(const UpdateArgs &args, uint32_t b,
   return {idle, spikes};
 }
 
-/// FusedKernels::uniform[Q16][Idle], indexed by the folded* bits. This
-/// loop leaves out the work of the first five (those below
-/// foldedInRange) and does the rest (the same variant serves all values
-/// of the others).
-template <bool Q16, IdleCount Idle, unsigned... I>
-constexpr std::array<UpdateFn, foldedVariants>
-uniformByFolding(std::integer_sequence<unsigned, I...>) {
-  return {updateRange<Q16, Idle, true, I &(foldedInRange - 1)>...};
-}
+/// updateRange as fusedKernelTable takes it. This loop leaves out the work of
+/// the first five folded* bits (those below foldedInRange).
+template <bool Q16, IdleCount Idle, bool Uniform, unsigned F> struct Loop {
+  static constexpr UpdateFn range = updateRange<Q16, Idle, Uniform, F>;
+};
 
 } // namespace
 
 const FusedKernels *fusedAvx512Kernels() {
-  constexpr auto all = std::make_integer_sequence<unsigned, foldedVariants>();
-  static const FusedKernels kernels = {
-      {{updateRange<false, NoIdleCount, false>,
-        updateRange<false, IdlePerRun, false>,
-        updateRange<false, IdlePerCompartment, false>},
-       {updateRange<true, NoIdleCount, false>,
-        updateRange<true, IdlePerRun, false>,
-        updateRange<true, IdlePerCompartment, false>}},
-      {{uniformByFolding<false, NoIdleCount>(all),
-        uniformByFolding<false, IdlePerRun>(all),
-        uniformByFolding<false, IdlePerCompartment>(all)},
-       {uniformByFolding<true, NoIdleCount>(all),
-        uniformByFolding<true, IdlePerRun>(all),
-        uniformByFolding<true, IdlePerCompartment>(all)}}};
-  return &kernels;
+  return fusedKernelTable<Loop, foldedInRange - 1>();
 }
 
 } // namespace cajal::golden::detail

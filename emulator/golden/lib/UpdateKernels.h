@@ -32,6 +32,7 @@
 
 #include <array>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 namespace cajal::golden::detail {
@@ -162,6 +163,34 @@ struct FusedKernels {
   UpdateFn varied[2][idleCountModes];
   std::array<UpdateFn, foldedVariants> uniform[2][idleCountModes];
 };
+/// The FusedKernels of a hand-written loop: Loop<Q16, Idle, Uniform,
+/// F>::range is its variant, F the folded* bits it may leave work out for,
+/// of those in `Used` (the others share the variant without them).
+template <template <bool, IdleCount, bool, unsigned> class Loop, unsigned Used,
+          bool Q16, IdleCount Idle, unsigned... F>
+constexpr std::array<UpdateFn, foldedVariants>
+uniformByFolding(std::integer_sequence<unsigned, F...>) {
+  return {Loop<Q16, Idle, true, F & Used>::range...};
+}
+template <template <bool, IdleCount, bool, unsigned> class Loop, unsigned Used>
+const FusedKernels *fusedKernelTable() {
+  constexpr auto all = std::make_integer_sequence<unsigned, foldedVariants>();
+  static const FusedKernels kernels = {
+      {{Loop<false, NoIdleCount, false, 0>::range,
+        Loop<false, IdlePerRun, false, 0>::range,
+        Loop<false, IdlePerCompartment, false, 0>::range},
+       {Loop<true, NoIdleCount, false, 0>::range,
+        Loop<true, IdlePerRun, false, 0>::range,
+        Loop<true, IdlePerCompartment, false, 0>::range}},
+      {{uniformByFolding<Loop, Used, false, NoIdleCount>(all),
+        uniformByFolding<Loop, Used, false, IdlePerRun>(all),
+        uniformByFolding<Loop, Used, false, IdlePerCompartment>(all)},
+       {uniformByFolding<Loop, Used, true, NoIdleCount>(all),
+        uniformByFolding<Loop, Used, true, IdlePerRun>(all),
+        uniformByFolding<Loop, Used, true, IdlePerCompartment>(all)}}};
+  return &kernels;
+}
+
 /// The AVX-512 ones (UpdateAvx512.cpp), or null in a build without them;
 /// use only when kernelTable(Isa::Avx512) is not null.
 const FusedKernels *fusedAvx512Kernels();
