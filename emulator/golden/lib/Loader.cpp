@@ -479,7 +479,8 @@ unsigned GoldenModel::Loader::provenFolds(const GoldenModel &m,
     heldSum = (1 + 1e-9) / (1 - kept);
   }
   // The bound of u on one side, from the input's on that side and the
-  // start's.
+  // start's. (The clip at accLimit bounds each step's input, not the sum
+  // of the rows' arrivals: senders out of phase can reach it every step.)
   const auto settle = [&](int64_t input, int64_t start) {
     const int64_t q = std::min(input, accLimit);
     if (scaleU == 0)
@@ -487,7 +488,7 @@ unsigned GoldenModel::Loader::provenFolds(const GoldenModel &m,
     if (dU == 0)
       return q == 0 ? start : unbounded;
     const int64_t perStep = std::max(start, ceilDiv(q * full, dU));
-    const double held = double(start) + std::ceil(double(q) * heldSum) + 1;
+    const double held = double(start) + std::ceil(double(input) * heldSum) + 1;
     return held < double(perStep) ? int64_t(held) : perStep;
   };
   int64_t uUp = settle(rise, mostU), uDown = settle(fall, -leastU);
