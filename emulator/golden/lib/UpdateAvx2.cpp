@@ -2,13 +2,13 @@
 //
 // UpdateAvx512.cpp's loop for CPUs with AVX2 but not AVX-512 (AMD Zen 1-3,
 // Intel before Skylake-X and its client cores): the same arithmetic (that
-// of update32 in UpdateKernels.cpp) and the same folded variants, 8
-// compartments per iteration. AVX2 has no compress instruction: the
-// indices of the compartments that spiked are packed with one vpermd whose
-// lane order comes from a 256-entry table (leftPack), so no flag array is
-// written and none is scanned afterwards. AVX2 has no masked int16 loads
-// either: the last, partial vector of a range runs on copies in local
-// buffers, its padding lanes masked out of the counts and spikes.
+// of update32 in UpdateKernels.cpp) and folded variants (two more:
+// foldedInRange, foldedResetToZero), 8 compartments per iteration. AVX2 has no
+// compress instruction: the indices of the compartments that spiked are packed
+// with one vpermd whose lane order comes from a 256-entry table (leftPack), so
+// no flag array is written and none is scanned afterwards. AVX2 has no masked
+// int16 loads either: the last, partial vector of a range runs on copies in
+// local buffers, its padding lanes masked out of the counts and spikes.
 //
 //===----------------------------------------------------------------------===//
 #include "UpdateKernels.h"
