@@ -212,8 +212,10 @@ struct GoldenModel::RowBuilder {
   /// run programs): each of those rows arrives at most once in hold + 1
   /// steps.
   std::vector<uint8_t> inputHold;
+  /// `runsProgram`: per global compartment, whether it runs a program
+  /// (Loader::resolvePrograms' `interpreted`), not the LIF loops.
   Status sortAndBound(bool wide, bool narrow,
-                      const std::vector<uint8_t> &interpreted);
+                      const std::vector<uint8_t> &runsProgram);
   /// Populations placeAccumulators re-ordered.
   std::vector<uint32_t> placedPopulations;
   /// The compartments of the populations whose accumulators are better

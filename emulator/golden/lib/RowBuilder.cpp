@@ -427,7 +427,7 @@ Status GoldenModel::RowBuilder::unpackCore(
 
 Status
 GoldenModel::RowBuilder::sortAndBound(bool wide, bool narrow,
-                                      const std::vector<uint8_t> &interpreted) {
+                                      const std::vector<uint8_t> &runsProgram) {
   const uint32_t n = m.compartmentCount();
   inputRise.assign(n, 0);
   inputFall.assign(n, 0);
@@ -463,7 +463,7 @@ GoldenModel::RowBuilder::sortAndBound(bool wide, bool narrow,
                                             : sharedRowSenders[r - senderCount];
     // A LIF compartment's own row arrives at most once in hold + 1 steps.
     const uint8_t hold =
-        r < n && !interpreted[r] ? uint8_t(m.hot.refractory[r]) : 0;
+        r < n && !runsProgram[r] ? uint8_t(m.hot.refractory[r]) : 0;
     for (const FlatSynapse *s = b; s != e; ++s) {
       const uint32_t g = byN.remainder(s->offset);
       if (s->weight < 0)
