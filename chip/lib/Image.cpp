@@ -43,133 +43,64 @@ namespace cajal::chip {
 //===----------------------------------------------------------------------===//
 
 unsigned tagFieldBits(const InputAxon &axon, const SynapseFormat &f) {
-  return axon.learns() ? f.tagBits + 1 : 0;
+  return SynapseFields(axon, f).tagBits;
 }
 
 unsigned synapseBits(const InputAxon &axon, const SynapseFormat &f) {
-  return f.compartmentIndexBits + 1 + axon.weightBits +
-         (axon.hasDelay ? f.delayBits : 0) + tagFieldBits(axon, f);
+  return SynapseFields(axon, f).bits;
 }
 
 unsigned synapsesPerWord(const InputAxon &axon, const SynapseFormat &f) {
-  const unsigned bits = synapseBits(axon, f);
-  return bits > f.wordBits ? 0 : f.wordBits / bits;
+  return SynapseFields(axon, f).perWord;
 }
 
 uint64_t wordsForGroup(const InputAxon &axon, const SynapseFormat &f) {
-  const unsigned perWord = synapsesPerWord(axon, f);
-  if (perWord == 0)
-    return 0;
-  // In 64 bits: synapseCount + perWord - 1 wraps in 32.
-  return (uint64_t(axon.synapseCount) + perWord - 1) / perWord;
+  return SynapseFields(axon, f).wordsFor(axon.synapseCount);
 }
-
-namespace {
-
-uint64_t lowMask(unsigned bits) {
-  return bits >= 64 ? ~uint64_t(0) : (uint64_t(1) << bits) - 1;
-}
-
-/// A two's-complement field of `bits` bits (0: the field is absent, 0).
-int32_t signExtend(uint64_t field, unsigned bits) {
-  if (bits == 0)
-    return 0;
-  const uint64_t sign = uint64_t(1) << (bits - 1);
-  return int32_t(int64_t(field ^ sign) - int64_t(sign));
-}
-
-} // namespace
 
 void packSynapses(const std::vector<Synapse> &synapses, InputAxon &axon,
                   std::vector<uint64_t> &words, const SynapseFormat &f) {
   axon.firstWord = uint32_t(words.size());
   axon.synapseCount = uint32_t(synapses.size());
-  const unsigned bits = synapseBits(axon, f);
-  const unsigned perWord = synapsesPerWord(axon, f);
-  if (perWord == 0)
+  const SynapseFields fields(axon, f);
+  if (fields.perWord == 0)
     return; // an invalid group; validate() reports it
-  const unsigned signAt = f.compartmentIndexBits;
-  const unsigned weightAt = signAt + 1;
-  const unsigned delayAt = weightAt + axon.weightBits;
-  const unsigned tagAt = delayAt + (axon.hasDelay ? f.delayBits : 0);
-  const unsigned tagBits = tagFieldBits(axon, f);
   for (size_t i = 0; i < synapses.size(); ++i) {
-    if (i % perWord == 0)
+    if (i % fields.perWord == 0)
       words.push_back(0);
     const Synapse &s = synapses[i];
     const uint64_t magnitude =
         s.mantissa < 0 ? uint64_t(-int64_t(s.mantissa)) : uint64_t(s.mantissa);
-    uint64_t field = uint64_t(s.compartment) & lowMask(f.compartmentIndexBits);
-    field |= uint64_t(s.mantissa < 0) << signAt;
-    field |= (magnitude & lowMask(axon.weightBits)) << weightAt;
+    uint64_t field = uint64_t(s.compartment) & fields.indexMask;
+    field |= uint64_t(s.mantissa < 0) << fields.signAt;
+    field |= (magnitude & fields.weightMask) << fields.weightAt;
     if (axon.hasDelay)
-      field |= (uint64_t(s.delay) & lowMask(f.delayBits)) << delayAt;
-    field |= (uint64_t(uint32_t(s.tag)) & lowMask(tagBits)) << tagAt;
-    words.back() |= field << ((i % perWord) * bits);
+      field |= (uint64_t(s.delay) & fields.delayMask) << fields.delayAt;
+    field |= (uint64_t(uint32_t(s.tag)) & fields.tagMask) << fields.tagAt;
+    words.back() |= field << ((i % fields.perWord) * fields.bits);
   }
 }
 
 Synapse unpackSynapse(const std::vector<uint64_t> &words, const InputAxon &axon,
                       uint32_t i, const SynapseFormat &f) {
-  const unsigned bits = synapseBits(axon, f);
-  const unsigned perWord = synapsesPerWord(axon, f);
-  Synapse s;
-  if (perWord == 0)
-    return s;
-  const size_t word = size_t(axon.firstWord) + i / perWord;
+  const SynapseFields fields(axon, f);
+  if (fields.perWord == 0)
+    return Synapse();
+  const size_t word = size_t(axon.firstWord) + i / fields.perWord;
   if (word >= words.size())
-    return s;
-  const uint64_t field =
-      (words[word] >> ((i % perWord) * bits)) & lowMask(bits);
-  const unsigned signAt = f.compartmentIndexBits;
-  const unsigned weightAt = signAt + 1;
-  const unsigned delayAt = weightAt + axon.weightBits;
-  s.compartment = uint32_t(field & lowMask(f.compartmentIndexBits));
-  const int32_t magnitude =
-      int32_t((field >> weightAt) & lowMask(axon.weightBits));
-  s.mantissa = (field >> signAt) & 1 ? -magnitude : magnitude;
-  s.delay =
-      axon.hasDelay ? uint32_t((field >> delayAt) & lowMask(f.delayBits)) : 1;
-  const unsigned tagAt = delayAt + (axon.hasDelay ? f.delayBits : 0);
-  s.tag = signExtend((field >> tagAt) & lowMask(tagFieldBits(axon, f)),
-                     tagFieldBits(axon, f));
-  return s;
+    return Synapse();
+  return fields.decode((words[word] >> ((i % fields.perWord) * fields.bits)) &
+                       fields.fieldMask);
 }
 
 void unpackSynapses(const std::vector<uint64_t> &words, const InputAxon &axon,
                     const SynapseFormat &f, std::vector<Synapse> &out) {
-  out.assign(axon.synapseCount, Synapse());
-  const unsigned bits = synapseBits(axon, f);
-  const unsigned perWord = bits > f.wordBits ? 0 : f.wordBits / bits;
-  if (perWord == 0 || axon.synapseCount == 0)
-    return;
-  const uint64_t fieldMask = lowMask(bits);
-  const uint64_t indexMask = lowMask(f.compartmentIndexBits);
-  const uint64_t weightMask = lowMask(axon.weightBits);
-  const uint64_t delayMask = lowMask(f.delayBits);
-  const unsigned signAt = f.compartmentIndexBits;
-  const unsigned weightAt = signAt + 1;
-  const unsigned delayAt = weightAt + axon.weightBits;
-  const unsigned tagAt = delayAt + (axon.hasDelay ? f.delayBits : 0);
-  const unsigned tagBits = tagFieldBits(axon, f);
-  const uint64_t tagMask = lowMask(tagBits);
-  size_t word = axon.firstWord;
-  for (uint32_t i = 0; i < axon.synapseCount; ++word) {
-    if (word >= words.size())
-      return; // the rest stay zero, as unpackSynapse gives them
-    uint64_t w = words[word];
-    for (unsigned k = 0; k < perWord && i < axon.synapseCount; ++k, ++i) {
-      const uint64_t field = w & fieldMask;
-      w = bits >= 64 ? 0 : w >> bits;
-      Synapse &s = out[i];
-      s.compartment = uint32_t(field & indexMask);
-      const int32_t magnitude = int32_t((field >> weightAt) & weightMask);
-      s.mantissa = (field >> signAt) & 1 ? -magnitude : magnitude;
-      s.delay = axon.hasDelay ? uint32_t((field >> delayAt) & delayMask) : 1;
-      if (tagBits != 0)
-        s.tag = signExtend((field >> tagAt) & tagMask, tagBits);
-    }
-  }
+  out.assign(axon.synapseCount, Synapse()); // zero past the end of `words`
+  forEachSynapse(words, axon, SynapseFields(axon, f),
+                 [&](uint32_t i, const Synapse &s) {
+                   out[i] = s;
+                   return true;
+                 });
 }
 
 //===----------------------------------------------------------------------===//
@@ -461,7 +392,7 @@ Status checkLimit(const std::string &where, const char *what, size_t used,
 }
 
 Status checkAxon(const Core &core, size_t a, const Profile &profile,
-                 const std::string &where) {
+                 const std::string &where, SynapseFieldTable &shapes) {
   const SynapseFormat &f = profile.synapse;
   const InputAxon &ax = core.inputAxons[a];
   // The error context is built only on the failure path: this runs for
@@ -483,25 +414,37 @@ Status checkAxon(const Core &core, size_t a, const Profile &profile,
         at() + ": a learning group has weightBits " + str(f.weightBitsMax) +
         " (synapse.weightBitsMax) and delays; it has weightBits " +
         str(ax.weightBits) + (ax.hasDelay ? "" : " and no delays"));
-  const uint64_t end = uint64_t(ax.firstWord) + wordsForGroup(ax, f);
-  if (ax.synapseCount > 0 && end > core.synapseWords.size())
-    return makeError(at() + ": synapse words [" + str(ax.firstWord) + ", " +
-                     str(end) + ") out of range (core has " +
-                     str(core.synapseWords.size()) + " synapse words)");
-  thread_local std::vector<Synapse> group; // reused: this runs per axon
-  unpackSynapses(core.synapseWords, ax, f, group);
-  for (uint32_t i = 0; i < ax.synapseCount; ++i) {
-    const Synapse &s = group[i];
-    if (s.compartment >= core.compartments.size())
-      return makeError(at() + ": synapse " + str(i) + ": compartment " +
-                       str(s.compartment) + " out of range (core has " +
-                       str(core.compartments.size()) + " compartments)");
-    if (s.delay < 1 || s.delay > f.maxDelay)
-      return makeError(at() + ": synapse " + str(i) + ": delay " +
-                       str(s.delay) + " out of range [1, " + str(f.maxDelay) +
-                       "]");
-  }
-  return Status::ok();
+  const SynapseFields &fields = shapes[ax];
+  if (!fields.fitsIn(ax.firstWord, ax.synapseCount, core.synapseWords.size()))
+    return makeError(
+        at() + ": synapse words [" + str(ax.firstWord) + ", " +
+        str(uint64_t(ax.firstWord) + fields.wordsFor(ax.synapseCount)) +
+        ") out of range (core has " + str(core.synapseWords.size()) +
+        " synapse words)");
+  // The first bad synapse, reported after the loop: a Status per group
+  // is a cost at one synapse per group.
+  bool bad = false;
+  uint32_t badIndex = 0;
+  Synapse badSynapse;
+  forEachSynapse(core.synapseWords, ax, fields,
+                 [&](uint32_t i, const Synapse &s) {
+                   if (s.compartment < core.compartments.size() &&
+                       s.delay >= 1 && s.delay <= f.maxDelay)
+                     return true;
+                   bad = true;
+                   badIndex = i;
+                   badSynapse = s;
+                   return false;
+                 });
+  if (!bad)
+    return Status::ok();
+  if (badSynapse.compartment >= core.compartments.size())
+    return makeError(at() + ": synapse " + str(badIndex) + ": compartment " +
+                     str(badSynapse.compartment) + " out of range (core has " +
+                     str(core.compartments.size()) + " compartments)");
+  return makeError(at() + ": synapse " + str(badIndex) + ": delay " +
+                   str(badSynapse.delay) + " out of range [1, " +
+                   str(f.maxDelay) + "]");
 }
 
 } // namespace
@@ -530,8 +473,9 @@ Status checkCore(const Core &core, size_t c, const Profile &profile) {
   for (size_t i = 0; i < core.compartments.size(); ++i)
     if (Status s = validateParams(core.compartments[i], profile); !s)
       return makeError(where + ": compartment " + str(i) + ": " + s.error());
+  SynapseFieldTable shapes(profile.synapse);
   for (size_t a = 0; a < core.inputAxons.size(); ++a)
-    if (Status s = checkAxon(core, a, profile, where); !s)
+    if (Status s = checkAxon(core, a, profile, where, shapes); !s)
       return s;
   return Status::ok();
 }

@@ -4,7 +4,7 @@
 // source channel), the layout Brian2 uses: an input axon reached by one
 // sender only is merged into that sender's private row, an axon shared by
 // several senders stays a row of its own. Each group is unpacked once
-// (chip::unpackSynapse) straight into its place, with the effective weight
+// (chip::forEachSynapse) straight into its place, with the effective weight
 // (chip::synapticWeight) and offset = delay * N + target; each row is then
 // sorted by offset, so that delivery walks every accumulator slot upwards
 // and the ring wrap splits a row into at most two contiguous runs. A
@@ -378,10 +378,8 @@ Status GoldenModel::RowBuilder::unpackCore(
     uint32_t c, const std::vector<chip::InputAxon> &axons,
     const std::vector<uint64_t> &words, uint32_t &maxDelay) {
   const uint64_t n = m.compartmentCount();
-  thread_local std::vector<chip::Synapse> unpacked;
   thread_local std::vector<PlacedSynapse> staging;
   // One TLS lookup per core.
-  std::vector<chip::Synapse> &group = unpacked;
   std::vector<PlacedSynapse> &staged = staging;
   staged.resize(stagedSynapses);
   uint32_t pending = 0;
@@ -393,33 +391,40 @@ Status GoldenModel::RowBuilder::unpackCore(
   const uint32_t count = uint32_t(axons.size());
   // Another part delivers into a core this part does not own.
   const bool owned = m.ownsCore(c);
-  for (uint32_t a = 0; a < count; ++a) {
+  const uint32_t coreBegin = m.compBegin[c];
+  chip::SynapseFieldTable shapes(format);
+  Status bad = Status::ok();
+  for (uint32_t a = 0; a < count && bad; ++a) {
     const chip::InputAxon &axon = axons[a];
     const uint32_t start = starts[a];
     starts[a] = axon.synapseCount;
     if (!owned)
       continue;
-    chip::unpackSynapses(words, axon, format, group);
-    for (uint32_t i = 0; i < axon.synapseCount; ++i) {
-      const chip::Synapse &s = group[i];
-      const int64_t w = chip::synapticWeight(s.mantissa, axon.weightExponent,
-                                             format.weightShift);
-      if (w > int32Max || w < int32Min)
-        return makeError("core " + str(c) + ": input axon " + str(a) +
-                         ": synapse " + str(i) + ": weight " +
-                         std::to_string(w) + " does not fit 32 bits");
-      largestDelay = std::max(largestDelay, s.delay);
-      if (start == none)
-        continue;
-      if (pending == stagedSynapses) {
-        storeStaged(synapses, staged.data(), pending);
-        pending = 0;
-      }
-      staged[pending++] = {
-          start + i,
-          {uint32_t(s.delay * n + m.compBegin[c] + s.compartment), int32_t(w)}};
-    }
+    chip::forEachSynapse(
+        words, axon, shapes[axon], [&](uint32_t i, const chip::Synapse &s) {
+          const int64_t w = chip::synapticWeight(
+              s.mantissa, axon.weightExponent, format.weightShift);
+          if (w > int32Max || w < int32Min) {
+            bad = makeError("core " + str(c) + ": input axon " + str(a) +
+                            ": synapse " + str(i) + ": weight " +
+                            std::to_string(w) + " does not fit 32 bits");
+            return false;
+          }
+          largestDelay = std::max(largestDelay, s.delay);
+          if (start == none)
+            return true;
+          if (pending == stagedSynapses) {
+            storeStaged(synapses, staged.data(), pending);
+            pending = 0;
+          }
+          staged[pending++] = {
+              start + i,
+              {uint32_t(s.delay * n + coreBegin + s.compartment), int32_t(w)}};
+          return true;
+        });
   }
+  if (!bad)
+    return bad;
   storeStaged(synapses, staged.data(), pending);
   maxDelay = largestDelay;
   return Status::ok();

@@ -615,6 +615,56 @@ TEST(ImageTest, ValidateChecksResourcesAndPositions) {
             std::string::npos)
       << s.error();
 
+  // A group whose synapses run past the core's synapse words: its last
+  // word holds zeros (synapses to compartment 0 of weight 0).
+  img = randomImage(rng, profile, 1);
+  {
+    Core &core = img.cores[0];
+    core.synapseWords.push_back(0);
+    const uint64_t words = core.synapseWords.size();
+    InputAxon &ax = core.inputAxons[0];
+    ax = InputAxon();
+    const unsigned perWord = synapsesPerWord(ax, profile.synapse);
+    ax.firstWord = uint32_t(words - 1);
+    ax.synapseCount = perWord + 1; // needs two words, one is left
+    s = validate(img, profile);
+    ASSERT_FALSE(bool(s));
+    EXPECT_NE(s.error().find("core 0: input axon 0: synapse words [" +
+                             std::to_string(words - 1) + ", " +
+                             std::to_string(words + 1) +
+                             ") out of range (core has " +
+                             std::to_string(words) + " synapse words)"),
+              std::string::npos)
+        << s.error();
+    ax.synapseCount = perWord; // one word: fits
+    s = validate(img, profile);
+    EXPECT_TRUE(bool(s)) << s.error();
+  }
+
+  // A synapse delayed by 0 steps, and one past the profile's maxDelay.
+  for (const uint32_t delay : {0u, profile.synapse.maxDelay + 1}) {
+    img = randomImage(rng, profile, 1);
+    Core &core = img.cores[0];
+    InputAxon &ax = core.inputAxons[0];
+    std::vector<Synapse> group;
+    unpackSynapses(core.synapseWords, ax, profile.synapse, group);
+    ASSERT_FALSE(group.empty());
+    group.push_back({0, 1, delay});
+    InputAxon delayed = ax;
+    delayed.hasDelay = true;
+    delayed.weightBits = profile.synapse.weightBitsMax;
+    packSynapses(group, delayed, core.synapseWords, profile.synapse);
+    ax = delayed;
+    s = validate(img, profile);
+    ASSERT_FALSE(bool(s));
+    EXPECT_NE(s.error().find("core 0: input axon 0: synapse " +
+                             std::to_string(group.size() - 1) + ": delay " +
+                             std::to_string(delay) + " out of range [1, " +
+                             std::to_string(profile.synapse.maxDelay) + "]"),
+              std::string::npos)
+        << s.error();
+  }
+
   img = randomImage(rng, profile, 2);
   img.populations[1].slices[1].firstNeuron += 1;
   s = validate(img, profile);

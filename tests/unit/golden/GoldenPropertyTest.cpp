@@ -503,6 +503,57 @@ TEST(GoldenPropertyTest, RefractorySendersBoundTheirTargetsInput) {
   }
 }
 
+// The refractory bound sums every synapse's weight, not the input clipped
+// to the accumulator's limit: a sender's synapses of different delays
+// arrive in different steps. Here a driver with a hold of 20 fires every
+// 21 steps and reaches each target through 21 synapses of 140 x 2^13 with
+// delays 1 to 21, so one arrives every step; together they pass the limit
+// (2^21 - 1) tenfold. u keeps 3496/4096 per step and settles near
+// 7.8 x 10^6, where |u| x 600 passes 32 bits: its decay then needs two
+// multiplies. A bound from the clipped input (2^21 / (1 - s^21), about
+// 2.2 x 10^6) would take the one-multiply decay, and the naive engine
+// would disagree.
+TEST(GoldenPropertyTest, RefractoryBoundSumsInputPastTheAccumulatorLimit) {
+  const chip::Profile profile = test::loihi1();
+  constexpr uint32_t targets = 80, steps = 200, hold = 20, decayU = 600;
+  chip::CompartmentParams target;
+  target.decayU = decayU;
+  target.vmaxExponent = uint8_t(profile.neuron.vmaxExponentMax);
+  target.thresholdMantissa = 1;
+  chip::CompartmentParams driver; // v = 100 > 64 in each step it may
+  driver.biasMantissa = 100;
+  driver.thresholdMantissa = 1;
+  driver.refractory = hold;
+  imagegen::ImageBuilder b(profile);
+  b.addCore(std::vector<chip::CompartmentParams>(targets, target));
+  b.addCore({driver});
+  std::vector<chip::Synapse> synapses;
+  for (uint32_t c = 0; c < targets; ++c)
+    for (uint32_t delay = 1; delay <= hold + 1; ++delay)
+      synapses.push_back({c, 140, delay});
+  b.addOutput(1, 0, {0, b.addInputAxon(0, synapses, 8, 7, true)});
+  b.addPopulation("targets", {{0, 0, 0, targets}});
+  b.addPopulation("driver", {{1, 0, 0, 1}});
+  const chip::Image image = b.build();
+  for (golden::Isa isa : availableIsas()) {
+    SCOPED_TRACE(golden::isaName(isa));
+    RunSetup setup;
+    setup.variant.isa = isa;
+    uint64_t spikes = 0;
+    compareImage(profile, image, {}, steps, hold, spikes, setup);
+    EXPECT_GT(spikes, 0u);
+    Result<golden::GoldenModel> model =
+        golden::GoldenModel::create(image, profile, setup.variant);
+    ASSERT_TRUE(bool(model)) << model.error();
+    int64_t most = 0;
+    for (uint32_t t = 0; t < steps; ++t) {
+      model->step();
+      most = std::max<int64_t>(most, model->compartmentState(0).u);
+    }
+    EXPECT_GE(most * decayU, int64_t(1) << 32);
+  }
+}
+
 // A Poisson group channel sends up to 255 spikes in one step (about 16 at
 // the largest mean), each delivering its row: the input bound behind the
 // accumulator width and the update's folds must count them all. Here

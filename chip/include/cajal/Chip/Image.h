@@ -229,9 +229,116 @@ Synapse unpackSynapse(const std::vector<uint64_t> &words, const InputAxon &axon,
                       uint32_t i, const SynapseFormat &f);
 /// Unpack every synapse of `axon` into `out` (resized to synapseCount),
 /// exactly as unpackSynapse one by one (zero past the end of `words`), but
-/// walking the words once: loaders and validate() call this per group.
+/// walking the words once.
 void unpackSynapses(const std::vector<uint64_t> &words, const InputAxon &axon,
                     const SynapseFormat &f, std::vector<Synapse> &out);
+
+/// Where a group's fields sit in a packed synapse (the format of
+/// docs/chip-image.md), worked out once per group, inline: with random
+/// connectivity most groups hold one synapse, and validate() and the
+/// loaders decode every group of the image.
+struct SynapseFields {
+  SynapseFields() = default; // unset; SynapseFieldTable fills it
+  SynapseFields(const InputAxon &axon, const SynapseFormat &f)
+      : tagBits(axon.learns() ? f.tagBits + 1 : 0),
+        bits(f.compartmentIndexBits + 1 + axon.weightBits +
+             (axon.hasDelay ? f.delayBits : 0) + tagBits),
+        perWord(bits > f.wordBits ? 0 : f.wordBits / bits),
+        signAt(f.compartmentIndexBits), weightAt(signAt + 1),
+        delayAt(weightAt + axon.weightBits),
+        tagAt(delayAt + (axon.hasDelay ? f.delayBits : 0)),
+        hasDelay(axon.hasDelay), fieldMask(lowBits(bits)),
+        indexMask(lowBits(f.compartmentIndexBits)),
+        weightMask(lowBits(axon.weightBits)), delayMask(lowBits(f.delayBits)),
+        tagMask(lowBits(tagBits)) {}
+
+  static uint64_t lowBits(unsigned n) {
+    return n >= 64 ? ~uint64_t(0) : (uint64_t(1) << n) - 1;
+  }
+  /// Words a group of `count` synapses occupies (none when a synapse is
+  /// wider than a word: validate() reports that group).
+  uint64_t wordsFor(uint64_t count) const {
+    return perWord == 0 ? 0 : (count + perWord - 1) / perWord;
+  }
+  /// Whether `count` synapses from word `first` end within `size` words,
+  /// without wordsFor's division.
+  bool fitsIn(uint64_t first, uint64_t count, uint64_t size) const {
+    if (count == 0)
+      return true;
+    return perWord == 0 ? first <= size
+                        : first < size && count <= (size - first) * perWord;
+  }
+  /// The synapse in the low `bits` of `field`.
+  Synapse decode(uint64_t field) const {
+    Synapse s;
+    s.compartment = uint32_t(field & indexMask);
+    const int32_t magnitude = int32_t((field >> weightAt) & weightMask);
+    s.mantissa = (field >> signAt) & 1 ? -magnitude : magnitude;
+    s.delay = hasDelay ? uint32_t((field >> delayAt) & delayMask) : 1;
+    if (tagBits != 0) { // two's complement
+      const uint64_t sign = uint64_t(1) << (tagBits - 1);
+      s.tag =
+          int32_t(int64_t(((field >> tagAt) & tagMask) ^ sign) - int64_t(sign));
+    }
+    return s;
+  }
+
+  unsigned tagBits, bits, perWord, signAt, weightAt, delayAt, tagAt;
+  bool hasDelay;
+  uint64_t fieldMask, indexMask, weightMask, delayMask, tagMask;
+};
+
+/// The fields of the group shapes a format allows (weight bits up to
+/// synapse.weightBitsMax <= 31, with or without delays and tags), each
+/// worked out when first asked for: a division per group is a cost the
+/// per-group loops of validate() and the loaders notice.
+class SynapseFieldTable {
+public:
+  explicit SynapseFieldTable(const SynapseFormat &f) : format(f) {}
+  /// The fields of `axon`'s group; its weightBits must be at most the
+  /// format's weightBitsMax (validate() checks that first).
+  const SynapseFields &operator[](const InputAxon &axon) {
+    const unsigned shape = (axon.weightBits & 31u) * 4u +
+                           (axon.hasDelay ? 1u : 0u) +
+                           (axon.learns() ? 2u : 0u);
+    if (!known[shape]) {
+      table[shape] = SynapseFields(axon, format);
+      known[shape] = true;
+    }
+    return table[shape];
+  }
+
+private:
+  static constexpr unsigned kShapes = 32 * 4;
+  const SynapseFormat &format;
+  std::array<SynapseFields, kShapes> table;
+  std::array<bool, kShapes> known{};
+};
+
+/// Calls `visit(i, synapse)` for the synapses of `axon` in order, decoded
+/// as unpackSynapse does, and stops early when it returns false or the
+/// words end (validate() checks that they hold the group). Nothing is
+/// stored: the loaders' per-group loops take the fields as they come.
+template <typename Visit>
+inline void forEachSynapse(const std::vector<uint64_t> &words,
+                           const InputAxon &axon, const SynapseFields &fields,
+                           Visit &&visit) {
+  if (fields.perWord == 0)
+    return;
+  const uint64_t *word = words.data() + axon.firstWord;
+  const uint64_t *end = words.data() + words.size();
+  if (axon.firstWord >= words.size())
+    return;
+  for (uint32_t i = 0; i < axon.synapseCount && word != end; ++word) {
+    uint64_t w = *word;
+    for (unsigned k = 0; k < fields.perWord && i < axon.synapseCount;
+         ++k, ++i) {
+      if (!visit(i, fields.decode(w & fields.fieldMask)))
+        return;
+      w = fields.bits >= 64 ? 0 : w >> fields.bits;
+    }
+  }
+}
 
 /// Whether a core's mesh position (x, y, slot in the tile) exists on the
 /// profile's mesh; the error names the position and the mesh. validate()
