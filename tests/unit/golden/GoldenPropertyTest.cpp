@@ -19,6 +19,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <functional>
 #include <map>
@@ -451,6 +452,33 @@ TEST(GoldenPropertyTest, ClipsAreLeftOutExactlyWhereTheInputCannotReachThem) {
   }
 }
 
+/// `targets` compartments like `target` on core 0, driven by one LIF
+/// compartment on core 1 that spikes in every step its refractory hold
+/// allows (v = 100 > 64) and reaches each target through a synapse of
+/// `mantissa` x 2^13 per entry of `delays`.
+chip::Image drivenByOneSender(const chip::Profile &profile,
+                              const chip::CompartmentParams &target,
+                              uint32_t targets, uint8_t hold, int32_t mantissa,
+                              const std::vector<uint32_t> &delays) {
+  chip::CompartmentParams driver;
+  driver.biasMantissa = 100;
+  driver.thresholdMantissa = 1;
+  driver.refractory = hold;
+  imagegen::ImageBuilder b(profile);
+  b.addCore(std::vector<chip::CompartmentParams>(targets, target));
+  b.addCore({driver});
+  std::vector<chip::Synapse> synapses;
+  for (uint32_t c = 0; c < targets; ++c)
+    for (const uint32_t delay : delays)
+      synapses.push_back({c, mantissa, delay});
+  const bool delayed = std::any_of(delays.begin(), delays.end(),
+                                   [](uint32_t d) { return d != 1; });
+  b.addOutput(1, 0, {0, b.addInputAxon(0, synapses, 8, 7, delayed)});
+  b.addPopulation("targets", {{0, 0, 0, targets}});
+  b.addPopulation("driver", {{1, 0, 0, 1}});
+  return b.build();
+}
+
 // A LIF sender with a refractory hold of R steps spikes at most once in
 // R + 1, which bounds the decayed sum of its input to a target by its
 // weight / (1 - s^(R+1)), s = scaleU / 2^decayBits (Loader::provenFolds).
@@ -469,20 +497,8 @@ TEST(GoldenPropertyTest, RefractorySendersBoundTheirTargetsInput) {
     target.decayV = 512;
     target.vmaxExponent = uint8_t(profile.neuron.vmaxExponentMax);
     target.thresholdMantissa = 1;
-    chip::CompartmentParams driver; // v = 100 > 64 in each step it may
-    driver.biasMantissa = 100;
-    driver.thresholdMantissa = 1;
-    driver.refractory = hold;
-    imagegen::ImageBuilder b(profile);
-    b.addCore(std::vector<chip::CompartmentParams>(targets, target));
-    b.addCore({driver});
-    std::vector<chip::Synapse> synapses;
-    for (uint32_t c = 0; c < targets; ++c)
-      synapses.insert(synapses.end(), 2, {c, 127, 1});
-    b.addOutput(1, 0, {0, b.addInputAxon(0, synapses, 8, 7, false)});
-    b.addPopulation("targets", {{0, 0, 0, targets}});
-    b.addPopulation("driver", {{1, 0, 0, 1}});
-    const chip::Image image = b.build();
+    const chip::Image image =
+        drivenByOneSender(profile, target, targets, hold, 127, {1, 1});
     for (golden::Isa isa : availableIsas()) {
       SCOPED_TRACE(golden::isaName(isa));
       RunSetup setup;
@@ -515,26 +531,17 @@ TEST(GoldenPropertyTest, RefractorySendersBoundTheirTargetsInput) {
 // would disagree.
 TEST(GoldenPropertyTest, RefractoryBoundSumsInputPastTheAccumulatorLimit) {
   const chip::Profile profile = test::loihi1();
-  constexpr uint32_t targets = 80, steps = 200, hold = 20, decayU = 600;
+  constexpr uint32_t targets = 80, steps = 200, decayU = 600;
+  constexpr uint8_t hold = 20;
   chip::CompartmentParams target;
   target.decayU = decayU;
   target.vmaxExponent = uint8_t(profile.neuron.vmaxExponentMax);
   target.thresholdMantissa = 1;
-  chip::CompartmentParams driver; // v = 100 > 64 in each step it may
-  driver.biasMantissa = 100;
-  driver.thresholdMantissa = 1;
-  driver.refractory = hold;
-  imagegen::ImageBuilder b(profile);
-  b.addCore(std::vector<chip::CompartmentParams>(targets, target));
-  b.addCore({driver});
-  std::vector<chip::Synapse> synapses;
-  for (uint32_t c = 0; c < targets; ++c)
-    for (uint32_t delay = 1; delay <= hold + 1; ++delay)
-      synapses.push_back({c, 140, delay});
-  b.addOutput(1, 0, {0, b.addInputAxon(0, synapses, 8, 7, true)});
-  b.addPopulation("targets", {{0, 0, 0, targets}});
-  b.addPopulation("driver", {{1, 0, 0, 1}});
-  const chip::Image image = b.build();
+  std::vector<uint32_t> delays;
+  for (uint32_t delay = 1; delay <= hold + 1; ++delay)
+    delays.push_back(delay);
+  const chip::Image image =
+      drivenByOneSender(profile, target, targets, hold, 140, delays);
   for (golden::Isa isa : availableIsas()) {
     SCOPED_TRACE(golden::isaName(isa));
     RunSetup setup;
