@@ -323,12 +323,10 @@ template <typename Visit>
 inline void forEachSynapse(const std::vector<uint64_t> &words,
                            const InputAxon &axon, const SynapseFields &fields,
                            Visit &&visit) {
-  if (fields.perWord == 0)
+  if (fields.perWord == 0 || axon.firstWord >= words.size())
     return;
   const uint64_t *word = words.data() + axon.firstWord;
   const uint64_t *end = words.data() + words.size();
-  if (axon.firstWord >= words.size())
-    return;
   for (uint32_t i = 0; i < axon.synapseCount && word != end; ++word) {
     uint64_t w = *word;
     for (unsigned k = 0; k < fields.perWord && i < axon.synapseCount;
