@@ -127,7 +127,8 @@ Result<GoldenModel> GoldenModel::build(const chip::Image &image,
   if (learns)
     m.ringSlots = std::max(m.ringSlots, profile.synapse.maxDelay);
   if (Status s = rows.sortAndBound(options.wideArithmetic || learns,
-                                   options.narrowAccumulators, interpreted);
+                                   options.narrowAccumulators, interpreted,
+                                   options.splitBoundsFrom);
       !s)
     return makeError(s.error());
   if (rows.fits32)

@@ -214,8 +214,10 @@ struct GoldenModel::RowBuilder {
   std::vector<uint8_t> inputHold;
   /// `runsProgram`: per global compartment, whether it runs a program
   /// (Loader::resolvePrograms' `interpreted`), not the LIF loops.
+  /// `splitFrom`: ModelOptions::splitBoundsFrom.
   Status sortAndBound(bool wide, bool narrow,
-                      const std::vector<uint8_t> &runsProgram);
+                      const std::vector<uint8_t> &runsProgram,
+                      uint64_t splitFrom);
   /// Populations placeAccumulators re-ordered.
   std::vector<uint32_t> placedPopulations;
   /// The compartments of the populations whose accumulators are better

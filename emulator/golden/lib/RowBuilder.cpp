@@ -432,7 +432,8 @@ Status GoldenModel::RowBuilder::unpackCore(
 
 Status
 GoldenModel::RowBuilder::sortAndBound(bool wide, bool narrow,
-                                      const std::vector<uint8_t> &runsProgram) {
+                                      const std::vector<uint8_t> &runsProgram,
+                                      uint64_t splitFrom) {
   const uint32_t n = m.compartmentCount();
   inputRise.assign(n, 0);
   inputFall.assign(n, 0);
@@ -458,26 +459,52 @@ GoldenModel::RowBuilder::sortAndBound(bool wide, bool narrow,
                     });
         return Status::ok();
       });
+  // The bounds are summed on the load threads too, each thread over every
+  // row but only into its own range of targets: no entry has two writers,
+  // and integer sums and minima are the same in any order. A row's synapses
+  // are sorted by (delay, target), so within a delay a part's targets are
+  // one run and the range test is well predicted.
   const DivideBy byN(n);
-  for (uint32_t r = 0; r < rows; ++r) {
-    const FlatSynapse *b = m.flatSynapses.data() + m.rowBegin[r];
-    const FlatSynapse *e = m.flatSynapses.data() + m.rowBegin[r + 1];
-    // A synapse adds at most |weight| x (the spikes its row's senders can
-    // send in one step) to the step it arrives in.
-    const int64_t senders = r < senderCount ? mostSpikesPerStep(r)
-                                            : sharedRowSenders[r - senderCount];
-    // A LIF compartment's own row arrives at most once in hold + 1 steps.
-    const uint8_t hold =
-        r < n && !runsProgram[r] ? uint8_t(m.hot.refractory[r]) : 0;
-    for (const FlatSynapse *s = b; s != e; ++s) {
-      const uint32_t g = byN.remainder(s->offset);
-      if (s->weight < 0)
-        inputFall[g] -= int64_t(s->weight) * senders;
-      else
-        inputRise[g] += int64_t(s->weight) * senders;
-      inputHold[g] = std::min(inputHold[g], hold);
+  const uint32_t parts = m.flatSynapses.size() < splitFrom
+                             ? 1
+                             : std::min(threads, std::max(n, 1u));
+  std::vector<uint32_t> partWeightBits(parts, 0);
+  (void)chip::parallelForCores(parts, threads, [&](size_t p) -> Status {
+    const uint32_t lo = uint32_t(uint64_t(n) * p / parts);
+    const uint32_t span = uint32_t(uint64_t(n) * (p + 1) / parts) - lo;
+    // Locals: the byte stores into inputHold may alias anything, so members
+    // read in the loop would be read again after each.
+    const DivideBy split = byN;
+    const FlatSynapse *synapses = m.flatSynapses.data();
+    const uint32_t *rowStart = m.rowBegin.data();
+    int64_t *rise = inputRise.data(), *fall = inputFall.data();
+    uint8_t *holds = inputHold.data();
+    uint32_t bits = 0;
+    for (uint32_t r = 0; r < rows; ++r) {
+      // A synapse adds at most |weight| x (the spikes its row's senders can
+      // send in one step) to the step it arrives in.
+      const int64_t senders = r < senderCount
+                                  ? mostSpikesPerStep(r)
+                                  : sharedRowSenders[r - senderCount];
+      // A LIF compartment's own row arrives at most once in hold + 1 steps.
+      const uint8_t hold =
+          r < n && !runsProgram[r] ? uint8_t(m.hot.refractory[r]) : 0;
+      const FlatSynapse *e = synapses + rowStart[r + 1];
+      for (const FlatSynapse *s = synapses + rowStart[r]; s != e; ++s) {
+        const uint32_t g = split.remainder(s->offset);
+        if (g - lo >= span)
+          continue;
+        bits |= uint32_t(s->weight);
+        if (s->weight < 0)
+          fall[g] -= int64_t(s->weight) * senders;
+        else
+          rise[g] += int64_t(s->weight) * senders;
+        holds[g] = std::min(holds[g], hold);
+      }
     }
-  }
+    partWeightBits[p] = bits;
+    return Status::ok();
+  });
   std::vector<int64_t> bound(n);
   for (uint32_t g = 0; g < n; ++g)
     bound[g] = inputRise[g] + inputFall[g];
@@ -486,8 +513,8 @@ GoldenModel::RowBuilder::sortAndBound(bool wide, bool narrow,
   // int16 accumulators hold the input in units of the largest power of two
   // that divides every weight; a compartment's bound is a multiple of it.
   uint32_t weightBits = 0;
-  for (const FlatSynapse &s : m.flatSynapses)
-    weightBits |= uint32_t(s.weight);
+  for (uint32_t bits : partWeightBits)
+    weightBits |= bits;
   shift16 = weightBits == 0 ? 0 : unsigned(__builtin_ctz(weightBits));
   constexpr int64_t int16Max = std::numeric_limits<int16_t>::max();
   fits16 = fits32 && narrow &&

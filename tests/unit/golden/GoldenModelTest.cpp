@@ -597,22 +597,26 @@ TEST(GoldenModelTest, PopulationSpikesComeInNeuronOrderWhereverNeuronsSit) {
 }
 
 /// An image where 129 source channels, all firing at step 0, reach
-/// compartment 0 with mantissas 255 (128 of them) and `last`, and
-/// compartment 1 with their negatives: each receives at most
-/// 255 * 128 + last weight units (2^6: loihi1's weight shift) in a step.
-static chip::Image fanInImage(int32_t last) {
+/// compartment i (one per entry of `lasts`) with mantissas 255 (128 of
+/// them) and lasts[i], negated for odd i: compartment i receives at most
+/// 255 * 128 + lasts[i] weight units (2^6: loihi1's weight shift) in a
+/// step.
+static chip::Image fanInImage(const std::vector<int32_t> &lasts) {
   imagegen::ImageBuilder b(test::loihi1());
-  b.addCore({detector(1), detector(1)});
+  b.addCore(std::vector<chip::CompartmentParams>(lasts.size(), detector(1)));
   std::vector<chip::SourceSpike> spikes;
   for (uint32_t ch = 0; ch < 129; ++ch)
     spikes.push_back({0, ch});
   const uint32_t src = b.addSource(fileSource("in", 129, spikes));
   for (uint32_t ch = 0; ch < 129; ++ch) {
-    const int32_t m = ch < 128 ? 255 : last;
-    b.addSourceTarget(
-        src, ch, {0, b.addInputAxon(0, {{0, m, 1}, {1, -m, 1}}, 8, 0, false)});
+    std::vector<chip::Synapse> synapses;
+    for (uint32_t i = 0; i < lasts.size(); ++i) {
+      const int32_t m = ch < 128 ? 255 : lasts[i];
+      synapses.push_back({i, i % 2 ? -m : m, 1});
+    }
+    b.addSourceTarget(src, ch, {0, b.addInputAxon(0, synapses, 8, 0, false)});
   }
-  b.addPopulation("n", {{0, 0, 0, 2}});
+  b.addPopulation("n", {{0, 0, 0, uint32_t(lasts.size())}});
   return b.build();
 }
 
@@ -621,7 +625,7 @@ TEST(GoldenModelTest, Int16AccumulatorsOnlyWhereEveryStepsInputFits) {
   // of 2^6, every weight's factor); 32768 do not.
   for (const int32_t last : {127, 128}) {
     SCOPED_TRACE("last mantissa " + std::to_string(last));
-    const chip::Image image = fanInImage(last);
+    const chip::Image image = fanInImage({last, last});
     GoldenModel m = makeModel(image);
     golden::ModelOptions options;
     options.narrowAccumulators = false;
@@ -645,13 +649,37 @@ TEST(GoldenModelTest, Int16AccumulatorsOnlyWhereEveryStepsInputFits) {
   }
 }
 
+// From ModelOptions::splitBoundsFrom synapses, the load threads sum the
+// input bounds each into its own range of compartments: every compartment
+// must be counted, and once, whichever range it falls in. Seven
+// compartments at int16's limit (255 * 128 + 127 units, every other one
+// negative), or one of them a unit past it.
+TEST(GoldenModelTest, SplitInputBoundsCountEveryCompartmentOnce) {
+  for (const uint32_t threads : {1u, 2u, 3u, 4u})
+    for (int past = -1; past < 7; ++past) {
+      SCOPED_TRACE(std::to_string(threads) + " threads, compartment " +
+                   std::to_string(past) + " past the limit");
+      std::vector<int32_t> lasts(7, 127);
+      if (past >= 0)
+        lasts[size_t(past)] = 128;
+      golden::ModelOptions options;
+      options.threads = threads;
+      if (threads > 1)
+        options.splitBoundsFrom = 0;
+      Result<GoldenModel> m =
+          GoldenModel::create(fanInImage(lasts), test::loihi1(), options);
+      ASSERT_TRUE(bool(m)) << m.error();
+      EXPECT_EQ(m->accumulatorBits(), past < 0 ? 16u : 32u);
+    }
+}
+
 TEST(GoldenModelTest, NegativeInputIsScaledExactlyInEveryLoopVariant) {
   // Compartment 1 receives -(255 * 128 + 127) units of 2^6: with int16
   // accumulators the loops scale a negative accumulator by 2^6, with int32
   // ones by 1. The scaling of a negative value must be well defined (no
   // left shift of a negative number: UBSan checks it in the sanitizer
   // build) and exact in every instruction set and lane width.
-  const chip::Image image = fanInImage(127);
+  const chip::Image image = fanInImage({127, 127});
   const int32_t sum = (255 * 128 + 127) << 6;
   for (golden::Isa isa :
        {golden::Isa::Generic, golden::Isa::Avx2, golden::Isa::Avx512}) {

@@ -452,6 +452,25 @@ TEST(GoldenPropertyTest, ClipsAreLeftOutExactlyWhereTheInputCannotReachThem) {
   }
 }
 
+/// Every available instruction set, with the input bounds summed on one
+/// thread (false) and split among three (true).
+std::vector<std::pair<golden::Isa, bool>> isasAndBoundSplits() {
+  std::vector<std::pair<golden::Isa, bool>> out;
+  for (golden::Isa isa : availableIsas())
+    for (const bool split : {false, true})
+      out.push_back({isa, split});
+  return out;
+}
+
+/// Sums the input bounds on three load threads whatever the synapse count
+/// (ModelOptions::splitBoundsFrom), or leaves the defaults.
+void splitBounds(golden::ModelOptions &options, bool split) {
+  if (!split)
+    return;
+  options.threads = 3;
+  options.splitBoundsFrom = 0;
+}
+
 /// `targets` compartments like `target` on core 0, driven by one LIF
 /// compartment on core 1 that spikes in every step its refractory hold
 /// allows (v = 100 > 64) and reaches each target through a synapse of
@@ -499,10 +518,14 @@ TEST(GoldenPropertyTest, RefractorySendersBoundTheirTargetsInput) {
     target.thresholdMantissa = 1;
     const chip::Image image =
         drivenByOneSender(profile, target, targets, hold, 127, {1, 1});
-    for (golden::Isa isa : availableIsas()) {
-      SCOPED_TRACE(golden::isaName(isa));
+    // Also with the bounds summed on three threads, each over its own
+    // range of the 81 compartments.
+    for (const auto &[isa, split] : isasAndBoundSplits()) {
+      SCOPED_TRACE(golden::isaName(isa) +
+                   std::string(split ? ", bounds split" : ""));
       RunSetup setup;
       setup.variant.isa = isa;
+      splitBounds(setup.variant, split);
       Result<golden::GoldenModel> model =
           golden::GoldenModel::create(image, profile, setup.variant);
       ASSERT_TRUE(bool(model)) << model.error();
@@ -542,10 +565,12 @@ TEST(GoldenPropertyTest, RefractoryBoundSumsInputPastTheAccumulatorLimit) {
     delays.push_back(delay);
   const chip::Image image =
       drivenByOneSender(profile, target, targets, hold, 140, delays);
-  for (golden::Isa isa : availableIsas()) {
-    SCOPED_TRACE(golden::isaName(isa));
+  for (const auto &[isa, split] : isasAndBoundSplits()) {
+    SCOPED_TRACE(golden::isaName(isa) +
+                 std::string(split ? ", bounds split" : ""));
     RunSetup setup;
     setup.variant.isa = isa;
+    splitBounds(setup.variant, split);
     uint64_t spikes = 0;
     compareImage(profile, image, {}, steps, hold, spikes, setup);
     EXPECT_GT(spikes, 0u);

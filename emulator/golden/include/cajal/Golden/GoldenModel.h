@@ -199,6 +199,12 @@ struct ModelOptions {
   /// the image read has just freed (a new thread's allocations start on
   /// fresh ones). The model is the same either way.
   uint64_t clearSynapsesAsideFrom = uint64_t(16) << 20;
+  /// From this many synapses, the input bounds behind the accumulator
+  /// width and the proven folds are summed on the load threads, each over
+  /// every row into its own range of target compartments (below it, on one
+  /// thread: starting threads would cost more). The bounds are the same
+  /// either way.
+  uint64_t splitBoundsFrom = uint64_t(1) << 20;
   /// An image that learns (Image::learning) runs with int64 accumulators
   /// in compartment order whatever narrowAccumulators and
   /// placeAccumulators say (learned weights void the width proof), and in
