@@ -1045,10 +1045,21 @@ public:
   }
 
   /// Every output axon reaches an input axon that exists; the error is
-  /// validateReferences' for the first that does not.
+  /// validateReferences' for the first that does not. Core by core on the
+  /// load threads (10^8 output axons at scale), against each core's input
+  /// axon count in one array.
   Status checkOutputTargets() const {
-    for (size_t c = 0; c + 1 < outputFirst.size(); ++c)
+    std::vector<size_t> inputAxons(shapes.size());
+    for (size_t c = 0; c < shapes.size(); ++c)
+      inputAxons[c] = shapes[c].inputAxons;
+    const size_t cores = outputFirst.empty() ? 0 : outputFirst.size() - 1;
+    return parallelForCores(cores, loadThreads(), [&](size_t c) -> Status {
       for (size_t o = outputFirst[c]; o < outputFirst[c + 1]; ++o) {
+        if (outputs[o] != kUnpacked) {
+          const AxonTarget t = unpacked(outputs[o]);
+          if (t.core < inputAxons.size() && t.inputAxon < inputAxons[t.core])
+            continue;
+        }
         const AxonTarget t =
             outputs[o] == kUnpacked ? unpackable.at(o) : unpacked(outputs[o]);
         if (!targetOk(shapes, t))
@@ -1058,7 +1069,8 @@ public:
                                            str(o - outputFirst[c]))
                                .error());
       }
-    return Status::ok();
+      return Status::ok();
+    });
   }
 
   uint32_t coreCount() const override { return uint32_t(counts.size()); }
