@@ -181,10 +181,6 @@ Status checkLearningStructure(const std::vector<CoreShape> &cores,
   return Status::ok();
 }
 
-bool targetOk(const std::vector<CoreShape> &cores, const AxonTarget &t) {
-  return t.core < cores.size() && t.inputAxon < cores[t.core].inputAxons;
-}
-
 Status checkTarget(const std::vector<CoreShape> &cores, const AxonTarget &t,
                    const std::string &where) {
   if (t.core >= cores.size())

@@ -1046,20 +1046,11 @@ public:
 
   /// Every output axon reaches an input axon that exists; the error is
   /// validateReferences' for the first that does not. Core by core on the
-  /// load threads (10^8 output axons at scale), against each core's input
-  /// axon count in one array.
+  /// load threads (10^8 output axons at scale).
   Status checkOutputTargets() const {
-    std::vector<size_t> inputAxons(shapes.size());
-    for (size_t c = 0; c < shapes.size(); ++c)
-      inputAxons[c] = shapes[c].inputAxons;
     const size_t cores = outputFirst.empty() ? 0 : outputFirst.size() - 1;
     return parallelForCores(cores, loadThreads(), [&](size_t c) -> Status {
       for (size_t o = outputFirst[c]; o < outputFirst[c + 1]; ++o) {
-        if (outputs[o] != kUnpacked) {
-          const AxonTarget t = unpacked(outputs[o]);
-          if (t.core < inputAxons.size() && t.inputAxon < inputAxons[t.core])
-            continue;
-        }
         const AxonTarget t =
             outputs[o] == kUnpacked ? unpackable.at(o) : unpacked(outputs[o]);
         if (!targetOk(shapes, t))
