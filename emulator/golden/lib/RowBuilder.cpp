@@ -464,7 +464,6 @@ GoldenModel::RowBuilder::sortAndBound(bool wide, bool narrow,
   // and integer sums and minima are the same in any order. A row's synapses
   // are sorted by (delay, target), so within a delay a part's targets are
   // one run and the range test is well predicted.
-  const DivideBy byN(n);
   const uint32_t parts = m.flatSynapses.size() < splitFrom
                              ? 1
                              : std::min(threads, std::max(n, 1u));
@@ -474,7 +473,7 @@ GoldenModel::RowBuilder::sortAndBound(bool wide, bool narrow,
     const uint32_t span = uint32_t(uint64_t(n) * (p + 1) / parts) - lo;
     // Locals: the byte stores into inputHold may alias anything, so members
     // read in the loop would be read again after each.
-    const DivideBy split = byN;
+    const DivideBy byN(n);
     const FlatSynapse *synapses = m.flatSynapses.data();
     const uint32_t *rowStart = m.rowBegin.data();
     int64_t *rise = inputRise.data(), *fall = inputFall.data();
@@ -491,7 +490,7 @@ GoldenModel::RowBuilder::sortAndBound(bool wide, bool narrow,
           r < n && !runsProgram[r] ? uint8_t(m.hot.refractory[r]) : 0;
       const FlatSynapse *e = synapses + rowStart[r + 1];
       for (const FlatSynapse *s = synapses + rowStart[r]; s != e; ++s) {
-        const uint32_t g = split.remainder(s->offset);
+        const uint32_t g = byN.remainder(s->offset);
         if (g - lo >= span)
           continue;
         bits |= uint32_t(s->weight);

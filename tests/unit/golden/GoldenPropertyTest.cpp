@@ -452,23 +452,21 @@ TEST(GoldenPropertyTest, ClipsAreLeftOutExactlyWhereTheInputCannotReachThem) {
   }
 }
 
-/// Every available instruction set, with the input bounds summed on one
-/// thread (false) and split among three (true).
-std::vector<std::pair<golden::Isa, bool>> isasAndBoundSplits() {
-  std::vector<std::pair<golden::Isa, bool>> out;
-  for (golden::Isa isa : availableIsas())
-    for (const bool split : {false, true})
-      out.push_back({isa, split});
+/// Run options for every available instruction set, with the input bounds
+/// summed on one thread and split among three whatever the synapse count
+/// (ModelOptions::splitBoundsFrom), each with its name for a trace.
+std::vector<std::pair<std::string, golden::ModelOptions>> isaAndBoundSplits() {
+  std::vector<std::pair<std::string, golden::ModelOptions>> out;
+  for (golden::Isa isa : availableIsas()) {
+    golden::ModelOptions options;
+    options.isa = isa;
+    out.push_back({golden::isaName(isa), options});
+    options.threads = 3;
+    options.splitBoundsFrom = 0;
+    out.push_back(
+        {std::string(golden::isaName(isa)) + ", bounds split", options});
+  }
   return out;
-}
-
-/// Sums the input bounds on three load threads whatever the synapse count
-/// (ModelOptions::splitBoundsFrom), or leaves the defaults.
-void splitBounds(golden::ModelOptions &options, bool split) {
-  if (!split)
-    return;
-  options.threads = 3;
-  options.splitBoundsFrom = 0;
 }
 
 /// `targets` compartments like `target` on core 0, driven by one LIF
@@ -520,12 +518,10 @@ TEST(GoldenPropertyTest, RefractorySendersBoundTheirTargetsInput) {
         drivenByOneSender(profile, target, targets, hold, 127, {1, 1});
     // Also with the bounds summed on three threads, each over its own
     // range of the 81 compartments.
-    for (const auto &[isa, split] : isasAndBoundSplits()) {
-      SCOPED_TRACE(golden::isaName(isa) +
-                   std::string(split ? ", bounds split" : ""));
+    for (const auto &[name, variant] : isaAndBoundSplits()) {
+      SCOPED_TRACE(name);
       RunSetup setup;
-      setup.variant.isa = isa;
-      splitBounds(setup.variant, split);
+      setup.variant = variant;
       Result<golden::GoldenModel> model =
           golden::GoldenModel::create(image, profile, setup.variant);
       ASSERT_TRUE(bool(model)) << model.error();
@@ -565,12 +561,10 @@ TEST(GoldenPropertyTest, RefractoryBoundSumsInputPastTheAccumulatorLimit) {
     delays.push_back(delay);
   const chip::Image image =
       drivenByOneSender(profile, target, targets, hold, 140, delays);
-  for (const auto &[isa, split] : isasAndBoundSplits()) {
-    SCOPED_TRACE(golden::isaName(isa) +
-                 std::string(split ? ", bounds split" : ""));
+  for (const auto &[name, variant] : isaAndBoundSplits()) {
+    SCOPED_TRACE(name);
     RunSetup setup;
-    setup.variant.isa = isa;
-    splitBounds(setup.variant, split);
+    setup.variant = variant;
     uint64_t spikes = 0;
     compareImage(profile, image, {}, steps, hold, spikes, setup);
     EXPECT_GT(spikes, 0u);
