@@ -52,11 +52,6 @@ namespace {
 constexpr char kMagic[8] = {'C', 'A', 'J', 'A', 'L', 'I', 'M', 'G'};
 constexpr size_t kPreambleBytes = 12;
 constexpr size_t kSectionHeaderBytes = 12;
-/// Cores are read in batches of about this many file bytes (decode()).
-/// Small enough that a batch's decoded vectors, freed as the next batch is
-/// decoded, are reused by it from pages already mapped (the 1M-neuron
-/// image loads 0.89x the time of 64 MiB batches on two threads).
-constexpr uint64_t kCoreBatchBytes = 4 << 20;
 constexpr uint64_t kFnvOffset = 0xcbf29ce484222325ull;
 constexpr uint64_t kFnvPrime = 0x100000001b3ull;
 
@@ -745,7 +740,22 @@ public:
   virtual void batchKept(uint32_t first, uint32_t end, Image &image) = 0;
   /// The file's sections (set by parse before the decode).
   std::vector<SectionRef> sections;
+  /// File bytes per batch of cores (readImageStreamed's `batchBytes`).
+  uint64_t batchBytes = kCoreBatchBytes;
 };
+
+/// The end of the batch of cores that starts at core `first`: about
+/// `batchBytes` of file and at least one core, ending before a section that
+/// is not a CORE (`sections` holds HEAD, then the cores).
+uint32_t coreBatchEnd(const std::vector<SectionRef> &sections, uint32_t first,
+                      uint32_t coreCount, uint64_t batchBytes) {
+  uint32_t end = first;
+  for (uint64_t bytes = 0; end < coreCount && sections[1 + end].tag == "CORE" &&
+                           (end == first || bytes < batchBytes);
+       ++end)
+    bytes += sections[1 + end].length;
+  return end;
+}
 
 /// Pass 4: the section order and bodies.
 Status decode(const std::string &path, ByteSource &src,
@@ -800,7 +810,8 @@ Status decode(const std::string &path, ByteSource &src,
     decodeBody(c);
     return finishCursor(c);
   };
-  // The cores in batches of about kCoreBatchBytes of file, each batch read
+  // The cores in batches of about kCoreBatchBytes of file (or the keeper's
+  // batchBytes), each batch read
   // in order and decoded on loadThreads() threads (one zstd context and
   // column buffer each). A batch stops before a section that is not a
   // CORE, so that an earlier core's damage is reported first, as in order.
@@ -810,17 +821,15 @@ Status decode(const std::string &path, ByteSource &src,
   for (uint32_t first = 0; first < coreCount;) {
     if (Status s = expect(1 + first, "CORE"); !s)
       return s;
-    uint32_t end = first;
-    uint64_t bytes = 0;
-    bodies.clear();
-    while (end < coreCount && sections[1 + end].tag == "CORE" &&
-           (end == first || bytes < kCoreBatchBytes)) {
-      const SectionRef &ref = sections[1 + end];
-      bodies.emplace_back();
-      if (Status s = src.read(ref.body, size_t(ref.length), bodies.back()); !s)
+    const uint32_t end =
+        coreBatchEnd(sections, first, coreCount,
+                     keeper ? keeper->batchBytes : kCoreBatchBytes);
+    bodies.resize(end - first);
+    for (uint32_t i = first; i < end; ++i) {
+      const SectionRef &ref = sections[1 + i];
+      if (Status s = src.read(ref.body, size_t(ref.length), bodies[i - first]);
+          !s)
         return s;
-      bytes += ref.length;
-      ++end;
     }
     if (Status s = parallelForCores(
             end - first, threads,
@@ -1083,8 +1092,11 @@ public:
     return std::move(outputs);
   }
 
-  /// The kept tables, or the cores read again in batches of a few per
-  /// thread (each decoded core is in memory only during its visit).
+  /// The kept tables, or the cores read again in batches of about
+  /// batchBytes of file, as the first read took them (each decoded
+  /// core is in memory only during its visit; a batch of a few cores per
+  /// thread left a thread idle at every batch's end, a thousand times at
+  /// scale).
   Status forEachCore(unsigned threads, bool last, const Visit &visit) override {
     const uint32_t cores = coreCount();
     if (keepTables)
@@ -1094,10 +1106,11 @@ public:
           kept[i] = {};
         return s;
       });
-    const uint32_t batch = std::max(1u, threads) * 4;
-    std::vector<std::string> bodies(batch);
-    for (uint32_t first = 0; first < cores; first += batch) {
-      const uint32_t n = std::min(batch, cores - first);
+    std::vector<std::string> bodies;
+    for (uint32_t first = 0; first < cores;) {
+      const uint32_t n =
+          coreBatchEnd(sections, first, cores, batchBytes) - first;
+      bodies.resize(n);
       for (uint32_t k = 0; k < n; ++k) {
         const SectionRef &ref = sections[1 + first + k];
         if (Status s = file.read(ref.body, size_t(ref.length), bodies[k]); !s)
@@ -1121,6 +1134,7 @@ public:
               });
           !s)
         return s;
+      first += n;
     }
     return Status::ok();
   }
@@ -1172,13 +1186,15 @@ Result<Image> parseImageUnchecked(const std::string &b,
 
 Result<StreamedImage> readImageStreamed(const std::string &path,
                                         const Profile &profile,
-                                        uint64_t keepTablesUpTo) {
+                                        uint64_t keepTablesUpTo,
+                                        uint64_t batchBytes) {
   Result<FileSource> file = FileSource::open(path);
   if (!file)
     return file.takeError();
   const bool keep = file->size() <= keepTablesUpTo;
   auto tables =
       std::make_unique<FileTables>(std::move(*file), path, profile, keep);
+  tables->batchBytes = batchBytes;
   Result<Image> image = parse(tables->source(), path, tables.get());
   if (!image)
     return image.takeError();

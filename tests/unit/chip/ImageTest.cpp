@@ -296,10 +296,15 @@ visitTables(CoreTables &tables, unsigned threads) {
 
 TEST(ImageTest, StreamedReadGivesTheTablesBackCoreByCore) {
   const Profile profile = loihi1();
-  // Read again from the file, and kept from the first read (a small file).
+  // Read again from the file, and kept from the first read (a small file);
+  // in one batch of cores, and one core per batch (a large file's batches).
   for (uint64_t seed : {51u, 52u})
-    for (const uint64_t keepUpTo : {uint64_t(0), kKeepTablesUpTo}) {
-      SCOPED_TRACE("keep tables up to " + std::to_string(keepUpTo) + " bytes");
+    for (const auto &[keepUpTo, batchBytes] :
+         {std::pair{uint64_t(0), kCoreBatchBytes},
+          std::pair{uint64_t(0), uint64_t(1)},
+          std::pair{kKeepTablesUpTo, uint64_t(1)}}) {
+      SCOPED_TRACE("keep tables up to " + std::to_string(keepUpTo) +
+                   " bytes, batches of " + std::to_string(batchBytes));
       std::mt19937_64 rng(seed);
       // Large cores too (compressed bodies), and learning groups.
       Image img = seed == 51 ? largeCoreImage(rng, profile, 1500)
@@ -309,7 +314,7 @@ TEST(ImageTest, StreamedReadGivesTheTablesBackCoreByCore) {
       const Status written = writeImage(img, profile, path);
       ASSERT_TRUE(bool(written)) << written.error();
       Result<StreamedImage> streamed =
-          readImageStreamed(path, profile, keepUpTo);
+          readImageStreamed(path, profile, keepUpTo, batchBytes);
       ASSERT_TRUE(bool(streamed)) << streamed.error();
       CoreTables &tables = *streamed->tables;
       ASSERT_EQ(tables.coreCount(), img.cores.size());
