@@ -478,6 +478,8 @@ GoldenModel::RowBuilder::sortAndBound(bool wide, bool narrow,
     const uint32_t *rowStart = m.rowBegin.data();
     int64_t *rise = inputRise.data(), *fall = inputFall.data();
     uint8_t *holds = inputHold.data();
+    const FlatSynapse *const last = synapses + m.flatSynapses.size();
+    constexpr uint32_t sumPrefetchDistance = 16;
     uint32_t bits = 0;
     for (uint32_t r = 0; r < rows; ++r) {
       // A synapse adds at most |weight| x (the spikes its row's senders can
@@ -490,6 +492,14 @@ GoldenModel::RowBuilder::sortAndBound(bool wide, bool narrow,
           r < n && !runsProgram[r] ? uint8_t(m.hot.refractory[r]) : 0;
       const FlatSynapse *e = synapses + rowStart[r + 1];
       for (const FlatSynapse *s = synapses + rowStart[r]; s != e; ++s) {
+        // The sums are read and written at random: the sum of a synapse
+        // further on is fetched ahead.
+        if (s + sumPrefetchDistance < last) {
+          const FlatSynapse &ahead = s[sumPrefetchDistance];
+          const uint32_t a = byN.remainder(ahead.offset);
+          if (a - lo < span)
+            __builtin_prefetch(ahead.weight < 0 ? fall + a : rise + a, 1);
+        }
         const uint32_t g = byN.remainder(s->offset);
         if (g - lo >= span)
           continue;
