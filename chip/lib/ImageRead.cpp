@@ -811,10 +811,10 @@ Status decode(const std::string &path, ByteSource &src,
     return finishCursor(c);
   };
   // The cores in batches of about kCoreBatchBytes of file (or the keeper's
-  // batchBytes), each batch read
-  // in order and decoded on loadThreads() threads (one zstd context and
-  // column buffer each). A batch stops before a section that is not a
-  // CORE, so that an earlier core's damage is reported first, as in order.
+  // batchBytes), each batch read in order and decoded on loadThreads()
+  // threads (one zstd context and column buffer each). A batch stops before a
+  // section that is not a CORE, so that an earlier core's damage is reported
+  // first, as in order.
   image.cores.resize(coreCount);
   const unsigned threads = loadThreads();
   std::vector<std::string> bodies;
@@ -1093,10 +1093,9 @@ public:
   }
 
   /// The kept tables, or the cores read again in batches of about
-  /// batchBytes of file, as the first read took them (each decoded
-  /// core is in memory only during its visit; a batch of a few cores per
-  /// thread left a thread idle at every batch's end, a thousand times at
-  /// scale).
+  /// batchBytes of file, as the first read took them (each decoded core is
+  /// in memory only during its visit; batches of a few cores would leave a
+  /// thread idle at each batch's end, thousands of times at scale).
   Status forEachCore(unsigned threads, bool last, const Visit &visit) override {
     const uint32_t cores = coreCount();
     if (keepTables)
