@@ -29,11 +29,9 @@
 
 #include <algorithm>
 #include <array>
-#include <atomic>
 #include <map>
 #include <set>
 #include <string>
-#include <thread>
 #include <tuple>
 
 namespace cajal::chip {
@@ -687,42 +685,6 @@ std::string fingerprintHex(uint64_t fp) {
   for (int i = 15; i >= 0; --i)
     s.push_back(digits[(fp >> (4 * i)) & 0xf]);
   return s;
-}
-
-unsigned loadThreads() {
-  return std::clamp(std::thread::hardware_concurrency(), 1u, 8u);
-}
-
-Status parallelForCores(size_t n, unsigned threads,
-                        const std::function<Status(size_t)> &f) {
-  threads = unsigned(std::min<size_t>(threads, n));
-  if (threads <= 1) {
-    for (size_t i = 0; i < n; ++i)
-      if (Status s = f(i); !s)
-        return s;
-    return Status::ok();
-  }
-  // Each thread takes the next index; after a failure at i, indices above
-  // i are not started (their errors could not be the first).
-  std::atomic<size_t> next{0}, firstFailure{n};
-  std::vector<std::string> errors(n);
-  const auto work = [&] {
-    for (size_t i = next++; i < n && i < firstFailure.load(); i = next++)
-      if (Status s = f(i); !s) {
-        errors[i] = s.error();
-        size_t seen = firstFailure.load();
-        while (i < seen && !firstFailure.compare_exchange_weak(seen, i)) {
-        }
-      }
-  };
-  std::vector<std::thread> pool;
-  for (unsigned t = 1; t < threads; ++t)
-    pool.emplace_back(work);
-  work();
-  for (std::thread &t : pool)
-    t.join();
-  const size_t failed = firstFailure.load();
-  return failed == n ? Status::ok() : makeError(errors[failed]);
 }
 
 namespace {

@@ -13,6 +13,10 @@
 #include <fstream>
 #include <thread>
 
+#include <csignal>
+#include <sys/wait.h>
+#include <unistd.h>
+
 using namespace cajal::chip;
 using cajal::Result;
 using cajal::Status;
@@ -231,6 +235,77 @@ TEST(ImageTest, ParallelCoreLoopReportsTheFirstFailureInCoreOrder) {
     return cajal::Status::ok();
   })));
   EXPECT_EQ(all.load(), 100);
+}
+
+TEST(ImageTest, ParallelCoreLoopsShareTheirHelperThreads) {
+  // A load runs a loop per batch of cores; each loop's helpers are the
+  // same threads (their zstd contexts and buffers are built once). A
+  // thread_local flag is fresh in every thread that has not run here yet.
+  static thread_local bool ranHere = false;
+  std::atomic<int> threadsSeen{0}, visits{0};
+  for (int loop = 0; loop < 10; ++loop)
+    ASSERT_TRUE(bool(parallelForCores(8, 2, [&](size_t) {
+      if (!ranHere) {
+        ranHere = true;
+        ++threadsSeen;
+      }
+      ++visits;
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      return cajal::Status::ok();
+    })));
+  EXPECT_EQ(visits.load(), 80);
+  EXPECT_LE(threadsSeen.load(), 2) << "a new thread for every loop";
+
+  // A loop started from a loop's work, and loops started on two threads at
+  // once, run every index once (on threads of their own).
+  std::atomic<int> inner{0};
+  ASSERT_TRUE(bool(parallelForCores(4, 2, [&](size_t) {
+    return parallelForCores(25, 2, [&](size_t) {
+      ++inner;
+      return cajal::Status::ok();
+    });
+  })));
+  EXPECT_EQ(inner.load(), 100);
+  std::atomic<int> both{0};
+  const auto loops = [&] {
+    for (int loop = 0; loop < 50; ++loop)
+      (void)parallelForCores(20, 2, [&](size_t) {
+        ++both;
+        return cajal::Status::ok();
+      });
+  };
+  std::thread other(loops);
+  loops();
+  other.join();
+  EXPECT_EQ(both.load(), 2 * 50 * 20);
+
+  // A forked child (whose helpers stayed in the parent) still runs loops.
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    std::atomic<int> count{0};
+    const cajal::Status s = parallelForCores(30, 2, [&](size_t) {
+      ++count;
+      return cajal::Status::ok();
+    });
+    _exit(s && count.load() == 30 ? 0 : 1);
+  }
+  // A child waiting on helpers it does not have would never exit.
+  int status = 0;
+  pid_t done = 0;
+  for (int tick = 0; tick < 3000 && done == 0; ++tick) {
+    done = waitpid(child, &status, WNOHANG);
+    if (done == 0)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  if (done == 0) {
+    kill(child, SIGKILL);
+    waitpid(child, &status, 0);
+    FAIL() << "the forked child's loop did not finish in 30 s";
+  }
+  ASSERT_EQ(done, child);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
 }
 
 TEST(ImageTest, NodeNamesMustBeUnique) {
