@@ -851,18 +851,29 @@ void GoldenModel::RowBuilder::buildWindows() {
 void GoldenModel::RowBuilder::shareWideWeights() {
   std::vector<detail::WideWeights> &w = m.wideWeights;
   const uint32_t count = uint32_t(w.size());
-  std::vector<uint32_t> order(count);
-  std::iota(order.begin(), order.end(), 0u);
-  const auto less = [&](uint32_t a, uint32_t b) {
-    return std::memcmp(w[a].lane, w[b].lane, sizeof w[a].lane) < 0;
-  };
-  std::stable_sort(order.begin(), order.end(), less);
-  // first[i]: the first window with i's weights (equal ones are adjacent
-  // in `order`, the first of them first).
+  // first[i]: the first window with i's weights, found in a hash table of
+  // the windows seen so far (open addressing, at most half full): one
+  // comparison of 64 bytes per window where a sort made dozens.
+  constexpr uint32_t empty = UINT32_MAX;
+  size_t slots = 16;
+  while (slots < 2 * size_t(count))
+    slots *= 2;
+  std::vector<uint32_t> table(slots, empty);
   std::vector<uint32_t> first(count);
-  for (uint32_t k = 0; k < count; ++k)
-    first[order[k]] =
-        k > 0 && !less(order[k - 1], order[k]) ? first[order[k - 1]] : order[k];
+  for (uint32_t i = 0; i < count; ++i) {
+    uint64_t words[sizeof(detail::WideWeights) / sizeof(uint64_t)];
+    std::memcpy(words, w[i].lane, sizeof words);
+    uint64_t h = 0;
+    for (uint64_t word : words)
+      h = (h ^ word) * 0x9E3779B97F4A7C15u;
+    size_t slot = (h ^ h >> 29) & (slots - 1);
+    while (table[slot] != empty &&
+           std::memcmp(w[table[slot]].lane, w[i].lane, sizeof w[i].lane) != 0)
+      slot = (slot + 1) & (slots - 1);
+    if (table[slot] == empty)
+      table[slot] = i;
+    first[i] = table[slot];
+  }
   // Keep the first copies in window order (in place: the copy kept for
   // window i moves to a place at or before i).
   m.wideWeightIndex.resize(count);
