@@ -172,6 +172,39 @@ std::optional<std::string> parseLine(std::string_view line,
   return std::nullopt;
 }
 
+/// A data line in its plainest form, "step,node,index" with no blanks,
+/// naming the node the line before named: parsed in one pass (an input
+/// file has a line per spike). False, with `pos` unmoved, for any other
+/// line, which parseLine then takes (and reports if it is wrong).
+bool parsePlainLine(std::string_view text, size_t &pos, const NodeTable &nodes,
+                    const LastNode &last, SpikeRecord &out) {
+  const char *p = text.data() + pos;
+  const char *const end = text.data() + text.size();
+  const auto isDigit = [&] { return p != end && unsigned(*p - '0') < 10; };
+  // Up to 10 digits that fit 32 bits (longer ones, leading zeros and all,
+  // are parseLine's).
+  const auto number = [&](uint32_t &value) {
+    const char *first = p;
+    uint64_t v = 0;
+    while (isDigit() && p - first < 10)
+      v = v * 10 + unsigned(*p++ - '0');
+    value = uint32_t(v);
+    return p != first && !isDigit() && v <= UINT32_MAX;
+  };
+  const size_t nameSize = last.name.size();
+  if (nameSize == 0 || !number(out.step) || p == end || *p++ != ',' ||
+      size_t(end - p) <= nameSize ||
+      std::memcmp(p, last.name.data(), nameSize) != 0 || p[nameSize] != ',')
+    return false;
+  p += nameSize + 1;
+  if (!number(out.index) || (p != end && *p != '\n') ||
+      out.index >= nodes.nodeSize(last.node))
+    return false;
+  out.node = last.node;
+  pos = size_t(p - text.data()) + (p != end);
+  return true;
+}
+
 Error lineError(const std::string &file, size_t line, const std::string &msg) {
   return makeError(file + ":" + std::to_string(line) + ": " + msg);
 }
@@ -221,6 +254,12 @@ Result<std::vector<SpikeRecord>> parseSpikeCsv(std::string_view text,
   bool sawHeader = false;
   LastNode last;
   while (pos < text.size()) {
+    LineRecord plain{SpikeRecord(), lineNo + 1};
+    if (sawHeader && parsePlainLine(text, pos, nodes, last, plain.spike)) {
+      ++lineNo;
+      records.push_back(plain);
+      continue;
+    }
     size_t end = text.find('\n', pos);
     if (end == std::string_view::npos)
       end = text.size();

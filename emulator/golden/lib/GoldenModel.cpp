@@ -52,7 +52,8 @@ std::string str(uint64_t v) { return std::to_string(v); }
 
 Status
 GoldenModel::setExternalSpikes(std::vector<spikeio::SpikeRecord> spikes) {
-  std::sort(spikes.begin(), spikes.end());
+  if (!std::is_sorted(spikes.begin(), spikes.end())) // as the files give them
+    std::sort(spikes.begin(), spikes.end());
   std::vector<std::vector<chip::SourceSpike>> lists(sources.size());
   for (size_t i = 0; i < spikes.size(); ++i) {
     const spikeio::SpikeRecord &r = spikes[i];
