@@ -18,6 +18,7 @@
 #include "cajal/Golden/GoldenModel.h"
 
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 namespace cajal::golden {
@@ -229,6 +230,9 @@ struct GoldenModel::RowBuilder {
   void orderPositions(const std::vector<uint32_t> &placed,
                       const std::vector<LikeTrees> &treeRuns);
   void layoutSlots();
+  /// work(b, e) for blocks of rows [b, e) of about equal synapse counts,
+  /// on the load threads (no row's work touches another row).
+  void forEachRowBlock(const std::function<void(uint32_t, uint32_t)> &work);
   void allocateRing();
   void buildWindows();
   void shareWideWeights();

@@ -439,26 +439,14 @@ GoldenModel::RowBuilder::sortAndBound(bool wide, bool narrow,
   inputFall.assign(n, 0);
   inputHold.assign(n, std::numeric_limits<uint8_t>::max());
   const uint32_t rows = uint32_t(m.rowBegin.size() - 1);
-  // Rows are sorted on the load threads, in blocks of rows of about equal
-  // synapse counts (rows are independent; the order is the same).
-  const uint64_t blockSynapses = std::max<uint64_t>(
-      1 << 16, m.flatSynapses.size() / (8 * uint64_t(threads)));
-  std::vector<uint32_t> blockBegin(1, 0);
-  for (uint32_t r = 0; r < rows; ++r)
-    if (m.rowBegin[r + 1] - m.rowBegin[blockBegin.back()] >= blockSynapses)
-      blockBegin.push_back(r + 1);
-  if (blockBegin.back() != rows)
-    blockBegin.push_back(rows);
-  (void)chip::parallelForCores(
-      blockBegin.size() - 1, threads, [&](size_t block) -> Status {
-        for (uint32_t r = blockBegin[block]; r < blockBegin[block + 1]; ++r)
-          std::sort(m.flatSynapses.data() + m.rowBegin[r],
-                    m.flatSynapses.data() + m.rowBegin[r + 1],
-                    [](const FlatSynapse &x, const FlatSynapse &y) {
-                      return x.offset < y.offset;
-                    });
-        return Status::ok();
-      });
+  forEachRowBlock([&](uint32_t begin, uint32_t end) {
+    for (uint32_t r = begin; r < end; ++r)
+      std::sort(m.flatSynapses.data() + m.rowBegin[r],
+                m.flatSynapses.data() + m.rowBegin[r + 1],
+                [](const FlatSynapse &x, const FlatSynapse &y) {
+                  return x.offset < y.offset;
+                });
+  });
   // The bounds are summed on the load threads too, each thread over every
   // row but only into its own range of targets: no entry has two writers,
   // and integer sums and minima are the same in any order. A row's synapses
@@ -710,19 +698,41 @@ void GoldenModel::RowBuilder::layoutSlots() {
                      : n;
   if (m.ringStride == n && !m.reordered)
     return;
-  const uint32_t rows = uint32_t(m.rowBegin.size() - 1);
   const DivideBy byN(n);
-  for (uint32_t r = 0; r < rows; ++r) {
-    FlatSynapse *b = m.flatSynapses.data() + m.rowBegin[r];
-    FlatSynapse *e = m.flatSynapses.data() + m.rowBegin[r + 1];
-    for (FlatSynapse *s = b; s != e; ++s)
-      s->offset = byN.quotient(s->offset) * m.ringStride +
-                  m.position[byN.remainder(s->offset)];
-    if (m.reordered)
-      std::sort(b, e, [](const FlatSynapse &x, const FlatSynapse &y) {
-        return x.offset < y.offset;
-      });
-  }
+  forEachRowBlock([&](uint32_t begin, uint32_t end) {
+    for (uint32_t r = begin; r < end; ++r) {
+      FlatSynapse *b = m.flatSynapses.data() + m.rowBegin[r];
+      FlatSynapse *e = m.flatSynapses.data() + m.rowBegin[r + 1];
+      for (FlatSynapse *s = b; s != e; ++s)
+        s->offset = byN.quotient(s->offset) * m.ringStride +
+                    m.position[byN.remainder(s->offset)];
+      if (m.reordered)
+        std::sort(b, e, [](const FlatSynapse &x, const FlatSynapse &y) {
+          return x.offset < y.offset;
+        });
+    }
+  });
+}
+
+void GoldenModel::RowBuilder::forEachRowBlock(
+    const std::function<void(uint32_t, uint32_t)> &work) {
+  const uint32_t rows = uint32_t(m.rowBegin.size() - 1);
+  // About 8 blocks per thread (no fewer than 2^16 synapses each), so that
+  // a few long rows do not leave a thread idle; the result is the same on
+  // any number.
+  const uint64_t blockSynapses = std::max<uint64_t>(
+      1 << 16, m.flatSynapses.size() / (8 * uint64_t(threads)));
+  std::vector<uint32_t> blockBegin(1, 0);
+  for (uint32_t r = 0; r < rows; ++r)
+    if (m.rowBegin[r + 1] - m.rowBegin[blockBegin.back()] >= blockSynapses)
+      blockBegin.push_back(r + 1);
+  if (blockBegin.back() != rows)
+    blockBegin.push_back(rows);
+  (void)chip::parallelForCores(blockBegin.size() - 1, threads,
+                               [&](size_t block) -> Status {
+                                 work(blockBegin[block], blockBegin[block + 1]);
+                                 return Status::ok();
+                               });
 }
 
 void GoldenModel::RowBuilder::allocateRing() {
