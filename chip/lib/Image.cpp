@@ -581,10 +581,14 @@ Status checkPrograms(const Image &image, const Profile &profile) {
       const size_t words = core.paramBegin.empty()
                                ? 0
                                : core.paramBegin[c + 1] - core.paramBegin[c];
-      const std::string at = "core " + str(k) + " compartment " + str(c) + ": ";
+      // The error context is built only on the failure path: this runs
+      // for every compartment of the image.
+      const auto at = [&] {
+        return "core " + str(k) + " compartment " + str(c) + ": ";
+      };
       if (owner[k][c] == kNone) {
         if (words != 0)
-          return makeError(at + str(words) +
+          return makeError(at() + str(words) +
                            " parameter words, but the compartment is in no "
                            "population: it runs the LIF program its record "
                            "names, whose words come from the record "
@@ -593,10 +597,12 @@ Status checkPrograms(const Image &image, const Profile &profile) {
       }
       const Population &pop = image.populations[owner[k][c]];
       const uint32_t programIndex = ownerProgram[k][c];
-      const std::string where = "population \"" + pop.name + "\": " + at;
+      const auto where = [&] {
+        return "population \"" + pop.name + "\": " + at();
+      };
       if (programIndex == Population::kLifByRecord) {
         if (words != 0)
-          return makeError(where + str(words) +
+          return makeError(where() + str(words) +
                                " parameter words, but the population runs "
                                "the LIF program its records name, whose "
                                "words come from the record (expected none)",
@@ -609,12 +615,12 @@ Status checkPrograms(const Image &image, const Profile &profile) {
         const LifReset reset = lifResetOf(record);
         if (!isVariant[programIndex][size_t(reset)])
           return makeError(
-              where + "record flags " + str(record.flags) +
+              where() + "record flags " + str(record.flags) +
                   " name LIF program \"" + lifVariant[size_t(reset)].name +
                   "\", but the population runs \"" + program.name + "\"",
               populationSubject(pop, "flags"));
         if (words != 0)
-          return makeError(where + str(words) +
+          return makeError(where() + str(words) +
                                " parameter words, but LIF-family program \"" +
                                program.name +
                                "\" takes its words from the compartment "
@@ -623,7 +629,7 @@ Status checkPrograms(const Image &image, const Profile &profile) {
         continue;
       }
       if (words != program.params.size())
-        return makeError(where + str(words) + " parameter words, program \"" +
+        return makeError(where() + str(words) + " parameter words, program \"" +
                              program.name + "\" declares " +
                              str(program.params.size()),
                          populationSubject(pop, "paramWords"));
@@ -633,7 +639,7 @@ Status checkPrograms(const Image &image, const Profile &profile) {
         const int64_t lo = wordMin(decl.bits, decl.isSigned);
         const int64_t hi = wordMax(decl.bits, decl.isSigned);
         if (value < lo || value > hi)
-          return makeError(where + "parameter word p" + str(w) + " (" +
+          return makeError(where() + "parameter word p" + str(w) + " (" +
                                decl.name + ") = " + std::to_string(value) +
                                " is outside its " + str(decl.bits) + "-bit " +
                                (decl.isSigned ? "signed" : "unsigned") +
