@@ -39,13 +39,14 @@ void printStats(const golden::GoldenModel &m, double seconds,
       "isa %s\nlanes32-compartments %u\nclip-free-compartments %u\n"
       "accumulators int%u\n"
       "accumulator-shift %u\n"
-      "wide-windows %llu\nnarrow-windows %llu\nwindow-synapses %llu\n"
+      "wide-windows %llu\nwide-weight-copies %llu\nnarrow-windows %llu\n"
+      "window-synapses %llu\n"
       "single-synapses %llu\nplaced-compartments %llu\nrun-seconds %.6f\n"
       "write-seconds %.6f\n",
       golden::isaName(m.isa()), m.compartmentsIn32BitLanes(),
       m.clipFreeCompartments(), m.accumulatorBits(), m.accumulatorShift(),
-      (unsigned long long)d.wideWindows, (unsigned long long)d.narrowWindows,
-      (unsigned long long)d.windowSynapses,
+      (unsigned long long)d.wideWindows, (unsigned long long)d.wideWeightCopies,
+      (unsigned long long)d.narrowWindows, (unsigned long long)d.windowSynapses,
       (unsigned long long)d.singleSynapses,
       (unsigned long long)d.placedCompartments, seconds, writeSeconds);
 }

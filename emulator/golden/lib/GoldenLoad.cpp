@@ -145,6 +145,8 @@ Result<GoldenModel> GoldenModel::build(const chip::Image &image,
   Loader::buildProgramGroups(m, image, profile, options, resolved, interpreted);
   Loader::prepareThreads(m, options);
   m.layout.wideWindows = m.wideOffset.size();
+  m.layout.wideWeightCopies =
+      std::max(m.wideWeights.size(), m.wideWeights16.size());
   m.layout.narrowWindows = m.narrowOffset.size();
   m.layout.singleSynapses = m.flatSynapses.size();
   m.sourceSpiking.reserve(m.channelTargetBegin.size() - 1);

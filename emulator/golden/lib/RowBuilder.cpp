@@ -857,7 +857,7 @@ void GoldenModel::RowBuilder::buildWindows() {
 
 /// Windows with the same 16 weights share one copy: a convolution repeats
 /// its kernel's windows in every row of an input channel, and the shared
-/// copies stay in cache (the CNN of bench/peer-brian2: 4.8 of 75 k).
+/// copies stay in cache (the CNN of bench/peer-brian2: 2.7 of 74 k).
 void GoldenModel::RowBuilder::shareWideWeights() {
   std::vector<detail::WideWeights> &w = m.wideWeights;
   const uint32_t count = uint32_t(w.size());

@@ -166,6 +166,7 @@ void compareImage(const chip::Profile &profile, const chip::Image &image,
   if (setup.layout) {
     const golden::DeliveryLayout &l = model->deliveryLayout();
     setup.layout->wideWindows += l.wideWindows;
+    setup.layout->wideWeightCopies += l.wideWeightCopies;
     setup.layout->narrowWindows += l.narrowWindows;
     setup.layout->windowSynapses += l.windowSynapses;
     setup.layout->singleSynapses += l.singleSynapses;
@@ -782,6 +783,10 @@ TEST(GoldenPropertyTest, ConvolutionsReplacedChannelsLastMatchNaiveEngine) {
     // Channels-first, the 3 x 3 kernels give runs of up to 3 neighbours
     // (narrow windows and singles); channels-last, runs of 3 x 8 or 3 x 4.
     EXPECT_GT(placed.wideWindows, 4 * kept.wideWindows + 100);
+    // A kernel's windows repeat position after position: they share.
+    EXPECT_LT(4 * placed.wideWeightCopies, placed.wideWindows)
+        << placed.wideWeightCopies << " copies";
+    EXPECT_GT(placed.wideWeightCopies, 0u);
     EXPECT_LT(placed.narrowWindows + placed.singleSynapses,
               (kept.narrowWindows + kept.singleSynapses) / 4);
   }

@@ -131,7 +131,10 @@ template <unsigned K> struct TraceBank {
 /// with int32 accumulators, synapses of a row that fall close together are
 /// merged into windows added with one vector instruction each.
 struct DeliveryLayout {
-  uint64_t wideWindows = 0;    ///< 16 adjacent accumulators
+  uint64_t wideWindows = 0; ///< 16 adjacent accumulators
+  /// Copies of the wide windows' weights: windows with equal weights (a
+  /// convolution's, position after position) share one.
+  uint64_t wideWeightCopies = 0;
   uint64_t narrowWindows = 0;  ///< 4 adjacent accumulators
   uint64_t windowSynapses = 0; ///< synapses merged into windows
   uint64_t singleSynapses = 0; ///< synapses added one by one
