@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
+#include <exception>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -105,17 +106,29 @@ Status parallelForCores(size_t n, unsigned threads,
     return Status::ok();
   }
   // Each thread takes the next index; after a failure at i, indices above
-  // i are not started (their errors could not be the first).
+  // i are not started (their errors could not be the first). An exception
+  // (out of memory) stops every thread and is thrown again here, once all
+  // have returned.
   std::atomic<size_t> next{0}, firstFailure{n};
   std::vector<std::string> errors(n);
+  std::mutex thrownMutex;
+  std::exception_ptr thrown;
   const std::function<void()> work = [&] {
-    for (size_t i = next++; i < n && i < firstFailure.load(); i = next++)
-      if (Status s = f(i); !s) {
-        errors[i] = s.error();
-        size_t seen = firstFailure.load();
-        while (i < seen && !firstFailure.compare_exchange_weak(seen, i)) {
+    for (size_t i = next++; i < n && i < firstFailure.load(); i = next++) {
+      try {
+        if (Status s = f(i); !s) {
+          errors[i] = s.error();
+          size_t seen = firstFailure.load();
+          while (i < seen && !firstFailure.compare_exchange_weak(seen, i)) {
+          }
         }
+      } catch (...) {
+        std::lock_guard<std::mutex> lock(thrownMutex);
+        if (!thrown)
+          thrown = std::current_exception();
+        firstFailure.store(0);
       }
+    }
   };
   if (!LoopHelpers::get().run(threads - 1, work)) {
     std::vector<std::thread> pool;
@@ -125,6 +138,8 @@ Status parallelForCores(size_t n, unsigned threads,
     for (std::thread &t : pool)
       t.join();
   }
+  if (thrown)
+    std::rethrow_exception(thrown);
   const size_t failed = firstFailure.load();
   return failed == n ? Status::ok() : makeError(errors[failed]);
 }

@@ -11,6 +11,7 @@
 #include <atomic>
 #include <chrono>
 #include <fstream>
+#include <stdexcept>
 #include <thread>
 
 #include <csignal>
@@ -278,6 +279,31 @@ TEST(ImageTest, ParallelCoreLoopsShareTheirHelperThreads) {
   loops();
   other.join();
   EXPECT_EQ(both.load(), 2 * 50 * 20);
+
+  // An exception in any thread's share (out of memory) reaches the caller
+  // once every thread has returned, and the helpers serve the next loop.
+  for (int loop = 0; loop < 20; ++loop) {
+    std::atomic<int> running{0};
+    EXPECT_THROW((void)parallelForCores(
+                     16, 2,
+                     [&](size_t i) -> cajal::Status {
+                       ++running;
+                       std::this_thread::sleep_for(std::chrono::milliseconds(
+                           i % 2 == size_t(loop % 2) ? 0 : 2));
+                       --running;
+                       if (i == 3)
+                         throw std::runtime_error("no memory");
+                       return cajal::Status::ok();
+                     }),
+                 std::runtime_error);
+    EXPECT_EQ(running.load(), 0) << "a thread still running after the throw";
+  }
+  std::atomic<int> after{0};
+  EXPECT_TRUE(bool(parallelForCores(10, 2, [&](size_t) {
+    ++after;
+    return cajal::Status::ok();
+  })));
+  EXPECT_EQ(after.load(), 10);
 
   // A forked child (whose helpers stayed in the parent) still runs loops.
   const pid_t child = fork();

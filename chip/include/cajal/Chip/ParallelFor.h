@@ -19,7 +19,8 @@ namespace cajal::chip {
 /// Calls f(i) for i in [0, n) on up to `threads` threads (each i at most
 /// once, in no particular order) and returns the error of the smallest i
 /// that failed: the error a loop in order would have stopped at. After a
-/// failure at i, no index above i is started.
+/// failure at i, no index above i is started. An exception from f stops
+/// every thread and is thrown again once all have returned.
 Status parallelForCores(size_t n, unsigned threads,
                         const std::function<Status(size_t)> &f);
 
